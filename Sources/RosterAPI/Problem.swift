@@ -1,0 +1,149 @@
+public import Foundation
+public import HTTPTypes
+package import OpenAPIRuntime
+package import Logging
+public import RosterCore
+import RosterStore
+
+/// RFC 9457 problem details, the body of every error response.
+public struct Problem: Codable, Sendable, Equatable {
+    public struct Field: Codable, Sendable, Equatable {
+        public var field: String
+        public var message: String
+    }
+
+    public var type: String
+    public var title: String
+    public var status: Int
+    public var detail: String?
+    public var instance: String?
+    public var existingId: String?
+    public var errors: [Field]?
+
+    public init(status: Int, title: String, detail: String? = nil, existingId: String? = nil, errors: [Field]? = nil) {
+        self.type = "https://roster.dev/problems/\(title.lowercased().replacingOccurrences(of: " ", with: "-"))"
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.existingId = existingId
+        self.errors = errors
+        self.instance = RequestInfo.current.requestID == "none" ? nil : "urn:request:\(RequestInfo.current.requestID)"
+    }
+
+    public init(_ error: RosterError) {
+        switch error {
+        case .validation(let fields):
+            self.init(status: 422, title: "Invalid request", detail: "\(fields.count) field(s) are invalid",
+                      errors: fields.map { Field(field: $0.field, message: $0.message) })
+        case .notFound(let detail): self.init(status: 404, title: "Not found", detail: detail)
+        case .conflict(let detail, let existingID): self.init(status: 409, title: "Conflict", detail: detail, existingId: existingID)
+        case .preconditionFailed(let detail): self.init(status: 412, title: "Precondition failed", detail: detail)
+        case .badRequest(let detail): self.init(status: 400, title: "Bad request", detail: detail)
+        case .unauthorized(let detail): self.init(status: 401, title: "Unauthorized", detail: detail)
+        case .forbidden(let detail): self.init(status: 403, title: "Forbidden", detail: detail)
+        case .unavailable(let detail): self.init(status: 503, title: "Service unavailable", detail: detail)
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public var json: Data { (try? Self.encoder.encode(self)) ?? Data("{}".utf8) }
+
+    public var headerFields: HTTPFields {
+        var fields: HTTPFields = [.contentType: "application/problem+json"]
+        if status == 401 { fields[.wwwAuthenticate] = "Bearer" }
+        return fields
+    }
+}
+
+/// Turns every error thrown below the OpenAPI layer into problem+json: the domain's `RosterError`
+/// with its status, request decoding failures as 400 (malformed JSON, wrong parameter types), and
+/// anything else as a logged 500 whose body reveals nothing.
+package struct ProblemMiddleware: ServerMiddleware {
+    let logger: Logger
+
+    package init(logger: Logger) {
+        self.logger = logger
+    }
+
+    package func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        do {
+            return try await next(request, body, metadata)
+        } catch {
+            let problem = problem(for: error, operationID: operationID)
+            return (HTTPResponse(status: .init(code: problem.status), headerFields: problem.headerFields), HTTPBody(problem.json))
+        }
+    }
+
+    func problem(for error: any Error, operationID: String) -> Problem {
+        var underlying: any Error = error
+        var cause: String?
+        if let serverError = error as? ServerError {
+            underlying = serverError.underlyingError
+            cause = serverError.causeDescription
+        }
+        switch underlying {
+        case let error as RosterError:
+            return Problem(error)
+        case let error as StoreError:
+            if case .unavailable(let detail) = error { return Problem(.unavailable(detail)) }
+            return Problem(.conflict("a record with these values exists"))
+        case let error as DecodingError:
+            // Malformed JSON is a 400; well-formed JSON with a missing or mistyped field is a 422 naming it.
+            guard let field = Self.field(of: error) else {
+                return Problem(status: 400, title: "Bad request", detail: Self.describe(error))
+            }
+            return Problem(.validation([FieldError(field, Self.describe(error))]))
+        case let error as any HTTPResponseConvertible where error.httpStatus.code < 500:
+            return Problem(status: error.httpStatus.code, title: error.httpStatus.reasonPhrase,
+                           detail: cause ?? "the request could not be read")
+        default:
+            logger.error("unexpected error", metadata: [
+                "operation": "\(operationID)", "error": "\(String(reflecting: type(of: underlying)))",
+                "request.id": "\(RequestInfo.current.requestID)",
+            ])
+            return Problem(status: 500, title: "Internal server error", detail: "the error was logged with the request id")
+        }
+    }
+
+    static func field(of error: DecodingError) -> String? {
+        let context: DecodingError.Context
+        var last: String?
+        switch error {
+        case .dataCorrupted(let c): context = c
+        case .keyNotFound(let key, let c): context = c; last = key.stringValue
+        case .typeMismatch(_, let c): context = c
+        case .valueNotFound(_, let c): context = c
+        @unknown default: return nil
+        }
+        var parts = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        if let last { parts.append(last) }
+        if parts.isEmpty { return nil }
+        return parts.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+
+    /// Names the offending JSON path without echoing the value (which may be personal data).
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? "the body" : path
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)) has an invalid value"
+        case .keyNotFound(let key, let context):
+            let prefix = context.codingPath.isEmpty ? "" : path(context) + "."
+            return "\(prefix)\(key.stringValue) is required"
+        case .typeMismatch(let type, let context): return "\(path(context)) must be of type \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context)) must be a \(type), not null"
+        @unknown default: return "the body could not be read"
+        }
+    }
+}

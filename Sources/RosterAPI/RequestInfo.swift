@@ -1,0 +1,29 @@
+public import RosterCore
+
+/// What the HTTP layer learned about the request before the handler runs: its id and who calls.
+/// Set by RosterApp's middleware as a task-local, because the OpenAPI transport does not pass the
+/// Hummingbird request context to handlers.
+public struct RequestInfo: Sendable {
+    public var requestID: String
+    public var principal: Principal?
+
+    public init(requestID: String, principal: Principal?) {
+        self.requestID = requestID
+        self.principal = principal
+    }
+
+    @TaskLocal public static var current = RequestInfo(requestID: "none", principal: nil)
+
+    /// The operation context for a service call; 401 when the request is not authenticated.
+    static func context() throws -> OperationContext {
+        guard let principal = current.principal else { throw RosterError.unauthorized("a bearer token is required") }
+        return OperationContext(principal: principal, requestID: current.requestID)
+    }
+
+    /// Platform-only operations (creating tenants).
+    static func platformContext() throws -> OperationContext {
+        let context = try context()
+        guard context.principal.isPlatform else { throw RosterError.forbidden("only a platform token may do this") }
+        return context
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+public import Hummingbird
+public import Logging
+import Metrics
+import OpenAPIHummingbird
+import OpenAPIRuntime
+public import Prometheus
+public import RosterAPI
+import RosterCore
+import RosterOpenAPI
+public import RosterService
+import RosterStore
+import RosterSQL
+
+public typealias AppRequestContext = BasicRequestContext
+
+/// Everything `buildApplication` makes, for callers that need more than the application (tests, benchmarks).
+public struct RosterRuntime: Sendable {
+    public let database: RosterDatabase
+    public let services: Services
+    public let platformAuth: PlatformAuth
+}
+
+/// Builds the application `roster serve` runs and the tests drive: opens the database, migrates and
+/// bootstraps before the server starts, and registers the database as a service.
+/// `onBootstrapToken` receives a newly generated bootstrap token, once.
+public func buildApplication(
+    configuration: RosterConfiguration,
+    logger: Logger,
+    metricsRegistry: PrometheusCollectorRegistry? = nil,
+    demo: Bool = false,
+    onBootstrapToken: @escaping @Sendable (String) -> Void = { _ in }
+) async throws -> (some ApplicationProtocol, RosterRuntime) {
+    let database = try await RosterDatabase.open(url: configuration.databaseURL, logger: logger,
+                                                 slowStatementMilliseconds: configuration.slowStatementMilliseconds)
+    let runtime = makeRuntime(database: database)
+    let router = try buildRouter(runtime: runtime, configuration: configuration, logger: logger, metricsRegistry: metricsRegistry)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
+        logger: logger)
+    app.addServices(database.service)
+    app.beforeServerStarts {
+        try await prepare(runtime: runtime, configuration: configuration, logger: logger, demo: demo,
+                          onBootstrapToken: onBootstrapToken)
+    }
+    return (app, runtime)
+}
+
+public func makeRuntime(database: RosterDatabase) -> RosterRuntime {
+    let store = database.store
+    let auditLog = AuditLog(store: store)
+    let services = Services(
+        tenants: TenantService(store: store), parties: PartyService(store: store, audit: auditLog),
+        audit: AuditService(store: store), checkReady: { try await store.checkHealth() })
+    return RosterRuntime(database: database, services: services, platformAuth: PlatformAuth(store: store))
+}
+
+/// Migrations, the management tenant, the bootstrap token and (on request) demo data. Idempotent.
+public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger, demo: Bool = false,
+                    onBootstrapToken: @Sendable (String) -> Void = { _ in }) async throws {
+    try await runtime.database.migrate(logger: logger)
+    try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
+    if let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
+        onBootstrapToken(token)
+    }
+    if demo { try await DemoData.seed(runtime.services, logger: logger) }
+}
+
+func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger,
+                 metricsRegistry: PrometheusCollectorRegistry?) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestInfoMiddleware(auth: runtime.platformAuth, logger: logger))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+
+    let spec = try OpenAPISpec.yaml()
+    router.get("/openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: spec)))
+    }
+    if let metricsRegistry {
+        router.get("/metrics") { _, _ in
+            var buffer: [UInt8] = []
+            metricsRegistry.emit(into: &buffer)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+        }
+    }
+    let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
+    var openAPIConfiguration = OpenAPIRuntime.Configuration()
+    openAPIConfiguration.dateTranscoder = .iso8601WithFractionalSeconds
+    openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
+    try handlers.registerHandlers(on: router, configuration: openAPIConfiguration,
+                                  middlewares: [ProblemMiddleware(logger: logger)])
+    return router
+}

@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RosterAPI
+import RosterCore
+import RosterService
+
+/// Gives every request an id (the caller's `X-Request-Id` when sane, else a new one), authenticates
+/// the bearer token of `/v1` calls, and makes both available to handlers as `RequestInfo.current`.
+struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
+    let auth: PlatformAuth
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requestID = Self.requestID(request.headers[.requestID])
+        var principal: Principal?
+        if request.uri.path.hasPrefix("/v1") {
+            guard let header = request.headers[.authorization] else {
+                return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
+            }
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                  let found = try await auth.authenticate(bearer: String(parts[1]).trimmingWhitespace())
+            else {
+                return respond(Problem(.unauthorized("the token is not valid")), requestID: requestID)
+            }
+            principal = found
+        }
+        var response = try await RequestInfo.$current.withValue(RequestInfo(requestID: requestID, principal: principal)) {
+            do {
+                return try await next(request, context)
+            } catch let error as any HTTPResponseError {
+                // Hummingbird's own errors (unknown route, body too large) as problem+json too.
+                let status = error.status
+                return respond(Problem(status: Int(status.code), title: status.reasonPhrase, detail: status.reasonPhrase.lowercased()),
+                               requestID: requestID)
+            }
+        }
+        response.headers[.requestID] = requestID
+        return response
+    }
+
+    func respond(_ problem: Problem, requestID: String) -> Response {
+        var headers = problem.headerFields
+        headers[.requestID] = requestID
+        return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problem.json)))
+    }
+
+    static func requestID(_ given: String?) -> String {
+        if let given, (1...64).contains(given.count),
+           given.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == "." }),
+           given.allSatisfy(\.isASCII) {
+            return given
+        }
+        return UUIDv7.next().uuidString.lowercased()
+    }
+}
+
+/// Refuses bodies over the limit with 413 before any handler reads them.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw HTTPError(.contentTooLarge, message: "the body is over \(maxBytes) bytes")
+        }
+        guard request.head.method != .get, request.head.method != .head else { return try await next(request, context) }
+        var request = request
+        _ = try await request.collectBody(upTo: maxBytes)
+        return try await next(request, context)
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+}

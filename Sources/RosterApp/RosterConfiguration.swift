@@ -1,0 +1,36 @@
+public import Logging
+
+/// Every setting, read once at start: command-line options, else environment variables, else defaults.
+/// Nothing deeper in the code reads the environment.
+public struct RosterConfiguration: Sendable {
+    public var databaseURL = "sqlite://roster.sqlite"
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// A platform token accepted as `Authorization: Bearer <token>`; generated and printed once when unset.
+    public var bootstrapToken: String?
+    public var managementTenant = "management"
+    public var customerTracking = true
+    public var customerTag = "PSA Customer"
+    public var maxBodyBytes = 1 << 20
+    public var logLevel = Logger.Level.info
+    /// Statements slower than this are logged (without their values).
+    public var slowStatementMilliseconds = 200
+
+    public init() {}
+
+    /// Reads `ROSTER_*` variables from `environment`.
+    public static func fromEnvironment(_ environment: [String: String]) -> RosterConfiguration {
+        var config = RosterConfiguration()
+        if let v = environment["ROSTER_DATABASE_URL"], !v.isEmpty { config.databaseURL = v }
+        if let v = environment["ROSTER_HOST"], !v.isEmpty { config.host = v }
+        if let v = environment["ROSTER_PORT"].flatMap(Int.init) { config.port = v }
+        if let v = environment["ROSTER_BOOTSTRAP_TOKEN"], !v.isEmpty { config.bootstrapToken = v }
+        if let v = environment["ROSTER_MANAGEMENT_TENANT"], !v.isEmpty { config.managementTenant = v }
+        if let v = environment["ROSTER_CUSTOMER_TRACKING"] { config.customerTracking = !["false", "0", "no", "off"].contains(v.lowercased()) }
+        if let v = environment["ROSTER_CUSTOMER_TAG"], !v.isEmpty { config.customerTag = v }
+        if let v = environment["ROSTER_MAX_BODY_BYTES"].flatMap(Int.init), v > 0 { config.maxBodyBytes = v }
+        if let v = environment["ROSTER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = v }
+        if let v = environment["ROSTER_SLOW_STATEMENT_MS"].flatMap(Int.init), v > 0 { config.slowStatementMilliseconds = v }
+        return config
+    }
+}

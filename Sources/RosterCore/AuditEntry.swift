@@ -1,0 +1,104 @@
+public import Foundation
+import Crypto
+
+/// One audit record: who did what to which record. Field names only, never values.
+public struct AuditEntry: Hashable, Sendable {
+    public var tenantID: Tenant.ID
+    /// Position in the tenant's chain, from 1.
+    public var seq: Int64
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var targetType: String?
+    public var targetID: String?
+    public var requestID: String?
+    public var fields: [String]
+    public var prevHash: String
+    public var hash: String
+
+    public init(tenantID: Tenant.ID, seq: Int64, at: Date, actor: String, action: String, targetType: String?,
+                targetID: String?, requestID: String?, fields: [String], prevHash: String, hash: String) {
+        self.tenantID = tenantID
+        self.seq = seq
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.targetType = targetType
+        self.targetID = targetID
+        self.requestID = requestID
+        self.fields = fields
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+}
+
+/// An audit record not yet in the chain.
+public struct AuditEvent: Hashable, Sendable {
+    public var tenantID: Tenant.ID
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var targetType: String?
+    public var targetID: String?
+    public var requestID: String?
+    public var fields: [String]
+
+    public init(tenantID: Tenant.ID, at: Date = Date(), context: OperationContext, action: String,
+                targetType: String? = nil, targetID: String? = nil, fields: [String] = []) {
+        self.tenantID = tenantID
+        self.at = at
+        self.actor = context.principal.description
+        self.action = action
+        self.targetType = targetType
+        self.targetID = targetID
+        self.requestID = context.requestID
+        self.fields = fields
+    }
+}
+
+/// The hash chain over a tenant's audit entries: each hash covers the previous hash and every field.
+public enum AuditChain {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// Timestamps enter the hash as whole microseconds, the precision both stores keep.
+    public static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    public static func hash(prev: String, tenantID: Tenant.ID, seq: Int64, at: Date, actor: String, action: String,
+                            targetType: String?, targetID: String?, requestID: String?, fields: [String]) -> String {
+        let canonical = [
+            prev, tenantID.description, String(seq), String(micros(at)), actor, action,
+            targetType ?? "", targetID ?? "", requestID ?? "", fields.joined(separator: ","),
+        ].map { $0.replacingOccurrences(of: "\u{1F}", with: "") }.joined(separator: "\u{1F}")
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func entry(for event: AuditEvent, seq: Int64, prev: String) -> AuditEntry {
+        let at = Date(timeIntervalSince1970: Double(micros(event.at)) / 1_000_000)
+        let hash = hash(prev: prev, tenantID: event.tenantID, seq: seq, at: at, actor: event.actor, action: event.action,
+                        targetType: event.targetType, targetID: event.targetID, requestID: event.requestID, fields: event.fields)
+        return AuditEntry(tenantID: event.tenantID, seq: seq, at: at, actor: event.actor, action: event.action,
+                          targetType: event.targetType, targetID: event.targetID, requestID: event.requestID,
+                          fields: event.fields, prevHash: prev, hash: hash)
+    }
+
+    public static func recompute(_ entry: AuditEntry, prev: String) -> String {
+        hash(prev: prev, tenantID: entry.tenantID, seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action,
+             targetType: entry.targetType, targetID: entry.targetID, requestID: entry.requestID, fields: entry.fields)
+    }
+}
+
+/// The outcome of recomputing a chain.
+public struct AuditVerification: Hashable, Sendable {
+    public var valid: Bool
+    public var checked: Int64
+    /// The first entry whose stored hash or link does not match.
+    public var brokenAt: Int64?
+    public var reason: String?
+
+    public init(valid: Bool, checked: Int64, brokenAt: Int64? = nil, reason: String? = nil) {
+        self.valid = valid
+        self.checked = checked
+        self.brokenAt = brokenAt
+        self.reason = reason
+    }
+}

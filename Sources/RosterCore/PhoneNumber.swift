@@ -1,0 +1,66 @@
+/// A phone number normalized to E.164 digits with country code, without the `+`: `442079460958`.
+public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
+    public let digits: String
+
+    public var description: String { digits }
+
+    /// Calling codes whose national numbers keep their leading 0 (Italy, San Marino, Vatican).
+    static let keepsTrunkZero: Set<String> = ["39", "378", "379"]
+
+    /// Parses international formats (`+44 20 7946 0958`, `0044 ...`, `(555) 123-4567`, dots, dashes,
+    /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
+    public init(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws {
+        func fail(_ message: String) -> RosterError { .invalid(field, message) }
+        let trimmed = raw.trimmingWhitespace()
+        guard !trimmed.isEmpty else { throw fail("must not be empty") }
+        guard trimmed.count <= 40 else { throw fail("is too long") }
+        var digits = ""
+        var hasPlus = false
+        for (offset, char) in trimmed.enumerated() {
+            switch char {
+            case "0"..."9": digits.append(char)
+            case "+":
+                guard offset == 0 else { throw fail("may have + only at the start") }
+                hasPlus = true
+            case " ", "-", ".", "(", ")", "/", "\u{00A0}": continue
+            default: throw fail("may contain only digits, spaces, dots, dashes, parentheses and a leading +")
+            }
+        }
+        var international: String
+        if hasPlus {
+            international = digits
+        } else if digits.hasPrefix("00") {
+            international = String(digits.dropFirst(2))
+        } else if let code = defaultCallingCode, !code.isEmpty {
+            if code == "1", digits.count == 11, digits.hasPrefix("1") {
+                international = digits
+            } else if digits.hasPrefix("0"), !Self.keepsTrunkZero.contains(code) {
+                international = code + digits.dropFirst()
+            } else {
+                international = code + digits
+            }
+        } else {
+            throw fail("needs an international prefix (+ or 00), or a default calling code for the tenant")
+        }
+        guard !international.hasPrefix("0") else { throw fail("has an invalid country code") }
+        guard (7...15).contains(international.count) else { throw fail("must have 7 to 15 digits with the country code") }
+        self.digits = international
+    }
+
+    /// Normalizes an already-normalized value without re-parsing rules (used when reading stored data).
+    public init(storedDigits: String) { self.digits = storedDigits }
+
+    /// Checks a tenant's default calling code: 1 to 3 digits, not starting with 0.
+    public static func validateCallingCode(_ code: String, field: String = "settings.defaultCallingCode") throws -> String {
+        var code = code.trimmingWhitespace()
+        if code.hasPrefix("+") { code.removeFirst() }
+        guard (1...3).contains(code.count), code.allSatisfy(\.isASCIIDigit), !code.hasPrefix("0") else {
+            throw RosterError.invalid(field, "must be 1 to 3 digits, e.g. 44")
+        }
+        return code
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

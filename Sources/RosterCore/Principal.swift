@@ -1,0 +1,50 @@
+/// Who acts: recorded in audit entries and state history, by identifier only.
+public enum Principal: Hashable, Sendable, CustomStringConvertible {
+    /// A platform token (the bootstrap token or a platform key), named by its id.
+    case platform(String)
+    case user(String)
+    case apiKey(String)
+    /// Roster itself: workflows, migrations, demo data.
+    case system
+
+    public var description: String {
+        switch self {
+        case .platform(let id): "platform:\(id)"
+        case .user(let id): "user:\(id)"
+        case .apiKey(let id): "apikey:\(id)"
+        case .system: "system"
+        }
+    }
+
+    public init?(_ text: String) {
+        if text == "system" { self = .system; return }
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let id = String(text[text.index(after: colon)...])
+        switch text[..<colon] {
+        case "platform": self = .platform(id)
+        case "user": self = .user(id)
+        case "apikey": self = .apiKey(id)
+        default: return nil
+        }
+    }
+
+    public var isPlatform: Bool {
+        if case .platform = self { return true }
+        return false
+    }
+}
+
+/// What every service call carries besides its arguments: who acts, and for which request.
+public struct OperationContext: Sendable {
+    public var principal: Principal
+    public var requestID: String
+
+    public init(principal: Principal, requestID: String) {
+        self.principal = principal
+        self.requestID = requestID
+    }
+
+    public static func system(_ requestID: String = "system") -> OperationContext {
+        OperationContext(principal: .system, requestID: requestID)
+    }
+}

@@ -1,0 +1,62 @@
+/// One invalid field of a request, named by its JSON path (`email`, `properties.color`).
+public struct FieldError: Error, Hashable, Sendable, Codable {
+    public var field: String
+    public var message: String
+
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Every failure the domain can report; the API maps each case to one HTTP status.
+public enum RosterError: Error, Hashable, Sendable {
+    /// 422: the request is well formed but breaks a rule; lists every invalid field.
+    case validation([FieldError])
+    /// 404: no such record in this tenant (also for another tenant's records).
+    case notFound(String)
+    /// 409: a duplicate or a state that forbids the change; `existingID` names the record in the way.
+    case conflict(String, existingID: String? = nil)
+    /// 412: the `If-Match` version is stale.
+    case preconditionFailed(String)
+    /// 400: the request can't be read at all.
+    case badRequest(String)
+    /// 401: no credentials or bad credentials.
+    case unauthorized(String)
+    /// 403: the caller is known but may not do this.
+    case forbidden(String)
+    /// 503: a dependency (the database) is not available.
+    case unavailable(String)
+
+    public static func invalid(_ field: String, _ message: String) -> RosterError {
+        .validation([FieldError(field, message)])
+    }
+}
+
+/// Collects field errors so that a 422 names every invalid field, not just the first.
+public struct ValidationErrors: Sendable {
+    public private(set) var errors: [FieldError] = []
+
+    public init() {}
+
+    public mutating func add(_ field: String, _ message: String) {
+        errors.append(FieldError(field, message))
+    }
+
+    /// Runs `body`, recording a thrown single-field validation error instead of propagating it.
+    public mutating func check<T>(_ body: () throws -> T) -> T? {
+        do {
+            return try body()
+        } catch let RosterError.validation(fieldErrors) {
+            errors.append(contentsOf: fieldErrors)
+            return nil
+        } catch {
+            errors.append(FieldError("", "\(error)"))
+            return nil
+        }
+    }
+
+    public func throwIfAny() throws {
+        if !errors.isEmpty { throw RosterError.validation(errors) }
+    }
+}

@@ -1,0 +1,81 @@
+public import Foundation
+
+public struct Tenant: Hashable, Sendable, Identifiable {
+    public typealias ID = Identifier<Tenant>
+
+    public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+        case provisioning, active, suspended, failed
+    }
+
+    public var id: ID
+    public var slug: String
+    public var name: String
+    public var status: Status
+    public var settings: TenantSettings
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var version: Int
+
+    public init(id: ID, slug: String, name: String, status: Status, settings: TenantSettings,
+                createdAt: Date, updatedAt: Date, version: Int) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.status = status
+        self.settings = settings
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    public static let slugPattern = "[a-z0-9-]{2,63}"
+
+    /// `[a-z0-9-]{2,63}`, not starting or ending with a hyphen.
+    public static func validateSlug(_ raw: String, field: String = "slug") throws -> String {
+        let slug = raw.trimmingWhitespace()
+        let allowed = slug.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" }
+        guard (2...63).contains(slug.count), allowed else {
+            throw RosterError.invalid(field, "must be 2 to 63 characters of a-z, 0-9 and -")
+        }
+        guard !slug.hasPrefix("-"), !slug.hasSuffix("-") else {
+            throw RosterError.invalid(field, "must not start or end with -")
+        }
+        return slug
+    }
+
+    public static func validateName(_ raw: String, field: String = "name") throws -> String {
+        guard let name = try Text.required(raw, field: field, max: Text.nameMax) else {
+            throw RosterError.invalid(field, "must not be empty")
+        }
+        return name
+    }
+}
+
+public struct TenantSettings: Hashable, Sendable, Codable {
+    /// Calling code (digits, no `+`) for phone numbers given without an international prefix.
+    public var defaultCallingCode: String?
+    /// Link new persons to the organization owning their email domain.
+    public var autoLinkContacts: Bool
+    /// OpenID Connect settings; used by sign-in.
+    public var sso: SSOSettings?
+
+    public init(defaultCallingCode: String? = nil, autoLinkContacts: Bool = false, sso: SSOSettings? = nil) {
+        self.defaultCallingCode = defaultCallingCode
+        self.autoLinkContacts = autoLinkContacts
+        self.sso = sso
+    }
+}
+
+public struct SSOSettings: Hashable, Sendable, Codable {
+    public var issuer: String?
+    public var audience: String?
+    public var autoProvision: Bool?
+    public var emailDomains: [String]?
+
+    public init(issuer: String? = nil, audience: String? = nil, autoProvision: Bool? = nil, emailDomains: [String]? = nil) {
+        self.issuer = issuer
+        self.audience = audience
+        self.autoProvision = autoProvision
+        self.emailDomains = emailDomains
+    }
+}

@@ -1,0 +1,112 @@
+public import RosterSQL
+
+/// The PostgreSQL schema: `uuid`, `timestamptz`, `jsonb`. Every key of a tenant's data starts with
+/// `tenant_id`, so the tables can be distributed by tenant (Citus) as they are.
+public enum PostgresMigrations {
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "tenants, parties, state history, audit, platform tokens", statements: [
+            """
+            CREATE TABLE tenants (
+                id uuid PRIMARY KEY,
+                slug text NOT NULL UNIQUE,
+                name text NOT NULL,
+                status text NOT NULL,
+                settings jsonb NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                version bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE platform_tokens (
+                id text PRIMARY KEY,
+                name text NOT NULL,
+                token_hash text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE parties (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                id uuid NOT NULL,
+                kind text NOT NULL CHECK (kind IN ('person', 'organization')),
+                first_name text,
+                last_name text,
+                name text,
+                email text,
+                phone text,
+                website text,
+                email_domains jsonb NOT NULL,
+                note text,
+                customer_type text,
+                roles jsonb NOT NULL,
+                properties jsonb NOT NULL,
+                state text NOT NULL CHECK (state IN ('active', 'suspended', 'archived', 'deleted')),
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                version bigint NOT NULL,
+                email_key text,
+                first_key text,
+                last_key text,
+                name_key text NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+            "CREATE UNIQUE INDEX parties_live_email ON parties (tenant_id, kind, email_key) WHERE email_key IS NOT NULL AND state <> 'deleted'",
+            "CREATE UNIQUE INDEX parties_live_phone ON parties (tenant_id, kind, phone) WHERE phone IS NOT NULL AND state <> 'deleted'",
+            "CREATE INDEX parties_email ON parties (tenant_id, email_key text_pattern_ops)",
+            "CREATE INDEX parties_phone ON parties (tenant_id, phone text_pattern_ops)",
+            "CREATE INDEX parties_name ON parties (tenant_id, name_key text_pattern_ops)",
+            "CREATE INDEX parties_customer_type ON parties (tenant_id, customer_type)",
+            """
+            CREATE TABLE party_roles (
+                tenant_id uuid NOT NULL,
+                party_id uuid NOT NULL,
+                role text NOT NULL,
+                PRIMARY KEY (tenant_id, party_id, role),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX party_roles_role ON party_roles (tenant_id, role, party_id)",
+            """
+            CREATE TABLE party_state_history (
+                tenant_id uuid NOT NULL,
+                id uuid NOT NULL,
+                party_id uuid NOT NULL,
+                from_state text,
+                to_state text NOT NULL,
+                at timestamptz NOT NULL,
+                actor text NOT NULL,
+                reason text,
+                PRIMARY KEY (tenant_id, id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX party_state_history_party ON party_state_history (tenant_id, party_id, id)",
+            """
+            CREATE TABLE audit_entries (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                seq bigint NOT NULL,
+                at bigint NOT NULL, -- microseconds since 1970: the exact value the hash chain covers
+                actor text NOT NULL,
+                action text NOT NULL,
+                target_type text,
+                target_id text,
+                request_id text,
+                fields jsonb NOT NULL,
+                prev_hash text NOT NULL,
+                hash text NOT NULL,
+                PRIMARY KEY (tenant_id, seq)
+            )
+            """,
+            "CREATE INDEX audit_entries_target ON audit_entries (tenant_id, target_id, seq)",
+            """
+            CREATE TABLE audit_heads (
+                tenant_id uuid PRIMARY KEY REFERENCES tenants(id),
+                seq bigint NOT NULL,
+                hash text NOT NULL
+            )
+            """,
+        ]),
+    ]
+}

@@ -1,0 +1,48 @@
+import Foundation
+public import Logging
+
+/// One versioned schema change; `statements` run in order inside one transaction.
+public struct Migration: Sendable {
+    public var version: Int
+    public var name: String
+    public var statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+}
+
+public enum Migrator {
+    /// Applies every migration not yet recorded in `schema_migrations`; running it twice changes nothing.
+    /// On PostgreSQL an advisory lock keeps two starting processes from migrating at once.
+    @discardableResult
+    public static func migrate(_ database: any SQLDatabase, migrations: [Migration], logger: Logger) async throws -> [Int] {
+        try await database.withTransaction { conn in
+            if database.dialect == .postgres {
+                try await conn.execute("SELECT pg_advisory_xact_lock(7263001)")
+            }
+            try await conn.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at BIGINT NOT NULL
+                )
+                """)
+            let applied = Set(try await conn.query("SELECT version FROM schema_migrations", []).compactMap { $0.int("version") })
+            var done: [Int] = []
+            for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(Int64(migration.version)) {
+                for statement in migration.statements {
+                    try await conn.execute(statement)
+                }
+                try await conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    [.int(Int64(migration.version)), .text(migration.name), .int(Int64(Date().timeIntervalSince1970))])
+                logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                done.append(migration.version)
+            }
+            return done
+        }
+    }
+}

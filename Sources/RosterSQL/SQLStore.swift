@@ -1,0 +1,103 @@
+import Foundation
+public import Logging
+import RosterCore
+public import RosterStore
+import Metrics
+
+/// The relational implementation of the store protocols, shared by SQLite and PostgreSQL:
+/// the SQL is portable (bound `$n` parameters, partial indexes, `ON CONFLICT`), and the
+/// drivers map value types and errors.
+public struct SQLStore: Store {
+    public let database: any SQLDatabase
+    let logger: Logger
+    let slowThreshold: Duration
+
+    public init(database: any SQLDatabase, logger: Logger, slowThreshold: Duration = .milliseconds(200)) {
+        self.database = database
+        self.logger = logger
+        self.slowThreshold = slowThreshold
+    }
+
+    public var kind: String { database.dialect == .sqlite ? "sqlite" : "postgres" }
+
+    public func write<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await mapErrors {
+            try await database.withTransaction { conn in
+                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect))
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await mapErrors {
+            try await database.withReadTransaction { conn in
+                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect))
+            }
+        }
+    }
+
+    public func checkHealth() async throws {
+        _ = try await database.withReadTransaction { conn in try await conn.query("SELECT 1 AS ok", []) }
+    }
+
+    func instrument(_ conn: any SQLConnection) -> any SQLConnection {
+        InstrumentedConnection(base: conn, logger: logger, slowThreshold: slowThreshold, store: kind)
+    }
+
+    func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch SQLError.uniqueViolation(let constraint) {
+            throw StoreError.uniqueViolation(constraint: constraint)
+        }
+    }
+}
+
+/// Times every statement (metric `roster_store_statement_seconds`) and logs slow ones, without their values.
+struct InstrumentedConnection: SQLConnection {
+    let base: any SQLConnection
+    let logger: Logger
+    let slowThreshold: Duration
+    let store: String
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer {
+            let elapsed = clock.now - start
+            let verb = sql.prefix(while: { $0 != " " && $0 != "\n" }).uppercased()
+            Timer(label: "roster_store_statement_seconds", dimensions: [("store", store), ("statement", verb)],
+                  preferredDisplayUnit: .seconds).recordNanoseconds(elapsed.nanoseconds)
+            if elapsed > slowThreshold {
+                logger.warning("slow statement", metadata: [
+                    "sql": "\(sql.prefix(200))", "ms": "\(elapsed.nanoseconds / 1_000_000)", "store": "\(store)",
+                ])
+            }
+        }
+        return try await base.query(sql, binds)
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
+
+enum JSONText {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
+        guard let text, !text.isEmpty else { return nil }
+        return try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

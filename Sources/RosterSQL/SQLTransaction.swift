@@ -1,0 +1,327 @@
+import Foundation
+import RosterCore
+import RosterStore
+
+/// The repositories over one connection in one transaction.
+struct SQLTransaction: StoreTransaction {
+    let conn: any SQLConnection
+    let dialect: SQLDialect
+
+    /// `FOR UPDATE` where the database has row locks; SQLite has one writer, which serializes anyway.
+    var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
+}
+
+// MARK: - Tenants
+
+extension SQLTransaction {
+    static let tenantColumns = "id, slug, name, status, settings, created_at, updated_at, version"
+
+    func insertTenant(_ tenant: Tenant) async throws {
+        try await conn.execute("""
+            INSERT INTO tenants (id, slug, name, status, settings, created_at, updated_at, version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, try tenantBinds(tenant))
+    }
+
+    func updateTenant(_ tenant: Tenant) async throws {
+        try await conn.execute("""
+            UPDATE tenants SET slug = $2, name = $3, status = $4, settings = $5, created_at = $6, updated_at = $7, version = $8
+            WHERE id = $1
+            """, try tenantBinds(tenant))
+    }
+
+    func tenant(slug: String) async throws -> Tenant? {
+        try await conn.query("SELECT \(Self.tenantColumns) FROM tenants WHERE slug = $1", [.text(slug)]).first.map(makeTenant)
+    }
+
+    func tenant(id: Tenant.ID) async throws -> Tenant? {
+        try await conn.query("SELECT \(Self.tenantColumns) FROM tenants WHERE id = $1", [.uuid(id.rawValue)]).first.map(makeTenant)
+    }
+
+    func tenants(afterSlug: String?, limit: Int) async throws -> [Tenant] {
+        if let afterSlug {
+            return try await conn.query("SELECT \(Self.tenantColumns) FROM tenants WHERE slug > $1 ORDER BY slug LIMIT $2",
+                                        [.text(afterSlug), .int(Int64(limit))]).map(makeTenant)
+        }
+        return try await conn.query("SELECT \(Self.tenantColumns) FROM tenants ORDER BY slug LIMIT $1",
+                                    [.int(Int64(limit))]).map(makeTenant)
+    }
+
+    private func tenantBinds(_ t: Tenant) throws -> [SQLValue] {
+        [.uuid(t.id.rawValue), .text(t.slug), .text(t.name), .text(t.status.rawValue), .json(try JSONText.encode(t.settings)),
+         .date(t.createdAt), .date(t.updatedAt), .int(Int64(t.version))]
+    }
+
+    private func makeTenant(_ row: SQLRow) throws -> Tenant {
+        Tenant(id: .init(try row.uuid("id")), slug: try row.requiredString("slug"), name: try row.requiredString("name"),
+               status: Tenant.Status(rawValue: try row.requiredString("status")) ?? .failed,
+               settings: try JSONText.decode(TenantSettings.self, row.string("settings")) ?? TenantSettings(),
+               createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+               version: Int(row.int("version") ?? 1))
+    }
+}
+
+// MARK: - Parties
+
+extension SQLTransaction {
+    static let partyColumns = """
+        id, tenant_id, kind, first_name, last_name, name, email, phone, website, email_domains, note, customer_type, \
+        roles, properties, state, created_at, updated_at, version
+        """
+
+    func insertParty(_ party: Party) async throws {
+        try await conn.execute("""
+            INSERT INTO parties (id, tenant_id, kind, first_name, last_name, name, email, phone, website, email_domains, note,
+                customer_type, roles, properties, state, created_at, updated_at, version, email_key, first_key, last_key, name_key)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+            """, try partyBinds(party))
+        try await replaceRoles(party)
+    }
+
+    func updateParty(_ party: Party, expectedVersion: Int) async throws -> Bool {
+        var binds = try partyBinds(party)
+        binds.append(.int(Int64(expectedVersion)))
+        let rows = try await conn.query("""
+            UPDATE parties SET kind = $3, first_name = $4, last_name = $5, name = $6, email = $7, phone = $8, website = $9,
+                email_domains = $10, note = $11, customer_type = $12, roles = $13, properties = $14, state = $15,
+                created_at = $16, updated_at = $17, version = $18, email_key = $19, first_key = $20, last_key = $21, name_key = $22
+            WHERE tenant_id = $2 AND id = $1 AND version = $23
+            RETURNING id
+            """, binds)
+        guard !rows.isEmpty else { return false }
+        try await replaceRoles(party)
+        return true
+    }
+
+    private func replaceRoles(_ party: Party) async throws {
+        try await conn.execute("DELETE FROM party_roles WHERE tenant_id = $1 AND party_id = $2",
+                               [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
+        for role in party.roles {
+            try await conn.execute("INSERT INTO party_roles (tenant_id, party_id, role) VALUES ($1, $2, $3)",
+                                   [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue), .text(role)])
+        }
+    }
+
+    func party(tenant: Tenant.ID, id: Party.ID) async throws -> Party? {
+        try await conn.query("SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id = $2",
+                             [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeParty)
+    }
+
+    func liveParties(tenant: Tenant.ID, kind: Party.Kind?, emailNormalized: String?, phone: String?) async throws -> [Party] {
+        guard emailNormalized != nil || phone != nil else { return [] }
+        var sql = "SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND state <> 'deleted'"
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        var matches: [String] = []
+        if let emailNormalized {
+            binds.append(.text(emailNormalized))
+            matches.append("email_key = $\(binds.count)")
+        }
+        if let phone {
+            binds.append(.text(phone))
+            matches.append("phone = $\(binds.count)")
+        }
+        sql += " AND (" + matches.joined(separator: " OR ") + ")"
+        if let kind {
+            binds.append(.text(kind.rawValue))
+            sql += " AND kind = $\(binds.count)"
+        }
+        return try await conn.query(sql + " ORDER BY id LIMIT 20", binds).map(makeParty)
+    }
+
+    func searchParties(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party] {
+        var sql = "SELECT \(Self.partyColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM parties p WHERE p.tenant_id = $1"
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        if let state = query.state {
+            sql += " AND p.state = \(bind(.text(state.rawValue)))"
+        } else {
+            sql += " AND p.state <> 'deleted'"
+        }
+        if let kind = query.kind { sql += " AND p.kind = \(bind(.text(kind.rawValue)))" }
+        if let type = query.customerType { sql += " AND p.customer_type = \(bind(.text(type.rawValue)))" }
+        if let role = query.role {
+            sql += " AND EXISTS (SELECT 1 FROM party_roles r WHERE r.tenant_id = p.tenant_id AND r.party_id = p.id AND r.role = \(bind(.text(role))))"
+        }
+        if let text = query.text?.lowercased(), !text.isEmpty {
+            let pattern = bind(.text(Self.likePrefix(text)))
+            var clauses = ["p.name_key LIKE \(pattern) ESCAPE '\\'", "p.first_key LIKE \(pattern) ESCAPE '\\'",
+                           "p.last_key LIKE \(pattern) ESCAPE '\\'", "p.email_key LIKE \(pattern) ESCAPE '\\'"]
+            let digits = text.filter(\.isNumber)
+            if digits.count >= 3, text.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
+                clauses.append("p.phone LIKE \(bind(.text(Self.likePrefix(digits)))) ESCAPE '\\'")
+            }
+            sql += " AND (" + clauses.joined(separator: " OR ") + ")"
+        }
+        if let after = query.after { sql += " AND p.id > \(bind(.uuid(after.rawValue)))" }
+        sql += " ORDER BY p.id LIMIT \(bind(.int(Int64(query.limit))))"
+        return try await conn.query(sql, binds).map(makeParty)
+    }
+
+    static func likePrefix(_ text: String) -> String {
+        var escaped = ""
+        for char in text {
+            if char == "%" || char == "_" || char == "\\" { escaped.append("\\") }
+            escaped.append(char)
+        }
+        return escaped + "%"
+    }
+
+    func appendStateChange(tenant: Tenant.ID, _ change: StateChange) async throws {
+        try await conn.execute("""
+            INSERT INTO party_state_history (tenant_id, id, party_id, from_state, to_state, at, actor, reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, [.uuid(tenant.rawValue), .uuid(change.id.rawValue), .uuid(change.partyID.rawValue),
+                  change.from.map { .text($0.rawValue) } ?? .null, .text(change.to.rawValue), .date(change.at),
+                  .text(change.actor), change.reason.map(SQLValue.text) ?? .null])
+    }
+
+    func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange] {
+        try await conn.query("""
+            SELECT id, party_id, from_state, to_state, at, actor, reason FROM party_state_history
+            WHERE tenant_id = $1 AND party_id = $2 ORDER BY id
+            """, [.uuid(tenant.rawValue), .uuid(party.rawValue)]).map { row in
+            StateChange(id: .init(try row.uuid("id")), partyID: .init(try row.uuid("party_id")),
+                        from: row.string("from_state").flatMap(Party.State.init(rawValue:)),
+                        to: Party.State(rawValue: try row.requiredString("to_state")) ?? .active,
+                        at: try row.date("at"), actor: try row.requiredString("actor"), reason: row.string("reason"))
+        }
+    }
+
+    func customerCounts(tenant: Tenant.ID) async throws -> [Party.CustomerType: Int] {
+        let rows = try await conn.query("""
+            SELECT customer_type, COUNT(*) AS n FROM parties
+            WHERE tenant_id = $1 AND state <> 'deleted' AND customer_type IS NOT NULL GROUP BY customer_type
+            """, [.uuid(tenant.rawValue)])
+        var counts: [Party.CustomerType: Int] = [:]
+        for row in rows {
+            if let type = row.string("customer_type").flatMap(Party.CustomerType.init(rawValue:)) {
+                counts[type] = Int(row.int("n") ?? 0)
+            }
+        }
+        return counts
+    }
+
+    private func partyBinds(_ p: Party) throws -> [SQLValue] {
+        let keys = p.searchKeys
+        func text(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
+        return [
+            .uuid(p.id.rawValue), .uuid(p.tenantID.rawValue), .text(p.kind.rawValue), text(p.firstName), text(p.lastName),
+            text(p.name), text(p.email?.value), text(p.phone?.digits), text(p.website), .json(try JSONText.encode(p.emailDomains)),
+            text(p.note), text(p.customerType?.rawValue), .json(try JSONText.encode(p.roles)),
+            .json(try JSONText.encode(p.properties)), .text(p.state.rawValue), .date(p.createdAt), .date(p.updatedAt),
+            .int(Int64(p.version)), text(p.email?.normalized), text(keys.first), text(keys.last), .text(keys.name),
+        ]
+    }
+
+    private func makeParty(_ row: SQLRow) throws -> Party {
+        let email = try row.string("email").map { try EmailAddress($0) }
+        return Party(
+            id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")),
+            kind: Party.Kind(rawValue: try row.requiredString("kind")) ?? .person,
+            firstName: row.string("first_name"), lastName: row.string("last_name"), name: row.string("name"),
+            email: email, phone: row.string("phone").map(PhoneNumber.init(storedDigits:)), website: row.string("website"),
+            emailDomains: try JSONText.decode([String].self, row.string("email_domains")) ?? [],
+            note: row.string("note"), customerType: row.string("customer_type").flatMap(Party.CustomerType.init(rawValue:)),
+            roles: try JSONText.decode([String].self, row.string("roles")) ?? [],
+            properties: try JSONText.decode([String: JSONScalar].self, row.string("properties")) ?? [:],
+            state: Party.State(rawValue: try row.requiredString("state")) ?? .active,
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"), version: Int(row.int("version") ?? 1))
+    }
+}
+
+// MARK: - Audit
+
+extension SQLTransaction {
+    func appendAudit(_ events: [AuditEvent]) async throws -> [AuditEntry] {
+        var heads: [Tenant.ID: (seq: Int64, hash: String)] = [:]
+        var entries: [AuditEntry] = []
+        entries.reserveCapacity(events.count)
+        for event in events {
+            var head: (seq: Int64, hash: String)
+            if let known = heads[event.tenantID] {
+                head = known
+            } else {
+                // The head row is the chain's lock on PostgreSQL: concurrent appenders of one tenant queue here.
+                try await conn.execute("""
+                    INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING
+                    """, [.uuid(event.tenantID.rawValue), .text(AuditChain.genesis)])
+                let row = try await conn.query("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1\(forUpdate)",
+                                               [.uuid(event.tenantID.rawValue)]).first
+                head = (row?.int("seq") ?? 0, row?.string("hash") ?? AuditChain.genesis)
+            }
+            let entry = AuditChain.entry(for: event, seq: head.seq + 1, prev: head.hash)
+            try await conn.execute("""
+                INSERT INTO audit_entries (tenant_id, seq, at, actor, action, target_type, target_id, request_id, fields, prev_hash, hash)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                """, [.uuid(entry.tenantID.rawValue), .int(entry.seq), .int(AuditChain.micros(entry.at)), .text(entry.actor), .text(entry.action),
+                      entry.targetType.map(SQLValue.text) ?? .null, entry.targetID.map(SQLValue.text) ?? .null,
+                      entry.requestID.map(SQLValue.text) ?? .null, .json(try JSONText.encode(entry.fields)),
+                      .text(entry.prevHash), .text(entry.hash)])
+            heads[event.tenantID] = (entry.seq, entry.hash)
+            entries.append(entry)
+        }
+        for (tenant, head) in heads {
+            try await conn.execute("UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
+                                   [.uuid(tenant.rawValue), .int(head.seq), .text(head.hash)])
+        }
+        return entries
+    }
+
+    static let auditColumns = "tenant_id, seq, at, actor, action, target_type, target_id, request_id, fields, prev_hash, hash"
+
+    func auditEntries(tenant: Tenant.ID, targetID: String?, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry] {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .int(beforeSeq ?? Int64.max), .int(Int64(limit))]
+        var filter = ""
+        if let targetID {
+            binds.append(.text(targetID))
+            filter = " AND target_id = $4"
+        }
+        return try await conn.query("""
+            SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND seq < $2\(filter) ORDER BY seq DESC LIMIT $3
+            """, binds).map(makeAuditEntry)
+    }
+
+    func auditChain(tenant: Tenant.ID, afterSeq: Int64, limit: Int) async throws -> [AuditEntry] {
+        try await conn.query("""
+            SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+            """, [.uuid(tenant.rawValue), .int(afterSeq), .int(Int64(limit))]).map(makeAuditEntry)
+    }
+
+    func auditHead(tenant: Tenant.ID) async throws -> (seq: Int64, hash: String)? {
+        guard let row = try await conn.query("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).first
+        else { return nil }
+        return (row.int("seq") ?? 0, try row.requiredString("hash"))
+    }
+
+    private func makeAuditEntry(_ row: SQLRow) throws -> AuditEntry {
+        AuditEntry(tenantID: .init(try row.uuid("tenant_id")), seq: row.int("seq") ?? 0, at: try row.date("at"),
+                   actor: try row.requiredString("actor"), action: try row.requiredString("action"),
+                   targetType: row.string("target_type"), targetID: row.string("target_id"), requestID: row.string("request_id"),
+                   fields: try JSONText.decode([String].self, row.string("fields")) ?? [],
+                   prevHash: try row.requiredString("prev_hash"), hash: try row.requiredString("hash"))
+    }
+}
+
+// MARK: - Platform tokens
+
+extension SQLTransaction {
+    func insertPlatformToken(_ token: PlatformToken) async throws {
+        try await conn.execute("INSERT INTO platform_tokens (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+                               [.text(token.id), .text(token.name), .text(token.tokenHash), .date(token.createdAt)])
+    }
+
+    func platformToken(hash: String) async throws -> PlatformToken? {
+        try await conn.query("SELECT id, name, token_hash, created_at FROM platform_tokens WHERE token_hash = $1", [.text(hash)])
+            .first.map { row in
+                PlatformToken(id: try row.requiredString("id"), name: try row.requiredString("name"),
+                              tokenHash: try row.requiredString("token_hash"), createdAt: try row.date("created_at"))
+            }
+    }
+
+    func platformTokenCount() async throws -> Int {
+        Int(try await conn.query("SELECT COUNT(*) AS n FROM platform_tokens", []).first?.int("n") ?? 0)
+    }
+}

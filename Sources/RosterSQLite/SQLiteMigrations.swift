@@ -1,0 +1,112 @@
+public import RosterSQL
+
+/// The SQLite schema. Ids are lower-case UUID text, times integer microseconds since 1970, JSON text.
+/// Every key of a tenant's data starts with `tenant_id` (DESIGN.md §3 Storage).
+public enum SQLiteMigrations {
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "tenants, parties, state history, audit, platform tokens", statements: [
+            """
+            CREATE TABLE tenants (
+                id TEXT PRIMARY KEY,
+                slug TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                settings TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                version INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE platform_tokens (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE parties (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('person', 'organization')),
+                first_name TEXT,
+                last_name TEXT,
+                name TEXT,
+                email TEXT,
+                phone TEXT,
+                website TEXT,
+                email_domains TEXT NOT NULL,
+                note TEXT,
+                customer_type TEXT,
+                roles TEXT NOT NULL,
+                properties TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('active', 'suspended', 'archived', 'deleted')),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                email_key TEXT,
+                first_key TEXT,
+                last_key TEXT,
+                name_key TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+            "CREATE UNIQUE INDEX parties_live_email ON parties (tenant_id, kind, email_key) WHERE email_key IS NOT NULL AND state <> 'deleted'",
+            "CREATE UNIQUE INDEX parties_live_phone ON parties (tenant_id, kind, phone) WHERE phone IS NOT NULL AND state <> 'deleted'",
+            "CREATE INDEX parties_email ON parties (tenant_id, email_key)",
+            "CREATE INDEX parties_phone ON parties (tenant_id, phone)",
+            "CREATE INDEX parties_name ON parties (tenant_id, name_key)",
+            "CREATE INDEX parties_customer_type ON parties (tenant_id, customer_type)",
+            """
+            CREATE TABLE party_roles (
+                tenant_id TEXT NOT NULL,
+                party_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, party_id, role),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX party_roles_role ON party_roles (tenant_id, role, party_id)",
+            """
+            CREATE TABLE party_state_history (
+                tenant_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                party_id TEXT NOT NULL,
+                from_state TEXT,
+                to_state TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT,
+                PRIMARY KEY (tenant_id, id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX party_state_history_party ON party_state_history (tenant_id, party_id, id)",
+            """
+            CREATE TABLE audit_entries (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                seq INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target_type TEXT,
+                target_id TEXT,
+                request_id TEXT,
+                fields TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, seq)
+            )
+            """,
+            "CREATE INDEX audit_entries_target ON audit_entries (tenant_id, target_id, seq)",
+            """
+            CREATE TABLE audit_heads (
+                tenant_id TEXT PRIMARY KEY REFERENCES tenants(id),
+                seq INTEGER NOT NULL,
+                hash TEXT NOT NULL
+            )
+            """,
+        ]),
+    ]
+}

@@ -1,0 +1,311 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+/// Search parameters as the API receives them.
+public struct PartySearch: Sendable {
+    public var q: String?
+    public var kind: Party.Kind?
+    public var role: String?
+    public var customerType: Party.CustomerType?
+    public var state: Party.State?
+    public var limit: Int?
+    public var cursor: String?
+
+    public init(q: String? = nil, kind: Party.Kind? = nil, role: String? = nil, customerType: Party.CustomerType? = nil,
+                state: Party.State? = nil, limit: Int? = nil, cursor: String? = nil) {
+        self.q = q
+        self.kind = kind
+        self.role = role
+        self.customerType = customerType
+        self.state = state
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// What `customers/identify` answers.
+public struct Identification: Sendable {
+    public var party: Party
+    public var firstTime: Bool
+}
+
+/// Use cases on parties: every rule runs here, inside one transaction with its audit entry.
+public struct PartyService: Sendable {
+    let store: any Store
+    let audit: AuditLog
+
+    public init(store: any Store, audit: AuditLog) {
+        self.store = store
+        self.audit = audit
+    }
+
+    // MARK: Writes
+
+    public func create(tenant slug: String, _ input: PartyInput, context: OperationContext) async throws -> Party {
+        try await withDuplicateMapping(tenant: slug) {
+            try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date())
+                try await insert(party, tx: tx, context: context)
+                return party
+            }
+        }
+    }
+
+    /// Inserts a validated party with its first history entry and audit entry, in the caller's transaction.
+    func insert(_ party: Party, tx: any StoreTransaction, context: OperationContext) async throws {
+        try await tx.rejectDuplicates(of: party)
+        try await tx.insertParty(party)
+        try await tx.appendStateChange(tenant: party.tenantID, StateChange(
+            partyID: party.id, from: nil, to: party.state, at: party.createdAt, actor: context.principal.description, reason: "created"))
+        try await tx.appendAudit([AuditEvent(tenantID: party.tenantID, context: context, action: "party.create",
+                                             targetType: "party", targetID: party.id.description, fields: party.presentFields)])
+    }
+
+    public func update(tenant slug: String, id: Party.ID, _ patch: PartyPatch, ifMatch: Int?,
+                       context: OperationContext) async throws -> Party {
+        try await withDuplicateMapping(tenant: slug) {
+            try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                let current = try await tx.requireParty(tenant.id, id)
+                if let ifMatch, ifMatch != current.version {
+                    throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
+                }
+                guard current.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
+                let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date())
+                guard !changed.isEmpty else { return current }
+                if changed.contains("email") || changed.contains("phone") { try await tx.rejectDuplicates(of: party) }
+                guard try await tx.updateParty(party, expectedVersion: current.version) else {
+                    throw RosterError.preconditionFailed("the party changed meanwhile; read it again")
+                }
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.update",
+                                                     targetType: "party", targetID: id.description, fields: changed)])
+                return party
+            }
+        }
+    }
+
+    public func changeState(tenant slug: String, id: Party.ID, to state: Party.State, reason: String?,
+                            ifMatch: Int? = nil, context: OperationContext) async throws -> Party {
+        let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
+        return try await transition(tenant: slug, id: id, reason: reason, ifMatch: ifMatch, action: "party.state",
+                                    context: context) { current in
+            try PartyRules.checkTransition(from: current.state, to: state)
+            return state
+        }
+    }
+
+    /// Soft delete: the party stays, in state `deleted`, with its history.
+    public func delete(tenant slug: String, id: Party.ID, reason: String? = nil, context: OperationContext) async throws -> Party {
+        let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
+        return try await transition(tenant: slug, id: id, reason: reason, ifMatch: nil, action: "party.delete",
+                                    context: context) { current in
+            guard current.state != .deleted else { throw RosterError.notFound("party \(id) is already deleted") }
+            return .deleted
+        }
+    }
+
+    public func restore(tenant slug: String, id: Party.ID, reason: String? = nil, context: OperationContext) async throws -> Party {
+        let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
+        return try await withDuplicateMapping(tenant: slug) {
+            try await transition(tenant: slug, id: id, reason: reason, ifMatch: nil, action: "party.restore",
+                                 context: context) { current in
+                guard current.state == .deleted else { throw RosterError.conflict("the party is not deleted") }
+                return .active
+            }
+        }
+    }
+
+    private func transition(tenant slug: String, id: Party.ID, reason: String?, ifMatch: Int?, action: String,
+                            context: OperationContext, next: @Sendable (Party) throws -> Party.State) async throws -> Party {
+        try await store.write { tx in
+            let tenant = try await tx.requireWritableTenant(slug)
+            let current = try await tx.requireParty(tenant.id, id)
+            if let ifMatch, ifMatch != current.version {
+                throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
+            }
+            let state = try next(current)
+            var party = current
+            party.state = state
+            party.updatedAt = Date()
+            party.version += 1
+            if current.state == .deleted { try await tx.rejectDuplicates(of: party) }
+            guard try await tx.updateParty(party, expectedVersion: current.version) else {
+                throw RosterError.preconditionFailed("the party changed meanwhile; read it again")
+            }
+            try await tx.appendStateChange(tenant: tenant.id, StateChange(
+                partyID: id, from: current.state, to: state, at: party.updatedAt, actor: context.principal.description, reason: reason))
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: action,
+                                                 targetType: "party", targetID: id.description, fields: ["state"])])
+            return party
+        }
+    }
+
+    /// Finds a live customer by email or phone, or creates one of type `new`.
+    public func identify(tenant slug: String, email: String?, phone: String?, firstName: String? = nil,
+                         lastName: String? = nil, context: OperationContext) async throws -> Identification {
+        let result: Identification = try await withDuplicateMapping(tenant: slug) {
+            try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
+                if let existing = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: emailValue?.normalized,
+                                                           phone: phoneValue?.digits).first {
+                    return Identification(party: existing, firstTime: false)
+                }
+                let input = PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: emailValue?.value,
+                                       phone: phoneValue?.digits.withPlus, customerType: .new, roles: ["customer"])
+                let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date())
+                try await insert(party, tx: tx, context: context)
+                return Identification(party: party, firstTime: true)
+            }
+        }
+        if !result.firstTime { try await recordReads([result.party], action: "party.identify", context: context) }
+        return result
+    }
+
+    // MARK: Reads
+
+    public func get(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> Party {
+        let party = try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await tx.requireParty(tenant.id, id)
+        }
+        try await recordReads([party], action: "party.read", context: context)
+        return party
+    }
+
+    public func history(tenant slug: String, id: Party.ID) async throws -> [StateChange] {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            _ = try await tx.requireParty(tenant.id, id)
+            return try await tx.stateHistory(tenant: tenant.id, party: id)
+        }
+    }
+
+    public func search(tenant slug: String, _ search: PartySearch, context: OperationContext) async throws -> Page<Party> {
+        let limit = try pageSize(search.limit)
+        var query = PartyQuery(kind: search.kind, customerType: search.customerType, state: search.state, limit: limit + 1)
+        var errors = ValidationErrors()
+        if let q = search.q {
+            query.text = errors.check { try Text.optional(q, field: "q", max: Text.nameMax) } ?? nil
+        }
+        if let role = search.role {
+            query.role = errors.check { try PartyRules.normalizeRoles([role]).first }?.map { $0 }
+        }
+        if let cursor = search.cursor {
+            if let key = Cursor.decode(cursor), let id = Party.ID(uuidString: key) {
+                query.after = id
+            } else {
+                errors.add("cursor", "is not a cursor from this API")
+            }
+        }
+        try errors.throwIfAny()
+        let rows = try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await tx.searchParties(tenant: tenant.id, query: query)
+        }
+        let items = Array(rows.prefix(limit))
+        try await recordReads(items, action: "party.list", context: context)
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.id.description) } : nil)
+    }
+
+    /// The live party with this email or phone (persons first); 404 when none.
+    public func lookup(tenant slug: String, email: String?, phone: String?, context: OperationContext) async throws -> Party {
+        let party = try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
+            let found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: emailValue?.normalized,
+                                                 phone: phoneValue?.digits)
+            guard let party = found.first(where: { $0.kind == .person }) ?? found.first else {
+                throw RosterError.notFound("no party with this \(email != nil ? "email" : "phone")")
+            }
+            return party
+        }
+        try await recordReads([party], action: "party.lookup", context: context)
+        return party
+    }
+
+    public func customerStats(tenant slug: String) async throws -> [Party.CustomerType: Int] {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await tx.customerCounts(tenant: tenant.id)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func recordReads(_ parties: [Party], action: String, context: OperationContext) async throws {
+        try await audit.record(parties.map { party in
+            AuditEvent(tenantID: party.tenantID, context: context, action: action, targetType: "party", targetID: party.id.description)
+        })
+    }
+
+    static func identifiers(email: String?, phone: String?, settings: TenantSettings) throws -> (EmailAddress?, PhoneNumber?) {
+        let email = email.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 }
+        let phone = phone.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 }
+        guard email != nil || phone != nil else { throw RosterError.invalid("email", "give an email or a phone") }
+        var errors = ValidationErrors()
+        let emailValue = email.flatMap { raw in errors.check { try EmailAddress(raw) } }
+        let phoneValue = phone.flatMap { raw in errors.check { try PhoneNumber(raw, defaultCallingCode: settings.defaultCallingCode) } }
+        try errors.throwIfAny()
+        return (emailValue, phoneValue)
+    }
+
+    /// A unique index that refused a concurrent duplicate becomes the same 409 the pre-check gives.
+    private func withDuplicateMapping<T>(tenant slug: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("a live party of this kind already has this email or phone")
+        }
+    }
+}
+
+extension StoreTransaction {
+    func requireWritableTenant(_ slug: String) async throws -> Tenant {
+        let tenant = try await requireTenant(slug)
+        guard tenant.status == .active else {
+            throw RosterError.conflict("tenant \(slug) is \(tenant.status.rawValue); it accepts no changes")
+        }
+        return tenant
+    }
+
+    func requireParty(_ tenant: Tenant.ID, _ id: Party.ID) async throws -> Party {
+        guard let party = try await party(tenant: tenant, id: id) else { throw RosterError.notFound("no party \(id)") }
+        return party
+    }
+
+    /// 409 naming the live party of the same kind that already has this email or phone.
+    func rejectDuplicates(of party: Party) async throws {
+        guard party.isLive, party.email != nil || party.phone != nil else { return }
+        let others = try await liveParties(tenant: party.tenantID, kind: party.kind, emailNormalized: party.email?.normalized,
+                                           phone: party.phone?.digits).filter { $0.id != party.id }
+        if let other = others.first {
+            let field = other.email != nil && other.email?.normalized == party.email?.normalized ? "email" : "phone"
+            throw RosterError.conflict("a \(party.kind.rawValue) with this \(field) exists", existingID: other.id.description)
+        }
+    }
+}
+
+extension Party {
+    /// Names of the fields that hold a value: what a create audit entry lists.
+    var presentFields: [String] {
+        var fields = ["kind"]
+        if firstName != nil { fields.append("firstName") }
+        if lastName != nil { fields.append("lastName") }
+        if name != nil { fields.append("name") }
+        if email != nil { fields.append("email") }
+        if phone != nil { fields.append("phone") }
+        if website != nil { fields.append("website") }
+        if note != nil { fields.append("note") }
+        if customerType != nil { fields.append("customerType") }
+        if !roles.isEmpty { fields.append("roles") }
+        if !properties.isEmpty { fields.append("properties") }
+        return fields
+    }
+}
+
+extension String {
+    var withPlus: String { "+" + self }
+}

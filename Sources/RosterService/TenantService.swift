@@ -1,0 +1,145 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+/// Changes a client may make to a tenant with PATCH.
+public struct TenantUpdate: Sendable {
+    public var name: String?
+    public var status: Tenant.Status?
+    public var defaultCallingCode: PartyPatch.Change<String> = .keep
+    public var autoLinkContacts: Bool?
+    public var sso: PartyPatch.Change<SSOSettings> = .keep
+
+    public init(name: String? = nil, status: Tenant.Status? = nil) {
+        self.name = name
+        self.status = status
+    }
+}
+
+public struct TenantService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// Creates an active tenant. (The provisioning workflow with an admin and customer tracking builds on this.)
+    public func create(slug rawSlug: String, name rawName: String, settings: TenantSettings = TenantSettings(),
+                       context: OperationContext) async throws -> Tenant {
+        var errors = ValidationErrors()
+        let slug = errors.check { try Tenant.validateSlug(rawSlug) }
+        let name = errors.check { try Tenant.validateName(rawName) }
+        var settings = settings
+        if let code = settings.defaultCallingCode {
+            settings.defaultCallingCode = errors.check { try PhoneNumber.validateCallingCode(code) }
+        }
+        try errors.throwIfAny()
+        let now = Date()
+        let tenant = Tenant(id: .make(), slug: slug!, name: name!, status: .active, settings: settings,
+                            createdAt: now, updatedAt: now, version: 1)
+        do {
+            try await store.write { tx in
+                if try await tx.tenant(slug: tenant.slug) != nil {
+                    throw RosterError.conflict("a tenant with slug \(tenant.slug) exists", existingID: tenant.slug)
+                }
+                try await tx.insertTenant(tenant)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.create",
+                                                     targetType: "tenant", targetID: tenant.id.description,
+                                                     fields: ["slug", "name", "settings"])])
+            }
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("a tenant with slug \(tenant.slug) exists", existingID: tenant.slug)
+        }
+        return tenant
+    }
+
+    /// Creates the tenant unless one with this slug exists (the management tenant at `migrate`).
+    @discardableResult
+    public func ensure(slug: String, name: String, context: OperationContext) async throws -> Tenant {
+        if let existing = try await store.read({ tx in try await tx.tenant(slug: slug) }) { return existing }
+        do {
+            return try await create(slug: slug, name: name, context: context)
+        } catch RosterError.conflict {
+            guard let existing = try await store.read({ tx in try await tx.tenant(slug: slug) }) else { throw RosterError.notFound("tenant") }
+            return existing
+        }
+    }
+
+    public func list(cursor: String?, limit: Int?) async throws -> Page<Tenant> {
+        let limit = try pageSize(limit)
+        var after: String?
+        if let cursor {
+            guard let slug = Cursor.decode(cursor) else { throw RosterError.invalid("cursor", "is not a cursor from this API") }
+            after = slug
+        }
+        let rows = try await store.read { tx in try await tx.tenants(afterSlug: after, limit: limit + 1) }
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.slug) } : nil)
+    }
+
+    public func get(_ slug: String) async throws -> Tenant {
+        guard let tenant = try await store.read({ tx in try await tx.tenant(slug: slug) }) else {
+            throw RosterError.notFound("no tenant \(slug)")
+        }
+        return tenant
+    }
+
+    public func update(_ slug: String, _ update: TenantUpdate, context: OperationContext) async throws -> Tenant {
+        var errors = ValidationErrors()
+        let name = update.name.flatMap { raw in errors.check { try Tenant.validateName(raw) } }
+        var callingCode: PartyPatch.Change<String> = .keep
+        switch update.defaultCallingCode {
+        case .set(let code): if let valid = errors.check({ try PhoneNumber.validateCallingCode(code) }) { callingCode = .set(valid) }
+        case .clear: callingCode = .clear
+        case .keep: break
+        }
+        if let status = update.status, status == .provisioning || status == .failed {
+            errors.add("status", "may be set to active or suspended only")
+        }
+        try errors.throwIfAny()
+        return try await store.write { tx in
+            guard var tenant = try await tx.tenant(slug: slug) else { throw RosterError.notFound("no tenant \(slug)") }
+            let before = tenant
+            if let name { tenant.name = name }
+            if let status = update.status { tenant.status = status }
+            switch callingCode {
+            case .set(let code): tenant.settings.defaultCallingCode = code
+            case .clear: tenant.settings.defaultCallingCode = nil
+            case .keep: break
+            }
+            if let autoLink = update.autoLinkContacts { tenant.settings.autoLinkContacts = autoLink }
+            switch update.sso {
+            case .set(let sso): tenant.settings.sso = sso
+            case .clear: tenant.settings.sso = nil
+            case .keep: break
+            }
+            var fields: [String] = []
+            if before.name != tenant.name { fields.append("name") }
+            if before.status != tenant.status { fields.append("status") }
+            if before.settings != tenant.settings { fields.append("settings") }
+            guard !fields.isEmpty else { return tenant }
+            tenant.updatedAt = Date()
+            tenant.version += 1
+            try await tx.updateTenant(tenant)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.update",
+                                                 targetType: "tenant", targetID: tenant.id.description, fields: fields)])
+            return tenant
+        }
+    }
+}
+
+func pageSize(_ limit: Int?) throws -> Int {
+    guard let limit else { return Limits.defaultPageSize }
+    guard (1...Limits.maxPageSize).contains(limit) else {
+        throw RosterError.invalid("limit", "must be between 1 and \(Limits.maxPageSize)")
+    }
+    return limit
+}
+
+extension StoreTransaction {
+    /// The tenant by slug, or 404.
+    func requireTenant(_ slug: String) async throws -> Tenant {
+        guard let tenant = try await tenant(slug: slug) else { throw RosterError.notFound("no tenant \(slug)") }
+        return tenant
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RosterApp
+
+@main
+struct Roster: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roster",
+        abstract: "A multi-tenant registry of people, organizations, users and their relationships.",
+        subcommands: [Serve.self, Migrate.self, Tenants.self, Audit.self, Backup.self, Bench.self])
+}
+
+/// Options every command shares; each falls back to its environment variable, then the default.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Database URL: sqlite://PATH or postgres://user:password@host:port/db (env ROSTER_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (env ROSTER_LOG_LEVEL).")
+    var logLevel: String?
+
+    func configuration() -> RosterConfiguration {
+        var config = RosterConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        if let databaseURL { config.databaseURL = databaseURL }
+        if let level = logLevel.flatMap(Logger.Level.init(rawValue:)) { config.logLevel = level }
+        return config
+    }
+
+    func logger(_ config: RosterConfiguration) -> Logger {
+        var logger = Logger(label: "roster")
+        logger.logLevel = config.logLevel
+        return logger
+    }
+}
+
+extension RosterConfiguration {
+    var redactedDatabaseURL: String {
+        databaseURL.replacingOccurrences(of: "://[^@/]*@", with: "://***@", options: .regularExpression)
+    }
+}

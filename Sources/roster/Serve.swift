@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import RosterApp
+import RosterAPI
+import RosterService
+import RosterSQL
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the REST API (migrates the database first).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Address to listen on (env ROSTER_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (env ROSTER_PORT, default 8080).")
+    var port: Int?
+
+    @Flag(name: .long, help: "Seed a small demo data set (tenants acme and globex) if not present.")
+    var demo = false
+
+    func run() async throws {
+        var config = global.configuration()
+        if let host { config.host = host }
+        if let port { config.port = port }
+        let logger = global.logger(config)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        logger.info("starting", metadata: ["database": "\(config.redactedDatabaseURL)", "address": "\(config.host):\(config.port)"])
+        let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: registry, demo: demo) { token in
+            FileHandle.standardOutput.write(Data("""
+                ------------------------------------------------------------------
+                Generated bootstrap (platform) token, shown only this once:
+                  \(token)
+                Use it as: Authorization: Bearer \(token)
+                ------------------------------------------------------------------
+
+                """.utf8))
+        }
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations and create the management tenant.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let config = global.configuration()
+        let logger = global.logger(config)
+        let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
+        try await database.withRunning { database in
+            let runtime = makeRuntime(database: database)
+            try await prepare(runtime: runtime, configuration: config, logger: logger) { token in
+                print("Generated bootstrap (platform) token, shown only this once: \(token)")
+            }
+        }
+        print("database is up to date")
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the SQLite database to FILE.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Destination file; must not exist.")
+    var file: String
+
+    func run() async throws {
+        let config = global.configuration()
+        guard !FileManager.default.fileExists(atPath: file) else { throw ValidationError("\(file) exists; choose a new file") }
+        let database = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
+        try await database.withRunning { database in try await database.backup(to: file) }
+        print("backup written to \(file)")
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Testing
+@testable import RosterCore
+
+/// One row of the validation table: an input, the tenant's default calling code, and what must come out.
+struct PhoneCase: CustomTestStringConvertible, Sendable {
+    var input: String
+    var defaultCode: String?
+    var expected: String?
+    var testDescription: String { "\(input) [\(defaultCode ?? "-")] → \(expected ?? "invalid")" }
+}
+
+struct EmailCase: CustomTestStringConvertible, Sendable {
+    var input: String
+    var expected: String?
+    var testDescription: String { "\(input) → \(expected ?? "invalid")" }
+}
+
+@Suite("Validation and normalization table")
+struct ValidationTableTests {
+    static let phones: [PhoneCase] = [
+        .init(input: "+44 20 7946 0958", defaultCode: nil, expected: "442079460958"),
+        .init(input: "0044 20 7946 0958", defaultCode: nil, expected: "442079460958"),
+        .init(input: "+44 (0)20 7946 0958", defaultCode: nil, expected: "4402079460958"),
+        .init(input: "020 7946 0958", defaultCode: "44", expected: "442079460958"),
+        .init(input: "(555) 123-4567", defaultCode: "1", expected: "15551234567"),
+        .init(input: "555.123.4567", defaultCode: "1", expected: "15551234567"),
+        .init(input: "1-555-123-4567", defaultCode: "1", expected: "15551234567"),
+        .init(input: "+1 (555) 123-4567", defaultCode: nil, expected: "15551234567"),
+        .init(input: "+49 30 901820", defaultCode: nil, expected: "4930901820"),
+        .init(input: "030 901820", defaultCode: "49", expected: "4930901820"),
+        .init(input: "+33 1 42 68 53 00", defaultCode: nil, expected: "33142685300"),
+        .init(input: "01 42 68 53 00", defaultCode: "33", expected: "33142685300"),
+        .init(input: "06 12 34 56 78", defaultCode: "33", expected: "33612345678"),
+        .init(input: "+39 06 6982 1234", defaultCode: nil, expected: "390669821234"),
+        .init(input: "06 6982 1234", defaultCode: "39", expected: "390669821234"),
+        .init(input: "+91 98765 43210", defaultCode: nil, expected: "919876543210"),
+        .init(input: "98765 43210", defaultCode: "91", expected: "919876543210"),
+        .init(input: "+61 2 9374 4000", defaultCode: nil, expected: "61293744000"),
+        .init(input: "+81-3-1234-5678", defaultCode: nil, expected: "81312345678"),
+        .init(input: "+55 11 91234-5678", defaultCode: nil, expected: "5511912345678"),
+        .init(input: "+44 7700 900123", defaultCode: "1", expected: "447700900123"),
+        .init(input: "07700 900123", defaultCode: "44", expected: "447700900123"),
+        .init(input: "+254 712 345678", defaultCode: nil, expected: "254712345678"),
+        .init(input: "+44/20/7946/0958", defaultCode: nil, expected: "442079460958"),
+        .init(input: "  +44 20 7946 0958  ", defaultCode: nil, expected: "442079460958"),
+        .init(input: "+1234567", defaultCode: nil, expected: "1234567"),
+        .init(input: "+123456789012345", defaultCode: nil, expected: "123456789012345"),
+        // invalid
+        .init(input: "020 7946 0958", defaultCode: nil, expected: nil),
+        .init(input: "(555) 123-4567", defaultCode: nil, expected: nil),
+        .init(input: "+1234567890123456", defaultCode: nil, expected: nil),
+        .init(input: "+123456", defaultCode: nil, expected: nil),
+        .init(input: "+44 20 7946 0958 ext 12", defaultCode: nil, expected: nil),
+        .init(input: "44+20", defaultCode: nil, expected: nil),
+        .init(input: "phone", defaultCode: "44", expected: nil),
+        .init(input: "", defaultCode: "44", expected: nil),
+        .init(input: "+0 123 4567", defaultCode: nil, expected: nil),
+        .init(input: "00 0 123 4567", defaultCode: nil, expected: nil),
+        .init(input: "12", defaultCode: "44", expected: nil),
+        .init(input: "+44#2079460958", defaultCode: nil, expected: nil),
+    ]
+
+    static let emails: [EmailCase] = [
+        .init(input: "jane@example.com", expected: "jane@example.com"),
+        .init(input: "  Jane.Doe@Example.COM ", expected: "Jane.Doe@example.com"),
+        .init(input: "first.last+tag@sub.example.co.uk", expected: "first.last+tag@sub.example.co.uk"),
+        .init(input: "o'brien@example.ie", expected: "o'brien@example.ie"),
+        .init(input: "user_name-1@my-domain.org", expected: "user_name-1@my-domain.org"),
+        .init(input: "x@xn--bcher-kva.example", expected: "x@xn--bcher-kva.example"),
+        .init(input: "x@bücher.example", expected: "x@bücher.example"),
+        .init(input: "info@пример.рф", expected: "info@пример.рф"),
+        .init(input: "a@b.xn--p1ai", expected: "a@b.xn--p1ai"),
+        .init(input: "josé@example.es", expected: "josé@example.es"),
+        .init(input: "a@example.com.", expected: "a@example.com"),
+        // invalid
+        .init(input: "plainaddress", expected: nil),
+        .init(input: "@example.com", expected: nil),
+        .init(input: "jane@", expected: nil),
+        .init(input: "jane@localhost", expected: nil),
+        .init(input: "jane..doe@example.com", expected: nil),
+        .init(input: ".jane@example.com", expected: nil),
+        .init(input: "jane.@example.com", expected: nil),
+        .init(input: "jane@-example.com", expected: nil),
+        .init(input: "jane@example-.com", expected: nil),
+        .init(input: "jane@exa_mple.com", expected: nil),
+        .init(input: "jane@example.c", expected: nil),
+        .init(input: "jane@example.123", expected: nil),
+        .init(input: "jane doe@example.com", expected: nil),
+        .init(input: "jane@example..com", expected: nil),
+        .init(input: "jane@@example.com", expected: nil),
+        .init(input: "\"quoted\"@example.com", expected: nil),
+        .init(input: String(repeating: "a", count: 65) + "@example.com", expected: nil),
+        .init(input: "a@" + String(repeating: "b", count: 64) + ".com", expected: nil),
+        .init(input: "", expected: nil),
+    ]
+
+    @Test(arguments: phones)
+    func phone(_ row: PhoneCase) {
+        let result = try? PhoneNumber(row.input, defaultCallingCode: row.defaultCode)
+        #expect(result?.digits == row.expected)
+    }
+
+    @Test(arguments: emails)
+    func email(_ row: EmailCase) {
+        let result = try? EmailAddress(row.input)
+        #expect(result?.value == row.expected)
+    }
+
+    @Test func emailComparisonIgnoresCase() throws {
+        #expect(try EmailAddress("Jane.Doe@Example.com").normalized == EmailAddress("jane.doe@EXAMPLE.COM").normalized)
+    }
+
+    @Test func invalidPhoneNamesTheField() {
+        #expect(throws: RosterError.invalid("mobile", "may contain only digits, spaces, dots, dashes, parentheses and a leading +")) {
+            try PhoneNumber("12a", defaultCallingCode: "44", field: "mobile")
+        }
+    }
+
+    struct PartyCase: CustomTestStringConvertible, Sendable {
+        var name: String
+        var input: PartyInput
+        var invalidFields: [String]
+        var testDescription: String { name }
+    }
+
+    static let parties: [PartyCase] = [
+        .init(name: "person with first name only", input: .init(kind: .person, firstName: "Ann"), invalidFields: []),
+        .init(name: "person with email only", input: .init(kind: .person, email: "a@example.com"), invalidFields: []),
+        .init(name: "person with phone only", input: .init(kind: .person, phone: "+44 20 7946 0958"), invalidFields: []),
+        .init(name: "person with nothing", input: .init(kind: .person), invalidFields: ["firstName"]),
+        .init(name: "person with blank names", input: .init(kind: .person, firstName: "  ", lastName: "\t"), invalidFields: ["firstName"]),
+        .init(name: "organization with name", input: .init(kind: .organization, name: "Acme"), invalidFields: []),
+        .init(name: "organization without name", input: .init(kind: .organization, email: "x@acme.example"), invalidFields: ["name"]),
+        .init(name: "organization with first name", input: .init(kind: .organization, firstName: "Ann", name: "Acme"),
+              invalidFields: ["firstName"]),
+        .init(name: "no kind", input: .init(firstName: "Ann"), invalidFields: ["kind"]),
+        .init(name: "name too long", input: .init(kind: .person, firstName: String(repeating: "x", count: 201)), invalidFields: ["firstName"]),
+        .init(name: "control character in name", input: .init(kind: .person, firstName: "A\u{0007}nn"), invalidFields: ["firstName"]),
+        .init(name: "note too long", input: .init(kind: .person, firstName: "A", note: String(repeating: "n", count: 4001)),
+              invalidFields: ["note"]),
+        .init(name: "regular customer with email and phone",
+              input: .init(kind: .person, email: "c@example.com", phone: "+44 20 7946 0958", customerType: .regular), invalidFields: []),
+        .init(name: "regular customer without phone",
+              input: .init(kind: .person, email: "c@example.com", customerType: .regular), invalidFields: ["phone"]),
+        .init(name: "customer role defaults to regular and needs both",
+              input: .init(kind: .person, firstName: "C", roles: ["customer"]), invalidFields: ["email", "phone"]),
+        .init(name: "unregistered customer with a name only",
+              input: .init(kind: .person, firstName: "U", customerType: .unregistered), invalidFields: []),
+        .init(name: "new customer with email", input: .init(kind: .person, email: "n@example.com", customerType: .new), invalidFields: []),
+        .init(name: "anonymous customer", input: .init(kind: .person, firstName: "Walk-in", customerType: .anonymous), invalidFields: []),
+        .init(name: "every invalid field listed",
+              input: .init(kind: .person, email: "bad", phone: "bad", website: "ftp://x"), invalidFields: ["email", "phone", "website"]),
+        .init(name: "invalid role", input: .init(kind: .person, firstName: "A", roles: ["ok", "no/slash"]), invalidFields: ["roles[1]"]),
+        .init(name: "too many roles", input: .init(kind: .person, firstName: "A", roles: (0..<21).map { "r\($0)" }), invalidFields: ["roles"]),
+        .init(name: "bad property key", input: .init(kind: .person, firstName: "A", properties: ["bad key": .int(1)]),
+              invalidFields: ["properties"]),
+        .init(name: "property too long", input: .init(kind: .person, firstName: "A", properties: ["k": .string(String(repeating: "v", count: 2001))]),
+              invalidFields: ["properties.k"]),
+    ]
+
+    @Test(arguments: parties)
+    func party(_ row: PartyCase) {
+        let tenant = Tenant.ID.make()
+        do {
+            _ = try PartyRules.create(row.input, id: .make(), tenantID: tenant, settings: TenantSettings(defaultCallingCode: "44"), now: .now)
+            #expect(row.invalidFields.isEmpty, "expected invalid \(row.invalidFields)")
+        } catch RosterError.validation(let errors) {
+            #expect(errors.map(\.field) == row.invalidFields)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test(arguments: [("acme", true), ("a", false), ("acme-farming-2", true), ("-acme", false), ("Acme", false),
+                      ("acme_farm", false), (String(repeating: "a", count: 63), true), (String(repeating: "a", count: 64), false)])
+    func slug(_ slug: String, valid: Bool) {
+        #expect(((try? Tenant.validateSlug(slug)) != nil) == valid)
+    }
+
+    @Test(arguments: [("https://Example.com/", "https://example.com"), ("example.com", "https://example.com"),
+                      ("http://www.acme.example/about", "http://www.acme.example/about")])
+    func website(_ raw: String, expected: String) throws {
+        #expect(try Website.normalize(raw) == expected)
+    }
+
+    @Test func organizationWebsiteBecomesEmailDomainAndProperty() throws {
+        let party = try PartyRules.create(.init(kind: .organization, name: "Acme", website: "https://www.Acme.example/contact"),
+                                          id: .make(), tenantID: .make(), settings: .init(), now: .now)
+        #expect(party.emailDomains == ["acme.example"])
+        #expect(party.properties["website"] == .string(party.website!))
+    }
+
+    @Test func customerTypeMakesTheParty_a_customer() throws {
+        let party = try PartyRules.create(.init(kind: .person, firstName: "A", customerType: .new),
+                                          id: .make(), tenantID: .make(), settings: .init(), now: .now)
+        #expect(party.roles == ["customer"])
+    }
+
+    @Test func updateListsChangedFieldNamesAndBumpsVersion() throws {
+        let party = try PartyRules.create(.init(kind: .person, firstName: "A", email: "a@example.com"),
+                                          id: .make(), tenantID: .make(), settings: .init(), now: .now)
+        var patch = PartyPatch()
+        patch.lastName = .set("B")
+        patch.email = .clear
+        patch.firstName = .set("A")
+        let (updated, changed) = try PartyRules.update(party, with: patch, settings: .init(), now: .now)
+        #expect(changed == ["lastName", "email"])
+        #expect(updated.version == 2)
+        let (same, none) = try PartyRules.update(updated, with: PartyPatch(), settings: .init(), now: .now)
+        #expect(none.isEmpty)
+        #expect(same.version == 2)
+    }
+}
