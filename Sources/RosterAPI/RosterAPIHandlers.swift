@@ -3,23 +3,7 @@ package import Logging
 import OpenAPIRuntime
 import RosterCore
 package import RosterOpenAPI
-public import RosterService
-
-/// The services the handlers call; built once by RosterApp.
-public struct Services: Sendable {
-    public var tenants: TenantService
-    public var parties: PartyService
-    public var audit: AuditService
-    public var checkReady: @Sendable () async throws -> Void
-
-    public init(tenants: TenantService, parties: PartyService, audit: AuditService,
-                checkReady: @escaping @Sendable () async throws -> Void) {
-        self.tenants = tenants
-        self.parties = parties
-        self.audit = audit
-        self.checkReady = checkReady
-    }
-}
+package import RosterService
 
 /// The API: each handler decodes, calls one service function and encodes. Errors are thrown as
 /// `RosterError` and turned into problem+json by `ProblemMiddleware`.

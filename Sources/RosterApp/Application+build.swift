@@ -5,7 +5,7 @@ import Metrics
 import OpenAPIHummingbird
 import OpenAPIRuntime
 public import Prometheus
-public import RosterAPI
+import RosterAPI
 import RosterCore
 import RosterOpenAPI
 public import RosterService

@@ -43,7 +43,7 @@ public struct AuditEvent: Hashable, Sendable {
     public var requestID: String?
     public var fields: [String]
 
-    public init(tenantID: Tenant.ID, at: Date = Date(), context: OperationContext, action: String,
+    public init(tenantID: Tenant.ID, at: Date = Date.rosterNow, context: OperationContext, action: String,
                 targetType: String? = nil, targetID: String? = nil, fields: [String] = []) {
         self.tenantID = tenantID
         self.at = at

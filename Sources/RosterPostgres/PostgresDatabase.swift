@@ -97,7 +97,7 @@ struct PostgresSQLConnection: SQLConnection {
             case .text(let s): bindings.append(s)
             case .bool(let b): bindings.append(b)
             case .uuid(let u): bindings.append(u)
-            case .date(let d): bindings.append(d)
+            case .date(let d): bindings.append(Timestamp(date: d))
             case .json(let s): bindings.append(JSONBText(text: s))
             }
         }
@@ -125,7 +125,10 @@ struct PostgresSQLConnection: SQLConnection {
         case .numeric: return .double(Double(try cell.decode(String.self)) ?? 0)
         case .bool: return .bool(try cell.decode(Bool.self))
         case .uuid: return .uuid(try cell.decode(UUID.self))
-        case .timestamptz, .timestamp, .date: return .date(try cell.decode(Date.self))
+        case .timestamptz, .timestamp:
+            guard cell.format == .binary, let micros = bytes.readInteger(as: Int64.self) else { return .date(try cell.decode(Date.self)) }
+            return .date(Timestamp.date(microsSince2000: micros))
+        case .date: return .date(try cell.decode(Date.self))
         case .jsonb:
             if cell.format == .binary { bytes.moveReaderIndex(forwardBy: 1) }
             return .json(bytes.readString(length: bytes.readableBytes) ?? "")
@@ -145,5 +148,24 @@ struct JSONBText: PostgresNonThrowingEncodable {
     func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
         byteBuffer.writeInteger(UInt8(1))
         byteBuffer.writeString(text)
+    }
+}
+
+/// `timestamptz` with whole microseconds rounded, not truncated, so that a value read back equals the
+/// microsecond-precise `Date` written (PostgresNIO's own `Date` coding can lose one microsecond).
+struct Timestamp: PostgresNonThrowingEncodable {
+    static let epochOffsetMicros: Int64 = 946_684_800_000_000
+    let date: Date
+
+    static var psqlType: PostgresDataType { .timestamptz }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) - Self.epochOffsetMicros
+        byteBuffer.writeInteger(micros)
+    }
+
+    static func date(microsSince2000 micros: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(micros + epochOffsetMicros) / 1_000_000)
     }
 }

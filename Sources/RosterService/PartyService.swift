@@ -46,7 +46,7 @@ public struct PartyService: Sendable {
         try await withDuplicateMapping(tenant: slug) {
             try await store.write { tx in
                 let tenant = try await tx.requireWritableTenant(slug)
-                let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date())
+                let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
                 try await insert(party, tx: tx, context: context)
                 return party
             }
@@ -73,7 +73,7 @@ public struct PartyService: Sendable {
                     throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
                 }
                 guard current.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
-                let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date())
+                let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
                 guard !changed.isEmpty else { return current }
                 if changed.contains("email") || changed.contains("phone") { try await tx.rejectDuplicates(of: party) }
                 guard try await tx.updateParty(party, expectedVersion: current.version) else {
@@ -128,7 +128,7 @@ public struct PartyService: Sendable {
             let state = try next(current)
             var party = current
             party.state = state
-            party.updatedAt = Date()
+            party.updatedAt = Date.rosterNow
             party.version += 1
             if current.state == .deleted { try await tx.rejectDuplicates(of: party) }
             guard try await tx.updateParty(party, expectedVersion: current.version) else {
@@ -155,7 +155,7 @@ public struct PartyService: Sendable {
                 }
                 let input = PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: emailValue?.value,
                                        phone: phoneValue?.digits.withPlus, customerType: .new, roles: ["customer"])
-                let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date())
+                let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
                 try await insert(party, tx: tx, context: context)
                 return Identification(party: party, firstTime: true)
             }

@@ -33,7 +33,7 @@ public struct PlatformAuth: Sendable {
             try await store.write { tx in
                 if try await tx.platformToken(hash: hash) == nil {
                     try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: "bootstrap (configured)",
-                                                                   tokenHash: hash, createdAt: Date()))
+                                                                   tokenHash: hash, createdAt: Date.rosterNow))
                 }
             }
             return nil
@@ -43,7 +43,7 @@ public struct PlatformAuth: Sendable {
             guard try await tx.platformTokenCount() == 0 else { return false }
             let hash = Self.hash(token)
             try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: "bootstrap (generated)",
-                                                           tokenHash: hash, createdAt: Date()))
+                                                           tokenHash: hash, createdAt: Date.rosterNow))
             return true
         }
         return created ? token : nil

@@ -34,7 +34,7 @@ public struct TenantService: Sendable {
             settings.defaultCallingCode = errors.check { try PhoneNumber.validateCallingCode(code) }
         }
         try errors.throwIfAny()
-        let now = Date()
+        let now = Date.rosterNow
         let tenant = Tenant(id: .make(), slug: slug!, name: name!, status: .active, settings: settings,
                             createdAt: now, updatedAt: now, version: 1)
         do {
@@ -118,7 +118,7 @@ public struct TenantService: Sendable {
             if before.status != tenant.status { fields.append("status") }
             if before.settings != tenant.settings { fields.append("settings") }
             guard !fields.isEmpty else { return tenant }
-            tenant.updatedAt = Date()
+            tenant.updatedAt = Date.rosterNow
             tenant.version += 1
             try await tx.updateTenant(tenant)
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.update",

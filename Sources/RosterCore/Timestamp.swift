@@ -1,0 +1,8 @@
+public import Foundation
+
+extension Date {
+    /// Now, to the microsecond: the precision both stores keep, so a record read back equals the one written.
+    public static var rosterNow: Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+    }
+}

@@ -1,0 +1,337 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterSQL
+import Testing
+
+/// The store contract: the same behaviour on SQLite and PostgreSQL, exercised through the services.
+@Suite("Store contract")
+struct StoreContractTests {
+    static let person = PartyInput(kind: .person, firstName: "Jane", lastName: "Doe", email: "Jane.Doe@Example.com",
+                                   phone: "020 7946 0958", customerType: .regular)
+
+    @Test(arguments: StoreKind.allCases)
+    func createReadUpdate(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            let created = try await parties.create(tenant: tenant.slug, Self.person, context: .test)
+            #expect(created.email?.value == "Jane.Doe@example.com")
+            #expect(created.phone?.digits == "442079460958")
+            #expect(created.roles == ["customer"])
+            #expect(created.version == 1)
+
+            let read = try await parties.get(tenant: tenant.slug, id: created.id, context: .test)
+            #expect(read.id == created.id)
+            #expect(read.email == created.email)
+            #expect(read.phone == created.phone)
+            #expect(read.customerType == .regular)
+            #expect(abs(read.createdAt.timeIntervalSince(created.createdAt)) < 0.001)
+
+            var patch = PartyPatch()
+            patch.note = .set("prefers email")
+            patch.properties = .set(["crm": .string("x-1"), "score": .int(7), "vip": .bool(true), "ratio": .double(0.5)])
+            let updated = try await parties.update(tenant: tenant.slug, id: created.id, patch, ifMatch: 1, context: .test)
+            #expect(updated.version == 2)
+            let again = try await parties.get(tenant: tenant.slug, id: created.id, context: .test)
+            #expect(again.note == "prefers email")
+            #expect(again.properties == ["crm": .string("x-1"), "score": .int(7), "vip": .bool(true), "ratio": .double(0.5)])
+            #expect(again.version == 2)
+
+            await expectRosterError({ try await parties.update(tenant: tenant.slug, id: created.id, patch, ifMatch: 1, context: .test) }) {
+                $0.isPrecondition
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func migrationsAreIdempotent(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let again = try await rt.database.migrate(logger: TestDatabase.logger)
+            #expect(again.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func duplicatesAreRefusedWithTheExistingID(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            let first = try await parties.create(tenant: tenant.slug, Self.person, context: .test)
+            // Same email, other case: a duplicate.
+            await expectRosterError({
+                try await parties.create(tenant: tenant.slug, .init(kind: .person, email: "JANE.DOE@example.COM"), context: .test)
+            }) { $0.existingID == first.id.description }
+            // Same phone written another way: a duplicate.
+            await expectRosterError({
+                try await parties.create(tenant: tenant.slug, .init(kind: .person, phone: "+44 20 7946 0958"), context: .test)
+            }) { $0.existingID == first.id.description }
+            // An organization may share it: duplicates are per kind.
+            _ = try await parties.create(tenant: tenant.slug, .init(kind: .organization, name: "Doe Ltd", email: "jane.doe@example.com"),
+                                         context: .test)
+            // Another tenant may have the same person.
+            let other = try await rt.makeTenant()
+            _ = try await parties.create(tenant: other.slug, Self.person, context: .test)
+            // Once deleted, the email is free; restoring the old one then conflicts.
+            _ = try await parties.delete(tenant: tenant.slug, id: first.id, context: .test)
+            let second = try await parties.create(tenant: tenant.slug, Self.person, context: .test)
+            await expectRosterError({ try await parties.restore(tenant: tenant.slug, id: first.id, context: .test) }) {
+                $0.existingID == second.id.description
+            }
+            // An update onto another party's email conflicts too.
+            let third = try await parties.create(tenant: tenant.slug, .init(kind: .person, email: "third@example.com"), context: .test)
+            var patch = PartyPatch()
+            patch.email = .set("jane.doe@example.com")
+            await expectRosterError({ try await parties.update(tenant: tenant.slug, id: third.id, patch, ifMatch: nil, context: .test) }) {
+                $0.existingID == second.id.description
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentDuplicateCreatesHaveOneWinner(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            for round in 0..<5 {
+                let input = PartyInput(kind: .person, firstName: "Racer", email: "race\(round)@example.com")
+                let results = await withTaskGroup(of: Result<Party, any Error>.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            do { return .success(try await rt.services.parties.create(tenant: tenant.slug, input, context: .test)) } catch {
+                                return .failure(error)
+                            }
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                let winners = results.compactMap { try? $0.get() }
+                #expect(winners.count == 1)
+                for case .failure(let error) in results {
+                    #expect((error as? RosterError)?.isConflict == true, "\(error)")
+                }
+            }
+            let page = try await rt.services.parties.search(tenant: tenant.slug, PartySearch(q: "race", limit: 100), context: .test)
+            #expect(page.items.count == 5)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func stateChangesAreRecordedInHistory(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            let party = try await parties.create(tenant: tenant.slug, .init(kind: .organization, name: "Acme"), context: .test)
+            _ = try await parties.changeState(tenant: tenant.slug, id: party.id, to: .suspended, reason: "unpaid", context: .test)
+            await expectRosterError({ try await parties.changeState(tenant: tenant.slug, id: party.id, to: .suspended, reason: nil, context: .test) }) {
+                $0.isConflict
+            }
+            await expectRosterError({ try await parties.changeState(tenant: tenant.slug, id: party.id, to: .deleted, reason: nil, context: .test) }) {
+                $0.invalidFields == ["state"]
+            }
+            _ = try await parties.changeState(tenant: tenant.slug, id: party.id, to: .archived, reason: nil, context: .test)
+            let deleted = try await parties.delete(tenant: tenant.slug, id: party.id, reason: "closed", context: .test)
+            #expect(deleted.state == .deleted)
+            var patch = PartyPatch()
+            patch.note = .set("x")
+            await expectRosterError({ try await parties.update(tenant: tenant.slug, id: party.id, patch, ifMatch: nil, context: .test) }) {
+                $0.isConflict
+            }
+            let restored = try await parties.restore(tenant: tenant.slug, id: party.id, context: .test)
+            #expect(restored.state == .active)
+            #expect(restored.version == 5)
+            let history = try await parties.history(tenant: tenant.slug, id: party.id)
+            #expect(history.map(\.to) == [.active, .suspended, .archived, .deleted, .active])
+            #expect(history.map(\.from) == [nil, .active, .suspended, .archived, .deleted])
+            #expect(history[1].reason == "unpaid")
+            #expect(history[3].reason == "closed")
+            #expect(history.allSatisfy { $0.actor == "platform:test" })
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func searchFiltersAndPrefixes(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            let acme = try await parties.create(tenant: tenant.slug, .init(kind: .organization, name: "Acme Farming", roles: ["partner"]), context: .test)
+            let jane = try await parties.create(tenant: tenant.slug, Self.person, context: .test)
+            let bob = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Bob", lastName: "Acheson",
+                                                                          email: "bob@example.org", customerType: .new), context: .test)
+            let gone = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Achim"), context: .test)
+            _ = try await parties.delete(tenant: tenant.slug, id: gone.id, context: .test)
+
+            func ids(_ search: PartySearch) async throws -> Set<Party.ID> {
+                Set(try await parties.search(tenant: tenant.slug, search, context: .test).items.map(\.id))
+            }
+            #expect(try await ids(PartySearch(q: "ac")) == [acme.id, bob.id])
+            #expect(try await ids(PartySearch(q: "ACME f")) == [acme.id])
+            #expect(try await ids(PartySearch(q: "jane.d")) == [jane.id])
+            #expect(try await ids(PartySearch(q: "4420794")) == [jane.id])
+            #expect(try await ids(PartySearch(q: "%")) == [])
+            #expect(try await ids(PartySearch(kind: .organization)) == [acme.id])
+            #expect(try await ids(PartySearch(role: "Partner")) == [acme.id])
+            #expect(try await ids(PartySearch(customerType: .new)) == [bob.id])
+            #expect(try await ids(PartySearch(state: .deleted)) == [gone.id])
+            #expect(try await ids(PartySearch()) == [acme.id, jane.id, bob.id])
+
+            let stats = try await parties.customerStats(tenant: tenant.slug)
+            #expect(stats == [.regular: 1, .new: 1])
+
+            let found = try await parties.lookup(tenant: tenant.slug, email: "JANE.doe@example.com", phone: nil, context: .test)
+            #expect(found.id == jane.id)
+            let byPhone = try await parties.lookup(tenant: tenant.slug, email: nil, phone: "+44 (20) 7946-0958", context: .test)
+            #expect(byPhone.id == jane.id)
+            await expectRosterError({ try await parties.lookup(tenant: tenant.slug, email: "nobody@example.com", phone: nil, context: .test) }) {
+                $0.isNotFound
+            }
+
+            let first = try await parties.identify(tenant: tenant.slug, email: "walkin@example.com", phone: nil, context: .test)
+            #expect(first.firstTime)
+            #expect(first.party.customerType == .new)
+            let second = try await parties.identify(tenant: tenant.slug, email: "WALKIN@example.com", phone: nil, context: .test)
+            #expect(!second.firstTime)
+            #expect(second.party.id == first.party.id)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func keysetPaginationHasNoGapsOrRepeatsWhileInserting(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            var existing = Set<Party.ID>()
+            for i in 0..<120 {
+                existing.insert(try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "P\(i)"), context: .test).id)
+            }
+            let writer = Task {
+                for i in 0..<60 {
+                    _ = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Late\(i)"), context: .test)
+                }
+            }
+            var seen: [Party.ID] = []
+            var cursor: String?
+            repeat {
+                let page = try await parties.search(tenant: tenant.slug, PartySearch(limit: 7, cursor: cursor), context: .test)
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
+                await Task.yield()
+            } while cursor != nil
+            try await writer.value
+            #expect(seen.count == Set(seen).count, "no repeats")
+            #expect(existing.isSubset(of: Set(seen)), "no gaps")
+            #expect(seen == seen.sorted(), "in key order")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func tenantIsolation(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let mine = try await rt.makeTenant()
+            let theirs = try await rt.makeTenant()
+            let parties = rt.services.parties
+            let party = try await parties.create(tenant: theirs.slug, Self.person, context: .test)
+            let slug = mine.slug
+            let id = party.id
+            await expectRosterError({ try await parties.get(tenant: slug, id: id, context: .test) }) { $0.isNotFound }
+            await expectRosterError({ try await parties.update(tenant: slug, id: id, PartyPatch(), ifMatch: nil, context: .test) }) { $0.isNotFound }
+            await expectRosterError({ try await parties.delete(tenant: slug, id: id, context: .test) }) { $0.isNotFound }
+            await expectRosterError({ try await parties.restore(tenant: slug, id: id, context: .test) }) { $0.isNotFound }
+            await expectRosterError({ try await parties.changeState(tenant: slug, id: id, to: .archived, reason: nil, context: .test) }) { $0.isNotFound }
+            await expectRosterError({ try await parties.history(tenant: slug, id: id) }) { $0.isNotFound }
+            await expectRosterError({ try await parties.lookup(tenant: slug, email: "jane.doe@example.com", phone: nil, context: .test) }) { $0.isNotFound }
+            #expect(try await parties.search(tenant: slug, PartySearch(q: "jane"), context: .test).items.isEmpty)
+            #expect(try await parties.customerStats(tenant: slug).isEmpty)
+            let audit = try await rt.services.audit.list(tenant: slug, targetID: id.description, cursor: nil, limit: 10)
+            #expect(audit.items.isEmpty)
+            // And the other tenant's party is untouched.
+            let same = try await parties.get(tenant: theirs.slug, id: id, context: .test)
+            #expect(same.version == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func auditChainVerifiesAndDetectsTampering(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            let party = try await parties.create(tenant: tenant.slug, Self.person, context: .test)
+            _ = try await parties.get(tenant: tenant.slug, id: party.id, context: .test)
+            var patch = PartyPatch()
+            patch.email = .set("jane@example.net")
+            _ = try await parties.update(tenant: tenant.slug, id: party.id, patch, ifMatch: nil, context: .test)
+            // Concurrent reads go through the group-committed appender.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { _ = try await parties.get(tenant: tenant.slug, id: party.id, context: .test) }
+                }
+                try await group.waitForAll()
+            }
+            let entries = try await rt.services.audit.list(tenant: tenant.slug, targetID: party.id.description, cursor: nil, limit: 100).items
+            #expect(entries.count == 23)
+            #expect(Set(entries.map(\.action)) == ["party.create", "party.read", "party.update"])
+            let update = try #require(entries.first { $0.action == "party.update" })
+            #expect(update.fields == ["email"])
+            // No personal data in the log: neither old nor new email, nor the phone.
+            for entry in entries {
+                let text = "\(entry)".lowercased()
+                #expect(!text.contains("jane@example.net") && !text.contains("jane.doe@example.com") && !text.contains("442079460958"))
+            }
+            let ok = try await rt.services.audit.verify(tenant: tenant.slug)
+            #expect(ok.valid)
+            #expect(ok.checked == 24) // tenant.create + 23
+
+            _ = try await rt.database.sql.withTransaction { conn in
+                try await conn.execute("UPDATE audit_entries SET action = 'party.nothing' WHERE tenant_id = $1 AND seq = 5",
+                                       [.uuid(tenant.id.rawValue)])
+            }
+            let broken = try await rt.services.audit.verify(tenant: tenant.slug)
+            #expect(!broken.valid)
+            #expect(broken.brokenAt == 5)
+
+            // Deleting an entry is detected too.
+            let other = try await rt.makeTenant()
+            _ = try await parties.create(tenant: other.slug, Self.person, context: .test)
+            _ = try await rt.database.sql.withTransaction { conn in
+                try await conn.execute("DELETE FROM audit_entries WHERE tenant_id = $1 AND seq = 2", [.uuid(other.id.rawValue)])
+            }
+            let gap = try await rt.services.audit.verify(tenant: other.slug)
+            #expect(!gap.valid)
+            #expect(gap.brokenAt == 2)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func tenantsCreateListUpdate(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenants = rt.services.tenants
+            let tenant = try await rt.makeTenant()
+            await expectRosterError({ try await tenants.create(slug: tenant.slug, name: "Again", context: .test) }) { $0.isConflict }
+            await expectRosterError({ try await tenants.create(slug: "Bad Slug", name: "", context: .test) }) {
+                $0.invalidFields == ["slug", "name"]
+            }
+            var update = TenantUpdate(name: "Renamed", status: .suspended)
+            update.defaultCallingCode = .set("+1")
+            update.autoLinkContacts = true
+            let changed = try await tenants.update(tenant.slug, update, context: .test)
+            #expect(changed.name == "Renamed")
+            #expect(changed.status == .suspended)
+            #expect(changed.settings.defaultCallingCode == "1")
+            #expect(changed.settings.autoLinkContacts)
+            #expect(changed.version == 2)
+            // A suspended tenant accepts no changes to its parties.
+            await expectRosterError({ try await rt.services.parties.create(tenant: tenant.slug, Self.person, context: .test) }) { $0.isConflict }
+            let read = try await tenants.get(tenant.slug)
+            #expect(read == changed)
+            var slugs: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await tenants.list(cursor: cursor, limit: 2)
+                slugs += page.items.map(\.slug)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(slugs == slugs.sorted())
+            #expect(slugs.contains(tenant.slug))
+        }
+    }
+}

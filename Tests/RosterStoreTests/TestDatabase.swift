@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import RosterApp
+import RosterCore
+import RosterSQL
+import RosterService
+
+/// The stores every contract test runs against. PostgreSQL comes from `ROSTER_TEST_POSTGRES_URL`
+/// (set by scripts/test); without it the PostgreSQL cases fail rather than skip.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+import Testing
+
+struct MissingPostgres: Error, CustomStringConvertible {
+    var description: String { "ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test" }
+}
+
+enum TestDatabase {
+    static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    static func url(_ kind: StoreKind) throws -> String {
+        switch kind {
+        case .sqlite:
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-tests", isDirectory: true)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            return "sqlite://" + dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+        case .postgres:
+            guard let url = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], !url.isEmpty else { throw MissingPostgres() }
+            return url
+        }
+    }
+
+    /// Opens a migrated database of `kind`, runs `body` with the runtime, and closes it.
+    static func with<T: Sendable>(_ kind: StoreKind, _ body: @Sendable (RosterRuntime) async throws -> T) async throws -> T {
+        let database = try await RosterDatabase.open(url: try url(kind), logger: logger)
+        return try await database.withRunning { database in
+            try await database.migrate(logger: logger)
+            return try await body(makeRuntime(database: database))
+        }
+    }
+}
+
+extension RosterRuntime {
+    /// A new tenant with a unique slug, so tests sharing one PostgreSQL database don't meet.
+    func makeTenant(callingCode: String? = "44") async throws -> Tenant {
+        let slug = "t-" + UUID().uuidString.lowercased().prefix(18)
+        return try await services.tenants.create(slug: String(slug), name: "Test \(slug)",
+                                                 settings: TenantSettings(defaultCallingCode: callingCode), context: .test)
+    }
+}
+
+extension OperationContext {
+    static let test = OperationContext(principal: .platform("test"), requestID: "test")
+}
+
+func expectRosterError<T>(_ body: () async throws -> T, sourceLocation: SourceLocation = #_sourceLocation,
+                          _ match: (RosterError) -> Bool) async {
+    do {
+        _ = try await body()
+        Issue.record("expected an error", sourceLocation: sourceLocation)
+    } catch let error as RosterError {
+        #expect(match(error), "got \(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+extension RosterError {
+    var isNotFound: Bool { if case .notFound = self { return true }; return false }
+    var isConflict: Bool { if case .conflict = self { return true }; return false }
+    var isPrecondition: Bool { if case .preconditionFailed = self { return true }; return false }
+    var invalidFields: [String] { if case .validation(let f) = self { return f.map(\.field) }; return [] }
+    var existingID: String? { if case .conflict(_, let id) = self { return id }; return nil }
+}
