@@ -150,7 +150,9 @@ enum MergePatch {
             case "name":
                 if let name = value as? String { update.name = name } else { errors.add(key, "must be a string") }
             case "status":
-                if let raw = value as? String, let status = Tenant.Status(rawValue: raw) { update.status = status } else {
+                if let raw = value as? String, let status = Tenant.Status(rawValue: raw), status == .active || status == .suspended {
+                    update.status = status
+                } else {
                     errors.add(key, "must be active or suspended")
                 }
             case "settings":

@@ -147,3 +147,22 @@ package struct ProblemMiddleware: ServerMiddleware {
         }
     }
 }
+
+/// Treats an empty request body as no body, so that operations with an optional body
+/// (`POST .../restore`) accept a bare POST instead of failing to decode "".
+package struct EmptyBodyMiddleware: ServerMiddleware {
+    let maxBytes: Int
+
+    package init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    package func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        guard let body, request.method != .get else { return try await next(request, nil, metadata) }
+        let bytes = try await [UInt8](collecting: body, upTo: maxBytes)
+        return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
+    }
+}

@@ -73,6 +73,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: RequestInfoMiddleware(auth: runtime.platformAuth, logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    router.add(middleware: ETagMiddleware())
 
     let spec = try OpenAPISpec.yaml()
     router.get("/openapi.yaml") { _, _ in
@@ -91,6 +92,6 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     openAPIConfiguration.dateTranscoder = .iso8601WithFractionalSeconds
     openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
     try handlers.registerHandlers(on: router, configuration: openAPIConfiguration,
-                                  middlewares: [ProblemMiddleware(logger: logger)])
+                                  middlewares: [ProblemMiddleware(logger: logger), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes)])
     return router
 }

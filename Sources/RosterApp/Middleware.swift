@@ -72,6 +72,18 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// The OpenAPI runtime percent-encodes header values (`"1"` becomes `%221%22`); an entity tag
+/// must go out as the quoted string RFC 9110 defines.
+struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if let etag = response.headers[.eTag], etag.contains("%") {
+            response.headers[.eTag] = etag.removingPercentEncoding ?? etag
+        }
+        return response
+    }
+}
+
 extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
 }

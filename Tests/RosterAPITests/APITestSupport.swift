@@ -1,0 +1,171 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import RosterApp
+import Testing
+
+/// The contract as a client sees it: the tests' own types, not the server's generated ones,
+/// so that a change to the API shows up as a failing test.
+struct TParty: Codable, Equatable {
+    var id: String
+    var kind: String
+    var firstName: String?
+    var lastName: String?
+    var name: String?
+    var displayName: String
+    var email: String?
+    var phone: String?
+    var website: String?
+    var emailDomains: [String]
+    var note: String?
+    var customerType: String?
+    var roles: [String]
+    var properties: [String: JSONValue]
+    var tags: [String]
+    var state: String
+    var createdAt: String
+    var updatedAt: String
+    var version: Int
+}
+
+enum JSONValue: Codable, Equatable {
+    case string(String), number(Double), bool(Bool), null
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null } else if let b = try? c.decode(Bool.self) { self = .bool(b) } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else { self = .string(try c.decode(String.self)) }
+    }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try c.encode(s)
+        case .number(let n): try c.encode(n)
+        case .bool(let b): try c.encode(b)
+        case .null: try c.encodeNil()
+        }
+    }
+}
+
+struct TList<Item: Codable>: Codable {
+    var items: [Item]
+    var nextCursor: String?
+}
+
+struct TTenant: Codable {
+    struct Settings: Codable {
+        var defaultCallingCode: String?
+        var autoLinkContacts: Bool
+    }
+    var id: String
+    var slug: String
+    var name: String
+    var status: String
+    var settings: Settings
+    var version: Int
+}
+
+struct TProblem: Codable {
+    struct Field: Codable { var field: String; var message: String }
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String?
+    var existingId: String?
+    var errors: [Field]?
+}
+
+struct THistoryEntry: Codable {
+    var from: String?
+    var to: String
+    var actor: String
+    var reason: String?
+}
+
+struct TAuditEntry: Codable {
+    var seq: Int
+    var actor: String
+    var action: String
+    var targetId: String?
+    var requestId: String?
+    var fields: [String]
+}
+
+struct TResponse {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: Data
+
+    func decode<T: Decodable>(_ type: T.Type, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: body)
+        } catch {
+            Issue.record("could not decode \(T.self) from \(String(decoding: body, as: UTF8.self))", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
+
+    var problem: TProblem? { try? JSONDecoder().decode(TProblem.self, from: body) }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Metrics may be bootstrapped once per process; all API tests share this registry.
+enum TestMetrics {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+let platformToken = "test-platform-token"
+
+struct APIClient {
+    let client: any TestClientProtocol
+
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ path: String, json: String? = nil, token: String? = platformToken,
+              headers extra: HTTPFields = [:]) async throws -> TResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        let response = try await client.execute(uri: path, method: method, headers: headers,
+                                                body: json.map { ByteBuffer(string: $0) })
+        return TResponse(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+    }
+
+    /// Creates a tenant with a unique slug and returns the slug.
+    func makeTenant(callingCode: String = "44") async throws -> String {
+        let slug = "t-" + UUID().uuidString.lowercased().prefix(12)
+        let response = try await send(.post, "/v1/tenants", json: #"{"slug":"\#(slug)","name":"Test","settings":{"defaultCallingCode":"\#(callingCode)"}}"#)
+        #expect(response.status == .created, "\(response.text)")
+        return String(slug)
+    }
+
+    func createParty(_ tenant: String, _ json: String) async throws -> TParty {
+        let response = try await send(.post, "/v1/tenants/\(tenant)/parties", json: json)
+        #expect(response.status == .created, "\(response.text)")
+        return try response.decode(TParty.self)
+    }
+}
+
+/// Builds the real application on a fresh SQLite file and runs `body` against it through the router.
+func withApp(maxBodyBytes: Int = 1 << 20, _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+    var config = RosterConfiguration()
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-api-tests", isDirectory: true)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    config.databaseURL = "sqlite://" + dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+    config.bootstrapToken = platformToken
+    config.maxBodyBytes = maxBodyBytes
+    var logger = Logger(label: "api-test")
+    logger.logLevel = .error
+    let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: TestMetrics.registry)
+    try await app.test(.router) { client in
+        try await body(APIClient(client: client))
+    }
+}

@@ -1,0 +1,278 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("HTTP: parties, customers, audit")
+struct PartyAPITests {
+    static let jane = #"{"kind":"person","firstName":"Jane","lastName":"Doe","email":"Jane@Example.com","phone":"020 7946 0958","customerType":"regular","properties":{"crm":"c-1","score":3,"vip":true}}"#
+
+    @Test func createAndRead() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let created = try await api.send(.post, "/v1/tenants/\(t)/parties", json: Self.jane)
+            #expect(created.status == .created)
+            #expect(created.headers[.eTag] == "\"1\"")
+            let party = try created.decode(TParty.self)
+            #expect(party.email == "Jane@example.com")
+            #expect(party.phone == "442079460958")
+            #expect(party.displayName == "Jane Doe")
+            #expect(party.roles == ["customer"])
+            #expect(party.properties == ["crm": .string("c-1"), "score": .number(3), "vip": .bool(true)])
+            #expect(party.tags == [])
+            #expect(party.state == "active")
+
+            let read = try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)")
+            #expect(read.status == .ok)
+            #expect(read.headers[.eTag] == "\"1\"")
+            #expect(try read.decode(TParty.self) == party)
+
+            let org = try await api.createParty(t, #"{"kind":"organization","name":"Acme","website":"www.acme.example"}"#)
+            #expect(org.emailDomains == ["acme.example"])
+            #expect(org.properties["website"] == .string("https://www.acme.example"))
+        }
+    }
+
+    @Test func invalidInputListsEveryField() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let response = try await api.send(.post, "/v1/tenants/\(t)/parties",
+                                              json: #"{"kind":"person","email":"not-an-email","phone":"call me","website":"ftp://x"}"#)
+            #expect(response.status == .unprocessableContent)
+            #expect(response.headers[.contentType] == "application/problem+json")
+            let problem = try #require(response.problem)
+            #expect(problem.errors?.map(\.field) == ["email", "phone", "website"])
+            // The values themselves are not echoed back.
+            #expect(!response.text.contains("not-an-email"))
+
+            let badKind = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"robot","name":"R2"}"#)
+            #expect(badKind.status == .unprocessableContent)
+            #expect(badKind.problem?.errors?.first?.field == "kind")
+
+            let wrongType = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":42}"#)
+            #expect(wrongType.status == .unprocessableContent)
+            #expect(wrongType.problem?.errors?.first?.field == "firstName")
+
+            let nested = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":"A","properties":{"x":{"y":1}}}"#)
+            #expect(nested.status == .unprocessableContent)
+            #expect(nested.problem?.errors?.first?.field == "properties.x")
+
+            let malformed = try await api.send(.post, "/v1/tenants/\(t)/parties", json: "{kind: person")
+            #expect(malformed.status == .badRequest)
+
+            let unknownTenant = try await api.send(.post, "/v1/tenants/no-such/parties", json: Self.jane)
+            #expect(unknownTenant.status == .notFound)
+        }
+    }
+
+    @Test func duplicatesAre409WithTheExistingID() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let first = try await api.createParty(t, Self.jane)
+            let again = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","email":"JANE@example.COM"}"#)
+            #expect(again.status == .conflict)
+            #expect(again.problem?.existingId == first.id)
+            let phone = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","phone":"+44 20 7946 0958"}"#)
+            #expect(phone.status == .conflict)
+            #expect(phone.problem?.existingId == first.id)
+        }
+    }
+
+    @Test func patchWithIfMatch() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let party = try await api.createParty(t, Self.jane)
+            let path = "/v1/tenants/\(t)/parties/\(party.id)"
+            let ok = try await api.send(.patch, path, json: #"{"note":"prefers email","properties":null}"#, headers: [.ifMatch: "\"1\""])
+            #expect(ok.status == .ok)
+            #expect(ok.headers[.eTag] == "\"2\"")
+            let updated = try ok.decode(TParty.self)
+            #expect(updated.note == "prefers email")
+            #expect(updated.properties == [:])
+            #expect(updated.version == 2)
+
+            let stale = try await api.send(.patch, path, json: #"{"note":"lost update"}"#, headers: [.ifMatch: "\"1\""])
+            #expect(stale.status == .preconditionFailed)
+            let garbage = try await api.send(.patch, path, json: #"{"note":"x"}"#, headers: [.ifMatch: "abc"])
+            #expect(garbage.status == .preconditionFailed)
+
+            let cleared = try await api.send(.patch, path, json: #"{"note":null}"#, headers: [.contentType: "application/merge-patch+json"])
+            #expect(cleared.status == .ok)
+            #expect(try cleared.decode(TParty.self).note == nil)
+
+            let clearPhone = try await api.send(.patch, path, json: #"{"phone":null}"#)
+            #expect(clearPhone.status == .unprocessableContent, "a regular customer needs a phone")
+            #expect(clearPhone.problem?.errors?.map(\.field) == ["phone"])
+
+            let wrong = try await api.send(.patch, path, json: #"{"firstName":7,"kind":"organization","unknown":true}"#)
+            #expect(wrong.status == .unprocessableContent)
+            #expect(Set(wrong.problem?.errors?.map(\.field) ?? []) == ["firstName", "kind", "unknown"])
+
+            let missing = try await api.send(.patch, "/v1/tenants/\(t)/parties/00000000-0000-7000-8000-000000000000", json: #"{"note":"x"}"#)
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func stateDeleteRestoreHistory() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let party = try await api.createParty(t, #"{"kind":"organization","name":"Acme"}"#)
+            let path = "/v1/tenants/\(t)/parties/\(party.id)"
+            let suspended = try await api.send(.post, "\(path)/state", json: #"{"state":"suspended","reason":"unpaid"}"#)
+            #expect(suspended.status == .ok)
+            #expect(try suspended.decode(TParty.self).state == "suspended")
+            let same = try await api.send(.post, "\(path)/state", json: #"{"state":"suspended"}"#)
+            #expect(same.status == .conflict)
+            let toDeleted = try await api.send(.post, "\(path)/state", json: #"{"state":"deleted"}"#)
+            #expect(toDeleted.status == .unprocessableContent)
+            let badState = try await api.send(.post, "\(path)/state", json: #"{"state":"gone"}"#)
+            #expect(badState.status == .unprocessableContent)
+            let stale = try await api.send(.post, "\(path)/state", json: #"{"state":"active"}"#, headers: [.ifMatch: "\"1\""])
+            #expect(stale.status == .preconditionFailed)
+
+            let deleted = try await api.send(.delete, "\(path)?reason=closed")
+            #expect(deleted.status == .ok)
+            #expect(try deleted.decode(TParty.self).state == "deleted")
+            let deletedTwice = try await api.send(.delete, path)
+            #expect(deletedTwice.status == .notFound)
+            let search = try await api.send(.get, "/v1/tenants/\(t)/parties")
+            #expect(try search.decode(TList<TParty>.self).items.isEmpty)
+            let patchDeleted = try await api.send(.patch, path, json: #"{"note":"x"}"#)
+            #expect(patchDeleted.status == .conflict)
+
+            let restored = try await api.send(.post, "\(path)/restore", json: #"{"reason":"reopened"}"#)
+            #expect(restored.status == .ok)
+            #expect(try restored.decode(TParty.self).state == "active")
+            let restoreAgain = try await api.send(.post, "\(path)/restore")
+            #expect(restoreAgain.status == .conflict)
+
+            let history = try await api.send(.get, "\(path)/history")
+            #expect(history.status == .ok)
+            let entries = try history.decode(TList<THistoryEntry>.self).items
+            #expect(entries.map(\.to) == ["active", "suspended", "deleted", "active"])
+            #expect(entries.map(\.reason) == ["created", "unpaid", "closed", "reopened"])
+            #expect(entries.allSatisfy { $0.actor.hasPrefix("platform:") })
+
+            let noHistory = try await api.send(.get, "/v1/tenants/\(t)/parties/not-a-uuid/history")
+            #expect(noHistory.status == .notFound)
+        }
+    }
+
+    @Test func searchPaginationAndFilters() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            var ids: [String] = []
+            for i in 0..<12 {
+                ids.append(try await api.createParty(t, #"{"kind":"person","firstName":"Person\#(i)","customerType":"unregistered"}"#).id)
+            }
+            _ = try await api.createParty(t, #"{"kind":"organization","name":"Zed Partners","roles":["partner"]}"#)
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let response = try await api.send(.get, "/v1/tenants/\(t)/parties?q=person&limit=5" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(response.status == .ok)
+                let page = try response.decode(TList<TParty>.self)
+                seen += page.items.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen == ids)
+
+            let partners = try await api.send(.get, "/v1/tenants/\(t)/parties?role=partner&kind=organization")
+            #expect(try partners.decode(TList<TParty>.self).items.map(\.name) == ["Zed Partners"])
+            let unregistered = try await api.send(.get, "/v1/tenants/\(t)/parties?customerType=unregistered&limit=500")
+            #expect(try unregistered.decode(TList<TParty>.self).items.count == 12)
+
+            let badEnum = try await api.send(.get, "/v1/tenants/\(t)/parties?kind=robot")
+            #expect(badEnum.status == .badRequest || badEnum.status == .unprocessableContent)
+            #expect(badEnum.headers[.contentType] == "application/problem+json")
+            let badLimit = try await api.send(.get, "/v1/tenants/\(t)/parties?limit=501")
+            #expect(badLimit.status == .unprocessableContent)
+            let notANumber = try await api.send(.get, "/v1/tenants/\(t)/parties?limit=ten")
+            #expect(notANumber.status == .badRequest || notANumber.status == .unprocessableContent)
+            let badCursor = try await api.send(.get, "/v1/tenants/\(t)/parties?cursor=zzz")
+            #expect(badCursor.status == .unprocessableContent)
+        }
+    }
+
+    @Test func lookupIdentifyStats() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let jane = try await api.createParty(t, Self.jane)
+            let byEmail = try await api.send(.get, "/v1/tenants/\(t)/parties/lookup?email=JANE%40example.com")
+            #expect(byEmail.status == .ok)
+            #expect(try byEmail.decode(TParty.self).id == jane.id)
+            let byPhone = try await api.send(.get, "/v1/tenants/\(t)/parties/lookup?phone=020%207946%200958")
+            #expect(try byPhone.decode(TParty.self).id == jane.id)
+            let none = try await api.send(.get, "/v1/tenants/\(t)/parties/lookup?email=nobody%40example.com")
+            #expect(none.status == .notFound)
+            let neither = try await api.send(.get, "/v1/tenants/\(t)/parties/lookup")
+            #expect(neither.status == .unprocessableContent)
+            let invalid = try await api.send(.get, "/v1/tenants/\(t)/parties/lookup?email=nope")
+            #expect(invalid.status == .unprocessableContent)
+
+            struct Identification: Codable { var party: TParty; var firstTime: Bool }
+            let first = try await api.send(.post, "/v1/tenants/\(t)/customers/identify", json: #"{"phone":"07700 900123","firstName":"Walk"}"#)
+            #expect(first.status == .ok)
+            let created = try first.decode(Identification.self)
+            #expect(created.firstTime)
+            #expect(created.party.customerType == "new")
+            #expect(created.party.phone == "447700900123")
+            let second = try await api.send(.post, "/v1/tenants/\(t)/customers/identify", json: #"{"phone":"+44 7700 900123"}"#)
+            let found = try second.decode(Identification.self)
+            #expect(!found.firstTime)
+            #expect(found.party.id == created.party.id)
+            let empty = try await api.send(.post, "/v1/tenants/\(t)/customers/identify", json: "{}")
+            #expect(empty.status == .unprocessableContent)
+
+            struct Stats: Codable { var regular: Int; var unregistered: Int; var new: Int; var anonymous: Int; var total: Int }
+            let stats = try await api.send(.get, "/v1/tenants/\(t)/customers/stats").decode(Stats.self)
+            #expect(stats.regular == 1 && stats.new == 1 && stats.unregistered == 0 && stats.anonymous == 0 && stats.total == 2)
+        }
+    }
+
+    @Test func anotherTenantsPartyIsNotFound() async throws {
+        try await withApp { api in
+            let mine = try await api.makeTenant()
+            let theirs = try await api.makeTenant()
+            let party = try await api.createParty(theirs, Self.jane)
+            let base = "/v1/tenants/\(mine)/parties/\(party.id)"
+            #expect(try await api.send(.get, base).status == .notFound)
+            #expect(try await api.send(.patch, base, json: #"{"note":"x"}"#).status == .notFound)
+            #expect(try await api.send(.delete, base).status == .notFound)
+            #expect(try await api.send(.post, "\(base)/restore").status == .notFound)
+            #expect(try await api.send(.post, "\(base)/state", json: #"{"state":"archived"}"#).status == .notFound)
+            #expect(try await api.send(.get, "\(base)/history").status == .notFound)
+            #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties/lookup?email=jane%40example.com").status == .notFound)
+        }
+    }
+
+    @Test func auditRecordsWritesAndReadsWithoutValues() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let party = try await api.createParty(t, Self.jane)
+            let requestID = HTTPField.Name("X-Request-Id")!
+            _ = try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)", headers: [requestID: "read-1"])
+            _ = try await api.send(.patch, "/v1/tenants/\(t)/parties/\(party.id)", json: #"{"email":"jane@example.net"}"#)
+            let response = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(party.id)")
+            #expect(response.status == .ok)
+            let entries = try response.decode(TList<TAuditEntry>.self).items
+            #expect(entries.map(\.action) == ["party.update", "party.read", "party.create"])
+            #expect(entries[0].fields == ["email"])
+            #expect(entries[1].requestId == "read-1")
+            #expect(entries.allSatisfy { $0.actor == "platform:bootstrap-" + $0.actor.dropFirst("platform:bootstrap-".count) })
+            #expect(!response.text.contains("jane@example.net") && !response.text.contains("Jane@example.com"))
+
+            let page = try await api.send(.get, "/v1/tenants/\(t)/audit?limit=2").decode(TList<TAuditEntry>.self)
+            #expect(page.items.count == 2)
+            let next = try #require(page.nextCursor)
+            let rest = try await api.send(.get, "/v1/tenants/\(t)/audit?limit=100&cursor=\(next)").decode(TList<TAuditEntry>.self)
+            #expect(rest.items.first?.seq == page.items[1].seq - 1)
+
+            struct Verification: Codable { var valid: Bool; var checked: Int; var brokenAt: Int? }
+            let verify = try await api.send(.get, "/v1/tenants/\(t)/audit/verify").decode(Verification.self)
+            #expect(verify.valid)
+            #expect(verify.checked == 4)
+            #expect(try await api.send(.get, "/v1/tenants/nope/audit/verify").status == .notFound)
+        }
+    }
+}

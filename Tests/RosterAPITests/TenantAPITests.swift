@@ -1,0 +1,154 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@Suite("HTTP: health, conventions, tenants")
+struct TenantAPITests {
+    @Test func healthAndSpecNeedNoToken() async throws {
+        try await withApp { api in
+            let live = try await api.send(.get, "/health/live", token: nil)
+            #expect(live.status == .ok)
+            #expect(live.text.contains("\"ok\""))
+            let ready = try await api.send(.get, "/health/ready", token: nil)
+            #expect(ready.status == .ok)
+            #expect(ready.text.contains("\"database\":\"ok\""))
+            let spec = try await api.send(.get, "/openapi.yaml", token: nil)
+            #expect(spec.status == .ok)
+            #expect(spec.text.hasPrefix("openapi: 3.1.0"))
+            #expect(spec.text.contains("/v1/tenants/{tenant}/parties/{id}"))
+        }
+    }
+
+    @Test func metricsCountRequestsAndStoreStatements() async throws {
+        try await withApp { api in
+            _ = try await api.send(.get, "/v1/tenants")
+            let metrics = try await api.send(.get, "/metrics", token: nil)
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains(#"hb_requests{http_route="/v1/tenants",http_request_method="GET",http_response_status_code="200"}"#),
+                    "\(metrics.text.prefix(2000))")
+            #expect(metrics.text.contains("http_server_request_duration_bucket"))
+            #expect(metrics.text.contains("roster_store_statement_seconds"))
+        }
+    }
+
+    @Test func everyV1CallNeedsAValidBearerToken() async throws {
+        try await withApp { api in
+            let none = try await api.send(.get, "/v1/tenants", token: nil)
+            #expect(none.status == .unauthorized)
+            #expect(none.headers[.contentType] == "application/problem+json")
+            #expect(none.headers[.wwwAuthenticate] == "Bearer")
+            #expect(none.problem?.status == 401)
+            let bad = try await api.send(.get, "/v1/tenants", token: "nope")
+            #expect(bad.status == .unauthorized)
+            let basic = try await api.send(.get, "/v1/tenants/management", token: nil, headers: [.authorization: "Basic \(platformToken)"])
+            #expect(basic.status == .unauthorized)
+        }
+    }
+
+    @Test func requestIDsAreEchoedOrMade() async throws {
+        try await withApp { api in
+            let given = try await api.send(.get, "/health/live", token: nil, headers: [HTTPField.Name("X-Request-Id")!: "abc-123"])
+            #expect(given.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
+            let made = try await api.send(.get, "/health/live", token: nil, headers: [HTTPField.Name("X-Request-Id")!: "bad id with spaces"])
+            #expect(made.headers[HTTPField.Name("X-Request-Id")!]?.count == 36)
+        }
+    }
+
+    @Test func unknownRoutesAreProblems() async throws {
+        try await withApp { api in
+            let response = try await api.send(.get, "/v1/nothing-here")
+            #expect(response.status == .notFound)
+            #expect(response.headers[.contentType] == "application/problem+json")
+        }
+    }
+
+    @Test func createListReadTenants() async throws {
+        try await withApp { api in
+            let created = try await api.send(.post, "/v1/tenants", json: #"{"slug":"acme","name":"Acme Ltd","settings":{"defaultCallingCode":"+44"}}"#)
+            #expect(created.status == .created)
+            let tenant = try created.decode(TTenant.self)
+            #expect(tenant.slug == "acme")
+            #expect(tenant.status == "active")
+            #expect(tenant.settings.defaultCallingCode == "44")
+
+            let duplicate = try await api.send(.post, "/v1/tenants", json: #"{"slug":"acme","name":"Again"}"#)
+            #expect(duplicate.status == .conflict)
+
+            let invalid = try await api.send(.post, "/v1/tenants", json: #"{"slug":"Not A Slug","name":"","settings":{"defaultCallingCode":"0x"}}"#)
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.problem?.errors?.map(\.field) == ["slug", "name", "settings.defaultCallingCode"])
+
+            let missing = try await api.send(.post, "/v1/tenants", json: #"{"name":"No slug"}"#)
+            #expect(missing.status == .unprocessableContent)
+            #expect(missing.problem?.errors?.first?.field == "slug")
+
+            let malformed = try await api.send(.post, "/v1/tenants", json: #"{"slug": "#)
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.headers[.contentType] == "application/problem+json")
+
+            for i in 0..<3 { _ = try await api.send(.post, "/v1/tenants", json: #"{"slug":"page-\#(i)","name":"P"}"#) }
+            var slugs: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await api.send(.get, "/v1/tenants?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                #expect(page.status == .ok)
+                let list = try page.decode(TList<TTenant>.self)
+                slugs += list.items.map(\.slug)
+                cursor = list.nextCursor
+            } while cursor != nil
+            #expect(slugs == ["acme", "management", "page-0", "page-1", "page-2"])
+
+            let badLimit = try await api.send(.get, "/v1/tenants?limit=0")
+            #expect(badLimit.status == .unprocessableContent)
+            let badCursor = try await api.send(.get, "/v1/tenants?cursor=%21%21")
+            #expect(badCursor.status == .unprocessableContent)
+
+            let read = try await api.send(.get, "/v1/tenants/acme")
+            #expect(read.status == .ok)
+            let unknown = try await api.send(.get, "/v1/tenants/nope")
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test func patchTenant() async throws {
+        try await withApp { api in
+            let slug = try await api.makeTenant()
+            let changed = try await api.send(.patch, "/v1/tenants/\(slug)",
+                                             json: #"{"name":"Renamed","settings":{"defaultCallingCode":"1","autoLinkContacts":true}}"#)
+            #expect(changed.status == .ok)
+            let tenant = try changed.decode(TTenant.self)
+            #expect(tenant.name == "Renamed")
+            #expect(tenant.settings.defaultCallingCode == "1")
+            #expect(tenant.settings.autoLinkContacts)
+            #expect(tenant.version == 2)
+
+            let cleared = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"settings":{"defaultCallingCode":null}}"#,
+                                             headers: [.contentType: "application/merge-patch+json"])
+            #expect(cleared.status == .ok)
+            #expect(try cleared.decode(TTenant.self).settings.defaultCallingCode == nil)
+
+            let invalid = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"status":"failed","slug":"x","colour":1}"#)
+            #expect(invalid.status == .unprocessableContent)
+            #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["status", "slug", "colour"])
+
+            let suspended = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"status":"suspended"}"#)
+            #expect(try suspended.decode(TTenant.self).status == "suspended")
+            let refused = try await api.send(.post, "/v1/tenants/\(slug)/parties", json: #"{"kind":"person","firstName":"A"}"#)
+            #expect(refused.status == .conflict)
+
+            let unknown = try await api.send(.patch, "/v1/tenants/nope", json: #"{"name":"x"}"#)
+            #expect(unknown.status == .notFound)
+        }
+    }
+
+    @Test func bodiesOverTheLimitAre413() async throws {
+        try await withApp(maxBodyBytes: 2048) { api in
+            let slug = try await api.makeTenant()
+            let note = String(repeating: "x", count: 4000)
+            let response = try await api.send(.post, "/v1/tenants/\(slug)/parties", json: #"{"kind":"person","firstName":"A","note":"\#(note)"}"#)
+            #expect(response.status == .contentTooLarge)
+            #expect(response.headers[.contentType] == "application/problem+json")
+        }
+    }
+}
