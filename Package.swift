@@ -133,12 +133,15 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterStoreTests",
-            dependencies: ["RosterCore", "RosterStore", "RosterSQL", "RosterSQLite", "RosterPostgres", "RosterService", "RosterApp"],
+            dependencies: [
+                "RosterCore", "RosterStore", "RosterSQL", "RosterSQLite", "RosterPostgres", "RosterService", "RosterApp",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RosterServiceTests",
-            dependencies: ["RosterCore", "RosterStore", "RosterService", "RosterApp"],
+            dependencies: ["RosterCore", "RosterStore", "RosterSQL", "RosterService", "RosterApp", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

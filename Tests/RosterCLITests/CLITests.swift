@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// Runs the built `roster` executable, as a person would.
+struct CLI {
+    static var binary: URL {
+        // Tests run from .build/<triple>/debug/*.xctest; the executable sits beside it.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/roster")
+    }
+
+    let databaseURL: String
+
+    init() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-cli-tests", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        databaseURL = "sqlite://" + dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+    }
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    @discardableResult
+    func run(_ arguments: String..., environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["ROSTER_DATABASE_URL"] = databaseURL
+        env["ROSTER_LOG_LEVEL"] = "error"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+                      err: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite("CLI")
+struct CLITests {
+    @Test func migrateIsIdempotentAndPrintsTheTokenOnce() throws {
+        let cli = try CLI()
+        let first = try cli.run("migrate")
+        #expect(first.status == 0, "\(first.err)")
+        #expect(first.out.contains("shown only this once: rst_"))
+        let second = try cli.run("migrate")
+        #expect(second.status == 0)
+        #expect(!second.out.contains("rst_"))
+        #expect(second.out.contains("up to date"))
+    }
+
+    @Test func tenantsCreateAndList() throws {
+        let cli = try CLI()
+        let created = try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme Ltd", "--default-calling-code", "44")
+        #expect(created.status == 0, "\(created.err)")
+        #expect(created.out.contains("created tenant acme"))
+        let duplicate = try cli.run("tenants", "create", "--slug", "acme", "--name", "Again")
+        #expect(duplicate.status == 2)
+        #expect(duplicate.err.contains("exists"))
+        let invalid = try cli.run("tenants", "create", "--slug", "Bad Slug", "--name", "X")
+        #expect(invalid.status == 1)
+        #expect(invalid.err.contains("slug"))
+        let list = try cli.run("tenants", "list")
+        #expect(list.status == 0)
+        let lines = list.out.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("SLUG") == true)
+        #expect(lines.contains { $0.hasPrefix("acme") && $0.contains("active") && $0.contains("Acme Ltd") })
+        #expect(lines.contains { $0.hasPrefix("management") })
+    }
+
+    @Test func auditVerifyReportsEachTenantAndFailsOnTampering() throws {
+        let cli = try CLI()
+        try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
+        let ok = try cli.run("audit", "verify")
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(ok.out.contains("acme: ok, 1 entries"))
+        #expect(ok.out.contains("management: ok"))
+        // Tamper with the file behind Roster's back (Python's sqlite3 module).
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("UPDATE audit_entries SET actor = 'someone-else' WHERE tenant_id = (SELECT id FROM tenants WHERE slug = 'acme')")
+            db.commit()
+            """, path]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        let broken = try cli.run("audit", "verify", "--tenant", "acme")
+        #expect(broken.status == 1)
+        #expect(broken.out.contains("acme: BROKEN at entry 1"))
+    }
+
+    @Test func backupWritesAConsistentCopy() throws {
+        let cli = try CLI()
+        try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString).sqlite").path
+        let backup = try cli.run("backup", target)
+        #expect(backup.status == 0, "\(backup.err)")
+        let fromCopy = try cli.run("tenants", "list", environment: ["ROSTER_DATABASE_URL": "sqlite://" + target])
+        #expect(fromCopy.out.contains("acme"))
+        let again = try cli.run("backup", target)
+        #expect(again.status != 0)
+    }
+
+    @Test func badDatabaseURLIsAClearError() throws {
+        let cli = try CLI()
+        let result = try cli.run("migrate", "--database-url", "mysql://nope")
+        #expect(result.status != 0)
+        #expect(result.err.contains("unsupported database URL"))
+    }
+}
