@@ -7,14 +7,54 @@ import RosterService
 // Domain → schema, at the edge: generated types never leave RosterAPI.
 
 extension Components.Schemas.Party {
-    init(_ party: Party) {
+    init(_ party: Party, tagDetails: Bool = false, partners: [Party]? = nil, autoLink: AutoLink? = nil) {
         self.init(
             id: party.id.description, kind: .init(party.kind), firstName: party.firstName, lastName: party.lastName,
             name: party.name, displayName: party.displayName, email: party.email?.value, phone: party.phone?.digits,
             website: party.website, emailDomains: party.emailDomains, note: party.note,
             customerType: party.customerType.map(Components.Schemas.CustomerType.init),
-            roles: party.roles, properties: .init(party.properties), tags: [], state: .init(party.state),
-            createdAt: party.createdAt, updatedAt: party.updatedAt, version: party.version)
+            roles: party.roles, properties: .init(party.properties), tags: party.tags.map(\.text),
+            tagDetails: tagDetails ? party.tags.map { Components.Schemas.Tag($0) } : nil,
+            partners: partners?.map { Components.Schemas.Party($0) },
+            autoLink: autoLink.map(Components.Schemas.AutoLink.init),
+            state: .init(party.state), createdAt: party.createdAt, updatedAt: party.updatedAt, version: party.version)
+    }
+}
+
+extension Components.Schemas.AutoLink {
+    init(_ link: AutoLink) {
+        switch link {
+        case .linked(let organization, let relationship):
+            self.init(status: .linked, organizationId: organization.description, relationshipId: relationship.description)
+        case .ambiguous(let candidates):
+            self.init(status: .ambiguous, candidates: candidates.map(\.description))
+        }
+    }
+}
+
+extension Components.Schemas.Tag {
+    init(_ tag: Tag, usage: Int? = nil) {
+        self.init(id: tag.id.description, text: tag.text, color: tag.color, usage: usage, createdAt: tag.createdAt)
+    }
+}
+
+extension Components.Schemas.Relationship {
+    init(_ r: Relationship) {
+        self.init(id: r.id.description, parentId: r.parentID.description, childId: r.childID.description, _type: r.type,
+                  role: r.role, validFrom: r.validFrom, validTo: r.validTo, createdAt: r.createdAt)
+    }
+}
+
+extension Components.Schemas.HierarchyEntry {
+    init(_ entry: HierarchyEntry) {
+        self.init(party: .init(entry.party), depth: entry.depth, role: entry.role, _type: entry.type)
+    }
+}
+
+extension Components.Schemas.PartnerAccount {
+    init(_ a: PartnerAccount) {
+        self.init(id: a.id.description, partnerId: a.partnerID.description, customerId: a.customerID.description,
+                  username: a.username, active: a.active, createdAt: a.createdAt, updatedAt: a.updatedAt)
     }
 }
 
@@ -227,7 +267,7 @@ enum MergePatch {
     }
 }
 
-/// `If-Match: "3"`, `W/"3"` or `3` → 3; anything else is a 412, since it can't match a version.
+/// `If-Match: "3"`, `W/"3"` or `3` → 3; `*` or nothing → no condition; anything else never matches (412).
 enum ETag {
     static func make(_ version: Int) -> String { "\"\(version)\"" }
 
@@ -235,7 +275,7 @@ enum ETag {
         guard var text = header?.trimmingWhitespace(), !text.isEmpty, text != "*" else { return nil }
         if text.hasPrefix("W/") { text.removeFirst(2) }
         text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let version = Int(text) else { throw RosterError.preconditionFailed("If-Match must carry a version from ETag") }
-        return version
+        // A tag that is no version of ours can't match: -1 makes the service answer 412 once it found the record.
+        return Int(text) ?? -1
     }
 }

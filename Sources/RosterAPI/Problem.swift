@@ -77,12 +77,12 @@ package struct ProblemMiddleware: ServerMiddleware {
         do {
             return try await next(request, body, metadata)
         } catch {
-            let problem = problem(for: error, operationID: operationID)
+            let problem = problem(for: error, request: request, operationID: operationID)
             return (HTTPResponse(status: .init(code: problem.status), headerFields: problem.headerFields), HTTPBody(problem.json))
         }
     }
 
-    func problem(for error: any Error, operationID: String) -> Problem {
+    func problem(for error: any Error, request: HTTPRequest, operationID: String) -> Problem {
         var underlying: any Error = error
         var cause: String?
         if let serverError = error as? ServerError {
@@ -98,6 +98,10 @@ package struct ProblemMiddleware: ServerMiddleware {
         case let error as DecodingError:
             // Malformed JSON is a 400; well-formed JSON with a missing or mistyped field is a 422 naming it.
             guard let field = Self.field(of: error) else {
+                if request.method == .get || request.method == .delete || request.method == .head {
+                    return Problem(status: 400, title: "Bad request",
+                                   detail: "a query parameter has an invalid value (see the allowed values in /openapi.yaml)")
+                }
                 return Problem(status: 400, title: "Bad request", detail: Self.describe(error))
             }
             return Problem(.validation([FieldError(field, Self.describe(error))]))
@@ -129,6 +133,20 @@ package struct ProblemMiddleware: ServerMiddleware {
         return parts.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
 
+    /// JSON's names for the Swift types a decoder expected.
+    static func jsonName(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Dictionary") || name.contains("ObjectContainer") || name.hasPrefix("Components.Schemas") { return "an object" }
+        if name.hasPrefix("Array") { return "an array" }
+        switch name {
+        case "String": return "a string"
+        case "Int", "Int64", "Int32": return "an integer"
+        case "Double", "Float": return "a number"
+        case "Bool": return "a boolean"
+        default: return "a valid value"
+        }
+    }
+
     /// Names the offending JSON path without echoing the value (which may be personal data).
     static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
@@ -141,8 +159,8 @@ package struct ProblemMiddleware: ServerMiddleware {
         case .keyNotFound(let key, let context):
             let prefix = context.codingPath.isEmpty ? "" : path(context) + "."
             return "\(prefix)\(key.stringValue) is required"
-        case .typeMismatch(let type, let context): return "\(path(context)) must be of type \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context)) must be a \(type), not null"
+        case .typeMismatch(let type, let context): return "\(path(context)) must be \(jsonName(type))"
+        case .valueNotFound(let type, let context): return "\(path(context)) must be \(jsonName(type)), not null"
         @unknown default: return "the body could not be read"
         }
     }

@@ -72,17 +72,19 @@ package struct RosterAPIHandlers: APIProtocol {
     package func createParty(_ input: Operations.CreateParty.Input) async throws -> Operations.CreateParty.Output {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
-        let party = try await services.parties.create(tenant: input.path.tenant, try body.input(), context: context)
-        return .created(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))
+        let created = try await services.parties.createLinking(tenant: input.path.tenant, try body.input(), context: context)
+        return .created(.init(headers: .init(eTag: ETag.make(created.party.version)),
+                              body: .json(.init(created.party, autoLink: created.autoLink))))
     }
 
     package func searchParties(_ input: Operations.SearchParties.Input) async throws -> Operations.SearchParties.Output {
         let context = try RequestInfo.context()
         let q = input.query
         let search = PartySearch(q: q.q, kind: q.kind?.domain, role: q.role, customerType: q.customerType?.domain,
-                                 state: q.state?.domain, limit: q.limit, cursor: q.cursor)
+                                 state: q.state?.domain, tag: q.tag, partnerID: try q.partnerId.map { Party.ID(try uuid($0, field: "partnerId")) },
+                                 limit: q.limit, cursor: q.cursor)
         let page = try await services.parties.search(tenant: input.path.tenant, search, context: context)
-        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Party.init), nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Party($0) }, nextCursor: page.nextCursor))))
     }
 
     package func lookupParty(_ input: Operations.LookupParty.Input) async throws -> Operations.LookupParty.Output {
@@ -94,8 +96,11 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func getParty(_ input: Operations.GetParty.Input) async throws -> Operations.GetParty.Output {
         let context = try RequestInfo.context()
-        let party = try await services.parties.get(tenant: input.path.tenant, id: try partyID(input.path.id), context: context)
-        return .ok(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))
+        let expand = try Self.expansions(input.query.expand)
+        let (party, partners) = try await services.parties.getExpanded(tenant: input.path.tenant, id: try partyID(input.path.id),
+                                                                        partners: expand.contains("partners"), context: context)
+        return .ok(.init(headers: .init(eTag: ETag.make(party.version)),
+                         body: .json(.init(party, tagDetails: expand.contains("tags"), partners: partners))))
     }
 
     package func updateParty(_ input: Operations.UpdateParty.Input) async throws -> Operations.UpdateParty.Output {
@@ -130,7 +135,7 @@ package struct RosterAPIHandlers: APIProtocol {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
         let party = try await services.parties.changeState(
-            tenant: input.path.tenant, id: try partyID(input.path.id), to: body.state.domain, reason: body.reason,
+            tenant: input.path.tenant, id: try partyID(input.path.id), to: Party.State(rawValue: body.state.rawValue) ?? .active, reason: body.reason,
             ifMatch: try ETag.version(input.headers.ifMatch), context: context)
         return .ok(.init(body: .json(.init(party))))
     }
@@ -175,8 +180,156 @@ package struct RosterAPIHandlers: APIProtocol {
                                            reason: result.reason))))
     }
 
+    // MARK: Relationships and hierarchies
+
+    package func createRelationship(_ input: Operations.CreateRelationship.Input) async throws -> Operations.CreateRelationship.Output {
+        let context = try RequestInfo.context()
+        guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        var errors = ValidationErrors()
+        let parent = errors.check { try uuid(body.parentId, field: "parentId") }
+        let child = errors.check { try uuid(body.childId, field: "childId") }
+        try errors.throwIfAny()
+        let relationship = try await services.relationships.create(
+            tenant: input.path.tenant,
+            RelationshipInput(parentID: Party.ID(parent!), childID: Party.ID(child!), type: body._type, role: body.role,
+                              validFrom: body.validFrom, validTo: body.validTo), context: context)
+        return .created(.init(body: .json(.init(relationship))))
+    }
+
+    package func listRelationships(_ input: Operations.ListRelationships.Input) async throws -> Operations.ListRelationships.Output {
+        _ = try RequestInfo.context()
+        let q = input.query
+        let page = try await services.relationships.list(
+            tenant: input.path.tenant, partyID: try q.partyId.map { Party.ID(try uuid($0, field: "partyId")) }, type: q._type,
+            role: q.role, cursor: q.cursor, limit: q.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Relationship.init), nextCursor: page.nextCursor))))
+    }
+
+    package func getRelationship(_ input: Operations.GetRelationship.Input) async throws -> Operations.GetRelationship.Output {
+        _ = try RequestInfo.context()
+        let relationship = try await services.relationships.get(tenant: input.path.tenant, id: try relationshipID(input.path.relationshipId))
+        return .ok(.init(body: .json(.init(relationship))))
+    }
+
+    package func deleteRelationship(_ input: Operations.DeleteRelationship.Input) async throws -> Operations.DeleteRelationship.Output {
+        let context = try RequestInfo.context()
+        try await services.relationships.delete(tenant: input.path.tenant, id: try relationshipID(input.path.relationshipId), context: context)
+        return .noContent(.init())
+    }
+
+    package func listChildren(_ input: Operations.ListChildren.Input) async throws -> Operations.ListChildren.Output {
+        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .children, input.query._type, input.query.cursor,
+                                                  input.query.limit))))
+    }
+
+    package func listDescendants(_ input: Operations.ListDescendants.Input) async throws -> Operations.ListDescendants.Output {
+        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .descendants, input.query._type, input.query.cursor,
+                                                  input.query.limit))))
+    }
+
+    package func listAncestors(_ input: Operations.ListAncestors.Input) async throws -> Operations.ListAncestors.Output {
+        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .ancestors, input.query._type, input.query.cursor,
+                                                  input.query.limit))))
+    }
+
+    private func hierarchy(_ tenant: String, _ id: String, _ direction: RelationshipService.Direction, _ type: String?,
+                           _ cursor: String?, _ limit: Int?) async throws -> Components.Schemas.HierarchyList {
+        let context = try RequestInfo.context()
+        let page = try await services.relationships.hierarchy(tenant: tenant, of: try partyID(id), direction, type: type,
+                                                              cursor: cursor, limit: limit, context: context)
+        return .init(items: page.items.map(Components.Schemas.HierarchyEntry.init), nextCursor: page.nextCursor)
+    }
+
+    // MARK: Tags
+
+    package func createTag(_ input: Operations.CreateTag.Input) async throws -> Operations.CreateTag.Output {
+        let context = try RequestInfo.context()
+        guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        let tag = try await services.tags.create(tenant: input.path.tenant, text: body.text, color: body.color, context: context)
+        return .created(.init(body: .json(.init(tag))))
+    }
+
+    package func listTags(_ input: Operations.ListTags.Input) async throws -> Operations.ListTags.Output {
+        _ = try RequestInfo.context()
+        let tags = try await services.tags.list(tenant: input.path.tenant)
+        return .ok(.init(body: .json(.init(items: tags.map { Components.Schemas.Tag($0.tag, usage: $0.usage) }))))
+    }
+
+    package func tagParty(_ input: Operations.TagParty.Input) async throws -> Operations.TagParty.Output {
+        let context = try RequestInfo.context()
+        guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        let tag = try await services.tags.attach(tenant: input.path.tenant, party: try partyID(input.path.id), text: body.text,
+                                                 color: body.color, context: context)
+        return .ok(.init(body: .json(.init(tag))))
+    }
+
+    package func untagParty(_ input: Operations.UntagParty.Input) async throws -> Operations.UntagParty.Output {
+        let context = try RequestInfo.context()
+        guard let tag = Tag.ID(uuidString: input.path.tagId) else { throw RosterError.notFound("no tag \(input.path.tagId.prefix(40))") }
+        try await services.tags.detach(tenant: input.path.tenant, party: try partyID(input.path.id), tag: tag, context: context)
+        return .noContent(.init())
+    }
+
+    // MARK: Partner accounts
+
+    package func createPartnerAccount(_ input: Operations.CreatePartnerAccount.Input) async throws -> Operations.CreatePartnerAccount.Output {
+        let context = try RequestInfo.context()
+        guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        var errors = ValidationErrors()
+        let partner = errors.check { try uuid(body.partnerId, field: "partnerId") }
+        let customer = errors.check { try uuid(body.customerId, field: "customerId") }
+        try errors.throwIfAny()
+        let account = try await services.partnerAccounts.create(
+            tenant: input.path.tenant,
+            PartnerAccountInput(partnerID: Party.ID(partner!), customerID: Party.ID(customer!), username: body.username,
+                                secret: body.secret, active: body.active ?? true), context: context)
+        return .created(.init(body: .json(.init(account))))
+    }
+
+    package func listPartnerAccounts(_ input: Operations.ListPartnerAccounts.Input) async throws -> Operations.ListPartnerAccounts.Output {
+        _ = try RequestInfo.context()
+        let q = input.query
+        let page = try await services.partnerAccounts.list(
+            tenant: input.path.tenant, partnerID: try q.partnerId.map { Party.ID(try uuid($0, field: "partnerId")) },
+            customerID: try q.customerId.map { Party.ID(try uuid($0, field: "customerId")) }, active: q.active,
+            cursor: q.cursor, limit: q.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.PartnerAccount.init), nextCursor: page.nextCursor))))
+    }
+
+    package func revealPartnerAccountSecret(
+        _ input: Operations.RevealPartnerAccountSecret.Input
+    ) async throws -> Operations.RevealPartnerAccountSecret.Output {
+        let context = try RequestInfo.context()
+        guard let id = PartnerAccount.ID(uuidString: input.path.accountId) else {
+            throw RosterError.notFound("no partner account \(input.path.accountId.prefix(40))")
+        }
+        let (account, secret) = try await services.partnerAccounts.revealSecret(tenant: input.path.tenant, id: id, context: context)
+        return .ok(.init(body: .json(.init(id: account.id.description, username: account.username, secret: secret))))
+    }
+
+    // MARK: Helpers
+
+    static func expansions(_ raw: String?) throws -> Set<String> {
+        guard let raw, !raw.isEmpty else { return [] }
+        let names = Set(raw.split(separator: ",").map { $0.trimmingWhitespace().lowercased() })
+        let unknown = names.subtracting(["partners", "tags"])
+        guard unknown.isEmpty else { throw RosterError.invalid("expand", "may list partners and tags") }
+        return names
+    }
+
     private func partyID(_ raw: String) throws -> Party.ID {
         guard let id = Party.ID(uuidString: raw) else { throw RosterError.notFound("no party \(raw.prefix(40))") }
+        return id
+    }
+
+    private func relationshipID(_ raw: String) throws -> Relationship.ID {
+        guard let id = Relationship.ID(uuidString: raw) else { throw RosterError.notFound("no relationship \(raw.prefix(40))") }
+        return id
+    }
+
+    /// An id given in a body or a filter: 422 naming the field when it is not a UUID.
+    private func uuid(_ raw: String, field: String) throws -> UUID {
+        guard let id = UUID(uuidString: raw) else { throw RosterError.invalid(field, "must be a UUID") }
         return id
     }
 }

@@ -16,6 +16,11 @@ public typealias AppRequestContext = BasicRequestContext
 
 /// Everything `buildApplication` makes, for callers that need more than the application (tests, benchmarks).
 public struct RosterRuntime: Sendable {
+    /// For one-shot commands: the runtime over an open database, with the configured secret key.
+    public static func make(_ database: RosterDatabase, configuration: RosterConfiguration) throws -> RosterRuntime {
+        makeRuntime(database: database, secrets: try configuration.loadSecretBox())
+    }
+
     public let database: RosterDatabase
     public let services: Services
     public let platformAuth: PlatformAuth
@@ -33,7 +38,7 @@ public func buildApplication(
 ) async throws -> (some ApplicationProtocol, RosterRuntime) {
     let database = try await RosterDatabase.open(url: configuration.databaseURL, logger: logger,
                                                  slowStatementMilliseconds: configuration.slowStatementMilliseconds)
-    let runtime = makeRuntime(database: database)
+    let runtime = makeRuntime(database: database, secrets: try configuration.loadSecretBox())
     let router = try buildRouter(runtime: runtime, configuration: configuration, logger: logger, metricsRegistry: metricsRegistry)
     var app = Application(
         router: router,
@@ -47,12 +52,14 @@ public func buildApplication(
     return (app, runtime)
 }
 
-public func makeRuntime(database: RosterDatabase) -> RosterRuntime {
+public func makeRuntime(database: RosterDatabase, secrets: SecretBox) -> RosterRuntime {
     let store = database.store
     let auditLog = AuditLog(store: store)
     let services = Services(
         tenants: TenantService(store: store), parties: PartyService(store: store, audit: auditLog),
-        audit: AuditService(store: store), checkReady: { try await store.checkHealth() })
+        audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
+        tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: secrets),
+        checkReady: { try await store.checkHealth() })
     return RosterRuntime(database: database, services: services, platformAuth: PlatformAuth(store: store))
 }
 

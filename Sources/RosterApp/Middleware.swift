@@ -42,6 +42,8 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func respond(_ problem: Problem, requestID: String) -> Response {
+        var problem = problem
+        problem.instance = "urn:request:\(requestID)"
         var headers = problem.headerFields
         headers[.requestID] = requestID
         return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problem.json)))

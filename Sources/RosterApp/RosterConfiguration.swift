@@ -15,6 +15,10 @@ public struct RosterConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// Statements slower than this are logged (without their values).
     public var slowStatementMilliseconds = 200
+    /// AES-256 key for secrets at rest, base64. When unset, a key file is used (created on first start).
+    public var secretKey: String?
+    /// Where the key file lives; default: beside the SQLite database, or `roster.key` in the working directory.
+    public var secretKeyFile: String?
 
     public init() {}
 
@@ -31,6 +35,8 @@ public struct RosterConfiguration: Sendable {
         if let v = environment["ROSTER_MAX_BODY_BYTES"].flatMap(Int.init), v > 0 { config.maxBodyBytes = v }
         if let v = environment["ROSTER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = v }
         if let v = environment["ROSTER_SLOW_STATEMENT_MS"].flatMap(Int.init), v > 0 { config.slowStatementMilliseconds = v }
+        if let v = environment["ROSTER_SECRET_KEY"], !v.isEmpty { config.secretKey = v }
+        if let v = environment["ROSTER_SECRET_KEY_FILE"], !v.isEmpty { config.secretKeyFile = v }
         return config
     }
 }

@@ -33,6 +33,8 @@ public struct Party: Hashable, Sendable, Identifiable {
     public var createdAt: Date
     public var updatedAt: Date
     public var version: Int
+    /// The party's tags, filled in by the store on reads; writes ignore it.
+    public var tags: [Tag] = []
 
     public init(id: ID, tenantID: Tenant.ID, kind: Kind, firstName: String? = nil, lastName: String? = nil,
                 name: String? = nil, email: EmailAddress? = nil, phone: PhoneNumber? = nil, website: String? = nil,

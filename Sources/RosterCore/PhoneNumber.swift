@@ -1,3 +1,4 @@
+import Foundation
 /// A phone number normalized to E.164 digits with country code, without the `+`: `442079460958`.
 public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     public let digits: String
@@ -11,7 +12,11 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
     public init(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws {
         func fail(_ message: String) -> RosterError { .invalid(field, message) }
-        let trimmed = raw.trimmingWhitespace()
+        var trimmed = raw.trimmingWhitespace()
+        // "+44 (0)20 ...": the (0) is the national trunk prefix, written for callers inside the country.
+        if trimmed.hasPrefix("+") || trimmed.hasPrefix("00") {
+            trimmed = trimmed.replacingOccurrences(of: "(0)", with: "").replacingOccurrences(of: "( 0 )", with: "")
+        }
         guard !trimmed.isEmpty else { throw fail("must not be empty") }
         guard trimmed.count <= 40 else { throw fail("is too long") }
         var digits = ""
@@ -32,7 +37,9 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         } else if digits.hasPrefix("00") {
             international = String(digits.dropFirst(2))
         } else if let code = defaultCallingCode, !code.isEmpty {
-            if code == "1", digits.count == 11, digits.hasPrefix("1") {
+            if digits.hasPrefix(code), digits.count - code.count >= 8 {
+                // Already with its country code, without the +: how Roster itself stores numbers
+                // (447700900123), and how US numbers are often written (15551234567).
                 international = digits
             } else if digits.hasPrefix("0"), !Self.keepsTrunkZero.contains(code) {
                 international = code + digits.dropFirst()

@@ -108,5 +108,91 @@ public enum PostgresMigrations {
             )
             """,
         ]),
+        Migration(version: 2, name: "relationships, closure table, tags, partner accounts, organization domains", statements: [
+            """
+            CREATE TABLE relationships (
+                tenant_id uuid NOT NULL,
+                id uuid NOT NULL,
+                parent_id uuid NOT NULL,
+                child_id uuid NOT NULL,
+                type text NOT NULL,
+                role text,
+                valid_from timestamptz,
+                valid_to timestamptz,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, parent_id, child_id, type),
+                FOREIGN KEY (tenant_id, parent_id) REFERENCES parties (tenant_id, id),
+                FOREIGN KEY (tenant_id, child_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            "CREATE INDEX relationships_down ON relationships (tenant_id, type, parent_id, child_id)",
+            "CREATE INDEX relationships_up ON relationships (tenant_id, child_id, type, parent_id)",
+            """
+            CREATE TABLE party_closure (
+                tenant_id uuid NOT NULL,
+                type text NOT NULL,
+                ancestor_id uuid NOT NULL,
+                descendant_id uuid NOT NULL,
+                depth INTEGER NOT NULL,
+                paths BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, type, ancestor_id, descendant_id, depth)
+            )
+            """,
+            "CREATE INDEX party_closure_up ON party_closure (tenant_id, type, descendant_id, ancestor_id)",
+            """
+            CREATE TABLE tags (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                id uuid NOT NULL,
+                text text NOT NULL,
+                text_key text NOT NULL,
+                color text NOT NULL,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, text_key)
+            )
+            """,
+            """
+            CREATE TABLE party_tags (
+                tenant_id uuid NOT NULL,
+                party_id uuid NOT NULL,
+                tag_id uuid NOT NULL,
+                PRIMARY KEY (tenant_id, party_id, tag_id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE,
+                FOREIGN KEY (tenant_id, tag_id) REFERENCES tags (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX party_tags_tag ON party_tags (tenant_id, tag_id, party_id)",
+            """
+            CREATE TABLE partner_accounts (
+                tenant_id uuid NOT NULL,
+                id uuid NOT NULL,
+                partner_id uuid NOT NULL,
+                customer_id uuid NOT NULL,
+                username text NOT NULL,
+                secret text NOT NULL,
+                active boolean NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, partner_id, customer_id),
+                FOREIGN KEY (tenant_id, partner_id) REFERENCES parties (tenant_id, id),
+                FOREIGN KEY (tenant_id, customer_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            "CREATE INDEX partner_accounts_customer ON partner_accounts (tenant_id, customer_id)",
+            """
+            CREATE TABLE organization_domains (
+                tenant_id uuid NOT NULL,
+                domain text NOT NULL,
+                party_id uuid NOT NULL,
+                PRIMARY KEY (tenant_id, domain, party_id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            """
+            INSERT INTO organization_domains (tenant_id, domain, party_id) SELECT DISTINCT p.tenant_id, d.domain, p.id FROM parties p, jsonb_array_elements_text(p.email_domains) AS d(domain) WHERE p.kind = 'organization'
+            """,
+        ]),
     ]
 }

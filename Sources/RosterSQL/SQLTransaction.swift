@@ -69,6 +69,10 @@ extension SQLTransaction {
         roles, properties, state, created_at, updated_at, version
         """
 
+    /// The party columns qualified with `p.`, for joins.
+    static let prefixedPartyColumns = partyColumns.split(separator: ",")
+        .map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
     func insertParty(_ party: Party) async throws {
         try await conn.execute("""
             INSERT INTO parties (id, tenant_id, kind, first_name, last_name, name, email, phone, website, email_domains, note,
@@ -76,6 +80,7 @@ extension SQLTransaction {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
             """, try partyBinds(party))
         try await replaceRoles(party)
+        try await replaceDomains(party)
     }
 
     func updateParty(_ party: Party, expectedVersion: Int) async throws -> Bool {
@@ -90,7 +95,33 @@ extension SQLTransaction {
             """, binds)
         guard !rows.isEmpty else { return false }
         try await replaceRoles(party)
+        try await replaceDomains(party)
         return true
+    }
+
+    /// Keeps `organization_domains` (the index behind auto-linking) equal to the organization's email domains.
+    private func replaceDomains(_ party: Party) async throws {
+        guard party.kind == .organization else { return }
+        try await conn.execute("DELETE FROM organization_domains WHERE tenant_id = $1 AND party_id = $2",
+                               [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
+        for domain in Set(party.emailDomains) {
+            try await conn.execute("INSERT INTO organization_domains (tenant_id, domain, party_id) VALUES ($1, $2, $3)",
+                                   [.uuid(party.tenantID.rawValue), .text(domain), .uuid(party.id.rawValue)])
+        }
+    }
+
+    func organizations(tenant: Tenant.ID, claimingDomain domain: String) async throws -> [Party.ID] {
+        try await conn.query("""
+            SELECT d.party_id FROM organization_domains d JOIN parties p ON p.tenant_id = d.tenant_id AND p.id = d.party_id
+            WHERE d.tenant_id = $1 AND d.domain = $2 AND p.state <> 'deleted' ORDER BY d.party_id
+            """, [.uuid(tenant.rawValue), .text(domain)]).map { Party.ID(try $0.uuid("party_id")) }
+    }
+
+    func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party] {
+        try await withTags(conn.query("""
+            SELECT \(Self.prefixedPartyColumns) FROM relationships r JOIN parties p ON p.tenant_id = r.tenant_id AND p.id = r.parent_id
+            WHERE r.tenant_id = $1 AND r.child_id = $2 AND r.type = $3 AND p.state <> 'deleted' ORDER BY p.id
+            """, [.uuid(tenant.rawValue), .uuid(child.rawValue), .text(type)]).map(makeParty))
     }
 
     private func replaceRoles(_ party: Party) async throws {
@@ -103,8 +134,20 @@ extension SQLTransaction {
     }
 
     func party(tenant: Tenant.ID, id: Party.ID) async throws -> Party? {
-        try await conn.query("SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id = $2",
-                             [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeParty)
+        try await withTags(conn.query("SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id = $2",
+                                      [.uuid(tenant.rawValue), .uuid(id.rawValue)]).map(makeParty)).first
+    }
+
+    /// Fills in the tags of parties just read, in one query.
+    func withTags(_ parties: [Party]) async throws -> [Party] {
+        guard let tenant = parties.first?.tenantID else { return parties }
+        let tags = try await self.tags(tenant: tenant, parties: parties.map(\.id))
+        guard !tags.isEmpty else { return parties }
+        return parties.map { party in
+            var party = party
+            party.tags = tags[party.id] ?? []
+            return party
+        }
     }
 
     func liveParties(tenant: Tenant.ID, kind: Party.Kind?, emailNormalized: String?, phone: String?) async throws -> [Party] {
@@ -125,11 +168,11 @@ extension SQLTransaction {
             binds.append(.text(kind.rawValue))
             sql += " AND kind = $\(binds.count)"
         }
-        return try await conn.query(sql + " ORDER BY id LIMIT 20", binds).map(makeParty)
+        return try await withTags(conn.query(sql + " ORDER BY id LIMIT 20", binds).map(makeParty))
     }
 
     func searchParties(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party] {
-        var sql = "SELECT \(Self.partyColumns.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")) FROM parties p WHERE p.tenant_id = $1"
+        var sql = "SELECT \(Self.prefixedPartyColumns) FROM parties p WHERE p.tenant_id = $1"
         var binds: [SQLValue] = [.uuid(tenant.rawValue)]
         func bind(_ value: SQLValue) -> String {
             binds.append(value)
@@ -145,6 +188,18 @@ extension SQLTransaction {
         if let role = query.role {
             sql += " AND EXISTS (SELECT 1 FROM party_roles r WHERE r.tenant_id = p.tenant_id AND r.party_id = p.id AND r.role = \(bind(.text(role))))"
         }
+        if let tag = query.tag {
+            sql += """
+                 AND EXISTS (SELECT 1 FROM party_tags pt JOIN tags t ON t.tenant_id = pt.tenant_id AND t.id = pt.tag_id
+                 WHERE pt.tenant_id = p.tenant_id AND pt.party_id = p.id AND t.text_key = \(bind(.text(tag.lowercased()))))
+                """
+        }
+        if let partner = query.partnerID {
+            sql += """
+                 AND EXISTS (SELECT 1 FROM relationships r WHERE r.tenant_id = p.tenant_id AND r.child_id = p.id
+                 AND r.parent_id = \(bind(.uuid(partner.rawValue))) AND r.type = 'partnership')
+                """
+        }
         if let text = query.text?.lowercased(), !text.isEmpty {
             let pattern = bind(.text(Self.likePrefix(text)))
             var clauses = ["p.name_key LIKE \(pattern) ESCAPE '\\'", "p.first_key LIKE \(pattern) ESCAPE '\\'",
@@ -157,7 +212,7 @@ extension SQLTransaction {
         }
         if let after = query.after { sql += " AND p.id > \(bind(.uuid(after.rawValue)))" }
         sql += " ORDER BY p.id LIMIT \(bind(.int(Int64(query.limit))))"
-        return try await conn.query(sql, binds).map(makeParty)
+        return try await withTags(conn.query(sql, binds).map(makeParty))
     }
 
     static func likePrefix(_ text: String) -> String {
@@ -216,7 +271,7 @@ extension SQLTransaction {
         ]
     }
 
-    private func makeParty(_ row: SQLRow) throws -> Party {
+    func makeParty(_ row: SQLRow) throws -> Party {
         let email = try row.string("email").map { try EmailAddress($0) }
         return Party(
             id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")),

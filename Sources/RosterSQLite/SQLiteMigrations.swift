@@ -108,5 +108,91 @@ public enum SQLiteMigrations {
             )
             """,
         ]),
+        Migration(version: 2, name: "relationships, closure table, tags, partner accounts, organization domains", statements: [
+            """
+            CREATE TABLE relationships (
+                tenant_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                parent_id TEXT NOT NULL,
+                child_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                role TEXT,
+                valid_from INTEGER,
+                valid_to INTEGER,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, parent_id, child_id, type),
+                FOREIGN KEY (tenant_id, parent_id) REFERENCES parties (tenant_id, id),
+                FOREIGN KEY (tenant_id, child_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            "CREATE INDEX relationships_down ON relationships (tenant_id, type, parent_id, child_id)",
+            "CREATE INDEX relationships_up ON relationships (tenant_id, child_id, type, parent_id)",
+            """
+            CREATE TABLE party_closure (
+                tenant_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                ancestor_id TEXT NOT NULL,
+                descendant_id TEXT NOT NULL,
+                depth INTEGER NOT NULL,
+                paths BIGINT NOT NULL,
+                PRIMARY KEY (tenant_id, type, ancestor_id, descendant_id, depth)
+            )
+            """,
+            "CREATE INDEX party_closure_up ON party_closure (tenant_id, type, descendant_id, ancestor_id)",
+            """
+            CREATE TABLE tags (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                text TEXT NOT NULL,
+                text_key TEXT NOT NULL,
+                color TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, text_key)
+            )
+            """,
+            """
+            CREATE TABLE party_tags (
+                tenant_id TEXT NOT NULL,
+                party_id TEXT NOT NULL,
+                tag_id TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, party_id, tag_id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE,
+                FOREIGN KEY (tenant_id, tag_id) REFERENCES tags (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX party_tags_tag ON party_tags (tenant_id, tag_id, party_id)",
+            """
+            CREATE TABLE partner_accounts (
+                tenant_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                partner_id TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                username TEXT NOT NULL,
+                secret TEXT NOT NULL,
+                active INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, partner_id, customer_id),
+                FOREIGN KEY (tenant_id, partner_id) REFERENCES parties (tenant_id, id),
+                FOREIGN KEY (tenant_id, customer_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            "CREATE INDEX partner_accounts_customer ON partner_accounts (tenant_id, customer_id)",
+            """
+            CREATE TABLE organization_domains (
+                tenant_id TEXT NOT NULL,
+                domain TEXT NOT NULL,
+                party_id TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, domain, party_id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            """
+            INSERT INTO organization_domains (tenant_id, domain, party_id) SELECT DISTINCT p.tenant_id, j.value, p.id FROM parties p, json_each(p.email_domains) j WHERE p.kind = 'organization'
+            """,
+        ]),
     ]
 }

@@ -9,11 +9,15 @@ public struct PartySearch: Sendable {
     public var role: String?
     public var customerType: Party.CustomerType?
     public var state: Party.State?
+    public var tag: String?
+    public var partnerID: Party.ID?
     public var limit: Int?
     public var cursor: String?
 
     public init(q: String? = nil, kind: Party.Kind? = nil, role: String? = nil, customerType: Party.CustomerType? = nil,
-                state: Party.State? = nil, limit: Int? = nil, cursor: String? = nil) {
+                state: Party.State? = nil, tag: String? = nil, partnerID: Party.ID? = nil, limit: Int? = nil, cursor: String? = nil) {
+        self.tag = tag
+        self.partnerID = partnerID
         self.q = q
         self.kind = kind
         self.role = role
@@ -30,6 +34,19 @@ public struct Identification: Sendable {
     public var firstTime: Bool
 }
 
+/// What auto-linking did for a new person (DESIGN.md §2 Organizations).
+public enum AutoLink: Sendable, Hashable {
+    /// Linked to the one organization claiming the email's domain (`employment` / `contact`).
+    case linked(organization: Party.ID, relationship: Relationship.ID)
+    /// Several organizations claim the domain: no link was made.
+    case ambiguous([Party.ID])
+}
+
+public struct CreatedParty: Sendable {
+    public var party: Party
+    public var autoLink: AutoLink?
+}
+
 /// Use cases on parties: every rule runs here, inside one transaction with its audit entry.
 public struct PartyService: Sendable {
     let store: any Store
@@ -43,14 +60,35 @@ public struct PartyService: Sendable {
     // MARK: Writes
 
     public func create(tenant slug: String, _ input: PartyInput, context: OperationContext) async throws -> Party {
+        try await createLinking(tenant: slug, input, context: context).party
+    }
+
+    /// Creates a party and, with the tenant's `autoLinkContacts`, links a new person to the organization owning
+    /// its email domain, in the same transaction.
+    public func createLinking(tenant slug: String, _ input: PartyInput, context: OperationContext) async throws -> CreatedParty {
         try await withDuplicateMapping(tenant: slug) {
             try await store.write { tx in
                 let tenant = try await tx.requireWritableTenant(slug)
                 let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
                 try await insert(party, tx: tx, context: context)
-                return party
+                let link = try await autoLink(party, tenant: tenant, tx: tx, context: context)
+                return CreatedParty(party: party, autoLink: link)
             }
         }
+    }
+
+    private func autoLink(_ party: Party, tenant: Tenant, tx: any StoreTransaction, context: OperationContext) async throws -> AutoLink? {
+        guard tenant.settings.autoLinkContacts, party.kind == .person, let domain = party.email?.domain else { return nil }
+        let organizations = try await tx.organizations(tenant: tenant.id, claimingDomain: domain)
+        guard organizations.count == 1, let organization = organizations.first else {
+            return organizations.isEmpty ? nil : .ambiguous(organizations)
+        }
+        let edge = try await RelationshipService.insert(
+            RelationshipInput(parentID: organization, childID: party.id, type: Relationship.employment, role: "contact"), tenant: tenant, tx: tx)
+        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
+                                             targetType: "relationship", targetID: edge.id.description,
+                                             fields: ["parentId", "childId", "type", "role"])])
+        return .linked(organization: organization, relationship: edge.id)
     }
 
     /// Inserts a validated party with its first history entry and audit entry, in the caller's transaction.
@@ -101,7 +139,7 @@ public struct PartyService: Sendable {
         let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
         return try await transition(tenant: slug, id: id, reason: reason, ifMatch: nil, action: "party.delete",
                                     context: context) { current in
-            guard current.state != .deleted else { throw RosterError.notFound("party \(id) is already deleted") }
+            guard current.state != .deleted else { throw RosterError.conflict("the party is already deleted") }
             return .deleted
         }
     }
@@ -167,12 +205,20 @@ public struct PartyService: Sendable {
     // MARK: Reads
 
     public func get(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> Party {
-        let party = try await store.read { tx in
+        try await getExpanded(tenant: slug, id: id, partners: false, context: context).party
+    }
+
+    /// A party and, when asked, its partners (parents over `partnership` edges).
+    public func getExpanded(tenant slug: String, id: Party.ID, partners: Bool,
+                            context: OperationContext) async throws -> (party: Party, partners: [Party]?) {
+        let (party, found) = try await store.read { tx -> (Party, [Party]?) in
             let tenant = try await tx.requireTenant(slug)
-            return try await tx.requireParty(tenant.id, id)
+            let party = try await tx.requireParty(tenant.id, id)
+            guard partners else { return (party, nil) }
+            return (party, try await tx.parents(tenant: tenant.id, of: id, type: Relationship.partnership))
         }
-        try await recordReads([party], action: "party.read", context: context)
-        return party
+        try await recordReads([party] + (found ?? []), action: "party.read", context: context)
+        return (party, found)
     }
 
     public func history(tenant slug: String, id: Party.ID) async throws -> [StateChange] {
@@ -185,13 +231,17 @@ public struct PartyService: Sendable {
 
     public func search(tenant slug: String, _ search: PartySearch, context: OperationContext) async throws -> Page<Party> {
         let limit = try pageSize(search.limit)
-        var query = PartyQuery(kind: search.kind, customerType: search.customerType, state: search.state, limit: limit + 1)
+        var query = PartyQuery(kind: search.kind, customerType: search.customerType, state: search.state, partnerID: search.partnerID,
+                               limit: limit + 1)
         var errors = ValidationErrors()
         if let q = search.q {
             query.text = errors.check { try Text.optional(q, field: "q", max: Text.nameMax) } ?? nil
         }
         if let role = search.role {
             query.role = errors.check { try PartyRules.normalizeRoles([role]).first }?.map { $0 }
+        }
+        if let tag = search.tag {
+            query.tag = errors.check { try Tag.validateText(tag, field: "tag") }
         }
         if let cursor = search.cursor {
             if let key = Cursor.decode(cursor), let id = Party.ID(uuidString: key) {
@@ -215,8 +265,13 @@ public struct PartyService: Sendable {
         let party = try await store.read { tx in
             let tenant = try await tx.requireTenant(slug)
             let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
-            let found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: emailValue?.normalized,
+            var found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: emailValue?.normalized,
                                                  phone: phoneValue?.digits)
+            // Digits alone may be a stored number of another country: try them as international too.
+            if found.isEmpty, emailValue == nil, let raw = phone?.trimmingWhitespace(), raw.allSatisfy(\.isNumber),
+               let international = try? PhoneNumber("+" + raw), international != phoneValue {
+                found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: nil, phone: international.digits)
+            }
             guard let party = found.first(where: { $0.kind == .person }) ?? found.first else {
                 throw RosterError.notFound("no party with this \(email != nil ? "email" : "phone")")
             }

@@ -5,13 +5,19 @@ public struct Services: Sendable {
     public var tenants: TenantService
     public var parties: PartyService
     public var audit: AuditService
+    public var relationships: RelationshipService
+    public var tags: TagService
+    public var partnerAccounts: PartnerAccountService
     public var checkReady: @Sendable () async throws -> Void
 
-    public init(tenants: TenantService, parties: PartyService, audit: AuditService,
-                checkReady: @escaping @Sendable () async throws -> Void) {
+    public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
+                tags: TagService, partnerAccounts: PartnerAccountService, checkReady: @escaping @Sendable () async throws -> Void) {
         self.tenants = tenants
         self.parties = parties
         self.audit = audit
+        self.relationships = relationships
+        self.tags = tags
+        self.partnerAccounts = partnerAccounts
         self.checkReady = checkReady
     }
 }

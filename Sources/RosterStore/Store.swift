@@ -15,7 +15,8 @@ public protocol Store: Sendable {
 }
 
 /// All repositories, bound to one transaction.
-public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository {}
+public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
+    RelationshipRepository, TagRepository, PartnerAccountRepository {}
 
 /// Failures that the store reports in its own terms; services turn them into `RosterError`.
 public enum StoreError: Error, Hashable, Sendable {
@@ -42,16 +43,22 @@ public struct PartyQuery: Sendable, Hashable {
     public var customerType: Party.CustomerType?
     /// `nil` means every state but `deleted`.
     public var state: Party.State?
+    /// Lower-cased tag text.
+    public var tag: String?
+    /// Customers of this partner: children over `partnership` edges.
+    public var partnerID: Party.ID?
     public var after: Party.ID?
     public var limit: Int
 
     public init(text: String? = nil, kind: Party.Kind? = nil, role: String? = nil, customerType: Party.CustomerType? = nil,
-                state: Party.State? = nil, after: Party.ID? = nil, limit: Int = 50) {
+                state: Party.State? = nil, tag: String? = nil, partnerID: Party.ID? = nil, after: Party.ID? = nil, limit: Int = 50) {
         self.text = text
         self.kind = kind
         self.role = role
         self.customerType = customerType
         self.state = state
+        self.tag = tag
+        self.partnerID = partnerID
         self.after = after
         self.limit = limit
     }
@@ -70,6 +77,10 @@ public protocol PartyRepository {
     func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange]
     /// Live customers counted by customer type.
     func customerCounts(tenant: Tenant.ID) async throws -> [Party.CustomerType: Int]
+    /// Live organizations whose email domains include `domain`.
+    func organizations(tenant: Tenant.ID, claimingDomain domain: String) async throws -> [Party.ID]
+    /// Parents over edges of `type` (live ones), e.g. the partners of a customer.
+    func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party]
 }
 
 public protocol AuditRepository {
@@ -103,4 +114,115 @@ public protocol PlatformTokenRepository {
     func insertPlatformToken(_ token: PlatformToken) async throws
     func platformToken(hash: String) async throws -> PlatformToken?
     func platformTokenCount() async throws -> Int
+}
+
+public struct RelationshipQuery: Sendable, Hashable {
+    /// Edges where this party is the parent or the child.
+    public var partyID: Party.ID?
+    public var type: String?
+    public var role: String?
+    public var after: Relationship.ID?
+    public var limit: Int
+
+    public init(partyID: Party.ID? = nil, type: String? = nil, role: String? = nil, after: Relationship.ID? = nil, limit: Int = 50) {
+        self.partyID = partyID
+        self.type = type
+        self.role = role
+        self.after = after
+        self.limit = limit
+    }
+}
+
+/// One row of the closure table: `paths` distinct paths of length `depth` from ancestor to descendant.
+public struct ClosureRow: Hashable, Sendable {
+    public var type: String
+    public var ancestor: Party.ID
+    public var descendant: Party.ID
+    public var depth: Int
+    public var paths: Int64
+
+    public init(type: String, ancestor: Party.ID, descendant: Party.ID, depth: Int, paths: Int64) {
+        self.type = type
+        self.ancestor = ancestor
+        self.descendant = descendant
+        self.depth = depth
+        self.paths = paths
+    }
+}
+
+/// How hierarchy queries are answered: the closure table, or a recursive query over the edges
+/// (the baseline the benchmark compares with, and the way for "any type").
+public enum HierarchyStrategy: Sendable {
+    case closure, recursive
+}
+
+public protocol RelationshipRepository {
+    /// Inserts the edge and updates the closure table of its type in the same transaction.
+    func insertRelationship(_ relationship: Relationship) async throws
+    /// Deletes the edge and removes exactly the paths that went through it.
+    func deleteRelationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship?
+    func relationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship?
+    func relationship(tenant: Tenant.ID, parent: Party.ID, child: Party.ID, type: String) async throws -> Relationship?
+    func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship]
+    /// Whether `descendant` is reachable from `ancestor` over edges of `type`.
+    func isDescendant(tenant: Tenant.ID, _ descendant: Party.ID, of ancestor: Party.ID, type: String,
+                      strategy: HierarchyStrategy) async throws -> Bool
+    /// Direct children over edges of `type` (any type when nil), live parties, keyset by party id.
+    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
+    /// Everything below (or above) a party, with the shortest depth, live parties, keyset by party id.
+    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+                     after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
+    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+                   after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
+    /// The closure rows of one type, for verification against the edges.
+    func closureRows(tenant: Tenant.ID, type: String) async throws -> [ClosureRow]
+}
+
+public protocol TagRepository {
+    func insertTag(_ tag: Tag) async throws
+    func tag(tenant: Tenant.ID, id: Tag.ID) async throws -> Tag?
+    func tag(tenant: Tenant.ID, text: String) async throws -> Tag?
+    /// Every tag with the number of live parties carrying it, by text.
+    func tagUsage(tenant: Tenant.ID) async throws -> [TagUsage]
+    /// Returns false when the party already had the tag.
+    func attachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool
+    /// Returns false when the party did not have the tag.
+    func detachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool
+    func tags(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Party.ID: [Tag]]
+}
+
+/// A partner account as stored: the secret sealed with AES-GCM (nonce, ciphertext and tag, base64).
+public struct StoredPartnerAccount: Hashable, Sendable {
+    public var account: PartnerAccount
+    public var sealedSecret: String
+
+    public init(account: PartnerAccount, sealedSecret: String) {
+        self.account = account
+        self.sealedSecret = sealedSecret
+    }
+}
+
+public struct PartnerAccountQuery: Sendable, Hashable {
+    public var partnerID: Party.ID?
+    public var customerID: Party.ID?
+    public var active: Bool?
+    public var after: PartnerAccount.ID?
+    public var limit: Int
+
+    public init(partnerID: Party.ID? = nil, customerID: Party.ID? = nil, active: Bool? = nil, after: PartnerAccount.ID? = nil,
+                limit: Int = 50) {
+        self.partnerID = partnerID
+        self.customerID = customerID
+        self.active = active
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public protocol PartnerAccountRepository {
+    /// Throws `StoreError.uniqueViolation` when the partner already has an account for the customer.
+    func insertPartnerAccount(_ stored: StoredPartnerAccount) async throws
+    func partnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> StoredPartnerAccount?
+    func partnerAccount(tenant: Tenant.ID, partner: Party.ID, customer: Party.ID) async throws -> PartnerAccount?
+    func partnerAccounts(tenant: Tenant.ID, query: PartnerAccountQuery) async throws -> [PartnerAccount]
 }

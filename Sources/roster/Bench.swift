@@ -28,7 +28,7 @@ struct Bench: AsyncParsableCommand {
         let count = self.count
         let concurrency = max(1, self.concurrency)
         try await database.withRunning { database in
-            let runtime = makeRuntime(database: database)
+            let runtime = try RosterRuntime.make(database, configuration: config)
             try await prepare(runtime: runtime, configuration: config, logger: logger)
             let slug = "bench-\(UInt32.random(in: 0...UInt32.max))"
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")

@@ -55,7 +55,7 @@ struct Migrate: AsyncParsableCommand {
         let logger = global.logger(config)
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
         try await database.withRunning { database in
-            let runtime = makeRuntime(database: database)
+            let runtime = try RosterRuntime.make(database, configuration: config)
             try await prepare(runtime: runtime, configuration: config, logger: logger) { token in
                 print("Generated bootstrap (platform) token, shown only this once: \(token)")
             }

@@ -28,7 +28,7 @@ struct Tenants: AsyncParsableCommand {
             let logger = global.logger(config)
             let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
             let tenant = try await database.withRunning { database in
-                let runtime = makeRuntime(database: database)
+                let runtime = try RosterRuntime.make(database, configuration: config)
                 try await prepare(runtime: runtime, configuration: config, logger: logger)
                 return try await runCLI {
                     try await runtime.services.tenants.create(
@@ -50,7 +50,7 @@ struct Tenants: AsyncParsableCommand {
             let logger = global.logger(config)
             let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
             let tenants = try await database.withRunning { database in
-                let runtime = makeRuntime(database: database)
+                let runtime = try RosterRuntime.make(database, configuration: config)
                 try await prepare(runtime: runtime, configuration: config, logger: logger)
                 var all: [Tenant] = []
                 var cursor: String?
@@ -88,7 +88,7 @@ struct Audit: AsyncParsableCommand {
             let logger = global.logger(config)
             let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
             let broken = try await database.withRunning { database in
-                let runtime = makeRuntime(database: database)
+                let runtime = try RosterRuntime.make(database, configuration: config)
                 try await database.migrate(logger: logger)
                 var slugs: [String] = []
                 if let tenant { slugs = [tenant] } else {

@@ -134,7 +134,7 @@ struct PartyAPITests {
             #expect(deleted.status == .ok)
             #expect(try deleted.decode(TParty.self).state == "deleted")
             let deletedTwice = try await api.send(.delete, path)
-            #expect(deletedTwice.status == .notFound)
+            #expect(deletedTwice.status == .conflict)
             let search = try await api.send(.get, "/v1/tenants/\(t)/parties")
             #expect(try search.decode(TList<TParty>.self).items.isEmpty)
             let patchDeleted = try await api.send(.patch, path, json: #"{"note":"x"}"#)

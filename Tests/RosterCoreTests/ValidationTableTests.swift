@@ -21,7 +21,8 @@ struct ValidationTableTests {
     static let phones: [PhoneCase] = [
         .init(input: "+44 20 7946 0958", defaultCode: nil, expected: "442079460958"),
         .init(input: "0044 20 7946 0958", defaultCode: nil, expected: "442079460958"),
-        .init(input: "+44 (0)20 7946 0958", defaultCode: nil, expected: "4402079460958"),
+        .init(input: "+44 (0)20 7946 0958", defaultCode: nil, expected: "442079460958"),
+        .init(input: "0044 (0) 20 7946 0958", defaultCode: "1", expected: "442079460958"),
         .init(input: "020 7946 0958", defaultCode: "44", expected: "442079460958"),
         .init(input: "(555) 123-4567", defaultCode: "1", expected: "15551234567"),
         .init(input: "555.123.4567", defaultCode: "1", expected: "15551234567"),
@@ -45,6 +46,10 @@ struct ValidationTableTests {
         .init(input: "+44/20/7946/0958", defaultCode: nil, expected: "442079460958"),
         .init(input: "  +44 20 7946 0958  ", defaultCode: nil, expected: "442079460958"),
         .init(input: "+1234567", defaultCode: nil, expected: "1234567"),
+        .init(input: "447700900111", defaultCode: "44", expected: "447700900111"),
+        .init(input: "7700900111", defaultCode: "44", expected: "447700900111"),
+        .init(input: "15551234567", defaultCode: "1", expected: "15551234567"),
+        .init(input: "5551234567", defaultCode: "1", expected: "15551234567"),
         .init(input: "+123456789012345", defaultCode: nil, expected: "123456789012345"),
         // invalid
         .init(input: "020 7946 0958", defaultCode: nil, expected: nil),

@@ -18,7 +18,7 @@ func withSQLiteRuntime<T: Sendable>(_ body: @Sendable (RosterRuntime) async thro
                                                  logger: logger)
     return try await database.withRunning { database in
         try await database.migrate(logger: logger)
-        return try await body(makeRuntime(database: database))
+        return try await body(makeRuntime(database: database, secrets: try SecretBox(base64Key: SecretBox.generateKeyBase64())))
     }
 }
 

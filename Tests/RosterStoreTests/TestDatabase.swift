@@ -42,7 +42,7 @@ enum TestDatabase {
         let database = try await RosterDatabase.open(url: try url(kind), logger: logger)
         return try await database.withRunning { database in
             try await database.migrate(logger: logger)
-            return try await body(makeRuntime(database: database))
+            return try await body(makeRuntime(database: database, secrets: try SecretBox(base64Key: SecretBox.generateKeyBase64())))
         }
     }
 }

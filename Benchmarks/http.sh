@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# GET /v1/tenants/{t}/parties/{id} against /health/live of the same server, in the same run, with wrk
+# on loopback. Usage: Benchmarks/http.sh [DATABASE_URL] [DURATION]
+#   Benchmarks/http.sh                                           # a fresh SQLite file
+#   Benchmarks/http.sh postgres://roster:roster@127.0.0.1:55432/roster
+# Needs wrk (apt-get install -y wrk) and a built roster (swift build -c release, or debug).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${ROSTER_BIN:-$(ls .build/release/roster 2>/dev/null || echo .build/debug/roster)}
+DB=${1:-sqlite://$(mktemp -d)/bench.sqlite}
+DURATION=${2:-10s}
+PORT=${PORT:-18181}
+TOKEN=bench-$RANDOM$RANDOM
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+ROSTER_BOOTSTRAP_TOKEN=$TOKEN ROSTER_DATABASE_URL=$DB ROSTER_PORT=$PORT ROSTER_LOG_LEVEL=warning "$BIN" serve >/tmp/roster-bench.log 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+
+H="Authorization: Bearer $TOKEN"
+SLUG=bench-$RANDOM
+curl -sf -H "$H" -H 'content-type: application/json' "http://127.0.0.1:$PORT/v1/tenants" \
+  -d "{\"slug\":\"$SLUG\",\"name\":\"Bench\",\"settings\":{\"defaultCallingCode\":\"44\"}}" >/dev/null
+ID=$(curl -sf -H "$H" -H 'content-type: application/json' "http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties" \
+  -d '{"kind":"person","firstName":"Bench","lastName":"Mark","email":"bench@example.com","phone":"020 7946 0958","customerType":"regular"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+
+run() { wrk -t1 -c32 -d"$DURATION" --latency -H "$H" "$1" | tee /dev/stderr | awk '/Requests\/sec/ {print $2}'; }
+echo "== /health/live ($DB)" >&2
+LIVE=$(run "http://127.0.0.1:$PORT/health/live")
+echo "== GET party (audited read)" >&2
+PARTY=$(run "http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties/$ID")
+python3 - "$LIVE" "$PARTY" <<'PY'
+import sys
+live, party = float(sys.argv[1]), float(sys.argv[2])
+print(f"health/live: {live:.0f} req/s   GET party: {party:.0f} req/s   ratio party/live: {party/live:.2f}")
+PY

@@ -1,0 +1,214 @@
+import Foundation
+import RosterCore
+import RosterStore
+
+// Relationships and the closure table.
+//
+// `party_closure` holds, per hierarchy type, one row per (ancestor, descendant, depth) with the
+// number of distinct paths of that length. Inserting the edge p → c adds, for every ancestor a of p
+// (p itself at depth 0) and every descendant d of c (c itself at depth 0), paths(a, p) × paths(c, d)
+// paths of length depth(a, p) + 1 + depth(c, d). Deleting it subtracts the same products, so that
+// exactly the paths through that edge disappear and a DAG's other paths stay. Types have no
+// cycles (checked before inserting), so these sets never include the edge itself.
+extension SQLTransaction {
+    static let relationshipColumns = "id, tenant_id, parent_id, child_id, type, role, valid_from, valid_to, created_at"
+
+    /// Ancestors of $3 and descendants of $4 (each including itself), with their path counts.
+    private static let closureProducts = """
+        a AS (SELECT ancestor_id, depth, paths FROM party_closure WHERE tenant_id = $1 AND type = $2 AND descendant_id = $3
+              UNION ALL SELECT $3, 0, 1),
+        d AS (SELECT descendant_id, depth, paths FROM party_closure WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4
+              UNION ALL SELECT $4, 0, 1),
+        delta AS (SELECT a.ancestor_id AS ancestor_id, d.descendant_id AS descendant_id, a.depth + d.depth + 1 AS depth,
+                         SUM(a.paths * d.paths) AS paths
+                  FROM a CROSS JOIN d GROUP BY a.ancestor_id, d.descendant_id, a.depth + d.depth + 1)
+        """
+
+    func insertRelationship(_ r: Relationship) async throws {
+        try await conn.execute("""
+            INSERT INTO relationships (id, tenant_id, parent_id, child_id, type, role, valid_from, valid_to, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, [.uuid(r.id.rawValue), .uuid(r.tenantID.rawValue), .uuid(r.parentID.rawValue), .uuid(r.childID.rawValue),
+                  .text(r.type), r.role.map(SQLValue.text) ?? .null, r.validFrom.map(SQLValue.date) ?? .null,
+                  r.validTo.map(SQLValue.date) ?? .null, .date(r.createdAt)])
+        try await conn.execute("""
+            WITH \(Self.closureProducts)
+            INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
+            SELECT $1, $2, ancestor_id, descendant_id, depth, paths FROM delta WHERE true
+            ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
+            """, closureBinds(r))
+    }
+
+    func deleteRelationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship? {
+        guard let r = try await relationship(tenant: tenant, id: id) else { return nil }
+        try await conn.execute("""
+            WITH \(Self.closureProducts)
+            UPDATE party_closure SET paths = party_closure.paths - delta.paths
+            FROM delta
+            WHERE party_closure.tenant_id = $1 AND party_closure.type = $2 AND party_closure.ancestor_id = delta.ancestor_id
+              AND party_closure.descendant_id = delta.descendant_id AND party_closure.depth = delta.depth
+            """, closureBinds(r))
+        try await conn.execute("""
+            WITH \(Self.closureProducts)
+            DELETE FROM party_closure WHERE tenant_id = $1 AND type = $2 AND paths <= 0
+              AND (ancestor_id, descendant_id, depth) IN (SELECT ancestor_id, descendant_id, depth FROM delta)
+            """, closureBinds(r))
+        try await conn.execute("DELETE FROM relationships WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        return r
+    }
+
+    private func closureBinds(_ r: Relationship) -> [SQLValue] {
+        [.uuid(r.tenantID.rawValue), .text(r.type), .uuid(r.parentID.rawValue), .uuid(r.childID.rawValue)]
+    }
+
+    func relationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship? {
+        try await conn.query("SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1 AND id = $2",
+                             [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeRelationship)
+    }
+
+    func relationship(tenant: Tenant.ID, parent: Party.ID, child: Party.ID, type: String) async throws -> Relationship? {
+        try await conn.query("""
+            SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1 AND parent_id = $2 AND child_id = $3 AND type = $4
+            """, [.uuid(tenant.rawValue), .uuid(parent.rawValue), .uuid(child.rawValue), .text(type)]).first.map(makeRelationship)
+    }
+
+    func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship] {
+        var sql = "SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1"
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        if let party = query.partyID {
+            let p = bind(.uuid(party.rawValue))
+            sql += " AND (parent_id = \(p) OR child_id = \(p))"
+        }
+        if let type = query.type { sql += " AND type = \(bind(.text(type)))" }
+        if let role = query.role { sql += " AND role = \(bind(.text(role)))" }
+        if let after = query.after { sql += " AND id > \(bind(.uuid(after.rawValue)))" }
+        sql += " ORDER BY id LIMIT \(bind(.int(Int64(query.limit))))"
+        return try await conn.query(sql, binds).map(makeRelationship)
+    }
+
+    func isDescendant(tenant: Tenant.ID, _ descendant: Party.ID, of ancestor: Party.ID, type: String,
+                      strategy: HierarchyStrategy) async throws -> Bool {
+        let binds: [SQLValue] = [.uuid(tenant.rawValue), .text(type), .uuid(ancestor.rawValue), .uuid(descendant.rawValue)]
+        switch strategy {
+        case .closure:
+            return try await !conn.query("""
+                SELECT 1 AS found FROM party_closure WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $3 AND descendant_id = $4 LIMIT 1
+                """, binds).isEmpty
+        case .recursive:
+            // Walk up from the descendant: the ancestors of one party are few.
+            return try await !conn.query("""
+                WITH RECURSIVE up(id, depth) AS (
+                    SELECT parent_id, 1 FROM relationships WHERE tenant_id = $1 AND type = $2 AND child_id = $4
+                    UNION
+                    SELECT r.parent_id, up.depth + 1 FROM relationships r JOIN up ON r.child_id = up.id
+                    WHERE r.tenant_id = $1 AND r.type = $2 AND up.depth < \(Self.maxDepth)
+                )
+                SELECT 1 AS found FROM up WHERE id = $3 LIMIT 1
+                """, binds).isEmpty
+        }
+    }
+
+    /// Bound on recursive walks, which also keeps walks over edges of any type finite when types
+    /// together form a cycle (each type alone can't).
+    static let maxDepth = 64
+
+    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(parent.rawValue), .int(Int64(limit))]
+        var filter = ""
+        if let type {
+            binds.append(.text(type))
+            filter += " AND r.type = $\(binds.count)"
+        }
+        if let after {
+            binds.append(.uuid(after.rawValue))
+            filter += " AND r.child_id > $\(binds.count)"
+        }
+        let rows = try await conn.query("""
+            SELECT \(Self.prefixedPartyColumns), x.role AS edge_role, x.type AS edge_type FROM (
+                SELECT r.child_id, MIN(r.role) AS role, MIN(r.type) AS type FROM relationships r
+                WHERE r.tenant_id = $1 AND r.parent_id = $2\(filter)
+                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = r.tenant_id AND q.id = r.child_id AND q.state <> 'deleted')
+                GROUP BY r.child_id ORDER BY r.child_id LIMIT $3
+            ) x JOIN parties p ON p.tenant_id = $1 AND p.id = x.child_id
+            ORDER BY p.id
+            """, binds)
+        let parties = try await withTags(rows.map(makeParty))
+        return zip(parties, rows).map { party, row in
+            HierarchyEntry(party: party, depth: 1, role: row.string("edge_role"), type: row.string("edge_type"))
+        }
+    }
+
+    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+                     after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, down: true, after: after, limit: limit)
+    }
+
+    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+                   after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, down: false, after: after, limit: limit)
+    }
+
+    private func hierarchy(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, down: Bool,
+                           after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(party.rawValue), .int(Int64(limit))]
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        let (from, to) = down ? ("ancestor_id", "descendant_id") : ("descendant_id", "ancestor_id")
+        let found: String
+        if let type, strategy == .closure {
+            let typeParam = bind(.text(type))
+            let afterFilter = after.map { " AND c.\(to) > \(bind(.uuid($0.rawValue)))" } ?? ""
+            found = """
+                SELECT c.\(to) AS id, MIN(c.depth) AS depth FROM party_closure c
+                WHERE c.tenant_id = $1 AND c.type = \(typeParam) AND c.\(from) = $2\(afterFilter)
+                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = c.tenant_id AND q.id = c.\(to) AND q.state <> 'deleted')
+                GROUP BY c.\(to) ORDER BY c.\(to) LIMIT $3
+                """
+        } else {
+            let (edgeFrom, edgeTo) = down ? ("parent_id", "child_id") : ("child_id", "parent_id")
+            let typeFilter = type.map { " AND r.type = \(bind(.text($0)))" } ?? ""
+            let afterFilter = after.map { " AND w.id > \(bind(.uuid($0.rawValue)))" } ?? ""
+            found = """
+                WITH RECURSIVE walk(id, depth) AS (
+                    SELECT r.\(edgeTo), 1 FROM relationships r WHERE r.tenant_id = $1 AND r.\(edgeFrom) = $2\(typeFilter)
+                    UNION
+                    SELECT r.\(edgeTo), w.depth + 1 FROM relationships r JOIN walk w ON r.\(edgeFrom) = w.id
+                    WHERE r.tenant_id = $1\(typeFilter) AND w.depth < \(Self.maxDepth)
+                )
+                SELECT w.id AS id, MIN(w.depth) AS depth FROM walk w
+                WHERE w.id <> $2\(afterFilter)
+                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = $1 AND q.id = w.id AND q.state <> 'deleted')
+                GROUP BY w.id ORDER BY w.id LIMIT $3
+                """
+        }
+        let rows = try await conn.query("""
+            SELECT \(Self.prefixedPartyColumns), x.depth AS hierarchy_depth FROM (\(found)) x
+            JOIN parties p ON p.tenant_id = $1 AND p.id = x.id
+            ORDER BY p.id
+            """, binds)
+        let parties = try await withTags(rows.map(makeParty))
+        return zip(parties, rows).map { party, row in HierarchyEntry(party: party, depth: Int(row.int("hierarchy_depth") ?? 0)) }
+    }
+
+    func closureRows(tenant: Tenant.ID, type: String) async throws -> [ClosureRow] {
+        try await conn.query("""
+            SELECT type, ancestor_id, descendant_id, depth, paths FROM party_closure WHERE tenant_id = $1 AND type = $2
+            """, [.uuid(tenant.rawValue), .text(type)]).map { row in
+            ClosureRow(type: try row.requiredString("type"), ancestor: .init(try row.uuid("ancestor_id")),
+                       descendant: .init(try row.uuid("descendant_id")), depth: Int(row.int("depth") ?? 0), paths: row.int("paths") ?? 0)
+        }
+    }
+
+    func makeRelationship(_ row: SQLRow) throws -> Relationship {
+        Relationship(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")), parentID: .init(try row.uuid("parent_id")),
+                     childID: .init(try row.uuid("child_id")), type: try row.requiredString("type"), role: row.string("role"),
+                     validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to"),
+                     createdAt: try row.date("created_at"))
+    }
+}

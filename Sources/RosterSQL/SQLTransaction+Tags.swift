@@ -1,0 +1,114 @@
+import Foundation
+import RosterCore
+import RosterStore
+
+// Tags and partner accounts.
+extension SQLTransaction {
+    func insertTag(_ tag: Tag) async throws {
+        try await conn.execute("INSERT INTO tags (tenant_id, id, text, text_key, color, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                               [.uuid(tag.tenantID.rawValue), .uuid(tag.id.rawValue), .text(tag.text), .text(tag.text.lowercased()),
+                                .text(tag.color), .date(tag.createdAt)])
+    }
+
+    func tag(tenant: Tenant.ID, id: Tag.ID) async throws -> Tag? {
+        try await conn.query("SELECT tenant_id, id, text, color, created_at FROM tags WHERE tenant_id = $1 AND id = $2",
+                             [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeTag)
+    }
+
+    func tag(tenant: Tenant.ID, text: String) async throws -> Tag? {
+        try await conn.query("SELECT tenant_id, id, text, color, created_at FROM tags WHERE tenant_id = $1 AND text_key = $2",
+                             [.uuid(tenant.rawValue), .text(text.lowercased())]).first.map(makeTag)
+    }
+
+    func tagUsage(tenant: Tenant.ID) async throws -> [TagUsage] {
+        try await conn.query("""
+            SELECT t.tenant_id, t.id, t.text, t.color, t.created_at,
+                   (SELECT COUNT(*) FROM party_tags pt JOIN parties p ON p.tenant_id = pt.tenant_id AND p.id = pt.party_id
+                    WHERE pt.tenant_id = t.tenant_id AND pt.tag_id = t.id AND p.state <> 'deleted') AS usage
+            FROM tags t WHERE t.tenant_id = $1 ORDER BY t.text_key
+            """, [.uuid(tenant.rawValue)]).map { row in TagUsage(tag: try makeTag(row), usage: Int(row.int("usage") ?? 0)) }
+    }
+
+    func attachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool {
+        try await !conn.query("""
+            INSERT INTO party_tags (tenant_id, party_id, tag_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING tag_id
+            """, [.uuid(tenant.rawValue), .uuid(party.rawValue), .uuid(tag.rawValue)]).isEmpty
+    }
+
+    func detachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool {
+        try await !conn.query("DELETE FROM party_tags WHERE tenant_id = $1 AND party_id = $2 AND tag_id = $3 RETURNING tag_id",
+                              [.uuid(tenant.rawValue), .uuid(party.rawValue), .uuid(tag.rawValue)]).isEmpty
+    }
+
+    func tags(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Party.ID: [Tag]] {
+        guard !parties.isEmpty else { return [:] }
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        let placeholders = parties.map { id -> String in
+            binds.append(.uuid(id.rawValue))
+            return "$\(binds.count)"
+        }.joined(separator: ", ")
+        let rows = try await conn.query("""
+            SELECT pt.party_id, t.tenant_id, t.id, t.text, t.color, t.created_at
+            FROM party_tags pt JOIN tags t ON t.tenant_id = pt.tenant_id AND t.id = pt.tag_id
+            WHERE pt.tenant_id = $1 AND pt.party_id IN (\(placeholders)) ORDER BY t.text_key
+            """, binds)
+        var result: [Party.ID: [Tag]] = [:]
+        for row in rows {
+            result[Party.ID(try row.uuid("party_id")), default: []].append(try makeTag(row))
+        }
+        return result
+    }
+
+    private func makeTag(_ row: SQLRow) throws -> Tag {
+        Tag(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")), text: try row.requiredString("text"),
+            color: try row.requiredString("color"), createdAt: try row.date("created_at"))
+    }
+
+    // MARK: Partner accounts
+
+    static let partnerAccountColumns = "tenant_id, id, partner_id, customer_id, username, secret, active, created_at, updated_at"
+
+    func insertPartnerAccount(_ stored: StoredPartnerAccount) async throws {
+        let a = stored.account
+        try await conn.execute("""
+            INSERT INTO partner_accounts (tenant_id, id, partner_id, customer_id, username, secret, active, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, [.uuid(a.tenantID.rawValue), .uuid(a.id.rawValue), .uuid(a.partnerID.rawValue), .uuid(a.customerID.rawValue),
+                  .text(a.username), .text(stored.sealedSecret), .bool(a.active), .date(a.createdAt), .date(a.updatedAt)])
+    }
+
+    func partnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> StoredPartnerAccount? {
+        try await conn.query("SELECT \(Self.partnerAccountColumns) FROM partner_accounts WHERE tenant_id = $1 AND id = $2",
+                             [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map { row in
+            StoredPartnerAccount(account: try makePartnerAccount(row), sealedSecret: try row.requiredString("secret"))
+        }
+    }
+
+    func partnerAccount(tenant: Tenant.ID, partner: Party.ID, customer: Party.ID) async throws -> PartnerAccount? {
+        try await conn.query("""
+            SELECT \(Self.partnerAccountColumns) FROM partner_accounts WHERE tenant_id = $1 AND partner_id = $2 AND customer_id = $3
+            """, [.uuid(tenant.rawValue), .uuid(partner.rawValue), .uuid(customer.rawValue)]).first.map(makePartnerAccount)
+    }
+
+    func partnerAccounts(tenant: Tenant.ID, query: PartnerAccountQuery) async throws -> [PartnerAccount] {
+        var sql = "SELECT \(Self.partnerAccountColumns) FROM partner_accounts WHERE tenant_id = $1"
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        if let partner = query.partnerID { sql += " AND partner_id = \(bind(.uuid(partner.rawValue)))" }
+        if let customer = query.customerID { sql += " AND customer_id = \(bind(.uuid(customer.rawValue)))" }
+        if let active = query.active { sql += " AND active = \(bind(.bool(active)))" }
+        if let after = query.after { sql += " AND id > \(bind(.uuid(after.rawValue)))" }
+        sql += " ORDER BY id LIMIT \(bind(.int(Int64(query.limit))))"
+        return try await conn.query(sql, binds).map(makePartnerAccount)
+    }
+
+    private func makePartnerAccount(_ row: SQLRow) throws -> PartnerAccount {
+        PartnerAccount(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")),
+                       partnerID: .init(try row.uuid("partner_id")), customerID: .init(try row.uuid("customer_id")),
+                       username: try row.requiredString("username"), active: row.bool("active") ?? false,
+                       createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+}

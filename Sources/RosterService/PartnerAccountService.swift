@@ -1,0 +1,97 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+public struct PartnerAccountInput: Sendable {
+    public var partnerID: Party.ID
+    public var customerID: Party.ID
+    public var username: String
+    public var secret: String
+    public var active: Bool
+
+    public init(partnerID: Party.ID, customerID: Party.ID, username: String, secret: String, active: Bool = true) {
+        self.partnerID = partnerID
+        self.customerID = customerID
+        self.username = username
+        self.secret = secret
+        self.active = active
+    }
+}
+
+/// Partner accounts (seed 000): credentials in a partner's system for one customer, unique per
+/// (partner, customer), the secret sealed at rest and revealed only by an audited call.
+public struct PartnerAccountService: Sendable {
+    let store: any Store
+    let secrets: SecretBox
+
+    public init(store: any Store, secrets: SecretBox) {
+        self.store = store
+        self.secrets = secrets
+    }
+
+    public func create(tenant slug: String, _ input: PartnerAccountInput, context: OperationContext) async throws -> PartnerAccount {
+        var errors = ValidationErrors()
+        let username = errors.check { try Text.optional(input.username, field: "username", max: 200) } ?? nil
+        if username == nil, !errors.errors.contains(where: { $0.field == "username" }) { errors.add("username", "must not be empty") }
+        if input.secret.isEmpty { errors.add("secret", "must not be empty") }
+        if input.secret.count > 4096 { errors.add("secret", "must be at most 4096 characters") }
+        try errors.throwIfAny()
+        let sealed = try secrets.seal(input.secret)
+        do {
+            return try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                guard let partner = try await tx.party(tenant: tenant.id, id: input.partnerID) else {
+                    throw RosterError.notFound("no party \(input.partnerID)")
+                }
+                guard let customer = try await tx.party(tenant: tenant.id, id: input.customerID) else {
+                    throw RosterError.notFound("no party \(input.customerID)")
+                }
+                var errors = ValidationErrors()
+                if !partner.roles.contains("partner") { errors.add("partnerId", "the party does not have the role partner") }
+                if !partner.isLive { errors.add("partnerId", "the party is deleted") }
+                if !customer.isLive { errors.add("customerId", "the party is deleted") }
+                try errors.throwIfAny()
+                if let existing = try await tx.partnerAccount(tenant: tenant.id, partner: partner.id, customer: customer.id) {
+                    throw RosterError.conflict("the partner has an account for this customer", existingID: existing.id.description)
+                }
+                let now = Date.rosterNow
+                let account = PartnerAccount(id: .make(), tenantID: tenant.id, partnerID: partner.id, customerID: customer.id,
+                                             username: username!, active: input.active, createdAt: now, updatedAt: now)
+                try await tx.insertPartnerAccount(StoredPartnerAccount(account: account, sealedSecret: sealed))
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.create",
+                                                     targetType: "partner_account", targetID: account.id.description,
+                                                     fields: ["partnerId", "customerId", "username", "secret", "active"])])
+                return account
+            }
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("the partner has an account for this customer")
+        }
+    }
+
+    public func list(tenant slug: String, partnerID: Party.ID?, customerID: Party.ID?, active: Bool?, cursor: String?,
+                     limit: Int?) async throws -> Page<PartnerAccount> {
+        let limit = try pageSize(limit)
+        let after: PartnerAccount.ID? = try decodeCursor(cursor)
+        let rows = try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await tx.partnerAccounts(tenant: tenant.id, query: PartnerAccountQuery(
+                partnerID: partnerID, customerID: customerID, active: active, after: after, limit: limit + 1))
+        }
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.id.description) } : nil)
+    }
+
+    /// The plaintext secret; the reveal is audited (in the same transaction, so no unaudited reveal is possible).
+    public func revealSecret(tenant slug: String, id: PartnerAccount.ID, context: OperationContext) async throws -> (PartnerAccount, String) {
+        let stored = try await store.write { tx in
+            let tenant = try await tx.requireTenant(slug)
+            guard let stored = try await tx.partnerAccount(tenant: tenant.id, id: id) else {
+                throw RosterError.notFound("no partner account \(id)")
+            }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.reveal",
+                                                 targetType: "partner_account", targetID: id.description, fields: ["secret"])])
+            return stored
+        }
+        return (stored.account, try secrets.open(stored.sealedSecret))
+    }
+}

@@ -1,0 +1,194 @@
+public import Foundation
+public import RosterCore
+public import RosterStore
+
+/// What a client gives to create an edge.
+public struct RelationshipInput: Sendable {
+    public var parentID: Party.ID
+    public var childID: Party.ID
+    public var type: String
+    public var role: String?
+    public var validFrom: Date?
+    public var validTo: Date?
+
+    public init(parentID: Party.ID, childID: Party.ID, type: String, role: String? = nil, validFrom: Date? = nil, validTo: Date? = nil) {
+        self.parentID = parentID
+        self.childID = childID
+        self.type = type
+        self.role = role
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+}
+
+/// Relationships and hierarchies (DESIGN.md §2): unique per (parent, child, type), no self-loops,
+/// no cycles within a type, `partnership` edges only below partners.
+public struct RelationshipService: Sendable {
+    let store: any Store
+    let audit: AuditLog
+
+    public init(store: any Store, audit: AuditLog) {
+        self.store = store
+        self.audit = audit
+    }
+
+    public func create(tenant slug: String, _ input: RelationshipInput, context: OperationContext) async throws -> Relationship {
+        do {
+            return try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                let relationship = try await Self.insert(input, tenant: tenant, tx: tx)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
+                                                     targetType: "relationship", targetID: relationship.id.description,
+                                                     fields: ["parentId", "childId", "type", "role"])])
+                return relationship
+            }
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("this relationship exists")
+        }
+    }
+
+    /// Validates and inserts an edge in the caller's transaction (shared with auto-linking and provisioning).
+    static func insert(_ input: RelationshipInput, tenant: Tenant, tx: any StoreTransaction) async throws -> Relationship {
+        var errors = ValidationErrors()
+        let type = errors.check { try Relationship.validateLabel(input.type, field: "type") }
+        let role = input.role.flatMap { raw in raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Relationship.validateLabel(raw, field: "role") } }
+        if input.parentID == input.childID { errors.add("childId", "a party can't be its own parent") }
+        if let from = input.validFrom, let to = input.validTo, to < from { errors.add("validTo", "must not be before validFrom") }
+        try errors.throwIfAny()
+        guard let parent = try await tx.party(tenant: tenant.id, id: input.parentID) else {
+            throw RosterError.notFound("no party \(input.parentID)")
+        }
+        guard let child = try await tx.party(tenant: tenant.id, id: input.childID) else {
+            throw RosterError.notFound("no party \(input.childID)")
+        }
+        if !parent.isLive { errors.add("parentId", "the party is deleted") }
+        if !child.isLive { errors.add("childId", "the party is deleted") }
+        if type == Relationship.partnership, !parent.roles.contains("partner") {
+            errors.add("parentId", "a partnership needs a parent with the role partner")
+        }
+        try errors.throwIfAny()
+        if let existing = try await tx.relationship(tenant: tenant.id, parent: parent.id, child: child.id, type: type!) {
+            throw RosterError.conflict("this relationship exists", existingID: existing.id.description)
+        }
+        if try await tx.isDescendant(tenant: tenant.id, parent.id, of: child.id, type: type!, strategy: .closure) {
+            let path = try await Self.path(from: child.id, to: parent.id, type: type!, tenant: tenant.id, tx: tx)
+            throw RosterError.conflict("the edge would close a cycle in \(type!): "
+                                       + (path + [child.id]).map(\.description).joined(separator: " → "))
+        }
+        let relationship = Relationship(id: .make(), tenantID: tenant.id, parentID: parent.id, childID: child.id, type: type!,
+                                        role: role, validFrom: input.validFrom, validTo: input.validTo, createdAt: Date.rosterNow)
+        try await tx.insertRelationship(relationship)
+        return relationship
+    }
+
+    /// One downward path from `from` to `to` over edges of `type` (to name a cycle).
+    static func path(from: Party.ID, to: Party.ID, type: String, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Party.ID] {
+        var path = [from]
+        var current = from
+        while current != to, path.count < 100 {
+            let edges = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: current, type: type, limit: 500))
+            var next: Party.ID?
+            for edge in edges where edge.parentID == current {
+                if edge.childID == to {
+                    next = to
+                    break
+                }
+                if next == nil, try await tx.isDescendant(tenant: tenant, to, of: edge.childID, type: type, strategy: .closure) {
+                    next = edge.childID
+                }
+            }
+            guard let step = next else { break }
+            path.append(step)
+            current = step
+        }
+        return path
+    }
+
+    public func delete(tenant slug: String, id: Relationship.ID, context: OperationContext) async throws {
+        try await store.write { tx in
+            let tenant = try await tx.requireWritableTenant(slug)
+            guard try await tx.deleteRelationship(tenant: tenant.id, id: id) != nil else {
+                throw RosterError.notFound("no relationship \(id)")
+            }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.delete",
+                                                 targetType: "relationship", targetID: id.description)])
+        }
+    }
+
+    public func get(tenant slug: String, id: Relationship.ID) async throws -> Relationship {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            guard let relationship = try await tx.relationship(tenant: tenant.id, id: id) else {
+                throw RosterError.notFound("no relationship \(id)")
+            }
+            return relationship
+        }
+    }
+
+    public func list(tenant slug: String, partyID: Party.ID?, type: String?, role: String?, cursor: String?,
+                     limit: Int?) async throws -> Page<Relationship> {
+        let limit = try pageSize(limit)
+        var errors = ValidationErrors()
+        let type = type.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "type") } }
+        let role = role.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "role") } }
+        let after: Relationship.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
+        try errors.throwIfAny()
+        let rows = try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await tx.relationships(tenant: tenant.id, query: RelationshipQuery(partyID: partyID, type: type, role: role,
+                                                                                           after: after, limit: limit + 1))
+        }
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.id.description) } : nil)
+    }
+
+    public enum Direction: Sendable {
+        case children, descendants, ancestors
+    }
+
+    /// Children, descendants or ancestors of a party, optionally within one type, keyset-paginated by party id.
+    public func hierarchy(tenant slug: String, of id: Party.ID, _ direction: Direction, type: String?, cursor: String?,
+                          limit: Int?, strategy: HierarchyStrategy = .closure, context: OperationContext) async throws -> Page<HierarchyEntry> {
+        let limit = try pageSize(limit)
+        var errors = ValidationErrors()
+        let type = type.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "type") } }
+        let after: Party.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
+        try errors.throwIfAny()
+        let rows = try await store.read { tx -> [HierarchyEntry] in
+            let tenant = try await tx.requireTenant(slug)
+            _ = try await tx.requireParty(tenant.id, id)
+            switch direction {
+            case .children:
+                return try await tx.children(tenant: tenant.id, of: id, type: type, after: after, limit: limit + 1)
+            case .descendants:
+                return try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
+            case .ancestors:
+                return try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
+            }
+        }
+        let items = Array(rows.prefix(limit))
+        try await audit.record(items.map { entry in
+            AuditEvent(tenantID: entry.party.tenantID, context: context, action: "party.list", targetType: "party",
+                       targetID: entry.party.id.description)
+        })
+        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.party.id.description) } : nil)
+    }
+
+    /// Whether `descendant` is below `ancestor` in `type`.
+    public func isDescendant(tenant slug: String, _ descendant: Party.ID, of ancestor: Party.ID, type: String,
+                             strategy: HierarchyStrategy = .closure) async throws -> Bool {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await tx.isDescendant(tenant: tenant.id, descendant, of: ancestor, type: type, strategy: strategy)
+        }
+    }
+}
+
+/// Decodes a cursor holding an identifier; `nil` for no cursor, 422 for one this API did not make.
+func decodeCursor<Owner>(_ cursor: String?) throws -> Identifier<Owner>? {
+    guard let cursor else { return nil }
+    guard let key = Cursor.decode(cursor), let id = Identifier<Owner>(uuidString: key) else {
+        throw RosterError.invalid("cursor", "is not a cursor from this API")
+    }
+    return id
+}

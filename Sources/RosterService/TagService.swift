@@ -1,0 +1,89 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+public struct TagService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// Creates a tag; the text is unique per tenant regardless of case. Without a colour one is derived from the text.
+    public func create(tenant slug: String, text: String, color: String?, context: OperationContext) async throws -> Tag {
+        do {
+            return try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                let tag = try Self.validated(text: text, color: color, tenant: tenant.id)
+                if let existing = try await tx.tag(tenant: tenant.id, text: tag.text) {
+                    throw RosterError.conflict("a tag \(existing.text) exists", existingID: existing.id.description)
+                }
+                try await tx.insertTag(tag)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tag.create", targetType: "tag",
+                                                     targetID: tag.id.description, fields: ["text", "color"])])
+                return tag
+            }
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("a tag with this text exists")
+        }
+    }
+
+    static func validated(text: String, color: String?, tenant: Tenant.ID) throws -> Tag {
+        var errors = ValidationErrors()
+        let text = errors.check { try Tag.validateText(text) }
+        let color = color.flatMap { raw in errors.check { try Tag.validateColor(raw) } }
+        try errors.throwIfAny()
+        return Tag(id: .make(), tenantID: tenant, text: text!, color: color ?? Tag.derivedColor(for: text!), createdAt: Date.rosterNow)
+    }
+
+    /// The tag with this text, created (with a derived colour unless given) when missing, in the caller's transaction.
+    static func findOrCreate(text: String, color: String? = nil, tenant: Tenant.ID, tx: any StoreTransaction,
+                             context: OperationContext) async throws -> Tag {
+        let candidate = try validated(text: text, color: color, tenant: tenant)
+        if let existing = try await tx.tag(tenant: tenant, text: candidate.text) { return existing }
+        try await tx.insertTag(candidate)
+        try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "tag.create", targetType: "tag",
+                                             targetID: candidate.id.description, fields: ["text", "color"])])
+        return candidate
+    }
+
+    public func list(tenant slug: String) async throws -> [TagUsage] {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await tx.tagUsage(tenant: tenant.id)
+        }
+    }
+
+    /// Tags a party by text, creating the tag when missing. Idempotent.
+    public func attach(tenant slug: String, party id: Party.ID, text: String, color: String? = nil,
+                       context: OperationContext) async throws -> Tag {
+        do {
+            return try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                let party = try await tx.requireParty(tenant.id, id)
+                guard party.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
+                let tag = try await Self.findOrCreate(text: text, color: color, tenant: tenant.id, tx: tx, context: context)
+                if try await tx.attachTag(tenant: tenant.id, party: id, tag: tag.id) {
+                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.tag", targetType: "party",
+                                                         targetID: id.description, fields: ["tags"])])
+                }
+                return tag
+            }
+        } catch StoreError.uniqueViolation {
+            // A concurrent request created the same tag: attach that one.
+            return try await attach(tenant: slug, party: id, text: text, color: color, context: context)
+        }
+    }
+
+    public func detach(tenant slug: String, party id: Party.ID, tag tagID: Tag.ID, context: OperationContext) async throws {
+        try await store.write { tx in
+            let tenant = try await tx.requireWritableTenant(slug)
+            _ = try await tx.requireParty(tenant.id, id)
+            guard try await tx.detachTag(tenant: tenant.id, party: id, tag: tagID) else {
+                throw RosterError.notFound("the party has no tag \(tagID)")
+            }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.untag", targetType: "party",
+                                                 targetID: id.description, fields: ["tags"])])
+        }
+    }
+}
