@@ -1,0 +1,183 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+struct TRelationship: Codable {
+    var id: String
+    var parentId: String
+    var childId: String
+    var type: String
+    var role: String?
+}
+
+struct THierarchyEntry: Codable {
+    var party: TParty
+    var depth: Int
+    var role: String?
+}
+
+struct TTag: Codable {
+    var id: String
+    var text: String
+    var color: String
+    var usage: Int?
+}
+
+struct TPartnerAccount: Codable {
+    var id: String
+    var partnerId: String
+    var customerId: String
+    var username: String
+    var active: Bool
+}
+
+@Suite("HTTP: relationships, tags, partner accounts")
+struct HierarchyAPITests {
+    @Test func relationshipsAndHierarchies() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let root = try await api.createParty(t, #"{"kind":"organization","name":"Root"}"#)
+            let mid = try await api.createParty(t, #"{"kind":"organization","name":"Mid"}"#)
+            let leaf = try await api.createParty(t, #"{"kind":"person","firstName":"Leaf"}"#)
+            let base = "/v1/tenants/\(t)/relationships"
+            let r1 = try await api.send(.post, base, json: #"{"parentId":"\#(root.id)","childId":"\#(mid.id)","type":"Ownership","role":"subsidiary"}"#)
+            #expect(r1.status == .created)
+            let edge = try r1.decode(TRelationship.self)
+            #expect(edge.type == "ownership")
+            #expect(try await api.send(.post, base, json: #"{"parentId":"\#(mid.id)","childId":"\#(leaf.id)","type":"ownership"}"#).status == .created)
+
+            let duplicate = try await api.send(.post, base, json: #"{"parentId":"\#(root.id)","childId":"\#(mid.id)","type":"ownership"}"#)
+            #expect(duplicate.status == .conflict)
+            #expect(duplicate.problem?.existingId == edge.id)
+            let cycle = try await api.send(.post, base, json: #"{"parentId":"\#(leaf.id)","childId":"\#(root.id)","type":"ownership"}"#)
+            #expect(cycle.status == .conflict)
+            #expect(cycle.problem?.detail?.contains("cycle") == true)
+            let selfLoop = try await api.send(.post, base, json: #"{"parentId":"\#(root.id)","childId":"\#(root.id)","type":"ownership"}"#)
+            #expect(selfLoop.status == .unprocessableContent)
+            let badID = try await api.send(.post, base, json: #"{"parentId":"nope","childId":"\#(root.id)","type":"ownership"}"#)
+            #expect(badID.status == .unprocessableContent)
+            #expect(badID.problem?.errors?.first?.field == "parentId")
+            let missing = try await api.send(.post, base, json: #"{"parentId":"\#(UUID().uuidString)","childId":"\#(root.id)","type":"ownership"}"#)
+            #expect(missing.status == .notFound)
+            let badType = try await api.send(.post, base, json: #"{"parentId":"\#(root.id)","childId":"\#(leaf.id)","type":"a/b"}"#)
+            #expect(badType.status == .unprocessableContent)
+
+            let descendants = try await api.send(.get, "/v1/tenants/\(t)/parties/\(root.id)/descendants?type=ownership")
+            #expect(descendants.status == .ok)
+            let entries = try descendants.decode(TList<THierarchyEntry>.self).items
+            #expect(Dictionary(uniqueKeysWithValues: entries.map { ($0.party.id, $0.depth) }) == [mid.id: 1, leaf.id: 2])
+            let anyType = try await api.send(.get, "/v1/tenants/\(t)/parties/\(root.id)/descendants").decode(TList<THierarchyEntry>.self)
+            #expect(anyType.items.count == 2)
+            let children = try await api.send(.get, "/v1/tenants/\(t)/parties/\(root.id)/children").decode(TList<THierarchyEntry>.self)
+            #expect(children.items.map(\.party.id) == [mid.id])
+            #expect(children.items.first?.role == "subsidiary")
+            let ancestors = try await api.send(.get, "/v1/tenants/\(t)/parties/\(leaf.id)/ancestors?type=ownership&limit=1")
+            let firstPage = try ancestors.decode(TList<THierarchyEntry>.self)
+            #expect(firstPage.items.count == 1)
+            #expect(firstPage.nextCursor != nil)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(UUID().uuidString)/descendants").status == .notFound)
+
+            let list = try await api.send(.get, "\(base)?partyId=\(mid.id)").decode(TList<TRelationship>.self)
+            #expect(list.items.count == 2)
+            let byRole = try await api.send(.get, "\(base)?role=subsidiary").decode(TList<TRelationship>.self)
+            #expect(byRole.items.map(\.id) == [edge.id])
+            #expect(try await api.send(.get, "\(base)/\(edge.id)").status == .ok)
+            #expect(try await api.send(.delete, "\(base)/\(edge.id)").status == .noContent)
+            #expect(try await api.send(.delete, "\(base)/\(edge.id)").status == .notFound)
+            #expect(try await api.send(.get, "\(base)/\(edge.id)").status == .notFound)
+            let after = try await api.send(.get, "/v1/tenants/\(t)/parties/\(root.id)/descendants?type=ownership").decode(TList<THierarchyEntry>.self)
+            #expect(after.items.isEmpty)
+        }
+    }
+
+    @Test func partnersTagsAndAccounts() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let partner = try await api.createParty(t, #"{"kind":"organization","name":"Partner","roles":["partner"]}"#)
+            let notPartner = try await api.createParty(t, #"{"kind":"organization","name":"Plain"}"#)
+            let customer = try await api.createParty(t, #"{"kind":"person","firstName":"C","customerType":"new"}"#)
+            let base = "/v1/tenants/\(t)/relationships"
+            #expect(try await api.send(.post, base, json: #"{"parentId":"\#(partner.id)","childId":"\#(customer.id)","type":"partnership"}"#).status == .created)
+            let refused = try await api.send(.post, base, json: #"{"parentId":"\#(notPartner.id)","childId":"\#(customer.id)","type":"partnership"}"#)
+            #expect(refused.status == .unprocessableContent)
+
+            let customers = try await api.send(.get, "/v1/tenants/\(t)/parties?partnerId=\(partner.id)").decode(TList<TParty>.self)
+            #expect(customers.items.map(\.id) == [customer.id])
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties?partnerId=nope").status == .unprocessableContent)
+            struct Expanded: Codable { var id: String; var partners: [TParty]?; var tagDetails: [TTag]? }
+            let expanded = try await api.send(.get, "/v1/tenants/\(t)/parties/\(customer.id)?expand=partners,tags").decode(Expanded.self)
+            #expect(expanded.partners?.map(\.id) == [partner.id])
+            #expect(expanded.tagDetails?.isEmpty == true)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(customer.id)?expand=everything").status == .unprocessableContent)
+
+            // Tags
+            let created = try await api.send(.post, "/v1/tenants/\(t)/tags", json: #"{"text":"VIP"}"#)
+            #expect(created.status == .created)
+            let vip = try created.decode(TTag.self)
+            #expect(vip.color.hasPrefix("#") && vip.color.count == 7)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/tags", json: #"{"text":"vip"}"#).status == .conflict)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/tags", json: #"{"text":"x","color":"blue"}"#).status == .unprocessableContent)
+            let tagged = try await api.send(.post, "/v1/tenants/\(t)/parties/\(customer.id)/tags", json: #"{"text":"Gold"}"#)
+            #expect(tagged.status == .ok)
+            let gold = try tagged.decode(TTag.self)
+            _ = try await api.send(.post, "/v1/tenants/\(t)/parties/\(customer.id)/tags", json: #"{"text":"vip"}"#)
+            let read = try await api.send(.get, "/v1/tenants/\(t)/parties/\(customer.id)").decode(TParty.self)
+            #expect(read.tags == ["Gold", "VIP"])
+            let list = try await api.send(.get, "/v1/tenants/\(t)/tags").decode(TList<TTag>.self)
+            #expect(list.items.map(\.text) == ["Gold", "VIP"])
+            #expect(list.items.map(\.usage) == [1, 1])
+            let byTag = try await api.send(.get, "/v1/tenants/\(t)/parties?tag=GOLD").decode(TList<TParty>.self)
+            #expect(byTag.items.map(\.id) == [customer.id])
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/parties/\(customer.id)/tags/\(gold.id)").status == .noContent)
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/parties/\(customer.id)/tags/\(gold.id)").status == .notFound)
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/parties/\(customer.id)/tags/nope").status == .notFound)
+
+            // Partner accounts
+            let accounts = "/v1/tenants/\(t)/partner-accounts"
+            let made = try await api.send(.post, accounts, json: #"{"partnerId":"\#(partner.id)","customerId":"\#(customer.id)","username":"c-1","secret":"s3cr3t-value"}"#)
+            #expect(made.status == .created)
+            #expect(!made.text.contains("s3cr3t-value"))
+            let account = try made.decode(TPartnerAccount.self)
+            #expect(account.active)
+            let again = try await api.send(.post, accounts, json: #"{"partnerId":"\#(partner.id)","customerId":"\#(customer.id)","username":"c-2","secret":"x"}"#)
+            #expect(again.status == .conflict)
+            let wrongPartner = try await api.send(.post, accounts, json: #"{"partnerId":"\#(notPartner.id)","customerId":"\#(customer.id)","username":"c","secret":"x"}"#)
+            #expect(wrongPartner.status == .unprocessableContent)
+            let noSecret = try await api.send(.post, accounts, json: #"{"partnerId":"\#(partner.id)","customerId":"\#(notPartner.id)","username":"","secret":""}"#)
+            #expect(Set(noSecret.problem?.errors?.map(\.field) ?? []) == ["username", "secret"])
+            let listed = try await api.send(.get, "\(accounts)?partnerId=\(partner.id)&active=true")
+            #expect(try listed.decode(TList<TPartnerAccount>.self).items.map(\.id) == [account.id])
+            #expect(!listed.text.contains("s3cr3t-value"))
+            let secret = try await api.send(.get, "\(accounts)/\(account.id)/secret")
+            #expect(secret.status == .ok)
+            #expect(secret.text.contains("s3cr3t-value"))
+            #expect(try await api.send(.get, "\(accounts)/\(UUID().uuidString)/secret").status == .notFound)
+            let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(account.id)").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.first?.action == "partner_account.reveal")
+        }
+    }
+
+    @Test func autoLinkIsReportedOnCreate() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            _ = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"autoLinkContacts":true}}"#)
+            let org = try await api.createParty(t, #"{"kind":"organization","name":"Acme","website":"acme.example"}"#)
+            struct Created: Codable {
+                struct Link: Codable { var status: String; var organizationId: String?; var candidates: [String]? }
+                var id: String
+                var autoLink: Link?
+            }
+            let person = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","email":"jo@acme.example"}"#)
+            let linked = try person.decode(Created.self)
+            #expect(linked.autoLink?.status == "linked")
+            #expect(linked.autoLink?.organizationId == org.id)
+            _ = try await api.createParty(t, #"{"kind":"organization","name":"Acme Two","website":"https://www.acme.example"}"#)
+            let second = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","email":"al@acme.example"}"#).decode(Created.self)
+            #expect(second.autoLink?.status == "ambiguous")
+            #expect(second.autoLink?.candidates?.count == 2)
+            let unrelated = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","email":"x@other.example"}"#).decode(Created.self)
+            #expect(unrelated.autoLink == nil)
+        }
+    }
+}
