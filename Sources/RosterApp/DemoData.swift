@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RosterAPI
 import RosterCore
@@ -36,9 +37,56 @@ enum DemoData {
             PartyInput(kind: .person, firstName: "Frank", lastName: "Foster", email: "frank@riverside.example",
                        roles: ["contact"]),
         ]
+        var created: [Party] = []
         for input in parties {
-            _ = try await services.parties.create(tenant: acme.slug, input, context: context)
+            created.append(try await services.parties.create(tenant: acme.slug, input, context: context))
         }
-        logger.info("demo data seeded", metadata: ["tenants": "acme, globex", "parties": "\(parties.count)"])
+        let partner = created[0], alice = created[2], bob = created[3], dev = created[5]
+
+        // A partner with its customers and the accounts it holds for them (seed 000).
+        for customer in [alice, bob, dev] {
+            _ = try await services.relationships.create(
+                tenant: acme.slug, RelationshipInput(parentID: partner.id, childID: customer.id, type: "partnership", role: "customer"),
+                context: context)
+        }
+        for (customer, username) in [(alice, "gvg-alice"), (bob, "gvg-bob")] {
+            _ = try await services.partnerAccounts.create(
+                tenant: acme.slug, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: username,
+                                                       secret: SecretBox.generateKeyBase64()), context: context)
+        }
+
+        // A four-level organization: group → regions → farms → planters.
+        func org(_ name: String) async throws -> Party {
+            try await services.parties.create(tenant: acme.slug, PartyInput(kind: .organization, name: name), context: context)
+        }
+        func link(_ parent: Party, _ child: Party, _ role: String) async throws {
+            _ = try await services.relationships.create(
+                tenant: acme.slug, RelationshipInput(parentID: parent.id, childID: child.id, type: "structure", role: role), context: context)
+        }
+        let group = try await org("Acme Farming Group")
+        var planters = 0
+        for (regionName, farms) in [("North Region", ["Hill Farm", "Moor Farm"]), ("South Region", ["Valley Farm", "Coastal Farm"])] {
+            let region = try await org(regionName)
+            try await link(group, region, "region")
+            for farmName in farms {
+                let farm = try await org(farmName)
+                try await link(region, farm, "farm")
+                for first in ["Gwen", "Hari"] {
+                    planters += 1
+                    let planter = try await services.parties.create(tenant: acme.slug, PartyInput(
+                        kind: .person, firstName: first, lastName: "\(farmName.split(separator: " ")[0])field",
+                        phone: "07700 90\(String(format: "%04d", 1000 + planters))", roles: ["planter"]), context: context)
+                    try await link(farm, planter, "planter")
+                }
+                if farmName == "Hill Farm" {
+                    _ = try await services.tags.attach(tenant: acme.slug, party: farm.id, text: "Organic", context: context)
+                }
+            }
+        }
+        _ = try await services.tags.attach(tenant: acme.slug, party: alice.id, text: "VIP", context: context)
+        _ = try await services.tags.attach(tenant: acme.slug, party: partner.id, text: "Key Partner", color: "#1d4ed8", context: context)
+        logger.info("demo data seeded", metadata: [
+            "tenants": "acme, globex", "parties": "\(parties.count + 7 + planters)", "hierarchy root": "\(group.id)",
+        ])
     }
 }

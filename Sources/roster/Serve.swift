@@ -50,13 +50,16 @@ struct Migrate: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(name: .long, help: "Also seed the demo data set (tenants acme and globex) if not present.")
+    var demo = false
+
     func run() async throws {
         let config = global.configuration()
         let logger = global.logger(config)
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
         try await database.withRunning { database in
             let runtime = try RosterRuntime.make(database, configuration: config)
-            try await prepare(runtime: runtime, configuration: config, logger: logger) { token in
+            try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo) { token in
                 print("Generated bootstrap (platform) token, shown only this once: \(token)")
             }
         }

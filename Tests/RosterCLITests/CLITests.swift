@@ -115,6 +115,41 @@ struct CLITests {
         #expect(again.status != 0)
     }
 
+    @Test func partiesTreeDrawsTheDemoHierarchy() throws {
+        let cli = try CLI()
+        let seeded = try cli.run("migrate", "--demo")
+        #expect(seeded.status == 0, "\(seeded.err)")
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        let query = Process()
+        let out = Pipe()
+        query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        query.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM parties WHERE name = 'Acme Farming Group'").fetchone()[0])
+            """, path]
+        query.standardOutput = out
+        try query.run()
+        query.waitUntilExit()
+        let root = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let tree = try cli.run("parties", "tree", "--tenant", "acme", "--type", "structure", root)
+        #expect(tree.status == 0, "\(tree.err)")
+        let lines = tree.out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Acme Farming Group")
+        #expect(lines.count == 15)
+        #expect(lines.contains("├── North Region — region"))
+        #expect(lines.contains("│   ├── Hill Farm — farm"))
+        #expect(lines.contains("│   │   ├── Gwen Hillfield [planter] — planter"))
+        let shallow = try cli.run("parties", "tree", "--tenant", "acme", "--max-depth", "1", root)
+        #expect(shallow.out.split(separator: "\n").count == 3)
+        let missing = try cli.run("parties", "tree", "--tenant", "acme", "00000000-0000-7000-8000-000000000000")
+        #expect(missing.status == 2)
+        #expect(missing.err.contains("no party"))
+        // Seeding twice changes nothing.
+        #expect(try cli.run("migrate", "--demo").status == 0)
+        let again = try cli.run("parties", "tree", "--tenant", "acme", "--type", "structure", root)
+        #expect(again.out == tree.out)
+    }
+
     @Test func badDatabaseURLIsAClearError() throws {
         let cli = try CLI()
         let result = try cli.run("migrate", "--database-url", "mysql://nope")

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import RosterApp
+import RosterAPI
+import RosterCore
+import RosterService
+import RosterSQL
+
+struct Parties: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Look at parties.", subcommands: [Tree.self])
+
+    struct Tree: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the hierarchy below a party as an indented tree.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Tenant slug.")
+        var tenant: String
+
+        @Option(help: "Relationship type (hierarchy); all types when omitted.")
+        var type: String?
+
+        @Option(help: "Stop below this depth.")
+        var maxDepth = 20
+
+        @Argument(help: "The party at the top of the tree.")
+        var id: String
+
+        func run() async throws {
+            let config = global.configuration()
+            let logger = global.logger(config)
+            guard let partyID = Party.ID(uuidString: id) else { throw ValidationError("\(id) is not a party id") }
+            let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
+            let lines = try await database.withRunning { database in
+                let runtime = try RosterRuntime.make(database, configuration: config)
+                try await database.migrate(logger: logger)
+                return try await runCLI {
+                    try await Self.render(partyID, runtime: runtime, tenant: tenant, type: type, maxDepth: maxDepth)
+                }
+            }
+            print(lines.joined(separator: "\n"))
+        }
+
+        static func render(_ root: Party.ID, runtime: RosterRuntime, tenant: String, type: String?, maxDepth: Int) async throws -> [String] {
+            let context = OperationContext(principal: .platform("cli"), requestID: "cli-tree")
+            let top = try await runtime.services.parties.get(tenant: tenant, id: root, context: context)
+            var lines = [label(top, role: nil)]
+            var seen: Set<Party.ID> = [root]
+            func walk(_ id: Party.ID, prefix: String, depth: Int) async throws {
+                guard depth < maxDepth else { return }
+                var children: [HierarchyEntry] = []
+                var cursor: String?
+                repeat {
+                    let page = try await runtime.services.relationships.hierarchy(tenant: tenant, of: id, .children, type: type,
+                                                                                  cursor: cursor, limit: 500, context: context)
+                    children += page.items
+                    cursor = page.nextCursor
+                } while cursor != nil
+                children.sort { $0.party.displayName.localizedCaseInsensitiveCompare($1.party.displayName) == .orderedAscending }
+                for (index, child) in children.enumerated() {
+                    let last = index == children.count - 1
+                    let repeated = !seen.insert(child.party.id).inserted
+                    lines.append(prefix + (last ? "└── " : "├── ") + label(child.party, role: child.role) + (repeated ? " (shown above)" : ""))
+                    if !repeated {
+                        try await walk(child.party.id, prefix: prefix + (last ? "    " : "│   "), depth: depth + 1)
+                    }
+                }
+            }
+            try await walk(root, prefix: "", depth: 0)
+            return lines
+        }
+
+        static func label(_ party: Party, role: String?) -> String {
+            var text = party.displayName.isEmpty ? party.id.description : party.displayName
+            let roles = party.roles.isEmpty ? "" : " [\(party.roles.joined(separator: ", "))]"
+            text += roles
+            if let role { text += " — \(role)" }
+            return text
+        }
+    }
+}
