@@ -104,13 +104,16 @@ extension SQLTransaction {
                 WITH RECURSIVE up(id, depth) AS (
                     SELECT parent_id, 1 FROM relationships WHERE tenant_id = $1 AND type = $2 AND child_id = $4
                     UNION
-                    SELECT r.parent_id, up.depth + 1 FROM relationships r JOIN up ON r.child_id = up.id
-                    WHERE r.tenant_id = $1 AND r.type = $2 AND up.depth < \(Self.maxDepth)
+                    SELECT r.parent_id, up.depth + 1 FROM up CROSS JOIN relationships r
+                    WHERE r.child_id = up.id AND r.tenant_id = $1 AND r.type = $2 AND up.depth < \(Self.maxDepth)
                 )
                 SELECT 1 AS found FROM up WHERE id = $3 LIMIT 1
                 """, binds).isEmpty
         }
     }
+
+    // Recursive steps are written `walk CROSS JOIN relationships`: SQLite then keeps the walk as the outer
+    // loop and looks edges up by index (3.54 otherwise scans every edge of the type per step).
 
     /// Bound on recursive walks, which also keeps walks over edges of any type finite when types
     /// together form a cycle (each type alone can't).
@@ -128,12 +131,14 @@ extension SQLTransaction {
             filter += " AND r.child_id > $\(binds.count)"
         }
         let rows = try await conn.query("""
-            SELECT \(Self.prefixedPartyColumns), x.role AS edge_role, x.type AS edge_type FROM (
+            WITH x AS MATERIALIZED (
                 SELECT r.child_id, MIN(r.role) AS role, MIN(r.type) AS type FROM relationships r
                 WHERE r.tenant_id = $1 AND r.parent_id = $2\(filter)
                   AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = r.tenant_id AND q.id = r.child_id AND q.state <> 'deleted')
                 GROUP BY r.child_id ORDER BY r.child_id LIMIT $3
-            ) x JOIN parties p ON p.tenant_id = $1 AND p.id = x.child_id
+            )
+            SELECT \(Self.prefixedPartyColumns), x.role AS edge_role, x.type AS edge_type
+            FROM x JOIN parties p ON p.tenant_id = $1 AND p.id = x.child_id
             ORDER BY p.id
             """, binds)
         let parties = try await withTags(rows.map(makeParty))
@@ -165,30 +170,34 @@ extension SQLTransaction {
             let typeParam = bind(.text(type))
             let afterFilter = after.map { " AND c.\(to) > \(bind(.uuid($0.rawValue)))" } ?? ""
             found = """
+                found AS MATERIALIZED (
                 SELECT c.\(to) AS id, MIN(c.depth) AS depth FROM party_closure c
                 WHERE c.tenant_id = $1 AND c.type = \(typeParam) AND c.\(from) = $2\(afterFilter)
                   AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = c.tenant_id AND q.id = c.\(to) AND q.state <> 'deleted')
-                GROUP BY c.\(to) ORDER BY c.\(to) LIMIT $3
+                GROUP BY c.\(to) ORDER BY c.\(to) LIMIT $3)
                 """
         } else {
             let (edgeFrom, edgeTo) = down ? ("parent_id", "child_id") : ("child_id", "parent_id")
             let typeFilter = type.map { " AND r.type = \(bind(.text($0)))" } ?? ""
             let afterFilter = after.map { " AND w.id > \(bind(.uuid($0.rawValue)))" } ?? ""
             found = """
-                WITH RECURSIVE walk(id, depth) AS (
+                walk(id, depth) AS (
                     SELECT r.\(edgeTo), 1 FROM relationships r WHERE r.tenant_id = $1 AND r.\(edgeFrom) = $2\(typeFilter)
                     UNION
-                    SELECT r.\(edgeTo), w.depth + 1 FROM relationships r JOIN walk w ON r.\(edgeFrom) = w.id
-                    WHERE r.tenant_id = $1\(typeFilter) AND w.depth < \(Self.maxDepth)
-                )
+                    SELECT r.\(edgeTo), w.depth + 1 FROM walk w CROSS JOIN relationships r
+                    WHERE r.\(edgeFrom) = w.id AND r.tenant_id = $1\(typeFilter) AND w.depth < \(Self.maxDepth)
+                ),
+                found AS MATERIALIZED (
                 SELECT w.id AS id, MIN(w.depth) AS depth FROM walk w
                 WHERE w.id <> $2\(afterFilter)
                   AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = $1 AND q.id = w.id AND q.state <> 'deleted')
-                GROUP BY w.id ORDER BY w.id LIMIT $3
+                GROUP BY w.id ORDER BY w.id LIMIT $3)
                 """
         }
+        // The found ids are materialized first: as a subquery in FROM, SQLite may re-run the walk for every joined row.
         let rows = try await conn.query("""
-            SELECT \(Self.prefixedPartyColumns), x.depth AS hierarchy_depth FROM (\(found)) x
+            WITH RECURSIVE \(found)
+            SELECT \(Self.prefixedPartyColumns), x.depth AS hierarchy_depth FROM found x
             JOIN parties p ON p.tenant_id = $1 AND p.id = x.id
             ORDER BY p.id
             """, binds)
