@@ -15,6 +15,9 @@ public struct RosterDatabase: Sendable {
 
     public var sql: any SQLDatabase { store.database }
 
+    /// The SQLite file, when this is SQLite.
+    public var sqlitePath: String? { sqlite?.path }
+
     /// Opens `sqlite://PATH` (relative or absolute; `sqlite:///abs/path` too) or `postgres://...`.
     /// PostgreSQL connects lazily, once `service` runs.
     public static func open(url: String, logger: Logger, slowStatementMilliseconds: Int = 200) async throws -> RosterDatabase {

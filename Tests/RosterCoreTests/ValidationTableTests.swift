@@ -196,6 +196,19 @@ struct ValidationTableTests {
         #expect(party.properties["website"] == .string(party.website!))
     }
 
+    @Test func derivedTagColoursAreStableAndReadableOnWhite() throws {
+        var hues = Set<String>()
+        let texts = ["VIP", "PSA Customer", "North Region", "gold", "Organic", "a", "Ünïcödé", "", "key partner"] + (0..<300).map { "tag \($0)" }
+        for text in texts {
+            let color = Tag.derivedColor(for: text)
+            #expect(color == Tag.derivedColor(for: text.uppercased()), "same text in another case, same colour")
+            #expect(try Tag.validateColor(color) == color)
+            #expect((Tag.contrastOnWhite(hex: color) ?? 0) >= 4.5, "\(text): \(color)")
+            hues.insert(color)
+        }
+        #expect(hues.count > 200, "colours are spread, not all alike")
+    }
+
     @Test func customerTypeMakesTheParty_a_customer() throws {
         let party = try PartyRules.create(.init(kind: .person, firstName: "A", customerType: .new),
                                           id: .make(), tenantID: .make(), settings: .init(), now: .now)

@@ -259,6 +259,16 @@ struct HierarchyContractTests {
                 try await conn.query("SELECT secret FROM partner_accounts WHERE id = $1", [.uuid(account.id.rawValue)])
             }
             #expect(stored.first?.string("secret")?.contains("hunter2") == false)
+            if let path = rt.database.sqlitePath {
+                // Nowhere in the database files: not in the main file, not in the write-ahead log.
+                var bytes = Data()
+                for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+                    bytes += try Data(contentsOf: URL(fileURLWithPath: file))
+                }
+                #expect(bytes.range(of: Data("hunter2".utf8)) == nil)
+                // The scan itself works: the username, stored in clear, is found.
+                #expect(bytes.range(of: Data("cus-001".utf8)) != nil)
+            }
             let (_, secret) = try await accounts.revealSecret(tenant: f.slug, id: account.id, context: .test)
             #expect(secret == "hunter2-very-secret")
             let audit = try await rt.services.audit.list(tenant: f.slug, targetID: account.id.description, cursor: nil, limit: 10)
