@@ -34,7 +34,7 @@ public func buildApplication(
     logger: Logger,
     metricsRegistry: PrometheusCollectorRegistry? = nil,
     demo: Bool = false,
-    onBootstrapToken: @escaping @Sendable (String) -> Void = { _ in }
+    onBootstrapToken: @escaping @Sendable (String) -> Void
 ) async throws -> (some ApplicationProtocol, RosterRuntime) {
     let database = try await RosterDatabase.open(url: configuration.databaseURL, logger: logger,
                                                  slowStatementMilliseconds: configuration.slowStatementMilliseconds)
@@ -64,12 +64,18 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox) -> RosterR
 }
 
 /// Migrations, the management tenant, the bootstrap token and (on request) demo data. Idempotent.
+/// `onBootstrapToken` receives a newly generated token; pass `nil` where no one could see it (then
+/// none is generated, so that the first token is never made where it can't be shown).
 public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger, demo: Bool = false,
-                    onBootstrapToken: @Sendable (String) -> Void = { _ in }) async throws {
+                    onBootstrapToken: (@Sendable (String) -> Void)? = nil) async throws {
     try await runtime.database.migrate(logger: logger)
     try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
-    if let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
-        onBootstrapToken(token)
+    if let onBootstrapToken {
+        if let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
+            onBootstrapToken(token)
+        }
+    } else if configuration.bootstrapToken != nil {
+        _ = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken)
     }
     if demo { try await DemoData.seed(runtime.services, logger: logger) }
 }

@@ -22,8 +22,7 @@ public struct AuditService: Sendable {
             let tenant = try await tx.requireTenant(slug)
             return try await tx.auditEntries(tenant: tenant.id, targetID: targetID, beforeSeq: before, limit: limit + 1)
         }
-        let items = Array(rows.prefix(limit))
-        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode(String($0.seq)) } : nil)
+        return Page(rows: rows, limit: limit) { String($0.seq) }
     }
 
     /// Recomputes the tenant's chain from the first entry; names the first entry that does not match.

@@ -9,6 +9,13 @@ public struct Page<Item: Sendable>: Sendable {
         self.items = items
         self.nextCursor = nextCursor
     }
+
+    /// A page from rows fetched with `limit + 1`: the extra row only says that there is a next page,
+    /// whose cursor is the key of the last item shown.
+    init(rows: [Item], limit: Int, key: (Item) -> String) {
+        let items = Array(rows.prefix(limit))
+        self.init(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode(key($0)) } : nil)
+    }
 }
 
 /// Opaque cursors: base64url of the last key seen, so clients don't build them by hand.

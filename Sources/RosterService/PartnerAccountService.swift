@@ -77,8 +77,7 @@ public struct PartnerAccountService: Sendable {
             return try await tx.partnerAccounts(tenant: tenant.id, query: PartnerAccountQuery(
                 partnerID: partnerID, customerID: customerID, active: active, after: after, limit: limit + 1))
         }
-        let items = Array(rows.prefix(limit))
-        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.id.description) } : nil)
+        return Page(rows: rows, limit: limit) { $0.id.description }
     }
 
     /// The plaintext secret; the reveal is audited (in the same transaction, so no unaudited reveal is possible).

@@ -255,9 +255,9 @@ public struct PartyService: Sendable {
             let tenant = try await tx.requireTenant(slug)
             return try await tx.searchParties(tenant: tenant.id, query: query)
         }
-        let items = Array(rows.prefix(limit))
-        try await recordReads(items, action: "party.list", context: context)
-        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.id.description) } : nil)
+        let page = Page(rows: rows, limit: limit) { $0.id.description }
+        try await recordReads(page.items, action: "party.list", context: context)
+        return page
     }
 
     /// The live party with this email or phone (persons first); 404 when none.

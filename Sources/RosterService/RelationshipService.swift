@@ -138,8 +138,7 @@ public struct RelationshipService: Sendable {
             return try await tx.relationships(tenant: tenant.id, query: RelationshipQuery(partyID: partyID, type: type, role: role,
                                                                                            after: after, limit: limit + 1))
         }
-        let items = Array(rows.prefix(limit))
-        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.id.description) } : nil)
+        return Page(rows: rows, limit: limit) { $0.id.description }
     }
 
     public enum Direction: Sendable {
@@ -166,12 +165,12 @@ public struct RelationshipService: Sendable {
                 return try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
             }
         }
-        let items = Array(rows.prefix(limit))
-        try await audit.record(items.map { entry in
+        let page = Page(rows: rows, limit: limit) { $0.party.id.description }
+        try await audit.record(page.items.map { entry in
             AuditEvent(tenantID: entry.party.tenantID, context: context, action: "party.list", targetType: "party",
                        targetID: entry.party.id.description)
         })
-        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.party.id.description) } : nil)
+        return page
     }
 
     /// Whether `descendant` is below `ancestor` in `type`.

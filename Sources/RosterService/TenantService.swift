@@ -73,8 +73,7 @@ public struct TenantService: Sendable {
             after = slug
         }
         let rows = try await store.read { tx in try await tx.tenants(afterSlug: after, limit: limit + 1) }
-        let items = Array(rows.prefix(limit))
-        return Page(items: items, nextCursor: rows.count > limit ? items.last.map { Cursor.encode($0.slug) } : nil)
+        return Page(rows: rows, limit: limit) { $0.slug }
     }
 
     public func get(_ slug: String) async throws -> Tenant {

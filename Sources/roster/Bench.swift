@@ -27,16 +27,11 @@ struct PartyCreates: AsyncParsableCommand {
     var concurrency = 8
 
     func run() async throws {
-        var settings = global.configuration()
-        settings.logLevel = .warning
-        let config = settings
-        let logger = global.logger(config)
-        let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
+        var config = global.configuration()
+        config.logLevel = .warning
         let count = self.count
         let concurrency = max(1, self.concurrency)
-        try await database.withRunning { database in
-            let runtime = try RosterRuntime.make(database, configuration: config)
-            try await prepare(runtime: runtime, configuration: config, logger: logger)
+        try await global.withRuntime(config) { runtime in
             let slug = "bench-\(UInt32.random(in: 0...UInt32.max))"
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             _ = try await runtime.services.tenants.create(slug: slug, name: "Benchmark", settings: TenantSettings(defaultCallingCode: "44"),
@@ -112,15 +107,10 @@ struct Hierarchy: AsyncParsableCommand {
     var checkRuns = 500
 
     func run() async throws {
-        var settings = global.configuration()
-        settings.logLevel = .warning
-        let config = settings
-        let logger = global.logger(config)
-        let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
+        var config = global.configuration()
+        config.logLevel = .warning
         let (size, branching, descendantRuns, checkRuns) = (self.size, self.branching, self.descendantRuns, self.checkRuns)
-        try await database.withRunning { database in
-            let runtime = try RosterRuntime.make(database, configuration: config)
-            try await prepare(runtime: runtime, configuration: config, logger: logger)
+        try await global.withRuntime(config) { runtime in
             let store = runtime.database.store
             let tenant = try await runtime.services.tenants.create(
                 slug: "bench-h-\(UInt32.random(in: 0...UInt32.max))", name: "Hierarchy benchmark",

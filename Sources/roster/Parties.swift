@@ -27,16 +27,10 @@ struct Parties: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let config = global.configuration()
-            let logger = global.logger(config)
             guard let partyID = Party.ID(uuidString: id) else { throw ValidationError("\(id) is not a party id") }
-            let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
-            let lines = try await database.withRunning { database in
-                let runtime = try RosterRuntime.make(database, configuration: config)
-                try await database.migrate(logger: logger)
-                return try await runCLI {
-                    try await Self.render(partyID, runtime: runtime, tenant: tenant, type: type, maxDepth: maxDepth)
-                }
+            let (tenant, type, maxDepth) = (self.tenant, self.type, self.maxDepth)
+            let lines = try await global.withRuntime { runtime in
+                try await Self.render(partyID, runtime: runtime, tenant: tenant, type: type, maxDepth: maxDepth)
             }
             print(lines.joined(separator: "\n"))
         }

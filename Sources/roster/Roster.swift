@@ -31,6 +31,22 @@ struct GlobalOptions: ParsableArguments {
         logger.logLevel = config.logLevel
         return logger
     }
+
+    /// Opens the configured database, migrates it, runs `body` with the services, and closes it:
+    /// what every one-shot command does. Domain errors become a one-line message and an exit status.
+    func withRuntime<T: Sendable>(
+        _ config: RosterConfiguration? = nil, demo: Bool = false, onBootstrapToken: (@Sendable (String) -> Void)? = nil,
+        _ body: @Sendable (RosterRuntime) async throws -> T
+    ) async throws -> T {
+        let config = config ?? configuration()
+        let logger = logger(config)
+        let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
+        return try await database.withRunning { database in
+            let runtime = try RosterRuntime.make(database, configuration: config)
+            try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, onBootstrapToken: onBootstrapToken)
+            return try await runCLI { try await body(runtime) }
+        }
+    }
 }
 
 extension RosterConfiguration {

@@ -54,15 +54,9 @@ struct Migrate: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
-        let config = global.configuration()
-        let logger = global.logger(config)
-        let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
-        try await database.withRunning { database in
-            let runtime = try RosterRuntime.make(database, configuration: config)
-            try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo) { token in
-                print("Generated bootstrap (platform) token, shown only this once: \(token)")
-            }
-        }
+        try await global.withRuntime(demo: demo, onBootstrapToken: { token in
+            print("Generated bootstrap (platform) token, shown only this once: \(token)")
+        }) { _ in }
         print("database is up to date")
     }
 }

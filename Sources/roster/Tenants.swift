@@ -24,17 +24,11 @@ struct Tenants: AsyncParsableCommand {
         var defaultCallingCode: String?
 
         func run() async throws {
-            let config = global.configuration()
-            let logger = global.logger(config)
-            let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
-            let tenant = try await database.withRunning { database in
-                let runtime = try RosterRuntime.make(database, configuration: config)
-                try await prepare(runtime: runtime, configuration: config, logger: logger)
-                return try await runCLI {
-                    try await runtime.services.tenants.create(
-                        slug: slug, name: name, settings: TenantSettings(defaultCallingCode: defaultCallingCode),
-                        context: OperationContext(principal: .platform("cli"), requestID: "cli"))
-                }
+            let (slug, name, code) = (self.slug, self.name, self.defaultCallingCode)
+            let tenant = try await global.withRuntime { runtime in
+                try await runtime.services.tenants.create(
+                    slug: slug, name: name, settings: TenantSettings(defaultCallingCode: code),
+                    context: OperationContext(principal: .platform("cli"), requestID: "cli"))
             }
             print("created tenant \(tenant.slug) (\(tenant.id)) status \(tenant.status.rawValue)")
         }
@@ -46,12 +40,7 @@ struct Tenants: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let config = global.configuration()
-            let logger = global.logger(config)
-            let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
-            let tenants = try await database.withRunning { database in
-                let runtime = try RosterRuntime.make(database, configuration: config)
-                try await prepare(runtime: runtime, configuration: config, logger: logger)
+            let tenants = try await global.withRuntime { runtime in
                 var all: [Tenant] = []
                 var cursor: String?
                 repeat {
@@ -84,12 +73,8 @@ struct Audit: AsyncParsableCommand {
         var tenant: String?
 
         func run() async throws {
-            let config = global.configuration()
-            let logger = global.logger(config)
-            let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
-            let broken = try await database.withRunning { database in
-                let runtime = try RosterRuntime.make(database, configuration: config)
-                try await database.migrate(logger: logger)
+            let tenant = self.tenant
+            let broken = try await global.withRuntime { runtime in
                 var slugs: [String] = []
                 if let tenant { slugs = [tenant] } else {
                     var cursor: String?
@@ -101,7 +86,7 @@ struct Audit: AsyncParsableCommand {
                 }
                 var broken = 0
                 for slug in slugs {
-                    let result = try await runCLI { try await runtime.services.audit.verify(tenant: slug) }
+                    let result = try await runtime.services.audit.verify(tenant: slug)
                     if result.valid {
                         print("\(slug): ok, \(result.checked) entries")
                     } else {

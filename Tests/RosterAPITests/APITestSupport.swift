@@ -164,7 +164,7 @@ func withApp(maxBodyBytes: Int = 1 << 20, _ body: @escaping @Sendable (APIClient
     config.maxBodyBytes = maxBodyBytes
     var logger = Logger(label: "api-test")
     logger.logLevel = .error
-    let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: TestMetrics.registry)
+    let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: TestMetrics.registry) { _ in }
     try await app.test(.router) { client in
         try await body(APIClient(client: client))
     }
