@@ -299,12 +299,13 @@ extension SQLTransaction {
             if let known = heads[event.tenantID] {
                 head = known
             } else {
-                // The head row is the chain's lock on PostgreSQL: concurrent appenders of one tenant queue here.
-                try await conn.execute("""
-                    INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING
-                    """, [.uuid(event.tenantID.rawValue), .text(AuditChain.genesis)])
-                let row = try await conn.query("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1\(forUpdate)",
-                                               [.uuid(event.tenantID.rawValue)]).first
+                // One statement creates the head when missing and returns it; the no-op update takes the row
+                // lock, so on PostgreSQL concurrent appenders of one tenant queue here and the chain stays linear.
+                let row = try await conn.query("""
+                    INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
+                    ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq
+                    RETURNING seq, hash
+                    """, [.uuid(event.tenantID.rawValue), .text(AuditChain.genesis)]).first
                 head = (row?.int("seq") ?? 0, row?.string("hash") ?? AuditChain.genesis)
             }
             let entry = AuditChain.entry(for: event, seq: head.seq + 1, prev: head.hash)

@@ -2,11 +2,15 @@ import Foundation
 public import RosterCore
 public import RosterStore
 import Crypto
+import Synchronization
 
 /// Platform tokens: the bootstrap token (from `ROSTER_BOOTSTRAP_TOKEN`, or generated on first start) and
 /// platform keys. Only SHA-256 hashes are stored.
 public struct PlatformAuth: Sendable {
     let store: any Store
+    /// Recently seen valid tokens, so that a busy client does not cost a database read per request.
+    /// Platform tokens are never revoked through the API, so a short life is safe.
+    private let cache = TokenCache(lifetime: .seconds(10))
 
     public init(store: any Store) {
         self.store = store
@@ -53,7 +57,41 @@ public struct PlatformAuth: Sendable {
     public func authenticate(bearer token: String) async throws -> Principal? {
         guard !token.isEmpty, token.count <= 512 else { return nil }
         let hash = Self.hash(token)
+        if let principal = cache.principal(for: hash) { return principal }
         guard let stored = try await store.read({ tx in try await tx.platformToken(hash: hash) }) else { return nil }
-        return .platform(stored.id)
+        let principal = Principal.platform(stored.id)
+        cache.remember(principal, for: hash)
+        return principal
+    }
+}
+
+/// Valid token hashes with the time they were checked; bounded, oldest dropped first.
+final class TokenCache: Sendable {
+    private let entries = Mutex<[String: (Principal, ContinuousClock.Instant)]>([:])
+    private let lifetime: Duration
+    private let capacity = 1000
+
+    init(lifetime: Duration) {
+        self.lifetime = lifetime
+    }
+
+    func principal(for hash: String) -> Principal? {
+        let now = ContinuousClock.now
+        return entries.withLock { entries in
+            guard let (principal, checked) = entries[hash] else { return nil }
+            if now - checked > lifetime {
+                entries[hash] = nil
+                return nil
+            }
+            return principal
+        }
+    }
+
+    func remember(_ principal: Principal, for hash: String) {
+        let now = ContinuousClock.now
+        entries.withLock { entries in
+            if entries.count >= capacity, let oldest = entries.min(by: { $0.value.1 < $1.value.1 })?.key { entries[oldest] = nil }
+            entries[hash] = (principal, now)
+        }
     }
 }
