@@ -26,13 +26,19 @@ ID=$(curl -sf -H "$H" -H 'content-type: application/json' "http://127.0.0.1:$POR
   -d '{"kind":"person","firstName":"Bench","lastName":"Mark","email":"bench@example.com","phone":"020 7946 0958","customerType":"regular"}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
-run() { wrk -t1 -c32 -d"$DURATION" --latency -H "$H" "$1" | tee /dev/stderr | awk '/Requests\/sec/ {print $2}'; }
+run() {
+  local out
+  out=$(wrk -t1 -c32 -d"$DURATION" --latency -H "$H" "$1")
+  echo "$out" >&2
+  echo "$out" | awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print rps, p50, p99}'
+}
 echo "== /health/live ($DB)" >&2
-LIVE=$(run "http://127.0.0.1:$PORT/health/live")
+read -r LIVE LIVE50 LIVE99 < <(run "http://127.0.0.1:$PORT/health/live")
 echo "== GET party (audited read)" >&2
-PARTY=$(run "http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties/$ID")
+read -r PARTY PARTY50 PARTY99 < <(run "http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties/$ID")
 python3 - "$LIVE" "$PARTY" <<'PY'
 import sys
 live, party = float(sys.argv[1]), float(sys.argv[2])
 print(f"health/live: {live:.0f} req/s   GET party: {party:.0f} req/s   ratio party/live: {party/live:.2f}")
 PY
+echo "latency p50/p99: health/live $LIVE50 / $LIVE99, GET party $PARTY50 / $PARTY99 (wrk -t1 -c32 -d$DURATION)"
