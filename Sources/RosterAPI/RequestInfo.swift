@@ -5,19 +5,19 @@ public import RosterCore
 /// Hummingbird request context to handlers.
 public struct RequestInfo: Sendable {
     public var requestID: String
-    public var principal: Principal?
+    public var caller: Caller?
 
-    public init(requestID: String, principal: Principal?) {
+    public init(requestID: String, caller: Caller?) {
         self.requestID = requestID
-        self.principal = principal
+        self.caller = caller
     }
 
-    @TaskLocal public static var current = RequestInfo(requestID: "none", principal: nil)
+    @TaskLocal public static var current = RequestInfo(requestID: "none", caller: nil)
 
     /// The operation context for a service call; 401 when the request is not authenticated.
     static func context() throws -> OperationContext {
-        guard let principal = current.principal else { throw RosterError.unauthorized("a bearer token is required") }
-        return OperationContext(principal: principal, requestID: current.requestID)
+        guard let caller = current.caller else { throw RosterError.unauthorized("a bearer token is required") }
+        return OperationContext(principal: caller.principal, requestID: current.requestID)
     }
 
     /// Platform-only operations (creating tenants).

@@ -328,7 +328,7 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     /// An id given in a body or a filter: 422 naming the field when it is not a UUID.
-    private func uuid(_ raw: String, field: String) throws -> UUID {
+    func uuid(_ raw: String, field: String) throws -> UUID {
         guard let id = UUID(uuidString: raw) else { throw RosterError.invalid(field, "must be a UUID") }
         return id
     }

@@ -24,6 +24,7 @@ public struct RosterRuntime: Sendable {
     public let database: RosterDatabase
     public let services: Services
     public let platformAuth: PlatformAuth
+    public let authenticator: Authenticator
 }
 
 /// Builds the application `roster serve` runs and the tests drive: opens the database, migrates and
@@ -59,8 +60,12 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox) -> RosterR
         tenants: TenantService(store: store), parties: PartyService(store: store, audit: auditLog),
         audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
         tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: secrets),
+        users: UserService(store: store), segments: SegmentService(store: store), dealers: DealerImport(store: store),
+        identities: IdentityService(store: store), apiKeys: APIKeyService(store: store),
         checkReady: { try await store.checkHealth() })
-    return RosterRuntime(database: database, services: services, platformAuth: PlatformAuth(store: store))
+    let platformAuth = PlatformAuth(store: store)
+    return RosterRuntime(database: database, services: services, platformAuth: platformAuth,
+                         authenticator: Authenticator(store: store, platform: platformAuth))
 }
 
 /// Migrations, the management tenant, the bootstrap token and (on request) demo data. Idempotent.
@@ -84,7 +89,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
                  metricsRegistry: PrometheusCollectorRegistry?) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: RequestInfoMiddleware(auth: runtime.platformAuth, logger: logger))
+    router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     router.add(middleware: ETagMiddleware())
 
@@ -104,7 +109,8 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     var openAPIConfiguration = OpenAPIRuntime.Configuration()
     openAPIConfiguration.dateTranscoder = .iso8601WithFractionalSeconds
     openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
-    try handlers.registerHandlers(on: router, configuration: openAPIConfiguration,
-                                  middlewares: [ProblemMiddleware(logger: logger), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes)])
+    try handlers.registerHandlers(on: router, configuration: openAPIConfiguration, middlewares: [
+        ProblemMiddleware(logger: logger), AccessMiddleware(), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes),
+    ])
     return router
 }

@@ -9,12 +9,12 @@ import RosterService
 /// Gives every request an id (the caller's `X-Request-Id` when sane, else a new one), authenticates
 /// the bearer token of `/v1` calls, and makes both available to handlers as `RequestInfo.current`.
 struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
-    let auth: PlatformAuth
+    let auth: Authenticator
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Self.requestID(request.headers[.requestID])
-        var principal: Principal?
+        var caller: Caller?
         if request.uri.path.hasPrefix("/v1") {
             guard let header = request.headers[.authorization] else {
                 return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
@@ -25,9 +25,9 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
             else {
                 return respond(Problem(.unauthorized("the token is not valid")), requestID: requestID)
             }
-            principal = found
+            caller = found
         }
-        var response = try await RequestInfo.$current.withValue(RequestInfo(requestID: requestID, principal: principal)) {
+        var response = try await RequestInfo.$current.withValue(RequestInfo(requestID: requestID, caller: caller)) {
             do {
                 return try await next(request, context)
             } catch let error as any HTTPResponseError {

@@ -194,5 +194,59 @@ public enum PostgresMigrations {
             INSERT INTO organization_domains (tenant_id, domain, party_id) SELECT DISTINCT p.tenant_id, d.domain, p.id FROM parties p, jsonb_array_elements_text(p.email_domains) AS d(domain) WHERE p.kind = 'organization'
             """,
         ]),
+        Migration(version: 3, name: "users, segments, API keys", statements: [
+            """
+            CREATE TABLE users (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                id uuid NOT NULL,
+                email text,
+                sso_issuer text,
+                sso_subject text,
+                employee_id text,
+                display_name text,
+                designation text,
+                department text,
+                role text NOT NULL CHECK (role IN ('USER', 'MANAGEMENT', 'ADMIN')),
+                is_active boolean NOT NULL,
+                party_id uuid,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                version BIGINT NOT NULL,
+                email_key text,
+                employee_key text,
+                display_key text,
+                designation_key text,
+                department_key text,
+                PRIMARY KEY (tenant_id, id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            "CREATE UNIQUE INDEX users_email ON users (tenant_id, email_key) WHERE email_key IS NOT NULL",
+            "CREATE UNIQUE INDEX users_sso ON users (tenant_id, sso_issuer, sso_subject) WHERE sso_subject IS NOT NULL",
+            "CREATE UNIQUE INDEX users_party ON users (tenant_id, party_id) WHERE party_id IS NOT NULL",
+            "CREATE INDEX users_employee ON users (tenant_id, employee_key)",
+            """
+            CREATE TABLE segments (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                name text NOT NULL,
+                rules jsonb NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant_id, name)
+            )
+            """,
+            """
+            CREATE TABLE api_keys (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                id uuid NOT NULL,
+                name text NOT NULL,
+                prefix text NOT NULL,
+                key_hash text NOT NULL UNIQUE,
+                role text NOT NULL CHECK (role IN ('USER', 'MANAGEMENT', 'ADMIN')),
+                created_at timestamptz NOT NULL,
+                revoked_at timestamptz,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+        ]),
     ]
 }

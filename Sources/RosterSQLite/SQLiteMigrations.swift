@@ -194,5 +194,59 @@ public enum SQLiteMigrations {
             INSERT INTO organization_domains (tenant_id, domain, party_id) SELECT DISTINCT p.tenant_id, j.value, p.id FROM parties p, json_each(p.email_domains) j WHERE p.kind = 'organization'
             """,
         ]),
+        Migration(version: 3, name: "users, segments, API keys", statements: [
+            """
+            CREATE TABLE users (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                email TEXT,
+                sso_issuer TEXT,
+                sso_subject TEXT,
+                employee_id TEXT,
+                display_name TEXT,
+                designation TEXT,
+                department TEXT,
+                role TEXT NOT NULL CHECK (role IN ('USER', 'MANAGEMENT', 'ADMIN')),
+                is_active INTEGER NOT NULL,
+                party_id TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                version BIGINT NOT NULL,
+                email_key TEXT,
+                employee_key TEXT,
+                display_key TEXT,
+                designation_key TEXT,
+                department_key TEXT,
+                PRIMARY KEY (tenant_id, id),
+                FOREIGN KEY (tenant_id, party_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            "CREATE UNIQUE INDEX users_email ON users (tenant_id, email_key) WHERE email_key IS NOT NULL",
+            "CREATE UNIQUE INDEX users_sso ON users (tenant_id, sso_issuer, sso_subject) WHERE sso_subject IS NOT NULL",
+            "CREATE UNIQUE INDEX users_party ON users (tenant_id, party_id) WHERE party_id IS NOT NULL",
+            "CREATE INDEX users_employee ON users (tenant_id, employee_key)",
+            """
+            CREATE TABLE segments (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                name TEXT NOT NULL,
+                rules TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, name)
+            )
+            """,
+            """
+            CREATE TABLE api_keys (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL,
+                key_hash TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('USER', 'MANAGEMENT', 'ADMIN')),
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+        ]),
     ]
 }

@@ -91,8 +91,12 @@ public struct PartyService: Sendable {
         return .linked(organization: organization, relationship: edge.id)
     }
 
-    /// Inserts a validated party with its first history entry and audit entry, in the caller's transaction.
     func insert(_ party: Party, tx: any StoreTransaction, context: OperationContext) async throws {
+        try await Self.insertParty(party, tx: tx, context: context)
+    }
+
+    /// Inserts a validated party with its first history entry and audit entry, in the caller's transaction.
+    static func insertParty(_ party: Party, tx: any StoreTransaction, context: OperationContext) async throws {
         try await tx.rejectDuplicates(of: party)
         try await tx.insertParty(party)
         try await tx.appendStateChange(tenant: party.tenantID, StateChange(

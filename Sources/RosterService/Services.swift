@@ -8,10 +8,22 @@ public struct Services: Sendable {
     public var relationships: RelationshipService
     public var tags: TagService
     public var partnerAccounts: PartnerAccountService
+    public var users: UserService
+    public var segments: SegmentService
+    public var dealers: DealerImport
+    public var identities: IdentityService
+    public var apiKeys: APIKeyService
     public var checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
-                tags: TagService, partnerAccounts: PartnerAccountService, checkReady: @escaping @Sendable () async throws -> Void) {
+                tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,
+                dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService,
+                checkReady: @escaping @Sendable () async throws -> Void) {
+        self.users = users
+        self.segments = segments
+        self.dealers = dealers
+        self.identities = identities
+        self.apiKeys = apiKeys
         self.tenants = tenants
         self.parties = parties
         self.audit = audit

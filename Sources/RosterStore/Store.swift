@@ -16,7 +16,7 @@ public protocol Store: Sendable {
 
 /// All repositories, bound to one transaction.
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
-    RelationshipRepository, TagRepository, PartnerAccountRepository {}
+    RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository {}
 
 /// Failures that the store reports in its own terms; services turn them into `RosterError`.
 public enum StoreError: Error, Hashable, Sendable {
@@ -225,4 +225,51 @@ public protocol PartnerAccountRepository {
     func partnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> StoredPartnerAccount?
     func partnerAccount(tenant: Tenant.ID, partner: Party.ID, customer: Party.ID) async throws -> PartnerAccount?
     func partnerAccounts(tenant: Tenant.ID, query: PartnerAccountQuery) async throws -> [PartnerAccount]
+}
+
+public struct UserQuery: Sendable, Hashable {
+    public var role: User.Role?
+    public var isActive: Bool?
+    /// Prefix of the email, display name or employee id (any case).
+    public var text: String?
+    /// Only users in this segment (active, any rule matching).
+    public var segment: Segment?
+    public var after: User.ID?
+    public var limit: Int
+
+    public init(role: User.Role? = nil, isActive: Bool? = nil, text: String? = nil, segment: Segment? = nil, after: User.ID? = nil,
+                limit: Int = 50) {
+        self.role = role
+        self.isActive = isActive
+        self.text = text
+        self.segment = segment
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public protocol UserRepository {
+    /// Throws `StoreError.uniqueViolation` for a taken email, (issuer, subject) or party.
+    func insertUser(_ user: User) async throws
+    func updateUser(_ user: User, expectedVersion: Int) async throws -> Bool
+    func user(tenant: Tenant.ID, id: User.ID) async throws -> User?
+    func user(tenant: Tenant.ID, emailNormalized: String) async throws -> User?
+    func user(tenant: Tenant.ID, issuer: String, subject: String) async throws -> User?
+    func user(tenant: Tenant.ID, party: Party.ID) async throws -> User?
+    func users(tenant: Tenant.ID, query: UserQuery) async throws -> [User]
+}
+
+public protocol SegmentRepository {
+    /// The tenant's own definition; `nil` when it has none (built-in segments then apply).
+    func segment(tenant: Tenant.ID, name: String) async throws -> Segment?
+    func saveSegment(tenant: Tenant.ID, _ segment: Segment) async throws
+}
+
+public protocol APIKeyRepository {
+    func insertAPIKey(_ key: APIKey, hash: String) async throws
+    /// A live (not revoked) key by the hash of its secret, with its tenant's slug.
+    func apiKey(hash: String) async throws -> (key: APIKey, tenantSlug: String)?
+    func apiKeys(tenant: Tenant.ID) async throws -> [APIKey]
+    /// Returns false when there is no live key with this id.
+    func revokeAPIKey(tenant: Tenant.ID, id: APIKey.ID, at: Date) async throws -> Bool
 }

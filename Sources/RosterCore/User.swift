@@ -1,0 +1,186 @@
+public import Foundation
+
+/// A login account of a tenant (seed 001): one table for everyone, with a coarse role.
+public struct User: Hashable, Sendable, Identifiable {
+    public typealias ID = Identifier<User>
+
+    /// ADMIN may do everything in its tenant; MANAGEMENT may read everything; USER only what its roles grant.
+    public enum Role: String, Hashable, Sendable, Codable, CaseIterable {
+        case user = "USER", management = "MANAGEMENT", admin = "ADMIN"
+    }
+
+    public var id: ID
+    public var tenantID: Tenant.ID
+    public var email: EmailAddress?
+    public var ssoIssuer: String?
+    public var ssoSubject: String?
+    public var employeeID: String?
+    public var displayName: String?
+    public var designation: String?
+    public var department: String?
+    public var role: Role
+    public var isActive: Bool
+    public var partyID: Party.ID?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var version: Int
+
+    public init(id: ID, tenantID: Tenant.ID, email: EmailAddress?, ssoIssuer: String? = nil, ssoSubject: String? = nil,
+                employeeID: String? = nil, displayName: String? = nil, designation: String? = nil, department: String? = nil,
+                role: Role = .user, isActive: Bool = true, partyID: Party.ID? = nil, createdAt: Date, updatedAt: Date, version: Int = 1) {
+        self.id = id
+        self.tenantID = tenantID
+        self.email = email
+        self.ssoIssuer = ssoIssuer
+        self.ssoSubject = ssoSubject
+        self.employeeID = employeeID
+        self.displayName = displayName
+        self.designation = designation
+        self.department = department
+        self.role = role
+        self.isActive = isActive
+        self.partyID = partyID
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    /// The value of a field that segment rules may test.
+    public func value(of field: Segment.Field) -> String? {
+        switch field {
+        case .employeeID: employeeID
+        case .designation: designation
+        case .department: department
+        case .email: email?.value
+        case .displayName: displayName
+        }
+    }
+}
+
+extension Array where Element: Equatable {
+    /// Every run of `count` consecutive elements.
+    func windows(ofCount count: Int) -> [ArraySlice<Element>] {
+        guard count > 0, count <= self.count else { return [] }
+        return (0...(self.count - count)).map { self[$0..<($0 + count)] }
+    }
+}
+
+/// A named rule over user fields (seed 001 `dealer`): active users matching any of its rules.
+public struct Segment: Hashable, Sendable {
+    public enum Field: String, Hashable, Sendable, Codable, CaseIterable {
+        case employeeID = "employeeId", designation, department, email, displayName
+    }
+
+    public enum Operator: String, Hashable, Sendable, Codable, CaseIterable {
+        case prefix, contains, equals
+    }
+
+    public struct Rule: Hashable, Sendable, Codable {
+        public var field: Field
+        public var op: Operator
+        public var value: String
+
+        public init(field: Field, op: Operator, value: String) {
+            self.field = field
+            self.op = op
+            self.value = value
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case field, op = "operator", value
+        }
+    }
+
+    public var name: String
+    public var rules: [Rule]
+
+    public init(name: String, rules: [Rule]) {
+        self.name = name
+        self.rules = rules
+    }
+
+    /// The built-in dealer segment: employeeId starting `RE-`, or designation or department containing `dealer`.
+    public static let dealer = Segment(name: "dealer", rules: [
+        Rule(field: .employeeID, op: .prefix, value: "RE-"),
+        Rule(field: .designation, op: .contains, value: "dealer"),
+        Rule(field: .department, op: .contains, value: "dealer"),
+    ])
+
+    public static let builtIn: [String: Segment] = ["dealer": dealer]
+
+    /// Case-insensitive comparisons use this one folding, in memory and (through stored keys) in SQL:
+    /// canonical composition (so `e` + combining acute equals `é`), then lower case.
+    public static func fold(_ text: String) -> String { text.precomposedStringWithCanonicalMapping.lowercased() }
+
+    /// Whether `user` belongs to the segment: active, and any rule matches. Folded texts are compared
+    /// byte for byte, as the database compares them (Swift's own `==` would also equate other
+    /// canonically equivalent forms, which SQL does not).
+    public func contains(_ user: User) -> Bool {
+        guard user.isActive else { return false }
+        return rules.contains { rule in
+            guard let raw = user.value(of: rule.field) else { return false }
+            let value = Array(Self.fold(raw).utf8)
+            let wanted = Array(Self.fold(rule.value).utf8)
+            switch rule.op {
+            case .prefix: return value.starts(with: wanted)
+            case .contains: return wanted.isEmpty || value.windows(ofCount: wanted.count).contains { $0.elementsEqual(wanted) }
+            case .equals: return value == wanted
+            }
+        }
+    }
+
+    public static func validateName(_ raw: String) throws -> String {
+        try Relationship.validateLabel(raw, field: "name")
+    }
+
+    public static func validateRules(_ rules: [Rule]) throws -> [Rule] {
+        var errors = ValidationErrors()
+        if rules.isEmpty { errors.add("rules", "at least one rule") }
+        if rules.count > 20 { errors.add("rules", "at most 20 rules") }
+        for (index, rule) in rules.enumerated() where rule.value.isEmpty || rule.value.count > 100 {
+            errors.add("rules[\(index)].value", "must be 1 to 100 characters")
+        }
+        try errors.throwIfAny()
+        return rules
+    }
+}
+
+/// A tenant API key: shown once, stored as a SHA-256 hash; its prefix identifies it in lists.
+public struct APIKey: Hashable, Sendable, Identifiable {
+    public typealias ID = Identifier<APIKey>
+
+    public var id: ID
+    public var tenantID: Tenant.ID
+    public var name: String
+    public var prefix: String
+    public var role: User.Role
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: ID, tenantID: Tenant.ID, name: String, prefix: String, role: User.Role, createdAt: Date, revokedAt: Date? = nil) {
+        self.id = id
+        self.tenantID = tenantID
+        self.name = name
+        self.prefix = prefix
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// Who calls, as far as access decisions go: a platform identity acts on every tenant; a tenant's
+/// user or API key only on its own tenant, with its coarse role.
+public struct Caller: Hashable, Sendable {
+    public var principal: Principal
+    /// The tenant a user or key belongs to (slug, immutable); `nil` for platform callers.
+    public var tenantSlug: String?
+    public var role: User.Role?
+
+    public init(principal: Principal, tenantSlug: String? = nil, role: User.Role? = nil) {
+        self.principal = principal
+        self.tenantSlug = tenantSlug
+        self.role = role
+    }
+
+    public static func platform(_ id: String) -> Caller { Caller(principal: .platform(id)) }
+}

@@ -1,0 +1,168 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+/// One dealer from the seed's list: email, display name and dealer code.
+public struct DealerRow: Sendable, Hashable {
+    public var email: String
+    public var displayName: String?
+    public var dealerCode: String?
+
+    public init(email: String, displayName: String? = nil, dealerCode: String? = nil) {
+        self.email = email
+        self.displayName = displayName
+        self.dealerCode = dealerCode
+    }
+}
+
+public struct ImportReport: Sendable, Hashable {
+    public struct RowError: Sendable, Hashable {
+        /// 1-based position in the input.
+        public var row: Int
+        public var field: String
+        public var message: String
+    }
+
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var errors: [RowError] = []
+
+    public init() {}
+}
+
+/// The dealer import of seed 001 ("seed:dealers"): upsert by email. An existing user keeps its SSO
+/// subject and role, gets the dealer code as employeeId, and designation `Dealer` and department
+/// `Dealer Operations` unless they already mention dealers. Idempotent: a second run changes nothing.
+public struct DealerImport: Sendable {
+    let store: any Store
+    public static let designation = "Dealer"
+    public static let department = "Dealer Operations"
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// Imports `rows` in batches (one transaction each); `progress` gets the number of rows done.
+    public func run(tenant slug: String, rows: [DealerRow], batchSize: Int = 200, context: OperationContext,
+                    progress: @Sendable (Int) -> Void = { _ in }) async throws -> ImportReport {
+        var report = ImportReport()
+        var done = 0
+        for start in stride(from: 0, to: rows.count, by: batchSize) {
+            let batch = Array(rows[start..<min(start + batchSize, rows.count)].enumerated().map { ($0.offset + start + 1, $0.element) })
+            let part = try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                var part = ImportReport()
+                for (number, row) in batch {
+                    try await Self.upsert(row, number: number, tenant: tenant.id, tx: tx, context: context, report: &part)
+                }
+                return part
+            }
+            report.created += part.created
+            report.updated += part.updated
+            report.unchanged += part.unchanged
+            report.errors += part.errors
+            done += batch.count
+            progress(done)
+        }
+        return report
+    }
+
+    static func upsert(_ row: DealerRow, number: Int, tenant: Tenant.ID, tx: any StoreTransaction, context: OperationContext,
+                       report: inout ImportReport) async throws {
+        let email: EmailAddress
+        do {
+            email = try EmailAddress(row.email)
+        } catch {
+            report.errors.append(.init(row: number, field: "email", message: "is not a valid email"))
+            return
+        }
+        let code = try? Text.optional(row.dealerCode, field: "dealerCode", max: 64)
+        let name = try? Text.optional(row.displayName, field: "displayName", max: Text.nameMax)
+        let now = Date.rosterNow
+        if var user = try await tx.user(tenant: tenant, emailNormalized: email.normalized) {
+            let before = user
+            if let code { user.employeeID = code }
+            if !(user.designation.map { Segment.fold($0).contains("dealer") } ?? false) { user.designation = designation }
+            if !(user.department.map { Segment.fold($0).contains("dealer") } ?? false) { user.department = department }
+            if user.displayName == nil, let name { user.displayName = name }
+            let changed = user.changedFields(from: before)
+            guard !changed.isEmpty else {
+                report.unchanged += 1
+                return
+            }
+            user.updatedAt = now
+            user.version += 1
+            _ = try await tx.updateUser(user, expectedVersion: before.version)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "user.import", targetType: "user",
+                                                 targetID: user.id.description, fields: changed)])
+            report.updated += 1
+        } else {
+            let user = User(id: .make(), tenantID: tenant, email: email, employeeID: code, displayName: name, designation: designation,
+                            department: department, role: .user, isActive: true, createdAt: now, updatedAt: now)
+            try await tx.insertUser(user)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "user.import", targetType: "user",
+                                                 targetID: user.id.description, fields: user.presentFields)])
+            report.created += 1
+        }
+    }
+
+    /// Reads the dealer CSV: a header naming `email`, `displayName` (or `name`) and `dealerCode` (or `code`,
+    /// `employeeId`), in any order; RFC 4180 quoting.
+    public static func parseCSV(_ text: String) throws -> [DealerRow] {
+        let records = CSV.parse(text)
+        guard let header = records.first?.map({ $0.trimmingWhitespace().lowercased() }) else { return [] }
+        func column(_ names: [String]) -> Int? { header.firstIndex { names.contains($0) } }
+        guard let emailColumn = column(["email", "e-mail"]) else { throw RosterError.invalid("file", "the header needs an email column") }
+        let nameColumn = column(["displayname", "display name", "name"])
+        let codeColumn = column(["dealercode", "dealer code", "code", "employeeid", "dealer_code"])
+        return records.dropFirst().filter { !($0.count == 1 && $0[0].trimmingWhitespace().isEmpty) }.map { record in
+            func value(_ index: Int?) -> String? {
+                guard let index, index < record.count else { return nil }
+                let v = record[index].trimmingWhitespace()
+                return v.isEmpty ? nil : v
+            }
+            return DealerRow(email: value(emailColumn) ?? "", displayName: value(nameColumn), dealerCode: value(codeColumn))
+        }
+    }
+}
+
+/// A small RFC 4180 reader: commas, quoted fields with doubled quotes, CRLF or LF.
+enum CSV {
+    static func parse(_ text: String) -> [[String]] {
+        var records: [[String]] = []
+        var record: [String] = []
+        var field = ""
+        var quoted = false
+        var iterator = text.makeIterator()
+        var pending: Character?
+        while let char = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if char == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                    } else { quoted = false }
+                } else {
+                    field.append(char)
+                }
+                continue
+            }
+            switch char {
+            case "\"" where field.isEmpty: quoted = true
+            case ",": record.append(field); field = ""
+            case "\n", "\r\n", "\r":
+                record.append(field)
+                records.append(record)
+                record = []
+                field = ""
+            default: field.append(char)
+            }
+        }
+        if !field.isEmpty || !record.isEmpty {
+            record.append(field)
+            records.append(record)
+        }
+        return records
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+public struct IdentityResolution: Sendable {
+    public var user: User
+    public var party: Party
+    public var userCreated: Bool
+    public var partyCreated: Bool
+}
+
+/// First-login resolution for apps whose users sign in with an email or a phone (the planter flow of
+/// seed 004): reuse the person with that email or phone, else create one; reuse its user, else create one.
+public struct IdentityService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func resolve(tenant slug: String, identifier: String, firstName: String? = nil, lastName: String? = nil,
+                        context: OperationContext) async throws -> IdentityResolution {
+        do {
+            return try await attempt(slug, identifier, firstName, lastName, context)
+        } catch StoreError.uniqueViolation {
+            // A concurrent call created the same person or user first: what it made is now found.
+            return try await attempt(slug, identifier, firstName, lastName, context)
+        }
+    }
+
+    private func attempt(_ slug: String, _ identifier: String, _ firstName: String?, _ lastName: String?,
+                         _ context: OperationContext) async throws -> IdentityResolution {
+        try await store.write { tx in
+            let tenant = try await tx.requireWritableTenant(slug)
+            let raw = identifier.trimmingWhitespace()
+            guard !raw.isEmpty else { throw RosterError.invalid("identifier", "give an email or a phone number") }
+            var email: EmailAddress?
+            var phone: PhoneNumber?
+            if raw.contains("@") {
+                email = try EmailAddress(raw, field: "identifier")
+            } else {
+                phone = try PhoneNumber(raw, defaultCallingCode: tenant.settings.defaultCallingCode, field: "identifier")
+            }
+            var partyCreated = false
+            var party: Party
+            if let found = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: email?.normalized,
+                                                    phone: phone?.digits).first {
+                party = found
+            } else {
+                party = try PartyRules.create(PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: email?.value,
+                                                         phone: phone.map { "+" + $0.digits }),
+                                              id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+                try await PartyService.insertParty(party, tx: tx, context: context)
+                partyCreated = true
+            }
+            var userCreated = false
+            var user: User
+            if let found = try await tx.user(tenant: tenant.id, party: party.id) {
+                user = found
+            } else if let email, var found = try await tx.user(tenant: tenant.id, emailNormalized: email.normalized) {
+                if found.partyID == nil {
+                    let before = found
+                    found.partyID = party.id
+                    found.updatedAt = Date.rosterNow
+                    found.version += 1
+                    _ = try await tx.updateUser(found, expectedVersion: before.version)
+                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.update", targetType: "user",
+                                                         targetID: found.id.description, fields: ["partyId"])])
+                }
+                user = found
+            } else {
+                let now = Date.rosterNow
+                let name = [firstName, lastName].compactMap { $0?.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
+                user = User(id: .make(), tenantID: tenant.id, email: email, displayName: name.isEmpty ? party.displayName : name,
+                            role: .user, isActive: true, partyID: party.id, createdAt: now, updatedAt: now)
+                try await tx.insertUser(user)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.create", targetType: "user",
+                                                     targetID: user.id.description, fields: user.presentFields)])
+                userCreated = true
+            }
+            return IdentityResolution(user: user, party: party, userCreated: userCreated, partyCreated: partyCreated)
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+/// The fields of a user a client may set; `nil` means not given.
+public struct UserInput: Sendable {
+    public var email: String?
+    public var ssoIssuer: String?
+    public var ssoSubject: String?
+    public var employeeID: String?
+    public var displayName: String?
+    public var designation: String?
+    public var department: String?
+    public var role: User.Role?
+    public var isActive: Bool?
+    public var partyID: Party.ID?
+
+    public init(email: String? = nil, ssoIssuer: String? = nil, ssoSubject: String? = nil, employeeID: String? = nil,
+                displayName: String? = nil, designation: String? = nil, department: String? = nil, role: User.Role? = nil,
+                isActive: Bool? = nil, partyID: Party.ID? = nil) {
+        self.email = email
+        self.ssoIssuer = ssoIssuer
+        self.ssoSubject = ssoSubject
+        self.employeeID = employeeID
+        self.displayName = displayName
+        self.designation = designation
+        self.department = department
+        self.role = role
+        self.isActive = isActive
+        self.partyID = partyID
+    }
+}
+
+/// Users (seed 001): one table, unique email and (issuer, subject) per tenant, optionally linked to their person party.
+public struct UserService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func create(tenant slug: String, _ input: UserInput, context: OperationContext) async throws -> User {
+        try await mapUnique {
+            try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                let now = Date.rosterNow
+                var user = User(id: .make(), tenantID: tenant.id, email: nil, role: input.role ?? .user, isActive: input.isActive ?? true,
+                                createdAt: now, updatedAt: now)
+                try Self.apply(input, to: &user, requireEmail: true)
+                try await Self.checkUnique(user, tx: tx)
+                try await Self.checkParty(user, tx: tx)
+                try await tx.insertUser(user)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.create", targetType: "user",
+                                                     targetID: user.id.description, fields: user.presentFields)])
+                return user
+            }
+        }
+    }
+
+    public func update(tenant slug: String, id: User.ID, _ input: UserInput, clearing: Set<String> = [],
+                       context: OperationContext) async throws -> User {
+        try await mapUnique {
+            try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+                var user = current
+                try Self.apply(input, to: &user, requireEmail: false)
+                for field in clearing { Self.clear(field, in: &user) }
+                if user.email == nil, current.email != nil, user.ssoSubject == nil {
+                    throw RosterError.invalid("email", "a user needs an email or an SSO subject")
+                }
+                let changed = user.changedFields(from: current)
+                guard !changed.isEmpty else { return current }
+                if changed.contains("email") || changed.contains("ssoSubject") || changed.contains("ssoIssuer") {
+                    try await Self.checkUnique(user, tx: tx)
+                }
+                if changed.contains("partyId") { try await Self.checkParty(user, tx: tx) }
+                user.updatedAt = Date.rosterNow
+                user.version += 1
+                guard try await tx.updateUser(user, expectedVersion: current.version) else {
+                    throw RosterError.preconditionFailed("the user changed meanwhile; read it again")
+                }
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.update", targetType: "user",
+                                                     targetID: id.description, fields: changed)])
+                return user
+            }
+        }
+    }
+
+    public func get(tenant slug: String, id: User.ID) async throws -> User {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+            return user
+        }
+    }
+
+    public func list(tenant slug: String, role: User.Role?, isActive: Bool?, q: String?, segment: String?, cursor: String?,
+                     limit: Int?) async throws -> Page<User> {
+        let limit = try pageSize(limit)
+        let after: User.ID? = try decodeCursor(cursor)
+        let text = try Text.optional(q, field: "q", max: 200)
+        let rows = try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            var resolved: Segment?
+            if let segment {
+                resolved = try await SegmentService.resolve(segment, tenant: tenant.id, tx: tx)
+            }
+            return try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
+                                                                           after: after, limit: limit + 1))
+        }
+        return Page(rows: rows, limit: limit) { $0.id.description }
+    }
+
+    static func apply(_ input: UserInput, to user: inout User, requireEmail: Bool) throws {
+        var errors = ValidationErrors()
+        if let raw = input.email { user.email = errors.check { try EmailAddress(raw) } }
+        func text(_ raw: String?, _ field: String, max: Int) -> String?? {
+            guard let raw else { return nil }
+            return .some(errors.check { try Text.optional(raw, field: field, max: max) } ?? nil)
+        }
+        if let v = text(input.employeeID, "employeeId", max: 64) { user.employeeID = v }
+        if let v = text(input.displayName, "displayName", max: Text.nameMax) { user.displayName = v }
+        if let v = text(input.designation, "designation", max: 100) { user.designation = v }
+        if let v = text(input.department, "department", max: 100) { user.department = v }
+        if let v = text(input.ssoIssuer, "ssoIssuer", max: 500) { user.ssoIssuer = v }
+        if let v = text(input.ssoSubject, "ssoSubject", max: 255) { user.ssoSubject = v }
+        if let role = input.role { user.role = role }
+        if let active = input.isActive { user.isActive = active }
+        if let party = input.partyID { user.partyID = party }
+        if (user.ssoSubject == nil) != (user.ssoIssuer == nil) {
+            errors.add(user.ssoSubject == nil ? "ssoSubject" : "ssoIssuer", "ssoIssuer and ssoSubject go together")
+        }
+        if requireEmail, user.email == nil, user.ssoSubject == nil, !errors.errors.contains(where: { $0.field == "email" }) {
+            errors.add("email", "a user needs an email or an SSO subject")
+        }
+        try errors.throwIfAny()
+    }
+
+    static func clear(_ field: String, in user: inout User) {
+        switch field {
+        case "employeeId": user.employeeID = nil
+        case "displayName": user.displayName = nil
+        case "designation": user.designation = nil
+        case "department": user.department = nil
+        case "partyId": user.partyID = nil
+        case "email": user.email = nil
+        default: break
+        }
+    }
+
+    static func checkUnique(_ user: User, tx: any StoreTransaction) async throws {
+        if let email = user.email, let other = try await tx.user(tenant: user.tenantID, emailNormalized: email.normalized), other.id != user.id {
+            throw RosterError.conflict("a user with this email exists", existingID: other.id.description)
+        }
+        if let issuer = user.ssoIssuer, let subject = user.ssoSubject,
+           let other = try await tx.user(tenant: user.tenantID, issuer: issuer, subject: subject), other.id != user.id {
+            throw RosterError.conflict("a user with this SSO subject exists", existingID: other.id.description)
+        }
+    }
+
+    static func checkParty(_ user: User, tx: any StoreTransaction) async throws {
+        guard let partyID = user.partyID else { return }
+        guard let party = try await tx.party(tenant: user.tenantID, id: partyID) else { throw RosterError.invalid("partyId", "no such party") }
+        guard party.kind == .person, party.isLive else { throw RosterError.invalid("partyId", "must be a live person") }
+        if let other = try await tx.user(tenant: user.tenantID, party: partyID), other.id != user.id {
+            throw RosterError.conflict("another user is linked to this party", existingID: other.id.description)
+        }
+    }
+
+    func mapUnique<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("a user with this email, SSO subject or party exists")
+        }
+    }
+}
+
+extension User {
+    var presentFields: [String] {
+        var fields = ["role", "isActive"]
+        if email != nil { fields.append("email") }
+        if ssoSubject != nil { fields += ["ssoIssuer", "ssoSubject"] }
+        if employeeID != nil { fields.append("employeeId") }
+        if displayName != nil { fields.append("displayName") }
+        if designation != nil { fields.append("designation") }
+        if department != nil { fields.append("department") }
+        if partyID != nil { fields.append("partyId") }
+        return fields
+    }
+
+    func changedFields(from old: User) -> [String] {
+        var fields: [String] = []
+        if email != old.email { fields.append("email") }
+        if ssoIssuer != old.ssoIssuer { fields.append("ssoIssuer") }
+        if ssoSubject != old.ssoSubject { fields.append("ssoSubject") }
+        if employeeID != old.employeeID { fields.append("employeeId") }
+        if displayName != old.displayName { fields.append("displayName") }
+        if designation != old.designation { fields.append("designation") }
+        if department != old.department { fields.append("department") }
+        if role != old.role { fields.append("role") }
+        if isActive != old.isActive { fields.append("isActive") }
+        if partyID != old.partyID { fields.append("partyId") }
+        return fields
+    }
+}
+
+public struct SegmentService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// The tenant's definition, else the built-in one; 404 when neither exists.
+    static func resolve(_ name: String, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> Segment {
+        let name = try Segment.validateName(name)
+        if let stored = try await tx.segment(tenant: tenant, name: name) { return stored }
+        if let builtIn = Segment.builtIn[name] { return builtIn }
+        throw RosterError.notFound("no segment \(name)")
+    }
+
+    public func get(tenant slug: String, name: String) async throws -> Segment {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            return try await Self.resolve(name, tenant: tenant.id, tx: tx)
+        }
+    }
+
+    public func put(tenant slug: String, name: String, rules: [Segment.Rule], context: OperationContext) async throws -> Segment {
+        let segment = Segment(name: try Segment.validateName(name), rules: try Segment.validateRules(rules))
+        return try await store.write { tx in
+            let tenant = try await tx.requireWritableTenant(slug)
+            try await tx.saveSegment(tenant: tenant.id, segment)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "segment.put", targetType: "segment",
+                                                 targetID: segment.name, fields: ["rules"])])
+            return segment
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import RosterApp
+import RosterAPI
+import RosterCore
+import RosterService
+import Synchronization
+
+struct Users: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "User tools.", subcommands: [Import.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import dealers from a CSV (email, displayName, dealerCode): upsert by email, idempotent.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Tenant slug.")
+        var tenant: String
+
+        @Argument(help: "The CSV file; a header row names the columns.")
+        var file: String
+
+        func run() async throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ValidationError("can't read \(file): \(error.localizedDescription)")
+            }
+            let rows = try DealerImport.parseCSV(text)
+            let tenant = self.tenant
+            let bar = ProgressBar(total: rows.count, label: "importing")
+            let report = try await global.withRuntime { runtime in
+                try await runtime.services.dealers.run(tenant: tenant, rows: rows, batchSize: 100,
+                                                       context: OperationContext(principal: .platform("cli"), requestID: "cli-import"),
+                                                       progress: { bar.update($0) })
+            }
+            bar.finish()
+            print("created \(report.created), updated \(report.updated), unchanged \(report.unchanged), errors \(report.errors.count)")
+            for error in report.errors.prefix(50) { print("  row \(error.row): \(error.field) \(error.message)") }
+            if report.errors.count > 50 { print("  ... and \(report.errors.count - 50) more") }
+            if !report.errors.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn in place when it is a terminal.
+final class ProgressBar: Sendable {
+    let total: Int
+    let label: String
+    let isTerminal = isatty(STDERR_FILENO) != 0
+    private let last = Mutex<Int>(-1)
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    func update(_ done: Int) {
+        let percent = total == 0 ? 100 : done * 100 / total
+        let changed = last.withLock { last -> Bool in
+            defer { last = percent }
+            return last != percent
+        }
+        guard changed else { return }
+        let width = 30
+        let filled = width * percent / 100
+        let line = "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent)% \(done)/\(total)"
+        FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line + (isTerminal ? "" : "\n")).utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+struct TUser: Codable {
+    var id: String
+    var email: String?
+    var employeeId: String?
+    var designation: String?
+    var department: String?
+    var role: String
+    var isActive: Bool
+    var partyId: String?
+    var version: Int
+}
+
+@Suite("HTTP: users, segments, identities, API keys, access")
+struct UserAPITests {
+    @Test func usersSegmentsImport() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let base = "/v1/tenants/\(t)/users"
+            let created = try await api.send(.post, base, json: #"{"email":"Ann@Example.com","displayName":"Ann","role":"ADMIN"}"#)
+            #expect(created.status == .created)
+            let ann = try created.decode(TUser.self)
+            #expect(ann.role == "ADMIN" && ann.isActive)
+            #expect(try await api.send(.post, base, json: #"{"email":"ann@example.com"}"#).status == .conflict)
+            #expect(try await api.send(.post, base, json: #"{"email":"bad"}"#).status == .unprocessableContent)
+            #expect(try await api.send(.post, base, json: #"{"email":"x@example.com","role":"GOD"}"#).status == .unprocessableContent)
+            #expect(try await api.send(.get, "\(base)/\(ann.id)").status == .ok)
+            #expect(try await api.send(.get, "\(base)/\(UUID().uuidString)").status == .notFound)
+            let patched = try await api.send(.patch, "\(base)/\(ann.id)", json: #"{"designation":"Dealer","displayName":null}"#)
+            #expect(patched.status == .ok)
+            #expect(try patched.decode(TUser.self).designation == "Dealer")
+            #expect(try await api.send(.patch, "\(base)/\(ann.id)", json: #"{"nickname":"x"}"#).status == .unprocessableContent)
+
+            let report = try await api.send(.post, "\(base)/import", json: nil, headers: [.contentType: "text/csv"])
+            #expect(report.status == .badRequest || report.status == .unprocessableContent)
+            struct Report: Codable { var created: Int; var updated: Int; var unchanged: Int }
+            let csv = "email,displayName,dealerCode\nd1@example.com,D One,RE-1\nd2@example.com,D Two,RE-2\n"
+            let imported = try await api.client.execute(uri: "\(base)/import", method: .post,
+                                                        headers: [.authorization: "Bearer \(platformToken)", .contentType: "text/csv"],
+                                                        body: .init(string: csv))
+            #expect(imported.status == .ok)
+            let first = try JSONDecoder().decode(Report.self, from: Data(imported.body.readableBytesView))
+            #expect(first.created == 2)
+            let again = try await api.send(.post, "\(base)/import", json: #"{"rows":[{"email":"d1@example.com","dealerCode":"RE-1"}]}"#)
+            #expect(try again.decode(Report.self).unchanged == 1)
+
+            let dealers = try await api.send(.get, "\(base)?segment=dealer").decode(TList<TUser>.self)
+            #expect(Set(dealers.items.compactMap(\.email)) == ["Ann@example.com", "d1@example.com", "d2@example.com"])
+            #expect(try await api.send(.get, "\(base)?segment=ghost").status == .notFound)
+            let segment = try await api.send(.get, "/v1/tenants/\(t)/segments/dealer")
+            #expect(segment.status == .ok && segment.text.contains("RE-"))
+            let put = try await api.send(.put, "/v1/tenants/\(t)/segments/dealer",
+                                         json: #"{"rules":[{"field":"employeeId","operator":"equals","value":"RE-2"}]}"#)
+            #expect(put.status == .ok)
+            let narrowed = try await api.send(.get, "\(base)?segment=dealer").decode(TList<TUser>.self)
+            #expect(narrowed.items.compactMap(\.email) == ["d2@example.com"])
+            #expect(try await api.send(.put, "/v1/tenants/\(t)/segments/dealer", json: #"{"rules":[]}"#).status == .unprocessableContent)
+        }
+    }
+
+    @Test func identities() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            struct Resolution: Codable { var userId: String; var partyId: String; var userCreated: Bool; var partyCreated: Bool }
+            let first = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"07700 900777","firstName":"Pia"}"#)
+            #expect(first.status == .ok)
+            let made = try first.decode(Resolution.self)
+            #expect(made.userCreated && made.partyCreated)
+            let again = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"+44 7700 900777"}"#).decode(Resolution.self)
+            #expect(again.userId == made.userId && again.partyId == made.partyId && !again.userCreated && !again.partyCreated)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":""}"#).status == .unprocessableContent)
+        }
+    }
+
+    @Test func apiKeysAndCoarseAccess() async throws {
+        try await withApp { api in
+            let mine = try await api.makeTenant()
+            let theirs = try await api.makeTenant()
+            struct Created: Codable { struct Key: Codable { var id: String; var prefix: String }; var apiKey: Key; var key: String }
+            func key(_ role: String, _ tenant: String) async throws -> Created {
+                let response = try await api.send(.post, "/v1/tenants/\(tenant)/api-keys", json: #"{"name":"\#(role) key","role":"\#(role)"}"#)
+                #expect(response.status == .created)
+                return try response.decode(Created.self)
+            }
+            let admin = try await key("ADMIN", mine)
+            let management = try await key("MANAGEMENT", mine)
+            let user = try await key("USER", mine)
+            let party = try await api.createParty(theirs, #"{"kind":"person","firstName":"Theirs"}"#)
+            let partyJSON = #"{"kind":"person","firstName":"Mine"}"#
+
+            // ADMIN: everything in its tenant, nothing elsewhere (404, never 403), no platform operations.
+            #expect(try await api.send(.post, "/v1/tenants/\(mine)/parties", json: partyJSON, token: admin.key).status == .created)
+            #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties", token: admin.key).status == .ok)
+            #expect(try await api.send(.get, "/v1/tenants/\(theirs)/parties/\(party.id)", token: admin.key).status == .notFound)
+            #expect(try await api.send(.get, "/v1/tenants/\(theirs)", token: admin.key).status == .notFound)
+            #expect(try await api.send(.get, "/v1/tenants", token: admin.key).status == .forbidden)
+            #expect(try await api.send(.post, "/v1/tenants", json: #"{"slug":"hack","name":"H"}"#, token: admin.key).status == .forbidden)
+            // MANAGEMENT reads, never writes.
+            #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties", token: management.key).status == .ok)
+            #expect(try await api.send(.post, "/v1/tenants/\(mine)/parties", json: partyJSON, token: management.key).status == .forbidden)
+            #expect(try await api.send(.get, "/v1/tenants/\(mine)/api-keys", token: management.key).status == .forbidden)
+            // USER: only what roles grant (none yet), and itself.
+            #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties", token: user.key).status == .forbidden)
+            let me = try await api.send(.get, "/v1/tenants/\(mine)/me", token: user.key)
+            #expect(me.status == .ok && me.text.contains("\"apiKey\"") && me.text.contains("\"USER\""))
+            #expect(try await api.send(.get, "/v1/tenants/\(theirs)/me", token: user.key).status == .notFound)
+
+            // Audit entries name the key.
+            let audit = try await api.send(.get, "/v1/tenants/\(mine)/audit?limit=5").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.contains { $0.actor == "apikey:\(admin.apiKey.id)" })
+
+            // Listing shows prefixes, not keys; revocation is immediate.
+            let listed = try await api.send(.get, "/v1/tenants/\(mine)/api-keys")
+            #expect(listed.text.contains(admin.apiKey.prefix) && !listed.text.contains(admin.key))
+            #expect(try await api.send(.delete, "/v1/tenants/\(mine)/api-keys/\(admin.apiKey.id)").status == .noContent)
+            #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties", token: admin.key).status == .unauthorized)
+            #expect(try await api.send(.delete, "/v1/tenants/\(mine)/api-keys/\(admin.apiKey.id)").status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import Testing
+
+@Suite("User contract")
+struct UserContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func usersAreUniqueAndFiltered(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let users = rt.services.users
+            let ann = try await users.create(tenant: tenant.slug, UserInput(email: "Ann@Example.com", displayName: "Ann", role: .admin), context: .test)
+            #expect(ann.email?.value == "Ann@example.com")
+            await expectRosterError({ try await users.create(tenant: tenant.slug, UserInput(email: "ann@EXAMPLE.com"), context: .test) }) {
+                $0.existingID == ann.id.description
+            }
+            _ = try await users.create(tenant: tenant.slug, UserInput(email: "sso@example.com", ssoIssuer: "https://idp", ssoSubject: "s-1"),
+                                       context: .test)
+            await expectRosterError({
+                try await users.create(tenant: tenant.slug, UserInput(email: "other@example.com", ssoIssuer: "https://idp", ssoSubject: "s-1"),
+                                       context: .test)
+            }) { $0.isConflict }
+            await expectRosterError({ try await users.create(tenant: tenant.slug, UserInput(ssoSubject: "x"), context: .test) }) {
+                $0.invalidFields == ["ssoIssuer"]
+            }
+            await expectRosterError({ try await users.create(tenant: tenant.slug, UserInput(displayName: "Nobody"), context: .test) }) {
+                $0.invalidFields == ["email"]
+            }
+            // A user may link to a live person party, one user per party.
+            let person = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, firstName: "Bo"), context: .test)
+            let org = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "Org"), context: .test)
+            let bo = try await users.create(tenant: tenant.slug, UserInput(email: "bo@example.com", partyID: person.id), context: .test)
+            await expectRosterError({ try await users.create(tenant: tenant.slug, UserInput(email: "b2@example.com", partyID: person.id), context: .test) }) {
+                $0.existingID == bo.id.description
+            }
+            await expectRosterError({ try await users.create(tenant: tenant.slug, UserInput(email: "o@example.com", partyID: org.id), context: .test) }) {
+                $0.invalidFields == ["partyId"]
+            }
+            let updated = try await users.update(tenant: tenant.slug, id: bo.id, UserInput(role: .management, isActive: false),
+                                                 clearing: ["partyId"], context: .test)
+            #expect(updated.role == .management && !updated.isActive && updated.partyID == nil && updated.version == 2)
+
+            let admins = try await users.list(tenant: tenant.slug, role: .admin, isActive: nil, q: nil, segment: nil, cursor: nil, limit: nil)
+            #expect(admins.items.map(\.id) == [ann.id])
+            let inactive = try await users.list(tenant: tenant.slug, role: nil, isActive: false, q: nil, segment: nil, cursor: nil, limit: nil)
+            #expect(inactive.items.map(\.id) == [bo.id])
+            let byPrefix = try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: "AN", segment: nil, cursor: nil, limit: nil)
+            #expect(byPrefix.items.map(\.id) == [ann.id])
+            await expectRosterError({
+                try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: "nope", cursor: nil, limit: nil)
+            }) { $0.isNotFound }
+            // Another tenant sees none of them.
+            let other = try await rt.makeTenant()
+            await expectRosterError({ try await users.get(tenant: other.slug, id: ann.id) }) { $0.isNotFound }
+        }
+    }
+
+    /// The same segment definition, evaluated by the database and in memory, on random users with
+    /// deliberately awkward text: both must pick exactly the same users.
+    @Test(arguments: StoreKind.allCases)
+    func segmentSQLAgreesWithMemory(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let pieces = ["RE-", "re-", "Re-12", "REX", "ＲＥ-", "dealer", "DEALER", "Dealer Operations", "Car Dealership", "deal er",
+                          "İstanbul Dealer", "STRASSE", "straße", "ΣΊΣΥΦΟΣ", "σίσυφος", "e\u{301}cole", "école", "50%_off", "dealer_", "",
+                          "Sales", "dEaLeR", "Händler", "re-ﬁ"]
+            var rng = SeededRandom(seed: kind == .sqlite ? 3 : 4)
+            var created: [User] = []
+            for i in 0..<150 {
+                func pick() -> String? { Bool.random(using: &rng) ? nil : pieces.randomElement(using: &rng)! + (Bool.random(using: &rng) ? "" : " \(i)") }
+                let input = UserInput(email: "u\(i)@example.com", employeeID: pick(), displayName: pick(), designation: pick(),
+                                      department: pick(), isActive: Int.random(in: 0..<5, using: &rng) > 0)
+                created.append(try await rt.services.users.create(tenant: tenant.slug, input, context: .test))
+            }
+            let segments: [Segment] = [
+                .dealer,
+                Segment(name: "odd", rules: [Segment.Rule(field: .designation, op: .equals, value: "STRASSE"),
+                                             Segment.Rule(field: .department, op: .contains, value: "%_"),
+                                             Segment.Rule(field: .displayName, op: .prefix, value: "σί"),
+                                             Segment.Rule(field: .employeeID, op: .contains, value: "İ"),
+                                             Segment.Rule(field: .department, op: .equals, value: "école")]),
+            ]
+            for segment in segments {
+                if segment.name != "dealer" {
+                    _ = try await rt.services.segments.put(tenant: tenant.slug, name: segment.name, rules: segment.rules, context: .test)
+                }
+                var fromSQL = Set<User.ID>()
+                var cursor: String?
+                repeat {
+                    let page = try await rt.services.users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: segment.name,
+                                                                cursor: cursor, limit: 37)
+                    fromSQL.formUnion(page.items.map(\.id))
+                    cursor = page.nextCursor
+                } while cursor != nil
+                let inMemory = Set(created.filter { segment.contains($0) }.map(\.id))
+                #expect(fromSQL == inMemory, "\(segment.name): SQL \(fromSQL.count), memory \(inMemory.count)")
+                #expect(!inMemory.isEmpty)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func dealerImportUpsertsAndIsIdempotent(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let users = rt.services.users
+            // Existing users: one from SSO with its role, one already described as a dealer.
+            let sso = try await users.create(tenant: tenant.slug, UserInput(email: "sso.dealer@example.com", ssoIssuer: "https://idp",
+                                                                            ssoSubject: "abc", designation: "Engineer", role: .management),
+                                             context: .test)
+            let described = try await users.create(tenant: tenant.slug, UserInput(email: "lead@example.com", designation: "Senior DEALER",
+                                                                                  department: "North dealers"), context: .test)
+            let csv = """
+                email,displayName,dealerCode
+                SSO.Dealer@example.com,Sso Dealer,RE-001
+                lead@example.com,Lead,RE-002
+                "new, one"@example.com,Broken,RE-003
+                fresh@example.com,"Fresh, New",RE-004
+
+                """
+            let rows = try DealerImport.parseCSV(csv)
+            #expect(rows.count == 4)
+            #expect(rows[3].displayName == "Fresh, New")
+            let first = try await rt.services.dealers.run(tenant: tenant.slug, rows: rows, batchSize: 2, context: .test)
+            #expect(first.created == 1 && first.updated == 2 && first.unchanged == 0)
+            #expect(first.errors.map(\.row) == [3])
+            let second = try await rt.services.dealers.run(tenant: tenant.slug, rows: rows, context: .test)
+            #expect(second.created == 0 && second.updated == 0 && second.unchanged == 3)
+
+            let kept = try await users.get(tenant: tenant.slug, id: sso.id)
+            #expect(kept.ssoSubject == "abc" && kept.ssoIssuer == "https://idp" && kept.role == .management)
+            #expect(kept.employeeID == "RE-001" && kept.designation == "Dealer" && kept.department == "Dealer Operations")
+            let lead = try await users.get(tenant: tenant.slug, id: described.id)
+            #expect(lead.designation == "Senior DEALER" && lead.department == "North dealers" && lead.employeeID == "RE-002")
+            let dealers = try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: "dealer", cursor: nil, limit: nil)
+            #expect(dealers.items.count == 3)
+            let fresh = try #require(dealers.items.first { $0.email?.value == "fresh@example.com" })
+            #expect(fresh.role == .user && fresh.isActive && fresh.displayName == "Fresh, New")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentIdentitiesMakeOneUserAndOneParty(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            for identifier in ["planter@example.com", "07700 900555"] {
+                let results = try await withThrowingTaskGroup(of: IdentityResolution.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            try await rt.services.identities.resolve(tenant: tenant.slug, identifier: identifier, firstName: "Pat", context: .test)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(Set(results.map(\.user.id)).count == 1)
+                #expect(Set(results.map(\.party.id)).count == 1)
+                #expect(results.filter(\.userCreated).count == 1)
+                #expect(results.filter(\.partyCreated).count == 1)
+                #expect(results[0].user.partyID == results[0].party.id)
+            }
+            // An existing person is reused, and so is a user with that email.
+            let person = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, firstName: "Ex", email: "ex@example.com"),
+                                                              context: .test)
+            let user = try await rt.services.users.create(tenant: tenant.slug, UserInput(email: "ex@example.com"), context: .test)
+            let resolved = try await rt.services.identities.resolve(tenant: tenant.slug, identifier: "EX@example.com", context: .test)
+            #expect(resolved.party.id == person.id && resolved.user.id == user.id && !resolved.partyCreated && !resolved.userCreated)
+            #expect(try await rt.services.users.get(tenant: tenant.slug, id: user.id).partyID == person.id)
+            await expectRosterError({ try await rt.services.identities.resolve(tenant: tenant.slug, identifier: "not valid", context: .test) }) {
+                $0.invalidFields == ["identifier"]
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func apiKeysAuthenticateUntilRevoked(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let (key, secret) = try await rt.services.apiKeys.create(tenant: tenant.slug, name: "ci", role: .management, context: .test)
+            #expect(secret.hasPrefix("rk_\(key.prefix)_"))
+            let caller = try await rt.authenticator.authenticate(bearer: secret)
+            #expect(caller?.tenantSlug == tenant.slug && caller?.role == .management && caller?.principal == .apiKey(key.id.description))
+            #expect(try await rt.authenticator.authenticate(bearer: secret + "x") == nil)
+            try await rt.services.apiKeys.revoke(tenant: tenant.slug, id: key.id, context: .test)
+            #expect(try await rt.authenticator.authenticate(bearer: secret) == nil)
+            await expectRosterError({ try await rt.services.apiKeys.revoke(tenant: tenant.slug, id: key.id, context: .test) }) { $0.isNotFound }
+            let listed = try await rt.services.apiKeys.list(tenant: tenant.slug)
+            #expect(listed.first?.revokedAt != nil)
+        }
+    }
+}
