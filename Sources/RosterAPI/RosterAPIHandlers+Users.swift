@@ -140,7 +140,9 @@ extension RosterAPIHandlers {
             return .ok(.init(body: .json(.init(kind: .apiKey, id: id, role: role, tenant: caller.tenantSlug))))
         case .user(let id):
             let user = try await services.users.get(tenant: input.path.tenant, id: try userID(id))
-            return .ok(.init(body: .json(.init(kind: .user, id: id, role: role, tenant: caller.tenantSlug, user: .init(user)))))
+            let roles = try await services.access.roles(tenant: input.path.tenant, user: user.id)
+            return .ok(.init(body: .json(.init(kind: .user, id: id, role: role, tenant: caller.tenantSlug, user: .init(user),
+                                               roles: roles.map(Components.Schemas.Role.init)))))
         case .system:
             throw RosterError.forbidden("not a caller")
         }

@@ -248,5 +248,33 @@ public enum PostgresMigrations {
             )
             """,
         ]),
+        Migration(version: 4, name: "roles and grants", statements: [
+            """
+            CREATE TABLE roles (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                id uuid NOT NULL,
+                name text NOT NULL,
+                name_key text NOT NULL,
+                policies jsonb NOT NULL,
+                organization_id uuid,
+                relationship_type text,
+                created_at timestamptz NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, name_key),
+                FOREIGN KEY (tenant_id, organization_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            """
+            CREATE TABLE user_roles (
+                tenant_id uuid NOT NULL,
+                user_id uuid NOT NULL,
+                role_id uuid NOT NULL,
+                PRIMARY KEY (tenant_id, user_id, role_id),
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+                FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX user_roles_role ON user_roles (tenant_id, role_id, user_id)",
+        ]),
     ]
 }

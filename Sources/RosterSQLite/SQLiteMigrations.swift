@@ -248,5 +248,33 @@ public enum SQLiteMigrations {
             )
             """,
         ]),
+        Migration(version: 4, name: "roles and grants", statements: [
+            """
+            CREATE TABLE roles (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                name_key TEXT NOT NULL,
+                policies TEXT NOT NULL,
+                organization_id TEXT,
+                relationship_type TEXT,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, id),
+                UNIQUE (tenant_id, name_key),
+                FOREIGN KEY (tenant_id, organization_id) REFERENCES parties (tenant_id, id)
+            )
+            """,
+            """
+            CREATE TABLE user_roles (
+                tenant_id TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                role_id TEXT NOT NULL,
+                PRIMARY KEY (tenant_id, user_id, role_id),
+                FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) ON DELETE CASCADE,
+                FOREIGN KEY (tenant_id, role_id) REFERENCES roles (tenant_id, id) ON DELETE CASCADE
+            )
+            """,
+            "CREATE INDEX user_roles_role ON user_roles (tenant_id, role_id, user_id)",
+        ]),
     ]
 }

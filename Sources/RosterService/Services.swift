@@ -13,12 +13,14 @@ public struct Services: Sendable {
     public var dealers: DealerImport
     public var identities: IdentityService
     public var apiKeys: APIKeyService
+    public var access: AccessService
     public var checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
                 tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,
-                dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService,
+                dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService, access: AccessService,
                 checkReady: @escaping @Sendable () async throws -> Void) {
+        self.access = access
         self.users = users
         self.segments = segments
         self.dealers = dealers

@@ -16,7 +16,8 @@ public protocol Store: Sendable {
 
 /// All repositories, bound to one transaction.
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
-    RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository {}
+    RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
+    AccessRoleRepository {}
 
 /// Failures that the store reports in its own terms; services turn them into `RosterError`.
 public enum StoreError: Error, Hashable, Sendable {
@@ -272,4 +273,18 @@ public protocol APIKeyRepository {
     func apiKeys(tenant: Tenant.ID) async throws -> [APIKey]
     /// Returns false when there is no live key with this id.
     func revokeAPIKey(tenant: Tenant.ID, id: APIKey.ID, at: Date) async throws -> Bool
+}
+
+public protocol AccessRoleRepository {
+    /// Throws `StoreError.uniqueViolation` for a taken name.
+    func insertRole(_ role: AccessRole) async throws
+    func role(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole?
+    func roles(tenant: Tenant.ID) async throws -> [AccessRole]
+    /// Returns false when the user already had the role.
+    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
+    /// Returns false when the user did not have the role.
+    func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
+    func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole]
+    /// Live parties that are one of `roots` or below one in `type` (any type when nil), keyset by id.
+    func parties(tenant: Tenant.ID, within roots: [Party.ID], type: String?, after: Party.ID?, limit: Int) async throws -> [Party]
 }

@@ -122,4 +122,48 @@ struct UserAPITests {
             #expect(try await api.send(.delete, "/v1/tenants/\(mine)/api-keys/\(admin.apiKey.id)").status == .notFound)
         }
     }
+
+    @Test func rolesGrantsAndAccessChecks() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let farm = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#)
+            _ = try await api.send(.post, "/v1/tenants/\(t)/relationships", json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#)
+            let user = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"u@example.com"}"#).decode(TUser.self)
+            struct Role: Codable { var id: String; var name: String; var policies: [String]; var organizationId: String? }
+            let created = try await api.send(.post, "/v1/tenants/\(t)/roles",
+                                             json: #"{"name":"North approver","policies":["approve_tree"],"organizationId":"\#(north.id)","relationshipType":"structure"}"#)
+            #expect(created.status == .created)
+            let role = try created.decode(Role.self)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"north approver","policies":["x"]}"#).status == .conflict)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"R","policies":[]}"#).status == .unprocessableContent)
+            let roles = try await api.send(.get, "/v1/tenants/\(t)/roles").decode(TList<Role>.self)
+            #expect(roles.items.map(\.name) == ["North approver"])
+
+            let grant = try await api.send(.post, "/v1/tenants/\(t)/users/\(user.id)/roles", json: #"{"roleId":"\#(role.id)"}"#)
+            #expect(grant.status == .ok)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/users/\(user.id)/roles", json: #"{"roleId":"\#(UUID().uuidString)"}"#).status == .notFound)
+            let held = try await api.send(.get, "/v1/tenants/\(t)/users/\(user.id)/roles").decode(TList<Role>.self)
+            #expect(held.items.map(\.id) == [role.id])
+
+            struct Decision: Codable { var allowed: Bool; var reason: String; var roleId: String?; var path: [String]? }
+            let yes = try await api.send(.post, "/v1/tenants/\(t)/access/check",
+                                         json: #"{"userId":"\#(user.id)","policy":"approve_tree","partyId":"\#(farm.id)"}"#).decode(Decision.self)
+            #expect(yes.allowed && yes.roleId == role.id && yes.path == [north.id, farm.id])
+            let no = try await api.send(.post, "/v1/tenants/\(t)/access/check",
+                                        json: #"{"userId":"\#(user.id)","policy":"approve_tree","partyId":"\#(south.id)"}"#).decode(Decision.self)
+            #expect(!no.allowed && !no.reason.isEmpty)
+            let bad = try await api.send(.post, "/v1/tenants/\(t)/access/check", json: #"{"userId":"x","policy":"p","partyId":"y"}"#)
+            #expect(Set(bad.problem?.errors?.map(\.field) ?? []) == ["userId", "partyId"])
+            let reachable = try await api.send(.get, "/v1/tenants/\(t)/access/parties?userId=\(user.id)&policy=approve_tree").decode(TList<TParty>.self)
+            #expect(Set(reachable.items.map(\.id)) == [north.id, farm.id])
+
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/users/\(user.id)/roles/\(role.id)").status == .noContent)
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/users/\(user.id)/roles/\(role.id)").status == .notFound)
+            let after = try await api.send(.post, "/v1/tenants/\(t)/access/check",
+                                           json: #"{"userId":"\#(user.id)","policy":"approve_tree","partyId":"\#(farm.id)"}"#).decode(Decision.self)
+            #expect(!after.allowed)
+        }
+    }
 }

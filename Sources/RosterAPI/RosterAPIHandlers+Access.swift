@@ -1,0 +1,71 @@
+import Foundation
+import OpenAPIRuntime
+import RosterCore
+package import RosterOpenAPI
+import RosterService
+
+extension Components.Schemas.Role {
+    init(_ r: AccessRole) {
+        self.init(id: r.id.description, name: r.name, policies: r.policies, organizationId: r.organizationID?.description,
+                  relationshipType: r.relationshipType, createdAt: r.createdAt)
+    }
+}
+
+extension RosterAPIHandlers {
+    package func createRole(_ input: Operations.CreateRole.Input) async throws -> Operations.CreateRole.Output {
+        let context = try RequestInfo.context()
+        guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
+        let role = try await services.access.createRole(
+            tenant: input.path.tenant, name: b.name, policies: b.policies,
+            organizationID: try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) },
+            relationshipType: b.relationshipType, context: context)
+        return .created(.init(body: .json(.init(role))))
+    }
+
+    package func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
+        _ = try RequestInfo.context()
+        return .ok(.init(body: .json(.init(items: try await services.access.roles(tenant: input.path.tenant).map(Components.Schemas.Role.init)))))
+    }
+
+    package func grantRole(_ input: Operations.GrantRole.Input) async throws -> Operations.GrantRole.Output {
+        let context = try RequestInfo.context()
+        guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
+        let roles = try await services.access.grant(tenant: input.path.tenant, user: try userID(input.path.userId),
+                                                    role: AccessRole.ID(try uuid(b.roleId, field: "roleId")), context: context)
+        return .ok(.init(body: .json(.init(items: roles.map(Components.Schemas.Role.init)))))
+    }
+
+    package func listUserRoles(_ input: Operations.ListUserRoles.Input) async throws -> Operations.ListUserRoles.Output {
+        _ = try RequestInfo.context()
+        let roles = try await services.access.roles(tenant: input.path.tenant, user: try userID(input.path.userId))
+        return .ok(.init(body: .json(.init(items: roles.map(Components.Schemas.Role.init)))))
+    }
+
+    package func revokeRole(_ input: Operations.RevokeRole.Input) async throws -> Operations.RevokeRole.Output {
+        let context = try RequestInfo.context()
+        guard let role = AccessRole.ID(uuidString: input.path.roleId) else { throw RosterError.notFound("no role \(input.path.roleId.prefix(40))") }
+        try await services.access.revoke(tenant: input.path.tenant, user: try userID(input.path.userId), role: role, context: context)
+        return .noContent(.init())
+    }
+
+    package func checkAccess(_ input: Operations.CheckAccess.Input) async throws -> Operations.CheckAccess.Output {
+        _ = try RequestInfo.context()
+        guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
+        var errors = ValidationErrors()
+        let user = errors.check { try uuid(b.userId, field: "userId") }
+        let party = errors.check { try uuid(b.partyId, field: "partyId") }
+        try errors.throwIfAny()
+        let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user!), policy: b.policy, party: Party.ID(party!))
+        return .ok(.init(body: .json(.init(allowed: decision.allowed, reason: decision.reason, roleId: decision.roleID?.description,
+                                           path: decision.path.isEmpty ? nil : decision.path.map(\.description)))))
+    }
+
+    package func listAccessibleParties(_ input: Operations.ListAccessibleParties.Input) async throws -> Operations.ListAccessibleParties.Output {
+        let context = try RequestInfo.context()
+        let q = input.query
+        let page = try await services.access.parties(tenant: input.path.tenant, user: User.ID(try uuid(q.userId, field: "userId")),
+                                                     policy: q.policy, cursor: q.cursor, limit: q.limit)
+        try await services.parties.recordListed(page.items, context: context)
+        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Party($0) }, nextCursor: page.nextCursor))))
+    }
+}

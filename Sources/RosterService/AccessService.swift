@@ -1,0 +1,160 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+/// Roles, grants and access decisions (DESIGN.md §2 Access, seed 004): a role's policies hold
+/// tenant-wide, or on its organization and everything below it.
+public struct AccessService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    public func createRole(tenant slug: String, name: String, policies: [String], organizationID: Party.ID?, relationshipType: String?,
+                           context: OperationContext) async throws -> AccessRole {
+        var errors = ValidationErrors()
+        let name = errors.check { try Tag.validateText(name, field: "name") }
+        let policies = errors.check { try AccessRole.validatePolicies(policies) }
+        let type = relationshipType.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "relationshipType") } }
+        if type != nil, organizationID == nil { errors.add("relationshipType", "only for a role scoped to an organization") }
+        try errors.throwIfAny()
+        do {
+            return try await store.write { tx in
+                let tenant = try await tx.requireWritableTenant(slug)
+                if let organizationID {
+                    guard let organization = try await tx.party(tenant: tenant.id, id: organizationID) else {
+                        throw RosterError.notFound("no party \(organizationID)")
+                    }
+                    guard organization.kind == .organization, organization.isLive else {
+                        throw RosterError.invalid("organizationId", "must be a live organization")
+                    }
+                }
+                if let existing = try await tx.roles(tenant: tenant.id).first(where: { $0.name.lowercased() == name!.lowercased() }) {
+                    throw RosterError.conflict("a role \(existing.name) exists", existingID: existing.id.description)
+                }
+                let role = AccessRole(id: .make(), tenantID: tenant.id, name: name!, policies: policies!, organizationID: organizationID,
+                                      relationshipType: type, createdAt: Date.rosterNow)
+                try await tx.insertRole(role)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.create", targetType: "role",
+                                                     targetID: role.id.description, fields: ["name", "policies", "organizationId", "relationshipType"])])
+                return role
+            }
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("a role with this name exists")
+        }
+    }
+
+    public func roles(tenant slug: String) async throws -> [AccessRole] {
+        try await store.read { tx in try await tx.roles(tenant: try await tx.requireTenant(slug).id) }
+    }
+
+    public func grant(tenant slug: String, user: User.ID, role: AccessRole.ID, context: OperationContext) async throws -> [AccessRole] {
+        try await store.write { tx in
+            let tenant = try await tx.requireWritableTenant(slug)
+            guard try await tx.user(tenant: tenant.id, id: user) != nil else { throw RosterError.notFound("no user \(user)") }
+            guard try await tx.role(tenant: tenant.id, id: role) != nil else { throw RosterError.notFound("no role \(role)") }
+            if try await tx.grantRole(tenant: tenant.id, user: user, role: role) {
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.grant", targetType: "user",
+                                                     targetID: user.description, fields: ["roles"])])
+            }
+            return try await tx.roles(tenant: tenant.id, user: user)
+        }
+    }
+
+    public func revoke(tenant slug: String, user: User.ID, role: AccessRole.ID, context: OperationContext) async throws {
+        try await store.write { tx in
+            let tenant = try await tx.requireWritableTenant(slug)
+            guard try await tx.revokeRole(tenant: tenant.id, user: user, role: role) else {
+                throw RosterError.notFound("the user has no role \(role)")
+            }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.revoke", targetType: "user",
+                                                 targetID: user.description, fields: ["roles"])])
+        }
+    }
+
+    /// The roles a user holds.
+    public func roles(tenant slug: String, user: User.ID) async throws -> [AccessRole] {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            guard try await tx.user(tenant: tenant.id, id: user) != nil else { throw RosterError.notFound("no user \(user)") }
+            return try await tx.roles(tenant: tenant.id, user: user)
+        }
+    }
+
+    /// May `user` exercise `policy` on `party`? The answer names the role and the path that grant it, or why not.
+    public func check(tenant slug: String, user userID: User.ID, policy rawPolicy: String, party partyID: Party.ID) async throws -> AccessDecision {
+        let policy = try AccessRole.validatePolicies([rawPolicy]).first!
+        return try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
+            guard let party = try await tx.party(tenant: tenant.id, id: partyID) else { throw RosterError.notFound("no party \(partyID)") }
+            return try await Self.decide(user: user, policy: policy, party: party, tx: tx)
+        }
+    }
+
+    static func decide(user: User, policy: String, party: Party, tx: any StoreTransaction) async throws -> AccessDecision {
+        guard user.isActive else { return AccessDecision(allowed: false, reason: "the user is inactive") }
+        if user.role == .admin { return AccessDecision(allowed: true, reason: "the user is ADMIN of the tenant") }
+        if user.role == .management, AccessRole.readPolicies.contains(policy) {
+            return AccessDecision(allowed: true, reason: "the user is MANAGEMENT, which reads everything in the tenant")
+        }
+        let roles = try await tx.roles(tenant: user.tenantID, user: user.id).filter { $0.policies.contains(policy) }
+        guard !roles.isEmpty else { return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)") }
+        if let wide = roles.first(where: { $0.organizationID == nil }) {
+            return AccessDecision(allowed: true, reason: "role \(wide.name) grants \(policy) tenant-wide", roleID: wide.id)
+        }
+        for role in roles {
+            guard let organization = role.organizationID else { continue }
+            if organization == party.id {
+                return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) on this organization", roleID: role.id,
+                                      path: [organization])
+            }
+            if let type = role.relationshipType {
+                if try await tx.isDescendant(tenant: user.tenantID, party.id, of: organization, type: type, strategy: .closure) {
+                    let path = try await RelationshipService.path(from: organization, to: party.id, type: type, tenant: user.tenantID, tx: tx)
+                    return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) below its organization in \(type)",
+                                          roleID: role.id, path: path)
+                }
+            } else {
+                let above = try await tx.ancestors(tenant: user.tenantID, of: party.id, type: nil, strategy: .recursive, after: nil, limit: 10_000)
+                if above.contains(where: { $0.party.id == organization }) {
+                    return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) below its organization",
+                                          roleID: role.id, path: [organization, party.id])
+                }
+            }
+        }
+        let names = roles.map(\.name).joined(separator: ", ")
+        return AccessDecision(allowed: false, reason: "\(names) grant \(policy) only on other parts of the organization tree")
+    }
+
+    /// The parties `user` may exercise `policy` on, keyset by id.
+    public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, cursor: String?,
+                        limit: Int?) async throws -> Page<Party> {
+        let policy = try AccessRole.validatePolicies([rawPolicy]).first!
+        let limit = try pageSize(limit)
+        let after: Party.ID? = try decodeCursor(cursor)
+        let rows = try await store.read { tx -> [Party] in
+            let tenant = try await tx.requireTenant(slug)
+            guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
+            guard user.isActive else { return [] }
+            let roles = try await tx.roles(tenant: tenant.id, user: user.id).filter { $0.policies.contains(policy) }
+            let everything = user.role == .admin || (user.role == .management && AccessRole.readPolicies.contains(policy))
+                || roles.contains { $0.organizationID == nil }
+            if everything {
+                return try await tx.searchParties(tenant: tenant.id, query: PartyQuery(after: after, limit: limit + 1))
+            }
+            // One query per hierarchy type, merged by id: a scope in one type does not reach into another.
+            var groups: [String?: [Party.ID]] = [:]
+            for role in roles { if let organization = role.organizationID { groups[role.relationshipType, default: []].append(organization) } }
+            var merged: [Party.ID: Party] = [:]
+            for (type, roots) in groups {
+                for party in try await tx.parties(tenant: tenant.id, within: roots, type: type, after: after, limit: limit + 1) {
+                    merged[party.id] = party
+                }
+            }
+            return Array(merged.values.sorted { $0.id < $1.id }.prefix(limit + 1))
+        }
+        return Page(rows: rows, limit: limit) { $0.id.description }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import Testing
+
+@Suite("Access contract")
+struct AccessContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func scopedRolesCoverTheirSubtreeAndNothingElse(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let t = tenant.slug
+            let parties = rt.services.parties
+            func org(_ name: String) async throws -> Party.ID {
+                try await parties.create(tenant: t, PartyInput(kind: .organization, name: name), context: .test).id
+            }
+            func link(_ parent: Party.ID, _ child: Party.ID, _ type: String = "structure") async throws -> Relationship {
+                try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: child, type: type), context: .test)
+            }
+            let group = try await org("Group")
+            let north = try await org("North")
+            let south = try await org("South")
+            let farm = try await org("Hill Farm")
+            let planter = try await parties.create(tenant: t, PartyInput(kind: .person, firstName: "Gwen", roles: ["planter"]), context: .test).id
+            _ = try await link(group, north)
+            _ = try await link(group, south)
+            let northFarm = try await link(north, farm)
+            _ = try await link(farm, planter)
+            let supplier = try await org("Supplier")
+            _ = try await link(north, supplier, "supply")
+
+            let access = rt.services.access
+            let users = rt.services.users
+            let northAdmin = try await access.createRole(tenant: t, name: "North admin", policies: ["parties.write", "approve_tree"],
+                                                         organizationID: north, relationshipType: "structure", context: .test)
+            let anyType = try await access.createRole(tenant: t, name: "North any", policies: ["list_planter"], organizationID: north,
+                                                      relationshipType: nil, context: .test)
+            await expectRosterError({
+                try await access.createRole(tenant: t, name: "north ADMIN", policies: ["x"], organizationID: nil, relationshipType: nil, context: .test)
+            }) { $0.existingID == northAdmin.id.description }
+            await expectRosterError({
+                try await access.createRole(tenant: t, name: "Bad", policies: ["no spaces"], organizationID: planter, relationshipType: "x", context: .test)
+            }) { $0.invalidFields == ["policies[0]"] }
+            await expectRosterError({
+                try await access.createRole(tenant: t, name: "Bad", policies: ["p"], organizationID: planter, relationshipType: nil, context: .test)
+            }) { $0.invalidFields == ["organizationId"] }
+
+            let u = try await users.create(tenant: t, UserInput(email: "u@example.com"), context: .test)
+            func check(_ policy: String, _ party: Party.ID) async throws -> AccessDecision {
+                try await access.check(tenant: t, user: u.id, policy: policy, party: party)
+            }
+            #expect(try await check("approve_tree", planter).allowed == false)
+            _ = try await access.grant(tenant: t, user: u.id, role: northAdmin.id, context: .test)
+            _ = try await access.grant(tenant: t, user: u.id, role: anyType.id, context: .test)
+
+            let granted = try await check("approve_tree", planter)
+            #expect(granted.allowed && granted.roleID == northAdmin.id)
+            #expect(granted.path == [north, farm, planter])
+            #expect(try await check("approve_tree", north).allowed)
+            #expect(try await check("approve_tree", south).allowed == false)
+            #expect(try await check("approve_tree", group).allowed == false)
+            #expect(try await check("approve_tree", supplier).allowed == false, "structure scope does not follow supply edges")
+            #expect(try await check("list_planter", supplier).allowed, "a scope without type follows every type")
+            let unknown = try await check("delete_world", planter)
+            #expect(!unknown.allowed && unknown.reason.contains("no role"))
+
+            var page = try await access.parties(tenant: t, user: u.id, policy: "approve_tree", cursor: nil, limit: nil)
+            #expect(Set(page.items.map(\.id)) == [north, farm, planter])
+            page = try await access.parties(tenant: t, user: u.id, policy: "list_planter", cursor: nil, limit: nil)
+            #expect(Set(page.items.map(\.id)) == [north, farm, planter, supplier])
+
+            // Deleting an edge and revoking a grant count from the next check on.
+            try await rt.services.relationships.delete(tenant: t, id: northFarm.id, context: .test)
+            #expect(try await check("approve_tree", planter).allowed == false)
+            try await access.revoke(tenant: t, user: u.id, role: northAdmin.id, context: .test)
+            #expect(try await check("approve_tree", north).allowed == false)
+
+            // Coarse roles.
+            let admin = try await users.create(tenant: t, UserInput(email: "a@example.com", role: .admin), context: .test)
+            #expect(try await access.check(tenant: t, user: admin.id, policy: "anything", party: south).allowed)
+            let manager = try await users.create(tenant: t, UserInput(email: "m@example.com", role: .management), context: .test)
+            #expect(try await access.check(tenant: t, user: manager.id, policy: "parties.read", party: south).allowed)
+            #expect(try await access.check(tenant: t, user: manager.id, policy: "parties.write", party: south).allowed == false)
+            let inactive = try await users.create(tenant: t, UserInput(email: "i@example.com", role: .admin, isActive: false), context: .test)
+            #expect(try await access.check(tenant: t, user: inactive.id, policy: "parties.read", party: south).allowed == false)
+            // Other tenants see none of it.
+            let other = try await rt.makeTenant()
+            await expectRosterError({ try await access.check(tenant: other.slug, user: u.id, policy: "p", party: north) }) { $0.isNotFound }
+        }
+    }
+}
