@@ -11,7 +11,7 @@ import RosterStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks on the configured database (see Benchmarks/README.md).",
-        subcommands: [PartyCreates.self, Hierarchy.self], defaultSubcommand: PartyCreates.self)
+        subcommands: [PartyCreates.self, Hierarchy.self, Access.self], defaultSubcommand: PartyCreates.self)
 }
 
 struct PartyCreates: AsyncParsableCommand {
@@ -118,42 +118,9 @@ struct Hierarchy: AsyncParsableCommand {
             let type = "structure"
             let clock = ContinuousClock()
 
-            // Generate level by level, 500 parties per transaction, through the store (closure maintained as in production).
             let start = clock.now
-            let now = Date.rosterNow
-            func party(_ i: Int) -> Party {
-                Party(id: .make(), tenantID: tenant.id, kind: .organization, name: "Unit \(i)", createdAt: now, updatedAt: now)
-            }
-            let root = party(0)
-            try await store.write { tx in try await tx.insertParty(root) }
-            var level = [root.id]
-            var leaves: [Party.ID] = []
-            var made = 1
-            var depth = 0
-            while made < size, !level.isEmpty {
-                depth += 1
-                var next: [Party.ID] = []
-                var pending: [(Party.ID, Party)] = []
-                for parent in level {
-                    for _ in 0..<branching where made + pending.count < size {
-                        pending.append((parent, party(made + pending.count)))
-                    }
-                }
-                for chunk in stride(from: 0, to: pending.count, by: 500).map({ Array(pending[$0..<min($0 + 500, pending.count)]) }) {
-                    try await store.write { tx in
-                        for (parent, child) in chunk {
-                            try await tx.insertParty(child)
-                            try await tx.insertRelationship(Relationship(id: .make(), tenantID: tenant.id, parentID: parent, childID: child.id,
-                                                                         type: type, role: nil, createdAt: now))
-                        }
-                    }
-                }
-                made += pending.count
-                next = pending.map(\.1.id)
-                leaves = next
-                level = next
-                print("  level \(depth): \(pending.count) parties (\(made) in all)")
-            }
+            let generated = try await GeneratedHierarchy.make(store: store, tenant: tenant.id, type: type, size: size, branching: branching)
+            let (root, leaves, made, depth) = (generated.root, generated.leaves, generated.count, generated.depth)
             let generation = clock.now - start
             print("store: \(store.kind); generated \(made) parties, depth \(depth), in \(String(format: "%.1f", Measure.seconds(generation))) s")
 
@@ -161,19 +128,134 @@ struct Hierarchy: AsyncParsableCommand {
                 var count = 0
                 let descendants = try await Measure.repeated(descendantRuns) {
                     count = try await store.read { tx in
-                        try await tx.descendants(tenant: tenant.id, of: root.id, type: type, strategy: strategy, after: nil, limit: 100).count
+                        try await tx.descendants(tenant: tenant.id, of: root, type: type, strategy: strategy, after: nil, limit: 100).count
                     }
                 }
                 var found = 0
                 let checks = try await Measure.repeated(checkRuns) {
                     let leaf = leaves.randomElement()!
-                    if try await store.read({ tx in try await tx.isDescendant(tenant: tenant.id, leaf, of: root.id, type: type, strategy: strategy) }) {
+                    if try await store.read({ tx in try await tx.isDescendant(tenant: tenant.id, leaf, of: root, type: type, strategy: strategy) }) {
                         found += 1
                     }
                 }
                 print("\(strategy): descendants of the root, first page of \(count): median \(Measure.ms(descendants.median)), p99 \(Measure.ms(descendants.p99));"
                       + " is-descendant: median \(Measure.ms(checks.median)), p99 \(Measure.ms(checks.p99)) (\(found)/\(checkRuns) true)")
             }
+        }
+    }
+}
+
+/// A generated hierarchy of organizations, level by level, 500 parties per transaction, through the
+/// store (the closure table maintained as in production).
+struct GeneratedHierarchy {
+    var root: Party.ID
+    var levels: [[Party.ID]]
+    var children: [Party.ID: [Party.ID]]
+    var count: Int
+    var depth: Int { levels.count - 1 }
+    var leaves: [Party.ID] { levels.last ?? [] }
+
+    static func make(store: any Store, tenant: Tenant.ID, type: String, size: Int, branching: Int) async throws -> GeneratedHierarchy {
+        let now = Date.rosterNow
+        func party(_ i: Int) -> Party {
+            Party(id: .make(), tenantID: tenant, kind: .organization, name: "Unit \(i)", createdAt: now, updatedAt: now)
+        }
+        let root = party(0)
+        try await store.write { tx in try await tx.insertParty(root) }
+        var levels = [[root.id]]
+        var children: [Party.ID: [Party.ID]] = [:]
+        var made = 1
+        while made < size, let level = levels.last, !level.isEmpty {
+            var pending: [(Party.ID, Party)] = []
+            for parent in level {
+                for _ in 0..<branching where made + pending.count < size {
+                    pending.append((parent, party(made + pending.count)))
+                }
+            }
+            for chunk in stride(from: 0, to: pending.count, by: 500).map({ Array(pending[$0..<min($0 + 500, pending.count)]) }) {
+                try await store.write { tx in
+                    for (parent, child) in chunk {
+                        try await tx.insertParty(child)
+                        try await tx.insertRelationship(Relationship(id: .make(), tenantID: tenant, parentID: parent, childID: child.id,
+                                                                     type: type, role: nil, createdAt: now))
+                    }
+                }
+            }
+            made += pending.count
+            for (parent, child) in pending { children[parent, default: []].append(child.id) }
+            levels.append(pending.map(\.1.id))
+            print("  level \(levels.count - 1): \(pending.count) parties (\(made) in all)")
+        }
+        return GeneratedHierarchy(root: root.id, levels: levels, children: children, count: made)
+    }
+
+    /// A random party at the bottom of the subtree below `top`.
+    func randomLeaf(below top: Party.ID) -> Party.ID {
+        var node = top
+        while let next = children[node]?.randomElement() { node = next }
+        return node
+    }
+}
+
+struct Access: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "access/check decisions per second in-process, on a generated hierarchy with users holding scoped roles.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Parties in the generated hierarchy.")
+    var size = 100_000
+
+    @Option(help: "Children per party.")
+    var branching = 7
+
+    @Option(help: "Users, each with a role scoped to a random organization two or three levels down.")
+    var users = 1000
+
+    @Option(help: "Decisions to measure.")
+    var checks = 5000
+
+    func run() async throws {
+        var config = global.configuration()
+        config.logLevel = .warning
+        let (size, branching, userCount, checks) = (self.size, self.branching, self.users, self.checks)
+        try await global.withRuntime(config) { runtime in
+            let store = runtime.database.store
+            let context = OperationContext(principal: .platform("bench"), requestID: "bench")
+            let tenant = try await runtime.services.tenants.create(slug: "bench-a-\(UInt32.random(in: 0...UInt32.max))",
+                                                                   name: "Access benchmark", context: context)
+            let clock = ContinuousClock()
+            let hierarchy = try await GeneratedHierarchy.make(store: store, tenant: tenant.id, type: "structure", size: size,
+                                                              branching: branching)
+            let scopes = Array(hierarchy.levels.dropFirst(2).prefix(2).joined())
+            var userIDs: [(User.ID, Party.ID)] = []
+            for i in 0..<userCount {
+                let user = try await runtime.services.users.create(tenant: tenant.slug, UserInput(email: "user\(i)@bench.example"),
+                                                                   context: context)
+                let scope = scopes.randomElement()!
+                let role = try await runtime.services.access.createRole(
+                    tenant: tenant.slug, name: "scope \(i)", policies: ["approve_tree", "parties.write"],
+                    organizationID: scope, relationshipType: "structure", context: context)
+                _ = try await runtime.services.access.grant(tenant: tenant.slug, user: user.id, role: role.id, context: context)
+                userIDs.append((user.id, scope))
+            }
+            print("store: \(store.kind); \(hierarchy.count) parties, depth \(hierarchy.depth), \(userCount) users with scoped roles")
+            // Half the questions are about a party inside the user's scope, half about one anywhere.
+            var allowed = 0
+            var inside = false
+            let start = clock.now
+            let timing = try await Measure.repeated(checks) {
+                let (user, scope) = userIDs.randomElement()!
+                inside.toggle()
+                let party = inside ? hierarchy.randomLeaf(below: scope) : hierarchy.leaves.randomElement()!
+                let decision = try await runtime.services.access.check(tenant: tenant.slug, user: user, policy: "approve_tree", party: party)
+                if decision.allowed { allowed += 1 }
+            }
+            let elapsed = Measure.seconds(clock.now - start)
+            print("access/check in-process: \(String(format: "%.0f", Double(checks) / elapsed)) decisions/s (one at a time), "
+                  + "p50 \(Measure.ms(timing.median)), p99 \(Measure.ms(timing.p99)); \(allowed)/\(checks) allowed")
+            let (user, scope) = userIDs[0]
+            print("fixture: tenant=\(tenant.slug) user=\(user) party=\(hierarchy.randomLeaf(below: scope))")
         }
     }
 }
