@@ -107,7 +107,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     }
     let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
     var openAPIConfiguration = OpenAPIRuntime.Configuration()
-    openAPIConfiguration.dateTranscoder = .iso8601WithFractionalSeconds
+    openAPIConfiguration.dateTranscoder = RFC3339DateTranscoder()
     openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
     try handlers.registerHandlers(on: router, configuration: openAPIConfiguration, middlewares: [
         ProblemMiddleware(logger: logger), AccessMiddleware(), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes),

@@ -34,9 +34,9 @@ public struct AccessRole: Hashable, Sendable, Identifiable {
     public static let readPolicies: Set<String> = ["parties.read", "users.read", "audit.read"]
 
     /// Policy names: 1 to 64 characters of letters, digits and `. _ : -`; kept as given, compared exactly.
-    public static func validatePolicies(_ raw: [String]) throws -> [String] {
+    public static func validatePolicies(_ raw: [String], field: String = "policies") throws -> [String] {
         var errors = ValidationErrors()
-        if raw.isEmpty { errors.add("policies", "at least one policy") }
+        if raw.isEmpty { errors.add(field, "at least one policy") }
         if raw.count > 100 { errors.add("policies", "at most 100 policies") }
         var policies: [String] = []
         for (index, value) in raw.enumerated() {
@@ -45,7 +45,7 @@ public struct AccessRole: Hashable, Sendable, Identifiable {
                 ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "._:-".unicodeScalars.contains($0)
             }
             if ok { if !policies.contains(policy) { policies.append(policy) } } else {
-                errors.add("policies[\(index)]", "must be 1 to 64 letters, digits, . _ : or -")
+                errors.add(field == "policies" ? "policies[\(index)]" : field, "must be 1 to 64 letters, digits, . _ : or -")
             }
         }
         try errors.throwIfAny()

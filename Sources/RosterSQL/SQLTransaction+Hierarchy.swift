@@ -83,6 +83,7 @@ extension SQLTransaction {
             let p = bind(.uuid(party.rawValue))
             sql += " AND (parent_id = \(p) OR child_id = \(p))"
         }
+        if let parent = query.parentID { sql += " AND parent_id = \(bind(.uuid(parent.rawValue)))" }
         if let type = query.type { sql += " AND type = \(bind(.text(type)))" }
         if let role = query.role { sql += " AND role = \(bind(.text(role)))" }
         if let after = query.after { sql += " AND id > \(bind(.uuid(after.rawValue)))" }

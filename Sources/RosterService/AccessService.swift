@@ -84,7 +84,7 @@ public struct AccessService: Sendable {
 
     /// May `user` exercise `policy` on `party`? The answer names the role and the path that grant it, or why not.
     public func check(tenant slug: String, user userID: User.ID, policy rawPolicy: String, party partyID: Party.ID) async throws -> AccessDecision {
-        let policy = try AccessRole.validatePolicies([rawPolicy]).first!
+        let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         return try await store.read { tx in
             let tenant = try await tx.requireTenant(slug)
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
@@ -131,7 +131,7 @@ public struct AccessService: Sendable {
     /// The parties `user` may exercise `policy` on, keyset by id.
     public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, cursor: String?,
                         limit: Int?) async throws -> Page<Party> {
-        let policy = try AccessRole.validatePolicies([rawPolicy]).first!
+        let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         let limit = try pageSize(limit)
         let after: Party.ID? = try decodeCursor(cursor)
         let rows = try await store.read { tx -> [Party] in

@@ -48,6 +48,7 @@ public struct DealerImport: Sendable {
                     progress: @Sendable (Int) -> Void = { _ in }) async throws -> ImportReport {
         var report = ImportReport()
         var done = 0
+        if rows.isEmpty { _ = try await store.read { tx in try await tx.requireTenant(slug) } }
         for start in stride(from: 0, to: rows.count, by: batchSize) {
             let batch = Array(rows[start..<min(start + batchSize, rows.count)].enumerated().map { ($0.offset + start + 1, $0.element) })
             let part = try await store.write { tx in

@@ -34,6 +34,7 @@ public struct PartnerAccountService: Sendable {
         let username = errors.check { try Text.optional(input.username, field: "username", max: 200) } ?? nil
         if username == nil, !errors.errors.contains(where: { $0.field == "username" }) { errors.add("username", "must not be empty") }
         if input.secret.isEmpty { errors.add("secret", "must not be empty") }
+        if input.partnerID == input.customerID { errors.add("customerId", "a partner can't be its own customer") }
         if input.secret.count > 4096 { errors.add("secret", "must be at most 4096 characters") }
         try errors.throwIfAny()
         let sealed = try secrets.seal(input.secret)

@@ -86,9 +86,9 @@ public struct RelationshipService: Sendable {
         var path = [from]
         var current = from
         while current != to, path.count < 100 {
-            let edges = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: current, type: type, limit: 500))
+            let edges = try await tx.relationships(tenant: tenant, query: RelationshipQuery(parentID: current, type: type, limit: 500))
             var next: Party.ID?
-            for edge in edges where edge.parentID == current {
+            for edge in edges {
                 if edge.childID == to {
                     next = to
                     break

@@ -120,13 +120,17 @@ public protocol PlatformTokenRepository {
 public struct RelationshipQuery: Sendable, Hashable {
     /// Edges where this party is the parent or the child.
     public var partyID: Party.ID?
+    /// Edges down from this party.
+    public var parentID: Party.ID?
     public var type: String?
     public var role: String?
     public var after: Relationship.ID?
     public var limit: Int
 
-    public init(partyID: Party.ID? = nil, type: String? = nil, role: String? = nil, after: Relationship.ID? = nil, limit: Int = 50) {
+    public init(partyID: Party.ID? = nil, parentID: Party.ID? = nil, type: String? = nil, role: String? = nil,
+                after: Relationship.ID? = nil, limit: Int = 50) {
         self.partyID = partyID
+        self.parentID = parentID
         self.type = type
         self.role = role
         self.after = after

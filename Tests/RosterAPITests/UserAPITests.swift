@@ -46,6 +46,7 @@ struct UserAPITests {
             #expect(imported.status == .ok)
             let first = try JSONDecoder().decode(Report.self, from: Data(imported.body.readableBytesView))
             #expect(first.created == 2)
+            #expect(try await api.send(.post, "/v1/tenants/no-such/users/import", json: #"{"rows":[]}"#).status == .notFound)
             let again = try await api.send(.post, "\(base)/import", json: #"{"rows":[{"email":"d1@example.com","dealerCode":"RE-1"}]}"#)
             #expect(try again.decode(Report.self).unchanged == 1)
 
@@ -156,6 +157,9 @@ struct UserAPITests {
             #expect(!no.allowed && !no.reason.isEmpty)
             let bad = try await api.send(.post, "/v1/tenants/\(t)/access/check", json: #"{"userId":"x","policy":"p","partyId":"y"}"#)
             #expect(Set(bad.problem?.errors?.map(\.field) ?? []) == ["userId", "partyId"])
+            let badPolicy = try await api.send(.post, "/v1/tenants/\(t)/access/check",
+                                               json: #"{"userId":"\#(user.id)","policy":"a b","partyId":"\#(farm.id)"}"#)
+            #expect(badPolicy.problem?.errors?.map(\.field) == ["policy"])
             let reachable = try await api.send(.get, "/v1/tenants/\(t)/access/parties?userId=\(user.id)&policy=approve_tree").decode(TList<TParty>.self)
             #expect(Set(reachable.items.map(\.id)) == [north.id, farm.id])
 

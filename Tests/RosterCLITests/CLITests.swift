@@ -152,6 +152,28 @@ struct CLITests {
         #expect(again.out == tree.out)
     }
 
+    @Test func dealerImportFromCSVIsIdempotent() throws {
+        let cli = try CLI()
+        try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dealers-\(UUID().uuidString).csv")
+        var csv = "email,displayName,dealerCode\n"
+        for i in 0..<250 { csv += "dealer\(i)@example.com,\"Dealer \(i), North\",RE-\(i)\n" }
+        csv += "not-an-email,Broken,RE-X\n"
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let first = try cli.run("users", "import", "--tenant", "acme", file.path)
+        #expect(first.status == 1, "one row was refused")
+        #expect(first.out.contains("created 250, updated 0, unchanged 0, errors 1"))
+        #expect(first.out.contains("row 251: email"))
+        #expect(first.err.contains("100% 251/251"), "a progress bar on standard error")
+        let second = try cli.run("users", "import", "--tenant", "acme", file.path)
+        #expect(second.out.contains("created 0, updated 0, unchanged 250, errors 1"))
+        let missing = try cli.run("users", "import", "--tenant", "nope", file.path)
+        #expect(missing.status == 2)
+        #expect(missing.err.contains("no tenant"))
+        let noFile = try cli.run("users", "import", "--tenant", "acme", "/nonexistent.csv")
+        #expect(noFile.status != 0 && noFile.err.contains("can't read"))
+    }
+
     @Test func badDatabaseURLIsAClearError() throws {
         let cli = try CLI()
         let result = try cli.run("migrate", "--database-url", "mysql://nope")
