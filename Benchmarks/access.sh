@@ -12,7 +12,8 @@ PORT=${PORT:-18182}
 TOKEN=bench-$RANDOM$RANDOM
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-OUT=$(ROSTER_BOOTSTRAP_TOKEN=$TOKEN "$BIN" bench access --database-url "$DB" --size "$SIZE" --users "$USERS" | tee /dev/stderr)
+OUT=$(ROSTER_BOOTSTRAP_TOKEN=$TOKEN "$BIN" bench access --database-url "$DB" --size "$SIZE" --users "$USERS")
+echo "$OUT" | grep -v "^  level"
 FIXTURE=$(echo "$OUT" | grep '^fixture:')
 SLUG=$(echo "$FIXTURE" | sed 's/.*tenant=\([^ ]*\).*/\1/')
 USER_ID=$(echo "$FIXTURE" | sed 's/.*user=\([^ ]*\).*/\1/')
@@ -30,8 +31,8 @@ wrk.headers["Authorization"] = "Bearer $TOKEN"
 wrk.body = '{"userId":"$USER_ID","policy":"approve_tree","partyId":"$PARTY"}'
 LUA
 curl -sf -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-  "http://127.0.0.1:$PORT/v1/tenants/$SLUG/access/check" -d "{\"userId\":\"$USER_ID\",\"policy\":\"approve_tree\",\"partyId\":\"$PARTY\"}" >&2
-echo >&2
+  "http://127.0.0.1:$PORT/v1/tenants/$SLUG/access/check" -d "{\"userId\":\"$USER_ID\",\"policy\":\"approve_tree\",\"partyId\":\"$PARTY\"}"
+echo
 stats() { awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print rps, p50, p99}'; }
 read -r LIVE LIVE50 LIVE99 < <(wrk -t1 -c32 -d"$DURATION" --latency "http://127.0.0.1:$PORT/health/live" | stats)
 read -r CHECK CHECK50 CHECK99 < <(wrk -t1 -c32 -d"$DURATION" --latency -s "$LUA" "http://127.0.0.1:$PORT/v1/tenants/$SLUG/access/check" | stats)

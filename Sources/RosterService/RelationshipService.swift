@@ -86,15 +86,15 @@ public struct RelationshipService: Sendable {
         var path = [from]
         var current = from
         while current != to, path.count < 100 {
-            let edges = try await tx.relationships(tenant: tenant, query: RelationshipQuery(parentID: current, type: type, limit: 500))
+            // Children come from the (tenant, type, parent) index; at most one of them leads on.
+            let children = try await tx.children(tenant: tenant, of: current, type: type, after: nil, limit: 10_000).map(\.party.id)
             var next: Party.ID?
-            for edge in edges {
-                if edge.childID == to {
-                    next = to
+            if children.contains(to) {
+                next = to
+            } else {
+                for child in children where try await tx.isDescendant(tenant: tenant, to, of: child, type: type, strategy: .closure) {
+                    next = child
                     break
-                }
-                if next == nil, try await tx.isDescendant(tenant: tenant, to, of: edge.childID, type: type, strategy: .closure) {
-                    next = edge.childID
                 }
             }
             guard let step = next else { break }
