@@ -139,7 +139,7 @@ extension SQLTransaction {
                 GROUP BY r.child_id ORDER BY r.child_id LIMIT $3
             )
             SELECT \(Self.prefixedPartyColumns), x.role AS edge_role, x.type AS edge_type
-            FROM x JOIN parties p ON p.tenant_id = $1 AND p.id = x.child_id
+            FROM x CROSS JOIN parties p WHERE p.tenant_id = $1 AND p.id = x.child_id
             ORDER BY p.id
             """, binds)
         let parties = try await withTags(rows.map(makeParty))
@@ -195,11 +195,12 @@ extension SQLTransaction {
                 GROUP BY w.id ORDER BY w.id LIMIT $3)
                 """
         }
-        // The found ids are materialized first: as a subquery in FROM, SQLite may re-run the walk for every joined row.
+        // The found ids are materialized first and drive the join (CROSS JOIN fixes the order in SQLite, which
+        // otherwise may scan every party of the tenant and probe the found ids).
         let rows = try await conn.query("""
             WITH RECURSIVE \(found)
             SELECT \(Self.prefixedPartyColumns), x.depth AS hierarchy_depth FROM found x
-            JOIN parties p ON p.tenant_id = $1 AND p.id = x.id
+            CROSS JOIN parties p WHERE p.tenant_id = $1 AND p.id = x.id
             ORDER BY p.id
             """, binds)
         let parties = try await withTags(rows.map(makeParty))

@@ -37,8 +37,8 @@ extension SQLTransaction {
 
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole] {
         try await conn.query("""
-            SELECT \(Self.roleColumns) FROM user_roles ur JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
-            WHERE ur.tenant_id = $1 AND ur.user_id = $2 ORDER BY r.name_key
+            SELECT \(Self.roleColumns) FROM user_roles ur CROSS JOIN roles r
+            WHERE ur.tenant_id = $1 AND ur.user_id = $2 AND r.tenant_id = ur.tenant_id AND r.id = ur.role_id ORDER BY r.name_key
             """, [.uuid(tenant.rawValue), .uuid(user.rawValue)]).map(makeRole)
     }
 

@@ -119,8 +119,9 @@ extension SQLTransaction {
 
     func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party] {
         try await withTags(conn.query("""
-            SELECT \(Self.prefixedPartyColumns) FROM relationships r JOIN parties p ON p.tenant_id = r.tenant_id AND p.id = r.parent_id
-            WHERE r.tenant_id = $1 AND r.child_id = $2 AND r.type = $3 AND p.state <> 'deleted' ORDER BY p.id
+            SELECT \(Self.prefixedPartyColumns) FROM relationships r CROSS JOIN parties p
+            WHERE r.tenant_id = $1 AND r.child_id = $2 AND r.type = $3 AND p.tenant_id = r.tenant_id AND p.id = r.parent_id
+              AND p.state <> 'deleted' ORDER BY p.id
             """, [.uuid(tenant.rawValue), .uuid(child.rawValue), .text(type)]).map(makeParty))
     }
 
