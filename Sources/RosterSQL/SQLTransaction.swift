@@ -378,6 +378,17 @@ extension SQLTransaction {
             }
     }
 
+    func platformTokens() async throws -> [PlatformToken] {
+        try await conn.query("SELECT id, name, token_hash, created_at FROM platform_tokens ORDER BY created_at", []).map { row in
+            PlatformToken(id: try row.requiredString("id"), name: try row.requiredString("name"),
+                          tokenHash: try row.requiredString("token_hash"), createdAt: try row.date("created_at"))
+        }
+    }
+
+    func deletePlatformToken(id: String) async throws -> Bool {
+        try await !conn.query("DELETE FROM platform_tokens WHERE id = $1 RETURNING id", [.text(id)]).isEmpty
+    }
+
     func platformTokenCount() async throws -> Int {
         Int(try await conn.query("SELECT COUNT(*) AS n FROM platform_tokens", []).first?.int("n") ?? 0)
     }

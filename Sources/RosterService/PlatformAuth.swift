@@ -9,7 +9,7 @@ import Synchronization
 public struct PlatformAuth: Sendable {
     let store: any Store
     /// Recently seen valid tokens, so that a busy client does not cost a database read per request.
-    /// Platform tokens are never revoked through the API, so a short life is safe.
+    /// Platform keys are revoked only by an operator (`roster platform-keys revoke`), so a short life is safe.
     private let cache = TokenCache(lifetime: .seconds(10))
 
     public init(store: any Store) {
@@ -53,6 +53,33 @@ public struct PlatformAuth: Sendable {
         return created ? token : nil
     }
 
+    /// A new platform key for an operator: acts on every tenant, like the bootstrap token. Shown once.
+    public func createKey(name: String) async throws -> (PlatformToken, String) {
+        guard let name = try Text.optional(name, field: "name", max: 100) else { throw RosterError.invalid("name", "must not be empty") }
+        let secret = Self.generateToken()
+        let key = PlatformToken(id: "key-" + UUIDv7.next().uuidString.lowercased().suffix(12), name: name,
+                                tokenHash: Self.hash(secret), createdAt: Date.rosterNow)
+        try await store.write { tx in try await tx.insertPlatformToken(key) }
+        return (key, secret)
+    }
+
+    public func keys() async throws -> [PlatformToken] {
+        try await store.read { tx in try await tx.platformTokens() }
+    }
+
+    /// Removes a platform key or token. Other processes may accept it for up to their cache's lifetime (10 s).
+    public func revoke(id: String) async throws {
+        try await store.write { tx in
+            let tokens = try await tx.platformTokens()
+            guard tokens.contains(where: { $0.id == id }) else { throw RosterError.notFound("no platform key \(id)") }
+            guard tokens.count > 1 else {
+                throw RosterError.conflict("the last platform token can't be removed; create another first")
+            }
+            _ = try await tx.deletePlatformToken(id: id)
+        }
+        cache.removeAll()
+    }
+
     /// The principal a bearer token stands for, or `nil`.
     public func authenticate(bearer token: String) async throws -> Principal? {
         guard !token.isEmpty, token.count <= 512 else { return nil }
@@ -85,6 +112,10 @@ final class TokenCache: Sendable {
             }
             return principal
         }
+    }
+
+    func removeAll() {
+        entries.withLock { $0.removeAll() }
     }
 
     func remember(_ principal: Principal, for hash: String) {

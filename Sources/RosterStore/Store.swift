@@ -115,6 +115,9 @@ public protocol PlatformTokenRepository {
     func insertPlatformToken(_ token: PlatformToken) async throws
     func platformToken(hash: String) async throws -> PlatformToken?
     func platformTokenCount() async throws -> Int
+    func platformTokens() async throws -> [PlatformToken]
+    /// Returns false when there is no token with this id.
+    func deletePlatformToken(id: String) async throws -> Bool
 }
 
 public struct RelationshipQuery: Sendable, Hashable {

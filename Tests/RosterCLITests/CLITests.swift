@@ -174,6 +174,28 @@ struct CLITests {
         #expect(noFile.status != 0 && noFile.err.contains("can't read"))
     }
 
+    @Test func platformKeysAreShownOnceListedAndRevoked() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate").status == 0)
+        let created = try cli.run("platform-keys", "create", "--name", "ops laptop")
+        #expect(created.status == 0, "\(created.err)")
+        let lines = created.out.split(separator: "\n").map(String.init)
+        let secret = try #require(lines.last)
+        #expect(secret.hasPrefix("rst_"))
+        let id = try #require(lines.first?.split(separator: " ").dropFirst(3).first.map(String.init))
+        let list = try cli.run("platform-keys", "list")
+        #expect(list.out.contains(id) && list.out.contains("ops laptop") && list.out.contains("bootstrap"))
+        #expect(!list.out.contains(secret))
+        #expect(try cli.run("platform-keys", "revoke", id).status == 0)
+        #expect(!(try cli.run("platform-keys", "list").out.contains(id)))
+        let again = try cli.run("platform-keys", "revoke", id)
+        #expect(again.status == 2 && again.err.contains("no platform key"))
+        // The last platform token stays: without it no one could administer the platform.
+        let bootstrap = try #require(try cli.run("platform-keys", "list").out.split(separator: " ").first.map(String.init))
+        let last = try cli.run("platform-keys", "revoke", bootstrap)
+        #expect(last.status == 2 && last.err.contains("last platform token"))
+    }
+
     @Test func badDatabaseURLIsAClearError() throws {
         let cli = try CLI()
         let result = try cli.run("migrate", "--database-url", "mysql://nope")

@@ -44,6 +44,20 @@ struct ServiceTests {
         }
     }
 
+    @Test func platformKeysAuthenticateUntilRevoked() async throws {
+        try await withSQLiteRuntime { rt in
+            _ = try await rt.platformAuth.bootstrap(configuredToken: "the-bootstrap")
+            let (key, secret) = try await rt.platformAuth.createKey(name: "ops")
+            let before = try await rt.authenticator.authenticate(bearer: secret)
+            #expect(before?.principal == .platform(key.id) && before?.tenantSlug == nil)
+            try await rt.platformAuth.revoke(id: key.id)
+            let after = try await rt.authenticator.authenticate(bearer: secret)
+            #expect(after == nil, "revoked at once in this process, cache included")
+            let bootstrap = try await rt.authenticator.authenticate(bearer: "the-bootstrap")
+            #expect(bootstrap != nil)
+        }
+    }
+
     @Test func configuredBootstrapTokenIsAccepted() async throws {
         try await withSQLiteRuntime { rt in
             let first = try await rt.platformAuth.bootstrap(configuredToken: "my-secret-token")
