@@ -4,6 +4,7 @@ import RosterApp
 import RosterCore
 import RosterService
 import RosterSQL
+import RosterStore
 import Testing
 
 func withSQLiteRuntime<T: Sendable>(_ body: @Sendable (RosterRuntime) async throws -> T) async throws -> T {
