@@ -51,11 +51,8 @@ extension RosterAPIHandlers {
     package func checkAccess(_ input: Operations.CheckAccess.Input) async throws -> Operations.CheckAccess.Output {
         _ = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
-        var errors = ValidationErrors()
-        let user = errors.check { try uuid(b.userId, field: "userId") }
-        let party = errors.check { try uuid(b.partyId, field: "partyId") }
-        try errors.throwIfAny()
-        let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user!), policy: b.policy, party: Party.ID(party!))
+        let (user, party) = try uuids((b.userId, "userId"), (b.partyId, "partyId"))
+        let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user), policy: b.policy, party: Party.ID(party))
         return .ok(.init(body: .json(.init(allowed: decision.allowed, reason: decision.reason, roleId: decision.roleID?.description,
                                            path: decision.path.isEmpty ? nil : decision.path.map(\.description)))))
     }
@@ -64,8 +61,7 @@ extension RosterAPIHandlers {
         let context = try RequestInfo.context()
         let q = input.query
         let page = try await services.access.parties(tenant: input.path.tenant, user: User.ID(try uuid(q.userId, field: "userId")),
-                                                     policy: q.policy, cursor: q.cursor, limit: q.limit)
-        try await services.parties.recordListed(page.items, context: context)
+                                                     policy: q.policy, cursor: q.cursor, limit: q.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Party($0) }, nextCursor: page.nextCursor))))
     }
 }

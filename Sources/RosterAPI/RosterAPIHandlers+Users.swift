@@ -131,17 +131,17 @@ extension RosterAPIHandlers {
 
     package func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         guard let caller = RequestInfo.current.caller else { throw RosterError.unauthorized("a bearer token is required") }
-        _ = try await services.tenants.get(input.path.tenant)
         let role = caller.role.map { Components.Schemas.UserRole(rawValue: $0.rawValue)! }
+        var userID: User.ID?
+        if case .user(let id) = caller.principal { userID = try self.userID(id) }
+        let (user, roles) = try await services.access.me(tenant: input.path.tenant, user: userID)
         switch caller.principal {
         case .platform(let id):
             return .ok(.init(body: .json(.init(kind: .platform, id: id, tenant: input.path.tenant))))
         case .apiKey(let id):
             return .ok(.init(body: .json(.init(kind: .apiKey, id: id, role: role, tenant: caller.tenantSlug))))
         case .user(let id):
-            let user = try await services.users.get(tenant: input.path.tenant, id: try userID(id))
-            let roles = try await services.access.roles(tenant: input.path.tenant, user: user.id)
-            return .ok(.init(body: .json(.init(kind: .user, id: id, role: role, tenant: caller.tenantSlug, user: .init(user),
+            return .ok(.init(body: .json(.init(kind: .user, id: id, role: role, tenant: caller.tenantSlug, user: user.map { .init($0) },
                                                roles: roles.map(Components.Schemas.Role.init)))))
         case .system:
             throw RosterError.forbidden("not a caller")

@@ -185,13 +185,10 @@ package struct RosterAPIHandlers: APIProtocol {
     package func createRelationship(_ input: Operations.CreateRelationship.Input) async throws -> Operations.CreateRelationship.Output {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
-        var errors = ValidationErrors()
-        let parent = errors.check { try uuid(body.parentId, field: "parentId") }
-        let child = errors.check { try uuid(body.childId, field: "childId") }
-        try errors.throwIfAny()
+        let (parent, child) = try uuids((body.parentId, "parentId"), (body.childId, "childId"))
         let relationship = try await services.relationships.create(
             tenant: input.path.tenant,
-            RelationshipInput(parentID: Party.ID(parent!), childID: Party.ID(child!), type: body._type, role: body.role,
+            RelationshipInput(parentID: Party.ID(parent), childID: Party.ID(child), type: body._type, role: body.role,
                               validFrom: body.validFrom, validTo: body.validTo), context: context)
         return .created(.init(body: .json(.init(relationship))))
     }
@@ -275,13 +272,10 @@ package struct RosterAPIHandlers: APIProtocol {
     package func createPartnerAccount(_ input: Operations.CreatePartnerAccount.Input) async throws -> Operations.CreatePartnerAccount.Output {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
-        var errors = ValidationErrors()
-        let partner = errors.check { try uuid(body.partnerId, field: "partnerId") }
-        let customer = errors.check { try uuid(body.customerId, field: "customerId") }
-        try errors.throwIfAny()
+        let (partner, customer) = try uuids((body.partnerId, "partnerId"), (body.customerId, "customerId"))
         let account = try await services.partnerAccounts.create(
             tenant: input.path.tenant,
-            PartnerAccountInput(partnerID: Party.ID(partner!), customerID: Party.ID(customer!), username: body.username,
+            PartnerAccountInput(partnerID: Party.ID(partner), customerID: Party.ID(customer), username: body.username,
                                 secret: body.secret, active: body.active ?? true), context: context)
         return .created(.init(body: .json(.init(account))))
     }
@@ -325,6 +319,15 @@ package struct RosterAPIHandlers: APIProtocol {
     private func relationshipID(_ raw: String) throws -> Relationship.ID {
         guard let id = Relationship.ID(uuidString: raw) else { throw RosterError.notFound("no relationship \(raw.prefix(40))") }
         return id
+    }
+
+    /// Two ids from one body; a 422 names every one that is not a UUID.
+    func uuids(_ a: (String, String), _ b: (String, String)) throws -> (UUID, UUID) {
+        var errors = ValidationErrors()
+        let first = errors.check { try uuid(a.0, field: a.1) }
+        let second = errors.check { try uuid(b.0, field: b.1) }
+        try errors.throwIfAny()
+        return (first!, second!)
     }
 
     /// An id given in a body or a filter: 422 naming the field when it is not a UUID.

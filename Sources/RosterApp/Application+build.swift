@@ -61,7 +61,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox) -> RosterR
         audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
         tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: secrets),
         users: UserService(store: store), segments: SegmentService(store: store), dealers: DealerImport(store: store),
-        identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store),
+        identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
         checkReady: { try await store.checkHealth() })
     let platformAuth = PlatformAuth(store: store)
     return RosterRuntime(database: database, services: services, platformAuth: platformAuth,

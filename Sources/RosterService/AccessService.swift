@@ -6,9 +6,11 @@ public import RosterStore
 /// tenant-wide, or on its organization and everything below it.
 public struct AccessService: Sendable {
     let store: any Store
+    let audit: AuditLog
 
-    public init(store: any Store) {
+    public init(store: any Store, audit: AuditLog) {
         self.store = store
+        self.audit = audit
     }
 
     public func createRole(tenant slug: String, name: String, policies: [String], organizationID: Party.ID?, relationshipType: String?,
@@ -128,9 +130,19 @@ public struct AccessService: Sendable {
         return AccessDecision(allowed: false, reason: "\(names) grant \(policy) only on other parts of the organization tree")
     }
 
-    /// The parties `user` may exercise `policy` on, keyset by id.
+    /// The caller's user (when it is one) and the roles it holds; 404 when the tenant does not exist.
+    public func me(tenant slug: String, user userID: User.ID?) async throws -> (user: User?, roles: [AccessRole]) {
+        try await store.read { tx in
+            let tenant = try await tx.requireTenant(slug)
+            guard let userID else { return (nil, []) }
+            guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
+            return (user, try await tx.roles(tenant: tenant.id, user: userID))
+        }
+    }
+
+    /// The parties `user` may exercise `policy` on, keyset by id. Listing them is a read of their data, audited.
     public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, cursor: String?,
-                        limit: Int?) async throws -> Page<Party> {
+                        limit: Int?, context: OperationContext) async throws -> Page<Party> {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         let limit = try pageSize(limit)
         let after: Party.ID? = try decodeCursor(cursor)
@@ -155,6 +167,10 @@ public struct AccessService: Sendable {
             }
             return Array(merged.values.sorted { $0.id < $1.id }.prefix(limit + 1))
         }
-        return Page(rows: rows, limit: limit) { $0.id.description }
+        let page = Page(rows: rows, limit: limit) { $0.id.description }
+        try await audit.record(page.items.map { party in
+            AuditEvent(tenantID: party.tenantID, context: context, action: "party.list", targetType: "party", targetID: party.id.description)
+        })
+        return page
     }
 }

@@ -294,11 +294,6 @@ public struct PartyService: Sendable {
 
     // MARK: Helpers
 
-    /// Audits the parties of a list another service produced (access lists).
-    public func recordListed(_ parties: [Party], context: OperationContext) async throws {
-        try await recordReads(parties, action: "party.list", context: context)
-    }
-
     private func recordReads(_ parties: [Party], action: String, context: OperationContext) async throws {
         try await audit.record(parties.map { party in
             AuditEvent(tenantID: party.tenantID, context: context, action: action, targetType: "party", targetID: party.id.description)
