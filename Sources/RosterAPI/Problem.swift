@@ -184,35 +184,3 @@ package struct EmptyBodyMiddleware: ServerMiddleware {
         return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
     }
 }
-
-/// Coarse access rules until role policies arrive: a platform caller acts on every tenant; a tenant's
-/// user or API key only on its own tenant (another tenant is 404, never 403), ADMIN everywhere in it,
-/// MANAGEMENT reads only (no secret reveals), USER only `me`.
-package struct AccessMiddleware: ServerMiddleware {
-    static let platformOnly: Set<String> = ["createTenant", "listTenants"]
-    static let adminOnlyReads: Set<String> = ["revealPartnerAccountSecret", "listAPIKeys"]
-    static let everyone: Set<String> = ["getMe"]
-
-    package init() {}
-
-    package func intercept(
-        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
-        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
-    ) async throws -> (HTTPResponse, HTTPBody?) {
-        guard let caller = RequestInfo.current.caller, let home = caller.tenantSlug else {
-            return try await next(request, body, metadata)
-        }
-        if Self.platformOnly.contains(operationID) { throw RosterError.forbidden("only a platform token may do this") }
-        if let tenant = metadata.pathParameters["tenant"], tenant != Substring(home) {
-            throw RosterError.notFound("no tenant \(tenant.prefix(63))")
-        }
-        let allowed: Bool
-        switch caller.role ?? .user {
-        case .admin: allowed = true
-        case .management: allowed = request.method == .get && !Self.adminOnlyReads.contains(operationID)
-        case .user: allowed = Self.everyone.contains(operationID)
-        }
-        guard allowed else { throw RosterError.forbidden("the \((caller.role ?? .user).rawValue) role may not do this") }
-        return try await next(request, body, metadata)
-    }
-}

@@ -6,6 +6,8 @@ public import RosterCore
 public struct RequestInfo: Sendable {
     public var requestID: String
     public var caller: Caller?
+    /// Set by the access middleware: the subtrees whose parties the caller may see (`nil`: all of the tenant).
+    public var visibleSubtrees: [Subtree]?
 
     public init(requestID: String, caller: Caller?) {
         self.requestID = requestID
@@ -17,7 +19,7 @@ public struct RequestInfo: Sendable {
     /// The operation context for a service call; 401 when the request is not authenticated.
     static func context() throws -> OperationContext {
         guard let caller = current.caller else { throw RosterError.unauthorized("a bearer token is required") }
-        return OperationContext(principal: caller.principal, requestID: current.requestID)
+        return OperationContext(principal: caller.principal, requestID: current.requestID, visibleSubtrees: current.visibleSubtrees)
     }
 
     /// Platform-only operations (creating tenants).

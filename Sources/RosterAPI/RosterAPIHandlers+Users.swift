@@ -20,7 +20,24 @@ extension Components.Schemas.UserRole {
 extension Components.Schemas.APIKey {
     init(_ k: APIKey) {
         self.init(id: k.id.description, name: k.name, prefix: k.prefix, role: Components.Schemas.UserRole(rawValue: k.role.rawValue)!,
-                  createdAt: k.createdAt, revokedAt: k.revokedAt)
+                  roleIds: k.roleIDs.isEmpty ? nil : k.roleIDs.map(\.description), createdAt: k.createdAt, revokedAt: k.revokedAt)
+    }
+}
+
+extension Components.Schemas.EffectivePolicy {
+    /// Roster's own policies for a caller who holds everything; else each granted policy, sorted by name.
+    static func list(_ grants: Grants) -> [Self] {
+        if grants.everything { return AccessRole.rosterPolicies.map { .init(policy: $0, scope: .tenant) } }
+        return grants.policies.sorted { $0.key < $1.key }.map { policy, scope in
+            switch scope {
+            case .tenant:
+                return .init(policy: policy, scope: .tenant)
+            case .subtrees(let subtrees):
+                return .init(policy: policy, scope: .subtrees, subtrees: subtrees.map {
+                    .init(organizationId: $0.organizationID.description, relationshipType: $0.relationshipType)
+                })
+            }
+        }
     }
 }
 
@@ -111,8 +128,9 @@ extension RosterAPIHandlers {
     package func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
         let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
+        let roleIDs = try (b.roleIds ?? []).enumerated().map { index, raw in AccessRole.ID(try uuid(raw, field: "roleIds[\(index)]")) }
         let (key, secret) = try await services.apiKeys.create(tenant: input.path.tenant, name: b.name, role: b.role?.domain ?? .user,
-                                                              context: context)
+                                                              roleIDs: roleIDs, context: context)
         return .created(.init(body: .json(.init(apiKey: .init(key), key: secret))))
     }
 
@@ -131,21 +149,18 @@ extension RosterAPIHandlers {
 
     package func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         guard let caller = RequestInfo.current.caller else { throw RosterError.unauthorized("a bearer token is required") }
-        let role = caller.role.map { Components.Schemas.UserRole(rawValue: $0.rawValue)! }
-        var userID: User.ID?
-        if case .user(let id) = caller.principal { userID = try self.userID(id) }
-        let (user, roles) = try await services.access.me(tenant: input.path.tenant, user: userID)
+        let (user, roles, grants) = try await services.access.me(caller, tenant: input.path.tenant)
+        var me = Components.Schemas.Me(kind: .platform, id: "", role: caller.role.map { .init(rawValue: $0.rawValue)! },
+                                       tenant: caller.tenantSlug ?? input.path.tenant, user: user.map { .init($0) },
+                                       roles: caller.principal.isPlatform ? nil : roles.map(Components.Schemas.Role.init),
+                                       allPolicies: grants.everything, policies: Components.Schemas.EffectivePolicy.list(grants))
         switch caller.principal {
-        case .platform(let id):
-            return .ok(.init(body: .json(.init(kind: .platform, id: id, tenant: input.path.tenant))))
-        case .apiKey(let id):
-            return .ok(.init(body: .json(.init(kind: .apiKey, id: id, role: role, tenant: caller.tenantSlug))))
-        case .user(let id):
-            return .ok(.init(body: .json(.init(kind: .user, id: id, role: role, tenant: caller.tenantSlug, user: user.map { .init($0) },
-                                               roles: roles.map(Components.Schemas.Role.init)))))
-        case .system:
-            throw RosterError.forbidden("not a caller")
+        case .platform(let id): (me.kind, me.id) = (.platform, id)
+        case .apiKey(let id): (me.kind, me.id) = (.apiKey, id)
+        case .user(let id): (me.kind, me.id) = (.user, id)
+        case .system: throw RosterError.forbidden("not a caller")
         }
+        return .ok(.init(body: .json(me)))
     }
 
     func userID(_ raw: String) throws -> User.ID {

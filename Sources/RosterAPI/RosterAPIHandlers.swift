@@ -194,11 +194,11 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func listRelationships(_ input: Operations.ListRelationships.Input) async throws -> Operations.ListRelationships.Output {
-        _ = try RequestInfo.context()
+        let context = try RequestInfo.context()
         let q = input.query
         let page = try await services.relationships.list(
             tenant: input.path.tenant, partyID: try q.partyId.map { Party.ID(try uuid($0, field: "partyId")) }, type: q._type,
-            role: q.role, cursor: q.cursor, limit: q.limit)
+            role: q.role, cursor: q.cursor, limit: q.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Relationship.init), nextCursor: page.nextCursor))))
     }
 

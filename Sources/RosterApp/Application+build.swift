@@ -18,7 +18,7 @@ public typealias AppRequestContext = BasicRequestContext
 public struct RosterRuntime: Sendable {
     /// For one-shot commands: the runtime over an open database, with the configured secret key.
     public static func make(_ database: RosterDatabase, configuration: RosterConfiguration) throws -> RosterRuntime {
-        makeRuntime(database: database, secrets: try configuration.loadSecretBox())
+        makeRuntime(database: database, secrets: try configuration.loadSecretBox(), configuration: configuration)
     }
 
     public let database: RosterDatabase
@@ -39,7 +39,7 @@ public func buildApplication(
 ) async throws -> (some ApplicationProtocol, RosterRuntime) {
     let database = try await RosterDatabase.open(url: configuration.databaseURL, logger: logger,
                                                  slowStatementMilliseconds: configuration.slowStatementMilliseconds)
-    let runtime = makeRuntime(database: database, secrets: try configuration.loadSecretBox())
+    let runtime = makeRuntime(database: database, secrets: try configuration.loadSecretBox(), configuration: configuration)
     let router = try buildRouter(runtime: runtime, configuration: configuration, logger: logger, metricsRegistry: metricsRegistry)
     var app = Application(
         router: router,
@@ -53,7 +53,9 @@ public func buildApplication(
     return (app, runtime)
 }
 
-public func makeRuntime(database: RosterDatabase, secrets: SecretBox) -> RosterRuntime {
+/// `configuration` gives the OpenID Connect defaults; `fetch` reads issuers' discovery documents and key sets.
+public func makeRuntime(database: RosterDatabase, secrets: SecretBox, configuration: RosterConfiguration = RosterConfiguration(),
+                        fetch: @escaping OIDCVerifier.Fetch = HTTPFetch.get) -> RosterRuntime {
     let store = database.store
     let auditLog = AuditLog(store: store)
     let services = Services(
@@ -64,8 +66,13 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox) -> RosterR
         identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
         checkReady: { try await store.checkHealth() })
     let platformAuth = PlatformAuth(store: store)
+    var options = OIDCVerifier.Options()
+    options.clockSkew = TimeInterval(configuration.oidcClockSkewSeconds)
+    options.minimumRefetchInterval = .seconds(configuration.oidcKeyRefetchSeconds)
+    let signIn = OIDCSignIn(store: store, verifier: OIDCVerifier(options: options, fetch: fetch),
+                            defaults: SSOSettings(issuer: configuration.oidcIssuer, audience: configuration.oidcAudience))
     return RosterRuntime(database: database, services: services, platformAuth: platformAuth,
-                         authenticator: Authenticator(store: store, platform: platformAuth))
+                         authenticator: Authenticator(store: store, platform: platformAuth, signIn: signIn))
 }
 
 /// Migrations, the management tenant, the bootstrap token and (on request) demo data. Idempotent.
@@ -110,7 +117,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     openAPIConfiguration.dateTranscoder = RFC3339DateTranscoder()
     openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
     try handlers.registerHandlers(on: router, configuration: openAPIConfiguration, middlewares: [
-        ProblemMiddleware(logger: logger), AccessMiddleware(), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes),
+        ProblemMiddleware(logger: logger), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes), AccessMiddleware(access: runtime.services.access),
     ])
     return router
 }

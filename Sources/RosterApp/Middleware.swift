@@ -20,12 +20,19 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                 return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
             }
             let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer",
-                  let found = try await auth.authenticate(bearer: String(parts[1]).trimmingWhitespace())
-            else {
-                return respond(Problem(.unauthorized("the token is not valid")), requestID: requestID)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
             }
-            caller = found
+            do {
+                guard let found = try await auth.authenticate(bearer: String(parts[1]).trimmingWhitespace(),
+                                                              tenant: Self.tenant(of: request.uri.path), requestID: requestID)
+                else {
+                    return respond(Problem(.unauthorized("the token is not valid")), requestID: requestID)
+                }
+                caller = found
+            } catch let error as RosterError {
+                return respond(Problem(error), requestID: requestID)
+            }
         }
         var response = try await RequestInfo.$current.withValue(RequestInfo(requestID: requestID, caller: caller)) {
             do {
@@ -47,6 +54,13 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         var headers = problem.headerFields
         headers[.requestID] = requestID
         return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problem.json)))
+    }
+
+    /// The tenant slug of a `/v1/tenants/{tenant}/...` path.
+    static func tenant(of path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 3, parts[0] == "v1", parts[1] == "tenants" else { return nil }
+        return String(parts[2]).removingPercentEncoding
     }
 
     static func requestID(_ given: String?) -> String {

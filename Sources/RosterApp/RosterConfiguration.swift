@@ -19,6 +19,14 @@ public struct RosterConfiguration: Sendable {
     public var secretKey: String?
     /// Where the key file lives; default: beside the SQLite database, or `roster.key` in the working directory.
     public var secretKeyFile: String?
+    /// The OpenID Connect issuer whose ID tokens every tenant accepts unless its `settings.sso` names another.
+    public var oidcIssuer: String?
+    /// The audience (client id) those ID tokens must carry.
+    public var oidcAudience: String?
+    /// Allowance on `exp` and `nbf` for clocks that disagree.
+    public var oidcClockSkewSeconds = 60
+    /// The least time between two fetches of an issuer's key set caused by unknown keys.
+    public var oidcKeyRefetchSeconds = 10
 
     public init() {}
 
@@ -37,6 +45,10 @@ public struct RosterConfiguration: Sendable {
         if let v = environment["ROSTER_SLOW_STATEMENT_MS"].flatMap(Int.init), v > 0 { config.slowStatementMilliseconds = v }
         if let v = environment["ROSTER_SECRET_KEY"], !v.isEmpty { config.secretKey = v }
         if let v = environment["ROSTER_SECRET_KEY_FILE"], !v.isEmpty { config.secretKeyFile = v }
+        if let v = environment["ROSTER_OIDC_ISSUER"], !v.isEmpty { config.oidcIssuer = v }
+        if let v = environment["ROSTER_OIDC_AUDIENCE"], !v.isEmpty { config.oidcAudience = v }
+        if let v = environment["ROSTER_OIDC_CLOCK_SKEW"].flatMap(Int.init), (0...3600).contains(v) { config.oidcClockSkewSeconds = v }
+        if let v = environment["ROSTER_OIDC_KEY_REFETCH_SECONDS"].flatMap(Int.init), (0...86_400).contains(v) { config.oidcKeyRefetchSeconds = v }
         return config
     }
 }

@@ -69,3 +69,76 @@ public struct AccessDecision: Hashable, Sendable {
         self.path = path
     }
 }
+
+/// An organization and everything below it, in one relationship type or in any.
+public struct Subtree: Hashable, Sendable {
+    public var organizationID: Party.ID
+    public var relationshipType: String?
+
+    public init(organizationID: Party.ID, relationshipType: String? = nil) {
+        self.organizationID = organizationID
+        self.relationshipType = relationshipType
+    }
+}
+
+/// Where a caller may exercise one policy.
+public enum PolicyScope: Hashable, Sendable {
+    /// Everywhere in the tenant.
+    case tenant
+    /// On these subtrees only.
+    case subtrees([Subtree])
+}
+
+/// Everything a caller may do in one tenant (DESIGN.md §2 Access, §4.3): its coarse role plus the
+/// policies of its roles, each tenant-wide or on subtrees.
+public struct Grants: Hashable, Sendable {
+    /// Platform tokens and ADMIN: every policy, tenant-wide.
+    public var everything: Bool
+    public var policies: [String: PolicyScope]
+
+    public init(everything: Bool, policies: [String: PolicyScope] = [:]) {
+        self.everything = everything
+        self.policies = policies
+    }
+
+    public static let all = Grants(everything: true)
+
+    /// The grants of a coarse role and the access roles held: ADMIN everything, MANAGEMENT reads
+    /// tenant-wide, and each role's policies tenant-wide or on its subtree (a tenant-wide grant wins).
+    public init(role: User.Role, roles: [AccessRole]) {
+        if role == .admin {
+            self.init(everything: true)
+            return
+        }
+        var policies: [String: PolicyScope] = [:]
+        if role == .management { for policy in AccessRole.readPolicies { policies[policy] = .tenant } }
+        for accessRole in roles {
+            for policy in accessRole.policies {
+                guard let organization = accessRole.organizationID else {
+                    policies[policy] = .tenant
+                    continue
+                }
+                let subtree = Subtree(organizationID: organization, relationshipType: accessRole.relationshipType)
+                switch policies[policy] {
+                case .tenant: break
+                case .subtrees(let existing): if !existing.contains(subtree) { policies[policy] = .subtrees(existing + [subtree]) }
+                case nil: policies[policy] = .subtrees([subtree])
+                }
+            }
+        }
+        self.init(everything: false, policies: policies)
+    }
+
+    public func scope(of policy: String) -> PolicyScope? {
+        everything ? .tenant : policies[policy]
+    }
+
+    /// The subtrees the caller may read parties in; `nil` when it may read the whole tenant, `[]` when none.
+    public var readableSubtrees: [Subtree]? {
+        switch scope(of: "parties.read") {
+        case .tenant: nil
+        case .subtrees(let subtrees): subtrees
+        case nil: []
+        }
+    }
+}

@@ -38,10 +38,14 @@ public enum Principal: Hashable, Sendable, CustomStringConvertible {
 public struct OperationContext: Sendable {
     public var principal: Principal
     public var requestID: String
+    /// The subtrees whose parties the caller may see, when it may not see the whole tenant; lists are
+    /// filtered to them and single parties outside them are not found.
+    public var visibleSubtrees: [Subtree]?
 
-    public init(principal: Principal, requestID: String) {
+    public init(principal: Principal, requestID: String, visibleSubtrees: [Subtree]? = nil) {
         self.principal = principal
         self.requestID = requestID
+        self.visibleSubtrees = visibleSubtrees
     }
 
     public static func system(_ requestID: String = "system") -> OperationContext {

@@ -154,15 +154,19 @@ public struct APIKey: Hashable, Sendable, Identifiable {
     public var name: String
     public var prefix: String
     public var role: User.Role
+    /// Access roles whose policies the key holds besides its coarse role.
+    public var roleIDs: [AccessRole.ID]
     public var createdAt: Date
     public var revokedAt: Date?
 
-    public init(id: ID, tenantID: Tenant.ID, name: String, prefix: String, role: User.Role, createdAt: Date, revokedAt: Date? = nil) {
+    public init(id: ID, tenantID: Tenant.ID, name: String, prefix: String, role: User.Role, roleIDs: [AccessRole.ID] = [],
+                createdAt: Date, revokedAt: Date? = nil) {
         self.id = id
         self.tenantID = tenantID
         self.name = name
         self.prefix = prefix
         self.role = role
+        self.roleIDs = roleIDs
         self.createdAt = createdAt
         self.revokedAt = revokedAt
     }
@@ -175,11 +179,14 @@ public struct Caller: Hashable, Sendable {
     /// The tenant a user or key belongs to (slug, immutable); `nil` for platform callers.
     public var tenantSlug: String?
     public var role: User.Role?
+    /// The access roles an API key was given (users' roles are read from their grants).
+    public var roleIDs: [AccessRole.ID]
 
-    public init(principal: Principal, tenantSlug: String? = nil, role: User.Role? = nil) {
+    public init(principal: Principal, tenantSlug: String? = nil, role: User.Role? = nil, roleIDs: [AccessRole.ID] = []) {
         self.principal = principal
         self.tenantSlug = tenantSlug
         self.role = role
+        self.roleIDs = roleIDs
     }
 
     public static func platform(_ id: String) -> Caller { Caller(principal: .platform(id)) }

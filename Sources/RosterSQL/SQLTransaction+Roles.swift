@@ -76,6 +76,50 @@ extension SQLTransaction {
             """, binds).map(makeParty))
     }
 
+    func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree]) async throws -> Set<Party.ID> {
+        guard !ids.isEmpty, !subtrees.isEmpty else { return [] }
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        let idList = ids.map { bind(.uuid($0.rawValue)) }.joined(separator: ", ")
+        let condition = Self.scopeCondition(subtrees, party: "p.id", bind: bind)
+        let rows = try await conn.query("SELECT p.id FROM parties p WHERE p.tenant_id = $1 AND p.id IN (\(idList)) AND \(condition)", binds)
+        return Set(try rows.map { Party.ID(try $0.uuid("id")) })
+    }
+
+    /// A condition, true when `party` is one of the subtrees' organizations or below one. `$1` must be the tenant.
+    /// Typed subtrees use the closure table; untyped ones a bounded walk over every type (self-contained
+    /// subqueries, so that the condition can go into any WHERE).
+    static func scopeCondition(_ subtrees: [Subtree], party: String, bind: (SQLValue) -> String) -> String {
+        guard !subtrees.isEmpty else { return "1 = 0" }
+        let roots = subtrees.map { bind(.uuid($0.organizationID.rawValue)) }
+        var clauses = ["\(party) IN (\(roots.joined(separator: ", ")))"]
+        var byType: [String: [String]] = [:]
+        var untyped: [String] = []
+        for (subtree, root) in zip(subtrees, roots) {
+            if let type = subtree.relationshipType { byType[type, default: []].append(root) } else { untyped.append(root) }
+        }
+        for (type, typeRoots) in byType.sorted(by: { $0.key < $1.key }) {
+            clauses.append("""
+                EXISTS (SELECT 1 FROM party_closure c WHERE c.tenant_id = $1 AND c.type = \(bind(.text(type)))
+                        AND c.descendant_id = \(party) AND c.ancestor_id IN (\(typeRoots.joined(separator: ", "))))
+                """)
+        }
+        if !untyped.isEmpty {
+            clauses.append("""
+                \(party) IN (WITH RECURSIVE scope_walk(id, depth) AS (
+                    SELECT r.child_id, 1 FROM relationships r WHERE r.tenant_id = $1 AND r.parent_id IN (\(untyped.joined(separator: ", ")))
+                    UNION
+                    SELECT r.child_id, w.depth + 1 FROM scope_walk w CROSS JOIN relationships r
+                    WHERE r.parent_id = w.id AND r.tenant_id = $1 AND w.depth < \(Self.maxDepth)
+                ) SELECT id FROM scope_walk)
+                """)
+        }
+        return "(" + clauses.joined(separator: " OR ") + ")"
+    }
+
     private func makeRole(_ row: SQLRow) throws -> AccessRole {
         AccessRole(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")), name: try row.requiredString("name"),
                    policies: try JSONText.decode([String].self, row.string("policies")) ?? [],

@@ -276,5 +276,8 @@ public enum SQLiteMigrations {
             """,
             "CREATE INDEX user_roles_role ON user_roles (tenant_id, role_id, user_id)",
         ]),
+        Migration(version: 5, name: "api key roles", statements: [
+            "ALTER TABLE api_keys ADD COLUMN role_ids TEXT NOT NULL DEFAULT '[]'",
+        ]),
     ]
 }

@@ -11,16 +11,23 @@ public struct APIKeyService: Sendable {
         self.store = store
     }
 
-    public func create(tenant slug: String, name: String, role: User.Role, context: OperationContext) async throws -> (APIKey, String) {
+    /// A key with a coarse `role` and, optionally, access roles whose policies it holds besides.
+    public func create(tenant slug: String, name: String, role: User.Role, roleIDs: [AccessRole.ID] = [],
+                       context: OperationContext) async throws -> (APIKey, String) {
         guard let name = try Text.optional(name, field: "name", max: 100) else { throw RosterError.invalid("name", "must not be empty") }
+        guard roleIDs.count <= 100 else { throw RosterError.invalid("roleIds", "at most 100 roles") }
         let prefix = String(PlatformAuth.generateToken().dropFirst(4).prefix(8))
         let secret = "rk_\(prefix)_" + PlatformAuth.generateToken().dropFirst(4)
         return try await store.write { tx in
             let tenant = try await tx.requireWritableTenant(slug)
-            let key = APIKey(id: .make(), tenantID: tenant.id, name: name, prefix: prefix, role: role, createdAt: Date.rosterNow)
+            for (index, id) in roleIDs.enumerated() where try await tx.role(tenant: tenant.id, id: id) == nil {
+                throw RosterError.invalid("roleIds[\(index)]", "no role \(id) in this tenant")
+            }
+            let key = APIKey(id: .make(), tenantID: tenant.id, name: name, prefix: prefix, role: role,
+                             roleIDs: roleIDs.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }, createdAt: Date.rosterNow)
             try await tx.insertAPIKey(key, hash: PlatformAuth.hash(secret))
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "api_key.create", targetType: "api_key",
-                                                 targetID: key.id.description, fields: ["name", "role"])])
+                                                 targetID: key.id.description, fields: roleIDs.isEmpty ? ["name", "role"] : ["name", "role", "roleIds"])])
             return (key, secret)
         }
     }
@@ -45,23 +52,37 @@ public struct APIKeyService: Sendable {
 }
 
 /// Turns a bearer token into a caller: tenant API keys (`rk_...`, checked on every request so that a
-/// revocation counts at once) or platform tokens.
+/// revocation counts at once), OpenID Connect ID tokens on a tenant's paths, or platform tokens.
 public struct Authenticator: Sendable {
     let store: any Store
     let platform: PlatformAuth
+    let signIn: OIDCSignIn?
 
-    public init(store: any Store, platform: PlatformAuth) {
+    public init(store: any Store, platform: PlatformAuth, signIn: OIDCSignIn? = nil) {
         self.store = store
         self.platform = platform
+        self.signIn = signIn
     }
 
-    public func authenticate(bearer token: String) async throws -> Caller? {
-        guard !token.isEmpty, token.count <= 512 else { return nil }
+    /// `tenant` is the tenant of the request's path, which decides which ID tokens count. Returns `nil` for
+    /// a token that is not valid; throws 401 or 403 problems that say why an ID token is refused.
+    public func authenticate(bearer token: String, tenant: String?, requestID: String) async throws -> Caller? {
+        guard !token.isEmpty, token.count <= 16_384 else { return nil }
         if token.hasPrefix("rk_") {
             let hash = PlatformAuth.hash(token)
             guard let (key, slug) = try await store.read({ tx in try await tx.apiKey(hash: hash) }) else { return nil }
-            return Caller(principal: .apiKey(key.id.description), tenantSlug: slug, role: key.role)
+            return Caller(principal: .apiKey(key.id.description), tenantSlug: slug, role: key.role, roleIDs: key.roleIDs)
+        }
+        if Self.looksLikeJWT(token) {
+            guard let signIn, let tenant else { return nil }
+            let user = try await signIn.signIn(token: token, tenant: tenant, requestID: requestID)
+            return Caller(principal: .user(user.id.description), tenantSlug: tenant, role: user.role)
         }
         return try await platform.authenticate(bearer: token).map { Caller(principal: $0) }
+    }
+
+    /// Three base64url parts, the first a JSON object.
+    static func looksLikeJWT(_ token: String) -> Bool {
+        token.hasPrefix("eyJ") && token.split(separator: ".", omittingEmptySubsequences: false).count == 3
     }
 }

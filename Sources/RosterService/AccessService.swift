@@ -130,14 +130,27 @@ public struct AccessService: Sendable {
         return AccessDecision(allowed: false, reason: "\(names) grant \(policy) only on other parts of the organization tree")
     }
 
-    /// The caller's user (when it is one) and the roles it holds; 404 when the tenant does not exist.
-    public func me(tenant slug: String, user userID: User.ID?) async throws -> (user: User?, roles: [AccessRole]) {
-        try await store.read { tx in
+    /// Who the caller is in tenant `slug`: its user (when it is one), the roles it holds, and its effective grants.
+    /// 404 when the tenant does not exist.
+    public func me(_ caller: Caller, tenant slug: String) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {
+        let (user, roles) = try await store.read { tx -> (User?, [AccessRole]) in
             let tenant = try await tx.requireTenant(slug)
-            guard let userID else { return (nil, []) }
-            guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
-            return (user, try await tx.roles(tenant: tenant.id, user: userID))
+            switch caller.principal {
+            case .user(let raw):
+                guard let id = User.ID(uuidString: raw), let user = try await tx.user(tenant: tenant.id, id: id) else {
+                    throw RosterError.notFound("no user \(raw.prefix(40))")
+                }
+                return (user, try await tx.roles(tenant: tenant.id, user: id))
+            case .apiKey:
+                var roles: [AccessRole] = []
+                for id in caller.roleIDs { if let role = try await tx.role(tenant: tenant.id, id: id) { roles.append(role) } }
+                return (nil, roles)
+            case .platform, .system:
+                return (nil, [])
+            }
         }
+        let grants = caller.principal.isPlatform ? Grants.all : Grants(role: caller.role ?? .user, roles: roles)
+        return (user, roles, grants)
     }
 
     /// The parties `user` may exercise `policy` on, keyset by id. Listing them is a read of their data, audited.

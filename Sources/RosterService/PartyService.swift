@@ -219,7 +219,8 @@ public struct PartyService: Sendable {
             let tenant = try await tx.requireTenant(slug)
             let party = try await tx.requireParty(tenant.id, id)
             guard partners else { return (party, nil) }
-            return (party, try await tx.parents(tenant: tenant.id, of: id, type: Relationship.partnership))
+            let partners = try await tx.parents(tenant: tenant.id, of: id, type: Relationship.partnership)
+            return (party, try await tx.visible(partners, tenant: tenant.id, context: context) { [$0.id] })
         }
         try await recordReads([party] + (found ?? []), action: "party.read", context: context)
         return (party, found)
@@ -237,6 +238,7 @@ public struct PartyService: Sendable {
         let limit = try pageSize(search.limit)
         var query = PartyQuery(kind: search.kind, customerType: search.customerType, state: search.state, partnerID: search.partnerID,
                                limit: limit + 1)
+        query.within = context.visibleSubtrees
         var errors = ValidationErrors()
         if let q = search.q {
             query.text = errors.check { try Text.optional(q, field: "q", max: Text.nameMax) } ?? nil
@@ -276,6 +278,7 @@ public struct PartyService: Sendable {
                let international = try? PhoneNumber("+" + raw), international != phoneValue {
                 found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: nil, phone: international.digits)
             }
+            found = try await tx.visible(found, tenant: tenant.id, context: context) { [$0.id] }
             guard let party = found.first(where: { $0.kind == .person }) ?? found.first else {
                 throw RosterError.notFound("no party with this \(email != nil ? "email" : "phone")")
             }

@@ -125,20 +125,24 @@ public struct RelationshipService: Sendable {
         }
     }
 
+    /// Edges by filters, keyset by id. A caller who sees only some subtrees sees the edges between their parties
+    /// (a page may then hold fewer items than the limit; its cursor still continues the list).
     public func list(tenant slug: String, partyID: Party.ID?, type: String?, role: String?, cursor: String?,
-                     limit: Int?) async throws -> Page<Relationship> {
+                     limit: Int?, context: OperationContext) async throws -> Page<Relationship> {
         let limit = try pageSize(limit)
         var errors = ValidationErrors()
         let type = type.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "type") } }
         let role = role.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "role") } }
         let after: Relationship.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
         try errors.throwIfAny()
-        let rows = try await store.read { tx in
+        return try await store.read { tx in
             let tenant = try await tx.requireTenant(slug)
-            return try await tx.relationships(tenant: tenant.id, query: RelationshipQuery(partyID: partyID, type: type, role: role,
-                                                                                           after: after, limit: limit + 1))
+            let rows = try await tx.relationships(tenant: tenant.id, query: RelationshipQuery(partyID: partyID, type: type, role: role,
+                                                                                               after: after, limit: limit + 1))
+            var page = Page(rows: rows, limit: limit) { $0.id.description }
+            page.items = try await tx.visible(page.items, tenant: tenant.id, context: context) { [$0.parentID, $0.childID] }
+            return page
         }
-        return Page(rows: rows, limit: limit) { $0.id.description }
     }
 
     public enum Direction: Sendable {
@@ -153,19 +157,22 @@ public struct RelationshipService: Sendable {
         let type = type.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "type") } }
         let after: Party.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
         try errors.throwIfAny()
-        let rows = try await store.read { tx -> [HierarchyEntry] in
+        let page = try await store.read { tx -> Page<HierarchyEntry> in
             let tenant = try await tx.requireTenant(slug)
             _ = try await tx.requireParty(tenant.id, id)
+            let rows: [HierarchyEntry]
             switch direction {
             case .children:
-                return try await tx.children(tenant: tenant.id, of: id, type: type, after: after, limit: limit + 1)
+                rows = try await tx.children(tenant: tenant.id, of: id, type: type, after: after, limit: limit + 1)
             case .descendants:
-                return try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
+                rows = try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
             case .ancestors:
-                return try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
+                rows = try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
             }
+            var page = Page(rows: rows, limit: limit) { $0.party.id.description }
+            page.items = try await tx.visible(page.items, tenant: tenant.id, context: context) { [$0.party.id] }
+            return page
         }
-        let page = Page(rows: rows, limit: limit) { $0.party.id.description }
         try await audit.record(page.items.map { entry in
             AuditEvent(tenantID: entry.party.tenantID, context: context, action: "party.list", targetType: "party",
                        targetID: entry.party.id.description)

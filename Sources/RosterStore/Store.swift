@@ -48,6 +48,8 @@ public struct PartyQuery: Sendable, Hashable {
     public var tag: String?
     /// Customers of this partner: children over `partnership` edges.
     public var partnerID: Party.ID?
+    /// Only parties in these subtrees; `nil` for the whole tenant.
+    public var within: [Subtree]?
     public var after: Party.ID?
     public var limit: Int
 
@@ -294,4 +296,6 @@ public protocol AccessRoleRepository {
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole]
     /// Live parties that are one of `roots` or below one in `type` (any type when nil), keyset by id.
     func parties(tenant: Tenant.ID, within roots: [Party.ID], type: String?, after: Party.ID?, limit: Int) async throws -> [Party]
+    /// Those of `ids` (in any state) that are one of the subtrees' organizations or below one.
+    func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree]) async throws -> Set<Party.ID>
 }

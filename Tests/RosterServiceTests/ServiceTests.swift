@@ -49,12 +49,12 @@ struct ServiceTests {
         try await withSQLiteRuntime { rt in
             _ = try await rt.platformAuth.bootstrap(configuredToken: "the-bootstrap")
             let (key, secret) = try await rt.platformAuth.createKey(name: "ops")
-            let before = try await rt.authenticator.authenticate(bearer: secret)
+            let before = try await rt.authenticator.authenticate(bearer: secret, tenant: nil, requestID: "t")
             #expect(before?.principal == .platform(key.id) && before?.tenantSlug == nil)
             try await rt.platformAuth.revoke(id: key.id)
-            let after = try await rt.authenticator.authenticate(bearer: secret)
+            let after = try await rt.authenticator.authenticate(bearer: secret, tenant: nil, requestID: "t")
             #expect(after == nil, "revoked at once in this process, cache included")
-            let bootstrap = try await rt.authenticator.authenticate(bearer: "the-bootstrap")
+            let bootstrap = try await rt.authenticator.authenticate(bearer: "the-bootstrap", tenant: nil, requestID: "t")
             #expect(bootstrap != nil)
         }
     }

@@ -202,7 +202,7 @@ struct HierarchyContractTests {
             await expectRosterError({ try await rt.services.relationships.delete(tenant: mine.slug, id: edge.id, context: .test) }) { $0.isNotFound }
             await expectRosterError({ try await rt.services.relationships.get(tenant: mine.slug, id: edge.id) }) { $0.isNotFound }
             await expectRosterError({ try await mine.descendants(b) }) { $0.isNotFound }
-            let list = try await rt.services.relationships.list(tenant: mine.slug, partyID: b, type: nil, role: nil, cursor: nil, limit: 10)
+            let list = try await rt.services.relationships.list(tenant: mine.slug, partyID: b, type: nil, role: nil, cursor: nil, limit: 10, context: .system())
             #expect(list.items.isEmpty)
             #expect(try await theirs.descendants(b) == [c: 1])
             // A deleted party takes no new edges.

@@ -180,14 +180,28 @@ struct UserContractTests {
             let tenant = try await rt.makeTenant()
             let (key, secret) = try await rt.services.apiKeys.create(tenant: tenant.slug, name: "ci", role: .management, context: .test)
             #expect(secret.hasPrefix("rk_\(key.prefix)_"))
-            let caller = try await rt.authenticator.authenticate(bearer: secret)
+            let caller = try await rt.authenticator.authenticate(bearer: secret, tenant: nil, requestID: "t")
             #expect(caller?.tenantSlug == tenant.slug && caller?.role == .management && caller?.principal == .apiKey(key.id.description))
-            #expect(try await rt.authenticator.authenticate(bearer: secret + "x") == nil)
+            #expect(try await rt.authenticator.authenticate(bearer: secret + "x", tenant: nil, requestID: "t") == nil)
             try await rt.services.apiKeys.revoke(tenant: tenant.slug, id: key.id, context: .test)
-            #expect(try await rt.authenticator.authenticate(bearer: secret) == nil)
+            #expect(try await rt.authenticator.authenticate(bearer: secret, tenant: nil, requestID: "t") == nil)
             await expectRosterError({ try await rt.services.apiKeys.revoke(tenant: tenant.slug, id: key.id, context: .test) }) { $0.isNotFound }
             let listed = try await rt.services.apiKeys.list(tenant: tenant.slug)
             #expect(listed.first?.revokedAt != nil)
+
+            // A key may hold access roles besides its coarse role; they come back with the key.
+            let role = try await rt.services.access.createRole(tenant: tenant.slug, name: "readers", policies: ["parties.read"],
+                                                               organizationID: nil, relationshipType: nil, context: .test)
+            let (withRoles, roleSecret) = try await rt.services.apiKeys.create(tenant: tenant.slug, name: "app", role: .user,
+                                                                              roleIDs: [role.id, role.id], context: .test)
+            #expect(withRoles.roleIDs == [role.id])
+            let roleCaller = try await rt.authenticator.authenticate(bearer: roleSecret, tenant: nil, requestID: "t")
+            #expect(roleCaller?.roleIDs == [role.id] && roleCaller?.role == .user)
+            let grants = try await rt.services.access.grants(for: roleCaller!, tenant: tenant.slug)
+            #expect(grants.scope(of: "parties.read") == .tenant && grants.scope(of: "parties.write") == nil)
+            await expectRosterError({
+                try await rt.services.apiKeys.create(tenant: tenant.slug, name: "bad", role: .user, roleIDs: [AccessRole.ID.make()], context: .test)
+            }) { if case .validation = $0 { true } else { false } }
         }
     }
 }

@@ -1,0 +1,154 @@
+import Foundation
+public import RosterCore
+public import RosterStore
+
+/// Sign-in with an OpenID Connect ID token on a tenant's paths (DESIGN.md §2 Users and identity, seed 001).
+///
+/// The tenant's `settings.sso` (issuer, audience), else the server's defaults, decide which tokens count.
+/// The first sign-in of a subject finds its user by (issuer, subject), else by email (attaching the
+/// subject), else creates one when `autoProvision` is on and the email's domain is allowed; then the user
+/// is linked to a person party by email or phone, else a new one. An inactive user is refused.
+public struct OIDCSignIn: Sendable {
+    let store: any Store
+    let verifier: OIDCVerifier
+    let defaults: SSOSettings
+
+    /// `defaults` carries `ROSTER_OIDC_ISSUER` and `ROSTER_OIDC_AUDIENCE`; a tenant's own settings win.
+    public init(store: any Store, verifier: OIDCVerifier, defaults: SSOSettings) {
+        self.store = store
+        self.verifier = verifier
+        self.defaults = defaults
+    }
+
+    /// The user the token signs in, in the tenant `slug`. Throws 401 for a token that is not valid for the
+    /// tenant, 403 for a valid one whose person may not sign in.
+    public func signIn(token: String, tenant slug: String, requestID: String) async throws -> User {
+        guard let tenant = try await store.read({ tx in try await tx.tenant(slug: slug) }) else {
+            throw RosterError.unauthorized("the token is not valid for this tenant")
+        }
+        let sso = tenant.settings.sso
+        guard let issuer = sso?.issuer ?? defaults.issuer, let audience = sso?.audience ?? defaults.audience else {
+            throw RosterError.unauthorized("this tenant has no single sign-on configured")
+        }
+        let claims: JSONWebToken.Claims
+        do {
+            claims = try await verifier.verify(token, issuer: issuer, audience: audience)
+        } catch {
+            throw RosterError.unauthorized(error.description)
+        }
+        let subject = claims.sub!
+        if let user = try await store.read({ tx in try await tx.user(tenant: tenant.id, issuer: issuer, subject: subject) }) {
+            return try Self.requireActive(user)
+        }
+        let autoProvision = sso?.autoProvision ?? defaults.autoProvision ?? false
+        let domains = (sso?.emailDomains ?? defaults.emailDomains ?? []).map { $0.lowercased() }
+        let firstSignIn = FirstSignIn(tenant: tenant, issuer: issuer, subject: subject, claims: claims,
+                                      autoProvision: autoProvision, domains: domains, requestID: requestID)
+        do {
+            return try Self.requireActive(try await store.write { tx in try await firstSignIn.run(tx) })
+        } catch StoreError.uniqueViolation {
+            // A concurrent first sign-in of the same person won: its user is now there.
+            return try Self.requireActive(try await store.write { tx in try await firstSignIn.run(tx) })
+        }
+    }
+
+    static func requireActive(_ user: User) throws -> User {
+        guard user.isActive else { throw RosterError.forbidden("this user is inactive; ask an administrator of the tenant") }
+        return user
+    }
+}
+
+private struct FirstSignIn: Sendable {
+    var tenant: Tenant
+    var issuer: String
+    var subject: String
+    var claims: JSONWebToken.Claims
+    var autoProvision: Bool
+    var domains: [String]
+    var requestID: String
+
+    /// An email only counts when the provider does not say it is unverified.
+    var email: EmailAddress? {
+        guard claims.emailVerified != false, let raw = claims.email else { return nil }
+        return try? EmailAddress(raw, field: "email")
+    }
+
+    var phone: PhoneNumber? {
+        claims.phoneNumber.flatMap { try? PhoneNumber($0, defaultCallingCode: tenant.settings.defaultCallingCode, field: "phone") }
+    }
+
+    func run(_ tx: any StoreTransaction) async throws -> User {
+        if let user = try await tx.user(tenant: tenant.id, issuer: issuer, subject: subject) { return user }
+        let now = Date.rosterNow
+        var user: User
+        var context: OperationContext
+        if let email, var found = try await tx.user(tenant: tenant.id, emailNormalized: email.normalized) {
+            if found.ssoSubject != nil {
+                throw RosterError.forbidden("the user with this email signs in with another identity; ask an administrator of the tenant")
+            }
+            let before = found.version
+            found.ssoIssuer = issuer
+            found.ssoSubject = subject
+            found.updatedAt = now
+            found.version += 1
+            guard try await tx.updateUser(found, expectedVersion: before) else { throw StoreError.uniqueViolation(constraint: "users") }
+            user = found
+            context = OperationContext(principal: .user(user.id.description), requestID: requestID)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.sso_link", targetType: "user",
+                                                 targetID: user.id.description, fields: ["ssoIssuer", "ssoSubject"])])
+        } else {
+            guard autoProvision else {
+                throw RosterError.forbidden("no user of this tenant matches the sign-in, and the tenant does not create users on first sign-in")
+            }
+            guard let email else {
+                throw RosterError.forbidden("the sign-in carries no verified email, which creating a user requires")
+            }
+            guard domains.isEmpty || domains.contains(email.domain) else {
+                throw RosterError.forbidden("users with email domain \(email.domain) are not created on first sign-in for this tenant")
+            }
+            let name = claims.name ?? [claims.givenName, claims.familyName].compactMap { $0 }.joined(separator: " ")
+            user = User(id: .make(), tenantID: tenant.id, email: email, ssoIssuer: issuer, ssoSubject: subject,
+                        displayName: try? Text.optional(name, field: "displayName", max: Text.nameMax),
+                        role: .user, isActive: true, createdAt: now, updatedAt: now)
+            context = OperationContext(principal: .user(user.id.description), requestID: requestID)
+            try await tx.insertUser(user)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.create", targetType: "user",
+                                                 targetID: user.id.description, fields: user.presentFields)])
+        }
+        if user.partyID == nil, user.isActive {
+            try await link(&user, tx: tx, context: context)
+        }
+        return user
+    }
+
+    /// Links the user to the person with its email or phone, else to a new person.
+    private func link(_ user: inout User, tx: any StoreTransaction, context: OperationContext) async throws {
+        var party = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: email?.normalized, phone: phone?.digits).first
+        if let found = party, try await tx.user(tenant: tenant.id, party: found.id) != nil {
+            party = nil  // that person already belongs to another user
+        }
+        if party == nil {
+            guard email != nil || phone != nil else { return }
+            let input = PartyInput(kind: .person, firstName: claims.givenName, lastName: claims.familyName, email: email?.value,
+                                   phone: phone.map { "+" + $0.digits })
+            guard let created = try? PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+            else { return }
+            do {
+                try await PartyService.insertParty(created, tx: tx, context: context)
+            } catch let error as RosterError {
+                // A person with this email and another phone (or the reverse): sign-in still works, unlinked.
+                if case .conflict = error { return }
+                throw error
+            }
+            party = created
+        }
+        guard let party else { return }
+        let before = user.version
+        user.partyID = party.id
+        user.updatedAt = Date.rosterNow
+        user.version += 1
+        guard try await tx.updateUser(user, expectedVersion: before) else { throw StoreError.uniqueViolation(constraint: "users") }
+        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.update", targetType: "user",
+                                             targetID: user.id.description, fields: ["partyId"])])
+    }
+}
