@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "RosterAPITests",
             dependencies: [
-                "RosterCore", "RosterApp",
+                "RosterCore", "RosterApp", "RosterAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

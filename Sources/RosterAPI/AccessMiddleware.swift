@@ -79,7 +79,7 @@ package struct AccessMiddleware: ServerMiddleware {
         "revokeRole": .policy("roles.manage", .tenant),
         "checkAccess": .policy("users.read", .tenant),
         "listAccessibleParties": .policy("users.read", .tenant),
-        "identifyCustomer": .policy("parties.read", .tenant),
+        "identifyCustomer": .policy("parties.write", .tenant),
         "customerStats": .policy("parties.read", .tenant),
         "listAudit": .policy("audit.read", .tenant),
         "verifyAudit": .policy("audit.read", .tenant),

@@ -2,11 +2,58 @@ import Foundation
 import RosterApp
 import RosterCore
 import RosterService
+import RosterSQL
 import RosterStore
 import Testing
 
 @Suite("Access contract")
 struct AccessContractTests {
+    /// Scopes as the stores apply them to what a caller sees: typed subtrees through the closure table,
+    /// untyped ones through every type, in the search filter and in the visibility check alike.
+    @Test(arguments: StoreKind.allCases)
+    func visibilityFollowsSubtrees(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let parties = rt.services.parties
+            func org(_ name: String) async throws -> Party.ID {
+                try await parties.create(tenant: t, PartyInput(kind: .organization, name: name), context: .test).id
+            }
+            func link(_ parent: Party.ID, _ child: Party.ID, _ type: String) async throws {
+                _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: child, type: type), context: .test)
+            }
+            let north = try await org("North"), farm = try await org("Farm"), field = try await org("Field")
+            let supplier = try await org("Supplier"), south = try await org("South"), elsewhere = try await org("Elsewhere")
+            try await link(north, farm, "structure")
+            try await link(farm, field, "structure")
+            try await link(north, supplier, "supply")
+            try await link(south, elsewhere, "structure")
+            let all = [north, farm, field, supplier, south, elsewhere]
+
+            let structure = [Subtree(organizationID: north, relationshipType: "structure")]
+            let anyType = [Subtree(organizationID: north)]
+            let both = [Subtree(organizationID: farm, relationshipType: "structure"), Subtree(organizationID: south)]
+            func visible(_ subtrees: [Subtree]) async throws -> Set<Party.ID> {
+                try await rt.database.store.read { tx in
+                    let tenant = try #require(try await tx.tenant(slug: t))
+                    return try await tx.visibleParties(tenant: tenant.id, among: all, within: subtrees)
+                }
+            }
+            #expect(try await visible(structure) == [north, farm, field])
+            #expect(try await visible(anyType) == [north, farm, field, supplier])
+            #expect(try await visible(both) == [farm, field, south, elsewhere])
+            #expect(try await visible([]) == [])
+
+            let context = OperationContext(principal: .system, requestID: "t", visibleSubtrees: both)
+            let found = try await parties.search(tenant: t, PartySearch(limit: 100), context: context)
+            #expect(Set(found.items.map(\.id)) == [farm, field, south, elsewhere])
+            let everything = try await parties.search(tenant: t, PartySearch(limit: 100), context: .test)
+            #expect(Set(everything.items.map(\.id)).isSuperset(of: all))
+            let below = try await rt.services.relationships.hierarchy(tenant: t, of: north, .descendants, type: nil, cursor: nil, limit: 50,
+                                                                      context: context)
+            #expect(Set(below.items.map(\.party.id)) == [farm, field])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func scopedRolesCoverTheirSubtreeAndNothingElse(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
