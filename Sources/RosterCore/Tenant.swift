@@ -79,3 +79,41 @@ public struct SSOSettings: Hashable, Sendable, Codable {
         self.emailDomains = emailDomains
     }
 }
+
+extension SSOSettings {
+    /// Issuer: an absolute https URL (http only for this machine: a provider in tests); audience: 1 to 255
+    /// characters; email domains: lower-cased, at most 100. Names every invalid field under `field`.
+    public func validated(field: String = "settings.sso") throws -> SSOSettings {
+        var errors = ValidationErrors()
+        var result = self
+        if let raw = issuer {
+            let issuer = raw.trimmingWhitespace()
+            let url = URLComponents(string: issuer)
+            let loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url?.host ?? "")
+            if issuer.count > 500 || url?.host?.isEmpty != false || !(url?.scheme == "https" || (url?.scheme == "http" && loopback))
+                || url?.query != nil || url?.fragment != nil {
+                errors.add("\(field).issuer", "must be an https URL without query or fragment")
+            }
+            result.issuer = issuer
+        }
+        if let raw = audience {
+            let audience = raw.trimmingWhitespace()
+            if !(1...255).contains(audience.count) { errors.add("\(field).audience", "must be 1 to 255 characters") }
+            result.audience = audience
+        }
+        if let domains = emailDomains {
+            if domains.count > 100 { errors.add("\(field).emailDomains", "at most 100 domains") }
+            var clean: [String] = []
+            for (index, raw) in domains.enumerated() {
+                if let address = try? EmailAddress("x@" + raw.trimmingWhitespace(), field: "domain") {
+                    if !clean.contains(address.domain) { clean.append(address.domain) }
+                } else {
+                    errors.add("\(field).emailDomains[\(index)]", "is not a domain")
+                }
+            }
+            result.emailDomains = clean
+        }
+        try errors.throwIfAny()
+        return result
+    }
+}

@@ -30,6 +30,7 @@ public struct TenantService: Sendable {
         let slug = errors.check { try Tenant.validateSlug(rawSlug) }
         let name = errors.check { try Tenant.validateName(rawName) }
         var settings = settings
+        if let sso = settings.sso { settings.sso = errors.check { try sso.validated() } }
         if let code = settings.defaultCallingCode {
             settings.defaultCallingCode = errors.check { try PhoneNumber.validateCallingCode(code) }
         }
@@ -92,6 +93,8 @@ public struct TenantService: Sendable {
         case .clear: callingCode = .clear
         case .keep: break
         }
+        var sso = update.sso
+        if case .set(let given) = sso, let valid = errors.check({ try given.validated() }) { sso = .set(valid) }
         if let status = update.status, status == .provisioning || status == .failed {
             errors.add("status", "may be set to active or suspended only")
         }
@@ -107,7 +110,7 @@ public struct TenantService: Sendable {
             case .keep: break
             }
             if let autoLink = update.autoLinkContacts { tenant.settings.autoLinkContacts = autoLink }
-            switch update.sso {
+            switch sso {
             case .set(let sso): tenant.settings.sso = sso
             case .clear: tenant.settings.sso = nil
             case .keep: break

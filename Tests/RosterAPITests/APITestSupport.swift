@@ -155,13 +155,15 @@ struct APIClient {
 }
 
 /// Builds the real application on a fresh SQLite file and runs `body` against it through the router.
-func withApp(maxBodyBytes: Int = 1 << 20, _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+func withApp(maxBodyBytes: Int = 1 << 20, configure: (inout RosterConfiguration) -> Void = { _ in },
+             _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
     var config = RosterConfiguration()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-api-tests", isDirectory: true)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     config.databaseURL = "sqlite://" + dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
     config.bootstrapToken = platformToken
     config.maxBodyBytes = maxBodyBytes
+    configure(&config)
     var logger = Logger(label: "api-test")
     logger.logLevel = .error
     let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: TestMetrics.registry) { _ in }

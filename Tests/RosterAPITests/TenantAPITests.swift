@@ -128,6 +128,15 @@ struct TenantAPITests {
             #expect(cleared.status == .ok)
             #expect(try cleared.decode(TTenant.self).settings.defaultCallingCode == nil)
 
+            // Single sign-on settings are checked: an https issuer, an audience, real domains (kept lower-cased).
+            let badSSO = try await api.send(.patch, "/v1/tenants/\(slug)",
+                                            json: #"{"settings":{"sso":{"issuer":"ftp://idp.example.com","audience":"","emailDomains":["Example.COM","not a domain"]}}}"#)
+            #expect(Set(badSSO.problem?.errors?.map(\.field) ?? [])
+                    == ["settings.sso.issuer", "settings.sso.audience", "settings.sso.emailDomains[1]"], "\(badSSO.text)")
+            let sso = try await api.send(.patch, "/v1/tenants/\(slug)",
+                                         json: #"{"settings":{"sso":{"issuer":"https://idp.example.com","audience":"roster","emailDomains":["Example.COM"]}}}"#)
+            #expect(sso.status == .ok && sso.text.contains(#""emailDomains":["example.com"]"#), "\(sso.text)")
+
             let invalid = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"status":"failed","slug":"x","colour":1}"#)
             #expect(invalid.status == .unprocessableContent)
             #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["status", "slug", "colour"])
