@@ -19,7 +19,8 @@ public struct RequestInfo: Sendable {
     /// The operation context for a service call; 401 when the request is not authenticated.
     static func context() throws -> OperationContext {
         guard let caller = current.caller else { throw RosterError.unauthorized("a bearer token is required") }
-        return OperationContext(principal: caller.principal, requestID: current.requestID, visibleSubtrees: current.visibleSubtrees)
+        return OperationContext(principal: caller.principal, requestID: current.requestID, visibleSubtrees: current.visibleSubtrees,
+                                callerRole: caller.principal.isPlatform ? nil : (caller.role ?? .user))
     }
 
     /// Platform-only operations (creating tenants).

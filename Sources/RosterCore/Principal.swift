@@ -41,11 +41,24 @@ public struct OperationContext: Sendable {
     /// The subtrees whose parties the caller may see, when it may not see the whole tenant; lists are
     /// filtered to them and single parties outside them are not found.
     public var visibleSubtrees: [Subtree]?
+    /// The coarse role of a tenant's user or API key; `nil` for platform callers and Roster itself. No one
+    /// may hand out a role above its own.
+    public var callerRole: User.Role?
 
-    public init(principal: Principal, requestID: String, visibleSubtrees: [Subtree]? = nil) {
+    public init(principal: Principal, requestID: String, visibleSubtrees: [Subtree]? = nil, callerRole: User.Role? = nil) {
         self.principal = principal
         self.requestID = requestID
         self.visibleSubtrees = visibleSubtrees
+        self.callerRole = callerRole
+    }
+
+    /// 403 when the caller would give `role` (or, with `roles`, access roles) above its own standing.
+    public func requireMayAssign(_ role: User.Role?, roles: Bool = false) throws {
+        guard let own = callerRole else { return }
+        if let role, role.rank > own.rank {
+            throw RosterError.forbidden("a \(own.rawValue) caller may not give the \(role.rawValue) role")
+        }
+        if roles, own != .admin { throw RosterError.forbidden("only ADMIN may give access roles to an API key") }
     }
 
     public static func system(_ requestID: String = "system") -> OperationContext {

@@ -7,6 +7,15 @@ public struct User: Hashable, Sendable, Identifiable {
     /// ADMIN may do everything in its tenant; MANAGEMENT may read everything; USER only what its roles grant.
     public enum Role: String, Hashable, Sendable, Codable, CaseIterable {
         case user = "USER", management = "MANAGEMENT", admin = "ADMIN"
+
+        /// USER < MANAGEMENT < ADMIN.
+        public var rank: Int {
+            switch self {
+            case .user: 0
+            case .management: 1
+            case .admin: 2
+            }
+        }
     }
 
     public var id: ID

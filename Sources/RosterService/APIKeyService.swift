@@ -16,6 +16,7 @@ public struct APIKeyService: Sendable {
                        context: OperationContext) async throws -> (APIKey, String) {
         guard let name = try Text.optional(name, field: "name", max: 100) else { throw RosterError.invalid("name", "must not be empty") }
         guard roleIDs.count <= 100 else { throw RosterError.invalid("roleIds", "at most 100 roles") }
+        try context.requireMayAssign(role, roles: !roleIDs.isEmpty)
         let prefix = String(PlatformAuth.generateToken().dropFirst(4).prefix(8))
         let secret = "rk_\(prefix)_" + PlatformAuth.generateToken().dropFirst(4)
         return try await store.write { tx in

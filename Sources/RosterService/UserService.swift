@@ -40,7 +40,8 @@ public struct UserService: Sendable {
     }
 
     public func create(tenant slug: String, _ input: UserInput, context: OperationContext) async throws -> User {
-        try await mapUnique {
+        try context.requireMayAssign(input.role)
+        return try await mapUnique {
             try await store.write { tx in
                 let tenant = try await tx.requireWritableTenant(slug)
                 let now = Date.rosterNow
@@ -59,10 +60,13 @@ public struct UserService: Sendable {
 
     public func update(tenant slug: String, id: User.ID, _ input: UserInput, clearing: Set<String> = [],
                        context: OperationContext) async throws -> User {
-        try await mapUnique {
+        try context.requireMayAssign(input.role)
+        return try await mapUnique {
             try await store.write { tx in
                 let tenant = try await tx.requireWritableTenant(slug)
                 guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+                // Nor may it change (or deactivate) someone who stands above it.
+                try context.requireMayAssign(current.role)
                 var user = current
                 try Self.apply(input, to: &user, requireEmail: false)
                 for field in clearing { Self.clear(field, in: &user) }

@@ -124,6 +124,31 @@ struct UserAPITests {
         }
     }
 
+    /// Delegated user management: a key holding `users.manage` but not ADMIN may not hand out, or touch, more than it has.
+    @Test func noOneGivesMoreThanItHas() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            struct ID: Codable { var id: String }
+            struct Created: Codable { var key: String }
+            let role = try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"HR","policies":["users.manage","users.read"]}"#).decode(ID.self)
+            let hr = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
+                                        json: #"{"name":"hr","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Created.self).key
+            let users = "/v1/tenants/\(t)/users"
+            #expect(try await api.send(.post, users, json: #"{"email":"a@example.com","role":"ADMIN"}"#, token: hr).status == .forbidden)
+            #expect(try await api.send(.post, users, json: #"{"email":"m@example.com","role":"MANAGEMENT"}"#, token: hr).status == .forbidden)
+            let plain = try await api.send(.post, users, json: #"{"email":"u@example.com"}"#, token: hr)
+            #expect(plain.status == .created)
+            let promoted = try await api.send(.patch, "\(users)/\(try plain.decode(ID.self).id)", json: #"{"role":"ADMIN"}"#, token: hr)
+            #expect(promoted.status == .forbidden)
+            let boss = try await api.send(.post, users, json: #"{"email":"boss@example.com","role":"ADMIN"}"#).decode(ID.self)
+            #expect(try await api.send(.patch, "\(users)/\(boss.id)", json: #"{"isActive":false}"#, token: hr).status == .forbidden)
+            let keys = "/v1/tenants/\(t)/api-keys"
+            #expect(try await api.send(.post, keys, json: #"{"name":"x","role":"ADMIN"}"#, token: hr).status == .forbidden)
+            #expect(try await api.send(.post, keys, json: #"{"name":"x","roleIds":["\#(role.id)"]}"#, token: hr).status == .forbidden)
+            #expect(try await api.send(.post, keys, json: #"{"name":"x"}"#, token: hr).status == .created)
+        }
+    }
+
     @Test func rolesGrantsAndAccessChecks() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
