@@ -35,7 +35,7 @@ package struct AccessMiddleware: ServerMiddleware {
     /// that checks this table against the spec), so that a new endpoint can't be open by omission.
     package static let rules: [String: Rule] = [
         "healthLive": .member, "healthReady": .member,
-        "createTenant": .platform, "listTenants": .platform,
+        "createTenant": .platform, "listTenants": .platform, "retryTracking": .platform,
         "getTenant": .member, "updateTenant": .policy("tenants.manage", .tenant),
         "createParty": .policy("parties.write", .tenant),
         "searchParties": .policy("parties.read", .list),

@@ -90,13 +90,27 @@ extension Components.Schemas.CustomerType {
 }
 
 extension Components.Schemas.Tenant {
-    init(_ tenant: Tenant) {
+    init(_ tenant: Tenant, provisioning: Provisioning? = nil) {
         self.init(id: tenant.id.description, slug: tenant.slug, name: tenant.name,
                   status: Components.Schemas.TenantStatus(rawValue: tenant.status.rawValue)!,
                   settings: .init(defaultCallingCode: tenant.settings.defaultCallingCode,
                                   autoLinkContacts: tenant.settings.autoLinkContacts,
                                   sso: tenant.settings.sso.map(Components.Schemas.SSOSettings.init)),
+                  adminUserId: provisioning?.adminUserID?.description,
+                  provisioningError: provisioning?.phase == .failed ? provisioning?.lastError : nil,
+                  tracking: provisioning.map { Components.Schemas.Tracking($0.tracking) },
                   createdAt: tenant.createdAt, updatedAt: tenant.updatedAt, version: tenant.version)
+    }
+
+    init(_ provisioned: ProvisionedTenant) {
+        self.init(provisioned.tenant, provisioning: provisioned.provisioning)
+    }
+}
+
+extension Components.Schemas.Tracking {
+    init(_ t: RosterCore.Tracking) {
+        self.init(status: .init(rawValue: t.status.rawValue)!, companyId: t.companyID?.description, contactId: t.contactID?.description,
+                  tagId: t.tagID?.description, attempts: t.attempts, lastError: t.lastError, nextAttemptAt: t.nextAttemptAt)
     }
 }
 

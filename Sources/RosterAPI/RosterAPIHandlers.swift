@@ -41,19 +41,27 @@ package struct RosterAPIHandlers: APIProtocol {
         settings.defaultCallingCode = body.settings?.defaultCallingCode
         settings.autoLinkContacts = body.settings?.autoLinkContacts ?? false
         settings.sso = body.settings?.sso?.domain
-        let tenant = try await services.tenants.create(slug: body.slug, name: body.name, settings: settings, context: context)
-        return .created(.init(body: .json(.init(tenant))))
+        let admin = body.admin.map { Provisioning.Admin(firstName: $0.firstName, lastName: $0.lastName, email: $0.email) }
+        let (result, _) = try await services.provisioning.provision(
+            ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin),
+            idempotencyKey: input.headers.idempotencyKey, context: context)
+        return .created(.init(body: .json(.init(result))))
+    }
+
+    package func retryTracking(_ input: Operations.RetryTracking.Input) async throws -> Operations.RetryTracking.Output {
+        let context = try RequestInfo.platformContext()
+        return .ok(.init(body: .json(.init(try await services.provisioning.retryTracking(tenant: input.path.tenant, context: context)))))
     }
 
     package func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
         _ = try RequestInfo.platformContext()
         let page = try await services.tenants.list(cursor: input.query.cursor, limit: input.query.limit)
-        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Tenant.init), nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Tenant($0) }, nextCursor: page.nextCursor))))
     }
 
     package func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
         _ = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(try await services.tenants.get(input.path.tenant)))))
+        return .ok(.init(body: .json(.init(try await services.provisioning.tenant(slug: input.path.tenant)))))
     }
 
     package func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output {

@@ -64,6 +64,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox, configurat
         tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: secrets),
         users: UserService(store: store), segments: SegmentService(store: store), dealers: DealerImport(store: store),
         identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
+        provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, faults: configuration.faults),
         checkReady: { try await store.checkHealth() })
     let platformAuth = PlatformAuth(store: store)
     var options = OIDCVerifier.Options()

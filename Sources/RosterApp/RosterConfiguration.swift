@@ -1,4 +1,6 @@
+import Foundation
 public import Logging
+public import RosterService
 
 /// Every setting, read once at start: command-line options, else environment variables, else defaults.
 /// Nothing deeper in the code reads the environment.
@@ -27,11 +29,32 @@ public struct RosterConfiguration: Sendable {
     public var oidcClockSkewSeconds = 60
     /// The least time between two fetches of an issuer's key set caused by unknown keys.
     public var oidcKeyRefetchSeconds = 10
+    /// How long an `Idempotency-Key` of `POST /v1/tenants` answers with its first result.
+    public var idempotencyKeyHours = 24
+    /// Tracking attempts before tracking is marked failed.
+    public var trackingMaxAttempts = 6
+    /// First retry delay of tracking, in seconds; doubles per attempt (with jitter), capped at 5 minutes.
+    public var trackingBackoffSeconds: Double = 2
+    /// How often `serve` looks for workflows to resume or retry.
+    public var workerIntervalSeconds: Double = 1
+    /// Test-only failures at workflow steps (`ROSTER_FAULTS`); see FaultInjector.
+    public var faults: FaultInjector = .none
 
     public init() {}
 
-    /// Reads `ROSTER_*` variables from `environment`.
-    public static func fromEnvironment(_ environment: [String: String]) -> RosterConfiguration {
+    public var provisioningOptions: ProvisioningOptions {
+        var options = ProvisioningOptions()
+        options.managementTenant = managementTenant
+        options.customerTracking = customerTracking
+        options.customerTag = customerTag
+        options.idempotencyLifetime = TimeInterval(idempotencyKeyHours) * 3600
+        options.maxTrackingAttempts = trackingMaxAttempts
+        options.backoffBase = trackingBackoffSeconds
+        return options
+    }
+
+    /// Reads `ROSTER_*` variables from `environment`. Throws for a malformed `ROSTER_FAULTS`.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> RosterConfiguration {
         var config = RosterConfiguration()
         if let v = environment["ROSTER_DATABASE_URL"], !v.isEmpty { config.databaseURL = v }
         if let v = environment["ROSTER_HOST"], !v.isEmpty { config.host = v }
@@ -49,6 +72,11 @@ public struct RosterConfiguration: Sendable {
         if let v = environment["ROSTER_OIDC_AUDIENCE"], !v.isEmpty { config.oidcAudience = v }
         if let v = environment["ROSTER_OIDC_CLOCK_SKEW"].flatMap(Int.init), (0...3600).contains(v) { config.oidcClockSkewSeconds = v }
         if let v = environment["ROSTER_OIDC_KEY_REFETCH_SECONDS"].flatMap(Int.init), (0...86_400).contains(v) { config.oidcKeyRefetchSeconds = v }
+        if let v = environment["ROSTER_IDEMPOTENCY_KEY_HOURS"].flatMap(Int.init), (1...24 * 365).contains(v) { config.idempotencyKeyHours = v }
+        if let v = environment["ROSTER_TRACKING_MAX_ATTEMPTS"].flatMap(Int.init), (1...100).contains(v) { config.trackingMaxAttempts = v }
+        if let v = environment["ROSTER_TRACKING_BACKOFF_SECONDS"].flatMap(Double.init), (0...3600).contains(v) { config.trackingBackoffSeconds = v }
+        if let v = environment["ROSTER_WORKER_INTERVAL_SECONDS"].flatMap(Double.init), (0.05...3600).contains(v) { config.workerIntervalSeconds = v }
+        if let v = environment["ROSTER_FAULTS"], !v.isEmpty { config.faults = try FaultInjector(spec: v) }
         return config
     }
 }

@@ -279,5 +279,27 @@ public enum PostgresMigrations {
         Migration(version: 5, name: "api key roles", statements: [
             "ALTER TABLE api_keys ADD COLUMN role_ids jsonb NOT NULL DEFAULT '[]'",
         ]),
+        Migration(version: 6, name: "provisioning workflows and idempotency keys", statements: [
+            """
+            CREATE TABLE provisioning (
+                tenant_id uuid PRIMARY KEY REFERENCES tenants(id),
+                state jsonb NOT NULL,
+                due_at timestamptz,
+                lease_owner TEXT,
+                lease_until timestamptz,
+                version INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX provisioning_due ON provisioning (due_at) WHERE due_at IS NOT NULL",
+            """
+            CREATE TABLE idempotency_keys (
+                key TEXT PRIMARY KEY,
+                request_hash TEXT NOT NULL,
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                expires_at timestamptz NOT NULL
+            )
+            """,
+            "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)",
+        ]),
     ]
 }

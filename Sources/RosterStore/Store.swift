@@ -17,7 +17,7 @@ public protocol Store: Sendable {
 /// All repositories, bound to one transaction.
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
     RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
-    AccessRoleRepository {}
+    AccessRoleRepository, ProvisioningRepository {}
 
 /// Failures that the store reports in its own terms; services turn them into `RosterError`.
 public enum StoreError: Error, Hashable, Sendable {
@@ -298,4 +298,25 @@ public protocol AccessRoleRepository {
     func parties(tenant: Tenant.ID, within roots: [Party.ID], type: String?, after: Party.ID?, limit: Int) async throws -> [Party]
     /// Those of `ids` (in any state) that are one of the subtrees' organizations or below one.
     func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree]) async throws -> Set<Party.ID>
+}
+
+/// Provisioning workflows (one per tenant), their leases, and the idempotency keys of `POST /v1/tenants`.
+public protocol ProvisioningRepository {
+    func insertProvisioning(tenant: Tenant.ID, _ state: Provisioning) async throws
+    func provisioning(tenant: Tenant.ID) async throws -> (state: Provisioning, version: Int)?
+    /// Writes the state if its version is still `expectedVersion` and, with an `owner`, the lease is still its.
+    func updateProvisioning(tenant: Tenant.ID, _ state: Provisioning, expectedVersion: Int, owner: String?) async throws -> Bool
+    /// Takes the workflow's lease when it is free, expired, or already `owner`'s.
+    func claimProvisioning(tenant: Tenant.ID, owner: String, until: Date, now: Date) async throws -> Bool
+    func releaseProvisioning(tenant: Tenant.ID, owner: String) async throws
+    /// Workflows with work due by `now` whose lease is free, oldest first.
+    func dueProvisioning(now: Date, limit: Int) async throws -> [Tenant.ID]
+    func pendingProvisioningCount() async throws -> Int
+    func idempotencyKey(_ key: String) async throws -> (requestHash: String, tenantID: Tenant.ID, expiresAt: Date)?
+    /// Throws `StoreError.uniqueViolation` when the key is taken.
+    func insertIdempotencyKey(_ key: String, requestHash: String, tenant: Tenant.ID, expiresAt: Date) async throws
+    func deleteExpiredIdempotencyKeys(now: Date) async throws
+    /// Removes a party and everything that refers to it (edges, closure rows, tags, roles, history, accounts).
+    func purgeParty(tenant: Tenant.ID, id: Party.ID) async throws
+    func deleteUser(tenant: Tenant.ID, id: User.ID) async throws
 }

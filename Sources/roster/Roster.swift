@@ -20,7 +20,13 @@ struct GlobalOptions: ParsableArguments {
     var logLevel: String?
 
     func configuration() -> RosterConfiguration {
-        var config = RosterConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        var config: RosterConfiguration
+        do {
+            config = try RosterConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
+            Foundation.exit(2)
+        }
         if let databaseURL { config.databaseURL = databaseURL }
         if let level = logLevel.flatMap(Logger.Level.init(rawValue:)) { config.logLevel = level }
         return config

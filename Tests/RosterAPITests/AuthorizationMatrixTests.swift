@@ -67,6 +67,7 @@ struct AuthorizationMatrixTests {
         Row(operation: "createTenant", method: .post, request: { _ in ("/v1/tenants", #"{"slug":"m-\#(UUID().uuidString.prefix(8).lowercased())","name":"M"}"#) },
             expect: [201, 403, 403, 403, 403]),
         Row(operation: "listTenants", method: .get, request: { _ in ("/v1/tenants", nil) }, expect: [200, 403, 403, 403, 403]),
+        Row(operation: "retryTracking", method: .post, request: { w in ("\(w.base)/tracking/retry", nil) }, expect: [200, 403, 403, 403, 403]),
         Row(operation: "getTenant", method: .get, request: { w in (w.base, nil) }, expect: [200, 200, 200, 200, 200]),
         Row(operation: "updateTenant", method: .patch, request: { w in (w.base, #"{"name":"Renamed"}"#) }, expect: [200, 200, 403, 403, 403]),
         Row(operation: "createParty", method: .post, request: { w in ("\(w.base)/parties", #"{"kind":"organization","name":"New"}"#) },

@@ -1,0 +1,263 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterSQL
+import RosterService
+import RosterStore
+import Testing
+
+/// The provisioning workflow of issue 5 on both stores: every step failing once, rollback before
+/// `active`, graceful degradation and resumption after it, idempotency, backfill.
+@Suite("Provisioning contract")
+struct ProvisioningContractTests {
+    /// A management tenant of the test's own, so that tests sharing one PostgreSQL database don't meet.
+    struct Fixture {
+        let rt: RosterRuntime
+        let management: Tenant
+        var options: ProvisioningOptions
+
+        init(_ rt: RosterRuntime) async throws {
+            self.rt = rt
+            let slug = "mgmt-" + UUID().uuidString.lowercased().prefix(12)
+            management = try await rt.services.tenants.ensure(slug: String(slug), name: "Management", context: .test)
+            options = ProvisioningOptions()
+            options.managementTenant = management.slug
+            options.backoffBase = 0
+        }
+
+        func service(faults: String? = nil) throws -> ProvisioningService {
+            ProvisioningService(store: rt.database.store, options: options, faults: try FaultInjector(spec: faults))
+        }
+
+        static func request(_ tag: String = UUID().uuidString.lowercased().prefix(10).description) -> ProvisioningRequest {
+            ProvisioningRequest(slug: "p-\(tag)", name: "Acme \(tag)",
+                                admin: Provisioning.Admin(firstName: "Ada", lastName: "Admin", email: "ada-\(tag)@example.com"))
+        }
+
+        /// The management tenant's customer organizations for a tenant.
+        func companies(of tenant: Tenant.ID) async throws -> [Party] {
+            let page = try await rt.services.parties.search(tenant: management.slug, PartySearch(role: "customer", limit: 200), context: .test)
+            return page.items.filter { $0.properties["tenantId"] == .string(tenant.description) }
+        }
+
+        func users(_ slug: String) async throws -> [User] {
+            try await rt.services.users.list(tenant: slug, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 100).items
+        }
+
+        func parties(_ slug: String) async throws -> [Party] {
+            try await rt.services.parties.search(tenant: slug, PartySearch(limit: 100), context: .test).items
+        }
+
+        /// Everything tracking should have made, exactly once.
+        func expectTracked(_ result: ProvisionedTenant, admin: Provisioning.Admin?, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let tracking = try #require(result.provisioning?.tracking, sourceLocation: sourceLocation)
+            #expect(tracking.status == .tracked, "\(tracking)", sourceLocation: sourceLocation)
+            let companies = try await companies(of: result.tenant.id)
+            #expect(companies.count == 1, sourceLocation: sourceLocation)
+            let company = try #require(companies.first, sourceLocation: sourceLocation)
+            #expect(company.id == tracking.companyID && company.name == result.tenant.name && company.kind == .organization,
+                    sourceLocation: sourceLocation)
+            #expect(company.properties["tenantSlug"] == .string(result.tenant.slug) && company.roles.contains("customer"), sourceLocation: sourceLocation)
+            #expect(company.tags.map(\.text) == [options.customerTag], sourceLocation: sourceLocation)
+            let tags = try await rt.services.tags.list(tenant: management.slug)
+            let tag = try #require(tags.first { $0.tag.text == options.customerTag }, sourceLocation: sourceLocation)
+            #expect(tag.tag.id == tracking.tagID && tag.tag.color.hasPrefix("#"), sourceLocation: sourceLocation)
+            let edges = try await rt.services.relationships.list(tenant: management.slug, partyID: company.id, type: "employment", role: nil,
+                                                                 cursor: nil, limit: 50, context: .test)
+            if let admin {
+                #expect(edges.items.count == 1 && edges.items.first?.role == "admin contact", sourceLocation: sourceLocation)
+                let contact = try await rt.services.parties.get(tenant: management.slug, id: try #require(tracking.contactID), context: .test)
+                #expect(contact.email?.value == admin.email && contact.kind == .person && edges.items.first?.childID == contact.id,
+                        sourceLocation: sourceLocation)
+            } else {
+                #expect(edges.items.isEmpty, sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func provisioningCreatesTheTenantItsAdminAndTheCustomerRecords(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let fixture = try await Fixture(rt)
+            let request = Fixture.request()
+            let (result, replayed) = try await fixture.service().provision(request, context: .test)
+            #expect(!replayed && result.tenant.status == .active && result.provisioning?.phase == .active)
+            let users = try await fixture.users(request.slug)
+            #expect(users.count == 1 && users.first?.role == .admin && users.first?.id == result.provisioning?.adminUserID)
+            let admin = try #require(users.first)
+            let person = try await rt.services.parties.get(tenant: request.slug, id: try #require(admin.partyID), context: .test)
+            #expect(person.firstName == "Ada" && person.lastName == "Admin" && person.email?.value == request.admin?.email)
+            try await fixture.expectTracked(result, admin: request.admin)
+
+            // The system is the actor of every workflow write, in both tenants.
+            let own = try await rt.services.audit.list(tenant: request.slug, targetID: nil, cursor: nil, limit: 100).items
+            #expect(Set(own.map(\.action)).isSuperset(of: ["tenant.create", "party.create", "user.create", "tenant.activate"]))
+            let workflow: Set<String> = ["party.create", "user.create", "tenant.activate"]
+            #expect(own.filter { workflow.contains($0.action) }.count == 3 && own.filter { workflow.contains($0.action) }.allSatisfy { $0.actor == "system" })
+            let theirs = try await rt.services.audit.list(tenant: fixture.management.slug, targetID: nil, cursor: nil, limit: 100).items
+            #expect(theirs.contains { $0.action == "relationship.create" && $0.actor == "system" })
+            #expect(try await rt.services.audit.verify(tenant: fixture.management.slug).valid)
+
+            // Without an admin: no user or contact, still a tracked company.
+            var bare = Fixture.request()
+            bare.admin = nil
+            let plain = try await fixture.service().provision(bare, context: .test).result
+            #expect(try await fixture.users(bare.slug).isEmpty && plain.provisioning?.adminUserID == nil)
+            try await fixture.expectTracked(plain, admin: nil)
+
+            // The slug is taken now; bad input names every field.
+            await expectRosterError({ try await fixture.service().provision(request, context: .test) }) { $0.isConflict }
+            let invalid = ProvisioningRequest(slug: "X", name: "", admin: Provisioning.Admin(firstName: "", lastName: "L", email: "nope"))
+            await expectRosterError({ try await fixture.service().provision(invalid, context: .test) }) {
+                Set($0.invalidFields) == ["slug", "name", "admin.firstName", "admin.email"]
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases, ["provision.admin", "provision.activate"])
+    func aFailureBeforeActiveRollsBackThenARetrySucceeds(_ kind: StoreKind, step: String) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let fixture = try await Fixture(rt)
+            let request = Fixture.request()
+            let faulty = try fixture.service(faults: "\(step):fail:1")
+            await expectRosterError({ try await faulty.provision(request, context: .test) }) {
+                if case .unavailable(let message) = $0 { message.contains(step) } else { false }
+            }
+            let failed = try await faulty.tenant(slug: request.slug)
+            #expect(failed.tenant.status == .failed && failed.provisioning?.phase == .failed)
+            #expect(failed.provisioning?.lastError?.contains("injected fault at \(step)") == true)
+            // Nothing of it remains, in either tenant.
+            #expect(try await fixture.users(request.slug).isEmpty)
+            #expect(try await fixture.parties(request.slug).isEmpty)
+            #expect(try await fixture.companies(of: failed.tenant.id).isEmpty)
+
+            // The same request again: the fault is spent, provisioning completes, everything exactly once.
+            let (result, _) = try await faulty.provision(request, context: .test)
+            #expect(result.tenant.id == failed.tenant.id && result.tenant.status == .active)
+            #expect(try await fixture.users(request.slug).count == 1)
+            #expect(try await fixture.parties(request.slug).count == 1)
+            try await fixture.expectTracked(result, admin: request.admin)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases, ["tracking.company", "tracking.contact", "tracking.tag"])
+    func aTrackingFailureNeverFailsTheTenantAndResumesWhereItStopped(_ kind: StoreKind, step: String) async throws {
+        try await TestDatabase.with(kind) { rt in
+            var fixture = try await Fixture(rt)
+            fixture.options.backoffBase = 3600  // no retry by itself during the test
+            let request = Fixture.request()
+            let service = try fixture.service(faults: "\(step):fail:1")
+            let (result, _) = try await service.provision(request, context: .test)
+            #expect(result.tenant.status == .active)
+            let tracking = try #require(result.provisioning?.tracking)
+            #expect(tracking.status == .pending && tracking.attempts == 1 && tracking.lastError?.contains(step) == true)
+            #expect(tracking.nextAttemptAt.map { $0 > Date() } == true)
+            // What came before the failed step is kept, and not made twice on the retry.
+            let companies = try await fixture.companies(of: result.tenant.id)
+            #expect(companies.count == (step == "tracking.company" ? 0 : 1))
+            // Not due yet: the worker leaves it alone.
+            try await service.runDue(limit: 1000)
+            let waiting = try await service.tenant(slug: request.slug)
+            #expect(waiting.provisioning?.tracking.status == .pending && waiting.provisioning?.tracking.attempts == 1)
+
+            let retried = try await service.retryTracking(tenant: request.slug, context: .test)
+            try await fixture.expectTracked(retried, admin: request.admin)
+            #expect(retried.provisioning?.tracking.lastError == nil)
+            await expectRosterError({ try await fixture.service().retryTracking(tenant: "no-such-tenant", context: .test) }) { $0.isNotFound }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theWorkerRetriesWithBackoffAndGivesUpAfterItsAttempts(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            var fixture = try await Fixture(rt)
+            fixture.options.maxTrackingAttempts = 3
+            let request = Fixture.request()
+            let service = try fixture.service(faults: "tracking.contact:fail:2")
+            let first = try await service.provision(request, context: .test).result
+            #expect(first.provisioning?.tracking.attempts == 1)
+            // backoff 0: due at once; the second attempt fails too, the third succeeds.
+            for _ in 0..<5 where try await service.tenant(slug: request.slug).provisioning?.tracking.status == .pending {
+                try await service.runDue(limit: 1000)
+            }
+            let done = try await service.tenant(slug: request.slug)
+            #expect(done.provisioning?.tracking.attempts == 2)
+            try await fixture.expectTracked(done, admin: request.admin)
+
+            // Out of attempts: failed, until a forced retry.
+            let stubborn = Fixture.request()
+            let failing = try fixture.service(faults: "tracking.company:fail:3")
+            _ = try await failing.provision(stubborn, context: .test)
+            for _ in 0..<5 { try await failing.runDue(limit: 1000) }
+            let gaveUp = try await failing.tenant(slug: stubborn.slug)
+            #expect(gaveUp.provisioning?.tracking.status == .failed && gaveUp.provisioning?.tracking.attempts == 3)
+            #expect(gaveUp.tenant.status == .active)
+            let forced = try await failing.retryTracking(tenant: stubborn.slug, context: .test)
+            try await fixture.expectTracked(forced, admin: stubborn.admin)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func idempotencyKeysReplayTheFirstResult(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let fixture = try await Fixture(rt)
+            let service = try fixture.service()
+            let request = Fixture.request()
+            let key = "key-" + UUID().uuidString
+            let (first, replayedFirst) = try await service.provision(request, idempotencyKey: key, context: .test)
+            let (second, replayed) = try await service.provision(request, idempotencyKey: key, context: .test)
+            #expect(!replayedFirst && replayed && second.tenant.id == first.tenant.id)
+            var other = request
+            other.name = "Another name"
+            await expectRosterError({ try await service.provision(other, idempotencyKey: key, context: .test) }) {
+                $0.invalidFields == ["Idempotency-Key"]
+            }
+
+            // Concurrent repeats: one tenant, one admin, one company.
+            let racing = Fixture.request()
+            let raceKey = "race-" + UUID().uuidString
+            let ids = try await withThrowingTaskGroup(of: Tenant.ID.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await service.provision(racing, idempotencyKey: raceKey, context: .test).result.tenant.id }
+                }
+                return try await group.reduce(into: Set<Tenant.ID>()) { $0.insert($1) }
+            }
+            #expect(ids.count == 1)
+            #expect(try await fixture.users(racing.slug).count == 1)
+            try await fixture.expectTracked(try await service.tenant(slug: racing.slug), admin: racing.admin)
+
+            // Expired keys are forgotten: the key may then carry another request.
+            var shortLived = fixture
+            shortLived.options.idempotencyLifetime = -1
+            let forgetful = try shortLived.service()
+            let once = Fixture.request()
+            let shortKey = "short-" + UUID().uuidString
+            _ = try await forgetful.provision(once, idempotencyKey: shortKey, context: .test)
+            let (again, replayedAgain) = try await forgetful.provision(Fixture.request(), idempotencyKey: shortKey, context: .test)
+            #expect(!replayedAgain && again.tenant.slug != once.slug)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func trackExistingBackfillsOnce(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let fixture = try await Fixture(rt)
+            let old = try await rt.makeTenant()
+            var off = fixture
+            off.options.customerTracking = false
+            let untracked = Fixture.request()
+            let made = try await off.service().provision(untracked, context: .test).result
+            #expect(made.provisioning?.tracking.status == .off)
+
+            let service = try fixture.service()
+            #expect(try await service.trackExisting(context: .test) >= 2)
+            try await fixture.expectTracked(try await service.tenant(slug: old.slug), admin: nil)
+            try await fixture.expectTracked(try await service.tenant(slug: untracked.slug), admin: untracked.admin)
+            #expect(try await fixture.companies(of: fixture.management.id).isEmpty, "the management tenant is not its own customer")
+            // Tenants of other tests may appear meanwhile on a shared database; ours are never started twice.
+            _ = try await service.trackExisting(context: .test)
+            #expect(try await fixture.companies(of: old.id).count == 1)
+            #expect(try await fixture.companies(of: made.tenant.id).count == 1)
+        }
+    }
+}
