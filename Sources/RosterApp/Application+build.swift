@@ -46,6 +46,8 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         logger: logger)
     app.addServices(database.service)
+    app.addServices(ProvisioningWorker(provisioning: runtime.services.provisioning,
+                                       interval: .milliseconds(Int(configuration.workerIntervalSeconds * 1000)), logger: logger))
     app.beforeServerStarts {
         try await prepare(runtime: runtime, configuration: configuration, logger: logger, demo: demo,
                           onBootstrapToken: onBootstrapToken)

@@ -37,6 +37,8 @@ public struct RosterConfiguration: Sendable {
     public var trackingBackoffSeconds: Double = 2
     /// How often `serve` looks for workflows to resume or retry.
     public var workerIntervalSeconds: Double = 1
+    /// How long a process holds a workflow; after a crash, another process resumes it after this.
+    public var provisioningLeaseSeconds: Double = 60
     /// Test-only failures at workflow steps (`ROSTER_FAULTS`); see FaultInjector.
     public var faults: FaultInjector = .none
 
@@ -50,6 +52,7 @@ public struct RosterConfiguration: Sendable {
         options.idempotencyLifetime = TimeInterval(idempotencyKeyHours) * 3600
         options.maxTrackingAttempts = trackingMaxAttempts
         options.backoffBase = trackingBackoffSeconds
+        options.lease = provisioningLeaseSeconds
         return options
     }
 
@@ -76,6 +79,7 @@ public struct RosterConfiguration: Sendable {
         if let v = environment["ROSTER_TRACKING_MAX_ATTEMPTS"].flatMap(Int.init), (1...100).contains(v) { config.trackingMaxAttempts = v }
         if let v = environment["ROSTER_TRACKING_BACKOFF_SECONDS"].flatMap(Double.init), (0...3600).contains(v) { config.trackingBackoffSeconds = v }
         if let v = environment["ROSTER_WORKER_INTERVAL_SECONDS"].flatMap(Double.init), (0.05...3600).contains(v) { config.workerIntervalSeconds = v }
+        if let v = environment["ROSTER_PROVISIONING_LEASE_SECONDS"].flatMap(Double.init), (0.1...3600).contains(v) { config.provisioningLeaseSeconds = v }
         if let v = environment["ROSTER_FAULTS"], !v.isEmpty { config.faults = try FaultInjector(spec: v) }
         return config
     }

@@ -7,10 +7,12 @@ import RosterSQL
 import RosterCore
 
 struct Tenants: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create and list tenants.", subcommands: [Create.self, List.self])
+    static let configuration = CommandConfiguration(abstract: "Provision, list and track tenants.",
+                                                    subcommands: [Create.self, List.self, TrackExisting.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a tenant.")
+        static let configuration = CommandConfiguration(
+            abstract: "Provision a tenant: the same workflow as POST /v1/tenants (admin, activation, customer tracking).")
 
         @OptionGroup var global: GlobalOptions
 
@@ -23,39 +25,87 @@ struct Tenants: AsyncParsableCommand {
         @Option(help: "Calling code for phone numbers given without an international prefix, e.g. 44.")
         var defaultCallingCode: String?
 
+        @Option(help: "The first administrator's email; with --admin-first-name and --admin-last-name.")
+        var adminEmail: String?
+
+        @Option(help: "The first administrator's first name.")
+        var adminFirstName: String?
+
+        @Option(help: "The first administrator's last name.")
+        var adminLastName: String?
+
+        func validate() throws {
+            let given = [adminEmail, adminFirstName, adminLastName].filter { $0 != nil }.count
+            if given != 0, given != 3 { throw ValidationError("give --admin-email, --admin-first-name and --admin-last-name together") }
+        }
+
         func run() async throws {
-            let (slug, name, code) = (self.slug, self.name, self.defaultCallingCode)
-            let tenant = try await global.withRuntime { runtime in
-                try await runtime.services.tenants.create(
-                    slug: slug, name: name, settings: TenantSettings(defaultCallingCode: code),
-                    context: OperationContext(principal: .platform("cli"), requestID: "cli"))
+            var admin: Provisioning.Admin?
+            if let adminEmail, let adminFirstName, let adminLastName {
+                admin = Provisioning.Admin(firstName: adminFirstName, lastName: adminLastName, email: adminEmail)
             }
-            print("created tenant \(tenant.slug) (\(tenant.id)) status \(tenant.status.rawValue)")
+            let request = ProvisioningRequest(slug: slug, name: name, settings: TenantSettings(defaultCallingCode: defaultCallingCode), admin: admin)
+            let result = try await global.withRuntime { runtime in
+                try await runtime.services.provisioning.provision(request, context: OperationContext(principal: .platform("cli"), requestID: "cli")).result
+            }
+            print("created tenant \(result.tenant.slug) (\(result.tenant.id)) status \(result.tenant.status.rawValue)")
+            if let state = result.provisioning {
+                if let user = state.adminUserID { print("admin user \(user)") }
+                print("tracking \(Tenants.describe(state.tracking))")
+            }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tenants.")
+        static let configuration = CommandConfiguration(abstract: "List tenants with their status and customer tracking.")
 
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let tenants = try await global.withRuntime { runtime in
-                var all: [Tenant] = []
+                var all: [ProvisionedTenant] = []
                 var cursor: String?
                 repeat {
                     let page = try await runtime.services.tenants.list(cursor: cursor, limit: 500)
-                    all += page.items
+                    for tenant in page.items { all.append(try await runtime.services.provisioning.tenant(slug: tenant.slug)) }
                     cursor = page.nextCursor
                 } while cursor != nil
                 return all
             }
-            let width = max(4, tenants.map(\.slug.count).max() ?? 4)
-            print("SLUG".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATUS        NAME")
-            for tenant in tenants {
-                print(tenant.slug.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
-                      + tenant.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + tenant.name)
+            let width = max(4, tenants.map(\.tenant.slug.count).max() ?? 4)
+            print("SLUG".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATUS        TRACKING              NAME")
+            for item in tenants {
+                let tracking = item.provisioning.map { Tenants.describe($0.tracking) } ?? "-"
+                print(item.tenant.slug.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                      + item.tenant.status.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0) + "  "
+                      + tracking.padding(toLength: 20, withPad: " ", startingAt: 0) + "  " + item.tenant.name)
             }
+        }
+    }
+
+    struct TrackExisting: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "track-existing",
+            abstract: "Track every tenant not yet tracked as a customer of the management tenant. Idempotent.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let started = try await global.withRuntime { runtime in
+                let bar = ProgressBar(total: 0, label: "tracking")
+                let count = try await runtime.services.provisioning.trackExisting(
+                    context: OperationContext(principal: .platform("cli"), requestID: "cli"), progress: { done, total in bar.update(done, total: total) })
+                bar.finish()
+                return count
+            }
+            print("started tracking for \(started) tenant\(started == 1 ? "" : "s")")
+        }
+    }
+
+    static func describe(_ tracking: Tracking) -> String {
+        switch tracking.status {
+        case .pending where tracking.attempts > 0: "pending (\(tracking.attempts) failed)"
+        default: tracking.status.rawValue
         }
     }
 }

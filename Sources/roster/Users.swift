@@ -47,17 +47,22 @@ struct Users: AsyncParsableCommand {
 
 /// A one-line progress bar on standard error, redrawn in place when it is a terminal.
 final class ProgressBar: Sendable {
-    let total: Int
     let label: String
     let isTerminal = isatty(STDERR_FILENO) != 0
     private let last = Mutex<Int>(-1)
+    private let knownTotal: Mutex<Int>
 
     init(total: Int, label: String) {
-        self.total = total
+        self.knownTotal = Mutex(total)
         self.label = label
     }
 
-    func update(_ done: Int) {
+    /// `total` when it becomes known only as the work goes.
+    func update(_ done: Int, total newTotal: Int? = nil) {
+        let total = knownTotal.withLock { total in
+            if let newTotal { total = newTotal }
+            return total
+        }
         let percent = total == 0 ? 100 : done * 100 / total
         let changed = last.withLock { last -> Bool in
             defer { last = percent }

@@ -21,6 +21,8 @@ struct CLI {
         var status: Int32
         var out: String
         var err: String
+        /// Killed by a signal (`status` is then the signal).
+        var signaled = false
     }
 
     @discardableResult
@@ -42,8 +44,58 @@ struct CLI {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                      err: String(decoding: errData, as: UTF8.self))
+                      err: String(decoding: errData, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
     }
+
+    /// `roster serve` in the background on a free port; stopped by the returned closure.
+    func serve(port: Int, environment: [String: String] = [:]) throws -> () -> Void {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--port", String(port)]
+        var env = ProcessInfo.processInfo.environment
+        env["ROSTER_DATABASE_URL"] = databaseURL
+        env["ROSTER_LOG_LEVEL"] = "error"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Rows of a query on the SQLite file, one per line, columns joined by `|`.
+    func sql(_ query: String) throws -> [String] {
+        let process = Process()
+        let out = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall():
+                print("|".join(str(c) for c in row))
+            """, String(databaseURL.dropFirst("sqlite://".count)), query]
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+}
+
+/// GET with curl; `nil` when the server does not answer.
+func httpGet(_ url: String, token: String) -> String? {
+    let process = Process()
+    let out = Pipe()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = ["-sf", "-m", "5", "-H", "Authorization: Bearer \(token)", url]
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
 }
 
 @Suite("CLI")
@@ -85,7 +137,7 @@ struct CLITests {
         try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
         let ok = try cli.run("audit", "verify")
         #expect(ok.status == 0, "\(ok.err)")
-        #expect(ok.out.contains("acme: ok, 1 entries"))
+        #expect(ok.out.contains("acme: ok, 2 entries"))  // tenant.create, tenant.activate
         #expect(ok.out.contains("management: ok"))
         // Tamper with the file behind Roster's back (Python's sqlite3 module).
         let path = String(cli.databaseURL.dropFirst("sqlite://".count))
