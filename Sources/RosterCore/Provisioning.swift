@@ -76,6 +76,10 @@ public struct Tracking: Codable, Hashable, Sendable {
     public var status: Status
     /// Whether the tenant has an admin to record as the company's contact.
     public var withContact: Bool
+    /// The management tenant and tag, fixed when the workflow starts: whichever process finishes it, and
+    /// whatever its configuration says by then, the records end up in one place.
+    public var managementTenant: String?
+    public var tag: String?
     public var companyID: Party.ID?
     public var contactID: Party.ID?
     public var relationshipID: Relationship.ID?
@@ -84,9 +88,11 @@ public struct Tracking: Codable, Hashable, Sendable {
     public var lastError: String?
     public var nextAttemptAt: Date?
 
-    public init(status: Status, withContact: Bool) {
+    public init(status: Status, withContact: Bool, managementTenant: String? = nil, tag: String? = nil) {
         self.status = status
         self.withContact = withContact
+        self.managementTenant = managementTenant
+        self.tag = tag
         self.attempts = 0
     }
 

@@ -79,8 +79,10 @@ public struct ProvisioningService: Sendable {
         }
         let hash = Self.hash(request)
         let started: Tenant.ID
+        // The workflow is leased to this request from its first transaction on, so that no worker takes it meanwhile.
+        let runner = owner + ":" + UUID().uuidString.prefix(8)
         do {
-            guard let id = try await start(request, key: idempotencyKey, hash: hash, context: context) else {
+            guard let id = try await start(request, key: idempotencyKey, hash: hash, runner: runner, context: context) else {
                 return (try await replay(idempotencyKey!), true)
             }
             started = id
@@ -92,7 +94,7 @@ public struct ProvisioningService: Sendable {
             }
             throw RosterError.conflict("a tenant with slug \(request.slug) exists", existingID: request.slug)
         }
-        try await drive(started, requestID: context.requestID)
+        try await drive(started, owner: runner, requestID: context.requestID)
         let result = try await tenant(id: started)
         if result.provisioning?.phase == .failed {
             throw RosterError.unavailable("provisioning failed and was rolled back (\(result.provisioning?.lastError ?? "unknown")); "
@@ -104,7 +106,8 @@ public struct ProvisioningService: Sendable {
     static let keyReused = RosterError.invalid("Idempotency-Key", "was used with a different request body")
 
     /// Inserts the tenant (`provisioning`) and its workflow, or restarts a failed one. `nil` when the key replays.
-    private func start(_ request: ProvisioningRequest, key: String?, hash: String, context: OperationContext) async throws -> Tenant.ID? {
+    private func start(_ request: ProvisioningRequest, key: String?, hash: String, runner: String,
+                       context: OperationContext) async throws -> Tenant.ID? {
         let now = Date.rosterNow
         return try await store.write { tx -> Tenant.ID? in
             if let key {
@@ -115,7 +118,8 @@ public struct ProvisioningService: Sendable {
                 }
             }
             let isManagement = request.slug == options.managementTenant
-            let tracking = Tracking(status: options.customerTracking && !isManagement ? .pending : .off, withContact: request.admin != nil)
+            let tracking = Tracking(status: options.customerTracking && !isManagement ? .pending : .off, withContact: request.admin != nil,
+                                    managementTenant: options.managementTenant, tag: options.customerTag)
             let state = Provisioning(admin: request.admin, tracking: tracking, startedAt: now)
             let id: Tenant.ID
             if var existing = try await tx.tenant(slug: request.slug) {
@@ -148,6 +152,9 @@ public struct ProvisioningService: Sendable {
             }
             if let key {
                 try await tx.insertIdempotencyKey(key, requestHash: hash, tenant: id, expiresAt: now.addingTimeInterval(options.idempotencyLifetime))
+            }
+            guard try await tx.claimProvisioning(tenant: id, owner: runner, until: now.addingTimeInterval(options.lease), now: now) else {
+                throw RosterError.conflict("tenant \(request.slug) is being provisioned by another request")
             }
             return id
         }
@@ -216,9 +223,12 @@ public struct ProvisioningService: Sendable {
                     guard state.phase == .active, state.tracking.status == .off else { return false }
                     var next = state
                     next.tracking.status = .pending
+                    next.tracking.managementTenant = options.managementTenant
+                    next.tracking.tag = options.customerTag
                     return try await tx.updateProvisioning(tenant: tenant.id, next, expectedVersion: version, owner: nil)
                 }
-                var state = Provisioning(admin: nil, tracking: Tracking(status: .pending, withContact: false), startedAt: now)
+                var state = Provisioning(admin: nil, tracking: Tracking(status: .pending, withContact: false, managementTenant: options.managementTenant,
+                                                                        tag: options.customerTag), startedAt: now)
                 state.phase = .active
                 state.finishedAt = now
                 try await tx.insertProvisioning(tenant: tenant.id, state)
@@ -251,17 +261,19 @@ public struct ProvisioningService: Sendable {
     /// Runs every workflow with work due (unfinished after a crash, tracking retries whose time has come).
     /// Returns how many it ran.
     @discardableResult
-    public func runDue(limit: Int = 20) async throws -> Int {
-        let due = try await store.read { tx in try await tx.dueProvisioning(now: Date.rosterNow, limit: limit) }
+    /// `only` limits it to some tenants (tests that share a database with others).
+    public func runDue(limit: Int = 20, only: Set<Tenant.ID>? = nil) async throws -> Int {
+        var due = try await store.read { tx in try await tx.dueProvisioning(now: Date.rosterNow, limit: only == nil ? limit : 10_000) }
+        if let only { due = Array(due.filter(only.contains).prefix(limit)) }
         for id in due { try await drive(id, requestID: "worker") }
         Gauge(label: "roster_provisioning_pending").record(try await store.read { tx in try await tx.pendingProvisioningCount() })
         return due.count
     }
 
     /// Runs the workflow's due steps under this process's lease; returns at once when another holds it.
-    func drive(_ tenantID: Tenant.ID, requestID: String) async throws {
+    func drive(_ tenantID: Tenant.ID, owner given: String? = nil, requestID: String) async throws {
         let now = Date.rosterNow
-        let owner = owner + ":" + UUID().uuidString.prefix(8)
+        let owner = given ?? (owner + ":" + UUID().uuidString.prefix(8))
         let claimed = try await store.write { tx in
             try await tx.claimProvisioning(tenant: tenantID, owner: owner, until: now.addingTimeInterval(options.lease), now: now)
         }
@@ -362,8 +374,9 @@ public struct ProvisioningService: Sendable {
     /// The tracking steps, in the management tenant, with the same domain code the API uses.
     private func track(_ step: String, tenant: Tenant, state: inout Provisioning, tx: any StoreTransaction,
                        context: OperationContext) async throws {
-        guard let management = try await tx.tenant(slug: options.managementTenant), management.status == .active else {
-            throw RosterError.unavailable("the management tenant \(options.managementTenant) is missing or not active")
+        let managementSlug = state.tracking.managementTenant ?? options.managementTenant
+        guard let management = try await tx.tenant(slug: managementSlug), management.status == .active else {
+            throw RosterError.unavailable("the management tenant \(managementSlug) is missing or not active")
         }
         switch step {
         case "tracking.company":
@@ -400,7 +413,7 @@ public struct ProvisioningService: Sendable {
             }
         case "tracking.tag":
             guard let company = state.tracking.companyID else { return }
-            let tag = try await TagService.findOrCreate(text: options.customerTag, tenant: management.id, tx: tx, context: context)
+            let tag = try await TagService.findOrCreate(text: state.tracking.tag ?? options.customerTag, tenant: management.id, tx: tx, context: context)
             if try await tx.attachTag(tenant: management.id, party: company, tag: tag.id) {
                 try await tx.appendAudit([AuditEvent(tenantID: management.id, context: context, action: "party.tag", targetType: "party",
                                                      targetID: company.description, fields: ["tags"])])

@@ -11,6 +11,10 @@ struct CLI {
 
     let databaseURL: String
 
+    init(databaseURL: String) {
+        self.databaseURL = databaseURL
+    }
+
     init() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-cli-tests", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -86,10 +90,22 @@ struct CLI {
 
 /// GET with curl; `nil` when the server does not answer.
 func httpGet(_ url: String, token: String) -> String? {
+    http(["-sf", "-m", "5", "-H", "Authorization: Bearer \(token)", url])
+}
+
+/// A POST of JSON with curl: the status code and body.
+func httpPost(_ url: String, token: String, json: String) -> (Int, String)? {
+    guard let out = http(["-s", "-m", "30", "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(token)",
+                          "-H", "Content-Type: application/json", "-d", json, url]),
+          let last = out.split(separator: "\n").last, let code = Int(last) else { return nil }
+    return (code, String(out.dropLast(last.count + 1)))
+}
+
+func http(_ arguments: [String]) -> String? {
     let process = Process()
     let out = Pipe()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    process.arguments = ["-sf", "-m", "5", "-H", "Authorization: Bearer \(token)", url]
+    process.arguments = arguments
     process.standardOutput = out
     process.standardError = FileHandle.nullDevice
     guard (try? process.run()) != nil else { return nil }

@@ -156,7 +156,7 @@ struct ProvisioningContractTests {
             let companies = try await fixture.companies(of: result.tenant.id)
             #expect(companies.count == (step == "tracking.company" ? 0 : 1))
             // Not due yet: the worker leaves it alone.
-            try await service.runDue(limit: 1000)
+            try await service.runDue(limit: 1000, only: [result.tenant.id])
             let waiting = try await service.tenant(slug: request.slug)
             #expect(waiting.provisioning?.tracking.status == .pending && waiting.provisioning?.tracking.attempts == 1)
 
@@ -178,7 +178,7 @@ struct ProvisioningContractTests {
             #expect(first.provisioning?.tracking.attempts == 1)
             // backoff 0: due at once; the second attempt fails too, the third succeeds.
             for _ in 0..<5 where try await service.tenant(slug: request.slug).provisioning?.tracking.status == .pending {
-                try await service.runDue(limit: 1000)
+                try await service.runDue(limit: 1000, only: [first.tenant.id])
             }
             let done = try await service.tenant(slug: request.slug)
             #expect(done.provisioning?.tracking.attempts == 2)
@@ -187,8 +187,8 @@ struct ProvisioningContractTests {
             // Out of attempts: failed, until a forced retry.
             let stubborn = Fixture.request()
             let failing = try fixture.service(faults: "tracking.company:fail:3")
-            _ = try await failing.provision(stubborn, context: .test)
-            for _ in 0..<5 { try await failing.runDue(limit: 1000) }
+            let stubbornID = try await failing.provision(stubborn, context: .test).result.tenant.id
+            for _ in 0..<5 { try await failing.runDue(limit: 1000, only: [stubbornID]) }
             let gaveUp = try await failing.tenant(slug: stubborn.slug)
             #expect(gaveUp.provisioning?.tracking.status == .failed && gaveUp.provisioning?.tracking.attempts == 3)
             #expect(gaveUp.tenant.status == .active)

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// Issue 5: two `roster serve` processes on one PostgreSQL database, with failures injected in both,
+/// provision tenants concurrently; every workflow completes exactly once.
+@Suite("CLI: two servers on one PostgreSQL database")
+struct TwoServersTests {
+    @Test func everyWorkflowCompletesExactlyOnce() async throws {
+        guard let shared = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], !shared.isEmpty,
+              let slash = shared.lastIndex(of: "/") else {
+            Issue.record("ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
+            return
+        }
+        // A database of its own: the two servers' workers take every due workflow of their database.
+        let run = UUID().uuidString.lowercased().prefix(8)
+        let database = "two_servers_\(run)"
+        let created = psql(shared, "CREATE DATABASE \(database)")
+        #expect(created == 0, "psql could not create a database")
+        defer { _ = psql(shared, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+        let cli = CLI(databaseURL: String(shared[...slash]) + database)
+        let token = "two-servers-token"
+        let management = "mgmt-\(run)"
+        // Each process fails its first admin step (a rollback, then the client's retry) and its first two
+        // contact steps (retried by the workers, whichever process gets there), and retries quickly.
+        let env = ["ROSTER_BOOTSTRAP_TOKEN": token, "ROSTER_MANAGEMENT_TENANT": management,
+                   "ROSTER_FAULTS": "provision.admin:fail:1,tracking.contact:fail:2", "ROSTER_TRACKING_BACKOFF_SECONDS": "0.05",
+                   "ROSTER_WORKER_INTERVAL_SECONDS": "0.05", "ROSTER_PROVISIONING_LEASE_SECONDS": "5"]
+        #expect(try cli.run("migrate", environment: env).status == 0)
+        let ports = [Int.random(in: 40_000..<45_000), Int.random(in: 45_000..<50_000)]
+        let stops = try ports.map { try cli.serve(port: $0, environment: env) }
+        defer { stops.forEach { $0() } }
+        for port in ports {
+            for _ in 0..<100 where httpGet("http://127.0.0.1:\(port)/health/ready", token: token) == nil {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+
+        let slugs = (0..<16).map { "two-\(run)-\($0)" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, slug) in slugs.enumerated() {
+                group.addTask {
+                    let port = ports[index % 2]
+                    let body = #"{"slug":"\#(slug)","name":"Two \#(slug)","admin":{"firstName":"Ada","lastName":"Admin","email":"ada-\#(slug)@example.com"}}"#
+                    var status = 0
+                    for _ in 0..<3 where status != 201 {
+                        status = httpPost("http://127.0.0.1:\(port)/v1/tenants", token: token, json: body)?.0 ?? 0
+                    }
+                    #expect(status == 201, "\(slug)")
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        // Wait until the workers have tracked every tenant.
+        var pending = slugs
+        for _ in 0..<300 where !pending.isEmpty {
+            pending = pending.filter { slug in
+                !(httpGet("http://127.0.0.1:\(ports[0])/v1/tenants/\(slug)", token: token) ?? "").contains(#""status":"tracked""#)
+            }
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(pending.isEmpty, "not tracked: \(pending)")
+
+        let base = "http://127.0.0.1:\(ports[1])/v1/tenants/\(management)"
+        let companies = httpGet("\(base)/parties?role=customer&limit=100", token: token) ?? ""
+        for slug in slugs {
+            #expect(companies.components(separatedBy: #""tenantSlug":"\#(slug)""#).count == 2, "one company for \(slug)")
+            let users = httpGet("http://127.0.0.1:\(ports[1])/v1/tenants/\(slug)/users", token: token) ?? ""
+            #expect(users.components(separatedBy: #""role":"ADMIN""#).count == 2, "one admin for \(slug)")
+        }
+        let contacts = httpGet("\(base)/parties?kind=person&limit=100", token: token) ?? ""
+        #expect(contacts.components(separatedBy: #""kind":"person""#).count == slugs.count + 1)
+        let edges = httpGet("\(base)/relationships?type=employment&limit=100", token: token) ?? ""
+        #expect(edges.components(separatedBy: #""role":"admin contact""#).count == slugs.count + 1)
+        let verify = try cli.run("audit", "verify", "--tenant", management, environment: env)
+        #expect(verify.status == 0, "\(verify.out)")
+    }
+}
+
+/// Runs one statement with psql; its exit status.
+func psql(_ url: String, _ statement: String) -> Int32? {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-c", statement]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return nil }
+    process.waitUntilExit()
+    return process.terminationStatus
+}
