@@ -11,7 +11,7 @@ import RosterStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks on the configured database (see Benchmarks/README.md).",
-        subcommands: [PartyCreates.self, Hierarchy.self, Access.self], defaultSubcommand: PartyCreates.self)
+        subcommands: [PartyCreates.self, Hierarchy.self, Access.self, ProvisioningBench.self], defaultSubcommand: PartyCreates.self)
 }
 
 struct PartyCreates: AsyncParsableCommand {
@@ -256,6 +256,72 @@ struct Access: AsyncParsableCommand {
                   + "p50 \(Measure.ms(timing.median)), p99 \(Measure.ms(timing.p99)); \(allowed)/\(checks) allowed")
             let (user, scope) = userIDs[0]
             print("fixture: tenant=\(tenant.slug) user=\(user) party=\(hierarchy.randomLeaf(below: scope))")
+        }
+    }
+}
+
+struct ProvisioningBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provisioning",
+        abstract: "Tenants provisioned per second (with an admin), with customer tracking off and then on, in one run.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Tenants to provision in each of the two rounds.")
+    var count = 1000
+
+    @Option(help: "Concurrent requests.")
+    var concurrency = 8
+
+    func run() async throws {
+        var config = global.configuration()
+        config.logLevel = .warning
+        let count = self.count
+        let concurrency = max(1, self.concurrency)
+        let baseOptions = config.provisioningOptions
+        try await global.withRuntime(config) { runtime in
+            let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+            let context = OperationContext(principal: .platform("bench"), requestID: "bench")
+            print("store: \(runtime.database.store.kind)")
+            var rates: [Bool: Double] = [:]
+            for tracking in [false, true] {
+                var options = baseOptions
+                options.customerTracking = tracking
+                let service = ProvisioningService(store: runtime.database.store, options: options)
+                let clock = ContinuousClock()
+                let start = clock.now
+                var latencies: [Duration] = []
+                try await withThrowingTaskGroup(of: [Duration].self) { group in
+                    for worker in 0..<concurrency {
+                        group.addTask {
+                            var local: [Duration] = []
+                            var i = worker
+                            while i < count {
+                                let slug = "bench-\(run)-\(tracking ? "on" : "off")-\(i)"
+                                let t0 = clock.now
+                                let (result, _) = try await service.provision(ProvisioningRequest(
+                                    slug: slug, name: "Bench \(i)",
+                                    admin: Provisioning.Admin(firstName: "Ada", lastName: "Bench", email: "admin-\(i)@\(slug).example.com")),
+                                    context: context)
+                                guard result.tenant.status == .active, !tracking || result.provisioning?.tracking.status == .tracked else {
+                                    throw ValidationError("\(slug) ended \(result.tenant.status.rawValue), tracking \(result.provisioning?.tracking.status.rawValue ?? "-")")
+                                }
+                                local.append(clock.now - t0)
+                                i += concurrency
+                            }
+                            return local
+                        }
+                    }
+                    for try await part in group { latencies += part }
+                }
+                let seconds = Measure.seconds(clock.now - start)
+                latencies.sort()
+                rates[tracking] = Double(count) / seconds
+                print("tracking \(tracking ? "on: " : "off:") \(count) tenants in \(String(format: "%.2f", seconds)) s = \(String(format: "%.0f", Double(count) / seconds))/s, "
+                      + "latency p50 \(Measure.ms(latencies[latencies.count / 2])), p99 \(Measure.ms(latencies[min(latencies.count - 1, latencies.count * 99 / 100)])) "
+                      + "(concurrency \(concurrency))")
+            }
+            print("throughput with tracking ÷ without: \(String(format: "%.2f", rates[true]! / rates[false]!))")
         }
     }
 }
