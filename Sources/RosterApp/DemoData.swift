@@ -13,10 +13,13 @@ enum DemoData {
             logger.info("demo data already present")
             return
         }
-        let acme = try await services.tenants.create(
-            slug: "acme", name: "Acme Farming Ltd", settings: TenantSettings(defaultCallingCode: "44"), context: context)
-        _ = try await services.tenants.create(
-            slug: "globex", name: "Globex Seeds Inc", settings: TenantSettings(defaultCallingCode: "1"), context: context)
+        // Through the provisioning workflow, as a real tenant: an admin, and a customer record in the management tenant.
+        let acme = try await services.provisioning.provision(ProvisioningRequest(
+            slug: "acme", name: "Acme Farming Ltd", settings: TenantSettings(defaultCallingCode: "44"),
+            admin: Provisioning.Admin(firstName: "Ada", lastName: "Lovelace", email: "ada@acme.example")), context: context).result.tenant
+        _ = try await services.provisioning.provision(ProvisioningRequest(
+            slug: "globex", name: "Globex Seeds Inc", settings: TenantSettings(defaultCallingCode: "1"),
+            admin: Provisioning.Admin(firstName: "Grace", lastName: "Hopper", email: "grace@globex.example")), context: context).result.tenant
 
         let parties: [PartyInput] = [
             PartyInput(kind: .organization, name: "Green Valley Growers", email: "info@greenvalley.example",

@@ -25,6 +25,9 @@ public struct IdentityService: Sendable {
         } catch StoreError.uniqueViolation {
             // A concurrent call created the same person or user first: what it made is now found.
             return try await attempt(slug, identifier, firstName, lastName, context)
+        } catch RosterError.conflict {
+            // The same race, seen by the duplicate check after the lookup found nothing.
+            return try await attempt(slug, identifier, firstName, lastName, context)
         }
     }
 

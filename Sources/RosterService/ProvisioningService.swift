@@ -203,7 +203,9 @@ public struct ProvisioningService: Sendable {
 
     /// Starts tracking for every tenant that is not tracked yet (made before tracking was on, or before
     /// workflows): idempotent, a second run changes nothing. Returns how many tenants it started.
-    public func trackExisting(context: OperationContext, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Int {
+    /// `only` limits it to some tenants (tests that share a database with others).
+    public func trackExisting(context: OperationContext, only: Set<Tenant.ID>? = nil,
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Int {
         guard options.customerTracking else { throw RosterError.conflict("customer tracking is off (ROSTER_CUSTOMER_TRACKING)") }
         var tenants: [Tenant] = []
         var after: String?
@@ -216,7 +218,7 @@ public struct ProvisioningService: Sendable {
         var started = 0
         for (index, tenant) in tenants.enumerated() {
             progress?(index + 1, tenants.count)
-            guard tenant.slug != options.managementTenant, tenant.status == .active else { continue }
+            guard tenant.slug != options.managementTenant, tenant.status == .active, only?.contains(tenant.id) ?? true else { continue }
             let begun = try await store.write { tx -> Bool in
                 let now = Date.rosterNow
                 if let (state, version) = try await tx.provisioning(tenant: tenant.id) {
@@ -249,7 +251,7 @@ public struct ProvisioningService: Sendable {
         }
     }
 
-    func tenant(id: Tenant.ID) async throws -> ProvisionedTenant {
+    public func tenant(id: Tenant.ID) async throws -> ProvisionedTenant {
         try await store.read { tx in
             guard let tenant = try await tx.tenant(id: id) else { throw RosterError.notFound("no tenant \(id)") }
             return ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: id)?.state)
@@ -289,7 +291,8 @@ public struct ProvisioningService: Sendable {
 
     private func steps(_ tenantID: Tenant.ID, owner: String, requestID: String) async throws {
         let context = OperationContext(principal: .system, requestID: requestID)
-        for _ in 0..<10 {
+        var conflicts = 0
+        for _ in 0..<12 {
             guard let (state, version) = try await store.read({ tx in try await tx.provisioning(tenant: tenantID) }),
                   let step = state.nextStep else { return }
             if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return }
@@ -298,6 +301,13 @@ public struct ProvisioningService: Sendable {
             } catch let error as LostLease {
                 logger.info("provisioning step left to another process", metadata: ["tenant": "\(tenantID)", "step": "\(error.step)"])
                 return
+            } catch is CancellationError {
+                return  // shutting down: the workflow resumes later, from its last committed step
+            } catch StoreError.uniqueViolation where conflicts < 2 {
+                // A concurrent transaction made the same unique record (the customer tag, the first time): run the step
+                // again, now finding it. Not a failed attempt.
+                conflicts += 1
+                continue
             } catch {
                 // Undone (before active) or scheduled for a later attempt (tracking): either way, stop here.
                 try await failed(step, tenantID: tenantID, error: error, owner: owner, context: context)
@@ -428,7 +438,8 @@ public struct ProvisioningService: Sendable {
     /// attempt and schedule the next one (or give up after `maxTrackingAttempts`).
     private func failed(_ step: String, tenantID: Tenant.ID, error: any Error, owner: String, context: OperationContext) async throws {
         let reason = Self.describe(error)
-        logger.warning("provisioning step failed", metadata: ["tenant": "\(tenantID)", "step": "\(step)", "reason": "\(reason)"])
+        logger.warning("provisioning step failed", metadata: ["tenant": "\(tenantID)", "step": "\(step)", "reason": "\(reason)",
+                                                            "error": "\(type(of: error))"])
         try await store.write { tx in
             guard let (state, version) = try await tx.provisioning(tenant: tenantID) else { return }
             var next = state

@@ -275,7 +275,7 @@ struct ProvisioningBench: AsyncParsableCommand {
 
     func run() async throws {
         var config = global.configuration()
-        config.logLevel = .warning
+        if global.logLevel == nil { config.logLevel = .warning }
         let count = self.count
         let concurrency = max(1, self.concurrency)
         let baseOptions = config.provisioningOptions
