@@ -36,40 +36,50 @@ struct PartyCreates: AsyncParsableCommand {
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             _ = try await runtime.services.tenants.create(slug: slug, name: "Benchmark", settings: TenantSettings(defaultCallingCode: "44"),
                                                           context: context)
-            let clock = ContinuousClock()
-            let start = clock.now
-            var latencies: [Duration] = []
-            try await withThrowingTaskGroup(of: [Duration].self) { group in
-                for worker in 0..<concurrency {
-                    group.addTask {
-                        var local: [Duration] = []
-                        var i = worker
-                        while i < count {
-                            let t0 = clock.now
-                            _ = try await runtime.services.parties.create(tenant: slug, PartyInput(
-                                kind: .person, firstName: "Bench", lastName: "Person \(i)", email: "bench\(i)@example.com",
-                                phone: "07700 \(String(format: "%06d", i))", customerType: .regular), context: context)
-                            local.append(clock.now - t0)
-                            i += concurrency
-                        }
-                        return local
-                    }
-                }
-                for try await part in group { latencies += part }
+            let (seconds, latencies) = try await Measure.concurrently(count: count, concurrency: concurrency) { i in
+                _ = try await runtime.services.parties.create(tenant: slug, PartyInput(
+                    kind: .person, firstName: "Bench", lastName: "Person \(i)", email: "bench\(i)@example.com",
+                    phone: "07700 \(String(format: "%06d", i))", customerType: .regular), context: context)
             }
-            let elapsed = clock.now - start
-            latencies.sort()
-            func ms(_ d: Duration) -> String { String(format: "%.2f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             print("store: \(runtime.database.store.kind)")
             print("party creates: \(count) in \(String(format: "%.2f", seconds)) s = \(String(format: "%.0f", Double(count) / seconds))/s (concurrency \(concurrency))")
-            print("latency p50 \(ms(latencies[latencies.count / 2])), p99 \(ms(latencies[min(latencies.count - 1, latencies.count * 99 / 100)]))")
+            print("latency \(Measure.percentiles(latencies))")
         }
     }
 }
 
 /// Timing helpers shared by the benchmarks.
 enum Measure {
+    /// Runs `body(i)` for i in 0..<count on `concurrency` tasks; returns the wall time and the sorted latencies.
+    static func concurrently(count: Int, concurrency: Int, _ body: @escaping @Sendable (Int) async throws -> Void)
+        async throws -> (seconds: Double, latencies: [Duration]) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var latencies: [Duration] = []
+        try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var local: [Duration] = []
+                    var i = worker
+                    while i < count {
+                        let t0 = clock.now
+                        try await body(i)
+                        local.append(clock.now - t0)
+                        i += concurrency
+                    }
+                    return local
+                }
+            }
+            for try await part in group { latencies += part }
+        }
+        return (seconds(clock.now - start), latencies.sorted())
+    }
+
+    /// "p50 X, p99 Y" of sorted latencies.
+    static func percentiles(_ sorted: [Duration]) -> String {
+        "p50 \(ms(sorted[sorted.count / 2])), p99 \(ms(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]))"
+    }
+
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     static func ms(_ d: Duration) -> String { String(format: "%.3f ms", seconds(d) * 1000) }
@@ -288,38 +298,19 @@ struct ProvisioningBench: AsyncParsableCommand {
                 var options = baseOptions
                 options.customerTracking = tracking
                 let service = ProvisioningService(store: runtime.database.store, options: options)
-                let clock = ContinuousClock()
-                let start = clock.now
-                var latencies: [Duration] = []
-                try await withThrowingTaskGroup(of: [Duration].self) { group in
-                    for worker in 0..<concurrency {
-                        group.addTask {
-                            var local: [Duration] = []
-                            var i = worker
-                            while i < count {
-                                let slug = "bench-\(run)-\(tracking ? "on" : "off")-\(i)"
-                                let t0 = clock.now
-                                let (result, _) = try await service.provision(ProvisioningRequest(
-                                    slug: slug, name: "Bench \(i)",
-                                    admin: Provisioning.Admin(firstName: "Ada", lastName: "Bench", email: "admin-\(i)@\(slug).example.com")),
-                                    context: context)
-                                guard result.tenant.status == .active, !tracking || result.provisioning?.tracking.status == .tracked else {
-                                    throw ValidationError("\(slug) ended \(result.tenant.status.rawValue), tracking \(result.provisioning?.tracking.status.rawValue ?? "-")")
-                                }
-                                local.append(clock.now - t0)
-                                i += concurrency
-                            }
-                            return local
-                        }
+                let (seconds, latencies) = try await Measure.concurrently(count: count, concurrency: concurrency) { i in
+                    let slug = "bench-\(run)-\(tracking ? "on" : "off")-\(i)"
+                    let (result, _) = try await service.provision(ProvisioningRequest(
+                        slug: slug, name: "Bench \(i)",
+                        admin: Provisioning.Admin(firstName: "Ada", lastName: "Bench", email: "admin-\(i)@\(slug).example.com")),
+                        context: context)
+                    guard result.tenant.status == .active, !tracking || result.provisioning?.tracking.status == .tracked else {
+                        throw ValidationError("\(slug) ended \(result.tenant.status.rawValue), tracking \(result.provisioning?.tracking.status.rawValue ?? "-")")
                     }
-                    for try await part in group { latencies += part }
                 }
-                let seconds = Measure.seconds(clock.now - start)
-                latencies.sort()
                 rates[tracking] = Double(count) / seconds
                 print("tracking \(tracking ? "on: " : "off:") \(count) tenants in \(String(format: "%.2f", seconds)) s = \(String(format: "%.0f", Double(count) / seconds))/s, "
-                      + "latency p50 \(Measure.ms(latencies[latencies.count / 2])), p99 \(Measure.ms(latencies[min(latencies.count - 1, latencies.count * 99 / 100)])) "
-                      + "(concurrency \(concurrency))")
+                      + "latency \(Measure.percentiles(latencies)) (concurrency \(concurrency))")
             }
             print("throughput with tracking ÷ without: \(String(format: "%.2f", rates[true]! / rates[false]!))")
         }
