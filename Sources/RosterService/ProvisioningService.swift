@@ -292,10 +292,15 @@ public struct ProvisioningService: Sendable {
     private func steps(_ tenantID: Tenant.ID, owner: String, requestID: String) async throws {
         let context = OperationContext(principal: .system, requestID: requestID)
         var conflicts = 0
+        var first = true
         for _ in 0..<12 {
             guard let (state, version) = try await store.read({ tx in try await tx.provisioning(tenant: tenantID) }),
                   let step = state.nextStep else { return }
             if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return }
+            if first, state.phase == .active, state.tracking.attempts > 0 {
+                Counter(label: "roster_tracking_total", dimensions: [("result", "retry")]).increment()
+            }
+            first = false
             do {
                 try await run(step, tenantID: tenantID, state: state, version: version, owner: owner, context: context)
             } catch let error as LostLease {

@@ -115,7 +115,8 @@ struct ProvisioningAPITests {
             #expect(done.tracking?.status == "tracked" && done.tracking?.companyId == tenant.tracking?.companyId)
             #expect(try await api.send(.post, "/v1/tenants/no-such/tracking/retry").status == .notFound)
             let metrics = try await api.send(.get, "/metrics", token: nil).text
-            #expect(metrics.contains("roster_provisioning_rollbacks_total") && metrics.contains(#"roster_tracking_total{result="failure"}"#))
+            #expect(metrics.contains("roster_provisioning_rollbacks_total") && metrics.contains(#"roster_tracking_total{result="failure"}"#)
+                    && metrics.contains(#"roster_tracking_total{result="retry"}"#))
         }
     }
 }
