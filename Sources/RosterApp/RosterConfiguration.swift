@@ -39,6 +39,8 @@ public struct RosterConfiguration: Sendable {
     public var workerIntervalSeconds: Double = 1
     /// How long a process holds a workflow; after a crash, another process resumes it after this.
     public var provisioningLeaseSeconds: Double = 60
+    /// Track new tenants within `POST /v1/tenants` (true), or answer once the tenant is active and let the worker track it.
+    public var trackingInRequest = true
     /// Test-only failures at workflow steps (`ROSTER_FAULTS`); see FaultInjector.
     public var faults: FaultInjector = .none
 
@@ -53,6 +55,7 @@ public struct RosterConfiguration: Sendable {
         options.maxTrackingAttempts = trackingMaxAttempts
         options.backoffBase = trackingBackoffSeconds
         options.lease = provisioningLeaseSeconds
+        options.trackInRequest = trackingInRequest
         return options
     }
 
@@ -80,6 +83,7 @@ public struct RosterConfiguration: Sendable {
         if let v = environment["ROSTER_TRACKING_BACKOFF_SECONDS"].flatMap(Double.init), (0...3600).contains(v) { config.trackingBackoffSeconds = v }
         if let v = environment["ROSTER_WORKER_INTERVAL_SECONDS"].flatMap(Double.init), (0.05...3600).contains(v) { config.workerIntervalSeconds = v }
         if let v = environment["ROSTER_PROVISIONING_LEASE_SECONDS"].flatMap(Double.init), (0.1...3600).contains(v) { config.provisioningLeaseSeconds = v }
+        if let v = environment["ROSTER_TRACKING_IN_REQUEST"] { config.trackingInRequest = !["false", "0", "no", "off"].contains(v.lowercased()) }
         if let v = environment["ROSTER_FAULTS"], !v.isEmpty { config.faults = try FaultInjector(spec: v) }
         return config
     }

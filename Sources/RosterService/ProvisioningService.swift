@@ -38,6 +38,9 @@ public struct ProvisioningOptions: Sendable {
     public var idempotencyLifetime: TimeInterval = 24 * 3600
     /// How long a process may hold a workflow without renewing; another process takes over after it.
     public var lease: TimeInterval = 60
+    /// Run the tracking steps inside the provisioning request (the answer then shows the outcome), or leave
+    /// them to the worker and answer as soon as the tenant is active (`tracking.status: pending`).
+    public var trackInRequest = true
 
     public init() {}
 }
@@ -94,7 +97,7 @@ public struct ProvisioningService: Sendable {
             }
             throw RosterError.conflict("a tenant with slug \(request.slug) exists", existingID: request.slug)
         }
-        try await drive(started, owner: runner, requestID: context.requestID)
+        try await drive(started, owner: runner, requestID: context.requestID, stopAtActive: !options.trackInRequest)
         let result = try await tenant(id: started)
         if result.provisioning?.phase == .failed {
             throw RosterError.unavailable("provisioning failed and was rolled back (\(result.provisioning?.lastError ?? "unknown")); "
@@ -273,7 +276,7 @@ public struct ProvisioningService: Sendable {
     }
 
     /// Runs the workflow's due steps under this process's lease; returns at once when another holds it.
-    func drive(_ tenantID: Tenant.ID, owner given: String? = nil, requestID: String) async throws {
+    func drive(_ tenantID: Tenant.ID, owner given: String? = nil, requestID: String, stopAtActive: Bool = false) async throws {
         let now = Date.rosterNow
         let owner = given ?? (owner + ":" + UUID().uuidString.prefix(8))
         let claimed = try await store.write { tx in
@@ -281,7 +284,7 @@ public struct ProvisioningService: Sendable {
         }
         guard claimed else { return }
         do {
-            try await steps(tenantID, owner: owner, requestID: requestID)
+            try await steps(tenantID, owner: owner, requestID: requestID, stopAtActive: stopAtActive)
         } catch {
             try? await store.write { tx in try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
             throw error
@@ -289,13 +292,14 @@ public struct ProvisioningService: Sendable {
         try await store.write { tx in try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
     }
 
-    private func steps(_ tenantID: Tenant.ID, owner: String, requestID: String) async throws {
+    private func steps(_ tenantID: Tenant.ID, owner: String, requestID: String, stopAtActive: Bool) async throws {
         let context = OperationContext(principal: .system, requestID: requestID)
         var conflicts = 0
         var first = true
         for _ in 0..<12 {
             guard let (state, version) = try await store.read({ tx in try await tx.provisioning(tenant: tenantID) }),
                   let step = state.nextStep else { return }
+            if state.phase == .active, stopAtActive { return }
             if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return }
             if first, state.phase == .active, state.tracking.attempts > 0 {
                 Counter(label: "roster_tracking_total", dimensions: [("result", "retry")]).increment()

@@ -219,6 +219,22 @@ struct ProvisioningContractTests {
         }
     }
 
+    /// With tracking left to the worker, the request answers at `active`; the worker then tracks.
+    @Test(arguments: StoreKind.allCases)
+    func trackingCanBeLeftToTheWorker(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            var fixture = try await Fixture(rt)
+            fixture.options.trackInRequest = false
+            let service = try fixture.service()
+            let request = Fixture.request()
+            let answered = try await service.provision(request, context: .test).result
+            #expect(answered.tenant.status == .active && answered.provisioning?.tracking.status == .pending)
+            #expect(answered.provisioning?.tracking.attempts == 0 && answered.provisioning?.tracking.companyID == nil)
+            #expect(try await service.runDue(limit: 100, only: [answered.tenant.id]) == 1)
+            try await fixture.expectTracked(try await service.tenant(id: answered.tenant.id), admin: request.admin)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func idempotencyKeysReplayTheFirstResult(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
