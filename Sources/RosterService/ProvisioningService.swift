@@ -270,7 +270,14 @@ public struct ProvisioningService: Sendable {
     public func runDue(limit: Int = 20, only: Set<Tenant.ID>? = nil) async throws -> Int {
         var due = try await store.read { tx in try await tx.dueProvisioning(now: Date.rosterNow, limit: only == nil ? limit : 10_000) }
         if let only { due = Array(due.filter(only.contains).prefix(limit)) }
-        for id in due { try await drive(id, requestID: "worker") }
+        // A few at a time: each waits on the database most of its time.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = due.makeIterator()
+            for _ in 0..<4 { if let id = next.next() { group.addTask { try await drive(id, requestID: "worker") } } }
+            while try await group.next() != nil {
+                if let id = next.next() { group.addTask { try await drive(id, requestID: "worker") } }
+            }
+        }
         Gauge(label: "roster_provisioning_pending").record(try await store.read { tx in try await tx.pendingProvisioningCount() })
         return due.count
     }
