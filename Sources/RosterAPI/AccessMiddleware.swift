@@ -86,9 +86,11 @@ package struct AccessMiddleware: ServerMiddleware {
     ]
 
     let access: AccessService
+    let maxBodyBytes: Int
 
-    package init(access: AccessService) {
+    package init(access: AccessService, maxBodyBytes: Int) {
         self.access = access
+        self.maxBodyBytes = maxBodyBytes
     }
 
     package func intercept(
@@ -126,7 +128,7 @@ package struct AccessMiddleware: ServerMiddleware {
             accessTarget = .relationship(id)
         case .bodyParties(let fields):
             var bytes: [UInt8] = []
-            if let given = body { bytes = try await [UInt8](collecting: given, upTo: 1 << 24) }
+            if let given = body { bytes = try await [UInt8](collecting: given, upTo: maxBodyBytes) }
             body = bytes.isEmpty ? nil : HTTPBody(bytes)
             let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
             let ids: [Party.ID] = fields.compactMap { field in (object?[field] as? String).flatMap { Party.ID(uuidString: $0) } }

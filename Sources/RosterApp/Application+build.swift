@@ -85,12 +85,9 @@ public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, 
                     onBootstrapToken: (@Sendable (String) -> Void)? = nil) async throws {
     try await runtime.database.migrate(logger: logger)
     try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
-    if let onBootstrapToken {
-        if let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
-            onBootstrapToken(token)
-        }
-    } else if configuration.bootstrapToken != nil {
-        _ = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken)
+    if onBootstrapToken != nil || configuration.bootstrapToken != nil,
+       let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
+        onBootstrapToken?(token)
     }
     if demo { try await DemoData.seed(runtime.services, logger: logger) }
 }
@@ -120,7 +117,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     openAPIConfiguration.dateTranscoder = RFC3339DateTranscoder()
     openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
     try handlers.registerHandlers(on: router, configuration: openAPIConfiguration, middlewares: [
-        ProblemMiddleware(logger: logger), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes), AccessMiddleware(access: runtime.services.access),
+        ProblemMiddleware(logger: logger), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes), AccessMiddleware(access: runtime.services.access, maxBodyBytes: configuration.maxBodyBytes),
     ])
     return router
 }

@@ -21,7 +21,7 @@ public struct ProvisioningWorker: Service {
             while !Task.isCancelled {
                 do {
                     // A full batch means more may be due: go on at once.
-                    while try await provisioning.runDue(limit: 20) == 20, !Task.isCancelled {}
+                    while try await provisioning.runDue() == ProvisioningService.batch, !Task.isCancelled {}
                 } catch {
                     logger.warning("provisioning worker pass failed", metadata: ["error": "\(String(describing: type(of: error)))"])
                 }

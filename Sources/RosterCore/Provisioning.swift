@@ -42,23 +42,26 @@ public struct Provisioning: Codable, Hashable, Sendable {
     }
 
     /// Whether a worker has something to do: provisioning unfinished, or tracking waiting for its next attempt.
-    public var needsWork: Bool {
-        switch phase {
-        case .admin, .activate: true
-        case .active: tracking.status == .pending
-        case .failed: false
-        }
-    }
+    public var needsWork: Bool { nextStep != nil }
 
-    /// The step that runs next, by the name fault injection and logs use.
-    public var nextStep: String? {
+    /// The step that runs next.
+    public var nextStep: ProvisioningStep? {
         switch phase {
-        case .admin: "provision.admin"
-        case .activate: "provision.activate"
+        case .admin: .admin
+        case .activate: .activate
         case .failed: nil
-        case .active: tracking.status == .pending ? (tracking.nextStep ?? "tracking.done") : nil
+        case .active: tracking.status == .pending ? tracking.nextStep : nil
         }
     }
+}
+
+/// The workflow's steps, by the names fault injection and logs use.
+public enum ProvisioningStep: String, CaseIterable, Sendable {
+    case admin = "provision.admin", activate = "provision.activate"
+    case company = "tracking.company", contact = "tracking.contact", tag = "tracking.tag"
+
+    /// Steps before the tenant is active: undone on failure.
+    public var isProvisioning: Bool { self == .admin || self == .activate }
 }
 
 /// The tenant as a customer of the management tenant: an organization, a contact for its admin, a tag.
@@ -97,14 +100,14 @@ public struct Tracking: Codable, Hashable, Sendable {
     }
 
     /// Company, then contact (with its employment edge), then tag: resumes where it stopped; `nil` when done.
-    public var nextStep: String? {
-        if companyID == nil { return "tracking.company" }
-        if withContact, contactID == nil || relationshipID == nil { return "tracking.contact" }
-        if tagID == nil { return "tracking.tag" }
+    public var nextStep: ProvisioningStep? {
+        if companyID == nil { return .company }
+        if withContact, contactID == nil || relationshipID == nil { return .contact }
+        if tagID == nil { return .tag }
         return nil
     }
 
-    /// Exponential backoff with full jitter: up to `base · 2^(attempt-1)`, capped.
+    /// Exponential backoff with "equal jitter": between half and all of `base · 2^(attempt-1)`, capped.
     public static func backoff(attempt: Int, base: TimeInterval, cap: TimeInterval, random: Double) -> TimeInterval {
         let ceiling = min(cap, base * pow(2, Double(max(0, attempt - 1))))
         return ceiling / 2 + ceiling / 2 * min(max(random, 0), 1)

@@ -197,6 +197,4 @@ public struct Caller: Hashable, Sendable {
         self.role = role
         self.roleIDs = roleIDs
     }
-
-    public static func platform(_ id: String) -> Caller { Caller(principal: .platform(id)) }
 }

@@ -69,20 +69,16 @@ extension SQLTransaction {
                                [.text(key), .text(requestHash), .uuid(tenant.rawValue), .date(expiresAt)])
     }
 
-    func deleteExpiredIdempotencyKeys(now: Date) async throws {
-        try await conn.execute("DELETE FROM idempotency_keys WHERE expires_at < $1", [.date(now)])
+    func deleteExpiredIdempotencyKeys(now: Date, key: String?) async throws {
+        if let key {
+            try await conn.execute("DELETE FROM idempotency_keys WHERE key = $1 AND expires_at < $2", [.text(key), .date(now)])
+        } else {
+            try await conn.execute("DELETE FROM idempotency_keys WHERE expires_at < $1", [.date(now)])
+        }
     }
 
-    func purgeParty(tenant: Tenant.ID, id: Party.ID) async throws {
-        let binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(id.rawValue)]
-        try await conn.execute("UPDATE users SET party_id = NULL WHERE tenant_id = $1 AND party_id = $2", binds)
-        try await conn.execute("DELETE FROM partner_accounts WHERE tenant_id = $1 AND (partner_id = $2 OR customer_id = $2)", binds)
-        try await conn.execute("DELETE FROM party_closure WHERE tenant_id = $1 AND (ancestor_id = $2 OR descendant_id = $2)", binds)
-        try await conn.execute("DELETE FROM relationships WHERE tenant_id = $1 AND (parent_id = $2 OR child_id = $2)", binds)
-        for table in ["party_tags", "party_roles", "party_state_history", "organization_domains"] {
-            try await conn.execute("DELETE FROM \(table) WHERE tenant_id = $1 AND party_id = $2", binds)
-        }
-        try await conn.execute("DELETE FROM parties WHERE tenant_id = $1 AND id = $2", binds)
+    func deleteUnlinkedParty(tenant: Tenant.ID, id: Party.ID) async throws {
+        try await conn.execute("DELETE FROM parties WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
     }
 
     func deleteUser(tenant: Tenant.ID, id: User.ID) async throws {

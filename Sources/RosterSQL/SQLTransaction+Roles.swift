@@ -42,40 +42,6 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .uuid(user.rawValue)]).map(makeRole)
     }
 
-    func parties(tenant: Tenant.ID, within roots: [Party.ID], type: String?, after: Party.ID?, limit: Int) async throws -> [Party] {
-        guard !roots.isEmpty else { return [] }
-        var binds: [SQLValue] = [.uuid(tenant.rawValue), .int(Int64(limit))]
-        func bind(_ value: SQLValue) -> String {
-            binds.append(value)
-            return "$\(binds.count)"
-        }
-        let rootList = roots.map { bind(.uuid($0.rawValue)) }.joined(separator: ", ")
-        let afterFilter = after.map { " AND p.id > \(bind(.uuid($0.rawValue)))" } ?? ""
-        let below: String
-        if let type {
-            below = """
-                EXISTS (SELECT 1 FROM party_closure c WHERE c.tenant_id = p.tenant_id AND c.type = \(bind(.text(type)))
-                        AND c.descendant_id = p.id AND c.ancestor_id IN (\(rootList)))
-                """
-        } else {
-            below = "p.id IN (SELECT id FROM walk)"
-        }
-        let walk = type == nil ? """
-            WITH RECURSIVE walk(id, depth) AS (
-                SELECT r.child_id, 1 FROM relationships r WHERE r.tenant_id = $1 AND r.parent_id IN (\(rootList))
-                UNION
-                SELECT r.child_id, w.depth + 1 FROM walk w CROSS JOIN relationships r
-                WHERE r.parent_id = w.id AND r.tenant_id = $1 AND w.depth < \(Self.maxDepth)
-            )
-            """ : ""
-        return try await withTags(conn.query("""
-            \(walk)
-            SELECT \(Self.prefixedPartyColumns) FROM parties p
-            WHERE p.tenant_id = $1 AND p.state <> 'deleted' AND (p.id IN (\(rootList)) OR \(below))\(afterFilter)
-            ORDER BY p.id LIMIT $2
-            """, binds).map(makeParty))
-    }
-
     func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree]) async throws -> Set<Party.ID> {
         guard !ids.isEmpty, !subtrees.isEmpty else { return [] }
         var binds: [SQLValue] = [.uuid(tenant.rawValue)]

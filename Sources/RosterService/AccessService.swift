@@ -135,21 +135,16 @@ public struct AccessService: Sendable {
     public func me(_ caller: Caller, tenant slug: String) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {
         let (user, roles) = try await store.read { tx -> (User?, [AccessRole]) in
             let tenant = try await tx.requireTenant(slug)
-            switch caller.principal {
-            case .user(let raw):
-                guard let id = User.ID(uuidString: raw), let user = try await tx.user(tenant: tenant.id, id: id) else {
+            var user: User?
+            if case .user(let raw) = caller.principal {
+                guard let id = User.ID(uuidString: raw), let found = try await tx.user(tenant: tenant.id, id: id) else {
                     throw RosterError.notFound("no user \(raw.prefix(40))")
                 }
-                return (user, try await tx.roles(tenant: tenant.id, user: id))
-            case .apiKey:
-                var roles: [AccessRole] = []
-                for id in caller.roleIDs { if let role = try await tx.role(tenant: tenant.id, id: id) { roles.append(role) } }
-                return (nil, roles)
-            case .platform, .system:
-                return (nil, [])
+                user = found
             }
+            return (user, try await Self.roles(of: caller, tenant: tenant, tx: tx))
         }
-        let grants = caller.principal.isPlatform ? Grants.all : Grants(role: caller.role ?? .user, roles: roles)
+        let grants = Self.holdsEverything(caller) ? Grants.all : Grants(role: caller.role ?? .user, roles: roles)
         return (user, roles, grants)
     }
 
@@ -163,22 +158,14 @@ public struct AccessService: Sendable {
             let tenant = try await tx.requireTenant(slug)
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
             guard user.isActive else { return [] }
-            let roles = try await tx.roles(tenant: tenant.id, user: user.id).filter { $0.policies.contains(policy) }
-            let everything = user.role == .admin || (user.role == .management && AccessRole.readPolicies.contains(policy))
-                || roles.contains { $0.organizationID == nil }
-            if everything {
-                return try await tx.searchParties(tenant: tenant.id, query: PartyQuery(after: after, limit: limit + 1))
+            // The same grants as enforcement, and the same subtree filter as a scoped caller's search.
+            var query = PartyQuery(after: after, limit: limit + 1)
+            switch Grants(role: user.role, roles: try await tx.roles(tenant: tenant.id, user: user.id)).scope(of: policy) {
+            case .tenant: break
+            case .subtrees(let subtrees): query.within = subtrees
+            case nil: return []
             }
-            // One query per hierarchy type, merged by id: a scope in one type does not reach into another.
-            var groups: [String?: [Party.ID]] = [:]
-            for role in roles { if let organization = role.organizationID { groups[role.relationshipType, default: []].append(organization) } }
-            var merged: [Party.ID: Party] = [:]
-            for (type, roots) in groups {
-                for party in try await tx.parties(tenant: tenant.id, within: roots, type: type, after: after, limit: limit + 1) {
-                    merged[party.id] = party
-                }
-            }
-            return Array(merged.values.sorted { $0.id < $1.id }.prefix(limit + 1))
+            return try await tx.searchParties(tenant: tenant.id, query: query)
         }
         let page = Page(rows: rows, limit: limit) { $0.id.description }
         try await audit.record(page.items.map { party in

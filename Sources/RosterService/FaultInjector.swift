@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 import Synchronization
 
 /// Test-only failures at named workflow steps, from `ROSTER_FAULTS` (e.g.
@@ -16,7 +17,7 @@ public final class FaultInjector: Sendable {
         case crash
     }
 
-    public static let steps: Set<String> = ["provision.admin", "provision.activate", "tracking.company", "tracking.contact", "tracking.tag"]
+    public static let steps = Set(ProvisioningStep.allCases.map(\.rawValue))
 
     private let faults: Mutex<[String: Fault]>
 
@@ -48,10 +49,9 @@ public final class FaultInjector: Sendable {
         self.init(faults: faults)
     }
 
-    public var isEmpty: Bool { faults.withLock { $0.isEmpty } }
-
     /// Called inside a step's transaction, after its writes.
-    func check(_ step: String) throws {
+    func check(_ step: ProvisioningStep) throws {
+        let step = step.rawValue
         let fault = faults.withLock { faults -> Fault? in
             switch faults[step] {
             case .fail(let remaining):

@@ -61,24 +61,14 @@ public struct IdentityService: Sendable {
             if let found = try await tx.user(tenant: tenant.id, party: party.id) {
                 user = found
             } else if let email, var found = try await tx.user(tenant: tenant.id, emailNormalized: email.normalized) {
-                if found.partyID == nil {
-                    let before = found
-                    found.partyID = party.id
-                    found.updatedAt = Date.rosterNow
-                    found.version += 1
-                    _ = try await tx.updateUser(found, expectedVersion: before.version)
-                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.update", targetType: "user",
-                                                         targetID: found.id.description, fields: ["partyId"])])
-                }
+                if found.partyID == nil { try await UserService.link(&found, to: party.id, tx: tx, context: context) }
                 user = found
             } else {
                 let now = Date.rosterNow
                 let name = [firstName, lastName].compactMap { $0?.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
                 user = User(id: .make(), tenantID: tenant.id, email: email, displayName: name.isEmpty ? party.displayName : name,
                             role: .user, isActive: true, partyID: party.id, createdAt: now, updatedAt: now)
-                try await tx.insertUser(user)
-                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.create", targetType: "user",
-                                                     targetID: user.id.description, fields: user.presentFields)])
+                try await UserService.insert(user, tx: tx, context: context)
                 userCreated = true
             }
             return IdentityResolution(user: user, party: party, userCreated: userCreated, partyCreated: partyCreated)

@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import Logging
 import Metrics
+import Synchronization
 public import RosterCore
 public import RosterStore
 
@@ -36,7 +37,7 @@ public struct ProvisioningOptions: Sendable {
     public var backoffCap: TimeInterval = 300
     /// How long an `Idempotency-Key` answers with its first result.
     public var idempotencyLifetime: TimeInterval = 24 * 3600
-    /// How long a process may hold a workflow without renewing; another process takes over after it.
+    /// How long a process may hold a workflow (leases are not renewed; a step checks its lease); another process takes over after it.
     public var lease: TimeInterval = 60
     /// Run the tracking steps inside the provisioning request (the answer then shows the outcome), or leave
     /// them to the worker and answer as soon as the tenant is active (`tracking.status: pending`).
@@ -71,7 +72,8 @@ public struct ProvisioningService: Sendable {
 
     /// Creates the tenant and runs its workflow; returns it active (tracking maybe still pending), or throws
     /// 503 when provisioning failed and was rolled back. With `idempotencyKey`, a repeat of the same request
-    /// returns the first one's tenant (`replayed`), and the same key with another body is 422.
+    /// returns the first one's outcome (`replayed`; after a rollback it is a retry), and the same key with
+    /// another body is 422.
     public func provision(_ request: ProvisioningRequest, idempotencyKey: String? = nil,
                           context: OperationContext) async throws -> (result: ProvisionedTenant, replayed: Bool) {
         let request = try Self.validated(request)
@@ -81,44 +83,46 @@ public struct ProvisioningService: Sendable {
             }
         }
         let hash = Self.hash(request)
-        let started: Tenant.ID
         // The workflow is leased to this request from its first transaction on, so that no worker takes it meanwhile.
         let runner = owner + ":" + UUID().uuidString.prefix(8)
+        let started: Tenant.ID
         do {
             guard let id = try await start(request, key: idempotencyKey, hash: hash, runner: runner, context: context) else {
-                return (try await replay(idempotencyKey!), true)
+                return (try Self.outcome(try await replay(idempotencyKey!)), true)
             }
             started = id
         } catch StoreError.uniqueViolation {
             // A concurrent request with the same key or slug won.
             if let key = idempotencyKey, let found = try await store.read({ tx in try await tx.idempotencyKey(key) }) {
                 guard found.requestHash == hash else { throw Self.keyReused }
-                return (try await replay(key), true)
+                return (try Self.outcome(try await replay(key)), true)
             }
             throw RosterError.conflict("a tenant with slug \(request.slug) exists", existingID: request.slug)
         }
         try await drive(started, owner: runner, requestID: context.requestID, stopAtActive: !options.trackInRequest)
-        let result = try await tenant(id: started)
-        if result.provisioning?.phase == .failed {
-            throw RosterError.unavailable("provisioning failed and was rolled back (\(result.provisioning?.lastError ?? "unknown")); "
-                                          + "send the request again to retry")
-        }
-        return (result, false)
+        return (try Self.outcome(try await tenant(id: started)), false)
     }
 
     static let keyReused = RosterError.invalid("Idempotency-Key", "was used with a different request body")
+
+    /// The tenant, or the 503 of a provisioning that was rolled back.
+    static func outcome(_ result: ProvisionedTenant) throws -> ProvisionedTenant {
+        guard result.provisioning?.phase == .failed else { return result }
+        throw RosterError.unavailable("provisioning failed and was rolled back (\(result.provisioning?.lastError ?? "unknown")); "
+                                      + "send the request again to retry")
+    }
 
     /// Inserts the tenant (`provisioning`) and its workflow, or restarts a failed one. `nil` when the key replays.
     private func start(_ request: ProvisioningRequest, key: String?, hash: String, runner: String,
                        context: OperationContext) async throws -> Tenant.ID? {
         let now = Date.rosterNow
         return try await store.write { tx -> Tenant.ID? in
-            if let key {
-                try await tx.deleteExpiredIdempotencyKeys(now: now)
-                if let found = try await tx.idempotencyKey(key) {
-                    guard found.requestHash == hash else { throw Self.keyReused }
-                    return nil
-                }
+            var keyKnown = false
+            if let key, let found = try await tx.idempotencyKey(key), found.expiresAt >= now {
+                guard found.requestHash == hash else { throw Self.keyReused }
+                // A repeat of a request that was rolled back retries it, as the first answer said; anything else replays.
+                guard try await tx.tenant(id: found.tenantID)?.status == .failed else { return nil }
+                keyKnown = true
             }
             let isManagement = request.slug == options.managementTenant
             let tracking = Tracking(status: options.customerTracking && !isManagement ? .pending : .off, withContact: request.admin != nil,
@@ -127,8 +131,11 @@ public struct ProvisioningService: Sendable {
             let id: Tenant.ID
             if var existing = try await tx.tenant(slug: request.slug) {
                 // A failed provisioning may be tried again; anything else with this slug is a conflict.
-                guard existing.status == .failed, try await tx.provisioning(tenant: existing.id) != nil else {
+                guard existing.status == .failed, let (_, version) = try await tx.provisioning(tenant: existing.id) else {
                     throw RosterError.conflict("a tenant with slug \(request.slug) exists", existingID: request.slug)
+                }
+                guard try await tx.updateProvisioning(tenant: existing.id, state, expectedVersion: version, owner: nil) else {
+                    throw RosterError.conflict("tenant \(request.slug) is being provisioned by another request")
                 }
                 existing.name = request.name
                 existing.settings = request.settings
@@ -136,10 +143,6 @@ public struct ProvisioningService: Sendable {
                 existing.updatedAt = now
                 existing.version += 1
                 try await tx.updateTenant(existing)
-                let (_, version) = try await tx.provisioning(tenant: existing.id)!
-                guard try await tx.updateProvisioning(tenant: existing.id, state, expectedVersion: version, owner: nil) else {
-                    throw StoreError.uniqueViolation(constraint: "provisioning")
-                }
                 id = existing.id
                 try await tx.appendAudit([AuditEvent(tenantID: id, context: context, action: "tenant.retry", targetType: "tenant",
                                                      targetID: id.description, fields: ["name", "settings", "status"])])
@@ -153,7 +156,9 @@ public struct ProvisioningService: Sendable {
                                                      targetID: id.description, fields: ["slug", "name", "settings"]
                                                         + (request.admin == nil ? [] : ["admin"]))])
             }
-            if let key {
+            if let key, !keyKnown {
+                // An expired key of the same text is replaced (the worker also purges expired keys).
+                try await tx.deleteExpiredIdempotencyKeys(now: now, key: key)
                 try await tx.insertIdempotencyKey(key, requestHash: hash, tenant: id, expiresAt: now.addingTimeInterval(options.idempotencyLifetime))
             }
             guard try await tx.claimProvisioning(tenant: id, owner: runner, until: now.addingTimeInterval(options.lease), now: now) else {
@@ -163,24 +168,30 @@ public struct ProvisioningService: Sendable {
         }
     }
 
+    /// The first request's outcome; when it is still running (here or in another process), waits for it, up to the lease.
     private func replay(_ key: String) async throws -> ProvisionedTenant {
         guard let found = try await store.read({ tx in try await tx.idempotencyKey(key) }) else {
             throw RosterError.notFound("no request with this Idempotency-Key")
         }
-        // The first request may still be running, in this process or another: wait (a while) for its outcome.
-        let deadline = Date().addingTimeInterval(options.lease)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(options.lease)
+        var nextDrive = clock.now
         while true {
-            try await drive(found.tenantID, requestID: "replay")
+            // Reads, mostly: a drive (a write, which also takes over a lapsed lease) now and then.
+            if clock.now >= nextDrive {
+                try await drive(found.tenantID, requestID: "replay")
+                nextDrive = clock.now + .seconds(1)
+            }
             let current = try await tenant(id: found.tenantID)
-            if current.provisioning.map({ $0.phase == .active || $0.phase == .failed }) ?? true || Date() > deadline { return current }
-            try await Task.sleep(for: .milliseconds(20))
+            if current.provisioning.map({ $0.phase == .active || $0.phase == .failed }) ?? true || clock.now > deadline { return current }
+            try await Task.sleep(for: .milliseconds(25))
         }
     }
 
     /// Forces a tracking attempt now: a `pending` or `failed` tracking starts again where it stopped.
     public func retryTracking(tenant slug: String, context: OperationContext) async throws -> ProvisionedTenant {
         let id = try await store.write { tx -> Tenant.ID in
-            guard let tenant = try await tx.tenant(slug: slug) else { throw RosterError.notFound("no tenant \(slug)") }
+            let tenant = try await tx.requireTenant(slug)
             guard let (state, version) = try await tx.provisioning(tenant: tenant.id), state.phase == .active else {
                 throw RosterError.conflict("tenant \(slug) has no active provisioning to track; run roster tenants track-existing")
             }
@@ -210,14 +221,7 @@ public struct ProvisioningService: Sendable {
     public func trackExisting(context: OperationContext, only: Set<Tenant.ID>? = nil,
                               progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Int {
         guard options.customerTracking else { throw RosterError.conflict("customer tracking is off (ROSTER_CUSTOMER_TRACKING)") }
-        var tenants: [Tenant] = []
-        var after: String?
-        while true {
-            let page = try await store.read { tx in try await tx.tenants(afterSlug: after, limit: 500) }
-            tenants += page
-            guard page.count == 500 else { break }
-            after = page.last?.slug
-        }
+        let tenants = try await store.read { tx in try await TenantService.all(tx) }
         var started = 0
         for (index, tenant) in tenants.enumerated() {
             progress?(index + 1, tenants.count)
@@ -249,7 +253,7 @@ public struct ProvisioningService: Sendable {
 
     public func tenant(slug: String) async throws -> ProvisionedTenant {
         try await store.read { tx in
-            guard let tenant = try await tx.tenant(slug: slug) else { throw RosterError.notFound("no tenant \(slug)") }
+            let tenant = try await tx.requireTenant(slug)
             return ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state)
         }
     }
@@ -261,28 +265,57 @@ public struct ProvisioningService: Sendable {
         }
     }
 
+    /// Every tenant with its workflow state, in one read.
+    public func tenants() async throws -> [ProvisionedTenant] {
+        try await store.read { tx in
+            var all: [ProvisionedTenant] = []
+            for tenant in try await TenantService.all(tx) {
+                all.append(ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state))
+            }
+            return all
+        }
+    }
+
     // MARK: Worker
 
-    /// Runs every workflow with work due (unfinished after a crash, tracking retries whose time has come).
-    /// Returns how many it ran.
+    /// How many workflows a worker pass takes at most.
+    public static let batch = 20
+
+    /// Runs every workflow with work due (unfinished after a crash, tracking retries whose time has come), and
+    /// forgets expired idempotency keys. Returns how many workflows it ran. `only` limits it to some tenants
+    /// (tests that share a database with others).
     @discardableResult
-    /// `only` limits it to some tenants (tests that share a database with others).
-    public func runDue(limit: Int = 20, only: Set<Tenant.ID>? = nil) async throws -> Int {
-        var due = try await store.read { tx in try await tx.dueProvisioning(now: Date.rosterNow, limit: only == nil ? limit : 10_000) }
+    public func runDue(limit: Int = batch, only: Set<Tenant.ID>? = nil) async throws -> Int {
+        let now = Date.rosterNow
+        var due = try await store.write { tx in
+            try await tx.deleteExpiredIdempotencyKeys(now: now, key: nil)
+            return try await tx.dueProvisioning(now: now, limit: only == nil ? limit : 10_000)
+        }
         if let only { due = Array(due.filter(only.contains).prefix(limit)) }
-        // A few at a time: each waits on the database most of its time.
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // A few at a time: each waits on the database most of its time. One failing (the database gone) does
+        // not stop the others; it is due again on the next pass.
+        await withTaskGroup(of: Void.self) { group in
             var next = due.makeIterator()
-            for _ in 0..<4 { if let id = next.next() { group.addTask { try await drive(id, requestID: "worker") } } }
-            while try await group.next() != nil {
-                if let id = next.next() { group.addTask { try await drive(id, requestID: "worker") } }
+            func add() {
+                guard let id = next.next() else { return }
+                group.addTask {
+                    do {
+                        try await drive(id, requestID: "worker")
+                    } catch {
+                        logger.warning("provisioning worker could not run a workflow",
+                                       metadata: ["tenant": "\(id)", "error": "\(String(describing: type(of: error)))"])
+                    }
+                }
             }
+            for _ in 0..<4 { add() }
+            while await group.next() != nil { add() }
         }
         Gauge(label: "roster_provisioning_pending").record(try await store.read { tx in try await tx.pendingProvisioningCount() })
         return due.count
     }
 
-    /// Runs the workflow's due steps under this process's lease; returns at once when another holds it.
+    /// Runs the workflow's due steps under a lease (the caller's, or a new one); returns at once when another
+    /// holds it. With `stopAtActive`, tracking is left to the worker.
     func drive(_ tenantID: Tenant.ID, owner given: String? = nil, requestID: String, stopAtActive: Bool = false) async throws {
         let now = Date.rosterNow
         let owner = given ?? (owner + ":" + UUID().uuidString.prefix(8))
@@ -291,7 +324,8 @@ public struct ProvisioningService: Sendable {
         }
         guard claimed else { return }
         do {
-            try await steps(tenantID, owner: owner, requestID: requestID, stopAtActive: stopAtActive)
+            try await steps(tenantID, owner: owner, context: OperationContext(principal: .system, requestID: requestID),
+                            stopAtActive: stopAtActive)
         } catch {
             try? await store.write { tx in try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
             throw error
@@ -299,87 +333,113 @@ public struct ProvisioningService: Sendable {
         try await store.write { tx in try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
     }
 
-    private func steps(_ tenantID: Tenant.ID, owner: String, requestID: String, stopAtActive: Bool) async throws {
-        let context = OperationContext(principal: .system, requestID: requestID)
+    private func steps(_ tenantID: Tenant.ID, owner: String, context: OperationContext, stopAtActive: Bool) async throws {
         var conflicts = 0
         var first = true
-        for _ in 0..<12 {
-            guard let (state, version) = try await store.read({ tx in try await tx.provisioning(tenant: tenantID) }),
-                  let step = state.nextStep else { return }
-            if state.phase == .active, stopAtActive { return }
-            if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return }
-            if first, state.phase == .active, state.tracking.attempts > 0 {
-                Counter(label: "roster_tracking_total", dimensions: [("result", "retry")]).increment()
+        while true {
+            let outcome: StepOutcome
+            do {
+                outcome = try await run(tenantID, owner: owner, stopAtActive: stopAtActive, countRetry: first, context: context)
+            } catch let failure as StepFailure {
+                switch failure.error {
+                case is LostLease, is CancellationError:
+                    // Another process took the workflow over, or this one is shutting down: it resumes from its last committed step.
+                    return
+                case StoreError.uniqueViolation where conflicts < 2:
+                    // A concurrent transaction made the same unique record (the customer tag, or the contact of an admin of
+                    // two tenants, the first time). On PostgreSQL the transaction is void; running the step again finds it.
+                    conflicts += 1
+                    continue
+                default:
+                    // Undone (before active) or scheduled for a later attempt (tracking): either way, stop here.
+                    do {
+                        try await failed(failure.step, tenantID: tenantID, error: failure.error, owner: owner, context: context)
+                    } catch is LostLease {
+                        return
+                    }
+                    return
+                }
             }
             first = false
-            do {
-                try await run(step, tenantID: tenantID, state: state, version: version, owner: owner, context: context)
-            } catch let error as LostLease {
-                logger.info("provisioning step left to another process", metadata: ["tenant": "\(tenantID)", "step": "\(error.step)"])
-                return
-            } catch is CancellationError {
-                return  // shutting down: the workflow resumes later, from its last committed step
-            } catch StoreError.uniqueViolation where conflicts < 2 {
-                // A concurrent transaction made the same unique record (the customer tag, the first time): run the step
-                // again, now finding it. Not a failed attempt.
-                conflicts += 1
-                continue
-            } catch {
-                // Undone (before active) or scheduled for a later attempt (tracking): either way, stop here.
-                try await failed(step, tenantID: tenantID, error: error, owner: owner, context: context)
-                return
-            }
+            guard case .ran = outcome else { return }
         }
     }
 
-    struct LostLease: Error {
-        var step: String
+    enum StepOutcome {
+        case ran, idle
     }
 
-    /// One step in one transaction, with the state it leads to; the state write fails (and so the step) when
-    /// the workflow moved on or another process took the lease.
-    private func run(_ step: String, tenantID: Tenant.ID, state: Provisioning, version: Int, owner: String,
-                     context: OperationContext) async throws {
-        try await store.write { tx in
-            guard let tenant = try await tx.tenant(id: tenantID) else { throw RosterError.notFound("no tenant \(tenantID)") }
-            var next = state
-            switch step {
-            case "provision.admin":
-                if let admin = state.admin { try await createAdmin(admin, tenant: tenant, state: &next, tx: tx, context: context) }
-                next.phase = .activate
-            case "provision.activate":
-                var active = tenant
-                active.status = .active
-                active.updatedAt = Date.rosterNow
-                active.version += 1
-                try await tx.updateTenant(active)
-                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.activate", targetType: "tenant",
-                                                     targetID: tenant.id.description, fields: ["status"])])
-                next.phase = .active
-                next.finishedAt = Date.rosterNow
-            case "tracking.company", "tracking.contact", "tracking.tag":
-                try await track(step, tenant: tenant, state: &next, tx: tx, context: context)
-            case "tracking.done":
-                next.tracking.status = .tracked
-                next.tracking.lastError = nil
-                next.tracking.nextAttemptAt = nil
-            default:
-                throw RosterError.badRequest("unknown step \(step)")
+    /// A step's error, with the step it happened in.
+    struct StepFailure: Error {
+        var step: ProvisioningStep
+        var error: any Error
+    }
+
+    struct LostLease: Error {}
+
+    final class CurrentStep: Sendable {
+        let step = Mutex<ProvisioningStep?>(nil)
+    }
+
+    /// The next due step, in one transaction with the state it leads to; the state write fails (and so the step)
+    /// when the workflow moved on or another process took the lease.
+    private func run(_ tenantID: Tenant.ID, owner: String, stopAtActive: Bool, countRetry: Bool,
+                     context: OperationContext) async throws -> StepOutcome {
+        // Which step ran, for the failure: the store maps driver errors (unique violations) only as they leave the
+        // transaction, so the error can't be wrapped inside it.
+        let current = CurrentStep()
+        let done: (ProvisioningStep, Provisioning)?
+        do {
+            done = try await store.write { tx -> (ProvisioningStep, Provisioning)? in
+                guard let (state, version) = try await tx.provisioning(tenant: tenantID), let step = state.nextStep else { return nil }
+                if state.phase == .active, stopAtActive { return nil }
+                if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return nil }
+                current.step.withLock { $0 = step }
+                guard let tenant = try await tx.tenant(id: tenantID) else { throw RosterError.notFound("no tenant \(tenantID)") }
+                var next = state
+                switch step {
+                case .admin:
+                    if let admin = state.admin { try await createAdmin(admin, tenant: tenant, state: &next, tx: tx, context: context) }
+                    next.phase = .activate
+                case .activate:
+                    var active = tenant
+                    active.status = .active
+                    active.updatedAt = Date.rosterNow
+                    active.version += 1
+                    try await tx.updateTenant(active)
+                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.activate", targetType: "tenant",
+                                                         targetID: tenant.id.description, fields: ["status"])])
+                    next.phase = .active
+                    next.finishedAt = Date.rosterNow
+                case .company, .contact, .tag:
+                    try await track(step, tenant: tenant, state: &next, tx: tx, context: context)
+                    if next.tracking.nextStep == nil {
+                        next.tracking.status = .tracked
+                        next.tracking.lastError = nil
+                        next.tracking.nextAttemptAt = nil
+                        next.admin = nil  // the admin's name and email were kept for the contact step only
+                    }
+                }
+                guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
+                try faults.check(step)
+                return (step, next)
             }
-            guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else {
-                throw LostLease(step: step)
-            }
-            if step != "tracking.done" { try faults.check(step) }
+        } catch {
+            guard let step = current.step.withLock({ $0 }) else { throw error }
+            throw StepFailure(step: step, error: error)
         }
-        switch step {
-        case "provision.activate":
+        guard let (step, state) = done else { return .idle }
+        if countRetry, !step.isProvisioning, state.tracking.attempts > 0 {
+            Counter(label: "roster_tracking_total", dimensions: [("result", "retry")]).increment()
+        }
+        if step == .activate {
             Timer(label: "roster_provisioning_duration_seconds").recordNanoseconds(Int64(Date.rosterNow.timeIntervalSince(state.startedAt) * 1e9))
-        case "tracking.done":
-            Counter(label: "roster_tracking_total", dimensions: [("result", "success")]).increment()
-        default:
-            break
         }
-        logger.debug("provisioning step done", metadata: ["tenant": "\(tenantID)", "step": "\(step)"])
+        if state.tracking.status == .tracked, !step.isProvisioning {
+            Counter(label: "roster_tracking_total", dimensions: [("result", "success")]).increment()
+        }
+        logger.debug("provisioning step done", metadata: ["tenant": "\(tenantID)", "step": "\(step.rawValue)"])
+        return .ran
     }
 
     private func createAdmin(_ admin: Provisioning.Admin, tenant: Tenant, state: inout Provisioning, tx: any StoreTransaction,
@@ -390,30 +450,30 @@ public struct ProvisioningService: Sendable {
         try await PartyService.insertParty(party, tx: tx, context: context)
         let user = User(id: .make(), tenantID: tenant.id, email: party.email, displayName: party.displayName, role: .admin,
                         isActive: true, partyID: party.id, createdAt: now, updatedAt: now)
-        try await tx.insertUser(user)
-        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.create", targetType: "user",
-                                             targetID: user.id.description, fields: user.presentFields)])
+        try await UserService.insert(user, tx: tx, context: context)
         state.adminPartyID = party.id
         state.adminUserID = user.id
     }
 
     /// The tracking steps, in the management tenant, with the same domain code the API uses.
-    private func track(_ step: String, tenant: Tenant, state: inout Provisioning, tx: any StoreTransaction,
+    private func track(_ step: ProvisioningStep, tenant: Tenant, state: inout Provisioning, tx: any StoreTransaction,
                        context: OperationContext) async throws {
         let managementSlug = state.tracking.managementTenant ?? options.managementTenant
         guard let management = try await tx.tenant(slug: managementSlug), management.status == .active else {
             throw RosterError.unavailable("the management tenant \(managementSlug) is missing or not active")
         }
         switch step {
-        case "tracking.company":
+        case .company:
             // A customer without email or phone of its own: `unregistered` (its contact is the admin).
             let input = PartyInput(kind: .organization, name: tenant.name, customerType: .unregistered, roles: ["customer"],
                                    properties: ["tenantId": .string(tenant.id.description), "tenantSlug": .string(tenant.slug)])
             let company = try PartyRules.create(input, id: .make(), tenantID: management.id, settings: management.settings, now: Date.rosterNow)
             try await PartyService.insertParty(company, tx: tx, context: context)
             state.tracking.companyID = company.id
-        case "tracking.contact":
-            guard let admin = state.admin, let company = state.tracking.companyID else { return }
+        case .contact:
+            guard let admin = state.admin, let company = state.tracking.companyID else {
+                throw RosterError.conflict("no admin on record for the contact")
+            }
             if state.tracking.contactID == nil {
                 let email = try EmailAddress(admin.email)
                 // The same person may administer several tenants: one contact, several employments.
@@ -426,42 +486,34 @@ public struct ProvisioningService: Sendable {
                     state.tracking.contactID = person.id
                 }
             }
-            let contact = state.tracking.contactID!
-            if let existing = try await tx.relationship(tenant: management.id, parent: company, child: contact, type: "employment") {
-                state.tracking.relationshipID = existing.id
-            } else {
-                let edge = try await RelationshipService.insert(RelationshipInput(parentID: company, childID: contact, type: "employment",
-                                                                                  role: "admin contact"), tenant: management, tx: tx)
-                try await tx.appendAudit([AuditEvent(tenantID: management.id, context: context, action: "relationship.create",
-                                                     targetType: "relationship", targetID: edge.id.description,
-                                                     fields: ["parentId", "childId", "type", "role"])])
-                state.tracking.relationshipID = edge.id
+            let employment = RelationshipInput(parentID: company, childID: state.tracking.contactID!, type: "employment", role: "admin contact")
+            do {
+                state.tracking.relationshipID = try await RelationshipService.insertAudited(employment, tenant: management, tx: tx, context: context).id
+            } catch RosterError.conflict(_, let existing?) {
+                state.tracking.relationshipID = Relationship.ID(uuidString: existing)
             }
-        case "tracking.tag":
-            guard let company = state.tracking.companyID else { return }
-            let tag = try await TagService.findOrCreate(text: state.tracking.tag ?? options.customerTag, tenant: management.id, tx: tx, context: context)
-            if try await tx.attachTag(tenant: management.id, party: company, tag: tag.id) {
-                try await tx.appendAudit([AuditEvent(tenantID: management.id, context: context, action: "party.tag", targetType: "party",
-                                                     targetID: company.description, fields: ["tags"])])
-            }
+        case .tag:
+            guard let company = state.tracking.companyID else { throw RosterError.conflict("no company on record to tag") }
+            let tag = try await TagService.attach(text: state.tracking.tag ?? options.customerTag, to: company, tenant: management.id,
+                                                  tx: tx, context: context)
             state.tracking.tagID = tag.id
-        default:
+        case .admin, .activate:
             break
         }
     }
 
     /// A step failed: before `active`, undo everything and mark the tenant `failed`; in tracking, count the
     /// attempt and schedule the next one (or give up after `maxTrackingAttempts`).
-    private func failed(_ step: String, tenantID: Tenant.ID, error: any Error, owner: String, context: OperationContext) async throws {
+    private func failed(_ step: ProvisioningStep, tenantID: Tenant.ID, error: any Error, owner: String, context: OperationContext) async throws {
         let reason = Self.describe(error)
-        logger.warning("provisioning step failed", metadata: ["tenant": "\(tenantID)", "step": "\(step)", "reason": "\(reason)",
+        logger.warning("provisioning step failed", metadata: ["tenant": "\(tenantID)", "step": "\(step.rawValue)", "reason": "\(reason)",
                                                             "error": "\(type(of: error))"])
         try await store.write { tx in
             guard let (state, version) = try await tx.provisioning(tenant: tenantID) else { return }
             var next = state
-            if step.hasPrefix("provision.") {
+            if step.isProvisioning {
                 if let user = state.adminUserID { try await tx.deleteUser(tenant: tenantID, id: user) }
-                if let party = state.adminPartyID { try await tx.purgeParty(tenant: tenantID, id: party) }
+                if let party = state.adminPartyID { try await tx.deleteUnlinkedParty(tenant: tenantID, id: party) }
                 if var tenant = try await tx.tenant(id: tenantID) {
                     tenant.status = .failed
                     tenant.updatedAt = Date.rosterNow
@@ -469,14 +521,15 @@ public struct ProvisioningService: Sendable {
                     try await tx.updateTenant(tenant)
                 }
                 next.phase = .failed
-                next.lastError = "\(step): \(reason)"
+                next.lastError = "\(step.rawValue): \(reason)"
                 next.adminUserID = nil
                 next.adminPartyID = nil
+                next.admin = nil  // a retry brings its own
                 try await tx.appendAudit([AuditEvent(tenantID: tenantID, context: context, action: "tenant.rollback", targetType: "tenant",
                                                      targetID: tenantID.description, fields: ["status"])])
             } else {
                 next.tracking.attempts += 1
-                next.tracking.lastError = "\(step): \(reason)"
+                next.tracking.lastError = "\(step.rawValue): \(reason)"
                 if next.tracking.attempts >= options.maxTrackingAttempts {
                     next.tracking.status = .failed
                     next.tracking.nextAttemptAt = nil
@@ -486,9 +539,9 @@ public struct ProvisioningService: Sendable {
                     next.tracking.nextAttemptAt = Date.rosterNow.addingTimeInterval(delay)
                 }
             }
-            guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease(step: step) }
+            guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
         }
-        if step.hasPrefix("provision.") {
+        if step.isProvisioning {
             Counter(label: "roster_provisioning_rollbacks_total").increment()
         } else {
             Counter(label: "roster_tracking_total", dimensions: [("result", "failure")]).increment()
@@ -516,20 +569,11 @@ public struct ProvisioningService: Sendable {
     static func validated(_ request: ProvisioningRequest) throws -> ProvisioningRequest {
         var errors = ValidationErrors()
         var result = request
-        if let slug = errors.check({ try Tenant.validateSlug(request.slug) }) { result.slug = slug }
-        if let name = errors.check({ try Tenant.validateName(request.name) }) { result.name = name }
-        if let sso = request.settings.sso { result.settings.sso = errors.check { try sso.validated() } }
-        if let code = request.settings.defaultCallingCode {
-            result.settings.defaultCallingCode = errors.check { try PhoneNumber.validateCallingCode(code) }
-        }
+        (result.slug, result.name, result.settings) = TenantService.validated(slug: request.slug, name: request.name, settings: request.settings,
+                                                                              into: &errors)
         if let admin = request.admin {
-            func name(_ raw: String, _ field: String) -> String? {
-                guard let value = errors.check({ try Text.required(raw, field: field, max: Text.nameMax) }) else { return nil }
-                if value == nil { errors.add(field, "must not be empty") }
-                return value
-            }
-            let first = name(admin.firstName, "admin.firstName")
-            let last = name(admin.lastName, "admin.lastName")
+            let first = errors.check { try Tenant.validateName(admin.firstName, field: "admin.firstName") }
+            let last = errors.check { try Tenant.validateName(admin.lastName, field: "admin.lastName") }
             let email = errors.check { try EmailAddress(admin.email, field: "admin.email") }
             if let first, let last, let email { result.admin = Provisioning.Admin(firstName: first, lastName: last, email: email.value) }
         }

@@ -36,15 +36,21 @@ public struct RelationshipService: Sendable {
         do {
             return try await store.write { tx in
                 let tenant = try await tx.requireWritableTenant(slug)
-                let relationship = try await Self.insert(input, tenant: tenant, tx: tx)
-                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
-                                                     targetType: "relationship", targetID: relationship.id.description,
-                                                     fields: ["parentId", "childId", "type", "role"])])
-                return relationship
+                return try await Self.insertAudited(input, tenant: tenant, tx: tx, context: context)
             }
         } catch StoreError.uniqueViolation {
             throw RosterError.conflict("this relationship exists")
         }
+    }
+
+    /// `insert` and its audit entry, in the caller's transaction.
+    static func insertAudited(_ input: RelationshipInput, tenant: Tenant, tx: any StoreTransaction,
+                              context: OperationContext) async throws -> Relationship {
+        let relationship = try await insert(input, tenant: tenant, tx: tx)
+        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
+                                             targetType: "relationship", targetID: relationship.id.description,
+                                             fields: ["parentId", "childId", "type", "role"])])
+        return relationship
     }
 
     /// Validates and inserts an edge in the caller's transaction (shared with auto-linking and provisioning).

@@ -47,6 +47,17 @@ public struct TagService: Sendable {
         return candidate
     }
 
+    /// Tags a party by text (the tag made when missing) and audits it, in the caller's transaction. Idempotent.
+    static func attach(text: String, color: String? = nil, to party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction,
+                       context: OperationContext) async throws -> Tag {
+        let tag = try await findOrCreate(text: text, color: color, tenant: tenant, tx: tx, context: context)
+        if try await tx.attachTag(tenant: tenant, party: party, tag: tag.id) {
+            try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.tag", targetType: "party",
+                                                 targetID: party.description, fields: ["tags"])])
+        }
+        return tag
+    }
+
     public func list(tenant slug: String) async throws -> [TagUsage] {
         try await store.read { tx in
             let tenant = try await tx.requireTenant(slug)
@@ -62,12 +73,7 @@ public struct TagService: Sendable {
                 let tenant = try await tx.requireWritableTenant(slug)
                 let party = try await tx.requireParty(tenant.id, id)
                 guard party.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
-                let tag = try await Self.findOrCreate(text: text, color: color, tenant: tenant.id, tx: tx, context: context)
-                if try await tx.attachTag(tenant: tenant.id, party: id, tag: tag.id) {
-                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.tag", targetType: "party",
-                                                         targetID: id.description, fields: ["tags"])])
-                }
-                return tag
+                return try await Self.attach(text: text, color: color, to: id, tenant: tenant.id, tx: tx, context: context)
             }
         } catch StoreError.uniqueViolation {
             // A concurrent request created the same tag: attach that one.

@@ -23,20 +23,14 @@ public struct TenantService: Sendable {
         self.store = store
     }
 
-    /// Creates an active tenant. (The provisioning workflow with an admin and customer tracking builds on this.)
+    /// Creates an active tenant directly: the management tenant, tests. `POST /v1/tenants` runs ProvisioningService instead.
     public func create(slug rawSlug: String, name rawName: String, settings: TenantSettings = TenantSettings(),
                        context: OperationContext) async throws -> Tenant {
         var errors = ValidationErrors()
-        let slug = errors.check { try Tenant.validateSlug(rawSlug) }
-        let name = errors.check { try Tenant.validateName(rawName) }
-        var settings = settings
-        if let sso = settings.sso { settings.sso = errors.check { try sso.validated() } }
-        if let code = settings.defaultCallingCode {
-            settings.defaultCallingCode = errors.check { try PhoneNumber.validateCallingCode(code) }
-        }
+        let (slug, name, settings) = Self.validated(slug: rawSlug, name: rawName, settings: settings, into: &errors)
         try errors.throwIfAny()
         let now = Date.rosterNow
-        let tenant = Tenant(id: .make(), slug: slug!, name: name!, status: .active, settings: settings,
+        let tenant = Tenant(id: .make(), slug: slug, name: name, status: .active, settings: settings,
                             createdAt: now, updatedAt: now, version: 1)
         do {
             try await store.write { tx in
@@ -52,6 +46,33 @@ public struct TenantService: Sendable {
             throw RosterError.conflict("a tenant with slug \(tenant.slug) exists", existingID: tenant.slug)
         }
         return tenant
+    }
+
+    /// A new tenant's slug, name and settings, normalized; invalid fields go into `errors`.
+    static func validated(slug rawSlug: String, name rawName: String, settings: TenantSettings,
+                          into errors: inout ValidationErrors) -> (slug: String, name: String, settings: TenantSettings) {
+        let slug = errors.check { try Tenant.validateSlug(rawSlug) } ?? rawSlug
+        let name = errors.check { try Tenant.validateName(rawName) } ?? rawName
+        var settings = settings
+        if let sso = settings.sso { settings.sso = errors.check { try sso.validated() } }
+        if let code = settings.defaultCallingCode {
+            settings.defaultCallingCode = errors.check { try PhoneNumber.validateCallingCode(code) }
+        }
+        return (slug, name, settings)
+    }
+
+    /// Every tenant, by slug.
+    public func all() async throws -> [Tenant] {
+        try await store.read { tx in try await Self.all(tx) }
+    }
+
+    static func all(_ tx: any StoreTransaction) async throws -> [Tenant] {
+        var tenants: [Tenant] = []
+        while true {
+            let page = try await tx.tenants(afterSlug: tenants.last?.slug, limit: 500)
+            tenants += page
+            if page.count < 500 { return tenants }
+        }
     }
 
     /// Creates the tenant unless one with this slug exists (the management tenant at `migrate`).

@@ -50,9 +50,7 @@ public struct UserService: Sendable {
                 try Self.apply(input, to: &user, requireEmail: true)
                 try await Self.checkUnique(user, tx: tx)
                 try await Self.checkParty(user, tx: tx)
-                try await tx.insertUser(user)
-                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.create", targetType: "user",
-                                                     targetID: user.id.description, fields: user.presentFields)])
+                try await Self.insert(user, tx: tx, context: context)
                 return user
             }
         }
@@ -68,8 +66,7 @@ public struct UserService: Sendable {
                 // Nor may it change (or deactivate) someone who stands above it.
                 try context.requireMayAssign(current.role)
                 var user = current
-                try Self.apply(input, to: &user, requireEmail: false)
-                for field in clearing { Self.clear(field, in: &user) }
+                try Self.apply(input, clearing: clearing, to: &user, requireEmail: false)
                 if user.email == nil, current.email != nil, user.ssoSubject == nil {
                     throw RosterError.invalid("email", "a user needs an email or an SSO subject")
                 }
@@ -116,7 +113,27 @@ public struct UserService: Sendable {
         return Page(rows: rows, limit: limit) { $0.id.description }
     }
 
-    static func apply(_ input: UserInput, to user: inout User, requireEmail: Bool) throws {
+    /// Inserts a user with its audit entry, in the caller's transaction (shared with identities, sign-in, provisioning).
+    static func insert(_ user: User, tx: any StoreTransaction, context: OperationContext) async throws {
+        try await tx.insertUser(user)
+        try await tx.appendAudit([AuditEvent(tenantID: user.tenantID, context: context, action: "user.create", targetType: "user",
+                                             targetID: user.id.description, fields: user.presentFields)])
+    }
+
+    /// Links a user to its person party, audited. Throws `StoreError.uniqueViolation` when the user changed meanwhile,
+    /// so that the callers' retry reads it again.
+    static func link(_ user: inout User, to party: Party.ID, tx: any StoreTransaction, context: OperationContext) async throws {
+        let before = user.version
+        user.partyID = party
+        user.updatedAt = Date.rosterNow
+        user.version += 1
+        guard try await tx.updateUser(user, expectedVersion: before) else { throw StoreError.uniqueViolation(constraint: "users") }
+        try await tx.appendAudit([AuditEvent(tenantID: user.tenantID, context: context, action: "user.update", targetType: "user",
+                                             targetID: user.id.description, fields: ["partyId"])])
+    }
+
+    /// Sets the given fields and clears those in `clearing` (a merge patch's nulls), then checks the user as a whole.
+    static func apply(_ input: UserInput, clearing: Set<String> = [], to user: inout User, requireEmail: Bool) throws {
         var errors = ValidationErrors()
         if let raw = input.email { user.email = errors.check { try EmailAddress(raw) } }
         func text(_ raw: String?, _ field: String, max: Int) -> String?? {
@@ -132,6 +149,7 @@ public struct UserService: Sendable {
         if let role = input.role { user.role = role }
         if let active = input.isActive { user.isActive = active }
         if let party = input.partyID { user.partyID = party }
+        for field in clearing { clear(field, in: &user) }
         if (user.ssoSubject == nil) != (user.ssoIssuer == nil) {
             errors.add(user.ssoSubject == nil ? "ssoSubject" : "ssoIssuer", "ssoIssuer and ssoSubject go together")
         }
@@ -149,6 +167,8 @@ public struct UserService: Sendable {
         case "department": user.department = nil
         case "partyId": user.partyID = nil
         case "email": user.email = nil
+        case "ssoIssuer": user.ssoIssuer = nil
+        case "ssoSubject": user.ssoSubject = nil
         default: break
         }
     }

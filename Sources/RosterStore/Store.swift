@@ -294,8 +294,6 @@ public protocol AccessRoleRepository {
     /// Returns false when the user did not have the role.
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole]
-    /// Live parties that are one of `roots` or below one in `type` (any type when nil), keyset by id.
-    func parties(tenant: Tenant.ID, within roots: [Party.ID], type: String?, after: Party.ID?, limit: Int) async throws -> [Party]
     /// Those of `ids` (in any state) that are one of the subtrees' organizations or below one.
     func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree]) async throws -> Set<Party.ID>
 }
@@ -315,8 +313,10 @@ public protocol ProvisioningRepository {
     func idempotencyKey(_ key: String) async throws -> (requestHash: String, tenantID: Tenant.ID, expiresAt: Date)?
     /// Throws `StoreError.uniqueViolation` when the key is taken.
     func insertIdempotencyKey(_ key: String, requestHash: String, tenant: Tenant.ID, expiresAt: Date) async throws
-    func deleteExpiredIdempotencyKeys(now: Date) async throws
-    /// Removes a party and everything that refers to it (edges, closure rows, tags, roles, history, accounts).
-    func purgeParty(tenant: Tenant.ID, id: Party.ID) async throws
+    /// Forgets keys expired by `now`: all of them, or only `key`.
+    func deleteExpiredIdempotencyKeys(now: Date, key: String?) async throws
+    /// Deletes a party that nothing links to yet (no edges, accounts or user), with what cascades from it (roles, tags,
+    /// history): undoing the step that made it. Throws when something still refers to it.
+    func deleteUnlinkedParty(tenant: Tenant.ID, id: Party.ID) async throws
     func deleteUser(tenant: Tenant.ID, id: User.ID) async throws
 }

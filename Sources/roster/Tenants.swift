@@ -62,16 +62,7 @@ struct Tenants: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let tenants = try await global.withRuntime { runtime in
-                var all: [ProvisionedTenant] = []
-                var cursor: String?
-                repeat {
-                    let page = try await runtime.services.tenants.list(cursor: cursor, limit: 500)
-                    for tenant in page.items { all.append(try await runtime.services.provisioning.tenant(slug: tenant.slug)) }
-                    cursor = page.nextCursor
-                } while cursor != nil
-                return all
-            }
+            let tenants = try await global.withRuntime { runtime in try await runtime.services.provisioning.tenants() }
             let width = max(4, tenants.map(\.tenant.slug.count).max() ?? 4)
             print("SLUG".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATUS        TRACKING              NAME")
             for item in tenants {
@@ -125,15 +116,7 @@ struct Audit: AsyncParsableCommand {
         func run() async throws {
             let tenant = self.tenant
             let broken = try await global.withRuntime { runtime in
-                var slugs: [String] = []
-                if let tenant { slugs = [tenant] } else {
-                    var cursor: String?
-                    repeat {
-                        let page = try await runtime.services.tenants.list(cursor: cursor, limit: 500)
-                        slugs += page.items.map(\.slug)
-                        cursor = page.nextCursor
-                    } while cursor != nil
-                }
+                let slugs = if let tenant { [tenant] } else { try await runtime.services.tenants.all().map(\.slug) }
                 var broken = 0
                 for slug in slugs {
                     let result = try await runtime.services.audit.verify(tenant: slug)

@@ -119,4 +119,18 @@ struct ProvisioningAPITests {
                     && metrics.contains(#"roster_tracking_total{result="retry"}"#))
         }
     }
+
+    /// A rolled-back request answers 503 and says to send it again: with the same Idempotency-Key, that is a retry.
+    @Test func aRolledBackRequestIsRetriedWithItsKey() async throws {
+        try await withApp(configure: { config in config.faults = try! FaultInjector(spec: "provision.admin:fail:1") }) { api in
+            let slug = Self.slug()
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "retry-\(slug)"]
+            #expect(try await api.send(.post, "/v1/tenants", json: Self.body(slug), headers: key).status == .serviceUnavailable)
+            let again = try await api.send(.post, "/v1/tenants", json: Self.body(slug), headers: key)
+            #expect(again.status == .created && (try? again.decode(TProvisioned.self).status) == "active", "\(again.text)")
+            let replayed = try await api.send(.post, "/v1/tenants", json: Self.body(slug), headers: key)
+            let (first, second) = (try again.decode(TProvisioned.self).id, try replayed.decode(TProvisioned.self).id)
+            #expect(replayed.status == .created && first == second)
+        }
+    }
 }

@@ -124,6 +124,21 @@ struct UserAPITests {
         }
     }
 
+    @Test func nullClearsTheSignInIdentityAsAPair() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            struct U: Codable { var id: String; var ssoIssuer: String?; var ssoSubject: String? }
+            let user = try await api.send(.post, "/v1/tenants/\(t)/users",
+                                          json: #"{"email":"s@example.com","ssoIssuer":"https://idp.example.com","ssoSubject":"s1"}"#).decode(U.self)
+            let half = try await api.send(.patch, "/v1/tenants/\(t)/users/\(user.id)", json: #"{"ssoSubject":null}"#)
+            #expect(half.status == .unprocessableContent && half.problem?.errors?.map(\.field) == ["ssoSubject"], "\(half.text)")
+            let both = try await api.send(.patch, "/v1/tenants/\(t)/users/\(user.id)", json: #"{"ssoIssuer":null,"ssoSubject":null}"#)
+            #expect(both.status == .ok)
+            let cleared = try both.decode(U.self)
+            #expect(cleared.ssoIssuer == nil && cleared.ssoSubject == nil)
+        }
+    }
+
     /// Delegated user management: a key holding `users.manage` but not ADMIN may not hand out, or touch, more than it has.
     @Test func noOneGivesMoreThanItHas() async throws {
         try await withApp { api in

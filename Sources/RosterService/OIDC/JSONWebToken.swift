@@ -189,10 +189,6 @@ struct JSONWebKey: Decodable, Hashable, Sendable {
 struct JSONWebKeySet: Decodable, Sendable {
     var keys: [JSONWebKey]
 
-    init(keys: [JSONWebKey]) {
-        self.keys = keys
-    }
-
     init(from decoder: any Decoder) throws {
         enum CodingKeys: String, CodingKey { case keys }
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -217,10 +213,5 @@ enum Base64URL {
         if remainder == 1 { return nil }
         if remainder > 0 { base64 += String(repeating: "=", count: 4 - remainder) }
         return Data(base64Encoded: base64)
-    }
-
-    static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

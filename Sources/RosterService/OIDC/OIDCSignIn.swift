@@ -111,9 +111,7 @@ private struct FirstSignIn: Sendable {
                         displayName: try? Text.optional(name, field: "displayName", max: Text.nameMax),
                         role: .user, isActive: true, createdAt: now, updatedAt: now)
             context = OperationContext(principal: .user(user.id.description), requestID: requestID)
-            try await tx.insertUser(user)
-            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.create", targetType: "user",
-                                                 targetID: user.id.description, fields: user.presentFields)])
+            try await UserService.insert(user, tx: tx, context: context)
         }
         if user.partyID == nil, user.isActive {
             try await link(&user, tx: tx, context: context)
@@ -143,12 +141,6 @@ private struct FirstSignIn: Sendable {
             party = created
         }
         guard let party else { return }
-        let before = user.version
-        user.partyID = party.id
-        user.updatedAt = Date.rosterNow
-        user.version += 1
-        guard try await tx.updateUser(user, expectedVersion: before) else { throw StoreError.uniqueViolation(constraint: "users") }
-        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.update", targetType: "user",
-                                             targetID: user.id.description, fields: ["partyId"])])
+        try await UserService.link(&user, to: party.id, tx: tx, context: context)
     }
 }

@@ -33,16 +33,12 @@ public final class OIDCVerifier: Sendable {
     private let options: Options
     private let now: @Sendable () -> Date
     private let cache = Mutex<[String: IssuerKeys]>([:])
-    /// How many times key sets were fetched; for tests and metrics.
-    private let fetchCount = Atomic<Int>(0)
 
     public init(options: Options = Options(), now: @escaping @Sendable () -> Date = { Date() }, fetch: @escaping Fetch) {
         self.fetch = fetch
         self.options = options
         self.now = now
     }
-
-    public var fetches: Int { fetchCount.load(ordering: .relaxed) }
 
     /// Verifies signature and claims; returns the claims Roster uses.
     func verify(_ compact: String, issuer: String, audience: String) async throws(TokenRejection) -> JSONWebToken.Claims {
@@ -113,7 +109,6 @@ public final class OIDCVerifier: Sendable {
         // OpenID Connect Discovery 4.3: the document must name the issuer it was fetched for.
         guard discovery.issuer == issuer, let jwksURL = URL(string: discovery.jwksURI) else { throw TokenRejection.discoveryFailed }
         let set = try JSONDecoder().decode(JSONWebKeySet.self, from: try await fetch(jwksURL))
-        fetchCount.add(1, ordering: .relaxed)
         return IssuerKeys(keys: set.keys, algorithms: discovery.algorithms.map(Set.init), fetchedAt: .now)
     }
 }
