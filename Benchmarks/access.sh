@@ -9,7 +9,7 @@ SIZE=${2:-100000}
 USERS=${3:-1000}
 DURATION=${4:-10s}
 PORT=${PORT:-18182}
-TOKEN=bench-$RANDOM$RANDOM
+TOKEN=bench-token-$RANDOM$RANDOM-0123456789abcdefghij
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 OUT=$(ROSTER_BOOTSTRAP_TOKEN=$TOKEN "$BIN" bench access --database-url "$DB" --size "$SIZE" --users "$USERS")

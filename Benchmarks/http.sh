@@ -10,7 +10,7 @@ BIN=${ROSTER_BIN:-$(ls .build/release/roster 2>/dev/null || echo .build/debug/ro
 DB=${1:-sqlite://$(mktemp -d)/bench.sqlite}
 DURATION=${2:-10s}
 PORT=${PORT:-18181}
-TOKEN=bench-$RANDOM$RANDOM
+TOKEN=bench-token-$RANDOM$RANDOM-0123456789abcdefghij
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 ROSTER_BOOTSTRAP_TOKEN=$TOKEN ROSTER_DATABASE_URL=$DB ROSTER_PORT=$PORT ROSTER_LOG_LEVEL=warning "$BIN" serve >/tmp/roster-bench.log 2>&1 &

@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 public import Logging
 public import RosterService
@@ -57,34 +58,5 @@ public struct RosterConfiguration: Sendable {
         options.lease = provisioningLeaseSeconds
         options.trackInRequest = trackingInRequest
         return options
-    }
-
-    /// Reads `ROSTER_*` variables from `environment`. Throws for a malformed `ROSTER_FAULTS`.
-    public static func fromEnvironment(_ environment: [String: String]) throws -> RosterConfiguration {
-        var config = RosterConfiguration()
-        if let v = environment["ROSTER_DATABASE_URL"], !v.isEmpty { config.databaseURL = v }
-        if let v = environment["ROSTER_HOST"], !v.isEmpty { config.host = v }
-        if let v = environment["ROSTER_PORT"].flatMap(Int.init) { config.port = v }
-        if let v = environment["ROSTER_BOOTSTRAP_TOKEN"], !v.isEmpty { config.bootstrapToken = v }
-        if let v = environment["ROSTER_MANAGEMENT_TENANT"], !v.isEmpty { config.managementTenant = v }
-        if let v = environment["ROSTER_CUSTOMER_TRACKING"] { config.customerTracking = !["false", "0", "no", "off"].contains(v.lowercased()) }
-        if let v = environment["ROSTER_CUSTOMER_TAG"], !v.isEmpty { config.customerTag = v }
-        if let v = environment["ROSTER_MAX_BODY_BYTES"].flatMap(Int.init), v > 0 { config.maxBodyBytes = v }
-        if let v = environment["ROSTER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { config.logLevel = v }
-        if let v = environment["ROSTER_SLOW_STATEMENT_MS"].flatMap(Int.init), v > 0 { config.slowStatementMilliseconds = v }
-        if let v = environment["ROSTER_SECRET_KEY"], !v.isEmpty { config.secretKey = v }
-        if let v = environment["ROSTER_SECRET_KEY_FILE"], !v.isEmpty { config.secretKeyFile = v }
-        if let v = environment["ROSTER_OIDC_ISSUER"], !v.isEmpty { config.oidcIssuer = v }
-        if let v = environment["ROSTER_OIDC_AUDIENCE"], !v.isEmpty { config.oidcAudience = v }
-        if let v = environment["ROSTER_OIDC_CLOCK_SKEW"].flatMap(Int.init), (0...3600).contains(v) { config.oidcClockSkewSeconds = v }
-        if let v = environment["ROSTER_OIDC_KEY_REFETCH_SECONDS"].flatMap(Int.init), (0...86_400).contains(v) { config.oidcKeyRefetchSeconds = v }
-        if let v = environment["ROSTER_IDEMPOTENCY_KEY_HOURS"].flatMap(Int.init), (1...24 * 365).contains(v) { config.idempotencyKeyHours = v }
-        if let v = environment["ROSTER_TRACKING_MAX_ATTEMPTS"].flatMap(Int.init), (1...100).contains(v) { config.trackingMaxAttempts = v }
-        if let v = environment["ROSTER_TRACKING_BACKOFF_SECONDS"].flatMap(Double.init), (0...3600).contains(v) { config.trackingBackoffSeconds = v }
-        if let v = environment["ROSTER_WORKER_INTERVAL_SECONDS"].flatMap(Double.init), (0.05...3600).contains(v) { config.workerIntervalSeconds = v }
-        if let v = environment["ROSTER_PROVISIONING_LEASE_SECONDS"].flatMap(Double.init), (0.1...3600).contains(v) { config.provisioningLeaseSeconds = v }
-        if let v = environment["ROSTER_TRACKING_IN_REQUEST"] { config.trackingInRequest = !["false", "0", "no", "off"].contains(v.lowercased()) }
-        if let v = environment["ROSTER_FAULTS"], !v.isEmpty { config.faults = try FaultInjector(spec: v) }
-        return config
     }
 }

@@ -24,9 +24,10 @@ struct Serve: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
-        var config = global.configuration()
-        if let host { config.host = host }
-        if let port { config.port = port }
+        var overrides: [String: String] = [:]
+        if let host { overrides["ROSTER_HOST"] = host }
+        if let port { overrides["ROSTER_PORT"] = String(port) }
+        let config = global.configuration(overrides: overrides)
         let logger = global.logger(config)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

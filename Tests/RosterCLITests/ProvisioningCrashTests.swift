@@ -10,7 +10,7 @@ struct ProvisioningCrashTests {
     @Test(arguments: steps)
     func aKilledWorkflowCompletesOnceWhenServeStarts(step: String) async throws {
         let cli = try CLI()
-        let token = "crash-test-token"
+        let token = "crash-test-token-0123456789abcdefghij"
         // A short lease: the killed process's claim lapses quickly, as a real one would after ROSTER_PROVISIONING_LEASE_SECONDS.
         let env = ["ROSTER_BOOTSTRAP_TOKEN": token, "ROSTER_PROVISIONING_LEASE_SECONDS": "0.5", "ROSTER_WORKER_INTERVAL_SECONDS": "0.1"]
         #expect(try cli.run("migrate", environment: env).status == 0)

@@ -18,7 +18,7 @@ struct TwoServersTests {
         #expect(created == 0, "psql could not create a database")
         defer { _ = psql(shared, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
         let cli = CLI(databaseURL: String(shared[...slash]) + database)
-        let token = "two-servers-token"
+        let token = "two-servers-token-0123456789abcdefghij"
         let management = "mgmt-\(run)"
         // Each process fails its first admin step (a rollback, then the client's retry) and its first two
         // contact steps (retried by the workers, whichever process gets there), and retries quickly.

@@ -1,0 +1,141 @@
+import Configuration
+import Foundation
+import Logging
+import RosterCore
+import RosterService
+
+/// A configuration value that can't be used: start stops (exit code 2), naming the variable and what it accepts.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var variable: String
+    public var accepts: String
+
+    public var description: String { "\(variable) \(accepts)" }
+}
+
+extension RosterConfiguration {
+    /// Every `ROSTER_*` variable Roster reads. Others with the prefix are reported at start (a typo is not a setting).
+    public static let variables: Set<String> = [
+        "ROSTER_DATABASE_URL", "ROSTER_HOST", "ROSTER_PORT", "ROSTER_BOOTSTRAP_TOKEN", "ROSTER_MANAGEMENT_TENANT",
+        "ROSTER_CUSTOMER_TRACKING", "ROSTER_CUSTOMER_TAG", "ROSTER_MAX_BODY_BYTES", "ROSTER_LOG_LEVEL", "ROSTER_SLOW_STATEMENT_MS",
+        "ROSTER_SECRET_KEY", "ROSTER_SECRET_KEY_FILE", "ROSTER_OIDC_ISSUER", "ROSTER_OIDC_AUDIENCE", "ROSTER_OIDC_CLOCK_SKEW",
+        "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
+        "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
+        "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS",
+    ]
+
+    /// Reads every setting once: `overrides` (command-line options, by the variable they stand for) first, then the
+    /// environment, then the defaults, through swift-configuration's `ConfigReader`. A malformed or out-of-range value
+    /// throws `ConfigurationError` naming the variable; nothing falls back to a default silently.
+    public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> RosterConfiguration {
+        let secrets: Set<String> = ["ROSTER_BOOTSTRAP_TOKEN", "ROSTER_SECRET_KEY", "ROSTER_DATABASE_URL"]
+        let fromCLI = InMemoryProvider(name: "command line", values: Dictionary(uniqueKeysWithValues: overrides.map { variable, value in
+            (AbsoluteConfigKey(Self.key(variable).components), ConfigValue(.string(value), isSecret: secrets.contains(variable)))
+        }))
+        let reader = ConfigReader(providers: [
+            fromCLI,
+            EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(secrets)),
+        ])
+        var values = Values(reader: reader, secrets: secrets)
+        var config = RosterConfiguration()
+        config.databaseURL = try values.string("ROSTER_DATABASE_URL", default: config.databaseURL, accepts: "a sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE URL") { url in
+            url.hasPrefix("sqlite://") || url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+        }
+        config.host = try values.string("ROSTER_HOST", default: config.host, accepts: "a host name or IP address") { !$0.contains(where: \.isWhitespace) }
+        config.port = try values.int("ROSTER_PORT", default: config.port, in: 0...65_535)
+        config.bootstrapToken = try values.optionalString("ROSTER_BOOTSTRAP_TOKEN", accepts: "a token of at least 32 characters without spaces") { $0.count >= 32 && !$0.contains(where: \.isWhitespace) }
+        config.managementTenant = try values.string("ROSTER_MANAGEMENT_TENANT", default: config.managementTenant, accepts: "a tenant slug (lower-case letters, digits and hyphens)") {
+            (try? Tenant.validateSlug($0)) == $0
+        }
+        config.customerTracking = try values.bool("ROSTER_CUSTOMER_TRACKING", default: config.customerTracking)
+        config.customerTag = try values.string("ROSTER_CUSTOMER_TAG", default: config.customerTag, accepts: "a tag text of 1 to 100 characters") { (try? Tag.validateText($0)) != nil }
+        config.maxBodyBytes = try values.int("ROSTER_MAX_BODY_BYTES", default: config.maxBodyBytes, in: 1024...(1 << 30))
+        config.logLevel = try values.parsed("ROSTER_LOG_LEVEL", default: config.logLevel, accepts: "one of trace, debug, info, notice, warning, error, critical") {
+            Logger.Level(rawValue: $0.lowercased())
+        }
+        config.slowStatementMilliseconds = try values.int("ROSTER_SLOW_STATEMENT_MS", default: config.slowStatementMilliseconds, in: 1...3_600_000)
+        config.secretKey = try values.optionalString("ROSTER_SECRET_KEY", accepts: "a base64 AES-256 key (32 bytes)") { Data(base64Encoded: $0)?.count == 32 }
+        config.secretKeyFile = try values.optionalString("ROSTER_SECRET_KEY_FILE", accepts: "a file path") { !$0.isEmpty }
+        config.oidcIssuer = try values.optionalString("ROSTER_OIDC_ISSUER", accepts: "an https issuer URL") { URL(string: $0)?.scheme.map { ["https", "http"].contains($0) } ?? false }
+        config.oidcAudience = try values.optionalString("ROSTER_OIDC_AUDIENCE", accepts: "a client id") { !$0.isEmpty && $0.count <= 500 }
+        config.oidcClockSkewSeconds = try values.int("ROSTER_OIDC_CLOCK_SKEW", default: config.oidcClockSkewSeconds, in: 0...3600)
+        config.oidcKeyRefetchSeconds = try values.int("ROSTER_OIDC_KEY_REFETCH_SECONDS", default: config.oidcKeyRefetchSeconds, in: 0...86_400)
+        config.idempotencyKeyHours = try values.int("ROSTER_IDEMPOTENCY_KEY_HOURS", default: config.idempotencyKeyHours, in: 1...(24 * 365))
+        config.trackingMaxAttempts = try values.int("ROSTER_TRACKING_MAX_ATTEMPTS", default: config.trackingMaxAttempts, in: 1...100)
+        config.trackingBackoffSeconds = try values.double("ROSTER_TRACKING_BACKOFF_SECONDS", default: config.trackingBackoffSeconds, in: 0...3600)
+        config.workerIntervalSeconds = try values.double("ROSTER_WORKER_INTERVAL_SECONDS", default: config.workerIntervalSeconds, in: 0.05...3600)
+        config.provisioningLeaseSeconds = try values.double("ROSTER_PROVISIONING_LEASE_SECONDS", default: config.provisioningLeaseSeconds,
+                                                            in: 0.1...3600)
+        config.trackingInRequest = try values.bool("ROSTER_TRACKING_IN_REQUEST", default: config.trackingInRequest)
+        config.faults = try values.parsed("ROSTER_FAULTS", default: .none, accepts: "test faults: STEP:fail[:N] or STEP:crash, comma-separated") {
+            try? FaultInjector(spec: $0)
+        }
+        return config
+    }
+
+    /// `ROSTER_OIDC_CLOCK_SKEW` is the key roster.oidc.clock.skew, which the environment provider spells back the same way.
+    static func key(_ variable: String) -> ConfigKey {
+        ConfigKey(variable.lowercased().split(separator: "_").map(String.init))
+    }
+
+    /// The `ROSTER_*` variables of `environment` that Roster does not read (test harness variables aside).
+    public static func unknownVariables(in environment: [String: String]) -> [String] {
+        environment.keys.filter { $0.hasPrefix("ROSTER_") && !$0.hasPrefix("ROSTER_TEST_") && !variables.contains($0) }.sorted()
+    }
+
+    /// Typed reads that refuse what they can't use.
+    struct Values {
+        let reader: ConfigReader
+        let secrets: Set<String>
+
+        /// The value given, if any; an empty value counts as not given (as `VAR=` does in most shells and compose files).
+        func raw(_ variable: String) -> String? {
+            guard let value = reader.string(forKey: RosterConfiguration.key(variable), isSecret: secrets.contains(variable)),
+                  !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return value
+        }
+
+        func fail(_ variable: String, _ accepts: String, _ given: String) -> ConfigurationError {
+            let shown = secrets.contains(variable) ? "" : " (got \"\(given.prefix(80))\")"
+            return ConfigurationError(variable: variable, accepts: "must be \(accepts)\(shown)")
+        }
+
+        mutating func parsed<T>(_ variable: String, default value: T, accepts: String, _ parse: (String) -> T?) throws -> T {
+            guard let given = raw(variable) else { return value }
+            guard let parsed = parse(given.trimmingCharacters(in: .whitespaces)) else { throw fail(variable, accepts, given) }
+            return parsed
+        }
+
+        mutating func string(_ variable: String, default value: String, accepts: String, _ valid: (String) -> Bool) throws -> String {
+            try parsed(variable, default: value, accepts: accepts) { valid($0) ? $0 : nil }
+        }
+
+        mutating func optionalString(_ variable: String, accepts: String, _ valid: (String) -> Bool) throws -> String? {
+            guard let given = raw(variable) else { return nil }
+            let text = given.trimmingCharacters(in: .whitespaces)
+            guard valid(text) else { throw fail(variable, accepts, given) }
+            return text
+        }
+
+        mutating func int(_ variable: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+            try parsed(variable, default: value, accepts: "an integer from \(range.lowerBound) to \(range.upperBound)") { text in
+                Int(text).flatMap { range.contains($0) ? $0 : nil }
+            }
+        }
+
+        mutating func double(_ variable: String, default value: Double, in range: ClosedRange<Double>) throws -> Double {
+            try parsed(variable, default: value, accepts: "a number from \(range.lowerBound) to \(range.upperBound)") { text in
+                Double(text).flatMap { $0.isFinite && range.contains($0) ? $0 : nil }
+            }
+        }
+
+        mutating func bool(_ variable: String, default value: Bool) throws -> Bool {
+            try parsed(variable, default: value, accepts: "true or false (also 1/0, yes/no, on/off)") { text in
+                switch text.lowercased() {
+                case "true", "1", "yes", "on": true
+                case "false", "0", "no", "off": false
+                default: nil
+                }
+            }
+        }
+    }
+}
