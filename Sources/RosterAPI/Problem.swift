@@ -166,9 +166,10 @@ package struct ProblemMiddleware: ServerMiddleware {
     }
 }
 
-/// Treats an empty request body as no body, so that operations with an optional body
-/// (`POST .../restore`) accept a bare POST instead of failing to decode "".
-package struct EmptyBodyMiddleware: ServerMiddleware {
+/// Treats an empty request body as no body, so that operations with an optional body (`POST .../restore`) accept a
+/// bare POST instead of failing to decode "". And refuses every JSON body field the operation does not define with
+/// one 422 naming each of them (the generated decoders stop at the first; see `unknownFields`).
+package struct StrictBodyMiddleware: ServerMiddleware {
     let maxBytes: Int
 
     package init(maxBytes: Int) {
@@ -181,6 +182,74 @@ package struct EmptyBodyMiddleware: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let body, request.method != .get else { return try await next(request, nil, metadata) }
         let bytes = try await [UInt8](collecting: body, upTo: maxBytes)
-        return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
+        do {
+            return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
+        } catch {
+            guard let first = Self.unknownField(error) else { throw error }
+            throw RosterError.validation(try await Self.unknownFields(first: first, bytes: bytes) { probe in
+                _ = try await next(request, HTTPBody(probe), metadata)
+            }.map { FieldError($0.joined, "is not a field of this operation") })
+        }
+    }
+
+    /// The path of the first unknown field a generated decoder refused (its spec says `additionalProperties: false`).
+    static func unknownField(_ error: any Error) -> [CodingKeyPath]? {
+        let underlying = (error as? ServerError)?.underlyingError ?? error
+        guard case DecodingError.dataCorrupted(let context) = underlying,
+              context.debugDescription.hasPrefix("Additional properties are disabled"), !context.codingPath.isEmpty else { return nil }
+        return context.codingPath.map { key in key.intValue.map(CodingKeyPath.index) ?? .key(key.stringValue) }
+    }
+
+    /// Every unknown field: the body is decoded again without each one found, until the decoder accepts it. These
+    /// decodings run as probes (`RequestInfo.probing`), which end before the operation does anything.
+    static func unknownFields(first: [CodingKeyPath], bytes: [UInt8],
+                              decode: @Sendable ([UInt8]) async throws -> Void) async throws -> [[CodingKeyPath]] {
+        var found = [first]
+        guard var json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return found }
+        for _ in 0..<100 {
+            json = CodingKeyPath.removing(found.last!, from: json)
+            guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { break }
+            do {
+                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
+                break
+            } catch {
+                guard let next = unknownField(error), !found.contains(next) else { break }
+                found.append(next)
+            }
+        }
+        return found
+    }
+}
+
+/// One step of a path into a JSON body.
+enum CodingKeyPath: Hashable, Sendable {
+    case key(String)
+    case index(Int)
+
+    /// `JSONSerialization` values are immutable trees: rebuilds the one without the member at `path`.
+    static func removing(_ path: [CodingKeyPath], from json: Any) -> Any {
+        guard let step = path.first else { return json }
+        switch step {
+        case .key(let key):
+            guard var object = json as? [String: Any] else { return json }
+            if path.count == 1 { object[key] = nil } else if let child = object[key] { object[key] = removing(Array(path.dropFirst()), from: child) }
+            return object
+        case .index(let index):
+            guard var array = json as? [Any], array.indices.contains(index) else { return json }
+            if path.count > 1 { array[index] = removing(Array(path.dropFirst()), from: array[index]) }
+            return array
+        }
+    }
+}
+
+extension [CodingKeyPath] {
+    /// `settings.sso.extra`, `rows[2].extra`.
+    var joined: String {
+        map { step in
+            switch step {
+            case .key(let key): "." + key
+            case .index(let index): "[\(index)]"
+            }
+        }.joined().trimmingPrefix(".").description
     }
 }

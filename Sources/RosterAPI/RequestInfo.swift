@@ -6,8 +6,6 @@ public import RosterCore
 public struct RequestInfo: Sendable {
     public var requestID: String
     public var caller: Caller?
-    /// Set by the access middleware: the subtrees whose parties the caller may see (`nil`: all of the tenant).
-    public var visibleSubtrees: [Subtree]?
 
     public init(requestID: String, caller: Caller?) {
         self.requestID = requestID
@@ -16,17 +14,17 @@ public struct RequestInfo: Sendable {
 
     @TaskLocal public static var current = RequestInfo(requestID: "none", caller: nil)
 
+    /// Set while `StrictBodyMiddleware` decodes a body again to find all its unknown fields: the operation must not run.
+    @TaskLocal static var probing = false
+
+    /// Ends a probe once the body decoded.
+    struct ProbeDecoded: Error {}
+
     /// The operation context for a service call; 401 when the request is not authenticated.
     static func context() throws -> OperationContext {
+        if probing { throw ProbeDecoded() }
         guard let caller = current.caller else { throw RosterError.unauthorized("a bearer token is required") }
-        return OperationContext(principal: caller.principal, requestID: current.requestID, visibleSubtrees: current.visibleSubtrees,
-                                callerRole: caller.principal.isPlatform ? nil : (caller.role ?? .user))
+        return OperationContext(caller: caller, requestID: current.requestID)
     }
 
-    /// Platform-only operations (creating tenants).
-    static func platformContext() throws -> OperationContext {
-        let context = try context()
-        guard context.principal.isPlatform else { throw RosterError.forbidden("only a platform token may do this") }
-        return context
-    }
 }

@@ -7,7 +7,7 @@ import RosterService
 extension Components.Schemas.Role {
     init(_ r: AccessRole) {
         self.init(id: r.id.description, name: r.name, policies: r.policies, organizationId: r.organizationID?.description,
-                  relationshipType: r.relationshipType, createdAt: r.createdAt)
+                  _type: r.relationshipType, relationshipType: r.relationshipType, createdAt: r.createdAt)
     }
 }
 
@@ -18,13 +18,19 @@ extension RosterAPIHandlers {
         let role = try await services.access.createRole(
             tenant: input.path.tenant, name: b.name, policies: b.policies,
             organizationID: try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) },
-            relationshipType: b.relationshipType, context: context)
+            relationshipType: try Self.roleType(b._type, alias: b.relationshipType), context: context)
         return .created(.init(body: .json(.init(role))))
     }
 
+    /// `type`, or its alias `relationshipType`; both given must agree.
+    static func roleType(_ type: String?, alias: String?) throws -> String? {
+        if let type, let alias, type != alias { throw RosterError.invalid("relationshipType", "differs from type; give one of them") }
+        return type ?? alias
+    }
+
     package func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
-        _ = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(items: try await services.access.roles(tenant: input.path.tenant).map(Components.Schemas.Role.init)))))
+        let context = try RequestInfo.context()
+        return .ok(.init(body: .json(.init(items: try await services.access.roles(tenant: input.path.tenant, context: context).map(Components.Schemas.Role.init)))))
     }
 
     package func grantRole(_ input: Operations.GrantRole.Input) async throws -> Operations.GrantRole.Output {
@@ -36,8 +42,8 @@ extension RosterAPIHandlers {
     }
 
     package func listUserRoles(_ input: Operations.ListUserRoles.Input) async throws -> Operations.ListUserRoles.Output {
-        _ = try RequestInfo.context()
-        let roles = try await services.access.roles(tenant: input.path.tenant, user: try userID(input.path.userId))
+        let context = try RequestInfo.context()
+        let roles = try await services.access.roles(tenant: input.path.tenant, user: try userID(input.path.userId), context: context)
         return .ok(.init(body: .json(.init(items: roles.map(Components.Schemas.Role.init)))))
     }
 
@@ -49,10 +55,11 @@ extension RosterAPIHandlers {
     }
 
     package func checkAccess(_ input: Operations.CheckAccess.Input) async throws -> Operations.CheckAccess.Output {
-        _ = try RequestInfo.context()
+        let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
         let (user, party) = try uuids((b.userId, "userId"), (b.partyId, "partyId"))
-        let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user), policy: b.policy, party: Party.ID(party))
+        let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user), policy: b.policy, party: Party.ID(party),
+                                                      context: context)
         return .ok(.init(body: .json(.init(allowed: decision.allowed, reason: decision.reason, roleId: decision.roleID?.description,
                                            path: decision.path.isEmpty ? nil : decision.path.map(\.description)))))
     }

@@ -62,16 +62,16 @@ extension RosterAPIHandlers {
     }
 
     package func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
-        _ = try RequestInfo.context()
+        let context = try RequestInfo.context()
         let q = input.query
         let page = try await services.users.list(tenant: input.path.tenant, role: q.role?.domain, isActive: q.isActive, q: q.q,
-                                                 segment: q.segment, cursor: q.cursor, limit: q.limit)
+                                                 segment: q.segment, cursor: q.cursor, limit: q.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.User.init), nextCursor: page.nextCursor))))
     }
 
     package func getUser(_ input: Operations.GetUser.Input) async throws -> Operations.GetUser.Output {
-        _ = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(try await services.users.get(tenant: input.path.tenant, id: try userID(input.path.userId))))))
+        let context = try RequestInfo.context()
+        return .ok(.init(body: .json(.init(try await services.users.get(tenant: input.path.tenant, id: try userID(input.path.userId), context: context)))))
     }
 
     package func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
@@ -101,8 +101,8 @@ extension RosterAPIHandlers {
     }
 
     package func getSegment(_ input: Operations.GetSegment.Input) async throws -> Operations.GetSegment.Output {
-        _ = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(try await services.segments.get(tenant: input.path.tenant, name: input.path.name)))))
+        let context = try RequestInfo.context()
+        return .ok(.init(body: .json(.init(try await services.segments.get(tenant: input.path.tenant, name: input.path.name, context: context)))))
     }
 
     package func putSegment(_ input: Operations.PutSegment.Input) async throws -> Operations.PutSegment.Output {
@@ -135,8 +135,8 @@ extension RosterAPIHandlers {
     }
 
     package func listAPIKeys(_ input: Operations.ListAPIKeys.Input) async throws -> Operations.ListAPIKeys.Output {
-        _ = try RequestInfo.context()
-        let keys = try await services.apiKeys.list(tenant: input.path.tenant)
+        let context = try RequestInfo.context()
+        let keys = try await services.apiKeys.list(tenant: input.path.tenant, context: context)
         return .ok(.init(body: .json(.init(items: keys.map(Components.Schemas.APIKey.init)))))
     }
 
@@ -148,8 +148,9 @@ extension RosterAPIHandlers {
     }
 
     package func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
-        guard let caller = RequestInfo.current.caller else { throw RosterError.unauthorized("a bearer token is required") }
-        let (user, roles, grants) = try await services.access.me(caller, tenant: input.path.tenant)
+        let context = try RequestInfo.context()
+        let caller = context.caller
+        let (user, roles, grants) = try await services.access.me(tenant: input.path.tenant, context: context)
         var me = Components.Schemas.Me(kind: .platform, id: "", role: caller.role.map { .init(rawValue: $0.rawValue)! },
                                        tenant: caller.tenantSlug ?? input.path.tenant, user: user.map { .init($0) },
                                        roles: caller.principal.isPlatform ? nil : roles.map(Components.Schemas.Role.init),

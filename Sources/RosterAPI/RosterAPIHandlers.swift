@@ -35,7 +35,7 @@ package struct RosterAPIHandlers: APIProtocol {
     // MARK: Tenants
 
     package func createTenant(_ input: Operations.CreateTenant.Input) async throws -> Operations.CreateTenant.Output {
-        let context = try RequestInfo.platformContext()
+        let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
         var settings = TenantSettings()
         settings.defaultCallingCode = body.settings?.defaultCallingCode
@@ -49,19 +49,19 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func retryTracking(_ input: Operations.RetryTracking.Input) async throws -> Operations.RetryTracking.Output {
-        let context = try RequestInfo.platformContext()
+        let context = try RequestInfo.context()
         return .ok(.init(body: .json(.init(try await services.provisioning.retryTracking(tenant: input.path.tenant, context: context)))))
     }
 
     package func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
-        _ = try RequestInfo.platformContext()
-        let page = try await services.tenants.list(cursor: input.query.cursor, limit: input.query.limit)
+        let context = try RequestInfo.context()
+        let page = try await services.tenants.list(cursor: input.query.cursor, limit: input.query.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Tenant($0) }, nextCursor: page.nextCursor))))
     }
 
     package func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
-        _ = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(try await services.provisioning.tenant(slug: input.path.tenant)))))
+        let context = try RequestInfo.context()
+        return .ok(.init(body: .json(.init(try await services.provisioning.tenant(slug: input.path.tenant, context: context)))))
     }
 
     package func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output {
@@ -149,8 +149,8 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func getPartyHistory(_ input: Operations.GetPartyHistory.Input) async throws -> Operations.GetPartyHistory.Output {
-        _ = try RequestInfo.context()
-        let history = try await services.parties.history(tenant: input.path.tenant, id: try partyID(input.path.id))
+        let context = try RequestInfo.context()
+        let history = try await services.parties.history(tenant: input.path.tenant, id: try partyID(input.path.id), context: context)
         return .ok(.init(body: .json(.init(items: history.map(Components.Schemas.StateHistoryEntry.init)))))
     }
 
@@ -165,8 +165,8 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func customerStats(_ input: Operations.CustomerStats.Input) async throws -> Operations.CustomerStats.Output {
-        _ = try RequestInfo.context()
-        let counts = try await services.parties.customerStats(tenant: input.path.tenant)
+        let context = try RequestInfo.context()
+        let counts = try await services.parties.customerStats(tenant: input.path.tenant, context: context)
         return .ok(.init(body: .json(.init(
             regular: counts[.regular] ?? 0, unregistered: counts[.unregistered] ?? 0, new: counts[.new] ?? 0,
             anonymous: counts[.anonymous] ?? 0, total: counts.values.reduce(0, +)))))
@@ -175,15 +175,15 @@ package struct RosterAPIHandlers: APIProtocol {
     // MARK: Audit
 
     package func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output {
-        _ = try RequestInfo.context()
+        let context = try RequestInfo.context()
         let page = try await services.audit.list(tenant: input.path.tenant, targetID: input.query.targetId,
-                                                 cursor: input.query.cursor, limit: input.query.limit)
+                                                 cursor: input.query.cursor, limit: input.query.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.AuditEntry.init), nextCursor: page.nextCursor))))
     }
 
     package func verifyAudit(_ input: Operations.VerifyAudit.Input) async throws -> Operations.VerifyAudit.Output {
-        _ = try RequestInfo.context()
-        let result = try await services.audit.verify(tenant: input.path.tenant)
+        let context = try RequestInfo.context()
+        let result = try await services.audit.verify(tenant: input.path.tenant, context: context)
         return .ok(.init(body: .json(.init(valid: result.valid, checked: result.checked, brokenAt: result.brokenAt,
                                            reason: result.reason))))
     }
@@ -211,8 +211,9 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func getRelationship(_ input: Operations.GetRelationship.Input) async throws -> Operations.GetRelationship.Output {
-        _ = try RequestInfo.context()
-        let relationship = try await services.relationships.get(tenant: input.path.tenant, id: try relationshipID(input.path.relationshipId))
+        let context = try RequestInfo.context()
+        let relationship = try await services.relationships.get(tenant: input.path.tenant, id: try relationshipID(input.path.relationshipId),
+                                                                 context: context)
         return .ok(.init(body: .json(.init(relationship))))
     }
 
@@ -255,8 +256,8 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func listTags(_ input: Operations.ListTags.Input) async throws -> Operations.ListTags.Output {
-        _ = try RequestInfo.context()
-        let tags = try await services.tags.list(tenant: input.path.tenant)
+        let context = try RequestInfo.context()
+        let tags = try await services.tags.list(tenant: input.path.tenant, context: context)
         return .ok(.init(body: .json(.init(items: tags.map { Components.Schemas.Tag($0.tag, usage: $0.usage) }))))
     }
 
@@ -289,12 +290,12 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func listPartnerAccounts(_ input: Operations.ListPartnerAccounts.Input) async throws -> Operations.ListPartnerAccounts.Output {
-        _ = try RequestInfo.context()
+        let context = try RequestInfo.context()
         let q = input.query
         let page = try await services.partnerAccounts.list(
             tenant: input.path.tenant, partnerID: try q.partnerId.map { Party.ID(try uuid($0, field: "partnerId")) },
             customerID: try q.customerId.map { Party.ID(try uuid($0, field: "customerId")) }, active: q.active,
-            cursor: q.cursor, limit: q.limit)
+            cursor: q.cursor, limit: q.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.PartnerAccount.init), nextCursor: page.nextCursor))))
     }
 

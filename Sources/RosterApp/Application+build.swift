@@ -117,7 +117,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     openAPIConfiguration.dateTranscoder = RFC3339DateTranscoder()
     openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
     try handlers.registerHandlers(on: router, configuration: openAPIConfiguration, middlewares: [
-        ProblemMiddleware(logger: logger), EmptyBodyMiddleware(maxBytes: configuration.maxBodyBytes), AccessMiddleware(access: runtime.services.access, maxBodyBytes: configuration.maxBodyBytes),
+        ProblemMiddleware(logger: logger), StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
     ])
     return router
 }

@@ -9,7 +9,7 @@ import RosterService
 enum DemoData {
     static func seed(_ services: Services, logger: Logger) async throws {
         let context = OperationContext.system("demo")
-        if (try? await services.tenants.get("acme")) != nil {
+        if (try? await services.tenants.get("acme", context: context)) != nil {
             logger.info("demo data already present")
             return
         }

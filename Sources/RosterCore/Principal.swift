@@ -34,32 +34,34 @@ public enum Principal: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// What every service call carries besides its arguments: who acts, and for which request.
+/// What every service call carries besides its arguments: who acts, and for which request. Services decide
+/// on it (DESIGN.md §2 Access): the caller's tenant, coarse role and access roles are read from here.
 public struct OperationContext: Sendable {
-    public var principal: Principal
+    public var caller: Caller
     public var requestID: String
-    /// The subtrees whose parties the caller may see, when it may not see the whole tenant; lists are
-    /// filtered to them and single parties outside them are not found.
-    public var visibleSubtrees: [Subtree]?
-    /// The coarse role of a tenant's user or API key; `nil` for platform callers and Roster itself. No one
-    /// may hand out a role above its own.
-    public var callerRole: User.Role?
 
-    public init(principal: Principal, requestID: String, visibleSubtrees: [Subtree]? = nil, callerRole: User.Role? = nil) {
-        self.principal = principal
+    public init(caller: Caller, requestID: String) {
+        self.caller = caller
         self.requestID = requestID
-        self.visibleSubtrees = visibleSubtrees
-        self.callerRole = callerRole
     }
 
-    /// 403 when the caller would give `role` (or, with `roles`, access roles) above its own standing.
-    public func requireMayAssign(_ role: User.Role?, roles: Bool = false) throws {
-        guard let own = callerRole else { return }
-        if let role, role.rank > own.rank {
-            throw RosterError.forbidden("a \(own.rawValue) caller may not give the \(role.rawValue) role")
-        }
-        if roles, own != .admin { throw RosterError.forbidden("only ADMIN may give access roles to an API key") }
+    /// A caller of no tenant's own: a platform token, or Roster itself.
+    public init(principal: Principal, requestID: String) {
+        self.init(caller: Caller(principal: principal), requestID: requestID)
     }
+
+    public var principal: Principal { caller.principal }
+
+    /// Platform callers and Roster itself act on every tenant with every policy.
+    public var isPlatformOrSystem: Bool {
+        switch caller.principal {
+        case .platform, .system: true
+        case .user, .apiKey: false
+        }
+    }
+
+    /// The coarse role of a tenant's user or API key; `nil` for platform callers and Roster itself.
+    public var callerRole: User.Role? { isPlatformOrSystem ? nil : (caller.role ?? .user) }
 
     public static func system(_ requestID: String = "system") -> OperationContext {
         OperationContext(principal: .system, requestID: requestID)

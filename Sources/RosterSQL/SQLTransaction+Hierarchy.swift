@@ -39,7 +39,18 @@ extension SQLTransaction {
             """, closureBinds(r))
     }
 
+    /// PostgreSQL: a transaction-scoped advisory lock on the (tenant, type) pair (READ COMMITTED gives each later
+    /// statement a snapshot that holds the previous holder's edges). SQLite: its single writer already serializes.
+    func lockHierarchy(tenant: Tenant.ID, type: String) async throws {
+        guard dialect == .postgres else { return }
+        _ = try await conn.query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 7))) AS lock",
+                                 [.text("hierarchy:\(tenant.rawValue.uuidString.lowercased()):\(type)")])
+    }
+
     func deleteRelationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship? {
+        guard let found = try await relationship(tenant: tenant, id: id) else { return nil }
+        try await lockHierarchy(tenant: tenant, type: found.type)
+        // Read again under the lock: a concurrent delete of the same edge must not subtract its paths twice.
         guard let r = try await relationship(tenant: tenant, id: id) else { return nil }
         try await conn.execute("""
             WITH \(Self.closureProducts)

@@ -16,14 +16,21 @@ public struct APIKeyService: Sendable {
                        context: OperationContext) async throws -> (APIKey, String) {
         guard let name = try Text.optional(name, field: "name", max: 100) else { throw RosterError.invalid("name", "must not be empty") }
         guard roleIDs.count <= 100 else { throw RosterError.invalid("roleIds", "at most 100 roles") }
-        try context.requireMayAssign(role, roles: !roleIDs.isEmpty)
         let prefix = String(PlatformAuth.generateToken().dropFirst(4).prefix(8))
         let secret = "rk_\(prefix)_" + PlatformAuth.generateToken().dropFirst(4)
         return try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
-            for (index, id) in roleIDs.enumerated() where try await tx.role(tenant: tenant.id, id: id) == nil {
-                throw RosterError.invalid("roleIds[\(index)]", "no role \(id) in this tenant")
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            try access.require("users.manage")
+            let tenant = access.tenant
+            var roles: [AccessRole] = []
+            for (index, id) in roleIDs.enumerated() {
+                guard let role = try await tx.role(tenant: tenant.id, id: id) else {
+                    throw RosterError.invalid("roleIds[\(index)]", "no role \(id) in this tenant")
+                }
+                roles.append(role)
             }
+            // A key holds nothing its maker lacks: its role, and every policy of its access roles as widely.
+            try await access.requireCovers(role: role, roles: roles, what: "the new key")
             let key = APIKey(id: .make(), tenantID: tenant.id, name: name, prefix: prefix, role: role,
                              roleIDs: roleIDs.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }, createdAt: Date.rosterNow)
             try await tx.insertAPIKey(key, hash: PlatformAuth.hash(secret))
@@ -33,16 +40,25 @@ public struct APIKeyService: Sendable {
         }
     }
 
-    public func list(tenant slug: String) async throws -> [APIKey] {
+    public func list(tenant slug: String, context: OperationContext) async throws -> [APIKey] {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await tx.apiKeys(tenant: tenant.id)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.manage")
+            return try await tx.apiKeys(tenant: access.tenant.id)
         }
     }
 
     public func revoke(tenant slug: String, id: APIKey.ID, context: OperationContext) async throws {
         try await store.write { tx in
-            let tenant = try await tx.requireTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.manage")
+            let tenant = access.tenant
+            guard let key = try await tx.apiKeys(tenant: tenant.id).first(where: { $0.id == id }) else {
+                throw RosterError.notFound("no live API key \(id)")
+            }
+            var roles: [AccessRole] = []
+            for roleID in key.roleIDs { if let role = try await tx.role(tenant: tenant.id, id: roleID) { roles.append(role) } }
+            try await access.requireCovers(role: key.role, roles: roles, what: "API key \(id)")
             guard try await tx.revokeAPIKey(tenant: tenant.id, id: id, at: Date.rosterNow) else {
                 throw RosterError.notFound("no live API key \(id)")
             }

@@ -23,11 +23,11 @@ public struct AccessService: Sendable {
         try errors.throwIfAny()
         do {
             return try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try access.requireSomewhere("roles.manage")
+                let tenant = access.tenant
                 if let organizationID {
-                    guard let organization = try await tx.party(tenant: tenant.id, id: organizationID) else {
-                        throw RosterError.notFound("no party \(organizationID)")
-                    }
+                    let organization = try await access.party(organizationID)
                     guard organization.kind == .organization, organization.isLive else {
                         throw RosterError.invalid("organizationId", "must be a live organization")
                     }
@@ -37,6 +37,7 @@ public struct AccessService: Sendable {
                 }
                 let role = AccessRole(id: .make(), tenantID: tenant.id, name: name!, policies: policies!, organizationID: organizationID,
                                       relationshipType: type, createdAt: Date.rosterNow)
+                try await access.requireMayGive(role)
                 try await tx.insertRole(role)
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.create", targetType: "role",
                                                      targetID: role.id.description, fields: ["name", "policies", "organizationId", "relationshipType"])])
@@ -47,15 +48,21 @@ public struct AccessService: Sendable {
         }
     }
 
-    public func roles(tenant slug: String) async throws -> [AccessRole] {
-        try await store.read { tx in try await tx.roles(tenant: try await tx.requireTenant(slug).id) }
+    public func roles(tenant slug: String, context: OperationContext) async throws -> [AccessRole] {
+        try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.read")
+            return try await tx.roles(tenant: access.tenant.id)
+        }
     }
 
     public func grant(tenant slug: String, user: User.ID, role: AccessRole.ID, context: OperationContext) async throws -> [AccessRole] {
         try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
-            guard try await tx.user(tenant: tenant.id, id: user) != nil else { throw RosterError.notFound("no user \(user)") }
-            guard try await tx.role(tenant: tenant.id, id: role) != nil else { throw RosterError.notFound("no role \(role)") }
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant
+            try await access.requireGrantee(user)
+            guard let found = try await tx.role(tenant: tenant.id, id: role) else { throw RosterError.notFound("no role \(role)") }
+            try await access.requireMayGive(found)
             if try await tx.grantRole(tenant: tenant.id, user: user, role: role) {
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.grant", targetType: "user",
                                                      targetID: user.description, fields: ["roles"])])
@@ -66,7 +73,10 @@ public struct AccessService: Sendable {
 
     public func revoke(tenant slug: String, user: User.ID, role: AccessRole.ID, context: OperationContext) async throws {
         try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant
+            try await access.requireGrantee(user)
+            if let found = try await tx.role(tenant: tenant.id, id: role) { try await access.requireMayGive(found) }
             guard try await tx.revokeRole(tenant: tenant.id, user: user, role: role) else {
                 throw RosterError.notFound("the user has no role \(role)")
             }
@@ -76,21 +86,28 @@ public struct AccessService: Sendable {
     }
 
     /// The roles a user holds.
-    public func roles(tenant slug: String, user: User.ID) async throws -> [AccessRole] {
+    public func roles(tenant slug: String, user: User.ID, context: OperationContext) async throws -> [AccessRole] {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.read")
+            let tenant = access.tenant
             guard try await tx.user(tenant: tenant.id, id: user) != nil else { throw RosterError.notFound("no user \(user)") }
             return try await tx.roles(tenant: tenant.id, user: user)
         }
     }
 
     /// May `user` exercise `policy` on `party`? The answer names the role and the path that grant it, or why not.
-    public func check(tenant slug: String, user userID: User.ID, policy rawPolicy: String, party partyID: Party.ID) async throws -> AccessDecision {
+    /// The caller needs `users.read`, and may ask only about parties it may read itself (404 for others).
+    public func check(tenant slug: String, user userID: User.ID, policy rawPolicy: String, party partyID: Party.ID,
+                      context: OperationContext) async throws -> AccessDecision {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         return try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            // About another user: users.read. About itself, any caller may ask.
+            if context.principal != .user(userID.description) { try access.require("users.read") }
+            let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
-            guard let party = try await tx.party(tenant: tenant.id, id: partyID) else { throw RosterError.notFound("no party \(partyID)") }
+            let party = try await access.party(partyID)
             return try await Self.decide(user: user, policy: policy, party: party, tx: tx)
         }
     }
@@ -132,9 +149,10 @@ public struct AccessService: Sendable {
 
     /// Who the caller is in tenant `slug`: its user (when it is one), the roles it holds, and its effective grants.
     /// 404 when the tenant does not exist.
-    public func me(_ caller: Caller, tenant slug: String) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {
+    public func me(tenant slug: String, context: OperationContext) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {
+        let caller = context.caller
         let (user, roles) = try await store.read { tx -> (User?, [AccessRole]) in
-            let tenant = try await tx.requireTenant(slug)
+            let tenant = try await TenantAccess.open(tx, slug, context, write: false).tenant
             var user: User?
             if case .user(let raw) = caller.principal {
                 guard let id = User.ID(uuidString: raw), let found = try await tx.user(tenant: tenant.id, id: id) else {
@@ -142,32 +160,38 @@ public struct AccessService: Sendable {
                 }
                 user = found
             }
-            return (user, try await Self.roles(of: caller, tenant: tenant, tx: tx))
+            return (user, try await TenantAccess.roles(of: caller, tenant: tenant.id, tx: tx))
         }
-        let grants = Self.holdsEverything(caller) ? Grants.all : Grants(role: caller.role ?? .user, roles: roles)
+        let grants = context.isPlatformOrSystem || caller.role == .admin ? Grants.all : Grants(role: caller.role ?? .user, roles: roles)
         return (user, roles, grants)
     }
 
-    /// The parties `user` may exercise `policy` on, keyset by id. Listing them is a read of their data, audited.
+    /// The parties `user` may exercise `policy` on, keyset by id, among those the caller may read itself (a page may
+    /// then hold fewer items than the limit; its cursor still continues the list). Listing them is a read of their data, audited.
     public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, cursor: String?,
                         limit: Int?, context: OperationContext) async throws -> Page<Party> {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         let limit = try pageSize(limit)
         let after: Party.ID? = try decodeCursor(cursor)
-        let rows = try await store.read { tx -> [Party] in
-            let tenant = try await tx.requireTenant(slug)
+        let page = try await store.read { tx -> Page<Party> in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            // About another user: users.read. About itself, any caller may ask.
+            if context.principal != .user(userID.description) { try access.require("users.read") }
+            let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
-            guard user.isActive else { return [] }
+            guard user.isActive else { return Page(items: [], nextCursor: nil) }
             // The same grants as enforcement, and the same subtree filter as a scoped caller's search.
             var query = PartyQuery(after: after, limit: limit + 1)
             switch Grants(role: user.role, roles: try await tx.roles(tenant: tenant.id, user: user.id)).scope(of: policy) {
             case .tenant: break
             case .subtrees(let subtrees): query.within = subtrees
-            case nil: return []
+            case nil: return Page(items: [], nextCursor: nil)
             }
-            return try await tx.searchParties(tenant: tenant.id, query: query)
+            let rows = try await tx.searchParties(tenant: tenant.id, query: query)
+            var page = Page(rows: rows, limit: limit) { $0.id.description }
+            page.items = try await access.visible(page.items) { [$0.id] }
+            return page
         }
-        let page = Page(rows: rows, limit: limit) { $0.id.description }
         try await audit.record(page.items.map { party in
             AuditEvent(tenantID: party.tenantID, context: context, action: "party.list", targetType: "party", targetID: party.id.description)
         })

@@ -9,7 +9,8 @@ public struct AuditService: Sendable {
     }
 
     /// Newest first; the cursor is the last seq seen.
-    public func list(tenant slug: String, targetID: String?, cursor: String?, limit: Int?) async throws -> Page<AuditEntry> {
+    public func list(tenant slug: String, targetID: String?, cursor: String?, limit: Int?,
+                     context: OperationContext) async throws -> Page<AuditEntry> {
         let limit = try pageSize(limit)
         var before: Int64?
         if let cursor {
@@ -19,19 +20,24 @@ public struct AuditService: Sendable {
             before = seq
         }
         let rows = try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await tx.auditEntries(tenant: tenant.id, targetID: targetID, beforeSeq: before, limit: limit + 1)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("audit.read")
+            return try await tx.auditEntries(tenant: access.tenant.id, targetID: targetID, beforeSeq: before, limit: limit + 1)
         }
         return Page(rows: rows, limit: limit) { String($0.seq) }
     }
 
     /// Recomputes the tenant's chain from the first entry; names the first entry that does not match.
-    public func verify(tenant slug: String) async throws -> AuditVerification {
-        let tenant = try await store.read { tx in try await tx.requireTenant(slug) }
+    public func verify(tenant slug: String, context: OperationContext) async throws -> AuditVerification {
+        let tenant = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("audit.read")
+            return access.tenant
+        }
         return try await verify(tenantID: tenant.id)
     }
 
-    public func verify(tenantID: Tenant.ID) async throws -> AuditVerification {
+    func verify(tenantID: Tenant.ID) async throws -> AuditVerification {
         var prev = AuditChain.genesis
         var expectedSeq: Int64 = 1
         var checked: Int64 = 0

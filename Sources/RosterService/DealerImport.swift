@@ -48,14 +48,17 @@ public struct DealerImport: Sendable {
                     progress: @Sendable (Int) -> Void = { _ in }) async throws -> ImportReport {
         var report = ImportReport()
         var done = 0
-        if rows.isEmpty { _ = try await store.read { tx in try await tx.requireTenant(slug) } }
+        if rows.isEmpty {
+            _ = try await store.read { tx in try await TenantAccess.open(tx, slug, context, write: false).require("users.manage") }
+        }
         for start in stride(from: 0, to: rows.count, by: batchSize) {
             let batch = Array(rows[start..<min(start + batchSize, rows.count)].enumerated().map { ($0.offset + start + 1, $0.element) })
             let part = try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try access.require("users.manage")
                 var part = ImportReport()
                 for (number, row) in batch {
-                    try await Self.upsert(row, number: number, tenant: tenant.id, tx: tx, context: context, report: &part)
+                    try await Self.upsert(row, number: number, access: access, report: &part)
                 }
                 return part
             }
@@ -69,8 +72,8 @@ public struct DealerImport: Sendable {
         return report
     }
 
-    static func upsert(_ row: DealerRow, number: Int, tenant: Tenant.ID, tx: any StoreTransaction, context: OperationContext,
-                       report: inout ImportReport) async throws {
+    static func upsert(_ row: DealerRow, number: Int, access: TenantAccess, report: inout ImportReport) async throws {
+        let (tenant, tx, context) = (access.tenant.id, access.tx, access.context)
         let email: EmailAddress
         do {
             email = try EmailAddress(row.email)
@@ -82,6 +85,12 @@ public struct DealerImport: Sendable {
         let name = try? Text.optional(row.displayName, field: "displayName", max: Text.nameMax)
         let now = Date.rosterNow
         if var user = try await tx.user(tenant: tenant, emailNormalized: email.normalized) {
+            do {
+                try await access.requireManageable(user)
+            } catch RosterError.forbidden(let reason) {
+                report.errors.append(.init(row: number, field: "email", message: "refused: \(reason)"))
+                return
+            }
             let before = user
             if let code { user.employeeID = code }
             if !(user.designation.map { Segment.fold($0).contains("dealer") } ?? false) { user.designation = designation }

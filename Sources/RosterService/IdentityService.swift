@@ -34,7 +34,9 @@ public struct IdentityService: Sendable {
     private func attempt(_ slug: String, _ identifier: String, _ firstName: String?, _ lastName: String?,
                          _ context: OperationContext) async throws -> IdentityResolution {
         try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            try access.require("users.manage")
+            let tenant = access.tenant
             let raw = identifier.trimmingWhitespace()
             guard !raw.isEmpty else { throw RosterError.invalid("identifier", "give an email or a phone number") }
             var email: EmailAddress?
@@ -61,7 +63,10 @@ public struct IdentityService: Sendable {
             if let found = try await tx.user(tenant: tenant.id, party: party.id) {
                 user = found
             } else if let email, var found = try await tx.user(tenant: tenant.id, emailNormalized: email.normalized) {
-                if found.partyID == nil { try await UserService.link(&found, to: party.id, tx: tx, context: context) }
+                if found.partyID == nil {
+                    try await access.requireManageable(found)
+                    try await UserService.link(&found, to: party.id, tx: tx, context: context)
+                }
                 user = found
             } else {
                 let now = Date.rosterNow

@@ -40,13 +40,3 @@ public enum Limits {
     public static let defaultPageSize = 50
     public static let maxPageSize = 500
 }
-
-extension StoreTransaction {
-    /// The items whose parties the caller may all see (`context.visibleSubtrees`); all of them for a caller who sees the tenant.
-    func visible<T>(_ items: [T], tenant: Tenant.ID, context: OperationContext, parties: (T) -> [Party.ID]) async throws -> [T] {
-        guard let subtrees = context.visibleSubtrees else { return items }
-        let ids = Array(Set(items.flatMap(parties)))
-        let seen = try await visibleParties(tenant: tenant, among: ids, within: subtrees)
-        return items.filter { parties($0).allSatisfy(seen.contains) }
-    }
-}

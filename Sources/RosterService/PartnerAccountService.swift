@@ -40,7 +40,9 @@ public struct PartnerAccountService: Sendable {
         let sealed = try secrets.seal(input.secret)
         do {
             return try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                let tenant = access.tenant
+                try await access.require("parties.write", on: [input.partnerID, input.customerID])
                 guard let partner = try await tx.party(tenant: tenant.id, id: input.partnerID) else {
                     throw RosterError.notFound("no party \(input.partnerID)")
                 }
@@ -69,25 +71,33 @@ public struct PartnerAccountService: Sendable {
         }
     }
 
+    /// Accounts by filters, keyset by id; a caller who reads only some subtrees sees the accounts between their parties
+    /// (a page may then hold fewer items than the limit; its cursor still continues the list).
     public func list(tenant slug: String, partnerID: Party.ID?, customerID: Party.ID?, active: Bool?, cursor: String?,
-                     limit: Int?) async throws -> Page<PartnerAccount> {
+                     limit: Int?, context: OperationContext) async throws -> Page<PartnerAccount> {
         let limit = try pageSize(limit)
         let after: PartnerAccount.ID? = try decodeCursor(cursor)
-        let rows = try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await tx.partnerAccounts(tenant: tenant.id, query: PartnerAccountQuery(
+        return try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            let rows = try await tx.partnerAccounts(tenant: access.tenant.id, query: PartnerAccountQuery(
                 partnerID: partnerID, customerID: customerID, active: active, after: after, limit: limit + 1))
+            var page = Page(rows: rows, limit: limit) { $0.id.description }
+            page.items = try await access.visible(page.items) { [$0.partnerID, $0.customerID] }
+            return page
         }
-        return Page(rows: rows, limit: limit) { $0.id.description }
     }
 
     /// The plaintext secret; the reveal is audited (in the same transaction, so no unaudited reveal is possible).
     public func revealSecret(tenant slug: String, id: PartnerAccount.ID, context: OperationContext) async throws -> (PartnerAccount, String) {
         let stored = try await store.write { tx in
-            let tenant = try await tx.requireTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let tenant = access.tenant
             guard let stored = try await tx.partnerAccount(tenant: tenant.id, id: id) else {
                 throw RosterError.notFound("no partner account \(id)")
             }
+            try await access.require("credentials.reveal", on: [stored.account.partnerID, stored.account.customerID],
+                                     what: "partner account \(id)")
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.reveal",
                                                  targetType: "partner_account", targetID: id.description, fields: ["secret"])])
             return stored

@@ -66,11 +66,17 @@ public struct PartyService: Sendable {
     /// Creates a party and, with the tenant's `autoLinkContacts`, links a new person to the organization owning
     /// its email domain, in the same transaction.
     public func createLinking(tenant slug: String, _ input: PartyInput, context: OperationContext) async throws -> CreatedParty {
-        try await withDuplicateMapping(tenant: slug) {
+        try await withDuplicateMapping {
             try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try access.require("parties.write")
+                let tenant = access.tenant
                 let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
-                try await insert(party, tx: tx, context: context)
+                if tenant.settings.autoLinkContacts, party.kind == .person, party.email != nil {
+                    // An edge may follow: its hierarchy lock comes before the audit chain's, as for every edge insert.
+                    try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment)
+                }
+                try await access.namingReadable { try await insert(party, tx: tx, context: context) }
                 let link = try await autoLink(party, tenant: tenant, tx: tx, context: context)
                 return CreatedParty(party: party, autoLink: link)
             }
@@ -107,17 +113,18 @@ public struct PartyService: Sendable {
 
     public func update(tenant slug: String, id: Party.ID, _ patch: PartyPatch, ifMatch: Int?,
                        context: OperationContext) async throws -> Party {
-        try await withDuplicateMapping(tenant: slug) {
+        try await withDuplicateMapping {
             try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
-                let current = try await tx.requireParty(tenant.id, id)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                let tenant = access.tenant
+                let current = try await access.party(id, "parties.write")
                 if let ifMatch, ifMatch != current.version {
                     throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
                 }
                 guard current.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
                 let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
                 guard !changed.isEmpty else { return current }
-                if changed.contains("email") || changed.contains("phone") { try await tx.rejectDuplicates(of: party) }
+                if changed.contains("email") || changed.contains("phone") { try await access.rejectDuplicates(of: party) }
                 guard try await tx.updateParty(party, expectedVersion: current.version) else {
                     throw RosterError.preconditionFailed("the party changed meanwhile; read it again")
                 }
@@ -150,7 +157,7 @@ public struct PartyService: Sendable {
 
     public func restore(tenant slug: String, id: Party.ID, reason: String? = nil, context: OperationContext) async throws -> Party {
         let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
-        return try await withDuplicateMapping(tenant: slug) {
+        return try await withDuplicateMapping {
             try await transition(tenant: slug, id: id, reason: reason, ifMatch: nil, action: "party.restore",
                                  context: context) { current in
                 guard current.state == .deleted else { throw RosterError.conflict("the party is not deleted") }
@@ -162,8 +169,9 @@ public struct PartyService: Sendable {
     private func transition(tenant slug: String, id: Party.ID, reason: String?, ifMatch: Int?, action: String,
                             context: OperationContext, next: @Sendable (Party) throws -> Party.State) async throws -> Party {
         try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
-            let current = try await tx.requireParty(tenant.id, id)
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant
+            let current = try await access.party(id, "parties.write")
             if let ifMatch, ifMatch != current.version {
                 throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
             }
@@ -172,7 +180,7 @@ public struct PartyService: Sendable {
             party.state = state
             party.updatedAt = Date.rosterNow
             party.version += 1
-            if current.state == .deleted { try await tx.rejectDuplicates(of: party) }
+            if current.state == .deleted { try await access.rejectDuplicates(of: party) }
             guard try await tx.updateParty(party, expectedVersion: current.version) else {
                 throw RosterError.preconditionFailed("the party changed meanwhile; read it again")
             }
@@ -187,9 +195,11 @@ public struct PartyService: Sendable {
     /// Finds a live customer by email or phone, or creates one of type `new`.
     public func identify(tenant slug: String, email: String?, phone: String?, firstName: String? = nil,
                          lastName: String? = nil, context: OperationContext) async throws -> Identification {
-        let result: Identification = try await withDuplicateMapping(tenant: slug) {
+        let result: Identification = try await withDuplicateMapping {
             try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try access.require("parties.write")
+                let tenant = access.tenant
                 let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
                 if let existing = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: emailValue?.normalized,
                                                            phone: phoneValue?.digits).first {
@@ -198,7 +208,7 @@ public struct PartyService: Sendable {
                 let input = PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: emailValue?.value,
                                        phone: phoneValue?.digits.withPlus, customerType: .new, roles: ["customer"])
                 let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
-                try await insert(party, tx: tx, context: context)
+                try await access.namingReadable { try await insert(party, tx: tx, context: context) }
                 return Identification(party: party, firstTime: true)
             }
         }
@@ -216,21 +226,21 @@ public struct PartyService: Sendable {
     public func getExpanded(tenant slug: String, id: Party.ID, partners: Bool,
                             context: OperationContext) async throws -> (party: Party, partners: [Party]?) {
         let (party, found) = try await store.read { tx -> (Party, [Party]?) in
-            let tenant = try await tx.requireTenant(slug)
-            let party = try await tx.requireParty(tenant.id, id)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let party = try await access.party(id)
             guard partners else { return (party, nil) }
-            let partners = try await tx.parents(tenant: tenant.id, of: id, type: Relationship.partnership)
-            return (party, try await tx.visible(partners, tenant: tenant.id, context: context) { [$0.id] })
+            let partners = try await tx.parents(tenant: access.tenant.id, of: id, type: Relationship.partnership)
+            return (party, try await access.visible(partners) { [$0.id] })
         }
         try await recordReads([party] + (found ?? []), action: "party.read", context: context)
         return (party, found)
     }
 
-    public func history(tenant slug: String, id: Party.ID) async throws -> [StateChange] {
+    public func history(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> [StateChange] {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            _ = try await tx.requireParty(tenant.id, id)
-            return try await tx.stateHistory(tenant: tenant.id, party: id)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            _ = try await access.party(id)
+            return try await tx.stateHistory(tenant: access.tenant.id, party: id)
         }
     }
 
@@ -238,7 +248,6 @@ public struct PartyService: Sendable {
         let limit = try pageSize(search.limit)
         var query = PartyQuery(kind: search.kind, customerType: search.customerType, state: search.state, partnerID: search.partnerID,
                                limit: limit + 1)
-        query.within = context.visibleSubtrees
         var errors = ValidationErrors()
         if let q = search.q {
             query.text = errors.check { try Text.optional(q, field: "q", max: Text.nameMax) } ?? nil
@@ -258,8 +267,11 @@ public struct PartyService: Sendable {
         }
         try errors.throwIfAny()
         let rows = try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await tx.searchParties(tenant: tenant.id, query: query)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            var query = query
+            query.within = access.readable
+            return try await tx.searchParties(tenant: access.tenant.id, query: query)
         }
         let page = Page(rows: rows, limit: limit) { $0.id.description }
         try await recordReads(page.items, action: "party.list", context: context)
@@ -269,7 +281,9 @@ public struct PartyService: Sendable {
     /// The live party with this email or phone (persons first); 404 when none.
     public func lookup(tenant slug: String, email: String?, phone: String?, context: OperationContext) async throws -> Party {
         let party = try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            let tenant = access.tenant
             let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
             var found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: emailValue?.normalized,
                                                  phone: phoneValue?.digits)
@@ -278,7 +292,7 @@ public struct PartyService: Sendable {
                let international = try? PhoneNumber("+" + raw), international != phoneValue {
                 found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: nil, phone: international.digits)
             }
-            found = try await tx.visible(found, tenant: tenant.id, context: context) { [$0.id] }
+            found = try await access.visible(found) { [$0.id] }
             guard let party = found.first(where: { $0.kind == .person }) ?? found.first else {
                 throw RosterError.notFound("no party with this \(email != nil ? "email" : "phone")")
             }
@@ -288,10 +302,11 @@ public struct PartyService: Sendable {
         return party
     }
 
-    public func customerStats(tenant slug: String) async throws -> [Party.CustomerType: Int] {
+    public func customerStats(tenant slug: String, context: OperationContext) async throws -> [Party.CustomerType: Int] {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await tx.customerCounts(tenant: tenant.id)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("parties.read")
+            return try await tx.customerCounts(tenant: access.tenant.id)
         }
     }
 
@@ -314,12 +329,33 @@ public struct PartyService: Sendable {
         return (emailValue, phoneValue)
     }
 
-    /// A unique index that refused a concurrent duplicate becomes the same 409 the pre-check gives.
-    private func withDuplicateMapping<T>(tenant slug: String, _ body: () async throws -> T) async throws -> T {
+    /// A unique index that refused a concurrent duplicate: the operation runs once more, so that the loser of the
+    /// race gets the same 409 (with `existingId` where it may read that party) as a sequential duplicate.
+    private func withDuplicateMapping<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch StoreError.uniqueViolation {
-            throw RosterError.conflict("a live party of this kind already has this email or phone")
+            do {
+                return try await body()
+            } catch StoreError.uniqueViolation {
+                throw RosterError.conflict("a live party of this kind already has this email or phone")
+            }
+        }
+    }
+}
+
+extension TenantAccess {
+    /// The duplicate check, its 409 naming the existing party only to a caller who may read it.
+    func rejectDuplicates(of party: Party) async throws {
+        try await namingReadable { try await tx.rejectDuplicates(of: party) }
+    }
+
+    /// Runs `body`; a 409 it throws names the existing party only when the caller may read it.
+    func namingReadable<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RosterError {
+            throw try await conflict(error)
         }
     }
 }

@@ -76,6 +76,7 @@ public struct ProvisioningService: Sendable {
     /// another body is 422.
     public func provision(_ request: ProvisioningRequest, idempotencyKey: String? = nil,
                           context: OperationContext) async throws -> (result: ProvisionedTenant, replayed: Bool) {
+        guard context.isPlatformOrSystem else { throw RosterError.forbidden("only a platform token may do this") }
         let request = try Self.validated(request)
         if let key = idempotencyKey {
             guard (1...200).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
@@ -191,7 +192,9 @@ public struct ProvisioningService: Sendable {
     /// Forces a tracking attempt now: a `pending` or `failed` tracking starts again where it stopped.
     public func retryTracking(tenant slug: String, context: OperationContext) async throws -> ProvisionedTenant {
         let id = try await store.write { tx -> Tenant.ID in
-            let tenant = try await tx.requireTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requirePlatform()
+            let tenant = access.tenant
             guard let (state, version) = try await tx.provisioning(tenant: tenant.id), state.phase == .active else {
                 throw RosterError.conflict("tenant \(slug) has no active provisioning to track; run roster tenants track-existing")
             }
@@ -251,9 +254,10 @@ public struct ProvisioningService: Sendable {
         return started
     }
 
-    public func tenant(slug: String) async throws -> ProvisionedTenant {
+    /// The tenant with its workflow state, for the platform or the tenant's own callers.
+    public func tenant(slug: String, context: OperationContext) async throws -> ProvisionedTenant {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
+            let tenant = try await TenantAccess.open(tx, slug, context, write: false).tenant
             return ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state)
         }
     }
@@ -266,8 +270,9 @@ public struct ProvisioningService: Sendable {
     }
 
     /// Every tenant with its workflow state, in one read.
-    public func tenants() async throws -> [ProvisionedTenant] {
-        try await store.read { tx in
+    public func tenants(context: OperationContext) async throws -> [ProvisionedTenant] {
+        guard context.isPlatformOrSystem else { throw RosterError.forbidden("only a platform token may do this") }
+        return try await store.read { tx in
             var all: [ProvisionedTenant] = []
             for tenant in try await TenantService.all(tx) {
                 all.append(ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state))
@@ -474,6 +479,8 @@ public struct ProvisioningService: Sendable {
             guard let admin = state.admin, let company = state.tracking.companyID else {
                 throw RosterError.conflict("no admin on record for the contact")
             }
+            // The hierarchy lock before the audit chain's, as every edge insert takes them (no lock-order deadlock).
+            try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
             if state.tracking.contactID == nil {
                 let email = try EmailAddress(admin.email)
                 // The same person may administer several tenants: one contact, several employments.

@@ -35,8 +35,9 @@ public struct RelationshipService: Sendable {
     public func create(tenant slug: String, _ input: RelationshipInput, context: OperationContext) async throws -> Relationship {
         do {
             return try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
-                return try await Self.insertAudited(input, tenant: tenant, tx: tx, context: context)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try await access.require("relationships.write", on: [input.parentID, input.childID])
+                return try await Self.insertAudited(input, tenant: access.tenant, tx: tx, context: context)
             }
         } catch StoreError.uniqueViolation {
             throw RosterError.conflict("this relationship exists")
@@ -61,6 +62,7 @@ public struct RelationshipService: Sendable {
         if input.parentID == input.childID { errors.add("childId", "a party can't be its own parent") }
         if let from = input.validFrom, let to = input.validTo, to < from { errors.add("validTo", "must not be before validFrom") }
         try errors.throwIfAny()
+        try await tx.lockHierarchy(tenant: tenant.id, type: type!)
         guard let parent = try await tx.party(tenant: tenant.id, id: input.parentID) else {
             throw RosterError.notFound("no party \(input.parentID)")
         }
@@ -112,7 +114,9 @@ public struct RelationshipService: Sendable {
 
     public func delete(tenant slug: String, id: Relationship.ID, context: OperationContext) async throws {
         try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant
+            _ = try await access.relationship(id, "relationships.write")
             guard try await tx.deleteRelationship(tenant: tenant.id, id: id) != nil else {
                 throw RosterError.notFound("no relationship \(id)")
             }
@@ -121,13 +125,9 @@ public struct RelationshipService: Sendable {
         }
     }
 
-    public func get(tenant slug: String, id: Relationship.ID) async throws -> Relationship {
+    public func get(tenant slug: String, id: Relationship.ID, context: OperationContext) async throws -> Relationship {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            guard let relationship = try await tx.relationship(tenant: tenant.id, id: id) else {
-                throw RosterError.notFound("no relationship \(id)")
-            }
-            return relationship
+            try await TenantAccess.open(tx, slug, context, write: false).relationship(id, "parties.read")
         }
     }
 
@@ -142,11 +142,12 @@ public struct RelationshipService: Sendable {
         let after: Relationship.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
         try errors.throwIfAny()
         return try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            let rows = try await tx.relationships(tenant: tenant.id, query: RelationshipQuery(partyID: partyID, type: type, role: role,
-                                                                                               after: after, limit: limit + 1))
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            let rows = try await tx.relationships(tenant: access.tenant.id, query: RelationshipQuery(
+                partyID: partyID, type: type, role: role, after: after, limit: limit + 1))
             var page = Page(rows: rows, limit: limit) { $0.id.description }
-            page.items = try await tx.visible(page.items, tenant: tenant.id, context: context) { [$0.parentID, $0.childID] }
+            page.items = try await access.visible(page.items) { [$0.parentID, $0.childID] }
             return page
         }
     }
@@ -164,8 +165,9 @@ public struct RelationshipService: Sendable {
         let after: Party.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
         try errors.throwIfAny()
         let page = try await store.read { tx -> Page<HierarchyEntry> in
-            let tenant = try await tx.requireTenant(slug)
-            _ = try await tx.requireParty(tenant.id, id)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let tenant = access.tenant
+            _ = try await access.party(id)
             let rows: [HierarchyEntry]
             switch direction {
             case .children:
@@ -176,7 +178,7 @@ public struct RelationshipService: Sendable {
                 rows = try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
             }
             var page = Page(rows: rows, limit: limit) { $0.party.id.description }
-            page.items = try await tx.visible(page.items, tenant: tenant.id, context: context) { [$0.party.id] }
+            page.items = try await access.visible(page.items) { [$0.party.id] }
             return page
         }
         try await audit.record(page.items.map { entry in
@@ -188,10 +190,11 @@ public struct RelationshipService: Sendable {
 
     /// Whether `descendant` is below `ancestor` in `type`.
     public func isDescendant(tenant slug: String, _ descendant: Party.ID, of ancestor: Party.ID, type: String,
-                             strategy: HierarchyStrategy = .closure) async throws -> Bool {
+                             strategy: HierarchyStrategy = .closure, context: OperationContext) async throws -> Bool {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await tx.isDescendant(tenant: tenant.id, descendant, of: ancestor, type: type, strategy: strategy)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try await access.require("parties.read", on: [descendant, ancestor])
+            return try await tx.isDescendant(tenant: access.tenant.id, descendant, of: ancestor, type: type, strategy: strategy)
         }
     }
 }

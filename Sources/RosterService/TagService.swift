@@ -13,7 +13,9 @@ public struct TagService: Sendable {
     public func create(tenant slug: String, text: String, color: String?, context: OperationContext) async throws -> Tag {
         do {
             return try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try access.require("parties.write")
+                let tenant = access.tenant
                 let tag = try Self.validated(text: text, color: color, tenant: tenant.id)
                 if let existing = try await tx.tag(tenant: tenant.id, text: tag.text) {
                     throw RosterError.conflict("a tag \(existing.text) exists", existingID: existing.id.description)
@@ -58,10 +60,11 @@ public struct TagService: Sendable {
         return tag
     }
 
-    public func list(tenant slug: String) async throws -> [TagUsage] {
+    public func list(tenant slug: String, context: OperationContext) async throws -> [TagUsage] {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await tx.tagUsage(tenant: tenant.id)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            return try await tx.tagUsage(tenant: access.tenant.id)
         }
     }
 
@@ -70,8 +73,9 @@ public struct TagService: Sendable {
                        context: OperationContext) async throws -> Tag {
         do {
             return try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
-                let party = try await tx.requireParty(tenant.id, id)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                let tenant = access.tenant
+                let party = try await access.party(id, "parties.write")
                 guard party.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
                 return try await Self.attach(text: text, color: color, to: id, tenant: tenant.id, tx: tx, context: context)
             }
@@ -83,8 +87,9 @@ public struct TagService: Sendable {
 
     public func detach(tenant slug: String, party id: Party.ID, tag tagID: Tag.ID, context: OperationContext) async throws {
         try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
-            _ = try await tx.requireParty(tenant.id, id)
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant
+            _ = try await access.party(id, "parties.write")
             guard try await tx.detachTag(tenant: tenant.id, party: id, tag: tagID) else {
                 throw RosterError.notFound("the party has no tag \(tagID)")
             }

@@ -62,8 +62,9 @@ public struct TenantService: Sendable {
     }
 
     /// Every tenant, by slug.
-    public func all() async throws -> [Tenant] {
-        try await store.read { tx in try await Self.all(tx) }
+    public func all(context: OperationContext) async throws -> [Tenant] {
+        guard context.isPlatformOrSystem else { throw RosterError.forbidden("only a platform token may do this") }
+        return try await store.read { tx in try await Self.all(tx) }
     }
 
     static func all(_ tx: any StoreTransaction) async throws -> [Tenant] {
@@ -87,7 +88,8 @@ public struct TenantService: Sendable {
         }
     }
 
-    public func list(cursor: String?, limit: Int?) async throws -> Page<Tenant> {
+    public func list(cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<Tenant> {
+        guard context.isPlatformOrSystem else { throw RosterError.forbidden("only a platform token may do this") }
         let limit = try pageSize(limit)
         var after: String?
         if let cursor {
@@ -98,11 +100,8 @@ public struct TenantService: Sendable {
         return Page(rows: rows, limit: limit) { $0.slug }
     }
 
-    public func get(_ slug: String) async throws -> Tenant {
-        guard let tenant = try await store.read({ tx in try await tx.tenant(slug: slug) }) else {
-            throw RosterError.notFound("no tenant \(slug)")
-        }
-        return tenant
+    public func get(_ slug: String, context: OperationContext) async throws -> Tenant {
+        try await store.read { tx in try await TenantAccess.open(tx, slug, context, write: false).tenant }
     }
 
     public func update(_ slug: String, _ update: TenantUpdate, context: OperationContext) async throws -> Tenant {
@@ -121,7 +120,17 @@ public struct TenantService: Sendable {
         }
         try errors.throwIfAny()
         return try await store.write { tx in
-            guard var tenant = try await tx.tenant(slug: slug) else { throw RosterError.notFound("no tenant \(slug)") }
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            var tenant = access.tenant
+            if !access.isPlatform {
+                // A tenant's own callers neither lift nor impose a suspension, and change nothing while suspended.
+                if update.status != nil { throw RosterError.forbidden("only a platform token may change a tenant's status") }
+                if tenant.status == .suspended { throw RosterError.forbidden("tenant \(slug) is suspended: it accepts reads only") }
+                try access.require("tenants.manage")
+                if case .keep = update.sso {} else if !access.grants.everything {
+                    throw RosterError.forbidden("changing settings.sso needs ADMIN")
+                }
+            }
             let before = tenant
             if let name { tenant.name = name }
             if let status = update.status { tenant.status = status }

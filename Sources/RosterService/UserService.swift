@@ -40,10 +40,12 @@ public struct UserService: Sendable {
     }
 
     public func create(tenant slug: String, _ input: UserInput, context: OperationContext) async throws -> User {
-        try context.requireMayAssign(input.role)
-        return try await mapUnique {
+        try await mapUnique {
             try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try access.require("users.manage")
+                try await access.requireCovers(role: input.role ?? .user, roles: [], what: "the new user")
+                let tenant = access.tenant
                 let now = Date.rosterNow
                 var user = User(id: .make(), tenantID: tenant.id, email: nil, role: input.role ?? .user, isActive: input.isActive ?? true,
                                 createdAt: now, updatedAt: now)
@@ -58,13 +60,16 @@ public struct UserService: Sendable {
 
     public func update(tenant slug: String, id: User.ID, _ input: UserInput, clearing: Set<String> = [],
                        context: OperationContext) async throws -> User {
-        try context.requireMayAssign(input.role)
-        return try await mapUnique {
+        try await mapUnique {
             try await store.write { tx in
-                let tenant = try await tx.requireWritableTenant(slug)
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                let tenant = access.tenant
                 guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
-                // Nor may it change (or deactivate) someone who stands above it.
-                try context.requireMayAssign(current.role)
+                // No one changes (or deactivates) a user who holds more than it does, nor gives a role above its own.
+                try await access.requireManageable(current)
+                if let role = input.role, role != current.role {
+                    try await access.requireCovers(role: role, roles: [], what: "the user's new role")
+                }
                 var user = current
                 try Self.apply(input, clearing: clearing, to: &user, requireEmail: false)
                 if user.email == nil, current.email != nil, user.ssoSubject == nil {
@@ -72,6 +77,11 @@ public struct UserService: Sendable {
                 }
                 let changed = user.changedFields(from: current)
                 guard !changed.isEmpty else { return current }
+                // Whoever sets another user's email or SSO identity could sign in as that user.
+                let identity = changed.filter { ["email", "ssoIssuer", "ssoSubject"].contains($0) }
+                if !identity.isEmpty, !access.grants.everything, context.principal != .user(id.description) {
+                    throw RosterError.forbidden("changing another user's \(identity.joined(separator: ", ")) needs ADMIN")
+                }
                 if changed.contains("email") || changed.contains("ssoSubject") || changed.contains("ssoIssuer") {
                     try await Self.checkUnique(user, tx: tx)
                 }
@@ -88,21 +98,24 @@ public struct UserService: Sendable {
         }
     }
 
-    public func get(tenant slug: String, id: User.ID) async throws -> User {
+    public func get(tenant slug: String, id: User.ID, context: OperationContext) async throws -> User {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.read")
+            guard let user = try await tx.user(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
             return user
         }
     }
 
     public func list(tenant slug: String, role: User.Role?, isActive: Bool?, q: String?, segment: String?, cursor: String?,
-                     limit: Int?) async throws -> Page<User> {
+                     limit: Int?, context: OperationContext) async throws -> Page<User> {
         let limit = try pageSize(limit)
         let after: User.ID? = try decodeCursor(cursor)
         let text = try Text.optional(q, field: "q", max: 200)
         let rows = try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.read")
+            let tenant = access.tenant
             var resolved: Segment?
             if let segment {
                 resolved = try await SegmentService.resolve(segment, tenant: tenant.id, tx: tx)
@@ -245,17 +258,20 @@ public struct SegmentService: Sendable {
         throw RosterError.notFound("no segment \(name)")
     }
 
-    public func get(tenant slug: String, name: String) async throws -> Segment {
+    public func get(tenant slug: String, name: String, context: OperationContext) async throws -> Segment {
         try await store.read { tx in
-            let tenant = try await tx.requireTenant(slug)
-            return try await Self.resolve(name, tenant: tenant.id, tx: tx)
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.read")
+            return try await Self.resolve(name, tenant: access.tenant.id, tx: tx)
         }
     }
 
     public func put(tenant slug: String, name: String, rules: [Segment.Rule], context: OperationContext) async throws -> Segment {
         let segment = Segment(name: try Segment.validateName(name), rules: try Segment.validateRules(rules))
         return try await store.write { tx in
-            let tenant = try await tx.requireWritableTenant(slug)
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            try access.require("users.manage")
+            let tenant = access.tenant
             try await tx.saveSegment(tenant: tenant.id, segment)
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "segment.put", targetType: "segment",
                                                  targetID: segment.name, fields: ["rules"])])

@@ -167,6 +167,9 @@ public enum HierarchyStrategy: Sendable {
 }
 
 public protocol RelationshipRepository {
+    /// Serializes the changes to one (tenant, type) hierarchy until the transaction ends, so that concurrent edge
+    /// inserts can't together close a cycle nor leave the closure table behind the edges. Taken before the cycle check.
+    func lockHierarchy(tenant: Tenant.ID, type: String) async throws
     /// Inserts the edge and updates the closure table of its type in the same transaction.
     func insertRelationship(_ relationship: Relationship) async throws
     /// Deletes the edge and removes exactly the paths that went through it.

@@ -258,7 +258,8 @@ struct Access: AsyncParsableCommand {
                 let (user, scope) = userIDs.randomElement()!
                 inside.toggle()
                 let party = inside ? hierarchy.randomLeaf(below: scope) : hierarchy.leaves.randomElement()!
-                let decision = try await runtime.services.access.check(tenant: tenant.slug, user: user, policy: "approve_tree", party: party)
+                let decision = try await runtime.services.access.check(tenant: tenant.slug, user: user, policy: "approve_tree", party: party,
+                                                                           context: context)
                 if decision.allowed { allowed += 1 }
             }
             let elapsed = Measure.seconds(clock.now - start)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RosterApp
+import RosterCore
 
 @main
 struct Roster: AsyncParsableCommand {
@@ -19,17 +20,23 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (env ROSTER_LOG_LEVEL).")
     var logLevel: String?
 
-    func configuration() -> RosterConfiguration {
-        var config: RosterConfiguration
+    /// The configuration, read once: these options and `overrides` (a command's own options, by the variable they
+    /// stand for), then the environment, then defaults. A value that can't be used stops the command with exit code 2.
+    func configuration(overrides: [String: String] = [:]) -> RosterConfiguration {
+        var given = overrides
+        if let databaseURL { given["ROSTER_DATABASE_URL"] = databaseURL }
+        if let logLevel { given["ROSTER_LOG_LEVEL"] = logLevel }
+        let environment = ProcessInfo.processInfo.environment
         do {
-            config = try RosterConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+            let config = try RosterConfiguration.load(environment: environment, overrides: given)
+            for unknown in RosterConfiguration.unknownVariables(in: environment) {
+                FileHandle.standardError.write(Data("roster: warning: \(unknown) is not a Roster setting; it is ignored\n".utf8))
+            }
+            return config
         } catch {
-            FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
             Foundation.exit(2)
         }
-        if let databaseURL { config.databaseURL = databaseURL }
-        if let level = logLevel.flatMap(Logger.Level.init(rawValue:)) { config.logLevel = level }
-        return config
     }
 
     func logger(_ config: RosterConfiguration) -> Logger {
@@ -59,4 +66,9 @@ extension RosterConfiguration {
     var redactedDatabaseURL: String {
         databaseURL.replacingOccurrences(of: "://[^@/]*@", with: "://***@", options: .regularExpression)
     }
+}
+
+extension OperationContext {
+    /// The CLI acts as the operator who holds the database: a platform caller, named `cli` in the audit.
+    static let cli = OperationContext(principal: .platform("cli"), requestID: "cli")
 }

@@ -62,7 +62,7 @@ struct Tenants: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let tenants = try await global.withRuntime { runtime in try await runtime.services.provisioning.tenants() }
+            let tenants = try await global.withRuntime { runtime in try await runtime.services.provisioning.tenants(context: .cli) }
             let width = max(4, tenants.map(\.tenant.slug.count).max() ?? 4)
             print("SLUG".padding(toLength: width, withPad: " ", startingAt: 0) + "  STATUS        TRACKING              NAME")
             for item in tenants {
@@ -116,10 +116,10 @@ struct Audit: AsyncParsableCommand {
         func run() async throws {
             let tenant = self.tenant
             let broken = try await global.withRuntime { runtime in
-                let slugs = if let tenant { [tenant] } else { try await runtime.services.tenants.all().map(\.slug) }
+                let slugs = if let tenant { [tenant] } else { try await runtime.services.tenants.all(context: .cli).map(\.slug) }
                 var broken = 0
                 for slug in slugs {
-                    let result = try await runtime.services.audit.verify(tenant: slug)
+                    let result = try await runtime.services.audit.verify(tenant: slug, context: .cli)
                     if result.valid {
                         print("\(slug): ok, \(result.checked) entries")
                     } else {

@@ -31,6 +31,12 @@ struct CLI {
 
     @discardableResult
     func run(_ arguments: String..., environment: [String: String] = [:]) throws -> Result {
+        try run(arguments, environment: environment)
+    }
+
+    /// Runs the CLI to its end, or for at most `timeLimit` seconds (then it is killed and reported as signaled).
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:], timeLimit: Double? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -44,6 +50,9 @@ struct CLI {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let timeLimit {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit) { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -267,7 +276,36 @@ struct CLITests {
     @Test func badDatabaseURLIsAClearError() throws {
         let cli = try CLI()
         let result = try cli.run("migrate", "--database-url", "mysql://nope")
-        #expect(result.status != 0)
-        #expect(result.err.contains("unsupported database URL"))
+        #expect(result.status == 2)
+        #expect(result.err.contains("ROSTER_DATABASE_URL") && !result.err.contains("nope"), "\(result.err)")
+    }
+
+    /// A malformed or out-of-range value stops start with exit code 2, naming the variable and what it accepts;
+    /// nothing falls back to a default (issue 9, item 4).
+    @Test(arguments: [
+        ("ROSTER_PORT", "abc"), ("ROSTER_PORT", "70000"), ("ROSTER_PORT", "-1"), ("ROSTER_HOST", "local host"),
+        ("ROSTER_DATABASE_URL", "mysql://x"), ("ROSTER_BOOTSTRAP_TOKEN", "short"), ("ROSTER_MANAGEMENT_TENANT", "Not A Slug"),
+        ("ROSTER_CUSTOMER_TRACKING", "maybe"), ("ROSTER_MAX_BODY_BYTES", "12"), ("ROSTER_LOG_LEVEL", "loud"),
+        ("ROSTER_SLOW_STATEMENT_MS", "0"), ("ROSTER_SECRET_KEY", "bm90IGEga2V5"), ("ROSTER_OIDC_ISSUER", "ftp://x"),
+        ("ROSTER_OIDC_CLOCK_SKEW", "1h"), ("ROSTER_OIDC_KEY_REFETCH_SECONDS", "-5"), ("ROSTER_IDEMPOTENCY_KEY_HOURS", "0"),
+        ("ROSTER_TRACKING_MAX_ATTEMPTS", "1000"), ("ROSTER_TRACKING_BACKOFF_SECONDS", "nan"), ("ROSTER_WORKER_INTERVAL_SECONDS", "0"),
+        ("ROSTER_PROVISIONING_LEASE_SECONDS", "soon"), ("ROSTER_TRACKING_IN_REQUEST", "2"), ("ROSTER_FAULTS", "nowhere:explode"),
+        ("ROSTER_CUSTOMER_TAG", String(repeating: "x", count: 120)),
+    ])
+    func misconfigurationStopsStart(variable: String, value: String) throws {
+        let cli = try CLI()
+        // `serve` without --port: the option would stand in for ROSTER_PORT. A value taken by mistake would let it serve:
+        // the time limit ends it, and the test fails.
+        for command in [["migrate"], ["serve"]] {
+            let result = try cli.run(command, environment: [variable: value], timeLimit: 30)
+            #expect(result.status == 2, "\(command) with \(variable)=\(value): \(result.status) \(result.err)")
+            #expect(result.err.contains(variable) && result.err.contains("must be"), "\(result.err)")
+        }
+    }
+
+    @Test func unknownVariablesAreReported() throws {
+        let cli = try CLI()
+        let result = try cli.run("migrate", environment: ["ROSTER_PROT": "9000"])
+        #expect(result.status == 0 && result.err.contains("ROSTER_PROT is not a Roster setting"), "\(result.err)")
     }
 }

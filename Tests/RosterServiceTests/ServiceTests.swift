@@ -83,13 +83,13 @@ struct ServiceTests {
                 }
                 try await group.waitForAll()
             }
-            let verification = try await rt.services.audit.verify(tenantID: tenant.id)
+            let verification = try await rt.services.audit.verify(tenant: tenant.slug, context: .system())
             #expect(verification.valid)
             #expect(verification.checked == 202)
             var requestIDs = Set<String>()
             var cursor: String?
             repeat {
-                let page = try await rt.services.audit.list(tenant: "gc", targetID: party.id.description, cursor: cursor, limit: 500)
+                let page = try await rt.services.audit.list(tenant: "gc", targetID: party.id.description, cursor: cursor, limit: 500, context: .system())
                 requestIDs.formUnion(page.items.filter { $0.action == "party.read" }.compactMap(\.requestID))
                 cursor = page.nextCursor
             } while cursor != nil

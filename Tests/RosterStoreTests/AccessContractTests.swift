@@ -43,14 +43,25 @@ struct AccessContractTests {
             #expect(try await visible(both) == [farm, field, south, elsewhere])
             #expect(try await visible([]) == [])
 
-            let context = OperationContext(principal: .system, requestID: "t", visibleSubtrees: both)
+            // A caller that reads those two subtrees, through the roles of an API key: the services filter for it.
+            var roleIDs: [AccessRole.ID] = []
+            for (index, subtree) in both.enumerated() {
+                roleIDs.append(try await rt.services.access.createRole(
+                    tenant: t, name: "reader \(index)", policies: ["parties.read"], organizationID: subtree.organizationID,
+                    relationshipType: subtree.relationshipType, context: .test).id)
+            }
+            let context = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: roleIDs), requestID: "t")
             let found = try await parties.search(tenant: t, PartySearch(limit: 100), context: context)
             #expect(Set(found.items.map(\.id)) == [farm, field, south, elsewhere])
             let everything = try await parties.search(tenant: t, PartySearch(limit: 100), context: .test)
             #expect(Set(everything.items.map(\.id)).isSuperset(of: all))
-            let below = try await rt.services.relationships.hierarchy(tenant: t, of: north, .descendants, type: nil, cursor: nil, limit: 50,
+            let below = try await rt.services.relationships.hierarchy(tenant: t, of: farm, .descendants, type: nil, cursor: nil, limit: 50,
                                                                       context: context)
-            #expect(Set(below.items.map(\.party.id)) == [farm, field])
+            #expect(Set(below.items.map(\.party.id)) == [field])
+            // North itself lies outside both subtrees: for this caller it does not exist.
+            await expectRosterError({
+                try await rt.services.relationships.hierarchy(tenant: t, of: north, .descendants, type: nil, cursor: nil, limit: 50, context: context)
+            }) { $0.isNotFound }
         }
     }
 
@@ -96,7 +107,7 @@ struct AccessContractTests {
 
             let u = try await users.create(tenant: t, UserInput(email: "u@example.com"), context: .test)
             func check(_ policy: String, _ party: Party.ID) async throws -> AccessDecision {
-                try await access.check(tenant: t, user: u.id, policy: policy, party: party)
+                try await access.check(tenant: t, user: u.id, policy: policy, party: party, context: .test)
             }
             #expect(try await check("approve_tree", planter).allowed == false)
             _ = try await access.grant(tenant: t, user: u.id, role: northAdmin.id, context: .test)
@@ -126,15 +137,15 @@ struct AccessContractTests {
 
             // Coarse roles.
             let admin = try await users.create(tenant: t, UserInput(email: "a@example.com", role: .admin), context: .test)
-            #expect(try await access.check(tenant: t, user: admin.id, policy: "anything", party: south).allowed)
+            #expect(try await access.check(tenant: t, user: admin.id, policy: "anything", party: south, context: .test).allowed)
             let manager = try await users.create(tenant: t, UserInput(email: "m@example.com", role: .management), context: .test)
-            #expect(try await access.check(tenant: t, user: manager.id, policy: "parties.read", party: south).allowed)
-            #expect(try await access.check(tenant: t, user: manager.id, policy: "parties.write", party: south).allowed == false)
+            #expect(try await access.check(tenant: t, user: manager.id, policy: "parties.read", party: south, context: .test).allowed)
+            #expect(try await access.check(tenant: t, user: manager.id, policy: "parties.write", party: south, context: .test).allowed == false)
             let inactive = try await users.create(tenant: t, UserInput(email: "i@example.com", role: .admin, isActive: false), context: .test)
-            #expect(try await access.check(tenant: t, user: inactive.id, policy: "parties.read", party: south).allowed == false)
+            #expect(try await access.check(tenant: t, user: inactive.id, policy: "parties.read", party: south, context: .test).allowed == false)
             // Other tenants see none of it.
             let other = try await rt.makeTenant()
-            await expectRosterError({ try await access.check(tenant: other.slug, user: u.id, policy: "p", party: north) }) { $0.isNotFound }
+            await expectRosterError({ try await access.check(tenant: other.slug, user: u.id, policy: "p", party: north, context: .test) }) { $0.isNotFound }
         }
     }
 }

@@ -42,7 +42,7 @@ struct ProvisioningContractTests {
         }
 
         func users(_ slug: String) async throws -> [User] {
-            try await rt.services.users.list(tenant: slug, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 100).items
+            try await rt.services.users.list(tenant: slug, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 100, context: .test).items
         }
 
         func parties(_ slug: String) async throws -> [Party] {
@@ -60,7 +60,7 @@ struct ProvisioningContractTests {
                     sourceLocation: sourceLocation)
             #expect(company.properties["tenantSlug"] == .string(result.tenant.slug) && company.roles.contains("customer"), sourceLocation: sourceLocation)
             #expect(company.tags.map(\.text) == [options.customerTag], sourceLocation: sourceLocation)
-            let tags = try await rt.services.tags.list(tenant: management.slug)
+            let tags = try await rt.services.tags.list(tenant: management.slug, context: .test)
             let tag = try #require(tags.first { $0.tag.text == options.customerTag }, sourceLocation: sourceLocation)
             #expect(tag.tag.id == tracking.tagID && tag.tag.color.hasPrefix("#"), sourceLocation: sourceLocation)
             let edges = try await rt.services.relationships.list(tenant: management.slug, partyID: company.id, type: "employment", role: nil,
@@ -91,13 +91,13 @@ struct ProvisioningContractTests {
             try await fixture.expectTracked(result, admin: request.admin)
 
             // The system is the actor of every workflow write, in both tenants.
-            let own = try await rt.services.audit.list(tenant: request.slug, targetID: nil, cursor: nil, limit: 100).items
+            let own = try await rt.services.audit.list(tenant: request.slug, targetID: nil, cursor: nil, limit: 100, context: .test).items
             #expect(Set(own.map(\.action)).isSuperset(of: ["tenant.create", "party.create", "user.create", "tenant.activate"]))
             let workflow: Set<String> = ["party.create", "user.create", "tenant.activate"]
             #expect(own.filter { workflow.contains($0.action) }.count == 3 && own.filter { workflow.contains($0.action) }.allSatisfy { $0.actor == "system" })
-            let theirs = try await rt.services.audit.list(tenant: fixture.management.slug, targetID: nil, cursor: nil, limit: 100).items
+            let theirs = try await rt.services.audit.list(tenant: fixture.management.slug, targetID: nil, cursor: nil, limit: 100, context: .test).items
             #expect(theirs.contains { $0.action == "relationship.create" && $0.actor == "system" })
-            #expect(try await rt.services.audit.verify(tenant: fixture.management.slug).valid)
+            #expect(try await rt.services.audit.verify(tenant: fixture.management.slug, context: .test).valid)
 
             // Without an admin: no user or contact, still a tracked company.
             var bare = Fixture.request()
@@ -124,7 +124,7 @@ struct ProvisioningContractTests {
             await expectRosterError({ try await faulty.provision(request, context: .test) }) {
                 if case .unavailable(let message) = $0 { message.contains(step) } else { false }
             }
-            let failed = try await faulty.tenant(slug: request.slug)
+            let failed = try await faulty.tenant(slug: request.slug, context: .test)
             #expect(failed.tenant.status == .failed && failed.provisioning?.phase == .failed)
             #expect(failed.provisioning?.lastError?.contains("injected fault at \(step)") == true)
             // Nothing of it remains, in either tenant.
@@ -158,7 +158,7 @@ struct ProvisioningContractTests {
             #expect(companies.count == (step == "tracking.company" ? 0 : 1))
             // Not due yet: the worker leaves it alone.
             try await service.runDue(limit: 1000, only: [result.tenant.id])
-            let waiting = try await service.tenant(slug: request.slug)
+            let waiting = try await service.tenant(slug: request.slug, context: .test)
             #expect(waiting.provisioning?.tracking.status == .pending && waiting.provisioning?.tracking.attempts == 1)
 
             let retried = try await service.retryTracking(tenant: request.slug, context: .test)
@@ -178,10 +178,10 @@ struct ProvisioningContractTests {
             let first = try await service.provision(request, context: .test).result
             #expect(first.provisioning?.tracking.attempts == 1)
             // backoff 0: due at once; the second attempt fails too, the third succeeds.
-            for _ in 0..<5 where try await service.tenant(slug: request.slug).provisioning?.tracking.status == .pending {
+            for _ in 0..<5 where try await service.tenant(slug: request.slug, context: .test).provisioning?.tracking.status == .pending {
                 try await service.runDue(limit: 1000, only: [first.tenant.id])
             }
-            let done = try await service.tenant(slug: request.slug)
+            let done = try await service.tenant(slug: request.slug, context: .test)
             #expect(done.provisioning?.tracking.attempts == 2)
             try await fixture.expectTracked(done, admin: request.admin)
 
@@ -190,7 +190,7 @@ struct ProvisioningContractTests {
             let failing = try fixture.service(faults: "tracking.company:fail:3")
             let stubbornID = try await failing.provision(stubborn, context: .test).result.tenant.id
             for _ in 0..<5 { try await failing.runDue(limit: 1000, only: [stubbornID]) }
-            let gaveUp = try await failing.tenant(slug: stubborn.slug)
+            let gaveUp = try await failing.tenant(slug: stubborn.slug, context: .test)
             #expect(gaveUp.provisioning?.tracking.status == .failed && gaveUp.provisioning?.tracking.attempts == 3)
             #expect(gaveUp.tenant.status == .active)
             let forced = try await failing.retryTracking(tenant: stubborn.slug, context: .test)
@@ -214,7 +214,7 @@ struct ProvisioningContractTests {
                 #expect(result.provisioning?.tracking.attempts == 0)
                 try await fixture.expectTracked(result, admin: request.admin)
             }
-            let tags = try await rt.services.tags.list(tenant: fixture.management.slug)
+            let tags = try await rt.services.tags.list(tenant: fixture.management.slug, context: .test)
             #expect(tags.count == 1 && tags.first?.usage == 8)
         }
     }
@@ -262,7 +262,7 @@ struct ProvisioningContractTests {
             }
             #expect(ids.count == 1)
             #expect(try await fixture.users(racing.slug).count == 1)
-            try await fixture.expectTracked(try await service.tenant(slug: racing.slug), admin: racing.admin)
+            try await fixture.expectTracked(try await service.tenant(slug: racing.slug, context: .test), admin: racing.admin)
 
             // Expired keys are forgotten: the key may then carry another request.
             var shortLived = fixture
@@ -291,8 +291,8 @@ struct ProvisioningContractTests {
             // Scoped to this test's tenants: others share the PostgreSQL database (the CLI test backfills a whole database).
             let ours: Set<Tenant.ID> = [old.id, made.tenant.id, fixture.management.id]
             #expect(try await service.trackExisting(context: .test, only: ours) == 2)
-            try await fixture.expectTracked(try await service.tenant(slug: old.slug), admin: nil)
-            try await fixture.expectTracked(try await service.tenant(slug: untracked.slug), admin: untracked.admin)
+            try await fixture.expectTracked(try await service.tenant(slug: old.slug, context: .test), admin: nil)
+            try await fixture.expectTracked(try await service.tenant(slug: untracked.slug, context: .test), admin: untracked.admin)
             #expect(try await fixture.companies(of: fixture.management.id).isEmpty, "the management tenant is not its own customer")
             #expect(try await service.trackExisting(context: .test, only: ours) == 0)
             #expect(try await fixture.companies(of: old.id).count == 1)

@@ -140,7 +140,7 @@ struct StoreContractTests {
             let restored = try await parties.restore(tenant: tenant.slug, id: party.id, context: .test)
             #expect(restored.state == .active)
             #expect(restored.version == 5)
-            let history = try await parties.history(tenant: tenant.slug, id: party.id)
+            let history = try await parties.history(tenant: tenant.slug, id: party.id, context: .test)
             #expect(history.map(\.to) == [.active, .suspended, .archived, .deleted, .active])
             #expect(history.map(\.from) == [nil, .active, .suspended, .archived, .deleted])
             #expect(history[1].reason == "unpaid")
@@ -175,7 +175,7 @@ struct StoreContractTests {
             #expect(try await ids(PartySearch(state: .deleted)) == [gone.id])
             #expect(try await ids(PartySearch()) == [acme.id, jane.id, bob.id])
 
-            let stats = try await parties.customerStats(tenant: tenant.slug)
+            let stats = try await parties.customerStats(tenant: tenant.slug, context: .test)
             #expect(stats == [.regular: 1, .new: 1])
 
             let found = try await parties.lookup(tenant: tenant.slug, email: "JANE.doe@example.com", phone: nil, context: .test)
@@ -238,11 +238,11 @@ struct StoreContractTests {
             await expectRosterError({ try await parties.delete(tenant: slug, id: id, context: .test) }) { $0.isNotFound }
             await expectRosterError({ try await parties.restore(tenant: slug, id: id, context: .test) }) { $0.isNotFound }
             await expectRosterError({ try await parties.changeState(tenant: slug, id: id, to: .archived, reason: nil, context: .test) }) { $0.isNotFound }
-            await expectRosterError({ try await parties.history(tenant: slug, id: id) }) { $0.isNotFound }
+            await expectRosterError({ try await parties.history(tenant: slug, id: id, context: .test) }) { $0.isNotFound }
             await expectRosterError({ try await parties.lookup(tenant: slug, email: "jane.doe@example.com", phone: nil, context: .test) }) { $0.isNotFound }
             #expect(try await parties.search(tenant: slug, PartySearch(q: "jane"), context: .test).items.isEmpty)
-            #expect(try await parties.customerStats(tenant: slug).isEmpty)
-            let audit = try await rt.services.audit.list(tenant: slug, targetID: id.description, cursor: nil, limit: 10)
+            #expect(try await parties.customerStats(tenant: slug, context: .test).isEmpty)
+            let audit = try await rt.services.audit.list(tenant: slug, targetID: id.description, cursor: nil, limit: 10, context: .test)
             #expect(audit.items.isEmpty)
             // And the other tenant's party is untouched.
             let same = try await parties.get(tenant: theirs.slug, id: id, context: .test)
@@ -267,7 +267,7 @@ struct StoreContractTests {
                 }
                 try await group.waitForAll()
             }
-            let entries = try await rt.services.audit.list(tenant: tenant.slug, targetID: party.id.description, cursor: nil, limit: 100).items
+            let entries = try await rt.services.audit.list(tenant: tenant.slug, targetID: party.id.description, cursor: nil, limit: 100, context: .test).items
             #expect(entries.count == 23)
             #expect(Set(entries.map(\.action)) == ["party.create", "party.read", "party.update"])
             let update = try #require(entries.first { $0.action == "party.update" })
@@ -277,7 +277,7 @@ struct StoreContractTests {
                 let text = "\(entry)".lowercased()
                 #expect(!text.contains("jane@example.net") && !text.contains("jane.doe@example.com") && !text.contains("442079460958"))
             }
-            let ok = try await rt.services.audit.verify(tenant: tenant.slug)
+            let ok = try await rt.services.audit.verify(tenant: tenant.slug, context: .test)
             #expect(ok.valid)
             #expect(ok.checked == 24) // tenant.create + 23
 
@@ -285,7 +285,7 @@ struct StoreContractTests {
                 try await conn.execute("UPDATE audit_entries SET action = 'party.nothing' WHERE tenant_id = $1 AND seq = 5",
                                        [.uuid(tenant.id.rawValue)])
             }
-            let broken = try await rt.services.audit.verify(tenant: tenant.slug)
+            let broken = try await rt.services.audit.verify(tenant: tenant.slug, context: .test)
             #expect(!broken.valid)
             #expect(broken.brokenAt == 5)
 
@@ -295,7 +295,7 @@ struct StoreContractTests {
             _ = try await rt.database.sql.withTransaction { conn in
                 try await conn.execute("DELETE FROM audit_entries WHERE tenant_id = $1 AND seq = 2", [.uuid(other.id.rawValue)])
             }
-            let gap = try await rt.services.audit.verify(tenant: other.slug)
+            let gap = try await rt.services.audit.verify(tenant: other.slug, context: .test)
             #expect(!gap.valid)
             #expect(gap.brokenAt == 2)
         }
@@ -321,12 +321,12 @@ struct StoreContractTests {
             #expect(changed.version == 2)
             // A suspended tenant accepts no changes to its parties.
             await expectRosterError({ try await rt.services.parties.create(tenant: tenant.slug, Self.person, context: .test) }) { $0.isConflict }
-            let read = try await tenants.get(tenant.slug)
+            let read = try await tenants.get(tenant.slug, context: .test)
             #expect(read == changed)
             var slugs: [String] = []
             var cursor: String?
             repeat {
-                let page = try await tenants.list(cursor: cursor, limit: 2)
+                let page = try await tenants.list(cursor: cursor, limit: 2, context: .test)
                 slugs += page.items.map(\.slug)
                 cursor = page.nextCursor
             } while cursor != nil

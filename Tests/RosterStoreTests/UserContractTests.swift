@@ -43,18 +43,18 @@ struct UserContractTests {
                                                  clearing: ["partyId"], context: .test)
             #expect(updated.role == .management && !updated.isActive && updated.partyID == nil && updated.version == 2)
 
-            let admins = try await users.list(tenant: tenant.slug, role: .admin, isActive: nil, q: nil, segment: nil, cursor: nil, limit: nil)
+            let admins = try await users.list(tenant: tenant.slug, role: .admin, isActive: nil, q: nil, segment: nil, cursor: nil, limit: nil, context: .test)
             #expect(admins.items.map(\.id) == [ann.id])
-            let inactive = try await users.list(tenant: tenant.slug, role: nil, isActive: false, q: nil, segment: nil, cursor: nil, limit: nil)
+            let inactive = try await users.list(tenant: tenant.slug, role: nil, isActive: false, q: nil, segment: nil, cursor: nil, limit: nil, context: .test)
             #expect(inactive.items.map(\.id) == [bo.id])
-            let byPrefix = try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: "AN", segment: nil, cursor: nil, limit: nil)
+            let byPrefix = try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: "AN", segment: nil, cursor: nil, limit: nil, context: .test)
             #expect(byPrefix.items.map(\.id) == [ann.id])
             await expectRosterError({
-                try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: "nope", cursor: nil, limit: nil)
+                try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: "nope", cursor: nil, limit: nil, context: .test)
             }) { $0.isNotFound }
             // Another tenant sees none of them.
             let other = try await rt.makeTenant()
-            await expectRosterError({ try await users.get(tenant: other.slug, id: ann.id) }) { $0.isNotFound }
+            await expectRosterError({ try await users.get(tenant: other.slug, id: ann.id, context: .test) }) { $0.isNotFound }
         }
     }
 
@@ -91,7 +91,7 @@ struct UserContractTests {
                 var cursor: String?
                 repeat {
                     let page = try await rt.services.users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: segment.name,
-                                                                cursor: cursor, limit: 37)
+                                                                cursor: cursor, limit: 37, context: .test)
                     fromSQL.formUnion(page.items.map(\.id))
                     cursor = page.nextCursor
                 } while cursor != nil
@@ -130,12 +130,12 @@ struct UserContractTests {
             let second = try await rt.services.dealers.run(tenant: tenant.slug, rows: rows, context: .test)
             #expect(second.created == 0 && second.updated == 0 && second.unchanged == 3)
 
-            let kept = try await users.get(tenant: tenant.slug, id: sso.id)
+            let kept = try await users.get(tenant: tenant.slug, id: sso.id, context: .test)
             #expect(kept.ssoSubject == "abc" && kept.ssoIssuer == "https://idp" && kept.role == .management)
             #expect(kept.employeeID == "RE-001" && kept.designation == "Dealer" && kept.department == "Dealer Operations")
-            let lead = try await users.get(tenant: tenant.slug, id: described.id)
+            let lead = try await users.get(tenant: tenant.slug, id: described.id, context: .test)
             #expect(lead.designation == "Senior DEALER" && lead.department == "North dealers" && lead.employeeID == "RE-002")
-            let dealers = try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: "dealer", cursor: nil, limit: nil)
+            let dealers = try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: "dealer", cursor: nil, limit: nil, context: .test)
             #expect(dealers.items.count == 3)
             let fresh = try #require(dealers.items.first { $0.email?.value == "fresh@example.com" })
             #expect(fresh.role == .user && fresh.isActive && fresh.displayName == "Fresh, New")
@@ -167,7 +167,7 @@ struct UserContractTests {
             let user = try await rt.services.users.create(tenant: tenant.slug, UserInput(email: "ex@example.com"), context: .test)
             let resolved = try await rt.services.identities.resolve(tenant: tenant.slug, identifier: "EX@example.com", context: .test)
             #expect(resolved.party.id == person.id && resolved.user.id == user.id && !resolved.partyCreated && !resolved.userCreated)
-            #expect(try await rt.services.users.get(tenant: tenant.slug, id: user.id).partyID == person.id)
+            #expect(try await rt.services.users.get(tenant: tenant.slug, id: user.id, context: .test).partyID == person.id)
             await expectRosterError({ try await rt.services.identities.resolve(tenant: tenant.slug, identifier: "not valid", context: .test) }) {
                 $0.invalidFields == ["identifier"]
             }
@@ -186,7 +186,7 @@ struct UserContractTests {
             try await rt.services.apiKeys.revoke(tenant: tenant.slug, id: key.id, context: .test)
             #expect(try await rt.authenticator.authenticate(bearer: secret, tenant: nil, requestID: "t") == nil)
             await expectRosterError({ try await rt.services.apiKeys.revoke(tenant: tenant.slug, id: key.id, context: .test) }) { $0.isNotFound }
-            let listed = try await rt.services.apiKeys.list(tenant: tenant.slug)
+            let listed = try await rt.services.apiKeys.list(tenant: tenant.slug, context: .test)
             #expect(listed.first?.revokedAt != nil)
 
             // A key may hold access roles besides its coarse role; they come back with the key.
@@ -197,7 +197,7 @@ struct UserContractTests {
             #expect(withRoles.roleIDs == [role.id])
             let roleCaller = try await rt.authenticator.authenticate(bearer: roleSecret, tenant: nil, requestID: "t")
             #expect(roleCaller?.roleIDs == [role.id] && roleCaller?.role == .user)
-            let grants = try await rt.services.access.grants(for: roleCaller!, tenant: tenant.slug)
+            let grants = try await rt.services.access.me(tenant: tenant.slug, context: OperationContext(caller: roleCaller!, requestID: "t")).grants
             #expect(grants.scope(of: "parties.read") == .tenant && grants.scope(of: "parties.write") == nil)
             await expectRosterError({
                 try await rt.services.apiKeys.create(tenant: tenant.slug, name: "bad", role: .user, roleIDs: [AccessRole.ID.make()], context: .test)

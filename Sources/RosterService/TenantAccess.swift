@@ -1,0 +1,218 @@
+import Foundation
+public import RosterCore
+import RosterStore
+
+/// The caller's standing in one tenant, resolved inside the operation's own transaction: the one place where
+/// Roster decides who may do what (DESIGN.md §2 Access, §4.3). Every service function opens one before it
+/// touches tenant data, and asks it about the typed ids it is about to use.
+///
+/// Answers: 404 for another tenant and for a party the caller may not read at all (as if it did not exist),
+/// 403 where the caller may see the record but lacks the policy, or for tenant-wide operations.
+struct TenantAccess {
+    let tenant: Tenant
+    let context: OperationContext
+    let grants: Grants
+    let tx: any StoreTransaction
+
+    /// Reads the tenant and the caller's grants (nothing more for platform callers and ADMIN).
+    /// `write`: the operation changes the tenant's data, which a tenant that is not active refuses;
+    /// a suspended tenant's own callers get 403 naming the suspension.
+    static func open(_ tx: any StoreTransaction, _ slug: String, _ context: OperationContext, write: Bool) async throws -> TenantAccess {
+        if let home = context.caller.tenantSlug, home != slug { throw RosterError.notFound("no tenant \(slug.prefix(63))") }
+        let tenant = try await tx.requireTenant(slug)
+        if write, tenant.status != .active {
+            if tenant.status == .suspended, !context.isPlatformOrSystem {
+                throw RosterError.forbidden("tenant \(tenant.slug) is suspended: it accepts reads only")
+            }
+            throw RosterError.conflict("tenant \(tenant.slug) is \(tenant.status.rawValue); it accepts no changes")
+        }
+        return TenantAccess(tenant: tenant, context: context, grants: try await Self.grants(of: context, tenant: tenant, tx: tx), tx: tx)
+    }
+
+    /// Platform callers, Roster itself and ADMIN hold every policy, without reading anything.
+    static func grants(of context: OperationContext, tenant: Tenant, tx: any StoreTransaction) async throws -> Grants {
+        if context.isPlatformOrSystem || context.caller.role == .admin { return .all }
+        return Grants(role: context.caller.role ?? .user, roles: try await roles(of: context.caller, tenant: tenant.id, tx: tx))
+    }
+
+    /// The access roles a caller holds: a user's grants, or the roles an API key was given (those that still exist).
+    static func roles(of caller: Caller, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [AccessRole] {
+        switch caller.principal {
+        case .user(let raw):
+            guard let id = User.ID(uuidString: raw) else { return [] }
+            return try await tx.roles(tenant: tenant, user: id)
+        case .apiKey:
+            var roles: [AccessRole] = []
+            for id in caller.roleIDs { if let found = try await tx.role(tenant: tenant, id: id) { roles.append(found) } }
+            return roles
+        case .platform, .system:
+            return []
+        }
+    }
+
+    var isPlatform: Bool { context.isPlatformOrSystem }
+
+    /// The subtrees the caller may read parties in; `nil` for the whole tenant.
+    var readable: [Subtree]? { grants.readableSubtrees }
+
+    // MARK: Decisions
+
+    /// The policy on the whole tenant (settings, users, roles, audit, creating parties).
+    func require(_ policy: String) throws {
+        switch grants.scope(of: policy) {
+        case .tenant: return
+        case .subtrees: throw RosterError.forbidden("this needs the \(policy) policy on the whole tenant, not only on part of it")
+        case nil: throw RosterError.forbidden("this needs the \(policy) policy")
+        }
+    }
+
+    /// The policy somewhere (lists, which then show only what the caller may read).
+    func requireSomewhere(_ policy: String) throws {
+        guard grants.scope(of: policy) != nil else { throw RosterError.forbidden("this needs the \(policy) policy") }
+    }
+
+    /// Platform callers only.
+    func requirePlatform() throws {
+        guard isPlatform else { throw RosterError.forbidden("only a platform token may do this") }
+    }
+
+    /// The policy on each of these parties. A party that does not exist, or that the caller may not read, is 404.
+    func require(_ policy: String, on ids: [Party.ID], what: String? = nil) async throws {
+        let scope = grants.scope(of: policy)
+        if scope == .tenant { return }
+        let granted: [Subtree]
+        if case .subtrees(let subtrees) = scope { granted = subtrees } else { granted = [] }
+        let allowed = granted.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: ids, within: granted)
+        guard ids.contains(where: { !allowed.contains($0) }) else { return }
+        let seen = try await readableAmong(ids)
+        for id in ids where !allowed.contains(id) {
+            guard seen.contains(id) else { throw RosterError.notFound("no \(what ?? "party \(id)")") }
+            throw RosterError.forbidden(scope == nil ? "this needs the \(policy) policy"
+                                                     : "the \(policy) policy of this caller does not reach party \(id)")
+        }
+    }
+
+    /// A party the caller may exercise `policy` on: read, then decided. 404 when missing or unreadable.
+    func party(_ id: Party.ID, _ policy: String = "parties.read") async throws -> Party {
+        guard let party = try await tx.party(tenant: tenant.id, id: id) else { throw RosterError.notFound("no party \(id)") }
+        try await require(policy, on: [id])
+        return party
+    }
+
+    /// An edge the caller may exercise `policy` on (on both its ends). 404 when missing or unreadable.
+    func relationship(_ id: Relationship.ID, _ policy: String) async throws -> Relationship {
+        guard let edge = try await tx.relationship(tenant: tenant.id, id: id) else { throw RosterError.notFound("no relationship \(id)") }
+        try await require(policy, on: [edge.parentID, edge.childID], what: "relationship \(id)")
+        return edge
+    }
+
+    /// Which of these parties exist and the caller may read.
+    func readableAmong(_ ids: [Party.ID]) async throws -> Set<Party.ID> {
+        guard let subtrees = readable else {
+            var found = Set<Party.ID>()
+            for id in Set(ids) where try await tx.party(tenant: tenant.id, id: id) != nil { found.insert(id) }
+            return found
+        }
+        return subtrees.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: Array(Set(ids)), within: subtrees)
+    }
+
+    /// Whether the caller may read this existing party.
+    func mayRead(_ id: Party.ID) async throws -> Bool {
+        guard let subtrees = readable else { return true }
+        guard !subtrees.isEmpty else { return false }
+        return try await tx.visibleParties(tenant: tenant.id, among: [id], within: subtrees).contains(id)
+    }
+
+    /// The items all of whose parties the caller may read.
+    func visible<T>(_ items: [T], parties: (T) -> [Party.ID]) async throws -> [T] {
+        guard let subtrees = readable else { return items }
+        guard !subtrees.isEmpty else { return [] }
+        let ids = Array(Set(items.flatMap(parties)))
+        let seen = try await tx.visibleParties(tenant: tenant.id, among: ids, within: subtrees)
+        return items.filter { parties($0).allSatisfy(seen.contains) }
+    }
+
+    /// A 409 that names an existing party only to a caller who may read it.
+    func conflict(_ error: RosterError) async throws -> RosterError {
+        guard case .conflict(let message, let existing?) = error, let id = Party.ID(uuidString: existing) else { return error }
+        return try await mayRead(id) ? error : .conflict(message, existingID: nil)
+    }
+
+    // MARK: Escalation
+
+    /// 403 unless the caller holds everything `target` holds: its coarse role, and every policy of its roles at
+    /// least as widely (a tenant-wide policy covers every subtree; a subtree covers those inside it).
+    func requireCovers(role: User.Role, roles: [AccessRole], what: String) async throws {
+        if isPlatform { return }
+        let own = context.callerRole ?? .user
+        if role.rank > own.rank { throw RosterError.forbidden("a \(own.rawValue) caller may not manage \(what), which is \(role.rawValue)") }
+        if grants.everything { return }
+        let target = Grants(role: role, roles: roles)
+        for (policy, scope) in target.policies.sorted(by: { $0.key < $1.key }) {
+            guard try await covers(policy: policy, scope) else {
+                throw RosterError.forbidden("\(what) holds \(policy) beyond this caller's own grants")
+            }
+        }
+    }
+
+    /// Whether the caller holds `policy` on everything `scope` covers.
+    func covers(policy: String, _ scope: PolicyScope) async throws -> Bool {
+        switch (grants.scope(of: policy), scope) {
+        case (.tenant, _): return true
+        case (nil, _), (.subtrees, .tenant): return false
+        case (.subtrees(let own), .subtrees(let wanted)):
+            for subtree in wanted where try await !inside(subtree, own) { return false }
+            return true
+        }
+    }
+
+    /// A subtree lies inside one of `subtrees` when its organization does and its type is no wider.
+    func inside(_ subtree: Subtree, _ subtrees: [Subtree]) async throws -> Bool {
+        for candidate in subtrees where candidate.relationshipType == nil || candidate.relationshipType == subtree.relationshipType {
+            if candidate.organizationID == subtree.organizationID { return true }
+            if try await tx.visibleParties(tenant: tenant.id, among: [subtree.organizationID], within: [candidate])
+                .contains(subtree.organizationID) { return true }
+        }
+        return false
+    }
+
+    /// A user this caller may manage (`users.manage`): it holds nothing the caller lacks, and for a caller whose
+    /// `users.manage` reaches only some subtrees, all its scoped roles lie inside them.
+    func requireManageable(_ user: User) async throws {
+        if isPlatform { return }
+        try requireSomewhere("users.manage")
+        let roles = try await tx.roles(tenant: tenant.id, user: user.id)
+        try await requireCovers(role: user.role, roles: roles, what: "user \(user.id)")
+        if case .subtrees(let scopes) = grants.scope(of: "users.manage") {
+            let scoped = roles.compactMap { role in role.organizationID.map { Subtree(organizationID: $0, relationshipType: role.relationshipType) } }
+            guard !scoped.isEmpty, roles.allSatisfy({ $0.organizationID != nil }) else {
+                throw RosterError.forbidden("user \(user.id) lies outside the subtrees this caller manages")
+            }
+            for subtree in scoped where try await !inside(subtree, scopes) {
+                throw RosterError.forbidden("user \(user.id) lies outside the subtrees this caller manages")
+            }
+        }
+    }
+
+    /// A user this caller may grant roles to or revoke them from (`roles.manage`): one that holds nothing the caller lacks.
+    func requireGrantee(_ id: User.ID) async throws {
+        try requireSomewhere("roles.manage")
+        guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+        try await requireCovers(role: user.role, roles: try await tx.roles(tenant: tenant.id, user: id), what: "user \(id)")
+    }
+
+    /// An access role this caller may hand out (`roles.manage`): nothing in it beyond the caller's own grants.
+    func requireMayGive(_ role: AccessRole) async throws {
+        if isPlatform || grants.everything { return }
+        try requireSomewhere("roles.manage")
+        let scope: PolicyScope = role.organizationID.map { .subtrees([Subtree(organizationID: $0, relationshipType: role.relationshipType)]) } ?? .tenant
+        for policy in role.policies where try await !covers(policy: policy, scope) {
+            throw RosterError.forbidden("role \(role.name) grants \(policy) beyond this caller's own grants")
+        }
+        if case .subtrees(let own) = grants.scope(of: "roles.manage") {
+            guard case .subtrees(let wanted) = scope, try await inside(wanted[0], own) else {
+                throw RosterError.forbidden("role \(role.name) lies outside the subtrees this caller manages roles in")
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Every JSON body field an operation does not define is refused with 422 naming each of them, and nothing
+/// happens (issue 9, item 3), the way Stripe refuses unknown parameters.
+@Suite("HTTP: strict input")
+struct StrictInputTests {
+    struct Case: Sendable {
+        var operation: String
+        var method: HTTPRequest.Method
+        var path: @Sendable (AuthorizationMatrixTests.World) -> String
+        /// A valid body without its closing brace, so that unknown fields can be added.
+        var body: @Sendable (AuthorizationMatrixTests.World) -> String
+    }
+
+    static let cases: [Case] = [
+        Case(operation: "createTenant", method: .post, path: { _ in "/v1/tenants" }, body: { _ in #"{"slug":"strict-x","name":"X""# }),
+        Case(operation: "updateTenant", method: .patch, path: { $0.base }, body: { _ in #"{"name":"X""# }),
+        Case(operation: "createParty", method: .post, path: { "\($0.base)/parties" }, body: { _ in #"{"kind":"organization","name":"X""# }),
+        Case(operation: "updateParty", method: .patch, path: { "\($0.base)/parties/\($0.person)" }, body: { _ in #"{"note":"x""# }),
+        Case(operation: "restoreParty", method: .post, path: { "\($0.base)/parties/\($0.person)/restore" }, body: { _ in #"{"reason":"x""# }),
+        Case(operation: "changePartyState", method: .post, path: { "\($0.base)/parties/\($0.person)/state" }, body: { _ in #"{"state":"suspended""# }),
+        Case(operation: "identifyCustomer", method: .post, path: { "\($0.base)/customers/identify" }, body: { _ in #"{"email":"x@example.com""# }),
+        Case(operation: "createRelationship", method: .post, path: { "\($0.base)/relationships" },
+             body: { #"{"parentId":"\#($0.north)","childId":"\#($0.person)","type":"other""# }),
+        Case(operation: "createTag", method: .post, path: { "\($0.base)/tags" }, body: { _ in #"{"text":"Strict""# }),
+        Case(operation: "tagParty", method: .post, path: { "\($0.base)/parties/\($0.person)/tags" }, body: { _ in #"{"text":"Strict""# }),
+        Case(operation: "createPartnerAccount", method: .post, path: { "\($0.base)/partner-accounts" },
+             body: { #"{"partnerId":"\#($0.partner)","customerId":"\#($0.farm)","username":"u","secret":"s""# }),
+        Case(operation: "createUser", method: .post, path: { "\($0.base)/users" }, body: { _ in #"{"email":"strict@example.com""# }),
+        Case(operation: "updateUser", method: .patch, path: { "\($0.base)/users/\($0.user)" }, body: { _ in #"{"department":"X""# }),
+        Case(operation: "importDealers", method: .post, path: { "\($0.base)/users/import" },
+             body: { _ in #"{"rows":[{"email":"d@example.com","nickname":"d"}]"# }),
+        Case(operation: "putSegment", method: .put, path: { "\($0.base)/segments/dealer" },
+             body: { _ in #"{"rules":[{"field":"employeeId","operator":"prefix","value":"RE-"}]"# }),
+        Case(operation: "resolveIdentity", method: .post, path: { "\($0.base)/identities" }, body: { _ in #"{"identifier":"s@example.com""# }),
+        Case(operation: "createAPIKey", method: .post, path: { "\($0.base)/api-keys" }, body: { _ in #"{"name":"k""# }),
+        Case(operation: "createRole", method: .post, path: { "\($0.base)/roles" }, body: { _ in #"{"name":"R","policies":["x"]"# }),
+        Case(operation: "grantRole", method: .post, path: { "\($0.base)/users/\($0.user)/roles" }, body: { #"{"roleId":"\#($0.role)""# }),
+        Case(operation: "checkAccess", method: .post, path: { "\($0.base)/access/check" },
+             body: { #"{"userId":"\#($0.user)","policy":"p","partyId":"\#($0.farm)""# }),
+    ]
+
+    @Test func unknownFieldsAreNamedAndRefused() async throws {
+        try await withApp { api in
+            let world = try await AuthorizationMatrixTests.makeWorld(api)
+            let before = try await SecurityTests.snapshot(api, world)
+            var failures: [String] = []
+            for item in Self.cases {
+                let body = item.body(world) + #","zeta":1,"alpha":{"x":true}}"#
+                let response = try await api.send(item.method, item.path(world), json: body)
+                let fields = Set(response.problem?.errors?.map(\.field) ?? [])
+                if response.status != .unprocessableContent || !fields.isSuperset(of: ["alpha", "zeta"]) {
+                    failures.append("\(item.operation): \(response.status.code) \(response.text.prefix(300))")
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+            #expect(Self.cases.count >= 20)
+            #expect(try await SecurityTests.snapshot(api, world) == before, "a refused request changed something")
+        }
+    }
+
+    @Test func nestedUnknownFieldsAreNamedWithTheirPath() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let rows = try await api.send(.post, "/v1/tenants/\(t)/users/import",
+                                          json: #"{"rows":[{"email":"a@example.com"},{"email":"b@example.com","nickname":"b","age":3}]}"#)
+            #expect(rows.status == .unprocessableContent)
+            #expect(Set(rows.problem?.errors?.map(\.field) ?? []) == ["rows[1].nickname", "rows[1].age"], "\(rows.text)")
+            let tenant = try await api.send(.post, "/v1/tenants", json: #"{"slug":"nested-x","name":"N","settings":{"colour":"red"}}"#)
+            #expect(tenant.problem?.errors?.map(\.field) == ["settings.colour"], "\(tenant.text)")
+            #expect(try await api.send(.get, "/v1/tenants/nested-x").status == .notFound)
+        }
+    }
+}
