@@ -96,15 +96,18 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
                  metricsRegistry: PrometheusCollectorRegistry?) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger))
+    let routes = RouteTable()
+    router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     router.add(middleware: ETagMiddleware())
 
     let spec = try OpenAPISpec.yaml()
+    routes.add(.get, "/openapi.yaml")
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: spec)))
     }
     if let metricsRegistry {
+        routes.add(.get, "/metrics")
         router.get("/metrics") { _, _ in
             var buffer: [UInt8] = []
             metricsRegistry.emit(into: &buffer)
@@ -116,7 +119,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     var openAPIConfiguration = OpenAPIRuntime.Configuration()
     openAPIConfiguration.dateTranscoder = RFC3339DateTranscoder()
     openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
-    try handlers.registerHandlers(on: router, configuration: openAPIConfiguration, middlewares: [
+    try handlers.registerHandlers(on: RecordingTransport(router: router, table: routes), configuration: openAPIConfiguration, middlewares: [
         ProblemMiddleware(logger: logger), StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
     ])
     return router

@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import Synchronization
 import Logging
 import RosterAPI
 import RosterCore
@@ -12,6 +15,7 @@ import RosterStore
 struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
     let auth: Authenticator
     let logger: Logger
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Self.requestID(request.headers[.requestID])
@@ -43,6 +47,14 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
             do {
                 return try await next(request, context)
             } catch let error as any HTTPResponseError {
+                // A known path asked with a method it does not serve: 405 naming those it does.
+                if error.status == .notFound, case let allowed = routes.methods(for: request.uri.path), !allowed.isEmpty {
+                    var response = respond(Problem(status: 405, title: "Method not allowed",
+                                                   detail: "\(request.method) is not served here; use \(allowed.map(\.rawValue).joined(separator: ", "))"),
+                                           requestID: requestID)
+                    response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                    return response
+                }
                 // Hummingbird's own errors (unknown route, body too large) as problem+json too.
                 let status = error.status
                 return respond(Problem(status: Int(status.code), title: status.reasonPhrase, detail: status.reasonPhrase.lowercased()),
@@ -107,4 +119,39 @@ struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
 
 extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
+}
+
+/// The methods each path template serves, recorded as the routes are registered, so that a known path asked with
+/// another method answers 405 with `Allow` (RFC 9110 §15.5.6) rather than 404.
+final class RouteTable: Sendable {
+    private let routes = Mutex<[(method: HTTPRequest.Method, segments: [Substring])]>([])
+
+    func add(_ method: HTTPRequest.Method, _ path: String) {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        routes.withLock { $0.append((method, segments)) }
+    }
+
+    /// The methods of the templates that match `path` (`{name}` matches any one segment); empty for an unknown path.
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var found: [HTTPRequest.Method] = []
+        routes.withLock { routes in
+            for route in routes where route.segments.count == segments.count && !found.contains(route.method) {
+                if zip(route.segments, segments).allSatisfy({ $0.0.first == "{" || $0.0 == $0.1 }) { found.append(route.method) }
+            }
+        }
+        return found
+    }
+}
+
+/// Registers the OpenAPI operations on the router and records them in the route table.
+struct RecordingTransport: ServerTransport {
+    let router: Router<AppRequestContext>
+    let table: RouteTable
+
+    func register(_ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
+                  method: HTTPRequest.Method, path: String) throws {
+        table.add(method, path)
+        try router.register(handler, method: method, path: path)
+    }
 }

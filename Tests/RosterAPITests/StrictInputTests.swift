@@ -73,4 +73,16 @@ struct StrictInputTests {
             #expect(try await api.send(.get, "/v1/tenants/nested-x").status == .notFound)
         }
     }
+
+    @Test func unsupportedMethodsAre405WithAllow() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let put = try await api.send(.put, "/v1/tenants/\(t)/parties", json: "{}")
+            #expect(put.status == .methodNotAllowed && put.headers[.contentType] == "application/problem+json", "\(put.text)")
+            #expect(Set((put.headers[.allow] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) == ["GET", "POST"])
+            let health = try await api.send(.delete, "/health/live")
+            #expect(health.status == .methodNotAllowed && health.headers[.allow] == "GET")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/no-such-thing").status == .notFound)
+        }
+    }
 }
