@@ -116,11 +116,13 @@ extension Components.Schemas.Tracking {
 
 extension Components.Schemas.SSOSettings {
     init(_ sso: SSOSettings) {
-        self.init(issuer: sso.issuer, audience: sso.audience, autoProvision: sso.autoProvision, emailDomains: sso.emailDomains)
+        self.init(issuer: sso.issuer, audience: sso.audience, autoProvision: sso.autoProvision, emailDomains: sso.emailDomains,
+                  trustUnverifiedEmail: sso.trustUnverifiedEmail)
     }
 
     var domain: SSOSettings {
-        SSOSettings(issuer: issuer, audience: audience, autoProvision: autoProvision, emailDomains: emailDomains)
+        SSOSettings(issuer: issuer, audience: audience, autoProvision: autoProvision, emailDomains: emailDomains,
+                    trustUnverifiedEmail: trustUnverifiedEmail)
     }
 }
 
@@ -249,6 +251,9 @@ enum MergePatch {
                 if let list = item as? [(any Sendable)?], list.allSatisfy({ $0 is String }) {
                     sso.emailDomains = list.compactMap { $0 as? String }
                 } else if item != nil { errors.add("\(field).emailDomains", "must be an array of strings") }
+            case "trustUnverifiedEmail":
+                sso.trustUnverifiedEmail = item as? Bool
+                if item != nil, sso.trustUnverifiedEmail == nil { errors.add("\(field).trustUnverifiedEmail", "must be a boolean") }
             default: errors.add("\(field).\(key)", "is not an SSO setting")
             }
         }

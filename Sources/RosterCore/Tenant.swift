@@ -71,12 +71,16 @@ public struct SSOSettings: Hashable, Sendable, Codable {
     public var audience: String?
     public var autoProvision: Bool?
     public var emailDomains: [String]?
+    /// Trust the issuer's emails even when its tokens don't say `email_verified: true` (off unless set).
+    public var trustUnverifiedEmail: Bool?
 
-    public init(issuer: String? = nil, audience: String? = nil, autoProvision: Bool? = nil, emailDomains: [String]? = nil) {
+    public init(issuer: String? = nil, audience: String? = nil, autoProvision: Bool? = nil, emailDomains: [String]? = nil,
+                trustUnverifiedEmail: Bool? = nil) {
         self.issuer = issuer
         self.audience = audience
         self.autoProvision = autoProvision
         self.emailDomains = emailDomains
+        self.trustUnverifiedEmail = trustUnverifiedEmail
     }
 }
 

@@ -209,6 +209,37 @@ struct OIDCTests {
         }
     }
 
+    /// Only a verified email links or provisions (an absent `email_verified` is not one), unless the tenant trusts its
+    /// issuer's emails; an inactive user is refused before anything is attached to it (issue 9, item 5).
+    @Test func onlyVerifiedEmailsLink() async throws {
+        try await withProvider { provider in
+            try await withApp(configure: Self.configure) { api in
+                let t = try await ssoTenant(api, provider, autoProvision: true)
+                let ivy = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"ivy@example.com"}"#).decode(TUserFull.self)
+                try provider.setUser("ivy-sub", claims: #"{"email":"ivy@example.com"}"#)
+                let silent = try await api.send(.get, "/v1/tenants/\(t)/me", token: try provider.idToken(sub: "ivy-sub"))
+                #expect(silent.status == .forbidden, "\(silent.text)")
+                #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(ivy.id)").decode(TUserFull.self).ssoSubject == nil)
+                // No user made for the unverified address either.
+                let listed = try await api.send(.get, "/v1/tenants/\(t)/users?q=ivy").decode(TList<TUserFull>.self)
+                #expect(listed.items.count == 1)
+
+                // The tenant trusts its issuer's emails: the same token links.
+                let trust = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"sso":{"issuer":"\#(provider.issuer)","audience":"roster","autoProvision":true,"emailDomains":["example.com"],"trustUnverifiedEmail":true}}}"#)
+                #expect(trust.status == .ok, "\(trust.text)")
+                let linked = try await api.send(.get, "/v1/tenants/\(t)/me", token: try provider.idToken(sub: "ivy-sub"))
+                #expect(linked.status == .ok, "\(linked.text)")
+
+                // An inactive user found by email: refused, and no subject attached.
+                let jo = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"jo@example.com","isActive":false}"#).decode(TUserFull.self)
+                try provider.setUser("jo-sub", claims: #"{"email":"jo@example.com","email_verified":true}"#)
+                let inactive = try await api.send(.get, "/v1/tenants/\(t)/me", token: try provider.idToken(sub: "jo-sub"))
+                #expect(inactive.status == .forbidden && inactive.problem?.detail?.contains("inactive") == true)
+                #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(jo.id)").decode(TUserFull.self).ssoSubject == nil)
+            }
+        }
+    }
+
     @Test func badTokensAreRefused() async throws {
         try await withProvider { provider in
             try await withApp(configure: Self.configure) { api in

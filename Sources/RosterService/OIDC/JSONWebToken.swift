@@ -52,10 +52,12 @@ struct JSONWebToken: Sendable {
         var givenName: String?
         var familyName: String?
         var phoneNumber: String?
+        var phoneNumberVerified: Bool?
 
         enum CodingKeys: String, CodingKey {
             case iss, sub, aud, exp, nbf, email, name
             case emailVerified = "email_verified", givenName = "given_name", familyName = "family_name", phoneNumber = "phone_number"
+            case phoneNumberVerified = "phone_number_verified"
         }
 
         init(from decoder: any Decoder) throws {
@@ -71,11 +73,12 @@ struct JSONWebToken: Sendable {
             nbf = try? c.decodeIfPresent(Double.self, forKey: .nbf)
             email = try? c.decodeIfPresent(String.self, forKey: .email)
             // Some providers send "true"/"false" as strings.
-            if let flag = try? c.decodeIfPresent(Bool.self, forKey: .emailVerified) {
-                emailVerified = flag
-            } else if let text = try? c.decodeIfPresent(String.self, forKey: .emailVerified) {
-                emailVerified = text.lowercased() == "true"
+            func flag(_ key: CodingKeys) -> Bool? {
+                if let flag = try? c.decodeIfPresent(Bool.self, forKey: key) { return flag }
+                return (try? c.decodeIfPresent(String.self, forKey: key)).flatMap { $0 }.map { $0.lowercased() == "true" }
             }
+            emailVerified = flag(.emailVerified)
+            phoneNumberVerified = flag(.phoneNumberVerified)
             name = try? c.decodeIfPresent(String.self, forKey: .name)
             givenName = try? c.decodeIfPresent(String.self, forKey: .givenName)
             familyName = try? c.decodeIfPresent(String.self, forKey: .familyName)

@@ -43,7 +43,8 @@ public struct OIDCSignIn: Sendable {
         let autoProvision = sso?.autoProvision ?? defaults.autoProvision ?? false
         let domains = (sso?.emailDomains ?? defaults.emailDomains ?? []).map { $0.lowercased() }
         let firstSignIn = FirstSignIn(tenant: tenant, issuer: issuer, subject: subject, claims: claims,
-                                      autoProvision: autoProvision, domains: domains, requestID: requestID)
+                                      autoProvision: autoProvision, domains: domains,
+                                      trustUnverifiedEmail: sso?.trustUnverifiedEmail ?? false, requestID: requestID)
         do {
             return try Self.requireActive(try await store.write { tx in try await firstSignIn.run(tx) })
         } catch StoreError.uniqueViolation {
@@ -65,16 +66,20 @@ private struct FirstSignIn: Sendable {
     var claims: JSONWebToken.Claims
     var autoProvision: Bool
     var domains: [String]
+    var trustUnverifiedEmail: Bool
     var requestID: String
 
-    /// An email only counts when the provider does not say it is unverified.
+    /// An email counts only when the provider says it is verified (an absent claim is not), or when the tenant
+    /// trusts its issuer's emails as they are.
     var email: EmailAddress? {
-        guard claims.emailVerified != false, let raw = claims.email else { return nil }
+        guard claims.emailVerified == true || trustUnverifiedEmail, let raw = claims.email else { return nil }
         return try? EmailAddress(raw, field: "email")
     }
 
+    /// A phone number counts only when the provider says it is verified.
     var phone: PhoneNumber? {
-        claims.phoneNumber.flatMap { try? PhoneNumber($0, defaultCallingCode: tenant.settings.defaultCallingCode, field: "phone") }
+        guard claims.phoneNumberVerified == true else { return nil }
+        return claims.phoneNumber.flatMap { try? PhoneNumber($0, defaultCallingCode: tenant.settings.defaultCallingCode, field: "phone") }
     }
 
     func run(_ tx: any StoreTransaction) async throws -> User {
@@ -86,6 +91,8 @@ private struct FirstSignIn: Sendable {
             if found.ssoSubject != nil {
                 throw RosterError.forbidden("the user with this email signs in with another identity; ask an administrator of the tenant")
             }
+            // Refused before anything is written: an inactive user gets no identity attached.
+            _ = try OIDCSignIn.requireActive(found)
             let before = found.version
             found.ssoIssuer = issuer
             found.ssoSubject = subject
