@@ -21,10 +21,13 @@ public struct RosterRuntime: Sendable {
         makeRuntime(database: database, secrets: try configuration.loadSecretBox(), configuration: configuration)
     }
 
+
     public let database: RosterDatabase
     public let services: Services
     public let platformAuth: PlatformAuth
     public let authenticator: Authenticator
+    /// The key for secrets at rest, once checked against the database by `prepare`.
+    public let keyring: SecretKeyring
 }
 
 /// Builds the application `roster serve` runs and the tests drive: opens the database, migrates and
@@ -56,17 +59,19 @@ public func buildApplication(
 }
 
 /// `configuration` gives the OpenID Connect defaults; `fetch` reads issuers' discovery documents and key sets.
-public func makeRuntime(database: RosterDatabase, secrets: SecretBox, configuration: RosterConfiguration = RosterConfiguration(),
+public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configuration: RosterConfiguration = RosterConfiguration(),
                         fetch: @escaping OIDCVerifier.Fetch = HTTPFetch.get) -> RosterRuntime {
     let store = database.store
     let auditLog = AuditLog(store: store)
+    let keyring = SecretKeyring(secrets)
     let services = Services(
         tenants: TenantService(store: store), parties: PartyService(store: store, audit: auditLog),
         audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
-        tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: secrets),
+        tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: keyring),
         users: UserService(store: store), segments: SegmentService(store: store), dealers: DealerImport(store: store),
         identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
         provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, faults: configuration.faults),
+        secretKeys: SecretKeyService(store: store, keyring: keyring),
         checkReady: { try await store.checkHealth() })
     let platformAuth = PlatformAuth(store: store)
     var options = OIDCVerifier.Options()
@@ -75,7 +80,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox, configurat
     let signIn = OIDCSignIn(store: store, verifier: OIDCVerifier(options: options, fetch: fetch),
                             defaults: SSOSettings(issuer: configuration.oidcIssuer, audience: configuration.oidcAudience))
     return RosterRuntime(database: database, services: services, platformAuth: platformAuth,
-                         authenticator: Authenticator(store: store, platform: platformAuth, signIn: signIn))
+                         authenticator: Authenticator(store: store, platform: platformAuth, signIn: signIn), keyring: keyring)
 }
 
 /// Migrations, the management tenant, the bootstrap token and (on request) demo data. Idempotent.
@@ -84,6 +89,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox, configurat
 public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger, demo: Bool = false,
                     onBootstrapToken: (@Sendable (String) -> Void)? = nil) async throws {
     try await runtime.database.migrate(logger: logger)
+    try await configuration.verifySecretKey(runtime)
     try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
     if onBootstrapToken != nil || configuration.bootstrapToken != nil,
        let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {

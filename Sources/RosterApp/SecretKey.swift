@@ -2,22 +2,55 @@ import Foundation
 import RosterService
 
 extension RosterConfiguration {
-    /// The key for secrets at rest: `ROSTER_SECRET_KEY`, else the key file, created with mode 0600 when missing.
-    func loadSecretBox() throws -> SecretBox {
-        if let secretKey { return try SecretBox(base64Key: secretKey) }
-        let path = secretKeyFile ?? RosterDatabase.sqlitePath(databaseURL).map {
+    /// Where the key file lives: `ROSTER_SECRET_KEY_FILE`, else beside the SQLite database, else `roster.key`.
+    var secretKeyPath: String {
+        secretKeyFile ?? RosterDatabase.sqlitePath(databaseURL).map {
             URL(fileURLWithPath: $0).deletingPathExtension().appendingPathExtension("key").path
         } ?? "roster.key"
+    }
+
+    /// The variable a key problem is about.
+    var secretKeyVariable: String { secretKey != nil ? "ROSTER_SECRET_KEY" : "ROSTER_SECRET_KEY_FILE" }
+
+    /// The key for secrets at rest: `ROSTER_SECRET_KEY`, else the key file; `nil` when neither exists. With `create`,
+    /// a missing key file is created (mode 0600 from the start, never replaced). Whether a database may take a new key
+    /// is `SecretKeyService.verify`'s decision.
+    func loadSecretBox(create: Bool = false) throws -> SecretBox? {
+        if let secretKey { return try SecretBox(base64Key: secretKey) }
+        let path = secretKeyPath
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
+            guard create else { return nil }
             let key = SecretBox.generateKeyBase64()
-            // Created with 0600 from the start, and never replaced: a new key would make stored secrets unreadable.
             guard manager.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw SecretKeyError.cannotCreate(path)
             }
         }
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        return try SecretBox(base64Key: text)
+        do {
+            return try SecretBox(base64Key: text)
+        } catch {
+            throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: "must name a file holding a base64 AES-256 key (\(path) does not)")
+        }
+    }
+
+    /// Checks the key against the database (see `SecretKeyService.verify`); a key that can't be used stops start.
+    func verifySecretKey(_ runtime: RosterRuntime) async throws {
+        let configuration = self
+        do {
+            try await runtime.services.secretKeys.verify(candidate: try loadSecretBox()) {
+                guard let box = try configuration.loadSecretBox(create: true) else { throw SecretKeyError.cannotCreate(configuration.secretKeyPath) }
+                return box
+            }
+        } catch SecretKeyProblem.missing {
+            throw ConfigurationError(variable: secretKeyVariable, accepts: """
+                must give the key: this database holds secrets sealed with one, and none was found (no ROSTER_SECRET_KEY, no file \
+                \(secretKeyPath)); a new key would leave them unreadable
+                """)
+        } catch SecretKeyProblem.mismatch {
+            throw ConfigurationError(variable: secretKeyVariable,
+                                     accepts: "must give the key this database's secrets were sealed with; the key given is another")
+        }
     }
 }
 

@@ -77,6 +77,35 @@ extension SQLTransaction {
                   .text(a.username), .text(stored.sealedSecret), .bool(a.active), .date(a.createdAt), .date(a.updatedAt)])
     }
 
+    func updatePartnerAccountSecret(tenant: Tenant.ID, id: PartnerAccount.ID, sealedSecret: String) async throws {
+        try await conn.execute("UPDATE partner_accounts SET secret = $3 WHERE tenant_id = $1 AND id = $2",
+                               [.uuid(tenant.rawValue), .uuid(id.rawValue), .text(sealedSecret)])
+    }
+
+    func sealedSecrets(notStartingWith boundPrefix: String, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)] {
+        // The prefix holds no LIKE wildcard (it is "v2:").
+        try await conn.query("SELECT tenant_id, id, secret FROM partner_accounts WHERE secret NOT LIKE $1 LIMIT $2",
+                             [.text(boundPrefix + "%"), .int(Int64(limit))]).map { row in
+            (Tenant.ID(try row.uuid("tenant_id")), PartnerAccount.ID(try row.uuid("id")), try row.requiredString("secret"))
+        }
+    }
+
+    func anySealedSecret() async throws -> (Tenant.ID, PartnerAccount.ID, String)? {
+        try await conn.query("SELECT tenant_id, id, secret FROM partner_accounts LIMIT 1", []).first.map { row in
+            (Tenant.ID(try row.uuid("tenant_id")), PartnerAccount.ID(try row.uuid("id")), try row.requiredString("secret"))
+        }
+    }
+
+    func installationSetting(_ name: String) async throws -> String? {
+        try await conn.query("SELECT value FROM roster_settings WHERE name = $1", [.text(name)]).first?.string("value")
+    }
+
+    func saveInstallationSetting(_ name: String, value: String) async throws {
+        try await conn.execute("""
+            INSERT INTO roster_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value
+            """, [.text(name), .text(value)])
+    }
+
     func partnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> StoredPartnerAccount? {
         try await conn.query("SELECT \(Self.partnerAccountColumns) FROM partner_accounts WHERE tenant_id = $1 AND id = $2",
                              [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map { row in

@@ -301,5 +301,8 @@ public enum SQLiteMigrations {
             """,
             "CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at)",
         ]),
+        Migration(version: 7, name: "settings of the installation (the secret key's check value)", statements: [
+            "CREATE TABLE roster_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ]),
     ]
 }

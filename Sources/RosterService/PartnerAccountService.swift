@@ -22,9 +22,9 @@ public struct PartnerAccountInput: Sendable {
 /// (partner, customer), the secret sealed at rest and revealed only by an audited call.
 public struct PartnerAccountService: Sendable {
     let store: any Store
-    let secrets: SecretBox
+    let secrets: SecretKeyring
 
-    public init(store: any Store, secrets: SecretBox) {
+    public init(store: any Store, secrets: SecretKeyring) {
         self.store = store
         self.secrets = secrets
     }
@@ -37,7 +37,7 @@ public struct PartnerAccountService: Sendable {
         if input.partnerID == input.customerID { errors.add("customerId", "a partner can't be its own customer") }
         if input.secret.count > 4096 { errors.add("secret", "must be at most 4096 characters") }
         try errors.throwIfAny()
-        let sealed = try secrets.seal(input.secret)
+        let box = try secrets.require()
         do {
             return try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
@@ -60,6 +60,7 @@ public struct PartnerAccountService: Sendable {
                 let now = Date.rosterNow
                 let account = PartnerAccount(id: .make(), tenantID: tenant.id, partnerID: partner.id, customerID: customer.id,
                                              username: username!, active: input.active, createdAt: now, updatedAt: now)
+                let sealed = try box.seal(input.secret, tenant: tenant.id, account: account.id)
                 try await tx.insertPartnerAccount(StoredPartnerAccount(account: account, sealedSecret: sealed))
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.create",
                                                      targetType: "partner_account", targetID: account.id.description,
@@ -102,6 +103,13 @@ public struct PartnerAccountService: Sendable {
                                                  targetType: "partner_account", targetID: id.description, fields: ["secret"])])
             return stored
         }
-        return (stored.account, try secrets.open(stored.sealedSecret))
+        do {
+            return (stored.account, try secrets.require().open(stored.sealedSecret, tenant: stored.account.tenantID, account: stored.account.id))
+        } catch let error as RosterError {
+            throw error
+        } catch {
+            // Not sealed for this row with this key: a copied or altered value, never shown.
+            throw RosterError.conflict("the stored secret of partner account \(id) does not open: it was not sealed for this account")
+        }
     }
 }

@@ -31,12 +31,22 @@ public struct PlatformAuth: Sendable {
 
     /// Makes sure a bootstrap token exists. Returns a newly generated token (to print once) when none was configured
     /// and none is stored; `nil` otherwise.
+    static let configuredName = "bootstrap (configured)"
+    public static let minimumTokenLength = 32
+
     public func bootstrap(configuredToken: String?) async throws -> String? {
         if let configuredToken, !configuredToken.isEmpty {
+            guard configuredToken.count >= Self.minimumTokenLength else {
+                throw RosterError.invalid("ROSTER_BOOTSTRAP_TOKEN", "must be at least \(Self.minimumTokenLength) characters")
+            }
             let hash = Self.hash(configuredToken)
             try await store.write { tx in
+                // A new configured token replaces the earlier one: the old stops working now.
+                for old in try await tx.platformTokens() where old.name == Self.configuredName && old.tokenHash != hash {
+                    _ = try await tx.deletePlatformToken(id: old.id)
+                }
                 if try await tx.platformToken(hash: hash) == nil {
-                    try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: "bootstrap (configured)",
+                    try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: Self.configuredName,
                                                                    tokenHash: hash, createdAt: Date.rosterNow))
                 }
             }

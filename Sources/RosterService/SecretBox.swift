@@ -1,14 +1,19 @@
 import Crypto
 import Foundation
-import RosterCore
+public import RosterCore
+import Synchronization
 
-/// Seals secrets at rest with AES-256-GCM: a fresh nonce per secret; nonce, ciphertext and tag
-/// stored together as base64. The key never leaves the process.
+/// Seals secrets at rest with AES-256-GCM: a fresh nonce per secret; nonce, ciphertext and tag stored together as
+/// base64. Each secret is bound to its row (tenant and account id as associated data), so that a sealed value copied
+/// onto another row does not open. The key never leaves the process.
 public struct SecretBox: Sendable {
     /// The raw key bytes (`SymmetricKey` is not `Sendable`; one is made for each operation).
     private let keyBytes: Data
 
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    /// Sealed values bound to their row start with this; older ones (unbound) are resealed at start.
+    public static let boundPrefix = "v2:"
 
     /// A key from its base64 form (`ROSTER_SECRET_KEY`): exactly 32 bytes.
     public init(base64Key: String) throws {
@@ -22,15 +27,53 @@ public struct SecretBox: Sendable {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
 
-    public func seal(_ secret: String) throws -> String {
-        guard let combined = try AES.GCM.seal(Data(secret.utf8), using: key).combined else { throw SecretBoxError.sealFailed }
-        return combined.base64EncodedString()
+    /// Identifies the key without revealing it: stored in the database, so that a start with another key is refused.
+    public var checkValue: String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("roster secret key check".utf8), using: key)
+        return Data(mac).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
-    public func open(_ sealed: String) throws -> String {
+    static func binding(_ tenant: Tenant.ID, _ account: PartnerAccount.ID) -> Data {
+        Data("partner_account:\(tenant.description):\(account.description)".utf8)
+    }
+
+    public func seal(_ secret: String, tenant: Tenant.ID, account: PartnerAccount.ID) throws -> String {
+        guard let combined = try AES.GCM.seal(Data(secret.utf8), using: key, authenticating: Self.binding(tenant, account)).combined else {
+            throw SecretBoxError.sealFailed
+        }
+        return Self.boundPrefix + combined.base64EncodedString()
+    }
+
+    /// Opens a value sealed for this row (or an older one sealed before rows were bound).
+    public func open(_ sealed: String, tenant: Tenant.ID, account: PartnerAccount.ID) throws -> String {
+        if sealed.hasPrefix(Self.boundPrefix) {
+            guard let data = Data(base64Encoded: String(sealed.dropFirst(Self.boundPrefix.count))) else { throw SecretBoxError.corrupt }
+            let box = try AES.GCM.SealedBox(combined: data)
+            return String(decoding: try AES.GCM.open(box, using: key, authenticating: Self.binding(tenant, account)), as: UTF8.self)
+        }
         guard let data = Data(base64Encoded: sealed) else { throw SecretBoxError.corrupt }
         let box = try AES.GCM.SealedBox(combined: data)
         return String(decoding: try AES.GCM.open(box, using: key), as: UTF8.self)
+    }
+}
+
+/// The key in use, set once at start after it was checked against the database (`SecretKeyService.verify`).
+public final class SecretKeyring: Sendable {
+    private let box: Mutex<SecretBox?>
+
+    public init(_ box: SecretBox? = nil) {
+        self.box = Mutex(box)
+    }
+
+    public func set(_ box: SecretBox) {
+        self.box.withLock { $0 = box }
+    }
+
+    public var current: SecretBox? { box.withLock { $0 } }
+
+    func require() throws -> SecretBox {
+        guard let box = current else { throw RosterError.unavailable("no secret key is loaded") }
+        return box
     }
 }
 

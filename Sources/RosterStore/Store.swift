@@ -238,6 +238,14 @@ public protocol PartnerAccountRepository {
     func partnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> StoredPartnerAccount?
     func partnerAccount(tenant: Tenant.ID, partner: Party.ID, customer: Party.ID) async throws -> PartnerAccount?
     func partnerAccounts(tenant: Tenant.ID, query: PartnerAccountQuery) async throws -> [PartnerAccount]
+    func updatePartnerAccountSecret(tenant: Tenant.ID, id: PartnerAccount.ID, sealedSecret: String) async throws
+    /// Maintenance across tenants (the secret key's check at start): up to `limit` sealed secrets, those not bound to
+    /// their row first (`boundPrefix`), as (tenant, account, sealed).
+    func sealedSecrets(notStartingWith boundPrefix: String, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)]
+    func anySealedSecret() async throws -> (Tenant.ID, PartnerAccount.ID, String)?
+    /// Settings of the installation, not of a tenant (the secret key's check value).
+    func installationSetting(_ name: String) async throws -> String?
+    func saveInstallationSetting(_ name: String, value: String) async throws
 }
 
 public struct UserQuery: Sendable, Hashable {

@@ -56,7 +56,12 @@ struct GlobalOptions: ParsableArguments {
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
         return try await database.withRunning { database in
             let runtime = try RosterRuntime.make(database, configuration: config)
-            try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, onBootstrapToken: onBootstrapToken)
+            do {
+                try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, onBootstrapToken: onBootstrapToken)
+            } catch let error as ConfigurationError {
+                FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
             return try await runCLI { try await body(runtime) }
         }
     }

@@ -42,7 +42,13 @@ struct Serve: AsyncParsableCommand {
 
                 """.utf8))
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as ConfigurationError {
+            // Exit at once: the server never started, and its database handles are not closed on this path.
+            FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
+            Foundation.exit(2)
+        }
     }
 }
 

@@ -123,7 +123,7 @@ enum TestMetrics {
     }()
 }
 
-let platformToken = "test-platform-token"
+let platformToken = "test-platform-token-0123456789abcdef"
 
 struct APIClient {
     let client: any TestClientProtocol

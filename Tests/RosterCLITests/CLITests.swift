@@ -188,8 +188,13 @@ struct CLITests {
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString).sqlite").path
         let backup = try cli.run("backup", target)
         #expect(backup.status == 0, "\(backup.err)")
-        let fromCopy = try cli.run("tenants", "list", environment: ["ROSTER_DATABASE_URL": "sqlite://" + target])
-        #expect(fromCopy.out.contains("acme"))
+        // The copy holds no key: it opens with the original's key file, and not without it.
+        let keyFile = URL(fileURLWithPath: String(cli.databaseURL.dropFirst("sqlite://".count))).deletingPathExtension()
+            .appendingPathExtension("key").path
+        let keyless = try cli.run("tenants", "list", environment: ["ROSTER_DATABASE_URL": "sqlite://" + target])
+        #expect(keyless.status == 2 && keyless.err.contains("ROSTER_SECRET_KEY_FILE"))
+        let fromCopy = try cli.run("tenants", "list", environment: ["ROSTER_DATABASE_URL": "sqlite://" + target, "ROSTER_SECRET_KEY_FILE": keyFile])
+        #expect(fromCopy.out.contains("acme"), "\(fromCopy.err)")
         let again = try cli.run("backup", target)
         #expect(again.status != 0)
     }
@@ -301,6 +306,28 @@ struct CLITests {
             #expect(result.status == 2, "\(command) with \(variable)=\(value): \(result.status) \(result.err)")
             #expect(result.err.contains(variable) && result.err.contains("must be"), "\(result.err)")
         }
+    }
+
+    /// A database takes only the key its secrets were sealed with: another key, or none (the key file gone), stops
+    /// migrate and serve with exit code 2, and no new key file is made for it (issue 9, item 6).
+    @Test func aDatabaseTakesOnlyItsOwnSecretKey() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate").status == 0)
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        let keyFile = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
+        #expect(FileManager.default.fileExists(atPath: keyFile))
+        let other = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+        for command in [["migrate"], ["serve"]] {
+            let wrong = try cli.run(command, environment: ["ROSTER_SECRET_KEY": other], timeLimit: 30)
+            #expect(wrong.status == 2 && wrong.err.contains("ROSTER_SECRET_KEY") && wrong.err.contains("sealed"), "\(wrong.err)")
+        }
+        let saved = try String(contentsOfFile: keyFile, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: keyFile)
+        let missing = try cli.run(["migrate"], timeLimit: 30)
+        #expect(missing.status == 2 && missing.err.contains("ROSTER_SECRET_KEY_FILE"), "\(missing.err)")
+        #expect(!FileManager.default.fileExists(atPath: keyFile), "no new key is made for a database that has one")
+        try saved.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        #expect(try cli.run("migrate").status == 0)
     }
 
     @Test func unknownVariablesAreReported() throws {

@@ -45,27 +45,77 @@ struct ServiceTests {
         }
     }
 
+    /// A new configured bootstrap token retires the one configured before; short ones are refused.
+    @Test func aRotatedBootstrapTokenRetiresTheOldOne() async throws {
+        try await withSQLiteRuntime { rt in
+            let (old, new) = ("old-bootstrap-token-0123456789abcdef", "new-bootstrap-token-0123456789abcdef")
+            _ = try await rt.platformAuth.bootstrap(configuredToken: old)
+            _ = try await rt.platformAuth.bootstrap(configuredToken: new)
+            #expect(try await rt.platformAuth.authenticate(bearer: old) == nil)
+            #expect(try await rt.platformAuth.authenticate(bearer: new)?.isPlatform == true)
+            let (key, secret) = try await rt.platformAuth.createKey(name: "ops")
+            _ = try await rt.platformAuth.bootstrap(configuredToken: new)
+            #expect(try await rt.platformAuth.authenticate(bearer: secret) == .platform(key.id), "operators' keys stay")
+            await #expect(throws: RosterError.self) { try await rt.platformAuth.bootstrap(configuredToken: "short") }
+        }
+    }
+
+    /// The secret key is checked against the database: its check value is stored on first use, another key or none is
+    /// refused, and a sealed secret is bound to its row.
+    @Test func theSecretKeyMustMatchTheDatabase() async throws {
+        try await withSQLiteRuntime { rt in
+            let key = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            let other = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            try await rt.services.secretKeys.verify(candidate: key) { Issue.record("no key is made when one is given"); return other }
+            await #expect(throws: SecretKeyProblem.mismatch) { try await rt.services.secretKeys.verify(candidate: other) { other } }
+            await #expect(throws: SecretKeyProblem.missing) { try await rt.services.secretKeys.verify(candidate: nil) { other } }
+            try await rt.services.secretKeys.verify(candidate: key) { other }
+
+            let context = OperationContext.system()
+            let tenant = try await rt.services.tenants.create(slug: "keys", name: "Keys", context: context)
+            let partner = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "P", roles: ["partner"]),
+                                                               context: context)
+            var accounts: [PartnerAccount] = []
+            for name in ["A", "B"] {
+                let customer = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: name), context: context)
+                accounts.append(try await rt.services.partnerAccounts.create(
+                    tenant: tenant.slug, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: name, secret: "s-\(name)"),
+                    context: context))
+            }
+            #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: accounts[0].id, context: context).1 == "s-A")
+            // A's sealed secret copied onto B's row does not open there.
+            try await rt.database.store.write { tx in
+                let sealed = try #require(try await tx.partnerAccount(tenant: tenant.id, id: accounts[0].id)).sealedSecret
+                #expect(sealed.hasPrefix(SecretBox.boundPrefix))
+                try await tx.updatePartnerAccountSecret(tenant: tenant.id, id: accounts[1].id, sealedSecret: sealed)
+            }
+            await #expect(throws: RosterError.self) {
+                try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: accounts[1].id, context: context)
+            }
+        }
+    }
+
     @Test func platformKeysAuthenticateUntilRevoked() async throws {
         try await withSQLiteRuntime { rt in
-            _ = try await rt.platformAuth.bootstrap(configuredToken: "the-bootstrap")
+            _ = try await rt.platformAuth.bootstrap(configuredToken: "the-bootstrap-token-0123456789abcdef")
             let (key, secret) = try await rt.platformAuth.createKey(name: "ops")
             let before = try await rt.authenticator.authenticate(bearer: secret, tenant: nil, requestID: "t")
             #expect(before?.principal == .platform(key.id) && before?.tenantSlug == nil)
             try await rt.platformAuth.revoke(id: key.id)
             let after = try await rt.authenticator.authenticate(bearer: secret, tenant: nil, requestID: "t")
             #expect(after == nil, "revoked at once in this process, cache included")
-            let bootstrap = try await rt.authenticator.authenticate(bearer: "the-bootstrap", tenant: nil, requestID: "t")
+            let bootstrap = try await rt.authenticator.authenticate(bearer: "the-bootstrap-token-0123456789abcdef", tenant: nil, requestID: "t")
             #expect(bootstrap != nil)
         }
     }
 
     @Test func configuredBootstrapTokenIsAccepted() async throws {
         try await withSQLiteRuntime { rt in
-            let first = try await rt.platformAuth.bootstrap(configuredToken: "my-secret-token")
-            let second = try await rt.platformAuth.bootstrap(configuredToken: "my-secret-token")
-            let principal = try await rt.platformAuth.authenticate(bearer: "my-secret-token")
+            let first = try await rt.platformAuth.bootstrap(configuredToken: "my-secret-token-0123456789abcdefghij")
+            let second = try await rt.platformAuth.bootstrap(configuredToken: "my-secret-token-0123456789abcdefghij")
+            let principal = try await rt.platformAuth.authenticate(bearer: "my-secret-token-0123456789abcdefghij")
             #expect(first == nil && second == nil)
-            #expect(principal == .platform("bootstrap-" + PlatformAuth.hash("my-secret-token").prefix(8)))
+            #expect(principal == .platform("bootstrap-" + PlatformAuth.hash("my-secret-token-0123456789abcdefghij").prefix(8)))
         }
     }
 
