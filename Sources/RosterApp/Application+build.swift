@@ -70,7 +70,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
         tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: keyring),
         users: UserService(store: store), segments: SegmentService(store: store), dealers: DealerImport(store: store),
         identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
-        provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, faults: configuration.faults),
+        provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, stepHook: configuration.faults.hook),
         secretKeys: SecretKeyService(store: store, keyring: keyring),
         checkReady: { try await store.checkHealth() })
     let platformAuth = PlatformAuth(store: store)

@@ -7,13 +7,14 @@ public import ServiceLifecycle
 
 /// An opened database: the store over it, its migrations, and the services that keep it running.
 public struct RosterDatabase: Sendable {
-    public let store: SQLStore
+    /// The driver: for this package only (the CLI's benchmarks and the tests); everything else goes through the services.
+    package let store: SQLStore
     public let migrations: [Migration]
     /// The PostgreSQL pool (must run while the store is used) or the SQLite closer.
     public let service: any Service
     let sqlite: SQLiteDatabase?
 
-    public var sql: any SQLDatabase { store.database }
+    package var sql: any SQLDatabase { store.database }
 
     /// The SQLite file, when this is SQLite.
     public var sqlitePath: String? { sqlite?.path }

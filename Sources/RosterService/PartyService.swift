@@ -83,6 +83,26 @@ public struct PartyService: Sendable {
         }
     }
 
+    /// Creates many parties in one transaction, each with its rules, history and audit entry (bulk loads, benchmarks).
+    /// All or none: the first invalid or duplicate party fails the batch.
+    public func createBatch(tenant slug: String, _ inputs: [PartyInput], context: OperationContext) async throws -> [Party] {
+        try await withDuplicateMapping {
+            try await store.write { tx in
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try access.require("parties.write")
+                let tenant = access.tenant
+                var made: [Party] = []
+                made.reserveCapacity(inputs.count)
+                for input in inputs {
+                    let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+                    try await access.namingReadable { try await insert(party, tx: tx, context: context) }
+                    made.append(party)
+                }
+                return made
+            }
+        }
+    }
+
     private func autoLink(_ party: Party, tenant: Tenant, tx: any StoreTransaction, context: OperationContext) async throws -> AutoLink? {
         guard tenant.settings.autoLinkContacts, party.kind == .person, let domain = party.email?.domain else { return nil }
         let organizations = try await tx.organizations(tenant: tenant.id, claimingDomain: domain)

@@ -53,17 +53,21 @@ public struct ProvisioningOptions: Sendable {
 public struct ProvisioningService: Sendable {
     let store: any Store
     let options: ProvisioningOptions
-    let faults: FaultInjector
+    let stepHook: StepHook
     let logger: Logger
     /// This process, as a lease holder; each run of a workflow adds its own suffix, so that two tasks of one
     /// process don't run the same workflow at once either.
     let owner: String
 
-    public init(store: any Store, options: ProvisioningOptions, faults: FaultInjector = .none,
+    /// Called inside each step's transaction after its writes: tests inject failures and crashes there (RosterApp's
+    /// `ROSTER_FAULTS`); an error it throws fails the step.
+    public typealias StepHook = @Sendable (ProvisioningStep) throws -> Void
+
+    public init(store: any Store, options: ProvisioningOptions, stepHook: @escaping StepHook = { _ in },
                 logger: Logger = Logger(label: "roster.provisioning")) {
         self.store = store
         self.options = options
-        self.faults = faults
+        self.stepHook = stepHook
         self.logger = logger
         self.owner = ProcessInfo.processInfo.hostName.prefix(40) + ":" + String(getpid()) + ":" + UUID().uuidString.prefix(8)
     }
@@ -426,7 +430,7 @@ public struct ProvisioningService: Sendable {
                     }
                 }
                 guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
-                try faults.check(step)
+                try stepHook(step)
                 return (step, next)
             }
         } catch {
@@ -565,7 +569,7 @@ public struct ProvisioningService: Sendable {
                  .unavailable(let message), .preconditionFailed(let message): message
             case .conflict(let message, _): message
             }
-        case let error as FaultInjector.InjectedFault: error.description
+        case let error as any ProvisioningStepFault: error.description
         case is StoreError: "the database refused the write"
         default: "unexpected error"
         }
@@ -600,3 +604,6 @@ public struct ProvisioningService: Sendable {
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }
+
+/// A failure a step hook reports (an injected test fault): its description goes into the workflow's error.
+public protocol ProvisioningStepFault: Error, CustomStringConvertible {}

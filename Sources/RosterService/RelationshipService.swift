@@ -44,6 +44,22 @@ public struct RelationshipService: Sendable {
         }
     }
 
+    /// Creates many edges in one transaction, each checked (cycles, duplicates, partnership rule) and audited. All or none.
+    public func createBatch(tenant slug: String, _ inputs: [RelationshipInput], context: OperationContext) async throws -> [Relationship] {
+        do {
+            return try await store.write { tx in
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                try await access.require("relationships.write", on: Array(Set(inputs.flatMap { [$0.parentID, $0.childID] })))
+                var made: [Relationship] = []
+                made.reserveCapacity(inputs.count)
+                for input in inputs { made.append(try await Self.insertAudited(input, tenant: access.tenant, tx: tx, context: context)) }
+                return made
+            }
+        } catch StoreError.uniqueViolation {
+            throw RosterError.conflict("one of these relationships exists")
+        }
+    }
+
     /// `insert` and its audit entry, in the caller's transaction.
     static func insertAudited(_ input: RelationshipInput, tenant: Tenant, tx: any StoreTransaction,
                               context: OperationContext) async throws -> Relationship {

@@ -121,30 +121,31 @@ struct Hierarchy: AsyncParsableCommand {
         config.logLevel = .warning
         let (size, branching, descendantRuns, checkRuns) = (self.size, self.branching, self.descendantRuns, self.checkRuns)
         try await global.withRuntime(config) { runtime in
-            let store = runtime.database.store
+            let kind = runtime.database.store.kind
+            let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             let tenant = try await runtime.services.tenants.create(
-                slug: "bench-h-\(UInt32.random(in: 0...UInt32.max))", name: "Hierarchy benchmark",
-                context: OperationContext(principal: .platform("bench"), requestID: "bench"))
+                slug: "bench-h-\(UInt32.random(in: 0...UInt32.max))", name: "Hierarchy benchmark", context: context)
             let type = "structure"
             let clock = ContinuousClock()
 
             let start = clock.now
-            let generated = try await GeneratedHierarchy.make(store: store, tenant: tenant.id, type: type, size: size, branching: branching)
+            let generated = try await GeneratedHierarchy.make(services: runtime.services, tenant: tenant.slug, type: type, size: size,
+                                                              branching: branching)
             let (root, leaves, made, depth) = (generated.root, generated.leaves, generated.count, generated.depth)
             let generation = clock.now - start
-            print("store: \(store.kind); generated \(made) parties, depth \(depth), in \(String(format: "%.1f", Measure.seconds(generation))) s")
+            print("store: \(kind); generated \(made) parties, depth \(depth), in \(String(format: "%.1f", Measure.seconds(generation))) s")
 
             for strategy in [HierarchyStrategy.closure, .recursive] {
                 var count = 0
                 let descendants = try await Measure.repeated(descendantRuns) {
-                    count = try await store.read { tx in
-                        try await tx.descendants(tenant: tenant.id, of: root, type: type, strategy: strategy, after: nil, limit: 100).count
-                    }
+                    count = try await runtime.services.relationships.hierarchy(
+                        tenant: tenant.slug, of: root, .descendants, type: type, cursor: nil, limit: 100, strategy: strategy, context: context).items.count
                 }
                 var found = 0
                 let checks = try await Measure.repeated(checkRuns) {
                     let leaf = leaves.randomElement()!
-                    if try await store.read({ tx in try await tx.isDescendant(tenant: tenant.id, leaf, of: root, type: type, strategy: strategy) }) {
+                    if try await runtime.services.relationships.isDescendant(tenant: tenant.slug, leaf, of: root, type: type, strategy: strategy,
+                                                                             context: context) {
                         found += 1
                     }
                 }
@@ -165,35 +166,31 @@ struct GeneratedHierarchy {
     var depth: Int { levels.count - 1 }
     var leaves: [Party.ID] { levels.last ?? [] }
 
-    static func make(store: any Store, tenant: Tenant.ID, type: String, size: Int, branching: Int) async throws -> GeneratedHierarchy {
-        let now = Date.rosterNow
-        func party(_ i: Int) -> Party {
-            Party(id: .make(), tenantID: tenant, kind: .organization, name: "Unit \(i)", createdAt: now, updatedAt: now)
-        }
-        let root = party(0)
-        try await store.write { tx in try await tx.insertParty(root) }
+    /// Through the services (rules, history and audit as for any write), 500 parties, then their 500 edges, per transaction.
+    static func make(services: Services, tenant: String, type: String, size: Int, branching: Int) async throws -> GeneratedHierarchy {
+        let context = OperationContext(principal: .platform("bench"), requestID: "bench")
+        func unit(_ i: Int) -> PartyInput { PartyInput(kind: .organization, name: "Unit \(i)") }
+        let root = try await services.parties.create(tenant: tenant, unit(0), context: context)
         var levels = [[root.id]]
         var children: [Party.ID: [Party.ID]] = [:]
         var made = 1
         while made < size, let level = levels.last, !level.isEmpty {
-            var pending: [(Party.ID, Party)] = []
+            var parents: [Party.ID] = []
             for parent in level {
-                for _ in 0..<branching where made + pending.count < size {
-                    pending.append((parent, party(made + pending.count)))
-                }
+                for _ in 0..<branching where made + parents.count < size { parents.append(parent) }
             }
-            for chunk in stride(from: 0, to: pending.count, by: 500).map({ Array(pending[$0..<min($0 + 500, pending.count)]) }) {
-                try await store.write { tx in
-                    for (parent, child) in chunk {
-                        try await tx.insertParty(child)
-                        try await tx.insertRelationship(Relationship(id: .make(), tenantID: tenant, parentID: parent, childID: child.id,
-                                                                     type: type, role: nil, createdAt: now))
-                    }
-                }
+            var next: [Party.ID] = []
+            for start in stride(from: 0, to: parents.count, by: 500) {
+                let chunk = Array(parents[start..<min(start + 500, parents.count)])
+                let created = try await services.parties.createBatch(tenant: tenant, chunk.indices.map { unit(made + start + $0) }, context: context)
+                _ = try await services.relationships.createBatch(
+                    tenant: tenant, zip(chunk, created).map { RelationshipInput(parentID: $0, childID: $1.id, type: type) }, context: context)
+                for (parent, child) in zip(chunk, created) { children[parent, default: []].append(child.id) }
+                next += created.map(\.id)
             }
-            made += pending.count
-            for (parent, child) in pending { children[parent, default: []].append(child.id) }
-            levels.append(pending.map(\.1.id))
+            made += next.count
+            levels.append(next)
+            let pending = next
             print("  level \(levels.count - 1): \(pending.count) parties (\(made) in all)")
         }
         return GeneratedHierarchy(root: root.id, levels: levels, children: children, count: made)
@@ -230,12 +227,12 @@ struct Access: AsyncParsableCommand {
         config.logLevel = .warning
         let (size, branching, userCount, checks) = (self.size, self.branching, self.users, self.checks)
         try await global.withRuntime(config) { runtime in
-            let store = runtime.database.store
+            let kind = runtime.database.store.kind
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             let tenant = try await runtime.services.tenants.create(slug: "bench-a-\(UInt32.random(in: 0...UInt32.max))",
                                                                    name: "Access benchmark", context: context)
             let clock = ContinuousClock()
-            let hierarchy = try await GeneratedHierarchy.make(store: store, tenant: tenant.id, type: "structure", size: size,
+            let hierarchy = try await GeneratedHierarchy.make(services: runtime.services, tenant: tenant.slug, type: "structure", size: size,
                                                               branching: branching)
             let scopes = Array(hierarchy.levels.dropFirst(2).prefix(2).joined())
             var userIDs: [(User.ID, Party.ID)] = []
@@ -249,7 +246,7 @@ struct Access: AsyncParsableCommand {
                 _ = try await runtime.services.access.grant(tenant: tenant.slug, user: user.id, role: role.id, context: context)
                 userIDs.append((user.id, scope))
             }
-            print("store: \(store.kind); \(hierarchy.count) parties, depth \(hierarchy.depth), \(userCount) users with scoped roles")
+            print("store: \(kind); \(hierarchy.count) parties, depth \(hierarchy.depth), \(userCount) users with scoped roles")
             // Half the questions are about a party inside the user's scope, half about one anywhere.
             var allowed = 0
             var inside = false

@@ -26,7 +26,7 @@ struct ProvisioningContractTests {
         }
 
         func service(faults: String? = nil) throws -> ProvisioningService {
-            ProvisioningService(store: rt.database.store, options: options, faults: try FaultInjector(spec: faults))
+            ProvisioningService(store: rt.database.store, options: options, stepHook: try FaultInjector(spec: faults).hook)
         }
 
         static func request(_ tag: String = UUID().uuidString.lowercased().prefix(10).description) -> ProvisioningRequest {

@@ -1,5 +1,6 @@
 import Foundation
-import RosterCore
+public import RosterCore
+public import RosterService
 import Synchronization
 
 /// Test-only failures at named workflow steps, from `ROSTER_FAULTS` (e.g.
@@ -7,7 +8,7 @@ import Synchronization
 /// this process, `crash` kills the process (SIGKILL) inside the step's transaction, before it commits.
 /// Off unless set. Never set it in production.
 public final class FaultInjector: Sendable {
-    public struct InjectedFault: Error, CustomStringConvertible {
+    public struct InjectedFault: ProvisioningStepFault {
         public var step: String
         public var description: String { "injected fault at \(step)" }
     }
@@ -49,7 +50,11 @@ public final class FaultInjector: Sendable {
         self.init(faults: faults)
     }
 
-    /// Called inside a step's transaction, after its writes.
+    /// The hook the provisioning service calls inside each step's transaction, after its writes.
+    public var hook: ProvisioningService.StepHook {
+        { [self] step in try check(step) }
+    }
+
     func check(_ step: ProvisioningStep) throws {
         let step = step.rawValue
         let fault = faults.withLock { faults -> Fault? in
