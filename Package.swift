@@ -66,6 +66,8 @@ let package = Package(
             dependencies: [
                 "RosterCore", "RosterStore", "RosterSQL",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -96,7 +98,7 @@ let package = Package(
         .target(
             name: "RosterAPI",
             dependencies: [
-                "RosterCore", "RosterStore", "RosterService", "RosterOpenAPI",
+                "RosterCore", "RosterService", "RosterOpenAPI",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

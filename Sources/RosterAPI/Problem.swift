@@ -3,7 +3,6 @@ public import HTTPTypes
 package import OpenAPIRuntime
 package import Logging
 public import RosterCore
-import RosterStore
 
 /// RFC 9457 problem details, the body of every error response.
 public struct Problem: Codable, Sendable, Equatable {
@@ -92,9 +91,8 @@ package struct ProblemMiddleware: ServerMiddleware {
         switch underlying {
         case let error as RosterError:
             return Problem(error)
-        case let error as StoreError:
-            if case .unavailable(let detail) = error { return Problem(.unavailable(detail)) }
-            return Problem(.conflict("a record with these values exists"))
+        case let error as any RosterErrorConvertible:
+            return Problem(error.rosterError)
         case let error as DecodingError:
             // Malformed JSON is a 400; well-formed JSON with a missing or mistyped field is a 422 naming it.
             guard let field = Self.field(of: error) else {

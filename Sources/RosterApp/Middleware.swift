@@ -8,7 +8,6 @@ import Logging
 import RosterAPI
 import RosterCore
 import RosterService
-import RosterStore
 
 /// Gives every request an id (the caller's `X-Request-Id` when sane, else a new one), authenticates
 /// the bearer token of `/v1` calls, and makes both available to handlers as `RequestInfo.current`.
@@ -37,10 +36,9 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                 caller = found
             } catch let error as RosterError {
                 return respond(Problem(error), requestID: requestID)
-            } catch let error as StoreError {
+            } catch let error as any RosterErrorConvertible {
                 // The database is gone: 503, as for any other request (never an unformatted 500).
-                if case .unavailable(let detail) = error { return respond(Problem(.unavailable(detail)), requestID: requestID) }
-                throw error
+                return respond(Problem(error.rosterError), requestID: requestID)
             }
         }
         var response = try await RequestInfo.$current.withValue(RequestInfo(requestID: requestID, caller: caller)) {

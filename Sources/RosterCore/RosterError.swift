@@ -60,3 +60,9 @@ public struct ValidationErrors: Sendable {
         if !errors.isEmpty { throw RosterError.validation(errors) }
     }
 }
+
+/// An error of a lower layer that has a meaning for clients (the store's unique violations and outages): the API maps
+/// it through this, without knowing the layer.
+public protocol RosterErrorConvertible: Error {
+    var rosterError: RosterError { get }
+}

@@ -22,6 +22,8 @@ public enum SQLDialect: Sendable {
 public enum SQLError: Error, Sendable {
     case uniqueViolation(constraint: String?)
     case malformedRow(String)
+    /// The database can't be reached (connection refused, lost, or none within the wait): the caller gets a 503.
+    case unavailable(String)
 }
 
 /// One result row, by column name.

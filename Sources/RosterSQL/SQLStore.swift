@@ -37,7 +37,7 @@ public struct SQLStore: Store {
     }
 
     public func checkHealth() async throws {
-        _ = try await database.withReadTransaction { conn in try await conn.query("SELECT 1 AS ok", []) }
+        _ = try await mapErrors { try await database.withReadTransaction { conn in try await conn.query("SELECT 1 AS ok", []) } }
     }
 
     func instrument(_ conn: any SQLConnection) -> any SQLConnection {
@@ -49,6 +49,8 @@ public struct SQLStore: Store {
             return try await body()
         } catch SQLError.uniqueViolation(let constraint) {
             throw StoreError.uniqueViolation(constraint: constraint)
+        } catch SQLError.unavailable(let detail) {
+            throw StoreError.unavailable(detail)
         }
     }
 }

@@ -20,11 +20,19 @@ public protocol StoreTransaction: TenantRepository, PartyRepository, AuditReposi
     AccessRoleRepository, ProvisioningRepository {}
 
 /// Failures that the store reports in its own terms; services turn them into `RosterError`.
-public enum StoreError: Error, Hashable, Sendable {
+public enum StoreError: Error, Hashable, Sendable, RosterErrorConvertible {
     /// A unique constraint refused the write; `constraint` names it when the database says.
     case uniqueViolation(constraint: String?)
     /// The database is unreachable or refused the connection.
     case unavailable(String)
+
+    /// What a client is told when no service turned it into something more precise.
+    public var rosterError: RosterError {
+        switch self {
+        case .uniqueViolation: .conflict("a record with these values exists")
+        case .unavailable(let detail): .unavailable(detail)
+        }
+    }
 }
 
 public protocol TenantRepository {

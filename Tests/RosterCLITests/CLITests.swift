@@ -330,6 +330,18 @@ struct CLITests {
         #expect(try cli.run("migrate").status == 0)
     }
 
+    /// A PostgreSQL server that does not answer: the command ends within the bounded wait (1.5 s, then a reachability
+    /// probe) with a clear error, instead of queueing in the pool for 15 s (issue 9, item 7). Timed in its own process.
+    @Test func anUnreachableDatabaseEndsTheCommandQuickly() throws {
+        let cli = CLI(databaseURL: "postgres://roster:roster@127.0.0.1:9/roster")
+        let start = Date()
+        let result = try cli.run(["tenants", "list"], timeLimit: 30)
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(result.status != 0 && !result.signaled, "\(result.err)")
+        #expect(result.err.contains("database"), "\(result.err)")
+        #expect(elapsed < 5, "took \(elapsed) s")
+    }
+
     @Test func unknownVariablesAreReported() throws {
         let cli = try CLI()
         let result = try cli.run("migrate", environment: ["ROSTER_PROT": "9000"])
