@@ -150,6 +150,12 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue)]).map(makeAPIKey)
     }
 
+    func apiKey(tenant: Tenant.ID, id: APIKey.ID) async throws -> APIKey? {
+        try await conn.query("""
+            SELECT tenant_id, id, name, prefix, role, role_ids, created_at, revoked_at FROM api_keys WHERE tenant_id = $1 AND id = $2
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeAPIKey)
+    }
+
     func revokeAPIKey(tenant: Tenant.ID, id: APIKey.ID, at: Date) async throws -> Bool {
         try await !conn.query("""
             UPDATE api_keys SET revoked_at = $3 WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id

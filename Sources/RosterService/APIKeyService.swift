@@ -53,11 +53,10 @@ public struct APIKeyService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.require("users.manage")
             let tenant = access.tenant
-            guard let key = try await tx.apiKeys(tenant: tenant.id).first(where: { $0.id == id }) else {
+            guard let key = try await tx.apiKey(tenant: tenant.id, id: id) else {
                 throw RosterError.notFound("no live API key \(id)")
             }
-            var roles: [AccessRole] = []
-            for roleID in key.roleIDs { if let role = try await tx.role(tenant: tenant.id, id: roleID) { roles.append(role) } }
+            let roles = try await TenantAccess.existingRoles(key.roleIDs, tenant: tenant.id, tx: tx)
             try await access.requireCovers(role: key.role, roles: roles, what: "API key \(id)")
             guard try await tx.revokeAPIKey(tenant: tenant.id, id: id, at: Date.rosterNow) else {
                 throw RosterError.notFound("no live API key \(id)")

@@ -151,8 +151,9 @@ public struct AccessService: Sendable {
     /// 404 when the tenant does not exist.
     public func me(tenant slug: String, context: OperationContext) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {
         let caller = context.caller
-        let (user, roles) = try await store.read { tx -> (User?, [AccessRole]) in
-            let tenant = try await TenantAccess.open(tx, slug, context, write: false).tenant
+        return try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let tenant = access.tenant
             var user: User?
             if case .user(let raw) = caller.principal {
                 guard let id = User.ID(uuidString: raw), let found = try await tx.user(tenant: tenant.id, id: id) else {
@@ -160,10 +161,11 @@ public struct AccessService: Sendable {
                 }
                 user = found
             }
-            return (user, try await TenantAccess.roles(of: caller, tenant: tenant.id, tx: tx))
+            // The grants came with the access; an ADMIN's roles are read only to list them.
+            var roles = access.roles
+            if access.grants.everything { roles = try await TenantAccess.roles(of: caller, tenant: tenant.id, tx: tx) }
+            return (user, roles, access.grants)
         }
-        let grants = context.isPlatformOrSystem || caller.role == .admin ? Grants.all : Grants(role: caller.role ?? .user, roles: roles)
-        return (user, roles, grants)
     }
 
     /// The parties `user` may exercise `policy` on, keyset by id, among those the caller may read itself (a page may

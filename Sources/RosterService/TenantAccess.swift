@@ -12,6 +12,8 @@ struct TenantAccess {
     let tenant: Tenant
     let context: OperationContext
     let grants: Grants
+    /// The access roles the caller holds; read only when its grants are not everything already.
+    let roles: [AccessRole]
     let tx: any StoreTransaction
 
     /// Reads the tenant and the caller's grants (nothing more for platform callers and ADMIN).
@@ -26,13 +28,12 @@ struct TenantAccess {
             }
             throw RosterError.conflict("tenant \(tenant.slug) is \(tenant.status.rawValue); it accepts no changes")
         }
-        return TenantAccess(tenant: tenant, context: context, grants: try await Self.grants(of: context, tenant: tenant, tx: tx), tx: tx)
-    }
-
-    /// Platform callers, Roster itself and ADMIN hold every policy, without reading anything.
-    static func grants(of context: OperationContext, tenant: Tenant, tx: any StoreTransaction) async throws -> Grants {
-        if context.isPlatformOrSystem || context.caller.role == .admin { return .all }
-        return Grants(role: context.caller.role ?? .user, roles: try await roles(of: context.caller, tenant: tenant.id, tx: tx))
+        // Platform callers, Roster itself and ADMIN hold every policy, without reading anything.
+        if context.isPlatformOrSystem || context.caller.role == .admin {
+            return TenantAccess(tenant: tenant, context: context, grants: .all, roles: [], tx: tx)
+        }
+        let roles = try await roles(of: context.caller, tenant: tenant.id, tx: tx)
+        return TenantAccess(tenant: tenant, context: context, grants: Grants(role: context.caller.role ?? .user, roles: roles), roles: roles, tx: tx)
     }
 
     /// The access roles a caller holds: a user's grants, or the roles an API key was given (those that still exist).
@@ -42,12 +43,17 @@ struct TenantAccess {
             guard let id = User.ID(uuidString: raw) else { return [] }
             return try await tx.roles(tenant: tenant, user: id)
         case .apiKey:
-            var roles: [AccessRole] = []
-            for id in caller.roleIDs { if let found = try await tx.role(tenant: tenant, id: id) { roles.append(found) } }
-            return roles
+            return try await existingRoles(caller.roleIDs, tenant: tenant, tx: tx)
         case .platform, .system:
             return []
         }
+    }
+
+    /// Those of `ids` that still exist (an API key's roles).
+    static func existingRoles(_ ids: [AccessRole.ID], tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [AccessRole] {
+        var roles: [AccessRole] = []
+        for id in ids { if let found = try await tx.role(tenant: tenant, id: id) { roles.append(found) } }
+        return roles
     }
 
     var isPlatform: Bool { context.isPlatformOrSystem }

@@ -299,6 +299,7 @@ public protocol APIKeyRepository {
     /// A live (not revoked) key by the hash of its secret, with its tenant's slug.
     func apiKey(hash: String) async throws -> (key: APIKey, tenantSlug: String)?
     func apiKeys(tenant: Tenant.ID) async throws -> [APIKey]
+    func apiKey(tenant: Tenant.ID, id: APIKey.ID) async throws -> APIKey?
     /// Returns false when there is no live key with this id.
     func revokeAPIKey(tenant: Tenant.ID, id: APIKey.ID, at: Date) async throws -> Bool
 }
