@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -111,6 +112,10 @@ let package = Package(
                 "RosterCore", "RosterStore", "RosterSQL", "RosterSQLite", "RosterPostgres",
                 "RosterService", "RosterAPI", "RosterOpenAPI",
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -149,7 +154,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterServiceTests",
-            dependencies: ["RosterCore", "RosterStore", "RosterSQL", "RosterService", "RosterApp", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RosterCore", "RosterStore", "RosterSQL", "RosterService", "RosterApp",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -60,7 +60,7 @@ public func buildApplication(
 
 /// `configuration` gives the OpenID Connect defaults; `fetch` reads issuers' discovery documents and key sets.
 public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configuration: RosterConfiguration = RosterConfiguration(),
-                        fetch: @escaping OIDCVerifier.Fetch = HTTPFetch.get) -> RosterRuntime {
+                        fetch: OIDCVerifier.Fetch? = nil) -> RosterRuntime {
     let store = database.store
     let auditLog = AuditLog(store: store)
     let keyring = SecretKeyring(secrets)
@@ -77,7 +77,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
     var options = OIDCVerifier.Options()
     options.clockSkew = TimeInterval(configuration.oidcClockSkewSeconds)
     options.minimumRefetchInterval = .seconds(configuration.oidcKeyRefetchSeconds)
-    let signIn = OIDCSignIn(store: store, verifier: OIDCVerifier(options: options, fetch: fetch),
+    let signIn = OIDCSignIn(store: store, verifier: OIDCVerifier(options: options, fetch: fetch ?? OIDCFetcher(allowLoopback: configuration.oidcAllowLoopback).get),
                             defaults: SSOSettings(issuer: configuration.oidcIssuer, audience: configuration.oidcAudience))
     return RosterRuntime(database: database, services: services, platformAuth: platformAuth,
                          authenticator: Authenticator(store: store, platform: platformAuth, signIn: signIn), keyring: keyring)

@@ -18,7 +18,7 @@ extension RosterConfiguration {
         "ROSTER_DATABASE_URL", "ROSTER_HOST", "ROSTER_PORT", "ROSTER_BOOTSTRAP_TOKEN", "ROSTER_MANAGEMENT_TENANT",
         "ROSTER_CUSTOMER_TRACKING", "ROSTER_CUSTOMER_TAG", "ROSTER_MAX_BODY_BYTES", "ROSTER_LOG_LEVEL", "ROSTER_SLOW_STATEMENT_MS",
         "ROSTER_SECRET_KEY", "ROSTER_SECRET_KEY_FILE", "ROSTER_OIDC_ISSUER", "ROSTER_OIDC_AUDIENCE", "ROSTER_OIDC_CLOCK_SKEW",
-        "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
+        "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_OIDC_ALLOW_LOOPBACK", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
         "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS",
     ]
@@ -59,6 +59,7 @@ extension RosterConfiguration {
         config.oidcAudience = try values.optionalString("ROSTER_OIDC_AUDIENCE", accepts: "a client id") { !$0.isEmpty && $0.count <= 500 }
         config.oidcClockSkewSeconds = try values.int("ROSTER_OIDC_CLOCK_SKEW", default: config.oidcClockSkewSeconds, in: 0...3600)
         config.oidcKeyRefetchSeconds = try values.int("ROSTER_OIDC_KEY_REFETCH_SECONDS", default: config.oidcKeyRefetchSeconds, in: 0...86_400)
+        config.oidcAllowLoopback = try values.bool("ROSTER_OIDC_ALLOW_LOOPBACK", default: config.oidcAllowLoopback)
         config.idempotencyKeyHours = try values.int("ROSTER_IDEMPOTENCY_KEY_HOURS", default: config.idempotencyKeyHours, in: 1...(24 * 365))
         config.trackingMaxAttempts = try values.int("ROSTER_TRACKING_MAX_ATTEMPTS", default: config.trackingMaxAttempts, in: 1...100)
         config.trackingBackoffSeconds = try values.double("ROSTER_TRACKING_BACKOFF_SECONDS", default: config.trackingBackoffSeconds, in: 0...3600)

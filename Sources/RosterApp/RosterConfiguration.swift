@@ -30,6 +30,8 @@ public struct RosterConfiguration: Sendable {
     public var oidcClockSkewSeconds = 60
     /// The least time between two fetches of an issuer's key set caused by unknown keys.
     public var oidcKeyRefetchSeconds = 10
+    /// Fetch discovery documents and key sets over plain http from loopback, and from any address (tests, development).
+    public var oidcAllowLoopback = false
     /// How long an `Idempotency-Key` of `POST /v1/tenants` answers with its first result.
     public var idempotencyKeyHours = 24
     /// Tracking attempts before tracking is marked failed.

@@ -113,9 +113,13 @@ struct OIDCTests {
 
     /// A tenant whose SSO names `provider`, with auto-provisioning for example.com.
     func ssoTenant(_ api: APIClient, _ provider: OIDCProvider, autoProvision: Bool = true, audience: String = "roster") async throws -> String {
+        try await ssoTenant(api, issuer: provider.issuer, autoProvision: autoProvision, audience: audience)
+    }
+
+    func ssoTenant(_ api: APIClient, issuer: String, autoProvision: Bool = true, audience: String = "roster") async throws -> String {
         let t = try await api.makeTenant()
         let patched = try await api.send(.patch, "/v1/tenants/\(t)", json: #"""
-            {"settings":{"sso":{"issuer":"\#(provider.issuer)","audience":"\#(audience)","autoProvision":\#(autoProvision),"emailDomains":["example.com"]}}}
+            {"settings":{"sso":{"issuer":"\#(issuer)","audience":"\#(audience)","autoProvision":\#(autoProvision),"emailDomains":["example.com"]}}}
             """#)
         #expect(patched.status == .ok, "\(patched.text)")
         return t
@@ -142,6 +146,7 @@ struct OIDCTests {
     static func configure(_ config: inout RosterConfiguration) {
         config.oidcClockSkewSeconds = 1
         config.oidcKeyRefetchSeconds = 0
+        config.oidcAllowLoopback = true
     }
 
     @Test func firstSignInCreatesLinksAndReusesTheUser() async throws {
@@ -298,6 +303,28 @@ struct OIDCTests {
                 try await Task.sleep(for: .seconds(3))  // 1 s life + 1 s allowed skew + margin
                 let response = try await api.send(.get, "/v1/tenants/\(t)/me", token: token)
                 #expect(response.status == .unauthorized && response.problem?.detail?.contains("expired") == true, "\(response.text)")
+            }
+        }
+    }
+
+    /// The provider's own key set, republished by a small server as three issuers: served plainly it verifies
+    /// the provider's token (which then fails only on its issuer); behind a redirect, or padded past 1 MiB,
+    /// it is not read at all.
+    @Test func redirectingAndOversizedKeyEndpointsAreRefused() async throws {
+        try await withProvider { provider in
+            struct Discovery: Decodable { var jwks_uri: String }
+            let discovery = try OIDCProvider.curl(["-sf", provider.issuer + "/.well-known/openid-configuration"])
+            let keySet = try OIDCProvider.curl(["-sf", try JSONDecoder().decode(Discovery.self, from: Data(discovery.utf8)).jwks_uri])
+            try provider.setUser("kim", claims: #"{"email":"kim@example.com","email_verified":true}"#)
+            let token = try provider.idToken(sub: "kim")
+            try await withKeyServer(keySet: keySet) { base in
+                try await withApp(configure: Self.configure) { api in
+                    for (issuer, reason) in [("direct", "another issuer"), ("moved", "could not be read"), ("big", "could not be read")] {
+                        let t = try await ssoTenant(api, issuer: base + "/" + issuer)
+                        let response = try await api.send(.get, "/v1/tenants/\(t)/me", token: token)
+                        #expect(response.status == .unauthorized && response.problem?.detail?.contains(reason) == true, "\(issuer): \(response.text)")
+                    }
+                }
             }
         }
     }

@@ -18,6 +18,8 @@ public final class OIDCVerifier: Sendable {
         public var minimumRefetchInterval: Duration = .seconds(10)
         /// Cached keys older than this are fetched again on next use.
         public var keyLifetime: Duration = .seconds(3600)
+        /// A failed fetch is not tried again for this long (callers keep the cached keys, or get the failure).
+        public var failureLifetime: Duration = .seconds(10)
 
         public init() {}
     }
@@ -29,10 +31,16 @@ public final class OIDCVerifier: Sendable {
         var fetchedAt: ContinuousClock.Instant
     }
 
+    struct IssuerState: Sendable {
+        var keys: IssuerKeys?
+        var failedAt: ContinuousClock.Instant?
+    }
+
     private let fetch: Fetch
     private let options: Options
     private let now: @Sendable () -> Date
-    private let cache = Mutex<[String: IssuerKeys]>([:])
+    private let cache = Mutex<[String: IssuerState]>([:])
+    private let inFlight = Mutex<[String: Task<IssuerKeys, any Error>]>([:])
 
     public init(options: Options = Options(), now: @escaping @Sendable () -> Date = { Date() }, fetch: @escaping Fetch) {
         self.fetch = fetch
@@ -78,14 +86,33 @@ public final class OIDCVerifier: Sendable {
         ContinuousClock.now - keys.fetchedAt >= options.minimumRefetchInterval
     }
 
+    /// The issuer's keys: cached while fresh; else fetched, one fetch per issuer however many callers wait
+    /// for it; a failed fetch is remembered for `failureLifetime`, during which callers get the cached
+    /// keys, if any, or the failure, without another fetch.
     private func keys(for issuer: String, refresh: Bool) async throws(TokenRejection) -> IssuerKeys {
-        let cached = cache.withLock { $0[issuer] }
+        let state = cache.withLock { $0[issuer] }
+        let cached = state?.keys
         if let cached, !refresh, ContinuousClock.now - cached.fetchedAt < options.keyLifetime { return cached }
-        do {
-            let fresh = try await load(issuer)
-            cache.withLock { $0[issuer] = fresh }
+        if let failedAt = state?.failedAt, ContinuousClock.now - failedAt < options.failureLifetime {
+            if let cached { return cached }
+            throw .discoveryFailed
+        }
+        let fetch = inFlight.withLock { running in
+            if let fetch = running[issuer] { return fetch }
+            let fetch = Task { try await self.load(issuer) }
+            running[issuer] = fetch
+            return fetch
+        }
+        let result = await fetch.result
+        inFlight.withLock { running in
+            if running[issuer] == fetch { running[issuer] = nil }
+        }
+        switch result {
+        case .success(let fresh):
+            cache.withLock { $0[issuer] = IssuerState(keys: fresh, failedAt: nil) }
             return fresh
-        } catch {
+        case .failure:
+            cache.withLock { $0[issuer, default: IssuerState()].failedAt = .now }
             // A provider that is briefly unreachable should not lock everyone out: keep using what we had.
             if let cached { return cached }
             throw .discoveryFailed
