@@ -13,10 +13,23 @@ struct RFC3339DateTranscoder: DateTranscoder {
     }
 
     func decode(_ text: String) throws -> Date {
-        let normalized = text.uppercased()
-        if let date = try? Self.fractional.parse(normalized) { return date }
-        if let date = try? Self.whole.parse(normalized) { return date }
-        // The transcoder is not told which field it reads; the problem says what is wrong instead.
-        throw RosterError.invalid("date-time", "must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z")
+        // The offset is applied here: RFC 3339 allows any -23:59...+23:59, Foundation's parser only real zones' (±18:00).
+        var local = Substring(text.uppercased())
+        var offset = 0
+        if local.hasSuffix("Z") {
+            local = local.dropLast()
+        } else if local.count > 6, case let tail = local.suffix(6), let sign = tail.first, sign == "+" || sign == "-",
+                  tail.dropFirst(3).first == ":", let hours = Int(tail.dropFirst().prefix(2)), let minutes = Int(tail.suffix(2)),
+                  hours < 24, minutes < 60 {
+            offset = (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1)
+            local = local.dropLast(6)
+        } else {
+            throw Self.invalid
+        }
+        guard let date = (try? Self.fractional.parse(local + "Z")) ?? (try? Self.whole.parse(local + "Z")) else { throw Self.invalid }
+        return date.addingTimeInterval(TimeInterval(-offset))
     }
+
+    // The transcoder is not told which field it reads; the problem says what is wrong instead.
+    private static let invalid = RosterError.invalid("date-time", "must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z")
 }

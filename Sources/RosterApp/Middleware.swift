@@ -129,15 +129,22 @@ final class RouteTable: Sendable {
         routes.withLock { $0.append((method, segments)) }
     }
 
-    /// The methods of the templates that match `path` (`{name}` matches any one segment); empty for an unknown path.
+    /// The methods of the resource the router would take `path` for (`{name}` matches any one segment; where
+    /// templates compete, a literal segment wins over a parameter, as in the router's trie: `/parties/lookup`
+    /// is not `/parties/{id}`); empty for an unknown path.
     func methods(for path: String) -> [HTTPRequest.Method] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        var found: [HTTPRequest.Method] = []
-        routes.withLock { routes in
-            for route in routes where route.segments.count == segments.count && !found.contains(route.method) {
-                if zip(route.segments, segments).allSatisfy({ $0.0.first == "{" || $0.0 == $0.1 }) { found.append(route.method) }
+        let matching = routes.withLock { routes in
+            routes.filter { route in
+                route.segments.count == segments.count && zip(route.segments, segments).allSatisfy { $0.0.first == "{" || $0.0 == $0.1 }
             }
         }
+        func literals(_ template: [Substring]) -> [Bool] { template.map { $0.first != "{" } }
+        guard let best = matching.max(by: { literals($0.segments).lexicographicallyPrecedes(literals($1.segments)) { !$0 && $1 } }) else {
+            return []
+        }
+        var found: [HTTPRequest.Method] = []
+        for route in matching where route.segments == best.segments && !found.contains(route.method) { found.append(route.method) }
         return found
     }
 }

@@ -16,7 +16,7 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         let trimmed = raw.trimmingWhitespace()
         func fail(_ message: String) -> RosterError { .invalid(field, message) }
         guard !trimmed.isEmpty else { throw fail("must not be empty") }
-        guard trimmed.count <= Self.maxLength else { throw fail("must be at most \(Self.maxLength) characters") }
+        guard trimmed.unicodeScalars.count <= Self.maxLength else { throw fail("must be at most \(Self.maxLength) characters") }
         guard let at = trimmed.lastIndex(of: "@") else { throw fail("must contain @") }
         let local = trimmed[..<at]
         let domainPart = trimmed[trimmed.index(after: at)...]

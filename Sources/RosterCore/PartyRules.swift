@@ -165,7 +165,7 @@ public enum PartyRules {
                 ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "_.:-".unicodeScalars.contains($0)
             }
             if !keyOK { errors.add("properties", "key must be 1 to 64 characters of letters, digits, _ . : -") ; continue }
-            if case .string(let s) = value, s.count > maxPropertyValue {
+            if case .string(let s) = value, s.unicodeScalars.count > maxPropertyValue {
                 errors.add("properties.\(key)", "must be at most \(maxPropertyValue) characters")
             }
             if case .double(let d) = value, !d.isFinite { errors.add("properties.\(key)", "must be a finite number") }
@@ -202,7 +202,7 @@ public enum Website {
     /// `example.com/x` → `https://example.com/x`; only http and https, with a valid host.
     public static func normalize(_ raw: String, field: String = "website") throws -> String {
         let trimmed = raw.trimmingWhitespace()
-        guard trimmed.count <= Text.websiteMax else { throw RosterError.invalid(field, "must be at most \(Text.websiteMax) characters") }
+        guard trimmed.unicodeScalars.count <= Text.websiteMax else { throw RosterError.invalid(field, "must be at most \(Text.websiteMax) characters") }
         let withScheme = trimmed.contains("://") ? trimmed : "https://\(trimmed)"
         guard let components = URLComponents(string: withScheme),
               let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",

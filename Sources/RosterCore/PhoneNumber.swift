@@ -18,7 +18,7 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
             trimmed = trimmed.replacingOccurrences(of: "(0)", with: "").replacingOccurrences(of: "( 0 )", with: "")
         }
         guard !trimmed.isEmpty else { throw fail("must not be empty") }
-        guard trimmed.count <= 40 else { throw fail("is too long") }
+        guard trimmed.unicodeScalars.count <= 40 else { throw fail("is too long") }
         var digits = ""
         var hasPlus = false
         for (offset, char) in trimmed.enumerated() {

@@ -101,9 +101,12 @@ extension SSOSettings {
             result.issuer = issuer
         }
         if let raw = audience {
-            let audience = raw.trimmingWhitespace()
-            if !(1...255).contains(audience.count) { errors.add("\(field).audience", "must be 1 to 255 characters") }
-            result.audience = audience
+            if let audience = errors.check({ try Text.optional(raw, field: "\(field).audience", max: 255) }) ?? nil {
+                result.audience = audience
+            } else {
+                if !errors.errors.contains(where: { $0.field == "\(field).audience" }) { errors.add("\(field).audience", "must be 1 to 255 characters") }
+                result.audience = raw
+            }
         }
         if let domains = emailDomains {
             if domains.count > 100 { errors.add("\(field).emailDomains", "at most 100 domains") }

@@ -146,7 +146,7 @@ public struct Segment: Hashable, Sendable {
         var errors = ValidationErrors()
         if rules.isEmpty { errors.add("rules", "at least one rule") }
         if rules.count > 20 { errors.add("rules", "at most 20 rules") }
-        for (index, rule) in rules.enumerated() where rule.value.isEmpty || rule.value.count > 100 {
+        for (index, rule) in rules.enumerated() where rule.value.isEmpty || rule.value.unicodeScalars.count > 100 {
             errors.add("rules[\(index)].value", "must be 1 to 100 characters")
         }
         try errors.throwIfAny()

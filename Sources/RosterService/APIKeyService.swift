@@ -25,7 +25,7 @@ public struct APIKeyService: Sendable {
             var roles: [AccessRole] = []
             for (index, id) in roleIDs.enumerated() {
                 guard let role = try await tx.role(tenant: tenant.id, id: id) else {
-                    throw RosterError.invalid("roleIds[\(index)]", "no role \(id) in this tenant")
+                    throw RosterError.notFound("no role \(id) in this tenant (roleIds[\(index)])")
                 }
                 roles.append(role)
             }

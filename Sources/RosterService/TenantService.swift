@@ -93,7 +93,9 @@ public struct TenantService: Sendable {
         let limit = try pageSize(limit)
         var after: String?
         if let cursor {
-            guard let slug = Cursor.decode(cursor) else { throw RosterError.invalid("cursor", "is not a cursor from this API") }
+            guard let slug = Cursor.decode(cursor), (try? Tenant.validateSlug(slug)) == slug else {
+                throw RosterError.invalid("cursor", "is not a cursor from this API")
+            }
             after = slug
         }
         let rows = try await store.read { tx in try await tx.tenants(afterSlug: after, limit: limit + 1) }

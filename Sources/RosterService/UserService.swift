@@ -51,7 +51,7 @@ public struct UserService: Sendable {
                                 createdAt: now, updatedAt: now)
                 try Self.apply(input, to: &user, requireEmail: true)
                 try await Self.checkUnique(user, tx: tx)
-                try await Self.checkParty(user, tx: tx)
+                try await Self.checkParty(user, access: access)
                 try await Self.insert(user, tx: tx, context: context)
                 return user
             }
@@ -85,7 +85,7 @@ public struct UserService: Sendable {
                 if changed.contains("email") || changed.contains("ssoSubject") || changed.contains("ssoIssuer") {
                     try await Self.checkUnique(user, tx: tx)
                 }
-                if changed.contains("partyId") { try await Self.checkParty(user, tx: tx) }
+                if changed.contains("partyId") { try await Self.checkParty(user, access: access) }
                 user.updatedAt = Date.rosterNow
                 user.version += 1
                 guard try await tx.updateUser(user, expectedVersion: current.version) else {
@@ -196,9 +196,12 @@ public struct UserService: Sendable {
         }
     }
 
-    static func checkParty(_ user: User, tx: any StoreTransaction) async throws {
+    /// The party a user is linked to: one the caller may read (else 404, as if it did not exist), a live person,
+    /// and no other user's.
+    static func checkParty(_ user: User, access: TenantAccess) async throws {
         guard let partyID = user.partyID else { return }
-        guard let party = try await tx.party(tenant: user.tenantID, id: partyID) else { throw RosterError.invalid("partyId", "no such party") }
+        let tx = access.tx
+        let party = try await access.party(partyID)
         guard party.kind == .person, party.isLive else { throw RosterError.invalid("partyId", "must be a live person") }
         if let other = try await tx.user(tenant: user.tenantID, party: partyID), other.id != user.id {
             throw RosterError.conflict("another user is linked to this party", existingID: other.id.description)

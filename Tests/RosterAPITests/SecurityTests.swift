@@ -228,6 +228,35 @@ struct EscalationTests {
         }
     }
 
+    /// A user is linked only to a party the caller may read: outside its scope the party answers as a missing one (404).
+    @Test func usersLinkOnlyToReadableParties() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#)
+            let nora = try await api.createParty(t, #"{"kind":"person","firstName":"Nora"}"#)
+            let sam = try await api.createParty(t, #"{"kind":"person","firstName":"Sam"}"#)
+            for (org, person) in [(north.id, nora.id), (south.id, sam.id)] {
+                let edge = try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                              json: #"{"parentId":"\#(org)","childId":"\#(person)","type":"employment"}"#)
+                #expect(edge.status == .created)
+            }
+            // Users tenant-wide, parties only under South.
+            let managers = try await Self.role(api, t, "user-managers", ["users.manage", "users.read"])
+            let southReaders = try await Self.role(api, t, "south-readers", ["parties.read"], organization: south.id)
+            let key = try await Self.key(api, t, roles: [managers, southReaders])
+            func link(_ party: String, _ email: String) async throws -> TResponse {
+                try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"\#(email)","partyId":"\#(party)"}"#, token: key)
+            }
+            let outside = try await link(nora.id, "nora@example.com")
+            let missing = try await link(UUID().uuidString.lowercased(), "ghost@example.com")
+            #expect(outside.status == .notFound && missing.status == .notFound, "\(outside.text) \(missing.text)")
+            #expect(outside.problem?.title == missing.problem?.title)
+            let inside = try await link(sam.id, "sam@example.com")
+            #expect(inside.status == .created, "\(inside.text)")
+        }
+    }
+
     /// roles.manage hands out only what its holder holds, as widely as it holds it.
     @Test func rolesManageGivesNothingAboveItself() async throws {
         try await withApp { api in

@@ -83,6 +83,11 @@ struct StrictInputTests {
             let health = try await api.send(.delete, "/health/live")
             #expect(health.status == .methodNotAllowed && health.headers[.allow] == "GET")
             #expect(try await api.send(.get, "/v1/tenants/\(t)/no-such-thing").status == .notFound)
+            // A literal segment is its own resource, not a value of the parameter beside it.
+            let lookup = try await api.send(.delete, "/v1/tenants/\(t)/parties/lookup")
+            #expect(lookup.status == .methodNotAllowed && lookup.headers[.allow] == "GET", "\(lookup.headers)")
+            let importing = try await api.send(.get, "/v1/tenants/\(t)/users/import")
+            #expect(importing.status == .methodNotAllowed && importing.headers[.allow] == "POST")
         }
     }
 }

@@ -196,6 +196,22 @@ struct ValidationTableTests {
         #expect(party.properties["website"] == .string(party.website!))
     }
 
+    /// Lengths count Unicode scalars, as JSON Schema's maxLength does: a skin-toned emoji is one character
+    /// on screen and two in the limit, so what the spec allows is exactly what is accepted.
+    @Test func lengthsCountCodePointsAsTheSpecDoes() throws {
+        let thumb = "\u{1F44D}\u{1F3FB}"
+        #expect(try Text.optional(String(repeating: thumb, count: 100), field: "name", max: 200) != nil)
+        #expect(throws: RosterError.self) { try Text.optional(String(repeating: thumb, count: 101), field: "name", max: 200) }
+        #expect(throws: RosterError.self) { try Text.optional("a\u{7}b", field: "name", max: 200) }
+    }
+
+    @Test func ssoAudienceRefusesControlCharactersAndEmptiness() throws {
+        #expect(try SSOSettings(audience: " roster ").validated().audience == "roster")
+        for bad in ["ro\u{1}ster", "   ", String(repeating: "a", count: 256)] {
+            #expect(throws: RosterError.self) { try SSOSettings(audience: bad).validated() }
+        }
+    }
+
     @Test func derivedTagColoursAreStableAndReadableOnWhite() throws {
         var hues = Set<String>()
         let texts = ["VIP", "PSA Customer", "North Region", "gold", "Organic", "a", "Ünïcödé", "", "key partner"] + (0..<300).map { "tag \($0)" }
