@@ -24,7 +24,8 @@ public struct RosterDatabase: Sendable {
     public static func open(url: String, logger: Logger, slowStatementMilliseconds: Int = 200) async throws -> RosterDatabase {
         let slow = Duration.milliseconds(slowStatementMilliseconds)
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            let database = PostgresDatabase(configuration: try PostgresDatabase.configuration(url: url), logger: logger)
+            let database = PostgresDatabase(configuration: try PostgresDatabase.configuration(url: url),
+                                            direct: PostgresDatabase.directConfiguration(url: url), logger: logger)
             return RosterDatabase(store: SQLStore(database: database, logger: logger, slowThreshold: slow),
                                   migrations: PostgresMigrations.all, service: database, sqlite: nil)
         }

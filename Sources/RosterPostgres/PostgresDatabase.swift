@@ -12,21 +12,40 @@ public struct PostgresDatabase: SQLDatabase, Service {
     public let dialect = SQLDialect.postgres
     public let client: PostgresClient
     let logger: Logger
-    /// How long a transaction waits for a connection before it answers `unavailable`: `acquireTimeout` while the server
-    /// is known to be unreachable (the pool itself would queue it for 15 s), `busyTimeout` otherwise (a busy pool).
+    /// How long a transaction waits for a pooled connection before it asks the server directly (`acquireTimeout`; 100 ms
+    /// while the server is down or the pool lags behind it), and how long it waits for the pool when the server answers
+    /// but the pool is busy (`busyTimeout`). See `leased`.
     let acquireTimeout: Duration
     let busyTimeout: Duration
     let health = ServerHealth()
     /// Where the server listens, for the reachability probe.
     let address: (host: String, port: Int)?
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger, acquireTimeout: Duration = .milliseconds(1500),
-                busyTimeout: Duration = .seconds(15)) {
+    /// For a connection of its own when the pool has none to give (see `leased`); nil with TLS (then a TCP probe decides).
+    let direct: PostgresConnection.Configuration?
+    let directSlots = DirectSlots(limit: 8)
+
+    public init(configuration: PostgresClient.Configuration, direct: PostgresConnection.Configuration? = nil, logger: Logger,
+                acquireTimeout: Duration = .seconds(1), busyTimeout: Duration = .seconds(15)) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.address = configuration.host.map { ($0, configuration.port ?? 5432) }
+        self.direct = direct
         self.logger = logger
         self.acquireTimeout = acquireTimeout
         self.busyTimeout = busyTimeout
+    }
+
+    /// The same server as `configuration(url:)`, for single connections made outside the pool; nil unless `sslmode`
+    /// is `disable` (the default).
+    public static func directConfiguration(url: String) -> PostgresConnection.Configuration? {
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
+              (components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable") == "disable" else { return nil }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user?.removingPercentEncoding ?? "postgres",
+            password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: .disable)
+        configuration.options.connectTimeout = .milliseconds(500)
+        return configuration
     }
 
     /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
@@ -86,10 +105,14 @@ public struct PostgresDatabase: SQLDatabase, Service {
         }
     }
 
-    /// Runs `body` on a pooled connection, waiting at most `acquireTimeout` for one: past it the caller gets
-    /// `unavailable` at once. The lease is held by a task of its own that hands the connection over, so that a lease
-    /// request the pool never answers (it queues them while the server is down) can't hold the caller, and a late
-    /// connection goes straight back to the pool. Driver errors that mean the server is gone become `unavailable` too.
+    /// Runs `body` on a pooled connection, waiting at most `acquireTimeout` for one. Past it, a connection of its own
+    /// (at most 8 at once, 0.5 s to connect) tells whether the server is there: refused → `unavailable` at once; taken →
+    /// the body runs on it (after an outage the pool backs off and recovers slowly; meanwhile requests are served);
+    /// slow or no spare slot → the pool is busy, wait for it up to `busyTimeout`. The lease is held by a task of its own
+    /// that hands the connection over, so that a lease request the pool never answers (it queues them while the server
+    /// is down) can't hold the caller, and a late connection goes straight back to the pool. Driver errors that mean the
+    /// server is gone become `unavailable` too. With PostgreSQL stopped under load every request ends within 2 s
+    /// (PostgresOutageTests).
     private func leased<T: Sendable>(_ body: (any SQLConnection) async throws -> T) async throws -> T {
         let handoff = LeaseHandoff()
         Task { [client] in
@@ -103,28 +126,43 @@ public struct PostgresDatabase: SQLDatabase, Service {
             }
         }
         do {
-            let connection: PostgresConnection
+            var connection: PostgresConnection
+            var own = false
             do {
-                connection = try await handoff.connection(within: acquireTimeout)
-            } catch is LeaseHandoff.TimedOut where !health.isDown {
-                // No connection yet: a busy pool waits longer, a server that does not answer at all is unavailable now.
-                guard await reachable() else {
-                    handoff.abandon()
-                    throw SQLError.unavailable("the database server does not answer")
-                }
-                do {
-                    connection = try await handoff.connection(within: busyTimeout)
-                } catch is LeaseHandoff.TimedOut {
-                    handoff.abandon()
-                    throw SQLError.unavailable("no database connection within \(busyTimeout)")
-                }
+                // While the server is known down, or the pool lags behind it (it backs off after failed connects and
+                // recovers slowly), the pool has nothing to give soon: ask the server itself after a short wait.
+                connection = try await handoff.connection(within: health.state == .up ? acquireTimeout : .milliseconds(100))
             } catch is LeaseHandoff.TimedOut {
-                handoff.abandon()
-                throw SQLError.unavailable("no database connection within \(acquireTimeout)")
+                // No pooled connection yet. A connection of our own says at once whether the server is there (and
+                // serves this request while the pool, backing off after an outage, catches up); a server that
+                // refuses, is shutting down or does not answer within 0.5 s makes this request unavailable now.
+                switch try await ownConnection() {
+                case .connected(let fresh):
+                    handoff.abandon()
+                    connection = fresh
+                    own = true
+                    health.markLagging()
+                case .noSlot, .slow:
+                    // The server answers (or is merely slow to): the pool is busy, or starting (wait for it longer),
+                    // or still lagging after an outage (then a short wait, and unavailable: the client retries).
+                    let limit = health.state == .lagging ? .milliseconds(800) : busyTimeout
+                    do {
+                        connection = try await handoff.connection(within: limit)
+                    } catch is LeaseHandoff.TimedOut {
+                        handoff.abandon()
+                        throw SQLError.unavailable("no database connection within \(limit)")
+                    }
+                }
             }
-            health.markUp()
-            defer { handoff.giveBack() }
-            return try await body(PostgresSQLConnection(connection: connection, logger: logger))
+            if !own { health.markUp() }
+            do {
+                let result = try await body(PostgresSQLConnection(connection: connection, logger: logger))
+                if own { await closeOwn(connection) } else { handoff.giveBack() }
+                return result
+            } catch {
+                if own { await closeOwn(connection) } else { handoff.giveBack() }
+                throw error
+            }
         } catch let error as PSQLError where Self.meansUnavailable(error) {
             health.markDown()
             throw SQLError.unavailable("the database connection failed")
@@ -136,6 +174,46 @@ public struct PostgresDatabase: SQLDatabase, Service {
             health.markDown()
             throw SQLError.unavailable(detail)
         }
+    }
+
+    enum OwnConnection {
+        case connected(PostgresConnection)
+        /// Every spare slot is in use.
+        case noSlot
+        /// No answer within 0.5 s, but the server's port takes TCP connections: a loaded server, not a gone one.
+        case slow
+    }
+
+    /// A connection outside the pool, within 0.5 s. A server that refuses it (connection refused, shutting down,
+    /// starting up, authentication) makes the caller unavailable at once (thrown). Without a direct configuration
+    /// (TLS), a TCP probe decides between that and `.slow`.
+    private func ownConnection() async throws -> OwnConnection {
+        guard let direct else {
+            guard await reachable() else { throw SQLError.unavailable("the database server does not answer") }
+            return .slow
+        }
+        guard directSlots.take() else { return .noSlot }
+        do {
+            let connection = try await Deadline.run(within: .milliseconds(500)) { [logger] in
+                try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: direct,
+                                                     id: Int.random(in: 1_000_000..<2_000_000), logger: logger)
+            } late: { connection in
+                try? await connection.close()
+            }
+            return .connected(connection)
+        } catch is Deadline.Passed {
+            directSlots.give()
+            guard await reachable() else { throw SQLError.unavailable("the database server does not answer") }
+            return .slow
+        } catch {
+            directSlots.give()
+            throw SQLError.unavailable("the database server does not take connections")
+        }
+    }
+
+    private func closeOwn(_ connection: PostgresConnection) async {
+        try? await connection.close()
+        directSlots.give()
     }
 
     /// Whether the server accepts a TCP connection within a second.
@@ -191,8 +269,16 @@ struct PostgresSQLConnection: SQLConnection {
             case .json(let s): bindings.append(JSONBText(text: s))
             }
         }
+        // A statement on a connection the server has closed may never be answered: PostgresNIO 1.33 leaves a query
+        // written to a closed channel, or in flight when the server ends the session (pg_ctl stop), pending for good.
+        // So a closed connection takes no statement, and a statement whose connection closes under it ends as
+        // `unavailable` (StuckQueryGuard), its task left to finish or not on its own.
+        guard !connection.isClosed else { throw SQLError.unavailable("the database connection was closed") }
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).collect()
+            let rows = try await StuckQueryGuard.shared.run(on: connection) { [connection, logger] in
+                try await connection.query(query, logger: logger).collect()
+            }
             return try rows.map(Self.row)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw SQLError.uniqueViolation(constraint: error.serverInfo?[.constraintName])
@@ -356,12 +442,142 @@ private final class LeaseHandoff: Sendable {
     }
 }
 
-/// Whether the server was seen unreachable (a lost connection, a refused one, a wait that ran out) and has not given a
-/// connection since: then callers wait only briefly for one.
+/// What the last transactions saw: `up` (the pool gives connections), `down` (the server was unreachable: a lost
+/// connection, a refused one, a wait that ran out) or `lagging` (the server answers, the pool has not caught up yet).
+/// Anything but `up` makes callers wait only briefly for the pool before asking the server directly.
 final class ServerHealth: Sendable {
-    private let down = Mutex(false)
+    enum State { case up, down, lagging }
+    private let current = Mutex(State.up)
 
-    var isDown: Bool { down.withLock { $0 } }
-    func markDown() { down.withLock { $0 = true } }
-    func markUp() { down.withLock { $0 = false } }
+    var state: State { current.withLock { $0 } }
+    var isDown: Bool { state == .down }
+    func markDown() { current.withLock { $0 = .down } }
+    func markUp() { current.withLock { $0 = .up } }
+    func markLagging() { current.withLock { $0 = .lagging } }
+}
+
+/// Ends the wait for a statement whose connection closed under it (see `PostgresSQLConnection.query`). Each statement
+/// runs in a task of its own and registers here; one monitor looks every 200 ms at the connections of the statements
+/// still waiting and fails the waits of those whose connection has closed. The statement's task is left behind: the
+/// connection is dead, and the pool discards it when the lease ends.
+final class StuckQueryGuard: Sendable {
+    static let shared = StuckQueryGuard()
+
+    private final class Waiter: Sendable {
+        let connection: PostgresConnection
+        let outcome = Mutex<CheckedContinuation<[PostgresRow], any Error>?>(nil)
+        init(connection: PostgresConnection) { self.connection = connection }
+
+        func finish(_ result: Result<[PostgresRow], any Error>) {
+            outcome.withLock { continuation in
+                continuation?.resume(with: result)
+                continuation = nil
+            }
+        }
+    }
+
+    private struct State {
+        var next = 0
+        var waiting: [Int: Waiter] = [:]
+        var monitoring = false
+    }
+
+    private let state = Mutex(State())
+
+    func run(on connection: PostgresConnection,
+             _ statement: @escaping @Sendable () async throws -> [PostgresRow]) async throws -> [PostgresRow] {
+        let waiter = Waiter(connection: connection)
+        let (key, startMonitor) = state.withLock { state in
+            state.next += 1
+            state.waiting[state.next] = waiter
+            defer { state.monitoring = true }
+            return (state.next, !state.monitoring)
+        }
+        if startMonitor { Task.detached { await self.monitor() } }
+        defer { _ = state.withLock { $0.waiting.removeValue(forKey: key) } }
+        return try await withCheckedThrowingContinuation { continuation in
+            waiter.outcome.withLock { $0 = continuation }
+            Task {
+                do { waiter.finish(.success(try await statement())) } catch { waiter.finish(.failure(error)) }
+            }
+        }
+    }
+
+    private func monitor() async {
+        while true {
+            try? await Task.sleep(for: .milliseconds(200))
+            let closed = state.withLock { state in state.waiting.values.filter { $0.connection.isClosed } }
+            for waiter in closed {
+                waiter.finish(.failure(SQLError.unavailable("the database connection closed during a statement")))
+            }
+        }
+    }
+}
+
+/// Connections made outside the pool at one time (a bound, so that a busy pool is not doubled by them).
+final class DirectSlots: Sendable {
+    private let used = Mutex(0)
+    let limit: Int
+    init(limit: Int) { self.limit = limit }
+
+    func take() -> Bool {
+        used.withLock { used in
+            guard used < limit else { return false }
+            used += 1
+            return true
+        }
+    }
+
+    func give() { used.withLock { $0 -= 1 } }
+}
+
+/// Runs an operation that may not honour cancellation, waiting at most `limit` for it; a result that comes later goes
+/// to `late` (to close a connection nobody waits for any more).
+enum Deadline {
+    struct Passed: Error {}
+
+    private final class Race<T: Sendable>: Sendable {
+        private struct State {
+            var waiter: CheckedContinuation<T, any Error>?
+            var result: Result<T, any Error>?
+        }
+
+        private let state = Mutex(State())
+
+        /// False when the race was already settled (the result is not taken).
+        func settle(_ result: Result<T, any Error>) -> Bool {
+            state.withLock { state in
+                guard state.result == nil else { return false }
+                state.result = result
+                state.waiter?.resume(with: result)
+                state.waiter = nil
+                return true
+            }
+        }
+
+        func wait(_ continuation: CheckedContinuation<T, any Error>) {
+            state.withLock { state in
+                if let result = state.result { continuation.resume(with: result) } else { state.waiter = continuation }
+            }
+        }
+    }
+
+    static func run<T: Sendable>(within limit: Duration, _ operation: @escaping @Sendable () async throws -> T,
+                                 late: @escaping @Sendable (T) async -> Void) async throws -> T {
+        let race = Race<T>()
+        Task {
+            do {
+                let value = try await operation()
+                if !race.settle(.success(value)) { await late(value) }
+            } catch {
+                _ = race.settle(.failure(error))
+            }
+        }
+        let timer = Task {
+            try await Task.sleep(for: limit)
+            _ = race.settle(.failure(Passed()))
+        }
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { race.wait($0) }
+    }
 }
