@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RosterApp
 import RosterCore
+import RosterSQL
 
 @main
 struct Roster: AsyncParsableCommand {
@@ -53,16 +54,24 @@ struct GlobalOptions: ParsableArguments {
     ) async throws -> T {
         let config = config ?? configuration()
         let logger = logger(config)
-        let database = try await RosterDatabase.open(url: config.databaseURL, logger: logger)
-        return try await database.withRunning { database in
-            let runtime = try RosterRuntime.make(database, configuration: config)
-            do {
-                try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, onBootstrapToken: onBootstrapToken)
-            } catch let error as ConfigurationError {
-                FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
-                throw ExitCode(2)
+        // A one-shot command says once that the database is not there (below); the pool's retries stay quiet.
+        var databaseLogger = logger
+        databaseLogger.logLevel = max(logger.logLevel, .warning)
+        let database = try await RosterDatabase.open(url: config.databaseURL, logger: databaseLogger)
+        do {
+            return try await database.withRunning { database in
+                let runtime = try RosterRuntime.make(database, configuration: config)
+                do {
+                    try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, onBootstrapToken: onBootstrapToken)
+                } catch let error as ConfigurationError {
+                    FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
+                    throw ExitCode(2)
+                }
+                return try await runCLI { try await body(runtime) }
             }
-            return try await runCLI { try await body(runtime) }
+        } catch SQLError.unavailable(let detail) {
+            FileHandle.standardError.write(Data("roster: the database at \(config.redactedDatabaseURL) is unavailable: \(detail)\n".utf8))
+            throw ExitCode(3)
         }
     }
 }
