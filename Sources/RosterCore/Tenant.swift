@@ -101,11 +101,10 @@ extension SSOSettings {
             result.issuer = issuer
         }
         if let raw = audience {
-            if let audience = errors.check({ try Text.optional(raw, field: "\(field).audience", max: 255) }) ?? nil {
-                result.audience = audience
-            } else {
-                if !errors.errors.contains(where: { $0.field == "\(field).audience" }) { errors.add("\(field).audience", "must be 1 to 255 characters") }
-                result.audience = raw
+            switch errors.check({ try Text.optional(raw, field: "\(field).audience", max: 255) }) {
+            case .some(.some(let audience)): result.audience = audience
+            case .some(.none): errors.add("\(field).audience", "must be 1 to 255 characters")
+            case .none: break  // too long or with control characters: reported by Text
             }
         }
         if let domains = emailDomains {

@@ -450,7 +450,6 @@ final class ServerHealth: Sendable {
     private let current = Mutex(State.up)
 
     var state: State { current.withLock { $0 } }
-    var isDown: Bool { state == .down }
     func markDown() { current.withLock { $0 = .down } }
     func markUp() { current.withLock { $0 = .up } }
     func markLagging() { current.withLock { $0 = .lagging } }
