@@ -272,12 +272,19 @@ struct PostgresSQLConnection: SQLConnection {
         // A statement on a connection the server has closed may never be answered: PostgresNIO 1.33 leaves a query
         // written to a closed channel, or in flight when the server ends the session (pg_ctl stop), pending for good.
         // So a closed connection takes no statement, and a statement whose connection closes under it ends as
-        // `unavailable` (StuckQueryGuard), its task left to finish or not on its own.
+        // `unavailable` (the Watchdog fails it), its future left to complete or not on its own.
         guard !connection.isClosed else { throw SQLError.unavailable("the database connection was closed") }
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         do {
-            let rows = try await StuckQueryGuard.shared.run(on: connection) { [connection, logger] in
-                try await connection.query(query, logger: logger).collect()
+            let result: EventLoopFuture<PostgresQueryResult> = connection.query(query, logger: logger)
+            let statement = Watchdog.Statement(connection: connection)
+            let rows = try await withCheckedThrowingContinuation { continuation in
+                statement.wait(continuation)
+                let key = Watchdog.shared.watch(statement)
+                result.whenComplete { outcome in
+                    Watchdog.shared.cancel(key)
+                    statement.finish(outcome.map(\.rows))
+                }
             }
             return try rows.map(Self.row)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
@@ -360,6 +367,7 @@ private final class LeaseHandoff: Sendable {
     private struct State {
         var phase = Phase.waiting(nil)
         var returned = false
+        var expired = false
         var holder: CheckedContinuation<Void, Never>?
     }
 
@@ -367,14 +375,14 @@ private final class LeaseHandoff: Sendable {
 
     /// The connection, or `TimedOut` when none came within `limit` (the caller may wait again, or `abandon`).
     func connection(within limit: Duration) async throws -> PostgresConnection {
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: limit)
-            self?.expire()
-        }
-        defer { timer.cancel() }
+        let timer = Watchdog.shared.after(limit) { [weak self] in self?.expire() }
+        defer { Watchdog.shared.cancel(timer) }
         return try await withCheckedThrowingContinuation { continuation in
             state.withLock { state in
                 switch state.phase {
+                case .waiting where state.expired:
+                    state.expired = false
+                    continuation.resume(throwing: TimedOut())
                 case .waiting: state.phase = .waiting(continuation)
                 case .delivered(let connection): continuation.resume(returning: connection)
                 case .failed(let error): continuation.resume(throwing: error)
@@ -386,7 +394,12 @@ private final class LeaseHandoff: Sendable {
 
     private func expire() {
         state.withLock { state in
-            guard case .waiting(let waiter?) = state.phase else { return }
+            guard case .waiting(let waiter) = state.phase else { return }
+            guard let waiter else {
+                // The limit passed before the caller began to wait (a descheduled caller): its wait ends at once.
+                state.expired = true
+                return
+            }
             state.phase = .waiting(nil)
             waiter.resume(throwing: TimedOut())
         }
@@ -455,64 +468,6 @@ final class ServerHealth: Sendable {
     func markLagging() { current.withLock { $0 = .lagging } }
 }
 
-/// Ends the wait for a statement whose connection closed under it (see `PostgresSQLConnection.query`). Each statement
-/// runs in a task of its own and registers here; one monitor looks every 200 ms at the connections of the statements
-/// still waiting and fails the waits of those whose connection has closed. The statement's task is left behind: the
-/// connection is dead, and the pool discards it when the lease ends.
-final class StuckQueryGuard: Sendable {
-    static let shared = StuckQueryGuard()
-
-    private final class Waiter: Sendable {
-        let connection: PostgresConnection
-        let outcome = Mutex<CheckedContinuation<[PostgresRow], any Error>?>(nil)
-        init(connection: PostgresConnection) { self.connection = connection }
-
-        func finish(_ result: Result<[PostgresRow], any Error>) {
-            outcome.withLock { continuation in
-                continuation?.resume(with: result)
-                continuation = nil
-            }
-        }
-    }
-
-    private struct State {
-        var next = 0
-        var waiting: [Int: Waiter] = [:]
-        var monitoring = false
-    }
-
-    private let state = Mutex(State())
-
-    func run(on connection: PostgresConnection,
-             _ statement: @escaping @Sendable () async throws -> [PostgresRow]) async throws -> [PostgresRow] {
-        let waiter = Waiter(connection: connection)
-        let (key, startMonitor) = state.withLock { state in
-            state.next += 1
-            state.waiting[state.next] = waiter
-            defer { state.monitoring = true }
-            return (state.next, !state.monitoring)
-        }
-        if startMonitor { Task.detached { await self.monitor() } }
-        defer { _ = state.withLock { $0.waiting.removeValue(forKey: key) } }
-        return try await withCheckedThrowingContinuation { continuation in
-            waiter.outcome.withLock { $0 = continuation }
-            Task {
-                do { waiter.finish(.success(try await statement())) } catch { waiter.finish(.failure(error)) }
-            }
-        }
-    }
-
-    private func monitor() async {
-        while true {
-            try? await Task.sleep(for: .milliseconds(200))
-            let closed = state.withLock { state in state.waiting.values.filter { $0.connection.isClosed } }
-            for waiter in closed {
-                waiter.finish(.failure(SQLError.unavailable("the database connection closed during a statement")))
-            }
-        }
-    }
-}
-
 /// Connections made outside the pool at one time (a bound, so that a busy pool is not doubled by them).
 final class DirectSlots: Sendable {
     private let used = Mutex(0)
@@ -572,11 +527,8 @@ enum Deadline {
                 _ = race.settle(.failure(error))
             }
         }
-        let timer = Task {
-            try await Task.sleep(for: limit)
-            _ = race.settle(.failure(Passed()))
-        }
-        defer { timer.cancel() }
+        let timer = Watchdog.shared.after(limit) { _ = race.settle(.failure(Passed())) }
+        defer { Watchdog.shared.cancel(timer) }
         return try await withCheckedThrowingContinuation { race.wait($0) }
     }
 }
