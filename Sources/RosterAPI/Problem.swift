@@ -97,8 +97,12 @@ package struct ProblemMiddleware: ServerMiddleware {
             // Malformed JSON is a 400; well-formed JSON with a missing or mistyped field is a 422 naming it.
             guard let field = Self.field(of: error) else {
                 if request.method == .get || request.method == .delete || request.method == .head {
+                    // The runtime's error does not name the parameter; the names given (never their values) narrow it.
+                    let names = Self.queryNames(of: request)
+                    let which = names.count == 1 ? "the query parameter \(names[0]) has"
+                        : "one of the query parameters \(names.joined(separator: ", ")) has"
                     return Problem(status: 400, title: "Bad request",
-                                   detail: "a query parameter has an invalid value (see the allowed values in /openapi.yaml)")
+                                   detail: "\(names.isEmpty ? "a query parameter has" : which) an invalid value (see the allowed values in /openapi.yaml)")
                 }
                 return Problem(status: 400, title: "Bad request", detail: Self.describe(error))
             }
@@ -113,6 +117,20 @@ package struct ProblemMiddleware: ServerMiddleware {
             ])
             return Problem(status: 500, title: "Internal server error", detail: "the error was logged with the request id")
         }
+    }
+
+    /// The names of the request's query items, in order, each once.
+    static func queryNames(of request: HTTPRequest) -> [String] {
+        guard let path = request.path, let mark = path.firstIndex(of: "?") else { return [] }
+        var names: [String] = []
+        for item in path[path.index(after: mark)...].split(separator: "&") {
+            let raw = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let name = (raw.removingPercentEncoding ?? raw).prefix(64)
+            // Visible ASCII only: a name is echoed into the problem.
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else { continue }
+            if !names.contains(String(name)) { names.append(String(name)) }
+        }
+        return names
     }
 
     static func field(of error: DecodingError) -> String? {

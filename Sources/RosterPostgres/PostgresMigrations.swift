@@ -304,5 +304,11 @@ public enum PostgresMigrations {
         Migration(version: 7, name: "settings of the installation (the secret key's check value)", statements: [
             "CREATE TABLE roster_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ]),
+        Migration(version: 8, name: "edges with a validity window, found fast", statements: [
+            """
+            CREATE INDEX relationships_windowed ON relationships (tenant_id, type)
+            WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL
+            """,
+        ]),
     ]
 }

@@ -103,25 +103,49 @@ extension SQLTransaction {
     }
 
     func isDescendant(tenant: Tenant.ID, _ descendant: Party.ID, of ancestor: Party.ID, type: String,
-                      strategy: HierarchyStrategy) async throws -> Bool {
-        let binds: [SQLValue] = [.uuid(tenant.rawValue), .text(type), .uuid(ancestor.rawValue), .uuid(descendant.rawValue)]
-        switch strategy {
-        case .closure:
+                      strategy: HierarchyStrategy, at: Date?) async throws -> Bool {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .text(type), .uuid(ancestor.rawValue), .uuid(descendant.rawValue)]
+        if strategy == .closure, try await closureAnswers(tenant: tenant, type: type, at: at) {
             return try await !conn.query("""
                 SELECT 1 AS found FROM party_closure WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $3 AND descendant_id = $4 LIMIT 1
                 """, binds).isEmpty
-        case .recursive:
-            // Walk up from the descendant: the ancestors of one party are few.
-            return try await !conn.query("""
-                WITH RECURSIVE up(id, depth) AS (
-                    SELECT parent_id, 1 FROM relationships WHERE tenant_id = $1 AND type = $2 AND child_id = $4
-                    UNION
-                    SELECT r.parent_id, up.depth + 1 FROM up CROSS JOIN relationships r
-                    WHERE r.child_id = up.id AND r.tenant_id = $1 AND r.type = $2 AND up.depth < \(Self.maxDepth)
-                )
-                SELECT 1 AS found FROM up WHERE id = $3 LIMIT 1
-                """, binds).isEmpty
         }
+        var window = ""
+        if let at {
+            binds.append(.date(at))
+            window = " AND " + Self.inForce("r", at: "$5")
+        }
+        // Walk up from the descendant: the ancestors of one party are few.
+        return try await !conn.query("""
+            WITH RECURSIVE up(id, depth) AS (
+                SELECT r.parent_id, 1 FROM relationships r WHERE r.tenant_id = $1 AND r.type = $2 AND r.child_id = $4\(window)
+                UNION
+                SELECT r.parent_id, up.depth + 1 FROM up CROSS JOIN relationships r
+                WHERE r.child_id = up.id AND r.tenant_id = $1 AND r.type = $2 AND up.depth < \(Self.maxDepth)\(window)
+            )
+            SELECT 1 AS found FROM up WHERE id = $3 LIMIT 1
+            """, binds).isEmpty
+    }
+
+    /// The edge `alias` is in force at the instant `at` (a bound parameter): its window has begun (`validFrom`, when
+    /// set, is at or before it) and not ended (`validTo`, when set, is the first instant it no longer holds).
+    static func inForce(_ alias: String, at: String) -> String {
+        "(\(alias).valid_from IS NULL OR \(alias).valid_from <= \(at)) AND (\(alias).valid_to IS NULL OR \(alias).valid_to > \(at))"
+    }
+
+    /// Edges of `type` (`$n` when given; any type otherwise) that have a window. `$1` must be the tenant.
+    static func windowedEdges(type: String?) -> String {
+        """
+        SELECT 1 FROM relationships w WHERE w.tenant_id = $1\(type.map { " AND w.type = \($0)" } ?? "")
+          AND (w.valid_from IS NOT NULL OR w.valid_to IS NOT NULL)
+        """
+    }
+
+    /// Whether the closure table answers for edges in force at `at`: it holds every edge, in force or not, so it
+    /// answers when every edge counts (`at` nil) or when no edge of the type has a window.
+    func closureAnswers(tenant: Tenant.ID, type: String, at: Date?) async throws -> Bool {
+        guard at != nil else { return true }
+        return try await conn.query(Self.windowedEdges(type: "$2") + " LIMIT 1", [.uuid(tenant.rawValue), .text(type)]).isEmpty
     }
 
     // Recursive steps are written `walk CROSS JOIN relationships`: SQLite then keeps the walk as the outer
@@ -131,9 +155,14 @@ extension SQLTransaction {
     /// together form a cycle (each type alone can't).
     static let maxDepth = 64
 
-    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, after: Party.ID?,
+                  limit: Int) async throws -> [HierarchyEntry] {
         var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(parent.rawValue), .int(Int64(limit))]
         var filter = ""
+        if let at {
+            binds.append(.date(at))
+            filter += " AND " + Self.inForce("r", at: "$\(binds.count)")
+        }
         if let type {
             binds.append(.text(type))
             filter += " AND r.type = $\(binds.count)"
@@ -159,17 +188,17 @@ extension SQLTransaction {
         }
     }
 
-    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
                      after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
-        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, down: true, after: after, limit: limit)
+        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, at: at, down: true, after: after, limit: limit)
     }
 
-    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
                    after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
-        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, down: false, after: after, limit: limit)
+        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, at: at, down: false, after: after, limit: limit)
     }
 
-    private func hierarchy(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, down: Bool,
+    private func hierarchy(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?, down: Bool,
                            after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
         var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(party.rawValue), .int(Int64(limit))]
         func bind(_ value: SQLValue) -> String {
@@ -178,7 +207,7 @@ extension SQLTransaction {
         }
         let (from, to) = down ? ("ancestor_id", "descendant_id") : ("descendant_id", "ancestor_id")
         let found: String
-        if let type, strategy == .closure {
+        if let type, strategy == .closure, try await closureAnswers(tenant: tenant, type: type, at: at) {
             let typeParam = bind(.text(type))
             let afterFilter = after.map { " AND c.\(to) > \(bind(.uuid($0.rawValue)))" } ?? ""
             found = """
@@ -190,7 +219,8 @@ extension SQLTransaction {
                 """
         } else {
             let (edgeFrom, edgeTo) = down ? ("parent_id", "child_id") : ("child_id", "parent_id")
-            let typeFilter = type.map { " AND r.type = \(bind(.text($0)))" } ?? ""
+            var typeFilter = type.map { " AND r.type = \(bind(.text($0)))" } ?? ""
+            if let at { typeFilter += " AND " + Self.inForce("r", at: bind(.date(at))) }
             let afterFilter = after.map { " AND w.id > \(bind(.uuid($0.rawValue)))" } ?? ""
             found = """
                 walk(id, depth) AS (

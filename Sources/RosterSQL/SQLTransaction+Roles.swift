@@ -42,7 +42,7 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .uuid(user.rawValue)]).map(makeRole)
     }
 
-    func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree]) async throws -> Set<Party.ID> {
+    func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree], at: Date) async throws -> Set<Party.ID> {
         guard !ids.isEmpty, !subtrees.isEmpty else { return [] }
         var binds: [SQLValue] = [.uuid(tenant.rawValue)]
         func bind(_ value: SQLValue) -> String {
@@ -50,15 +50,16 @@ extension SQLTransaction {
             return "$\(binds.count)"
         }
         let idList = ids.map { bind(.uuid($0.rawValue)) }.joined(separator: ", ")
-        let condition = Self.scopeCondition(subtrees, party: "p.id", bind: bind)
+        let condition = Self.scopeCondition(subtrees, party: "p.id", at: at, bind: bind)
         let rows = try await conn.query("SELECT p.id FROM parties p WHERE p.tenant_id = $1 AND p.id IN (\(idList)) AND \(condition)", binds)
         return Set(try rows.map { Party.ID(try $0.uuid("id")) })
     }
 
-    /// A condition, true when `party` is one of the subtrees' organizations or below one. `$1` must be the tenant.
-    /// Typed subtrees use the closure table; untyped ones a bounded walk over every type (self-contained
-    /// subqueries, so that the condition can go into any WHERE).
-    static func scopeCondition(_ subtrees: [Subtree], party: String, bind: (SQLValue) -> String) -> String {
+    /// A condition, true when `party` is one of the subtrees' organizations or below one over edges in force at `at`.
+    /// `$1` must be the tenant. Typed subtrees use the closure table while no edge of their type has a window, and
+    /// otherwise a bounded walk over the edges in force (the closure table holds every edge, in force or not);
+    /// untyped ones always walk, over every type. Self-contained subqueries, so that the condition can go into any WHERE.
+    static func scopeCondition(_ subtrees: [Subtree], party: String, at: Date, bind: (SQLValue) -> String) -> String {
         guard !subtrees.isEmpty else { return "1 = 0" }
         let roots = subtrees.map { bind(.uuid($0.organizationID.rawValue)) }
         var clauses = ["\(party) IN (\(roots.joined(separator: ", ")))"]
@@ -67,22 +68,29 @@ extension SQLTransaction {
         for (subtree, root) in zip(subtrees, roots) {
             if let type = subtree.relationshipType { byType[type, default: []].append(root) } else { untyped.append(root) }
         }
-        for (type, typeRoots) in byType.sorted(by: { $0.key < $1.key }) {
-            clauses.append("""
-                EXISTS (SELECT 1 FROM party_closure c WHERE c.tenant_id = $1 AND c.type = \(bind(.text(type)))
-                        AND c.descendant_id = \(party) AND c.ancestor_id IN (\(typeRoots.joined(separator: ", "))))
-                """)
-        }
-        if !untyped.isEmpty {
-            clauses.append("""
+        let atParam = bind(.date(at))
+        func walk(from roots: [String], type: String?) -> String {
+            let typeFilter = type.map { " AND r.type = \($0)" } ?? ""
+            return """
                 \(party) IN (WITH RECURSIVE scope_walk(id, depth) AS (
-                    SELECT r.child_id, 1 FROM relationships r WHERE r.tenant_id = $1 AND r.parent_id IN (\(untyped.joined(separator: ", ")))
+                    SELECT r.child_id, 1 FROM relationships r WHERE r.tenant_id = $1 AND r.parent_id IN (\(roots.joined(separator: ", ")))\(typeFilter)
+                      AND \(inForce("r", at: atParam))
                     UNION
                     SELECT r.child_id, w.depth + 1 FROM scope_walk w CROSS JOIN relationships r
-                    WHERE r.parent_id = w.id AND r.tenant_id = $1 AND w.depth < \(Self.maxDepth)
+                    WHERE r.parent_id = w.id AND r.tenant_id = $1\(typeFilter) AND w.depth < \(Self.maxDepth) AND \(inForce("r", at: atParam))
                 ) SELECT id FROM scope_walk)
+                """
+        }
+        for (type, typeRoots) in byType.sorted(by: { $0.key < $1.key }) {
+            let typeParam = bind(.text(type))
+            clauses.append("""
+                (NOT EXISTS (\(windowedEdges(type: typeParam)))
+                 AND EXISTS (SELECT 1 FROM party_closure c WHERE c.tenant_id = $1 AND c.type = \(typeParam)
+                             AND c.descendant_id = \(party) AND c.ancestor_id IN (\(typeRoots.joined(separator: ", ")))))
+                OR (EXISTS (\(windowedEdges(type: typeParam))) AND \(walk(from: typeRoots, type: typeParam)))
                 """)
         }
+        if !untyped.isEmpty { clauses.append(walk(from: untyped, type: nil)) }
         return "(" + clauses.joined(separator: " OR ") + ")"
     }
 

@@ -198,7 +198,8 @@ extension SQLTransaction {
         if let partner = query.partnerID {
             sql += """
                  AND EXISTS (SELECT 1 FROM relationships r WHERE r.tenant_id = p.tenant_id AND r.child_id = p.id
-                 AND r.parent_id = \(bind(.uuid(partner.rawValue))) AND r.type = 'partnership')
+                 AND r.parent_id = \(bind(.uuid(partner.rawValue))) AND r.type = 'partnership'
+                 AND \(Self.inForce("r", at: bind(.date(query.scopeAt ?? Date.rosterNow)))))
                 """
         }
         if let text = query.text?.lowercased(), !text.isEmpty {
@@ -211,7 +212,7 @@ extension SQLTransaction {
             }
             sql += " AND (" + clauses.joined(separator: " OR ") + ")"
         }
-        if let within = query.within { sql += " AND " + Self.scopeCondition(within, party: "p.id", bind: bind) }
+        if let within = query.within { sql += " AND " + Self.scopeCondition(within, party: "p.id", at: query.scopeAt ?? Date.rosterNow, bind: bind) }
         if let after = query.after { sql += " AND p.id > \(bind(.uuid(after.rawValue)))" }
         sql += " ORDER BY p.id LIMIT \(bind(.int(Int64(query.limit))))"
         return try await withTags(conn.query(sql, binds).map(makeParty))

@@ -112,7 +112,9 @@ public struct AccessService: Sendable {
         }
     }
 
-    static func decide(user: User, policy: String, party: Party, tx: any StoreTransaction) async throws -> AccessDecision {
+    /// The decision over the edges in force at `at`.
+    static func decide(user: User, policy: String, party: Party, at: Date = Date.rosterNow,
+                       tx: any StoreTransaction) async throws -> AccessDecision {
         guard user.isActive else { return AccessDecision(allowed: false, reason: "the user is inactive") }
         if user.role == .admin { return AccessDecision(allowed: true, reason: "the user is ADMIN of the tenant") }
         if user.role == .management, AccessRole.readPolicies.contains(policy) {
@@ -130,13 +132,15 @@ public struct AccessService: Sendable {
                                       path: [organization])
             }
             if let type = role.relationshipType {
-                if try await tx.isDescendant(tenant: user.tenantID, party.id, of: organization, type: type, strategy: .closure) {
-                    let path = try await RelationshipService.path(from: organization, to: party.id, type: type, tenant: user.tenantID, tx: tx)
+                if try await tx.isDescendant(tenant: user.tenantID, party.id, of: organization, type: type, strategy: .closure, at: at) {
+                    let path = try await RelationshipService.path(from: organization, to: party.id, type: type, at: at,
+                                                                  tenant: user.tenantID, tx: tx)
                     return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) below its organization in \(type)",
                                           roleID: role.id, path: path)
                 }
             } else {
-                let above = try await tx.ancestors(tenant: user.tenantID, of: party.id, type: nil, strategy: .recursive, after: nil, limit: 10_000)
+                let above = try await tx.ancestors(tenant: user.tenantID, of: party.id, type: nil, strategy: .recursive, at: at,
+                                                   after: nil, limit: 10_000)
                 if above.contains(where: { $0.party.id == organization }) {
                     return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) below its organization",
                                           roleID: role.id, path: [organization, party.id])

@@ -94,8 +94,9 @@ public struct RelationshipService: Sendable {
         if let existing = try await tx.relationship(tenant: tenant.id, parent: parent.id, child: child.id, type: type!) {
             throw RosterError.conflict("this relationship exists", existingID: existing.id.description)
         }
-        if try await tx.isDescendant(tenant: tenant.id, parent.id, of: child.id, type: type!, strategy: .closure) {
-            let path = try await Self.path(from: child.id, to: parent.id, type: type!, tenant: tenant.id, tx: tx)
+        // Every edge counts here, in force or not: a window may open later, and a type never holds a cycle.
+        if try await tx.isDescendant(tenant: tenant.id, parent.id, of: child.id, type: type!, strategy: .closure, at: nil) {
+            let path = try await Self.path(from: child.id, to: parent.id, type: type!, at: nil, tenant: tenant.id, tx: tx)
             throw RosterError.conflict("the edge would close a cycle in \(type!): "
                                        + (path + [child.id]).map(\.description).joined(separator: " → "))
         }
@@ -105,18 +106,20 @@ public struct RelationshipService: Sendable {
         return relationship
     }
 
-    /// One downward path from `from` to `to` over edges of `type` (to name a cycle).
-    static func path(from: Party.ID, to: Party.ID, type: String, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Party.ID] {
+    /// One downward path from `from` to `to` over edges of `type` in force at `at` (every edge when nil), to name a
+    /// cycle or the path of a decision.
+    static func path(from: Party.ID, to: Party.ID, type: String, at: Date?, tenant: Tenant.ID,
+                     tx: any StoreTransaction) async throws -> [Party.ID] {
         var path = [from]
         var current = from
         while current != to, path.count < 100 {
             // Children come from the (tenant, type, parent) index; at most one of them leads on.
-            let children = try await tx.children(tenant: tenant, of: current, type: type, after: nil, limit: 10_000).map(\.party.id)
+            let children = try await tx.children(tenant: tenant, of: current, type: type, at: at, after: nil, limit: 10_000).map(\.party.id)
             var next: Party.ID?
             if children.contains(to) {
                 next = to
             } else {
-                for child in children where try await tx.isDescendant(tenant: tenant, to, of: child, type: type, strategy: .closure) {
+                for child in children where try await tx.isDescendant(tenant: tenant, to, of: child, type: type, strategy: .closure, at: at) {
                     next = child
                     break
                 }
@@ -172,14 +175,17 @@ public struct RelationshipService: Sendable {
         case children, descendants, ancestors
     }
 
-    /// Children, descendants or ancestors of a party, optionally within one type, keyset-paginated by party id.
-    public func hierarchy(tenant slug: String, of id: Party.ID, _ direction: Direction, type: String?, cursor: String?,
-                          limit: Int?, strategy: HierarchyStrategy = .closure, context: OperationContext) async throws -> Page<HierarchyEntry> {
+    /// Children, descendants or ancestors of a party, optionally within one type, keyset-paginated by party id: over
+    /// the edges in force now, or over every edge with `includeInactive`.
+    public func hierarchy(tenant slug: String, of id: Party.ID, _ direction: Direction, type: String?, includeInactive: Bool = false,
+                          cursor: String?, limit: Int?, strategy: HierarchyStrategy = .closure,
+                          context: OperationContext) async throws -> Page<HierarchyEntry> {
         let limit = try pageSize(limit)
         var errors = ValidationErrors()
         let type = type.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "type") } }
         let after: Party.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
         try errors.throwIfAny()
+        let at = includeInactive ? nil : Date.rosterNow
         let page = try await store.read { tx -> Page<HierarchyEntry> in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant
@@ -187,11 +193,13 @@ public struct RelationshipService: Sendable {
             let rows: [HierarchyEntry]
             switch direction {
             case .children:
-                rows = try await tx.children(tenant: tenant.id, of: id, type: type, after: after, limit: limit + 1)
+                rows = try await tx.children(tenant: tenant.id, of: id, type: type, at: at, after: after, limit: limit + 1)
             case .descendants:
-                rows = try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
+                rows = try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, after: after,
+                                                limit: limit + 1)
             case .ancestors:
-                rows = try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, after: after, limit: limit + 1)
+                rows = try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, after: after,
+                                              limit: limit + 1)
             }
             var page = Page(rows: rows, limit: limit) { $0.party.id.description }
             page.items = try await access.visible(page.items) { [$0.party.id] }
@@ -204,13 +212,14 @@ public struct RelationshipService: Sendable {
         return page
     }
 
-    /// Whether `descendant` is below `ancestor` in `type`.
+    /// Whether `descendant` is below `ancestor` in `type`, over the edges in force now.
     public func isDescendant(tenant slug: String, _ descendant: Party.ID, of ancestor: Party.ID, type: String,
                              strategy: HierarchyStrategy = .closure, context: OperationContext) async throws -> Bool {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try await access.require("parties.read", on: [descendant, ancestor])
-            return try await tx.isDescendant(tenant: access.tenant.id, descendant, of: ancestor, type: type, strategy: strategy)
+            return try await tx.isDescendant(tenant: access.tenant.id, descendant, of: ancestor, type: type, strategy: strategy,
+                                             at: Date.rosterNow)
         }
     }
 }

@@ -88,7 +88,7 @@ struct TenantAccess {
         if scope == .tenant { return }
         let granted: [Subtree]
         if case .subtrees(let subtrees) = scope { granted = subtrees } else { granted = [] }
-        let allowed = granted.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: ids, within: granted)
+        let allowed = granted.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: ids, within: granted, at: Date.rosterNow)
         guard ids.contains(where: { !allowed.contains($0) }) else { return }
         let seen = try await readableAmong(ids)
         for id in ids where !allowed.contains(id) {
@@ -119,14 +119,14 @@ struct TenantAccess {
             for id in Set(ids) where try await tx.party(tenant: tenant.id, id: id) != nil { found.insert(id) }
             return found
         }
-        return subtrees.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: Array(Set(ids)), within: subtrees)
+        return subtrees.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: Array(Set(ids)), within: subtrees, at: Date.rosterNow)
     }
 
     /// Whether the caller may read this existing party.
     func mayRead(_ id: Party.ID) async throws -> Bool {
         guard let subtrees = readable else { return true }
         guard !subtrees.isEmpty else { return false }
-        return try await tx.visibleParties(tenant: tenant.id, among: [id], within: subtrees).contains(id)
+        return try await tx.visibleParties(tenant: tenant.id, among: [id], within: subtrees, at: Date.rosterNow).contains(id)
     }
 
     /// The items all of whose parties the caller may read.
@@ -134,7 +134,7 @@ struct TenantAccess {
         guard let subtrees = readable else { return items }
         guard !subtrees.isEmpty else { return [] }
         let ids = Array(Set(items.flatMap(parties)))
-        let seen = try await tx.visibleParties(tenant: tenant.id, among: ids, within: subtrees)
+        let seen = try await tx.visibleParties(tenant: tenant.id, among: ids, within: subtrees, at: Date.rosterNow)
         return items.filter { parties($0).allSatisfy(seen.contains) }
     }
 
@@ -176,7 +176,7 @@ struct TenantAccess {
     func inside(_ subtree: Subtree, _ subtrees: [Subtree]) async throws -> Bool {
         for candidate in subtrees where candidate.relationshipType == nil || candidate.relationshipType == subtree.relationshipType {
             if candidate.organizationID == subtree.organizationID { return true }
-            if try await tx.visibleParties(tenant: tenant.id, among: [subtree.organizationID], within: [candidate])
+            if try await tx.visibleParties(tenant: tenant.id, among: [subtree.organizationID], within: [candidate], at: Date.rosterNow)
                 .contains(subtree.organizationID) { return true }
         }
         return false

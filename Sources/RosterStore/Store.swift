@@ -58,6 +58,8 @@ public struct PartyQuery: Sendable, Hashable {
     public var partnerID: Party.ID?
     /// Only parties in these subtrees; `nil` for the whole tenant.
     public var within: [Subtree]?
+    /// The instant at which `within` and `partnerID` look at edges (only those in force then count); now when nil.
+    public var scopeAt: Date?
     public var after: Party.ID?
     public var limit: Int
 
@@ -186,14 +188,19 @@ public protocol RelationshipRepository {
     func relationship(tenant: Tenant.ID, parent: Party.ID, child: Party.ID, type: String) async throws -> Relationship?
     func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship]
     /// Whether `descendant` is reachable from `ancestor` over edges of `type`.
+    /// `at`: over the edges in force at that instant (see `Relationship.isInForce`); nil: over every edge, whatever
+    /// its window (the cycle check, and `includeInactive=true`).
     func isDescendant(tenant: Tenant.ID, _ descendant: Party.ID, of ancestor: Party.ID, type: String,
-                      strategy: HierarchyStrategy) async throws -> Bool
-    /// Direct children over edges of `type` (any type when nil), live parties, keyset by party id.
-    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
-    /// Everything below (or above) a party, with the shortest depth, live parties, keyset by party id.
-    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+                      strategy: HierarchyStrategy, at: Date?) async throws -> Bool
+    /// Direct children over edges of `type` (any type when nil) in force at `at` (every edge when nil), live parties,
+    /// keyset by party id.
+    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, after: Party.ID?,
+                  limit: Int) async throws -> [HierarchyEntry]
+    /// Everything below (or above) a party over edges in force at `at` (every edge when nil), with the shortest depth,
+    /// live parties, keyset by party id.
+    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
                      after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
-    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy,
+    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
                    after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
     /// The closure rows of one type, for verification against the edges.
     func closureRows(tenant: Tenant.ID, type: String) async throws -> [ClosureRow]
@@ -314,8 +321,8 @@ public protocol AccessRoleRepository {
     /// Returns false when the user did not have the role.
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole]
-    /// Those of `ids` (in any state) that are one of the subtrees' organizations or below one.
-    func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree]) async throws -> Set<Party.ID>
+    /// Those of `ids` (in any state) that are one of the subtrees' organizations or below one, over edges in force at `at`.
+    func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree], at: Date) async throws -> Set<Party.ID>
 }
 
 /// Provisioning workflows (one per tenant), their leases, and the idempotency keys of `POST /v1/tenants`.

@@ -23,19 +23,24 @@ struct Parties: AsyncParsableCommand {
         @Option(help: "Stop below this depth.")
         var maxDepth = 20
 
+        @Flag(help: "Also follow edges outside their validity window (not yet begun, or ended).")
+        var includeInactive = false
+
         @Argument(help: "The party at the top of the tree.")
         var id: String
 
         func run() async throws {
             guard let partyID = Party.ID(uuidString: id) else { throw ValidationError("\(id) is not a party id") }
-            let (tenant, type, maxDepth) = (self.tenant, self.type, self.maxDepth)
+            let (tenant, type, maxDepth, includeInactive) = (self.tenant, self.type, self.maxDepth, self.includeInactive)
             let lines = try await global.withRuntime { runtime in
-                try await Self.render(partyID, runtime: runtime, tenant: tenant, type: type, maxDepth: maxDepth)
+                try await Self.render(partyID, runtime: runtime, tenant: tenant, type: type, maxDepth: maxDepth,
+                                      includeInactive: includeInactive)
             }
             print(lines.joined(separator: "\n"))
         }
 
-        static func render(_ root: Party.ID, runtime: RosterRuntime, tenant: String, type: String?, maxDepth: Int) async throws -> [String] {
+        static func render(_ root: Party.ID, runtime: RosterRuntime, tenant: String, type: String?, maxDepth: Int,
+                           includeInactive: Bool = false) async throws -> [String] {
             let context = OperationContext(principal: .platform("cli"), requestID: "cli-tree")
             let top = try await runtime.services.parties.get(tenant: tenant, id: root, context: context)
             var lines = [label(top, role: nil)]
@@ -46,7 +51,7 @@ struct Parties: AsyncParsableCommand {
                 var cursor: String?
                 repeat {
                     let page = try await runtime.services.relationships.hierarchy(tenant: tenant, of: id, .children, type: type,
-                                                                                  cursor: cursor, limit: 500, context: context)
+                                                                                  includeInactive: includeInactive, cursor: cursor, limit: 500, context: context)
                     children += page.items
                     cursor = page.nextCursor
                 } while cursor != nil

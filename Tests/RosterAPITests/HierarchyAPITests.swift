@@ -34,6 +34,33 @@ struct TPartnerAccount: Codable {
 
 @Suite("HTTP: relationships, tags, partner accounts")
 struct HierarchyAPITests {
+    /// `includeInactive` over HTTP: an ended edge is left out by default and shown on request; a value that is not a
+    /// boolean is a 400 naming the parameter.
+    @Test func hierarchiesLeaveEdgesOutsideTheirWindowOut() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let root = try await api.createParty(t, #"{"kind":"organization","name":"Root"}"#)
+            let current = try await api.createParty(t, #"{"kind":"organization","name":"Current"}"#)
+            let ended = try await api.createParty(t, #"{"kind":"organization","name":"Ended"}"#)
+            let base = "/v1/tenants/\(t)/relationships"
+            #expect(try await api.send(.post, base, json: #"{"parentId":"\#(root.id)","childId":"\#(current.id)","type":"structure","validFrom":"2020-01-01T00:00:00Z"}"#).status == .created)
+            #expect(try await api.send(.post, base, json: #"{"parentId":"\#(root.id)","childId":"\#(ended.id)","type":"structure","validTo":"2021-01-01T00:00:00Z"}"#).status == .created)
+            for direction in ["children", "descendants"] {
+                let now = try await api.send(.get, "/v1/tenants/\(t)/parties/\(root.id)/\(direction)?type=structure")
+                #expect(try now.decode(TList<THierarchyEntry>.self).items.map(\.party.id) == [current.id])
+                let all = try await api.send(.get, "/v1/tenants/\(t)/parties/\(root.id)/\(direction)?type=structure&includeInactive=true")
+                #expect(Set(try all.decode(TList<THierarchyEntry>.self).items.map(\.party.id)) == [current.id, ended.id])
+            }
+            let up = try await api.send(.get, "/v1/tenants/\(t)/parties/\(ended.id)/ancestors")
+            #expect(try up.decode(TList<THierarchyEntry>.self).items.isEmpty)
+            let upAll = try await api.send(.get, "/v1/tenants/\(t)/parties/\(ended.id)/ancestors?includeInactive=true")
+            #expect(try upAll.decode(TList<THierarchyEntry>.self).items.map(\.party.id) == [root.id])
+            let bad = try await api.send(.get, "/v1/tenants/\(t)/parties/\(root.id)/children?includeInactive=maybe")
+            #expect(bad.status == .badRequest || bad.status == .unprocessableContent)
+            #expect(bad.problem?.detail?.contains("includeInactive") == true, "\(String(decoding: bad.body, as: UTF8.self))")
+        }
+    }
+
     @Test func relationshipsAndHierarchies() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()

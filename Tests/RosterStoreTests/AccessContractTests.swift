@@ -35,7 +35,7 @@ struct AccessContractTests {
             func visible(_ subtrees: [Subtree]) async throws -> Set<Party.ID> {
                 try await rt.database.store.read { tx in
                     let tenant = try #require(try await tx.tenant(slug: t))
-                    return try await tx.visibleParties(tenant: tenant.id, among: all, within: subtrees)
+                    return try await tx.visibleParties(tenant: tenant.id, among: all, within: subtrees, at: Date())
                 }
             }
             #expect(try await visible(structure) == [north, farm, field])

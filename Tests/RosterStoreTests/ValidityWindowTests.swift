@@ -1,0 +1,117 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import Testing
+
+/// Edges with a validity window (DESIGN.md §2): outside it an edge grants nothing, hides its child from scoped
+/// callers and is left out of hierarchies unless `includeInactive`; time passing is enough, no write happens when an
+/// edge ends. On both stores, through the services every caller uses.
+@Suite("Validity windows")
+struct ValidityWindowTests {
+    @Test(arguments: StoreKind.allCases)
+    func edgesCountOnlyWithinTheirWindow(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let parties = rt.services.parties
+            let relationships = rt.services.relationships
+            func org(_ name: String) async throws -> Party.ID {
+                try await parties.create(tenant: t, PartyInput(kind: .organization, name: name), context: .test).id
+            }
+            func link(_ parent: Party.ID, _ child: Party.ID, _ type: String = "structure", from: Date? = nil,
+                      to: Date? = nil) async throws {
+                _ = try await relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: child, type: type,
+                                                                                validFrom: from, validTo: to), context: .test)
+            }
+            let now = Date()
+            let north = try await org("North"), farm = try await org("Farm"), field = try await org("Field")
+            let later = try await org("Later"), old = try await org("Old"), supplier = try await org("Supplier")
+            try await link(north, farm)
+            try await link(farm, field, to: now.addingTimeInterval(3600))
+            try await link(north, later, from: now.addingTimeInterval(3600))
+            try await link(north, old, from: now.addingTimeInterval(-7200), to: now.addingTimeInterval(-3600))
+            try await link(north, supplier, "supply")
+
+            let access = rt.services.access
+            let structure = try await access.createRole(tenant: t, name: "North structure", policies: ["approve_tree", "parties.read"],
+                                                        organizationID: north, relationshipType: "structure", context: .test)
+            let anyType = try await access.createRole(tenant: t, name: "North any", policies: ["list_planter"], organizationID: north,
+                                                      relationshipType: nil, context: .test)
+            let user = try await rt.services.users.create(tenant: t, UserInput(email: "w@example.com"), context: .test)
+            _ = try await access.grant(tenant: t, user: user.id, role: structure.id, context: .test)
+            _ = try await access.grant(tenant: t, user: user.id, role: anyType.id, context: .test)
+            func check(_ policy: String, _ party: Party.ID) async throws -> AccessDecision {
+                try await access.check(tenant: t, user: user.id, policy: policy, party: party, context: .test)
+            }
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [structure.id]),
+                                          requestID: "t")
+            func below(_ party: Party.ID, _ direction: RelationshipService.Direction, type: String? = "structure",
+                       includeInactive: Bool = false) async throws -> Set<Party.ID> {
+                Set(try await relationships.hierarchy(tenant: t, of: party, direction, type: type, includeInactive: includeInactive,
+                                                      cursor: nil, limit: 100, context: .test).items.map(\.party.id))
+            }
+
+            // Within the window: the edge farm → field grants and shows, as a permanent one does.
+            let granted = try await check("approve_tree", field)
+            #expect(granted.allowed && granted.path == [north, farm, field])
+            #expect(try await check("list_planter", field).allowed)
+            // Before its window and after it, an edge gives nothing, typed scope or not.
+            #expect(try await check("approve_tree", later).allowed == false)
+            #expect(try await check("approve_tree", old).allowed == false)
+            #expect(try await check("list_planter", old).allowed == false)
+            #expect(try await check("list_planter", supplier).allowed)
+            var page = try await access.parties(tenant: t, user: user.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test)
+            #expect(Set(page.items.map(\.id)) == [north, farm, field])
+            let seen = try await parties.search(tenant: t, PartySearch(limit: 100), context: scoped)
+            #expect(Set(seen.items.map(\.id)) == [north, farm, field])
+            await expectRosterError({ try await parties.get(tenant: t, id: old, context: scoped) }) { $0.isNotFound }
+
+            // Hierarchies leave edges outside their window out, unless asked to include them.
+            #expect(try await below(north, .descendants) == [farm, field])
+            #expect(try await below(north, .descendants, includeInactive: true) == [farm, field, later, old])
+            #expect(try await below(north, .children) == [farm])
+            #expect(try await below(north, .children, includeInactive: true) == [farm, later, old])
+            #expect(try await below(north, .descendants, type: nil) == [farm, field, supplier])
+            #expect(try await below(old, .ancestors).isEmpty)
+            #expect(try await below(old, .ancestors, includeInactive: true) == [north])
+            #expect(try await below(field, .ancestors) == [north, farm])
+            #expect(try await relationships.isDescendant(tenant: t, field, of: north, type: "structure", context: .test))
+            #expect(try await relationships.isDescendant(tenant: t, old, of: north, type: "structure", context: .test) == false)
+            // A type without windows still answers from the closure table.
+            #expect(try await below(north, .descendants, type: "supply") == [supplier])
+
+            // An edge out of its window still closes cycles: its window may open again by a later change of data.
+            await expectRosterError({ try await link(old, north) }) { $0.isConflict }
+
+            // Time passing is enough: once an edge ends, without any write, its child is out of reach. The window is
+            // short; a check that returned before the end must have been allowed (a slow machine retries longer).
+            let pasture = try await org("Pasture")
+            var window = 1.0
+            while true {
+                let ends = Date().addingTimeInterval(window)
+                let edge = try await relationships.create(tenant: t, RelationshipInput(parentID: farm, childID: pasture, type: "structure",
+                                                                                       validTo: ends), context: .test)
+                let before = try await check("approve_tree", pasture)
+                if Date() < ends {
+                    #expect(before.allowed && before.path == [north, farm, pasture])
+                    try await Task.sleep(for: .milliseconds(Int((ends.timeIntervalSinceNow + 0.1) * 1000)))
+                    break
+                }
+                try await relationships.delete(tenant: t, id: edge.id, context: .test)
+                window *= 2
+                try #require(window < 100, "the machine never answered a check within the window")
+            }
+            #expect(try await check("approve_tree", pasture).allowed == false)
+            #expect(try await check("list_planter", pasture).allowed == false)
+            page = try await access.parties(tenant: t, user: user.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test)
+            #expect(Set(page.items.map(\.id)) == [north, farm, field])
+            let after = try await parties.search(tenant: t, PartySearch(limit: 100), context: scoped)
+            #expect(Set(after.items.map(\.id)) == [north, farm, field])
+            await expectRosterError({ try await parties.get(tenant: t, id: pasture, context: scoped) }) { $0.isNotFound }
+            #expect(try await below(farm, .descendants) == [field])
+            #expect(try await below(pasture, .ancestors).isEmpty)
+            #expect(try await below(pasture, .ancestors, includeInactive: true) == [north, farm])
+        }
+    }
+}
