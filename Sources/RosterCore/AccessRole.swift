@@ -2,7 +2,7 @@ public import Foundation
 
 /// A named set of policies (seed 004), tenant-wide or scoped to one organization and everything below
 /// it (in one relationship type, or in any when `relationshipType` is nil).
-public struct AccessRole: Hashable, Sendable, Identifiable {
+public struct AccessRole: Hashable, Sendable, Identifiable, Codable {
     public typealias ID = Identifier<AccessRole>
 
     public var id: ID

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// A directed edge parent → child in one hierarchy (`type`), with the child's `role` towards the parent.
-public struct Relationship: Hashable, Sendable, Identifiable {
+public struct Relationship: Hashable, Sendable, Identifiable, Codable {
     public typealias ID = Identifier<Relationship>
 
     public var id: ID

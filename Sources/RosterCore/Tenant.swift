@@ -15,6 +15,9 @@ public struct Tenant: Hashable, Sendable, Identifiable {
     public var createdAt: Date
     public var updatedAt: Date
     public var version: Int
+    /// How many changes to what access decisions read (edges, roles, grants) the tenant has committed; kept by the
+    /// store, never written through the tenant (see `AccessChange`).
+    public var accessVersion: Int64 = 0
 
     public init(id: ID, slug: String, name: String, status: Status, settings: TenantSettings,
                 createdAt: Date, updatedAt: Date, version: Int) {

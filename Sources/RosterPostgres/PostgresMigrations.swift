@@ -310,5 +310,18 @@ public enum PostgresMigrations {
             WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL
             """,
         ]),
+        Migration(version: 9, name: "access versions and the changes that made them", statements: [
+            "ALTER TABLE tenants ADD COLUMN access_version bigint NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE access_changes (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                version bigint NOT NULL,
+                change TEXT NOT NULL,
+                at timestamptz NOT NULL,
+                PRIMARY KEY (tenant_id, version)
+            )
+            """,
+            "CREATE INDEX access_changes_at ON access_changes (at)",
+        ]),
     ]
 }

@@ -11,11 +11,15 @@ public struct SQLStore: Store {
     public let database: any SQLDatabase
     let logger: Logger
     let slowThreshold: Duration
+    /// The access graphs of this store's tenants, in memory (one per store, so one per process in production).
+    public let accessIndex: AccessIndex
 
-    public init(database: any SQLDatabase, logger: Logger, slowThreshold: Duration = .milliseconds(200)) {
+    public init(database: any SQLDatabase, logger: Logger, slowThreshold: Duration = .milliseconds(200),
+                accessIndex: AccessIndex = AccessIndex()) {
         self.database = database
         self.logger = logger
         self.slowThreshold = slowThreshold
+        self.accessIndex = accessIndex
     }
 
     public var kind: String { database.dialect == .sqlite ? "sqlite" : "postgres" }
@@ -23,7 +27,7 @@ public struct SQLStore: Store {
     public func write<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await mapErrors {
             try await database.withTransaction { conn in
-                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect))
+                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex))
             }
         }
     }
@@ -31,7 +35,7 @@ public struct SQLStore: Store {
     public func read<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await mapErrors {
             try await database.withReadTransaction { conn in
-                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect))
+                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex))
             }
         }
     }

@@ -37,6 +37,7 @@ extension SQLTransaction {
             SELECT $1, $2, ancestor_id, descendant_id, depth, paths FROM delta WHERE true
             ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
             """, closureBinds(r))
+        try await recordAccessChange(tenant: r.tenantID, .edgeAdded(r))
     }
 
     /// PostgreSQL: a transaction-scoped advisory lock on the (tenant, type) pair (READ COMMITTED gives each later
@@ -65,6 +66,7 @@ extension SQLTransaction {
               AND (ancestor_id, descendant_id, depth) IN (SELECT ancestor_id, descendant_id, depth FROM delta)
             """, closureBinds(r))
         try await conn.execute("DELETE FROM relationships WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        try await recordAccessChange(tenant: tenant, .edgeRemoved(id))
         return r
     }
 

@@ -10,6 +10,7 @@ extension SQLTransaction {
             """, [.uuid(r.tenantID.rawValue), .uuid(r.id.rawValue), .text(r.name), .text(r.name.lowercased()),
                   .json(try JSONText.encode(r.policies)), r.organizationID.map { .uuid($0.rawValue) } ?? .null,
                   r.relationshipType.map(SQLValue.text) ?? .null, .date(r.createdAt)])
+        try await recordAccessChange(tenant: r.tenantID, .roleAdded(r))
     }
 
     static let roleColumns = "r.tenant_id, r.id, r.name, r.policies, r.organization_id, r.relationship_type, r.created_at"
@@ -25,14 +26,18 @@ extension SQLTransaction {
     }
 
     func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool {
-        try await !conn.query("""
+        let granted = try await !conn.query("""
             INSERT INTO user_roles (tenant_id, user_id, role_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING role_id
             """, [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue)]).isEmpty
+        if granted { try await recordAccessChange(tenant: tenant, .granted(user: user, role: role)) }
+        return granted
     }
 
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool {
-        try await !conn.query("DELETE FROM user_roles WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3 RETURNING role_id",
-                              [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue)]).isEmpty
+        let revoked = try await !conn.query("DELETE FROM user_roles WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3 RETURNING role_id",
+                                            [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue)]).isEmpty
+        if revoked { try await recordAccessChange(tenant: tenant, .revoked(user: user, role: role)) }
+        return revoked
     }
 
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole] {

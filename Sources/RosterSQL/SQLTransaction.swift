@@ -6,6 +6,8 @@ import RosterStore
 struct SQLTransaction: StoreTransaction {
     let conn: any SQLConnection
     let dialect: SQLDialect
+    /// The store's access graphs, which this transaction brings up to its own view (`accessGraph(for:)`).
+    let index: AccessIndex
 
     /// `FOR UPDATE` where the database has row locks; SQLite has one writer, which serializes anyway.
     var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
@@ -14,7 +16,7 @@ struct SQLTransaction: StoreTransaction {
 // MARK: - Tenants
 
 extension SQLTransaction {
-    static let tenantColumns = "id, slug, name, status, settings, created_at, updated_at, version"
+    static let tenantColumns = "id, slug, name, status, settings, created_at, updated_at, version, access_version"
 
     func insertTenant(_ tenant: Tenant) async throws {
         try await conn.execute("""
@@ -53,11 +55,13 @@ extension SQLTransaction {
     }
 
     private func makeTenant(_ row: SQLRow) throws -> Tenant {
-        Tenant(id: .init(try row.uuid("id")), slug: try row.requiredString("slug"), name: try row.requiredString("name"),
+        var tenant = Tenant(id: .init(try row.uuid("id")), slug: try row.requiredString("slug"), name: try row.requiredString("name"),
                status: Tenant.Status(rawValue: try row.requiredString("status")) ?? .failed,
                settings: try JSONText.decode(TenantSettings.self, row.string("settings")) ?? TenantSettings(),
                createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
                version: Int(row.int("version") ?? 1))
+        tenant.accessVersion = row.int("access_version") ?? 0
+        return tenant
     }
 }
 

@@ -310,5 +310,18 @@ public enum SQLiteMigrations {
             WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL
             """,
         ]),
+        Migration(version: 9, name: "access versions and the changes that made them", statements: [
+            "ALTER TABLE tenants ADD COLUMN access_version INTEGER NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE access_changes (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                version INTEGER NOT NULL,
+                change TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (tenant_id, version)
+            )
+            """,
+            "CREATE INDEX access_changes_at ON access_changes (at)",
+        ]),
     ]
 }

@@ -56,7 +56,7 @@ public struct APIKeyService: Sendable {
             guard let key = try await tx.apiKey(tenant: tenant.id, id: id) else {
                 throw RosterError.notFound("no live API key \(id)")
             }
-            let roles = try await TenantAccess.existingRoles(key.roleIDs, tenant: tenant.id, tx: tx)
+            let roles = try await tx.accessGraph(for: tenant).read { $0.roles(key.roleIDs) }
             try await access.requireCovers(role: key.role, roles: roles, what: "API key \(id)")
             guard try await tx.revokeAPIKey(tenant: tenant.id, id: id, at: Date.rosterNow) else {
                 throw RosterError.notFound("no live API key \(id)")

@@ -108,47 +108,41 @@ public struct AccessService: Sendable {
             let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
             let party = try await access.party(partyID)
-            return try await Self.decide(user: user, policy: policy, party: party, tx: tx)
+            return Self.decide(user: user, policy: policy, party: party.id, graph: try await tx.accessGraph(for: tenant))
         }
     }
 
-    /// The decision over the edges in force at `at`.
-    static func decide(user: User, policy: String, party: Party, at: Date = Date.rosterNow,
-                       tx: any StoreTransaction) async throws -> AccessDecision {
+    /// The decision over the edges in force at `at`, from the tenant's access graph: no statement. The path is a
+    /// shortest one from the role's organization down to the party, over edges of the role's type or of any type.
+    static func decide(user: User, policy: String, party: Party.ID, at: Date = Date.rosterNow,
+                       graph: AccessIndex.TenantGraph) -> AccessDecision {
         guard user.isActive else { return AccessDecision(allowed: false, reason: "the user is inactive") }
         if user.role == .admin { return AccessDecision(allowed: true, reason: "the user is ADMIN of the tenant") }
         if user.role == .management, AccessRole.readPolicies.contains(policy) {
             return AccessDecision(allowed: true, reason: "the user is MANAGEMENT, which reads everything in the tenant")
         }
-        let roles = try await tx.roles(tenant: user.tenantID, user: user.id).filter { $0.policies.contains(policy) }
-        guard !roles.isEmpty else { return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)") }
-        if let wide = roles.first(where: { $0.organizationID == nil }) {
-            return AccessDecision(allowed: true, reason: "role \(wide.name) grants \(policy) tenant-wide", roleID: wide.id)
-        }
-        for role in roles {
-            guard let organization = role.organizationID else { continue }
-            if organization == party.id {
-                return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) on this organization", roleID: role.id,
-                                      path: [organization])
+        return graph.read { graph in
+            let roles = graph.roles(of: user.id).filter { $0.policies.contains(policy) }
+            guard !roles.isEmpty else { return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)") }
+            if let wide = roles.first(where: { $0.organizationID == nil }) {
+                return AccessDecision(allowed: true, reason: "role \(wide.name) grants \(policy) tenant-wide", roleID: wide.id)
             }
-            if let type = role.relationshipType {
-                if try await tx.isDescendant(tenant: user.tenantID, party.id, of: organization, type: type, strategy: .closure, at: at) {
-                    let path = try await RelationshipService.path(from: organization, to: party.id, type: type, at: at,
-                                                                  tenant: user.tenantID, tx: tx)
-                    return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) below its organization in \(type)",
-                                          roleID: role.id, path: path)
+            for role in roles {
+                guard let organization = role.organizationID else { continue }
+                let subtree = Subtree(organizationID: organization, relationshipType: role.relationshipType)
+                guard let path = graph.path(to: party, within: subtree, at: at) else { continue }
+                let reason = if path.count == 1 {
+                    "role \(role.name) grants \(policy) on this organization"
+                } else if let type = role.relationshipType {
+                    "role \(role.name) grants \(policy) below its organization in \(type)"
+                } else {
+                    "role \(role.name) grants \(policy) below its organization"
                 }
-            } else {
-                let above = try await tx.ancestors(tenant: user.tenantID, of: party.id, type: nil, strategy: .recursive, at: at,
-                                                   after: nil, limit: 10_000)
-                if above.contains(where: { $0.party.id == organization }) {
-                    return AccessDecision(allowed: true, reason: "role \(role.name) grants \(policy) below its organization",
-                                          roleID: role.id, path: [organization, party.id])
-                }
+                return AccessDecision(allowed: true, reason: reason, roleID: role.id, path: path)
             }
+            let names = roles.map(\.name).joined(separator: ", ")
+            return AccessDecision(allowed: false, reason: "\(names) grant \(policy) only on other parts of the organization tree")
         }
-        let names = roles.map(\.name).joined(separator: ", ")
-        return AccessDecision(allowed: false, reason: "\(names) grant \(policy) only on other parts of the organization tree")
     }
 
     /// Who the caller is in tenant `slug`: its user (when it is one), the roles it holds, and its effective grants.
@@ -167,7 +161,7 @@ public struct AccessService: Sendable {
             }
             // The grants came with the access; an ADMIN's roles are read only to list them.
             var roles = access.roles
-            if access.grants.everything { roles = try await TenantAccess.roles(of: caller, tenant: tenant.id, tx: tx) }
+            if access.grants.everything { roles = TenantAccess.roles(of: caller, graph: try await tx.accessGraph(for: tenant)) }
             return (user, roles, access.grants)
         }
     }
@@ -188,7 +182,8 @@ public struct AccessService: Sendable {
             guard user.isActive else { return Page(items: [], nextCursor: nil) }
             // The same grants as enforcement, and the same subtree filter as a scoped caller's search.
             var query = PartyQuery(after: after, limit: limit + 1)
-            switch Grants(role: user.role, roles: try await tx.roles(tenant: tenant.id, user: user.id)).scope(of: policy) {
+            let roles = try await tx.accessGraph(for: tenant).read { $0.roles(of: user.id) }
+            switch Grants(role: user.role, roles: roles).scope(of: policy) {
             case .tenant: break
             case .subtrees(let subtrees): query.within = subtrees
             case nil: return Page(items: [], nextCursor: nil)

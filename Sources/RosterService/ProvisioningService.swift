@@ -298,6 +298,8 @@ public struct ProvisioningService: Sendable {
         let now = Date.rosterNow
         var due = try await store.write { tx in
             try await tx.deleteExpiredIdempotencyKeys(now: now, key: nil)
+            // Processes whose access graphs lag further behind than this load them whole (see AccessIndex).
+            try await tx.pruneAccessChanges(before: now.addingTimeInterval(-3600))
             return try await tx.dueProvisioning(now: now, limit: only == nil ? limit : 10_000)
         }
         if let only { due = Array(due.filter(only.contains).prefix(limit)) }

@@ -15,6 +15,9 @@ struct TenantAccess {
     /// The access roles the caller holds; read only when its grants are not everything already.
     let roles: [AccessRole]
     let tx: any StoreTransaction
+    /// The tenant's access graph (edges, roles, grants in memory), at least as new as this transaction's view; nil for
+    /// callers whose grants are everything, who never need it.
+    let graph: AccessIndex.TenantGraph?
 
     /// Reads the tenant and the caller's grants (nothing more for platform callers and ADMIN).
     /// `write`: the operation changes the tenant's data, which a tenant that is not active refuses;
@@ -30,30 +33,34 @@ struct TenantAccess {
         }
         // Platform callers, Roster itself and ADMIN hold every policy, without reading anything.
         if context.isPlatformOrSystem || context.caller.role == .admin {
-            return TenantAccess(tenant: tenant, context: context, grants: .all, roles: [], tx: tx)
+            return TenantAccess(tenant: tenant, context: context, grants: .all, roles: [], tx: tx, graph: nil)
         }
-        let roles = try await roles(of: context.caller, tenant: tenant.id, tx: tx)
-        return TenantAccess(tenant: tenant, context: context, grants: Grants(role: context.caller.role ?? .user, roles: roles), roles: roles, tx: tx)
+        let graph = try await tx.accessGraph(for: tenant)
+        let roles = roles(of: context.caller, graph: graph)
+        return TenantAccess(tenant: tenant, context: context, grants: Grants(role: context.caller.role ?? .user, roles: roles), roles: roles,
+                            tx: tx, graph: graph)
     }
 
     /// The access roles a caller holds: a user's grants, or the roles an API key was given (those that still exist).
-    static func roles(of caller: Caller, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [AccessRole] {
+    static func roles(of caller: Caller, graph: AccessIndex.TenantGraph) -> [AccessRole] {
         switch caller.principal {
         case .user(let raw):
             guard let id = User.ID(uuidString: raw) else { return [] }
-            return try await tx.roles(tenant: tenant, user: id)
+            return graph.read { $0.roles(of: id) }
         case .apiKey:
-            return try await existingRoles(caller.roleIDs, tenant: tenant, tx: tx)
+            return graph.read { $0.roles(caller.roleIDs) }
         case .platform, .system:
             return []
         }
     }
 
-    /// Those of `ids` that still exist (an API key's roles).
-    static func existingRoles(_ ids: [AccessRole.ID], tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [AccessRole] {
-        var roles: [AccessRole] = []
-        for id in ids { if let found = try await tx.role(tenant: tenant, id: id) { roles.append(found) } }
-        return roles
+    /// Those of `ids` that lie in one of `subtrees` now, from the access graph: no statement.
+    func inside(_ ids: [Party.ID], _ subtrees: [Subtree]) async throws -> Set<Party.ID> {
+        guard !ids.isEmpty, !subtrees.isEmpty else { return [] }
+        let graph: AccessIndex.TenantGraph
+        if let held = self.graph { graph = held } else { graph = try await tx.accessGraph(for: tenant) }
+        let now = Date.rosterNow
+        return graph.read { $0.inside(ids, subtrees, at: now) }
     }
 
     var isPlatform: Bool { context.isPlatformOrSystem }
@@ -88,7 +95,7 @@ struct TenantAccess {
         if scope == .tenant { return }
         let granted: [Subtree]
         if case .subtrees(let subtrees) = scope { granted = subtrees } else { granted = [] }
-        let allowed = granted.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: ids, within: granted, at: Date.rosterNow)
+        let allowed = granted.isEmpty ? [] : try await inside(ids, granted)
         guard ids.contains(where: { !allowed.contains($0) }) else { return }
         let seen = try await readableAmong(ids)
         for id in ids where !allowed.contains(id) {
@@ -119,14 +126,14 @@ struct TenantAccess {
             for id in Set(ids) where try await tx.party(tenant: tenant.id, id: id) != nil { found.insert(id) }
             return found
         }
-        return subtrees.isEmpty ? [] : try await tx.visibleParties(tenant: tenant.id, among: Array(Set(ids)), within: subtrees, at: Date.rosterNow)
+        return subtrees.isEmpty ? [] : try await inside(Array(Set(ids)), subtrees)
     }
 
     /// Whether the caller may read this existing party.
     func mayRead(_ id: Party.ID) async throws -> Bool {
         guard let subtrees = readable else { return true }
         guard !subtrees.isEmpty else { return false }
-        return try await tx.visibleParties(tenant: tenant.id, among: [id], within: subtrees, at: Date.rosterNow).contains(id)
+        return try await inside([id], subtrees).contains(id)
     }
 
     /// The items all of whose parties the caller may read.
@@ -134,7 +141,7 @@ struct TenantAccess {
         guard let subtrees = readable else { return items }
         guard !subtrees.isEmpty else { return [] }
         let ids = Array(Set(items.flatMap(parties)))
-        let seen = try await tx.visibleParties(tenant: tenant.id, among: ids, within: subtrees, at: Date.rosterNow)
+        let seen = try await inside(ids, subtrees)
         return items.filter { parties($0).allSatisfy(seen.contains) }
     }
 
@@ -176,7 +183,7 @@ struct TenantAccess {
     func inside(_ subtree: Subtree, _ subtrees: [Subtree]) async throws -> Bool {
         for candidate in subtrees where candidate.relationshipType == nil || candidate.relationshipType == subtree.relationshipType {
             if candidate.organizationID == subtree.organizationID { return true }
-            if try await tx.visibleParties(tenant: tenant.id, among: [subtree.organizationID], within: [candidate], at: Date.rosterNow)
+            if try await inside([subtree.organizationID], [candidate])
                 .contains(subtree.organizationID) { return true }
         }
         return false

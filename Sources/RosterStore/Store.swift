@@ -17,7 +17,7 @@ public protocol Store: Sendable {
 /// All repositories, bound to one transaction.
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
     RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
-    AccessRoleRepository, ProvisioningRepository {}
+    AccessRoleRepository, ProvisioningRepository, AccessGraphRepository {}
 
 /// Failures that the store reports in its own terms; services turn them into `RosterError`.
 public enum StoreError: Error, Hashable, Sendable, RosterErrorConvertible {
@@ -346,4 +346,13 @@ public protocol ProvisioningRepository {
     /// history): undoing the step that made it. Throws when something still refers to it.
     func deleteUnlinkedParty(tenant: Tenant.ID, id: Party.ID) async throws
     func deleteUser(tenant: Tenant.ID, id: User.ID) async throws
+}
+
+/// What access decisions read, kept in memory (`AccessIndex`): the graph, and the record of changes every process
+/// replays to catch up.
+public protocol AccessGraphRepository {
+    /// The tenant's access graph, at least as new as `tenant.accessVersion` (the version this transaction read).
+    func accessGraph(for tenant: Tenant) async throws -> AccessIndex.TenantGraph
+    /// Forgets recorded changes made before `before`; a process whose graph is older then loads it whole.
+    func pruneAccessChanges(before: Date) async throws
 }

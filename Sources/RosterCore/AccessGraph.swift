@@ -1,0 +1,159 @@
+public import Foundation
+
+/// What access decisions need of one tenant, in memory (DESIGN.md §2 Access): every edge by its child, with its window,
+/// the access roles, and which user holds which. Decisions walk up from a party (depth at most 64) and meet the scopes;
+/// they read nothing else. `version` is the tenant's access version the graph holds (see `AccessChange`).
+public struct AccessGraph: Sendable {
+    /// An edge as decisions see it.
+    public struct Edge: Hashable, Sendable {
+        public var id: Relationship.ID
+        public var parent: Party.ID
+        public var child: Party.ID
+        public var type: String
+        public var validFrom: Date?
+        public var validTo: Date?
+
+        public init(_ relationship: Relationship) {
+            id = relationship.id
+            parent = relationship.parentID
+            child = relationship.childID
+            type = relationship.type
+            validFrom = relationship.validFrom
+            validTo = relationship.validTo
+        }
+
+        /// In force at `at` (every edge when nil): its window has begun and not ended (`validTo` is exclusive).
+        public func isInForce(at: Date?) -> Bool {
+            guard let at else { return true }
+            if let validFrom, validFrom > at { return false }
+            if let validTo, validTo <= at { return false }
+            return true
+        }
+    }
+
+    public private(set) var version: Int64
+    /// The edges above each party.
+    private var up: [Party.ID: [Edge]] = [:]
+    /// Each edge's child, to find it when it goes.
+    private var childOf: [Relationship.ID: Party.ID] = [:]
+    public private(set) var roles: [AccessRole.ID: AccessRole] = [:]
+    private var grants: [User.ID: Set<AccessRole.ID>] = [:]
+
+    public init(version: Int64, edges: [Relationship], roles: [AccessRole], grants: [(user: User.ID, role: AccessRole.ID)]) {
+        self.version = version
+        up.reserveCapacity(edges.count)
+        childOf.reserveCapacity(edges.count)
+        for edge in edges { add(Edge(edge)) }
+        for role in roles { self.roles[role.id] = role }
+        for grant in grants { self.grants[grant.user, default: []].insert(grant.role) }
+    }
+
+    public var edgeCount: Int { childOf.count }
+
+    // MARK: Changes
+
+    /// Applies the change that made `version` (the next one); false when it is not the next (the caller reloads).
+    public mutating func apply(_ change: AccessChange, version next: Int64) -> Bool {
+        guard next == version + 1 else { return false }
+        switch change {
+        case .edgeAdded(let relationship): add(Edge(relationship))
+        case .edgeRemoved(let id): remove(id)
+        case .roleAdded(let role): roles[role.id] = role
+        case .granted(let user, let role): grants[user, default: []].insert(role)
+        case .revoked(let user, let role):
+            grants[user]?.remove(role)
+            if grants[user]?.isEmpty == true { grants[user] = nil }
+        }
+        version = next
+        return true
+    }
+
+    private mutating func add(_ edge: Edge) {
+        if childOf[edge.id] != nil { remove(edge.id) }
+        up[edge.child, default: []].append(edge)
+        childOf[edge.id] = edge.child
+    }
+
+    private mutating func remove(_ id: Relationship.ID) {
+        guard let child = childOf.removeValue(forKey: id) else { return }
+        up[child]?.removeAll { $0.id == id }
+        if up[child]?.isEmpty == true { up[child] = nil }
+    }
+
+    // MARK: Questions
+
+    /// The access roles a user holds, by name as the store lists them.
+    public func roles(of user: User.ID) -> [AccessRole] {
+        Self.byName((grants[user] ?? []).compactMap { roles[$0] })
+    }
+
+    /// Those of `ids` that still exist, by name.
+    public func roles(_ ids: [AccessRole.ID]) -> [AccessRole] {
+        Self.byName(ids.compactMap { roles[$0] })
+    }
+
+    static func byName(_ roles: [AccessRole]) -> [AccessRole] {
+        roles.sorted { ($0.name.lowercased(), $0.id.rawValue.uuidString) < ($1.name.lowercased(), $1.id.rawValue.uuidString) }
+    }
+
+    /// The path organization → … → `party` when `party` is the subtree's organization or below it over edges in force
+    /// at `at` (of the subtree's type, or of any type); nil otherwise. Breadth first: the path is a shortest one.
+    public func path(to party: Party.ID, within subtree: Subtree, at: Date?) -> [Party.ID]? {
+        let root = subtree.organizationID
+        if party == root { return [party] }
+        // Walk up, remembering the step each party was reached from.
+        var cameFrom: [Party.ID: Party.ID] = [:]
+        var frontier = [party]
+        var depth = 0
+        while !frontier.isEmpty, depth < Self.maxDepth {
+            depth += 1
+            var next: [Party.ID] = []
+            for node in frontier {
+                for edge in up[node] ?? [] where edge.isInForce(at: at)
+                    && (subtree.relationshipType == nil || edge.type == subtree.relationshipType) {
+                    guard cameFrom[edge.parent] == nil, edge.parent != party else { continue }
+                    cameFrom[edge.parent] = node
+                    if edge.parent == root {
+                        var path = [root]
+                        var step = node
+                        while step != party, let below = cameFrom[step] {
+                            path.append(step)
+                            step = below
+                        }
+                        path.append(party)
+                        return path
+                    }
+                    next.append(edge.parent)
+                }
+            }
+            frontier = next
+        }
+        return nil
+    }
+
+    /// Whether `party` lies in one of `subtrees` at `at`.
+    public func isInside(_ party: Party.ID, _ subtrees: [Subtree], at: Date?) -> Bool {
+        subtrees.contains { path(to: party, within: $0, at: at) != nil }
+    }
+
+    /// Those of `ids` that lie in one of `subtrees` at `at`.
+    public func inside(_ ids: [Party.ID], _ subtrees: [Subtree], at: Date?) -> Set<Party.ID> {
+        guard !subtrees.isEmpty else { return [] }
+        var found = Set<Party.ID>()
+        for id in ids where !found.contains(id) && isInside(id, subtrees, at: at) { found.insert(id) }
+        return found
+    }
+
+    /// Bound on walks, as in the stores' recursive queries.
+    public static let maxDepth = 64
+}
+
+/// One committed change to what access decisions read, recorded with the tenant's access version it made (in the
+/// same transaction), so that every process catches up by replaying the changes after the version it holds.
+public enum AccessChange: Codable, Hashable, Sendable {
+    case edgeAdded(Relationship)
+    case edgeRemoved(Relationship.ID)
+    case roleAdded(AccessRole)
+    case granted(user: User.ID, role: AccessRole.ID)
+    case revoked(user: User.ID, role: AccessRole.ID)
+}

@@ -1,0 +1,83 @@
+import Foundation
+import RosterCore
+import RosterStore
+
+// The access versions, the recorded changes, and the graphs built from them (see `AccessIndex`).
+extension SQLTransaction {
+    func accessGraph(for tenant: Tenant) async throws -> AccessIndex.TenantGraph {
+        try await index.graph(for: tenant, changes: { after in try await accessChanges(tenant: tenant.id, after: after) },
+                              snapshot: { try await accessSnapshot(tenant: tenant.id) })
+    }
+
+    func pruneAccessChanges(before: Date) async throws {
+        try await conn.execute("DELETE FROM access_changes WHERE at < $1", [.date(before)])
+    }
+
+    /// Bumps the tenant's access version and records the change that made it, in this transaction. On PostgreSQL the
+    /// tenant's row stays locked until the end of the transaction, so versions follow commit order per tenant.
+    func recordAccessChange(tenant: Tenant.ID, _ change: AccessChange) async throws {
+        let rows = try await conn.query("UPDATE tenants SET access_version = access_version + 1 WHERE id = $1 RETURNING access_version",
+                                        [.uuid(tenant.rawValue)])
+        guard let version = rows.first?.int("access_version") else { throw SQLError.unavailable("no tenant \(tenant) to version") }
+        try await conn.execute("INSERT INTO access_changes (tenant_id, version, change, at) VALUES ($1, $2, $3, $4)",
+                               [.uuid(tenant.rawValue), .int(version), .text(try AccessChangeCoding.encode(change)), .date(Date.rosterNow)])
+    }
+
+    /// The changes after `version`, in order; nil when some are no longer kept.
+    func accessChanges(tenant: Tenant.ID, after version: Int64) async throws -> [(version: Int64, change: AccessChange)]? {
+        let rows = try await conn.query("""
+            SELECT version, change FROM access_changes WHERE tenant_id = $1 AND version > $2 ORDER BY version
+            """, [.uuid(tenant.rawValue), .int(version)])
+        var changes: [(version: Int64, change: AccessChange)] = []
+        changes.reserveCapacity(rows.count)
+        for row in rows {
+            let next = row.int("version") ?? 0
+            guard next == (changes.last?.version ?? version) + 1 else { return nil }
+            changes.append((next, try AccessChangeCoding.decode(try row.requiredString("change"))))
+        }
+        return changes
+    }
+
+    /// The whole graph. The version is read first: under READ COMMITTED the rest may already hold later changes,
+    /// never earlier ones, and replaying a change the graph already holds changes nothing.
+    func accessSnapshot(tenant: Tenant.ID) async throws -> AccessGraph {
+        let version = try await conn.query("SELECT access_version FROM tenants WHERE id = $1", [.uuid(tenant.rawValue)])
+            .first?.int("access_version") ?? 0
+        let edges = try await conn.query("SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1",
+                                         [.uuid(tenant.rawValue)]).map(makeRelationship)
+        let roles = try await roles(tenant: tenant)
+        let grants = try await conn.query("SELECT user_id, role_id FROM user_roles WHERE tenant_id = $1", [.uuid(tenant.rawValue)])
+            .map { row in (user: User.ID(try row.uuid("user_id")), role: AccessRole.ID(try row.uuid("role_id"))) }
+        return AccessGraph(version: version, edges: edges, roles: roles, grants: grants)
+    }
+}
+
+/// JSON for recorded changes, with dates as whole microseconds (what both stores keep), so that a replayed edge's
+/// window equals the stored one exactly.
+enum AccessChangeCoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+        }
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            Date(timeIntervalSince1970: Double(try decoder.singleValueContainer().decode(Int64.self)) / 1_000_000)
+        }
+        return decoder
+    }()
+
+    static func encode(_ change: AccessChange) throws -> String {
+        String(decoding: try encoder.encode(change), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> AccessChange {
+        try decoder.decode(AccessChange.self, from: Data(text.utf8))
+    }
+}
