@@ -47,6 +47,22 @@ enum TestDatabase {
     }
 }
 
+extension TestDatabase {
+    /// Two runtimes on one database, each with its own connections and access graphs, as two processes have.
+    static func withTwo<T: Sendable>(_ kind: StoreKind, _ body: @Sendable (RosterRuntime, RosterRuntime) async throws -> T) async throws -> T {
+        let url = try url(kind)
+        let secrets = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+        let first = try await RosterDatabase.open(url: url, logger: logger)
+        return try await first.withRunning { first in
+            try await first.migrate(logger: logger)
+            let second = try await RosterDatabase.open(url: url, logger: logger)
+            return try await second.withRunning { second in
+                try await body(makeRuntime(database: first, secrets: secrets), makeRuntime(database: second, secrets: secrets))
+            }
+        }
+    }
+}
+
 extension RosterRuntime {
     /// A new tenant with a unique slug, so tests sharing one PostgreSQL database don't meet.
     func makeTenant(callingCode: String? = "44") async throws -> Tenant {

@@ -1,0 +1,207 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterSQL
+import RosterStore
+import Testing
+
+/// The in-memory access graph answers as the tables do (DESIGN.md §2 Access: "proven equal to the SQL answer").
+/// Random edge inserts and deletes (with windows that have ended, hold now, or begin later), grants and revokes; after
+/// every step each user's decision on each party through the services (the graph) is compared with a recomputation
+/// from the rows of the tables, and with the stores' SQL scope condition. The second test writes through two runtimes
+/// on one database (each with its own graphs, as two processes have) and asks both after every step.
+@Suite("Access index equals the tables")
+struct AccessIndexPropertyTests {
+    static let steps = 50
+
+    @Test(arguments: StoreKind.allCases)
+    func graphDecisionsEqualTheTables(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            var world = try await World.make(rt)
+            var rng = StepGenerator(state: 20261202)
+            for step in 0..<Self.steps {
+                let change = try await world.randomChange(through: rt, &rng)
+                try await world.expectAgreement(asking: [rt], after: "step \(step): \(change)")
+            }
+            #expect(world.changesMade > Self.steps / 2, "most random steps changed something")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func twoRuntimesOnOneDatabaseStayCoherent(_ kind: StoreKind) async throws {
+        try await TestDatabase.withTwo(kind) { first, second in
+            var world = try await World.make(first)
+            var rng = StepGenerator(state: 7_2026)
+            // Both have loaded the graph before the changes begin, so each must catch up with the other's writes.
+            try await world.expectAgreement(asking: [first, second], after: "start")
+            for step in 0..<Self.steps {
+                let writer = step.isMultiple(of: 2) ? first : second
+                let change = try await world.randomChange(through: writer, &rng)
+                try await world.expectAgreement(asking: [first, second], after: "step \(step) by runtime \(step % 2 + 1): \(change)")
+            }
+            #expect(first.database.store.accessIndex.catchUps > 0 && second.database.store.accessIndex.catchUps > 0,
+                    "the graphs caught up by replaying changes")
+        }
+    }
+}
+
+/// A SplitMix generator: a seed replays a failing sequence.
+struct StepGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Twelve organizations, two types, four scoped roles (two typed, one untyped, one on another branch) and three users.
+private struct World {
+    let tenant: Tenant
+    let organizations: [Party.ID]
+    let roles: [AccessRole]
+    let users: [User.ID]
+    var changesMade = 0
+    static let types = ["a", "b"]
+    static let policy = "approve"
+
+    static func make(_ rt: RosterRuntime) async throws -> World {
+        let tenant = try await rt.makeTenant()
+        var organizations: [Party.ID] = []
+        for index in 0..<12 {
+            organizations.append(try await rt.services.parties.create(
+                tenant: tenant.slug, PartyInput(kind: .organization, name: "Org \(index)"), context: .test).id)
+        }
+        var roles: [AccessRole] = []
+        for (index, (organization, type)) in [(0, "a"), (1, nil), (2, "b"), (3, "a")].enumerated() {
+            roles.append(try await rt.services.access.createRole(
+                tenant: tenant.slug, name: "role \(index)", policies: [policy], organizationID: organizations[organization],
+                relationshipType: type, context: .test))
+        }
+        var users: [User.ID] = []
+        for index in 0..<3 {
+            users.append(try await rt.services.users.create(tenant: tenant.slug, UserInput(email: "u\(index)@example.com"),
+                                                            context: .test).id)
+        }
+        return World(tenant: tenant, organizations: organizations, roles: roles, users: users)
+    }
+
+    /// One random change through `rt`: an edge inserted (refused when it duplicates one or closes a cycle) or deleted,
+    /// a grant, or a revoke. Returns what it tried.
+    mutating func randomChange(through rt: RosterRuntime, _ rng: inout StepGenerator) async throws -> String {
+        let t = tenant.slug
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0..<5:
+            let parent = organizations.randomElement(using: &rng)!, child = organizations.randomElement(using: &rng)!
+            guard parent != child else { return "nothing (a self-loop)" }
+            let type = Self.types.randomElement(using: &rng)!
+            let now = Date()
+            let window: (Date?, Date?, String) = switch Int.random(in: 0..<5, using: &rng) {
+            case 0: (now.addingTimeInterval(-7200), now.addingTimeInterval(-3600), "ended")
+            case 1: (now.addingTimeInterval(3600), nil, "begins later")
+            case 2: (now.addingTimeInterval(-3600), now.addingTimeInterval(3600), "holds now")
+            default: (nil, nil, "no window")
+            }
+            do {
+                _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(
+                    parentID: parent, childID: child, type: type, validFrom: window.0, validTo: window.1), context: .test)
+                changesMade += 1
+                return "insert \(name(parent)) → \(name(child)) in \(type), \(window.2)"
+            } catch let error as RosterError {
+                guard case .conflict = error else { throw error }
+                return "refused \(name(parent)) → \(name(child)) in \(type) (duplicate or cycle)"
+            }
+        case 5..<7:
+            let edges = try await rt.services.relationships.list(tenant: t, partyID: nil, type: nil, role: nil, cursor: nil, limit: 200,
+                                                                 context: .test).items
+            guard let edge = edges.randomElement(using: &rng) else { return "nothing (no edge to delete)" }
+            try await rt.services.relationships.delete(tenant: t, id: edge.id, context: .test)
+            changesMade += 1
+            return "delete \(name(edge.parentID)) → \(name(edge.childID)) in \(edge.type)"
+        case 7..<9:
+            let user = users.randomElement(using: &rng)!, role = roles.randomElement(using: &rng)!
+            _ = try await rt.services.access.grant(tenant: t, user: user, role: role.id, context: .test)
+            changesMade += 1
+            return "grant \(role.name) to user \(users.firstIndex(of: user)!)"
+        default:
+            let user = users.randomElement(using: &rng)!, role = roles.randomElement(using: &rng)!
+            do {
+                try await rt.services.access.revoke(tenant: t, user: user, role: role.id, context: .test)
+                changesMade += 1
+                return "revoke \(role.name) from user \(users.firstIndex(of: user)!)"
+            } catch let error as RosterError {
+                guard case .notFound = error else { throw error }
+                return "nothing (user \(users.firstIndex(of: user)!) lacks \(role.name))"
+            }
+        }
+    }
+
+    func name(_ id: Party.ID) -> String { "org\(organizations.firstIndex(of: id) ?? -1)" }
+
+    /// Every user × organization: each runtime's decision (the graph), the SQL scope condition and a recomputation from
+    /// the rows agree.
+    func expectAgreement(asking runtimes: [RosterRuntime], after what: String) async throws {
+        let store = runtimes[0].database.store
+        let now = Date()
+        let (edges, held) = try await store.read { tx in
+            let tenantID = tenant.id
+            let edges = try await tx.relationships(tenant: tenantID, query: RelationshipQuery(limit: 10_000))
+            var held: [User.ID: [AccessRole]] = [:]
+            for user in users { held[user] = try await tx.roles(tenant: tenantID, user: user) }
+            return (edges, held)
+        }
+        for user in users {
+            let granting = (held[user] ?? []).filter { $0.policies.contains(Self.policy) }
+            let subtrees = granting.compactMap { role in role.organizationID.map { Subtree(organizationID: $0, relationshipType: role.relationshipType) } }
+            let expected = Self.recompute(subtrees, edges: edges, at: now)
+            let bySQL = try await store.read { tx in
+                try await tx.visibleParties(tenant: tenant.id, among: organizations, within: subtrees, at: now)
+            }
+            #expect(bySQL == expected.intersection(organizations), "SQL scope, user \(users.firstIndex(of: user)!), after \(what)")
+            for (index, rt) in runtimes.enumerated() {
+                for organization in organizations {
+                    let decision = try await rt.services.access.check(tenant: tenant.slug, user: user, policy: Self.policy,
+                                                                      party: organization, context: .test)
+                    #expect(decision.allowed == expected.contains(organization),
+                            "runtime \(index + 1), user \(users.firstIndex(of: user)!), \(name(organization)) after \(what): \(decision.reason)")
+                    if decision.allowed {
+                        #expect(Self.isRealPath(decision.path, to: organization, edges: edges, at: now),
+                                "the path \(decision.path.map(name)) is made of edges in force")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Everything in the subtrees over edges in force at `at`: a fixpoint over the rows, independent of both the graph
+    /// and the SQL walk.
+    static func recompute(_ subtrees: [Subtree], edges: [Relationship], at: Date) -> Set<Party.ID> {
+        var inside = Set<Party.ID>()
+        for subtree in subtrees {
+            var reached: Set<Party.ID> = [subtree.organizationID]
+            var grew = true
+            while grew {
+                grew = false
+                for edge in edges where reached.contains(edge.parentID) && !reached.contains(edge.childID)
+                    && (subtree.relationshipType == nil || edge.type == subtree.relationshipType)
+                    && (edge.validFrom.map { $0 <= at } ?? true) && (edge.validTo.map { $0 > at } ?? true) {
+                    reached.insert(edge.childID)
+                    grew = true
+                }
+            }
+            inside.formUnion(reached)
+        }
+        return inside
+    }
+
+    static func isRealPath(_ path: [Party.ID], to party: Party.ID, edges: [Relationship], at: Date) -> Bool {
+        guard path.last == party else { return false }
+        return zip(path, path.dropFirst()).allSatisfy { parent, child in
+            edges.contains { $0.parentID == parent && $0.childID == child
+                && ($0.validFrom.map { $0 <= at } ?? true) && ($0.validTo.map { $0 > at } ?? true) }
+        }
+    }
+}
