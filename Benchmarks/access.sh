@@ -14,6 +14,15 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 
 OUT=$(ROSTER_BOOTSTRAP_TOKEN=$TOKEN "$BIN" bench access --database-url "$DB" --size "$SIZE" --users "$USERS")
 echo "$OUT" | grep -v "^  level"
+
+# The peer on the same shape of work, in the same run (PEER=0 skips it): PyCasbin 1.43 in its own venv.
+if [ "${PEER:-1}" != 0 ]; then
+  VENV=.venv-bench
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -c 'import casbin' 2>/dev/null || "$VENV/bin/pip" install -q casbin==1.43.0 >&2
+  echo "== peer: PyCasbin (../shared/peers/casbin_access.py $SIZE $USERS)"
+  "$VENV/bin/python" ../shared/peers/casbin_access.py "$SIZE" "$USERS"
+fi
 FIXTURE=$(echo "$OUT" | grep '^fixture:')
 SLUG=$(echo "$FIXTURE" | sed 's/.*tenant=\([^ ]*\).*/\1/')
 USER_ID=$(echo "$FIXTURE" | sed 's/.*user=\([^ ]*\).*/\1/')

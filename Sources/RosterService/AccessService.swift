@@ -145,6 +145,18 @@ public struct AccessService: Sendable {
         }
     }
 
+    /// A decider on the tenant's access graph as it stands now, for many questions at once (`roster bench access`
+    /// measures decisions with it): the caller needs `users.read`; each answer reads nothing but the graph, and is
+    /// the same as `check` gives for a user found and a party the caller may read.
+    public func decider(tenant slug: String, context: OperationContext) async throws -> @Sendable (User, String, Party.ID) -> AccessDecision {
+        let graph = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.read")
+            return try await tx.accessGraph(for: access.tenant)
+        }
+        return { user, policy, party in Self.decide(user: user, policy: policy, party: party, graph: graph) }
+    }
+
     /// Who the caller is in tenant `slug`: its user (when it is one), the roles it holds, and its effective grants.
     /// 404 when the tenant does not exist.
     public func me(tenant slug: String, context: OperationContext) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {

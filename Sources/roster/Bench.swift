@@ -75,6 +75,14 @@ enum Measure {
         return (seconds(clock.now - start), latencies.sorted())
     }
 
+    /// The process's resident memory (VmRSS), in megabytes; nil where /proc is not there.
+    static func residentMegabytes() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kilobytes / 1024
+    }
+
     /// "p50 X, p99 Y" of sorted latencies.
     static func percentiles(_ sorted: [Duration]) -> String {
         "p50 \(ms(sorted[sorted.count / 2])), p99 \(ms(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]))"
@@ -236,9 +244,11 @@ struct Access: AsyncParsableCommand {
                                                               branching: branching)
             let scopes = Array(hierarchy.levels.dropFirst(2).prefix(2).joined())
             var userIDs: [(User.ID, Party.ID)] = []
+            var users: [User] = []
             for i in 0..<userCount {
                 let user = try await runtime.services.users.create(tenant: tenant.slug, UserInput(email: "user\(i)@bench.example"),
                                                                    context: context)
+                users.append(user)
                 let scope = scopes.randomElement()!
                 let role = try await runtime.services.access.createRole(
                     tenant: tenant.slug, name: "scope \(i)", policies: ["approve_tree", "parties.write"],
@@ -262,6 +272,34 @@ struct Access: AsyncParsableCommand {
             let elapsed = Measure.seconds(clock.now - start)
             print("access/check in-process: \(String(format: "%.0f", Double(checks) / elapsed)) decisions/s (one at a time), "
                   + "p50 \(Measure.ms(timing.median)), p99 \(Measure.ms(timing.p99)); \(allowed)/\(checks) allowed")
+
+            // The decision alone, on the in-memory graph (what every scope check of every service call costs).
+            let decide = try await runtime.services.access.decider(tenant: tenant.slug, context: context)
+            let questions = (0..<max(checks, 100_000)).map { index -> (User, Party.ID) in
+                let pick = Int.random(in: 0..<users.count)
+                let party = index.isMultiple(of: 2) ? hierarchy.randomLeaf(below: userIDs[pick].1) : hierarchy.leaves.randomElement()!
+                return (users[pick], party)
+            }
+            var durations: [Duration] = []
+            durations.reserveCapacity(questions.count)
+            var granted = 0
+            let graphStart = clock.now
+            for (user, party) in questions {
+                let begin = clock.now
+                if decide(user, "approve_tree", party).allowed { granted += 1 }
+                durations.append(clock.now - begin)
+            }
+            let graphElapsed = Measure.seconds(clock.now - graphStart)
+            durations.sort()
+            func micros(_ quantile: Double) -> String {
+                let index = min(durations.count - 1, Int(Double(durations.count) * quantile))
+                return String(format: "%.1f µs", Measure.seconds(durations[index]) * 1_000_000)
+            }
+            let rate = String(format: "%.0f", Double(questions.count) / graphElapsed)
+            print("access graph decisions: \(rate) decisions/s on one core, p50 \(micros(0.5)), p99 \(micros(0.99)); "
+                  + "\(granted)/\(questions.count) allowed")
+            let resident: String = Measure.residentMegabytes().map { String(format: "%.0f MB", $0) } ?? "unknown"
+            print("memory: \(resident) resident (the whole process, with \(hierarchy.count) parties and \(userCount) users in its access graph)")
             let (user, scope) = userIDs[0]
             print("fixture: tenant=\(tenant.slug) user=\(user) party=\(hierarchy.randomLeaf(below: scope))")
         }
