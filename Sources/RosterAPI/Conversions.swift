@@ -95,7 +95,8 @@ extension Components.Schemas.Tenant {
                   status: Components.Schemas.TenantStatus(rawValue: tenant.status.rawValue)!,
                   settings: .init(defaultCallingCode: tenant.settings.defaultCallingCode,
                                   autoLinkContacts: tenant.settings.autoLinkContacts,
-                                  sso: tenant.settings.sso.map(Components.Schemas.SSOSettings.init)),
+                                  sso: tenant.settings.sso.map(Components.Schemas.SSOSettings.init),
+                                  rateLimit: tenant.settings.rateLimit?.description),
                   adminUserId: provisioning?.adminUserID?.description,
                   provisioningError: provisioning?.phase == .failed ? provisioning?.lastError : nil,
                   tracking: provisioning.map { Components.Schemas.Tracking($0.tracking) },
@@ -223,6 +224,14 @@ enum MergePatch {
                     case "sso":
                         if settingValue == nil { update.sso = .clear } else if let sso = errors.check({ try ssoSettings(settingValue, field) }) {
                             update.sso = .set(sso)
+                        }
+                    case "rateLimit":
+                        if settingValue == nil {
+                            update.rateLimit = .clear
+                        } else if let text = settingValue as? String, let rule = RateLimitRule(text: text) {
+                            update.rateLimit = .set(rule)
+                        } else {
+                            errors.add(field, "must be R/B (requests a second and burst, such as 50/100) or off")
                         }
                     default:
                         errors.add(field, "is not a tenant setting")

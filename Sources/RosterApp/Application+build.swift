@@ -103,7 +103,8 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     let routes = RouteTable()
-    router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes))
+    let rateLimits = RateLimits(installation: configuration.rateLimit, tenants: runtime.services.tenants)
+    router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes, rateLimits: rateLimits))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
     router.add(middleware: ETagMiddleware())
 

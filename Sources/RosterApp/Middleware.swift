@@ -15,10 +15,12 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
     let auth: Authenticator
     let logger: Logger
     let routes: RouteTable
+    let rateLimits: RateLimits
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Self.requestID(request.headers[.requestID])
         var caller: Caller?
+        var rate: RateLimiter.Outcome?
         if request.uri.path.hasPrefix("/v1") {
             guard let header = request.headers[.authorization] else {
                 return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
@@ -34,6 +36,15 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                     return respond(Problem(.unauthorized("the token is not valid")), requestID: requestID)
                 }
                 caller = found
+                // Over its rate limit, a caller is refused before anything else is done for it.
+                rate = try await rateLimits.outcome(for: found)
+                if let rate, !rate.allowed {
+                    var response = respond(Problem(status: 429, title: "Too many requests",
+                                                   detail: "this caller is over its rate limit; retry after \(rate.retryAfter) s"),
+                                           requestID: requestID)
+                    rate.apply(to: &response.headers)
+                    return response
+                }
             } catch let error as RosterError {
                 return respond(Problem(error), requestID: requestID)
             } catch let error as any RosterErrorConvertible {
@@ -60,6 +71,7 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         }
         response.headers[.requestID] = requestID
+        rate?.apply(to: &response.headers)
         return response
     }
 

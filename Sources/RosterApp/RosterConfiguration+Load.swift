@@ -20,7 +20,7 @@ extension RosterConfiguration {
         "ROSTER_SECRET_KEY", "ROSTER_SECRET_KEY_FILE", "ROSTER_OIDC_ISSUER", "ROSTER_OIDC_AUDIENCE", "ROSTER_OIDC_CLOCK_SKEW",
         "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_OIDC_ALLOW_LOOPBACK", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
-        "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS",
+        "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT",
     ]
 
     /// Reads every setting once: `overrides` (command-line options, by the variable they stand for) first, then the
@@ -67,6 +67,10 @@ extension RosterConfiguration {
         config.provisioningLeaseSeconds = try values.double("ROSTER_PROVISIONING_LEASE_SECONDS", default: config.provisioningLeaseSeconds,
                                                             in: 0.1...3600)
         config.trackingInRequest = try values.bool("ROSTER_TRACKING_IN_REQUEST", default: config.trackingInRequest)
+        config.rateLimit = try values.parsed("ROSTER_RATE_LIMIT", default: config.rateLimit,
+                                             accepts: "R/B (requests a second per caller and burst, such as 50/100) or off") {
+            RateLimitRule(text: $0)
+        }
         config.faults = try values.parsed("ROSTER_FAULTS", default: .none, accepts: "test faults: STEP:fail[:N] or STEP:crash, comma-separated") {
             try? FaultInjector(spec: $0)
         }

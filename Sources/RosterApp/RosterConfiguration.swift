@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 public import Logging
 public import RosterService
+public import RosterCore
 
 /// Every setting, read once at start: command-line options, else environment variables, else defaults.
 /// Nothing deeper in the code reads the environment.
@@ -44,6 +45,9 @@ public struct RosterConfiguration: Sendable {
     public var provisioningLeaseSeconds: Double = 60
     /// Track new tenants within `POST /v1/tenants` (true), or answer once the tenant is active and let the worker track it.
     public var trackingInRequest = true
+    /// Requests per caller (API key, user, platform token), per process; a tenant's `settings.rateLimit` overrides it
+    /// for that tenant's callers.
+    public var rateLimit = RateLimitRule.off
     /// Test-only failures at workflow steps (`ROSTER_FAULTS`); see FaultInjector.
     public var faults: FaultInjector = .none
 

@@ -61,11 +61,16 @@ public struct TenantSettings: Hashable, Sendable, Codable {
     public var autoLinkContacts: Bool
     /// OpenID Connect settings; used by sign-in.
     public var sso: SSOSettings?
+    /// The rate limit of this tenant's callers (API keys and users), instead of `ROSTER_RATE_LIMIT`; set by platform
+    /// callers only.
+    public var rateLimit: RateLimitRule?
 
-    public init(defaultCallingCode: String? = nil, autoLinkContacts: Bool = false, sso: SSOSettings? = nil) {
+    public init(defaultCallingCode: String? = nil, autoLinkContacts: Bool = false, sso: SSOSettings? = nil,
+                rateLimit: RateLimitRule? = nil) {
         self.defaultCallingCode = defaultCallingCode
         self.autoLinkContacts = autoLinkContacts
         self.sso = sso
+        self.rateLimit = rateLimit
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import RosterCore
 public import RosterStore
 
@@ -9,6 +10,8 @@ public struct TenantUpdate: Sendable {
     public var defaultCallingCode: PartyPatch.Change<String> = .keep
     public var autoLinkContacts: Bool?
     public var sso: PartyPatch.Change<SSOSettings> = .keep
+    /// Platform callers only.
+    public var rateLimit: PartyPatch.Change<RateLimitRule> = .keep
 
     public init(name: String? = nil, status: Tenant.Status? = nil) {
         self.name = name
@@ -18,9 +21,22 @@ public struct TenantUpdate: Sendable {
 
 public struct TenantService: Sendable {
     let store: any Store
+    /// The tenants' own rate limits, read at most every `rateLimitLifetime` per tenant; a change made here applies at once,
+    /// one made by another process within that time.
+    let rateLimits: RateLimitCache
 
-    public init(store: any Store) {
+    public init(store: any Store, rateLimitLifetime: Duration = .seconds(5)) {
         self.store = store
+        self.rateLimits = RateLimitCache(lifetime: rateLimitLifetime)
+    }
+
+    /// The rate limit of tenant `slug`'s own callers when it has one (`settings.rateLimit`); nil for a tenant without,
+    /// or no such tenant. Asked by the HTTP layer for callers it has authenticated; tells nothing else of the tenant.
+    public func rateLimit(of slug: String) async throws -> RateLimitRule? {
+        if let cached = rateLimits.rule(of: slug) { return cached.rule }
+        let rule = try await store.read { tx in try await tx.tenant(slug: slug)?.settings.rateLimit }
+        rateLimits.remember(rule, of: slug)
+        return rule
     }
 
     /// Creates an active tenant directly: the management tenant, tests. `POST /v1/tenants` runs ProvisioningService instead.
@@ -121,12 +137,17 @@ public struct TenantService: Sendable {
             errors.add("status", "may be set to active or suspended only")
         }
         try errors.throwIfAny()
+        // Once committed, this process's callers of the tenant are under its new rate limit at once.
+        defer { rateLimits.forget(slug) }
         return try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             var tenant = access.tenant
             if !access.isPlatform {
                 // A tenant's own callers neither lift nor impose a suspension, and change nothing while suspended.
                 if update.status != nil { throw RosterError.forbidden("only a platform token may change a tenant's status") }
+                if case .keep = update.rateLimit {} else {
+                    throw RosterError.forbidden("only a platform token may change a tenant's rate limit")
+                }
                 if tenant.status == .suspended { throw RosterError.forbidden("tenant \(slug) is suspended: it accepts reads only") }
                 try access.require("tenants.manage")
                 if case .keep = update.sso {} else if !access.grants.everything {
@@ -145,6 +166,11 @@ public struct TenantService: Sendable {
             switch sso {
             case .set(let sso): tenant.settings.sso = sso
             case .clear: tenant.settings.sso = nil
+            case .keep: break
+            }
+            switch update.rateLimit {
+            case .set(let rule): tenant.settings.rateLimit = rule
+            case .clear: tenant.settings.rateLimit = nil
             case .keep: break
             }
             var fields: [String] = []
@@ -175,5 +201,34 @@ extension StoreTransaction {
     func requireTenant(_ slug: String) async throws -> Tenant {
         guard let tenant = try await tenant(slug: slug) else { throw RosterError.notFound("no tenant \(slug)") }
         return tenant
+    }
+}
+
+/// Rate-limit rules by tenant slug, with the time each was read.
+final class RateLimitCache: Sendable {
+    private let entries = Mutex<[String: (rule: RateLimitRule?, read: ContinuousClock.Instant)]>([:])
+    let lifetime: Duration
+
+    init(lifetime: Duration) { self.lifetime = lifetime }
+
+    /// The cached rule (itself possibly nil: no rule of its own), or nil when not cached or too old.
+    func rule(of slug: String) -> (rule: RateLimitRule?, Void)? {
+        let now = ContinuousClock.now
+        return entries.withLock { entries in
+            guard let entry = entries[slug], now - entry.read < lifetime else { return nil }
+            return (entry.rule, ())
+        }
+    }
+
+    func remember(_ rule: RateLimitRule?, of slug: String) {
+        let now = ContinuousClock.now
+        entries.withLock { entries in
+            if entries.count >= 10_000 { entries.removeAll() }
+            entries[slug] = (rule, now)
+        }
+    }
+
+    func forget(_ slug: String) {
+        _ = entries.withLock { $0.removeValue(forKey: slug) }
     }
 }

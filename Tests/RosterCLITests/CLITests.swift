@@ -295,7 +295,7 @@ struct CLITests {
         ("ROSTER_OIDC_CLOCK_SKEW", "1h"), ("ROSTER_OIDC_KEY_REFETCH_SECONDS", "-5"), ("ROSTER_OIDC_ALLOW_LOOPBACK", "maybe"), ("ROSTER_IDEMPOTENCY_KEY_HOURS", "0"),
         ("ROSTER_TRACKING_MAX_ATTEMPTS", "1000"), ("ROSTER_TRACKING_BACKOFF_SECONDS", "nan"), ("ROSTER_WORKER_INTERVAL_SECONDS", "0"),
         ("ROSTER_PROVISIONING_LEASE_SECONDS", "soon"), ("ROSTER_TRACKING_IN_REQUEST", "2"), ("ROSTER_FAULTS", "nowhere:explode"),
-        ("ROSTER_CUSTOMER_TAG", String(repeating: "x", count: 120)),
+        ("ROSTER_CUSTOMER_TAG", String(repeating: "x", count: 120)), ("ROSTER_RATE_LIMIT", "50"), ("ROSTER_RATE_LIMIT", "0/10"),
     ])
     func misconfigurationStopsStart(variable: String, value: String) throws {
         let cli = try CLI()

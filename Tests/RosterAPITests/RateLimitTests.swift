@@ -1,0 +1,77 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import RosterApp
+import RosterCore
+import Testing
+
+/// Rate limits over HTTP (seed 002, DESIGN.md §2): a token bucket per caller; over it, 429 with `Retry-After` and the
+/// `RateLimit-*` headers; the bucket refills with time; a tenant's own `settings.rateLimit` (platform only) overrides
+/// `ROSTER_RATE_LIMIT` for its callers.
+@Suite("HTTP: rate limits")
+struct RateLimitTests {
+    struct Key: Decodable { var key: String }
+
+    @Test func aCallerGetsItsBurstThen429UntilTheBucketRefills() async throws {
+        try await withApp(configure: { $0.rateLimit = .limit(perSecond: 0.5, burst: 3) }) { api in
+            var remaining: [String] = []
+            for _ in 0..<3 {
+                let response = try await api.send(.get, "/v1/tenants")
+                #expect(response.status == .ok)
+                #expect(response.headers[.init("RateLimit-Limit")!] == "3")
+                remaining.append(response.headers[.init("RateLimit-Remaining")!] ?? "?")
+            }
+            #expect(remaining == ["2", "1", "0"])
+            let refused = try await api.send(.get, "/v1/tenants")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.contentType] == "application/problem+json")
+            #expect(refused.problem?.status == 429)
+            #expect(refused.headers[.retryAfter].flatMap { Int($0) }.map { (1...2).contains($0) } == true)
+            #expect(refused.headers[.init("RateLimit-Remaining")!] == "0")
+            #expect(refused.headers[.init("RateLimit-Reset")!].flatMap { Int($0) }.map { (5...6).contains($0) } == true)
+            // Health checks are not /v1 calls: never limited.
+            #expect(try await api.send(.get, "/health/live", token: nil).status == .ok)
+            // One token every two seconds: after 2.1 s a request is taken again.
+            try await Task.sleep(for: .milliseconds(2100))
+            #expect(try await api.send(.get, "/v1/tenants").status == .ok)
+        }
+    }
+
+    @Test func aTenantsOwnLimitAppliesToItsCallersAndOnlyPlatformTokensSetIt() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let admin = try await api.send(.post, "/v1/tenants/\(t)/api-keys", json: #"{"name":"admin","role":"ADMIN"}"#).decode(Key.self).key
+            let reader = try await api.send(.post, "/v1/tenants/\(t)/api-keys", json: #"{"name":"reader","role":"MANAGEMENT"}"#).decode(Key.self).key
+
+            // A tenant's own callers may not lift or set their limit.
+            let lifted = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"rateLimit":"off"}}"#, token: admin)
+            #expect(lifted.status == .forbidden)
+            let bad = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"rateLimit":"0/5"}}"#)
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.problem?.errors?.map(\.field) == ["settings.rateLimit"])
+
+            let set = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"rateLimit":"0.2/2"}}"#)
+            #expect(set.status == .ok)
+            #expect(set.text.contains(#""rateLimit":"0.2\/2""#) || set.text.contains(#""rateLimit":"0.2/2""#), "\(set.text)")
+            // Each of the tenant's callers has a bucket of its own; the platform token (no tenant) stays unlimited.
+            for key in [admin, reader] {
+                #expect(try await api.send(.get, "/v1/tenants/\(t)/parties", token: key).status == .ok)
+                #expect(try await api.send(.get, "/v1/tenants/\(t)/parties", token: key).status == .ok)
+                let over = try await api.send(.get, "/v1/tenants/\(t)/parties", token: key)
+                #expect(over.status == .tooManyRequests)
+                #expect(over.headers[.retryAfter].flatMap { Int($0) }.map { (4...5).contains($0) } == true)
+            }
+            for _ in 0..<5 { #expect(try await api.send(.get, "/v1/tenants/\(t)").status == .ok) }
+        }
+    }
+
+    @Test func rulesAreParsedStrictly() {
+        #expect(RateLimitRule(text: "50/100") == .limit(perSecond: 50, burst: 100))
+        #expect(RateLimitRule(text: "0.5/1") == .limit(perSecond: 0.5, burst: 1))
+        #expect(RateLimitRule(text: "off") == .off)
+        for bad in ["", "50", "/100", "50/", "0/10", "5/0", "-1/5", "1e3/5", "5/1.5", "five/10", "50/100/1", "inf/5"] {
+            #expect(RateLimitRule(text: bad) == nil, "\(bad)")
+        }
+        #expect(RateLimitRule.limit(perSecond: 50, burst: 100).description == "50/100")
+    }
+}
