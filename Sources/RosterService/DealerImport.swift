@@ -123,6 +123,15 @@ public struct DealerImport: Sendable {
         let records = CSV.parse(text)
         guard let header = records.first?.map({ $0.trimmingWhitespace().lowercased() }) else { return [] }
         func column(_ names: [String]) -> Int? { header.firstIndex { names.contains($0) } }
+        let known: Set<String> = ["email", "e-mail", "displayname", "display name", "name", "dealercode", "dealer code", "code",
+                                  "employeeid", "dealer_code"]
+        let given = records.first?.map { $0.trimmingWhitespace() } ?? []
+        let unknown = given.filter { !known.contains($0.lowercased()) }
+        if !unknown.isEmpty {
+            let names = unknown.prefix(5).map { "\"\($0.prefix(40))\"" }.joined(separator: ", ")
+            throw RosterError.invalid("file", "the header names columns this import does not know: \(names) "
+                                      + "(it reads email, displayName or name, dealerCode or code or employeeId)")
+        }
         guard let emailColumn = column(["email", "e-mail"]) else { throw RosterError.invalid("file", "the header needs an email column") }
         let nameColumn = column(["displayname", "display name", "name"])
         let codeColumn = column(["dealercode", "dealer code", "code", "employeeid", "dealer_code"])

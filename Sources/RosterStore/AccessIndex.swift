@@ -49,7 +49,14 @@ public final class AccessIndex: Sendable {
         var lastUsed: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[Tenant.ID: Entry]>([:])
+    /// A tenant's graph, or the load under way that others wait for (one load per tenant, however many requests
+    /// arrive at once on a cold process).
+    private enum Slot {
+        case ready(Entry)
+        case loading(waiters: [CheckedContinuation<Void, Never>])
+    }
+
+    private let entries = Mutex<[Tenant.ID: Slot]>([:])
     let idleLifetime: Duration
 
     /// Counters for tests and the benchmark: whole loads and replayed catch-ups.
@@ -61,7 +68,9 @@ public final class AccessIndex: Sendable {
 
     public var loads: Int { counters.withLock { $0.loads } }
     public var catchUps: Int { counters.withLock { $0.catchUps } }
-    public var tenantCount: Int { entries.withLock { $0.count } }
+    public var tenantCount: Int {
+        entries.withLock { $0.values.count { if case .ready = $0 { true } else { false } } }
+    }
 
     /// The graph of `tenant` at least as new as `tenant.accessVersion` (the version the caller's transaction read).
     /// `changes(after)` reads the recorded changes after a version, nil when they are no longer all kept;
@@ -69,42 +78,87 @@ public final class AccessIndex: Sendable {
     public func graph(for tenant: Tenant,
                       changes: (Int64) async throws -> [(version: Int64, change: AccessChange)]?,
                       snapshot: () async throws -> AccessGraph) async throws -> TenantGraph {
-        let now = ContinuousClock.now
-        let cached = entries.withLock { entries -> TenantGraph? in
-            entries[tenant.id]?.lastUsed = now
-            return entries[tenant.id]?.graph
-        }
-        if let cached {
-            let held = cached.version
-            if held >= tenant.accessVersion { return cached }
-            if let missing = try await changes(held), (missing.last?.version ?? held) >= tenant.accessVersion, cached.apply(missing) {
-                counters.withLock { $0.catchUps += 1 }
+        enum Step { case use(TenantGraph), lead, wait }
+        while true {
+            let now = ContinuousClock.now
+            let step = entries.withLock { entries -> Step in
+                switch entries[tenant.id] {
+                case .ready(var entry)?:
+                    entry.lastUsed = now
+                    entries[tenant.id] = .ready(entry)
+                    return .use(entry.graph)
+                case .loading?:
+                    return .wait
+                case nil:
+                    entries[tenant.id] = .loading(waiters: [])
+                    return .lead
+                }
+            }
+            switch step {
+            case .use(let cached):
+                let held = cached.version
+                if held >= tenant.accessVersion { return cached }
+                if let missing = try await changes(held), (missing.last?.version ?? held) >= tenant.accessVersion, cached.apply(missing) {
+                    counters.withLock { $0.catchUps += 1 }
+                    return cached
+                }
+                cached.replace(with: try await snapshot())
+                counters.withLock { $0.loads += 1 }
                 return cached
+            case .wait:
+                // The load under way may be older than this transaction's view: the next turn catches up from it.
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let waiting = entries.withLock { entries -> Bool in
+                        guard case .loading(var waiters)? = entries[tenant.id] else { return false }
+                        waiters.append(continuation)
+                        entries[tenant.id] = .loading(waiters: waiters)
+                        return true
+                    }
+                    if !waiting { continuation.resume() }
+                }
+            case .lead:
+                let loaded: TenantGraph
+                do {
+                    loaded = TenantGraph(try await snapshot())
+                } catch {
+                    // Another waiting request leads the next attempt.
+                    resume(entries.withLock { entries in
+                        defer { entries[tenant.id] = nil }
+                        return Self.waiters(entries[tenant.id])
+                    })
+                    throw error
+                }
+                counters.withLock { $0.loads += 1 }
+                resume(entries.withLock { entries in
+                    evictIdle(&entries, now: now)
+                    defer { entries[tenant.id] = .ready(Entry(graph: loaded, lastUsed: now)) }
+                    return Self.waiters(entries[tenant.id])
+                })
+                return loaded
             }
-            cached.replace(with: try await snapshot())
-            counters.withLock { $0.loads += 1 }
-            return cached
-        }
-        let loaded = TenantGraph(try await snapshot())
-        counters.withLock { $0.loads += 1 }
-        return entries.withLock { entries in
-            evictIdle(&entries, now: now)
-            if let raced = entries[tenant.id] {
-                if loaded.version > raced.graph.version { raced.graph.replace(with: loaded.value) }
-                return raced.graph
-            }
-            entries[tenant.id] = Entry(graph: loaded, lastUsed: now)
-            return loaded
         }
     }
 
     /// Forgets every graph (tests; a restore of the database).
     public func clear() {
-        entries.withLock { $0.removeAll() }
+        resume(entries.withLock { entries in
+            defer { entries.removeAll() }
+            return entries.values.flatMap(Self.waiters)
+        })
     }
 
-    private func evictIdle(_ entries: inout [Tenant.ID: Entry], now: ContinuousClock.Instant) {
-        let idle = entries.filter { now - $0.value.lastUsed > idleLifetime }.map(\.key)
+    private static func waiters(_ slot: Slot?) -> [CheckedContinuation<Void, Never>] {
+        if case .loading(let waiters)? = slot { waiters } else { [] }
+    }
+
+    private func resume(_ waiters: [CheckedContinuation<Void, Never>]) {
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func evictIdle(_ entries: inout [Tenant.ID: Slot], now: ContinuousClock.Instant) {
+        let idle = entries.filter { _, slot in
+            if case .ready(let entry) = slot { now - entry.lastUsed > idleLifetime } else { false }
+        }.map(\.key)
         for key in idle { entries.removeValue(forKey: key) }
     }
 }

@@ -123,6 +123,10 @@ struct UserContractTests {
                 """
             let rows = try DealerImport.parseCSV(csv)
             #expect(rows.count == 4)
+            // A column the import does not know is refused, named, rather than silently dropped.
+            await expectRosterError({ try DealerImport.parseCSV("email,dealerCode*\nx@example.com,1\n") }) {
+                $0.invalidFields == ["file"] && "\($0)".contains("dealerCode*")
+            }
             #expect(rows[3].displayName == "Fresh, New")
             let first = try await rt.services.dealers.run(tenant: tenant.slug, rows: rows, batchSize: 2, context: .test)
             #expect(first.created == 1 && first.updated == 2 && first.unchanged == 0)
