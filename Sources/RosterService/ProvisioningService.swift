@@ -137,6 +137,12 @@ public struct ProvisioningService: Sendable {
             if var existing = try await tx.tenant(slug: request.slug) {
                 // A failed provisioning may be tried again; anything else with this slug is a conflict.
                 guard existing.status == .failed, let (_, version) = try await tx.provisioning(tenant: existing.id) else {
+                    // Under READ COMMITTED a racing first request with the same key may have committed between the key
+                    // lookup above and this one: its key is visible now, and this request replays it.
+                    if !keyKnown, let key, let found = try await tx.idempotencyKey(key), found.expiresAt >= now {
+                        guard found.requestHash == hash else { throw Self.keyReused }
+                        return nil
+                    }
                     throw RosterError.conflict("a tenant with slug \(request.slug) exists", existingID: request.slug)
                 }
                 guard try await tx.updateProvisioning(tenant: existing.id, state, expectedVersion: version, owner: nil) else {
