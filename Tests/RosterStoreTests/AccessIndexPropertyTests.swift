@@ -195,3 +195,46 @@ private struct World {
         }
     }
 }
+
+/// The case a user of access checks fears most, spelled out: a revoke acknowledged to its caller is denied by the very
+/// next check, in the process that revoked and in another one on the same database, on both stores.
+@Suite("Access index: revokes")
+struct RevokeTests {
+    @Test(arguments: StoreKind.allCases)
+    func aRevokeIsDeniedAtOnceHereAndElsewhere(_ kind: StoreKind) async throws {
+        try await TestDatabase.withTwo(kind) { here, elsewhere in
+            let t = try await here.makeTenant().slug
+            let north = try await here.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
+            let farm = try await here.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "Farm"), context: .test).id
+            _ = try await here.services.relationships.create(tenant: t, RelationshipInput(parentID: north, childID: farm, type: "structure"),
+                                                             context: .test)
+            let role = try await here.services.access.createRole(tenant: t, name: "North", policies: ["approve"], organizationID: north,
+                                                                 relationshipType: "structure", context: .test)
+            let user = try await here.services.users.create(tenant: t, UserInput(email: "r@example.com"), context: .test).id
+            func allowed(_ rt: RosterRuntime) async throws -> Bool {
+                try await rt.services.access.check(tenant: t, user: user, policy: "approve", party: farm, context: .test).allowed
+            }
+            // Both processes hold the graph before the grant.
+            #expect(try await allowed(here) == false)
+            #expect(try await allowed(elsewhere) == false)
+            _ = try await here.services.access.grant(tenant: t, user: user, role: role.id, context: .test)
+            #expect(try await allowed(elsewhere))
+            #expect(try await allowed(here))
+            try await here.services.access.revoke(tenant: t, user: user, role: role.id, context: .test)
+            #expect(try await allowed(elsewhere) == false, "another process denies at once")
+            #expect(try await allowed(here) == false, "the revoking process denies at once")
+            // And the other way round: a grant and revoke made elsewhere.
+            _ = try await elsewhere.services.access.grant(tenant: t, user: user, role: role.id, context: .test)
+            #expect(try await allowed(here))
+            try await elsewhere.services.access.revoke(tenant: t, user: user, role: role.id, context: .test)
+            #expect(try await allowed(here) == false)
+            // A deleted edge, likewise.
+            _ = try await here.services.access.grant(tenant: t, user: user, role: role.id, context: .test)
+            #expect(try await allowed(elsewhere))
+            let edge = try #require(try await here.services.relationships.list(tenant: t, partyID: farm, type: nil, role: nil, cursor: nil,
+                                                                               limit: 10, context: .test).items.first)
+            try await here.services.relationships.delete(tenant: t, id: edge.id, context: .test)
+            #expect(try await allowed(elsewhere) == false)
+        }
+    }
+}
