@@ -228,10 +228,8 @@ enum MergePatch {
                     case "rateLimit":
                         if settingValue == nil {
                             update.rateLimit = .clear
-                        } else if let text = settingValue as? String, let rule = RateLimitRule(text: text) {
+                        } else if let rule = errors.check({ try RateLimitRule.parse(settingValue as? String ?? "", field: field) }) {
                             update.rateLimit = .set(rule)
-                        } else {
-                            errors.add(field, "must be R/B (requests a second and burst, such as 50/100) or off")
                         }
                     default:
                         errors.add(field, "is not a tenant setting")

@@ -41,12 +41,7 @@ package struct RosterAPIHandlers: APIProtocol {
         settings.defaultCallingCode = body.settings?.defaultCallingCode
         settings.autoLinkContacts = body.settings?.autoLinkContacts ?? false
         settings.sso = body.settings?.sso?.domain
-        if let raw = body.settings?.rateLimit {
-            guard let rule = RateLimitRule(text: raw) else {
-                throw RosterError.invalid("settings.rateLimit", "must be R/B (requests a second and burst, such as 50/100) or off")
-            }
-            settings.rateLimit = rule
-        }
+        settings.rateLimit = try body.settings?.rateLimit.map { try RateLimitRule.parse($0, field: "settings.rateLimit") }
         let admin = body.admin.map { Provisioning.Admin(firstName: $0.firstName, lastName: $0.lastName, email: $0.email) }
         let (result, _) = try await services.provisioning.provision(
             ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin),

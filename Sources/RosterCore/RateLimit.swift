@@ -22,6 +22,14 @@ public enum RateLimitRule: Hashable, Sendable, Codable, CustomStringConvertible 
         self = .limit(perSecond: rate, burst: burst)
     }
 
+    /// A rule given in a request: 422 naming `field` when it is not one.
+    public static func parse(_ text: String, field: String) throws -> RateLimitRule {
+        guard let rule = RateLimitRule(text: text) else {
+            throw RosterError.invalid(field, "must be R/B (requests a second and burst, such as 50/100) or off")
+        }
+        return rule
+    }
+
     public var description: String {
         switch self {
         case .off: "off"

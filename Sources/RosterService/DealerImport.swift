@@ -123,18 +123,19 @@ public struct DealerImport: Sendable {
         let records = CSV.parse(text)
         guard let header = records.first?.map({ $0.trimmingWhitespace().lowercased() }) else { return [] }
         func column(_ names: [String]) -> Int? { header.firstIndex { names.contains($0) } }
-        let known: Set<String> = ["email", "e-mail", "displayname", "display name", "name", "dealercode", "dealer code", "code",
-                                  "employeeid", "dealer_code"]
+        let (emails, names, codes) = (["email", "e-mail"], ["displayname", "display name", "name"],
+                                      ["dealercode", "dealer code", "code", "employeeid", "dealer_code"])
+        let known = Set(emails + names + codes)
         let given = records.first?.map { $0.trimmingWhitespace() } ?? []
         let unknown = given.filter { !known.contains($0.lowercased()) }
         if !unknown.isEmpty {
-            let names = unknown.prefix(5).map { "\"\($0.prefix(40))\"" }.joined(separator: ", ")
-            throw RosterError.invalid("file", "the header names columns this import does not know: \(names) "
+            let listed = unknown.prefix(5).map { "\"\($0.prefix(40))\"" }.joined(separator: ", ")
+            throw RosterError.invalid("file", "the header names columns this import does not know: \(listed) "
                                       + "(it reads email, displayName or name, dealerCode or code or employeeId)")
         }
-        guard let emailColumn = column(["email", "e-mail"]) else { throw RosterError.invalid("file", "the header needs an email column") }
-        let nameColumn = column(["displayname", "display name", "name"])
-        let codeColumn = column(["dealercode", "dealer code", "code", "employeeid", "dealer_code"])
+        guard let emailColumn = column(emails) else { throw RosterError.invalid("file", "the header needs an email column") }
+        let nameColumn = column(names)
+        let codeColumn = column(codes)
         return records.dropFirst().filter { !($0.count == 1 && $0[0].trimmingWhitespace().isEmpty) }.map { record in
             func value(_ index: Int?) -> String? {
                 guard let index, index < record.count else { return nil }

@@ -96,7 +96,7 @@ public struct RelationshipService: Sendable {
         }
         // Every edge counts here, in force or not: a window may open later, and a type never holds a cycle.
         if try await tx.isDescendant(tenant: tenant.id, parent.id, of: child.id, type: type!, strategy: .closure, at: nil) {
-            let path = try await Self.path(from: child.id, to: parent.id, type: type!, at: nil, tenant: tenant.id, tx: tx)
+            let path = try await Self.path(from: child.id, to: parent.id, type: type!, tenant: tenant.id, tx: tx)
             throw RosterError.conflict("the edge would close a cycle in \(type!): "
                                        + (path + [child.id]).map(\.description).joined(separator: " → "))
         }
@@ -106,20 +106,19 @@ public struct RelationshipService: Sendable {
         return relationship
     }
 
-    /// One downward path from `from` to `to` over edges of `type` in force at `at` (every edge when nil), to name a
-    /// cycle or the path of a decision.
-    static func path(from: Party.ID, to: Party.ID, type: String, at: Date?, tenant: Tenant.ID,
-                     tx: any StoreTransaction) async throws -> [Party.ID] {
+    /// One downward path from `from` to `to` over edges of `type`, in force or not (to name a cycle; decisions take
+    /// their path from the access graph).
+    static func path(from: Party.ID, to: Party.ID, type: String, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Party.ID] {
         var path = [from]
         var current = from
         while current != to, path.count < 100 {
             // Children come from the (tenant, type, parent) index; at most one of them leads on.
-            let children = try await tx.children(tenant: tenant, of: current, type: type, at: at, after: nil, limit: 10_000).map(\.party.id)
+            let children = try await tx.children(tenant: tenant, of: current, type: type, at: nil, after: nil, limit: 10_000).map(\.party.id)
             var next: Party.ID?
             if children.contains(to) {
                 next = to
             } else {
-                for child in children where try await tx.isDescendant(tenant: tenant, to, of: child, type: type, strategy: .closure, at: at) {
+                for child in children where try await tx.isDescendant(tenant: tenant, to, of: child, type: type, strategy: .closure, at: nil) {
                     next = child
                     break
                 }
