@@ -15,7 +15,8 @@ public struct PostgresDatabase: SQLDatabase, Service {
     /// How long a transaction waits for a pooled connection before it asks the server directly (`acquireTimeout`; 100 ms
     /// while the server is down or the pool lags behind it), and how long it waits for the pool when the server answers
     /// but the pool is busy (`busyTimeout`). See `leased`. A request may run two transactions (a read, then its audit
-    /// entry): 0.6 s + 0.5 s for the first and 0.1 s + 0.5 s for the second keep an outage's answer within 2 s.
+    /// entry): 0.5 s + 0.4 s for the first and 0.1 s + 0.4 s for the second keep an outage's answer within 2 s with room
+    /// for a loaded machine.
     let acquireTimeout: Duration
     let busyTimeout: Duration
     let health = ServerHealth()
@@ -27,7 +28,7 @@ public struct PostgresDatabase: SQLDatabase, Service {
     let directSlots = DirectSlots(limit: 8)
 
     public init(configuration: PostgresClient.Configuration, direct: PostgresConnection.Configuration? = nil, logger: Logger,
-                acquireTimeout: Duration = .milliseconds(600), busyTimeout: Duration = .seconds(15)) {
+                acquireTimeout: Duration = .milliseconds(500), busyTimeout: Duration = .seconds(15)) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.address = configuration.host.map { ($0, configuration.port ?? 5432) }
         self.direct = direct
@@ -45,7 +46,7 @@ public struct PostgresDatabase: SQLDatabase, Service {
         var configuration = PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: components.user?.removingPercentEncoding ?? "postgres",
             password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: .disable)
-        configuration.options.connectTimeout = .milliseconds(500)
+        configuration.options.connectTimeout = .milliseconds(400)
         return configuration
     }
 
@@ -107,7 +108,7 @@ public struct PostgresDatabase: SQLDatabase, Service {
     }
 
     /// Runs `body` on a pooled connection, waiting at most `acquireTimeout` for one. Past it, a connection of its own
-    /// (at most 8 at once, 0.5 s to connect) tells whether the server is there: refused → `unavailable` at once; taken →
+    /// (at most 8 at once, 0.4 s to connect) tells whether the server is there: refused → `unavailable` at once; taken →
     /// the body runs on it (after an outage the pool backs off and recovers slowly; meanwhile requests are served);
     /// slow or no spare slot → the pool is busy, wait for it up to `busyTimeout`. The lease is held by a task of its own
     /// that hands the connection over, so that a lease request the pool never answers (it queues them while the server
@@ -136,7 +137,7 @@ public struct PostgresDatabase: SQLDatabase, Service {
             } catch is LeaseHandoff.TimedOut {
                 // No pooled connection yet. A connection of our own says at once whether the server is there (and
                 // serves this request while the pool, backing off after an outage, catches up); a server that
-                // refuses, is shutting down or does not answer within 0.5 s makes this request unavailable now.
+                // refuses, is shutting down or does not answer within 0.4 s makes this request unavailable now.
                 switch try await ownConnection() {
                 case .connected(let fresh):
                     handoff.abandon()
@@ -181,11 +182,11 @@ public struct PostgresDatabase: SQLDatabase, Service {
         case connected(PostgresConnection)
         /// Every spare slot is in use.
         case noSlot
-        /// No answer within 0.5 s, but the server's port takes TCP connections: a loaded server, not a gone one.
+        /// No answer within 0.4 s, but the server's port takes TCP connections: a loaded server, not a gone one.
         case slow
     }
 
-    /// A connection outside the pool, within 0.5 s. A server that refuses it (connection refused, shutting down,
+    /// A connection outside the pool, within 0.4 s. A server that refuses it (connection refused, shutting down,
     /// starting up, authentication) makes the caller unavailable at once (thrown). Without a direct configuration
     /// (TLS), a TCP probe decides between that and `.slow`.
     private func ownConnection() async throws -> OwnConnection {
@@ -195,7 +196,7 @@ public struct PostgresDatabase: SQLDatabase, Service {
         }
         guard directSlots.take() else { return .noSlot }
         do {
-            let connection = try await Deadline.run(within: .milliseconds(500)) { [logger] in
+            let connection = try await Deadline.run(within: .milliseconds(400)) { [logger] in
                 try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: direct,
                                                      id: Int.random(in: 1_000_000..<2_000_000), logger: logger)
             } late: { connection in
