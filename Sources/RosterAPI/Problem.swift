@@ -59,6 +59,16 @@ public struct Problem: Codable, Sendable, Equatable {
     }
 }
 
+/// A date-time the API could not read. The transcoder is not told which field or parameter it reads; the problem names
+/// the query parameters that hold this text, or else says "date-time" (a body field).
+package struct InvalidDateTime: Error {
+    package let text: String
+
+    package init(text: String) { self.text = text }
+
+    static let rule = "must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z"
+}
+
 /// Turns every error thrown below the OpenAPI layer into problem+json: the domain's `RosterError`
 /// with its status, request decoding failures as 400 (malformed JSON, wrong parameter types), and
 /// anything else as a logged 500 whose body reveals nothing.
@@ -91,6 +101,11 @@ package struct ProblemMiddleware: ServerMiddleware {
         switch underlying {
         case let error as RosterError:
             return Problem(error)
+        case let error as InvalidDateTime:
+            let names = Self.queryNames(of: request, holding: error.text)
+            guard !names.isEmpty else { return Problem(.validation([FieldError("date-time", InvalidDateTime.rule)])) }
+            return Problem(status: 400, title: "Bad request",
+                           detail: "the query parameter \(names.joined(separator: ", ")) \(InvalidDateTime.rule)")
         case let error as any RosterErrorConvertible:
             return Problem(error.rosterError)
         case let error as DecodingError:
@@ -119,12 +134,17 @@ package struct ProblemMiddleware: ServerMiddleware {
         }
     }
 
-    /// The names of the request's query items, in order, each once.
-    static func queryNames(of request: HTTPRequest) -> [String] {
+    /// The names of the request's query items (those whose value is `value`, when given), in order, each once.
+    static func queryNames(of request: HTTPRequest, holding value: String? = nil) -> [String] {
         guard let path = request.path, let mark = path.firstIndex(of: "?") else { return [] }
         var names: [String] = []
         for item in path[path.index(after: mark)...].split(separator: "&") {
-            let raw = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let raw = parts.first.map(String.init) ?? ""
+            if let value {
+                let given = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
+                guard (given.removingPercentEncoding ?? given) == value else { continue }
+            }
             let name = (raw.removingPercentEncoding ?? raw).prefix(64)
             // Visible ASCII only: a name is echoed into the problem.
             guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else { continue }

@@ -58,17 +58,20 @@ extension RosterAPIHandlers {
         let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
         let (user, party) = try uuids((b.userId, "userId"), (b.partyId, "partyId"))
+        if let query = input.query.at, let body = b.at, query != body {
+            throw RosterError.invalid("at", "is given in the query and in the body with different instants")
+        }
         let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user), policy: b.policy, party: Party.ID(party),
-                                                      context: context)
+                                                      at: input.query.at ?? b.at, context: context)
         return .ok(.init(body: .json(.init(allowed: decision.allowed, reason: decision.reason, roleId: decision.roleID?.description,
-                                           path: decision.path.isEmpty ? nil : decision.path.map(\.description)))))
+                                           path: decision.path.isEmpty ? nil : decision.path.map(\.description), at: decision.at))))
     }
 
     package func listAccessibleParties(_ input: Operations.ListAccessibleParties.Input) async throws -> Operations.ListAccessibleParties.Output {
         let context = try RequestInfo.context()
         let q = input.query
         let page = try await services.access.parties(tenant: input.path.tenant, user: User.ID(try uuid(q.userId, field: "userId")),
-                                                     policy: q.policy, cursor: q.cursor, limit: q.limit, context: context)
+                                                     policy: q.policy, at: q.at, cursor: q.cursor, limit: q.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Party($0) }, nextCursor: page.nextCursor))))
     }
 }

@@ -225,25 +225,25 @@ package struct RosterAPIHandlers: APIProtocol {
     }
 
     package func listChildren(_ input: Operations.ListChildren.Input) async throws -> Operations.ListChildren.Output {
-        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .children, input.query._type, input.query.includeInactive, input.query.cursor,
+        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .children, input.query._type, input.query.includeInactive, input.query.at, input.query.cursor,
                                                   input.query.limit))))
     }
 
     package func listDescendants(_ input: Operations.ListDescendants.Input) async throws -> Operations.ListDescendants.Output {
-        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .descendants, input.query._type, input.query.includeInactive, input.query.cursor,
+        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .descendants, input.query._type, input.query.includeInactive, input.query.at, input.query.cursor,
                                                   input.query.limit))))
     }
 
     package func listAncestors(_ input: Operations.ListAncestors.Input) async throws -> Operations.ListAncestors.Output {
-        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .ancestors, input.query._type, input.query.includeInactive, input.query.cursor,
+        .ok(.init(body: .json(try await hierarchy(input.path.tenant, input.path.id, .ancestors, input.query._type, input.query.includeInactive, input.query.at, input.query.cursor,
                                                   input.query.limit))))
     }
 
     private func hierarchy(_ tenant: String, _ id: String, _ direction: RelationshipService.Direction, _ type: String?,
-                           _ includeInactive: Bool?, _ cursor: String?, _ limit: Int?) async throws -> Components.Schemas.HierarchyList {
+                           _ includeInactive: Bool?, _ at: Date?, _ cursor: String?, _ limit: Int?) async throws -> Components.Schemas.HierarchyList {
         let context = try RequestInfo.context()
         let page = try await services.relationships.hierarchy(tenant: tenant, of: try partyID(id), direction, type: type,
-                                                              includeInactive: includeInactive ?? false, cursor: cursor, limit: limit,
+                                                              includeInactive: includeInactive ?? false, at: at, cursor: cursor, limit: limit,
                                                               context: context)
         return .init(items: page.items.map(Components.Schemas.HierarchyEntry.init), nextCursor: page.nextCursor)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPIRuntime
+import RosterAPI
 import RosterCore
 
 /// RFC 3339 dates: written with milliseconds, read with or without fractional seconds and with `Z`
@@ -24,12 +25,11 @@ struct RFC3339DateTranscoder: DateTranscoder {
             offset = (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1)
             local = local.dropLast(6)
         } else {
-            throw Self.invalid
+            throw InvalidDateTime(text: text)
         }
-        guard let date = (try? Self.fractional.parse(local + "Z")) ?? (try? Self.whole.parse(local + "Z")) else { throw Self.invalid }
+        guard let date = (try? Self.fractional.parse(local + "Z")) ?? (try? Self.whole.parse(local + "Z")) else {
+            throw InvalidDateTime(text: text)
+        }
         return date.addingTimeInterval(TimeInterval(-offset))
     }
-
-    // The transcoder is not told which field it reads; the problem says what is wrong instead.
-    private static let invalid = RosterError.invalid("date-time", "must be an RFC 3339 date-time such as 2024-01-01T00:00:00Z")
 }

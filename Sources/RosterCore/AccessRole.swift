@@ -61,6 +61,8 @@ public struct AccessDecision: Hashable, Sendable {
     public var roleID: AccessRole.ID?
     /// Organization → ... → party, when a scoped role grants it.
     public var path: [Party.ID]
+    /// The instant it was asked about, when it was not now (an answer "as of").
+    public var at: Date?
 
     public init(allowed: Bool, reason: String, roleID: AccessRole.ID? = nil, path: [Party.ID] = []) {
         self.allowed = allowed

@@ -323,5 +323,43 @@ public enum PostgresMigrations {
             """,
             "CREATE INDEX access_changes_at ON access_changes (at)",
         ]),
+        Migration(version: 10, name: "history of edges and grants, for answers as of a past instant", statements: [
+            """
+            CREATE TABLE relationship_history (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                id uuid NOT NULL,
+                parent_id uuid NOT NULL,
+                child_id uuid NOT NULL,
+                type text NOT NULL,
+                role text,
+                valid_from timestamptz,
+                valid_to timestamptz,
+                created_at timestamptz NOT NULL,
+                removed_at timestamptz,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+            "CREATE INDEX relationship_history_up ON relationship_history (tenant_id, child_id, type)",
+            "CREATE INDEX relationship_history_down ON relationship_history (tenant_id, parent_id, type)",
+            """
+            INSERT INTO relationship_history (tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at)
+            SELECT tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at FROM relationships
+            """,
+            """
+            CREATE TABLE role_grant_history (
+                tenant_id uuid NOT NULL REFERENCES tenants(id),
+                user_id uuid NOT NULL,
+                role_id uuid NOT NULL,
+                granted_at timestamptz NOT NULL,
+                revoked_at timestamptz,
+                PRIMARY KEY (tenant_id, user_id, role_id, granted_at)
+            )
+            """,
+            """
+            INSERT INTO role_grant_history (tenant_id, user_id, role_id, granted_at)
+            SELECT ur.tenant_id, ur.user_id, ur.role_id, r.created_at FROM user_roles ur
+            JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
+            """,
+        ]),
     ]
 }

@@ -52,6 +52,38 @@ extension SQLTransaction {
     }
 }
 
+extension SQLTransaction {
+    func accessGraph(tenant: Tenant.ID, user: User.ID, above parties: [Party.ID], asOf: Date) async throws -> AccessGraph {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .date(asOf)]
+        let starts = parties.map { party -> String in
+            binds.append(.uuid(party.rawValue))
+            return "$\(binds.count)"
+        }.joined(separator: ", ")
+        let source = Self.edges("r", asOf: "$2")
+        var edges: [Relationship] = []
+        if !parties.isEmpty {
+            // Every edge recorded then on the way up, whatever its type and window (UNION keeps each once).
+            edges = try await conn.query("""
+                WITH RECURSIVE up(id, parent_id, depth) AS (
+                    SELECT r.id, r.parent_id, 1 FROM \(source.table) r WHERE r.tenant_id = $1 AND r.child_id IN (\(starts))\(source.recorded)
+                    UNION
+                    SELECT r.id, r.parent_id, u.depth + 1 FROM up u CROSS JOIN \(source.table) r
+                    WHERE r.tenant_id = $1 AND r.child_id = u.parent_id AND u.depth < \(Self.maxDepth)\(source.recorded)
+                )
+                SELECT \(Self.relationshipColumns) FROM \(source.table) WHERE tenant_id = $1 AND id IN (SELECT id FROM up)
+                """, binds).map(makeRelationship)
+        }
+        let roles = try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.created_at <= $2",
+                                         [.uuid(tenant.rawValue), .date(asOf)]).map(makeRole)
+        let grants = try await conn.query("""
+            SELECT DISTINCT role_id FROM role_grant_history
+            WHERE tenant_id = $1 AND user_id = $3 AND granted_at <= $2 AND (revoked_at IS NULL OR revoked_at > $2)
+            """, [.uuid(tenant.rawValue), .date(asOf), .uuid(user.rawValue)])
+            .map { row in (user: user, role: AccessRole.ID(try row.uuid("role_id"))) }
+        return AccessGraph(version: 0, edges: edges, roles: roles, grants: grants)
+    }
+}
+
 /// JSON for recorded changes, with dates as whole microseconds (what both stores keep), so that a replayed edge's
 /// window equals the stored one exactly.
 enum AccessChangeCoding {

@@ -32,6 +32,11 @@ extension SQLTransaction {
                   .text(r.type), r.role.map(SQLValue.text) ?? .null, r.validFrom.map(SQLValue.date) ?? .null,
                   r.validTo.map(SQLValue.date) ?? .null, .date(r.createdAt)])
         try await conn.execute("""
+            INSERT INTO relationship_history (tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at)
+            SELECT tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at FROM relationships
+            WHERE tenant_id = $1 AND id = $2
+            """, [.uuid(r.tenantID.rawValue), .uuid(r.id.rawValue)])
+        try await conn.execute("""
             WITH \(Self.closureProducts)
             INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
             SELECT $1, $2, ancestor_id, descendant_id, depth, paths FROM delta WHERE true
@@ -66,6 +71,8 @@ extension SQLTransaction {
               AND (ancestor_id, descendant_id, depth) IN (SELECT ancestor_id, descendant_id, depth FROM delta)
             """, closureBinds(r))
         try await conn.execute("DELETE FROM relationships WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        try await conn.execute("UPDATE relationship_history SET removed_at = $3 WHERE tenant_id = $1 AND id = $2 AND removed_at IS NULL",
+                               [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(Date.rosterNow)])
         try await recordAccessChange(tenant: tenant, .edgeRemoved(id))
         return r
     }
@@ -135,6 +142,15 @@ extension SQLTransaction {
         "(\(alias).valid_from IS NULL OR \(alias).valid_from <= \(at)) AND (\(alias).valid_to IS NULL OR \(alias).valid_to > \(at))"
     }
 
+    /// The table a walk reads edges from, and the condition (on `alias`) that picks those recorded at `asOf` (a bound
+    /// parameter): `relationships` as they stand, or `relationship_history`, which keeps every edge ever made with
+    /// when it was made and removed (removal is exclusive, as `validTo`).
+    static func edges(_ alias: String, asOf: String?) -> (table: String, recorded: String) {
+        guard let asOf else { return ("relationships", "") }
+        return ("relationship_history",
+                " AND \(alias).created_at <= \(asOf) AND (\(alias).removed_at IS NULL OR \(alias).removed_at > \(asOf))")
+    }
+
     /// Edges of `type` (`$n` when given; any type otherwise) that have a window. `$1` must be the tenant.
     static func windowedEdges(type: String?) -> String {
         """
@@ -157,10 +173,13 @@ extension SQLTransaction {
     /// together form a cycle (each type alone can't).
     static let maxDepth = 64
 
-    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, after: Party.ID?,
+    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, asOf: Date?, after: Party.ID?,
                   limit: Int) async throws -> [HierarchyEntry] {
         var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(parent.rawValue), .int(Int64(limit))]
         var filter = ""
+        if let asOf { binds.append(.date(asOf)) }
+        let source = Self.edges("r", asOf: asOf == nil ? nil : "$\(binds.count)")
+        filter += source.recorded
         if let at {
             binds.append(.date(at))
             filter += " AND " + Self.inForce("r", at: "$\(binds.count)")
@@ -175,7 +194,7 @@ extension SQLTransaction {
         }
         let rows = try await conn.query("""
             WITH x AS MATERIALIZED (
-                SELECT r.child_id, MIN(r.role) AS role, MIN(r.type) AS type FROM relationships r
+                SELECT r.child_id, MIN(r.role) AS role, MIN(r.type) AS type FROM \(source.table) r
                 WHERE r.tenant_id = $1 AND r.parent_id = $2\(filter)
                   AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = r.tenant_id AND q.id = r.child_id AND q.state <> 'deleted')
                 GROUP BY r.child_id ORDER BY r.child_id LIMIT $3
@@ -190,18 +209,20 @@ extension SQLTransaction {
         }
     }
 
-    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
+    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?, asOf: Date?,
                      after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
-        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, at: at, down: true, after: after, limit: limit)
+        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, at: at, asOf: asOf, down: true, after: after,
+                            limit: limit)
     }
 
-    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
+    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?, asOf: Date?,
                    after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
-        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, at: at, down: false, after: after, limit: limit)
+        try await hierarchy(tenant: tenant, of: party, type: type, strategy: strategy, at: at, asOf: asOf, down: false, after: after,
+                            limit: limit)
     }
 
-    private func hierarchy(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?, down: Bool,
-                           after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+    private func hierarchy(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?, asOf: Date?,
+                           down: Bool, after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
         var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(party.rawValue), .int(Int64(limit))]
         func bind(_ value: SQLValue) -> String {
             binds.append(value)
@@ -209,7 +230,7 @@ extension SQLTransaction {
         }
         let (from, to) = down ? ("ancestor_id", "descendant_id") : ("descendant_id", "ancestor_id")
         let found: String
-        if let type, strategy == .closure, try await closureAnswers(tenant: tenant, type: type, at: at) {
+        if let type, strategy == .closure, asOf == nil, try await closureAnswers(tenant: tenant, type: type, at: at) {
             let typeParam = bind(.text(type))
             let afterFilter = after.map { " AND c.\(to) > \(bind(.uuid($0.rawValue)))" } ?? ""
             found = """
@@ -223,12 +244,14 @@ extension SQLTransaction {
             let (edgeFrom, edgeTo) = down ? ("parent_id", "child_id") : ("child_id", "parent_id")
             var typeFilter = type.map { " AND r.type = \(bind(.text($0)))" } ?? ""
             if let at { typeFilter += " AND " + Self.inForce("r", at: bind(.date(at))) }
+            let source = Self.edges("r", asOf: asOf.map { bind(.date($0)) })
+            typeFilter += source.recorded
             let afterFilter = after.map { " AND w.id > \(bind(.uuid($0.rawValue)))" } ?? ""
             found = """
                 walk(id, depth) AS (
-                    SELECT r.\(edgeTo), 1 FROM relationships r WHERE r.tenant_id = $1 AND r.\(edgeFrom) = $2\(typeFilter)
+                    SELECT r.\(edgeTo), 1 FROM \(source.table) r WHERE r.tenant_id = $1 AND r.\(edgeFrom) = $2\(typeFilter)
                     UNION
-                    SELECT r.\(edgeTo), w.depth + 1 FROM walk w CROSS JOIN relationships r
+                    SELECT r.\(edgeTo), w.depth + 1 FROM walk w CROSS JOIN \(source.table) r
                     WHERE r.\(edgeFrom) = w.id AND r.tenant_id = $1\(typeFilter) AND w.depth < \(Self.maxDepth)
                 ),
                 found AS MATERIALIZED (

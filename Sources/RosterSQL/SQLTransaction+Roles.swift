@@ -29,14 +29,25 @@ extension SQLTransaction {
         let granted = try await !conn.query("""
             INSERT INTO user_roles (tenant_id, user_id, role_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING role_id
             """, [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue)]).isEmpty
-        if granted { try await recordAccessChange(tenant: tenant, .granted(user: user, role: role)) }
+        if granted {
+            try await conn.execute("""
+                INSERT INTO role_grant_history (tenant_id, user_id, role_id, granted_at) VALUES ($1, $2, $3, $4)
+                ON CONFLICT (tenant_id, user_id, role_id, granted_at) DO UPDATE SET revoked_at = NULL
+                """, [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue), .date(Date.rosterNow)])
+            try await recordAccessChange(tenant: tenant, .granted(user: user, role: role))
+        }
         return granted
     }
 
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool {
         let revoked = try await !conn.query("DELETE FROM user_roles WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3 RETURNING role_id",
                                             [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue)]).isEmpty
-        if revoked { try await recordAccessChange(tenant: tenant, .revoked(user: user, role: role)) }
+        if revoked {
+            try await conn.execute("""
+                UPDATE role_grant_history SET revoked_at = $4 WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3 AND revoked_at IS NULL
+                """, [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue), .date(Date.rosterNow)])
+            try await recordAccessChange(tenant: tenant, .revoked(user: user, role: role))
+        }
         return revoked
     }
 
@@ -55,7 +66,7 @@ extension SQLTransaction {
             return "$\(binds.count)"
         }
         let idList = ids.map { bind(.uuid($0.rawValue)) }.joined(separator: ", ")
-        let condition = Self.scopeCondition(subtrees, party: "p.id", at: at, bind: bind)
+        let condition = Self.scopeCondition(subtrees, party: "p.id", at: at, asOf: nil, bind: bind)
         let rows = try await conn.query("SELECT p.id FROM parties p WHERE p.tenant_id = $1 AND p.id IN (\(idList)) AND \(condition)", binds)
         return Set(try rows.map { Party.ID(try $0.uuid("id")) })
     }
@@ -64,7 +75,8 @@ extension SQLTransaction {
     /// `$1` must be the tenant. Typed subtrees use the closure table while no edge of their type has a window, and
     /// otherwise a bounded walk over the edges in force (the closure table holds every edge, in force or not);
     /// untyped ones always walk, over every type. Self-contained subqueries, so that the condition can go into any WHERE.
-    static func scopeCondition(_ subtrees: [Subtree], party: String, at: Date, bind: (SQLValue) -> String) -> String {
+    /// With `asOf`, over the edges as recorded at that instant (their history, never the closure table).
+    static func scopeCondition(_ subtrees: [Subtree], party: String, at: Date, asOf: Date?, bind: (SQLValue) -> String) -> String {
         guard !subtrees.isEmpty else { return "1 = 0" }
         let roots = subtrees.map { bind(.uuid($0.organizationID.rawValue)) }
         var clauses = ["\(party) IN (\(roots.joined(separator: ", ")))"]
@@ -74,20 +86,25 @@ extension SQLTransaction {
             if let type = subtree.relationshipType { byType[type, default: []].append(root) } else { untyped.append(root) }
         }
         let atParam = bind(.date(at))
+        let source = edges("r", asOf: asOf.map { bind(.date($0)) })
         func walk(from roots: [String], type: String?) -> String {
-            let typeFilter = type.map { " AND r.type = \($0)" } ?? ""
+            let typeFilter = (type.map { " AND r.type = \($0)" } ?? "") + source.recorded
             return """
                 \(party) IN (WITH RECURSIVE scope_walk(id, depth) AS (
-                    SELECT r.child_id, 1 FROM relationships r WHERE r.tenant_id = $1 AND r.parent_id IN (\(roots.joined(separator: ", ")))\(typeFilter)
+                    SELECT r.child_id, 1 FROM \(source.table) r WHERE r.tenant_id = $1 AND r.parent_id IN (\(roots.joined(separator: ", ")))\(typeFilter)
                       AND \(inForce("r", at: atParam))
                     UNION
-                    SELECT r.child_id, w.depth + 1 FROM scope_walk w CROSS JOIN relationships r
+                    SELECT r.child_id, w.depth + 1 FROM scope_walk w CROSS JOIN \(source.table) r
                     WHERE r.parent_id = w.id AND r.tenant_id = $1\(typeFilter) AND w.depth < \(Self.maxDepth) AND \(inForce("r", at: atParam))
                 ) SELECT id FROM scope_walk)
                 """
         }
         for (type, typeRoots) in byType.sorted(by: { $0.key < $1.key }) {
             let typeParam = bind(.text(type))
+            if asOf != nil {
+                clauses.append(walk(from: typeRoots, type: typeParam))
+                continue
+            }
             clauses.append("""
                 (NOT EXISTS (\(windowedEdges(type: typeParam)))
                  AND EXISTS (SELECT 1 FROM party_closure c WHERE c.tenant_id = $1 AND c.type = \(typeParam)
@@ -99,7 +116,7 @@ extension SQLTransaction {
         return "(" + clauses.joined(separator: " OR ") + ")"
     }
 
-    private func makeRole(_ row: SQLRow) throws -> AccessRole {
+    func makeRole(_ row: SQLRow) throws -> AccessRole {
         AccessRole(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")), name: try row.requiredString("name"),
                    policies: try JSONText.decode([String].self, row.string("policies")) ?? [],
                    organizationID: try row.optionalUUID("organization_id").map(Party.ID.init),

@@ -216,7 +216,8 @@ extension SQLTransaction {
             }
             sql += " AND (" + clauses.joined(separator: " OR ") + ")"
         }
-        if let within = query.within { sql += " AND " + Self.scopeCondition(within, party: "p.id", at: query.scopeAt ?? Date.rosterNow, bind: bind) }
+        if let within = query.within { sql += " AND " + Self.scopeCondition(within, party: "p.id", at: query.scopeAt ?? Date.rosterNow,
+                                                                          asOf: query.scopeAsOf, bind: bind) }
         if let after = query.after { sql += " AND p.id > \(bind(.uuid(after.rawValue)))" }
         sql += " ORDER BY p.id LIMIT \(bind(.int(Int64(query.limit))))"
         return try await withTags(conn.query(sql, binds).map(makeParty))

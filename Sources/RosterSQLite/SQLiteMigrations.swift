@@ -323,5 +323,43 @@ public enum SQLiteMigrations {
             """,
             "CREATE INDEX access_changes_at ON access_changes (at)",
         ]),
+        Migration(version: 10, name: "history of edges and grants, for answers as of a past instant", statements: [
+            """
+            CREATE TABLE relationship_history (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                id TEXT NOT NULL,
+                parent_id TEXT NOT NULL,
+                child_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                role TEXT,
+                valid_from INTEGER,
+                valid_to INTEGER,
+                created_at INTEGER NOT NULL,
+                removed_at INTEGER,
+                PRIMARY KEY (tenant_id, id)
+            )
+            """,
+            "CREATE INDEX relationship_history_up ON relationship_history (tenant_id, child_id, type)",
+            "CREATE INDEX relationship_history_down ON relationship_history (tenant_id, parent_id, type)",
+            """
+            INSERT INTO relationship_history (tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at)
+            SELECT tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at FROM relationships
+            """,
+            """
+            CREATE TABLE role_grant_history (
+                tenant_id TEXT NOT NULL REFERENCES tenants(id),
+                user_id TEXT NOT NULL,
+                role_id TEXT NOT NULL,
+                granted_at INTEGER NOT NULL,
+                revoked_at INTEGER,
+                PRIMARY KEY (tenant_id, user_id, role_id, granted_at)
+            )
+            """,
+            """
+            INSERT INTO role_grant_history (tenant_id, user_id, role_id, granted_at)
+            SELECT ur.tenant_id, ur.user_id, ur.role_id, r.created_at FROM user_roles ur
+            JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
+            """,
+        ]),
     ]
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import RosterCore
 public import RosterStore
 
@@ -98,8 +98,11 @@ public struct AccessService: Sendable {
 
     /// May `user` exercise `policy` on `party`? The answer names the role and the path that grant it, or why not.
     /// The caller needs `users.read`, and may ask only about parties it may read itself (404 for others).
+    /// With `at`, as of that instant: over the roles that existed then, the grants the user held then and the edges
+    /// recorded and in force then (the history of edges and grants). The user's coarse role and whether it is active
+    /// are as they stand now.
     public func check(tenant slug: String, user userID: User.ID, policy rawPolicy: String, party partyID: Party.ID,
-                      context: OperationContext) async throws -> AccessDecision {
+                      at: Date? = nil, context: OperationContext) async throws -> AccessDecision {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         return try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
@@ -108,6 +111,12 @@ public struct AccessService: Sendable {
             let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
             let party = try await access.party(partyID)
+            if let at {
+                let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [party.id], asOf: at)
+                var decision = Self.decide(user: user, policy: policy, party: party.id, at: at, graph: graph)
+                decision.at = at
+                return decision
+            }
             return Self.decide(user: user, policy: policy, party: party.id, graph: try await tx.accessGraph(for: tenant))
         }
     }
@@ -116,12 +125,16 @@ public struct AccessService: Sendable {
     /// shortest one from the role's organization down to the party, over edges of the role's type or of any type.
     static func decide(user: User, policy: String, party: Party.ID, at: Date = Date.rosterNow,
                        graph: AccessIndex.TenantGraph) -> AccessDecision {
+        graph.read { decide(user: user, policy: policy, party: party, at: at, graph: $0) }
+    }
+
+    static func decide(user: User, policy: String, party: Party.ID, at: Date, graph: AccessGraph) -> AccessDecision {
         guard user.isActive else { return AccessDecision(allowed: false, reason: "the user is inactive") }
         if user.role == .admin { return AccessDecision(allowed: true, reason: "the user is ADMIN of the tenant") }
         if user.role == .management, AccessRole.readPolicies.contains(policy) {
             return AccessDecision(allowed: true, reason: "the user is MANAGEMENT, which reads everything in the tenant")
         }
-        return graph.read { graph in
+        do {
             let roles = graph.roles(of: user.id).filter { $0.policies.contains(policy) }
             guard !roles.isEmpty else { return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)") }
             if let wide = roles.first(where: { $0.organizationID == nil }) {
@@ -180,7 +193,9 @@ public struct AccessService: Sendable {
 
     /// The parties `user` may exercise `policy` on, keyset by id, among those the caller may read itself (a page may
     /// then hold fewer items than the limit; its cursor still continues the list). Listing them is a read of their data, audited.
-    public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, cursor: String?,
+    /// With `at`, as of that instant (as for `check`): the parties that exist now and lay then where the user's
+    /// grants of then reached, over the edges recorded and in force then.
+    public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, at: Date? = nil, cursor: String?,
                         limit: Int?, context: OperationContext) async throws -> Page<Party> {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         let limit = try pageSize(limit)
@@ -194,7 +209,14 @@ public struct AccessService: Sendable {
             guard user.isActive else { return Page(items: [], nextCursor: nil) }
             // The same grants as enforcement, and the same subtree filter as a scoped caller's search.
             var query = PartyQuery(after: after, limit: limit + 1)
-            let roles = try await tx.accessGraph(for: tenant).read { $0.roles(of: user.id) }
+            let roles: [AccessRole]
+            if let at {
+                roles = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [], asOf: at).roles(of: user.id)
+                query.scopeAt = at
+                query.scopeAsOf = at
+            } else {
+                roles = try await tx.accessGraph(for: tenant).read { $0.roles(of: user.id) }
+            }
             switch Grants(role: user.role, roles: roles).scope(of: policy) {
             case .tenant: break
             case .subtrees(let subtrees): query.within = subtrees

@@ -175,16 +175,18 @@ public struct RelationshipService: Sendable {
     }
 
     /// Children, descendants or ancestors of a party, optionally within one type, keyset-paginated by party id: over
-    /// the edges in force now, or over every edge with `includeInactive`.
+    /// the edges in force now, or over every edge with `includeInactive`. With `at`, as the edges stood then: those
+    /// recorded at that instant (edges removed since count, later ones do not) and in force then. The parties are
+    /// those that exist now and that the caller may read now.
     public func hierarchy(tenant slug: String, of id: Party.ID, _ direction: Direction, type: String?, includeInactive: Bool = false,
-                          cursor: String?, limit: Int?, strategy: HierarchyStrategy = .closure,
+                          at asOf: Date? = nil, cursor: String?, limit: Int?, strategy: HierarchyStrategy = .closure,
                           context: OperationContext) async throws -> Page<HierarchyEntry> {
         let limit = try pageSize(limit)
         var errors = ValidationErrors()
         let type = type.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "type") } }
         let after: Party.ID? = errors.check { try decodeCursor(cursor) }.flatMap { $0 }
         try errors.throwIfAny()
-        let at = includeInactive ? nil : Date.rosterNow
+        let at = includeInactive ? nil : (asOf ?? Date.rosterNow)
         let page = try await store.read { tx -> Page<HierarchyEntry> in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant
@@ -192,12 +194,12 @@ public struct RelationshipService: Sendable {
             let rows: [HierarchyEntry]
             switch direction {
             case .children:
-                rows = try await tx.children(tenant: tenant.id, of: id, type: type, at: at, after: after, limit: limit + 1)
+                rows = try await tx.children(tenant: tenant.id, of: id, type: type, at: at, asOf: asOf, after: after, limit: limit + 1)
             case .descendants:
-                rows = try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, after: after,
+                rows = try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
                                                 limit: limit + 1)
             case .ancestors:
-                rows = try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, after: after,
+                rows = try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
                                               limit: limit + 1)
             }
             var page = Page(rows: rows, limit: limit) { $0.party.id.description }

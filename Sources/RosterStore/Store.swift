@@ -60,6 +60,8 @@ public struct PartyQuery: Sendable, Hashable {
     public var within: [Subtree]?
     /// The instant at which `within` and `partnerID` look at edges (only those in force then count); now when nil.
     public var scopeAt: Date?
+    /// `within` over the edges as recorded at this instant (their history); as they stand when nil.
+    public var scopeAsOf: Date?
     public var after: Party.ID?
     public var limit: Int
 
@@ -194,13 +196,15 @@ public protocol RelationshipRepository {
                       strategy: HierarchyStrategy, at: Date?) async throws -> Bool
     /// Direct children over edges of `type` (any type when nil) in force at `at` (every edge when nil), live parties,
     /// keyset by party id.
-    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, after: Party.ID?,
+    /// `asOf`: over the edges as they were recorded at that instant (edges removed since count, edges made later do
+    /// not; read from the edges' history); nil: over the edges as they stand.
+    func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, asOf: Date?, after: Party.ID?,
                   limit: Int) async throws -> [HierarchyEntry]
     /// Everything below (or above) a party over edges in force at `at` (every edge when nil), with the shortest depth,
-    /// live parties, keyset by party id.
-    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
+    /// live parties, keyset by party id; `asOf` as for `children`.
+    func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?, asOf: Date?,
                      after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
-    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
+    func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?, asOf: Date?,
                    after: Party.ID?, limit: Int) async throws -> [HierarchyEntry]
     /// The closure rows of one type, for verification against the edges.
     func closureRows(tenant: Tenant.ID, type: String) async throws -> [ClosureRow]
@@ -321,6 +325,10 @@ public protocol AccessRoleRepository {
     /// Returns false when the user did not have the role.
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole]
+    /// The access graph as it stood at `asOf`, from the history of edges and grants: the roles that existed then, the
+    /// grants `user` held then, and the edges recorded then on the way up from `parties` (in force or not; decisions
+    /// look at windows themselves). Enough to decide for that user on those parties as of that instant.
+    func accessGraph(tenant: Tenant.ID, user: User.ID, above parties: [Party.ID], asOf: Date) async throws -> AccessGraph
     /// Those of `ids` (in any state) that are one of the subtrees' organizations or below one, over edges in force at `at`.
     func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree], at: Date) async throws -> Set<Party.ID>
 }
@@ -355,4 +363,21 @@ public protocol AccessGraphRepository {
     func accessGraph(for tenant: Tenant) async throws -> AccessIndex.TenantGraph
     /// Forgets recorded changes made before `before`; a process whose graph is older then loads it whole.
     func pruneAccessChanges(before: Date) async throws
+}
+
+extension RelationshipRepository {
+    public func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, after: Party.ID?,
+                         limit: Int) async throws -> [HierarchyEntry] {
+        try await children(tenant: tenant, of: parent, type: type, at: at, asOf: nil, after: after, limit: limit)
+    }
+
+    public func descendants(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
+                            after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+        try await descendants(tenant: tenant, of: party, type: type, strategy: strategy, at: at, asOf: nil, after: after, limit: limit)
+    }
+
+    public func ancestors(tenant: Tenant.ID, of party: Party.ID, type: String?, strategy: HierarchyStrategy, at: Date?,
+                          after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+        try await ancestors(tenant: tenant, of: party, type: type, strategy: strategy, at: at, asOf: nil, after: after, limit: limit)
+    }
 }

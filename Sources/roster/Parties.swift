@@ -26,21 +26,24 @@ struct Parties: AsyncParsableCommand {
         @Flag(help: "Also follow edges outside their validity window (not yet begun, or ended).")
         var includeInactive = false
 
+        @Option(help: "The tree as it stood at this instant (RFC 3339, e.g. 2026-03-01T00:00:00Z).", transform: Tree.instant)
+        var at: Date?
+
         @Argument(help: "The party at the top of the tree.")
         var id: String
 
         func run() async throws {
             guard let partyID = Party.ID(uuidString: id) else { throw ValidationError("\(id) is not a party id") }
-            let (tenant, type, maxDepth, includeInactive) = (self.tenant, self.type, self.maxDepth, self.includeInactive)
+            let (tenant, type, maxDepth, includeInactive, at) = (self.tenant, self.type, self.maxDepth, self.includeInactive, self.at)
             let lines = try await global.withRuntime { runtime in
                 try await Self.render(partyID, runtime: runtime, tenant: tenant, type: type, maxDepth: maxDepth,
-                                      includeInactive: includeInactive)
+                                      includeInactive: includeInactive, at: at)
             }
             print(lines.joined(separator: "\n"))
         }
 
         static func render(_ root: Party.ID, runtime: RosterRuntime, tenant: String, type: String?, maxDepth: Int,
-                           includeInactive: Bool = false) async throws -> [String] {
+                           includeInactive: Bool = false, at: Date? = nil) async throws -> [String] {
             let context = OperationContext(principal: .platform("cli"), requestID: "cli-tree")
             let top = try await runtime.services.parties.get(tenant: tenant, id: root, context: context)
             var lines = [label(top, role: nil)]
@@ -51,7 +54,8 @@ struct Parties: AsyncParsableCommand {
                 var cursor: String?
                 repeat {
                     let page = try await runtime.services.relationships.hierarchy(tenant: tenant, of: id, .children, type: type,
-                                                                                  includeInactive: includeInactive, cursor: cursor, limit: 500, context: context)
+                                                                                  includeInactive: includeInactive, at: at, cursor: cursor,
+                                                                                  limit: 500, context: context)
                     children += page.items
                     cursor = page.nextCursor
                 } while cursor != nil
@@ -67,6 +71,14 @@ struct Parties: AsyncParsableCommand {
             }
             try await walk(root, prefix: "", depth: 0)
             return lines
+        }
+
+        static func instant(_ text: String) throws -> Date {
+            guard let date = (try? Date(text, strategy: .iso8601))
+                ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) else {
+                throw ValidationError("\(text) is not an RFC 3339 date-time such as 2026-03-01T00:00:00Z")
+            }
+            return date
         }
 
         static func label(_ party: Party, role: String?) -> String {

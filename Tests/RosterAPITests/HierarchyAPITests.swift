@@ -17,6 +17,13 @@ struct THierarchyEntry: Codable {
     var role: String?
 }
 
+struct TDecision: Codable {
+    var allowed: Bool
+    var reason: String
+    var path: [String]?
+    var at: String?
+}
+
 struct TTag: Codable {
     var id: String
     var text: String
@@ -34,6 +41,54 @@ struct TPartnerAccount: Codable {
 
 @Suite("HTTP: relationships, tags, partner accounts")
 struct HierarchyAPITests {
+    /// `at=` over HTTP: a hierarchy, a decision (the instant in the query or in the body) and `access/parties` answer as
+    /// of an instant before an edge was removed; a value that is not an RFC 3339 date-time is a 400 naming `at`.
+    @Test func answersAsOfAnInstant() async throws {
+        struct ID: Codable { var id: String }
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let base = "/v1/tenants/\(t)"
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let farm = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            let user = try await api.send(.post, "\(base)/users", json: #"{"email":"asof@example.com"}"#).decode(ID.self)
+            let role = try await api.send(.post, "\(base)/roles",
+                                          json: #"{"name":"North","policies":["approve_tree"],"organizationId":"\#(north.id)","type":"structure"}"#).decode(ID.self)
+            #expect(try await api.send(.post, "\(base)/users/\(user.id)/roles", json: #"{"roleId":"\#(role.id)"}"#).status == .ok)
+            let edge = try await api.send(.post, "\(base)/relationships",
+                                          json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#).decode(ID.self)
+            try await Task.sleep(for: .milliseconds(20))
+            let then = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await api.send(.delete, "\(base)/relationships/\(edge.id)").status == .noContent)
+
+            let nowBelow = try await api.send(.get, "\(base)/parties/\(north.id)/descendants")
+            #expect(try nowBelow.decode(TList<THierarchyEntry>.self).items.isEmpty)
+            let thenBelow = try await api.send(.get, "\(base)/parties/\(north.id)/descendants?at=\(then)")
+            #expect(try thenBelow.decode(TList<THierarchyEntry>.self).items.map(\.party.id) == [farm.id])
+
+            let question = #"{"userId":"\#(user.id)","policy":"approve_tree","partyId":"\#(farm.id)""#
+            let now = try await api.send(.post, "\(base)/access/check", json: question + "}").decode(TDecision.self)
+            #expect(now.allowed == false && now.at == nil)
+            let inQuery = try await api.send(.post, "\(base)/access/check?at=\(then)", json: question + "}").decode(TDecision.self)
+            #expect(inQuery.allowed && inQuery.path == [north.id, farm.id] && inQuery.at != nil, "\(inQuery.reason)")
+            let inBody = try await api.send(.post, "\(base)/access/check", json: question + #","at":"\#(then)"}"#).decode(TDecision.self)
+            #expect(inBody.allowed && inBody.path == [north.id, farm.id])
+            let both = try await api.send(.post, "\(base)/access/check?at=2020-01-01T00:00:00Z", json: question + #","at":"\#(then)"}"#)
+            #expect(both.status == .unprocessableContent && String(decoding: both.body, as: UTF8.self).contains(#""field":"at""#))
+
+            let listed = try await api.send(.get, "\(base)/access/parties?userId=\(user.id)&policy=approve_tree&at=\(then)")
+            #expect(Set(try listed.decode(TList<TParty>.self).items.map(\.id)) == [north.id, farm.id])
+            let listedNow = try await api.send(.get, "\(base)/access/parties?userId=\(user.id)&policy=approve_tree")
+            #expect(try listedNow.decode(TList<TParty>.self).items.map(\.id) == [north.id])
+
+            let bad = try await api.send(.get, "\(base)/parties/\(north.id)/children?at=yesterday")
+            #expect(bad.status == .badRequest, "\(bad.status)")
+            #expect(bad.problem?.detail?.contains("query parameter at ") == true, "\(String(decoding: bad.body, as: UTF8.self))")
+            let badCheck = try await api.send(.post, "\(base)/access/check?at=2026-13-01", json: question + "}")
+            #expect(badCheck.status == .badRequest && badCheck.problem?.detail?.contains("query parameter at ") == true)
+        }
+    }
+
     /// `includeInactive` over HTTP: an ended edge is left out by default and shown on request; a value that is not a
     /// boolean is a 400 naming the parameter.
     @Test func hierarchiesLeaveEdgesOutsideTheirWindowOut() async throws {

@@ -225,6 +225,13 @@ struct CLITests {
         #expect(lines.contains("│   │   ├── Gwen Hillfield [planter] — planter"))
         let shallow = try cli.run("parties", "tree", "--tenant", "acme", "--max-depth", "1", root)
         #expect(shallow.out.split(separator: "\n").count == 3)
+        // As of an instant before the demo was seeded, the tree had no edges; as of the future, it has them all.
+        let before = try cli.run("parties", "tree", "--tenant", "acme", "--at", "2001-01-01T00:00:00Z", root)
+        #expect(before.status == 0 && before.out.split(separator: "\n") == ["Acme Farming Group"], "\(before.out) \(before.err)")
+        let later = try cli.run("parties", "tree", "--tenant", "acme", "--type", "structure", "--at", "2099-01-01T00:00:00+01:00", root)
+        #expect(later.out.split(separator: "\n").count == 15, "\(later.err)")
+        let badInstant = try cli.run("parties", "tree", "--tenant", "acme", "--at", "yesterday", root)
+        #expect(badInstant.status != 0 && badInstant.err.contains("RFC 3339"), "\(badInstant.err)")
         let missing = try cli.run("parties", "tree", "--tenant", "acme", "00000000-0000-7000-8000-000000000000")
         #expect(missing.status == 2)
         #expect(missing.err.contains("no party"))

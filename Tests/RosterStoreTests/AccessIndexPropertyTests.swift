@@ -22,11 +22,15 @@ struct AccessIndexPropertyTests {
         try await TestDatabase.with(kind) { rt in
             var world = try await World.make(rt)
             var rng = SeededRandom(seed: 20261202)
+            var history: [World.Snapshot] = []
             for step in 0..<Self.steps {
                 let change = try await world.randomChange(through: rt, &rng)
-                try await world.expectAgreement(asking: [rt], after: "step \(step): \(change)")
+                let snapshot = try await world.expectAgreement(asking: [rt], after: "step \(step): \(change)")
+                if step.isMultiple(of: 5) { history.append(snapshot) }
             }
             #expect(world.changesMade > Self.steps / 2, "most random steps changed something")
+            // Afterwards, "as of" each remembered instant answers what was true then.
+            for snapshot in history { try await world.expectAsOf(snapshot, asking: rt) }
         }
     }
 
@@ -133,7 +137,8 @@ private struct World {
 
     /// Every user × organization: each runtime's decision (the graph), the SQL scope condition and a recomputation from
     /// the rows agree.
-    func expectAgreement(asking runtimes: [RosterRuntime], after what: String) async throws {
+    @discardableResult
+    func expectAgreement(asking runtimes: [RosterRuntime], after what: String) async throws -> Snapshot {
         let store = runtimes[0].database.store
         let now = Date()
         let (edges, held) = try await store.read { tx in
@@ -143,10 +148,12 @@ private struct World {
             for user in users { held[user] = try await tx.roles(tenant: tenantID, user: user) }
             return (edges, held)
         }
+        var snapshot = Snapshot(at: now, what: what, edges: edges)
         for user in users {
             let granting = (held[user] ?? []).filter { $0.policies.contains(Self.policy) }
             let subtrees = granting.compactMap { role in role.organizationID.map { Subtree(organizationID: $0, relationshipType: role.relationshipType) } }
             let expected = Self.recompute(subtrees, edges: edges, at: now)
+            snapshot.allowed[user] = expected.intersection(organizations)
             let bySQL = try await store.read { tx in
                 try await tx.visibleParties(tenant: tenant.id, among: organizations, within: subtrees, at: now)
             }
@@ -163,6 +170,45 @@ private struct World {
                     }
                 }
             }
+        }
+        return snapshot
+    }
+
+    /// What was true at one instant: each user's parties, and the edges.
+    struct Snapshot {
+        var at: Date
+        var what: String
+        var edges: [Relationship]
+        var allowed: [User.ID: Set<Party.ID>] = [:]
+    }
+
+    /// Asked later "as of" the snapshot's instant, decisions, `access/parties` and hierarchies answer what was true then.
+    func expectAsOf(_ snapshot: Snapshot, asking rt: RosterRuntime) async throws {
+        let t = tenant.slug
+        for user in users {
+            let expected = snapshot.allowed[user] ?? []
+            for organization in organizations {
+                let decision = try await rt.services.access.check(tenant: t, user: user, policy: Self.policy, party: organization,
+                                                                  at: snapshot.at, context: .test)
+                #expect(decision.allowed == expected.contains(organization) && decision.at == snapshot.at,
+                        "as of \(snapshot.what): user \(users.firstIndex(of: user)!), \(name(organization)): \(decision.reason)")
+                if decision.allowed {
+                    #expect(Self.isRealPath(decision.path, to: organization, edges: snapshot.edges, at: snapshot.at),
+                            "as of \(snapshot.what): the path \(decision.path.map(name)) is made of edges in force then")
+                }
+            }
+            let listed = try await rt.services.access.parties(tenant: t, user: user, policy: Self.policy, at: snapshot.at, cursor: nil,
+                                                              limit: 200, context: .test)
+            #expect(Set(listed.items.map(\.id)).intersection(organizations) == expected,
+                    "access/parties as of \(snapshot.what), user \(users.firstIndex(of: user)!)")
+        }
+        for type in Self.types {
+            let root = organizations[0]
+            let below = try await rt.services.relationships.hierarchy(tenant: t, of: root, .descendants, type: type, at: snapshot.at,
+                                                                      cursor: nil, limit: 200, context: .test)
+            var expected = Self.recompute([Subtree(organizationID: root, relationshipType: type)], edges: snapshot.edges, at: snapshot.at)
+            expected.remove(root)
+            #expect(Set(below.items.map(\.party.id)) == expected, "descendants of org0 in \(type) as of \(snapshot.what)")
         }
     }
 
