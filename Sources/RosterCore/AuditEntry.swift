@@ -68,8 +68,9 @@ public enum AuditChain {
         let canonical = [
             prev, tenantID.description, String(seq), String(micros(at)), actor, action,
             targetType ?? "", targetID ?? "", requestID ?? "", fields.joined(separator: ","),
-        ].map { $0.replacingOccurrences(of: "\u{1F}", with: "") }.joined(separator: "\u{1F}")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        ].map { $0.utf8.contains(0x1F) ? String(String.UnicodeScalarView($0.unicodeScalars.filter { $0 != "\u{1F}" })) : $0 }
+            .joined(separator: "\u{1F}")
+        return SHA256.hash(data: Data(canonical.utf8)).hexString
     }
 
     public static func entry(for event: AuditEvent, seq: Int64, prev: String) -> AuditEntry {

@@ -103,7 +103,7 @@ extension SQLTransaction {
 
     private func makeUser(_ row: SQLRow) throws -> User {
         User(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")),
-             email: try row.string("email").map { try EmailAddress($0) }, ssoIssuer: row.string("sso_issuer"),
+             email: row.string("email").map(EmailAddress.init(stored:)), ssoIssuer: row.string("sso_issuer"),
              ssoSubject: row.string("sso_subject"), employeeID: row.string("employee_id"), displayName: row.string("display_name"),
              designation: row.string("designation"), department: row.string("department"),
              role: User.Role(rawValue: try row.requiredString("role")) ?? .user, isActive: row.bool("is_active") ?? false,

@@ -17,7 +17,7 @@ public struct PlatformAuth: Sendable {
     }
 
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 
     /// A new random token: `rst_` and 43 base64url characters (256 bits).

@@ -609,7 +609,7 @@ public struct ProvisioningService: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = (try? encoder.encode(Canonical(slug: request.slug, name: request.name, settings: request.settings, admin: request.admin))) ?? Data()
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return SHA256.hash(data: data).hexString
     }
 }
 

@@ -30,7 +30,7 @@ public struct SecretBox: Sendable {
     /// Identifies the key without revealing it: stored in the database, so that a start with another key is refused.
     public var checkValue: String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("roster secret key check".utf8), using: key)
-        return Data(mac).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return Data(mac).prefix(16).hexString
     }
 
     static func binding(_ tenant: Tenant.ID, _ account: PartnerAccount.ID) -> Data {
