@@ -2,22 +2,22 @@ import Foundation
 public import Logging
 public import RosterSQL
 public import ServiceLifecycle
-import SQLiteNIO
+import VaporCSQLite
 import Synchronization
 
-/// SQLite with one writer connection and a few readers, WAL journal, foreign keys on.
-/// sqlite-nio has no pool: the writer is serialized by a lock, readers are handed out round-robin, each under its own lock.
+/// SQLite with one writer connection and a few readers, WAL journal, foreign keys on. Each connection is used by one
+/// caller at a time: the writer under a lock, readers handed out round-robin, each under its own lock.
 public final class SQLiteDatabase: SQLDatabase, Service {
     public let dialect = SQLDialect.sqlite
     public let path: String
-    private let writer: SQLiteConnection
+    private let writer: SQLiteHandle
     private let writerLock = AsyncLock()
-    private let readers: [(connection: SQLiteConnection, lock: AsyncLock)]
+    private let readers: [(connection: SQLiteHandle, lock: AsyncLock)]
     private let nextReader = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
     private let logger: Logger
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+    private init(path: String, writer: SQLiteHandle, readers: [SQLiteHandle], logger: Logger) {
         self.path = path
         self.writer = writer
         self.readers = readers.map { ($0, AsyncLock()) }
@@ -28,22 +28,23 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     public static func open(path: String, readers readerCount: Int = 4, logger: Logger) async throws -> SQLiteDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let writer = try SQLiteHandle(path: path)
+        var readers: [SQLiteHandle] = []
         do {
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
-                _ = try await writer.query(pragma, [])
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"] {
+                _ = try writer.query(pragma, [])
             }
-            var readers: [SQLiteConnection] = []
             for _ in 0..<max(1, readerCount) {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                for pragma in ["PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000", "PRAGMA query_only=ON"] {
-                    _ = try await reader.query(pragma, [])
-                }
+                let reader = try SQLiteHandle(path: path)
                 readers.append(reader)
+                for pragma in ["PRAGMA foreign_keys=ON", "PRAGMA query_only=ON"] {
+                    _ = try reader.query(pragma, [])
+                }
             }
             return SQLiteDatabase(path: path, writer: writer, readers: readers, logger: logger)
         } catch {
-            try? await writer.close()
+            writer.close()
+            for reader in readers { reader.close() }
             throw error
         }
     }
@@ -66,16 +67,16 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         try await writerLock.withLock { try await body(SQLiteSQLConnection(connection: writer)) }
     }
 
-    private static func transaction<T>(on connection: SQLiteConnection, begin: String,
+    private static func transaction<T>(on connection: SQLiteHandle, begin: String,
                                        _ body: (any SQLConnection) async throws -> T) async throws -> T {
         let conn = SQLiteSQLConnection(connection: connection)
-        _ = try await connection.query(begin, [])
+        _ = try connection.query(begin, [])
         do {
             let result = try await body(conn)
-            _ = try await connection.query("COMMIT", [])
+            _ = try connection.query("COMMIT", [])
             return result
         } catch {
-            _ = try? await connection.query("ROLLBACK", [])
+            _ = try? connection.query("ROLLBACK", [])
             throw error
         }
     }
@@ -83,11 +84,9 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// Closes every connection; safe to call twice.
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await writerLock.withLock {
-            try? await writer.close()
-        }
+        await writerLock.withLock { writer.close() }
         for reader in readers {
-            await reader.lock.withLock { try? await reader.connection.close() }
+            await reader.lock.withLock { reader.connection.close() }
         }
     }
 
@@ -99,26 +98,16 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// Copies the database into `destination` with `VACUUM INTO` (a consistent snapshot while serving).
     public func backup(to destination: String) async throws {
         try await writerLock.withLock {
-            _ = try await writer.query("VACUUM INTO ?1", [.text(destination)])
+            _ = try writer.query("VACUUM INTO ?1", [.text(destination)])
         }
     }
 }
 
 struct SQLiteSQLConnection: SQLConnection {
-    let connection: SQLiteConnection
+    let connection: SQLiteHandle
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        do {
-            let rows = try await connection.query(Self.translate(sql), binds.map(Self.bind))
-            return rows.map { row in
-                var values: [String: SQLValue] = [:]
-                values.reserveCapacity(row.columns.count)
-                for column in row.columns { values[column.name] = Self.value(column.data) }
-                return SQLRow(values: values)
-            }
-        } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
-            throw SQLError.uniqueViolation(constraint: error.message)
-        }
+        try connection.query(sql, binds)
     }
 
     /// `$1` → `?1`: SQLite numbers `?NNN` parameters the way PostgreSQL numbers `$n`.
@@ -127,27 +116,5 @@ struct SQLiteSQLConnection: SQLConnection {
         let dollar = UInt8(ascii: "$")
         guard sql.utf8.contains(dollar) else { return sql }
         return String(decoding: sql.utf8.map { $0 == dollar ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
-    }
-
-    static func bind(_ value: SQLValue) -> SQLiteData {
-        switch value {
-        case .null: .null
-        case .int(let i): .integer(Int(i))
-        case .double(let d): .float(d)
-        case .text(let s), .json(let s): .text(s)
-        case .bool(let b): .integer(b ? 1 : 0)
-        case .uuid(let u): .text(u.uuidString.lowercased())
-        case .date(let d): .integer(Int((d.timeIntervalSince1970 * 1_000_000).rounded()))
-        }
-    }
-
-    static func value(_ data: SQLiteData) -> SQLValue {
-        switch data {
-        case .integer(let i): .int(Int64(i))
-        case .float(let d): .double(d)
-        case .text(let s): .text(s)
-        case .blob(let buffer): .text(String(buffer: buffer))
-        case .null: .null
-        }
     }
 }
