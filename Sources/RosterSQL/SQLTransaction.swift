@@ -13,6 +13,25 @@ struct SQLTransaction: StoreTransaction {
     var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
 }
 
+extension SQLTransaction {
+    func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await conn.execute("SAVEPOINT roster_step")
+        do {
+            let value = try await body()
+            try await conn.execute("RELEASE SAVEPOINT roster_step")
+            return value
+        } catch {
+            try await conn.execute("ROLLBACK TO SAVEPOINT roster_step")
+            try await conn.execute("RELEASE SAVEPOINT roster_step")
+            switch error {
+            case SQLError.uniqueViolation(let constraint): throw StoreError.uniqueViolation(constraint: constraint)
+            case SQLError.unavailable(let detail): throw StoreError.unavailable(detail)
+            default: throw error
+            }
+        }
+    }
+}
+
 // MARK: - Tenants
 
 extension SQLTransaction {

@@ -405,9 +405,9 @@ public struct ProvisioningService: Sendable {
         // Which step ran, for the failure: the store maps driver errors (unique violations) only as they leave the
         // transaction, so the error can't be wrapped inside it.
         let current = CurrentStep()
-        let done: (ProvisioningStep, Provisioning)?
+        let done: (ProvisioningStep, Provisioning, StepFailure?)?
         do {
-            done = try await store.write { tx -> (ProvisioningStep, Provisioning)? in
+            done = try await store.write { tx -> (ProvisioningStep, Provisioning, StepFailure?)? in
                 guard let (state, version) = try await tx.provisioning(tenant: tenantID), let step = state.nextStep else { return nil }
                 if state.phase == .active, stopAtActive { return nil }
                 if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return nil }
@@ -429,23 +429,58 @@ public struct ProvisioningService: Sendable {
                     next.phase = .active
                     next.finishedAt = Date.rosterNow
                 case .company, .contact, .tag:
-                    try await track(step, tenant: tenant, state: &next, tx: tx, context: context)
+                    // Every tracking step that is due, in this one transaction, each in a savepoint of its own: a failed
+                    // step is undone and the steps before it are kept, as if each had been a transaction (three
+                    // transactions of the management tenant were most of what tracking cost; issue 10, item 6).
+                    // Locks in the order every edge insert takes them: the hierarchy's, then the audit chain's (the
+                    // company's audit entry comes before the contact's edge here; the other order deadlocks on PostgreSQL).
+                    if next.tracking.withContact, next.tracking.relationshipID == nil,
+                       let management = try await tx.tenant(slug: next.tracking.managementTenant ?? options.managementTenant) {
+                        try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
+                    }
+                    var tracking: ProvisioningStep? = step
+                    var failure: StepFailure?
+                    while let trackStep = tracking {
+                        current.step.withLock { $0 = trackStep }
+                        let before = next
+                        do {
+                            next = try await tx.savepoint { [next] in
+                                var state = next
+                                try await track(trackStep, tenant: tenant, state: &state, tx: tx, context: context)
+                                try stepHook(trackStep)
+                                return state
+                            }
+                        } catch {
+                            next = before
+                            // Nothing kept yet, or a unique violation (run again from the start, as before): the whole
+                            // transaction is void. Otherwise the earlier steps commit and this one fails after.
+                            if trackStep == step || error is StoreError || error is LostLease { throw error }
+                            failure = StepFailure(step: trackStep, error: error)
+                            break
+                        }
+                        tracking = next.tracking.nextStep
+                    }
                     if next.tracking.nextStep == nil {
                         next.tracking.status = .tracked
                         next.tracking.lastError = nil
                         next.tracking.nextAttemptAt = nil
                         next.admin = nil  // the admin's name and email were kept for the contact step only
                     }
+                    guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else {
+                        throw LostLease()
+                    }
+                    return (step, next, failure)
                 }
                 guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
                 try stepHook(step)
-                return (step, next)
+                return (step, next, nil)
             }
         } catch {
             guard let step = current.step.withLock({ $0 }) else { throw error }
             throw StepFailure(step: step, error: error)
         }
-        guard let (step, state) = done else { return .idle }
+        guard let (step, state, failure) = done else { return .idle }
+        if let failure { throw failure }
         if countRetry, !step.isProvisioning, state.tracking.attempts > 0 {
             Counter(label: "roster_tracking_total", dimensions: [("result", "retry")]).increment()
         }

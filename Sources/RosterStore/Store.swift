@@ -17,7 +17,11 @@ public protocol Store: Sendable {
 /// All repositories, bound to one transaction.
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
     RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
-    AccessRoleRepository, ProvisioningRepository, AccessGraphRepository {}
+    AccessRoleRepository, ProvisioningRepository, AccessGraphRepository {
+    /// Runs `body` inside a savepoint: when it throws, what it wrote is undone, the transaction goes on, and the error
+    /// comes out in the store's terms (`StoreError`) when it is one of the store's.
+    func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T
+}
 
 /// Failures that the store reports in its own terms; services turn them into `RosterError`.
 public enum StoreError: Error, Hashable, Sendable, RosterErrorConvertible {
