@@ -27,7 +27,10 @@ public struct SQLStore: Store {
     public func write<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await mapErrors {
             try await database.withTransaction { conn in
-                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex))
+                let tx = SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex)
+                let result = try await body(tx)
+                try await tx.writeAudit()
+                return result
             }
         }
     }
@@ -35,7 +38,10 @@ public struct SQLStore: Store {
     public func read<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await mapErrors {
             try await database.withReadTransaction { conn in
-                try await body(SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex))
+                let tx = SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex)
+                let result = try await body(tx)
+                try await tx.writeAudit()  // nothing, unless a read wrote (refused: SQLite's readers are query-only)
+                return result
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RosterCore
 import RosterStore
 
@@ -8,6 +9,8 @@ struct SQLTransaction: StoreTransaction {
     let dialect: SQLDialect
     /// The store's access graphs, which this transaction brings up to its own view (`accessGraph(for:)`).
     let index: AccessIndex
+    /// Audit events queued by `appendAudit`, written by `writeAudit()` just before the commit.
+    let audit = AuditQueue()
 
     /// `FOR UPDATE` where the database has row locks; SQLite has one writer, which serializes anyway.
     var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
@@ -16,11 +19,13 @@ struct SQLTransaction: StoreTransaction {
 extension SQLTransaction {
     func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await conn.execute("SAVEPOINT roster_step")
+        let queued = audit.count
         do {
             let value = try await body()
             try await conn.execute("RELEASE SAVEPOINT roster_step")
             return value
         } catch {
+            audit.truncate(to: queued)
             try await conn.execute("ROLLBACK TO SAVEPOINT roster_step")
             try await conn.execute("RELEASE SAVEPOINT roster_step")
             switch error {
@@ -317,7 +322,14 @@ extension SQLTransaction {
 // MARK: - Audit
 
 extension SQLTransaction {
-    func appendAudit(_ events: [AuditEvent]) async throws -> [AuditEntry] {
+    func appendAudit(_ events: [AuditEvent]) async throws {
+        audit.append(events)
+    }
+
+    /// Writes the queued audit events (`SQLStore` calls it as the transaction's last step).
+    func writeAudit() async throws {
+        let events = audit.take()
+        guard !events.isEmpty else { return }
         var heads: [Tenant.ID: (seq: Int64, hash: String)] = [:]
         var entries: [AuditEntry] = []
         entries.reserveCapacity(events.count)
@@ -363,7 +375,6 @@ extension SQLTransaction {
             try await conn.execute("UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
                                    [.uuid(tenant.rawValue), .int(head.seq), .text(head.hash)])
         }
-        return entries
     }
 
     /// 11 parameters a row: 1,100 a statement, far below both stores' limits (SQLite 32,766; PostgreSQL 65,535).
@@ -434,4 +445,17 @@ extension SQLTransaction {
     func platformTokenCount() async throws -> Int {
         Int(try await conn.query("SELECT COUNT(*) AS n FROM platform_tokens", []).first?.int("n") ?? 0)
     }
+}
+
+/// The audit events one transaction queued, in order.
+final class AuditQueue: Sendable {
+    private let events = Mutex<[AuditEvent]>([])
+
+    var count: Int { events.withLock { $0.count } }
+
+    func append(_ more: [AuditEvent]) { events.withLock { $0 += more } }
+
+    func truncate(to count: Int) { events.withLock { $0.removeSubrange(min(count, $0.count)...) } }
+
+    func take() -> [AuditEvent] { events.withLock { events in defer { events = [] }; return events } }
 }

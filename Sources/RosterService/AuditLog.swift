@@ -58,7 +58,7 @@ public final class AuditLog: Sendable {
             if batch.isEmpty { return }
             do {
                 let events = batch.flatMap(\.events)
-                try await store.write { tx in _ = try await tx.appendAudit(events) }
+                try await store.write { tx in try await tx.appendAudit(events) }
                 for pending in batch { pending.continuation.resume() }
             } catch {
                 for pending in batch { pending.continuation.resume(throwing: error) }

@@ -434,8 +434,11 @@ public struct ProvisioningService: Sendable {
                     // transactions of the management tenant were most of what tracking cost; issue 10, item 6).
                     // Locks in the order every edge insert takes them: the hierarchy's, then the audit chain's (the
                     // company's audit entry comes before the contact's edge here; the other order deadlocks on PostgreSQL).
-                    if next.tracking.withContact, next.tracking.relationshipID == nil,
-                       let management = try await tx.tenant(slug: next.tracking.managementTenant ?? options.managementTenant) {
+                    let managementSlug = next.tracking.managementTenant ?? options.managementTenant
+                    guard let management = try await tx.tenant(slug: managementSlug), management.status == .active else {
+                        throw RosterError.unavailable("the management tenant \(managementSlug) is missing or not active")
+                    }
+                    if next.tracking.withContact, next.tracking.relationshipID == nil {
                         try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
                     }
                     var tracking: ProvisioningStep? = step
@@ -446,7 +449,7 @@ public struct ProvisioningService: Sendable {
                         do {
                             next = try await tx.savepoint { [next] in
                                 var state = next
-                                try await track(trackStep, tenant: tenant, state: &state, tx: tx, context: context)
+                                try await track(trackStep, tenant: tenant, management: management, state: &state, tx: tx, context: context)
                                 try stepHook(trackStep)
                                 return state
                             }
@@ -508,12 +511,8 @@ public struct ProvisioningService: Sendable {
     }
 
     /// The tracking steps, in the management tenant, with the same domain code the API uses.
-    private func track(_ step: ProvisioningStep, tenant: Tenant, state: inout Provisioning, tx: any StoreTransaction,
+    private func track(_ step: ProvisioningStep, tenant: Tenant, management: Tenant, state: inout Provisioning, tx: any StoreTransaction,
                        context: OperationContext) async throws {
-        let managementSlug = state.tracking.managementTenant ?? options.managementTenant
-        guard let management = try await tx.tenant(slug: managementSlug), management.status == .active else {
-            throw RosterError.unavailable("the management tenant \(managementSlug) is missing or not active")
-        }
         switch step {
         case .company:
             // A customer without email or phone of its own: `unregistered` (its contact is the admin).
@@ -526,8 +525,7 @@ public struct ProvisioningService: Sendable {
             guard let admin = state.admin, let company = state.tracking.companyID else {
                 throw RosterError.conflict("no admin on record for the contact")
             }
-            // The hierarchy lock before the audit chain's, as every edge insert takes them (no lock-order deadlock).
-            try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
+            // Taken by the caller already (before anything else of the transaction), as every edge insert takes it.
             if state.tracking.contactID == nil {
                 let email = try EmailAddress(admin.email)
                 // The same person may administer several tenants: one contact, several employments.

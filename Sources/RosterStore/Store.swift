@@ -103,9 +103,11 @@ public protocol PartyRepository {
 }
 
 public protocol AuditRepository {
-    /// Appends events to their tenants' chains, in order, and returns the stored entries.
-    @discardableResult
-    func appendAudit(_ events: [AuditEvent]) async throws -> [AuditEntry]
+    /// Appends events to their tenants' chains, in order. They are written when the transaction commits, after
+    /// everything else it did (one head update and one multi-row insert per tenant, however many calls queued them;
+    /// on PostgreSQL the chain's row lock is held only for that last moment). Undone with the transaction, or with
+    /// the savepoint they were queued in.
+    func appendAudit(_ events: [AuditEvent]) async throws
     /// Entries newest first, before `beforeSeq`, optionally for one target.
     func auditEntries(tenant: Tenant.ID, targetID: String?, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry]
     /// Entries oldest first after `afterSeq`, for verification.
