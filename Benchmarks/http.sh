@@ -4,6 +4,7 @@
 #   Benchmarks/http.sh                                           # a fresh SQLite file
 #   Benchmarks/http.sh postgres://roster:roster@127.0.0.1:55432/roster
 #   CALLER=scoped Benchmarks/http.sh                              # through a key scoped to an organization
+#   READ=search Benchmarks/http.sh                                # a search page (limit=50) instead of one party
 # Needs wrk (apt-get install -y wrk) and a built roster (swift build -c release, or debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,18 @@ if [ "${CALLER:-platform}" = scoped ]; then
   curl -sf -H "$H" "http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties/$ID" >/dev/null || { echo "the scoped key can't read the party" >&2; exit 1; }
 fi
 
+# READ=search: the timed request is a page of 50 parties (GET .../parties?limit=50), each read audited.
+TARGET="http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties/$ID"
+LABEL="GET party"
+if [ "${READ:-party}" = search ]; then
+  for i in $(seq 1 60); do
+    curl -sf -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' "http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties" \
+      -d "{\"kind\":\"person\",\"firstName\":\"Page\",\"lastName\":\"Person $i\",\"email\":\"page$i@example.com\"}" >/dev/null
+  done
+  TARGET="http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties?limit=50"
+  LABEL="search page"
+fi
+
 run() {
   local out
   out=$(wrk -t1 -c32 -d"$DURATION" --latency -H "$H" "$1")
@@ -50,11 +63,11 @@ run() {
 }
 echo "== /health/live ($DB)" >&2
 read -r LIVE LIVE50 LIVE99 < <(run "http://127.0.0.1:$PORT/health/live")
-echo "== GET party (audited read)" >&2
-read -r PARTY PARTY50 PARTY99 < <(run "http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties/$ID")
-python3 - "$LIVE" "$PARTY" <<'PY'
+echo "== $LABEL (audited read)" >&2
+read -r PARTY PARTY50 PARTY99 < <(run "$TARGET")
+python3 - "$LIVE" "$PARTY" "$LABEL" <<'PY'
 import sys
-live, party = float(sys.argv[1]), float(sys.argv[2])
-print(f"health/live: {live:.0f} req/s   GET party: {party:.0f} req/s   ratio party/live: {party/live:.2f}")
+live, party, label = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+print(f"health/live: {live:.0f} req/s   {label}: {party:.0f} req/s   ratio {label}/live: {party/live:.2f}")
 PY
-echo "latency p50/p99: health/live $LIVE50 / $LIVE99, GET party $PARTY50 / $PARTY99 (wrk -t1 -c32 -d$DURATION)"
+echo "latency p50/p99: health/live $LIVE50 / $LIVE99, $LABEL $PARTY50 / $PARTY99 (wrk -t1 -c32 -d$DURATION)"
