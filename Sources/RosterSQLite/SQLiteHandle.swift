@@ -16,7 +16,9 @@ final class SQLiteHandle: @unchecked Sendable {
 
     private struct Statement {
         let pointer: OpaquePointer
-        let names: [String]
+        var names: [String]
+        /// How often SQLite had prepared it again (after a schema change) when `names` were read.
+        var reprepared: Int32
     }
 
     /// Statements kept per connection; past it they are all finalized and prepared again as used (SQL that varies with
@@ -42,7 +44,7 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Runs one statement (`$n` or `?n` parameters) and returns its rows.
     func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
         guard let db else { throw SQLError.unavailable("the SQLite connection is closed") }
-        let statement = try prepared(sql, db: db)
+        var statement = try prepared(sql, db: db)
         let pointer = statement.pointer
         defer {
             sqlite_nio_sqlite3_reset(pointer)
@@ -66,6 +68,15 @@ final class SQLiteHandle: @unchecked Sendable {
             let code = sqlite_nio_sqlite3_step(pointer)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw failure(code, db: db) }
+            if rows.isEmpty {
+                // A schema change makes SQLite prepare the statement again, and `SELECT *` may then have other columns.
+                let reprepared = sqlite_nio_sqlite3_stmt_status(pointer, SQLITE_STMTSTATUS_REPREPARE, 0)
+                if reprepared != statement.reprepared {
+                    statement.names = Self.columnNames(pointer)
+                    statement.reprepared = reprepared
+                    statements[sql] = statement
+                }
+            }
             var values: [String: SQLValue] = [:]
             values.reserveCapacity(statement.names.count)
             for (index, name) in statement.names.enumerated() {
@@ -93,10 +104,14 @@ final class SQLiteHandle: @unchecked Sendable {
         var pointer: OpaquePointer?
         let code = sqlite_nio_sqlite3_prepare_v3(db, Self.translate(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &pointer, nil)
         guard code == SQLITE_OK, let pointer else { throw failure(code, db: db) }
-        let names = (0..<sqlite_nio_sqlite3_column_count(pointer)).map { String(cString: sqlite_nio_sqlite3_column_name(pointer, $0)) }
-        let statement = Statement(pointer: pointer, names: names)
+        let statement = Statement(pointer: pointer, names: Self.columnNames(pointer),
+                                  reprepared: sqlite_nio_sqlite3_stmt_status(pointer, SQLITE_STMTSTATUS_REPREPARE, 0))
         statements[sql] = statement
         return statement
+    }
+
+    private static func columnNames(_ pointer: OpaquePointer) -> [String] {
+        (0..<sqlite_nio_sqlite3_column_count(pointer)).map { String(cString: sqlite_nio_sqlite3_column_name(pointer, $0)) }
     }
 
     /// `$1` → `?1`: SQLite numbers `?NNN` parameters the way PostgreSQL numbers `$n`. Byte-wise, once per statement

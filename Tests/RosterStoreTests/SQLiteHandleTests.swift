@@ -1,0 +1,88 @@
+import Foundation
+@testable import RosterSQL
+@testable import RosterSQLite
+import Testing
+
+/// Roster's own SQLite connection (statements prepared once and kept): values round-trip, the statement cache
+/// survives more statements than it keeps and schema changes, errors come out in the store's terms and leave the
+/// connection usable.
+@Suite("SQLite connection")
+struct SQLiteHandleTests {
+    static func withHandle(_ body: (SQLiteHandle) throws -> Void) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("handle-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let handle = try SQLiteHandle(path: path)
+        defer { handle.close() }
+        try body(handle)
+    }
+
+    @Test func valuesRoundTrip() throws {
+        try Self.withHandle { db in
+            _ = try db.query("CREATE TABLE t (i INTEGER, d REAL, s TEXT, n TEXT, b INTEGER, u TEXT, at INTEGER)", [])
+            let id = UUID()
+            let at = Date(timeIntervalSince1970: 1_796_199_084.564219)
+            let text = "Zoë \u{0} 🌾 ünïcode"
+            _ = try db.query("INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                             [.int(-42), .double(2.5), .text(text), .null, .bool(true), .uuid(id), .date(at)])
+            let row = try #require(try db.query("SELECT * FROM t", []).first)
+            #expect(row.int("i") == -42 && row.string("s") == text && row.string("n") == nil && row.int("b") == 1)
+            #expect(row.values["d"] == .double(2.5))
+            #expect(try row.uuid("u") == id)
+            #expect(try row.date("at") == at)
+        }
+    }
+
+    @Test func moreStatementsThanTheCacheKeeps() throws {
+        try Self.withHandle { db in
+            let count = SQLiteHandle.cacheLimit + 50
+            for k in 0..<count {
+                let row = try db.query("SELECT $1 + \(k) AS v", [.int(1)]).first
+                #expect(row?.int("v") == Int64(1 + k))
+            }
+            // A statement met before the cache was emptied, and one kept since, both still answer.
+            #expect(try db.query("SELECT $1 + 0 AS v", [.int(5)]).first?.int("v") == 5)
+            #expect(try db.query("SELECT $1 + \(count - 1) AS v", [.int(5)]).first?.int("v") == Int64(4 + count))
+        }
+    }
+
+    @Test func aSchemaChangeShowsInACachedStatement() throws {
+        try Self.withHandle { db in
+            _ = try db.query("CREATE TABLE t (a INTEGER)", [])
+            _ = try db.query("INSERT INTO t VALUES (1)", [])
+            #expect(try db.query("SELECT * FROM t", []).first?.values.keys.sorted() == ["a"])
+            _ = try db.query("ALTER TABLE t ADD COLUMN b TEXT NOT NULL DEFAULT 'x'", [])
+            let row = try db.query("SELECT * FROM t", []).first
+            #expect(row?.values.keys.sorted() == ["a", "b"] && row?.string("b") == "x")
+        }
+    }
+
+    @Test func errorsAreTheStoresAndLeaveTheConnectionUsable() throws {
+        try Self.withHandle { db in
+            _ = try db.query("CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT UNIQUE)", [])
+            _ = try db.query("INSERT INTO t VALUES ($1, $2)", [.text("a"), .text("1")])
+            #expect {
+                try db.query("INSERT INTO t VALUES ($1, $2)", [.text("b"), .text("1")])
+            } throws: { error in
+                if case SQLError.uniqueViolation(let constraint) = error { return constraint?.contains("t.v") == true }
+                return false
+            }
+            #expect {
+                try db.query("INSERT INTO t VALUES ($1, $2)", [.text("a"), .text("2")])
+            } throws: { error in
+                if case SQLError.uniqueViolation = error { return true }
+                return false
+            }
+            #expect(throws: SQLiteFailure.self) { try db.query("SELEKT 1", []) }
+            // The same statement again, with values that fit: the failed run left nothing behind.
+            _ = try db.query("INSERT INTO t VALUES ($1, $2)", [.text("b"), .text("2")])
+            #expect(try db.query("SELECT count(*) AS n FROM t", []).first?.int("n") == 2)
+            db.close()
+            #expect {
+                try db.query("SELECT 1", [])
+            } throws: { error in
+                if case SQLError.unavailable = error { return true }
+                return false
+            }
+        }
+    }
+}
