@@ -162,9 +162,24 @@ extension SQLTransaction {
         }
     }
 
+    /// The party with its tags, in one statement (a row per tag; a GET of a party was a statement for each).
     func party(tenant: Tenant.ID, id: Party.ID) async throws -> Party? {
-        try await withTags(conn.query("SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id = $2",
-                                      [.uuid(tenant.rawValue), .uuid(id.rawValue)]).map(makeParty)).first
+        let rows = try await conn.query("""
+            SELECT \(Self.prefixedPartyColumns), t.id AS tag_id, t.text AS tag_text, t.color AS tag_color, t.created_at AS tag_created_at
+            FROM parties p
+            LEFT JOIN party_tags pt ON pt.tenant_id = p.tenant_id AND pt.party_id = p.id
+            LEFT JOIN tags t ON t.tenant_id = pt.tenant_id AND t.id = pt.tag_id
+            WHERE p.tenant_id = $1 AND p.id = $2
+            ORDER BY t.text_key
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        guard let first = rows.first else { return nil }
+        var party = try makeParty(first)
+        party.tags = try rows.compactMap { row -> Tag? in
+            guard let tagID = try row.optionalUUID("tag_id") else { return nil }
+            return Tag(id: .init(tagID), tenantID: tenant, text: try row.requiredString("tag_text"), color: try row.requiredString("tag_color"),
+                       createdAt: try row.date("tag_created_at"))
+        }
+        return party
     }
 
     /// Fills in the tags of parties just read, in one query.
