@@ -109,12 +109,4 @@ struct SQLiteSQLConnection: SQLConnection {
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try connection.query(sql, binds)
     }
-
-    /// `$1` → `?1`: SQLite numbers `?NNN` parameters the way PostgreSQL numbers `$n`.
-    static func translate(_ sql: String) -> String {
-        // Byte-wise: Foundation's string search showed up at 2-3% of a read's time in perf.
-        let dollar = UInt8(ascii: "$")
-        guard sql.utf8.contains(dollar) else { return sql }
-        return String(decoding: sql.utf8.map { $0 == dollar ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
-    }
 }

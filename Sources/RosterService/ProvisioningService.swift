@@ -414,6 +414,7 @@ public struct ProvisioningService: Sendable {
                 current.step.withLock { $0 = step }
                 guard let tenant = try await tx.tenant(id: tenantID) else { throw RosterError.notFound("no tenant \(tenantID)") }
                 var next = state
+                var failure: StepFailure?
                 switch step {
                 case .admin:
                     if let admin = state.admin { try await createAdmin(admin, tenant: tenant, state: &next, tx: tx, context: context) }
@@ -442,7 +443,6 @@ public struct ProvisioningService: Sendable {
                         try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
                     }
                     var tracking: ProvisioningStep? = step
-                    var failure: StepFailure?
                     while let trackStep = tracking {
                         current.step.withLock { $0 = trackStep }
                         let before = next
@@ -469,14 +469,10 @@ public struct ProvisioningService: Sendable {
                         next.tracking.nextAttemptAt = nil
                         next.admin = nil  // the admin's name and email were kept for the contact step only
                     }
-                    guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else {
-                        throw LostLease()
-                    }
-                    return (step, next, failure)
                 }
                 guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
-                try stepHook(step)
-                return (step, next, nil)
+                if step.isProvisioning { try stepHook(step) }  // tracking steps met theirs in their savepoints
+                return (step, next, failure)
             }
         } catch {
             guard let step = current.step.withLock({ $0 }) else { throw error }
