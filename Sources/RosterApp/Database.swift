@@ -27,12 +27,12 @@ public struct RosterDatabase: Sendable {
             let database = PostgresDatabase(configuration: try PostgresDatabase.configuration(url: url),
                                             direct: PostgresDatabase.directConfiguration(url: url), logger: logger)
             return RosterDatabase(store: SQLStore(database: database, logger: logger, slowThreshold: slow),
-                                  migrations: PostgresMigrations.all, service: database, sqlite: nil)
+                                  migrations: RosterSchema.migrations(for: .postgres), service: database, sqlite: nil)
         }
         guard let path = sqlitePath(url) else { throw DatabaseURLError.unsupported(url) }
         let database = try await SQLiteDatabase.open(path: path, logger: logger)
         return RosterDatabase(store: SQLStore(database: database, logger: logger, slowThreshold: slow),
-                              migrations: SQLiteMigrations.all, service: database, sqlite: database)
+                              migrations: RosterSchema.migrations(for: .sqlite), service: database, sqlite: database)
     }
 
     public static func sqlitePath(_ url: String) -> String? {

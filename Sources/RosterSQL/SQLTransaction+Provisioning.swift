@@ -58,6 +58,13 @@ extension SQLTransaction {
         Int(try await conn.query("SELECT count(*) AS n FROM provisioning WHERE due_at IS NOT NULL", []).first?.int("n") ?? 0)
     }
 
+    /// PostgreSQL: a transaction-scoped advisory lock on the key. SQLite: its single writer already serializes.
+    func lockIdempotencyKey(_ key: String) async throws {
+        guard dialect == .postgres else { return }
+        _ = try await conn.query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 7))) AS lock",
+                                 [.text("idempotency:\(key)")])
+    }
+
     func idempotencyKey(_ key: String) async throws -> (requestHash: String, tenantID: Tenant.ID, expiresAt: Date)? {
         guard let row = try await conn.query("SELECT request_hash, tenant_id, expires_at FROM idempotency_keys WHERE key = $1",
                                              [.text(key)]).first else { return nil }

@@ -123,6 +123,7 @@ public struct ProvisioningService: Sendable {
         let now = Date.rosterNow
         return try await store.write { tx -> Tenant.ID? in
             var keyKnown = false
+            if let key { try await tx.lockIdempotencyKey(key) }
             if let key, let found = try await tx.idempotencyKey(key), found.expiresAt >= now {
                 guard found.requestHash == hash else { throw Self.keyReused }
                 // A repeat of a request that was rolled back retries it, as the first answer said; anything else replays.

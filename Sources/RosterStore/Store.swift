@@ -351,6 +351,9 @@ public protocol ProvisioningRepository {
     /// Workflows with work due by `now` whose lease is free, oldest first.
     func dueProvisioning(now: Date, limit: Int) async throws -> [Tenant.ID]
     func pendingProvisioningCount() async throws -> Int
+    /// Serializes the requests that carry `key` until the transaction ends: the key is unique per tenant in the
+    /// schema (its keys start with `tenant_id`), so the check-then-insert of a new key needs this to stay unique.
+    func lockIdempotencyKey(_ key: String) async throws
     func idempotencyKey(_ key: String) async throws -> (requestHash: String, tenantID: Tenant.ID, expiresAt: Date)?
     /// Throws `StoreError.uniqueViolation` when the key is taken.
     func insertIdempotencyKey(_ key: String, requestHash: String, tenant: Tenant.ID, expiresAt: Date) async throws

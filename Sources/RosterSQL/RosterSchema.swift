@@ -1,0 +1,361 @@
+/// Roster's schema, described once (see `Schema.swift`) and rendered for SQLite and PostgreSQL.
+///
+/// Every table but `tenants`, `platform_tokens` and `roster_settings` (the installation's) holds one tenant's data,
+/// and every one of its keys starts with `tenant_id`, so that PostgreSQL can distribute them by tenant (Citus) as
+/// they are (DESIGN.md §3 Storage). A migration once released never changes: a database made by it must migrate on.
+public enum RosterSchema {
+    public static func migrations(for dialect: SQLDialect) -> [Migration] {
+        all.map { $0.rendered(for: dialect) }
+    }
+
+    /// The tables the migrations leave, by name, with their scope (the last definition of each).
+    public static var tables: [String: Table.Scope] {
+        var tables: [String: Table.Scope] = [:]
+        for migration in all {
+            for case .table(let table) in migration.steps { tables[table.name] = table.scope }
+        }
+        return tables
+    }
+
+    public static let all: [SchemaMigration] = [
+        SchemaMigration(1, "tenants, parties, state history, audit, platform tokens", [
+            .table(Table("tenants", scope: .global, [
+                Column("id", .id, primaryKey: true),
+                Column("slug", .text, unique: true),
+                Column("name", .text),
+                Column("status", .text),
+                Column("settings", .json),
+                Column("created_at", .time),
+                Column("updated_at", .time),
+                Column("version", .int64),
+            ])),
+            .table(Table("platform_tokens", scope: .global, [
+                Column("id", .text, primaryKey: true),
+                Column("name", .text),
+                Column("token_hash", .text, unique: true),
+                Column("created_at", .time),
+            ])),
+            .table(Table("parties", [
+                .tenant,
+                Column("id", .id),
+                Column("kind", .text, check: "kind IN ('person', 'organization')"),
+                Column("first_name", .text, nullable: true),
+                Column("last_name", .text, nullable: true),
+                Column("name", .text, nullable: true),
+                Column("email", .text, nullable: true),
+                Column("phone", .text, nullable: true),
+                Column("website", .text, nullable: true),
+                Column("email_domains", .json),
+                Column("note", .text, nullable: true),
+                Column("customer_type", .text, nullable: true),
+                Column("roles", .json),
+                Column("properties", .json),
+                Column("state", .text, check: "state IN ('active', 'suspended', 'archived', 'deleted')"),
+                Column("created_at", .time),
+                Column("updated_at", .time),
+                Column("version", .int64),
+                Column("email_key", .text, nullable: true),
+                Column("first_key", .text, nullable: true),
+                Column("last_key", .text, nullable: true),
+                Column("name_key", .text),
+            ], primaryKey: ["tenant_id", "id"])),
+            .index(Index("parties_live_email", on: "parties", ["tenant_id", "kind", "email_key"], unique: true,
+                         where: "email_key IS NOT NULL AND state <> 'deleted'")),
+            .index(Index("parties_live_phone", on: "parties", ["tenant_id", "kind", "phone"], unique: true,
+                         where: "phone IS NOT NULL AND state <> 'deleted'")),
+            .index(Index("parties_email", on: "parties", ["tenant_id", "email_key"], prefixSearched: ["email_key"])),
+            .index(Index("parties_phone", on: "parties", ["tenant_id", "phone"], prefixSearched: ["phone"])),
+            .index(Index("parties_name", on: "parties", ["tenant_id", "name_key"], prefixSearched: ["name_key"])),
+            .index(Index("parties_customer_type", on: "parties", ["tenant_id", "customer_type"])),
+            .table(Table("party_roles", [
+                .tenantKey,
+                Column("party_id", .id),
+                Column("role", .text),
+            ], primaryKey: ["tenant_id", "party_id", "role"], foreignKeys: [.tenant("party_id", "parties", cascade: true)])),
+            .index(Index("party_roles_role", on: "party_roles", ["tenant_id", "role", "party_id"])),
+            .table(Table("party_state_history", [
+                .tenantKey,
+                Column("id", .id),
+                Column("party_id", .id),
+                Column("from_state", .text, nullable: true),
+                Column("to_state", .text),
+                Column("at", .time),
+                Column("actor", .text),
+                Column("reason", .text, nullable: true),
+            ], primaryKey: ["tenant_id", "id"], foreignKeys: [.tenant("party_id", "parties", cascade: true)])),
+            .index(Index("party_state_history_party", on: "party_state_history", ["tenant_id", "party_id", "id"])),
+            .table(Table("audit_entries", [
+                .tenant,
+                Column("seq", .int64),
+                Column("at", .micros),
+                Column("actor", .text),
+                Column("action", .text),
+                Column("target_type", .text, nullable: true),
+                Column("target_id", .text, nullable: true),
+                Column("request_id", .text, nullable: true),
+                Column("fields", .json),
+                Column("prev_hash", .text),
+                Column("hash", .text),
+            ], primaryKey: ["tenant_id", "seq"])),
+            .index(Index("audit_entries_target", on: "audit_entries", ["tenant_id", "target_id", "seq"])),
+            .table(Table("audit_heads", [
+                Column("tenant_id", .id, primaryKey: true, references: "tenants(id)"),
+                Column("seq", .int64),
+                Column("hash", .text),
+            ])),
+        ]),
+        SchemaMigration(2, "relationships, closure table, tags, partner accounts, organization domains", [
+            .table(Table("relationships", [
+                .tenantKey,
+                Column("id", .id),
+                Column("parent_id", .id),
+                Column("child_id", .id),
+                Column("type", .text),
+                Column("role", .text, nullable: true),
+                Column("valid_from", .time, nullable: true),
+                Column("valid_to", .time, nullable: true),
+                Column("created_at", .time),
+            ], primaryKey: ["tenant_id", "id"], unique: [["tenant_id", "parent_id", "child_id", "type"]],
+               foreignKeys: [.tenant("parent_id", "parties"), .tenant("child_id", "parties")])),
+            .index(Index("relationships_down", on: "relationships", ["tenant_id", "type", "parent_id", "child_id"])),
+            .index(Index("relationships_up", on: "relationships", ["tenant_id", "child_id", "type", "parent_id"])),
+            .table(Table("party_closure", [
+                .tenantKey,
+                Column("type", .text),
+                Column("ancestor_id", .id),
+                Column("descendant_id", .id),
+                Column("depth", .int32),
+                Column("paths", .int64),
+            ], primaryKey: ["tenant_id", "type", "ancestor_id", "descendant_id", "depth"])),
+            .index(Index("party_closure_up", on: "party_closure", ["tenant_id", "type", "descendant_id", "ancestor_id"])),
+            .table(Table("tags", [
+                .tenant,
+                Column("id", .id),
+                Column("text", .text),
+                Column("text_key", .text),
+                Column("color", .text),
+                Column("created_at", .time),
+            ], primaryKey: ["tenant_id", "id"], unique: [["tenant_id", "text_key"]])),
+            .table(Table("party_tags", [
+                .tenantKey,
+                Column("party_id", .id),
+                Column("tag_id", .id),
+            ], primaryKey: ["tenant_id", "party_id", "tag_id"],
+               foreignKeys: [.tenant("party_id", "parties", cascade: true), .tenant("tag_id", "tags", cascade: true)])),
+            .index(Index("party_tags_tag", on: "party_tags", ["tenant_id", "tag_id", "party_id"])),
+            .table(Table("partner_accounts", [
+                .tenantKey,
+                Column("id", .id),
+                Column("partner_id", .id),
+                Column("customer_id", .id),
+                Column("username", .text),
+                Column("secret", .text),
+                Column("active", .bool),
+                Column("created_at", .time),
+                Column("updated_at", .time),
+            ], primaryKey: ["tenant_id", "id"], unique: [["tenant_id", "partner_id", "customer_id"]],
+               foreignKeys: [.tenant("partner_id", "parties"), .tenant("customer_id", "parties")])),
+            .index(Index("partner_accounts_customer", on: "partner_accounts", ["tenant_id", "customer_id"])),
+            .table(Table("organization_domains", [
+                .tenantKey,
+                Column("domain", .text),
+                Column("party_id", .id),
+            ], primaryKey: ["tenant_id", "domain", "party_id"], foreignKeys: [.tenant("party_id", "parties", cascade: true)])),
+            // Each dialect reads a JSON array its own way.
+            .dialects(sqlite: ["""
+                INSERT INTO organization_domains (tenant_id, domain, party_id) SELECT DISTINCT p.tenant_id, j.value, p.id \
+                FROM parties p, json_each(p.email_domains) j WHERE p.kind = 'organization'
+                """], postgres: ["""
+                INSERT INTO organization_domains (tenant_id, domain, party_id) SELECT DISTINCT p.tenant_id, d.domain, p.id \
+                FROM parties p, jsonb_array_elements_text(p.email_domains) AS d(domain) WHERE p.kind = 'organization'
+                """]),
+        ]),
+        SchemaMigration(3, "users, segments, API keys", [
+            .table(Table("users", [
+                .tenant,
+                Column("id", .id),
+                Column("email", .text, nullable: true),
+                Column("sso_issuer", .text, nullable: true),
+                Column("sso_subject", .text, nullable: true),
+                Column("employee_id", .text, nullable: true),
+                Column("display_name", .text, nullable: true),
+                Column("designation", .text, nullable: true),
+                Column("department", .text, nullable: true),
+                Column("role", .text, check: "role IN ('USER', 'MANAGEMENT', 'ADMIN')"),
+                Column("is_active", .bool),
+                Column("party_id", .id, nullable: true),
+                Column("created_at", .time),
+                Column("updated_at", .time),
+                Column("version", .int64),
+                Column("email_key", .text, nullable: true),
+                Column("employee_key", .text, nullable: true),
+                Column("display_key", .text, nullable: true),
+                Column("designation_key", .text, nullable: true),
+                Column("department_key", .text, nullable: true),
+            ], primaryKey: ["tenant_id", "id"], foreignKeys: [.tenant("party_id", "parties")])),
+            .index(Index("users_email", on: "users", ["tenant_id", "email_key"], unique: true, where: "email_key IS NOT NULL")),
+            .index(Index("users_sso", on: "users", ["tenant_id", "sso_issuer", "sso_subject"], unique: true,
+                         where: "sso_subject IS NOT NULL")),
+            .index(Index("users_party", on: "users", ["tenant_id", "party_id"], unique: true, where: "party_id IS NOT NULL")),
+            .index(Index("users_employee", on: "users", ["tenant_id", "employee_key"])),
+            .table(Table("segments", [
+                .tenant,
+                Column("name", .text),
+                Column("rules", .json),
+                Column("updated_at", .time),
+            ], primaryKey: ["tenant_id", "name"])),
+            // Its key_hash was unique on its own; migration 11 makes the key (tenant_id, key_hash).
+            .table(Table("api_keys", [
+                .tenant,
+                Column("id", .id),
+                Column("name", .text),
+                Column("prefix", .text),
+                Column("key_hash", .text, unique: true),
+                Column("role", .text, check: "role IN ('USER', 'MANAGEMENT', 'ADMIN')"),
+                Column("created_at", .time),
+                Column("revoked_at", .time, nullable: true),
+            ], primaryKey: ["tenant_id", "id"])),
+        ]),
+        SchemaMigration(4, "roles and grants", [
+            .table(Table("roles", [
+                .tenant,
+                Column("id", .id),
+                Column("name", .text),
+                Column("name_key", .text),
+                Column("policies", .json),
+                Column("organization_id", .id, nullable: true),
+                Column("relationship_type", .text, nullable: true),
+                Column("created_at", .time),
+            ], primaryKey: ["tenant_id", "id"], unique: [["tenant_id", "name_key"]],
+               foreignKeys: [.tenant("organization_id", "parties")])),
+            .table(Table("user_roles", [
+                .tenantKey,
+                Column("user_id", .id),
+                Column("role_id", .id),
+            ], primaryKey: ["tenant_id", "user_id", "role_id"],
+               foreignKeys: [.tenant("user_id", "users", cascade: true), .tenant("role_id", "roles", cascade: true)])),
+            .index(Index("user_roles_role", on: "user_roles", ["tenant_id", "role_id", "user_id"])),
+        ]),
+        SchemaMigration(5, "api key roles", [
+            .addColumn(table: "api_keys", Column("role_ids", .json, defaultValue: "'[]'")),
+        ]),
+        SchemaMigration(6, "provisioning workflows and idempotency keys", [
+            .table(Table("provisioning", [
+                Column("tenant_id", .id, primaryKey: true, references: "tenants(id)"),
+                Column("state", .json),
+                Column("due_at", .time, nullable: true),
+                Column("lease_owner", .text, nullable: true),
+                Column("lease_until", .time, nullable: true),
+                Column("version", .int32),
+            ])),
+            .index(Index("provisioning_due", on: "provisioning", ["due_at"], where: "due_at IS NOT NULL")),
+            // Keyed by the key alone at first; migration 11 makes the key (tenant_id, key).
+            .table(Table("idempotency_keys", [
+                Column("key", .text, primaryKey: true),
+                Column("request_hash", .text),
+                .tenant,
+                Column("expires_at", .time),
+            ])),
+            .index(Index("idempotency_keys_expiry", on: "idempotency_keys", ["expires_at"])),
+        ]),
+        SchemaMigration(7, "settings of the installation (the secret key's check value)", [
+            .table(Table("roster_settings", scope: .global, [
+                Column("name", .text, primaryKey: true),
+                Column("value", .text),
+            ])),
+        ]),
+        SchemaMigration(8, "edges with a validity window, found fast", [
+            .index(Index("relationships_windowed", on: "relationships", ["tenant_id", "type"],
+                         where: "valid_from IS NOT NULL OR valid_to IS NOT NULL")),
+        ]),
+        SchemaMigration(9, "access versions and the changes that made them", [
+            .addColumn(table: "tenants", Column("access_version", .int64, defaultValue: "0")),
+            .table(Table("access_changes", [
+                .tenant,
+                Column("version", .int64),
+                Column("change", .text),
+                Column("at", .time),
+            ], primaryKey: ["tenant_id", "version"])),
+            .index(Index("access_changes_at", on: "access_changes", ["at"])),
+        ]),
+        SchemaMigration(10, "history of edges and grants, for answers as of a past instant", [
+            .table(Table("relationship_history", [
+                .tenant,
+                Column("id", .id),
+                Column("parent_id", .id),
+                Column("child_id", .id),
+                Column("type", .text),
+                Column("role", .text, nullable: true),
+                Column("valid_from", .time, nullable: true),
+                Column("valid_to", .time, nullable: true),
+                Column("created_at", .time),
+                Column("removed_at", .time, nullable: true),
+            ], primaryKey: ["tenant_id", "id"])),
+            .index(Index("relationship_history_up", on: "relationship_history", ["tenant_id", "child_id", "type"])),
+            .index(Index("relationship_history_down", on: "relationship_history", ["tenant_id", "parent_id", "type"])),
+            .sql("""
+                INSERT INTO relationship_history (tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at)
+                SELECT tenant_id, id, parent_id, child_id, type, role, valid_from, valid_to, created_at FROM relationships
+                """),
+            .table(Table("role_grant_history", [
+                .tenant,
+                Column("user_id", .id),
+                Column("role_id", .id),
+                Column("granted_at", .time),
+                Column("revoked_at", .time, nullable: true),
+            ], primaryKey: ["tenant_id", "user_id", "role_id", "granted_at"])),
+            .sql("""
+                INSERT INTO role_grant_history (tenant_id, user_id, role_id, granted_at)
+                SELECT ur.tenant_id, ur.user_id, ur.role_id, r.created_at FROM user_roles ur
+                JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
+                """),
+        ]),
+        SchemaMigration(11, "every key of a tenant table starts with tenant_id (API keys, idempotency keys)", [
+            // PostgreSQL changes the constraints in place; SQLite cannot drop a column's UNIQUE, so it copies the
+            // table (the same columns, in the same order) and renames the copy.
+            .dialects(sqlite: rebuild(apiKeys, columns: "tenant_id, id, name, prefix, key_hash, role, created_at, revoked_at, role_ids")
+                        + rebuild(idempotencyKeys, columns: "key, request_hash, tenant_id, expires_at")
+                        + [Index("idempotency_keys_expiry", on: "idempotency_keys", ["expires_at"]).rendered(for: .sqlite)],
+                      postgres: [
+                        "ALTER TABLE api_keys DROP CONSTRAINT api_keys_key_hash_key",
+                        "ALTER TABLE api_keys ADD CONSTRAINT api_keys_tenant_hash UNIQUE (tenant_id, key_hash)",
+                        "ALTER TABLE idempotency_keys DROP CONSTRAINT idempotency_keys_pkey",
+                        "ALTER TABLE idempotency_keys ADD CONSTRAINT idempotency_keys_pkey PRIMARY KEY (tenant_id, key)",
+                      ]),
+            // A key is presented without its tenant: it is found by its hash (a lookup on every shard under Citus).
+            .index(Index("api_keys_hash", on: "api_keys", ["key_hash"])),
+            .index(Index("idempotency_keys_key", on: "idempotency_keys", ["key"])),
+        ]),
+    ]
+
+    /// `api_keys` as migration 11 leaves it.
+    static let apiKeys = Table("api_keys", [
+        .tenant,
+        Column("id", .id),
+        Column("name", .text),
+        Column("prefix", .text),
+        Column("key_hash", .text),
+        Column("role", .text, check: "role IN ('USER', 'MANAGEMENT', 'ADMIN')"),
+        Column("created_at", .time),
+        Column("revoked_at", .time, nullable: true),
+        Column("role_ids", .json, defaultValue: "'[]'"),
+    ], primaryKey: ["tenant_id", "id"], unique: [["tenant_id", "key_hash"]])
+
+    /// `idempotency_keys` as migration 11 leaves it.
+    static let idempotencyKeys = Table("idempotency_keys", [
+        Column("key", .text),
+        Column("request_hash", .text),
+        .tenant,
+        Column("expires_at", .time),
+    ], primaryKey: ["tenant_id", "key"])
+
+    /// SQLite: `table` made anew with its rows (its indexes go with the old table).
+    static func rebuild(_ table: Table, columns: String) -> [String] {
+        [
+            table.rendered(for: .sqlite, as: "\(table.name)_next"),
+            "INSERT INTO \(table.name)_next (\(columns)) SELECT \(columns) FROM \(table.name)",
+            "DROP TABLE \(table.name)",
+            "ALTER TABLE \(table.name)_next RENAME TO \(table.name)",
+        ]
+    }
+}

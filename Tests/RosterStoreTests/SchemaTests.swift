@@ -1,0 +1,222 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterSQL
+import RosterService
+import Testing
+
+/// The schema described once (`RosterSchema`): a database made by the migrations before it (a dump of one, in
+/// Tests/Fixtures, made by `roster serve --demo` at migration 10) migrates on and keeps its data, ends with the schema
+/// a fresh database gets, and every key of a tenant table starts with `tenant_id` (ready for Citus).
+@Suite struct SchemaTests {
+    /// The API key of tenant acme each fixture holds (made for the fixture; it opens nothing else).
+    static func fixtureAPIKey(_ kind: StoreKind) -> String {
+        switch kind {
+        case .sqlite: "rk_jj74ImiO_WSCjmOhdhMQXmMpCws7ip31B0wCFz0fusE_xzltXB6I"
+        case .postgres: "rk_7bxYOMzK_QNVIQcT_24iXgvculx0Q_NfS6w1l0JOj14fTkUmMMZo"
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aDatabaseMadeByThePreviousMigrationsMigratesOn(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withUpgraded(kind) { database in
+            #expect(try await database.migrate(logger: TestDatabase.logger) == [11])
+            let rt = makeRuntime(database: database, secrets: nil)
+            let acme = try await rt.services.tenants.get("acme", context: .test)
+            #expect(acme.name == "Acme Farming Ltd")
+            let parties = try await rt.services.parties.search(tenant: "acme", PartySearch(limit: 100), context: .test).items
+            #expect(Set(parties.compactMap(\.lastName)).isSuperset(of: ["Lovelace", "Archer", "Baker", "Chen"]))
+            #expect(parties.count == SchemaFixture.acmeParties)
+            let partner = try #require(parties.first { $0.name == "Green Valley Growers" })
+            let tree = try await rt.services.relationships.hierarchy(tenant: "acme", of: partner.id, .descendants, type: nil,
+                                                                      cursor: nil, limit: 100, context: .test)
+            #expect(!tree.items.isEmpty)
+            #expect(try await rt.services.audit.verify(tenant: "acme", context: .test).valid)
+            // The API key, now found through the new index on its hash.
+            let caller = try await rt.authenticator.authenticate(bearer: Self.fixtureAPIKey(kind), tenant: "acme", requestID: "test")
+            #expect(caller != nil)
+            // The idempotency key, now keyed by its tenant, still replays its first answer.
+            let (replay, replayed) = try await rt.services.provisioning.provision(
+                ProvisioningRequest(slug: "initech", name: "Initech"), idempotencyKey: "fixture-initech", context: .test)
+            #expect(replayed)
+            #expect(replay.tenant.slug == "initech")
+            // And new rows go in as before.
+            let (_, secret) = try await rt.services.apiKeys.create(tenant: "acme", name: "after the upgrade", role: .user, context: .test)
+            #expect(try await rt.authenticator.authenticate(bearer: secret, tenant: "acme", requestID: "test") != nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theUpgradedSchemaIsTheFreshOne(_ kind: StoreKind) async throws {
+        let upgraded = try await SchemaFixture.withUpgraded(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            return try await SchemaCatalog.read(database.sql)
+        }
+        let fresh = try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            return try await SchemaCatalog.read(database.sql)
+        }
+        #expect(upgraded.count > 40)
+        for (line, other) in zip(upgraded, fresh) where line != other {
+            Issue.record("upgraded: \(line)\nfresh:    \(other)")
+            break
+        }
+        #expect(upgraded.count == fresh.count)
+    }
+
+    /// Citus distributes a table by one column, and every primary key, unique constraint and foreign key must
+    /// contain it; Roster's rule is stricter: they start with `tenant_id`. Read from the catalog, not the description.
+    @Test func everyKeyOfATenantTableStartsWithTenantID() async throws {
+        try await SchemaFixture.withEmpty(.postgres) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            let declared = RosterSchema.tables
+            let tables = try await database.sql.withTransaction { conn in
+                try await conn.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", []).compactMap { $0.string("tablename") }
+            }
+            // Every table is described, so none escapes the rule by being unknown.
+            #expect(Set(tables) == Set(declared.keys).union(["schema_migrations"]))
+            #expect(declared.filter { $0.value == .global }.keys.sorted() == ["platform_tokens", "roster_settings", "tenants"])
+            let keys = try await database.sql.withTransaction { conn in
+                try await conn.query("""
+                    SELECT c.relname AS table_name, k.conname AS name, k.contype::text AS kind, a.attname AS first_column
+                    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                    JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+                    WHERE k.contype IN ('p', 'u', 'f') AND c.relnamespace = 'public'::regnamespace
+                    UNION ALL
+                    SELECT t.relname, i.relname, 'unique index', a.attname
+                    FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+                    JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+                    WHERE x.indisunique AND t.relnamespace = 'public'::regnamespace
+                    """, [])
+            }
+            var checked = 0
+            for key in keys {
+                let table = key.string("table_name") ?? ""
+                guard declared[table] == .tenant else { continue }
+                checked += 1
+                #expect(key.string("first_column") == "tenant_id", "\(table): \(key.string("kind") ?? "") \(key.string("name") ?? "")")
+            }
+            #expect(checked > 40)
+        }
+    }
+
+    /// The text each dialect renders for one description.
+    @Test func oneDescriptionRendersBothDialects() {
+        let sqlite = RosterSchema.migrations(for: .sqlite), postgres = RosterSchema.migrations(for: .postgres)
+        #expect(sqlite.map(\.version) == Array(1...11))
+        #expect(postgres.map(\.version) == sqlite.map(\.version))
+        let parties = { (m: [Migration]) in m[0].statements.first { $0.hasPrefix("CREATE TABLE parties") }! }
+        #expect(parties(sqlite).contains("tenant_id TEXT NOT NULL REFERENCES tenants(id)"))
+        #expect(parties(postgres).contains("tenant_id uuid NOT NULL REFERENCES tenants(id)"))
+        #expect(parties(postgres).contains("properties jsonb NOT NULL"))
+        #expect(parties(postgres).contains("created_at timestamptz NOT NULL"))
+        #expect(sqlite[0].statements.contains("CREATE INDEX parties_name ON parties (tenant_id, name_key)"))
+        #expect(postgres[0].statements.contains("CREATE INDEX parties_name ON parties (tenant_id, name_key text_pattern_ops)"))
+    }
+}
+
+/// A database loaded from a fixture dump, or an empty one, of its own (never the shared test database).
+enum SchemaFixture {
+    /// Parties in tenant `acme` of the fixtures.
+    static let acmeParties = 25
+
+    static var fixtures: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+    }
+
+    static func withUpgraded<T: Sendable>(_ kind: StoreKind, _ body: @Sendable (RosterDatabase) async throws -> T) async throws -> T {
+        try await withEmpty(kind, load: fixtures.appendingPathComponent("migration-10.\(kind.rawValue).sql"), body)
+    }
+
+    static func withEmpty<T: Sendable>(_ kind: StoreKind, load dump: URL? = nil,
+                                       _ body: @Sendable (RosterDatabase) async throws -> T) async throws -> T {
+        switch kind {
+        case .sqlite:
+            let database = try await RosterDatabase.open(url: try TestDatabase.url(.sqlite), logger: TestDatabase.logger)
+            return try await database.withRunning { database in
+                if let dump { try await loadSQLite(dump, into: database.sql) }
+                return try await body(database)
+            }
+        case .postgres:
+            let shared = try TestDatabase.url(.postgres)
+            let name = "schema_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+            try psql(shared, ["-c", "CREATE DATABASE \(name)"])
+            let url = shared.replacingOccurrences(of: #"/[^/?]+(\?|$)"#, with: "/\(name)$1", options: .regularExpression)
+            defer { try? psql(shared, ["-c", "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"]) }
+            if let dump { try psql(url, ["-f", dump.path]) }
+            let database = try await RosterDatabase.open(url: url, logger: TestDatabase.logger)
+            return try await database.withRunning(body)
+        }
+    }
+
+    /// The statements of a `sqlite3 .dump` (one per line, or several lines ending with `;`), in one transaction.
+    static func loadSQLite(_ dump: URL, into database: any SQLDatabase) async throws {
+        var statements: [String] = [], current = ""
+        for line in try String(contentsOf: dump, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+            current += current.isEmpty ? String(line) : "\n" + line
+            if line.hasSuffix(";") {
+                statements.append(String(current.dropLast()))
+                current = ""
+            }
+        }
+        try await database.withTransaction { conn in
+            for statement in statements where !["PRAGMA foreign_keys=OFF", "BEGIN TRANSACTION", "COMMIT"].contains(statement) {
+                try await conn.execute(statement)
+            }
+        }
+    }
+
+    struct PsqlFailed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func psql(_ url: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", url, "-q", "-v", "ON_ERROR_STOP=1"] + arguments
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PsqlFailed(description: "psql \(arguments.joined(separator: " ")): " + String(decoding: message, as: UTF8.self))
+        }
+    }
+}
+
+/// A database's schema as comparable lines: tables with their columns and constraints, and indexes.
+enum SchemaCatalog {
+    static func read(_ database: any SQLDatabase) async throws -> [String] {
+        try await database.withTransaction { conn in
+            switch database.dialect {
+            case .sqlite:
+                // The text SQLite keeps of each CREATE, compared without spaces or case. A declared type is compared
+                // by its affinity (BIGINT and INTEGER are both INTEGER to SQLite).
+                return try await conn.query("""
+                    SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name
+                    """, []).map { row in
+                    let sql = (row.string("sql") ?? "").lowercased().filter { !$0.isWhitespace && $0 != "\"" }
+                        .replacingOccurrences(of: "bigint", with: "integer")
+                    return "\(row.string("type") ?? "") \(row.string("name") ?? ""): \(sql)"
+                }
+            case .postgres:
+                let columns = try await conn.query("""
+                    SELECT table_name || '.' || column_name || ' #' || ordinal_position || ' ' || data_type || ' ' || is_nullable
+                           || ' ' || coalesce(column_default, '-') AS line
+                    FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
+                    """, [])
+                let constraints = try await conn.query("""
+                    SELECT c.relname || ' ' || k.conname || ': ' || pg_get_constraintdef(k.oid) AS line
+                    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                    WHERE c.relnamespace = 'public'::regnamespace ORDER BY c.relname, k.conname
+                    """, [])
+                let indexes = try await conn.query("""
+                    SELECT indexname || ': ' || indexdef AS line FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname
+                    """, [])
+                return (columns + constraints + indexes).compactMap { $0.string("line") }
+            }
+        }
+    }
+}
