@@ -322,7 +322,7 @@ package struct RosterAPIHandlers: APIProtocol {
         return names
     }
 
-    private func partyID(_ raw: String) throws -> Party.ID {
+    func partyID(_ raw: String) throws -> Party.ID {
         guard let id = Party.ID(uuidString: raw) else { throw RosterError.notFound("no party \(raw.prefix(40))") }
         return id
     }

@@ -326,6 +326,33 @@ public enum RosterSchema {
             .index(Index("api_keys_hash", on: "api_keys", ["key_hash"])),
             .index(Index("idempotency_keys_key", on: "idempotency_keys", ["key"])),
         ]),
+        SchemaMigration(12, "consent ledger", [
+            // Append-only; erasure removes a party's entries with it.
+            .table(Table("consents", [
+                .tenantKey,
+                Column("id", .id),
+                Column("party_id", .id),
+                Column("purpose", .text),
+                Column("status", .text, check: "status IN ('granted', 'withdrawn')"),
+                Column("source", .text),
+                Column("at", .time),
+                Column("note", .text, nullable: true),
+                Column("recorded_at", .time),
+                Column("recorded_by", .text),
+            ], primaryKey: ["tenant_id", "id"], foreignKeys: [.tenant("party_id", "parties", cascade: true)])),
+            .index(Index("consents_party", on: "consents", ["tenant_id", "party_id", "purpose", "id"])),
+            // The current entry per (party, purpose), kept in the transaction that appends, so that "who consents to
+            // P now" is one index range.
+            .table(Table("consent_current", [
+                .tenantKey,
+                Column("purpose", .text),
+                Column("party_id", .id),
+                Column("status", .text),
+                Column("at", .time),
+                Column("consent_id", .id),
+            ], primaryKey: ["tenant_id", "purpose", "party_id"], foreignKeys: [.tenant("party_id", "parties", cascade: true)])),
+            .index(Index("consent_current_status", on: "consent_current", ["tenant_id", "purpose", "status", "party_id"])),
+        ]),
     ]
 
     /// `api_keys` as migration 11 leaves it.

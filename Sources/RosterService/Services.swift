@@ -16,15 +16,17 @@ public struct Services: Sendable {
     public var access: AccessService
     public var provisioning: ProvisioningService
     public var secretKeys: SecretKeyService
+    public var consents: ConsentService
     public var checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
                 tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,
                 dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService, access: AccessService,
-                provisioning: ProvisioningService, secretKeys: SecretKeyService, checkReady: @escaping @Sendable () async throws -> Void) {
+                provisioning: ProvisioningService, secretKeys: SecretKeyService, consents: ConsentService, checkReady: @escaping @Sendable () async throws -> Void) {
         self.access = access
         self.provisioning = provisioning
         self.secretKeys = secretKeys
+        self.consents = consents
         self.users = users
         self.segments = segments
         self.dealers = dealers

@@ -17,7 +17,7 @@ public protocol Store: Sendable {
 /// All repositories, bound to one transaction.
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
     RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
-    AccessRoleRepository, ProvisioningRepository, AccessGraphRepository {
+    AccessRoleRepository, ProvisioningRepository, AccessGraphRepository, ConsentRepository {
     /// Runs `body` inside a savepoint: when it throws, what it wrote is undone, the transaction goes on, and the error
     /// comes out in the store's terms (`StoreError`) when it is one of the store's.
     func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T
@@ -390,3 +390,34 @@ extension RelationshipRepository {
         try await ancestors(tenant: tenant, of: party, type: type, strategy: strategy, at: at, asOf: nil, after: after, limit: limit)
     }
 }
+
+/// Parties whose current consent for a purpose has a status.
+public struct ConsentMatchQuery: Sendable, Hashable {
+    public var purpose: String
+    public var status: Consent.Status
+    /// Only parties in these subtrees; `nil` for the whole tenant.
+    public var within: [Subtree]?
+    public var after: Party.ID?
+    public var limit: Int
+
+    public init(purpose: String, status: Consent.Status, within: [Subtree]? = nil, after: Party.ID? = nil, limit: Int = 50) {
+        self.purpose = purpose
+        self.status = status
+        self.within = within
+        self.after = after
+        self.limit = limit
+    }
+}
+
+public protocol ConsentRepository {
+    /// Appends an entry; it becomes the current one for its (party, purpose) when it supersedes the current one
+    /// (`Consent.supersedes`), decided by the database so that concurrent appends end with the right one.
+    func appendConsent(_ consent: Consent) async throws
+    /// A party's ledger in the order it was recorded, after `after`; `purpose` narrows.
+    func consents(tenant: Tenant.ID, party: Party.ID, purpose: String?, after: Consent.ID?, limit: Int) async throws -> [Consent]
+    /// The current entry of each purpose a party has entries for, by purpose.
+    func currentConsents(tenant: Tenant.ID, party: Party.ID) async throws -> [Consent]
+    /// Live parties whose current consent matches, by party id, each with that entry.
+    func consentMatches(tenant: Tenant.ID, query: ConsentMatchQuery) async throws -> [ConsentMatch]
+}
+

@@ -90,6 +90,13 @@ struct AuthorizationMatrixTests {
         }, expect: [200, 200, 403, 200, 404]),
         Row(operation: "getPartyHistory", method: .get, request: { w in ("\(w.base)/parties/\(w.person)/history", nil) },
             expect: [200, 200, 200, 200, 404]),
+        Row(operation: "recordConsent", method: .post, request: { w in
+            ("\(w.base)/parties/\(w.person)/consents", #"{"purpose":"newsletter","status":"granted","source":"matrix"}"#)
+        }, expect: [201, 201, 403, 201, 404]),
+        Row(operation: "listConsents", method: .get, request: { w in ("\(w.base)/parties/\(w.person)/consents", nil) },
+            expect: [200, 200, 200, 200, 404]),
+        Row(operation: "listConsentMatches", method: .get, request: { w in ("\(w.base)/consents?purpose=newsletter", nil) },
+            expect: [200, 200, 200, 200, 200]),
         Row(operation: "listChildren", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/children", nil) },
             expect: [200, 200, 200, 200, 404]),
         Row(operation: "listDescendants", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/descendants", nil) },

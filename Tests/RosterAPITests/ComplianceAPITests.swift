@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+struct TConsent: Codable {
+    var id: String
+    var partyId: String
+    var purpose: String
+    var status: String
+    var source: String
+    var at: String
+    var note: String?
+    var recordedAt: String
+    var recordedBy: String
+}
+
+struct TConsentMatch: Codable {
+    var party: TParty
+    var consent: TConsent
+}
+
+@Suite("HTTP: consents, export, erasure")
+struct ComplianceAPITests {
+    @Test func consentsOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
+            let bob = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","email":"bob@example.com"}"#)
+            let path = "/v1/tenants/\(t)/parties/\(ann.id)/consents"
+
+            let created = try await api.send(.post, path, json: #"{"purpose":"newsletter","status":"granted","source":"web-form","at":"2026-01-02T03:04:05Z","note":"ticked the box"}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let consent = try created.decode(TConsent.self)
+            #expect(consent.partyId == ann.id && consent.purpose == "newsletter" && consent.status == "granted")
+            #expect(consent.at.hasPrefix("2026-01-02T03:04:05"))
+            #expect(consent.note == "ticked the box")
+            #expect(consent.recordedBy.hasPrefix("platform"))
+            #expect(try await api.send(.post, path, json: #"{"purpose":"newsletter","status":"withdrawn","source":"email"}"#).status == .created)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/parties/\(bob.id)/consents",
+                                       json: #"{"purpose":"newsletter","status":"granted","source":"web-form"}"#).status == .created)
+
+            // The ledger, and the current entry per purpose.
+            let ledger = try await api.send(.get, path).decode(TList<TConsent>.self)
+            #expect(ledger.items.map(\.status) == ["granted", "withdrawn"])
+            let current = try await api.send(.get, path + "?current=true").decode(TList<TConsent>.self)
+            #expect(current.items.map(\.status) == ["withdrawn"])
+
+            // Who consents to the newsletter now: Bob only.
+            let matches = try await api.send(.get, "/v1/tenants/\(t)/consents?purpose=newsletter&status=granted")
+            #expect(matches.status == .ok, "\(matches.text)")
+            let items = try matches.decode(TList<TConsentMatch>.self).items
+            #expect(items.map(\.party.id) == [bob.id])
+            #expect(items.first?.party.email == "bob@example.com")
+            let withdrawn = try await api.send(.get, "/v1/tenants/\(t)/consents?purpose=newsletter&status=withdrawn").decode(TList<TConsentMatch>.self)
+            #expect(withdrawn.items.map(\.party.id) == [ann.id])
+
+            // Strict at the edge: unknown fields, bad values and a missing purpose are refused, naming them.
+            let unknown = try await api.send(.post, path, json: #"{"purpose":"newsletter","status":"granted","source":"x","channel":"web"}"#)
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.problem?.errors?.map(\.field) == ["channel"])
+            let bad = try await api.send(.post, path, json: #"{"purpose":"News Letter","status":"granted","source":"x"}"#)
+            #expect(bad.status.code == 422 || bad.status.code == 400, "\(bad.text)")
+            let future = try await api.send(.post, path, json: #"{"purpose":"newsletter","status":"granted","source":"x","at":"2999-01-01T00:00:00Z"}"#)
+            #expect(future.status == .unprocessableContent)
+            #expect(future.problem?.errors?.map(\.field) == ["at"])
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/consents").status.code == 400)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(UUID().uuidString.lowercased())/consents").status == .notFound)
+        }
+    }
+}
