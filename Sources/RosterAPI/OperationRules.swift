@@ -42,6 +42,7 @@ package enum OperationRules {
         "recordConsent": .policy("parties.write", .pathParty),
         "listConsents": .policy("parties.read", .pathParty),
         "listConsentMatches": .policy("parties.read", .list),
+        "exportParty": .policy("parties.read", .pathParty),
         "listChildren": .policy("parties.read", .pathParty),
         "listDescendants": .policy("parties.read", .pathParty),
         "listAncestors": .policy("parties.read", .pathParty),

@@ -17,16 +17,18 @@ public struct Services: Sendable {
     public var provisioning: ProvisioningService
     public var secretKeys: SecretKeyService
     public var consents: ConsentService
+    public var compliance: ComplianceService
     public var checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
                 tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,
                 dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService, access: AccessService,
-                provisioning: ProvisioningService, secretKeys: SecretKeyService, consents: ConsentService, checkReady: @escaping @Sendable () async throws -> Void) {
+                provisioning: ProvisioningService, secretKeys: SecretKeyService, consents: ConsentService, compliance: ComplianceService, checkReady: @escaping @Sendable () async throws -> Void) {
         self.access = access
         self.provisioning = provisioning
         self.secretKeys = secretKeys
         self.consents = consents
+        self.compliance = compliance
         self.users = users
         self.segments = segments
         self.dealers = dealers

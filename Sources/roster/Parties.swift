@@ -7,7 +7,7 @@ import RosterService
 import RosterSQL
 
 struct Parties: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Look at parties.", subcommands: [Tree.self])
+    static let configuration = CommandConfiguration(abstract: "Look at parties.", subcommands: [Tree.self, Export.self])
 
     struct Tree: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the hierarchy below a party as an indented tree.")
@@ -87,6 +87,45 @@ struct Parties: AsyncParsableCommand {
             text += roles
             if let role { text += " — \(role)" }
             return text
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Everything held about one party, as one JSON document (GDPR portability); audited as party.export.",
+            discussion: "The same document as GET /v1/tenants/{tenant}/parties/{id}/export. With --output the file is created "
+                + "with mode 0600 (it holds personal data) and an existing file is never overwritten.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Tenant slug.")
+        var tenant: String
+
+        @Option(help: "Write the document to this new file instead of standard output.")
+        var output: String?
+
+        @Argument(help: "The party's id.")
+        var id: String
+
+        func run() async throws {
+            guard let partyID = Party.ID(uuidString: id) else { throw ValidationError("\(id) is not a party id") }
+            if let output, FileManager.default.fileExists(atPath: output) {
+                throw ValidationError("\(output) exists; give a new file")
+            }
+            let tenant = self.tenant
+            let export = try await global.withRuntime { runtime in
+                try await runtime.services.compliance.export(
+                    tenant: tenant, id: partyID, context: OperationContext(principal: .platform("cli"), requestID: "cli-export"))
+            }
+            let data = try PartyExportDocument.encode(export)
+            guard let output else {
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                return
+            }
+            guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("could not create \(output)")
+            }
+            FileHandle.standardError.write(Data("wrote the export of party \(partyID) to \(output)\n".utf8))
         }
     }
 }

@@ -68,4 +68,30 @@ struct ComplianceAPITests {
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(UUID().uuidString.lowercased())/consents").status == .notFound)
         }
     }
+
+    @Test func exportOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let partner = try await api.createParty(t, #"{"kind":"organization","name":"Partner Co","roles":["partner"]}"#)
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/partner-accounts", json: """
+                {"partnerId":"\(partner.id)","customerId":"\(ann.id)","username":"ann-at-partner","secret":"do-not-export-me"}
+                """).status == .created)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/parties/\(ann.id)/consents",
+                                       json: #"{"purpose":"newsletter","status":"granted","source":"web"}"#).status == .created)
+            let response = try await api.send(.get, "/v1/tenants/\(t)/parties/\(ann.id)/export")
+            #expect(response.status == .ok, "\(response.text)")
+            #expect(!response.text.contains("do-not-export-me"))
+            let document = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
+            #expect(Set(document.keys) == ["exportedAt", "party", "history", "relationships", "tags", "users", "partnerAccounts",
+                                           "consents", "audit", "complete"])
+            #expect((document["party"] as? [String: Any])?["email"] as? String == "ann@example.com")
+            #expect((document["partnerAccounts"] as? [[String: Any]])?.first?["username"] as? String == "ann-at-partner")
+            #expect((document["consents"] as? [[String: Any]])?.count == 1)
+            #expect(document["complete"] as? Bool == true)
+            let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(ann.id)").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.first?.action == "party.export")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(UUID().uuidString.lowercased())/export").status == .notFound)
+        }
+    }
 }

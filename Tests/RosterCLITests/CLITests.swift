@@ -241,6 +241,40 @@ struct CLITests {
         #expect(again.out == tree.out)
     }
 
+    @Test func partiesExportWritesTheDocumentPrivately() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate", "--demo").status == 0)
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        let query = Process()
+        let out = Pipe()
+        query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        query.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM parties WHERE first_name = 'Alice'").fetchone()[0])
+            """, path]
+        query.standardOutput = out
+        try query.run()
+        query.waitUntilExit()
+        let alice = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let written = try cli.run("parties", "export", "--tenant", "acme", "--output", file, alice)
+        #expect(written.status == 0, "\(written.err)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        #expect((document["party"] as? [String: Any])?["firstName"] as? String == "Alice")
+        #expect(((document["partnerAccounts"] as? [Any])?.count ?? 0) >= 1)
+        #expect(((document["relationships"] as? [Any])?.count ?? 0) >= 1)
+        // Never over an existing file; to standard output without --output.
+        let again = try cli.run("parties", "export", "--tenant", "acme", "--output", file, alice)
+        #expect(again.status != 0 && again.err.contains("exists"))
+        let printed = try cli.run("parties", "export", "--tenant", "acme", alice)
+        #expect(printed.status == 0 && printed.out.contains("\"exportedAt\""))
+        let missing = try cli.run("parties", "export", "--tenant", "acme", "00000000-0000-7000-8000-000000000000")
+        #expect(missing.status != 0 && missing.err.contains("no party"))
+    }
+
     @Test func dealerImportFromCSVIsIdempotent() throws {
         let cli = try CLI()
         try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")

@@ -1,9 +1,9 @@
-import Foundation
+package import Foundation
 package import RosterOpenAPI
 import RosterCore
-import RosterService
+package import RosterService
 
-// The consent ledger (DESIGN.md §2 Compliance).
+// The consent ledger and the export of a party (DESIGN.md §2 Compliance).
 extension RosterAPIHandlers {
     package func recordConsent(_ input: Operations.RecordConsent.Input) async throws -> Operations.RecordConsent.Output {
         let context = try RequestInfo.context()
@@ -34,6 +34,32 @@ extension RosterAPIHandlers {
     }
 }
 
+extension RosterAPIHandlers {
+    package func exportParty(_ input: Operations.ExportParty.Input) async throws -> Operations.ExportParty.Output {
+        let context = try RequestInfo.context()
+        let export = try await services.compliance.export(tenant: input.path.tenant, id: try partyID(input.path.id), context: context)
+        return .ok(.init(body: .json(.init(export))))
+    }
+}
+
+extension Components.Schemas.PartyExport {
+    init(_ e: PartyExport) {
+        let edges: [Components.Schemas.ExportedRelationship] = e.relationships.map { edge in
+            Components.Schemas.ExportedRelationship(
+                relationship: Components.Schemas.Relationship(edge.relationship), direction: edge.direction == .parent ? .parent : .child,
+                otherPartyId: edge.otherPartyID.description, otherPartyName: edge.otherPartyName)
+        }
+        let tags: [Components.Schemas.Tag] = e.party.tags.map { Components.Schemas.Tag($0) }
+        let users: [Components.Schemas.User] = e.users.map { Components.Schemas.User($0) }
+        let accounts: [Components.Schemas.PartnerAccount] = e.partnerAccounts.map { Components.Schemas.PartnerAccount($0) }
+        let consents: [Components.Schemas.Consent] = e.consents.map { Components.Schemas.Consent($0) }
+        let history: [Components.Schemas.StateHistoryEntry] = e.history.map { Components.Schemas.StateHistoryEntry($0) }
+        let audit: [Components.Schemas.AuditEntry] = e.audit.map { Components.Schemas.AuditEntry($0) }
+        self.init(exportedAt: e.exportedAt, party: Components.Schemas.Party(e.party), history: history, relationships: edges, tags: tags,
+                  users: users, partnerAccounts: accounts, consents: consents, audit: audit, complete: e.complete)
+    }
+}
+
 extension Consent.Status {
     init(_ status: Components.Schemas.ConsentStatus) {
         switch status {
@@ -56,5 +82,19 @@ extension Components.Schemas.Consent {
     init(_ c: Consent) {
         self.init(id: c.id.description, partyId: c.partyID.description, purpose: c.purpose, status: .init(c.status), source: c.source,
                   at: c.at, note: c.note, recordedAt: c.recordedAt, recordedBy: c.recordedBy)
+    }
+}
+
+/// The export document as the API sends it, for the CLI (`roster parties export`): the same schema, the same dates.
+package enum PartyExportDocument {
+    package static func encode(_ export: PartyExport) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(style))
+        }
+        return try encoder.encode(Components.Schemas.PartyExport(export))
     }
 }

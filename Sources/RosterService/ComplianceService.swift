@@ -1,0 +1,110 @@
+public import Foundation
+public import RosterCore
+public import RosterStore
+
+/// Everything Roster holds about one party (the right to portability, seed 002).
+public struct PartyExport: Sendable {
+    /// One edge seen from the exported party: the other party is its parent or its child.
+    public struct Edge: Sendable, Hashable {
+        public enum Direction: String, Sendable, Hashable {
+            /// The other party is this party's parent.
+            case parent
+            /// The other party is this party's child.
+            case child
+        }
+
+        public var relationship: Relationship
+        public var direction: Direction
+        public var otherPartyID: Party.ID
+        public var otherPartyName: String
+    }
+
+    public var exportedAt: Date
+    public var party: Party
+    public var history: [StateChange]
+    public var relationships: [Edge]
+    public var users: [User]
+    public var partnerAccounts: [PartnerAccount]
+    public var consents: [Consent]
+    /// Entries whose target is the party, oldest first (field names, never values).
+    public var audit: [AuditEntry]
+    /// False when edges or accounts were left out because their other party lies outside what the caller may read
+    /// (a caller with a wider scope gets them).
+    public var complete: Bool
+}
+
+/// The GDPR operations on a party (seed 002, DESIGN.md §2 Compliance): export, erasure and the retention purge.
+public struct ComplianceService: Sendable {
+    let store: any Store
+    let audit: AuditLog
+
+    public init(store: any Store, audit: AuditLog) {
+        self.store = store
+        self.audit = audit
+    }
+
+    /// Everything held about the party (`parties.read` on it), audited as `party.export`. Whatever touches a party the
+    /// caller may not read (an edge, a partner account) is left out, and `complete` says so.
+    public func export(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> PartyExport {
+        let export = try await store.read { tx -> PartyExport in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let tenant = access.tenant.id
+            let party = try await access.party(id)
+            var complete = true
+
+            var edges: [Relationship] = []
+            var after: Relationship.ID?
+            repeat {
+                let page = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: id, after: after, limit: 500))
+                edges += page
+                after = page.count == 500 ? page.last?.id : nil
+            } while after != nil
+            let others = Set(edges.map { $0.parentID == id ? $0.childID : $0.parentID })
+            let readable = try await access.readableAmong(Array(others))
+            var names: [Party.ID: String] = [:]
+            for other in readable { names[other] = try await tx.party(tenant: tenant, id: other)?.displayName }
+            var exported: [PartyExport.Edge] = []
+            for edge in edges {
+                let isParent = edge.childID == id
+                let other = isParent ? edge.parentID : edge.childID
+                guard let name = names[other] else {
+                    complete = false
+                    continue
+                }
+                exported.append(PartyExport.Edge(relationship: edge, direction: isParent ? .parent : .child, otherPartyID: other,
+                                                  otherPartyName: name))
+            }
+
+            var accounts: [PartnerAccount] = []
+            for query in [PartnerAccountQuery(partnerID: id, limit: 100_000), PartnerAccountQuery(customerID: id, limit: 100_000)] {
+                accounts += try await tx.partnerAccounts(tenant: tenant, query: query)
+            }
+            let visibleAccounts = try await access.visible(accounts) { [$0.partnerID, $0.customerID] }
+            if visibleAccounts.count < accounts.count { complete = false }
+
+            var consents: [Consent] = []
+            var afterConsent: Consent.ID?
+            repeat {
+                let page = try await tx.consents(tenant: tenant, party: id, purpose: nil, after: afterConsent, limit: 500)
+                consents += page
+                afterConsent = page.count == 500 ? page.last?.id : nil
+            } while afterConsent != nil
+
+            var entries: [AuditEntry] = []
+            var before: Int64?
+            repeat {
+                let page = try await tx.auditEntries(tenant: tenant, targetID: id.description, beforeSeq: before, limit: 500)
+                entries += page
+                before = page.count == 500 ? page.last?.seq : nil
+            } while before != nil
+
+            return PartyExport(
+                exportedAt: Date.rosterNow, party: party, history: try await tx.stateHistory(tenant: tenant, party: id),
+                relationships: exported, users: try await tx.user(tenant: tenant, party: id).map { [$0] } ?? [],
+                partnerAccounts: visibleAccounts.sorted { $0.id < $1.id }, consents: consents, audit: entries.reversed(), complete: complete)
+        }
+        try await audit.record([AuditEvent(tenantID: export.party.tenantID, context: context, action: "party.export",
+                                           targetType: "party", targetID: id.description)])
+        return export
+    }
+}

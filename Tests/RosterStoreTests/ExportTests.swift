@@ -1,0 +1,77 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import Testing
+
+/// The export of a party (issue 11, item 1): everything held about it, against a party with every kind of record.
+@Suite("Party export")
+struct ExportTests {
+    @Test(arguments: StoreKind.allCases)
+    func holdsEveryKindOfRecord(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            let north = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test)
+            let south = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "South"), context: .test)
+            let partner = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Partner Co", roles: ["partner"]),
+                                                     context: .test)
+            let ann = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", lastName: "Archer",
+                                                                        email: "ann@example.com", phone: "07700 900123"), context: .test)
+            let kid = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Kid", lastName: "Archer"), context: .test)
+            let up = try await s.relationships.create(tenant: t, RelationshipInput(parentID: north.id, childID: ann.id, type: "structure",
+                                                                                   role: "member"), context: .test)
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: south.id, childID: ann.id, type: "supply"), context: .test)
+            let down = try await s.relationships.create(tenant: t, RelationshipInput(parentID: ann.id, childID: kid.id, type: "family"),
+                                                        context: .test)
+            _ = try await s.parties.changeState(tenant: t, id: ann.id, to: .suspended, reason: "checking", context: .test)
+            _ = try await s.parties.changeState(tenant: t, id: ann.id, to: .active, reason: nil, context: .test)
+            _ = try await s.tags.attach(tenant: t, party: ann.id, text: "Gold", context: .test)
+            let user = try await s.users.create(tenant: t, UserInput(email: "ann.login@example.com", partyID: ann.id), context: .test)
+            let account = try await s.partnerAccounts.create(tenant: t, PartnerAccountInput(partnerID: partner.id, customerID: ann.id,
+                                                                                            username: "ann-p", secret: "s3cret"), context: .test)
+            let consent = try await s.consents.record(tenant: t, party: ann.id, ConsentInput(purpose: "newsletter", status: .granted,
+                                                                                            source: "web"), context: .test)
+            _ = try await s.parties.get(tenant: t, id: ann.id, context: .test)
+
+            let export = try await s.compliance.export(tenant: t, id: ann.id, context: .test)
+            #expect(export.complete)
+            #expect(export.party.id == ann.id && export.party.email?.value == "ann@example.com")
+            #expect(export.history.map(\.to) == [.active, .suspended, .active])
+            #expect(export.history.map(\.reason) == ["created", "checking", nil])
+            let edges = Dictionary(uniqueKeysWithValues: export.relationships.map { ($0.relationship.type, $0) })
+            #expect(edges.count == 3)
+            #expect(edges["structure"]?.direction == .parent && edges["structure"]?.otherPartyName == "North")
+            #expect(edges["structure"]?.relationship.id == up.id && edges["structure"]?.relationship.role == "member")
+            #expect(edges["supply"]?.otherPartyID == south.id)
+            #expect(edges["family"]?.direction == .child && edges["family"]?.otherPartyName == "Kid Archer")
+            #expect(edges["family"]?.relationship.id == down.id)
+            #expect(export.party.tags.map(\.text) == ["Gold"])
+            #expect(export.users.map(\.id) == [user.id])
+            #expect(export.partnerAccounts.map(\.id) == [account.id])
+            #expect(export.consents.map(\.id) == [consent.id])
+            let actions = export.audit.map(\.action)
+            for action in ["party.create", "party.state", "party.read", "consent.record"] {
+                #expect(actions.contains(action), "\(action) missing from \(actions)")
+            }
+            #expect(export.audit.map(\.seq) == export.audit.map(\.seq).sorted())
+            #expect(export.audit.allSatisfy { $0.targetID == ann.id.description })
+
+            // The export is itself audited.
+            let after = try await s.audit.list(tenant: t, targetID: ann.id.description, cursor: nil, limit: 5, context: .test).items
+            #expect(after.first?.action == "party.export")
+
+            // A caller who reads below North only: the edge to South and the account with the partner are left out.
+            let role = try await s.access.createRole(tenant: t, name: "North", policies: ["parties.read"], organizationID: north.id,
+                                                     relationshipType: "structure", context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]),
+                                          requestID: "t")
+            let partial = try await s.compliance.export(tenant: t, id: ann.id, context: scoped)
+            #expect(!partial.complete)
+            #expect(Set(partial.relationships.map(\.relationship.type)) == ["structure"])
+            #expect(partial.partnerAccounts.isEmpty)
+            await expectRosterError({ try await s.compliance.export(tenant: t, id: south.id, context: scoped) }) { $0.isNotFound }
+        }
+    }
+}
