@@ -126,8 +126,16 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func deleteParty(_ input: Operations.DeleteParty.Input) async throws -> Operations.DeleteParty.Output {
         let context = try RequestInfo.context()
+        let q = input.query
+        if q.erase == true {
+            if q.reason != nil { throw RosterError.invalid("reason", "an erasure keeps no reason (it would outlive the party)") }
+            try await services.compliance.erase(tenant: input.path.tenant, id: try partyID(input.path.id), eraseUsers: q.eraseUsers ?? false,
+                                                context: context)
+            return .noContent(.init())
+        }
+        if q.eraseUsers == true { throw RosterError.invalid("eraseUsers", "applies only with erase=true") }
         let party = try await services.parties.delete(tenant: input.path.tenant, id: try partyID(input.path.id),
-                                                      reason: input.query.reason, context: context)
+                                                      reason: q.reason, context: context)
         return .ok(.init(body: .json(.init(party))))
     }
 

@@ -295,6 +295,8 @@ struct PostgresSQLConnection: SQLConnection {
             return try rows.map(Self.row)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw SQLError.uniqueViolation(constraint: error.serverInfo?[.constraintName])
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            throw SQLError.missingReference
         }
     }
 

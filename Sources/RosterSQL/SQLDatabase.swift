@@ -21,6 +21,8 @@ public enum SQLDialect: Sendable {
 /// Driver failures in the two cases callers act on; anything else passes through.
 public enum SQLError: Error, Sendable {
     case uniqueViolation(constraint: String?)
+    /// A foreign key refers to a row that does not exist (any more).
+    case missingReference
     case malformedRow(String)
     /// The database can't be reached (connection refused, lost, or none within the wait): the caller gets a 503.
     case unavailable(String)

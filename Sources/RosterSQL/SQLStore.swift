@@ -46,6 +46,20 @@ public struct SQLStore: Store {
         }
     }
 
+    public func checkpoint() async throws {
+        guard database.dialect == .sqlite else { return }
+        try await mapErrors {
+            // TRUNCATE waits for readers (busy timeout) and leaves an empty log; "busy" = 1 when one held it off.
+            for _ in 0..<10 {
+                let busy = try await database.withConnection { conn in
+                    try await conn.query("PRAGMA wal_checkpoint(TRUNCATE)", []).first?.int("busy") ?? 0
+                }
+                if busy == 0 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
     public func checkHealth() async throws {
         _ = try await mapErrors { try await database.withReadTransaction { conn in try await conn.query("SELECT 1 AS ok", []) } }
     }
@@ -59,6 +73,8 @@ public struct SQLStore: Store {
             return try await body()
         } catch SQLError.uniqueViolation(let constraint) {
             throw StoreError.uniqueViolation(constraint: constraint)
+        } catch SQLError.missingReference {
+            throw StoreError.missingReference
         } catch SQLError.unavailable(let detail) {
             throw StoreError.unavailable(detail)
         }

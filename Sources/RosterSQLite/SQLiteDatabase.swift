@@ -31,7 +31,8 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         let writer = try SQLiteHandle(path: path)
         var readers: [SQLiteHandle] = []
         do {
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"] {
+            // secure_delete: what a delete removes is overwritten with zeros in the file, not just unlinked (erasure).
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"] {
                 _ = try writer.query(pragma, [])
             }
             for _ in 0..<max(1, readerCount) {

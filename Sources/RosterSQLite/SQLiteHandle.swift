@@ -156,6 +156,8 @@ final class SQLiteHandle: @unchecked Sendable {
         if code == SQLITE_CONSTRAINT | (8 << 8) || code == SQLITE_CONSTRAINT | (6 << 8) {
             return SQLError.uniqueViolation(constraint: message)
         }
+        // SQLITE_CONSTRAINT_FOREIGNKEY.
+        if code == SQLITE_CONSTRAINT | (3 << 8) { return SQLError.missingReference }
         return SQLiteFailure(code: code, message: message)
     }
 }

@@ -107,4 +107,82 @@ public struct ComplianceService: Sendable {
                                            targetType: "party", targetID: id.description)])
         return export
     }
+
+    /// Erases the party (`parties.erase` on it): its row and everything that holds its personal data or refers to it
+    /// (state history, edges with the closure kept exact, their recorded history, tags, consents, partner accounts, the
+    /// `partyId` of its user or, with `eraseUsers`, the user, and the provisioning workflow's copy of an admin), in
+    /// one transaction. The audit chain keeps one `party.erase` entry (who, when, which id; no value). On SQLite the
+    /// write-ahead log is then checkpointed and emptied, so that nothing of the party is left in the files.
+    /// A party named by a role's scope can't be erased (409 naming the roles).
+    public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = false, context: OperationContext) async throws {
+        try await store.write { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant.id
+            _ = try await access.party(id, "parties.erase")
+            // From here on, a write that refers to the party waits for this transaction and then finds it gone.
+            guard try await tx.lockPartyForErasure(tenant: tenant, id: id) else { throw RosterError.notFound("no party \(id)") }
+            let scoping = try await tx.roles(tenant: tenant, scopedTo: id)
+            if !scoping.isEmpty {
+                throw RosterError.conflict("the roles \(scoping.map(\.name).joined(separator: ", ")) are scoped to this organization: "
+                                           + "delete them or scope them elsewhere before erasing it")
+            }
+            var removed: [String] = ["party", "history", "tags", "consents"]
+
+            var edges: [Relationship] = []
+            var after: Relationship.ID?
+            repeat {
+                let page = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: id, after: after, limit: 500))
+                edges += page
+                after = page.count == 500 ? page.last?.id : nil
+            } while after != nil
+            // By type, so that the hierarchy locks are taken in one order whatever the party's edges.
+            for edge in edges.sorted(by: { ($0.type, $0.id) < ($1.type, $1.id) }) {
+                _ = try await tx.deleteRelationship(tenant: tenant, id: edge.id)
+            }
+            try await tx.deleteRelationshipHistory(tenant: tenant, party: id)
+            if !edges.isEmpty { removed.append("relationships") }
+            if try await tx.deletePartnerAccounts(tenant: tenant, party: id) > 0 { removed.append("partnerAccounts") }
+
+            var erasedUser: User.ID?
+            if let user = try await tx.user(tenant: tenant, party: id) {
+                if eraseUsers {
+                    for role in try await tx.roles(tenant: tenant, user: user.id) {
+                        _ = try await tx.revokeRole(tenant: tenant, user: user.id, role: role.id)
+                    }
+                    try await tx.deleteErasedUser(tenant: tenant, id: user.id)
+                    erasedUser = user.id
+                    removed.append("user")
+                } else {
+                    var unlinked = user
+                    unlinked.partyID = nil
+                    unlinked.updatedAt = Date.rosterNow
+                    unlinked.version += 1
+                    guard try await tx.updateUser(unlinked, expectedVersion: user.version) else {
+                        throw RosterError.conflict("the user linked to party \(id) changed meanwhile; try again")
+                    }
+                    removed.append("user.partyId")
+                }
+            }
+
+            // The provisioning workflow keeps the admin's name and email until its contact is tracked: drop that copy.
+            if let (state, version) = try await tx.provisioning(tenant: tenant), state.adminPartyID == id {
+                var next = state
+                next.admin = nil
+                next.adminPartyID = nil
+                if next.adminUserID == erasedUser { next.adminUserID = nil }
+                if next.tracking.contactID == nil { next.tracking.withContact = false }
+                guard try await tx.updateProvisioning(tenant: tenant, next, expectedVersion: version, owner: nil) else {
+                    throw RosterError.conflict("the tenant's provisioning is running; try again")
+                }
+                // The keys replay the tenant's creation, whose request named the admin.
+                try await tx.deleteIdempotencyKeys(tenant: tenant)
+                removed.append("provisioning.admin")
+            }
+
+            try await tx.deleteErasedParty(tenant: tenant, id: id)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.erase", targetType: "party",
+                                                 targetID: id.description, fields: removed)])
+        }
+        try await store.checkpoint()
+    }
 }

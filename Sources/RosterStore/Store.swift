@@ -12,12 +12,16 @@ public protocol Store: Sendable {
     func checkHealth() async throws
     /// Which database this is, for messages and metrics (`sqlite`, `postgres`).
     var kind: String { get }
+    /// SQLite: copies the write-ahead log into the database file and empties the log, so that content deleted with
+    /// `secure_delete` leaves no copy on disk (run after an erasure). PostgreSQL: nothing (docs/compliance.md).
+    func checkpoint() async throws
 }
 
 /// All repositories, bound to one transaction.
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
     RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
-    AccessRoleRepository, ProvisioningRepository, AccessGraphRepository, ConsentRepository {
+    AccessRoleRepository, ProvisioningRepository, AccessGraphRepository, ConsentRepository,
+    ErasureRepository {
     /// Runs `body` inside a savepoint: when it throws, what it wrote is undone, the transaction goes on, and the error
     /// comes out in the store's terms (`StoreError`) when it is one of the store's.
     func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T
@@ -30,9 +34,13 @@ public enum StoreError: Error, Hashable, Sendable, RosterErrorConvertible {
     /// The database is unreachable or refused the connection.
     case unavailable(String)
 
+    /// A row refers to one that no longer exists (a party erased while a write that refers to it waited).
+    case missingReference
+
     /// What a client is told when no service turned it into something more precise.
     public var rosterError: RosterError {
         switch self {
+        case .missingReference: .notFound("a record this refers to no longer exists")
         case .uniqueViolation: .conflict("a record with these values exists")
         case .unavailable(let detail): .unavailable(detail)
         }
@@ -421,3 +429,21 @@ public protocol ConsentRepository {
     func consentMatches(tenant: Tenant.ID, query: ConsentMatchQuery) async throws -> [ConsentMatch]
 }
 
+
+/// What the erasure of a party (GDPR) removes besides the rows that go with the party by `ON DELETE CASCADE`.
+public protocol ErasureRepository {
+    /// Locks the party's row until the transaction ends (PostgreSQL), so that a write that refers to it waits and
+    /// then finds it gone; returns false when it does not exist.
+    func lockPartyForErasure(tenant: Tenant.ID, id: Party.ID) async throws -> Bool
+    /// Removes the party's row; its roles, tags, state history, consents and domains go with it.
+    func deleteErasedParty(tenant: Tenant.ID, id: Party.ID) async throws
+    /// Removes the partner accounts the party is in (as partner or customer); returns how many.
+    func deletePartnerAccounts(tenant: Tenant.ID, party: Party.ID) async throws -> Int
+    /// Removes the recorded history of the party's edges (answers "as of" a past instant then leave it out).
+    func deleteRelationshipHistory(tenant: Tenant.ID, party: Party.ID) async throws
+    /// Removes a user erased with its person, with its grant history.
+    func deleteErasedUser(tenant: Tenant.ID, id: User.ID) async throws
+    /// The roles scoped to this organization.
+    func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole]
+    func deleteIdempotencyKeys(tenant: Tenant.ID) async throws
+}

@@ -80,6 +80,8 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 403, 200, 404]),
         Row(operation: "deleteParty", method: .delete, request: { w in ("\(w.base)/parties/\(try await w.freshPerson())", nil) },
             expect: [200, 200, 403, 200, 404]),
+        Row(operation: "deleteParty", method: .delete, request: { w in ("\(w.base)/parties/\(try await w.freshPerson())?erase=true", nil) },
+            expect: [204, 204, 403, 204, 404]),
         Row(operation: "restoreParty", method: .post, request: { w in
             let id = try await w.freshPerson()
             #expect(try await w.api.send(.delete, "\(w.base)/parties/\(id)").status == .ok)

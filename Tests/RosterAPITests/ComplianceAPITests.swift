@@ -94,4 +94,31 @@ struct ComplianceAPITests {
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(UUID().uuidString.lowercased())/export").status == .notFound)
         }
     }
+
+    @Test func erasureOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
+            let path = "/v1/tenants/\(t)/parties/\(ann.id)"
+            let withReason = try await api.send(.delete, path + "?erase=true&reason=asked")
+            #expect(withReason.status == .unprocessableContent)
+            #expect(withReason.problem?.errors?.map(\.field) == ["reason"])
+            let usersAlone = try await api.send(.delete, path + "?eraseUsers=true")
+            #expect(usersAlone.status == .unprocessableContent)
+            #expect(usersAlone.problem?.errors?.map(\.field) == ["eraseUsers"])
+            // A soft delete first (as retention finds parties), then the erasure.
+            #expect(try await api.send(.delete, path).status == .ok)
+            let erased = try await api.send(.delete, path + "?erase=true")
+            #expect(erased.status == .noContent, "\(erased.text)")
+            #expect(erased.body.isEmpty)
+            #expect(try await api.send(.get, path).status == .notFound)
+            #expect(try await api.send(.delete, path + "?erase=true").status == .notFound)
+            // The same email may be used again: nothing of Ann is left to collide with.
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#).status == .created)
+            let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(ann.id)").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.first?.action == "party.erase")
+            let verify = try await api.send(.get, "/v1/tenants/\(t)/audit/verify")
+            #expect(verify.status == .ok && verify.text.contains("\"valid\":true"), "\(verify.text)")
+        }
+    }
 }

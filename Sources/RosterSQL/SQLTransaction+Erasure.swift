@@ -1,0 +1,39 @@
+import Foundation
+import RosterCore
+import RosterStore
+
+// What an erasure removes beyond the cascades.
+extension SQLTransaction {
+    func lockPartyForErasure(tenant: Tenant.ID, id: Party.ID) async throws -> Bool {
+        try await !conn.query("SELECT id FROM parties WHERE tenant_id = $1 AND id = $2\(forUpdate)",
+                              [.uuid(tenant.rawValue), .uuid(id.rawValue)]).isEmpty
+    }
+
+    func deleteErasedParty(tenant: Tenant.ID, id: Party.ID) async throws {
+        try await conn.execute("DELETE FROM parties WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+    }
+
+    func deletePartnerAccounts(tenant: Tenant.ID, party: Party.ID) async throws -> Int {
+        try await conn.query("DELETE FROM partner_accounts WHERE tenant_id = $1 AND (partner_id = $2 OR customer_id = $2) RETURNING id",
+                             [.uuid(tenant.rawValue), .uuid(party.rawValue)]).count
+    }
+
+    func deleteRelationshipHistory(tenant: Tenant.ID, party: Party.ID) async throws {
+        try await conn.execute("DELETE FROM relationship_history WHERE tenant_id = $1 AND (parent_id = $2 OR child_id = $2)",
+                               [.uuid(tenant.rawValue), .uuid(party.rawValue)])
+    }
+
+    func deleteErasedUser(tenant: Tenant.ID, id: User.ID) async throws {
+        try await conn.execute("DELETE FROM role_grant_history WHERE tenant_id = $1 AND user_id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        try await conn.execute("DELETE FROM users WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+    }
+
+    func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole] {
+        try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.organization_id = $2 ORDER BY r.name_key",
+                             [.uuid(tenant.rawValue), .uuid(organization.rawValue)]).map(makeRole)
+    }
+
+    func deleteIdempotencyKeys(tenant: Tenant.ID) async throws {
+        try await conn.execute("DELETE FROM idempotency_keys WHERE tenant_id = $1", [.uuid(tenant.rawValue)])
+    }
+}
