@@ -68,7 +68,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
         tenants: TenantService(store: store), parties: PartyService(store: store, audit: auditLog),
         audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
         tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: keyring),
-        users: UserService(store: store), segments: SegmentService(store: store), dealers: DealerImport(store: store),
+        users: UserService(store: store, audit: auditLog), segments: SegmentService(store: store), dealers: DealerImport(store: store),
         identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
         provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, stepHook: configuration.faults.hook),
         secretKeys: SecretKeyService(store: store, keyring: keyring), consents: ConsentService(store: store, audit: auditLog),

@@ -297,6 +297,8 @@ struct PostgresSQLConnection: SQLConnection {
             throw SQLError.uniqueViolation(constraint: error.serverInfo?[.constraintName])
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
             throw SQLError.missingReference
+        } catch let error as PSQLError where ["40P01", "40001"].contains(error.serverInfo?[.sqlState]) {
+            throw SQLError.concurrentWrite
         }
     }
 

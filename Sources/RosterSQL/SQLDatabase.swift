@@ -23,6 +23,8 @@ public enum SQLError: Error, Sendable {
     case uniqueViolation(constraint: String?)
     /// A foreign key refers to a row that does not exist (any more).
     case missingReference
+    /// The database gave up the transaction for a concurrent one (deadlock, serialization); it may be tried again.
+    case concurrentWrite
     case malformedRow(String)
     /// The database can't be reached (connection refused, lost, or none within the wait): the caller gets a 503.
     case unavailable(String)

@@ -75,6 +75,8 @@ public struct SQLStore: Store {
             throw StoreError.uniqueViolation(constraint: constraint)
         } catch SQLError.missingReference {
             throw StoreError.missingReference
+        } catch SQLError.concurrentWrite {
+            throw StoreError.concurrentWrite
         } catch SQLError.unavailable(let detail) {
             throw StoreError.unavailable(detail)
         }

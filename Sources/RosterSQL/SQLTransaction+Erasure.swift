@@ -9,6 +9,19 @@ extension SQLTransaction {
                               [.uuid(tenant.rawValue), .uuid(id.rawValue)]).isEmpty
     }
 
+    /// PostgreSQL: a key-share lock on the parties a new row is about to refer to, taken before the row exists. An
+    /// erasure holding a party's row then makes the writer wait here, with nothing inserted yet, and find the party
+    /// gone (404). Left to the foreign key, the check would run after the insert, and the erasure's own check of the
+    /// referring table would wait for that uncommitted row while it waits for the erasure: a deadlock.
+    func lockReferencedParties(tenant: Tenant.ID, _ ids: [Party.ID]) async throws {
+        guard dialect == .postgres, !ids.isEmpty else { return }
+        let unique = Array(Set(ids)).sorted()
+        let placeholders = unique.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
+        let found = try await conn.query("SELECT id FROM parties WHERE tenant_id = $1 AND id IN (\(placeholders)) ORDER BY id FOR KEY SHARE",
+                                         [.uuid(tenant.rawValue)] + unique.map { .uuid($0.rawValue) })
+        guard found.count == unique.count else { throw SQLError.missingReference }
+    }
+
     func deleteErasedParty(tenant: Tenant.ID, id: Party.ID) async throws {
         try await conn.execute("DELETE FROM parties WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
     }
@@ -31,6 +44,10 @@ extension SQLTransaction {
     func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole] {
         try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.organization_id = $2 ORDER BY r.name_key",
                              [.uuid(tenant.rawValue), .uuid(organization.rawValue)]).map(makeRole)
+    }
+
+    func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {
+        try await conn.query("SELECT DISTINCT type FROM relationships WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).compactMap { $0.string("type") }
     }
 
     func deleteIdempotencyKeys(tenant: Tenant.ID) async throws {

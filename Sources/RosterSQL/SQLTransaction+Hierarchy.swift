@@ -25,6 +25,7 @@ extension SQLTransaction {
         """
 
     func insertRelationship(_ r: Relationship) async throws {
+        try await lockReferencedParties(tenant: r.tenantID, [r.parentID, r.childID])
         try await conn.execute("""
             INSERT INTO relationships (id, tenant_id, parent_id, child_id, type, role, valid_from, valid_to, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)

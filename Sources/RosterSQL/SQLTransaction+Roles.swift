@@ -4,6 +4,7 @@ import RosterStore
 
 extension SQLTransaction {
     func insertRole(_ r: AccessRole) async throws {
+        try await lockReferencedParties(tenant: r.tenantID, r.organizationID.map { [$0] } ?? [])
         try await conn.execute("""
             INSERT INTO roles (tenant_id, id, name, name_key, policies, organization_id, relationship_type, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

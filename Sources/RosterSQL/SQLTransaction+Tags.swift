@@ -70,6 +70,7 @@ extension SQLTransaction {
 
     func insertPartnerAccount(_ stored: StoredPartnerAccount) async throws {
         let a = stored.account
+        try await lockReferencedParties(tenant: a.tenantID, [a.partnerID, a.customerID])
         try await conn.execute("""
             INSERT INTO partner_accounts (tenant_id, id, partner_id, customer_id, username, secret, active, created_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)

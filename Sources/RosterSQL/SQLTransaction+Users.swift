@@ -11,6 +11,7 @@ extension SQLTransaction {
         """
 
     func insertUser(_ u: User) async throws {
+        try await lockReferencedParties(tenant: u.tenantID, u.partyID.map { [$0] } ?? [])
         try await conn.execute("""
             INSERT INTO users (tenant_id, id, email, sso_issuer, sso_subject, employee_id, display_name, designation, department, role,
                 is_active, party_id, created_at, updated_at, version, email_key, employee_key, display_key, designation_key, department_key)
@@ -19,6 +20,7 @@ extension SQLTransaction {
     }
 
     func updateUser(_ u: User, expectedVersion: Int) async throws -> Bool {
+        try await lockReferencedParties(tenant: u.tenantID, u.partyID.map { [$0] } ?? [])
         var binds = userBinds(u)
         binds.append(.int(Int64(expectedVersion)))
         return try await !conn.query("""

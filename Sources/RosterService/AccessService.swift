@@ -174,7 +174,7 @@ public struct AccessService: Sendable {
     /// 404 when the tenant does not exist.
     public func me(tenant slug: String, context: OperationContext) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {
         let caller = context.caller
-        return try await store.read { tx in
+        let found = try await store.read { tx -> (user: User?, roles: [AccessRole], grants: Grants) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant
             var user: User?
@@ -189,6 +189,12 @@ public struct AccessService: Sendable {
             if access.grants.everything { roles = TenantAccess.roles(of: caller, graph: try await tx.accessGraph(for: tenant)) }
             return (user, roles, access.grants)
         }
+        // A user reading its own row is a read of personal data like any other.
+        if let user = found.user {
+            try await audit.record([AuditEvent(tenantID: user.tenantID, context: context, action: "user.read", targetType: "user",
+                                               targetID: user.id.description)])
+        }
+        return found
     }
 
     /// The parties `user` may exercise `policy` on, keyset by id, among those the caller may read itself (a page may

@@ -52,13 +52,7 @@ public struct ComplianceService: Sendable {
             let party = try await access.party(id)
             var complete = true
 
-            var edges: [Relationship] = []
-            var after: Relationship.ID?
-            repeat {
-                let page = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: id, after: after, limit: 500))
-                edges += page
-                after = page.count == 500 ? page.last?.id : nil
-            } while after != nil
+            let edges = try await Self.edges(of: id, tenant: tenant, tx: tx)
             let others = Set(edges.map { $0.parentID == id ? $0.childID : $0.parentID })
             let readable = try await access.readableAmong(Array(others))
             var names: [Party.ID: String] = [:]
@@ -115,11 +109,31 @@ public struct ComplianceService: Sendable {
     /// write-ahead log is then checkpointed and emptied, so that nothing of the party is left in the files.
     /// A party named by a role's scope can't be erased (409 naming the roles).
     public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = false, context: OperationContext) async throws {
+        // PostgreSQL may still pick the erasure as the victim of a deadlock with writes racing it (an edge of a type the
+        // tenant did not have when the erasure began): it is run again, as a client would.
+        for attempt in 1...3 {
+            do {
+                try await eraseOnce(tenant: slug, id: id, eraseUsers: eraseUsers, context: context)
+                break
+            } catch StoreError.concurrentWrite where attempt < 3 {
+                continue
+            }
+        }
+        try await store.checkpoint()
+    }
+
+    private func eraseOnce(tenant slug: String, id: Party.ID, eraseUsers: Bool, context: OperationContext) async throws {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant.id
             _ = try await access.party(id, "parties.erase")
-            // From here on, a write that refers to the party waits for this transaction and then finds it gone.
+            // Locks in the order edge writes take them: the hierarchies first (an edge insert holds its hierarchy's lock
+            // while its foreign key waits for the party's row), then the party's row. Every hierarchy of the tenant, not
+            // only the party's: an edge of another type may reach the party before its row is locked. From then on, a
+            // write that refers to the party waits for this transaction and then finds it gone.
+            for type in try await tx.relationshipTypes(tenant: tenant).sorted() {
+                try await tx.lockHierarchy(tenant: tenant, type: type)
+            }
             guard try await tx.lockPartyForErasure(tenant: tenant, id: id) else { throw RosterError.notFound("no party \(id)") }
             let scoping = try await tx.roles(tenant: tenant, scopedTo: id)
             if !scoping.isEmpty {
@@ -128,14 +142,8 @@ public struct ComplianceService: Sendable {
             }
             var removed: [String] = ["party", "history", "tags", "consents"]
 
-            var edges: [Relationship] = []
-            var after: Relationship.ID?
-            repeat {
-                let page = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: id, after: after, limit: 500))
-                edges += page
-                after = page.count == 500 ? page.last?.id : nil
-            } while after != nil
-            // By type, so that the hierarchy locks are taken in one order whatever the party's edges.
+            // Again under the locks: an edge of a type not locked yet was committed meanwhile (its lock is taken now).
+            let edges = try await Self.edges(of: id, tenant: tenant, tx: tx)
             for edge in edges.sorted(by: { ($0.type, $0.id) < ($1.type, $1.id) }) {
                 _ = try await tx.deleteRelationship(tenant: tenant, id: edge.id)
             }
@@ -183,6 +191,17 @@ public struct ComplianceService: Sendable {
             try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.erase", targetType: "party",
                                                  targetID: id.description, fields: removed)])
         }
-        try await store.checkpoint()
+    }
+
+    /// Every edge of the party, both directions.
+    static func edges(of id: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Relationship] {
+        var edges: [Relationship] = []
+        var after: Relationship.ID?
+        repeat {
+            let page = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: id, after: after, limit: 500))
+            edges += page
+            after = page.count == 500 ? page.last?.id : nil
+        } while after != nil
+        return edges
     }
 }

@@ -1,24 +1,24 @@
 import RosterCore
 
 /// The services the API and the CLI call; built once by RosterApp.
-public struct Services: Sendable {
-    public var tenants: TenantService
-    public var parties: PartyService
-    public var audit: AuditService
-    public var relationships: RelationshipService
-    public var tags: TagService
-    public var partnerAccounts: PartnerAccountService
-    public var users: UserService
-    public var segments: SegmentService
-    public var dealers: DealerImport
-    public var identities: IdentityService
-    public var apiKeys: APIKeyService
-    public var access: AccessService
-    public var provisioning: ProvisioningService
-    public var secretKeys: SecretKeyService
-    public var consents: ConsentService
-    public var compliance: ComplianceService
-    public var checkReady: @Sendable () async throws -> Void
+public final class Services: Sendable {
+    public let tenants: TenantService
+    public let parties: PartyService
+    public let audit: AuditService
+    public let relationships: RelationshipService
+    public let tags: TagService
+    public let partnerAccounts: PartnerAccountService
+    public let users: UserService
+    public let segments: SegmentService
+    public let dealers: DealerImport
+    public let identities: IdentityService
+    public let apiKeys: APIKeyService
+    public let access: AccessService
+    public let provisioning: ProvisioningService
+    public let secretKeys: SecretKeyService
+    public let consents: ConsentService
+    public let compliance: ComplianceService
+    public let checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
                 tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,

@@ -32,11 +32,14 @@ public struct UserInput: Sendable {
 }
 
 /// Users (seed 001): one table, unique email and (issuer, subject) per tenant, optionally linked to their person party.
+/// A user row carries an email and names: reading one is audited like reading a party (`user.read`, `user.list`).
 public struct UserService: Sendable {
     let store: any Store
+    let audit: AuditLog
 
-    public init(store: any Store) {
+    public init(store: any Store, audit: AuditLog) {
         self.store = store
+        self.audit = audit
     }
 
     public func create(tenant slug: String, _ input: UserInput, context: OperationContext) async throws -> User {
@@ -99,12 +102,20 @@ public struct UserService: Sendable {
     }
 
     public func get(tenant slug: String, id: User.ID, context: OperationContext) async throws -> User {
-        try await store.read { tx in
+        let user = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.require("users.read")
             guard let user = try await tx.user(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
             return user
         }
+        try await recordReads([user], action: "user.read", context: context)
+        return user
+    }
+
+    private func recordReads(_ users: [User], action: String, context: OperationContext) async throws {
+        try await audit.record(users.map { user in
+            AuditEvent(tenantID: user.tenantID, context: context, action: action, targetType: "user", targetID: user.id.description)
+        })
     }
 
     public func list(tenant slug: String, role: User.Role?, isActive: Bool?, q: String?, segment: String?, cursor: String?,
@@ -123,7 +134,9 @@ public struct UserService: Sendable {
             return try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
                                                                            after: after, limit: limit + 1))
         }
-        return Page(rows: rows, limit: limit) { $0.id.description }
+        let page = Page(rows: rows, limit: limit) { $0.id.description }
+        try await recordReads(page.items, action: "user.list", context: context)
+        return page
     }
 
     /// Inserts a user with its audit entry, in the caller's transaction (shared with identities, sign-in, provisioning).

@@ -36,11 +36,14 @@ public enum StoreError: Error, Hashable, Sendable, RosterErrorConvertible {
 
     /// A row refers to one that no longer exists (a party erased while a write that refers to it waited).
     case missingReference
+    /// The database gave the transaction up for a concurrent one (a deadlock); the caller may try again.
+    case concurrentWrite
 
     /// What a client is told when no service turned it into something more precise.
     public var rosterError: RosterError {
         switch self {
         case .missingReference: .notFound("a record this refers to no longer exists")
+        case .concurrentWrite: .conflict("a concurrent change to the same records won; try again")
         case .uniqueViolation: .conflict("a record with these values exists")
         case .unavailable(let detail): .unavailable(detail)
         }
@@ -446,4 +449,6 @@ public protocol ErasureRepository {
     /// The roles scoped to this organization.
     func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole]
     func deleteIdempotencyKeys(tenant: Tenant.ID) async throws
+    /// The types of the tenant's edges.
+    func relationshipTypes(tenant: Tenant.ID) async throws -> [String]
 }

@@ -208,4 +208,29 @@ struct UserContractTests {
             }) { if case .notFound = $0 { true } else { false } }  // a missing record named in a body: 404, as for an edge's ends
         }
     }
+
+    /// A user row carries personal data: reading one, listing them and `me` are audited like reads of parties.
+    @Test(arguments: StoreKind.allCases)
+    func readsOfUsersAreAudited(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let users = rt.services.users
+            let ann = try await users.create(tenant: t, UserInput(email: "ann@example.com"), context: .test)
+            let bob = try await users.create(tenant: t, UserInput(email: "bob@example.com"), context: .test)
+            func actions(_ id: User.ID) async throws -> [String] {
+                try await rt.services.audit.list(tenant: t, targetID: id.description, cursor: nil, limit: 50, context: .test).items.map(\.action)
+            }
+            #expect(try await actions(ann.id) == ["user.create"])
+            _ = try await users.get(tenant: t, id: ann.id, context: .test)
+            #expect(try await actions(ann.id) == ["user.read", "user.create"])
+            _ = try await users.list(tenant: t, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 10, context: .test)
+            #expect(try await actions(ann.id).first == "user.list")
+            #expect(try await actions(bob.id) == ["user.list", "user.create"])
+            let asBob = OperationContext(caller: Caller(principal: .user(bob.id.description), tenantSlug: t, role: .user), requestID: "me")
+            _ = try await rt.services.access.me(tenant: t, context: asBob)
+            let entries = try await rt.services.audit.list(tenant: t, targetID: bob.id.description, cursor: nil, limit: 1, context: .test).items
+            #expect(entries.first?.action == "user.read" && entries.first?.actor == asBob.principal.description)
+        }
+    }
 }
+
