@@ -96,7 +96,8 @@ extension Components.Schemas.Tenant {
                   settings: .init(defaultCallingCode: tenant.settings.defaultCallingCode,
                                   autoLinkContacts: tenant.settings.autoLinkContacts,
                                   sso: tenant.settings.sso.map(Components.Schemas.SSOSettings.init),
-                                  rateLimit: tenant.settings.rateLimit?.description),
+                                  rateLimit: tenant.settings.rateLimit?.description,
+                                  retentionDays: tenant.settings.retentionDays),
                   adminUserId: provisioning?.adminUserID?.description,
                   provisioningError: provisioning?.phase == .failed ? provisioning?.lastError : nil,
                   tracking: provisioning.map { Components.Schemas.Tracking($0.tracking) },
@@ -224,6 +225,14 @@ enum MergePatch {
                     case "sso":
                         if settingValue == nil { update.sso = .clear } else if let sso = errors.check({ try ssoSettings(settingValue, field) }) {
                             update.sso = .set(sso)
+                        }
+                    case "retentionDays":
+                        if settingValue == nil {
+                            update.retentionDays = .clear
+                        } else if let days = settingValue as? Int, TenantSettings.retentionDaysRange.contains(days) {
+                            update.retentionDays = .set(days)
+                        } else {
+                            errors.add(field, "must be a whole number of days from 0 to 36500, or null")
                         }
                     case "rateLimit":
                         if settingValue == nil {

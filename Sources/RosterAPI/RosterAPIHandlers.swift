@@ -42,6 +42,7 @@ package struct RosterAPIHandlers: APIProtocol {
         settings.autoLinkContacts = body.settings?.autoLinkContacts ?? false
         settings.sso = body.settings?.sso?.domain
         settings.rateLimit = try body.settings?.rateLimit.map { try RateLimitRule.parse($0, field: "settings.rateLimit") }
+        settings.retentionDays = body.settings?.retentionDays
         let admin = body.admin.map { Provisioning.Admin(firstName: $0.firstName, lastName: $0.lastName, email: $0.email) }
         let (result, _) = try await services.provisioning.provision(
             ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin),

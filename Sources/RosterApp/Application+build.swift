@@ -51,6 +51,7 @@ public func buildApplication(
     app.addServices(database.service)
     app.addServices(ProvisioningWorker(provisioning: runtime.services.provisioning,
                                        interval: .milliseconds(Int(configuration.workerIntervalSeconds * 1000)), logger: logger))
+    app.addServices(RetentionWorker(compliance: runtime.services.compliance, defaultDays: configuration.retentionDays, logger: logger))
     app.beforeServerStarts {
         try await prepare(runtime: runtime, configuration: configuration, logger: logger, demo: demo,
                           onBootstrapToken: onBootstrapToken)

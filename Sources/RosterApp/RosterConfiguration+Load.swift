@@ -20,7 +20,7 @@ extension RosterConfiguration {
         "ROSTER_SECRET_KEY", "ROSTER_SECRET_KEY_FILE", "ROSTER_OIDC_ISSUER", "ROSTER_OIDC_AUDIENCE", "ROSTER_OIDC_CLOCK_SKEW",
         "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_OIDC_ALLOW_LOOPBACK", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
-        "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT",
+        "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT", "ROSTER_RETENTION_DAYS",
     ]
 
     /// Reads every setting once: `overrides` (command-line options, by the variable they stand for) first, then the
@@ -71,6 +71,9 @@ extension RosterConfiguration {
                                              accepts: "R/B (requests a second per caller and burst, such as 50/100) or off") {
             RateLimitRule(text: $0)
         }
+        let days = TenantSettings.retentionDaysRange
+        config.retentionDays = try values.optionalInt("ROSTER_RETENTION_DAYS", in: days,
+                                                      accepts: "a number of days from \(days.lowerBound) to \(days.upperBound) (unset keeps deleted parties)")
         config.faults = try values.parsed("ROSTER_FAULTS", default: .none, accepts: "test faults: STEP:fail[:N] or STEP:crash, comma-separated") {
             try? FaultInjector(spec: $0)
         }
@@ -125,6 +128,12 @@ extension RosterConfiguration {
             try parsed(variable, default: value, accepts: "an integer from \(range.lowerBound) to \(range.upperBound)") { text in
                 Int(text).flatMap { range.contains($0) ? $0 : nil }
             }
+        }
+
+        mutating func optionalInt(_ variable: String, in range: ClosedRange<Int>, accepts: String) throws -> Int? {
+            guard let given = raw(variable) else { return nil }
+            guard let value = Int(given.trimmingCharacters(in: .whitespaces)), range.contains(value) else { throw fail(variable, accepts, given) }
+            return value
         }
 
         mutating func double(_ variable: String, default value: Double, in range: ClosedRange<Double>) throws -> Double {

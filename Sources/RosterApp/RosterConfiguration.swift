@@ -41,6 +41,9 @@ public struct RosterConfiguration: Sendable {
     public var trackingBackoffSeconds: Double = 2
     /// How often `serve` looks for workflows to resume or retry.
     public var workerIntervalSeconds: Double = 1
+    /// Days a party stays `deleted` before the retention worker erases it (a tenant's `settings.retentionDays` wins);
+    /// nil keeps deleted parties.
+    public var retentionDays: Int?
     /// How long a process holds a workflow; after a crash, another process resumes it after this.
     public var provisioningLeaseSeconds: Double = 60
     /// Track new tenants within `POST /v1/tenants` (true), or answer once the tenant is active and let the worker track it.

@@ -64,13 +64,19 @@ public struct TenantSettings: Hashable, Sendable, Codable {
     /// The rate limit of this tenant's callers (API keys and users), instead of `ROSTER_RATE_LIMIT`; set by platform
     /// callers only.
     public var rateLimit: RateLimitRule?
+    /// Days a party stays `deleted` before the retention worker erases it, instead of `ROSTER_RETENTION_DAYS`;
+    /// 0 erases at the next pass. Nil: the installation's default applies.
+    public var retentionDays: Int?
+
+    public static let retentionDaysRange = 0...36_500
 
     public init(defaultCallingCode: String? = nil, autoLinkContacts: Bool = false, sso: SSOSettings? = nil,
-                rateLimit: RateLimitRule? = nil) {
+                rateLimit: RateLimitRule? = nil, retentionDays: Int? = nil) {
         self.defaultCallingCode = defaultCallingCode
         self.autoLinkContacts = autoLinkContacts
         self.sso = sso
         self.rateLimit = rateLimit
+        self.retentionDays = retentionDays
     }
 }
 

@@ -353,6 +353,9 @@ public enum RosterSchema {
             ], primaryKey: ["tenant_id", "purpose", "party_id"], foreignKeys: [.tenant("party_id", "parties", cascade: true)])),
             .index(Index("consent_current_status", on: "consent_current", ["tenant_id", "purpose", "status", "party_id"])),
         ]),
+        SchemaMigration(13, "deleted parties found fast (the retention worker)", [
+            .index(Index("parties_deleted", on: "parties", ["tenant_id", "id"], where: "state = 'deleted'")),
+        ]),
     ]
 
     /// `api_keys` as migration 11 leaves it.

@@ -46,6 +46,20 @@ extension SQLTransaction {
                              [.uuid(tenant.rawValue), .uuid(organization.rawValue)]).map(makeRole)
     }
 
+    func partiesDeleted(tenant: Tenant.ID, before cutoff: Date, after: Party.ID?, limit: Int) async throws -> [Party.ID] {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .date(cutoff), .int(Int64(limit))]
+        var sql = """
+            SELECT p.id FROM parties p WHERE p.tenant_id = $1 AND p.state = 'deleted'
+            AND (SELECT MAX(h.at) FROM party_state_history h WHERE h.tenant_id = p.tenant_id AND h.party_id = p.id AND h.to_state = 'deleted') <= $2
+            """
+        if let after {
+            binds.append(.uuid(after.rawValue))
+            sql += " AND p.id > $4"
+        }
+        sql += " ORDER BY p.id LIMIT $3"
+        return try await conn.query(sql, binds).map { Party.ID(try $0.uuid("id")) }
+    }
+
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {
         try await conn.query("SELECT DISTINCT type FROM relationships WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).compactMap { $0.string("type") }
     }

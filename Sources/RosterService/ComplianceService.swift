@@ -109,6 +109,11 @@ public struct ComplianceService: Sendable {
     /// write-ahead log is then checkpointed and emptied, so that nothing of the party is left in the files.
     /// A party named by a role's scope can't be erased (409 naming the roles).
     public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = false, context: OperationContext) async throws {
+        try await eraseRetrying(tenant: slug, id: id, eraseUsers: eraseUsers, context: context)
+        try await store.checkpoint()
+    }
+
+    private func eraseRetrying(tenant slug: String, id: Party.ID, eraseUsers: Bool, context: OperationContext) async throws {
         // PostgreSQL may still pick the erasure as the victim of a deadlock with writes racing it (an edge of a type the
         // tenant did not have when the erasure began): it is run again, as a client would.
         for attempt in 1...3 {
@@ -119,7 +124,6 @@ public struct ComplianceService: Sendable {
                 continue
             }
         }
-        try await store.checkpoint()
     }
 
     private func eraseOnce(tenant slug: String, id: Party.ID, eraseUsers: Bool, context: OperationContext) async throws {
@@ -203,5 +207,79 @@ public struct ComplianceService: Sendable {
             after = page.count == 500 ? page.last?.id : nil
         } while after != nil
         return edges
+    }
+
+    // MARK: Retention
+
+    /// What a retention pass found, or did.
+    public struct RetentionReport: Sendable, Hashable {
+        /// Tenants whose retention applies (their own `retentionDays`, or the default).
+        public var tenants: Int = 0
+        /// Parties due: `deleted` for longer than their tenant's retention.
+        public var due: Int = 0
+        public var erased: Int = 0
+        /// Due parties a concurrent erasure (another process) took first.
+        public var gone: Int = 0
+        /// Tenants with a retention that are not active (suspended, failed): nothing of theirs is erased meanwhile.
+        public var skippedTenants: [String] = []
+    }
+
+    /// Erases, as the system, the parties deleted for longer than their tenant's `settings.retentionDays` (or
+    /// `defaultDays`, `ROSTER_RETENTION_DAYS`; neither: kept), `batch` at a time, each audited as `party.erase`.
+    /// `dryRun` counts them only. `now` is the clock (tests move it). `progress(done, due)` follows the work.
+    public func runRetention(tenant only: String? = nil, defaultDays: Int?, now: Date = Date.rosterNow, dryRun: Bool = false,
+                             batch: Int = 200, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> RetentionReport {
+        let context = OperationContext.system("retention")
+        var tenants = try await store.read { tx in try await TenantService.all(tx) }
+        if let only {
+            tenants = tenants.filter { $0.slug == only }
+            if tenants.isEmpty { throw RosterError.notFound("no tenant \(only.prefix(63))") }
+        }
+        var report = RetentionReport()
+        var work: [(Tenant, [Party.ID])] = []
+        for tenant in tenants {
+            guard let days = tenant.settings.retentionDays ?? defaultDays else { continue }
+            report.tenants += 1
+            guard tenant.status == .active else {
+                report.skippedTenants.append(tenant.slug)
+                continue
+            }
+            let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
+            var due: [Party.ID] = []
+            var after: Party.ID?
+            repeat {
+                let page = try await store.read { tx in
+                    try await tx.partiesDeleted(tenant: tenant.id, before: cutoff, after: after, limit: batch)
+                }
+                due += page
+                after = page.count == batch ? page.last : nil
+            } while after != nil
+            if !due.isEmpty { work.append((tenant, due)) }
+            report.due += due.count
+        }
+        guard !dryRun else { return report }
+        progress(0, report.due)
+        var done = 0
+        do {
+            for (tenant, due) in work {
+                for id in due {
+                    do {
+                        try await eraseRetrying(tenant: tenant.slug, id: id, eraseUsers: false, context: context)
+                        report.erased += 1
+                    } catch let error as RosterError {
+                        guard case .notFound = error else { throw error }
+                        report.gone += 1
+                    }
+                    done += 1
+                    progress(done, report.due)
+                }
+            }
+        } catch {
+            if report.erased > 0 { try? await store.checkpoint() }
+            throw error
+        }
+        // One checkpoint for the pass (SQLite): the files keep nothing of what it erased.
+        if report.erased > 0 { try await store.checkpoint() }
+        return report
     }
 }

@@ -12,6 +12,7 @@ public struct TenantUpdate: Sendable {
     public var sso: PartyPatch.Change<SSOSettings> = .keep
     /// Platform callers only.
     public var rateLimit: PartyPatch.Change<RateLimitRule> = .keep
+    public var retentionDays: PartyPatch.Change<Int> = .keep
 
     public init(name: String? = nil, status: Tenant.Status? = nil) {
         self.name = name
@@ -73,6 +74,9 @@ public struct TenantService: Sendable {
         if let sso = settings.sso { settings.sso = errors.check { try sso.validated() } }
         if let code = settings.defaultCallingCode {
             settings.defaultCallingCode = errors.check { try PhoneNumber.validateCallingCode(code) }
+        }
+        if let days = settings.retentionDays, !TenantSettings.retentionDaysRange.contains(days) {
+            errors.add("settings.retentionDays", "must be a whole number of days from 0 to 36500")
         }
         return (slug, name, settings)
     }
@@ -171,6 +175,11 @@ public struct TenantService: Sendable {
             switch update.rateLimit {
             case .set(let rule): tenant.settings.rateLimit = rule
             case .clear: tenant.settings.rateLimit = nil
+            case .keep: break
+            }
+            switch update.retentionDays {
+            case .set(let days): tenant.settings.retentionDays = days
+            case .clear: tenant.settings.retentionDays = nil
             case .keep: break
             }
             var fields: [String] = []

@@ -451,4 +451,6 @@ public protocol ErasureRepository {
     func deleteIdempotencyKeys(tenant: Tenant.ID) async throws
     /// The types of the tenant's edges.
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String]
+    /// Parties `deleted` since `cutoff` or earlier (by their last move to `deleted`), by id, after `after`.
+    func partiesDeleted(tenant: Tenant.ID, before cutoff: Date, after: Party.ID?, limit: Int) async throws -> [Party.ID]
 }

@@ -10,7 +10,8 @@ struct Roster: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
         abstract: "A multi-tenant registry of people, organizations, users and their relationships.",
-        subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Users.self, PlatformKeys.self, Audit.self, Backup.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Users.self, PlatformKeys.self, Audit.self, Retention.self,
+                      Backup.self, Bench.self])
 }
 
 /// Options every command shares; each falls back to its environment variable, then the default.

@@ -121,4 +121,21 @@ struct ComplianceAPITests {
             #expect(verify.status == .ok && verify.text.contains("\"valid\":true"), "\(verify.text)")
         }
     }
+
+    @Test func retentionIsATenantSetting() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let set = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"retentionDays":30}}"#)
+            #expect(set.status == .ok, "\(set.text)")
+            #expect(set.text.contains("\"retentionDays\":30"))
+            let bad = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"retentionDays":-3}}"#)
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.problem?.errors?.map(\.field) == ["settings.retentionDays"])
+            let cleared = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"retentionDays":null}}"#)
+            #expect(cleared.status == .ok && !cleared.text.contains("retentionDays"))
+            let created = try await api.send(.post, "/v1/tenants", json: #"{"slug":"ret-\#(UUID().uuidString.prefix(6).lowercased())","name":"R","settings":{"retentionDays":0}}"#)
+            #expect(created.status == .created && created.text.contains("\"retentionDays\":0"), "\(created.text)")
+        }
+    }
 }
+

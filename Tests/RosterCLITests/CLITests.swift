@@ -275,6 +275,46 @@ struct CLITests {
         #expect(missing.status != 0 && missing.err.contains("no party"))
     }
 
+    @Test func retentionRunErasesWhatIsDue() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate", "--demo").status == 0)
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        func sql(_ statement: String) throws -> String {
+            let query = Process()
+            let out = Pipe()
+            query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            query.arguments = ["python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); r = c.execute(sys.argv[2]).fetchall(); c.commit(); print(r)",
+                               path, statement]
+            query.standardOutput = out
+            try query.run()
+            query.waitUntilExit()
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Nothing is deleted yet, and no retention is set: nothing is due.
+        let none = try cli.run("retention", "run", "--dry-run")
+        #expect(none.status == 0 && none.out.contains("tenants with a retention: 0"), "\(none.out) \(none.err)")
+        // Carol was deleted 40 days ago (written as the service would: the state and its history entry).
+        let carol = try sql("SELECT id FROM parties WHERE first_name = 'Carol'").filter { $0.isHexDigit || $0 == "-" }
+        let tenant = try sql("SELECT tenant_id FROM parties WHERE first_name = 'Carol'").filter { $0.isHexDigit || $0 == "-" }
+        let fortyDaysAgo = Int64((Date().timeIntervalSince1970 - 40 * 86_400) * 1_000_000)
+        _ = try sql("UPDATE parties SET state = 'deleted' WHERE id = '\(carol)'")
+        _ = try sql("""
+            INSERT INTO party_state_history (tenant_id, id, party_id, from_state, to_state, at, actor, reason)
+            VALUES ('\(tenant)', '01a00000-0000-7000-8000-000000000001', '\(carol)', 'active', 'deleted', \(fortyDaysAgo), 'test', NULL)
+            """)
+        let kept = try cli.run("retention", "run", "--days", "60")
+        #expect(kept.status == 0 && kept.out.contains("parties due: 0"), "\(kept.out) \(kept.err)")
+        let dry = try cli.run("retention", "run", "--days", "30", "--dry-run")
+        #expect(dry.status == 0 && dry.out.contains("parties due: 1") && !dry.out.contains("erased"), "\(dry.out)")
+        #expect(try sql("SELECT COUNT(*) FROM parties WHERE id = '\(carol)'") == "[(1,)]")
+        let run = try cli.run("retention", "run", "--days", "30", environment: ["ROSTER_RETENTION_DAYS": "3650"])
+        #expect(run.status == 0 && run.out.contains("erased: 1"), "\(run.out) \(run.err)")
+        #expect(try sql("SELECT COUNT(*) FROM parties WHERE id = '\(carol)'") == "[(0,)]")
+        #expect(try sql("SELECT action, actor FROM audit_entries WHERE target_id = '\(carol)' ORDER BY seq DESC LIMIT 1") == "[('party.erase', 'system')]")
+        let unknown = try cli.run("retention", "run", "--tenant", "nope", "--days", "1")
+        #expect(unknown.status != 0 && unknown.err.contains("no tenant"))
+    }
+
     @Test func dealerImportFromCSVIsIdempotent() throws {
         let cli = try CLI()
         try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
@@ -337,6 +377,7 @@ struct CLITests {
         ("ROSTER_TRACKING_MAX_ATTEMPTS", "1000"), ("ROSTER_TRACKING_BACKOFF_SECONDS", "nan"), ("ROSTER_WORKER_INTERVAL_SECONDS", "0"),
         ("ROSTER_PROVISIONING_LEASE_SECONDS", "soon"), ("ROSTER_TRACKING_IN_REQUEST", "2"), ("ROSTER_FAULTS", "nowhere:explode"),
         ("ROSTER_CUSTOMER_TAG", String(repeating: "x", count: 120)), ("ROSTER_RATE_LIMIT", "50"), ("ROSTER_RATE_LIMIT", "0/10"),
+        ("ROSTER_RETENTION_DAYS", "thirty"), ("ROSTER_RETENTION_DAYS", "-1"),
     ])
     func misconfigurationStopsStart(variable: String, value: String) throws {
         let cli = try CLI()

@@ -1,0 +1,39 @@
+public import Logging
+public import RosterService
+public import ServiceLifecycle
+
+/// Runs in `roster serve`: once a minute, erases the parties deleted for longer than their tenant's retention
+/// (`settings.retentionDays`, or `ROSTER_RETENTION_DAYS`), as the system, each audited as `party.erase`. Several
+/// processes may run it at once: a party another one erased first is counted as gone, not as a failure.
+public struct RetentionWorker: Service {
+    let compliance: ComplianceService
+    let defaultDays: Int?
+    let interval: Duration
+    let logger: Logger
+
+    public init(compliance: ComplianceService, defaultDays: Int?, interval: Duration = .seconds(60), logger: Logger) {
+        self.compliance = compliance
+        self.defaultDays = defaultDays
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            // The first pass once start-up (migrations) is done.
+            try? await Task.sleep(for: .seconds(5))
+            while !Task.isCancelled {
+                do {
+                    let report = try await compliance.runRetention(defaultDays: defaultDays)
+                    if report.erased > 0 || !report.skippedTenants.isEmpty {
+                        logger.info("retention pass", metadata: ["erased": "\(report.erased)", "due": "\(report.due)",
+                                                                 "skippedTenants": "\(report.skippedTenants.count)"])
+                    }
+                } catch {
+                    logger.warning("retention pass failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}
