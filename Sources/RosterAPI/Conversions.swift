@@ -314,3 +314,9 @@ enum ETag {
         return Int(text) ?? -1
     }
 }
+
+extension Components.Schemas.AuditVerification {
+    init(_ result: AuditVerification) {
+        self.init(valid: result.valid, checked: result.checked, count: result.count, brokenAt: result.brokenAt, reason: result.reason)
+    }
+}

@@ -80,5 +80,6 @@ package enum OperationRules {
         "customerStats": .policy("parties.read", .tenant),
         "listAudit": .policy("audit.read", .tenant),
         "verifyAudit": .policy("audit.read", .tenant),
+        "verifyAuditAnchor": .policy("audit.read", .tenant), "getAuditHead": .policy("audit.read", .tenant),
     ]
 }

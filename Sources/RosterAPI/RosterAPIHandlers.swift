@@ -193,9 +193,22 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func verifyAudit(_ input: Operations.VerifyAudit.Input) async throws -> Operations.VerifyAudit.Output {
         let context = try RequestInfo.context()
-        let result = try await services.audit.verify(tenant: input.path.tenant, context: context)
-        return .ok(.init(body: .json(.init(valid: result.valid, checked: result.checked, brokenAt: result.brokenAt,
-                                           reason: result.reason))))
+        let result = try await services.audit.verify(tenant: input.path.tenant, full: input.query.full ?? false, context: context)
+        return .ok(.init(body: .json(.init(result))))
+    }
+
+    package func verifyAuditAnchor(_ input: Operations.VerifyAuditAnchor.Input) async throws -> Operations.VerifyAuditAnchor.Output {
+        let context = try RequestInfo.context()
+        guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        let anchor = AuditAnchor(count: body.count, hash: body.hash, at: body.at ?? Date(timeIntervalSince1970: 0))
+        let result = try await services.audit.verify(tenant: input.path.tenant, anchor: anchor, context: context)
+        return .ok(.init(body: .json(.init(result))))
+    }
+
+    package func getAuditHead(_ input: Operations.GetAuditHead.Input) async throws -> Operations.GetAuditHead.Output {
+        let context = try RequestInfo.context()
+        let head = try await services.audit.head(tenant: input.path.tenant, context: context)
+        return .ok(.init(body: .json(.init(count: head.count, hash: head.hash, at: head.at))))
     }
 
     // MARK: Relationships and hierarchies

@@ -91,15 +91,33 @@ public enum AuditChain {
 /// The outcome of recomputing a chain.
 public struct AuditVerification: Hashable, Sendable {
     public var valid: Bool
+    /// Entries rehashed by this verification (those after the last checkpoint, unless it was a full one).
     public var checked: Int64
+    /// Entries the chain holds, when it was read to its end.
+    public var count: Int64?
     /// The first entry whose stored hash or link does not match.
     public var brokenAt: Int64?
     public var reason: String?
 
-    public init(valid: Bool, checked: Int64, brokenAt: Int64? = nil, reason: String? = nil) {
+    public init(valid: Bool, checked: Int64, count: Int64? = nil, brokenAt: Int64? = nil, reason: String? = nil) {
         self.valid = valid
         self.checked = checked
+        self.count = count
         self.brokenAt = brokenAt
         self.reason = reason
+    }
+}
+
+/// A tenant's chain head, taken out of the database (a file, another system) so that a later verification can tell
+/// whether the chain still extends it: `count` entries, the last one's `hash`, and its time.
+public struct AuditAnchor: Hashable, Sendable, Codable {
+    public var count: Int64
+    public var hash: String
+    public var at: Date
+
+    public init(count: Int64, hash: String, at: Date) {
+        self.count = count
+        self.hash = hash
+        self.at = at
     }
 }

@@ -356,6 +356,14 @@ public enum RosterSchema {
         SchemaMigration(13, "deleted parties found fast (the retention worker)", [
             .index(Index("parties_deleted", on: "parties", ["tenant_id", "id"], where: "state = 'deleted'")),
         ]),
+        SchemaMigration(14, "audit chains verified up to a checkpoint", [
+            .table(Table("audit_checkpoints", [
+                Column("tenant_id", .id, primaryKey: true, references: "tenants(id)"),
+                Column("seq", .int64),
+                Column("hash", .text),
+                Column("verified_at", .time),
+            ])),
+        ]),
     ]
 
     /// `api_keys` as migration 11 leaves it.

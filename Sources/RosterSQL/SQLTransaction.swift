@@ -415,6 +415,20 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .int(afterSeq), .int(Int64(limit))]).map(makeAuditEntry)
     }
 
+    func auditCheckpoint(tenant: Tenant.ID) async throws -> (seq: Int64, hash: String)? {
+        guard let row = try await conn.query("SELECT seq, hash FROM audit_checkpoints WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).first
+        else { return nil }
+        return (row.int("seq") ?? 0, try row.requiredString("hash"))
+    }
+
+    func saveAuditCheckpoint(tenant: Tenant.ID, seq: Int64, hash: String, at: Date) async throws {
+        try await conn.execute("""
+            INSERT INTO audit_checkpoints (tenant_id, seq, hash, verified_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, verified_at = excluded.verified_at
+            WHERE audit_checkpoints.seq <= excluded.seq
+            """, [.uuid(tenant.rawValue), .int(seq), .text(hash), .date(at)])
+    }
+
     func auditHead(tenant: Tenant.ID) async throws -> (seq: Int64, hash: String)? {
         guard let row = try await conn.query("SELECT seq, hash FROM audit_heads WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).first
         else { return nil }

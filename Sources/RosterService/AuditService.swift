@@ -1,3 +1,4 @@
+import Foundation
 public import RosterCore
 public import RosterStore
 
@@ -27,20 +28,54 @@ public struct AuditService: Sendable {
         return Page(rows: rows, limit: limit) { String($0.seq) }
     }
 
-    /// Recomputes the tenant's chain from the first entry; names the first entry that does not match.
-    public func verify(tenant slug: String, context: OperationContext) async throws -> AuditVerification {
+    /// The chain's head as an anchor to keep outside the database: `count` entries, the last one's hash and time.
+    public func head(tenant slug: String, context: OperationContext) async throws -> AuditAnchor {
+        try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("audit.read")
+            guard let head = try await tx.auditHead(tenant: access.tenant.id), head.seq > 0 else {
+                return AuditAnchor(count: 0, hash: AuditChain.genesis, at: access.tenant.createdAt)
+            }
+            let last = try await tx.auditChain(tenant: access.tenant.id, afterSeq: head.seq - 1, limit: 1).first
+            return AuditAnchor(count: head.seq, hash: head.hash, at: last?.at ?? access.tenant.createdAt)
+        }
+    }
+
+    /// Checks the tenant's chain; names the first entry that does not match.
+    ///
+    /// Incremental by default: the entries after the last verified checkpoint are rehashed, and the checkpoint's own
+    /// entry must still have the hash it had then; a valid run moves the checkpoint to the end. `full`, or an
+    /// `anchor`, rehashes from the first entry. With an anchor, the chain must also extend it: at least `count` entries
+    /// and the hash of entry `count` equal to the anchor's (a truncated or rewritten tail fails).
+    public func verify(tenant slug: String, anchor: AuditAnchor? = nil, full: Bool = false,
+                       context: OperationContext) async throws -> AuditVerification {
         let tenant = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.require("audit.read")
             return access.tenant
         }
-        return try await verify(tenantID: tenant.id)
+        return try await verify(tenantID: tenant.id, anchor: anchor, full: full)
     }
 
-    func verify(tenantID: Tenant.ID) async throws -> AuditVerification {
+    func verify(tenantID: Tenant.ID, anchor: AuditAnchor? = nil, full: Bool = false) async throws -> AuditVerification {
+        if let anchor, anchor.count < 0 || anchor.hash.count != 64 || !anchor.hash.allSatisfy(\.isHexDigit) {
+            throw RosterError.invalid("hash", "an anchor is a count of at least 0 and a 64-digit hex hash")
+        }
         var prev = AuditChain.genesis
         var expectedSeq: Int64 = 1
         var checked: Int64 = 0
+        var anchorHash: String? = anchor?.count == 0 ? AuditChain.genesis : nil
+        if !full, anchor == nil, let checkpoint = try await store.read({ tx in try await tx.auditCheckpoint(tenant: tenantID) }),
+           checkpoint.seq > 0 {
+            let entry = try await store.read { tx in try await tx.auditChain(tenant: tenantID, afterSeq: checkpoint.seq - 1, limit: 1).first }
+            guard let entry, entry.seq == checkpoint.seq, entry.hash == checkpoint.hash else {
+                return AuditVerification(valid: false, checked: 0, brokenAt: checkpoint.seq,
+                                         reason: "entry \(checkpoint.seq) changed since a verification found it intact")
+            }
+            prev = checkpoint.hash
+            expectedSeq = checkpoint.seq + 1
+        }
+        let start = expectedSeq - 1
         while true {
             let batch = try await store.read { tx in try await tx.auditChain(tenant: tenantID, afterSeq: expectedSeq - 1, limit: 1000) }
             for entry in batch {
@@ -53,17 +88,33 @@ public struct AuditService: Sendable {
                 guard AuditChain.recompute(entry, prev: prev) == entry.hash else {
                     return AuditVerification(valid: false, checked: checked, brokenAt: entry.seq, reason: "content does not match its hash")
                 }
+                if entry.seq == anchor?.count { anchorHash = entry.hash }
                 prev = entry.hash
                 expectedSeq += 1
                 checked += 1
             }
             if batch.count < 1000 { break }
         }
+        let end = start + checked
         let head = try await store.read { tx in try await tx.auditHead(tenant: tenantID) }
-        if let head, head.seq != checked || (checked > 0 && head.hash != prev) {
-            return AuditVerification(valid: false, checked: checked, brokenAt: checked + 1,
-                                     reason: "the chain ends at \(checked) but its head says \(head.seq)")
+        if let head, head.seq != end || (end > 0 && head.hash != prev) {
+            return AuditVerification(valid: false, checked: checked, brokenAt: end + 1,
+                                     reason: "the chain ends at \(end) but its head says \(head.seq)")
         }
-        return AuditVerification(valid: true, checked: checked)
+        if let anchor {
+            guard anchor.count <= end else {
+                return AuditVerification(valid: false, checked: checked, brokenAt: end + 1,
+                                         reason: "the chain has \(end) entries, fewer than the anchor's \(anchor.count): it was truncated")
+            }
+            guard anchorHash == anchor.hash.lowercased() else {
+                return AuditVerification(valid: false, checked: checked, brokenAt: anchor.count,
+                                         reason: "entry \(anchor.count) is not the one anchored: the chain was rewritten")
+            }
+        }
+        if end > start {
+            let (seq, hash) = (end, prev)
+            try await store.write { tx in try await tx.saveAuditCheckpoint(tenant: tenantID, seq: seq, hash: hash, at: Date.rosterNow) }
+        }
+        return AuditVerification(valid: true, checked: checked, count: end)
     }
 }

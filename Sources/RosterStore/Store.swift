@@ -125,6 +125,9 @@ public protocol AuditRepository {
     func auditChain(tenant: Tenant.ID, afterSeq: Int64, limit: Int) async throws -> [AuditEntry]
     /// The chain head as recorded when the last entry was appended.
     func auditHead(tenant: Tenant.ID) async throws -> (seq: Int64, hash: String)?
+    /// The end of the prefix a verification found intact, if one ran.
+    func auditCheckpoint(tenant: Tenant.ID) async throws -> (seq: Int64, hash: String)?
+    func saveAuditCheckpoint(tenant: Tenant.ID, seq: Int64, hash: String, at: Date) async throws
 }
 
 /// Platform credentials: the bootstrap token and platform API keys, stored as SHA-256 hashes.

@@ -102,26 +102,85 @@ struct Tenants: AsyncParsableCommand {
 }
 
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Audit log tools.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(abstract: "Audit log tools.", subcommands: [Verify.self, Head.self])
 
-    struct Verify: AsyncParsableCommand {
+    /// An anchor file: the head of one tenant's chain.
+    struct AnchorFile: Codable {
+        var tenant: String?
+        var count: Int64
+        var hash: String
+        var at: Date?
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    struct Head: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the audit hash chain of one tenant, or of every tenant; exits 1 when a chain is broken.")
+            abstract: "Print a tenant's chain head as JSON {tenant, count, hash, at}: an anchor to keep outside the database.",
+            discussion: "Later, `roster audit verify --anchor FILE` (or POST .../audit/verify) tells whether the chain still extends it.")
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Tenant slug; all tenants when omitted.")
-        var tenant: String?
+        @Option(help: "Tenant slug.")
+        var tenant: String
 
         func run() async throws {
             let tenant = self.tenant
+            let head = try await global.withRuntime { runtime in try await runtime.services.audit.head(tenant: tenant, context: .cli) }
+            let data = try Audit.encoder().encode(AnchorFile(tenant: tenant, count: head.count, hash: head.hash, at: head.at))
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the audit hash chain of one tenant, or of every tenant; exits 1 when a chain is broken.",
+            discussion: "Incremental: entries after the last verified checkpoint are rehashed (--full: all of them). "
+                + "With --anchor FILE (from `roster audit head`), the whole chain is rehashed and must still extend the anchor.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Tenant slug; all tenants when omitted (the anchor's tenant with --anchor).")
+        var tenant: String?
+
+        @Option(help: "An anchor file written by `roster audit head`.")
+        var anchor: String?
+
+        @Flag(help: "Rehash every entry, not only those after the last verified checkpoint.")
+        var full = false
+
+        func run() async throws {
+            var tenant = self.tenant
+            var anchor: AuditAnchor?
+            if let path = self.anchor {
+                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("can't read \(path)") }
+                let decoder = JSONDecoder()
+                decoder.dateDecodingStrategy = .iso8601
+                guard let file = try? decoder.decode(AnchorFile.self, from: data) else {
+                    throw ValidationError("\(path) is not an anchor written by `roster audit head`")
+                }
+                if let named = file.tenant, let given = tenant, named != given {
+                    throw ValidationError("the anchor is of tenant \(named), not \(given)")
+                }
+                guard let slug = tenant ?? file.tenant else { throw ValidationError("give --tenant: the anchor names none") }
+                tenant = slug
+                anchor = AuditAnchor(count: file.count, hash: file.hash, at: file.at ?? Date(timeIntervalSince1970: 0))
+            }
+            let (only, full) = (tenant, self.full)
+            let frozen = anchor
             let broken = try await global.withRuntime { runtime in
-                let slugs = if let tenant { [tenant] } else { try await runtime.services.tenants.all(context: .cli).map(\.slug) }
+                let slugs = if let only { [only] } else { try await runtime.services.tenants.all(context: .cli).map(\.slug) }
                 var broken = 0
                 for slug in slugs {
-                    let result = try await runtime.services.audit.verify(tenant: slug, context: .cli)
+                    let result = try await runtime.services.audit.verify(tenant: slug, anchor: frozen, full: full, context: .cli)
                     if result.valid {
-                        print("\(slug): ok, \(result.checked) entries")
+                        let extends = frozen.map { ", extends the anchor at \($0.count)" } ?? ""
+                        print("\(slug): ok, \(result.count ?? result.checked) entries (\(result.checked) rehashed)\(extends)")
                     } else {
                         broken += 1
                         print("\(slug): BROKEN at entry \(result.brokenAt ?? 0): \(result.reason ?? "")")
@@ -138,7 +197,8 @@ struct Audit: AsyncParsableCommand {
 func runCLI<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let error as RosterError {
+    } catch {
+        guard let error = (error as? RosterError) ?? (error as? any RosterErrorConvertible)?.rosterError else { throw error }
         switch error {
         case .validation(let fields):
             for field in fields { FileHandle.standardError.write(Data("error: \(field.field): \(field.message)\n".utf8)) }

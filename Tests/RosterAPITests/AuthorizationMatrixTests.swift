@@ -177,6 +177,10 @@ struct AuthorizationMatrixTests {
         Row(operation: "customerStats", method: .get, request: { w in ("\(w.base)/customers/stats", nil) }, expect: [200, 200, 200, 403, 403]),
         Row(operation: "listAudit", method: .get, request: { w in ("\(w.base)/audit", nil) }, expect: [200, 200, 200, 403, 403]),
         Row(operation: "verifyAudit", method: .get, request: { w in ("\(w.base)/audit/verify", nil) }, expect: [200, 200, 200, 403, 403]),
+        Row(operation: "verifyAuditAnchor", method: .post, request: { w in
+            ("\(w.base)/audit/verify", #"{"count":0,"hash":"0000000000000000000000000000000000000000000000000000000000000000"}"#)
+        }, expect: [200, 200, 200, 403, 403]),
+        Row(operation: "getAuditHead", method: .get, request: { w in ("\(w.base)/audit/head", nil) }, expect: [200, 200, 200, 403, 403]),
     ]
 
     static func makeWorld(_ api: APIClient) async throws -> World {

@@ -137,5 +137,29 @@ struct ComplianceAPITests {
             #expect(created.status == .created && created.text.contains("\"retentionDays\":0"), "\(created.text)")
         }
     }
+
+    @Test func auditHeadAndAnchoredVerification() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            _ = try await api.createParty(t, #"{"kind":"organization","name":"Acme"}"#)
+            let head = try await api.send(.get, "/v1/tenants/\(t)/audit/head")
+            #expect(head.status == .ok, "\(head.text)")
+            struct Anchor: Codable { var count: Int; var hash: String; var at: String }
+            let anchor = try head.decode(Anchor.self)
+            #expect(anchor.count >= 2 && anchor.hash.count == 64)
+            _ = try await api.createParty(t, #"{"kind":"organization","name":"Later"}"#)
+            let extends = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":\#(anchor.count),"hash":"\#(anchor.hash)","at":"\#(anchor.at)"}"#)
+            #expect(extends.status == .ok && extends.text.contains("\"valid\":true"), "\(extends.text)")
+            let other = String(repeating: "b", count: 64)
+            let rewritten = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":\#(anchor.count),"hash":"\#(other)"}"#)
+            #expect(rewritten.status == .ok && rewritten.text.contains("\"valid\":false") && rewritten.text.contains("rewritten"))
+            let ahead = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":100000,"hash":"\#(other)"}"#)
+            #expect(ahead.text.contains("truncated"), "\(ahead.text)")
+            let unknown = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":1,"hash":"\#(other)","tenant":"x"}"#)
+            #expect(unknown.status == .unprocessableContent && unknown.problem?.errors?.map(\.field) == ["tenant"])
+            let full = try await api.send(.get, "/v1/tenants/\(t)/audit/verify?full=true")
+            #expect(full.status == .ok && full.text.contains("\"valid\":true"))
+        }
+    }
 }
 

@@ -162,8 +162,18 @@ struct CLITests {
         try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
         let ok = try cli.run("audit", "verify")
         #expect(ok.status == 0, "\(ok.err)")
-        #expect(ok.out.contains("acme: ok, 2 entries"))  // tenant.create, tenant.activate
+        #expect(ok.out.contains("acme: ok, 2 entries (2 rehashed)"), "\(ok.out)")  // tenant.create, tenant.activate
         #expect(ok.out.contains("management: ok"))
+        // An anchor kept outside the database.
+        let head = try cli.run("audit", "head", "--tenant", "acme")
+        #expect(head.status == 0 && head.out.contains("\"count\" : 2") && head.out.contains("\"tenant\" : \"acme\""), "\(head.out)")
+        let anchorFile = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-\(UUID().uuidString).json")
+        try Data(head.out.utf8).write(to: anchorFile)
+        defer { try? FileManager.default.removeItem(at: anchorFile) }
+        let anchored = try cli.run("audit", "verify", "--anchor", anchorFile.path)
+        #expect(anchored.status == 0 && anchored.out.contains("acme: ok, 2 entries (2 rehashed), extends the anchor at 2"), "\(anchored.out)")
+        let again = try cli.run("audit", "verify", "--tenant", "acme")
+        #expect(again.out.contains("acme: ok, 2 entries (0 rehashed)"), "\(again.out)")
         // Tamper with the file behind Roster's back (Python's sqlite3 module).
         let path = String(cli.databaseURL.dropFirst("sqlite://".count))
         let sqlite = Process()
@@ -177,9 +187,14 @@ struct CLITests {
         try sqlite.run()
         sqlite.waitUntilExit()
         #expect(sqlite.terminationStatus == 0)
-        let broken = try cli.run("audit", "verify", "--tenant", "acme")
+        // The incremental check trusts the prefix it verified before (its last entry's hash is unchanged); a full one, or one
+        // against the anchor, rehashes it.
+        #expect(try cli.run("audit", "verify", "--tenant", "acme").status == 0)
+        let broken = try cli.run("audit", "verify", "--tenant", "acme", "--full")
         #expect(broken.status == 1)
         #expect(broken.out.contains("acme: BROKEN at entry 1"))
+        let brokenAnchor = try cli.run("audit", "verify", "--anchor", anchorFile.path)
+        #expect(brokenAnchor.status == 1 && brokenAnchor.out.contains("acme: BROKEN at entry 1"), "\(brokenAnchor.out)")
     }
 
     @Test func backupWritesAConsistentCopy() throws {
