@@ -67,10 +67,61 @@ public struct RosterDatabase: Sendable {
         }
     }
 
+    /// Copies the SQLite backup `source` to `path` (created with mode 0600), which must not exist or be an empty file:
+    /// a restore never writes over data. The copy is then opened and checked (`restore` in the CLI), and removed with
+    /// `discardRestore` if it does not pass.
+    public static func restoreSQLite(from source: String, to path: String) throws {
+        let manager = FileManager.default
+        guard let handle = FileHandle(forReadingAtPath: source) else { throw RestoreError.unreadable(source) }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        try? handle.close()
+        guard header == Data("SQLite format 3\u{0}".utf8) else { throw RestoreError.notSQLite(source) }
+        for occupied in [path, path + "-wal", path + "-journal"] where manager.fileExists(atPath: occupied) {
+            let size = (try? manager.attributesOfItem(atPath: occupied)[.size] as? NSNumber)?.intValue ?? 1
+            guard size == 0 else { throw RestoreError.occupied(occupied) }
+            try manager.removeItem(atPath: occupied)
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !directory.isEmpty { try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try manager.copyItem(atPath: source, toPath: path)
+        try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    /// Removes a restored copy that did not pass its checks.
+    public static func discardRestore(at path: String) {
+        for file in [path, path + "-wal", path + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
+    }
+
+    /// SQLite's own check of every page and index; the problems it lists, none when the file is sound.
+    package func integrityProblems() async throws -> [String] {
+        try await sql.withConnection { conn in
+            try await conn.query("PRAGMA integrity_check", []).compactMap { $0.values.values.first.flatMap { value -> String? in
+                if case .text(let text) = value, text != "ok" { return text }
+                return nil
+            } }
+        }
+    }
+
     /// A consistent copy of a SQLite database (`VACUUM INTO`); PostgreSQL users use pg_dump.
     public func backup(to path: String) async throws {
         guard let sqlite else { throw DatabaseURLError.backupNeedsSQLite }
         try await sqlite.backup(to: path)
+    }
+}
+
+public enum RestoreError: Error, CustomStringConvertible {
+    case unreadable(String)
+    case notSQLite(String)
+    case occupied(String)
+    case needsSQLite
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "can't read \(path)"
+        case .notSQLite(let path): "\(path) is not a SQLite database (a `roster backup` file)"
+        case .occupied(let path): "\(path) exists and is not empty: a restore goes into a new location"
+        case .needsSQLite: "roster restore writes a SQLite database (--database-url sqlite://PATH); for PostgreSQL use pg_restore (docs/compliance.md)"
+        }
     }
 }
 

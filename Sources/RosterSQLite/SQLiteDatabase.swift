@@ -96,10 +96,19 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         await close()
     }
 
-    /// Copies the database into `destination` with `VACUUM INTO` (a consistent snapshot while serving).
+    /// Copies the database into `destination` with `VACUUM INTO` (a consistent snapshot while serving). The file is
+    /// made first, empty, with mode 0600: it holds personal data. It must not exist.
     public func backup(to destination: String) async throws {
-        try await writerLock.withLock {
-            _ = try writer.query("VACUUM INTO ?1", [.text(destination)])
+        guard FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw SQLError.unavailable("can't create \(destination)")
+        }
+        do {
+            try await writerLock.withLock {
+                _ = try writer.query("VACUUM INTO ?1", [.text(destination)])
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: destination)
+            throw error
         }
     }
 }

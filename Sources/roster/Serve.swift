@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Prometheus
 import RosterApp
+import RosterCore
 import RosterAPI
 import RosterService
 import RosterSQL
@@ -82,5 +83,57 @@ struct Backup: AsyncParsableCommand {
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
         try await database.withRunning { database in try await database.backup(to: file) }
         print("backup written to \(file)")
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Restore a `roster backup` file into a new SQLite database (--database-url sqlite://NEW).",
+        discussion: "NEW must not exist (or be an empty file). The copy is created with mode 0600, checked page by page, "
+            + "migrated and opened with the configured secret key (ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE): the key the "
+            + "backup's secrets were sealed with. If any of it fails, the copy is removed and the command exits non-zero. "
+            + "For PostgreSQL, use pg_dump and pg_restore (docs/compliance.md).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The backup file.")
+    var file: String
+
+    func run() async throws {
+        let config = global.configuration()
+        guard let path = RosterDatabase.sqlitePath(config.databaseURL) else {
+            FileHandle.standardError.write(Data("roster: \(RestoreError.needsSQLite)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            try RosterDatabase.restoreSQLite(from: file, to: path)
+        } catch let error as RestoreError {
+            FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            let summary = try await global.withRuntime(config) { runtime in
+                let problems = try await runtime.database.integrityProblems()
+                guard problems.isEmpty else { throw ValidationError("the backup is damaged: \(problems.prefix(5).joined(separator: "; "))") }
+                let tenants = try await runtime.services.tenants.all(context: .cli)
+                let verified = try await tenants.asyncMap { tenant in
+                    try await runtime.services.audit.verify(tenant: tenant.slug, full: true, context: .cli).valid
+                }
+                guard verified.allSatisfy({ $0 }) else { throw ValidationError("an audit chain of the backup does not verify") }
+                return "restored \(tenants.count) tenants into \(path); every audit chain verifies"
+            }
+            print(summary)
+        } catch {
+            RosterDatabase.discardRestore(at: path)
+            throw error
+        }
+    }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }
