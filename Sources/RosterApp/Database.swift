@@ -83,13 +83,18 @@ public struct RosterDatabase: Sendable {
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !directory.isEmpty { try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        try manager.copyItem(atPath: source, toPath: path)
-        try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        do {
+            try manager.copyItem(atPath: source, toPath: path)
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        } catch {
+            discardRestore(at: path)
+            throw error
+        }
     }
 
     /// Removes a restored copy that did not pass its checks.
     public static func discardRestore(at path: String) {
-        for file in [path, path + "-wal", path + "-shm"] { try? FileManager.default.removeItem(atPath: file) }
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] { try? FileManager.default.removeItem(atPath: file) }
     }
 
     /// SQLite's own check of every page and index; the problems it lists, none when the file is sound.

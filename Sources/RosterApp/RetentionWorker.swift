@@ -29,6 +29,11 @@ public struct RetentionWorker: Service {
                         logger.info("retention pass", metadata: ["erased": "\(report.erased)", "due": "\(report.due)",
                                                                  "skippedTenants": "\(report.skippedTenants.count)"])
                     }
+                    if !report.failed.isEmpty {
+                        // Ids only: what blocks them (a role scoped to an organization, ...) is for an operator to look at.
+                        logger.warning("retention could not erase some parties", metadata: [
+                            "parties": "\(report.failed.prefix(20).map(\.description).joined(separator: ","))", "count": "\(report.failed.count)"])
+                    }
                 } catch {
                     logger.warning("retention pass failed", metadata: ["error": "\(String(describing: type(of: error)))"])
                 }

@@ -46,6 +46,14 @@ extension SQLTransaction {
                              [.uuid(tenant.rawValue), .uuid(organization.rawValue)]).map(makeRole)
     }
 
+    func deletedSince(tenant: Tenant.ID, id: Party.ID) async throws -> Date? {
+        guard let row = try await conn.query("""
+            SELECT (SELECT MAX(h.at) FROM party_state_history h WHERE h.tenant_id = p.tenant_id AND h.party_id = p.id AND h.to_state = 'deleted') AS since
+            FROM parties p WHERE p.tenant_id = $1 AND p.id = $2 AND p.state = 'deleted'
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first, row["since"] != .null else { return nil }
+        return try row.date("since")
+    }
+
     func partiesDeleted(tenant: Tenant.ID, before cutoff: Date, after: Party.ID?, limit: Int) async throws -> [Party.ID] {
         var binds: [SQLValue] = [.uuid(tenant.rawValue), .date(cutoff), .int(Int64(limit))]
         var sql = """

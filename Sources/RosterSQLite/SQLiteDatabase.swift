@@ -99,9 +99,8 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// Copies the database into `destination` with `VACUUM INTO` (a consistent snapshot while serving). The file is
     /// made first, empty, with mode 0600: it holds personal data. It must not exist.
     public func backup(to destination: String) async throws {
-        guard FileManager.default.createFile(atPath: destination, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw SQLError.unavailable("can't create \(destination)")
-        }
+        // O_EXCL: never over an existing file, whoever calls.
+        guard createExclusively(destination) else { throw SQLError.unavailable("can't create \(destination) (it may exist)") }
         do {
             try await writerLock.withLock {
                 _ = try writer.query("VACUUM INTO ?1", [.text(destination)])
@@ -119,4 +118,12 @@ struct SQLiteSQLConnection: SQLConnection {
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try connection.query(sql, binds)
     }
+}
+
+/// Creates an empty file with mode 0600, failing if anything exists at `path` (`O_EXCL`).
+private func createExclusively(_ path: String) -> Bool {
+    let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+    guard descriptor >= 0 else { return false }
+    close(descriptor)
+    return true
 }

@@ -58,7 +58,8 @@ public struct AuditService: Sendable {
     }
 
     func verify(tenantID: Tenant.ID, anchor: AuditAnchor? = nil, full: Bool = false) async throws -> AuditVerification {
-        if let anchor, anchor.count < 0 || anchor.hash.count != 64 || !anchor.hash.allSatisfy(\.isHexDigit) {
+        if let anchor, anchor.count < 0 || anchor.hash.utf8.count != 64
+            || !anchor.hash.utf8.allSatisfy({ (48...57).contains($0) || (65...70).contains($0) || (97...102).contains($0) }) {
             throw RosterError.invalid("hash", "an anchor is a count of at least 0 and a 64-digit hex hash")
         }
         var prev = AuditChain.genesis
@@ -76,8 +77,11 @@ public struct AuditService: Sendable {
             expectedSeq = checkpoint.seq + 1
         }
         let start = expectedSeq - 1
-        while true {
-            let batch = try await store.read { tx in try await tx.auditChain(tenant: tenantID, afterSeq: expectedSeq - 1, limit: 1000) }
+        // The head first: entries appended while this runs (reads are audited) lie beyond it and are left to the next run.
+        let head = try await store.read { tx in try await tx.auditHead(tenant: tenantID) }
+        while head.map({ expectedSeq <= $0.seq }) ?? true {
+            let limit = head.map { Int(min(1000, $0.seq - expectedSeq + 1)) } ?? 1000
+            let batch = try await store.read { tx in try await tx.auditChain(tenant: tenantID, afterSeq: expectedSeq - 1, limit: limit) }
             for entry in batch {
                 guard entry.seq == expectedSeq else {
                     return AuditVerification(valid: false, checked: checked, brokenAt: expectedSeq, reason: "entry \(expectedSeq) is missing")
@@ -93,10 +97,9 @@ public struct AuditService: Sendable {
                 expectedSeq += 1
                 checked += 1
             }
-            if batch.count < 1000 { break }
+            if batch.count < limit { break }
         }
         let end = start + checked
-        let head = try await store.read { tx in try await tx.auditHead(tenant: tenantID) }
         if let head, head.seq != end || (end > 0 && head.hash != prev) {
             return AuditVerification(valid: false, checked: checked, brokenAt: end + 1,
                                      reason: "the chain ends at \(end) but its head says \(head.seq)")

@@ -84,21 +84,34 @@ public struct ComplianceService: Sendable {
                 afterConsent = page.count == 500 ? page.last?.id : nil
             } while afterConsent != nil
 
+            // The user row and the audit entries need the policies that read them anywhere else (on the whole tenant).
             var entries: [AuditEntry] = []
-            var before: Int64?
-            repeat {
-                let page = try await tx.auditEntries(tenant: tenant, targetID: id.description, beforeSeq: before, limit: 500)
-                entries += page
-                before = page.count == 500 ? page.last?.seq : nil
-            } while before != nil
+            if (try? access.require("audit.read")) != nil {
+                var before: Int64?
+                repeat {
+                    let page = try await tx.auditEntries(tenant: tenant, targetID: id.description, beforeSeq: before, limit: 500)
+                    entries += page
+                    before = page.count == 500 ? page.last?.seq : nil
+                } while before != nil
+            } else {
+                complete = false
+            }
+            var users: [User] = []
+            if let user = try await tx.user(tenant: tenant, party: id) {
+                if (try? access.require("users.read")) != nil { users = [user] } else { complete = false }
+            }
 
             return PartyExport(
                 exportedAt: Date.rosterNow, party: party, history: try await tx.stateHistory(tenant: tenant, party: id),
-                relationships: exported, users: try await tx.user(tenant: tenant, party: id).map { [$0] } ?? [],
+                relationships: exported, users: users,
                 partnerAccounts: visibleAccounts.sorted { $0.id < $1.id }, consents: consents, audit: entries.reversed(), complete: complete)
         }
         try await audit.record([AuditEvent(tenantID: export.party.tenantID, context: context, action: "party.export",
-                                           targetType: "party", targetID: id.description)])
+                                           targetType: "party", targetID: id.description)]
+                               + export.users.map { user in
+                                   AuditEvent(tenantID: user.tenantID, context: context, action: "user.read", targetType: "user",
+                                              targetID: user.id.description)
+                               })
         return export
     }
 
@@ -110,24 +123,30 @@ public struct ComplianceService: Sendable {
     /// A party named by a role's scope can't be erased (409 naming the roles).
     public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = false, context: OperationContext) async throws {
         try await eraseRetrying(tenant: slug, id: id, eraseUsers: eraseUsers, context: context)
-        try await store.checkpoint()
+        // The erasure is committed: a checkpoint that can't finish now (a long reader) is done by the next one.
+        try? await store.checkpoint()
     }
 
-    private func eraseRetrying(tenant slug: String, id: Party.ID, eraseUsers: Bool, context: OperationContext) async throws {
+    /// `deletedBy`: only if the party is still `deleted` and moved there at or before this instant (retention), checked
+    /// under the erasure's lock; otherwise nothing is done and the answer is false.
+    @discardableResult
+    private func eraseRetrying(tenant slug: String, id: Party.ID, eraseUsers: Bool, deletedBy: Date? = nil,
+                               context: OperationContext) async throws -> Bool {
         // PostgreSQL may still pick the erasure as the victim of a deadlock with writes racing it (an edge of a type the
         // tenant did not have when the erasure began): it is run again, as a client would.
         for attempt in 1...3 {
             do {
-                try await eraseOnce(tenant: slug, id: id, eraseUsers: eraseUsers, context: context)
-                break
+                return try await eraseOnce(tenant: slug, id: id, eraseUsers: eraseUsers, deletedBy: deletedBy, context: context)
             } catch StoreError.concurrentWrite where attempt < 3 {
                 continue
             }
         }
+        return false
     }
 
-    private func eraseOnce(tenant slug: String, id: Party.ID, eraseUsers: Bool, context: OperationContext) async throws {
-        try await store.write { tx in
+    private func eraseOnce(tenant slug: String, id: Party.ID, eraseUsers: Bool, deletedBy: Date?,
+                           context: OperationContext) async throws -> Bool {
+        try await store.write { tx -> Bool in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant.id
             _ = try await access.party(id, "parties.erase")
@@ -139,6 +158,10 @@ public struct ComplianceService: Sendable {
                 try await tx.lockHierarchy(tenant: tenant, type: type)
             }
             guard try await tx.lockPartyForErasure(tenant: tenant, id: id) else { throw RosterError.notFound("no party \(id)") }
+            // Retention: a party restored (or deleted again) since it was found due is left alone.
+            if let deletedBy {
+                guard let since = try await tx.deletedSince(tenant: tenant, id: id), since <= deletedBy else { return false }
+            }
             let scoping = try await tx.roles(tenant: tenant, scopedTo: id)
             if !scoping.isEmpty {
                 throw RosterError.conflict("the roles \(scoping.map(\.name).joined(separator: ", ")) are scoped to this organization: "
@@ -158,6 +181,8 @@ public struct ComplianceService: Sendable {
             var erasedUser: User.ID?
             if let user = try await tx.user(tenant: tenant, party: id) {
                 if eraseUsers {
+                    // Deleting a login is managing a user: the caller must be allowed to manage this one.
+                    try await access.requireManageable(user)
                     for role in try await tx.roles(tenant: tenant, user: user.id) {
                         _ = try await tx.revokeRole(tenant: tenant, user: user.id, role: role.id)
                     }
@@ -194,6 +219,7 @@ public struct ComplianceService: Sendable {
             try await tx.deleteErasedParty(tenant: tenant, id: id)
             try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.erase", targetType: "party",
                                                  targetID: id.description, fields: removed)])
+            return true
         }
     }
 
@@ -222,6 +248,10 @@ public struct ComplianceService: Sendable {
         public var gone: Int = 0
         /// Tenants with a retention that are not active (suspended, failed): nothing of theirs is erased meanwhile.
         public var skippedTenants: [String] = []
+        /// Due parties restored (or deleted again) before their erasure: kept.
+        public var restored: Int = 0
+        /// Due parties whose erasure was refused (a role scoped to the organization, ...), by id: the pass went on.
+        public var failed: [Party.ID] = []
     }
 
     /// Erases, as the system, the parties deleted for longer than their tenant's `settings.retentionDays` (or
@@ -262,13 +292,20 @@ public struct ComplianceService: Sendable {
         var done = 0
         do {
             for (tenant, due) in work {
+                let cutoff = now.addingTimeInterval(-Double(tenant.settings.retentionDays ?? defaultDays ?? 0) * 86_400)
                 for id in due {
                     do {
-                        try await eraseRetrying(tenant: tenant.slug, id: id, eraseUsers: false, context: context)
-                        report.erased += 1
+                        if try await eraseRetrying(tenant: tenant.slug, id: id, eraseUsers: false, deletedBy: cutoff, context: context) {
+                            report.erased += 1
+                        } else {
+                            report.restored += 1
+                        }
                     } catch let error as RosterError {
-                        guard case .notFound = error else { throw error }
+                        if case .notFound = error { report.gone += 1 } else { report.failed.append(id) }
+                    } catch StoreError.missingReference {
                         report.gone += 1
+                    } catch StoreError.concurrentWrite {
+                        report.failed.append(id)
                     }
                     done += 1
                     progress(done, report.due)
@@ -279,7 +316,7 @@ public struct ComplianceService: Sendable {
             throw error
         }
         // One checkpoint for the pass (SQLite): the files keep nothing of what it erased.
-        if report.erased > 0 { try await store.checkpoint() }
+        if report.erased > 0 { try? await store.checkpoint() }
         return report
     }
 }

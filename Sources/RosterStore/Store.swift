@@ -454,6 +454,8 @@ public protocol ErasureRepository {
     func deleteIdempotencyKeys(tenant: Tenant.ID) async throws
     /// The types of the tenant's edges.
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String]
+    /// When the party last moved to `deleted`, if that is its state.
+    func deletedSince(tenant: Tenant.ID, id: Party.ID) async throws -> Date?
     /// Parties `deleted` since `cutoff` or earlier (by their last move to `deleted`), by id, after `after`.
     func partiesDeleted(tenant: Tenant.ID, before cutoff: Date, after: Party.ID?, limit: Int) async throws -> [Party.ID]
 }

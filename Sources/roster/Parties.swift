@@ -122,9 +122,12 @@ struct Parties: AsyncParsableCommand {
                 FileHandle.standardOutput.write(data + Data("\n".utf8))
                 return
             }
-            guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw ValidationError("could not create \(output)")
-            }
+            // O_EXCL: a file that appeared since the check above is not overwritten either.
+            let descriptor = open(output, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+            guard descriptor >= 0 else { throw ValidationError("could not create \(output) (it may exist)") }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            try handle.write(contentsOf: data + Data("\n".utf8))
+            try handle.close()
             FileHandle.standardError.write(Data("wrote the export of party \(partyID) to \(output)\n".utf8))
         }
     }

@@ -37,11 +37,16 @@ struct Retention: AsyncParsableCommand {
             }
             if !dryRun, report.due > 0 { bar.finish() }
             var lines = ["tenants with a retention: \(report.tenants)", "parties due: \(report.due)"]
-            if !dryRun { lines += ["erased: \(report.erased)"] + (report.gone > 0 ? ["already gone: \(report.gone)"] : []) }
+            if !dryRun {
+                lines += ["erased: \(report.erased)"] + (report.gone > 0 ? ["already gone: \(report.gone)"] : [])
+                    + (report.restored > 0 ? ["restored meanwhile, kept: \(report.restored)"] : [])
+                    + (report.failed.isEmpty ? [] : ["refused: \(report.failed.map(\.description).joined(separator: ", "))"])
+            }
             if !report.skippedTenants.isEmpty {
                 lines.append("not active, skipped: \(report.skippedTenants.joined(separator: ", "))")
             }
             print(lines.joined(separator: "\n"))
+            if !report.failed.isEmpty { throw ExitCode(1) }
         }
     }
 }

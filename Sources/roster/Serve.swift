@@ -112,9 +112,11 @@ struct Restore: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
+            // Every page checked before anything (migrations) writes to the copy.
+            let copy = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
+            let problems = try await copy.withRunning { database in try await database.integrityProblems() }
+            guard problems.isEmpty else { throw ValidationError("the backup is damaged: \(problems.prefix(5).joined(separator: "; "))") }
             let summary = try await global.withRuntime(config) { runtime in
-                let problems = try await runtime.database.integrityProblems()
-                guard problems.isEmpty else { throw ValidationError("the backup is damaged: \(problems.prefix(5).joined(separator: "; "))") }
                 let tenants = try await runtime.services.tenants.all(context: .cli)
                 let verified = try await tenants.asyncMap { tenant in
                     try await runtime.services.audit.verify(tenant: tenant.slug, full: true, context: .cli).valid

@@ -130,6 +130,14 @@ struct ErasureTests {
             await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.north, context: .test) }) {
                 $0.isConflict
             }
+            // Deleting the login is managing a user: parties.erase alone does not reach it.
+            let eraser = try await s.access.createRole(tenant: t, name: "Erasers", policies: ["parties.read", "parties.erase"],
+                                                       organizationID: subject.north, relationshipType: "structure", context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [eraser.id]),
+                                          requestID: "t")
+            await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: true, context: scoped) }) {
+                if case .forbidden = $0 { true } else { false }
+            }
             try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: true, context: .test)
             await expectRosterError({ try await s.users.get(tenant: t, id: user.id, context: .test) }) { $0.isNotFound }
             let decision = try? await s.access.check(tenant: t, user: user.id, policy: "parties.read", party: subject.north, context: .test)

@@ -74,6 +74,16 @@ struct RetentionTests {
             let entry = try await s.audit.list(tenant: thirty.slug, targetID: gone30.description, cursor: nil, limit: 1, context: .test).items.first
             #expect(entry?.action == "party.erase" && entry?.actor == "system")
             #expect(try await s.audit.verify(tenant: thirty.slug, context: .test).valid)
+            // A party whose erasure is refused (an organization a role is scoped to) is reported; the pass goes on.
+            let blocked = try await s.parties.create(tenant: thirty.slug, PartyInput(kind: .organization, name: "Scoping Org"), context: .test).id
+            _ = try await s.access.createRole(tenant: thirty.slug, name: "Scoped", policies: ["parties.read"], organizationID: blocked,
+                                              relationshipType: nil, context: .test)
+            _ = try await s.parties.delete(tenant: thirty.slug, id: blocked, context: .test)
+            let later = try await person(thirty, "Later", deleted: true)
+            let mixed = try await pass(thirty, days: nil, at: now.addingTimeInterval(62 * 86_400))
+            #expect(mixed.failed == [blocked] && mixed.erased == 1, "\(mixed)")
+            let laterGone = try await !exists(thirty, later)
+            #expect(laterGone)
             // A suspended tenant's parties wait.
             let suspended = try await rt.makeTenant()
             _ = try await person(suspended, "Asleep", deleted: true)
