@@ -364,6 +364,14 @@ public enum RosterSchema {
                 Column("verified_at", .time),
             ])),
         ]),
+        SchemaMigration(15, "the progress of party imports (a file run again goes on after its last committed row)", [
+            .table(Table("import_progress", [
+                .tenant,
+                Column("digest", .text),
+                Column("rows_done", .int64),
+                Column("updated_at", .time),
+            ], primaryKey: ["tenant_id", "digest"])),
+        ]),
     ]
 
     /// `api_keys` as migration 11 leaves it.

@@ -68,6 +68,18 @@ extension SQLTransaction {
         return try await conn.query(sql, binds).map { Party.ID(try $0.uuid("id")) }
     }
 
+    func importProgress(tenant: Tenant.ID, digest: String) async throws -> Int? {
+        try await conn.query("SELECT rows_done FROM import_progress WHERE tenant_id = $1 AND digest = $2",
+                             [.uuid(tenant.rawValue), .text(digest)]).first?.int("rows_done").map(Int.init)
+    }
+
+    func saveImportProgress(tenant: Tenant.ID, digest: String, rows: Int, at: Date) async throws {
+        try await conn.execute("""
+            INSERT INTO import_progress (tenant_id, digest, rows_done, updated_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (tenant_id, digest) DO UPDATE SET rows_done = excluded.rows_done, updated_at = excluded.updated_at
+            """, [.uuid(tenant.rawValue), .text(digest), .int(Int64(rows)), .date(at)])
+    }
+
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {
         try await conn.query("SELECT DISTINCT type FROM relationships WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).compactMap { $0.string("type") }
     }

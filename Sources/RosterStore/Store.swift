@@ -452,6 +452,9 @@ public protocol ErasureRepository {
     /// The roles scoped to this organization.
     func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole]
     func deleteIdempotencyKeys(tenant: Tenant.ID) async throws
+    /// How many rows of the import file `digest` earlier runs committed.
+    func importProgress(tenant: Tenant.ID, digest: String) async throws -> Int?
+    func saveImportProgress(tenant: Tenant.ID, digest: String, rows: Int, at: Date) async throws
     /// The types of the tenant's edges.
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String]
     /// When the party last moved to `deleted`, if that is its state.

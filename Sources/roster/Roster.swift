@@ -11,7 +11,7 @@ struct Roster: AsyncParsableCommand {
         commandName: "roster",
         abstract: "A multi-tenant registry of people, organizations, users and their relationships.",
         subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Users.self, PlatformKeys.self, Audit.self, Retention.self,
-                      Backup.self, Restore.self, Bench.self])
+                      Import.self, Backup.self, Restore.self, Bench.self])
 }
 
 /// Options every command shares; each falls back to its environment variable, then the default.

@@ -49,12 +49,16 @@ struct Users: AsyncParsableCommand {
 final class ProgressBar: Sendable {
     let label: String
     let isTerminal = isatty(STDERR_FILENO) != 0
+    /// Adds rows a second and the time left.
+    let showsRate: Bool
+    private let started = Date()
     private let last = Mutex<Int>(-1)
     private let knownTotal: Mutex<Int>
 
-    init(total: Int, label: String) {
+    init(total: Int, label: String, showsRate: Bool = false) {
         self.knownTotal = Mutex(total)
         self.label = label
+        self.showsRate = showsRate
     }
 
     /// `total` when it becomes known only as the work goes.
@@ -71,7 +75,12 @@ final class ProgressBar: Sendable {
         guard changed else { return }
         let width = 30
         let filled = width * percent / 100
-        let line = "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent)% \(done)/\(total)"
+        var line = "\(label) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent)% \(done)/\(total)"
+        let elapsed = Date().timeIntervalSince(started)
+        if showsRate, elapsed > 0, done > 0 {
+            let rate = Double(done) / elapsed
+            line += String(format: ", %.0f rows/s, ETA %.0fs", rate, Double(max(0, total - done)) / rate)
+        }
         FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line + (isTerminal ? "" : "\n")).utf8))
     }
 

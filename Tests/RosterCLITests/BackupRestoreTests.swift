@@ -22,9 +22,12 @@ struct BackupRestoreTests {
         let stop = try cli.serve(port: port, environment: environment)
         defer { stop() }
         let base = "http://127.0.0.1:\(port)/v1/tenants/acme"
-        for _ in 0..<100 where httpGet("http://127.0.0.1:\(port)/health/ready", token: token) == nil {
-            try await Task.sleep(for: .milliseconds(100))
+        var ready = false
+        for _ in 0..<600 where !ready {
+            ready = httpGet("http://127.0.0.1:\(port)/health/ready", token: token) != nil
+            if !ready { try await Task.sleep(for: .milliseconds(100)) }
         }
+        #expect(ready, "the server did not start within a minute")
         let list = try JSONSerialization.jsonObject(with: Data((httpGet("\(base)/parties?limit=500", token: token) ?? "{}").utf8)) as? [String: Any]
         let parties = ((list?["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }.sorted()
         let accounts = try JSONSerialization.jsonObject(with: Data((httpGet("\(base)/partner-accounts", token: token) ?? "{}").utf8)) as? [String: Any]
@@ -65,7 +68,8 @@ struct BackupRestoreTests {
         let done = try restored.run(["restore", backup], environment: env)
         #expect(done.status == 0 && done.out.contains("every audit chain verifies"), "\(done.out) \(done.err)")
         #expect((try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        #expect(try await Self.snapshot(restored, environment: env) == original)
+        let copy = try await Self.snapshot(restored, environment: env)
+        #expect(copy == original, "restored \(copy), original \(original)")
         // Never over data; never from something that is not a backup.
         let occupied = try restored.run(["restore", backup], environment: env)
         #expect(occupied.status == 2 && occupied.err.contains("not empty"), "\(occupied.err)")
@@ -105,7 +109,8 @@ struct BackupRestoreTests {
         #expect(tool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", copyURL, dump]) == 0)
 
         let restored = CLI(databaseURL: copyURL)
-        #expect(try await Self.snapshot(restored, environment: env) == original)
+        let served = try await Self.snapshot(restored, environment: env)
+        #expect(served == original, "restored \(served), original \(original)")
         let wrongKey = try restored.run(["tenants", "list"], environment: ["ROSTER_SECRET_KEY": Self.otherKey])
         #expect(wrongKey.status == 2 && wrongKey.err.contains("ROSTER_SECRET_KEY"), "\(wrongKey.err)")
     }

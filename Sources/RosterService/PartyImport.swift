@@ -1,0 +1,313 @@
+public import Foundation
+public import RosterCore
+public import RosterStore
+
+/// One row of a party import (CSV or JSON Lines), as the file gave it; the same rules as `POST .../parties` apply.
+public struct PartyImportRow: Sendable, Hashable {
+    /// 1 for the first data row.
+    public var number: Int
+    public var kind: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var name: String?
+    public var email: String?
+    public var phone: String?
+    public var website: String?
+    public var note: String?
+    public var customerType: String?
+    public var roles: [String] = []
+    public var tags: [String] = []
+    public var properties: [String: JSONScalar] = [:]
+    /// The partner (seed 000) whose customer this party is: by id or by email; makes the `partnership` edge.
+    public var partnerID: String?
+    public var partnerEmail: String?
+    /// What the file's reader could not make of the row (a line that is not a JSON object, a value of the wrong type):
+    /// the row is refused with these.
+    public var problems: [FieldError] = []
+
+    public init(number: Int) { self.number = number }
+
+    /// Every column an import understands (CSV headers and JSONL keys); `properties.KEY` columns too.
+    public static let columns: Set<String> = ["kind", "firstName", "lastName", "name", "email", "phone", "website", "note",
+                                              "customerType", "roles", "tags", "properties", "partnerId", "partnerEmail"]
+}
+
+/// What a row that matches a live party (same kind, same normalized email or phone: the unique indexes' rule) does.
+public enum DuplicatePolicy: String, Sendable, CaseIterable {
+    /// Left as it is; the row counts as skipped.
+    case skip
+    /// The row's non-empty fields are merged into the party (with history and audit); unchanged when nothing differs.
+    case update
+    /// The row is refused.
+    case fail
+}
+
+public struct PartyImportReport: Sendable, Hashable {
+    public struct RefusedRow: Sendable, Hashable {
+        public var row: Int
+        public var field: String
+        public var message: String
+    }
+
+    public var processed = 0
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var skipped = 0
+    public var refused = 0
+    /// Rows an earlier run of the same file committed, passed over at the start.
+    public var resumedAfter = 0
+    /// One line per refused field, in row order (every field of a refused row).
+    public var errors: [RefusedRow] = []
+
+    public init() {}
+}
+
+/// Bulk import of parties (issue 12): every row through the rules of `POST .../parties`, in batched transactions,
+/// each row in a savepoint so that a refused row leaves the rest of its batch; the run's progress is committed with
+/// each batch, so that the same file run again after a crash goes on after the last committed row.
+public struct PartyImportService: Sendable {
+    let store: any Store
+
+    public init(store: any Store) {
+        self.store = store
+    }
+
+    /// `next` gives the rows in order (nil at the end); `digest` names the file (a hash of its bytes) for resuming: the
+    /// rows an earlier run of it committed are passed over, unless `fromStart`. Nil: no progress is kept. `progress(processed)` follows the work.
+    /// `onRefused` receives the refused rows batch by batch (then the report keeps only their count); without it they
+    /// accumulate in the report's `errors`.
+    public func run(tenant slug: String, digest: String?, fromStart: Bool = false, onDuplicate: DuplicatePolicy, batchSize: Int = 500,
+                    context: OperationContext, next: () throws -> PartyImportRow?,
+                    onRefused: (([PartyImportReport.RefusedRow]) throws -> Void)? = nil,
+                    progress: (PartyImportReport) -> Void = { _ in }) async throws -> PartyImportReport {
+        var report = PartyImportReport()
+        // The tenant and the caller's right to create parties, once, before reading the file.
+        let done = try await store.read { tx -> Int in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("parties.write")
+            guard let digest, !fromStart else { return 0 }
+            return try await tx.importProgress(tenant: access.tenant.id, digest: digest) ?? 0
+        }
+        var batch: [PartyImportRow] = []
+        var position = 0
+        while true {
+            let row = try next()
+            if let row {
+                position = row.number
+                if position <= done {
+                    report.resumedAfter = position
+                    continue
+                }
+                batch.append(row)
+            }
+            if batch.count >= batchSize || (row == nil && !batch.isEmpty) {
+                let rows = batch
+                let last = position
+                var outcome = try await store.write { tx -> PartyImportReport in
+                    let access = try await TenantAccess.open(tx, slug, context, write: true)
+                    try access.require("parties.write")
+                    var outcome = PartyImportReport()
+                    for row in rows {
+                        try await Self.apply(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context, into: &outcome)
+                    }
+                    if let digest { try await tx.saveImportProgress(tenant: access.tenant.id, digest: digest, rows: last, at: Date.rosterNow) }
+                    return outcome
+                }
+                if let onRefused, !outcome.errors.isEmpty {
+                    try onRefused(outcome.errors)
+                    outcome.errors = []
+                }
+                report.merge(outcome)
+                batch.removeAll(keepingCapacity: true)
+                progress(report)
+            }
+            if row == nil { break }
+        }
+        return report
+    }
+
+    /// One row, in a savepoint: created, updated, unchanged, skipped, or refused with every field that is wrong.
+    static func apply(_ row: PartyImportRow, onDuplicate: DuplicatePolicy, access: TenantAccess, tx: any StoreTransaction,
+                      context: OperationContext, into report: inout PartyImportReport) async throws {
+        report.processed += 1
+        if !row.problems.isEmpty {
+            report.refused += 1
+            report.errors += row.problems.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
+            return
+        }
+        do {
+            let outcome = try await tx.savepoint { () -> Outcome in
+                try await Self.applyRow(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
+            }
+            switch outcome {
+            case .created: report.created += 1
+            case .updated: report.updated += 1
+            case .unchanged: report.unchanged += 1
+            case .skipped: report.skipped += 1
+            }
+        } catch let error as RosterError {
+            report.refused += 1
+            switch error {
+            case .validation(let fields):
+                report.errors += fields.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
+            case .conflict(let message, _), .notFound(let message), .forbidden(let message), .badRequest(let message),
+                 .preconditionFailed(let message), .unauthorized(let message), .unavailable(let message):
+                report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: message))
+            }
+        } catch StoreError.uniqueViolation {
+            report.refused += 1
+            report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "email",
+                                                              message: "a live party of this kind has this email or phone"))
+        }
+    }
+
+    enum Outcome: Sendable { case created, updated, unchanged, skipped }
+
+    static func applyRow(_ row: PartyImportRow, onDuplicate: DuplicatePolicy, access: TenantAccess, tx: any StoreTransaction,
+                         context: OperationContext) async throws -> Outcome {
+        let tenant = access.tenant
+        let input = try Self.input(row)
+        // The rules of POST .../parties, and its normalization, decide what the row is.
+        let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+        let matches = try await tx.liveParties(tenant: tenant.id, kind: party.kind, emailNormalized: party.email?.normalized,
+                                               phone: party.phone?.digits)
+        let target: Party.ID
+        let outcome: Outcome
+        if matches.isEmpty {
+            try await PartyService.insertParty(party, tx: tx, context: context)
+            target = party.id
+            outcome = .created
+        } else {
+            let ids = Set(matches.map(\.id))
+            // A match the caller may not read is refused without naming it, as POST .../parties does.
+            let readable = try await access.readableAmong(Array(ids))
+            switch onDuplicate {
+            case .skip:
+                return .skipped
+            case .fail:
+                let named = readable.first.map { " (\($0))" } ?? ""
+                throw RosterError.conflict("a live \(party.kind.rawValue) with this email or phone exists\(named)")
+            case .update:
+                guard ids.count == 1, let current = matches.first else {
+                    throw RosterError.conflict("the email and the phone match two different parties")
+                }
+                try await access.require("parties.write", on: [current.id])
+                let (merged, changed) = try PartyRules.update(current, with: Self.patch(input, merging: current), settings: tenant.settings,
+                                                              now: Date.rosterNow)
+                target = current.id
+                if changed.isEmpty {
+                    outcome = .unchanged
+                } else {
+                    if changed.contains("email") || changed.contains("phone") { try await access.rejectDuplicates(of: merged) }
+                    guard try await tx.updateParty(merged, expectedVersion: current.version) else {
+                        throw RosterError.conflict("the party changed meanwhile")
+                    }
+                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.update",
+                                                         targetType: "party", targetID: current.id.description, fields: changed)])
+                    outcome = .updated
+                }
+            }
+        }
+        var changedMore = false
+        for text in row.tags {
+            let before = try await tx.tags(tenant: tenant.id, parties: [target])[target]?.map { $0.text.lowercased() } ?? []
+            guard !before.contains(text.lowercased()) else { continue }
+            _ = try await TagService.attach(text: text, color: nil, to: target, tenant: tenant.id, tx: tx, context: context)
+            changedMore = true
+        }
+        if let partner = try await Self.partner(row, access: access, tx: tx) {
+            if try await tx.relationship(tenant: tenant.id, parent: partner, child: target, type: Relationship.partnership) == nil {
+                try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.partnership)
+                let edge = try await RelationshipService.insert(
+                    RelationshipInput(parentID: partner, childID: target, type: Relationship.partnership), tenant: tenant, tx: tx)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
+                                                     targetType: "relationship", targetID: edge.id.description,
+                                                     fields: ["parentId", "childId", "type"])])
+                changedMore = true
+            }
+        }
+        return outcome == .unchanged && changedMore ? .updated : outcome
+    }
+
+    /// The partner a row names, which must be a live party with the role partner the caller may read.
+    static func partner(_ row: PartyImportRow, access: TenantAccess, tx: any StoreTransaction) async throws -> Party.ID? {
+        if let raw = row.partnerID?.trimmingWhitespace(), !raw.isEmpty {
+            guard let id = Party.ID(uuidString: raw) else { throw RosterError.invalid("partnerId", "must be a party id") }
+            let party = try await access.party(id)
+            guard party.isLive, party.roles.contains("partner") else { throw RosterError.invalid("partnerId", "is not a live partner") }
+            return id
+        }
+        if let raw = row.partnerEmail?.trimmingWhitespace(), !raw.isEmpty {
+            let email = try EmailAddress(raw, field: "partnerEmail")
+            let found = try await tx.liveParties(tenant: access.tenant.id, kind: nil, emailNormalized: email.normalized, phone: nil)
+                .filter { $0.roles.contains("partner") }
+            let readable = try await access.readableAmong(found.map(\.id))
+            let visible = found.filter { readable.contains($0.id) }
+            guard visible.count == 1 else {
+                throw RosterError.invalid("partnerEmail", visible.isEmpty ? "no live partner has this email" : "several partners have this email")
+            }
+            return visible[0].id
+        }
+        return nil
+    }
+
+    /// The row as the input of `POST .../parties`: the same field names, the same rules.
+    public static func input(_ row: PartyImportRow) throws -> PartyInput {
+        var errors = ValidationErrors()
+        let kind: Party.Kind? = row.kind.flatMap { raw in
+            let text = raw.trimmingWhitespace()
+            if text.isEmpty { return nil }
+            guard let kind = Party.Kind(rawValue: text) else {
+                errors.add("kind", "must be person or organization")
+                return nil
+            }
+            return kind
+        }
+        let customerType: Party.CustomerType? = row.customerType.flatMap { raw in
+            let text = raw.trimmingWhitespace()
+            if text.isEmpty { return nil }
+            guard let type = Party.CustomerType(rawValue: text) else {
+                errors.add("customerType", "must be one of \(Party.CustomerType.allCases.map(\.rawValue).joined(separator: ", "))")
+                return nil
+            }
+            return type
+        }
+        try errors.throwIfAny()
+        func text(_ value: String?) -> String? { value.flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 } }
+        return PartyInput(kind: kind ?? .person, firstName: text(row.firstName), lastName: text(row.lastName), name: text(row.name),
+                          email: text(row.email), phone: text(row.phone), website: text(row.website), note: text(row.note),
+                          customerType: customerType, roles: row.roles.isEmpty ? nil : row.roles,
+                          properties: row.properties.isEmpty ? nil : row.properties)
+    }
+
+    /// The row's non-empty fields as a merge patch: an import never clears a field; roles and properties are added to
+    /// the party's own.
+    static func patch(_ input: PartyInput, merging current: Party) -> PartyPatch {
+        var patch = PartyPatch()
+        if let v = input.firstName { patch.firstName = .set(v) }
+        if let v = input.lastName { patch.lastName = .set(v) }
+        if let v = input.name { patch.name = .set(v) }
+        // The email or phone that matched stays as the party has it (a row's other spelling of it is not a change).
+        if let v = input.email, (try? EmailAddress(v))?.normalized != current.email?.normalized { patch.email = .set(v) }
+        if let v = input.phone, v.filter(\.isNumber) != current.phone?.digits { patch.phone = .set(v) }
+        if let v = input.website { patch.website = .set(v) }
+        if let v = input.note { patch.note = .set(v) }
+        if let v = input.customerType { patch.customerType = .set(v) }
+        if let v = input.roles { patch.roles = .set(current.roles + v.filter { !current.roles.contains($0) }) }
+        if let v = input.properties { patch.properties = .set(current.properties.merging(v) { $1 }) }
+        return patch
+    }
+}
+
+extension PartyImportReport {
+    mutating func merge(_ other: PartyImportReport) {
+        processed += other.processed
+        created += other.created
+        updated += other.updated
+        unchanged += other.unchanged
+        skipped += other.skipped
+        refused += other.refused
+        errors += other.errors
+    }
+}

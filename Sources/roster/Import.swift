@@ -1,0 +1,134 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Bulk imports.", subcommands: [ImportParties.self])
+}
+
+struct ImportParties: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parties",
+        abstract: "Import parties from CSV (header row) or JSON Lines, through the rules of POST .../parties.",
+        discussion: """
+            Columns: kind (default person), firstName, lastName, name, email, phone, website, note, customerType, roles and \
+            tags (';'-separated in CSV, arrays in JSONL), properties.KEY (a properties object in JSONL), partnerId or \
+            partnerEmail (the partnership edge). A row that matches a live party of its kind by email or phone is skipped, \
+            merged into it (--on-duplicate update) or refused (fail). Rows go in batched transactions; run the same command \
+            again after an interruption and it goes on after the last committed row (--restart: from the first). \
+            Exits 1 when a row was refused.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Tenant slug.")
+    var tenant: String
+
+    @Option(help: "csv or jsonl; by the file's extension when omitted.")
+    var format: String?
+
+    @Option(help: "What a duplicate row does: skip, update or fail.")
+    var onDuplicate = "skip"
+
+    @Option(help: "Write one CSV line per refused field (row, field, message) to this new file.")
+    var errors: String?
+
+    @Flag(help: "Start from the first row, whatever an earlier run of this file committed.")
+    var restart = false
+
+    @Option(help: "Rows per transaction.")
+    var batchSize = 500
+
+    @Argument(help: "The file.")
+    var file: String
+
+    func run() async throws {
+        guard let policy = DuplicatePolicy(rawValue: onDuplicate) else {
+            throw ValidationError("--on-duplicate must be skip, update or fail")
+        }
+        guard let format = try format.map({ raw in
+            guard let format = PartyImportReader.Format(rawValue: raw) else { throw ValidationError("--format must be csv or jsonl") }
+            return format
+        }) ?? PartyImportReader.Format.of(path: file) else {
+            throw ValidationError("give --format csv or jsonl: the file's extension says neither")
+        }
+        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000") }
+        let (digest, lines) = try Self.scan(file)
+        let errorLog = try errors.map { try ErrorLog(path: $0) }
+        let total = max(0, format == .csv ? lines - 1 : lines)
+        let bar = ProgressBar(total: total, label: "importing", showsRate: true)
+        let (tenant, file, restart, batchSize) = (self.tenant, self.file, self.restart, self.batchSize)
+        let report: PartyImportReport
+        do {
+            report = try await global.withRuntime { runtime in
+                let reader = try PartyImportReader(path: file, format: format)
+                return try await runtime.services.imports.run(
+                    tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
+                    next: { try reader.next() }, onRefused: { try errorLog?.write($0) },
+                    progress: { bar.update($0.processed + $0.resumedAfter) })
+            }
+        } catch let error as PartyImportReader.UnknownColumns {
+            throw ValidationError(error.description)
+        } catch let error as PartyImportReader.Unreadable {
+            throw ValidationError(error.description)
+        }
+        bar.finish()
+        try errorLog?.close()
+        var summary = "created \(report.created), updated \(report.updated), unchanged \(report.unchanged), skipped \(report.skipped), "
+            + "refused \(report.refused)"
+        if report.resumedAfter > 0 { summary += " (went on after row \(report.resumedAfter), committed by an earlier run)" }
+        print(summary)
+        if report.refused > 0 {
+            if errors == nil {
+                for line in report.errors.prefix(20) {
+                    FileHandle.standardError.write(Data("row \(line.row): \(line.field.isEmpty ? "" : line.field + ": ")\(line.message)\n".utf8))
+                }
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    /// The file's SHA-256 (what names it for resuming) and its number of lines, in one pass.
+    static func scan(_ path: String) throws -> (String, Int) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("can't read \(path)") }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        var lines = 0
+        var last: UInt8 = 0x0A
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            lines += chunk.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+            last = chunk.last ?? last
+        }
+        if last != 0x0A { lines += 1 }
+        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), lines)
+    }
+}
+
+/// The refused rows as CSV lines `row,field,message`, written as the import goes, into a new file.
+final class ErrorLog: @unchecked Sendable {
+    private let handle: FileHandle
+    private let lock = NSLock()
+
+    init(path: String) throws {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard descriptor >= 0 else { throw ValidationError("can't create \(path) (it may exist)") }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try handle.write(contentsOf: Data("row,field,message\n".utf8))
+    }
+
+    func write(_ rows: [PartyImportReport.RefusedRow]) throws {
+        let text = rows.map { [String($0.row), $0.field, $0.message].map(Self.quoted).joined(separator: ",") + "\n" }.joined()
+        try lock.withLock { try handle.write(contentsOf: Data(text.utf8)) }
+    }
+
+    func close() throws { try handle.close() }
+
+    static func quoted(_ field: String) -> String {
+        field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+    }
+}

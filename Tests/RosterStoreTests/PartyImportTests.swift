@@ -1,0 +1,162 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import Testing
+
+/// Party import (issue 12, item 1): the rules of POST .../parties row by row, each --on-duplicate mode, refused rows
+/// reported with their fields, progress kept per file so that a second run goes on after the last committed row.
+@Suite("Party import")
+struct PartyImportTests {
+    static func rows(_ rows: [PartyImportRow]) -> () -> PartyImportRow? {
+        var iterator = rows.makeIterator()
+        return { iterator.next() }
+    }
+
+    static func row(_ number: Int, _ fill: (inout PartyImportRow) -> Void) -> PartyImportRow {
+        var row = PartyImportRow(number: number)
+        fill(&row)
+        return row
+    }
+
+    /// A table of rows run both ways: through the import and through the service of POST .../parties. Each gives the
+    /// same outcome: created, or refused naming the same fields.
+    @Test(arguments: StoreKind.allCases)
+    func rowsFollowTheRulesOfTheAPI(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let table: [PartyImportRow] = [
+                Self.row(1) { $0.firstName = "Ann"; $0.email = "ann@example.com"; $0.phone = "020 7946 0958" },
+                Self.row(2) { $0.kind = "organization"; $0.name = "Acme"; $0.website = "acme.example" },
+                Self.row(3) { $0.email = "not-an-email" },
+                Self.row(4) { $0.kind = "organization"; $0.firstName = "Org"; $0.lastName = "With Names" },
+                Self.row(5) { $0.customerType = "regular"; $0.firstName = "Reg" },
+                Self.row(6) { $0.phone = "call me"; $0.website = "ftp://x" },
+                Self.row(7) { $0.firstName = "Bea"; $0.roles = ["dealer", "planter"]; $0.properties = ["crm": .string("c-9")] },
+                Self.row(10) { $0.firstName = "Cus"; $0.roles = ["customer"] },
+                Self.row(8) { $0.kind = "robot"; $0.name = "R2" },
+                Self.row(9) { $0.firstName = String(repeating: "x", count: 300) },
+            ]
+            let viaImport = try await rt.makeTenant(), viaAPI = try await rt.makeTenant()
+            let report = try await rt.services.imports.run(tenant: viaImport.slug, digest: nil, onDuplicate: .skip, context: .test,
+                                                           next: Self.rows(table))
+            var refusedByImport: [Int: Set<String>] = [:]
+            for error in report.errors { refusedByImport[error.row, default: []].insert(error.field) }
+            var refusedByAPI: [Int: Set<String>] = [:]
+            var createdByAPI = 0
+            for row in table {
+                do {
+                    _ = try await rt.services.parties.create(tenant: viaAPI.slug, try PartyImportService.input(row), context: .test)
+                    createdByAPI += 1
+                } catch let error as RosterError {
+                    refusedByAPI[row.number] = Set(error.invalidFields)
+                }
+            }
+            #expect(report.created == createdByAPI && report.created == 3, "\(report) API: \(refusedByAPI)")
+            #expect(refusedByImport == refusedByAPI, "import \(refusedByImport), API \(refusedByAPI)")
+            #expect(report.refused == table.count - report.created)
+            let bea = try await rt.services.parties.search(tenant: viaImport.slug, PartySearch(q: "Bea"), context: .test).items.first
+            #expect(bea?.roles.sorted() == ["dealer", "planter"] && bea?.properties["crm"] == .string("c-9"), "\(String(describing: bea))")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func eachDuplicateModeDoesWhatItSays(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let existing = try await rt.services.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", email: "ann@example.com",
+                                                                                      properties: ["a": .string("1")]), context: .test)
+            let rows = [
+                Self.row(1) { $0.firstName = "Annie"; $0.email = "ANN@example.com"; $0.note = "imported"; $0.properties = ["b": .string("2")]
+                              $0.tags = ["Gold"] },
+                Self.row(2) { $0.firstName = "New"; $0.email = "new@example.com" },
+            ]
+            let skip = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .skip, context: .test, next: Self.rows(rows))
+            #expect(skip.skipped == 1 && skip.created == 1 && skip.refused == 0)
+            let fail = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .fail, context: .test, next: Self.rows(rows))
+            #expect(fail.refused == 2 && fail.created == 0, "\(fail)")
+            let update = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .update, context: .test, next: Self.rows(rows))
+            #expect(update.updated == 1 && update.unchanged == 1, "\(update)")
+            let merged = try await rt.services.parties.get(tenant: t, id: existing.id, context: .test)
+            #expect(merged.firstName == "Annie" && merged.note == "imported" && merged.email?.value == "ann@example.com")
+            #expect(merged.properties == ["a": .string("1"), "b": .string("2")])
+            #expect(merged.tags.map(\.text) == ["Gold"])
+            #expect(try await rt.services.parties.history(tenant: t, id: existing.id, context: .test).count == 1)
+            let actions = try await rt.services.audit.list(tenant: t, targetID: existing.id.description, cursor: nil, limit: 10, context: .test)
+                .items.map(\.action)
+            #expect(actions.contains("party.update") && actions.contains("party.tag"))
+            // The same rows again: nothing differs any more.
+            let again = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .update, context: .test, next: Self.rows(rows))
+            #expect(again.unchanged == 2 && again.updated == 0, "\(again)")
+        }
+    }
+
+    /// A run that stops after some batches (here: its source fails) is taken up by the next run of the same file after
+    /// the last committed row: no row twice, none lost, rows without email or phone included.
+    @Test(arguments: StoreKind.allCases)
+    func aSecondRunGoesOnAfterTheLastCommittedRow(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let rows = (1...23).map { n in Self.row(n) { $0.firstName = "P\(n)" } }
+            struct Interrupted: Error {}
+            var served = 0
+            await #expect(throws: Interrupted.self) {
+                _ = try await rt.services.imports.run(tenant: t, digest: "file-1", onDuplicate: .skip, batchSize: 5, context: .test, next: {
+                    guard served < 12 else { throw Interrupted() }
+                    served += 1
+                    return rows[served - 1]
+                })
+            }
+            let second = try await rt.services.imports.run(tenant: t, digest: "file-1", onDuplicate: .skip, batchSize: 5, context: .test,
+                                                           next: Self.rows(rows))
+            #expect(second.resumedAfter == 10 && second.created == 13, "\(second)")
+            let names = try await rt.services.parties.search(tenant: t, PartySearch(limit: 100), context: .test).items.compactMap(\.firstName)
+            #expect(names.sorted() == rows.compactMap(\.firstName).sorted())
+            // A finished file run again does nothing; from the start, it would make them again.
+            let third = try await rt.services.imports.run(tenant: t, digest: "file-1", onDuplicate: .skip, context: .test, next: Self.rows(rows))
+            #expect(third.processed == 0 && third.resumedAfter == 23)
+        }
+    }
+
+    @Test func filesAreReadAsTheyComeCSVAndJSONLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("p.csv")
+        try Data("""
+            \u{FEFF}kind,firstName,email,roles,tags,properties.crm
+            person,"Doe, Jane",jane@example.com,customer;dealer,Gold; VIP ,c-1
+            organization,,,,,
+            person,Short
+            """.utf8).write(to: csv)
+        let reader = try PartyImportReader(path: csv.path, format: .csv)
+        let jane = try #require(try reader.next())
+        #expect(jane.number == 1 && jane.firstName == "Doe, Jane" && jane.roles == ["customer", "dealer"] && jane.tags == ["Gold", "VIP"])
+        #expect(jane.properties == ["crm": .string("c-1")])
+        let empty = try #require(try reader.next())
+        #expect(empty.kind == "organization" && empty.name == nil && empty.problems.isEmpty)
+        let short = try #require(try reader.next())
+        #expect(short.problems.count == 1)
+        #expect(try reader.next() == nil)
+
+        let unknown = dir.appendingPathComponent("u.csv")
+        try Data("firstName,shoeSize\nAnn,7\n".utf8).write(to: unknown)
+        #expect(throws: PartyImportReader.UnknownColumns.self) { try PartyImportReader(path: unknown.path, format: .csv) }
+
+        let jsonl = dir.appendingPathComponent("p.jsonl")
+        try Data("""
+            {"firstName":"Ann","roles":["customer"],"properties":{"score":3,"vip":true}}
+
+            not json
+            {"firstName":"Bo","age":7,"tags":"Gold"}
+            """.utf8).write(to: jsonl)
+        let lines = try PartyImportReader(path: jsonl.path, format: .jsonl)
+        let ann = try #require(try lines.next())
+        #expect(ann.number == 1 && ann.roles == ["customer"] && ann.properties == ["score": .int(3), "vip": .bool(true)])
+        let bad = try #require(try lines.next())
+        #expect(bad.number == 3 && bad.problems.count == 1)
+        let bo = try #require(try lines.next())
+        #expect(Set(bo.problems.map(\.field)) == ["age", "tags"])
+        #expect(try lines.next() == nil)
+    }
+}
