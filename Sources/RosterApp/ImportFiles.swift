@@ -3,10 +3,10 @@ public import Foundation
 public import RosterCore
 public import RosterService
 
-/// Reads the rows of a party import file, one at a time (memory stays flat whatever the file's size): CSV with a header
-/// row (CSV.swift) or JSON Lines. The columns are those of `POST .../parties`; `roles` and `tags` are `;`-separated in
-/// CSV and arrays in JSONL, `properties.KEY` columns (CSV) or a `properties` object (JSONL) give properties.
-public final class PartyImportReader {
+/// The rows of an import file, one at a time (memory stays flat whatever the file's size): CSV with a header row
+/// (CSV.swift) or JSON Lines, each row as the values of its columns. A CSV column no import of this kind knows stops the
+/// file before its first row; a JSONL key it does not know refuses that row.
+public final class ImportFile {
     public enum Format: String, Sendable, CaseIterable {
         case csv, jsonl
 
@@ -22,9 +22,9 @@ public final class PartyImportReader {
 
     public struct UnknownColumns: Error, CustomStringConvertible {
         public var columns: [String]
+        public var known: [String]
         public var description: String {
-            "the file has columns an import does not know: \(columns.joined(separator: ", ")) (known: "
-                + PartyImportRow.columns.subtracting(["properties"]).sorted().joined(separator: ", ") + ", properties.KEY)"
+            "the file has columns this import does not know: \(columns.joined(separator: ", ")) (known: \(known.joined(separator: ", ")))"
         }
     }
 
@@ -32,17 +32,54 @@ public final class PartyImportReader {
         public var description: String
     }
 
+    /// A row as the file gives it.
+    public struct Row {
+        public var number: Int
+        public var values: [String: Value]
+        public var problems: [FieldError]
+    }
+
+    /// A value of a row: CSV gives text only.
+    public enum Value: Decodable, Equatable {
+        case null
+        case scalar(JSONScalar)
+        case list([String])
+        case object([String: JSONScalar])
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .null
+            } else if let texts = try? container.decode([String].self) {
+                self = .list(texts)
+            } else if let map = try? container.decode([String: JSONScalar].self) {
+                self = .object(map)
+            } else {
+                self = .scalar(try container.decode(JSONScalar.self))
+            }
+        }
+
+        public var text: String? {
+            if case .scalar(.string(let text)) = self { return text }
+            return nil
+        }
+    }
+
+    private static let decoder = JSONDecoder()
     private let format: Format
+    private let known: (String) -> Bool
     private var csv: CSVReader?
     private var header: [String] = []
     private var lines: LineReader?
     private var number = 0
 
-    public init(path: String, format: Format) throws {
+    /// `known` says which columns this kind of import reads; `describeKnown` lists them for a message.
+    public init(path: String, format: Format, known: @escaping (String) -> Bool, describeKnown: [String]) throws {
         self.format = format
-        guard let stream = InputStream(fileAtPath: path) else { throw Unreadable(description: "can't read \(path)") }
+        self.known = known
         switch format {
         case .csv:
+            guard let stream = InputStream(fileAtPath: path) else { throw Unreadable(description: "can't read \(path)") }
             let reader: CSVReader
             do {
                 reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
@@ -52,9 +89,8 @@ public final class PartyImportReader {
             header = (reader.headerRow ?? []).enumerated().map { index, name in
                 index == 0 && name.hasPrefix("\u{FEFF}") ? String(name.dropFirst()) : name
             }
-            let unknown = header.filter { !PartyImportRow.columns.contains($0) && !($0.hasPrefix("properties.") && $0.count > 11) }
-                + (header.contains("properties") ? ["properties"] : [])
-            guard unknown.isEmpty else { throw UnknownColumns(columns: unknown) }
+            let unknown = header.filter { !known($0) }
+            guard unknown.isEmpty else { throw UnknownColumns(columns: unknown, known: describeKnown) }
             csv = reader
         case .jsonl:
             lines = try LineReader(path: path)
@@ -62,78 +98,139 @@ public final class PartyImportReader {
     }
 
     /// The next row, or nil at the end of the file.
-    public func next() throws -> PartyImportRow? {
+    public func next() throws -> Row? {
         switch format {
         case .csv:
             guard let csv, let values = csv.next() else {
                 // CSV.swift reports the end of the stream as `cannotReadFile`; anything else is a real failure.
-                if let error = csv?.error, !("\(error)" == "cannotReadFile") {
+                if let error = csv?.error, "\(error)" != "cannotReadFile" {
                     throw Unreadable(description: "the CSV can't be read past row \(number): \(error)")
                 }
                 return nil
             }
             number += 1
-            var row = PartyImportRow(number: number)
+            var row = Row(number: number, values: [:], problems: [])
             if values.count != header.count {
                 row.problems.append(FieldError("", "has \(values.count) fields where the header has \(header.count)"))
             }
-            for (name, value) in zip(header, values) where !value.isEmpty {
-                Self.set(name, .string(value), in: &row)
-            }
+            for (name, value) in zip(header, values) where !value.isEmpty { row.values[name] = .scalar(.string(value)) }
             return row
         case .jsonl:
             while let line = try lines?.next() {
                 number += 1
                 if line.allSatisfy(\.isWhitespace) { continue }
-                var row = PartyImportRow(number: number)
+                var row = Row(number: number, values: [:], problems: [])
                 guard let object = try? Self.decoder.decode([String: Value].self, from: Data(line.utf8)) else {
-                    row.problems.append(FieldError("", "is not a JSON object of strings, arrays of strings and a properties object"))
+                    row.problems.append(FieldError("", "is not a JSON object"))
                     return row
                 }
-                for (key, value) in object.sorted(by: { $0.key < $1.key }) {
-                    guard PartyImportRow.columns.contains(key) else {
-                        row.problems.append(FieldError(key, "is not a field of a party import"))
-                        continue
-                    }
-                    switch value {
-                    case .null: continue
-                    case .scalar(.string(let text)) where key != "roles" && key != "tags" && key != "properties":
-                        Self.set(key, .string(text), in: &row)
-                    case .list(let texts) where key == "roles" || key == "tags":
-                        if key == "roles" { row.roles = texts } else { row.tags = texts }
-                    case .object(let map) where key == "properties":
-                        row.properties = map.filter { $0.value != .null }
-                    default:
-                        row.problems.append(FieldError(key, key == "properties" ? "must be an object of scalars"
-                                                       : key == "roles" || key == "tags" ? "must be an array of strings" : "must be a string"))
-                    }
+                for (key, value) in object where value != .null {
+                    if known(key) { row.values[key] = value } else { row.problems.append(FieldError(key, "is not a field of this import")) }
                 }
+                row.problems.sort { $0.field < $1.field }
                 return row
             }
             return nil
         }
     }
+}
 
-    private static func set(_ name: String, _ value: JSONScalar, in row: inout PartyImportRow) {
-        guard case .string(let text) = value else { return }
-        switch name {
-        case "kind": row.kind = text
-        case "firstName": row.firstName = text
-        case "lastName": row.lastName = text
-        case "name": row.name = text
-        case "email": row.email = text
-        case "phone": row.phone = text
-        case "website": row.website = text
-        case "note": row.note = text
-        case "customerType": row.customerType = text
-        case "roles": row.roles = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        case "tags": row.tags = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        case "partnerId": row.partnerID = text
-        case "partnerEmail": row.partnerEmail = text
-        default:
-            if name.hasPrefix("properties.") { row.properties[String(name.dropFirst(11))] = .string(text) }
-        }
+/// The rows of a party import file (`roster import parties`). The columns are those of `POST .../parties`; `roles` and
+/// `tags` are `;`-separated in CSV and arrays in JSONL, `properties.KEY` columns (CSV) or a `properties` object (JSONL)
+/// give properties, `partnerId` or `partnerEmail` the partner.
+public final class PartyImportReader {
+    public typealias Format = ImportFile.Format
+    private let file: ImportFile
+
+    public init(path: String, format: Format) throws {
+        let csv = format == .csv
+        file = try ImportFile(path: path, format: format, known: { column in
+            (PartyImportRow.columns.contains(column) && !(csv && column == "properties"))
+                || (csv && column.hasPrefix("properties.") && column.count > 11)
+        }, describeKnown: PartyImportRow.columns.subtracting(csv ? ["properties"] : []).sorted() + (csv ? ["properties.KEY"] : []))
     }
+
+    public func next() throws -> PartyImportRow? {
+        guard let raw = try file.next() else { return nil }
+        var row = PartyImportRow(number: raw.number)
+        row.problems = raw.problems
+        for (key, value) in raw.values.sorted(by: { $0.key < $1.key }) {
+            switch (key, value) {
+            case ("roles", .list(let texts)): row.roles = texts
+            case ("tags", .list(let texts)): row.tags = texts
+            case ("roles", .scalar(.string(let text))) where file.isCSV: row.roles = Self.split(text)
+            case ("tags", .scalar(.string(let text))) where file.isCSV: row.tags = Self.split(text)
+            case ("properties", .object(let map)): row.properties = map.filter { $0.value != .null }
+            case (_, .scalar(.string(let text))) where key.hasPrefix("properties."): row.properties[String(key.dropFirst(11))] = .string(text)
+            case (_, .scalar(.string(let text))) where !["roles", "tags", "properties"].contains(key):
+                switch key {
+                case "kind": row.kind = text
+                case "firstName": row.firstName = text
+                case "lastName": row.lastName = text
+                case "name": row.name = text
+                case "email": row.email = text
+                case "phone": row.phone = text
+                case "website": row.website = text
+                case "note": row.note = text
+                case "customerType": row.customerType = text
+                case "partnerId": row.partnerID = text
+                case "partnerEmail": row.partnerEmail = text
+                default: break
+                }
+            default:
+                row.problems.append(FieldError(key, key == "properties" ? "must be an object of scalars"
+                                               : key == "roles" || key == "tags" ? "must be an array of strings" : "must be a string"))
+            }
+        }
+        return row
+    }
+
+    static func split(_ text: String) -> [String] {
+        text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+/// The rows of a relationship import file (`roster import relationships`): the child by `childId`, `childEmail` or
+/// `childPhone`, the parent by `parentId`, `parentEmail` or `parentName` (an organization's exact name), and `type`,
+/// `role`, `validFrom`, `validTo` (RFC 3339).
+public final class RelationshipImportReader {
+    public typealias Format = ImportFile.Format
+    private let file: ImportFile
+
+    public init(path: String, format: Format) throws {
+        file = try ImportFile(path: path, format: format, known: RelationshipImportRow.columns.contains,
+                              describeKnown: RelationshipImportRow.columns.sorted())
+    }
+
+    public func next() throws -> RelationshipImportRow? {
+        guard let raw = try file.next() else { return nil }
+        var row = RelationshipImportRow(number: raw.number)
+        row.problems = raw.problems
+        for (key, value) in raw.values.sorted(by: { $0.key < $1.key }) {
+            guard let text = value.text else {
+                row.problems.append(FieldError(key, "must be a string"))
+                continue
+            }
+            switch key {
+            case "childId": row.childID = text
+            case "childEmail": row.childEmail = text
+            case "childPhone": row.childPhone = text
+            case "parentId": row.parentID = text
+            case "parentEmail": row.parentEmail = text
+            case "parentName": row.parentName = text
+            case "type": row.type = text
+            case "role": row.role = text
+            case "validFrom": row.validFrom = text
+            case "validTo": row.validTo = text
+            default: break
+            }
+        }
+        return row
+    }
+}
+
+extension ImportFile {
+    var isCSV: Bool { format == .csv }
 }
 
 /// The lines of a file, read in chunks.
@@ -143,7 +240,7 @@ final class LineReader {
     private var ended = false
 
     init(path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw PartyImportReader.Unreadable(description: "can't read \(path)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportFile.Unreadable(description: "can't read \(path)") }
         self.handle = handle
     }
 
@@ -167,27 +264,3 @@ final class LineReader {
     }
 }
 
-extension PartyImportReader {
-    static let decoder = JSONDecoder()
-
-    /// A value of a JSON Lines row.
-    enum Value: Decodable {
-        case null
-        case scalar(JSONScalar)
-        case list([String])
-        case object([String: JSONScalar])
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                self = .null
-            } else if let texts = try? container.decode([String].self) {
-                self = .list(texts)
-            } else if let map = try? container.decode([String: JSONScalar].self) {
-                self = .object(map)
-            } else {
-                self = .scalar(try container.decode(JSONScalar.self))
-            }
-        }
-    }
-}

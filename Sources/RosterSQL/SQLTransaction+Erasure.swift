@@ -80,6 +80,13 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .text(digest), .int(Int64(rows)), .date(at)])
     }
 
+    func liveOrganizations(tenant: Tenant.ID, named name: String) async throws -> [Party] {
+        // The name key (lower-cased in Swift) finds them by index; the exact name decides.
+        try await withTags(conn.query("""
+            SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND name_key = $2 AND kind = 'organization' AND state <> 'deleted'
+            """, [.uuid(tenant.rawValue), .text(name.lowercased())]).map(makeParty)).filter { $0.name == name }
+    }
+
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {
         try await conn.query("SELECT DISTINCT type FROM relationships WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).compactMap { $0.string("type") }
     }

@@ -74,98 +74,22 @@ public struct PartyImportService: Sendable {
     }
 
     /// `next` gives the rows in order (nil at the end); `digest` names the file (a hash of its bytes) for resuming: the
-    /// rows an earlier run of it committed are passed over, unless `fromStart`. Nil: no progress is kept. `progress(processed)` follows the work.
+    /// rows an earlier run of it committed are passed over, unless `fromStart`. Nil: no progress is kept.
     /// `onRefused` receives the refused rows batch by batch (then the report keeps only their count); without it they
     /// accumulate in the report's `errors`.
     public func run(tenant slug: String, digest: String?, fromStart: Bool = false, onDuplicate: DuplicatePolicy, batchSize: Int = 500,
                     context: OperationContext, next: () throws -> PartyImportRow?,
                     onRefused: (([PartyImportReport.RefusedRow]) throws -> Void)? = nil,
                     progress: (PartyImportReport) -> Void = { _ in }) async throws -> PartyImportReport {
-        var report = PartyImportReport()
-        // The tenant and the caller's right to create parties, once, before reading the file.
-        let done = try await store.read { tx -> Int in
-            let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("parties.write")
-            guard let digest, !fromStart else { return 0 }
-            return try await tx.importProgress(tenant: access.tenant.id, digest: digest) ?? 0
-        }
-        var batch: [PartyImportRow] = []
-        var position = 0
-        while true {
-            let row = try next()
-            if let row {
-                position = row.number
-                if position <= done {
-                    report.resumedAfter = position
-                    continue
-                }
-                batch.append(row)
-            }
-            if batch.count >= batchSize || (row == nil && !batch.isEmpty) {
-                let rows = batch
-                let last = position
-                var outcome = try await store.write { tx -> PartyImportReport in
-                    let access = try await TenantAccess.open(tx, slug, context, write: true)
-                    try access.require("parties.write")
-                    var outcome = PartyImportReport()
-                    for row in rows {
-                        try await Self.apply(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context, into: &outcome)
-                    }
-                    if let digest { try await tx.saveImportProgress(tenant: access.tenant.id, digest: digest, rows: last, at: Date.rosterNow) }
-                    return outcome
-                }
-                if let onRefused, !outcome.errors.isEmpty {
-                    try onRefused(outcome.errors)
-                    outcome.errors = []
-                }
-                report.merge(outcome)
-                batch.removeAll(keepingCapacity: true)
-                progress(report)
-            }
-            if row == nil { break }
-        }
-        return report
-    }
-
-    /// One row, in a savepoint: created, updated, unchanged, skipped, or refused with every field that is wrong.
-    static func apply(_ row: PartyImportRow, onDuplicate: DuplicatePolicy, access: TenantAccess, tx: any StoreTransaction,
-                      context: OperationContext, into report: inout PartyImportReport) async throws {
-        report.processed += 1
-        if !row.problems.isEmpty {
-            report.refused += 1
-            report.errors += row.problems.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
-            return
-        }
-        do {
-            let outcome = try await tx.savepoint { () -> Outcome in
-                try await Self.applyRow(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
-            }
-            switch outcome {
-            case .created: report.created += 1
-            case .updated: report.updated += 1
-            case .unchanged: report.unchanged += 1
-            case .skipped: report.skipped += 1
-            }
-        } catch let error as RosterError {
-            report.refused += 1
-            switch error {
-            case .validation(let fields):
-                report.errors += fields.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
-            case .conflict(let message, _), .notFound(let message), .forbidden(let message), .badRequest(let message),
-                 .preconditionFailed(let message), .unauthorized(let message), .unavailable(let message):
-                report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: message))
-            }
-        } catch StoreError.uniqueViolation {
-            report.refused += 1
-            report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "email",
-                                                              message: "a live party of this kind has this email or phone"))
+        try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", digest: digest.map { "parties:" + $0 },
+                                   fromStart: fromStart, batchSize: batchSize, context: context, next: next, onRefused: onRefused,
+                                   progress: progress) { row, access, tx in
+            try await Self.applyRow(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
         }
     }
-
-    enum Outcome: Sendable { case created, updated, unchanged, skipped }
 
     static func applyRow(_ row: PartyImportRow, onDuplicate: DuplicatePolicy, access: TenantAccess, tx: any StoreTransaction,
-                         context: OperationContext) async throws -> Outcome {
+                         context: OperationContext) async throws -> ImportOutcome {
         let tenant = access.tenant
         let input = try Self.input(row)
         // The rules of POST .../parties, and its normalization, decide what the row is.
@@ -173,8 +97,10 @@ public struct PartyImportService: Sendable {
         let matches = try await tx.liveParties(tenant: tenant.id, kind: party.kind, emailNormalized: party.email?.normalized,
                                                phone: party.phone?.digits)
         let target: Party.ID
-        let outcome: Outcome
+        let outcome: ImportOutcome
         if matches.isEmpty {
+            // Creating a party needs parties.write on the whole tenant, as POST .../parties does.
+            try access.require("parties.write")
             try await PartyService.insertParty(party, tx: tx, context: context)
             target = party.id
             outcome = .created
@@ -309,5 +235,104 @@ extension PartyImportReport {
         skipped += other.skipped
         refused += other.refused
         errors += other.errors
+    }
+}
+
+/// A row of an import file.
+public protocol ImportRow: Sendable {
+    var number: Int { get }
+    /// What the file's reader could not make of the row: it is refused with these.
+    var problems: [FieldError] { get }
+}
+
+extension PartyImportRow: ImportRow {}
+
+enum ImportOutcome: Sendable { case created, updated, unchanged, skipped }
+
+/// What every import shares: batches of rows, one transaction each with a savepoint per row, the progress committed
+/// with the batch, refused rows reported with their fields.
+enum ImportRunner {
+    static func run<Row: ImportRow>(store: any Store, tenant slug: String, policy: String, digest: String?, fromStart: Bool,
+                                    batchSize: Int, context: OperationContext, next: () throws -> Row?,
+                                    onRefused: (([PartyImportReport.RefusedRow]) throws -> Void)?,
+                                    progress: (PartyImportReport) -> Void,
+                                    apply: (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws -> PartyImportReport {
+        var report = PartyImportReport()
+        // The tenant and the caller's right, once, before reading the file.
+        let done = try await store.read { tx -> Int in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere(policy)
+            guard let digest, !fromStart else { return 0 }
+            return try await tx.importProgress(tenant: access.tenant.id, digest: digest) ?? 0
+        }
+        var batch: [Row] = []
+        var position = 0
+        while true {
+            let row = try next()
+            if let row {
+                position = row.number
+                if position <= done {
+                    report.resumedAfter = position
+                    continue
+                }
+                batch.append(row)
+            }
+            if batch.count >= batchSize || (row == nil && !batch.isEmpty) {
+                let rows = batch
+                let last = position
+                var outcome = try await store.write { tx -> PartyImportReport in
+                    let access = try await TenantAccess.open(tx, slug, context, write: true)
+                    try access.requireSomewhere(policy)
+                    var outcome = PartyImportReport()
+                    for row in rows { try await one(row, access: access, tx: tx, into: &outcome, apply: apply) }
+                    if let digest { try await tx.saveImportProgress(tenant: access.tenant.id, digest: digest, rows: last, at: Date.rosterNow) }
+                    return outcome
+                }
+                if let onRefused, !outcome.errors.isEmpty {
+                    try onRefused(outcome.errors)
+                    outcome.errors = []
+                }
+                report.merge(outcome)
+                batch.removeAll(keepingCapacity: true)
+                progress(report)
+            }
+            if row == nil { break }
+        }
+        return report
+    }
+
+    /// One row, in a savepoint: created, updated, unchanged, skipped, or refused with every field that is wrong.
+    static func one<Row: ImportRow>(_ row: Row, access: TenantAccess, tx: any StoreTransaction, into report: inout PartyImportReport,
+                                    apply: (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws {
+        report.processed += 1
+        if !row.problems.isEmpty {
+            report.refused += 1
+            report.errors += row.problems.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
+            return
+        }
+        do {
+            let outcome = try await tx.savepoint { () -> ImportOutcome in try await apply(row, access, tx) }
+            switch outcome {
+            case .created: report.created += 1
+            case .updated: report.updated += 1
+            case .unchanged: report.unchanged += 1
+            case .skipped: report.skipped += 1
+            }
+        } catch let error as RosterError {
+            report.refused += 1
+            switch error {
+            case .validation(let fields):
+                report.errors += fields.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
+            case .conflict(let message, _), .notFound(let message), .forbidden(let message), .badRequest(let message),
+                 .preconditionFailed(let message), .unauthorized(let message), .unavailable(let message):
+                report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: message))
+            }
+        } catch StoreError.uniqueViolation {
+            report.refused += 1
+            report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: "a record with these values exists"))
+        } catch StoreError.missingReference {
+            report.refused += 1
+            report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: "a party it names no longer exists"))
+        }
     }
 }

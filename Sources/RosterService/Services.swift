@@ -19,18 +19,21 @@ public final class Services: Sendable {
     public let consents: ConsentService
     public let compliance: ComplianceService
     public let imports: PartyImportService
+    public let relationshipImports: RelationshipImportService
     public let checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
                 tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,
                 dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService, access: AccessService,
-                provisioning: ProvisioningService, secretKeys: SecretKeyService, consents: ConsentService, compliance: ComplianceService, imports: PartyImportService, checkReady: @escaping @Sendable () async throws -> Void) {
+                provisioning: ProvisioningService, secretKeys: SecretKeyService, consents: ConsentService, compliance: ComplianceService, imports: PartyImportService,
+                relationshipImports: RelationshipImportService, checkReady: @escaping @Sendable () async throws -> Void) {
         self.access = access
         self.provisioning = provisioning
         self.secretKeys = secretKeys
         self.consents = consents
         self.compliance = compliance
         self.imports = imports
+        self.relationshipImports = relationshipImports
         self.users = users
         self.segments = segments
         self.dealers = dealers

@@ -109,6 +109,8 @@ public protocol PartyRepository {
     func customerCounts(tenant: Tenant.ID) async throws -> [Party.CustomerType: Int]
     /// Live organizations whose email domains include `domain`.
     func organizations(tenant: Tenant.ID, claimingDomain domain: String) async throws -> [Party.ID]
+    /// Live organizations whose name is exactly `name`.
+    func liveOrganizations(tenant: Tenant.ID, named name: String) async throws -> [Party]
     /// Parents over edges of `type` (live ones), e.g. the partners of a customer.
     func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party]
 }

@@ -6,7 +6,7 @@ import RosterCore
 import RosterService
 
 struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bulk imports.", subcommands: [ImportParties.self])
+    static let configuration = CommandConfiguration(abstract: "Bulk imports.", subcommands: [ImportParties.self, ImportRelationships.self])
 }
 
 struct ImportParties: AsyncParsableCommand {
@@ -46,33 +46,92 @@ struct ImportParties: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
+        let (tenant, file, restart, batchSize) = (self.tenant, self.file, self.restart, self.batchSize)
+        try await ImportCommand.run(global: global, file: file, format: format, onDuplicate: onDuplicate, errors: errors,
+                                    batchSize: batchSize) { runtime, format, policy, digest, errorLog, bar in
+            let reader = try PartyImportReader(path: file, format: format)
+            return try await runtime.services.imports.run(
+                tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
+                next: { try reader.next() }, onRefused: errorLog.map { log in { try log.write($0) } },
+                progress: { bar.update($0.processed + $0.resumedAfter) })
+        }
+    }
+}
+
+struct ImportRelationships: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relationships",
+        abstract: "Import edges from CSV (header row) or JSON Lines, through the checks of POST .../relationships.",
+        discussion: """
+            Columns: the child by childId, childEmail or childPhone; the parent by parentId, parentEmail or parentName (an \
+            organization's exact name; a name two organizations share is refused); type, role, validFrom, validTo (RFC 3339). \
+            Self-loops, cycles and partnerships below a party without the role partner are refused with the reason. An edge \
+            that exists is skipped (--on-duplicate fail: refused). Batched, resumable and reported as parties are.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Tenant slug.")
+    var tenant: String
+
+    @Option(help: "csv or jsonl; by the file's extension when omitted.")
+    var format: String?
+
+    @Option(help: "What a row naming an existing edge does: skip or fail.")
+    var onDuplicate = "skip"
+
+    @Option(help: "Write one CSV line per refused field (row, field, message) to this new file.")
+    var errors: String?
+
+    @Flag(help: "Start from the first row, whatever an earlier run of this file committed.")
+    var restart = false
+
+    @Option(help: "Rows per transaction.")
+    var batchSize = 500
+
+    @Argument(help: "The file.")
+    var file: String
+
+    func run() async throws {
+        guard onDuplicate != "update" else { throw ValidationError("--on-duplicate must be skip or fail for relationships") }
+        let (tenant, file, restart, batchSize) = (self.tenant, self.file, self.restart, self.batchSize)
+        try await ImportCommand.run(global: global, file: file, format: format, onDuplicate: onDuplicate, errors: errors,
+                                    batchSize: batchSize) { runtime, format, policy, digest, errorLog, bar in
+            let reader = try RelationshipImportReader(path: file, format: format)
+            return try await runtime.services.relationshipImports.run(
+                tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
+                next: { try reader.next() }, onRefused: errorLog.map { log in { try log.write($0) } },
+                progress: { bar.update($0.processed + $0.resumedAfter) })
+        }
+    }
+}
+
+/// What both import commands do around the service: options checked, the file scanned (its digest and lines), the
+/// error log, the progress bar, the summary and the exit status.
+enum ImportCommand {
+    static func run(global: GlobalOptions, file: String, format: String?, onDuplicate: String, errors: String?, batchSize: Int,
+                    _ body: @escaping @Sendable (RosterRuntime, ImportFile.Format, DuplicatePolicy, String, ErrorLog?, ProgressBar)
+                        async throws -> PartyImportReport) async throws {
         guard let policy = DuplicatePolicy(rawValue: onDuplicate) else {
             throw ValidationError("--on-duplicate must be skip, update or fail")
         }
         guard let format = try format.map({ raw in
-            guard let format = PartyImportReader.Format(rawValue: raw) else { throw ValidationError("--format must be csv or jsonl") }
+            guard let format = ImportFile.Format(rawValue: raw) else { throw ValidationError("--format must be csv or jsonl") }
             return format
-        }) ?? PartyImportReader.Format.of(path: file) else {
+        }) ?? ImportFile.Format.of(path: file) else {
             throw ValidationError("give --format csv or jsonl: the file's extension says neither")
         }
         guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000") }
-        let (digest, lines) = try Self.scan(file)
+        let (digest, lines) = try scan(file)
         let errorLog = try errors.map { try ErrorLog(path: $0) }
         let total = max(0, format == .csv ? lines - 1 : lines)
         let bar = ProgressBar(total: total, label: "importing", showsRate: true)
-        let (tenant, file, restart, batchSize) = (self.tenant, self.file, self.restart, self.batchSize)
         let report: PartyImportReport
         do {
-            report = try await global.withRuntime { runtime in
-                let reader = try PartyImportReader(path: file, format: format)
-                return try await runtime.services.imports.run(
-                    tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
-                    next: { try reader.next() }, onRefused: { try errorLog?.write($0) },
-                    progress: { bar.update($0.processed + $0.resumedAfter) })
-            }
-        } catch let error as PartyImportReader.UnknownColumns {
+            report = try await global.withRuntime { runtime in try await body(runtime, format, policy, digest, errorLog, bar) }
+        } catch let error as ImportFile.UnknownColumns {
             throw ValidationError(error.description)
-        } catch let error as PartyImportReader.Unreadable {
+        } catch let error as ImportFile.Unreadable {
             throw ValidationError(error.description)
         }
         bar.finish()

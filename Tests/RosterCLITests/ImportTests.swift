@@ -102,3 +102,22 @@ struct ImportTests {
         #expect(try Self.scalar(cli, "SELECT COUNT(DISTINCT first_name) FROM parties WHERE last_name = 'Kill'") == total)
     }
 }
+
+extension ImportTests {
+    @Test func relationshipsFromCSV() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate", "--demo").status == 0)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("edges-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("""
+            childEmail,parentName,type,role
+            frank@riverside.example,Green Valley Growers,advises,adviser
+            frank@riverside.example,Nobody Ltd,advises,
+            """.utf8).write(to: file)
+        let run = try cli.run("import", "relationships", file.path, "--tenant", "acme")
+        #expect(run.status == 1 && run.out.contains("created 1") && run.out.contains("refused 1"), "\(run.out) \(run.err)")
+        #expect(run.err.contains("row 2: parentName: names no live party"), "\(run.err)")
+        let update = try cli.run("import", "relationships", file.path, "--tenant", "acme", "--on-duplicate", "update")
+        #expect(update.status != 0 && update.err.contains("skip or fail"))
+    }
+}

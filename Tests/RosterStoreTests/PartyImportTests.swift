@@ -141,7 +141,7 @@ struct PartyImportTests {
 
         let unknown = dir.appendingPathComponent("u.csv")
         try Data("firstName,shoeSize\nAnn,7\n".utf8).write(to: unknown)
-        #expect(throws: PartyImportReader.UnknownColumns.self) { try PartyImportReader(path: unknown.path, format: .csv) }
+        #expect(throws: ImportFile.UnknownColumns.self) { try PartyImportReader(path: unknown.path, format: .csv) }
 
         let jsonl = dir.appendingPathComponent("p.jsonl")
         try Data("""
