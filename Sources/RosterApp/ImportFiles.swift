@@ -101,13 +101,19 @@ public final class ImportFile {
     public func next() throws -> Row? {
         switch format {
         case .csv:
-            guard let csv, let values = csv.next() else {
-                // CSV.swift reports the end of the stream as `cannotReadFile`; anything else is a real failure.
-                if let error = csv?.error, "\(error)" != "cannotReadFile" {
-                    throw Unreadable(description: "the CSV can't be read past row \(number): \(error)")
-                }
-                return nil
+            guard let csv else { return nil }
+            var next = csv.next()
+            // A blank line (one empty field) is not a row; it keeps its number, so that every run numbers rows alike.
+            while let values = next, values.count == 1, values[0].isEmpty, header.count > 1 {
+                number += 1
+                next = csv.next()
             }
+            // CSV.swift reports the end of the stream as `cannotReadFile`; anything else (bytes that are not UTF-8) is a
+            // real failure, and the row it cut short is not imported.
+            if let error = csv.error, "\(error)" != "cannotReadFile" {
+                throw Unreadable(description: "the CSV can't be read at row \(number + 1): \(error)")
+            }
+            guard let values = next else { return nil }
             number += 1
             var row = Row(number: number, values: [:], problems: [])
             if values.count != header.count {
@@ -233,10 +239,12 @@ extension ImportFile {
     var isCSV: Bool { format == .csv }
 }
 
-/// The lines of a file, read in chunks.
+/// The lines of a file, read in chunks; a line may not exceed 16 MiB.
 final class LineReader {
+    static let maxLine = 16 << 20
     private let handle: FileHandle
     private var buffer = Data()
+    private var start = 0
     private var ended = false
 
     init(path: String) throws {
@@ -248,15 +256,21 @@ final class LineReader {
 
     func next() throws -> String? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
+            if let newline = buffer[(buffer.startIndex + start)...].firstIndex(of: 0x0A) {
+                let line = buffer[(buffer.startIndex + start)..<newline]
+                start = newline - buffer.startIndex + 1
                 return String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
             }
             if ended {
-                guard !buffer.isEmpty else { return nil }
-                defer { buffer.removeAll() }
-                return String(decoding: buffer, as: UTF8.self)
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return String(decoding: buffer[(buffer.startIndex + start)...], as: UTF8.self)
+            }
+            guard buffer.count - start <= Self.maxLine else { throw ImportFile.Unreadable(description: "a line is longer than 16 MiB") }
+            // Keep what is not read yet, then read on.
+            if start > 0 {
+                buffer = Data(buffer[(buffer.startIndex + start)...])
+                start = 0
             }
             let chunk = try handle.read(upToCount: 1 << 16) ?? Data()
             if chunk.isEmpty { ended = true } else { buffer.append(chunk) }

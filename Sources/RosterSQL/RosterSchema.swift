@@ -369,6 +369,7 @@ public enum RosterSchema {
                 .tenant,
                 Column("digest", .text),
                 Column("rows_done", .int64),
+                Column("refused", .int64),
                 Column("updated_at", .time),
             ], primaryKey: ["tenant_id", "digest"])),
         ]),

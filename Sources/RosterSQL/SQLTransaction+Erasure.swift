@@ -68,16 +68,34 @@ extension SQLTransaction {
         return try await conn.query(sql, binds).map { Party.ID(try $0.uuid("id")) }
     }
 
-    func importProgress(tenant: Tenant.ID, digest: String) async throws -> Int? {
-        try await conn.query("SELECT rows_done FROM import_progress WHERE tenant_id = $1 AND digest = $2",
-                             [.uuid(tenant.rawValue), .text(digest)]).first?.int("rows_done").map(Int.init)
+    func importProgress(tenant: Tenant.ID, digest: String) async throws -> ImportProgress? {
+        try await conn.query("SELECT rows_done, refused FROM import_progress WHERE tenant_id = $1 AND digest = $2",
+                             [.uuid(tenant.rawValue), .text(digest)]).first.map {
+            ImportProgress(rows: Int($0.int("rows_done") ?? 0), refused: Int($0.int("refused") ?? 0))
+        }
     }
 
-    func saveImportProgress(tenant: Tenant.ID, digest: String, rows: Int, at: Date) async throws {
-        try await conn.execute("""
-            INSERT INTO import_progress (tenant_id, digest, rows_done, updated_at) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (tenant_id, digest) DO UPDATE SET rows_done = excluded.rows_done, updated_at = excluded.updated_at
-            """, [.uuid(tenant.rawValue), .text(digest), .int(Int64(rows)), .date(at)])
+    func advanceImportProgress(tenant: Tenant.ID, digest: String, from: ImportProgress, to: ImportProgress, fromStart reset: Bool,
+                               at: Date) async throws -> Bool {
+        let binds: [SQLValue] = [.uuid(tenant.rawValue), .text(digest), .int(Int64(to.rows)), .int(Int64(to.refused)), .date(at)]
+        if reset {
+            try await conn.execute("""
+                INSERT INTO import_progress (tenant_id, digest, rows_done, refused, updated_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (tenant_id, digest) DO UPDATE SET rows_done = excluded.rows_done, refused = excluded.refused,
+                updated_at = excluded.updated_at
+                """, binds)
+            return true
+        }
+        if from.rows == 0 {
+            return try await !conn.query("""
+                INSERT INTO import_progress (tenant_id, digest, rows_done, refused, updated_at) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (tenant_id, digest) DO NOTHING RETURNING rows_done
+                """, binds).isEmpty
+        }
+        return try await !conn.query("""
+            UPDATE import_progress SET rows_done = $3, refused = $4, updated_at = $5
+            WHERE tenant_id = $1 AND digest = $2 AND rows_done = $6 RETURNING rows_done
+            """, binds + [.int(Int64(from.rows))]).isEmpty
     }
 
     func liveOrganizations(tenant: Tenant.ID, named name: String) async throws -> [Party] {

@@ -31,6 +31,8 @@ extension SQLTransaction {
             switch error {
             case SQLError.uniqueViolation(let constraint): throw StoreError.uniqueViolation(constraint: constraint)
             case SQLError.unavailable(let detail): throw StoreError.unavailable(detail)
+            case SQLError.missingReference: throw StoreError.missingReference
+            case SQLError.concurrentWrite: throw StoreError.concurrentWrite
             default: throw error
             }
         }

@@ -57,6 +57,8 @@ public struct PartyImportReport: Sendable, Hashable {
     public var refused = 0
     /// Rows an earlier run of the same file committed, passed over at the start.
     public var resumedAfter = 0
+    /// Rows the earlier runs of the same file refused (their lines are in those runs' reports).
+    public var refusedBefore = 0
     /// One line per refused field, in row order (every field of a refused row).
     public var errors: [RefusedRow] = []
 
@@ -81,7 +83,9 @@ public struct PartyImportService: Sendable {
                     context: OperationContext, next: () throws -> PartyImportRow?,
                     onRefused: (([PartyImportReport.RefusedRow]) throws -> Void)? = nil,
                     progress: (PartyImportReport) -> Void = { _ in }) async throws -> PartyImportReport {
-        try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", digest: digest.map { "parties:" + $0 },
+        // Tenant-wide parties.write, as POST .../parties asks: a duplicate's outcome then tells nothing the caller could not
+        // learn by creating the party.
+        try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", tenantWide: true, digest: digest.map { "parties:" + $0 },
                                    fromStart: fromStart, batchSize: batchSize, context: context, next: next, onRefused: onRefused,
                                    progress: progress) { row, access, tx in
             try await Self.applyRow(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
@@ -118,6 +122,10 @@ public struct PartyImportService: Sendable {
                 guard ids.count == 1, let current = matches.first else {
                     throw RosterError.conflict("the email and the phone match two different parties")
                 }
+                // A party the caller may not read is refused without naming it.
+                guard readable.contains(current.id) else {
+                    throw RosterError.conflict("a live \(party.kind.rawValue) with this email or phone exists")
+                }
                 try await access.require("parties.write", on: [current.id])
                 let (merged, changed) = try PartyRules.update(current, with: Self.patch(input, merging: current), settings: tenant.settings,
                                                               now: Date.rosterNow)
@@ -144,6 +152,7 @@ public struct PartyImportService: Sendable {
         }
         if let partner = try await Self.partner(row, access: access, tx: tx) {
             if try await tx.relationship(tenant: tenant.id, parent: partner, child: target, type: Relationship.partnership) == nil {
+                try await access.require("relationships.write", on: [partner, target])
                 try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.partnership)
                 let edge = try await RelationshipService.insert(
                     RelationshipInput(parentID: partner, childID: target, type: Relationship.partnership), tenant: tenant, tx: tx)
@@ -252,19 +261,31 @@ enum ImportOutcome: Sendable { case created, updated, unchanged, skipped }
 /// What every import shares: batches of rows, one transaction each with a savepoint per row, the progress committed
 /// with the batch, refused rows reported with their fields.
 enum ImportRunner {
-    static func run<Row: ImportRow>(store: any Store, tenant slug: String, policy: String, digest: String?, fromStart: Bool,
+    /// Refused rows kept in the report when no `onRefused` takes them (the count goes on).
+    static let keptErrors = 1000
+
+    static func run<Row: ImportRow>(store: any Store, tenant slug: String, policy: String, tenantWide: Bool = false, digest: String?,
+                                    fromStart: Bool,
                                     batchSize: Int, context: OperationContext, next: () throws -> Row?,
                                     onRefused: (([PartyImportReport.RefusedRow]) throws -> Void)?,
                                     progress: (PartyImportReport) -> Void,
                                     apply: (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws -> PartyImportReport {
         var report = PartyImportReport()
         // The tenant and the caller's right, once, before reading the file.
-        let done = try await store.read { tx -> Int in
-            let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.requireSomewhere(policy)
-            guard let digest, !fromStart else { return 0 }
-            return try await tx.importProgress(tenant: access.tenant.id, digest: digest) ?? 0
+        func check(_ access: TenantAccess) throws {
+            if tenantWide { try access.require(policy) } else { try access.requireSomewhere(policy) }
         }
+        let earlier = try await store.read { tx -> ImportProgress in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try check(access)
+            guard let digest else { return ImportProgress(rows: 0, refused: 0) }
+            let saved = try await tx.importProgress(tenant: access.tenant.id, digest: digest) ?? ImportProgress(rows: 0, refused: 0)
+            return fromStart ? ImportProgress(rows: 0, refused: 0) : saved
+        }
+        let done = earlier.rows
+        report.refusedBefore = earlier.refused
+        // What this run expects the stored progress to be: another run of the same file moving it fails this one.
+        var committed = earlier
         var batch: [Row] = []
         var position = 0
         while true {
@@ -280,19 +301,28 @@ enum ImportRunner {
             if batch.count >= batchSize || (row == nil && !batch.isEmpty) {
                 let rows = batch
                 let last = position
+                let expected = committed
                 var outcome = try await store.write { tx -> PartyImportReport in
                     let access = try await TenantAccess.open(tx, slug, context, write: true)
-                    try access.requireSomewhere(policy)
+                    try check(access)
                     var outcome = PartyImportReport()
                     for row in rows { try await one(row, access: access, tx: tx, into: &outcome, apply: apply) }
-                    if let digest { try await tx.saveImportProgress(tenant: access.tenant.id, digest: digest, rows: last, at: Date.rosterNow) }
+                    if let digest {
+                        let next = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
+                        guard try await tx.advanceImportProgress(tenant: access.tenant.id, digest: digest, from: expected, to: next,
+                                                                 fromStart: fromStart && expected.rows == 0, at: Date.rosterNow) else {
+                            throw RosterError.conflict("another run of this file is importing it; let it finish, then run this one again")
+                        }
+                    }
                     return outcome
                 }
+                committed = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
                 if let onRefused, !outcome.errors.isEmpty {
                     try onRefused(outcome.errors)
                     outcome.errors = []
                 }
                 report.merge(outcome)
+                if report.errors.count > keptErrors { report.errors.removeLast(report.errors.count - keptErrors) }
                 batch.removeAll(keepingCapacity: true)
                 progress(report)
             }
@@ -333,6 +363,12 @@ enum ImportRunner {
         } catch StoreError.missingReference {
             report.refused += 1
             report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: "a party it names no longer exists"))
+        } catch let error as StoreError {
+            throw error  // unavailable, or a deadlock: the batch fails and the run can be taken up again
+        } catch {
+            // The database refused the row's values (PostgreSQL: a NUL in text or JSON): the row is refused, the rest goes on.
+            report.refused += 1
+            report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: "the database refused its values"))
         }
     }
 }

@@ -454,13 +454,27 @@ public protocol ErasureRepository {
     /// The roles scoped to this organization.
     func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole]
     func deleteIdempotencyKeys(tenant: Tenant.ID) async throws
-    /// How many rows of the import file `digest` earlier runs committed.
-    func importProgress(tenant: Tenant.ID, digest: String) async throws -> Int?
-    func saveImportProgress(tenant: Tenant.ID, digest: String, rows: Int, at: Date) async throws
+    /// How far earlier runs of the import file `digest` got.
+    func importProgress(tenant: Tenant.ID, digest: String) async throws -> ImportProgress?
+    /// Moves the progress from `from` to `to` if it still is `from` (another run of the file moved it: false). `reset`
+    /// sets it whatever it was (a run from the start).
+    func advanceImportProgress(tenant: Tenant.ID, digest: String, from: ImportProgress, to: ImportProgress, fromStart reset: Bool,
+                               at: Date) async throws -> Bool
     /// The types of the tenant's edges.
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String]
     /// When the party last moved to `deleted`, if that is its state.
     func deletedSince(tenant: Tenant.ID, id: Party.ID) async throws -> Date?
     /// Parties `deleted` since `cutoff` or earlier (by their last move to `deleted`), by id, after `after`.
     func partiesDeleted(tenant: Tenant.ID, before cutoff: Date, after: Party.ID?, limit: Int) async throws -> [Party.ID]
+}
+
+/// How far the runs of one import file got: rows committed, and of those refused.
+public struct ImportProgress: Hashable, Sendable {
+    public var rows: Int
+    public var refused: Int
+
+    public init(rows: Int, refused: Int) {
+        self.rows = rows
+        self.refused = refused
+    }
 }

@@ -138,9 +138,12 @@ enum ImportCommand {
         try errorLog?.close()
         var summary = "created \(report.created), updated \(report.updated), unchanged \(report.unchanged), skipped \(report.skipped), "
             + "refused \(report.refused)"
-        if report.resumedAfter > 0 { summary += " (went on after row \(report.resumedAfter), committed by an earlier run)" }
+        if report.resumedAfter > 0 {
+            summary += " (went on after row \(report.resumedAfter), committed by an earlier run"
+                + (report.refusedBefore > 0 ? ", which refused \(report.refusedBefore)" : "") + ")"
+        }
         print(summary)
-        if report.refused > 0 {
+        if report.refused + report.refusedBefore > 0 {
             if errors == nil {
                 for line in report.errors.prefix(20) {
                     FileHandle.standardError.write(Data("row \(line.row): \(line.field.isEmpty ? "" : line.field + ": ")\(line.message)\n".utf8))

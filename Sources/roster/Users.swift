@@ -67,7 +67,7 @@ final class ProgressBar: Sendable {
             if let newTotal { total = newTotal }
             return total
         }
-        let percent = total == 0 ? 100 : done * 100 / total
+        let percent = total == 0 ? 100 : min(100, max(0, done * 100 / total))
         let changed = last.withLock { last -> Bool in
             defer { last = percent }
             return last != percent
