@@ -196,25 +196,21 @@ extension SQLTransaction {
         }
     }
 
+    /// One indexed lookup per key: `email_key = ? OR phone = ?` in one statement made SQLite scan every party of the
+    /// tenant (it can't use the two unique indexes for an OR), which made each create, and an import, O(parties).
     func liveParties(tenant: Tenant.ID, kind: Party.Kind?, emailNormalized: String?, phone: String?) async throws -> [Party] {
-        guard emailNormalized != nil || phone != nil else { return [] }
-        var sql = "SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND state <> 'deleted'"
-        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
-        var matches: [String] = []
-        if let emailNormalized {
-            binds.append(.text(emailNormalized))
-            matches.append("email_key = $\(binds.count)")
+        var found: [Party.ID: Party] = [:]
+        for (column, value) in [("email_key", emailNormalized), ("phone", phone)] {
+            guard let value else { continue }
+            var sql = "SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND state <> 'deleted' AND \(column) = $2"
+            var binds: [SQLValue] = [.uuid(tenant.rawValue), .text(value)]
+            if let kind {
+                binds.append(.text(kind.rawValue))
+                sql += " AND kind = $3"
+            }
+            for party in try await conn.query(sql + " ORDER BY id LIMIT 20", binds).map(makeParty) { found[party.id] = party }
         }
-        if let phone {
-            binds.append(.text(phone))
-            matches.append("phone = $\(binds.count)")
-        }
-        sql += " AND (" + matches.joined(separator: " OR ") + ")"
-        if let kind {
-            binds.append(.text(kind.rawValue))
-            sql += " AND kind = $\(binds.count)"
-        }
-        return try await withTags(conn.query(sql + " ORDER BY id LIMIT 20", binds).map(makeParty))
+        return try await withTags(Array(found.values.sorted { $0.id < $1.id }.prefix(20)))
     }
 
     func searchParties(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party] {
