@@ -79,6 +79,7 @@ let package = Package(
             name: "RosterService",
             dependencies: [
                 "RosterCore", "RosterStore",
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -43,6 +43,7 @@ package enum OperationRules {
         "listConsents": .policy("parties.read", .pathParty),
         "listConsentMatches": .policy("parties.read", .list),
         "exportParty": .policy("parties.read", .pathParty),
+        "exportParties": .policy("parties.read", .list),
         "listChildren": .policy("parties.read", .pathParty),
         "listDescendants": .policy("parties.read", .pathParty),
         "listAncestors": .policy("parties.read", .pathParty),

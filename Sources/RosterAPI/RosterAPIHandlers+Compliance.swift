@@ -1,5 +1,6 @@
 package import Foundation
 package import RosterOpenAPI
+import OpenAPIRuntime
 import RosterCore
 package import RosterService
 
@@ -96,5 +97,17 @@ package enum PartyExportDocument {
             try container.encode(date.formatted(style))
         }
         return try encoder.encode(Components.Schemas.PartyExport(export))
+    }
+}
+
+extension RosterAPIHandlers {
+    package func exportParties(_ input: Operations.ExportParties.Input) async throws -> Operations.ExportParties.Output {
+        let context = try RequestInfo.context()
+        let format: BulkFormat = input.query.format == .jsonl ? .jsonl : .csv
+        let export = try await services.exports.exportParties(tenant: input.path.tenant,
+                                                              PartiesExportOptions(format: format, mask: input.query.mask ?? false),
+                                                              context: context)
+        let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
+        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
 }

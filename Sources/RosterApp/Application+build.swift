@@ -74,7 +74,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
         provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, stepHook: configuration.faults.hook),
         secretKeys: SecretKeyService(store: store, keyring: keyring), consents: ConsentService(store: store, audit: auditLog),
         compliance: ComplianceService(store: store, audit: auditLog), imports: PartyImportService(store: store),
-        relationshipImports: RelationshipImportService(store: store),
+        relationshipImports: RelationshipImportService(store: store), exports: BulkExportService(store: store, audit: auditLog),
         checkReady: { try await store.checkHealth() })
     let platformAuth = PlatformAuth(store: store)
     var options = OIDCVerifier.Options()

@@ -20,13 +20,14 @@ public final class Services: Sendable {
     public let compliance: ComplianceService
     public let imports: PartyImportService
     public let relationshipImports: RelationshipImportService
+    public let exports: BulkExportService
     public let checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
                 tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,
                 dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService, access: AccessService,
                 provisioning: ProvisioningService, secretKeys: SecretKeyService, consents: ConsentService, compliance: ComplianceService, imports: PartyImportService,
-                relationshipImports: RelationshipImportService, checkReady: @escaping @Sendable () async throws -> Void) {
+                relationshipImports: RelationshipImportService, exports: BulkExportService, checkReady: @escaping @Sendable () async throws -> Void) {
         self.access = access
         self.provisioning = provisioning
         self.secretKeys = secretKeys
@@ -34,6 +35,7 @@ public final class Services: Sendable {
         self.compliance = compliance
         self.imports = imports
         self.relationshipImports = relationshipImports
+        self.exports = exports
         self.users = users
         self.segments = segments
         self.dealers = dealers

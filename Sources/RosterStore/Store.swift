@@ -103,6 +103,11 @@ public protocol PartyRepository {
     /// Live parties whose normalized email or phone matches; `kind` narrows when given.
     func liveParties(tenant: Tenant.ID, kind: Party.Kind?, emailNormalized: String?, phone: String?) async throws -> [Party]
     func searchParties(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party]
+    /// The property keys of the parties that are not deleted (in these subtrees, when given), sorted: the columns of a
+    /// CSV export.
+    func propertyKeys(tenant: Tenant.ID, within: [Subtree]?) async throws -> [String]
+    /// How many parties are not deleted (in these subtrees, when given).
+    func partyCount(tenant: Tenant.ID, within: [Subtree]?) async throws -> Int
     func appendStateChange(tenant: Tenant.ID, _ change: StateChange) async throws
     func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange]
     /// Live customers counted by customer type.

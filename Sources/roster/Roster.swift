@@ -10,7 +10,7 @@ struct Roster: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
         abstract: "A multi-tenant registry of people, organizations, users and their relationships.",
-        subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Users.self, PlatformKeys.self, Audit.self, Retention.self,
+        subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Export.self, Users.self, PlatformKeys.self, Audit.self, Retention.self,
                       Import.self, Backup.self, Restore.self, Bench.self])
 }
 

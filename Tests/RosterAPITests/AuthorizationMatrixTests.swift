@@ -101,6 +101,8 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 200, 200, 200]),
         Row(operation: "exportParty", method: .get, request: { w in ("\(w.base)/parties/\(w.person)/export", nil) },
             expect: [200, 200, 200, 200, 404]),
+        Row(operation: "exportParties", method: .get, request: { w in ("\(w.base)/parties/export?format=jsonl", nil) },
+            expect: [200, 200, 200, 200, 200]),
         Row(operation: "listChildren", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/children", nil) },
             expect: [200, 200, 200, 200, 404]),
         Row(operation: "listDescendants", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/descendants", nil) },

@@ -163,3 +163,44 @@ struct ComplianceAPITests {
     }
 }
 
+
+@Suite("HTTP: bulk export")
+struct BulkExportAPITests {
+    /// GET .../parties/export streams CSV or JSON Lines, masked on request, scoped to the caller, 404 across tenants.
+    @Test func exportOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com","phone":"020 7946 0958","properties":{"crm":"c-1"}}"#)
+            _ = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","email":"bob@example.com"}"#)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                       json: #"{"parentId":"\#(north.id)","childId":"\#(ann.id)","type":"sales"}"#).status == .created)
+
+            let csv = try await api.send(.get, "/v1/tenants/\(t)/parties/export")
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true, "\(csv.text)")
+            let lines = csv.text.split(separator: "\n")
+            #expect(lines.first == "kind,firstName,lastName,name,email,phone,website,note,customerType,roles,tags,properties.crm")
+            #expect(lines.count == 4 && csv.text.contains("person,Ann,,,ann@example.com,+442079460958,,,,,,c-1"), "\(csv.text)")
+
+            let masked = try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=jsonl&mask=true")
+            #expect(masked.status == .ok && masked.headers[.contentType] == "application/x-ndjson")
+            #expect(masked.text.split(separator: "\n").count == 3)
+            #expect(!masked.text.contains("Ann") && !masked.text.contains("example.com") && !masked.text.contains("c-1"), "\(masked.text)")
+
+            // A key whose role reads below North gets North's subtree (Ann), not Bob.
+            struct ID: Codable { var id: String }
+            struct Key: Codable { var key: String }
+            let role = try await api.send(.post, "/v1/tenants/\(t)/roles",
+                                          json: #"{"name":"North","policies":["parties.read"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
+            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
+                                         json: #"{"name":"north","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            let scoped = try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=jsonl", token: key)
+            #expect(scoped.status == .ok && scoped.text.contains("Ann") && !scoped.text.contains("Bob"), "\(scoped.text)")
+
+            let other = try await api.makeTenant()
+            let theirs = try await api.send(.post, "/v1/tenants/\(other)/api-keys", json: #"{"name":"a","role":"ADMIN"}"#).decode(Key.self).key
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/export", token: theirs).status == .notFound)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=xml").status == .badRequest)
+        }
+    }
+}

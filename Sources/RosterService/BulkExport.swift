@@ -1,0 +1,188 @@
+public import Foundation
+public import RosterCore
+public import RosterStore
+import CSV
+
+/// The file formats of bulk imports and exports.
+public enum BulkFormat: String, Sendable, CaseIterable {
+    case csv, jsonl
+
+    public var contentType: String { self == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson" }
+}
+
+/// How a tenant's parties are exported (`roster export parties`, `GET .../parties/export`).
+public struct PartiesExportOptions: Sendable {
+    public var format: BulkFormat
+    /// Replace personal values with consistent, valid pseudonyms (a copy for test tenants).
+    public var mask: Bool
+    /// Pseudonyms agree across exports made with the same passphrase; a random key per export when nil.
+    public var maskPassphrase: String?
+    /// Parties per read transaction (and per chunk of output).
+    public var pageSize: Int
+
+    public init(format: BulkFormat, mask: Bool = false, maskPassphrase: String? = nil, pageSize: Int = 1000) {
+        self.format = format
+        self.mask = mask
+        self.maskPassphrase = maskPassphrase
+        self.pageSize = pageSize
+    }
+}
+
+/// Streamed exports of a tenant's parties (issue 12, item 4). The rows are those of `roster import parties` (the same
+/// columns, so that an export, masked or not, imports into another tenant), every party that is not deleted and that
+/// the caller may read, in id order, a page per read transaction: memory stays flat whatever the tenant's size.
+///
+/// Audit: the export itself is one `parties.export` entry (the columns as its fields, `mask` when masked) written before
+/// the first byte; an unmasked export also records a `party.export` entry for every party, page by page, each page
+/// going out only once its entries are durable, as every read of personal data. A masked export holds no personal
+/// value and records only the first entry.
+public struct BulkExportService: Sendable {
+    let store: any Store
+    let audit: AuditLog
+
+    public init(store: any Store, audit: AuditLog) {
+        self.store = store
+        self.audit = audit
+    }
+
+    /// Checks the caller's right (`parties.read` somewhere: a scoped caller exports its subtrees) and the tenant, records
+    /// the export, and returns the stream of its bytes. Errors before the first byte come from here.
+    public func exportParties(tenant slug: String, _ options: PartiesExportOptions, context: OperationContext) async throws -> PartiesExport {
+        guard (1...10_000).contains(options.pageSize) else { throw RosterError.invalid("pageSize", "must be between 1 and 10000") }
+        let (tenant, keys, total) = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            let keys = options.format == .csv ? try await tx.propertyKeys(tenant: access.tenant.id, within: access.readable) : []
+            return (access.tenant, keys, try await tx.partyCount(tenant: access.tenant.id, within: access.readable))
+        }
+        let columns = PartiesExport.baseColumns + keys.map { "properties." + $0 }
+        try await audit.record([AuditEvent(tenantID: tenant.id, context: context, action: "parties.export", targetType: "tenant",
+                                           targetID: tenant.id.description,
+                                           fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + columns)])
+        let pseudonyms = options.mask ? options.maskPassphrase.map(Pseudonyms.init(passphrase:)) ?? Pseudonyms() : nil
+        return PartiesExport(service: self, slug: slug, context: context, options: options, columns: columns, propertyKeys: keys,
+                             pseudonyms: pseudonyms, total: total)
+    }
+
+    /// The next page after `after`, as the caller may read it now (a right revoked during an export ends it).
+    func page(_ slug: String, after: Party.ID?, limit: Int, context: OperationContext) async throws -> [Party] {
+        try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            var query = PartyQuery(after: after, limit: limit)
+            query.within = access.readable
+            return try await tx.searchParties(tenant: access.tenant.id, query: query)
+        }
+    }
+}
+
+/// The bytes of one export, a chunk per page: the CSV header first. Iterate it once.
+public struct PartiesExport: AsyncSequence, Sendable {
+    public typealias Element = ArraySlice<UInt8>
+
+    /// The columns of `roster import parties`, in this order; `properties.KEY` columns follow in CSV.
+    public static let baseColumns = ["kind", "firstName", "lastName", "name", "email", "phone", "website", "note", "customerType",
+                                     "roles", "tags"]
+
+    let service: BulkExportService
+    let slug: String
+    let context: OperationContext
+    let options: PartiesExportOptions
+    public let columns: [String]
+    let propertyKeys: [String]
+    let pseudonyms: Pseudonyms?
+    /// The parties there were when the export began (for a progress bar: parties created since may be exported too).
+    public let total: Int
+
+    public var format: BulkFormat { options.format }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(export: self)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let export: PartiesExport
+        var started = false
+        var finished = false
+        var after: Party.ID?
+        /// Parties written so far.
+        public private(set) var count = 0
+
+        public mutating func next() async throws -> ArraySlice<UInt8>? {
+            if finished { return nil }
+            if !started {
+                started = true
+                if export.options.format == .csv { return try export.csv([export.columns])[...] }
+            }
+            let limit = export.options.pageSize
+            let parties = try await export.service.page(export.slug, after: after, limit: limit, context: export.context)
+            if parties.count < limit { finished = true }
+            guard let last = parties.last else { return nil }
+            after = last.id
+            count += parties.count
+            if export.pseudonyms == nil {
+                try await export.service.audit.record(parties.map { party in
+                    AuditEvent(tenantID: party.tenantID, context: export.context, action: "party.export", targetType: "party",
+                               targetID: party.id.description)
+                })
+            }
+            let rows = parties.map { export.pseudonyms?.mask($0) ?? $0 }
+            return try (export.options.format == .csv ? export.csv(rows.map(export.csvRow)) : export.jsonLines(rows))[...]
+        }
+    }
+
+    func csvRow(_ party: Party) -> [String] {
+        var row = [party.kind.rawValue, party.firstName ?? "", party.lastName ?? "", party.name ?? "", party.email?.value ?? "",
+                   party.phone.map { "+" + $0.digits } ?? "", party.website ?? "", party.note ?? "", party.customerType?.rawValue ?? "",
+                   party.roles.joined(separator: ";"), party.tags.map(\.text).joined(separator: ";")]
+        for key in propertyKeys {
+            switch party.properties[key] {
+            case .string(let text): row.append(text)
+            case .int(let value): row.append(String(value))
+            case .double(let value): row.append(String(value))
+            case .bool(let value): row.append(String(value))
+            case .null, nil: row.append("")
+            }
+        }
+        return row
+    }
+
+    func csv(_ rows: [[String]]) throws -> [UInt8] {
+        let stream = OutputStream(toMemory: ())
+        let writer = try CSVWriter(stream: stream, newline: .lf)
+        for row in rows { try writer.write(row: row) }
+        guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else { return [] }
+        return Array(data) + [UInt8(ascii: "\n")]
+    }
+
+    /// One object per party with the import's field names: absent fields are left out, properties keep their JSON type.
+    struct Line: Encodable {
+        var kind: String
+        var firstName: String?
+        var lastName: String?
+        var name: String?
+        var email: String?
+        var phone: String?
+        var website: String?
+        var note: String?
+        var customerType: String?
+        var roles: [String]
+        var tags: [String]
+        var properties: [String: JSONScalar]?
+    }
+
+    func jsonLines(_ parties: [Party]) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var bytes: [UInt8] = []
+        for party in parties {
+            let line = Line(kind: party.kind.rawValue, firstName: party.firstName, lastName: party.lastName, name: party.name,
+                            email: party.email?.value, phone: party.phone.map { "+" + $0.digits }, website: party.website,
+                            note: party.note, customerType: party.customerType?.rawValue, roles: party.roles,
+                            tags: party.tags.map(\.text), properties: party.properties.isEmpty ? nil : party.properties)
+            bytes += try encoder.encode(line)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+}

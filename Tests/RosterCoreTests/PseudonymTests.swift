@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import RosterCore
+
+/// Masking (issue 12, item 4): every pseudonym passes Roster's own rules, equal values give equal pseudonyms under one
+/// key and different ones under another, and nothing of the value is kept.
+@Suite("Pseudonyms")
+struct PseudonymTests {
+    @Test func pseudonymsAreValidConsistentAndKeyed() throws {
+        var rng = SeededGenerator(state: 12)
+        let one = Pseudonyms(passphrase: "one"), same = Pseudonyms(passphrase: "one"), other = Pseudonyms(passphrase: "two")
+        let settings = TenantSettings(defaultCallingCode: "44")
+        for index in 0..<500 {
+            let digits = String((0..<Int.random(in: 7...13, using: &rng)).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) })
+            let phone = try PhoneNumber("+" + String(Int.random(in: 1...9, using: &rng)) + digits.dropFirst())
+            let email = try EmailAddress("Person.\(index)@Domain\(index % 7).example.com")
+            var party = Party(id: .make(), tenantID: .make(), kind: index % 3 == 0 ? .organization : .person, createdAt: Date(), updatedAt: Date())
+            if party.kind == .person {
+                party.firstName = "Ann \(index)"
+                party.lastName = "Ö'Brien-\(index)"
+            } else {
+                party.name = "Farm \(index) Ltd"
+            }
+            party.email = email
+            party.phone = phone
+            party.note = "note \(index)"
+            party.properties = ["crm": .string("c-\(index)"), "n": .int(Int64(index)), "website": .string("https://x.example")]
+            let masked = one.mask(party)
+            // The masked party is valid input for POST .../parties.
+            let input = PartyInput(kind: masked.kind, firstName: masked.firstName, lastName: masked.lastName, name: masked.name,
+                                   email: masked.email?.value, phone: masked.phone.map { "+" + $0.digits }, note: masked.note,
+                                   properties: masked.properties)
+            let made = try PartyRules.create(input, id: .make(), tenantID: .make(), settings: settings, now: Date())
+            #expect(made.email?.normalized == masked.email?.normalized && made.phone == masked.phone)
+            #expect(made.phone?.digits.count == phone.digits.count && made.phone?.digits.prefix(2) == phone.digits.prefix(2))
+            #expect(masked.email?.normalized.contains("person") == false && masked.email?.normalized.contains("domain") == false)
+            #expect(masked.note?.hasPrefix("masked ") == true && masked.firstName?.contains("Ann") != true && masked.name?.contains("Farm") != true)
+            #expect(masked.properties["n"] == .int(Int64(index)) && masked.properties["website"] == .string("https://x.example"))
+            #expect(masked.properties["crm"] != .string("c-\(index)"))
+            // Consistent under one key (case aside for emails), different under another.
+            #expect(same.mask(party) == masked)
+            #expect(one.email(try EmailAddress(email.value.uppercased())) == masked.email?.value)
+            #expect(other.email(email) != masked.email?.value)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import Testing
+
+/// Bulk export of a tenant's parties (issue 12, item 4): the import's columns, scoped, audited, masked copies that
+/// import into a fresh tenant.
+@Suite("Bulk export")
+struct BulkExportTests {
+    static func bytes(_ export: PartiesExport) async throws -> [UInt8] {
+        var all: [UInt8] = []
+        for try await chunk in export { all += chunk }
+        return all
+    }
+
+    static func text(_ export: PartiesExport) async throws -> String {
+        String(decoding: try await bytes(export), as: UTF8.self)
+    }
+
+    /// Writes the bytes to a file and reads them back as `roster import parties` does.
+    static func importRows(_ bytes: [UInt8], format: BulkFormat) throws -> [PartyImportRow] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID()).\(format.rawValue)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try PartyImportReader(path: path, format: format == .csv ? .csv : .jsonl)
+        var rows: [PartyImportRow] = []
+        while let row = try reader.next() { rows.append(row) }
+        return rows
+    }
+
+    static func rows(_ rows: [PartyImportRow]) -> () -> PartyImportRow? {
+        var iterator = rows.makeIterator()
+        return { iterator.next() }
+    }
+
+    /// A tenant with people, an organization sharing a person's email, a partner with a tag, properties of each JSON
+    /// type, a note and a deleted party; pages of 2 so that the export takes several.
+    static func seed(_ rt: RosterRuntime) async throws -> (String, [Party]) {
+        let t = try await rt.makeTenant().slug
+        let s = rt.services
+        var made: [Party] = []
+        made.append(try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", lastName: "Archer", email: "ann@farm.example",
+                                                                     phone: "020 7946 0958", note: "met at the fair, \"keen\"",
+                                                                     customerType: .regular, roles: ["customer"],
+                                                                     properties: ["crop": .string("wheat, oats"), "hectares": .double(42.5),
+                                                                                  "organic": .bool(true), "rank": .int(3)]), context: .test))
+        made.append(try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Farm Co", email: "ANN@farm.example",
+                                                                     website: "https://farm.example", roles: ["partner"]), context: .test))
+        made.append(try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Bob", lastName: "Archer",
+                                                                     email: "bob@farm.example"), context: .test))
+        made.append(try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Cy", phone: "+1 555 123 4567"), context: .test))
+        _ = try await s.tags.attach(tenant: t, party: made[1].id, text: "Key Partner", color: nil, context: .test)
+        let gone = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Gone", email: "gone@farm.example"), context: .test)
+        _ = try await s.parties.delete(tenant: t, id: gone.id, reason: nil, context: .test)
+        return (t, made)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func csvAndJSONLinesHoldEveryLivePartyInTheImportsColumns(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let (t, made) = try await Self.seed(rt)
+            let csv = try await rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv, pageSize: 2), context: .test)
+            #expect(csv.total == 4)
+            #expect(csv.columns == PartiesExport.baseColumns + ["properties.crop", "properties.hectares", "properties.organic",
+                                                                 "properties.rank", "properties.website"])
+            let text = try await Self.text(csv)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.first == Substring(csv.columns.joined(separator: ",")))
+            #expect(lines.count == 6 && lines.last == "", "\(text)")  // header, four parties, final newline
+            #expect(!text.contains("Gone"))
+            // Quoted where RFC 4180 needs it, with the import's spellings of phones, lists and properties.
+            #expect(text.contains("person,Ann,Archer,,ann@farm.example,+442079460958,,\"met at the fair, \"\"keen\"\"\",regular,customer,,\"wheat, oats\",42.5,true,3,"),
+                    "\(text)")
+            #expect(text.contains("organization,,,Farm Co,ANN@farm.example,,https://farm.example,,,partner,Key Partner,,,,,https://farm.example"))
+
+            // What the export holds reads back as the rows that would make these parties.
+            let rows = try Self.importRows(Array(text.utf8), format: .csv)
+            #expect(rows.map(\.email) == made.map { $0.email?.value })
+            #expect(rows.allSatisfy { $0.problems.isEmpty })
+
+            let jsonl = try await Self.bytes(rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, pageSize: 3),
+                                                                              context: .test))
+            let objects = try jsonl.split(separator: UInt8(ascii: "\n")).map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            #expect(objects.count == 4)
+            let ann = try #require(objects.first ?? nil)
+            #expect(ann["hectares"] == nil && (ann["properties"] as? [String: Any])?["hectares"] as? Double == 42.5)
+            #expect((ann["properties"] as? [String: Any])?["organic"] as? Bool == true)
+            let jsonRows = try Self.importRows(jsonl, format: .jsonl)
+            #expect(jsonRows.first?.properties["rank"] == .int(3) && jsonRows.allSatisfy { $0.problems.isEmpty })
+            #expect(jsonRows[1].tags == ["Key Partner"] && jsonRows[1].roles == ["partner"])
+        }
+    }
+
+    /// An unmasked export records itself and every party it read; a masked one only itself.
+    @Test(arguments: StoreKind.allCases)
+    func exportsAreAudited(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let (t, made) = try await Self.seed(rt)
+            _ = try await Self.bytes(rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv, pageSize: 3), context: .test))
+            var entries = try await rt.services.audit.list(tenant: t, targetID: nil, cursor: nil, limit: 20, context: .test).items
+            let reads = entries.filter { $0.action == "party.export" }.compactMap(\.targetID)
+            #expect(Set(reads) == Set(made.map(\.id.description)) && reads.count == 4)
+            let whole = try #require(entries.first { $0.action == "parties.export" })
+            #expect(whole.fields.contains("csv") && whole.fields.contains("email") && !whole.fields.contains("mask"))
+
+            _ = try await Self.bytes(rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, mask: true), context: .test))
+            entries = try await rt.services.audit.list(tenant: t, targetID: nil, cursor: nil, limit: 20, context: .test).items
+            #expect(entries.first?.action == "parties.export" && entries.first?.fields.contains("mask") == true)
+            #expect(entries.filter { $0.action == "party.export" }.count == 4)
+            // No value in any entry: field names only.
+            for entry in entries { #expect(!entry.fields.contains { $0.contains("farm.example") }) }
+        }
+    }
+
+    /// A masked export has none of the personal values, keeps equal values equal, and imports into a fresh tenant
+    /// with no refused row (and a second masked export with the same passphrase agrees with the first).
+    @Test(arguments: StoreKind.allCases)
+    func aMaskedExportImportsIntoAFreshTenant(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let (t, _) = try await Self.seed(rt)
+            let options = PartiesExportOptions(format: .csv, mask: true, maskPassphrase: "test copy", pageSize: 2)
+            let text = try await Self.text(rt.services.exports.exportParties(tenant: t, options, context: .test))
+            for secret in ["Ann", "Archer", "Bob", "@farm.example", "ann@", "2079460958", "5551234567", "keen", "wheat", "Farm Co"] {
+                #expect(!text.contains(secret), "\(secret) is in the masked export")
+            }
+            let rows = try Self.importRows(Array(text.utf8), format: .csv)
+            // The person and the organization shared an email (case aside): their pseudonyms are equal too; Ann and Bob
+            // shared a last name and a domain.
+            #expect(rows[0].email?.lowercased() == rows[1].email?.lowercased())
+            #expect(rows[0].lastName == rows[2].lastName)
+            #expect(rows[0].email?.split(separator: "@").last == rows[2].email?.split(separator: "@").last)
+            // Kept: the kind, roles, tags, the customer type, numbers and the website.
+            #expect(rows[0].properties["hectares"] == .string("42.5") && rows[1].website == "https://farm.example")
+            #expect(rows[1].tags == ["Key Partner"] && rows[0].customerType == "regular")
+            let again = try await Self.text(rt.services.exports.exportParties(tenant: t, options, context: .test))
+            #expect(again == text)
+
+            let copy = try await rt.makeTenant().slug
+            let report = try await rt.services.imports.run(tenant: copy, digest: nil, onDuplicate: .fail, context: .test, next: Self.rows(rows))
+            #expect(report.created == 4 && report.refused == 0, "\(report.errors)")
+            // The copy exports as the masked file did.
+            let copied = try await Self.text(rt.services.exports.exportParties(tenant: copy, PartiesExportOptions(format: .csv), context: .test))
+            #expect(Set(copied.split(separator: "\n").dropFirst()) == Set(text.split(separator: "\n").dropFirst()))
+        }
+    }
+
+    /// A scoped caller exports its subtree only; a caller without parties.read, or of another tenant, gets nothing.
+    @Test(arguments: StoreKind.allCases)
+    func aScopedCallerExportsItsSubtree(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let (t, made) = try await Self.seed(rt)
+            let s = rt.services
+            let north = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test)
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: north.id, childID: made[2].id, type: "sales"), context: .test)
+            let role = try await s.access.createRole(tenant: t, name: "North", policies: ["parties.read"], organizationID: north.id,
+                                                     relationshipType: "sales", context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]),
+                                          requestID: "t")
+            let export = try await s.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv), context: scoped)
+            #expect(export.total == 2)
+            // No property key of a party outside the subtree shows in the header.
+            #expect(export.columns == PartiesExport.baseColumns)
+            let text = try await Self.text(export)
+            #expect(text.contains("Bob") && text.contains("North") && !text.contains("Ann"), "\(text)")
+
+            let writer = try await s.access.createRole(tenant: t, name: "Writers", policies: ["relationships.write"], organizationID: nil,
+                                                       relationshipType: nil, context: .test)
+            let unable = OperationContext(caller: Caller(principal: .apiKey("w"), tenantSlug: t, role: .user, roleIDs: [writer.id]),
+                                          requestID: "t")
+            await expectRosterError({ try await s.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv), context: unable) }) {
+                if case .forbidden = $0 { return true } else { return false }
+            }
+            let other = try await rt.makeTenant().slug
+            let outsider = OperationContext(caller: Caller(principal: .apiKey("o"), tenantSlug: other, role: .admin, roleIDs: []),
+                                            requestID: "t")
+            await expectRosterError({ try await s.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv), context: outsider) }) {
+                $0.isNotFound
+            }
+        }
+    }
+}
