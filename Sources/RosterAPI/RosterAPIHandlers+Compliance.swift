@@ -2,6 +2,7 @@ package import Foundation
 package import RosterOpenAPI
 import OpenAPIRuntime
 import RosterCore
+import RosterStore
 package import RosterService
 
 // The consent ledger and the export of a party (DESIGN.md §2 Compliance).
@@ -109,5 +110,50 @@ extension RosterAPIHandlers {
                                                               context: context)
         let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
         return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
+    }
+}
+
+// Bulk imports posted over HTTP (issue 12, item 3).
+extension RosterAPIHandlers {
+    package func createImport(_ input: Operations.CreateImport.Input) async throws -> Operations.CreateImport.Output {
+        let context = try RequestInfo.context()
+        let (format, body): (BulkFormat, HTTPBody) = switch input.body {
+        case .csv(let body): (.csv, body)
+        case .applicationXNdjson(let body): (.jsonl, body)
+        }
+        let policy = DuplicatePolicy(rawValue: input.query.onDuplicate?.rawValue ?? "skip") ?? .skip
+        let job = try await services.importJobs.submit(tenant: input.path.tenant, kind: input.query._type == .relationships ? .relationships : .parties,
+                                                       onDuplicate: policy, format: format, restart: input.query.restart ?? false,
+                                                       body: body, context: context)
+        return .accepted(.init(body: .json(.init(job))))
+    }
+
+    package func getImport(_ input: Operations.GetImport.Input) async throws -> Operations.GetImport.Output {
+        let context = try RequestInfo.context()
+        let job = try await services.importJobs.job(tenant: input.path.tenant, id: try importID(input.path.importId), context: context)
+        return .ok(.init(body: .json(.init(job))))
+    }
+
+    package func listImportErrors(_ input: Operations.ListImportErrors.Input) async throws -> Operations.ListImportErrors.Output {
+        let context = try RequestInfo.context()
+        let page = try await services.importJobs.errors(tenant: input.path.tenant, id: try importID(input.path.importId),
+                                                        cursor: input.query.cursor, limit: input.query.limit, context: context)
+        return .ok(.init(body: .json(.init(items: page.items.map { .init(row: $0.row, field: $0.field, message: $0.message) },
+                                           nextCursor: page.nextCursor))))
+    }
+
+    func importID(_ raw: String) throws -> ImportJob.ID {
+        guard let id = ImportJob.ID(uuidString: raw) else { throw RosterError.notFound("no import \(raw.prefix(40))") }
+        return id
+    }
+}
+
+extension Components.Schemas.ImportJob {
+    init(_ job: ImportJob) {
+        self.init(id: job.id.description, _type: job.kind == .parties ? .parties : .relationships,
+                  status: .init(rawValue: job.status.rawValue) ?? .failed, onDuplicate: job.onDuplicate, processed: job.processed,
+                  created: job.created, updated: job.updated, unchanged: job.unchanged, skipped: job.skipped, refused: job.refused,
+                  resumedAfter: job.resumedAfter, error: job.error, createdAt: job.createdAt, updatedAt: job.updatedAt,
+                  finishedAt: job.finishedAt)
     }
 }

@@ -75,6 +75,11 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
         secretKeys: SecretKeyService(store: store, keyring: keyring), consents: ConsentService(store: store, audit: auditLog),
         compliance: ComplianceService(store: store, audit: auditLog), imports: PartyImportService(store: store),
         relationshipImports: RelationshipImportService(store: store), exports: BulkExportService(store: store, audit: auditLog),
+        importJobs: ImportJobService(store: store, imports: PartyImportService(store: store),
+                                     relationshipImports: RelationshipImportService(store: store),
+                                     spoolDirectory: configuration.importDirectory.map { URL(fileURLWithPath: $0) }
+                                         ?? FileManager.default.temporaryDirectory.appendingPathComponent("roster-imports"),
+                                     maxBytes: configuration.maxImportBytes, logger: Logger(label: "roster.imports")),
         checkReady: { try await store.checkHealth() })
     let platformAuth = PlatformAuth(store: store)
     var options = OIDCVerifier.Options()
@@ -108,7 +113,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     let routes = RouteTable()
     let rateLimits = RateLimits(installation: configuration.rateLimit, tenants: runtime.services.tenants)
     router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes, rateLimits: rateLimits))
-    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
     router.add(middleware: ETagMiddleware())
 
     let spec = try OpenAPISpec.yaml()

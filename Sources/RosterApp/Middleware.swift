@@ -103,8 +103,16 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
 /// Refuses bodies over the limit with 413 before any handler reads them.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
+    /// `POST /v1/tenants/{t}/imports` streams its body to a file: up to this many bytes, never collected here.
+    let maxImportBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.head.method == .post, Self.isImport(request.uri.path) {
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > maxImportBytes {
+                throw HTTPError(.contentTooLarge, message: "an import may have at most \(maxImportBytes) bytes (ROSTER_MAX_IMPORT_BYTES)")
+            }
+            return try await next(request, context)
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
             throw HTTPError(.contentTooLarge, message: "the body is over \(maxBytes) bytes")
         }
@@ -112,6 +120,12 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         _ = try await request.collectBody(upTo: maxBytes)
         return try await next(request, context)
+    }
+
+    /// `/v1/tenants/{tenant}/imports`, and only that.
+    static func isImport(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 5 && parts[0].isEmpty && parts[1] == "v1" && parts[2] == "tenants" && !parts[3].isEmpty && parts[4] == "imports"
     }
 }
 

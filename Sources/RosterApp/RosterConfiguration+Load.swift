@@ -20,7 +20,8 @@ extension RosterConfiguration {
         "ROSTER_SECRET_KEY", "ROSTER_SECRET_KEY_FILE", "ROSTER_OIDC_ISSUER", "ROSTER_OIDC_AUDIENCE", "ROSTER_OIDC_CLOCK_SKEW",
         "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_OIDC_ALLOW_LOOPBACK", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
-        "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT", "ROSTER_RETENTION_DAYS",
+        "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT", "ROSTER_RETENTION_DAYS", "ROSTER_MAX_IMPORT_BYTES",
+        "ROSTER_IMPORT_DIR",
     ]
 
     /// Reads every setting once: `overrides` (command-line options, by the variable they stand for) first, then the
@@ -49,6 +50,8 @@ extension RosterConfiguration {
         config.customerTracking = try values.bool("ROSTER_CUSTOMER_TRACKING", default: config.customerTracking)
         config.customerTag = try values.string("ROSTER_CUSTOMER_TAG", default: config.customerTag, accepts: "a tag text of 1 to 100 characters") { (try? Tag.validateText($0)) != nil }
         config.maxBodyBytes = try values.int("ROSTER_MAX_BODY_BYTES", default: config.maxBodyBytes, in: 1024...(1 << 30))
+        config.maxImportBytes = try values.int("ROSTER_MAX_IMPORT_BYTES", default: config.maxImportBytes, in: 1024...(1 << 40))
+        config.importDirectory = try values.optionalString("ROSTER_IMPORT_DIR", accepts: "an absolute directory path") { $0.hasPrefix("/") }
         config.logLevel = try values.parsed("ROSTER_LOG_LEVEL", default: config.logLevel, accepts: "one of trace, debug, info, notice, warning, error, critical") {
             Logger.Level(rawValue: $0.lowercased())
         }

@@ -16,6 +16,10 @@ public struct RosterConfiguration: Sendable {
     public var customerTracking = true
     public var customerTag = "PSA Customer"
     public var maxBodyBytes = 1 << 20
+    /// The largest body `POST .../imports` takes (streamed to a file, never held in memory).
+    public var maxImportBytes = 1 << 30
+    /// Where posted imports wait for their job (created 0700; each file 0600, removed when its job ends).
+    public var importDirectory: String?
     public var logLevel = Logger.Level.info
     /// Statements slower than this are logged (without their values).
     public var slowStatementMilliseconds = 200

@@ -27,6 +27,8 @@ public enum RosterError: Error, Hashable, Sendable {
     case forbidden(String)
     /// 503: a dependency (the database) is not available.
     case unavailable(String)
+    /// 413: the body is over its limit.
+    case tooLarge(String)
 
     public static func invalid(_ field: String, _ message: String) -> RosterError {
         .validation([FieldError(field, message)])

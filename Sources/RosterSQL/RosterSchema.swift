@@ -373,6 +373,37 @@ public enum RosterSchema {
                 Column("updated_at", .time),
             ], primaryKey: ["tenant_id", "digest"])),
         ]),
+        SchemaMigration(16, "import jobs over HTTP and the rows they refused", [
+            .table(Table("import_jobs", [
+                .tenant,
+                Column("id", .id),
+                Column("type", .text, check: "type IN ('parties', 'relationships')"),
+                Column("format", .text),
+                Column("on_duplicate", .text),
+                Column("status", .text, check: "status IN ('running', 'completed', 'failed')"),
+                Column("processed", .int64),
+                Column("created", .int64),
+                Column("updated", .int64),
+                Column("unchanged", .int64),
+                Column("skipped", .int64),
+                Column("refused", .int64),
+                Column("resumed_after", .int64),
+                Column("error", .text, nullable: true),
+                Column("actor", .text),
+                Column("created_at", .time),
+                Column("updated_at", .time),
+                Column("finished_at", .time, nullable: true),
+            ], primaryKey: ["tenant_id", "id"])),
+            // Field names and Roster's messages only: a refused row's values stay in the file that was posted.
+            .table(Table("import_job_errors", [
+                .tenantKey,
+                Column("job_id", .id),
+                Column("seq", .int64),
+                Column("row_number", .int64),
+                Column("field", .text),
+                Column("message", .text),
+            ], primaryKey: ["tenant_id", "job_id", "seq"], foreignKeys: [.tenant("job_id", "import_jobs", cascade: true)])),
+        ]),
     ]
 
     /// `api_keys` as migration 11 leaves it.

@@ -30,3 +30,73 @@ extension SQLTransaction {
         return (sql, binds)
     }
 }
+
+// Import jobs posted over HTTP.
+extension SQLTransaction {
+    func insertImportJob(_ job: ImportJob) async throws {
+        try await conn.execute("""
+            INSERT INTO import_jobs (tenant_id, id, type, format, on_duplicate, status, processed, created, updated, unchanged, skipped,
+            refused, resumed_after, error, actor, created_at, updated_at, finished_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            """, [.uuid(job.tenantID.rawValue), .uuid(job.id.rawValue), .text(job.kind.rawValue), .text(job.format), .text(job.onDuplicate)]
+            + Self.jobState(job) + [.text(job.actor), .date(job.createdAt), .date(job.updatedAt), job.finishedAt.map(SQLValue.date) ?? .null])
+    }
+
+    func updateImportJob(_ job: ImportJob) async throws {
+        try await conn.execute("""
+            UPDATE import_jobs SET status = $3, processed = $4, created = $5, updated = $6, unchanged = $7, skipped = $8, refused = $9,
+            resumed_after = $10, error = $11, updated_at = $12, finished_at = $13
+            WHERE tenant_id = $1 AND id = $2
+            """, [.uuid(job.tenantID.rawValue), .uuid(job.id.rawValue)] + Self.jobState(job)
+            + [.date(job.updatedAt), job.finishedAt.map(SQLValue.date) ?? .null])
+    }
+
+    private static func jobState(_ job: ImportJob) -> [SQLValue] {
+        [.text(job.status.rawValue), .int(Int64(job.processed)), .int(Int64(job.created)), .int(Int64(job.updated)),
+         .int(Int64(job.unchanged)), .int(Int64(job.skipped)), .int(Int64(job.refused)), .int(Int64(job.resumedAfter)),
+         job.error.map(SQLValue.text) ?? .null]
+    }
+
+    func importJob(tenant: Tenant.ID, id: ImportJob.ID) async throws -> ImportJob? {
+        try await conn.query("SELECT * FROM import_jobs WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+            .first.map { row in
+                var job = ImportJob(id: id, tenantID: tenant, kind: ImportJob.Kind(rawValue: row.string("type") ?? "") ?? .parties,
+                                    format: row.string("format") ?? "", onDuplicate: row.string("on_duplicate") ?? "",
+                                    status: ImportJob.Status(rawValue: row.string("status") ?? "") ?? .failed, actor: row.string("actor") ?? "",
+                                    createdAt: try row.date("created_at"))
+                func count(_ column: String) -> Int { Int(row.int(column) ?? 0) }
+                (job.processed, job.created, job.updated, job.unchanged, job.skipped, job.refused, job.resumedAfter) =
+                    (count("processed"), count("created"), count("updated"), count("unchanged"), count("skipped"), count("refused"),
+                     count("resumed_after"))
+                job.error = row.string("error")
+                job.updatedAt = try row.date("updated_at")
+                job.finishedAt = try row.optionalDate("finished_at")
+                return job
+            }
+    }
+
+    func appendImportJobErrors(tenant: Tenant.ID, job: ImportJob.ID, _ errors: [ImportJobError]) async throws {
+        // A statement per 200 rows keeps each under every driver's bind limit.
+        for chunk in stride(from: 0, to: errors.count, by: 200).map({ errors[$0..<min($0 + 200, errors.count)] }) {
+            var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(job.rawValue)]
+            var values: [String] = []
+            for error in chunk {
+                let base = binds.count
+                binds += [.int(Int64(error.seq)), .int(Int64(error.row)), .text(error.field), .text(error.message)]
+                values.append("($1, $2, $\(base + 1), $\(base + 2), $\(base + 3), $\(base + 4))")
+            }
+            try await conn.execute("INSERT INTO import_job_errors (tenant_id, job_id, seq, row_number, field, message) VALUES "
+                                   + values.joined(separator: ", "), binds)
+        }
+    }
+
+    func importJobErrors(tenant: Tenant.ID, job: ImportJob.ID, afterSeq: Int?, limit: Int) async throws -> [ImportJobError] {
+        try await conn.query("""
+            SELECT seq, row_number, field, message FROM import_job_errors WHERE tenant_id = $1 AND job_id = $2 AND seq > $3
+            ORDER BY seq LIMIT $4
+            """, [.uuid(tenant.rawValue), .uuid(job.rawValue), .int(Int64(afterSeq ?? 0)), .int(Int64(limit))]).map { row in
+            ImportJobError(seq: Int(row.int("seq") ?? 0), row: Int(row.int("row_number") ?? 0), field: row.string("field") ?? "",
+                           message: row.string("message") ?? "")
+        }
+    }
+}

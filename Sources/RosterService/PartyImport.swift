@@ -81,8 +81,8 @@ public struct PartyImportService: Sendable {
     /// accumulate in the report's `errors`.
     public func run(tenant slug: String, digest: String?, fromStart: Bool = false, onDuplicate: DuplicatePolicy, batchSize: Int = 500,
                     context: OperationContext, next: () throws -> PartyImportRow?,
-                    onRefused: (([PartyImportReport.RefusedRow]) throws -> Void)? = nil,
-                    progress: (PartyImportReport) -> Void = { _ in }) async throws -> PartyImportReport {
+                    onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)? = nil,
+                    progress: (PartyImportReport) async throws -> Void = { _ in }) async throws -> PartyImportReport {
         // Tenant-wide parties.write, as POST .../parties asks: a duplicate's outcome then tells nothing the caller could not
         // learn by creating the party.
         try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", tenantWide: true, digest: digest.map { "parties:" + $0 },
@@ -267,8 +267,8 @@ enum ImportRunner {
     static func run<Row: ImportRow>(store: any Store, tenant slug: String, policy: String, tenantWide: Bool = false, digest: String?,
                                     fromStart: Bool,
                                     batchSize: Int, context: OperationContext, next: () throws -> Row?,
-                                    onRefused: (([PartyImportReport.RefusedRow]) throws -> Void)?,
-                                    progress: (PartyImportReport) -> Void,
+                                    onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)?,
+                                    progress: (PartyImportReport) async throws -> Void,
                                     apply: (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws -> PartyImportReport {
         var report = PartyImportReport()
         // The tenant and the caller's right, once, before reading the file.
@@ -318,13 +318,13 @@ enum ImportRunner {
                 }
                 committed = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
                 if let onRefused, !outcome.errors.isEmpty {
-                    try onRefused(outcome.errors)
+                    try await onRefused(outcome.errors)
                     outcome.errors = []
                 }
                 report.merge(outcome)
                 if report.errors.count > keptErrors { report.errors.removeLast(report.errors.count - keptErrors) }
                 batch.removeAll(keepingCapacity: true)
-                progress(report)
+                try await progress(report)
             }
             if row == nil { break }
         }
@@ -354,7 +354,7 @@ enum ImportRunner {
             case .validation(let fields):
                 report.errors += fields.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
             case .conflict(let message, _), .notFound(let message), .forbidden(let message), .badRequest(let message),
-                 .preconditionFailed(let message), .unauthorized(let message), .unavailable(let message):
+                 .preconditionFailed(let message), .unauthorized(let message), .unavailable(let message), .tooLarge(let message):
                 report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: message))
             }
         } catch StoreError.uniqueViolation {

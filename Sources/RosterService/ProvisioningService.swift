@@ -604,7 +604,7 @@ public struct ProvisioningService: Sendable {
             switch error {
             case .validation(let fields): "invalid " + fields.map(\.field).joined(separator: ", ")
             case .notFound(let message), .badRequest(let message), .unauthorized(let message), .forbidden(let message),
-                 .unavailable(let message), .preconditionFailed(let message): message
+                 .unavailable(let message), .preconditionFailed(let message), .tooLarge(let message): message
             case .conflict(let message, _): message
             }
         case let error as any ProvisioningStepFault: error.description

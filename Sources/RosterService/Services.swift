@@ -21,13 +21,15 @@ public final class Services: Sendable {
     public let imports: PartyImportService
     public let relationshipImports: RelationshipImportService
     public let exports: BulkExportService
+    public let importJobs: ImportJobService
     public let checkReady: @Sendable () async throws -> Void
 
     public init(tenants: TenantService, parties: PartyService, audit: AuditService, relationships: RelationshipService,
                 tags: TagService, partnerAccounts: PartnerAccountService, users: UserService, segments: SegmentService,
                 dealers: DealerImport, identities: IdentityService, apiKeys: APIKeyService, access: AccessService,
                 provisioning: ProvisioningService, secretKeys: SecretKeyService, consents: ConsentService, compliance: ComplianceService, imports: PartyImportService,
-                relationshipImports: RelationshipImportService, exports: BulkExportService, checkReady: @escaping @Sendable () async throws -> Void) {
+                relationshipImports: RelationshipImportService, exports: BulkExportService,
+                importJobs: ImportJobService, checkReady: @escaping @Sendable () async throws -> Void) {
         self.access = access
         self.provisioning = provisioning
         self.secretKeys = secretKeys
@@ -36,6 +38,7 @@ public final class Services: Sendable {
         self.imports = imports
         self.relationshipImports = relationshipImports
         self.exports = exports
+        self.importJobs = importJobs
         self.users = users
         self.segments = segments
         self.dealers = dealers

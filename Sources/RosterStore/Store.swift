@@ -21,7 +21,7 @@ public protocol Store: Sendable {
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
     RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
     AccessRoleRepository, ProvisioningRepository, AccessGraphRepository, ConsentRepository,
-    ErasureRepository {
+    ErasureRepository, ImportJobRepository {
     /// Runs `body` inside a savepoint: when it throws, what it wrote is undone, the transaction goes on, and the error
     /// comes out in the store's terms (`StoreError`) when it is one of the store's.
     func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T
@@ -482,4 +482,73 @@ public struct ImportProgress: Hashable, Sendable {
         self.rows = rows
         self.refused = refused
     }
+}
+
+/// An import posted over HTTP (`POST .../imports`), run in the background by the process that took it.
+public struct ImportJob: Hashable, Sendable {
+    public typealias ID = Identifier<ImportJob>
+
+    public enum Kind: String, Sendable, CaseIterable { case parties, relationships }
+    public enum Status: String, Sendable { case running, completed, failed }
+
+    public var id: ID
+    public var tenantID: Tenant.ID
+    public var kind: Kind
+    /// `csv` or `jsonl`.
+    public var format: String
+    public var onDuplicate: String
+    public var status: Status
+    public var processed = 0
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var skipped = 0
+    public var refused = 0
+    /// Rows an earlier run of the same body committed, passed over.
+    public var resumedAfter = 0
+    /// Why a failed job stopped (Roster's message, no value).
+    public var error: String?
+    public var actor: String
+    public var createdAt: Date
+    /// Moves with every committed batch: a running job whose time stands still was interrupted.
+    public var updatedAt: Date
+    public var finishedAt: Date?
+
+    public init(id: ID, tenantID: Tenant.ID, kind: Kind, format: String, onDuplicate: String, status: Status, actor: String,
+                createdAt: Date) {
+        self.id = id
+        self.tenantID = tenantID
+        self.kind = kind
+        self.format = format
+        self.onDuplicate = onDuplicate
+        self.status = status
+        self.actor = actor
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+    }
+}
+
+/// A refused row of an import job: its number in the file, the field (empty for the whole row) and why.
+public struct ImportJobError: Hashable, Sendable {
+    public var seq: Int
+    public var row: Int
+    public var field: String
+    public var message: String
+
+    public init(seq: Int, row: Int, field: String, message: String) {
+        self.seq = seq
+        self.row = row
+        self.field = field
+        self.message = message
+    }
+}
+
+public protocol ImportJobRepository {
+    func insertImportJob(_ job: ImportJob) async throws
+    /// Writes the job's counters, status, error and times.
+    func updateImportJob(_ job: ImportJob) async throws
+    func importJob(tenant: Tenant.ID, id: ImportJob.ID) async throws -> ImportJob?
+    func appendImportJobErrors(tenant: Tenant.ID, job: ImportJob.ID, _ errors: [ImportJobError]) async throws
+    /// The refused rows after `afterSeq`, in order.
+    func importJobErrors(tenant: Tenant.ID, job: ImportJob.ID, afterSeq: Int?, limit: Int) async throws -> [ImportJobError]
 }

@@ -203,7 +203,7 @@ func runCLI<T>(_ body: () async throws -> T) async throws -> T {
         case .validation(let fields):
             for field in fields { FileHandle.standardError.write(Data("error: \(field.field): \(field.message)\n".utf8)) }
         case .notFound(let detail), .conflict(let detail, _), .preconditionFailed(let detail), .badRequest(let detail),
-             .unauthorized(let detail), .forbidden(let detail), .unavailable(let detail):
+             .unauthorized(let detail), .forbidden(let detail), .unavailable(let detail), .tooLarge(let detail):
             FileHandle.standardError.write(Data("error: \(detail)\n".utf8))
         }
         throw ExitCode(error.isValidation ? 1 : 2)

@@ -49,6 +49,12 @@ struct AuthorizationMatrixTests {
             return try response.decode(Edge.self).id
         }
 
+        /// A finished import job of the platform's.
+        func importJob() async throws -> String {
+            try await api.send(.post, "\(base)/imports?type=parties", json: "firstName\nMatrix\n", headers: [.contentType: "text/csv"])
+                .decode(TImportJob.self).id
+        }
+
         func freshUser() async throws -> String {
             try await api.send(.post, "\(base)/users", json: #"{"email":"\#(UUID().uuidString.prefix(8))@example.com"}"#).decode(TUser.self).id
         }
@@ -103,6 +109,12 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 200, 200, 404]),
         Row(operation: "exportParties", method: .get, request: { w in ("\(w.base)/parties/export?format=jsonl", nil) },
             expect: [200, 200, 200, 200, 200]),
+        Row(operation: "createImport", method: .post, request: { w in ("\(w.base)/imports?type=parties", "firstName\nMatrix\n") },
+            expect: [202, 202, 403, 403, 403]),
+        Row(operation: "getImport", method: .get, request: { w in ("\(w.base)/imports/\(try await w.importJob())", nil) },
+            expect: [200, 200, 403, 403, 403]),
+        Row(operation: "listImportErrors", method: .get, request: { w in ("\(w.base)/imports/\(try await w.importJob())/errors", nil) },
+            expect: [200, 200, 403, 403, 403]),
         Row(operation: "listChildren", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/children", nil) },
             expect: [200, 200, 200, 200, 404]),
         Row(operation: "listDescendants", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/descendants", nil) },
@@ -259,7 +271,9 @@ struct AuthorizationMatrixTests {
                     // Another tenant's records don't exist for it; platform operations are refused.
                     case .otherAdmin: path.hasPrefix(world.base) ? 404 : 403
                     }
-                    let response = try await api.send(row.method, path, json: body, token: world.tokens[caller] ?? nil)
+                    // An import's body is CSV.
+                    let headers: HTTPFields = path.contains("/imports?") ? [.contentType: "text/csv"] : [:]
+                    let response = try await api.send(row.method, path, json: body, token: world.tokens[caller] ?? nil, headers: headers)
                     if Int(response.status.code) != expected {
                         failures.append("\(row.operation) as \(caller): \(response.status.code), expected \(expected): \(response.text.prefix(200))")
                     }

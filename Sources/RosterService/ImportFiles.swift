@@ -1,7 +1,6 @@
 import CSV
 public import Foundation
 public import RosterCore
-public import RosterService
 
 /// The rows of an import file, one at a time (memory stays flat whatever the file's size): CSV with a header row
 /// (CSV.swift) or JSON Lines, each row as the values of its columns. A CSV column no import of this kind knows stops the

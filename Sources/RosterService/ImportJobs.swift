@@ -1,0 +1,228 @@
+public import Foundation
+public import RosterCore
+public import RosterStore
+import Crypto
+public import Logging
+
+/// Imports posted over HTTP (issue 12, item 3): `POST .../imports` streams the body into a file (never whole in
+/// memory), checks its columns, records a job and answers at once; the job runs in this process through the same
+/// import as `roster import` (the same rules, batches and resumable progress), committing its counters and refused rows
+/// with every batch, where `GET .../imports/{id}` and `.../errors` read them from any process.
+///
+/// The posted file is the job's only copy of the rows' values: it is created 0600 in the spool directory and removed
+/// when the job ends. A job whose process stopped is reported failed once its counters stand still for
+/// `staleAfter`; posting the same body again goes on after its last committed batch.
+public struct ImportJobService: Sendable {
+    let store: any Store
+    let imports: PartyImportService
+    let relationshipImports: RelationshipImportService
+    let spoolDirectory: URL
+    let maxBytes: Int
+    let logger: Logger
+    public static let staleAfter: TimeInterval = 300
+
+    public init(store: any Store, imports: PartyImportService, relationshipImports: RelationshipImportService, spoolDirectory: URL,
+                maxBytes: Int, logger: Logger) {
+        self.store = store
+        self.imports = imports
+        self.relationshipImports = relationshipImports
+        self.spoolDirectory = spoolDirectory
+        self.maxBytes = maxBytes
+        self.logger = logger
+    }
+
+    /// The policy a kind of import needs, and on what, as `roster import` asks it.
+    static func check(_ kind: ImportJob.Kind, _ access: TenantAccess) throws {
+        switch kind {
+        case .parties: try access.require("parties.write")
+        case .relationships: try access.requireSomewhere("relationships.write")
+        }
+    }
+
+    /// Takes the body and starts the job; errors before the job exists (rights, size, columns) come from here.
+    public func submit<Body: AsyncSequence>(tenant slug: String, kind: ImportJob.Kind, onDuplicate: DuplicatePolicy, format: BulkFormat,
+                                            restart: Bool, body: Body, context: OperationContext) async throws -> ImportJob
+    where Body.Element == ArraySlice<UInt8> {
+        if kind == .relationships, onDuplicate == .update {
+            throw RosterError.invalid("onDuplicate", "an edge has nothing to update: skip or fail")
+        }
+        let tenant = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            try Self.check(kind, access)
+            return access.tenant
+        }
+        let (path, digest) = try await spool(body, format: format)
+        do {
+            // A CSV header no import of this kind knows is refused now, with the columns named.
+            do {
+                switch kind {
+                case .parties: _ = try PartyImportReader(path: path, format: format.fileFormat)
+                case .relationships: _ = try RelationshipImportReader(path: path, format: format.fileFormat)
+                }
+            } catch let error as ImportFile.UnknownColumns {
+                throw RosterError.invalid("body", error.description)
+            } catch let error as ImportFile.Unreadable {
+                throw RosterError.invalid("body", error.description)
+            }
+            let job = ImportJob(id: .make(), tenantID: tenant.id, kind: kind, format: format.rawValue, onDuplicate: onDuplicate.rawValue,
+                                status: .running, actor: context.principal.description, createdAt: Date.rosterNow)
+            try await store.write { tx in
+                try await tx.insertImportJob(job)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "import.start", targetType: "import",
+                                                     targetID: job.id.description, fields: [kind.rawValue, format.rawValue, onDuplicate.rawValue])])
+            }
+            let service = self
+            Task.detached {
+                await service.run(job, slug: slug, path: path, digest: digest, restart: restart, onDuplicate: onDuplicate, context: context)
+            }
+            return job
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+
+    /// Writes the body to a new 0600 file, hashing it (the digest names the file for resuming) and counting its bytes.
+    func spool<Body: AsyncSequence>(_ body: Body, format: BulkFormat) async throws -> (String, String) where Body.Element == ArraySlice<UInt8> {
+        try FileManager.default.createDirectory(at: spoolDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = spoolDirectory.appendingPathComponent("\(UUID().uuidString.lowercased()).\(format.rawValue)").path
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard descriptor >= 0 else { throw RosterError.unavailable("the import can't be stored (spool directory)") }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var hasher = SHA256()
+        var count = 0
+        do {
+            for try await chunk in body {
+                count += chunk.count
+                guard count <= maxBytes else {
+                    throw RosterError.tooLarge("an import may have at most \(maxBytes) bytes (ROSTER_MAX_IMPORT_BYTES)")
+                }
+                hasher.update(data: chunk)
+                try handle.write(contentsOf: chunk)
+            }
+            try handle.close()
+            guard count > 0 else { throw RosterError.invalid("body", "is empty") }
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return (path, hasher.finalize().hexString)
+    }
+
+    /// Runs the job to its end, its counters and refused rows committed batch by batch; the file is removed after.
+    func run(_ start: ImportJob, slug: String, path: String, digest: String, restart: Bool, onDuplicate: DuplicatePolicy,
+             context: OperationContext) async {
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var job = start
+        var seq = 0
+        let store = self.store
+        let jobID = job.id, tenantID = job.tenantID
+        let onRefused: ([PartyImportReport.RefusedRow]) async throws -> Void = { rows in
+            let errors = rows.map { row in
+                seq += 1
+                return ImportJobError(seq: seq, row: row.row, field: row.field, message: row.message)
+            }
+            try await store.write { tx in try await tx.appendImportJobErrors(tenant: tenantID, job: jobID, errors) }
+        }
+        let progress: (PartyImportReport) async throws -> Void = { report in
+            job.take(report)
+            let snapshot = job
+            try await store.write { tx in try await tx.updateImportJob(snapshot) }
+        }
+        do {
+            let report: PartyImportReport
+            switch job.kind {
+            case .parties:
+                let reader = try PartyImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
+                report = try await imports.run(tenant: slug, digest: digest, fromStart: restart, onDuplicate: onDuplicate, context: context,
+                                               next: { try reader.next() }, onRefused: onRefused, progress: progress)
+            case .relationships:
+                let reader = try RelationshipImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
+                report = try await relationshipImports.run(tenant: slug, digest: digest, fromStart: restart, onDuplicate: onDuplicate,
+                                                           context: context, next: { try reader.next() }, onRefused: onRefused,
+                                                           progress: progress)
+            }
+            job.take(report)
+            job.status = .completed
+        } catch {
+            job.status = .failed
+            job.error = Self.describe(error)
+            logger.warning("import job failed", metadata: ["job": "\(job.id)", "error": "\(job.error ?? "")"])
+        }
+        job.finishedAt = Date.rosterNow
+        job.updatedAt = job.finishedAt ?? job.updatedAt
+        let finished = job
+        do {
+            try await store.write { tx in try await tx.updateImportJob(finished) }
+        } catch {
+            logger.error("an import job's end could not be recorded", metadata: ["job": "\(job.id)"])
+        }
+    }
+
+    /// A failure's reason without values: Roster's own messages name fields, not what they held.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as RosterError:
+            switch error {
+            case .validation(let fields): "invalid " + fields.map(\.field).joined(separator: ", ")
+            case .notFound(let message), .badRequest(let message), .unauthorized(let message), .forbidden(let message),
+                 .unavailable(let message), .preconditionFailed(let message), .tooLarge(let message), .conflict(let message, _): message
+            }
+        case let error as ImportFile.Unreadable: error.description
+        case is StoreError: "the database refused a batch; post the same file again to go on after the last committed batch"
+        default: "unexpected error; post the same file again to go on after the last committed batch"
+        }
+    }
+
+    public func job(tenant slug: String, id: ImportJob.ID, context: OperationContext) async throws -> ImportJob {
+        var job = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            guard let job = try await tx.importJob(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no import \(id)") }
+            try Self.check(job.kind, access)
+            return job
+        }
+        if job.status == .running, Date.rosterNow.timeIntervalSince(job.updatedAt) > Self.staleAfter {
+            job.status = .failed
+            job.error = "interrupted: no batch committed for \(Int(Self.staleAfter)) s (the server stopped?); post the same file again "
+                + "to go on after the last committed batch"
+        }
+        return job
+    }
+
+    public func errors(tenant slug: String, id: ImportJob.ID, cursor: String?, limit: Int?, context: OperationContext) async throws
+        -> Page<ImportJobError> {
+        let limit = try pageSize(limit)
+        var after: Int?
+        if let cursor {
+            guard let key = Cursor.decode(cursor), let seq = Int(key), seq >= 0 else {
+                throw RosterError.invalid("cursor", "is not a cursor from this API")
+            }
+            after = seq
+        }
+        let rows = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            guard let job = try await tx.importJob(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no import \(id)") }
+            try Self.check(job.kind, access)
+            return try await tx.importJobErrors(tenant: access.tenant.id, job: id, afterSeq: after, limit: limit + 1)
+        }
+        return Page(rows: rows, limit: limit) { String($0.seq) }
+    }
+}
+
+extension ImportJob {
+    mutating func take(_ report: PartyImportReport) {
+        processed = report.processed
+        created = report.created
+        updated = report.updated
+        unchanged = report.unchanged
+        skipped = report.skipped
+        refused = report.refused
+        resumedAfter = report.resumedAfter
+        updatedAt = Date.rosterNow
+    }
+}
+
+extension BulkFormat {
+    var fileFormat: ImportFile.Format { self == .csv ? .csv : .jsonl }
+}

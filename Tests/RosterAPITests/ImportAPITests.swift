@@ -1,0 +1,139 @@
+import Foundation
+import HTTPTypes
+import RosterApp
+import Testing
+
+struct TImportJob: Codable {
+    var id: String
+    var type: String
+    var status: String
+    var processed: Int
+    var created: Int
+    var updated: Int
+    var unchanged: Int
+    var skipped: Int
+    var refused: Int
+    var resumedAfter: Int
+    var error: String?
+    var finishedAt: String?
+}
+
+struct TImportError: Codable, Equatable {
+    var row: Int
+    var field: String
+    var message: String
+}
+
+/// Imports over HTTP (issue 12, item 3): a body streamed into a job, its progress and refused rows, the limits, and
+/// the rights of the caller.
+@Suite("HTTP: import jobs")
+struct ImportAPITests {
+    static func post(_ api: APIClient, _ tenant: String, _ query: String, _ body: String, type: String = "text/csv",
+                     token: String? = platformToken) async throws -> TResponse {
+        try await api.send(.post, "/v1/tenants/\(tenant)/imports?\(query)", json: body, token: token, headers: [.contentType: type])
+    }
+
+    /// Polls the job until it is no longer running.
+    static func finished(_ api: APIClient, _ tenant: String, _ id: String, token: String? = platformToken) async throws -> TImportJob {
+        for _ in 0..<200 {
+            let job = try await api.send(.get, "/v1/tenants/\(tenant)/imports/\(id)", token: token).decode(TImportJob.self)
+            if job.status != "running" { return job }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the import job \(id) did not finish")
+        throw CancellationError()
+    }
+
+    @Test func partiesFromCSVAndJSONLinesWithTheirRefusedRows() async throws {
+        try await withApp(maxBodyBytes: 1024) { api in
+            let t = try await api.makeTenant()
+            // Larger than ROSTER_MAX_BODY_BYTES (1 KiB here): an import takes it all the same.
+            var csv = "firstName,lastName,email,phone,tags\n"
+            for i in 1...60 { csv += "Person,Number \(i),p\(i)@example.com,,Imported\n" }
+            csv += "Bad,Email,not-an-email,,\nBad,Phone,,call me,\nPerson,Again,P1@example.com,,\n"
+            let response = try await Self.post(api, t, "type=parties", csv)
+            #expect(response.status == .accepted, "\(response.text)")
+            let started = try response.decode(TImportJob.self)
+            #expect(started.type == "parties" && ["running", "completed"].contains(started.status))
+            let job = try await Self.finished(api, t, started.id)
+            #expect(job.status == "completed" && job.finishedAt != nil, "\(job)")
+            #expect(job.processed == 63 && job.created == 60 && job.refused == 2 && job.skipped == 1, "\(job)")
+            let tagged = try await api.send(.get, "/v1/tenants/\(t)/parties?tag=Imported&limit=100").decode(TList<TParty>.self)
+            #expect(tagged.items.count == 60)
+
+            // The refused rows, a page at a time.
+            let first = try await api.send(.get, "/v1/tenants/\(t)/imports/\(job.id)/errors?limit=1").decode(TList<TImportError>.self)
+            #expect(first.items == [TImportError(row: 61, field: "email", message: first.items.first?.message ?? "")])
+            let cursor = try #require(first.nextCursor)
+            let rest = try await api.send(.get, "/v1/tenants/\(t)/imports/\(job.id)/errors?limit=10&cursor=\(cursor)").decode(TList<TImportError>.self)
+            #expect(rest.items.map(\.row) == [62] && rest.items.first?.field == "phone" && rest.nextCursor == nil)
+
+            // JSON Lines, merging into the match.
+            let jsonl = #"{"email":"p2@example.com","note":"from JSONL"}"# + "\n" + #"{"firstName":"New","email":"new@example.com"}"# + "\n"
+            let second = try await Self.post(api, t, "type=parties&onDuplicate=update", jsonl, type: "application/x-ndjson")
+            #expect(second.status == .accepted, "\(second.text)")
+            let merged = try await Self.finished(api, t, try second.decode(TImportJob.self).id)
+            #expect(merged.updated == 1 && merged.created == 1 && merged.refused == 0, "\(merged)")
+
+            // The same body again goes on after its last committed row: nothing is done twice.
+            let again = try await Self.finished(api, t, try Self.post(api, t, "type=parties", csv).decode(TImportJob.self).id)
+            #expect(again.resumedAfter == 63 && again.processed == 0 && again.created == 0, "\(again)")
+        }
+    }
+
+    @Test func limitsAndRefusals() async throws {
+        try await withApp(configure: { $0.maxImportBytes = 2048 }) { api in
+            let t = try await api.makeTenant()
+            let big = "firstName\n" + String(repeating: "Somebody\n", count: 400)
+            let tooLarge = try await Self.post(api, t, "type=parties", big)
+            #expect(tooLarge.status == .contentTooLarge, "\(tooLarge.text)")
+            #expect(tooLarge.headers[.contentType] == "application/problem+json")
+            let unknown = try await Self.post(api, t, "type=parties", "firstName,shoeSize\nAnn,7\n")
+            #expect(unknown.status == .unprocessableContent && unknown.problem?.errors?.first?.message.contains("shoeSize") == true,
+                    "\(unknown.text)")
+            #expect(try await Self.post(api, t, "type=parties", "").status == .unprocessableContent)
+            #expect(try await Self.post(api, t, "type=relationships&onDuplicate=update", "childId,parentId\n").status == .unprocessableContent)
+            #expect(try await Self.post(api, t, "type=robots", "firstName\nAnn\n").status == .badRequest)
+            #expect(try await Self.post(api, t, "type=parties", "{}", type: "application/json").status == .unsupportedMediaType)
+            #expect(try await Self.post(api, "no-such-tenant", "type=parties", "firstName\nAnn\n").status == .notFound)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/\(UUID().uuidString)").status == .notFound)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/not-an-id").status == .notFound)
+        }
+    }
+
+    /// Parties need parties.write on the whole tenant; a scoped key imports edges inside its subtree only, and another
+    /// tenant's jobs are 404.
+    @Test func theCallersRightsHoldInTheJob() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#)
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
+            _ = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","email":"bob@example.com"}"#)
+            let farm = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            for child in [ann.id, farm.id] {
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                           json: #"{"parentId":"\#(north.id)","childId":"\#(child)","type":"structure"}"#).status == .created)
+            }
+            struct ID: Codable { var id: String }
+            struct Key: Codable { var key: String }
+            let role = try await api.send(.post, "/v1/tenants/\(t)/roles",
+                                          json: #"{"name":"North","policies":["parties.read","relationships.write"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
+            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
+                                         json: #"{"name":"north","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            #expect(try await Self.post(api, t, "type=parties", "firstName\nAnn\n", token: key).status == .forbidden)
+
+            // Ann goes below Farm (both inside the key's scope); Bob below South is refused, as POST .../relationships would.
+            let edges = "parentId,childEmail,type\n\(farm.id),ann@example.com,sales\n\(south.id),bob@example.com,sales\n"
+            let response = try await Self.post(api, t, "type=relationships", edges, token: key)
+            #expect(response.status == .accepted, "\(response.text)")
+            let job = try await Self.finished(api, t, try response.decode(TImportJob.self).id, token: key)
+            #expect(job.created == 1 && job.refused == 1, "\(job)")
+
+            let other = try await api.makeTenant()
+            let theirs = try await api.send(.post, "/v1/tenants/\(other)/api-keys", json: #"{"name":"a","role":"ADMIN"}"#).decode(Key.self).key
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/\(job.id)", token: theirs).status == .notFound)
+            #expect(try await api.send(.get, "/v1/tenants/\(other)/imports/\(job.id)").status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import Testing
+
+/// Import jobs (issue 12, item 3) on both stores: the body streamed to a file within its limit, the job's counters and
+/// refused rows committed as it goes, the file removed at the end.
+@Suite("Import jobs")
+struct ImportJobTests {
+    static func body(_ text: String, chunk: Int = 7) -> AsyncStream<ArraySlice<UInt8>> {
+        let bytes = Array(text.utf8)
+        return AsyncStream { continuation in
+            for start in stride(from: 0, to: bytes.count, by: chunk) { continuation.yield(bytes[start..<min(start + chunk, bytes.count)]) }
+            continuation.finish()
+        }
+    }
+
+    static func service(_ rt: RosterRuntime, maxBytes: Int, spool: URL) -> ImportJobService {
+        ImportJobService(store: rt.database.store, imports: rt.services.imports, relationshipImports: rt.services.relationshipImports,
+                         spoolDirectory: spool, maxBytes: maxBytes, logger: Logger(label: "test"))
+    }
+
+    static func finished(_ jobs: ImportJobService, _ tenant: String, _ id: ImportJob.ID) async throws -> ImportJob {
+        for _ in 0..<400 {
+            let job = try await jobs.job(tenant: tenant, id: id, context: .test)
+            if job.status != .running { return job }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("the job did not finish")
+        throw CancellationError()
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aJobRunsThroughItsBodyAndKeepsItsRefusedRows(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: spool) }
+            let jobs = Self.service(rt, maxBytes: 4096, spool: spool)
+            var csv = "firstName,email\n"
+            for i in 1...30 { csv += "P\(i),p\(i)@example.com\n" }
+            csv += "Bad,nope\n"
+            let started = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                                body: Self.body(csv), context: .test)
+            let job = try await Self.finished(jobs, t, started.id)
+            #expect(job.status == .completed && job.created == 30 && job.refused == 1 && job.processed == 31, "\(job)")
+            let errors = try await jobs.errors(tenant: t, id: job.id, cursor: nil, limit: 10, context: .test)
+            #expect(errors.items.map(\.row) == [31] && errors.items.first?.field == "email")
+            // The posted file is gone with its job.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).isEmpty)
+            let entries = try await rt.services.audit.list(tenant: t, targetID: job.id.description, cursor: nil, limit: 5, context: .test).items
+            #expect(entries.map(\.action) == ["import.start"])
+
+            // Over the limit, streamed: refused, and nothing left in the spool.
+            await expectRosterError({
+                try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                      body: Self.body("firstName\n" + String(repeating: "Someone\n", count: 600)), context: .test)
+            }) { if case .tooLarge = $0 { return true } else { return false } }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).isEmpty)
+            await expectRosterError({
+                try await jobs.submit(tenant: t, kind: .relationships, onDuplicate: .skip, format: .csv, restart: false,
+                                      body: Self.body("childId,colour\n"), context: .test)
+            }) { $0.invalidFields == ["body"] }
+
+            // Another tenant's job is not found.
+            let other = try await rt.makeTenant().slug
+            await expectRosterError({ try await jobs.job(tenant: other, id: job.id, context: .test) }) { $0.isNotFound }
+        }
+    }
+}
