@@ -44,6 +44,7 @@ package enum OperationRules {
         "listConsentMatches": .policy("parties.read", .list),
         "exportParty": .policy("parties.read", .pathParty),
         "exportParties": .policy("parties.read", .list),
+        "listDuplicates": .policy("parties.read", .list),
         "createImport": .policy("parties.write", .tenant),
         "getImport": .policy("parties.write", .tenant),
         "listImportErrors": .policy("parties.write", .tenant),

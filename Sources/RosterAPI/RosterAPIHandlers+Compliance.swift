@@ -157,3 +157,16 @@ extension Components.Schemas.ImportJob {
                   finishedAt: job.finishedAt)
     }
 }
+
+extension RosterAPIHandlers {
+    package func listDuplicates(_ input: Operations.ListDuplicates.Input) async throws -> Operations.ListDuplicates.Output {
+        let context = try RequestInfo.context()
+        let page = try await services.parties.duplicates(tenant: input.path.tenant, cursor: input.query.cursor, limit: input.query.limit,
+                                                         context: context)
+        let items: [Components.Schemas.DuplicateGroup] = page.items.map { group in
+            .init(reason: group.reason == .email ? .email : group.reason == .phone ? .phone : .name,
+                  parties: group.parties.map { Components.Schemas.Party($0) })
+        }
+        return .ok(.init(body: .json(.init(items: items, nextCursor: page.nextCursor))))
+    }
+}

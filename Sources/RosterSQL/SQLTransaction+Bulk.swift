@@ -100,3 +100,52 @@ extension SQLTransaction {
         }
     }
 }
+
+// The duplicate finder.
+extension SQLTransaction {
+    func duplicateCandidates(tenant: Tenant.ID) async throws -> [DuplicateCandidate] {
+        let live = "tenant_id = $1 AND state <> 'deleted'"
+        func shared(_ reason: DuplicateReason, _ column: String, extra: String = "") async throws -> [DuplicateCandidate] {
+            try await conn.query("""
+                SELECT \(column) AS k, id FROM parties WHERE \(live) \(extra) AND \(column) IN
+                (SELECT \(column) FROM parties WHERE \(live) \(extra) AND \(column) IS NOT NULL GROUP BY \(column) HAVING count(*) > 1)
+                """, [.uuid(tenant.rawValue)]).map { row in
+                DuplicateCandidate(reason: reason, key: row.string("k") ?? "", id: Party.ID(try row.uuid("id")))
+            }
+        }
+        var found = try await shared(.email, "email_key")
+        found += try await shared(.phone, "phone")
+        found += try await shared(.name, "name_key", extra: "AND kind = 'organization'")
+        // Persons of one name below one organization (an edge of any type in force now).
+        let people = try await conn.query("""
+            SELECT p.first_key AS f, p.last_key AS l, r.parent_id AS org, p.id AS id
+            FROM parties p
+            CROSS JOIN relationships r
+            JOIN parties o ON o.tenant_id = r.tenant_id AND o.id = r.parent_id
+            WHERE p.tenant_id = $1 AND p.kind = 'person' AND p.state <> 'deleted' AND p.first_key IS NOT NULL AND p.last_key IS NOT NULL
+            AND r.tenant_id = p.tenant_id AND r.child_id = p.id AND \(Self.inForce("r", at: "$2"))
+            AND o.kind = 'organization' AND o.state <> 'deleted'
+            """, [.uuid(tenant.rawValue), .date(Date.rosterNow)])
+        var byName: [String: Set<Party.ID>] = [:]
+        for row in people {
+            let key = [row.string("f") ?? "", row.string("l") ?? "", (try? row.uuid("org"))?.uuidString ?? ""].joined(separator: "\u{0}")
+            byName[key, default: []].insert(Party.ID(try row.uuid("id")))
+        }
+        for (key, ids) in byName where ids.count > 1 {
+            found += ids.map { DuplicateCandidate(reason: .name, key: "person\u{0}" + key, id: $0) }
+        }
+        return found
+    }
+
+    func parties(tenant: Tenant.ID, ids: [Party.ID]) async throws -> [Party] {
+        let unique = Array(Set(ids)).sorted()
+        guard !unique.isEmpty else { return [] }
+        var found: [Party] = []
+        for chunk in stride(from: 0, to: unique.count, by: 500).map({ unique[$0..<min($0 + 500, unique.count)] }) {
+            let placeholders = chunk.indices.map { "$\($0 - chunk.startIndex + 2)" }.joined(separator: ", ")
+            found += try await conn.query("SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id IN (\(placeholders)) ORDER BY id",
+                                          [.uuid(tenant.rawValue)] + chunk.map { .uuid($0.rawValue) }).map(makeParty)
+        }
+        return try await withTags(found)
+    }
+}

@@ -108,6 +108,11 @@ public protocol PartyRepository {
     func propertyKeys(tenant: Tenant.ID, within: [Subtree]?) async throws -> [String]
     /// How many parties are not deleted (in these subtrees, when given).
     func partyCount(tenant: Tenant.ID, within: [Subtree]?) async throws -> Int
+    /// The parties that are not deleted and share a normalized email or phone with another, or (persons) a first and
+    /// last name and a parent organization, or (organizations) a name: each with the reason and the shared key.
+    func duplicateCandidates(tenant: Tenant.ID) async throws -> [DuplicateCandidate]
+    /// These parties (those that exist), with their tags, in id order.
+    func parties(tenant: Tenant.ID, ids: [Party.ID]) async throws -> [Party]
     func appendStateChange(tenant: Tenant.ID, _ change: StateChange) async throws
     func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange]
     /// Live customers counted by customer type.
@@ -551,4 +556,27 @@ public protocol ImportJobRepository {
     func appendImportJobErrors(tenant: Tenant.ID, job: ImportJob.ID, _ errors: [ImportJobError]) async throws
     /// The refused rows after `afterSeq`, in order.
     func importJobErrors(tenant: Tenant.ID, job: ImportJob.ID, afterSeq: Int?, limit: Int) async throws -> [ImportJobError]
+}
+
+/// Why parties may be one: the same normalized email, or phone, across kinds (the unique indexes forbid it within one),
+/// the same name (persons: first and last name below one organization; organizations: the name).
+public enum DuplicateReason: String, Sendable, Hashable, CaseIterable, Comparable {
+    case email, phone, name
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// A party that shares `key` (for the reason) with at least one other.
+public struct DuplicateCandidate: Sendable, Hashable {
+    public var reason: DuplicateReason
+    public var key: String
+    public var id: Party.ID
+
+    public init(reason: DuplicateReason, key: String, id: Party.ID) {
+        self.reason = reason
+        self.key = key
+        self.id = id
+    }
 }

@@ -115,6 +115,8 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 403, 403, 403]),
         Row(operation: "listImportErrors", method: .get, request: { w in ("\(w.base)/imports/\(try await w.importJob())/errors", nil) },
             expect: [200, 200, 403, 403, 403]),
+        Row(operation: "listDuplicates", method: .get, request: { w in ("\(w.base)/parties/duplicates", nil) },
+            expect: [200, 200, 200, 200, 200]),
         Row(operation: "listChildren", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/children", nil) },
             expect: [200, 200, 200, 200, 404]),
         Row(operation: "listDescendants", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/descendants", nil) },

@@ -204,3 +204,23 @@ struct BulkExportAPITests {
         }
     }
 }
+
+@Suite("HTTP: duplicate finder")
+struct DuplicatesAPITests {
+    struct Group: Codable { var reason: String; var parties: [TParty] }
+
+    @Test func duplicatesOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let person = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@farm.example"}"#)
+            let org = try await api.createParty(t, #"{"kind":"organization","name":"Farm","email":"Ann@Farm.example"}"#)
+            _ = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","email":"bob@farm.example"}"#)
+            let response = try await api.send(.get, "/v1/tenants/\(t)/parties/duplicates?limit=10")
+            #expect(response.status == .ok, "\(response.text)")
+            let groups = try response.decode(TList<Group>.self)
+            #expect(groups.items.count == 1 && groups.items[0].reason == "email")
+            #expect(Set(groups.items[0].parties.map(\.id)) == [person.id, org.id] && groups.nextCursor == nil)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/duplicates?cursor=bad").status == .unprocessableContent)
+        }
+    }
+}
