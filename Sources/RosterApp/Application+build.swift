@@ -99,6 +99,7 @@ public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, 
     try await runtime.database.migrate(logger: logger)
     try await configuration.verifySecretKey(runtime)
     try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
+    runtime.services.importJobs.sweep()
     if onBootstrapToken != nil || configuration.bootstrapToken != nil,
        let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
         onBootstrapToken?(token)

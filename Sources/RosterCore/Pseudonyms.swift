@@ -44,9 +44,9 @@ public struct Pseudonyms: Sendable {
     public func name(_ value: String) -> String {
         let bytes = digest("name", value.trimmingWhitespace().lowercased())
         let words = value.split(whereSeparator: \.isWhitespace).count
-        let first = Self.word(bytes[0...], syllables: 2 + Int(bytes[30] % 2))
+        let first = Self.word(bytes[0...], syllables: 3 + Int(bytes[30] % 2))
         guard words > 1 else { return first }
-        return first + " " + Self.word(bytes[4...], syllables: 2 + Int(bytes[31] % 2))
+        return first + " " + Self.word(bytes[4...], syllables: 3 + Int(bytes[31] % 2))
     }
 
     /// An address at a pseudonymous domain under `.example` (reserved, RFC 2606): the same domain gives the same
@@ -58,16 +58,34 @@ public struct Pseudonyms: Sendable {
     }
 
     /// A phone number of as many digits, with the first two kept (the country code, or its start), so that it stays a
-    /// number of the same country and valid by Roster's rules.
+    /// number of the same country and valid by Roster's rules. The other digits are permuted under the key (a Feistel
+    /// network over their decimal range, cycle-walking), so that two numbers never share a pseudonym: the unique index
+    /// on phones holds in a masked copy.
     public func phone(_ value: PhoneNumber) -> String {
         let digits = value.digits
-        let kept = digits.prefix(2)
-        let bytes = digest("phone", digits)
-        var masked = String(kept)
-        for index in 0..<(digits.count - kept.count) {
-            masked.append(Character(String(bytes[index % bytes.count] % 10)))
+        let kept = String(digits.prefix(2))
+        let tail = digits.dropFirst(2)
+        guard !tail.isEmpty, let number = UInt64(tail) else { return "+" + digits }
+        var range: UInt64 = 1
+        for _ in 0..<tail.count { range *= 10 }
+        var bits = 1
+        while (UInt64(1) << bits) < range { bits += 1 }
+        if bits % 2 == 1 { bits += 1 }
+        let half = bits / 2
+        let mask = (UInt64(1) << half) - 1
+        let tweak = "\(kept)\u{0}\(digits.count)"
+        func round(_ index: Int, _ right: UInt64) -> UInt64 {
+            let bytes = digest("phone", "\(tweak)\u{0}\(index)\u{0}\(right)")
+            return bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } & mask
         }
-        return "+" + masked
+        var x = number
+        repeat {
+            var (left, right) = (x >> half, x & mask)
+            for index in 0..<4 { (left, right) = (right, left ^ round(index, right)) }
+            x = left << half | right
+        } while x >= range
+        let text = String(x)
+        return "+" + kept + String(repeating: "0", count: tail.count - text.count) + text
     }
 
     /// Free text (a note, a property's text): a marker with a short digest, the same for the same text.
@@ -75,8 +93,13 @@ public struct Pseudonyms: Sendable {
         "masked " + digest("text", value).prefix(5).hexString
     }
 
-    /// The party with its personal values replaced: names, email, phone, note and every text property but the
-    /// website (an organization's public address, kept as its `website`).
+    /// A person's website: a pseudonymous address under `.example`.
+    public func website(_ value: String) -> String {
+        "https://w" + digest("website", value.lowercased()).prefix(5).hexString + ".example"
+    }
+
+    /// The party with its personal values replaced: names, email, phone, note, a person's website and every text
+    /// property but an organization's website (its public address).
     public func mask(_ party: Party) -> Party {
         var masked = party
         masked.firstName = party.firstName.map(name)
@@ -85,8 +108,16 @@ public struct Pseudonyms: Sendable {
         masked.email = party.email.map { EmailAddress(stored: email($0)) }
         masked.phone = party.phone.map { PhoneNumber(storedDigits: String(phone($0).dropFirst())) }
         masked.note = party.note.map(text)
-        for (key, value) in party.properties where key != "website" {
-            if case .string(let string) = value { masked.properties[key] = .string(text(string)) }
+        let person = party.kind == .person
+        if person { masked.website = party.website.map(website) }
+        for (key, value) in party.properties {
+            guard case .string(let string) = value else { continue }
+            if key == "website" {
+                // Kept in step with the website, as Roster keeps them.
+                if person { masked.properties[key] = .string(website(string)) }
+            } else {
+                masked.properties[key] = .string(text(string))
+            }
         }
         return masked
     }

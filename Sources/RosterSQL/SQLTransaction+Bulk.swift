@@ -118,13 +118,17 @@ extension SQLTransaction {
         found += try await shared(.name, "name_key", extra: "AND kind = 'organization'")
         // Persons of one name below one organization (an edge of any type in force now).
         let people = try await conn.query("""
-            SELECT p.first_key AS f, p.last_key AS l, r.parent_id AS org, p.id AS id
-            FROM parties p
-            CROSS JOIN relationships r
-            JOIN parties o ON o.tenant_id = r.tenant_id AND o.id = r.parent_id
-            WHERE p.tenant_id = $1 AND p.kind = 'person' AND p.state <> 'deleted' AND p.first_key IS NOT NULL AND p.last_key IS NOT NULL
-            AND r.tenant_id = p.tenant_id AND r.child_id = p.id AND \(Self.inForce("r", at: "$2"))
-            AND o.kind = 'organization' AND o.state <> 'deleted'
+            WITH pairs AS (
+                SELECT p.first_key AS f, p.last_key AS l, r.parent_id AS org, p.id AS id
+                FROM parties p
+                CROSS JOIN relationships r
+                JOIN parties o ON o.tenant_id = r.tenant_id AND o.id = r.parent_id
+                WHERE p.tenant_id = $1 AND p.kind = 'person' AND p.state <> 'deleted' AND p.first_key IS NOT NULL
+                AND p.last_key IS NOT NULL AND r.tenant_id = p.tenant_id AND r.child_id = p.id AND \(Self.inForce("r", at: "$2"))
+                AND o.kind = 'organization' AND o.state <> 'deleted'),
+            shared AS (SELECT f, l, org FROM pairs GROUP BY f, l, org HAVING count(DISTINCT id) > 1)
+            SELECT pairs.f AS f, pairs.l AS l, pairs.org AS org, pairs.id AS id
+            FROM pairs JOIN shared ON shared.f = pairs.f AND shared.l = pairs.l AND shared.org = pairs.org
             """, [.uuid(tenant.rawValue), .date(Date.rosterNow)])
         var byName: [String: Set<Party.ID>] = [:]
         for row in people {

@@ -67,7 +67,7 @@ public struct BulkExportService: Sendable {
     /// The next page after `after`, as the caller may read it now (a right revoked during an export ends it).
     func page(_ slug: String, after: Party.ID?, limit: Int, context: OperationContext) async throws -> [Party] {
         try await store.read { tx in
-            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let access = try await TenantAccess.open(tx, slug, context, write: false, current: true)
             try access.requireSomewhere("parties.read")
             var query = PartyQuery(after: after, limit: limit)
             query.within = access.readable

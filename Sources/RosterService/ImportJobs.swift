@@ -2,6 +2,7 @@ public import Foundation
 public import RosterCore
 public import RosterStore
 import Crypto
+import Synchronization
 public import Logging
 
 /// Imports posted over HTTP (issue 12, item 3): `POST .../imports` streams the body into a file (never whole in
@@ -19,16 +20,32 @@ public struct ImportJobService: Sendable {
     let spoolDirectory: URL
     let maxBytes: Int
     let logger: Logger
+    /// Jobs running in this process; more are refused (409) until one ends.
+    let running: SharedCounter
     public static let staleAfter: TimeInterval = 300
+    public static let maxRunning = 4
 
     public init(store: any Store, imports: PartyImportService, relationshipImports: RelationshipImportService, spoolDirectory: URL,
                 maxBytes: Int, logger: Logger) {
         self.store = store
         self.imports = imports
         self.relationshipImports = relationshipImports
-        self.spoolDirectory = spoolDirectory
+        // A directory of this process's own: files of a process that is gone can be told apart and removed.
+        self.spoolDirectory = spoolDirectory.appendingPathComponent("\(getpid())")
         self.maxBytes = maxBytes
         self.logger = logger
+        self.running = SharedCounter()
+    }
+
+    /// Removes what processes that are gone left in the spool (their jobs were interrupted; their files hold personal
+    /// data). Run at start.
+    public func sweep() {
+        let base = spoolDirectory.deletingLastPathComponent()
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base.path) else { return }
+        for entry in entries {
+            guard let pid = Int32(entry), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: base.appendingPathComponent(entry))
+        }
     }
 
     /// The policy a kind of import needs, and on what, as `roster import` asks it.
@@ -51,7 +68,20 @@ public struct ImportJobService: Sendable {
             try Self.check(kind, access)
             return access.tenant
         }
-        let (path, digest) = try await spool(body, format: format)
+        guard running.withLock({ count -> Bool in
+            guard count < Self.maxRunning else { return false }
+            count += 1
+            return true
+        }) else {
+            throw RosterError.conflict("\(Self.maxRunning) imports are running in this server; post again when one has ended")
+        }
+        let path: String, digest: String
+        do {
+            (path, digest) = try await spool(body, format: format)
+        } catch {
+            running.withLock { $0 -= 1 }
+            throw error
+        }
         do {
             // A CSV header no import of this kind knows is refused now, with the columns named.
             do {
@@ -62,7 +92,7 @@ public struct ImportJobService: Sendable {
             } catch let error as ImportFile.UnknownColumns {
                 throw RosterError.invalid("body", error.description)
             } catch let error as ImportFile.Unreadable {
-                throw RosterError.invalid("body", error.description)
+                throw RosterError.invalid("body", error.description.replacingOccurrences(of: path, with: "the body"))
             }
             let job = ImportJob(id: .make(), tenantID: tenant.id, kind: kind, format: format.rawValue, onDuplicate: onDuplicate.rawValue,
                                 status: .running, actor: context.principal.description, createdAt: Date.rosterNow)
@@ -77,6 +107,7 @@ public struct ImportJobService: Sendable {
             }
             return job
         } catch {
+            running.withLock { $0 -= 1 }
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
@@ -84,7 +115,18 @@ public struct ImportJobService: Sendable {
 
     /// Writes the body to a new 0600 file, hashing it (the digest names the file for resuming) and counting its bytes.
     func spool<Body: AsyncSequence>(_ body: Body, format: BulkFormat) async throws -> (String, String) where Body.Element == ArraySlice<UInt8> {
-        try FileManager.default.createDirectory(at: spoolDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(at: spoolDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw RosterError.unavailable("the import can't be stored: the spool directory can't be created (ROSTER_IMPORT_DIR)")
+        }
+        // Only a directory of this user's, closed to others, takes personal data.
+        var info = stat()
+        guard lstat(spoolDirectory.path, &info) == 0, info.st_uid == geteuid(), (info.st_mode & S_IFMT) == S_IFDIR,
+              info.st_mode & 0o077 == 0 else {
+            throw RosterError.unavailable("the import can't be stored: the spool directory is not this server's own (ROSTER_IMPORT_DIR)")
+        }
         let path = spoolDirectory.appendingPathComponent("\(UUID().uuidString.lowercased()).\(format.rawValue)").path
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         guard descriptor >= 0 else { throw RosterError.unavailable("the import can't be stored (spool directory)") }
@@ -98,9 +140,13 @@ public struct ImportJobService: Sendable {
                     throw RosterError.tooLarge("an import may have at most \(maxBytes) bytes (ROSTER_MAX_IMPORT_BYTES)")
                 }
                 hasher.update(data: chunk)
-                try handle.write(contentsOf: chunk)
+                do {
+                    try handle.write(contentsOf: chunk)
+                } catch {
+                    throw RosterError.unavailable("the import can't be stored: writing the spool file failed (disk full?)")
+                }
             }
-            try handle.close()
+            try? handle.close()
             guard count > 0 else { throw RosterError.invalid("body", "is empty") }
         } catch {
             try? handle.close()
@@ -114,34 +160,36 @@ public struct ImportJobService: Sendable {
     func run(_ start: ImportJob, slug: String, path: String, digest: String, restart: Bool, onDuplicate: DuplicatePolicy,
              context: OperationContext) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { running.withLock { $0 -= 1 } }
         var job = start
         var seq = 0
-        let store = self.store
         let jobID = job.id, tenantID = job.tenantID
-        let onRefused: ([PartyImportReport.RefusedRow]) async throws -> Void = { rows in
-            let errors = rows.map { row in
+        // The batch's refused rows and the counters so far commit in the batch's own transaction: a re-post that goes on
+        // after the batch finds them recorded.
+        let inBatch: BatchHook = { report, refused, tx in
+            let errors = refused.map { row in
                 seq += 1
                 return ImportJobError(seq: seq, row: row.row, field: row.field, message: row.message)
             }
-            try await store.write { tx in try await tx.appendImportJobErrors(tenant: tenantID, job: jobID, errors) }
+            try await tx.appendImportJobErrors(tenant: tenantID, job: jobID, errors)
+            var snapshot = job
+            snapshot.take(report)
+            try await tx.updateImportJob(snapshot)
         }
-        let progress: (PartyImportReport) async throws -> Void = { report in
-            job.take(report)
-            let snapshot = job
-            try await store.write { tx in try await tx.updateImportJob(snapshot) }
-        }
+        // The rows go to the table in the batch; the report keeps only their count.
+        let onRefused: ([PartyImportReport.RefusedRow]) async throws -> Void = { _ in }
         do {
             let report: PartyImportReport
             switch job.kind {
             case .parties:
                 let reader = try PartyImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
                 report = try await imports.run(tenant: slug, digest: digest, fromStart: restart, onDuplicate: onDuplicate, context: context,
-                                               next: { try reader.next() }, onRefused: onRefused, progress: progress)
+                                               next: { try reader.next() }, onRefused: onRefused, inBatch: inBatch)
             case .relationships:
                 let reader = try RelationshipImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
                 report = try await relationshipImports.run(tenant: slug, digest: digest, fromStart: restart, onDuplicate: onDuplicate,
                                                            context: context, next: { try reader.next() }, onRefused: onRefused,
-                                                           progress: progress)
+                                                           inBatch: inBatch)
             }
             job.take(report)
             job.status = .completed
@@ -169,7 +217,7 @@ public struct ImportJobService: Sendable {
             case .notFound(let message), .badRequest(let message), .unauthorized(let message), .forbidden(let message),
                  .unavailable(let message), .preconditionFailed(let message), .tooLarge(let message), .conflict(let message, _): message
             }
-        case let error as ImportFile.Unreadable: error.description
+        case let error as ImportFile.Unreadable: error.description  // messages of rows, not paths
         case is StoreError: "the database refused a batch; post the same file again to go on after the last committed batch"
         default: "unexpected error; post the same file again to go on after the last committed batch"
         }
@@ -225,4 +273,13 @@ extension ImportJob {
 
 extension BulkFormat {
     var fileFormat: ImportFile.Format { self == .csv ? .csv : .jsonl }
+}
+
+/// A count shared by the copies of a service.
+final class SharedCounter: Sendable {
+    private let value = Mutex(0)
+
+    func withLock<T>(_ body: (inout Int) -> T) -> T {
+        value.withLock { body(&$0) }
+    }
 }

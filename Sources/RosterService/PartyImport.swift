@@ -81,13 +81,13 @@ public struct PartyImportService: Sendable {
     /// accumulate in the report's `errors`.
     public func run(tenant slug: String, digest: String?, fromStart: Bool = false, onDuplicate: DuplicatePolicy, batchSize: Int = 500,
                     context: OperationContext, next: () throws -> PartyImportRow?,
-                    onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)? = nil,
+                    onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)? = nil, inBatch: BatchHook? = nil,
                     progress: (PartyImportReport) async throws -> Void = { _ in }) async throws -> PartyImportReport {
         // Tenant-wide parties.write, as POST .../parties asks: a duplicate's outcome then tells nothing the caller could not
         // learn by creating the party.
         try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", tenantWide: true, digest: digest.map { "parties:" + $0 },
                                    fromStart: fromStart, batchSize: batchSize, context: context, next: next, onRefused: onRefused,
-                                   progress: progress) { row, access, tx in
+                                   inBatch: inBatch, progress: progress) { row, access, tx in
             try await Self.applyRow(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
         }
     }
@@ -247,6 +247,10 @@ extension PartyImportReport {
     }
 }
 
+/// Called inside each batch's transaction, after its rows: the run's report so far (this batch included) and the
+/// batch's refused rows, so that what a job records commits with the batch or not at all.
+public typealias BatchHook = (PartyImportReport, [PartyImportReport.RefusedRow], any StoreTransaction) async throws -> Void
+
 /// A row of an import file.
 public protocol ImportRow: Sendable {
     var number: Int { get }
@@ -268,6 +272,7 @@ enum ImportRunner {
                                     fromStart: Bool,
                                     batchSize: Int, context: OperationContext, next: () throws -> Row?,
                                     onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)?,
+                                    inBatch: BatchHook? = nil,
                                     progress: (PartyImportReport) async throws -> Void,
                                     apply: (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws -> PartyImportReport {
         var report = PartyImportReport()
@@ -303,10 +308,15 @@ enum ImportRunner {
                 let last = position
                 let expected = committed
                 var outcome = try await store.write { tx -> PartyImportReport in
-                    let access = try await TenantAccess.open(tx, slug, context, write: true)
+                    let access = try await TenantAccess.open(tx, slug, context, write: true, current: true)
                     try check(access)
                     var outcome = PartyImportReport()
                     for row in rows { try await one(row, access: access, tx: tx, into: &outcome, apply: apply) }
+                    if let inBatch {
+                        var total = report
+                        total.merge(outcome)
+                        try await inBatch(total, outcome.errors, tx)
+                    }
                     if let digest {
                         let next = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
                         guard try await tx.advanceImportProgress(tenant: access.tenant.id, digest: digest, from: expected, to: next,

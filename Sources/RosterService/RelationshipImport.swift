@@ -37,11 +37,11 @@ public struct RelationshipImportService: Sendable {
 
     public func run(tenant slug: String, digest: String?, fromStart: Bool = false, onDuplicate: DuplicatePolicy, batchSize: Int = 500,
                     context: OperationContext, next: () throws -> RelationshipImportRow?,
-                    onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)? = nil,
+                    onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)? = nil, inBatch: BatchHook? = nil,
                     progress: (PartyImportReport) async throws -> Void = { _ in }) async throws -> PartyImportReport {
         try await ImportRunner.run(store: store, tenant: slug, policy: "relationships.write", digest: digest.map { "relationships:" + $0 },
                                    fromStart: fromStart, batchSize: batchSize, context: context, next: next, onRefused: onRefused,
-                                   progress: progress) { row, access, tx in
+                                   inBatch: inBatch, progress: progress) { row, access, tx in
             try await Self.apply(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
         }
     }

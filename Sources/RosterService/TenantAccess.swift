@@ -22,9 +22,13 @@ struct TenantAccess {
     /// Reads the tenant and the caller's grants (nothing more for platform callers and ADMIN).
     /// `write`: the operation changes the tenant's data, which a tenant that is not active refuses;
     /// a suspended tenant's own callers get 403 naming the suspension.
-    static func open(_ tx: any StoreTransaction, _ slug: String, _ context: OperationContext, write: Bool) async throws -> TenantAccess {
+    /// `current`: the caller is read again (long work, batch by batch or page by page): a revoked key or an inactive
+    /// user stops it (401), a changed role or set of access roles applies from there on.
+    static func open(_ tx: any StoreTransaction, _ slug: String, _ context: OperationContext, write: Bool,
+                     current: Bool = false) async throws -> TenantAccess {
         if let home = context.caller.tenantSlug, home != slug { throw RosterError.notFound("no tenant \(slug.prefix(63))") }
         let tenant = try await tx.requireTenant(slug)
+        let context = current ? try await Self.current(context, tenant: tenant, tx: tx) : context
         if write, tenant.status != .active {
             if tenant.status == .suspended, !context.isPlatformOrSystem {
                 throw RosterError.forbidden("tenant \(tenant.slug) is suspended: it accepts reads only")
@@ -39,6 +43,26 @@ struct TenantAccess {
         let roles = roles(of: context.caller, graph: graph)
         return TenantAccess(tenant: tenant, context: context, grants: Grants(role: context.caller.role ?? .user, roles: roles), roles: roles,
                             tx: tx, graph: graph)
+    }
+
+    static func current(_ context: OperationContext, tenant: Tenant, tx: any StoreTransaction) async throws -> OperationContext {
+        var context = context
+        switch context.caller.principal {
+        case .apiKey(let raw):
+            guard let id = APIKey.ID(uuidString: raw), let key = try await tx.apiKey(tenant: tenant.id, id: id), key.revokedAt == nil else {
+                throw RosterError.unauthorized("the API key was revoked")
+            }
+            context.caller.role = key.role
+            context.caller.roleIDs = key.roleIDs
+        case .user(let raw):
+            guard let id = User.ID(uuidString: raw), let user = try await tx.user(tenant: tenant.id, id: id), user.isActive else {
+                throw RosterError.unauthorized("the user is no longer active")
+            }
+            context.caller.role = user.role
+        case .platform, .system:
+            break
+        }
+        return context
     }
 
     /// The access roles a caller holds: a user's grants, or the roles an API key was given (those that still exist).

@@ -35,12 +35,40 @@ struct PseudonymTests {
             #expect(made.phone?.digits.count == phone.digits.count && made.phone?.digits.prefix(2) == phone.digits.prefix(2))
             #expect(masked.email?.normalized.contains("person") == false && masked.email?.normalized.contains("domain") == false)
             #expect(masked.note?.hasPrefix("masked ") == true && masked.firstName?.contains("Ann") != true && masked.name?.contains("Farm") != true)
-            #expect(masked.properties["n"] == .int(Int64(index)) && masked.properties["website"] == .string("https://x.example"))
+            #expect(masked.properties["n"] == .int(Int64(index)))
+            // An organization's website is its public address; a person's is masked.
+            #expect((masked.properties["website"] == .string("https://x.example")) == (party.kind == .organization))
             #expect(masked.properties["crm"] != .string("c-\(index)"))
             // Consistent under one key (case aside for emails), different under another.
             #expect(same.mask(party) == masked)
             #expect(one.email(try EmailAddress(email.value.uppercased())) == masked.email?.value)
             #expect(other.email(email) != masked.email?.value)
         }
+    }
+}
+
+extension PseudonymTests {
+    /// Masked phones never collide: the digits after the first two are permuted, not hashed.
+    @Test func maskedPhonesAreAPermutation() throws {
+        let key = Pseudonyms(passphrase: "p")
+        var seen: [String: String] = [:]
+        // Every number of a 7-digit range (5 masked digits: 100,000 values): all distinct, all valid, same length.
+        for n in 0..<100_000 {
+            let digits = "44" + String(format: "%05d", n)
+            let masked = key.phone(PhoneNumber(storedDigits: digits))
+            #expect(masked.count == 8 && masked.hasPrefix("+44"))
+            if let other = seen[masked] {
+                Issue.record("\(digits) and \(other) both mask to \(masked)")
+                return
+            }
+            seen[masked] = digits
+        }
+        #expect(seen.count == 100_000)
+        let person = Party(id: .make(), tenantID: .make(), kind: .person, createdAt: Date(), updatedAt: Date())
+        var withSite = person
+        withSite.website = "https://ann.example.com"
+        withSite.properties["website"] = .string("https://ann.example.com")
+        let masked = key.mask(withSite)
+        #expect(masked.website != withSite.website && masked.properties["website"] == masked.website.map(JSONScalar.string))
     }
 }

@@ -156,7 +156,8 @@ struct BulkExportTests {
             _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: north.id, childID: made[2].id, type: "sales"), context: .test)
             let role = try await s.access.createRole(tenant: t, name: "North", policies: ["parties.read"], organizationID: north.id,
                                                      relationshipType: "sales", context: .test)
-            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]),
+            let (key, _) = try await s.apiKeys.create(tenant: t, name: "north", role: .user, roleIDs: [role.id], context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey(key.id.description), tenantSlug: t, role: .user, roleIDs: [role.id]),
                                           requestID: "t")
             let export = try await s.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv), context: scoped)
             #expect(export.total == 2)
@@ -164,6 +165,13 @@ struct BulkExportTests {
             #expect(export.columns == PartiesExport.baseColumns)
             let text = try await Self.text(export)
             #expect(text.contains("Bob") && text.contains("North") && !text.contains("Ann"), "\(text)")
+
+            // A key revoked during an export ends it at the next page.
+            let paged = try await s.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, pageSize: 1), context: scoped)
+            var pages = paged.makeAsyncIterator()
+            #expect(try await pages.next() != nil)
+            try await s.apiKeys.revoke(tenant: t, id: key.id, context: .test)
+            await expectRosterError({ _ = try await pages.next() }) { if case .unauthorized = $0 { true } else { false } }
 
             let writer = try await s.access.createRole(tenant: t, name: "Writers", policies: ["relationships.write"], organizationID: nil,
                                                        relationshipType: nil, context: .test)

@@ -50,7 +50,7 @@ struct ImportJobTests {
             let errors = try await jobs.errors(tenant: t, id: job.id, cursor: nil, limit: 10, context: .test)
             #expect(errors.items.map(\.row) == [31] && errors.items.first?.field == "email")
             // The posted file is gone with its job.
-            #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool.appendingPathComponent("\(getpid())").path).isEmpty)
             let entries = try await rt.services.audit.list(tenant: t, targetID: job.id.description, cursor: nil, limit: 5, context: .test).items
             #expect(entries.map(\.action) == ["import.start"])
 
@@ -59,7 +59,7 @@ struct ImportJobTests {
                 try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
                                       body: Self.body("firstName\n" + String(repeating: "Someone\n", count: 600)), context: .test)
             }) { if case .tooLarge = $0 { return true } else { return false } }
-            #expect(try FileManager.default.contentsOfDirectory(atPath: spool.path).isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spool.appendingPathComponent("\(getpid())").path).isEmpty)
             await expectRosterError({
                 try await jobs.submit(tenant: t, kind: .relationships, onDuplicate: .skip, format: .csv, restart: false,
                                       body: Self.body("childId,colour\n"), context: .test)

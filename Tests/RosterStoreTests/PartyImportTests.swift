@@ -138,6 +138,28 @@ struct PartyImportTests {
         }
     }
 
+    /// The caller is read again for every batch: a key revoked during an import stops it, and what it committed stays.
+    @Test(arguments: StoreKind.allCases)
+    func aKeyRevokedDuringAnImportStopsIt(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let (key, _) = try await rt.services.apiKeys.create(tenant: t, name: "loader", role: .admin, context: .test)
+            let context = OperationContext(caller: Caller(principal: .apiKey(key.id.description), tenantSlug: t, role: .admin), requestID: "t")
+            let rows = (1...10).map { i in Self.row(i) { $0.firstName = "P\(i)" } }
+            var batches = 0
+            await expectRosterError({
+                try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: 3, context: context,
+                                                  next: Self.rows(rows), progress: { _ in
+                    batches += 1
+                    if batches == 1 { try await rt.services.apiKeys.revoke(tenant: t, id: key.id, context: .test) }
+                })
+            }) { if case .unauthorized = $0 { true } else { false } }
+            #expect(batches == 1)
+            let made = try await rt.services.parties.search(tenant: t, PartySearch(q: "P"), context: .test).items
+            #expect(made.count == 3)
+        }
+    }
+
     @Test func filesAreReadAsTheyComeCSVAndJSONLines() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
