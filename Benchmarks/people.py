@@ -47,6 +47,8 @@ def main():
         if i % 50 == 0:
             seen.append(email)
         kind = rng.choice(["regular", "new", ""])
+        if kind == "regular" and not tel:
+            kind = "new"  # a regular customer needs a phone (seed 003)
         roles = "customer" if kind else ""
         tags = "Imported" if i % 10 == 0 else ""
         out.write(f"{first},\"{last}\",{email},{tel},{kind},{roles},{tags}\n")

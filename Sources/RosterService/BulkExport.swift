@@ -1,7 +1,6 @@
 public import Foundation
 public import RosterCore
 public import RosterStore
-import CSV
 
 /// The file formats of bulk imports and exports.
 public enum BulkFormat: String, Sendable, CaseIterable {
@@ -147,12 +146,30 @@ public struct PartiesExport: AsyncSequence, Sendable {
         return row
     }
 
+    /// RFC 4180 rows straight into bytes (a field with a comma, a quote or a line break is quoted, its quotes doubled),
+    /// one `\n` after each. CSV.swift's writer, used at first, was 47% of an export's time in perf (a stream write per
+    /// character, a Foundation string search per field, the memory stream's bridging); CSV.swift still reads imports.
     func csv(_ rows: [[String]]) throws -> [UInt8] {
-        let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream, newline: .lf)
-        for row in rows { try writer.write(row: row) }
-        guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else { return [] }
-        return Array(data) + [UInt8(ascii: "\n")]
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.count * 96)
+        for row in rows {
+            for (index, field) in row.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                let utf8 = field.utf8
+                if utf8.contains(where: { $0 == 0x22 || $0 == 0x2C || $0 == 0x0A || $0 == 0x0D }) {
+                    bytes.append(0x22)
+                    for byte in utf8 {
+                        if byte == 0x22 { bytes.append(0x22) }
+                        bytes.append(byte)
+                    }
+                    bytes.append(0x22)
+                } else {
+                    bytes.append(contentsOf: utf8)
+                }
+            }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
     }
 
     /// One object per party with the import's field names: absent fields are left out, properties keep their JSON type.
