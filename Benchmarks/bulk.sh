@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${ROSTER_BIN:-.build/release/roster}
+unset ROSTER_BIN  # not a setting of roster itself
 ROWS=${1:-1000000}
 PG=${2:-}
 DIR=$(mktemp -d)
