@@ -56,13 +56,12 @@ public struct ImportJobService: Sendable {
         }
     }
 
-    /// Takes the body and starts the job; errors before the job exists (rights, size, columns) come from here.
+    /// Takes the body and starts the job; the rights and the size are checked here (403, 413), what the body holds by
+    /// the job (an empty body, a CSV header naming columns the import does not know, `update` for edges: the job fails
+    /// at once, saying why), so that every body the spec allows is accepted for processing.
     public func submit<Body: AsyncSequence>(tenant slug: String, kind: ImportJob.Kind, onDuplicate: DuplicatePolicy, format: BulkFormat,
                                             restart: Bool, body: Body, context: OperationContext) async throws -> ImportJob
     where Body.Element == ArraySlice<UInt8> {
-        if kind == .relationships, onDuplicate == .update {
-            throw RosterError.invalid("onDuplicate", "an edge has nothing to update: skip or fail")
-        }
         let tenant = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             try Self.check(kind, access)
@@ -83,17 +82,6 @@ public struct ImportJobService: Sendable {
             throw error
         }
         do {
-            // A CSV header no import of this kind knows is refused now, with the columns named.
-            do {
-                switch kind {
-                case .parties: _ = try PartyImportReader(path: path, format: format.fileFormat)
-                case .relationships: _ = try RelationshipImportReader(path: path, format: format.fileFormat)
-                }
-            } catch let error as ImportFile.UnknownColumns {
-                throw RosterError.invalid("body", error.description)
-            } catch let error as ImportFile.Unreadable {
-                throw RosterError.invalid("body", error.description.replacingOccurrences(of: path, with: "the body"))
-            }
             let job = ImportJob(id: .make(), tenantID: tenant.id, kind: kind, format: format.rawValue, onDuplicate: onDuplicate.rawValue,
                                 status: .running, actor: context.principal.description, createdAt: Date.rosterNow)
             try await store.write { tx in
@@ -147,7 +135,6 @@ public struct ImportJobService: Sendable {
                 }
             }
             try? handle.close()
-            guard count > 0 else { throw RosterError.invalid("body", "is empty") }
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: path)
@@ -179,6 +166,9 @@ public struct ImportJobService: Sendable {
         // The rows go to the table in the batch; the report keeps only their count.
         let onRefused: ([PartyImportReport.RefusedRow]) async throws -> Void = { _ in }
         do {
+            if job.kind == .relationships, onDuplicate == .update {
+                throw RosterError.invalid("onDuplicate", "an edge has nothing to update: skip or fail")
+            }
             let report: PartyImportReport
             switch job.kind {
             case .parties:
@@ -195,7 +185,7 @@ public struct ImportJobService: Sendable {
             job.status = .completed
         } catch {
             job.status = .failed
-            job.error = Self.describe(error)
+            job.error = Self.describe(error).replacingOccurrences(of: path, with: "the body")
             logger.warning("import job failed", metadata: ["job": "\(job.id)", "error": "\(job.error ?? "")"])
         }
         job.finishedAt = Date.rosterNow
@@ -213,11 +203,12 @@ public struct ImportJobService: Sendable {
         switch error {
         case let error as RosterError:
             switch error {
-            case .validation(let fields): "invalid " + fields.map(\.field).joined(separator: ", ")
+            case .validation(let fields): fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
             case .notFound(let message), .badRequest(let message), .unauthorized(let message), .forbidden(let message),
                  .unavailable(let message), .preconditionFailed(let message), .tooLarge(let message), .conflict(let message, _): message
             }
-        case let error as ImportFile.Unreadable: error.description  // messages of rows, not paths
+        case let error as ImportFile.Unreadable: error.description
+        case let error as ImportFile.UnknownColumns: error.description
         case is StoreError: "the database refused a batch; post the same file again to go on after the last committed batch"
         default: "unexpected error; post the same file again to go on after the last committed batch"
         }
