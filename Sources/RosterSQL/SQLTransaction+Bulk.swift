@@ -90,6 +90,20 @@ extension SQLTransaction {
         }
     }
 
+    func failStaleImportJob(_ job: ImportJob, cutoff: Date) async throws -> Bool {
+        try await !conn.query("""
+            UPDATE import_jobs SET status = 'failed', error = $3, finished_at = $4
+            WHERE tenant_id = $1 AND id = $2 AND status = 'running' AND updated_at < $5 RETURNING id
+            """, [.uuid(job.tenantID.rawValue), .uuid(job.id.rawValue), job.error.map(SQLValue.text) ?? .null,
+                  job.finishedAt.map(SQLValue.date) ?? .null, .date(cutoff)]).isEmpty
+    }
+
+    func pruneImportJobs(tenant: Tenant.ID, endedBefore before: Date) async throws -> Int {
+        // The refused rows go with their job (ON DELETE CASCADE).
+        try await conn.query("DELETE FROM import_jobs WHERE tenant_id = $1 AND status <> 'running' AND finished_at < $2 RETURNING id",
+                             [.uuid(tenant.rawValue), .date(before)]).count
+    }
+
     func importJobErrors(tenant: Tenant.ID, job: ImportJob.ID, afterSeq: Int?, limit: Int) async throws -> [ImportJobError] {
         try await conn.query("""
             SELECT seq, row_number, field, message FROM import_job_errors WHERE tenant_id = $1 AND job_id = $2 AND seq > $3

@@ -24,6 +24,8 @@ public struct ImportJobService: Sendable {
     let running: SharedCounter
     public static let staleAfter: TimeInterval = 300
     public static let maxRunning = 4
+    /// Jobs that ended longer ago are removed, with their refused rows, when the tenant posts its next import.
+    public static let keptFor: TimeInterval = 30 * 86_400
 
     public init(store: any Store, imports: PartyImportService, relationshipImports: RelationshipImportService, spoolDirectory: URL,
                 maxBytes: Int, logger: Logger) {
@@ -85,6 +87,7 @@ public struct ImportJobService: Sendable {
             let job = ImportJob(id: .make(), tenantID: tenant.id, kind: kind, format: format.rawValue, onDuplicate: onDuplicate.rawValue,
                                 status: .running, actor: context.principal.description, createdAt: Date.rosterNow)
             try await store.write { tx in
+                _ = try await tx.pruneImportJobs(tenant: tenant.id, endedBefore: job.createdAt.addingTimeInterval(-Self.keptFor))
                 try await tx.insertImportJob(job)
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "import.start", targetType: "import",
                                                      targetID: job.id.description, fields: [kind.rawValue, format.rawValue, onDuplicate.rawValue])])
@@ -215,16 +218,23 @@ public struct ImportJobService: Sendable {
     }
 
     public func job(tenant slug: String, id: ImportJob.ID, context: OperationContext) async throws -> ImportJob {
-        var job = try await store.read { tx in
+        let job = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             guard let job = try await tx.importJob(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no import \(id)") }
             try Self.check(job.kind, access)
             return job
         }
-        if job.status == .running, Date.rosterNow.timeIntervalSince(job.updatedAt) > Self.staleAfter {
-            job.status = .failed
-            job.error = "interrupted: no batch committed for \(Int(Self.staleAfter)) s (the server stopped?); post the same file again "
+        let cutoff = Date.rosterNow.addingTimeInterval(-Self.staleAfter)
+        if job.status == .running, job.updatedAt < cutoff {
+            // Recorded, unless a batch moved it on meanwhile (then it is read as it is now).
+            var stale = job
+            stale.status = .failed
+            stale.error = "interrupted: no batch committed for \(Int(Self.staleAfter)) s (the server stopped?); post the same file again "
                 + "to go on after the last committed batch"
+            stale.finishedAt = Date.rosterNow
+            let written = try await store.write { tx in try await tx.failStaleImportJob(stale, cutoff: cutoff) }
+            if written { return stale }
+            return try await store.read { tx in try await tx.importJob(tenant: job.tenantID, id: id) } ?? job
         }
         return job
     }

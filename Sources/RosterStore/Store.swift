@@ -556,6 +556,11 @@ public protocol ImportJobRepository {
     func appendImportJobErrors(tenant: Tenant.ID, job: ImportJob.ID, _ errors: [ImportJobError]) async throws
     /// The refused rows after `afterSeq`, in order.
     func importJobErrors(tenant: Tenant.ID, job: ImportJob.ID, afterSeq: Int?, limit: Int) async throws -> [ImportJobError]
+    /// Writes `job` (failed, interrupted) only if it is still running and committed nothing since `cutoff`: a job that
+    /// moved on meanwhile is left alone. Returns whether it was written.
+    func failStaleImportJob(_ job: ImportJob, cutoff: Date) async throws -> Bool
+    /// Removes the tenant's jobs that ended before `before`, with their refused rows; returns how many.
+    func pruneImportJobs(tenant: Tenant.ID, endedBefore before: Date) async throws -> Int
 }
 
 /// Why parties may be one: the same normalized email, or phone, across kinds (the unique indexes forbid it within one),

@@ -3,6 +3,7 @@ import Logging
 import RosterApp
 import RosterCore
 import RosterService
+import RosterSQL
 import RosterStore
 import Testing
 
@@ -65,6 +66,28 @@ struct ImportJobTests {
             let refused = try await Self.finished(jobs, t, unknown.id)
             #expect(refused.status == .failed && refused.error?.contains("colour") == true, "\(refused)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: spool.appendingPathComponent("\(getpid())").path).isEmpty)
+
+            // A job whose process stopped: reported and recorded failed once it stands still for 5 minutes.
+            let tenant = try await rt.services.tenants.get(t, context: .test)
+            let long = Date.rosterNow.addingTimeInterval(-600)
+            let orphan = ImportJob(id: .make(), tenantID: tenant.id, kind: .parties, format: "csv", onDuplicate: "skip", status: .running,
+                                   actor: "apikey:gone", createdAt: long)
+            var ended = ImportJob(id: .make(), tenantID: tenant.id, kind: .parties, format: "csv", onDuplicate: "skip", status: .completed,
+                                  actor: "apikey:gone", createdAt: long.addingTimeInterval(-40 * 86_400))
+            ended.finishedAt = ended.createdAt
+            try await rt.database.store.write { tx in
+                try await tx.insertImportJob(orphan)
+                try await tx.insertImportJob(ended)
+            }
+            let reported = try await jobs.job(tenant: t, id: orphan.id, context: .test)
+            #expect(reported.status == .failed && reported.error?.hasPrefix("interrupted") == true)
+            let stored = try await rt.database.store.read { tx in try await tx.importJob(tenant: tenant.id, id: orphan.id) }
+            #expect(stored?.status == .failed && stored?.finishedAt != nil)
+            // Jobs that ended over 30 days ago go when the tenant posts its next import.
+            _ = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .jsonl, restart: false, body: Self.body(""),
+                                      context: .test)
+            await expectRosterError({ try await jobs.job(tenant: t, id: ended.id, context: .test) }) { $0.isNotFound }
+            #expect(try await jobs.job(tenant: t, id: job.id, context: .test).status == .completed)
 
             // Another tenant's job is not found.
             let other = try await rt.makeTenant().slug
