@@ -33,6 +33,16 @@ public enum RosterError: Error, Hashable, Sendable {
     public static func invalid(_ field: String, _ message: String) -> RosterError {
         .validation([FieldError(field, message)])
     }
+
+    /// The message of every case but `validation` (whose fields carry theirs): Roster's own words, naming fields and
+    /// ids, never values.
+    public var detail: String? {
+        switch self {
+        case .validation: nil
+        case .notFound(let message), .conflict(let message, _), .preconditionFailed(let message), .badRequest(let message),
+             .unauthorized(let message), .forbidden(let message), .unavailable(let message), .tooLarge(let message): message
+        }
+    }
 }
 
 /// Collects field errors so that a 422 names every invalid field, not just the first.

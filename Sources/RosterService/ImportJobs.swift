@@ -205,11 +205,7 @@ public struct ImportJobService: Sendable {
     static func describe(_ error: any Error) -> String {
         switch error {
         case let error as RosterError:
-            switch error {
-            case .validation(let fields): fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
-            case .notFound(let message), .badRequest(let message), .unauthorized(let message), .forbidden(let message),
-                 .unavailable(let message), .preconditionFailed(let message), .tooLarge(let message), .conflict(let message, _): message
-            }
+            if case .validation(let fields) = error { fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ") } else { error.detail ?? "" }
         case let error as ImportFile.Unreadable: error.description
         case let error as ImportFile.UnknownColumns: error.description
         case is StoreError: "the database refused a batch; post the same file again to go on after the last committed batch"

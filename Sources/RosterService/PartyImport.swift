@@ -360,12 +360,10 @@ enum ImportRunner {
             }
         } catch let error as RosterError {
             report.refused += 1
-            switch error {
-            case .validation(let fields):
+            if case .validation(let fields) = error {
                 report.errors += fields.map { PartyImportReport.RefusedRow(row: row.number, field: $0.field, message: $0.message) }
-            case .conflict(let message, _), .notFound(let message), .forbidden(let message), .badRequest(let message),
-                 .preconditionFailed(let message), .unauthorized(let message), .unavailable(let message), .tooLarge(let message):
-                report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: message))
+            } else {
+                report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: error.detail ?? ""))
             }
         } catch StoreError.uniqueViolation {
             report.refused += 1

@@ -601,12 +601,7 @@ public struct ProvisioningService: Sendable {
     static func describe(_ error: any Error) -> String {
         switch error {
         case let error as RosterError:
-            switch error {
-            case .validation(let fields): "invalid " + fields.map(\.field).joined(separator: ", ")
-            case .notFound(let message), .badRequest(let message), .unauthorized(let message), .forbidden(let message),
-                 .unavailable(let message), .preconditionFailed(let message), .tooLarge(let message): message
-            case .conflict(let message, _): message
-            }
+            if case .validation(let fields) = error { "invalid " + fields.map(\.field).joined(separator: ", ") } else { error.detail ?? "" }
         case let error as any ProvisioningStepFault: error.description
         case is StoreError: "the database refused the write"
         default: "unexpected error"

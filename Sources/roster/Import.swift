@@ -22,33 +22,15 @@ struct ImportParties: AsyncParsableCommand {
             Exits 1 when a row was refused.
             """)
 
-    @OptionGroup var global: GlobalOptions
-
-    @Option(help: "Tenant slug.")
-    var tenant: String
-
-    @Option(help: "csv or jsonl; by the file's extension when omitted.")
-    var format: String?
+    @OptionGroup var options: ImportOptions
 
     @Option(help: "What a duplicate row does: skip, update or fail.")
     var onDuplicate = "skip"
 
-    @Option(help: "Write one CSV line per refused field (row, field, message) to this new file.")
-    var errors: String?
-
-    @Flag(help: "Start from the first row, whatever an earlier run of this file committed.")
-    var restart = false
-
-    @Option(help: "Rows per transaction.")
-    var batchSize = 500
-
-    @Argument(help: "The file.")
-    var file: String
 
     func run() async throws {
-        let (tenant, file, restart, batchSize) = (self.tenant, self.file, self.restart, self.batchSize)
-        try await ImportCommand.run(global: global, file: file, format: format, onDuplicate: onDuplicate, errors: errors,
-                                    batchSize: batchSize) { runtime, format, policy, digest, errorLog, bar in
+        let (tenant, file, restart, batchSize) = (options.tenant, options.file, options.restart, options.batchSize)
+        try await ImportCommand.run(options, onDuplicate: onDuplicate) { runtime, format, policy, digest, errorLog, bar in
             let reader = try PartyImportReader(path: file, format: format)
             return try await runtime.services.imports.run(
                 tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
@@ -69,6 +51,27 @@ struct ImportRelationships: AsyncParsableCommand {
             that exists is skipped (--on-duplicate fail: refused). Batched, resumable and reported as parties are.
             """)
 
+    @OptionGroup var options: ImportOptions
+
+    @Option(help: "What a row naming an existing edge does: skip or fail.")
+    var onDuplicate = "skip"
+
+
+    func run() async throws {
+        guard onDuplicate != "update" else { throw ValidationError("--on-duplicate must be skip or fail for relationships") }
+        let (tenant, file, restart, batchSize) = (options.tenant, options.file, options.restart, options.batchSize)
+        try await ImportCommand.run(options, onDuplicate: onDuplicate) { runtime, format, policy, digest, errorLog, bar in
+            let reader = try RelationshipImportReader(path: file, format: format)
+            return try await runtime.services.relationshipImports.run(
+                tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
+                next: { try reader.next() }, onRefused: errorLog.map { log in { try log.write($0) } },
+                progress: { bar.update($0.processed + $0.resumedAfter) })
+        }
+    }
+}
+
+/// The options both import commands take (each adds its own --on-duplicate).
+struct ImportOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "Tenant slug.")
@@ -76,9 +79,6 @@ struct ImportRelationships: AsyncParsableCommand {
 
     @Option(help: "csv or jsonl; by the file's extension when omitted.")
     var format: String?
-
-    @Option(help: "What a row naming an existing edge does: skip or fail.")
-    var onDuplicate = "skip"
 
     @Option(help: "Write one CSV line per refused field (row, field, message) to this new file.")
     var errors: String?
@@ -91,27 +91,15 @@ struct ImportRelationships: AsyncParsableCommand {
 
     @Argument(help: "The file.")
     var file: String
-
-    func run() async throws {
-        guard onDuplicate != "update" else { throw ValidationError("--on-duplicate must be skip or fail for relationships") }
-        let (tenant, file, restart, batchSize) = (self.tenant, self.file, self.restart, self.batchSize)
-        try await ImportCommand.run(global: global, file: file, format: format, onDuplicate: onDuplicate, errors: errors,
-                                    batchSize: batchSize) { runtime, format, policy, digest, errorLog, bar in
-            let reader = try RelationshipImportReader(path: file, format: format)
-            return try await runtime.services.relationshipImports.run(
-                tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
-                next: { try reader.next() }, onRefused: errorLog.map { log in { try log.write($0) } },
-                progress: { bar.update($0.processed + $0.resumedAfter) })
-        }
-    }
 }
 
 /// What both import commands do around the service: options checked, the file scanned (its digest and lines), the
 /// error log, the progress bar, the summary and the exit status.
 enum ImportCommand {
-    static func run(global: GlobalOptions, file: String, format: String?, onDuplicate: String, errors: String?, batchSize: Int,
+    static func run(_ options: ImportOptions, onDuplicate: String,
                     _ body: @escaping @Sendable (RosterRuntime, ImportFile.Format, DuplicatePolicy, String, ErrorLog?, ProgressBar)
                         async throws -> PartyImportReport) async throws {
+        let (file, format, errors, batchSize, global) = (options.file, options.format, options.errors, options.batchSize, options.global)
         guard let policy = DuplicatePolicy(rawValue: onDuplicate) else {
             throw ValidationError("--on-duplicate must be skip, update or fail")
         }

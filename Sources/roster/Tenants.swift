@@ -199,12 +199,10 @@ func runCLI<T>(_ body: () async throws -> T) async throws -> T {
         return try await body()
     } catch {
         guard let error = (error as? RosterError) ?? (error as? any RosterErrorConvertible)?.rosterError else { throw error }
-        switch error {
-        case .validation(let fields):
+        if case .validation(let fields) = error {
             for field in fields { FileHandle.standardError.write(Data("error: \(field.field): \(field.message)\n".utf8)) }
-        case .notFound(let detail), .conflict(let detail, _), .preconditionFailed(let detail), .badRequest(let detail),
-             .unauthorized(let detail), .forbidden(let detail), .unavailable(let detail), .tooLarge(let detail):
-            FileHandle.standardError.write(Data("error: \(detail)\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("error: \(error.detail ?? "")\n".utf8))
         }
         throw ExitCode(error.isValidation ? 1 : 2)
     }
