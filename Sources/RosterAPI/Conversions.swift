@@ -17,7 +17,8 @@ extension Components.Schemas.Party {
             tagDetails: tagDetails ? party.tags.map { Components.Schemas.Tag($0) } : nil,
             partners: partners?.map { Components.Schemas.Party($0) },
             autoLink: autoLink.map(Components.Schemas.AutoLink.init),
-            state: .init(party.state), createdAt: party.createdAt, updatedAt: party.updatedAt, version: party.version)
+            state: .init(party.state), mergedInto: party.mergedInto?.description, createdAt: party.createdAt, updatedAt: party.updatedAt,
+            version: party.version)
     }
 }
 

@@ -45,6 +45,8 @@ package enum OperationRules {
         "exportParty": .policy("parties.read", .pathParty),
         "exportParties": .policy("parties.read", .list),
         "listDuplicates": .policy("parties.read", .list),
+        "mergeParties": .policy("parties.write", .pathParty),
+        "undoMerge": .policy("parties.write", .list),
         "createImport": .policy("parties.write", .tenant),
         "getImport": .policy("parties.write", .tenant),
         "listImportErrors": .policy("parties.write", .tenant),

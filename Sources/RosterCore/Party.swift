@@ -9,6 +9,8 @@ public struct Party: Hashable, Sendable, Identifiable {
 
     public enum State: String, Hashable, Sendable, Codable, CaseIterable {
         case active, suspended, archived, deleted
+        /// Merged into another party (`mergedInto`); a merge's undo returns it to the state it had.
+        case merged
     }
 
     public enum CustomerType: String, Hashable, Sendable, Codable, CaseIterable {
@@ -33,6 +35,8 @@ public struct Party: Hashable, Sendable, Identifiable {
     public var createdAt: Date
     public var updatedAt: Date
     public var version: Int
+    /// The survivor this party was merged into, while its state is `merged`.
+    public var mergedInto: ID?
     /// The party's tags, filled in by the store on reads; writes ignore it.
     public var tags: [Tag] = []
 
@@ -73,7 +77,14 @@ public struct Party: Hashable, Sendable, Identifiable {
         }
     }
 
-    public var isLive: Bool { state != .deleted }
+    /// Not deleted and not merged into another party: found by lookups, searches and duplicate checks.
+    public var isLive: Bool { state != .deleted && state != .merged }
+
+    /// Why a change is refused to a party that is not live.
+    public var notLiveReason: String {
+        state == .merged ? "the party was merged into \(mergedInto?.description ?? "another"); undo the merge to change it"
+                         : "the party is deleted; restore it first"
+    }
 
     /// Lower-cased keys that search matches by prefix.
     public var searchKeys: (first: String?, last: String?, name: String) {

@@ -193,7 +193,9 @@ public enum PartyRules {
     /// Which states a client may move a party to with the state endpoint (deletion and restore have their own).
     public static func checkTransition(from: Party.State, to: Party.State) throws {
         guard to != .deleted else { throw RosterError.invalid("state", "use DELETE to delete a party") }
+        guard to != .merged else { throw RosterError.invalid("state", "use the merge endpoint to merge a party") }
         guard from != .deleted else { throw RosterError.conflict("the party is deleted; restore it first") }
+        guard from != .merged else { throw RosterError.conflict("the party was merged into another; undo the merge to change it") }
         guard from != to else { throw RosterError.conflict("the party is already \(to.rawValue)") }
     }
 }

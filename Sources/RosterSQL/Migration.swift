@@ -14,6 +14,12 @@ public struct Migration: Sendable {
     }
 }
 
+extension Migration {
+    /// A step of a SQLite migration that rewrites `sqlite_schema`: sets `PRAGMA schema_version` one higher, so that
+    /// every connection parses the schema again.
+    public static let bumpSchemaVersion = "-- roster: PRAGMA schema_version + 1"
+}
+
 public enum Migrator {
     /// Applies every migration not yet recorded in `schema_migrations`; running it twice changes nothing.
     /// On PostgreSQL an advisory lock keeps two starting processes from migrating at once.
@@ -34,7 +40,12 @@ public enum Migrator {
             var done: [Int] = []
             for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(Int64(migration.version)) {
                 for statement in migration.statements {
-                    try await conn.execute(statement)
+                    if statement == Migration.bumpSchemaVersion {
+                        let version = try await conn.query("PRAGMA schema_version", []).first?.int("schema_version") ?? 0
+                        try await conn.execute("PRAGMA schema_version = \(version + 1)")
+                    } else {
+                        try await conn.execute(statement)
+                    }
                 }
                 try await conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

@@ -50,7 +50,7 @@ public enum RosterSchema {
                 Column("customer_type", .text, nullable: true),
                 Column("roles", .json),
                 Column("properties", .json),
-                Column("state", .text, check: "state IN ('active', 'suspended', 'archived', 'deleted')"),
+                Column("state", .text, check: partyStates16),
                 Column("created_at", .time),
                 Column("updated_at", .time),
                 Column("version", .int64),
@@ -404,7 +404,55 @@ public enum RosterSchema {
                 Column("message", .text),
             ], primaryKey: ["tenant_id", "job_id", "seq"], foreignKeys: [.tenant("job_id", "import_jobs", cascade: true)])),
         ]),
+        SchemaMigration(17, "merged parties, and the merges that undo can reverse", [
+            // SQLite can't alter a CHECK, and copying `parties` would cascade its DROP into every table that refers to
+            // it; a wider CHECK changes no stored row, so the table's definition is rewritten in place, the way SQLite's
+            // ALTER TABLE page describes for such changes (the schema cookie bumped so every connection reads it again).
+            .dialects(sqlite: [
+                "PRAGMA writable_schema = ON",
+                """
+                UPDATE sqlite_schema SET sql = replace(sql, \(sqliteString(partyStates16)), \(sqliteString(partyStates17)))
+                WHERE type = 'table' AND name = 'parties'
+                """,
+                "PRAGMA writable_schema = OFF",
+                Migration.bumpSchemaVersion,
+            ], postgres: [
+                "ALTER TABLE parties DROP CONSTRAINT parties_state_check",
+                "ALTER TABLE parties ADD CONSTRAINT parties_state_check CHECK (\(partyStates17))",
+            ]),
+            .addColumn(table: "parties", Column("merged_into", .id, nullable: true)),
+            // A merged party is no longer live: its email and phone are free again (undo checks them).
+            .sql("DROP INDEX parties_live_email"),
+            .sql("DROP INDEX parties_live_phone"),
+            .index(Index("parties_live_email", on: "parties", ["tenant_id", "kind", "email_key"], unique: true,
+                         where: "email_key IS NOT NULL AND state NOT IN ('deleted', 'merged')")),
+            .index(Index("parties_live_phone", on: "parties", ["tenant_id", "kind", "phone"], unique: true,
+                         where: "phone IS NOT NULL AND state NOT IN ('deleted', 'merged')")),
+            // What a merge changed, so that undo can put it back: the parties as they were, the rows moved, and a
+            // digest of each party's state as the merge left it (undo refuses once one differs). It holds personal
+            // data: erasing any party of a merge removes the merge.
+            .table(Table("merges", [
+                .tenant,
+                Column("id", .id),
+                Column("survivor_id", .id),
+                Column("actor", .text),
+                Column("created_at", .time),
+                Column("undone_at", .time, nullable: true),
+                Column("record", .json),
+            ], primaryKey: ["tenant_id", "id"])),
+            .table(Table("merge_parties", [
+                .tenantKey,
+                Column("party_id", .id),
+                Column("merge_id", .id),
+            ], primaryKey: ["tenant_id", "party_id", "merge_id"], foreignKeys: [.tenant("merge_id", "merges", cascade: true)])),
+        ]),
     ]
+
+    static let partyStates16 = "state IN ('active', 'suspended', 'archived', 'deleted')"
+    static let partyStates17 = "state IN ('active', 'suspended', 'archived', 'deleted', 'merged')"
+
+    /// A SQL string literal.
+    static func sqliteString(_ text: String) -> String { "'" + String(text.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'" }
 
     /// `api_keys` as migration 11 leaves it.
     static let apiKeys = Table("api_keys", [

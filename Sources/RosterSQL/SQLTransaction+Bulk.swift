@@ -23,7 +23,7 @@ extension SQLTransaction {
             binds.append(value)
             return "$\(binds.count)"
         }
-        var sql = "p.tenant_id = $1 AND p.state <> 'deleted'"
+        var sql = "p.tenant_id = $1 AND p.state NOT IN ('deleted', 'merged')"
         if let within {
             sql += " AND " + Self.scopeCondition(within, party: "p.id", at: Date.rosterNow, asOf: nil, bind: bind)
         }
@@ -118,7 +118,7 @@ extension SQLTransaction {
 // The duplicate finder.
 extension SQLTransaction {
     func duplicateCandidates(tenant: Tenant.ID) async throws -> [DuplicateCandidate] {
-        let live = "tenant_id = $1 AND state <> 'deleted'"
+        let live = "tenant_id = $1 AND state NOT IN ('deleted', 'merged')"
         func shared(_ reason: DuplicateReason, _ column: String, extra: String = "") async throws -> [DuplicateCandidate] {
             try await conn.query("""
                 SELECT \(column) AS k, id FROM parties WHERE \(live) \(extra) AND \(column) IN
@@ -137,9 +137,9 @@ extension SQLTransaction {
                 FROM parties p
                 CROSS JOIN relationships r
                 JOIN parties o ON o.tenant_id = r.tenant_id AND o.id = r.parent_id
-                WHERE p.tenant_id = $1 AND p.kind = 'person' AND p.state <> 'deleted' AND p.first_key IS NOT NULL
+                WHERE p.tenant_id = $1 AND p.kind = 'person' AND p.state NOT IN ('deleted', 'merged') AND p.first_key IS NOT NULL
                 AND p.last_key IS NOT NULL AND r.tenant_id = p.tenant_id AND r.child_id = p.id AND \(Self.inForce("r", at: "$2"))
-                AND o.kind = 'organization' AND o.state <> 'deleted'),
+                AND o.kind = 'organization' AND o.state NOT IN ('deleted', 'merged')),
             shared AS (SELECT f, l, org FROM pairs GROUP BY f, l, org HAVING count(DISTINCT id) > 1)
             SELECT pairs.f AS f, pairs.l AS l, pairs.org AS org, pairs.id AS id
             FROM pairs JOIN shared ON shared.f = pairs.f AND shared.l = pairs.l AND shared.org = pairs.org

@@ -62,7 +62,7 @@ extension SQLTransaction {
             FROM consent_current cc
             JOIN consents c ON c.tenant_id = cc.tenant_id AND c.id = cc.consent_id
             JOIN parties p ON p.tenant_id = cc.tenant_id AND p.id = cc.party_id
-            WHERE cc.tenant_id = $1 AND cc.purpose = $2 AND cc.status = $3 AND p.state <> 'deleted'
+            WHERE cc.tenant_id = $1 AND cc.purpose = $2 AND cc.status = $3 AND p.state NOT IN ('deleted', 'merged')
             """
         if let within = query.within {
             sql += " AND " + Self.scopeCondition(within, party: "cc.party_id", at: Date.rosterNow, asOf: nil, bind: bind)

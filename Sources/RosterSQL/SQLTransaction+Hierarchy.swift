@@ -197,7 +197,7 @@ extension SQLTransaction {
             WITH x AS MATERIALIZED (
                 SELECT r.child_id, MIN(r.role) AS role, MIN(r.type) AS type FROM \(source.table) r
                 WHERE r.tenant_id = $1 AND r.parent_id = $2\(filter)
-                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = r.tenant_id AND q.id = r.child_id AND q.state <> 'deleted')
+                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = r.tenant_id AND q.id = r.child_id AND q.state NOT IN ('deleted', 'merged'))
                 GROUP BY r.child_id ORDER BY r.child_id LIMIT $3
             )
             SELECT \(Self.prefixedPartyColumns), x.role AS edge_role, x.type AS edge_type
@@ -238,7 +238,7 @@ extension SQLTransaction {
                 found AS MATERIALIZED (
                 SELECT c.\(to) AS id, MIN(c.depth) AS depth FROM party_closure c
                 WHERE c.tenant_id = $1 AND c.type = \(typeParam) AND c.\(from) = $2\(afterFilter)
-                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = c.tenant_id AND q.id = c.\(to) AND q.state <> 'deleted')
+                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = c.tenant_id AND q.id = c.\(to) AND q.state NOT IN ('deleted', 'merged'))
                 GROUP BY c.\(to) ORDER BY c.\(to) LIMIT $3)
                 """
         } else {
@@ -258,7 +258,7 @@ extension SQLTransaction {
                 found AS MATERIALIZED (
                 SELECT w.id AS id, MIN(w.depth) AS depth FROM walk w
                 WHERE w.id <> $2\(afterFilter)
-                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = $1 AND q.id = w.id AND q.state <> 'deleted')
+                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = $1 AND q.id = w.id AND q.state NOT IN ('deleted', 'merged'))
                 GROUP BY w.id ORDER BY w.id LIMIT $3)
                 """
         }

@@ -24,7 +24,7 @@ extension SQLTransaction {
         try await conn.query("""
             SELECT t.tenant_id, t.id, t.text, t.color, t.created_at,
                    (SELECT COUNT(*) FROM party_tags pt JOIN parties p ON p.tenant_id = pt.tenant_id AND p.id = pt.party_id
-                    WHERE pt.tenant_id = t.tenant_id AND pt.tag_id = t.id AND p.state <> 'deleted') AS usage
+                    WHERE pt.tenant_id = t.tenant_id AND pt.tag_id = t.id AND p.state NOT IN ('deleted', 'merged')) AS usage
             FROM tags t WHERE t.tenant_id = $1 ORDER BY t.text_key
             """, [.uuid(tenant.rawValue)]).map { row in TagUsage(tag: try makeTag(row), usage: Int(row.int("usage") ?? 0)) }
     }

@@ -96,7 +96,7 @@ extension SQLTransaction {
 extension SQLTransaction {
     static let partyColumns = """
         id, tenant_id, kind, first_name, last_name, name, email, phone, website, email_domains, note, customer_type, \
-        roles, properties, state, created_at, updated_at, version
+        roles, properties, state, created_at, updated_at, version, merged_into
         """
 
     /// The party columns qualified with `p.`, for joins.
@@ -106,8 +106,9 @@ extension SQLTransaction {
     func insertParty(_ party: Party) async throws {
         try await conn.execute("""
             INSERT INTO parties (id, tenant_id, kind, first_name, last_name, name, email, phone, website, email_domains, note,
-                customer_type, roles, properties, state, created_at, updated_at, version, email_key, first_key, last_key, name_key)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                customer_type, roles, properties, state, created_at, updated_at, version, email_key, first_key, last_key, name_key,
+                merged_into)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
             """, try partyBinds(party))
         try await replaceRoles(party)
         try await replaceDomains(party)
@@ -119,8 +120,9 @@ extension SQLTransaction {
         let rows = try await conn.query("""
             UPDATE parties SET kind = $3, first_name = $4, last_name = $5, name = $6, email = $7, phone = $8, website = $9,
                 email_domains = $10, note = $11, customer_type = $12, roles = $13, properties = $14, state = $15,
-                created_at = $16, updated_at = $17, version = $18, email_key = $19, first_key = $20, last_key = $21, name_key = $22
-            WHERE tenant_id = $2 AND id = $1 AND version = $23
+                created_at = $16, updated_at = $17, version = $18, email_key = $19, first_key = $20, last_key = $21, name_key = $22,
+                merged_into = $23
+            WHERE tenant_id = $2 AND id = $1 AND version = $24
             RETURNING id
             """, binds)
         guard !rows.isEmpty else { return false }
@@ -143,7 +145,7 @@ extension SQLTransaction {
     func organizations(tenant: Tenant.ID, claimingDomain domain: String) async throws -> [Party.ID] {
         try await conn.query("""
             SELECT d.party_id FROM organization_domains d JOIN parties p ON p.tenant_id = d.tenant_id AND p.id = d.party_id
-            WHERE d.tenant_id = $1 AND d.domain = $2 AND p.state <> 'deleted' ORDER BY d.party_id
+            WHERE d.tenant_id = $1 AND d.domain = $2 AND p.state NOT IN ('deleted', 'merged') ORDER BY d.party_id
             """, [.uuid(tenant.rawValue), .text(domain)]).map { Party.ID(try $0.uuid("party_id")) }
     }
 
@@ -151,7 +153,7 @@ extension SQLTransaction {
         try await withTags(conn.query("""
             SELECT \(Self.prefixedPartyColumns) FROM relationships r CROSS JOIN parties p
             WHERE r.tenant_id = $1 AND r.child_id = $2 AND r.type = $3 AND p.tenant_id = r.tenant_id AND p.id = r.parent_id
-              AND p.state <> 'deleted' ORDER BY p.id
+              AND p.state NOT IN ('deleted', 'merged') ORDER BY p.id
             """, [.uuid(tenant.rawValue), .uuid(child.rawValue), .text(type)]).map(makeParty))
     }
 
@@ -202,7 +204,7 @@ extension SQLTransaction {
         var found: [Party.ID: Party] = [:]
         for (column, value) in [("email_key", emailNormalized), ("phone", phone)] {
             guard let value else { continue }
-            var sql = "SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND state <> 'deleted' AND \(column) = $2"
+            var sql = "SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND state NOT IN ('deleted', 'merged') AND \(column) = $2"
             var binds: [SQLValue] = [.uuid(tenant.rawValue), .text(value)]
             if let kind {
                 binds.append(.text(kind.rawValue))
@@ -223,7 +225,7 @@ extension SQLTransaction {
         if let state = query.state {
             sql += " AND p.state = \(bind(.text(state.rawValue)))"
         } else {
-            sql += " AND p.state <> 'deleted'"
+            sql += " AND p.state NOT IN ('deleted', 'merged')"
         }
         if let kind = query.kind { sql += " AND p.kind = \(bind(.text(kind.rawValue)))" }
         if let type = query.customerType { sql += " AND p.customer_type = \(bind(.text(type.rawValue)))" }
@@ -293,7 +295,7 @@ extension SQLTransaction {
     func customerCounts(tenant: Tenant.ID) async throws -> [Party.CustomerType: Int] {
         let rows = try await conn.query("""
             SELECT customer_type, COUNT(*) AS n FROM parties
-            WHERE tenant_id = $1 AND state <> 'deleted' AND customer_type IS NOT NULL GROUP BY customer_type
+            WHERE tenant_id = $1 AND state NOT IN ('deleted', 'merged') AND customer_type IS NOT NULL GROUP BY customer_type
             """, [.uuid(tenant.rawValue)])
         var counts: [Party.CustomerType: Int] = [:]
         for row in rows {
@@ -313,12 +315,13 @@ extension SQLTransaction {
             text(p.note), text(p.customerType?.rawValue), .json(try JSONText.encode(p.roles)),
             .json(try JSONText.encode(p.properties)), .text(p.state.rawValue), .date(p.createdAt), .date(p.updatedAt),
             .int(Int64(p.version)), text(p.email?.normalized), text(keys.first), text(keys.last), .text(keys.name),
+            p.mergedInto.map { SQLValue.uuid($0.rawValue) } ?? .null,
         ]
     }
 
     func makeParty(_ row: SQLRow) throws -> Party {
         let email = row.string("email").map(EmailAddress.init(stored:))
-        return Party(
+        var party = Party(
             id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")),
             kind: Party.Kind(rawValue: try row.requiredString("kind")) ?? .person,
             firstName: row.string("first_name"), lastName: row.string("last_name"), name: row.string("name"),
@@ -329,6 +332,8 @@ extension SQLTransaction {
             properties: try JSONText.decode([String: JSONScalar].self, row.string("properties")) ?? [:],
             state: Party.State(rawValue: try row.requiredString("state")) ?? .active,
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"), version: Int(row.int("version") ?? 1))
+        party.mergedInto = try row.optionalUUID("merged_into").map(Party.ID.init)
+        return party
     }
 }
 

@@ -216,6 +216,8 @@ public struct ComplianceService: Sendable {
                 removed.append("provisioning.admin")
             }
 
+            // A merge's record holds the parties it involved as they were: it goes, and undo with it.
+            try await tx.deleteMerges(tenant: tenant, party: id)
             try await tx.deleteErasedParty(tenant: tenant, id: id)
             try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.erase", targetType: "party",
                                                  targetID: id.description, fields: removed)])

@@ -51,8 +51,8 @@ public struct PartnerAccountService: Sendable {
                 }
                 var errors = ValidationErrors()
                 if !partner.roles.contains("partner") { errors.add("partnerId", "the party does not have the role partner") }
-                if !partner.isLive { errors.add("partnerId", "the party is deleted") }
-                if !customer.isLive { errors.add("customerId", "the party is deleted") }
+                if !partner.isLive { errors.add("partnerId", "the party is deleted or merged") }
+                if !customer.isLive { errors.add("customerId", "the party is deleted or merged") }
                 try errors.throwIfAny()
                 if let existing = try await tx.partnerAccount(tenant: tenant.id, partner: partner.id, customer: customer.id) {
                     throw RosterError.conflict("the partner has an account for this customer", existingID: existing.id.description)

@@ -141,7 +141,7 @@ public struct PartyService: Sendable {
                 if let ifMatch, ifMatch != current.version {
                     throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
                 }
-                guard current.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
+                guard current.isLive else { throw RosterError.conflict(current.notLiveReason) }
                 let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
                 guard !changed.isEmpty else { return current }
                 if changed.contains("email") || changed.contains("phone") { try await access.rejectDuplicates(of: party) }
@@ -171,6 +171,7 @@ public struct PartyService: Sendable {
         return try await transition(tenant: slug, id: id, reason: reason, ifMatch: nil, action: "party.delete",
                                     context: context) { current in
             guard current.state != .deleted else { throw RosterError.conflict("the party is already deleted") }
+            guard current.state != .merged else { throw RosterError.conflict(current.notLiveReason) }
             return .deleted
         }
     }
@@ -351,7 +352,7 @@ public struct PartyService: Sendable {
 
     /// A unique index that refused a concurrent duplicate: the operation runs once more, so that the loser of the
     /// race gets the same 409 (with `existingId` where it may read that party) as a sequential duplicate.
-    private func withDuplicateMapping<T>(_ body: () async throws -> T) async throws -> T {
+    func withDuplicateMapping<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch StoreError.uniqueViolation {

@@ -85,8 +85,8 @@ public struct RelationshipService: Sendable {
         guard let child = try await tx.party(tenant: tenant.id, id: input.childID) else {
             throw RosterError.notFound("no party \(input.childID)")
         }
-        if !parent.isLive { errors.add("parentId", "the party is deleted") }
-        if !child.isLive { errors.add("childId", "the party is deleted") }
+        if !parent.isLive { errors.add("parentId", "the party is deleted or merged") }
+        if !child.isLive { errors.add("childId", "the party is deleted or merged") }
         if type == Relationship.partnership, !parent.roles.contains("partner") {
             errors.add("parentId", "a partnership needs a parent with the role partner")
         }

@@ -76,7 +76,7 @@ public struct TagService: Sendable {
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 let party = try await access.party(id, "parties.write")
-                guard party.isLive else { throw RosterError.conflict("the party is deleted; restore it first") }
+                guard party.isLive else { throw RosterError.conflict(party.notLiveReason) }
                 return try await Self.attach(text: text, color: color, to: id, tenant: tenant.id, tx: tx, context: context)
             }
         } catch StoreError.uniqueViolation {

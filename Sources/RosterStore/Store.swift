@@ -21,7 +21,7 @@ public protocol Store: Sendable {
 public protocol StoreTransaction: TenantRepository, PartyRepository, AuditRepository, PlatformTokenRepository,
     RelationshipRepository, TagRepository, PartnerAccountRepository, UserRepository, SegmentRepository, APIKeyRepository,
     AccessRoleRepository, ProvisioningRepository, AccessGraphRepository, ConsentRepository,
-    ErasureRepository, ImportJobRepository {
+    ErasureRepository, ImportJobRepository, MergeRepository {
     /// Runs `body` inside a savepoint: when it throws, what it wrote is undone, the transaction goes on, and the error
     /// comes out in the store's terms (`StoreError`) when it is one of the store's.
     func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T
@@ -584,4 +584,45 @@ public struct DuplicateCandidate: Sendable, Hashable {
         self.key = key
         self.id = id
     }
+}
+
+/// A merge as stored: who survived, every party it involved, and what it changed (`record`, JSON the merge service
+/// reads back for undo).
+public struct StoredMerge: Sendable, Hashable {
+    public typealias ID = Identifier<StoredMerge>
+
+    public var id: ID
+    public var tenantID: Tenant.ID
+    public var survivorID: Party.ID
+    /// The survivor and the merged parties.
+    public var partyIDs: [Party.ID]
+    public var actor: String
+    public var createdAt: Date
+    public var undoneAt: Date?
+    public var record: String
+
+    public init(id: ID, tenantID: Tenant.ID, survivorID: Party.ID, partyIDs: [Party.ID], actor: String, createdAt: Date,
+                undoneAt: Date? = nil, record: String) {
+        self.id = id
+        self.tenantID = tenantID
+        self.survivorID = survivorID
+        self.partyIDs = partyIDs
+        self.actor = actor
+        self.createdAt = createdAt
+        self.undoneAt = undoneAt
+        self.record = record
+    }
+}
+
+public protocol MergeRepository {
+    func insertMerge(_ merge: StoredMerge) async throws
+    func merge(tenant: Tenant.ID, id: StoredMerge.ID) async throws -> StoredMerge?
+    /// Marks the merge undone unless it was already; returns whether this call did.
+    func markMergeUndone(tenant: Tenant.ID, id: StoredMerge.ID, at: Date) async throws -> Bool
+    /// Moves these consent entries to `party`, then recomputes the current entry per purpose of `recompute`.
+    func moveConsents(tenant: Tenant.ID, ids: [Consent.ID], to party: Party.ID, recompute: [Party.ID]) async throws
+    func repointPartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID, partner: Party.ID, customer: Party.ID) async throws
+    /// Erasure: removes every merge that involved the party (their records hold its data), and the link of the parties
+    /// merged into it.
+    func deleteMerges(tenant: Tenant.ID, party: Party.ID) async throws
 }

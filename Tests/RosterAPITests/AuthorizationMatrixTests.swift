@@ -117,6 +117,15 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 403, 403, 403]),
         Row(operation: "listDuplicates", method: .get, request: { w in ("\(w.base)/parties/duplicates", nil) },
             expect: [200, 200, 200, 200, 200]),
+        Row(operation: "mergeParties", method: .post, request: { w in
+            ("\(w.base)/parties/\(try await w.freshPerson())/merge", #"{"from":["\#(try await w.freshPerson())"]}"#)
+        }, expect: [200, 200, 403, 200, 404]),
+        Row(operation: "undoMerge", method: .post, request: { w in
+            let response = try await w.api.send(.post, "\(w.base)/parties/\(try await w.freshPerson())/merge",
+                                                json: #"{"from":["\#(try await w.freshPerson())"]}"#)
+            struct Merge: Codable { var id: String }
+            return ("\(w.base)/merges/\(try response.decode(Merge.self).id)/undo", nil)
+        }, expect: [200, 200, 403, 200, 404]),
         Row(operation: "listChildren", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/children", nil) },
             expect: [200, 200, 200, 200, 404]),
         Row(operation: "listDescendants", method: .get, request: { w in ("\(w.base)/parties/\(w.north)/descendants", nil) },

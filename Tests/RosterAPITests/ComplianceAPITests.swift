@@ -224,3 +224,65 @@ struct DuplicatesAPITests {
         }
     }
 }
+
+/// Merging over HTTP (issue 12, item 5): the dry run, the merge, undo, and the edges of the contract.
+@Suite("HTTP: merging duplicates")
+struct MergeAPITests {
+    struct Merge: Codable {
+        struct Moved: Codable { var relationships, tags, consents, partnerAccounts, users, properties: Int }
+        struct Conflict: Codable { var kind: String; var partyId: String; var field: String? }
+        var id: String?
+        var dryRun: Bool
+        var survivor: TParty
+        var merged: [String]
+        var moved: Moved
+        var conflicts: [Conflict]
+        var undoneAt: String?
+    }
+
+    @Test func mergeDryRunAndUndoOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@farm.example","properties":{"crop":"wheat"}}"#)
+            let dup = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","phone":"020 7946 0958","properties":{"crop":"oats","rank":3}}"#)
+            let org = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            let base = "/v1/tenants/\(t)"
+            #expect(try await api.send(.post, "\(base)/relationships", json: #"{"parentId":"\#(org.id)","childId":"\#(dup.id)","type":"staff"}"#)
+                .status == .created)
+            let body = #"{"from":["\#(dup.id)"],"dryRun":true}"#
+            let dry = try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: body)
+            #expect(dry.status == .ok, "\(dry.text)")
+            let preview = try dry.decode(Merge.self)
+            #expect(preview.dryRun && preview.id == nil && preview.moved.relationships == 1 && preview.moved.properties == 1)
+            #expect(preview.conflicts.map(\.kind) == ["property"] && preview.conflicts.first?.field == "crop")
+            #expect(try await api.send(.get, "\(base)/parties/\(dup.id)").decode(TParty.self).state == "active")
+
+            let done = try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: #"{"from":["\#(dup.id)"]}"#)
+            #expect(done.status == .ok, "\(done.text)")
+            let merge = try done.decode(Merge.self)
+            #expect(!merge.dryRun && merge.merged == [dup.id] && merge.moved.relationships == preview.moved.relationships)
+            let merged = try await api.send(.get, "\(base)/parties/\(dup.id)")
+            #expect(merged.text.contains(#""state":"merged""#) && merged.text.contains(#""mergedInto":"\#(ann.id)""#), "\(merged.text)")
+            let search = try await api.send(.get, "\(base)/parties?state=merged").decode(TList<TParty>.self)
+            #expect(search.items.map(\.id) == [dup.id])
+            // A merged party takes no changes and no second merge.
+            #expect(try await api.send(.patch, "\(base)/parties/\(dup.id)", json: #"{"note":"x"}"#,
+                                       headers: [.contentType: "application/merge-patch+json"]).status == .conflict)
+            #expect(try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: #"{"from":["\#(dup.id)"]}"#).status == .conflict)
+
+            let undo = try await api.send(.post, "\(base)/merges/\(try #require(merge.id))/undo")
+            #expect(undo.status == .ok, "\(undo.text)")
+            #expect(try undo.decode(Merge.self).undoneAt != nil)
+            #expect(try await api.send(.get, "\(base)/parties/\(dup.id)").decode(TParty.self).state == "active")
+            let again = try await api.send(.post, "\(base)/merges/\(merge.id!)/undo")
+            #expect(again.status == .conflict && again.text.contains("undone"), "\(again.text)")
+
+            // The contract's edges: unknown fields, the survivor in its own list, a merge that is not there.
+            let unknown = try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: #"{"from":["\#(dup.id)"],"into":"x"}"#)
+            #expect(unknown.status == .unprocessableContent && unknown.text.contains("into"), "\(unknown.text)")
+            #expect(try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: #"{"from":["\#(ann.id)"]}"#).status == .unprocessableContent)
+            #expect(try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: #"{"from":[]}"#).status == .unprocessableContent)
+            #expect(try await api.send(.post, "\(base)/merges/\(UUID().uuidString)/undo").status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,527 @@
+public import Foundation
+public import RosterCore
+public import RosterStore
+import Crypto
+
+/// Something a merge could not move as it was, and what it did instead (the rules are in docs/bulk.md, "Merging").
+public struct MergeConflict: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// An edge between the survivor and a merged party, or between two merged parties: it would join the survivor
+        /// to itself. Dropped.
+        case selfLoop
+        /// The survivor already has this edge (same parent, child and type). Dropped.
+        case duplicateEdge
+        /// The edge, moved to the survivor, would close a cycle in its type. Dropped.
+        case cycle
+        /// A `partnership` edge below a merged partner, and the survivor is no partner. Dropped.
+        case partnership
+        /// A partner account the survivor can't take (it has one for that pair, it would join the survivor to itself,
+        /// or the survivor is no partner): it stays with the merged party.
+        case partnerAccount
+        /// The survivor is already linked to a user: this merged party's user stays linked to it.
+        case user
+        /// The survivor has this property with another value: the survivor's value is kept.
+        case property
+    }
+
+    public var kind: Kind
+    /// The merged party the conflict comes from.
+    public var partyID: Party.ID
+    public var relationshipID: Relationship.ID?
+    public var partnerAccountID: PartnerAccount.ID?
+    public var userID: User.ID?
+    /// A property's key (never its value).
+    public var field: String?
+
+    public init(kind: Kind, partyID: Party.ID, relationshipID: Relationship.ID? = nil, partnerAccountID: PartnerAccount.ID? = nil,
+                userID: User.ID? = nil, field: String? = nil) {
+        self.kind = kind
+        self.partyID = partyID
+        self.relationshipID = relationshipID
+        self.partnerAccountID = partnerAccountID
+        self.userID = userID
+        self.field = field
+    }
+}
+
+/// How many of each thing a merge moved to the survivor.
+public struct MergeCounts: Sendable, Hashable, Codable {
+    public var relationships = 0
+    public var tags = 0
+    public var consents = 0
+    public var partnerAccounts = 0
+    public var users = 0
+    public var properties = 0
+
+    public init() {}
+}
+
+public struct MergeResult: Sendable {
+    /// The merge's id, for undo; nil for a dry run.
+    public var id: StoredMerge.ID?
+    public var dryRun: Bool
+    /// The survivor as the merge leaves it.
+    public var survivor: Party
+    public var merged: [Party.ID]
+    public var moved: MergeCounts
+    public var conflicts: [MergeConflict]
+    public var createdAt: Date
+    public var undoneAt: Date?
+}
+
+/// A party's row as it was, in the merge's record.
+struct PartySnapshot: Codable {
+    var id: Party.ID
+    var kind: Party.Kind
+    var firstName, lastName, name, email, phone, website, note: String?
+    var emailDomains: [String]
+    var customerType: Party.CustomerType?
+    var roles: [String]
+    var properties: [String: JSONScalar]
+    var state: Party.State
+    var mergedInto: Party.ID?
+
+    init(_ party: Party) {
+        id = party.id
+        kind = party.kind
+        firstName = party.firstName
+        lastName = party.lastName
+        name = party.name
+        email = party.email?.value
+        phone = party.phone?.digits
+        website = party.website
+        note = party.note
+        emailDomains = party.emailDomains
+        customerType = party.customerType
+        roles = party.roles
+        properties = party.properties
+        state = party.state
+        mergedInto = party.mergedInto
+    }
+
+    /// `current` with these fields back (the version moves on).
+    func restore(onto current: Party, at now: Date) -> Party {
+        var party = current
+        party.kind = kind
+        party.firstName = firstName
+        party.lastName = lastName
+        party.name = name
+        party.email = email.map(EmailAddress.init(stored:))
+        party.phone = phone.map(PhoneNumber.init(storedDigits:))
+        party.website = website
+        party.note = note
+        party.emailDomains = emailDomains
+        party.customerType = customerType
+        party.roles = roles
+        party.properties = properties
+        party.state = state
+        party.mergedInto = mergedInto
+        party.updatedAt = now
+        party.version = current.version + 1
+        return party
+    }
+}
+
+/// What a merge changed, kept in `merges.record` so that undo can put it back.
+struct MergeRecord: Codable {
+    struct TagLink: Codable { var party: Party.ID; var tag: Tag.ID }
+    struct ConsentMove: Codable { var id: Consent.ID; var from: Party.ID }
+    struct AccountMove: Codable { var id: PartnerAccount.ID; var partner: Party.ID; var customer: Party.ID }
+    struct UserMove: Codable { var id: User.ID; var from: Party.ID }
+
+    var survivor: PartySnapshot
+    var merged: [PartySnapshot]
+    /// The merged parties' edges as they were; all were removed.
+    var removedEdges: [Relationship]
+    /// The edges made on the survivor in their place.
+    var addedEdges: [Relationship.ID]
+    /// Tags taken from the merged parties, and those of them attached to the survivor (it may have had some).
+    var removedTags: [TagLink]
+    var addedTags: [Tag.ID]
+    var movedConsents: [ConsentMove]
+    /// Partner accounts re-pointed, with their ends as they were.
+    var movedAccounts: [AccountMove]
+    var movedUser: UserMove?
+    var moved: MergeCounts
+    var conflicts: [MergeConflict]
+    /// Per party, per aspect, a digest of its state as the merge left it: undo refuses once one differs.
+    var digests: [String: [String: String]]
+}
+
+/// A dry run's result, thrown to roll its transaction back.
+private struct DryRun: Error {
+    let result: MergeResult
+}
+
+extension PartyService {
+    /// The most parties one merge takes.
+    public static let mergeLimit = 100
+
+    /// Merges `from` into `survivorID` (issue 12, item 5), in one transaction: the survivor takes over their edges,
+    /// tags, consents, partner accounts, linked user and the properties it lacks; each merged party goes to state
+    /// `merged` with `mergedInto`. A dry run does all of it and rolls it back, so that it lists exactly what the merge
+    /// would do. Needs `parties.write` on every party involved; a party the caller can't read is 404.
+    public func merge(tenant slug: String, into survivorID: Party.ID, from: [Party.ID], dryRun: Bool,
+                      context: OperationContext) async throws -> MergeResult {
+        var errors = ValidationErrors()
+        if from.isEmpty { errors.add("from", "must name at least one party") }
+        if from.count > Self.mergeLimit { errors.add("from", "may name at most \(Self.mergeLimit) parties") }
+        if Set(from).count != from.count { errors.add("from", "names a party twice") }
+        try errors.throwIfAny()
+        do {
+            let result = try await withDuplicateMapping {
+                try await store.write { tx in
+                    let result = try await Self.merge(tx: tx, slug: slug, survivorID: survivorID, from: from, dryRun: dryRun, context: context)
+                    if dryRun { throw DryRun(result: result) }
+                    return result
+                }
+            }
+            return result
+        } catch let dry as DryRun {
+            try await audit.record(([survivorID] + from).map { id in
+                AuditEvent(tenantID: dry.result.survivor.tenantID, context: context, action: "party.merge.preview", targetType: "party",
+                           targetID: id.description)
+            })
+            return dry.result
+        }
+    }
+
+    private static func merge(tx: any StoreTransaction, slug: String, survivorID: Party.ID, from: [Party.ID], dryRun: Bool,
+                              context: OperationContext) async throws -> MergeResult {
+        let access = try await TenantAccess.open(tx, slug, context, write: true)
+        let tenant = access.tenant.id
+        try await access.require("parties.write", on: [survivorID] + from)
+        var survivor = try await access.party(survivorID, "parties.write")
+        var errors = ValidationErrors()
+        if from.contains(survivorID) { errors.add("from", "names the survivor itself") }
+        try errors.throwIfAny()
+        guard survivor.isLive else { throw RosterError.conflict(survivor.notLiveReason) }
+        var merged: [Party] = []
+        for id in from {
+            let party = try await access.party(id, "parties.write")
+            guard party.isLive else { throw RosterError.conflict("party \(id): \(party.notLiveReason)") }
+            if party.kind != survivor.kind {
+                errors.add("from", "party \(id) is a \(party.kind.rawValue); the survivor is a \(survivor.kind.rawValue)")
+            }
+            let roles = try await tx.roles(tenant: tenant, scopedTo: id)
+            if !roles.isEmpty {
+                throw RosterError.conflict("party \(id) is the scope of the roles \(roles.map(\.name).joined(separator: ", ")); "
+                                           + "scope them elsewhere before merging it")
+            }
+            merged.append(party)
+        }
+        try errors.throwIfAny()
+        let now = Date.rosterNow
+        let mergedIDs = Set(from)
+        var record = MergeRecord(survivor: PartySnapshot(survivor), merged: merged.map(PartySnapshot.init), removedEdges: [],
+                                 addedEdges: [], removedTags: [], addedTags: [], movedConsents: [], movedAccounts: [], movedUser: nil,
+                                 moved: MergeCounts(), conflicts: [], digests: [:])
+
+        // Edges: every edge of a merged party is removed, and made again on the survivor unless a rule drops it.
+        var edges: [Relationship] = []
+        var seen = Set<Relationship.ID>()
+        for id in from {
+            for edge in try await allEdges(of: id, tenant: tenant, tx: tx) where seen.insert(edge.id).inserted { edges.append(edge) }
+        }
+        edges.sort { $0.id < $1.id }
+        for type in Set(edges.map(\.type)).sorted() { try await tx.lockHierarchy(tenant: tenant, type: type) }
+        for edge in edges { _ = try await tx.deleteRelationship(tenant: tenant, id: edge.id) }
+        record.removedEdges = edges
+        for edge in edges {
+            let conflictParty = mergedIDs.contains(edge.parentID) ? edge.parentID : edge.childID
+            let parent = mergedIDs.contains(edge.parentID) ? survivorID : edge.parentID
+            let child = mergedIDs.contains(edge.childID) ? survivorID : edge.childID
+            var kind: MergeConflict.Kind?
+            if parent == child {
+                kind = .selfLoop
+            } else if edge.type == Relationship.partnership, parent == survivorID, !survivor.roles.contains("partner") {
+                kind = .partnership
+            } else if try await tx.relationship(tenant: tenant, parent: parent, child: child, type: edge.type) != nil {
+                kind = .duplicateEdge
+            } else if try await tx.isDescendant(tenant: tenant, parent, of: child, type: edge.type, strategy: .closure, at: nil) {
+                kind = .cycle
+            }
+            if let kind {
+                record.conflicts.append(MergeConflict(kind: kind, partyID: conflictParty, relationshipID: edge.id))
+                continue
+            }
+            let moved = Relationship(id: .make(), tenantID: tenant, parentID: parent, childID: child, type: edge.type, role: edge.role,
+                                     validFrom: edge.validFrom, validTo: edge.validTo, createdAt: now)
+            try await tx.insertRelationship(moved)
+            record.addedEdges.append(moved.id)
+        }
+        record.moved.relationships = record.addedEdges.count
+
+        // Tags.
+        let tags = try await tx.tags(tenant: tenant, parties: [survivorID] + from)
+        var held = Set((tags[survivorID] ?? []).map(\.id))
+        for id in from {
+            for tag in (tags[id] ?? []).sorted(by: { $0.id < $1.id }) {
+                _ = try await tx.detachTag(tenant: tenant, party: id, tag: tag.id)
+                record.removedTags.append(.init(party: id, tag: tag.id))
+                if held.insert(tag.id).inserted {
+                    _ = try await tx.attachTag(tenant: tenant, party: survivorID, tag: tag.id)
+                    record.addedTags.append(tag.id)
+                }
+            }
+        }
+        record.moved.tags = record.addedTags.count
+
+        // Consents: every entry moves; the current one per purpose is the latest, whoever it came from.
+        for id in from {
+            var after: Consent.ID?
+            while true {
+                let page = try await tx.consents(tenant: tenant, party: id, purpose: nil, after: after, limit: 1_000)
+                record.movedConsents += page.map { .init(id: $0.id, from: id) }
+                guard page.count == 1_000 else { break }
+                after = page.last?.id
+            }
+        }
+        if !record.movedConsents.isEmpty {
+            try await tx.moveConsents(tenant: tenant, ids: record.movedConsents.map(\.id), to: survivorID, recompute: [survivorID] + from)
+        }
+        record.moved.consents = record.movedConsents.count
+
+        // Partner accounts.
+        for id in from {
+            for account in try await allAccounts(of: id, tenant: tenant, tx: tx) {
+                let partner = mergedIDs.contains(account.partnerID) ? survivorID : account.partnerID
+                let customer = mergedIDs.contains(account.customerID) ? survivorID : account.customerID
+                let taken = try await tx.partnerAccount(tenant: tenant, partner: partner, customer: customer)
+                if partner == customer || (taken != nil && taken?.id != account.id)
+                    || (partner == survivorID && !survivor.roles.contains("partner")) {
+                    if !record.conflicts.contains(where: { $0.partnerAccountID == account.id }) {
+                        record.conflicts.append(MergeConflict(kind: .partnerAccount, partyID: id, partnerAccountID: account.id))
+                    }
+                    continue
+                }
+                guard partner != account.partnerID || customer != account.customerID else { continue }
+                try await tx.repointPartnerAccount(tenant: tenant, id: account.id, partner: partner, customer: customer)
+                record.movedAccounts.append(.init(id: account.id, partner: account.partnerID, customer: account.customerID))
+            }
+        }
+        record.moved.partnerAccounts = record.movedAccounts.count
+
+        // The linked user: the survivor takes the first, unless it has one.
+        var linked = try await tx.user(tenant: tenant, party: survivorID) != nil
+        for id in from {
+            guard var user = try await tx.user(tenant: tenant, party: id) else { continue }
+            if linked {
+                record.conflicts.append(MergeConflict(kind: .user, partyID: id, userID: user.id))
+                continue
+            }
+            try await UserService.link(&user, to: survivorID, tx: tx, context: context)
+            record.movedUser = .init(id: user.id, from: id)
+            linked = true
+        }
+        record.moved.users = record.movedUser == nil ? 0 : 1
+
+        // Properties the survivor lacks, the first merged party's first (an organization's website follows its field).
+        let before = survivor
+        for party in merged {
+            for (key, value) in party.properties.sorted(by: { $0.key < $1.key }) {
+                if survivor.kind == .organization, key == "website" { continue }
+                if let own = survivor.properties[key] {
+                    if own != value { record.conflicts.append(MergeConflict(kind: .property, partyID: party.id, field: key)) }
+                } else {
+                    survivor.properties[key] = value
+                    record.moved.properties += 1
+                }
+            }
+        }
+
+        // The merged parties, then the survivor.
+        for party in merged {
+            var next = party
+            next.state = .merged
+            next.mergedInto = survivorID
+            next.updatedAt = now
+            next.version += 1
+            guard try await tx.updateParty(next, expectedVersion: party.version) else {
+                throw RosterError.conflict("party \(party.id) changed meanwhile; try again")
+            }
+            try await tx.appendStateChange(tenant: tenant, StateChange(partyID: party.id, from: party.state, to: .merged, at: now,
+                                                                       actor: context.principal.description,
+                                                                       reason: "merged into \(survivorID)"))
+        }
+        if survivor.properties != before.properties {
+            survivor.updatedAt = now
+            survivor.version += 1
+            guard try await tx.updateParty(survivor, expectedVersion: before.version) else {
+                throw RosterError.conflict("party \(survivorID) changed meanwhile; try again")
+            }
+        }
+
+        var fields = ["mergedFrom"]
+        if record.moved.relationships > 0 { fields.append("relationships") }
+        if record.moved.tags > 0 { fields.append("tags") }
+        if record.moved.consents > 0 { fields.append("consents") }
+        if record.moved.partnerAccounts > 0 { fields.append("partnerAccounts") }
+        if record.moved.users > 0 { fields.append("user") }
+        if record.moved.properties > 0 { fields.append("properties") }
+        try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.merge", targetType: "party",
+                                             targetID: survivorID.description, fields: fields)]
+                                 + from.map { id in
+                                     AuditEvent(tenantID: tenant, context: context, action: "party.merged", targetType: "party",
+                                                targetID: id.description, fields: ["state", "mergedInto"])
+                                 })
+
+        let mergeID = StoredMerge.ID.make()
+        for id in [survivorID] + from { record.digests[id.description] = try await digest(of: id, tenant: tenant, tx: tx) }
+        if !dryRun {
+            try await tx.insertMerge(StoredMerge(id: mergeID, tenantID: tenant, survivorID: survivorID, partyIDs: [survivorID] + from,
+                                                 actor: context.principal.description, createdAt: now,
+                                                 record: String(decoding: try JSONEncoder().encode(record), as: UTF8.self)))
+        }
+        survivor.tags = try await tx.tags(tenant: tenant, parties: [survivorID])[survivorID] ?? []
+        return MergeResult(id: dryRun ? nil : mergeID, dryRun: dryRun, survivor: survivor, merged: from, moved: record.moved,
+                           conflicts: record.conflicts, createdAt: now, undoneAt: nil)
+    }
+
+    /// Puts back what the merge changed, while nothing it touched changed since (else 409 naming the party and what).
+    /// The merged parties return to their state; their edges are made again as they were (under new ids: an edge's id
+    /// keeps one interval of history). Needs `parties.write` on every party involved.
+    public func undoMerge(tenant slug: String, id: StoredMerge.ID, context: OperationContext) async throws -> MergeResult {
+        try await withDuplicateMapping {
+            try await store.write { tx in
+                let access = try await TenantAccess.open(tx, slug, context, write: true)
+                let tenant = access.tenant.id
+                guard let stored = try await tx.merge(tenant: tenant, id: id) else { throw RosterError.notFound("no merge \(id)") }
+                let record = try JSONDecoder().decode(MergeRecord.self, from: Data(stored.record.utf8))
+                // The merged parties hang below nothing now: the caller needs the policy on the survivor and on every
+                // party their edges will join again (the reach they had when they were merged).
+                let mergedIDs = Set(record.merged.map(\.id))
+                let ends = Set(record.removedEdges.flatMap { [$0.parentID, $0.childID] }).subtracting(mergedIDs).subtracting([stored.survivorID])
+                try await access.require("parties.write", on: [stored.survivorID] + ends.sorted(), what: "merge \(id)")
+                if let undone = stored.undoneAt {
+                    throw RosterError.conflict("merge \(id) was undone at \(undone.formatted(.iso8601))")
+                }
+                let survivorID = stored.survivorID
+                let from = record.merged.map(\.id)
+                for type in Set(record.removedEdges.map(\.type)).sorted() { try await tx.lockHierarchy(tenant: tenant, type: type) }
+                for party in [survivorID] + from {
+                    let now = try await Self.digest(of: party, tenant: tenant, tx: tx)
+                    let then = record.digests[party.description] ?? [:]
+                    if let aspect = now.keys.sorted().first(where: { now[$0] != then[$0] }) {
+                        throw RosterError.conflict("party \(party): its \(aspect) changed since the merge; it can't be undone")
+                    }
+                }
+                let now = Date.rosterNow
+
+                // The parties first: the merged ones live again before edges reach them.
+                for snapshot in [record.survivor] + record.merged {
+                    guard let current = try await tx.party(tenant: tenant, id: snapshot.id) else {
+                        throw RosterError.notFound("no party \(snapshot.id)")
+                    }
+                    let restored = snapshot.restore(onto: current, at: now)
+                    if snapshot.id != survivorID || PartySnapshot(current).properties != snapshot.properties {
+                        guard try await tx.updateParty(restored, expectedVersion: current.version) else {
+                            throw RosterError.conflict("party \(snapshot.id) changed meanwhile; try again")
+                        }
+                    }
+                    if snapshot.id != survivorID {
+                        try await tx.appendStateChange(tenant: tenant, StateChange(partyID: snapshot.id, from: current.state, to: snapshot.state,
+                                                                                   at: now, actor: context.principal.description,
+                                                                                   reason: "merge \(id) undone"))
+                    }
+                }
+                for edge in record.addedEdges { _ = try await tx.deleteRelationship(tenant: tenant, id: edge) }
+                for edge in record.removedEdges {
+                    if try await tx.isDescendant(tenant: tenant, edge.parentID, of: edge.childID, type: edge.type, strategy: .closure, at: nil) {
+                        throw RosterError.conflict("an edge of party \(edge.parentID) would close a cycle in \(edge.type) now; "
+                                                   + "the merge can't be undone")
+                    }
+                    var again = edge
+                    again.id = .make()
+                    again.createdAt = now
+                    try await tx.insertRelationship(again)
+                }
+                for tag in record.addedTags { _ = try await tx.detachTag(tenant: tenant, party: survivorID, tag: tag) }
+                for link in record.removedTags { _ = try await tx.attachTag(tenant: tenant, party: link.party, tag: link.tag) }
+                for party in Set(record.movedConsents.map(\.from)).sorted() {
+                    try await tx.moveConsents(tenant: tenant, ids: record.movedConsents.filter { $0.from == party }.map(\.id), to: party,
+                                              recompute: [party])
+                }
+                if !record.movedConsents.isEmpty {
+                    try await tx.moveConsents(tenant: tenant, ids: [], to: survivorID, recompute: [survivorID])
+                }
+                for account in record.movedAccounts {
+                    try await tx.repointPartnerAccount(tenant: tenant, id: account.id, partner: account.partner, customer: account.customer)
+                }
+                if let move = record.movedUser, var user = try await tx.user(tenant: tenant, id: move.id) {
+                    try await UserService.link(&user, to: move.from, tx: tx, context: context)
+                }
+                guard try await tx.markMergeUndone(tenant: tenant, id: id, at: now) else {
+                    throw RosterError.conflict("merge \(id) was undone meanwhile")
+                }
+                try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.merge.undo", targetType: "party",
+                                                     targetID: survivorID.description, fields: ["mergeId"])]
+                                         + from.map { party in
+                                             AuditEvent(tenantID: tenant, context: context, action: "party.unmerged", targetType: "party",
+                                                        targetID: party.description, fields: ["state", "mergedInto"])
+                                         })
+                guard var survivor = try await tx.party(tenant: tenant, id: survivorID) else { throw RosterError.notFound("no party \(survivorID)") }
+                survivor.tags = try await tx.tags(tenant: tenant, parties: [survivorID])[survivorID] ?? []
+                return MergeResult(id: id, dryRun: false, survivor: survivor, merged: from, moved: record.moved,
+                                   conflicts: record.conflicts, createdAt: stored.createdAt, undoneAt: now)
+            }
+        }
+    }
+
+    static func allEdges(of party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Relationship] {
+        var edges: [Relationship] = []
+        var after: Relationship.ID?
+        while true {
+            let page = try await tx.relationships(tenant: tenant, query: RelationshipQuery(partyID: party, after: after, limit: 1_000))
+            edges += page
+            guard page.count == 1_000 else { return edges }
+            after = page.last?.id
+        }
+    }
+
+    static func allAccounts(of party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [PartnerAccount] {
+        var accounts: [PartnerAccount] = []
+        for query in [PartnerAccountQuery(partnerID: party, limit: 1_000), PartnerAccountQuery(customerID: party, limit: 1_000)] {
+            var query = query
+            while true {
+                let page = try await tx.partnerAccounts(tenant: tenant, query: query)
+                accounts += page
+                guard page.count == 1_000 else { break }
+                query.after = page.last?.id
+            }
+        }
+        var seen = Set<PartnerAccount.ID>()
+        return accounts.filter { seen.insert($0.id).inserted }
+    }
+
+    /// A digest per aspect of a party's state (its row, edges, tags, consents, partner accounts, linked user): what undo
+    /// compares with the merge's.
+    static func digest(of party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [String: String] {
+        func hash(_ lines: [String]) -> String { SHA256.hash(data: Data(lines.sorted().joined(separator: "\n").utf8)).hexString }
+        guard let row = try await tx.party(tenant: tenant, id: party) else { return ["party": "gone"] }
+        let edges = try await allEdges(of: party, tenant: tenant, tx: tx).map { edge in
+            [edge.id.description, edge.parentID.description, edge.childID.description, edge.type, edge.role ?? "",
+             edge.validFrom.map { "\($0.timeIntervalSince1970)" } ?? "", edge.validTo.map { "\($0.timeIntervalSince1970)" } ?? ""]
+                .joined(separator: " ")
+        }
+        let tags = (try await tx.tags(tenant: tenant, parties: [party])[party] ?? []).map(\.id.description)
+        var consents: [String] = []
+        var after: Consent.ID?
+        while true {
+            let page = try await tx.consents(tenant: tenant, party: party, purpose: nil, after: after, limit: 1_000)
+            consents += page.map(\.id.description)
+            guard page.count == 1_000 else { break }
+            after = page.last?.id
+        }
+        let accounts = try await allAccounts(of: party, tenant: tenant, tx: tx).map { "\($0.id) \($0.partnerID) \($0.customerID)" }
+        let user = try await tx.user(tenant: tenant, party: party)
+        return [
+            "record": hash(["\(row.version) \(row.state.rawValue) \(row.mergedInto?.description ?? "")"]),
+            "relationships": hash(edges),
+            "tags": hash(tags),
+            "consents": hash(consents),
+            "partner accounts": hash(accounts),
+            "linked user": hash([user?.id.description ?? ""]),
+        ]
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import RosterStore
+import RosterSQL
+import Testing
+
+/// Merging duplicates (issue 12, item 5): what moves, the conflict rules, the dry run, undo, scope and erasure.
+@Suite("Merging duplicates")
+struct MergeTests {
+    /// A survivor and two duplicates with everything a merge moves, and every kind of edge conflict.
+    struct Seed {
+        var t: String
+        var survivor, first, second, employer, other, partner, loop: Party
+        var user: User
+        var account: PartnerAccount
+    }
+
+    static func seed(_ rt: RosterRuntime) async throws -> Seed {
+        let t = try await rt.makeTenant().slug
+        let s = rt.services
+        func make(_ input: PartyInput) async throws -> Party { try await s.parties.create(tenant: t, input, context: .test) }
+        func edge(_ parent: Party, _ child: Party, _ type: String, role: String? = nil) async throws {
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent.id, childID: child.id, type: type, role: role),
+                                                 context: .test)
+        }
+        let survivor = try await make(PartyInput(kind: .person, firstName: "Ann", lastName: "Archer", email: "ann@farm.example",
+                                                 properties: ["crop": .string("wheat")]))
+        let first = try await make(PartyInput(kind: .person, firstName: "Ann", lastName: "Archer", phone: "020 7946 0958",
+                                              note: "second record", properties: ["crop": .string("oats"), "hectares": .int(40)]))
+        let second = try await make(PartyInput(kind: .person, firstName: "A.", lastName: "Archer", email: "a.archer@farm.example",
+                                               properties: ["hectares": .int(41), "organic": .bool(true)]))
+        let employer = try await make(PartyInput(kind: .organization, name: "Farm Co"))
+        let other = try await make(PartyInput(kind: .organization, name: "Mill Co"))
+        let partner = try await make(PartyInput(kind: .organization, name: "Seeds Ltd", roles: ["partner"]))
+        let loop = try await make(PartyInput(kind: .person, firstName: "Kid"))
+        try await edge(employer, survivor, "employment", role: "contact")
+        try await edge(employer, first, "employment")           // the survivor has it: duplicateEdge
+        try await edge(first, second, "family")                 // both merged: selfLoop
+        try await edge(other, second, "employment", role: "buyer")  // moves
+        try await edge(survivor, loop, "care")
+        try await edge(loop, first, "care")                      // loop → survivor would close survivor → loop → survivor: cycle
+        try await edge(partner, second, Relationship.partnership) // moves (the partner is the parent)
+        _ = try await s.tags.attach(tenant: t, party: survivor.id, text: "Gold", color: nil, context: .test)
+        _ = try await s.tags.attach(tenant: t, party: first.id, text: "Gold", color: nil, context: .test)
+        _ = try await s.tags.attach(tenant: t, party: second.id, text: "Organic", color: nil, context: .test)
+        let day = Date(timeIntervalSince1970: 1_780_000_000)
+        _ = try await s.consents.record(tenant: t, party: first.id, ConsentInput(purpose: "newsletter", status: .granted, source: "web-form",
+                                                                                at: day), context: .test)
+        _ = try await s.consents.record(tenant: t, party: second.id, ConsentInput(purpose: "newsletter", status: .withdrawn, source: "call",
+                                                                                 at: day.addingTimeInterval(60)), context: .test)
+        _ = try await s.consents.record(tenant: t, party: survivor.id, ConsentInput(purpose: "sms", status: .granted, source: "paper",
+                                                                                   at: day), context: .test)
+        let account = try await s.partnerAccounts.create(tenant: t, PartnerAccountInput(partnerID: partner.id, customerID: first.id,
+                                                                                        username: "ann-7", secret: "s3cret-s3cret"),
+                                                         context: .test)
+        let user = try await s.users.create(tenant: t, UserInput(email: "a.archer@farm.example", displayName: "A. Archer", partyID: second.id),
+                                            context: .test)
+        return Seed(t: t, survivor: survivor, first: first, second: second, employer: employer, other: other, partner: partner,
+                    loop: loop, user: user, account: account)
+    }
+
+    /// Every live party of the tenant as the export writes it.
+    static func export(_ rt: RosterRuntime, _ t: String) async throws -> String {
+        var bytes: [UInt8] = []
+        for try await chunk in try await rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl), context: .test) {
+            bytes += chunk
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What a party's edges, tags, consents, accounts and user are, without ids that a merge renews.
+    static func surroundings(_ rt: RosterRuntime, _ t: String, _ party: Party.ID) async throws -> [String] {
+        let s = rt.services
+        var lines: [String] = []
+        let edges = try await s.relationships.list(tenant: t, partyID: party, type: nil, role: nil, cursor: nil, limit: 200, context: .test).items
+        lines += edges.map { "edge \($0.parentID) \($0.childID) \($0.type) \($0.role ?? "-") \($0.createdAt.timeIntervalSince1970 > 0)" }
+        let consents = try await s.consents.list(tenant: t, party: party, purpose: nil, current: false, cursor: nil, limit: 100, context: .test)
+        lines += consents.items.map { "consent \($0.id) \($0.purpose) \($0.status.rawValue)" }
+        let current = try await s.consents.list(tenant: t, party: party, purpose: nil, current: true, cursor: nil, limit: 100, context: .test)
+        lines += current.items.map { "current \($0.id)" }
+        let accounts = try await s.partnerAccounts.list(tenant: t, partnerID: nil, customerID: party, active: nil, cursor: nil, limit: 50,
+                                                        context: .test)
+        lines += accounts.items.map { "account \($0.id) \($0.partnerID)" }
+        let party = try await s.parties.get(tenant: t, id: party, context: .test)
+        lines.append("state \(party.state.rawValue) \(party.mergedInto?.description ?? "-")")
+        return lines.sorted()
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theSurvivorTakesOverAndUndoPutsEverythingBack(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let ids = [seed.survivor.id, seed.first.id, seed.second.id]
+            let exportBefore = try await Self.export(rt, t)
+            var before: [Party.ID: [String]] = [:]
+            for id in ids { before[id] = try await Self.surroundings(rt, t, id) }
+
+            let dry = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id, seed.second.id], dryRun: true,
+                                                context: .test)
+            #expect(dry.dryRun && dry.id == nil)
+            #expect(try await Self.export(rt, t) == exportBefore, "a dry run changes nothing")
+            let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id, seed.second.id], dryRun: false,
+                                                  context: .test)
+            // The dry run said what the merge did.
+            #expect(dry.moved == merge.moved && dry.conflicts == merge.conflicts && dry.merged == merge.merged)
+            #expect(dry.survivor.properties == merge.survivor.properties && dry.survivor.tags == merge.survivor.tags)
+            #expect(dry.survivor.version == merge.survivor.version)
+
+            // The conflict rules.
+            let kinds = Dictionary(grouping: merge.conflicts, by: \.kind)
+            #expect(kinds[.duplicateEdge]?.map(\.partyID) == [seed.first.id])
+            #expect(kinds[.selfLoop]?.count == 1)
+            #expect(kinds[.cycle]?.map(\.partyID) == [seed.first.id])
+            #expect(kinds[.property]?.map(\.field) == ["crop", "hectares"])
+            #expect(kinds[.user] == nil && kinds[.partnerAccount] == nil && kinds[.partnership] == nil)
+            #expect(merge.moved.relationships == 2 && merge.moved.tags == 1 && merge.moved.consents == 2
+                    && merge.moved.partnerAccounts == 1 && merge.moved.users == 1 && merge.moved.properties == 2, "\(merge.moved)")
+
+            // The survivor as the merge leaves it.
+            let survivor = try await s.parties.get(tenant: t, id: seed.survivor.id, context: .test)
+            #expect(survivor.properties == ["crop": .string("wheat"), "hectares": .int(40), "organic": .bool(true)])
+            #expect(Set(survivor.tags.map(\.text)) == ["Gold", "Organic"])
+            #expect(survivor.version == seed.survivor.version + 1)
+            let parents = try await s.relationships.hierarchy(tenant: t, of: seed.survivor.id, .ancestors, type: nil, cursor: nil, limit: 50,
+                                                              context: .test).items.map(\.party.id)
+            #expect(Set(parents) == [seed.employer.id, seed.other.id, seed.partner.id])
+            let current = try await s.consents.list(tenant: t, party: seed.survivor.id, purpose: nil, current: true, cursor: nil, limit: 10,
+                                                    context: .test).items
+            #expect(current.map { "\($0.purpose) \($0.status.rawValue)" } == ["newsletter withdrawn", "sms granted"])
+            #expect(try await s.users.get(tenant: t, id: seed.user.id, context: .test).partyID == seed.survivor.id)
+            let accounts = try await s.partnerAccounts.list(tenant: t, partnerID: seed.partner.id, customerID: nil, active: nil, cursor: nil,
+                                                            limit: 10, context: .test).items
+            #expect(accounts.map(\.customerID) == [seed.survivor.id])
+            for id in [seed.first.id, seed.second.id] {
+                let party = try await s.parties.get(tenant: t, id: id, context: .test)
+                #expect(party.state == .merged && party.mergedInto == seed.survivor.id)
+                #expect(try await Self.surroundings(rt, t, id) == ["state merged \(seed.survivor.id)"])
+                let history = try await s.parties.history(tenant: t, id: id, context: .test)
+                #expect(history.last?.to == .merged)
+            }
+            // Merged parties are no longer live: not found by their phone, out of searches and exports.
+            await expectRosterError({ try await s.parties.lookup(tenant: t, email: nil, phone: "020 7946 0958", context: .test) }) { $0.isNotFound }
+            let exported = try await Self.export(rt, t)
+            #expect(exported.split(separator: "\n").count == exportBefore.split(separator: "\n").count - 2)
+            var patch = PartyPatch()
+            patch.note = .set("x")
+            await expectRosterError({ [patch] in
+                try await s.parties.update(tenant: t, id: seed.first.id, patch, ifMatch: nil, context: .test)
+            }) { $0.isConflict }
+            // One audit entry per party.
+            for (id, action) in [(seed.survivor.id, "party.merge"), (seed.first.id, "party.merged"), (seed.second.id, "party.merged")] {
+                let entries = try await s.audit.list(tenant: t, targetID: id.description, cursor: nil, limit: 50, context: .test).items
+                #expect(entries.filter { $0.action.hasPrefix("party.merge") }.map(\.action) == [action, "party.merge.preview"])
+            }
+
+            // Undo: the parties exported byte for byte as before, and all around them as it was.
+            let mergeID = try #require(merge.id)
+            let undone = try await s.parties.undoMerge(tenant: t, id: mergeID, context: .test)
+            #expect(undone.undoneAt != nil)
+            #expect(try await Self.export(rt, t) == exportBefore)
+            for id in ids {
+                #expect(try await Self.surroundings(rt, t, id) == before[id], "party \(id)")
+            }
+            #expect(try await s.users.get(tenant: t, id: seed.user.id, context: .test).partyID == seed.second.id)
+            let tags = try await s.parties.get(tenant: t, id: seed.survivor.id, context: .test).tags.map(\.text)
+            #expect(tags == ["Gold"])
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: mergeID, context: .test) }) { $0.isConflict }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func undoRefusesOnceSomethingChanged(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: .test)
+            _ = try await s.tags.attach(tenant: t, party: seed.survivor.id, text: "Later", color: nil, context: .test)
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test) }) { error in
+                guard case .conflict(let message, _) = error else { return false }
+                return message.contains(seed.survivor.id.description) && message.contains("tags")
+            }
+            #expect(try await s.parties.get(tenant: t, id: seed.first.id, context: .test).state == .merged)
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: .make(), context: .test) }) { $0.isNotFound }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func whatCantBeMergedIsRefused(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            func merge(_ into: Party, _ from: [Party.ID]) async throws -> MergeResult {
+                try await s.parties.merge(tenant: t, into: into.id, from: from, dryRun: false, context: .test)
+            }
+            await expectRosterError({ try await merge(seed.survivor, [seed.survivor.id]) }) { $0.invalidFields == ["from"] }
+            await expectRosterError({ try await merge(seed.survivor, []) }) { $0.invalidFields == ["from"] }
+            await expectRosterError({ try await merge(seed.survivor, [seed.first.id, seed.first.id]) }) { $0.invalidFields == ["from"] }
+            await expectRosterError({ try await merge(seed.survivor, [seed.employer.id]) }) { $0.invalidFields == ["from"] }
+            await expectRosterError({ try await merge(seed.survivor, [.make()]) }) { $0.isNotFound }
+            // An organization that scopes roles: merging would move who its roles reach.
+            _ = try await s.access.createRole(tenant: t, name: "Mill", policies: ["parties.read"], organizationID: seed.other.id,
+                                              relationshipType: nil, context: .test)
+            await expectRosterError({ try await merge(seed.employer, [seed.other.id]) }) { $0.isConflict }
+            _ = try await s.parties.delete(tenant: t, id: seed.loop.id, context: .test)
+            await expectRosterError({ try await merge(seed.survivor, [seed.loop.id]) }) { $0.isConflict }
+            _ = try await merge(seed.survivor, [seed.first.id])
+            await expectRosterError({ try await merge(seed.second, [seed.first.id]) }) { $0.isConflict }
+            await expectRosterError({ try await merge(seed.first, [seed.second.id]) }) { $0.isConflict }
+        }
+    }
+
+    /// A caller whose parties.write reaches one subtree merges inside it only; a party outside is not found.
+    @Test(arguments: StoreKind.allCases)
+    func scopedCallersMergeOnlyInsideTheirScope(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let role = try await s.access.createRole(tenant: t, name: "Farm", policies: ["parties.read", "parties.write"],
+                                                     organizationID: seed.employer.id, relationshipType: nil, context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]), requestID: "t")
+            let stranger = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", lastName: "Stranger"), context: .test)
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: seed.other.id, childID: stranger.id, type: "employment"),
+                                                 context: .test)
+            await expectRosterError({
+                try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [stranger.id], dryRun: true, context: scoped)
+            }) { $0.isNotFound }
+            await expectRosterError({
+                try await s.parties.merge(tenant: t, into: stranger.id, from: [seed.first.id], dryRun: true, context: scoped)
+            }) { $0.isNotFound }
+            // Everything of the first Ann lies below Farm Co (the second Ann too: below the first, in `family`).
+            let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: scoped)
+            #expect(merge.merged == [seed.first.id])
+            _ = try await s.parties.undoMerge(tenant: t, id: merge.id!, context: scoped)
+            // A merge that brought in a party from outside can't be undone by this caller: it would reach Mill Co.
+            let other = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [stranger.id], dryRun: false, context: .test)
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: other.id!, context: scoped) }) { $0.isNotFound }
+            _ = try await s.parties.undoMerge(tenant: t, id: other.id!, context: .test)
+        }
+    }
+
+    /// A merge's record holds the parties as they were: erasing any of them removes it (and undo with it).
+    @Test(arguments: StoreKind.allCases)
+    func erasureRemovesTheMergesOfAParty(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: .test)
+            try await s.compliance.erase(tenant: t, id: seed.first.id, context: .test)
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test) }) { $0.isNotFound }
+            let tenant = try await rt.services.tenants.get(t, context: .test)
+            let left = try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: merge.id!) }
+            #expect(left == nil)
+            // Erasing a survivor frees the parties merged into it of its id.
+            let second = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.second.id], dryRun: false, context: .test)
+            try await s.compliance.erase(tenant: t, id: seed.survivor.id, context: .test)
+            #expect(try await s.parties.get(tenant: t, id: seed.second.id, context: .test).mergedInto == nil)
+            #expect(try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: second.id!) } == nil)
+        }
+    }
+}
