@@ -11,7 +11,7 @@ import RosterStore
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks on the configured database (see Benchmarks/README.md).",
-        subcommands: [PartyCreates.self, Hierarchy.self, Access.self, ProvisioningBench.self], defaultSubcommand: PartyCreates.self)
+        subcommands: [PartyCreates.self, Hierarchy.self, Access.self, ProvisioningBench.self, MergeBench.self], defaultSubcommand: PartyCreates.self)
 }
 
 struct PartyCreates: AsyncParsableCommand {
@@ -359,6 +359,75 @@ struct ProvisioningBench: AsyncParsableCommand {
             let start = clock.now
             while try await worker.runDue(limit: 50) > 0 {}
             print("worker tracked the pending tenants in \(String(format: "%.2f", Measure.seconds(clock.now - start))) s")
+        }
+    }
+}
+
+/// Issue 12's merge benchmark: `parties` organizations that are one (a survivor and the rest), `edges` edges among them
+/// in all. Each holds as many edges to people of its own (which move) as to people all of them share (which the
+/// survivor has already: duplicate-edge conflicts). Times the dry run, the merge and its undo.
+struct MergeBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge", abstract: "Time a merge of duplicates holding many edges, its dry run and its undo.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Parties merged into one (the survivor included).")
+    var parties = 50
+
+    @Option(help: "Edges of those parties in all.")
+    var edges = 10_000
+
+    func run() async throws {
+        var config = global.configuration()
+        config.logLevel = .warning
+        let (count, edgeCount) = (max(2, parties), max(2, edges))
+        try await global.withRuntime(config) { runtime in
+            let s = runtime.services
+            let context = OperationContext(principal: .platform("bench"), requestID: "bench")
+            let slug = "bench-m-\(UInt32.random(in: 0...UInt32.max))"
+            _ = try await s.tenants.create(slug: slug, name: "Merge benchmark", context: context)
+            let clock = ContinuousClock()
+            let start = clock.now
+            var duplicates: [Party.ID] = []
+            for i in 0..<count {
+                duplicates.append(try await s.parties.create(tenant: slug, PartyInput(kind: .organization, name: "Duplicate Farm \(i)"),
+                                                             context: context).id)
+            }
+            let perParty = edgeCount / count
+            let shared = perParty / 2
+            var people: [Party.ID] = []
+            for i in 0..<(shared + count * (perParty - shared)) {
+                people.append(try await s.parties.create(tenant: slug, PartyInput(kind: .person, firstName: "Worker", lastName: "\(i)"),
+                                                         context: context).id)
+            }
+            var next = shared
+            var made = 0
+            for duplicate in duplicates {
+                var inputs = people[0..<shared].map { RelationshipInput(parentID: duplicate, childID: $0, type: "staff") }
+                inputs += people[next..<(next + perParty - shared)].map { RelationshipInput(parentID: duplicate, childID: $0, type: "staff") }
+                next += perParty - shared
+                for batch in stride(from: 0, to: inputs.count, by: 500) {
+                    made += try await s.relationships.createBatch(tenant: slug, Array(inputs[batch..<min(batch + 500, inputs.count)]),
+                                                                  context: context).count
+                }
+            }
+            print("store: \(runtime.database.store.kind); \(count) organizations, \(people.count) people, \(made) edges, "
+                  + "made in \(String(format: "%.1f", Measure.seconds(clock.now - start))) s")
+            let survivor = duplicates[0]
+            let from = Array(duplicates.dropFirst())
+            var t0 = clock.now
+            let dry = try await s.parties.merge(tenant: slug, into: survivor, from: from, dryRun: true, context: context)
+            let dryTime = clock.now - t0
+            t0 = clock.now
+            let merge = try await s.parties.merge(tenant: slug, into: survivor, from: from, dryRun: false, context: context)
+            let mergeTime = clock.now - t0
+            t0 = clock.now
+            _ = try await s.parties.undoMerge(tenant: slug, id: merge.id!, context: context)
+            let undoTime = clock.now - t0
+            print("dry run: \(Measure.ms(dryTime)); merge: \(Measure.ms(mergeTime)) (\(merge.moved.relationships) edges moved, "
+                  + "\(merge.conflicts.count) conflicts; the dry run said \(dry.moved.relationships) and \(dry.conflicts.count)); "
+                  + "undo: \(Measure.ms(undoTime))")
         }
     }
 }
