@@ -3,7 +3,7 @@ public import RosterCore
 public import RosterStore
 import Crypto
 
-/// Something a merge could not move as it was, and what it did instead (the rules are in docs/bulk.md, "Merging").
+/// Something a merge could not move as it was, and what it did instead (the rules are in docs/import.md, "Merging duplicates").
 public struct MergeConflict: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         /// An edge between the survivor and a merged party, or between two merged parties: it would join the survivor
