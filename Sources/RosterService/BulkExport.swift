@@ -63,6 +63,13 @@ public struct BulkExportService: Sendable {
                              pseudonyms: pseudonyms, total: total)
     }
 
+    /// Whether the caller may still export (read again: a revoked key or an inactive user ends the export).
+    func check(_ slug: String, context: OperationContext) async throws {
+        try await store.read { tx in
+            try await TenantAccess.open(tx, slug, context, write: false, current: true).requireSomewhere("parties.read")
+        }
+    }
+
     /// The next page after `after`, as the caller may read it now (a right revoked during an export ends it).
     func page(_ slug: String, after: Party.ID?, limit: Int, context: OperationContext) async throws -> [Party] {
         try await store.read { tx in
@@ -99,32 +106,68 @@ public struct PartiesExport: AsyncSequence, Sendable {
         Iterator(export: self)
     }
 
+    /// Reads a page ahead: while one page's audit entries are written and its bytes made, the next is read (SQLite's
+    /// readers and its writer are separate connections; PostgreSQL's too), so that the three overlap on two cores.
     public struct Iterator: AsyncIteratorProtocol {
         let export: PartiesExport
         var started = false
         var finished = false
-        var after: Party.ID?
+        var ahead: Task<[Party], any Error>?
         /// Parties written so far.
         public private(set) var count = 0
+
+        init(export: PartiesExport) {
+            self.export = export
+        }
+
+        func read(after: Party.ID?) -> Task<[Party], any Error> {
+            let (export, limit) = (self.export, self.export.options.pageSize)
+            return Task { try await export.service.page(export.slug, after: after, limit: limit, context: export.context) }
+        }
 
         public mutating func next() async throws -> ArraySlice<UInt8>? {
             if finished { return nil }
             if !started {
                 started = true
+                ahead = read(after: nil)
                 if export.options.format == .csv { return try export.csv([export.columns])[...] }
             }
-            let limit = export.options.pageSize
-            let parties = try await export.service.page(export.slug, after: after, limit: limit, context: export.context)
-            if parties.count < limit { finished = true }
-            guard let last = parties.last else { return nil }
-            after = last.id
-            count += parties.count
-            if export.pseudonyms == nil {
-                try await export.service.audit.record(parties.map { party in
-                    AuditEvent(tenantID: party.tenantID, context: export.context, action: "party.export", targetType: "party",
+            let parties = try await (ahead ?? read(after: nil)).value
+            ahead = nil
+            if parties.count < export.options.pageSize {
+                finished = true
+            } else if let last = parties.last {
+                ahead = read(after: last.id)
+            }
+            if parties.isEmpty { return nil }
+            return try await emitAudited(parties)
+        }
+
+        /// The page's bytes, once its audit entries are durable and the caller has been read again (the page was read
+        /// ahead: a key revoked since it was read ends the export here). Both run while the bytes are made.
+        mutating func emitAudited(_ parties: [Party]) async throws -> ArraySlice<UInt8> {
+            let (service, slug, context, audited) = (export.service, export.slug, export.context, export.pseudonyms == nil)
+            let checked = Task {
+                try await service.check(slug, context: context)
+                guard audited else { return }
+                try await service.audit.record(parties.map { party in
+                    AuditEvent(tenantID: party.tenantID, context: context, action: "party.export", targetType: "party",
                                targetID: party.id.description)
                 })
             }
+            let bytes: ArraySlice<UInt8>
+            do {
+                bytes = try emit(parties)
+            } catch {
+                checked.cancel()
+                throw error
+            }
+            try await checked.value
+            return bytes
+        }
+
+        mutating func emit(_ parties: [Party]) throws -> ArraySlice<UInt8> {
+            count += parties.count
             let rows = parties.map { export.pseudonyms?.mask($0) ?? $0 }
             return try (export.options.format == .csv ? export.csv(rows.map(export.csvRow)) : export.jsonLines(rows))[...]
         }
