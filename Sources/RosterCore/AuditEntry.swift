@@ -65,12 +65,24 @@ public enum AuditChain {
 
     public static func hash(prev: String, tenantID: Tenant.ID, seq: Int64, at: Date, actor: String, action: String,
                             targetType: String?, targetID: String?, requestID: String?, fields: [String]) -> String {
-        let canonical = [
-            prev, tenantID.description, String(seq), String(micros(at)), actor, action,
-            targetType ?? "", targetID ?? "", requestID ?? "", fields.joined(separator: ","),
-        ].map { $0.utf8.contains(0x1F) ? String(String.UnicodeScalarView($0.unicodeScalars.filter { $0 != "\u{1F}" })) : $0 }
-            .joined(separator: "\u{1F}")
-        return SHA256.hash(data: Data(canonical.utf8)).hexString
+        // The parts joined by U+001F, each without U+001F (a byte that never occurs inside a longer UTF-8 sequence), the
+        // fields joined by commas: written straight into bytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(384)
+        func add(_ text: String) {
+            for byte in text.utf8 where byte != 0x1F { bytes.append(byte) }
+        }
+        for (index, part) in [prev, tenantID.description, String(seq), String(micros(at)), actor, action, targetType ?? "",
+                              targetID ?? "", requestID ?? ""].enumerated() {
+            if index > 0 { bytes.append(0x1F) }
+            add(part)
+        }
+        bytes.append(0x1F)
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            add(field)
+        }
+        return SHA256.hash(data: bytes).hexString
     }
 
     public static func entry(for event: AuditEvent, seq: Int64, prev: String) -> AuditEntry {

@@ -8,14 +8,14 @@ public struct Identifier<Owner>: Hashable, Sendable, Codable, Comparable, Custom
     public init(_ rawValue: UUID) { self.rawValue = rawValue }
 
     public init?(uuidString: String) {
-        guard let uuid = UUID(uuidString: uuidString) else { return nil }
+        guard let uuid = UUID(text: uuidString) else { return nil }
         self.rawValue = uuid
     }
 
     /// A new time-ordered identifier (UUIDv7), so that keyset pagination by id follows creation order.
     public static func make() -> Self { Self(UUIDv7.next()) }
 
-    public var description: String { rawValue.uuidString.lowercased() }
+    public var description: String { rawValue.lowercasedText }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { UUIDv7.less(lhs.rawValue, rhs.rawValue) }
 

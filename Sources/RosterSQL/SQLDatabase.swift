@@ -1,4 +1,5 @@
 public import Foundation
+import RosterCore
 
 /// A value bound to, or read from, a statement. Each driver maps these to its own types
 /// (`uuid` and `timestamptz` on PostgreSQL, text and integer microseconds on SQLite).
@@ -42,7 +43,7 @@ public struct SQLRow: Sendable {
         switch self[column] {
         case .text(let s), .json(let s): s
         case .int(let i): String(i)
-        case .uuid(let u): u.uuidString.lowercased()
+        case .uuid(let u): u.lowercasedText
         case .bool(let b): b ? "true" : "false"
         case .double(let d): String(d)
         case .date(let d): String(d.timeIntervalSince1970)
@@ -76,7 +77,7 @@ public struct SQLRow: Sendable {
     public func uuid(_ column: String) throws -> UUID {
         switch self[column] {
         case .uuid(let u): return u
-        case .text(let s): if let u = UUID(uuidString: s) { return u }
+        case .text(let s): if let u = UUID(text: s) { return u }
         default: break
         }
         throw SQLError.malformedRow("\(column) is not a uuid")

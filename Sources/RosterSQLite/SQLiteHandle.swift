@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 import RosterSQL
 import VaporCSQLite
 
@@ -58,7 +59,7 @@ final class SQLiteHandle: @unchecked Sendable {
             case .double(let d): sqlite_nio_sqlite3_bind_double(pointer, position, d)
             case .text(let text), .json(let text): Self.bind(text, at: position, to: pointer)
             case .bool(let b): sqlite_nio_sqlite3_bind_int64(pointer, position, b ? 1 : 0)
-            case .uuid(let u): Self.bind(u.uuidString.lowercased(), at: position, to: pointer)
+            case .uuid(let u): Self.bind(u.lowercasedText, at: position, to: pointer)
             case .date(let d): sqlite_nio_sqlite3_bind_int64(pointer, position, Int64((d.timeIntervalSince1970 * 1_000_000).rounded()))
             }
             guard code == SQLITE_OK else { throw failure(code, db: db) }
