@@ -292,7 +292,7 @@ struct PostgresSQLConnection: SQLConnection {
                     statement.finish(outcome.map(\.rows))
                 }
             }
-            return try rows.map(Self.row)
+            return try Self.rows(rows)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw SQLError.uniqueViolation(constraint: error.serverInfo?[.constraintName])
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
@@ -302,12 +302,11 @@ struct PostgresSQLConnection: SQLConnection {
         }
     }
 
-    static func row(_ row: PostgresRow) throws -> SQLRow {
-        var values: [String: SQLValue] = [:]
-        for cell in row {
-            values[cell.columnName] = try value(cell)
-        }
-        return SQLRow(values: values)
+    /// The rows of one result, sharing its columns.
+    static func rows(_ rows: [PostgresRow]) throws -> [SQLRow] {
+        guard let first = rows.first else { return [] }
+        let columns = SQLColumns(first.map(\.columnName))
+        return try rows.map { row in SQLRow(columns: columns, cells: try row.map(value)) }
     }
 
     static func value(_ cell: PostgresCell) throws -> SQLValue {

@@ -31,13 +31,44 @@ public enum SQLError: Error, Sendable {
     case unavailable(String)
 }
 
+/// The columns of a statement's result, shared by its rows: a row holds its values in this order, so that reading
+/// a page of rows builds no dictionary per row (that was 5% of an export in perf).
+public final class SQLColumns: Sendable {
+    public let names: [String]
+    let positions: [String: Int]
+
+    public init(_ names: [String]) {
+        self.names = names
+        var positions: [String: Int] = [:]
+        for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
+        self.positions = positions
+    }
+}
+
 /// One result row, by column name.
 public struct SQLRow: Sendable {
-    public var values: [String: SQLValue]
+    public let columns: SQLColumns
+    public let cells: [SQLValue]
 
-    public init(values: [String: SQLValue]) { self.values = values }
+    public init(columns: SQLColumns, cells: [SQLValue]) {
+        self.columns = columns
+        self.cells = cells
+    }
 
-    public subscript(_ column: String) -> SQLValue { values[column] ?? .null }
+    public init(values: [String: SQLValue]) {
+        let names = Array(values.keys)
+        self.init(columns: SQLColumns(names), cells: names.map { values[$0] ?? .null })
+    }
+
+    /// The row as a dictionary (diagnostics; reads go through the subscript).
+    public var values: [String: SQLValue] {
+        Dictionary(zip(columns.names, cells), uniquingKeysWith: { first, _ in first })
+    }
+
+    public subscript(_ column: String) -> SQLValue {
+        guard let position = columns.positions[column] else { return .null }
+        return cells[position]
+    }
 
     public func string(_ column: String) -> String? {
         switch self[column] {

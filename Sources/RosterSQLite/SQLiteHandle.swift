@@ -17,7 +17,7 @@ final class SQLiteHandle: @unchecked Sendable {
 
     private struct Statement {
         let pointer: OpaquePointer
-        var names: [String]
+        var names: SQLColumns
         /// How often SQLite had prepared it again (after a schema change) when `names` were read.
         var reprepared: Int32
     }
@@ -78,12 +78,12 @@ final class SQLiteHandle: @unchecked Sendable {
                     statements[sql] = statement
                 }
             }
-            var values: [String: SQLValue] = [:]
-            values.reserveCapacity(statement.names.count)
-            for (index, name) in statement.names.enumerated() {
-                values[name] = Self.value(pointer, Int32(index))
+            var cells: [SQLValue] = []
+            cells.reserveCapacity(statement.names.names.count)
+            for index in statement.names.names.indices {
+                cells.append(Self.value(pointer, Int32(index)))
             }
-            rows.append(SQLRow(values: values))
+            rows.append(SQLRow(columns: statement.names, cells: cells))
         }
         return rows
     }
@@ -111,8 +111,8 @@ final class SQLiteHandle: @unchecked Sendable {
         return statement
     }
 
-    private static func columnNames(_ pointer: OpaquePointer) -> [String] {
-        (0..<sqlite_nio_sqlite3_column_count(pointer)).map { String(cString: sqlite_nio_sqlite3_column_name(pointer, $0)) }
+    private static func columnNames(_ pointer: OpaquePointer) -> SQLColumns {
+        SQLColumns((0..<sqlite_nio_sqlite3_column_count(pointer)).map { String(cString: sqlite_nio_sqlite3_column_name(pointer, $0)) })
     }
 
     /// `$1` → `?1`: SQLite numbers `?NNN` parameters the way PostgreSQL numbers `$n`. Byte-wise, once per statement
