@@ -135,6 +135,23 @@ enum JSONText {
     /// nil for no text, and for an empty array or object (every caller's default is the empty value).
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T? {
         guard let text, !text.isEmpty, text != "[]", text != "{}" || !(T.self is any ExpressibleByDictionaryLiteral.Type) else { return nil }
+        if T.self == [String].self, let strings = plainStrings(text) { return strings as? T }
         return try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    /// A list of strings without escapes (`["customer","partner"]`, or `["a", "b"]` as PostgreSQL prints jsonb) read
+    /// without a decoder (5% of an export's time in perf, for roles and domains); nil for anything else.
+    static func plainStrings(_ text: String) -> [String]? {
+        let utf8 = text.utf8
+        guard utf8.first == UInt8(ascii: "["), utf8.last == UInt8(ascii: "]"), !utf8.contains(UInt8(ascii: "\\")) else { return nil }
+        var strings: [String] = []
+        for part in text.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false) {
+            let item = part.first == " " ? part.dropFirst() : part[...]
+            guard item.count >= 2, item.first == "\"", item.last == "\"" else { return nil }
+            let value = item.dropFirst().dropLast()
+            guard !value.contains("\"") else { return nil }
+            strings.append(String(value))
+        }
+        return strings
     }
 }

@@ -1,0 +1,22 @@
+import Foundation
+@testable import RosterSQL
+import Testing
+
+/// The decoder-free path for lists of plain strings reads what JSONDecoder reads, or leaves the text to it.
+@Suite("JSON text")
+struct JSONTextTests {
+    @Test func plainStringListsReadAsTheDecoderReadsThem() throws {
+        let samples: [[String]] = [["customer"], ["customer", "partner"], ["a,b", "c"], ["quote\"d"], ["back\\slash"], ["ünï", "😀"],
+                                   ["", "x"], [" lead", "trail "], ["tab\there"], ["[", "]"], ["a\", \"b"]]
+        for list in samples {
+            let compact = String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+            let spaced = "[" + list.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }.joined(separator: ", ") + "]"
+            for text in [compact, spaced] {
+                #expect(try JSONText.decode([String].self, text) == list, "\(text)")
+                if let fast = JSONText.plainStrings(text) { #expect(fast == list, "\(text)") }
+            }
+        }
+        #expect(JSONText.plainStrings("[\"customer\",\"partner\"]") == ["customer", "partner"])
+        #expect(JSONText.plainStrings("[1,2]") == nil && JSONText.plainStrings("{}") == nil)
+    }
+}
