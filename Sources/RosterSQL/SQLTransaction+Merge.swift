@@ -60,11 +60,14 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .uuid(id.rawValue), .uuid(partner.rawValue), .uuid(customer.rawValue)])
     }
 
-    func deleteMerges(tenant: Tenant.ID, party: Party.ID) async throws {
+    func deleteMerges(tenant: Tenant.ID, party: Party.ID, at: Date) async throws -> [Party.ID] {
         let binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(party.rawValue)]
         try await conn.execute("""
             DELETE FROM merges WHERE tenant_id = $1 AND id IN (SELECT merge_id FROM merge_parties WHERE tenant_id = $1 AND party_id = $2)
             """, binds)
-        try await conn.execute("UPDATE parties SET merged_into = NULL WHERE tenant_id = $1 AND merged_into = $2", binds)
+        return try await conn.query("""
+            UPDATE parties SET state = 'deleted', merged_into = NULL, version = version + 1, updated_at = $3
+            WHERE tenant_id = $1 AND merged_into = $2 RETURNING id
+            """, binds + [.date(at)]).map { Party.ID(try $0.uuid("id")) }
     }
 }

@@ -63,10 +63,13 @@ public struct BulkExportService: Sendable {
                              pseudonyms: pseudonyms, total: total)
     }
 
-    /// Whether the caller may still export (read again: a revoked key or an inactive user ends the export).
-    func check(_ slug: String, context: OperationContext) async throws {
+    /// Those of a page read ahead that the caller may read now (read again: a revoked key or an inactive user ends the
+    /// export, a narrowed scope leaves out what it no longer reaches).
+    func current(_ slug: String, _ parties: [Party], context: OperationContext) async throws -> [Party] {
         try await store.read { tx in
-            try await TenantAccess.open(tx, slug, context, write: false, current: true).requireSomewhere("parties.read")
+            let access = try await TenantAccess.open(tx, slug, context, write: false, current: true)
+            try access.requireSomewhere("parties.read")
+            return try await access.visible(parties) { [$0.id] }
         }
     }
 
@@ -143,13 +146,14 @@ public struct PartiesExport: AsyncSequence, Sendable {
             return try await emitAudited(parties)
         }
 
-        /// The page's bytes, once its audit entries are durable and the caller has been read again (the page was read
-        /// ahead: a key revoked since it was read ends the export here). Both run while the bytes are made.
-        mutating func emitAudited(_ parties: [Party]) async throws -> ArraySlice<UInt8> {
-            let (service, slug, context, audited) = (export.service, export.slug, export.context, export.pseudonyms == nil)
-            let checked = Task {
-                try await service.check(slug, context: context)
-                guard audited else { return }
+        /// The page's bytes: the page was read ahead, so the caller is read again first (a key revoked since ends the
+        /// export here; parties its scope no longer reaches are left out); the bytes are made while the page's audit
+        /// entries are written, and returned once those are durable.
+        mutating func emitAudited(_ page: [Party]) async throws -> ArraySlice<UInt8> {
+            let (service, context) = (export.service, export.context)
+            let parties = try await service.current(export.slug, page, context: context)
+            guard export.pseudonyms == nil else { return try emit(parties) }
+            let recorded = Task {
                 try await service.audit.record(parties.map { party in
                     AuditEvent(tenantID: party.tenantID, context: context, action: "party.export", targetType: "party",
                                targetID: party.id.description)
@@ -159,10 +163,10 @@ public struct PartiesExport: AsyncSequence, Sendable {
             do {
                 bytes = try emit(parties)
             } catch {
-                checked.cancel()
+                recorded.cancel()
                 throw error
             }
-            try await checked.value
+            try await recorded.value
             return bytes
         }
 

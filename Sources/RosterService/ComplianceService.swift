@@ -216,8 +216,15 @@ public struct ComplianceService: Sendable {
                 removed.append("provisioning.admin")
             }
 
-            // A merge's record holds the parties it involved as they were: it goes, and undo with it.
-            try await tx.deleteMerges(tenant: tenant, party: id)
+            // A merge's record holds the parties it involved as they were: it goes, and undo with it. Parties merged into
+            // this one have no survivor left: they become deleted (retention erases them in turn).
+            let now = Date.rosterNow
+            for orphan in try await tx.deleteMerges(tenant: tenant, party: id, at: now) {
+                try await tx.appendStateChange(tenant: tenant, StateChange(partyID: orphan, from: .merged, to: .deleted, at: now,
+                                                                           actor: context.principal.description,
+                                                                           reason: "the party it was merged into was erased"))
+                removed.append("mergedParties")
+            }
             try await tx.deleteErasedParty(tenant: tenant, id: id)
             try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.erase", targetType: "party",
                                                  targetID: id.description, fields: removed)])

@@ -191,6 +191,8 @@ extension PartyService {
         let access = try await TenantAccess.open(tx, slug, context, write: true)
         let tenant = access.tenant.id
         try await access.require("parties.write", on: [survivorID] + from)
+        // Erasure's order: every hierarchy of the tenant, then the parties' rows (in id order), then what they hold.
+        try await lockForMerge(tenant: tenant, parties: [survivorID] + from, tx: tx)
         var survivor = try await access.party(survivorID, "parties.write")
         var errors = ValidationErrors()
         if from.contains(survivorID) { errors.add("from", "names the survivor itself") }
@@ -224,7 +226,9 @@ extension PartyService {
             for edge in try await allEdges(of: id, tenant: tenant, tx: tx) where seen.insert(edge.id).inserted { edges.append(edge) }
         }
         edges.sort { $0.id < $1.id }
-        for type in Set(edges.map(\.type)).sorted() { try await tx.lockHierarchy(tenant: tenant, type: type) }
+        // Moving an edge makes one on its other end too: the caller needs relationships.write there, as to make it.
+        try await requireEnds(of: edges, besides: Set([survivorID] + from), access: access,
+                              refusal: "a party of this merge has relationships this caller may not change")
         for edge in edges { _ = try await tx.deleteRelationship(tenant: tenant, id: edge.id) }
         record.removedEdges = edges
         for edge in edges {
@@ -259,8 +263,7 @@ extension PartyService {
             for tag in (tags[id] ?? []).sorted(by: { $0.id < $1.id }) {
                 _ = try await tx.detachTag(tenant: tenant, party: id, tag: tag.id)
                 record.removedTags.append(.init(party: id, tag: tag.id))
-                if held.insert(tag.id).inserted {
-                    _ = try await tx.attachTag(tenant: tenant, party: survivorID, tag: tag.id)
+                if held.insert(tag.id).inserted, try await tx.attachTag(tenant: tenant, party: survivorID, tag: tag.id) {
                     record.addedTags.append(tag.id)
                 }
             }
@@ -288,7 +291,9 @@ extension PartyService {
                 let partner = mergedIDs.contains(account.partnerID) ? survivorID : account.partnerID
                 let customer = mergedIDs.contains(account.customerID) ? survivorID : account.customerID
                 let taken = try await tx.partnerAccount(tenant: tenant, partner: partner, customer: customer)
-                if partner == customer || (taken != nil && taken?.id != account.id)
+                let ends = [partner, customer].filter { !mergedIDs.contains($0) && $0 != survivorID }
+                let reachable = ends.isEmpty ? true : (try? await access.require("parties.write", on: ends)) != nil
+                if partner == customer || (taken != nil && taken?.id != account.id) || !reachable
                     || (partner == survivorID && !survivor.roles.contains("partner")) {
                     if !record.conflicts.contains(where: { $0.partnerAccountID == account.id }) {
                         record.conflicts.append(MergeConflict(kind: .partnerAccount, partyID: id, partnerAccountID: account.id))
@@ -306,7 +311,14 @@ extension PartyService {
         var linked = try await tx.user(tenant: tenant, party: survivorID) != nil
         for id in from {
             guard var user = try await tx.user(tenant: tenant, party: id) else { continue }
-            if linked {
+            let manageable: Bool
+            do {
+                try await access.requireManageable(user)
+                manageable = true
+            } catch RosterError.forbidden {
+                manageable = false
+            }
+            if linked || !manageable {
                 record.conflicts.append(MergeConflict(kind: .user, partyID: id, userID: user.id))
                 continue
             }
@@ -391,14 +403,15 @@ extension PartyService {
                 // The merged parties hang below nothing now: the caller needs the policy on the survivor and on every
                 // party their edges will join again (the reach they had when they were merged).
                 let mergedIDs = Set(record.merged.map(\.id))
-                let ends = Set(record.removedEdges.flatMap { [$0.parentID, $0.childID] }).subtracting(mergedIDs).subtracting([stored.survivorID])
-                try await access.require("parties.write", on: [stored.survivorID] + ends.sorted(), what: "merge \(id)")
+                try await access.require("parties.write", on: [stored.survivorID], what: "merge \(id)")
+                try await Self.requireEnds(of: record.removedEdges, besides: mergedIDs.union([stored.survivorID]), access: access,
+                                           refusal: "merge \(id) would make relationships this caller may not change")
+                try await Self.lockForMerge(tenant: tenant, parties: [stored.survivorID] + record.merged.map(\.id), tx: tx)
                 if let undone = stored.undoneAt {
                     throw RosterError.conflict("merge \(id) was undone at \(undone.formatted(.iso8601))")
                 }
                 let survivorID = stored.survivorID
                 let from = record.merged.map(\.id)
-                for type in Set(record.removedEdges.map(\.type)).sorted() { try await tx.lockHierarchy(tenant: tenant, type: type) }
                 for party in [survivorID] + from {
                     let now = try await Self.digest(of: party, tenant: tenant, tx: tx)
                     let then = record.digests[party.description] ?? [:]
@@ -427,6 +440,15 @@ extension PartyService {
                 }
                 for edge in record.addedEdges { _ = try await tx.deleteRelationship(tenant: tenant, id: edge) }
                 for edge in record.removedEdges {
+                    for end in [edge.parentID, edge.childID] where !mergedIDs.contains(end) {
+                        guard let party = try await tx.party(tenant: tenant, id: end), party.isLive else {
+                            throw RosterError.conflict("party \(end), joined to a merged party before the merge, is gone or not live; "
+                                                       + "the merge can't be undone")
+                        }
+                        if edge.type == Relationship.partnership, end == edge.parentID, !party.roles.contains("partner") {
+                            throw RosterError.conflict("party \(end) is no partner any more; the merge can't be undone")
+                        }
+                    }
                     if try await tx.isDescendant(tenant: tenant, edge.parentID, of: edge.childID, type: edge.type, strategy: .closure, at: nil) {
                         throw RosterError.conflict("an edge of party \(edge.parentID) would close a cycle in \(edge.type) now; "
                                                    + "the merge can't be undone")
@@ -465,6 +487,26 @@ extension PartyService {
                 return MergeResult(id: id, dryRun: false, survivor: survivor, merged: from, moved: record.moved,
                                    conflicts: record.conflicts, createdAt: stored.createdAt, undoneAt: now)
             }
+        }
+    }
+
+    /// Every hierarchy of the tenant, then the parties' rows in id order: the order erasure and edge writes lock in.
+    static func lockForMerge(tenant: Tenant.ID, parties: [Party.ID], tx: any StoreTransaction) async throws {
+        for type in try await tx.relationshipTypes(tenant: tenant).sorted() { try await tx.lockHierarchy(tenant: tenant, type: type) }
+        for party in Set(parties).sorted() {
+            guard try await tx.lockPartyForErasure(tenant: tenant, id: party) else { throw RosterError.notFound("no party \(party)") }
+        }
+    }
+
+    /// `relationships.write` on the ends of these edges beyond `besides`; a caller who lacks it anywhere is refused
+    /// without naming the party (it may not see it).
+    static func requireEnds(of edges: [Relationship], besides: Set<Party.ID>, access: TenantAccess, refusal: String) async throws {
+        let ends = Set(edges.flatMap { [$0.parentID, $0.childID] }).subtracting(besides)
+        guard !ends.isEmpty else { return }
+        do {
+            try await access.require("relationships.write", on: ends.sorted())
+        } catch RosterError.notFound, RosterError.forbidden {
+            throw RosterError.forbidden(refusal)
         }
     }
 

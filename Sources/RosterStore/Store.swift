@@ -622,7 +622,7 @@ public protocol MergeRepository {
     /// Moves these consent entries to `party`, then recomputes the current entry per purpose of `recompute`.
     func moveConsents(tenant: Tenant.ID, ids: [Consent.ID], to party: Party.ID, recompute: [Party.ID]) async throws
     func repointPartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID, partner: Party.ID, customer: Party.ID) async throws
-    /// Erasure: removes every merge that involved the party (their records hold its data), and the link of the parties
-    /// merged into it.
-    func deleteMerges(tenant: Tenant.ID, party: Party.ID) async throws
+    /// Erasure: removes every merge that involved the party (their records hold its data); the parties merged into it
+    /// become deleted (no survivor, no undo left), version moved on. Returns those parties.
+    func deleteMerges(tenant: Tenant.ID, party: Party.ID, at: Date) async throws -> [Party.ID]
 }

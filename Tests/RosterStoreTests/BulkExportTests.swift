@@ -166,6 +166,18 @@ struct BulkExportTests {
             let text = try await Self.text(export)
             #expect(text.contains("Bob") && text.contains("North") && !text.contains("Ann"), "\(text)")
 
+            // A page read ahead goes out as the caller's scope stands when it is sent: Cy, below North when the page was
+            // read, is left out once the edge is gone.
+            let cyEdge = try await s.relationships.create(tenant: t, RelationshipInput(parentID: north.id, childID: made[3].id, type: "sales"),
+                                                          context: .test)
+            let ahead = try await s.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, pageSize: 1), context: scoped)
+            var chunks = ahead.makeAsyncIterator()
+            var sent = String(decoding: try #require(try await chunks.next()), as: UTF8.self)
+            try await Task.sleep(for: .milliseconds(200))  // the next page (Cy) is read meanwhile
+            try await s.relationships.delete(tenant: t, id: cyEdge.id, context: .test)
+            while let chunk = try await chunks.next() { sent += String(decoding: chunk, as: UTF8.self) }
+            #expect(sent.contains("Bob") && sent.contains("North") && !sent.contains("\"Cy\""), "\(sent)")
+
             // A key revoked during an export ends it at the next page.
             let paged = try await s.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, pageSize: 1), context: scoped)
             var pages = paged.makeAsyncIterator()

@@ -218,7 +218,7 @@ struct MergeTests {
         try await TestDatabase.with(kind) { rt in
             let seed = try await Self.seed(rt)
             let (s, t) = (rt.services, seed.t)
-            let role = try await s.access.createRole(tenant: t, name: "Farm", policies: ["parties.read", "parties.write"],
+            let role = try await s.access.createRole(tenant: t, name: "Farm", policies: ["parties.read", "parties.write", "relationships.write"],
                                                      organizationID: seed.employer.id, relationshipType: nil, context: .test)
             let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]), requestID: "t")
             let stranger = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", lastName: "Stranger"), context: .test)
@@ -234,9 +234,28 @@ struct MergeTests {
             let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: scoped)
             #expect(merge.merged == [seed.first.id])
             _ = try await s.parties.undoMerge(tenant: t, id: merge.id!, context: scoped)
-            // A merge that brought in a party from outside can't be undone by this caller: it would reach Mill Co.
+            // A merge that brought in a party from outside can't be undone by this caller: it would join Mill Co again.
             let other = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [stranger.id], dryRun: false, context: .test)
-            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: other.id!, context: scoped) }) { $0.isNotFound }
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: other.id!, context: scoped) }) { error in
+                if case .forbidden(let message) = error { !message.contains(seed.other.id.description) } else { false }
+            }
+            // Nor merge a party of its own that hangs below Mill Co too: the move would change Mill Co's edges.
+            let both = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Both"), context: .test)
+            for parent in [seed.employer.id, seed.other.id] {
+                _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: both.id, type: "supply"),
+                                                     context: .test)
+            }
+            await expectRosterError({
+                try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [both.id], dryRun: true, context: scoped)
+            }) { if case .forbidden = $0 { true } else { false } }
+            // Without relationships.write, a caller merges no party that has edges.
+            let writer = try await s.access.createRole(tenant: t, name: "Farm writers", policies: ["parties.read", "parties.write"],
+                                                       organizationID: seed.employer.id, relationshipType: nil, context: .test)
+            let noEdges = OperationContext(caller: Caller(principal: .apiKey("w"), tenantSlug: t, role: .user, roleIDs: [writer.id]),
+                                           requestID: "t")
+            await expectRosterError({
+                try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: true, context: noEdges)
+            }) { if case .forbidden = $0 { true } else { false } }
             _ = try await s.parties.undoMerge(tenant: t, id: other.id!, context: .test)
         }
     }
@@ -253,10 +272,12 @@ struct MergeTests {
             let tenant = try await rt.services.tenants.get(t, context: .test)
             let left = try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: merge.id!) }
             #expect(left == nil)
-            // Erasing a survivor frees the parties merged into it of its id.
+            // Erasing a survivor leaves the parties merged into it deleted, without its id (retention erases them later).
             let second = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.second.id], dryRun: false, context: .test)
             try await s.compliance.erase(tenant: t, id: seed.survivor.id, context: .test)
-            #expect(try await s.parties.get(tenant: t, id: seed.second.id, context: .test).mergedInto == nil)
+            let orphan = try await s.parties.get(tenant: t, id: seed.second.id, context: .test)
+            #expect(orphan.mergedInto == nil && orphan.state == .deleted)
+            #expect(try await s.parties.history(tenant: t, id: seed.second.id, context: .test).last?.to == .deleted)
             #expect(try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: second.id!) } == nil)
         }
     }
