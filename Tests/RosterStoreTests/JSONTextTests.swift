@@ -16,7 +16,21 @@ struct JSONTextTests {
                 if let fast = JSONText.plainStrings(text) { #expect(fast == list, "\(text)") }
             }
         }
+        // Random lists over the characters that matter to the short path.
+        let alphabet = Array("ab ,\"\\[]:ü😀\t")
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let list = (0..<Int.random(in: 1...4, using: &rng)).map { _ in
+                String((0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            }
+            let compact = String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+            let spaced = "[" + list.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }.joined(separator: ", ") + "]"
+            for text in [compact, spaced] {
+                #expect(try JSONText.decode([String].self, text) == list, "\(text)")
+            }
+        }
         #expect(JSONText.plainStrings("[\"customer\",\"partner\"]") == ["customer", "partner"])
+        #expect(JSONText.plainStrings("[\"a, b\", \"\"]") == ["a, b", ""])
         #expect(JSONText.plainStrings("[1,2]") == nil && JSONText.plainStrings("{}") == nil)
     }
 }
