@@ -272,13 +272,7 @@ extension PartyService {
 
         // Consents: every entry moves; the current one per purpose is the latest, whoever it came from.
         for id in from {
-            var after: Consent.ID?
-            while true {
-                let page = try await tx.consents(tenant: tenant, party: id, purpose: nil, after: after, limit: 1_000)
-                record.movedConsents += page.map { .init(id: $0.id, from: id) }
-                guard page.count == 1_000 else { break }
-                after = page.last?.id
-            }
+            record.movedConsents += try await allConsents(of: id, tenant: tenant, tx: tx).map { .init(id: $0, from: id) }
         }
         if !record.movedConsents.isEmpty {
             try await tx.moveConsents(tenant: tenant, ids: record.movedConsents.map(\.id), to: survivorID, recompute: [survivorID] + from)
@@ -521,6 +515,17 @@ extension PartyService {
         }
     }
 
+    static func allConsents(of party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Consent.ID] {
+        var ids: [Consent.ID] = []
+        var after: Consent.ID?
+        while true {
+            let page = try await tx.consents(tenant: tenant, party: party, purpose: nil, after: after, limit: 1_000)
+            ids += page.map(\.id)
+            guard page.count == 1_000 else { return ids }
+            after = page.last?.id
+        }
+    }
+
     static func allAccounts(of party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [PartnerAccount] {
         var accounts: [PartnerAccount] = []
         for query in [PartnerAccountQuery(partnerID: party, limit: 1_000), PartnerAccountQuery(customerID: party, limit: 1_000)] {
@@ -547,14 +552,7 @@ extension PartyService {
                 .joined(separator: " ")
         }
         let tags = (try await tx.tags(tenant: tenant, parties: [party])[party] ?? []).map(\.id.description)
-        var consents: [String] = []
-        var after: Consent.ID?
-        while true {
-            let page = try await tx.consents(tenant: tenant, party: party, purpose: nil, after: after, limit: 1_000)
-            consents += page.map(\.id.description)
-            guard page.count == 1_000 else { break }
-            after = page.last?.id
-        }
+        let consents = try await allConsents(of: party, tenant: tenant, tx: tx).map(\.description)
         let accounts = try await allAccounts(of: party, tenant: tenant, tx: tx).map { "\($0.id) \($0.partnerID) \($0.customerID)" }
         let user = try await tx.user(tenant: tenant, party: party)
         return [
