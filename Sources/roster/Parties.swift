@@ -5,9 +5,11 @@ import RosterAPI
 import RosterCore
 import RosterService
 import RosterSQL
+import RosterStore
 
 struct Parties: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Look at parties.", subcommands: [Tree.self, Export.self])
+    static let configuration = CommandConfiguration(abstract: "Look at parties; merge duplicates.",
+                                                    subcommands: [Tree.self, Export.self, Merge.self, UndoMerge.self])
 
     struct Tree: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the hierarchy below a party as an indented tree.")
@@ -129,6 +131,95 @@ struct Parties: AsyncParsableCommand {
             try handle.write(contentsOf: data + Data("\n".utf8))
             try handle.close()
             FileHandle.standardError.write(Data("wrote the export of party \(partyID) to \(output)\n".utf8))
+        }
+    }
+
+    struct Merge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge duplicates into a survivor (docs/import.md, \"Merging duplicates\").",
+            discussion: "The same merge as POST /v1/tenants/{tenant}/parties/{id}/merge: the survivor takes over the others' "
+                + "relationships, tags, consents, partner accounts, linked user and missing properties; the others become merged. "
+                + "Prints what moved, the conflicts and the merge's id for undo-merge.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Tenant slug.")
+        var tenant: String
+
+        @Flag(help: "Show what the merge would do, and change nothing.")
+        var dryRun = false
+
+        @Argument(help: "The survivor's id.")
+        var survivor: String
+
+        @Argument(help: "The ids of the parties to merge into it.")
+        var from: [String]
+
+        func run() async throws {
+            guard let survivorID = Party.ID(uuidString: survivor) else { throw ValidationError("\(survivor) is not a party id") }
+            let ids = try from.map { raw in
+                guard let id = Party.ID(uuidString: raw) else { throw ValidationError("\(raw) is not a party id") }
+                return id
+            }
+            let (tenant, dryRun) = (self.tenant, self.dryRun)
+            let result = try await runCLI {
+                try await global.withRuntime { runtime in
+                    try await runtime.services.parties.merge(tenant: tenant, into: survivorID, from: ids, dryRun: dryRun,
+                                                             context: OperationContext(principal: .platform("cli"), requestID: "cli-merge"))
+                }
+            }
+            print(Self.describe(result))
+        }
+
+        static func describe(_ result: MergeResult) -> String {
+            let moved = result.moved
+            var lines = [
+                (result.dryRun ? "would merge " : "merged ") + "\(result.merged.count) parties into \(result.survivor.id)"
+                    + (result.id.map { " (merge \($0))" } ?? ""),
+                "moved: \(moved.relationships) relationships, \(moved.tags) tags, \(moved.consents) consents, "
+                    + "\(moved.partnerAccounts) partner accounts, \(moved.users) users, \(moved.properties) properties",
+                "conflicts: \(result.conflicts.count)",
+            ]
+            for conflict in result.conflicts {
+                var what = ""
+                if let id = conflict.relationshipID {
+                    what = "relationship \(id)"
+                } else if let id = conflict.partnerAccountID {
+                    what = "partner account \(id)"
+                } else if let id = conflict.userID {
+                    what = "user \(id)"
+                } else if let field = conflict.field {
+                    what = "property \(field)"
+                }
+                lines.append("  \(conflict.kind.rawValue): \(what) of party \(conflict.partyID)")
+            }
+            if let undone = result.undoneAt { lines.append("undone at \(undone.formatted(.iso8601))") }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    struct UndoMerge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "undo-merge", abstract: "Put back what a merge changed, while nothing it touched changed since.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Tenant slug.")
+        var tenant: String
+
+        @Argument(help: "The merge's id (printed by merge).")
+        var id: String
+
+        func run() async throws {
+            guard let mergeID = StoredMerge.ID(uuidString: id) else { throw ValidationError("\(id) is not a merge id") }
+            let tenant = self.tenant
+            let result = try await runCLI {
+                try await global.withRuntime { runtime in
+                    try await runtime.services.parties.undoMerge(tenant: tenant, id: mergeID,
+                                                                 context: OperationContext(principal: .platform("cli"), requestID: "cli-undo-merge"))
+                }
+            }
+            print(Merge.describe(result))
         }
     }
 }
