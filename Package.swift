@@ -54,9 +54,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterSQLiteConfig",
+            dependencies: [.product(name: "SQLiteNIO", package: "sqlite-nio")]
+        ),
+        .target(
             name: "RosterSQLite",
             dependencies: [
-                "RosterCore", "RosterStore", "RosterSQL",
+                "RosterCore", "RosterStore", "RosterSQL", "RosterSQLiteConfig",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

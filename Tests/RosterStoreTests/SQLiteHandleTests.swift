@@ -86,3 +86,23 @@ struct SQLiteHandleTests {
         }
     }
 }
+
+/// A cached statement is bound anew on every call; SQLite must not prepare it again for that (it did whenever a
+/// parameter met a partial index's condition, until the connection asked for the query planner stability guarantee).
+@Suite("SQLite connection: statements stay prepared")
+struct SQLiteStatementReuseTests {
+    @Test func boundValuesDoNotPrepareAStatementAgain() throws {
+        try SQLiteHandleTests.withHandle { db in
+            _ = try db.query("CREATE TABLE p (tenant TEXT, id TEXT, state TEXT, email TEXT)", [])
+            _ = try db.query("CREATE UNIQUE INDEX p_live ON p (tenant, email) WHERE email IS NOT NULL AND state <> 'deleted'", [])
+            _ = try db.query("CREATE INDEX p_deleted ON p (tenant, id) WHERE state = 'deleted'", [])
+            let select = "SELECT id FROM p WHERE tenant = $1 AND id = $2"
+            for k in 0..<50 {
+                _ = try db.query("INSERT INTO p VALUES ($1, $2, $3, $4)", [.text("t\(k % 3)"), .text("id\(k)"), .text("active"), .text("e\(k)")])
+                #expect(try db.query(select, [.text("t\(k % 3)"), .text("id\(k)")]).count == 1)
+            }
+            #expect(db.timesPreparedAgain(select) == 0)
+            #expect(db.timesPreparedAgain("INSERT INTO p VALUES ($1, $2, $3, $4)") == 0)
+        }
+    }
+}
