@@ -96,6 +96,12 @@ final class SQLiteHandle: @unchecked Sendable {
         return rows
     }
 
+    /// Whether the connection has the query planner stability guarantee (tests).
+    var plansIgnoreBoundValues: Bool {
+        guard let db else { return false }
+        return roster_sqlite_qpsg_enabled(UnsafeMutableRawPointer(db)) == 1
+    }
+
     /// How often SQLite prepared this cached statement again (tests: bound values must not make it do so).
     func timesPreparedAgain(_ sql: String) -> Int32? {
         statements[sql].map { sqlite_nio_sqlite3_stmt_status($0.pointer, SQLITE_STMTSTATUS_REPREPARE, 0) }

@@ -8,4 +8,7 @@
 /// Returns SQLite's result code.
 int roster_sqlite_enable_qpsg(void *db);
 
+/// Whether the guarantee is on for this connection (1) or not (0); -1 when SQLite refuses the question.
+int roster_sqlite_qpsg_enabled(void *db);
+
 #endif
