@@ -30,7 +30,7 @@ extension SQLTransaction {
 
     func markMergeUndone(tenant: Tenant.ID, id: StoredMerge.ID, at: Date) async throws -> Bool {
         try await !conn.query("""
-            UPDATE merges SET undone_at = $3 WHERE tenant_id = $1 AND id = $2 AND undone_at IS NULL RETURNING id
+            UPDATE merges SET undone_at = $3, record = '{}' WHERE tenant_id = $1 AND id = $2 AND undone_at IS NULL RETURNING id
             """, [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(at)]).isEmpty
     }
 

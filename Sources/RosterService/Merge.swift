@@ -393,6 +393,11 @@ extension PartyService {
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant.id
                 guard let stored = try await tx.merge(tenant: tenant, id: id) else { throw RosterError.notFound("no merge \(id)") }
+                // An undone merge keeps no record (it held the parties as they were): who may see the survivor learns it.
+                if let undone = stored.undoneAt {
+                    try await access.require("parties.write", on: [stored.survivorID], what: "merge \(id)")
+                    throw RosterError.conflict("merge \(id) was undone at \(undone.formatted(.iso8601))")
+                }
                 let record = try JSONDecoder().decode(MergeRecord.self, from: Data(stored.record.utf8))
                 // The merged parties hang below nothing now: the caller needs the policy on the survivor and on every
                 // party their edges will join again (the reach they had when they were merged).
@@ -401,9 +406,6 @@ extension PartyService {
                 try await Self.requireEnds(of: record.removedEdges, besides: mergedIDs.union([stored.survivorID]), access: access,
                                            refusal: "merge \(id) would make relationships this caller may not change")
                 try await Self.lockForMerge(tenant: tenant, parties: [stored.survivorID] + record.merged.map(\.id), tx: tx)
-                if let undone = stored.undoneAt {
-                    throw RosterError.conflict("merge \(id) was undone at \(undone.formatted(.iso8601))")
-                }
                 let survivorID = stored.survivorID
                 let from = record.merged.map(\.id)
                 for party in [survivorID] + from {

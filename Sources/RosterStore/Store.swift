@@ -617,7 +617,8 @@ public struct StoredMerge: Sendable, Hashable {
 public protocol MergeRepository {
     func insertMerge(_ merge: StoredMerge) async throws
     func merge(tenant: Tenant.ID, id: StoredMerge.ID) async throws -> StoredMerge?
-    /// Marks the merge undone unless it was already; returns whether this call did.
+    /// Marks the merge undone unless it was already, and drops its record (the parties as they were); returns whether
+    /// this call did.
     func markMergeUndone(tenant: Tenant.ID, id: StoredMerge.ID, at: Date) async throws -> Bool
     /// Moves these consent entries to `party`, then recomputes the current entry per purpose of `recompute`.
     func moveConsents(tenant: Tenant.ID, ids: [Consent.ID], to party: Party.ID, recompute: [Party.ID]) async throws

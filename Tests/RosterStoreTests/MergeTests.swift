@@ -168,6 +168,10 @@ struct MergeTests {
             let tags = try await s.parties.get(tenant: t, id: seed.survivor.id, context: .test).tags.map(\.text)
             #expect(tags == ["Gold"])
             await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: mergeID, context: .test) }) { $0.isConflict }
+            // The undone merge keeps no copy of the parties as they were.
+            let tenant = try await s.tenants.get(t, context: .test)
+            let stored = try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: mergeID) }
+            #expect(stored?.undoneAt != nil && stored?.record == "{}")
         }
     }
 
