@@ -193,14 +193,15 @@ extension PartyService {
         try await access.require("parties.write", on: [survivorID] + from)
         // Erasure's order: every hierarchy of the tenant, then the parties' rows (in id order), then what they hold.
         try await lockForMerge(tenant: tenant, parties: [survivorID] + from, tx: tx)
-        var survivor = try await access.party(survivorID, "parties.write")
+        // Decided above for all of them: read only.
+        guard var survivor = try await tx.party(tenant: tenant, id: survivorID) else { throw RosterError.notFound("no party \(survivorID)") }
         var errors = ValidationErrors()
         if from.contains(survivorID) { errors.add("from", "names the survivor itself") }
         try errors.throwIfAny()
         guard survivor.isLive else { throw RosterError.conflict(survivor.notLiveReason) }
         var merged: [Party] = []
         for id in from {
-            let party = try await access.party(id, "parties.write")
+            guard let party = try await tx.party(tenant: tenant, id: id) else { throw RosterError.notFound("no party \(id)") }
             guard party.isLive else { throw RosterError.conflict("party \(id): \(party.notLiveReason)") }
             if party.kind != survivor.kind {
                 errors.add("from", "party \(id) is a \(party.kind.rawValue); the survivor is a \(survivor.kind.rawValue)")
@@ -286,7 +287,7 @@ extension PartyService {
                 let customer = mergedIDs.contains(account.customerID) ? survivorID : account.customerID
                 let taken = try await tx.partnerAccount(tenant: tenant, partner: partner, customer: customer)
                 let ends = [partner, customer].filter { !mergedIDs.contains($0) && $0 != survivorID }
-                let reachable = ends.isEmpty ? true : (try? await access.require("parties.write", on: ends)) != nil
+                let reachable = try await mayChange(ends, access: access)
                 if partner == customer || (taken != nil && taken?.id != account.id) || !reachable
                     || (partner == survivorID && !survivor.roles.contains("partner")) {
                     if !record.conflicts.contains(where: { $0.partnerAccountID == account.id }) {
@@ -373,8 +374,8 @@ extension PartyService {
                                  })
 
         let mergeID = StoredMerge.ID.make()
-        for id in [survivorID] + from { record.digests[id.description] = try await digest(of: id, tenant: tenant, tx: tx) }
         if !dryRun {
+            for id in [survivorID] + from { record.digests[id.description] = try await digest(of: id, tenant: tenant, tx: tx) }
             try await tx.insertMerge(StoredMerge(id: mergeID, tenantID: tenant, survivorID: survivorID, partyIDs: [survivorID] + from,
                                                  actor: context.principal.description, createdAt: now,
                                                  record: String(decoding: try JSONEncoder().encode(record), as: UTF8.self)))
@@ -491,6 +492,17 @@ extension PartyService {
         for type in try await tx.relationshipTypes(tenant: tenant).sorted() { try await tx.lockHierarchy(tenant: tenant, type: type) }
         for party in Set(parties).sorted() {
             guard try await tx.lockPartyForErasure(tenant: tenant, id: party) else { throw RosterError.notFound("no party \(party)") }
+        }
+    }
+
+    /// Whether the caller holds `parties.write` on these parties (an unreadable one counts as not); other errors go on.
+    static func mayChange(_ ids: [Party.ID], access: TenantAccess) async throws -> Bool {
+        guard !ids.isEmpty else { return true }
+        do {
+            try await access.require("parties.write", on: ids)
+            return true
+        } catch RosterError.notFound, RosterError.forbidden {
+            return false
         }
     }
 
