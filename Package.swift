@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -113,10 +114,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "RosterWeb",
+            dependencies: [
+                "RosterCore", "RosterService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "RosterApp",
             dependencies: [
                 "RosterCore", "RosterStore", "RosterSQL", "RosterSQLite", "RosterPostgres",
-                "RosterService", "RosterAPI", "RosterOpenAPI",
+                "RosterService", "RosterAPI", "RosterOpenAPI", "RosterWeb",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -180,6 +193,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RosterWebTests",
+            dependencies: ["RosterCore", "RosterWeb"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

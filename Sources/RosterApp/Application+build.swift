@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 import Metrics
+import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
 public import Prometheus
@@ -11,6 +12,7 @@ import RosterOpenAPI
 public import RosterService
 import RosterStore
 import RosterSQL
+import RosterWeb
 
 public typealias AppRequestContext = BasicRequestContext
 
@@ -38,6 +40,7 @@ public func buildApplication(
     logger: Logger,
     metricsRegistry: PrometheusCollectorRegistry? = nil,
     demo: Bool = false,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
     onBootstrapToken: @escaping @Sendable (String) -> Void
 ) async throws -> (some ApplicationProtocol, RosterRuntime) {
     let database = try await RosterDatabase.open(url: configuration.databaseURL, logger: logger,
@@ -47,6 +50,7 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.addServices(database.service)
     app.addServices(ProvisioningWorker(provisioning: runtime.services.provisioning,
@@ -138,5 +142,17 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     try handlers.registerHandlers(on: RecordingTransport(router: router, table: routes), configuration: openAPIConfiguration, middlewares: [
         ProblemMiddleware(logger: logger), StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
     ])
+    var consoleOptions = WebConsole.Options()
+    consoleOptions.idleTimeout = TimeInterval(configuration.uiIdleMinutes * 60)
+    consoleOptions.absoluteTimeout = TimeInterval(configuration.uiSessionHours * 3600)
+    consoleOptions.secureCookies = configuration.publicURL?.hasPrefix("https://") ?? false
+    let keyring = runtime.keyring
+    let fallbackKey = SecretBox.generateKeyBase64()
+    let console = try WebConsole(services: runtime.services, authenticator: runtime.authenticator, sessionKey: {
+        // Derived from the secret key (so that every process on the database opens every session); before start has
+        // loaded one (tests without secrets), a key of this process.
+        (keyring.current ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()
+    }, options: consoleOptions, logger: Logger(label: "roster.ui"))
+    console.register(on: router)
     return router
 }

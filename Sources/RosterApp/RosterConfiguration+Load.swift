@@ -21,7 +21,7 @@ extension RosterConfiguration {
         "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_OIDC_ALLOW_LOOPBACK", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
         "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT", "ROSTER_RETENTION_DAYS", "ROSTER_MAX_IMPORT_BYTES",
-        "ROSTER_IMPORT_DIR",
+        "ROSTER_IMPORT_DIR", "ROSTER_PUBLIC_URL", "ROSTER_UI_IDLE_MINUTES", "ROSTER_UI_SESSION_HOURS",
     ]
 
     /// Reads every setting once: `overrides` (command-line options, by the variable they stand for) first, then the
@@ -52,6 +52,12 @@ extension RosterConfiguration {
         config.maxBodyBytes = try values.int("ROSTER_MAX_BODY_BYTES", default: config.maxBodyBytes, in: 1024...(1 << 30))
         config.maxImportBytes = try values.int("ROSTER_MAX_IMPORT_BYTES", default: config.maxImportBytes, in: 1024...(1 << 40))
         config.importDirectory = try values.optionalString("ROSTER_IMPORT_DIR", accepts: "an absolute directory path") { $0.hasPrefix("/") }
+        config.publicURL = try values.optionalString("ROSTER_PUBLIC_URL", accepts: "the address browsers reach Roster at, such as https://roster.example.com") {
+            guard let url = URL(string: $0), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else { return false }
+            return url.query == nil && url.fragment == nil
+        }
+        config.uiIdleMinutes = try values.int("ROSTER_UI_IDLE_MINUTES", default: config.uiIdleMinutes, in: 1...(24 * 60))
+        config.uiSessionHours = try values.int("ROSTER_UI_SESSION_HOURS", default: config.uiSessionHours, in: 1...(24 * 30))
         config.logLevel = try values.parsed("ROSTER_LOG_LEVEL", default: config.logLevel, accepts: "one of trace, debug, info, notice, warning, error, critical") {
             Logger.Level(rawValue: $0.lowercased())
         }

@@ -21,6 +21,12 @@ public struct RosterConfiguration: Sendable {
     /// Where posted imports wait for their job (created 0700; each file 0600, removed when its job ends).
     public var importDirectory: String?
     public var logLevel = Logger.Level.info
+    /// The address browsers reach Roster at (`ROSTER_PUBLIC_URL`); an https address makes the console's cookies `Secure`.
+    public var publicURL: String?
+    /// The console signs a session out after this many minutes without a request…
+    public var uiIdleMinutes = 30
+    /// …and this many hours after sign-in in any case.
+    public var uiSessionHours = 12
     /// Statements slower than this are logged (without their values).
     public var slowStatementMilliseconds = 200
     /// AES-256 key for secrets at rest, base64. When unset, a key file is used (created on first start).

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 public import RosterCore
 import Synchronization
 
@@ -31,6 +31,11 @@ public struct SecretBox: Sendable {
     public var checkValue: String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("roster secret key check".utf8), using: key)
         return Data(mac).prefix(16).hexString
+    }
+
+    /// A key for another purpose (the console's session cookies), derived with HKDF so that it reveals nothing of this one.
+    public func derivedKey(purpose: String) -> Data {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(purpose.utf8), outputByteCount: 32).withUnsafeBytes { Data($0) }
     }
 
     static func binding(_ tenant: Tenant.ID, _ account: PartnerAccount.ID) -> Data {

@@ -33,7 +33,15 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         logger.info("starting", metadata: ["database": "\(config.redactedDatabaseURL)", "address": "\(config.host):\(config.port)"])
-        let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: registry, demo: demo) { token in
+        let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: registry, demo: demo,
+                                                  onServerRunning: { port in
+            let base = config.publicURL ?? "http://\(config.host.contains(":") ? "[\(config.host)]" : config.host):\(port)"
+            FileHandle.standardOutput.write(Data("""
+                Roster is listening: the API at \(base)/v1 (spec at \(base)/openapi.yaml),
+                the admin console at \(base)/ui: sign in there with the bootstrap token (or a tenant API key, rk_...).
+
+                """.utf8))
+        }) { token in
             FileHandle.standardOutput.write(Data("""
                 ------------------------------------------------------------------
                 Generated bootstrap (platform) token, shown only this once:

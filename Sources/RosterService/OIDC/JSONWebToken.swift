@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import _CryptoExtras
 
 /// Why a bearer JWT was refused. The description goes into the 401 problem; it never holds claim values.
@@ -208,8 +208,14 @@ struct JSONWebKeySet: Decodable, Sendable {
     }
 }
 
-enum Base64URL {
-    static func decode(_ text: some StringProtocol) -> Data? {
+/// Base64 with the URL-safe alphabet and no padding (RFC 4648 §5), as JWTs, PKCE and the console's cookies use it.
+public enum Base64URL {
+    public static func encode(_ data: some Sequence<UInt8>) -> String {
+        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ text: some StringProtocol) -> Data? {
         guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         let remainder = base64.count % 4

@@ -1,0 +1,224 @@
+/// The console's Mustache templates, compiled into the binary so that `roster` stays one file. `{{name}}` escapes
+/// HTML; the one unescaped value, `{{{body}}}`, is a page these templates rendered.
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout, "sign-in": signIn, "tenants": tenants, "parties": parties, "party": party, "error": error,
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} · Roster</title>
+        <link rel="stylesheet" href="/ui/static/roster.css">
+        </head>
+        <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="top">
+          <a class="brand" href="/ui">Roster</a>
+          {{#signedIn}}
+          <nav aria-label="Main">
+            {{#platform}}<a href="/ui/tenants">Tenants</a>{{/platform}}
+            {{#tenantSlug}}<a href="/ui/t/{{tenantSlug}}/parties">Parties</a>{{/tenantSlug}}
+          </nav>
+          <span class="who">Signed in as <strong>{{who}}</strong></span>
+          <form method="post" action="/ui/sign-out" class="inline">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <button type="submit" id="sign-out">Sign out</button>
+          </form>
+          {{/signedIn}}
+        </header>
+        <main id="main">
+        {{#flash}}<p class="flash" role="status">{{flash}}</p>{{/flash}}
+        {{{body}}}
+        </main>
+        </body>
+        </html>
+        """
+
+    static let signIn = """
+        <h1>Sign in</h1>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <section class="card">
+          <h2>With a token</h2>
+          <p>Paste a tenant API key (<code>rk_…</code>) or a platform token, such as the bootstrap token <code>roster serve</code> printed at its first start.</p>
+          <form method="post" action="/ui/sign-in">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="token">Token</label>
+            <input id="token" name="token" type="password" autocomplete="off" required>
+            <button type="submit">Sign in</button>
+          </form>
+        </section>
+        """
+
+    static let tenants = """
+        <h1>Tenants</h1>
+        {{^items}}<p class="empty">No tenants yet.</p>{{/items}}
+        {{#hasItems}}
+        <table>
+          <thead><tr><th scope="col">Slug</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
+          <tbody>
+          {{#items}}
+          <tr>
+            <td><a href="/ui/t/{{slug}}/parties">{{slug}}</a></td>
+            <td>{{name}}</td>
+            <td><span class="badge badge-{{status}}">{{status}}</span></td>
+            <td>{{createdAt}}</td>
+          </tr>
+          {{/items}}
+          </tbody>
+        </table>
+        {{/hasItems}}
+        {{#nextURL}}<p><a href="{{nextURL}}" rel="next">Next page</a></p>{{/nextURL}}
+        """
+
+    static let parties = """
+        <h1>Parties of {{tenant}}</h1>
+        <form method="get" action="/ui/t/{{tenant}}/parties" class="filters" role="search">
+          <div><label for="q">Search</label><input id="q" name="q" value="{{q}}" placeholder="name, email or phone"></div>
+          <div><label for="kind">Kind</label><select id="kind" name="kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></div>
+          <div><label for="role">Role</label><input id="role" name="role" value="{{role}}"></div>
+          <div><label for="customerType">Customer type</label><select id="customerType" name="customerType">{{#customerTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/customerTypes}}</select></div>
+          <div><label for="state">State</label><select id="state" name="state">{{#states}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/states}}</select></div>
+          <div><label for="tag">Tag</label><input id="tag" name="tag" value="{{tag}}"></div>
+          <div><label for="partnerId">Partner id</label><input id="partnerId" name="partnerId" value="{{partnerId}}"></div>
+          <div><button type="submit" id="search">Search</button></div>
+        </form>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{^hasItems}}<p class="empty">No party matches.</p>{{/hasItems}}
+        {{#hasItems}}
+        <table class="results">
+          <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Email</th><th scope="col">Phone</th><th scope="col">Roles</th><th scope="col">State</th></tr></thead>
+          <tbody>
+          {{#items}}
+          <tr>
+            <td><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a></td>
+            <td>{{kind}}</td>
+            <td>{{email}}</td>
+            <td>{{phone}}</td>
+            <td>{{roles}}</td>
+            <td><span class="badge badge-{{state}}">{{state}}</span></td>
+          </tr>
+          {{/items}}
+          </tbody>
+        </table>
+        {{/hasItems}}
+        {{#nextURL}}<p><a href="{{nextURL}}" rel="next" id="next-page">Next page</a></p>{{/nextURL}}
+        """
+
+    static let party = """
+        <p class="crumbs"><a href="/ui/t/{{tenant}}/parties">Parties</a> › {{displayName}}</p>
+        <h1>{{displayName}} <span class="badge badge-{{state}}" id="state">{{state}}</span></h1>
+        <p class="meta">{{kind}} · version <span id="version">{{version}}</span> · created {{createdAt}} · updated {{updatedAt}}</p>
+        {{#notice}}<p class="flash" role="status">{{notice}}</p>{{/notice}}
+        {{#conflict}}<p class="error conflict" role="alert" id="conflict">{{conflict}}</p>{{/conflict}}
+        {{#hasErrors}}
+        <div class="error" role="alert"><p>Not saved:</p><ul>{{#errors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/errors}}</ul></div>
+        {{/hasErrors}}
+        <div class="columns">
+        <section class="card">
+          <h2>Details</h2>
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/edit" id="edit">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="version" value="{{version}}">
+            {{#isPerson}}
+            <label for="firstName">First name</label><input id="firstName" name="firstName" value="{{firstName}}">
+            <label for="lastName">Last name</label><input id="lastName" name="lastName" value="{{lastName}}">
+            {{/isPerson}}
+            {{^isPerson}}
+            <label for="name">Name</label><input id="name" name="name" value="{{name}}">
+            {{/isPerson}}
+            <label for="email">Email</label><input id="email" name="email" type="email" value="{{email}}">
+            <label for="phone">Phone</label><input id="phone" name="phone" value="{{phone}}">
+            <label for="website">Website</label><input id="website" name="website" value="{{website}}">
+            <label for="customerType">Customer type</label>
+            <select id="customerType" name="customerType">{{#customerTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/customerTypes}}</select>
+            <label for="note">Note</label><textarea id="note" name="note" rows="3">{{note}}</textarea>
+            <button type="submit" id="save">Save</button>
+          </form>
+          <dl class="facts">
+            <dt>Roles</dt><dd>{{roles}}{{^roles}}none{{/roles}}</dd>
+            <dt>Email domains</dt><dd>{{emailDomains}}{{^emailDomains}}none{{/emailDomains}}</dd>
+            {{#properties}}<dt>{{key}}</dt><dd>{{value}}</dd>{{/properties}}
+            <dt>Id</dt><dd><code>{{id}}</code></dd>
+          </dl>
+        </section>
+        <section class="card">
+          <h2>State</h2>
+          {{#hasStateChoices}}
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/state" id="state-form">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="version" value="{{version}}">
+            <label for="to">New state</label>
+            <select id="to" name="state">{{#stateChoices}}<option value="{{.}}">{{.}}</option>{{/stateChoices}}</select>
+            <label for="reason">Reason</label><input id="reason" name="reason">
+            <button type="submit" id="change-state">Change state</button>
+          </form>
+          {{/hasStateChoices}}
+          <h3>History</h3>
+          <table id="history">
+            <thead><tr><th scope="col">At</th><th scope="col">From</th><th scope="col">To</th><th scope="col">By</th><th scope="col">Reason</th></tr></thead>
+            <tbody>
+            {{#history}}<tr><td>{{at}}</td><td>{{from}}</td><td>{{to}}</td><td>{{actor}}</td><td>{{reason}}</td></tr>{{/history}}
+            </tbody>
+          </table>
+          <h3>Tags</h3>
+          {{^tags}}<p class="empty">No tags.</p>{{/tags}}
+          <ul class="tags">{{#tags}}<li class="tag" style="--tag: {{color}}">{{text}}</li>{{/tags}}</ul>
+        </section>
+        </div>
+        <section class="card" id="relationships">
+          <h2>Relationships</h2>
+          {{^hasTree}}<p class="empty">No relationships in force.</p>{{/hasTree}}
+          {{#trees}}
+          <h3>{{type}}</h3>
+          <ul class="tree">
+            {{#ancestors}}<li class="ancestor" style="--depth: {{indent}}"><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a></li>{{/ancestors}}
+            <li class="self" style="--depth: {{selfIndent}}" aria-current="page"><strong>{{displayName}}</strong></li>
+            {{#descendants}}<li class="descendant" style="--depth: {{indent}}"><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a>{{#role}} <span class="role">({{role}})</span>{{/role}}</li>{{/descendants}}
+          </ul>
+          {{#more}}<p class="meta">Only the first {{shown}} parties below are shown.</p>{{/more}}
+          {{/trees}}
+        </section>
+        """
+
+    static let error = """
+        <h1>{{heading}}</h1>
+        <p class="error" role="alert">{{message}}</p>
+        <p><a href="{{back}}">Back</a></p>
+        """
+
+    static let stylesheet = """
+        :root { --ink: #1b1f24; --muted: #4d5560; --line: #c9ced6; --bg: #f7f8fa; --card: #fff; --accent: #0b57d0;
+                --error: #a4161a; --ok: #1e6b33; font-family: system-ui, sans-serif; color: var(--ink); background: var(--bg); }
+        body { margin: 0; line-height: 1.45; }
+        a { color: var(--accent); }
+        :focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
+        .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
+        header.top { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.5rem; background: #13233a; color: #fff; }
+        header.top a { color: #fff; } header.top nav { display: flex; gap: 1rem; flex: 1; } .brand { font-weight: 700; }
+        .who { color: #e6ebf2; } form.inline { display: inline; }
+        main { max-width: 72rem; margin: 1.5rem auto; padding: 0 1.5rem; }
+        h1 { font-size: 1.6rem; margin: .2rem 0 .8rem; } h2 { font-size: 1.2rem; margin-top: 0; } h3 { font-size: 1rem; }
+        .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.2rem; margin-bottom: 1rem; }
+        .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
+        label { display: block; font-weight: 600; margin-top: .6rem; }
+        input, select, textarea { font: inherit; padding: .35rem .5rem; border: 1px solid #6b7480; border-radius: 4px; width: 100%; box-sizing: border-box; }
+        button { font: inherit; margin-top: .8rem; padding: .4rem 1rem; border: 0; border-radius: 4px; background: var(--accent); color: #fff; cursor: pointer; }
+        header.top button { margin: 0; background: #2c4a73; }
+        .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .5rem 1rem; align-items: end; margin-bottom: 1rem; }
+        table { border-collapse: collapse; width: 100%; background: var(--card); }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        .badge { display: inline-block; font-size: .8rem; padding: .05rem .5rem; border-radius: 999px; background: #e3e7ed; color: var(--ink); }
+        .badge-active { background: #d6f0dc; color: var(--ok); } .badge-deleted, .badge-failed { background: #f8d7d8; color: var(--error); }
+        .badge-suspended { background: #fde8c8; color: #7a4100; }
+        .error { color: var(--error); } .flash { color: var(--ok); } .empty, .meta { color: var(--muted); }
+        .facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin-top: 1rem; } .facts dt { font-weight: 600; } .facts dd { margin: 0; }
+        .tags { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; }
+        .tag { border-left: .6rem solid var(--tag); padding: .1rem .5rem; border-radius: 4px; background: #eef1f5; }
+        .tree { list-style: none; padding: 0; } .tree li { padding: .15rem 0 .15rem calc(var(--depth) * 1.4rem); }
+        .tree .self { font-weight: 700; } .role { color: var(--muted); } .crumbs { color: var(--muted); margin: 0; }
+        """
+}

@@ -1,0 +1,234 @@
+import Foundation
+import RosterCore
+
+/// What the templates show: plain strings, flags and lists, made from domain values here so that the templates hold no
+/// logic. An optional is left out of the page when `nil`; an empty string would not be.
+
+struct LayoutView {
+    var title: String
+    var signedIn: Bool
+    var who: String
+    var csrf: String
+    var platform: Bool
+    var tenantSlug: String?
+    var flash: String?
+    var body: String
+}
+
+struct SignInView {
+    var csrf: String
+    var error: String?
+}
+
+struct ErrorView {
+    var heading: String
+    var message: String
+    var back: String
+}
+
+struct Option {
+    var value: String
+    var label: String
+    var selected: Bool
+
+    static func choices(_ values: [String], selected: String?, any: String) -> [Option] {
+        [Option(value: "", label: any, selected: selected == nil)]
+            + values.map { Option(value: $0, label: $0, selected: $0 == selected) }
+    }
+}
+
+struct TenantsView {
+    struct Row {
+        var slug: String
+        var name: String
+        var status: String
+        var createdAt: String
+    }
+
+    var items: [Row]
+    var hasItems: Bool
+    var nextURL: String?
+
+    init(_ tenants: [Tenant], nextURL: String?) {
+        hasItems = !tenants.isEmpty
+        items = tenants.map { Row(slug: $0.slug, name: $0.name, status: $0.status.rawValue, createdAt: WebFormat.date($0.createdAt)) }
+        self.nextURL = nextURL
+    }
+}
+
+struct PartyRow {
+    var tenant: String
+    var id: String
+    var displayName: String
+    var kind: String
+    var email: String?
+    var phone: String?
+    var roles: String?
+    var state: String
+
+    init(_ party: Party, tenant: String) {
+        self.tenant = tenant
+        id = party.id.description
+        displayName = WebFormat.name(of: party)
+        kind = party.kind.rawValue
+        email = party.email?.value
+        phone = party.phone?.digits
+        roles = party.roles.isEmpty ? nil : party.roles.joined(separator: ", ")
+        state = party.state.rawValue
+    }
+}
+
+struct PartiesView {
+    var tenant: String
+    var q: String
+    var role: String
+    var tag: String
+    var partnerId: String
+    var kinds: [Option]
+    var customerTypes: [Option]
+    var states: [Option]
+    /// Templates see stored properties only (Mustache reads values through `Mirror`): flags are kept in step here.
+    var items: [PartyRow] { didSet { hasItems = !items.isEmpty } }
+    var hasItems = false
+    var nextURL: String?
+    var error: String?
+
+    init(tenant: String, q: String, role: String, tag: String, partnerId: String, kinds: [Option], customerTypes: [Option],
+         states: [Option], items: [PartyRow], nextURL: String? = nil, error: String? = nil) {
+        (self.tenant, self.q, self.role, self.tag, self.partnerId) = (tenant, q, role, tag, partnerId)
+        (self.kinds, self.customerTypes, self.states) = (kinds, customerTypes, states)
+        self.items = items
+        hasItems = !items.isEmpty
+        self.nextURL = nextURL
+        self.error = error
+    }
+}
+
+struct PartyView {
+    struct Property {
+        var key: String
+        var value: String
+    }
+
+    struct HistoryRow {
+        var at: String
+        var from: String
+        var to: String
+        var actor: String
+        var reason: String
+    }
+
+    struct TagView {
+        var text: String
+        var color: String
+    }
+
+    struct TreeNode {
+        var tenant: String
+        var id: String
+        var displayName: String
+        var indent: Int
+        var role: String?
+    }
+
+    struct Tree {
+        var type: String
+        var ancestors: [TreeNode]
+        var selfIndent: Int
+        var displayName: String
+        var descendants: [TreeNode]
+        var more: Bool
+        var shown: Int
+    }
+
+    struct FieldMessage {
+        var field: String
+        var message: String
+    }
+
+    var tenant: String
+    var csrf: String
+    var id: String
+    var displayName: String
+    var kind: String
+    var isPerson: Bool
+    var state: String
+    var version: Int
+    var createdAt: String
+    var updatedAt: String
+    var firstName: String
+    var lastName: String
+    var name: String
+    var email: String
+    var phone: String
+    var website: String
+    var note: String
+    var customerTypes: [Option]
+    var roles: String?
+    var emailDomains: String?
+    var properties: [Property]
+    var stateChoices: [String]
+    var hasStateChoices: Bool
+    var history: [HistoryRow]
+    var tags: [TagView]
+    var trees: [Tree]
+    var hasTree: Bool
+    var notice: String?
+    var conflict: String?
+    var errors: [FieldMessage] = [] { didSet { hasErrors = !errors.isEmpty } }
+    var hasErrors = false
+
+    init(_ party: Party, tenant: String, csrf: String, history: [StateChange], trees: [Tree]) {
+        self.tenant = tenant
+        self.csrf = csrf
+        id = party.id.description
+        displayName = WebFormat.name(of: party)
+        kind = party.kind.rawValue
+        isPerson = party.kind == .person
+        state = party.state.rawValue
+        version = party.version
+        createdAt = WebFormat.date(party.createdAt)
+        updatedAt = WebFormat.date(party.updatedAt)
+        firstName = party.firstName ?? ""
+        lastName = party.lastName ?? ""
+        name = party.name ?? ""
+        email = party.email?.value ?? ""
+        phone = party.phone?.digits ?? ""
+        website = party.website ?? ""
+        note = party.note ?? ""
+        customerTypes = Option.choices(Party.CustomerType.allCases.map(\.rawValue), selected: party.customerType?.rawValue, any: "none")
+        roles = party.roles.isEmpty ? nil : party.roles.joined(separator: ", ")
+        emailDomains = party.emailDomains.isEmpty ? nil : party.emailDomains.joined(separator: ", ")
+        properties = party.properties.keys.sorted().map { Property(key: $0, value: WebFormat.scalar(party.properties[$0]!)) }
+        stateChoices = party.isLive
+            ? [Party.State.active, .suspended, .archived].filter { $0 != party.state }.map(\.rawValue) : []
+        hasStateChoices = !stateChoices.isEmpty
+        self.history = history.map {
+            HistoryRow(at: WebFormat.date($0.at), from: $0.from?.rawValue ?? "", to: $0.to.rawValue, actor: $0.actor, reason: $0.reason ?? "")
+        }
+        tags = party.tags.map { TagView(text: $0.text, color: $0.color) }
+        self.trees = trees
+        hasTree = !trees.isEmpty
+    }
+}
+
+enum WebFormat {
+    static func name(of party: Party) -> String {
+        let name = party.displayName
+        return name.isEmpty ? "(no name)" : name
+    }
+
+    static func date(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    static func scalar(_ value: JSONScalar) -> String {
+        switch value {
+        case .string(let text): text
+        case .int(let number): String(number)
+        case .double(let number): String(number)
+        case .bool(let flag): flag ? "true" : "false"
+        case .null: ""
+        }
+    }
+}

@@ -1,0 +1,515 @@
+public import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+import Mustache
+import RosterCore
+public import RosterService
+
+/// The admin console at `/ui`: server-rendered pages over the same services as the API, called with the signed-in
+/// caller, so that a scoped admin sees and changes what its roles allow and gets the same "not found" elsewhere.
+/// Every page works without JavaScript; every form carries the session's CSRF token.
+public struct WebConsole: Sendable {
+    public struct Options: Sendable {
+        /// A session unused this long is signed out.
+        public var idleTimeout: TimeInterval = 30 * 60
+        /// A session is signed out this long after sign-in, however busy.
+        public var absoluteTimeout: TimeInterval = 12 * 60 * 60
+        /// Cookies get `Secure` when set: the console is served over https (directly or behind a proxy).
+        public var secureCookies = false
+
+        public init() {}
+    }
+
+    let services: Services
+    let authenticator: Authenticator
+    let sessionKey: @Sendable () -> Data
+    let options: Options
+    let library: MustacheLibrary
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// `sessionKey` gives the key sessions are sealed with (derived from the secret key, which start may create).
+    public init(services: Services, authenticator: Authenticator, sessionKey: @escaping @Sendable () -> Data,
+                options: Options = Options(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.services = services
+        self.authenticator = authenticator
+        self.sessionKey = sessionKey
+        self.options = options
+        self.logger = logger
+        self.now = now
+        self.library = try Self.makeLibrary()
+    }
+
+    static func makeLibrary() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for (name, text) in Templates.all { try library.register(text, named: name) }
+        return library
+    }
+
+    var sealer: SessionSealer {
+        SessionSealer(keyBytes: sessionKey(), idleTimeout: options.idleTimeout, absoluteTimeout: options.absoluteTimeout)
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let ui = router.group("ui")
+        ui.get { request, _ in await self.home(request) }
+        ui.get("static/roster.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
+        }
+        ui.get("sign-in") { request, _ in self.signInPage(request) }
+        ui.post("sign-in") { request, _ in await self.signIn(request) }
+        ui.post("sign-out") { request, _ in await self.signOut(request) }
+        ui.get("tenants") { request, _ in await self.tenants(request) }
+        ui.get("t/:tenant/parties") { request, context in await self.parties(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.get("t/:tenant/parties/:id") { request, context in
+            await self.party(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+        ui.post("t/:tenant/parties/:id/edit") { request, context in
+            await self.editParty(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+        ui.post("t/:tenant/parties/:id/state") { request, context in
+            await self.changeState(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+    }
+}
+
+// MARK: Sessions and pages
+
+/// A signed-in request: the session, and the caller its credential authenticates as now.
+struct SignedIn {
+    var session: WebSession
+    var caller: Caller
+    var requestID: String
+
+    var context: OperationContext { OperationContext(caller: caller, requestID: requestID) }
+    /// The tenant whose pages this caller starts on: its own, or none for platform callers.
+    var homeTenant: String? { caller.tenantSlug }
+}
+
+/// What a handler gives back: a page to wrap in the layout, or a redirect.
+enum WebResult {
+    case page(title: String, template: String, view: Any, status: HTTPResponse.Status = .ok)
+    case redirect(String)
+}
+
+extension WebConsole {
+    func session(of request: Request) -> WebSession? {
+        request.cookies[SessionSealer.cookieName].flatMap { sealer.open($0.value, now: now()) }
+    }
+
+    func cookie(_ session: WebSession?) -> Cookie {
+        guard let session, let value = try? sealer.seal(session) else {
+            return Cookie(name: SessionSealer.cookieName, value: "", maxAge: 0, path: "/ui", secure: options.secureCookies,
+                          httpOnly: true, sameSite: .lax)
+        }
+        return Cookie(name: SessionSealer.cookieName, value: value, maxAge: Int(options.absoluteTimeout), path: "/ui",
+                      secure: options.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    static func requestID() -> String { UUIDv7.next().uuidString.lowercased() }
+
+    /// Authenticates the session's credential again (a revoked key is out at once); `nil` when there is none.
+    func authenticate(_ request: Request, tenant: String?) async throws -> SignedIn? {
+        guard var session = session(of: request), session.signedIn else { return nil }
+        let requestID = Self.requestID()
+        let caller: Caller?
+        if let token = session.token {
+            caller = try await authenticator.authenticate(bearer: token, tenant: tenant, requestID: requestID)
+        } else {
+            caller = nil
+        }
+        guard let caller else { return nil }
+        session.seenAt = now().timeIntervalSince1970
+        return SignedIn(session: session, caller: caller, requestID: requestID)
+    }
+
+    /// Runs a page for a signed-in caller: to the sign-in page without one, errors as pages, the session refreshed.
+    func run(_ request: Request, tenant: String?, form: Bool = false,
+             _ body: (SignedIn) async throws -> WebResult) async -> Response {
+        let signedIn: SignedIn
+        do {
+            guard let found = try await authenticate(request, tenant: tenant) else {
+                return Self.redirect("/ui/sign-in", cookie: cookie(nil))
+            }
+            signedIn = found
+        } catch {
+            return errorPage(error, signedIn: nil, back: "/ui/sign-in")
+        }
+        let result: WebResult
+        do {
+            result = try await body(signedIn)
+        } catch {
+            return errorPage(error, signedIn: signedIn, back: request.uri.path)
+        }
+        var response: Response
+        switch result {
+        case .page(let title, let template, let view, let status):
+            response = render(title: title, template: template, view: view, status: status, signedIn: signedIn)
+        case .redirect(let location):
+            response = Self.redirect(location, cookie: nil)
+        }
+        response.setCookie(cookie(signedIn.session))
+        return response
+    }
+
+    /// Runs a form's action: the CSRF token must match the session's, else 403 and nothing is done.
+    func runForm(_ request: Request, tenant: String?, _ body: (SignedIn, [String: String]) async throws -> WebResult) async -> Response {
+        var request = request
+        let fields: [String: String]
+        do {
+            fields = try await Self.formFields(&request)
+        } catch {
+            return errorPage(RosterError.badRequest("the form could not be read"), signedIn: nil, back: "/ui")
+        }
+        return await run(request, tenant: tenant) { signedIn in
+            guard let sent = fields["csrf"], Self.constantTimeEqual(sent, signedIn.session.csrf) else {
+                throw WebError.csrf
+            }
+            return try await body(signedIn, fields)
+        }
+    }
+
+    static func formFields(_ request: inout Request) async throws -> [String: String] {
+        let buffer = try await request.collectBody(upTo: 1 << 20)
+        let text = String(buffer: buffer)
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String? { part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            guard let name = decode(parts[0]) else { throw WebError.badForm }
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            guard let value else { throw WebError.badForm }
+            fields[name] = value
+        }
+        return fields
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func redirect(_ location: String, cookie: Cookie?) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location])
+        if let cookie { response.setCookie(cookie) }
+        return response
+    }
+
+    func render(title: String, template: String, view: Any, status: HTTPResponse.Status, signedIn: SignedIn?) -> Response {
+        let body = library.render(view, withTemplate: template) ?? ""
+        let layout = LayoutView(title: title, signedIn: signedIn != nil, who: signedIn.map { Self.describe($0.caller) } ?? "",
+                                csrf: signedIn?.session.csrf ?? "", platform: signedIn?.caller.principal.isPlatform ?? false,
+                                tenantSlug: signedIn?.homeTenant, flash: nil, body: body)
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static let pageHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+        .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'",
+        HTTPField.Name("X-Content-Type-Options")!: "nosniff", HTTPField.Name("Referrer-Policy")!: "same-origin",
+    ]
+
+    static func describe(_ caller: Caller) -> String {
+        switch caller.principal {
+        case .platform: "platform operator"
+        case .apiKey(let id): "API key \(id.prefix(8))… of \(caller.tenantSlug ?? "")"
+        case .user(let id): "user \(id.prefix(8))… of \(caller.tenantSlug ?? "")"
+        case .system: "system"
+        }
+    }
+
+    func errorPage(_ error: any Error, signedIn: SignedIn?, back: String) -> Response {
+        let (status, heading, message): (HTTPResponse.Status, String, String)
+        switch error {
+        case WebError.csrf:
+            (status, heading, message) = (.forbidden, "Form refused", "This form was not sent from this session (its CSRF token is missing or wrong). Reload the page and try again.")
+        case WebError.badForm:
+            (status, heading, message) = (.badRequest, "Bad request", "The form could not be read.")
+        case let error as RosterError:
+            switch error {
+            case .notFound: (status, heading, message) = (.notFound, "Not found", "There is nothing here, or nothing you may see.")
+            case .forbidden(let detail): (status, heading, message) = (.forbidden, "Not allowed", detail)
+            case .unauthorized(let detail): (status, heading, message) = (.unauthorized, "Signed out", detail)
+            case .conflict(let detail, _): (status, heading, message) = (.conflict, "Conflict", detail)
+            case .preconditionFailed(let detail): (status, heading, message) = (.preconditionFailed, "Changed meanwhile", detail)
+            case .validation(let errors):
+                (status, heading, message) = (.unprocessableContent, "Not valid", errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "))
+            case .badRequest(let detail): (status, heading, message) = (.badRequest, "Bad request", detail)
+            case .unavailable(let detail): (status, heading, message) = (.serviceUnavailable, "Unavailable", detail)
+            case .tooLarge(let detail): (status, heading, message) = (.contentTooLarge, "Too large", detail)
+            }
+        case let error as any RosterErrorConvertible:
+            return errorPage(error.rosterError, signedIn: signedIn, back: back)
+        default:
+            logger.error("console request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            (status, heading, message) = (.internalServerError, "Something went wrong", "The request failed; it has been logged.")
+        }
+        var response = render(title: heading, template: "error", view: ErrorView(heading: heading, message: message, back: back),
+                              status: status, signedIn: signedIn)
+        if let signedIn { response.setCookie(cookie(signedIn.session)) }
+        return response
+    }
+}
+
+enum WebError: Error {
+    case csrf
+    case badForm
+}
+
+// MARK: Sign-in
+
+extension WebConsole {
+    func home(_ request: Request) async -> Response {
+        await run(request, tenant: nil) { signedIn in
+            if let tenant = signedIn.homeTenant { return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties") }
+            return .redirect("/ui/tenants")
+        }
+    }
+
+    func signInPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let session = session(of: request).flatMap { $0.signedIn ? nil : $0 } ?? WebSession.anonymous(now: now())
+        var response = render(title: "Sign in", template: "sign-in", view: SignInView(csrf: session.csrf, error: error),
+                              status: status, signedIn: nil)
+        response.setCookie(cookie(session))
+        return response
+    }
+
+    func signIn(_ request: Request) async -> Response {
+        var request = request
+        guard let fields = try? await Self.formFields(&request) else {
+            return signInPage(request, error: "The form could not be read.", status: .badRequest)
+        }
+        guard let session = session(of: request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf) else {
+            return signInPage(request, error: "This form has expired; sign in again.", status: .forbidden)
+        }
+        let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            guard !token.isEmpty,
+                  let caller = try await authenticator.authenticate(bearer: token, tenant: nil, requestID: Self.requestID())
+            else {
+                return signInPage(request, error: "That token is not valid.", status: .unauthorized)
+            }
+            // A new session (and CSRF token) at every sign-in: a token planted before it is worth nothing after.
+            let at = now().timeIntervalSince1970
+            let signedIn = WebSession(csrf: WebSession.randomToken(), token: token, issuedAt: at, seenAt: at)
+            logger.info("console sign-in", metadata: ["principal": "\(caller.principal)"])
+            let home = caller.tenantSlug.map { "/ui/t/\(Self.pathSegment($0))/parties" } ?? "/ui/tenants"
+            return Self.redirect(home, cookie: cookie(signedIn))
+        } catch {
+            return signInPage(request, error: "That token is not valid.", status: .unauthorized)
+        }
+    }
+
+    func signOut(_ request: Request) async -> Response {
+        var request = request
+        guard let fields = try? await Self.formFields(&request), let session = session(of: request),
+              let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf)
+        else {
+            return errorPage(WebError.csrf, signedIn: nil, back: "/ui")
+        }
+        return Self.redirect("/ui/sign-in", cookie: cookie(nil))
+    }
+
+    static func pathSegment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? ""
+    }
+
+    static func query(_ items: [(String, String?)]) -> String {
+        var components = URLComponents()
+        components.queryItems = items.compactMap { name, value in
+            guard let value, !value.isEmpty else { return nil }
+            return URLQueryItem(name: name, value: value)
+        }
+        return components.percentEncodedQuery ?? ""
+    }
+}
+
+// MARK: Tenants and parties
+
+extension WebConsole {
+    func tenants(_ request: Request) async -> Response {
+        await run(request, tenant: nil) { signedIn in
+            if let tenant = signedIn.homeTenant { return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties") }
+            let cursor = request.uri.queryParameters.get("cursor")
+            let page = try await services.tenants.list(cursor: cursor, limit: 50, context: signedIn.context)
+            let next = page.nextCursor.map { "/ui/tenants?" + Self.query([("cursor", $0)]) }
+            return .page(title: "Tenants", template: "tenants", view: TenantsView(page.items, nextURL: next))
+        }
+    }
+
+    func parties(_ request: Request, tenant: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            let query = request.uri.queryParameters
+            func text(_ name: String) -> String? {
+                query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            let kind = text("kind").flatMap(Party.Kind.init(rawValue:))
+            let customerType = text("customerType").flatMap(Party.CustomerType.init(rawValue:))
+            let state = text("state").flatMap(Party.State.init(rawValue:))
+            var view = PartiesView(
+                tenant: tenant, q: text("q") ?? "", role: text("role") ?? "", tag: text("tag") ?? "", partnerId: text("partnerId") ?? "",
+                kinds: Option.choices(Party.Kind.allCases.map(\.rawValue), selected: kind?.rawValue, any: "any"),
+                customerTypes: Option.choices(Party.CustomerType.allCases.map(\.rawValue), selected: customerType?.rawValue, any: "any"),
+                states: Option.choices(Party.State.allCases.map(\.rawValue), selected: state?.rawValue, any: "not deleted"),
+                items: [])
+            var partnerID: Party.ID?
+            if let raw = text("partnerId") {
+                guard let id = Party.ID(uuidString: raw) else {
+                    view.error = "The partner id is not an id."
+                    return .page(title: "Parties", template: "parties", view: view, status: .unprocessableContent)
+                }
+                partnerID = id
+            }
+            let search = PartySearch(q: text("q"), kind: kind, role: text("role"), customerType: customerType, state: state,
+                                     tag: text("tag"), partnerID: partnerID, limit: 50, cursor: text("cursor"))
+            do {
+                let page = try await services.parties.search(tenant: tenant, search, context: signedIn.context)
+                view.items = page.items.map { PartyRow($0, tenant: tenant) }
+                view.nextURL = page.nextCursor.map { cursor in
+                    "/ui/t/\(Self.pathSegment(tenant))/parties?" + Self.query([
+                        ("q", text("q")), ("kind", kind?.rawValue), ("role", text("role")), ("customerType", customerType?.rawValue),
+                        ("state", state?.rawValue), ("tag", text("tag")), ("partnerId", text("partnerId")), ("cursor", cursor),
+                    ])
+                }
+            } catch RosterError.validation(let errors) {
+                view.error = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+                return .page(title: "Parties", template: "parties", view: view, status: .unprocessableContent)
+            }
+            return .page(title: "Parties", template: "parties", view: view)
+        }
+    }
+
+    static func partyID(_ raw: String) throws -> Party.ID {
+        guard let id = Party.ID(uuidString: raw) else { throw RosterError.notFound("no such party") }
+        return id
+    }
+
+    /// The party page's view: the party, its history and its relationships, read with the caller's rights.
+    func partyView(tenant: String, id: Party.ID, signedIn: SignedIn) async throws -> PartyView {
+        let context = signedIn.context
+        let party = try await services.parties.get(tenant: tenant, id: id, context: context)
+        let history = try await services.parties.history(tenant: tenant, id: id, context: context)
+        let trees = try await relationshipTrees(tenant: tenant, party: party, context: context)
+        return PartyView(party, tenant: tenant, csrf: signedIn.session.csrf, history: history, trees: trees)
+    }
+
+    /// Per relationship type the party takes part in: the parties above it (nearest last) and below it, by depth.
+    func relationshipTrees(tenant: String, party: Party, context: OperationContext) async throws -> [PartyView.Tree] {
+        let edges = try await services.relationships.list(tenant: tenant, partyID: party.id, type: nil, role: nil, cursor: nil,
+                                                          limit: 200, context: context)
+        let types = Set(edges.items.map(\.type)).sorted()
+        var trees: [PartyView.Tree] = []
+        for type in types {
+            let above = try await services.relationships.hierarchy(tenant: tenant, of: party.id, .ancestors, type: type, cursor: nil,
+                                                                   limit: 100, context: context)
+            let below = try await services.relationships.hierarchy(tenant: tenant, of: party.id, .descendants, type: type, cursor: nil,
+                                                                   limit: 200, context: context)
+            guard !above.items.isEmpty || !below.items.isEmpty else { continue }
+            let top = above.items.map(\.depth).max() ?? 0
+            let roles = Dictionary(edges.items.filter { $0.type == type && $0.parentID == party.id }.map { ($0.childID, $0.role) },
+                                   uniquingKeysWith: { first, _ in first })
+            func node(_ entry: HierarchyEntry, indent: Int) -> PartyView.TreeNode {
+                PartyView.TreeNode(tenant: tenant, id: entry.party.id.description, displayName: WebFormat.name(of: entry.party),
+                                   indent: indent, role: roles[entry.party.id] ?? nil)
+            }
+            let ancestors = above.items.sorted { ($0.depth, $0.party.displayName) > ($1.depth, $1.party.displayName) }
+                .map { node($0, indent: top - $0.depth) }
+            let descendants = below.items.sorted { ($0.depth, $0.party.displayName) < ($1.depth, $1.party.displayName) }
+                .map { node($0, indent: top + $0.depth) }
+            trees.append(PartyView.Tree(type: type, ancestors: ancestors, selfIndent: top, displayName: WebFormat.name(of: party),
+                                        descendants: descendants, more: below.nextCursor != nil, shown: below.items.count))
+        }
+        return trees
+    }
+
+    func party(_ request: Request, tenant: String, id: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            var view = try await partyView(tenant: tenant, id: try Self.partyID(id), signedIn: signedIn)
+            switch request.uri.queryParameters.get("done") {
+            case "saved": view.notice = "Saved."
+            case "state": view.notice = "State changed."
+            default: break
+            }
+            return .page(title: view.displayName, template: "party", view: view)
+        }
+    }
+
+    func editParty(_ request: Request, tenant: String, id: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let id = try Self.partyID(id)
+            let current = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)
+            let version = fields["version"].flatMap(Int.init)
+            let patch = Self.patch(from: fields, against: current)
+            do {
+                _ = try await services.parties.update(tenant: tenant, id: id, patch, ifMatch: version, context: signedIn.context)
+                return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)?done=saved")
+            } catch RosterError.preconditionFailed {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.conflict = "Someone changed this party after you opened it (it is now at version \(view.version)); "
+                    + "your changes were not saved. Here is the party as it is now: make them again."
+                return .page(title: view.displayName, template: "party", view: view, status: .conflict)
+            } catch RosterError.validation(let errors) {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.errors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
+            } catch RosterError.conflict(let message, _) {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.conflict = message
+                return .page(title: view.displayName, template: "party", view: view, status: .conflict)
+            }
+        }
+    }
+
+    /// The fields the form changed: an emptied field is cleared, a new value set, an unchanged one kept.
+    static func patch(from fields: [String: String], against party: Party) -> PartyPatch {
+        var patch = PartyPatch()
+        func change(_ name: String, _ current: String?) -> PartyPatch.Change<String> {
+            guard let sent = fields[name] else { return .keep }
+            let value = sent.trimmingCharacters(in: .whitespacesAndNewlines)
+            if value == (current ?? "") { return .keep }
+            return value.isEmpty ? .clear : .set(value)
+        }
+        if party.kind == .person {
+            patch.firstName = change("firstName", party.firstName)
+            patch.lastName = change("lastName", party.lastName)
+        } else {
+            patch.name = change("name", party.name)
+        }
+        patch.email = change("email", party.email?.value)
+        patch.phone = change("phone", party.phone?.digits)
+        patch.website = change("website", party.website)
+        patch.note = change("note", party.note)
+        if let sent = fields["customerType"], sent != (party.customerType?.rawValue ?? "") {
+            if sent.isEmpty {
+                patch.customerType = .clear
+            } else if let type = Party.CustomerType(rawValue: sent) {
+                patch.customerType = .set(type)
+            }
+        }
+        return patch
+    }
+
+    func changeState(_ request: Request, tenant: String, id: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let id = try Self.partyID(id)
+            guard let state = fields["state"].flatMap(Party.State.init(rawValue:)) else {
+                throw RosterError.invalid("state", "choose one of active, suspended, archived")
+            }
+            let reason = fields["reason"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            do {
+                _ = try await services.parties.changeState(tenant: tenant, id: id, to: state, reason: reason,
+                                                           ifMatch: fields["version"].flatMap(Int.init), context: signedIn.context)
+            } catch RosterError.preconditionFailed {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.conflict = "Someone changed this party after you opened it (it is now at version \(view.version)); "
+                    + "the state was not changed."
+                return .page(title: view.displayName, template: "party", view: view, status: .conflict)
+            }
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)?done=state")
+        }
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RosterApp
+import Testing
+
+/// A browser as far as the console cares: it keeps the session cookie and sends forms.
+struct TBrowser {
+    let client: any TestClientProtocol
+    var cookie: String?
+
+    struct Page {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var html: String
+
+        var location: String? { headers[.location] }
+        /// The CSRF token of the page's first form.
+        var csrf: String? {
+            guard let range = html.range(of: #"name="csrf" value="([^"]*)""#, options: .regularExpression) else { return nil }
+            return String(html[range]).components(separatedBy: "value=\"")[1].dropLast().description
+        }
+    }
+
+    mutating func get(_ path: String) async throws -> Page {
+        try await send(.get, path, body: nil)
+    }
+
+    mutating func post(_ path: String, _ fields: [(String, String)]) async throws -> Page {
+        var components = URLComponents()
+        components.queryItems = fields.map { URLQueryItem(name: $0.0, value: $0.1) }
+        let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        return try await send(.post, path, body: body)
+    }
+
+    mutating func send(_ method: HTTPRequest.Method, _ path: String, body: String?) async throws -> Page {
+        var headers: HTTPFields = [:]
+        if let cookie { headers[.cookie] = "roster_session=\(cookie)" }
+        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        for value in response.headers[values: .setCookie] where value.hasPrefix("roster_session=") {
+            let cookieValue = value.dropFirst("roster_session=".count).prefix { $0 != ";" }
+            cookie = cookieValue.isEmpty || value.contains("Max-Age=0") ? nil : String(cookieValue)
+        }
+        return Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
+    }
+
+    /// Signs in with a token through the form; returns where the console sent the browser.
+    mutating func signIn(token: String) async throws -> Page {
+        let form = try await get("/ui/sign-in")
+        let csrf = try #require(form.csrf)
+        return try await post("/ui/sign-in", [("csrf", csrf), ("token", token)])
+    }
+}
+
+@Suite struct WebConsoleTests {
+    @Test func signInWithATokenSearchAndOpenAParty() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let party = try await api.createParty(tenant, #"{"kind":"person","firstName":"Grace","lastName":"Hopper","email":"grace@example.com"}"#)
+            var browser = TBrowser(client: api.client)
+
+            let start = try await browser.get("/ui")
+            #expect(start.status == .seeOther && start.location == "/ui/sign-in")
+            let form = try await browser.get("/ui/sign-in")
+            #expect(form.status == .ok)
+            #expect(form.headers[.contentType] == "text/html; charset=utf-8")
+            let setCookie = try #require(form.headers[.setCookie])
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/ui"))
+
+            let refused = try await browser.post("/ui/sign-in", [("csrf", form.csrf ?? ""), ("token", "not-a-token")])
+            #expect(refused.status == .unauthorized)
+            #expect(refused.html.contains("That token is not valid."))
+
+            let signedIn = try await browser.signIn(token: platformToken)
+            #expect(signedIn.status == .seeOther && signedIn.location == "/ui/tenants")
+            let tenants = try await browser.get("/ui/tenants")
+            #expect(tenants.status == .ok)
+            #expect(tenants.html.contains("href=\"/ui/t/\(tenant)/parties\""))
+            #expect(tenants.html.contains("Signed in as <strong>platform operator</strong>"))
+
+            let search = try await browser.get("/ui/t/\(tenant)/parties?q=Grace&kind=person")
+            #expect(search.status == .ok)
+            #expect(search.html.contains("href=\"/ui/t/\(tenant)/parties/\(party.id)\">Grace Hopper</a>"))
+            let none = try await browser.get("/ui/t/\(tenant)/parties?q=Nobody")
+            #expect(none.html.contains("No party matches."))
+
+            let page = try await browser.get("/ui/t/\(tenant)/parties/\(party.id)")
+            #expect(page.status == .ok)
+            #expect(page.html.contains("value=\"grace@example.com\""))
+            #expect(page.html.contains("<span id=\"version\">1</span>"))
+            // The page's read is audited like the API's.
+            let audit = try await api.send(.get, "/v1/tenants/\(tenant)/audit?targetId=\(party.id)").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.contains { $0.action == "party.read" })
+
+            let missing = try await browser.get("/ui/t/\(tenant)/parties/\(UUID().uuidString.lowercased())")
+            #expect(missing.status == .notFound)
+            #expect(missing.html.contains("Not found"))
+        }
+    }
+
+    @Test func editStaleEditAndStateChange() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let party = try await api.createParty(tenant, #"{"kind":"organization","name":"Old Name Ltd"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let path = "/ui/t/\(tenant)/parties/\(party.id)"
+            let opened = try await browser.get(path)
+            let csrf = try #require(opened.csrf)
+
+            let saved = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "1"), ("name", "New Name Ltd"),
+                                                                 ("website", "example.org"), ("customerType", "")])
+            #expect(saved.status == .seeOther && saved.location == "\(path)?done=saved")
+            let after = try await browser.get(saved.location ?? path)
+            #expect(after.html.contains("New Name Ltd") && after.html.contains("Saved."))
+            #expect(after.html.contains("<span id=\"version\">2</span>"))
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).website == "https://example.org")
+
+            // The same form again, from the page as it was at version 1: a conflict, shown as such; nothing saved.
+            let stale = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "1"), ("name", "Stale Name Ltd")])
+            #expect(stale.status == .conflict)
+            #expect(stale.html.contains("Someone changed this party after you opened it"))
+            #expect(stale.html.contains("value=\"New Name Ltd\""))
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
+
+            let invalid = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("email", "not an email")])
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.html.contains("<strong>email</strong>"))
+
+            let changed = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "suspended"),
+                                                                   ("reason", "unpaid invoices")])
+            #expect(changed.status == .seeOther)
+            let suspended = try await browser.get(path)
+            #expect(suspended.html.contains("id=\"state\">suspended</span>"))
+            #expect(suspended.html.contains("<td>unpaid invoices</td>"))
+            let history = try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)/history").decode(TList<THistoryEntry>.self)
+            #expect(history.items.last?.to == "suspended" && history.items.last?.reason == "unpaid invoices")
+        }
+    }
+
+    @Test func aFormWithoutItsCSRFTokenIsRefused() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let party = try await api.createParty(tenant, #"{"kind":"organization","name":"Guarded Ltd"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let path = "/ui/t/\(tenant)/parties/\(party.id)"
+            for fields in [[("version", "1"), ("name", "Forged Ltd")], [("csrf", "0123"), ("version", "1"), ("name", "Forged Ltd")]] {
+                let forged = try await browser.post("\(path)/edit", fields)
+                #expect(forged.status == .forbidden)
+                #expect(forged.html.contains("Form refused"))
+            }
+            let state = try await browser.post("\(path)/state", [("state", "archived")])
+            #expect(state.status == .forbidden)
+            let now = try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self)
+            #expect(now.name == "Guarded Ltd" && now.state == "active" && now.version == 1)
+            // Sign-in and sign-out forms too.
+            var stranger = TBrowser(client: api.client)
+            let noToken = try await stranger.post("/ui/sign-in", [("token", platformToken)])
+            #expect(noToken.status == .forbidden)
+            let signOut = try await browser.post("/ui/sign-out", [])
+            #expect(signOut.status == .forbidden)
+            #expect(try await browser.get("/ui/tenants").status == .ok, "still signed in")
+        }
+    }
+
+    @Test func aScopedAdminSeesItsSubtreeOnly() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            let north = try await api.createParty(tenant, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(tenant, #"{"kind":"organization","name":"South"}"#)
+            let farm = try await api.createParty(tenant, #"{"kind":"organization","name":"North Farm"}"#)
+            let barn = try await api.createParty(tenant, #"{"kind":"organization","name":"South Barn"}"#)
+            for (parent, child) in [(north.id, farm.id), (south.id, barn.id)] {
+                let edge = try await api.send(.post, "\(base)/relationships",
+                                              json: #"{"parentId":"\#(parent)","childId":"\#(child)","type":"organization"}"#)
+                #expect(edge.status == .created, "\(edge.text)")
+            }
+            struct ID: Codable { var id: String }
+            struct Created: Codable { var key: String }
+            let role = try await api.send(.post, "\(base)/roles", json: #"{"name":"North admin","policies":["parties.read","parties.write"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
+            let key = try await api.send(.post, "\(base)/api-keys", json: #"{"name":"north","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Created.self).key
+
+            var browser = TBrowser(client: api.client)
+            let signedIn = try await browser.signIn(token: key)
+            #expect(signedIn.location == "/ui/t/\(tenant)/parties")
+            let list = try await browser.get("/ui/t/\(tenant)/parties")
+            #expect(list.html.contains(">North</a>") && list.html.contains(">North Farm</a>"))
+            #expect(!list.html.contains(">South</a>") && !list.html.contains(">South Barn</a>"))
+
+            let inside = try await browser.get("/ui/t/\(tenant)/parties/\(farm.id)")
+            #expect(inside.status == .ok)
+            #expect(inside.html.contains("href=\"/ui/t/\(tenant)/parties/\(north.id)\">North</a>"), "the tree shows the parent")
+            let outside = try await browser.get("/ui/t/\(tenant)/parties/\(barn.id)")
+            #expect(outside.status == .notFound)
+            #expect(!outside.html.contains("South Barn"))
+            let csrf = try #require(inside.csrf)
+            let write = try await browser.post("/ui/t/\(tenant)/parties/\(barn.id)/edit", [("csrf", csrf), ("version", "1"), ("name", "Mine")])
+            #expect(write.status == .notFound)
+            #expect(try await api.send(.get, "\(base)/parties/\(barn.id)").decode(TParty.self).name == "South Barn")
+            // Another tenant's pages don't exist for it either.
+            let other = try await api.makeTenant()
+            #expect(try await browser.get("/ui/t/\(other)/parties").status == .notFound)
+            // A platform page sends it home.
+            #expect(try await browser.get("/ui/tenants").location == "/ui/t/\(tenant)/parties")
+        }
+    }
+
+    @Test func signOutRevocationAndTamperedCookies() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            struct Created: Codable { struct Key: Codable { var id: String }; var key: String; var apiKey: Key }
+            let created = try await api.send(.post, "/v1/tenants/\(tenant)/api-keys", json: #"{"name":"ui","role":"ADMIN"}"#).decode(Created.self)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: created.key)
+            let list = try await browser.get("/ui/t/\(tenant)/parties")
+            #expect(list.status == .ok)
+
+            var copy = browser
+            copy.cookie = String((browser.cookie ?? "").dropLast(2)) + "AA"
+            #expect(try await copy.get("/ui/t/\(tenant)/parties").location == "/ui/sign-in", "an altered cookie opens nothing")
+
+            let signedOut = try await browser.post("/ui/sign-out", [("csrf", try #require(list.csrf))])
+            #expect(signedOut.location == "/ui/sign-in")
+            #expect(browser.cookie == nil)
+            #expect(try await browser.get("/ui/t/\(tenant)/parties").location == "/ui/sign-in")
+
+            _ = try await browser.signIn(token: created.key)
+            #expect(try await browser.get("/ui/t/\(tenant)/parties").status == .ok)
+            let revoked = try await api.send(.delete, "/v1/tenants/\(tenant)/api-keys/\(created.apiKey.id)")
+            #expect(revoked.status == .noContent)
+            #expect(try await browser.get("/ui/t/\(tenant)/parties").location == "/ui/sign-in", "a revoked key is out at its next click")
+        }
+    }
+
+    @Test func hostileNamesAreEscaped() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let party = try await api.createParty(tenant, #"{"kind":"organization","name":"<script>alert(1)</script> Ltd","note":"\"><img src=x onerror=alert(1)>"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            for path in ["/ui/t/\(tenant)/parties", "/ui/t/\(tenant)/parties/\(party.id)"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .ok)
+                #expect(!page.html.contains("<script>") && !page.html.contains("<img src=x"), "\(path)")
+                #expect(page.html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Ltd"), "\(path)")
+                #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Mustache
+import RosterCore
+@testable import RosterWeb
+import Testing
+
+/// Every template rendered with empty, typical and hostile data: what a user typed comes out as text, never as markup.
+@Suite struct TemplateRenderTests {
+    static let hostile = "<script>alert(\"x\")</script>&\"'><img src=x onerror=alert(1)>"
+    let library: MustacheLibrary
+
+    init() throws {
+        library = try WebConsole.makeLibrary()
+    }
+
+    func render(_ view: Any, _ template: String) throws -> String {
+        try #require(library.render(view, withTemplate: template))
+    }
+
+    /// No hostile markup survives, and its escaped form is there.
+    func expectEscaped(_ html: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(!html.contains("<script>"), sourceLocation: sourceLocation)
+        #expect(!html.contains("<img src=x"), sourceLocation: sourceLocation)
+        #expect(html.contains("&lt;script&gt;"), sourceLocation: sourceLocation)
+    }
+
+    static func party(_ kind: Party.Kind = .person, text: String = "Ada", tags: [RosterCore.Tag] = []) -> Party {
+        let tenant = Tenant.ID.make()
+        var party = Party(id: .make(), tenantID: tenant, kind: kind, firstName: kind == .person ? text : nil,
+                          lastName: kind == .person ? "Lovelace" : nil, name: kind == .organization ? text : nil,
+                          email: try? EmailAddress("ada@example.com"), phone: PhoneNumber(storedDigits: "441234567890"),
+                          website: "https://example.com", emailDomains: ["example.com"], note: text, customerType: .regular,
+                          roles: ["customer", text], properties: ["color": .string(text), "seats": .int(3)],
+                          createdAt: Date(timeIntervalSince1970: 1_700_000_000), updatedAt: Date(timeIntervalSince1970: 1_700_000_100),
+                          version: 3)
+        party.tags = tags
+        return party
+    }
+
+    @Test func layoutSignedOutHasNoSignOut() throws {
+        let html = try render(LayoutView(title: "Sign in", signedIn: false, who: "", csrf: "", platform: false, tenantSlug: nil,
+                                         flash: nil, body: "<p>page</p>"), "layout")
+        #expect(html.contains("<title>Sign in · Roster</title>"))
+        #expect(html.contains("<p>page</p>"))
+        #expect(!html.contains("sign-out"))
+    }
+
+    @Test func layoutSignedInEscapesWhoAndTenant() throws {
+        let html = try render(LayoutView(title: Self.hostile, signedIn: true, who: Self.hostile, csrf: "c0ffee", platform: true,
+                                         tenantSlug: "acme", flash: Self.hostile, body: ""), "layout")
+        expectEscaped(html)
+        #expect(html.contains("name=\"csrf\" value=\"c0ffee\""))
+        #expect(html.contains("href=\"/ui/tenants\""))
+        #expect(html.contains("href=\"/ui/t/acme/parties\""))
+    }
+
+    @Test func signIn() throws {
+        let empty = try render(SignInView(csrf: "", error: nil), "sign-in")
+        #expect(empty.contains("<label for=\"token\">Token</label>"))
+        #expect(!empty.contains("role=\"alert\""))
+        let hostile = try render(SignInView(csrf: Self.hostile, error: Self.hostile), "sign-in")
+        expectEscaped(hostile)
+        #expect(hostile.contains("role=\"alert\""))
+    }
+
+    @Test func tenants() throws {
+        let empty = try render(TenantsView([], nextURL: nil), "tenants")
+        #expect(empty.contains("No tenants yet."))
+        #expect(!empty.contains("<table"))
+        let tenant = Tenant(id: .make(), slug: "acme", name: Self.hostile, status: .active, settings: TenantSettings(),
+                            createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), version: 1)
+        let typical = try render(TenantsView([tenant], nextURL: "/ui/tenants?cursor=a%22b"), "tenants")
+        expectEscaped(typical)
+        #expect(typical.contains("href=\"/ui/t/acme/parties\""))
+        #expect(typical.contains("1970-01-01T00:00:00Z"))
+        #expect(typical.contains("rel=\"next\""))
+    }
+
+    func partiesView(_ items: [Party], text: String = "") -> PartiesView {
+        PartiesView(tenant: "acme", q: text, role: text, tag: text, partnerId: "",
+                    kinds: Option.choices(["person", "organization"], selected: "person", any: "any"),
+                    customerTypes: Option.choices(["regular"], selected: nil, any: "any"),
+                    states: Option.choices(["active"], selected: nil, any: "not deleted"),
+                    items: items.map { PartyRow($0, tenant: "acme") }, nextURL: nil, error: text.isEmpty ? nil : text)
+    }
+
+    @Test func parties() throws {
+        let empty = try render(partiesView([]), "parties")
+        #expect(empty.contains("No party matches."))
+        #expect(empty.contains("<option value=\"person\" selected>person</option>"))
+        let typical = try render(partiesView([Self.party(), Self.party(.organization, text: "Acme Ltd")]), "parties")
+        #expect(typical.contains(">Ada Lovelace</a>"))
+        #expect(typical.contains(">Acme Ltd</a>"))
+        #expect(typical.contains("ada@example.com"))
+        let hostile = try render(partiesView([Self.party(text: Self.hostile)], text: Self.hostile), "parties")
+        expectEscaped(hostile)
+    }
+
+    func tree(_ name: String) -> PartyView.Tree {
+        let node = PartyView.TreeNode(tenant: "acme", id: "1", displayName: name, indent: 0, role: name)
+        return PartyView.Tree(type: "organization", ancestors: [node], selfIndent: 1, displayName: name,
+                              descendants: [PartyView.TreeNode(tenant: "acme", id: "2", displayName: name, indent: 2, role: nil)],
+                              more: true, shown: 1)
+    }
+
+    @Test func partyEmpty() throws {
+        let party = Party(id: .make(), tenantID: .make(), kind: .organization, name: "", createdAt: Date(), updatedAt: Date())
+        let html = try render(PartyView(party, tenant: "acme", csrf: "t", history: [], trees: []), "party")
+        #expect(html.contains("(no name)"))
+        #expect(html.contains("No relationships in force."))
+        #expect(html.contains("No tags."))
+        #expect(html.contains("<label for=\"name\">Name</label>"))
+        #expect(!html.contains("firstName"))
+    }
+
+    @Test func partyTypical() throws {
+        let tag = RosterCore.Tag(id: .make(), tenantID: .make(), text: "VIP", color: "#1e6b33", createdAt: Date())
+        let party = Self.party(tags: [tag])
+        let change = StateChange(partyID: party.id, from: nil, to: .active, at: Date(timeIntervalSince1970: 1_700_000_000),
+                                 actor: "system", reason: "created")
+        var view = PartyView(party, tenant: "acme", csrf: "tok", history: [change], trees: [tree("Acme Ltd")])
+        view.notice = "Saved."
+        let html = try render(view, "party")
+        #expect(html.contains("Ada Lovelace"))
+        #expect(html.contains("name=\"version\" value=\"3\""))
+        #expect(html.contains("value=\"441234567890\""))
+        #expect(html.contains("<option value=\"regular\" selected>regular</option>"))
+        #expect(html.contains("<option value=\"suspended\">suspended</option>"))
+        #expect(!html.contains("<option value=\"active\">active</option>"), "the current state is no choice")
+        #expect(html.contains("--tag: #1e6b33"))
+        #expect(html.contains("Only the first 1 parties below are shown."))
+        #expect(html.contains("<dt>seats</dt><dd>3</dd>"))
+        #expect(html.contains("Saved."))
+    }
+
+    @Test func partyHostile() throws {
+        let tag = RosterCore.Tag(id: .make(), tenantID: .make(), text: Self.hostile, color: "#000000", createdAt: Date())
+        let party = Self.party(text: Self.hostile, tags: [tag])
+        let change = StateChange(partyID: party.id, from: .active, to: .suspended, at: Date(), actor: Self.hostile, reason: Self.hostile)
+        var view = PartyView(party, tenant: "acme", csrf: Self.hostile, history: [change], trees: [tree(Self.hostile)])
+        view.conflict = Self.hostile
+        view.errors = [PartyView.FieldMessage(field: Self.hostile, message: Self.hostile)]
+        let html = try render(view, "party")
+        expectEscaped(html)
+        #expect(!html.contains("\"'><img"))
+    }
+
+    @Test func error() throws {
+        let html = try render(ErrorView(heading: "Not found", message: Self.hostile, back: "/ui"), "error")
+        expectEscaped(html)
+        #expect(html.contains("<h1>Not found</h1>"))
+    }
+}

@@ -1,0 +1,203 @@
+"""The admin console as a person uses it, in headless Chromium (run by scripts/ui/run).
+
+Each step saves a screenshot under ROSTER_SHOTS. The server runs with the demo data; API calls set up what a step
+needs (a scoped role and key, a change made behind the page's back).
+"""
+import json
+import os
+import sys
+import traceback
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+BASE = os.environ["ROSTER_BASE"]
+TOKEN = os.environ["ROSTER_TOKEN"]
+SHOTS = os.environ.get("ROSTER_SHOTS", "reports/ui")
+
+
+def api(method, path, body=None, token=TOKEN):
+    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def party_named(name):
+    found = api("GET", "/v1/tenants/acme/parties?" + urllib.parse.urlencode({"q": name}))["items"]
+    return next(p for p in found if p["displayName"] == name)
+
+
+class Console:
+    def __init__(self):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
+            options.add_argument(argument)
+        self.driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+        self.shots = 0
+
+    def go(self, path):
+        self.driver.get(BASE + path)
+
+    def shot(self, name):
+        self.shots += 1
+        self.driver.save_screenshot(os.path.join(SHOTS, f"{self.shots:02d}-{name}.png"))
+
+    def find(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def text(self):
+        return self.find("body").text
+
+    def fill(self, field_id, value):
+        element = self.find(f"#{field_id}")
+        element.clear()
+        element.send_keys(value)
+
+    def sign_in(self, token):
+        self.go("/ui")
+        assert self.driver.current_url.endswith("/ui/sign-in"), self.driver.current_url
+        self.fill("token", token)
+        self.find("form[action='/ui/sign-in'] button").click()
+
+    def sign_out(self):
+        self.find("#sign-out").click()
+        assert self.driver.current_url.endswith("/ui/sign-in"), self.driver.current_url
+
+
+def test_sign_in_with_a_token(ui):
+    ui.go("/ui")
+    ui.shot("sign-in")
+    ui.fill("token", "not-a-token")
+    ui.find("form[action='/ui/sign-in'] button").click()
+    assert "That token is not valid." in ui.text()
+    ui.sign_in(TOKEN)
+    assert ui.driver.current_url.endswith("/ui/tenants"), ui.driver.current_url
+    assert "acme" in ui.text() and "globex" in ui.text()
+    ui.shot("tenants")
+
+
+def test_search_and_open_a_party(ui):
+    ui.find("a[href='/ui/t/acme/parties']").click()
+    assert "Parties of acme" in ui.text()
+    ui.shot("parties")
+    ui.fill("q", "Hill")
+    Select(ui.find("#kind")).select_by_value("organization")
+    ui.find("#search").click()
+    assert "Hill Farm" in ui.text() and "Valley Farm" not in ui.text()
+    ui.shot("search")
+    ui.driver.find_element(By.LINK_TEXT, "Hill Farm").click()
+    assert ui.find("h1").text.startswith("Hill Farm")
+    ui.shot("party")
+
+
+def test_relationship_tree(ui):
+    tree = ui.find("#relationships").text
+    for name in ["Acme Farming Group", "North Region", "Hill Farm", "Gwen Hillfield", "Hari Hillfield"]:
+        assert name in tree, (name, tree)
+    assert tree.index("Acme Farming Group") < tree.index("North Region") < tree.index("Hill Farm") < tree.index("Gwen Hillfield")
+    assert "Valley Farm" not in tree
+
+
+def test_edit_and_stale_edit(ui):
+    version = int(ui.find("#version").text)
+    ui.fill("website", "hillfarm.example")
+    ui.find("#save").click()
+    assert "Saved." in ui.text()
+    assert int(ui.find("#version").text) == version + 1
+    assert ui.find("#website").get_attribute("value") == "https://hillfarm.example"
+    ui.shot("saved")
+    # Someone else changes the party while this page is open; saving it is then a conflict, shown as such.
+    hill = party_named("Hill Farm")
+    request = urllib.request.Request(f"{BASE}/v1/tenants/acme/parties/{hill['id']}", method="PATCH",
+                                     data=json.dumps({"note": "changed elsewhere"}).encode(),
+                                     headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
+    ui.fill("name", "Hill Farm (stale)")
+    ui.find("#save").click()
+    conflict = ui.find("#conflict").text
+    assert "Someone changed this party after you opened it" in conflict, conflict
+    assert ui.find("#name").get_attribute("value") == "Hill Farm"
+    assert ui.find("#note").get_attribute("value") == "changed elsewhere"
+    ui.shot("conflict")
+    assert party_named("Hill Farm")["name"] == "Hill Farm"
+
+
+def test_state_change(ui):
+    Select(ui.find("#to")).select_by_value("suspended")
+    ui.fill("reason", "audit pending")
+    ui.find("#change-state").click()
+    assert "State changed." in ui.text()
+    assert ui.find("#state").text == "suspended"
+    assert "audit pending" in ui.find("#history").text
+    ui.shot("state-changed")
+
+
+def test_form_without_csrf_is_refused(ui):
+    ui.driver.execute_script("document.querySelector('#edit input[name=csrf]').remove()")
+    ui.fill("name", "Forged Farm")
+    ui.find("#save").click()
+    assert "Form refused" in ui.text(), ui.text()
+    ui.shot("csrf-refused")
+    assert party_named("Hill Farm")["name"] == "Hill Farm"
+
+
+def test_scoped_admin_sees_its_subtree_only(ui):
+    north = party_named("North Region")
+    valley = party_named("Valley Farm")
+    role = api("POST", "/v1/tenants/acme/roles",
+               {"name": "North admins", "policies": ["parties.read", "parties.write"], "organizationId": north["id"]})
+    key = api("POST", "/v1/tenants/acme/api-keys", {"name": "north console", "role": "USER", "roleIds": [role["id"]]})["key"]
+    ui.sign_out()
+    ui.sign_in(key)
+    assert ui.driver.current_url.endswith("/ui/t/acme/parties"), ui.driver.current_url
+    listed = ui.find("main").text
+    for name in ["North Region", "Hill Farm", "Moor Farm", "Gwen Hillfield"]:
+        assert name in listed, (name, listed)
+    for name in ["South Region", "Valley Farm", "Acme Farming Group", "Green Valley Growers"]:
+        assert name not in listed, (name, listed)
+    ui.shot("scoped-parties")
+    ui.go(f"/ui/t/acme/parties/{valley['id']}")
+    assert "Not found" in ui.text() and "Valley Farm" not in ui.text()
+    ui.shot("scoped-not-found")
+
+
+def test_sign_out(ui):
+    ui.go("/ui/t/acme/parties")
+    ui.sign_out()
+    ui.shot("signed-out")
+    ui.go("/ui/t/acme/parties")
+    assert ui.driver.current_url.endswith("/ui/sign-in"), ui.driver.current_url
+
+
+def main():
+    os.makedirs(SHOTS, exist_ok=True)
+    ui = Console()
+    tests = [test_sign_in_with_a_token, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
+             test_state_change, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_sign_out]
+    failed = 0
+    try:
+        for test in tests:
+            try:
+                test(ui)
+                print(f"ok    {test.__name__}")
+            except Exception:
+                failed += 1
+                print(f"FAIL  {test.__name__}")
+                traceback.print_exc()
+                ui.shot(f"failed-{test.__name__}")
+                break  # the steps build on each other
+    finally:
+        ui.driver.quit()
+    print(f"console: {len(tests)} browser tests, {failed} failed; screenshots in {SHOTS}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
