@@ -89,8 +89,11 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
     var options = OIDCVerifier.Options()
     options.clockSkew = TimeInterval(configuration.oidcClockSkewSeconds)
     options.minimumRefetchInterval = .seconds(configuration.oidcKeyRefetchSeconds)
-    let signIn = OIDCSignIn(store: store, verifier: OIDCVerifier(options: options, fetch: fetch ?? OIDCFetcher(allowLoopback: configuration.oidcAllowLoopback).get),
-                            defaults: SSOSettings(issuer: configuration.oidcIssuer, audience: configuration.oidcAudience))
+    let fetcher = OIDCFetcher(allowLoopback: configuration.oidcAllowLoopback)
+    let signIn = OIDCSignIn(store: store, verifier: OIDCVerifier(options: options, fetch: fetch ?? fetcher.get),
+                            defaults: SSOSettings(issuer: configuration.oidcIssuer, audience: configuration.oidcAudience),
+                            post: { url, form, basic in try await fetcher.post(url, form: form, basic: basic) },
+                            clientSecret: configuration.oidcClientSecret)
     return RosterRuntime(database: database, services: services, platformAuth: platformAuth,
                          authenticator: Authenticator(store: store, platform: platformAuth, signIn: signIn), keyring: keyring)
 }
@@ -146,6 +149,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     consoleOptions.idleTimeout = TimeInterval(configuration.uiIdleMinutes * 60)
     consoleOptions.absoluteTimeout = TimeInterval(configuration.uiSessionHours * 3600)
     consoleOptions.secureCookies = configuration.publicURL?.hasPrefix("https://") ?? false
+    consoleOptions.publicURL = configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     let keyring = runtime.keyring
     let fallbackKey = SecretBox.generateKeyBase64()
     let console = try WebConsole(services: runtime.services, authenticator: runtime.authenticator, sessionKey: {

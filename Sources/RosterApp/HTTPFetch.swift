@@ -35,6 +35,34 @@ public struct OIDCFetcher: Sendable {
     }
 
     public func get(_ url: URL) async throws -> Data {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.headers.add(name: "Accept", value: "application/json")
+        return try await send(request, to: url)
+    }
+
+    /// POSTs a form (a provider's token endpoint), under the same rules as `get`; `basic` goes as HTTP basic
+    /// credentials (RFC 6749 §2.3.1: each part form-encoded first).
+    public func post(_ url: URL, form: [(String, String)], basic: (user: String, password: String)?) async throws -> Data {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        if let basic {
+            let credentials = "\(Self.formEncode(basic.user)):\(Self.formEncode(basic.password))"
+            request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
+        }
+        let body = form.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        request.body = .bytes(ByteBuffer(string: body))
+        return try await send(request, to: url)
+    }
+
+    static func formEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    private func send(_ request: HTTPClientRequest, to url: URL) async throws -> Data {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
             throw Failure(description: "only https URLs are fetched")
         }
@@ -54,7 +82,7 @@ public struct OIDCFetcher: Sendable {
         if pinned.text != bareHost { configuration.dnsOverride = [bareHost: pinned.text] }
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         do {
-            let data = try await exchange(client, url)
+            let data = try await exchange(client, request, url)
             try await client.shutdown()
             return data
         } catch {
@@ -63,9 +91,7 @@ public struct OIDCFetcher: Sendable {
         }
     }
 
-    private func exchange(_ client: HTTPClient, _ url: URL) async throws -> Data {
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.headers.add(name: "Accept", value: "application/json")
+    private func exchange(_ client: HTTPClient, _ request: HTTPClientRequest, _ url: URL) async throws -> Data {
         let response = try await client.execute(request, timeout: .seconds(timeout.components.seconds))
         guard (200..<300).contains(response.status.code) else {
             if (300..<400).contains(response.status.code) {

@@ -21,14 +21,14 @@ extension RosterConfiguration {
         "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_OIDC_ALLOW_LOOPBACK", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
         "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT", "ROSTER_RETENTION_DAYS", "ROSTER_MAX_IMPORT_BYTES",
-        "ROSTER_IMPORT_DIR", "ROSTER_PUBLIC_URL", "ROSTER_UI_IDLE_MINUTES", "ROSTER_UI_SESSION_HOURS",
+        "ROSTER_IMPORT_DIR", "ROSTER_PUBLIC_URL", "ROSTER_OIDC_CLIENT_SECRET", "ROSTER_UI_IDLE_MINUTES", "ROSTER_UI_SESSION_HOURS",
     ]
 
     /// Reads every setting once: `overrides` (command-line options, by the variable they stand for) first, then the
     /// environment, then the defaults, through swift-configuration's `ConfigReader`. A malformed or out-of-range value
     /// throws `ConfigurationError` naming the variable; nothing falls back to a default silently.
     public static func load(environment: [String: String], overrides: [String: String] = [:]) throws -> RosterConfiguration {
-        let secrets: Set<String> = ["ROSTER_BOOTSTRAP_TOKEN", "ROSTER_SECRET_KEY", "ROSTER_DATABASE_URL"]
+        let secrets: Set<String> = ["ROSTER_BOOTSTRAP_TOKEN", "ROSTER_SECRET_KEY", "ROSTER_DATABASE_URL", "ROSTER_OIDC_CLIENT_SECRET"]
         let fromCLI = InMemoryProvider(name: "command line", values: Dictionary(uniqueKeysWithValues: overrides.map { variable, value in
             (AbsoluteConfigKey(Self.key(variable).components), ConfigValue(.string(value), isSecret: secrets.contains(variable)))
         }))
@@ -66,6 +66,9 @@ extension RosterConfiguration {
         config.secretKeyFile = try values.optionalString("ROSTER_SECRET_KEY_FILE", accepts: "a file path") { !$0.isEmpty }
         config.oidcIssuer = try values.optionalString("ROSTER_OIDC_ISSUER", accepts: "an https issuer URL") { URL(string: $0)?.scheme.map { ["https", "http"].contains($0) } ?? false }
         config.oidcAudience = try values.optionalString("ROSTER_OIDC_AUDIENCE", accepts: "a client id") { !$0.isEmpty && $0.count <= 500 }
+        config.oidcClientSecret = try values.optionalString("ROSTER_OIDC_CLIENT_SECRET", accepts: "a client secret of 1 to 500 characters") {
+            !$0.isEmpty && $0.count <= 500
+        }
         config.oidcClockSkewSeconds = try values.int("ROSTER_OIDC_CLOCK_SKEW", default: config.oidcClockSkewSeconds, in: 0...3600)
         config.oidcKeyRefetchSeconds = try values.int("ROSTER_OIDC_KEY_REFETCH_SECONDS", default: config.oidcKeyRefetchSeconds, in: 0...86_400)
         config.oidcAllowLoopback = try values.bool("ROSTER_OIDC_ALLOW_LOOPBACK", default: config.oidcAllowLoopback)

@@ -37,6 +37,9 @@ public struct RosterConfiguration: Sendable {
     public var oidcIssuer: String?
     /// The audience (client id) those ID tokens must carry.
     public var oidcAudience: String?
+    /// The console's client secret at the providers' token endpoints (HTTP basic, with the audience as client id);
+    /// unset, the console signs in as a public client (PKCE only).
+    public var oidcClientSecret: String?
     /// Allowance on `exp` and `nbf` for clocks that disagree.
     public var oidcClockSkewSeconds = 60
     /// The least time between two fetches of an issuer's key set caused by unknown keys.

@@ -72,7 +72,7 @@ public struct APIKeyService: Sendable {
 public struct Authenticator: Sendable {
     let store: any Store
     let platform: PlatformAuth
-    let signIn: OIDCSignIn?
+    public let signIn: OIDCSignIn?
 
     public init(store: any Store, platform: PlatformAuth, signIn: OIDCSignIn? = nil) {
         self.store = store
@@ -95,6 +95,16 @@ public struct Authenticator: Sendable {
             return Caller(principal: .user(user.id.description), tenantSlug: tenant, role: user.role)
         }
         return try await platform.authenticate(bearer: token).map { Caller(principal: $0) }
+    }
+
+    /// The caller a console session signed in through OpenID Connect stands for, read again on every request so that
+    /// a user made inactive (or removed) is out at once; `nil` when it no longer may sign in.
+    public func sessionUser(_ id: User.ID, tenant slug: String) async throws -> Caller? {
+        guard let user = try await store.read({ tx -> User? in
+            guard let tenant = try await tx.tenant(slug: slug) else { return nil }
+            return try await tx.user(tenant: tenant.id, id: id)
+        }), user.isActive else { return nil }
+        return Caller(principal: .user(user.id.description), tenantSlug: slug, role: user.role)
     }
 
     /// Three base64url parts, the first a JSON object.

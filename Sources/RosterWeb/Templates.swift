@@ -51,6 +51,15 @@ enum Templates {
             <button type="submit">Sign in</button>
           </form>
         </section>
+        <section class="card">
+          <h2>With single sign-on</h2>
+          <p>Sign in with your organization's identity provider, as set up for your tenant.</p>
+          <form method="get" action="/ui/sign-in/sso">
+            <label for="sso-tenant">Tenant</label>
+            <input id="sso-tenant" name="tenant" autocomplete="organization" required>
+            <button type="submit" id="sso">Continue to sign-in</button>
+          </form>
+        </section>
         """
 
     static let tenants = """

@@ -17,6 +17,9 @@ public struct WebConsole: Sendable {
         public var absoluteTimeout: TimeInterval = 12 * 60 * 60
         /// Cookies get `Secure` when set: the console is served over https (directly or behind a proxy).
         public var secureCookies = false
+        /// The address browsers reach Roster at (`ROSTER_PUBLIC_URL`), for the single sign-on redirect; unset, the
+        /// request's `Host` over http.
+        public var publicURL: String?
 
         public init() {}
     }
@@ -60,6 +63,8 @@ public struct WebConsole: Sendable {
         }
         ui.get("sign-in") { request, _ in self.signInPage(request) }
         ui.post("sign-in") { request, _ in await self.signIn(request) }
+        ui.get("sign-in/sso") { request, _ in await self.beginSSO(request) }
+        ui.get("sso/callback") { request, _ in await self.finishSSO(request) }
         ui.post("sign-out") { request, _ in await self.signOut(request) }
         ui.get("tenants") { request, _ in await self.tenants(request) }
         ui.get("t/:tenant/parties") { request, context in await self.parties(request, tenant: context.parameters.get("tenant") ?? "") }
@@ -117,6 +122,8 @@ extension WebConsole {
         let caller: Caller?
         if let token = session.token {
             caller = try await authenticator.authenticate(bearer: token, tenant: tenant, requestID: requestID)
+        } else if let userID = session.userID.flatMap(User.ID.init(uuidString:)), let home = session.tenant {
+            caller = try await authenticator.sessionUser(userID, tenant: home)
         } else {
             caller = nil
         }
@@ -270,10 +277,14 @@ extension WebConsole {
         }
     }
 
-    func signInPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
-        let session = session(of: request).flatMap { $0.signedIn ? nil : $0 } ?? WebSession.anonymous(now: now())
+    /// `fresh` starts a new anonymous session (dropping a spent single sign-on).
+    func signInPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, fresh: Bool = false) -> Response {
+        let kept = fresh ? nil : session(of: request).flatMap { $0.signedIn || $0.pending != nil ? nil : $0 }
+        let session = kept ?? WebSession.anonymous(now: now())
         var response = render(title: "Sign in", template: "sign-in", view: SignInView(csrf: session.csrf, error: error),
                               status: status, signedIn: nil)
+        // The single sign-on form leads to the tenant's provider, which `form-action 'self'` would stop at its redirect.
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
         response.setCookie(cookie(session))
         return response
     }
@@ -293,9 +304,7 @@ extension WebConsole {
             else {
                 return signInPage(request, error: "That token is not valid.", status: .unauthorized)
             }
-            // A new session (and CSRF token) at every sign-in: a token planted before it is worth nothing after.
-            let at = now().timeIntervalSince1970
-            let signedIn = WebSession(csrf: WebSession.randomToken(), token: token, issuedAt: at, seenAt: at)
+            let signedIn = WebSession.signedIn(now: now(), token: token)
             logger.info("console sign-in", metadata: ["principal": "\(caller.principal)"])
             let home = caller.tenantSlug.map { "/ui/t/\(Self.pathSegment($0))/parties" } ?? "/ui/tenants"
             return Self.redirect(home, cookie: cookie(signedIn))
@@ -312,6 +321,57 @@ extension WebConsole {
             return errorPage(WebError.csrf, signedIn: nil, back: "/ui")
         }
         return Self.redirect("/ui/sign-in", cookie: cookie(nil))
+    }
+
+    /// Sends the browser to the tenant's identity provider (authorization code with PKCE, `state` and `nonce`).
+    func beginSSO(_ request: Request) async -> Response {
+        let tenant = (request.uri.queryParameters.get("tenant") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        guard let signIn = authenticator.signIn, !tenant.isEmpty else {
+            return signInPage(request, error: "Name the tenant to sign in to.", status: .unprocessableContent)
+        }
+        let base = options.publicURL ?? "http://\(request.head.authority ?? "127.0.0.1")"
+        do {
+            let (url, pending) = try await signIn.begin(tenant: tenant, redirectURI: base + "/ui/sso/callback")
+            var session = WebSession.anonymous(now: now())
+            session.pending = pending
+            return Self.redirect(url.absoluteString, cookie: cookie(session))
+        } catch RosterError.unavailable(let detail) {
+            return signInPage(request, error: "Single sign-on is not available: \(detail).", status: .serviceUnavailable)
+        } catch {
+            return signInPage(request, error: "Single sign-on is not set up for that tenant.", status: .unprocessableContent)
+        }
+    }
+
+    /// The provider sends the browser back here: the answer must be this browser's sign-in (`state`), then the code is
+    /// traded for an ID token whose `nonce` must match.
+    func finishSSO(_ request: Request) async -> Response {
+        guard let signIn = authenticator.signIn, let pending = session(of: request)?.pending else {
+            return signInPage(request, error: "This sign-in has expired or was not started here; sign in again.", status: .unauthorized)
+        }
+        let query = request.uri.queryParameters
+        if query.get("error") != nil {
+            return signInPage(request, error: "The identity provider did not sign you in.", status: .unauthorized)
+        }
+        do {
+            let user = try await signIn.finish(code: query.get("code") ?? "", state: query.get("state") ?? "", pending: pending,
+                                               requestID: Self.requestID())
+            logger.info("console sign-in", metadata: ["principal": "user:\(user.id)", "via": "oidc"])
+            let session = WebSession.signedIn(now: now(), userID: user.id.description, tenant: pending.tenant)
+            return Self.redirect("/ui/t/\(Self.pathSegment(pending.tenant))/parties", cookie: cookie(session))
+        } catch let error as RosterError {
+            logger.notice("console single sign-on refused", metadata: ["tenant": "\(pending.tenant)", "reason": "\(error.detail ?? "invalid")"])
+            let message = switch error {
+            case .forbidden(let detail): "You may not sign in: \(detail)."
+            case .unavailable(let detail): "Single sign-on is not available: \(detail)."
+            default: "The sign-in was not accepted; sign in again."
+            }
+            // The pending sign-in is spent either way: a replayed answer finds none.
+            var response = signInPage(request, error: message, status: .unauthorized, fresh: true)
+            response.headers[.cacheControl] = "no-store"
+            return response
+        } catch {
+            return signInPage(request, error: "The sign-in was not accepted; sign in again.", status: .unauthorized, fresh: true)
+        }
     }
 
     static func pathSegment(_ text: String) -> String {

@@ -15,6 +15,8 @@ struct WebSession: Codable, Sendable, Equatable {
     /// An OpenID Connect user: its id and tenant slug.
     var userID: String?
     var tenant: String?
+    /// A single sign-on under way: what must match when the provider sends the browser back.
+    var pending: OIDCSignIn.Pending?
     /// Signed in at, and last request at (seconds since 1970): the absolute and idle timeouts count from these.
     var issuedAt: Double
     var seenAt: Double
@@ -24,6 +26,12 @@ struct WebSession: Codable, Sendable, Equatable {
     /// A session with no one signed in yet: it carries the sign-in form's CSRF token.
     static func anonymous(now: Date) -> WebSession {
         WebSession(csrf: randomToken(), issuedAt: now.timeIntervalSince1970, seenAt: now.timeIntervalSince1970)
+    }
+
+    /// A session for a caller who just signed in: a new CSRF token, so that one planted before is worth nothing after.
+    static func signedIn(now: Date, token: String? = nil, userID: String? = nil, tenant: String? = nil) -> WebSession {
+        WebSession(csrf: randomToken(), token: token, userID: userID, tenant: tenant, issuedAt: now.timeIntervalSince1970,
+                   seenAt: now.timeIntervalSince1970)
     }
 
     static func randomToken() -> String {

@@ -253,3 +253,108 @@ struct TBrowser {
         }
     }
 }
+
+@Suite("Console: single sign-on against a real provider", .serialized)
+struct WebConsoleSSOTests {
+    struct TUserRow: Codable { var id: String; var email: String? }
+
+    /// The provider authenticates its clients (any secret will do).
+    static func configure(_ config: inout RosterConfiguration) {
+        OIDCTests.configure(&config)
+        config.oidcClientSecret = "console-secret"
+    }
+
+    /// The provider's answer to the authorization request at `location`, for `sub`: the path and query of the
+    /// callback it sends the browser to.
+    static func authorize(_ location: String, sub: String) throws -> String {
+        let callback = try OIDCProvider.curl(["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-X", "POST", "-d", "sub=\(sub)", location])
+        let components = try #require(URLComponents(string: callback))
+        #expect(components.path == "/ui/sso/callback", "\(callback)")
+        return components.path + "?" + (components.percentEncodedQuery ?? "")
+    }
+
+    @Test func aScopedAdminSignsInThroughSSOAndSeesItsSubtreeOnly() async throws {
+        try await OIDCTests().withProvider { provider in
+            try await withApp(configure: Self.configure) { api in
+                let t = try await OIDCTests().ssoTenant(api, provider)
+                let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+                let farm = try await api.createParty(t, #"{"kind":"organization","name":"North Farm"}"#)
+                let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#)
+                _ = try await api.send(.post, "/v1/tenants/\(t)/relationships", json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#)
+                try provider.setUser("ivy", claims: #"{"email":"ivy@example.com","email_verified":true}"#)
+
+                var browser = TBrowser(client: api.client)
+                let started = try await browser.get("/ui/sign-in/sso?tenant=\(t)")
+                #expect(started.status == .seeOther)
+                let location = try #require(started.location)
+                let query = try #require(URLComponents(string: location)?.queryItems)
+                func item(_ name: String) -> String? { query.first { $0.name == name }?.value }
+                #expect(location.hasPrefix("\(provider.issuer)/oauth2/authorize?"))
+                #expect(item("response_type") == "code" && item("client_id") == "roster" && item("code_challenge_method") == "S256")
+                #expect(item("code_challenge")?.count == 43 && item("state")?.count == 43 && item("nonce")?.count == 43)
+                #expect(item("redirect_uri")?.hasSuffix("/ui/sso/callback") == true)
+
+                let callback = try Self.authorize(location, sub: "ivy")
+                let signedIn = try await browser.get(callback)
+                #expect(signedIn.status == .seeOther && signedIn.location == "/ui/t/\(t)/parties", "\(signedIn.html)")
+                // The same answer again (a replay) finds no sign-in under way.
+                var replay = TBrowser(client: api.client)
+                #expect(try await replay.get(callback).status == .unauthorized)
+
+                // Signed in, with no role yet: no party list.
+                #expect(try await browser.get("/ui/t/\(t)/parties").status == .forbidden)
+                let users = try await api.send(.get, "/v1/tenants/\(t)/users").decode(TList<TUserRow>.self)
+                let ivy = try #require(users.items.first { $0.email == "ivy@example.com" })
+                struct ID: Codable { var id: String }
+                let role = try await api.send(.post, "/v1/tenants/\(t)/roles",
+                                              json: #"{"name":"North admins","policies":["parties.read","parties.write"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/users/\(ivy.id)/roles", json: #"{"roleId":"\#(role.id)"}"#).status == .ok)
+
+                let list = try await browser.get("/ui/t/\(t)/parties")
+                #expect(list.status == .ok)
+                #expect(list.html.contains(">North</a>") && list.html.contains(">North Farm</a>") && !list.html.contains(">South</a>"))
+                #expect(list.html.contains("Signed in as <strong>user \(ivy.id.prefix(8))"))
+                #expect(try await browser.get("/ui/t/\(t)/parties/\(farm.id)").status == .ok)
+                let outside = try await browser.get("/ui/t/\(t)/parties/\(south.id)")
+                #expect(outside.status == .notFound && !outside.html.contains("South"))
+
+                // A user made inactive is out at its next click.
+                let patched = try await api.send(.patch, "/v1/tenants/\(t)/users/\(ivy.id)", json: #"{"isActive":false}"#)
+                #expect(patched.status == .ok, "\(patched.text)")
+                #expect(try await browser.get("/ui/t/\(t)/parties").location == "/ui/sign-in")
+            }
+        }
+    }
+
+    @Test func answersThatAreNotThisBrowsersSignInAreRefused() async throws {
+        try await OIDCTests().withProvider { provider in
+            try await withApp(configure: Self.configure) { api in
+                let t = try await OIDCTests().ssoTenant(api, provider)
+                try provider.setUser("eve", claims: #"{"email":"eve@example.com","email_verified":true}"#)
+                var mine = TBrowser(client: api.client)
+                var theirs = TBrowser(client: api.client)
+                let myStart = try #require(try await mine.get("/ui/sign-in/sso?tenant=\(t)").location)
+                let theirStart = try #require(try await theirs.get("/ui/sign-in/sso?tenant=\(t)").location)
+                let theirCallback = try Self.authorize(theirStart, sub: "eve")
+
+                // Their answer in my browser: another state.
+                var attempt = mine
+                #expect(try await attempt.get(theirCallback).status == .unauthorized)
+                // Their code under my state: the ID token carries their nonce, not mine.
+                let myState = try #require(URLComponents(string: myStart)?.queryItems?.first { $0.name == "state" }?.value)
+                var forged = try #require(URLComponents(string: "http://x" + theirCallback))
+                forged.queryItems = forged.queryItems?.map { $0.name == "state" ? URLQueryItem(name: "state", value: myState) : $0 }
+                let refused = try await mine.get("/ui/sso/callback?" + (forged.percentEncodedQuery ?? ""))
+                #expect(refused.status == .unauthorized)
+                #expect(try await mine.get("/ui/t/\(t)/parties").location == "/ui/sign-in")
+                // The provider saying no, and a tenant without single sign-on.
+                var denied = TBrowser(client: api.client)
+                _ = try await denied.get("/ui/sign-in/sso?tenant=\(t)")
+                #expect(try await denied.get("/ui/sso/callback?error=access_denied&state=x").status == .unauthorized)
+                let plain = try await api.makeTenant()
+                let none = try await denied.get("/ui/sign-in/sso?tenant=\(plain)")
+                #expect(none.status == .unprocessableContent && none.html.contains("Single sign-on is not set up for that tenant."))
+            }
+        }
+    }
+}

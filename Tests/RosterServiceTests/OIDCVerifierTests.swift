@@ -104,3 +104,16 @@ struct OIDCVerifierTests {
         #expect(idp.fetchCount == 3)
     }
 }
+
+@Suite struct PKCETests {
+    /// RFC 7636, appendix B.
+    @Test func challengeOfTheRFCsVerifier() {
+        #expect(OIDCSignIn.challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+    }
+
+    @Test func verifiersAreLongEnoughAndFresh() {
+        let values = (0..<100).map { _ in OIDCSignIn.random() }
+        #expect(Set(values).count == 100)
+        #expect(values.allSatisfy { $0.count == 43 && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } })
+    }
+}

@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 BASE = os.environ["ROSTER_BASE"]
+ISSUER = os.environ["ROSTER_ISSUER"]
 TOKEN = os.environ["ROSTER_TOKEN"]
 SHOTS = os.environ.get("ROSTER_SHOTS", "reports/ui")
 
@@ -168,6 +169,39 @@ def test_scoped_admin_sees_its_subtree_only(ui):
     ui.shot("scoped-not-found")
 
 
+def test_scoped_admin_signs_in_through_sso(ui):
+    api("PATCH", "/v1/tenants/acme", {"settings": {"sso": {"issuer": ISSUER, "audience": "roster", "autoProvision": True,
+                                                           "emailDomains": ["acme.test"]}}})
+    request = urllib.request.Request(f"{ISSUER}/users/ivy", method="PUT", headers={"Content-Type": "application/json"},
+                                     data=json.dumps({"email": "ivy@acme.test", "email_verified": True, "name": "Ivy Ives"}).encode())
+    urllib.request.urlopen(request).read()
+    ui.sign_out()
+    ui.fill("sso-tenant", "acme")
+    ui.find("#sso").click()
+    assert ui.driver.current_url.startswith(ISSUER + "/oauth2/authorize"), ui.driver.current_url
+    ui.shot("sso-provider")
+    ui.find("input[name=sub]").send_keys("ivy")
+    ui.find("input[name=sub]").submit()
+    assert ui.driver.current_url.endswith("/ui/t/acme/parties"), ui.driver.current_url
+    # Signed in, but no role yet: the list is refused.
+    assert "Not allowed" in ui.text(), ui.text()
+    ivy = next(u for u in api("GET", "/v1/tenants/acme/users?limit=200")["items"] if u.get("email") == "ivy@acme.test")
+    south = party_named("South Region")
+    role = api("POST", "/v1/tenants/acme/roles",
+               {"name": "South admins", "policies": ["parties.read", "parties.write"], "organizationId": south["id"]})
+    api("POST", f"/v1/tenants/acme/users/{ivy['id']}/roles", {"roleId": role["id"]})
+    ui.go("/ui/t/acme/parties")
+    listed = ui.find("main").text
+    for name in ["South Region", "Valley Farm", "Coastal Farm"]:
+        assert name in listed, (name, listed)
+    for name in ["North Region", "Hill Farm", "Acme Farming Group"]:
+        assert name not in listed, (name, listed)
+    assert "Signed in as user" in ui.text()
+    ui.shot("sso-scoped-parties")
+    ui.go(f"/ui/t/acme/parties/{party_named('Hill Farm')['id']}")
+    assert "Not found" in ui.text() and "Hill Farm" not in ui.text()
+
+
 def test_sign_out(ui):
     ui.go("/ui/t/acme/parties")
     ui.sign_out()
@@ -180,7 +214,7 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     ui = Console()
     tests = [test_sign_in_with_a_token, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
-             test_state_change, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_sign_out]
+             test_state_change, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
     try:
         for test in tests:

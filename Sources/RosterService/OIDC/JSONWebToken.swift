@@ -53,9 +53,11 @@ struct JSONWebToken: Sendable {
         var familyName: String?
         var phoneNumber: String?
         var phoneNumberVerified: Bool?
+        /// The value the sign-in request sent, echoed by the provider (OpenID Connect Core 3.1.2.1).
+        var nonce: String?
 
         enum CodingKeys: String, CodingKey {
-            case iss, sub, aud, exp, nbf, email, name
+            case iss, sub, aud, exp, nbf, email, name, nonce
             case emailVerified = "email_verified", givenName = "given_name", familyName = "family_name", phoneNumber = "phone_number"
             case phoneNumberVerified = "phone_number_verified"
         }
@@ -83,6 +85,7 @@ struct JSONWebToken: Sendable {
             givenName = try? c.decodeIfPresent(String.self, forKey: .givenName)
             familyName = try? c.decodeIfPresent(String.self, forKey: .familyName)
             phoneNumber = try? c.decodeIfPresent(String.self, forKey: .phoneNumber)
+            nonce = try? c.decodeIfPresent(String.self, forKey: .nonce)
         }
     }
 

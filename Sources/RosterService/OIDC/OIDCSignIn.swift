@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import RosterCore
 public import RosterStore
 
@@ -9,20 +9,27 @@ public import RosterStore
 /// subject), else creates one when `autoProvision` is on and the email's domain is allowed; then the user
 /// is linked to a person party by email or phone, else a new one. An inactive user is refused.
 public struct OIDCSignIn: Sendable {
+    /// POSTs a form to a provider's token endpoint, with HTTP basic credentials when given; returns the body.
+    public typealias Post = @Sendable (_ url: URL, _ form: [(String, String)], _ basic: (user: String, password: String)?) async throws -> Data
+
     let store: any Store
     let verifier: OIDCVerifier
     let defaults: SSOSettings
+    let post: Post?
+    let clientSecret: String?
 
-    /// `defaults` carries `ROSTER_OIDC_ISSUER` and `ROSTER_OIDC_AUDIENCE`; a tenant's own settings win.
-    public init(store: any Store, verifier: OIDCVerifier, defaults: SSOSettings) {
+    /// `defaults` carries `ROSTER_OIDC_ISSUER` and `ROSTER_OIDC_AUDIENCE`; a tenant's own settings win. `post` and
+    /// `clientSecret` (`ROSTER_OIDC_CLIENT_SECRET`) serve the console's authorization-code flow.
+    public init(store: any Store, verifier: OIDCVerifier, defaults: SSOSettings, post: Post? = nil, clientSecret: String? = nil) {
         self.store = store
         self.verifier = verifier
         self.defaults = defaults
+        self.post = post
+        self.clientSecret = clientSecret
     }
 
-    /// The user the token signs in, in the tenant `slug`. Throws 401 for a token that is not valid for the
-    /// tenant, 403 for a valid one whose person may not sign in.
-    public func signIn(token: String, tenant slug: String, requestID: String) async throws -> User {
+    /// The tenant and the issuer and audience (client id) its ID tokens must have.
+    func provider(of slug: String) async throws -> (tenant: Tenant, issuer: String, audience: String) {
         guard let tenant = try await store.read({ tx in try await tx.tenant(slug: slug) }) else {
             throw RosterError.unauthorized("the token is not valid for this tenant")
         }
@@ -30,12 +37,21 @@ public struct OIDCSignIn: Sendable {
         guard let issuer = sso?.issuer ?? defaults.issuer, let audience = sso?.audience ?? defaults.audience else {
             throw RosterError.unauthorized("this tenant has no single sign-on configured")
         }
+        return (tenant, issuer, audience)
+    }
+
+    /// The user the token signs in, in the tenant `slug`. Throws 401 for a token that is not valid for the
+    /// tenant, 403 for a valid one whose person may not sign in. With `nonce`, the token must carry it.
+    public func signIn(token: String, tenant slug: String, requestID: String, nonce: String? = nil) async throws -> User {
+        let (tenant, issuer, audience) = try await provider(of: slug)
+        let sso = tenant.settings.sso
         let claims: JSONWebToken.Claims
         do {
             claims = try await verifier.verify(token, issuer: issuer, audience: audience)
         } catch {
             throw RosterError.unauthorized(error.description)
         }
+        if let nonce, claims.nonce != nonce { throw RosterError.unauthorized("the ID token does not answer this sign-in (nonce)") }
         let subject = claims.sub!
         if let user = try await store.read({ tx in try await tx.user(tenant: tenant.id, issuer: issuer, subject: subject) }) {
             return try Self.requireActive(user)

@@ -119,22 +119,31 @@ public final class OIDCVerifier: Sendable {
         }
     }
 
-    private struct Discovery: Decodable {
+    struct Discovery: Decodable {
         var issuer: String
         var jwksURI: String
         var algorithms: [String]?
+        var authorizationEndpoint: String?
+        var tokenEndpoint: String?
 
         enum CodingKeys: String, CodingKey {
             case issuer, jwksURI = "jwks_uri", algorithms = "id_token_signing_alg_values_supported"
+            case authorizationEndpoint = "authorization_endpoint", tokenEndpoint = "token_endpoint"
         }
     }
 
-    private func load(_ issuer: String) async throws -> IssuerKeys {
+    /// The issuer's discovery document; OpenID Connect Discovery 4.3: it must name the issuer it was fetched for.
+    func discovery(_ issuer: String) async throws -> Discovery {
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         guard let discoveryURL = URL(string: base + "/.well-known/openid-configuration") else { throw TokenRejection.discoveryFailed }
         let discovery = try JSONDecoder().decode(Discovery.self, from: try await fetch(discoveryURL))
-        // OpenID Connect Discovery 4.3: the document must name the issuer it was fetched for.
-        guard discovery.issuer == issuer, let jwksURL = URL(string: discovery.jwksURI) else { throw TokenRejection.discoveryFailed }
+        guard discovery.issuer == issuer else { throw TokenRejection.discoveryFailed }
+        return discovery
+    }
+
+    private func load(_ issuer: String) async throws -> IssuerKeys {
+        let discovery = try await discovery(issuer)
+        guard let jwksURL = URL(string: discovery.jwksURI) else { throw TokenRejection.discoveryFailed }
         let set = try JSONDecoder().decode(JSONWebKeySet.self, from: try await fetch(jwksURL))
         return IssuerKeys(keys: set.keys, algorithms: discovery.algorithms.map(Set.init), fetchedAt: .now)
     }
