@@ -13,7 +13,8 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["ROSTER_BASE"]
 ISSUER = os.environ["ROSTER_ISSUER"]
@@ -53,6 +54,19 @@ class Console:
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
+    def click(self, css=None, element=None):
+        """Clicks what leads to another page, and waits until that page has replaced this one."""
+        old = self.find("html")
+        (element or self.find(css)).click()
+        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def submit(self, css):
+        old = self.find("html")
+        self.find(css).submit()
+        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
+        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
     def text(self):
         return self.find("body").text
 
@@ -65,10 +79,10 @@ class Console:
         self.go("/ui")
         assert self.driver.current_url.endswith("/ui/sign-in"), self.driver.current_url
         self.fill("token", token)
-        self.find("form[action='/ui/sign-in'] button").click()
+        self.click("form[action='/ui/sign-in'] button")
 
     def sign_out(self):
-        self.find("#sign-out").click()
+        self.click("#sign-out")
         assert self.driver.current_url.endswith("/ui/sign-in"), self.driver.current_url
 
 
@@ -76,7 +90,7 @@ def test_sign_in_with_a_token(ui):
     ui.go("/ui")
     ui.shot("sign-in")
     ui.fill("token", "not-a-token")
-    ui.find("form[action='/ui/sign-in'] button").click()
+    ui.click("form[action='/ui/sign-in'] button")
     assert "That token is not valid." in ui.text()
     ui.sign_in(TOKEN)
     assert ui.driver.current_url.endswith("/ui/tenants"), ui.driver.current_url
@@ -85,15 +99,15 @@ def test_sign_in_with_a_token(ui):
 
 
 def test_search_and_open_a_party(ui):
-    ui.find("a[href='/ui/t/acme/parties']").click()
+    ui.click("a[href='/ui/t/acme/parties']")
     assert "Parties of acme" in ui.text()
     ui.shot("parties")
     ui.fill("q", "Hill")
     Select(ui.find("#kind")).select_by_value("organization")
-    ui.find("#search").click()
+    ui.click("#search")
     assert "Hill Farm" in ui.text() and "Valley Farm" not in ui.text()
     ui.shot("search")
-    ui.driver.find_element(By.LINK_TEXT, "Hill Farm").click()
+    ui.click(element=ui.driver.find_element(By.LINK_TEXT, "Hill Farm"))
     assert ui.find("h1").text.startswith("Hill Farm")
     ui.shot("party")
 
@@ -109,7 +123,7 @@ def test_relationship_tree(ui):
 def test_edit_and_stale_edit(ui):
     version = int(ui.find("#version").text)
     ui.fill("website", "hillfarm.example")
-    ui.find("#save").click()
+    ui.click("#save")
     assert "Saved." in ui.text()
     assert int(ui.find("#version").text) == version + 1
     assert ui.find("#website").get_attribute("value") == "https://hillfarm.example"
@@ -121,7 +135,7 @@ def test_edit_and_stale_edit(ui):
                                      headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
     urllib.request.urlopen(request).read()
     ui.fill("name", "Hill Farm (stale)")
-    ui.find("#save").click()
+    ui.click("#save")
     conflict = ui.find("#conflict").text
     assert "Someone changed this party after you opened it" in conflict, conflict
     assert ui.find("#name").get_attribute("value") == "Hill Farm"
@@ -133,7 +147,7 @@ def test_edit_and_stale_edit(ui):
 def test_state_change(ui):
     Select(ui.find("#to")).select_by_value("suspended")
     ui.fill("reason", "audit pending")
-    ui.find("#change-state").click()
+    ui.click("#change-state")
     assert "State changed." in ui.text()
     assert ui.find("#state").text == "suspended"
     assert "audit pending" in ui.find("#history").text
@@ -143,7 +157,7 @@ def test_state_change(ui):
 def test_form_without_csrf_is_refused(ui):
     ui.driver.execute_script("document.querySelector('#edit input[name=csrf]').remove()")
     ui.fill("name", "Forged Farm")
-    ui.find("#save").click()
+    ui.click("#save")
     assert "Form refused" in ui.text(), ui.text()
     ui.shot("csrf-refused")
     assert party_named("Hill Farm")["name"] == "Hill Farm"
@@ -177,11 +191,11 @@ def test_scoped_admin_signs_in_through_sso(ui):
     urllib.request.urlopen(request).read()
     ui.sign_out()
     ui.fill("sso-tenant", "acme")
-    ui.find("#sso").click()
+    ui.click("#sso")
     assert ui.driver.current_url.startswith(ISSUER + "/oauth2/authorize"), ui.driver.current_url
     ui.shot("sso-provider")
     ui.find("input[name=sub]").send_keys("ivy")
-    ui.find("input[name=sub]").submit()
+    ui.submit("input[name=sub]")
     assert ui.driver.current_url.endswith("/ui/t/acme/parties"), ui.driver.current_url
     # Signed in, but no role yet: the list is refused.
     assert "Not allowed" in ui.text(), ui.text()
