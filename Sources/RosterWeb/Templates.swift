@@ -3,6 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "sign-in": signIn, "tenants": tenants, "parties": parties, "party": party, "error": error,
+        "secret": secret,
     ]
 
     static let layout = """
@@ -85,6 +86,7 @@ enum Templates {
 
     static let parties = """
         <h1>Parties of {{tenant}}</h1>
+        {{#notice}}<p class="flash" role="status">{{notice}}</p>{{/notice}}
         <form method="get" action="/ui/t/{{tenant}}/parties" class="filters" role="search">
           <div><label for="q">Search</label><input id="q" name="q" value="{{q}}" placeholder="name, email or phone"></div>
           <div><label for="kind">Kind</label><select id="kind" name="kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></div>
@@ -191,6 +193,83 @@ enum Templates {
           {{#more}}<p class="meta">Only the first {{shown}} parties below are shown.</p>{{/more}}
           {{/trees}}
         </section>
+        <div class="columns">
+        <section class="card" id="accounts">
+          <h2>Partner accounts</h2>
+          {{#accounts}}
+          {{#refused}}<p class="empty">{{refused}}</p>{{/refused}}
+          {{^refused}}{{^hasRows}}<p class="empty">No partner accounts.</p>{{/hasRows}}{{/refused}}
+          {{#hasRows}}
+          <table>
+            <thead><tr><th scope="col">Username</th><th scope="col">This party is</th><th scope="col">Other party</th><th scope="col">Secret</th></tr></thead>
+            <tbody>
+            {{#rows}}
+            <tr>
+              <td>{{username}}{{^active}} <span class="badge">inactive</span>{{/active}}</td>
+              <td>{{role}}</td>
+              <td><a href="/ui/t/{{tenant}}/parties/{{otherID}}">{{otherID}}</a></td>
+              <td>
+                <form method="post" action="/ui/t/{{tenant}}/accounts/{{id}}/reveal" class="reveal">
+                  <input type="hidden" name="csrf" value="{{csrf}}">
+                  <label class="check"><input type="checkbox" name="confirm" value="yes" required> I need to see it (the reveal is audited)</label>
+                  <button type="submit" class="reveal-button">Reveal</button>
+                </form>
+              </td>
+            </tr>
+            {{/rows}}
+            </tbody>
+          </table>
+          {{/hasRows}}
+          {{/accounts}}
+        </section>
+        <section class="card" id="consents">
+          <h2>Consents</h2>
+          {{#consents}}
+          {{#refused}}<p class="empty">{{refused}}</p>{{/refused}}
+          {{^refused}}{{^hasRows}}<p class="empty">No consent recorded.</p>{{/hasRows}}{{/refused}}
+          {{#hasRows}}
+          <table>
+            <thead><tr><th scope="col">Purpose</th><th scope="col">Status</th><th scope="col">Since</th><th scope="col">Source</th></tr></thead>
+            <tbody>{{#rows}}<tr><td>{{purpose}}</td><td>{{status}}</td><td>{{at}}</td><td>{{source}}</td></tr>{{/rows}}</tbody>
+          </table>
+          {{/hasRows}}
+          {{/consents}}
+        </section>
+        </div>
+        <section class="card" id="audit">
+          <h2>Audit trail</h2>
+          {{#audit}}
+          {{#refused}}<p class="empty">{{refused}}</p>{{/refused}}
+          {{^refused}}{{^hasRows}}<p class="empty">No entries.</p>{{/hasRows}}{{/refused}}
+          {{#hasRows}}
+          <table>
+            <thead><tr><th scope="col">#</th><th scope="col">At</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Fields</th></tr></thead>
+            <tbody>{{#rows}}<tr><td>{{seq}}</td><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{fields}}</td></tr>{{/rows}}</tbody>
+          </table>
+          {{/hasRows}}
+          {{/audit}}
+          {{#auditMore}}<p class="meta">The 20 newest entries are shown.</p>{{/auditMore}}
+        </section>
+        {{#canErase}}
+        <section class="card danger" id="erase">
+          <h2>Erase</h2>
+          <p>Erasing removes this party's personal data for good (GDPR Art. 17): its record, history, tags, consents, accounts and
+          relationships; the audit keeps only that an erasure happened. It needs the <code>parties.erase</code> policy.</p>
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/erase" id="erase-form">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="confirm-erase">Type ERASE to confirm</label>
+            <input id="confirm-erase" name="confirm" autocomplete="off" required pattern="ERASE">
+            <button type="submit" class="danger" id="erase-button">Erase this party</button>
+          </form>
+        </section>
+        {{/canErase}}
+        """
+
+    static let secret = """
+        <p class="crumbs"><a href="/ui/t/{{tenant}}/parties/{{customerID}}">Customer</a> · <a href="/ui/t/{{tenant}}/parties/{{partnerID}}">Partner</a></p>
+        <h1>Secret of account {{username}}</h1>
+        <p>This reveal was recorded in the audit log. The secret is shown once, on this page only.</p>
+        <p class="secret"><code id="secret">{{secret}}</code></p>
         """
 
     static let error = """
@@ -228,6 +307,9 @@ enum Templates {
         .tags { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; }
         .tag { border-left: .6rem solid var(--tag); padding: .1rem .5rem; border-radius: 4px; background: #eef1f5; }
         .tree { list-style: none; padding: 0; } .tree li { padding: .15rem 0 .15rem calc(var(--depth) * 1.4rem); }
+        .danger h2 { color: var(--error); } button.danger { background: var(--error); }
+        .check { font-weight: 400; display: flex; gap: .4rem; align-items: center; } .check input { width: auto; }
+        form.reveal button { margin-top: .3rem; } .secret code { font-size: 1.2rem; padding: .3rem .6rem; background: #eef1f5; }
         .tree .self { font-weight: 700; } .role { color: var(--muted); } .crumbs { color: var(--muted); margin: 0; }
         """
 }

@@ -20,6 +20,14 @@ struct SignInView {
     var error: String?
 }
 
+struct SecretView {
+    var tenant: String
+    var username: String
+    var secret: String
+    var partnerID: String
+    var customerID: String
+}
+
 struct ErrorView {
     var heading: String
     var message: String
@@ -88,6 +96,7 @@ struct PartiesView {
     var customerTypes: [Option]
     var states: [Option]
     /// Templates see stored properties only (Mustache reads values through `Mirror`): flags are kept in step here.
+    var notice: String?
     var items: [PartyRow] { didSet { hasItems = !items.isEmpty } }
     var hasItems = false
     var nextURL: String?
@@ -146,6 +155,48 @@ struct PartyView {
         var message: String
     }
 
+    struct Account {
+        var tenant: String
+        var id: String
+        var username: String
+        var role: String
+        var otherID: String
+        var active: Bool
+    }
+
+    struct ConsentRow {
+        var purpose: String
+        var status: String
+        var at: String
+        var source: String
+    }
+
+    struct AuditRow {
+        var seq: Int64
+        var at: String
+        var actor: String
+        var action: String
+        var fields: String
+    }
+
+    /// A part of the page the caller's roles may not cover: the rows, or why there are none.
+    struct Section<Row> {
+        var rows: [Row]
+        var hasRows: Bool
+        var refused: String?
+
+        init(_ rows: [Row]) {
+            self.rows = rows
+            hasRows = !rows.isEmpty
+        }
+
+        init(refused: String) {
+            rows = []
+            hasRows = false
+            self.refused = refused
+        }
+    }
+
     var tenant: String
     var csrf: String
     var id: String
@@ -173,6 +224,11 @@ struct PartyView {
     var tags: [TagView]
     var trees: [Tree]
     var hasTree: Bool
+    var accounts = Section<Account>([])
+    var consents = Section<ConsentRow>([])
+    var audit = Section<AuditRow>([])
+    var auditMore = false
+    var canErase: Bool
     var notice: String?
     var conflict: String?
     var errors: [FieldMessage] = [] { didSet { hasErrors = !errors.isEmpty } }
@@ -209,6 +265,7 @@ struct PartyView {
         tags = party.tags.map { TagView(text: $0.text, color: $0.color) }
         self.trees = trees
         hasTree = !trees.isEmpty
+        canErase = party.state != .merged
     }
 }
 

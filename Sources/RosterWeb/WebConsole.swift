@@ -77,6 +77,12 @@ public struct WebConsole: Sendable {
         ui.post("t/:tenant/parties/:id/state") { request, context in
             await self.changeState(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
+        ui.post("t/:tenant/parties/:id/erase") { request, context in
+            await self.erase(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+        ui.post("t/:tenant/accounts/:id/reveal") { request, context in
+            await self.reveal(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
     }
 }
 
@@ -429,6 +435,7 @@ extension WebConsole {
             do {
                 let page = try await services.parties.search(tenant: tenant, search, context: signedIn.context)
                 view.items = page.items.map { PartyRow($0, tenant: tenant) }
+                if query.get("done") == "erased" { view.notice = "The party was erased." }
                 view.nextURL = page.nextCursor.map { cursor in
                     "/ui/t/\(Self.pathSegment(tenant))/parties?" + Self.query([
                         ("q", text("q")), ("kind", kind?.rawValue), ("role", text("role")), ("customerType", customerType?.rawValue),
@@ -454,7 +461,44 @@ extension WebConsole {
         let party = try await services.parties.get(tenant: tenant, id: id, context: context)
         let history = try await services.parties.history(tenant: tenant, id: id, context: context)
         let trees = try await relationshipTrees(tenant: tenant, party: party, context: context)
-        return PartyView(party, tenant: tenant, csrf: signedIn.session.csrf, history: history, trees: trees)
+        var view = PartyView(party, tenant: tenant, csrf: signedIn.session.csrf, history: history, trees: trees)
+        view.accounts = try await Self.section {
+            let asPartner = try await services.partnerAccounts.list(tenant: tenant, partnerID: id, customerID: nil, active: nil, cursor: nil,
+                                                                     limit: 50, context: context)
+            let asCustomer = try await services.partnerAccounts.list(tenant: tenant, partnerID: nil, customerID: id, active: nil, cursor: nil,
+                                                                      limit: 50, context: context)
+            return asPartner.items.map {
+                PartyView.Account(tenant: tenant, id: $0.id.description, username: $0.username, role: "the partner",
+                                  otherID: $0.customerID.description, active: $0.active)
+            } + asCustomer.items.map {
+                PartyView.Account(tenant: tenant, id: $0.id.description, username: $0.username, role: "the customer",
+                                  otherID: $0.partnerID.description, active: $0.active)
+            }
+        }
+        view.consents = try await Self.section {
+            try await services.consents.list(tenant: tenant, party: id, purpose: nil, current: true, cursor: nil, limit: 50, context: context)
+                .items.map { PartyView.ConsentRow(purpose: $0.purpose, status: $0.status.rawValue, at: WebFormat.date($0.at), source: $0.source) }
+        }
+        var auditMore = false
+        view.audit = try await Self.section {
+            let page = try await services.audit.list(tenant: tenant, targetID: id.description, cursor: nil, limit: 20, context: context)
+            auditMore = page.nextCursor != nil
+            return page.items.map {
+                PartyView.AuditRow(seq: $0.seq, at: WebFormat.date($0.at), actor: $0.actor, action: $0.action,
+                                   fields: $0.fields.joined(separator: ", "))
+            }
+        }
+        view.auditMore = auditMore
+        return view
+    }
+
+    /// A part of a page the caller's roles may not cover: refused, it says so instead of failing the page.
+    static func section<Row>(_ rows: () async throws -> [Row]) async throws -> PartyView.Section<Row> {
+        do {
+            return PartyView.Section(try await rows())
+        } catch RosterError.forbidden {
+            return PartyView.Section(refused: "Your roles don't cover this.")
+        }
     }
 
     /// Per relationship type the party takes part in: the parties above it (nearest last) and below it, by depth.
@@ -570,6 +614,38 @@ extension WebConsole {
                 return .page(title: view.displayName, template: "party", view: view, status: .conflict)
             }
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)?done=state")
+        }
+    }
+}
+
+// MARK: Erasure and secrets
+
+extension WebConsole {
+    /// GDPR erasure, confirmed by typing ERASE; the service decides (`parties.erase`).
+    func erase(_ request: Request, tenant: String, id: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let id = try Self.partyID(id)
+            guard fields["confirm"] == "ERASE" else {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.errors = [PartyView.FieldMessage(field: "confirm", message: "type ERASE to confirm the erasure")]
+                return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
+            }
+            try await services.compliance.erase(tenant: tenant, id: id, context: signedIn.context)
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties?done=erased")
+        }
+    }
+
+    /// Shows a partner account's secret once, after a confirmation; the service audits the reveal.
+    func reveal(_ request: Request, tenant: String, id: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            guard let id = PartnerAccount.ID(uuidString: id) else { throw RosterError.notFound("no such account") }
+            guard fields["confirm"] == "yes" else {
+                throw RosterError.invalid("confirm", "tick the box to confirm that you need to see the secret")
+            }
+            let (account, secret) = try await services.partnerAccounts.revealSecret(tenant: tenant, id: id, context: signedIn.context)
+            return .page(title: "Secret", template: "secret", view: SecretView(
+                tenant: tenant, username: account.username, secret: secret, partnerID: account.partnerID.description,
+                customerID: account.customerID.description))
         }
     }
 }

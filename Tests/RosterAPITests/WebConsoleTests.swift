@@ -254,6 +254,69 @@ struct TBrowser {
     }
 }
 
+extension WebConsoleTests {
+    @Test func revealASecretAndEraseAParty() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            let partner = try await api.createParty(tenant, #"{"kind":"organization","name":"Partner Co","roles":["partner"]}"#)
+            let customer = try await api.createParty(tenant, #"{"kind":"person","firstName":"Cus","lastName":"Tomer","email":"cus@example.com"}"#)
+            struct ID: Codable { var id: String }
+            let account = try await api.send(.post, "\(base)/partner-accounts",
+                                             json: #"{"partnerId":"\#(partner.id)","customerId":"\#(customer.id)","username":"cus-login","secret":"s3cr3t-<b>"}"#).decode(ID.self)
+            _ = try await api.send(.post, "\(base)/parties/\(customer.id)/consents", json: #"{"purpose":"newsletter","status":"granted","source":"web form"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let page = try await browser.get("/ui/t/\(tenant)/parties/\(customer.id)")
+            #expect(page.html.contains("cus-login") && page.html.contains("the customer"))
+            #expect(page.html.contains("<td>newsletter</td><td>granted</td>"))
+            #expect(page.html.contains("<td>party.create</td>"), "the party's audit trail")
+            #expect(!page.html.contains("s3cr3t"))
+            let csrf = try #require(page.csrf)
+
+            let unconfirmed = try await browser.post("/ui/t/\(tenant)/accounts/\(account.id)/reveal", [("csrf", csrf)])
+            #expect(unconfirmed.status == .unprocessableContent && !unconfirmed.html.contains("s3cr3t"))
+            let forged = try await browser.post("/ui/t/\(tenant)/accounts/\(account.id)/reveal", [("confirm", "yes")])
+            #expect(forged.status == .forbidden && !forged.html.contains("s3cr3t"))
+            let revealed = try await browser.post("/ui/t/\(tenant)/accounts/\(account.id)/reveal", [("csrf", csrf), ("confirm", "yes")])
+            #expect(revealed.status == .ok)
+            #expect(revealed.html.contains("<code id=\"secret\">s3cr3t-&lt;b&gt;</code>"))
+            #expect(revealed.headers[.cacheControl] == "no-store")
+            let audit = try await api.send(.get, "\(base)/audit?targetId=\(account.id)").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.filter { $0.action == "partner_account.reveal" }.count == 1, "one audited reveal, the confirmed one")
+
+            let wrong = try await browser.post("/ui/t/\(tenant)/parties/\(customer.id)/erase", [("csrf", csrf), ("confirm", "erase")])
+            #expect(wrong.status == .unprocessableContent && wrong.html.contains("type ERASE to confirm"))
+            #expect(try await api.send(.get, "\(base)/parties/\(customer.id)").status == .ok)
+            let erased = try await browser.post("/ui/t/\(tenant)/parties/\(customer.id)/erase", [("csrf", csrf), ("confirm", "ERASE")])
+            #expect(erased.status == .seeOther && erased.location == "/ui/t/\(tenant)/parties?done=erased")
+            #expect(try await browser.get(erased.location ?? "").html.contains("The party was erased."))
+            #expect(try await api.send(.get, "\(base)/parties/\(customer.id)").status == .notFound)
+            #expect(try await browser.get("/ui/t/\(tenant)/parties/\(customer.id)").status == .notFound)
+        }
+    }
+
+    @Test func sectionsTheRolesDoNotCoverSaySoAndEraseNeedsItsPolicy() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            let org = try await api.createParty(tenant, #"{"kind":"organization","name":"Scoped Org"}"#)
+            struct ID: Codable { var id: String }
+            struct Created: Codable { var key: String }
+            let role = try await api.send(.post, "\(base)/roles", json: #"{"name":"Editors","policies":["parties.read","parties.write"],"organizationId":"\#(org.id)"}"#).decode(ID.self)
+            let key = try await api.send(.post, "\(base)/api-keys", json: #"{"name":"editor","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Created.self).key
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: key)
+            let page = try await browser.get("/ui/t/\(tenant)/parties/\(org.id)")
+            #expect(page.status == .ok)
+            #expect(page.html.contains("Your roles don&#39;t cover this.") || page.html.contains("Your roles don't cover this."))
+            let erase = try await browser.post("/ui/t/\(tenant)/parties/\(org.id)/erase", [("csrf", try #require(page.csrf)), ("confirm", "ERASE")])
+            #expect(erase.status == .forbidden)
+            #expect(try await api.send(.get, "\(base)/parties/\(org.id)").status == .ok)
+        }
+    }
+}
+
 @Suite("Console: single sign-on against a real provider", .serialized)
 struct WebConsoleSSOTests {
     struct TUserRow: Codable { var id: String; var email: String? }

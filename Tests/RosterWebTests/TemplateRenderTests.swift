@@ -140,9 +140,36 @@ import Testing
         var view = PartyView(party, tenant: "acme", csrf: Self.hostile, history: [change], trees: [tree(Self.hostile)])
         view.conflict = Self.hostile
         view.errors = [PartyView.FieldMessage(field: Self.hostile, message: Self.hostile)]
+        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", id: "1", username: Self.hostile, role: "the partner",
+                                                             otherID: "2", active: false)])
+        view.consents = PartyView.Section([PartyView.ConsentRow(purpose: "newsletter", status: "granted", at: "now", source: Self.hostile)])
+        view.audit = PartyView.Section([PartyView.AuditRow(seq: 1, at: "now", actor: Self.hostile, action: "party.read", fields: Self.hostile)])
         let html = try render(view, "party")
         expectEscaped(html)
         #expect(!html.contains("\"'><img"))
+    }
+
+    @Test func partySectionsTypicalAndRefused() throws {
+        var view = PartyView(Self.party(), tenant: "acme", csrf: "tok", history: [], trees: [])
+        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", id: "acc-1", username: "login", role: "the customer",
+                                                             otherID: "p-2", active: true)])
+        view.consents = PartyView.Section(refused: "Your roles don't cover this.")
+        view.audit = PartyView.Section([])
+        let html = try render(view, "party")
+        #expect(html.contains("action=\"/ui/t/acme/accounts/acc-1/reveal\""))
+        #expect(html.contains("name=\"csrf\" value=\"tok\"><label class=\"check\">") || html.contains("value=\"tok\">"))
+        #expect(html.contains("href=\"/ui/t/acme/parties/p-2\""))
+        #expect(html.contains("Your roles don&#39;t cover this."))
+        #expect(!html.contains("No consent recorded."))
+        #expect(html.contains("No entries."))
+        #expect(html.contains("id=\"erase-form\""))
+        let revealForm = try #require(html.range(of: "accounts/acc-1/reveal"))
+        #expect(html[revealForm.upperBound...].prefix(200).contains("value=\"tok\""), "the reveal form carries the CSRF token")
+    }
+
+    @Test func secret() throws {
+        let html = try render(SecretView(tenant: "acme", username: Self.hostile, secret: Self.hostile, partnerID: "p", customerID: "c"), "secret")
+        expectEscaped(html)
     }
 
     @Test func error() throws {

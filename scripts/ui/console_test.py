@@ -48,8 +48,12 @@ class Console:
         self.driver.get(BASE + path)
 
     def shot(self, name):
+        """The whole page, not only the window: the window grows to the page's height for the picture."""
         self.shots += 1
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(1280, min(max(height, 800), 6000))
         self.driver.save_screenshot(os.path.join(SHOTS, f"{self.shots:02d}-{name}.png"))
+        self.driver.set_window_size(1280, 1000)
 
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
@@ -154,6 +158,23 @@ def test_state_change(ui):
     ui.shot("state-changed")
 
 
+def test_reveal_a_secret(ui):
+    account = api("GET", "/v1/tenants/acme/partner-accounts?limit=1")["items"][0]
+    ui.go(f"/ui/t/acme/parties/{account['customerId']}")
+    assert account["username"] in ui.find("#accounts").text
+    ui.shot("party-accounts")
+    form = f"form[action='/ui/t/acme/accounts/{account['id']}/reveal']"
+    ui.find(f"{form} input[name=confirm]").click()
+    ui.click(f"{form} button")
+    secret = ui.find("#secret").text
+    assert secret, "the secret is shown"
+    ui.shot("secret")
+    trail = api("GET", f"/v1/tenants/acme/audit?targetId={account['id']}")["items"]
+    assert any(entry["action"] == "partner_account.reveal" for entry in trail), trail
+    assert secret not in json.dumps(trail), "the audit names the reveal, not the secret"
+    ui.go(f"/ui/t/acme/parties/{party_named('Hill Farm')['id']}")
+
+
 def test_form_without_csrf_is_refused(ui):
     ui.driver.execute_script("document.querySelector('#edit input[name=csrf]').remove()")
     ui.fill("name", "Forged Farm")
@@ -228,7 +249,7 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     ui = Console()
     tests = [test_sign_in_with_a_token, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
-             test_state_change, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
+             test_state_change, test_reveal_a_secret, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
     try:
         for test in tests:
