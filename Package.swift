@@ -197,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterWebTests",
-            dependencies: ["RosterCore", "RosterWeb"],
+            dependencies: ["RosterCore", "RosterService", "RosterWeb"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

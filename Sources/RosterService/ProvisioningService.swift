@@ -25,6 +25,11 @@ public struct ProvisioningRequest: Sendable, Hashable {
 public struct ProvisionedTenant: Sendable {
     public var tenant: Tenant
     public var provisioning: Provisioning?
+
+    public init(tenant: Tenant, provisioning: Provisioning?) {
+        self.tenant = tenant
+        self.provisioning = provisioning
+    }
 }
 
 public struct ProvisioningOptions: Sendable {

@@ -65,23 +65,48 @@ enum Templates {
 
     static let tenants = """
         <h1>Tenants</h1>
-        {{^items}}<p class="empty">No tenants yet.</p>{{/items}}
+        {{#notice}}<p class="flash" role="status">{{notice}}</p>{{/notice}}
+        {{^hasItems}}<p class="empty">No tenants yet.</p>{{/hasItems}}
         {{#hasItems}}
-        <table>
-          <thead><tr><th scope="col">Slug</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
+        <table id="tenants">
+          <thead><tr><th scope="col">Slug</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Customer tracking</th><th scope="col">Created</th></tr></thead>
           <tbody>
           {{#items}}
           <tr>
             <td><a href="/ui/t/{{slug}}/parties">{{slug}}</a></td>
             <td>{{name}}</td>
-            <td><span class="badge badge-{{status}}">{{status}}</span></td>
+            <td><span class="badge badge-{{status}}">{{status}}</span>{{#provisioningError}}<br><span class="error">{{provisioningError}}</span>{{/provisioningError}}</td>
+            <td><span class="badge badge-{{tracking}}">{{tracking}}</span> <span class="meta">{{trackingAttempts}} attempts</span>
+              {{#trackingError}}<br><span class="error">{{trackingError}}</span>{{/trackingError}}
+              {{#canRetry}}
+              <form method="post" action="/ui/tenants/{{slug}}/tracking/retry" class="inline">
+                <input type="hidden" name="csrf" value="{{csrf}}">
+                <button type="submit" class="small" id="retry-{{slug}}">Retry now</button>
+              </form>
+              {{/canRetry}}
+            </td>
             <td>{{createdAt}}</td>
           </tr>
           {{/items}}
           </tbody>
         </table>
         {{/hasItems}}
-        {{#nextURL}}<p><a href="{{nextURL}}" rel="next">Next page</a></p>{{/nextURL}}
+        <section class="card" id="create-tenant">
+          <h2>New tenant</h2>
+          {{#hasErrors}}<div class="error" role="alert"><p>Not created:</p><ul>{{#errors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/errors}}</ul></div>{{/hasErrors}}
+          <form method="post" action="/ui/tenants" class="filters">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            {{#form}}
+            <div><label for="slug">Slug</label><input id="slug" name="slug" value="{{slug}}" required pattern="[a-z0-9-]+"></div>
+            <div><label for="tenant-name">Name</label><input id="tenant-name" name="name" value="{{name}}" required></div>
+            <div><label for="callingCode">Default calling code</label><input id="callingCode" name="callingCode" value="{{callingCode}}" inputmode="numeric"></div>
+            <div><label for="admin-first">Admin first name</label><input id="admin-first" name="firstName" value="{{firstName}}"></div>
+            <div><label for="admin-last">Admin last name</label><input id="admin-last" name="lastName" value="{{lastName}}"></div>
+            <div><label for="admin-email">Admin email</label><input id="admin-email" name="email" type="email" value="{{email}}"></div>
+            {{/form}}
+            <div><button type="submit" id="create">Create tenant</button></div>
+          </form>
+        </section>
         """
 
     static let parties = """
@@ -301,7 +326,8 @@ enum Templates {
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         .badge { display: inline-block; font-size: .8rem; padding: .05rem .5rem; border-radius: 999px; background: #e3e7ed; color: var(--ink); }
         .badge-active { background: #d6f0dc; color: var(--ok); } .badge-deleted, .badge-failed { background: #f8d7d8; color: var(--error); }
-        .badge-suspended { background: #fde8c8; color: #7a4100; }
+        .badge-suspended, .badge-pending { background: #fde8c8; color: #7a4100; } .badge-tracked { background: #d6f0dc; color: var(--ok); }
+        button.small { font-size: .85rem; padding: .15rem .6rem; margin-top: .3rem; }
         .error { color: var(--error); } .flash { color: var(--ok); } .empty, .meta { color: var(--muted); }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin-top: 1rem; } .facts dt { font-weight: 600; } .facts dd { margin: 0; }
         .tags { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; }

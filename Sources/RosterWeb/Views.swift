@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterService
 
 /// What the templates show: plain strings, flags and lists, made from domain values here so that the templates hold no
 /// logic. An optional is left out of the page when `nil`; an empty string would not be.
@@ -51,16 +52,42 @@ struct TenantsView {
         var name: String
         var status: String
         var createdAt: String
+        var provisioningError: String?
+        var tracking: String
+        var trackingAttempts: Int
+        var trackingError: String?
+        /// Tracking can be retried: it is pending or failed.
+        var canRetry: Bool
     }
 
+    struct Form {
+        var slug = ""
+        var name = ""
+        var callingCode = ""
+        var firstName = ""
+        var lastName = ""
+        var email = ""
+    }
+
+    var csrf: String
     var items: [Row]
     var hasItems: Bool
-    var nextURL: String?
+    var notice: String?
+    var form = Form()
+    var errors: [PartyView.FieldMessage] = [] { didSet { hasErrors = !errors.isEmpty } }
+    var hasErrors = false
 
-    init(_ tenants: [Tenant], nextURL: String?) {
+    init(_ tenants: [ProvisionedTenant], csrf: String) {
+        self.csrf = csrf
         hasItems = !tenants.isEmpty
-        items = tenants.map { Row(slug: $0.slug, name: $0.name, status: $0.status.rawValue, createdAt: WebFormat.date($0.createdAt)) }
-        self.nextURL = nextURL
+        items = tenants.map { entry in
+            let tracking = entry.provisioning?.tracking
+            return Row(slug: entry.tenant.slug, name: entry.tenant.name, status: entry.tenant.status.rawValue,
+                       createdAt: WebFormat.date(entry.tenant.createdAt), provisioningError: entry.provisioning?.lastError,
+                       tracking: tracking?.status.rawValue ?? "none", trackingAttempts: tracking?.attempts ?? 0,
+                       trackingError: tracking?.lastError,
+                       canRetry: entry.provisioning?.phase == .active && (tracking?.status == .pending || tracking?.status == .failed))
+        }
     }
 }
 

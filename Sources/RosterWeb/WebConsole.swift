@@ -67,6 +67,10 @@ public struct WebConsole: Sendable {
         ui.get("sso/callback") { request, _ in await self.finishSSO(request) }
         ui.post("sign-out") { request, _ in await self.signOut(request) }
         ui.get("tenants") { request, _ in await self.tenants(request) }
+        ui.post("tenants") { request, _ in await self.createTenant(request) }
+        ui.post("tenants/:tenant/tracking/retry") { request, context in
+            await self.retryTracking(request, slug: context.parameters.get("tenant") ?? "")
+        }
         ui.get("t/:tenant/parties") { request, context in await self.parties(request, tenant: context.parameters.get("tenant") ?? "") }
         ui.get("t/:tenant/parties/:id") { request, context in
             await self.party(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
@@ -268,6 +272,13 @@ extension WebConsole {
     }
 }
 
+extension RosterError {
+    var isConflict: Bool {
+        if case .conflict = self { return true }
+        return false
+    }
+}
+
 enum WebError: Error {
     case csrf
     case badForm
@@ -400,10 +411,49 @@ extension WebConsole {
     func tenants(_ request: Request) async -> Response {
         await run(request, tenant: nil) { signedIn in
             if let tenant = signedIn.homeTenant { return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties") }
-            let cursor = request.uri.queryParameters.get("cursor")
-            let page = try await services.tenants.list(cursor: cursor, limit: 50, context: signedIn.context)
-            let next = page.nextCursor.map { "/ui/tenants?" + Self.query([("cursor", $0)]) }
-            return .page(title: "Tenants", template: "tenants", view: TenantsView(page.items, nextURL: next))
+            var view = TenantsView(try await services.provisioning.tenants(context: signedIn.context), csrf: signedIn.session.csrf)
+            switch request.uri.queryParameters.get("done") {
+            case "created": view.notice = "Tenant created."
+            case "retried": view.notice = "Tracking tried again."
+            default: break
+            }
+            return .page(title: "Tenants", template: "tenants", view: view)
+        }
+    }
+
+    /// Provisions a tenant (with its admin when one is named), as `POST /v1/tenants` does.
+    func createTenant(_ request: Request) async -> Response {
+        await runForm(request, tenant: nil) { signedIn, fields in
+            func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+            let form = TenantsView.Form(slug: text("slug"), name: text("name"), callingCode: text("callingCode"),
+                                        firstName: text("firstName"), lastName: text("lastName"), email: text("email"))
+            let admin = [form.firstName, form.lastName, form.email].allSatisfy(\.isEmpty)
+                ? nil : Provisioning.Admin(firstName: form.firstName, lastName: form.lastName, email: form.email)
+            let request = ProvisioningRequest(slug: form.slug, name: form.name,
+                                              settings: TenantSettings(defaultCallingCode: form.callingCode.isEmpty ? nil : form.callingCode),
+                                              admin: admin)
+            do {
+                _ = try await services.provisioning.provision(request, context: signedIn.context)
+                return .redirect("/ui/tenants?done=created")
+            } catch let error as RosterError {
+                let messages: [PartyView.FieldMessage]
+                switch error {
+                case .validation(let errors): messages = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                case .conflict(let detail, _): messages = [PartyView.FieldMessage(field: "slug", message: detail)]
+                default: throw error
+                }
+                var view = TenantsView(try await services.provisioning.tenants(context: signedIn.context), csrf: signedIn.session.csrf)
+                view.form = form
+                view.errors = messages
+                return .page(title: "Tenants", template: "tenants", view: view, status: error.isConflict ? .conflict : .unprocessableContent)
+            }
+        }
+    }
+
+    func retryTracking(_ request: Request, slug: String) async -> Response {
+        await runForm(request, tenant: nil) { signedIn, _ in
+            _ = try await services.provisioning.retryTracking(tenant: slug, context: signedIn.context)
+            return .redirect("/ui/tenants?done=retried")
         }
     }
 

@@ -317,6 +317,58 @@ extension WebConsoleTests {
     }
 }
 
+extension WebConsoleTests {
+    @Test func createTenantsAndRetryTheirTracking() async throws {
+        try await withApp(configure: { config in
+            config.faults = try! FaultInjector(spec: "tracking.contact:fail:1")
+            config.trackingBackoffSeconds = 3600
+        }) { api in
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let page = try await browser.get("/ui/tenants")
+            let csrf = try #require(page.csrf)
+            let slug = "ui-" + UUID().uuidString.lowercased().prefix(8)
+            let fields = [("csrf", csrf), ("slug", String(slug)), ("name", "UI Made Ltd"), ("callingCode", "44"),
+                          ("firstName", "Una"), ("lastName", "Ingram"), ("email", "una@\(slug).example")]
+            let created = try await browser.post("/ui/tenants", fields)
+            #expect(created.status == .seeOther && created.location == "/ui/tenants?done=created")
+            let listed = try await browser.get(created.location ?? "")
+            #expect(listed.html.contains("Tenant created.") && listed.html.contains("UI Made Ltd"))
+            // The contact step failed once: tracking waits, and the page offers to retry it.
+            #expect(listed.html.contains("action=\"/ui/tenants/\(slug)/tracking/retry\""), "\(listed.html)")
+            let retried = try await browser.post("/ui/tenants/\(slug)/tracking/retry", [("csrf", csrf)])
+            #expect(retried.location == "/ui/tenants?done=retried")
+            struct Provisioned: Codable { struct Tracking: Codable { var status: String }; var status: String; var tracking: Tracking? }
+            let tenant = try await api.send(.get, "/v1/tenants/\(slug)").decode(Provisioned.self)
+            #expect(tenant.status == "active" && tenant.tracking?.status == "tracked")
+            #expect(!(try await browser.get("/ui/tenants")).html.contains("/ui/tenants/\(slug)/tracking/retry"))
+
+            let again = try await browser.post("/ui/tenants", fields)
+            #expect(again.status == .conflict && again.html.contains("value=\"UI Made Ltd\""), "the form keeps what was typed")
+            let invalid = try await browser.post("/ui/tenants", [("csrf", csrf), ("slug", "Not A Slug"), ("name", "")])
+            #expect(invalid.status == .unprocessableContent && invalid.html.contains("<strong>slug</strong>"))
+            #expect(try await browser.post("/ui/tenants", [("slug", "forged"), ("name", "Forged")]).status == .forbidden)
+            #expect(try await api.send(.get, "/v1/tenants/forged").status == .notFound)
+        }
+    }
+
+    @Test func tenantPagesAreForPlatformCallersOnly() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            struct Created: Codable { var key: String }
+            let key = try await api.send(.post, "/v1/tenants/\(tenant)/api-keys", json: #"{"name":"admin","role":"ADMIN"}"#).decode(Created.self).key
+            var browser = TBrowser(client: api.client)
+            let home = try await browser.signIn(token: key)
+            let list = try await browser.get("/ui/t/\(tenant)/parties")
+            #expect(home.location == "/ui/t/\(tenant)/parties" && list.status == .ok)
+            let create = try await browser.post("/ui/tenants", [("csrf", try #require(list.csrf)), ("slug", "by-a-key"), ("name", "No")])
+            #expect(create.status == .forbidden)
+            let retry = try await browser.post("/ui/tenants/\(tenant)/tracking/retry", [("csrf", try #require(list.csrf))])
+            #expect(retry.status == .forbidden)
+        }
+    }
+}
+
 @Suite("Console: single sign-on against a real provider", .serialized)
 struct WebConsoleSSOTests {
     struct TUserRow: Codable { var id: String; var email: String? }

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import RosterCore
+import RosterService
 @testable import RosterWeb
 import Testing
 
@@ -64,16 +65,28 @@ import Testing
     }
 
     @Test func tenants() throws {
-        let empty = try render(TenantsView([], nextURL: nil), "tenants")
+        let empty = try render(TenantsView([], csrf: "tok"), "tenants")
         #expect(empty.contains("No tenants yet."))
         #expect(!empty.contains("<table"))
+        #expect(empty.contains("<label for=\"slug\">Slug</label>"))
         let tenant = Tenant(id: .make(), slug: "acme", name: Self.hostile, status: .active, settings: TenantSettings(),
                             createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), version: 1)
-        let typical = try render(TenantsView([tenant], nextURL: "/ui/tenants?cursor=a%22b"), "tenants")
+        var provisioning = Provisioning(admin: nil, tracking: Tracking(status: .failed, withContact: false), startedAt: Date())
+        provisioning.phase = .active
+        provisioning.tracking.attempts = 6
+        provisioning.tracking.lastError = Self.hostile
+        var view = TenantsView([ProvisionedTenant(tenant: tenant, provisioning: provisioning)], csrf: "tok")
+        view.form.name = Self.hostile
+        view.errors = [PartyView.FieldMessage(field: "slug", message: Self.hostile)]
+        let typical = try render(view, "tenants")
         expectEscaped(typical)
         #expect(typical.contains("href=\"/ui/t/acme/parties\""))
         #expect(typical.contains("1970-01-01T00:00:00Z"))
-        #expect(typical.contains("rel=\"next\""))
+        #expect(typical.contains("action=\"/ui/tenants/acme/tracking/retry\""), "failed tracking can be retried")
+        #expect(typical.contains("6 attempts"))
+        provisioning.tracking.status = .tracked
+        let tracked = try render(TenantsView([ProvisionedTenant(tenant: tenant, provisioning: provisioning)], csrf: "tok"), "tenants")
+        #expect(!tracked.contains("tracking/retry"))
     }
 
     func partiesView(_ items: [Party], text: String = "") -> PartiesView {

@@ -102,6 +102,20 @@ def test_sign_in_with_a_token(ui):
     ui.shot("tenants")
 
 
+def test_create_a_tenant(ui):
+    ui.fill("slug", "initech")
+    ui.fill("tenant-name", "Initech")
+    ui.fill("callingCode", "1")
+    ui.fill("admin-first", "Bill")
+    ui.fill("admin-last", "Lumbergh")
+    ui.fill("admin-email", "bill@initech.example")
+    ui.click("#create")
+    assert "Tenant created." in ui.text(), ui.text()
+    row = next(r for r in ui.driver.find_elements(By.CSS_SELECTOR, "#tenants tbody tr") if "initech" in r.text)
+    assert "active" in row.text and "tracked" in row.text, row.text
+    ui.shot("tenant-created")
+
+
 def test_search_and_open_a_party(ui):
     ui.click("a[href='/ui/t/acme/parties']")
     assert "Parties of acme" in ui.text()
@@ -248,7 +262,7 @@ def test_sign_out(ui):
 def main():
     os.makedirs(SHOTS, exist_ok=True)
     ui = Console()
-    tests = [test_sign_in_with_a_token, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
+    tests = [test_sign_in_with_a_token, test_create_a_tenant, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
              test_state_change, test_reveal_a_secret, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
     try:
