@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "sign-in": signIn, "tenants": tenants, "parties": parties, "party": party, "error": error,
-        "secret": secret,
+        "secret": secret, "audit": audit, "access": access, "users": users,
     ]
 
     static let layout = """
@@ -22,7 +22,8 @@ enum Templates {
           {{#signedIn}}
           <nav aria-label="Main">
             {{#platform}}<a href="/ui/tenants">Tenants</a>{{/platform}}
-            {{#tenantSlug}}<a href="/ui/t/{{tenantSlug}}/parties">Parties</a>{{/tenantSlug}}
+            {{#tenantSlug}}<a href="/ui/t/{{tenantSlug}}/parties">Parties</a> <a href="/ui/t/{{tenantSlug}}/users">Users</a>
+            <a href="/ui/t/{{tenantSlug}}/access">Access</a> <a href="/ui/t/{{tenantSlug}}/audit">Audit</a>{{/tenantSlug}}
           </nav>
           <span class="who">Signed in as <strong>{{who}}</strong></span>
           <form method="post" action="/ui/sign-out" class="inline">
@@ -297,6 +298,128 @@ enum Templates {
         <p class="secret"><code id="secret">{{secret}}</code></p>
         """
 
+    static let audit = """
+        <h1>Audit log of {{tenant}}</h1>
+        <form method="get" action="/ui/t/{{tenant}}/audit" class="filters" role="search">
+          <div><label for="targetId">Target id</label><input id="targetId" name="targetId" value="{{targetId}}"></div>
+          <div><button type="submit" id="filter">Filter</button></div>
+          <div><button type="submit" name="verify" value="1" id="verify">Verify the chain</button></div>
+        </form>
+        {{#verification}}
+        <section class="card" id="verification" role="status">
+          {{#valid}}<p class="flash"><strong>The chain is intact.</strong> {{checked}} entries checked; {{count}} in all.</p>{{/valid}}
+          {{^valid}}<p class="error"><strong>The chain is broken</strong> at entry {{brokenAt}}: {{reason}}</p>{{/valid}}
+        </section>
+        {{/verification}}
+        {{^hasItems}}<p class="empty">No entries.</p>{{/hasItems}}
+        {{#hasItems}}
+        <table id="entries">
+          <thead><tr><th scope="col">#</th><th scope="col">At</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Fields</th></tr></thead>
+          <tbody>
+          {{#items}}
+          <tr><td>{{seq}}</td><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td>
+            <td>{{targetType}} {{#isParty}}<a href="/ui/t/{{tenant}}/parties/{{targetID}}">{{targetID}}</a>{{/isParty}}{{^isParty}}{{targetID}}{{/isParty}}</td>
+            <td>{{fields}}</td></tr>
+          {{/items}}
+          </tbody>
+        </table>
+        {{/hasItems}}
+        {{#nextURL}}<p><a href="{{nextURL}}" rel="next">Older entries</a></p>{{/nextURL}}
+        """
+
+    static let access = """
+        <h1>Roles and access of {{tenant}}</h1>
+        <section class="card" id="check">
+          <h2>Access check</h2>
+          <p>May this user do this on this party, and why? Leave the date empty for now; give one to ask how things stood then.</p>
+          <form method="get" action="/ui/t/{{tenant}}/access" class="filters">
+            <div><label for="user">User</label><select id="user" name="user">{{#users}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/users}}</select></div>
+            <div><label for="policy">Policy</label><select id="policy" name="policy">{{#policies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/policies}}</select></div>
+            <div><label for="party">Party id</label><input id="party" name="party" value="{{party}}" required></div>
+            <div><label for="at">As of (UTC)</label><input id="at" name="at" type="datetime-local" step="1" value="{{at}}"></div>
+            <div><button type="submit" id="check-button">Check</button></div>
+          </form>
+          {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+          {{#decision}}
+          <div id="decision" role="status">
+            {{#allowed}}<p class="flash"><strong>Allowed.</strong> {{reason}}</p>{{/allowed}}
+            {{^allowed}}<p class="error"><strong>Denied.</strong> {{reason}}</p>{{/allowed}}
+            {{#role}}<p>Role: <strong>{{role}}</strong></p>{{/role}}
+            {{#hasPath}}<p>Path:</p><ol class="path">{{#path}}<li><a href="/ui/t/{{tenant}}/parties/{{id}}">{{name}}</a></li>{{/path}}</ol>{{/hasPath}}
+            {{#asOf}}<p class="meta">As of {{asOf}}.</p>{{/asOf}}
+          </div>
+          {{/decision}}
+        </section>
+        <section class="card" id="roles">
+          <h2>Roles</h2>
+          {{^hasRoles}}<p class="empty">No roles yet.</p>{{/hasRoles}}
+          {{#hasRoles}}
+          <table>
+            <thead><tr><th scope="col">Name</th><th scope="col">Policies</th><th scope="col">Organization</th><th scope="col">Relationship type</th></tr></thead>
+            <tbody>
+            {{#roles}}<tr><td>{{name}}</td><td>{{policies}}</td>
+              <td>{{#organizationID}}<a href="/ui/t/{{tenant}}/parties/{{organizationID}}">{{organizationID}}</a>{{/organizationID}}{{^organizationID}}tenant-wide{{/organizationID}}</td>
+              <td>{{relationshipType}}{{^relationshipType}}any{{/relationshipType}}</td></tr>{{/roles}}
+            </tbody>
+          </table>
+          {{/hasRoles}}
+        </section>
+        """
+
+    static let users = """
+        <h1>Users of {{tenant}}</h1>
+        <form method="get" action="/ui/t/{{tenant}}/users" class="filters" role="search">
+          <div><label for="user-q">Search</label><input id="user-q" name="q" value="{{q}}" placeholder="name or email"></div>
+          <div><label class="check"><input type="checkbox" name="segment" value="dealer"{{#dealers}} checked{{/dealers}}> Dealers only</label></div>
+          <div><button type="submit" id="user-search">Search</button></div>
+        </form>
+        {{^hasItems}}<p class="empty">No user matches.</p>{{/hasItems}}
+        {{#hasItems}}
+        <table id="users">
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Employee id</th><th scope="col">Designation</th><th scope="col">Person</th></tr></thead>
+          <tbody>
+          {{#items}}
+          <tr><td>{{name}}{{^active}} <span class="badge">inactive</span>{{/active}}</td><td>{{email}}</td><td>{{role}}</td><td>{{employeeID}}</td><td>{{designation}}</td>
+            <td>{{#partyID}}<a href="/ui/t/{{tenant}}/parties/{{partyID}}">person</a>{{/partyID}}</td></tr>
+          {{/items}}
+          </tbody>
+        </table>
+        {{/hasItems}}
+        {{#nextURL}}<p><a href="{{nextURL}}" rel="next">Next page</a></p>{{/nextURL}}
+        <section class="card" id="dealer-import">
+          <h2>Import dealers</h2>
+          <p>CSV with a header row: <code>email</code>, <code>displayName</code>, <code>dealerCode</code>. Existing users are matched by email and
+          keep their role and sign-in; a second import of the same file changes nothing.</p>
+          {{#report}}
+          <div role="status" id="import-report">
+            <p class="flash">{{created}} created, {{updated}} updated, {{unchanged}} unchanged.</p>
+            {{#hasErrors}}<div class="error"><p>Refused rows:</p><ul>{{#errors}}<li>row {{field}}: {{message}}</li>{{/errors}}</ul></div>{{/hasErrors}}
+          </div>
+          {{/report}}
+          <form method="post" action="/ui/t/{{tenant}}/users/import" id="dealer-form">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="dealer-file">CSV file</label>
+            <input id="dealer-file" type="file" accept=".csv,text/csv" data-fills="dealer-csv">
+            <label for="dealer-csv">or paste it here</label>
+            <textarea id="dealer-csv" name="csv" rows="6" required>{{csv}}</textarea>
+            <button type="submit" id="import-dealers">Import</button>
+          </form>
+          <script src="/ui/static/roster.js"></script>
+        </section>
+        """
+
+    /// The one script: a chosen file fills the textarea it names (`data-fills`), so that a form posts it as text.
+    /// Without JavaScript, the text is pasted.
+    static let script = """
+        document.querySelectorAll("input[type=file][data-fills]").forEach(function (input) {
+          input.addEventListener("change", function () {
+            var file = input.files[0];
+            if (!file) return;
+            file.text().then(function (text) { document.getElementById(input.dataset.fills).value = text; });
+          });
+        });
+        """
+
     static let error = """
         <h1>{{heading}}</h1>
         <p class="error" role="alert">{{message}}</p>
@@ -336,6 +459,7 @@ enum Templates {
         .danger h2 { color: var(--error); } button.danger { background: var(--error); }
         .check { font-weight: 400; display: flex; gap: .4rem; align-items: center; } .check input { width: auto; }
         form.reveal button { margin-top: .3rem; } .secret code { font-size: 1.2rem; padding: .3rem .6rem; background: #eef1f5; }
+        .path { list-style: none; padding: 0; display: flex; flex-wrap: wrap; } .path li + li::before { content: "›"; padding: 0 .5rem; }
         .tree .self { font-weight: 700; } .role { color: var(--muted); } .crumbs { color: var(--muted); margin: 0; }
         """
 }

@@ -84,6 +84,7 @@ public struct WebConsole: Sendable {
         ui.post("t/:tenant/parties/:id/erase") { request, context in
             await self.erase(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
+        registerAdmin(on: ui)
         ui.post("t/:tenant/accounts/:id/reveal") { request, context in
             await self.reveal(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
@@ -163,7 +164,7 @@ extension WebConsole {
         var response: Response
         switch result {
         case .page(let title, let template, let view, let status):
-            response = render(title: title, template: template, view: view, status: status, signedIn: signedIn)
+            response = render(title: title, template: template, view: view, status: status, signedIn: signedIn, tenant: tenant)
         case .redirect(let location):
             response = Self.redirect(location, cookie: nil)
         }
@@ -215,11 +216,13 @@ extension WebConsole {
         return response
     }
 
-    func render(title: String, template: String, view: Any, status: HTTPResponse.Status, signedIn: SignedIn?) -> Response {
+    /// `tenant`: the tenant the page is about, whose pages the navigation offers (else the caller's own).
+    func render(title: String, template: String, view: Any, status: HTTPResponse.Status, signedIn: SignedIn?,
+                tenant: String? = nil) -> Response {
         let body = library.render(view, withTemplate: template) ?? ""
         let layout = LayoutView(title: title, signedIn: signedIn != nil, who: signedIn.map { Self.describe($0.caller) } ?? "",
                                 csrf: signedIn?.session.csrf ?? "", platform: signedIn?.caller.principal.isPlatform ?? false,
-                                tenantSlug: signedIn?.homeTenant, flash: nil, body: body)
+                                tenantSlug: signedIn == nil ? nil : (tenant ?? signedIn?.homeTenant), flash: nil, body: body)
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }

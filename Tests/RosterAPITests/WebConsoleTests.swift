@@ -369,6 +369,94 @@ extension WebConsoleTests {
     }
 }
 
+extension WebConsoleTests {
+    @Test func auditLogWithFilterAndChainCheck() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let party = try await api.createParty(tenant, #"{"kind":"organization","name":"Audited Ltd"}"#)
+            let other = try await api.createParty(tenant, #"{"kind":"organization","name":"Other Ltd"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let all = try await browser.get("/ui/t/\(tenant)/audit")
+            #expect(all.status == .ok)
+            #expect(all.html.contains("href=\"/ui/t/\(tenant)/parties/\(party.id)\"") && all.html.contains("href=\"/ui/t/\(tenant)/parties/\(other.id)\""))
+            #expect(all.html.contains("href=\"/ui/t/\(tenant)/access\""), "the navigation names the page's tenant")
+            let filtered = try await browser.get("/ui/t/\(tenant)/audit?targetId=\(party.id)")
+            #expect(filtered.html.contains("<td>party.create</td>") && !filtered.html.contains(other.id))
+            let verified = try await browser.get("/ui/t/\(tenant)/audit?verify=1")
+            #expect(verified.html.contains("The chain is intact."))
+            // A key without audit.read gets the API's answer.
+            struct ID: Codable { var id: String }
+            struct Created: Codable { var key: String }
+            let role = try await api.send(.post, "/v1/tenants/\(tenant)/roles", json: #"{"name":"Readers","policies":["parties.read"]}"#).decode(ID.self)
+            let key = try await api.send(.post, "/v1/tenants/\(tenant)/api-keys", json: #"{"name":"r","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Created.self).key
+            var reader = TBrowser(client: api.client)
+            _ = try await reader.signIn(token: key)
+            #expect(try await reader.get("/ui/t/\(tenant)/audit").status == .forbidden)
+        }
+    }
+
+    @Test func accessCheckWithRolePathAndAsOf() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            let north = try await api.createParty(tenant, #"{"kind":"organization","name":"North Org"}"#)
+            let farm = try await api.createParty(tenant, #"{"kind":"organization","name":"Farm Below"}"#)
+            let south = try await api.createParty(tenant, #"{"kind":"organization","name":"South Org"}"#)
+            _ = try await api.send(.post, "\(base)/relationships", json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#)
+            struct ID: Codable { var id: String }
+            let user = try await api.send(.post, "\(base)/users", json: #"{"email":"checked@example.com"}"#).decode(ID.self)
+            let beforeGrant = Date().addingTimeInterval(-1)
+            let role = try await api.send(.post, "\(base)/roles", json: #"{"name":"North approvers","policies":["parties.write"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
+            #expect(try await api.send(.post, "\(base)/users/\(user.id)/roles", json: #"{"roleId":"\#(role.id)"}"#).status == .ok)
+
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let empty = try await browser.get("/ui/t/\(tenant)/access")
+            #expect(empty.status == .ok && empty.html.contains("<td>North approvers</td>") && empty.html.contains("checked@example.com"))
+            let allowed = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&policy=parties.write&party=\(farm.id)")
+            #expect(allowed.html.contains("<strong>Allowed.</strong>"), "\(allowed.html)")
+            #expect(allowed.html.contains("Role: <strong>North approvers</strong>"))
+            #expect(allowed.html.contains(">North Org</a></li><li><a href=\"/ui/t/\(tenant)/parties/\(farm.id)\">Farm Below</a></li></ol>"), "the path, named")
+            #expect(!allowed.html.contains("class=\"meta\">As of"))
+            let denied = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&policy=parties.write&party=\(south.id)")
+            #expect(denied.html.contains("<strong>Denied.</strong>"))
+            let stamp = beforeGrant.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day().dateSeparator(.dash)
+                .time(includingFractionalSeconds: false).timeSeparator(.colon)).replacingOccurrences(of: "Z", with: "")
+            let then = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&policy=parties.write&party=\(farm.id)&at=\(stamp)")
+            #expect(then.html.contains("<strong>Denied.</strong>") && then.html.contains("class=\"meta\">As of"), "before the grant: \(then.html)")
+            let bad = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&party=\(farm.id)&at=yesterday")
+            #expect(bad.status == .unprocessableContent && bad.html.contains("at: must be a date"))
+            let missing = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&party=\(UUID().uuidString)")
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func usersAndTheDealerImport() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            _ = try await api.send(.post, "/v1/tenants/\(tenant)/users", json: #"{"email":"staff@example.com","displayName":"Staff <b>One</b>"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let page = try await browser.get("/ui/t/\(tenant)/users")
+            #expect(page.html.contains("Staff &lt;b&gt;One&lt;/b&gt;"))
+            let csrf = try #require(page.csrf)
+            let csv = "email,displayName,dealerCode\nd1@example.com,Dee One,RE-1\nnot-an-email,Bad,RE-2\n"
+            let imported = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", csv)])
+            #expect(imported.status == .ok)
+            #expect(imported.html.contains("1 created, 0 updated, 0 unchanged."), "\(imported.html)")
+            #expect(imported.html.contains("Refused rows:"))
+            let dealers = try await browser.get("/ui/t/\(tenant)/users?segment=dealer")
+            #expect(dealers.html.contains("Dee One") && dealers.html.contains("RE-1") && !dealers.html.contains("Staff"))
+            let again = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "email,displayName,dealerCode\nd1@example.com,Dee One,RE-1\n")])
+            #expect(again.html.contains("0 created, 0 updated, 1 unchanged."))
+            let noHeader = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "just text")])
+            #expect(noHeader.status == .unprocessableContent)
+            #expect(try await browser.post("/ui/t/\(tenant)/users/import", [("csv", csv)]).status == .forbidden)
+        }
+    }
+}
+
 @Suite("Console: single sign-on against a real provider", .serialized)
 struct WebConsoleSSOTests {
     struct TUserRow: Codable { var id: String; var email: String? }

@@ -185,6 +185,58 @@ import Testing
         expectEscaped(html)
     }
 
+    static func entry(_ text: String, target: String? = "t-1") -> AuditEntry {
+        AuditEntry(tenantID: .make(), seq: 7, at: Date(timeIntervalSince1970: 0), actor: text, action: "party.read", targetType: "party",
+                   targetID: target, requestID: nil, fields: [text], prevHash: "", hash: "")
+    }
+
+    @Test func audit() throws {
+        let empty = try render(AuditView(tenant: "acme", targetId: "", entries: [], nextURL: nil, verification: nil), "audit")
+        #expect(empty.contains("No entries.") && !empty.contains("id=\"verification\""))
+        let broken = AuditVerification(valid: false, checked: 3, count: nil, brokenAt: 2, reason: Self.hostile)
+        let hostile = try render(AuditView(tenant: "acme", targetId: Self.hostile, entries: [Self.entry(Self.hostile)], nextURL: "/ui/x?c=1",
+                                           verification: broken), "audit")
+        expectEscaped(hostile)
+        #expect(hostile.contains("The chain is broken</strong> at entry 2"))
+        #expect(hostile.contains("href=\"/ui/t/acme/parties/t-1\""))
+        let intact = try render(AuditView(tenant: "acme", targetId: "", entries: [Self.entry("platform:x")], nextURL: nil,
+                                          verification: AuditVerification(valid: true, checked: 5, count: 5)), "audit")
+        #expect(intact.contains("The chain is intact.</strong> 5 entries checked; 5 in all."))
+    }
+
+    @Test func access() throws {
+        let empty = try render(AccessView(tenant: "acme", roles: [], users: [], selectedUser: nil, policy: nil, party: "", at: ""), "access")
+        #expect(empty.contains("No roles yet.") && !empty.contains("id=\"decision\""))
+        #expect(empty.contains("<option value=\"parties.read\" selected>parties.read</option>"))
+        let role = AccessRole(id: .make(), tenantID: .make(), name: Self.hostile, policies: ["parties.read"], organizationID: nil,
+                              relationshipType: nil, createdAt: Date())
+        var view = AccessView(tenant: "acme", roles: [role], users: [], selectedUser: nil, policy: "parties.write", party: Self.hostile, at: "")
+        view.decision = AccessView.Decision(allowed: false, reason: Self.hostile, role: Self.hostile,
+                                            path: [AccessView.PathStep(tenant: "acme", id: "p", name: Self.hostile)], hasPath: true, asOf: "then")
+        view.error = Self.hostile
+        let hostile = try render(view, "access")
+        expectEscaped(hostile)
+        #expect(hostile.contains("<strong>Denied.</strong>") && hostile.contains("tenant-wide") && hostile.contains("As of then."))
+        view.decision?.asOf = nil
+        view.at = "2020-01-01T00:00"
+        #expect(!(try render(view, "access")).contains("class=\"meta\">As of"), "no instant, no 'as of' (the form's field is another value)")
+    }
+
+    @Test func users() throws {
+        let empty = try render(UsersView(tenant: "acme", csrf: "tok", q: "", dealers: false, users: [], nextURL: nil), "users")
+        #expect(empty.contains("No user matches.") && empty.contains("<textarea id=\"dealer-csv\" name=\"csv\""))
+        #expect(empty.contains("src=\"/ui/static/roster.js\""))
+        let user = User(id: .make(), tenantID: .make(), email: try? EmailAddress("u@example.com"), displayName: Self.hostile, role: .user,
+                        isActive: false, createdAt: Date(), updatedAt: Date())
+        var view = UsersView(tenant: "acme", csrf: "tok", q: Self.hostile, dealers: true, users: [user], nextURL: nil)
+        view.csv = Self.hostile
+        view.report = UsersView.Report(created: 1, updated: 2, unchanged: 3, errors: [PartyView.FieldMessage(field: "2 email", message: Self.hostile)],
+                                       hasErrors: true)
+        let hostile = try render(view, "users")
+        expectEscaped(hostile)
+        #expect(hostile.contains("1 created, 2 updated, 3 unchanged.") && hostile.contains("inactive") && hostile.contains(" checked>"))
+    }
+
     @Test func error() throws {
         let html = try render(ErrorView(heading: "Not found", message: Self.hostile, back: "/ui"), "error")
         expectEscaped(html)

@@ -189,7 +189,55 @@ def test_reveal_a_secret(ui):
     ui.go(f"/ui/t/acme/parties/{party_named('Hill Farm')['id']}")
 
 
+def test_access_check(ui):
+    north = party_named("North Region")
+    hill = party_named("Hill Farm")
+    user = api("POST", "/v1/tenants/acme/users", {"email": "approver@acme.test", "displayName": "Approver"})
+    role = api("POST", "/v1/tenants/acme/roles", {"name": "North approvers", "policies": ["parties.write"], "organizationId": north["id"]})
+    api("POST", f"/v1/tenants/acme/users/{user['id']}/roles", {"roleId": role["id"]})
+    ui.go("/ui/t/acme/access")
+    Select(ui.find("#user")).select_by_value(user["id"])
+    Select(ui.find("#policy")).select_by_value("parties.write")
+    ui.fill("party", hill["id"])
+    ui.click("#check-button")
+    decision = ui.find("#decision").text
+    assert "Allowed." in decision and "North approvers" in decision, decision
+    assert [e.text for e in ui.driver.find_elements(By.CSS_SELECTOR, "#decision .path li")] == ["North Region", "Hill Farm"], decision
+    assert "As of" not in decision, decision
+    ui.shot("access-allowed")
+    ui.driver.execute_script("document.getElementById('at').value = '2020-01-01T00:00:00'")
+    ui.click("#check-button")
+    decision = ui.find("#decision").text
+    assert "Denied." in decision and "As of 2020-01-01" in decision, decision
+    ui.shot("access-as-of")
+
+
+def test_audit_log_and_chain_check(ui):
+    ui.go("/ui/t/acme/audit")
+    assert "party.update" in ui.find("#entries").text
+    ui.click("#verify")
+    assert "The chain is intact." in ui.find("#verification").text
+    ui.shot("audit")
+
+
+def test_dealer_import_from_a_file(ui):
+    ui.go("/ui/t/acme/users")
+    path = os.path.abspath(os.path.join(SHOTS, "dealers.csv"))
+    with open(path, "w") as f:
+        f.write("email,displayName,dealerCode\ndee@dealers.example,Dee Dealer,RE-100\nbo@dealers.example,Bo Dealer,RE-101\n")
+    ui.find("#dealer-file").send_keys(path)
+    WebDriverWait(ui.driver, 10).until(lambda d: "dee@dealers.example" in d.find_element(By.ID, "dealer-csv").get_attribute("value"))
+    ui.click("#import-dealers")
+    assert "2 created, 0 updated, 0 unchanged." in ui.find("#import-report").text, ui.text()
+    ui.shot("dealers-imported")
+    ui.go("/ui/t/acme/users?segment=dealer")
+    listed = ui.find("#users").text
+    assert "Dee Dealer" in listed and "RE-101" in listed, listed
+    os.remove(path)
+
+
 def test_form_without_csrf_is_refused(ui):
+    ui.go(f"/ui/t/acme/parties/{party_named('Hill Farm')['id']}")
     ui.driver.execute_script("document.querySelector('#edit input[name=csrf]').remove()")
     ui.fill("name", "Forged Farm")
     ui.click("#save")
@@ -263,7 +311,8 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     ui = Console()
     tests = [test_sign_in_with_a_token, test_create_a_tenant, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
-             test_state_change, test_reveal_a_secret, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
+             test_state_change, test_reveal_a_secret, test_access_check,
+             test_audit_log_and_chain_check, test_dealer_import_from_a_file, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
     try:
         for test in tests:

@@ -1,0 +1,147 @@
+import Foundation
+import RosterCore
+
+/// The audit log of a tenant: entries newest first, a target filter, and the chain check.
+struct AuditView {
+    struct Row {
+        var tenant: String
+        var seq: Int64
+        var at: String
+        var actor: String
+        var action: String
+        var targetType: String
+        var targetID: String
+        var isParty: Bool
+        var fields: String
+    }
+
+    struct Verification {
+        var valid: Bool
+        var checked: Int64
+        var count: String
+        var brokenAt: String?
+        var reason: String?
+    }
+
+    var tenant: String
+    var targetId: String
+    var items: [Row]
+    var hasItems: Bool
+    var nextURL: String?
+    var verification: Verification?
+
+    init(tenant: String, targetId: String, entries: [AuditEntry], nextURL: String?, verification: AuditVerification?) {
+        self.tenant = tenant
+        self.targetId = targetId
+        items = entries.map {
+            Row(tenant: tenant, seq: $0.seq, at: WebFormat.date($0.at), actor: $0.actor, action: $0.action, targetType: $0.targetType ?? "",
+                targetID: $0.targetID ?? "", isParty: $0.targetType == "party" && $0.targetID != nil, fields: $0.fields.joined(separator: ", "))
+        }
+        hasItems = !items.isEmpty
+        self.nextURL = nextURL
+        self.verification = verification.map {
+            Verification(valid: $0.valid, checked: $0.checked, count: $0.count.map(String.init) ?? "not read to its end",
+                         brokenAt: $0.brokenAt.map(String.init), reason: $0.reason)
+        }
+    }
+}
+
+/// Roles, and the access check: may this user do that on this party (now, or as of a date), and why.
+struct AccessView {
+    struct RoleRow {
+        var tenant: String
+        var name: String
+        var policies: String
+        var organizationID: String?
+        var relationshipType: String?
+    }
+
+    struct PathStep {
+        var tenant: String
+        var id: String
+        var name: String
+    }
+
+    struct Decision {
+        var allowed: Bool
+        var reason: String
+        var role: String?
+        var path: [PathStep]
+        var hasPath: Bool
+        /// Named apart from the form's `at`: a missing value would otherwise be looked up there.
+        var asOf: String?
+    }
+
+    var tenant: String
+    var roles: [RoleRow]
+    var hasRoles: Bool
+    var users: [Option]
+    var policies: [Option]
+    var party: String
+    var at: String
+    var decision: Decision?
+    var error: String?
+
+    init(tenant: String, roles: [AccessRole], users: [User], selectedUser: String?, policy: String?, party: String, at: String) {
+        self.tenant = tenant
+        self.roles = roles.map {
+            RoleRow(tenant: tenant, name: $0.name, policies: $0.policies.joined(separator: ", "), organizationID: $0.organizationID?.description,
+                    relationshipType: $0.relationshipType)
+        }
+        hasRoles = !roles.isEmpty
+        self.users = users.map { user in
+            let label = [user.displayName, user.email?.value].compactMap { $0 }.joined(separator: " · ")
+            return Option(value: user.id.description, label: label.isEmpty ? user.id.description : label,
+                          selected: user.id.description == selectedUser)
+        }
+        policies = AccessRole.rosterPolicies.map { Option(value: $0, label: $0, selected: $0 == (policy ?? "parties.read")) }
+        self.party = party
+        self.at = at
+    }
+}
+
+/// Users of a tenant, the dealer segment, and the dealer import.
+struct UsersView {
+    struct Row {
+        var tenant: String
+        var id: String
+        var name: String
+        var email: String
+        var role: String
+        var active: Bool
+        var employeeID: String
+        var designation: String
+        var partyID: String?
+    }
+
+    struct Report {
+        var created: Int
+        var updated: Int
+        var unchanged: Int
+        var errors: [PartyView.FieldMessage]
+        var hasErrors: Bool
+    }
+
+    var tenant: String
+    var csrf: String
+    var q: String
+    var dealers: Bool
+    var items: [Row]
+    var hasItems: Bool
+    var nextURL: String?
+    var report: Report?
+    var csv: String = ""
+
+    init(tenant: String, csrf: String, q: String, dealers: Bool, users: [User], nextURL: String?) {
+        self.tenant = tenant
+        self.csrf = csrf
+        self.q = q
+        self.dealers = dealers
+        items = users.map {
+            Row(tenant: tenant, id: $0.id.description, name: $0.displayName ?? "", email: $0.email?.value ?? "", role: $0.role.rawValue,
+                active: $0.isActive, employeeID: $0.employeeID ?? "", designation: $0.designation ?? "", partyID: $0.partyID?.description)
+        }
+        hasItems = !items.isEmpty
+        self.nextURL = nextURL
+    }
+}

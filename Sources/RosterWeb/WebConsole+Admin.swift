@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+import RosterCore
+import RosterService
+
+/// The audit log, roles and the access check, users and the dealer import.
+extension WebConsole {
+    func registerAdmin<Context: RequestContext>(on ui: RouterGroup<Context>) {
+        ui.get("t/:tenant/audit") { request, context in await self.auditLog(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.get("t/:tenant/access") { request, context in await self.access(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.get("t/:tenant/users") { request, context in await self.users(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.post("t/:tenant/users/import") { request, context in
+            await self.importDealers(request, tenant: context.parameters.get("tenant") ?? "")
+        }
+        ui.get("static/roster.js") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: Templates.script)))
+        }
+    }
+
+    func auditLog(_ request: Request, tenant: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            let query = request.uri.queryParameters
+            let target = query.get("targetId").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            let page = try await services.audit.list(tenant: tenant, targetID: target, cursor: query.get("cursor"), limit: 50,
+                                                     context: signedIn.context)
+            let verification = query.get("verify") == "1"
+                ? try await services.audit.verify(tenant: tenant, context: signedIn.context) : nil
+            let next = page.nextCursor.map { "/ui/t/\(Self.pathSegment(tenant))/audit?" + Self.query([("targetId", target), ("cursor", $0)]) }
+            return .page(title: "Audit log", template: "audit", view: AuditView(
+                tenant: tenant, targetId: target ?? "", entries: page.items, nextURL: next, verification: verification))
+        }
+    }
+
+    func access(_ request: Request, tenant: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            let context = signedIn.context
+            let query = request.uri.queryParameters
+            func text(_ name: String) -> String? {
+                query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            let roles = try await services.access.roles(tenant: tenant, context: context)
+            let users = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil,
+                                                      limit: 200, context: context).items
+            var view = AccessView(tenant: tenant, roles: roles, users: users, selectedUser: text("user"), policy: text("policy"),
+                                  party: text("party") ?? "", at: text("at") ?? "")
+            guard let rawUser = text("user"), let rawParty = text("party") else {
+                return .page(title: "Access", template: "access", view: view)
+            }
+            do {
+                guard let user = User.ID(uuidString: rawUser) else { throw RosterError.invalid("user", "is not a user id") }
+                guard let party = Party.ID(uuidString: rawParty) else { throw RosterError.invalid("party", "is not a party id") }
+                let at = try text("at").map(Self.parseLocalDateTime)
+                let decision = try await services.access.check(tenant: tenant, user: user, policy: text("policy") ?? "parties.read",
+                                                               party: party, at: at, context: context)
+                var path: [AccessView.PathStep] = []
+                for id in decision.path {
+                    // Each step named when the caller may read it (a read like any other, audited).
+                    let name = (try? await services.parties.get(tenant: tenant, id: id, context: context)).map(WebFormat.name(of:))
+                    path.append(AccessView.PathStep(tenant: tenant, id: id.description, name: name ?? id.description))
+                }
+                view.decision = AccessView.Decision(
+                    allowed: decision.allowed, reason: decision.reason, role: roles.first { $0.id == decision.roleID }?.name,
+                    path: path, hasPath: !path.isEmpty, asOf: decision.at.map(WebFormat.date))
+                return .page(title: "Access", template: "access", view: view)
+            } catch RosterError.validation(let errors) {
+                view.error = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+                return .page(title: "Access", template: "access", view: view, status: .unprocessableContent)
+            } catch RosterError.notFound {
+                view.error = "No such user or party (or none you may see)."
+                return .page(title: "Access", template: "access", view: view, status: .notFound)
+            }
+        }
+    }
+
+    /// `2026-03-01T09:30` or `…:15` from a `datetime-local` field, read as UTC; a full RFC 3339 time too.
+    static func parseLocalDateTime(_ text: String) throws -> Date {
+        for candidate in [text, text + "Z", text + ":00Z"] {
+            if let date = try? Date(candidate, strategy: .iso8601) { return date }
+        }
+        throw RosterError.invalid("at", "must be a date and time such as 2026-03-01T09:30")
+    }
+
+    func users(_ request: Request, tenant: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            try await usersPage(request, tenant: tenant, signedIn: signedIn)
+        }
+    }
+
+    func usersPage(_ request: Request, tenant: String, signedIn: SignedIn, report: UsersView.Report? = nil, csv: String = "",
+                   status: HTTPResponse.Status = .ok) async throws -> WebResult {
+        let query = request.uri.queryParameters
+        let q = query.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let dealers = query.get("segment") == "dealer"
+        let page = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: q, segment: dealers ? "dealer" : nil,
+                                                 cursor: query.get("cursor"), limit: 50, context: signedIn.context)
+        let next = page.nextCursor.map {
+            "/ui/t/\(Self.pathSegment(tenant))/users?" + Self.query([("q", q), ("segment", dealers ? "dealer" : nil), ("cursor", $0)])
+        }
+        var view = UsersView(tenant: tenant, csrf: signedIn.session.csrf, q: q ?? "", dealers: dealers, users: page.items, nextURL: next)
+        view.report = report
+        view.csv = csv
+        return .page(title: "Users", template: "users", view: view, status: status)
+    }
+
+    func importDealers(_ request: Request, tenant: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let csv = fields["csv"] ?? ""
+            let rows: [DealerRow]
+            do {
+                rows = try DealerImport.parseCSV(csv)
+            } catch RosterError.validation(let errors) {
+                let report = UsersView.Report(created: 0, updated: 0, unchanged: 0,
+                                              errors: errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }, hasErrors: true)
+                return try await usersPage(request, tenant: tenant, signedIn: signedIn, report: report, csv: csv, status: .unprocessableContent)
+            }
+            let result = try await services.dealers.run(tenant: tenant, rows: rows, context: signedIn.context)
+            let report = UsersView.Report(created: result.created, updated: result.updated, unchanged: result.unchanged,
+                                          errors: result.errors.map { PartyView.FieldMessage(field: "\($0.row) \($0.field)", message: $0.message) },
+                                          hasErrors: !result.errors.isEmpty)
+            return try await usersPage(request, tenant: tenant, signedIn: signedIn, report: report)
+        }
+    }
+}
