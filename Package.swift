@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "RosterWeb",
             dependencies: [
-                "RosterCore", "RosterService",
+                "RosterCore", "RosterStore", "RosterService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -197,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterWebTests",
-            dependencies: ["RosterCore", "RosterService", "RosterWeb"],
+            dependencies: ["RosterCore", "RosterStore", "RosterService", "RosterWeb"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,6 +8,7 @@ import Logging
 import RosterAPI
 import RosterCore
 import RosterService
+import RosterWeb
 
 /// Gives every request an id (the caller's `X-Request-Id` when sane, else a new one), authenticates
 /// the bearer token of `/v1` calls, and makes both available to handlers as `RequestInfo.current`.
@@ -107,7 +108,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxImportBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.head.method == .post, Self.isImport(request.uri.path) {
+        if request.head.method == .post, Self.isImport(request.uri.path) || WebConsole.isUpload(request.uri.path) {
             if let length = request.headers[.contentLength].flatMap(Int.init), length > maxImportBytes {
                 throw HTTPError(.contentTooLarge, message: "an import may have at most \(maxImportBytes) bytes (ROSTER_MAX_IMPORT_BYTES)")
             }

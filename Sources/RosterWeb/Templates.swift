@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "sign-in": signIn, "tenants": tenants, "parties": parties, "party": party, "error": error,
-        "secret": secret, "audit": audit, "access": access, "users": users,
+        "secret": secret, "audit": audit, "access": access, "users": users, "imports": imports, "import-job": importJob,
     ]
 
     static let layout = """
@@ -13,6 +13,7 @@ enum Templates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · Roster</title>
+        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
         <link rel="stylesheet" href="/ui/static/roster.css">
         </head>
         <body>
@@ -23,7 +24,8 @@ enum Templates {
           <nav aria-label="Main">
             {{#platform}}<a href="/ui/tenants">Tenants</a>{{/platform}}
             {{#tenantSlug}}<a href="/ui/t/{{tenantSlug}}/parties">Parties</a> <a href="/ui/t/{{tenantSlug}}/users">Users</a>
-            <a href="/ui/t/{{tenantSlug}}/access">Access</a> <a href="/ui/t/{{tenantSlug}}/audit">Audit</a>{{/tenantSlug}}
+            <a href="/ui/t/{{tenantSlug}}/access">Access</a> <a href="/ui/t/{{tenantSlug}}/imports">Imports</a>
+            <a href="/ui/t/{{tenantSlug}}/audit">Audit</a>{{/tenantSlug}}
           </nav>
           <span class="who">Signed in as <strong>{{who}}</strong></span>
           <form method="post" action="/ui/sign-out" class="inline">
@@ -408,14 +410,94 @@ enum Templates {
         </section>
         """
 
+    static let imports = """
+        <h1>Imports and exports of {{tenant}}</h1>
+        <section class="card" id="import">
+          <h2>Import</h2>
+          <p>Parties or relationships, as CSV with a header row or as JSON Lines, with the same rules as the API
+          (see the import guide). Large files are sent as they are, up to the server's import limit.</p>
+          {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+          <form method="post" action="/ui/t/{{tenant}}/imports" id="import-form" data-upload="import-file">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <div class="filters">
+              <div><label for="type">What</label><select id="type" name="type">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></div>
+              <div><label for="onDuplicate">A row matching a party</label><select id="onDuplicate" name="onDuplicate">{{#policies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/policies}}</select></div>
+              <div><label for="format">Format</label><select id="format" name="format">{{#formats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/formats}}</select></div>
+            </div>
+            <label for="import-file">File</label>
+            <input id="import-file" type="file" accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson">
+            <label for="import-text">or paste the rows here</label>
+            <textarea id="import-text" name="text" rows="6">{{text}}</textarea>
+            <p class="error" role="alert" id="upload-error" hidden></p>
+            <button type="submit" id="start-import">Start the import</button>
+          </form>
+        </section>
+        <section class="card" id="export">
+          <h2>Export</h2>
+          <p>Every party you may read, in the import's columns; each party's export is audited. A masked copy replaces personal
+          values with consistent pseudonyms, for test tenants.</p>
+          <ul>
+            <li><a href="/ui/t/{{tenant}}/exports/parties?format=csv" id="export-csv" download>Parties as CSV</a></li>
+            <li><a href="/ui/t/{{tenant}}/exports/parties?format=jsonl" download>Parties as JSON Lines</a></li>
+            <li><a href="/ui/t/{{tenant}}/exports/parties?format=csv&amp;mask=true" download>A masked copy (CSV)</a></li>
+          </ul>
+        </section>
+        <script src="/ui/static/roster.js"></script>
+        """
+
+    static let importJob = """
+        <p class="crumbs"><a href="/ui/t/{{tenant}}/imports">Imports</a> › {{id}}</p>
+        <h1>Import of {{kind}} <span class="badge badge-{{status}}" id="job-status">{{status}}</span></h1>
+        <p class="meta">{{format}}, a row matching a party: {{onDuplicate}}{{#running}}; this page reloads every two seconds{{/running}}.</p>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <dl class="facts" id="counters">
+          <dt>Processed</dt><dd id="processed">{{processed}}</dd>
+          <dt>Created</dt><dd id="created">{{created}}</dd>
+          <dt>Updated</dt><dd>{{updated}}</dd>
+          <dt>Unchanged</dt><dd>{{unchanged}}</dd>
+          <dt>Skipped</dt><dd>{{skipped}}</dd>
+          <dt>Refused</dt><dd id="refused">{{refused}}</dd>
+        </dl>
+        {{#hasErrors}}
+        <h2>Refused rows</h2>
+        <table id="refused-rows">
+          <thead><tr><th scope="col">Row</th><th scope="col">Field</th><th scope="col">Why</th></tr></thead>
+          <tbody>{{#errors}}<tr><td>{{row}}</td><td>{{field}}</td><td>{{message}}</td></tr>{{/errors}}</tbody>
+        </table>
+        {{#nextURL}}<p><a href="{{nextURL}}" rel="next">More refused rows</a></p>{{/nextURL}}
+        {{/hasErrors}}
+        """
+
     /// The one script: a chosen file fills the textarea it names (`data-fills`), so that a form posts it as text.
     /// Without JavaScript, the text is pasted.
+    /// A form with `data-upload` sends its chosen file as the request body (streamed to the import, whatever its size)
+    /// with the CSRF token in a header, then follows to the job's page.
     static let script = """
         document.querySelectorAll("input[type=file][data-fills]").forEach(function (input) {
           input.addEventListener("change", function () {
             var file = input.files[0];
             if (!file) return;
             file.text().then(function (text) { document.getElementById(input.dataset.fills).value = text; });
+          });
+        });
+        document.querySelectorAll("form[data-upload]").forEach(function (form) {
+          form.addEventListener("submit", function (event) {
+            var file = document.getElementById(form.dataset.upload).files[0];
+            if (!file) return;
+            event.preventDefault();
+            var fields = new FormData(form);
+            var query = new URLSearchParams({type: fields.get("type"), onDuplicate: fields.get("onDuplicate"), format: fields.get("format")});
+            var shown = document.getElementById("upload-error");
+            fetch(form.action + "/upload?" + query, {
+              method: "POST", body: file, credentials: "same-origin",
+              headers: {"Content-Type": fields.get("format") === "jsonl" ? "application/x-ndjson" : "text/csv", "X-CSRF-Token": fields.get("csrf")}
+            }).then(function (response) {
+              return response.json().then(function (answer) {
+                if (response.ok) { window.location = answer.location; return; }
+                shown.textContent = answer.detail || "The import was not started.";
+                shown.hidden = false;
+              });
+            }).catch(function () { shown.textContent = "The file could not be sent."; shown.hidden = false; });
           });
         });
         """

@@ -1,5 +1,7 @@
 import Foundation
 import RosterCore
+import RosterService
+import RosterStore
 
 /// The audit log of a tenant: entries newest first, a target filter, and the chain check.
 struct AuditView {
@@ -143,5 +145,60 @@ struct UsersView {
         }
         hasItems = !items.isEmpty
         self.nextURL = nextURL
+    }
+}
+
+/// Start an import (a file sent by the page's script, or pasted text), and exports.
+struct ImportsView {
+    var tenant: String
+    var csrf: String
+    var kinds = Option.choices(ImportJob.Kind.allCases.map(\.rawValue), selected: "parties", any: "").dropFirst().map { $0 }
+    var policies = Option.choices(DuplicatePolicy.allCases.map(\.rawValue), selected: "skip", any: "").dropFirst().map { $0 }
+    var formats = Option.choices(BulkFormat.allCases.map(\.rawValue), selected: "csv", any: "").dropFirst().map { $0 }
+    var text = ""
+    var error: String?
+}
+
+/// One import job: its counters while it runs (the page reloads itself), then its refused rows.
+struct ImportJobView {
+    struct RowError {
+        var row: Int
+        var field: String
+        var message: String
+    }
+
+    var tenant: String
+    var id: String
+    var kind: String
+    var format: String
+    var onDuplicate: String
+    var status: String
+    var running: Bool
+    var processed: Int
+    var created: Int
+    var updated: Int
+    var unchanged: Int
+    var skipped: Int
+    var refused: Int
+    var error: String?
+    var errors: [RowError] = []
+    var hasErrors = false
+    var nextURL: String?
+
+    init(_ job: ImportJob, tenant: String) {
+        self.tenant = tenant
+        id = job.id.description
+        kind = job.kind.rawValue
+        format = job.format
+        onDuplicate = job.onDuplicate
+        status = job.status.rawValue
+        running = job.status == .running
+        processed = job.processed
+        created = job.created
+        updated = job.updated
+        unchanged = job.unchanged
+        skipped = job.skipped
+        refused = job.refused
+        error = job.error
     }
 }

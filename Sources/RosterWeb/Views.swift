@@ -14,6 +14,7 @@ struct LayoutView {
     var tenantSlug: String?
     var flash: String?
     var body: String
+    var refresh: Int?
 }
 
 struct SignInView {

@@ -85,6 +85,7 @@ public struct WebConsole: Sendable {
             await self.erase(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
         registerAdmin(on: ui)
+        registerImports(on: ui)
         ui.post("t/:tenant/accounts/:id/reveal") { request, context in
             await self.reveal(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
@@ -106,8 +107,11 @@ struct SignedIn {
 
 /// What a handler gives back: a page to wrap in the layout, or a redirect.
 enum WebResult {
-    case page(title: String, template: String, view: Any, status: HTTPResponse.Status = .ok)
+    /// `refresh`: seconds after which the browser loads the page again (a job's progress, without JavaScript).
+    case page(title: String, template: String, view: Any, status: HTTPResponse.Status = .ok, refresh: Int? = nil)
     case redirect(String)
+    /// A response made by the handler itself (a download).
+    case response(Response)
 }
 
 extension WebConsole {
@@ -163,10 +167,13 @@ extension WebConsole {
         }
         var response: Response
         switch result {
-        case .page(let title, let template, let view, let status):
-            response = render(title: title, template: template, view: view, status: status, signedIn: signedIn, tenant: tenant)
+        case .page(let title, let template, let view, let status, let refresh):
+            response = render(title: title, template: template, view: view, status: status, signedIn: signedIn, tenant: tenant,
+                              refresh: refresh)
         case .redirect(let location):
             response = Self.redirect(location, cookie: nil)
+        case .response(let made):
+            response = made
         }
         response.setCookie(cookie(signedIn.session))
         return response
@@ -218,11 +225,12 @@ extension WebConsole {
 
     /// `tenant`: the tenant the page is about, whose pages the navigation offers (else the caller's own).
     func render(title: String, template: String, view: Any, status: HTTPResponse.Status, signedIn: SignedIn?,
-                tenant: String? = nil) -> Response {
+                tenant: String? = nil, refresh: Int? = nil) -> Response {
         let body = library.render(view, withTemplate: template) ?? ""
         let layout = LayoutView(title: title, signedIn: signedIn != nil, who: signedIn.map { Self.describe($0.caller) } ?? "",
                                 csrf: signedIn?.session.csrf ?? "", platform: signedIn?.caller.principal.isPlatform ?? false,
-                                tenantSlug: signedIn == nil ? nil : (tenant ?? signedIn?.homeTenant), flash: nil, body: body)
+                                tenantSlug: signedIn == nil ? nil : (tenant ?? signedIn?.homeTenant), flash: nil, body: body,
+                                refresh: refresh)
         let html = library.render(layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -35,10 +35,10 @@ struct TBrowser {
         return try await send(.post, path, body: body)
     }
 
-    mutating func send(_ method: HTTPRequest.Method, _ path: String, body: String?) async throws -> Page {
-        var headers: HTTPFields = [:]
+    mutating func send(_ method: HTTPRequest.Method, _ path: String, body: String?, headers extra: HTTPFields = [:]) async throws -> Page {
+        var headers = extra
         if let cookie { headers[.cookie] = "roster_session=\(cookie)" }
-        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         for value in response.headers[values: .setCookie] where value.hasPrefix("roster_session=") {
             let cookieValue = value.dropFirst("roster_session=".count).prefix { $0 != ";" }
@@ -453,6 +453,75 @@ extension WebConsoleTests {
             let noHeader = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "just text")])
             #expect(noHeader.status == .unprocessableContent)
             #expect(try await browser.post("/ui/t/\(tenant)/users/import", [("csv", csv)]).status == .forbidden)
+        }
+    }
+}
+
+extension WebConsoleTests {
+    /// Reloads a job's page until it is no longer running.
+    static func finished(_ browser: inout TBrowser, _ path: String) async throws -> TBrowser.Page {
+        for _ in 0..<100 {
+            let page = try await browser.get(path)
+            if !page.html.contains("id=\"job-status\">running") { return page }
+            #expect(page.html.contains("<meta http-equiv=\"refresh\" content=\"2\">"), "a running job's page reloads itself")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the import did not finish")
+        return try await browser.get(path)
+    }
+
+    @Test func importPastedRowsAndUploadedFilesAndExport() async throws {
+        try await withApp(maxBodyBytes: 4096) { api in
+            let tenant = try await api.makeTenant()
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let page = try await browser.get("/ui/t/\(tenant)/imports")
+            #expect(page.status == .ok && page.html.contains("id=\"import-form\""))
+            let csrf = try #require(page.csrf)
+            let csv = "kind,firstName,lastName,email\nperson,Pat,Pasted,pat@example.com\nperson,Sam,Pasted,sam@example.com\nperson,Bad,Row,not-an-email\n"
+            let started = try await browser.post("/ui/t/\(tenant)/imports", [("csrf", csrf), ("type", "parties"), ("onDuplicate", "skip"),
+                                                                            ("format", "csv"), ("text", csv)])
+            #expect(started.status == .seeOther)
+            let jobPath = try #require(started.location)
+            #expect(jobPath.hasPrefix("/ui/t/\(tenant)/imports/"))
+            let done = try await Self.finished(&browser, jobPath)
+            #expect(done.html.contains("id=\"job-status\">completed"), "\(done.html)")
+            #expect(done.html.contains("<dd id=\"created\">2</dd>") && done.html.contains("<dd id=\"refused\">1</dd>"))
+            #expect(done.html.contains("<td>3</td><td>email</td>"), "the refused row, named")
+            #expect(!done.html.contains("http-equiv=\"refresh\""))
+
+            // A file larger than the body limit, sent by the page's script: streamed to the job.
+            var big = "kind,name\n"
+            for n in 0..<400 { big += "organization,Uploaded Org \(n)\n" }
+            #expect(big.utf8.count > 4096)
+            let csvHeaders: HTTPFields = [.contentType: "text/csv", HTTPField.Name("X-CSRF-Token")!: csrf]
+            let upload = try await browser.send(.post, "/ui/t/\(tenant)/imports/upload?type=parties&onDuplicate=skip&format=csv", body: big,
+                                                headers: csvHeaders)
+            #expect(upload.status == .accepted, "\(upload.html)")
+            struct Answer: Codable { var location: String?; var detail: String? }
+            let location = try #require(try JSONDecoder().decode(Answer.self, from: Data(upload.html.utf8)).location)
+            let uploaded = try await Self.finished(&browser, location)
+            #expect(uploaded.html.contains("<dd id=\"created\">400</dd>"), "\(uploaded.html)")
+
+            let forged = try await browser.send(.post, "/ui/t/\(tenant)/imports/upload?type=parties&format=csv", body: "kind,name\n",
+                                                headers: [.contentType: "text/csv"])
+            #expect(forged.status == .forbidden && forged.html.contains("detail"))
+            let badChoice = try await browser.send(.post, "/ui/t/\(tenant)/imports/upload?type=people&format=csv", body: "kind,name\n",
+                                                   headers: csvHeaders)
+            #expect(badChoice.status == .unprocessableContent && badChoice.html.contains("type: must be one of parties, relationships"))
+            var stranger = TBrowser(client: api.client)
+            let signedOut = try await stranger.send(.post, "/ui/t/\(tenant)/imports/upload", body: "kind,name\n", headers: csvHeaders)
+            #expect(signedOut.status == .unauthorized)
+            let empty = try await browser.post("/ui/t/\(tenant)/imports", [("csrf", csrf), ("text", " ")])
+            #expect(empty.status == .unprocessableContent && empty.html.contains("choose a file or paste the rows"))
+
+            let export = try await browser.get("/ui/t/\(tenant)/exports/parties?format=csv")
+            #expect(export.status == .ok && export.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(export.headers[.contentDisposition] == "attachment; filename=\"\(tenant)-parties.csv\"")
+            #expect(export.html.hasPrefix("kind,firstName,lastName,name,email") && export.html.contains("pat@example.com")
+                    && export.html.contains("Uploaded Org 399"))
+            let masked = try await browser.get("/ui/t/\(tenant)/exports/parties?format=csv&mask=true")
+            #expect(masked.status == .ok && !masked.html.contains("pat@example.com"))
         }
     }
 }

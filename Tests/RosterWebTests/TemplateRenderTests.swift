@@ -2,6 +2,7 @@ import Foundation
 import Mustache
 import RosterCore
 import RosterService
+import RosterStore
 @testable import RosterWeb
 import Testing
 
@@ -235,6 +236,32 @@ import Testing
         let hostile = try render(view, "users")
         expectEscaped(hostile)
         #expect(hostile.contains("1 created, 2 updated, 3 unchanged.") && hostile.contains("inactive") && hostile.contains(" checked>"))
+    }
+
+    @Test func imports() throws {
+        let empty = try render(ImportsView(tenant: "acme", csrf: "tok"), "imports")
+        #expect(empty.contains("<option value=\"parties\" selected>parties</option>") && empty.contains("<option value=\"skip\" selected>skip</option>"))
+        #expect(empty.contains("data-upload=\"import-file\"") && !empty.contains("role=\"alert\">"))
+        var view = ImportsView(tenant: "acme", csrf: "tok")
+        view.text = Self.hostile
+        view.error = Self.hostile
+        expectEscaped(try render(view, "imports"))
+    }
+
+    @Test func importJob() throws {
+        var job = ImportJob(id: .make(), tenantID: .make(), kind: .parties, format: "csv", onDuplicate: "skip", status: .running,
+                            actor: "platform:x", createdAt: Date())
+        job.processed = 10
+        let running = try render(ImportJobView(job, tenant: "acme"), "import-job")
+        #expect(running.contains("id=\"job-status\">running") && running.contains("reloads every two seconds") && !running.contains("Refused rows"))
+        job.status = .failed
+        job.error = Self.hostile
+        var view = ImportJobView(job, tenant: "acme")
+        view.errors = [ImportJobView.RowError(row: 3, field: Self.hostile, message: Self.hostile)]
+        view.hasErrors = true
+        let failed = try render(view, "import-job")
+        expectEscaped(failed)
+        #expect(failed.contains("Refused rows") && !failed.contains("reloads"))
     }
 
     @Test func error() throws {

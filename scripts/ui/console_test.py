@@ -13,7 +13,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["ROSTER_BASE"]
@@ -58,18 +58,33 @@ class Console:
     def find(self, css):
         return self.driver.find_element(By.CSS_SELECTOR, css)
 
+    def wait_for_next_page(self, old):
+        """Until the page `old` belonged to is replaced (mid-navigation the driver may answer with any error) and loaded."""
+        def replaced(_):
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        WebDriverWait(self.driver, 30).until(replaced)
+
+        def loaded(driver):
+            try:
+                return driver.execute_script("return document.readyState") == "complete"
+            except WebDriverException:
+                return False
+        WebDriverWait(self.driver, 30).until(loaded)
+
     def click(self, css=None, element=None):
         """Clicks what leads to another page, and waits until that page has replaced this one."""
         old = self.find("html")
         (element or self.find(css)).click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
-        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.wait_for_next_page(old)
 
     def submit(self, css):
         old = self.find("html")
         self.find(css).submit()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(old))
-        WebDriverWait(self.driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.wait_for_next_page(old)
 
     def text(self):
         return self.find("body").text
@@ -236,6 +251,31 @@ def test_dealer_import_from_a_file(ui):
     os.remove(path)
 
 
+def test_import_a_file(ui):
+    ui.go("/ui/t/acme/imports")
+    path = os.path.abspath(os.path.join(SHOTS, "people.csv"))
+    with open(path, "w") as f:
+        f.write("kind,firstName,lastName,email\n")
+        for n in range(300):
+            f.write(f"person,Imported,Person{n},imported{n}@people.example\n")
+        f.write("person,Broken,Row,not-an-email\n")
+    ui.shot("imports")
+    ui.find("#import-file").send_keys(path)
+    ui.click("#start-import")
+    assert "/ui/t/acme/imports/" in ui.driver.current_url, ui.driver.current_url
+    def finished(driver):
+        try:
+            return driver.find_element(By.ID, "job-status").text != "running"
+        except WebDriverException:
+            return False  # the page is reloading itself
+    WebDriverWait(ui.driver, 60).until(finished)
+    assert ui.find("#job-status").text == "completed", ui.text()
+    assert ui.find("#created").text == "300" and ui.find("#refused").text == "1", ui.find("#counters").text
+    assert "not-an-email" not in ui.find("#refused-rows").text, "refused rows name the field, not its value"
+    ui.shot("import-done")
+    os.remove(path)
+
+
 def test_form_without_csrf_is_refused(ui):
     ui.go(f"/ui/t/acme/parties/{party_named('Hill Farm')['id']}")
     ui.driver.execute_script("document.querySelector('#edit input[name=csrf]').remove()")
@@ -312,7 +352,8 @@ def main():
     ui = Console()
     tests = [test_sign_in_with_a_token, test_create_a_tenant, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
              test_state_change, test_reveal_a_secret, test_access_check,
-             test_audit_log_and_chain_check, test_dealer_import_from_a_file, test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
+             test_audit_log_and_chain_check, test_dealer_import_from_a_file, test_import_a_file,
+             test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
     try:
         for test in tests:

@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RosterCore
+import RosterService
+import RosterStore
+
+/// Imports (a file streamed by the page's script, or pasted text) with their progress and refused rows; exports.
+extension WebConsole {
+    func registerImports<Context: RequestContext>(on ui: RouterGroup<Context>) {
+        ui.get("t/:tenant/imports") { request, context in await self.imports(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.post("t/:tenant/imports") { request, context in
+            await self.importText(request, tenant: context.parameters.get("tenant") ?? "")
+        }
+        ui.post("t/:tenant/imports/upload") { request, context in
+            await self.importUpload(request, tenant: context.parameters.get("tenant") ?? "")
+        }
+        ui.get("t/:tenant/imports/:id") { request, context in
+            await self.importJob(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+        ui.get("t/:tenant/exports/parties") { request, context in
+            await self.exportParties(request, tenant: context.parameters.get("tenant") ?? "")
+        }
+    }
+
+    /// The path `BodyLimitMiddleware` lets through unread, up to the import limit: `/ui/t/{tenant}/imports/upload`.
+    public static func isUpload(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0].isEmpty && parts[1] == "ui" && parts[2] == "t" && !parts[3].isEmpty
+            && parts[4] == "imports" && parts[5] == "upload"
+    }
+
+    func imports(_ request: Request, tenant: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            .page(title: "Imports", template: "imports", view: ImportsView(tenant: tenant, csrf: signedIn.session.csrf))
+        }
+    }
+
+    struct ImportChoice {
+        var kind: ImportJob.Kind
+        var onDuplicate: DuplicatePolicy
+        var format: BulkFormat
+
+        init(type: String?, onDuplicate: String?, format: String?) throws {
+            var errors = ValidationErrors()
+            kind = errors.check { try Self.pick(type ?? "parties", "type") } ?? .parties
+            self.onDuplicate = errors.check { try Self.pick(onDuplicate ?? "skip", "onDuplicate") } ?? .skip
+            self.format = errors.check { try Self.pick(format ?? "csv", "format") } ?? .csv
+            try errors.throwIfAny()
+        }
+
+        static func pick<T: RawRepresentable & CaseIterable>(_ raw: String, _ field: String) throws -> T where T.RawValue == String {
+            guard let value = T(rawValue: raw) else {
+                throw RosterError.invalid(field, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+    }
+
+    /// Pasted rows, posted as a form.
+    func importText(_ request: Request, tenant: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            var view = ImportsView(tenant: tenant, csrf: signedIn.session.csrf)
+            view.text = fields["text"] ?? ""
+            do {
+                let choice = try ImportChoice(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
+                guard !view.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw RosterError.invalid("text", "choose a file or paste the rows")
+                }
+                let bytes = ArraySlice(Array(view.text.utf8))
+                let body = AsyncStream<ArraySlice<UInt8>> { continuation in
+                    continuation.yield(bytes)
+                    continuation.finish()
+                }
+                let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,
+                                                               format: choice.format, restart: false, body: body, context: signedIn.context)
+                return .redirect("/ui/t/\(Self.pathSegment(tenant))/imports/\(job.id)")
+            } catch RosterError.validation(let errors) {
+                view.error = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+                return .page(title: "Imports", template: "imports", view: view, status: .unprocessableContent)
+            }
+        }
+    }
+
+    /// A file sent by the page's script as the request body, streamed to the job as it arrives; the CSRF token comes in
+    /// `X-CSRF-Token`. Answers JSON: where the job's page is, or why it did not start.
+    func importUpload(_ request: Request, tenant: String) async -> Response {
+        func answer(_ status: HTTPResponse.Status, _ fields: [String: String]) -> Response {
+            let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data("{}".utf8)
+            return Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        do {
+            guard let signedIn = try await authenticate(request, tenant: tenant) else {
+                return answer(.unauthorized, ["detail": "You are signed out; sign in again."])
+            }
+            guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], Self.constantTimeEqual(sent, signedIn.session.csrf) else {
+                return answer(.forbidden, ["detail": "This form was not sent from this session; reload the page."])
+            }
+            let query = request.uri.queryParameters
+            let choice = try ImportChoice(type: query.get("type"), onDuplicate: query.get("onDuplicate"), format: query.get("format"))
+            let body = request.body.map { ArraySlice($0.readableBytesView) }
+            let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,
+                                                           format: choice.format, restart: false, body: body, context: signedIn.context)
+            var response = answer(.accepted, ["location": "/ui/t/\(Self.pathSegment(tenant))/imports/\(job.id)"])
+            response.setCookie(cookie(signedIn.session))
+            return response
+        } catch let error as RosterError {
+            let status: HTTPResponse.Status = switch error {
+            case .validation: .unprocessableContent
+            case .notFound: .notFound
+            case .forbidden: .forbidden
+            case .conflict: .conflict
+            case .tooLarge: .contentTooLarge
+            case .unauthorized: .unauthorized
+            case .unavailable: .serviceUnavailable
+            case .badRequest, .preconditionFailed: .badRequest
+            }
+            let detail = switch error {
+            case .validation(let errors): errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+            case .notFound: "There is nothing here, or nothing you may see."
+            default: error.detail ?? "The import was not started."
+            }
+            return answer(status, ["detail": detail])
+        } catch {
+            logger.error("console upload failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return answer(.internalServerError, ["detail": "The import was not started; the failure has been logged."])
+        }
+    }
+
+    func importJob(_ request: Request, tenant: String, id: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            guard let id = ImportJob.ID(uuidString: id) else { throw RosterError.notFound("no such import") }
+            let job = try await services.importJobs.job(tenant: tenant, id: id, context: signedIn.context)
+            var view = ImportJobView(job, tenant: tenant)
+            let page = try await services.importJobs.errors(tenant: tenant, id: id, cursor: request.uri.queryParameters.get("cursor"),
+                                                            limit: 100, context: signedIn.context)
+            view.errors = page.items.map { ImportJobView.RowError(row: $0.row, field: $0.field, message: $0.message) }
+            view.hasErrors = !view.errors.isEmpty
+            view.nextURL = page.nextCursor.map { "/ui/t/\(Self.pathSegment(tenant))/imports/\(id)?" + Self.query([("cursor", $0)]) }
+            return .page(title: "Import", template: "import-job", view: view, refresh: job.status == .running ? 2 : nil)
+        }
+    }
+
+    /// The parties export, streamed as a download (audited per party by the service, as the API's).
+    func exportParties(_ request: Request, tenant: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            let query = request.uri.queryParameters
+            let format: BulkFormat = query.get("format") == "jsonl" ? .jsonl : .csv
+            let mask = query.get("mask") == "true"
+            let export = try await services.exports.exportParties(tenant: tenant, PartiesExportOptions(format: format, mask: mask),
+                                                                  context: signedIn.context)
+            let name = "\(tenant)-parties\(mask ? "-masked" : "").\(format.rawValue)"
+            return .response(Response(
+                status: .ok,
+                headers: [.contentType: format.contentType, .cacheControl: "no-store",
+                          .contentDisposition: "attachment; filename=\"\(name)\""],
+                body: ResponseBody(asyncSequence: export.map { ByteBuffer(bytes: $0) })))
+        }
+    }
+}
