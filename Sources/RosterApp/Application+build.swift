@@ -152,7 +152,11 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     consoleOptions.publicURL = configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     let keyring = runtime.keyring
     let fallbackKey = SecretBox.generateKeyBase64()
-    let console = try WebConsole(services: runtime.services, authenticator: runtime.authenticator, sessionKey: {
+    let services = runtime.services
+    let console = try WebConsole(services: runtime.services, authenticator: runtime.authenticator, partyExport: { tenant, id, context in
+        // The same document as GET .../parties/{id}/export.
+        try PartyExportDocument.encode(try await services.compliance.export(tenant: tenant, id: id, context: context))
+    }, sessionKey: {
         // Derived from the secret key (so that every process on the database opens every session); before start has
         // loaded one (tests without secrets), a key of this process.
         (keyring.current ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()

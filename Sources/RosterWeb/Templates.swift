@@ -278,6 +278,11 @@ enum Templates {
           {{/audit}}
           {{#auditMore}}<p class="meta">The 20 newest entries are shown.</p>{{/auditMore}}
         </section>
+        <section class="card" id="gdpr-export">
+          <h2>The party's data</h2>
+          <p><a href="/ui/t/{{tenant}}/parties/{{id}}/export" download id="export-party">Download everything Roster holds about this party</a>
+          (JSON, GDPR Art. 15 and 20; the export is audited).</p>
+        </section>
         {{#canErase}}
         <section class="card danger" id="erase">
           <h2>Erase</h2>
@@ -352,6 +357,35 @@ enum Templates {
           </div>
           {{/decision}}
         </section>
+        <div class="columns">
+        <section class="card" id="grants">
+          <h2>Grant or revoke a role</h2>
+          {{#grantNotice}}<p class="flash" role="status">{{grantNotice}}</p>{{/grantNotice}}
+          <form method="post" action="/ui/t/{{tenant}}/grants">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="grant-user">User</label>
+            <select id="grant-user" name="user">{{#users}}<option value="{{value}}">{{label}}</option>{{/users}}</select>
+            <label for="grant-role">Role</label>
+            <select id="grant-role" name="role">{{#roleChoices}}<option value="{{value}}">{{label}}</option>{{/roleChoices}}</select>
+            <button type="submit" name="action" value="grant" id="grant">Grant</button>
+            <button type="submit" name="action" value="revoke" id="revoke" class="secondary">Revoke</button>
+          </form>
+        </section>
+        <section class="card" id="new-role">
+          <h2>New role</h2>
+          {{#hasRoleErrors}}<div class="error" role="alert"><ul>{{#roleErrors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/roleErrors}}</ul></div>{{/hasRoleErrors}}
+          <form method="post" action="/ui/t/{{tenant}}/roles">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="role-name">Name</label><input id="role-name" name="name" required>
+            <fieldset><legend>Policies</legend>
+              {{#allPolicies}}<label class="check"><input type="checkbox" name="policy.{{.}}" value="on"> {{.}}</label>{{/allPolicies}}
+            </fieldset>
+            <label for="role-org">Organization id (empty: the whole tenant)</label><input id="role-org" name="organizationId">
+            <label for="role-type">Relationship type (empty: any)</label><input id="role-type" name="relationshipType">
+            <button type="submit" id="create-role">Create role</button>
+          </form>
+        </section>
+        </div>
         <section class="card" id="roles">
           <h2>Roles</h2>
           {{^hasRoles}}<p class="empty">No roles yet.</p>{{/hasRoles}}
@@ -542,6 +576,7 @@ enum Templates {
         .check { font-weight: 400; display: flex; gap: .4rem; align-items: center; } .check input { width: auto; }
         form.reveal button { margin-top: .3rem; } .secret code { font-size: 1.2rem; padding: .3rem .6rem; background: #eef1f5; }
         .path { list-style: none; padding: 0; display: flex; flex-wrap: wrap; } .path li + li::before { content: "›"; padding: 0 .5rem; }
+        button.secondary { background: #4d5560; } fieldset { border: 1px solid var(--line); margin-top: .6rem; }
         .tree .self { font-weight: 700; } .role { color: var(--muted); } .crumbs { color: var(--muted); margin: 0; }
         """
 }

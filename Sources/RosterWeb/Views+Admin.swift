@@ -75,8 +75,14 @@ struct AccessView {
     }
 
     var tenant: String
+    var csrf: String = ""
     var roles: [RoleRow]
     var hasRoles: Bool
+    var roleChoices: [Option]
+    var allPolicies = AccessRole.rosterPolicies
+    var grantNotice: String?
+    var roleErrors: [PartyView.FieldMessage] = [] { didSet { hasRoleErrors = !roleErrors.isEmpty } }
+    var hasRoleErrors = false
     var users: [Option]
     var policies: [Option]
     var party: String
@@ -91,6 +97,7 @@ struct AccessView {
                     relationshipType: $0.relationshipType)
         }
         hasRoles = !roles.isEmpty
+        roleChoices = roles.map { Option(value: $0.id.description, label: $0.name, selected: false) }
         self.users = users.map { user in
             let label = [user.displayName, user.email?.value].compactMap { $0 }.joined(separator: " · ")
             return Option(value: user.id.description, label: label.isEmpty ? user.id.description : label,

@@ -8,6 +8,8 @@ extension WebConsole {
     func registerAdmin<Context: RequestContext>(on ui: RouterGroup<Context>) {
         ui.get("t/:tenant/audit") { request, context in await self.auditLog(request, tenant: context.parameters.get("tenant") ?? "") }
         ui.get("t/:tenant/access") { request, context in await self.access(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.post("t/:tenant/grants") { request, context in await self.changeGrant(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.post("t/:tenant/roles") { request, context in await self.createRole(request, tenant: context.parameters.get("tenant") ?? "") }
         ui.get("t/:tenant/users") { request, context in await self.users(request, tenant: context.parameters.get("tenant") ?? "") }
         ui.post("t/:tenant/users/import") { request, context in
             await self.importDealers(request, tenant: context.parameters.get("tenant") ?? "")
@@ -32,6 +34,65 @@ extension WebConsole {
         }
     }
 
+    func accessView(_ request: Request, tenant: String, signedIn: SignedIn) async throws -> (AccessView, [AccessRole]) {
+        let context = signedIn.context
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? {
+            query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let roles = try await services.access.roles(tenant: tenant, context: context)
+        let users = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil,
+                                                  limit: 200, context: context).items
+        var view = AccessView(tenant: tenant, roles: roles, users: users, selectedUser: text("user"), policy: text("policy"),
+                              party: text("party") ?? "", at: text("at") ?? "")
+        view.csrf = signedIn.session.csrf
+        switch query.get("done") {
+        case "granted": view.grantNotice = "Role granted."
+        case "revoked": view.grantNotice = "Role revoked."
+        case "role": view.grantNotice = "Role created."
+        default: break
+        }
+        return (view, roles)
+    }
+
+    /// Grants or revokes (the form's two buttons) a role; the service decides (`roles.manage`, and no more than the
+    /// caller holds).
+    func changeGrant(_ request: Request, tenant: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            guard let user = fields["user"].flatMap(User.ID.init(uuidString:)) else { throw RosterError.invalid("user", "choose a user") }
+            guard let role = fields["role"].flatMap(AccessRole.ID.init(uuidString:)) else { throw RosterError.invalid("role", "choose a role") }
+            if fields["action"] == "revoke" {
+                try await services.access.revoke(tenant: tenant, user: user, role: role, context: signedIn.context)
+                return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=revoked")
+            }
+            _ = try await services.access.grant(tenant: tenant, user: user, role: role, context: signedIn.context)
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=granted")
+        }
+    }
+
+    func createRole(_ request: Request, tenant: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            func text(_ name: String) -> String? {
+                fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            let policies = AccessRole.rosterPolicies.filter { fields["policy.\($0)"] == "on" }
+            do {
+                let organization = try text("organizationId").map { raw in
+                    guard let id = Party.ID(uuidString: raw) else { throw RosterError.invalid("organizationId", "is not a party id") }
+                    return id
+                }
+                _ = try await services.access.createRole(tenant: tenant, name: text("name") ?? "", policies: policies,
+                                                         organizationID: organization, relationshipType: text("relationshipType"),
+                                                         context: signedIn.context)
+                return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=role")
+            } catch RosterError.validation(let errors) {
+                var (view, _) = try await accessView(request, tenant: tenant, signedIn: signedIn)
+                view.roleErrors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                return .page(title: "Access", template: "access", view: view, status: .unprocessableContent)
+            }
+        }
+    }
+
     func access(_ request: Request, tenant: String) async -> Response {
         await run(request, tenant: tenant) { signedIn in
             let context = signedIn.context
@@ -39,11 +100,7 @@ extension WebConsole {
             func text(_ name: String) -> String? {
                 query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
-            let roles = try await services.access.roles(tenant: tenant, context: context)
-            let users = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil,
-                                                      limit: 200, context: context).items
-            var view = AccessView(tenant: tenant, roles: roles, users: users, selectedUser: text("user"), policy: text("policy"),
-                                  party: text("party") ?? "", at: text("at") ?? "")
+            var (view, roles) = try await accessView(request, tenant: tenant, signedIn: signedIn)
             guard let rawUser = text("user"), let rawParty = text("party") else {
                 return .page(title: "Access", template: "access", view: view)
             }

@@ -3,7 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 import Mustache
-import RosterCore
+public import RosterCore
 public import RosterService
 
 /// The admin console at `/ui`: server-rendered pages over the same services as the API, called with the signed-in
@@ -24,8 +24,12 @@ public struct WebConsole: Sendable {
         public init() {}
     }
 
+    /// A party's GDPR export as a JSON document (the API's, made by the composition root, which knows its schema).
+    public typealias PartyExporter = @Sendable (_ tenant: String, _ id: Party.ID, _ context: OperationContext) async throws -> Data
+
     let services: Services
     let authenticator: Authenticator
+    let partyExport: PartyExporter?
     let sessionKey: @Sendable () -> Data
     let options: Options
     let library: MustacheLibrary
@@ -33,10 +37,12 @@ public struct WebConsole: Sendable {
     let now: @Sendable () -> Date
 
     /// `sessionKey` gives the key sessions are sealed with (derived from the secret key, which start may create).
-    public init(services: Services, authenticator: Authenticator, sessionKey: @escaping @Sendable () -> Data,
+    public init(services: Services, authenticator: Authenticator, partyExport: PartyExporter? = nil,
+                sessionKey: @escaping @Sendable () -> Data,
                 options: Options = Options(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.services = services
         self.authenticator = authenticator
+        self.partyExport = partyExport
         self.sessionKey = sessionKey
         self.options = options
         self.logger = logger
@@ -80,6 +86,9 @@ public struct WebConsole: Sendable {
         }
         ui.post("t/:tenant/parties/:id/state") { request, context in
             await self.changeState(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+        ui.get("t/:tenant/parties/:id/export") { request, context in
+            await self.exportParty(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
         ui.post("t/:tenant/parties/:id/erase") { request, context in
             await self.erase(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
@@ -693,6 +702,19 @@ extension WebConsole {
             }
             try await services.compliance.erase(tenant: tenant, id: id, context: signedIn.context)
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties?done=erased")
+        }
+    }
+
+    /// The party's GDPR export (Art. 15 and 20) as a JSON download: the API's document, audited by the service.
+    func exportParty(_ request: Request, tenant: String, id: String) async -> Response {
+        await run(request, tenant: tenant) { signedIn in
+            let id = try Self.partyID(id)
+            guard let partyExport else { throw RosterError.unavailable("exports are not available here") }
+            let data = try await partyExport(tenant, id, signedIn.context)
+            return .response(Response(status: .ok, headers: [
+                .contentType: "application/json", .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"party-\(id).json\"",
+            ], body: .init(byteBuffer: ByteBuffer(bytes: data))))
         }
     }
 

@@ -526,6 +526,52 @@ extension WebConsoleTests {
     }
 }
 
+extension WebConsoleTests {
+    @Test func rolesGrantsAndTheGDPRExport() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            let org = try await api.createParty(tenant, #"{"kind":"organization","name":"Role Org"}"#)
+            let person = try await api.createParty(tenant, #"{"kind":"person","firstName":"Gee","lastName":"Dpr","email":"gee@example.com"}"#)
+            struct ID: Codable { var id: String }
+            let user = try await api.send(.post, "\(base)/users", json: #"{"email":"granted@example.com"}"#).decode(ID.self)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let page = try await browser.get("/ui/t/\(tenant)/access")
+            let csrf = try #require(page.csrf)
+            #expect(page.html.contains("name=\"policy.parties.read\""))
+
+            let none = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Empty")])
+            #expect(none.status == .unprocessableContent && none.html.contains("<strong>policies</strong>"), "\(none.html)")
+            let created = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Org editors"), ("policy.parties.read", "on"),
+                                                                          ("policy.parties.write", "on"), ("organizationId", org.id)])
+            #expect(created.location == "/ui/t/\(tenant)/access?done=role")
+            struct Role: Codable { var id: String; var name: String; var policies: [String]; var organizationId: String? }
+            let roles = try await api.send(.get, "\(base)/roles").decode(TList<Role>.self).items
+            let role = try #require(roles.first { $0.name == "Org editors" })
+            #expect(role.policies.sorted() == ["parties.read", "parties.write"] && role.organizationId == org.id)
+
+            let granted = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "grant")])
+            #expect(granted.location == "/ui/t/\(tenant)/access?done=granted")
+            #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.map(\.id) == [role.id])
+            let revoked = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "revoke")])
+            #expect(revoked.location == "/ui/t/\(tenant)/access?done=revoked")
+            #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.isEmpty)
+            #expect(try await browser.post("/ui/t/\(tenant)/grants", [("user", user.id), ("role", role.id)]).status == .forbidden)
+
+            let export = try await browser.get("/ui/t/\(tenant)/parties/\(person.id)/export")
+            #expect(export.status == .ok && export.headers[.contentType] == "application/json")
+            #expect(export.headers[.contentDisposition] == "attachment; filename=\"party-\(person.id).json\"")
+            let fromAPI = try await api.send(.get, "\(base)/parties/\(person.id)/export")
+            struct Doc: Codable { struct P: Codable { var email: String? }; var party: P }
+            #expect(try JSONDecoder().decode(Doc.self, from: Data(export.html.utf8)).party.email == "gee@example.com")
+            #expect(try JSONDecoder().decode(Doc.self, from: fromAPI.body).party.email == "gee@example.com")
+            let trail = try await api.send(.get, "\(base)/audit?targetId=\(person.id)").decode(TList<TAuditEntry>.self)
+            #expect(trail.items.filter { $0.action == "party.export" }.count == 2, "the console's download is audited like the API's")
+        }
+    }
+}
+
 @Suite("Console: single sign-on against a real provider", .serialized)
 struct WebConsoleSSOTests {
     struct TUserRow: Codable { var id: String; var email: String? }

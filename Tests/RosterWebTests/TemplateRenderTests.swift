@@ -218,6 +218,10 @@ import Testing
         let hostile = try render(view, "access")
         expectEscaped(hostile)
         #expect(hostile.contains("<strong>Denied.</strong>") && hostile.contains("tenant-wide") && hostile.contains("As of then."))
+        #expect(hostile.contains("<option value=\"\(role.id)\">&lt;script&gt;"), "the role is a grant choice, escaped")
+        view.roleErrors = [PartyView.FieldMessage(field: "policies", message: Self.hostile)]
+        view.grantNotice = Self.hostile
+        expectEscaped(try render(view, "access"))
         view.decision?.asOf = nil
         view.at = "2020-01-01T00:00"
         #expect(!(try render(view, "access")).contains("class=\"meta\">As of"), "no instant, no 'as of' (the form's field is another value)")
