@@ -51,7 +51,7 @@ enum Templates {
           <form method="post" action="/ui/sign-in">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="token">Token</label>
-            <input id="token" name="token" type="password" autocomplete="off" required>
+            <input id="token" name="token" type="password" autocomplete="current-password" required>
             <button type="submit">Sign in</button>
           </form>
         </section>

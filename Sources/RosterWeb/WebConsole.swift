@@ -159,6 +159,7 @@ extension WebConsole {
     /// Runs a page for a signed-in caller: to the sign-in page without one, errors as pages, the session refreshed.
     func run(_ request: Request, tenant: String?, form: Bool = false,
              _ body: (SignedIn) async throws -> WebResult) async -> Response {
+        let started = ContinuousClock.now
         let signedIn: SignedIn
         do {
             guard let found = try await authenticate(request, tenant: tenant) else {
@@ -185,6 +186,11 @@ extension WebConsole {
             response = made
         }
         response.setCookie(cookie(signedIn.session))
+        // The server's time for the page (authentication, service calls, rendering), for browsers' developer tools and
+        // Benchmarks/ui.sh.
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        response.headers[HTTPField.Name("Server-Timing")!] = "app;dur=\(String(format: "%.2f", milliseconds))"
         return response
     }
 

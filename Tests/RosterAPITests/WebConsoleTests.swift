@@ -91,6 +91,8 @@ struct TBrowser {
             #expect(page.status == .ok)
             #expect(page.html.contains("value=\"grace@example.com\""))
             #expect(page.html.contains("<span id=\"version\">1</span>"))
+            let timing = try #require(page.headers[HTTPField.Name("Server-Timing")!])
+            #expect(timing.hasPrefix("app;dur=") && Double(timing.dropFirst("app;dur=".count)) != nil, "\(timing)")
             // The page's read is audited like the API's.
             let audit = try await api.send(.get, "/v1/tenants/\(tenant)/audit?targetId=\(party.id)").decode(TList<TAuditEntry>.self)
             #expect(audit.items.contains { $0.action == "party.read" })

@@ -10,6 +10,7 @@ import traceback
 import urllib.parse
 import urllib.request
 
+from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -285,6 +286,29 @@ def test_import_a_file(ui):
     os.remove(path)
 
 
+def accessibility_violations(ui):
+    """axe-core's default rules (WCAG 2.x A and AA: colour contrast, labels, names, landmarks; and best practices) on the
+    page as it is."""
+    ui.driver.set_script_timeout(120)
+    axe = Axe(ui.driver)
+    axe.inject()
+    results = axe.run()
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]]
+
+
+def test_pages_meet_wcag_aa(ui):
+    hill = party_named("Hill Farm")["id"]
+    pages = ["/ui/tenants", "/ui/t/acme/parties", f"/ui/t/acme/parties/{hill}", "/ui/t/acme/access", "/ui/t/acme/users",
+             "/ui/t/acme/imports", "/ui/t/acme/audit?verify=1"]
+    found = {}
+    for path in pages:
+        ui.go(path)
+        violations = accessibility_violations(ui)
+        if violations:
+            found[path] = violations
+    assert not found, found
+
+
 def test_form_without_csrf_is_refused(ui):
     ui.go(f"/ui/t/acme/parties/{party_named('Hill Farm')['id']}")
     ui.driver.execute_script("document.querySelector('#edit input[name=csrf]').remove()")
@@ -352,6 +376,7 @@ def test_sign_out(ui):
     ui.go("/ui/t/acme/parties")
     ui.sign_out()
     ui.shot("signed-out")
+    assert not accessibility_violations(ui), accessibility_violations(ui)
     ui.go("/ui/t/acme/parties")
     assert ui.driver.current_url.endswith("/ui/sign-in"), ui.driver.current_url
 
@@ -361,7 +386,7 @@ def main():
     ui = Console()
     tests = [test_sign_in_with_a_token, test_create_a_tenant, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
              test_state_change, test_reveal_a_secret, test_access_check,
-             test_audit_log_and_chain_check, test_dealer_import_from_a_file, test_import_a_file,
+             test_audit_log_and_chain_check, test_dealer_import_from_a_file, test_import_a_file, test_pages_meet_wcag_aa,
              test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
     try:
