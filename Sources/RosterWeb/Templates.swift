@@ -280,8 +280,11 @@ enum Templates {
         </section>
         <section class="card" id="gdpr-export">
           <h2>The party's data</h2>
-          <p><a href="/ui/t/{{tenant}}/parties/{{id}}/export" download id="export-party">Download everything Roster holds about this party</a>
-          (JSON, GDPR Art. 15 and 20; the export is audited).</p>
+          <p>Everything Roster holds about this party, as JSON (GDPR Art. 15 and 20); the export is audited.</p>
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/export">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <button type="submit" id="export-party">Download the party's data</button>
+          </form>
         </section>
         {{#canErase}}
         <section class="card danger" id="erase">
@@ -470,11 +473,14 @@ enum Templates {
           <h2>Export</h2>
           <p>Every party you may read, in the import's columns; each party's export is audited. A masked copy replaces personal
           values with consistent pseudonyms, for test tenants.</p>
-          <ul>
-            <li><a href="/ui/t/{{tenant}}/exports/parties?format=csv" id="export-csv" download>Parties as CSV</a></li>
-            <li><a href="/ui/t/{{tenant}}/exports/parties?format=jsonl" download>Parties as JSON Lines</a></li>
-            <li><a href="/ui/t/{{tenant}}/exports/parties?format=csv&amp;mask=true" download>A masked copy (CSV)</a></li>
-          </ul>
+          <form method="post" action="/ui/t/{{tenant}}/exports/parties" id="export-form">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <div class="filters">
+              <div><label for="export-format">Format</label><select id="export-format" name="format">{{#formats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/formats}}</select></div>
+              <div><label class="check"><input type="checkbox" name="mask" value="true"> A masked copy</label></div>
+              <div><button type="submit" id="export-parties">Download</button></div>
+            </div>
+          </form>
         </section>
         <script src="/ui/static/roster.js"></script>
         """

@@ -19,7 +19,7 @@ extension WebConsole {
         ui.get("t/:tenant/imports/:id") { request, context in
             await self.importJob(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
-        ui.get("t/:tenant/exports/parties") { request, context in
+        ui.post("t/:tenant/exports/parties") { request, context in
             await self.exportParties(request, tenant: context.parameters.get("tenant") ?? "")
         }
     }
@@ -33,7 +33,9 @@ extension WebConsole {
 
     func imports(_ request: Request, tenant: String) async -> Response {
         await run(request, tenant: tenant) { signedIn in
-            .page(title: "Imports", template: "imports", view: ImportsView(tenant: tenant, csrf: signedIn.session.csrf))
+            // The tenant as the caller may see it (404 for another tenant's, as everywhere).
+            _ = try await services.access.me(tenant: tenant, context: signedIn.context)
+            return .page(title: "Imports", template: "imports", view: ImportsView(tenant: tenant, csrf: signedIn.session.csrf))
         }
     }
 
@@ -143,12 +145,12 @@ extension WebConsole {
         }
     }
 
-    /// The parties export, streamed as a download (audited per party by the service, as the API's).
+    /// The parties export, streamed as a download (audited per party by the service, as the API's); a form with the
+    /// CSRF token, so that no other site can start one in the caller's name.
     func exportParties(_ request: Request, tenant: String) async -> Response {
-        await run(request, tenant: tenant) { signedIn in
-            let query = request.uri.queryParameters
-            let format: BulkFormat = query.get("format") == "jsonl" ? .jsonl : .csv
-            let mask = query.get("mask") == "true"
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let format: BulkFormat = try ImportChoice.pick(fields["format"] ?? "csv", "format")
+            let mask = fields["mask"] == "true"
             let export = try await services.exports.exportParties(tenant: tenant, PartiesExportOptions(format: format, mask: mask),
                                                                   context: signedIn.context)
             let name = "\(tenant)-parties\(mask ? "-masked" : "").\(format.rawValue)"

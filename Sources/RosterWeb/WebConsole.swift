@@ -67,7 +67,10 @@ public struct WebConsole: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: Templates.stylesheet)))
         }
-        ui.get("sign-in") { request, _ in self.signInPage(request) }
+        ui.get("sign-in") { request, _ in
+            // Signed in already: home, so that a link can't sign anyone out.
+            self.session(of: request)?.signedIn == true ? Self.redirect("/ui", cookie: nil) : self.signInPage(request)
+        }
         ui.post("sign-in") { request, _ in await self.signIn(request) }
         ui.get("sign-in/sso") { request, _ in await self.beginSSO(request) }
         ui.get("sso/callback") { request, _ in await self.finishSSO(request) }
@@ -87,7 +90,7 @@ public struct WebConsole: Sendable {
         ui.post("t/:tenant/parties/:id/state") { request, context in
             await self.changeState(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
-        ui.get("t/:tenant/parties/:id/export") { request, context in
+        ui.post("t/:tenant/parties/:id/export") { request, context in
             await self.exportParty(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
         ui.post("t/:tenant/parties/:id/erase") { request, context in
@@ -157,7 +160,8 @@ extension WebConsole {
     }
 
     /// Runs a page for a signed-in caller: to the sign-in page without one, errors as pages, the session refreshed.
-    func run(_ request: Request, tenant: String?, form: Bool = false,
+    /// `back`: where an error page's link leads (a form's page, not the path it posted to).
+    func run(_ request: Request, tenant: String?, back: String? = nil,
              _ body: (SignedIn) async throws -> WebResult) async -> Response {
         let started = ContinuousClock.now
         let signedIn: SignedIn
@@ -173,7 +177,7 @@ extension WebConsole {
         do {
             result = try await body(signedIn)
         } catch {
-            return errorPage(error, signedIn: signedIn, back: request.uri.path)
+            return errorPage(error, signedIn: signedIn, back: back ?? request.uri.path)
         }
         var response: Response
         switch result {
@@ -200,10 +204,12 @@ extension WebConsole {
         let fields: [String: String]
         do {
             fields = try await Self.formFields(&request)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return errorPage(RosterError.tooLarge("the form is over 1 MiB; send large imports as a file"), signedIn: nil, back: Self.back(request))
         } catch {
-            return errorPage(RosterError.badRequest("the form could not be read"), signedIn: nil, back: "/ui")
+            return errorPage(RosterError.badRequest("the form could not be read"), signedIn: nil, back: Self.back(request))
         }
-        return await run(request, tenant: tenant) { signedIn in
+        return await run(request, tenant: tenant, back: Self.back(request)) { signedIn in
             guard let sent = fields["csrf"], Self.constantTimeEqual(sent, signedIn.session.csrf) else {
                 throw WebError.csrf
             }
@@ -224,6 +230,14 @@ extension WebConsole {
             fields[name] = value
         }
         return fields
+    }
+
+    /// The page a form was posted from (its `Referer`, when it is a console page), for an error page's "Back".
+    static func back(_ request: Request) -> String {
+        guard let referer = request.headers[.referer], let url = URLComponents(string: referer), url.path.hasPrefix("/ui") else {
+            return "/ui"
+        }
+        return url.path + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
@@ -368,6 +382,7 @@ extension WebConsole {
 
     /// Sends the browser to the tenant's identity provider (authorization code with PKCE, `state` and `nonce`).
     func beginSSO(_ request: Request) async -> Response {
+        if session(of: request)?.signedIn == true { return Self.redirect("/ui", cookie: nil) }
         let tenant = (request.uri.queryParameters.get("tenant") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard let signIn = authenticator.signIn, !tenant.isEmpty else {
             return signInPage(request, error: "Name the tenant to sign in to.", status: .unprocessableContent)
@@ -406,6 +421,7 @@ extension WebConsole {
             let message = switch error {
             case .forbidden(let detail): "You may not sign in: \(detail)."
             case .unavailable(let detail): "Single sign-on is not available: \(detail)."
+            case .unauthorized(let detail): "The sign-in was not accepted: \(detail). Sign in again."
             default: "The sign-in was not accepted; sign in again."
             }
             // The pending sign-in is spent either way: a replayed answer finds none.
@@ -501,6 +517,7 @@ extension WebConsole {
             var partnerID: Party.ID?
             if let raw = text("partnerId") {
                 guard let id = Party.ID(uuidString: raw) else {
+                    _ = try await services.access.me(tenant: tenant, context: signedIn.context)
                     view.error = "The partner id is not an id."
                     return .page(title: "Parties", template: "parties", view: view, status: .unprocessableContent)
                 }
@@ -623,8 +640,8 @@ extension WebConsole {
             let id = try Self.partyID(id)
             let current = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)
             let version = fields["version"].flatMap(Int.init)
-            let patch = Self.patch(from: fields, against: current)
             do {
+                let patch = try Self.patch(from: fields, against: current)
                 _ = try await services.parties.update(tenant: tenant, id: id, patch, ifMatch: version, context: signedIn.context)
                 return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)?done=saved")
             } catch RosterError.preconditionFailed {
@@ -645,7 +662,7 @@ extension WebConsole {
     }
 
     /// The fields the form changed: an emptied field is cleared, a new value set, an unchanged one kept.
-    static func patch(from fields: [String: String], against party: Party) -> PartyPatch {
+    static func patch(from fields: [String: String], against party: Party) throws -> PartyPatch {
         var patch = PartyPatch()
         func change(_ name: String, _ current: String?) -> PartyPatch.Change<String> {
             guard let sent = fields[name] else { return .keep }
@@ -668,6 +685,8 @@ extension WebConsole {
                 patch.customerType = .clear
             } else if let type = Party.CustomerType(rawValue: sent) {
                 patch.customerType = .set(type)
+            } else {
+                throw RosterError.invalid("customerType", "must be one of \(Party.CustomerType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
         return patch
@@ -712,8 +731,10 @@ extension WebConsole {
     }
 
     /// The party's GDPR export (Art. 15 and 20) as a JSON download: the API's document, audited by the service.
+    /// A POST with the CSRF token, not a link: another site could otherwise make a signed-in browser export (and be
+    /// audited in its name).
     func exportParty(_ request: Request, tenant: String, id: String) async -> Response {
-        await run(request, tenant: tenant) { signedIn in
+        await runForm(request, tenant: tenant) { signedIn, _ in
             let id = try Self.partyID(id)
             guard let partyExport else { throw RosterError.unavailable("exports are not available here") }
             let data = try await partyExport(tenant, id, signedIn.context)

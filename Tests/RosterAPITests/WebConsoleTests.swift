@@ -128,6 +128,8 @@ struct TBrowser {
             #expect(stale.html.contains("value=\"New Name Ltd\""))
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
 
+            let unknownType = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("customerType", "vip")])
+            #expect(unknownType.status == .unprocessableContent && unknownType.html.contains("<strong>customerType</strong>"))
             let invalid = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("email", "not an email")])
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.html.contains("<strong>email</strong>"))
@@ -207,6 +209,8 @@ struct TBrowser {
             // Another tenant's pages don't exist for it either.
             let other = try await api.makeTenant()
             #expect(try await browser.get("/ui/t/\(other)/parties").status == .notFound)
+            #expect(try await browser.get("/ui/t/\(other)/imports").status == .notFound)
+            #expect(try await browser.get("/ui/t/\(other)/parties?partnerId=nonsense").status == .notFound)
             // A platform page sends it home.
             #expect(try await browser.get("/ui/tenants").location == "/ui/t/\(tenant)/parties")
         }
@@ -517,12 +521,14 @@ extension WebConsoleTests {
             let empty = try await browser.post("/ui/t/\(tenant)/imports", [("csrf", csrf), ("text", " ")])
             #expect(empty.status == .unprocessableContent && empty.html.contains("choose a file or paste the rows"))
 
-            let export = try await browser.get("/ui/t/\(tenant)/exports/parties?format=csv")
+            #expect(try await browser.get("/ui/t/\(tenant)/exports/parties?format=csv").status != .ok, "a link can't start an export")
+            #expect(try await browser.post("/ui/t/\(tenant)/exports/parties", [("format", "csv")]).status == .forbidden)
+            let export = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv")])
             #expect(export.status == .ok && export.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(export.headers[.contentDisposition] == "attachment; filename=\"\(tenant)-parties.csv\"")
             #expect(export.html.hasPrefix("kind,firstName,lastName,name,email") && export.html.contains("pat@example.com")
                     && export.html.contains("Uploaded Org 399"))
-            let masked = try await browser.get("/ui/t/\(tenant)/exports/parties?format=csv&mask=true")
+            let masked = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true")])
             #expect(masked.status == .ok && !masked.html.contains("pat@example.com"))
         }
     }
@@ -561,7 +567,9 @@ extension WebConsoleTests {
             #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.isEmpty)
             #expect(try await browser.post("/ui/t/\(tenant)/grants", [("user", user.id), ("role", role.id)]).status == .forbidden)
 
-            let export = try await browser.get("/ui/t/\(tenant)/parties/\(person.id)/export")
+            #expect(try await browser.get("/ui/t/\(tenant)/parties/\(person.id)/export").status != .ok, "a link can't start an export")
+            #expect(try await browser.post("/ui/t/\(tenant)/parties/\(person.id)/export", []).status == .forbidden)
+            let export = try await browser.post("/ui/t/\(tenant)/parties/\(person.id)/export", [("csrf", csrf)])
             #expect(export.status == .ok && export.headers[.contentType] == "application/json")
             #expect(export.headers[.contentDisposition] == "attachment; filename=\"party-\(person.id).json\"")
             let fromAPI = try await api.send(.get, "\(base)/parties/\(person.id)/export")
@@ -578,9 +586,12 @@ extension WebConsoleTests {
 struct WebConsoleSSOTests {
     struct TUserRow: Codable { var id: String; var email: String? }
 
-    /// The provider authenticates its clients (any secret will do).
-    static func configure(_ config: inout RosterConfiguration) {
+    /// The provider is the server's own (ROSTER_OIDC_ISSUER and _AUDIENCE), which gets the client secret; it
+    /// authenticates its clients (any secret will do).
+    static func configure(_ config: inout RosterConfiguration, _ provider: OIDCProvider) {
         OIDCTests.configure(&config)
+        config.oidcIssuer = provider.issuer
+        config.oidcAudience = "roster"
         config.oidcClientSecret = "console-secret"
     }
 
@@ -595,7 +606,7 @@ struct WebConsoleSSOTests {
 
     @Test func aScopedAdminSignsInThroughSSOAndSeesItsSubtreeOnly() async throws {
         try await OIDCTests().withProvider { provider in
-            try await withApp(configure: Self.configure) { api in
+            try await withApp(configure: { Self.configure(&$0, provider) }) { api in
                 let t = try await OIDCTests().ssoTenant(api, provider)
                 let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
                 let farm = try await api.createParty(t, #"{"kind":"organization","name":"North Farm"}"#)
@@ -615,11 +626,18 @@ struct WebConsoleSSOTests {
                 #expect(item("redirect_uri")?.hasSuffix("/ui/sso/callback") == true)
 
                 let callback = try Self.authorize(location, sub: "ivy")
+                let beforeCallback = browser
                 let signedIn = try await browser.get(callback)
                 #expect(signedIn.status == .seeOther && signedIn.location == "/ui/t/\(t)/parties", "\(signedIn.html)")
-                // The same answer again (a replay) finds no sign-in under way.
-                var replay = TBrowser(client: api.client)
-                #expect(try await replay.get(callback).status == .unauthorized)
+                #expect(try await browser.get("/ui/sign-in").location == "/ui", "a signed-in browser is sent home, not signed out")
+                // The same answer again: in another browser there is no sign-in under way; with a copy of the cookie
+                // from before the callback, the provider refuses the code, which it took once.
+                var stranger = TBrowser(client: api.client)
+                #expect(try await stranger.get(callback).status == .unauthorized)
+                var replay = beforeCallback
+                let replayed = try await replay.get(callback)
+                #expect(replayed.status == .unauthorized && replay.cookie.map { _ in true } != nil)
+                #expect(try await replay.get("/ui/t/\(t)/parties").location == "/ui/sign-in")
 
                 // Signed in, with no role yet: no party list.
                 #expect(try await browser.get("/ui/t/\(t)/parties").status == .forbidden)
@@ -648,7 +666,7 @@ struct WebConsoleSSOTests {
 
     @Test func answersThatAreNotThisBrowsersSignInAreRefused() async throws {
         try await OIDCTests().withProvider { provider in
-            try await withApp(configure: Self.configure) { api in
+            try await withApp(configure: { Self.configure(&$0, provider) }) { api in
                 let t = try await OIDCTests().ssoTenant(api, provider)
                 try provider.setUser("eve", claims: #"{"email":"eve@example.com","email_verified":true}"#)
                 var mine = TBrowser(client: api.client)
@@ -665,14 +683,23 @@ struct WebConsoleSSOTests {
                 var forged = try #require(URLComponents(string: "http://x" + theirCallback))
                 forged.queryItems = forged.queryItems?.map { $0.name == "state" ? URLQueryItem(name: "state", value: myState) : $0 }
                 let refused = try await mine.get("/ui/sso/callback?" + (forged.percentEncodedQuery ?? ""))
-                #expect(refused.status == .unauthorized)
+                // (The provider does not check PKCE verifiers, so the refusal is Roster's own nonce check.)
+                #expect(refused.status == .unauthorized && refused.html.contains("(nonce)"), "\(refused.html)")
                 #expect(try await mine.get("/ui/t/\(t)/parties").location == "/ui/sign-in")
                 // The provider saying no, and a tenant without single sign-on.
                 var denied = TBrowser(client: api.client)
                 _ = try await denied.get("/ui/sign-in/sso?tenant=\(t)")
                 #expect(try await denied.get("/ui/sso/callback?error=access_denied&state=x").status == .unauthorized)
-                let plain = try await api.makeTenant()
-                let none = try await denied.get("/ui/sign-in/sso?tenant=\(plain)")
+                // A tenant whose issuer is not the server's own: the console is a public client there, and the secret
+                // never leaves for it (this provider wants one, so the sign-in fails).
+                let other = try await OIDCTests().ssoTenant(api, issuer: provider.issuer, audience: "tenant-own-client")
+                var publicClient = TBrowser(client: api.client)
+                let otherStart = try #require(try await publicClient.get("/ui/sign-in/sso?tenant=\(other)").location)
+                #expect(otherStart.contains("client_id=tenant-own-client"))
+                let otherAnswer = try await publicClient.get(try Self.authorize(otherStart, sub: "eve"))
+                #expect(otherAnswer.status == .unauthorized && otherAnswer.html.contains("identity provider did not accept"), "\(otherAnswer.html)")
+                // No such tenant (a tenant without settings.sso uses the server's provider, configured here).
+                let none = try await denied.get("/ui/sign-in/sso?tenant=no-such-tenant")
                 #expect(none.status == .unprocessableContent && none.html.contains("Single sign-on is not set up for that tenant."))
             }
         }

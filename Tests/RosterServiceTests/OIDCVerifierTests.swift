@@ -111,6 +111,17 @@ struct OIDCVerifierTests {
         #expect(OIDCSignIn.challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
     }
 
+    @Test func endpointsMustBeOnTheIssuersOrigin() {
+        #expect(OIDCSignIn.sameOrigin("https://idp.example/oauth2/authorize", "https://idp.example"))
+        #expect(OIDCSignIn.sameOrigin("https://IDP.example:443/x", "https://idp.example/realms/a"))
+        #expect(OIDCSignIn.sameOrigin("http://127.0.0.1:9400/token", "http://127.0.0.1:9400"))
+        #expect(!OIDCSignIn.sameOrigin("https://evil.example/authorize", "https://idp.example"))
+        #expect(!OIDCSignIn.sameOrigin("http://idp.example/authorize", "https://idp.example"))
+        #expect(!OIDCSignIn.sameOrigin("https://idp.example:8443/authorize", "https://idp.example"))
+        #expect(!OIDCSignIn.sameOrigin("javascript:alert(1)", "https://idp.example"))
+        #expect(!OIDCSignIn.sameOrigin("https://idp.example.evil.example/x", "https://idp.example"))
+    }
+
     @Test func verifiersAreLongEnoughAndFresh() {
         let values = (0..<100).map { _ in OIDCSignIn.random() }
         #expect(Set(values).count == 100)

@@ -171,7 +171,6 @@ import Testing
         view.audit = PartyView.Section([])
         let html = try render(view, "party")
         #expect(html.contains("action=\"/ui/t/acme/accounts/acc-1/reveal\""))
-        #expect(html.contains("name=\"csrf\" value=\"tok\"><label class=\"check\">") || html.contains("value=\"tok\">"))
         #expect(html.contains("href=\"/ui/t/acme/parties/p-2\""))
         #expect(html.contains("Your roles don&#39;t cover this."))
         #expect(!html.contains("No consent recorded."))

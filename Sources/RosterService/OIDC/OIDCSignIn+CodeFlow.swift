@@ -25,10 +25,11 @@ extension OIDCSignIn {
         } catch {
             throw RosterError.unavailable("the tenant's identity provider could not be reached")
         }
+        // On the issuer's own origin only: a tenant's settings must not make Roster redirect browsers anywhere.
         guard let endpoint = discovery.authorizationEndpoint, var components = URLComponents(string: endpoint),
-              ["https", "http"].contains(components.scheme ?? "")
+              Self.sameOrigin(endpoint, issuer)
         else {
-            throw RosterError.unavailable("the tenant's identity provider names no authorization endpoint")
+            throw RosterError.unavailable("the tenant's identity provider names no authorization endpoint on its own origin")
         }
         let pending = Pending(tenant: slug, state: Self.random(), nonce: Self.random(), codeVerifier: Self.random(), redirectURI: redirectURI)
         components.queryItems = (components.queryItems ?? []) + [
@@ -59,13 +60,16 @@ extension OIDCSignIn {
         } catch {
             throw RosterError.unavailable("the tenant's identity provider could not be reached")
         }
-        guard let endpoint = discovery.tokenEndpoint.flatMap(URL.init(string:)) else {
-            throw RosterError.unavailable("the tenant's identity provider names no token endpoint")
+        guard let raw = discovery.tokenEndpoint, Self.sameOrigin(raw, issuer), let endpoint = URL(string: raw) else {
+            throw RosterError.unavailable("the tenant's identity provider names no token endpoint on its own origin")
         }
         var form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", pending.redirectURI),
                     ("code_verifier", pending.codeVerifier)]
-        // A confidential client authenticates with HTTP basic (client_secret_basic); a public one names itself.
-        let basic = clientSecret.map { (user: clientID, password: $0) }
+        // A confidential client authenticates with HTTP basic (client_secret_basic); a public one names itself. The
+        // secret belongs to the server's own provider (ROSTER_OIDC_ISSUER and _AUDIENCE): a tenant admin can point
+        // its tenant at any issuer, which must never receive it.
+        let isServerProvider = issuer == defaults.issuer && clientID == defaults.audience
+        let basic = isServerProvider ? clientSecret.map { (user: clientID, password: $0) } : nil
         if basic == nil { form.append(("client_id", clientID)) }
         struct TokenAnswer: Decodable { var id_token: String? }
         let answer: TokenAnswer
@@ -76,6 +80,16 @@ extension OIDCSignIn {
         }
         guard let idToken = answer.id_token else { throw RosterError.unauthorized("the identity provider sent no ID token") }
         return try await signIn(token: idToken, tenant: pending.tenant, requestID: requestID, nonce: pending.nonce)
+    }
+
+    /// Same scheme, host and port (RFC 6454), the scheme http or https.
+    static func sameOrigin(_ a: String, _ b: String) -> Bool {
+        guard let x = URLComponents(string: a), let y = URLComponents(string: b), let scheme = x.scheme?.lowercased(),
+              ["https", "http"].contains(scheme), scheme == y.scheme?.lowercased(), let host = x.host?.lowercased(), !host.isEmpty,
+              host == y.host?.lowercased()
+        else { return false }
+        func port(_ c: URLComponents) -> Int? { c.port ?? (c.scheme?.lowercased() == "https" ? 443 : 80) }
+        return port(x) == port(y)
     }
 
     /// 32 random bytes, base64url: state, nonce and code verifier (43 characters, as RFC 7636 §4.1 asks).
