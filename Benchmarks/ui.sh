@@ -47,7 +47,7 @@ for path in "/ui/t/acme/parties/$HILL" "/ui/t/acme/parties/$ALICE" "/ui/t/acme/p
 done
 
 wrk_rate() {  # wrk at one connection: requests/s and the mean latency
-  wrk -t1 -c1 -d"$DURATION" --latency "$@" | awk '/Requests\/sec/ { r = $2 } /^    50%/ { p = $2 } END { printf "%s req/s, p50 %s", r, p }'
+  wrk -t1 -c1 -d"$DURATION" --latency "$@" | awk '/Requests\/sec/ { r = $2 } $1 == "50%" { p = $2 } $1 == "99%" { q = $2 } END { printf "%s req/s, p50 %s, p99 %s", r, p, q }'
 }
 echo "wrk -c1 ($DURATION each), same server:"
 echo "  console party page (Hill Farm): $(wrk_rate -H "Cookie: $COOKIE" "$BASE/ui/t/acme/parties/$HILL")"

@@ -417,7 +417,14 @@ extension WebConsole {
             let session = WebSession.signedIn(now: now(), userID: user.id.description, tenant: pending.tenant)
             return Self.redirect("/ui/t/\(Self.pathSegment(pending.tenant))/parties", cookie: cookie(session))
         } catch let error as RosterError {
-            logger.notice("console single sign-on refused", metadata: ["tenant": "\(pending.tenant)", "reason": "\(error.detail ?? "invalid")"])
+            // The kind of refusal only: some details name an email domain.
+            let kind = switch error {
+            case .unauthorized: "unauthorized"
+            case .forbidden: "forbidden"
+            case .unavailable: "unavailable"
+            default: "refused"
+            }
+            logger.notice("console single sign-on refused", metadata: ["tenant": "\(pending.tenant)", "outcome": "\(kind)"])
             let message = switch error {
             case .forbidden(let detail): "You may not sign in: \(detail)."
             case .unavailable(let detail): "Single sign-on is not available: \(detail)."
