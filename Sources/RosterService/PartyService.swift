@@ -166,9 +166,10 @@ public struct PartyService: Sendable {
     }
 
     /// Soft delete: the party stays, in state `deleted`, with its history.
-    public func delete(tenant slug: String, id: Party.ID, reason: String? = nil, context: OperationContext) async throws -> Party {
+    public func delete(tenant slug: String, id: Party.ID, reason: String? = nil, ifMatch: Int? = nil,
+                       context: OperationContext) async throws -> Party {
         let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
-        return try await transition(tenant: slug, id: id, reason: reason, ifMatch: nil, action: "party.delete",
+        return try await transition(tenant: slug, id: id, reason: reason, ifMatch: ifMatch, action: "party.delete",
                                     context: context) { current in
             guard current.state != .deleted else { throw RosterError.conflict("the party is already deleted") }
             guard current.state != .merged else { throw RosterError.conflict(current.notLiveReason) }
@@ -176,10 +177,11 @@ public struct PartyService: Sendable {
         }
     }
 
-    public func restore(tenant slug: String, id: Party.ID, reason: String? = nil, context: OperationContext) async throws -> Party {
+    public func restore(tenant slug: String, id: Party.ID, reason: String? = nil, ifMatch: Int? = nil,
+                        context: OperationContext) async throws -> Party {
         let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
         return try await withDuplicateMapping {
-            try await transition(tenant: slug, id: id, reason: reason, ifMatch: nil, action: "party.restore",
+            try await transition(tenant: slug, id: id, reason: reason, ifMatch: ifMatch, action: "party.restore",
                                  context: context) { current in
                 guard current.state == .deleted else { throw RosterError.conflict("the party is not deleted") }
                 return .active

@@ -196,6 +196,16 @@ enum Templates {
             <button type="submit" id="change-state">Change state</button>
           </form>
           {{/hasStateChoices}}
+          {{#canRestore}}
+          <p>This party is deleted: it is kept, with its history, until it is restored or erased.</p>
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/state" id="restore-form">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <input type="hidden" name="version" value="{{version}}">
+            <input type="hidden" name="state" value="active">
+            <label for="restore-reason">Reason</label><input id="restore-reason" name="reason">
+            <button type="submit" id="restore">Restore</button>
+          </form>
+          {{/canRestore}}
           <h3>History</h3>
           <table id="history">
             <thead><tr><th scope="col">At</th><th scope="col">From</th><th scope="col">To</th><th scope="col">By</th><th scope="col">Reason</th></tr></thead>

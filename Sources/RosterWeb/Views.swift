@@ -248,6 +248,7 @@ struct PartyView {
     var properties: [Property]
     var stateChoices: [String]
     var hasStateChoices: Bool
+    var canRestore: Bool
     var history: [HistoryRow]
     var tags: [TagView]
     var trees: [Tree]
@@ -284,8 +285,10 @@ struct PartyView {
         roles = party.roles.isEmpty ? nil : party.roles.joined(separator: ", ")
         emailDomains = party.emailDomains.isEmpty ? nil : party.emailDomains.joined(separator: ", ")
         properties = party.properties.keys.sorted().map { Property(key: $0, value: WebFormat.scalar(party.properties[$0]!)) }
+        // Live parties may go to another state, or be deleted (softly: restorable); a deleted one may be restored.
         stateChoices = party.isLive
-            ? [Party.State.active, .suspended, .archived].filter { $0 != party.state }.map(\.rawValue) : []
+            ? [Party.State.active, .suspended, .archived, .deleted].filter { $0 != party.state }.map(\.rawValue) : []
+        canRestore = party.state == .deleted
         hasStateChoices = !stateChoices.isEmpty
         self.history = history.map {
             HistoryRow(at: WebFormat.date($0.at), from: $0.from?.rawValue ?? "", to: $0.to.rawValue, actor: $0.actor, reason: $0.reason ?? "")

@@ -702,13 +702,26 @@ extension WebConsole {
     func changeState(_ request: Request, tenant: String, id: String) async -> Response {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let id = try Self.partyID(id)
-            guard let state = fields["state"].flatMap(Party.State.init(rawValue:)) else {
-                throw RosterError.invalid("state", "choose one of active, suspended, archived")
+            guard let state = fields["state"].flatMap(Party.State.init(rawValue:)), state != .merged else {
+                throw RosterError.invalid("state", "choose one of active, suspended, archived, deleted")
             }
             let reason = fields["reason"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+            let version = fields["version"].flatMap(Int.init)
             do {
-                _ = try await services.parties.changeState(tenant: tenant, id: id, to: state, reason: reason,
-                                                           ifMatch: fields["version"].flatMap(Int.init), context: signedIn.context)
+                // The API's three operations: DELETE (soft), restore, and state changes between the live states.
+                let current = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)
+                if state == .deleted {
+                    _ = try await services.parties.delete(tenant: tenant, id: id, reason: reason, ifMatch: version, context: signedIn.context)
+                } else if current.state == .deleted, state == .active {
+                    _ = try await services.parties.restore(tenant: tenant, id: id, reason: reason, ifMatch: version, context: signedIn.context)
+                } else {
+                    _ = try await services.parties.changeState(tenant: tenant, id: id, to: state, reason: reason, ifMatch: version,
+                                                               context: signedIn.context)
+                }
+            } catch RosterError.conflict(let message, _) {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.conflict = message
+                return .page(title: view.displayName, template: "party", view: view, status: .conflict)
             } catch RosterError.preconditionFailed {
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
                 view.conflict = "Someone changed this party after you opened it (it is now at version \(view.version)); "

@@ -142,6 +142,21 @@ struct TBrowser {
             #expect(suspended.html.contains("<td>unpaid invoices</td>"))
             let history = try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)/history").decode(TList<THistoryEntry>.self)
             #expect(history.items.last?.to == "suspended" && history.items.last?.reason == "unpaid invoices")
+
+            // Deleted (softly) from the same form, then restored; a stale page's delete is a conflict.
+            let staleDelete = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "deleted")])
+            #expect(staleDelete.status == .conflict && staleDelete.html.contains("Someone changed this party"))
+            let deleted = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "3"), ("state", "deleted"), ("reason", "closed")])
+            #expect(deleted.status == .seeOther)
+            let gone = try await browser.get(path)
+            #expect(gone.html.contains("id=\"state\">deleted</span>") && gone.html.contains("id=\"restore-form\""))
+            #expect(!gone.html.contains("id=\"state-form\""))
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).state == "deleted")
+            let notSuspended = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "4"), ("state", "suspended")])
+            #expect(notSuspended.status == .conflict && notSuspended.html.contains("restore it first"))
+            let restored = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "4"), ("state", "active"), ("reason", "reopened")])
+            #expect(restored.status == .seeOther)
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).state == "active")
         }
     }
 

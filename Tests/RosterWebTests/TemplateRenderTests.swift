@@ -141,6 +141,7 @@ import Testing
         #expect(html.contains("<option value=\"regular\" selected>regular</option>"))
         #expect(html.contains("<option value=\"suspended\">suspended</option>"))
         #expect(!html.contains("<option value=\"active\">active</option>"), "the current state is no choice")
+        #expect(html.contains("<option value=\"deleted\">deleted</option>") && !html.contains("restore-form"))
         #expect(html.contains("--tag: #1e6b33"))
         #expect(html.contains("Only the first 1 parties below are shown."))
         #expect(html.contains("<dt>seats</dt><dd>3</dd>"))
@@ -161,6 +162,13 @@ import Testing
         let html = try render(view, "party")
         expectEscaped(html)
         #expect(!html.contains("\"'><img"))
+    }
+
+    @Test func deletedPartyOffersRestoreOnly() throws {
+        var party = Self.party()
+        party.state = .deleted
+        let html = try render(PartyView(party, tenant: "acme", csrf: "tok", history: [], trees: []), "party")
+        #expect(html.contains("id=\"restore-form\"") && !html.contains("id=\"state-form\""))
     }
 
     @Test func partySectionsTypicalAndRefused() throws {
