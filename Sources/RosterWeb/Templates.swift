@@ -215,7 +215,17 @@ enum Templates {
           </table>
           <h3>Tags</h3>
           {{^tags}}<p class="empty">No tags.</p>{{/tags}}
-          <ul class="tags">{{#tags}}<li class="tag" style="--tag: {{color}}">{{text}}</li>{{/tags}}</ul>
+          <ul class="tags">{{#tags}}<li class="tag" style="--tag: {{color}}">{{text}}
+            <form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/tags/{{id}}/remove" class="inline">
+              <input type="hidden" name="csrf" value="{{csrf}}">
+              <button type="submit" class="remove" aria-label="Remove the tag {{text}}">×</button>
+            </form></li>{{/tags}}</ul>
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/tags" id="tag-form" class="inline-form">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="tag-text">Add a tag</label>
+            <input id="tag-text" name="text" required maxlength="100">
+            <button type="submit" id="add-tag">Add</button>
+          </form>
         </section>
         </div>
         <section class="card" id="relationships">
@@ -593,6 +603,7 @@ enum Templates {
         form.reveal button { margin-top: .3rem; } .secret code { font-size: 1.2rem; padding: .3rem .6rem; background: #eef1f5; }
         .path { list-style: none; padding: 0; display: flex; flex-wrap: wrap; } .path li + li::before { content: "›"; padding: 0 .5rem; }
         button.secondary { background: #4d5560; } fieldset { border: 1px solid var(--line); margin-top: .6rem; }
+        button.remove { margin: 0 0 0 .3rem; padding: 0 .4rem; background: transparent; color: var(--ink); font-size: 1rem; }
         .tree .self { font-weight: 700; } .role { color: var(--muted); } .crumbs { color: var(--muted); margin: 0; }
         """
 }

@@ -156,6 +156,9 @@ struct PartyView {
     }
 
     struct TagView {
+        var tenant: String
+        var partyID: String
+        var id: String
         var text: String
         var color: String
     }
@@ -293,7 +296,9 @@ struct PartyView {
         self.history = history.map {
             HistoryRow(at: WebFormat.date($0.at), from: $0.from?.rawValue ?? "", to: $0.to.rawValue, actor: $0.actor, reason: $0.reason ?? "")
         }
-        tags = party.tags.map { TagView(text: $0.text, color: $0.color) }
+        tags = party.tags.map {
+            TagView(tenant: tenant, partyID: party.id.description, id: $0.id.description, text: $0.text, color: $0.color)
+        }
         self.trees = trees
         hasTree = !trees.isEmpty
         canErase = party.state != .merged

@@ -93,6 +93,13 @@ public struct WebConsole: Sendable {
         ui.post("t/:tenant/parties/:id/export") { request, context in
             await self.exportParty(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
+        ui.post("t/:tenant/parties/:id/tags") { request, context in
+            await self.addTag(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+        ui.post("t/:tenant/parties/:id/tags/:tag/remove") { request, context in
+            await self.removeTag(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "",
+                                 tag: context.parameters.get("tag") ?? "")
+        }
         ui.post("t/:tenant/parties/:id/erase") { request, context in
             await self.erase(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
@@ -762,6 +769,29 @@ extension WebConsole {
                 .contentType: "application/json", .cacheControl: "no-store",
                 .contentDisposition: "attachment; filename=\"party-\(id).json\"",
             ], body: .init(byteBuffer: ByteBuffer(bytes: data))))
+        }
+    }
+
+    func addTag(_ request: Request, tenant: String, id: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let id = try Self.partyID(id)
+            do {
+                _ = try await services.tags.attach(tenant: tenant, party: id, text: fields["text"] ?? "", context: signedIn.context)
+            } catch RosterError.validation(let errors) {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.errors = errors.map { PartyView.FieldMessage(field: $0.field == "text" ? "tag" : $0.field, message: $0.message) }
+                return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
+            }
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)")
+        }
+    }
+
+    func removeTag(_ request: Request, tenant: String, id: String, tag: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, _ in
+            let id = try Self.partyID(id)
+            guard let tag = Tag.ID(uuidString: tag) else { throw RosterError.notFound("no such tag") }
+            try await services.tags.detach(tenant: tenant, party: id, tag: tag, context: signedIn.context)
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)")
         }
     }
 

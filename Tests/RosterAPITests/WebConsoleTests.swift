@@ -143,6 +143,20 @@ struct TBrowser {
             let history = try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)/history").decode(TList<THistoryEntry>.self)
             #expect(history.items.last?.to == "suspended" && history.items.last?.reason == "unpaid invoices")
 
+            // Tags: added by text (made when missing), removed.
+            let tagged = try await browser.post("\(path)/tags", [("csrf", csrf), ("text", "Key <Account>")])
+            #expect(tagged.status == .seeOther)
+            let withTag = try await browser.get(path)
+            #expect(withTag.html.contains("Key &lt;Account&gt;"))
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).tags == ["Key <Account>"])
+            let removeAction = try #require(withTag.html.range(of: #"/tags/[0-9a-f-]{36}/remove"#, options: .regularExpression))
+            let removed = try await browser.post(path + String(withTag.html[removeAction]), [("csrf", csrf)])
+            #expect(removed.status == .seeOther)
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).tags.isEmpty)
+            let emptyTag = try await browser.post("\(path)/tags", [("csrf", csrf), ("text", " ")])
+            #expect(emptyTag.status == .unprocessableContent && emptyTag.html.contains("<strong>tag</strong>"))
+            #expect(try await browser.post("\(path)/tags", [("text", "Forged")]).status == .forbidden)
+
             // Deleted (softly) from the same form, then restored; a stale page's delete is a conflict.
             let staleDelete = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "deleted")])
             #expect(staleDelete.status == .conflict && staleDelete.html.contains("Someone changed this party"))

@@ -143,6 +143,8 @@ import Testing
         #expect(!html.contains("<option value=\"active\">active</option>"), "the current state is no choice")
         #expect(html.contains("<option value=\"deleted\">deleted</option>") && !html.contains("restore-form"))
         #expect(html.contains("--tag: #1e6b33"))
+        #expect(html.contains("action=\"/ui/t/acme/parties/\(party.id)/tags/\(tag.id)/remove\""))
+        #expect(html.contains("aria-label=\"Remove the tag VIP\""))
         #expect(html.contains("Only the first 1 parties below are shown."))
         #expect(html.contains("<dt>seats</dt><dd>3</dd>"))
         #expect(html.contains("Saved."))

@@ -178,6 +178,14 @@ def test_edit_and_stale_edit(ui):
     assert party_named("Hill Farm")["name"] == "Hill Farm"
 
 
+def test_tags(ui):
+    ui.fill("tag-text", "Certified")
+    ui.click("#add-tag")
+    assert "Certified" in ui.find("ul.tags").text, ui.find("ul.tags").text
+    ui.click("button[aria-label='Remove the tag Certified']")
+    assert "Certified" not in ui.find("ul.tags").text
+
+
 def test_state_change(ui):
     Select(ui.find("#to")).select_by_value("suspended")
     ui.fill("reason", "audit pending")
@@ -239,7 +247,10 @@ def test_access_check(ui):
 
 def test_audit_log_and_chain_check(ui):
     ui.go("/ui/t/acme/audit")
-    assert "party.update" in ui.find("#entries").text
+    ui.fill("targetId", party_named("Hill Farm")["id"])
+    ui.click("#filter")
+    trail = ui.find("#entries").text
+    assert "party.update" in trail and "party.tag" in trail, trail
     ui.click("#verify")
     assert "The chain is intact." in ui.find("#verification").text
     ui.shot("audit")
@@ -385,7 +396,7 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     ui = Console()
     tests = [test_sign_in_with_a_token, test_create_a_tenant, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
-             test_state_change, test_reveal_a_secret, test_access_check,
+             test_tags, test_state_change, test_reveal_a_secret, test_access_check,
              test_audit_log_and_chain_check, test_dealer_import_from_a_file, test_import_a_file, test_pages_meet_wcag_aa,
              test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
