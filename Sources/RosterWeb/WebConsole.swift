@@ -262,12 +262,12 @@ extension WebConsole {
     /// `tenant`: the tenant the page is about, whose pages the navigation offers (else the caller's own).
     func render(title: String, template: String, view: Any, status: HTTPResponse.Status, signedIn: SignedIn?,
                 tenant: String? = nil, refresh: Int? = nil) -> Response {
-        let body = library.render(view, withTemplate: template) ?? ""
+        let body = library.render(view: view, withTemplate: template) ?? ""
         let layout = LayoutView(title: title, signedIn: signedIn != nil, who: signedIn.map { Self.describe($0.caller) } ?? "",
                                 csrf: signedIn?.session.csrf ?? "", platform: signedIn?.caller.principal.isPlatform ?? false,
                                 tenantSlug: signedIn == nil ? nil : (tenant ?? signedIn?.homeTenant), flash: nil, body: body,
                                 refresh: refresh)
-        let html = library.render(layout, withTemplate: "layout") ?? ""
+        let html = library.render(view: layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

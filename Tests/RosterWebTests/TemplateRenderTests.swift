@@ -16,7 +16,7 @@ import Testing
     }
 
     func render(_ view: Any, _ template: String) throws -> String {
-        try #require(library.render(view, withTemplate: template))
+        try #require(library.render(view: view, withTemplate: template))
     }
 
     /// No hostile markup survives, and its escaped form is there.
