@@ -259,6 +259,25 @@ public struct PartyService: Sendable {
         return (party, found)
     }
 
+    /// Which of `policies` the caller holds on this party (404 when it may not read it): so that a page offers only what
+    /// the caller may do. Each is decided as the operation itself decides it.
+    public func allowed(_ policies: [String], tenant slug: String, on id: Party.ID, context: OperationContext) async throws -> Set<String> {
+        try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            _ = try await access.party(id)
+            var allowed = Set<String>()
+            for policy in policies {
+                do {
+                    try await access.require(policy, on: [id])
+                    allowed.insert(policy)
+                } catch RosterError.forbidden {
+                    continue
+                }
+            }
+            return allowed
+        }
+    }
+
     public func history(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> [StateChange] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)

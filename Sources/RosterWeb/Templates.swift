@@ -159,7 +159,10 @@ enum Templates {
         <div class="columns">
         <section class="card">
           <h2>Details</h2>
+          {{^canWrite}}<p class="meta" id="read-only">Your roles let you read this party, not change it.</p>{{/canWrite}}
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/edit" id="edit">
+            <fieldset class="plain"{{^canWrite}} disabled{{/canWrite}}>
+            <legend class="visually-hidden">Details</legend>
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="version" value="{{version}}">
             {{#isPerson}}
@@ -175,7 +178,8 @@ enum Templates {
             <label for="customerType">Customer type</label>
             <select id="customerType" name="customerType">{{#customerTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/customerTypes}}</select>
             <label for="note">Note</label><textarea id="note" name="note" rows="3">{{note}}</textarea>
-            <button type="submit" id="save">Save</button>
+            {{#canWrite}}<button type="submit" id="save">Save</button>{{/canWrite}}
+            </fieldset>
           </form>
           <dl class="facts">
             <dt>Roles</dt><dd>{{roles}}{{^roles}}none{{/roles}}</dd>
@@ -186,7 +190,7 @@ enum Templates {
         </section>
         <section class="card">
           <h2>State</h2>
-          {{#hasStateChoices}}
+          {{#canWrite}}{{#hasStateChoices}}
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/state" id="state-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="version" value="{{version}}">
@@ -195,8 +199,8 @@ enum Templates {
             <label for="reason">Reason</label><input id="reason" name="reason">
             <button type="submit" id="change-state">Change state</button>
           </form>
-          {{/hasStateChoices}}
-          {{#canRestore}}
+          {{/hasStateChoices}}{{/canWrite}}
+          {{#canWrite}}{{#canRestore}}
           <p>This party is deleted: it is kept, with its history, until it is restored or erased.</p>
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/state" id="restore-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
@@ -205,7 +209,7 @@ enum Templates {
             <label for="restore-reason">Reason</label><input id="restore-reason" name="reason">
             <button type="submit" id="restore">Restore</button>
           </form>
-          {{/canRestore}}
+          {{/canRestore}}{{/canWrite}}
           <h3>History</h3>
           <table id="history">
             <thead><tr><th scope="col">At</th><th scope="col">From</th><th scope="col">To</th><th scope="col">By</th><th scope="col">Reason</th></tr></thead>
@@ -216,16 +220,18 @@ enum Templates {
           <h3>Tags</h3>
           {{^tags}}<p class="empty">No tags.</p>{{/tags}}
           <ul class="tags">{{#tags}}<li class="tag" style="--tag: {{color}}">{{text}}
-            <form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/tags/{{id}}/remove" class="inline">
+            {{#canWrite}}<form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/tags/{{id}}/remove" class="inline">
               <input type="hidden" name="csrf" value="{{csrf}}">
               <button type="submit" class="remove" aria-label="Remove the tag {{text}}">×</button>
-            </form></li>{{/tags}}</ul>
+            </form>{{/canWrite}}</li>{{/tags}}</ul>
+          {{#canWrite}}
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/tags" id="tag-form" class="inline-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="tag-text">Add a tag</label>
             <input id="tag-text" name="text" required maxlength="100">
             <button type="submit" id="add-tag">Add</button>
           </form>
+          {{/canWrite}}
         </section>
         </div>
         <section class="card" id="relationships">
@@ -257,11 +263,14 @@ enum Templates {
               <td>{{role}}</td>
               <td><a href="/ui/t/{{tenant}}/parties/{{otherID}}">{{otherID}}</a></td>
               <td>
+                {{^canReveal}}<span class="meta">needs credentials.reveal</span>{{/canReveal}}
+                {{#canReveal}}
                 <form method="post" action="/ui/t/{{tenant}}/accounts/{{id}}/reveal" class="reveal">
                   <input type="hidden" name="csrf" value="{{csrf}}">
                   <label class="check"><input type="checkbox" name="confirm" value="yes" required> I need to see it (the reveal is audited)</label>
                   <button type="submit" class="reveal-button">Reveal</button>
                 </form>
+                {{/canReveal}}
               </td>
             </tr>
             {{/rows}}
@@ -604,6 +613,8 @@ enum Templates {
         .path { list-style: none; padding: 0; display: flex; flex-wrap: wrap; } .path li + li::before { content: "›"; padding: 0 .5rem; }
         button.secondary { background: #4d5560; } fieldset { border: 1px solid var(--line); margin-top: .6rem; }
         button.remove { margin: 0 0 0 .3rem; padding: 0 .4rem; background: transparent; color: var(--ink); font-size: 1rem; }
+        fieldset.plain { border: 0; margin: 0; padding: 0; min-width: 0; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         .tree .self { font-weight: 700; } .role { color: var(--muted); } .crumbs { color: var(--muted); margin: 0; }
         """
 }

@@ -260,7 +260,10 @@ struct PartyView {
     var consents = Section<ConsentRow>([])
     var audit = Section<AuditRow>([])
     var auditMore = false
+    /// What the caller's roles allow on this party (the service decides; the page offers only that).
+    var canWrite = false
     var canErase: Bool
+    var canReveal = false
     var notice: String?
     var conflict: String?
     var errors: [FieldMessage] = [] { didSet { hasErrors = !errors.isEmpty } }

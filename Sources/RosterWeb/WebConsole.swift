@@ -569,6 +569,11 @@ extension WebConsole {
         let history = try await services.parties.history(tenant: tenant, id: id, context: context)
         let trees = try await relationshipTrees(tenant: tenant, party: party, context: context)
         var view = PartyView(party, tenant: tenant, csrf: signedIn.session.csrf, history: history, trees: trees)
+        let allowed = try await services.parties.allowed(["parties.write", "parties.erase", "credentials.reveal"], tenant: tenant,
+                                                         on: id, context: context)
+        view.canWrite = allowed.contains("parties.write")
+        view.canErase = view.canErase && allowed.contains("parties.erase")
+        view.canReveal = allowed.contains("credentials.reveal")
         view.accounts = try await Self.section {
             let asPartner = try await services.partnerAccounts.list(tenant: tenant, partnerID: id, customerID: nil, active: nil, cursor: nil,
                                                                      limit: 50, context: context)

@@ -345,9 +345,22 @@ extension WebConsoleTests {
             let page = try await browser.get("/ui/t/\(tenant)/parties/\(org.id)")
             #expect(page.status == .ok)
             #expect(page.html.contains("Your roles don&#39;t cover this.") || page.html.contains("Your roles don't cover this."))
+            #expect(page.html.contains("id=\"save\"") && !page.html.contains("id=\"erase-form\""), "it may edit, not erase")
             let erase = try await browser.post("/ui/t/\(tenant)/parties/\(org.id)/erase", [("csrf", try #require(page.csrf)), ("confirm", "ERASE")])
             #expect(erase.status == .forbidden)
             #expect(try await api.send(.get, "\(base)/parties/\(org.id)").status == .ok)
+
+            // A key that only reads is offered no change; what it posts anyway is refused by the service.
+            let readers = try await api.send(.post, "\(base)/roles", json: #"{"name":"Readers","policies":["parties.read"],"organizationId":"\#(org.id)"}"#).decode(ID.self)
+            let readKey = try await api.send(.post, "\(base)/api-keys", json: #"{"name":"reader","role":"USER","roleIds":["\#(readers.id)"]}"#).decode(Created.self).key
+            var reader = TBrowser(client: api.client)
+            _ = try await reader.signIn(token: readKey)
+            let readOnly = try await reader.get("/ui/t/\(tenant)/parties/\(org.id)")
+            #expect(readOnly.status == .ok && readOnly.html.contains("id=\"read-only\"") && !readOnly.html.contains("id=\"save\""))
+            #expect(!readOnly.html.contains("id=\"state-form\"") && !readOnly.html.contains("id=\"tag-form\""))
+            let edit = try await reader.post("/ui/t/\(tenant)/parties/\(org.id)/edit", [("csrf", try #require(readOnly.csrf)), ("version", "1"), ("name", "Mine")])
+            #expect(edit.status == .forbidden)
+            #expect(try await api.send(.get, "\(base)/parties/\(org.id)").decode(TParty.self).name == "Scoped Org")
         }
     }
 }

@@ -133,6 +133,7 @@ import Testing
         let change = StateChange(partyID: party.id, from: nil, to: .active, at: Date(timeIntervalSince1970: 1_700_000_000),
                                  actor: "system", reason: "created")
         var view = PartyView(party, tenant: "acme", csrf: "tok", history: [change], trees: [tree("Acme Ltd")])
+        view.canWrite = true
         view.notice = "Saved."
         let html = try render(view, "party")
         #expect(html.contains("Ada Lovelace"))
@@ -169,12 +170,37 @@ import Testing
     @Test func deletedPartyOffersRestoreOnly() throws {
         var party = Self.party()
         party.state = .deleted
-        let html = try render(PartyView(party, tenant: "acme", csrf: "tok", history: [], trees: []), "party")
+        var view = PartyView(party, tenant: "acme", csrf: "tok", history: [], trees: [])
+        view.canWrite = true
+        let html = try render(view, "party")
         #expect(html.contains("id=\"restore-form\"") && !html.contains("id=\"state-form\""))
+    }
+
+    @Test func aReadOnlyCallerIsOfferedNoChange() throws {
+        let tag = RosterCore.Tag(id: .make(), tenantID: .make(), text: "VIP", color: "#1e6b33", createdAt: Date())
+        var view = PartyView(Self.party(tags: [tag]), tenant: "acme", csrf: "tok", history: [], trees: [])
+        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", id: "acc-1", username: "login", role: "the customer",
+                                                             otherID: "p-2", active: true)])
+        view.canErase = false
+        let html = try render(view, "party")
+        #expect(html.contains("id=\"read-only\"") && html.contains("<fieldset class=\"plain\" disabled>"))
+        for form in ["id=\"save\"", "id=\"state-form\"", "id=\"tag-form\"", "/remove\"", "/reveal\"", "id=\"erase-form\""] {
+            #expect(!html.contains(form), "\(form)")
+        }
+        #expect(html.contains("needs credentials.reveal") && html.contains("VIP"))
+        view.canWrite = true
+        view.canReveal = true
+        view.canErase = true
+        let writable = try render(view, "party")
+        for form in ["id=\"save\"", "id=\"state-form\"", "id=\"tag-form\"", "/remove\"", "/reveal\"", "id=\"erase-form\""] {
+            #expect(writable.contains(form), "\(form)")
+        }
+        #expect(!writable.contains("id=\"read-only\"") && !writable.contains(" disabled>"))
     }
 
     @Test func partySectionsTypicalAndRefused() throws {
         var view = PartyView(Self.party(), tenant: "acme", csrf: "tok", history: [], trees: [])
+        view.canReveal = true
         view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", id: "acc-1", username: "login", role: "the customer",
                                                              otherID: "p-2", active: true)])
         view.consents = PartyView.Section(refused: "Your roles don't cover this.")
