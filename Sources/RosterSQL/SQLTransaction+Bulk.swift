@@ -31,6 +31,69 @@ extension SQLTransaction {
     }
 }
 
+// A bulk import's batch: a few multi-row statements instead of several statements a row.
+extension SQLTransaction {
+    /// The most rows one multi-row statement writes. Statements are made for 64, 32, ..., 1 rows only, so that a batch of
+    /// any size uses at most seven statement texts a table (each prepared once per connection on SQLite).
+    static let rowsPerInsert = 64
+
+    func insertParties(_ parties: [Party], history: [StateChange], tags: [(party: Party.ID, tag: Tag.ID)]) async throws {
+        guard let tenant = parties.first?.tenantID else { return }
+        let t = SQLValue.uuid(tenant.rawValue)
+        try await insertRows("parties", Self.partyInsertColumns, width: 23, parties.map(partyBinds))
+        try await insertRows("party_roles", "tenant_id, party_id, role", width: 3,
+                             parties.flatMap { p in p.roles.map { [t, .uuid(p.id.rawValue), .text($0)] } })
+        for party in parties where party.kind == .organization { try await replaceDomains(party) }
+        try await insertRows("party_state_history", "tenant_id, id, party_id, from_state, to_state, at, actor, reason", width: 8,
+                             history.map { change in
+                                 [t, .uuid(change.id.rawValue), .uuid(change.partyID.rawValue), change.from.map { .text($0.rawValue) } ?? .null,
+                                  .text(change.to.rawValue), .date(change.at), .text(change.actor), change.reason.map(SQLValue.text) ?? .null]
+                             })
+        try await insertRows("party_tags", "tenant_id, party_id, tag_id", width: 3,
+                             tags.map { [t, .uuid($0.party.rawValue), .uuid($0.tag.rawValue)] })
+    }
+
+    /// `rows` (each `width` values for `columns`) in statements of 64, 32, ..., 1 rows.
+    private func insertRows(_ table: String, _ columns: String, width: Int, _ rows: [[SQLValue]]) async throws {
+        var start = 0
+        var size = Self.rowsPerInsert
+        while start < rows.count {
+            while size > rows.count - start { size /= 2 }
+            var binds: [SQLValue] = []
+            binds.reserveCapacity(size * width)
+            for row in rows[start..<start + size] { binds += row }
+            try await conn.execute("INSERT INTO \(table) (\(columns)) VALUES \(Self.placeholders(rows: size, width: width))", binds)
+            start += size
+        }
+    }
+
+    /// `($1, $2), ($3, $4)` for two rows of two.
+    static func placeholders(rows: Int, width: Int) -> String {
+        (0..<rows).map { row in "(" + (1...width).map { "$\(row * width + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
+    }
+
+    func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey> {
+        var found = Set<LiveKey>()
+        for (column, values) in [("email_key", emailKeys), ("phone", phones)] {
+            // A fixed number of values a statement (the rest NULL, which matches nothing): one statement text.
+            for start in stride(from: 0, to: values.count, by: Self.rowsPerInsert) {
+                let chunk = values[start..<min(start + Self.rowsPerInsert, values.count)]
+                let binds = [SQLValue.uuid(tenant.rawValue)] + chunk.map(SQLValue.text)
+                    + Array(repeating: .null, count: Self.rowsPerInsert - chunk.count)
+                let list = (2...Self.rowsPerInsert + 1).map { "$\($0)" }.joined(separator: ", ")
+                for row in try await conn.query("""
+                    SELECT kind, \(column) AS k FROM parties
+                    WHERE tenant_id = $1 AND \(column) IN (\(list)) AND state NOT IN ('deleted', 'merged')
+                    """, binds) {
+                    guard let kind = row.string("kind").flatMap(Party.Kind.init(rawValue:)), let key = row.string("k") else { continue }
+                    found.insert(column == "phone" ? .phone(kind, key) : .email(kind, key))
+                }
+            }
+        }
+        return found
+    }
+}
+
 // Import jobs posted over HTTP.
 extension SQLTransaction {
     func insertImportJob(_ job: ImportJob) async throws {

@@ -105,14 +105,18 @@ extension SQLTransaction {
 
     func insertParty(_ party: Party) async throws {
         try await conn.execute("""
-            INSERT INTO parties (id, tenant_id, kind, first_name, last_name, name, email, phone, website, email_domains, note,
-                customer_type, roles, properties, state, created_at, updated_at, version, email_key, first_key, last_key, name_key,
-                merged_into)
+            INSERT INTO parties (\(Self.partyInsertColumns))
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
             """, try partyBinds(party))
         try await replaceRoles(party)
         try await replaceDomains(party)
     }
+
+    /// The columns `partyBinds` gives values for, in order.
+    static let partyInsertColumns = """
+        id, tenant_id, kind, first_name, last_name, name, email, phone, website, email_domains, note, customer_type, roles, \
+        properties, state, created_at, updated_at, version, email_key, first_key, last_key, name_key, merged_into
+        """
 
     func updateParty(_ party: Party, expectedVersion: Int) async throws -> Bool {
         var binds = try partyBinds(party)
@@ -132,7 +136,7 @@ extension SQLTransaction {
     }
 
     /// Keeps `organization_domains` (the index behind auto-linking) equal to the organization's email domains.
-    private func replaceDomains(_ party: Party) async throws {
+    func replaceDomains(_ party: Party) async throws {
         guard party.kind == .organization else { return }
         try await conn.execute("DELETE FROM organization_domains WHERE tenant_id = $1 AND party_id = $2",
                                [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
@@ -306,7 +310,7 @@ extension SQLTransaction {
         return counts
     }
 
-    private func partyBinds(_ p: Party) throws -> [SQLValue] {
+    func partyBinds(_ p: Party) throws -> [SQLValue] {
         let keys = p.searchKeys
         func text(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
         return [

@@ -32,7 +32,11 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         var readers: [SQLiteHandle] = []
         do {
             // secure_delete: what a delete removes is overwritten with zeros in the file, not just unlinked (erasure).
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON"] {
+            // The writer's page cache (64 MiB, not SQLite's 2), its statement journals in memory, and a checkpoint every
+            // ~40 MB of WAL rather than 4: measured on a 100,000-row import (issue 12), where an index page changed by
+            // many transactions was spilled, read back and checkpointed again and again: 14.3 s → 11.0 s.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON",
+                           "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY", "PRAGMA wal_autocheckpoint=10000"] {
                 _ = try writer.query(pragma, [])
             }
             for _ in 0..<max(1, readerCount) {

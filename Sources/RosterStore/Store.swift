@@ -94,6 +94,12 @@ public struct PartyQuery: Sendable, Hashable {
     }
 }
 
+/// A key the live-unique indexes hold: a kind with a normalized email, or with phone digits.
+public enum LiveKey: Hashable, Sendable {
+    case email(Party.Kind, String)
+    case phone(Party.Kind, String)
+}
+
 public protocol PartyRepository {
     /// Inserts a party; throws `StoreError.uniqueViolation` when a live party of the same kind has its email or phone.
     func insertParty(_ party: Party) async throws
@@ -114,6 +120,12 @@ public protocol PartyRepository {
     /// These parties (those that exist), with their tags, in id order.
     func parties(tenant: Tenant.ID, ids: [Party.ID]) async throws -> [Party]
     func appendStateChange(tenant: Tenant.ID, _ change: StateChange) async throws
+    /// Inserts new parties with their roles, their first state history entries and their tags, a few multi-row
+    /// statements for all (a bulk import's batch). The caller has checked that no live party holds their keys; one does
+    /// if a concurrent writer made it meanwhile: then `StoreError.uniqueViolation`, and the transaction must end.
+    func insertParties(_ parties: [Party], history: [StateChange], tags: [(party: Party.ID, tag: Tag.ID)]) async throws
+    /// Which of these keys (normalized emails, phone digits) a live party of the tenant holds, with its kind.
+    func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey>
     func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange]
     /// Live customers counted by customer type.
     func customerCounts(tenant: Tenant.ID) async throws -> [Party.CustomerType: Int]

@@ -86,8 +86,8 @@ struct ImportOptions: ParsableArguments {
     @Flag(help: "Start from the first row, whatever an earlier run of this file committed.")
     var restart = false
 
-    @Option(help: "Rows per transaction.")
-    var batchSize = 500
+    @Option(help: "Rows per transaction (a larger batch writes faster, and holds the database's writer longer).")
+    var batchSize = 2000
 
     @Argument(help: "The file.")
     var file: String
