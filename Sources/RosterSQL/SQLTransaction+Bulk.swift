@@ -72,6 +72,11 @@ extension SQLTransaction {
         (0..<rows).map { row in "(" + (1...width).map { "$\(row * width + $0)" }.joined(separator: ", ") + ")" }.joined(separator: ", ")
     }
 
+    func refreshPartyStatistics() async throws {
+        guard dialect == .postgres else { return }
+        try await conn.execute("ANALYZE parties, party_roles, party_state_history, party_tags, organization_domains, relationships")
+    }
+
     func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey> {
         var found = Set<LiveKey>()
         for (column, values) in [("email_key", emailKeys), ("phone", phones)] {

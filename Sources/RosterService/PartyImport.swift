@@ -405,6 +405,8 @@ enum ImportRunner {
         report.refusedBefore = earlier.refused
         // What this run expects the stored progress to be: another run of the same file moving it fails this one.
         var committed = earlier
+        // The planner's statistics are refreshed when the run has written 1,000 rows, then 4, 16, 64... times as many.
+        var refreshAt = 1000
         var batch: [Row] = []
         var position = 0
         while true {
@@ -460,6 +462,10 @@ enum ImportRunner {
                     outcome.errors = []
                 }
                 report.merge(outcome)
+                if report.created + report.updated >= refreshAt {
+                    try await store.write { tx in try await tx.refreshPartyStatistics() }
+                    refreshAt *= 4
+                }
                 if report.errors.count > keptErrors { report.errors.removeLast(report.errors.count - keptErrors) }
                 batch.removeAll(keepingCapacity: true)
                 try await progress(report)

@@ -124,6 +124,10 @@ public protocol PartyRepository {
     /// statements for all (a bulk import's batch). The caller has checked that no live party holds their keys; one does
     /// if a concurrent writer made it meanwhile: then `StoreError.uniqueViolation`, and the transaction must end.
     func insertParties(_ parties: [Party], history: [StateChange], tags: [(party: Party.ID, tag: Tag.ID)]) async throws
+    /// Has the database look at the party tables again (PostgreSQL: `ANALYZE`; SQLite: nothing), after a bulk import
+    /// grew them: PostgreSQL plans a foreign key's check once per connection, and one planned while `parties` was
+    /// nearly empty went through the tenant's `customer_type` index and read every party of the tenant per row.
+    func refreshPartyStatistics() async throws
     /// Which of these keys (normalized emails, phone digits) a live party of the tenant holds, with its kind.
     func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey>
     func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange]
