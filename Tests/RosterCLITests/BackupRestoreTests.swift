@@ -18,7 +18,7 @@ struct BackupRestoreTests {
     }
 
     static func snapshot(_ cli: CLI, environment: [String: String]) async throws -> Snapshot {
-        let port = Int.random(in: 50_000..<55_000)
+        let port = CLI.serverPort()
         let stop = try cli.serve(port: port, environment: environment)
         defer { stop() }
         let base = "http://127.0.0.1:\(port)/v1/tenants/acme"

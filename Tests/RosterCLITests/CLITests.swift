@@ -61,7 +61,12 @@ struct CLI {
     }
 
     /// `roster serve` in the background on a free port; stopped by the returned closure.
-    func serve(port: Int, environment: [String: String] = [:]) throws -> () -> Void {
+    /// A free-looking port for a server of a test: below Linux's ephemeral range (32768-60999), where the test's own
+    /// outgoing connections can't be holding it.
+    static func serverPort() -> Int { Int.random(in: 20_000..<32_000) }
+
+    /// Starts `roster serve`; its standard error goes to `log` when given (to read why a server did not come up).
+    func serve(port: Int, environment: [String: String] = [:], log: URL? = nil) throws -> () -> Void {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = ["serve", "--port", String(port)]
@@ -71,7 +76,11 @@ struct CLI {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log, FileManager.default.createFile(atPath: log.path, contents: nil), let handle = try? FileHandle(forWritingTo: log) {
+            process.standardError = handle
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return {
             process.terminate()

@@ -63,7 +63,7 @@ struct PostgresOutageTests {
             Issue.record("ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test (it installs PostgreSQL)")
             return
         }
-        let port = Int.random(in: 56_000..<57_000)
+        let port = Int.random(in: 32_000..<32_700)  // below the ephemeral range, like the server's
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("roster-outage-\(UUID().uuidString.prefix(8))").path
         #expect(Self.pg("start", root: root, port: port) == 0, "could not start a PostgreSQL cluster")
         Self.trace("cluster started on \(port)")
@@ -76,13 +76,19 @@ struct PostgresOutageTests {
         let env = ["ROSTER_BOOTSTRAP_TOKEN": token, "ROSTER_SECRET_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="]
         #expect(try cli.run("migrate", environment: env).status == 0)
         Self.trace("migrated")
-        let http = Int.random(in: 50_000..<55_000)
-        let stop = try cli.serve(port: http, environment: env)
+        let http = CLI.serverPort()
+        let log = URL(fileURLWithPath: root + "-serve.log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let stop = try cli.serve(port: http, environment: env.merging(["ROSTER_LOG_LEVEL": "notice"]) { $1 }, log: log)
         defer { stop() }
         let base = "http://127.0.0.1:\(http)"
-        for _ in 0..<100 where await Self.send("GET", "\(base)/health/ready", token: token).status != 200 {
-            try await Task.sleep(for: .milliseconds(100))
+        var up = false
+        for _ in 0..<300 where !up {
+            up = await Self.send("GET", "\(base)/health/ready", token: token).status == 200
+            if !up { try await Task.sleep(for: .milliseconds(100)) }
         }
+        let serverLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        try #require(up, "the server on \(http) was not ready within 30 s; its log:\n\(serverLog.suffix(2000))")
         Self.trace("served")
         #expect(await Self.send("POST", "\(base)/v1/tenants", token: token, json: #"{"slug":"outage","name":"Outage"}"#).status == 201)
         let parties = "\(base)/v1/tenants/outage/parties"
