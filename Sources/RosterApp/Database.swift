@@ -20,8 +20,11 @@ public struct RosterDatabase: Sendable {
     public var sqlitePath: String? { sqlite?.path }
 
     /// Opens `sqlite://PATH` (relative or absolute; `sqlite:///abs/path` too) or `postgres://...`.
-    /// PostgreSQL connects lazily, once `service` runs.
-    public static func open(url: String, logger: Logger, slowStatementMilliseconds: Int = 200) async throws -> RosterDatabase {
+    /// PostgreSQL connects lazily, once `service` runs. `bulk`: SQLite checkpoints its WAL every ~40 MB rather than ~4
+    /// (one-shot commands, whose imports and exports write much; a server keeps the small checkpoints, which hold a
+    /// read's audit entry for less).
+    public static func open(url: String, logger: Logger, slowStatementMilliseconds: Int = 200,
+                            bulk: Bool = false) async throws -> RosterDatabase {
         let slow = Duration.milliseconds(slowStatementMilliseconds)
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             let database = PostgresDatabase(configuration: try PostgresDatabase.configuration(url: url),
@@ -30,7 +33,7 @@ public struct RosterDatabase: Sendable {
                                   migrations: RosterSchema.migrations(for: .postgres), service: database, sqlite: nil)
         }
         guard let path = sqlitePath(url) else { throw DatabaseURLError.unsupported(url) }
-        let database = try await SQLiteDatabase.open(path: path, logger: logger)
+        let database = try await SQLiteDatabase.open(path: path, checkpointPages: bulk ? 10_000 : 1_000, logger: logger)
         return RosterDatabase(store: SQLStore(database: database, logger: logger, slowThreshold: slow),
                               migrations: RosterSchema.migrations(for: .sqlite), service: database, sqlite: database)
     }
