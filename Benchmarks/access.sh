@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${ROSTER_BIN:-$(ls .build/release/roster 2>/dev/null || echo .build/debug/roster)}
+unset ROSTER_BIN  # not a setting of roster itself (roster warns of unknown ROSTER_ variables)
 DB=${1:-sqlite://$(mktemp -d)/access.sqlite}
 SIZE=${2:-100000}
 USERS=${3:-1000}

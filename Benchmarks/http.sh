@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${ROSTER_BIN:-$(ls .build/release/roster 2>/dev/null || echo .build/debug/roster)}
+unset ROSTER_BIN  # not a setting of roster itself (roster warns of unknown ROSTER_ variables)
 DB=${1:-sqlite://$(mktemp -d)/bench.sqlite}
 DURATION=${2:-10s}
 PORT=${PORT:-18181}
