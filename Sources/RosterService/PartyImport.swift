@@ -141,6 +141,13 @@ public struct PartyImportService: Sendable {
                     }
                 }
                 seen.formUnion(keys)
+            } else {
+                // The rules refuse the row in memory: `applyRow` fails the same way before it reads or writes anything,
+                // so it needs neither the pending parties written nor a savepoint.
+                try await ImportRunner.one(row, access: access, tx: tx, into: &report, savepoint: false) { row, access, tx in
+                    try await Self.applyRow(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
+                }
+                continue
             }
             try await Self.insert(&pending, tagIDs: &tagIDs, access: access, tx: tx, context: context, into: &report)
             try await ImportRunner.one(row, access: access, tx: tx, into: &report) { row, access, tx in
@@ -479,7 +486,9 @@ enum ImportRunner {
     struct Retry: Error {}
 
     /// One row, in a savepoint: created, updated, unchanged, skipped, or refused with every field that is wrong.
+    /// `savepoint: false` only for a row `apply` refuses before it writes anything (its rules fail in memory).
     static func one<Row: ImportRow>(_ row: Row, access: TenantAccess, tx: any StoreTransaction, into report: inout PartyImportReport,
+                                    savepoint: Bool = true,
                                     apply: (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws {
         report.processed += 1
         if !row.problems.isEmpty {
@@ -488,7 +497,8 @@ enum ImportRunner {
             return
         }
         do {
-            let outcome = try await tx.savepoint { () -> ImportOutcome in try await apply(row, access, tx) }
+            let outcome = savepoint ? try await tx.savepoint { () -> ImportOutcome in try await apply(row, access, tx) }
+                                    : try await apply(row, access, tx)
             switch outcome {
             case .created: report.created += 1
             case .updated: report.updated += 1
