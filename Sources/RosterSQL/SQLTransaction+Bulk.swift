@@ -44,11 +44,8 @@ extension SQLTransaction {
         try await insertRows("party_roles", "tenant_id, party_id, role", width: 3,
                              parties.flatMap { p in p.roles.map { [t, .uuid(p.id.rawValue), .text($0)] } })
         for party in parties where party.kind == .organization { try await replaceDomains(party) }
-        try await insertRows("party_state_history", "tenant_id, id, party_id, from_state, to_state, at, actor, reason", width: 8,
-                             history.map { change in
-                                 [t, .uuid(change.id.rawValue), .uuid(change.partyID.rawValue), change.from.map { .text($0.rawValue) } ?? .null,
-                                  .text(change.to.rawValue), .date(change.at), .text(change.actor), change.reason.map(SQLValue.text) ?? .null]
-                             })
+        try await insertRows("party_state_history", Self.stateChangeColumns, width: 8,
+                             history.map { Self.stateChangeBinds(tenant: tenant, $0) })
         try await insertRows("party_tags", "tenant_id, party_id, tag_id", width: 3,
                              tags.map { [t, .uuid($0.party.rawValue), .uuid($0.tag.rawValue)] })
     }
@@ -79,13 +76,13 @@ extension SQLTransaction {
 
     func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey> {
         var found = Set<LiveKey>()
+        // A fixed number of values a statement (the rest NULL, which matches nothing): one statement text a column.
+        let list = (2...Self.rowsPerInsert + 1).map { "$\($0)" }.joined(separator: ", ")
         for (column, values) in [("email_key", emailKeys), ("phone", phones)] {
-            // A fixed number of values a statement (the rest NULL, which matches nothing): one statement text.
             for start in stride(from: 0, to: values.count, by: Self.rowsPerInsert) {
                 let chunk = values[start..<min(start + Self.rowsPerInsert, values.count)]
                 let binds = [SQLValue.uuid(tenant.rawValue)] + chunk.map(SQLValue.text)
                     + Array(repeating: .null, count: Self.rowsPerInsert - chunk.count)
-                let list = (2...Self.rowsPerInsert + 1).map { "$\($0)" }.joined(separator: ", ")
                 for row in try await conn.query("""
                     SELECT kind, \(column) AS k FROM parties
                     WHERE tenant_id = $1 AND \(column) IN (\(list)) AND state NOT IN ('deleted', 'merged')

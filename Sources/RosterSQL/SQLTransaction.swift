@@ -276,12 +276,16 @@ extension SQLTransaction {
     }
 
     func appendStateChange(tenant: Tenant.ID, _ change: StateChange) async throws {
-        try await conn.execute("""
-            INSERT INTO party_state_history (tenant_id, id, party_id, from_state, to_state, at, actor, reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, [.uuid(tenant.rawValue), .uuid(change.id.rawValue), .uuid(change.partyID.rawValue),
-                  change.from.map { .text($0.rawValue) } ?? .null, .text(change.to.rawValue), .date(change.at),
-                  .text(change.actor), change.reason.map(SQLValue.text) ?? .null])
+        try await conn.execute("INSERT INTO party_state_history (\(Self.stateChangeColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                               Self.stateChangeBinds(tenant: tenant, change))
+    }
+
+    static let stateChangeColumns = "tenant_id, id, party_id, from_state, to_state, at, actor, reason"
+
+    /// The values of `stateChangeColumns`, in order.
+    static func stateChangeBinds(tenant: Tenant.ID, _ change: StateChange) -> [SQLValue] {
+        [.uuid(tenant.rawValue), .uuid(change.id.rawValue), .uuid(change.partyID.rawValue), change.from.map { .text($0.rawValue) } ?? .null,
+         .text(change.to.rawValue), .date(change.at), .text(change.actor), change.reason.map(SQLValue.text) ?? .null]
     }
 
     func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange] {

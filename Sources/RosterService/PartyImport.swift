@@ -193,15 +193,12 @@ public struct PartyImportService: Sendable {
                 }
             }
             try await tx.insertParties(pending.map(\.party), history: history, tags: links)
-        } catch let error as StoreError {
-            if case .unavailable = error { throw error }
-            throw ImportRunner.Retry()
-        } catch is RosterError {
-            throw ImportRunner.Retry()
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            // The database refused a value (PostgreSQL: a NUL in text): row by row, that row is refused.
+            // A lost database or a cancelled run ends the batch. Anything else (a key a concurrent writer took, a value
+            // the database refuses, such as a NUL on PostgreSQL) sends the batch back to be done row by row, where the
+            // row at fault is refused alone.
+            if error is CancellationError { throw error }
+            if case StoreError.unavailable = error { throw error }
             throw ImportRunner.Retry()
         }
         try await tx.appendAudit(events)
