@@ -40,6 +40,11 @@ public struct AccessRole: Hashable, Sendable, Identifiable, Codable {
         if raw.count > 100 { errors.add("policies", "at most 100 policies") }
         var policies: [String] = []
         for (index, value) in raw.enumerated() {
+            // Most names are already plain: checked on their bytes, without trimming or a scan of scalars.
+            if (1...64).contains(value.utf8.count), value.utf8.allSatisfy(Self.isPolicyByte) {
+                if !policies.contains(value) { policies.append(value) }
+                continue
+            }
             let policy = value.trimmingWhitespace()
             let ok = (1...64).contains(policy.count) && policy.unicodeScalars.allSatisfy {
                 ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "._:-".unicodeScalars.contains($0)
@@ -50,6 +55,14 @@ public struct AccessRole: Hashable, Sendable, Identifiable, Codable {
         }
         try errors.throwIfAny()
         return policies
+    }
+
+    static func isPolicyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"): true
+        default: false
+        }
     }
 }
 

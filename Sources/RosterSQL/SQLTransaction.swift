@@ -190,6 +190,11 @@ extension SQLTransaction {
         return party
     }
 
+    func partyExists(tenant: Tenant.ID, id: Party.ID) async throws -> Bool {
+        try await !conn.query("SELECT 1 AS found FROM parties WHERE tenant_id = $1 AND id = $2",
+                              [.uuid(tenant.rawValue), .uuid(id.rawValue)]).isEmpty
+    }
+
     /// Fills in the tags of parties just read, in one query.
     func withTags(_ parties: [Party]) async throws -> [Party] {
         guard let tenant = parties.first?.tenantID else { return parties }

@@ -110,14 +110,14 @@ public struct AccessService: Sendable {
             if context.principal != .user(userID.description) { try access.require("users.read") }
             let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
-            let party = try await access.party(partyID)
+            try await access.requireParty(partyID)
             if let at {
-                let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [party.id], asOf: at)
-                var decision = Self.decide(user: user, policy: policy, party: party.id, at: at, graph: graph)
+                let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [partyID], asOf: at)
+                var decision = Self.decide(user: user, policy: policy, party: partyID, at: at, graph: graph)
                 decision.at = at
                 return decision
             }
-            return Self.decide(user: user, policy: policy, party: party.id, graph: try await tx.accessGraph(for: tenant))
+            return Self.decide(user: user, policy: policy, party: partyID, graph: try await tx.accessGraph(for: tenant))
         }
     }
 

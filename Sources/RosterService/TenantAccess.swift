@@ -136,6 +136,13 @@ struct TenantAccess {
         return party
     }
 
+    /// A party the caller may exercise `policy` on, known to exist but not read (a question about it, not a read of its
+    /// data). 404 when missing or unreadable.
+    func requireParty(_ id: Party.ID, _ policy: String = "parties.read") async throws {
+        guard try await tx.partyExists(tenant: tenant.id, id: id) else { throw RosterError.notFound("no party \(id)") }
+        try await require(policy, on: [id])
+    }
+
     /// An edge the caller may exercise `policy` on (on both its ends). 404 when missing or unreadable.
     func relationship(_ id: Relationship.ID, _ policy: String) async throws -> Relationship {
         guard let edge = try await tx.relationship(tenant: tenant.id, id: id) else { throw RosterError.notFound("no relationship \(id)") }
@@ -147,7 +154,7 @@ struct TenantAccess {
     func readableAmong(_ ids: [Party.ID]) async throws -> Set<Party.ID> {
         guard let subtrees = readable else {
             var found = Set<Party.ID>()
-            for id in Set(ids) where try await tx.party(tenant: tenant.id, id: id) != nil { found.insert(id) }
+            for id in Set(ids) where try await tx.partyExists(tenant: tenant.id, id: id) { found.insert(id) }
             return found
         }
         return subtrees.isEmpty ? [] : try await inside(Array(Set(ids)), subtrees)

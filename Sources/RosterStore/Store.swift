@@ -106,6 +106,8 @@ public protocol PartyRepository {
     /// Writes `party` if the stored version is still `expectedVersion`; returns false otherwise.
     func updateParty(_ party: Party, expectedVersion: Int) async throws -> Bool
     func party(tenant: Tenant.ID, id: Party.ID) async throws -> Party?
+    /// Whether the tenant holds a party with this id, in any state: a probe of the primary key, nothing read.
+    func partyExists(tenant: Tenant.ID, id: Party.ID) async throws -> Bool
     /// Live parties whose normalized email or phone matches; `kind` narrows when given.
     func liveParties(tenant: Tenant.ID, kind: Party.Kind?, emailNormalized: String?, phone: String?) async throws -> [Party]
     func searchParties(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party]

@@ -46,6 +46,22 @@ struct StoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aPartyExistsInItsTenantOnlyInEveryState(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let (one, other) = (try await rt.makeTenant(), try await rt.makeTenant())
+            let party = try await rt.services.parties.create(tenant: one.slug, Self.person, context: .test)
+            func exists(_ tenant: Tenant, _ id: Party.ID) async throws -> Bool {
+                try await rt.database.store.read { tx in try await tx.partyExists(tenant: tenant.id, id: id) }
+            }
+            #expect(try await exists(one, party.id))
+            #expect(try await !exists(other, party.id))
+            #expect(try await !exists(one, Party.ID(UUID())))
+            _ = try await rt.services.parties.delete(tenant: one.slug, id: party.id, context: .test)
+            #expect(try await exists(one, party.id))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func migrationsAreIdempotent(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
             let again = try await rt.database.migrate(logger: TestDatabase.logger)
