@@ -66,15 +66,23 @@ public enum AuditChain {
     public static func hash(prev: String, tenantID: Tenant.ID, seq: Int64, at: Date, actor: String, action: String,
                             targetType: String?, targetID: String?, requestID: String?, fields: [String]) -> String {
         // The parts joined by U+001F, each without U+001F (a byte that never occurs inside a longer UTF-8 sequence), the
-        // fields joined by commas: written straight into bytes.
+        // fields joined by commas: written straight into bytes, a part at a time (a byte at a time, with the array's
+        // uniqueness checked for each, was a third of an export's audit hashing in perf).
         var bytes: [UInt8] = []
         bytes.reserveCapacity(384)
         func add(_ text: String) {
-            for byte in text.utf8 where byte != 0x1F { bytes.append(byte) }
+            var text = text
+            text.withUTF8 { utf8 in
+                if utf8.contains(0x1F) {
+                    for byte in utf8 where byte != 0x1F { bytes.append(byte) }
+                } else {
+                    bytes.append(contentsOf: utf8)
+                }
+            }
         }
-        for (index, part) in [prev, tenantID.description, String(seq), String(micros(at)), actor, action, targetType ?? "",
-                              targetID ?? "", requestID ?? ""].enumerated() {
-            if index > 0 { bytes.append(0x1F) }
+        add(prev)
+        for part in [tenantID.description, String(seq), String(micros(at)), actor, action, targetType ?? "", targetID ?? "", requestID ?? ""] {
+            bytes.append(0x1F)
             add(part)
         }
         bytes.append(0x1F)
@@ -82,7 +90,7 @@ public enum AuditChain {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             add(field)
         }
-        return SHA256.hash(data: bytes).hexString
+        return SHA256.hash(data: bytes).withUnsafeBytes(hexString(bytes:))
     }
 
     public static func entry(for event: AuditEvent, seq: Int64, prev: String) -> AuditEntry {

@@ -16,6 +16,18 @@ extension Sequence where Element == UInt8 {
     }
 }
 
+/// Lower-case hexadecimal of raw bytes, written into the string's own storage (a digest's bytes: the generic
+/// `hexString` goes through the digest's iterator a byte at a time).
+public func hexString(bytes: UnsafeRawBufferPointer) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+        for (index, byte) in bytes.enumerated() {
+            buffer[2 * index] = hexDigits[Int(byte >> 4)]
+            buffer[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
+        }
+        return bytes.count * 2
+    }
+}
+
 extension UUID {
     /// The canonical lower-case text (8-4-4-4-12), written from a table: Foundation formats a UUID with `snprintf`, and
     /// parses one with `sscanf`, which were a tenth of an export's time in perf (every id read, bound and hashed).

@@ -109,13 +109,29 @@ public struct PartiesExport: AsyncSequence, Sendable {
         Iterator(export: self)
     }
 
-    /// Reads a page ahead: while one page's audit entries are written and its bytes made, the next is read (SQLite's
-    /// readers and its writer are separate connections; PostgreSQL's too), so that the three overlap on two cores.
+    /// A pipeline of pages: up to `depth` pages are under way at once, each read after the one before, its audit
+    /// entries recorded (after those of the page before, so the chain follows the export's order) while its bytes are
+    /// made. SQLite's readers and its writer are separate connections (PostgreSQL's too), so reading, auditing and
+    /// making bytes overlap on two cores, and the writer is not left idle while the caller writes a page out (at a
+    /// million rows, one page at a time kept 1.3 of the two cores busy). A page is handed over once its entries are
+    /// durable, after the caller is read again (see `next`).
     public struct Iterator: AsyncIteratorProtocol {
+        /// A page made ready: how many parties were read (fewer than a page: the last), those parties, their bytes.
+        struct Chunk: Sendable {
+            var read: Int
+            var parties: [Party]
+            var bytes: [UInt8]
+        }
+
+        static let depth = 3
+
         let export: PartiesExport
         var started = false
         var finished = false
-        var ahead: Task<[Party], any Error>?
+        /// The pages under way, oldest first.
+        var pending: [Task<Chunk, any Error>] = []
+        /// The read of the newest page under way, which the next page's read continues after.
+        var lastRead: Task<[Party], any Error>?
         /// Parties written so far.
         public private(set) var count = 0
 
@@ -123,58 +139,75 @@ public struct PartiesExport: AsyncSequence, Sendable {
             self.export = export
         }
 
-        func read(after: Party.ID?) -> Task<[Party], any Error> {
+        /// Starts pages until `depth` are under way. A page after the last one reads nothing and is empty.
+        mutating func fill() {
             let (export, limit) = (self.export, self.export.options.pageSize)
-            return Task { try await export.service.page(export.slug, after: after, limit: limit, context: export.context) }
+            while pending.count < Self.depth {
+                let previous = lastRead
+                let read = Task { () throws -> [Party] in
+                    var after: Party.ID?
+                    if let previous {
+                        let before = try await previous.value
+                        guard before.count == limit, let last = before.last else { return [] }
+                        after = last.id
+                    }
+                    return try await export.service.page(export.slug, after: after, limit: limit, context: export.context)
+                }
+                let audited = pending.last
+                pending.append(Task { () throws -> Chunk in
+                    let parties = try await read.value
+                    guard !parties.isEmpty else { return Chunk(read: 0, parties: [], bytes: []) }
+                    guard export.pseudonyms == nil else { return Chunk(read: parties.count, parties: parties, bytes: try export.emit(parties)) }
+                    async let recorded: Void = {
+                        _ = try await audited?.value
+                        try await export.service.audit.record(parties.map { party in
+                            AuditEvent(tenantID: party.tenantID, context: export.context, action: "party.export", targetType: "party",
+                                       targetID: party.id.description)
+                        })
+                    }()
+                    let bytes = try export.emit(parties)
+                    try await recorded
+                    return Chunk(read: parties.count, parties: parties, bytes: bytes)
+                })
+                lastRead = read
+            }
         }
 
+        /// The next page's bytes, once its audit entries are durable. The caller is read again first: a key revoked or a
+        /// user deactivated since ends the export here, and parties its scope no longer reaches are left out. (Their
+        /// entries, and those of up to two pages under way when an export ends early, were recorded: the audit may name
+        /// a little more than was sent, never less.)
         public mutating func next() async throws -> ArraySlice<UInt8>? {
             if finished { return nil }
             if !started {
                 started = true
-                ahead = read(after: nil)
+                fill()
                 if export.options.format == .csv { return try export.csv([export.columns])[...] }
             }
-            let parties = try await (ahead ?? read(after: nil)).value
-            ahead = nil
-            if parties.count < export.options.pageSize {
-                finished = true
-            } else if let last = parties.last {
-                ahead = read(after: last.id)
-            }
-            if parties.isEmpty { return nil }
-            return try await emitAudited(parties)
-        }
-
-        /// The page's bytes: the page was read ahead, so the caller is read again first (a key revoked since ends the
-        /// export here; parties its scope no longer reaches are left out); the bytes are made while the page's audit
-        /// entries are written, and returned once those are durable.
-        mutating func emitAudited(_ page: [Party]) async throws -> ArraySlice<UInt8> {
-            let (service, context) = (export.service, export.context)
-            let parties = try await service.current(export.slug, page, context: context)
-            guard export.pseudonyms == nil else { return try emit(parties) }
-            let recorded = Task {
-                try await service.audit.record(parties.map { party in
-                    AuditEvent(tenantID: party.tenantID, context: context, action: "party.export", targetType: "party",
-                               targetID: party.id.description)
-                })
-            }
-            let bytes: ArraySlice<UInt8>
+            let chunk: Chunk
             do {
-                bytes = try emit(parties)
+                chunk = try await pending.removeFirst().value
             } catch {
-                recorded.cancel()
+                finished = true
                 throw error
             }
-            try await recorded.value
-            return bytes
-        }
-
-        mutating func emit(_ parties: [Party]) throws -> ArraySlice<UInt8> {
+            if chunk.read < export.options.pageSize { finished = true } else { fill() }
+            if chunk.parties.isEmpty { return nil }
+            let parties: [Party]
+            do {
+                parties = try await export.service.current(export.slug, chunk.parties, context: export.context)
+            } catch {
+                finished = true
+                throw error
+            }
             count += parties.count
-            let rows = parties.map { export.pseudonyms?.mask($0) ?? $0 }
-            return try (export.options.format == .csv ? export.csv(rows.map(export.csvRow)) : export.jsonLines(rows))[...]
+            return parties.count == chunk.parties.count ? chunk.bytes[...] : try export.emit(parties)[...]
         }
+    }
+
+    func emit(_ parties: [Party]) throws -> [UInt8] {
+        let rows = parties.map { pseudonyms?.mask($0) ?? $0 }
+        return try options.format == .csv ? csv(rows.map(csvRow)) : jsonLines(rows)
     }
 
     func csvRow(_ party: Party) -> [String] {

@@ -20,6 +20,14 @@ struct HexTests {
         }
     }
 
+    @Test func rawBytesHexMatchesFormat() {
+        for length in [0, 1, 16, 32, 33] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255) }
+            let expected = bytes.map { String(format: "%02x", $0) }.joined()
+            #expect(bytes.withUnsafeBytes(hexString(bytes:)) == expected)
+        }
+    }
+
     /// What `AuditChain.hash` computed before it wrote bytes: stored chains must verify as they did.
     static func reference(_ parts: [String], fields: [String]) -> String {
         let canonical = (parts + [fields.joined(separator: ",")])

@@ -3,6 +3,7 @@ import RosterApp
 import RosterCore
 import RosterService
 import RosterSQL
+import RosterStore
 import Testing
 
 /// The store contract: the same behaviour on SQLite and PostgreSQL, exercised through the services.
