@@ -50,6 +50,36 @@ final class SQLiteHandle: @unchecked Sendable {
 
     deinit { close() }
 
+    /// The pages the WAL holds after this connection's last commit (see `trackWAL`), 0 before one.
+    var walPages: Int { Int(wal.pages) }
+    private let wal = WALCount()
+
+    private final class WALCount {
+        var pages: Int32 = 0
+    }
+
+    /// Replaces SQLite's automatic checkpoint with a count of the WAL's pages after each commit, read by `walPages`:
+    /// the owner checkpoints (on another connection) when it sees fit. The count is written by SQLite during `COMMIT`
+    /// on the thread running it, and read by the same caller after it.
+    func trackWAL() {
+        guard let db else { return }
+        _ = sqlite_nio_sqlite3_wal_hook(db, { context, _, _, pages in
+            if let context { Unmanaged<WALCount>.fromOpaque(context).takeUnretainedValue().pages = pages }
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(wal).toOpaque())
+    }
+
+    /// Copies what the WAL holds into the database file as far as no reader needs it still, without waiting for
+    /// anyone (`SQLITE_CHECKPOINT_PASSIVE`); false when another connection was checkpointing.
+    @discardableResult
+    func checkpointPassive() throws -> Bool {
+        guard let db else { throw SQLError.unavailable("the SQLite connection is closed") }
+        let code = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        if code == SQLITE_BUSY { return false }
+        guard code == SQLITE_OK else { throw SQLiteFailure(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(db))) }
+        return true
+    }
+
     /// Runs one statement (`$n` or `?n` parameters) and returns its rows.
     func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
         guard let db else { throw SQLError.unavailable("the SQLite connection is closed") }

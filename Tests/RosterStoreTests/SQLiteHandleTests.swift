@@ -107,4 +107,32 @@ struct SQLiteStatementReuseTests {
             #expect(db.timesPreparedAgain("INSERT INTO p VALUES ($1, $2, $3, $4)") == 0)
         }
     }
+    /// Checkpoints run off the writer: the WAL stays a few checkpoints long however much is written, and every
+    /// committed row is in the database once it is closed (it ended with a checkpoint of its own).
+    @Test(arguments: [8, 10_000])
+    func theWALIsCheckpointedOffTheWriter(checkpointPages: Int) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try await SQLiteDatabase.open(path: path, checkpointPages: checkpointPages, logger: TestDatabase.logger)
+        _ = try await database.withTransaction { conn in try await conn.query("CREATE TABLE t (i INTEGER, b BLOB)", []) }
+        var largest: Int64 = 0
+        for k in 0..<300 {
+            // A page or more a row: 300 transactions of four rows write some 1,200 pages (about 5 MB) in all.
+            _ = try await database.withTransaction { conn in
+                for j in 0..<4 { _ = try await conn.query("INSERT INTO t VALUES ($1, zeroblob(4000))", [.int(Int64(k * 4 + j))]) }
+                return 0
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int64) ?? 0
+            largest = max(largest, size ?? 0)
+        }
+        if checkpointPages == 8 {
+            #expect(largest < 1_000_000, "the WAL grew to \(largest) bytes")
+        } else {
+            #expect(largest > 4_000_000, "a large threshold leaves the WAL long (\(largest) bytes)")
+        }
+        await database.close()
+        let reopened = try SQLiteHandle(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.query("SELECT count(*) AS n FROM t", []).first?.int("n") == 1_200)
+    }
 }
