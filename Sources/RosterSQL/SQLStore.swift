@@ -127,7 +127,10 @@ enum JSONText {
     static func encode<T: Encodable>(_ value: T) throws -> String {
         // Most roles, domains and properties are empty: no encoder for them (a page of 50 parties decoded and
         // encoded them 150 times; perf).
-        if let array = value as? [String], array.isEmpty { return "[]" }
+        if let array = value as? [String] {
+            if array.isEmpty { return "[]" }
+            if let plain = plainJSON(array) { return plain }
+        }
         if let object = value as? [String: JSONScalar], object.isEmpty { return "{}" }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
@@ -137,6 +140,23 @@ enum JSONText {
         guard let text, !text.isEmpty, text != "[]", text != "{}" || !(T.self is any ExpressibleByDictionaryLiteral.Type) else { return nil }
         if T.self == [String].self, let strings = plainStrings(text) { return strings as? T }
         return try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    /// Strings of printable ASCII without quotes or backslashes (roles, field names) as the encoder writes them,
+    /// `["customer","partner"]`, without it (4% of an import's time in perf); nil for anything else.
+    static func plainJSON(_ strings: [String]) -> String? {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, string) in strings.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "\""))
+            for byte in string.utf8 {
+                guard byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return nil }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A list of strings without escapes (`["customer","partner"]`, or `["a", "b"]` as PostgreSQL prints jsonb) read

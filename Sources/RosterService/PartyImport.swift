@@ -392,7 +392,7 @@ enum ImportRunner {
                                     inBatch: BatchHook? = nil,
                                     progress: (PartyImportReport) async throws -> Void,
                                     fast: (([Row], TenantAccess, any StoreTransaction) async throws -> PartyImportReport)? = nil,
-                                    apply: (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws -> PartyImportReport {
+                                    apply: @escaping (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws -> PartyImportReport {
         var report = PartyImportReport()
         // The tenant and the caller's right, once, before reading the file.
         func check(_ access: TenantAccess) throws {
@@ -413,70 +413,100 @@ enum ImportRunner {
         var refreshAt = 1000
         var batch: [Row] = []
         var position = 0
-        while true {
-            let row = try next()
-            if let row {
-                position = row.number
-                if position <= done {
-                    report.resumedAfter = position
-                    continue
-                }
-                batch.append(row)
+        // The batch being written, while the loop reads the next one from the file (the two on two cores: reading and
+        // parsing were a tenth of an import's time, on the one core it kept busy). One batch is written at a time, in
+        // file order, and each is awaited before the next starts or the run ends, on every path.
+        var writing: Task<PartyImportReport, any Error>?
+        var writingLast = 0
+        var writingExpected = committed
+        func settle() async throws {
+            guard let task = writing else { return }
+            writing = nil
+            var outcome = try await task.value
+            committed = ImportProgress(rows: writingLast, refused: writingExpected.refused + outcome.refused)
+            if let onRefused, !outcome.errors.isEmpty {
+                try await onRefused(outcome.errors)
+                outcome.errors = []
             }
-            if batch.count >= batchSize || (row == nil && !batch.isEmpty) {
-                let rows = batch
-                let last = position
-                let expected = committed
-                // The batch's rows, the job's hook and the run's progress, in one transaction.
-                func write(rowByRow: Bool) async throws -> PartyImportReport {
-                    try await store.write { tx -> PartyImportReport in
-                        let access = try await TenantAccess.open(tx, slug, context, write: true, current: true)
-                        try check(access)
-                        var outcome = PartyImportReport()
-                        if !rowByRow, let fast {
-                            outcome = try await fast(rows, access, tx)
-                        } else {
-                            for row in rows { try await one(row, access: access, tx: tx, into: &outcome, apply: apply) }
-                        }
-                        if let inBatch {
-                            var total = report
-                            total.merge(outcome)
-                            try await inBatch(total, outcome.errors, tx)
-                        }
-                        if let digest {
-                            let next = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
-                            guard try await tx.advanceImportProgress(tenant: access.tenant.id, digest: digest, from: expected, to: next,
-                                                                     fromStart: fromStart && expected.rows == 0, at: Date.rosterNow) else {
-                                throw RosterError.conflict("another run of this file is importing it; let it finish, then run this one again")
-                            }
-                        }
-                        return outcome
+            report.merge(outcome)
+            if report.created + report.updated >= refreshAt {
+                try await store.write { tx in try await tx.refreshPartyStatistics() }
+                refreshAt *= 4
+            }
+            if report.errors.count > keptErrors { report.errors.removeLast(report.errors.count - keptErrors) }
+            try await progress(report)
+        }
+        do {
+            while true {
+                let row = try next()
+                if let row {
+                    position = row.number
+                    if position <= done {
+                        report.resumedAfter = position
+                        continue
                     }
+                    batch.append(row)
                 }
-                var outcome: PartyImportReport
-                do {
-                    outcome = try await write(rowByRow: fast == nil)
-                } catch is Retry {
-                    // The fast way failed, and its transaction rolled back: the batch again, row by row.
-                    outcome = try await write(rowByRow: true)
+                if batch.count >= batchSize || (row == nil && !batch.isEmpty) {
+                    try await settle()
+                    let rows = batch
+                    let last = position
+                    let expected = committed
+                    let before = report
+                    // The batch's rows, the job's hook and the run's progress, in one transaction.
+                    let write = { (rowByRow: Bool) async throws -> PartyImportReport in
+                        try await store.write { tx -> PartyImportReport in
+                            let access = try await TenantAccess.open(tx, slug, context, write: true, current: true)
+                            try check(access)
+                            var outcome = PartyImportReport()
+                            if !rowByRow, let fast {
+                                outcome = try await fast(rows, access, tx)
+                            } else {
+                                for row in rows { try await one(row, access: access, tx: tx, into: &outcome, apply: apply) }
+                            }
+                            if let inBatch {
+                                var total = before
+                                total.merge(outcome)
+                                try await inBatch(total, outcome.errors, tx)
+                            }
+                            if let digest {
+                                let next = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
+                                guard try await tx.advanceImportProgress(tenant: access.tenant.id, digest: digest, from: expected, to: next,
+                                                                         fromStart: fromStart && expected.rows == 0, at: Date.rosterNow) else {
+                                    throw RosterError.conflict("another run of this file is importing it; let it finish, then run this one again")
+                                }
+                            }
+                            return outcome
+                        }
+                    }
+                    // The closures this batch's write uses (the appliers, the job's hook) are used by it alone until
+                    // `settle` has awaited it: the loop only reads the file meanwhile.
+                    let job = Unchecked(value: { () async throws -> PartyImportReport in
+                        do {
+                            return try await write(fast == nil)
+                        } catch is Retry {
+                            // The fast way failed, and its transaction rolled back: the batch again, row by row.
+                            return try await write(true)
+                        }
+                    })
+                    writing = Task { try await job.value() }
+                    (writingLast, writingExpected) = (last, expected)
+                    batch.removeAll(keepingCapacity: true)
                 }
-                committed = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
-                if let onRefused, !outcome.errors.isEmpty {
-                    try await onRefused(outcome.errors)
-                    outcome.errors = []
-                }
-                report.merge(outcome)
-                if report.created + report.updated >= refreshAt {
-                    try await store.write { tx in try await tx.refreshPartyStatistics() }
-                    refreshAt *= 4
-                }
-                if report.errors.count > keptErrors { report.errors.removeLast(report.errors.count - keptErrors) }
-                batch.removeAll(keepingCapacity: true)
-                try await progress(report)
+                if row == nil { break }
             }
-            if row == nil { break }
+            try await settle()
+        } catch {
+            // A file that fails to read, or a batch refused: the batch under way ends first (committed or rolled back).
+            if let task = writing { _ = try? await task.value }
+            throw error
         }
         return report
+    }
+
+    /// Hands a value to the task that alone uses it from then on (see `run`).
+    struct Unchecked<Value>: @unchecked Sendable {
+        let value: Value
     }
 
     /// Thrown by a batch applier whose multi-row write failed: the batch is done again row by row.

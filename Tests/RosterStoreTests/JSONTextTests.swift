@@ -33,4 +33,21 @@ struct JSONTextTests {
         #expect(JSONText.plainStrings("[\"a, b\", \"\"]") == ["a, b", ""])
         #expect(JSONText.plainStrings("[1,2]") == nil && JSONText.plainStrings("{}") == nil)
     }
+
+    @Test func plainStringListsWriteAsTheEncoderWritesThem() throws {
+        let alphabet = Array("ab ,\"\\[]:/ü😀\t\u{7F}-_.")
+        var rng = SystemRandomNumberGenerator()
+        var fast = 0
+        for _ in 0..<3_000 {
+            let list = (0..<Int.random(in: 1...4, using: &rng)).map { _ in
+                String((0..<Int.random(in: 0...6, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            }
+            let expected = String(decoding: try JSONText.encoder.encode(list), as: UTF8.self)
+            #expect(try JSONText.encode(list) == expected, "\(list)")
+            if JSONText.plainJSON(list) != nil { fast += 1 }
+        }
+        #expect(fast > 100, "the short path was taken \(fast) times")
+        #expect(JSONText.plainJSON(["customer", "partner"]) == "[\"customer\",\"partner\"]")
+        #expect(JSONText.plainJSON(["ü"]) == nil && JSONText.plainJSON(["a\"b"]) == nil)
+    }
 }
