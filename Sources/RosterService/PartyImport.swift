@@ -24,6 +24,18 @@ public struct PartyImportRow: Sendable, Hashable {
     /// What the file's reader could not make of the row (a line that is not a JSON object, a value of the wrong type):
     /// the row is refused with these.
     public var problems: [FieldError] = []
+    /// The row's party as the rules made it before its batch's transaction, while the batch before was written (see
+    /// `ImportRunner.run`'s `prepare`); used when the tenant and its settings are still those it was made with.
+    var prepared: Prepared?
+
+    struct Prepared: Sendable, Hashable {
+        var tenantID: Tenant.ID
+        var settings: TenantSettings
+        /// nil: the rules refuse the row.
+        var party: Party?
+        /// nil: a tag is invalid.
+        var tags: [Tag]?
+    }
 
     public init(number: Int) { self.number = number }
 
@@ -89,6 +101,14 @@ public struct PartyImportService: Sendable {
         try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", tenantWide: true, digest: digest.map { "parties:" + $0 },
                                    fromStart: fromStart, batchSize: batchSize, context: context, next: next, onRefused: onRefused,
                                    inBatch: inBatch, progress: progress,
+                                   prepare: rowByRow ? nil : { rows, tenant in
+                                       let now = Date.rosterNow
+                                       return rows.map { row in
+                                           var row = row
+                                           row.prepared = Self.prepare(row, tenant: tenant, now: now)
+                                           return row
+                                       }
+                                   },
                                    fast: rowByRow ? nil : { rows, access, tx in
                                        try await Self.applyBatch(rows, onDuplicate: onDuplicate, access: access, tx: tx, context: context)
                                    }) { row, access, tx in
@@ -110,11 +130,10 @@ public struct PartyImportService: Sendable {
         let now = Date.rosterNow
         // Each row's party (nil: the row is refused, the slow way); `plain` when it names no partner and its tags are valid.
         let made: [(party: Party, tags: [Tag], plain: Bool)?] = rows.map { row in
-            guard row.problems.isEmpty,
-                  let party = try? PartyRules.create(Self.input(row), id: .make(), tenantID: tenant.id, settings: tenant.settings, now: now)
-            else { return nil }
-            let tags = try? row.tags.map { try TagService.validated(text: $0, color: nil, tenant: tenant.id) }
-            return (party, tags ?? [], tags != nil && Self.blank(row.partnerID) && Self.blank(row.partnerEmail))
+            let prepared = row.prepared.flatMap { $0.tenantID == tenant.id && $0.settings == tenant.settings ? $0 : nil }
+                ?? Self.prepare(row, tenant: tenant, now: now)
+            guard let party = prepared.party else { return nil }
+            return (party, prepared.tags ?? [], prepared.tags != nil && Self.blank(row.partnerID) && Self.blank(row.partnerEmail))
         }
         let parties = made.compactMap { $0?.party }
         let live = try await tx.liveKeys(tenant: tenant.id, emailKeys: parties.compactMap { $0.email?.normalized },
@@ -208,6 +227,17 @@ public struct PartyImportService: Sendable {
     }
 
     private static func blank(_ value: String?) -> Bool { value?.trimmingWhitespace().isEmpty ?? true }
+
+    /// A row's party and tags by the rules of `POST .../parties`, in memory.
+    static func prepare(_ row: PartyImportRow, tenant: Tenant, now: Date) -> PartyImportRow.Prepared {
+        var prepared = PartyImportRow.Prepared(tenantID: tenant.id, settings: tenant.settings)
+        guard row.problems.isEmpty,
+              let party = try? PartyRules.create(Self.input(row), id: .make(), tenantID: tenant.id, settings: tenant.settings, now: now)
+        else { return prepared }
+        prepared.party = party
+        prepared.tags = try? row.tags.map { try TagService.validated(text: $0, color: nil, tenant: tenant.id) }
+        return prepared
+    }
 
     static func applyRow(_ row: PartyImportRow, onDuplicate: DuplicatePolicy, access: TenantAccess, tx: any StoreTransaction,
                          context: OperationContext) async throws -> ImportOutcome {
@@ -391,6 +421,7 @@ enum ImportRunner {
                                     onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)?,
                                     inBatch: BatchHook? = nil,
                                     progress: (PartyImportReport) async throws -> Void,
+                                    prepare: (([Row], Tenant) -> [Row])? = nil,
                                     fast: (([Row], TenantAccess, any StoreTransaction) async throws -> PartyImportReport)? = nil,
                                     apply: @escaping (Row, TenantAccess, any StoreTransaction) async throws -> ImportOutcome) async throws -> PartyImportReport {
         var report = PartyImportReport()
@@ -398,12 +429,12 @@ enum ImportRunner {
         func check(_ access: TenantAccess) throws {
             if tenantWide { try access.require(policy) } else { try access.requireSomewhere(policy) }
         }
-        let earlier = try await store.read { tx -> ImportProgress in
+        let (earlier, tenant) = try await store.read { tx -> (ImportProgress, Tenant) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try check(access)
-            guard let digest else { return ImportProgress(rows: 0, refused: 0) }
+            guard let digest else { return (ImportProgress(rows: 0, refused: 0), access.tenant) }
             let saved = try await tx.importProgress(tenant: access.tenant.id, digest: digest) ?? ImportProgress(rows: 0, refused: 0)
-            return fromStart ? ImportProgress(rows: 0, refused: 0) : saved
+            return (fromStart ? ImportProgress(rows: 0, refused: 0) : saved, access.tenant)
         }
         let done = earlier.rows
         report.refusedBefore = earlier.refused
@@ -448,8 +479,9 @@ enum ImportRunner {
                     batch.append(row)
                 }
                 if batch.count >= batchSize || (row == nil && !batch.isEmpty) {
+                    // What can be made of the rows without the database (the rules), while the batch before is written.
+                    let rows = prepare?(batch, tenant) ?? batch
                     try await settle()
-                    let rows = batch
                     let last = position
                     let expected = committed
                     let before = report

@@ -97,6 +97,31 @@ struct PartyImportTests {
     /// The fast way (plain creates written by multi-row statements, the rest row by row) against every row in its own
     /// savepoint: the same file, each duplicate mode, batches small enough that duplicates fall within a batch and across
     /// batches, give the same reports and the same tenant: parties, tags, history, partnership edges, audit actions.
+    /// A batch's parties are made while the batch before is written; a change of the tenant's settings in between (here
+    /// from the progress callback, which runs after the next batch was made and before it is written) applies to it.
+    @Test(arguments: StoreKind.allCases)
+    func settingsChangedBeforeABatchIsWrittenApplyToIt(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant(callingCode: "44")
+            let rows = (1...4).map { number in
+                Self.row(number) { $0.firstName = "P\(number)"; $0.lastName = "Q"; $0.phone = "0 20 7946 09\(50 + number)" }
+            }
+            var changed = false
+            let report = try await rt.services.imports.run(tenant: tenant.slug, digest: nil, onDuplicate: .skip, batchSize: 2, context: .test,
+                                                           next: Self.rows(rows), progress: { _ in
+                guard !changed else { return }
+                changed = true
+                var update = TenantUpdate()
+                update.defaultCallingCode = .set("33")
+                _ = try await rt.services.tenants.update(tenant.slug, update, context: .test)
+            })
+            #expect(report.created == 4 && report.refused == 0, "\(report)")
+            let phones = try await rt.services.parties.search(tenant: tenant.slug, PartySearch(limit: 10), context: .test).items
+                .sorted { ($0.firstName ?? "") < ($1.firstName ?? "") }.map { $0.phone?.digits ?? "" }
+            #expect(phones.map { String($0.prefix(2)) } == ["44", "44", "33", "33"], "\(phones)")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theFastWayEqualsRowByRow(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
