@@ -19,6 +19,9 @@ echo "rows: $ROWS ($(du -h "$DIR/people.csv" | cut -f1)), $(grep -c . "$DIR/peop
 # run LABEL COMMAND...: the wall time in seconds and the peak RSS in MB of COMMAND (its exit status ignored).
 run() {
   local label=$1; shift
+  # The step before may leave gigabytes of dirty pages (an import of a million rows writes ~2 GB): written back first,
+  # so that the kernel's writeback is not timed as this step's.
+  sync
   /usr/bin/time -f "%e %M" -o "$DIR/time" "$@" > "$DIR/out" 2> "$DIR/err" || true
   read -r SECS KB < <(tail -1 "$DIR/time")
   RSS=$((KB / 1024))
