@@ -21,8 +21,8 @@ public struct RosterDatabase: Sendable {
 
     /// Opens `sqlite://PATH` (relative or absolute; `sqlite:///abs/path` too) or `postgres://...`.
     /// PostgreSQL connects lazily, once `service` runs. `bulk`: SQLite checkpoints its WAL every ~40 MB rather than ~4
-    /// (one-shot commands, whose imports and exports write much; a server keeps the small checkpoints, which hold a
-    /// read's audit entry for less).
+    /// (one-shot commands, whose imports and exports write much; a server keeps the small checkpoints, chosen when they
+    /// still ran in the commit of a read's audit entry: see `SQLiteDatabase.open`).
     public static func open(url: String, logger: Logger, slowStatementMilliseconds: Int = 200,
                             bulk: Bool = false) async throws -> RosterDatabase {
         let slow = Duration.milliseconds(slowStatementMilliseconds)

@@ -40,15 +40,10 @@ public struct AccessRole: Hashable, Sendable, Identifiable, Codable {
         if raw.count > 100 { errors.add("policies", "at most 100 policies") }
         var policies: [String] = []
         for (index, value) in raw.enumerated() {
-            // Most names are already plain: checked on their bytes, without trimming or a scan of scalars.
-            if (1...64).contains(value.utf8.count), value.utf8.allSatisfy(Self.isPolicyByte) {
-                if !policies.contains(value) { policies.append(value) }
-                continue
-            }
-            let policy = value.trimmingWhitespace()
-            let ok = (1...64).contains(policy.count) && policy.unicodeScalars.allSatisfy {
-                ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "._:-".unicodeScalars.contains($0)
-            }
+            // Checked on its bytes (every allowed character is ASCII, so bytes and characters count alike); a plain name,
+            // the usual one, is not trimmed first.
+            let policy = value.utf8.allSatisfy(Self.isPolicyByte) ? value : value.trimmingWhitespace()
+            let ok = (1...64).contains(policy.utf8.count) && policy.utf8.allSatisfy(Self.isPolicyByte)
             if ok { if !policies.contains(policy) { policies.append(policy) } } else {
                 errors.add(field == "policies" ? "policies[\(index)]" : field, "must be 1 to 64 letters, digits, . _ : or -")
             }

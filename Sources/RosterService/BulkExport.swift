@@ -116,9 +116,8 @@ public struct PartiesExport: AsyncSequence, Sendable {
     /// million rows, one page at a time kept 1.3 of the two cores busy). A page is handed over once its entries are
     /// durable, after the caller is read again (see `next`).
     public struct Iterator: AsyncIteratorProtocol {
-        /// A page made ready: how many parties were read (fewer than a page: the last), those parties, their bytes.
+        /// A page made ready: the parties read (fewer than a page: the last one), their bytes.
         struct Chunk: Sendable {
-            var read: Int
             var parties: [Party]
             var bytes: [UInt8]
         }
@@ -156,8 +155,8 @@ public struct PartiesExport: AsyncSequence, Sendable {
                 let audited = pending.last
                 pending.append(Task { () throws -> Chunk in
                     let parties = try await read.value
-                    guard !parties.isEmpty else { return Chunk(read: 0, parties: [], bytes: []) }
-                    guard export.pseudonyms == nil else { return Chunk(read: parties.count, parties: parties, bytes: try export.emit(parties)) }
+                    guard !parties.isEmpty else { return Chunk(parties: [], bytes: []) }
+                    guard export.pseudonyms == nil else { return Chunk(parties: parties, bytes: try export.emit(parties)) }
                     async let recorded: Void = {
                         _ = try await audited?.value
                         try await export.service.audit.record(parties.map { party in
@@ -167,7 +166,7 @@ public struct PartiesExport: AsyncSequence, Sendable {
                     }()
                     let bytes = try export.emit(parties)
                     try await recorded
-                    return Chunk(read: parties.count, parties: parties, bytes: bytes)
+                    return Chunk(parties: parties, bytes: bytes)
                 })
                 lastRead = read
             }
@@ -191,7 +190,7 @@ public struct PartiesExport: AsyncSequence, Sendable {
                 finished = true
                 throw error
             }
-            if chunk.read < export.options.pageSize { finished = true } else { fill() }
+            if chunk.parties.count < export.options.pageSize { finished = true } else { fill() }
             if chunk.parties.isEmpty { return nil }
             let parties: [Party]
             do {

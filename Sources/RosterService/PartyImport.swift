@@ -447,14 +447,12 @@ enum ImportRunner {
         // The batch being written, while the loop reads the next one from the file (the two on two cores: reading and
         // parsing were a tenth of an import's time, on the one core it kept busy). One batch is written at a time, in
         // file order, and each is awaited before the next starts or the run ends, on every path.
-        var writing: Task<PartyImportReport, any Error>?
-        var writingLast = 0
-        var writingExpected = committed
+        var writing: (task: Task<PartyImportReport, any Error>, last: Int, expected: ImportProgress)?
         func settle() async throws {
-            guard let task = writing else { return }
+            guard let (task, last, expected) = writing else { return }
             writing = nil
             var outcome = try await task.value
-            committed = ImportProgress(rows: writingLast, refused: writingExpected.refused + outcome.refused)
+            committed = ImportProgress(rows: last, refused: expected.refused + outcome.refused)
             if let onRefused, !outcome.errors.isEmpty {
                 try await onRefused(outcome.errors)
                 outcome.errors = []
@@ -521,8 +519,7 @@ enum ImportRunner {
                             return try await write(true)
                         }
                     })
-                    writing = Task { try await job.value() }
-                    (writingLast, writingExpected) = (last, expected)
+                    writing = (Task { try await job.value() }, last, expected)
                     batch.removeAll(keepingCapacity: true)
                 }
                 if row == nil { break }
@@ -530,7 +527,7 @@ enum ImportRunner {
             try await settle()
         } catch {
             // A file that fails to read, or a batch refused: the batch under way ends first (committed or rolled back).
-            if let task = writing { _ = try? await task.value }
+            if let (task, _, _) = writing { _ = try? await task.value }
             throw error
         }
         return report
