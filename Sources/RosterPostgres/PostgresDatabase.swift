@@ -280,16 +280,41 @@ struct PostgresSQLConnection: SQLConnection {
         // So a closed connection takes no statement, and a statement whose connection closes under it ends as
         // `unavailable` (the Watchdog fails it), its future left to complete or not on its own.
         guard !connection.isClosed else { throw SQLError.unavailable("the database connection was closed") }
-        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         do {
-            let result: EventLoopFuture<PostgresQueryResult> = connection.query(query, logger: logger)
             let statement = Watchdog.Statement(connection: connection)
-            let rows = try await withCheckedThrowingContinuation { continuation in
-                statement.wait(continuation)
-                let key = Watchdog.shared.watch(statement)
-                result.whenComplete { outcome in
-                    Watchdog.shared.cancel(key)
-                    statement.finish(outcome.map(\.rows))
+            let rows: [PostgresRow]
+            if let name = PreparedStatements.shared.name(sql, binds) {
+                let prepared = RosterStatement(bindings: bindings)
+                rows = try await withCheckedThrowingContinuation { continuation in
+                    statement.wait(continuation)
+                    let key = Watchdog.shared.watch(statement)
+                    Task { [connection, logger] in
+                        let outcome: Result<[PostgresRow], any Error>
+                        do {
+                            outcome = .success(try await RosterStatement.$current.withValue((name, sql)) {
+                                var rows: [PostgresRow] = []
+                                for try await row in try await connection.execute(prepared, logger: logger) {
+                                    rows.append(row)
+                                }
+                                return rows
+                            })
+                        } catch {
+                            PreparedStatements.shared.failed(sql, binds, error)
+                            outcome = .failure(error)
+                        }
+                        Watchdog.shared.cancel(key)
+                        statement.finish(outcome)
+                    }
+                }
+            } else {
+                let result: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                rows = try await withCheckedThrowingContinuation { continuation in
+                    statement.wait(continuation)
+                    let key = Watchdog.shared.watch(statement)
+                    result.whenComplete { outcome in
+                        Watchdog.shared.cancel(key)
+                        statement.finish(outcome.map(\.rows))
+                    }
                 }
             }
             return try Self.rows(rows)

@@ -63,6 +63,8 @@ public struct ProvisioningService: Sendable {
     /// This process, as a lease holder; each run of a workflow adds its own suffix, so that two tasks of one
     /// process don't run the same workflow at once either.
     let owner: String
+    /// Concurrent workflows' tracking steps, written in one transaction (they all write the management tenant).
+    let tracking: GroupWriter
 
     /// Called inside each step's transaction after its writes: tests inject failures and crashes there (RosterApp's
     /// `ROSTER_FAULTS`); an error it throws fails the step.
@@ -75,6 +77,7 @@ public struct ProvisioningService: Sendable {
         self.stepHook = stepHook
         self.logger = logger
         self.owner = ProcessInfo.processInfo.hostName.prefix(40) + ":" + String(getpid()) + ":" + UUID().uuidString.prefix(8)
+        self.tracking = GroupWriter(store: store)
     }
 
     // MARK: Requests
@@ -109,7 +112,7 @@ public struct ProvisioningService: Sendable {
             }
             throw RosterError.conflict("a tenant with slug \(request.slug) exists", existingID: request.slug)
         }
-        try await drive(started, owner: runner, requestID: context.requestID, stopAtActive: !options.trackInRequest)
+        try await drive(started, claimedBy: runner, requestID: context.requestID, stopAtActive: !options.trackInRequest)
         return (try Self.outcome(try await tenant(id: started)), false)
     }
 
@@ -337,37 +340,52 @@ public struct ProvisioningService: Sendable {
         return due.count
     }
 
-    /// Runs the workflow's due steps under a lease (the caller's, or a new one); returns at once when another
-    /// holds it. With `stopAtActive`, tracking is left to the worker.
-    func drive(_ tenantID: Tenant.ID, owner given: String? = nil, requestID: String, stopAtActive: Bool = false) async throws {
-        let now = Date.rosterNow
-        let owner = given ?? (owner + ":" + UUID().uuidString.prefix(8))
-        let claimed = try await store.write { tx in
-            try await tx.claimProvisioning(tenant: tenantID, owner: owner, until: now.addingTimeInterval(options.lease), now: now)
+    /// Runs the workflow's due steps under a lease (`claimedBy`: the caller's, taken in its own transaction already;
+    /// else a new one); returns at once when another holds it. With `stopAtActive`, tracking is left to the worker.
+    func drive(_ tenantID: Tenant.ID, claimedBy given: String? = nil, requestID: String, stopAtActive: Bool = false) async throws {
+        let owner: String
+        if let given {
+            owner = given
+        } else {
+            let now = Date.rosterNow
+            owner = self.owner + ":" + UUID().uuidString.prefix(8)
+            let claimed = try await store.write { tx in
+                try await tx.claimProvisioning(tenant: tenantID, owner: owner, until: now.addingTimeInterval(options.lease), now: now)
+            }
+            guard claimed else { return }
         }
-        guard claimed else { return }
+        let released: Bool
         do {
-            try await steps(tenantID, owner: owner, context: OperationContext(principal: .system, requestID: requestID),
-                            stopAtActive: stopAtActive)
+            // A workflow this caller did not start is mostly a tracking retry (the worker's, or one asked for).
+            released = try await steps(tenantID, owner: owner, context: OperationContext(principal: .system, requestID: requestID),
+                                       stopAtActive: stopAtActive, resuming: given == nil)
         } catch {
             try? await store.write { tx in try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
             throw error
         }
-        try await store.write { tx in try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
+        if !released {
+            try await store.write { tx in try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
+        }
     }
 
-    private func steps(_ tenantID: Tenant.ID, owner: String, context: OperationContext, stopAtActive: Bool) async throws {
+    /// Runs steps until none is due; `true` when the last one released the lease in its own transaction.
+    /// `resuming`: the first step is expected to be a tracking step.
+    private func steps(_ tenantID: Tenant.ID, owner: String, context: OperationContext, stopAtActive: Bool,
+                       resuming: Bool) async throws -> Bool {
         var conflicts = 0
         var first = true
+        var next: ProvisioningStep? = resuming ? .company : nil
         while true {
             let outcome: StepOutcome
             do {
-                outcome = try await run(tenantID, owner: owner, stopAtActive: stopAtActive, countRetry: first, context: context)
+                outcome = try await run(tenantID, owner: owner, stopAtActive: stopAtActive, countRetry: first,
+                                        tracking: next.map { !$0.isProvisioning } ?? false, context: context)
             } catch let failure as StepFailure {
+                next = nil
                 switch failure.error {
                 case is LostLease, is CancellationError:
                     // Another process took the workflow over, or this one is shutting down: it resumes from its last committed step.
-                    return
+                    return false
                 case StoreError.uniqueViolation where conflicts < 2:
                     // A concurrent transaction made the same unique record (the customer tag, or the contact of an admin of
                     // two tenants, the first time). On PostgreSQL the transaction is void; running the step again finds it.
@@ -378,18 +396,27 @@ public struct ProvisioningService: Sendable {
                     do {
                         try await failed(failure.step, tenantID: tenantID, error: failure.error, owner: owner, context: context)
                     } catch is LostLease {
-                        return
+                        return false
                     }
-                    return
+                    return false
                 }
             }
             first = false
-            guard case .ran = outcome else { return }
+            switch outcome {
+            case .ran(let step): next = step
+            case .idle: return false
+            case .finished: return true
+            }
         }
     }
 
     enum StepOutcome {
-        case ran, idle
+        /// A step ran and `next` is due now.
+        case ran(next: ProvisioningStep)
+        /// Nothing was due.
+        case idle
+        /// A step ran, nothing more is due now, and its transaction released the lease.
+        case finished
     }
 
     /// A step's error, with the step it happened in.
@@ -404,88 +431,41 @@ public struct ProvisioningService: Sendable {
         let step = Mutex<ProvisioningStep?>(nil)
     }
 
+    /// What a step's transaction did: the step, the state it led to, the failure of a later tracking step it kept
+    /// back, and whether it released the lease (nothing more due now).
+    struct StepDone: Sendable {
+        var step: ProvisioningStep
+        var state: Provisioning
+        var failure: StepFailure?
+        var released: Bool
+    }
+
     /// The next due step, in one transaction with the state it leads to; the state write fails (and so the step)
-    /// when the workflow moved on or another process took the lease.
-    private func run(_ tenantID: Tenant.ID, owner: String, stopAtActive: Bool, countRetry: Bool,
+    /// when the workflow moved on or another process took the lease. `tracking`: the step is expected to be a tracking
+    /// step, which shares its transaction with other workflows' tracking steps (`GroupWriter`), each in a savepoint.
+    private func run(_ tenantID: Tenant.ID, owner: String, stopAtActive: Bool, countRetry: Bool, tracking: Bool,
                      context: OperationContext) async throws -> StepOutcome {
         // Which step ran, for the failure: the store maps driver errors (unique violations) only as they leave the
         // transaction, so the error can't be wrapped inside it.
         let current = CurrentStep()
-        let done: (ProvisioningStep, Provisioning, StepFailure?)?
+        let outcome: StepDone?
         do {
-            done = try await store.write { tx -> (ProvisioningStep, Provisioning, StepFailure?)? in
-                guard let (state, version) = try await tx.provisioning(tenant: tenantID), let step = state.nextStep else { return nil }
-                if state.phase == .active, stopAtActive { return nil }
-                if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return nil }
-                current.step.withLock { $0 = step }
-                guard let tenant = try await tx.tenant(id: tenantID) else { throw RosterError.notFound("no tenant \(tenantID)") }
-                var next = state
-                var failure: StepFailure?
-                switch step {
-                case .admin:
-                    if let admin = state.admin { try await createAdmin(admin, tenant: tenant, state: &next, tx: tx, context: context) }
-                    next.phase = .activate
-                case .activate:
-                    var active = tenant
-                    active.status = .active
-                    active.updatedAt = Date.rosterNow
-                    active.version += 1
-                    try await tx.updateTenant(active)
-                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.activate", targetType: "tenant",
-                                                         targetID: tenant.id.description, fields: ["status"])])
-                    next.phase = .active
-                    next.finishedAt = Date.rosterNow
-                case .company, .contact, .tag:
-                    // Every tracking step that is due, in this one transaction, each in a savepoint of its own: a failed
-                    // step is undone and the steps before it are kept, as if each had been a transaction (three
-                    // transactions of the management tenant were most of what tracking cost; issue 10, item 6).
-                    // Locks in the order every edge insert takes them: the hierarchy's, then the audit chain's (the
-                    // company's audit entry comes before the contact's edge here; the other order deadlocks on PostgreSQL).
-                    let managementSlug = next.tracking.managementTenant ?? options.managementTenant
-                    guard let management = try await tx.tenant(slug: managementSlug), management.status == .active else {
-                        throw RosterError.unavailable("the management tenant \(managementSlug) is missing or not active")
-                    }
-                    if next.tracking.withContact, next.tracking.relationshipID == nil {
-                        try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
-                    }
-                    var tracking: ProvisioningStep? = step
-                    while let trackStep = tracking {
-                        current.step.withLock { $0 = trackStep }
-                        let before = next
-                        do {
-                            next = try await tx.savepoint { [next] in
-                                var state = next
-                                try await track(trackStep, tenant: tenant, management: management, state: &state, tx: tx, context: context)
-                                try stepHook(trackStep)
-                                return state
-                            }
-                        } catch {
-                            next = before
-                            // Nothing kept yet, or a unique violation (run again from the start, as before): the whole
-                            // transaction is void. Otherwise the earlier steps commit and this one fails after.
-                            if trackStep == step || error is StoreError || error is LostLease { throw error }
-                            failure = StepFailure(step: trackStep, error: error)
-                            break
-                        }
-                        tracking = next.tracking.nextStep
-                    }
-                    if next.tracking.nextStep == nil {
-                        next.tracking.status = .tracked
-                        next.tracking.lastError = nil
-                        next.tracking.nextAttemptAt = nil
-                        next.admin = nil  // the admin's name and email were kept for the contact step only
-                    }
+            if tracking {
+                outcome = try await self.tracking.write { tx in
+                    try await self.runStep(tenantID, owner: owner, stopAtActive: stopAtActive, current: current, tx: tx, context: context)
                 }
-                guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
-                if step.isProvisioning { try stepHook(step) }  // tracking steps met theirs in their savepoints
-                return (step, next, failure)
+            } else {
+                outcome = try await store.write { tx in
+                    try await runStep(tenantID, owner: owner, stopAtActive: stopAtActive, current: current, tx: tx, context: context)
+                }
             }
         } catch {
             guard let step = current.step.withLock({ $0 }) else { throw error }
             throw StepFailure(step: step, error: error)
         }
-        guard let (step, state, failure) = done else { return .idle }
-        if let failure { throw failure }
+        guard let done = outcome else { return .idle }
+        if let failure = done.failure { throw failure }
+        let (step, state) = (done.step, done.state)
         if countRetry, !step.isProvisioning, state.tracking.attempts > 0 {
             Counter(label: "roster_tracking_total", dimensions: [("result", "retry")]).increment()
         }
@@ -496,7 +476,81 @@ public struct ProvisioningService: Sendable {
             Counter(label: "roster_tracking_total", dimensions: [("result", "success")]).increment()
         }
         logger.debug("provisioning step done", metadata: ["tenant": "\(tenantID)", "step": "\(step.rawValue)"])
-        return .ran
+        guard !done.released, let next = state.nextStep else { return .finished }
+        return .ran(next: next)
+    }
+
+    /// The body of `run`'s transaction.
+    private func runStep(_ tenantID: Tenant.ID, owner: String, stopAtActive: Bool, current: CurrentStep, tx: any StoreTransaction,
+                      context: OperationContext) async throws -> StepDone? {
+        guard let (state, version) = try await tx.provisioning(tenant: tenantID), let step = state.nextStep else { return nil }
+        if state.phase == .active, stopAtActive { return nil }
+        if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return nil }
+        current.step.withLock { $0 = step }
+        guard let tenant = try await tx.tenant(id: tenantID) else { throw RosterError.notFound("no tenant \(tenantID)") }
+        var next = state
+        var failure: StepFailure?
+        switch step {
+        case .admin:
+            if let admin = state.admin { try await createAdmin(admin, tenant: tenant, state: &next, tx: tx, context: context) }
+            next.phase = .activate
+        case .activate:
+            var active = tenant
+            active.status = .active
+            active.updatedAt = Date.rosterNow
+            active.version += 1
+            try await tx.updateTenant(active)
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.activate", targetType: "tenant",
+                                                 targetID: tenant.id.description, fields: ["status"])])
+            next.phase = .active
+            next.finishedAt = Date.rosterNow
+        case .company, .contact, .tag:
+            // Every tracking step that is due, in this one transaction, each in a savepoint of its own: a failed
+            // step is undone and the steps before it are kept, as if each had been a transaction (three
+            // transactions of the management tenant were most of what tracking cost; issue 10, item 6).
+            // Locks in the order every edge insert takes them: the hierarchy's, then the audit chain's (the
+            // company's audit entry comes before the contact's edge here; the other order deadlocks on PostgreSQL).
+            let managementSlug = next.tracking.managementTenant ?? options.managementTenant
+            guard let management = try await tx.tenant(slug: managementSlug), management.status == .active else {
+                throw RosterError.unavailable("the management tenant \(managementSlug) is missing or not active")
+            }
+            // Taken whether or not this workflow has a contact to link: its transaction may be shared with others'
+            // (`GroupWriter`), and the first of them takes it before anything else, as a transaction of its own would.
+            try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
+            var tracking: ProvisioningStep? = step
+            while let trackStep = tracking {
+                current.step.withLock { $0 = trackStep }
+                let before = next
+                do {
+                    next = try await tx.savepoint { [next] in
+                        var state = next
+                        try await track(trackStep, tenant: tenant, management: management, state: &state, tx: tx, context: context)
+                        try stepHook(trackStep)
+                        return state
+                    }
+                } catch {
+                    next = before
+                    // Nothing kept yet, or a unique violation (run again from the start, as before): the whole
+                    // transaction is void. Otherwise the earlier steps commit and this one fails after.
+                    if trackStep == step || error is StoreError || error is LostLease { throw error }
+                    failure = StepFailure(step: trackStep, error: error)
+                    break
+                }
+                tracking = next.tracking.nextStep
+            }
+            if next.tracking.nextStep == nil {
+                next.tracking.status = .tracked
+                next.tracking.lastError = nil
+                next.tracking.nextAttemptAt = nil
+                next.admin = nil  // the admin's name and email were kept for the contact step only
+            }
+        }
+        guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
+        if step.isProvisioning { try stepHook(step) }  // tracking steps met theirs in their savepoints
+        // Nothing more due now: the lease goes with this transaction rather than in one of its own.
+        let released = failure == nil && (next.nextStep == nil || (next.phase == .active && stopAtActive))
+        if released { try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
+        return StepDone(step: step, state: next, failure: failure, released: released)
     }
 
     private func createAdmin(_ admin: Provisioning.Admin, tenant: Tenant, state: inout Provisioning, tx: any StoreTransaction,

@@ -1,0 +1,96 @@
+public import RosterStore
+import Synchronization
+
+/// Runs concurrent callers' write transactions as one (group commit): each caller's body runs in a savepoint of its
+/// own inside a shared transaction, and each caller returns once that transaction has committed. A body that throws
+/// undoes only its own writes and hands its error to its own caller; a commit that fails fails every caller of the batch.
+///
+/// Pays where many small transactions write the same pages: provisioning's tracking steps all write the management
+/// tenant's newest parties, indexes and audit chain, and one commit of several trackings writes those pages once.
+final class GroupWriter: Sendable {
+    private let store: any Store
+    private let maxBatch: Int
+    private let state = Mutex(State())
+
+    private struct State {
+        var queue: [any GroupJob] = []
+        var flushing = false
+    }
+
+    init(store: any Store, maxBatch: Int = 32) {
+        self.store = store
+        self.maxBatch = maxBatch
+    }
+
+    /// Runs `body` in the next shared transaction; returns its result once that transaction committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let lead = state.withLock { state -> Bool in
+                state.queue.append(Job(body: body, continuation: continuation))
+                if state.flushing { return false }
+                state.flushing = true
+                return true
+            }
+            if lead {
+                // The first caller leads: it writes batches until the queue is empty; the others wait for it.
+                Task { await self.flushLoop() }
+            }
+        }
+    }
+
+    private func flushLoop() async {
+        while true {
+            let batch = state.withLock { state -> [any GroupJob] in
+                let taken = Array(state.queue.prefix(maxBatch))
+                state.queue.removeFirst(taken.count)
+                if taken.isEmpty { state.flushing = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                try await store.write { tx in
+                    for job in batch { await job.run(tx) }
+                }
+                for job in batch { job.finish(committed: nil) }
+            } catch {
+                for job in batch { job.finish(committed: error) }
+            }
+        }
+    }
+}
+
+private protocol GroupJob: Sendable {
+    /// Runs the caller's body in a savepoint of the shared transaction, keeping its outcome.
+    func run(_ tx: any StoreTransaction) async
+    /// Answers the caller: its own outcome once the transaction committed (`nil`), else the commit's error.
+    func finish(committed error: (any Error)?)
+}
+
+private final class Job<T: Sendable>: GroupJob {
+    let body: @Sendable (any StoreTransaction) async throws -> T
+    let continuation: CheckedContinuation<T, any Error>
+    let outcome = Mutex<Result<T, any Error>?>(nil)
+
+    init(body: @escaping @Sendable (any StoreTransaction) async throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(_ tx: any StoreTransaction) async {
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await tx.savepoint { try await body(tx) })
+        } catch {
+            result = .failure(error)
+        }
+        outcome.withLock { $0 = result }
+    }
+
+    func finish(committed error: (any Error)?) {
+        if let error {
+            continuation.resume(throwing: error)
+        } else {
+            continuation.resume(with: outcome.withLock { $0 } ?? .failure(CancellationError()))
+        }
+    }
+}
