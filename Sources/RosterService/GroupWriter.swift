@@ -15,7 +15,12 @@ final class GroupWriter: Sendable {
     private struct State {
         var queue: [any GroupJob] = []
         var flushing = false
+        var transactions = 0
     }
+
+    /// Callers waiting for the next transaction, and transactions begun so far (tests).
+    var queued: Int { state.withLock { $0.queue.count } }
+    var transactions: Int { state.withLock { $0.transactions } }
 
     init(store: any Store, maxBatch: Int = 32) {
         self.store = store
@@ -43,7 +48,7 @@ final class GroupWriter: Sendable {
             let batch = state.withLock { state -> [any GroupJob] in
                 let taken = Array(state.queue.prefix(maxBatch))
                 state.queue.removeFirst(taken.count)
-                if taken.isEmpty { state.flushing = false }
+                if taken.isEmpty { state.flushing = false } else { state.transactions += 1 }
                 return taken
             }
             if batch.isEmpty { return }
