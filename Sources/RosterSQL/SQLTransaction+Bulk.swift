@@ -43,7 +43,7 @@ extension SQLTransaction {
         try await insertRows("parties", Self.partyInsertColumns, width: 23, parties.map(partyBinds))
         try await insertRows("party_roles", "tenant_id, party_id, role", width: 3,
                              parties.flatMap { p in p.roles.map { [t, .uuid(p.id.rawValue), .text($0)] } })
-        for party in parties where party.kind == .organization { try await replaceDomains(party) }
+        for party in parties where party.kind == .organization { try await replaceDomains(party, fresh: true) }
         try await insertRows("party_state_history", Self.stateChangeColumns, width: 8,
                              history.map { Self.stateChangeBinds(tenant: tenant, $0) })
         try await insertRows("party_tags", "tenant_id, party_id, tag_id", width: 3,

@@ -108,8 +108,8 @@ extension SQLTransaction {
             INSERT INTO parties (\(Self.partyInsertColumns))
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
             """, try partyBinds(party))
-        try await replaceRoles(party)
-        try await replaceDomains(party)
+        try await replaceRoles(party, fresh: true)
+        try await replaceDomains(party, fresh: true)
     }
 
     /// The columns `partyBinds` gives values for, in order.
@@ -135,11 +135,14 @@ extension SQLTransaction {
         return true
     }
 
-    /// Keeps `organization_domains` (the index behind auto-linking) equal to the organization's email domains.
-    func replaceDomains(_ party: Party) async throws {
+    /// Keeps `organization_domains` (the index behind auto-linking) equal to the organization's email domains
+    /// (`fresh`: the party was inserted in this transaction, so it has none yet).
+    func replaceDomains(_ party: Party, fresh: Bool = false) async throws {
         guard party.kind == .organization else { return }
-        try await conn.execute("DELETE FROM organization_domains WHERE tenant_id = $1 AND party_id = $2",
-                               [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
+        if !fresh {
+            try await conn.execute("DELETE FROM organization_domains WHERE tenant_id = $1 AND party_id = $2",
+                                   [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
+        }
         for domain in Set(party.emailDomains) {
             try await conn.execute("INSERT INTO organization_domains (tenant_id, domain, party_id) VALUES ($1, $2, $3)",
                                    [.uuid(party.tenantID.rawValue), .text(domain), .uuid(party.id.rawValue)])
@@ -161,9 +164,11 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .uuid(child.rawValue), .text(type)]).map(makeParty))
     }
 
-    private func replaceRoles(_ party: Party) async throws {
-        try await conn.execute("DELETE FROM party_roles WHERE tenant_id = $1 AND party_id = $2",
-                               [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
+    private func replaceRoles(_ party: Party, fresh: Bool = false) async throws {
+        if !fresh {
+            try await conn.execute("DELETE FROM party_roles WHERE tenant_id = $1 AND party_id = $2",
+                                   [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
+        }
         for role in party.roles {
             try await conn.execute("INSERT INTO party_roles (tenant_id, party_id, role) VALUES ($1, $2, $3)",
                                    [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue), .text(role)])
