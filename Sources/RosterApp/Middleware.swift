@@ -88,7 +88,7 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
     static func tenant(of path: String) -> String? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 3, parts[0] == "v1", parts[1] == "tenants" else { return nil }
-        return String(parts[2]).removingPercentEncoding
+        return parts[2].contains("%") ? String(parts[2]).removingPercentEncoding : String(parts[2])
     }
 
     static func requestID(_ given: String?) -> String {

@@ -83,7 +83,7 @@ extension SQLTransaction {
     private func makeTenant(_ row: SQLRow) throws -> Tenant {
         var tenant = Tenant(id: .init(try row.uuid("id")), slug: try row.requiredString("slug"), name: try row.requiredString("name"),
                status: Tenant.Status(rawValue: try row.requiredString("status")) ?? .failed,
-               settings: try JSONText.decode(TenantSettings.self, row.string("settings")) ?? TenantSettings(),
+               settings: try TenantSettingsMemo.decode(row.string("settings")),
                createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
                version: Int(row.int("version") ?? 1))
         tenant.accessVersion = row.int("access_version") ?? 0

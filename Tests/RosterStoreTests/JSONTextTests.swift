@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 @testable import RosterSQL
 import Testing
 
@@ -49,5 +50,26 @@ struct JSONTextTests {
         #expect(fast > 100, "the short path was taken \(fast) times")
         #expect(JSONText.plainJSON(["customer", "partner"]) == "[\"customer\",\"partner\"]")
         #expect(JSONText.plainJSON(["ü"]) == nil && JSONText.plainJSON(["a\"b"]) == nil)
+    }
+
+    /// Tenant settings decoded once per stored text: each text still reads as the decoder reads it.
+    @Test func tenantSettingsReadAsTheDecoderReadsThemEveryTime() throws {
+        var plain = TenantSettings(defaultCallingCode: "44")
+        plain.retentionDays = 30
+        var other = plain
+        other.defaultCallingCode = "49"
+        other.autoLinkContacts = true
+        for settings in [plain, other, plain, TenantSettings(), other] {
+            let text = try JSONText.encode(settings)
+            #expect(try TenantSettingsMemo.decode(text) == settings, "\(text)")
+            #expect(try TenantSettingsMemo.decode(text) == JSONText.decoder.decode(TenantSettings.self, from: Data(text.utf8)))
+        }
+        #expect(try TenantSettingsMemo.decode(nil) == TenantSettings())
+        // More texts than the table keeps: it starts over and still answers each.
+        for days in 0..<1_100 {
+            var settings = plain
+            settings.retentionDays = days
+            #expect(try TenantSettingsMemo.decode(try JSONText.encode(settings)).retentionDays == days)
+        }
     }
 }
