@@ -299,7 +299,7 @@ struct PostgresSQLConnection: SQLConnection {
                                 return rows
                             })
                         } catch {
-                            PreparedStatements.shared.failed(sql, binds, error)
+                            PreparedStatements.shared.failed(name, sql, binds, error)
                             outcome = .failure(error)
                         }
                         Watchdog.shared.cancel(key)

@@ -8,10 +8,12 @@ import Synchronization
 /// when it prepares) get a name of their own in this process, so two statements never share one.
 ///
 /// Left unprepared: statements without parameters (transaction control, DDL) and large ones (multi-row inserts, whose
-/// many shapes would each stay prepared on every connection).
+/// many shapes would each stay prepared on every connection), and any statement once this process has named
+/// `maxStatements` (a connection keeps what it prepared until it closes; Roster's code has a few hundred texts).
 final class PreparedStatements: Sendable {
     static let shared = PreparedStatements()
     static let maxParameters = 40
+    static let maxStatements = 2_000
 
     private struct State {
         var names: [String: String] = [:]
@@ -26,6 +28,7 @@ final class PreparedStatements: Sendable {
         let key = Self.key(sql, binds)
         return state.withLock { state in
             if let name = state.names[key] { return name }
+            guard state.next < Self.maxStatements else { return nil }
             state.next += 1
             let name = "roster_\(state.next)"
             state.names[key] = name
@@ -33,17 +36,22 @@ final class PreparedStatements: Sendable {
         }
     }
 
-    /// A statement failed: when PostgreSQL refused to prepare it (a statement sent inside a transaction that had already
-    /// failed is refused too), PostgresNIO keeps that refusal for the name on that connection; the next use takes a new name.
-    func failed(_ sql: String, _ binds: [SQLValue], _ error: any Error) {
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState], !Self.executionOnly(state) else { return }
+    /// Statement `name` failed. When PostgreSQL refused to prepare it (a statement sent inside a transaction that had
+    /// already failed is refused too, or one that waited too long for a lock), PostgresNIO keeps that refusal for the
+    /// name on that connection for good: the next use takes a new name (unless another task renamed it already).
+    func failed(_ name: String, _ sql: String, _ binds: [SQLValue], _ error: any Error) {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState], Self.mayBeRefusedPreparation(state) else { return }
         let key = Self.key(sql, binds)
-        self.state.withLock { $0.names[key] = nil }
+        self.state.withLock { state in
+            if state.names[key] == name { state.names[key] = nil }
+        }
     }
 
-    /// Errors that only executing a prepared statement raises (constraint violations, deadlocks, bad values).
-    static func executionOnly(_ sqlState: String) -> Bool {
-        sqlState.hasPrefix("23") || sqlState.hasPrefix("40") || sqlState.hasPrefix("22")
+    /// Errors PostgreSQL may answer a Parse with: the transaction already failed (25P02), no such statement (26000), a
+    /// cached plan that no longer fits (0A000), syntax and names (42), a timeout waiting for a lock (55P03, 57014).
+    /// Executing raises these too, rarely; a new name then only costs preparing again.
+    static func mayBeRefusedPreparation(_ sqlState: String) -> Bool {
+        ["25P02", "26000", "0A000", "55P03", "57014"].contains(sqlState) || sqlState.hasPrefix("42")
     }
 
     static func key(_ sql: String, _ binds: [SQLValue]) -> String {

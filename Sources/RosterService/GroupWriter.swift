@@ -3,7 +3,12 @@ import Synchronization
 
 /// Runs concurrent callers' write transactions as one (group commit): each caller's body runs in a savepoint of its
 /// own inside a shared transaction, and each caller returns once that transaction has committed. A body that throws
-/// undoes only its own writes and hands its error to its own caller; a commit that fails fails every caller of the batch.
+/// undoes only its own writes and hands its error to its own caller. When the shared transaction itself fails (its
+/// commit, or a savepoint's own statement), nothing of it was kept, and each body of the batch runs again alone, so
+/// that each caller gets its own outcome rather than a neighbour's failure.
+///
+/// A caller's cancellation does not reach a body once it is queued: a batch runs to its end (at most `maxBatch`
+/// bodies), as a transaction of the caller's own would once begun.
 ///
 /// Pays where many small transactions write the same pages: provisioning's tracking steps all write the management
 /// tenant's newest parties, indexes and audit chain, and one commit of several trackings writes those pages once.
@@ -54,19 +59,31 @@ final class GroupWriter: Sendable {
             if batch.isEmpty { return }
             do {
                 try await store.write { tx in
-                    for job in batch { await job.run(tx) }
+                    for job in batch { try await job.run(tx) }
                 }
                 for job in batch { job.finish(committed: nil) }
             } catch {
-                for job in batch { job.finish(committed: error) }
+                guard batch.count > 1 else {
+                    batch[0].finish(committed: error)
+                    continue
+                }
+                for job in batch {
+                    do {
+                        try await store.write { tx in try await job.run(tx) }
+                        job.finish(committed: nil)
+                    } catch {
+                        job.finish(committed: error)
+                    }
+                }
             }
         }
     }
 }
 
 private protocol GroupJob: Sendable {
-    /// Runs the caller's body in a savepoint of the shared transaction, keeping its outcome.
-    func run(_ tx: any StoreTransaction) async
+    /// Runs the caller's body in a savepoint of the shared transaction, keeping its outcome; throws only when the
+    /// transaction can't go on (a savepoint's own statement failed).
+    func run(_ tx: any StoreTransaction) async throws
     /// Answers the caller: its own outcome once the transaction committed (`nil`), else the commit's error.
     func finish(committed error: (any Error)?)
 }
@@ -81,11 +98,21 @@ private final class Job<T: Sendable>: GroupJob {
         self.continuation = continuation
     }
 
-    func run(_ tx: any StoreTransaction) async {
+    func run(_ tx: any StoreTransaction) async throws {
+        let bodyThrew = Mutex(false)
         let result: Result<T, any Error>
         do {
-            result = .success(try await tx.savepoint { try await body(tx) })
+            result = .success(try await tx.savepoint {
+                do {
+                    return try await body(tx)
+                } catch {
+                    bodyThrew.withLock { $0 = true }
+                    throw error
+                }
+            })
         } catch {
+            // Not the body's error: SAVEPOINT or RELEASE failed, and the transaction with it.
+            guard bodyThrew.withLock({ $0 }) else { throw error }
             result = .failure(error)
         }
         outcome.withLock { $0 = result }

@@ -427,6 +427,9 @@ public struct ProvisioningService: Sendable {
 
     struct LostLease: Error {}
 
+    /// A step sent to the tracking steps' shared transaction turned out to be a provisioning step.
+    struct NotATrackingStep: Error {}
+
     final class CurrentStep: Sendable {
         let step = Mutex<ProvisioningStep?>(nil)
     }
@@ -451,8 +454,16 @@ public struct ProvisioningService: Sendable {
         let outcome: StepDone?
         do {
             if tracking {
-                outcome = try await self.tracking.write { tx in
-                    try await self.runStep(tenantID, owner: owner, stopAtActive: stopAtActive, current: current, tx: tx, context: context)
+                do {
+                    outcome = try await self.tracking.write { tx in
+                        try await self.runStep(tenantID, owner: owner, stopAtActive: stopAtActive, trackingOnly: true, current: current,
+                                               tx: tx, context: context)
+                    }
+                } catch is NotATrackingStep {
+                    // A workflow resumed before `active` (after a crash): its step runs in a transaction of its own.
+                    outcome = try await store.write { tx in
+                        try await runStep(tenantID, owner: owner, stopAtActive: stopAtActive, current: current, tx: tx, context: context)
+                    }
                 }
             } else {
                 outcome = try await store.write { tx in
@@ -481,11 +492,13 @@ public struct ProvisioningService: Sendable {
     }
 
     /// The body of `run`'s transaction.
-    private func runStep(_ tenantID: Tenant.ID, owner: String, stopAtActive: Bool, current: CurrentStep, tx: any StoreTransaction,
-                      context: OperationContext) async throws -> StepDone? {
+    /// `trackingOnly`: throws `NotATrackingStep` before anything else when the due step is not a tracking step.
+    private func runStep(_ tenantID: Tenant.ID, owner: String, stopAtActive: Bool, trackingOnly: Bool = false, current: CurrentStep,
+                         tx: any StoreTransaction, context: OperationContext) async throws -> StepDone? {
         guard let (state, version) = try await tx.provisioning(tenant: tenantID), let step = state.nextStep else { return nil }
         if state.phase == .active, stopAtActive { return nil }
         if state.phase == .active, let at = state.tracking.nextAttemptAt, at > Date.rosterNow { return nil }
+        if trackingOnly, step.isProvisioning { throw NotATrackingStep() }
         current.step.withLock { $0 = step }
         guard let tenant = try await tx.tenant(id: tenantID) else { throw RosterError.notFound("no tenant \(tenantID)") }
         var next = state

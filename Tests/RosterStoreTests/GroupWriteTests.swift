@@ -52,6 +52,80 @@ struct GroupWriteTests {
     }
 }
 
+extension GroupWriteTests {
+    /// When the shared transaction fails (here: its first attempt, after the bodies ran), each body runs again alone.
+    @Test(arguments: StoreKind.allCases)
+    func aFailedSharedTransactionRunsEachBodyAlone(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let flaky = FailingOnce(base: rt.database.store)
+            let writer = GroupWriter(store: flaky)
+            let gate = Gate()
+            let first = Task { try await writer.write { tx in
+                try await tx.insertTag(RosterCore.Tag(id: .make(), tenantID: tenant.id, text: "held", color: "#000000", createdAt: Date()))
+                await gate.wait()
+                return "held"
+            } }
+            while writer.transactions == 0 || writer.queued > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let others = ["one", "two", "three"].map { text in
+                Task { try await writer.write { tx -> String in
+                    try await tx.insertTag(RosterCore.Tag(id: .make(), tenantID: tenant.id, text: text, color: "#000000", createdAt: Date()))
+                    return text
+                } }
+            }
+            while writer.queued < 3 { try await Task.sleep(for: .milliseconds(5)) }
+            // The first transaction (the held caller alone) is the one that fails: its caller gets the error.
+            await gate.open()
+            await #expect(throws: FailingOnce.Injected.self) { try await first.value }
+            for (task, text) in zip(others, ["one", "two", "three"]) { #expect(try await task.value == text) }
+            let kept = try await rt.database.store.read { tx in try await tx.tagUsage(tenant: tenant.id) }.map(\.tag.text)
+            #expect(kept.sorted() == ["one", "three", "two"])
+
+            // A batch whose shared transaction fails: every body runs again alone, each caller gets its own answer.
+            flaky.plan.withLock { $0 = [false, true] }  // the holder's transaction commits, the batch's fails
+            let gate2 = Gate()
+            let before = writer.transactions
+            let holder = Task { try await writer.write { _ in await gate2.wait(); return "holder" } }
+            while writer.transactions == before || writer.queued > 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let batch = ["four", "five"].map { text in
+                Task { try await writer.write { tx -> String in
+                    try await tx.insertTag(RosterCore.Tag(id: .make(), tenantID: tenant.id, text: text, color: "#000000", createdAt: Date()))
+                    return text
+                } }
+            }
+            while writer.queued < 2 { try await Task.sleep(for: .milliseconds(5)) }
+            await gate2.open()
+            #expect(try await holder.value == "holder")
+            for (task, text) in zip(batch, ["four", "five"]) { #expect(try await task.value == text) }
+            let all = try await rt.database.store.read { tx in try await tx.tagUsage(tenant: tenant.id) }.map(\.tag.text)
+            #expect(all.sorted() == ["five", "four", "one", "three", "two"])
+        }
+    }
+}
+
+/// The store, but a write transaction fails after its body ran (as a failed commit would) when the next entry of `plan` says so.
+final class FailingOnce: Store {
+    struct Injected: Error {}
+    let base: any Store
+    let plan = Mutex([true])
+
+    init(base: any Store) { self.base = base }
+
+    func write<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
+        try await base.write { tx in
+            let value = try await body(tx)
+            let fail = plan.withLock { plan in plan.isEmpty ? false : plan.removeFirst() }
+            if fail { throw Injected() }
+            return value
+        }
+    }
+
+    func read<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T { try await base.read(body) }
+    func checkHealth() async throws { try await base.checkHealth() }
+    var kind: String { base.kind }
+    func checkpoint() async throws { try await base.checkpoint() }
+}
+
 /// A one-shot signal.
 actor Gate {
     private var isOpen = false
