@@ -35,7 +35,12 @@ import Testing
             // The API key, now found through the new index on its hash.
             let caller = try await rt.authenticator.authenticate(bearer: Self.fixtureAPIKey(kind), tenant: "acme", requestID: "test")
             #expect(caller != nil)
-            // The idempotency key, now keyed by its tenant, still replays its first answer.
+            // The idempotency key, now keyed by its tenant, still replays its first answer. It had a day to live when the
+            // fixture was made (2026-12-02): it is given more, so that this checks the upgrade and not the calendar.
+            try await database.sql.withTransaction { conn in
+                try await conn.execute("UPDATE idempotency_keys SET expires_at = $1 WHERE key = $2",
+                                       [.date(Date().addingTimeInterval(3600)), .text("fixture-initech")])
+            }
             let (replay, replayed) = try await rt.services.provisioning.provision(
                 ProvisioningRequest(slug: "initech", name: "Initech"), idempotencyKey: "fixture-initech", context: .test)
             #expect(replayed)
