@@ -314,12 +314,16 @@ struct Access: AsyncParsableCommand {
 struct ProvisioningBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provisioning",
-        abstract: "Tenants provisioned per second (with an admin), with customer tracking off and then on, in one run.")
+        abstract: "Tenants provisioned per second (with an admin): customer tracking off, in the request, and left to the worker, in interleaved rounds.")
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "Tenants to provision in each of the two rounds.")
+    @Option(help: "Tenants to provision in each round of each kind.")
     var count = 1000
+
+    @Option(help: ArgumentHelp("Rounds of each kind, interleaved (off, in the request, worker, off, ...): each kind meets the database at "
+                               + "about the same size and the machine in about the same state; the medians are compared."))
+    var rounds = 3
 
     @Option(help: "Concurrent requests.")
     var concurrency = 8
@@ -330,35 +334,43 @@ struct ProvisioningBench: AsyncParsableCommand {
         let count = self.count
         let concurrency = max(1, self.concurrency)
         let baseOptions = config.provisioningOptions
+        let rounds = max(1, self.rounds)
         try await global.withRuntime(config) { runtime in
             let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             print("store: \(runtime.database.store.kind)")
-            var rates: [String: Double] = [:]
-            for round in ["off", "on", "worker"] {
-                let tracking = round != "off"
-                var options = baseOptions
-                options.customerTracking = tracking
-                options.trackInRequest = round != "worker"
-                let service = ProvisioningService(store: runtime.database.store, options: options)
-                let (seconds, latencies) = try await Measure.concurrently(count: count, concurrency: concurrency) { i in
-                    let slug = "bench-\(run)-\(round)-\(i)"
-                    let (result, _) = try await service.provision(ProvisioningRequest(
-                        slug: slug, name: "Bench \(i)",
-                        admin: Provisioning.Admin(firstName: "Ada", lastName: "Bench", email: "admin-\(i)@\(slug).example.com")),
-                        context: context)
-                    guard result.tenant.status == .active, round != "on" || result.provisioning?.tracking.status == .tracked else {
-                        throw ValidationError("\(slug) ended \(result.tenant.status.rawValue), tracking \(result.provisioning?.tracking.status.rawValue ?? "-")")
+            var rates: [String: [Double]] = [:]
+            let labels = ["off": "tracking off:             ", "on": "tracking in the request:  ", "worker": "tracking left to worker:  "]
+            for number in 1...rounds {
+                for kind in ["off", "on", "worker"] {
+                    var options = baseOptions
+                    options.customerTracking = kind != "off"
+                    options.trackInRequest = kind != "worker"
+                    let service = ProvisioningService(store: runtime.database.store, options: options)
+                    let (seconds, latencies) = try await Measure.concurrently(count: count, concurrency: concurrency) { i in
+                        let slug = "bench-\(run)-\(kind)-\(number)-\(i)"
+                        let (result, _) = try await service.provision(ProvisioningRequest(
+                            slug: slug, name: "Bench \(number) \(i)",
+                            admin: Provisioning.Admin(firstName: "Ada", lastName: "Bench", email: "admin-\(i)@\(slug).example.com")),
+                            context: context)
+                        guard result.tenant.status == .active, kind != "on" || result.provisioning?.tracking.status == .tracked else {
+                            throw ValidationError("\(slug) ended \(result.tenant.status.rawValue), tracking \(result.provisioning?.tracking.status.rawValue ?? "-")")
+                        }
                     }
+                    rates[kind, default: []].append(Double(count) / seconds)
+                    print("\(labels[kind]!)\(count) tenants in \(String(format: "%.2f", seconds)) s = \(String(format: "%.0f", Double(count) / seconds))/s, "
+                          + "latency \(Measure.percentiles(latencies)) (concurrency \(concurrency), round \(number))")
                 }
-                rates[round] = Double(count) / seconds
-                let label = ["off": "tracking off:             ", "on": "tracking in the request:  ", "worker": "tracking left to worker:  "][round]!
-                print("\(label)\(count) tenants in \(String(format: "%.2f", seconds)) s = \(String(format: "%.0f", Double(count) / seconds))/s, "
-                      + "latency \(Measure.percentiles(latencies)) (concurrency \(concurrency))")
             }
-            print("throughput with tracking ÷ without: in the request \(String(format: "%.2f", rates["on"]! / rates["off"]!)), "
-                  + "left to the worker \(String(format: "%.2f", rates["worker"]! / rates["off"]!))")
-            // Then the worker's share: track what the last round left pending.
+            func median(_ kind: String) -> Double {
+                let sorted = rates[kind, default: []].sorted()
+                return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            }
+            print("medians of \(rounds) round(s): off \(String(format: "%.0f", median("off")))/s, in the request "
+                  + "\(String(format: "%.0f", median("on")))/s, left to the worker \(String(format: "%.0f", median("worker")))/s")
+            print("throughput with tracking ÷ without: in the request \(String(format: "%.2f", median("on") / median("off"))), "
+                  + "left to the worker \(String(format: "%.2f", median("worker") / median("off")))")
+            // Then the worker's share: track what the worker rounds left pending.
             let worker = ProvisioningService(store: runtime.database.store, options: baseOptions)
             let clock = ContinuousClock()
             let start = clock.now

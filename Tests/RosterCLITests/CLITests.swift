@@ -147,6 +147,18 @@ struct CLITests {
         #expect(second.out.contains("up to date"))
     }
 
+    /// The provisioning bench runs its kinds of rounds interleaved and compares their medians (figures aren't checked).
+    @Test func provisioningBenchInterleavesItsRounds() throws {
+        let cli = try CLI()
+        let result = try cli.run("bench", "provisioning", "--count", "4", "--rounds", "2", "--concurrency", "2")
+        #expect(result.status == 0, "\(result.err)")
+        let rounds = result.out.split(separator: "\n").filter { $0.hasPrefix("tracking ") && $0.contains("round ") }
+        #expect(rounds.map { $0.prefix(14) } == ["tracking off: ", "tracking in th", "tracking left ", "tracking off: ", "tracking in th", "tracking left "],
+                "\(result.out)")
+        #expect(result.out.contains("medians of 2 round(s)") && result.out.contains("throughput with tracking ÷ without: in the request "))
+        #expect(result.out.contains("worker tracked the pending tenants"))
+    }
+
     @Test func tenantsCreateAndList() throws {
         let cli = try CLI()
         let created = try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme Ltd", "--default-calling-code", "44")
