@@ -22,8 +22,10 @@ struct ProvisioningCrashTests {
         let before = try cli.sql("SELECT status FROM tenants WHERE slug = 'crash'")
         #expect(before == [step.hasPrefix("provision.") ? "provisioning" : "active"])
 
-        let port = Int.random(in: 30_000..<40_000)
-        let stop = try cli.serve(port: port, environment: env)
+        let port = CLI.serverPort()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("roster-crash-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let stop = try cli.serve(port: port, environment: env.merging(["ROSTER_LOG_LEVEL": "notice"]) { $1 }, log: log)
         defer { stop() }
         var tenant = ""
         for _ in 0..<200 {
@@ -31,7 +33,8 @@ struct ProvisioningCrashTests {
             if tenant.contains(#""status":"tracked""#) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(tenant.contains(#""status":"active""#) && tenant.contains(#""status":"tracked""#), "\(tenant)")
+        #expect(tenant.contains(#""status":"active""#) && tenant.contains(#""status":"tracked""#),
+                "\(tenant); the server's log: \((try? String(contentsOf: log, encoding: .utf8)) ?? "none")")
         stop()
 
         // Exactly once, in both tenants.
