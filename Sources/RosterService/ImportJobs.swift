@@ -146,7 +146,8 @@ public struct ImportJobService: Sendable {
         return (path, hasher.finalize().hexString)
     }
 
-    /// Runs the job to its end, its counters and refused rows committed batch by batch; the file is removed after.
+    /// Runs the job to its end, its counters and refused rows committed batch by batch; the file is removed before its end
+    /// is recorded (and on every other way out).
     func run(_ start: ImportJob, slug: String, path: String, digest: String, restart: Bool, onDuplicate: DuplicatePolicy,
              context: OperationContext) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -194,6 +195,8 @@ public struct ImportJobService: Sendable {
         job.finishedAt = Date.rosterNow
         job.updatedAt = job.finishedAt ?? job.updatedAt
         let finished = job
+        // The body goes before the end is recorded: whoever sees the job ended finds its file gone.
+        try? FileManager.default.removeItem(atPath: path)
         do {
             try await store.write { tx in try await tx.updateImportJob(finished) }
         } catch {
