@@ -10,6 +10,11 @@ import Synchronization
 /// A caller's cancellation does not reach a body once it is queued: a batch runs to its end (at most `maxBatch`
 /// bodies), as a transaction of the caller's own would once begun.
 ///
+/// Known limit: when SQLite itself rolls the whole transaction back inside a body (a full disk, an I/O error), the
+/// bodies after it run outside any transaction (each `SAVEPOINT`/`RELEASE` pair then commits on its own, atomically),
+/// and the shared commit fails; running again alone, those bodies find their own writes already kept. A body must
+/// therefore read the state it acts on, as the provisioning steps do, rather than assume it.
+///
 /// Pays where many small transactions write the same pages: provisioning's tracking steps all write the management
 /// tenant's newest parties, indexes and audit chain, and one commit of several trackings writes those pages once.
 final class GroupWriter: Sendable {
