@@ -1,4 +1,4 @@
-public import RosterStore
+import RosterStore
 import Synchronization
 
 /// Runs concurrent callers' write transactions as one (group commit): each caller's body runs in a savepoint of its
@@ -18,67 +18,40 @@ import Synchronization
 /// Pays where many small transactions write the same pages: provisioning's tracking steps all write the management
 /// tenant's newest parties, indexes and audit chain, and one commit of several trackings writes those pages once.
 final class GroupWriter: Sendable {
-    private let store: any Store
-    private let maxBatch: Int
-    private let state = Mutex(State())
-
-    private struct State {
-        var queue: [any GroupJob] = []
-        var flushing = false
-        var transactions = 0
-    }
+    private let queue: BatchQueue<any GroupJob>
 
     /// Callers waiting for the next transaction, and transactions begun so far (tests).
-    var queued: Int { state.withLock { $0.queue.count } }
-    var transactions: Int { state.withLock { $0.transactions } }
+    var queued: Int { queue.queued }
+    var transactions: Int { queue.batches }
 
     init(store: any Store, maxBatch: Int = 32) {
-        self.store = store
-        self.maxBatch = maxBatch
+        queue = BatchQueue(maxWeight: maxBatch) { batch in await Self.write(batch, to: store) }
     }
 
     /// Runs `body` in the next shared transaction; returns its result once that transaction committed.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let lead = state.withLock { state -> Bool in
-                state.queue.append(Job(body: body, continuation: continuation))
-                if state.flushing { return false }
-                state.flushing = true
-                return true
-            }
-            if lead {
-                // The first caller leads: it writes batches until the queue is empty; the others wait for it.
-                Task { await self.flushLoop() }
-            }
+            queue.submit(Job(body: body, continuation: continuation))
         }
     }
 
-    private func flushLoop() async {
-        while true {
-            let batch = state.withLock { state -> [any GroupJob] in
-                let taken = Array(state.queue.prefix(maxBatch))
-                state.queue.removeFirst(taken.count)
-                if taken.isEmpty { state.flushing = false } else { state.transactions += 1 }
-                return taken
+    private static func write(_ batch: [any GroupJob], to store: any Store) async {
+        do {
+            try await store.write { tx in
+                for job in batch { try await job.run(tx) }
             }
-            if batch.isEmpty { return }
-            do {
-                try await store.write { tx in
-                    for job in batch { try await job.run(tx) }
-                }
-                for job in batch { job.finish(committed: nil) }
-            } catch {
-                guard batch.count > 1 else {
-                    batch[0].finish(committed: error)
-                    continue
-                }
-                for job in batch {
-                    do {
-                        try await store.write { tx in try await job.run(tx) }
-                        job.finish(committed: nil)
-                    } catch {
-                        job.finish(committed: error)
-                    }
+            for job in batch { job.finish(committed: nil) }
+        } catch {
+            guard batch.count > 1 else {
+                batch[0].finish(committed: error)
+                return
+            }
+            for job in batch {
+                do {
+                    try await store.write { tx in try await job.run(tx) }
+                    job.finish(committed: nil)
+                } catch {
+                    job.finish(committed: error)
                 }
             }
         }

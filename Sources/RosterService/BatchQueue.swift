@@ -1,0 +1,57 @@
+import Synchronization
+
+/// Items queued by concurrent callers and handed to one drain at a time, in batches: the caller that finds no drain
+/// running starts one (a task), which takes batches until the queue is empty. The group commits (`AuditLog`,
+/// `GroupWriter`) are built on it.
+final class BatchQueue<Item: Sendable>: Sendable {
+    private struct State {
+        var queue: [Item] = []
+        var draining = false
+        var batches = 0
+    }
+
+    private let state = Mutex(State())
+    private let maxWeight: Int
+    private let weight: @Sendable (Item) -> Int
+    private let drain: @Sendable ([Item]) async -> Void
+
+    /// A batch takes items while their `weight` adds up to less than `maxWeight` (and always at least one).
+    init(maxWeight: Int, weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, drain: @escaping @Sendable ([Item]) async -> Void) {
+        self.maxWeight = maxWeight
+        self.weight = weight
+        self.drain = drain
+    }
+
+    /// Items waiting for the next batch, and batches taken so far (tests).
+    var queued: Int { state.withLock { $0.queue.count } }
+    var batches: Int { state.withLock { $0.batches } }
+
+    func submit(_ item: Item) {
+        let lead = state.withLock { state -> Bool in
+            state.queue.append(item)
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if lead { Task { await self.drainLoop() } }
+    }
+
+    private func drainLoop() async {
+        while true {
+            let batch = state.withLock { state -> [Item] in
+                var taken = 0
+                var total = 0
+                while taken < state.queue.count, total < maxWeight || taken == 0 {
+                    total += weight(state.queue[taken])
+                    taken += 1
+                }
+                let batch = Array(state.queue.prefix(taken))
+                state.queue.removeFirst(taken)
+                if batch.isEmpty { state.draining = false } else { state.batches += 1 }
+                return batch
+            }
+            if batch.isEmpty { return }
+            await drain(batch)
+        }
+    }
+}
