@@ -12,25 +12,28 @@ extension SQLTransaction {
 
     func insertProvisioning(tenant: Tenant.ID, _ state: Provisioning) async throws {
         try await conn.execute("INSERT INTO provisioning (tenant_id, state, due_at, version) VALUES ($1, $2, $3, 1)",
-                               [.uuid(tenant.rawValue), .json(try JSONText.encode(state)), Self.dueAt(state)])
+                               [.uuid(tenant.rawValue), .json(try ProvisioningStates.encode(state)), Self.dueAt(state)])
     }
 
     func provisioning(tenant: Tenant.ID) async throws -> (state: Provisioning, version: Int)? {
         guard let row = try await conn.query("SELECT state, version FROM provisioning WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).first,
-              let state = try JSONText.decode(Provisioning.self, row.string("state"))
+              let state = try ProvisioningStates.decode(row.string("state"))
         else { return nil }
         return (state, Int(row.int("version") ?? 0))
     }
 
-    func updateProvisioning(tenant: Tenant.ID, _ state: Provisioning, expectedVersion: Int, owner: String?) async throws -> Bool {
-        var binds: [SQLValue] = [.uuid(tenant.rawValue), .json(try JSONText.encode(state)), Self.dueAt(state), .int(Int64(expectedVersion))]
+    func updateProvisioning(tenant: Tenant.ID, _ state: Provisioning, expectedVersion: Int, owner: String?,
+                            release: Bool = false) async throws -> Bool {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .json(try ProvisioningStates.encode(state)), Self.dueAt(state),
+                                 .int(Int64(expectedVersion))]
         var ownerFilter = ""
         if let owner {
             binds.append(.text(owner))
             ownerFilter = " AND lease_owner = $5"
         }
+        let lease = release && owner != nil ? ", lease_owner = NULL, lease_until = NULL" : ""
         return try await !conn.query("""
-            UPDATE provisioning SET state = $2, due_at = $3, version = version + 1
+            UPDATE provisioning SET state = $2, due_at = $3, version = version + 1\(lease)
             WHERE tenant_id = $1 AND version = $4\(ownerFilter) RETURNING version
             """, binds).isEmpty
     }

@@ -208,7 +208,7 @@ public struct ComplianceService: Sendable {
                 next.adminPartyID = nil
                 if next.adminUserID == erasedUser { next.adminUserID = nil }
                 if next.tracking.contactID == nil { next.tracking.withContact = false }
-                guard try await tx.updateProvisioning(tenant: tenant, next, expectedVersion: version, owner: nil) else {
+                guard try await tx.updateProvisioning(tenant: tenant, next, expectedVersion: version, owner: nil, release: false) else {
                     throw RosterError.conflict("the tenant's provisioning is running; try again")
                 }
                 // The keys replay the tenant's creation, whose request named the admin.

@@ -154,7 +154,7 @@ public struct ProvisioningService: Sendable {
                     }
                     throw RosterError.conflict("a tenant with slug \(request.slug) exists", existingID: request.slug)
                 }
-                guard try await tx.updateProvisioning(tenant: existing.id, state, expectedVersion: version, owner: nil) else {
+                guard try await tx.updateProvisioning(tenant: existing.id, state, expectedVersion: version, owner: nil, release: false) else {
                     throw RosterError.conflict("tenant \(request.slug) is being provisioned by another request")
                 }
                 existing.name = request.name
@@ -226,7 +226,7 @@ public struct ProvisioningService: Sendable {
             }
             next.tracking.status = .pending
             next.tracking.nextAttemptAt = nil
-            guard try await tx.updateProvisioning(tenant: tenant.id, next, expectedVersion: version, owner: nil) else {
+            guard try await tx.updateProvisioning(tenant: tenant.id, next, expectedVersion: version, owner: nil, release: false) else {
                 throw RosterError.conflict("the workflow changed meanwhile; try again")
             }
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.tracking_retry", targetType: "tenant",
@@ -256,7 +256,7 @@ public struct ProvisioningService: Sendable {
                     next.tracking.status = .pending
                     next.tracking.managementTenant = options.managementTenant
                     next.tracking.tag = options.customerTag
-                    return try await tx.updateProvisioning(tenant: tenant.id, next, expectedVersion: version, owner: nil)
+                    return try await tx.updateProvisioning(tenant: tenant.id, next, expectedVersion: version, owner: nil, release: false)
                 }
                 var state = Provisioning(admin: nil, tracking: Tracking(status: .pending, withContact: false, managementTenant: options.managementTenant,
                                                                         tag: options.customerTag), startedAt: now)
@@ -558,11 +558,12 @@ public struct ProvisioningService: Sendable {
                 next.admin = nil  // the admin's name and email were kept for the contact step only
             }
         }
-        guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
-        if step.isProvisioning { try stepHook(step) }  // tracking steps met theirs in their savepoints
-        // Nothing more due now: the lease goes with this transaction rather than in one of its own.
+        // Nothing more due now: the lease goes with this state write rather than in a transaction of its own.
         let released = failure == nil && (next.nextStep == nil || (next.phase == .active && stopAtActive))
-        if released { try await tx.releaseProvisioning(tenant: tenantID, owner: owner) }
+        guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner, release: released) else {
+            throw LostLease()
+        }
+        if step.isProvisioning { try stepHook(step) }  // tracking steps met theirs in their savepoints
         return StepDone(step: step, state: next, failure: failure, released: released)
     }
 
@@ -596,15 +597,15 @@ public struct ProvisioningService: Sendable {
             }
             // Taken by the caller already (before anything else of the transaction), as every edge insert takes it.
             if state.tracking.contactID == nil {
-                let email = try EmailAddress(admin.email)
-                // The same person may administer several tenants: one contact, several employments.
-                if let person = try await tx.liveParties(tenant: management.id, kind: .person, emailNormalized: email.normalized, phone: nil).first {
-                    state.tracking.contactID = person.id
-                } else {
-                    let input = PartyInput(kind: .person, firstName: admin.firstName, lastName: admin.lastName, email: admin.email, roles: ["contact"])
-                    let person = try PartyRules.create(input, id: .make(), tenantID: management.id, settings: management.settings, now: Date.rosterNow)
+                let input = PartyInput(kind: .person, firstName: admin.firstName, lastName: admin.lastName, email: admin.email, roles: ["contact"])
+                let person = try PartyRules.create(input, id: .make(), tenantID: management.id, settings: management.settings, now: Date.rosterNow)
+                do {
                     try await PartyService.insertParty(person, tx: tx, context: context)
                     state.tracking.contactID = person.id
+                } catch RosterError.conflict(_, let existing?) where Party.ID(uuidString: existing) != nil {
+                    // A live person with this email (the duplicate check, before anything is written): the same
+                    // person may administer several tenants, one contact with several employments.
+                    state.tracking.contactID = Party.ID(uuidString: existing)
                 }
             }
             let employment = RelationshipInput(parentID: company, childID: state.tracking.contactID!, type: "employment", role: "admin contact")
@@ -660,7 +661,7 @@ public struct ProvisioningService: Sendable {
                     next.tracking.nextAttemptAt = Date.rosterNow.addingTimeInterval(delay)
                 }
             }
-            guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner) else { throw LostLease() }
+            guard try await tx.updateProvisioning(tenant: tenantID, next, expectedVersion: version, owner: owner, release: false) else { throw LostLease() }
         }
         if step.isProvisioning {
             Counter(label: "roster_provisioning_rollbacks_total").increment()

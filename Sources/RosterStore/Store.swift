@@ -387,8 +387,9 @@ public protocol AccessRoleRepository {
 public protocol ProvisioningRepository {
     func insertProvisioning(tenant: Tenant.ID, _ state: Provisioning) async throws
     func provisioning(tenant: Tenant.ID) async throws -> (state: Provisioning, version: Int)?
-    /// Writes the state if its version is still `expectedVersion` and, with an `owner`, the lease is still its.
-    func updateProvisioning(tenant: Tenant.ID, _ state: Provisioning, expectedVersion: Int, owner: String?) async throws -> Bool
+    /// Writes the state if its version is still `expectedVersion` and, with an `owner`, the lease is still its;
+    /// `release`: and gives the lease up in the same statement.
+    func updateProvisioning(tenant: Tenant.ID, _ state: Provisioning, expectedVersion: Int, owner: String?, release: Bool) async throws -> Bool
     /// Takes the workflow's lease when it is free, expired, or already `owner`'s.
     func claimProvisioning(tenant: Tenant.ID, owner: String, until: Date, now: Date) async throws -> Bool
     func releaseProvisioning(tenant: Tenant.ID, owner: String) async throws

@@ -115,6 +115,31 @@ struct ProvisioningContractTests {
         }
     }
 
+    /// One person administering two tenants is one contact in the management tenant, employed by both companies
+    /// (the contact step finds it by the duplicate check that any new party meets).
+    @Test(arguments: StoreKind.allCases)
+    func anAdminOfTwoTenantsIsOneContactWithTwoEmployments(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let fixture = try await Fixture(rt)
+            var first = Fixture.request()
+            var second = Fixture.request()
+            second.admin = first.admin
+            first.admin?.firstName = "Adah"  // the second request's name differs: the existing contact is kept as it is
+            let one = try await fixture.service().provision(first, context: .test).result
+            let two = try await fixture.service().provision(second, context: .test).result
+            try await fixture.expectTracked(one, admin: first.admin)
+            try await fixture.expectTracked(two, admin: second.admin)
+            let contact = try #require(one.provisioning?.tracking.contactID)
+            #expect(two.provisioning?.tracking.contactID == contact)
+            #expect(one.provisioning?.tracking.relationshipID != two.provisioning?.tracking.relationshipID)
+            let person = try await rt.services.parties.get(tenant: fixture.management.slug, id: contact, context: .test)
+            #expect(person.firstName == "Adah")
+            let people = try await rt.services.parties.search(tenant: fixture.management.slug, PartySearch(kind: .person, limit: 100),
+                                                              context: .test).items
+            #expect(people.filter { $0.email?.value == first.admin?.email }.count == 1)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases, ["provision.admin", "provision.activate"])
     func aFailureBeforeActiveRollsBackThenARetrySucceeds(_ kind: StoreKind, step: String) async throws {
         try await TestDatabase.with(kind) { rt in
