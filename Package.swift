@@ -184,7 +184,8 @@ let package = Package(
         .testTarget(
             name: "RosterAPITests",
             dependencies: [
-                "RosterCore", "RosterApp", "RosterAPI",
+                "RosterCore", "RosterApp", "RosterAPI", "RosterOpenAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

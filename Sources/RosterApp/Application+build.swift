@@ -4,7 +4,7 @@ public import Logging
 import Metrics
 import NIOCore
 import OpenAPIHummingbird
-import OpenAPIRuntime
+package import OpenAPIRuntime
 public import Prometheus
 import RosterAPI
 import RosterCore
@@ -114,6 +114,15 @@ public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, 
     if demo { try await DemoData.seed(runtime.services, logger: logger) }
 }
 
+/// How the generated layer writes and reads JSON: RFC 3339 dates with milliseconds, keys sorted, slashes unescaped
+/// (`ResponseJSON` writes the same bytes).
+package let openAPIConfiguration: OpenAPIRuntime.Configuration = {
+    var configuration = OpenAPIRuntime.Configuration()
+    configuration.dateTranscoder = RFC3339DateTranscoder()
+    configuration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
+    return configuration
+}()
+
 func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger,
                  metricsRegistry: PrometheusCollectorRegistry?) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -139,9 +148,6 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
         }
     }
     let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
-    var openAPIConfiguration = OpenAPIRuntime.Configuration()
-    openAPIConfiguration.dateTranscoder = RFC3339DateTranscoder()
-    openAPIConfiguration.jsonEncodingOptions = [.sortedKeys, .withoutEscapingSlashes]
     try handlers.registerHandlers(on: RecordingTransport(router: router, table: routes), configuration: openAPIConfiguration, middlewares: [
         ProblemMiddleware(logger: logger), StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
     ])

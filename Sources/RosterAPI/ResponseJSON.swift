@@ -1,0 +1,258 @@
+import Foundation
+import OpenAPIRuntime
+package import RosterOpenAPI
+import Synchronization
+
+/// JSON for the hottest read responses (a party, a page of parties), written straight into bytes: the same bytes the
+/// generated layer's `JSONEncoder` writes (keys sorted, slashes unescaped, RFC 3339 dates with milliseconds), held to
+/// them by `ResponseJSONTests` over random parties and through HTTP.
+///
+/// Why: Foundation's `JSONEncoder`, reached through the generated code, was 31% of the server's time for a search page
+/// of 50 parties and 9% for one party (`perf`, 2026-12-03; `Benchmarks/results.md`). The generated layer offers no
+/// hook for its encoder, so a handler hands the bytes over out of band (`PreEncodedBody`).
+///
+/// A value it does not write the encoder's way (a property holding an array or object, a number that is not finite)
+/// makes it give up (`nil`): the response then goes through the encoder as before.
+package enum ResponseJSON {
+    package static func encode(_ party: Components.Schemas.Party) -> [UInt8]? {
+        var writer = Writer()
+        guard writer.party(party) else { return nil }
+        return writer.bytes
+    }
+
+    package static func encode(_ list: Components.Schemas.PartyList) -> [UInt8]? {
+        var writer = Writer()
+        writer.bytes.reserveCapacity(list.items.count * 640 + 32)
+        writer.raw("{\"items\":[")
+        for (index, party) in list.items.enumerated() {
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            guard writer.party(party) else { return nil }
+        }
+        writer.byte(UInt8(ascii: "]"))
+        if let cursor = list.nextCursor {
+            writer.raw(",\"nextCursor\":")
+            writer.string(cursor)
+        }
+        writer.byte(UInt8(ascii: "}"))
+        return writer.bytes
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func byte(_ byte: UInt8) { bytes.append(byte) }
+        mutating func raw(_ text: StaticString) {
+            text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        }
+
+        /// An object's members in the order given, which must be the keys' sorted order; `nil` values are left out.
+        mutating func member(_ key: StaticString, first: inout Bool) {
+            byte(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            byte(UInt8(ascii: "\""))
+            raw(key)
+            raw("\":")
+        }
+
+        mutating func party(_ p: Components.Schemas.Party) -> Bool {
+            var first = true
+            if let link = p.autoLink {
+                member("autoLink", first: &first)
+                autoLink(link)
+            }
+            member("createdAt", first: &first); date(p.createdAt)
+            if let value = p.customerType { member("customerType", first: &first); string(value.rawValue) }
+            member("displayName", first: &first); string(p.displayName)
+            if let value = p.email { member("email", first: &first); string(value) }
+            member("emailDomains", first: &first); strings(p.emailDomains)
+            if let value = p.firstName { member("firstName", first: &first); string(value) }
+            member("id", first: &first); string(p.id)
+            member("kind", first: &first); string(p.kind.rawValue)
+            if let value = p.lastName { member("lastName", first: &first); string(value) }
+            if let value = p.mergedInto { member("mergedInto", first: &first); string(value) }
+            if let value = p.name { member("name", first: &first); string(value) }
+            if let value = p.note { member("note", first: &first); string(value) }
+            if let partners = p.partners {
+                member("partners", first: &first)
+                byte(UInt8(ascii: "["))
+                for (index, partner) in partners.enumerated() {
+                    if index > 0 { byte(UInt8(ascii: ",")) }
+                    guard party(partner) else { return false }
+                }
+                byte(UInt8(ascii: "]"))
+            }
+            if let value = p.phone { member("phone", first: &first); string(value) }
+            member("properties", first: &first)
+            guard object(p.properties.additionalProperties.value) else { return false }
+            member("roles", first: &first); strings(p.roles)
+            member("state", first: &first); string(p.state.rawValue)
+            if let details = p.tagDetails {
+                member("tagDetails", first: &first)
+                byte(UInt8(ascii: "["))
+                for (index, tag) in details.enumerated() {
+                    if index > 0 { byte(UInt8(ascii: ",")) }
+                    self.tag(tag)
+                }
+                byte(UInt8(ascii: "]"))
+            }
+            member("tags", first: &first); strings(p.tags)
+            member("updatedAt", first: &first); date(p.updatedAt)
+            member("version", first: &first); integer(p.version)
+            if let value = p.website { member("website", first: &first); string(value) }
+            byte(UInt8(ascii: "}"))
+            return true
+        }
+
+        mutating func autoLink(_ link: Components.Schemas.AutoLink) {
+            var first = true
+            if let candidates = link.candidates { member("candidates", first: &first); strings(candidates) }
+            if let value = link.organizationId { member("organizationId", first: &first); string(value) }
+            if let value = link.relationshipId { member("relationshipId", first: &first); string(value) }
+            member("status", first: &first); string(link.status.rawValue)
+            byte(UInt8(ascii: "}"))
+        }
+
+        mutating func tag(_ tag: Components.Schemas.Tag) {
+            var first = true
+            member("color", first: &first); string(tag.color)
+            if let value = tag.createdAt { member("createdAt", first: &first); date(value) }
+            member("id", first: &first); string(tag.id)
+            member("text", first: &first); string(tag.text)
+            if let value = tag.usage { member("usage", first: &first); integer(value) }
+            byte(UInt8(ascii: "}"))
+        }
+
+        /// A free-form object of scalars, as `OpenAPIObjectContainer` encodes it: keys in the order of their UTF-8
+        /// bytes (the encoder's; `String`'s own order compares them normalized).
+        mutating func object(_ values: [String: (any Sendable)?]) -> Bool {
+            byte(UInt8(ascii: "{"))
+            for (index, key) in values.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { byte(UInt8(ascii: ",")) }
+                string(key)
+                byte(UInt8(ascii: ":"))
+                switch values[key]! {
+                case nil: raw("null")
+                case let value as Bool: value ? raw("true") : raw("false")
+                case let value as Int: integer(value)
+                case let value as Double:
+                    guard value.isFinite else { return false }
+                    var text = value.description
+                    if text.hasSuffix(".0") { text.removeLast(2) }
+                    bytes.append(contentsOf: text.utf8)
+                case let value as String: string(value)
+                default: return false
+                }
+            }
+            byte(UInt8(ascii: "}"))
+            return true
+        }
+
+        mutating func strings(_ values: [String]) {
+            byte(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { byte(UInt8(ascii: ",")) }
+                string(value)
+            }
+            byte(UInt8(ascii: "]"))
+        }
+
+        mutating func integer(_ value: Int) {
+            bytes.append(contentsOf: String(value).utf8)
+        }
+
+        /// Quotes and backslashes escaped, control characters as `\b \t \n \f \r` or `\u00xx`; everything else as is.
+        mutating func string(_ value: String) {
+            byte(UInt8(ascii: "\""))
+            for unit in value.utf8 {
+                switch unit {
+                case UInt8(ascii: "\""): raw("\\\"")
+                case UInt8(ascii: "\\"): raw("\\\\")
+                case 0x08: raw("\\b")
+                case 0x09: raw("\\t")
+                case 0x0A: raw("\\n")
+                case 0x0C: raw("\\f")
+                case 0x0D: raw("\\r")
+                case 0x00..<0x20:
+                    raw("\\u00")
+                    byte(Self.hex[Int(unit >> 4)])
+                    byte(Self.hex[Int(unit & 0x0F)])
+                default: byte(unit)
+                }
+            }
+            byte(UInt8(ascii: "\""))
+        }
+
+        static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+        /// `yyyy-MM-ddTHH:mm:ss.SSSZ` in UTC, the milliseconds cut (not rounded), as `Date.ISO8601FormatStyle` writes
+        /// them with fractional seconds.
+        mutating func date(_ date: Date) {
+            let interval = date.timeIntervalSince1970
+            let seconds = interval.rounded(.down)
+            let milliseconds = Int((interval - seconds) * 1000)
+            let whole = Int(seconds)
+            var days = whole / 86_400
+            var secondOfDay = whole % 86_400
+            if secondOfDay < 0 {
+                secondOfDay += 86_400
+                days -= 1
+            }
+            // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+            let z = days + 719_468
+            let era = (z >= 0 ? z : z - 146_096) / 146_097
+            let dayOfEra = z - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let mp = (5 * dayOfYear + 2) / 153
+            let day = dayOfYear - (153 * mp + 2) / 5 + 1
+            let month = mp < 10 ? mp + 3 : mp - 9
+            let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+            guard (0...9999).contains(year) else {
+                string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+                return
+            }
+            byte(UInt8(ascii: "\""))
+            digits(year, 4); byte(UInt8(ascii: "-")); digits(month, 2); byte(UInt8(ascii: "-")); digits(day, 2)
+            byte(UInt8(ascii: "T"))
+            digits(secondOfDay / 3600, 2); byte(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2); byte(UInt8(ascii: ":"))
+            digits(secondOfDay % 60, 2); byte(UInt8(ascii: ".")); digits(milliseconds, 3)
+            raw("Z\"")
+        }
+
+        mutating func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                byte(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+    }
+}
+
+/// A response body a handler wrote itself (`ResponseJSON`), handed past the generated layer: the transport
+/// (`RecordingTransport`) opens a slot for the operations that use it, the handler fills it and returns a placeholder
+/// for the generated layer to encode, and the transport sends the slot's bytes in its place. Without a slot (a
+/// handler called directly), handlers return the whole value as before.
+package enum PreEncodedBody {
+    package final class Slot: Sendable {
+        let bytes = Mutex<[UInt8]?>(nil)
+
+        package init() {}
+
+        package func take() -> [UInt8]? { bytes.withLock { $0.take() } }
+
+        package func fill(_ new: [UInt8]) { bytes.withLock { $0 = new } }
+    }
+
+    @TaskLocal package static var slot: Slot?
+
+    /// Fills the open slot with `bytes` when there is one: true when the caller should return its placeholder.
+    static func hand(_ bytes: @autoclosure () -> [UInt8]?) -> Bool {
+        guard let slot, let bytes = bytes() else { return false }
+        slot.fill(bytes)
+        return true
+    }
+}
