@@ -112,7 +112,8 @@ package struct ProblemMiddleware: ServerMiddleware {
         case let error as DecodingError:
             // Malformed JSON is a 400; well-formed JSON with a missing or mistyped field is a 422 naming it.
             guard let field = Self.field(of: error) else {
-                if request.method == .get || request.method == .delete || request.method == .head {
+                // An import's body is a file, not JSON: what the runtime could not read is one of its query parameters.
+                if request.method == .get || request.method == .delete || request.method == .head || operationID == "createImport" {
                     // The runtime's error does not name the parameter; the names given (never their values) narrow it.
                     let names = Self.queryNames(of: request)
                     let which = names.count == 1 ? "the query parameter \(names[0]) has"
@@ -224,11 +225,33 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         do {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
         } catch {
+            if let date = ((error as? ServerError)?.underlyingError ?? error) as? InvalidDateTime,
+               let fields = Self.fields(in: bytes, holding: date.text) {
+                throw RosterError.validation(fields.map { FieldError($0, InvalidDateTime.rule) })
+            }
             guard let first = Self.unknownField(error) else { throw error }
             throw RosterError.validation(try await Self.unknownFields(first: first, bytes: bytes) { probe in
                 _ = try await next(request, HTTPBody(probe), metadata)
             }.map { FieldError($0.joined, "is not a field of this operation") })
         }
+    }
+
+    /// The fields of a JSON body whose value is the string `text` (`a.b`, `items[2].at`): the transcoder that refused
+    /// a date-time is not told whose it was. `nil` when none is found.
+    static func fields(in bytes: [UInt8], holding text: String) -> [String]? {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
+        var found: [String] = []
+        func walk(_ value: Any, _ path: String) {
+            if let object = value as? [String: Any] {
+                for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : path + "." + key) }
+            } else if let array = value as? [Any] {
+                for (index, item) in array.enumerated() { walk(item, path + "[\(index)]") }
+            } else if let string = value as? String, string == text, !path.isEmpty, found.count < 20 {
+                found.append(path)
+            }
+        }
+        walk(json, "")
+        return found.isEmpty ? nil : found
     }
 
     /// The path of the first unknown field a generated decoder refused (its spec says `additionalProperties: false`).

@@ -108,8 +108,9 @@ public enum PartyRules {
         let invalid = Set(errors.errors.map(\.field))
         switch party.kind {
         case .person:
-            if party.firstName == nil, party.lastName == nil, party.email == nil, party.phone == nil, party.name == nil,
-               invalid.isDisjoint(with: ["firstName", "lastName", "email", "phone", "name"]) {
+            // A `name` alone is not enough (DESIGN.md §2): it rides along with one of these.
+            if party.firstName == nil, party.lastName == nil, party.email == nil, party.phone == nil,
+               invalid.isDisjoint(with: ["firstName", "lastName", "email", "phone"]) {
                 errors.add("firstName", "a person needs at least one of firstName, lastName, email or phone")
             }
         case .organization:

@@ -64,6 +64,10 @@ public struct ImportJobService: Sendable {
     public func submit<Body: AsyncSequence>(tenant slug: String, kind: ImportJob.Kind, onDuplicate: DuplicatePolicy, format: BulkFormat,
                                             restart: Bool, body: Body, context: OperationContext) async throws -> ImportJob
     where Body.Element == ArraySlice<UInt8> {
+        // Refused before the body is read, not in the job after a 202.
+        if kind == .relationships, onDuplicate == .update {
+            throw RosterError.invalid("onDuplicate", "an edge has nothing to update: skip or fail")
+        }
         let tenant = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             try Self.check(kind, access)

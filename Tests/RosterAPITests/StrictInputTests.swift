@@ -61,6 +61,41 @@ struct StrictInputTests {
         }
     }
 
+    /// A date-time the API can't read is a 422 naming its field (the transcoder that refuses it is not told whose
+    /// it is); nothing happens.
+    @Test func badDateTimesNameTheirField() async throws {
+        try await withApp { api in
+            let world = try await AuthorizationMatrixTests.makeWorld(api)
+            let edge = try await api.send(.post, "\(world.base)/relationships",
+                                          json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"bad"}"#)
+            #expect(edge.status == .unprocessableContent && edge.problem?.errors?.map(\.field) == ["validFrom"], "\(edge.text)")
+            let both = try await api.send(.post, "\(world.base)/relationships",
+                                          json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"x","validTo":"x"}"#)
+            #expect(Set(both.problem?.errors?.map(\.field) ?? []) == ["validFrom", "validTo"], "\(both.text)")
+            let check = try await api.send(.post, "\(world.base)/access/check",
+                                           json: #"{"userId":"\#(world.user)","policy":"parties.read","partyId":"\#(world.farm)","at":"yesterday"}"#)
+            #expect(check.status == .unprocessableContent && check.problem?.errors?.map(\.field) == ["at"], "\(check.text)")
+            let edges = try await api.send(.get, "\(world.base)/relationships?partyId=\(world.person)")
+            #expect(!edges.text.contains("\"other\""), "\(edges.text)")
+        }
+    }
+
+    /// An import's query parameters are named when one is wrong, and a mode that can't apply is refused before the body
+    /// is read (not in a job that fails after a 202).
+    @Test func importParametersAreCheckedUpFront() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let csv: HTTPFields = [.contentType: "text/csv"]
+            let kind = try await api.send(.post, "/v1/tenants/\(t)/imports?type=widgets", json: "firstName\nA\n", headers: csv)
+            #expect(kind.status == .badRequest && kind.text.contains("type") && !kind.text.contains("JSON"), "\(kind.text)")
+            let mode = try await api.send(.post, "/v1/tenants/\(t)/imports?type=parties&onDuplicate=bogus", json: "firstName\nA\n", headers: csv)
+            #expect(mode.status == .badRequest && mode.text.contains("onDuplicate") && !mode.text.contains("JSON"), "\(mode.text)")
+            let update = try await api.send(.post, "/v1/tenants/\(t)/imports?type=relationships&onDuplicate=update",
+                                            json: "childEmail,parentName,type\na@example.com,X,other\n", headers: csv)
+            #expect(update.status == .unprocessableContent && update.problem?.errors?.map(\.field) == ["onDuplicate"], "\(update.text)")
+        }
+    }
+
     @Test func nestedUnknownFieldsAreNamedWithTheirPath() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()

@@ -134,6 +134,10 @@ struct ValidationTableTests {
         .init(name: "person with email only", input: .init(kind: .person, email: "a@example.com"), invalidFields: []),
         .init(name: "person with phone only", input: .init(kind: .person, phone: "+44 20 7946 0958"), invalidFields: []),
         .init(name: "person with nothing", input: .init(kind: .person), invalidFields: ["firstName"]),
+        // DESIGN.md: a person needs one of firstName, lastName, email, phone; a full name rides along with one.
+        .init(name: "person with a full name only", input: .init(kind: .person, name: "Ann Lee"), invalidFields: ["firstName"]),
+        .init(name: "person with a full name and an email", input: .init(kind: .person, name: "Ann Lee", email: "ann@example.com"),
+              invalidFields: []),
         .init(name: "person with blank names", input: .init(kind: .person, firstName: "  ", lastName: "\t"), invalidFields: ["firstName"]),
         .init(name: "organization with name", input: .init(kind: .organization, name: "Acme"), invalidFields: []),
         .init(name: "organization without name", input: .init(kind: .organization, email: "x@acme.example"), invalidFields: ["name"]),
