@@ -122,7 +122,8 @@ extension RosterAPIHandlers {
         let result = try await services.identities.resolve(tenant: input.path.tenant, identifier: b.identifier, firstName: b.firstName,
                                                            lastName: b.lastName, context: context)
         return .ok(.init(body: .json(.init(userId: result.user.id.description, partyId: result.party.id.description,
-                                           userCreated: result.userCreated, partyCreated: result.partyCreated))))
+                                           userCreated: result.userCreated, partyCreated: result.partyCreated,
+                                           user: .init(result.user), party: .init(result.party)))))
     }
 
     package func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {

@@ -58,7 +58,9 @@ package struct RosterAPIHandlers: APIProtocol {
     package func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
         let context = try RequestInfo.context()
         let page = try await services.tenants.list(cursor: input.query.cursor, limit: input.query.limit, context: context)
-        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Tenant($0) }, nextCursor: page.nextCursor))))
+        // With `adminUserId` and `tracking`, as a tenant is answered everywhere (DESIGN.md, shapes).
+        let items = try await services.provisioning.provisioned(page.items)
+        return .ok(.init(body: .json(.init(items: items.map { Components.Schemas.Tenant($0) }, nextCursor: page.nextCursor))))
     }
 
     package func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
@@ -74,7 +76,8 @@ package struct RosterAPIHandlers: APIProtocol {
         }
         let update = try MergePatch.tenant(body.additionalProperties)
         let tenant = try await services.tenants.update(input.path.tenant, update, context: context)
-        return .ok(.init(body: .json(.init(tenant))))
+        let provisioned = try await services.provisioning.provisioned([tenant]).first ?? ProvisionedTenant(tenant: tenant, provisioning: nil)
+        return .ok(.init(body: .json(.init(provisioned))))
     }
 
     // MARK: Parties
@@ -146,7 +149,7 @@ package struct RosterAPIHandlers: APIProtocol {
         if q.eraseUsers == true { throw RosterError.invalid("eraseUsers", "applies only with erase=true") }
         let party = try await services.parties.delete(tenant: input.path.tenant, id: try partyID(input.path.id),
                                                       reason: q.reason, context: context)
-        return .ok(.init(body: .json(.init(party))))
+        return .ok(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))
     }
 
     package func restoreParty(_ input: Operations.RestoreParty.Input) async throws -> Operations.RestoreParty.Output {
@@ -155,7 +158,7 @@ package struct RosterAPIHandlers: APIProtocol {
         if case .json(let body)? = input.body { reason = body.reason }
         let party = try await services.parties.restore(tenant: input.path.tenant, id: try partyID(input.path.id),
                                                        reason: reason, context: context)
-        return .ok(.init(body: .json(.init(party))))
+        return .ok(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))
     }
 
     package func changePartyState(_ input: Operations.ChangePartyState.Input) async throws -> Operations.ChangePartyState.Output {
@@ -164,7 +167,7 @@ package struct RosterAPIHandlers: APIProtocol {
         let party = try await services.parties.changeState(
             tenant: input.path.tenant, id: try partyID(input.path.id), to: Party.State(rawValue: body.state.rawValue) ?? .active, reason: body.reason,
             ifMatch: try ETag.version(input.headers.ifMatch), context: context)
-        return .ok(.init(body: .json(.init(party))))
+        return .ok(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))
     }
 
     package func getPartyHistory(_ input: Operations.GetPartyHistory.Input) async throws -> Operations.GetPartyHistory.Output {

@@ -76,6 +76,17 @@ public struct IdentityService: Sendable {
                 try await UserService.insert(user, tx: tx, context: context)
                 userCreated = true
             }
+            // The answer carries both records: what existed before is a read of personal data.
+            var reads: [AuditEvent] = []
+            if !partyCreated {
+                reads.append(AuditEvent(tenantID: tenant.id, context: context, action: "party.read", targetType: "party",
+                                        targetID: party.id.description))
+            }
+            if !userCreated {
+                reads.append(AuditEvent(tenantID: tenant.id, context: context, action: "user.read", targetType: "user",
+                                        targetID: user.id.description))
+            }
+            if !reads.isEmpty { try await tx.appendAudit(reads) }
             return IdentityResolution(user: user, party: party, userCreated: userCreated, partyCreated: partyCreated)
         }
     }

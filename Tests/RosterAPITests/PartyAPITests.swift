@@ -78,6 +78,28 @@ struct PartyAPITests {
         }
     }
 
+    /// Every response that carries a party sends its version as ETag. Tags are kept beside the party, by operations of
+    /// their own that no PATCH can conflict with: they leave the version as it is (docs/decisions.md).
+    @Test func everyPartyResponseSendsItsVersionAsETag() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let party = try await api.createParty(t, Self.jane)
+            let path = "/v1/tenants/\(t)/parties/\(party.id)"
+            func expectETag(_ response: TResponse, _ version: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+                #expect(response.status == .ok, "\(response.text)", sourceLocation: sourceLocation)
+                #expect(response.headers[.eTag] == "\"\(version)\"", sourceLocation: sourceLocation)
+                #expect(try response.decode(TParty.self).version == version, sourceLocation: sourceLocation)
+            }
+            let tagged = try await api.send(.post, "\(path)/tags", json: #"{"text":"VIP"}"#)
+            #expect(tagged.status == .ok || tagged.status == .created, "\(tagged.text)")
+            try expectETag(try await api.send(.get, path), 1)
+            try expectETag(try await api.send(.post, "\(path)/state", json: #"{"state":"suspended"}"#), 2)
+            try expectETag(try await api.send(.delete, path), 3)
+            try expectETag(try await api.send(.post, "\(path)/restore", json: "{}"), 4)
+            try expectETag(try await api.send(.get, path), 4)
+        }
+    }
+
     @Test func patchWithIfMatch() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()

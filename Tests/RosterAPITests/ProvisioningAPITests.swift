@@ -29,6 +29,13 @@ struct ProvisioningAPITests {
             #expect(tenant.tracking?.companyId != nil && tenant.tracking?.contactId != nil && tenant.tracking?.tagId != nil)
             let shown = try await api.send(.get, "/v1/tenants/\(slug)").decode(TProvisioned.self)
             #expect(shown.adminUserId == tenant.adminUserId && shown.tracking?.companyId == tenant.tracking?.companyId)
+            // Every answer that is a tenant has them: the list's items, and a change's answer.
+            let listed = try await api.send(.get, "/v1/tenants?limit=500").decode(TList<TProvisioned>.self).items.first { $0.slug == slug }
+            #expect(listed?.adminUserId == tenant.adminUserId && listed?.tracking?.companyId == tenant.tracking?.companyId)
+            let renamed = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"name":"Acme Renamed"}"#)
+            #expect(renamed.status == .ok, "\(renamed.text)")
+            let changed = try renamed.decode(TProvisioned.self)
+            #expect(changed.adminUserId == tenant.adminUserId && changed.tracking?.status == "tracked")
             let admin = try await api.send(.get, "/v1/tenants/\(slug)/users/\(tenant.adminUserId!)").decode(TUser.self)
             #expect(admin.email == "ada@\(slug).example.com")
             let company = try await api.send(.get, "/v1/tenants/management/parties/\(tenant.tracking!.companyId!)?expand=tags")

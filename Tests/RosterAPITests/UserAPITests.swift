@@ -67,13 +67,22 @@ struct UserAPITests {
     @Test func identities() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
-            struct Resolution: Codable { var userId: String; var partyId: String; var userCreated: Bool; var partyCreated: Bool }
+            // DESIGN.md: "returns the user, the party, and whether each was created".
+            struct Resolution: Codable {
+                var userId: String; var partyId: String; var userCreated: Bool; var partyCreated: Bool; var user: TUser; var party: TParty
+            }
             let first = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"07700 900777","firstName":"Pia"}"#)
             #expect(first.status == .ok)
             let made = try first.decode(Resolution.self)
             #expect(made.userCreated && made.partyCreated)
+            #expect(made.user.id == made.userId && made.party.id == made.partyId && made.party.phone == "447700900777")
+            #expect(made.party.firstName == "Pia" && made.party.kind == "person")
             let again = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"+44 7700 900777"}"#).decode(Resolution.self)
             #expect(again.userId == made.userId && again.partyId == made.partyId && !again.userCreated && !again.partyCreated)
+            #expect(again.party.id == made.partyId && again.user.id == made.userId)
+            // Handing back records that existed is a read of personal data.
+            let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(made.partyId)").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.contains { $0.action == "party.read" }, "\(audit.items.map(\.action))")
             #expect(try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":""}"#).status == .unprocessableContent)
         }
     }
