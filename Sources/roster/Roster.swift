@@ -12,6 +12,31 @@ struct Roster: AsyncParsableCommand {
         abstract: "A multi-tenant registry of people, organizations, users and their relationships.",
         subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Export.self, Users.self, PlatformKeys.self, Audit.self, Retention.self,
                       Import.self, Backup.self, Restore.self, Bench.self])
+
+    /// As `AsyncParsableCommand.main`, except that a command that refuses its input while it runs (a file it can't
+    /// read, an option value it can't use) exits 1, as README promises for invalid input; a command line that does
+    /// not parse keeps the parser's usage error.
+    static func main() async {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                var command = command
+                try command.run()
+            }
+        } catch let error as ValidationError {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command shares; each falls back to its environment variable, then the default.

@@ -370,7 +370,13 @@ struct CLITests {
         #expect(missing.status == 2)
         #expect(missing.err.contains("no tenant"))
         let noFile = try cli.run("users", "import", "--tenant", "acme", "/nonexistent.csv")
-        #expect(noFile.status != 0 && noFile.err.contains("can't read"))
+        #expect(noFile.status == 1 && noFile.err.contains("can't read"), "invalid input: exit 1 (README)")
+        let parties = try cli.run("import", "parties", "--tenant", "acme", "/nonexistent.csv")
+        #expect(parties.status == 1 && parties.err.contains("can't read"), "\(parties.err)")
+        let mode = try cli.run("import", "parties", "--tenant", "acme", "--on-duplicate", "merge", file.path)
+        #expect(mode.status == 1 && mode.err.contains("--on-duplicate"), "\(mode.err)")
+        let unparsed = try cli.run("import", "parties", "--tenant")
+        #expect(unparsed.status == 64, "a command line that does not parse keeps the parser's usage error")
     }
 
     @Test func platformKeysAreShownOnceListedAndRevoked() throws {
