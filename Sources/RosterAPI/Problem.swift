@@ -229,6 +229,15 @@ package struct StrictBodyMiddleware: ServerMiddleware {
                let fields = Self.fields(in: bytes, holding: date.text) {
                 throw RosterError.validation(fields.map { FieldError($0, InvalidDateTime.rule) })
             }
+            if let missing = Self.missingField(error) {
+                // The generated decoder reports a missing required field before it looks for unknown ones.
+                let unknown = try await Self.unknownFields(missing: missing, bytes: bytes) { probe in
+                    _ = try await next(request, HTTPBody(probe), metadata)
+                }
+                guard !unknown.isEmpty else { throw error }
+                throw RosterError.validation([FieldError(missing.joined, "is required")]
+                    + unknown.map { FieldError($0.joined, "is not a field of this operation") })
+            }
             guard let first = Self.unknownField(error) else { throw error }
             throw RosterError.validation(try await Self.unknownFields(first: first, bytes: bytes) { probe in
                 _ = try await next(request, HTTPBody(probe), metadata)
@@ -262,6 +271,55 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         return context.codingPath.map { key in key.intValue.map(CodingKeyPath.index) ?? .key(key.stringValue) }
     }
 
+    /// The path of a required field the body lacks.
+    static func missingField(_ error: any Error) -> [CodingKeyPath]? {
+        let underlying = (error as? ServerError)?.underlyingError ?? error
+        guard case DecodingError.keyNotFound(let key, let context) = underlying else { return nil }
+        return path(context) + [.key(key.stringValue)]
+    }
+
+    static func path(_ context: DecodingError.Context) -> [CodingKeyPath] {
+        context.codingPath.map { key in key.intValue.map(CodingKeyPath.index) ?? .key(key.stringValue) }
+    }
+
+    /// The unknown fields of a body that also lacks required ones: probes fill each missing field with a value of some
+    /// JSON type until the decoder gets past it and reaches its check for unknown fields. Empty when none is found, or
+    /// when no filling gets past a field (an enum, a uuid).
+    static func unknownFields(missing first: [CodingKeyPath], bytes: [UInt8],
+                              decode: @Sendable ([UInt8]) async throws -> Void) async throws -> [[CodingKeyPath]] {
+        guard var json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return [] }
+        let fillings: [Any] = ["", 0, true, [String: Any](), [Any]()]
+        var tried: [[CodingKeyPath]: Int] = [first: 0]
+        json = CodingKeyPath.setting(first, to: fillings[0], in: json)
+        for _ in 0..<40 {
+            guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { return [] }
+            do {
+                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
+                return []
+            } catch {
+                if let unknown = unknownField(error) {
+                    return try await unknownFields(first: unknown, bytes: [UInt8](data), decode: decode)
+                }
+                guard let decoding = ((error as? ServerError)?.underlyingError ?? error) as? DecodingError else { return [] }
+                switch decoding {
+                case .keyNotFound(let key, let context):
+                    let missing = path(context) + [.key(key.stringValue)]
+                    guard tried[missing] == nil else { return [] }
+                    tried[missing] = 0
+                    json = CodingKeyPath.setting(missing, to: fillings[0], in: json)
+                case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                    let at = path(context)
+                    guard let index = tried[at], index + 1 < fillings.count else { return [] }
+                    tried[at] = index + 1
+                    json = CodingKeyPath.setting(at, to: fillings[index + 1], in: json)
+                @unknown default:
+                    return []
+                }
+            }
+        }
+        return []
+    }
+
     /// Every unknown field: the body is decoded again without each one found, until the decoder accepts it. These
     /// decodings run as probes (`RequestInfo.probing`), which end before the operation does anything.
     static func unknownFields(first: [CodingKeyPath], bytes: [UInt8],
@@ -287,6 +345,21 @@ package struct StrictBodyMiddleware: ServerMiddleware {
 enum CodingKeyPath: Hashable, Sendable {
     case key(String)
     case index(Int)
+
+    /// Rebuilds `json` with `value` at `path` (an object's member; an array's element that exists).
+    static func setting(_ path: [CodingKeyPath], to value: Any, in json: Any) -> Any {
+        guard let step = path.first else { return value }
+        switch step {
+        case .key(let key):
+            guard var object = json as? [String: Any] else { return json }
+            object[key] = path.count == 1 ? value : setting(Array(path.dropFirst()), to: value, in: object[key] ?? [String: Any]())
+            return object
+        case .index(let index):
+            guard var array = json as? [Any], array.indices.contains(index) else { return json }
+            array[index] = setting(Array(path.dropFirst()), to: value, in: array[index])
+            return array
+        }
+    }
 
     /// `JSONSerialization` values are immutable trees: rebuilds the one without the member at `path`.
     static func removing(_ path: [CodingKeyPath], from json: Any) -> Any {

@@ -61,6 +61,26 @@ struct StrictInputTests {
         }
     }
 
+    /// A body that lacks a required field and holds unknown ones: the 422 names them all (the generated decoder stops at
+    /// the missing one); nothing happens.
+    @Test func unknownFieldsAreNamedBesideAMissingOne() async throws {
+        try await withApp { api in
+            let world = try await AuthorizationMatrixTests.makeWorld(api)
+            let before = try await SecurityTests.snapshot(api, world)
+            for (path, body, missing) in [
+                ("\(world.base)/parties/\(world.person)/tags", #"{"name":"x"}"#, "text"),
+                ("\(world.base)/identities", #"{"email":"a@example.com"}"#, "identifier"),
+                ("\(world.base)/tags", #"{"label":"x","zeta":1}"#, "text"),
+            ] {
+                let response = try await api.send(.post, path, json: body)
+                let fields = Set(response.problem?.errors?.map(\.field) ?? [])
+                let unknown = Set((try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]).keys)
+                #expect(response.status == .unprocessableContent && fields == unknown.union([missing]), "\(path): \(response.text)")
+            }
+            #expect(try await SecurityTests.snapshot(api, world) == before, "a refused request changed something")
+        }
+    }
+
     /// A date-time the API can't read is a 422 naming its field (the transcoder that refuses it is not told whose
     /// it is); nothing happens.
     @Test func badDateTimesNameTheirField() async throws {
