@@ -9,6 +9,13 @@ extension Components.Schemas.Role {
         self.init(id: r.id.description, name: r.name, policies: r.policies, organizationId: r.organizationID?.description,
                   _type: r.relationshipType, relationshipType: r.relationshipType, createdAt: r.createdAt)
     }
+
+    /// A user's role with its grant's window.
+    init(_ grant: RosterCore.RoleGrant) {
+        self.init(grant.role)
+        validFrom = grant.validFrom
+        validTo = grant.validTo
+    }
 }
 
 extension RosterAPIHandlers {
@@ -37,7 +44,8 @@ extension RosterAPIHandlers {
         let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
         let roles = try await services.access.grant(tenant: input.path.tenant, user: try userID(input.path.userId),
-                                                    role: AccessRole.ID(try uuid(b.roleId, field: "roleId")), context: context)
+                                                    role: AccessRole.ID(try uuid(b.roleId, field: "roleId")),
+                                                    window: GrantWindow(validFrom: b.validFrom, validTo: b.validTo), context: context)
         return .ok(.init(body: .json(.init(items: roles.map(Components.Schemas.Role.init)))))
     }
 

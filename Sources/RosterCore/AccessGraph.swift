@@ -37,15 +37,17 @@ public struct AccessGraph: Sendable {
     /// Each edge's child, to find it when it goes.
     private var childOf: [Relationship.ID: Party.ID] = [:]
     public private(set) var roles: [AccessRole.ID: AccessRole] = [:]
-    private var grants: [User.ID: Set<AccessRole.ID>] = [:]
+    /// Each user's roles, with each grant's window.
+    private var grants: [User.ID: [AccessRole.ID: GrantWindow]] = [:]
 
-    public init(version: Int64, edges: [Relationship], roles: [AccessRole], grants: [(user: User.ID, role: AccessRole.ID)]) {
+    public init(version: Int64, edges: [Relationship], roles: [AccessRole],
+                grants: [(user: User.ID, role: AccessRole.ID, window: GrantWindow)]) {
         self.version = version
         up.reserveCapacity(edges.count)
         childOf.reserveCapacity(edges.count)
         for edge in edges { add(Edge(edge)) }
         for role in roles { self.roles[role.id] = role }
-        for grant in grants { self.grants[grant.user, default: []].insert(grant.role) }
+        for grant in grants { self.grants[grant.user, default: [:]][grant.role] = grant.window }
     }
 
     public var edgeCount: Int { childOf.count }
@@ -59,9 +61,10 @@ public struct AccessGraph: Sendable {
         case .edgeAdded(let relationship): add(Edge(relationship))
         case .edgeRemoved(let id): remove(id)
         case .roleAdded(let role): roles[role.id] = role
-        case .granted(let user, let role): grants[user, default: []].insert(role)
+        case .granted(let user, let role, let validFrom, let validTo):
+            grants[user, default: [:]][role] = GrantWindow(validFrom: validFrom, validTo: validTo)
         case .revoked(let user, let role):
-            grants[user]?.remove(role)
+            grants[user]?[role] = nil
             if grants[user]?.isEmpty == true { grants[user] = nil }
         }
         version = next
@@ -82,9 +85,15 @@ public struct AccessGraph: Sendable {
 
     // MARK: Questions
 
-    /// The access roles a user holds, by name as the store lists them.
-    public func roles(of user: User.ID) -> [AccessRole] {
-        Self.byName((grants[user] ?? []).compactMap { roles[$0] })
+    /// The access roles a user holds by grants in force at `at` (now when not given), by name as the store lists them.
+    public func roles(of user: User.ID, at: Date = Date()) -> [AccessRole] {
+        Self.byName((grants[user] ?? [:]).compactMap { role, window in window.isInForce(at: at) ? roles[role] : nil })
+    }
+
+    /// The user's grants, in force or not, with their windows, by role name.
+    public func grants(of user: User.ID) -> [(role: AccessRole, window: GrantWindow)] {
+        let held = grants[user] ?? [:]
+        return Self.byName(held.keys.compactMap { roles[$0] }).map { ($0, held[$0.id]!) }
     }
 
     /// Those of `ids` that still exist, by name.
@@ -154,6 +163,7 @@ public enum AccessChange: Codable, Hashable, Sendable {
     case edgeAdded(Relationship)
     case edgeRemoved(Relationship.ID)
     case roleAdded(AccessRole)
-    case granted(user: User.ID, role: AccessRole.ID)
+    /// A grant, or a new window for one (changes recorded before grants had windows decode with none).
+    case granted(user: User.ID, role: AccessRole.ID, validFrom: Date? = nil, validTo: Date? = nil)
     case revoked(user: User.ID, role: AccessRole.ID)
 }

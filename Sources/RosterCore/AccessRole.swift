@@ -152,3 +152,44 @@ public struct Grants: Hashable, Sendable {
         }
     }
 }
+
+/// A role held by a user, with the grant's validity window (DESIGN.md §2): outside it the grant gives nothing.
+public struct RoleGrant: Hashable, Sendable {
+    public var role: AccessRole
+    public var validFrom: Date?
+    public var validTo: Date?
+
+    public init(role: AccessRole, validFrom: Date? = nil, validTo: Date? = nil) {
+        self.role = role
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+
+    /// In force at `at`: its window has begun and not ended (`validTo` is exclusive), as an edge's.
+    public func isInForce(at: Date) -> Bool { GrantWindow(validFrom: validFrom, validTo: validTo).isInForce(at: at) }
+}
+
+/// When a grant gives its role: from `validFrom` (inclusive) to `validTo` (exclusive); open ends are unbounded.
+public struct GrantWindow: Hashable, Sendable, Codable {
+    public var validFrom: Date?
+    public var validTo: Date?
+
+    public init(validFrom: Date? = nil, validTo: Date? = nil) {
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+
+    public func isInForce(at: Date) -> Bool {
+        if let validFrom, validFrom > at { return false }
+        if let validTo, validTo <= at { return false }
+        return true
+    }
+
+    /// `validTo` not before `validFrom` (the API's rule for edges too).
+    public static func validated(validFrom: Date?, validTo: Date?) throws -> GrantWindow {
+        if let validFrom, let validTo, validTo < validFrom { throw RosterError.invalid("validTo", "must not be before validFrom") }
+        // To the microsecond, what both stores keep: a grant read back equals the one given.
+        func micro(_ date: Date?) -> Date? { date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000) } }
+        return GrantWindow(validFrom: micro(validFrom), validTo: micro(validTo))
+    }
+}

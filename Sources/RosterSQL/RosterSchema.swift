@@ -446,6 +446,12 @@ public enum RosterSchema {
                 Column("merge_id", .id),
             ], primaryKey: ["tenant_id", "party_id", "merge_id"], foreignKeys: [.tenant("merge_id", "merges", cascade: true)])),
         ]),
+        SchemaMigration(18, "grants with a validity window", [
+            .addColumn(table: "user_roles", Column("valid_from", .time, nullable: true)),
+            .addColumn(table: "user_roles", Column("valid_to", .time, nullable: true)),
+            .addColumn(table: "role_grant_history", Column("valid_from", .time, nullable: true)),
+            .addColumn(table: "role_grant_history", Column("valid_to", .time, nullable: true)),
+        ]),
     ]
 
     static let partyStates16 = "state IN ('active', 'suspended', 'archived', 'deleted')"

@@ -46,8 +46,12 @@ extension SQLTransaction {
         let edges = try await conn.query("SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1",
                                          [.uuid(tenant.rawValue)]).map(makeRelationship)
         let roles = try await roles(tenant: tenant)
-        let grants = try await conn.query("SELECT user_id, role_id FROM user_roles WHERE tenant_id = $1", [.uuid(tenant.rawValue)])
-            .map { row in (user: User.ID(try row.uuid("user_id")), role: AccessRole.ID(try row.uuid("role_id"))) }
+        let grants = try await conn.query("SELECT user_id, role_id, valid_from, valid_to FROM user_roles WHERE tenant_id = $1",
+                                          [.uuid(tenant.rawValue)])
+            .map { row in
+                (user: User.ID(try row.uuid("user_id")), role: AccessRole.ID(try row.uuid("role_id")),
+                 window: GrantWindow(validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to")))
+            }
         return AccessGraph(version: version, edges: edges, roles: roles, grants: grants)
     }
 }
@@ -75,11 +79,15 @@ extension SQLTransaction {
         }
         let roles = try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.created_at <= $2",
                                          [.uuid(tenant.rawValue), .date(asOf)]).map(makeRole)
+        // The grants held then, with the window each had then.
         let grants = try await conn.query("""
-            SELECT DISTINCT role_id FROM role_grant_history
+            SELECT role_id, valid_from, valid_to FROM role_grant_history
             WHERE tenant_id = $1 AND user_id = $3 AND granted_at <= $2 AND (revoked_at IS NULL OR revoked_at > $2)
             """, [.uuid(tenant.rawValue), .date(asOf), .uuid(user.rawValue)])
-            .map { row in (user: user, role: AccessRole.ID(try row.uuid("role_id"))) }
+            .map { row in
+                (user: user, role: AccessRole.ID(try row.uuid("role_id")),
+                 window: GrantWindow(validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to")))
+            }
         return AccessGraph(version: 0, edges: edges, roles: roles, grants: grants)
     }
 }

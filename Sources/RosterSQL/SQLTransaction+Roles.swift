@@ -26,18 +26,31 @@ extension SQLTransaction {
                              [.uuid(tenant.rawValue)]).map(makeRole)
     }
 
-    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool {
-        let granted = try await !conn.query("""
-            INSERT INTO user_roles (tenant_id, user_id, role_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING role_id
-            """, [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue)]).isEmpty
-        if granted {
+    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: GrantWindow) async throws -> Bool {
+        let binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue),
+                                 window.validFrom.map(SQLValue.date) ?? .null, window.validTo.map(SQLValue.date) ?? .null]
+        // A new grant, or a new window for one held: a row comes back; the same window again changes nothing.
+        let differs = dialect == .postgres ? "IS DISTINCT FROM" : "IS NOT"
+        let changed = try await !conn.query("""
+            INSERT INTO user_roles (tenant_id, user_id, role_id, valid_from, valid_to) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (tenant_id, user_id, role_id) DO UPDATE SET valid_from = excluded.valid_from, valid_to = excluded.valid_to
+            WHERE user_roles.valid_from \(differs) excluded.valid_from OR user_roles.valid_to \(differs) excluded.valid_to
+            RETURNING role_id
+            """, binds).isEmpty
+        if changed {
+            // The history keeps each grant with the window it had: a new window closes the row of the old one.
+            let now = Date.rosterNow
             try await conn.execute("""
-                INSERT INTO role_grant_history (tenant_id, user_id, role_id, granted_at) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (tenant_id, user_id, role_id, granted_at) DO UPDATE SET revoked_at = NULL
-                """, [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue), .date(Date.rosterNow)])
-            try await recordAccessChange(tenant: tenant, .granted(user: user, role: role))
+                UPDATE role_grant_history SET revoked_at = $4 WHERE tenant_id = $1 AND user_id = $2 AND role_id = $3 AND revoked_at IS NULL
+                """, [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue), .date(now)])
+            try await conn.execute("""
+                INSERT INTO role_grant_history (tenant_id, user_id, role_id, granted_at, valid_from, valid_to) VALUES ($1, $2, $3, $6, $4, $5)
+                ON CONFLICT (tenant_id, user_id, role_id, granted_at) DO UPDATE
+                SET revoked_at = NULL, valid_from = excluded.valid_from, valid_to = excluded.valid_to
+                """, binds + [.date(now)])
+            try await recordAccessChange(tenant: tenant, .granted(user: user, role: role, validFrom: window.validFrom, validTo: window.validTo))
         }
-        return granted
+        return changed
     }
 
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool {
@@ -50,6 +63,15 @@ extension SQLTransaction {
             try await recordAccessChange(tenant: tenant, .revoked(user: user, role: role))
         }
         return revoked
+    }
+
+    func grants(tenant: Tenant.ID, user: User.ID) async throws -> [RoleGrant] {
+        try await conn.query("""
+            SELECT \(Self.roleColumns), ur.valid_from, ur.valid_to FROM user_roles ur CROSS JOIN roles r
+            WHERE ur.tenant_id = $1 AND ur.user_id = $2 AND r.tenant_id = ur.tenant_id AND r.id = ur.role_id ORDER BY r.name_key
+            """, [.uuid(tenant.rawValue), .uuid(user.rawValue)]).map { row in
+            RoleGrant(role: try makeRole(row), validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to"))
+        }
     }
 
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole] {

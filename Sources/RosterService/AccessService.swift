@@ -56,18 +56,22 @@ public struct AccessService: Sendable {
         }
     }
 
-    public func grant(tenant slug: String, user: User.ID, role: AccessRole.ID, context: OperationContext) async throws -> [AccessRole] {
-        try await store.write { tx in
+    /// Grants `role` to `user` for `window` (always, when open), or gives a grant held a new window; answers the user's
+    /// grants.
+    public func grant(tenant slug: String, user: User.ID, role: AccessRole.ID, window: GrantWindow = GrantWindow(),
+                      context: OperationContext) async throws -> [RoleGrant] {
+        let window = try GrantWindow.validated(validFrom: window.validFrom, validTo: window.validTo)
+        return try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
             try await access.requireGrantee(user)
             guard let found = try await tx.role(tenant: tenant.id, id: role) else { throw RosterError.notFound("no role \(role)") }
             try await access.requireMayGive(found)
-            if try await tx.grantRole(tenant: tenant.id, user: user, role: role) {
+            if try await tx.grantRole(tenant: tenant.id, user: user, role: role, window: window) {
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.grant", targetType: "user",
                                                      targetID: user.description, fields: ["roles"])])
             }
-            return try await tx.roles(tenant: tenant.id, user: user)
+            return try await tx.grants(tenant: tenant.id, user: user)
         }
     }
 
@@ -85,14 +89,14 @@ public struct AccessService: Sendable {
         }
     }
 
-    /// The roles a user holds.
-    public func roles(tenant slug: String, user: User.ID, context: OperationContext) async throws -> [AccessRole] {
+    /// The roles a user was granted, each with its grant's window (in force or not).
+    public func roles(tenant slug: String, user: User.ID, context: OperationContext) async throws -> [RoleGrant] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.require("users.read")
             let tenant = access.tenant
             guard try await tx.user(tenant: tenant.id, id: user) != nil else { throw RosterError.notFound("no user \(user)") }
-            return try await tx.roles(tenant: tenant.id, user: user)
+            return try await tx.grants(tenant: tenant.id, user: user)
         }
     }
 
@@ -135,8 +139,16 @@ public struct AccessService: Sendable {
             return AccessDecision(allowed: true, reason: "the user is MANAGEMENT, which reads everything in the tenant")
         }
         do {
-            let roles = graph.roles(of: user.id).filter { $0.policies.contains(policy) }
-            guard !roles.isEmpty else { return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)") }
+            let roles = graph.roles(of: user.id, at: at).filter { $0.policies.contains(policy) }
+            guard !roles.isEmpty else {
+                // A grant that would give it outside its window: said so, with the window.
+                if let idle = graph.grants(of: user.id).first(where: { $0.role.policies.contains(policy) }) {
+                    let from = idle.window.validFrom.map { " from \($0.formatted(.iso8601))" } ?? ""
+                    let to = idle.window.validTo.map { " until \($0.formatted(.iso8601))" } ?? ""
+                    return AccessDecision(allowed: false, reason: "role \(idle.role.name) grants \(policy), but the user's grant of it holds only\(from)\(to)")
+                }
+                return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)")
+            }
             if let wide = roles.first(where: { $0.organizationID == nil }) {
                 return AccessDecision(allowed: true, reason: "role \(wide.name) grants \(policy) tenant-wide", roleID: wide.id)
             }
@@ -217,7 +229,7 @@ public struct AccessService: Sendable {
             var query = PartyQuery(after: after, limit: limit + 1)
             let roles: [AccessRole]
             if let at {
-                roles = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [], asOf: at).roles(of: user.id)
+                roles = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [], asOf: at).roles(of: user.id, at: at)
                 query.scopeAt = at
                 query.scopeAsOf = at
             } else {

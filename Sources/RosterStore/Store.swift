@@ -370,11 +370,14 @@ public protocol AccessRoleRepository {
     func insertRole(_ role: AccessRole) async throws
     func role(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole?
     func roles(tenant: Tenant.ID) async throws -> [AccessRole]
-    /// Returns false when the user already had the role.
-    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
+    /// Grants the role for `window`, or gives a held grant that window; false when the user already had the role with it.
+    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: GrantWindow) async throws -> Bool
     /// Returns false when the user did not have the role.
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
+    /// Every role the user was granted, in force or not (what managing the user must cover).
     func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole]
+    /// The same with each grant's window.
+    func grants(tenant: Tenant.ID, user: User.ID) async throws -> [RoleGrant]
     /// The access graph as it stood at `asOf`, from the history of edges and grants: the roles that existed then, the
     /// grants `user` held then, and the edges recorded then on the way up from `parties` (in force or not; decisions
     /// look at windows themselves). Enough to decide for that user on those parties as of that instant.

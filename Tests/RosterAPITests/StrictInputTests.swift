@@ -100,6 +100,34 @@ struct StrictInputTests {
         }
     }
 
+    /// A grant's window over HTTP: given, listed with the user's roles, honoured by checks; a bad one named.
+    @Test func grantsTakeAWindow() async throws {
+        try await withApp { api in
+            let world = try await AuthorizationMatrixTests.makeWorld(api)
+            let user = try await world.freshUser()
+            let path = "\(world.base)/users/\(user)/roles"
+            let ended = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)","validFrom":"2020-01-01T00:00:00Z","validTo":"2021-01-01T00:00:00Z"}"#)
+            #expect(ended.status == .ok, "\(ended.text)")
+            let listed = try await api.send(.get, path)
+            #expect(listed.text.contains(#""validFrom":"2020-01-01T00:00:00.000Z""#) && listed.text.contains(#""validTo":"2021-01-01T00:00:00.000Z""#),
+                    "\(listed.text)")
+            struct Decision: Codable { var allowed: Bool; var reason: String }
+            for at in ["", #","at":"2020-06-01T00:00:00Z""#] {
+                let check = try await api.send(.post, "\(world.base)/access/check",
+                                               json: #"{"userId":"\#(user)","policy":"parties.read","partyId":"\#(world.farm)"\#(at)}"#)
+                #expect(check.status == .ok, "\(check.text)")
+                // Now the grant has ended; on 1 June 2020 it was not yet recorded (grants answer as of when they were made).
+                #expect(try check.decode(Decision.self).allowed == false, "\(check.text)")
+            }
+            let bad = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)","validTo":"soon"}"#)
+            #expect(bad.status == .unprocessableContent && bad.problem?.errors?.map(\.field) == ["validTo"], "\(bad.text)")
+            let backwards = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)","validFrom":"2022-01-01T00:00:00Z","validTo":"2021-01-01T00:00:00Z"}"#)
+            #expect(backwards.status == .unprocessableContent && backwards.problem?.errors?.map(\.field) == ["validTo"], "\(backwards.text)")
+            let open = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)"}"#)
+            #expect(open.status == .ok && !open.text.contains("validTo"), "\(open.text)")
+        }
+    }
+
     /// An import's query parameters are named when one is wrong, and a mode that can't apply is refused before the body
     /// is read (not in a job that fails after a 202).
     @Test func importParametersAreCheckedUpFront() async throws {

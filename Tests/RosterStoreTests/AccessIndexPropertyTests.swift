@@ -117,9 +117,14 @@ private struct World {
             return "delete \(name(edge.parentID)) → \(name(edge.childID)) in \(edge.type)"
         case 7..<9:
             let user = users.randomElement(using: &rng)!, role = roles.randomElement(using: &rng)!
-            _ = try await rt.services.access.grant(tenant: t, user: user, role: role.id, context: .test)
+            // Grants with windows too: ended, holding now, beginning later, or open.
+            let now = Date()
+            let windows = [GrantWindow(), GrantWindow(validTo: now - 3600), GrantWindow(validFrom: now - 3600, validTo: now + 3600),
+                           GrantWindow(validFrom: now + 3600)]
+            let choice = Int.random(in: 0..<windows.count, using: &rng)
+            _ = try await rt.services.access.grant(tenant: t, user: user, role: role.id, window: windows[choice], context: .test)
             changesMade += 1
-            return "grant \(role.name) to user \(users.firstIndex(of: user)!)"
+            return "grant \(role.name) to user \(users.firstIndex(of: user)!) (\(["open", "ended", "holding", "later"][choice]))"
         default:
             let user = users.randomElement(using: &rng)!, role = roles.randomElement(using: &rng)!
             do {
@@ -145,7 +150,7 @@ private struct World {
             let tenantID = tenant.id
             let edges = try await tx.relationships(tenant: tenantID, query: RelationshipQuery(limit: 10_000))
             var held: [User.ID: [AccessRole]] = [:]
-            for user in users { held[user] = try await tx.roles(tenant: tenantID, user: user) }
+            for user in users { held[user] = try await tx.grants(tenant: tenantID, user: user).filter { $0.isInForce(at: now) }.map(\.role) }
             return (edges, held)
         }
         var snapshot = Snapshot(at: now, what: what, edges: edges)

@@ -10,6 +10,77 @@ import Testing
 /// edge ends. On both stores, through the services every caller uses.
 @Suite("Validity windows")
 struct ValidityWindowTests {
+    /// Grants have windows too (DESIGN.md §2): outside it a grant gives nothing, to decisions and to the user's own
+    /// scope; time passing is enough; "as of" answers take the window the grant had then; granting again changes it.
+    @Test(arguments: StoreKind.allCases)
+    func grantsCountOnlyWithinTheirWindow(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let north = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
+            let farm = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "Farm"), context: .test).id
+            _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: north, childID: farm, type: "structure"),
+                                                           context: .test)
+            let access = rt.services.access
+            let role = try await access.createRole(tenant: t, name: "North readers", policies: ["approve_tree", "parties.read"],
+                                                   organizationID: north, relationshipType: nil, context: .test)
+            let now = Date()
+            let hour: TimeInterval = 3600
+            var users: [String: User.ID] = [:]
+            for (name, window) in [("open", GrantWindow()), ("past", GrantWindow(validTo: now - hour)),
+                                   ("future", GrantWindow(validFrom: now + hour)),
+                                   ("current", GrantWindow(validFrom: now - hour, validTo: now + hour))] {
+                let user = try await rt.services.users.create(tenant: t, UserInput(email: "\(name.replacingOccurrences(of: " ", with: ""))@example.com"),
+                                                              context: .test)
+                let grants = try await access.grant(tenant: t, user: user.id, role: role.id, window: window, context: .test)
+                func same(_ a: Date?, _ b: Date?) -> Bool { a == nil ? b == nil : b.map { abs($0.timeIntervalSince(a!)) < 0.000_002 } ?? false }
+                #expect(grants.map(\.role.id) == [role.id] && same(grants.first?.validFrom, window.validFrom) && same(grants.first?.validTo, window.validTo),
+                        "\(name): \(grants)")
+                users[name] = user.id
+            }
+            func check(_ name: String, at: Date? = nil) async throws -> AccessDecision {
+                try await access.check(tenant: t, user: users[name]!, policy: "approve_tree", party: farm, at: at, context: .test)
+            }
+            func sees(_ name: String) async -> Bool {
+                let context = OperationContext(caller: Caller(principal: .user(users[name]!.description), tenantSlug: t, role: .user, roleIDs: []),
+                                               requestID: "t")
+                return (try? await rt.services.parties.get(tenant: t, id: farm, context: context)) != nil
+            }
+            for name in ["open", "current"] {
+                let decision = try await check(name)
+                #expect(decision.allowed, "\(name): \(decision.reason)")
+            }
+            let past = try await check("past")
+            #expect(!past.allowed && past.reason.contains("North readers") && past.reason.contains("until"), "\(past.reason)")
+            #expect(try await !check("future").allowed)
+            for (name, expected) in [("open", true), ("current", true), ("past", false), ("future", false)] {
+                let seen = await sees(name)
+                #expect(seen == expected, "\(name)")
+            }
+            // As of a later instant: the future grant holds then, the current one no longer.
+            #expect(try await check("future", at: now + 2 * hour).allowed)
+            #expect(try await !check("current", at: now + 2 * hour).allowed)
+            #expect(try await check("current", at: now + hour / 2).allowed)
+            // Granting again gives the grant its new window (history keeps the old one for earlier instants).
+            let reopened = try await access.grant(tenant: t, user: users["past"]!, role: role.id, context: .test)
+            #expect(reopened.first?.validTo == nil)
+            #expect(try await check("past").allowed)
+            #expect(await sees("past"))
+            // Time passing is enough: nothing is written when a short grant ends.
+            let short = try await rt.services.users.create(tenant: t, UserInput(email: "short@example.com"), context: .test).id
+            users["short"] = short
+            let end = Date().addingTimeInterval(6)
+            _ = try await access.grant(tenant: t, user: short, role: role.id, window: GrantWindow(validTo: end), context: .test)
+            #expect(try await check("short").allowed)
+            try await Task.sleep(for: .seconds(max(0, end.timeIntervalSinceNow + 0.2)))
+            #expect(try await !check("short").allowed)
+            // A window that ends before it begins is refused, naming validTo.
+            await expectRosterError({
+                try await access.grant(tenant: t, user: users["open"]!, role: role.id, window: GrantWindow(validFrom: now, validTo: now - 1),
+                                       context: .test)
+            }) { $0.invalidFields == ["validTo"] }
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func edgesCountOnlyWithinTheirWindow(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
