@@ -138,7 +138,8 @@ extension Components.Schemas.StateHistoryEntry {
 
 extension Components.Schemas.AuditEntry {
     init(_ entry: AuditEntry) {
-        self.init(seq: entry.seq, at: entry.at, actor: entry.actor, action: entry.action, targetType: entry.targetType,
+        self.init(seq: entry.seq, tenantId: entry.tenantID.description, at: entry.at, actor: entry.actor, action: entry.action,
+                  targetType: entry.targetType,
                   targetId: entry.targetID, requestId: entry.requestID, fields: entry.fields, prevHash: entry.prevHash,
                   hash: entry.hash)
     }

@@ -89,6 +89,7 @@ struct THistoryEntry: Codable {
 
 struct TAuditEntry: Codable {
     var seq: Int
+    var tenantId: String?
     var actor: String
     var action: String
     var targetId: String?

@@ -83,6 +83,10 @@ struct UserAPITests {
             // Handing back records that existed is a read of personal data.
             let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(made.partyId)").decode(TList<TAuditEntry>.self)
             #expect(audit.items.contains { $0.action == "party.read" }, "\(audit.items.map(\.action))")
+            // Each entry names its tenant (DESIGN.md: time, tenant, actor, action, target, request id, field names).
+            struct TenantID: Codable { var id: String }
+            let tenantID = try await api.send(.get, "/v1/tenants/\(t)").decode(TenantID.self).id
+            #expect(!audit.items.isEmpty && audit.items.allSatisfy { $0.tenantId == tenantID })
             #expect(try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":""}"#).status == .unprocessableContent)
         }
     }
