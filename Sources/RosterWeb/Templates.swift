@@ -399,6 +399,10 @@ enum Templates {
             <select id="grant-user" name="user">{{#users}}<option value="{{value}}">{{label}}</option>{{/users}}</select>
             <label for="grant-role">Role</label>
             <select id="grant-role" name="role">{{#roleChoices}}<option value="{{value}}">{{label}}</option>{{/roleChoices}}</select>
+            <label for="grant-from">Valid from (UTC, optional)</label>
+            <input id="grant-from" name="validFrom" type="datetime-local" step="1">
+            <label for="grant-to">Valid until (UTC, optional, exclusive)</label>
+            <input id="grant-to" name="validTo" type="datetime-local" step="1">
             <button type="submit" name="action" value="grant" id="grant">Grant</button>
             <button type="submit" name="action" value="revoke" id="revoke" class="secondary">Revoke</button>
           </form>

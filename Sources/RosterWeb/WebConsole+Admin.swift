@@ -65,7 +65,13 @@ extension WebConsole {
                 try await services.access.revoke(tenant: tenant, user: user, role: role, context: signedIn.context)
                 return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=revoked")
             }
-            _ = try await services.access.grant(tenant: tenant, user: user, role: role, context: signedIn.context)
+            // The grant's window (optional, UTC); granting a held role again gives it the window given.
+            func date(_ name: String) throws -> Date? {
+                try fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+                    .map { try Self.parseLocalDateTime($0, field: name) }
+            }
+            let window = GrantWindow(validFrom: try date("validFrom"), validTo: try date("validTo"))
+            _ = try await services.access.grant(tenant: tenant, user: user, role: role, window: window, context: signedIn.context)
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=granted")
         }
     }
@@ -107,7 +113,7 @@ extension WebConsole {
             do {
                 guard let user = User.ID(uuidString: rawUser) else { throw RosterError.invalid("user", "is not a user id") }
                 guard let party = Party.ID(uuidString: rawParty) else { throw RosterError.invalid("party", "is not a party id") }
-                let at = try text("at").map(Self.parseLocalDateTime)
+                let at = try text("at").map { try Self.parseLocalDateTime($0) }
                 let decision = try await services.access.check(tenant: tenant, user: user, policy: text("policy") ?? "parties.read",
                                                                party: party, at: at, context: context)
                 var path: [AccessView.PathStep] = []
@@ -131,11 +137,11 @@ extension WebConsole {
     }
 
     /// `2026-03-01T09:30` or `…:15` from a `datetime-local` field, read as UTC; a full RFC 3339 time too.
-    static func parseLocalDateTime(_ text: String) throws -> Date {
+    static func parseLocalDateTime(_ text: String, field: String = "at") throws -> Date {
         for candidate in [text, text + "Z", text + ":00Z"] {
             if let date = try? Date(candidate, strategy: .iso8601) { return date }
         }
-        throw RosterError.invalid("at", "must be a date and time such as 2026-03-01T09:30")
+        throw RosterError.invalid(field, "must be a date and time such as 2026-03-01T09:30")
     }
 
     func users(_ request: Request, tenant: String) async -> Response {

@@ -604,6 +604,17 @@ extension WebConsoleTests {
             let granted = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "grant")])
             #expect(granted.location == "/ui/t/\(tenant)/access?done=granted")
             #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.map(\.id) == [role.id])
+            // A window for the grant (UTC): granting again gives the held grant the window; a bad one is named.
+            let windowed = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id),
+                                                                          ("validFrom", "2026-01-01T00:00"), ("validTo", "2030-01-01T00:00:00"),
+                                                                          ("action", "grant")])
+            #expect(windowed.location == "/ui/t/\(tenant)/access?done=granted", "\(windowed.html)")
+            let held = try await api.send(.get, "\(base)/users/\(user.id)/roles")
+            #expect(held.text.contains(#""validFrom":"2026-01-01T00:00:00.000Z""#) && held.text.contains(#""validTo":"2030-01-01T00:00:00.000Z""#),
+                    "\(held.text)")
+            let badWindow = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id),
+                                                                           ("validTo", "someday"), ("action", "grant")])
+            #expect(badWindow.status == .unprocessableContent && badWindow.html.contains("validTo"), "\(badWindow.status)")
             let revoked = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "revoke")])
             #expect(revoked.location == "/ui/t/\(tenant)/access?done=revoked")
             #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.isEmpty)
