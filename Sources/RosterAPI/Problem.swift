@@ -225,7 +225,7 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         do {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
         } catch {
-            if let date = ((error as? ServerError)?.underlyingError ?? error) as? InvalidDateTime,
+            if let date = Self.underlying(error) as? InvalidDateTime,
                let fields = Self.fields(in: bytes, holding: date.text) {
                 throw RosterError.validation(fields.map { FieldError($0, InvalidDateTime.rule) })
             }
@@ -265,18 +265,19 @@ package struct StrictBodyMiddleware: ServerMiddleware {
 
     /// The path of the first unknown field a generated decoder refused (its spec says `additionalProperties: false`).
     static func unknownField(_ error: any Error) -> [CodingKeyPath]? {
-        let underlying = (error as? ServerError)?.underlyingError ?? error
-        guard case DecodingError.dataCorrupted(let context) = underlying,
+        guard case DecodingError.dataCorrupted(let context) = underlying(error),
               context.debugDescription.hasPrefix("Additional properties are disabled"), !context.codingPath.isEmpty else { return nil }
-        return context.codingPath.map { key in key.intValue.map(CodingKeyPath.index) ?? .key(key.stringValue) }
+        return path(context)
     }
 
     /// The path of a required field the body lacks.
     static func missingField(_ error: any Error) -> [CodingKeyPath]? {
-        let underlying = (error as? ServerError)?.underlyingError ?? error
-        guard case DecodingError.keyNotFound(let key, let context) = underlying else { return nil }
+        guard case DecodingError.keyNotFound(let key, let context) = underlying(error) else { return nil }
         return path(context) + [.key(key.stringValue)]
     }
+
+    /// What the generated layer wrapped in its `ServerError`.
+    static func underlying(_ error: any Error) -> any Error { (error as? ServerError)?.underlyingError ?? error }
 
     static func path(_ context: DecodingError.Context) -> [CodingKeyPath] {
         context.codingPath.map { key in key.intValue.map(CodingKeyPath.index) ?? .key(key.stringValue) }
@@ -300,7 +301,7 @@ package struct StrictBodyMiddleware: ServerMiddleware {
                 if let unknown = unknownField(error) {
                     return try await unknownFields(first: unknown, bytes: [UInt8](data), decode: decode)
                 }
-                guard let decoding = ((error as? ServerError)?.underlyingError ?? error) as? DecodingError else { return [] }
+                guard let decoding = underlying(error) as? DecodingError else { return [] }
                 switch decoding {
                 case .keyNotFound(let key, let context):
                     let missing = path(context) + [.key(key.stringValue)]

@@ -13,8 +13,8 @@ extension Components.Schemas.Role {
     /// A user's role with its grant's window.
     init(_ grant: RosterCore.RoleGrant) {
         self.init(grant.role)
-        validFrom = grant.validFrom
-        validTo = grant.validTo
+        validFrom = grant.window.validFrom
+        validTo = grant.window.validTo
     }
 }
 
@@ -45,7 +45,7 @@ extension RosterAPIHandlers {
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
         let roles = try await services.access.grant(tenant: input.path.tenant, user: try userID(input.path.userId),
                                                     role: AccessRole.ID(try uuid(b.roleId, field: "roleId")),
-                                                    window: GrantWindow(validFrom: b.validFrom, validTo: b.validTo), context: context)
+                                                    window: ValidityWindow(validFrom: b.validFrom, validTo: b.validTo), context: context)
         return .ok(.init(body: .json(.init(items: roles.map(Components.Schemas.Role.init)))))
     }
 

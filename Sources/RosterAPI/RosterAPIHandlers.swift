@@ -58,9 +58,7 @@ package struct RosterAPIHandlers: APIProtocol {
     package func listTenants(_ input: Operations.ListTenants.Input) async throws -> Operations.ListTenants.Output {
         let context = try RequestInfo.context()
         let page = try await services.tenants.list(cursor: input.query.cursor, limit: input.query.limit, context: context)
-        // With `adminUserId` and `tracking`, as a tenant is answered everywhere (DESIGN.md, shapes).
-        let items = try await services.provisioning.provisioned(page.items)
-        return .ok(.init(body: .json(.init(items: items.map { Components.Schemas.Tenant($0) }, nextCursor: page.nextCursor))))
+        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Tenant($0) }, nextCursor: page.nextCursor))))
     }
 
     package func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
@@ -75,9 +73,7 @@ package struct RosterAPIHandlers: APIProtocol {
         case .json(let b), .applicationMergePatchJson(let b): body = b
         }
         let update = try MergePatch.tenant(body.additionalProperties)
-        let tenant = try await services.tenants.update(input.path.tenant, update, context: context)
-        let provisioned = try await services.provisioning.provisioned([tenant]).first ?? ProvisionedTenant(tenant: tenant, provisioning: nil)
-        return .ok(.init(body: .json(.init(provisioned))))
+        return .ok(.init(body: .json(.init(try await services.tenants.update(input.path.tenant, update, context: context)))))
     }
 
     // MARK: Parties

@@ -25,9 +25,7 @@ public struct AccessGraph: Sendable {
         /// In force at `at` (every edge when nil): its window has begun and not ended (`validTo` is exclusive).
         public func isInForce(at: Date?) -> Bool {
             guard let at else { return true }
-            if let validFrom, validFrom > at { return false }
-            if let validTo, validTo <= at { return false }
-            return true
+            return ValidityWindow(validFrom: validFrom, validTo: validTo).isInForce(at: at)
         }
     }
 
@@ -38,10 +36,10 @@ public struct AccessGraph: Sendable {
     private var childOf: [Relationship.ID: Party.ID] = [:]
     public private(set) var roles: [AccessRole.ID: AccessRole] = [:]
     /// Each user's roles, with each grant's window.
-    private var grants: [User.ID: [AccessRole.ID: GrantWindow]] = [:]
+    private var grants: [User.ID: [AccessRole.ID: ValidityWindow]] = [:]
 
     public init(version: Int64, edges: [Relationship], roles: [AccessRole],
-                grants: [(user: User.ID, role: AccessRole.ID, window: GrantWindow)]) {
+                grants: [(user: User.ID, role: AccessRole.ID, window: ValidityWindow)]) {
         self.version = version
         up.reserveCapacity(edges.count)
         childOf.reserveCapacity(edges.count)
@@ -62,7 +60,7 @@ public struct AccessGraph: Sendable {
         case .edgeRemoved(let id): remove(id)
         case .roleAdded(let role): roles[role.id] = role
         case .granted(let user, let role, let validFrom, let validTo):
-            grants[user, default: [:]][role] = GrantWindow(validFrom: validFrom, validTo: validTo)
+            grants[user, default: [:]][role] = ValidityWindow(validFrom: validFrom, validTo: validTo)
         case .revoked(let user, let role):
             grants[user]?[role] = nil
             if grants[user]?.isEmpty == true { grants[user] = nil }
@@ -91,7 +89,7 @@ public struct AccessGraph: Sendable {
     }
 
     /// The user's grants, in force or not, with their windows, by role name.
-    public func grants(of user: User.ID) -> [(role: AccessRole, window: GrantWindow)] {
+    public func grants(of user: User.ID) -> [(role: AccessRole, window: ValidityWindow)] {
         let held = grants[user] ?? [:]
         return Self.byName(held.keys.compactMap { roles[$0] }).map { ($0, held[$0.id]!) }
     }

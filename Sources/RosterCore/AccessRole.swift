@@ -156,21 +156,21 @@ public struct Grants: Hashable, Sendable {
 /// A role held by a user, with the grant's validity window (DESIGN.md §2): outside it the grant gives nothing.
 public struct RoleGrant: Hashable, Sendable {
     public var role: AccessRole
-    public var validFrom: Date?
-    public var validTo: Date?
+    public var window: ValidityWindow
 
-    public init(role: AccessRole, validFrom: Date? = nil, validTo: Date? = nil) {
+    public init(role: AccessRole, window: ValidityWindow = ValidityWindow()) {
         self.role = role
-        self.validFrom = validFrom
-        self.validTo = validTo
+        self.window = window
     }
 
-    /// In force at `at`: its window has begun and not ended (`validTo` is exclusive), as an edge's.
-    public func isInForce(at: Date) -> Bool { GrantWindow(validFrom: validFrom, validTo: validTo).isInForce(at: at) }
+    public var validFrom: Date? { window.validFrom }
+    public var validTo: Date? { window.validTo }
+
+    public func isInForce(at: Date) -> Bool { window.isInForce(at: at) }
 }
 
-/// When a grant gives its role: from `validFrom` (inclusive) to `validTo` (exclusive); open ends are unbounded.
-public struct GrantWindow: Hashable, Sendable, Codable {
+/// When an edge or a grant holds: from `validFrom` (inclusive) to `validTo` (exclusive); open ends are unbounded.
+public struct ValidityWindow: Hashable, Sendable, Codable {
     public var validFrom: Date?
     public var validTo: Date?
 
@@ -185,11 +185,10 @@ public struct GrantWindow: Hashable, Sendable, Codable {
         return true
     }
 
-    /// `validTo` not before `validFrom` (the API's rule for edges too).
-    public static func validated(validFrom: Date?, validTo: Date?) throws -> GrantWindow {
+    /// `validTo` not before `validFrom` (the API's rule for edges too), both to the microsecond (what both stores keep:
+    /// a window read back equals the one given).
+    public static func validated(validFrom: Date?, validTo: Date?) throws -> ValidityWindow {
         if let validFrom, let validTo, validTo < validFrom { throw RosterError.invalid("validTo", "must not be before validFrom") }
-        // To the microsecond, what both stores keep: a grant read back equals the one given.
-        func micro(_ date: Date?) -> Date? { date.map { Date(timeIntervalSince1970: ($0.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000) } }
-        return GrantWindow(validFrom: micro(validFrom), validTo: micro(validTo))
+        return ValidityWindow(validFrom: validFrom?.toMicroseconds, validTo: validTo?.toMicroseconds)
     }
 }

@@ -50,7 +50,7 @@ extension SQLTransaction {
                                           [.uuid(tenant.rawValue)])
             .map { row in
                 (user: User.ID(try row.uuid("user_id")), role: AccessRole.ID(try row.uuid("role_id")),
-                 window: GrantWindow(validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to")))
+                 window: ValidityWindow(validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to")))
             }
         return AccessGraph(version: version, edges: edges, roles: roles, grants: grants)
     }
@@ -86,7 +86,7 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .date(asOf), .uuid(user.rawValue)])
             .map { row in
                 (user: user, role: AccessRole.ID(try row.uuid("role_id")),
-                 window: GrantWindow(validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to")))
+                 window: ValidityWindow(validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to")))
             }
         return AccessGraph(version: 0, edges: edges, roles: roles, grants: grants)
     }

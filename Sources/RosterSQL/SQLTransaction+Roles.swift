@@ -26,7 +26,7 @@ extension SQLTransaction {
                              [.uuid(tenant.rawValue)]).map(makeRole)
     }
 
-    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: GrantWindow) async throws -> Bool {
+    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: ValidityWindow) async throws -> Bool {
         let binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(user.rawValue), .uuid(role.rawValue),
                                  window.validFrom.map(SQLValue.date) ?? .null, window.validTo.map(SQLValue.date) ?? .null]
         // A new grant, or a new window for one held: a row comes back; the same window again changes nothing.
@@ -70,15 +70,9 @@ extension SQLTransaction {
             SELECT \(Self.roleColumns), ur.valid_from, ur.valid_to FROM user_roles ur CROSS JOIN roles r
             WHERE ur.tenant_id = $1 AND ur.user_id = $2 AND r.tenant_id = ur.tenant_id AND r.id = ur.role_id ORDER BY r.name_key
             """, [.uuid(tenant.rawValue), .uuid(user.rawValue)]).map { row in
-            RoleGrant(role: try makeRole(row), validFrom: try row.optionalDate("valid_from"), validTo: try row.optionalDate("valid_to"))
+            RoleGrant(role: try makeRole(row), window: ValidityWindow(validFrom: try row.optionalDate("valid_from"),
+                                                                        validTo: try row.optionalDate("valid_to")))
         }
-    }
-
-    func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole] {
-        try await conn.query("""
-            SELECT \(Self.roleColumns) FROM user_roles ur CROSS JOIN roles r
-            WHERE ur.tenant_id = $1 AND ur.user_id = $2 AND r.tenant_id = ur.tenant_id AND r.id = ur.role_id ORDER BY r.name_key
-            """, [.uuid(tenant.rawValue), .uuid(user.rawValue)]).map(makeRole)
     }
 
     func visibleParties(tenant: Tenant.ID, among ids: [Party.ID], within subtrees: [Subtree], at: Date) async throws -> Set<Party.ID> {

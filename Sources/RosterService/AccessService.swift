@@ -58,9 +58,9 @@ public struct AccessService: Sendable {
 
     /// Grants `role` to `user` for `window` (always, when open), or gives a grant held a new window; answers the user's
     /// grants.
-    public func grant(tenant slug: String, user: User.ID, role: AccessRole.ID, window: GrantWindow = GrantWindow(),
+    public func grant(tenant slug: String, user: User.ID, role: AccessRole.ID, window: ValidityWindow = ValidityWindow(),
                       context: OperationContext) async throws -> [RoleGrant] {
-        let window = try GrantWindow.validated(validFrom: window.validFrom, validTo: window.validTo)
+        let window = try ValidityWindow.validated(validFrom: window.validFrom, validTo: window.validTo)
         return try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant

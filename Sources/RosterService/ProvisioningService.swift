@@ -288,18 +288,6 @@ public struct ProvisioningService: Sendable {
         }
     }
 
-    /// These tenants (already read by an authorized caller) with their workflow states, in one read.
-    public func provisioned(_ tenants: [Tenant]) async throws -> [ProvisionedTenant] {
-        guard !tenants.isEmpty else { return [] }
-        return try await store.read { tx in
-            var all: [ProvisionedTenant] = []
-            for tenant in tenants {
-                all.append(ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state))
-            }
-            return all
-        }
-    }
-
     /// Every tenant with its workflow state, in one read.
     public func tenants(context: OperationContext) async throws -> [ProvisionedTenant] {
         guard context.isPlatformOrSystem else { throw RosterError.forbidden("only a platform token may do this") }

@@ -76,7 +76,7 @@ public struct RelationshipService: Sendable {
         let type = errors.check { try Relationship.validateLabel(input.type, field: "type") }
         let role = input.role.flatMap { raw in raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Relationship.validateLabel(raw, field: "role") } }
         if input.parentID == input.childID { errors.add("childId", "a party can't be its own parent") }
-        if let from = input.validFrom, let to = input.validTo, to < from { errors.add("validTo", "must not be before validFrom") }
+        _ = errors.check { try ValidityWindow.validated(validFrom: input.validFrom, validTo: input.validTo) }
         try errors.throwIfAny()
         try await tx.lockHierarchy(tenant: tenant.id, type: type!)
         guard let parent = try await tx.party(tenant: tenant.id, id: input.parentID) else {

@@ -108,7 +108,8 @@ public struct TenantService: Sendable {
         }
     }
 
-    public func list(cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<Tenant> {
+    /// Tenants by slug, each with its provisioning workflow (as a tenant is answered everywhere), in one read.
+    public func list(cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<ProvisionedTenant> {
         guard context.isPlatformOrSystem else { throw RosterError.forbidden("only a platform token may do this") }
         let limit = try pageSize(limit)
         var after: String?
@@ -118,15 +119,22 @@ public struct TenantService: Sendable {
             }
             after = slug
         }
-        let rows = try await store.read { tx in try await tx.tenants(afterSlug: after, limit: limit + 1) }
-        return Page(rows: rows, limit: limit) { $0.slug }
+        let rows = try await store.read { tx in
+            var rows: [ProvisionedTenant] = []
+            for tenant in try await tx.tenants(afterSlug: after, limit: limit + 1) {
+                rows.append(ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state))
+            }
+            return rows
+        }
+        return Page(rows: rows, limit: limit) { $0.tenant.slug }
     }
 
     public func get(_ slug: String, context: OperationContext) async throws -> Tenant {
         try await store.read { tx in try await TenantAccess.open(tx, slug, context, write: false).tenant }
     }
 
-    public func update(_ slug: String, _ update: TenantUpdate, context: OperationContext) async throws -> Tenant {
+    /// Changes a tenant; answers it with its provisioning workflow, read in the same transaction.
+    public func update(_ slug: String, _ update: TenantUpdate, context: OperationContext) async throws -> ProvisionedTenant {
         var errors = ValidationErrors()
         let name = update.name.flatMap { raw in errors.check { try Tenant.validateName(raw) } }
         var callingCode: PartyPatch.Change<String> = .keep
@@ -186,13 +194,14 @@ public struct TenantService: Sendable {
             if before.name != tenant.name { fields.append("name") }
             if before.status != tenant.status { fields.append("status") }
             if before.settings != tenant.settings { fields.append("settings") }
-            guard !fields.isEmpty else { return tenant }
-            tenant.updatedAt = Date.rosterNow
-            tenant.version += 1
-            try await tx.updateTenant(tenant)
-            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.update",
-                                                 targetType: "tenant", targetID: tenant.id.description, fields: fields)])
-            return tenant
+            if !fields.isEmpty {
+                tenant.updatedAt = Date.rosterNow
+                tenant.version += 1
+                try await tx.updateTenant(tenant)
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.update",
+                                                     targetType: "tenant", targetID: tenant.id.description, fields: fields)])
+            }
+            return ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state)
         }
     }
 }

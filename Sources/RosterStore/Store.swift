@@ -371,12 +371,10 @@ public protocol AccessRoleRepository {
     func role(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole?
     func roles(tenant: Tenant.ID) async throws -> [AccessRole]
     /// Grants the role for `window`, or gives a held grant that window; false when the user already had the role with it.
-    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: GrantWindow) async throws -> Bool
+    func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: ValidityWindow) async throws -> Bool
     /// Returns false when the user did not have the role.
     func revokeRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID) async throws -> Bool
-    /// Every role the user was granted, in force or not (what managing the user must cover).
-    func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole]
-    /// The same with each grant's window.
+    /// Every role the user was granted, in force or not, with each grant's window, by role name.
     func grants(tenant: Tenant.ID, user: User.ID) async throws -> [RoleGrant]
     /// The access graph as it stood at `asOf`, from the history of edges and grants: the roles that existed then, the
     /// grants `user` held then, and the edges recorded then on the way up from `parties` (in force or not; decisions
@@ -420,6 +418,13 @@ public protocol AccessGraphRepository {
     func accessGraph(for tenant: Tenant) async throws -> AccessIndex.TenantGraph
     /// Forgets recorded changes made before `before`; a process whose graph is older then loads it whole.
     func pruneAccessChanges(before: Date) async throws
+}
+
+extension AccessRoleRepository {
+    /// Every role the user was granted, in force or not (what managing the user must cover), by name.
+    public func roles(tenant: Tenant.ID, user: User.ID) async throws -> [AccessRole] {
+        try await grants(tenant: tenant, user: user).map(\.role)
+    }
 }
 
 extension RelationshipRepository {

@@ -70,7 +70,7 @@ extension WebConsole {
                 try fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
                     .map { try Self.parseLocalDateTime($0, field: name) }
             }
-            let window = GrantWindow(validFrom: try date("validFrom"), validTo: try date("validTo"))
+            let window = ValidityWindow(validFrom: try date("validFrom"), validTo: try date("validTo"))
             _ = try await services.access.grant(tenant: tenant, user: user, role: role, window: window, context: signedIn.context)
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=granted")
         }

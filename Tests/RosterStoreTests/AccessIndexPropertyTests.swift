@@ -119,8 +119,8 @@ private struct World {
             let user = users.randomElement(using: &rng)!, role = roles.randomElement(using: &rng)!
             // Grants with windows too: ended, holding now, beginning later, or open.
             let now = Date()
-            let windows = [GrantWindow(), GrantWindow(validTo: now - 3600), GrantWindow(validFrom: now - 3600, validTo: now + 3600),
-                           GrantWindow(validFrom: now + 3600)]
+            let windows = [ValidityWindow(), ValidityWindow(validTo: now - 3600), ValidityWindow(validFrom: now - 3600, validTo: now + 3600),
+                           ValidityWindow(validFrom: now + 3600)]
             let choice = Int.random(in: 0..<windows.count, using: &rng)
             _ = try await rt.services.access.grant(tenant: t, user: user, role: role.id, window: windows[choice], context: .test)
             changesMade += 1

@@ -332,7 +332,7 @@ struct StoreContractTests {
             var update = TenantUpdate(name: "Renamed", status: .suspended)
             update.defaultCallingCode = .set("+1")
             update.autoLinkContacts = true
-            let changed = try await tenants.update(tenant.slug, update, context: .test)
+            let changed = try await tenants.update(tenant.slug, update, context: .test).tenant
             #expect(changed.name == "Renamed")
             #expect(changed.status == .suspended)
             #expect(changed.settings.defaultCallingCode == "1")
@@ -346,7 +346,7 @@ struct StoreContractTests {
             var cursor: String?
             repeat {
                 let page = try await tenants.list(cursor: cursor, limit: 2, context: .test)
-                slugs += page.items.map(\.slug)
+                slugs += page.items.map(\.tenant.slug)
                 cursor = page.nextCursor
             } while cursor != nil
             #expect(slugs == slugs.sorted())

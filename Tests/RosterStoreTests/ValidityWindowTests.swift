@@ -26,9 +26,9 @@ struct ValidityWindowTests {
             let now = Date()
             let hour: TimeInterval = 3600
             var users: [String: User.ID] = [:]
-            for (name, window) in [("open", GrantWindow()), ("past", GrantWindow(validTo: now - hour)),
-                                   ("future", GrantWindow(validFrom: now + hour)),
-                                   ("current", GrantWindow(validFrom: now - hour, validTo: now + hour))] {
+            for (name, window) in [("open", ValidityWindow()), ("past", ValidityWindow(validTo: now - hour)),
+                                   ("future", ValidityWindow(validFrom: now + hour)),
+                                   ("current", ValidityWindow(validFrom: now - hour, validTo: now + hour))] {
                 let user = try await rt.services.users.create(tenant: t, UserInput(email: "\(name.replacingOccurrences(of: " ", with: ""))@example.com"),
                                                               context: .test)
                 let grants = try await access.grant(tenant: t, user: user.id, role: role.id, window: window, context: .test)
@@ -69,13 +69,13 @@ struct ValidityWindowTests {
             let short = try await rt.services.users.create(tenant: t, UserInput(email: "short@example.com"), context: .test).id
             users["short"] = short
             let end = Date().addingTimeInterval(6)
-            _ = try await access.grant(tenant: t, user: short, role: role.id, window: GrantWindow(validTo: end), context: .test)
+            _ = try await access.grant(tenant: t, user: short, role: role.id, window: ValidityWindow(validTo: end), context: .test)
             #expect(try await check("short").allowed)
             try await Task.sleep(for: .seconds(max(0, end.timeIntervalSinceNow + 0.2)))
             #expect(try await !check("short").allowed)
             // A window that ends before it begins is refused, naming validTo.
             await expectRosterError({
-                try await access.grant(tenant: t, user: users["open"]!, role: role.id, window: GrantWindow(validFrom: now, validTo: now - 1),
+                try await access.grant(tenant: t, user: users["open"]!, role: role.id, window: ValidityWindow(validFrom: now, validTo: now - 1),
                                        context: .test)
             }) { $0.invalidFields == ["validTo"] }
         }
