@@ -121,9 +121,9 @@ extension RosterAPIHandlers {
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
         let result = try await services.identities.resolve(tenant: input.path.tenant, identifier: b.identifier, firstName: b.firstName,
                                                            lastName: b.lastName, context: context)
-        return .ok(.init(body: .json(.init(userId: result.user.id.description, partyId: result.party.id.description,
+        return .ok(.init(body: .json(.init(userId: result.user.id.description, partyId: result.partyID.description,
                                            userCreated: result.userCreated, partyCreated: result.partyCreated,
-                                           user: .init(result.user), party: .init(result.party)))))
+                                           user: .init(result.user), party: result.party.map { Components.Schemas.Party($0) }))))
     }
 
     package func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {

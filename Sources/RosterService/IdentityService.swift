@@ -4,7 +4,10 @@ public import RosterStore
 
 public struct IdentityResolution: Sendable {
     public var user: User
-    public var party: Party
+    public var partyID: Party.ID
+    /// The person the identifier resolved to; `nil` when it existed and the caller may not read it (`users.manage`
+    /// resolves identities; reading a party's personal data takes `parties.read` on it).
+    public var party: Party?
     public var userCreated: Bool
     public var partyCreated: Bool
 }
@@ -58,6 +61,9 @@ public struct IdentityService: Sendable {
                 try await PartyService.insertParty(party, tx: tx, context: context)
                 partyCreated = true
             }
+            // The answer carries both records: what existed before is a read of personal data, and a party only to a
+            // caller who may read it (nor does a user made here copy the name of a party the caller may not read).
+            let partyShown = try await partyCreated ? true : access.mayRead(party.id)
             var userCreated = false
             var user: User
             if let found = try await tx.user(tenant: tenant.id, party: party.id) {
@@ -71,14 +77,13 @@ public struct IdentityService: Sendable {
             } else {
                 let now = Date.rosterNow
                 let name = [firstName, lastName].compactMap { $0?.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
-                user = User(id: .make(), tenantID: tenant.id, email: email, displayName: name.isEmpty ? party.displayName : name,
+                user = User(id: .make(), tenantID: tenant.id, email: email, displayName: !name.isEmpty ? name : partyShown ? party.displayName : raw,
                             role: .user, isActive: true, partyID: party.id, createdAt: now, updatedAt: now)
                 try await UserService.insert(user, tx: tx, context: context)
                 userCreated = true
             }
-            // The answer carries both records: what existed before is a read of personal data.
             var reads: [AuditEvent] = []
-            if !partyCreated {
+            if !partyCreated && partyShown {
                 reads.append(AuditEvent(tenantID: tenant.id, context: context, action: "party.read", targetType: "party",
                                         targetID: party.id.description))
             }
@@ -87,7 +92,7 @@ public struct IdentityService: Sendable {
                                         targetID: user.id.description))
             }
             if !reads.isEmpty { try await tx.appendAudit(reads) }
-            return IdentityResolution(user: user, party: party, userCreated: userCreated, partyCreated: partyCreated)
+            return IdentityResolution(user: user, partyID: party.id, party: partyShown ? party : nil, userCreated: userCreated, partyCreated: partyCreated)
         }
     }
 }

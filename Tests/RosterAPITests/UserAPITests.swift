@@ -91,6 +91,34 @@ struct UserAPITests {
         }
     }
 
+    /// Resolving identities takes users.manage; the person found is personal data, shown only with parties.read on it.
+    @Test func identitiesShowAPartyOnlyToItsReaders() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            struct ID: Codable { var id: String }
+            struct Key: Codable { var key: String }
+            struct Resolution: Codable { var partyId: String; var partyCreated: Bool; var party: TParty? }
+            let role = try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"Logins","policies":["users.manage"]}"#).decode(ID.self)
+            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
+                                         json: #"{"name":"app","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            let existing = try await api.createParty(t, #"{"kind":"person","firstName":"Secret","email":"held@example.com"}"#)
+            let found = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"held@example.com"}"#, token: key)
+            #expect(found.status == .ok, "\(found.text)")
+            let resolution = try found.decode(Resolution.self)
+            #expect(resolution.partyId == existing.id && !resolution.partyCreated && resolution.party == nil)
+            #expect(!found.text.contains("Secret"), "\(found.text)")
+            let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(existing.id)").decode(TList<TAuditEntry>.self)
+            #expect(!audit.items.contains { $0.action == "party.read" }, "\(audit.items.map(\.action))")
+            // A person it creates is its own input, and shown.
+            let made = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"new@example.com","firstName":"Neu"}"#,
+                                          token: key).decode(Resolution.self)
+            #expect(made.partyCreated && made.party?.firstName == "Neu")
+            // The same call by an ADMIN shows the party found.
+            let admin = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"held@example.com"}"#).decode(Resolution.self)
+            #expect(admin.party?.firstName == "Secret")
+        }
+    }
+
     @Test func apiKeysAndCoarseAccess() async throws {
         try await withApp { api in
             let mine = try await api.makeTenant()
