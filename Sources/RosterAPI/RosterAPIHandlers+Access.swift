@@ -62,6 +62,19 @@ extension RosterAPIHandlers {
         return .noContent(.init())
     }
 
+    package func revokeRoleByReference(_ input: Operations.RevokeRoleByReference.Input) async throws -> Operations.RevokeRoleByReference.Output {
+        let context = try RequestInfo.context()
+        var body: Components.Schemas.RoleReference?
+        if case .json(let b) = input.body { body = b }
+        let given = [input.query.roleId, body?.roleId].compactMap { $0 }
+        guard given.count == 1 else {
+            throw RosterError.invalid("roleId", given.isEmpty ? "name the role by roleId, in the query or the body" : "name the role once")
+        }
+        let role = AccessRole.ID(try uuid(given[0], field: "roleId"))
+        try await services.access.revoke(tenant: input.path.tenant, user: try userID(input.path.userId), role: role, context: context)
+        return .noContent(.init())
+    }
+
     package func checkAccess(_ input: Operations.CheckAccess.Input) async throws -> Operations.CheckAccess.Output {
         let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }

@@ -308,6 +308,26 @@ package struct RosterAPIHandlers: APIProtocol {
         return .noContent(.init())
     }
 
+    package func untagPartyByReference(_ input: Operations.UntagPartyByReference.Input) async throws -> Operations.UntagPartyByReference.Output {
+        let context = try RequestInfo.context()
+        var body: Components.Schemas.TagReference?
+        if case .json(let b) = input.body { body = b }
+        let given = [("tagId", input.query.tagId), ("text", input.query.text), ("tagId", body?.tagId), ("text", body?.text)]
+            .compactMap { name, value in value.map { (name, $0) } }
+        guard given.count == 1, let (field, value) = given.first else {
+            throw RosterError.invalid("tagId", given.isEmpty ? "name the tag by tagId or text, in the query or the body"
+                                                              : "name the tag once, by tagId or text")
+        }
+        let party = try partyID(input.path.id)
+        if field == "tagId" {
+            try await services.tags.detach(tenant: input.path.tenant, party: party, tag: Tag.ID(try uuid(value, field: "tagId")),
+                                           context: context)
+        } else {
+            try await services.tags.detach(tenant: input.path.tenant, party: party, text: value, context: context)
+        }
+        return .noContent(.init())
+    }
+
     // MARK: Partner accounts
 
     package func createPartnerAccount(_ input: Operations.CreatePartnerAccount.Input) async throws -> Operations.CreatePartnerAccount.Output {

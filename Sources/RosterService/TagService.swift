@@ -86,12 +86,23 @@ public struct TagService: Sendable {
     }
 
     public func detach(tenant slug: String, party id: Party.ID, tag tagID: Tag.ID, context: OperationContext) async throws {
+        try await detach(slug, id, context, named: "\(tagID)") { _, _ in tagID }
+    }
+
+    /// Removes the tag with this text (as `POST .../tags` names it) from the party.
+    public func detach(tenant slug: String, party id: Party.ID, text: String, context: OperationContext) async throws {
+        let text = try Tag.validateText(text)
+        try await detach(slug, id, context, named: text) { tx, tenant in try await tx.tag(tenant: tenant, text: text)?.id }
+    }
+
+    private func detach(_ slug: String, _ id: Party.ID, _ context: OperationContext, named: String,
+                        tag: @Sendable (any StoreTransaction, Tenant.ID) async throws -> Tag.ID?) async throws {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
             _ = try await access.party(id, "parties.write")
-            guard try await tx.detachTag(tenant: tenant.id, party: id, tag: tagID) else {
-                throw RosterError.notFound("the party has no tag \(tagID)")
+            guard let tagID = try await tag(tx, tenant.id), try await tx.detachTag(tenant: tenant.id, party: id, tag: tagID) else {
+                throw RosterError.notFound("the party has no tag \(named)")
             }
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.untag", targetType: "party",
                                                  targetID: id.description, fields: ["tags"])])

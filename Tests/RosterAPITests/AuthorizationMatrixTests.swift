@@ -151,6 +151,11 @@ struct AuthorizationMatrixTests {
             #expect(try await w.api.send(.post, "\(w.base)/parties/\(id)/tags", json: #"{"text":"Matrix"}"#).status == .ok)
             return ("\(w.base)/parties/\(id)/tags/\(w.tag)", nil)
         }, expect: [204, 204, 403, 204, 404]),
+        Row(operation: "untagPartyByReference", method: .delete, request: { w in
+            let id = try await w.freshPerson()
+            #expect(try await w.api.send(.post, "\(w.base)/parties/\(id)/tags", json: #"{"text":"Matrix"}"#).status == .ok)
+            return ("\(w.base)/parties/\(id)/tags?text=Matrix", nil)
+        }, expect: [204, 204, 403, 204, 404]),
         Row(operation: "createPartnerAccount", method: .post, request: { w in
             ("\(w.base)/partner-accounts", #"{"partnerId":"\#(w.partner)","customerId":"\#(try await w.freshPerson())","username":"u","secret":"s"}"#)
         }, expect: [201, 201, 403, 201, 404]),
@@ -191,6 +196,11 @@ struct AuthorizationMatrixTests {
             let user = try await w.freshUser()
             #expect(try await w.api.send(.post, "\(w.base)/users/\(user)/roles", json: #"{"roleId":"\#(w.role)"}"#).status == .ok)
             return ("\(w.base)/users/\(user)/roles/\(w.role)", nil)
+        }, expect: [204, 204, 403, 204, 403]),
+        Row(operation: "revokeRoleByReference", method: .delete, request: { w in
+            let user = try await w.freshUser()
+            #expect(try await w.api.send(.post, "\(w.base)/users/\(user)/roles", json: #"{"roleId":"\#(w.role)"}"#).status == .ok)
+            return ("\(w.base)/users/\(user)/roles", #"{"roleId":"\#(w.role)"}"#)
         }, expect: [204, 204, 403, 204, 403]),
         Row(operation: "checkAccess", method: .post, request: { w in
             ("\(w.base)/access/check", #"{"userId":"\#(w.user)","policy":"approve_tree","partyId":"\#(w.farm)"}"#)

@@ -252,6 +252,55 @@ struct PartyAPITests {
         }
     }
 
+    /// DESIGN.md's `POST/DELETE .../parties/{id}/tags` and `POST/DELETE .../users/{id}/roles`: a DELETE on the
+    /// collection names what it removes in the query or in a body shaped as the POST's.
+    @Test func tagsAndGrantsAreRemovedOnTheirCollections() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let party = try await api.createParty(t, #"{"kind":"person","firstName":"Tess","email":"tess@example.com"}"#)
+            let tags = "/v1/tenants/\(t)/parties/\(party.id)/tags"
+            struct Tag: Codable { var id: String; var text: String }
+            struct Tagged: Codable { var tags: [String]? }
+            func texts() async throws -> [String] {
+                try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)?expand=tags").decode(Tagged.self).tags?.sorted() ?? []
+            }
+            var gold: Tag?
+            for text in ["Gold", "Silver", "Bronze"] {
+                let made = try await api.send(.post, tags, json: #"{"text":"\#(text)"}"#).decode(Tag.self)
+                if text == "Gold" { gold = made }
+            }
+            #expect(try await texts() == ["Bronze", "Gold", "Silver"])
+            #expect(try await api.send(.delete, "\(tags)?text=Silver").status == .noContent)
+            #expect(try await api.send(.delete, tags, json: #"{"tagId":"\#(gold!.id)"}"#).status == .noContent)
+            #expect(try await texts() == ["Bronze"])
+            #expect(try await api.send(.delete, tags, json: #"{"text":"Bronze"}"#).status == .noContent)
+            #expect(try await texts() == [])
+            // Removed already, unknown, or named twice or not at all.
+            #expect(try await api.send(.delete, "\(tags)?text=Bronze").status == .notFound)
+            #expect(try await api.send(.delete, "\(tags)?tagId=\(UUID())").status == .notFound)
+            let twice = try await api.send(.delete, "\(tags)?text=Gold", json: #"{"tagId":"\#(gold!.id)"}"#)
+            #expect(twice.status == .unprocessableContent && twice.text.contains("tagId"), "\(twice.text)")
+            #expect(try await api.send(.delete, tags).status == .unprocessableContent)
+            let unknown = try await api.send(.delete, tags, json: ##"{"text":"Gold","colour":"#ffffff"}"##)
+            #expect(unknown.status == .unprocessableContent && unknown.text.contains("colour"), "\(unknown.text)")
+
+            struct ID: Codable { var id: String }
+            let role = try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"Reader","policies":["parties.read"]}"#).decode(ID.self)
+            let user = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"u@example.com"}"#).decode(ID.self)
+            let roles = "/v1/tenants/\(t)/users/\(user.id)/roles"
+            struct Roles: Codable { var items: [ID] }
+            for revoke in [("\(roles)?roleId=\(role.id)", nil), (roles, #"{"roleId":"\#(role.id)"}"#)] {
+                #expect(try await api.send(.post, roles, json: #"{"roleId":"\#(role.id)"}"#).status == .ok)
+                #expect(try await api.send(.get, roles).decode(Roles.self).items.map(\.id) == [role.id])
+                #expect(try await api.send(.delete, revoke.0, json: revoke.1).status == .noContent)
+                #expect(try await api.send(.get, roles).decode(Roles.self).items.isEmpty)
+            }
+            #expect(try await api.send(.delete, "\(roles)?roleId=\(role.id)").status == .notFound)
+            #expect(try await api.send(.delete, roles).status == .unprocessableContent)
+            #expect(try await api.send(.delete, "\(roles)?roleId=nope").status == .unprocessableContent)
+        }
+    }
+
     @Test func anotherTenantsPartyIsNotFound() async throws {
         try await withApp { api in
             let mine = try await api.makeTenant()

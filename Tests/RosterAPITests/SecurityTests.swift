@@ -36,6 +36,8 @@ struct SecurityTests {
         Probe(operation: "listAncestors", method: .get, path: { w, id in "\(w.base)/parties/\(id)/ancestors" }, id: { $0.farm }),
         Probe(operation: "tagParty", method: .post, path: { w, id in "\(w.base)/parties/\(id)/tags" }, id: { $0.person }, body: { _ in #"{"text":"Pwned"}"# }),
         Probe(operation: "untagParty", method: .delete, path: { w, id in "\(w.base)/parties/\(id)/tags/\(w.tag)" }, id: { $0.person }),
+        Probe(operation: "untagPartyByReference", method: .delete, path: { w, id in "\(w.base)/parties/\(id)/tags?tagId=\(w.tag)" },
+              id: { $0.person }),
         Probe(operation: "getRelationship", method: .get, path: { w, id in "\(w.base)/relationships/\(id)" }, id: { $0.edge }),
         Probe(operation: "deleteRelationship", method: .delete, path: { w, id in "\(w.base)/relationships/\(id)" }, id: { $0.edge }),
         Probe(operation: "revealPartnerAccountSecret", method: .get, path: { w, id in "\(w.base)/partner-accounts/\(id)/secret" },
@@ -49,6 +51,8 @@ struct SecurityTests {
         Probe(operation: "grantRole", method: .post, path: { w, id in "\(w.base)/users/\(id)/roles" }, id: { $0.user },
               body: { w in #"{"roleId":"\#(w.role)"}"# }),
         Probe(operation: "revokeRole", method: .delete, path: { w, id in "\(w.base)/users/\(w.user)/roles/\(id)" }, id: { $0.role }),
+        Probe(operation: "revokeRoleByReference", method: .delete, path: { w, _ in "\(w.base)/users/\(w.user)/roles" }, id: { $0.role },
+              body: { w in #"{"roleId":"\#(w.role)"}"# }),
     ]
 
     /// What the platform sees of the records the probes aim at: nothing of it may change.
