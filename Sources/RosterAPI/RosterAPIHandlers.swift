@@ -86,11 +86,6 @@ package struct RosterAPIHandlers: APIProtocol {
                               body: .json(.init(created.party, autoLink: created.autoLink))))
     }
 
-    /// What the generated layer encodes in place of a body handed over as bytes (`PreEncodedBody`).
-    static let placeholder = Components.Schemas.Party(
-        id: "", kind: .person, displayName: "", emailDomains: [], roles: [], properties: .init(), tags: [], state: .active,
-        createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0), version: 0)
-
     package func searchParties(_ input: Operations.SearchParties.Input) async throws -> Operations.SearchParties.Output {
         let context = try RequestInfo.context()
         let q = input.query
@@ -99,7 +94,7 @@ package struct RosterAPIHandlers: APIProtocol {
                                  limit: q.limit, cursor: q.cursor)
         let page = try await services.parties.search(tenant: input.path.tenant, search, context: context)
         let list = Components.Schemas.PartyList(items: page.items.map { Components.Schemas.Party($0) }, nextCursor: page.nextCursor)
-        if PreEncodedBody.hand(ResponseJSON.encode(list)) { return .ok(.init(body: .json(.init(items: [])))) }
+        if let answer = PreEncodedBody.response(ResponseJSON.encode(list)) { throw answer }
         return .ok(.init(body: .json(list)))
     }
 
@@ -116,9 +111,9 @@ package struct RosterAPIHandlers: APIProtocol {
         let (party, partners) = try await services.parties.getExpanded(tenant: input.path.tenant, id: try partyID(input.path.id),
                                                                         partners: expand.contains("partners"), context: context)
         let body = Components.Schemas.Party(party, tagDetails: expand.contains("tags"), partners: partners)
-        let headers = Operations.GetParty.Output.Ok.Headers(eTag: ETag.make(party.version))
-        if PreEncodedBody.hand(ResponseJSON.encode(body)) { return .ok(.init(headers: headers, body: .json(Self.placeholder))) }
-        return .ok(.init(headers: headers, body: .json(body)))
+        let eTag = ETag.make(party.version)
+        if let answer = PreEncodedBody.response(ResponseJSON.encode(body), eTag: eTag) { throw answer }
+        return .ok(.init(headers: .init(eTag: eTag), body: .json(body)))
     }
 
     package func updateParty(_ input: Operations.UpdateParty.Input) async throws -> Operations.UpdateParty.Output {

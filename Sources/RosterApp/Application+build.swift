@@ -149,7 +149,8 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     }
     let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
     try handlers.registerHandlers(on: RecordingTransport(router: router, table: routes), configuration: openAPIConfiguration, middlewares: [
-        ProblemMiddleware(logger: logger), StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
+        ProblemMiddleware(logger: logger), PreEncodedBodyMiddleware(configuration: openAPIConfiguration),
+        StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
     ])
     var consoleOptions = WebConsole.Options()
     consoleOptions.idleTimeout = TimeInterval(configuration.uiIdleMinutes * 60)

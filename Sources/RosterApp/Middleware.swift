@@ -184,21 +184,6 @@ struct RecordingTransport: ServerTransport {
     func register(_ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
                   method: HTTPRequest.Method, path: String) throws {
         table.add(method, path)
-        guard method == .get, Self.preEncoded.contains(path) else {
-            router.register(handler, method: method, path: path)
-            return
-        }
-        // Operations whose handlers may write their body themselves (`PreEncodedBody`): a slot for it, and its
-        // bytes in place of the placeholder the generated layer encoded.
-        router.register({ request, body, metadata in
-            let slot = PreEncodedBody.Slot()
-            var (response, encoded) = try await PreEncodedBody.$slot.withValue(slot) { try await handler(request, body, metadata) }
-            guard response.status == .ok, let bytes = slot.take() else { return (response, encoded) }
-            // The generated layer gave the placeholder's length.
-            response.headerFields[.contentLength] = String(bytes.count)
-            return (response, HTTPBody(bytes))
-        }, method: method, path: path)
+        router.register(handler, method: method, path: path)
     }
-
-    static let preEncoded: Set<String> = ["/v1/tenants/{tenant}/parties", "/v1/tenants/{tenant}/parties/{id}"]
 }

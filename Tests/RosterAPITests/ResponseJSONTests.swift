@@ -5,6 +5,7 @@ import HummingbirdTesting
 @_spi(Generated) import OpenAPIRuntime
 @testable import RosterApp
 import RosterAPI
+import RosterCore
 import RosterOpenAPI
 import Testing
 
@@ -111,27 +112,34 @@ struct ResponseJSONTests {
         #expect(ResponseJSON.encode(Components.Schemas.PartyList(items: [party])) == nil)
     }
 
-    /// The transport sends a handler's bytes in place of the placeholder it returned, for the operations that may
-    /// hand bytes over, and only on 200; other operations and handlers without a slot are left alone.
-    @Test func theTransportSendsTheHandedOverBytes() async throws {
-        let router = Router(context: AppRequestContext.self)
-        let transport = RecordingTransport(router: router, table: RouteTable())
-        let handler: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?) = { request, _, _ in
-            let handed = PreEncodedBody.slot != nil
-            if let slot = PreEncodedBody.slot { slot.fill(Array(#"{"items":["real"]}"#.utf8)) }
-            let status: HTTPResponse.Status = request.headerFields[.init("x-status")!] == "404" ? .notFound : .ok
-            let text = handed ? "placeholder" : "plain"
-            return (HTTPResponse(status: status, headerFields: [.contentLength: String(text.utf8.count)]), HTTPBody(text))
+    /// The middleware sends the answer a handler threw as a 200 with its bytes, for the operations it opens, after the
+    /// generated layer's `Accept` check; other operations, and other errors, are left alone.
+    @Test func theMiddlewareSendsTheThrownAnswer() async throws {
+        let middleware = PreEncodedBodyMiddleware(configuration: .init())
+        let request = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/v1/tenants/t/parties/x")
+        let next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?) = { request, _, _ in
+            guard PreEncodedBody.enabled else { return (HTTPResponse(status: .ok), HTTPBody("plain")) }
+            if request.headerFields[.init("x-status")!] == "404" { throw RosterError.notFound("no party") }
+            // As the generated layer hands it on: wrapped in its ServerError.
+            throw ServerError(operationID: "getParty", request: request, requestBody: nil, requestMetadata: .init(), causeDescription: "",
+                              underlyingError: PreEncodedResponse(bytes: Array(#"{"id":"real"}"#.utf8), headerFields: [.eTag: #""3""#]))
         }
-        try transport.register(handler, method: .get, path: "/v1/tenants/{tenant}/parties")
-        try transport.register(handler, method: .get, path: "/v1/tenants/{tenant}/users")
-        try await Application(router: router).test(.router) { client in
-            let page = try await client.execute(uri: "/v1/tenants/t/parties", method: .get)
-            #expect(String(buffer: page.body) == #"{"items":["real"]}"# && page.headers[.contentLength] == "18")
-            let missing = try await client.execute(uri: "/v1/tenants/t/parties", method: .get, headers: [.init("x-status")!: "404"])
-            #expect(missing.status == .notFound && String(buffer: missing.body) == "placeholder")
-            let other = try await client.execute(uri: "/v1/tenants/t/users", method: .get)
-            #expect(String(buffer: other.body) == "plain")
+        let (response, body) = try await middleware.intercept(request, body: nil, metadata: .init(), operationID: "getParty", next: next)
+        #expect(response.status == .ok && response.headerFields[.eTag] == #""3""#)
+        #expect(response.headerFields[.contentType] == "application/json; charset=utf-8" && response.headerFields[.contentLength] == "13")
+        #expect(try await String(collecting: body!, upTo: 100) == #"{"id":"real"}"#)
+        let (other, otherBody) = try await middleware.intercept(request, body: nil, metadata: .init(), operationID: "getUser", next: next)
+        let otherText = try await String(collecting: otherBody!, upTo: 100)
+        #expect(other.status == .ok && otherText == "plain")
+        var missing = request
+        missing.headerFields[.init("x-status")!] = "404"
+        await #expect(throws: RosterError.self) {
+            _ = try await middleware.intercept(missing, body: nil, metadata: .init(), operationID: "getParty", next: next)
+        }
+        var html = request
+        html.headerFields[.accept] = "text/html"
+        await #expect(throws: (any Error).self) {
+            _ = try await middleware.intercept(html, body: nil, metadata: .init(), operationID: "getParty", next: next)
         }
     }
 
@@ -152,11 +160,13 @@ struct ResponseJSONTests {
             #expect(edge.status == .created, "\(edge.text)")
             // What the generated layer writes for each party: an update that changes nothing answers the party as it is.
             var encoded: [String: String] = [:]
+            var contentType: String?
             for id in [partner.id, person.id] {
                 let same = try await api.send(.patch, "/v1/tenants/\(t)/parties/\(id)", json: "{}",
                                               headers: [.contentType: "application/merge-patch+json"])
                 #expect(same.status == .ok, "\(same.text)")
                 encoded[id] = same.text
+                contentType = same.headers[.contentType]
             }
             let page = try await api.send(.get, "/v1/tenants/\(t)/parties")
             #expect(page.text == #"{"items":["# + [partner.id, person.id].map { encoded[$0]! }.joined(separator: ",") + "]}")
@@ -167,7 +177,14 @@ struct ResponseJSONTests {
                 #expect(one.status == .ok && one.text == encoded[id], "\(one.text)")
                 #expect(one.headers[.contentLength].flatMap { Int($0) } == one.body.count)
                 #expect(one.headers[.eTag] != nil)
+                #expect(one.headers[.contentType] == contentType && contentType != nil)
             }
+            // A client that accepts no JSON is refused as by any other operation that answers JSON.
+            let html: HTTPFields = [.accept: "text/html"]
+            let refused = try await api.send(.get, "/v1/tenants/\(t)/parties/\(person.id)", headers: html)
+            let history = try await api.send(.get, "/v1/tenants/\(t)/parties/\(person.id)/history", headers: html)
+            #expect(refused.status != .ok && refused.status == history.status, "\(refused.text)")
+            #expect(refused.headers[.contentType] == history.headers[.contentType])
             // Expanded: the same document with the tags' details and the partners (their bytes: the test above).
             let expanded = try await api.send(.get, "/v1/tenants/\(t)/parties/\(person.id)?expand=tags,partners")
             let object = try #require(try JSONSerialization.jsonObject(with: expanded.body) as? [String: Any])
