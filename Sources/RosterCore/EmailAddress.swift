@@ -2,7 +2,8 @@
 public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// The address as stored and shown: `Jane.Doe@example.com`.
     public let value: String
-    /// The form used for comparison (duplicates, lookup, sign-in): all lower-case.
+    /// The form used for comparison (duplicates, lookup, sign-in): all lower-case, the domain in its ASCII form
+    /// (`ann@xn--bcher-kva.example` for `Ann@bücher.example` and for `ann@xn--bcher-kva.example`).
     public let normalized: String
     /// The domain, lower-cased: `example.com`.
     public let domain: String
@@ -23,15 +24,22 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         guard Self.isValidLocalPart(local) else { throw fail("has an invalid local part") }
         guard let domain = DomainName.normalize(String(domainPart)) else { throw fail("has an invalid domain") }
         self.value = "\(local)@\(domain)"
-        self.normalized = value.lowercased()
+        self.normalized = Self.key(value)
         self.domain = domain
     }
 
     /// An address as this type stored it (valid already): no second validation on every read (it was 2% of a read).
     public init(stored: String) {
         value = stored
-        normalized = stored.lowercased()
+        normalized = Self.key(stored)
         domain = stored.lastIndex(of: "@").map { String(stored[stored.index(after: $0)...]) } ?? ""
+    }
+
+    /// The comparison form of a valid address: lower-cased, its domain in ASCII (`Punycode`).
+    public static func key(_ address: String) -> String {
+        let lowered = address.lowercased()
+        guard !lowered.utf8.allSatisfy({ $0 < 0x80 }), let at = lowered.lastIndex(of: "@") else { return lowered }
+        return lowered[...at] + Punycode.asciiDomain(String(lowered[lowered.index(after: at)...]))
     }
 
     static func isValidLocalPart(_ local: Substring) -> Bool {

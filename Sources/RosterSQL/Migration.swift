@@ -1,16 +1,19 @@
 import Foundation
 public import Logging
 
-/// One versioned schema change; `statements` run in order inside one transaction.
+/// One versioned schema change; `statements` run in order inside one transaction, then `data` (a change of stored
+/// values that SQL alone can't compute), in the same transaction.
 public struct Migration: Sendable {
     public var version: Int
     public var name: String
     public var statements: [String]
+    public var data: (@Sendable (any SQLConnection) async throws -> Void)?
 
-    public init(version: Int, name: String, statements: [String]) {
+    public init(version: Int, name: String, statements: [String], data: (@Sendable (any SQLConnection) async throws -> Void)? = nil) {
         self.version = version
         self.name = name
         self.statements = statements
+        self.data = data
     }
 }
 
@@ -47,6 +50,7 @@ public enum Migrator {
                         try await conn.execute(statement)
                     }
                 }
+                try await migration.data?(conn)
                 try await conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
                     [.int(Int64(migration.version)), .text(migration.name), .int(Int64(Date().timeIntervalSince1970))])

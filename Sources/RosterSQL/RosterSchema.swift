@@ -1,3 +1,5 @@
+import RosterCore
+
 /// Roster's schema, described once (see `Schema.swift`) and rendered for SQLite and PostgreSQL.
 ///
 /// Every table but `tenants`, `platform_tokens` and `roster_settings` (the installation's) holds one tenant's data,
@@ -452,7 +454,30 @@ public enum RosterSchema {
             .addColumn(table: "role_grant_history", Column("valid_from", .time, nullable: true)),
             .addColumn(table: "role_grant_history", Column("valid_to", .time, nullable: true)),
         ]),
+        SchemaMigration(19, "email keys with their domain in ASCII (punycode), so that an IDN in Unicode and in punycode is one address", [],
+                        data: rekeyEmails),
     ]
+
+    /// Migration 19: the stored email keys holding non-ASCII characters, computed again (`EmailAddress.key`). A key that
+    /// would now equal another live record's (the same address stored once in each form before) is left as it was:
+    /// refusing the migration would stop every start, and the duplicate finder still shows the pair.
+    @Sendable static func rekeyEmails(_ conn: any SQLConnection, _ dialect: SQLDialect) async throws {
+        let nonASCII = dialect == .sqlite ? "email_key GLOB '*[^ -~]*'" : "email_key ~ '[^ -~]'"
+        // Which other record the unique index compares a key with: a live party of the same kind, any user.
+        for (table, kind, clash) in [("parties", "kind", "kind = $4 AND state NOT IN ('deleted', 'merged')"), ("users", "''", "$4 = $4")] {
+            let rows = try await conn.query("SELECT tenant_id, id, email_key, \(kind) AS kind FROM \(table) WHERE \(nonASCII)", [])
+            for row in rows {
+                guard let old = row.string("email_key") else { continue }
+                let key = EmailAddress.key(old)
+                guard key != old else { continue }
+                let binds: [SQLValue] = [.uuid(try row.uuid("tenant_id")), .uuid(try row.uuid("id")), .text(key), .text(row.string("kind") ?? "")]
+                let taken = try await conn.query(
+                    "SELECT 1 AS taken FROM \(table) WHERE tenant_id = $1 AND id <> $2 AND email_key = $3 AND \(clash)", binds)
+                guard taken.isEmpty else { continue }
+                try await conn.execute("UPDATE \(table) SET email_key = $3 WHERE tenant_id = $1 AND id = $2 AND $4 = $4", binds)
+            }
+        }
+    }
 
     static let partyStates16 = "state IN ('active', 'suspended', 'archived', 'deleted')"
     static let partyStates17 = "state IN ('active', 'suspended', 'archived', 'deleted', 'merged')"

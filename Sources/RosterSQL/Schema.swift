@@ -187,14 +187,22 @@ public struct SchemaMigration: Sendable {
     public var version: Int
     public var name: String
     public var steps: [SchemaStep]
+    /// Stored values changed after the steps, in the same transaction (`Migration.data`).
+    public var data: (@Sendable (any SQLConnection, SQLDialect) async throws -> Void)?
 
-    public init(_ version: Int, _ name: String, _ steps: [SchemaStep]) {
+    public init(_ version: Int, _ name: String, _ steps: [SchemaStep],
+                data: (@Sendable (any SQLConnection, SQLDialect) async throws -> Void)? = nil) {
         self.version = version
         self.name = name
         self.steps = steps
+        self.data = data
     }
 
     public func rendered(for dialect: SQLDialect) -> Migration {
-        Migration(version: version, name: name, statements: steps.flatMap { $0.rendered(for: dialect) })
+        var migration = Migration(version: version, name: name, statements: steps.flatMap { $0.rendered(for: dialect) })
+        if let data {
+            migration.data = { conn in try await data(conn, dialect) }
+        }
+        return migration
     }
 }

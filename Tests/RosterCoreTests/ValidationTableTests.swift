@@ -116,6 +116,27 @@ struct ValidationTableTests {
         #expect(try EmailAddress("Jane.Doe@Example.com").normalized == EmailAddress("jane.doe@EXAMPLE.COM").normalized)
     }
 
+    /// DESIGN.md: "IDN accepted as punycode or Unicode", and emails compared for duplicates: one key for both forms,
+    /// the value kept as given.
+    @Test func anInternationalDomainIsOneAddressInEitherForm() throws {
+        let unicode = try EmailAddress("Ann@Bücher.example")
+        let ascii = try EmailAddress("ann@xn--bcher-kva.EXAMPLE")
+        #expect(unicode.normalized == "ann@xn--bcher-kva.example" && ascii.normalized == unicode.normalized)
+        #expect(unicode.value == "Ann@bücher.example" && unicode.domain == "bücher.example")
+        #expect(EmailAddress(stored: unicode.value).normalized == unicode.normalized)
+        // Composed and decomposed ü are one letter.
+        #expect(try EmailAddress("ann@bu\u{308}cher.example").normalized == unicode.normalized)
+        #expect(try EmailAddress("x@日本語.jp").normalized == "x@xn--wgv71a119e.jp")
+        #expect(try EmailAddress("plain@example.com").normalized == "plain@example.com")
+    }
+
+    /// RFC 3492's samples (and Python's `punycode` codec agrees on the others).
+    @Test(arguments: [("bücher", "bcher-kva"), ("münchen", "mnchen-3ya"), ("他们为什么不说中文", "ihqwcrb4cv8a8dqg056pqjye"),
+                      ("ليهمابتكلموشعربي؟", "egbpdaj6bu4bxfgehfvwxn"), ("ß", "zca"), ("café", "caf-dma"), ("ñandú", "and-6ma2c")])
+    func punycode(_ row: (String, String)) {
+        #expect(Punycode.encode(row.0) == row.1)
+    }
+
     @Test func invalidPhoneNamesTheField() {
         #expect(throws: RosterError.invalid("mobile", "may contain only digits, spaces, dots, dashes, parentheses and a leading +")) {
             try PhoneNumber("12a", defaultCallingCode: "44", field: "mobile")

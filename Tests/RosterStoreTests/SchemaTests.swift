@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func aDatabaseMadeByThePreviousMigrationsMigratesOn(_ kind: StoreKind) async throws {
         try await SchemaFixture.withUpgraded(kind) { database in
-            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...18))
+            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...19))
             let rt = makeRuntime(database: database, secrets: nil)
             let acme = try await rt.services.tenants.get("acme", context: .test)
             #expect(acme.name == "Acme Farming Ltd")
@@ -52,6 +52,55 @@ import Testing
             let people = parties.filter { $0.kind == .person }
             _ = try await rt.services.parties.merge(tenant: "acme", into: people[0].id, from: [people[1].id], dryRun: false, context: .test)
             #expect(try await rt.services.parties.get(tenant: "acme", id: people[1].id, context: .test).state == .merged)
+        }
+    }
+
+    /// Migration 19 gives stored email keys of IDN domains their ASCII form, except where that would make two live
+    /// records one (they were stored once in each form before): those are left, and the migration goes through.
+    @Test(arguments: StoreKind.allCases)
+    func emailKeysOfInternationalDomainsAreMadeASCII(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            let rt = makeRuntime(database: database, secrets: nil)
+            let tenant = try await rt.services.tenants.create(slug: "idn", name: "IDN", context: .test)
+            func person(_ email: String) async throws -> Party.ID {
+                try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, email: email), context: .test).id
+            }
+            let ann = try await person("ann@bücher.example")
+            let bob = try await person("bob@xn--mnchen-3ya.example")
+            let cy = try await person("cy@other.example")
+            let user = try await rt.services.users.create(tenant: tenant.slug, UserInput(email: "dee@bücher.example"), context: .test).id
+            // As migrations before 19 stored them: lower-cased, the domain as given.
+            let old: [(table: String, id: UUID, key: String)] = [
+                ("parties", ann.rawValue, "ann@bücher.example"), ("parties", bob.rawValue, "bob@xn--mnchen-3ya.example"),
+                ("parties", cy.rawValue, "bob@münchen.example"), ("users", user.rawValue, "dee@bücher.example"),
+            ]
+            try await database.sql.withTransaction { conn in
+                for row in old {
+                    try await conn.execute("UPDATE \(row.table) SET email_key = $1 WHERE id = $2", [.text(row.key), .uuid(row.id)])
+                }
+                try await conn.execute("DELETE FROM schema_migrations WHERE version = 19")
+            }
+            #expect(try await database.migrate(logger: TestDatabase.logger) == [19])
+            let keys = try await database.sql.withReadTransaction { conn in
+                var keys: [UUID: String] = [:]
+                for table in ["parties", "users"] {
+                    for row in try await conn.query("SELECT id, email_key FROM \(table) WHERE email_key IS NOT NULL", []) {
+                        keys[try row.uuid("id")] = row.string("email_key")
+                    }
+                }
+                return keys
+            }
+            #expect(keys[ann.rawValue] == "ann@xn--bcher-kva.example")
+            #expect(keys[user.rawValue] == "dee@xn--bcher-kva.example")
+            // Cy's key would now be Bob's: left as it was.
+            #expect(keys[cy.rawValue] == "bob@münchen.example" && keys[bob.rawValue] == "bob@xn--mnchen-3ya.example")
+            // And Ann is found, and refused as a duplicate, in either form.
+            await expectRosterError({ _ = try await person("ANN@xn--BCHER-KVA.example") }) { error in
+                if case .conflict(_, let existing) = error { existing == ann.description } else { false }
+            }
+            let found = try await rt.services.parties.lookup(tenant: tenant.slug, email: "ann@xn--bcher-kva.example", phone: nil, context: .test)
+            #expect(found.id == ann)
         }
     }
 
@@ -112,7 +161,7 @@ import Testing
     /// The text each dialect renders for one description.
     @Test func oneDescriptionRendersBothDialects() {
         let sqlite = RosterSchema.migrations(for: .sqlite), postgres = RosterSchema.migrations(for: .postgres)
-        #expect(sqlite.map(\.version) == Array(1...18))
+        #expect(sqlite.map(\.version) == Array(1...19))
         #expect(postgres.map(\.version) == sqlite.map(\.version))
         let parties = { (m: [Migration]) in m[0].statements.first { $0.hasPrefix("CREATE TABLE parties") }! }
         #expect(parties(sqlite).contains("tenant_id TEXT NOT NULL REFERENCES tenants(id)"))
