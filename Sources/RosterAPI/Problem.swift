@@ -114,7 +114,15 @@ package struct ProblemMiddleware: ServerMiddleware {
             guard let field = Self.field(of: error) else {
                 // An import's body is a file, not JSON: what the runtime could not read is one of its query parameters.
                 if request.method == .get || request.method == .delete || request.method == .head || operationID == "createImport" {
-                    // The runtime's error does not name the parameter; the names given (never their values) narrow it.
+                    // A required parameter the query lacks: the runtime's error does not name it (a value of no name
+                    // was not found), the operation's required parameters do.
+                    let missing = (Self.requiredQueryParameters[operationID] ?? []).filter { !Self.queryNames(of: request).contains($0) }
+                    if case .valueNotFound = error, !missing.isEmpty {
+                        return Problem(status: 400, title: "Bad request",
+                                       detail: "the query parameter\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) "
+                                               + (missing.count > 1 ? "are" : "is") + " required")
+                    }
+                    // Otherwise its error does not name the parameter; the names given (never their values) narrow it.
                     let names = Self.queryNames(of: request)
                     let which = names.count == 1 ? "the query parameter \(names[0]) has"
                         : "one of the query parameters \(names.joined(separator: ", ")) has"
@@ -135,6 +143,11 @@ package struct ProblemMiddleware: ServerMiddleware {
             return Problem(status: 500, title: "Internal server error", detail: "the error was logged with the request id")
         }
     }
+
+    /// The query parameters the spec requires, by operation (a test holds this to the spec).
+    package static let requiredQueryParameters: [String: [String]] = [
+        "listConsentMatches": ["purpose"], "listAccessibleParties": ["userId", "policy"], "createImport": ["type"],
+    ]
 
     /// The names of the request's query items (those whose value is `value`, when given), in order, each once.
     static func queryNames(of request: HTTPRequest, holding value: String? = nil) -> [String] {

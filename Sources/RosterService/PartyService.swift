@@ -278,12 +278,15 @@ public struct PartyService: Sendable {
         }
     }
 
+    /// A party's state history: who changed its state, when and why (a read of it, audited as one).
     public func history(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> [StateChange] {
-        try await store.read { tx in
+        let (party, history) = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            _ = try await access.party(id)
-            return try await tx.stateHistory(tenant: access.tenant.id, party: id)
+            let party = try await access.party(id)
+            return (party, try await tx.stateHistory(tenant: access.tenant.id, party: id))
         }
+        try await recordReads([party], action: "party.history", context: context)
+        return history
     }
 
     public func search(tenant slug: String, _ search: PartySearch, context: OperationContext) async throws -> Page<Party> {
@@ -313,6 +316,8 @@ public struct PartyService: Sendable {
             try access.requireSomewhere("parties.read")
             var query = query
             query.within = access.readable
+            // Filtering by a partner the caller may not read would tell which of its customers that partner has.
+            if let partner = query.partnerID, try await !access.mayRead(partner) { return [Party]() }
             return try await tx.searchParties(tenant: access.tenant.id, query: query)
         }
         let page = Page(rows: rows, limit: limit) { $0.id.description }

@@ -194,6 +194,19 @@ struct HierarchyAPITests {
             let customers = try await api.send(.get, "/v1/tenants/\(t)/parties?partnerId=\(partner.id)").decode(TList<TParty>.self)
             #expect(customers.items.map(\.id) == [customer.id])
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties?partnerId=nope").status == .unprocessableContent)
+            // A caller who reads the customer but not the partner learns nothing of the partnership from the filter.
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            #expect(try await api.send(.post, base, json: #"{"parentId":"\#(north.id)","childId":"\#(customer.id)","type":"structure"}"#).status == .created)
+            struct ID: Codable { var id: String }
+            struct Key: Codable { var key: String }
+            let role = try await api.send(.post, "/v1/tenants/\(t)/roles",
+                                          json: #"{"name":"North","policies":["parties.read"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
+            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
+                                         json: #"{"name":"north","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(customer.id)", token: key).status == .ok)
+            let filtered = try await api.send(.get, "/v1/tenants/\(t)/parties?partnerId=\(partner.id)", token: key)
+            #expect(filtered.status == .ok, "\(filtered.text)")
+            #expect(try filtered.decode(TList<TParty>.self).items.isEmpty, "\(filtered.text)")
             struct Expanded: Codable { var id: String; var partners: [TParty]?; var tagDetails: [TTag]? }
             let expanded = try await api.send(.get, "/v1/tenants/\(t)/parties/\(customer.id)?expand=partners,tags").decode(Expanded.self)
             #expect(expanded.partners?.map(\.id) == [partner.id])

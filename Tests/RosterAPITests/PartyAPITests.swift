@@ -324,10 +324,12 @@ struct PartyAPITests {
             let requestID = HTTPField.Name("X-Request-Id")!
             _ = try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)", headers: [requestID: "read-1"])
             _ = try await api.send(.patch, "/v1/tenants/\(t)/parties/\(party.id)", json: #"{"email":"jane@example.net"}"#)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)/history").status == .ok)
             let response = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(party.id)")
             #expect(response.status == .ok)
-            let entries = try response.decode(TList<TAuditEntry>.self).items
+            let entries = try response.decode(TList<TAuditEntry>.self).items.filter { $0.action != "party.history" }
             #expect(entries.map(\.action) == ["party.update", "party.read", "party.create"])
+            #expect(try response.decode(TList<TAuditEntry>.self).items.first?.action == "party.history")
             #expect(entries[0].fields == ["email"])
             #expect(entries[1].requestId == "read-1")
             #expect(entries.allSatisfy { $0.actor == "platform:bootstrap-" + $0.actor.dropFirst("platform:bootstrap-".count) })
@@ -342,7 +344,7 @@ struct PartyAPITests {
             struct Verification: Codable { var valid: Bool; var checked: Int; var brokenAt: Int? }
             let verify = try await api.send(.get, "/v1/tenants/\(t)/audit/verify").decode(Verification.self)
             #expect(verify.valid)
-            #expect(verify.checked == 5)  // tenant.create, tenant.activate, and the three above
+            #expect(verify.checked == 6)  // tenant.create, tenant.activate, and the three above
             #expect(try await api.send(.get, "/v1/tenants/nope/audit/verify").status == .notFound)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import RosterAPI
 import Testing
 
 /// Every JSON body field an operation does not define is refused with 422 naming each of them, and nothing
@@ -141,6 +142,37 @@ struct StrictInputTests {
             let update = try await api.send(.post, "/v1/tenants/\(t)/imports?type=relationships&onDuplicate=update",
                                             json: "childEmail,parentName,type\na@example.com,X,other\n", headers: csv)
             #expect(update.status == .unprocessableContent && update.problem?.errors?.map(\.field) == ["onDuplicate"], "\(update.text)")
+        }
+    }
+
+    /// The table of required query parameters the problems name is the spec's.
+    @Test func requiredQueryParametersAreTheSpecs() throws {
+        let spec = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/RosterOpenAPI/openapi.yaml").standardized, encoding: .utf8)
+        var found: [String: [String]] = [:]
+        var operation = ""
+        for line in spec.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("operationId:") { operation = trimmed.dropFirst("operationId:".count).trimmingCharacters(in: .whitespaces) }
+            if trimmed.contains("in: query, required: true"), let name = trimmed.split(separator: ",").first?.split(separator: ":").last {
+                found[operation, default: []].append(name.trimmingCharacters(in: .whitespaces))
+            }
+        }
+        #expect(!found.isEmpty && found == ProblemMiddleware.requiredQueryParameters)
+    }
+
+    /// A required query parameter that is missing is named, whatever other parameters are given.
+    @Test func aMissingQueryParameterIsNamed() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            for (method, path, missing) in [(HTTPRequest.Method.get, "access/parties?policy=approve_tree", "userId"),
+                                            (.get, "access/parties?userId=\(UUID())", "policy"), (.get, "consents?status=granted", "purpose"),
+                                            (.post, "imports?onDuplicate=skip", "type")] {
+                let response = try await api.send(method, "/v1/tenants/\(t)/\(path)", json: method == .post ? "firstName\nA\n" : nil,
+                                                  headers: method == .post ? [.contentType: "text/csv"] : [:])
+                #expect(response.status == .badRequest && response.problem?.detail?.contains(missing) == true
+                        && response.problem?.detail?.contains("required") == true, "\(path): \(response.text)")
+            }
         }
     }
 
