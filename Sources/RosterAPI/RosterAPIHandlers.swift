@@ -203,6 +203,9 @@ package struct RosterAPIHandlers: APIProtocol {
     package func verifyAuditAnchor(_ input: Operations.VerifyAuditAnchor.Input) async throws -> Operations.VerifyAuditAnchor.Output {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        if let named = body.tenant, named != input.path.tenant {
+            throw RosterError.invalid("tenant", "the anchor is of another tenant")
+        }
         let anchor = AuditAnchor(count: body.count, hash: body.hash, at: body.at ?? Date(timeIntervalSince1970: 0))
         let result = try await services.audit.verify(tenant: input.path.tenant, anchor: anchor, context: context)
         return .ok(.init(body: .json(.init(result))))
@@ -211,7 +214,7 @@ package struct RosterAPIHandlers: APIProtocol {
     package func getAuditHead(_ input: Operations.GetAuditHead.Input) async throws -> Operations.GetAuditHead.Output {
         let context = try RequestInfo.context()
         let head = try await services.audit.head(tenant: input.path.tenant, context: context)
-        return .ok(.init(body: .json(.init(count: head.count, hash: head.hash, at: head.at))))
+        return .ok(.init(body: .json(.init(tenant: input.path.tenant, count: head.count, hash: head.hash, at: head.at))))
     }
 
     // MARK: Relationships and hierarchies

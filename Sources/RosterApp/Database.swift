@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import RosterSQL
-import RosterSQLite
+public import RosterSQLite
 import RosterPostgres
 public import ServiceLifecycle
 
@@ -144,3 +144,6 @@ public enum DatabaseURLError: Error, CustomStringConvertible {
         }
     }
 }
+
+/// For the CLI's `backup`, which names the file it could not make.
+public typealias BackupFileError = RosterSQLite.BackupFileError

@@ -166,7 +166,7 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// made first, empty, with mode 0600: it holds personal data. It must not exist.
     public func backup(to destination: String) async throws {
         // O_EXCL: never over an existing file, whoever calls.
-        guard createExclusively(destination) else { throw SQLError.unavailable("can't create \(destination) (it may exist)") }
+        guard createExclusively(destination) else { throw BackupFileError(path: destination) }
         do {
             try await writerLock.withLock {
                 _ = try writer.query("VACUUM INTO ?1", [.text(destination)])
@@ -176,6 +176,12 @@ public final class SQLiteDatabase: SQLDatabase, Service {
             throw error
         }
     }
+}
+
+/// The backup's file could not be made: its folder is missing or not writable, or something exists at its path.
+public struct BackupFileError: Error, CustomStringConvertible {
+    public let path: String
+    public var description: String { "can't create \(path) (its folder must exist and be writable, and nothing be there)" }
 }
 
 struct SQLiteSQLConnection: SQLConnection {

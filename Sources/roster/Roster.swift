@@ -34,6 +34,8 @@ struct Roster: AsyncParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
             Foundation.exit(1)
         } catch {
+            // What a command did not report itself (`runCLI`): one clear line, and the README's exit codes.
+            if let code = reportCLIError(error) { Foundation.exit(code) }
             exit(withError: error)
         }
     }

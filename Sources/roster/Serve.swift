@@ -89,7 +89,11 @@ struct Backup: AsyncParsableCommand {
         let config = global.configuration()
         guard !FileManager.default.fileExists(atPath: file) else { throw ValidationError("\(file) exists; choose a new file") }
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
-        try await database.withRunning { database in try await database.backup(to: file) }
+        do {
+            try await database.withRunning { database in try await database.backup(to: file) }
+        } catch let error as BackupFileError {
+            throw ValidationError(String(describing: error))
+        }
         print("backup written to \(file)")
     }
 }

@@ -198,14 +198,25 @@ func runCLI<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch {
-        guard let error = (error as? RosterError) ?? (error as? any RosterErrorConvertible)?.rosterError else { throw error }
-        if case .validation(let fields) = error {
-            for field in fields { FileHandle.standardError.write(Data("error: \(field.field): \(field.message)\n".utf8)) }
-        } else {
-            FileHandle.standardError.write(Data("error: \(error.detail ?? "")\n".utf8))
-        }
-        throw ExitCode(error.isValidation ? 1 : 2)
+        guard let code = reportCLIError(error) else { throw error }
+        throw ExitCode(code)
     }
+}
+
+/// Writes a domain or database error as the CLI shows it (one line a field, on standard error) and answers its exit
+/// status: 1 invalid input, 2 refused, 3 the database unavailable; `nil` for other errors.
+func reportCLIError(_ error: any Error) -> Int32? {
+    if case SQLError.unavailable(let detail) = error {
+        FileHandle.standardError.write(Data("error: the database is unavailable: \(detail)\n".utf8))
+        return 3
+    }
+    guard let error = (error as? RosterError) ?? (error as? any RosterErrorConvertible)?.rosterError else { return nil }
+    if case .validation(let fields) = error {
+        for field in fields { FileHandle.standardError.write(Data("error: \(field.field): \(field.message)\n".utf8)) }
+    } else {
+        FileHandle.standardError.write(Data("error: \(error.detail ?? "")\n".utf8))
+    }
+    return error.isValidation ? 1 : 2
 }
 
 extension RosterError {

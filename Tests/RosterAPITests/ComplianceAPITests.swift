@@ -155,6 +155,10 @@ struct ComplianceAPITests {
             #expect(rewritten.status == .ok && rewritten.text.contains("\"valid\":false") && rewritten.text.contains("rewritten"))
             let ahead = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":100000,"hash":"\#(other)"}"#)
             #expect(ahead.text.contains("truncated"), "\(ahead.text)")
+            // The head as it was answered (it names its tenant, as `roster audit head` writes it) is an anchor as it is.
+            #expect(head.text.contains("\"tenant\":\"\(t)\""), "\(head.text)")
+            let asIs = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: head.text)
+            #expect(asIs.status == .ok && asIs.text.contains("\"valid\":true"), "\(asIs.text)")
             let unknown = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":1,"hash":"\#(other)","tenant":"x"}"#)
             #expect(unknown.status == .unprocessableContent && unknown.problem?.errors?.map(\.field) == ["tenant"])
             let full = try await api.send(.get, "/v1/tenants/\(t)/audit/verify?full=true")
