@@ -62,6 +62,11 @@ struct GlobalOptions: ParsableArguments {
                 FileHandle.standardError.write(Data("roster: warning: \(unknown) is not a Roster setting; it is ignored\n".utf8))
             }
             return config
+        } catch let error as ConfigurationError where given[error.variable] != nil && environment[error.variable] != given[error.variable] {
+            // The value came from an option: name it (the variable it stands for too).
+            let option = "--" + error.variable.dropFirst("ROSTER_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+            FileHandle.standardError.write(Data("roster: configuration: \(option) (\(error.variable)) \(error.accepts)\n".utf8))
+            Foundation.exit(2)
         } catch {
             FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
             Foundation.exit(2)

@@ -439,6 +439,15 @@ struct CLITests {
         }
     }
 
+    /// The same value given by an option is named by the option (and the variable it stands for).
+    @Test func aMalformedOptionIsNamedAsGiven() throws {
+        let cli = try CLI()
+        let port = try cli.run(["serve", "--port", "99999"], timeLimit: 30)
+        #expect(port.status == 2 && port.err.contains("--port (ROSTER_PORT)") && port.err.contains("must be"), "\(port.err)")
+        let level = try cli.run(["migrate", "--log-level", "loud"], timeLimit: 30)
+        #expect(level.status == 2 && level.err.contains("--log-level (ROSTER_LOG_LEVEL)"), "\(level.err)")
+    }
+
     /// A database takes only the key its secrets were sealed with: another key, or none (the key file gone), stops
     /// migrate and serve with exit code 2, and no new key file is made for it (issue 9, item 6).
     @Test func aDatabaseTakesOnlyItsOwnSecretKey() throws {
