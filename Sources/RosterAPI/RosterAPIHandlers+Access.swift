@@ -84,15 +84,23 @@ extension RosterAPIHandlers {
         }
         let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user), policy: b.policy, party: Party.ID(party),
                                                       at: input.query.at ?? b.at, context: context)
-        return .ok(.init(body: .json(.init(allowed: decision.allowed, reason: decision.reason, roleId: decision.roleID?.description,
-                                           path: decision.path.isEmpty ? nil : decision.path.map(\.description), at: decision.at))))
+        return .ok(.init(body: .json(Self.decision(decision))))
+    }
+
+    static func decision(_ decision: AccessDecision, party: Party.ID? = nil) -> Components.Schemas.AccessDecision {
+        .init(allowed: decision.allowed, reason: decision.reason, roleId: decision.roleID?.description,
+              path: decision.path.isEmpty ? nil : decision.path.map(\.description), at: decision.at, partyId: party?.description)
     }
 
     package func listAccessibleParties(_ input: Operations.ListAccessibleParties.Input) async throws -> Operations.ListAccessibleParties.Output {
         let context = try RequestInfo.context()
         let q = input.query
-        let page = try await services.access.parties(tenant: input.path.tenant, user: User.ID(try uuid(q.userId, field: "userId")),
-                                                     policy: q.policy, at: q.at, cursor: q.cursor, limit: q.limit, context: context)
-        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Party($0) }, nextCursor: page.nextCursor))))
+        let (page, decisions) = try await services.access.decidedParties(
+            tenant: input.path.tenant, user: User.ID(try uuid(q.userId, field: "userId")), policy: q.policy, at: q.at, cursor: q.cursor,
+            limit: q.limit, context: context)
+        return .ok(.init(body: .json(.init(
+            items: page.items.map { Components.Schemas.Party($0) },
+            decisions: page.items.compactMap { party in decisions[party.id].map { Self.decision($0, party: party.id) } },
+            nextCursor: page.nextCursor))))
     }
 }

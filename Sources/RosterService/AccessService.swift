@@ -215,16 +215,23 @@ public struct AccessService: Sendable {
     /// grants of then reached, over the edges recorded and in force then.
     public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, at: Date? = nil, cursor: String?,
                         limit: Int?, context: OperationContext) async throws -> Page<Party> {
+        try await decidedParties(tenant: slug, user: userID, policy: rawPolicy, at: at, cursor: cursor, limit: limit, context: context).page
+    }
+
+    /// `parties`, with each party's decision: the role and the path that grant the policy on it (DESIGN.md: "decisions,
+    /// with the reason"), decided on the same graph as `check`.
+    public func decidedParties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, at: Date? = nil, cursor: String?,
+                               limit: Int?, context: OperationContext) async throws -> (page: Page<Party>, decisions: [Party.ID: AccessDecision]) {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         let limit = try pageSize(limit)
         let after: Party.ID? = try decodeCursor(cursor)
-        let page = try await store.read { tx -> Page<Party> in
+        let (page, decisions) = try await store.read { tx -> (Page<Party>, [Party.ID: AccessDecision]) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             // About another user: users.read. About itself, any caller may ask.
             if context.principal != .user(userID.description) { try access.require("users.read") }
             let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
-            guard user.isActive else { return Page(items: [], nextCursor: nil) }
+            guard user.isActive else { return (Page(items: [], nextCursor: nil), [:]) }
             // The same grants as enforcement, and the same subtree filter as a scoped caller's search.
             var query = PartyQuery(after: after, limit: limit + 1)
             let roles: [AccessRole]
@@ -238,16 +245,32 @@ public struct AccessService: Sendable {
             switch Grants(role: user.role, roles: roles).scope(of: policy) {
             case .tenant: break
             case .subtrees(let subtrees): query.within = subtrees
-            case nil: return Page(items: [], nextCursor: nil)
+            case nil: return (Page(items: [], nextCursor: nil), [:])
             }
             let rows = try await tx.searchParties(tenant: tenant.id, query: query)
             var page = Page(rows: rows, limit: limit) { $0.id.description }
             page.items = try await access.visible(page.items) { [$0.id] }
-            return page
+            var decisions: [Party.ID: AccessDecision] = [:]
+            if let at {
+                let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: page.items.map(\.id), asOf: at)
+                for party in page.items {
+                    var decision = Self.decide(user: user, policy: policy, party: party.id, at: at, graph: graph)
+                    decision.at = at
+                    decisions[party.id] = decision
+                }
+            } else {
+                let now = Date.rosterNow
+                try await tx.accessGraph(for: tenant).read { graph in
+                    for party in page.items {
+                        decisions[party.id] = Self.decide(user: user, policy: policy, party: party.id, at: now, graph: graph)
+                    }
+                }
+            }
+            return (page, decisions)
         }
         try await audit.record(page.items.map { party in
             AuditEvent(tenantID: party.tenantID, context: context, action: "party.list", targetType: "party", targetID: party.id.description)
         })
-        return page
+        return (page, decisions)
     }
 }

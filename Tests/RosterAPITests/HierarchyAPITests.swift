@@ -22,6 +22,8 @@ struct TDecision: Codable {
     var reason: String
     var path: [String]?
     var at: String?
+    var roleId: String?
+    var partyId: String?
 }
 
 struct TTag: Codable {
@@ -78,6 +80,13 @@ struct HierarchyAPITests {
 
             let listed = try await api.send(.get, "\(base)/access/parties?userId=\(user.id)&policy=approve_tree&at=\(then)")
             #expect(Set(try listed.decode(TList<TParty>.self).items.map(\.id)) == [north.id, farm.id])
+            // Each with its decision, as access/check gives it (DESIGN.md: "decisions, with the reason").
+            struct Decided: Codable { var items: [TParty]; var decisions: [TDecision] }
+            let decided = try listed.decode(Decided.self)
+            #expect(decided.decisions.map(\.partyId) == decided.items.map(\.id))
+            #expect(decided.decisions.allSatisfy { $0.allowed && $0.roleId == role.id && $0.at != nil })
+            #expect(decided.decisions.first { $0.partyId == farm.id }?.path == [north.id, farm.id])
+            #expect(decided.decisions.first { $0.partyId == farm.id }?.reason == inQuery.reason)
             let listedNow = try await api.send(.get, "\(base)/access/parties?userId=\(user.id)&policy=approve_tree")
             #expect(try listedNow.decode(TList<TParty>.self).items.map(\.id) == [north.id])
 

@@ -202,10 +202,16 @@ private struct World {
                             "as of \(snapshot.what): the path \(decision.path.map(name)) is made of edges in force then")
                 }
             }
-            let listed = try await rt.services.access.parties(tenant: t, user: user, policy: Self.policy, at: snapshot.at, cursor: nil,
-                                                              limit: 200, context: .test)
+            let (listed, decisions) = try await rt.services.access.decidedParties(tenant: t, user: user, policy: Self.policy, at: snapshot.at,
+                                                                                 cursor: nil, limit: 200, context: .test)
             #expect(Set(listed.items.map(\.id)).intersection(organizations) == expected,
                     "access/parties as of \(snapshot.what), user \(users.firstIndex(of: user)!)")
+            // Each listed party comes with the decision check gives: allowed, over a path of edges in force then.
+            for party in listed.items where organizations.contains(party.id) {
+                let decision = try #require(decisions[party.id])
+                #expect(decision.allowed && Self.isRealPath(decision.path, to: party.id, edges: snapshot.edges, at: snapshot.at),
+                        "access/parties as of \(snapshot.what): \(name(party.id)): \(decision.reason)")
+            }
         }
         for type in Self.types {
             let root = organizations[0]
