@@ -150,6 +150,7 @@ let package = Package(
             name: "roster",
             dependencies: [
                 "RosterCore", "RosterStore", "RosterSQL", "RosterService", "RosterAPI", "RosterApp",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,6 +13,19 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 }
 
 extension RosterConfiguration {
+    /// An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens): `999.1.1.1` is none of them,
+    /// and would stop the server only once it tried to listen.
+    static func isHost(_ text: String) -> Bool {
+        var address = in6_addr()
+        if text.contains(":") { return inet_pton(AF_INET6, text, &address) == 1 }
+        if text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) { return inet_pton(AF_INET, text, &address) == 1 }
+        guard (1...253).contains(text.utf8.count) else { return false }
+        return text.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+    }
+
     /// Every `ROSTER_*` variable Roster reads. Others with the prefix are reported at start (a typo is not a setting).
     public static let variables: Set<String> = [
         "ROSTER_DATABASE_URL", "ROSTER_HOST", "ROSTER_PORT", "ROSTER_BOOTSTRAP_TOKEN", "ROSTER_MANAGEMENT_TENANT",
@@ -41,7 +54,7 @@ extension RosterConfiguration {
         config.databaseURL = try values.string("ROSTER_DATABASE_URL", default: config.databaseURL, accepts: "a sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE URL") { url in
             url.hasPrefix("sqlite://") || url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
         }
-        config.host = try values.string("ROSTER_HOST", default: config.host, accepts: "a host name or IP address") { !$0.contains(where: \.isWhitespace) }
+        config.host = try values.string("ROSTER_HOST", default: config.host, accepts: "a host name or IP address", Self.isHost)
         config.port = try values.int("ROSTER_PORT", default: config.port, in: 0...65_535)
         config.bootstrapToken = try values.optionalString("ROSTER_BOOTSTRAP_TOKEN", accepts: "a token of at least 32 characters without spaces") { $0.count >= 32 && !$0.contains(where: \.isWhitespace) }
         config.managementTenant = try values.string("ROSTER_MANAGEMENT_TENANT", default: config.managementTenant, accepts: "a tenant slug (lower-case letters, digits and hyphens)") {

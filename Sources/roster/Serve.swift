@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Metrics
 import Prometheus
 import RosterApp
@@ -56,6 +57,11 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             // Exit at once: the server never started, and its database handles are not closed on this path.
             FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
+            // The address to listen on is taken or not this machine's: refused configuration, named.
+            let why = error.errnoCode == EADDRINUSE ? "is in use" : error.errnoCode == EACCES ? "is not permitted" : "is not an address of this machine"
+            FileHandle.standardError.write(Data("roster: can't listen on \(config.host):\(config.port): the address \(why) (ROSTER_HOST, ROSTER_PORT)\n".utf8))
             Foundation.exit(2)
         }
     }

@@ -418,7 +418,7 @@ struct CLITests {
     /// A malformed or out-of-range value stops start with exit code 2, naming the variable and what it accepts;
     /// nothing falls back to a default (issue 9, item 4).
     @Test(arguments: [
-        ("ROSTER_PORT", "abc"), ("ROSTER_PORT", "70000"), ("ROSTER_PORT", "-1"), ("ROSTER_HOST", "local host"),
+        ("ROSTER_PORT", "abc"), ("ROSTER_PORT", "70000"), ("ROSTER_PORT", "-1"), ("ROSTER_HOST", "local host"), ("ROSTER_HOST", "999.1.1.1"), ("ROSTER_HOST", "-x.example"),
         ("ROSTER_DATABASE_URL", "mysql://x"), ("ROSTER_BOOTSTRAP_TOKEN", "short"), ("ROSTER_MANAGEMENT_TENANT", "Not A Slug"),
         ("ROSTER_CUSTOMER_TRACKING", "maybe"), ("ROSTER_MAX_BODY_BYTES", "12"), ("ROSTER_LOG_LEVEL", "loud"),
         ("ROSTER_SLOW_STATEMENT_MS", "0"), ("ROSTER_SECRET_KEY", "bm90IGEga2V5"), ("ROSTER_OIDC_ISSUER", "ftp://x"),
@@ -437,6 +437,24 @@ struct CLITests {
             #expect(result.status == 2, "\(command) with \(variable)=\(value): \(result.status) \(result.err)")
             #expect(result.err.contains(variable) && result.err.contains("must be"), "\(result.err)")
         }
+    }
+
+    /// An address another process listens on already stops `serve` with exit 2 and one line naming it.
+    @Test func anAddressInUseIsNamed() async throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate").status == 0)
+        let port = CLI.serverPort()
+        let stop = try cli.serve(port: port)
+        defer { stop() }
+        var up = false
+        for _ in 0..<300 where !up {
+            up = httpGet("http://127.0.0.1:\(port)/health/live", token: "none") != nil
+            if !up { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(up)
+        let second = try cli.run(["serve", "--port", String(port)], timeLimit: 60)
+        #expect(second.status == 2 && second.err.contains("can't listen on") && second.err.contains("\(port)")
+                && second.err.contains("in use"), "\(second.status) \(second.err)")
     }
 
     /// The same value given by an option is named by the option (and the variable it stands for).
