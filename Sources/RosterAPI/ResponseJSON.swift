@@ -37,8 +37,26 @@ package enum ResponseJSON {
         return writer.bytes
     }
 
+    /// An access decision (`access/check`, whose answer is as hot as a GET's: its encoder was 5-6% of a check's CPU).
+    package static func encode(_ decision: Components.Schemas.AccessDecision) -> [UInt8] {
+        var writer = Writer()
+        writer.decision(decision)
+        return writer.bytes
+    }
+
     struct Writer {
         var bytes: [UInt8] = []
+
+        mutating func decision(_ d: Components.Schemas.AccessDecision) {
+            var first = true
+            member("allowed", first: &first); raw(d.allowed ? "true" : "false")
+            if let value = d.at { member("at", first: &first); date(value) }
+            if let value = d.partyId { member("partyId", first: &first); string(value) }
+            if let path = d.path { member("path", first: &first); strings(path) }
+            member("reason", first: &first); string(d.reason)
+            if let value = d.roleId { member("roleId", first: &first); string(value) }
+            byte(UInt8(ascii: "}"))
+        }
 
         mutating func byte(_ byte: UInt8) { bytes.append(byte) }
         mutating func raw(_ text: StaticString) {
@@ -265,7 +283,7 @@ package struct PreEncodedResponse: Error {
 /// generated layer makes of a JSON answer (a failed check goes on as that layer's error does). Sits inside
 /// `ProblemMiddleware`, which maps every other error.
 package struct PreEncodedBodyMiddleware: ServerMiddleware {
-    package static let operations: Set<String> = ["getParty", "searchParties"]
+    package static let operations: Set<String> = ["getParty", "searchParties", "checkAccess"]
     let converter: Converter
 
     package init(configuration: Configuration) {

@@ -84,7 +84,9 @@ extension RosterAPIHandlers {
         }
         let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user), policy: b.policy, party: Party.ID(party),
                                                       at: input.query.at ?? b.at, context: context)
-        return .ok(.init(body: .json(Self.decision(decision))))
+        let answer = Self.decision(decision)
+        if let written = PreEncodedBody.response(ResponseJSON.encode(answer)) { throw written }
+        return .ok(.init(body: .json(answer)))
     }
 
     static func decision(_ decision: AccessDecision, party: Party.ID? = nil) -> Components.Schemas.AccessDecision {

@@ -103,6 +103,19 @@ struct ResponseJSONTests {
         }
     }
 
+    @Test func aDecisionIsWrittenAsTheEncoderWritesIt() async throws {
+        var random = Random()
+        for _ in 0..<300 {
+            let decision = Components.Schemas.AccessDecision(
+                allowed: random.chance(0.5), reason: random.string(), roleId: random.optional(),
+                path: random.chance(0.5) ? random.strings() : nil, at: random.chance(0.5) ? random.date() : nil, partyId: random.optional())
+            let mine = ResponseJSON.encode(decision)
+            let theirs = try await Self.encoded(decision)
+            #expect(mine == theirs, "\(String(decoding: mine, as: UTF8.self))\n\(String(decoding: theirs, as: UTF8.self))")
+            if mine != theirs { break }
+        }
+    }
+
     /// Values it does not write the encoder's way: it gives up, and the encoder writes the response.
     @Test func propertiesBeyondScalarsAreLeftToTheEncoder() throws {
         var random = Random()
