@@ -66,7 +66,8 @@ extension RosterAPIHandlers {
         let context = try RequestInfo.context()
         var body: Components.Schemas.RoleReference?
         if case .json(let b) = input.body { body = b }
-        let given = [input.query.roleId, body?.roleId].compactMap { $0 }
+        // Named in the query, in the body, or in both alike.
+        let given = Array(Set([input.query.roleId, body?.roleId].compactMap { $0 }))
         guard given.count == 1 else {
             throw RosterError.invalid("roleId", given.isEmpty ? "name the role by roleId, in the query or the body" : "name the role once")
         }

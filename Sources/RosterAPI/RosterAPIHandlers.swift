@@ -204,7 +204,10 @@ package struct RosterAPIHandlers: APIProtocol {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
         if let named = body.tenant, named != input.path.tenant {
-            throw RosterError.invalid("tenant", "the anchor is of another tenant")
+            // The chain can't extend an anchor of another tenant's: a verification that fails, as the CLI's does.
+            // Still only for a caller who may verify this tenant's chain.
+            _ = try await services.audit.head(tenant: input.path.tenant, context: context)
+            return .ok(.init(body: .json(.init(valid: false, checked: 0, reason: "the anchor was taken of another tenant's chain"))))
         }
         let anchor = AuditAnchor(count: body.count, hash: body.hash, at: body.at ?? Date(timeIntervalSince1970: 0))
         let result = try await services.audit.verify(tenant: input.path.tenant, anchor: anchor, context: context)
@@ -310,8 +313,12 @@ package struct RosterAPIHandlers: APIProtocol {
         let context = try RequestInfo.context()
         var body: Components.Schemas.TagReference?
         if case .json(let b) = input.body { body = b }
-        let given = [("tagId", input.query.tagId), ("text", input.query.text), ("tagId", body?.tagId), ("text", body?.text)]
-            .compactMap { name, value in value.map { (name, $0) } }
+        // Named in the query, in the body, or in both alike.
+        var given: [(String, String)] = []
+        for case let (name, value?) in [("tagId", input.query.tagId), ("text", input.query.text), ("tagId", body?.tagId), ("text", body?.text)]
+            where !given.contains(where: { $0 == (name, value) }) {
+            given.append((name, value))
+        }
         guard given.count == 1, let (field, value) = given.first else {
             throw RosterError.invalid("tagId", given.isEmpty ? "name the tag by tagId or text, in the query or the body"
                                                               : "name the tag once, by tagId or text")

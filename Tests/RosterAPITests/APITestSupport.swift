@@ -153,6 +153,18 @@ struct APIClient {
         #expect(response.status == .created, "\(response.text)")
         return try response.decode(TParty.self)
     }
+
+    /// A USER API key whose one role holds `policies`, on `organization`'s subtree when given, else tenant-wide.
+    func scopedKey(_ tenant: String, policies: [String], organization: String? = nil) async throws -> String {
+        struct ID: Codable { var id: String }
+        struct Key: Codable { var key: String }
+        let list = policies.map { "\"\($0)\"" }.joined(separator: ",")
+        let scope = organization.map { #","organizationId":"\#($0)""# } ?? ""
+        let role = try await send(.post, "/v1/tenants/\(tenant)/roles",
+                                  json: #"{"name":"Role \#(UUID().uuidString.prefix(8))","policies":[\#(list)]\#(scope)}"#).decode(ID.self)
+        return try await send(.post, "/v1/tenants/\(tenant)/api-keys",
+                              json: #"{"name":"key","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+    }
 }
 
 /// Builds the real application on a fresh SQLite file and runs `body` against it through the router.

@@ -159,8 +159,11 @@ struct ComplianceAPITests {
             #expect(head.text.contains("\"tenant\":\"\(t)\""), "\(head.text)")
             let asIs = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: head.text)
             #expect(asIs.status == .ok && asIs.text.contains("\"valid\":true"), "\(asIs.text)")
-            let unknown = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":1,"hash":"\#(other)","tenant":"x"}"#)
-            #expect(unknown.status == .unprocessableContent && unknown.problem?.errors?.map(\.field) == ["tenant"])
+            // Another tenant's anchor: this chain does not extend it.
+            let foreign = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: head.text.replacingOccurrences(of: t, with: "x"))
+            #expect(foreign.status == .ok && foreign.text.contains("\"valid\":false") && foreign.text.contains("another tenant"), "\(foreign.text)")
+            let unknown = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":1,"hash":"\#(other)","tenants":"x"}"#)
+            #expect(unknown.status == .unprocessableContent && unknown.problem?.errors?.map(\.field) == ["tenants"])
             let full = try await api.send(.get, "/v1/tenants/\(t)/audit/verify?full=true")
             #expect(full.status == .ok && full.text.contains("\"valid\":true"))
         }
@@ -192,16 +195,12 @@ struct BulkExportAPITests {
             #expect(!masked.text.contains("Ann") && !masked.text.contains("example.com") && !masked.text.contains("c-1"), "\(masked.text)")
 
             // A key whose role reads below North gets North's subtree (Ann), not Bob.
-            struct ID: Codable { var id: String }
-            struct Key: Codable { var key: String }
-            let role = try await api.send(.post, "/v1/tenants/\(t)/roles",
-                                          json: #"{"name":"North","policies":["parties.read"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
-            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
-                                         json: #"{"name":"north","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            let key = try await api.scopedKey(t, policies: ["parties.read"], organization: north.id)
             let scoped = try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=jsonl", token: key)
             #expect(scoped.status == .ok && scoped.text.contains("Ann") && !scoped.text.contains("Bob"), "\(scoped.text)")
 
             let other = try await api.makeTenant()
+            struct Key: Codable { var key: String }
             let theirs = try await api.send(.post, "/v1/tenants/\(other)/api-keys", json: #"{"name":"a","role":"ADMIN"}"#).decode(Key.self).key
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/export", token: theirs).status == .notFound)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=xml").status == .badRequest)

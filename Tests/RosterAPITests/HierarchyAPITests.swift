@@ -206,12 +206,7 @@ struct HierarchyAPITests {
             // A caller who reads the customer but not the partner learns nothing of the partnership from the filter.
             let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
             #expect(try await api.send(.post, base, json: #"{"parentId":"\#(north.id)","childId":"\#(customer.id)","type":"structure"}"#).status == .created)
-            struct ID: Codable { var id: String }
-            struct Key: Codable { var key: String }
-            let role = try await api.send(.post, "/v1/tenants/\(t)/roles",
-                                          json: #"{"name":"North","policies":["parties.read"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
-            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
-                                         json: #"{"name":"north","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            let key = try await api.scopedKey(t, policies: ["parties.read"], organization: north.id)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(customer.id)", token: key).status == .ok)
             let filtered = try await api.send(.get, "/v1/tenants/\(t)/parties?partnerId=\(partner.id)", token: key)
             #expect(filtered.status == .ok, "\(filtered.text)")

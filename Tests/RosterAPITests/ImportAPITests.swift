@@ -126,12 +126,7 @@ struct ImportAPITests {
                 #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
                                            json: #"{"parentId":"\#(north.id)","childId":"\#(child)","type":"structure"}"#).status == .created)
             }
-            struct ID: Codable { var id: String }
-            struct Key: Codable { var key: String }
-            let role = try await api.send(.post, "/v1/tenants/\(t)/roles",
-                                          json: #"{"name":"North","policies":["parties.read","relationships.write"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
-            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
-                                         json: #"{"name":"north","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            let key = try await api.scopedKey(t, policies: ["parties.read","relationships.write"], organization: north.id)
             #expect(try await Self.post(api, t, "type=parties", "firstName\nAnn\n", token: key).status == .forbidden)
 
             // Ann goes below Farm (both inside the key's scope); Bob below South is refused, as POST .../relationships would.
@@ -142,6 +137,7 @@ struct ImportAPITests {
             #expect(job.created == 1 && job.refused == 1, "\(job)")
 
             let other = try await api.makeTenant()
+            struct Key: Codable { var key: String }
             let theirs = try await api.send(.post, "/v1/tenants/\(other)/api-keys", json: #"{"name":"a","role":"ADMIN"}"#).decode(Key.self).key
             #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/\(job.id)", token: theirs).status == .notFound)
             #expect(try await api.send(.get, "/v1/tenants/\(other)/imports/\(job.id)").status == .notFound)

@@ -278,6 +278,8 @@ struct PartyAPITests {
             // Removed already, unknown, or named twice or not at all.
             #expect(try await api.send(.delete, "\(tags)?text=Bronze").status == .notFound)
             #expect(try await api.send(.delete, "\(tags)?tagId=\(UUID())").status == .notFound)
+            // Named the same way in the query and in the body counts as once (not there any more: 404).
+            #expect(try await api.send(.delete, "\(tags)?text=Gold", json: #"{"text":"Gold"}"#).status == .notFound)
             let twice = try await api.send(.delete, "\(tags)?text=Gold", json: #"{"tagId":"\#(gold!.id)"}"#)
             #expect(twice.status == .unprocessableContent && twice.text.contains("tagId"), "\(twice.text)")
             #expect(try await api.send(.delete, tags).status == .unprocessableContent)
@@ -296,6 +298,8 @@ struct PartyAPITests {
                 #expect(try await api.send(.get, roles).decode(Roles.self).items.isEmpty)
             }
             #expect(try await api.send(.delete, "\(roles)?roleId=\(role.id)").status == .notFound)
+            #expect(try await api.send(.delete, "\(roles)?roleId=\(role.id)", json: #"{"roleId":"\#(role.id)"}"#).status == .notFound)
+            #expect(try await api.send(.delete, "\(roles)?roleId=\(role.id)", json: #"{"roleId":"\#(UUID())"}"#).status == .unprocessableContent)
             #expect(try await api.send(.delete, roles).status == .unprocessableContent)
             #expect(try await api.send(.delete, "\(roles)?roleId=nope").status == .unprocessableContent)
         }

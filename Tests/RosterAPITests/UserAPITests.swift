@@ -95,12 +95,8 @@ struct UserAPITests {
     @Test func identitiesShowAPartyOnlyToItsReaders() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
-            struct ID: Codable { var id: String }
-            struct Key: Codable { var key: String }
             struct Resolution: Codable { var partyId: String; var partyCreated: Bool; var party: TParty? }
-            let role = try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"Logins","policies":["users.manage"]}"#).decode(ID.self)
-            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys",
-                                         json: #"{"name":"app","role":"USER","roleIds":["\#(role.id)"]}"#).decode(Key.self).key
+            let key = try await api.scopedKey(t, policies: ["users.manage"])
             let existing = try await api.createParty(t, #"{"kind":"person","firstName":"Secret","email":"held@example.com"}"#)
             let found = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"held@example.com"}"#, token: key)
             #expect(found.status == .ok, "\(found.text)")
