@@ -53,12 +53,16 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.addServices(database.service)
+    let started = StartGate()
     app.addServices(ProvisioningWorker(provisioning: runtime.services.provisioning,
-                                       interval: .milliseconds(Int(configuration.workerIntervalSeconds * 1000)), logger: logger))
-    app.addServices(RetentionWorker(compliance: runtime.services.compliance, defaultDays: configuration.retentionDays, logger: logger))
+                                       interval: .milliseconds(Int(configuration.workerIntervalSeconds * 1000)), logger: logger,
+                                       started: started))
+    app.addServices(RetentionWorker(compliance: runtime.services.compliance, defaultDays: configuration.retentionDays, logger: logger,
+                                    started: started))
     app.beforeServerStarts {
         try await prepare(runtime: runtime, configuration: configuration, logger: logger, demo: demo,
                           onBootstrapToken: onBootstrapToken)
+        started.openGate()
     }
     return (app, runtime)
 }

@@ -10,18 +10,21 @@ public struct RetentionWorker: Service {
     let defaultDays: Int?
     let interval: Duration
     let logger: Logger
+    let started: StartGate
 
-    public init(compliance: ComplianceService, defaultDays: Int?, interval: Duration = .seconds(60), logger: Logger) {
+    public init(compliance: ComplianceService, defaultDays: Int?, interval: Duration = .seconds(60), logger: Logger,
+                started: StartGate = .open) {
         self.compliance = compliance
         self.defaultDays = defaultDays
         self.interval = interval
         self.logger = logger
+        self.started = started
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             // The first pass once start-up (migrations) is done.
-            try? await Task.sleep(for: .seconds(5))
+            await started.wait()
             while !Task.isCancelled {
                 do {
                     let report = try await compliance.runRetention(defaultDays: defaultDays)

@@ -439,6 +439,25 @@ struct CLITests {
         }
     }
 
+    /// The workers start once `serve` has migrated a new database: no failed first pass in its log.
+    @Test func workersWaitForTheStart() async throws {
+        let cli = try CLI()
+        let port = CLI.serverPort()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("roster-start-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let stop = try cli.serve(port: port, environment: ["ROSTER_LOG_LEVEL": "info", "ROSTER_WORKER_INTERVAL_SECONDS": "0.05"], log: log)
+        var up = false
+        for _ in 0..<300 where !up {
+            up = httpGet("http://127.0.0.1:\(port)/health/ready", token: "none") != nil
+            if !up { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        stop()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(up && text.contains("applied migration"), "\(text.prefix(2000))")
+        #expect(!text.contains("pass failed"), "\(text.prefix(2000))")
+    }
+
     /// An address another process listens on already stops `serve` with exit 2 and one line naming it.
     @Test func anAddressInUseIsNamed() async throws {
         let cli = try CLI()
