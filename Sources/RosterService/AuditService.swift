@@ -47,12 +47,17 @@ public struct AuditService: Sendable {
     /// entry must still have the hash it had then; a valid run moves the checkpoint to the end. `full`, or an
     /// `anchor`, rehashes from the first entry. With an anchor, the chain must also extend it: at least `count` entries
     /// and the hash of entry `count` equal to the anchor's (a truncated or rewritten tail fails).
-    public func verify(tenant slug: String, anchor: AuditAnchor? = nil, full: Bool = false,
+    /// `anchorTenant`: the tenant the anchor names, when it names one; another tenant's anchor is one this chain does
+    /// not extend (a verification that fails, as the CLI's).
+    public func verify(tenant slug: String, anchor: AuditAnchor? = nil, anchorTenant: String? = nil, full: Bool = false,
                        context: OperationContext) async throws -> AuditVerification {
         let tenant = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.require("audit.read")
             return access.tenant
+        }
+        if let anchorTenant, anchorTenant != tenant.slug {
+            return AuditVerification(valid: false, checked: 0, reason: "the anchor was taken of another tenant's chain")
         }
         return try await verify(tenantID: tenant.id, anchor: anchor, full: full)
     }
