@@ -66,12 +66,9 @@ extension RosterAPIHandlers {
         let context = try RequestInfo.context()
         var body: Components.Schemas.RoleReference?
         if case .json(let b) = input.body { body = b }
-        // Named in the query, in the body, or in both alike.
-        let given = Array(Set([input.query.roleId, body?.roleId].compactMap { $0 }))
-        guard given.count == 1 else {
-            throw RosterError.invalid("roleId", given.isEmpty ? "name the role by roleId, in the query or the body" : "name the role once")
-        }
-        let role = AccessRole.ID(try uuid(given[0], field: "roleId"))
+        let (_, raw) = try Self.namedOnce([("roleId", input.query.roleId), ("roleId", body?.roleId)], field: "roleId",
+                                          what: "the role by roleId")
+        let role = AccessRole.ID(try uuid(raw, field: "roleId"))
         try await services.access.revoke(tenant: input.path.tenant, user: try userID(input.path.userId), role: role, context: context)
         return .noContent(.init())
     }

@@ -307,16 +307,8 @@ package struct RosterAPIHandlers: APIProtocol {
         let context = try RequestInfo.context()
         var body: Components.Schemas.TagReference?
         if case .json(let b) = input.body { body = b }
-        // Named in the query, in the body, or in both alike.
-        var given: [(String, String)] = []
-        for case let (name, value?) in [("tagId", input.query.tagId), ("text", input.query.text), ("tagId", body?.tagId), ("text", body?.text)]
-            where !given.contains(where: { $0 == (name, value) }) {
-            given.append((name, value))
-        }
-        guard given.count == 1, let (field, value) = given.first else {
-            throw RosterError.invalid("tagId", given.isEmpty ? "name the tag by tagId or text, in the query or the body"
-                                                              : "name the tag once, by tagId or text")
-        }
+        let (field, value) = try Self.namedOnce([("tagId", input.query.tagId), ("text", input.query.text), ("tagId", body?.tagId),
+                                                 ("text", body?.text)], field: "tagId", what: "the tag by tagId or text")
         let party = try partyID(input.path.id)
         if field == "tagId" {
             try await services.tags.detach(tenant: input.path.tenant, party: party, tag: Tag.ID(try uuid(value, field: "tagId")),
@@ -388,6 +380,19 @@ package struct RosterAPIHandlers: APIProtocol {
         let second = errors.check { try uuid(b.0, field: b.1) }
         try errors.throwIfAny()
         return (first!, second!)
+    }
+
+    /// The one reference a collection DELETE names, in its query, its body, or both alike (the same value twice counts
+    /// once): 422 on `field` when none or two different ones are given.
+    static func namedOnce(_ candidates: [(name: String, value: String?)], field: String, what: String) throws -> (name: String, value: String) {
+        var given: [(name: String, value: String)] = []
+        for case let (name, value?) in candidates where !given.contains(where: { $0 == (name, value) }) {
+            given.append((name, value))
+        }
+        guard given.count == 1 else {
+            throw RosterError.invalid(field, given.isEmpty ? "name \(what), in the query or the body" : "name \(what) once")
+        }
+        return given[0]
     }
 
     /// An id given in a body or a filter: 422 naming the field when it is not a UUID.

@@ -213,13 +213,8 @@ public struct AccessService: Sendable {
     /// then hold fewer items than the limit; its cursor still continues the list). Listing them is a read of their data, audited.
     /// With `at`, as of that instant (as for `check`): the parties that exist now and lay then where the user's
     /// grants of then reached, over the edges recorded and in force then.
-    public func parties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, at: Date? = nil, cursor: String?,
-                        limit: Int?, context: OperationContext) async throws -> Page<Party> {
-        try await decidedParties(tenant: slug, user: userID, policy: rawPolicy, at: at, cursor: cursor, limit: limit, context: context).page
-    }
-
-    /// `parties`, with each party's decision: the role and the path that grant the policy on it (DESIGN.md: "decisions,
-    /// with the reason"), decided on the same graph as `check`.
+    /// With each party, its decision: the role and the path that grant the policy on it (DESIGN.md: "decisions, with the
+    /// reason"), decided on the same graph as `check`.
     public func decidedParties(tenant slug: String, user userID: User.ID, policy rawPolicy: String, at: Date? = nil, cursor: String?,
                                limit: Int?, context: OperationContext) async throws -> (page: Page<Party>, decisions: [Party.ID: AccessDecision]) {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!

@@ -124,9 +124,9 @@ struct AccessContractTests {
             let unknown = try await check("delete_world", planter)
             #expect(!unknown.allowed && unknown.reason.contains("no role"))
 
-            var page = try await access.parties(tenant: t, user: u.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test)
+            var page = try await access.decidedParties(tenant: t, user: u.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test).page
             #expect(Set(page.items.map(\.id)) == [north, farm, planter])
-            page = try await access.parties(tenant: t, user: u.id, policy: "list_planter", cursor: nil, limit: nil, context: .test)
+            page = try await access.decidedParties(tenant: t, user: u.id, policy: "list_planter", cursor: nil, limit: nil, context: .test).page
             #expect(Set(page.items.map(\.id)) == [north, farm, planter, supplier])
 
             // Deleting an edge and revoking a grant count from the next check on.

@@ -59,8 +59,8 @@ struct AsOfTests {
             #expect(gone.allowed == false && gone.reason.contains("no role"), "\(gone.reason)")
 
             func listed(at: Date) async throws -> Set<Party.ID> {
-                Set(try await access.parties(tenant: t, user: user, policy: "approve_tree", at: at, cursor: nil, limit: nil,
-                                             context: .test).items.map(\.id))
+                Set(try await access.decidedParties(tenant: t, user: user, policy: "approve_tree", at: at, cursor: nil, limit: nil,
+                                                    context: .test).page.items.map(\.id))
             }
             #expect(try await listed(at: beforeRole).isEmpty)
             #expect(try await listed(at: whole) == [north, farm, field])

@@ -132,7 +132,7 @@ struct ValidityWindowTests {
             #expect(try await check("approve_tree", old).allowed == false)
             #expect(try await check("list_planter", old).allowed == false)
             #expect(try await check("list_planter", supplier).allowed)
-            var page = try await access.parties(tenant: t, user: user.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test)
+            var page = try await access.decidedParties(tenant: t, user: user.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test).page
             #expect(Set(page.items.map(\.id)) == [north, farm, field])
             let seen = try await parties.search(tenant: t, PartySearch(limit: 100), context: scoped)
             #expect(Set(seen.items.map(\.id)) == [north, farm, field])
@@ -175,7 +175,7 @@ struct ValidityWindowTests {
             }
             #expect(try await check("approve_tree", pasture).allowed == false)
             #expect(try await check("list_planter", pasture).allowed == false)
-            page = try await access.parties(tenant: t, user: user.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test)
+            page = try await access.decidedParties(tenant: t, user: user.id, policy: "approve_tree", cursor: nil, limit: nil, context: .test).page
             #expect(Set(page.items.map(\.id)) == [north, farm, field])
             let after = try await parties.search(tenant: t, PartySearch(limit: 100), context: scoped)
             #expect(Set(after.items.map(\.id)) == [north, farm, field])
