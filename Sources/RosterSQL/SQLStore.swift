@@ -14,6 +14,8 @@ public struct SQLStore: Store {
     let slowThreshold: Duration
     /// The access graphs of this store's tenants, in memory (one per store, so one per process in production).
     public let accessIndex: AccessIndex
+    /// The audit chains' heads as this store last wrote them.
+    let auditHeads = AuditHeads()
 
     public init(database: any SQLDatabase, logger: Logger, slowThreshold: Duration = .milliseconds(200),
                 accessIndex: AccessIndex = AccessIndex()) {
@@ -28,7 +30,7 @@ public struct SQLStore: Store {
     public func write<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await mapErrors {
             try await database.withTransaction { conn in
-                let tx = SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex)
+                let tx = SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex, heads: auditHeads)
                 let result = try await body(tx)
                 try await tx.writeAudit()
                 return result
@@ -39,7 +41,7 @@ public struct SQLStore: Store {
     public func read<T: Sendable>(_ body: (any StoreTransaction) async throws -> T) async throws -> T {
         try await mapErrors {
             try await database.withReadTransaction { conn in
-                let tx = SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex)
+                let tx = SQLTransaction(conn: self.instrument(conn), dialect: database.dialect, index: accessIndex, heads: auditHeads)
                 let result = try await body(tx)
                 try await tx.writeAudit()  // nothing, unless a read wrote (refused: SQLite's readers are query-only)
                 return result

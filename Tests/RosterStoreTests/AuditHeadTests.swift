@@ -1,0 +1,59 @@
+import Foundation
+import RosterApp
+import RosterCore
+import RosterService
+import Testing
+
+/// Each store remembers its tenants' audit heads and chains new entries onto them with a compare-and-set of the head
+/// (`SQLTransaction.writeAudit`). Two runtimes on one database (two processes) move one tenant's head under each
+/// other's feet: every append whose remembered head went stale must find that out, chain onto the stored head, and
+/// leave one linear chain that verifies, with no entry lost.
+@Suite struct AuditHeadTests {
+    static let person = PartyInput(kind: .person, firstName: "Ada", lastName: "Head", email: "ada.head@example.com")
+
+    @Test(arguments: StoreKind.allCases)
+    func twoProcessesKeepOneChain(_ kind: StoreKind) async throws {
+        try await TestDatabase.withTwo(kind) { first, second in
+            let tenant = try await first.makeTenant()
+            let party = try await first.services.parties.create(tenant: tenant.slug, Self.person, context: .test)
+            // Turn by turn: each write of one finds the head the other moved since its own last write.
+            var expected = 2  // tenant.create, party.create
+            for round in 0..<6 {
+                let (writer, reader) = round.isMultiple(of: 2) ? (first, second) : (second, first)
+                var patch = PartyPatch()
+                patch.note = .set("round \(round)")
+                _ = try await writer.services.parties.update(tenant: tenant.slug, id: party.id, patch, ifMatch: nil, context: .test)
+                _ = try await reader.services.parties.get(tenant: tenant.slug, id: party.id, context: .test)
+                _ = try await writer.services.parties.get(tenant: tenant.slug, id: party.id, context: .test)
+                expected += 3
+            }
+            // At once: reads through both group commits, writes through both stores' transactions.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    let runtime = index.isMultiple(of: 2) ? first : second
+                    group.addTask {
+                        if index.isMultiple(of: 5) {
+                            let input = PartyInput(kind: .person, firstName: "Concurrent", lastName: "Writer \(index)",
+                                                   email: "writer\(index)@example.com")
+                            _ = try await runtime.services.parties.create(tenant: tenant.slug, input, context: .test)
+                        } else {
+                            _ = try await runtime.services.parties.get(tenant: tenant.slug, id: party.id, context: .test)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            expected += 40
+            let writes = 8  // the creates above: their entries name other parties
+            for runtime in [first, second] {
+                let verification = try await runtime.services.audit.verify(tenant: tenant.slug, full: true, context: .test)
+                #expect(verification.valid, "\(verification)")
+                #expect(verification.count == Int64(expected))
+            }
+            let entries = try await first.services.audit.list(tenant: tenant.slug, targetID: party.id.description, cursor: nil, limit: 200,
+                                                              context: .test).items
+            #expect(entries.count == expected - 1 - writes)
+            #expect(Set(entries.map(\.seq)).count == entries.count)
+        }
+    }
+}
