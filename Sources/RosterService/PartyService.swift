@@ -110,7 +110,8 @@ public struct PartyService: Sendable {
             return organizations.isEmpty ? nil : .ambiguous(organizations)
         }
         let edge = try await RelationshipService.insert(
-            RelationshipInput(parentID: organization, childID: party.id, type: Relationship.employment, role: "contact"), tenant: tenant, tx: tx)
+            RelationshipInput(parentID: organization, childID: party.id, type: Relationship.employment, role: "contact"), tenant: tenant,
+            fresh: [party], tx: tx)
         try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
                                              targetType: "relationship", targetID: edge.id.description,
                                              fields: ["parentId", "childId", "type", "role"])])

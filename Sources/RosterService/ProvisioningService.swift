@@ -531,15 +531,18 @@ public struct ProvisioningService: Sendable {
             // (`GroupWriter`), and the first of them takes it before anything else, as a transaction of its own would.
             try await tx.lockHierarchy(tenant: management.id, type: Relationship.employment)
             var tracking: ProvisioningStep? = step
+            // The parties these steps insert, which the employment edge then needs not read again.
+            var fresh: [Party] = []
             while let trackStep = tracking {
                 current.step.withLock { $0 = trackStep }
                 let before = next
                 do {
-                    next = try await tx.savepoint { [next] in
+                    (next, fresh) = try await tx.savepoint { [next, fresh] in
                         var state = next
-                        try await track(trackStep, tenant: tenant, management: management, state: &state, tx: tx, context: context)
+                        var made = fresh
+                        try await track(trackStep, tenant: tenant, management: management, state: &state, fresh: &made, tx: tx, context: context)
                         try stepHook(trackStep)
-                        return state
+                        return (state, made)
                     }
                 } catch {
                     next = before
@@ -581,8 +584,9 @@ public struct ProvisioningService: Sendable {
     }
 
     /// The tracking steps, in the management tenant, with the same domain code the API uses.
-    private func track(_ step: ProvisioningStep, tenant: Tenant, management: Tenant, state: inout Provisioning, tx: any StoreTransaction,
-                       context: OperationContext) async throws {
+    /// `fresh`: the parties inserted by the steps before, in this transaction, that no edge touches yet.
+    private func track(_ step: ProvisioningStep, tenant: Tenant, management: Tenant, state: inout Provisioning, fresh: inout [Party],
+                       tx: any StoreTransaction, context: OperationContext) async throws {
         switch step {
         case .company:
             // A customer without email or phone of its own: `unregistered` (its contact is the admin).
@@ -591,6 +595,7 @@ public struct ProvisioningService: Sendable {
             let company = try PartyRules.create(input, id: .make(), tenantID: management.id, settings: management.settings, now: Date.rosterNow)
             try await PartyService.insertParty(company, tx: tx, context: context)
             state.tracking.companyID = company.id
+            fresh.append(company)
         case .contact:
             guard let admin = state.admin, let company = state.tracking.companyID else {
                 throw RosterError.conflict("no admin on record for the contact")
@@ -602,6 +607,7 @@ public struct ProvisioningService: Sendable {
                 do {
                     try await PartyService.insertParty(person, tx: tx, context: context)
                     state.tracking.contactID = person.id
+                    fresh.append(person)
                 } catch RosterError.conflict(_, let existing?) where Party.ID(uuidString: existing) != nil {
                     // A live person with this email (the duplicate check, before anything is written): the same
                     // person may administer several tenants, one contact with several employments.
@@ -610,7 +616,9 @@ public struct ProvisioningService: Sendable {
             }
             let employment = RelationshipInput(parentID: company, childID: state.tracking.contactID!, type: "employment", role: "admin contact")
             do {
-                state.tracking.relationshipID = try await RelationshipService.insertAudited(employment, tenant: management, tx: tx, context: context).id
+                state.tracking.relationshipID = try await RelationshipService.insertAudited(employment, tenant: management, fresh: fresh, tx: tx,
+                                                                                           context: context).id
+                fresh.removeAll()  // an edge touches them now
             } catch RosterError.conflict(_, let existing?) {
                 state.tracking.relationshipID = Relationship.ID(uuidString: existing)
             }
