@@ -44,7 +44,17 @@ import Testing
                 try await group.waitForAll()
             }
             expected += 40
-            let writes = 8  // the creates above: their entries name other parties
+            var others = 8  // entries that name other parties: the creates above
+            // More entries in one transaction than one insert takes (100 rows): 150 creates by one, then two pages of
+            // reads of them by the other (the first after a stale head, the second on its own remembered head).
+            let inputs = (0..<150).map { PartyInput(kind: .person, firstName: "Batch", lastName: "Person \($0)", email: "batch\($0)@example.com") }
+            _ = try await first.services.parties.createBatch(tenant: tenant.slug, inputs, context: .test)
+            for _ in 0..<2 {
+                let page = try await second.services.parties.search(tenant: tenant.slug, PartySearch(q: "Batch", limit: 150), context: .test)
+                #expect(page.items.count == 150)
+            }
+            expected += 450
+            others += 450
             for runtime in [first, second] {
                 let verification = try await runtime.services.audit.verify(tenant: tenant.slug, full: true, context: .test)
                 #expect(verification.valid, "\(verification)")
@@ -52,7 +62,7 @@ import Testing
             }
             let entries = try await first.services.audit.list(tenant: tenant.slug, targetID: party.id.description, cursor: nil, limit: 200,
                                                               context: .test).items
-            #expect(entries.count == expected - 1 - writes)
+            #expect(entries.count == expected - 1 - others)
             #expect(Set(entries.map(\.seq)).count == entries.count)
         }
     }
