@@ -189,12 +189,42 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .uuid(id.rawValue)])
         guard let first = rows.first else { return nil }
         var party = try makeParty(first)
-        party.tags = try rows.compactMap { row -> Tag? in
+        party.tags = try Self.tags(of: rows, tenant: tenant)
+        return party
+    }
+
+    func tenant(slug: String, withParty id: Party.ID) async throws -> (tenant: Tenant, party: Party?)? {
+        // The party's columns first (a row's names resolve to their first column), the tenant's after them, renamed.
+        let rows = try await conn.query("""
+            SELECT \(Self.prefixedPartyColumns), t.id AS tag_id, t.text AS tag_text, t.color AS tag_color, t.created_at AS tag_created_at,
+                   \(Self.tenantColumnsRenamed)
+            FROM tenants tn
+            LEFT JOIN parties p ON p.tenant_id = tn.id AND p.id = $2
+            LEFT JOIN party_tags pt ON pt.tenant_id = p.tenant_id AND pt.party_id = p.id
+            LEFT JOIN tags t ON t.tenant_id = pt.tenant_id AND t.id = pt.tag_id
+            WHERE tn.slug = $1
+            ORDER BY t.text_key
+            """, [.text(slug), .uuid(id.rawValue)])
+        guard let first = rows.first else { return nil }
+        let start = first.cells.count - Self.tenantColumnNames.count
+        let tenant = try makeTenant(SQLRow(columns: Self.tenantSQLColumns, cells: Array(first.cells[start...])))
+        guard first["id"] != .null else { return (tenant, nil) }
+        var party = try makeParty(first)
+        party.tags = try Self.tags(of: rows, tenant: tenant.id)
+        return (tenant, party)
+    }
+
+    static let tenantColumnNames = tenantColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    static let tenantSQLColumns = SQLColumns(tenantColumnNames)
+    static let tenantColumnsRenamed = tenantColumnNames.map { "tn.\($0) AS tn_\($0)" }.joined(separator: ", ")
+
+    /// The tags of a party read with its tags joined (`tag_*` columns, none when it has no tag).
+    static func tags(of rows: [SQLRow], tenant: Tenant.ID) throws -> [Tag] {
+        try rows.compactMap { row -> Tag? in
             guard let tagID = try row.optionalUUID("tag_id") else { return nil }
             return Tag(id: .init(tagID), tenantID: tenant, text: try row.requiredString("tag_text"), color: try row.requiredString("tag_color"),
                        createdAt: try row.date("tag_created_at"))
         }
-        return party
     }
 
     func partyExists(tenant: Tenant.ID, id: Party.ID) async throws -> Bool {

@@ -250,7 +250,7 @@ public struct PartyService: Sendable {
     public func getExpanded(tenant slug: String, id: Party.ID, partners: Bool,
                             context: OperationContext) async throws -> (party: Party, partners: [Party]?) {
         let (party, found) = try await store.read { tx -> (Party, [Party]?) in
-            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let access = try await TenantAccess.open(tx, slug, context, write: false, reading: id)
             let party = try await access.party(id)
             guard partners else { return (party, nil) }
             let partners = try await tx.parents(tenant: access.tenant.id, of: id, type: Relationship.partnership)

@@ -18,16 +18,28 @@ struct TenantAccess {
     /// The tenant's access graph (edges, roles, grants in memory), at least as new as this transaction's view; nil for
     /// callers whose grants are everything, who never need it.
     let graph: AccessIndex.TenantGraph?
+    /// The party `open` read with the tenant (`reading:`): its id, and the party when the tenant holds it.
+    var prefetched: (id: Party.ID, party: Party?)? = nil
 
     /// Reads the tenant and the caller's grants (nothing more for platform callers and ADMIN).
     /// `write`: the operation changes the tenant's data, which a tenant that is not active refuses;
     /// a suspended tenant's own callers get 403 naming the suspension.
     /// `current`: the caller is read again (long work, batch by batch or page by page): a revoked key or an inactive
     /// user stops it (401), a changed role or set of access roles applies from there on.
+    /// `reading`: a party the operation reads first, read with the tenant in one statement (`party(_:)` then answers
+    /// from it; the decision is made there as for any other).
     static func open(_ tx: any StoreTransaction, _ slug: String, _ context: OperationContext, write: Bool,
-                     current: Bool = false) async throws -> TenantAccess {
+                     current: Bool = false, reading: Party.ID? = nil) async throws -> TenantAccess {
         if let home = context.caller.tenantSlug, home != slug { throw RosterError.notFound("no tenant \(slug.prefix(63))") }
-        let tenant = try await tx.requireTenant(slug)
+        let tenant: Tenant
+        var prefetched: (id: Party.ID, party: Party?)?
+        if let reading {
+            guard let found = try await tx.tenant(slug: slug, withParty: reading) else { throw RosterError.notFound("no tenant \(slug)") }
+            tenant = found.tenant
+            prefetched = (reading, found.party)
+        } else {
+            tenant = try await tx.requireTenant(slug)
+        }
         let context = current ? try await Self.current(context, tenant: tenant, tx: tx) : context
         if write, tenant.status != .active {
             if tenant.status == .suspended, !context.isPlatformOrSystem {
@@ -37,12 +49,12 @@ struct TenantAccess {
         }
         // Platform callers, Roster itself and ADMIN hold every policy, without reading anything.
         if context.isPlatformOrSystem || context.caller.role == .admin {
-            return TenantAccess(tenant: tenant, context: context, grants: .all, roles: [], tx: tx, graph: nil)
+            return TenantAccess(tenant: tenant, context: context, grants: .all, roles: [], tx: tx, graph: nil, prefetched: prefetched)
         }
         let graph = try await tx.accessGraph(for: tenant)
         let roles = roles(of: context.caller, graph: graph)
         return TenantAccess(tenant: tenant, context: context, grants: Grants(role: context.caller.role ?? .user, roles: roles), roles: roles,
-                            tx: tx, graph: graph)
+                            tx: tx, graph: graph, prefetched: prefetched)
     }
 
     static func current(_ context: OperationContext, tenant: Tenant, tx: any StoreTransaction) async throws -> OperationContext {
@@ -131,7 +143,9 @@ struct TenantAccess {
 
     /// A party the caller may exercise `policy` on: read, then decided. 404 when missing or unreadable.
     func party(_ id: Party.ID, _ policy: String = "parties.read") async throws -> Party {
-        guard let party = try await tx.party(tenant: tenant.id, id: id) else { throw RosterError.notFound("no party \(id)") }
+        let read: Party?
+        if let prefetched, prefetched.id == id { read = prefetched.party } else { read = try await tx.party(tenant: tenant.id, id: id) }
+        guard let party = read else { throw RosterError.notFound("no party \(id)") }
         try await require(policy, on: [id])
         return party
     }

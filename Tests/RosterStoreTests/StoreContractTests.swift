@@ -46,6 +46,34 @@ struct StoreContractTests {
         }
     }
 
+    /// A read of a party takes its tenant and the party with its tags in one statement: the same tenant and party as
+    /// the two reads it replaces, and no party of another tenant.
+    @Test(arguments: StoreKind.allCases)
+    func aTenantIsReadWithItsPartyInOneStatement(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let (one, other) = (try await rt.makeTenant(), try await rt.makeTenant())
+            let tagged = try await rt.services.parties.create(tenant: one.slug, Self.person, context: .test)
+            for text in ["VIP", "Account B", "account a"] {
+                _ = try await rt.services.tags.attach(tenant: one.slug, party: tagged.id, text: text, context: .test)
+            }
+            let plain = try await rt.services.parties.create(tenant: one.slug, PartyInput(kind: .organization, name: "Plain Ltd"), context: .test)
+            try await rt.database.store.read { tx in
+                for id in [tagged.id, plain.id] {
+                    let both = try #require(try await tx.tenant(slug: one.slug, withParty: id))
+                    #expect(both.tenant == (try await tx.tenant(slug: one.slug)))
+                    let party = try #require(both.party)
+                    #expect(party == (try await tx.party(tenant: one.id, id: id)))
+                }
+                #expect(try #require(try await tx.tenant(slug: one.slug, withParty: tagged.id)).party?.tags.map(\.text)
+                        == ["account a", "Account B", "VIP"])
+                let elsewhere = try #require(try await tx.tenant(slug: other.slug, withParty: tagged.id))
+                #expect(elsewhere.tenant.id == other.id && elsewhere.party == nil)
+                #expect(try await tx.tenant(slug: one.slug, withParty: Party.ID(UUID()))?.party == nil)
+                #expect(try await tx.tenant(slug: "no-such-tenant", withParty: tagged.id) == nil)
+            }
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aPartyExistsInItsTenantOnlyInEveryState(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
