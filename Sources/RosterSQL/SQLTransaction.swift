@@ -194,6 +194,12 @@ extension SQLTransaction {
     }
 
     func tenant(slug: String, withParty id: Party.ID) async throws -> (tenant: Tenant, party: Party?)? {
+        // SQLite: two statements, as before. A statement there is no round trip, and the join measured no faster (GET
+        // party ÷ /health/live 0.35-0.37 against 0.37-0.44 in alternating runs, 2026-12-04).
+        if dialect == .sqlite {
+            guard let tenant = try await tenant(slug: slug) else { return nil }
+            return (tenant, try await party(tenant: tenant.id, id: id))
+        }
         // The party's columns first (a row's names resolve to their first column), the tenant's after them, renamed.
         let rows = try await conn.query("""
             SELECT \(Self.prefixedPartyColumns), t.id AS tag_id, t.text AS tag_text, t.color AS tag_color, t.created_at AS tag_created_at,

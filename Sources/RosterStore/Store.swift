@@ -106,8 +106,8 @@ public protocol PartyRepository {
     /// Writes `party` if the stored version is still `expectedVersion`; returns false otherwise.
     func updateParty(_ party: Party, expectedVersion: Int) async throws -> Bool
     func party(tenant: Tenant.ID, id: Party.ID) async throws -> Party?
-    /// The tenant by slug and, when it holds one with this id, the party with its tags, in one statement (a read of a
-    /// party is both; on PostgreSQL each statement is a round trip). Nil when there is no such tenant.
+    /// The tenant by slug and, when it holds one with this id, the party with its tags: in one statement on PostgreSQL,
+    /// where each statement is a round trip (a read of a party is both). Nil when there is no such tenant.
     func tenant(slug: String, withParty id: Party.ID) async throws -> (tenant: Tenant, party: Party?)?
     /// Whether the tenant holds a party with this id, in any state: a probe of the primary key, nothing read.
     func partyExists(tenant: Tenant.ID, id: Party.ID) async throws -> Bool
