@@ -419,32 +419,27 @@ extension SQLTransaction {
                 return
             }
         }
-        var found: [Tenant.ID: (seq: Int64, hash: String)] = [:]
-        var entries: [AuditEntry] = []
-        entries.reserveCapacity(events.count)
+        // Each tenant's events, in the order of their first event, chained onto its head as stored.
+        var tenants: [Tenant.ID] = []
+        var byTenant: [Tenant.ID: [AuditEvent]] = [:]
         for event in events {
-            var head: (seq: Int64, hash: String)
-            if let known = found[event.tenantID] {
-                head = known
-            } else {
-                // One statement creates the head when missing and returns it; the no-op update takes the row
-                // lock, so on PostgreSQL concurrent appenders of one tenant queue here and the chain stays linear.
-                let row = try await conn.query("""
-                    INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
-                    ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq
-                    RETURNING seq, hash
-                    """, [.uuid(event.tenantID.rawValue), .text(AuditChain.genesis)]).first
-                head = (row?.int("seq") ?? 0, row?.string("hash") ?? AuditChain.genesis)
-            }
-            let entry = AuditChain.entry(for: event, seq: head.seq + 1, prev: head.hash)
-            found[event.tenantID] = (entry.seq, entry.hash)
-            entries.append(entry)
+            if byTenant[event.tenantID] == nil { tenants.append(event.tenantID) }
+            byTenant[event.tenantID, default: []].append(event)
         }
-        try await insertAudit(entries[...])
-        for (tenant, head) in found {
+        for tenant in tenants {
+            // One statement creates the head when missing and returns it; the no-op update takes the row
+            // lock, so on PostgreSQL concurrent appenders of one tenant queue here and the chain stays linear.
+            let row = try await conn.query("""
+                INSERT INTO audit_heads (tenant_id, seq, hash) VALUES ($1, 0, $2)
+                ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq
+                RETURNING seq, hash
+                """, [.uuid(tenant.rawValue), .text(AuditChain.genesis)]).first
+            let entries = Self.chain(byTenant[tenant]!, onto: (row?.int("seq") ?? 0, row?.string("hash") ?? AuditChain.genesis))
+            let last = entries[entries.count - 1]
+            try await insertAudit(entries[...])
             try await conn.execute("UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
-                                   [.uuid(tenant.rawValue), .int(head.seq), .text(head.hash)])
-            heads.remember(tenant, seq: head.seq, hash: head.hash)
+                                   [.uuid(tenant.rawValue), .int(last.seq), .text(last.hash)])
+            heads.remember(last)
         }
     }
 
@@ -469,8 +464,8 @@ extension SQLTransaction {
         let last = entries[entries.count - 1]
         let headBinds: [SQLValue] = [.uuid(last.tenantID.rawValue), .int(last.seq), .text(last.hash), .int(head.seq), .text(head.hash)]
         let casUpdate = "UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1 AND seq = $4 AND hash = $5"
-        let first = entries.prefix(Self.auditRowsPerInsert)
         if dialect == .postgres {
+            let first = entries.prefix(Self.auditRowsPerInsert)
             let (values, binds) = try Self.auditRows(first, after: headBinds)
             let inserted = try await conn.query("""
                 WITH head AS (\(casUpdate) RETURNING tenant_id)
@@ -479,11 +474,11 @@ extension SQLTransaction {
                 RETURNING seq
                 """, headBinds + binds)
             guard inserted.count == first.count else { return false }
+            try await insertAudit(entries.dropFirst(first.count))
         } else {
             guard try await !conn.query(casUpdate + " RETURNING seq", headBinds).isEmpty else { return false }
-            try await insertAudit(first)
+            try await insertAudit(entries[...])
         }
-        try await insertAudit(entries.dropFirst(first.count))
         return true
     }
 
