@@ -9,3 +9,75 @@ extension Date {
         Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
     }
 }
+
+/// RFC 3339 date-times, read strictly: `2026-03-01T09:30:00Z`, with or without fractional seconds, `Z` or an offset
+/// from -23:59 to +23:59, `T`/`Z` in either case. A day the month does not have, an hour past 23, a minute or second past
+/// 59 are refused (Foundation's ISO 8601 parser rolls them over: `2026-02-30` became 2 March).
+public enum RFC3339 {
+    /// The instant `text` names, or nil when it is not an RFC 3339 date-time.
+    public static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        // YYYY-MM-DDTHH:MM:SS is 19 bytes; then an optional fraction, then Z or ±HH:MM.
+        guard bytes.count >= 20 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), bytes[4] == 0x2D, let month = number(5..<7), bytes[7] == 0x2D, let day = number(8..<10),
+              bytes[10] == 0x54 || bytes[10] == 0x74, let hour = number(11..<13), bytes[13] == 0x3A, let minute = number(14..<16),
+              bytes[16] == 0x3A, let second = number(17..<19),
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour <= 23, minute <= 59, second <= 59
+        else { return nil }
+        var index = 19
+        // The fraction to the microsecond (what both stores keep); digits past the sixth are cut.
+        var micros = 0
+        if bytes[index] == 0x2E {
+            index += 1
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                if index - start < 6 { micros = micros * 10 + Int(bytes[index] - 0x30) }
+                index += 1
+            }
+            guard index > start else { return nil }
+            for _ in min(index - start, 6)..<6 { micros *= 10 }
+        }
+        var offset = 0
+        guard index < bytes.count else { return nil }
+        switch bytes[index] {
+        case 0x5A, 0x7A:
+            guard index + 1 == bytes.count else { return nil }
+        case 0x2B, 0x2D:
+            guard index + 6 == bytes.count, let hours = number(index + 1..<index + 3), bytes[index + 3] == 0x3A,
+                  let minutes = number(index + 4..<index + 6), hours <= 23, minutes <= 59 else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (bytes[index] == 0x2D ? -1 : 1)
+        default:
+            return nil
+        }
+        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        // From the reference date, as Foundation keeps it (a smaller number: the fraction survives as written).
+        return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(micros) / 1_000_000)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to the given day of the proleptic Gregorian calendar (H. Hinnant's `days_from_civil`).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -51,8 +51,7 @@ public struct RelationshipImportService: Sendable {
         var errors = ValidationErrors()
         func instant(_ raw: String?, _ field: String) -> Date? {
             guard let raw = raw?.trimmingWhitespace(), !raw.isEmpty else { return nil }
-            guard let date = (try? Date(raw, strategy: .iso8601))
-                ?? (try? Date(raw, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) else {
+            guard let date = RFC3339.parse(raw) else {
                 errors.add(field, "must be an RFC 3339 date-time such as 2026-03-01T00:00:00Z")
                 return nil
             }

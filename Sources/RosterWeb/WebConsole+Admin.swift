@@ -139,7 +139,7 @@ extension WebConsole {
     /// `2026-03-01T09:30` or `…:15` from a `datetime-local` field, read as UTC; a full RFC 3339 time too.
     static func parseLocalDateTime(_ text: String, field: String = "at") throws -> Date {
         for candidate in [text, text + "Z", text + ":00Z"] {
-            if let date = try? Date(candidate, strategy: .iso8601) { return date }
+            if let date = RFC3339.parse(candidate) { return date }
         }
         throw RosterError.invalid(field, "must be a date and time such as 2026-03-01T09:30")
     }

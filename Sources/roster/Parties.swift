@@ -76,8 +76,7 @@ struct Parties: AsyncParsableCommand {
         }
 
         static func instant(_ text: String) throws -> Date {
-            guard let date = (try? Date(text, strategy: .iso8601))
-                ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) else {
+            guard let date = RFC3339.parse(text) else {
                 throw ValidationError("\(text) is not an RFC 3339 date-time such as 2026-03-01T00:00:00Z")
             }
             return date

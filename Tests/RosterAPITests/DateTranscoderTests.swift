@@ -20,7 +20,10 @@ struct DateTranscoderTests {
     }
 
     @Test(arguments: ["2024-01-01", "2024-01-01T00:00:00", "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00+01:60",
-                      "2024-13-01T00:00:00Z", "yesterday", "", "2024-01-01T00:00:00+0100"])
+                      "2024-13-01T00:00:00Z", "yesterday", "", "2024-01-01T00:00:00+0100",
+                      // Days and hours that do not exist (Foundation's parser rolled them over into March, the next day).
+                      "2026-02-29T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-31T10:00:00Z", "2026-01-01T24:00:00Z",
+                      "2026-01-01T25:00:00Z"])
     func refused(_ text: String) {
         #expect(throws: (any Error).self) { try RFC3339DateTranscoder().decode(text) }
     }

@@ -41,6 +41,9 @@ struct StrictInputTests {
         Case(operation: "grantRole", method: .post, path: { "\($0.base)/users/\($0.user)/roles" }, body: { #"{"roleId":"\#($0.role)""# }),
         Case(operation: "checkAccess", method: .post, path: { "\($0.base)/access/check" },
              body: { #"{"userId":"\#($0.user)","policy":"p","partyId":"\#($0.farm)""# }),
+        // Operations that take no fields: any field is refused, before anything is looked up.
+        Case(operation: "undoMerge", method: .post, path: { "\($0.base)/merges/\(UUID().uuidString.lowercased())/undo" }, body: { _ in "{" }),
+        Case(operation: "retryTracking", method: .post, path: { "\($0.base)/tracking/retry" }, body: { _ in "{" }),
     ]
 
     @Test func unknownFieldsAreNamedAndRefused() async throws {
@@ -49,7 +52,8 @@ struct StrictInputTests {
             let before = try await SecurityTests.snapshot(api, world)
             var failures: [String] = []
             for item in Self.cases {
-                let body = item.body(world) + #","zeta":1,"alpha":{"x":true}}"#
+                let start = item.body(world)
+                let body = start + (start == "{" ? "" : ",") + #""zeta":1,"alpha":{"x":true}}"#
                 let response = try await api.send(item.method, item.path(world), json: body)
                 let fields = Set(response.problem?.errors?.map(\.field) ?? [])
                 if response.status != .unprocessableContent || !fields.isSuperset(of: ["alpha", "zeta"]) {
@@ -93,6 +97,12 @@ struct StrictInputTests {
             let both = try await api.send(.post, "\(world.base)/relationships",
                                           json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"x","validTo":"x"}"#)
             #expect(Set(both.problem?.errors?.map(\.field) ?? []) == ["validFrom", "validTo"], "\(both.text)")
+            // A day the month does not have is refused, not rolled over into the next month.
+            let rolled = try await api.send(.post, "\(world.base)/relationships",
+                                            json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"2026-02-30T00:00:00Z"}"#)
+            #expect(rolled.status == .unprocessableContent && rolled.problem?.errors?.map(\.field) == ["validFrom"], "\(rolled.text)")
+            let query = try await api.send(.get, "\(world.base)/parties/\(world.north)/descendants?at=2026-11-31T10:00:00Z")
+            #expect(query.status.code / 100 == 4, "\(query.text)")
             let check = try await api.send(.post, "\(world.base)/access/check",
                                            json: #"{"userId":"\#(world.user)","policy":"parties.read","partyId":"\#(world.farm)","at":"yesterday"}"#)
             #expect(check.status == .unprocessableContent && check.problem?.errors?.map(\.field) == ["at"], "\(check.text)")

@@ -1,0 +1,49 @@
+import Foundation
+import RosterCore
+import Testing
+
+/// RFC 3339 date-times are read strictly: what exists equals Foundation's reading, what does not is refused.
+@Suite("RFC 3339 date-times")
+struct RFC3339Tests {
+    @Test func realInstantsReadAsFoundationReadsThem() throws {
+        let whole = Date.ISO8601FormatStyle()
+        // Every day of a leap year and of a common one, at several times, against Foundation.
+        for year in [2024, 2026, 1999, 2000, 2100] {
+            var day = try whole.parse("\(year)-01-01T00:00:00Z")
+            let end = try whole.parse("\(year + 1)-01-01T00:00:00Z")
+            while day < end {
+                for seconds in [0, 1, 3599, 45_296, 86_399] {
+                    let instant = day.addingTimeInterval(TimeInterval(seconds))
+                    let text = instant.formatted(whole)
+                    #expect(RFC3339.parse(text) == instant, "\(text)")
+                }
+                day = day.addingTimeInterval(86_400)
+            }
+        }
+    }
+
+    @Test func fractionsOffsetsAndCase() throws {
+        let base = try Date.ISO8601FormatStyle().parse("2026-03-01T09:30:00Z")
+        #expect(RFC3339.parse("2026-03-01T09:30:00.250Z") == base.addingTimeInterval(0.25))
+        #expect(RFC3339.parse("2026-03-01T09:30:00.000001Z") == base.addingTimeInterval(0.000001))
+        #expect(RFC3339.parse("2026-03-01T09:30:00.1234567Z") == base.addingTimeInterval(0.123456))
+        #expect(RFC3339.parse("2026-03-01t09:30:00z") == base)
+        #expect(RFC3339.parse("2026-03-01T11:30:00+02:00") == base)
+        #expect(RFC3339.parse("2026-03-01T00:00:00-09:30") == base)
+        // Offsets no real zone has are still RFC 3339.
+        #expect(RFC3339.parse("2026-03-02T08:59:00+23:29") == base)
+    }
+
+    @Test func whatDoesNotExistIsRefused() {
+        for text in ["2026-02-29T00:00:00Z", "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z", "1900-02-29T00:00:00Z",
+                     "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-01-00T00:00:00Z", "2026-01-01T24:00:00Z",
+                     "2026-01-01T25:00:00Z", "2026-01-01T10:60:00Z", "2026-01-01T10:00:60Z", "2026-01-01T10:00:00+24:00",
+                     "2026-01-01T10:00:00+02:60", "2026-01-01T10:00:00", "2026-01-01 10:00:00Z", "2026-01-01T10:00:00.Z",
+                     "2026-01-01T10:00Z", "2026-1-01T10:00:00Z", "2026-01-01T10:00:00Zx", "2026-01-01T10:00:00+0200",
+                     "", "garbage", "２０２６-01-01T10:00:00Z"] {
+            #expect(RFC3339.parse(text) == nil, "\(text)")
+        }
+        #expect(RFC3339.parse("2024-02-29T00:00:00Z") != nil)
+        #expect(RFC3339.parse("2000-02-29T00:00:00Z") != nil)
+    }
+}
