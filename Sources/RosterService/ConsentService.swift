@@ -15,13 +15,16 @@ public struct ConsentService: Sendable {
     }
 
     /// Appends an entry (`parties.write` on the party). A withdrawal may be recorded for a deleted party (its data is
-    /// kept until erased, and the withdrawal must count until then); a grant needs a live one.
+    /// kept until erased, and the withdrawal must count until then); a grant needs a live one. A merged party takes
+    /// neither (409): its consents moved to the survivor, where an entry counts, and an entry here would be lost to
+    /// the survivor and block the merge's undo.
     public func record(tenant slug: String, party id: Party.ID, _ input: ConsentInput, context: OperationContext) async throws -> Consent {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let party = try await access.party(id, "parties.write")
             let consent = try input.validated(tenant: access.tenant.id, party: id, now: Date.rosterNow,
                                               recordedBy: context.principal.description)
+            if party.state == .merged { throw RosterError.conflict("party \(id): \(party.notLiveReason)") }
             if consent.status == .granted, !party.isLive {
                 throw RosterError.conflict("party \(id) is deleted: restore it before recording a grant")
             }

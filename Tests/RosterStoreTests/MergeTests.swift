@@ -191,6 +191,28 @@ struct MergeTests {
         }
     }
 
+    /// A merged party takes no consent entry, grant or withdrawal (its consents are the survivor's now; an entry here
+    /// would never count and would block the undo), and the merge can still be undone after the refusal.
+    @Test(arguments: StoreKind.allCases)
+    func aMergedPartyTakesNoConsent(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: .test)
+            for status in [Consent.Status.withdrawn, .granted] {
+                await expectRosterError({
+                    try await s.consents.record(tenant: t, party: seed.first.id, ConsentInput(purpose: "newsletter", status: status, source: "web"),
+                                                context: .test)
+                }) { error in
+                    guard case .conflict(let message, _) = error else { return false }
+                    return message.contains("merged into \(seed.survivor.id)")
+                }
+            }
+            _ = try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test)
+            #expect(try await s.parties.get(tenant: t, id: seed.first.id, context: .test).state != .merged)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func whatCantBeMergedIsRefused(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
