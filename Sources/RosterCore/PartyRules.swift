@@ -68,19 +68,40 @@ public enum PartyRules {
             party.phone = raw.trimmingWhitespace().isEmpty
                 ? nil : errors.check { try PhoneNumber(raw, defaultCallingCode: settings.defaultCallingCode) }
         }
+        // Properties are merged (RFC 7386): a key given replaces the party's, a key given as null removes it.
+        var websiteProperty: JSONScalar?
         switch patch.properties {
         case .keep: break
         case .clear: party.properties = [:]
-        case .set(let properties):
-            party.properties = errors.check { try validateProperties(properties) } ?? current.properties
+        case .set(let changes):
+            var merged = current.properties
+            for (key, value) in changes { merged[key] = value == .null ? nil : value }
+            party.properties = errors.check { try validateProperties(merged) } ?? current.properties
+            websiteProperty = changes["website"]
         }
         switch patch.website {
-        case .keep: break
+        case .keep:
+            // `properties.website` given alone changes the website it mirrors (or clears it, as null).
+            switch websiteProperty {
+            case nil: break
+            case .string(let raw)?:
+                party.website = raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Website.normalize(raw, field: "properties.website") }
+                if party.website == nil { party.properties["website"] = nil }
+            case .null?:
+                party.website = nil
+            case _?:
+                errors.add("properties.website", "must be a website address")
+            }
         case .clear:
             party.website = nil
             party.properties["website"] = nil
+            if let websiteProperty, websiteProperty != .null { errors.add("properties.website", "contradicts website; give one of them") }
         case .set(let raw):
             party.website = raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Website.normalize(raw) }
+            if let websiteProperty {
+                let other: String? = if case .string(let text) = websiteProperty { try? Website.normalize(text, field: "properties.website") } else { nil }
+                if other != party.website { errors.add("properties.website", "contradicts website; give one of them") }
+            }
         }
         switch patch.roles {
         case .keep: break

@@ -100,6 +100,44 @@ struct PartyAPITests {
         }
     }
 
+    /// PATCH merges `properties` (RFC 7386: a key replaces, null removes, the others stay), and an organization's
+    /// `properties.website` given alone changes the website it mirrors; an invalid one is named, a contradiction too.
+    @Test func patchMergesPropertiesAndTheWebsiteFollowsThem() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let org = try await api.send(.post, "/v1/tenants/\(t)/parties",
+                                         json: #"{"kind":"organization","name":"Weborg","website":"https://www.weborg.example","properties":{"crm":"c-1","tier":2}}"#)
+            #expect(org.status == .created, "\(org.text)")
+            let path = "/v1/tenants/\(t)/parties/\(try org.decode(TParty.self).id)"
+            func properties(_ response: TResponse) throws -> [String: String] {
+                let object = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
+                return ((object?["properties"] as? [String: Any]) ?? [:]).mapValues { "\($0)" }
+            }
+            func website(_ response: TResponse) throws -> String? {
+                (try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])?["website"] as? String
+            }
+            let merged = try await api.send(.patch, path, json: #"{"properties":{"tier":3,"crm":null,"region":"north"}}"#)
+            #expect(merged.status == .ok, "\(merged.text)")
+            #expect(try properties(merged) == ["tier": "3", "region": "north", "website": "https://www.weborg.example"], "\(merged.text)")
+
+            let moved = try await api.send(.patch, path, json: #"{"properties":{"website":"https://other.example"}}"#)
+            #expect(moved.status == .ok && moved.headers[.eTag] == "\"3\"", "\(moved.text)")
+            #expect(try website(moved) == "https://other.example" && properties(moved)["website"] == "https://other.example", "\(moved.text)")
+
+            let invalid = try await api.send(.patch, path, json: #"{"properties":{"website":"not a url"}}"#)
+            #expect(invalid.status == .unprocessableContent && invalid.problem?.errors?.map(\.field) == ["properties.website"], "\(invalid.text)")
+            let contradiction = try await api.send(.patch, path, json: #"{"website":"https://third.example","properties":{"website":"https://fourth.example"}}"#)
+            #expect(contradiction.status == .unprocessableContent && contradiction.problem?.errors?.map(\.field) == ["properties.website"],
+                    "\(contradiction.text)")
+            let agreeing = try await api.send(.patch, path, json: #"{"website":"https://third.example","properties":{"website":"https://third.example"}}"#)
+            #expect(try agreeing.status == .ok && website(agreeing) == "https://third.example", "\(agreeing.text)")
+
+            let cleared = try await api.send(.patch, path, json: #"{"properties":{"website":null}}"#)
+            #expect(try cleared.status == .ok && website(cleared) == nil && properties(cleared)["website"] == nil, "\(cleared.text)")
+            #expect(try properties(cleared) == ["tier": "3", "region": "north"], "\(cleared.text)")
+        }
+    }
+
     @Test func patchWithIfMatch() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
@@ -204,6 +242,8 @@ struct PartyAPITests {
             let unregistered = try await api.send(.get, "/v1/tenants/\(t)/parties?customerType=unregistered&limit=500")
             #expect(try unregistered.decode(TList<TParty>.self).items.count == 12)
 
+            let badRole = try await api.send(.get, "/v1/tenants/\(t)/parties?role=Bad!")
+            #expect(badRole.status == .unprocessableContent && badRole.problem?.errors?.map(\.field) == ["role"], "\(badRole.text)")
             let badEnum = try await api.send(.get, "/v1/tenants/\(t)/parties?kind=robot")
             #expect(badEnum.status == .badRequest || badEnum.status == .unprocessableContent)
             #expect(badEnum.headers[.contentType] == "application/problem+json")
