@@ -38,12 +38,20 @@ public final class ImportFile {
         public var problems: [FieldError]
     }
 
-    /// A value of a row: CSV gives text only.
+    /// A value of a row: CSV gives text only. JSON Lines may give anything; what no field takes is refused by the
+    /// field's name (`unsupported`, and an object's members that are not scalars, by `properties.KEY`), not as a line
+    /// that is not JSON.
     public enum Value: Decodable, Equatable {
         case null
         case scalar(JSONScalar)
         case list([String])
-        case object([String: JSONScalar])
+        case object([String: JSONScalar], notScalar: [String])
+        case unsupported
+
+        private struct Member: Decodable {
+            var scalar: JSONScalar?
+            init(from decoder: any Decoder) throws { scalar = try? decoder.singleValueContainer().decode(JSONScalar.self) }
+        }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -51,10 +59,12 @@ public final class ImportFile {
                 self = .null
             } else if let texts = try? container.decode([String].self) {
                 self = .list(texts)
-            } else if let map = try? container.decode([String: JSONScalar].self) {
-                self = .object(map)
+            } else if let map = try? container.decode([String: Member].self) {
+                self = .object(map.compactMapValues(\.scalar), notScalar: map.filter { $0.value.scalar == nil }.keys.sorted())
+            } else if let scalar = try? container.decode(JSONScalar.self) {
+                self = .scalar(scalar)
             } else {
-                self = .scalar(try container.decode(JSONScalar.self))
+                self = .unsupported
             }
         }
 
@@ -83,16 +93,33 @@ public final class ImportFile {
             do {
                 reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
             } catch {
-                throw Unreadable(description: "\(path) is not CSV with a header row: \(error)")
+                throw Unreadable(description: "\(path) is not CSV with a header row: \(Self.describe(error))")
             }
             header = (reader.headerRow ?? []).enumerated().map { index, name in
                 index == 0 && name.hasPrefix("\u{FEFF}") ? String(name.dropFirst()) : name
             }
             let unknown = header.filter { !known($0) }
             guard unknown.isEmpty else { throw UnknownColumns(columns: unknown, known: describeKnown) }
+            // A column named twice would leave one of its values unread (which one wins is nowhere written).
+            var seen = Set<String>()
+            let repeated = header.filter { !seen.insert($0).inserted }
+            guard repeated.isEmpty else {
+                throw Unreadable(description: "the header names \(Array(Set(repeated)).sorted().joined(separator: ", ")) more than once")
+            }
             csv = reader
         case .jsonl:
             lines = try LineReader(path: path)
+        }
+    }
+
+    /// CSV.swift's errors in words (its case names are no message).
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? CSVError else { return "\(error)" }
+        switch error {
+        case .cannotReadHeaderRow: return "there is no header row"
+        case .unicodeDecoding: return "the bytes are not UTF-8 text"
+        case .cannotOpenFile, .cannotReadFile, .streamErrorHasOccurred: return "the file could not be read"
+        case .cannotWriteStream, .stringEncodingMismatch, .stringEndianMismatch: return "the text encoding is not supported"
         }
     }
 
@@ -110,7 +137,7 @@ public final class ImportFile {
             // CSV.swift reports the end of the stream as `cannotReadFile`; anything else (bytes that are not UTF-8) is a
             // real failure, and the row it cut short is not imported.
             if let error = csv.error, "\(error)" != "cannotReadFile" {
-                throw Unreadable(description: "the CSV can't be read at row \(number + 1): \(error)")
+                throw Unreadable(description: "the CSV can't be read at row \(number + 1): \(Self.describe(error))")
             }
             guard let values = next else { return nil }
             number += 1
@@ -165,7 +192,9 @@ public final class PartyImportReader {
             case ("tags", .list(let texts)): row.tags = texts
             case ("roles", .scalar(.string(let text))) where file.isCSV: row.roles = Self.split(text)
             case ("tags", .scalar(.string(let text))) where file.isCSV: row.tags = Self.split(text)
-            case ("properties", .object(let map)): row.properties = map.filter { $0.value != .null }
+            case ("properties", .object(let map, let notScalar)):
+                row.properties = map.filter { $0.value != .null }
+                for key in notScalar { row.problems.append(FieldError("properties.\(key)", "must be a string, number, boolean or null")) }
             case (_, .scalar(.string(let text))) where key.hasPrefix("properties."): row.properties[String(key.dropFirst(11))] = .string(text)
             case (_, .scalar(.string(let text))) where !["roles", "tags", "properties"].contains(key):
                 switch key {

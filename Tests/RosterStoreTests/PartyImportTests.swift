@@ -273,6 +273,11 @@ struct PartyImportTests {
         let unknown = dir.appendingPathComponent("u.csv")
         try Data("firstName,shoeSize\nAnn,7\n".utf8).write(to: unknown)
         #expect(throws: ImportFile.UnknownColumns.self) { try PartyImportReader(path: unknown.path, format: .csv) }
+        let twice = dir.appendingPathComponent("t.csv")
+        try Data("kind,firstName,firstName\nperson,A,B\n".utf8).write(to: twice)
+        #expect { try PartyImportReader(path: twice.path, format: .csv) } throws: { error in
+            (error as? ImportFile.Unreadable)?.description.contains("firstName more than once") == true
+        }
 
         let jsonl = dir.appendingPathComponent("p.jsonl")
         try Data("""
@@ -280,6 +285,7 @@ struct PartyImportTests {
 
             not json
             {"firstName":"Bo","age":7,"tags":"Gold"}
+            {"kind":"organization","name":"Nested","properties":{"c":{"x":1},"d":[1],"ok":"yes"},"roles":[1]}
             """.utf8).write(to: jsonl)
         let lines = try PartyImportReader(path: jsonl.path, format: .jsonl)
         let ann = try #require(try lines.next())
@@ -288,6 +294,11 @@ struct PartyImportTests {
         #expect(bad.number == 3 && bad.problems.count == 1)
         let bo = try #require(try lines.next())
         #expect(Set(bo.problems.map(\.field)) == ["age", "tags"])
+        // A member that is not a scalar is named as the API names it, not reported as a line that is not JSON.
+        let nested = try #require(try lines.next())
+        #expect(nested.properties == ["ok": .string("yes")])
+        #expect(Set(nested.problems.map(\.field)) == ["properties.c", "properties.d", "roles"], "\(nested.problems)")
+        #expect(nested.problems.first { $0.field == "properties.c" }?.message == "must be a string, number, boolean or null")
         #expect(try lines.next() == nil)
     }
 }
