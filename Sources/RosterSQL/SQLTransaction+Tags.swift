@@ -29,6 +29,13 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue)]).map { row in TagUsage(tag: try makeTag(row), usage: Int(row.int("usage") ?? 0)) }
     }
 
+    func taggedParties(tenant: Tenant.ID) async throws -> [(tag: Tag.ID, party: Party.ID)] {
+        try await conn.query("""
+            SELECT pt.tag_id, pt.party_id FROM party_tags pt JOIN parties p ON p.tenant_id = pt.tenant_id AND p.id = pt.party_id
+            WHERE pt.tenant_id = $1 AND p.state NOT IN ('deleted', 'merged')
+            """, [.uuid(tenant.rawValue)]).map { row in (Tag.ID(try row.uuid("tag_id")), Party.ID(try row.uuid("party_id"))) }
+    }
+
     func attachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool {
         try await !conn.query("""
             INSERT INTO party_tags (tenant_id, party_id, tag_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING tag_id

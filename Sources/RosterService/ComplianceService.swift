@@ -171,6 +171,11 @@ public struct ComplianceService: Sendable {
 
             // Again under the locks: an edge of a type not locked yet was committed meanwhile (its lock is taken now).
             let edges = try await Self.edges(of: id, tenant: tenant, tx: tx)
+            // Removing an edge changes the hierarchy at its other end too: a caller whose parties.erase reaches only
+            // subtrees may not remove an edge from a party outside them (as a merge may not move one).
+            try await PartyService.requireEnds(of: edges, besides: [id], policy: "parties.erase", access: access,
+                                               refusal: "party \(id) has relationships with parties outside this caller's scope: "
+                                                   + "a caller whose parties.erase reaches them must erase it")
             for edge in edges.sorted(by: { ($0.type, $0.id) < ($1.type, $1.id) }) {
                 _ = try await tx.deleteRelationship(tenant: tenant, id: edge.id)
             }

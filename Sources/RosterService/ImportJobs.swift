@@ -58,6 +58,16 @@ public struct ImportJobService: Sendable {
         }
     }
 
+    /// A job the caller may follow: it holds the right its kind needs, and, when that right reaches only part of the
+    /// tenant, it started the job itself (another's counts and refused rows may name parties outside its scope: 404).
+    static func checkVisible(_ job: ImportJob, _ access: TenantAccess) throws {
+        try check(job.kind, access)
+        let policy = job.kind == .parties ? "parties.write" : "relationships.write"
+        if access.grants.scope(of: policy) != .tenant, job.actor != access.context.principal.description {
+            throw RosterError.notFound("no import \(job.id)")
+        }
+    }
+
     /// Takes the body and starts the job; the rights and the size are checked here (403, 413), what the body holds by
     /// the job (an empty body, a CSV header naming columns the import does not know, `update` for edges: the job fails
     /// at once, saying why), so that every body the spec allows is accepted for processing.
@@ -224,7 +234,7 @@ public struct ImportJobService: Sendable {
         let job = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             guard let job = try await tx.importJob(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no import \(id)") }
-            try Self.check(job.kind, access)
+            try Self.checkVisible(job, access)
             return job
         }
         let cutoff = Date.rosterNow.addingTimeInterval(-Self.staleAfter)
@@ -255,7 +265,7 @@ public struct ImportJobService: Sendable {
         let rows = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             guard let job = try await tx.importJob(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no import \(id)") }
-            try Self.check(job.kind, access)
+            try Self.checkVisible(job, access)
             return try await tx.importJobErrors(tenant: access.tenant.id, job: id, afterSeq: after, limit: limit + 1)
         }
         return Page(rows: rows, limit: limit) { String($0.seq) }

@@ -508,11 +508,12 @@ extension PartyService {
 
     /// `relationships.write` on the ends of these edges beyond `besides`; a caller who lacks it anywhere is refused
     /// without naming the party (it may not see it).
-    static func requireEnds(of edges: [Relationship], besides: Set<Party.ID>, access: TenantAccess, refusal: String) async throws {
+    static func requireEnds(of edges: [Relationship], besides: Set<Party.ID>, policy: String = "relationships.write", access: TenantAccess,
+                            refusal: String) async throws {
         let ends = Set(edges.flatMap { [$0.parentID, $0.childID] }).subtracting(besides)
         guard !ends.isEmpty else { return }
         do {
-            try await access.require("relationships.write", on: ends.sorted())
+            try await access.require(policy, on: ends.sorted())
         } catch RosterError.notFound, RosterError.forbidden {
             throw RosterError.forbidden(refusal)
         }

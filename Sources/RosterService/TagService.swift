@@ -64,7 +64,15 @@ public struct TagService: Sendable {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
-            return try await tx.tagUsage(tenant: access.tenant.id)
+            let usage = try await tx.tagUsage(tenant: access.tenant.id)
+            guard let subtrees = access.readable else { return usage }
+            // A caller that reads subtrees counts the parties it may read: every tag is listed (tags are the
+            // tenant's vocabulary), with no count of the parties outside.
+            let pairs = try await tx.taggedParties(tenant: access.tenant.id)
+            let inside = try await access.inside(Array(Set(pairs.map(\.party))), subtrees)
+            var counts: [Tag.ID: Int] = [:]
+            for pair in pairs where inside.contains(pair.party) { counts[pair.tag, default: 0] += 1 }
+            return usage.map { TagUsage(tag: $0.tag, usage: counts[$0.tag.id] ?? 0) }
         }
     }
 

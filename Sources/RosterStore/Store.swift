@@ -269,6 +269,8 @@ public protocol TagRepository {
     func tag(tenant: Tenant.ID, text: String) async throws -> Tag?
     /// Every tag with the number of live parties carrying it, by text.
     func tagUsage(tenant: Tenant.ID) async throws -> [TagUsage]
+    /// Which live parties carry which tag (what a caller scoped to subtrees may count of a tag's usage).
+    func taggedParties(tenant: Tenant.ID) async throws -> [(tag: Tag.ID, party: Party.ID)]
     /// Returns false when the party already had the tag.
     func attachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool
     /// Returns false when the party did not have the tag.

@@ -300,6 +300,13 @@ struct HierarchyContractTests {
             let usage = try await tags.list(tenant: f.slug, context: .test)
             #expect(usage.map(\.tag.text) == ["North Region", "VIP"])
             #expect(usage.map(\.usage) == [1, 2])
+            // A caller that reads Alpha's subtree only counts what it may read: no usage of parties outside.
+            let role = try await rt.services.access.createRole(tenant: f.slug, name: "Alpha readers", policies: ["parties.read"],
+                                                               organizationID: a, relationshipType: nil, context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: f.slug, role: .user, roleIDs: [role.id]),
+                                          requestID: "t")
+            let seen = try await tags.list(tenant: f.slug, context: scoped)
+            #expect(seen.map(\.tag.text) == ["North Region", "VIP"] && seen.map(\.usage) == [0, 1], "\(seen)")
             let found = try await rt.services.parties.search(tenant: f.slug, PartySearch(tag: "north region"), context: .test)
             #expect(found.items.map(\.id) == [b])
             #expect(found.items.first?.tags.map(\.text) == ["North Region", "VIP"])

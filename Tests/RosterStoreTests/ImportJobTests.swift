@@ -94,4 +94,35 @@ struct ImportJobTests {
             await expectRosterError({ try await jobs.job(tenant: other, id: job.id, context: .test) }) { $0.isNotFound }
         }
     }
+    /// A caller whose relationships.write reaches one subtree follows the jobs it started, and no other's (their
+    /// counts and refused rows may name parties outside its scope): 404, as for a job that does not exist.
+    @Test(arguments: StoreKind.allCases)
+    func aScopedCallerFollowsOnlyItsOwnJobs(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: spool) }
+            let jobs = Self.service(rt, maxBytes: 4096, spool: spool)
+            let north = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
+            let role = try await rt.services.access.createRole(tenant: t, name: "North", policies: ["parties.read", "relationships.write"],
+                                                               organizationID: north, relationshipType: nil, context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]), requestID: "t")
+            let platforms = try await jobs.submit(tenant: t, kind: .relationships, onDuplicate: .skip, format: .csv, restart: false,
+                                                  body: Self.body("childId,parentId,type\n\(UUID()),\(north),structure\n"), context: .test)
+            let done = try await Self.finished(jobs, t, platforms.id)
+            #expect(done.refused == 1, "\(done)")
+            await expectRosterError({ try await jobs.job(tenant: t, id: done.id, context: scoped) }) { $0.isNotFound }
+            await expectRosterError({ try await jobs.errors(tenant: t, id: done.id, cursor: nil, limit: nil, context: scoped) }) { $0.isNotFound }
+            let own = try await jobs.submit(tenant: t, kind: .relationships, onDuplicate: .skip, format: .csv, restart: false,
+                                            body: Self.body("childId,parentId,type\n"), context: scoped)
+            for _ in 0..<400 {
+                if try await jobs.job(tenant: t, id: own.id, context: scoped).status != .running { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(try await jobs.job(tenant: t, id: own.id, context: scoped).status == .completed)
+            #expect(try await jobs.errors(tenant: t, id: own.id, cursor: nil, limit: nil, context: scoped).items.isEmpty)
+            // The tenant-wide caller follows both.
+            #expect(try await jobs.job(tenant: t, id: own.id, context: .test).id == own.id)
+        }
+    }
 }
