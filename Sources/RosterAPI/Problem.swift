@@ -242,6 +242,9 @@ package struct StrictBodyMiddleware: ServerMiddleware {
                let fields = Self.fields(in: bytes, holding: date.text) {
                 throw RosterError.validation(fields.map { FieldError($0, InvalidDateTime.rule) })
             }
+            if let fields = Self.outOfRange(error, bytes) {
+                throw RosterError.validation(fields.map { FieldError($0, "is a number out of range") })
+            }
             if let missing = Self.missingField(error) {
                 // The generated decoder reports a missing required field before it looks for unknown ones.
                 let unknown = try await Self.unknownFields(missing: missing, bytes: bytes) { probe in
@@ -256,6 +259,26 @@ package struct StrictBodyMiddleware: ServerMiddleware {
                 _ = try await next(request, HTTPBody(probe), metadata)
             }.map { FieldError($0.joined, "is not a field of this operation") })
         }
+    }
+
+    /// The fields of valid JSON holding a number no 64-bit integer holds, when the decoder refused the body as a whole
+    /// (it reports such a number without its path, as if the JSON were malformed). `nil` otherwise.
+    static func outOfRange(_ error: any Error, _ bytes: [UInt8]) -> [String]? {
+        guard case DecodingError.dataCorrupted(let context) = underlying(error), context.codingPath.isEmpty,
+              let json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
+        var found: [String] = []
+        func walk(_ value: Any, _ path: String) {
+            if let object = value as? [String: Any] {
+                for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : path + "." + key) }
+            } else if let array = value as? [Any] {
+                for (index, item) in array.enumerated() { walk(item, path + "[\(index)]") }
+            } else if let number = value as? NSNumber, !(value is Bool), !path.isEmpty, found.count < 20,
+                      abs(number.doubleValue) >= 9.2e18 || !number.doubleValue.isFinite {
+                found.append(path)
+            }
+        }
+        walk(json, "")
+        return found.isEmpty ? nil : found
     }
 
     /// The fields of a JSON body whose value is the string `text` (`a.b`, `items[2].at`): the transcoder that refused

@@ -63,9 +63,14 @@ public struct AuditService: Sendable {
     }
 
     func verify(tenantID: Tenant.ID, anchor: AuditAnchor? = nil, full: Bool = false) async throws -> AuditVerification {
-        if let anchor, anchor.count < 0 || anchor.hash.utf8.count != 64
-            || !anchor.hash.utf8.allSatisfy({ (48...57).contains($0) || (65...70).contains($0) || (97...102).contains($0) }) {
-            throw RosterError.invalid("hash", "an anchor is a count of at least 0 and a 64-digit hex hash")
+        if let anchor {
+            var errors = ValidationErrors()
+            if anchor.count < 0 { errors.add("count", "must be at least 0") }
+            if anchor.hash.utf8.count != 64
+                || !anchor.hash.utf8.allSatisfy({ (48...57).contains($0) || (65...70).contains($0) || (97...102).contains($0) }) {
+                errors.add("hash", "must be a 64-digit hex hash")
+            }
+            try errors.throwIfAny()
         }
         var prev = AuditChain.genesis
         var expectedSeq: Int64 = 1

@@ -140,7 +140,8 @@ public struct PartyService: Sendable {
                 let tenant = access.tenant
                 let current = try await access.party(id, "parties.write")
                 if let ifMatch, ifMatch != current.version {
-                    throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
+                    throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(current.version)\")"
+                                                                    : "the party is at version \(current.version), not \(ifMatch)")
                 }
                 guard current.isLive else { throw RosterError.conflict(current.notLiveReason) }
                 let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
@@ -197,7 +198,8 @@ public struct PartyService: Sendable {
             let tenant = access.tenant
             let current = try await access.party(id, "parties.write")
             if let ifMatch, ifMatch != current.version {
-                throw RosterError.preconditionFailed("the party is at version \(current.version), not \(ifMatch)")
+                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(current.version)\")"
+                                                                    : "the party is at version \(current.version), not \(ifMatch)")
             }
             let state = try next(current)
             var party = current
@@ -299,7 +301,12 @@ public struct PartyService: Sendable {
             query.text = errors.check { try Text.optional(q, field: "q", max: Text.nameMax) } ?? nil
         }
         if let role = search.role {
-            query.role = errors.check { try PartyRules.normalizeRoles([role]).first }?.map { $0 }
+            // Named as the query parameter it came in (the rule names a body's `roles[i]`).
+            if let normalized = try? PartyRules.normalizeRoles([role]).first {
+                query.role = normalized
+            } else {
+                errors.add("role", "must be 1 to 50 letters, digits, spaces, - or _")
+            }
         }
         if let tag = search.tag {
             query.tag = errors.check { try Tag.validateText(tag, field: "tag") }

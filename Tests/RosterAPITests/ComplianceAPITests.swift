@@ -164,6 +164,13 @@ struct ComplianceAPITests {
             #expect(foreign.status == .ok && foreign.text.contains("\"valid\":false") && foreign.text.contains("another tenant"), "\(foreign.text)")
             let unknown = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":1,"hash":"\#(other)","tenants":"x"}"#)
             #expect(unknown.status == .unprocessableContent && unknown.problem?.errors?.map(\.field) == ["tenants"])
+            // A bad count is named as the count, a bad hash as the hash; a count no integer holds is a bad count too.
+            let negative = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":-1,"hash":"\#(other)"}"#)
+            #expect(negative.status == .unprocessableContent && negative.problem?.errors?.map(\.field) == ["count"], "\(negative.text)")
+            let both = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":-1,"hash":"xyz"}"#)
+            #expect(both.status == .unprocessableContent && Set(both.problem?.errors?.map(\.field) ?? []) == ["count", "hash"], "\(both.text)")
+            let huge = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":100000000000000000000,"hash":"\#(other)"}"#)
+            #expect(huge.status == .unprocessableContent && huge.problem?.errors?.map(\.field) == ["count"], "\(huge.text)")
             let full = try await api.send(.get, "/v1/tenants/\(t)/audit/verify?full=true")
             #expect(full.status == .ok && full.text.contains("\"valid\":true"))
         }
