@@ -41,6 +41,9 @@ public final class SQLiteDatabase: SQLDatabase, Service {
                             logger: Logger) async throws -> SQLiteDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        // A new database is made readable by its owner only (it holds personal data); SQLite gives its WAL and shared
+        // memory files the database file's permissions.
+        if !FileManager.default.fileExists(atPath: path) { _ = createExclusively(path) }
         let writer = try SQLiteHandle(path: path)
         var readers: [SQLiteHandle] = []
         var checkpointer: SQLiteHandle?

@@ -150,6 +150,32 @@ struct ErasureTests {
         }
     }
 
+    /// Erasing removes the party's edges, which changes the hierarchy at their other ends: a caller whose parties.erase
+    /// reaches one subtree may not remove an edge from a party outside it (403, nothing erased); inside, it erases.
+    @Test(arguments: StoreKind.allCases)
+    func aScopedEraserDoesNotReachOutsideItsScope(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let subject = try await Subject.make(rt)
+            let t = subject.tenant.slug, s = rt.services
+            let south = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "South"), context: .test).id
+            let outside = try await s.relationships.create(tenant: t, RelationshipInput(parentID: south, childID: subject.id, type: "supply"),
+                                                           context: .test)
+            let eraser = try await s.access.createRole(tenant: t, name: "Erasers", policies: ["parties.read", "parties.erase"],
+                                                       organizationID: subject.north, relationshipType: "structure", context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [eraser.id]),
+                                          requestID: "t")
+            await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, context: scoped) }) { error in
+                guard case .forbidden(let message) = error else { return false }
+                return message.contains("outside this caller's scope")
+            }
+            #expect(try await s.parties.get(tenant: t, id: subject.id, context: .test).id == subject.id)
+            #expect(try await s.relationships.get(tenant: t, id: outside.id, context: .test).id == outside.id)
+            try await s.relationships.delete(tenant: t, id: outside.id, context: .test)
+            try await s.compliance.erase(tenant: t, id: subject.id, context: scoped)
+            await expectRosterError({ try await s.parties.get(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }
+        }
+    }
+
     /// The provisioning workflow kept the first admin's name and email (for the management tenant's contact) and the
     /// idempotency key replays a request that named them: the admin's erasure removes both copies.
     @Test(arguments: StoreKind.allCases)
@@ -300,6 +326,11 @@ struct ErasureTests {
             let before = try files()
             for value in subject.values + subject.userValues {
                 #expect(before.range(of: Data(value.utf8)) != nil, "\(value) was never on disk: the scan proves nothing")
+            }
+            // The files hold personal data: readable by their owner only, the log and shared memory as the database.
+            for file in [path, path + "-wal", path + "-shm"] {
+                let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+                #expect(mode == 0o600, "\(file) has mode \(String(mode ?? 0, radix: 8))")
             }
             try await rt.services.compliance.erase(tenant: subject.tenant.slug, id: subject.id, eraseUsers: true, context: .test)
             let after = try files()
