@@ -93,9 +93,10 @@ public struct AccessService: Sendable {
     public func roles(tenant slug: String, user: User.ID, context: OperationContext) async throws -> [RoleGrant] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("users.read")
+            try access.requireUserReader()
             let tenant = access.tenant
-            guard try await tx.user(tenant: tenant.id, id: user) != nil else { throw RosterError.notFound("no user \(user)") }
+            guard let found = try await tx.user(tenant: tenant.id, id: user) else { throw RosterError.notFound("no user \(user)") }
+            try await access.requireReadable(found)
             return try await tx.grants(tenant: tenant.id, user: user)
         }
     }
@@ -110,10 +111,12 @@ public struct AccessService: Sendable {
         let policy = try AccessRole.validatePolicies([rawPolicy], field: "policy").first!
         return try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            // About another user: users.read. About itself, any caller may ask.
-            if context.principal != .user(userID.description) { try access.require("users.read") }
+            // About another user: users.read, or a user the caller manages. About itself, any caller may ask.
+            let other = context.principal != .user(userID.description)
+            if other { try access.requireUserReader() }
             let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
+            if other { try await access.requireReadable(user) }
             try await access.requireParty(partyID)
             if let at {
                 let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [partyID], asOf: at)
@@ -222,10 +225,12 @@ public struct AccessService: Sendable {
         let after: Party.ID? = try decodeCursor(cursor)
         let (page, decisions) = try await store.read { tx -> (Page<Party>, [Party.ID: AccessDecision]) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            // About another user: users.read. About itself, any caller may ask.
-            if context.principal != .user(userID.description) { try access.require("users.read") }
+            // About another user: users.read, or a user the caller manages. About itself, any caller may ask.
+            let other = context.principal != .user(userID.description)
+            if other { try access.requireUserReader() }
             let tenant = access.tenant
             guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
+            if other { try await access.requireReadable(user) }
             guard user.isActive else { return (Page(items: [], nextCursor: nil), [:]) }
             // The same grants as enforcement, and the same subtree filter as a scoped caller's search.
             var query = PartyQuery(after: after, limit: limit + 1)

@@ -252,6 +252,24 @@ struct TenantAccess {
         }
     }
 
+    /// Before a user is read: the caller holds `users.read` on the whole tenant, or `users.manage` somewhere (it reads
+    /// the users it manages: `readable(_:)` decides once the user is found). Otherwise 403, before anything is read.
+    func requireUserReader() throws {
+        if isPlatform || grants.scope(of: "users.read") == .tenant || grants.scope(of: "users.manage") != nil { return }
+        try require("users.read")
+    }
+
+    /// A user this caller may read: with `users.read` on the whole tenant any; otherwise one it may manage (its roles
+    /// lie inside the subtrees the caller's `users.manage` covers), else 403 as for the missing `users.read`.
+    func requireReadable(_ user: User) async throws {
+        if isPlatform || grants.scope(of: "users.read") == .tenant { return }
+        do {
+            try await requireManageable(user)
+        } catch RosterError.forbidden {
+            try require("users.read")
+        }
+    }
+
     /// A user this caller may grant roles to or revoke them from (`roles.manage`): one that holds nothing the caller lacks.
     func requireGrantee(_ id: User.ID) async throws {
         try requireSomewhere("roles.manage")

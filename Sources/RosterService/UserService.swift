@@ -104,8 +104,9 @@ public struct UserService: Sendable {
     public func get(tenant slug: String, id: User.ID, context: OperationContext) async throws -> User {
         let user = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("users.read")
+            try access.requireUserReader()
             guard let user = try await tx.user(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+            try await access.requireReadable(user)
             return user
         }
         try await recordReads([user], action: "user.read", context: context)

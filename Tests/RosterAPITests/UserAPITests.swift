@@ -91,6 +91,43 @@ struct UserAPITests {
         }
     }
 
+    /// A manager whose users.manage covers one organization reads the users it manages (with their roles, and asks
+    /// access/check about them), as it may change them; a user outside is 403, as without users.read.
+    @Test func aScopedManagerReadsTheUsersItManages() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            struct ID: Codable { var id: String }
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#)
+            let farm = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            _ = try await api.send(.post, "/v1/tenants/\(t)/relationships", json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#)
+            let key = try await api.scopedKey(t, policies: ["users.manage", "parties.read"], organization: north.id)
+            func scopedRole(_ org: String) async throws -> String {
+                try await api.send(.post, "/v1/tenants/\(t)/roles",
+                                   json: #"{"name":"Readers \#(org.suffix(12))","policies":["parties.read"],"organizationId":"\#(org)"}"#).decode(ID.self).id
+            }
+            func user(_ email: String, role: String) async throws -> String {
+                let id = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"\#(email)"}"#).decode(ID.self).id
+                _ = try await api.send(.post, "/v1/tenants/\(t)/users/\(id)/roles", json: #"{"roleId":"\#(role)"}"#)
+                return id
+            }
+            let inside = try await user("inside@example.com", role: try await scopedRole(north.id))
+            let outside = try await user("outside@example.com", role: try await scopedRole(south.id))
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(inside)", token: key).status == .ok)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(inside)/roles", token: key).status == .ok)
+            let check = try await api.send(.post, "/v1/tenants/\(t)/access/check",
+                                           json: #"{"userId":"\#(inside)","policy":"parties.read","partyId":"\#(farm.id)"}"#, token: key)
+            #expect(check.status == .ok && check.text.contains("\"allowed\":true"), "\(check.text)")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(outside)", token: key).status == .forbidden)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(outside)/roles", token: key).status == .forbidden)
+            // The list stays users.read's.
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users", token: key).status == .forbidden)
+            // A caller with neither policy is refused before anything is read.
+            let reader = try await api.scopedKey(t, policies: ["parties.read"], organization: north.id)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(UUID().uuidString.lowercased())", token: reader).status == .forbidden)
+        }
+    }
+
     /// Resolving identities takes users.manage; the person found is personal data, shown only with parties.read on it.
     @Test func identitiesShowAPartyOnlyToItsReaders() async throws {
         try await withApp { api in
