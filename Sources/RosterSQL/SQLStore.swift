@@ -15,14 +15,15 @@ public struct SQLStore: Store {
     /// The access graphs of this store's tenants, in memory (one per store, so one per process in production).
     public let accessIndex: AccessIndex
     /// The audit chains' heads as this store last wrote them.
-    let auditHeads = AuditHeads()
+    public let auditHeads: AuditHeads
 
     public init(database: any SQLDatabase, logger: Logger, slowThreshold: Duration = .milliseconds(200),
-                accessIndex: AccessIndex = AccessIndex()) {
+                accessIndex: AccessIndex = AccessIndex(), auditHeads: AuditHeads = AuditHeads()) {
         self.database = database
         self.logger = logger
         self.slowThreshold = slowThreshold
         self.accessIndex = accessIndex
+        self.auditHeads = auditHeads
     }
 
     public var kind: String { database.dialect == .sqlite ? "sqlite" : "postgres" }

@@ -612,12 +612,22 @@ extension SQLTransaction {
 /// saves reading the head, checked by the write that relies on it (`writeAudit`). One per store, so one per process.
 public final class AuditHeads: Sendable {
     private let heads = Mutex<[Tenant.ID: (seq: Int64, hash: String)]>([:])
+    /// Tenants remembered at most; past it the hints are dropped (each is only a hint, checked by the write that uses
+    /// it: a tenant whose head is forgotten reads it once, under its lock, and is remembered again).
+    public let limit: Int
 
-    public init() {}
+    public init(limit: Int = 10_000) { self.limit = max(1, limit) }
+
+    public var count: Int { heads.withLock { $0.count } }
 
     func head(of tenant: Tenant.ID) -> (seq: Int64, hash: String)? { heads.withLock { $0[tenant] } }
 
-    func remember(_ tenant: Tenant.ID, seq: Int64, hash: String) { heads.withLock { $0[tenant] = (seq, hash) } }
+    func remember(_ tenant: Tenant.ID, seq: Int64, hash: String) {
+        heads.withLock { heads in
+            if heads[tenant] == nil, heads.count >= limit { heads.removeAll(keepingCapacity: true) }
+            heads[tenant] = (seq, hash)
+        }
+    }
 
     func remember(_ entry: AuditEntry) { remember(entry.tenantID, seq: entry.seq, hash: entry.hash) }
 }

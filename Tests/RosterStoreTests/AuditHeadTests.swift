@@ -1,7 +1,10 @@
 import Foundation
+import Logging
 import RosterApp
 import RosterCore
 import RosterService
+import RosterSQL
+import RosterStore
 import Testing
 
 /// Each store remembers its tenants' audit heads and chains new entries onto them with a compare-and-set of the head
@@ -64,6 +67,30 @@ import Testing
                                                               context: .test).items
             #expect(entries.count == expected - 1 - others)
             #expect(Set(entries.map(\.seq)).count == entries.count)
+        }
+    }
+    /// The remembered heads are bounded: past the limit they are dropped, and a tenant whose head was forgotten still
+    /// chains onto its stored head (read under its lock) with nothing lost.
+    @Test(arguments: StoreKind.allCases)
+    func rememberedHeadsAreBounded(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let heads = AuditHeads(limit: 3)
+            let store = SQLStore(database: rt.database.sql, logger: Logger(label: "test"), auditHeads: heads)
+            var tenants: [Tenant] = []
+            for _ in 0..<7 { tenants.append(try await rt.makeTenant()) }
+            for round in 0..<3 {
+                for tenant in tenants {
+                    try await store.write { tx in
+                        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: .test, action: "test.write",
+                                                             targetType: "round", targetID: "\(round)")])
+                    }
+                    #expect(heads.count <= 3)
+                }
+            }
+            for tenant in tenants {
+                let result = try await rt.services.audit.verify(tenant: tenant.slug, full: true, context: .test)
+                #expect(result.valid && result.count == 4, "\(tenant.slug): \(result)")
+            }
         }
     }
 }
