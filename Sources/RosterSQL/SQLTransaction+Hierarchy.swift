@@ -47,11 +47,20 @@ extension SQLTransaction {
     }
 
     /// PostgreSQL: a transaction-scoped advisory lock on the (tenant, type) pair (READ COMMITTED gives each later
-    /// statement a snapshot that holds the previous holder's edges). SQLite: its single writer already serializes.
+    /// statement a snapshot that holds the previous holder's edges), taken once per transaction (held to its end, or
+    /// to the rollback of the savepoint it was taken in). SQLite: its single writer already serializes.
     func lockHierarchy(tenant: Tenant.ID, type: String) async throws {
         guard dialect == .postgres else { return }
-        _ = try await conn.query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 7))) AS lock",
-                                 [.text("hierarchy:\(tenant.rawValue.uuidString.lowercased()):\(type)")])
+        let name = "hierarchy:\(tenant.rawValue.uuidString.lowercased()):\(type)"
+        guard hierarchyLocks.insert(name) else { return }
+        do {
+            _ = try await conn.query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 7))) AS lock", [.text(name)])
+        } catch {
+            var held = hierarchyLocks.held
+            held.remove(name)
+            hierarchyLocks.held = held
+            throw error
+        }
     }
 
     func deleteRelationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship? {

@@ -13,6 +13,8 @@ struct SQLTransaction: StoreTransaction {
     let audit = AuditQueue()
     /// The audit chains' heads as this store last wrote them (a hint, see `writeAudit`).
     let heads: AuditHeads
+    /// The hierarchy locks this transaction holds (PostgreSQL's are held to its end: taken once).
+    let hierarchyLocks = HeldLocks()
 
     /// `FOR UPDATE` where the database has row locks; SQLite has one writer, which serializes anyway.
     var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
@@ -22,12 +24,15 @@ extension SQLTransaction {
     func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await conn.execute("SAVEPOINT roster_step")
         let queued = audit.count
+        let locks = hierarchyLocks.held
         do {
             let value = try await body()
             try await conn.execute("RELEASE SAVEPOINT roster_step")
             return value
         } catch {
             audit.truncate(to: queued)
+            // A lock taken after the savepoint is released with it.
+            hierarchyLocks.held = locks
             try await conn.execute("ROLLBACK TO SAVEPOINT roster_step")
             try await conn.execute("RELEASE SAVEPOINT roster_step")
             switch error {
@@ -630,6 +635,19 @@ public final class AuditHeads: Sendable {
     }
 
     func remember(_ entry: AuditEntry) { remember(entry.tenantID, seq: entry.seq, hash: entry.hash) }
+}
+
+/// Names of the locks a transaction holds, for it alone.
+final class HeldLocks: Sendable {
+    private let names = Mutex<Set<String>>([])
+
+    var held: Set<String> {
+        get { names.withLock { $0 } }
+        set { names.withLock { $0 = newValue } }
+    }
+
+    /// Adds `name`; false when it was held already.
+    func insert(_ name: String) -> Bool { names.withLock { $0.insert(name).inserted } }
 }
 
 final class AuditQueue: Sendable {

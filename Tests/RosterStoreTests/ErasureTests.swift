@@ -25,7 +25,10 @@ struct ErasureTests {
         static func make(_ rt: RosterRuntime) async throws -> Subject {
             let tenant = try await rt.makeTenant()
             let t = tenant.slug, s = rt.services
-            let mark = String(UUID().uuidString.lowercased().prefix(8).filter(\.isLetter).prefix(6)) + "zq"
+            // Ten letters from a random UUID's hex digits (a collision between tests running at once on one PostgreSQL
+            // database is one in 16^10; the first six letters a UUID happened to hold collided now and then).
+            let letters = Array("abcdefghijklmnop")
+            let mark = String(UUID().uuidString.compactMap(\.hexDigitValue).prefix(10).map { letters[$0] }) + "zq"
             let digits = String(format: "%05d", Int.random(in: 0..<100_000))
             let first = "Zeb\(mark)", last = "Quix\(mark)", email = "erase.\(mark)@example.com", note = "private note \(mark)"
             let north = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
