@@ -241,19 +241,24 @@ struct TenantAccess {
         try requireSomewhere("users.manage")
         let roles = try await tx.roles(tenant: tenant.id, user: user.id)
         try await requireCovers(role: user.role, roles: roles, what: "user \(user.id)")
-        if case .subtrees(let scopes) = grants.scope(of: "users.manage") {
-            let scoped = roles.compactMap { role in role.organizationID.map { Subtree(organizationID: $0, relationshipType: role.relationshipType) } }
-            guard !scoped.isEmpty, roles.allSatisfy({ $0.organizationID != nil }) else {
-                throw RosterError.forbidden("user \(user.id) lies outside the subtrees this caller manages")
-            }
-            for subtree in scoped where try await !inside(subtree, scopes) {
-                throw RosterError.forbidden("user \(user.id) lies outside the subtrees this caller manages")
-            }
+        try await requireInside(user.id, roles: roles, policy: "users.manage")
+    }
+
+    /// A caller whose `policy` reaches only subtrees acts on a user only when every role the user holds is scoped inside
+    /// them (a user with no role lies in no subtree: only a tenant-wide holder reaches it).
+    private func requireInside(_ user: User.ID, roles: [AccessRole], policy: String) async throws {
+        guard case .subtrees(let scopes) = grants.scope(of: policy) else { return }
+        let scoped = roles.compactMap { role in role.organizationID.map { Subtree(organizationID: $0, relationshipType: role.relationshipType) } }
+        guard !scoped.isEmpty, roles.allSatisfy({ $0.organizationID != nil }) else {
+            throw RosterError.forbidden("user \(user) lies outside the subtrees this caller manages")
+        }
+        for subtree in scoped where try await !inside(subtree, scopes) {
+            throw RosterError.forbidden("user \(user) lies outside the subtrees this caller manages")
         }
     }
 
     /// Before a user is read: the caller holds `users.read` on the whole tenant, or `users.manage` somewhere (it reads
-    /// the users it manages: `readable(_:)` decides once the user is found). Otherwise 403, before anything is read.
+    /// the users it manages: `requireReadable(_:)` decides once the user is found). Otherwise 403, before anything is read.
     func requireUserReader() throws {
         if isPlatform || grants.scope(of: "users.read") == .tenant || grants.scope(of: "users.manage") != nil { return }
         try require("users.read")
@@ -270,11 +275,15 @@ struct TenantAccess {
         }
     }
 
-    /// A user this caller may grant roles to or revoke them from (`roles.manage`): one that holds nothing the caller lacks.
+    /// A user this caller may grant roles to or revoke them from (`roles.manage`): one that holds nothing the caller
+    /// lacks and, for a caller whose `roles.manage` reaches only subtrees, one whose roles all lie inside them (else a
+    /// grant would bring any role-less user of the tenant into the caller's reach).
     func requireGrantee(_ id: User.ID) async throws {
         try requireSomewhere("roles.manage")
         guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
-        try await requireCovers(role: user.role, roles: try await tx.roles(tenant: tenant.id, user: id), what: "user \(id)")
+        let roles = try await tx.roles(tenant: tenant.id, user: id)
+        try await requireCovers(role: user.role, roles: roles, what: "user \(id)")
+        try await requireInside(id, roles: roles, policy: "roles.manage")
     }
 
     /// An access role this caller may hand out (`roles.manage`): nothing in it beyond the caller's own grants.

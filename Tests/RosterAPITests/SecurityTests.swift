@@ -284,6 +284,38 @@ struct EscalationTests {
         }
     }
 
+    /// A caller whose roles.manage reaches one organization grants and revokes only for users whose roles all lie inside
+    /// it: granting its own role to a role-less user (or one scoped elsewhere) would bring that user into its reach.
+    @Test func aScopedGranterDoesNotTakeOverUsersOutside() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#).id
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#).id
+            let admins = try await Self.role(api, t, "north admins", ["roles.manage", "users.manage", "users.read", "parties.read"],
+                                             organization: north)
+            let northReaders = try await Self.role(api, t, "north readers", ["parties.read"], organization: north)
+            let southReaders = try await Self.role(api, t, "south readers", ["parties.read"], organization: south)
+            let granter = try await Self.key(api, t, roles: [admins])
+            let roleless = try await Self.user(api, t)
+            let southern = try await Self.user(api, t, roles: [southReaders])
+            let northern = try await Self.user(api, t, roles: [northReaders])
+            for (target, name) in [(roleless, "role-less"), (southern, "south")] {
+                let grant = try await api.send(.post, "/v1/tenants/\(t)/users/\(target)/roles", json: #"{"roleId":"\#(admins)"}"#, token: granter)
+                #expect(grant.status == .forbidden, "\(name): \(grant.text)")
+                let revoke = try await api.send(.delete, "/v1/tenants/\(t)/users/\(target)/roles/\(southReaders)", token: granter)
+                #expect(revoke.status == .forbidden, "\(name): \(revoke.text)")
+                #expect(try await api.send(.patch, "/v1/tenants/\(t)/users/\(target)", json: #"{"isActive":false}"#, token: granter).status == .forbidden)
+            }
+            let outside = try await api.send(.post, "/v1/tenants/\(t)/users/\(roleless)/roles", json: #"{"roleId":"\#(northReaders)"}"#, token: granter)
+            #expect(outside.status == .forbidden && outside.text.contains("outside the subtrees"), "\(outside.text)")
+            let roles = try await api.send(.get, "/v1/tenants/\(t)/users/\(roleless)/roles").decode(TList<ID>.self)
+            #expect(roles.items.isEmpty)
+            // Inside its organization it grants and revokes.
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/users/\(northern)/roles", json: #"{"roleId":"\#(admins)"}"#, token: granter).status == .ok)
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/users/\(northern)/roles/\(admins)", token: granter).status == .noContent)
+        }
+    }
+
     /// Tenant status is the platform's; SSO settings are ADMIN's; a suspended tenant's callers read but don't write.
     @Test func tenantStatusSettingsAndSuspension() async throws {
         try await withApp { api in
