@@ -456,6 +456,9 @@ public enum RosterSchema {
         ]),
         SchemaMigration(19, "email keys with their domain in ASCII (punycode), so that an IDN in Unicode and in punycode is one address", [],
                         data: rekeyEmails),
+        // Users' keys were written as the search keys are (lower-cased, NFC), not as EmailAddress.key: a user with an IDN
+        // domain was not found by the address in either form, and one address could make two users.
+        SchemaMigration(20, "users' email keys as parties' (the domain in punycode)", [], data: rekeyEmails),
     ]
 
     /// Migration 19: the stored email keys holding non-ASCII characters, computed again (`EmailAddress.key`). A key that

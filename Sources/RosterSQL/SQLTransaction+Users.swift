@@ -39,7 +39,7 @@ extension SQLTransaction {
             .uuid(u.tenantID.rawValue), .uuid(u.id.rawValue), text(u.email?.value), text(u.ssoIssuer), text(u.ssoSubject),
             text(u.employeeID), text(u.displayName), text(u.designation), text(u.department), .text(u.role.rawValue), .bool(u.isActive),
             u.partyID.map { .uuid($0.rawValue) } ?? .null, .date(u.createdAt), .date(u.updatedAt), .int(Int64(u.version)),
-            key(u.email?.value), key(u.employeeID), key(u.displayName), key(u.designation), key(u.department),
+            text(u.email?.normalized), key(u.employeeID), key(u.displayName), key(u.designation), key(u.department),
         ]
     }
 

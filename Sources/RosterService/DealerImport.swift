@@ -81,8 +81,14 @@ public struct DealerImport: Sendable {
             report.errors.append(.init(row: number, field: "email", message: "is not a valid email"))
             return
         }
-        let code = try? Text.optional(row.dealerCode, field: "dealerCode", max: 64)
-        let name = try? Text.optional(row.displayName, field: "displayName", max: Text.nameMax)
+        // A code or a name that can't be kept refuses the row, named (it was dropped, and the row counted as created).
+        var errors = ValidationErrors()
+        let code = errors.check { try Text.optional(row.dealerCode, field: "dealerCode", max: 64) } ?? nil
+        let name = errors.check { try Text.optional(row.displayName, field: "displayName", max: Text.nameMax) } ?? nil
+        guard errors.errors.isEmpty else {
+            report.errors += errors.errors.map { .init(row: number, field: $0.field, message: $0.message) }
+            return
+        }
         let now = Date.rosterNow
         if var user = try await tx.user(tenant: tenant, emailNormalized: email.normalized) {
             do {

@@ -27,6 +27,18 @@ struct UserAPITests {
             let ann = try created.decode(TUser.self)
             #expect(ann.role == "ADMIN" && ann.isActive)
             #expect(try await api.send(.post, base, json: #"{"email":"ann@example.com"}"#).status == .conflict)
+            // An IDN domain in Unicode and in punycode is one address (as for parties): one user, found by either form.
+            let other = "/v1/tenants/\(try await api.makeTenant())/users"
+            let idn = try await api.send(.post, other, json: #"{"email":"u2@bücher.example"}"#)
+            #expect(idn.status == .created, "\(idn.text)")
+            let idnID = try idn.decode(TUser.self).id
+            let punycode = try await api.send(.post, other, json: #"{"email":"u2@xn--bcher-kva.example"}"#)
+            #expect(punycode.status == .conflict && punycode.text.contains(idnID), "\(punycode.text)")
+            // A dealer row: a code or a name that can't be kept refuses the row, named, instead of being dropped.
+            let long = try await api.send(.post, "\(other)/import",
+                                          json: #"{"rows":[{"email":"u2@xn--bcher-kva.example","dealerCode":"RE-1"},{"email":"long@example.com","dealerCode":"\#(String(repeating: "R", count: 65))"}]}"#)
+            #expect(long.status == .ok && long.text.contains("\"updated\":1") && long.text.contains("\"created\":0")
+                    && long.text.contains("dealerCode"), "\(long.text)")
             #expect(try await api.send(.post, base, json: #"{"email":"bad"}"#).status == .unprocessableContent)
             #expect(try await api.send(.post, base, json: #"{"email":"x@example.com","role":"GOD"}"#).status == .unprocessableContent)
             #expect(try await api.send(.get, "\(base)/\(ann.id)").status == .ok)
