@@ -27,6 +27,10 @@ struct ImportParties: AsyncParsableCommand {
     @Option(help: "What a duplicate row does: skip, update or fail.")
     var onDuplicate = "skip"
 
+    /// A value outside an option's choices is a command line that does not parse (exit 64, with the usage).
+    func validate() throws {
+        guard DuplicatePolicy(rawValue: onDuplicate) != nil else { throw ValidationError("--on-duplicate must be skip, update or fail") }
+    }
 
     func run() async throws {
         let (tenant, file, restart, batchSize) = (options.tenant, options.file, options.restart, options.batchSize)
@@ -56,9 +60,11 @@ struct ImportRelationships: AsyncParsableCommand {
     @Option(help: "What a row naming an existing edge does: skip or fail.")
     var onDuplicate = "skip"
 
+    func validate() throws {
+        guard ["skip", "fail"].contains(onDuplicate) else { throw ValidationError("--on-duplicate must be skip or fail for relationships") }
+    }
 
     func run() async throws {
-        guard onDuplicate != "update" else { throw ValidationError("--on-duplicate must be skip or fail for relationships") }
         let (tenant, file, restart, batchSize) = (options.tenant, options.file, options.restart, options.batchSize)
         try await ImportCommand.run(options, onDuplicate: onDuplicate) { runtime, format, policy, digest, errorLog, bar in
             let reader = try RelationshipImportReader(path: file, format: format)
@@ -91,6 +97,15 @@ struct ImportOptions: ParsableArguments {
 
     @Argument(help: "The file.")
     var file: String
+
+    /// Option values outside their choices are usage errors (exit 64), checked before anything runs.
+    func validate() throws {
+        if let format, ImportFile.Format(rawValue: format) == nil { throw ValidationError("--format must be csv or jsonl") }
+        if format == nil, ImportFile.Format.of(path: file) == nil {
+            throw ValidationError("give --format csv or jsonl: the file's extension says neither")
+        }
+        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000") }
+    }
 }
 
 /// What both import commands do around the service: options checked, the file scanned (its digest and lines), the

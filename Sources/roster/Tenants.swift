@@ -46,7 +46,12 @@ struct Tenants: AsyncParsableCommand {
             }
             let request = ProvisioningRequest(slug: slug, name: name, settings: TenantSettings(defaultCallingCode: defaultCallingCode), admin: admin)
             let result = try await global.withRuntime { runtime in
-                try await runtime.services.provisioning.provision(request, context: OperationContext(principal: .platform("cli"), requestID: "cli")).result
+                try await RosterError.namingFlags([
+                    "slug": "--slug", "name": "--name", "settings.defaultCallingCode": "--default-calling-code",
+                    "admin.email": "--admin-email", "admin.firstName": "--admin-first-name", "admin.lastName": "--admin-last-name",
+                ]) {
+                    try await runtime.services.provisioning.provision(request, context: OperationContext(principal: .platform("cli"), requestID: "cli")).result
+                }
             }
             print("created tenant \(result.tenant.slug) (\(result.tenant.id)) status \(result.tenant.status.rawValue)")
             if let state = result.provisioning {
@@ -220,6 +225,16 @@ func reportCLIError(_ error: any Error) -> Int32? {
 }
 
 extension RosterError {
+    /// Runs `body`; a validation error's fields given by options are named by the option the user typed
+    /// (`settings.defaultCallingCode` → `--default-calling-code`).
+    static func namingFlags<T>(_ flags: [String: String], _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch RosterError.validation(let fields) {
+            throw RosterError.validation(fields.map { FieldError(flags[$0.field] ?? $0.field, $0.message) })
+        }
+    }
+
     var isValidation: Bool {
         if case .validation = self { return true }
         return false
