@@ -167,6 +167,12 @@ public struct TenantService: Sendable {
                 }
             }
             let before = tenant
+            // Suspension is the one change of status: a tenant still provisioning, or whose provisioning failed (no
+            // admin, no tracking), is not made active by hand.
+            if let status = update.status, status != tenant.status, tenant.status != .active, tenant.status != .suspended {
+                throw RosterError.conflict("tenant \(slug) is \(tenant.status.rawValue): only an active tenant is suspended, and only a "
+                                           + "suspended one made active again")
+            }
             if let name { tenant.name = name }
             if let status = update.status { tenant.status = status }
             switch callingCode {

@@ -156,6 +156,11 @@ struct ProvisioningContractTests {
             #expect(try await fixture.users(request.slug).isEmpty)
             #expect(try await fixture.parties(request.slug).isEmpty)
             #expect(try await fixture.companies(of: failed.tenant.id).isEmpty)
+            // A failed tenant is not made active by hand (it has no admin and no tracking): 409, nothing changes.
+            var activate = TenantUpdate()
+            activate.status = .active
+            await expectRosterError({ try await rt.services.tenants.update(request.slug, activate, context: .test) }) { $0.isConflict }
+            #expect(try await faulty.tenant(slug: request.slug, context: .test).tenant.status == .failed)
 
             // The same request again: the fault is spent, provisioning completes, everything exactly once.
             let (result, _) = try await faulty.provision(request, context: .test)
