@@ -654,11 +654,19 @@ extension WebConsole {
         }
     }
 
+    /// The version of the party the form showed: every change is made against it (never without the check).
+    static func formVersion(_ fields: [String: String]) throws -> Int {
+        guard let version = fields["version"].flatMap(Int.init), version >= 1 else {
+            throw RosterError.invalid("version", "the form must send the version of the party it showed; open the party again")
+        }
+        return version
+    }
+
     func editParty(_ request: Request, tenant: String, id: String) async -> Response {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let id = try Self.partyID(id)
             let current = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)
-            let version = fields["version"].flatMap(Int.init)
+            let version = try Self.formVersion(fields)
             do {
                 let patch = try Self.patch(from: fields, against: current)
                 _ = try await services.parties.update(tenant: tenant, id: id, patch, ifMatch: version, context: signedIn.context)
@@ -718,7 +726,7 @@ extension WebConsole {
                 throw RosterError.invalid("state", "choose one of active, suspended, archived, deleted")
             }
             let reason = fields["reason"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-            let version = fields["version"].flatMap(Int.init)
+            let version = try Self.formVersion(fields)
             do {
                 // The API's three operations: DELETE (soft), restore, and state changes between the live states.
                 let current = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)

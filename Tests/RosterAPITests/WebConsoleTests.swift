@@ -133,6 +133,16 @@ struct TBrowser {
             let invalid = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("email", "not an email")])
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.html.contains("<strong>email</strong>"))
+            // A form without the version it showed (or with one that is no version) saves nothing: every change is checked.
+            for version in [nil, "abc", "0"] {
+                let fields = [("csrf", csrf)] + (version.map { [("version", $0)] } ?? []) + [("name", "Unchecked Ltd")]
+                let unchecked = try await browser.post("\(path)/edit", fields)
+                #expect(unchecked.status == .unprocessableContent && unchecked.html.contains("version"), "\(version ?? "none")")
+                let unstated = try await browser.post("\(path)/state", [("csrf", csrf)] + (version.map { [("version", $0)] } ?? [])
+                                                       + [("state", "archived")])
+                #expect(unstated.status == .unprocessableContent, "\(version ?? "none")")
+            }
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
 
             let changed = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "suspended"),
                                                                    ("reason", "unpaid invoices")])
