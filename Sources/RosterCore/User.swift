@@ -138,8 +138,8 @@ public struct Segment: Hashable, Sendable {
         }
     }
 
-    public static func validateName(_ raw: String) throws -> String {
-        try Relationship.validateLabel(raw, field: "name")
+    public static func validateName(_ raw: String, field: String = "name") throws -> String {
+        try Relationship.validateLabel(raw, field: field)
     }
 
     public static func validateRules(_ rules: [Rule]) throws -> [Rule] {

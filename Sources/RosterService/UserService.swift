@@ -130,7 +130,7 @@ public struct UserService: Sendable {
             let tenant = access.tenant
             var resolved: Segment?
             if let segment {
-                resolved = try await SegmentService.resolve(segment, tenant: tenant.id, tx: tx)
+                resolved = try await SegmentService.resolve(segment, field: "segment", tenant: tenant.id, tx: tx)
             }
             return try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
                                                                            after: after, limit: limit + 1))
@@ -268,8 +268,8 @@ public struct SegmentService: Sendable {
     }
 
     /// The tenant's definition, else the built-in one; 404 when neither exists.
-    static func resolve(_ name: String, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> Segment {
-        let name = try Segment.validateName(name)
+    static func resolve(_ name: String, field: String = "name", tenant: Tenant.ID, tx: any StoreTransaction) async throws -> Segment {
+        let name = try Segment.validateName(name, field: field)
         if let stored = try await tx.segment(tenant: tenant, name: name) { return stored }
         if let builtIn = Segment.builtIn[name] { return builtIn }
         throw RosterError.notFound("no segment \(name)")

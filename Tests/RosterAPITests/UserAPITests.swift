@@ -65,6 +65,8 @@ struct UserAPITests {
             let dealers = try await api.send(.get, "\(base)?segment=dealer").decode(TList<TUser>.self)
             #expect(Set(dealers.items.compactMap(\.email)) == ["Ann@example.com", "d1@example.com", "d2@example.com"])
             #expect(try await api.send(.get, "\(base)?segment=ghost").status == .notFound)
+            let badSegment = try await api.send(.get, "\(base)?segment=bad!")
+            #expect(badSegment.status == .unprocessableContent && badSegment.problem?.errors?.map(\.field) == ["segment"], "\(badSegment.text)")
             let segment = try await api.send(.get, "/v1/tenants/\(t)/segments/dealer")
             #expect(segment.status == .ok && segment.text.contains("RE-"))
             let put = try await api.send(.put, "/v1/tenants/\(t)/segments/dealer",
