@@ -13,13 +13,21 @@ public struct AccessService: Sendable {
         self.audit = audit
     }
 
-    public func createRole(tenant slug: String, name: String, policies: [String], organizationID: Party.ID?, relationshipType: String?,
-                           context: OperationContext) async throws -> AccessRole {
-        var errors = ValidationErrors()
+    /// A role's own fields by its rules, each problem added to `errors` (the console adds its form's to the same list).
+    public static func roleFields(name: String, policies: [String], relationshipType: String?, scoped: Bool,
+                                  errors: inout ValidationErrors) -> (name: String?, policies: [String]?, type: String?) {
         let name = errors.check { try Tag.validateText(name, field: "name") }
         let policies = errors.check { try AccessRole.validatePolicies(policies) }
         let type = relationshipType.flatMap { raw in errors.check { try Relationship.validateLabel(raw, field: "relationshipType") } }
-        if type != nil, organizationID == nil { errors.add("relationshipType", "only for a role scoped to an organization") }
+        if type != nil, !scoped { errors.add("relationshipType", "only for a role scoped to an organization") }
+        return (name, policies, type)
+    }
+
+    public func createRole(tenant slug: String, name: String, policies: [String], organizationID: Party.ID?, relationshipType: String?,
+                           context: OperationContext) async throws -> AccessRole {
+        var errors = ValidationErrors()
+        let (name, policies, type) = Self.roleFields(name: name, policies: policies, relationshipType: relationshipType,
+                                                     scoped: organizationID != nil, errors: &errors)
         try errors.throwIfAny()
         do {
             return try await store.write { tx in
@@ -169,7 +177,8 @@ public struct AccessService: Sendable {
                 return AccessDecision(allowed: true, reason: reason, roleID: role.id, path: path)
             }
             let names = roles.map(\.name).joined(separator: ", ")
-            return AccessDecision(allowed: false, reason: "\(names) grant \(policy) only on other parts of the organization tree")
+            let verb = roles.count == 1 ? "grants" : "grant"
+            return AccessDecision(allowed: false, reason: "\(names) \(verb) \(policy) only on other parts of the organization tree")
         }
     }
 

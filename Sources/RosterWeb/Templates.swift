@@ -415,6 +415,8 @@ enum Templates {
             <label for="role-name">Name</label><input id="role-name" name="name" required>
             <fieldset><legend>Policies</legend>
               {{#allPolicies}}<label class="check"><input type="checkbox" name="policy.{{.}}" value="on"> {{.}}</label>{{/allPolicies}}
+              <label for="role-other">Other policies, for other apps (separated by spaces or commas, e.g. approve_tree)</label>
+              <input id="role-other" name="otherPolicies">
             </fieldset>
             <label for="role-org">Organization id (empty: the whole tenant)</label><input id="role-org" name="organizationId">
             <label for="role-type">Relationship type (empty: any)</label><input id="role-type" name="relationshipType">

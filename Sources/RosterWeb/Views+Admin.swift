@@ -103,7 +103,10 @@ struct AccessView {
             return Option(value: user.id.description, label: label.isEmpty ? user.id.description : label,
                           selected: user.id.description == selectedUser)
         }
-        policies = AccessRole.rosterPolicies.map { Option(value: $0, label: $0, selected: $0 == (policy ?? "parties.read")) }
+        // Roster's own policies, then those other apps' roles grant (`approve_tree`, ...), and the one asked about.
+        var names = AccessRole.rosterPolicies
+        for name in (roles.flatMap(\.policies) + [policy].compactMap { $0 }).sorted() where !names.contains(name) { names.append(name) }
+        policies = names.map { Option(value: $0, label: $0, selected: $0 == (policy ?? "parties.read")) }
         self.party = party
         self.at = at
     }

@@ -81,11 +81,19 @@ extension WebConsole {
             func text(_ name: String) -> String? {
                 fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
-            let policies = AccessRole.rosterPolicies.filter { fields["policy.\($0)"] == "on" }
+            let other = (fields["otherPolicies"] ?? "").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+            let policies = AccessRole.rosterPolicies.filter { fields["policy.\($0)"] == "on" } + other
             do {
-                let organization = try text("organizationId").map { raw in
-                    guard let id = Party.ID(uuidString: raw) else { throw RosterError.invalid("organizationId", "is not a party id") }
+                // Every field's problem at once: the form's own (an id that is none) with the role's rules.
+                var errors = ValidationErrors()
+                let organization = text("organizationId").flatMap { raw -> Party.ID? in
+                    guard let id = Party.ID(uuidString: raw) else { errors.add("organizationId", "is not a party id"); return nil }
                     return id
+                }
+                if !errors.errors.isEmpty {
+                    _ = AccessService.roleFields(name: text("name") ?? "", policies: policies, relationshipType: text("relationshipType"),
+                                                 scoped: true, errors: &errors)
+                    try errors.throwIfAny()
                 }
                 _ = try await services.access.createRole(tenant: tenant, name: text("name") ?? "", policies: policies,
                                                          organizationID: organization, relationshipType: text("relationshipType"),
@@ -111,9 +119,14 @@ extension WebConsole {
                 return .page(title: "Access", template: "access", view: view)
             }
             do {
-                guard let user = User.ID(uuidString: rawUser) else { throw RosterError.invalid("user", "is not a user id") }
-                guard let party = Party.ID(uuidString: rawParty) else { throw RosterError.invalid("party", "is not a party id") }
-                let at = try text("at").map { try Self.parseLocalDateTime($0) }
+                var errors = ValidationErrors()
+                let user = User.ID(uuidString: rawUser)
+                if user == nil { errors.add("user", "is not a user id") }
+                let party = Party.ID(uuidString: rawParty)
+                if party == nil { errors.add("party", "is not a party id") }
+                let at = text("at").flatMap { raw in errors.check { try Self.parseLocalDateTime(raw) } }
+                try errors.throwIfAny()
+                guard let user, let party else { return .page(title: "Access", template: "access", view: view) }
                 let decision = try await services.access.check(tenant: tenant, user: user, policy: text("policy") ?? "parties.read",
                                                                party: party, at: at, context: context)
                 var path: [AccessView.PathStep] = []

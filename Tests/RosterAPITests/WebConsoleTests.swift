@@ -610,6 +610,21 @@ extension WebConsoleTests {
             let roles = try await api.send(.get, "\(base)/roles").decode(TList<Role>.self).items
             let role = try #require(roles.first { $0.name == "Org editors" })
             #expect(role.policies.sorted() == ["parties.read", "parties.write"] && role.organizationId == org.id)
+            // Every problem of the form at once; and other apps' policies (seed 004's approve_tree), which the check offers.
+            let several = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", " "), ("organizationId", "garbage"),
+                                                                          ("relationshipType", "bad type!")])
+            #expect(several.status == .unprocessableContent && ["name", "policies", "organizationId", "relationshipType"].allSatisfy {
+                several.html.contains("<strong>\($0)</strong>")
+            }, "\(several.html)")
+            let approvers = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Approvers"),
+                                                                           ("otherPolicies", "approve_tree, list_planter"), ("organizationId", org.id)])
+            #expect(approvers.location == "/ui/t/\(tenant)/access?done=role", "\(approvers.html)")
+            let approverRole = try #require(try await api.send(.get, "\(base)/roles").decode(TList<Role>.self).items.first { $0.name == "Approvers" })
+            #expect(approverRole.policies.sorted() == ["approve_tree", "list_planter"])
+            #expect(try await browser.get("/ui/t/\(tenant)/access").html.contains("<option value=\"approve_tree\""))
+            let unreadable = try await browser.get("/ui/t/\(tenant)/access?user=garbage&policy=parties.read&party=garbage&at=notadate")
+            #expect(unreadable.status == .unprocessableContent && ["user:", "party:", "at:"].allSatisfy { unreadable.html.contains($0) },
+                    "\(unreadable.html)")
 
             let granted = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "grant")])
             #expect(granted.location == "/ui/t/\(tenant)/access?done=granted")
