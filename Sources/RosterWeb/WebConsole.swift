@@ -519,9 +519,16 @@ extension WebConsole {
             func text(_ name: String) -> String? {
                 query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
-            let kind = text("kind").flatMap(Party.Kind.init(rawValue:))
-            let customerType = text("customerType").flatMap(Party.CustomerType.init(rawValue:))
-            let state = text("state").flatMap(Party.State.init(rawValue:))
+            // A filter value that is none of its choices is named (422), not ignored (an unfiltered list looks like an answer).
+            var invalid: [String] = []
+            func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
+                guard let raw = text(name) else { return nil }
+                guard let value = T(rawValue: raw) else { invalid.append(name); return nil }
+                return value
+            }
+            let kind = choice("kind", Party.Kind.self)
+            let customerType = choice("customerType", Party.CustomerType.self)
+            let state = choice("state", Party.State.self)
             var view = PartiesView(
                 tenant: tenant, q: text("q") ?? "", role: text("role") ?? "", tag: text("tag") ?? "", partnerId: text("partnerId") ?? "",
                 kinds: Option.choices(Party.Kind.allCases.map(\.rawValue), selected: kind?.rawValue, any: "any"),
@@ -536,6 +543,11 @@ extension WebConsole {
                     return .page(title: "Parties", template: "parties", view: view, status: .unprocessableContent)
                 }
                 partnerID = id
+            }
+            if !invalid.isEmpty {
+                _ = try await services.access.me(tenant: tenant, context: signedIn.context)
+                view.error = invalid.map { "\($0): is not one of its choices" }.joined(separator: "; ")
+                return .page(title: "Parties", template: "parties", view: view, status: .unprocessableContent)
             }
             let search = PartySearch(q: text("q"), kind: kind, role: text("role"), customerType: customerType, state: state,
                                      tag: text("tag"), partnerID: partnerID, limit: 50, cursor: text("cursor"))

@@ -84,6 +84,8 @@ struct TBrowser {
             let search = try await browser.get("/ui/t/\(tenant)/parties?q=Grace&kind=person")
             #expect(search.status == .ok)
             #expect(search.html.contains("href=\"/ui/t/\(tenant)/parties/\(party.id)\">Grace Hopper</a>"))
+            let alien = try await browser.get("/ui/t/\(tenant)/parties?kind=alien&state=bogus")
+            #expect(alien.status == .unprocessableContent && alien.html.contains("kind:") && alien.html.contains("state:"), "\(alien.html)")
             let none = try await browser.get("/ui/t/\(tenant)/parties?q=Nobody")
             #expect(none.html.contains("No party matches."))
 
