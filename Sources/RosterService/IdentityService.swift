@@ -34,6 +34,11 @@ public struct IdentityService: Sendable {
         }
     }
 
+    /// Sign-in refuses an inactive user; so does its first-login resolution (409, naming the user).
+    static func inactive(_ user: User) -> RosterError {
+        RosterError.conflict("user \(user.id) is inactive: it can't sign in until it is made active again", existingID: user.id.description)
+    }
+
     private func attempt(_ slug: String, _ identifier: String, _ firstName: String?, _ lastName: String?,
                          _ context: OperationContext) async throws -> IdentityResolution {
         try await store.write { tx in
@@ -69,6 +74,8 @@ public struct IdentityService: Sendable {
             if let found = try await tx.user(tenant: tenant.id, party: party.id) {
                 user = found
             } else if let email, var found = try await tx.user(tenant: tenant.id, emailNormalized: email.normalized) {
+                // A first login of a deactivated user resolves nothing (and links nothing: the transaction is undone).
+                guard found.isActive else { throw Self.inactive(found) }
                 if found.partyID == nil {
                     try await access.requireManageable(found)
                     try await UserService.link(&found, to: party.id, tx: tx, context: context)
@@ -82,6 +89,7 @@ public struct IdentityService: Sendable {
                 try await UserService.insert(user, tx: tx, context: context)
                 userCreated = true
             }
+            guard user.isActive else { throw Self.inactive(user) }
             var reads: [AuditEvent] = []
             if !partyCreated && partyShown {
                 reads.append(AuditEvent(tenantID: tenant.id, context: context, action: "party.read", targetType: "party",

@@ -102,6 +102,16 @@ struct UserAPITests {
             let tenantID = try await api.send(.get, "/v1/tenants/\(t)").decode(TenantID.self).id
             #expect(!audit.items.isEmpty && audit.items.allSatisfy { $0.tenantId == tenantID })
             #expect(try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":""}"#).status == .unprocessableContent)
+            // A deactivated user's first login resolves nothing (409 naming it), found by its party or by its email,
+            // and leaves no party made or linked behind.
+            _ = try await api.send(.patch, "/v1/tenants/\(t)/users/\(made.userId)", json: #"{"isActive":false}"#)
+            let inactive = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"+44 7700 900777"}"#)
+            #expect(inactive.status == .conflict && inactive.text.contains(made.userId), "\(inactive.text)")
+            let off = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"off@example.com","isActive":false}"#)
+            #expect(off.status == .created, "\(off.text)")
+            let byEmail = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"off@example.com"}"#)
+            #expect(byEmail.status == .conflict, "\(byEmail.text)")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/lookup?email=off@example.com").status == .notFound)
         }
     }
 
