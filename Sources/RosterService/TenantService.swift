@@ -207,8 +207,27 @@ public struct TenantService: Sendable {
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.update",
                                                      targetType: "tenant", targetID: tenant.id.description, fields: fields)])
             }
-            return ProvisionedTenant(tenant: tenant, provisioning: try await tx.provisioning(tenant: tenant.id)?.state)
+            let provisioning = try await tx.provisioning(tenant: tenant.id)?.state
+            if before.name != tenant.name, let tracking = provisioning?.tracking {
+                try await Self.renameTrackedCompany(tracking, from: before.name, to: tenant.name, tx: tx, context: context)
+            }
+            return ProvisionedTenant(tenant: tenant, provisioning: provisioning)
         }
+    }
+
+    /// The tenant's customer record in the management tenant carries the tenant's name (DESIGN.md §2): renamed with it,
+    /// in the same transaction, unless someone named the company otherwise meanwhile (theirs is kept).
+    static func renameTrackedCompany(_ tracking: Tracking, from old: String, to new: String, tx: any StoreTransaction,
+                                     context: OperationContext) async throws {
+        guard let slug = tracking.managementTenant, let companyID = tracking.companyID,
+              let management = try await tx.tenant(slug: slug), management.status == .active,
+              let company = try await tx.party(tenant: management.id, id: companyID), company.isLive, company.name == old else { return }
+        var patch = PartyPatch()
+        patch.name = .set(new)
+        let (renamed, changed) = try PartyRules.update(company, with: patch, settings: management.settings, now: Date.rosterNow)
+        guard !changed.isEmpty, try await tx.updateParty(renamed, expectedVersion: company.version) else { return }
+        try await tx.appendAudit([AuditEvent(tenantID: management.id, context: context, action: "party.update", targetType: "party",
+                                             targetID: companyID.description, fields: changed)])
     }
 }
 

@@ -106,6 +106,23 @@ struct ProvisioningContractTests {
             #expect(try await fixture.users(bare.slug).isEmpty && plain.provisioning?.adminUserID == nil)
             try await fixture.expectTracked(plain, admin: nil)
 
+            // Renaming the tenant renames its customer record, in the same transaction, audited in the management tenant;
+            // a company someone named otherwise keeps its name.
+            var rename = TenantUpdate()
+            rename.name = "Renamed Org"
+            let renamed = try await rt.services.tenants.update(bare.slug, rename, context: .test)
+            try await fixture.expectTracked(renamed, admin: nil)
+            let companyID = try #require(plain.provisioning?.tracking.companyID)
+            #expect(try await rt.services.parties.get(tenant: fixture.management.slug, id: companyID, context: .test).name == "Renamed Org")
+            var theirName = PartyPatch()
+            theirName.name = .set("Renamed Org (key account)")
+            _ = try await rt.services.parties.update(tenant: fixture.management.slug, id: companyID, theirName, ifMatch: nil, context: .test)
+            rename.name = "Renamed Again"
+            _ = try await rt.services.tenants.update(bare.slug, rename, context: .test)
+            #expect(try await rt.services.parties.get(tenant: fixture.management.slug, id: companyID, context: .test).name
+                    == "Renamed Org (key account)")
+            #expect(try await rt.services.audit.verify(tenant: fixture.management.slug, context: .test).valid)
+
             // The slug is taken now; bad input names every field.
             await expectRosterError({ try await fixture.service().provision(request, context: .test) }) { $0.isConflict }
             let invalid = ProvisioningRequest(slug: "X", name: "", admin: Provisioning.Admin(firstName: "", lastName: "L", email: "nope"))
