@@ -239,7 +239,9 @@ package struct StrictBodyMiddleware: ServerMiddleware {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
         } catch {
             if let date = Self.underlying(error) as? InvalidDateTime,
-               let fields = Self.fields(in: bytes, holding: date.text) {
+               let fields = try await Self.badDateFields(first: date.text, bytes: bytes, decode: { probe in
+                   _ = try await next(request, HTTPBody(probe), metadata)
+               }) {
                 throw RosterError.validation(fields.map { FieldError($0, InvalidDateTime.rule) })
             }
             if let fields = Self.outOfRange(error, bytes) {
@@ -281,22 +283,48 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         return found.isEmpty ? nil : found
     }
 
-    /// The fields of a JSON body whose value is the string `text` (`a.b`, `items[2].at`): the transcoder that refused
-    /// a date-time is not told whose it was. `nil` when none is found.
-    static func fields(in bytes: [UInt8], holding text: String) -> [String]? {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
-        var found: [String] = []
-        func walk(_ value: Any, _ path: String) {
+    /// The paths of a parsed JSON body whose value is the string `text` (`a.b`, `items[2].at`): the transcoder that
+    /// refused a date-time is not told whose it was.
+    static func paths(in json: Any, holding text: String) -> [[CodingKeyPath]] {
+        var found: [[CodingKeyPath]] = []
+        func walk(_ value: Any, _ path: [CodingKeyPath]) {
             if let object = value as? [String: Any] {
-                for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : path + "." + key) }
+                for key in object.keys.sorted() { walk(object[key]!, path + [.key(key)]) }
             } else if let array = value as? [Any] {
-                for (index, item) in array.enumerated() { walk(item, path + "[\(index)]") }
+                for (index, item) in array.enumerated() { walk(item, path + [.index(index)]) }
             } else if let string = value as? String, string == text, !path.isEmpty, found.count < 20 {
                 found.append(path)
             }
         }
-        walk(json, "")
-        return found.isEmpty ? nil : found
+        walk(json, [])
+        return found
+    }
+
+    /// Every field holding a date-time the API can't read: the decoder stops at the first, so each one found is given
+    /// a readable date-time and the body decoded again as a probe (which ends before the operation does anything),
+    /// until none is left. `nil` when the first is found nowhere.
+    static func badDateFields(first text: String, bytes: [UInt8],
+                              decode: @Sendable ([UInt8]) async throws -> Void) async throws -> [String]? {
+        guard var json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
+        var names: [String] = []
+        var text = text
+        var seen: Set<String> = []
+        for _ in 0..<20 {
+            seen.insert(text)
+            let found = paths(in: json, holding: text)
+            guard !found.isEmpty else { break }
+            names += found.map(\.joined)
+            for path in found { json = CodingKeyPath.setting(path, to: "2000-01-01T00:00:00Z", in: json) }
+            guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { break }
+            do {
+                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
+                break
+            } catch {
+                guard let next = underlying(error) as? InvalidDateTime, !seen.contains(next.text) else { break }
+                text = next.text
+            }
+        }
+        return names.isEmpty ? nil : names
     }
 
     /// The path of the first unknown field a generated decoder refused (its spec says `additionalProperties: false`).

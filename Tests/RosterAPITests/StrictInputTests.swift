@@ -97,6 +97,9 @@ struct StrictInputTests {
             let both = try await api.send(.post, "\(world.base)/relationships",
                                           json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"x","validTo":"x"}"#)
             #expect(Set(both.problem?.errors?.map(\.field) ?? []) == ["validFrom", "validTo"], "\(both.text)")
+            let two = try await api.send(.post, "\(world.base)/relationships",
+                                         json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"2027-01-01","validTo":"garbage"}"#)
+            #expect(Set(two.problem?.errors?.map(\.field) ?? []) == ["validFrom", "validTo"], "\(two.text)")
             // A day the month does not have is refused, not rolled over into the next month.
             let rolled = try await api.send(.post, "\(world.base)/relationships",
                                             json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"2026-02-30T00:00:00Z"}"#)
