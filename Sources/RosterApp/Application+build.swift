@@ -74,7 +74,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
     let auditLog = AuditLog(store: store)
     let keyring = SecretKeyring(secrets)
     let services = Services(
-        tenants: TenantService(store: store), parties: PartyService(store: store, audit: auditLog),
+        tenants: TenantService(store: store, managementTenant: configuration.managementTenant), parties: PartyService(store: store, audit: auditLog),
         audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
         tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: keyring),
         users: UserService(store: store, audit: auditLog), segments: SegmentService(store: store), dealers: DealerImport(store: store),

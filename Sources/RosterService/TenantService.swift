@@ -26,8 +26,12 @@ public struct TenantService: Sendable {
     /// one made by another process within that time.
     let rateLimits: RateLimitCache
 
-    public init(store: any Store, rateLimitLifetime: Duration = .seconds(5)) {
+    /// The tenant where every tenant is tracked as a customer (`ROSTER_MANAGEMENT_TENANT`): it is not suspended.
+    let managementTenant: String
+
+    public init(store: any Store, managementTenant: String = "management", rateLimitLifetime: Duration = .seconds(5)) {
         self.store = store
+        self.managementTenant = managementTenant
         self.rateLimits = RateLimitCache(lifetime: rateLimitLifetime)
     }
 
@@ -172,6 +176,10 @@ public struct TenantService: Sendable {
             if let status = update.status, status != tenant.status, tenant.status != .active, tenant.status != .suspended {
                 throw RosterError.conflict("tenant \(slug) is \(tenant.status.rawValue): only an active tenant is suspended, and only a "
                                            + "suspended one made active again")
+            }
+            if update.status == .suspended, tenant.status != .suspended, tenant.slug == managementTenant {
+                throw RosterError.conflict("tenant \(slug) is the management tenant: every tenant's customer record is kept there, "
+                                           + "so it is not suspended")
             }
             if let name { tenant.name = name }
             if let status = update.status { tenant.status = status }

@@ -148,6 +148,12 @@ struct TenantAPITests {
 
             let unknown = try await api.send(.patch, "/v1/tenants/nope", json: #"{"name":"x"}"#)
             #expect(unknown.status == .notFound)
+
+            // The management tenant keeps every tenant's customer record: it is not suspended (409, a problem).
+            #expect(try await api.send(.get, "/v1/tenants/management").status == .ok)
+            let management = try await api.send(.patch, "/v1/tenants/management", json: #"{"status":"suspended"}"#)
+            #expect(management.status == .conflict && management.problem?.detail?.contains("management tenant") == true, "\(management.text)")
+            #expect(try await api.send(.get, "/v1/tenants/management").decode(TTenant.self).status == "active")
         }
     }
 
