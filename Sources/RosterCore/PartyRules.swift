@@ -31,6 +31,11 @@ public enum PartyRules {
         }
         if let website = input.website, !website.trimmingWhitespace().isEmpty {
             party.website = errors.check { try Website.normalize(website) }
+            // Both given: they must name one site (the website would silently win otherwise), as for PATCH.
+            if let given = party.website, let other = input.properties?["website"], other != .null {
+                let mirrored: String? = if case .string(let text) = other { try? Website.normalize(text, field: "properties.website") } else { nil }
+                if mirrored != given { errors.add("properties.website", "contradicts website; give one of them") }
+            }
         }
         party.roles = errors.check { try normalizeRoles(input.roles ?? []) } ?? []
         party.customerType = input.customerType

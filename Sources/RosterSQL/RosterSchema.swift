@@ -459,11 +459,26 @@ public enum RosterSchema {
         // Users' keys were written as the search keys are (lower-cased, NFC), not as EmailAddress.key: a user with an IDN
         // domain was not found by the address in either form, and one address could make two users.
         SchemaMigration(20, "users' email keys as parties' (the domain in punycode)", [], data: rekeyEmails),
+        // The identity key (punycode domain) is no search key: users are searched, and segments matched, by the address
+        // as it was given, folded (`Segment.fold`), as `Segment.contains` reads it.
+        SchemaMigration(21, "users' email as searched (folded, the domain as given)", [
+            .addColumn(table: "users", Column("email_fold", .text, nullable: true)),
+            .index(Index("users_email_fold", on: "users", ["tenant_id", "email_fold"], prefixSearched: ["email_fold"])),
+        ], data: foldUserEmails),
     ]
 
     /// Migration 19: the stored email keys holding non-ASCII characters, computed again (`EmailAddress.key`). A key that
     /// would now equal another live record's (the same address stored once in each form before) is left as it was:
     /// refusing the migration would stop every start, and the duplicate finder still shows the pair.
+    /// Migration 21: each user's email folded as `Segment.fold` folds it, into `email_fold`.
+    @Sendable static func foldUserEmails(_ conn: any SQLConnection, _ dialect: SQLDialect) async throws {
+        for row in try await conn.query("SELECT tenant_id, id, email FROM users WHERE email IS NOT NULL", []) {
+            guard let email = row.string("email") else { continue }
+            try await conn.execute("UPDATE users SET email_fold = $3 WHERE tenant_id = $1 AND id = $2",
+                                   [.uuid(try row.uuid("tenant_id")), .uuid(try row.uuid("id")), .text(Segment.fold(email))])
+        }
+    }
+
     @Sendable static func rekeyEmails(_ conn: any SQLConnection, _ dialect: SQLDialect) async throws {
         let nonASCII = dialect == .sqlite ? "email_key GLOB '*[^ -~]*'" : "email_key ~ '[^ -~]'"
         // Which other record the unique index compares a key with: a live party of the same kind, any user.

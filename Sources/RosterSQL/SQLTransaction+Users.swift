@@ -14,8 +14,9 @@ extension SQLTransaction {
         try await lockReferencedParties(tenant: u.tenantID, u.partyID.map { [$0] } ?? [])
         try await conn.execute("""
             INSERT INTO users (tenant_id, id, email, sso_issuer, sso_subject, employee_id, display_name, designation, department, role,
-                is_active, party_id, created_at, updated_at, version, email_key, employee_key, display_key, designation_key, department_key)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                is_active, party_id, created_at, updated_at, version, email_key, employee_key, display_key, designation_key, department_key,
+                email_fold)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
             """, userBinds(u))
     }
 
@@ -26,8 +27,8 @@ extension SQLTransaction {
         return try await !conn.query("""
             UPDATE users SET email = $3, sso_issuer = $4, sso_subject = $5, employee_id = $6, display_name = $7, designation = $8,
                 department = $9, role = $10, is_active = $11, party_id = $12, created_at = $13, updated_at = $14, version = $15,
-                email_key = $16, employee_key = $17, display_key = $18, designation_key = $19, department_key = $20
-            WHERE tenant_id = $1 AND id = $2 AND version = $21
+                email_key = $16, employee_key = $17, display_key = $18, designation_key = $19, department_key = $20, email_fold = $21
+            WHERE tenant_id = $1 AND id = $2 AND version = $22
             RETURNING id
             """, binds).isEmpty
     }
@@ -39,7 +40,7 @@ extension SQLTransaction {
             .uuid(u.tenantID.rawValue), .uuid(u.id.rawValue), text(u.email?.value), text(u.ssoIssuer), text(u.ssoSubject),
             text(u.employeeID), text(u.displayName), text(u.designation), text(u.department), .text(u.role.rawValue), .bool(u.isActive),
             u.partyID.map { .uuid($0.rawValue) } ?? .null, .date(u.createdAt), .date(u.updatedAt), .int(Int64(u.version)),
-            text(u.email?.normalized), key(u.employeeID), key(u.displayName), key(u.designation), key(u.department),
+            text(u.email?.normalized), key(u.employeeID), key(u.displayName), key(u.designation), key(u.department), key(u.email?.value),
         ]
     }
 
@@ -74,7 +75,7 @@ extension SQLTransaction {
         if let active = query.isActive { sql += " AND is_active = \(bind(.bool(active)))" }
         if let text = query.text, !text.isEmpty {
             let pattern = bind(.text(Self.likePrefix(Segment.fold(text))))
-            sql += " AND (email_key LIKE \(pattern) ESCAPE '\\' OR display_key LIKE \(pattern) ESCAPE '\\' OR employee_key LIKE \(pattern) ESCAPE '\\')"
+            sql += " AND (email_fold LIKE \(pattern) ESCAPE '\\' OR display_key LIKE \(pattern) ESCAPE '\\' OR employee_key LIKE \(pattern) ESCAPE '\\')"
         }
         if let segment = query.segment {
             let clauses = segment.rules.map { rule -> String in
@@ -98,7 +99,7 @@ extension SQLTransaction {
         case .employeeID: "employee_key"
         case .designation: "designation_key"
         case .department: "department_key"
-        case .email: "email_key"
+        case .email: "email_fold"
         case .displayName: "display_key"
         }
     }

@@ -108,6 +108,13 @@ struct PartyAPITests {
             let org = try await api.send(.post, "/v1/tenants/\(t)/parties",
                                          json: #"{"kind":"organization","name":"Weborg","website":"https://www.weborg.example","properties":{"crm":"c-1","tier":2}}"#)
             #expect(org.status == .created, "\(org.text)")
+            // On create too, the two must name one site.
+            let twoSites = try await api.send(.post, "/v1/tenants/\(t)/parties",
+                                              json: #"{"kind":"organization","name":"Two","website":"https://a.example","properties":{"website":"https://b.example"}}"#)
+            #expect(twoSites.status == .unprocessableContent && twoSites.problem?.errors?.map(\.field) == ["properties.website"], "\(twoSites.text)")
+            let oneSite = try await api.send(.post, "/v1/tenants/\(t)/parties",
+                                             json: #"{"kind":"organization","name":"One","website":"https://a.example","properties":{"website":"https://a.example"}}"#)
+            #expect(oneSite.status == .created, "\(oneSite.text)")
             let path = "/v1/tenants/\(t)/parties/\(try org.decode(TParty.self).id)"
             func properties(_ response: TResponse) throws -> [String: String] {
                 let object = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]

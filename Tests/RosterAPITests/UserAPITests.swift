@@ -34,6 +34,11 @@ struct UserAPITests {
             let idnID = try idn.decode(TUser.self).id
             let punycode = try await api.send(.post, other, json: #"{"email":"u2@xn--bcher-kva.example"}"#)
             #expect(punycode.status == .conflict && punycode.text.contains(idnID), "\(punycode.text)")
+            // Searched as it was given (the identity key's punycode is no search key), whole or by its start.
+            for q in ["u2%40b%C3%BCcher.example", "u2%40b", "U2%40B%C3%9C"] {
+                let found = try await api.send(.get, "\(other)?q=\(q)").decode(TList<TUser>.self)
+                #expect(found.items.map(\.id) == [idnID], "\(q)")
+            }
             // A dealer row: a code or a name that can't be kept refuses the row, named, instead of being dropped.
             let long = try await api.send(.post, "\(other)/import",
                                           json: #"{"rows":[{"email":"u2@xn--bcher-kva.example","dealerCode":"RE-1"},{"email":"long@example.com","dealerCode":"\#(String(repeating: "R", count: 65))"}]}"#)
