@@ -105,8 +105,10 @@ public struct UserService: Sendable {
         let user = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireUserReader()
-            guard let user = try await tx.user(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+            guard var user = try await tx.user(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
             try await access.requireReadable(user)
+            // A party the caller may not read is not named to it (its id would confirm it exists).
+            if let party = user.partyID, try await !access.mayRead(party) { user.partyID = nil }
             return user
         }
         try await recordReads([user], action: "user.read", context: context)

@@ -144,6 +144,12 @@ struct UserAPITests {
             let outside = try await user("outside@example.com", role: try await scopedRole(south.id))
             #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(inside)", token: key).status == .ok)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(inside)/roles", token: key).status == .ok)
+            // Linked to a person outside the key's scope: the user is read, the party's id is not named to it.
+            let stranger = try await api.createParty(t, #"{"kind":"person","firstName":"Stranger","email":"stranger@example.com"}"#)
+            #expect(try await api.send(.patch, "/v1/tenants/\(t)/users/\(inside)", json: #"{"partyId":"\#(stranger.id)"}"#).status == .ok)
+            let linked = try await api.send(.get, "/v1/tenants/\(t)/users/\(inside)", token: key)
+            #expect(linked.status == .ok && !linked.text.contains(stranger.id), "\(linked.text)")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(inside)").text.contains(stranger.id))
             let check = try await api.send(.post, "/v1/tenants/\(t)/access/check",
                                            json: #"{"userId":"\#(inside)","policy":"parties.read","partyId":"\#(farm.id)"}"#, token: key)
             #expect(check.status == .ok && check.text.contains("\"allowed\":true"), "\(check.text)")
