@@ -167,11 +167,13 @@ extension WebConsole {
                    status: HTTPResponse.Status = .ok) async throws -> WebResult {
         let query = request.uri.queryParameters
         let q = query.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        let dealers = query.get("segment") == "dealer"
-        let page = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: q, segment: dealers ? "dealer" : nil,
+        // Any segment the API knows (an unknown one is a 404, a name that is none a 422, as there), not only the dealers.
+        let segment = query.get("segment").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        let dealers = segment == "dealer"
+        let page = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: q, segment: segment,
                                                  cursor: query.get("cursor"), limit: 50, context: signedIn.context)
         let next = page.nextCursor.map {
-            "/ui/t/\(Self.pathSegment(tenant))/users?" + Self.query([("q", q), ("segment", dealers ? "dealer" : nil), ("cursor", $0)])
+            "/ui/t/\(Self.pathSegment(tenant))/users?" + Self.query([("q", q), ("segment", segment), ("cursor", $0)])
         }
         var view = UsersView(tenant: tenant, csrf: signedIn.session.csrf, q: q ?? "", dealers: dealers, users: page.items, nextURL: next)
         view.report = report

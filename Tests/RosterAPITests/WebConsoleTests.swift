@@ -506,6 +506,8 @@ extension WebConsoleTests {
             #expect(imported.status == .ok)
             #expect(imported.html.contains("1 created, 0 updated, 0 unchanged."), "\(imported.html)")
             #expect(imported.html.contains("Refused rows:"))
+            #expect(try await browser.get("/ui/t/\(tenant)/users?segment=nosuch").status == .notFound)
+            #expect(try await browser.get("/ui/t/\(tenant)/users?segment=bad!").status == .unprocessableContent)
             let dealers = try await browser.get("/ui/t/\(tenant)/users?segment=dealer")
             #expect(dealers.html.contains("Dee One") && dealers.html.contains("RE-1") && !dealers.html.contains("Staff"))
             let again = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "email,displayName,dealerCode\nd1@example.com,Dee One,RE-1\n")])
