@@ -92,6 +92,15 @@ package struct ProblemMiddleware: ServerMiddleware {
         }
     }
 
+    /// The operations whose body may come in more than one media type.
+    static let mediaTypes: [String: String] = [
+        "createImport": "text/csv or application/x-ndjson",
+        "importDealers": "application/json or text/csv",
+        "updateParty": "application/json or application/merge-patch+json",
+        "updateTenant": "application/json or application/merge-patch+json",
+        "updateUser": "application/json or application/merge-patch+json",
+    ]
+
     func problem(for error: any Error, request: HTTPRequest, operationID: String) -> Problem {
         var underlying: any Error = error
         var cause: String?
@@ -133,6 +142,10 @@ package struct ProblemMiddleware: ServerMiddleware {
             }
             return Problem(.validation([FieldError(field, Self.describe(error))]))
         case let error as any HTTPResponseConvertible where error.httpStatus.code < 500:
+            // The runtime names only the first media type of an operation that takes several.
+            if error.httpStatus.code == 415, let accepted = Self.mediaTypes[operationID] {
+                return Problem(status: 415, title: error.httpStatus.reasonPhrase, detail: "the body must be \(accepted)")
+            }
             return Problem(status: error.httpStatus.code, title: error.httpStatus.reasonPhrase,
                            detail: cause ?? "the request could not be read")
         default:

@@ -105,7 +105,9 @@ struct ImportAPITests {
             let update = try await Self.post(api, t, "type=relationships&onDuplicate=update", "childId,parentId\n")
             #expect(update.status == .unprocessableContent && update.problem?.errors?.map(\.field) == ["onDuplicate"], "\(update.text)")
             #expect(try await Self.post(api, t, "type=robots", "firstName\nAnn\n").status == .badRequest)
-            #expect(try await Self.post(api, t, "type=parties", "{}", type: "application/json").status == .unsupportedMediaType)
+            let wrongType = try await Self.post(api, t, "type=parties", "{}", type: "application/json")
+            #expect(wrongType.status == .unsupportedMediaType && wrongType.problem?.detail == "the body must be text/csv or application/x-ndjson",
+                    "\(wrongType.text)")
             #expect(try await Self.post(api, "no-such-tenant", "type=parties", "firstName\nAnn\n").status == .notFound)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/\(UUID().uuidString)").status == .notFound)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/not-an-id").status == .notFound)
