@@ -191,11 +191,11 @@ public struct ImportJobService: Sendable {
             switch job.kind {
             case .parties:
                 let reader = try PartyImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
-                report = try await imports.run(tenant: slug, digest: digest, fromStart: restart, onDuplicate: onDuplicate, context: context,
+                report = try await imports.run(tenant: slug, digest: job.format + ":" + digest, fromStart: restart, onDuplicate: onDuplicate, context: context,
                                                next: { try reader.next() }, onRefused: onRefused, inBatch: inBatch)
             case .relationships:
                 let reader = try RelationshipImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
-                report = try await relationshipImports.run(tenant: slug, digest: digest, fromStart: restart, onDuplicate: onDuplicate,
+                report = try await relationshipImports.run(tenant: slug, digest: job.format + ":" + digest, fromStart: restart, onDuplicate: onDuplicate,
                                                            context: context, next: { try reader.next() }, onRefused: onRefused,
                                                            inBatch: inBatch)
             }

@@ -98,7 +98,7 @@ public struct PartyImportService: Sendable {
                     progress: (PartyImportReport) async throws -> Void = { _ in }) async throws -> PartyImportReport {
         // Tenant-wide parties.write, as POST .../parties asks: a duplicate's outcome then tells nothing the caller could not
         // learn by creating the party.
-        try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", tenantWide: true, digest: digest.map { "parties:" + $0 },
+        try await ImportRunner.run(store: store, tenant: slug, policy: "parties.write", tenantWide: true, digest: digest.map { ImportRunner.progressKey("parties", $0, onDuplicate, context) },
                                    fromStart: fromStart, batchSize: batchSize, context: context, next: next, onRefused: onRefused,
                                    inBatch: inBatch, progress: progress,
                                    prepare: rowByRow ? nil : { rows, tenant in
@@ -414,6 +414,13 @@ enum ImportOutcome: Sendable { case created, updated, unchanged, skipped }
 enum ImportRunner {
     /// Refused rows kept in the report when no `onRefused` takes them (the count goes on).
     static let keptErrors = 1000
+
+    /// What names an import's progress: its kind, the file (the caller's digest, with the format it is read in), the
+    /// duplicate mode and the caller. The same file run again in another format or mode, or by another caller, starts
+    /// over (its rows done are then found as duplicates) rather than going on after rows read another way.
+    static func progressKey(_ kind: String, _ digest: String, _ onDuplicate: DuplicatePolicy, _ context: OperationContext) -> String {
+        "\(kind):\(onDuplicate.rawValue):\(context.principal.description):\(digest)"
+    }
 
     static func run<Row: ImportRow>(store: any Store, tenant slug: String, policy: String, tenantWide: Bool = false, digest: String?,
                                     fromStart: Bool,

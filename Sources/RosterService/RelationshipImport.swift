@@ -39,7 +39,7 @@ public struct RelationshipImportService: Sendable {
                     context: OperationContext, next: () throws -> RelationshipImportRow?,
                     onRefused: (([PartyImportReport.RefusedRow]) async throws -> Void)? = nil, inBatch: BatchHook? = nil,
                     progress: (PartyImportReport) async throws -> Void = { _ in }) async throws -> PartyImportReport {
-        try await ImportRunner.run(store: store, tenant: slug, policy: "relationships.write", digest: digest.map { "relationships:" + $0 },
+        try await ImportRunner.run(store: store, tenant: slug, policy: "relationships.write", digest: digest.map { ImportRunner.progressKey("relationships", $0, onDuplicate, context) },
                                    fromStart: fromStart, batchSize: batchSize, context: context, next: next, onRefused: onRefused,
                                    inBatch: inBatch, progress: progress) { row, access, tx in
             try await Self.apply(row, onDuplicate: onDuplicate, access: access, tx: tx, context: context)

@@ -37,7 +37,7 @@ struct ImportParties: AsyncParsableCommand {
         try await ImportCommand.run(options, onDuplicate: onDuplicate) { runtime, format, policy, digest, errorLog, bar in
             let reader = try PartyImportReader(path: file, format: format)
             return try await runtime.services.imports.run(
-                tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
+                tenant: tenant, digest: format.rawValue + ":" + digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
                 next: { try reader.next() }, onRefused: errorLog.map { log in { try log.write($0) } },
                 progress: { bar.update($0.processed + $0.resumedAfter) })
         }
@@ -69,7 +69,7 @@ struct ImportRelationships: AsyncParsableCommand {
         try await ImportCommand.run(options, onDuplicate: onDuplicate) { runtime, format, policy, digest, errorLog, bar in
             let reader = try RelationshipImportReader(path: file, format: format)
             return try await runtime.services.relationshipImports.run(
-                tenant: tenant, digest: digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
+                tenant: tenant, digest: format.rawValue + ":" + digest, fromStart: restart, onDuplicate: policy, batchSize: batchSize, context: .cli,
                 next: { try reader.next() }, onRefused: errorLog.map { log in { try log.write($0) } },
                 progress: { bar.update($0.processed + $0.resumedAfter) })
         }

@@ -125,4 +125,34 @@ struct ImportJobTests {
             #expect(try await jobs.job(tenant: t, id: own.id, context: .test).id == own.id)
         }
     }
+    /// An import's progress is the file's as read in one format and mode, by one caller: the same bytes posted again
+    /// in another format (or mode, or by another caller) start over instead of going on after rows read another way.
+    @Test(arguments: StoreKind.allCases)
+    func progressIsKeptPerFormatModeAndCaller(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: spool) }
+            let jobs = Self.service(rt, maxBytes: 4096, spool: spool)
+            let csv = "firstName,email\nAnn,ann.progress@example.com\nBob,bob.progress@example.com\n"
+            let asLines = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .jsonl, restart: false,
+                                                body: Self.body(csv), context: .test)
+            let refused = try await Self.finished(jobs, t, asLines.id)
+            #expect(refused.created == 0 && refused.refused == 3, "\(refused)")
+            let asCSV = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                              body: Self.body(csv), context: .test)
+            let created = try await Self.finished(jobs, t, asCSV.id)
+            #expect(created.created == 2 && created.resumedAfter == 0, "\(created)")
+            // The same again, as CSV: it goes on after its last row (nothing left).
+            let again = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                              body: Self.body(csv), context: .test)
+            let resumed = try await Self.finished(jobs, t, again.id)
+            #expect(resumed.resumedAfter == 2 && resumed.processed == 0, "\(resumed)")
+            // In another mode: from the start, the rows done found as the parties they are.
+            let update = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .update, format: .csv, restart: false,
+                                               body: Self.body(csv), context: .test)
+            let updated = try await Self.finished(jobs, t, update.id)
+            #expect(updated.resumedAfter == 0 && updated.processed == 2 && updated.created == 0, "\(updated)")
+        }
+    }
 }
