@@ -281,31 +281,28 @@ package struct StrictBodyMiddleware: ServerMiddleware {
     static func outOfRange(_ error: any Error, _ bytes: [UInt8]) -> [String]? {
         guard case DecodingError.dataCorrupted(let context) = underlying(error), context.codingPath.isEmpty,
               let json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
-        var found: [String] = []
-        func walk(_ value: Any, _ path: String) {
-            if let object = value as? [String: Any] {
-                for key in object.keys.sorted() { walk(object[key]!, path.isEmpty ? key : path + "." + key) }
-            } else if let array = value as? [Any] {
-                for (index, item) in array.enumerated() { walk(item, path + "[\(index)]") }
-            } else if let number = value as? NSNumber, !(value is Bool), !path.isEmpty, found.count < 20,
-                      abs(number.doubleValue) >= 9.2e18 || !number.doubleValue.isFinite {
-                found.append(path)
-            }
+        let found = paths(in: json) { value in
+            guard let number = value as? NSNumber, !(value is Bool) else { return false }
+            return abs(number.doubleValue) >= 9.2e18 || !number.doubleValue.isFinite
         }
-        walk(json, "")
-        return found.isEmpty ? nil : found
+        return found.isEmpty ? nil : found.map(\.joined)
     }
 
     /// The paths of a parsed JSON body whose value is the string `text` (`a.b`, `items[2].at`): the transcoder that
     /// refused a date-time is not told whose it was.
     static func paths(in json: Any, holding text: String) -> [[CodingKeyPath]] {
+        paths(in: json) { ($0 as? String) == text }
+    }
+
+    /// The paths (at most 20) of a parsed JSON body's scalar values that `matches` picks.
+    static func paths(in json: Any, where matches: (Any) -> Bool) -> [[CodingKeyPath]] {
         var found: [[CodingKeyPath]] = []
         func walk(_ value: Any, _ path: [CodingKeyPath]) {
             if let object = value as? [String: Any] {
                 for key in object.keys.sorted() { walk(object[key]!, path + [.key(key)]) }
             } else if let array = value as? [Any] {
                 for (index, item) in array.enumerated() { walk(item, path + [.index(index)]) }
-            } else if let string = value as? String, string == text, !path.isEmpty, found.count < 20 {
+            } else if !path.isEmpty, found.count < 20, matches(value) {
                 found.append(path)
             }
         }

@@ -32,9 +32,8 @@ public enum PartyRules {
         if let website = input.website, !website.trimmingWhitespace().isEmpty {
             party.website = errors.check { try Website.normalize(website) }
             // Both given: they must name one site (the website would silently win otherwise), as for PATCH.
-            if let given = party.website, let other = input.properties?["website"], other != .null {
-                let mirrored: String? = if case .string(let text) = other { try? Website.normalize(text, field: "properties.website") } else { nil }
-                if mirrored != given { errors.add("properties.website", "contradicts website; give one of them") }
+            if let given = party.website, let other = input.properties?["website"], other != .null, !Website.names(given, other) {
+                errors.add("properties.website", "contradicts website; give one of them")
             }
         }
         party.roles = errors.check { try normalizeRoles(input.roles ?? []) } ?? []
@@ -103,9 +102,8 @@ public enum PartyRules {
             if let websiteProperty, websiteProperty != .null { errors.add("properties.website", "contradicts website; give one of them") }
         case .set(let raw):
             party.website = raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Website.normalize(raw) }
-            if let websiteProperty {
-                let other: String? = if case .string(let text) = websiteProperty { try? Website.normalize(text, field: "properties.website") } else { nil }
-                if other != party.website { errors.add("properties.website", "contradicts website; give one of them") }
+            if let websiteProperty, !Website.names(party.website, websiteProperty) {
+                errors.add("properties.website", "contradicts website; give one of them")
             }
         }
         switch patch.roles {
@@ -228,6 +226,12 @@ public enum PartyRules {
 }
 
 public enum Website {
+    /// Whether a `properties.website` value names `website` (both normalized; a value that is no website names none).
+    static func names(_ website: String?, _ property: JSONScalar) -> Bool {
+        let named: String? = if case .string(let text) = property { try? normalize(text) } else { nil }
+        return named == website
+    }
+
     /// `example.com/x` → `https://example.com/x`; only http and https, with a valid host.
     public static func normalize(_ raw: String, field: String = "website") throws -> String {
         let trimmed = raw.trimmingWhitespace()

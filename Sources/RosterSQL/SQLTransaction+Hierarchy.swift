@@ -56,9 +56,7 @@ extension SQLTransaction {
         do {
             _ = try await conn.query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 7))) AS lock", [.text(name)])
         } catch {
-            var held = hierarchyLocks.held
-            held.remove(name)
-            hierarchyLocks.held = held
+            hierarchyLocks.remove(name)
             throw error
         }
     }

@@ -648,6 +648,8 @@ final class HeldLocks: Sendable {
 
     /// Adds `name`; false when it was held already.
     func insert(_ name: String) -> Bool { names.withLock { $0.insert(name).inserted } }
+
+    func remove(_ name: String) { _ = names.withLock { $0.remove(name) } }
 }
 
 final class AuditQueue: Sendable {

@@ -101,11 +101,8 @@ public struct AccessService: Sendable {
     public func roles(tenant slug: String, user: User.ID, context: OperationContext) async throws -> [RoleGrant] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.requireUserReader()
-            let tenant = access.tenant
-            guard let found = try await tx.user(tenant: tenant.id, id: user) else { throw RosterError.notFound("no user \(user)") }
-            try await access.requireReadable(found)
-            return try await tx.grants(tenant: tenant.id, user: user)
+            _ = try await access.readableUser(user)
+            return try await tx.grants(tenant: access.tenant.id, user: user)
         }
     }
 
@@ -120,11 +117,8 @@ public struct AccessService: Sendable {
         return try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             // About another user: users.read, or a user the caller manages. About itself, any caller may ask.
-            let other = context.principal != .user(userID.description)
-            if other { try access.requireUserReader() }
             let tenant = access.tenant
-            guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
-            if other { try await access.requireReadable(user) }
+            let user = try await access.readableUser(userID, itself: true)
             try await access.requireParty(partyID)
             if let at {
                 let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [partyID], asOf: at)
@@ -235,11 +229,8 @@ public struct AccessService: Sendable {
         let (page, decisions) = try await store.read { tx -> (Page<Party>, [Party.ID: AccessDecision]) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             // About another user: users.read, or a user the caller manages. About itself, any caller may ask.
-            let other = context.principal != .user(userID.description)
-            if other { try access.requireUserReader() }
             let tenant = access.tenant
-            guard let user = try await tx.user(tenant: tenant.id, id: userID) else { throw RosterError.notFound("no user \(userID)") }
-            if other { try await access.requireReadable(user) }
+            let user = try await access.readableUser(userID, itself: true)
             guard user.isActive else { return (Page(items: [], nextCursor: nil), [:]) }
             // The same grants as enforcement, and the same subtree filter as a scoped caller's search.
             var query = PartyQuery(after: after, limit: limit + 1)

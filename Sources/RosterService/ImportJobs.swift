@@ -53,17 +53,18 @@ public struct ImportJobService: Sendable {
     /// The policy a kind of import needs, and on what, as `roster import` asks it.
     static func check(_ kind: ImportJob.Kind, _ access: TenantAccess) throws {
         switch kind {
-        case .parties: try access.require("parties.write")
-        case .relationships: try access.requireSomewhere("relationships.write")
+        case .parties: try access.require(policy(of: kind))
+        case .relationships: try access.requireSomewhere(policy(of: kind))
         }
     }
+
+    static func policy(of kind: ImportJob.Kind) -> String { kind == .parties ? "parties.write" : "relationships.write" }
 
     /// A job the caller may follow: it holds the right its kind needs, and, when that right reaches only part of the
     /// tenant, it started the job itself (another's counts and refused rows may name parties outside its scope: 404).
     static func checkVisible(_ job: ImportJob, _ access: TenantAccess) throws {
         try check(job.kind, access)
-        let policy = job.kind == .parties ? "parties.write" : "relationships.write"
-        if access.grants.scope(of: policy) != .tenant, job.actor != access.context.principal.description {
+        if access.grants.scope(of: policy(of: job.kind)) != .tenant, job.actor != access.context.principal.description {
             throw RosterError.notFound("no import \(job.id)")
         }
     }

@@ -132,6 +132,12 @@ public struct PartyService: Sendable {
                                              targetType: "party", targetID: party.id.description, fields: party.presentFields)])
     }
 
+    /// The 412 of an `If-Match` that is not the party's version (-1: it named no version at all).
+    static func staleVersion(_ ifMatch: Int, current: Int) -> RosterError {
+        .preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(current)\")"
+                                        : "the party is at version \(current), not \(ifMatch)")
+    }
+
     public func update(tenant slug: String, id: Party.ID, _ patch: PartyPatch, ifMatch: Int?,
                        context: OperationContext) async throws -> Party {
         try await withDuplicateMapping {
@@ -140,8 +146,7 @@ public struct PartyService: Sendable {
                 let tenant = access.tenant
                 let current = try await access.party(id, "parties.write")
                 if let ifMatch, ifMatch != current.version {
-                    throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(current.version)\")"
-                                                                    : "the party is at version \(current.version), not \(ifMatch)")
+                    throw Self.staleVersion(ifMatch, current: current.version)
                 }
                 guard current.isLive else { throw RosterError.conflict(current.notLiveReason) }
                 let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
@@ -198,8 +203,7 @@ public struct PartyService: Sendable {
             let tenant = access.tenant
             let current = try await access.party(id, "parties.write")
             if let ifMatch, ifMatch != current.version {
-                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(current.version)\")"
-                                                                    : "the party is at version \(current.version), not \(ifMatch)")
+                throw Self.staleVersion(ifMatch, current: current.version)
             }
             let state = try next(current)
             var party = current

@@ -259,20 +259,30 @@ struct TenantAccess {
 
     /// Before a user is read: the caller holds `users.read` on the whole tenant, or `users.manage` somewhere (it reads
     /// the users it manages: `requireReadable(_:)` decides once the user is found). Otherwise 403, before anything is read.
-    func requireUserReader() throws {
+    private func requireUserReader() throws {
         if isPlatform || grants.scope(of: "users.read") == .tenant || grants.scope(of: "users.manage") != nil { return }
         try require("users.read")
     }
 
     /// A user this caller may read: with `users.read` on the whole tenant any; otherwise one it may manage (its roles
     /// lie inside the subtrees the caller's `users.manage` covers), else 403 as for the missing `users.read`.
-    func requireReadable(_ user: User) async throws {
+    private func requireReadable(_ user: User) async throws {
         if isPlatform || grants.scope(of: "users.read") == .tenant { return }
         do {
             try await requireManageable(user)
         } catch RosterError.forbidden {
             try require("users.read")
         }
+    }
+
+    /// The user `id`, read for this caller: 403 before the read without `users.read` or `users.manage`, 404 when
+    /// missing, 403 for one it neither reads tenant-wide nor manages. `itself`: a user asking about itself passes.
+    func readableUser(_ id: User.ID, itself: Bool = false) async throws -> User {
+        let other = !itself || context.principal != .user(id.description)
+        if other { try requireUserReader() }
+        guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
+        if other { try await requireReadable(user) }
+        return user
     }
 
     /// A user this caller may grant roles to or revoke them from (`roles.manage`): one that holds nothing the caller

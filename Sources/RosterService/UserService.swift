@@ -104,9 +104,7 @@ public struct UserService: Sendable {
     public func get(tenant slug: String, id: User.ID, context: OperationContext) async throws -> User {
         let user = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.requireUserReader()
-            guard var user = try await tx.user(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
-            try await access.requireReadable(user)
+            var user = try await access.readableUser(id)
             // A party the caller may not read is not named to it (its id would confirm it exists).
             if let party = user.partyID, try await !access.mayRead(party) { user.partyID = nil }
             return user
