@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 package import HTTPTypes
 @_spi(Generated) package import OpenAPIRuntime
 package import RosterOpenAPI
@@ -202,50 +203,15 @@ package enum ResponseJSON {
 
         static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-        /// `yyyy-MM-ddTHH:mm:ss.SSSZ` in UTC, the milliseconds cut (not rounded), as `Date.ISO8601FormatStyle` writes
-        /// them with fractional seconds.
+        /// `"yyyy-MM-ddTHH:mm:ss.SSSZ"` in UTC (`RFC3339.string`, which the transcoder writes too).
         mutating func date(_ date: Date) {
-            let interval = date.timeIntervalSince1970
-            let seconds = interval.rounded(.down)
-            let milliseconds = Int((interval - seconds) * 1000)
-            let whole = Int(seconds)
-            var days = whole / 86_400
-            var secondOfDay = whole % 86_400
-            if secondOfDay < 0 {
-                secondOfDay += 86_400
-                days -= 1
-            }
-            // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-            let z = days + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let dayOfEra = z - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let mp = (5 * dayOfYear + 2) / 153
-            let day = dayOfYear - (153 * mp + 2) / 5 + 1
-            let month = mp < 10 ? mp + 3 : mp - 9
-            let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-            guard (0...9999).contains(year) else {
-                string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            guard let utc = RFC3339.UTCFields(date) else {
+                string(RFC3339.string(date))
                 return
             }
             byte(UInt8(ascii: "\""))
-            digits(year, 4); byte(UInt8(ascii: "-")); digits(month, 2); byte(UInt8(ascii: "-")); digits(day, 2)
-            byte(UInt8(ascii: "T"))
-            digits(secondOfDay / 3600, 2); byte(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2); byte(UInt8(ascii: ":"))
-            digits(secondOfDay % 60, 2); byte(UInt8(ascii: ".")); digits(milliseconds, 3)
-            raw("Z\"")
-        }
-
-        mutating func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                byte(UInt8(ascii: "0") + UInt8(rest / divisor))
-                rest %= divisor
-                divisor /= 10
-            }
+            utc.write(into: &bytes)
+            byte(UInt8(ascii: "\""))
         }
     }
 }

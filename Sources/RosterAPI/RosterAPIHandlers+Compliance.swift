@@ -92,10 +92,9 @@ package enum PartyExportDocument {
     package static func encode(_ export: PartyExport) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(style))
+            try container.encode(RFC3339.string(date))
         }
         return try encoder.encode(Components.Schemas.PartyExport(export))
     }

@@ -6,10 +6,8 @@ import RosterCore
 /// RFC 3339 dates: written with milliseconds, read strictly (`RFC3339.parse`: with or without fractional seconds, `Z`
 /// or any offset; a day or hour that does not exist is refused, where Foundation's parser rolls it over).
 struct RFC3339DateTranscoder: DateTranscoder {
-    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
     func encode(_ date: Date) throws -> String {
-        date.formatted(Self.fractional)
+        RFC3339.string(date)
     }
 
     func decode(_ text: String) throws -> Date {

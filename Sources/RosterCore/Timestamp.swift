@@ -63,6 +63,70 @@ public enum RFC3339 {
         return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(micros) / 1_000_000)
     }
 
+    /// The instant in UTC to the millisecond, as Roster writes it: `2026-03-01T07:30:00.123Z`. The milliseconds are
+    /// cut from the microsecond the stores keep, so a value read as `.123` is written `.123` again (cut from the
+    /// floating-point seconds, as Foundation's formatter cuts them, `.123` came out as `.122`). Years outside 0-9999 are
+    /// left to Foundation.
+    public static func string(_ date: Date) -> String {
+        guard let utc = UTCFields(date) else { return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        utc.write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A date's fields in UTC, to the millisecond, for years 0 to 9999.
+    public struct UTCFields: Sendable, Equatable {
+        public var year, month, day, hour, minute, second, millisecond: Int
+
+        public init?(_ date: Date) {
+            let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+            guard micros.magnitude < 1e17 else { return nil }
+            let millis = Int(micros) >= 0 ? Int(micros) / 1000 : (Int(micros) - 999) / 1000
+            var seconds = millis / 1000
+            millisecond = millis - seconds * 1000
+            if millisecond < 0 { millisecond += 1000; seconds -= 1 }
+            var days = seconds / 86_400
+            var secondOfDay = seconds % 86_400
+            if secondOfDay < 0 {
+                secondOfDay += 86_400
+                days -= 1
+            }
+            // Civil date from days since 1970-01-01 (H. Hinnant's `civil_from_days`).
+            let z = days + 719_468
+            let era = (z >= 0 ? z : z - 146_096) / 146_097
+            let dayOfEra = z - era * 146_097
+            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+            let mp = (5 * dayOfYear + 2) / 153
+            day = dayOfYear - (153 * mp + 2) / 5 + 1
+            month = mp < 10 ? mp + 3 : mp - 9
+            year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+            hour = secondOfDay / 3600
+            minute = secondOfDay / 60 % 60
+            second = secondOfDay % 60
+            guard (0...9999).contains(year) else { return nil }
+        }
+
+        /// `yyyy-MM-ddTHH:mm:ss.SSSZ`, appended.
+        public func write(into bytes: inout [UInt8]) {
+            func digits(_ value: Int, _ count: Int) {
+                var divisor = 1
+                for _ in 1..<count { divisor *= 10 }
+                var rest = value
+                while divisor > 0 {
+                    bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                    rest %= divisor
+                    divisor /= 10
+                }
+            }
+            digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
+            bytes.append(UInt8(ascii: "T"))
+            digits(hour, 2); bytes.append(UInt8(ascii: ":")); digits(minute, 2); bytes.append(UInt8(ascii: ":")); digits(second, 2)
+            bytes.append(UInt8(ascii: ".")); digits(millisecond, 3); bytes.append(UInt8(ascii: "Z"))
+        }
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -34,6 +34,31 @@ struct RFC3339Tests {
         #expect(RFC3339.parse("2026-03-02T08:59:00+23:29") == base)
     }
 
+    /// Every millisecond of a second, as read, as the stores keep it (microseconds) and as written again: the same text.
+    /// Foundation's formatter cut `.123` to `.122` (its floating-point seconds are a hair below).
+    @Test func millisecondsRoundTripExactly() throws {
+        for base in ["2026-03-01T09:30:00", "1969-12-31T23:59:59", "2099-12-31T23:59:59", "0001-01-01T00:00:00"] {
+            for millisecond in 0..<1000 {
+                let text = base + "." + String(millisecond + 1000).dropFirst() + "Z"
+                let read = try #require(RFC3339.parse(text), "\(text)")
+                #expect(RFC3339.string(read) == text)
+                let stored = Int64((read.timeIntervalSince1970 * 1_000_000).rounded())
+                #expect(RFC3339.string(Date(timeIntervalSince1970: Double(stored) / 1_000_000)) == text)
+                #expect(RFC3339.string(read.toMicroseconds) == text)
+            }
+        }
+        // Microseconds are cut to the millisecond, never rounded up into the next one.
+        #expect(RFC3339.string(try #require(RFC3339.parse("2026-03-01T09:30:00.999999Z"))) == "2026-03-01T09:30:00.999Z")
+        // Whole seconds over every day of a year write what Foundation writes.
+        let whole = Date.ISO8601FormatStyle()
+        var day = try whole.parse("2024-01-01T00:00:00Z")
+        for _ in 0..<366 {
+            let instant = day.addingTimeInterval(45_296)
+            #expect(RFC3339.string(instant) == instant.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            day = day.addingTimeInterval(86_400)
+        }
+    }
+
     @Test func whatDoesNotExistIsRefused() {
         for text in ["2026-02-29T00:00:00Z", "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z", "1900-02-29T00:00:00Z",
                      "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-01-00T00:00:00Z", "2026-01-01T24:00:00Z",
