@@ -76,7 +76,10 @@ public enum PartyRules {
         var websiteProperty: JSONScalar?
         switch patch.properties {
         case .keep: break
-        case .clear: party.properties = [:]
+        case .clear:
+            // `properties: null` removes every property, `website` among them, as `properties.website: null` does.
+            party.properties = [:]
+            if case .keep = patch.website { websiteProperty = .null }
         case .set(let changes):
             var merged = current.properties
             for (key, value) in changes { merged[key] = value == .null ? nil : value }
@@ -142,7 +145,8 @@ public enum PartyRules {
             if party.firstName != nil { errors.add("firstName", "is only for persons") }
             if party.lastName != nil { errors.add("lastName", "is only for persons") }
         }
-        // Organizations: website and properties.website in sync; the website's domain is an email domain.
+        // Organizations: website and properties.website in sync; the website's domain is its email domain (the one
+        // auto-linking claims: a website changed or cleared claims its old domain no more).
         if let website = party.website {
             party.properties["website"] = .string(website)
         } else if case .string(let raw)? = party.properties["website"] {
@@ -153,8 +157,8 @@ public enum PartyRules {
                 errors.add("properties.website", "must be a website address")
             }
         }
-        if party.kind == .organization, let website = party.website, let domain = Website.emailDomain(of: website) {
-            if !party.emailDomains.contains(domain) { party.emailDomains = [domain] + party.emailDomains.filter { $0 != domain } }
+        if party.kind == .organization {
+            party.emailDomains = party.website.flatMap(Website.emailDomain(of:)).map { [$0] } ?? []
         }
         // customerType is only for customers: giving one makes the party a customer; a customer defaults to regular.
         if party.customerType != nil, !party.roles.contains("customer") {

@@ -130,6 +130,8 @@ struct PartyAPITests {
             let moved = try await api.send(.patch, path, json: #"{"properties":{"website":"https://other.example"}}"#)
             #expect(moved.status == .ok && moved.headers[.eTag] == "\"3\"", "\(moved.text)")
             #expect(try website(moved) == "https://other.example" && properties(moved)["website"] == "https://other.example", "\(moved.text)")
+            // The email domain (what auto-linking claims) follows the website: the old one is claimed no more.
+            #expect(try moved.decode(TParty.self).emailDomains == ["other.example"], "\(moved.text)")
 
             let invalid = try await api.send(.patch, path, json: #"{"properties":{"website":"not a url"}}"#)
             #expect(invalid.status == .unprocessableContent && invalid.problem?.errors?.map(\.field) == ["properties.website"], "\(invalid.text)")
@@ -142,6 +144,16 @@ struct PartyAPITests {
             let cleared = try await api.send(.patch, path, json: #"{"properties":{"website":null}}"#)
             #expect(try cleared.status == .ok && website(cleared) == nil && properties(cleared)["website"] == nil, "\(cleared.text)")
             #expect(try properties(cleared) == ["tier": "3", "region": "north"], "\(cleared.text)")
+            #expect(try cleared.decode(TParty.self).emailDomains == [], "\(cleared.text)")
+
+            // `properties: null` removes every property, the website among them (RFC 7386: null removes the member);
+            // given with a website, the website stays the one given.
+            _ = try await api.send(.patch, path, json: #"{"website":"https://fifth.example"}"#)
+            let none = try await api.send(.patch, path, json: #"{"properties":null}"#)
+            #expect(try none.status == .ok && properties(none).isEmpty && website(none) == nil, "\(none.text)")
+            let reset = try await api.send(.patch, path, json: #"{"properties":null,"website":"https://sixth.example"}"#)
+            #expect(try reset.status == .ok && properties(reset) == ["website": "https://sixth.example"]
+                    && website(reset) == "https://sixth.example", "\(reset.text)")
         }
     }
 
