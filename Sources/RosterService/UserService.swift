@@ -79,7 +79,7 @@ public struct UserService: Sendable {
                     throw RosterError.invalid("email", "a user needs an email or an SSO subject")
                 }
                 let changed = user.changedFields(from: current)
-                guard !changed.isEmpty else { return current }
+                guard !changed.isEmpty else { return try await Self.shown(current, to: access) }
                 // Whoever sets another user's email or SSO identity could sign in as that user.
                 let identity = changed.filter { ["email", "ssoIssuer", "ssoSubject"].contains($0) }
                 if !identity.isEmpty, !access.grants.everything, context.principal != .user(id.description) {
@@ -96,7 +96,7 @@ public struct UserService: Sendable {
                 }
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.update", targetType: "user",
                                                      targetID: id.description, fields: changed)])
-                return user
+                return try await Self.shown(user, to: access)
             }
         }
     }
@@ -104,12 +104,17 @@ public struct UserService: Sendable {
     public func get(tenant slug: String, id: User.ID, context: OperationContext) async throws -> User {
         let user = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            var user = try await access.readableUser(id)
-            // A party the caller may not read is not named to it (its id would confirm it exists).
-            if let party = user.partyID, try await !access.mayRead(party) { user.partyID = nil }
-            return user
+            return try await Self.shown(access.readableUser(id), to: access)
         }
         try await recordReads([user], action: "user.read", context: context)
+        return user
+    }
+
+    /// The user as this caller is shown it: a party the caller may not read is not named (its id would confirm it
+    /// exists).
+    static func shown(_ user: User, to access: TenantAccess) async throws -> User {
+        var user = user
+        if let party = user.partyID, try await !access.mayRead(party) { user.partyID = nil }
         return user
     }
 

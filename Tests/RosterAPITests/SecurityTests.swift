@@ -374,6 +374,36 @@ struct EscalationTests {
         }
     }
 
+    /// A manager whose `users.manage` and `parties.read` reach one subtree reads and changes a user it manages, but is
+    /// not told the id of that user's party when the party lies outside (it would confirm the party exists).
+    @Test func aManagedUsersPartyOutsideIsNotNamed() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#).id
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#).id
+            let northPerson = try await api.createParty(t, #"{"kind":"person","firstName":"N","email":"n@example.com"}"#).id
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                       json: #"{"parentId":"\#(north)","childId":"\#(northPerson)","type":"structure"}"#).status == .created)
+            let southReaders = try await Self.role(api, t, "south readers", ["parties.read"], organization: south)
+            let southManagers = try await Self.role(api, t, "south managers", ["parties.read", "users.manage"], organization: south)
+            let managed = try await Self.user(api, t, roles: [southReaders])
+            #expect(try await api.send(.patch, "/v1/tenants/\(t)/users/\(managed)", json: #"{"partyId":"\#(northPerson)"}"#).status == .ok)
+            let caller = try await Self.key(api, t, roles: [southManagers])
+            struct Linked: Decodable { var id: String; var partyId: String? }
+
+            let platform = try await api.send(.get, "/v1/tenants/\(t)/users/\(managed)").decode(Linked.self)
+            #expect(platform.partyId == northPerson)
+            let read = try await api.send(.get, "/v1/tenants/\(t)/users/\(managed)", token: caller)
+            #expect(try read.status == .ok && read.decode(Linked.self).partyId == nil, "\(read.text)")
+            let changed = try await api.send(.patch, "/v1/tenants/\(t)/users/\(managed)", json: #"{"displayName":"Renamed"}"#, token: caller)
+            #expect(try changed.status == .ok && changed.decode(Linked.self).partyId == nil, "\(changed.text)")
+            let unchanged = try await api.send(.patch, "/v1/tenants/\(t)/users/\(managed)", json: #"{"displayName":"Renamed"}"#, token: caller)
+            #expect(try unchanged.status == .ok && unchanged.decode(Linked.self).partyId == nil, "\(unchanged.text)")
+            // The link itself is kept.
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(managed)").decode(Linked.self).partyId == northPerson)
+        }
+    }
+
     /// Roles take `type` (the documented name) or its alias `relationshipType`, never silently dropped.
     @Test func roleTypeIsKept() async throws {
         try await withApp { api in
