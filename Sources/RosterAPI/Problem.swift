@@ -3,6 +3,7 @@ public import HTTPTypes
 package import OpenAPIRuntime
 package import Logging
 public import RosterCore
+import RosterOpenAPI
 
 /// RFC 9457 problem details, the body of every error response.
 public struct Problem: Codable, Sendable, Equatable {
@@ -251,41 +252,111 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         do {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
         } catch {
-            if let date = Self.underlying(error) as? InvalidDateTime,
-               let fields = try await Self.badDateFields(first: date.text, bytes: bytes, decode: { probe in
-                   _ = try await next(request, HTTPBody(probe), metadata)
-               }) {
-                throw RosterError.validation(fields.map { FieldError($0, InvalidDateTime.rule) })
-            }
-            if let fields = Self.outOfRange(error, bytes) {
-                throw RosterError.validation(fields.map { FieldError($0, "is a number out of range") })
-            }
-            if let missing = Self.missingField(error) {
-                // The generated decoder reports a missing required field before it looks for unknown ones.
-                let unknown = try await Self.unknownFields(missing: missing, bytes: bytes) { probe in
-                    _ = try await next(request, HTTPBody(probe), metadata)
-                }
-                guard !unknown.isEmpty else { throw error }
-                throw RosterError.validation([FieldError(missing.joined, "is required")]
-                    + unknown.map { FieldError($0.joined, "is not a field of this operation") })
-            }
-            guard let first = Self.unknownField(error) else { throw error }
-            throw RosterError.validation(try await Self.unknownFields(first: first, bytes: bytes) { probe in
+            guard let fields = try await Self.fieldErrors(first: error, bytes: bytes, decode: { probe in
                 _ = try await next(request, HTTPBody(probe), metadata)
-            }.map { FieldError($0.joined, "is not a field of this operation") })
+            }) else { throw error }
+            throw RosterError.validation(fields)
         }
     }
 
-    /// The fields of valid JSON holding a number no 64-bit integer holds, when the decoder refused the body as a whole
-    /// (it reports such a number without its path, as if the JSON were malformed). `nil` otherwise.
-    static func outOfRange(_ error: any Error, _ bytes: [UInt8]) -> [String]? {
-        guard case DecodingError.dataCorrupted(let context) = underlying(error), context.codingPath.isEmpty,
-              let json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
-        let found = paths(in: json) { value in
+    /// Every field of the body the generated decoder refuses, when it refused one: the decoder stops at the first, so
+    /// each one found is named, mended (an unreadable date-time replaced by a readable one, an unknown or invalid
+    /// member removed, a missing one filled with some JSON value, a number out of range replaced by 0) and the body
+    /// decoded again as a probe (`RequestInfo.probing`: it ends before the operation does anything), until it decodes
+    /// or nothing more can be mended. `nil` when the first error names no field of the body (malformed JSON, a query
+    /// parameter) or is the only one (the generated layer's own problem names it).
+    static func fieldErrors(first: any Error, bytes: [UInt8],
+                            decode: @Sendable ([UInt8]) async throws -> Void) async throws -> [FieldError]? {
+        guard var json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
+        let fillings: [Any] = ["", 0, true, [String: Any](), [Any]()] + enumValues
+        var found: [FieldError] = []
+        var named: Set<[CodingKeyPath]> = []
+        var filled: [[CodingKeyPath]: Int] = [:]
+        var error = first
+        var alone = false
+        for _ in 0..<200 {
+            // What the decoder refused, by path: the message to give and the value to mend it with (nil: remove).
+            // `namedWell`: the generated layer's own problem names it well, were it the only one (an invalid or missing member).
+            var refused: [(path: [CodingKeyPath], message: String, mend: Any?)] = []
+            var namedWell = false
+            switch underlying(error) {
+            case let date as InvalidDateTime:
+                refused = paths(in: json, holding: date.text).map { ($0, InvalidDateTime.rule, "2000-01-01T00:00:00Z") }
+            case let decoding as DecodingError:
+                if let unknown = unknownField(decoding) {
+                    refused = [(unknown, "is not a field of this operation", nil)]
+                } else if let missing = missingField(decoding) {
+                    refused = [(missing, "is required", fillings[0])]
+                    namedWell = true
+                } else if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty {
+                    refused = outOfRange(in: json).map { ($0, "is a number out of range", 0) }
+                } else if let context = context(of: decoding), !context.codingPath.isEmpty {
+                    refused = [(path(context), ProblemMiddleware.describe(decoding), nil)]
+                    namedWell = true
+                }
+            default:
+                break
+            }
+            guard !refused.isEmpty else { break }
+            for (at, message, mend) in refused {
+                if named.insert(at).inserted {
+                    found.append(FieldError(at.joined, message))
+                    if let mend { json = CodingKeyPath.setting(at, to: mend, in: json) } else { json = CodingKeyPath.removing(at, from: json) }
+                    if found.count == 1 { alone = namedWell }
+                    if message == "is required" { filled[at] = 0 }
+                    continue
+                }
+                // Refused again (a required member removed, or mended with a value of the wrong type): try the next
+                // JSON type in its place, until one decodes or none does.
+                let next = filled[at].map { $0 + 1 } ?? 0
+                guard next < fillings.count else { return found.count == 1 && alone ? nil : found }
+                filled[at] = next
+                json = CodingKeyPath.setting(at, to: fillings[next], in: json)
+            }
+            guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { break }
+            do {
+                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
+                break
+            } catch let next {
+                error = next
+            }
+        }
+        return found.isEmpty || found.count == 1 && alone ? nil : found
+    }
+
+    /// Every value of every string enum of the spec (`enum: [a, b]`, the only style it uses): fillings that get a
+    /// probe past a required enum member whose value was refused.
+    static let enumValues: [String] = {
+        guard let yaml = try? OpenAPISpec.yaml(), let text = String(data: yaml, encoding: .utf8) else { return [] }
+        var values: [String] = []
+        for line in text.split(separator: "\n") {
+            guard let start = line.range(of: "enum: [") else { continue }
+            let rest = line[start.upperBound...]
+            guard let end = rest.firstIndex(of: "]") else { continue }
+            for item in rest[..<end].split(separator: ",") {
+                let value = item.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+                if !value.isEmpty, !values.contains(value) { values.append(value) }
+            }
+        }
+        return values
+    }()
+
+    static func context(of error: DecodingError) -> DecodingError.Context? {
+        switch error {
+        case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+            context
+        @unknown default:
+            nil
+        }
+    }
+
+    /// The paths of a parsed JSON body holding a number no 64-bit integer holds: the decoder reports one without its
+    /// path, as if the JSON were malformed.
+    static func outOfRange(in json: Any) -> [[CodingKeyPath]] {
+        paths(in: json) { value in
             guard let number = value as? NSNumber, !(value is Bool) else { return false }
             return abs(number.doubleValue) >= 9.2e18 || !number.doubleValue.isFinite
         }
-        return found.isEmpty ? nil : found.map(\.joined)
     }
 
     /// The paths of a parsed JSON body whose value is the string `text` (`a.b`, `items[2].at`): the transcoder that
@@ -310,33 +381,6 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         return found
     }
 
-    /// Every field holding a date-time the API can't read: the decoder stops at the first, so each one found is given
-    /// a readable date-time and the body decoded again as a probe (which ends before the operation does anything),
-    /// until none is left. `nil` when the first is found nowhere.
-    static func badDateFields(first text: String, bytes: [UInt8],
-                              decode: @Sendable ([UInt8]) async throws -> Void) async throws -> [String]? {
-        guard var json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
-        var names: [String] = []
-        var text = text
-        var seen: Set<String> = []
-        for _ in 0..<20 {
-            seen.insert(text)
-            let found = paths(in: json, holding: text)
-            guard !found.isEmpty else { break }
-            names += found.map(\.joined)
-            for path in found { json = CodingKeyPath.setting(path, to: "2000-01-01T00:00:00Z", in: json) }
-            guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { break }
-            do {
-                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
-                break
-            } catch {
-                guard let next = underlying(error) as? InvalidDateTime, !seen.contains(next.text) else { break }
-                text = next.text
-            }
-        }
-        return names.isEmpty ? nil : names
-    }
-
     /// The path of the first unknown field a generated decoder refused (its spec says `additionalProperties: false`).
     static func unknownField(_ error: any Error) -> [CodingKeyPath]? {
         guard case DecodingError.dataCorrupted(let context) = underlying(error),
@@ -355,64 +399,6 @@ package struct StrictBodyMiddleware: ServerMiddleware {
 
     static func path(_ context: DecodingError.Context) -> [CodingKeyPath] {
         context.codingPath.map { key in key.intValue.map(CodingKeyPath.index) ?? .key(key.stringValue) }
-    }
-
-    /// The unknown fields of a body that also lacks required ones: probes fill each missing field with a value of some
-    /// JSON type until the decoder gets past it and reaches its check for unknown fields. Empty when none is found, or
-    /// when no filling gets past a field (an enum, a uuid).
-    static func unknownFields(missing first: [CodingKeyPath], bytes: [UInt8],
-                              decode: @Sendable ([UInt8]) async throws -> Void) async throws -> [[CodingKeyPath]] {
-        guard var json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return [] }
-        let fillings: [Any] = ["", 0, true, [String: Any](), [Any]()]
-        var tried: [[CodingKeyPath]: Int] = [first: 0]
-        json = CodingKeyPath.setting(first, to: fillings[0], in: json)
-        for _ in 0..<40 {
-            guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { return [] }
-            do {
-                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
-                return []
-            } catch {
-                if let unknown = unknownField(error) {
-                    return try await unknownFields(first: unknown, bytes: [UInt8](data), decode: decode)
-                }
-                guard let decoding = underlying(error) as? DecodingError else { return [] }
-                switch decoding {
-                case .keyNotFound(let key, let context):
-                    let missing = path(context) + [.key(key.stringValue)]
-                    guard tried[missing] == nil else { return [] }
-                    tried[missing] = 0
-                    json = CodingKeyPath.setting(missing, to: fillings[0], in: json)
-                case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-                    let at = path(context)
-                    guard let index = tried[at], index + 1 < fillings.count else { return [] }
-                    tried[at] = index + 1
-                    json = CodingKeyPath.setting(at, to: fillings[index + 1], in: json)
-                @unknown default:
-                    return []
-                }
-            }
-        }
-        return []
-    }
-
-    /// Every unknown field: the body is decoded again without each one found, until the decoder accepts it. These
-    /// decodings run as probes (`RequestInfo.probing`), which end before the operation does anything.
-    static func unknownFields(first: [CodingKeyPath], bytes: [UInt8],
-                              decode: @Sendable ([UInt8]) async throws -> Void) async throws -> [[CodingKeyPath]] {
-        var found = [first]
-        guard var json = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return found }
-        for _ in 0..<100 {
-            json = CodingKeyPath.removing(found.last!, from: json)
-            guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { break }
-            do {
-                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
-                break
-            } catch {
-                guard let next = unknownField(error), !found.contains(next) else { break }
-                found.append(next)
-            }
-        }
-        return found
     }
 }
 

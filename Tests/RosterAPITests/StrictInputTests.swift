@@ -189,6 +189,34 @@ struct StrictInputTests {
         }
     }
 
+    /// A body the decoder refuses for several reasons at once (a value outside its enum, an unreadable date-time, an
+    /// unknown member, a missing one, nested in arrays too): the 422 names each, not only the first the decoder met;
+    /// nothing happens.
+    @Test func everyFieldTheDecoderRefusesIsNamed() async throws {
+        try await withApp { api in
+            let world = try await AuthorizationMatrixTests.makeWorld(api)
+            let before = try await SecurityTests.snapshot(api, world)
+            for (path, method, body, expected) in [
+                ("\(world.base)/parties/\(world.person)/consents", HTTPRequest.Method.post,
+                 #"{"purpose":"newsletter","status":"maybe","source":"web","at":"2026-02-30T00:00:00Z","bogus":1}"#,
+                 Set(["status", "at", "bogus"])),
+                ("\(world.base)/relationships", .post,
+                 #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validTo":"2026-11-31T00:00:00Z","zeta":[1]}"#,
+                 ["validTo", "zeta"]),
+                ("\(world.base)/segments/probe", .put,
+                 #"{"rules":[{"field":"email","operator":"prefix","value":"a"},{"field":"mood","op":"prefix","value":"x"}]}"#,
+                 ["rules[1].field", "rules[1].op", "rules[1].operator"]),
+                ("\(world.base)/users", .post, #"{"email":"new@example.com","role":"BOSS","isActive":"yes"}"#, ["role", "isActive"]),
+            ] {
+                let response = try await api.send(method, path, json: body)
+                let fields = Set(response.problem?.errors?.map(\.field) ?? [])
+                #expect(response.status == .unprocessableContent && fields == expected, "\(path): \(response.text)")
+            }
+            #expect(try await SecurityTests.snapshot(api, world) == before, "a refused request changed something")
+            #expect(try await api.send(.get, "\(world.base)/segments/probe").status == .notFound)
+        }
+    }
+
     @Test func nestedUnknownFieldsAreNamedWithTheirPath() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
