@@ -31,7 +31,7 @@ struct PartyCreates: AsyncParsableCommand {
         config.logLevel = .warning
         let count = self.count
         let concurrency = max(1, self.concurrency)
-        try await global.withRuntime(config) { runtime in
+        try await global.withRuntime(config, creates: true) { runtime in
             let slug = "bench-\(UInt32.random(in: 0...UInt32.max))"
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             _ = try await runtime.services.tenants.create(slug: slug, name: "Benchmark", settings: TenantSettings(defaultCallingCode: "44"),
@@ -128,7 +128,7 @@ struct Hierarchy: AsyncParsableCommand {
         var config = global.configuration()
         config.logLevel = .warning
         let (size, branching, descendantRuns, checkRuns) = (self.size, self.branching, self.descendantRuns, self.checkRuns)
-        try await global.withRuntime(config) { runtime in
+        try await global.withRuntime(config, creates: true) { runtime in
             let kind = runtime.database.store.kind
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             let tenant = try await runtime.services.tenants.create(
@@ -234,7 +234,7 @@ struct Access: AsyncParsableCommand {
         var config = global.configuration()
         config.logLevel = .warning
         let (size, branching, userCount, checks) = (self.size, self.branching, self.users, self.checks)
-        try await global.withRuntime(config) { runtime in
+        try await global.withRuntime(config, creates: true) { runtime in
             let kind = runtime.database.store.kind
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             let tenant = try await runtime.services.tenants.create(slug: "bench-a-\(UInt32.random(in: 0...UInt32.max))",
@@ -335,7 +335,7 @@ struct ProvisioningBench: AsyncParsableCommand {
         let concurrency = max(1, self.concurrency)
         let baseOptions = config.provisioningOptions
         let rounds = max(1, self.rounds)
-        try await global.withRuntime(config) { runtime in
+        try await global.withRuntime(config, creates: true) { runtime in
             let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             print("store: \(runtime.database.store.kind)")
@@ -399,7 +399,7 @@ struct MergeBench: AsyncParsableCommand {
         var config = global.configuration()
         config.logLevel = .warning
         let (count, edgeCount) = (max(2, parties), max(2, edges))
-        try await global.withRuntime(config) { runtime in
+        try await global.withRuntime(config, creates: true) { runtime in
             let s = runtime.services
             let context = OperationContext(principal: .platform("bench"), requestID: "bench")
             let slug = "bench-m-\(UInt32.random(in: 0...UInt32.max))"

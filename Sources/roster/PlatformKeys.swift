@@ -19,7 +19,7 @@ struct PlatformKeys: AsyncParsableCommand {
 
         func run() async throws {
             let name = self.name
-            let (key, secret) = try await global.withRuntime { runtime in try await runtime.platformAuth.createKey(name: name) }
+            let (key, secret) = try await global.withRuntime(creates: true) { runtime in try await runtime.platformAuth.createKey(name: name) }
             print("created platform key \(key.id) (\(key.name)); shown only this once:\n\(secret)")
         }
     }

@@ -81,12 +81,20 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the configured database, migrates it, runs `body` with the services, and closes it:
     /// what every one-shot command does. Domain errors become a one-line message and an exit status.
+    /// `creates`: the command may create a SQLite file that is not there (`migrate`, `tenants create`, `platform-keys
+    /// create`, the benchmarks); the others, which read or change what a database holds, refuse a missing one (exit 3),
+    /// so that a mistyped path is told, not answered from a new empty database.
     func withRuntime<T: Sendable>(
-        _ config: RosterConfiguration? = nil, demo: Bool = false, onBootstrapToken: (@Sendable (String) -> Void)? = nil,
-        _ body: @Sendable (RosterRuntime) async throws -> T
+        _ config: RosterConfiguration? = nil, creates: Bool = false, demo: Bool = false,
+        onBootstrapToken: (@Sendable (String) -> Void)? = nil, _ body: @Sendable (RosterRuntime) async throws -> T
     ) async throws -> T {
         let config = config ?? configuration()
         let logger = logger(config)
+        if !creates, let path = RosterDatabase.sqlitePath(config.databaseURL), !FileManager.default.fileExists(atPath: path) {
+            FileHandle.standardError.write(Data(
+                "roster: there is no database at \(path) (\(config.redactedDatabaseURL)): check --database-url or ROSTER_DATABASE_URL; `roster migrate` creates one\n".utf8))
+            throw ExitCode(3)
+        }
         // A one-shot command says once that the database is not there (below); the pool's retries stay quiet.
         var databaseLogger = logger
         databaseLogger.logLevel = max(logger.logLevel, .warning)

@@ -76,7 +76,7 @@ struct Migrate: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
-        try await global.withRuntime(demo: demo, onBootstrapToken: { token in
+        try await global.withRuntime(creates: true, demo: demo, onBootstrapToken: { token in
             print("Generated bootstrap (platform) token, shown only this once: \(token)")
         }) { _ in }
         print("database is up to date")

@@ -45,7 +45,7 @@ struct Tenants: AsyncParsableCommand {
                 admin = Provisioning.Admin(firstName: adminFirstName, lastName: adminLastName, email: adminEmail)
             }
             let request = ProvisioningRequest(slug: slug, name: name, settings: TenantSettings(defaultCallingCode: defaultCallingCode), admin: admin)
-            let result = try await global.withRuntime { runtime in
+            let result = try await global.withRuntime(creates: true) { runtime in
                 try await RosterError.namingFlags([
                     "slug": "--slug", "name": "--name", "settings.defaultCallingCode": "--default-calling-code",
                     "admin.email": "--admin-email", "admin.firstName": "--admin-first-name", "admin.lastName": "--admin-last-name",

@@ -136,8 +136,15 @@ func http(_ arguments: [String]) -> String? {
 struct CLITests {
     @Test func migrateIsIdempotentAndPrintsTheTokenOnce() throws {
         let cli = try CLI()
-        // A command that can't show a token doesn't make one: the first token is shown by migrate (or serve).
-        #expect(try cli.run("tenants", "list").out.contains("management"))
+        // A command that reads what a database holds does not create one where there is none (a mistyped path is
+        // told, not answered from a new empty file); so no token is made before migrate (or serve) can show it.
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        for command in [["tenants", "list"], ["audit", "verify"], ["retention", "run", "--dry-run"], ["export", "parties", "--tenant", "acme"]] {
+            let missing = try cli.run(command)
+            #expect(missing.status == 3 && missing.err.contains("there is no database at \(path)") && missing.err.contains("roster migrate"),
+                    "\(command): \(missing.err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
         let first = try cli.run("migrate")
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains("shown only this once: rst_"))
@@ -145,6 +152,7 @@ struct CLITests {
         #expect(second.status == 0)
         #expect(!second.out.contains("rst_"))
         #expect(second.out.contains("up to date"))
+        #expect(try cli.run("tenants", "list").out.contains("management"))
     }
 
     /// The provisioning bench runs its kinds of rounds interleaved and compares their medians (figures aren't checked).
