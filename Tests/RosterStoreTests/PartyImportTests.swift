@@ -301,4 +301,26 @@ struct PartyImportTests {
         #expect(nested.problems.first { $0.field == "properties.c" }?.message == "must be a string, number, boolean or null")
         #expect(try lines.next() == nil)
     }
+
+    /// A JSON Lines line longer than 1 MiB is refused as its row and skipped to its end; the rows around it are read,
+    /// numbered as the file numbers them, whether the long line ends in a newline, a CRLF or the file's end. Lines that
+    /// cross the 64 KiB chunks are read whole.
+    @Test func anOverlongJSONLineIsOneRefusedRow() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let long = #"{"firstName":"Long","note":""# + String(repeating: "x", count: 3 << 20) + #""}"#
+        let near = #"{"firstName":"Near","note":""# + String(repeating: "y", count: 200_000) + #""}"#
+        let file = dir.appendingPathComponent("long.jsonl")
+        try Data(([#"{"firstName":"Ann"}"#, long, near + "\r", long, #"{"firstName":"Bo"}"#, long].joined(separator: "\n")).utf8).write(to: file)
+        let reader = try PartyImportReader(path: file.path, format: .jsonl)
+        var rows: [PartyImportRow] = []
+        while let row = try reader.next() { rows.append(row) }
+        #expect(rows.map(\.number) == [1, 2, 3, 4, 5, 6])
+        #expect(rows.map(\.firstName) == ["Ann", nil, "Near", nil, "Bo", nil])
+        #expect(rows[2].note?.count == 200_000 && rows[2].problems.isEmpty)
+        for index in [1, 3, 5] {
+            #expect(rows[index].problems.map(\.message) == ["is a line longer than 1 MiB, which no row is"])
+        }
+    }
 }
