@@ -285,6 +285,17 @@ struct TenantAccess {
         return user
     }
 
+    /// The user whose email is `email` (compared as emails are), read for this caller as `readableUser(_:)` reads one:
+    /// 403 before the read without `users.read` or `users.manage`, 404 when none.
+    func readableUser(email: EmailAddress) async throws -> User {
+        try requireUserReader()
+        guard let user = try await tx.user(tenant: tenant.id, emailNormalized: email.normalized) else {
+            throw RosterError.notFound("no user with that email")
+        }
+        try await requireReadable(user)
+        return user
+    }
+
     /// A user this caller may grant roles to or revoke them from (`roles.manage`): one that holds nothing the caller
     /// lacks and, for a caller whose `roles.manage` reaches only subtrees, one whose roles all lie inside them (else a
     /// grant would bring any role-less user of the tenant into the caller's reach).

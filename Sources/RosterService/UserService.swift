@@ -110,6 +110,16 @@ public struct UserService: Sendable {
         return user
     }
 
+    /// The user with this email (the admin console's user fields take an email or an id), read and audited as `get`.
+    public func get(tenant slug: String, email: EmailAddress, context: OperationContext) async throws -> User {
+        let user = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            return try await Self.shown(access.readableUser(email: email), to: access)
+        }
+        try await recordReads([user], action: "user.read", context: context)
+        return user
+    }
+
     /// The user as this caller is shown it: a party the caller may not read is not named (its id would confirm it
     /// exists).
     static func shown(_ user: User, to access: TenantAccess) async throws -> User {

@@ -370,9 +370,10 @@ enum Templates {
         <h1>Roles and access of {{tenant}}</h1>
         <section class="card" id="check">
           <h2>Access check</h2>
-          <p>May this user do this on this party, and why? Leave the date empty for now; give one to ask how things stood then.</p>
+          <p>May this user do this on this party, and why? Leave the date empty for now; give one to ask how things stood then.
+            Find a user's email or id on the <a href="/ui/t/{{tenant}}/users">users</a> page.</p>
           <form method="get" action="/ui/t/{{tenant}}/access" class="filters">
-            <div><label for="user">User</label><select id="user" name="user">{{#users}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/users}}</select></div>
+            <div><label for="user">User (email or id)</label><input id="user" name="user" value="{{user}}" required></div>
             <div><label for="policy">Policy</label><select id="policy" name="policy">{{#policies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/policies}}</select></div>
             <div><label for="party">Party id</label><input id="party" name="party" value="{{party}}" required></div>
             <div><label for="at">As of (UTC)</label><input id="at" name="at" type="datetime-local" step="1" value="{{at}}"></div>
@@ -393,10 +394,11 @@ enum Templates {
         <section class="card" id="grants">
           <h2>Grant or revoke a role</h2>
           {{#grantNotice}}<p class="flash" role="status">{{grantNotice}}</p>{{/grantNotice}}
+          {{#hasGrantErrors}}<div class="error" role="alert"><ul>{{#grantErrors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/grantErrors}}</ul></div>{{/hasGrantErrors}}
           <form method="post" action="/ui/t/{{tenant}}/grants">
             <input type="hidden" name="csrf" value="{{csrf}}">
-            <label for="grant-user">User</label>
-            <select id="grant-user" name="user">{{#users}}<option value="{{value}}">{{label}}</option>{{/users}}</select>
+            <label for="grant-user">User (email or id)</label>
+            <input id="grant-user" name="user" value="{{grantUser}}" required>
             <label for="grant-role">Role</label>
             <select id="grant-role" name="role">{{#roleChoices}}<option value="{{value}}">{{label}}</option>{{/roleChoices}}</select>
             <label for="grant-from">Valid from (UTC, optional)</label>
@@ -412,14 +414,16 @@ enum Templates {
           {{#hasRoleErrors}}<div class="error" role="alert"><ul>{{#roleErrors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/roleErrors}}</ul></div>{{/hasRoleErrors}}
           <form method="post" action="/ui/t/{{tenant}}/roles">
             <input type="hidden" name="csrf" value="{{csrf}}">
-            <label for="role-name">Name</label><input id="role-name" name="name" required>
+            {{#roleForm}}
+            <label for="role-name">Name</label><input id="role-name" name="name" value="{{name}}" required>
             <fieldset><legend>Policies</legend>
-              {{#allPolicies}}<label class="check"><input type="checkbox" name="policy.{{.}}" value="on"> {{.}}</label>{{/allPolicies}}
+              {{#allPolicies}}<label class="check"><input type="checkbox" name="policy.{{value}}" value="on"{{#selected}} checked{{/selected}}> {{label}}</label>{{/allPolicies}}
               <label for="role-other">Other policies, for other apps (separated by spaces or commas, e.g. approve_tree)</label>
-              <input id="role-other" name="otherPolicies">
+              <input id="role-other" name="otherPolicies" value="{{otherPolicies}}">
             </fieldset>
-            <label for="role-org">Organization id (empty: the whole tenant)</label><input id="role-org" name="organizationId">
-            <label for="role-type">Relationship type (empty: any)</label><input id="role-type" name="relationshipType">
+            <label for="role-org">Organization id (empty: the whole tenant)</label><input id="role-org" name="organizationId" value="{{organizationId}}">
+            <label for="role-type">Relationship type (empty: any)</label><input id="role-type" name="relationshipType" value="{{relationshipType}}">
+            {{/roleForm}}
             <button type="submit" id="create-role">Create role</button>
           </form>
         </section>
@@ -450,11 +454,12 @@ enum Templates {
         {{^hasItems}}<p class="empty">No user matches.</p>{{/hasItems}}
         {{#hasItems}}
         <table id="users">
-          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Employee id</th><th scope="col">Designation</th><th scope="col">Person</th></tr></thead>
+          <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Employee id</th><th scope="col">Designation</th><th scope="col">Person</th><th scope="col">Access</th></tr></thead>
           <tbody>
           {{#items}}
           <tr><td>{{name}}{{^active}} <span class="badge">inactive</span>{{/active}}</td><td>{{email}}</td><td>{{role}}</td><td>{{employeeID}}</td><td>{{designation}}</td>
-            <td>{{#partyID}}<a href="/ui/t/{{tenant}}/parties/{{partyID}}">person</a>{{/partyID}}</td></tr>
+            <td>{{#partyID}}<a href="/ui/t/{{tenant}}/parties/{{partyID}}">person</a>{{/partyID}}</td>
+            <td><a href="/ui/t/{{tenant}}/access?user={{id}}#check">check</a></td></tr>
           {{/items}}
           </tbody>
         </table>

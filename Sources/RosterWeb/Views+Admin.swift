@@ -74,23 +74,38 @@ struct AccessView {
         var asOf: String?
     }
 
+    /// What the new-role form holds: empty, or what was typed when it was refused.
+    struct RoleForm {
+        var name = ""
+        var otherPolicies = ""
+        var organizationId = ""
+        var relationshipType = ""
+    }
+
     var tenant: String
     var csrf: String = ""
     var roles: [RoleRow]
     var hasRoles: Bool
     var roleChoices: [Option]
-    var allPolicies = AccessRole.rosterPolicies
+    /// Roster's policies as the new-role form's boxes, checked as they were when it was refused.
+    var allPolicies: [Option]
+    var roleForm = RoleForm()
     var grantNotice: String?
     var roleErrors: [PartyView.FieldMessage] = [] { didSet { hasRoleErrors = !roleErrors.isEmpty } }
     var hasRoleErrors = false
-    var users: [Option]
+    var grantErrors: [PartyView.FieldMessage] = [] { didSet { hasGrantErrors = !grantErrors.isEmpty } }
+    var hasGrantErrors = false
+    /// The user fields take an email or an id, typed (a list of every user would not scale, and each listed user is an
+    /// audited read).
+    var user: String
+    var grantUser = ""
     var policies: [Option]
     var party: String
     var at: String
     var decision: Decision?
     var error: String?
 
-    init(tenant: String, roles: [AccessRole], users: [User], selectedUser: String?, policy: String?, party: String, at: String) {
+    init(tenant: String, roles: [AccessRole], user: String, policy: String?, party: String, at: String) {
         self.tenant = tenant
         self.roles = roles.map {
             RoleRow(tenant: tenant, name: $0.name, policies: $0.policies.joined(separator: ", "), organizationID: $0.organizationID?.description,
@@ -98,11 +113,8 @@ struct AccessView {
         }
         hasRoles = !roles.isEmpty
         roleChoices = roles.map { Option(value: $0.id.description, label: $0.name, selected: false) }
-        self.users = users.map { user in
-            let label = [user.displayName, user.email?.value].compactMap { $0 }.joined(separator: " · ")
-            return Option(value: user.id.description, label: label.isEmpty ? user.id.description : label,
-                          selected: user.id.description == selectedUser)
-        }
+        allPolicies = AccessRole.rosterPolicies.map { Option(value: $0, label: $0, selected: false) }
+        self.user = user
         // Roster's own policies, then those other apps' roles grant (`approve_tree`, ...), and the one asked about.
         var names = AccessRole.rosterPolicies
         for name in (roles.flatMap(\.policies) + [policy].compactMap { $0 }).sorted() where !names.contains(name) { names.append(name) }

@@ -41,9 +41,7 @@ extension WebConsole {
             query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         let roles = try await services.access.roles(tenant: tenant, context: context)
-        let users = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil,
-                                                  limit: 200, context: context).items
-        var view = AccessView(tenant: tenant, roles: roles, users: users, selectedUser: text("user"), policy: text("policy"),
+        var view = AccessView(tenant: tenant, roles: roles, user: text("user") ?? "", policy: text("policy"),
                               party: text("party") ?? "", at: text("at") ?? "")
         view.csrf = signedIn.session.csrf
         switch query.get("done") {
@@ -55,24 +53,61 @@ extension WebConsole {
         return (view, roles)
     }
 
+    /// The user a console field names, by email or id: `nil` (and the field's error added) when it is neither.
+    static func userReference(_ raw: String?, field: String = "user", errors: inout ValidationErrors) -> UserReference? {
+        let text = raw?.trimmingCharacters(in: .whitespaces) ?? ""
+        if let id = User.ID(uuidString: text) { return .id(id) }
+        if text.contains("@"), let email = try? EmailAddress(text) { return .email(email) }
+        errors.add(field, "give a user's email or id")
+        return nil
+    }
+
+    enum UserReference {
+        case id(User.ID)
+        case email(EmailAddress)
+    }
+
+    /// The id of the user a field named (an email is looked up, as a read the caller may make: 404 otherwise).
+    func userID(_ reference: UserReference, tenant: String, context: OperationContext) async throws -> User.ID {
+        switch reference {
+        case .id(let id): id
+        case .email(let email): try await services.users.get(tenant: tenant, email: email, context: context).id
+        }
+    }
+
     /// Grants or revokes (the form's two buttons) a role; the service decides (`roles.manage`, and no more than the
-    /// caller holds).
+    /// caller holds). A refused form comes back with its errors, every field named, and what was typed.
     func changeGrant(_ request: Request, tenant: String) async -> Response {
         await runForm(request, tenant: tenant) { signedIn, fields in
-            guard let user = fields["user"].flatMap(User.ID.init(uuidString:)) else { throw RosterError.invalid("user", "choose a user") }
-            guard let role = fields["role"].flatMap(AccessRole.ID.init(uuidString:)) else { throw RosterError.invalid("role", "choose a role") }
-            if fields["action"] == "revoke" {
-                try await services.access.revoke(tenant: tenant, user: user, role: role, context: signedIn.context)
-                return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=revoked")
+            func text(_ name: String) -> String? {
+                fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
-            // The grant's window (optional, UTC); granting a held role again gives it the window given.
-            func date(_ name: String) throws -> Date? {
-                try fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-                    .map { try Self.parseLocalDateTime($0, field: name) }
+            do {
+                var errors = ValidationErrors()
+                let user = Self.userReference(fields["user"], errors: &errors)
+                let role = fields["role"].flatMap(AccessRole.ID.init(uuidString:))
+                if role == nil { errors.add("role", "choose a role") }
+                let action = fields["action"]
+                if action != "grant" && action != "revoke" { errors.add("action", "must be grant or revoke") }
+                // The grant's window (optional, UTC); granting a held role again gives it the window given.
+                let validFrom = text("validFrom").flatMap { raw in errors.check { try Self.parseLocalDateTime(raw, field: "validFrom") } }
+                let validTo = text("validTo").flatMap { raw in errors.check { try Self.parseLocalDateTime(raw, field: "validTo") } }
+                try errors.throwIfAny()
+                guard let user, let role else { throw RosterError.invalid("user", "give a user's email or id") }
+                let id = try await userID(user, tenant: tenant, context: signedIn.context)
+                if action == "revoke" {
+                    try await services.access.revoke(tenant: tenant, user: id, role: role, context: signedIn.context)
+                    return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=revoked")
+                }
+                _ = try await services.access.grant(tenant: tenant, user: id, role: role,
+                                                    window: ValidityWindow(validFrom: validFrom, validTo: validTo), context: signedIn.context)
+                return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=granted")
+            } catch RosterError.validation(let errors) {
+                var (view, _) = try await accessView(request, tenant: tenant, signedIn: signedIn)
+                view.grantErrors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                view.grantUser = fields["user"] ?? ""
+                return .page(title: "Access", template: "access", view: view, status: .unprocessableContent)
             }
-            let window = ValidityWindow(validFrom: try date("validFrom"), validTo: try date("validTo"))
-            _ = try await services.access.grant(tenant: tenant, user: user, role: role, window: window, context: signedIn.context)
-            return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=granted")
         }
     }
 
@@ -102,6 +137,11 @@ extension WebConsole {
             } catch RosterError.validation(let errors) {
                 var (view, _) = try await accessView(request, tenant: tenant, signedIn: signedIn)
                 view.roleErrors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                // What was typed comes back with its errors.
+                view.roleForm = AccessView.RoleForm(name: fields["name"] ?? "", otherPolicies: fields["otherPolicies"] ?? "",
+                                                    organizationId: fields["organizationId"] ?? "",
+                                                    relationshipType: fields["relationshipType"] ?? "")
+                for index in view.allPolicies.indices { view.allPolicies[index].selected = fields["policy.\(view.allPolicies[index].value)"] == "on" }
                 return .page(title: "Access", template: "access", view: view, status: .unprocessableContent)
             }
         }
@@ -120,15 +160,16 @@ extension WebConsole {
             }
             do {
                 var errors = ValidationErrors()
-                let user = User.ID(uuidString: rawUser)
-                if user == nil { errors.add("user", "is not a user id") }
+                let user = Self.userReference(rawUser, errors: &errors)
+                let policy = text("policy")
+                if policy == nil { errors.add("policy", "choose a policy") }
                 let party = Party.ID(uuidString: rawParty)
                 if party == nil { errors.add("party", "is not a party id") }
                 let at = text("at").flatMap { raw in errors.check { try Self.parseLocalDateTime(raw) } }
                 try errors.throwIfAny()
-                guard let user, let party else { return .page(title: "Access", template: "access", view: view) }
-                let decision = try await services.access.check(tenant: tenant, user: user, policy: text("policy") ?? "parties.read",
-                                                               party: party, at: at, context: context)
+                guard let user, let policy, let party else { return .page(title: "Access", template: "access", view: view) }
+                let decision = try await services.access.check(tenant: tenant, user: userID(user, tenant: tenant, context: context),
+                                                               policy: policy, party: party, at: at, context: context)
                 var path: [AccessView.PathStep] = []
                 for id in decision.path {
                     // Each step named when the caller may read it (a read like any other, audited).

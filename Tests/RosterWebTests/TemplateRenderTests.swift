@@ -241,12 +241,14 @@ import Testing
     }
 
     @Test func access() throws {
-        let empty = try render(AccessView(tenant: "acme", roles: [], users: [], selectedUser: nil, policy: nil, party: "", at: ""), "access")
+        let empty = try render(AccessView(tenant: "acme", roles: [], user: "", policy: nil, party: "", at: ""), "access")
         #expect(empty.contains("No roles yet.") && !empty.contains("id=\"decision\""))
+        #expect(empty.contains("<input id=\"user\" name=\"user\" value=\"\" required>"))
+        #expect(empty.contains("<input type=\"checkbox\" name=\"policy.parties.read\" value=\"on\"> parties.read</label>"))
         #expect(empty.contains("<option value=\"parties.read\" selected>parties.read</option>"))
         let role = AccessRole(id: .make(), tenantID: .make(), name: Self.hostile, policies: ["parties.read"], organizationID: nil,
                               relationshipType: nil, createdAt: Date())
-        var view = AccessView(tenant: "acme", roles: [role], users: [], selectedUser: nil, policy: "parties.write", party: Self.hostile, at: "")
+        var view = AccessView(tenant: "acme", roles: [role], user: Self.hostile, policy: "parties.write", party: Self.hostile, at: "")
         view.decision = AccessView.Decision(allowed: false, reason: Self.hostile, role: Self.hostile,
                                             path: [AccessView.PathStep(tenant: "acme", id: "p", name: Self.hostile)], hasPath: true, asOf: "then")
         view.error = Self.hostile
@@ -255,8 +257,17 @@ import Testing
         #expect(hostile.contains("<strong>Denied.</strong>") && hostile.contains("tenant-wide") && hostile.contains("As of then."))
         #expect(hostile.contains("<option value=\"\(role.id)\">&lt;script&gt;"), "the role is a grant choice, escaped")
         view.roleErrors = [PartyView.FieldMessage(field: "policies", message: Self.hostile)]
+        view.grantErrors = [PartyView.FieldMessage(field: "user", message: Self.hostile)]
         view.grantNotice = Self.hostile
-        expectEscaped(try render(view, "access"))
+        view.grantUser = Self.hostile
+        // A refused role form comes back as it was typed, escaped.
+        view.roleForm = AccessView.RoleForm(name: Self.hostile, otherPolicies: Self.hostile, organizationId: Self.hostile, relationshipType: Self.hostile)
+        view.allPolicies[1].selected = true
+        let refused = try render(view, "access")
+        expectEscaped(refused)
+        #expect(refused.contains("name=\"policy.\(view.allPolicies[1].value)\" value=\"on\" checked>"))
+        #expect(!refused.contains("name=\"policy.\(view.allPolicies[0].value)\" value=\"on\" checked>"))
+        #expect(refused.components(separatedBy: "value=\"&lt;script&gt;").count - 1 == 7, "user, party, grant user, name, other, organization, type")
         view.decision?.asOf = nil
         view.at = "2020-01-01T00:00"
         #expect(!(try render(view, "access")).contains("class=\"meta\">As of"), "no instant, no 'as of' (the form's field is another value)")
