@@ -306,6 +306,20 @@ struct PartyView {
         hasTree = !trees.isEmpty
         canErase = party.state != .merged
     }
+
+    /// A refused edit form comes back as it was typed (the rest of the page shows the party as stored).
+    mutating func keepTyped(_ fields: [String: String]) {
+        firstName = fields["firstName"] ?? firstName
+        lastName = fields["lastName"] ?? lastName
+        name = fields["name"] ?? name
+        email = fields["email"] ?? email
+        phone = fields["phone"] ?? phone
+        website = fields["website"] ?? website
+        note = fields["note"] ?? note
+        if let sent = fields["customerType"] {
+            for index in customerTypes.indices { customerTypes[index].selected = customerTypes[index].value == sent }
+        }
+    }
 }
 
 enum WebFormat {

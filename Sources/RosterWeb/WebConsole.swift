@@ -691,6 +691,7 @@ extension WebConsole {
             } catch RosterError.validation(let errors) {
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
                 view.errors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                view.keepTyped(fields)
                 return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
             } catch RosterError.conflict(let message, _) {
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)

@@ -132,9 +132,13 @@ struct TBrowser {
 
             let unknownType = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("customerType", "vip")])
             #expect(unknownType.status == .unprocessableContent && unknownType.html.contains("<strong>customerType</strong>"))
-            let invalid = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("email", "not an email")])
+            let invalid = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("email", "not an email"),
+                                                               ("name", "Typed Ltd"), ("note", "typed <note>")])
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.html.contains("<strong>email</strong>"))
+            // What was typed comes back in the form (escaped), the heading shows the party as stored.
+            #expect(invalid.html.contains("value=\"not an email\"") && invalid.html.contains("value=\"Typed Ltd\"")
+                    && invalid.html.contains(">typed &lt;note&gt;</textarea>") && invalid.html.contains("New Name Ltd <span"), "\(invalid.html)")
             // A form without the version it showed (or with one that is no version) saves nothing: every change is checked.
             for version in [nil, "abc", "0"] {
                 let fields = [("csrf", csrf)] + (version.map { [("version", $0)] } ?? []) + [("name", "Unchecked Ltd")]
