@@ -197,6 +197,10 @@ public enum PartyRules {
             if case .string(let s) = value, s.unicodeScalars.count > maxPropertyValue {
                 errors.add("properties.\(key)", "must be at most \(maxPropertyValue) characters")
             }
+            // Any character a text may hold, but NUL: PostgreSQL's text and jsonb can't hold it (both stores alike).
+            if case .string(let s) = value, s.unicodeScalars.contains("\u{0}") {
+                errors.add("properties.\(key)", "must not contain the NUL character (U+0000)")
+            }
             if case .double(let d) = value, !d.isFinite { errors.add("properties.\(key)", "must be a finite number") }
         }
         try errors.throwIfAny()

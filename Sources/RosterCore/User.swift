@@ -146,8 +146,12 @@ public struct Segment: Hashable, Sendable {
         var errors = ValidationErrors()
         if rules.isEmpty { errors.add("rules", "at least one rule") }
         if rules.count > 20 { errors.add("rules", "at most 20 rules") }
-        for (index, rule) in rules.enumerated() where rule.value.isEmpty || rule.value.unicodeScalars.count > 100 {
-            errors.add("rules[\(index)].value", "must be 1 to 100 characters")
+        for (index, rule) in rules.enumerated() {
+            if rule.value.isEmpty || rule.value.unicodeScalars.count > 100 {
+                errors.add("rules[\(index)].value", "must be 1 to 100 characters")
+            } else if rule.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                errors.add("rules[\(index)].value", "must not contain control characters")
+            }
         }
         try errors.throwIfAny()
         return rules

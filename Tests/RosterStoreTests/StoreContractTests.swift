@@ -46,6 +46,35 @@ struct StoreContractTests {
         }
     }
 
+    /// Text PostgreSQL can't hold (NUL) is refused by the rules, the same on both stores: a property value (on create,
+    /// on update, in an import row) and a segment's rule value (with every other control character), named; nothing
+    /// is stored. PostgreSQL answered 500 and SQLite stored it.
+    @Test(arguments: StoreKind.allCases)
+    func textNoStoreCanHoldIsRefusedAlike(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            var input = PartyInput(kind: .organization, name: "Nul Ltd")
+            input.properties = ["k": .string("a\u{0}b"), "fine": .string("line one\nline two")]
+            await expectRosterError({ try await parties.create(tenant: tenant.slug, input, context: .test) }) {
+                $0.invalidFields == ["properties.k"]
+            }
+            let plain = try await parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "Nul Ltd"), context: .test)
+            var patch = PartyPatch()
+            patch.properties = .set(["k": .string("\u{0}")])
+            await expectRosterError({ try await parties.update(tenant: tenant.slug, id: plain.id, patch, ifMatch: 1, context: .test) }) {
+                $0.invalidFields == ["properties.k"]
+            }
+            #expect(try await parties.get(tenant: tenant.slug, id: plain.id, context: .test).properties.isEmpty)
+            for value in ["a\u{0}b", "tab\there"] {
+                await expectRosterError({
+                    try await rt.services.segments.put(tenant: tenant.slug, name: "probe", rules: [.init(field: .designation, op: .contains, value: value)],
+                                                       context: .test)
+                }) { $0.invalidFields == ["rules[0].value"] }
+            }
+        }
+    }
+
     /// A read of a party takes its tenant and the party with its tags in one statement: the same tenant and party as
     /// the two reads it replaces, and no party of another tenant.
     @Test(arguments: StoreKind.allCases)
