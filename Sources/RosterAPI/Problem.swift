@@ -86,11 +86,29 @@ package struct ProblemMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         do {
-            return try await next(request, body, metadata)
+            return try await next(Self.readableQuery(request), body, metadata)
         } catch {
             let problem = problem(for: error, request: request, operationID: operationID)
             return (HTTPResponse(status: .init(code: problem.status), headerFields: problem.headerFields), HTTPBody(problem.json))
         }
+    }
+
+    /// The request with its query as the generated layer can read it: empty components (`?&a=1`, `a=1&&b=2`), which
+    /// its parser took for malformed (a 500), are dropped; a name without `=` (`?includeInactive`) is a 400 naming it
+    /// (a flag needs its value: `includeInactive=true`).
+    static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
+        guard let path = request.path, let mark = path.firstIndex(of: "?") else { return request }
+        let query = path[path.index(after: mark)...]
+        let items = query.split(separator: "&", omittingEmptySubsequences: true)
+        if let bare = items.first(where: { !$0.contains("=") }) {
+            let name = String(bare.removingPercentEncoding?.prefix(64) ?? "")
+            let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
+            throw RosterError.badRequest("the query parameter \(shown) has no value: give it as \(shown)=value (a flag as \(shown)=true)")
+        }
+        guard items.count != query.split(separator: "&", omittingEmptySubsequences: false).count else { return request }
+        var request = request
+        request.path = String(path[..<mark]) + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        return request
     }
 
     /// The operations whose body may come in more than one media type.

@@ -217,6 +217,26 @@ struct StrictInputTests {
         }
     }
 
+    /// A query parameter without a value is a 400 naming it, and empty components are no parameters (the generated
+    /// parser answered both with a 500).
+    @Test func queriesWithBareNamesOrEmptyComponents() async throws {
+        try await withApp { api in
+            let world = try await AuthorizationMatrixTests.makeWorld(api)
+            for (query, name) in [("includeInactive", "includeInactive"), ("type=structure&includeInactive", "includeInactive"), ("x", "x")] {
+                let response = try await api.send(.get, "\(world.base)/parties/\(world.north)/children?\(query)")
+                #expect(response.status == .badRequest && response.problem?.detail?.contains("query parameter \(name) has no value") == true,
+                        "\(query): \(response.text)")
+            }
+            #expect(try await api.send(.get, "/v1/tenants?x").status == .badRequest)
+            for query in ["&limit=5", "&", "limit=5&&kind=person", "limit=5&", "&&"] {
+                let response = try await api.send(.get, "\(world.base)/parties?\(query)")
+                #expect(response.status == .ok, "\(query): \(response.text)")
+            }
+            let limited = try await api.send(.get, "\(world.base)/parties?&&limit=1&&").decode(TList<TParty>.self)
+            #expect(limited.items.count == 1)
+        }
+    }
+
     @Test func nestedUnknownFieldsAreNamedWithTheirPath() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
