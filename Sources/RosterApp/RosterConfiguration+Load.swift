@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Logging
 import RosterCore
+import RosterPostgres
 import RosterService
 
 /// A configuration value that can't be used: start stops (exit code 2), naming the variable and what it accepts.
@@ -51,8 +52,12 @@ extension RosterConfiguration {
         ])
         var values = Values(reader: reader, secrets: secrets)
         var config = RosterConfiguration()
-        config.databaseURL = try values.string("ROSTER_DATABASE_URL", default: config.databaseURL, accepts: "a sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE URL") { url in
-            url.hasPrefix("sqlite://") || url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")
+        config.databaseURL = try values.string(
+            "ROSTER_DATABASE_URL", default: config.databaseURL,
+            accepts: "a sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE URL (with ?sslmode=disable, prefer, require, verify-ca or verify-full)"
+        ) { url in
+            if url.hasPrefix("sqlite://") { return RosterDatabase.sqlitePath(url) != nil }
+            return (url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) && (try? PostgresDatabase.configuration(url: url)) != nil
         }
         config.host = try values.string("ROSTER_HOST", default: config.host, accepts: "a host name or IP address", Self.isHost)
         config.port = try values.int("ROSTER_PORT", default: config.port, in: 0...65_535)
@@ -77,7 +82,10 @@ extension RosterConfiguration {
         config.slowStatementMilliseconds = try values.int("ROSTER_SLOW_STATEMENT_MS", default: config.slowStatementMilliseconds, in: 1...3_600_000)
         config.secretKey = try values.optionalString("ROSTER_SECRET_KEY", accepts: "a base64 AES-256 key (32 bytes)") { Data(base64Encoded: $0)?.count == 32 }
         config.secretKeyFile = try values.optionalString("ROSTER_SECRET_KEY_FILE", accepts: "a file path") { !$0.isEmpty }
-        config.oidcIssuer = try values.optionalString("ROSTER_OIDC_ISSUER", accepts: "an https issuer URL") { URL(string: $0)?.scheme.map { ["https", "http"].contains($0) } ?? false }
+        // The rule of a tenant's settings.sso.issuer (http only for this machine's own provider).
+        config.oidcIssuer = try values.optionalString("ROSTER_OIDC_ISSUER", accepts: "an https issuer URL without query or fragment") {
+            (try? SSOSettings(issuer: $0).validated()) != nil
+        }
         config.oidcAudience = try values.optionalString("ROSTER_OIDC_AUDIENCE", accepts: "a client id") { !$0.isEmpty && $0.count <= 500 }
         config.oidcClientSecret = try values.optionalString("ROSTER_OIDC_CLIENT_SECRET", accepts: "a client secret of 1 to 500 characters") {
             !$0.isEmpty && $0.count <= 500

@@ -50,13 +50,22 @@ public struct PostgresDatabase: SQLDatabase, Service {
         return configuration
     }
 
-    /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
+    /// The `sslmode` values a URL may give (`disable` when it gives none).
+    public static let sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
+
+    /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-ca|verify-full`.
+    /// Strict: the database must be named (the server's default database is never chosen for it), and `sslmode` is the
+    /// only parameter, with one of its values (a misspelt mode connected without TLS).
     public static func configuration(url: String) throws -> PostgresClient.Configuration {
+        let invalid = PostgresURLError.invalid(url.replacingOccurrences(of: "://[^@]*@", with: "://***@", options: .regularExpression))
         guard let components = URLComponents(string: url), let scheme = components.scheme,
               scheme == "postgres" || scheme == "postgresql", let host = components.host, !host.isEmpty
-        else { throw PostgresURLError.invalid(url.replacingOccurrences(of: "://[^@]*@", with: "://***@", options: .regularExpression)) }
+        else { throw invalid }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let sslmode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        let items = components.queryItems ?? []
+        guard !database.isEmpty, !database.contains("/"), items.allSatisfy({ $0.name == "sslmode" }), items.count <= 1 else { throw invalid }
+        let sslmode = items.first?.value ?? "disable"
+        guard sslModes.contains(sslmode) else { throw invalid }
         let tls: PostgresClient.Configuration.TLS
         switch sslmode {
         case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
