@@ -1,8 +1,12 @@
 public import Foundation
 
 extension Date {
-    /// Now, to the microsecond: the precision both stores keep, so a record read back equals the one written.
-    public static var rosterNow: Date { Date().toMicroseconds }
+    /// Now, to the millisecond (cut, never rounded up into the future): the precision the API writes, so that a
+    /// record's time read from an answer names the record's own instant (asked "as of" its `createdAt`, an edge made
+    /// at .401234 was not there at the .401 it was shown with). Both stores keep it exactly.
+    public static var rosterNow: Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000).toMicroseconds
+    }
 
     /// This instant to the microsecond, the precision both stores keep.
     public var toMicroseconds: Date {

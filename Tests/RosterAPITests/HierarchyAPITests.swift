@@ -56,8 +56,15 @@ struct HierarchyAPITests {
             let role = try await api.send(.post, "\(base)/roles",
                                           json: #"{"name":"North","policies":["approve_tree"],"organizationId":"\#(north.id)","type":"structure"}"#).decode(ID.self)
             #expect(try await api.send(.post, "\(base)/users/\(user.id)/roles", json: #"{"roleId":"\#(role.id)"}"#).status == .ok)
-            let edge = try await api.send(.post, "\(base)/relationships",
-                                          json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#).decode(ID.self)
+            let made = try await api.send(.post, "\(base)/relationships",
+                                          json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#)
+            let edge = try made.decode(ID.self)
+            // As of the instant the answer gives as the edge's own, the edge is there (it was made a fraction of a
+            // millisecond after the instant shown, and was not).
+            struct Made: Codable { var createdAt: String }
+            let createdAt = try made.decode(Made.self).createdAt
+            let atCreation = try await api.send(.get, "\(base)/parties/\(north.id)/children?at=\(createdAt)")
+            #expect(try atCreation.decode(TList<THierarchyEntry>.self).items.map(\.party.id) == [farm.id], "\(createdAt)")
             try await Task.sleep(for: .milliseconds(20))
             let then = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             try await Task.sleep(for: .milliseconds(20))
