@@ -185,10 +185,13 @@ public struct ValidityWindow: Hashable, Sendable, Codable {
         return true
     }
 
-    /// `validTo` not before `validFrom` (the API's rule for edges too), both to the microsecond (what both stores keep:
-    /// a window read back equals the one given).
+    /// `validTo` after `validFrom` (the API's rule for edges too: `validTo` is the first instant the window no longer
+    /// holds, so one equal to `validFrom` would never hold, and a grant given it would be a revocation in disguise), both
+    /// to the microsecond (what both stores keep: a window read back equals the one given).
     public static func validated(validFrom: Date?, validTo: Date?) throws -> ValidityWindow {
-        if let validFrom, let validTo, validTo < validFrom { throw RosterError.invalid("validTo", "must not be before validFrom") }
+        if let validFrom, let validTo, validTo <= validFrom {
+            throw RosterError.invalid("validTo", "must be after validFrom (validTo is the first instant the window no longer holds)")
+        }
         return ValidityWindow(validFrom: validFrom?.toMicroseconds, validTo: validTo?.toMicroseconds)
     }
 }

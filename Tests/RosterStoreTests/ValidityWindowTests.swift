@@ -73,11 +73,13 @@ struct ValidityWindowTests {
             #expect(try await check("short").allowed)
             try await Task.sleep(for: .seconds(max(0, end.timeIntervalSinceNow + 0.2)))
             #expect(try await !check("short").allowed)
-            // A window that ends before it begins is refused, naming validTo.
-            await expectRosterError({
-                try await access.grant(tenant: t, user: users["open"]!, role: role.id, window: ValidityWindow(validFrom: now, validTo: now - 1),
-                                       context: .test)
-            }) { $0.invalidFields == ["validTo"] }
+            // A window that ends before it begins, or as it begins (it would never hold), is refused, naming validTo.
+            for end in [now - 1, now] {
+                await expectRosterError({
+                    try await access.grant(tenant: t, user: users["open"]!, role: role.id, window: ValidityWindow(validFrom: now, validTo: end),
+                                           context: .test)
+                }) { $0.invalidFields == ["validTo"] }
+            }
         }
     }
 
