@@ -105,6 +105,14 @@ package struct ProblemMiddleware: ServerMiddleware {
             let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
             throw RosterError.badRequest("the query parameter \(shown) has no value: give it as \(shown)=value (a flag as \(shown)=true)")
         }
+        // A value that is no percent-encoding (`q=%ZZ`) was read as absent: the filter was dropped, the whole tenant listed.
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.contains(where: { $0.contains("%") && $0.removingPercentEncoding == nil }) else { continue }
+            let name = parts[0].removingPercentEncoding.map { String($0.prefix(64)) } ?? ""
+            let shown = !name.isEmpty && name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
+            throw RosterError.badRequest("the query parameter \(shown) is not percent-encoded correctly (a % must be followed by two hex digits)")
+        }
         guard items.count != query.split(separator: "&", omittingEmptySubsequences: false).count else { return request }
         var request = request
         request.path = String(path[..<mark]) + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))

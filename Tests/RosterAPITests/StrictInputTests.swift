@@ -137,6 +137,11 @@ struct StrictInputTests {
             #expect(bad.status == .unprocessableContent && bad.problem?.errors?.map(\.field) == ["validTo"], "\(bad.text)")
             let backwards = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)","validFrom":"2022-01-01T00:00:00Z","validTo":"2021-01-01T00:00:00Z"}"#)
             #expect(backwards.status == .unprocessableContent && backwards.problem?.errors?.map(\.field) == ["validTo"], "\(backwards.text)")
+            let empty = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)","validFrom":"2030-01-01T00:00:00Z","validTo":"2030-01-01T00:00:00Z"}"#)
+            #expect(empty.status == .unprocessableContent && empty.problem?.errors?.map(\.field) == ["validTo"], "\(empty.text)")
+            let emptyEdge = try await api.send(.post, "\(world.base)/relationships",
+                                               json: #"{"parentId":"\#(world.north)","childId":"\#(world.person)","type":"other","validFrom":"2030-01-01T00:00:00Z","validTo":"2030-01-01T00:00:00Z"}"#)
+            #expect(emptyEdge.status == .unprocessableContent && emptyEdge.problem?.errors?.map(\.field) == ["validTo"], "\(emptyEdge.text)")
             let open = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)"}"#)
             #expect(open.status == .ok && !open.text.contains("validTo"), "\(open.text)")
         }
@@ -234,6 +239,13 @@ struct StrictInputTests {
             }
             let limited = try await api.send(.get, "\(world.base)/parties?&&limit=1&&").decode(TList<TParty>.self)
             #expect(limited.items.count == 1)
+            // A value that is no percent-encoding is refused, not dropped (the filter was, and the whole tenant listed).
+            for query in ["q=zzzz%ZZ", "kind=organization&q=%G1", "q=%"] {
+                let response = try await api.send(.get, "\(world.base)/parties?\(query)")
+                #expect(response.status == .badRequest && response.problem?.detail?.contains("query parameter q is not percent-encoded") == true,
+                        "\(query): \(response.text)")
+            }
+            #expect(try await api.send(.get, "\(world.base)/parties?q=%41").status == .ok)
         }
     }
 
