@@ -173,6 +173,11 @@ package struct ProblemMiddleware: ServerMiddleware {
             if error.httpStatus.code == 415, let accepted = Self.mediaTypes[operationID] {
                 return Problem(status: 415, title: error.httpStatus.reasonPhrase, detail: "the body must be \(accepted)")
             }
+            // The runtime's own words name the middleware that asked (an internal type), not the request's problem.
+            if error.httpStatus.code == 406 {
+                return Problem(status: 406, title: error.httpStatus.reasonPhrase,
+                               detail: "this operation answers application/json, which the Accept header does not allow")
+            }
             return Problem(status: error.httpStatus.code, title: error.httpStatus.reasonPhrase,
                            detail: cause ?? "the request could not be read")
         default:

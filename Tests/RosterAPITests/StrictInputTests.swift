@@ -246,6 +246,12 @@ struct StrictInputTests {
                         "\(query): \(response.text)")
             }
             #expect(try await api.send(.get, "\(world.base)/parties?q=%41").status == .ok)
+            // An Accept the operation can't answer is a 406 in the request's words (it named an internal middleware).
+            for path in ["\(world.base)/parties/\(world.person)", "\(world.base)/parties"] {
+                let xml = try await api.send(.get, path, headers: [.accept: "application/xml"])
+                #expect(xml.status == .notAcceptable && xml.problem?.detail?.contains("Accept header") == true
+                        && !xml.text.contains("Middleware"), "\(xml.text)")
+            }
         }
     }
 
