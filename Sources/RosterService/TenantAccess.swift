@@ -234,6 +234,17 @@ struct TenantAccess {
         return false
     }
 
+    /// A user this caller is about to change: one it may manage; else 403 when it may read the user (`users.read` on
+    /// the whole tenant), and 404 when it may not (nothing confirms the user exists).
+    func requireChangeable(_ user: User) async throws {
+        do {
+            try await requireManageable(user)
+        } catch RosterError.forbidden(let message) {
+            guard grants.scope(of: "users.read") == .tenant else { throw RosterError.notFound("no user \(user.id)") }
+            throw RosterError.forbidden(message)
+        }
+    }
+
     /// A user this caller may manage (`users.manage`): it holds nothing the caller lacks, and for a caller whose
     /// `users.manage` reaches only some subtrees, all its scoped roles lie inside them.
     func requireManageable(_ user: User) async throws {
@@ -265,13 +276,14 @@ struct TenantAccess {
     }
 
     /// A user this caller may read: with `users.read` on the whole tenant any; otherwise one it may manage (its roles
-    /// lie inside the subtrees the caller's `users.manage` covers), else 403 as for the missing `users.read`.
+    /// lie inside the subtrees the caller's `users.manage` covers), else 404, as for a party outside the caller's
+    /// reads: a 403 (naming a policy the user holds) confirmed the user exists.
     private func requireReadable(_ user: User) async throws {
         if isPlatform || grants.scope(of: "users.read") == .tenant { return }
         do {
             try await requireManageable(user)
         } catch RosterError.forbidden {
-            try require("users.read")
+            throw RosterError.notFound("no user \(user.id)")
         }
     }
 

@@ -69,7 +69,7 @@ public struct UserService: Sendable {
                 let tenant = access.tenant
                 guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
                 // No one changes (or deactivates) a user who holds more than it does, nor gives a role above its own.
-                try await access.requireManageable(current)
+                try await access.requireChangeable(current)
                 if let role = input.role, role != current.role {
                     try await access.requireCovers(role: role, roles: [], what: "the user's new role")
                 }
