@@ -205,6 +205,18 @@ struct OIDCTests {
                 #expect(domain.status == .forbidden && domain.problem?.detail?.contains("elsewhere.org") == true)
                 try provider.setUser("erin", claims: #"{"email":"erin@example.com","email_verified":false}"#)
                 #expect(try await api.send(.get, "/v1/tenants/\(open)/me", token: try provider.idToken(sub: "erin")).status == .forbidden)
+                // An allowed IDN domain is one domain in either form, as an address is one address.
+                let idn = try await ssoTenant(api, provider, autoProvision: true)
+                #expect(try await api.send(.patch, "/v1/tenants/\(idn)",
+                                           json: #"{"settings":{"sso":{"issuer":"\#(provider.issuer)","audience":"roster","autoProvision":true,"emailDomains":["bücher.example"]}}}"#).status == .ok)
+                try provider.setUser("uwe", claims: #"{"email":"uwe@xn--bcher-kva.example","email_verified":true}"#)
+                let punycode = try await api.send(.get, "/v1/tenants/\(idn)/me", token: try provider.idToken(sub: "uwe"))
+                #expect(punycode.status == .ok, "\(punycode.text)")
+                #expect(try await api.send(.patch, "/v1/tenants/\(idn)",
+                                           json: #"{"settings":{"sso":{"issuer":"\#(provider.issuer)","audience":"roster","autoProvision":true,"emailDomains":["xn--mller-kva.example"]}}}"#).status == .ok)
+                try provider.setUser("udo", claims: #"{"email":"udo@müller.example","email_verified":true}"#)
+                let unicode = try await api.send(.get, "/v1/tenants/\(idn)/me", token: try provider.idToken(sub: "udo"))
+                #expect(unicode.status == .ok, "\(unicode.text)")
 
                 // An inactive user is refused even with a valid token.
                 #expect(try await api.send(.patch, "/v1/tenants/\(t)/users/\(bob.id)", json: #"{"isActive":false}"#).status == .ok)

@@ -126,7 +126,9 @@ private struct FirstSignIn: Sendable {
             guard let email else {
                 throw RosterError.forbidden("the sign-in carries no verified email, which creating a user requires")
             }
-            guard domains.isEmpty || domains.contains(email.domain) else {
+            // An IDN in either form is one domain (as it is one address): compared in ASCII.
+            let domain = Punycode.asciiDomain(email.domain)
+            guard domains.isEmpty || domains.contains(where: { Punycode.asciiDomain($0) == domain }) else {
                 throw RosterError.forbidden("users with email domain \(email.domain) are not created on first sign-in for this tenant")
             }
             let name = claims.name ?? [claims.givenName, claims.familyName].compactMap { $0 }.joined(separator: " ")
