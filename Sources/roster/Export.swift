@@ -48,8 +48,7 @@ struct ExportParties: AsyncParsableCommand {
         let handle: FileHandle
         if let output {
             // O_EXCL: an existing file (or one that appears meanwhile) is never overwritten.
-            let descriptor = open(output, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-            guard descriptor >= 0 else { throw ValidationError("could not create \(output) (it may exist)") }
+            let descriptor = try Files.create(output)
             handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         } else {
             handle = FileHandle.standardOutput

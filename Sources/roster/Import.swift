@@ -158,6 +158,7 @@ enum ImportCommand {
 
     /// The file's SHA-256 (what names it for resuming) and its number of lines, in one pass.
     static func scan(_ path: String) throws -> (String, Int) {
+        try Files.requireReadable(path)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("can't read \(path)") }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -179,8 +180,7 @@ final class ErrorLog: @unchecked Sendable {
     private let lock = NSLock()
 
     init(path: String) throws {
-        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard descriptor >= 0 else { throw ValidationError("can't create \(path) (it may exist)") }
+        let descriptor = try Files.create(path)
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try handle.write(contentsOf: Data("row,field,message\n".utf8))
     }

@@ -124,8 +124,7 @@ struct Parties: AsyncParsableCommand {
                 return
             }
             // O_EXCL: a file that appeared since the check above is not overwritten either.
-            let descriptor = open(output, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-            guard descriptor >= 0 else { throw ValidationError("could not create \(output) (it may exist)") }
+            let descriptor = try Files.create(output)
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try handle.write(contentsOf: data + Data("\n".utf8))
             try handle.close()

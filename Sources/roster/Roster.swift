@@ -64,7 +64,8 @@ struct GlobalOptions: ParsableArguments {
             return config
         } catch let error as ConfigurationError where given[error.variable] != nil && environment[error.variable] != given[error.variable] {
             // The value came from an option: name it (the variable it stands for too).
-            let option = "--" + error.variable.dropFirst("ROSTER_".count).lowercased().replacingOccurrences(of: "_", with: "-")
+            let option = Self.optionNames[error.variable]
+                ?? "--" + error.variable.dropFirst("ROSTER_".count).lowercased().replacingOccurrences(of: "_", with: "-")
             FileHandle.standardError.write(Data("roster: configuration: \(option) (\(error.variable)) \(error.accepts)\n".utf8))
             Foundation.exit(2)
         } catch {
@@ -72,6 +73,9 @@ struct GlobalOptions: ParsableArguments {
             Foundation.exit(2)
         }
     }
+
+    /// Options named otherwise than their variable (`--days` stands for ROSTER_RETENTION_DAYS).
+    static let optionNames = ["ROSTER_RETENTION_DAYS": "--days"]
 
     func logger(_ config: RosterConfiguration) -> Logger {
         var logger = Logger(label: "roster")

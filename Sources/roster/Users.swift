@@ -22,11 +22,12 @@ struct Users: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: file, encoding: .utf8)
-            } catch {
-                throw ValidationError("can't read \(file): \(error.localizedDescription)")
+            try Files.requireReadable(file)
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("can't read \(file)") }
+            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8 text") }
+            // An empty file has no header row, which the command needs (as `import parties` does).
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw ValidationError("\(file) is not CSV with a header row: it is empty")
             }
             let rows = try DealerImport.parseCSV(text)
             let tenant = self.tenant

@@ -342,6 +342,9 @@ struct CLITests {
         // Nothing is deleted yet, and no retention is set: nothing is due.
         let none = try cli.run("retention", "run", "--dry-run")
         #expect(none.status == 0 && none.out.contains("tenants with a retention: 0"), "\(none.out) \(none.err)")
+        // An out-of-range --days names the option it was given as.
+        let tooMany = try cli.run("retention", "run", "--dry-run", "--days", "99999999")
+        #expect(tooMany.status == 2 && tooMany.err.contains("--days (ROSTER_RETENTION_DAYS)"), "\(tooMany.err)")
         // Carol was deleted 40 days ago (written as the service would: the state and its history entry).
         let carol = try sql("SELECT id FROM parties WHERE first_name = 'Carol'").filter { $0.isHexDigit || $0 == "-" }
         let tenant = try sql("SELECT tenant_id FROM parties WHERE first_name = 'Carol'").filter { $0.isHexDigit || $0 == "-" }
@@ -390,9 +393,26 @@ struct CLITests {
         #expect(missing.status == 2)
         #expect(missing.err.contains("no tenant"))
         let noFile = try cli.run("users", "import", "--tenant", "acme", "/nonexistent.csv")
-        #expect(noFile.status == 1 && noFile.err.contains("can't read"), "invalid input: exit 1 (README)")
+        #expect(noFile.status == 1 && noFile.err.contains("there is no file /nonexistent.csv"), "invalid input: exit 1 (README)")
         let parties = try cli.run("import", "parties", "--tenant", "acme", "/nonexistent.csv")
-        #expect(parties.status == 1 && parties.err.contains("can't read"), "\(parties.err)")
+        #expect(parties.status == 1 && parties.err.contains("there is no file /nonexistent.csv"), "\(parties.err)")
+        // What is wrong with a file is said in words (Foundation's errors were codes: NSCocoaErrorDomain Code=256).
+        let folder = FileManager.default.temporaryDirectory.path
+        for command in [["users", "import", "--tenant", "acme", folder], ["import", "parties", "--tenant", "acme", "--format", "csv", folder]] {
+            let directory = try cli.run(command)
+            #expect(directory.status == 1 && directory.err.contains("is a directory, not a file") && !directory.err.contains("NSCocoa"),
+                    "\(directory.err)")
+        }
+        let latin1 = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID().uuidString).csv")
+        try Data([0x65, 0x6D, 0x61, 0x69, 0x6C, 0x0A, 0xE9, 0x0A]).write(to: latin1)
+        let notUTF8 = try cli.run("users", "import", "--tenant", "acme", latin1.path)
+        #expect(notUTF8.status == 1 && notUTF8.err.contains("is not UTF-8 text"), "\(notUTF8.err)")
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).csv")
+        try Data().write(to: empty)
+        let nothing = try cli.run("users", "import", "--tenant", "acme", empty.path)
+        #expect(nothing.status == 1 && nothing.err.contains("it is empty"), "\(nothing.err)")
+        let nowhere = try cli.run("export", "parties", "--tenant", "acme", "--output", "/nonexistent/dir/x.csv")
+        #expect(nowhere.status == 1 && nowhere.err.contains("its folder does not exist"), "\(nowhere.err)")
         // A value outside an option's choices does not parse: 64 with the flag named (README, exit codes), as export does.
         for (args, flag) in [(["import", "parties", "--tenant", "acme", "--on-duplicate", "merge", file.path], "--on-duplicate"),
                              (["import", "parties", "--tenant", "acme", "--format", "xml", file.path], "--format"),
