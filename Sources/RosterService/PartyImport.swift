@@ -316,7 +316,7 @@ public struct PartyImportService: Sendable {
     static func partner(_ row: PartyImportRow, access: TenantAccess, tx: any StoreTransaction) async throws -> Party.ID? {
         if let raw = row.partnerID?.trimmingWhitespace(), !raw.isEmpty {
             guard let id = Party.ID(uuidString: raw) else { throw RosterError.invalid("partnerId", "must be a party id") }
-            let party = try await access.party(id)
+            let party = try await access.party(id, named: "partnerId")
             guard party.isLive, party.roles.contains("partner") else { throw RosterError.invalid("partnerId", "is not a live partner") }
             return id
         }

@@ -109,7 +109,7 @@ public struct RelationshipImportService: Sendable {
         switch reference {
         case .id(let raw):
             guard let id = Party.ID(uuidString: raw.trimmingWhitespace()) else { throw RosterError.invalid("\(side)Id", "must be a party id") }
-            let party = try await access.party(id)
+            let party = try await access.party(id, named: "\(side)Id")
             guard party.isLive else { throw RosterError.invalid("\(side)Id", "the party is deleted or merged") }
             return id
         case .email(let raw):

@@ -150,6 +150,16 @@ struct TenantAccess {
         return party
     }
 
+    /// The party an import row's `field` names: as `party(_:)`, its 404 a refusal of that field (a refused row names
+    /// the column it comes from).
+    func party(_ id: Party.ID, named field: String) async throws -> Party {
+        do {
+            return try await party(id)
+        } catch RosterError.notFound(let message) {
+            throw RosterError.invalid(field, message)
+        }
+    }
+
     /// A party the caller may exercise `policy` on, known to exist but not read (a question about it, not a read of its
     /// data). 404 when missing or unreadable.
     func requireParty(_ id: Party.ID, _ policy: String = "parties.read") async throws {

@@ -99,6 +99,22 @@ struct PartyImportTests {
     /// batches, give the same reports and the same tenant: parties, tags, history, partnership edges, audit actions.
     /// A batch's parties are made while the batch before is written; a change of the tenant's settings in between (here
     /// from the progress callback, which runs after the next batch was made and before it is written) applies to it.
+    /// A partnerId that names no party here (another tenant's) is refused naming the column, as an invalid one is.
+    @Test(arguments: StoreKind.allCases)
+    func aPartnerOfNoPartyHereNamesItsColumn(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let elsewhere = try await rt.makeTenant()
+            let partner = try await rt.services.parties.create(tenant: elsewhere.slug, PartyInput(kind: .organization, name: "P", roles: ["partner"]),
+                                                               context: .test)
+            let rows = [Self.row(1) { $0.firstName = "Ann"; $0.partnerID = partner.id.description },
+                        Self.row(2) { $0.firstName = "Bo"; $0.partnerID = "garbage" }]
+            let report = try await rt.services.imports.run(tenant: tenant.slug, digest: nil, onDuplicate: .skip, context: .test, next: Self.rows(rows))
+            #expect(report.refused == 2 && report.errors.map(\.field) == ["partnerId", "partnerId"], "\(report.errors)")
+            #expect(report.errors.first?.message.hasPrefix("no party") == true)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func settingsChangedBeforeABatchIsWrittenApplyToIt(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in

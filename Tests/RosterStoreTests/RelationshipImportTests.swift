@@ -42,16 +42,19 @@ struct RelationshipImportTests {
                 Self.row(7) { $0.childID = gwen.description; $0.childEmail = "x@example.com"; $0.parentName = "North"; $0.type = "structure" },
                 Self.row(8) { $0.childID = gwen.description; $0.parentName = "North"; $0.type = "structure"; $0.validFrom = "yesterday" },
                 Self.row(9) { $0.childID = gwen.description; $0.parentName = "Nowhere"; $0.type = "structure" },
+                // A party id of no party here (another tenant's): the row names the column.
+                Self.row(10) { $0.childID = gwen.description; $0.parentID = UUID().uuidString; $0.type = "structure" },
             ]
             let report = try await rt.services.relationshipImports.run(tenant: t, digest: nil, onDuplicate: .skip, context: .test,
                                                                        next: Self.rows(table))
-            #expect(report.created == 2 && report.skipped == 1 && report.refused == 6, "\(report)")
+            #expect(report.created == 2 && report.skipped == 1 && report.refused == 7, "\(report)")
             let refused = Dictionary(grouping: report.errors, by: \.row)
             #expect(refused[3]?.first?.message.contains("cycle") == true)
             #expect(refused[4]?.first?.field == "parentName" && refused[4]?.first?.message.contains("ambiguous") == true)
             #expect(refused[5]?.first?.field == "parentId")
             #expect(refused[7]?.first?.field == "childId")
             #expect(refused[8]?.first?.field == "validFrom")
+            #expect(refused[10]?.first?.field == "parentId" && refused[10]?.first?.message.hasPrefix("no party") == true, "\(refused[10] ?? [])")
             #expect(refused[9]?.first?.message.contains("names no live party") == true)
             let below = try await rt.services.relationships.hierarchy(tenant: t, of: north, .descendants, type: "structure", includeInactive: true,
                                                                       cursor: nil, limit: 100, context: .test)
