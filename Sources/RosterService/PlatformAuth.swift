@@ -32,6 +32,7 @@ public struct PlatformAuth: Sendable {
     /// Makes sure a bootstrap token exists. Returns a newly generated token (to print once) when none was configured
     /// and none is stored; `nil` otherwise.
     static let configuredName = "bootstrap (configured)"
+    static let generatedName = "bootstrap (generated)"
     public static let minimumTokenLength = 32
 
     public func bootstrap(configuredToken: String?) async throws -> String? {
@@ -41,8 +42,10 @@ public struct PlatformAuth: Sendable {
             }
             let hash = Self.hash(configuredToken)
             try await store.write { tx in
-                // A new configured token replaces the earlier one: the old stops working now.
-                for old in try await tx.platformTokens() where old.name == Self.configuredName && old.tokenHash != hash {
+                // A new configured token replaces the earlier one, and the one generated before any was configured:
+                // they stop working now.
+                for old in try await tx.platformTokens()
+                where (old.name == Self.configuredName || old.name == Self.generatedName) && old.tokenHash != hash {
                     _ = try await tx.deletePlatformToken(id: old.id)
                 }
                 if try await tx.platformToken(hash: hash) == nil {
@@ -56,7 +59,7 @@ public struct PlatformAuth: Sendable {
         let created = try await store.write { tx -> Bool in
             guard try await tx.platformTokenCount() == 0 else { return false }
             let hash = Self.hash(token)
-            try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: "bootstrap (generated)",
+            try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: Self.generatedName,
                                                            tokenHash: hash, createdAt: Date.rosterNow))
             return true
         }

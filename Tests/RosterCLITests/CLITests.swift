@@ -446,6 +446,11 @@ struct CLITests {
         let bootstrap = try #require(try cli.run("platform-keys", "list").out.split(separator: " ").first.map(String.init))
         let last = try cli.run("platform-keys", "revoke", bootstrap)
         #expect(last.status == 2 && last.err.contains("last platform token"))
+        // A token configured later replaces the generated one: it is gone, the configured one is there.
+        let configured = ["ROSTER_BOOTSTRAP_TOKEN": "configured-" + String(repeating: "x", count: 40)]
+        #expect(try cli.run(["migrate"], environment: configured).status == 0)
+        let after = try cli.run("platform-keys", "list").out
+        #expect(!after.contains(bootstrap) && after.contains("bootstrap (configured)") && !after.contains("bootstrap (generated)"), "\(after)")
     }
 
     @Test func badDatabaseURLIsAClearError() throws {
