@@ -193,6 +193,10 @@ def test_state_change(ui):
     assert "State changed." in ui.text()
     assert ui.find("#state").text == "suspended"
     assert "audit pending" in ui.find("#history").text
+    # The page fits 1280 pixels: the history table scrolled the whole page sideways.
+    ui.driver.set_window_size(1280, 1000)
+    overflow = ui.driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the party page is {overflow}px wider than the window"
     ui.shot("state-changed")
 
 
