@@ -160,8 +160,9 @@ enum Templates {
         <section class="card">
           <h2>Details</h2>
           {{^canWrite}}<p class="meta" id="read-only">Your roles let you read this party, not change it.</p>{{/canWrite}}
+          {{#canWrite}}{{^canEdit}}<p class="meta" id="read-only">This party is {{state}}: {{#canRestore}}restore it to change it.{{/canRestore}}{{^canRestore}}it is not changed any more.{{/canRestore}}</p>{{/canEdit}}{{/canWrite}}
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/edit" id="edit">
-            <fieldset class="plain"{{^canWrite}} disabled{{/canWrite}}>
+            <fieldset class="plain"{{^canEdit}} disabled{{/canEdit}}>
             <legend class="visually-hidden">Details</legend>
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="version" value="{{version}}">
@@ -178,7 +179,7 @@ enum Templates {
             <label for="customerType">Customer type</label>
             <select id="customerType" name="customerType">{{#customerTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/customerTypes}}</select>
             <label for="note">Note</label><textarea id="note" name="note" rows="3">{{note}}</textarea>
-            {{#canWrite}}<button type="submit" id="save">Save</button>{{/canWrite}}
+            {{#canEdit}}<button type="submit" id="save">Save</button>{{/canEdit}}
             </fieldset>
           </form>
           <dl class="facts">
@@ -220,18 +221,18 @@ enum Templates {
           <h3>Tags</h3>
           {{^tags}}<p class="empty">No tags.</p>{{/tags}}
           <ul class="tags">{{#tags}}<li class="tag" style="--tag: {{color}}">{{text}}
-            {{#canWrite}}<form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/tags/{{id}}/remove" class="inline">
+            {{#canEdit}}<form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/tags/{{id}}/remove" class="inline">
               <input type="hidden" name="csrf" value="{{csrf}}">
               <button type="submit" class="remove" aria-label="Remove the tag {{text}}">×</button>
-            </form>{{/canWrite}}</li>{{/tags}}</ul>
-          {{#canWrite}}
+            </form>{{/canEdit}}</li>{{/tags}}</ul>
+          {{#canEdit}}
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/tags" id="tag-form" class="inline-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="tag-text">Add a tag</label>
             <input id="tag-text" name="text" required maxlength="100">
             <button type="submit" id="add-tag">Add</button>
           </form>
-          {{/canWrite}}
+          {{/canEdit}}
         </section>
         </div>
         <section class="card" id="relationships">

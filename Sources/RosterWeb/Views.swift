@@ -261,7 +261,10 @@ struct PartyView {
     var audit = Section<AuditRow>([])
     var auditMore = false
     /// What the caller's roles allow on this party (the service decides; the page offers only that).
-    var canWrite = false
+    var canWrite = false { didSet { canEdit = canWrite && isLive } }
+    /// The details and tags can change: the caller may write, and the party is live (a deleted one is restored first).
+    var canEdit = false
+    var isLive: Bool
     var canErase: Bool
     var canReveal = false
     var notice: String?
@@ -295,6 +298,7 @@ struct PartyView {
         stateChoices = party.isLive
             ? [Party.State.active, .suspended, .archived, .deleted].filter { $0 != party.state }.map(\.rawValue) : []
         canRestore = party.state == .deleted
+        isLive = party.isLive
         hasStateChoices = !stateChoices.isEmpty
         self.history = history.map {
             HistoryRow(at: WebFormat.date($0.at), from: $0.from?.rawValue ?? "", to: $0.to.rawValue, actor: $0.actor, reason: $0.reason ?? "")
