@@ -13,8 +13,9 @@ struct ExportParties: AsyncParsableCommand {
         commandName: "parties",
         abstract: "Export a tenant's parties (not deleted) as CSV or JSON Lines, in the columns of `roster import parties`.",
         discussion: """
-            The same rows as GET /v1/tenants/{tenant}/parties/export. --mask replaces names, emails, phones, notes and text \
-            properties with pseudonyms that are valid and consistent (the same value gives the same pseudonym within one \
+            The same rows as GET /v1/tenants/{tenant}/parties/export. --mask replaces names, emails, phones, notes, a \
+            person's website and text properties (not an organization's website, its public address) with pseudonyms \
+            that are valid and consistent (the same value gives the same pseudonym within one \
             export, or across exports with the same --mask-key), so that the file imports into a test tenant with its \
             duplicates intact. Audited: one parties.export entry, and unmasked a party.export entry per party. With \
             --output the file is created with mode 0600 and an existing file is never overwritten.
@@ -39,6 +40,7 @@ struct ExportParties: AsyncParsableCommand {
 
     func validate() throws {
         if maskKey != nil, !mask { throw ValidationError("--mask-key goes with --mask") }
+        if let maskKey, maskKey.isEmpty { throw ValidationError("--mask-key must not be empty (omit it for a random key)") }
         if let format, BulkFormat(rawValue: format) == nil { throw ValidationError("--format must be csv or jsonl") }
     }
 

@@ -36,6 +36,8 @@ struct ExportCLITests {
         #expect(try cli.run("export", "parties", "--tenant", "src", "--output", masked).status != 0)
         #expect(try String(contentsOfFile: masked, encoding: .utf8) == text)
         #expect(try cli.run("export", "parties", "--tenant", "src", "--mask-key", "k").status != 0)
+        let emptyKey = try cli.run("export", "parties", "--tenant", "src", "--mask", "--mask-key", "")
+        #expect(emptyKey.status == 64 && emptyKey.err.contains("--mask-key must not be empty"), "\(emptyKey.err)")
 
         let imported = try cli.run("import", "parties", masked, "--tenant", "copy", "--on-duplicate", "fail")
         #expect(imported.status == 0 && imported.out.contains("created 3,") && imported.out.contains("refused 0"), "\(imported.out) \(imported.err)")
