@@ -102,7 +102,7 @@ extension RosterConfiguration {
         config.trackingInRequest = try values.bool("ROSTER_TRACKING_IN_REQUEST", default: config.trackingInRequest)
         config.rateLimit = try values.parsed("ROSTER_RATE_LIMIT", default: config.rateLimit,
                                              accepts: "R/B (requests a second per caller and burst, such as 50/100) or off") {
-            RateLimitRule(text: $0)
+            RateLimitRule(exactly: $0)
         }
         let days = TenantSettings.retentionDaysRange
         config.retentionDays = try values.optionalInt("ROSTER_RETENTION_DAYS", in: days,

@@ -22,9 +22,19 @@ public enum RateLimitRule: Hashable, Sendable, Codable, CustomStringConvertible 
         self = .limit(perSecond: rate, burst: burst)
     }
 
+    /// A rule as the API and ROSTER_RATE_LIMIT take it, exactly as the spec's pattern writes it: `off` in lower case,
+    /// no spaces, no leading zeros, a rate below 1,000,000 with at most six decimals, a burst from 1 to 999,999. (Stored
+    /// rules are read with `init?(text:)`, which is looser, so that nothing stored before stops being read.)
+    public init?(exactly text: String) {
+        guard text == "off" || text.wholeMatch(of: Self.pattern) != nil, let rule = RateLimitRule(text: text) else { return nil }
+        self = rule
+    }
+
+    nonisolated(unsafe) private static let pattern = /([1-9][0-9]{0,5}(\.[0-9]{1,6})?|0\.[0-9]{0,5}[1-9])\/[1-9][0-9]{0,5}/
+
     /// A rule given in a request: 422 naming `field` when it is not one.
     public static func parse(_ text: String, field: String) throws -> RateLimitRule {
-        guard let rule = RateLimitRule(text: text) else {
+        guard let rule = RateLimitRule(exactly: text) else {
             throw RosterError.invalid(field, "must be R/B (requests a second and burst, such as 50/100) or off")
         }
         return rule

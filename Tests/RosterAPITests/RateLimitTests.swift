@@ -82,5 +82,14 @@ struct RateLimitTests {
             #expect(RateLimitRule(text: bad) == nil, "\(bad)")
         }
         #expect(RateLimitRule.limit(perSecond: 50, burst: 100).description == "50/100")
+        // What a request or ROSTER_RATE_LIMIT gives follows the spec's pattern to the letter (it accepted "OFF", " off",
+        // "000001/1"); what is stored is read as before.
+        for good in ["off", "50/100", "0.5/1", "0.000001/1", "999999.999999/999999"] {
+            #expect(RateLimitRule(exactly: good) != nil, "\(good)")
+        }
+        for bad in ["OFF", " off", "off ", "1/1 ", "000001/1", "1.0000001/1", "01/5", "5/05", "1000000/1", "1/1000000", "0.0/1"] {
+            #expect(RateLimitRule(exactly: bad) == nil, "\(bad)")
+        }
+        #expect(throws: RosterError.self) { try RateLimitRule.parse("OFF", field: "settings.rateLimit") }
     }
 }
