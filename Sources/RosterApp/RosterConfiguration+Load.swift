@@ -16,6 +16,19 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 extension RosterConfiguration {
     /// An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens): `999.1.1.1` is none of them,
     /// and would stop the server only once it tried to listen.
+    /// A directory that is there and writable, or can be made (it is made, 0700, as the first import would make it):
+    /// checked at start, not at the first import.
+    static func isWritableDirectory(_ path: String) -> Bool {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if !manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard (try? manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
+            else { return false }
+            return true
+        }
+        return isDirectory.boolValue && manager.isWritableFile(atPath: path)
+    }
+
     static func isHost(_ text: String) -> Bool {
         var address = in6_addr()
         if text.contains(":") { return inet_pton(AF_INET6, text, &address) == 1 }
@@ -69,7 +82,9 @@ extension RosterConfiguration {
         config.customerTag = try values.string("ROSTER_CUSTOMER_TAG", default: config.customerTag, accepts: "a tag text of 1 to 100 characters") { (try? Tag.validateText($0)) != nil }
         config.maxBodyBytes = try values.int("ROSTER_MAX_BODY_BYTES", default: config.maxBodyBytes, in: 1024...(1 << 30))
         config.maxImportBytes = try values.int("ROSTER_MAX_IMPORT_BYTES", default: config.maxImportBytes, in: 1024...(1 << 40))
-        config.importDirectory = try values.optionalString("ROSTER_IMPORT_DIR", accepts: "an absolute directory path") { $0.hasPrefix("/") }
+        config.importDirectory = try values.optionalString("ROSTER_IMPORT_DIR", accepts: "an absolute path of a directory this process can write (or create)") {
+            $0.hasPrefix("/") && Self.isWritableDirectory($0)
+        }
         config.publicURL = try values.optionalString("ROSTER_PUBLIC_URL", accepts: "the address browsers reach Roster at, such as https://roster.example.com") {
             guard let url = URL(string: $0), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else { return false }
             return url.query == nil && url.fragment == nil

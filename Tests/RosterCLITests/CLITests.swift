@@ -479,6 +479,7 @@ struct CLITests {
         ("ROSTER_DATABASE_URL", "postgres://roster:roster@127.0.0.1:55432/roster?foo=bar"),
         ("ROSTER_DATABASE_URL", "postgres://roster@127.0.0.1:notaport/roster"),
         ("ROSTER_OIDC_ISSUER", "http://login.example.com"), ("ROSTER_OIDC_ISSUER", "https://login.example.com/?q=1"),
+        ("ROSTER_IMPORT_DIR", "/proc/nonexistent/dir"), ("ROSTER_IMPORT_DIR", "/etc/hostname/spool"), ("ROSTER_RATE_LIMIT", "OFF"),
     ])
     func misconfigurationStopsStart(variable: String, value: String) throws {
         let cli = try CLI()
