@@ -227,6 +227,16 @@ extension PartyService {
             for edge in try await allEdges(of: id, tenant: tenant, tx: tx) where seen.insert(edge.id).inserted { edges.append(edge) }
         }
         edges.sort { $0.id < $1.id }
+        // A survivor that scopes roles would take the merged parties' children under them: what the roles reach would
+        // widen, as it would were the scope itself merged.
+        if edges.contains(where: { mergedIDs.contains($0.parentID) }) {
+            let roles = try await tx.roles(tenant: tenant, scopedTo: survivorID)
+            if !roles.isEmpty {
+                throw RosterError.conflict("the survivor is the scope of the roles \(roles.map(\.name).joined(separator: ", ")), and the "
+                                           + "merged parties have children, which would come within those roles' reach; "
+                                           + "scope the roles elsewhere, or move the children first")
+            }
+        }
         // Moving an edge makes one on its other end too: the caller needs relationships.write there, as to make it.
         try await requireEnds(of: edges, besides: Set([survivorID] + from), access: access,
                               refusal: "a party of this merge has relationships this caller may not change")

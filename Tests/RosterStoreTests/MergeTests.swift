@@ -193,6 +193,37 @@ struct MergeTests {
 
     /// A merged party takes no consent entry, grant or withdrawal (its consents are the survivor's now; an entry here
     /// would never count and would block the undo), and the merge can still be undone after the refusal.
+    /// An organization that scopes roles is neither merged away nor given a merged party's children: either way the
+    /// roles would reach more than they were given. A survivor that scopes roles still takes parties without children.
+    @Test(arguments: StoreKind.allCases)
+    func mergesDoNotWidenWhatScopedRolesReach(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let s = rt.services
+            let t = try await rt.makeTenant().slug
+            func org(_ name: String) async throws -> Party {
+                try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: name), context: .test)
+            }
+            let (scope, parent, leaf) = (try await org("Scope Ltd"), try await org("Parent Ltd"), try await org("Leaf Ltd"))
+            let child = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Kid", email: "kid@example.com"), context: .test)
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent.id, childID: child.id, type: "employment"),
+                                                 context: .test)
+            _ = try await s.access.createRole(tenant: t, name: "Scope readers", policies: ["parties.read"], organizationID: scope.id,
+                                              relationshipType: nil, context: .test)
+            for (survivor, from) in [(scope.id, parent.id), (parent.id, scope.id)] {
+                for dryRun in [true, false] {
+                    await expectRosterError({
+                        try await s.parties.merge(tenant: t, into: survivor, from: [from], dryRun: dryRun, context: .test)
+                    }) { error in
+                        guard case .conflict(let message, _) = error else { return false }
+                        return message.contains("Scope readers")
+                    }
+                }
+            }
+            let merged = try await s.parties.merge(tenant: t, into: scope.id, from: [leaf.id], dryRun: false, context: .test)
+            #expect(merged.id != nil)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aMergedPartyTakesNoConsent(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
