@@ -246,7 +246,7 @@ package struct ProblemMiddleware: ServerMiddleware {
     /// Names the offending JSON path without echoing the value (which may be personal data).
     static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
             return path.isEmpty ? "the body" : path
         }
         switch error {
@@ -305,6 +305,9 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         var filled: [[CodingKeyPath]: Int] = [:]
         var error = first
         var alone = false
+        // The probes' cost is bounded: at most 200, and 2 MiB of JSON decoded in all (a 300 KB body of bad rows
+        // gets a few probes and names what they found; it took seconds of CPU).
+        var budget = 2 << 20
         for _ in 0..<200 {
             // What the decoder refused, by path: the message to give and the value to mend it with (nil: remove).
             // `namedWell`: the generated layer's own problem names it well, were it the only one (an invalid or missing member).
@@ -330,7 +333,10 @@ package struct StrictBodyMiddleware: ServerMiddleware {
             }
             guard !refused.isEmpty else { break }
             for (at, message, mend) in refused {
-                if named.insert(at).inserted {
+                // Inside a value a probe put in (a `{}` for a member that was no object): the probe's doing, not the
+                // body's; mended without a name.
+                let artifact = filled.keys.contains { at.count > $0.count && at.starts(with: $0) }
+                if !artifact, named.insert(at).inserted {
                     found.append(FieldError(at.joined, message))
                     if let mend { json = CodingKeyPath.setting(at, to: mend, in: json) } else { json = CodingKeyPath.removing(at, from: json) }
                     if found.count == 1 { alone = namedWell }
@@ -345,6 +351,8 @@ package struct StrictBodyMiddleware: ServerMiddleware {
                 json = CodingKeyPath.setting(at, to: fillings[next], in: json)
             }
             guard let data = try? JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]) else { break }
+            budget -= data.count
+            guard budget >= 0 else { break }
             do {
                 try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
                 break

@@ -219,6 +219,10 @@ struct StrictInputTests {
             }
             #expect(try await SecurityTests.snapshot(api, world) == before, "a refused request changed something")
             #expect(try await api.send(.get, "\(world.base)/segments/probe").status == .notFound)
+            // An item that is no object is named; what a probe put in its place (an object without its email) is not.
+            let rows = try await api.send(.post, "\(world.base)/users/import", json: #"{"rows":[{"email":"a@example.com"},0,{"email":"b@example.com","x":1}]}"#)
+            #expect(rows.status == .unprocessableContent && rows.problem?.errors?.map(\.field) == ["rows[1]", "rows[2].x"], "\(rows.text)")
+            #expect(rows.text.contains("rows[1] must be an object"), "\(rows.text)")
         }
     }
 
