@@ -343,16 +343,22 @@ struct EscalationTests {
         }
     }
 
+    /// Two organizations, North and South, and a person below North (over `structure`).
+    static func northAndSouth(_ api: APIClient, _ t: String) async throws -> (north: String, south: String, northPerson: String) {
+        let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#).id
+        let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#).id
+        let northPerson = try await api.createParty(t, #"{"kind":"person","firstName":"N","email":"n@example.com"}"#).id
+        #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                   json: #"{"parentId":"\#(north)","childId":"\#(northPerson)","type":"structure"}"#).status == .created)
+        return (north, south, northPerson)
+    }
+
     /// access/check and access/parties about another user answer only about parties the caller may read; a 409
     /// names the existing party only to a caller who may read it.
     @Test func answersStayInsideTheCallersView() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
-            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#).id
-            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#).id
-            let northPerson = try await api.createParty(t, #"{"kind":"person","firstName":"N","email":"n@example.com"}"#).id
-            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
-                                       json: #"{"parentId":"\#(north)","childId":"\#(northPerson)","type":"structure"}"#).status == .created)
+            let (_, south, northPerson) = try await Self.northAndSouth(api, t)
             let everyone = try await Self.role(api, t, "everything", ["parties.read", "approve_tree"])
             let subject = try await Self.user(api, t, roles: [everyone])
             let southReaders = try await Self.role(api, t, "south readers", ["parties.read"], organization: south)
@@ -381,11 +387,7 @@ struct EscalationTests {
     @Test func aManagedUsersPartyOutsideIsNotNamed() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
-            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#).id
-            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#).id
-            let northPerson = try await api.createParty(t, #"{"kind":"person","firstName":"N","email":"n@example.com"}"#).id
-            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
-                                       json: #"{"parentId":"\#(north)","childId":"\#(northPerson)","type":"structure"}"#).status == .created)
+            let (_, south, northPerson) = try await Self.northAndSouth(api, t)
             let southReaders = try await Self.role(api, t, "south readers", ["parties.read"], organization: south)
             let southManagers = try await Self.role(api, t, "south managers", ["parties.read", "users.manage"], organization: south)
             let managed = try await Self.user(api, t, roles: [southReaders])
