@@ -94,8 +94,8 @@ package struct ProblemMiddleware: ServerMiddleware {
     }
 
     /// The request with its query as the generated layer can read it: empty components (`?&a=1`, `a=1&&b=2`), which
-    /// its parser took for malformed (a 500), are dropped; a name without `=` (`?includeInactive`) is a 400 naming it
-    /// (a flag needs its value: `includeInactive=true`).
+    /// its parser took for malformed (a 500), are dropped; a name without `=` (`?includeInactive`), a name given twice
+    /// and a value that is no percent-encoding are a 400 naming the parameter.
     static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
         guard let path = request.path, let mark = path.firstIndex(of: "?") else { return request }
         let query = path[path.index(after: mark)...]
@@ -104,6 +104,17 @@ package struct ProblemMiddleware: ServerMiddleware {
             let name = String(bare.removingPercentEncoding?.prefix(64) ?? "")
             let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
             throw RosterError.badRequest("the query parameter \(shown) has no value: give it as \(shown)=value (a flag as \(shown)=true)")
+        }
+        // No parameter of the API takes several values: a second one was ignored (`?role=customer&role=Bad!` answered
+        // as if the second were not there), so a repeated name is refused.
+        var seen = Set<String>()
+        for item in items {
+            let raw = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let name = String(raw.removingPercentEncoding ?? String(raw))
+            guard seen.insert(name).inserted else {
+                let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? String(name.prefix(64)) : "a query parameter"
+                throw RosterError.badRequest("the query parameter \(shown) is given more than once; give it once")
+            }
         }
         // A value that is no percent-encoding (`q=%ZZ`) was read as absent: the filter was dropped, the whole tenant listed.
         for item in items {

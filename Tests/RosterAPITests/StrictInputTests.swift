@@ -250,6 +250,12 @@ struct StrictInputTests {
                         "\(query): \(response.text)")
             }
             #expect(try await api.send(.get, "\(world.base)/parties?q=%41").status == .ok)
+            // A parameter given twice is refused, not answered from its first value.
+            for query in ["role=customer&role=Bad!", "kind=person&kind=alien", "limit=1&%6Cimit=2"] {
+                let response = try await api.send(.get, "\(world.base)/parties?\(query)")
+                #expect(response.status == .badRequest && response.problem?.detail?.contains("is given more than once") == true,
+                        "\(query): \(response.text)")
+            }
             // An Accept the operation can't answer is a 406 in the request's words (it named an internal middleware).
             for path in ["\(world.base)/parties/\(world.person)", "\(world.base)/parties"] {
                 let xml = try await api.send(.get, path, headers: [.accept: "application/xml"])
