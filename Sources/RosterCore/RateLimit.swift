@@ -15,7 +15,8 @@ public enum RateLimitRule: Hashable, Sendable, Codable, CustomStringConvertible 
             return
         }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), !parts[0].isEmpty,
+        // An exponent is read too: rules stored before their text was written without one (`1e-05/1`).
+        guard parts.count == 2, parts[0].allSatisfy({ $0.isASCII && ($0.isNumber || ".eE-".contains($0)) }), !parts[0].isEmpty,
               parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), !parts[1].isEmpty,
               let rate = Double(parts[0]), rate > 0, rate <= 1_000_000, rate.isFinite,
               let burst = Int(parts[1]), (1...1_000_000).contains(burst) else { return nil }
@@ -44,8 +45,18 @@ public enum RateLimitRule: Hashable, Sendable, Codable, CustomStringConvertible 
         switch self {
         case .off: "off"
         case .limit(let rate, let burst):
-            rate == rate.rounded() ? "\(Int(rate))/\(burst)" : "\(rate)/\(burst)"
+            // Plain decimals, never an exponent: `1e-05/1` is no rule the API reads (a tenant given 0.00001/1 was
+            // stored so, and could no longer be read).
+            rate == rate.rounded() ? "\(Int(rate))/\(burst)" : "\(Self.decimal(rate))/\(burst)"
         }
+    }
+
+    /// A rate to at most six decimals, trailing zeros dropped: `0.000001`, `2.5`.
+    static func decimal(_ rate: Double) -> String {
+        var text = String(format: "%.6f", rate)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     public init(from decoder: any Decoder) throws {

@@ -47,6 +47,13 @@ struct RateLimitTests {
             #expect(bad.status == .unprocessableContent)
             #expect(bad.problem?.errors?.map(\.field) == ["settings.rateLimit"])
 
+            // A rate of six decimals is kept as given, and the tenant stays readable (0.00001/1 was stored as 1e-05/1,
+            // which no read took again: every request of the tenant failed).
+            let tiny = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"rateLimit":"0.00001/1"}}"#)
+            #expect(tiny.status == .ok && tiny.text.contains("0.00001"), "\(tiny.text)")
+            let read = try await api.send(.get, "/v1/tenants/\(t)")
+            #expect(read.status == .ok && read.text.contains("0.00001") && !read.text.contains("e-05"), "\(read.text)")
+            #expect(try await api.send(.get, "/v1/tenants").status == .ok)
             let set = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"rateLimit":"0.01/2"}}"#)
             #expect(set.status == .ok)
             #expect(set.text.contains(#""rateLimit":"0.01\/2""#) || set.text.contains(#""rateLimit":"0.01/2""#), "\(set.text)")
@@ -74,11 +81,11 @@ struct RateLimitTests {
         #expect(limiter.take("other", perSecond: 2, burst: 3, now: start).allowed, "each caller has its own bucket")
     }
 
-    @Test func rulesAreParsedStrictly() {
+    @Test func rulesAreParsedStrictly() throws {
         #expect(RateLimitRule(text: "50/100") == .limit(perSecond: 50, burst: 100))
         #expect(RateLimitRule(text: "0.5/1") == .limit(perSecond: 0.5, burst: 1))
         #expect(RateLimitRule(text: "off") == .off)
-        for bad in ["", "50", "/100", "50/", "0/10", "5/0", "-1/5", "1e3/5", "5/1.5", "five/10", "50/100/1", "inf/5"] {
+        for bad in ["", "50", "/100", "50/", "0/10", "5/0", "-1/5", "5/1.5", "five/10", "50/100/1", "inf/5"] {
             #expect(RateLimitRule(text: bad) == nil, "\(bad)")
         }
         #expect(RateLimitRule.limit(perSecond: 50, burst: 100).description == "50/100")
@@ -87,9 +94,15 @@ struct RateLimitTests {
         for good in ["off", "50/100", "0.5/1", "0.000001/1", "999999.999999/999999"] {
             #expect(RateLimitRule(exactly: good) != nil, "\(good)")
         }
-        for bad in ["OFF", " off", "off ", "1/1 ", "000001/1", "1.0000001/1", "01/5", "5/05", "1000000/1", "1/1000000", "0.0/1"] {
+        for bad in ["OFF", " off", "off ", "1/1 ", "000001/1", "1.0000001/1", "01/5", "5/05", "1000000/1", "1/1000000", "0.0/1", "1e3/5"] {
             #expect(RateLimitRule(exactly: bad) == nil, "\(bad)")
         }
         #expect(throws: RosterError.self) { try RateLimitRule.parse("OFF", field: "settings.rateLimit") }
+        // Written without an exponent, so that what is written is read again exactly; what was stored with one reads.
+        for text in ["0.000001/1", "0.00001/1", "0.5/2", "123456.5/9", "999999.999999/999999"] {
+            let rule = try #require(RateLimitRule(exactly: text), "\(text)")
+            #expect(rule.description == text && RateLimitRule(exactly: rule.description) == rule, "\(rule.description)")
+        }
+        #expect(RateLimitRule(text: "1e-05/1") == .limit(perSecond: 0.00001, burst: 1))
     }
 }
