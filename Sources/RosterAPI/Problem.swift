@@ -97,7 +97,8 @@ package struct ProblemMiddleware: ServerMiddleware {
     /// its parser took for malformed (a 500), are dropped; a name without `=` (`?includeInactive`), a name given twice
     /// and a value that is no percent-encoding are a 400 naming the parameter.
     static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
-        guard let path = request.path, let mark = path.firstIndex(of: "?") else { return request }
+        // The API's own operations; the health checks take no parameter and ignore what a prober adds.
+        guard let path = request.path, path.hasPrefix("/v1"), let mark = path.firstIndex(of: "?") else { return request }
         let query = path[path.index(after: mark)...]
         let items = query.split(separator: "&", omittingEmptySubsequences: true)
         if let bare = items.first(where: { !$0.contains("=") }) {

@@ -90,7 +90,10 @@ extension RosterAPIHandlers {
         let context = try RequestInfo.context()
         let rows: [DealerRow]
         switch input.body {
-        case .json(let b): rows = b.rows.map { DealerRow(email: $0.email, displayName: $0.displayName, dealerCode: $0.dealerCode) }
+        case .json(let b):
+            // The spec's maxItems (the generated decoder does not check it).
+            guard b.rows.count <= 10_000 else { throw RosterError.invalid("rows", "at most 10000 rows; send more as CSV, or in several requests") }
+            rows = b.rows.map { DealerRow(email: $0.email, displayName: $0.displayName, dealerCode: $0.dealerCode) }
         case .csv(let body):
             let text = try await String(collecting: body, upTo: 8 << 20)
             rows = try DealerImport.parseCSV(text)
