@@ -74,6 +74,18 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// A SQLite database a command reads or changes must be there: a missing or empty file (a mistyped path, or one an
+    /// earlier mistake left) is told (exit 3, naming the path), not migrated into a new, empty database.
+    func requireExistingDatabase(_ config: RosterConfiguration) throws {
+        guard let path = RosterDatabase.sqlitePath(config.databaseURL) else { return }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        guard size == nil || size == 0 else { return }
+        let what = size == nil ? "there is no database at \(path)" : "\(path) is an empty file, not a database"
+        FileHandle.standardError.write(Data(
+            "roster: \(what) (\(config.redactedDatabaseURL)): check --database-url or ROSTER_DATABASE_URL; `roster migrate` creates one\n".utf8))
+        throw ExitCode(3)
+    }
+
     /// Options named otherwise than their variable (`--days` stands for ROSTER_RETENTION_DAYS).
     static let optionNames = ["ROSTER_RETENTION_DAYS": "--days"]
 
@@ -94,11 +106,7 @@ struct GlobalOptions: ParsableArguments {
     ) async throws -> T {
         let config = config ?? configuration()
         let logger = logger(config)
-        if !creates, let path = RosterDatabase.sqlitePath(config.databaseURL), !FileManager.default.fileExists(atPath: path) {
-            FileHandle.standardError.write(Data(
-                "roster: there is no database at \(path) (\(config.redactedDatabaseURL)): check --database-url or ROSTER_DATABASE_URL; `roster migrate` creates one\n".utf8))
-            throw ExitCode(3)
-        }
+        if !creates { try requireExistingDatabase(config) }
         // A one-shot command says once that the database is not there (below); the pool's retries stay quiet.
         var databaseLogger = logger
         databaseLogger.logLevel = max(logger.logLevel, .warning)

@@ -94,6 +94,7 @@ struct Backup: AsyncParsableCommand {
     func run() async throws {
         let config = global.configuration()
         guard !FileManager.default.fileExists(atPath: file) else { throw ValidationError("\(file) exists; choose a new file") }
+        try global.requireExistingDatabase(config)
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
         do {
             try await database.withRunning { database in try await database.backup(to: file) }

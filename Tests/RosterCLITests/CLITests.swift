@@ -145,6 +145,15 @@ struct CLITests {
                     "\(command): \(missing.err)")
         }
         #expect(!FileManager.default.fileExists(atPath: path))
+        // backup too (it made the file, and said "backup written"); and an empty file is no database either.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
+        let backup = try cli.run("backup", copy)
+        #expect(backup.status == 3 && backup.err.contains("there is no database at \(path)"), "\(backup.err)")
+        #expect(!FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: copy))
+        FileManager.default.createFile(atPath: path, contents: Data())
+        let empty = try cli.run("tenants", "list")
+        #expect(empty.status == 3 && empty.err.contains("is an empty file, not a database"), "\(empty.err)")
+        try FileManager.default.removeItem(atPath: path)
         let first = try cli.run("migrate")
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains("shown only this once: rst_"))
