@@ -86,49 +86,11 @@ package struct ProblemMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         do {
-            return try await next(Self.readableQuery(request), body, metadata)
+            return try await next(request, body, metadata)
         } catch {
             let problem = problem(for: error, request: request, operationID: operationID)
             return (HTTPResponse(status: .init(code: problem.status), headerFields: problem.headerFields), HTTPBody(problem.json))
         }
-    }
-
-    /// The request with its query as the generated layer can read it: empty components (`?&a=1`, `a=1&&b=2`), which
-    /// its parser took for malformed (a 500), are dropped; a name without `=` (`?includeInactive`), a name given twice
-    /// and a value that is no percent-encoding are a 400 naming the parameter.
-    static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
-        // The API's own operations; the health checks take no parameter and ignore what a prober adds.
-        guard let path = request.path, path.hasPrefix("/v1"), let mark = path.firstIndex(of: "?") else { return request }
-        let query = path[path.index(after: mark)...]
-        let items = query.split(separator: "&", omittingEmptySubsequences: true)
-        if let bare = items.first(where: { !$0.contains("=") }) {
-            let name = String(bare.removingPercentEncoding?.prefix(64) ?? "")
-            let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
-            throw RosterError.badRequest("the query parameter \(shown) has no value: give it as \(shown)=value (a flag as \(shown)=true)")
-        }
-        // No parameter of the API takes several values: a second one was ignored (`?role=customer&role=Bad!` answered
-        // as if the second were not there), so a repeated name is refused.
-        var seen = Set<String>()
-        for item in items {
-            let raw = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            let name = String(raw.removingPercentEncoding ?? String(raw))
-            guard seen.insert(name).inserted else {
-                let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? String(name.prefix(64)) : "a query parameter"
-                throw RosterError.badRequest("the query parameter \(shown) is given more than once; give it once")
-            }
-        }
-        // A value that is no percent-encoding (`q=%ZZ`) was read as absent: the filter was dropped, the whole tenant listed.
-        for item in items {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.contains(where: { $0.contains("%") && $0.removingPercentEncoding == nil }) else { continue }
-            let name = parts[0].removingPercentEncoding.map { String($0.prefix(64)) } ?? ""
-            let shown = !name.isEmpty && name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
-            throw RosterError.badRequest("the query parameter \(shown) is not percent-encoded correctly (a % must be followed by two hex digits)")
-        }
-        guard items.count != query.split(separator: "&", omittingEmptySubsequences: false).count else { return request }
-        var request = request
-        request.path = String(path[..<mark]) + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
-        return request
     }
 
     /// The operations whose body may come in more than one media type.
@@ -271,6 +233,57 @@ package struct ProblemMiddleware: ServerMiddleware {
         case .valueNotFound(let type, let context): return "\(path(context)) must be \(jsonName(type)), not null"
         @unknown default: return "the body could not be read"
         }
+    }
+}
+
+/// Refuses, before the generated layer parses it, a query that parser reads wrongly (see `readableQuery`); under
+/// `ProblemMiddleware`, which answers what it throws.
+package struct StrictQueryMiddleware: ServerMiddleware {
+    package init() {}
+
+    package func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        try await next(Self.readableQuery(request), body, metadata)
+    }
+
+    /// The request with its query as the generated layer can read it: empty components (`?&a=1`, `a=1&&b=2`), which
+    /// its parser took for malformed (a 500), are dropped; a name without `=` (`?includeInactive`), a name given twice
+    /// and a value that is no percent-encoding are a 400 naming the parameter.
+    static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
+        // The API's own operations; the health checks take no parameter and ignore what a prober adds.
+        guard let path = request.path, path.hasPrefix("/v1"), let mark = path.firstIndex(of: "?") else { return request }
+        let query = path[path.index(after: mark)...]
+        let items = query.split(separator: "&", omittingEmptySubsequences: true)
+        if let bare = items.first(where: { !$0.contains("=") }) {
+            let name = String(bare.removingPercentEncoding?.prefix(64) ?? "")
+            let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
+            throw RosterError.badRequest("the query parameter \(shown) has no value: give it as \(shown)=value (a flag as \(shown)=true)")
+        }
+        // No parameter of the API takes several values: a second one was ignored (`?role=customer&role=Bad!` answered
+        // as if the second were not there), so a repeated name is refused.
+        var seen = Set<String>()
+        for item in items {
+            let raw = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            let name = String(raw.removingPercentEncoding ?? String(raw))
+            guard seen.insert(name).inserted else {
+                let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? String(name.prefix(64)) : "a query parameter"
+                throw RosterError.badRequest("the query parameter \(shown) is given more than once; give it once")
+            }
+        }
+        // A value that is no percent-encoding (`q=%ZZ`) was read as absent: the filter was dropped, the whole tenant listed.
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.contains(where: { $0.contains("%") && $0.removingPercentEncoding == nil }) else { continue }
+            let name = parts[0].removingPercentEncoding.map { String($0.prefix(64)) } ?? ""
+            let shown = !name.isEmpty && name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
+            throw RosterError.badRequest("the query parameter \(shown) is not percent-encoded correctly (a % must be followed by two hex digits)")
+        }
+        guard items.count != query.split(separator: "&", omittingEmptySubsequences: false).count else { return request }
+        var request = request
+        request.path = String(path[..<mark]) + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        return request
     }
 }
 

@@ -153,7 +153,7 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     }
     let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
     try handlers.registerHandlers(on: RecordingTransport(router: router, table: routes), configuration: openAPIConfiguration, middlewares: [
-        ProblemMiddleware(logger: logger), PreEncodedBodyMiddleware(configuration: openAPIConfiguration),
+        ProblemMiddleware(logger: logger), StrictQueryMiddleware(), PreEncodedBodyMiddleware(configuration: openAPIConfiguration),
         StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
     ])
     var consoleOptions = WebConsole.Options()

@@ -298,23 +298,26 @@ struct TenantAccess {
     }
 
     /// The user `id`, read for this caller: 403 before the read without `users.read` or `users.manage`, 404 when
-    /// missing, 403 for one it neither reads tenant-wide nor manages. `itself`: a user asking about itself passes.
+    /// missing or when it neither reads it tenant-wide nor manages it. `itself`: a user asking about itself passes.
     func readableUser(_ id: User.ID, itself: Bool = false) async throws -> User {
-        let other = !itself || context.principal != .user(id.description)
-        if other { try requireUserReader() }
-        guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
-        if other { try await requireReadable(user) }
-        return user
+        try await readableUser(checked: !itself || context.principal != .user(id.description), missing: "no user \(id)") {
+            try await tx.user(tenant: tenant.id, id: id)
+        }
     }
 
-    /// The user whose email is `email` (compared as emails are), read for this caller as `readableUser(_:)` reads one:
-    /// 403 before the read without `users.read` or `users.manage`, 404 when none.
+    /// The user whose email is `email` (compared as emails are), read for this caller as `readableUser(_:)` reads one.
     func readableUser(email: EmailAddress) async throws -> User {
-        try requireUserReader()
-        guard let user = try await tx.user(tenant: tenant.id, emailNormalized: email.normalized) else {
-            throw RosterError.notFound("no user with that email")
+        try await readableUser(checked: true, missing: "no user with that email") {
+            try await tx.user(tenant: tenant.id, emailNormalized: email.normalized)
         }
-        try await requireReadable(user)
+    }
+
+    /// The three steps of a read of a user: the caller may read users at all (before anything is read), the user is
+    /// there, and the caller may read this one.
+    private func readableUser(checked: Bool, missing: String, _ find: () async throws -> User?) async throws -> User {
+        if checked { try requireUserReader() }
+        guard let user = try await find() else { throw RosterError.notFound(missing) }
+        if checked { try await requireReadable(user) }
         return user
     }
 

@@ -24,6 +24,17 @@ struct ImportJobTests {
                          spoolDirectory: spool, maxBytes: maxBytes, logger: Logger(label: "test"))
     }
 
+    /// A tenant and an import job service (bodies up to 4 KiB in memory) spooling into a folder of its own (given too),
+    /// removed after.
+    static func withJobs(_ kind: StoreKind, _ body: @Sendable (RosterRuntime, String, ImportJobService, URL) async throws -> Void) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: spool) }
+            try await body(rt, t, Self.service(rt, maxBytes: 4096, spool: spool), spool)
+        }
+    }
+
     static func finished(_ jobs: ImportJobService, _ tenant: String, _ id: ImportJob.ID) async throws -> ImportJob {
         for _ in 0..<400 {
             let job = try await jobs.job(tenant: tenant, id: id, context: .test)
@@ -36,11 +47,7 @@ struct ImportJobTests {
 
     @Test(arguments: StoreKind.allCases)
     func aJobRunsThroughItsBodyAndKeepsItsRefusedRows(_ kind: StoreKind) async throws {
-        try await TestDatabase.with(kind) { rt in
-            let t = try await rt.makeTenant().slug
-            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: spool) }
-            let jobs = Self.service(rt, maxBytes: 4096, spool: spool)
+        try await Self.withJobs(kind) { rt, t, jobs, spool in
             var csv = "firstName,email\n"
             for i in 1...30 { csv += "P\(i),p\(i)@example.com\n" }
             csv += "Bad,nope\n"
@@ -98,11 +105,7 @@ struct ImportJobTests {
     /// counts and refused rows may name parties outside its scope): 404, as for a job that does not exist.
     @Test(arguments: StoreKind.allCases)
     func aScopedCallerFollowsOnlyItsOwnJobs(_ kind: StoreKind) async throws {
-        try await TestDatabase.with(kind) { rt in
-            let t = try await rt.makeTenant().slug
-            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: spool) }
-            let jobs = Self.service(rt, maxBytes: 4096, spool: spool)
+        try await Self.withJobs(kind) { rt, t, jobs, spool in
             let north = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
             let role = try await rt.services.access.createRole(tenant: t, name: "North", policies: ["parties.read", "relationships.write"],
                                                                organizationID: north, relationshipType: nil, context: .test)
@@ -125,33 +128,27 @@ struct ImportJobTests {
             #expect(try await jobs.job(tenant: t, id: own.id, context: .test).id == own.id)
         }
     }
+
     /// An import's progress is the file's as read in one format and mode, by one caller: the same bytes posted again
     /// in another format (or mode, or by another caller) start over instead of going on after rows read another way.
     @Test(arguments: StoreKind.allCases)
     func progressIsKeptPerFormatModeAndCaller(_ kind: StoreKind) async throws {
-        try await TestDatabase.with(kind) { rt in
-            let t = try await rt.makeTenant().slug
-            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: spool) }
-            let jobs = Self.service(rt, maxBytes: 4096, spool: spool)
+        try await Self.withJobs(kind) { rt, t, jobs, spool in
             let csv = "firstName,email\nAnn,ann.progress@example.com\nBob,bob.progress@example.com\n"
-            let asLines = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .jsonl, restart: false,
+            func run(_ format: BulkFormat, _ mode: DuplicatePolicy) async throws -> ImportJob {
+                let job = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: mode, format: format, restart: false,
                                                 body: Self.body(csv), context: .test)
-            let refused = try await Self.finished(jobs, t, asLines.id)
+                return try await Self.finished(jobs, t, job.id)
+            }
+            let refused = try await run(.jsonl, .skip)
             #expect(refused.created == 0 && refused.refused == 3, "\(refused)")
-            let asCSV = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
-                                              body: Self.body(csv), context: .test)
-            let created = try await Self.finished(jobs, t, asCSV.id)
+            let created = try await run(.csv, .skip)
             #expect(created.created == 2 && created.resumedAfter == 0, "\(created)")
             // The same again, as CSV: it goes on after its last row (nothing left).
-            let again = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
-                                              body: Self.body(csv), context: .test)
-            let resumed = try await Self.finished(jobs, t, again.id)
+            let resumed = try await run(.csv, .skip)
             #expect(resumed.resumedAfter == 2 && resumed.processed == 0, "\(resumed)")
             // In another mode: from the start, the rows done found as the parties they are.
-            let update = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .update, format: .csv, restart: false,
-                                               body: Self.body(csv), context: .test)
-            let updated = try await Self.finished(jobs, t, update.id)
+            let updated = try await run(.csv, .update)
             #expect(updated.resumedAfter == 0 && updated.processed == 2 && updated.created == 0, "\(updated)")
         }
     }
