@@ -253,7 +253,8 @@ package struct StrictQueryMiddleware: ServerMiddleware {
     /// and a value that is no percent-encoding are a 400 naming the parameter.
     static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
         // The API's own operations; the health checks take no parameter and ignore what a prober adds.
-        guard let path = request.path, path.hasPrefix("/v1"), let mark = path.firstIndex(of: "?") else { return request }
+        // The mark looked for by byte: a search by `Character` went through every GET's path (1% of its time in perf).
+        guard let path = request.path, path.hasPrefix("/v1"), let mark = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return request }
         let query = path[path.index(after: mark)...]
         let items = query.split(separator: "&", omittingEmptySubsequences: true)
         if let bare = items.first(where: { !$0.contains("=") }) {

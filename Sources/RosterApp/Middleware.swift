@@ -26,13 +26,12 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
             guard let header = request.headers[.authorization] else {
                 return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
             }
-            let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            guard let token = Self.bearerToken(header) else {
                 return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
             }
             do {
-                guard let found = try await auth.authenticate(bearer: String(parts[1]).trimmingWhitespace(),
-                                                              tenant: Self.tenant(of: request.uri.path), requestID: requestID)
+                guard let found = try await auth.authenticate(bearer: token, tenant: Self.tenant(of: request.uri.path),
+                                                              requestID: requestID)
                 else {
                     return respond(Problem(.unauthorized("the token is not valid")), requestID: requestID)
                 }
@@ -84,20 +83,47 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: problem.json)))
     }
 
-    /// The tenant slug of a `/v1/tenants/{tenant}/...` path.
+    /// The tenant slug of a `/v1/tenants/{tenant}/...` path (its query aside). Read as bytes: every `/v1` request
+    /// asks, and splitting the path into `Character`s was 2% of a GET's time in `perf` (2026-12-05).
     static func tenant(of path: String) -> String? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.count >= 3, parts[0] == "v1", parts[1] == "tenants" else { return nil }
-        return parts[2].contains("%") ? String(parts[2]).removingPercentEncoding : String(parts[2])
+        var parts: [Substring.UTF8View] = []
+        let utf8 = path.utf8
+        let end = utf8.firstIndex(of: UInt8(ascii: "?")) ?? utf8.endIndex
+        for part in utf8[..<end].split(separator: UInt8(ascii: "/"), maxSplits: 3, omittingEmptySubsequences: true) {
+            parts.append(part)
+            if parts.count == 3 { break }
+        }
+        guard parts.count == 3, parts[0].elementsEqual("v1".utf8), parts[1].elementsEqual("tenants".utf8) else { return nil }
+        let slug = String(Substring(parts[2]))
+        return parts[2].contains(UInt8(ascii: "%")) ? slug.removingPercentEncoding : slug
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header (the scheme in any case, the token trimmed), or `nil`.
+    static func bearerToken(_ header: String) -> String? {
+        let utf8 = header.utf8
+        guard let space = utf8.firstIndex(of: UInt8(ascii: " ")),
+              utf8[..<space].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        let token = header[utf8.index(after: space)...]
+        // Most tokens are ASCII with nothing to trim; the general trim handles the rest.
+        if let first = token.utf8.first, let last = token.utf8.last, first > 0x20, first < 0x7f, last > 0x20, last < 0x7f {
+            return String(token)
+        }
+        let trimmed = token.trimmingWhitespace()
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     static func requestID(_ given: String?) -> String {
-        if let given, (1...64).contains(given.count),
-           given.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == "." }),
-           given.allSatisfy(\.isASCII) {
+        if let given, (1...64).contains(given.utf8.count),
+           given.utf8.allSatisfy({ byte in
+               switch byte {
+               case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+               default: false
+               }
+           }) {
             return given
         }
-        return UUIDv7.next().uuidString.lowercased()
+        return UUIDv7.next().lowercasedText
     }
 }
 
@@ -135,7 +161,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
 struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        if let etag = response.headers[.eTag], etag.contains("%") {
+        if let etag = response.headers[.eTag], etag.utf8.contains(UInt8(ascii: "%")) {
             response.headers[.eTag] = etag.removingPercentEncoding ?? etag
         }
         return response

@@ -83,7 +83,7 @@ public struct Authenticator: Sendable {
     /// `tenant` is the tenant of the request's path, which decides which ID tokens count. Returns `nil` for
     /// a token that is not valid; throws 401 or 403 problems that say why an ID token is refused.
     public func authenticate(bearer token: String, tenant: String?, requestID: String) async throws -> Caller? {
-        guard !token.isEmpty, token.count <= 16_384 else { return nil }
+        guard !token.isEmpty, token.utf8.count <= 16_384 else { return nil }
         if token.hasPrefix("rk_") {
             let hash = PlatformAuth.hash(token)
             guard let (key, slug) = try await store.read({ tx in try await tx.apiKey(hash: hash) }) else { return nil }

@@ -17,7 +17,8 @@ public struct PlatformAuth: Sendable {
     }
 
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).hexString
+        var token = token
+        return token.withUTF8 { bytes in SHA256.hash(data: bytes).withUnsafeBytes { hexString(bytes: $0) } }
     }
 
     /// A new random token: `rst_` and 43 base64url characters (256 bits).
@@ -95,7 +96,7 @@ public struct PlatformAuth: Sendable {
 
     /// The principal a bearer token stands for, or `nil`.
     public func authenticate(bearer token: String) async throws -> Principal? {
-        guard !token.isEmpty, token.count <= 512 else { return nil }
+        guard !token.isEmpty, token.utf8.count <= 512 else { return nil }
         let hash = Self.hash(token)
         if let principal = cache.principal(for: hash) { return principal }
         guard let stored = try await store.read({ tx in try await tx.platformToken(hash: hash) }) else { return nil }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+@testable import RosterApp
 import Testing
 
 @Suite("HTTP: health, conventions, tenants")
@@ -43,7 +44,33 @@ struct TenantAPITests {
             #expect(bad.status == .unauthorized)
             let basic = try await api.send(.get, "/v1/tenants/management", token: nil, headers: [.authorization: "Basic \(platformToken)"])
             #expect(basic.status == .unauthorized)
+            // The scheme in any case, the token trimmed (read byte by byte: RequestInfoMiddleware.bearerToken).
+            for header in ["bearer \(platformToken)", "BEARER  \(platformToken)", "Bearer \(platformToken)\u{00A0}"] {
+                let taken = try await api.send(.get, "/v1/tenants/management", token: nil, headers: [.authorization: header])
+                #expect(taken.status == .ok, "\(header)")
+            }
+            for header in ["Bearer", "Bearer ", "Bearer\u{00A0}\(platformToken)", "Bearers \(platformToken)", "Bear \(platformToken)",
+                           "Bearer \(platformToken)x"] {
+                let refused = try await api.send(.get, "/v1/tenants/management", token: nil, headers: [.authorization: header])
+                #expect(refused.status == .unauthorized, "\(header)")
+            }
         }
+    }
+
+    /// The tenant of a `/v1/tenants/{tenant}/...` path as authentication reads it, byte by byte.
+    @Test func theTenantOfAPathIsItsThirdSegment() {
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants/acme/parties") == "acme")
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants/acme") == "acme")
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "//v1//tenants//acme//parties") == "acme")
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants/acme?limit=5") == "acme")
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants/a%63me/x") == "acme")
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants/s%C3%BCd") == "süd")
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants/%ZZ") == nil)
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants") == nil)
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants?x=/a") == nil)
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v2/tenants/acme") == nil)
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenant/acme") == nil)
+        #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1x/tenants/acme") == nil)
     }
 
     @Test func requestIDsAreEchoedOrMade() async throws {
@@ -52,6 +79,14 @@ struct TenantAPITests {
             #expect(given.headers[HTTPField.Name("X-Request-Id")!] == "abc-123")
             let made = try await api.send(.get, "/health/live", token: nil, headers: [HTTPField.Name("X-Request-Id")!: "bad id with spaces"])
             #expect(made.headers[HTTPField.Name("X-Request-Id")!]?.count == 36)
+            for refused in ["ünïcode", String(repeating: "a", count: 65), "a/b", "a b"] {
+                let response = try await api.send(.get, "/health/live", token: nil, headers: [HTTPField.Name("X-Request-Id")!: refused])
+                let made = try #require(response.headers[HTTPField.Name("X-Request-Id")!])
+                #expect(made != refused && UUID(uuidString: made) != nil && made == made.lowercased(), "\(refused)")
+            }
+            let longest = String(repeating: "A.b_9-", count: 10) + "abcd"
+            let kept = try await api.send(.get, "/health/live", token: nil, headers: [HTTPField.Name("X-Request-Id")!: longest])
+            #expect(kept.headers[HTTPField.Name("X-Request-Id")!] == longest)
         }
     }
 
