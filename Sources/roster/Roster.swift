@@ -17,6 +17,7 @@ struct Roster: AsyncParsableCommand {
     /// read, an option value it can't use) exits 1, as README promises for invalid input; a command line that does
     /// not parse keeps the parser's usage error.
     static func main() async {
+        AllocatorTuning.apply(arguments: CommandLine.arguments)
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()

@@ -520,6 +520,47 @@ struct CLITests {
         #expect(!text.contains("pass failed"), "\(text.prefix(2000))")
     }
 
+    /// `serve` runs with glibc's per-thread cache of freed blocks enlarged (AllocatorTuning): it starts itself again
+    /// with the setting added to `GLIBC_TUNABLES`, keeps an operator's other tunables, and an operator's own
+    /// `tcache_count` as given. The same process (its id) serves.
+    @Test func serveTunesTheAllocator() async throws {
+        #if os(Linux)
+        for (given, expected) in [(nil, "glibc.malloc.tcache_count=1024"),
+                                  ("glibc.malloc.arena_max=2", "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=1024"),
+                                  ("glibc.malloc.tcache_count=5", "glibc.malloc.tcache_count=5")] as [(String?, String)] {
+            let cli = try CLI()
+            let port = CLI.serverPort()
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["serve", "--port", String(port)]
+            var env = ProcessInfo.processInfo.environment
+            env["ROSTER_DATABASE_URL"] = cli.databaseURL
+            env["ROSTER_LOG_LEVEL"] = "error"
+            env["GLIBC_TUNABLES"] = given
+            process.environment = env
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            var up = false
+            for _ in 0..<300 where !up {
+                up = httpGet("http://127.0.0.1:\(port)/health/ready", token: "none") != nil
+                if !up { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(up)
+            let environ = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(process.processIdentifier)/environ"))
+            // The environment the process was started with. glibc's loader cuts the variable's value at each `:` in
+            // place as it reads it, so the separators are read back as NULs.
+            let text = ":" + String(decoding: environ.map { $0 == 0 ? UInt8(ascii: ":") : $0 }, as: UTF8.self)
+            #expect(text.contains(":GLIBC_TUNABLES=\(expected):"), "\(given ?? "unset")")
+            #expect(text.components(separatedBy: "tcache_count=").count == 2, "\(given ?? "unset")")
+        }
+        #endif
+    }
+
     /// An address another process listens on already stops `serve` with exit 2 and one line naming it.
     @Test func anAddressInUseIsNamed() async throws {
         let cli = try CLI()

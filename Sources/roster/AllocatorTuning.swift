@@ -1,0 +1,35 @@
+#if os(Linux) && canImport(Glibc)
+import Glibc
+
+/// glibc's allocator, tuned for the commands that serve or move many records.
+///
+/// A request allocates and frees many small blocks (NIO's buffers, HTTP fields, the generated layer's values, rows),
+/// and with glibc's default of 7 cached blocks per size and thread most of them went through the arena: `malloc`,
+/// `free`, `malloc_consolidate` and `unlink_chunk` were 8% of a GET's time in `perf` (2026-12-05). A larger per-thread
+/// cache (`glibc.malloc.tcache_count`) took a GET of a party from 167-223 to 151-171 µs of the server's CPU, as much
+/// as jemalloc or mimalloc in its place (Benchmarks/results.md). glibc reads its tunables only when a program starts,
+/// so these commands start themselves again, once, with the setting added to `GLIBC_TUNABLES`; an operator's own
+/// `glibc.malloc.tcache_count` is kept as given.
+enum AllocatorTuning {
+    static let variable = "GLIBC_TUNABLES"
+    static let setting = "glibc.malloc.tcache_count=1024"
+    /// The commands worth the second start.
+    static let commands: Set<String> = ["serve", "import", "export", "bench"]
+
+    /// Starts this program again with the setting when `arguments` name one of `commands` and the setting is not in
+    /// force yet. Returns only when it is in force or can't be (no `/proc/self/exe`): the command then runs as is.
+    static func apply(arguments: [String]) {
+        guard let command = arguments.dropFirst().first, commands.contains(command) else { return }
+        let current = getenv(variable).map { String(cString: $0) }
+        guard current?.contains("glibc.malloc.tcache_count") != true else { return }
+        let value = current.map { $0.isEmpty ? setting : $0 + ":" + setting } ?? setting
+        setenv(variable, value, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // Not started again: go on with the allocator as it is.
+    }
+}
+#else
+enum AllocatorTuning {
+    static func apply(arguments: [String]) {}
+}
+#endif
