@@ -45,16 +45,18 @@ public enum UUIDv7 {
             }
             return state
         }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * UInt64(i))) }
-        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: counter >> 8)
-        bytes[7] = UInt8(truncatingIfNeeded: counter)
         var random = SystemRandomNumberGenerator()
         let tail = random.next() as UInt64
-        for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: tail >> (8 * UInt64(i - 8))) }
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        // Written into the UUID's own bytes (an array here was a heap allocation for every request id).
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &uuid) { bytes in
+            for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * UInt64(i))) }
+            bytes[6] = 0x70 | UInt8(truncatingIfNeeded: counter >> 8)
+            bytes[7] = UInt8(truncatingIfNeeded: counter)
+            for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: tail >> (8 * UInt64(i - 8))) }
+            bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        }
+        return UUID(uuid: uuid)
     }
 
     /// Byte-wise order: the order PostgreSQL gives `uuid` and SQLite gives the lower-case text form.

@@ -117,15 +117,23 @@ struct InstrumentedConnection: SQLConnection {
 /// `Character` and its timer made again (the metrics factory's lookup under its lock) for every statement, 2% of a
 /// GET's time in `perf` (2026-12-05).
 final class StatementTimers: Sendable {
-    private let timers = Mutex<[String: Timer]>([:])
+    private struct Key: Hashable {
+        var head: UInt64
+        var length: Int
+    }
+
+    private let timers = Mutex<[Key: Timer]>([:])
 
     func timer(store: String, sql: String) -> Timer {
-        let utf8 = sql.utf8
-        let end = utf8.firstIndex(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") }) ?? utf8.endIndex
-        // A verb is a few ASCII letters; upper-cased by byte.
-        let verb = String(decoding: utf8[..<end].prefix(16).map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
-        let key = store + " " + verb
+        // The verb's first eight letters, upper-cased, in one word (no string made); the whole verb names a new timer.
+        var key = Key(head: 0, length: 0)
+        for byte in sql.utf8 {
+            guard byte != UInt8(ascii: " "), byte != UInt8(ascii: "\n"), key.length < 16 else { break }
+            if key.length < 8 { key.head = key.head << 8 | UInt64(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) }
+            key.length += 1
+        }
         if let known = timers.withLock({ $0[key] }) { return known }
+        let verb = String(decoding: sql.utf8.prefix(key.length).map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
         let timer = Timer(label: "roster_store_statement_seconds", dimensions: [("store", store), ("statement", verb)],
                           preferredDisplayUnit: .seconds)
         timers.withLock { $0[key] = timer }

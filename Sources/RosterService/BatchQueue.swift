@@ -38,6 +38,10 @@ final class BatchQueue<Item: Sendable>: Sendable {
 
     private func drainLoop() async {
         while true {
+            // Callers already under way get to submit first: the batch grows, and so do commits' sizes. Under a load of
+            // GETs (`wrk -c32`), 2.36 → 1.73 WAL writes a request and 123-147 → 118-122 µs of the server's CPU a
+            // GET (perf stat, 2026-12-05); alone, a caller waits for one turn of the executor.
+            await Task.yield()
             let batch = state.withLock { state -> [Item] in
                 var taken = 0
                 var total = 0

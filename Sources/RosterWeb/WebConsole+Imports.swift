@@ -26,7 +26,7 @@ extension WebConsole {
 
     /// The path `BodyLimitMiddleware` lets through unread, up to the import limit: `/ui/t/{tenant}/imports/upload`.
     public static func isUpload(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let parts = PathSegments.of(path, omittingEmpty: false, limit: 7)
         return parts.count == 6 && parts[0].isEmpty && parts[1] == "ui" && parts[2] == "t" && !parts[3].isEmpty
             && parts[4] == "imports" && parts[5] == "upload"
     }

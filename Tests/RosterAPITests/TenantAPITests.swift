@@ -30,6 +30,11 @@ struct TenantAPITests {
                     "\(metrics.text.prefix(2000))")
             #expect(metrics.text.contains("http_server_request_duration_bucket"))
             #expect(metrics.text.contains("roster_store_statement_seconds"))
+            // A timer per verb, named in capitals whatever the statement's case.
+            for verb in ["SELECT", "INSERT", "UPDATE"] {
+                #expect(metrics.text.contains(#"statement="\#(verb)""#), "\(verb)")
+            }
+            #expect(!metrics.text.contains(#"statement="select""#))
         }
     }
 
