@@ -397,7 +397,7 @@ package struct RosterAPIHandlers: APIProtocol {
 
     /// An id given in a body or a filter: 422 naming the field when it is not a UUID.
     func uuid(_ raw: String, field: String) throws -> UUID {
-        guard let id = UUID(uuidString: raw) else { throw RosterError.invalid(field, "must be a UUID") }
+        guard let id = UUID(text: raw) else { throw RosterError.invalid(field, "must be a UUID") }
         return id
     }
 }

@@ -30,25 +30,30 @@ public enum Text {
 public enum PathSegments {
     /// The first `limit` segments of `path` (all when `limit` is nil), empty ones kept or left out.
     public static func of(_ path: String, omittingEmpty: Bool, limit: Int? = nil) -> [Substring] {
-        var path = path
-        return path.withUTF8 { bytes in
-            var segments: [Substring] = []
+        var contiguous = path
+        // The segments' byte ranges, found in the path's UTF-8 storage; then slices of the path itself (no copies).
+        let ranges = contiguous.withUTF8 { bytes -> [Range<Int>] in
+            var ranges: [Range<Int>] = []
             var start = 0
             var index = 0
             let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
             func cut(_ upTo: Int) {
-                guard !omittingEmpty || upTo > start else { return }
-                segments.append(Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<upTo]), as: UTF8.self)))
+                if !omittingEmpty || upTo > start { ranges.append(start..<upTo) }
             }
-            while index < end, limit.map({ segments.count < $0 }) ?? true {
+            while index < end, limit.map({ ranges.count < $0 }) ?? true {
                 if bytes[index] == UInt8(ascii: "/") {
                     cut(index)
                     start = index + 1
                 }
                 index += 1
             }
-            if index == end, limit.map({ segments.count < $0 }) ?? true { cut(end) }
-            return segments
+            if index == end, limit.map({ ranges.count < $0 }) ?? true { cut(end) }
+            return ranges
+        }
+        let utf8 = path.utf8
+        return ranges.map { range in
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            return path[lower..<utf8.index(lower, offsetBy: range.count)]
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 @testable import RosterAPI
 import RosterCore
 import Testing
@@ -29,6 +30,17 @@ struct FieldProbeTests {
         init(_ string: String) { stringValue = string }
         init?(stringValue: String) { self.stringValue = stringValue }
         init?(intValue: Int) { nil }
+    }
+
+    /// Only the decoder's refusals are probed: a handler's answer (a `PreEncodedResponse`) or a service's error goes on
+    /// without the body being parsed again.
+    @Test func onlyDecodingErrorsAreProbed() {
+        let decoding = DecodingError.dataCorrupted(.init(codingPath: [Key("x")], debugDescription: "Additional properties are disabled."))
+        #expect(StrictBodyMiddleware.refusedByDecoder(decoding))
+        #expect(StrictBodyMiddleware.refusedByDecoder(InvalidDateTime(text: "2020-13-01")))
+        #expect(!StrictBodyMiddleware.refusedByDecoder(PreEncodedResponse(bytes: [], headerFields: [:])))
+        #expect(!StrictBodyMiddleware.refusedByDecoder(RosterError.notFound("no such party")))
+        #expect(!StrictBodyMiddleware.refusedByDecoder(Refused()))
     }
 
     @Test func aLargeBodyGetsFewProbes() async throws {
