@@ -56,19 +56,29 @@ if [ "${READ:-party}" = search ]; then
   LABEL="search page"
 fi
 
+# The server's CPU time (user and system, in clock ticks) so far, from /proc (Linux).
+ticks() { awk '{print $14 + $15}' "/proc/$PID/stat" 2>/dev/null || echo 0; }
 run() {
-  local out
+  local out before after
+  before=$(ticks)
   out=$(wrk -t1 -c32 -d"$DURATION" --latency -H "$H" "$1")
+  after=$(ticks)
   echo "$out" >&2
-  echo "$out" | awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print rps, p50, p99}'
+  echo "$out" | awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} / requests in / {n=$1}
+     END {print rps, p50, p99, (n > 0 ? ticks / hz / n * 1e6 : 0)}'
 }
+# Both paths warmed up first (connections, caches, the first pages of the audit log).
+wrk -t1 -c32 -d2s -H "$H" "http://127.0.0.1:$PORT/health/live" >/dev/null
+wrk -t1 -c32 -d2s -H "$H" "$TARGET" >/dev/null
 echo "== /health/live ($DB)" >&2
-read -r LIVE LIVE50 LIVE99 < <(run "http://127.0.0.1:$PORT/health/live")
+read -r LIVE LIVE50 LIVE99 LIVECPU < <(run "http://127.0.0.1:$PORT/health/live")
 echo "== $LABEL (audited read)" >&2
-read -r PARTY PARTY50 PARTY99 < <(run "$TARGET")
+read -r PARTY PARTY50 PARTY99 PARTYCPU < <(run "$TARGET")
 python3 - "$LIVE" "$PARTY" "$LABEL" <<'PY'
 import sys
 live, party, label = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
 print(f"health/live: {live:.0f} req/s   {label}: {party:.0f} req/s   ratio {label}/live: {party/live:.2f}")
 PY
 echo "latency p50/p99: health/live $LIVE50 / $LIVE99, $LABEL $PARTY50 / $PARTY99 (wrk -t1 -c32 -d$DURATION)"
+echo "the server's CPU a request: health/live $(printf %.0f "$LIVECPU") µs, $LABEL $(printf %.0f "$PARTYCPU") µs"
