@@ -59,7 +59,8 @@ public struct PostgresDatabase: SQLDatabase, Service {
     public static func configuration(url: String) throws -> PostgresClient.Configuration {
         let invalid = PostgresURLError.invalid(url.replacingOccurrences(of: "://[^@]*@", with: "://***@", options: .regularExpression))
         guard let components = URLComponents(string: url), let scheme = components.scheme,
-              scheme == "postgres" || scheme == "postgresql", let host = components.host, !host.isEmpty
+              scheme == "postgres" || scheme == "postgresql", let host = components.host, !host.isEmpty,
+              (1...65_535).contains(components.port ?? 5432)
         else { throw invalid }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let items = components.queryItems ?? []

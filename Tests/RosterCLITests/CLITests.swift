@@ -482,11 +482,12 @@ struct CLITests {
         ("ROSTER_CUSTOMER_TAG", String(repeating: "x", count: 120)), ("ROSTER_RATE_LIMIT", "50"), ("ROSTER_RATE_LIMIT", "0/10"),
         ("ROSTER_RETENTION_DAYS", "thirty"), ("ROSTER_RETENTION_DAYS", "-1"),
         // A database URL that names no database, or a mode of TLS that is none (it connected in plain text), or a port
-        // that is no number; an issuer the tenants' own setting would refuse.
+        // that is no number or none TCP has (it was tried, exit 3); an issuer the tenants' own setting would refuse.
         ("ROSTER_DATABASE_URL", "sqlite://"), ("ROSTER_DATABASE_URL", "postgres://roster:roster@127.0.0.1:55432/"),
         ("ROSTER_DATABASE_URL", "postgres://roster:roster@127.0.0.1:55432/roster?sslmode=requre"),
         ("ROSTER_DATABASE_URL", "postgres://roster:roster@127.0.0.1:55432/roster?foo=bar"),
         ("ROSTER_DATABASE_URL", "postgres://roster@127.0.0.1:notaport/roster"),
+        ("ROSTER_DATABASE_URL", "postgres://roster@127.0.0.1:99999/roster"), ("ROSTER_DATABASE_URL", "postgres://roster@127.0.0.1:0/roster"),
         ("ROSTER_OIDC_ISSUER", "http://login.example.com"), ("ROSTER_OIDC_ISSUER", "https://login.example.com/?q=1"),
         ("ROSTER_IMPORT_DIR", "/proc/nonexistent/dir"), ("ROSTER_IMPORT_DIR", "/etc/hostname/spool"), ("ROSTER_RATE_LIMIT", "OFF"),
     ])

@@ -124,6 +124,10 @@ struct ValidationTableTests {
         #expect(unicode.normalized == "ann@xn--bcher-kva.example" && ascii.normalized == unicode.normalized)
         #expect(unicode.value == "Ann@bücher.example" && unicode.domain == "bücher.example")
         #expect(EmailAddress(stored: unicode.value).normalized == unicode.normalized)
+        // Read back from storage, the same domain as the validated address has (found by byte).
+        for address in [unicode, ascii, try EmailAddress("First.Last+tag@Sub.Example.co.uk"), try EmailAddress("x@日本語.jp")] {
+            #expect(EmailAddress(stored: address.value).domain == address.domain, "\(address.value)")
+        }
         // Composed and decomposed ü are one letter.
         #expect(try EmailAddress("ann@bu\u{308}cher.example").normalized == unicode.normalized)
         #expect(try EmailAddress("x@日本語.jp").normalized == "x@xn--wgv71a119e.jp")
