@@ -20,10 +20,13 @@ enum AllocatorTuning {
     /// force yet. Returns only when it is in force or can't be (no `/proc/self/exe`): the command then runs as is.
     static func apply(arguments: [String]) {
         guard let command = arguments.dropFirst().first, commands.contains(command) else { return }
+        // A set-user-id start (secure mode) may have the loader drop tunables: no second start there, which could
+        // then repeat itself.
+        guard getuid() == geteuid(), getgid() == getegid() else { return }
         let current = getenv(variable).map { String(cString: $0) }
         guard current?.contains("glibc.malloc.tcache_count") != true else { return }
         let value = current.map { $0.isEmpty ? setting : $0 + ":" + setting } ?? setting
-        setenv(variable, value, 1)
+        guard setenv(variable, value, 1) == 0 else { return }
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Not started again: go on with the allocator as it is.
     }
