@@ -182,23 +182,35 @@ package enum ResponseJSON {
         /// Quotes and backslashes escaped, control characters as `\b \t \n \f \r` or `\u00xx`; everything else as is.
         mutating func string(_ value: String) {
             byte(UInt8(ascii: "\""))
-            for unit in value.utf8 {
-                switch unit {
-                case UInt8(ascii: "\""): raw("\\\"")
-                case UInt8(ascii: "\\"): raw("\\\\")
-                case 0x08: raw("\\b")
-                case 0x09: raw("\\t")
-                case 0x0A: raw("\\n")
-                case 0x0C: raw("\\f")
-                case 0x0D: raw("\\r")
-                case 0x00..<0x20:
-                    raw("\\u00")
-                    byte(Self.hex[Int(unit >> 4)])
-                    byte(Self.hex[Int(unit & 0x0F)])
-                default: byte(unit)
+            // Runs with nothing to escape (most text: a name, an id, an email) are appended whole, not a byte at a time.
+            var value = value
+            value.withUTF8 { utf8 in
+                var start = 0
+                for (index, unit) in utf8.enumerated() where unit < 0x20 || unit == UInt8(ascii: "\"") || unit == UInt8(ascii: "\\") {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                    escape(unit)
+                    start = index + 1
                 }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
             }
             byte(UInt8(ascii: "\""))
+        }
+
+        private mutating func escape(_ unit: UInt8) {
+            switch unit {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x08: raw("\\b")
+            case 0x09: raw("\\t")
+            case 0x0A: raw("\\n")
+            case 0x0C: raw("\\f")
+            case 0x0D: raw("\\r")
+            case 0x00..<0x20:
+                raw("\\u00")
+                byte(Self.hex[Int(unit >> 4)])
+                byte(Self.hex[Int(unit & 0x0F)])
+            default: byte(unit)
+            }
         }
 
         static let hex: [UInt8] = Array("0123456789abcdef".utf8)
