@@ -254,7 +254,7 @@ package struct StrictQueryMiddleware: ServerMiddleware {
     static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
         // The API's own operations; the health checks take no parameter and ignore what a prober adds.
         // The mark looked for by byte: a search by `Character` went through every GET's path (1% of its time in perf).
-        guard let path = request.path, path.hasPrefix("/v1"), let mark = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return request }
+        guard let path = request.path, PathSegments.isAPI(path), let mark = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return request }
         let query = path[path.index(after: mark)...]
         let items = query.split(separator: "&", omittingEmptySubsequences: true)
         if let bare = items.first(where: { !$0.contains("=") }) {

@@ -22,7 +22,7 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         let requestID = Self.requestID(request.headers[.requestID])
         var caller: Caller?
         var rate: RateLimiter.Outcome?
-        if request.uri.path.hasPrefix("/v1") {
+        if PathSegments.isAPI(request.uri.path) {
             guard let header = request.headers[.authorization] else {
                 return respond(Problem(.unauthorized("send Authorization: Bearer <token>")), requestID: requestID)
             }
@@ -144,8 +144,9 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// `/v1/tenants/{tenant}/imports`, and only that.
     static func isImport(_ path: String) -> Bool {
-        let parts = PathSegments.of(path, omittingEmpty: false, limit: 6)
-        return parts.count == 5 && parts[0].isEmpty && parts[1] == "v1" && parts[2] == "tenants" && !parts[3].isEmpty && parts[4] == "imports"
+        // Empty segments are none, as for the router (`//v1/tenants/t/imports` is the same operation).
+        let parts = PathSegments.of(path, omittingEmpty: true, limit: 5)
+        return parts.count == 4 && parts[0] == "v1" && parts[1] == "tenants" && parts[3] == "imports"
     }
 }
 

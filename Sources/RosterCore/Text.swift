@@ -28,6 +28,12 @@ public enum Text {
 /// The segments of a URL path between its slashes (a query after `?` aside), read as bytes: asked on every request
 /// (the tenant a token is for, whether a POST is an upload), splitting the path into `Character`s took microseconds.
 public enum PathSegments {
+    /// Whether `path` is the API's (`/v1/...`), as the router sees it: empty segments are no segments there, so
+    /// `//v1/tenants` is the API too (it was answered unauthenticated, a 401 for every token).
+    public static func isAPI(_ path: String) -> Bool {
+        of(path, omittingEmpty: true, limit: 1).first == "v1"
+    }
+
     /// The first `limit` segments of `path` (all when `limit` is nil), empty ones kept or left out.
     public static func of(_ path: String, omittingEmpty: Bool, limit: Int? = nil) -> [Substring] {
         var contiguous = path

@@ -26,9 +26,8 @@ extension WebConsole {
 
     /// The path `BodyLimitMiddleware` lets through unread, up to the import limit: `/ui/t/{tenant}/imports/upload`.
     public static func isUpload(_ path: String) -> Bool {
-        let parts = PathSegments.of(path, omittingEmpty: false, limit: 7)
-        return parts.count == 6 && parts[0].isEmpty && parts[1] == "ui" && parts[2] == "t" && !parts[3].isEmpty
-            && parts[4] == "imports" && parts[5] == "upload"
+        let parts = PathSegments.of(path, omittingEmpty: true, limit: 6)
+        return parts.count == 5 && parts[0] == "ui" && parts[1] == "t" && parts[3] == "imports" && parts[4] == "upload"
     }
 
     func imports(_ request: Request, tenant: String) async -> Response {

@@ -24,15 +24,38 @@ enum AllocatorTuning {
         // then repeat itself.
         guard getuid() == geteuid(), getgid() == getegid() else { return }
         let current = getenv(variable).map { String(cString: $0) }
-        guard current?.contains("glibc.malloc.tcache_count") != true else { return }
+        guard !setsCacheSize(current) else { return }
         let value = current.map { $0.isEmpty ? setting : $0 + ":" + setting } ?? setting
-        guard setenv(variable, value, 1) == 0 else { return }
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // The program's own path, not `/proc/self/exe`: the kernel names a process after the file it was started
+        // from, and `pgrep roster`, `top` and the journal would see `exe`.
+        guard let path = executablePath(), setenv(variable, value, 1) == 0 else { return }
+        execv(path, CommandLine.unsafeArgv)
         // Not started again: go on with the allocator as it is.
+    }
+
+    /// Whether `tunables` (the variable's value: `name=value` items joined by `:`) give `glibc.malloc.tcache_count` a
+    /// value, as glibc reads it: an item named exactly so, with a value.
+    static func setsCacheSize(_ tunables: String?) -> Bool {
+        guard let tunables else { return false }
+        return tunables.split(separator: ":").contains { item in
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return parts.count == 2 && parts[0] == "glibc.malloc.tcache_count" && !parts[1].isEmpty
+        }
+    }
+
+    /// The running program's file (`/proc/self/exe` resolved), or nil.
+    static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // A file replaced while running (an upgrade) reads as "PATH (deleted)": start that process as it was, not again.
+        return path.hasSuffix(" (deleted)") ? nil : path
     }
 }
 #else
 enum AllocatorTuning {
     static func apply(arguments: [String]) {}
+    static func setsCacheSize(_ tunables: String?) -> Bool { false }
 }
 #endif

@@ -62,6 +62,22 @@ struct TenantAPITests {
         }
     }
 
+    /// Empty path segments are none for the router, so `//v1/...` is the API: authenticated and its query checked as
+    /// `/v1/...` is (it reached the handlers unauthenticated: 401 for every token).
+    @Test func doubledSlashesAreTheSamePath() async throws {
+        try await withApp { api in
+            let slug = try await api.makeTenant()
+            for path in ["//v1/tenants/\(slug)", "/v1//tenants/\(slug)", "//v1//tenants//\(slug)"] {
+                let read = try await api.send(.get, path)
+                #expect(read.status == .ok, "\(path) \(read.text)")
+                #expect(try await api.send(.get, path, token: nil).status == .unauthorized, "\(path)")
+                #expect(try await api.send(.get, path, token: "nope").status == .unauthorized, "\(path)")
+            }
+            let bare = try await api.send(.get, "//v1/tenants/\(slug)/parties?includeInactive")
+            #expect(bare.status == .badRequest, "\(bare.text)")
+        }
+    }
+
     /// The tenant of a `/v1/tenants/{tenant}/...` path as authentication reads it, byte by byte.
     @Test func theTenantOfAPathIsItsThirdSegment() {
         #expect(RequestInfoMiddleware<AppRequestContext>.tenant(of: "/v1/tenants/acme/parties") == "acme")

@@ -528,7 +528,10 @@ struct CLITests {
         #if os(Linux)
         for (given, expected) in [(nil, "glibc.malloc.tcache_count=1024"),
                                   ("glibc.malloc.arena_max=2", "glibc.malloc.arena_max=2:glibc.malloc.tcache_count=1024"),
-                                  ("glibc.malloc.tcache_count=5", "glibc.malloc.tcache_count=5")] as [(String?, String)] {
+                                  ("glibc.malloc.tcache_count=5", "glibc.malloc.tcache_count=5"),
+                                  // Names that only contain the setting's name set nothing (a probe found them taken for it).
+                                  ("glibc.malloc.tcache_countx=5", "glibc.malloc.tcache_countx=5:glibc.malloc.tcache_count=1024"),
+                                  ("glibc.malloc.tcache_count", "glibc.malloc.tcache_count:glibc.malloc.tcache_count=1024")] as [(String?, String)] {
             let cli = try CLI()
             let port = CLI.serverPort()
             let process = Process()
@@ -558,6 +561,9 @@ struct CLITests {
             let text = ":" + String(decoding: environ.map { $0 == 0 ? UInt8(ascii: ":") : $0 }, as: UTF8.self)
             #expect(text.contains(":GLIBC_TUNABLES=\(expected):"), "\(given ?? "unset")")
             #expect(text.components(separatedBy: "tcache_count=").count == 2, "\(given ?? "unset")")
+            // Started again from its own file, not from /proc/self/exe: the process keeps its name (pgrep, top).
+            let name = try String(contentsOfFile: "/proc/\(process.processIdentifier)/comm", encoding: .utf8)
+            #expect(name.trimmingCharacters(in: .whitespacesAndNewlines) == CLI.binary.lastPathComponent, "\(given ?? "unset")")
         }
         #endif
     }

@@ -23,6 +23,14 @@ struct PathSegmentsTests {
     }
 }
 
+@Suite("The API's paths")
+struct APIPathTests {
+    @Test func theAPIIsItsFirstSegment() {
+        for path in ["/v1", "/v1/", "/v1/tenants", "//v1/tenants", "/v1?x=1", "v1/tenants"] { #expect(PathSegments.isAPI(path), "\(path)") }
+        for path in ["", "/", "/v2", "/v1x", "/ui/v1", "/health/live", "/?/v1", "/v10/tenants"] { #expect(!PathSegments.isAPI(path), "\(path)") }
+    }
+}
+
 @Suite("UUID version 7")
 struct UUIDv7Tests {
     /// RFC 9562: the time in milliseconds in the first 48 bits, version 7, variant 0b10, and ids made one after another
