@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 @testable import RosterApp
+import RosterWeb
 import Testing
 
 @Suite("HTTP: health, conventions, tenants")
@@ -75,6 +76,21 @@ struct TenantAPITests {
             }
             let bare = try await api.send(.get, "//v1/tenants/\(slug)/parties?includeInactive")
             #expect(bare.status == .badRequest, "\(bare.text)")
+        }
+    }
+
+    /// The paths whose bodies may exceed ROSTER_MAX_BODY_BYTES (up to ROSTER_MAX_IMPORT_BYTES): an import's, and the
+    /// console's upload; empty segments are none, as for the router.
+    @Test func importPathsAreKnownBySegments() {
+        for path in ["/v1/tenants/acme/imports", "//v1/tenants/acme/imports", "/v1//tenants/acme//imports", "/v1/tenants/acme/imports/"] {
+            #expect(BodyLimitMiddleware<AppRequestContext>.isImport(path), "\(path)")
+        }
+        for path in ["/v1/tenants/acme/imports/x", "/v1/tenants//imports", "/v1/tenants/acme", "/v2/tenants/acme/imports", "/ui/t/acme/imports/upload"] {
+            #expect(!BodyLimitMiddleware<AppRequestContext>.isImport(path), "\(path)")
+        }
+        #expect(WebConsole.isUpload("/ui/t/acme/imports/upload") && WebConsole.isUpload("//ui/t/acme/imports/upload"))
+        for path in ["/ui/t/acme/imports", "/ui/t//imports/upload", "/ui/t/acme/imports/upload/x", "/v1/tenants/acme/imports"] {
+            #expect(!WebConsole.isUpload(path), "\(path)")
         }
     }
 
