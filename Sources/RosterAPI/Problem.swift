@@ -258,33 +258,30 @@ package struct StrictQueryMiddleware: ServerMiddleware {
         let query = path[path.index(after: mark)...]
         let items = query.split(separator: "&", omittingEmptySubsequences: true)
         if let bare = items.first(where: { !$0.contains("=") }) {
-            let name = String(bare.removingPercentEncoding?.prefix(64) ?? "")
-            let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
-            throw RosterError.badRequest("the query parameter \(shown) has no value: give it as \(shown)=value (a flag as \(shown)=true)")
+            let name = shown(bare.removingPercentEncoding)
+            throw RosterError.badRequest("the query parameter \(name) has no value: give it as \(name)=value (a flag as \(name)=true)")
         }
+        let pairs = items.map { $0.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false) }
         // No parameter of the API takes several values: a second one was ignored (`?role=customer&role=Bad!` answered
         // as if the second were not there), so a repeated name is refused.
         var seen = Set<String>()
-        for item in items {
-            let raw = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            let name = String(raw.removingPercentEncoding ?? String(raw))
-            guard seen.insert(name).inserted else {
-                let shown = name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? String(name.prefix(64)) : "a query parameter"
-                throw RosterError.badRequest("the query parameter \(shown) is given more than once; give it once")
-            }
+        for name in pairs.map({ $0[0].removingPercentEncoding ?? String($0[0]) }) where !seen.insert(name).inserted {
+            throw RosterError.badRequest("the query parameter \(shown(name)) is given more than once; give it once")
         }
         // A value that is no percent-encoding (`q=%ZZ`) was read as absent: the filter was dropped, the whole tenant listed.
-        for item in items {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.contains(where: { $0.contains("%") && $0.removingPercentEncoding == nil }) else { continue }
-            let name = parts[0].removingPercentEncoding.map { String($0.prefix(64)) } ?? ""
-            let shown = !name.isEmpty && name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) ? name : "a query parameter"
-            throw RosterError.badRequest("the query parameter \(shown) is not percent-encoded correctly (a % must be followed by two hex digits)")
+        for pair in pairs where pair.contains(where: { $0.contains("%") && $0.removingPercentEncoding == nil }) {
+            throw RosterError.badRequest("the query parameter \(shown(pair[0].removingPercentEncoding)) is not percent-encoded correctly (a % must be followed by two hex digits)")
         }
         guard items.count != query.split(separator: "&", omittingEmptySubsequences: false).count else { return request }
         var request = request
         request.path = String(path[..<mark]) + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
         return request
+    }
+
+    /// A parameter's name as a problem may show it: printable ASCII, at most 64 characters; anything else is not echoed.
+    static func shown(_ name: String?) -> String {
+        guard let name, !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else { return "a query parameter" }
+        return String(name.prefix(64))
     }
 }
 

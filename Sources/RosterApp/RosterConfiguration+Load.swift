@@ -14,21 +14,19 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 }
 
 extension RosterConfiguration {
-    /// An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens): `999.1.1.1` is none of them,
-    /// and would stop the server only once it tried to listen.
     /// A directory that is there and writable, or can be made (it is made, 0700, as the first import would make it):
     /// checked at start, not at the first import.
     static func isWritableDirectory(_ path: String) -> Bool {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
-        if !manager.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard (try? manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
-            else { return false }
-            return true
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return (try? manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
         }
         return isDirectory.boolValue && manager.isWritableFile(atPath: path)
     }
 
+    /// An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens): `999.1.1.1` is none of them,
+    /// and would stop the server only once it tried to listen.
     static func isHost(_ text: String) -> Bool {
         var address = in6_addr()
         if text.contains(":") { return inet_pton(AF_INET6, text, &address) == 1 }
