@@ -101,7 +101,8 @@ struct ImportOptions: ParsableArguments {
     /// Option values outside their choices are usage errors (exit 64), checked before anything runs.
     func validate() throws {
         if let format, ImportFile.Format(rawValue: format) == nil { throw ValidationError("--format must be csv or jsonl") }
-        if format == nil, ImportFile.Format.of(path: file) == nil {
+        // A file that is not there is said so (exit 1, as for any file), not taken for one without an extension.
+        if format == nil, Files.unreadable(file) == nil, ImportFile.Format.of(path: file) == nil {
             throw ValidationError("give --format csv or jsonl: the file's extension says neither")
         }
         guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 10000") }
@@ -118,6 +119,7 @@ enum ImportCommand {
         guard let policy = DuplicatePolicy(rawValue: onDuplicate) else {
             throw ValidationError("--on-duplicate must be skip, update or fail")
         }
+        try Files.requireReadable(file)
         guard let format = try format.map({ raw in
             guard let format = ImportFile.Format(rawValue: raw) else { throw ValidationError("--format must be csv or jsonl") }
             return format

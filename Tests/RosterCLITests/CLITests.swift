@@ -405,6 +405,11 @@ struct CLITests {
         #expect(noFile.status == 1 && noFile.err.contains("there is no file /nonexistent.csv"), "invalid input: exit 1 (README)")
         let parties = try cli.run("import", "parties", "--tenant", "acme", "/nonexistent.csv")
         #expect(parties.status == 1 && parties.err.contains("there is no file /nonexistent.csv"), "\(parties.err)")
+        // Without an extension, the missing file is still what is wrong (not the format it would have had).
+        for kind in ["parties", "relationships"] {
+            let bare = try cli.run("import", kind, "--tenant", "acme", "/nonexistent")
+            #expect(bare.status == 1 && bare.err.contains("there is no file /nonexistent") && !bare.err.contains("--format"), "\(bare.err)")
+        }
         // What is wrong with a file is said in words (Foundation's errors were codes: NSCocoaErrorDomain Code=256).
         let folder = FileManager.default.temporaryDirectory.path
         for command in [["users", "import", "--tenant", "acme", folder], ["import", "parties", "--tenant", "acme", "--format", "csv", folder]] {
