@@ -47,6 +47,11 @@ extension SQLTransaction {
                               [.uuid(tenant.rawValue), .uuid(party.rawValue), .uuid(tag.rawValue)]).isEmpty
     }
 
+    func touchParty(tenant: Tenant.ID, id: Party.ID, at: Date) async throws {
+        try await conn.execute("UPDATE parties SET version = version + 1, updated_at = $3 WHERE tenant_id = $1 AND id = $2",
+                               [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(at)])
+    }
+
     func tags(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Party.ID: [Tag]] {
         guard !parties.isEmpty else { return [:] }
         var binds: [SQLValue] = [.uuid(tenant.rawValue)]

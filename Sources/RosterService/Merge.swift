@@ -422,8 +422,10 @@ extension PartyService {
                 for party in [survivorID] + from {
                     let now = try await Self.digest(of: party, tenant: tenant, tx: tx)
                     let then = record.digests[party.description] ?? [:]
-                    if let aspect = now.keys.sorted().first(where: { now[$0] != then[$0] }) {
-                        throw RosterError.conflict("party \(party): its \(aspect) changed since the merge; it can't be undone")
+                    // Every aspect that changed is named (a tag changes the record's version too).
+                    let changed = now.keys.sorted().filter { now[$0] != then[$0] }
+                    if !changed.isEmpty {
+                        throw RosterError.conflict("party \(party): its \(changed.joined(separator: " and ")) changed since the merge; it can't be undone")
                     }
                 }
                 let now = Date.rosterNow

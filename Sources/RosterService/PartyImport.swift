@@ -291,12 +291,16 @@ public struct PartyImportService: Sendable {
             }
         }
         var changedMore = false
+        var tagged = false
         for text in row.tags {
             let before = try await tx.tags(tenant: tenant.id, parties: [target])[target]?.map { $0.text.lowercased() } ?? []
             guard !before.contains(text.lowercased()) else { continue }
             _ = try await TagService.attach(text: text, color: nil, to: target, tenant: tenant.id, tx: tx, context: context)
             changedMore = true
+            tagged = true
         }
+        // New tags are a change of a party the row left as it was otherwise (one version for the row, as a PATCH).
+        if tagged, outcome == .unchanged { try await tx.touchParty(tenant: tenant.id, id: target, at: Date.rosterNow) }
         if let partner = try await Self.partner(row, access: access, tx: tx) {
             if try await tx.relationship(tenant: tenant.id, parent: partner, child: target, type: Relationship.partnership) == nil {
                 try await access.require("relationships.write", on: [partner, target])

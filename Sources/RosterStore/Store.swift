@@ -275,6 +275,9 @@ public protocol TagRepository {
     func attachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool
     /// Returns false when the party did not have the tag.
     func detachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool
+    /// A change to the party that its row does not hold (its tags): `version` + 1 and `updatedAt`, so that its ETag and
+    /// an `If-Match` see it.
+    func touchParty(tenant: Tenant.ID, id: Party.ID, at: Date) async throws
     func tags(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Party.ID: [Tag]]
 }
 

@@ -173,10 +173,11 @@ struct TBrowser {
             #expect(emptyTag.status == .unprocessableContent && emptyTag.html.contains("<strong>tag</strong>"))
             #expect(try await browser.post("\(path)/tags", [("text", "Forged")]).status == .forbidden)
 
-            // Deleted (softly) from the same form, then restored; a stale page's delete is a conflict.
+            // Deleted (softly) from the same form, then restored; a stale page's delete is a conflict. (The tag added and
+            // removed above moved the version from 3 to 5.)
             let staleDelete = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "deleted")])
             #expect(staleDelete.status == .conflict && staleDelete.html.contains("Someone changed this party"))
-            let deleted = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "3"), ("state", "deleted"), ("reason", "closed")])
+            let deleted = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "5"), ("state", "deleted"), ("reason", "closed")])
             #expect(deleted.status == .seeOther)
             let gone = try await browser.get(path)
             #expect(gone.html.contains("id=\"state\">deleted</span>") && gone.html.contains("id=\"restore-form\""))
@@ -185,9 +186,9 @@ struct TBrowser {
             #expect(!gone.html.contains("id=\"save\"") && !gone.html.contains("id=\"tag-form\"")
                     && gone.html.contains("This party is deleted: restore it to change it."), "\(gone.html)")
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).state == "deleted")
-            let notSuspended = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "4"), ("state", "suspended")])
+            let notSuspended = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "6"), ("state", "suspended")])
             #expect(notSuspended.status == .conflict && notSuspended.html.contains("restore it first"))
-            let restored = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "4"), ("state", "active"), ("reason", "reopened")])
+            let restored = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "6"), ("state", "active"), ("reason", "reopened")])
             #expect(restored.status == .seeOther)
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).state == "active")
         }

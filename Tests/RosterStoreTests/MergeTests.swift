@@ -57,7 +57,9 @@ struct MergeTests {
                                                          context: .test)
         let user = try await s.users.create(tenant: t, UserInput(email: "a.archer@farm.example", displayName: "A. Archer", partyID: second.id),
                                             context: .test)
-        return Seed(t: t, survivor: survivor, first: first, second: second, employer: employer, other: other, partner: partner,
+        // As tagged (a tag is a change of the party: its version moved).
+        let tagged = try await s.parties.get(tenant: t, id: survivor.id, context: .test)
+        return Seed(t: t, survivor: tagged, first: first, second: second, employer: employer, other: other, partner: partner,
                     loop: loop, user: user, account: account)
     }
 

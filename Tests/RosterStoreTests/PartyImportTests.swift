@@ -86,9 +86,18 @@ struct PartyImportTests {
             let actions = try await rt.services.audit.list(tenant: t, targetID: existing.id.description, cursor: nil, limit: 10, context: .test)
                 .items.map(\.action)
             #expect(actions.contains("party.update") && actions.contains("party.tag"))
+            // Fields and a tag changed by one row: one version, as one PATCH.
+            #expect(merged.version == existing.version + 1)
             // The same rows again: nothing differs any more.
             let again = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .update, context: .test, next: Self.rows(rows))
             #expect(again.unchanged == 2 && again.updated == 0, "\(again)")
+            #expect(try await rt.services.parties.get(tenant: t, id: existing.id, context: .test).version == merged.version)
+            // A row that only adds a tag changes the party (its tags): one version more.
+            let tagOnly = [Self.row(1) { $0.email = "ann@example.com"; $0.tags = ["Gold", "Silver"] }]
+            let tagging = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .update, context: .test, next: Self.rows(tagOnly))
+            #expect(tagging.updated == 1, "\(tagging)")
+            let silver = try await rt.services.parties.get(tenant: t, id: existing.id, context: .test)
+            #expect(silver.version == merged.version + 1 && Set(silver.tags.map(\.text)) == ["Gold", "Silver"])
         }
     }
 
