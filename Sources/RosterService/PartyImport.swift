@@ -292,9 +292,9 @@ public struct PartyImportService: Sendable {
         }
         var changedMore = false
         var tagged = false
-        for text in row.tags {
-            let before = try await tx.tags(tenant: tenant.id, parties: [target])[target]?.map { $0.text.lowercased() } ?? []
-            guard !before.contains(text.lowercased()) else { continue }
+        // The party's tags read once (tags are one by text, whatever its case), then kept up to date as the row adds.
+        var held = row.tags.isEmpty ? [] : Set(try await tx.tags(tenant: tenant.id, parties: [target])[target]?.map { $0.text.lowercased() } ?? [])
+        for text in row.tags where held.insert(text.lowercased()).inserted {
             _ = try await TagService.attach(text: text, color: nil, to: target, tenant: tenant.id, tx: tx, context: context)
             changedMore = true
             tagged = true
