@@ -74,17 +74,25 @@ extension RosterAPIHandlers {
     }
 
     package func checkAccess(_ input: Operations.CheckAccess.Input) async throws -> Operations.CheckAccess.Output {
-        let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
-        let (user, party) = try uuids((b.userId, "userId"), (b.partyId, "partyId"))
-        if let query = input.query.at, let body = b.at, query != body {
-            throw RosterError.invalid("at", "is given in the query and in the body with different instants")
-        }
-        let decision = try await services.access.check(tenant: input.path.tenant, user: User.ID(user), policy: b.policy, party: Party.ID(party),
-                                                      at: input.query.at ?? b.at, context: context)
-        let answer = Self.decision(decision)
+        let answer = try await decideAccess(tenant: input.path.tenant, userId: b.userId, policy: b.policy, partyId: b.partyId,
+                                            at: (query: input.query.at, body: b.at))
         if let written = PreEncodedBody.response(ResponseJSON.encode(answer)) { throw written }
         return .ok(.init(body: .json(answer)))
+    }
+
+    /// `POST .../access/check`'s decision. The one code path of the generated operation and of the direct route the
+    /// server takes for the plainest form of this request (`AccessCheckRoute`).
+    func decideAccess(tenant: String, userId: String, policy: String, partyId: String,
+                      at: (query: Date?, body: Date?) = (nil, nil)) async throws -> Components.Schemas.AccessDecision {
+        let context = try RequestInfo.context()
+        let (user, party) = try uuids((userId, "userId"), (partyId, "partyId"))
+        if let query = at.query, let body = at.body, query != body {
+            throw RosterError.invalid("at", "is given in the query and in the body with different instants")
+        }
+        let decision = try await services.access.check(tenant: tenant, user: User.ID(user), policy: policy, party: Party.ID(party),
+                                                      at: at.query ?? at.body, context: context)
+        return Self.decision(decision)
     }
 
     static func decision(_ decision: AccessDecision, party: Party.ID? = nil) -> Components.Schemas.AccessDecision {

@@ -136,6 +136,10 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes, rateLimits: rateLimits))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
     router.add(middleware: ETagMiddleware())
+    let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
+    router.add(middleware: DirectRoutesMiddleware(party: PartyReadRoute(handlers: handlers, logger: logger, configuration: openAPIConfiguration),
+                                                  access: AccessCheckRoute(handlers: handlers, logger: logger),
+                                                  maxBodyBytes: configuration.maxBodyBytes))
 
     let spec = try OpenAPISpec.yaml()
     routes.add(.get, "/openapi.yaml")
@@ -151,7 +155,6 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
                             body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
     }
-    let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
     try handlers.registerHandlers(on: RecordingTransport(router: router, table: routes), configuration: openAPIConfiguration, middlewares: [
         ProblemMiddleware(logger: logger), StrictQueryMiddleware(), PreEncodedBodyMiddleware(configuration: openAPIConfiguration),
         StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),

@@ -162,6 +162,33 @@ struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Answers the requests the direct routes take (the plainest GET of a party, `PartyReadRoute`, and the plainest access
+/// check, `AccessCheckRoute`) before the router; every other request goes on to it.
+struct DirectRoutesMiddleware<Context: RequestContext>: RouterMiddleware {
+    let party: PartyReadRoute
+    let access: AccessCheckRoute
+    let maxBodyBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let target = PartyReadRoute.target(of: request.head) {
+            context.coreContext.endpointPath.value = PartyReadRoute.template
+            return Self.response(await party.answer(tenant: target.tenant, id: target.id, request: request.head))
+        }
+        guard let tenant = AccessCheckRoute.tenant(of: request.head) else { return try await next(request, context) }
+        var request = request
+        // Collected already (`BodyLimitMiddleware`): the same bytes, kept for the generated layer when they are not taken.
+        let body = try await request.collectBody(upTo: maxBodyBytes)
+        guard let members = AccessCheckRoute.members(of: body.readableBytesView) else { return try await next(request, context) }
+        context.coreContext.endpointPath.value = AccessCheckRoute.template
+        return Self.response(await access.answer(tenant: tenant, userId: members.userId, policy: members.policy,
+                                                 partyId: members.partyId, request: request.head))
+    }
+
+    static func response(_ answer: (HTTPResponse, [UInt8])) -> Response {
+        Response(status: answer.0.status, headers: answer.0.headerFields, body: .init(byteBuffer: ByteBuffer(bytes: answer.1)))
+    }
+}
+
 extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
 }
