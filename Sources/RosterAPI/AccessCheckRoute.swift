@@ -31,13 +31,10 @@ package struct AccessCheckRoute: Sendable {
               let type = request.headerFields[.contentType], type == "application/json" || type == "application/json; charset=utf-8",
               request.headerFields[.accept].map(PartyReadRoute.acceptsJSON) ?? true
         else { return nil }
-        // Exactly `/v1/tenants/{tenant}/access/check`: no query, no empty segment, no escape to decode.
-        let segments = PathSegments.of(path, omittingEmpty: false, limit: 7)
-        guard segments.count == 6, segments[0].isEmpty, segments[1] == "v1", segments[2] == "tenants", segments[4] == "access",
-              segments[5] == "check", !segments[3].isEmpty,
-              !path.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") })
+        guard let segments = DirectAnswer.segments(of: path), segments.count == 5, segments[0] == "v1", segments[1] == "tenants",
+              segments[3] == "access", segments[4] == "check"
         else { return nil }
-        return String(segments[3])
+        return String(segments[2])
     }
 
     /// The members of a body this route answers: one JSON object of exactly `userId`, `policy` and `partyId`, each
@@ -103,14 +100,9 @@ package struct AccessCheckRoute: Sendable {
                         request: HTTPRequest) async -> (HTTPResponse, [UInt8]) {
         do {
             let decision = try await handlers.decideAccess(tenant: tenant, userId: userId, policy: policy, partyId: partyId)
-            let bytes = ResponseJSON.encode(decision)
-            var fields = HTTPFields()
-            fields[.contentType] = "application/json; charset=utf-8"
-            fields[.contentLength] = String(bytes.count)
-            return (HTTPResponse(status: .ok, headerFields: fields), bytes)
+            return DirectAnswer.ok(ResponseJSON.encode(decision))
         } catch {
-            let problem = problems.problem(for: error, request: request, operationID: "checkAccess")
-            return (HTTPResponse(status: .init(code: problem.status), headerFields: problem.headerFields), [UInt8](problem.json))
+            return DirectAnswer.problem(error, problems, request: request, operationID: "checkAccess")
         }
     }
 }

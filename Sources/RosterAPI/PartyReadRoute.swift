@@ -31,13 +31,10 @@ package struct PartyReadRoute: Sendable {
     package static func target(of request: HTTPRequest) -> (tenant: String, id: String)? {
         guard request.method == .get, let path = request.path, request.headerFields[.accept].map(acceptsJSON) ?? true
         else { return nil }
-        // Exactly `/v1/tenants/{tenant}/parties/{id}`: no query, no empty segment, no escape to decode.
-        let segments = PathSegments.of(path, omittingEmpty: false, limit: 7)
-        guard segments.count == 6, segments[0].isEmpty, segments[1] == "v1", segments[2] == "tenants", segments[4] == "parties",
-              !path.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") }),
-              !segments[3].isEmpty, segments[5].utf8.count == 36
+        guard let segments = DirectAnswer.segments(of: path), segments.count == 5, segments[0] == "v1", segments[1] == "tenants",
+              segments[3] == "parties", segments[4].utf8.count == 36
         else { return nil }
-        return (String(segments[3]), String(segments[5]))
+        return (String(segments[2]), String(segments[4]))
     }
 
     /// `Accept` values that allow JSON without weighing alternatives (anything else goes the generated way).
@@ -49,23 +46,43 @@ package struct PartyReadRoute: Sendable {
     package func answer(tenant: String, id: String, request: HTTPRequest) async -> (HTTPResponse, [UInt8]) {
         do {
             let (body, eTag) = try await handlers.readParty(tenant: tenant, id: id, expand: nil)
-            var fields = HTTPFields()
-            fields[.eTag] = eTag
-            let bytes: [UInt8]
-            if let written = ResponseJSON.encode(body) {
-                bytes = written
-            } else {
-                // A party `ResponseJSON` does not write (a property holding an object): the generated layer's encoder.
-                var encoded = HTTPFields()
-                let httpBody = try converter.setResponseBodyAsJSON(body, headerFields: &encoded, contentType: "application/json; charset=utf-8")
-                bytes = try await [UInt8](collecting: httpBody, upTo: .max)
-            }
-            fields[.contentType] = "application/json; charset=utf-8"
-            fields[.contentLength] = String(bytes.count)
-            return (HTTPResponse(status: .ok, headerFields: fields), bytes)
+            if let written = ResponseJSON.encode(body) { return DirectAnswer.ok(written, eTag: eTag) }
+            // A party `ResponseJSON` does not write (a property holding an object): the generated layer's encoder.
+            var encoded = HTTPFields()
+            let httpBody = try converter.setResponseBodyAsJSON(body, headerFields: &encoded, contentType: DirectAnswer.json)
+            return DirectAnswer.ok(try await [UInt8](collecting: httpBody, upTo: .max), eTag: eTag)
         } catch {
-            let problem = problems.problem(for: error, request: request, operationID: "getParty")
-            return (HTTPResponse(status: .init(code: problem.status), headerFields: problem.headerFields), [UInt8](problem.json))
+            return DirectAnswer.problem(error, problems, request: request, operationID: "getParty")
         }
+    }
+}
+
+/// What a direct route answers: a 200 with JSON as `PreEncodedBodyMiddleware` sends it, or a problem as
+/// `ProblemMiddleware` maps the error.
+enum DirectAnswer {
+    static let json = "application/json; charset=utf-8"
+
+    /// The segments of a path as a direct route takes it: no query, no escape to decode, no empty segment (at most
+    /// six); otherwise `nil`.
+    static func segments(of path: String) -> [Substring]? {
+        guard path.utf8.first == UInt8(ascii: "/"), !path.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") })
+        else { return nil }
+        let segments = PathSegments.of(path, omittingEmpty: false, limit: 8).dropFirst()
+        guard segments.count <= 6, !segments.contains(where: \.isEmpty) else { return nil }
+        return Array(segments)
+    }
+
+    static func ok(_ bytes: [UInt8], eTag: String? = nil) -> (HTTPResponse, [UInt8]) {
+        var fields = HTTPFields()
+        if let eTag { fields[.eTag] = eTag }
+        fields[.contentType] = json
+        fields[.contentLength] = String(bytes.count)
+        return (HTTPResponse(status: .ok, headerFields: fields), bytes)
+    }
+
+    static func problem(_ error: any Error, _ problems: ProblemMiddleware, request: HTTPRequest,
+                        operationID: String) -> (HTTPResponse, [UInt8]) {
+        let problem = problems.problem(for: error, request: request, operationID: operationID)
+        return (HTTPResponse(status: .init(code: problem.status), headerFields: problem.headerFields), [UInt8](problem.json))
     }
 }
