@@ -11,7 +11,8 @@ package import RosterOpenAPI
 ///
 /// As for `PartyReadRoute`, only the reading of the request is its own: the decision is the generated operation's own
 /// code (`decideAccess`), errors are mapped by `ProblemMiddleware`'s mapping, and any other body or form (an `at`, an
-/// escape, a member more, JSON of another shape, a query) goes to the generated layer, which names what is wrong.
+/// escape, a member more, JSON of another shape, a query, an `Accept` that refuses JSON) goes to the generated layer,
+/// which names what is wrong.
 /// `AccessCheckRouteTests` holds both ways to the same answers.
 package struct AccessCheckRoute: Sendable {
     let handlers: RosterAPIHandlers
@@ -28,11 +29,10 @@ package struct AccessCheckRoute: Sendable {
     /// The tenant of a request this route may answer (its body still to be read by `members(of:)`), or `nil`.
     package static func tenant(of request: HTTPRequest) -> String? {
         guard request.method == .post, let path = request.path,
+              let segments = DirectAnswer.segments(of: path), segments.count == 5, segments[0] == "v1", segments[1] == "tenants",
+              segments[3] == "access", segments[4] == "check",
               let type = request.headerFields[.contentType], type == "application/json" || type == "application/json; charset=utf-8",
-              request.headerFields[.accept].map(PartyReadRoute.acceptsJSON) ?? true
-        else { return nil }
-        guard let segments = DirectAnswer.segments(of: path), segments.count == 5, segments[0] == "v1", segments[1] == "tenants",
-              segments[3] == "access", segments[4] == "check"
+              DirectAnswer.acceptsJSON(request)
         else { return nil }
         return String(segments[2])
     }

@@ -5,13 +5,13 @@ package import HTTPTypes
 @_spi(Generated) package import OpenAPIRuntime
 package import RosterOpenAPI
 
-/// The plainest form of the hottest request, `GET /v1/tenants/{tenant}/parties/{id}` with no query, body or `Accept`
-/// beyond JSON's, answered without the generated layer: its path, query and media-type parsing, `Input` and
+/// The plainest form of the hottest request, `GET /v1/tenants/{tenant}/parties/{id}` with no query and an `Accept`
+/// (if any) that allows JSON, answered without the generated layer: its path, query and media-type parsing, `Input` and
 /// middleware chain were a fifth of such a GET's CPU above `/health/live` (`perf`, 2026-12-05; Benchmarks/results.md).
 ///
 /// Only the routing is its own. What the request does is the generated operation's own code (`readParty`: the
 /// service decides and audits), its errors are mapped by `ProblemMiddleware`'s mapping, and any other form of the
-/// request (a query, an `Accept` to negotiate, an escaped or unusual path) goes to the generated layer as before.
+/// request (a query, an escaped or unusual path, an `Accept` that refuses JSON) goes to the generated layer as before.
 /// `PartyReadRouteTests` holds both ways to the same answers.
 package struct PartyReadRoute: Sendable {
     let handlers: RosterAPIHandlers
@@ -29,17 +29,11 @@ package struct PartyReadRoute: Sendable {
 
     /// The tenant and party id of a request this route answers, or `nil` (the generated layer answers it).
     package static func target(of request: HTTPRequest) -> (tenant: String, id: String)? {
-        guard request.method == .get, let path = request.path, request.headerFields[.accept].map(acceptsJSON) ?? true
-        else { return nil }
-        guard let segments = DirectAnswer.segments(of: path), segments.count == 5, segments[0] == "v1", segments[1] == "tenants",
-              segments[3] == "parties", segments[4].utf8.count == 36
+        guard request.method == .get, let path = request.path,
+              let segments = DirectAnswer.segments(of: path), segments.count == 5, segments[0] == "v1", segments[1] == "tenants",
+              segments[3] == "parties", segments[4].utf8.count == 36, DirectAnswer.acceptsJSON(request)
         else { return nil }
         return (String(segments[2]), String(segments[4]))
-    }
-
-    /// `Accept` values that allow JSON without weighing alternatives (anything else goes the generated way).
-    static func acceptsJSON(_ value: String) -> Bool {
-        value == "application/json" || value == "*/*" || value == "application/json, */*" || value == "application/*"
     }
 
     /// The answer, as the generated operation gives it: the party with its `ETag`, or a problem.
@@ -61,6 +55,15 @@ package struct PartyReadRoute: Sendable {
 /// `ProblemMiddleware` maps the error.
 enum DirectAnswer {
     static let json = "application/json; charset=utf-8"
+    /// For its `Accept` check only (which no setting changes).
+    static let converter = Converter(configuration: Configuration())
+
+    /// Whether the request's `Accept` (if any) allows JSON, by the generated layer's own check; a request it refuses
+    /// goes to that layer, which answers the 406.
+    static func acceptsJSON(_ request: HTTPRequest) -> Bool {
+        guard request.headerFields[.accept] != nil else { return true }
+        return (try? converter.validateAcceptIfPresent("application/json", in: request.headerFields)) != nil
+    }
 
     /// The segments of a path as a direct route takes it: no query, no escape to decode, no empty segment (at most
     /// six); otherwise `nil`.

@@ -19,7 +19,7 @@ struct PartyReadRouteTests {
         let id = "0192f0a4-6b1e-7cc3-9d7e-1a2b3c4d5e6f"
         let taken = PartyReadRoute.target(of: Self.request("/v1/tenants/acme/parties/\(id)"))
         #expect(taken?.tenant == "acme" && taken?.id == id)
-        for accept in ["application/json", "*/*", "application/*"] {
+        for accept in ["application/json", "*/*", "application/*", "application/json, text/plain, */*", "text/html;q=0.5, application/json"] {
             #expect(PartyReadRoute.target(of: Self.request("/v1/tenants/acme/parties/\(id)", accept: accept)) != nil, "\(accept)")
         }
         let others: [HTTPRequest] = [
@@ -36,16 +36,23 @@ struct PartyReadRouteTests {
             Self.request("/v1/tenants/acme/parties/\(id)", method: .head),
             Self.request("/v1/tenants/acme/parties/\(id)", method: .delete),
             Self.request("/v1/tenants/acme/parties/\(id)", accept: "text/html"),
-            Self.request("/v1/tenants/acme/parties/\(id)", accept: "application/json;q=0.5, text/html"),
+            Self.request("/v1/tenants/acme/parties/\(id)", accept: "text/plain, application/xml"),
         ]
         for request in others {
             #expect(PartyReadRoute.target(of: request) == nil, "\(request.method) \(request.path ?? "")")
         }
     }
 
-    /// Each answer of the direct route (no `Accept`) against the generated layer's (an `Accept` that allows JSON among
-    /// other types, which the direct route leaves to it): status, body (a problem's request-bound `instance` aside), and
-    /// the headers a client reads.
+    /// A path the direct routes leave to the generated layer, naming the same resource: the tenant's first `-`
+    /// percent-encoded (which the generated layer decodes).
+    static func escaped(_ path: String) -> String {
+        guard let dash = path.range(of: "-", range: path.range(of: "/v1/tenants/")!.upperBound..<path.endIndex) else { return path }
+        return path.replacingCharacters(in: dash, with: "%2D")
+    }
+
+    /// Each answer of the direct route against the generated layer's (the same request by an escaped path, which the
+    /// direct route leaves to it): status, body (a problem's request-bound `instance` aside), and the headers a client
+    /// reads.
     @Test func answersAsTheGeneratedLayerDoes() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
@@ -76,9 +83,9 @@ struct PartyReadRouteTests {
             var statuses: [Int] = []
             for (path, token) in cases {
                 #expect(PartyReadRoute.target(of: Self.request(path)) != nil, "\(path)")
-                #expect(PartyReadRoute.target(of: Self.request(path, accept: "text/html;q=0.5, application/json")) == nil)
+                #expect(PartyReadRoute.target(of: Self.request(Self.escaped(path))) == nil, "\(path)")
                 let direct = try await api.send(.get, path, token: token)
-                let generated = try await api.send(.get, path, token: token, headers: [.accept: "text/html;q=0.5, application/json"])
+                let generated = try await api.send(.get, Self.escaped(path), token: token)
                 #expect(direct.status == generated.status, "\(path): \(direct.text) against \(generated.text)")
                 #expect(Self.comparable(direct.body) == Self.comparable(generated.body), "\(path): \(direct.text) against \(generated.text)")
                 for name in [HTTPField.Name.contentType, .eTag, .contentLength] {
@@ -90,6 +97,13 @@ struct PartyReadRouteTests {
             // The cases cover what they mean to: reads, a soft-deleted party, and the 404s of an unknown id, another
             // tenant's party, an unknown tenant and a party outside the caller's scope.
             #expect(statuses == [200, 200, 200, 200, 404, 404, 404, 404, 200, 404], "\(statuses)")
+            // A client's usual `Accept` goes direct, with the same answer; one that refuses JSON is the generated
+            // layer's 406.
+            let plain = try await api.send(.get, cases[0].path)
+            let usual = try await api.send(.get, cases[0].path, headers: [.accept: "application/json, text/plain, */*"])
+            #expect(usual.status == .ok && usual.body == plain.body && usual.headers[.eTag] == plain.headers[.eTag])
+            let refused = try await api.send(.get, cases[0].path, headers: [.accept: "text/html"])
+            #expect(refused.status == .notAcceptable && refused.headers[.contentType] == "application/problem+json", "\(refused.text)")
             // Counted under the route's template, as the router would have (not as an unknown route).
             let metrics = try await api.send(.get, "/metrics", token: nil).text
             #expect(metrics.contains(#"http_route="/v1/tenants/{tenant}/parties/{id}",http_request_method="GET",http_response_status_code="200""#))
