@@ -48,7 +48,7 @@ extension Components.Schemas.Relationship {
 
 extension Components.Schemas.HierarchyEntry {
     init(_ entry: HierarchyEntry) {
-        self.init(party: .init(entry.party), depth: entry.depth, role: entry.role, _type: entry.type)
+        self.init(party: .init(entry.party), depth: entry.depth, role: entry.role, _type: entry.type, active: entry.active)
     }
 }
 

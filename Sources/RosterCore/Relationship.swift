@@ -50,12 +50,16 @@ public struct HierarchyEntry: Hashable, Sendable {
     /// For direct children: the edge's role and type.
     public var role: String?
     public var type: String?
+    /// In an answer that includes edges outside their window (`includeInactive`): whether the party is also in the
+    /// answer without them (reached over edges in force); `nil` in other answers.
+    public var active: Bool?
 
-    public init(party: Party, depth: Int, role: String? = nil, type: String? = nil) {
+    public init(party: Party, depth: Int, role: String? = nil, type: String? = nil, active: Bool? = nil) {
         self.party = party
         self.depth = depth
         self.role = role
         self.type = type
+        self.active = active
     }
 }
 

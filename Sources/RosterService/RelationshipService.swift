@@ -198,16 +198,24 @@ public struct RelationshipService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant
             _ = try await access.party(id)
-            let rows: [HierarchyEntry]
-            switch direction {
-            case .children:
-                rows = try await tx.children(tenant: tenant.id, of: id, type: type, at: at, asOf: asOf, after: after, limit: limit + 1)
-            case .descendants:
-                rows = try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
-                                                limit: limit + 1)
-            case .ancestors:
-                rows = try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
-                                              limit: limit + 1)
+            func entries(at: Date?) async throws -> [HierarchyEntry] {
+                switch direction {
+                case .children:
+                    try await tx.children(tenant: tenant.id, of: id, type: type, at: at, asOf: asOf, after: after, limit: limit + 1)
+                case .descendants:
+                    try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
+                                             limit: limit + 1)
+                case .ancestors:
+                    try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
+                                           limit: limit + 1)
+                }
+            }
+            var rows = try await entries(at: at)
+            if includeInactive, !rows.isEmpty {
+                // Each entry marked by whether the answer without includeInactive has it. That answer is a subset, read
+                // from the same cursor and as far: every party of it up to this page's last is among its first rows.
+                let active = Set(try await entries(at: asOf ?? Date.rosterNow).map(\.party.id))
+                for index in rows.indices { rows[index].active = active.contains(rows[index].party.id) }
             }
             var page = Page(rows: rows, limit: limit) { $0.party.id.description }
             page.items = try await access.visible(page.items) { [$0.party.id] }

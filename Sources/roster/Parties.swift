@@ -65,7 +65,9 @@ struct Parties: AsyncParsableCommand {
                 for (index, child) in children.enumerated() {
                     let last = index == children.count - 1
                     let repeated = !seen.insert(child.party.id).inserted
-                    lines.append(prefix + (last ? "└── " : "├── ") + label(child.party, role: child.role) + (repeated ? " (shown above)" : ""))
+                    // With --include-inactive, a party reached only over edges outside their window says so.
+                    let inactive = child.active == false ? " (outside its window)" : ""
+                    lines.append(prefix + (last ? "└── " : "├── ") + label(child.party, role: child.role) + inactive + (repeated ? " (shown above)" : ""))
                     if !repeated {
                         try await walk(child.party.id, prefix: prefix + (last ? "    " : "│   "), depth: depth + 1)
                     }

@@ -15,6 +15,7 @@ struct THierarchyEntry: Codable {
     var party: TParty
     var depth: Int
     var role: String?
+    var active: Bool?
 }
 
 struct TDecision: Codable {
@@ -45,6 +46,34 @@ struct TPartnerAccount: Codable {
 struct HierarchyAPITests {
     /// `at=` over HTTP: a hierarchy, a decision (the instant in the query or in the body) and `access/parties` answer as
     /// of an instant before an edge was removed; a value that is not an RFC 3339 date-time is a 400 naming `at`.
+    /// `includeInactive=true` marks each entry by whether it is reached over edges in force (`active`); other answers
+    /// carry no mark.
+    @Test func entriesOutsideTheirWindowAreMarked() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let base = "/v1/tenants/\(t)"
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let farm = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            let ended = try await api.createParty(t, #"{"kind":"organization","name":"Ended"}"#)
+            #expect(try await api.send(.post, "\(base)/relationships",
+                                       json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#).status == .created)
+            let past = try await api.send(.post, "\(base)/relationships", json: #"""
+                {"parentId":"\#(north.id)","childId":"\#(ended.id)","type":"structure","validFrom":"2020-01-01T00:00:00Z","validTo":"2021-01-01T00:00:00Z"}
+                """#)
+            #expect(past.status == .created, "\(past.text)")
+            let now = try await api.send(.get, "\(base)/parties/\(north.id)/children")
+            #expect(try now.decode(TList<THierarchyEntry>.self).items.map(\.party.id) == [farm.id])
+            #expect(!now.text.contains("\"active\":"), "\(now.text)")
+            for path in ["children", "descendants"] {
+                let all = try await api.send(.get, "\(base)/parties/\(north.id)/\(path)?includeInactive=true").decode(TList<THierarchyEntry>.self)
+                let marks = Dictionary(uniqueKeysWithValues: all.items.map { ($0.party.id, $0.active) })
+                #expect(marks == [farm.id: true, ended.id: false], "\(path): \(marks)")
+            }
+            let above = try await api.send(.get, "\(base)/parties/\(ended.id)/ancestors?includeInactive=true").decode(TList<THierarchyEntry>.self)
+            #expect(above.items.map(\.party.id) == [north.id] && above.items.map(\.active) == [false])
+        }
+    }
+
     @Test func answersAsOfAnInstant() async throws {
         struct ID: Codable { var id: String }
         try await withApp { api in

@@ -262,17 +262,20 @@ struct CLITests {
         let seeded = try cli.run("migrate", "--demo")
         #expect(seeded.status == 0, "\(seeded.err)")
         let path = String(cli.databaseURL.dropFirst("sqlite://".count))
-        let query = Process()
-        let out = Pipe()
-        query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        query.arguments = ["python3", "-c", """
-            import sqlite3, sys
-            print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM parties WHERE name = 'Acme Farming Group'").fetchone()[0])
-            """, path]
-        query.standardOutput = out
-        try query.run()
-        query.waitUntilExit()
-        let root = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        func partyID(named name: String) throws -> String {
+            let query = Process()
+            let out = Pipe()
+            query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            query.arguments = ["python3", "-c", """
+                import sqlite3, sys
+                print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM parties WHERE name = ?", (sys.argv[2],)).fetchone()[0])
+                """, path, name]
+            query.standardOutput = out
+            try query.run()
+            query.waitUntilExit()
+            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let root = try partyID(named: "Acme Farming Group")
         let tree = try cli.run("parties", "tree", "--tenant", "acme", "--type", "structure", root)
         #expect(tree.status == 0, "\(tree.err)")
         let lines = tree.out.split(separator: "\n").map(String.init)
@@ -297,6 +300,18 @@ struct CLITests {
         #expect(try cli.run("migrate", "--demo").status == 0)
         let again = try cli.run("parties", "tree", "--tenant", "acme", "--type", "structure", root)
         #expect(again.out == tree.out)
+        // An edge whose window has ended shows only with --include-inactive, marked as such.
+        let season = FileManager.default.temporaryDirectory.appendingPathComponent("season-\(UUID().uuidString).csv")
+        let hill = try partyID(named: "Hill Farm")
+        try "parentId,childId,type,role,validFrom,validTo\n\(root),\(hill),season,grower,2020-01-01T00:00:00Z,2021-01-01T00:00:00Z\n"
+            .write(to: season, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: season) }
+        let imported = try cli.run("import", "relationships", season.path, "--tenant", "acme")
+        #expect(imported.status == 0, "\(imported.out) \(imported.err)")
+        let now = try cli.run("parties", "tree", "--tenant", "acme", "--type", "season", root)
+        #expect(now.out.split(separator: "\n") == ["Acme Farming Group"], "\(now.out) \(now.err)")
+        let all = try cli.run("parties", "tree", "--tenant", "acme", "--type", "season", "--include-inactive", root)
+        #expect(all.out.split(separator: "\n").count == 2 && all.out.contains("— grower (outside its window)"), "\(all.out) \(all.err)")
     }
 
     @Test func partiesExportWritesTheDocumentPrivately() throws {

@@ -148,6 +148,25 @@ struct ValidityWindowTests {
             #expect(try await below(north, .descendants, type: nil) == [farm, field, supplier])
             #expect(try await below(old, .ancestors).isEmpty)
             #expect(try await below(old, .ancestors, includeInactive: true) == [north])
+            // Those reached only over edges outside their window are marked; entries of other answers carry no mark.
+            func marks(_ party: Party.ID, _ direction: RelationshipService.Direction, includeInactive: Bool = true,
+                       limit: Int = 100) async throws -> [Party.ID: Bool?] {
+                var marks: [Party.ID: Bool?] = [:]
+                var cursor: String?
+                repeat {
+                    let page = try await relationships.hierarchy(tenant: t, of: party, direction, type: "structure",
+                                                                 includeInactive: includeInactive, cursor: cursor, limit: limit, context: .test)
+                    for entry in page.items { marks[entry.party.id] = entry.active }
+                    cursor = page.nextCursor
+                } while cursor != nil
+                return marks
+            }
+            #expect(try await marks(north, .descendants) == [farm: true, field: true, later: false, old: false])
+            #expect(try await marks(north, .descendants, limit: 1) == [farm: true, field: true, later: false, old: false])
+            #expect(try await marks(north, .children) == [farm: true, later: false, old: false])
+            #expect(try await marks(old, .ancestors) == [north: false])
+            #expect(try await marks(field, .ancestors) == [north: true, farm: true])
+            #expect(try await marks(north, .descendants, includeInactive: false) == [farm: nil, field: nil])
             #expect(try await below(field, .ancestors) == [north, farm])
             #expect(try await relationships.isDescendant(tenant: t, field, of: north, type: "structure", context: .test))
             #expect(try await relationships.isDescendant(tenant: t, old, of: north, type: "structure", context: .test) == false)
