@@ -21,6 +21,21 @@ struct CLI {
         databaseURL = "sqlite://" + dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
     }
 
+    /// The id of the (first) party whose `column` holds `value`, read from the SQLite file.
+    func partyID(where column: String, is value: String) throws -> String {
+        let query = Process()
+        let out = Pipe()
+        query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        query.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM parties WHERE \(column) = ?", (sys.argv[2],)).fetchone()[0])
+            """, String(databaseURL.dropFirst("sqlite://".count)), value]
+        query.standardOutput = out
+        try query.run()
+        query.waitUntilExit()
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     struct Result {
         var status: Int32
         var out: String
@@ -261,21 +276,7 @@ struct CLITests {
         let cli = try CLI()
         let seeded = try cli.run("migrate", "--demo")
         #expect(seeded.status == 0, "\(seeded.err)")
-        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
-        func partyID(named name: String) throws -> String {
-            let query = Process()
-            let out = Pipe()
-            query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            query.arguments = ["python3", "-c", """
-                import sqlite3, sys
-                print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM parties WHERE name = ?", (sys.argv[2],)).fetchone()[0])
-                """, path, name]
-            query.standardOutput = out
-            try query.run()
-            query.waitUntilExit()
-            return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let root = try partyID(named: "Acme Farming Group")
+        let root = try cli.partyID(where: "name", is: "Acme Farming Group")
         let tree = try cli.run("parties", "tree", "--tenant", "acme", "--type", "structure", root)
         #expect(tree.status == 0, "\(tree.err)")
         let lines = tree.out.split(separator: "\n").map(String.init)
@@ -302,7 +303,7 @@ struct CLITests {
         #expect(again.out == tree.out)
         // An edge whose window has ended shows only with --include-inactive, marked as such.
         let season = FileManager.default.temporaryDirectory.appendingPathComponent("season-\(UUID().uuidString).csv")
-        let hill = try partyID(named: "Hill Farm")
+        let hill = try cli.partyID(where: "name", is: "Hill Farm")
         try "parentId,childId,type,role,validFrom,validTo\n\(root),\(hill),season,grower,2020-01-01T00:00:00Z,2021-01-01T00:00:00Z\n"
             .write(to: season, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: season) }

@@ -4,21 +4,6 @@ import Testing
 /// `roster parties merge` and `undo-merge` (issue 12, item 5), run as a person would.
 @Suite("CLI: merging duplicates")
 struct MergeCLITests {
-    /// The id of the party with this email, read from the database file.
-    static func id(_ cli: CLI, email: String) throws -> String {
-        let query = Process()
-        let out = Pipe()
-        query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        query.arguments = ["python3", "-c", """
-            import sqlite3, sys
-            print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM parties WHERE email = ?", (sys.argv[2],)).fetchone()[0])
-            """, String(cli.databaseURL.dropFirst("sqlite://".count)), email]
-        query.standardOutput = out
-        try query.run()
-        query.waitUntilExit()
-        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test func mergeDryRunAndUndo() throws {
         let cli = try CLI()
         #expect(try cli.run("tenants", "create", "--slug", "farm", "--name", "Farm").status == 0)
@@ -32,7 +17,7 @@ struct MergeCLITests {
             person,Ann,Archer,ann.archer@farm.example,Organic,oats
             """.utf8).write(to: people)
         #expect(try cli.run("import", "parties", people.path, "--tenant", "farm").status == 0)
-        let (ann, dup) = (try Self.id(cli, email: "ann@farm.example"), try Self.id(cli, email: "ann.archer@farm.example"))
+        let (ann, dup) = (try cli.partyID(where: "email", is: "ann@farm.example"), try cli.partyID(where: "email", is: "ann.archer@farm.example"))
 
         let dry = try cli.run("parties", "merge", "--tenant", "farm", "--dry-run", ann, dup)
         #expect(dry.status == 0 && dry.out.contains("would merge 1 parties") && dry.out.contains("1 tags")
