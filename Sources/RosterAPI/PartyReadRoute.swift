@@ -51,7 +51,7 @@ package struct PartyReadRoute: Sendable {
     }
 }
 
-/// What a direct route answers: a 200 with JSON as `PreEncodedBodyMiddleware` sends it, or a problem as
+/// What a direct route answers: a 200 with JSON (as `PreEncodedBodyMiddleware` sends it too), or a problem as
 /// `ProblemMiddleware` maps the error.
 enum DirectAnswer {
     static let json = "application/json; charset=utf-8"

@@ -278,10 +278,8 @@ package struct PreEncodedBodyMiddleware: ServerMiddleware {
         } catch {
             guard let answer = ((error as? ServerError)?.underlyingError ?? error) as? PreEncodedResponse else { throw error }
             try converter.validateAcceptIfPresent("application/json", in: request.headerFields)
-            var fields = answer.headerFields
-            fields[.contentType] = "application/json; charset=utf-8"
-            fields[.contentLength] = String(answer.bytes.count)
-            return (HTTPResponse(status: .ok, headerFields: fields), HTTPBody(answer.bytes))
+            let (head, bytes) = DirectAnswer.ok(answer.bytes, eTag: answer.headerFields[.eTag])
+            return (head, HTTPBody(bytes))
         }
     }
 }
