@@ -71,7 +71,8 @@ extension RosterAPIHandlers {
 
     package func getUser(_ input: Operations.GetUser.Input) async throws -> Operations.GetUser.Output {
         let context = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(try await services.users.get(tenant: input.path.tenant, id: try userID(input.path.userId), context: context)))))
+        let user = try await services.users.get(tenant: input.path.tenant, id: try userID(input.path.userId), context: context)
+        return .ok(.init(headers: .init(eTag: ETag.make(user.version)), body: .json(.init(user))))
     }
 
     package func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
@@ -82,8 +83,8 @@ extension RosterAPIHandlers {
         }
         let (patch, clearing) = try MergePatch.user(body.additionalProperties)
         let user = try await services.users.update(tenant: input.path.tenant, id: try userID(input.path.userId), patch, clearing: clearing,
-                                                   context: context)
-        return .ok(.init(body: .json(.init(user))))
+                                                   ifMatch: try ETag.version(input.headers.ifMatch), context: context)
+        return .ok(.init(headers: .init(eTag: ETag.make(user.version)), body: .json(.init(user))))
     }
 
     package func importDealers(_ input: Operations.ImportDealers.Input) async throws -> Operations.ImportDealers.Output {

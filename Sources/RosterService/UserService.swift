@@ -61,7 +61,8 @@ public struct UserService: Sendable {
         }
     }
 
-    public func update(tenant slug: String, id: User.ID, _ input: UserInput, clearing: Set<String> = [],
+    /// `ifMatch`: the version the change is based on (`If-Match`); another is 412, as for a party.
+    public func update(tenant slug: String, id: User.ID, _ input: UserInput, clearing: Set<String> = [], ifMatch: Int? = nil,
                        context: OperationContext) async throws -> User {
         try await mapUnique {
             try await store.write { tx in
@@ -70,6 +71,10 @@ public struct UserService: Sendable {
                 guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
                 // No one changes (or deactivates) a user who holds more than it does, nor gives a role above its own.
                 try await access.requireChangeable(current)
+                if let ifMatch, ifMatch != current.version {
+                    throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this user (it is at \"\(current.version)\")"
+                                                                     : "the user is at version \(current.version), not \(ifMatch)")
+                }
                 if let role = input.role, role != current.role {
                     try await access.requireCovers(role: role, roles: [], what: "the user's new role")
                 }

@@ -254,6 +254,37 @@ struct UserAPITests {
         }
     }
 
+    /// A user's version is its ETag, and `If-Match` guards a change against a lost update, as for a party.
+    @Test func ifMatchGuardsAUserAgainstLostUpdates() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let created = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"e@example.com"}"#).decode(TUser.self)
+            let path = "/v1/tenants/\(t)/users/\(created.id)"
+            let read = try await api.send(.get, path)
+            #expect(read.status == .ok && read.headers[.eTag] == "\"1\"", "\(read.headers)")
+            let first = try await api.send(.patch, path, json: #"{"designation":"Dealer"}"#, headers: [.ifMatch: "\"1\""])
+            #expect(first.status == .ok && first.headers[.eTag] == "\"2\"", "\(first.text)")
+            #expect(try first.decode(TUser.self).version == 2)
+            // Based on version 1, which is gone: 412, and nothing changed (a change that changes nothing too).
+            for body in [#"{"department":"Sales"}"#, #"{"designation":"Dealer"}"#] {
+                let stale = try await api.send(.patch, path, json: body, headers: [.ifMatch: "\"1\""])
+                #expect(stale.status == .preconditionFailed && stale.problem?.detail?.contains("version 2") == true, "\(stale.text)")
+            }
+            let garbage = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: "abc"])
+            #expect(garbage.status == .preconditionFailed && garbage.problem?.detail?.contains("names no version") == true, "\(garbage.text)")
+            let weak = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: "W/\"2\""])
+            #expect(weak.status == .ok && weak.headers[.eTag] == "\"3\"", "\(weak.text)")
+            let after = try await api.send(.get, path).decode(TUser.self)
+            #expect(after.version == 3 && after.department == "Sales" && after.designation == "Dealer")
+            // Without If-Match, the last write wins as before.
+            #expect(try await api.send(.patch, path, json: #"{"department":"Support"}"#).status == .ok)
+            // Another tenant's user, with any If-Match: 404 (nothing says it exists).
+            let other = try await api.makeTenant()
+            #expect(try await api.send(.patch, "/v1/tenants/\(other)/users/\(created.id)", json: #"{"department":"X"}"#,
+                                       headers: [.ifMatch: "\"1\""]).status == .notFound)
+        }
+    }
+
     /// Delegated user management: a key holding `users.manage` but not ADMIN may not hand out, or touch, more than it has.
     @Test func noOneGivesMoreThanItHas() async throws {
         try await withApp { api in
