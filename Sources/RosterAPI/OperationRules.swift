@@ -72,6 +72,8 @@ package enum OperationRules {
         "updateUser": .policy("users.manage", .list),
         "getSegment": .policy("users.read", .tenant),
         "putSegment": .policy("users.manage", .tenant),
+        "listSegments": .policy("users.read", .tenant),
+        "deleteSegment": .policy("users.manage", .tenant),
         "resolveIdentity": .policy("users.manage", .tenant),
         "createAPIKey": .policy("users.manage", .tenant),
         "listAPIKeys": .policy("users.manage", .tenant),

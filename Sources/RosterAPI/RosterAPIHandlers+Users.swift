@@ -120,6 +120,19 @@ extension RosterAPIHandlers {
         return .ok(.init(body: .json(.init(segment))))
     }
 
+    package func listSegments(_ input: Operations.ListSegments.Input) async throws -> Operations.ListSegments.Output {
+        let context = try RequestInfo.context()
+        let page = try await services.segments.list(tenant: input.path.tenant, cursor: input.query.cursor, limit: input.query.limit,
+                                                    context: context)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Segment.init), nextCursor: page.nextCursor))))
+    }
+
+    package func deleteSegment(_ input: Operations.DeleteSegment.Input) async throws -> Operations.DeleteSegment.Output {
+        let context = try RequestInfo.context()
+        try await services.segments.delete(tenant: input.path.tenant, name: input.path.name, context: context)
+        return .noContent(.init())
+    }
+
     package func resolveIdentity(_ input: Operations.ResolveIdentity.Input) async throws -> Operations.ResolveIdentity.Output {
         let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }

@@ -129,6 +129,27 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .text(segment.name), .json(try JSONText.encode(segment.rules)), .date(Date.rosterNow)])
     }
 
+    func segments(tenant: Tenant.ID, after: String?, limit: Int) async throws -> [Segment] {
+        // Names in byte order on both stores (SQLite's BINARY, PostgreSQL's "C"), which is Swift's order of their scalars.
+        let name = dialect == .postgres ? "name COLLATE \"C\"" : "name"
+        var sql = "SELECT name, rules FROM segments WHERE tenant_id = $1"
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        if let after {
+            sql += " AND \(name) > $2"
+            binds.append(.text(after))
+        }
+        sql += " ORDER BY \(name) LIMIT \(max(0, limit))"
+        return try await conn.query(sql, binds).map { row in
+            let name = try row.requiredString("name")
+            return Segment(name: name, rules: try JSONText.decode([Segment.Rule].self, row.string("rules")) ?? [])
+        }
+    }
+
+    func deleteSegment(tenant: Tenant.ID, name: String) async throws -> Bool {
+        try await !conn.query("DELETE FROM segments WHERE tenant_id = $1 AND name = $2 RETURNING name",
+                              [.uuid(tenant.rawValue), .text(name)]).isEmpty
+    }
+
     // MARK: API keys
 
     func insertAPIKey(_ key: APIKey, hash: String) async throws {

@@ -315,4 +315,40 @@ public struct SegmentService: Sendable {
             return segment
         }
     }
+
+    /// The segments the tenant can use, by name: its own definitions and the built-in ones it does not redefine.
+    public func list(tenant slug: String, cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<Segment> {
+        let limit = try pageSize(limit)
+        // A cursor is a name (kept lowercased by `Segment.validateName`): a position among them.
+        let after = try cursor.flatMap(Cursor.decode).map { try Segment.validateName($0, field: "cursor") }
+        return try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.require("users.read")
+            let tenant = access.tenant.id
+            var found = try await tx.segments(tenant: tenant, after: after, limit: limit + 1)
+            // The built-in ones after the cursor that the tenant does not redefine (further on, perhaps), in name order with
+            // its own: the first `limit + 1` of the two lists together are among these.
+            for builtIn in Segment.builtIn.values where after.map({ builtIn.name > $0 }) ?? true {
+                if try await tx.segment(tenant: tenant, name: builtIn.name) == nil { found.append(builtIn) }
+            }
+            found.sort { $0.name < $1.name }
+            return Page(rows: found, limit: limit, key: \.name)
+        }
+    }
+
+    /// Removes the tenant's own definition of a segment (a built-in one of that name applies again); 404 when it has none.
+    public func delete(tenant slug: String, name: String, context: OperationContext) async throws {
+        let name = try Segment.validateName(name)
+        try await store.write { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            try access.require("users.manage")
+            let tenant = access.tenant
+            guard try await tx.deleteSegment(tenant: tenant.id, name: name) else {
+                throw RosterError.notFound(Segment.builtIn[name] == nil ? "no segment \(name)"
+                                           : "segment \(name) is built in; the tenant has no definition of its own to delete")
+            }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "segment.delete", targetType: "segment",
+                                                 targetID: name, fields: ["rules"])])
+        }
+    }
 }

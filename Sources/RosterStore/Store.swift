@@ -361,6 +361,10 @@ public protocol SegmentRepository {
     /// The tenant's own definition; `nil` when it has none (built-in segments then apply).
     func segment(tenant: Tenant.ID, name: String) async throws -> Segment?
     func saveSegment(tenant: Tenant.ID, _ segment: Segment) async throws
+    /// The tenant's own definitions by name, after `after`, at most `limit`.
+    func segments(tenant: Tenant.ID, after: String?, limit: Int) async throws -> [Segment]
+    /// Removes the tenant's own definition; false when it had none.
+    func deleteSegment(tenant: Tenant.ID, name: String) async throws -> Bool
 }
 
 public protocol APIKeyRepository {

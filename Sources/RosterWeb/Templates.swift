@@ -449,7 +449,7 @@ enum Templates {
         <h1>Users of {{tenant}}</h1>
         <form method="get" action="/ui/t/{{tenant}}/users" class="filters" role="search">
           <div><label for="user-q">Search</label><input id="user-q" name="q" value="{{q}}" placeholder="name or email"></div>
-          <div><label class="check"><input type="checkbox" name="segment" value="dealer"{{#dealers}} checked{{/dealers}}> Dealers only</label></div>
+          <div><label for="user-segment">Segment</label><select id="user-segment" name="segment">{{#segments}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/segments}}</select></div>
           <div><button type="submit" id="user-search">Search</button></div>
         </form>
         {{^hasItems}}<p class="empty">No user matches.</p>{{/hasItems}}

@@ -149,18 +149,21 @@ struct UsersView {
     var tenant: String
     var csrf: String
     var q: String
-    var dealers: Bool
+    /// The segments to pick from: the tenant's (those a caller without `users.read` on the whole tenant can't list: the
+    /// built-in ones), and the one asked for.
+    var segments: [Option]
     var items: [Row]
     var hasItems: Bool
     var nextURL: String?
     var report: Report?
     var csv: String = ""
 
-    init(tenant: String, csrf: String, q: String, dealers: Bool, users: [User], nextURL: String?) {
+    init(tenant: String, csrf: String, q: String, segments: [String], segment: String?, users: [User], nextURL: String?) {
         self.tenant = tenant
         self.csrf = csrf
         self.q = q
-        self.dealers = dealers
+        let names = segments + (segment.map { [$0] } ?? []).filter { !segments.contains($0) }
+        self.segments = Option.choices(names, selected: segment, any: "any")
         items = users.map {
             Row(tenant: tenant, id: $0.id.description, name: $0.displayName ?? "", email: $0.email?.value ?? "", role: $0.role.rawValue,
                 active: $0.isActive, employeeID: $0.employeeID ?? "", designation: $0.designation ?? "", partyID: $0.partyID?.description)

@@ -210,13 +210,20 @@ extension WebConsole {
         let q = query.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         // Any segment the API knows (an unknown one is a 404, a name that is none a 422, as there), not only the dealers.
         let segment = query.get("segment").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        let dealers = segment == "dealer"
         let page = try await services.users.list(tenant: tenant, role: nil, isActive: nil, q: q, segment: segment,
                                                  cursor: query.get("cursor"), limit: 50, context: signedIn.context)
+        let segments: [String]
+        do {
+            segments = try await services.segments.list(tenant: tenant, cursor: nil, limit: Limits.maxPageSize, context: signedIn.context)
+                .items.map(\.name)
+        } catch RosterError.forbidden {
+            segments = Segment.builtIn.keys.sorted()
+        }
         let next = page.nextCursor.map {
             "/ui/t/\(Self.pathSegment(tenant))/users?" + Self.query([("q", q), ("segment", segment), ("cursor", $0)])
         }
-        var view = UsersView(tenant: tenant, csrf: signedIn.session.csrf, q: q ?? "", dealers: dealers, users: page.items, nextURL: next)
+        var view = UsersView(tenant: tenant, csrf: signedIn.session.csrf, q: q ?? "", segments: segments, segment: segment.map { $0.lowercased() },
+                             users: page.items, nextURL: next)
         view.report = report
         view.csv = csv
         return .page(title: "Users", template: "users", view: view, status: status)

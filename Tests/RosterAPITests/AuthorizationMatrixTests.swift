@@ -176,6 +176,14 @@ struct AuthorizationMatrixTests {
         Row(operation: "putSegment", method: .put, request: { w in
             ("\(w.base)/segments/dealer", #"{"rules":[{"field":"employeeId","operator":"prefix","value":"RE-"}]}"#)
         }, expect: [200, 200, 403, 403, 403]),
+        Row(operation: "listSegments", method: .get, request: { w in ("\(w.base)/segments", nil) }, expect: [200, 200, 200, 403, 403]),
+        Row(operation: "deleteSegment", method: .delete, request: { w in
+            let name = "matrix-\(UUID().uuidString.prefix(8).lowercased())"
+            let put = try await w.api.send(.put, "\(w.base)/segments/\(name)",
+                                           json: #"{"rules":[{"field":"department","operator":"equals","value":"M"}]}"#)
+            #expect(put.status == .ok)
+            return ("\(w.base)/segments/\(name)", nil)
+        }, expect: [204, 204, 403, 403, 403]),
         Row(operation: "resolveIdentity", method: .post, request: { w in ("\(w.base)/identities", #"{"identifier":"id@example.com"}"#) },
             expect: [200, 200, 403, 403, 403]),
         Row(operation: "createAPIKey", method: .post, request: { w in ("\(w.base)/api-keys", #"{"name":"k"}"#) }, expect: [201, 201, 403, 403, 403]),

@@ -80,6 +80,25 @@ struct UserAPITests {
             let narrowed = try await api.send(.get, "\(base)?segment=dealer").decode(TList<TUser>.self)
             #expect(narrowed.items.compactMap(\.email) == ["d2@example.com"])
             #expect(try await api.send(.put, "/v1/tenants/\(t)/segments/dealer", json: #"{"rules":[]}"#).status == .unprocessableContent)
+
+            // The list (the tenant's own, by name), a page at a time; DELETE brings the built-in dealer segment back.
+            #expect(try await api.send(.put, "/v1/tenants/\(t)/segments/agents",
+                                       json: #"{"rules":[{"field":"department","operator":"equals","value":"Agency"}]}"#).status == .ok)
+            struct TSegment: Codable { var name: String; var rules: [[String: String]] }
+            let firstPage = try await api.send(.get, "/v1/tenants/\(t)/segments?limit=1").decode(TList<TSegment>.self)
+            #expect(firstPage.items.map(\.name) == ["agents"] && firstPage.nextCursor == "agents")
+            let second = try await api.send(.get, "/v1/tenants/\(t)/segments?limit=1&cursor=agents").decode(TList<TSegment>.self)
+            #expect(second.items.map(\.name) == ["dealer"] && second.items.first?.rules.first?["value"] == "RE-2" && second.nextCursor == nil)
+            let badCursor = try await api.send(.get, "/v1/tenants/\(t)/segments?cursor=bad!")
+            #expect(badCursor.status == .unprocessableContent && badCursor.problem?.errors?.map(\.field) == ["cursor"], "\(badCursor.text)")
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/segments/dealer").status == .noContent)
+            #expect(try await api.send(.get, "\(base)?segment=dealer").decode(TList<TUser>.self).items.count == 3)
+            let deletedTwice = try await api.send(.delete, "/v1/tenants/\(t)/segments/dealer")
+            #expect(deletedTwice.status == .notFound && deletedTwice.problem?.detail?.contains("built in") == true, "\(deletedTwice.text)")
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/segments/ghost").status == .notFound)
+            #expect(try await api.send(.delete, "/v1/tenants/\(try await api.makeTenant())/segments/agents").status == .notFound)
+            let all = try await api.send(.get, "/v1/tenants/\(t)/segments").decode(TList<TSegment>.self)
+            #expect(all.items.map(\.name) == ["agents", "dealer"] && all.items.last?.rules.first?["value"] == "RE-")
         }
     }
 

@@ -518,6 +518,13 @@ extension WebConsoleTests {
             #expect(try await browser.get("/ui/t/\(tenant)/users?segment=bad!").status == .unprocessableContent)
             let dealers = try await browser.get("/ui/t/\(tenant)/users?segment=dealer")
             #expect(dealers.html.contains("Dee One") && dealers.html.contains("RE-1") && !dealers.html.contains("Staff"))
+            #expect(dealers.html.contains(#"<option value="dealer" selected>dealer</option>"#), "\(dealers.html)")
+            // The tenant's own segments are offered too.
+            #expect(try await api.send(.put, "/v1/tenants/\(tenant)/segments/staff",
+                                       json: #"{"rules":[{"field":"email","operator":"prefix","value":"staff@"}]}"#).status == .ok)
+            let staff = try await browser.get("/ui/t/\(tenant)/users?segment=Staff")
+            #expect(staff.html.contains(#"<option value="staff" selected>staff</option>"#) && staff.html.contains(#"<option value="dealer">"#)
+                    && staff.html.contains("Staff &lt;b&gt;") && !staff.html.contains("Dee One"), "\(staff.html)")
             let again = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "email,displayName,dealerCode\nd1@example.com,Dee One,RE-1\n")])
             #expect(again.html.contains("0 created, 0 updated, 1 unchanged."))
             let noHeader = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "just text")])

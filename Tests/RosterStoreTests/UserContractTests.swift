@@ -58,6 +58,60 @@ struct UserContractTests {
         }
     }
 
+    /// The segments a tenant can use, paged by name (its own and the built-in ones it does not redefine), and the deletion
+    /// of its own definitions, which brings a built-in one back.
+    @Test(arguments: StoreKind.allCases)
+    func segmentsAreListedByNameAndDeleted(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let segments = rt.services.segments
+            func names(limit: Int) async throws -> [[String]] {
+                var pages: [[String]] = []
+                var cursor: String?
+                repeat {
+                    let page = try await segments.list(tenant: tenant.slug, cursor: cursor, limit: limit, context: .test)
+                    pages.append(page.items.map(\.name))
+                    cursor = page.nextCursor
+                } while cursor != nil && pages.count < 20
+                return pages
+            }
+            #expect(try await names(limit: 5) == [["dealer"]])
+            let rule = [Segment.Rule(field: .department, op: .equals, value: "Sales")]
+            // Around "dealer" in byte order (a space and "-" before letters, "_" after capitals, which are kept lowercased).
+            for name in ["zeta", "a b", "a-b", "Dealers", "de", "a_b", "e"] {
+                _ = try await segments.put(tenant: tenant.slug, name: name, rules: rule, context: .test)
+            }
+            let all = ["a b", "a-b", "a_b", "de", "dealer", "dealers", "e", "zeta"]
+            #expect(try await names(limit: 500).flatMap { $0 } == all)
+            for limit in 1...4 {
+                let pages = try await names(limit: limit)
+                #expect(pages.flatMap { $0 } == all && pages.allSatisfy { (1...limit).contains($0.count) }, "\(limit): \(pages)")
+            }
+            // The tenant's own "dealer" replaces the built-in one in the list, once.
+            _ = try await segments.put(tenant: tenant.slug, name: "dealer", rules: rule, context: .test)
+            let mine = try await segments.list(tenant: tenant.slug, cursor: "de", limit: 1, context: .test)
+            #expect(mine.items.map(\.rules) == [rule] && mine.items.map(\.name) == ["dealer"])
+            #expect(try await names(limit: 3).flatMap { $0 } == all)
+            // Deleting it brings the built-in one back; deleting again finds nothing of the tenant's to delete.
+            try await segments.delete(tenant: tenant.slug, name: "Dealer", context: .test)
+            #expect(try await segments.get(tenant: tenant.slug, name: "dealer", context: .test) == Segment.dealer)
+            await expectRosterError({ try await segments.delete(tenant: tenant.slug, name: "dealer", context: .test) }) { $0.isNotFound }
+            try await segments.delete(tenant: tenant.slug, name: "zeta", context: .test)
+            await expectRosterError({ try await segments.get(tenant: tenant.slug, name: "zeta", context: .test) }) { $0.isNotFound }
+            #expect(try await names(limit: 500).flatMap { $0 } == all.filter { $0 != "zeta" })
+            await expectRosterError({ try await segments.delete(tenant: tenant.slug, name: "bad!", context: .test) }) {
+                $0.invalidFields == ["name"]
+            }
+            // Another tenant's definitions are not this one's: it lists the built-in one only, and deletes nothing.
+            let other = try await rt.makeTenant()
+            #expect(try await rt.services.segments.list(tenant: other.slug, cursor: nil, limit: nil, context: .test).items == [Segment.dealer])
+            await expectRosterError({ try await segments.delete(tenant: other.slug, name: "e", context: .test) }) { $0.isNotFound }
+            #expect(try await segments.get(tenant: tenant.slug, name: "e", context: .test).rules == rule)
+            let audited = try await rt.services.audit.list(tenant: tenant.slug, targetID: "zeta", cursor: nil, limit: nil, context: .test)
+            #expect(audited.items.map(\.action) == ["segment.delete", "segment.put"])  // newest first
+        }
+    }
+
     /// The same segment definition, evaluated by the database and in memory, on random users with
     /// deliberately awkward text: both must pick exactly the same users.
     @Test(arguments: StoreKind.allCases)
