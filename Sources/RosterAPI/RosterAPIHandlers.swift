@@ -139,12 +139,12 @@ package struct RosterAPIHandlers: APIProtocol {
         if q.erase == true {
             if q.reason != nil { throw RosterError.invalid("reason", "an erasure keeps no reason (it would outlive the party)") }
             try await services.compliance.erase(tenant: input.path.tenant, id: try partyID(input.path.id), eraseUsers: q.eraseUsers ?? false,
-                                                context: context)
+                                                ifMatch: try ETag.version(input.headers.ifMatch), context: context)
             return .noContent(.init())
         }
         if q.eraseUsers == true { throw RosterError.invalid("eraseUsers", "applies only with erase=true") }
         let party = try await services.parties.delete(tenant: input.path.tenant, id: try partyID(input.path.id),
-                                                      reason: q.reason, context: context)
+                                                      reason: q.reason, ifMatch: try ETag.version(input.headers.ifMatch), context: context)
         return .ok(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))
     }
 
@@ -153,7 +153,7 @@ package struct RosterAPIHandlers: APIProtocol {
         var reason: String?
         if case .json(let body)? = input.body { reason = body.reason }
         let party = try await services.parties.restore(tenant: input.path.tenant, id: try partyID(input.path.id),
-                                                       reason: reason, context: context)
+                                                       reason: reason, ifMatch: try ETag.version(input.headers.ifMatch), context: context)
         return .ok(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))
     }
 

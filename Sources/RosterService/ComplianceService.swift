@@ -121,8 +121,9 @@ public struct ComplianceService: Sendable {
     /// one transaction. The audit chain keeps one `party.erase` entry (who, when, which id; no value). On SQLite the
     /// write-ahead log is then checkpointed and emptied, so that nothing of the party is left in the files.
     /// A party named by a role's scope can't be erased (409 naming the roles).
-    public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = false, context: OperationContext) async throws {
-        try await eraseRetrying(tenant: slug, id: id, eraseUsers: eraseUsers, context: context)
+    /// `ifMatch`: the version the caller saw (`If-Match`); another is 412 and nothing is erased.
+    public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = false, ifMatch: Int? = nil, context: OperationContext) async throws {
+        try await eraseRetrying(tenant: slug, id: id, eraseUsers: eraseUsers, ifMatch: ifMatch, context: context)
         // The erasure is committed: a checkpoint that can't finish now (a long reader) is done by the next one.
         try? await store.checkpoint()
     }
@@ -130,13 +131,14 @@ public struct ComplianceService: Sendable {
     /// `deletedBy`: only if the party is still `deleted` and moved there at or before this instant (retention), checked
     /// under the erasure's lock; otherwise nothing is done and the answer is false.
     @discardableResult
-    private func eraseRetrying(tenant slug: String, id: Party.ID, eraseUsers: Bool, deletedBy: Date? = nil,
+    private func eraseRetrying(tenant slug: String, id: Party.ID, eraseUsers: Bool, deletedBy: Date? = nil, ifMatch: Int? = nil,
                                context: OperationContext) async throws -> Bool {
         // PostgreSQL may still pick the erasure as the victim of a deadlock with writes racing it (an edge of a type the
         // tenant did not have when the erasure began): it is run again, as a client would.
         for attempt in 1...3 {
             do {
-                return try await eraseOnce(tenant: slug, id: id, eraseUsers: eraseUsers, deletedBy: deletedBy, context: context)
+                return try await eraseOnce(tenant: slug, id: id, eraseUsers: eraseUsers, deletedBy: deletedBy, ifMatch: ifMatch,
+                                           context: context)
             } catch StoreError.concurrentWrite where attempt < 3 {
                 continue
             }
@@ -144,12 +146,13 @@ public struct ComplianceService: Sendable {
         return false
     }
 
-    private func eraseOnce(tenant slug: String, id: Party.ID, eraseUsers: Bool, deletedBy: Date?,
+    private func eraseOnce(tenant slug: String, id: Party.ID, eraseUsers: Bool, deletedBy: Date?, ifMatch: Int?,
                            context: OperationContext) async throws -> Bool {
         try await store.write { tx -> Bool in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant.id
-            _ = try await access.party(id, "parties.erase")
+            let party = try await access.party(id, "parties.erase")
+            if let ifMatch, ifMatch != party.version { throw PartyService.staleVersion(ifMatch, current: party.version) }
             // Locks in the order edge writes take them: the hierarchies first (an edge insert holds its hierarchy's lock
             // while its foreign key waits for the party's row), then the party's row. Every hierarchy of the tenant, not
             // only the party's: an edge of another type may reach the party before its row is locked. From then on, a

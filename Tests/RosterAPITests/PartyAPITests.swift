@@ -218,8 +218,14 @@ struct PartyAPITests {
             let stale = try await api.send(.post, "\(path)/state", json: #"{"state":"active"}"#, headers: [.ifMatch: "\"1\""])
             #expect(stale.status == .preconditionFailed)
 
-            let deleted = try await api.send(.delete, "\(path)?reason=closed")
-            #expect(deleted.status == .ok)
+            // A stale If-Match stops a soft delete, a restore and an erasure too (412, nothing done); the current one lets them go on.
+            let staleDelete = try await api.send(.delete, "\(path)?reason=closed", headers: [.ifMatch: "\"1\""])
+            #expect(staleDelete.status == .preconditionFailed && staleDelete.problem?.detail?.contains("not 1") == true, "\(staleDelete.text)")
+            let staleErase = try await api.send(.delete, "\(path)?erase=true", headers: [.ifMatch: "\"1\""])
+            #expect(staleErase.status == .preconditionFailed, "\(staleErase.text)")
+            #expect(try await api.send(.get, path).decode(TParty.self).state == "suspended")
+            let deleted = try await api.send(.delete, "\(path)?reason=closed", headers: [.ifMatch: "\"2\""])
+            #expect(deleted.status == .ok && deleted.headers[.eTag] == "\"3\"", "\(deleted.text)")
             #expect(try deleted.decode(TParty.self).state == "deleted")
             let deletedTwice = try await api.send(.delete, path)
             #expect(deletedTwice.status == .conflict)
@@ -228,7 +234,9 @@ struct PartyAPITests {
             let patchDeleted = try await api.send(.patch, path, json: #"{"note":"x"}"#)
             #expect(patchDeleted.status == .conflict)
 
-            let restored = try await api.send(.post, "\(path)/restore", json: #"{"reason":"reopened"}"#)
+            let staleRestore = try await api.send(.post, "\(path)/restore", json: #"{"reason":"reopened"}"#, headers: [.ifMatch: "\"2\""])
+            #expect(staleRestore.status == .preconditionFailed, "\(staleRestore.text)")
+            let restored = try await api.send(.post, "\(path)/restore", json: #"{"reason":"reopened"}"#, headers: [.ifMatch: "W/\"3\""])
             #expect(restored.status == .ok)
             #expect(try restored.decode(TParty.self).state == "active")
             let restoreAgain = try await api.send(.post, "\(path)/restore")
@@ -243,6 +251,9 @@ struct PartyAPITests {
 
             let noHistory = try await api.send(.get, "/v1/tenants/\(t)/parties/not-a-uuid/history")
             #expect(noHistory.status == .notFound)
+            // The erasure, on the version the caller saw (4, after the restore).
+            #expect(try await api.send(.delete, "\(path)?erase=true", headers: [.ifMatch: "\"4\""]).status == .noContent)
+            #expect(try await api.send(.get, path).status == .notFound)
         }
     }
 
