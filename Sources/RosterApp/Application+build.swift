@@ -129,7 +129,10 @@ package let openAPIConfiguration: OpenAPIRuntime.Configuration = {
 
 func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger,
                  metricsRegistry: PrometheusCollectorRegistry?) throws -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    // HEAD of every GET (RFC 9110 §9.1): the GET's answer, headers only (`HeadMiddleware` strips the body of every
+    // answer to a HEAD, errors included).
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: HeadMiddleware())
     router.add(middleware: MetricsMiddleware())
     let routes = RouteTable()
     let rateLimits = RateLimits(installation: configuration.rateLimit, tenants: runtime.services.tenants)

@@ -150,6 +150,15 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// An answer to HEAD carries the headers of the GET's (its `Content-Length` too) and no body, whatever produced it: the
+/// router's HEAD of a GET route, or a problem (404, 405, 401, 429) written by the middlewares.
+struct HeadMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await next(request, context)
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+}
+
 /// The OpenAPI runtime percent-encodes header values (`"1"` becomes `%221%22`); an entity tag
 /// must go out as the quoted string RFC 9110 defines.
 struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -219,6 +228,8 @@ final class RouteTable: Sendable {
         }
         var found: [HTTPRequest.Method] = []
         for route in matching where route.segments == best.segments && !found.contains(route.method) { found.append(route.method) }
+        // The router answers HEAD wherever it answers GET.
+        if let get = found.firstIndex(of: .get), !found.contains(.head) { found.insert(.head, at: get + 1) }
         return found
     }
 }

@@ -291,15 +291,38 @@ struct StrictInputTests {
             let t = try await api.makeTenant()
             let put = try await api.send(.put, "/v1/tenants/\(t)/parties", json: "{}")
             #expect(put.status == .methodNotAllowed && put.headers[.contentType] == "application/problem+json", "\(put.text)")
-            #expect(Set((put.headers[.allow] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) == ["GET", "POST"])
+            #expect(Set((put.headers[.allow] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) == ["GET", "HEAD", "POST"])
             let health = try await api.send(.delete, "/health/live")
-            #expect(health.status == .methodNotAllowed && health.headers[.allow] == "GET")
+            #expect(health.status == .methodNotAllowed && health.headers[.allow] == "GET, HEAD")
             #expect(try await api.send(.get, "/v1/tenants/\(t)/no-such-thing").status == .notFound)
             // A literal segment is its own resource, not a value of the parameter beside it.
             let lookup = try await api.send(.delete, "/v1/tenants/\(t)/parties/lookup")
-            #expect(lookup.status == .methodNotAllowed && lookup.headers[.allow] == "GET", "\(lookup.headers)")
+            #expect(lookup.status == .methodNotAllowed && lookup.headers[.allow] == "GET, HEAD", "\(lookup.headers)")
             let importing = try await api.send(.get, "/v1/tenants/\(t)/users/import")
             #expect(importing.status == .methodNotAllowed && importing.headers[.allow] == "POST")
+            let headImport = try await api.send(.head, "/v1/tenants/\(t)/users/import")
+            #expect(headImport.status == .methodNotAllowed && headImport.headers[.allow] == "POST" && headImport.body.isEmpty)
+        }
+    }
+
+    /// HEAD wherever GET is served (RFC 9110 §9.1): the GET's status and headers, its length and ETag included, no body;
+    /// its problems without a body too.
+    @Test func headAnswersAsGetWithoutABody() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let party = try await api.createParty(t, #"{"kind":"organization","name":"Heady"}"#)
+            for path in ["/v1/tenants/\(t)/parties/\(party.id)", "/v1/tenants/\(t)/parties?limit=5", "/health/live", "/openapi.yaml"] {
+                let get = try await api.send(.get, path)
+                let head = try await api.send(.head, path)
+                #expect(get.status == .ok && head.status == .ok, "\(path)")
+                #expect(head.body.isEmpty && !get.body.isEmpty, "\(path)")
+                #expect(head.headers[.contentLength] == String(get.body.count), "\(path): \(head.headers)")
+                #expect(head.headers[.contentType] == get.headers[.contentType] && head.headers[.eTag] == get.headers[.eTag], "\(path)")
+            }
+            let missing = try await api.send(.head, "/v1/tenants/\(t)/parties/\(UUID().uuidString)")
+            #expect(missing.status == .notFound && missing.body.isEmpty)
+            let anonymous = try await api.send(.head, "/v1/tenants/\(t)/parties/\(party.id)", token: nil)
+            #expect(anonymous.status == .unauthorized && anonymous.body.isEmpty)
         }
     }
 }
