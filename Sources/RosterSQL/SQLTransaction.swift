@@ -267,7 +267,10 @@ extension SQLTransaction {
                 binds.append(.text(kind.rawValue))
                 sql += " AND kind = $3"
             }
-            for party in try await conn.query(sql + " ORDER BY id LIMIT 20", binds).map(makeParty) { found[party.id] = party }
+            // No ORDER BY: with one, SQLite walks the tenant's primary key in id order rather than seek the key's index
+            // (20 ms a lookup at 50,000 parties, found by a probe). A live key names at most one party of each kind;
+            // the limit only bounds the answer, which is sorted below.
+            for party in try await conn.query(sql + " LIMIT 20", binds).map(makeParty) { found[party.id] = party }
         }
         return try await withTags(Array(found.values.sorted { $0.id < $1.id }.prefix(20)))
     }
