@@ -10,8 +10,10 @@ import RosterStore
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks on the configured database (see Benchmarks/README.md).",
-        subcommands: [PartyCreates.self, Hierarchy.self, Access.self, ProvisioningBench.self, MergeBench.self], defaultSubcommand: PartyCreates.self)
+        abstract: "Benchmarks (see Benchmarks/README.md).",
+        discussion: "Each one writes the generated tenants it measures into the configured database and leaves them there: run them on a "
+            + "scratch database (--database-url), never on one that holds real data.",
+        subcommands: [PartyCreates.self, Hierarchy.self, Access.self, ProvisioningBench.self, MergeBench.self])
 }
 
 struct PartyCreates: AsyncParsableCommand {
