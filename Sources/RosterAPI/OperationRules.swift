@@ -81,6 +81,7 @@ package enum OperationRules {
         "getMe": .member,
         "createRole": .policy("roles.manage", .list),
         "listRoles": .policy("users.read", .tenant),
+        "deleteRole": .policy("roles.manage", .list),
         "grantRole": .policy("roles.manage", .list),
         "listUserRoles": .policy("users.read", .tenant),
         "revokeRole": .policy("roles.manage", .list),

@@ -40,6 +40,14 @@ extension RosterAPIHandlers {
         return .ok(.init(body: .json(.init(items: try await services.access.roles(tenant: input.path.tenant, context: context).map(Components.Schemas.Role.init)))))
     }
 
+    package func deleteRole(_ input: Operations.DeleteRole.Input) async throws -> Operations.DeleteRole.Output {
+        let context = try RequestInfo.context()
+        // A role id that is no UUID names no role (404, as for any other id).
+        guard let id = UUID(uuidString: input.path.roleId) else { throw RosterError.notFound("no role \(input.path.roleId.prefix(40))") }
+        try await services.access.deleteRole(tenant: input.path.tenant, id: AccessRole.ID(id), context: context)
+        return .noContent(.init())
+    }
+
     package func grantRole(_ input: Operations.GrantRole.Input) async throws -> Operations.GrantRole.Output {
         let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }

@@ -59,6 +59,12 @@ public struct AccessGraph: Sendable {
         case .edgeAdded(let relationship): add(Edge(relationship))
         case .edgeRemoved(let id): remove(id)
         case .roleAdded(let role): roles[role.id] = role
+        case .roleRemoved(let id):
+            roles[id] = nil
+            for user in Array(grants.keys) where grants[user]?[id] != nil {
+                grants[user]?[id] = nil
+                if grants[user]?.isEmpty == true { grants[user] = nil }
+            }
         case .granted(let user, let role, let validFrom, let validTo):
             grants[user, default: [:]][role] = ValidityWindow(validFrom: validFrom, validTo: validTo)
         case .revoked(let user, let role):
@@ -161,6 +167,8 @@ public enum AccessChange: Codable, Hashable, Sendable {
     case edgeAdded(Relationship)
     case edgeRemoved(Relationship.ID)
     case roleAdded(AccessRole)
+    /// A role deleted, and with it every grant of it.
+    case roleRemoved(AccessRole.ID)
     /// A grant, or a new window for one (changes recorded before grants had windows decode with none).
     case granted(user: User.ID, role: AccessRole.ID, validFrom: Date? = nil, validTo: Date? = nil)
     case revoked(user: User.ID, role: AccessRole.ID)

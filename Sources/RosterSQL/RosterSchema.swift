@@ -465,6 +465,10 @@ public enum RosterSchema {
             .addColumn(table: "users", Column("email_fold", .text, nullable: true)),
             .index(Index("users_email_fold", on: "users", ["tenant_id", "email_fold"], prefixSearched: ["email_fold"])),
         ], data: foldUserEmails),
+        // A role is deleted by its time (its grants end with it); "as of" answers before that still see it.
+        SchemaMigration(22, "roles deleted, with the time", [
+            .addColumn(table: "roles", Column("deleted_at", .time, nullable: true)),
+        ]),
     ]
 
     /// Migration 19: the stored email keys holding non-ASCII characters, computed again (`EmailAddress.key`). A key that

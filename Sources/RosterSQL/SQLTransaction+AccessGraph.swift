@@ -77,7 +77,9 @@ extension SQLTransaction {
                 SELECT \(Self.relationshipColumns) FROM \(source.table) WHERE tenant_id = $1 AND id IN (SELECT id FROM up)
                 """, binds).map(makeRelationship)
         }
-        let roles = try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.created_at <= $2",
+        let roles = try await conn.query("""
+            SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.created_at <= $2 AND (r.deleted_at IS NULL OR r.deleted_at > $2)
+            """,
                                          [.uuid(tenant.rawValue), .date(asOf)]).map(makeRole)
         // The grants held then, with the window each had then.
         let grants = try await conn.query("""

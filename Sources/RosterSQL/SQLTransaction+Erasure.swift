@@ -23,6 +23,13 @@ extension SQLTransaction {
     }
 
     func deleteErasedParty(tenant: Tenant.ID, id: Party.ID) async throws {
+        // Deleted roles scoped to it go with it (live ones block the erasure), and their grants' history.
+        try await conn.execute("""
+            DELETE FROM role_grant_history WHERE tenant_id = $1
+              AND role_id IN (SELECT id FROM roles WHERE tenant_id = $1 AND organization_id = $2 AND deleted_at IS NOT NULL)
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        try await conn.execute("DELETE FROM roles WHERE tenant_id = $1 AND organization_id = $2 AND deleted_at IS NOT NULL",
+                               [.uuid(tenant.rawValue), .uuid(id.rawValue)])
         try await conn.execute("DELETE FROM parties WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
     }
 
@@ -42,7 +49,9 @@ extension SQLTransaction {
     }
 
     func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole] {
-        try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.organization_id = $2 ORDER BY r.name_key",
+        try await conn.query("""
+            SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.organization_id = $2 AND r.deleted_at IS NULL ORDER BY r.name_key
+            """,
                              [.uuid(tenant.rawValue), .uuid(organization.rawValue)]).map(makeRole)
     }
 

@@ -17,13 +17,27 @@ extension SQLTransaction {
     static let roleColumns = "r.tenant_id, r.id, r.name, r.policies, r.organization_id, r.relationship_type, r.created_at"
 
     func role(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole? {
-        try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.id = $2",
+        try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.id = $2 AND r.deleted_at IS NULL",
                              [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeRole)
     }
 
     func roles(tenant: Tenant.ID) async throws -> [AccessRole] {
-        try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 ORDER BY r.name_key",
+        try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.deleted_at IS NULL ORDER BY r.name_key",
                              [.uuid(tenant.rawValue)]).map(makeRole)
+    }
+
+    func deleteRole(tenant: Tenant.ID, id: AccessRole.ID) async throws -> Bool {
+        let now = Date.rosterNow
+        // Its name is free again: the deleted row keeps it, under a key no live role can have (names hold no control character).
+        guard try await !conn.query("""
+            UPDATE roles SET deleted_at = $3, name_key = $4 WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(now), .text("\u{1}deleted \(id)")]).isEmpty else { return false }
+        try await conn.execute("DELETE FROM user_roles WHERE tenant_id = $1 AND role_id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        try await conn.execute("""
+            UPDATE role_grant_history SET revoked_at = $3 WHERE tenant_id = $1 AND role_id = $2 AND revoked_at IS NULL
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(now)])
+        try await recordAccessChange(tenant: tenant, .roleRemoved(id))
+        return true
     }
 
     func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: ValidityWindow) async throws -> Bool {

@@ -64,6 +64,22 @@ public struct AccessService: Sendable {
         }
     }
 
+    /// Deletes a role: every grant of it ends now (recorded, so that "as of" answers before now still see the role and its
+    /// grants), API keys holding it hold it no more, and an organization it was scoped to may be erased or merged. The
+    /// caller needs `roles.manage` over everything the role grants (as to create it). 404 when there is no such role.
+    public func deleteRole(tenant slug: String, id: AccessRole.ID, context: OperationContext) async throws {
+        try await store.write { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            try access.requireSomewhere("roles.manage")
+            let tenant = access.tenant
+            guard let role = try await tx.role(tenant: tenant.id, id: id) else { throw RosterError.notFound("no role \(id)") }
+            try await access.requireMayGive(role)
+            guard try await tx.deleteRole(tenant: tenant.id, id: id) else { throw RosterError.notFound("no role \(id)") }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.delete", targetType: "role",
+                                                 targetID: id.description)])
+        }
+    }
+
     /// Grants `role` to `user` for `window` (always, when open), or gives a grant held a new window; answers the user's
     /// grants.
     public func grant(tenant slug: String, user: User.ID, role: AccessRole.ID, window: ValidityWindow = ValidityWindow(),

@@ -168,7 +168,7 @@ public struct ComplianceService: Sendable {
             let scoping = try await tx.roles(tenant: tenant, scopedTo: id)
             if !scoping.isEmpty {
                 throw RosterError.conflict("the roles \(scoping.map(\.name).joined(separator: ", ")) are scoped to this organization: "
-                                           + "delete them or scope them elsewhere before erasing it")
+                                           + "delete them (DELETE .../roles/{id}) before erasing it")
             }
             var removed: [String] = ["party", "history", "tags", "consents"]
 

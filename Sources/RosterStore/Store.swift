@@ -382,6 +382,8 @@ public protocol AccessRoleRepository {
     func insertRole(_ role: AccessRole) async throws
     func role(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole?
     func roles(tenant: Tenant.ID) async throws -> [AccessRole]
+    /// Deletes a live role and ends every grant of it (its history keeps both, for "as of" answers); false when there is none.
+    func deleteRole(tenant: Tenant.ID, id: AccessRole.ID) async throws -> Bool
     /// Grants the role for `window`, or gives a held grant that window; false when the user already had the role with it.
     func grantRole(tenant: Tenant.ID, user: User.ID, role: AccessRole.ID, window: ValidityWindow) async throws -> Bool
     /// Returns false when the user did not have the role.

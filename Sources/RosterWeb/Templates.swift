@@ -434,11 +434,12 @@ enum Templates {
           {{^hasRoles}}<p class="empty">No roles yet.</p>{{/hasRoles}}
           {{#hasRoles}}
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Policies</th><th scope="col">Organization</th><th scope="col">Relationship type</th></tr></thead>
+            <thead><tr><th scope="col">Name</th><th scope="col">Policies</th><th scope="col">Organization</th><th scope="col">Relationship type</th><th scope="col"><span class="visually-hidden">Delete</span></th></tr></thead>
             <tbody>
             {{#roles}}<tr><td>{{name}}</td><td>{{policies}}</td>
               <td>{{#organizationID}}<a href="/ui/t/{{tenant}}/parties/{{organizationID}}">{{organizationID}}</a>{{/organizationID}}{{^organizationID}}tenant-wide{{/organizationID}}</td>
-              <td>{{relationshipType}}{{^relationshipType}}any{{/relationshipType}}</td></tr>{{/roles}}
+              <td>{{relationshipType}}{{^relationshipType}}any{{/relationshipType}}</td>
+              <td><form method="post" action="/ui/t/{{tenant}}/roles/{{id}}/delete" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="danger" aria-label="Delete role {{name}}">Delete</button></form></td></tr>{{/roles}}
             </tbody>
           </table>
           {{/hasRoles}}

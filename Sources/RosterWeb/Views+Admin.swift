@@ -52,6 +52,7 @@ struct AuditView {
 struct AccessView {
     struct RoleRow {
         var tenant: String
+        var id: String
         var name: String
         var policies: String
         var organizationID: String?
@@ -108,7 +109,7 @@ struct AccessView {
     init(tenant: String, roles: [AccessRole], user: String, policy: String?, party: String, at: String) {
         self.tenant = tenant
         self.roles = roles.map {
-            RoleRow(tenant: tenant, name: $0.name, policies: $0.policies.joined(separator: ", "), organizationID: $0.organizationID?.description,
+            RoleRow(tenant: tenant, id: $0.id.description, name: $0.name, policies: $0.policies.joined(separator: ", "), organizationID: $0.organizationID?.description,
                     relationshipType: $0.relationshipType)
         }
         hasRoles = !roles.isEmpty

@@ -10,6 +10,9 @@ extension WebConsole {
         ui.get("t/:tenant/access") { request, context in await self.access(request, tenant: context.parameters.get("tenant") ?? "") }
         ui.post("t/:tenant/grants") { request, context in await self.changeGrant(request, tenant: context.parameters.get("tenant") ?? "") }
         ui.post("t/:tenant/roles") { request, context in await self.createRole(request, tenant: context.parameters.get("tenant") ?? "") }
+        ui.post("t/:tenant/roles/:role/delete") { request, context in
+            await self.deleteRole(request, tenant: context.parameters.get("tenant") ?? "", role: context.parameters.get("role") ?? "")
+        }
         ui.get("t/:tenant/users") { request, context in await self.users(request, tenant: context.parameters.get("tenant") ?? "") }
         ui.post("t/:tenant/users/import") { request, context in
             await self.importDealers(request, tenant: context.parameters.get("tenant") ?? "")
@@ -48,6 +51,7 @@ extension WebConsole {
         case "granted": view.grantNotice = "Role granted."
         case "revoked": view.grantNotice = "Role revoked."
         case "role": view.grantNotice = "Role created."
+        case "deleted": view.grantNotice = "Role deleted; its grants have ended."
         default: break
         }
         return (view, roles)
@@ -144,6 +148,15 @@ extension WebConsole {
                 for index in view.allPolicies.indices { view.allPolicies[index].selected = fields["policy.\(view.allPolicies[index].value)"] == "on" }
                 return .page(title: "Access", template: "access", view: view, status: .unprocessableContent)
             }
+        }
+    }
+
+    /// Deletes a role (the service decides whether this caller may), and its grants with it.
+    func deleteRole(_ request: Request, tenant: String, role: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, _ in
+            guard let id = AccessRole.ID(uuidString: role) else { throw RosterError.notFound("no role \(role.prefix(40))") }
+            try await services.access.deleteRole(tenant: tenant, id: id, context: signedIn.context)
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=deleted")
         }
     }
 

@@ -197,6 +197,11 @@ struct AuthorizationMatrixTests {
         Row(operation: "createRole", method: .post, request: { w in ("\(w.base)/roles", #"{"name":"R \#(UUID().uuidString.prefix(6))","policies":["x"]}"#) },
             expect: [201, 201, 403, 403, 403]),
         Row(operation: "listRoles", method: .get, request: { w in ("\(w.base)/roles", nil) }, expect: [200, 200, 200, 403, 403]),
+        Row(operation: "deleteRole", method: .delete, request: { w in
+            struct Created: Codable { var id: String }
+            let role = try await w.api.send(.post, "\(w.base)/roles", json: #"{"name":"Doomed \#(UUID().uuidString.prefix(6))","policies":["x"]}"#)
+            return ("\(w.base)/roles/\(try role.decode(Created.self).id)", nil)
+        }, expect: [204, 204, 403, 403, 403]),
         // To a user inside the organization (one holding the role already: a grant again is a no-op). A role-less
         // user lies in no subtree: only tenant-wide granters reach it (SecurityTests).
         Row(operation: "grantRole", method: .post, request: { w in

@@ -497,6 +497,18 @@ extension WebConsoleTests {
             #expect(bad.status == .unprocessableContent && bad.html.contains("at: must be a date"))
             let missing = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&policy=parties.write&party=\(UUID().uuidString)")
             #expect(missing.status == .notFound)
+
+            // The role's delete button: without the form's token refused, with it the role and its grant are gone.
+            let deleteURL = "/ui/t/\(tenant)/roles/\(role.id)/delete"
+            #expect(empty.html.contains("action=\"\(deleteURL)\""), "\(empty.html)")
+            #expect(try await browser.post(deleteURL, []).status == .forbidden)
+            let deleting = try await browser.post(deleteURL, [("csrf", try #require(empty.csrf))])
+            #expect(deleting.status == .seeOther && deleting.headers[.location] == "/ui/t/\(tenant)/access?done=deleted", "\(deleting.status)")
+            let deleted = try await browser.get("/ui/t/\(tenant)/access?done=deleted")
+            #expect(deleted.html.contains("Role deleted") && !deleted.html.contains("<td>North approvers</td>"), "\(deleted.html)")
+            let now = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&policy=parties.write&party=\(farm.id)")
+            #expect(now.html.contains("<strong>Denied.</strong>"))
+            #expect(try await browser.post(deleteURL, [("csrf", try #require(empty.csrf))]).status == .notFound)
         }
     }
 

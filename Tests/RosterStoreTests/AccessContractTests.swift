@@ -65,6 +65,55 @@ struct AccessContractTests {
         }
     }
 
+    /// A deleted role grants nothing from that moment (in this process at once, through the access index), is listed no
+    /// more, frees its name and its organization (which may then be erased), and is still seen by "as of" answers before.
+    @Test(arguments: StoreKind.allCases)
+    func aDeletedRoleGrantsNothingFromThen(_ kind: StoreKind) async throws {
+        try await TestDatabase.withTwo(kind) { rt, process2 in
+            let t = try await rt.makeTenant().slug
+            let (parties, access) = (rt.services.parties, rt.services.access)
+            let north = try await parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
+            let farm = try await parties.create(tenant: t, PartyInput(kind: .organization, name: "Farm"), context: .test).id
+            _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: north, childID: farm, type: "structure"),
+                                                           context: .test)
+            let user = try await rt.services.users.create(tenant: t, UserInput(email: "reader@example.com"), context: .test)
+            let role = try await access.createRole(tenant: t, name: "North readers", policies: ["parties.read"], organizationID: north,
+                                                   relationshipType: "structure", context: .test)
+            let other = try await access.createRole(tenant: t, name: "Everyone", policies: ["audit.read"], organizationID: nil,
+                                                    relationshipType: nil, context: .test)
+            _ = try await access.grant(tenant: t, user: user.id, role: role.id, context: .test)
+            _ = try await access.grant(tenant: t, user: user.id, role: other.id, context: .test)
+            #expect(try await access.check(tenant: t, user: user.id, policy: "parties.read", party: farm, context: .test).allowed)
+            // Another process has the tenant's access graph in memory already.
+            #expect(try await process2.services.access.check(tenant: t, user: user.id, policy: "parties.read", party: farm, context: .test).allowed)
+            // Its organization can't be erased while the role is scoped to it.
+            await expectRosterError({ try await rt.services.compliance.erase(tenant: t, id: north, context: .test) }) { $0.isConflict }
+            let before = Date.rosterNow
+            try await Task.sleep(for: .milliseconds(2))
+
+            try await access.deleteRole(tenant: t, id: role.id, context: .test)
+            let after = try await access.check(tenant: t, user: user.id, policy: "parties.read", party: farm, context: .test)
+            #expect(!after.allowed && after.reason == "no role of the user grants parties.read", "\(after.reason)")
+            #expect(try await access.roles(tenant: t, context: .test).map(\.id) == [other.id])
+            #expect(try await access.roles(tenant: t, user: user.id, context: .test).map(\.role.id) == [other.id])
+            await expectRosterError({ try await access.deleteRole(tenant: t, id: role.id, context: .test) }) { $0.isNotFound }
+            await expectRosterError({ try await access.grant(tenant: t, user: user.id, role: role.id, context: .test) }) { $0.isNotFound }
+            // As of before the deletion, the role and the grant stood.
+            let then = try await access.check(tenant: t, user: user.id, policy: "parties.read", party: farm, at: before, context: .test)
+            #expect(then.allowed && then.roleID == role.id, "\(then.reason)")
+            // The other process agrees at once (it replays the recorded change).
+            #expect(try await !process2.services.access.check(tenant: t, user: user.id, policy: "parties.read", party: farm, context: .test).allowed)
+            // The name is free, and the organization may be erased now (the deleted role goes with it).
+            let again = try await access.createRole(tenant: t, name: "North readers", policies: ["parties.read"], organizationID: nil,
+                                                    relationshipType: nil, context: .test)
+            #expect(again.id != role.id)
+            try await rt.services.compliance.erase(tenant: t, id: north, context: .test)
+            #expect(try await access.roles(tenant: t, context: .test).map(\.name).sorted() == ["Everyone", "North readers"])
+            let audited = try await rt.services.audit.list(tenant: t, targetID: role.id.description, cursor: nil, limit: nil, context: .test)
+            #expect(audited.items.map(\.action).first == "role.delete")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func scopedRolesCoverTheirSubtreeAndNothingElse(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in

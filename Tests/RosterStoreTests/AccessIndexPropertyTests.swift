@@ -7,8 +7,8 @@ import RosterStore
 import Testing
 
 /// The in-memory access graph answers as the tables do (DESIGN.md §2 Access: "proven equal to the SQL answer").
-/// Random edge inserts and deletes (with windows that have ended, hold now, or begin later), grants and revokes; after
-/// every step each user's decision on each party through the services (the graph) is compared with a recomputation
+/// Random edge inserts and deletes (with windows that have ended, hold now, or begin later), grants, revokes and role
+/// deletions; after every step each user's decision on each party through the services (the graph) is compared with a recomputation
 /// from the rows of the tables, and with the stores' SQL scope condition. The second test writes through two runtimes
 /// on one database (each with its own graphs, as two processes have) and asks both after every step.
 @Suite("Access index equals the tables")
@@ -56,7 +56,7 @@ struct AccessIndexPropertyTests {
 private struct World {
     let tenant: Tenant
     let organizations: [Party.ID]
-    let roles: [AccessRole]
+    var roles: [AccessRole]
     let users: [User.ID]
     var changesMade = 0
     static let types = ["a", "b"]
@@ -87,7 +87,7 @@ private struct World {
     /// a grant, or a revoke. Returns what it tried.
     mutating func randomChange(through rt: RosterRuntime, _ rng: inout SeededRandom) async throws -> String {
         let t = tenant.slug
-        switch Int.random(in: 0..<10, using: &rng) {
+        switch Int.random(in: 0..<11, using: &rng) {
         case 0..<5:
             let parent = organizations.randomElement(using: &rng)!, child = organizations.randomElement(using: &rng)!
             guard parent != child else { return "nothing (a self-loop)" }
@@ -125,6 +125,16 @@ private struct World {
             _ = try await rt.services.access.grant(tenant: t, user: user, role: role.id, window: windows[choice], context: .test)
             changesMade += 1
             return "grant \(role.name) to user \(users.firstIndex(of: user)!) (\(["open", "ended", "holding", "later"][choice]))"
+        case 10:
+            // A role deleted (its grants end with it), and one like it made again under its name, holding no grant yet.
+            let index = Int.random(in: 0..<roles.count, using: &rng)
+            let old = roles[index]
+            try await rt.services.access.deleteRole(tenant: t, id: old.id, context: .test)
+            roles[index] = try await rt.services.access.createRole(tenant: t, name: old.name, policies: old.policies,
+                                                                   organizationID: old.organizationID, relationshipType: old.relationshipType,
+                                                                   context: .test)
+            changesMade += 1
+            return "delete \(old.name) and make it again"
         default:
             let user = users.randomElement(using: &rng)!, role = roles.randomElement(using: &rng)!
             do {
