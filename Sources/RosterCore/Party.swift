@@ -5,6 +5,9 @@ public struct Party: Hashable, Sendable, Identifiable {
 
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         case person, organization
+
+        /// "a person", "an organization", for messages.
+        public var withArticle: String { self == .person ? "a person" : "an organization" }
     }
 
     public enum State: String, Hashable, Sendable, Codable, CaseIterable {

@@ -204,12 +204,12 @@ extension PartyService {
             guard let party = try await tx.party(tenant: tenant, id: id) else { throw RosterError.notFound("no party \(id)") }
             guard party.isLive else { throw RosterError.conflict("party \(id): \(party.notLiveReason)") }
             if party.kind != survivor.kind {
-                errors.add("from", "party \(id) is a \(party.kind.rawValue); the survivor is a \(survivor.kind.rawValue)")
+                errors.add("from", "party \(id) is \(party.kind.withArticle); the survivor is \(survivor.kind.withArticle)")
             }
             let roles = try await tx.roles(tenant: tenant, scopedTo: id)
             if !roles.isEmpty {
                 throw RosterError.conflict("party \(id) is the scope of the roles \(roles.map(\.name).joined(separator: ", ")); "
-                                           + "scope them elsewhere before merging it")
+                                           + "delete them (DELETE .../roles/{id}) before merging it")
             }
             merged.append(party)
         }

@@ -34,6 +34,10 @@ struct Parties: AsyncParsableCommand {
         @Argument(help: "The party at the top of the tree.")
         var id: String
 
+        func validate() throws {
+            guard maxDepth >= 1 else { throw ValidationError("--max-depth must be 1 or more") }
+        }
+
         func run() async throws {
             guard let partyID = Party.ID(uuidString: id) else { throw ValidationError("\(id) is not a party id") }
             let (tenant, type, maxDepth, includeInactive, at) = (self.tenant, self.type, self.maxDepth, self.includeInactive, self.at)
@@ -174,7 +178,7 @@ struct Parties: AsyncParsableCommand {
         static func describe(_ result: MergeResult) -> String {
             let moved = result.moved
             var lines = [
-                (result.dryRun ? "would merge " : "merged ") + "\(result.merged.count) parties into \(result.survivor.id)"
+                (result.dryRun ? "would merge " : "merged ") + "\(result.merged.count) \(result.merged.count == 1 ? "party" : "parties") into \(result.survivor.id)"
                     + (result.id.map { " (merge \($0))" } ?? ""),
                 "moved: \(moved.relationships) relationships, \(moved.tags) tags, \(moved.consents) consents, "
                     + "\(moved.partnerAccounts) partner accounts, \(moved.users) users, \(moved.properties) properties",

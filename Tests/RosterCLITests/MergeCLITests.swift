@@ -20,10 +20,10 @@ struct MergeCLITests {
         let (ann, dup) = (try cli.partyID(where: "email", is: "ann@farm.example"), try cli.partyID(where: "email", is: "ann.archer@farm.example"))
 
         let dry = try cli.run("parties", "merge", "--tenant", "farm", "--dry-run", ann, dup)
-        #expect(dry.status == 0 && dry.out.contains("would merge 1 parties") && dry.out.contains("1 tags")
+        #expect(dry.status == 0 && dry.out.contains("would merge 1 party into") && dry.out.contains("1 tags")
                 && dry.out.contains("property: property crop of party \(dup)"), "\(dry.out) \(dry.err)")
         let done = try cli.run("parties", "merge", "--tenant", "farm", ann, dup)
-        #expect(done.status == 0 && done.out.hasPrefix("merged 1 parties into \(ann) (merge "), "\(done.out) \(done.err)")
+        #expect(done.status == 0 && done.out.hasPrefix("merged 1 party into \(ann) (merge "), "\(done.out) \(done.err)")
         let mergeID = try #require(done.out.split(separator: "(merge ").last?.split(separator: ")").first.map(String.init))
         let exported = try cli.run("export", "parties", "--tenant", "farm")
         #expect(exported.out.split(separator: "\n").count == 2 && exported.out.contains("Gold;Organic"), "\(exported.out)")
