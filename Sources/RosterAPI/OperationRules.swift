@@ -76,7 +76,7 @@ package enum OperationRules {
         "deleteSegment": .policy("users.manage", .tenant),
         "resolveIdentity": .policy("users.manage", .tenant),
         "createAPIKey": .policy("users.manage", .tenant),
-        "listAPIKeys": .policy("users.manage", .tenant),
+        "listAPIKeys": .policy("users.read", .tenant),
         "revokeAPIKey": .policy("users.manage", .tenant),
         "getMe": .member,
         "createRole": .policy("roles.manage", .list),

@@ -43,7 +43,8 @@ public struct APIKeyService: Sendable {
     public func list(tenant slug: String, context: OperationContext) async throws -> [APIKey] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("users.manage")
+            // A list of keys holds no secret (names, prefixes, roles): a read, which MANAGEMENT may make (DESIGN.md §2).
+            try access.require("users.read")
             return try await tx.apiKeys(tenant: access.tenant.id)
         }
     }

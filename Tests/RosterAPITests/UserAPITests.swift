@@ -238,7 +238,8 @@ struct UserAPITests {
             // MANAGEMENT reads, never writes.
             #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties", token: management.key).status == .ok)
             #expect(try await api.send(.post, "/v1/tenants/\(mine)/parties", json: partyJSON, token: management.key).status == .forbidden)
-            #expect(try await api.send(.get, "/v1/tenants/\(mine)/api-keys", token: management.key).status == .forbidden)
+            #expect(try await api.send(.get, "/v1/tenants/\(mine)/api-keys", token: management.key).status == .ok)
+            #expect(try await api.send(.post, "/v1/tenants/\(mine)/api-keys", json: #"{"name":"more"}"#, token: management.key).status == .forbidden)
             // USER: only what roles grant (none yet), and itself.
             #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties", token: user.key).status == .forbidden)
             let me = try await api.send(.get, "/v1/tenants/\(mine)/me", token: user.key)
