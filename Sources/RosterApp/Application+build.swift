@@ -76,7 +76,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
     let services = Services(
         tenants: TenantService(store: store, managementTenant: configuration.managementTenant), parties: PartyService(store: store, audit: auditLog),
         audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
-        tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: keyring),
+        tags: TagService(store: store), partnerAccounts: PartnerAccountService(store: store, secrets: keyring, audit: auditLog),
         users: UserService(store: store, audit: auditLog), segments: SegmentService(store: store), dealers: DealerImport(store: store),
         identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
         provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, stepHook: configuration.faults.hook),

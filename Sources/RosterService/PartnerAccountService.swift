@@ -23,10 +23,12 @@ public struct PartnerAccountInput: Sendable {
 public struct PartnerAccountService: Sendable {
     let store: any Store
     let secrets: SecretKeyring
+    let audit: AuditLog
 
-    public init(store: any Store, secrets: SecretKeyring) {
+    public init(store: any Store, secrets: SecretKeyring, audit: AuditLog? = nil) {
         self.store = store
         self.secrets = secrets
+        self.audit = audit ?? AuditLog(store: store)
     }
 
     public func create(tenant slug: String, _ input: PartnerAccountInput, context: OperationContext) async throws -> PartnerAccount {
@@ -78,15 +80,22 @@ public struct PartnerAccountService: Sendable {
                      limit: Int?, context: OperationContext) async throws -> Page<PartnerAccount> {
         let limit = try pageSize(limit)
         let after: PartnerAccount.ID? = try decodeCursor(cursor)
-        return try await store.read { tx in
+        let found = try await store.read { tx -> (page: Page<PartnerAccount>, tenant: Tenant.ID) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
             let rows = try await tx.partnerAccounts(tenant: access.tenant.id, query: PartnerAccountQuery(
                 partnerID: partnerID, customerID: customerID, active: active, after: after, limit: limit + 1))
             var page = Page(rows: rows, limit: limit) { $0.id.description }
             page.items = try await access.visible(page.items) { [$0.partnerID, $0.customerID] }
-            return page
+            return (page, access.tenant.id)
         }
+        // An account holds its customer's login at the partner: a read of that customer's data, audited as such (on the
+        // customer, so that its export shows it), durable before the answer as every audited read is.
+        try await audit.record(found.page.items.map { account in
+            AuditEvent(tenantID: found.tenant, context: context, action: "partner_account.read", targetType: "party",
+                       targetID: account.customerID.description, fields: ["username"])
+        })
+        return found.page
     }
 
     /// The plaintext secret; the reveal is audited (in the same transaction, so no unaudited reveal is possible).

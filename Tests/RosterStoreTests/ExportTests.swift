@@ -34,6 +34,10 @@ struct ExportTests {
             let consent = try await s.consents.record(tenant: t, party: ann.id, ConsentInput(purpose: "newsletter", status: .granted,
                                                                                             source: "web"), context: .test)
             _ = try await s.parties.get(tenant: t, id: ann.id, context: .test)
+            // Listing the partner's accounts reads Ann's login there: audited on her.
+            let listed = try await s.partnerAccounts.list(tenant: t, partnerID: partner.id, customerID: nil, active: nil, cursor: nil,
+                                                          limit: nil, context: .test)
+            #expect(listed.items.map(\.id) == [account.id])
 
             let export = try await s.compliance.export(tenant: t, id: ann.id, context: .test)
             #expect(export.complete)
@@ -52,7 +56,7 @@ struct ExportTests {
             #expect(export.partnerAccounts.map(\.id) == [account.id])
             #expect(export.consents.map(\.id) == [consent.id])
             let actions = export.audit.map(\.action)
-            for action in ["party.create", "party.state", "party.read", "consent.record"] {
+            for action in ["party.create", "party.state", "party.read", "consent.record", "partner_account.read"] {
                 #expect(actions.contains(action), "\(action) missing from \(actions)")
             }
             #expect(export.audit.map(\.seq) == export.audit.map(\.seq).sorted())
