@@ -10,6 +10,39 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses international formats (`+44 20 7946 0958`, `0044 ...`, `(555) 123-4567`, dots, dashes,
     /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
+    /// The start of a stored number (digits with the country code) that a search text typed as a phone stands for, as the
+    /// number itself would be normalized: `+44 (0)7700 9`, `0044 7700 9` and, with the default calling code 44,
+    /// `07700 9` are all `4477009`. Nil when the text is no phone (letters, too few digits) or its digits as typed are
+    /// that start already.
+    public static func searchPrefix(_ text: String, defaultCallingCode: String?) -> String? {
+        var trimmed = text.trimmingWhitespace()
+        if trimmed.hasPrefix("+") || trimmed.hasPrefix("00") {
+            trimmed = trimmed.replacingOccurrences(of: "(0)", with: "").replacingOccurrences(of: "( 0 )", with: "")
+        }
+        var digits = ""
+        for (offset, char) in trimmed.enumerated() {
+            switch char {
+            case "0"..."9": digits.append(char)
+            case "+" where offset == 0: continue
+            case " ", "-", ".", "(", ")", "/", "\u{00A0}": continue
+            default: return nil
+            }
+        }
+        guard digits.count >= 3 else { return nil }
+        let prefix: String
+        if trimmed.hasPrefix("+") {
+            prefix = digits
+        } else if digits.hasPrefix("00") {
+            prefix = String(digits.dropFirst(2))
+        } else if let code = defaultCallingCode, !code.isEmpty, digits.hasPrefix("0"), !keepsTrunkZero.contains(code) {
+            prefix = code + digits.dropFirst()
+        } else {
+            return nil
+        }
+        let typed = text.filter(\.isNumber)
+        return prefix == typed || prefix.count < 3 ? nil : prefix
+    }
+
     public init(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws {
         func fail(_ message: String) -> RosterError { .invalid(field, message) }
         var trimmed = raw.trimmingWhitespace()

@@ -313,6 +313,9 @@ extension SQLTransaction {
             if digits.count >= 3, text.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
                 clauses.append("p.phone LIKE \(bind(.text(Self.likePrefix(digits)))) ESCAPE '\\'")
             }
+            if let prefix = query.phonePrefix, prefix != digits {
+                clauses.append("p.phone LIKE \(bind(.text(Self.likePrefix(prefix)))) ESCAPE '\\'")
+            }
             sql += " AND (" + clauses.joined(separator: " OR ") + ")"
         }
         if let within = query.within { sql += " AND " + Self.scopeCondition(within, party: "p.id", at: query.scopeAt ?? Date.rosterNow,

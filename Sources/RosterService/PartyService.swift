@@ -328,6 +328,8 @@ public struct PartyService: Sendable {
             try access.requireSomewhere("parties.read")
             var query = query
             query.within = access.readable
+            // A phone typed as the tenant's people write it (national, with a trunk 0 or "(0)"): its stored digits too.
+            query.phonePrefix = query.text.flatMap { PhoneNumber.searchPrefix($0, defaultCallingCode: access.tenant.settings.defaultCallingCode) }
             // Filtering by a partner the caller may not read would tell which of its customers that partner has.
             if let partner = query.partnerID, try await !access.mayRead(partner) { return [Party]() }
             return try await tx.searchParties(tenant: access.tenant.id, query: query)

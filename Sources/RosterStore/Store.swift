@@ -79,6 +79,8 @@ public struct PartyQuery: Sendable, Hashable {
     public var scopeAsOf: Date?
     public var after: Party.ID?
     public var limit: Int
+    /// With `text` typed as a phone, the stored digits it stands for (`PhoneNumber.searchPrefix`): also searched.
+    public var phonePrefix: String?
 
     public init(text: String? = nil, kind: Party.Kind? = nil, role: String? = nil, customerType: Party.CustomerType? = nil,
                 state: Party.State? = nil, tag: String? = nil, partnerID: Party.ID? = nil, after: Party.ID? = nil, limit: Int = 50) {

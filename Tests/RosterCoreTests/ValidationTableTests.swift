@@ -112,6 +112,15 @@ struct ValidationTableTests {
         #expect(result?.value == row.expected)
     }
 
+    /// The stored digits a search text typed as a phone stands for (nil: search the digits as typed, or no phone at all).
+    @Test(arguments: [("07700 900", "44", "447700900"), ("+44 (0)7700 9", "44", "4477009"), ("0044 7700", "44", "447700"),
+                      ("0044 7700", nil, "447700"), ("447700", "44", nil), ("7700 900", "44", nil), ("07700", nil, nil),
+                      ("06 12 34", "39", nil), ("0612", "33", "33612"), ("ann", "44", nil), ("0 7", "44", nil), ("+1 555", "44", nil)]
+                  as [(String, String?, String?)])
+    func phoneSearchPrefixes(_ typed: String, _ code: String?, _ expected: String?) {
+        #expect(PhoneNumber.searchPrefix(typed, defaultCallingCode: code) == expected, "\(typed)")
+    }
+
     @Test func emailComparisonIgnoresCase() throws {
         #expect(try EmailAddress("Jane.Doe@Example.com").normalized == EmailAddress("jane.doe@EXAMPLE.COM").normalized)
     }

@@ -242,6 +242,11 @@ struct StoreContractTests {
             #expect(try await ids(PartySearch(q: "ACME f")) == [acme.id])
             #expect(try await ids(PartySearch(q: "jane.d")) == [jane.id])
             #expect(try await ids(PartySearch(q: "4420794")) == [jane.id])
+            // A phone typed as people write it (the tenant's calling code is 44): national, with "(0)", with 00.
+            for typed in ["020 7946", "(020) 7946-0958", "+44 (0)20 7946 0958", "0044 20 79", "+44 20"] {
+                #expect(try await ids(PartySearch(q: typed)) == [jane.id], "\(typed)")
+            }
+            #expect(try await ids(PartySearch(q: "07700 900")) == [])
             #expect(try await ids(PartySearch(q: "%")) == [])
             #expect(try await ids(PartySearch(kind: .organization)) == [acme.id])
             #expect(try await ids(PartySearch(role: "Partner")) == [acme.id])
