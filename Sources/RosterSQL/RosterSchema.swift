@@ -469,7 +469,22 @@ public enum RosterSchema {
         SchemaMigration(22, "roles deleted, with the time", [
             .addColumn(table: "roles", Column("deleted_at", .time, nullable: true)),
         ]),
+        // Auto-linking compared an email's domain as written with the organization's as written: an IDN in punycode on one
+        // side and in Unicode on the other never met.
+        SchemaMigration(23, "organizations' email domains keyed in ASCII (punycode), as email keys are", [], data: rekeyDomains),
     ]
+
+    /// Migration 23: each claimed domain holding non-ASCII characters, in its ASCII form.
+    @Sendable static func rekeyDomains(_ conn: any SQLConnection, _ dialect: SQLDialect) async throws {
+        let nonASCII = dialect == .sqlite ? "domain GLOB '*[^ -~]*'" : "domain ~ '[^ -~]'"
+        for row in try await conn.query("SELECT tenant_id, domain, party_id FROM organization_domains WHERE \(nonASCII)", []) {
+            guard let old = row.string("domain") else { continue }
+            let (tenant, party) = (SQLValue.uuid(try row.uuid("tenant_id")), SQLValue.uuid(try row.uuid("party_id")))
+            try await conn.execute("DELETE FROM organization_domains WHERE tenant_id = $1 AND domain = $2 AND party_id = $3", [tenant, .text(old), party])
+            try await conn.execute("INSERT INTO organization_domains (tenant_id, domain, party_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                                   [tenant, .text(Punycode.asciiDomain(old)), party])
+        }
+    }
 
     /// Migration 19: the stored email keys holding non-ASCII characters, computed again (`EmailAddress.key`). A key that
     /// would now equal another live record's (the same address stored once in each form before) is left as it was:

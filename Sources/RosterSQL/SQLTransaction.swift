@@ -150,7 +150,8 @@ extension SQLTransaction {
             try await conn.execute("DELETE FROM organization_domains WHERE tenant_id = $1 AND party_id = $2",
                                    [.uuid(party.tenantID.rawValue), .uuid(party.id.rawValue)])
         }
-        for domain in Set(party.emailDomains) {
+        // Keyed in ASCII (punycode), as email keys are: an IDN domain claims addresses written in either form.
+        for domain in Set(party.emailDomains.map(Punycode.asciiDomain)) {
             try await conn.execute("INSERT INTO organization_domains (tenant_id, domain, party_id) VALUES ($1, $2, $3)",
                                    [.uuid(party.tenantID.rawValue), .text(domain), .uuid(party.id.rawValue)])
         }
@@ -160,7 +161,7 @@ extension SQLTransaction {
         try await conn.query("""
             SELECT d.party_id FROM organization_domains d JOIN parties p ON p.tenant_id = d.tenant_id AND p.id = d.party_id
             WHERE d.tenant_id = $1 AND d.domain = $2 AND p.state NOT IN ('deleted', 'merged') ORDER BY d.party_id
-            """, [.uuid(tenant.rawValue), .text(domain)]).map { Party.ID(try $0.uuid("party_id")) }
+            """, [.uuid(tenant.rawValue), .text(Punycode.asciiDomain(domain))]).map { Party.ID(try $0.uuid("party_id")) }
     }
 
     func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party] {

@@ -349,6 +349,18 @@ struct HierarchyContractTests {
             }
             #expect(candidates.count == 2)
 
+            // An international domain claims addresses written in Unicode and in punycode alike (either way round).
+            for (website, email) in [("https://köln.example", "k1@xn--kln-sna.example"), ("https://xn--mnchen-3ya.example", "m1@münchen.example")] {
+                let org = try await parties.create(tenant: f.slug, PartyInput(kind: .organization, name: "Org \(website)", website: website),
+                                                   context: .test)
+                let person = try await parties.createLinking(tenant: f.slug, PartyInput(kind: .person, email: email), context: .test)
+                guard case .linked(let linked, _) = person.autoLink else {
+                    Issue.record("\(email): expected a link, got \(String(describing: person.autoLink))")
+                    continue
+                }
+                #expect(linked == org.id, "\(email)")
+            }
+
             // Another tenant's organization is never a candidate, and without the setting nothing links.
             let other = try await rt.makeTenant()
             let carol = try await parties.createLinking(tenant: other.slug, PartyInput(kind: .person, email: "carol@acme.example"), context: .test)

@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func aDatabaseMadeByThePreviousMigrationsMigratesOn(_ kind: StoreKind) async throws {
         try await SchemaFixture.withUpgraded(kind) { database in
-            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...22))
+            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...23))
             let rt = makeRuntime(database: database, secrets: nil)
             let acme = try await rt.services.tenants.get("acme", context: .test)
             #expect(acme.name == "Acme Farming Ltd")
@@ -104,6 +104,34 @@ import Testing
         }
     }
 
+    /// Migration 23: organizations' claimed domains stored in Unicode before are keyed in ASCII, and link contacts.
+    @Test(arguments: StoreKind.allCases)
+    func claimedDomainsAreKeyedInASCII(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            let rt = makeRuntime(database: database, secrets: nil)
+            let tenant = try await rt.services.tenants.create(slug: "idn", name: "IDN", context: .test)
+            var update = TenantUpdate()
+            update.autoLinkContacts = true
+            _ = try await rt.services.tenants.update(tenant.slug, update, context: .test)
+            let org = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "Köln", website: "köln.example"),
+                                                           context: .test)
+            // As migrations before 23 stored it: the domain as written.
+            try await database.sql.withTransaction { conn in
+                try await conn.execute("UPDATE organization_domains SET domain = $1 WHERE party_id = $2", [.text("köln.example"), .uuid(org.id.rawValue)])
+                try await conn.execute("DELETE FROM schema_migrations WHERE version = 23")
+            }
+            #expect(try await database.migrate(logger: TestDatabase.logger) == [23])
+            let domains = try await database.sql.withReadTransaction { conn in
+                try await conn.query("SELECT domain FROM organization_domains WHERE party_id = $1", [.uuid(org.id.rawValue)]).compactMap { $0.string("domain") }
+            }
+            #expect(domains == ["xn--kln-sna.example"])
+            let person = try await rt.services.parties.createLinking(tenant: tenant.slug, PartyInput(kind: .person, email: "p@köln.example"),
+                                                                     context: .test)
+            #expect(person.autoLink.map { if case .linked(let linked, _) = $0 { linked == org.id } else { false } } == true)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theUpgradedSchemaIsTheFreshOne(_ kind: StoreKind) async throws {
         let upgraded = try await SchemaFixture.withUpgraded(kind) { database in
@@ -161,7 +189,7 @@ import Testing
     /// The text each dialect renders for one description.
     @Test func oneDescriptionRendersBothDialects() {
         let sqlite = RosterSchema.migrations(for: .sqlite), postgres = RosterSchema.migrations(for: .postgres)
-        #expect(sqlite.map(\.version) == Array(1...22))
+        #expect(sqlite.map(\.version) == Array(1...23))
         #expect(postgres.map(\.version) == sqlite.map(\.version))
         let parties = { (m: [Migration]) in m[0].statements.first { $0.hasPrefix("CREATE TABLE parties") }! }
         #expect(parties(sqlite).contains("tenant_id TEXT NOT NULL REFERENCES tenants(id)"))
