@@ -132,6 +132,18 @@ public struct PartyService: Sendable {
                                              targetType: "party", targetID: party.id.description, fields: party.presentFields)])
     }
 
+    /// A partner that still has customers (partnership edges below it, in force or not) or holds partner accounts keeps
+    /// the role `partner` (DESIGN.md §2: a partnership needs a partner parent): 409 naming what it has.
+    static func requireNoCustomers(of party: Party, tx: any StoreTransaction) async throws {
+        let edges = try await tx.relationships(tenant: party.tenantID, query: RelationshipQuery(parentID: party.id, type: "partnership", limit: 1))
+        let accounts = try await tx.partnerAccounts(tenant: party.tenantID, query: PartnerAccountQuery(partnerID: party.id, limit: 1))
+        guard edges.isEmpty, accounts.isEmpty else {
+            let what = [edges.isEmpty ? nil : "customers (partnership relationships)", accounts.isEmpty ? nil : "partner accounts"]
+                .compactMap { $0 }.joined(separator: " and ")
+            throw RosterError.conflict("the party has \(what) as a partner: remove them before removing its role partner")
+        }
+    }
+
     /// The 412 of an `If-Match` that is not the party's version (-1: it named no version at all).
     static func staleVersion(_ ifMatch: Int, current: Int) -> RosterError {
         .preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(current)\")"
@@ -151,6 +163,7 @@ public struct PartyService: Sendable {
                 guard current.isLive else { throw RosterError.conflict(current.notLiveReason) }
                 let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
                 guard !changed.isEmpty else { return current }
+                if current.roles.contains("partner"), !party.roles.contains("partner") { try await Self.requireNoCustomers(of: current, tx: tx) }
                 if changed.contains("email") || changed.contains("phone") { try await access.rejectDuplicates(of: party) }
                 guard try await tx.updateParty(party, expectedVersion: current.version) else {
                     throw RosterError.preconditionFailed("the party changed meanwhile; read it again")

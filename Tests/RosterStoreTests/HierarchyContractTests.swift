@@ -274,6 +274,21 @@ struct HierarchyContractTests {
             #expect(secret == "hunter2-very-secret")
             let audit = try await rt.services.audit.list(tenant: f.slug, targetID: account.id.description, cursor: nil, limit: 10, context: .test)
             #expect(audit.items.map(\.action) == ["partner_account.reveal", "partner_account.create"])
+
+            // A partner with customers or accounts keeps its role; one without may drop it.
+            var dropping = PartyPatch()
+            dropping.roles = .set([])
+            for held in [partner, other] {
+                await expectRosterError({ try await parties.update(tenant: f.slug, id: held, dropping, ifMatch: nil, context: .test) }) { error in
+                    if case .conflict(let message, _) = error { message.contains("customers") && message.contains("partner accounts") } else { false }
+                }
+            }
+            #expect(try await parties.get(tenant: f.slug, id: partner, context: .test).roles == ["partner"])
+            var adding = PartyPatch()
+            adding.roles = .set(["partner", "dealer"])
+            #expect(try await parties.update(tenant: f.slug, id: partner, adding, ifMatch: nil, context: .test).roles.sorted() == ["dealer", "partner"])
+            let idle = try await f.org("Partner Three", roles: ["partner"])
+            #expect(try await parties.update(tenant: f.slug, id: idle, dropping, ifMatch: nil, context: .test).roles == [])
         }
     }
 
