@@ -479,9 +479,9 @@ enum Templates {
           {{/report}}
           <form method="post" action="/ui/t/{{tenant}}/users/import" id="dealer-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
-            <label for="dealer-file">CSV file</label>
-            <input id="dealer-file" type="file" accept=".csv,text/csv" data-fills="dealer-csv">
-            <label for="dealer-csv">or paste it here</label>
+            <div data-js-only hidden><label for="dealer-file">CSV file</label>
+            <input id="dealer-file" type="file" accept=".csv,text/csv" data-fills="dealer-csv"></div>
+            <label for="dealer-csv">The CSV (pasted, or from the file)</label>
             <textarea id="dealer-csv" name="csv" rows="6" required>{{csv}}</textarea>
             <button type="submit" id="import-dealers">Import</button>
           </form>
@@ -503,9 +503,9 @@ enum Templates {
               <div><label for="onDuplicate">A row matching a party</label><select id="onDuplicate" name="onDuplicate">{{#policies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/policies}}</select></div>
               <div><label for="format">Format</label><select id="format" name="format">{{#formats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/formats}}</select></div>
             </div>
-            <label for="import-file">File</label>
-            <input id="import-file" type="file" accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson">
-            <label for="import-text">or paste the rows here</label>
+            <div data-js-only hidden><label for="import-file">File</label>
+            <input id="import-file" type="file" accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson"></div>
+            <label for="import-text">Rows (pasted here, or a file chosen above)</label>
             <textarea id="import-text" name="text" rows="6">{{text}}</textarea>
             <p class="error" role="alert" id="upload-error" hidden></p>
             <button type="submit" id="start-import">Start the import</button>
@@ -551,10 +551,12 @@ enum Templates {
         """
 
     /// The one script: a chosen file fills the textarea it names (`data-fills`), so that a form posts it as text.
-    /// Without JavaScript, the text is pasted.
+    /// Without JavaScript, the text is pasted: the file inputs (`data-js-only`) are shown by the script only, since a form
+    /// posted without it would not send the file.
     /// A form with `data-upload` sends its chosen file as the request body (streamed to the import, whatever its size)
     /// with the CSRF token in a header, then follows to the job's page.
     static let script = """
+        document.querySelectorAll("[data-js-only]").forEach(function (element) { element.hidden = false; });
         document.querySelectorAll("input[type=file][data-fills]").forEach(function (input) {
           input.addEventListener("change", function () {
             var file = input.files[0];
