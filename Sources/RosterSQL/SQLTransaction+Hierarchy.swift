@@ -112,6 +112,10 @@ extension SQLTransaction {
             sql += " AND (parent_id = \(p) OR child_id = \(p))"
         }
         if let parent = query.parentID { sql += " AND parent_id = \(bind(.uuid(parent.rawValue)))" }
+        if let children = query.childIDs {
+            guard !children.isEmpty else { return [] }
+            sql += " AND child_id IN (\(children.map { bind(.uuid($0.rawValue)) }.joined(separator: ", ")))"
+        }
         if let type = query.type { sql += " AND type = \(bind(.text(type)))" }
         if let role = query.role { sql += " AND role = \(bind(.text(role)))" }
         if let after = query.after { sql += " AND id > \(bind(.uuid(after.rawValue)))" }

@@ -177,6 +177,20 @@ public struct RelationshipService: Sendable {
         }
     }
 
+    /// The edges of `type` up from `children` (at most 500 of them), that the caller may see (both ends readable): how a
+    /// page of descendants hangs together, for drawing it as a tree.
+    public func edges(tenant slug: String, type: String, up children: [Party.ID], context: OperationContext) async throws -> [Relationship] {
+        let type = try Relationship.validateLabel(type, field: "type")
+        guard children.count <= Limits.maxPageSize else { throw RosterError.invalid("children", "at most \(Limits.maxPageSize) parties") }
+        return try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            let rows = try await tx.relationships(tenant: access.tenant.id, query: RelationshipQuery(
+                childIDs: children, type: type, limit: 10 * Limits.maxPageSize))
+            return try await access.visible(rows) { [$0.parentID, $0.childID] }
+        }
+    }
+
     public enum Direction: Sendable {
         case children, descendants, ancestors
     }

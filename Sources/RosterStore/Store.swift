@@ -194,15 +194,18 @@ public struct RelationshipQuery: Sendable, Hashable {
     public var partyID: Party.ID?
     /// Edges down from this party.
     public var parentID: Party.ID?
+    /// Edges up from any of these parties.
+    public var childIDs: [Party.ID]?
     public var type: String?
     public var role: String?
     public var after: Relationship.ID?
     public var limit: Int
 
-    public init(partyID: Party.ID? = nil, parentID: Party.ID? = nil, type: String? = nil, role: String? = nil,
+    public init(partyID: Party.ID? = nil, parentID: Party.ID? = nil, childIDs: [Party.ID]? = nil, type: String? = nil, role: String? = nil,
                 after: Relationship.ID? = nil, limit: Int = 50) {
         self.partyID = partyID
         self.parentID = parentID
+        self.childIDs = childIDs
         self.type = type
         self.role = role
         self.after = after

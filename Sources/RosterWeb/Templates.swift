@@ -243,7 +243,7 @@ enum Templates {
           <ul class="tree">
             {{#ancestors}}<li class="ancestor" style="--depth: {{indent}}"><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a></li>{{/ancestors}}
             <li class="self" style="--depth: {{selfIndent}}" aria-current="page"><strong>{{displayName}}</strong></li>
-            {{#descendants}}<li class="descendant" style="--depth: {{indent}}"><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a>{{#role}} <span class="role">({{role}})</span>{{/role}}</li>{{/descendants}}
+            {{#descendants}}<li class="descendant" style="--depth: {{indent}}"><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a>{{#role}} <span class="role">({{role}})</span>{{/role}}{{#repeated}} <span class="meta">(also shown above)</span>{{/repeated}}</li>{{/descendants}}
           </ul>
           {{#more}}<p class="meta">Only the first {{shown}} parties below are shown.</p>{{/more}}
           {{/trees}}

@@ -169,6 +169,8 @@ struct PartyView {
         var displayName: String
         var indent: Int
         var role: String?
+        /// Below another parent too, and shown under that one first (its own subtree there).
+        var repeated = false
     }
 
     struct Tree {

@@ -638,16 +638,31 @@ extension WebConsole {
                                                                    limit: 200, context: context)
             guard !above.items.isEmpty || !below.items.isEmpty else { continue }
             let top = above.items.map(\.depth).max() ?? 0
-            let roles = Dictionary(edges.items.filter { $0.type == type && $0.parentID == party.id }.map { ($0.childID, $0.role) },
-                                   uniquingKeysWith: { first, _ in first })
-            func node(_ entry: HierarchyEntry, indent: Int) -> PartyView.TreeNode {
-                PartyView.TreeNode(tenant: tenant, id: entry.party.id.description, displayName: WebFormat.name(of: entry.party),
-                                   indent: indent, role: roles[entry.party.id] ?? nil)
-            }
             let ancestors = above.items.sorted { ($0.depth, $0.party.displayName) > ($1.depth, $1.party.displayName) }
-                .map { node($0, indent: top - $0.depth) }
-            let descendants = below.items.sorted { ($0.depth, $0.party.displayName) < ($1.depth, $1.party.displayName) }
-                .map { node($0, indent: top + $0.depth) }
+                .map { PartyView.TreeNode(tenant: tenant, id: $0.party.id.description, displayName: WebFormat.name(of: $0.party),
+                                          indent: top - $0.depth, role: nil) }
+            // Below: each party under the parent its edge hangs it from (edges of this type in force now, among the parties
+            // found), depth first, by name; a party below two of them is shown under the first and marked under the next.
+            let found = Dictionary(below.items.map { ($0.party.id, $0.party) }, uniquingKeysWith: { first, _ in first })
+            let now = Date.rosterNow
+            let links = try await services.relationships.edges(tenant: tenant, type: type, up: Array(found.keys), context: context)
+                .filter { ValidityWindow(validFrom: $0.validFrom, validTo: $0.validTo).isInForce(at: now) && found[$0.childID] != nil }
+            let childrenOf = Dictionary(grouping: links, by: \.parentID)
+            var descendants: [PartyView.TreeNode] = []
+            var placed: Set<Party.ID> = [party.id]
+            func place(below parent: Party.ID, indent: Int) {
+                let children = (childrenOf[parent] ?? []).sorted {
+                    (found[$0.childID]?.displayName ?? "", $0.childID) < (found[$1.childID]?.displayName ?? "", $1.childID)
+                }
+                for edge in children {
+                    guard let child = found[edge.childID] else { continue }
+                    let first = placed.insert(child.id).inserted
+                    descendants.append(PartyView.TreeNode(tenant: tenant, id: child.id.description, displayName: WebFormat.name(of: child),
+                                                          indent: indent, role: edge.role, repeated: !first))
+                    if first { place(below: child.id, indent: indent + 1) }
+                }
+            }
+            place(below: party.id, indent: top + 1)
             trees.append(PartyView.Tree(type: type, ancestors: ancestors, selfIndent: top, displayName: WebFormat.name(of: party),
                                         descendants: descendants, more: below.nextCursor != nil, shown: below.items.count))
         }

@@ -220,6 +220,36 @@ struct TBrowser {
         }
     }
 
+    /// The party page draws the hierarchy below a party as a tree: each party under its own parent (not grouped by depth),
+    /// with its edge's role at every level, and a party below two parents marked the second time.
+    @Test func thePartyPageDrawsTheRealTree() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            var ids: [String: String] = [:]
+            for name in ["Root", "Alpha", "Beta", "Alpha Farm", "Beta One", "Beta Two", "Beta Two Field", "Shared"] {
+                ids[name] = try await api.createParty(tenant, #"{"kind":"organization","name":"\#(name)"}"#).id
+            }
+            for (parent, child, role) in [("Root", "Beta", "region"), ("Root", "Alpha", "region"), ("Beta", "Beta Two", "farm"),
+                                          ("Beta", "Beta One", "farm"), ("Alpha", "Alpha Farm", "farm"), ("Beta Two", "Beta Two Field", "field"),
+                                          ("Alpha", "Shared", "farm"), ("Beta One", "Shared", "farm")] {
+                let edge = try await api.send(.post, "/v1/tenants/\(tenant)/relationships",
+                                              json: #"{"parentId":"\#(ids[parent]!)","childId":"\#(ids[child]!)","type":"structure","role":"\#(role)"}"#)
+                #expect(edge.status == .created, "\(edge.text)")
+            }
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let page = try await browser.get("/ui/t/\(tenant)/parties/\(ids["Root"]!)")
+            let rows = page.html.components(separatedBy: "<li class=\"descendant\" style=\"--depth: ").dropFirst().map { row -> String in
+                let depth = row.prefix { $0.isNumber }
+                let name = row.components(separatedBy: "</a>").first?.components(separatedBy: ">").last ?? ""
+                let role = row.components(separatedBy: "<span class=\"role\">(").dropFirst().first?.components(separatedBy: ")").first ?? "-"
+                return "\(depth) \(name) \(role)" + (row.prefix(while: { $0 != "\n" }).contains("also shown above") ? " again" : "")
+            }
+            #expect(rows == ["1 Alpha region", "2 Alpha Farm farm", "2 Shared farm", "1 Beta region", "2 Beta One farm", "3 Shared farm again",
+                             "2 Beta Two farm", "3 Beta Two Field field"], "\(rows)")
+        }
+    }
+
     @Test func aScopedAdminSeesItsSubtreeOnly() async throws {
         try await withApp { api in
             let tenant = try await api.makeTenant()

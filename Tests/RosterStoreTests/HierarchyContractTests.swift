@@ -48,6 +48,28 @@ struct HierarchyContractTests {
         Fixture(rt: rt, tenant: try await rt.makeTenant())
     }
 
+    /// The edges up from a set of parties, within a type: what the console draws a tree with; a scoped caller sees only
+    /// the edges whose both ends it may read.
+    @Test(arguments: StoreKind.allCases)
+    func edgesUpFromParties(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let f = try await Self.fixture(rt)
+            let (top, a, b, a1, b1) = (try await f.org("Top"), try await f.org("A"), try await f.org("B"), try await f.org("A1"), try await f.org("B1"))
+            let topA = try await f.edge(top, a), topB = try await f.edge(top, b), aA1 = try await f.edge(a, a1), bB1 = try await f.edge(b, b1)
+            _ = try await f.edge(b1, a1, "supply")
+            let relationships = rt.services.relationships
+            let all = try await relationships.edges(tenant: f.slug, type: "ownership", up: [a, b, a1, b1], context: .test)
+            #expect(Set(all.map(\.id)) == [topA.id, topB.id, aA1.id, bB1.id])
+            #expect(try await relationships.edges(tenant: f.slug, type: "ownership", up: [a1], context: .test).map(\.id) == [aA1.id])
+            #expect(try await relationships.edges(tenant: f.slug, type: "ownership", up: [], context: .test).isEmpty)
+            // Scoped to A: the edge from Top (outside) is not shown; B's are not either.
+            let role = try await rt.services.access.createRole(tenant: f.slug, name: "A readers", policies: ["parties.read"], organizationID: a,
+                                                               relationshipType: "ownership", context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: f.slug, role: .user, roleIDs: [role.id]), requestID: "t")
+            #expect(try await relationships.edges(tenant: f.slug, type: "ownership", up: [a, b, a1, b1], context: scoped).map(\.id) == [aA1.id])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func cyclesAreRefusedDirectlyAndThroughLongChains(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
