@@ -90,7 +90,7 @@ package enum OperationRules {
         "listAccessibleParties": .policy("users.read", .tenant),
         "identifyCustomer": .policy("parties.write", .tenant),
         "customerStats": .policy("parties.read", .tenant),
-        "listAudit": .policy("audit.read", .tenant),
+        "listAudit": .policy("audit.read", .list),
         "verifyAudit": .policy("audit.read", .tenant),
         "verifyAuditAnchor": .policy("audit.read", .tenant), "getAuditHead": .policy("audit.read", .tenant),
     ]

@@ -22,7 +22,7 @@ public struct AuditService: Sendable {
         }
         let rows = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("audit.read")
+            try await access.requireAuditReader(of: targetID)
             return try await tx.auditEntries(tenant: access.tenant.id, targetID: targetID, beforeSeq: before, limit: limit + 1)
         }
         return Page(rows: rows, limit: limit) { String($0.seq) }

@@ -84,9 +84,10 @@ public struct ComplianceService: Sendable {
                 afterConsent = page.count == 500 ? page.last?.id : nil
             } while afterConsent != nil
 
-            // The user row and the audit entries need the policies that read them anywhere else (on the whole tenant).
+            // The user row needs users.read on the whole tenant, as anywhere else; the audit entries audit.read reaching the
+            // party (as `GET .../audit?targetId=` does).
             var entries: [AuditEntry] = []
-            if (try? access.require("audit.read")) != nil {
+            if (try? await access.requireAuditReader(of: id.description)) != nil {
                 var before: Int64?
                 repeat {
                     let page = try await tx.auditEntries(tenant: tenant, targetID: id.description, beforeSeq: before, limit: 500)

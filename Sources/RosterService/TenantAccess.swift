@@ -120,6 +120,17 @@ struct TenantAccess {
         guard grants.scope(of: policy) != nil else { throw RosterError.forbidden("this needs the \(policy) policy") }
     }
 
+    /// The audit log, or (`target`) the entries about one record: `audit.read` on the whole tenant reads any; one that
+    /// reaches only subtrees reads the entries about a party inside them, one party at a time (the chain, its
+    /// verification and head stay tenant-wide). A party the caller may not read at all is 404, as elsewhere.
+    func requireAuditReader(of target: String?) async throws {
+        guard case .subtrees = grants.scope(of: "audit.read") else { return try require("audit.read") }
+        guard let target, let party = Party.ID(uuidString: target) else {
+            throw RosterError.forbidden("audit.read on part of the tenant reads the entries of one party inside it at a time (targetId)")
+        }
+        try await require("audit.read", on: [party])
+    }
+
     /// Platform callers only.
     func requirePlatform() throws {
         guard isPlatform else { throw RosterError.forbidden("only a platform token may do this") }

@@ -229,6 +229,8 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 403, 403, 403]),
         Row(operation: "customerStats", method: .get, request: { w in ("\(w.base)/customers/stats", nil) }, expect: [200, 200, 200, 403, 403]),
         Row(operation: "listAudit", method: .get, request: { w in ("\(w.base)/audit", nil) }, expect: [200, 200, 200, 403, 403]),
+        // A scoped audit.read reads the entries of one party inside its subtree at a time.
+        Row(operation: "listAudit", method: .get, request: { w in ("\(w.base)/audit?targetId=\(w.person)", nil) }, expect: [200, 200, 200, 200, 404]),
         Row(operation: "verifyAudit", method: .get, request: { w in ("\(w.base)/audit/verify", nil) }, expect: [200, 200, 200, 403, 403]),
         Row(operation: "verifyAuditAnchor", method: .post, request: { w in
             ("\(w.base)/audit/verify", #"{"count":0,"hash":"0000000000000000000000000000000000000000000000000000000000000000"}"#)

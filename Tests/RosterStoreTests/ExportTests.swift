@@ -78,6 +78,25 @@ struct ExportTests {
             // The user row and the audit entries need users.read and audit.read on the whole tenant, as elsewhere.
             #expect(partial.users.isEmpty && partial.audit.isEmpty)
             await expectRosterError({ try await s.compliance.export(tenant: t, id: south.id, context: scoped) }) { $0.isNotFound }
+
+            // audit.read scoped below North reads the entries about a party there: in its export, and one party at a time.
+            let auditor = try await s.access.createRole(tenant: t, name: "North auditor", policies: ["parties.read", "audit.read"],
+                                                        organizationID: north.id, relationshipType: "structure", context: .test)
+            let auditing = OperationContext(caller: Caller(principal: .apiKey("a"), tenantSlug: t, role: .user, roleIDs: [auditor.id]),
+                                            requestID: "t")
+            let audited = try await s.compliance.export(tenant: t, id: ann.id, context: auditing)
+            #expect(!audited.audit.isEmpty && audited.audit.allSatisfy { $0.targetID == ann.id.description })
+            let trail = try await s.audit.list(tenant: t, targetID: ann.id.description, cursor: nil, limit: nil, context: auditing)
+            #expect(trail.items.contains { $0.action == "party.create" } && trail.items.allSatisfy { $0.targetID == ann.id.description })
+            await expectRosterError({ try await s.audit.list(tenant: t, targetID: nil, cursor: nil, limit: nil, context: auditing) }) { error in
+                if case .forbidden = error { true } else { false }
+            }
+            await expectRosterError({ try await s.audit.list(tenant: t, targetID: south.id.description, cursor: nil, limit: nil, context: auditing) }) {
+                $0.isNotFound
+            }
+            await expectRosterError({ try await s.audit.verify(tenant: t, context: auditing) }) { error in
+                if case .forbidden = error { true } else { false }
+            }
         }
     }
 }
