@@ -66,7 +66,7 @@ package enum OperationRules {
         "listPartnerAccounts": .policy("parties.read", .list),
         "revealPartnerAccountSecret": .policy("credentials.reveal", .pathAccount),
         "createUser": .policy("users.manage", .tenant),
-        "listUsers": .policy("users.read", .tenant),
+        "listUsers": .policy("users.read", .list),
         "importDealers": .policy("users.manage", .tenant),
         "getUser": .policy("users.read", .tenant),
         "updateUser": .policy("users.manage", .list),

@@ -256,12 +256,12 @@ struct TenantAccess {
     }
 
     /// A user this caller is about to change: one it may manage; else 403 when it may read the user (`users.read` on
-    /// the whole tenant), and 404 when it may not (nothing confirms the user exists).
+    /// the whole tenant, or on subtrees its roles lie in), and 404 when it may not (nothing confirms the user exists).
     func requireChangeable(_ user: User) async throws {
         do {
             try await requireManageable(user)
         } catch RosterError.forbidden(let message) {
-            guard grants.scope(of: "users.read") == .tenant else { throw RosterError.notFound("no user \(user.id)") }
+            guard try await mayRead(user) else { throw RosterError.notFound("no user \(user.id)") }
             throw RosterError.forbidden(message)
         }
     }
@@ -289,22 +289,39 @@ struct TenantAccess {
         }
     }
 
-    /// Before a user is read: the caller holds `users.read` on the whole tenant, or `users.manage` somewhere (it reads
-    /// the users it manages: `requireReadable(_:)` decides once the user is found). Otherwise 403, before anything is read.
-    private func requireUserReader() throws {
-        if isPlatform || grants.scope(of: "users.read") == .tenant || grants.scope(of: "users.manage") != nil { return }
+    /// Before a user is read: the caller holds `users.read` (somewhere), or `users.manage` somewhere (it reads the users
+    /// it manages: `requireReadable(_:)` decides once the user is found). Otherwise 403, before anything is read.
+    func requireUserReader() throws {
+        if isPlatform || grants.scope(of: "users.read") != nil || grants.scope(of: "users.manage") != nil { return }
         try require("users.read")
     }
 
-    /// A user this caller may read: with `users.read` on the whole tenant any; otherwise one it may manage (its roles
-    /// lie inside the subtrees the caller's `users.manage` covers), else 404, as for a party outside the caller's
-    /// reads: a 403 (naming a policy the user holds) confirmed the user exists.
+    /// A user this caller may read: with `users.read` on the whole tenant any; with `users.read` on subtrees one whose
+    /// roles all lie inside them (as a scoped manager's users do); otherwise one it may manage, else 404, as for a party
+    /// outside the caller's reads: a 403 (naming a policy the user holds) confirmed the user exists.
     private func requireReadable(_ user: User) async throws {
         if isPlatform || grants.scope(of: "users.read") == .tenant { return }
+        if case .subtrees = grants.scope(of: "users.read") {
+            let roles = try await tx.roles(tenant: tenant.id, user: user.id)
+            do {
+                try await requireInside(user.id, roles: roles, policy: "users.read")
+                return
+            } catch RosterError.forbidden {}
+        }
         do {
             try await requireManageable(user)
         } catch RosterError.forbidden {
             throw RosterError.notFound("no user \(user.id)")
+        }
+    }
+
+    /// Whether this caller may read `user` (`requireReadable(_:)`): a list leaves out those it may not.
+    func mayRead(_ user: User) async throws -> Bool {
+        do {
+            try await requireReadable(user)
+            return true
+        } catch RosterError.notFound {
+            return false
         }
     }
 

@@ -144,18 +144,26 @@ public struct UserService: Sendable {
         let limit = try pageSize(limit)
         let after: User.ID? = try decodeCursor(cursor)
         let text = try Text.optional(q, field: "q", max: 200)
-        let rows = try await store.read { tx in
+        let page = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("users.read")
+            // Tenant-wide users.read lists every user; users.read or users.manage on subtrees the users it may read (their
+            // roles lie inside them): a page may then hold fewer than the limit, and its cursor still continues the list.
+            try access.requireUserReader()
             let tenant = access.tenant
             var resolved: Segment?
             if let segment {
                 resolved = try await SegmentService.resolve(segment, field: "segment", tenant: tenant.id, tx: tx)
             }
-            return try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
-                                                                           after: after, limit: limit + 1))
+            let rows = try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
+                                                                               after: after, limit: limit + 1))
+            var page = Page(rows: rows, limit: limit) { $0.id.description }
+            if !access.isPlatform, access.grants.scope(of: "users.read") != .tenant {
+                var readable: [User] = []
+                for user in page.items where try await access.mayRead(user) { readable.append(user) }
+                page.items = readable
+            }
+            return page
         }
-        let page = Page(rows: rows, limit: limit) { $0.id.description }
         try await recordReads(page.items, action: "user.list", context: context)
         return page
     }

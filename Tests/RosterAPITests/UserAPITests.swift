@@ -180,8 +180,17 @@ struct UserAPITests {
             }
             let patched = try await api.send(.patch, "/v1/tenants/\(t)/users/\(outside)", json: #"{"displayName":"x"}"#, token: key)
             #expect(patched.status == .notFound, "\(patched.text)")
-            // The list stays users.read's.
-            #expect(try await api.send(.get, "/v1/tenants/\(t)/users", token: key).status == .forbidden)
+            // The list shows it the users it reads (those it manages), not the others.
+            let listed = try await api.send(.get, "/v1/tenants/\(t)/users", token: key)
+            #expect(listed.status == .ok && listed.text.contains(inside) && !listed.text.contains(outside), "\(listed.text)")
+            // users.read scoped to North reads (and lists) the users whose roles lie there, and changes none.
+            let scopedReader = try await api.scopedKey(t, policies: ["users.read"], organization: north.id)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(inside)", token: scopedReader).status == .ok)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(outside)", token: scopedReader).status == .notFound)
+            let readerList = try await api.send(.get, "/v1/tenants/\(t)/users?limit=500", token: scopedReader)
+            #expect(readerList.status == .ok && readerList.text.contains(inside) && !readerList.text.contains(outside), "\(readerList.text)")
+            #expect(try await api.send(.patch, "/v1/tenants/\(t)/users/\(inside)", json: #"{"displayName":"x"}"#, token: scopedReader).status
+                    == .forbidden)
             // A caller with neither policy is refused before anything is read.
             let reader = try await api.scopedKey(t, policies: ["parties.read"], organization: north.id)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(UUID().uuidString.lowercased())", token: reader).status == .forbidden)
