@@ -14,7 +14,7 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses and validates `raw`; throws `RosterError.validation` naming `field`.
     public init(_ raw: String, field: String = "email") throws {
-        let trimmed = raw.trimmingWhitespace()
+        let trimmed = Text.composed(raw.trimmingWhitespace())
         func fail(_ message: String) -> RosterError { .invalid(field, message) }
         guard !trimmed.isEmpty else { throw fail("must not be empty") }
         guard trimmed.unicodeScalars.count <= Self.maxLength else { throw fail("must be at most \(Self.maxLength) characters") }

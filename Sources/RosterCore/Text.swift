@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bounds and cleaning for free-text fields.
 public enum Text {
     public static let nameMax = 200
@@ -5,11 +7,11 @@ public enum Text {
     public static let reasonMax = 500
     public static let websiteMax = 2048
 
-    /// Trims; an empty result is `nil`. Rejects control characters and text over `max` characters, counted as
-    /// Unicode scalars (code points), as JSON Schema's `maxLength` counts them.
+    /// Trims and composes (NFC, `composed(_:)`); an empty result is `nil`. Rejects control characters and text over `max`
+    /// characters, counted as Unicode scalars (code points), as JSON Schema's `maxLength` counts them.
     public static func optional(_ raw: String?, field: String, max: Int) throws -> String? {
         guard let raw else { return nil }
-        let value = raw.trimmingWhitespace()
+        let value = composed(raw.trimmingWhitespace())
         if value.isEmpty { return nil }
         guard value.unicodeScalars.count <= max else { throw RosterError.invalid(field, "must be at most \(max) characters") }
         let allowsLineBreaks = max >= noteMax
@@ -18,6 +20,12 @@ public enum Text {
         }
         guard !hasControl else { throw RosterError.invalid(field, "must not contain control characters") }
         return value
+    }
+
+    /// Text in Unicode's composed form (NFC): "José" typed as e + U+0301 (as macOS and some phone keyboards send it) is
+    /// the same name, key and search as "José" typed precomposed. ASCII text is returned as it is, without work.
+    public static func composed(_ text: String) -> String {
+        text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.precomposedStringWithCanonicalMapping
     }
 
     public static func required(_ raw: String?, field: String, max: Int) throws -> String? {

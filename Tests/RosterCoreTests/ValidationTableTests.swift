@@ -121,6 +121,14 @@ struct ValidationTableTests {
         #expect(PhoneNumber.searchPrefix(typed, defaultCallingCode: code) == expected, "\(typed)")
     }
 
+    /// Text and emails are kept in Unicode's composed form (NFC), whatever form they came in.
+    @Test func textIsComposed() throws {
+        #expect(try Text.optional(" Jose\u{301} ", field: "f", max: 10)?.unicodeScalars.map(\.value) == Array("José".unicodeScalars.map(\.value)))
+        #expect(try Text.optional("plain", field: "f", max: 10) == "plain")
+        #expect(try EmailAddress("mari\u{301}a@example.com").value == "maría@example.com")
+        #expect(try EmailAddress("mari\u{301}a@example.com").normalized == (try EmailAddress("maría@example.com")).normalized)
+    }
+
     @Test func emailComparisonIgnoresCase() throws {
         #expect(try EmailAddress("Jane.Doe@Example.com").normalized == EmailAddress("jane.doe@EXAMPLE.COM").normalized)
     }
