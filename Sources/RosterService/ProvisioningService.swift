@@ -208,7 +208,9 @@ public struct ProvisioningService: Sendable {
         }
     }
 
-    /// Forces a tracking attempt now: a `pending` or `failed` tracking starts again where it stopped.
+    /// Forces a tracking attempt now: a `pending` or `failed` tracking starts again where it stopped; a `tracked` one whose
+    /// records in the management tenant are gone (the company erased, deleted or merged, the contact's edge removed, the
+    /// tag taken off) makes again what is missing.
     public func retryTracking(tenant slug: String, context: OperationContext) async throws -> ProvisionedTenant {
         let id = try await store.write { tx -> Tenant.ID in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
@@ -219,7 +221,11 @@ public struct ProvisioningService: Sendable {
             }
             var next = state
             switch state.tracking.status {
-            case .tracked: return tenant.id
+            case .tracked:
+                guard let repaired = try await Self.repairedTracking(state, tenant: tenant, defaultManagement: options.managementTenant, tx: tx) else {
+                    return tenant.id
+                }
+                next = repaired
             case .off: throw RosterError.conflict("customer tracking is off for tenant \(slug)")
             case .failed: next.tracking.attempts = 0
             case .pending: break
@@ -235,6 +241,45 @@ public struct ProvisioningService: Sendable {
         }
         try await drive(id, requestID: context.requestID)
         return try await tenant(id: id)
+    }
+
+    /// The workflow of a `tracked` tenant with what is missing in the management tenant taken out of its tracking (so that
+    /// its steps make it again), or nil when all of it is there. A contact made again takes the admin's name and email
+    /// from the tenant's admin party (kept in the workflow only until tracking finished); without one, none is made.
+    static func repairedTracking(_ state: Provisioning, tenant: Tenant, defaultManagement: String,
+                                 tx: any StoreTransaction) async throws -> Provisioning? {
+        guard let management = try await tx.tenant(slug: state.tracking.managementTenant ?? defaultManagement) else { return nil }
+        var tracking = state.tracking
+        func party(_ id: Party.ID?, in tenant: Tenant.ID) async throws -> Party? {
+            guard let id else { return nil }
+            return try await tx.party(tenant: tenant, id: id)
+        }
+        let company = try await party(tracking.companyID, in: management.id)
+        if company?.isLive != true {
+            (tracking.companyID, tracking.relationshipID, tracking.tagID) = (nil, nil, nil)
+        } else if let company, let tag = tracking.tagID, !company.tags.contains(where: { $0.id == tag }) {
+            tracking.tagID = nil
+        }
+        if tracking.withContact {
+            let contact = try await party(tracking.contactID, in: management.id)
+            if contact?.isLive != true { (tracking.contactID, tracking.relationshipID) = (nil, nil) }
+            if let edge = tracking.relationshipID, try await tx.relationship(tenant: management.id, id: edge) == nil { tracking.relationshipID = nil }
+        }
+        guard tracking.nextStep != nil else { return nil }
+        var next = state
+        // The contact step needs the admin's name and email, to make the contact or to find it again.
+        if tracking.withContact, tracking.contactID == nil || tracking.relationshipID == nil, next.admin == nil {
+            let admin = try await party(state.adminPartyID, in: tenant.id)
+            if let admin, admin.isLive, let email = admin.email {
+                next.admin = Provisioning.Admin(firstName: admin.firstName ?? "", lastName: admin.lastName ?? "", email: email.value)
+            } else {
+                tracking.withContact = false
+            }
+        }
+        tracking.attempts = 0
+        tracking.lastError = nil
+        next.tracking = tracking
+        return next
     }
 
     /// Starts tracking for every tenant that is not tracked yet (made before tracking was on, or before

@@ -188,6 +188,44 @@ struct ProvisioningContractTests {
         }
     }
 
+    /// A tracked tenant whose records in the management tenant were removed there: a retry makes again what is missing
+    /// (and nothing when all is there).
+    @Test(arguments: StoreKind.allCases)
+    func aRetryMakesAgainWhatTheManagementTenantLost(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let fixture = try await Fixture(rt)
+            let request = Fixture.request()
+            let service = try fixture.service()
+            let (result, _) = try await service.provision(request, context: .test)
+            try await fixture.expectTracked(result, admin: request.admin)
+            let first = try #require(result.provisioning?.tracking)
+            let untouched = try await service.retryTracking(tenant: request.slug, context: .test)
+            #expect(untouched.provisioning?.tracking == first)
+            let m = fixture.management.slug
+
+            // The tag taken off the company: put back, nothing else made.
+            try await rt.services.tags.detach(tenant: m, party: try #require(first.companyID), tag: try #require(first.tagID), context: .test)
+            let retagged = try await service.retryTracking(tenant: request.slug, context: .test)
+            try await fixture.expectTracked(retagged, admin: request.admin)
+            #expect(retagged.provisioning?.tracking.companyID == first.companyID)
+
+            // The company erased: made again, with the contact's edge and the tag; the contact, still there, is kept.
+            try await rt.services.compliance.erase(tenant: m, id: try #require(first.companyID), context: .test)
+            let remade = try await service.retryTracking(tenant: request.slug, context: .test)
+            try await fixture.expectTracked(remade, admin: request.admin)
+            let tracking = try #require(remade.provisioning?.tracking)
+            #expect(tracking.companyID != first.companyID && tracking.contactID == first.contactID && tracking.attempts == 0)
+
+            // The contact deleted too: a new one from the tenant's admin party (its name and email), under the same company.
+            try await rt.services.parties.delete(tenant: m, id: try #require(tracking.contactID), context: .test)
+            let recontacted = try await service.retryTracking(tenant: request.slug, context: .test)
+            let last = try #require(recontacted.provisioning?.tracking)
+            #expect(last.status == .tracked && last.companyID == tracking.companyID && last.contactID != tracking.contactID)
+            let contact = try await rt.services.parties.get(tenant: m, id: try #require(last.contactID), context: .test)
+            #expect(contact.isLive && contact.email?.value == request.admin?.email && contact.firstName == "Ada", "\(contact)")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases, ["tracking.company", "tracking.contact", "tracking.tag"])
     func aTrackingFailureNeverFailsTheTenantAndResumesWhereItStopped(_ kind: StoreKind, step: String) async throws {
         try await TestDatabase.with(kind) { rt in
