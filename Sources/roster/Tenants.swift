@@ -163,16 +163,22 @@ struct Audit: AsyncParsableCommand {
             var tenant = self.tenant
             var anchor: AuditAnchor?
             if let path = self.anchor {
-                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("can't read \(path)") }
+                // An anchor it can't use is refused (exit 2), apart from a chain found broken (exit 1): a scheduled check
+                // tells a wrong file from tampering.
+                func refuse(_ message: String) -> ExitCode {
+                    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+                    return ExitCode(2)
+                }
+                guard let data = FileManager.default.contents(atPath: path) else { throw refuse("can't read \(path)") }
                 let decoder = JSONDecoder()
                 decoder.dateDecodingStrategy = .iso8601
                 guard let file = try? decoder.decode(AnchorFile.self, from: data) else {
-                    throw ValidationError("\(path) is not an anchor written by `roster audit head`")
+                    throw refuse("\(path) is not an anchor written by `roster audit head`")
                 }
                 if let named = file.tenant, let given = tenant, named != given {
-                    throw ValidationError("the anchor is of tenant \(named), not \(given)")
+                    throw refuse("the anchor is of tenant \(named), not \(given)")
                 }
-                guard let slug = tenant ?? file.tenant else { throw ValidationError("give --tenant: the anchor names none") }
+                guard let slug = tenant ?? file.tenant else { throw refuse("give --tenant: the anchor names none") }
                 tenant = slug
                 anchor = AuditAnchor(count: file.count, hash: file.hash, at: file.at ?? Date(timeIntervalSince1970: 0))
             }

@@ -232,6 +232,14 @@ struct CLITests {
         #expect(anchored.status == 0 && anchored.out.contains("acme: ok, 2 entries (2 rehashed), extends the anchor at 2"), "\(anchored.out)")
         let again = try cli.run("audit", "verify", "--tenant", "acme")
         #expect(again.out.contains("acme: ok, 2 entries (0 rehashed)"), "\(again.out)")
+        // An anchor it can't use is refused (2), unlike a broken chain (1): unreadable, not an anchor, another tenant's.
+        let notAnchor = FileManager.default.temporaryDirectory.appendingPathComponent("not-anchor-\(UUID().uuidString).json")
+        try Data("{}".utf8).write(to: notAnchor)
+        defer { try? FileManager.default.removeItem(at: notAnchor) }
+        for arguments in [["--anchor", "/nonexistent/anchor.json"], ["--anchor", notAnchor.path], ["--anchor", anchorFile.path, "--tenant", "management"]] {
+            let refused = try cli.run(["audit", "verify"] + arguments)
+            #expect(refused.status == 2 && refused.err.hasPrefix("error: "), "\(arguments): \(refused.status) \(refused.err)")
+        }
         // Tamper with the file behind Roster's back (Python's sqlite3 module).
         let path = String(cli.databaseURL.dropFirst("sqlite://".count))
         let sqlite = Process()
