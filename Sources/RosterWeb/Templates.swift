@@ -79,7 +79,7 @@ enum Templates {
             <td><a href="/ui/t/{{slug}}/parties">{{slug}}</a></td>
             <td>{{name}}</td>
             <td><span class="badge badge-{{status}}">{{status}}</span>{{#provisioningError}}<br><span class="error">{{provisioningError}}</span>{{/provisioningError}}</td>
-            <td><span class="badge badge-{{tracking}}">{{tracking}}</span> <span class="meta">{{trackingAttempts}} attempts</span>
+            <td><span class="badge badge-{{tracking}}">{{tracking}}</span>{{#trackingAttempts}} <span class="meta">{{trackingAttempts}}</span>{{/trackingAttempts}}
               {{#trackingError}}<br><span class="error">{{trackingError}}</span>{{/trackingError}}
               {{#canRetry}}
               <form method="post" action="/ui/tenants/{{slug}}/tracking/retry" class="inline">

@@ -55,7 +55,7 @@ struct TenantsView {
         var createdAt: String
         var provisioningError: String?
         var tracking: String
-        var trackingAttempts: Int
+        var trackingAttempts: String?
         var trackingError: String?
         /// Tracking can be retried: it is pending or failed.
         var canRetry: Bool
@@ -85,7 +85,8 @@ struct TenantsView {
             let tracking = entry.provisioning?.tracking
             return Row(slug: entry.tenant.slug, name: entry.tenant.name, status: entry.tenant.status.rawValue,
                        createdAt: WebFormat.date(entry.tenant.createdAt), provisioningError: entry.provisioning?.lastError,
-                       tracking: tracking?.status.rawValue ?? "none", trackingAttempts: tracking?.attempts ?? 0,
+                       tracking: tracking?.status.rawValue ?? "none",
+                       trackingAttempts: tracking.flatMap { $0.attempts > 0 ? "\($0.attempts) \($0.attempts == 1 ? "attempt" : "attempts")" : nil },
                        trackingError: tracking?.lastError,
                        canRetry: entry.provisioning?.phase == .active && (tracking?.status == .pending || tracking?.status == .failed))
         }

@@ -85,9 +85,13 @@ import Testing
         #expect(typical.contains("1970-01-01T00:00:00Z"))
         #expect(typical.contains("action=\"/ui/tenants/acme/tracking/retry\""), "failed tracking can be retried")
         #expect(typical.contains("6 attempts"))
+        // Tracked at the first attempt: nothing to retry, no count of attempts.
         provisioning.tracking.status = .tracked
+        provisioning.tracking.attempts = 0
         let tracked = try render(TenantsView([ProvisionedTenant(tenant: tenant, provisioning: provisioning)], csrf: "tok"), "tenants")
-        #expect(!tracked.contains("tracking/retry"))
+        #expect(!tracked.contains("tracking/retry") && !tracked.contains("attempt"))
+        provisioning.tracking.attempts = 1
+        #expect(try render(TenantsView([ProvisionedTenant(tenant: tenant, provisioning: provisioning)], csrf: "tok"), "tenants").contains("1 attempt<"))
     }
 
     func partiesView(_ items: [Party], text: String = "") -> PartiesView {
