@@ -101,7 +101,7 @@ package struct RosterAPIHandlers: APIProtocol {
     package func lookupParty(_ input: Operations.LookupParty.Input) async throws -> Operations.LookupParty.Output {
         let context = try RequestInfo.context()
         let party = try await services.parties.lookup(tenant: input.path.tenant, email: input.query.email,
-                                                      phone: input.query.phone, context: context)
+                                                      phone: input.query.phone, kind: input.query.kind?.domain, context: context)
         return .ok(.init(body: .json(.init(party))))
     }
 

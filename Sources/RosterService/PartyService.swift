@@ -353,18 +353,20 @@ public struct PartyService: Sendable {
     }
 
     /// The live party with this email or phone (persons first); 404 when none.
-    public func lookup(tenant slug: String, email: String?, phone: String?, context: OperationContext) async throws -> Party {
+    /// `kind`: only a party of that kind (a person and an organization may share an email or phone).
+    public func lookup(tenant slug: String, email: String?, phone: String?, kind: Party.Kind? = nil,
+                       context: OperationContext) async throws -> Party {
         let party = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
             let tenant = access.tenant
             let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
-            var found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: emailValue?.normalized,
+            var found = try await tx.liveParties(tenant: tenant.id, kind: kind, emailNormalized: emailValue?.normalized,
                                                  phone: phoneValue?.digits)
             // Digits alone may be a stored number of another country: try them as international too.
             if found.isEmpty, emailValue == nil, let raw = phone?.trimmingWhitespace(), raw.allSatisfy(\.isNumber),
                let international = try? PhoneNumber("+" + raw), international != phoneValue {
-                found = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: nil, phone: international.digits)
+                found = try await tx.liveParties(tenant: tenant.id, kind: kind, emailNormalized: nil, phone: international.digits)
             }
             found = try await access.visible(found) { [$0.id] }
             guard let party = found.first(where: { $0.kind == .person }) ?? found.first else {

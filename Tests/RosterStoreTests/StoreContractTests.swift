@@ -269,6 +269,15 @@ struct StoreContractTests {
             #expect(found.id == jane.id)
             let byPhone = try await parties.lookup(tenant: tenant.slug, email: nil, phone: "+44 (20) 7946-0958", context: .test)
             #expect(byPhone.id == jane.id)
+            // An organization sharing Jane's email: the person first, or the kind asked for.
+            let office = try await parties.create(tenant: tenant.slug, .init(kind: .organization, name: "Jane's Office", email: "jane.doe@example.com"),
+                                                  context: .test)
+            #expect(try await parties.lookup(tenant: tenant.slug, email: "jane.doe@example.com", phone: nil, context: .test).id == jane.id)
+            #expect(try await parties.lookup(tenant: tenant.slug, email: "jane.doe@example.com", phone: nil, kind: .organization, context: .test).id
+                    == office.id)
+            #expect(try await parties.lookup(tenant: tenant.slug, email: "jane.doe@example.com", phone: nil, kind: .person, context: .test).id == jane.id)
+            await expectRosterError({ try await parties.lookup(tenant: tenant.slug, email: "bob@example.org", phone: nil, kind: .organization,
+                                                                context: .test) }) { $0.isNotFound }
             await expectRosterError({ try await parties.lookup(tenant: tenant.slug, email: "nobody@example.com", phone: nil, context: .test) }) {
                 $0.isNotFound
             }
