@@ -184,7 +184,7 @@ extension WebConsole {
         do {
             result = try await body(signedIn)
         } catch {
-            return errorPage(error, signedIn: signedIn, back: back ?? request.uri.path)
+            return errorPage(error, signedIn: signedIn, back: back ?? Self.back(request))
         }
         var response: Response
         switch result {
@@ -239,12 +239,14 @@ extension WebConsole {
         return fields
     }
 
-    /// The page a form was posted from (its `Referer`, when it is a console page), for an error page's "Back".
+    /// The page a form was posted from, or a page was linked from (its `Referer`, when it is another console page), for
+    /// an error page's "Back"; else the console's start (never the page that failed: its "Back" led to itself).
     static func back(_ request: Request) -> String {
         guard let referer = request.headers[.referer], let url = URLComponents(string: referer), url.path.hasPrefix("/ui") else {
             return "/ui"
         }
-        return url.path + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let page = url.path + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
+        return request.method == .get && page == request.uri.description ? "/ui" : page
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -247,6 +247,12 @@ struct TBrowser {
             }
             #expect(rows == ["1 Alpha region", "2 Alpha Farm farm", "2 Shared farm", "1 Beta region", "2 Beta One farm", "3 Shared farm again",
                              "2 Beta Two farm", "3 Beta Two Field field"], "\(rows)")
+            // A page that is not there leads back to where the browser came from, or to the start; never to itself.
+            let missing = "/ui/t/\(tenant)/parties/\(UUID().uuidString.lowercased())"
+            let fromSearch = try await browser.send(.get, missing, body: nil, headers: [.referer: "http://localhost/ui/t/\(tenant)/parties?q=x"])
+            #expect(fromSearch.status == .notFound && fromSearch.html.contains("<a href=\"/ui/t/\(tenant)/parties?q=x\">Back</a>"), "\(fromSearch.html)")
+            let direct = try await browser.get(missing)
+            #expect(direct.status == .notFound && direct.html.contains("<a href=\"/ui\">Back</a>"), "\(direct.html)")
         }
     }
 
