@@ -31,8 +31,11 @@ struct PlatformKeys: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await global.withRuntime { runtime in try await runtime.platformAuth.keys() }
+            // Columns, as `tenants list` prints them.
+            let width = max(2, keys.map(\.id.count).max() ?? 0)
+            print("ID".padding(toLength: width, withPad: " ", startingAt: 0) + "  CREATED               NAME")
             for key in keys {
-                print("\(key.id)  \(key.createdAt.formatted(.iso8601))  \(key.name)")
+                print(key.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(key.createdAt.formatted(.iso8601))  \(key.name)")
             }
         }
     }

@@ -475,13 +475,19 @@ struct CLITests {
         let id = try #require(lines.first?.split(separator: " ").dropFirst(3).first.map(String.init))
         let list = try cli.run("platform-keys", "list")
         #expect(list.out.contains(id) && list.out.contains("ops laptop") && list.out.contains("bootstrap"))
+        // A header, and the names in one column.
+        let listed = list.out.split(separator: "\n").map(String.init)
+        let column = try #require(listed.first?.range(of: "NAME")).lowerBound.utf16Offset(in: listed[0])
+        let row = try #require(listed.first { $0.hasSuffix("ops laptop") })
+        #expect(listed.first?.hasPrefix("ID ") == true && row.utf16.count - "ops laptop".utf16.count == column, "\(list.out)")
         #expect(!list.out.contains(secret))
         #expect(try cli.run("platform-keys", "revoke", id).status == 0)
         #expect(!(try cli.run("platform-keys", "list").out.contains(id)))
         let again = try cli.run("platform-keys", "revoke", id)
         #expect(again.status == 2 && again.err.contains("no platform key"))
         // The last platform token stays: without it no one could administer the platform.
-        let bootstrap = try #require(try cli.run("platform-keys", "list").out.split(separator: " ").first.map(String.init))
+        let bootstrap = try #require(try cli.run("platform-keys", "list").out.split(separator: "\n").dropFirst().first?
+            .split(separator: " ").first.map(String.init))
         let last = try cli.run("platform-keys", "revoke", bootstrap)
         #expect(last.status == 2 && last.err.contains("last platform token"))
         // A token configured later replaces the generated one: it is gone, the configured one is there.
