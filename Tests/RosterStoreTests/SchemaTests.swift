@@ -55,14 +55,20 @@ import Testing
         }
     }
 
+    /// An empty database migrated to the end, with a runtime and one tenant, for a data migration's test to take back.
+    static func withMigratedTenant(_ kind: StoreKind, _ body: @Sendable (RosterDatabase, RosterRuntime, Tenant) async throws -> Void) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            let rt = makeRuntime(database: database, secrets: nil)
+            try await body(database, rt, try await rt.services.tenants.create(slug: "idn", name: "IDN", context: .test))
+        }
+    }
+
     /// Migration 19 gives stored email keys of IDN domains their ASCII form, except where that would make two live
     /// records one (they were stored once in each form before): those are left, and the migration goes through.
     @Test(arguments: StoreKind.allCases)
     func emailKeysOfInternationalDomainsAreMadeASCII(_ kind: StoreKind) async throws {
-        try await SchemaFixture.withEmpty(kind) { database in
-            try await database.migrate(logger: TestDatabase.logger)
-            let rt = makeRuntime(database: database, secrets: nil)
-            let tenant = try await rt.services.tenants.create(slug: "idn", name: "IDN", context: .test)
+        try await Self.withMigratedTenant(kind) { database, rt, tenant in
             func person(_ email: String) async throws -> Party.ID {
                 try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, email: email), context: .test).id
             }
@@ -107,10 +113,7 @@ import Testing
     /// Migration 23: organizations' claimed domains stored in Unicode before are keyed in ASCII, and link contacts.
     @Test(arguments: StoreKind.allCases)
     func claimedDomainsAreKeyedInASCII(_ kind: StoreKind) async throws {
-        try await SchemaFixture.withEmpty(kind) { database in
-            try await database.migrate(logger: TestDatabase.logger)
-            let rt = makeRuntime(database: database, secrets: nil)
-            let tenant = try await rt.services.tenants.create(slug: "idn", name: "IDN", context: .test)
+        try await Self.withMigratedTenant(kind) { database, rt, tenant in
             var update = TenantUpdate()
             update.autoLinkContacts = true
             _ = try await rt.services.tenants.update(tenant.slug, update, context: .test)
