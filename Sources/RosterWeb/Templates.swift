@@ -599,8 +599,8 @@ enum Templates {
         a { color: var(--accent); }
         :focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
         .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
-        header.top { display: flex; gap: 1.5rem; align-items: center; padding: .6rem 1.5rem; background: #13233a; color: #fff; }
-        header.top a { color: #fff; } header.top nav { display: flex; gap: 1rem; flex: 1; } .brand { font-weight: 700; }
+        header.top { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; padding: .6rem 1.5rem; background: #13233a; color: #fff; }
+        header.top a { color: #fff; } header.top nav { display: flex; flex-wrap: wrap; gap: .3rem 1rem; flex: 1; } .brand { font-weight: 700; }
         .who { color: #e6ebf2; } form.inline { display: inline; }
         main { max-width: 72rem; margin: 1.5rem auto; padding: 0 1.5rem; }
         h1 { font-size: 1.6rem; margin: .2rem 0 .8rem; } h2 { font-size: 1.2rem; margin-top: 0; } h3 { font-size: 1rem; }
@@ -632,5 +632,11 @@ enum Templates {
         fieldset.plain { border: 0; margin: 0; padding: 0; min-width: 0; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         .tree .self { font-weight: 700; } .role { color: var(--muted); } .crumbs { color: var(--muted); margin: 0; }
+        /* A phone's width: the navigation wraps; a table keeps its words whole and scrolls inside its card. */
+        @media (max-width: 40rem) {
+          header.top, main { padding-left: .6rem; padding-right: .6rem; } main { margin-top: 1rem; }
+          header.top nav { flex-basis: 100%; order: 3; }
+          th, td { overflow-wrap: break-word; } .card { padding: .8rem; } main > table { display: block; overflow-x: auto; }
+        }
         """
 }
