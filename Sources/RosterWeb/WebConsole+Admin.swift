@@ -106,7 +106,15 @@ extension WebConsole {
                 _ = try await services.access.grant(tenant: tenant, user: id, role: role,
                                                     window: ValidityWindow(validFrom: validFrom, validTo: validTo), context: signedIn.context)
                 return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=granted")
-            } catch RosterError.validation(let errors) {
+            } catch let error as RosterError {
+                // A field's problem, or a user or grant not found: said beside the form, which keeps what was typed.
+                let errors: [FieldError]
+                switch error {
+                case .validation(let fields): errors = fields
+                case .notFound(let message):
+                    errors = [FieldError(message.contains("has no role") || message.hasPrefix("no role") ? "role" : "user", message)]
+                default: throw error
+                }
                 var (view, _) = try await accessView(request, tenant: tenant, signedIn: signedIn)
                 view.grantErrors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
                 view.grantUser = fields["user"] ?? ""

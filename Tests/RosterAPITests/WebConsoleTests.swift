@@ -737,6 +737,14 @@ extension WebConsoleTests {
             let revoked = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "revoke")])
             #expect(revoked.location == "/ui/t/\(tenant)/access?done=revoked")
             #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.isEmpty)
+            // A grant not held, or a user not found: said beside the form, which keeps what was typed.
+            let notHeld = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "revoke")])
+            #expect(notHeld.status == .unprocessableContent && notHeld.html.contains("<strong>role</strong>") && notHeld.html.contains("has no role"),
+                    "\(notHeld.html)")
+            let unknown = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", "nobody@example.com"), ("role", role.id),
+                                                                          ("action", "grant")])
+            #expect(unknown.status == .unprocessableContent && unknown.html.contains("<strong>user</strong>")
+                    && unknown.html.contains("value=\"nobody@example.com\""), "\(unknown.html)")
             #expect(try await browser.post("/ui/t/\(tenant)/grants", [("user", user.id), ("role", role.id)]).status == .forbidden)
 
             #expect(try await browser.get("/ui/t/\(tenant)/parties/\(person.id)/export").status != .ok, "a link can't start an export")
