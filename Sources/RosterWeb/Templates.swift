@@ -152,7 +152,7 @@ enum Templates {
         <h1>{{displayName}} <span class="badge badge-{{state}}" id="state">{{state}}</span></h1>
         <p class="meta">{{kind}} · version <span id="version">{{version}}</span> · created {{createdAt}} · updated {{updatedAt}}</p>
         {{#notice}}<p class="flash" role="status">{{notice}}</p>{{/notice}}
-        {{#conflict}}<p class="error conflict" role="alert" id="conflict">{{conflict}}</p>{{/conflict}}
+        {{#conflict}}<p class="error conflict" role="alert" id="conflict">{{conflict}}{{#conflictWith}} <a href="/ui/t/{{tenant}}/parties/{{conflictWith}}" id="conflict-with">Open it</a>{{/conflictWith}}</p>{{/conflict}}
         {{#hasErrors}}
         <div class="error" role="alert"><p>Not saved:</p><ul>{{#errors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/errors}}</ul></div>
         {{/hasErrors}}

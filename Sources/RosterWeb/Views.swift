@@ -272,6 +272,8 @@ struct PartyView {
     var canReveal = false
     var notice: String?
     var conflict: String?
+    /// The party a refused change would have duplicated (its email or phone), to open it.
+    var conflictWith: String?
     var errors: [FieldMessage] = [] { didSet { hasErrors = !errors.isEmpty } }
     var hasErrors = false
 

@@ -710,9 +710,12 @@ extension WebConsole {
                 view.errors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
                 view.keepTyped(fields)
                 return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
-            } catch RosterError.conflict(let message, _) {
+            } catch RosterError.conflict(let message, let existing) {
+                // A duplicate: the form keeps what was typed (the other changes too), and links the party it would duplicate.
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
                 view.conflict = message
+                view.conflictWith = existing.flatMap(Party.ID.init(uuidString:))?.description
+                view.keepTyped(fields)
                 return .page(title: view.displayName, template: "party", view: view, status: .conflict)
             }
         }

@@ -130,6 +130,14 @@ struct TBrowser {
             #expect(stale.html.contains("value=\"New Name Ltd\""))
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
 
+            // The email of another organization: refused, the other changes kept in the form, the other party linked.
+            let taken = try await api.createParty(tenant, #"{"kind":"organization","name":"Taken Ltd","email":"taken@example.org"}"#)
+            let duplicate = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("name", "Renamed Again Ltd"),
+                                                                     ("email", "taken@example.org"), ("note", "keep this note")])
+            #expect(duplicate.status == .conflict && duplicate.html.contains("value=\"Renamed Again Ltd\"") && duplicate.html.contains("keep this note")
+                    && duplicate.html.contains("href=\"/ui/t/\(tenant)/parties/\(taken.id)\" id=\"conflict-with\""), "\(duplicate.html)")
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
+
             let unknownType = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("customerType", "vip")])
             #expect(unknownType.status == .unprocessableContent && unknownType.html.contains("<strong>customerType</strong>"))
             let invalid = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("email", "not an email"),
