@@ -493,8 +493,16 @@ enum Templates {
         <h1>Imports and exports of {{tenant}}</h1>
         <section class="card" id="import">
           <h2>Import</h2>
-          <p>Parties or relationships, as CSV with a header row or as JSON Lines, with the same rules as the API
-          (see the import guide). Large files are sent as they are, up to the server's import limit.</p>
+          <p>Parties or relationships, as CSV with a header row or as JSON Lines, with the same rules as the API.
+          Large files are sent as they are, up to the server's import limit.</p>
+          <details><summary>Columns</summary>
+            <p>Parties: <code>kind</code> (person or organization), <code>firstName</code>, <code>lastName</code>, <code>name</code>,
+            <code>email</code>, <code>phone</code>, <code>website</code>, <code>note</code>, <code>customerType</code>, <code>roles</code> and
+            <code>tags</code> (separated by <code>;</code>), <code>properties.KEY</code>, <code>partnerId</code> or <code>partnerEmail</code>.</p>
+            <p>Relationships: the child by <code>childId</code>, <code>childEmail</code> or <code>childPhone</code>; the parent by
+            <code>parentId</code>, <code>parentEmail</code> or <code>parentName</code> (an organization's exact name); <code>type</code>,
+            <code>role</code>, <code>validFrom</code>, <code>validTo</code>.</p>
+          </details>
           {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
           <form method="post" action="/ui/t/{{tenant}}/imports" id="import-form" data-upload="import-file">
             <input type="hidden" name="csrf" value="{{csrf}}">

@@ -300,6 +300,8 @@ import Testing
         #expect(empty.contains("data-upload=\"import-file\"") && !empty.contains("role=\"alert\">"))
         // Without JavaScript a chosen file would not be sent: the file input is the script's to show.
         #expect(empty.contains(#"<div data-js-only hidden><label for="import-file">"#))
+        // The columns are said on the page (the guide is a file of the source, not of the server).
+        #expect(empty.contains("<summary>Columns</summary>") && empty.contains("<code>partnerEmail</code>") && empty.contains("<code>parentName</code>"))
         #expect(Templates.script.contains(#"querySelectorAll("[data-js-only]")"#))
         var view = ImportsView(tenant: "acme", csrf: "tok")
         view.text = Self.hostile
