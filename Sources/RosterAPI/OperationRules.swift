@@ -49,6 +49,7 @@ package enum OperationRules {
         "undoMerge": .policy("parties.write", .list),
         "createImport": .policy("parties.write", .tenant),
         "getImport": .policy("parties.write", .tenant),
+        "listImports": .policy("parties.write", .list),
         "listImportErrors": .policy("parties.write", .tenant),
         "listChildren": .policy("parties.read", .pathParty),
         "listDescendants": .policy("parties.read", .pathParty),

@@ -127,6 +127,13 @@ extension RosterAPIHandlers {
         return .accepted(.init(body: .json(.init(job))))
     }
 
+    package func listImports(_ input: Operations.ListImports.Input) async throws -> Operations.ListImports.Output {
+        let context = try RequestInfo.context()
+        let page = try await services.importJobs.jobs(tenant: input.path.tenant, cursor: input.query.cursor, limit: input.query.limit,
+                                                      context: context)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.ImportJob.init), nextCursor: page.nextCursor))))
+    }
+
     package func getImport(_ input: Operations.GetImport.Input) async throws -> Operations.GetImport.Output {
         let context = try RequestInfo.context()
         let job = try await services.importJobs.job(tenant: input.path.tenant, id: try importID(input.path.importId), context: context)

@@ -124,20 +124,33 @@ extension SQLTransaction {
 
     func importJob(tenant: Tenant.ID, id: ImportJob.ID) async throws -> ImportJob? {
         try await conn.query("SELECT * FROM import_jobs WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
-            .first.map { row in
-                var job = ImportJob(id: id, tenantID: tenant, kind: ImportJob.Kind(rawValue: row.string("type") ?? "") ?? .parties,
-                                    format: row.string("format") ?? "", onDuplicate: row.string("on_duplicate") ?? "",
-                                    status: ImportJob.Status(rawValue: row.string("status") ?? "") ?? .failed, actor: row.string("actor") ?? "",
-                                    createdAt: try row.date("created_at"))
-                func count(_ column: String) -> Int { Int(row.int(column) ?? 0) }
-                (job.processed, job.created, job.updated, job.unchanged, job.skipped, job.refused, job.resumedAfter) =
-                    (count("processed"), count("created"), count("updated"), count("unchanged"), count("skipped"), count("refused"),
-                     count("resumed_after"))
-                job.error = row.string("error")
-                job.updatedAt = try row.date("updated_at")
-                job.finishedAt = try row.optionalDate("finished_at")
-                return job
-            }
+            .first.map { try makeImportJob($0, tenant: tenant) }
+    }
+
+    func importJobs(tenant: Tenant.ID, before: ImportJob.ID?, limit: Int) async throws -> [ImportJob] {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+        var sql = "SELECT * FROM import_jobs WHERE tenant_id = $1"
+        if let before {
+            binds.append(.uuid(before.rawValue))
+            sql += " AND id < $2"
+        }
+        return try await conn.query(sql + " ORDER BY id DESC LIMIT \(max(0, limit))", binds).map { try makeImportJob($0, tenant: tenant) }
+    }
+
+    private func makeImportJob(_ row: SQLRow, tenant: Tenant.ID) throws -> ImportJob {
+        let id = ImportJob.ID(try row.uuid("id"))
+        var job = ImportJob(id: id, tenantID: tenant, kind: ImportJob.Kind(rawValue: row.string("type") ?? "") ?? .parties,
+                            format: row.string("format") ?? "", onDuplicate: row.string("on_duplicate") ?? "",
+                            status: ImportJob.Status(rawValue: row.string("status") ?? "") ?? .failed, actor: row.string("actor") ?? "",
+                            createdAt: try row.date("created_at"))
+        func count(_ column: String) -> Int { Int(row.int(column) ?? 0) }
+        (job.processed, job.created, job.updated, job.unchanged, job.skipped, job.refused, job.resumedAfter) =
+            (count("processed"), count("created"), count("updated"), count("unchanged"), count("skipped"), count("refused"),
+             count("resumed_after"))
+        job.error = row.string("error")
+        job.updatedAt = try row.date("updated_at")
+        job.finishedAt = try row.optionalDate("finished_at")
+        return job
     }
 
     func appendImportJobErrors(tenant: Tenant.ID, job: ImportJob.ID, _ errors: [ImportJobError]) async throws {

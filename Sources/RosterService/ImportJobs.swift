@@ -253,6 +253,23 @@ public struct ImportJobService: Sendable {
         return job
     }
 
+    /// The jobs the caller may follow (`checkVisible`), newest first, keyset by id: those of the tenant for a caller holding
+    /// an import's right on the whole tenant, its own otherwise. A page may hold fewer than the limit; its cursor goes on.
+    public func jobs(tenant slug: String, cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<ImportJob> {
+        let limit = try pageSize(limit)
+        let before: ImportJob.ID? = try decodeCursor(cursor)
+        return try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            guard access.grants.scope(of: Self.policy(of: .parties)) != nil || access.grants.scope(of: Self.policy(of: .relationships)) != nil else {
+                throw RosterError.forbidden("this needs the parties.write or relationships.write policy")
+            }
+            let rows = try await tx.importJobs(tenant: access.tenant.id, before: before, limit: limit + 1)
+            var page = Page(rows: rows, limit: limit) { $0.id.description }
+            page.items = page.items.filter { (try? Self.checkVisible($0, access)) != nil }
+            return page
+        }
+    }
+
     public func errors(tenant slug: String, id: ImportJob.ID, cursor: String?, limit: Int?, context: OperationContext) async throws
         -> Page<ImportJobError> {
         let limit = try pageSize(limit)

@@ -599,6 +599,8 @@ public protocol ImportJobRepository {
     /// Writes the job's counters, status, error and times.
     func updateImportJob(_ job: ImportJob) async throws
     func importJob(tenant: Tenant.ID, id: ImportJob.ID) async throws -> ImportJob?
+    /// The tenant's jobs, newest first, before `before` (a job's id), at most `limit`.
+    func importJobs(tenant: Tenant.ID, before: ImportJob.ID?, limit: Int) async throws -> [ImportJob]
     func appendImportJobErrors(tenant: Tenant.ID, job: ImportJob.ID, _ errors: [ImportJobError]) async throws
     /// The refused rows after `afterSeq`, in order.
     func importJobErrors(tenant: Tenant.ID, job: ImportJob.ID, afterSeq: Int?, limit: Int) async throws -> [ImportJobError]

@@ -532,6 +532,18 @@ enum Templates {
             </div>
           </form>
         </section>
+        {{#hasJobs}}
+        <section class="card" id="jobs">
+          <h2>Recent imports</h2>
+          <table>
+            <thead><tr><th scope="col">Started</th><th scope="col">Of</th><th scope="col">Status</th><th scope="col">Rows</th><th scope="col">Created</th><th scope="col">Refused</th></tr></thead>
+            <tbody>
+            {{#jobs}}<tr><td><a href="/ui/t/{{tenant}}/imports/{{id}}">{{startedAt}}</a></td><td>{{kind}}</td>
+              <td><span class="badge badge-{{status}}">{{status}}</span></td><td>{{processed}}</td><td>{{created}}</td><td>{{refused}}</td></tr>{{/jobs}}
+            </tbody>
+          </table>
+        </section>
+        {{/hasJobs}}
         <script src="/ui/static/roster.js"></script>
         """
 

@@ -183,6 +183,29 @@ struct ImportsView {
     var formats = Option.choices(BulkFormat.allCases.map(\.rawValue), selected: "csv", any: "").dropFirst().map { $0 }
     var text = ""
     var error: String?
+    /// The newest jobs the caller may follow, to find one again.
+    var jobs: [JobRow] = [] { didSet { hasJobs = !jobs.isEmpty } }
+    var hasJobs = false
+
+    struct JobRow {
+        var tenant: String
+        var id: String
+        var startedAt: String
+        var kind: String
+        var status: String
+        var processed: Int
+        var created: Int
+        var refused: Int
+
+        init(_ job: ImportJob, tenant: String) {
+            self.tenant = tenant
+            id = job.id.description
+            startedAt = WebFormat.date(job.createdAt)
+            kind = job.kind.rawValue
+            status = job.status.rawValue
+            (processed, created, refused) = (job.processed, job.created, job.refused)
+        }
+    }
 }
 
 /// One import job: its counters while it runs (the page reloads itself), then its refused rows.

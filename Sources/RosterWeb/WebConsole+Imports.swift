@@ -34,7 +34,19 @@ extension WebConsole {
         await run(request, tenant: tenant) { signedIn in
             // The tenant as the caller may see it (404 for another tenant's, as everywhere).
             _ = try await services.access.me(tenant: tenant, context: signedIn.context)
-            return .page(title: "Imports", template: "imports", view: ImportsView(tenant: tenant, csrf: signedIn.session.csrf))
+            var view = ImportsView(tenant: tenant, csrf: signedIn.session.csrf)
+            view.jobs = try await recentJobs(tenant: tenant, context: signedIn.context)
+            return .page(title: "Imports", template: "imports", view: view)
+        }
+    }
+
+    /// The ten newest jobs the caller may follow; none for a caller that may not import.
+    func recentJobs(tenant: String, context: OperationContext) async throws -> [ImportsView.JobRow] {
+        do {
+            return try await services.importJobs.jobs(tenant: tenant, cursor: nil, limit: 10, context: context).items
+                .map { ImportsView.JobRow($0, tenant: tenant) }
+        } catch RosterError.forbidden {
+            return []
         }
     }
 

@@ -111,6 +111,7 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 200, 200, 200]),
         Row(operation: "createImport", method: .post, request: { w in ("\(w.base)/imports?type=parties", "firstName\nMatrix\n") },
             expect: [202, 202, 403, 403, 403]),
+        Row(operation: "listImports", method: .get, request: { w in ("\(w.base)/imports", nil) }, expect: [200, 200, 403, 200, 200]),
         Row(operation: "getImport", method: .get, request: { w in ("\(w.base)/imports/\(try await w.importJob())", nil) },
             expect: [200, 200, 403, 403, 403]),
         Row(operation: "listImportErrors", method: .get, request: { w in ("\(w.base)/imports/\(try await w.importJob())/errors", nil) },

@@ -635,6 +635,10 @@ extension WebConsoleTests {
             let location = try #require(try JSONDecoder().decode(Answer.self, from: Data(upload.html.utf8)).location)
             let uploaded = try await Self.finished(&browser, location)
             #expect(uploaded.html.contains("<dd id=\"created\">400</dd>"), "\(uploaded.html)")
+            // Both jobs are listed on the imports page, newest first, each linking its page.
+            let listed = try await browser.get("/ui/t/\(tenant)/imports").html
+            let newest = try #require(listed.range(of: "href=\"\(location)\"")), older = try #require(listed.range(of: "href=\"\(jobPath)\""))
+            #expect(newest.lowerBound < older.lowerBound && listed.contains("<td>400</td>"), "\(listed)")
 
             let forged = try await browser.send(.post, "/ui/t/\(tenant)/imports/upload?type=parties&format=csv", body: "kind,name\n",
                                                 headers: [.contentType: "text/csv"])

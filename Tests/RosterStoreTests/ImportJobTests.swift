@@ -45,6 +45,43 @@ struct ImportJobTests {
         throw CancellationError()
     }
 
+    /// The jobs a caller may follow, newest first and paged: all of them for one holding an import's right on the whole
+    /// tenant, its own for a scoped one, none of another tenant's.
+    @Test(arguments: StoreKind.allCases)
+    func jobsAreListedNewestFirst(_ kind: StoreKind) async throws {
+        try await Self.withJobs(kind) { rt, t, jobs, _ in
+            let org = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test)
+            let role = try await rt.services.access.createRole(tenant: t, name: "North edges", policies: ["relationships.write", "parties.read"],
+                                                               organizationID: org.id, relationshipType: nil, context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]), requestID: "t")
+            var made: [ImportJob.ID] = []
+            for i in 1...3 {
+                let job = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                                body: Self.body("firstName\nListed \(i)\n"), context: .test)
+                made.append(try await Self.finished(jobs, t, job.id).id)
+            }
+            let own = try await jobs.submit(tenant: t, kind: .relationships, onDuplicate: .skip, format: .csv, restart: false,
+                                            body: Self.body("parentId,childId,type\n"), context: scoped)
+            _ = try await Self.finished(jobs, t, own.id)
+            var listed: [ImportJob.ID] = []
+            var cursor: String?
+            repeat {
+                let page = try await jobs.jobs(tenant: t, cursor: cursor, limit: 2, context: .test)
+                #expect(page.items.count <= 2)
+                listed += page.items.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(listed == [own.id] + made.reversed())
+            #expect(try await jobs.jobs(tenant: t, cursor: nil, limit: nil, context: scoped).items.map(\.id) == [own.id])
+            let other = try await rt.makeTenant().slug
+            #expect(try await jobs.jobs(tenant: other, cursor: nil, limit: nil, context: .test).items.isEmpty)
+            let reader = OperationContext(caller: Caller(principal: .apiKey("r"), tenantSlug: t, role: .management), requestID: "t")
+            await expectRosterError({ try await jobs.jobs(tenant: t, cursor: nil, limit: nil, context: reader) }) { error in
+                if case .forbidden = error { true } else { false }
+            }
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aJobRunsThroughItsBodyAndKeepsItsRefusedRows(_ kind: StoreKind) async throws {
         try await Self.withJobs(kind) { rt, t, jobs, spool in
