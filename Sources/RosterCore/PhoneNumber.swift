@@ -8,29 +8,16 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// Calling codes whose national numbers keep their leading 0 (Italy, San Marino, Vatican).
     static let keepsTrunkZero: Set<String> = ["39", "378", "379"]
 
-    /// Parses international formats (`+44 20 7946 0958`, `0044 ...`, `(555) 123-4567`, dots, dashes,
-    /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
     /// The start of a stored number (digits with the country code) that a search text typed as a phone stands for, as the
     /// number itself would be normalized: `+44 (0)7700 9`, `0044 7700 9` and, with the default calling code 44,
     /// `07700 9` are all `4477009`. Nil when the text is no phone (letters, too few digits) or its digits as typed are
     /// that start already.
     public static func searchPrefix(_ text: String, defaultCallingCode: String?) -> String? {
-        var trimmed = text.trimmingWhitespace()
-        if trimmed.hasPrefix("+") || trimmed.hasPrefix("00") {
-            trimmed = trimmed.replacingOccurrences(of: "(0)", with: "").replacingOccurrences(of: "( 0 )", with: "")
-        }
-        var digits = ""
-        for (offset, char) in trimmed.enumerated() {
-            switch char {
-            case "0"..."9": digits.append(char)
-            case "+" where offset == 0: continue
-            case " ", "-", ".", "(", ")", "/", "\u{00A0}": continue
-            default: return nil
-            }
-        }
-        guard digits.count >= 3 else { return nil }
+        let written = scan(text)
+        guard written.problem == nil, written.digits.count >= 3 else { return nil }
+        let digits = written.digits
         let prefix: String
-        if trimmed.hasPrefix("+") {
+        if written.hasPlus {
             prefix = digits
         } else if digits.hasPrefix("00") {
             prefix = String(digits.dropFirst(2))
@@ -43,27 +30,38 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         return prefix == typed || prefix.count < 3 ? nil : prefix
     }
 
-    public init(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws {
-        func fail(_ message: String) -> RosterError { .invalid(field, message) }
+    /// A number as written, read the one way both the rules and search read it: trimmed, a "(0)" after an international
+    /// prefix left out (the national trunk prefix, written for callers inside the country), separators skipped; `problem`
+    /// names a character no number holds.
+    private static func scan(_ raw: String) -> (trimmed: String, digits: String, hasPlus: Bool, problem: String?) {
         var trimmed = raw.trimmingWhitespace()
-        // "+44 (0)20 ...": the (0) is the national trunk prefix, written for callers inside the country.
         if trimmed.hasPrefix("+") || trimmed.hasPrefix("00") {
             trimmed = trimmed.replacingOccurrences(of: "(0)", with: "").replacingOccurrences(of: "( 0 )", with: "")
         }
-        guard !trimmed.isEmpty else { throw fail("must not be empty") }
-        guard trimmed.unicodeScalars.count <= 40 else { throw fail("is too long") }
         var digits = ""
         var hasPlus = false
         for (offset, char) in trimmed.enumerated() {
             switch char {
             case "0"..."9": digits.append(char)
             case "+":
-                guard offset == 0 else { throw fail("may have + only at the start") }
+                guard offset == 0 else { return (trimmed, digits, hasPlus, "may have + only at the start") }
                 hasPlus = true
             case " ", "-", ".", "(", ")", "/", "\u{00A0}": continue
-            default: throw fail("may contain only digits, spaces, dots, dashes, parentheses and a leading +")
+            default: return (trimmed, digits, hasPlus, "may contain only digits, spaces, dots, dashes, parentheses and a leading +")
             }
         }
+        return (trimmed, digits, hasPlus, nil)
+    }
+
+    /// Parses international formats (`+44 20 7946 0958`, `0044 ...`, `(555) 123-4567`, dots, dashes,
+    /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
+    public init(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws {
+        func fail(_ message: String) -> RosterError { .invalid(field, message) }
+        let written = Self.scan(raw)
+        guard !written.trimmed.isEmpty else { throw fail("must not be empty") }
+        guard written.trimmed.unicodeScalars.count <= 40 else { throw fail("is too long") }
+        if let problem = written.problem { throw fail(problem) }
+        let (digits, hasPlus) = (written.digits, written.hasPlus)
         var international: String
         if hasPlus {
             international = digits
