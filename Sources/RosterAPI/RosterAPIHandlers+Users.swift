@@ -45,7 +45,7 @@ extension Components.Schemas.Segment {
     init(_ s: Segment) {
         self.init(name: s.name, rules: s.rules.map { rule in
             Components.Schemas.SegmentRule(field: .init(rawValue: rule.field.rawValue)!, _operator: .init(rawValue: rule.op.rawValue)!,
-                                           value: rule.value)
+                                           value: rule.value, caseSensitive: rule.caseSensitive ? true : nil)
         })
     }
 }
@@ -114,7 +114,7 @@ extension RosterAPIHandlers {
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
         let rules = b.rules.map { rule in
             Segment.Rule(field: Segment.Field(rawValue: rule.field.rawValue)!, op: Segment.Operator(rawValue: rule._operator.rawValue)!,
-                         value: rule.value)
+                         value: rule.value, caseSensitive: rule.caseSensitive ?? false)
         }
         let segment = try await services.segments.put(tenant: input.path.tenant, name: input.path.name, rules: rules, context: context)
         return .ok(.init(body: .json(.init(segment))))

@@ -88,16 +88,32 @@ public struct Segment: Hashable, Sendable {
         public var field: Field
         public var op: Operator
         public var value: String
+        /// Compared as written (composed), not case-folded: the dealer code `RE-` (seed 001 matches it with a `LIKE`,
+        /// designation and department with an `ILIKE`).
+        public var caseSensitive: Bool
 
-        public init(field: Field, op: Operator, value: String) {
+        public init(field: Field, op: Operator, value: String, caseSensitive: Bool = false) {
             self.field = field
             self.op = op
             self.value = value
+            self.caseSensitive = caseSensitive
         }
 
         enum CodingKeys: String, CodingKey {
-            case field, op = "operator", value
+            case field, op = "operator", value, caseSensitive
         }
+
+        /// Rules stored before `caseSensitive` existed are case-insensitive, as they were.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            field = try container.decode(Field.self, forKey: .field)
+            op = try container.decode(Operator.self, forKey: .op)
+            value = try container.decode(String.self, forKey: .value)
+            caseSensitive = try container.decodeIfPresent(Bool.self, forKey: .caseSensitive) ?? false
+        }
+
+        /// The rule's value as compared: composed, and folded unless the rule is case-sensitive.
+        public var comparedValue: String { caseSensitive ? Text.composed(value) : Segment.fold(value) }
     }
 
     public var name: String
@@ -108,9 +124,10 @@ public struct Segment: Hashable, Sendable {
         self.rules = rules
     }
 
-    /// The built-in dealer segment: employeeId starting `RE-`, or designation or department containing `dealer`.
+    /// The built-in dealer segment: employeeId starting `RE-` (as written: `re-1` is no dealer code), or designation or
+    /// department containing `dealer` in any case.
     public static let dealer = Segment(name: "dealer", rules: [
-        Rule(field: .employeeID, op: .prefix, value: "RE-"),
+        Rule(field: .employeeID, op: .prefix, value: "RE-", caseSensitive: true),
         Rule(field: .designation, op: .contains, value: "dealer"),
         Rule(field: .department, op: .contains, value: "dealer"),
     ])
@@ -128,8 +145,8 @@ public struct Segment: Hashable, Sendable {
         guard user.isActive else { return false }
         return rules.contains { rule in
             guard let raw = user.value(of: rule.field) else { return false }
-            let value = Array(Self.fold(raw).utf8)
-            let wanted = Array(Self.fold(rule.value).utf8)
+            let value = Array((rule.caseSensitive ? raw : Self.fold(raw)).utf8)  // as stored (composed on the way in), as SQL compares it
+            let wanted = Array(rule.comparedValue.utf8)
             switch rule.op {
             case .prefix: return value.starts(with: wanted)
             case .contains: return wanted.isEmpty || value.windows(ofCount: wanted.count).contains { $0.elementsEqual(wanted) }

@@ -79,8 +79,20 @@ extension SQLTransaction {
         }
         if let segment = query.segment {
             let clauses = segment.rules.map { rule -> String in
+                let value = rule.comparedValue
+                if rule.caseSensitive {
+                    // The stored text itself. Not LIKE, which SQLite compares without case for ASCII.
+                    let column = Self.textColumn(rule.field)
+                    switch rule.op {
+                    case .prefix:
+                        return "substr(\(column), 1, CAST(\(bind(.int(Int64(value.unicodeScalars.count)))) AS INTEGER)) = \(bind(.text(value)))"
+                    case .contains:
+                        let find = dialect == .postgres ? "strpos" : "instr"
+                        return "\(find)(\(column), \(bind(.text(value)))) > 0"
+                    case .equals: return "\(column) = \(bind(.text(value)))"
+                    }
+                }
                 let column = Self.keyColumn(rule.field)
-                let value = Segment.fold(rule.value)
                 switch rule.op {
                 case .prefix: return "\(column) LIKE \(bind(.text(Self.likePrefix(value)))) ESCAPE '\\'"
                 case .contains: return "\(column) LIKE \(bind(.text("%" + Self.likePrefix(value)))) ESCAPE '\\'"
@@ -92,6 +104,16 @@ extension SQLTransaction {
         if let after = query.after { sql += " AND id > \(bind(.uuid(after.rawValue)))" }
         sql += " ORDER BY id LIMIT \(bind(.int(Int64(query.limit))))"
         return try await conn.query(sql, binds).map(makeUser)
+    }
+
+    static func textColumn(_ field: Segment.Field) -> String {
+        switch field {
+        case .employeeID: "employee_id"
+        case .designation: "designation"
+        case .department: "department"
+        case .email: "email"
+        case .displayName: "display_name"
+        }
     }
 
     static func keyColumn(_ field: Segment.Field) -> String {

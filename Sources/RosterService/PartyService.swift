@@ -244,8 +244,15 @@ public struct PartyService: Sendable {
                 try access.require("parties.write")
                 let tenant = access.tenant
                 let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
-                if let existing = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: emailValue?.normalized,
-                                                           phone: phoneValue?.digits).first {
+                let found = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: emailValue?.normalized,
+                                                     phone: phoneValue?.digits)
+                if let existing = found.first {
+                    // The email names one person and the phone another: neither is "the" customer (answering one of
+                    // them would hide the other, and creating one would break the unique keys).
+                    guard found.count == 1 else {
+                        let ids = found.map(\.id.description).joined(separator: " and ")
+                        throw RosterError.conflict("the email and the phone belong to different persons (\(ids)): identify by one of them")
+                    }
                     return Identification(party: existing, firstTime: false)
                 }
                 let input = PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: emailValue?.value,

@@ -324,6 +324,13 @@ struct PartyAPITests {
             #expect(found.party.id == created.party.id)
             let empty = try await api.send(.post, "/v1/tenants/\(t)/customers/identify", json: "{}")
             #expect(empty.status == .unprocessableContent)
+            // The email of one person and the phone of another: 409 naming both, and nothing made.
+            let split = try await api.send(.post, "/v1/tenants/\(t)/customers/identify",
+                                           json: #"{"email":"jane@example.com","phone":"+44 7700 900123"}"#)
+            #expect(split.status == .conflict)
+            #expect(split.text.contains(jane.id) && split.text.contains(created.party.id))
+            let janeAgain = try await api.send(.post, "/v1/tenants/\(t)/customers/identify", json: #"{"email":"jane@example.com"}"#)
+            #expect(try janeAgain.decode(Identification.self).party.id == jane.id)
 
             struct Stats: Codable { var regular: Int; var unregistered: Int; var new: Int; var anonymous: Int; var total: Int }
             let stats = try await api.send(.get, "/v1/tenants/\(t)/customers/stats").decode(Stats.self)

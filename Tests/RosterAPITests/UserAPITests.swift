@@ -73,7 +73,7 @@ struct UserAPITests {
             let badSegment = try await api.send(.get, "\(base)?segment=bad!")
             #expect(badSegment.status == .unprocessableContent && badSegment.problem?.errors?.map(\.field) == ["segment"], "\(badSegment.text)")
             let segment = try await api.send(.get, "/v1/tenants/\(t)/segments/dealer")
-            #expect(segment.status == .ok && segment.text.contains("RE-"))
+            #expect(segment.status == .ok && segment.text.contains("RE-") && segment.text.contains(#""caseSensitive":true"#))
             let put = try await api.send(.put, "/v1/tenants/\(t)/segments/dealer",
                                          json: #"{"rules":[{"field":"employeeId","operator":"equals","value":"RE-2"}]}"#)
             #expect(put.status == .ok)
@@ -84,11 +84,12 @@ struct UserAPITests {
             // The list (the tenant's own, by name), a page at a time; DELETE brings the built-in dealer segment back.
             #expect(try await api.send(.put, "/v1/tenants/\(t)/segments/agents",
                                        json: #"{"rules":[{"field":"department","operator":"equals","value":"Agency"}]}"#).status == .ok)
-            struct TSegment: Codable { var name: String; var rules: [[String: String]] }
+            struct TRule: Codable { var field: String; var `operator`: String; var value: String; var caseSensitive: Bool? }
+            struct TSegment: Codable { var name: String; var rules: [TRule] }
             let firstPage = try await api.send(.get, "/v1/tenants/\(t)/segments?limit=1").decode(TList<TSegment>.self)
             #expect(firstPage.items.map(\.name) == ["agents"] && firstPage.nextCursor == "agents")
             let second = try await api.send(.get, "/v1/tenants/\(t)/segments?limit=1&cursor=agents").decode(TList<TSegment>.self)
-            #expect(second.items.map(\.name) == ["dealer"] && second.items.first?.rules.first?["value"] == "RE-2" && second.nextCursor == nil)
+            #expect(second.items.map(\.name) == ["dealer"] && second.items.first?.rules.first?.value == "RE-2" && second.nextCursor == nil)
             let badCursor = try await api.send(.get, "/v1/tenants/\(t)/segments?cursor=bad!")
             #expect(badCursor.status == .unprocessableContent && badCursor.problem?.errors?.map(\.field) == ["cursor"], "\(badCursor.text)")
             #expect(try await api.send(.delete, "/v1/tenants/\(t)/segments/dealer").status == .noContent)
@@ -98,7 +99,8 @@ struct UserAPITests {
             #expect(try await api.send(.delete, "/v1/tenants/\(t)/segments/ghost").status == .notFound)
             #expect(try await api.send(.delete, "/v1/tenants/\(try await api.makeTenant())/segments/agents").status == .notFound)
             let all = try await api.send(.get, "/v1/tenants/\(t)/segments").decode(TList<TSegment>.self)
-            #expect(all.items.map(\.name) == ["agents", "dealer"] && all.items.last?.rules.first?["value"] == "RE-")
+            #expect(all.items.map(\.name) == ["agents", "dealer"] && all.items.last?.rules.first?.value == "RE-"
+                    && all.items.last?.rules.first?.caseSensitive == true && all.items.first?.rules.first?.caseSensitive == nil)
         }
     }
 

@@ -136,6 +136,11 @@ struct UserContractTests {
                                              Segment.Rule(field: .displayName, op: .prefix, value: "σί"),
                                              Segment.Rule(field: .employeeID, op: .contains, value: "İ"),
                                              Segment.Rule(field: .department, op: .equals, value: "école")]),
+                Segment(name: "exact", rules: [Segment.Rule(field: .designation, op: .contains, value: "Dealer", caseSensitive: true),
+                                               Segment.Rule(field: .displayName, op: .equals, value: "STRASSE", caseSensitive: true),
+                                               Segment.Rule(field: .department, op: .prefix, value: "σί", caseSensitive: true),
+                                               Segment.Rule(field: .employeeID, op: .contains, value: "%_", caseSensitive: true),
+                                               Segment.Rule(field: .employeeID, op: .prefix, value: "e\u{301}", caseSensitive: true)]),
             ]
             for segment in segments {
                 if segment.name != "dealer" {
@@ -153,6 +158,27 @@ struct UserContractTests {
                 #expect(fromSQL == inMemory, "\(segment.name): SQL \(fromSQL.count), memory \(inMemory.count)")
                 #expect(!inMemory.isEmpty)
             }
+        }
+    }
+
+    /// Seed 001 matches the dealer code with `LIKE 'RE-%'` and the designation and department with `ILIKE '%dealer%'`:
+    /// `re-1` is no dealer code, `Senior DEALER` is a dealer's designation.
+    @Test(arguments: StoreKind.allCases)
+    func dealerCodeIsMatchedAsWritten(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let users = rt.services.users
+            var expected = Set<String>()
+            for (i, (code, designation, dealer)) in [("RE-1", nil, true), ("re-2", nil, false), ("Re-3", nil, false), ("XRE-4", nil, false),
+                                                     ("re-5", "Senior DEALER", true)].enumerated() {
+                let user = try await users.create(tenant: tenant.slug, UserInput(email: "d\(i)@example.com", employeeID: code,
+                                                                                 designation: designation), context: .test)
+                #expect(Segment.dealer.contains(user) == dealer, "\(code)")
+                if dealer { expected.insert(user.email!.value) }
+            }
+            let page = try await users.list(tenant: tenant.slug, role: nil, isActive: nil, q: nil, segment: "dealer", cursor: nil, limit: nil,
+                                            context: .test)
+            #expect(Set(page.items.compactMap(\.email?.value)) == expected)
         }
     }
 
