@@ -204,6 +204,12 @@ public struct AccessService: Sendable {
         return { user, policy, party in Self.decide(user: user, policy: policy, party: party, graph: graph) }
     }
 
+    /// The policies the caller holds in tenant `slug`, and where (the console offers only the pages they open). No
+    /// personal data, so not an audited read. 404 when the tenant does not exist or is not the caller's.
+    public func grants(tenant slug: String, context: OperationContext) async throws -> Grants {
+        try await store.read { tx in try await TenantAccess.open(tx, slug, context, write: false).grants }
+    }
+
     /// Who the caller is in tenant `slug`: its user (when it is one), the roles it holds, and its effective grants.
     /// 404 when the tenant does not exist.
     public func me(tenant slug: String, context: OperationContext) async throws -> (user: User?, roles: [AccessRole], grants: Grants) {

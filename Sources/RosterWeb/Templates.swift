@@ -23,9 +23,11 @@ enum Templates {
           {{#signedIn}}
           <nav aria-label="Main">
             {{#platform}}<a href="/ui/tenants">Tenants</a>{{/platform}}
-            {{#tenantSlug}}<a href="/ui/t/{{tenantSlug}}/parties">Parties</a> <a href="/ui/t/{{tenantSlug}}/users">Users</a>
-            <a href="/ui/t/{{tenantSlug}}/access">Access</a> <a href="/ui/t/{{tenantSlug}}/imports">Imports</a>
-            <a href="/ui/t/{{tenantSlug}}/audit">Audit</a>{{/tenantSlug}}
+            {{#tenantSlug}}{{#nav}}{{#parties}}<a href="/ui/t/{{tenantSlug}}/parties">Parties</a>{{/parties}}
+            {{#users}}<a href="/ui/t/{{tenantSlug}}/users">Users</a>{{/users}}
+            {{#access}}<a href="/ui/t/{{tenantSlug}}/access">Access</a>{{/access}}
+            {{#imports}}<a href="/ui/t/{{tenantSlug}}/imports">Imports</a>{{/imports}}
+            {{#audit}}<a href="/ui/t/{{tenantSlug}}/audit">Audit</a>{{/audit}}{{/nav}}{{/tenantSlug}}
           </nav>
           <span class="who">Signed in as <strong>{{who}}</strong></span>
           <form method="post" action="/ui/sign-out" class="inline">

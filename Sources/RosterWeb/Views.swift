@@ -15,6 +15,33 @@ struct LayoutView {
     var flash: String?
     var body: String
     var refresh: Int?
+    var nav: Navigation = .all
+}
+
+/// The tenant pages the navigation offers: those the caller's grants open (a page it can't use is not offered; the
+/// page itself still decides, through its service calls).
+struct Navigation: Equatable {
+    var parties = true
+    var users = true
+    var access = true
+    var imports = true
+    var audit = true
+
+    static let all = Navigation()
+
+    /// Each flag is what its page's first service call requires: parties.read somewhere (the list is scoped), users.read
+    /// or users.manage somewhere, users.read on the whole tenant (the roles), an import's or export's policy somewhere,
+    /// audit.read on the whole tenant (the log; a scoped reader reaches a party's entries from its page).
+    init(_ grants: Grants) {
+        func somewhere(_ policy: String) -> Bool { grants.scope(of: policy) != nil }
+        parties = somewhere("parties.read")
+        users = somewhere("users.read") || somewhere("users.manage")
+        access = grants.scope(of: "users.read") == .tenant
+        imports = somewhere("parties.write") || somewhere("relationships.write") || somewhere("parties.read")
+        audit = grants.scope(of: "audit.read") == .tenant
+    }
+
+    private init() {}
 }
 
 struct SignInView {

@@ -118,6 +118,8 @@ struct SignedIn {
     var session: WebSession
     var caller: Caller
     var requestID: String
+    /// The tenant pages the layout's navigation offers this caller (`run` reads them before the page).
+    var nav: Navigation = .all
 
     var context: OperationContext { OperationContext(caller: caller, requestID: requestID) }
     /// The tenant whose pages this caller starts on: its own, or none for platform callers.
@@ -171,7 +173,7 @@ extension WebConsole {
     func run(_ request: Request, tenant: String?, back: String? = nil,
              _ body: (SignedIn) async throws -> WebResult) async -> Response {
         let started = ContinuousClock.now
-        let signedIn: SignedIn
+        var signedIn: SignedIn
         do {
             guard let found = try await authenticate(request, tenant: tenant) else {
                 return Self.redirect("/ui/sign-in", cookie: cookie(nil))
@@ -180,6 +182,7 @@ extension WebConsole {
         } catch {
             return errorPage(error, signedIn: nil, back: "/ui/sign-in")
         }
+        signedIn.nav = await navigation(signedIn, tenant: tenant ?? signedIn.homeTenant)
         let result: WebResult
         do {
             result = try await body(signedIn)
@@ -261,6 +264,15 @@ extension WebConsole {
         return response
     }
 
+    /// The tenant pages `signedIn` may use in `tenant`: every one for platform callers and ADMIN (no read), else as its
+    /// grants there say; none when the grants can't be read (no such tenant, another tenant's, the database away), as
+    /// the page will then say.
+    func navigation(_ signedIn: SignedIn, tenant: String?) async -> Navigation {
+        guard let tenant, !signedIn.caller.principal.isPlatform, signedIn.caller.role != .admin else { return .all }
+        guard let grants = try? await services.access.grants(tenant: tenant, context: signedIn.context) else { return Navigation(Grants(everything: false)) }
+        return Navigation(grants)
+    }
+
     /// `tenant`: the tenant the page is about, whose pages the navigation offers (else the caller's own).
     func render(title: String, template: String, view: Any, status: HTTPResponse.Status, signedIn: SignedIn?,
                 tenant: String? = nil, refresh: Int? = nil) -> Response {
@@ -268,7 +280,7 @@ extension WebConsole {
         let layout = LayoutView(title: title, signedIn: signedIn != nil, who: signedIn.map { Self.describe($0.caller) } ?? "",
                                 csrf: signedIn?.session.csrf ?? "", platform: signedIn?.caller.principal.isPlatform ?? false,
                                 tenantSlug: signedIn == nil ? nil : (tenant ?? signedIn?.homeTenant), flash: nil, body: body,
-                                refresh: refresh)
+                                refresh: refresh, nav: signedIn?.nav ?? .all)
         let html = library.render(view: layout, withTemplate: "layout") ?? ""
         return Response(status: status, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: html)))
     }

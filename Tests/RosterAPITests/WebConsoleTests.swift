@@ -288,6 +288,18 @@ struct TBrowser {
             let list = try await browser.get("/ui/t/\(tenant)/parties")
             #expect(list.html.contains(">North</a>") && list.html.contains(">North Farm</a>"))
             #expect(!list.html.contains(">South</a>") && !list.html.contains(">South Barn</a>"))
+            // The navigation offers the pages its grants open: parties and imports (its parties.write), not users, access
+            // or the audit log (each of which says 403 when opened anyway).
+            let nav = try #require(list.html.range(of: #"<nav aria-label="Main">[\s\S]*?</nav>"#, options: .regularExpression).map { String(list.html[$0]) })
+            #expect(nav.contains("/ui/t/\(tenant)/parties\"") && nav.contains("/ui/t/\(tenant)/imports\""), "\(nav)")
+            #expect(!nav.contains("/users\"") && !nav.contains("/access\"") && !nav.contains("/audit\""), "\(nav)")
+            #expect(try await browser.get("/ui/t/\(tenant)/audit").status == .forbidden)
+            var admin = TBrowser(client: api.client)
+            _ = try await admin.signIn(token: platformToken)
+            let full = try await admin.get("/ui/t/\(tenant)/parties")
+            for page in ["parties", "users", "access", "imports", "audit"] {
+                #expect(full.html.contains("href=\"/ui/t/\(tenant)/\(page)\""), "the platform caller is offered \(page)")
+            }
 
             let inside = try await browser.get("/ui/t/\(tenant)/parties/\(farm.id)")
             #expect(inside.status == .ok)
