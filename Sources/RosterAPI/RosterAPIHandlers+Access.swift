@@ -42,9 +42,7 @@ extension RosterAPIHandlers {
 
     package func deleteRole(_ input: Operations.DeleteRole.Input) async throws -> Operations.DeleteRole.Output {
         let context = try RequestInfo.context()
-        // A role id that is no UUID names no role (404, as for any other id).
-        guard let id = UUID(uuidString: input.path.roleId) else { throw RosterError.notFound("no role \(input.path.roleId.prefix(40))") }
-        try await services.access.deleteRole(tenant: input.path.tenant, id: AccessRole.ID(id), context: context)
+        try await services.access.deleteRole(tenant: input.path.tenant, id: try roleID(input.path.roleId), context: context)
         return .noContent(.init())
     }
 
@@ -65,8 +63,8 @@ extension RosterAPIHandlers {
 
     package func revokeRole(_ input: Operations.RevokeRole.Input) async throws -> Operations.RevokeRole.Output {
         let context = try RequestInfo.context()
-        guard let role = AccessRole.ID(uuidString: input.path.roleId) else { throw RosterError.notFound("no role \(input.path.roleId.prefix(40))") }
-        try await services.access.revoke(tenant: input.path.tenant, user: try userID(input.path.userId), role: role, context: context)
+        try await services.access.revoke(tenant: input.path.tenant, user: try userID(input.path.userId), role: try roleID(input.path.roleId),
+                                         context: context)
         return .noContent(.init())
     }
 

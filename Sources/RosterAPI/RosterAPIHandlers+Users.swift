@@ -186,6 +186,12 @@ extension RosterAPIHandlers {
         guard let id = User.ID(uuidString: raw) else { throw RosterError.notFound("no user \(raw.prefix(40))") }
         return id
     }
+
+    /// A role id in a path: one that is no UUID names no role (404, as for any other id).
+    func roleID(_ raw: String) throws -> AccessRole.ID {
+        guard let id = AccessRole.ID(uuidString: raw) else { throw RosterError.notFound("no role \(raw.prefix(40))") }
+        return id
+    }
 }
 
 extension MergePatch {
