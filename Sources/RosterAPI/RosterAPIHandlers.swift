@@ -194,8 +194,9 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func listAudit(_ input: Operations.ListAudit.Input) async throws -> Operations.ListAudit.Output {
         let context = try RequestInfo.context()
-        let page = try await services.audit.list(tenant: input.path.tenant, targetID: input.query.targetId,
-                                                 cursor: input.query.cursor, limit: input.query.limit, context: context)
+        let q = input.query
+        let page = try await services.audit.list(tenant: input.path.tenant, filter: AuditFilter(targetID: q.targetId, action: q.action, actor: q.actor),
+                                                 cursor: q.cursor, limit: q.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.AuditEntry.init), nextCursor: page.nextCursor))))
     }
 

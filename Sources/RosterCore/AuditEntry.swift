@@ -141,3 +141,19 @@ public struct AuditAnchor: Hashable, Sendable, Codable {
         self.at = at
     }
 }
+
+/// Which audit entries a listing shows: every condition given must hold (exact matches).
+public struct AuditFilter: Hashable, Sendable {
+    /// The record an entry is about (a party's id, a user's, ...).
+    public var targetID: String?
+    /// What was done, as entries name it (`party.read`, `party.erase`, `role.grant`, ...).
+    public var action: String?
+    /// Who did it, as entries name it (`user:<id>`, `apikey:<id>`, `platform:<name>`, `system`).
+    public var actor: String?
+
+    public init(targetID: String? = nil, action: String? = nil, actor: String? = nil) {
+        self.targetID = targetID
+        self.action = action
+        self.actor = actor
+    }
+}

@@ -540,15 +540,18 @@ extension SQLTransaction {
 
     static let auditColumns = "tenant_id, seq, at, actor, action, target_type, target_id, request_id, fields, prev_hash, hash"
 
-    func auditEntries(tenant: Tenant.ID, targetID: String?, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry] {
+    /// By target, the target's index; by action or actor alone, the tenant's entries newest first until a page is found
+    /// (no index of their own: each would cost every audited read an index insert).
+    func auditEntries(tenant: Tenant.ID, filter: AuditFilter, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry] {
         var binds: [SQLValue] = [.uuid(tenant.rawValue), .int(beforeSeq ?? Int64.max), .int(Int64(limit))]
-        var filter = ""
-        if let targetID {
-            binds.append(.text(targetID))
-            filter = " AND target_id = $4"
+        var conditions = ""
+        for (column, value) in [("target_id", filter.targetID), ("action", filter.action), ("actor", filter.actor)] {
+            guard let value else { continue }
+            binds.append(.text(value))
+            conditions += " AND \(column) = $\(binds.count)"
         }
         return try await conn.query("""
-            SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND seq < $2\(filter) ORDER BY seq DESC LIMIT $3
+            SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND seq < $2\(conditions) ORDER BY seq DESC LIMIT $3
             """, binds).map(makeAuditEntry)
     }
 

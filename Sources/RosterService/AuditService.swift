@@ -9,10 +9,17 @@ public struct AuditService: Sendable {
         self.store = store
     }
 
-    /// Newest first; the cursor is the last seq seen.
-    public func list(tenant slug: String, targetID: String?, cursor: String?, limit: Int?,
+    /// Newest first; the cursor is the last seq seen. `filter`: only the entries about one record, of one action or by
+    /// one actor (each an exact match; all given must hold). A caller whose audit.read reaches part of the tenant lists
+    /// one party's entries at a time (`targetID`), as without the other conditions.
+    public func list(tenant slug: String, filter: AuditFilter = AuditFilter(), cursor: String?, limit: Int?,
                      context: OperationContext) async throws -> Page<AuditEntry> {
         let limit = try pageSize(limit)
+        var errors = ValidationErrors()
+        for (field, value) in [("action", filter.action), ("actor", filter.actor)] {
+            if let value, value.isEmpty || value.utf8.count > 200 { errors.add(field, "must be 1 to 200 characters") }
+        }
+        try errors.throwIfAny()
         var before: Int64?
         if let cursor {
             guard let key = Cursor.decode(cursor), let seq = Int64(key) else {
@@ -22,8 +29,8 @@ public struct AuditService: Sendable {
         }
         let rows = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try await access.requireAuditReader(of: targetID)
-            return try await tx.auditEntries(tenant: access.tenant.id, targetID: targetID, beforeSeq: before, limit: limit + 1)
+            try await access.requireAuditReader(of: filter.targetID)
+            return try await tx.auditEntries(tenant: access.tenant.id, filter: filter, beforeSeq: before, limit: limit + 1)
         }
         return Page(rows: rows, limit: limit) { String($0.seq) }
     }

@@ -90,7 +90,7 @@ public struct ComplianceService: Sendable {
             if (try? await access.requireAuditReader(of: id.description)) != nil {
                 var before: Int64?
                 repeat {
-                    let page = try await tx.auditEntries(tenant: tenant, targetID: id.description, beforeSeq: before, limit: 500)
+                    let page = try await tx.auditEntries(tenant: tenant, filter: AuditFilter(targetID: id.description), beforeSeq: before, limit: 500)
                     entries += page
                     before = page.count == 500 ? page.last?.seq : nil
                 } while before != nil

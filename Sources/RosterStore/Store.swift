@@ -154,8 +154,8 @@ public protocol AuditRepository {
     /// on PostgreSQL the chain's row lock is held only for that last moment). Undone with the transaction, or with
     /// the savepoint they were queued in.
     func appendAudit(_ events: [AuditEvent]) async throws
-    /// Entries newest first, before `beforeSeq`, optionally for one target.
-    func auditEntries(tenant: Tenant.ID, targetID: String?, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry]
+    /// Entries newest first, before `beforeSeq`, those `filter` admits.
+    func auditEntries(tenant: Tenant.ID, filter: AuditFilter, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry]
     /// Entries oldest first after `afterSeq`, for verification.
     func auditChain(tenant: Tenant.ID, afterSeq: Int64, limit: Int) async throws -> [AuditEntry]
     /// The chain head as recorded when the last entry was appended.

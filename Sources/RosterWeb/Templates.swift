@@ -344,6 +344,8 @@ enum Templates {
         <h1>Audit log of {{tenant}}</h1>
         <form method="get" action="/ui/t/{{tenant}}/audit" class="filters" role="search">
           <div><label for="targetId">Target id</label><input id="targetId" name="targetId" value="{{targetId}}"></div>
+          <div><label for="action">Action</label><input id="action" name="action" value="{{action}}" placeholder="party.read"></div>
+          <div><label for="actor">Actor</label><input id="actor" name="actor" value="{{actor}}" placeholder="user:…"></div>
           <div><button type="submit" id="filter">Filter</button></div>
           <div><button type="submit" name="verify" value="1" id="verify">Verify the chain</button></div>
         </form>

@@ -27,14 +27,18 @@ struct AuditView {
 
     var tenant: String
     var targetId: String
+    var action: String
+    var actor: String
     var items: [Row]
     var hasItems: Bool
     var nextURL: String?
     var verification: Verification?
 
-    init(tenant: String, targetId: String, entries: [AuditEntry], nextURL: String?, verification: AuditVerification?) {
+    init(tenant: String, filter: AuditFilter, entries: [AuditEntry], nextURL: String?, verification: AuditVerification?) {
         self.tenant = tenant
-        self.targetId = targetId
+        targetId = filter.targetID ?? ""
+        action = filter.action ?? ""
+        actor = filter.actor ?? ""
         items = entries.map {
             Row(tenant: tenant, seq: $0.seq, at: WebFormat.date($0.at), actor: $0.actor, action: $0.action, targetType: $0.targetType ?? "",
                 targetID: $0.targetID ?? "", isParty: $0.targetType == "party" && $0.targetID != nil, fields: $0.fields.joined(separator: ", "))

@@ -26,14 +26,20 @@ extension WebConsole {
     func auditLog(_ request: Request, tenant: String) async -> Response {
         await run(request, tenant: tenant) { signedIn in
             let query = request.uri.queryParameters
-            let target = query.get("targetId").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-            let page = try await services.audit.list(tenant: tenant, targetID: target, cursor: query.get("cursor"), limit: 50,
+            func text(_ name: String) -> String? {
+                query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            }
+            let filter = AuditFilter(targetID: text("targetId"), action: text("action"), actor: text("actor"))
+            let page = try await services.audit.list(tenant: tenant, filter: filter, cursor: query.get("cursor"), limit: 50,
                                                      context: signedIn.context)
             let verification = query.get("verify") == "1"
                 ? try await services.audit.verify(tenant: tenant, context: signedIn.context) : nil
-            let next = page.nextCursor.map { "/ui/t/\(Self.pathSegment(tenant))/audit?" + Self.query([("targetId", target), ("cursor", $0)]) }
+            let next = page.nextCursor.map {
+                "/ui/t/\(Self.pathSegment(tenant))/audit?"
+                    + Self.query([("targetId", filter.targetID), ("action", filter.action), ("actor", filter.actor), ("cursor", $0)])
+            }
             return .page(title: "Audit log", template: "audit", view: AuditView(
-                tenant: tenant, targetId: target ?? "", entries: page.items, nextURL: next, verification: verification))
+                tenant: tenant, filter: filter, entries: page.items, nextURL: next, verification: verification))
         }
     }
 

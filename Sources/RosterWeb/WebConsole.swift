@@ -619,7 +619,7 @@ extension WebConsole {
         }
         var auditMore = false
         view.audit = try await Self.section {
-            let page = try await services.audit.list(tenant: tenant, targetID: id.description, cursor: nil, limit: 20, context: context)
+            let page = try await services.audit.list(tenant: tenant, filter: AuditFilter(targetID: id.description), cursor: nil, limit: 20, context: context)
             auditMore = page.nextCursor != nil
             return page.items.map {
                 PartyView.AuditRow(seq: $0.seq, at: WebFormat.date($0.at), actor: $0.actor, action: $0.action,

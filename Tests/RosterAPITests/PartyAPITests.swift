@@ -430,6 +430,14 @@ struct PartyAPITests {
             let next = try #require(page.nextCursor)
             let rest = try await api.send(.get, "/v1/tenants/\(t)/audit?limit=100&cursor=\(next)").decode(TList<TAuditEntry>.self)
             #expect(rest.items.first?.seq == page.items[1].seq - 1)
+            // Filtered by action and actor (exact), with the target or without.
+            let actor = entries[0].actor
+            let updates = try await api.send(.get, "/v1/tenants/\(t)/audit?action=party.update&actor=\(actor)").decode(TList<TAuditEntry>.self)
+            #expect(updates.items.map(\.action) == ["party.update"] && updates.items.first?.fields == ["email"])
+            let reads = try await api.send(.get, "/v1/tenants/\(t)/audit?action=party.read&targetId=\(party.id)").decode(TList<TAuditEntry>.self)
+            #expect(reads.items.count == 1 && reads.items.first?.requestId == "read-1")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/audit?actor=user:nobody").decode(TList<TAuditEntry>.self).items.isEmpty)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/audit?action=").status == .unprocessableContent)
 
             struct Verification: Codable { var valid: Bool; var checked: Int; var brokenAt: Int? }
             let verify = try await api.send(.get, "/v1/tenants/\(t)/audit/verify").decode(Verification.self)

@@ -507,6 +507,10 @@ extension WebConsoleTests {
             #expect(all.html.contains("href=\"/ui/t/\(tenant)/access\""), "the navigation names the page's tenant")
             let filtered = try await browser.get("/ui/t/\(tenant)/audit?targetId=\(party.id)")
             #expect(filtered.html.contains("<td>party.create</td>") && !filtered.html.contains(other.id))
+            // By action (the page views the console audits are not in the way), kept in the form and in the next page's link.
+            let roleCreates = try await browser.get("/ui/t/\(tenant)/audit?action=tenant.create")
+            #expect(roleCreates.html.contains("<td>tenant.create</td>") && !roleCreates.html.contains("<td>party.create</td>"))
+            #expect(roleCreates.html.contains(#"id="action" name="action" value="tenant.create""#))
             let verified = try await browser.get("/ui/t/\(tenant)/audit?verify=1")
             #expect(verified.html.contains("The chain is intact."))
             // A key without audit.read gets the API's answer.

@@ -139,7 +139,7 @@ struct ServiceTests {
             var requestIDs = Set<String>()
             var cursor: String?
             repeat {
-                let page = try await rt.services.audit.list(tenant: "gc", targetID: party.id.description, cursor: cursor, limit: 500, context: .system())
+                let page = try await rt.services.audit.list(tenant: "gc", filter: AuditFilter(targetID: party.id.description), cursor: cursor, limit: 500, context: .system())
                 requestIDs.formUnion(page.items.filter { $0.action == "party.read" }.compactMap(\.requestID))
                 cursor = page.nextCursor
             } while cursor != nil

@@ -109,7 +109,7 @@ struct AccessContractTests {
             #expect(again.id != role.id)
             try await rt.services.compliance.erase(tenant: t, id: north, context: .test)
             #expect(try await access.roles(tenant: t, context: .test).map(\.name).sorted() == ["Everyone", "North readers"])
-            let audited = try await rt.services.audit.list(tenant: t, targetID: role.id.description, cursor: nil, limit: nil, context: .test)
+            let audited = try await rt.services.audit.list(tenant: t, filter: AuditFilter(targetID: role.id.description), cursor: nil, limit: nil, context: .test)
             #expect(audited.items.map(\.action).first == "role.delete")
         }
     }

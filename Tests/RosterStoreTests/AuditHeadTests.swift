@@ -14,6 +14,36 @@ import Testing
 @Suite struct AuditHeadTests {
     static let person = PartyInput(kind: .person, firstName: "Ada", lastName: "Head", email: "ada.head@example.com")
 
+    /// `GET .../audit?action=&actor=&targetId=`: every condition given holds, newest first, paged by seq.
+    @Test(arguments: StoreKind.allCases)
+    func entriesAreFilteredByActionActorAndTarget(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let other = OperationContext(principal: .platform("other"), requestID: "other")
+            let ada = try await rt.services.parties.create(tenant: tenant.slug, Self.person, context: .test)
+            let bob = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, firstName: "Bob", lastName: "Head"),
+                                                           context: other)
+            for _ in 0..<3 { _ = try await rt.services.parties.get(tenant: tenant.slug, id: ada.id, context: .test) }
+            _ = try await rt.services.parties.get(tenant: tenant.slug, id: bob.id, context: other)
+            let audit = rt.services.audit
+            func list(_ filter: AuditFilter, limit: Int? = nil, cursor: String? = nil) async throws -> Page<AuditEntry> {
+                try await audit.list(tenant: tenant.slug, filter: filter, cursor: cursor, limit: limit, context: .test)
+            }
+            let reads = try await list(AuditFilter(action: "party.read"))
+            #expect(reads.items.count == 4 && reads.items.allSatisfy { $0.action == "party.read" })
+            #expect(reads.items.map(\.seq) == reads.items.map(\.seq).sorted(by: >))
+            let byOther = try await list(AuditFilter(actor: "platform:other"))
+            #expect(Set(byOther.items.map(\.action)) == ["party.create", "party.read"] && byOther.items.allSatisfy { $0.targetID == bob.id.description })
+            let adaReads = try await list(AuditFilter(targetID: ada.id.description, action: "party.read", actor: "platform:test"), limit: 2)
+            #expect(adaReads.items.count == 2 && adaReads.nextCursor != nil)
+            let rest = try await list(AuditFilter(targetID: ada.id.description, action: "party.read", actor: "platform:test"), limit: 2,
+                                      cursor: adaReads.nextCursor)
+            #expect(rest.items.count == 1 && rest.nextCursor == nil && rest.items[0].seq < adaReads.items[1].seq)
+            #expect(try await list(AuditFilter(action: "party.read", actor: "platform:nobody")).items.isEmpty)
+            await expectRosterError({ _ = try await list(AuditFilter(action: "")) }) { $0.invalidFields == ["action"] }
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func twoProcessesKeepOneChain(_ kind: StoreKind) async throws {
         try await TestDatabase.withTwo(kind) { first, second in
@@ -63,7 +93,7 @@ import Testing
                 #expect(verification.valid, "\(verification)")
                 #expect(verification.count == Int64(expected))
             }
-            let entries = try await first.services.audit.list(tenant: tenant.slug, targetID: party.id.description, cursor: nil, limit: 200,
+            let entries = try await first.services.audit.list(tenant: tenant.slug, filter: AuditFilter(targetID: party.id.description), cursor: nil, limit: 200,
                                                               context: .test).items
             #expect(entries.count == expected - 1 - others)
             #expect(Set(entries.map(\.seq)).count == entries.count)

@@ -99,14 +99,14 @@ struct BulkExportTests {
         try await TestDatabase.with(kind) { rt in
             let (t, made) = try await Self.seed(rt)
             _ = try await Self.bytes(rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv, pageSize: 3), context: .test))
-            var entries = try await rt.services.audit.list(tenant: t, targetID: nil, cursor: nil, limit: 20, context: .test).items
+            var entries = try await rt.services.audit.list(tenant: t, cursor: nil, limit: 20, context: .test).items
             let reads = entries.filter { $0.action == "party.export" }.compactMap(\.targetID)
             #expect(Set(reads) == Set(made.map(\.id.description)) && reads.count == 4)
             let whole = try #require(entries.first { $0.action == "parties.export" })
             #expect(whole.fields.contains("csv") && whole.fields.contains("email") && !whole.fields.contains("mask"))
 
             _ = try await Self.bytes(rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, mask: true), context: .test))
-            entries = try await rt.services.audit.list(tenant: t, targetID: nil, cursor: nil, limit: 20, context: .test).items
+            entries = try await rt.services.audit.list(tenant: t, cursor: nil, limit: 20, context: .test).items
             #expect(entries.first?.action == "parties.export" && entries.first?.fields.contains("mask") == true)
             #expect(entries.filter { $0.action == "party.export" }.count == 4)
             // No value in any entry: field names only.

@@ -164,7 +164,7 @@ struct ConsentTests {
             }) { Set($0.invalidFields) == ["purpose", "source", "at"] }
 
             // Recording and listing are audited against the party, with field names only.
-            let entries = try await rt.services.audit.list(tenant: t, targetID: ann.description, cursor: nil, limit: 100, context: .test).items
+            let entries = try await rt.services.audit.list(tenant: t, filter: AuditFilter(targetID: ann.description), cursor: nil, limit: 100, context: .test).items
             let actions = entries.map(\.action)
             #expect(actions.contains("consent.record") && actions.contains("consent.list"))
             #expect(entries.first { $0.action == "consent.record" }?.fields == ["purpose", "status", "source", "at"])

@@ -52,7 +52,7 @@ struct DuplicateFinderTests {
             ]
             #expect(found == expected && groups.count == 5, "\(found) \(groups.count)")
             #expect(!groups.flatMap(\.parties).contains { $0.id == gone.id })
-            let audited = try await s.audit.list(tenant: t, targetID: ann.id.description, cursor: nil, limit: 5, context: .test).items
+            let audited = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: ann.id.description), cursor: nil, limit: 5, context: .test).items
             #expect(audited.first?.action == "party.duplicates")
             await expectRosterError({ try await s.parties.duplicates(tenant: t, cursor: "nope", limit: 5, context: .test) }) {
                 $0.invalidFields == ["cursor"]

@@ -112,7 +112,7 @@ struct ErasureTests {
             #expect(matches.items.isEmpty)
             // The chain verifies and records the erasure with field names only.
             #expect(try await s.audit.verify(tenant: t, context: .test).valid)
-            let entries = try await s.audit.list(tenant: t, targetID: subject.id.description, cursor: nil, limit: 5, context: .test).items
+            let entries = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: subject.id.description), cursor: nil, limit: 5, context: .test).items
             #expect(entries.first?.action == "party.erase")
             #expect(entries.first?.fields.contains("relationships") == true)
             // A second erasure finds nothing.

@@ -63,7 +63,7 @@ struct ExportTests {
             #expect(export.audit.allSatisfy { $0.targetID == ann.id.description })
 
             // The export is itself audited.
-            let after = try await s.audit.list(tenant: t, targetID: ann.id.description, cursor: nil, limit: 5, context: .test).items
+            let after = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: ann.id.description), cursor: nil, limit: 5, context: .test).items
             #expect(after.first?.action == "party.export")
 
             // A caller who reads below North only: the edge to South and the account with the partner are left out.
@@ -86,12 +86,12 @@ struct ExportTests {
                                             requestID: "t")
             let audited = try await s.compliance.export(tenant: t, id: ann.id, context: auditing)
             #expect(!audited.audit.isEmpty && audited.audit.allSatisfy { $0.targetID == ann.id.description })
-            let trail = try await s.audit.list(tenant: t, targetID: ann.id.description, cursor: nil, limit: nil, context: auditing)
+            let trail = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: ann.id.description), cursor: nil, limit: nil, context: auditing)
             #expect(trail.items.contains { $0.action == "party.create" } && trail.items.allSatisfy { $0.targetID == ann.id.description })
-            await expectRosterError({ try await s.audit.list(tenant: t, targetID: nil, cursor: nil, limit: nil, context: auditing) }) { error in
+            await expectRosterError({ try await s.audit.list(tenant: t, cursor: nil, limit: nil, context: auditing) }) { error in
                 if case .forbidden = error { true } else { false }
             }
-            await expectRosterError({ try await s.audit.list(tenant: t, targetID: south.id.description, cursor: nil, limit: nil, context: auditing) }) {
+            await expectRosterError({ try await s.audit.list(tenant: t, filter: AuditFilter(targetID: south.id.description), cursor: nil, limit: nil, context: auditing) }) {
                 $0.isNotFound
             }
             await expectRosterError({ try await s.audit.verify(tenant: t, context: auditing) }) { error in

@@ -294,7 +294,7 @@ struct HierarchyContractTests {
             }
             let (_, secret) = try await accounts.revealSecret(tenant: f.slug, id: account.id, context: .test)
             #expect(secret == "hunter2-very-secret")
-            let audit = try await rt.services.audit.list(tenant: f.slug, targetID: account.id.description, cursor: nil, limit: 10, context: .test)
+            let audit = try await rt.services.audit.list(tenant: f.slug, filter: AuditFilter(targetID: account.id.description), cursor: nil, limit: 10, context: .test)
             #expect(audit.items.map(\.action) == ["partner_account.reveal", "partner_account.create"])
 
             // A partner with customers or accounts keeps its role; one without may drop it.

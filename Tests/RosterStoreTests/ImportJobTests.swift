@@ -96,7 +96,7 @@ struct ImportJobTests {
             #expect(errors.items.map(\.row) == [31] && errors.items.first?.field == "email")
             // The posted file is gone with its job.
             #expect(try FileManager.default.contentsOfDirectory(atPath: spool.appendingPathComponent("\(getpid())").path).isEmpty)
-            let entries = try await rt.services.audit.list(tenant: t, targetID: job.id.description, cursor: nil, limit: 5, context: .test).items
+            let entries = try await rt.services.audit.list(tenant: t, filter: AuditFilter(targetID: job.id.description), cursor: nil, limit: 5, context: .test).items
             #expect(entries.map(\.action) == ["import.start"])
 
             // Over the limit, streamed: refused, and nothing left in the spool.

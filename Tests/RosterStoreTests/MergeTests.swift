@@ -154,7 +154,7 @@ struct MergeTests {
             }) { $0.isConflict }
             // One audit entry per party.
             for (id, action) in [(seed.survivor.id, "party.merge"), (seed.first.id, "party.merged"), (seed.second.id, "party.merged")] {
-                let entries = try await s.audit.list(tenant: t, targetID: id.description, cursor: nil, limit: 50, context: .test).items
+                let entries = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: id.description), cursor: nil, limit: 50, context: .test).items
                 #expect(entries.filter { $0.action.hasPrefix("party.merge") }.map(\.action) == [action, "party.merge.preview"])
             }
 

@@ -83,7 +83,7 @@ struct PartyImportTests {
             #expect(merged.properties == ["a": .string("1"), "b": .string("2")])
             #expect(merged.tags.map(\.text) == ["Gold"])
             #expect(try await rt.services.parties.history(tenant: t, id: existing.id, context: .test).count == 1)
-            let actions = try await rt.services.audit.list(tenant: t, targetID: existing.id.description, cursor: nil, limit: 10, context: .test)
+            let actions = try await rt.services.audit.list(tenant: t, filter: AuditFilter(targetID: existing.id.description), cursor: nil, limit: 10, context: .test)
                 .items.map(\.action)
             #expect(actions.contains("party.update") && actions.contains("party.tag"))
             // Fields and a tag changed by one row: one version, as one PATCH.
@@ -203,7 +203,7 @@ struct PartyImportTests {
             lines.append("\(p.kind) \(p.firstName ?? "") \(p.name ?? "") \(p.email?.value ?? "") \(p.phone?.digits ?? "") \(p.note ?? "") "
                          + "\(p.roles) \(p.properties) \(p.tags.map(\.text)) \(history) \(partners) v\(p.version)")
         }
-        let audit = try await rt.services.audit.list(tenant: t, targetID: nil, cursor: nil, limit: 200, context: .test).items
+        let audit = try await rt.services.audit.list(tenant: t, cursor: nil, limit: 200, context: .test).items
         #expect(try await rt.services.audit.verify(tenant: t, context: .test).valid)
         return lines.sorted().joined(separator: "\n") + "\n" + audit.reversed().map(\.action).joined(separator: " ")
     }

@@ -91,11 +91,11 @@ struct ProvisioningContractTests {
             try await fixture.expectTracked(result, admin: request.admin)
 
             // The system is the actor of every workflow write, in both tenants.
-            let own = try await rt.services.audit.list(tenant: request.slug, targetID: nil, cursor: nil, limit: 100, context: .test).items
+            let own = try await rt.services.audit.list(tenant: request.slug, cursor: nil, limit: 100, context: .test).items
             #expect(Set(own.map(\.action)).isSuperset(of: ["tenant.create", "party.create", "user.create", "tenant.activate"]))
             let workflow: Set<String> = ["party.create", "user.create", "tenant.activate"]
             #expect(own.filter { workflow.contains($0.action) }.count == 3 && own.filter { workflow.contains($0.action) }.allSatisfy { $0.actor == "system" })
-            let theirs = try await rt.services.audit.list(tenant: fixture.management.slug, targetID: nil, cursor: nil, limit: 100, context: .test).items
+            let theirs = try await rt.services.audit.list(tenant: fixture.management.slug, cursor: nil, limit: 100, context: .test).items
             #expect(theirs.contains { $0.action == "relationship.create" && $0.actor == "system" })
             #expect(try await rt.services.audit.verify(tenant: fixture.management.slug, context: .test).valid)
 

@@ -71,7 +71,7 @@ struct RetentionTests {
             let defaultGone = try await !exists(byDefault, goneDefault)
             #expect(defaultGone)
             // Erased as the system, and audited as any erasure.
-            let entry = try await s.audit.list(tenant: thirty.slug, targetID: gone30.description, cursor: nil, limit: 1, context: .test).items.first
+            let entry = try await s.audit.list(tenant: thirty.slug, filter: AuditFilter(targetID: gone30.description), cursor: nil, limit: 1, context: .test).items.first
             #expect(entry?.action == "party.erase" && entry?.actor == "system")
             #expect(try await s.audit.verify(tenant: thirty.slug, context: .test).valid)
             // A party whose erasure is refused (an organization a role is scoped to) is reported; the pass goes on.

@@ -338,7 +338,7 @@ struct StoreContractTests {
             await expectRosterError({ try await parties.lookup(tenant: slug, email: "jane.doe@example.com", phone: nil, context: .test) }) { $0.isNotFound }
             #expect(try await parties.search(tenant: slug, PartySearch(q: "jane"), context: .test).items.isEmpty)
             #expect(try await parties.customerStats(tenant: slug, context: .test).isEmpty)
-            let audit = try await rt.services.audit.list(tenant: slug, targetID: id.description, cursor: nil, limit: 10, context: .test)
+            let audit = try await rt.services.audit.list(tenant: slug, filter: AuditFilter(targetID: id.description), cursor: nil, limit: 10, context: .test)
             #expect(audit.items.isEmpty)
             // And the other tenant's party is untouched.
             let same = try await parties.get(tenant: theirs.slug, id: id, context: .test)
@@ -363,7 +363,7 @@ struct StoreContractTests {
                 }
                 try await group.waitForAll()
             }
-            let entries = try await rt.services.audit.list(tenant: tenant.slug, targetID: party.id.description, cursor: nil, limit: 100, context: .test).items
+            let entries = try await rt.services.audit.list(tenant: tenant.slug, filter: AuditFilter(targetID: party.id.description), cursor: nil, limit: 100, context: .test).items
             #expect(entries.count == 23)
             #expect(Set(entries.map(\.action)) == ["party.create", "party.read", "party.update"])
             let update = try #require(entries.first { $0.action == "party.update" })

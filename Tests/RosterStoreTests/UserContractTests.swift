@@ -107,7 +107,7 @@ struct UserContractTests {
             #expect(try await rt.services.segments.list(tenant: other.slug, cursor: nil, limit: nil, context: .test).items == [Segment.dealer])
             await expectRosterError({ try await segments.delete(tenant: other.slug, name: "e", context: .test) }) { $0.isNotFound }
             #expect(try await segments.get(tenant: tenant.slug, name: "e", context: .test).rules == rule)
-            let audited = try await rt.services.audit.list(tenant: tenant.slug, targetID: "zeta", cursor: nil, limit: nil, context: .test)
+            let audited = try await rt.services.audit.list(tenant: tenant.slug, filter: AuditFilter(targetID: "zeta"), cursor: nil, limit: nil, context: .test)
             #expect(audited.items.map(\.action) == ["segment.delete", "segment.put"])  // newest first
         }
     }
@@ -298,7 +298,7 @@ struct UserContractTests {
             let ann = try await users.create(tenant: t, UserInput(email: "ann@example.com"), context: .test)
             let bob = try await users.create(tenant: t, UserInput(email: "bob@example.com"), context: .test)
             func actions(_ id: User.ID) async throws -> [String] {
-                try await rt.services.audit.list(tenant: t, targetID: id.description, cursor: nil, limit: 50, context: .test).items.map(\.action)
+                try await rt.services.audit.list(tenant: t, filter: AuditFilter(targetID: id.description), cursor: nil, limit: 50, context: .test).items.map(\.action)
             }
             #expect(try await actions(ann.id) == ["user.create"])
             _ = try await users.get(tenant: t, id: ann.id, context: .test)
@@ -308,7 +308,7 @@ struct UserContractTests {
             #expect(try await actions(bob.id) == ["user.list", "user.create"])
             let asBob = OperationContext(caller: Caller(principal: .user(bob.id.description), tenantSlug: t, role: .user), requestID: "me")
             _ = try await rt.services.access.me(tenant: t, context: asBob)
-            let entries = try await rt.services.audit.list(tenant: t, targetID: bob.id.description, cursor: nil, limit: 1, context: .test).items
+            let entries = try await rt.services.audit.list(tenant: t, filter: AuditFilter(targetID: bob.id.description), cursor: nil, limit: 1, context: .test).items
             #expect(entries.first?.action == "user.read" && entries.first?.actor == asBob.principal.description)
         }
     }

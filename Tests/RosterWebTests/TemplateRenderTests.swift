@@ -231,15 +231,15 @@ import Testing
     }
 
     @Test func audit() throws {
-        let empty = try render(AuditView(tenant: "acme", targetId: "", entries: [], nextURL: nil, verification: nil), "audit")
+        let empty = try render(AuditView(tenant: "acme", filter: AuditFilter(), entries: [], nextURL: nil, verification: nil), "audit")
         #expect(empty.contains("No entries.") && !empty.contains("id=\"verification\""))
         let broken = AuditVerification(valid: false, checked: 3, count: nil, brokenAt: 2, reason: Self.hostile)
-        let hostile = try render(AuditView(tenant: "acme", targetId: Self.hostile, entries: [Self.entry(Self.hostile)], nextURL: "/ui/x?c=1",
+        let hostile = try render(AuditView(tenant: "acme", filter: AuditFilter(targetID: Self.hostile, action: Self.hostile, actor: Self.hostile), entries: [Self.entry(Self.hostile)], nextURL: "/ui/x?c=1",
                                            verification: broken), "audit")
         expectEscaped(hostile)
         #expect(hostile.contains("The chain is broken</strong> at entry 2"))
         #expect(hostile.contains("href=\"/ui/t/acme/parties/t-1\""))
-        let intact = try render(AuditView(tenant: "acme", targetId: "", entries: [Self.entry("platform:x")], nextURL: nil,
+        let intact = try render(AuditView(tenant: "acme", filter: AuditFilter(), entries: [Self.entry("platform:x")], nextURL: nil,
                                           verification: AuditVerification(valid: true, checked: 5, count: 5)), "audit")
         #expect(intact.contains("The chain is intact.</strong> 5 entries checked; 5 in all."))
     }
