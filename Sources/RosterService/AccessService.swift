@@ -237,8 +237,8 @@ public struct AccessService: Sendable {
         return found
     }
 
-    /// The parties `user` may exercise `policy` on, keyset by id, among those the caller may read itself (a page may
-    /// then hold fewer items than the limit; its cursor still continues the list). Listing them is a read of their data, audited.
+    /// The parties `user` may exercise `policy` on, keyset by id, among those the caller may read itself (the others
+    /// are passed over: `Page.visible`). Listing them is a read of their data, audited.
     /// With `at`, as of that instant (as for `check`): the parties that exist now and lay then where the user's
     /// grants of then reached, over the edges recorded and in force then.
     /// With each party, its decision: the role and the path that grant the policy on it (DESIGN.md: "decisions, with the
@@ -269,9 +269,12 @@ public struct AccessService: Sendable {
             case .subtrees(let subtrees): query.within = subtrees
             case nil: return (Page(items: [], nextCursor: nil), [:])
             }
-            let rows = try await tx.searchParties(tenant: tenant.id, query: query)
-            var page = Page(rows: rows, limit: limit) { $0.id.description }
-            page.items = try await access.visible(page.items) { [$0.id] }
+            let page = try await Page.visible(limit: limit, after: after, fetch: { after, count in
+                var batch = query
+                batch.after = after
+                batch.limit = count
+                return try await tx.searchParties(tenant: tenant.id, query: batch)
+            }, key: \.id, cursor: { $0.id.description }) { try await access.visible($0) { [$0.id] } }
             var decisions: [Party.ID: AccessDecision] = [:]
             if let at {
                 let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: page.items.map(\.id), asOf: at)

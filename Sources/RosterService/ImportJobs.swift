@@ -254,7 +254,7 @@ public struct ImportJobService: Sendable {
     }
 
     /// The jobs the caller may follow (`checkVisible`), newest first, keyset by id: those of the tenant for a caller holding
-    /// an import's right on the whole tenant, its own otherwise. A page may hold fewer than the limit; its cursor goes on.
+    /// an import's right on the whole tenant, its own otherwise (others' are passed over: `Page.visible`).
     public func jobs(tenant slug: String, cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<ImportJob> {
         let limit = try pageSize(limit)
         let before: ImportJob.ID? = try decodeCursor(cursor)
@@ -263,10 +263,9 @@ public struct ImportJobService: Sendable {
             guard access.grants.scope(of: Self.policy(of: .parties)) != nil || access.grants.scope(of: Self.policy(of: .relationships)) != nil else {
                 throw RosterError.forbidden("this needs the parties.write or relationships.write policy")
             }
-            let rows = try await tx.importJobs(tenant: access.tenant.id, before: before, limit: limit + 1)
-            var page = Page(rows: rows, limit: limit) { $0.id.description }
-            page.items = page.items.filter { (try? Self.checkVisible($0, access)) != nil }
-            return page
+            return try await Page.visible(limit: limit, after: before, fetch: { before, count in
+                try await tx.importJobs(tenant: access.tenant.id, before: before, limit: count)
+            }, key: \.id, cursor: { $0.id.description }) { jobs in jobs.filter { (try? Self.checkVisible($0, access)) != nil } }
         }
     }
 

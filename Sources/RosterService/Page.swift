@@ -20,6 +20,29 @@ public struct Page<Item: Sendable>: Sendable {
     }
 }
 
+extension Page {
+    /// A page of at most `limit` items the caller may see, from a keyset source whose rows it may not all see: rows it may
+    /// not see are passed over inside the request, batch after batch, so that the cursor is always the key of an item
+    /// shown. (The key of the last row read, shown or not, named records the caller must not know exist: paged with
+    /// `limit=1`, a list gave the ids of every hidden user, edge or ancestor; found by a probe.) A page is then full
+    /// unless the list ends. `fetch(after, count)` reads `count` rows after a key in the list's order; `visible` keeps
+    /// those the caller may see, in order. Batches grow to 1,000 rows while they hold nothing to show.
+    static func visible<Key>(limit: Int, after: Key?, fetch: (Key?, Int) async throws -> [Item], key: (Item) -> Key,
+                             cursor: (Item) -> String, visible: ([Item]) async throws -> [Item]) async throws -> Page<Item> {
+        var shown: [Item] = []
+        var position = after
+        var count = limit + 1
+        while true {
+            let rows = try await fetch(position, count)
+            shown += try await visible(rows)
+            guard shown.count <= limit, rows.count == count, let last = rows.last else { break }
+            position = key(last)
+            count = Swift.min(count * 2, Swift.max(1_000, limit + 1))
+        }
+        return Page(rows: shown, limit: limit, key: cursor)
+    }
+}
+
 /// Cursors are the key of the last item of a page, as openapi.yaml states them: its id (a UUID) for
 /// most lists, its `seq` for the audit log, its slug for tenants. The next page starts after that key;
 /// a value that is not such a key is refused with 422. Any well-formed key is a position in the order,

@@ -75,7 +75,7 @@ public struct PartnerAccountService: Sendable {
     }
 
     /// Accounts by filters, keyset by id; a caller who reads only some subtrees sees the accounts between their parties
-    /// (a page may then hold fewer items than the limit; its cursor still continues the list).
+    /// (the others are passed over: `Page.visible`).
     public func list(tenant slug: String, partnerID: Party.ID?, customerID: Party.ID?, active: Bool?, cursor: String?,
                      limit: Int?, context: OperationContext) async throws -> Page<PartnerAccount> {
         let limit = try pageSize(limit)
@@ -83,10 +83,10 @@ public struct PartnerAccountService: Sendable {
         let found = try await store.read { tx -> (page: Page<PartnerAccount>, tenant: Tenant.ID) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
-            let rows = try await tx.partnerAccounts(tenant: access.tenant.id, query: PartnerAccountQuery(
-                partnerID: partnerID, customerID: customerID, active: active, after: after, limit: limit + 1))
-            var page = Page(rows: rows, limit: limit) { $0.id.description }
-            page.items = try await access.visible(page.items) { [$0.partnerID, $0.customerID] }
+            let page = try await Page.visible(limit: limit, after: after, fetch: { after, count in
+                try await tx.partnerAccounts(tenant: access.tenant.id, query: PartnerAccountQuery(
+                    partnerID: partnerID, customerID: customerID, active: active, after: after, limit: count))
+            }, key: \.id, cursor: { $0.id.description }) { try await access.visible($0) { [$0.partnerID, $0.customerID] } }
             return (page, access.tenant.id)
         }
         // An account holds its customer's login at the partner: a read of that customer's data, audited as such (on the

@@ -156,8 +156,8 @@ public struct RelationshipService: Sendable {
         }
     }
 
-    /// Edges by filters, keyset by id. A caller who sees only some subtrees sees the edges between their parties
-    /// (a page may then hold fewer items than the limit; its cursor still continues the list).
+    /// Edges by filters, keyset by id. A caller who sees only some subtrees sees the edges between their parties (the
+    /// others are passed over: `Page.visible`).
     public func list(tenant slug: String, partyID: Party.ID?, type: String?, role: String?, cursor: String?,
                      limit: Int?, context: OperationContext) async throws -> Page<Relationship> {
         let limit = try pageSize(limit)
@@ -169,11 +169,10 @@ public struct RelationshipService: Sendable {
         return try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
-            let rows = try await tx.relationships(tenant: access.tenant.id, query: RelationshipQuery(
-                partyID: partyID, type: type, role: role, after: after, limit: limit + 1))
-            var page = Page(rows: rows, limit: limit) { $0.id.description }
-            page.items = try await access.visible(page.items) { [$0.parentID, $0.childID] }
-            return page
+            return try await Page.visible(limit: limit, after: after, fetch: { after, count in
+                try await tx.relationships(tenant: access.tenant.id, query: RelationshipQuery(
+                    partyID: partyID, type: type, role: role, after: after, limit: count))
+            }, key: \.id, cursor: { $0.id.description }) { try await access.visible($0) { [$0.parentID, $0.childID] } }
         }
     }
 
@@ -212,28 +211,28 @@ public struct RelationshipService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant
             _ = try await access.party(id)
-            func entries(at: Date?) async throws -> [HierarchyEntry] {
+            func entries(at: Date?, after: Party.ID?, count: Int) async throws -> [HierarchyEntry] {
                 switch direction {
                 case .children:
-                    try await tx.children(tenant: tenant.id, of: id, type: type, at: at, asOf: asOf, after: after, limit: limit + 1)
+                    try await tx.children(tenant: tenant.id, of: id, type: type, at: at, asOf: asOf, after: after, limit: count)
                 case .descendants:
                     try await tx.descendants(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
-                                             limit: limit + 1)
+                                             limit: count)
                 case .ancestors:
                     try await tx.ancestors(tenant: tenant.id, of: id, type: type, strategy: strategy, at: at, asOf: asOf, after: after,
-                                           limit: limit + 1)
+                                           limit: count)
                 }
             }
-            var rows = try await entries(at: at)
-            if includeInactive, !rows.isEmpty {
-                // Each entry marked by whether the answer without includeInactive has it. That answer is a subset, read
-                // from the same cursor and as far: every party of it up to this page's last is among its first rows.
-                let active = Set(try await entries(at: asOf ?? Date.rosterNow).map(\.party.id))
-                for index in rows.indices { rows[index].active = active.contains(rows[index].party.id) }
-            }
-            var page = Page(rows: rows, limit: limit) { $0.party.id.description }
-            page.items = try await access.visible(page.items) { [$0.party.id] }
-            return page
+            return try await Page.visible(limit: limit, after: after, fetch: { after, count in
+                var rows = try await entries(at: at, after: after, count: count)
+                if includeInactive, !rows.isEmpty {
+                    // Each entry marked by whether the answer without includeInactive has it. That answer is a subset, read
+                    // from the same cursor and as far: every party of it up to this batch's last is among its first rows.
+                    let active = Set(try await entries(at: asOf ?? Date.rosterNow, after: after, count: count).map(\.party.id))
+                    for index in rows.indices { rows[index].active = active.contains(rows[index].party.id) }
+                }
+                return rows
+            }, key: \.party.id, cursor: { $0.party.id.description }) { try await access.visible($0) { [$0.party.id] } }
         }
         try await audit.record(page.items.map { entry in
             AuditEvent(tenantID: entry.party.tenantID, context: context, action: "party.list", targetType: "party",

@@ -147,22 +147,23 @@ public struct UserService: Sendable {
         let page = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             // Tenant-wide users.read lists every user; users.read or users.manage on subtrees the users it may read (their
-            // roles lie inside them): a page may then hold fewer than the limit, and its cursor still continues the list.
+            // roles lie inside them); the others are passed over (`Page.visible`).
             try access.requireUserReader()
             let tenant = access.tenant
             var resolved: Segment?
             if let segment {
                 resolved = try await SegmentService.resolve(segment, field: "segment", tenant: tenant.id, tx: tx)
             }
-            let rows = try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
-                                                                               after: after, limit: limit + 1))
-            var page = Page(rows: rows, limit: limit) { $0.id.description }
-            if !access.isPlatform, access.grants.scope(of: "users.read") != .tenant {
+            let everyone = access.isPlatform || access.grants.scope(of: "users.read") == .tenant
+            return try await Page.visible(limit: limit, after: after, fetch: { after, count in
+                try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
+                                                                       after: after, limit: count))
+            }, key: \.id, cursor: { $0.id.description }) { users in
+                guard !everyone else { return users }
                 var readable: [User] = []
-                for user in page.items where try await access.mayRead(user) { readable.append(user) }
-                page.items = readable
+                for user in users where try await access.mayRead(user) { readable.append(user) }
+                return readable
             }
-            return page
         }
         try await recordReads(page.items, action: "user.list", context: context)
         return page

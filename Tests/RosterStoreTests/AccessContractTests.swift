@@ -114,6 +114,87 @@ struct AccessContractTests {
         }
     }
 
+    /// A list a scoped caller pages through (limit 1 to 3) holds exactly what it may see, each item once, and every
+    /// cursor is the id of an item it was shown: the key of a hidden row would name a record it must not know of.
+    @Test(arguments: StoreKind.allCases)
+    func pagesOfAScopedCallerNameNothingHidden(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let t = tenant.slug
+            let parties = rt.services.parties
+            var rng = SeededRandom(seed: kind == .sqlite ? 11 : 12)
+            func org(_ name: String) async throws -> Party.ID {
+                try await parties.create(tenant: t, PartyInput(kind: .organization, name: name), context: .test).id
+            }
+            // Two trees under one top: the caller reads "Mine" and below; "Theirs" and the top are hidden.
+            let top = try await org("Top")
+            let mine = try await org("Mine")
+            let theirs = try await org("Theirs")
+            var inside = [mine]
+            var outside = [theirs]
+            for (parent, child) in [(top, mine), (top, theirs)] {
+                _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: child, type: "org"),
+                                                               context: .test)
+            }
+            for index in 0..<24 {
+                let mineSide = Bool.random(using: &rng)
+                let parent = mineSide ? inside.randomElement(using: &rng)! : outside.randomElement(using: &rng)!
+                let child = try await org("Org \(index)")
+                _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: child, type: "org"),
+                                                               context: .test)
+                if mineSide { inside.append(child) } else { outside.append(child) }
+            }
+            let role = try await rt.services.access.createRole(tenant: t, name: "Mine readers", policies: ["parties.read", "users.read"],
+                                                               organizationID: mine, relationshipType: nil, context: .test)
+            // Users: those with a role inside "Mine" are the caller's to read; the others are hidden.
+            let outsideRole = try await rt.services.access.createRole(tenant: t, name: "Theirs readers", policies: ["parties.read"],
+                                                                      organizationID: theirs, relationshipType: nil, context: .test)
+            var readableUsers = Set<User.ID>()
+            for index in 0..<12 {
+                let user = try await rt.services.users.create(tenant: t, UserInput(email: "u\(index)@example.com"), context: .test)
+                let mineSide = Bool.random(using: &rng)
+                _ = try await rt.services.access.grant(tenant: t, user: user.id, role: mineSide ? role.id : outsideRole.id, context: .test)
+                if mineSide { readableUsers.insert(user.id) }
+            }
+            let caller = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]), requestID: "t")
+            let hidden = Set((outside + [top]).map(\.description))
+
+            func pages<Item>(_ limit: Int, scoped: Bool = true, _ read: (String?) async throws -> Page<Item>,
+                             id: (Item) -> String) async throws -> [String] {
+                var seen: [String] = []
+                var cursor: String?
+                repeat {
+                    let page = try await read(cursor)
+                    seen += page.items.map(id)
+                    if let next = page.nextCursor {
+                        #expect(!(scoped && hidden.contains(next)) && page.items.last.map(id) == next, "cursor \(next)")
+                        #expect(page.items.count == limit, "a page is full unless the list ends")
+                    }
+                    cursor = page.nextCursor
+                } while cursor != nil
+                return seen
+            }
+            for limit in 1...3 {
+                let below = try await pages(limit, scoped: false, { try await rt.services.relationships.hierarchy(
+                    tenant: t, of: top, .descendants, type: nil, cursor: $0, limit: limit, context: .test) }) { $0.party.id.description }
+                #expect(Set(below).isSuperset(of: hidden.subtracting([top.description])))  // the platform caller sees them all
+                let mineBelow = try await pages(limit, { try await rt.services.relationships.hierarchy(
+                    tenant: t, of: mine, .descendants, type: nil, cursor: $0, limit: limit, context: caller) }) { $0.party.id.description }
+                #expect(mineBelow.sorted() == inside.dropFirst().map(\.description).sorted())
+                let edges = try await pages(limit, { try await rt.services.relationships.list(
+                    tenant: t, partyID: nil, type: nil, role: nil, cursor: $0, limit: limit, context: caller) }) { $0.id.description }
+                #expect(edges.count == inside.count - 1 && Set(edges).count == edges.count)
+                let readers = try await pages(limit, { try await rt.services.users.list(
+                    tenant: t, role: nil, isActive: nil, q: nil, segment: nil, cursor: $0, limit: limit, context: caller) }) { $0.id.description }
+                #expect(Set(readers) == Set(readableUsers.map(\.description)) && readers.count == readableUsers.count)
+            }
+            let ancestors = try await rt.services.relationships.hierarchy(tenant: t, of: inside.last!, .ancestors, type: nil, cursor: nil,
+                                                                          limit: 1, context: caller)
+            #expect(ancestors.nextCursor.map { !hidden.contains($0) } ?? true)
+            #expect(!ancestors.items.contains { hidden.contains($0.party.id.description) })
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func scopedRolesCoverTheirSubtreeAndNothingElse(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
