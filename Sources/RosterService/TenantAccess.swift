@@ -356,8 +356,14 @@ struct TenantAccess {
         try requireSomewhere("roles.manage")
         guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
         let roles = try await tx.roles(tenant: tenant.id, user: id)
-        try await requireCovers(role: user.role, roles: roles, what: "user \(id)")
-        try await requireInside(id, roles: roles, policy: "roles.manage")
+        do {
+            try await requireCovers(role: user.role, roles: roles, what: "user \(id)")
+            try await requireInside(id, roles: roles, policy: "roles.manage")
+        } catch RosterError.forbidden(let message) {
+            // A user this caller may not read is not there for it (the 403 named the user's policies; found by a probe).
+            guard try await mayRead(user) else { throw RosterError.notFound("no user \(id)") }
+            throw RosterError.forbidden(message)
+        }
     }
 
     /// An access role this caller may hand out (`roles.manage`): nothing in it beyond the caller's own grants.

@@ -182,6 +182,17 @@ struct UserAPITests {
             }
             let patched = try await api.send(.patch, "/v1/tenants/\(t)/users/\(outside)", json: #"{"displayName":"x"}"#, token: key)
             #expect(patched.status == .notFound, "\(patched.text)")
+            // Granting or revoking a role of it is as much a 404 (it was a 403 naming the user's policies; found by a probe).
+            let manager = try await api.scopedKey(t, policies: ["roles.manage", "users.manage", "parties.read"], organization: north.id)
+            let northRole = try await scopedRole(farm.id)
+            for (method, path) in [(HTTPRequest.Method.post, "/v1/tenants/\(t)/users/\(outside)/roles"),
+                                   (.delete, "/v1/tenants/\(t)/users/\(outside)/roles/\(northRole)")] {
+                let refused = try await api.send(method, path, json: method == .post ? #"{"roleId":"\#(northRole)"}"# : nil, token: manager)
+                #expect(refused.status == .notFound && !refused.text.contains("parties.read") && !refused.text.contains("holds"),
+                        "\(path): \(refused.status) \(refused.text)")
+            }
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/users/\(inside)/roles", json: #"{"roleId":"\#(northRole)"}"#,
+                                       token: manager).status == .ok)
             // The list shows it the users it reads (those it manages), not the others.
             let listed = try await api.send(.get, "/v1/tenants/\(t)/users", token: key)
             #expect(listed.status == .ok && listed.text.contains(inside) && !listed.text.contains(outside), "\(listed.text)")
