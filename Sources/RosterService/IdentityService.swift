@@ -5,8 +5,7 @@ public import RosterStore
 public struct IdentityResolution: Sendable {
     public var user: User
     public var partyID: Party.ID
-    /// The person the identifier resolved to; `nil` when it existed and the caller may not read it (`users.manage`
-    /// resolves identities; reading a party's personal data takes `parties.read` on it).
+    /// The person the identifier resolved to (the caller reads the whole tenant's parties).
     public var party: Party?
     public var userCreated: Bool
     public var partyCreated: Bool
@@ -44,6 +43,9 @@ public struct IdentityService: Sendable {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             try access.require("users.manage")
+            // It looks persons up by email or phone across the tenant, and its answer (found or made, the user linked)
+            // says whether one exists: a caller that reads only part of the tenant would learn of persons outside it.
+            try access.require("parties.read")
             let tenant = access.tenant
             let raw = identifier.trimmingWhitespace()
             guard !raw.isEmpty else { throw RosterError.invalid("identifier", "give an email or a phone number") }
@@ -66,9 +68,7 @@ public struct IdentityService: Sendable {
                 try await PartyService.insertParty(party, tx: tx, context: context)
                 partyCreated = true
             }
-            // The answer carries both records: what existed before is a read of personal data, and a party only to a
-            // caller who may read it (nor does a user made here copy the name of a party the caller may not read).
-            let partyShown = try await partyCreated ? true : access.mayRead(party.id)
+            // The answer carries both records: what existed before is a read of personal data.
             var userCreated = false
             var user: User
             if let found = try await tx.user(tenant: tenant.id, party: party.id) {
@@ -84,14 +84,14 @@ public struct IdentityService: Sendable {
             } else {
                 let now = Date.rosterNow
                 let name = [firstName, lastName].compactMap { $0?.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: " ")
-                user = User(id: .make(), tenantID: tenant.id, email: email, displayName: !name.isEmpty ? name : partyShown ? party.displayName : raw,
+                user = User(id: .make(), tenantID: tenant.id, email: email, displayName: !name.isEmpty ? name : party.displayName,
                             role: .user, isActive: true, partyID: party.id, createdAt: now, updatedAt: now)
                 try await UserService.insert(user, tx: tx, context: context)
                 userCreated = true
             }
             guard user.isActive else { throw Self.inactive(user) }
             var reads: [AuditEvent] = []
-            if !partyCreated && partyShown {
+            if !partyCreated {
                 reads.append(AuditEvent(tenantID: tenant.id, context: context, action: "party.read", targetType: "party",
                                         targetID: party.id.description))
             }
@@ -100,7 +100,7 @@ public struct IdentityService: Sendable {
                                         targetID: user.id.description))
             }
             if !reads.isEmpty { try await tx.appendAudit(reads) }
-            return IdentityResolution(user: user, partyID: party.id, party: partyShown ? party : nil, userCreated: userCreated, partyCreated: partyCreated)
+            return IdentityResolution(user: user, partyID: party.id, party: party, userCreated: userCreated, partyCreated: partyCreated)
         }
     }
 }
