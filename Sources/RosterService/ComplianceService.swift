@@ -112,6 +112,12 @@ public struct ComplianceService: Sendable {
                                + export.users.map { user in
                                    AuditEvent(tenantID: user.tenantID, context: context, action: "user.read", targetType: "user",
                                               targetID: user.id.description)
+                               }
+                               // The parties at the other ends of its edges are named: a read of their names, as a
+                               // hierarchy's list is (found by a probe: their own trails did not show it).
+                               + Set(export.relationships.map(\.otherPartyID)).sorted().map { other in
+                                   AuditEvent(tenantID: export.party.tenantID, context: context, action: "party.list", targetType: "party",
+                                              targetID: other.description, fields: ["displayName"])
                                })
         return export
     }

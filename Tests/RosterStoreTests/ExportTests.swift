@@ -65,6 +65,12 @@ struct ExportTests {
             // The export is itself audited.
             let after = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: ann.id.description), cursor: nil, limit: 5, context: .test).items
             #expect(after.first?.action == "party.export")
+            // So is the naming of the parties at the other ends of its edges, in their own trails.
+            for other in [north.id, south.id] {
+                let named = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: other.description, action: "party.list"), cursor: nil,
+                                                   limit: 5, context: .test).items
+                #expect(named.first?.fields == ["displayName"], "\(other)")
+            }
 
             // A caller who reads below North only: the edge to South and the account with the partner are left out.
             let role = try await s.access.createRole(tenant: t, name: "North", policies: ["parties.read"], organizationID: north.id,
