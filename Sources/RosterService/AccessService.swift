@@ -140,10 +140,22 @@ public struct AccessService: Sendable {
                 let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [partyID], asOf: at)
                 var decision = Self.decide(user: user, policy: policy, party: partyID, at: at, graph: graph)
                 decision.at = at
-                return decision
+                return try await Self.shown(decision, to: access)
             }
-            return Self.decide(user: user, policy: policy, party: partyID, graph: try await tx.accessGraph(for: tenant))
+            return try await Self.shown(Self.decide(user: user, policy: policy, party: partyID, graph: try await tx.accessGraph(for: tenant)),
+                                        to: access)
         }
+    }
+
+    /// A decision as `access`'s caller may see it: its path holds only the parties the caller may read (the path runs
+    /// from the role's organization down, through organizations a caller that reads part of the tenant may not know of;
+    /// found by a probe).
+    static func shown(_ decision: AccessDecision, to access: TenantAccess) async throws -> AccessDecision {
+        guard !decision.path.isEmpty, access.readable != nil else { return decision }
+        let readable = try await access.readableAmong(decision.path)
+        var shown = decision
+        shown.path = decision.path.filter(readable.contains)
+        return shown
     }
 
     /// The decision over the edges in force at `at`, from the tenant's access graph: no statement. The path is a
@@ -290,6 +302,10 @@ public struct AccessService: Sendable {
                         decisions[party.id] = Self.decide(user: user, policy: policy, party: party.id, at: now, graph: graph)
                     }
                 }
+            }
+            if access.readable != nil {
+                let readable = try await access.readableAmong(Array(Set(decisions.values.flatMap(\.path))))
+                for (party, decision) in decisions { decisions[party]?.path = decision.path.filter(readable.contains) }
             }
             return (page, decisions)
         }

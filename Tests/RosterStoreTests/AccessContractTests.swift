@@ -246,6 +246,17 @@ struct AccessContractTests {
             let granted = try await check("approve_tree", planter)
             #expect(granted.allowed && granted.roleID == northAdmin.id)
             #expect(granted.path == [north, farm, planter])
+            // A caller that reads only below the farm (and every user) is shown the part of the path it may read.
+            let farmReaders = try await access.createRole(tenant: t, name: "Farm readers", policies: ["parties.read"], organizationID: farm,
+                                                          relationshipType: nil, context: .test)
+            let userReaders = try await access.createRole(tenant: t, name: "User readers", policies: ["users.read"], organizationID: nil,
+                                                          relationshipType: nil, context: .test)
+            let farmCaller = OperationContext(caller: Caller(principal: .apiKey("f"), tenantSlug: t, role: .user,
+                                                             roleIDs: [farmReaders.id, userReaders.id]), requestID: "f")
+            let partial = try await access.check(tenant: t, user: u.id, policy: "approve_tree", party: planter, context: farmCaller)
+            #expect(partial.allowed && partial.roleID == northAdmin.id && partial.path == [farm, planter])
+            let listed = try await access.decidedParties(tenant: t, user: u.id, policy: "approve_tree", cursor: nil, limit: nil, context: farmCaller)
+            #expect(Set(listed.page.items.map(\.id)) == [farm, planter] && listed.decisions[planter]?.path == [farm, planter])
             #expect(try await check("approve_tree", north).allowed)
             #expect(try await check("approve_tree", south).allowed == false)
             #expect(try await check("approve_tree", group).allowed == false)
