@@ -21,6 +21,8 @@ public final class ImportFile {
 
     public struct UnknownColumns: Error, CustomStringConvertible {
         public var columns: [String]
+        /// Where they are in the header, from 1.
+        public var positions: [Int] = []
         public var known: [String]
         public var description: String {
             "the file has columns this import does not know: \(columns.joined(separator: ", ")) (known: \(known.joined(separator: ", ")))"
@@ -98,8 +100,10 @@ public final class ImportFile {
             header = (reader.headerRow ?? []).enumerated().map { index, name in
                 index == 0 && name.hasPrefix("\u{FEFF}") ? String(name.dropFirst()) : name
             }
-            let unknown = header.filter { !known($0) }
-            guard unknown.isEmpty else { throw UnknownColumns(columns: unknown, known: describeKnown) }
+            let unknown = header.indices.filter { !known(header[$0]) }
+            guard unknown.isEmpty else {
+                throw UnknownColumns(columns: unknown.map { header[$0] }, positions: unknown.map { $0 + 1 }, known: describeKnown)
+            }
             // A column named twice would leave one of its values unread (which one wins is nowhere written).
             var seen = Set<String>()
             let repeated = header.filter { !seen.insert($0).inserted }

@@ -203,6 +203,8 @@ public struct ImportJobService: Sendable {
             job.take(report)
             job.status = .completed
         } catch {
+            // The counters its committed batches recorded (each batch's transaction wrote them; this copy has none).
+            if let committed = try? await store.read({ tx in try await tx.importJob(tenant: tenantID, id: jobID) }) { job = committed }
             job.status = .failed
             job.error = Self.describe(error).replacingOccurrences(of: path, with: "the body")
             logger.warning("import job failed", metadata: ["job": "\(job.id)", "error": "\(job.error ?? "")"])
@@ -225,7 +227,12 @@ public struct ImportJobService: Sendable {
         case let error as RosterError:
             if case .validation(let fields) = error { fields.map { "\($0.field): \($0.message)" }.joined(separator: "; ") } else { error.detail ?? "" }
         case let error as ImportFile.Unreadable: error.description
-        case let error as ImportFile.UnknownColumns: error.description
+        case let error as ImportFile.UnknownColumns:
+            // Not their names: a first line that is no header holds a row's values (names, emails), and the job is kept
+            // for days, past an erasure of that person (found by a probe). The CLI, on its operator's terminal, names them.
+            "the header's column\(error.positions.count == 1 ? "" : "s") \(error.positions.map(String.init).joined(separator: ", ")) "
+                + "\(error.positions.count == 1 ? "is" : "are") no column this import knows (is the first line a header? its values are "
+                + "not kept here); known: \(error.known.joined(separator: ", "))"
         case is StoreError: "the database refused a batch; post the same file again to go on after the last committed batch"
         default: "unexpected error; post the same file again to go on after the last committed batch"
         }

@@ -95,7 +95,9 @@ struct ImportAPITests {
                 return try await Self.finished(api, t, try response.decode(TImportJob.self).id)
             }
             let unknown = try await failed("type=parties", "firstName,shoeSize\nAnn,7\n")
-            #expect(unknown.status == "failed" && unknown.error?.contains("shoeSize") == true && unknown.processed == 0, "\(unknown)")
+            // By position: a first line that is data would put values (names, emails) in a job kept for days.
+            #expect(unknown.status == "failed" && unknown.error?.contains("column 2 is no column") == true
+                    && unknown.error?.contains("shoeSize") == false && unknown.processed == 0, "\(unknown)")
             #expect(unknown.error?.contains("/") == false, "no server path: \(unknown.error ?? "")")
             let empty = try await failed("type=parties", "")
             #expect(empty.status == "failed" && empty.created == 0, "\(empty)")
