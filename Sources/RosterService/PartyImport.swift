@@ -306,7 +306,7 @@ public struct PartyImportService: Sendable {
                 try await access.require("relationships.write", on: [partner, target])
                 try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.partnership)
                 let edge = try await RelationshipService.insert(
-                    RelationshipInput(parentID: partner, childID: target, type: Relationship.partnership), tenant: tenant, tx: tx)
+                    RelationshipInput(parentID: partner, childID: target, type: Relationship.partnership), tenant: tenant, access: access, tx: tx)
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
                                                      targetType: "relationship", targetID: edge.id.description,
                                                      fields: ["parentId", "childId", "type"])])

@@ -78,7 +78,7 @@ public struct RelationshipImportService: Sendable {
         }
         _ = try await RelationshipService.insertAudited(
             RelationshipInput(parentID: parentID, childID: childID, type: type, role: row.role, validFrom: validFrom, validTo: validTo),
-            tenant: access.tenant, tx: tx, context: context)
+            tenant: access.tenant, access: access, tx: tx, context: context)
         return .created
     }
 

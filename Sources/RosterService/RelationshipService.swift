@@ -37,7 +37,7 @@ public struct RelationshipService: Sendable {
             return try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 try await access.require("relationships.write", on: [input.parentID, input.childID])
-                return try await Self.insertAudited(input, tenant: access.tenant, tx: tx, context: context)
+                return try await Self.insertAudited(input, tenant: access.tenant, access: access, tx: tx, context: context)
             }
         } catch StoreError.uniqueViolation {
             throw RosterError.conflict("this relationship exists")
@@ -52,7 +52,7 @@ public struct RelationshipService: Sendable {
                 try await access.require("relationships.write", on: Array(Set(inputs.flatMap { [$0.parentID, $0.childID] })))
                 var made: [Relationship] = []
                 made.reserveCapacity(inputs.count)
-                for input in inputs { made.append(try await Self.insertAudited(input, tenant: access.tenant, tx: tx, context: context)) }
+                for input in inputs { made.append(try await Self.insertAudited(input, tenant: access.tenant, access: access, tx: tx, context: context)) }
                 return made
             }
         } catch StoreError.uniqueViolation {
@@ -61,9 +61,9 @@ public struct RelationshipService: Sendable {
     }
 
     /// `insert` and its audit entry, in the caller's transaction.
-    static func insertAudited(_ input: RelationshipInput, tenant: Tenant, fresh: [Party] = [], tx: any StoreTransaction,
-                              context: OperationContext) async throws -> Relationship {
-        let relationship = try await insert(input, tenant: tenant, fresh: fresh, tx: tx)
+    static func insertAudited(_ input: RelationshipInput, tenant: Tenant, fresh: [Party] = [], access: TenantAccess? = nil,
+                              tx: any StoreTransaction, context: OperationContext) async throws -> Relationship {
+        let relationship = try await insert(input, tenant: tenant, fresh: fresh, access: access, tx: tx)
         try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
                                              targetType: "relationship", targetID: relationship.id.description,
                                              fields: ["parentId", "childId", "type", "role"])])
@@ -76,7 +76,10 @@ public struct RelationshipService: Sendable {
     /// and contact). They are not read again, and an edge with one of them at an end can neither exist already nor
     /// close a cycle (a cycle needs a path back through both ends), so neither is looked for: four statements of the
     /// forty-odd a tracked tenant costs.
-    static func insert(_ input: RelationshipInput, tenant: Tenant, fresh: [Party] = [], tx: any StoreTransaction) async throws -> Relationship {
+    /// `access`: the caller's, when it is one whose reads may not cover the whole tenant: a cycle is then named only by
+    /// the parties it may read (a probe saw the ids of parties outside its scope in the 409).
+    static func insert(_ input: RelationshipInput, tenant: Tenant, fresh: [Party] = [], access: TenantAccess? = nil,
+                       tx: any StoreTransaction) async throws -> Relationship {
         var errors = ValidationErrors()
         let type = errors.check { try Relationship.validateLabel(input.type, field: "type") }
         let role = input.role.flatMap { raw in raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Relationship.validateLabel(raw, field: "role") } }
@@ -103,9 +106,12 @@ public struct RelationshipService: Sendable {
         }
         // Every edge counts here, in force or not: a window may open later, and a type never holds a cycle.
         if !edgeless, try await tx.isDescendant(tenant: tenant.id, parent.id, of: child.id, type: type!, strategy: .closure, at: nil) {
-            let path = try await Self.path(from: child.id, to: parent.id, type: type!, tenant: tenant.id, tx: tx)
-            throw RosterError.conflict("the edge would close a cycle in \(type!): "
-                                       + (path + [child.id]).map(\.description).joined(separator: " → "))
+            let cycle = try await Self.path(from: child.id, to: parent.id, type: type!, tenant: tenant.id, tx: tx) + [child.id]
+            var readable: Set<Party.ID>?
+            if let access, access.readable != nil { readable = try await access.readableAmong(cycle) }
+            let named = cycle.map { readable == nil || readable!.contains($0) ? $0.description : "…" }
+            throw RosterError.conflict("the edge would close a cycle in \(type!): " + named.joined(separator: " → ")
+                                       + (named.contains("…") ? " (… a party outside this caller's reads)" : ""))
         }
         let relationship = Relationship(id: .make(), tenantID: tenant.id, parentID: parent.id, childID: child.id, type: type!,
                                         role: role, validFrom: input.validFrom, validTo: input.validTo, createdAt: Date.rosterNow)

@@ -188,6 +188,21 @@ struct AccessContractTests {
                     tenant: t, role: nil, isActive: nil, q: nil, segment: nil, cursor: $0, limit: limit, context: caller) }) { $0.id.description }
                 #expect(Set(readers) == Set(readableUsers.map(\.description)) && readers.count == readableUsers.count)
             }
+            // A cycle it would close through parties it may not read is named without them (a probe saw their ids).
+            let writer = try await rt.services.access.createRole(tenant: t, name: "Mine writers", policies: ["parties.read", "relationships.write"],
+                                                                 organizationID: mine, relationshipType: "org", context: .test)
+            let writing = OperationContext(caller: Caller(principal: .apiKey("w"), tenantSlug: t, role: .user, roleIDs: [writer.id]), requestID: "w")
+            let (a, b) = (inside[inside.count - 1], inside[inside.count - 2])
+            // a → hidden → b, in a type of their own (which the writer's reach, over "org" edges, does not follow): b → a
+            // would close it.
+            _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: a, childID: theirs, type: "loop"), context: .test)
+            _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: theirs, childID: b, type: "loop"), context: .test)
+            await expectRosterError({
+                try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: b, childID: a, type: "loop"), context: writing)
+            }) { error in
+                guard case .conflict(let message, _) = error else { return false }
+                return message.contains("…") && !message.contains(theirs.description) && message.contains(a.description)
+            }
             let ancestors = try await rt.services.relationships.hierarchy(tenant: t, of: inside.last!, .ancestors, type: nil, cursor: nil,
                                                                           limit: 1, context: caller)
             #expect(ancestors.nextCursor.map { !hidden.contains($0) } ?? true)
