@@ -134,7 +134,14 @@ enum ImportCommand {
         let bar = ProgressBar(total: total, label: "importing", showsRate: true)
         let report: PartyImportReport
         do {
-            report = try await global.withRuntime { runtime in try await body(runtime, format, policy, digest, errorLog, bar) }
+            do {
+                report = try await global.withRuntime { runtime in try await body(runtime, format, policy, digest, errorLog, bar) }
+            } catch {
+                // Stopped with no row refused (no such tenant, a bad header, the database away): no error file is left,
+                // which a corrected run could not create again.
+                errorLog?.removeIfEmpty()
+                throw error
+            }
         } catch let error as ImportFile.UnknownColumns {
             throw ValidationError(error.description)
         } catch let error as ImportFile.Unreadable {
@@ -180,9 +187,12 @@ enum ImportCommand {
 /// The refused rows as CSV lines `row,field,message`, written as the import goes, into a new file.
 final class ErrorLog: @unchecked Sendable {
     private let handle: FileHandle
+    private let path: String
     private let lock = NSLock()
+    private var written = false
 
     init(path: String) throws {
+        self.path = path
         let descriptor = try Files.create(path)
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try handle.write(contentsOf: Data("row,field,message\n".utf8))
@@ -190,7 +200,18 @@ final class ErrorLog: @unchecked Sendable {
 
     func write(_ rows: [PartyImportReport.RefusedRow]) throws {
         let text = rows.map { [String($0.row), $0.field, $0.message].map(Self.quoted).joined(separator: ",") + "\n" }.joined()
-        try lock.withLock { try handle.write(contentsOf: Data(text.utf8)) }
+        try lock.withLock {
+            written = written || !rows.isEmpty
+            try handle.write(contentsOf: Data(text.utf8))
+        }
+    }
+
+    /// Closes and removes the file when no refused row went into it.
+    func removeIfEmpty() {
+        lock.withLock {
+            try? handle.close()
+            if !written { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     func close() throws { try handle.close() }

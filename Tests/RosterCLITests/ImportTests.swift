@@ -49,6 +49,11 @@ struct ImportTests {
         #expect(try Self.count(cli, "p.first_name = 'Ann'") == 1)
         // The errors file is never overwritten; an unknown column stops before anything is read.
         #expect(try cli.run("import", "parties", csv.path, "--tenant", "imp", "--errors", errors).status != 0)
+        #expect(FileManager.default.fileExists(atPath: errors))
+        // A run that stops before any row (no such tenant) leaves no errors file behind to block the corrected run.
+        let unused = dir.appendingPathComponent("unused.csv").path
+        let noTenant = try cli.run("import", "parties", csv.path, "--tenant", "nosuch", "--errors", unused)
+        #expect(noTenant.status == 2 && !FileManager.default.fileExists(atPath: unused), "\(noTenant.err)")
         let unknown = dir.appendingPathComponent("unknown.csv")
         try Data("firstName,shoeSize\nAnn,7\n".utf8).write(to: unknown)
         let refused = try cli.run("import", "parties", unknown.path, "--tenant", "imp")
