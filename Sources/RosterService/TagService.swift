@@ -33,6 +33,8 @@ public struct TagService: Sendable {
     static func validated(text: String, color: String?, tenant: Tenant.ID) throws -> Tag {
         var errors = ValidationErrors()
         let text = errors.check { try Tag.validateText(text) }
+        // A CSV import or export separates a party's tags with ";": such a tag would come back as two (found by a probe).
+        if let text, text.contains(";") { errors.add("text", "must not contain ; (it separates tags in CSV imports and exports)") }
         let color = color.flatMap { raw in errors.check { try Tag.validateColor(raw) } }
         try errors.throwIfAny()
         return Tag(id: .make(), tenantID: tenant, text: text!, color: color ?? Tag.derivedColor(for: text!), createdAt: Date.rosterNow)

@@ -52,6 +52,10 @@ struct BulkExportTests {
                                                                      email: "bob@farm.example"), context: .test))
         made.append(try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Cy", phone: "+1 555 123 4567"), context: .test))
         _ = try await s.tags.attach(tenant: t, party: made[1].id, text: "Key Partner", color: nil, context: .test)
+        // A tag with ";" would split in two through a CSV export and import: refused where tags are made.
+        await expectRosterError({ try await s.tags.attach(tenant: t, party: made[1].id, text: "a;b", color: nil, context: .test) }) {
+            $0.invalidFields == ["text"]
+        }
         let gone = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Gone", email: "gone@farm.example"), context: .test)
         _ = try await s.parties.delete(tenant: t, id: gone.id, reason: nil, context: .test)
         return (t, made)
