@@ -186,14 +186,18 @@ public enum PartyRules {
         return roles.sorted()
     }
 
+    /// 1 to 64 characters of ASCII letters, digits, `_ . : -`.
+    public static func isPropertyKey(_ key: String) -> Bool {
+        (1...64).contains(key.count) && key.unicodeScalars.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "_.:-".unicodeScalars.contains($0)
+        }
+    }
+
     public static func validateProperties(_ properties: [String: JSONScalar]) throws -> [String: JSONScalar] {
         var errors = ValidationErrors()
         if properties.count > maxProperties { errors.add("properties", "at most \(maxProperties) keys") }
         for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
-            let keyOK = (1...64).contains(key.count) && key.unicodeScalars.allSatisfy {
-                ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || "_.:-".unicodeScalars.contains($0)
-            }
-            if !keyOK { errors.add("properties", "key must be 1 to 64 characters of letters, digits, _ . : -") ; continue }
+            if !isPropertyKey(key) { errors.add("properties", "key must be 1 to 64 characters of letters, digits, _ . : -") ; continue }
             if case .string(let s) = value, s.unicodeScalars.count > maxPropertyValue {
                 errors.add("properties.\(key)", "must be at most \(maxPropertyValue) characters")
             }

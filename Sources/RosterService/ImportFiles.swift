@@ -186,7 +186,7 @@ public final class PartyImportReader {
         let csv = format == .csv
         file = try ImportFile(path: path, format: format, known: { column in
             (PartyImportRow.columns.contains(column) && !(csv && column == "properties"))
-                || (csv && column.hasPrefix("properties.") && column.count > 11)
+                || (csv && column.hasPrefix("properties.") && PartyRules.isPropertyKey(String(column.dropFirst(11))))
         }, describeKnown: PartyImportRow.columns.subtracting(csv ? ["properties"] : []).sorted() + (csv ? ["properties.KEY"] : []))
     }
 

@@ -58,6 +58,10 @@ struct ImportTests {
         try Data("firstName,shoeSize\nAnn,7\n".utf8).write(to: unknown)
         let refused = try cli.run("import", "parties", unknown.path, "--tenant", "imp")
         #expect(refused.status != 0 && refused.err.contains("shoeSize"), "\(refused.err)")
+        // So does a properties column whose key no party could hold (it refused only the rows with a value in it).
+        try Data("firstName,properties.bad key\nAnn,7\nBob,\n".utf8).write(to: unknown)
+        let badKey = try cli.run("import", "parties", unknown.path, "--tenant", "imp")
+        #expect(badKey.status != 0 && badKey.err.contains("properties.bad key") && !badKey.out.contains("created"), "\(badKey.err)")
 
         let jsonl = dir.appendingPathComponent("people.jsonl")
         try Data("""
