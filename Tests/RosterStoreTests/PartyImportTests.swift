@@ -124,6 +124,18 @@ struct PartyImportTests {
         }
     }
 
+    /// A tag a row can't have names its place in the row's tags, not the tag's own field (`text`; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func aRefusedTagNamesItsPlace(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let rows = [Self.row(1) { $0.firstName = "Ann"; $0.tags = ["Gold", "a;b"] },
+                        Self.row(2) { $0.firstName = "Bo"; $0.tags = [String(repeating: "t", count: 101)] }]
+            let report = try await rt.services.imports.run(tenant: tenant.slug, digest: nil, onDuplicate: .skip, context: .test, next: Self.rows(rows))
+            #expect(report.refused == 2 && report.errors.map(\.field) == ["tags[1]", "tags[0]"], "\(report.errors)")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func settingsChangedBeforeABatchIsWrittenApplyToIt(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
