@@ -269,8 +269,8 @@ extension WebConsole {
     /// the page will then say.
     func navigation(_ signedIn: SignedIn, tenant: String?) async -> Navigation {
         guard let tenant, !signedIn.caller.principal.isPlatform, signedIn.caller.role != .admin else { return .all }
-        guard let grants = try? await services.access.grants(tenant: tenant, context: signedIn.context) else { return Navigation(Grants(everything: false)) }
-        return Navigation(grants)
+        let grants = try? await services.access.grants(tenant: tenant, context: signedIn.context)
+        return Navigation(grants ?? Grants(everything: false))
     }
 
     /// `tenant`: the tenant the page is about, whose pages the navigation offers (else the caller's own).
