@@ -543,7 +543,15 @@ enum ImportRunner {
             try await settle()
         } catch {
             // A file that fails to read, or a batch refused: the batch under way ends first (committed or rolled back).
-            if let (task, _, _) = writing { _ = try? await task.value }
+            var through = committed.rows
+            if let (task, last, _) = writing, (try? await task.value) != nil { through = last }
+            // A file unreadable part-way: what is in already, and that a corrected file is another file (its digest names
+            // its progress), whose run would make the rows without an email or phone again (found by a probe).
+            if let unreadable = error as? ImportFile.Unreadable, through > 0 {
+                throw ImportFile.Unreadable(description: unreadable.description + "; the rows up to row \(through) are imported. A corrected "
+                                            + "file is another file: import only the rows after row \(through), or those without an email "
+                                            + "or phone are made again")
+            }
             throw error
         }
         return report

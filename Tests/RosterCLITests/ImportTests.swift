@@ -75,6 +75,22 @@ struct ImportTests {
         #expect(bad.status != 0 && bad.err.contains("skip, update or fail"))
     }
 
+    /// A file that can't be read part-way says which rows are in, and that a corrected file is another file (found by a
+    /// probe: it said only where it could not be read).
+    @Test func aFileUnreadablePartWaySaysWhatIsIn() throws {
+        let cli = try CLI()
+        #expect(try cli.run("tenants", "create", "--slug", "imp", "--name", "Imports").status == 0)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var bytes = Array("firstName,lastName\n".utf8)
+        for i in 1...250 { bytes += Array("P\(i),Nobody\n".utf8) }
+        bytes += [UInt8(ascii: "X"), 0xFF, UInt8(ascii: ","), UInt8(ascii: "Y"), 0x0A]
+        try Data(bytes).write(to: file)
+        let run = try cli.run("import", "parties", file.path, "--tenant", "imp", "--batch-size", "100")
+        #expect(run.status != 0 && run.err.contains("the rows up to row ") && run.err.contains("another file"), "\(run.err)")
+        #expect(try Self.count(cli, "p.last_name = 'Nobody'") >= 100)
+    }
+
     @Test func aKilledImportIsTakenUpWithoutDuplicatesOrLosses() async throws {
         let cli = try CLI()
         #expect(try cli.run("tenants", "create", "--slug", "imp", "--name", "Imports").status == 0)
