@@ -263,8 +263,11 @@ public struct PartyImportService: Sendable {
             case .skip:
                 return .skipped
             case .fail:
+                // Refused, naming the column that matched (a refused row's field; it was empty).
                 let named = readable.first.map { " (\($0))" } ?? ""
-                throw RosterError.conflict("a live \(party.kind.rawValue) with this email or phone exists\(named)")
+                let byEmail = party.email.map { email in matches.contains { $0.email?.normalized == email.normalized } } ?? false
+                let field = byEmail ? "email" : "phone"
+                throw RosterError.invalid(field, "a live \(party.kind.rawValue) with this \(field) exists\(named)")
             case .update:
                 guard ids.count == 1, let current = matches.first else {
                     throw RosterError.conflict("the email and the phone match two different parties")

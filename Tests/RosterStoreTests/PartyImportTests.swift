@@ -76,6 +76,8 @@ struct PartyImportTests {
             #expect(skip.skipped == 1 && skip.created == 1 && skip.refused == 0)
             let fail = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .fail, context: .test, next: Self.rows(rows))
             #expect(fail.refused == 2 && fail.created == 0, "\(fail)")
+            #expect(fail.errors.map(\.field) == ["email", "email"] && fail.errors.allSatisfy { $0.message.contains("with this email exists") },
+                    "\(fail.errors)")
             let update = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .update, context: .test, next: Self.rows(rows))
             #expect(update.updated == 1 && update.unchanged == 1, "\(update)")
             let merged = try await rt.services.parties.get(tenant: t, id: existing.id, context: .test)
