@@ -288,6 +288,11 @@ package struct StrictQueryMiddleware: ServerMiddleware {
 /// Treats an empty request body as no body, so that operations with an optional body (`POST .../restore`) accept a
 /// bare POST instead of failing to decode "". And refuses every JSON body field the operation does not define with
 /// one 422 naming each of them (the generated decoders stop at the first; see `unknownFields`).
+/// A body without a `Content-Type` where the operation takes several media types: 415, naming them.
+struct MissingContentType: Error, HTTPResponseConvertible {
+    var httpStatus: HTTPResponse.Status { .unsupportedMediaType }
+}
+
 package struct StrictBodyMiddleware: ServerMiddleware {
     let maxBytes: Int
 
@@ -300,8 +305,12 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let body, request.method != .get else { return try await next(request, nil, metadata) }
-        // An import's body streams on to a file (BodyLimitMiddleware bounds it by ROSTER_MAX_IMPORT_BYTES).
-        if operationID == "createImport" { return try await next(request, body, metadata) }
+        // An import's body streams on to a file (BodyLimitMiddleware bounds it by ROSTER_MAX_IMPORT_BYTES). It must say
+        // what it is: the generated layer took a body without a Content-Type for its first media type, CSV (a probe).
+        if operationID == "createImport" {
+            guard request.headerFields[.contentType] != nil else { throw MissingContentType() }
+            return try await next(request, body, metadata)
+        }
         let bytes = try await [UInt8](collecting: body, upTo: maxBytes)
         do {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)

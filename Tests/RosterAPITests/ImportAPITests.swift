@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import RosterApp
 import Testing
 
@@ -110,6 +112,11 @@ struct ImportAPITests {
             let wrongType = try await Self.post(api, t, "type=parties", "{}", type: "application/json")
             #expect(wrongType.status == .unsupportedMediaType && wrongType.problem?.detail == "the body must be text/csv or application/x-ndjson",
                     "\(wrongType.text)")
+            // Without a Content-Type it is neither (it was taken for CSV).
+            let untyped = try await api.client.execute(uri: "/v1/tenants/\(t)/imports?type=parties", method: .post,
+                                                       headers: [.authorization: "Bearer \(platformToken)"], body: ByteBuffer(string: "firstName\nAnn\n"))
+            #expect(untyped.status == .unsupportedMediaType
+                    && String(buffer: untyped.body).contains("the body must be text/csv or application/x-ndjson"), "\(String(buffer: untyped.body))")
             #expect(try await Self.post(api, "no-such-tenant", "type=parties", "firstName\nAnn\n").status == .notFound)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/\(UUID().uuidString)").status == .notFound)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/imports/not-an-id").status == .notFound)
