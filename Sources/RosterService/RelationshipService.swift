@@ -109,7 +109,7 @@ public struct RelationshipService: Sendable {
             let cycle = try await Self.path(from: child.id, to: parent.id, type: type!, tenant: tenant.id, tx: tx) + [child.id]
             var readable: Set<Party.ID>?
             if let access, access.readable != nil { readable = try await access.readableAmong(cycle) }
-            let named = cycle.map { readable == nil || readable!.contains($0) ? $0.description : "…" }
+            let named = cycle.map { readable?.contains($0) ?? true ? $0.description : "…" }
             throw RosterError.conflict("the edge would close a cycle in \(type!): " + named.joined(separator: " → ")
                                        + (named.contains("…") ? " (… a party outside this caller's reads)" : ""))
         }
