@@ -76,14 +76,30 @@ public struct RelationshipImportService: Sendable {
             }
             return .skipped
         }
-        _ = try await RelationshipService.insertAudited(
-            RelationshipInput(parentID: parentID, childID: childID, type: type, role: row.role, validFrom: validFrom, validTo: validTo),
-            tenant: access.tenant, access: access, tx: tx, context: context)
+        do {
+            _ = try await RelationshipService.insertAudited(
+                RelationshipInput(parentID: parentID, childID: childID, type: type, role: row.role, validFrom: validFrom, validTo: validTo),
+                tenant: access.tenant, access: access, tx: tx, context: context)
+        } catch RosterError.validation(let fields) {
+            // The edge's rules name `childId`/`parentId`; the row named its ends by the columns it used (a probe saw a
+            // self-loop given by childEmail and parentName refused on childId).
+            let columns = ["childId": child!.column(side: "child"), "parentId": parent!.column(side: "parent")]
+            throw RosterError.validation(fields.map { FieldError(columns[$0.field] ?? $0.field, $0.message) })
+        }
         return .created
     }
 
     enum Reference {
         case id(String), email(String), phoneOrName(String)
+
+        /// The column of a row that names a side this way.
+        func column(side: String) -> String {
+            switch self {
+            case .id: "\(side)Id"
+            case .email: "\(side)Email"
+            case .phoneOrName: side == "child" ? "childPhone" : "parentName"
+            }
+        }
     }
 
     /// Exactly one way of naming a side.

@@ -44,14 +44,17 @@ struct RelationshipImportTests {
                 Self.row(9) { $0.childID = gwen.description; $0.parentName = "Nowhere"; $0.type = "structure" },
                 // A party id of no party here (another tenant's): the row names the column.
                 Self.row(10) { $0.childID = gwen.description; $0.parentID = UUID().uuidString; $0.type = "structure" },
+                // A party as its own parent, named two other ways: the columns used are named (not childId).
+                Self.row(11) { $0.childEmail = "farm@example.com"; $0.parentName = "Hill Farm"; $0.type = "structure" },
             ]
             let report = try await rt.services.relationshipImports.run(tenant: t, digest: nil, onDuplicate: .skip, context: .test,
                                                                        next: Self.rows(table))
-            #expect(report.created == 2 && report.skipped == 1 && report.refused == 7, "\(report)")
+            #expect(report.created == 2 && report.skipped == 1 && report.refused == 8, "\(report)")
             let refused = Dictionary(grouping: report.errors, by: \.row)
             #expect(refused[3]?.first?.message.contains("cycle") == true)
             #expect(refused[4]?.first?.field == "parentName" && refused[4]?.first?.message.contains("ambiguous") == true)
-            #expect(refused[5]?.first?.field == "parentId")
+            #expect(refused[5]?.first?.field == "parentName")
+            #expect(refused[11]?.first?.field == "childEmail" && refused[11]?.first?.message.contains("own parent") == true, "\(refused[11] ?? [])")
             #expect(refused[7]?.first?.field == "childId")
             #expect(refused[8]?.first?.field == "validFrom")
             #expect(refused[10]?.first?.field == "parentId" && refused[10]?.first?.message.hasPrefix("no party") == true, "\(refused[10] ?? [])")
