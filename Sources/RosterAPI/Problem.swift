@@ -182,29 +182,26 @@ package struct ProblemMiddleware: ServerMiddleware {
         "createImport": [("type", ["parties", "relationships"]), ("onDuplicate", ["skip", "update", "fail"])],
     ]
 
-    /// The values given for the query parameter `name`, percent-decoded.
-    static func queryValues(of request: HTTPRequest, named name: String) -> [String] {
+    /// The query's items in order, names and values percent-decoded (a `+` in a value is a space).
+    static func queryItems(of request: HTTPRequest) -> [(name: String, value: String)] {
         guard let path = request.path, let mark = path.firstIndex(of: "?") else { return [] }
-        return path[path.index(after: mark)...].split(separator: "&").compactMap { item in
+        return path[path.index(after: mark)...].split(separator: "&").map { item in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let raw = String(parts[0])
-            guard (raw.removingPercentEncoding ?? raw) == name else { return nil }
             let given = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
-            return given.removingPercentEncoding ?? given
+            return (raw.removingPercentEncoding ?? raw, given.removingPercentEncoding ?? given)
         }
     }
 
+    /// The values given for the query parameter `name`.
+    static func queryValues(of request: HTTPRequest, named name: String) -> [String] {
+        queryItems(of: request).filter { $0.name == name }.map(\.value)
+    }
+
     static func queryNames(of request: HTTPRequest, holding value: String? = nil) -> [String] {
-        guard let path = request.path, let mark = path.firstIndex(of: "?") else { return [] }
         var names: [String] = []
-        for item in path[path.index(after: mark)...].split(separator: "&") {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let raw = parts.first.map(String.init) ?? ""
-            if let value {
-                let given = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
-                guard (given.removingPercentEncoding ?? given) == value else { continue }
-            }
-            let name = (raw.removingPercentEncoding ?? raw).prefix(64)
+        for item in queryItems(of: request) where value == nil || item.value == value {
+            let name = item.name.prefix(64)
             // Visible ASCII only: a name is echoed into the problem.
             guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) else { continue }
             if !names.contains(String(name)) { names.append(String(name)) }

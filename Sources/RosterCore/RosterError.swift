@@ -78,3 +78,16 @@ public struct ValidationErrors: Sendable {
 public protocol RosterErrorConvertible: Error {
     var rosterError: RosterError { get }
 }
+
+extension RosterError {
+    /// Runs `body`; the fields of a validation error it throws are named as `names` says, the others as they were: as
+    /// the caller's input names them (a CLI option for `settings.defaultCallingCode`, an import row's column for an
+    /// edge's `childId`, its `tags[1]` for a tag's `text`).
+    public static func naming<T>(_ names: [String: String], _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch RosterError.validation(let fields) {
+            throw RosterError.validation(fields.map { FieldError(names[$0.field] ?? $0.field, $0.message) })
+        }
+    }
+}

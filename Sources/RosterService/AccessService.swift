@@ -140,22 +140,25 @@ public struct AccessService: Sendable {
                 let graph = try await tx.accessGraph(tenant: tenant.id, user: user.id, above: [partyID], asOf: at)
                 var decision = Self.decide(user: user, policy: policy, party: partyID, at: at, graph: graph)
                 decision.at = at
-                return try await Self.shown(decision, to: access)
+                return try await Self.shown([partyID: decision], to: access)[partyID]!
             }
-            return try await Self.shown(Self.decide(user: user, policy: policy, party: partyID, graph: try await tx.accessGraph(for: tenant)),
-                                        to: access)
+            let decision = Self.decide(user: user, policy: policy, party: partyID, graph: try await tx.accessGraph(for: tenant))
+            return try await Self.shown([partyID: decision], to: access)[partyID]!
         }
     }
 
-    /// A decision as `access`'s caller may see it: its path holds only the parties the caller may read (the path runs
+    /// Decisions as `access`'s caller may see them: their paths hold only the parties the caller may read (a path runs
     /// from the role's organization down, through organizations a caller that reads part of the tenant may not know of;
-    /// found by a probe).
-    static func shown(_ decision: AccessDecision, to access: TenantAccess) async throws -> AccessDecision {
-        guard !decision.path.isEmpty, access.readable != nil else { return decision }
-        let readable = try await access.readableAmong(decision.path)
-        var shown = decision
-        shown.path = decision.path.filter(readable.contains)
-        return shown
+    /// found by a probe). One read of readability for them all.
+    static func shown<Key>(_ decisions: [Key: AccessDecision], to access: TenantAccess) async throws -> [Key: AccessDecision] {
+        let paths = Set(decisions.values.flatMap(\.path))
+        guard !paths.isEmpty, access.readable != nil else { return decisions }
+        let readable = try await access.readableAmong(Array(paths))
+        return decisions.mapValues { decision in
+            var shown = decision
+            shown.path = decision.path.filter(readable.contains)
+            return shown
+        }
     }
 
     /// The decision over the edges in force at `at`, from the tenant's access graph: no statement. The path is a
@@ -303,11 +306,7 @@ public struct AccessService: Sendable {
                     }
                 }
             }
-            if access.readable != nil {
-                let readable = try await access.readableAmong(Array(Set(decisions.values.flatMap(\.path))))
-                for (party, decision) in decisions { decisions[party]?.path = decision.path.filter(readable.contains) }
-            }
-            return (page, decisions)
+            return (page, try await Self.shown(decisions, to: access))
         }
         try await audit.record(page.items.map { party in
             AuditEvent(tenantID: party.tenantID, context: context, action: "party.list", targetType: "party", targetID: party.id.description)

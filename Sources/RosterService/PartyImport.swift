@@ -298,11 +298,9 @@ public struct PartyImportService: Sendable {
         // The party's tags read once (tags are one by text, whatever its case), then kept up to date as the row adds.
         var held = row.tags.isEmpty ? [] : Set(try await tx.tags(tenant: tenant.id, parties: [target])[target]?.map { $0.text.lowercased() } ?? [])
         for (index, text) in row.tags.enumerated() where held.insert(text.lowercased()).inserted {
-            do {
-                _ = try await TagService.attach(text: text, color: nil, to: target, tenant: tenant.id, tx: tx, context: context)
-            } catch RosterError.validation(let fields) {
-                // Named as the row's column names it (the tag's own rule says `text`).
-                throw RosterError.validation(fields.map { FieldError($0.field == "text" ? "tags[\(index)]" : $0.field, $0.message) })
+            // Named as the row's column names it (the tag's own rule says `text`).
+            _ = try await RosterError.naming(["text": "tags[\(index)]"]) {
+                try await TagService.attach(text: text, color: nil, to: target, tenant: tenant.id, tx: tx, context: context)
             }
             changedMore = true
             tagged = true

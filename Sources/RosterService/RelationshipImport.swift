@@ -76,15 +76,12 @@ public struct RelationshipImportService: Sendable {
             }
             return .skipped
         }
-        do {
-            _ = try await RelationshipService.insertAudited(
+        // The edge's rules name `childId`/`parentId`; the row named its ends by the columns it used (a probe saw a
+        // self-loop given by childEmail and parentName refused on childId).
+        _ = try await RosterError.naming(["childId": child!.column(side: "child"), "parentId": parent!.column(side: "parent")]) {
+            try await RelationshipService.insertAudited(
                 RelationshipInput(parentID: parentID, childID: childID, type: type, role: row.role, validFrom: validFrom, validTo: validTo),
                 tenant: access.tenant, access: access, tx: tx, context: context)
-        } catch RosterError.validation(let fields) {
-            // The edge's rules name `childId`/`parentId`; the row named its ends by the columns it used (a probe saw a
-            // self-loop given by childEmail and parentName refused on childId).
-            let columns = ["childId": child!.column(side: "child"), "parentId": parent!.column(side: "parent")]
-            throw RosterError.validation(fields.map { FieldError(columns[$0.field] ?? $0.field, $0.message) })
         }
         return .created
     }

@@ -46,7 +46,7 @@ struct Tenants: AsyncParsableCommand {
             }
             let request = ProvisioningRequest(slug: slug, name: name, settings: TenantSettings(defaultCallingCode: defaultCallingCode), admin: admin)
             let result = try await global.withRuntime(creates: true) { runtime in
-                try await RosterError.namingFlags([
+                try await RosterError.naming([
                     "slug": "--slug", "name": "--name", "settings.defaultCallingCode": "--default-calling-code",
                     "admin.email": "--admin-email", "admin.firstName": "--admin-first-name", "admin.lastName": "--admin-last-name",
                 ]) {
@@ -231,16 +231,6 @@ func reportCLIError(_ error: any Error) -> Int32? {
 }
 
 extension RosterError {
-    /// Runs `body`; a validation error's fields given by options are named by the option the user typed
-    /// (`settings.defaultCallingCode` → `--default-calling-code`).
-    static func namingFlags<T>(_ flags: [String: String], _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch RosterError.validation(let fields) {
-            throw RosterError.validation(fields.map { FieldError(flags[$0.field] ?? $0.field, $0.message) })
-        }
-    }
-
     var isValidation: Bool {
         if case .validation = self { return true }
         return false
