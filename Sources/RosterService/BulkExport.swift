@@ -225,8 +225,8 @@ public struct PartiesExport: AsyncSequence, Sendable {
         return row
     }
 
-    /// RFC 4180 rows straight into bytes (a field with a comma, a quote or a line break is quoted, its quotes doubled),
-    /// one `\n` after each. CSV.swift's writer, used at first, was 47% of an export's time in perf (a stream write per
+    /// RFC 4180 rows straight into bytes (a field with a comma, a quote or a line break is quoted, its quotes doubled;
+    /// so is one with white space at an end, which the import trims off unquoted fields), one `\n` after each. CSV.swift's writer, used at first, was 47% of an export's time in perf (a stream write per
     /// character, a Foundation string search per field, the memory stream's bridging); CSV.swift still reads imports.
     func csv(_ rows: [[String]]) throws -> [UInt8] {
         var bytes: [UInt8] = []
@@ -235,7 +235,7 @@ public struct PartiesExport: AsyncSequence, Sendable {
             for (index, field) in row.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 let utf8 = field.utf8
-                if utf8.contains(where: { $0 == 0x22 || $0 == 0x2C || $0 == 0x0A || $0 == 0x0D }) {
+                if utf8.contains(where: { $0 == 0x22 || $0 == 0x2C || $0 == 0x0A || $0 == 0x0D }) || Self.hasSpaceAtAnEnd(field) {
                     bytes.append(0x22)
                     for byte in utf8 {
                         if byte == 0x22 { bytes.append(0x22) }
@@ -249,6 +249,15 @@ public struct PartiesExport: AsyncSequence, Sendable {
             bytes.append(UInt8(ascii: "\n"))
         }
         return bytes
+    }
+
+    /// White space at either end of a field, as CSV.swift's reader trims it (`CharacterSet.whitespaces`).
+    static func hasSpaceAtAnEnd(_ field: String) -> Bool {
+        guard let first = field.unicodeScalars.first, let last = field.unicodeScalars.last else { return false }
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? scalar == " " || scalar == "\t" : CharacterSet.whitespaces.contains(scalar)
+        }
+        return isSpace(first) || isSpace(last)
     }
 
     /// One object per party with the import's field names: absent fields are left out, properties keep their JSON type.
