@@ -135,6 +135,9 @@ struct MergeRecord: Codable {
     var removedEdges: [Relationship]
     /// The edges made on the survivor in their place.
     var addedEdges: [Relationship.ID]
+    /// The same edges whole (records made before 2026-12-06 have only their ids): an edge that an undo of a later merge
+    /// removed and made again has a new id, and is found by its ends and type.
+    var added: [Relationship]?
     /// Tags taken from the merged parties, and those of them attached to the survivor (it may have had some).
     var removedTags: [TagLink]
     var addedTags: [Tag.ID]
@@ -146,6 +149,10 @@ struct MergeRecord: Codable {
     var conflicts: [MergeConflict]
     /// Per party, per aspect, a digest of its state as the merge left it: undo refuses once one differs.
     var digests: [String: [String: String]]
+    /// How `digests` were made: nil, the first way (the record's version, edges by id); 2, by content (a record's fields,
+    /// edges by their ends, type, role and window), so that a later merge undone first (which makes its edges again
+    /// under new ids and moves the version on) does not count as a change.
+    var digestFormat: Int?
 }
 
 /// A dry run's result, thrown to roll its transaction back.
@@ -218,7 +225,7 @@ extension PartyService {
         let mergedIDs = Set(from)
         var record = MergeRecord(survivor: PartySnapshot(survivor), merged: merged.map(PartySnapshot.init), removedEdges: [],
                                  addedEdges: [], removedTags: [], addedTags: [], movedConsents: [], movedAccounts: [], movedUser: nil,
-                                 moved: MergeCounts(), conflicts: [], digests: [:])
+                                 moved: MergeCounts(), conflicts: [], digests: [:], digestFormat: 2)
 
         // Edges: every edge of a merged party is removed, and made again on the survivor unless a rule drops it.
         var edges: [Relationship] = []
@@ -264,6 +271,7 @@ extension PartyService {
                                      validFrom: edge.validFrom, validTo: edge.validTo, createdAt: now)
             try await tx.insertRelationship(moved)
             record.addedEdges.append(moved.id)
+            record.added = (record.added ?? []) + [moved]
         }
         record.moved.relationships = record.addedEdges.count
 
@@ -385,7 +393,9 @@ extension PartyService {
 
         let mergeID = StoredMerge.ID.make()
         if !dryRun {
-            for id in [survivorID] + from { record.digests[id.description] = try await digest(of: id, tenant: tenant, tx: tx) }
+            for id in [survivorID] + from {
+                record.digests[id.description] = try await digest(of: id, tenant: tenant, format: record.digestFormat, tx: tx)
+            }
             try await tx.insertMerge(StoredMerge(id: mergeID, tenantID: tenant, survivorID: survivorID, partyIDs: [survivorID] + from,
                                                  actor: context.principal.description, createdAt: now,
                                                  record: String(decoding: try JSONEncoder().encode(record), as: UTF8.self)))
@@ -420,7 +430,7 @@ extension PartyService {
                 let survivorID = stored.survivorID
                 let from = record.merged.map(\.id)
                 for party in [survivorID] + from {
-                    let now = try await Self.digest(of: party, tenant: tenant, tx: tx)
+                    let now = try await Self.digest(of: party, tenant: tenant, format: record.digestFormat, tx: tx)
                     let then = record.digests[party.description] ?? [:]
                     // Every aspect that changed is named (a tag changes the record's version too).
                     let changed = now.keys.sorted().filter { now[$0] != then[$0] }
@@ -436,6 +446,8 @@ extension PartyService {
                         throw RosterError.notFound("no party \(snapshot.id)")
                     }
                     let restored = snapshot.restore(onto: current, at: now)
+                    // A party that took a merged party's email or phone since: the 409 names it (to a caller who may read it).
+                    if snapshot.id != survivorID { try await access.rejectDuplicates(of: restored) }
                     if snapshot.id != survivorID || PartySnapshot(current).properties != snapshot.properties {
                         guard try await tx.updateParty(restored, expectedVersion: current.version) else {
                             throw RosterError.conflict("party \(snapshot.id) changed meanwhile; try again")
@@ -447,7 +459,14 @@ extension PartyService {
                                                                                    reason: "merge \(id) undone"))
                     }
                 }
-                for edge in record.addedEdges { _ = try await tx.deleteRelationship(tenant: tenant, id: edge) }
+                let added = Dictionary((record.added ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                for id in record.addedEdges where try await tx.deleteRelationship(tenant: tenant, id: id) == nil {
+                    // Removed and made again by the undo of a later merge (the digests saw the same edge, by content).
+                    if let edge = added[id], let again = try await tx.relationship(tenant: tenant, parent: edge.parentID, child: edge.childID,
+                                                                                  type: edge.type) {
+                        _ = try await tx.deleteRelationship(tenant: tenant, id: again.id)
+                    }
+                }
                 for edge in record.removedEdges {
                     for end in [edge.parentID, edge.childID] where !mergedIDs.contains(end) {
                         guard let party = try await tx.party(tenant: tenant, id: end), party.isLive else {
@@ -531,6 +550,13 @@ extension PartyService {
         }
     }
 
+    /// Sorted keys: one party's snapshot is always the same bytes.
+    private static let snapshotEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
     static func allEdges(of party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Relationship] {
         var edges: [Relationship] = []
         var after: Relationship.ID?
@@ -570,11 +596,12 @@ extension PartyService {
 
     /// A digest per aspect of a party's state (its row, edges, tags, consents, partner accounts, linked user): what undo
     /// compares with the merge's.
-    static func digest(of party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [String: String] {
+    static func digest(of party: Party.ID, tenant: Tenant.ID, format: Int?, tx: any StoreTransaction) async throws -> [String: String] {
         func hash(_ lines: [String]) -> String { SHA256.hash(data: Data(lines.sorted().joined(separator: "\n").utf8)).hexString }
         guard let row = try await tx.party(tenant: tenant, id: party) else { return ["party": "gone"] }
+        let byContent = format == 2
         let edges = try await allEdges(of: party, tenant: tenant, tx: tx).map { edge in
-            [edge.id.description, edge.parentID.description, edge.childID.description, edge.type, edge.role ?? "",
+            [byContent ? "" : edge.id.description, edge.parentID.description, edge.childID.description, edge.type, edge.role ?? "",
              edge.validFrom.map { "\($0.timeIntervalSince1970)" } ?? "", edge.validTo.map { "\($0.timeIntervalSince1970)" } ?? ""]
                 .joined(separator: " ")
         }
@@ -583,7 +610,8 @@ extension PartyService {
         let accounts = try await allAccounts(of: party, tenant: tenant, tx: tx).map { "\($0.id) \($0.partnerID) \($0.customerID)" }
         let user = try await tx.user(tenant: tenant, party: party)
         return [
-            "record": hash(["\(row.version) \(row.state.rawValue) \(row.mergedInto?.description ?? "")"]),
+            "record": byContent ? hash([String(decoding: try Self.snapshotEncoder.encode(PartySnapshot(row)), as: UTF8.self)])
+                : hash(["\(row.version) \(row.state.rawValue) \(row.mergedInto?.description ?? "")"]),
             "relationships": hash(edges),
             "tags": hash(tags),
             "consents": hash(consents),

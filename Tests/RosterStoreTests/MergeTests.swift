@@ -193,6 +193,56 @@ struct MergeTests {
         }
     }
 
+    /// Two merges into one survivor, undone in reverse order: the later one's undo makes the edges it had removed again
+    /// under new ids and moves the survivor's version on, which is no change to the earlier merge (its digests compare
+    /// content); the earlier undo then finds its edge made again by its ends and type.
+    @Test(arguments: StoreKind.allCases)
+    func chainedMergesUndoneInReverseOrder(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let ids = [seed.survivor.id, seed.first.id, seed.second.id]
+            let exportBefore = try await Self.export(rt, t)
+            var before: [Party.ID: [String]] = [:]
+            for id in ids { before[id] = try await Self.surroundings(rt, t, id) }
+            // first → second (family) becomes survivor → second, which the second merge drops as a self-loop.
+            let earlier = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: .test)
+            var middle: [Party.ID: [String]] = [:]
+            for id in ids { middle[id] = try await Self.surroundings(rt, t, id) }
+            let exportMiddle = try await Self.export(rt, t)
+            let later = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.second.id], dryRun: false, context: .test)
+            #expect(later.conflicts.contains { $0.kind == .selfLoop })
+            // The earlier merge can't be undone before the later one: the survivor changed since.
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: earlier.id!, context: .test) }) { $0.isConflict }
+
+            _ = try await s.parties.undoMerge(tenant: t, id: later.id!, context: .test)
+            #expect(try await Self.export(rt, t) == exportMiddle)
+            for id in ids { #expect(try await Self.surroundings(rt, t, id) == middle[id], "party \(id)") }
+            _ = try await s.parties.undoMerge(tenant: t, id: earlier.id!, context: .test)
+            #expect(try await Self.export(rt, t) == exportBefore)
+            for id in ids { #expect(try await Self.surroundings(rt, t, id) == before[id], "party \(id)") }
+            let family = try await s.relationships.list(tenant: t, partyID: seed.second.id, type: "family", role: nil, cursor: nil, limit: 10,
+                                                        context: .test).items
+            #expect(family.map { "\($0.parentID) \($0.childID)" } == ["\(seed.first.id) \(seed.second.id)"])
+        }
+    }
+
+    /// A merged party's phone taken by a party made since: the undo is 409 naming that party, and changes nothing.
+    @Test(arguments: StoreKind.allCases)
+    func undoNamesThePartyThatTookAMergedPartysPhone(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: .test)
+            let taker = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "New", phone: "+44 20 7946 0958"), context: .test)
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test) }) { error in
+                guard case .conflict(let message, let existing) = error else { return false }
+                return existing == taker.id.description && message.contains("phone")
+            }
+            #expect(try await s.parties.get(tenant: t, id: seed.first.id, context: .test).state == .merged)
+        }
+    }
+
     /// A merged party takes no consent entry, grant or withdrawal (its consents are the survivor's now; an entry here
     /// would never count and would block the undo), and the merge can still be undone after the refusal.
     /// An organization that scopes roles is neither merged away nor given a merged party's children: either way the
