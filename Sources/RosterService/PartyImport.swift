@@ -133,7 +133,9 @@ public struct PartyImportService: Sendable {
             let prepared = row.prepared.flatMap { $0.tenantID == tenant.id && $0.settings == tenant.settings ? $0 : nil }
                 ?? Self.prepare(row, tenant: tenant, now: now)
             guard let party = prepared.party else { return nil }
-            return (party, prepared.tags ?? [], prepared.tags != nil && Self.blank(row.partnerID) && Self.blank(row.partnerEmail))
+            // A person the tenant may link to an organization by its email's domain is written as POST .../parties writes it.
+            let linking = tenant.settings.autoLinkContacts && party.kind == .person && party.email != nil
+            return (party, prepared.tags ?? [], prepared.tags != nil && Self.blank(row.partnerID) && Self.blank(row.partnerEmail) && !linking)
         }
         let parties = made.compactMap { $0?.party }
         let live = try await tx.liveKeys(tenant: tenant.id, emailKeys: parties.compactMap { $0.email?.normalized },
@@ -250,9 +252,13 @@ public struct PartyImportService: Sendable {
         let target: Party.ID
         let outcome: ImportOutcome
         if matches.isEmpty {
-            // Creating a party needs parties.write on the whole tenant, as POST .../parties does.
+            // Creating a party needs parties.write on the whole tenant, as POST .../parties does, and links a person to the
+            // organization of its email's domain as it does (`autoLinkContacts`).
             try access.require("parties.write")
+            let linking = tenant.settings.autoLinkContacts && party.kind == .person && party.email != nil
+            if linking { try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment) }
             try await PartyService.insertParty(party, tx: tx, context: context)
+            if linking { _ = try await PartyService.autoLink(party, tenant: tenant, tx: tx, context: context) }
             target = party.id
             outcome = .created
         } else {

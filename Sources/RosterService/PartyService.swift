@@ -77,7 +77,7 @@ public struct PartyService: Sendable {
                     try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment)
                 }
                 try await access.namingReadable { try await insert(party, tx: tx, context: context) }
-                let link = try await autoLink(party, tenant: tenant, tx: tx, context: context)
+                let link = try await Self.autoLink(party, tenant: tenant, tx: tx, context: context)
                 return CreatedParty(party: party, autoLink: link)
             }
         }
@@ -103,7 +103,10 @@ public struct PartyService: Sendable {
         }
     }
 
-    private func autoLink(_ party: Party, tenant: Tenant, tx: any StoreTransaction, context: OperationContext) async throws -> AutoLink? {
+    /// Links a person just inserted to the one live organization claiming its email's domain (`autoLinkContacts`), in the
+    /// caller's transaction, which took the employment hierarchy's lock before the party's audit entry (POST .../parties
+    /// and the party import both).
+    static func autoLink(_ party: Party, tenant: Tenant, tx: any StoreTransaction, context: OperationContext) async throws -> AutoLink? {
         guard tenant.settings.autoLinkContacts, party.kind == .person, let domain = party.email?.domain else { return nil }
         let organizations = try await tx.organizations(tenant: tenant.id, claimingDomain: domain)
         guard organizations.count == 1, let organization = organizations.first else {

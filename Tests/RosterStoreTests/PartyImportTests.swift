@@ -61,6 +61,52 @@ struct PartyImportTests {
         }
     }
 
+    /// With the tenant's `autoLinkContacts`, an imported person is linked to the organization of its email's domain as
+    /// POST .../parties links it: the same rows both ways give the same employment edges (an organization made by an
+    /// earlier row counts; two organizations claiming a domain link none).
+    @Test(arguments: StoreKind.allCases)
+    func personsAreLinkedByTheirEmailsDomainAsThePOSTLinksThem(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let table: [PartyImportRow] = [
+                Self.row(1) { $0.firstName = "Ann"; $0.email = "ann@farm.example" },                     // Farm Co, made before
+                Self.row(2) { $0.firstName = "Bob"; $0.email = "bob@elsewhere.example" },                // no organization
+                Self.row(3) { $0.firstName = "Early"; $0.email = "early@mill.example" },                 // before Mill's row
+                Self.row(4) { $0.kind = "organization"; $0.name = "Mill"; $0.website = "www.mill.example" },
+                Self.row(5) { $0.firstName = "Cy"; $0.email = "cy@mill.example"; $0.tags = ["Miller"] },  // after it
+                Self.row(6) { $0.firstName = "Dee"; $0.email = "dee@twice.example" },                    // two claim it
+                Self.row(7) { $0.firstName = "Eve"; $0.phone = "020 7946 0958" },                        // no email
+            ]
+            var outcomes: [String] = []
+            for viaImport in [true, false] {
+                let t = try await rt.services.tenants.create(slug: "t-" + UUID().uuidString.lowercased().prefix(18), name: "Linking",
+                                                             settings: TenantSettings(defaultCallingCode: "44", autoLinkContacts: true),
+                                                             context: .test).slug
+                for (name, site) in [("Farm Co", "farm.example"), ("Twice A", "twice.example"), ("Twice B", "https://twice.example/b")] {
+                    _ = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: name, website: site), context: .test)
+                }
+                if viaImport {
+                    let report = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: 3, context: .test,
+                                                                   next: Self.rows(table))
+                    #expect(report.created == table.count && report.refused == 0, "\(report)")
+                } else {
+                    for row in table {
+                        let party = try await rt.services.parties.create(tenant: t, try PartyImportService.input(row), context: .test)
+                        for tag in row.tags { _ = try await rt.services.tags.attach(tenant: t, party: party.id, text: tag, color: nil, context: .test) }
+                    }
+                }
+                let parties = try await rt.services.parties.search(tenant: t, PartySearch(limit: 50), context: .test).items
+                let names = Dictionary(uniqueKeysWithValues: parties.map { ($0.id, $0.name ?? $0.firstName ?? "") })
+                let edges = try await rt.services.relationships.list(tenant: t, partyID: nil, type: Relationship.employment, role: nil,
+                                                                     cursor: nil, limit: 50, context: .test).items
+                outcomes.append(edges.map { "\(names[$0.parentID] ?? "?") > \(names[$0.childID] ?? "?") \($0.role ?? "-")" }.sorted()
+                    .joined(separator: ", "))
+                #expect(try await rt.services.audit.verify(tenant: t, context: .test).valid)
+            }
+            #expect(outcomes[0] == "Farm Co > Ann contact, Mill > Cy contact", "import: \(outcomes[0])")
+            #expect(outcomes[0] == outcomes[1], "import: \(outcomes[0]); API: \(outcomes[1])")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func eachDuplicateModeDoesWhatItSays(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
