@@ -50,8 +50,16 @@ extension SQLTransaction {
     /// statement a snapshot that holds the previous holder's edges), taken once per transaction (held to its end, or
     /// to the rollback of the savepoint it was taken in). SQLite: its single writer already serializes.
     func lockHierarchy(tenant: Tenant.ID, type: String) async throws {
+        try await advisoryLock("hierarchy:\(tenant.rawValue.uuidString.lowercased()):\(type)")
+    }
+
+    func lockImports(tenant: Tenant.ID) async throws {
+        try await advisoryLock("imports:\(tenant.rawValue.uuidString.lowercased())")
+    }
+
+    /// A transaction-scoped advisory lock of PostgreSQL, taken once per transaction (a no-op on SQLite, one writer).
+    private func advisoryLock(_ name: String) async throws {
         guard dialect == .postgres else { return }
-        let name = "hierarchy:\(tenant.rawValue.uuidString.lowercased()):\(type)"
         guard hierarchyLocks.insert(name) else { return }
         do {
             _ = try await conn.query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 7))) AS lock", [.text(name)])

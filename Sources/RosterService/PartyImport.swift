@@ -257,7 +257,12 @@ public struct PartyImportService: Sendable {
             try access.require("parties.write")
             let linking = tenant.settings.autoLinkContacts && party.kind == .person && party.email != nil
             if linking { try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment) }
-            try await PartyService.insertParty(party, tx: tx, context: context)
+            do {
+                try await PartyService.insertParty(party, tx: tx, context: context)
+            } catch RosterError.conflict(_, existingID: .some) {
+                // No live party held the key when this row looked, one does now: a concurrent writer committed it.
+                throw ImportRunner.Raced()
+            }
             if linking { _ = try await PartyService.autoLink(party, tenant: tenant, tx: tx, context: context) }
             target = party.id
             outcome = .created
@@ -511,6 +516,8 @@ enum ImportRunner {
                         try await store.write { tx -> PartyImportReport in
                             let access = try await TenantAccess.open(tx, slug, context, write: true, current: true)
                             try check(access)
+                            // One import's batch at a time per tenant: concurrent imports of the same keys deadlocked.
+                            try await tx.lockImports(tenant: access.tenant.id)
                             var outcome = PartyImportReport()
                             if !rowByRow, let fast {
                                 outcome = try await fast(rows, access, tx)
@@ -535,11 +542,22 @@ enum ImportRunner {
                     // The closures this batch's write uses (the appliers, the job's hook) are used by it alone until
                     // `settle` has awaited it: the loop only reads the file meanwhile.
                     let job = Unchecked(value: { () async throws -> PartyImportReport in
-                        do {
-                            return try await write(fast == nil)
-                        } catch is Retry {
-                            // The fast way failed, and its transaction rolled back: the batch again, row by row.
-                            return try await write(true)
+                        var deadlocks = 0
+                        var rowByRow = fast == nil
+                        while true {
+                            do {
+                                return try await write(rowByRow)
+                            } catch is Retry {
+                                // The fast way failed, and its transaction rolled back: the batch again, row by row.
+                                rowByRow = true
+                            } catch StoreError.concurrentWrite where deadlocks < 4 {
+                                // PostgreSQL gave the batch up for a concurrent writer (two imports inserting the same keys
+                                // in different orders deadlock): rolled back, it runs again, row by row, once the other
+                                // has had a moment to commit (a probe saw such a run stop).
+                                deadlocks += 1
+                                rowByRow = true
+                                try await Task.sleep(for: .milliseconds(Int.random(in: 10...50) * deadlocks))
+                            }
                         }
                     })
                     writing = (Task { try await job.value() }, last, expected)
@@ -572,6 +590,16 @@ enum ImportRunner {
     /// Thrown by a batch applier whose multi-row write failed: the batch is done again row by row.
     struct Retry: Error {}
 
+    /// Thrown by a row whose key a concurrent writer committed after the row looked for it: the row runs once more.
+    struct Raced: Error {}
+
+    /// A row that lost a race for a unique key: its own finding (`Raced`) or the database's.
+    static func raced(_ error: any Error) -> Bool {
+        if error is Raced { return true }
+        if case StoreError.uniqueViolation = error { return true }
+        return false
+    }
+
     /// One row, in a savepoint: created, updated, unchanged, skipped, or refused with every field that is wrong.
     /// `savepoint: false` only for a row `apply` refuses before it writes anything (its rules fail in memory).
     static func one<Row: ImportRow>(_ row: Row, access: TenantAccess, tx: any StoreTransaction, into report: inout PartyImportReport,
@@ -584,8 +612,16 @@ enum ImportRunner {
             return
         }
         do {
-            let outcome = savepoint ? try await tx.savepoint { () -> ImportOutcome in try await apply(row, access, tx) }
+            let outcome: ImportOutcome
+            do {
+                outcome = savepoint ? try await tx.savepoint { () -> ImportOutcome in try await apply(row, access, tx) }
                                     : try await apply(row, access, tx)
+            } catch let error where savepoint && Self.raced(error) {
+                // A concurrent writer (another import, on PostgreSQL) committed the same key after this row looked for it:
+                // the row once more sees that party now, and is skipped, updated or refused as its mode says (it was
+                // refused as "a record with these values exists" under `skip`; found by a probe).
+                outcome = try await tx.savepoint { () -> ImportOutcome in try await apply(row, access, tx) }
+            }
             switch outcome {
             case .created: report.created += 1
             case .updated: report.updated += 1
@@ -599,7 +635,7 @@ enum ImportRunner {
             } else {
                 report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: error.detail ?? ""))
             }
-        } catch StoreError.uniqueViolation {
+        } catch let error where Self.raced(error) {
             report.refused += 1
             report.errors.append(PartyImportReport.RefusedRow(row: row.number, field: "", message: "a record with these values exists"))
         } catch StoreError.missingReference {

@@ -595,6 +595,9 @@ public struct ImportJobError: Hashable, Sendable {
 }
 
 public protocol ImportJobRepository {
+    /// Serializes the batches of the imports into one tenant until the transaction ends (PostgreSQL; SQLite has one
+    /// writer): two imports inserting the same keys in different orders deadlocked. Taken before any other lock.
+    func lockImports(tenant: Tenant.ID) async throws
     func insertImportJob(_ job: ImportJob) async throws
     /// Writes the job's counters, status, error and times.
     func updateImportJob(_ job: ImportJob) async throws

@@ -107,6 +107,38 @@ struct PartyImportTests {
         }
     }
 
+    /// Three imports of the same people at once, in different orders (on PostgreSQL their batches race for the same keys
+    /// and may deadlock): each row is made once, and every other run of it skips it; none is refused, neither run stops.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentImportsOfTheSameRowsSkipWhatTheOtherMade(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let people = (1...600).map { number in
+                Self.row(number) { $0.firstName = "P\(number)"; $0.email = "p\(number)@race.example"; $0.phone = "020 7946 \(1000 + number)" }
+            }
+            let reversed = people.reversed().enumerated().map { index, row in
+                var row = row
+                row.number = index + 1
+                return row
+            }
+            // Interleaved: the first half in order, then the second (the other runs meet it from both ends).
+            let interleaved = zip(people.prefix(300), people.suffix(300)).flatMap { [$0, $1] }.enumerated().map { index, row in
+                var row = row
+                row.number = index + 1
+                return row
+            }
+            let imports = rt.services.imports
+            async let first = imports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: 30, context: .test, next: Self.rows(people))
+            async let second = imports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: 30, context: .test, next: Self.rows(reversed))
+            async let third = imports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: 20, context: .test, next: Self.rows(interleaved))
+            let reports = try await [first, second, third]
+            #expect(reports.map(\.refused) == [0, 0, 0], "\(reports.map(\.errors))")
+            #expect(reports.map { $0.created + $0.skipped } == [600, 600, 600])
+            #expect(reports.map(\.created).reduce(0, +) == 600)
+            #expect(try await rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv), context: .test).total == 600)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func eachDuplicateModeDoesWhatItSays(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
