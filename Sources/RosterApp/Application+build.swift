@@ -48,7 +48,7 @@ public func buildApplication(
     let runtime = makeRuntime(database: database, secrets: try configuration.loadSecretBox(), configuration: configuration)
     let router = try buildRouter(runtime: runtime, configuration: configuration, logger: logger, metricsRegistry: metricsRegistry)
     var app = Application(
-        router: router,
+        responder: DirectFirstResponder(router: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

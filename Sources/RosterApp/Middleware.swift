@@ -198,6 +198,31 @@ struct DirectRoutesMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// The router, but for the plainest GET of a party (`PartyReadRoute`), which goes straight to the router's middleware
+/// chain, whose last link (`DirectRoutesMiddleware`) answers it: the same middlewares the route would run, without
+/// the router's trie finding the route that link never calls (3% of such a GET's CPU in `perf`, 2026-12-06).
+struct DirectFirstResponder<Context: RequestContext>: HTTPResponder {
+    let router: RouterResponder<Context>
+    let direct: any HTTPResponder<Context>
+
+    init(router: Router<Context>) {
+        self.router = router.buildResponder()
+        direct = router.middlewares.constructResponder(finalResponder: Unrouted())
+    }
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        guard PartyReadRoute.target(of: request.head) != nil else { return try await router.respond(to: request, context: context) }
+        return try await direct.respond(to: request, context: context)
+    }
+
+    /// What `DirectRoutesMiddleware` would call for a request it does not answer: none reaches it here.
+    struct Unrouted: HTTPResponder {
+        func respond(to request: Request, context: Context) async throws -> Response {
+            throw HTTPError(.notFound)
+        }
+    }
+}
+
 extension HTTPField.Name {
     static let requestID = Self("X-Request-Id")!
 }

@@ -91,7 +91,7 @@ struct GlobalOptions: ParsableArguments {
     static let optionNames = ["ROSTER_RETENTION_DAYS": "--days"]
 
     func logger(_ config: RosterConfiguration) -> Logger {
-        var logger = Logger(label: "roster")
+        var logger = Logger(label: "roster", factory: RosterLogHandler.init(label:))
         logger.logLevel = config.logLevel
         return logger
     }
