@@ -174,8 +174,8 @@ public struct ComplianceService: Sendable {
             }
             let scoping = try await tx.roles(tenant: tenant, scopedTo: id)
             if !scoping.isEmpty {
-                throw RosterError.conflict("the roles \(scoping.map(\.name).joined(separator: ", ")) are scoped to this organization: "
-                                           + "delete them (DELETE .../roles/{id}) before erasing it")
+                throw RosterError.conflict("\(access.describe(scoping)) \(scoping.count == 1 ? "is" : "are") scoped to this organization: "
+                                           + "delete \(scoping.count == 1 ? "it" : "them") (DELETE .../roles/{id}) before erasing it")
             }
             var removed: [String] = ["party", "history", "tags", "consents"]
 

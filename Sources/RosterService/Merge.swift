@@ -215,7 +215,7 @@ extension PartyService {
             }
             let roles = try await tx.roles(tenant: tenant, scopedTo: id)
             if !roles.isEmpty {
-                throw RosterError.conflict("party \(id) is the scope of the roles \(roles.map(\.name).joined(separator: ", ")); "
+                throw RosterError.conflict("party \(id) is the scope of \(access.describe(roles)); "
                                            + "delete them (DELETE .../roles/{id}) before merging it")
             }
             merged.append(party)
@@ -239,7 +239,7 @@ extension PartyService {
         if edges.contains(where: { mergedIDs.contains($0.parentID) }) {
             let roles = try await tx.roles(tenant: tenant, scopedTo: survivorID)
             if !roles.isEmpty {
-                throw RosterError.conflict("the survivor is the scope of the roles \(roles.map(\.name).joined(separator: ", ")), and the "
+                throw RosterError.conflict("the survivor is the scope of \(access.describe(roles)), and the "
                                            + "merged parties have children, which would come within those roles' reach; "
                                            + "scope the roles elsewhere, or move the children first")
             }

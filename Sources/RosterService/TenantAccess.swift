@@ -131,6 +131,15 @@ struct TenantAccess {
         try await require("audit.read", on: [party])
     }
 
+    /// Roles named in a refusal: by name to a caller who may list the tenant's roles (`users.read` on the whole tenant),
+    /// else only counted (a probe read role names in a merge's 409 it could not list).
+    func describe(_ roles: [AccessRole]) -> String {
+        if case .tenant = grants.scope(of: "users.read") {
+            return "the role\(roles.count == 1 ? "" : "s") \(roles.map(\.name).joined(separator: ", "))"
+        }
+        return roles.count == 1 ? "a role" : "\(roles.count) roles"
+    }
+
     /// Platform callers only.
     func requirePlatform() throws {
         guard isPlatform else { throw RosterError.forbidden("only a platform token may do this") }

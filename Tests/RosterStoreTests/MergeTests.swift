@@ -271,6 +271,16 @@ struct MergeTests {
                     }
                 }
             }
+            // A caller who may not list the tenant's roles (no users.read) is told of a role, not its name.
+            let writers = try await s.access.createRole(tenant: t, name: "Writers", policies: ["parties.read", "parties.write",
+                                                                                              "relationships.write"],
+                                                        organizationID: nil, relationshipType: nil, context: .test)
+            let writer = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [writers.id]),
+                                          requestID: "t")
+            await expectRosterError({ try await s.parties.merge(tenant: t, into: parent.id, from: [scope.id], dryRun: true, context: writer) }) {
+                guard case .conflict(let message, _) = $0 else { return false }
+                return message.contains("is the scope of a role") && !message.contains("Scope readers")
+            }
             let merged = try await s.parties.merge(tenant: t, into: scope.id, from: [leaf.id], dryRun: false, context: .test)
             #expect(merged.id != nil)
         }
