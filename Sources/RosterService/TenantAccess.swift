@@ -285,6 +285,14 @@ struct TenantAccess {
         try await requireInside(user.id, roles: roles, policy: "users.manage")
     }
 
+    /// Every role the user was granted, in force or not, for a read: from the access graph the caller's own decisions use
+    /// when it is loaded (a scoped caller's), without a statement (a page of users read them user by user), else from
+    /// the store. Writes read the store, which holds what their own transaction changed.
+    private func heldRoles(_ user: User.ID) async throws -> [AccessRole] {
+        if let graph { return graph.read { $0.grants(of: user).map(\.role) } }
+        return try await tx.roles(tenant: tenant.id, user: user)
+    }
+
     /// A caller whose `policy` reaches only subtrees acts on a user only when every role the user holds is scoped inside
     /// them (a user with no role lies in no subtree: only a tenant-wide holder reaches it).
     private func requireInside(_ user: User.ID, roles: [AccessRole], policy: String) async throws {
@@ -311,7 +319,7 @@ struct TenantAccess {
     private func requireReadable(_ user: User) async throws {
         if isPlatform || grants.scope(of: "users.read") == .tenant { return }
         if case .subtrees = grants.scope(of: "users.read") {
-            let roles = try await tx.roles(tenant: tenant.id, user: user.id)
+            let roles = try await heldRoles(user.id)
             do {
                 try await requireInside(user.id, roles: roles, policy: "users.read")
                 return
