@@ -81,9 +81,11 @@ public struct ConsentInput: Sendable, Hashable {
         let source = errors.check { try Text.optional(self.source, field: "source", max: 200) } ?? nil
         if source == nil, !errors.errors.contains(where: { $0.field == "source" }) { errors.add("source", "must not be empty") }
         let note = errors.check { try Text.optional(self.note, field: "note", max: Text.noteMax) } ?? nil
-        let at = self.at ?? now
-        // A minute of leeway for the caller's clock; a consent given in the future is not a fact yet.
-        if at > now.addingTimeInterval(60) { errors.add("at", "must not lie in the future") }
+        // A minute of leeway for the caller's clock; a consent given in the future is not a fact yet. Within that minute
+        // the entry is dated when it is recorded: dated ahead, a grant outranked a withdrawal recorded after it (the
+        // current entry is the latest `at`), until someone recorded a newer one (found by a probe).
+        if let given = self.at, given > now.addingTimeInterval(60) { errors.add("at", "must not lie in the future") }
+        let at = min(self.at ?? now, now)
         try errors.throwIfAny()
         return Consent(tenantID: tenant, partyID: party, purpose: purpose!, status: status, source: source!, at: at, note: note,
                        recordedAt: now, recordedBy: recordedBy)

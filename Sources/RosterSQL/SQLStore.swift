@@ -52,16 +52,53 @@ public struct SQLStore: Store {
         }
     }
 
+    /// SQLite: copies the write-ahead log into the database file and empties it (after an erasure, so that no older page
+    /// image holds what was erased). A reader of an older snapshot (another process, a long export) holds the log: then
+    /// the log is emptied by a task of this store that tries again every 2 s until it can, and a warning says so. It
+    /// waited up to 50 s before, holding the writer, and then gave up without a word (found by a probe).
     public func checkpoint() async throws {
         guard database.dialect == .sqlite else { return }
-        try await mapErrors {
-            // TRUNCATE waits for readers (busy timeout) and leaves an empty log; "busy" = 1 when one held it off.
-            for _ in 0..<10 {
-                let busy = try await database.withConnection { conn in
-                    try await conn.query("PRAGMA wal_checkpoint(TRUNCATE)", []).first?.int("busy") ?? 0
+        if try await truncateLog(waitingMilliseconds: 1_000) { return }
+        let (database, logger) = (self.database, self.logger)
+        let key = ObjectIdentifier(database as AnyObject)
+        guard PendingTruncate.begin(key) else { return }
+        logger.warning("""
+            a reader holds the SQLite write-ahead log: what an erasure removed stays in it until the reader ends; \
+            emptying it is tried again every 2 s
+            """)
+        Task {
+            defer { PendingTruncate.end(key) }
+            while true {
+                try? await Task.sleep(for: .seconds(2))
+                do {
+                    if try await Self.truncateLog(database, waitingMilliseconds: 200) {
+                        logger.notice("the SQLite write-ahead log is emptied")
+                        return
+                    }
+                } catch {
+                    return  // the database is closing (closing checkpoints the log) or gone
                 }
-                if busy == 0 { return }
-                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// One `TRUNCATE` checkpoint, waiting for readers up to `waitingMilliseconds` (the writer is held meanwhile); whether
+    /// the log is empty now.
+    func truncateLog(waitingMilliseconds: Int) async throws -> Bool {
+        try await mapErrors { try await Self.truncateLog(database, waitingMilliseconds: waitingMilliseconds) }
+    }
+
+    static func truncateLog(_ database: any SQLDatabase, waitingMilliseconds: Int) async throws -> Bool {
+        try await database.withConnection { conn in
+            _ = try await conn.query("PRAGMA busy_timeout = \(max(0, waitingMilliseconds))", [])
+            do {
+                // "busy" = 1 when a reader held it off.
+                let busy = try await conn.query("PRAGMA wal_checkpoint(TRUNCATE)", []).first?.int("busy") ?? 0
+                _ = try await conn.query("PRAGMA busy_timeout = 5000", [])
+                return busy == 0
+            } catch {
+                _ = try? await conn.query("PRAGMA busy_timeout = 5000", [])
+                throw error
             }
         }
     }
@@ -261,4 +298,16 @@ enum JSONText {
             }
         }
     }
+}
+
+/// One task at a time per database empties a held write-ahead log (`SQLStore.checkpoint`).
+enum PendingTruncate {
+    private static let running = Mutex<Set<ObjectIdentifier>>([])
+
+    /// True when the caller is to start the task (none is running for this database).
+    static func begin(_ database: ObjectIdentifier) -> Bool {
+        running.withLock { $0.insert(database).inserted }
+    }
+
+    static func end(_ database: ObjectIdentifier) { _ = running.withLock { $0.remove(database) } }
 }

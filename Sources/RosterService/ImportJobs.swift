@@ -62,10 +62,23 @@ public struct ImportJobService: Sendable {
 
     /// A job the caller may follow: it holds the right its kind needs, and, when that right reaches only part of the
     /// tenant, it started the job itself (another's counts and refused rows may name parties outside its scope: 404).
+    /// A job the caller may not follow is not there for it (404, as a missing one: a 403 told a scoped caller which ids
+    /// were others' jobs; found by a probe); a caller with neither import right is refused before anything is read.
     static func checkVisible(_ job: ImportJob, _ access: TenantAccess) throws {
-        try check(job.kind, access)
+        do {
+            try check(job.kind, access)
+        } catch RosterError.forbidden {
+            throw RosterError.notFound("no import \(job.id)")
+        }
         if access.grants.scope(of: policy(of: job.kind)) != .tenant, job.actor != access.context.principal.description {
             throw RosterError.notFound("no import \(job.id)")
+        }
+    }
+
+    /// Either import right, somewhere: who may follow any job at all.
+    static func requireImporter(_ access: TenantAccess) throws {
+        guard access.grants.scope(of: policy(of: .parties)) != nil || access.grants.scope(of: policy(of: .relationships)) != nil else {
+            throw RosterError.forbidden("this needs the parties.write or relationships.write policy")
         }
     }
 
@@ -241,6 +254,7 @@ public struct ImportJobService: Sendable {
     public func job(tenant slug: String, id: ImportJob.ID, context: OperationContext) async throws -> ImportJob {
         let job = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try Self.requireImporter(access)
             guard let job = try await tx.importJob(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no import \(id)") }
             try Self.checkVisible(job, access)
             return job
@@ -267,9 +281,7 @@ public struct ImportJobService: Sendable {
         let before: ImportJob.ID? = try decodeCursor(cursor)
         return try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            guard access.grants.scope(of: Self.policy(of: .parties)) != nil || access.grants.scope(of: Self.policy(of: .relationships)) != nil else {
-                throw RosterError.forbidden("this needs the parties.write or relationships.write policy")
-            }
+            try Self.requireImporter(access)
             return try await Page.visible(limit: limit, after: before, fetch: { before, count in
                 try await tx.importJobs(tenant: access.tenant.id, before: before, limit: count)
             }, key: \.id, cursor: { $0.id.description }) { jobs in jobs.filter { (try? Self.checkVisible($0, access)) != nil } }
@@ -288,6 +300,7 @@ public struct ImportJobService: Sendable {
         }
         let rows = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try Self.requireImporter(access)
             guard let job = try await tx.importJob(tenant: access.tenant.id, id: id) else { throw RosterError.notFound("no import \(id)") }
             try Self.checkVisible(job, access)
             return try await tx.importJobErrors(tenant: access.tenant.id, job: id, afterSeq: after, limit: limit + 1)

@@ -627,7 +627,7 @@ enum Templates {
         header.top a { color: #fff; } header.top nav { display: flex; flex-wrap: wrap; gap: .3rem 1rem; flex: 1; } .brand { font-weight: 700; }
         .who { color: #e6ebf2; } form.inline { display: inline; }
         main { max-width: 72rem; margin: 1.5rem auto; padding: 0 1.5rem; }
-        h1 { font-size: 1.6rem; margin: .2rem 0 .8rem; } h2 { font-size: 1.2rem; margin-top: 0; } h3 { font-size: 1rem; }
+        h1, .crumbs { overflow-wrap: anywhere; } h1 { font-size: 1.6rem; margin: .2rem 0 .8rem; } h2 { font-size: 1.2rem; margin-top: 0; } h3 { font-size: 1rem; }
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 1rem 1.2rem; margin-bottom: 1rem; overflow-x: auto; }
         .columns > * { min-width: 0; }
         .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
@@ -637,7 +637,8 @@ enum Templates {
         header.top button { margin: 0; background: #2c4a73; }
         .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .5rem 1rem; align-items: end; margin-bottom: 1rem; }
         table { border-collapse: collapse; width: 100%; background: var(--card); }
-        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
+        td { word-break: normal; } td a, td code { overflow-wrap: anywhere; }
         .badge { display: inline-block; font-size: .8rem; padding: .05rem .5rem; border-radius: 999px; background: #e3e7ed; color: var(--ink); }
         .badge-active { background: #d6f0dc; color: var(--ok); } .badge-deleted, .badge-failed { background: #f8d7d8; color: var(--error); }
         .badge-suspended, .badge-pending { background: #fde8c8; color: #7a4100; } .badge-tracked { background: #d6f0dc; color: var(--ok); }

@@ -25,7 +25,7 @@ extension WebConsole {
 
     func auditLog(_ request: Request, tenant: String) async -> Response {
         await run(request, tenant: tenant) { signedIn in
-            let query = request.uri.queryParameters
+            let query = FormQuery(request)
             func text(_ name: String) -> String? {
                 query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
@@ -45,7 +45,7 @@ extension WebConsole {
 
     func accessView(_ request: Request, tenant: String, signedIn: SignedIn) async throws -> (AccessView, [AccessRole]) {
         let context = signedIn.context
-        let query = request.uri.queryParameters
+        let query = FormQuery(request)
         func text(_ name: String) -> String? {
             query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
@@ -177,7 +177,7 @@ extension WebConsole {
     func access(_ request: Request, tenant: String) async -> Response {
         await run(request, tenant: tenant) { signedIn in
             let context = signedIn.context
-            let query = request.uri.queryParameters
+            let query = FormQuery(request)
             func text(_ name: String) -> String? {
                 query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
@@ -233,7 +233,7 @@ extension WebConsole {
 
     func usersPage(_ request: Request, tenant: String, signedIn: SignedIn, report: UsersView.Report? = nil, csv: String = "",
                    status: HTTPResponse.Status = .ok) async throws -> WebResult {
-        let query = request.uri.queryParameters
+        let query = FormQuery(request)
         let q = query.get("q").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         // Any segment the API knows (an unknown one is a 404, a name that is none a 422, as there), not only the dealers.
         let segment = query.get("segment").map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }

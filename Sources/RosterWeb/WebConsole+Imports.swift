@@ -111,7 +111,7 @@ extension WebConsole {
             guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], Self.constantTimeEqual(sent, signedIn.session.csrf) else {
                 return answer(.forbidden, ["detail": "This form was not sent from this session; reload the page."])
             }
-            let query = request.uri.queryParameters
+            let query = FormQuery(request)
             let choice = try ImportChoice(type: query.get("type"), onDuplicate: query.get("onDuplicate"), format: query.get("format"))
             let body = request.body.map { ArraySlice($0.readableBytesView) }
             let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,
@@ -147,7 +147,7 @@ extension WebConsole {
             guard let id = ImportJob.ID(uuidString: id) else { throw RosterError.notFound("no such import") }
             let job = try await services.importJobs.job(tenant: tenant, id: id, context: signedIn.context)
             var view = ImportJobView(job, tenant: tenant)
-            let page = try await services.importJobs.errors(tenant: tenant, id: id, cursor: request.uri.queryParameters.get("cursor"),
+            let page = try await services.importJobs.errors(tenant: tenant, id: id, cursor: FormQuery(request).get("cursor"),
                                                             limit: 100, context: signedIn.context)
             view.errors = page.items.map { ImportJobView.RowError(row: $0.row, field: $0.field, message: $0.message) }
             view.hasErrors = !view.errors.isEmpty

@@ -108,6 +108,35 @@ public struct WebConsole: Sendable {
         ui.post("t/:tenant/accounts/:id/reveal") { request, context in
             await self.reveal(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
+        registerPageRedirects(on: ui)
+    }
+
+    /// The address a form posts to, opened again (from the history, or reloaded after a refusal left the browser there),
+    /// goes to the page the form is on; any other address under /ui is the console's own "Not found" page. Both were
+    /// the API's JSON problem (found by a probe).
+    func registerPageRedirects<Context: RequestContext>(on ui: RouterGroup<Context>) {
+        @Sendable func tenant(_ context: Context) -> String { Self.pathSegment(context.parameters.get("tenant") ?? "") }
+        @Sendable func party(_ context: Context) -> String { "/ui/t/\(tenant(context))/parties/\(Self.pathSegment(context.parameters.get("id") ?? ""))" }
+        for action in ["edit", "state", "export", "tags", "erase"] {
+            ui.get("t/:tenant/parties/:id/\(action)") { _, context in Self.redirect(party(context), cookie: nil) }
+        }
+        ui.get("t/:tenant/parties/:id/tags/:tag/remove") { _, context in Self.redirect(party(context), cookie: nil) }
+        ui.get("t/:tenant") { _, context in Self.redirect("/ui/t/\(tenant(context))/parties", cookie: nil) }
+        ui.get("t/:tenant/accounts/:id/reveal") { _, context in Self.redirect("/ui/t/\(tenant(context))/parties", cookie: nil) }
+        for path in ["grants", "roles", "roles/:role/delete"] {
+            ui.get("t/:tenant/\(path)") { _, context in Self.redirect("/ui/t/\(tenant(context))/access", cookie: nil) }
+        }
+        ui.get("t/:tenant/users/import") { _, context in Self.redirect("/ui/t/\(tenant(context))/users", cookie: nil) }
+        ui.get("t/:tenant/imports/upload") { _, context in Self.redirect("/ui/t/\(tenant(context))/imports", cookie: nil) }
+        ui.get("t/:tenant/exports/parties") { _, context in Self.redirect("/ui/t/\(tenant(context))/imports", cookie: nil) }
+        ui.get("tenants/:tenant/tracking/retry") { _, _ in Self.redirect("/ui/tenants", cookie: nil) }
+        ui.get("sign-out") { _, _ in Self.redirect("/ui", cookie: nil) }
+        ui.get("**") { request, _ in await self.notFound(request) }
+    }
+
+    /// The console's "Not found" page, in the layout of the caller's session (signed in or not).
+    func notFound(_ request: Request) async -> Response {
+        await run(request, tenant: nil) { _ in throw RosterError.notFound("no page here") }
     }
 }
 
@@ -229,17 +258,34 @@ extension WebConsole {
 
     static func formFields(_ request: inout Request) async throws -> [String: String] {
         let buffer = try await request.collectBody(upTo: 1 << 20)
-        let text = String(buffer: buffer)
+        guard let fields = formDecoded(String(buffer: buffer)) else { throw WebError.badForm }
+        return fields
+    }
+
+    /// `application/x-www-form-urlencoded` pairs (`+` is a space), the last of a name winning; nil for a broken escape.
+    static func formDecoded(_ text: String) -> [String: String]? {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ part: Substring) -> String? { part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = decode(parts[0]) else { throw WebError.badForm }
+            guard let name = decode(parts[0]) else { return nil }
             let value = parts.count > 1 ? decode(parts[1]) : ""
-            guard let value else { throw WebError.badForm }
+            guard let value else { return nil }
             fields[name] = value
         }
         return fields
+    }
+
+    /// A GET form's query, decoded as the browser encoded it (`+` is a space: Hummingbird's `queryParameters` kept it, and
+    /// a search for "Green Valley" looked for "Green+Valley"; found by a probe). A broken escape reads as no parameters.
+    struct FormQuery {
+        let fields: [String: String]
+
+        init(_ request: Request) {
+            fields = request.uri.query.flatMap(WebConsole.formDecoded) ?? [:]
+        }
+
+        func get(_ name: String) -> String? { fields[name] }
     }
 
     /// The page a form was posted from, or a page was linked from (its `Referer`, when it is another console page), for
@@ -404,7 +450,7 @@ extension WebConsole {
     /// Sends the browser to the tenant's identity provider (authorization code with PKCE, `state` and `nonce`).
     func beginSSO(_ request: Request) async -> Response {
         if session(of: request)?.signedIn == true { return Self.redirect("/ui", cookie: nil) }
-        let tenant = (request.uri.queryParameters.get("tenant") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let tenant = (FormQuery(request).get("tenant") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard let signIn = authenticator.signIn, !tenant.isEmpty else {
             return signInPage(request, error: "Name the tenant to sign in to.", status: .unprocessableContent)
         }
@@ -427,7 +473,7 @@ extension WebConsole {
         guard let signIn = authenticator.signIn, let pending = session(of: request)?.pending else {
             return signInPage(request, error: "This sign-in has expired or was not started here; sign in again.", status: .unauthorized)
         }
-        let query = request.uri.queryParameters
+        let query = FormQuery(request)
         if query.get("error") != nil {
             return signInPage(request, error: "The identity provider did not sign you in.", status: .unauthorized)
         }
@@ -482,7 +528,7 @@ extension WebConsole {
         await run(request, tenant: nil) { signedIn in
             if let tenant = signedIn.homeTenant { return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties") }
             var view = TenantsView(try await services.provisioning.tenants(context: signedIn.context), csrf: signedIn.session.csrf)
-            switch request.uri.queryParameters.get("done") {
+            switch FormQuery(request).get("done") {
             case "created": view.notice = "Tenant created."
             case "retried": view.notice = "Tracking tried again."
             default: break
@@ -529,7 +575,7 @@ extension WebConsole {
 
     func parties(_ request: Request, tenant: String) async -> Response {
         await run(request, tenant: tenant) { signedIn in
-            let query = request.uri.queryParameters
+            let query = FormQuery(request)
             func text(_ name: String) -> String? {
                 query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
@@ -686,7 +732,7 @@ extension WebConsole {
     func party(_ request: Request, tenant: String, id: String) async -> Response {
         await run(request, tenant: tenant) { signedIn in
             var view = try await partyView(tenant: tenant, id: try Self.partyID(id), signedIn: signedIn)
-            switch request.uri.queryParameters.get("done") {
+            switch FormQuery(request).get("done") {
             case "saved": view.notice = "Saved."
             case "state": view.notice = "State changed."
             default: break

@@ -88,6 +88,17 @@ struct TBrowser {
             #expect(alien.status == .unprocessableContent && alien.html.contains("kind:") && alien.html.contains("state:"), "\(alien.html)")
             let none = try await browser.get("/ui/t/\(tenant)/parties?q=Nobody")
             #expect(none.html.contains("No party matches."))
+            // A GET form sends a space as "+" (the search box's "Grace Hopper" found nothing; found by a probe).
+            let twoWords = try await browser.get("/ui/t/\(tenant)/parties?q=Grace+Hopper")
+            #expect(twoWords.html.contains(">Grace Hopper</a>") && twoWords.html.contains("value=\"Grace Hopper\""), "\(twoWords.html)")
+            // A form's address opened again goes to its page; an unknown address under /ui is the console's HTML 404.
+            let reopened = try await browser.get("/ui/t/\(tenant)/parties/\(party.id)/edit")
+            #expect(reopened.status == .seeOther && reopened.location == "/ui/t/\(tenant)/parties/\(party.id)")
+            for path in ["/ui/t/\(tenant)/no-such-page", "/ui/nothing/here"] {
+                let unknown = try await browser.get(path)
+                #expect(unknown.status == .notFound && unknown.headers[.contentType] == "text/html; charset=utf-8" && unknown.html.contains("Not found"),
+                        "\(path): \(unknown.html)")
+            }
 
             let page = try await browser.get("/ui/t/\(tenant)/parties/\(party.id)")
             #expect(page.status == .ok)

@@ -44,6 +44,14 @@ struct ConsentTests {
                                                                                      at: instant), context: .test)
             }
             #expect(try await current()["profiling"] == .withdrawn)
+            // Dated ahead (within the minute a caller's clock may be off), a grant is dated when recorded: a withdrawal
+            // recorded after it counts at once.
+            let ahead = try await consents.record(tenant: t, party: person, ConsentInput(purpose: "calls", status: .granted, source: "sync",
+                                                                                         at: Date.rosterNow.addingTimeInterval(50)), context: .test)
+            #expect(ahead.at <= Date.rosterNow)
+            _ = try await consents.record(tenant: t, party: person, ConsentInput(purpose: "calls", status: .withdrawn, source: "user"),
+                                          context: .test)
+            #expect(try await current()["calls"] == .withdrawn)
 
             // The ledger keeps every entry, in recording order, and pages.
             let first = try await consents.list(tenant: t, party: person, purpose: "newsletter", current: false, cursor: nil, limit: 3,

@@ -4,6 +4,7 @@ import RosterCore
 import RosterService
 import RosterSQL
 import RosterStore
+import Synchronization
 import Testing
 
 /// Erasure (issue 11, item 2): the party and its personal data leave every table, hierarchies stay exact, the audit
@@ -308,6 +309,40 @@ struct ErasureTests {
         }
     }
 
+    /// SQLite: a reader of an older snapshot (another process) holds the write-ahead log when the erasure commits. The
+    /// erasure does not wait for it (it held the writer up to 50 s, then gave up silently); the log is emptied by the
+    /// store's own retries once the reader ends, and then holds none of the party's values.
+    @Test func aReaderHoldingTheLogDelaysItsEmptyingOnly() async throws {
+        try await TestDatabase.withTwo(.sqlite) { rt, other in
+            let path = try #require(rt.database.sqlitePath)
+            let subject = try await Subject.make(rt)
+            for i in 0..<20 {
+                _ = try await rt.services.parties.create(tenant: subject.tenant.slug, PartyInput(kind: .organization, name: "Filler \(i)"),
+                                                         context: .test)
+            }
+            let readerDone = ManagedAtomicFlag()
+            let reader = Task {
+                try await other.database.sql.withReadTransaction { conn in
+                    _ = try await conn.query("SELECT count(*) AS n FROM parties", [])
+                    try await Task.sleep(for: .seconds(4))
+                }
+                readerDone.set()
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            try await rt.services.compliance.erase(tenant: subject.tenant.slug, id: subject.id, eraseUsers: true, context: .test)
+            #expect(!readerDone.isSet, "the erasure waited for the reader")
+            try await reader.value
+            var clean = false
+            for _ in 0..<40 where !clean {
+                try await Task.sleep(for: .milliseconds(250))
+                var data = try Data(contentsOf: URL(fileURLWithPath: path))
+                if let wal = try? Data(contentsOf: URL(fileURLWithPath: path + "-wal")) { data += wal }
+                clean = (subject.values + subject.userValues).allSatisfy { data.range(of: Data($0.utf8)) == nil }
+            }
+            #expect(clean, "the erased values are still in the files 10 s after the reader ended")
+        }
+    }
+
     /// SQLite: after the erasure is acknowledged (its checkpoint has run), none of the party's values is in the
     /// database file or its write-ahead log.
     @Test func noTraceInTheSQLiteFiles() async throws {
@@ -355,4 +390,11 @@ extension Sequence {
         for element in self { result.append(try await transform(element)) }
         return result
     }
+}
+
+/// A flag set once, read from another task.
+final class ManagedAtomicFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
