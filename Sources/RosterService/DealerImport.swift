@@ -48,6 +48,14 @@ public struct DealerImport: Sendable {
                     progress: @Sendable (Int) -> Void = { _ in }) async throws -> ImportReport {
         var report = ImportReport()
         var done = 0
+        // A second row of one email (compared as emails are) is refused: applied in turn, two rows of one user changed it
+        // back and forth on every run, and the import was not idempotent (found by a probe).
+        var firstRow: [String: Int] = [:]
+        var repeats: [Int: Int] = [:]
+        for (index, row) in rows.enumerated() {
+            guard let email = try? EmailAddress(row.email) else { continue }
+            if let first = firstRow[email.normalized] { repeats[index + 1] = first } else { firstRow[email.normalized] = index + 1 }
+        }
         if rows.isEmpty {
             _ = try await store.read { tx in try await TenantAccess.open(tx, slug, context, write: false).require("users.manage") }
         }
@@ -58,6 +66,10 @@ public struct DealerImport: Sendable {
                 try access.require("users.manage")
                 var part = ImportReport()
                 for (number, row) in batch {
+                    if let first = repeats[number] {
+                        part.errors.append(.init(row: number, field: "email", message: "is row \(first)'s email too: one row per user"))
+                        continue
+                    }
                     try await Self.upsert(row, number: number, access: access, report: &part)
                 }
                 return part

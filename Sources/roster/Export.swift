@@ -64,7 +64,14 @@ struct ExportParties: AsyncParsableCommand {
                 let bar = output == nil ? nil : ProgressBar(total: export.total, label: "exporting", showsRate: true)
                 var iterator = export.makeAsyncIterator()
                 while let chunk = try await iterator.next() {
-                    try handle.write(contentsOf: chunk)
+                    do {
+                        try handle.write(contentsOf: chunk)
+                    } catch {
+                        // One line, not Foundation's error dump (a full disk, a closed pipe).
+                        var failure = StandardOutput.failure(error)
+                        if let output { failure = .init(message: failure.message.replacingOccurrences(of: "standard output", with: output)) }
+                        throw failure
+                    }
                     bar?.update(iterator.count, total: max(export.total, iterator.count))
                 }
                 bar?.finish()

@@ -1,6 +1,14 @@
 import ArgumentParser
 import Foundation
 
+/// A command refused what it was given to work on: an input file that is not there or can't be read, an output file
+/// that exists. One line, `roster: ` and the reason, and exit 2 ("refused: not found, conflict", README), as `restore`
+/// and `audit verify --anchor` did already (import and backup said `Error:` and exited 1; found by a probe).
+struct CLIRefusal: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
 /// Input and output files of the CLI, with what is wrong with them in words (Foundation's errors are codes).
 enum Files {
     /// Why `path` can't be read as an input file, or nil when it can.
@@ -12,9 +20,20 @@ enum Files {
         return nil
     }
 
-    /// Refuses (a usage error) an input file that can't be read, naming why.
+    /// Refuses an input file that can't be read, naming why.
     static func requireReadable(_ path: String) throws {
-        if let reason = unreadable(path) { throw ValidationError(reason) }
+        if let reason = unreadable(path) { throw CLIRefusal(reason) }
+    }
+
+    /// Refuses an input that is not a regular file (a pipe, `/dev/stdin`, a FIFO): an import reads its file twice (its
+    /// checksum and line count first, for resuming and the progress bar), and a pipe's second reading found nothing.
+    static func requireRegular(_ path: String) throws {
+        try requireReadable(path)
+        guard let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType,
+              type == .typeRegular || path == "/dev/null" else {
+            throw CLIRefusal("\(path) is not a regular file: an import reads its file twice (to resume after an interruption), "
+                             + "so save the data to a file first")
+        }
     }
 
     /// Creates `path` for writing, mode 0600, never over an existing file (O_EXCL: not one that appears meanwhile
@@ -30,6 +49,35 @@ enum Files {
         case EISDIR: "it is a directory"
         default: String(cString: strerror(code))
         }
-        throw ValidationError("can't create \(path): \(reason)")
+        throw CLIRefusal("can't create \(path): \(reason)")
+    }
+}
+
+/// Standard output, whose failures (a full disk, a closed pipe) end the command with one line and exit 1, not a crash
+/// (`FileHandle.write(_:)` traps) nor a Foundation error dump (found by a probe).
+enum StandardOutput {
+    struct Failure: Error {
+        let message: String
+    }
+
+    static func write(_ data: Data) throws {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Flushes what `print` buffered (a command's few lines stay in the buffer until here), and reports a failed write.
+    static func flush() throws {
+        if fflush(nil) != 0 {
+            throw Failure(message: "can't write standard output: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func failure(_ error: any Error) -> Failure {
+        let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        let reason = posix.map { String(cString: strerror(Int32($0.code))) } ?? (error as NSError).localizedDescription
+        return Failure(message: "can't write standard output: \(reason)")
     }
 }

@@ -120,7 +120,7 @@ enum ImportCommand {
             throw ValidationError("--on-duplicate must be skip, update or fail")
         }
         // Before its format: a missing file is what is wrong with it, whatever its name says.
-        try Files.requireReadable(file)
+        try Files.requireRegular(file)
         guard let format = try format.map({ raw in
             guard let format = ImportFile.Format(rawValue: raw) else { throw ValidationError("--format must be csv or jsonl") }
             return format
@@ -169,7 +169,7 @@ enum ImportCommand {
     /// The file's SHA-256 (what names it for resuming) and its number of lines, in one pass.
     /// The file's digest and lines; `run` has checked that it can be read.
     static func scan(_ path: String) throws -> (String, Int) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("can't read \(path)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIRefusal("can't read \(path)") }
         defer { try? handle.close() }
         var hasher = SHA256()
         var lines = 0

@@ -117,7 +117,7 @@ struct Parties: AsyncParsableCommand {
         func run() async throws {
             guard let partyID = Party.ID(uuidString: id) else { throw ValidationError("\(id) is not a party id") }
             if let output, FileManager.default.fileExists(atPath: output) {
-                throw ValidationError("\(output) exists; give a new file")
+                throw CLIRefusal("\(output) exists; give a new file")
             }
             let tenant = self.tenant
             let export = try await global.withRuntime { runtime in
@@ -126,7 +126,7 @@ struct Parties: AsyncParsableCommand {
             }
             let data = try PartyExportDocument.encode(export)
             guard let output else {
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                try StandardOutput.write(data + Data("\n".utf8))
                 return
             }
             // O_EXCL: a file that appeared since the check above is not overwritten either.

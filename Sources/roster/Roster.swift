@@ -31,8 +31,16 @@ struct Roster: AsyncParsableCommand {
                 var command = command
                 try command.run()
             }
+            // What `print` wrote (a key shown once, an anchor): a full disk or a closed pipe must not pass for done.
+            try StandardOutput.flush()
         } catch let error as ValidationError {
             FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(1)
+        } catch let refusal as CLIRefusal {
+            FileHandle.standardError.write(Data("roster: \(refusal.message)\n".utf8))
+            Foundation.exit(2)
+        } catch let error as StandardOutput.Failure {
+            FileHandle.standardError.write(Data("roster: \(error.message)\n".utf8))
             Foundation.exit(1)
         } catch {
             // What a command did not report itself (`runCLI`): one clear line, and the README's exit codes.
@@ -131,8 +139,13 @@ struct GlobalOptions: ParsableArguments {
 }
 
 extension RosterConfiguration {
+    /// The database URL with its user and password as `***`: everything from `://` to the last `@` (a password may hold
+    /// `@` or `/` itself; the first `@` left the rest of such a password in messages and the start log; found by a probe).
     var redactedDatabaseURL: String {
-        databaseURL.replacingOccurrences(of: "://[^@/]*@", with: "://***@", options: .regularExpression)
+        guard let scheme = databaseURL.range(of: "://"), let at = databaseURL[scheme.upperBound...].lastIndex(of: "@") else {
+            return databaseURL
+        }
+        return String(databaseURL[..<scheme.upperBound]) + "***" + String(databaseURL[at...])
     }
 }
 

@@ -93,7 +93,7 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let config = global.configuration()
-        guard !FileManager.default.fileExists(atPath: file) else { throw ValidationError("\(file) exists; choose a new file") }
+        guard !FileManager.default.fileExists(atPath: file) else { throw CLIRefusal("\(file) exists; choose a new file") }
         try global.requireExistingDatabase(config)
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
         do {

@@ -23,7 +23,7 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try Files.requireReadable(file)
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("can't read \(file)") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIRefusal("can't read \(file)") }
             guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8 text") }
             // An empty file has no header row, which the command needs (as `import parties` does).
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -71,7 +71,9 @@ final class ProgressBar: Sendable {
             if let newTotal { total = newTotal }
             return total
         }
-        let percent = total == 0 ? 100 : min(100, max(0, done * 100 / total))
+        var percent = total == 0 ? 100 : min(100, max(0, done * 100 / total))
+        // Not on a terminal (a log, cron's mail): a line at each quarter, not one per percent (found by a probe).
+        if !isTerminal { percent -= percent % 25 }
         let changed = last.withLock { last -> Bool in
             defer { last = percent }
             return last != percent

@@ -51,7 +51,8 @@ struct CLI {
 
     /// Runs the CLI to its end, or for at most `timeLimit` seconds (then it is killed and reported as signaled).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], timeLimit: Double? = nil) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], timeLimit: Double? = nil,
+             standardOutput path: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
@@ -62,12 +63,13 @@ struct CLI {
         process.environment = env
         let out = Pipe()
         let err = Pipe()
-        process.standardOutput = out
+        process.standardOutput = path.flatMap { FileHandle(forWritingAtPath: $0) } ?? out
         process.standardError = err
         try process.run()
         if let timeLimit {
             DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit) { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
         }
+        if path != nil { try out.fileHandleForWriting.close() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -426,19 +428,19 @@ struct CLITests {
         #expect(missing.status == 2)
         #expect(missing.err.contains("no tenant"))
         let noFile = try cli.run("users", "import", "--tenant", "acme", "/nonexistent.csv")
-        #expect(noFile.status == 1 && noFile.err.contains("there is no file /nonexistent.csv"), "invalid input: exit 1 (README)")
+        #expect(noFile.status == 2 && noFile.err.contains("there is no file /nonexistent.csv"), "not found: exit 2 (README)")
         let parties = try cli.run("import", "parties", "--tenant", "acme", "/nonexistent.csv")
-        #expect(parties.status == 1 && parties.err.contains("there is no file /nonexistent.csv"), "\(parties.err)")
+        #expect(parties.status == 2 && parties.err.contains("there is no file /nonexistent.csv"), "\(parties.err)")
         // Without an extension, the missing file is still what is wrong (not the format it would have had).
         for kind in ["parties", "relationships"] {
             let bare = try cli.run("import", kind, "--tenant", "acme", "/nonexistent")
-            #expect(bare.status == 1 && bare.err.contains("there is no file /nonexistent") && !bare.err.contains("--format"), "\(bare.err)")
+            #expect(bare.status == 2 && bare.err.contains("there is no file /nonexistent") && !bare.err.contains("--format"), "\(bare.err)")
         }
         // What is wrong with a file is said in words (Foundation's errors were codes: NSCocoaErrorDomain Code=256).
         let folder = FileManager.default.temporaryDirectory.path
         for command in [["users", "import", "--tenant", "acme", folder], ["import", "parties", "--tenant", "acme", "--format", "csv", folder]] {
             let directory = try cli.run(command)
-            #expect(directory.status == 1 && directory.err.contains("is a directory, not a file") && !directory.err.contains("NSCocoa"),
+            #expect(directory.status == 2 && directory.err.contains("is a directory, not a file") && !directory.err.contains("NSCocoa"),
                     "\(directory.err)")
         }
         let latin1 = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID().uuidString).csv")
@@ -450,7 +452,7 @@ struct CLITests {
         let nothing = try cli.run("users", "import", "--tenant", "acme", empty.path)
         #expect(nothing.status == 1 && nothing.err.contains("it is empty"), "\(nothing.err)")
         let nowhere = try cli.run("export", "parties", "--tenant", "acme", "--output", "/nonexistent/dir/x.csv")
-        #expect(nowhere.status == 1 && nowhere.err.contains("its folder does not exist"), "\(nowhere.err)")
+        #expect(nowhere.status == 2 && nowhere.err.contains("its folder does not exist"), "\(nowhere.err)")
         // A value outside an option's choices does not parse: 64 with the flag named (README, exit codes), as export does.
         for (args, flag) in [(["import", "parties", "--tenant", "acme", "--on-duplicate", "merge", file.path], "--on-duplicate"),
                              (["import", "parties", "--tenant", "acme", "--format", "xml", file.path], "--format"),
@@ -665,6 +667,43 @@ struct CLITests {
         #expect(result.err.hasPrefix("roster: the database at postgres://***@127.0.0.1:9/roster is unavailable"), "\(result.err)")
         #expect(result.err.split(separator: "\n").count == 1 && !result.err.contains("PSQLError"), "\(result.err)")
         #expect(elapsed < 5, "took \(elapsed) s")
+    }
+
+    /// A password holding `@` is hidden whole (the first `@` ended the mask, and the rest was printed).
+    @Test func aPasswordWithAnAtSignIsHiddenWhole() throws {
+        let cli = CLI(databaseURL: "postgres://roster:p@ssw@rd@127.0.0.1:9/roster")
+        let result = try cli.run(["tenants", "list"], timeLimit: 30)
+        #expect(result.status == 3 && result.err.hasPrefix("roster: the database at postgres://***@127.0.0.1:9/roster is unavailable"),
+                "\(result.err)")
+        #expect(!result.err.contains("ssw") && !result.err.contains("rd@"), "\(result.err)")
+    }
+
+    /// Output that can't be written, and inputs that are not there or not files: one line each and the README's exit
+    /// codes (a full disk crashed `parties export` with a backtrace and gave Foundation's error dump elsewhere; a pipe
+    /// given to `import` was read as a file without a header row).
+    @Test func unwritableOutputsAndMissingInputsAreOneLine() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate").status == 0)
+        #expect(try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme").status == 0)
+        let party = try cli.run("tenants", "list")
+        #expect(party.status == 0)
+        for arguments in [["export", "parties", "--tenant", "acme"], ["platform-keys", "create", "--name", "lost"]] {
+            let full = try cli.run(arguments, standardOutput: "/dev/full")
+            #expect(full.status == 1 && full.err == "roster: can't write standard output: No space left on device\n",
+                    "\(arguments): \(full.status) \(full.err)")
+        }
+        let missing = try cli.run("import", "parties", "/nonexistent/people.csv", "--tenant", "acme")
+        #expect(missing.status == 2 && missing.err == "roster: there is no file /nonexistent/people.csv\n", "\(missing.status) \(missing.err)")
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString).csv").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let piped = try cli.run(["import", "parties", fifo, "--tenant", "acme"], timeLimit: 20)
+        #expect(piped.status == 2 && !piped.signaled && piped.err.contains("is not a regular file"), "\(piped.status) \(piped.err)")
+        let existing = FileManager.default.temporaryDirectory.appendingPathComponent("exists-\(UUID().uuidString).csv").path
+        try Data().write(to: URL(fileURLWithPath: existing))
+        defer { try? FileManager.default.removeItem(atPath: existing) }
+        let refused = try cli.run("export", "parties", "--tenant", "acme", "--output", existing)
+        #expect(refused.status == 2 && refused.err.hasPrefix("roster: can't create \(existing): it exists already"), "\(refused.err)")
     }
 
     @Test func unknownVariablesAreReported() throws {
