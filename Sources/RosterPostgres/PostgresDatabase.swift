@@ -223,7 +223,20 @@ public struct PostgresDatabase: SQLDatabase, Service {
             return .slow
         } catch {
             directSlots.give()
-            throw SQLError.unavailable("the database server does not take connections")
+            throw SQLError.unavailable(Self.refusal(error))
+        }
+    }
+
+    /// Why the server refused a connection, in words: the usual operator mistakes by name (all three read "does not take
+    /// connections", though the server plainly did; found by a probe), anything else as before.
+    static func refusal(_ error: any Error) -> String {
+        switch (error as? PSQLError)?.serverInfo?[.sqlState] {
+        case "28P01": "the server refused the password (check the user and password in ROSTER_DATABASE_URL)"
+        case "28000": "the server refused this user or client (check the user in ROSTER_DATABASE_URL and pg_hba.conf)"
+        case "3D000": "the database does not exist (create it, or check its name in ROSTER_DATABASE_URL)"
+        case "53300": "the server has no connection slot left (max_connections)"
+        case "57P03": "the server is starting up or shutting down"
+        default: "the database server does not take connections"
         }
     }
 

@@ -44,7 +44,15 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         // A new database is made readable by its owner only (it holds personal data); SQLite gives its WAL and shared
         // memory files the database file's permissions.
         if !FileManager.default.fileExists(atPath: path) { _ = createExclusively(path) }
-        let writer = try SQLiteHandle(path: path)
+        let writer: SQLiteHandle
+        do {
+            writer = try SQLiteHandle(path: path)
+            // A file that is not a database shows only at its first read.
+            _ = try writer.query("SELECT count(*) AS n FROM sqlite_schema", [])
+        } catch let failure as SQLiteFailure {
+            // "Unavailable", as a database that can't be reached (exit 3 in the CLI, naming it), not SQLite's code.
+            throw SQLError.unavailable("it can't be opened as a SQLite database: \(failure.message)")
+        }
         var readers: [SQLiteHandle] = []
         var checkpointer: SQLiteHandle?
         do {

@@ -119,8 +119,8 @@ struct GlobalOptions: ParsableArguments {
         // A one-shot command says once that the database is not there (below); the pool's retries stay quiet.
         var databaseLogger = logger
         databaseLogger.logLevel = max(logger.logLevel, .warning)
-        let database = try await RosterDatabase.open(url: config.databaseURL, logger: databaseLogger, bulk: true)
         do {
+            let database = try await RosterDatabase.open(url: config.databaseURL, logger: databaseLogger, bulk: true)
             return try await database.withRunning { database in
                 let runtime = try RosterRuntime.make(database, configuration: config)
                 do {

@@ -63,6 +63,10 @@ struct Serve: AsyncParsableCommand {
             let why = error.errnoCode == EADDRINUSE ? "is in use" : error.errnoCode == EACCES ? "is not permitted" : "is not an address of this machine"
             FileHandle.standardError.write(Data("roster: can't listen on \(config.host):\(config.port): the address \(why) (ROSTER_HOST, ROSTER_PORT)\n".utf8))
             Foundation.exit(2)
+        } catch let error where error is SocketAddressError || error is SocketAddressError.UnknownHost {
+            // A host name that does not resolve (it printed the error's type name).
+            FileHandle.standardError.write(Data("roster: can't listen on \(config.host):\(config.port): the name does not resolve to an address (ROSTER_HOST)\n".utf8))
+            Foundation.exit(2)
         }
     }
 }

@@ -669,6 +669,24 @@ struct CLITests {
         #expect(elapsed < 5, "took \(elapsed) s")
     }
 
+    /// The usual mistakes in a PostgreSQL URL are named (each said "does not take connections"), and a SQLite path that
+    /// is no database is "unavailable" with exit 3 (it was SQLite's error code and exit 1).
+    @Test func databasesThatCantBeOpenedSayWhy() throws {
+        let url = try #require(ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], "run the tests with scripts/test")
+        let base = url[..<url.lastIndex(of: "/")!]
+        let wrongPassword = url.replacingOccurrences(of: "roster:roster@", with: "roster:not-the-password@")
+        for (candidate, reason) in [(wrongPassword, "refused the password"), (base + "/no_such_database", "the database does not exist")] {
+            let result = try CLI(databaseURL: String(candidate)).run(["tenants", "list"], timeLimit: 30)
+            #expect(result.status == 3 && result.err.contains(reason) && !result.err.contains("not-the-password"), "\(result.err)")
+        }
+        let notADatabase = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-db-\(UUID().uuidString).csv").path
+        try Data("email\nx@example.com\n".utf8).write(to: URL(fileURLWithPath: notADatabase))
+        defer { try? FileManager.default.removeItem(atPath: notADatabase) }
+        let result = try CLI(databaseURL: "sqlite://" + notADatabase).run("tenants", "list")
+        #expect(result.status == 3 && result.err.contains(notADatabase) && result.err.contains("can't be opened as a SQLite database"),
+                "\(result.err)")
+    }
+
     /// A password holding `@` is hidden whole (the first `@` ended the mask, and the rest was printed).
     @Test func aPasswordWithAnAtSignIsHiddenWhole() throws {
         let cli = CLI(databaseURL: "postgres://roster:p@ssw@rd@127.0.0.1:9/roster")
