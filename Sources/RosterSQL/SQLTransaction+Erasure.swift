@@ -31,6 +31,12 @@ extension SQLTransaction {
         try await conn.execute("DELETE FROM roles WHERE tenant_id = $1 AND organization_id = $2 AND deleted_at IS NOT NULL",
                                [.uuid(tenant.rawValue), .uuid(id.rawValue)])
         try await conn.execute("DELETE FROM parties WHERE tenant_id = $1 AND id = $2", [.uuid(tenant.rawValue), .uuid(id.rawValue)])
+        // The access log's changes that name it (an edge's ends, its role and window): kept for other processes to catch
+        // up, they outlived the erasure (until the server's hourly prune; for good without a server; found by a probe).
+        // A process behind them finds the gap and loads the graph whole; the erasure's own edge removals come after.
+        let text = id.rawValue.uuidString
+        try await conn.execute("DELETE FROM access_changes WHERE tenant_id = $1 AND (change LIKE $2 OR change LIKE $3)",
+                               [.uuid(tenant.rawValue), .text("%\(text.uppercased())%"), .text("%\(text.lowercased())%")])
     }
 
     func deletePartnerAccounts(tenant: Tenant.ID, party: Party.ID) async throws -> Int {

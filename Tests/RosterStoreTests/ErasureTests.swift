@@ -87,8 +87,16 @@ struct ErasureTests {
             let t = subject.tenant.slug, s = rt.services
             let before = try await Self.everything(rt.database.sql)
             for value in subject.values { #expect(before.contains(value), "\(value) was never stored: the scan proves nothing") }
+            // The access log's changes that name the party (its edges' ends and roles), for other processes to catch up.
+            func logged() async throws -> Int {
+                try await rt.database.sql.withTransaction { conn in
+                    try await conn.query("SELECT change FROM access_changes WHERE tenant_id = $1", [.uuid(subject.tenant.id.rawValue)])
+                }.compactMap { $0.string("change")?.lowercased() }.filter { $0.contains(subject.id.description.lowercased()) }.count
+            }
+            #expect(try await logged() > 0, "the party's edges were never in the access log: the check proves nothing")
 
             try await s.compliance.erase(tenant: t, id: subject.id, context: .test)
+            #expect(try await logged() == 0, "the access log still names the erased party")
 
             await expectRosterError({ try await s.parties.get(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }
             let after = try await Self.everything(rt.database.sql)
