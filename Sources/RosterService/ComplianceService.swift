@@ -231,18 +231,37 @@ public struct ComplianceService: Sendable {
                 removed.append("provisioning.admin")
             }
 
-            // A merge's record holds the parties it involved as they were: it goes, and undo with it. Parties merged into
-            // this one have no survivor left: they become deleted (retention erases them in turn).
+            // A merge's record holds the parties it involved as they were: it goes, and undo with it. The parties merged
+            // into this one (and into those, merge after merge) are the same person's older records: they are erased with
+            // it (they were left `deleted`, their names, emails and notes kept until a retention that may never come;
+            // found by a probe). A merged party holds no edge, account, consent or user of its own (the merge moved them).
             let now = Date.rosterNow
-            for orphan in try await tx.deleteMerges(tenant: tenant, party: id, at: now) {
-                try await tx.appendStateChange(tenant: tenant, StateChange(partyID: orphan, from: .merged, to: .deleted, at: now,
-                                                                           actor: context.principal.description,
-                                                                           reason: "the party it was merged into was erased"))
-                removed.append("mergedParties")
+            var orphans = try await tx.deleteMerges(tenant: tenant, party: id, at: now)
+            var erased: [Party.ID] = []
+            while let orphan = orphans.popLast() {
+                orphans += try await tx.deleteMerges(tenant: tenant, party: orphan, at: now)
+                try await tx.deleteRelationshipHistory(tenant: tenant, party: orphan)
+                _ = try await tx.deletePartnerAccounts(tenant: tenant, party: orphan)
+                if var user = try await tx.user(tenant: tenant, party: orphan) {
+                    let version = user.version
+                    user.partyID = nil
+                    user.updatedAt = now
+                    user.version += 1
+                    guard try await tx.updateUser(user, expectedVersion: version) else {
+                        throw RosterError.conflict("the user linked to party \(orphan) changed meanwhile; try again")
+                    }
+                }
+                try await tx.deleteErasedParty(tenant: tenant, id: orphan)
+                erased.append(orphan)
             }
+            if !erased.isEmpty { removed.append("mergedParties") }
             try await tx.deleteErasedParty(tenant: tenant, id: id)
             try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.erase", targetType: "party",
-                                                 targetID: id.description, fields: removed)])
+                                                 targetID: id.description, fields: removed)]
+                                     + erased.map { orphan in
+                                         AuditEvent(tenantID: tenant, context: context, action: "party.erase", targetType: "party",
+                                                    targetID: orphan.description, fields: ["party", "history", "mergedInto"])
+                                     })
             return true
         }
     }

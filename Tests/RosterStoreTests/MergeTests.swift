@@ -391,13 +391,24 @@ struct MergeTests {
             let tenant = try await rt.services.tenants.get(t, context: .test)
             let left = try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: merge.id!) }
             #expect(left == nil)
-            // Erasing a survivor leaves the parties merged into it deleted, without its id (retention erases them later).
+            // Erasing a survivor erases the parties merged into it, merge after merge: they are the same person's older
+            // records (they were left deleted with their personal data, for a retention that may never come).
+            let loop = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Older", lastName: "Record",
+                                                                        email: "older@farm.example"), context: .test)
+            _ = try await s.parties.merge(tenant: t, into: seed.second.id, from: [loop.id], dryRun: false, context: .test)
             let second = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.second.id], dryRun: false, context: .test)
             try await s.compliance.erase(tenant: t, id: seed.survivor.id, context: .test)
-            let orphan = try await s.parties.get(tenant: t, id: seed.second.id, context: .test)
-            #expect(orphan.mergedInto == nil && orphan.state == .deleted)
-            #expect(try await s.parties.history(tenant: t, id: seed.second.id, context: .test).last?.to == .deleted)
+            for gone in [seed.second.id, loop.id] {
+                await expectRosterError({ try await s.parties.get(tenant: t, id: gone, context: .test) }) { $0.isNotFound }
+                let entries = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: gone.description), cursor: nil, limit: 5,
+                                                     context: .test).items
+                #expect(entries.first?.action == "party.erase")
+            }
+            let stored = try await ErasureTests.everything(rt.database.sql)
+            // (The seed's user keeps its own email, a.archer@…: a login goes only with eraseUsers.)
+            #expect(!stored.contains("older@farm.example") && !stored.contains("Older"))
             #expect(try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: second.id!) } == nil)
+            #expect(try await s.audit.verify(tenant: t, context: .test).valid)
         }
     }
 }
