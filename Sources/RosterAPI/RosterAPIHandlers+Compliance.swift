@@ -58,7 +58,11 @@ extension Components.Schemas.PartyExport {
         let history: [Components.Schemas.StateHistoryEntry] = e.history.map { Components.Schemas.StateHistoryEntry($0) }
         let audit: [Components.Schemas.AuditEntry] = e.audit.map { Components.Schemas.AuditEntry($0) }
         self.init(exportedAt: e.exportedAt, party: Components.Schemas.Party(e.party), history: history, relationships: edges, tags: tags,
-                  users: users, partnerAccounts: accounts, consents: consents, audit: audit, complete: e.complete)
+                  users: users, partnerAccounts: accounts, consents: consents, audit: audit,
+                  mergedParties: e.mergedParties.map { record in
+                      Components.Schemas.MergedRecord(party: Components.Schemas.Party(record.party),
+                                                      history: record.history.map { Components.Schemas.StateHistoryEntry($0) })
+                  }, complete: e.complete)
     }
 }
 

@@ -244,4 +244,9 @@ extension SQLTransaction {
         }
         return try await withTags(found)
     }
+
+    func partiesMerged(into id: Party.ID, tenant: Tenant.ID) async throws -> [Party] {
+        try await withTags(try await conn.query("SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND merged_into = $2 ORDER BY id",
+                                                [.uuid(tenant.rawValue), .uuid(id.rawValue)]).map(makeParty))
+    }
 }

@@ -26,8 +26,12 @@ public struct PartyExport: Sendable {
     public var users: [User]
     public var partnerAccounts: [PartnerAccount]
     public var consents: [Consent]
-    /// Entries whose target is the party, oldest first (field names, never values).
+    /// Entries whose target is the party or one of its own records (its edges, partner accounts, user, merged records),
+    /// oldest first (field names, never values).
     public var audit: [AuditEntry]
+    /// The parties merged into this one (and into those): the same person's older records, state `merged`, each with
+    /// its state history.
+    public var mergedParties: [(party: Party, history: [StateChange])]
     /// False when edges or accounts were left out because their other party lies outside what the caller may read
     /// (a caller with a wider scope gets them).
     public var complete: Bool
@@ -84,31 +88,55 @@ public struct ComplianceService: Sendable {
                 afterConsent = page.count == 500 ? page.last?.id : nil
             } while afterConsent != nil
 
-            // The user row needs users.read on the whole tenant, as anywhere else; the audit entries audit.read reaching the
-            // party (as `GET .../audit?targetId=` does).
-            var entries: [AuditEntry] = []
-            if (try? await access.requireAuditReader(of: id.description)) != nil {
-                var before: Int64?
-                repeat {
-                    let page = try await tx.auditEntries(tenant: tenant, filter: AuditFilter(targetID: id.description), beforeSeq: before, limit: 500)
-                    entries += page
-                    before = page.count == 500 ? page.last?.seq : nil
-                } while before != nil
-            } else {
-                complete = false
+            // The parties merged into it (and into those): the same person's older records, with their state history.
+            var merged: [(party: Party, history: [StateChange])] = []
+            var survivors = [id]
+            while let survivor = survivors.popLast() {
+                for record in try await tx.partiesMerged(into: survivor, tenant: tenant) where !merged.contains(where: { $0.party.id == record.id }) {
+                    merged.append((record, try await tx.stateHistory(tenant: tenant, party: record.id)))
+                    survivors.append(record.id)
+                }
             }
+
+            // The user row needs users.read on the whole tenant, as anywhere else.
             var users: [User] = []
             if let user = try await tx.user(tenant: tenant, party: id) {
                 if (try? access.require("users.read")) != nil { users = [user] } else { complete = false }
+            }
+            // The audit entries about it and its own records (its edges, partner accounts, user, merged records: only its
+            // own id was looked for; a reveal of its partner secret was left out; found by a probe), with audit.read
+            // reaching the party (as `GET .../audit?targetId=` does).
+            var entries: [AuditEntry] = []
+            if (try? await access.requireAuditReader(of: id.description)) != nil {
+                let targets = [id.description] + exported.map(\.relationship.id.description) + visibleAccounts.map(\.id.description)
+                    + users.map(\.id.description) + merged.map(\.party.id.description)
+                var seen = Set<Int64>()
+                for target in Set(targets) {
+                    var before: Int64?
+                    repeat {
+                        let page = try await tx.auditEntries(tenant: tenant, filter: AuditFilter(targetID: target), beforeSeq: before, limit: 500)
+                        for entry in page where seen.insert(entry.seq).inserted { entries.append(entry) }
+                        before = page.count == 500 ? page.last?.seq : nil
+                    } while before != nil
+                }
+                entries.sort { $0.seq > $1.seq }
+            } else {
+                complete = false
             }
 
             return PartyExport(
                 exportedAt: Date.rosterNow, party: party, history: try await tx.stateHistory(tenant: tenant, party: id),
                 relationships: exported, users: users,
-                partnerAccounts: visibleAccounts.sorted { $0.id < $1.id }, consents: consents, audit: entries.reversed(), complete: complete)
+                partnerAccounts: visibleAccounts.sorted { $0.id < $1.id }, consents: consents, audit: entries.reversed(),
+                mergedParties: merged.sorted { $0.party.id < $1.party.id }, complete: complete)
         }
         try await audit.record([AuditEvent(tenantID: export.party.tenantID, context: context, action: "party.export",
                                            targetType: "party", targetID: id.description)]
+                               // The merged records are the person's data read too.
+                               + export.mergedParties.map { record in
+                                   AuditEvent(tenantID: export.party.tenantID, context: context, action: "party.export",
+                                              targetType: "party", targetID: record.party.id.description)
+                               }
                                + export.users.map { user in
                                    AuditEvent(tenantID: user.tenantID, context: context, action: "user.read", targetType: "user",
                                               targetID: user.id.description)

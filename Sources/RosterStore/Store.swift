@@ -126,6 +126,8 @@ public protocol PartyRepository {
     func duplicateCandidates(tenant: Tenant.ID) async throws -> [DuplicateCandidate]
     /// These parties (those that exist), with their tags, in id order.
     func parties(tenant: Tenant.ID, ids: [Party.ID]) async throws -> [Party]
+    /// The parties merged into this one (state `merged`, `mergedInto` it), in id order.
+    func partiesMerged(into id: Party.ID, tenant: Tenant.ID) async throws -> [Party]
     func appendStateChange(tenant: Tenant.ID, _ change: StateChange) async throws
     /// Inserts new parties with their roles, their first state history entries and their tags, a few multi-row
     /// statements for all (a bulk import's batch). The caller has checked that no live party holds their keys; one does

@@ -84,7 +84,7 @@ struct ComplianceAPITests {
             #expect(!response.text.contains("do-not-export-me"))
             let document = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
             #expect(Set(document.keys) == ["exportedAt", "party", "history", "relationships", "tags", "users", "partnerAccounts",
-                                           "consents", "audit", "complete"])
+                                           "consents", "audit", "mergedParties", "complete"])
             #expect((document["party"] as? [String: Any])?["email"] as? String == "ann@example.com")
             #expect((document["partnerAccounts"] as? [[String: Any]])?.first?["username"] as? String == "ann-at-partner")
             #expect((document["consents"] as? [[String: Any]])?.count == 1)

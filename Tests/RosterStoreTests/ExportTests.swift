@@ -34,6 +34,11 @@ struct ExportTests {
             let consent = try await s.consents.record(tenant: t, party: ann.id, ConsentInput(purpose: "newsletter", status: .granted,
                                                                                             source: "web"), context: .test)
             _ = try await s.parties.get(tenant: t, id: ann.id, context: .test)
+            _ = try await s.partnerAccounts.revealSecret(tenant: t, id: account.id, context: .test)
+            // An older record of Ann, merged into her: its data is hers too.
+            let older = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", lastName: "Archer-Old",
+                                                                          email: "ann.old@example.com"), context: .test)
+            _ = try await s.parties.merge(tenant: t, into: ann.id, from: [older.id], dryRun: false, context: .test)
             // Listing the partner's accounts reads Ann's login there: audited on her.
             let listed = try await s.partnerAccounts.list(tenant: t, partnerID: partner.id, customerID: nil, active: nil, cursor: nil,
                                                           limit: nil, context: .test)
@@ -60,7 +65,16 @@ struct ExportTests {
                 #expect(actions.contains(action), "\(action) missing from \(actions)")
             }
             #expect(export.audit.map(\.seq) == export.audit.map(\.seq).sorted())
-            #expect(export.audit.allSatisfy { $0.targetID == ann.id.description })
+            // The entries about her own records are hers too: her edges, her partner account (its secret's reveal), her
+            // login, her merged record (only her own id was looked for).
+            let own = Set([ann.id.description, up.id.description, down.id.description, account.id.description, user.id.description,
+                           older.id.description] + export.relationships.map(\.relationship.id.description))
+            #expect(export.audit.allSatisfy { own.contains($0.targetID ?? "") }, "\(export.audit.map(\.targetID))")
+            for action in ["relationship.create", "partner_account.reveal", "user.create", "party.merged"] {
+                #expect(actions.contains(action), "\(action) missing from \(actions)")
+            }
+            #expect(export.mergedParties.map(\.party.id) == [older.id] && export.mergedParties.first?.party.email?.value == "ann.old@example.com")
+            #expect(export.mergedParties.first?.history.last?.to == .merged)
 
             // The export is itself audited.
             let after = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: ann.id.description), cursor: nil, limit: 5, context: .test).items
@@ -91,7 +105,9 @@ struct ExportTests {
             let auditing = OperationContext(caller: Caller(principal: .apiKey("a"), tenantSlug: t, role: .user, roleIDs: [auditor.id]),
                                             requestID: "t")
             let audited = try await s.compliance.export(tenant: t, id: ann.id, context: auditing)
-            #expect(!audited.audit.isEmpty && audited.audit.allSatisfy { $0.targetID == ann.id.description })
+            #expect(!audited.audit.isEmpty && audited.audit.allSatisfy { own.contains($0.targetID ?? "") })
+            // Not the entries about the edge to South, which this caller's export leaves out.
+            #expect(!audited.audit.contains { $0.targetID == edges["supply"]?.relationship.id.description })
             let trail = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: ann.id.description), cursor: nil, limit: nil, context: auditing)
             #expect(trail.items.contains { $0.action == "party.create" } && trail.items.allSatisfy { $0.targetID == ann.id.description })
             await expectRosterError({ try await s.audit.list(tenant: t, cursor: nil, limit: nil, context: auditing) }) { error in
