@@ -48,9 +48,10 @@ package enum OperationRules {
         "mergeParties": .policy("parties.write", .pathParty),
         "undoMerge": .policy("parties.write", .list),
         "createImport": .policy("parties.write", .tenant),
-        "getImport": .policy("parties.write", .tenant),
+        // An import right somewhere; a job is visible to a tenant-wide holder of its right, else to who started it (404).
+        "getImport": .policy("parties.write", .list),
         "listImports": .policy("parties.write", .list),
-        "listImportErrors": .policy("parties.write", .tenant),
+        "listImportErrors": .policy("parties.write", .list),
         "listChildren": .policy("parties.read", .pathParty),
         "listDescendants": .policy("parties.read", .pathParty),
         "listAncestors": .policy("parties.read", .pathParty),

@@ -395,6 +395,7 @@ enum Templates {
           </div>
           {{/decision}}
         </section>
+        {{#canManage}}
         <div class="columns">
         <section class="card" id="grants">
           <h2>Grant or revoke a role</h2>
@@ -433,17 +434,18 @@ enum Templates {
           </form>
         </section>
         </div>
+        {{/canManage}}
         <section class="card" id="roles">
           <h2>Roles</h2>
           {{^hasRoles}}<p class="empty">No roles yet.</p>{{/hasRoles}}
           {{#hasRoles}}
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Policies</th><th scope="col">Organization</th><th scope="col">Relationship type</th><th scope="col"><span class="visually-hidden">Delete</span></th></tr></thead>
+            <thead><tr><th scope="col">Name</th><th scope="col">Policies</th><th scope="col">Organization</th><th scope="col">Relationship type</th>{{#canManage}}<th scope="col"><span class="visually-hidden">Delete</span></th>{{/canManage}}</tr></thead>
             <tbody>
             {{#roles}}<tr><td>{{name}}</td><td>{{policies}}</td>
               <td>{{#organizationID}}<a href="/ui/t/{{tenant}}/parties/{{organizationID}}">{{organizationID}}</a>{{/organizationID}}{{^organizationID}}tenant-wide{{/organizationID}}</td>
               <td>{{relationshipType}}{{^relationshipType}}any{{/relationshipType}}</td>
-              <td><form method="post" action="/ui/t/{{tenant}}/roles/{{id}}/delete" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="danger" aria-label="Delete role {{name}}">Delete</button></form></td></tr>{{/roles}}
+              {{#canManage}}<td><form method="post" action="/ui/t/{{tenant}}/roles/{{id}}/delete" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="danger" aria-label="Delete role {{name}}">Delete</button></form></td>{{/canManage}}</tr>{{/roles}}
             </tbody>
           </table>
           {{/hasRoles}}
@@ -471,6 +473,7 @@ enum Templates {
         </table>
         {{/hasItems}}
         {{#nextURL}}<p><a href="{{nextURL}}" rel="next">Next page</a></p>{{/nextURL}}
+        {{#canImport}}
         <section class="card" id="dealer-import">
           <h2>Import dealers</h2>
           <p>CSV with a header row: <code>email</code>, <code>displayName</code>, <code>dealerCode</code>. Existing users are matched by email and
@@ -491,10 +494,12 @@ enum Templates {
           </form>
           <script src="/ui/static/roster.js"></script>
         </section>
+        {{/canImport}}
         """
 
     static let imports = """
         <h1>Imports and exports of {{tenant}}</h1>
+        {{#canImport}}
         <section class="card" id="import">
           <h2>Import</h2>
           <p>Parties or relationships, as CSV with a header row or as JSON Lines, with the same rules as the API.
@@ -523,6 +528,7 @@ enum Templates {
             <button type="submit" id="start-import">Start the import</button>
           </form>
         </section>
+        {{/canImport}}
         <section class="card" id="export">
           <h2>Export</h2>
           <p>Every party you may read, in the import's columns; each party's export is audited. A masked copy replaces personal

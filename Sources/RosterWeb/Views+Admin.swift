@@ -54,6 +54,8 @@ struct AuditView {
 
 /// Roles, and the access check: may this user do that on this party (now, or as of a date), and why.
 struct AccessView {
+    /// The grant, new-role and delete forms are shown (`Navigation.manageRoles`).
+    var canManage = true
     struct RoleRow {
         var tenant: String
         var id: String
@@ -131,6 +133,8 @@ struct AccessView {
 
 /// Users of a tenant, the dealer segment, and the dealer import.
 struct UsersView {
+    /// The dealer import is shown (`Navigation.importDealers`).
+    var canImport = true
     struct Row {
         var tenant: String
         var id: String
@@ -182,6 +186,8 @@ struct UsersView {
 struct ImportsView {
     var tenant: String
     var csrf: String
+    /// The import form is shown, with the kinds this caller may import (`Navigation`).
+    var canImport = true
     var kinds = Option.choices(ImportJob.Kind.allCases.map(\.rawValue), selected: "parties", any: "").dropFirst().map { $0 }
     var policies = Option.choices(DuplicatePolicy.allCases.map(\.rawValue), selected: "skip", any: "").dropFirst().map { $0 }
     var formats = Option.choices(BulkFormat.allCases.map(\.rawValue), selected: "csv", any: "").dropFirst().map { $0 }

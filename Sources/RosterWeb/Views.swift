@@ -26,6 +26,14 @@ struct Navigation: Equatable {
     var access = true
     var imports = true
     var audit = true
+    /// The forms a page shows only to callers who may use them (found by a probe: a read-only caller was offered
+    /// grants, roles and imports, and lost what it typed to a 403): roles.manage somewhere (grants, new roles,
+    /// deletions), users.manage on the whole tenant (the dealer import), parties.write on the whole tenant (a parties
+    /// import) and relationships.write somewhere (a relationships import).
+    var manageRoles = true
+    var importDealers = true
+    var importParties = true
+    var importRelationships = true
 
     static let all = Navigation()
 
@@ -39,6 +47,10 @@ struct Navigation: Equatable {
         access = grants.scope(of: "users.read") == .tenant
         imports = somewhere("parties.write") || somewhere("relationships.write") || somewhere("parties.read")
         audit = grants.scope(of: "audit.read") == .tenant
+        manageRoles = somewhere("roles.manage")
+        importDealers = grants.scope(of: "users.manage") == .tenant
+        importParties = grants.scope(of: "parties.write") == .tenant
+        importRelationships = somewhere("relationships.write")
     }
 
     private init() {}

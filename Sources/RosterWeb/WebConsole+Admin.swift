@@ -53,6 +53,7 @@ extension WebConsole {
         var view = AccessView(tenant: tenant, roles: roles, user: text("user") ?? "", policy: text("policy"),
                               party: text("party") ?? "", at: text("at") ?? "")
         view.csrf = signedIn.session.csrf
+        view.canManage = signedIn.nav.manageRoles
         switch query.get("done") {
         case "granted": view.grantNotice = "Role granted."
         case "revoked": view.grantNotice = "Role revoked."
@@ -253,6 +254,7 @@ extension WebConsole {
                              users: page.items, nextURL: next)
         view.report = report
         view.csv = csv
+        view.canImport = signedIn.nav.importDealers
         return .page(title: "Users", template: "users", view: view, status: status)
     }
 

@@ -34,10 +34,20 @@ extension WebConsole {
         await run(request, tenant: tenant) { signedIn in
             // The tenant as the caller may see it (404 for another tenant's, as everywhere).
             _ = try await services.access.me(tenant: tenant, context: signedIn.context)
-            var view = ImportsView(tenant: tenant, csrf: signedIn.session.csrf)
+            var view = Self.importsView(tenant: tenant, signedIn: signedIn)
             view.jobs = try await recentJobs(tenant: tenant, context: signedIn.context)
             return .page(title: "Imports", template: "imports", view: view)
         }
+    }
+
+    /// The page's view, offering the imports this caller may start (none: no import form).
+    static func importsView(tenant: String, signedIn: SignedIn) -> ImportsView {
+        var view = ImportsView(tenant: tenant, csrf: signedIn.session.csrf)
+        let allowed = ImportJob.Kind.allCases.filter { $0 == .parties ? signedIn.nav.importParties : signedIn.nav.importRelationships }
+        view.kinds = view.kinds.filter { option in allowed.contains { $0.rawValue == option.value } }
+        if let first = view.kinds.indices.first, !view.kinds.contains(where: \.selected) { view.kinds[first].selected = true }
+        view.canImport = !allowed.isEmpty
+        return view
     }
 
     /// The ten newest jobs the caller may follow; none for a caller that may not import.
@@ -74,7 +84,7 @@ extension WebConsole {
     /// Pasted rows, posted as a form.
     func importText(_ request: Request, tenant: String) async -> Response {
         await runForm(request, tenant: tenant) { signedIn, fields in
-            var view = ImportsView(tenant: tenant, csrf: signedIn.session.csrf)
+            var view = Self.importsView(tenant: tenant, signedIn: signedIn)
             view.text = fields["text"] ?? ""
             do {
                 let choice = try ImportChoice(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])

@@ -505,6 +505,31 @@ extension WebConsoleTests {
 }
 
 extension WebConsoleTests {
+    /// A read-only caller is not offered forms it may not use (it was, and lost what it typed to a 403): no grants, new
+    /// role or delete buttons, no dealer import, no import form; an ADMIN sees them all.
+    @Test func formsAreOfferedOnlyToCallersWhoMayUseThem() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            struct Created: Codable { var key: String }
+            _ = try await api.send(.post, "/v1/tenants/\(tenant)/roles", json: #"{"name":"Readers","policies":["parties.read"]}"#)
+            for (role, offered) in [("MANAGEMENT", false), ("ADMIN", true)] {
+                let key = try await api.send(.post, "/v1/tenants/\(tenant)/api-keys", json: #"{"name":"k","role":"\#(role)"}"#).decode(Created.self).key
+                var browser = TBrowser(client: api.client)
+                _ = try await browser.signIn(token: key)
+                let access = try await browser.get("/ui/t/\(tenant)/access")
+                let users = try await browser.get("/ui/t/\(tenant)/users")
+                let imports = try await browser.get("/ui/t/\(tenant)/imports")
+                #expect(access.status == .ok && users.status == .ok && imports.status == .ok, "\(role)")
+                #expect(access.html.contains("Readers"), "\(role): the roles are listed either way")
+                for (page, marker) in [(access, "id=\"grants\""), (access, "id=\"new-role\""), (access, "/delete\""),
+                                       (users, "id=\"dealer-form\""), (imports, "id=\"import-form\"")] {
+                    #expect(page.html.contains(marker) == offered, "\(role): \(marker)")
+                }
+                #expect(imports.html.contains("id=\"export-form\""), "\(role): the export is a read")
+            }
+        }
+    }
+
     @Test func auditLogWithFilterAndChainCheck() async throws {
         try await withApp { api in
             let tenant = try await api.makeTenant()
