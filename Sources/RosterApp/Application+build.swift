@@ -105,11 +105,16 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
 /// Migrations, the management tenant, the bootstrap token and (on request) demo data. Idempotent.
 /// `onBootstrapToken` receives a newly generated token; pass `nil` where no one could see it (then
 /// none is generated, so that the first token is never made where it can't be shown).
+/// `ensureManagement`: make the management tenant if it is missing (`serve`, `migrate` and the commands that may create
+/// a database); the other commands leave it to them, so that a mistyped ROSTER_MANAGEMENT_TENANT makes no tenant
+/// (`tenants list` made one, and `track-existing` then tracked the real one inside it; found by a probe).
 public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger, demo: Bool = false,
-                    onBootstrapToken: (@Sendable (String) -> Void)? = nil) async throws {
+                    ensureManagement: Bool = true, onBootstrapToken: (@Sendable (String) -> Void)? = nil) async throws {
     try await runtime.database.migrate(logger: logger)
     try await configuration.verifySecretKey(runtime)
-    try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
+    if ensureManagement {
+        try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
+    }
     runtime.services.importJobs.sweep()
     if onBootstrapToken != nil || configuration.bootstrapToken != nil,
        let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {

@@ -166,6 +166,9 @@ public struct Segment: Hashable, Sendable {
         for (index, rule) in rules.enumerated() {
             if rule.value.isEmpty || rule.value.unicodeScalars.count > 100 {
                 errors.add("rules[\(index)].value", "must be 1 to 100 characters")
+            } else if rule.value.allSatisfy(\.isWhitespace) {
+                // A value of spaces only was taken (an empty one was refused): it matches nothing anyone means.
+                errors.add("rules[\(index)].value", "must not be only white space")
             } else if rule.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 errors.add("rules[\(index)].value", "must not contain control characters")
             }

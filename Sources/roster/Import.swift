@@ -161,6 +161,9 @@ enum ImportCommand {
                 for line in report.errors.prefix(20) {
                     FileHandle.standardError.write(Data("row \(line.row): \(line.field.isEmpty ? "" : line.field + ": ")\(line.message)\n".utf8))
                 }
+                if report.refused > 20 {
+                    FileHandle.standardError.write(Data("... and \(report.refused - 20) more refused rows: give --errors FILE to keep them all\n".utf8))
+                }
             }
             throw ExitCode(1)
         }

@@ -177,9 +177,11 @@ struct Parties: AsyncParsableCommand {
 
         static func describe(_ result: MergeResult) -> String {
             let moved = result.moved
+            let parties = "\(result.merged.count) \(result.merged.count == 1 ? "party" : "parties")"
+            let head = result.undoneAt != nil ? "undid merge \(result.id.map(\.description) ?? ""): \(parties) taken back out of \(result.survivor.id)"
+                : (result.dryRun ? "would merge " : "merged ") + "\(parties) into \(result.survivor.id)" + (result.id.map { " (merge \($0))" } ?? "")
             var lines = [
-                (result.dryRun ? "would merge " : "merged ") + "\(result.merged.count) \(result.merged.count == 1 ? "party" : "parties") into \(result.survivor.id)"
-                    + (result.id.map { " (merge \($0))" } ?? ""),
+                head,
                 "moved: \(moved.relationships) relationships, \(moved.tags) tags, \(moved.consents) consents, "
                     + "\(moved.partnerAccounts) partner accounts, \(moved.users) users, \(moved.properties) properties",
                 "conflicts: \(result.conflicts.count)",

@@ -124,7 +124,8 @@ struct GlobalOptions: ParsableArguments {
             return try await database.withRunning { database in
                 let runtime = try RosterRuntime.make(database, configuration: config)
                 do {
-                    try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, onBootstrapToken: onBootstrapToken)
+                    try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, ensureManagement: creates,
+                                      onBootstrapToken: onBootstrapToken)
                 } catch let error as ConfigurationError {
                     FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
                     throw ExitCode(2)

@@ -724,6 +724,17 @@ struct CLITests {
         #expect(refused.status == 2 && refused.err.hasPrefix("roster: can't create \(existing): it exists already"), "\(refused.err)")
     }
 
+    /// Only `migrate`, `serve` and the commands that may make a database make the management tenant: a mistyped
+    /// ROSTER_MANAGEMENT_TENANT made a tenant on `tenants list`, and `track-existing` then tracked the real one in it.
+    @Test func aMistypedManagementTenantMakesNoTenant() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate").status == 0)
+        let listed = try cli.run(["tenants", "list"], environment: ["ROSTER_MANAGEMENT_TENANT": "othermgmt"])
+        #expect(listed.status == 0 && !listed.out.contains("othermgmt"), "\(listed.out)")
+        let again = try cli.run("tenants", "list")
+        #expect(again.status == 0 && again.out.contains("management") && !again.out.contains("othermgmt"), "\(again.out)")
+    }
+
     @Test func unknownVariablesAreReported() throws {
         let cli = try CLI()
         let result = try cli.run("migrate", environment: ["ROSTER_PROT": "9000"])

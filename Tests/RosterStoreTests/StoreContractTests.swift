@@ -66,7 +66,7 @@ struct StoreContractTests {
                 $0.invalidFields == ["properties.k"]
             }
             #expect(try await parties.get(tenant: tenant.slug, id: plain.id, context: .test).properties.isEmpty)
-            for value in ["a\u{0}b", "tab\there"] {
+            for value in ["a\u{0}b", "tab\there", "   "] {
                 await expectRosterError({
                     try await rt.services.segments.put(tenant: tenant.slug, name: "probe", rules: [.init(field: .designation, op: .contains, value: value)],
                                                        context: .test)
