@@ -71,6 +71,7 @@ enum Templates {
     static let tenants = """
         <h1>Tenants</h1>
         {{#notice}}<p class="flash" role="status">{{notice}}</p>{{/notice}}
+        {{#warning}}<p class="error" role="alert">{{warning}}</p>{{/warning}}
         {{^hasItems}}<p class="empty">No tenants yet.</p>{{/hasItems}}
         {{#hasItems}}
         <table id="tenants">

@@ -113,6 +113,8 @@ struct TenantsView {
     var items: [Row]
     var hasItems: Bool
     var notice: String?
+    /// An attempt that did not succeed (a tracking retry that failed again).
+    var warning: String?
     var form = Form()
     var errors: [PartyView.FieldMessage] = [] { didSet { hasErrors = !errors.isEmpty } }
     var hasErrors = false

@@ -530,7 +530,8 @@ extension WebConsole {
             var view = TenantsView(try await services.provisioning.tenants(context: signedIn.context), csrf: signedIn.session.csrf)
             switch FormQuery(request).get("done") {
             case "created": view.notice = "Tenant created."
-            case "retried": view.notice = "Tracking tried again."
+            case "retried": view.notice = "Tracking tried again: the tenant is tracked."
+            case "retry-failed": view.warning = "Tracking tried again, and it did not finish: see the tenant's tracking below."
             default: break
             }
             return .page(title: "Tenants", template: "tenants", view: view)
@@ -568,8 +569,9 @@ extension WebConsole {
 
     func retryTracking(_ request: Request, slug: String) async -> Response {
         await runForm(request, tenant: nil) { signedIn, _ in
-            _ = try await services.provisioning.retryTracking(tenant: slug, context: signedIn.context)
-            return .redirect("/ui/tenants?done=retried")
+            let result = try await services.provisioning.retryTracking(tenant: slug, context: signedIn.context)
+            // What the attempt came to (it said "tried again" in green when the attempt failed; found by a probe).
+            return .redirect("/ui/tenants?done=" + (result.provisioning?.tracking.status == .tracked ? "retried" : "retry-failed"))
         }
     }
 

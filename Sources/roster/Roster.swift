@@ -118,7 +118,9 @@ struct GlobalOptions: ParsableArguments {
         if !creates { try requireExistingDatabase(config) }
         // A one-shot command says once that the database is not there (below); the pool's retries stay quiet.
         var databaseLogger = logger
-        databaseLogger.logLevel = max(logger.logLevel, .warning)
+        // The driver's warnings too (PostgresNIO's "run() hasn't been called yet" while the pool starts, its refused
+        // passwords): the command's own one line says what matters.
+        databaseLogger.logLevel = max(logger.logLevel, .error)
         do {
             let database = try await RosterDatabase.open(url: config.databaseURL, logger: databaseLogger, bulk: true)
             return try await database.withRunning { database in

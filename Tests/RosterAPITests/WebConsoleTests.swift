@@ -455,7 +455,7 @@ extension WebConsoleTests {
 extension WebConsoleTests {
     @Test func createTenantsAndRetryTheirTracking() async throws {
         try await withApp(configure: { config in
-            config.faults = try! FaultInjector(spec: "tracking.contact:fail:1")
+            config.faults = try! FaultInjector(spec: "tracking.contact:fail:2")
             config.trackingBackoffSeconds = 3600
         }) { api in
             var browser = TBrowser(client: api.client)
@@ -471,6 +471,10 @@ extension WebConsoleTests {
             #expect(listed.html.contains("Tenant created.") && listed.html.contains("UI Made Ltd"))
             // The contact step failed once: tracking waits, and the page offers to retry it.
             #expect(listed.html.contains("action=\"/ui/tenants/\(slug)/tracking/retry\""), "\(listed.html)")
+            // The first retry fails again (the contact step fails twice): said as such, not as a success.
+            let failedAgain = try await browser.post("/ui/tenants/\(slug)/tracking/retry", [("csrf", csrf)])
+            #expect(failedAgain.location == "/ui/tenants?done=retry-failed")
+            #expect(try await browser.get(failedAgain.location ?? "").html.contains("it did not finish"))
             let retried = try await browser.post("/ui/tenants/\(slug)/tracking/retry", [("csrf", csrf)])
             #expect(retried.location == "/ui/tenants?done=retried")
             struct Provisioned: Codable { struct Tracking: Codable { var status: String }; var status: String; var tracking: Tracking? }
