@@ -90,6 +90,18 @@ struct MergeTests {
         return lines.sorted()
     }
 
+    /// The tenant's export and the surroundings of these parties: what an undo must put back.
+    struct State: Equatable {
+        var export: String
+        var around: [Party.ID: [String]]
+    }
+
+    static func state(_ rt: RosterRuntime, _ t: String, _ ids: [Party.ID]) async throws -> State {
+        var around: [Party.ID: [String]] = [:]
+        for id in ids { around[id] = try await surroundings(rt, t, id) }
+        return State(export: try await export(rt, t), around: around)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theSurvivorTakesOverAndUndoPutsEverythingBack(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
@@ -202,25 +214,19 @@ struct MergeTests {
             let seed = try await Self.seed(rt)
             let (s, t) = (rt.services, seed.t)
             let ids = [seed.survivor.id, seed.first.id, seed.second.id]
-            let exportBefore = try await Self.export(rt, t)
-            var before: [Party.ID: [String]] = [:]
-            for id in ids { before[id] = try await Self.surroundings(rt, t, id) }
+            let before = try await Self.state(rt, t, ids)
             // first → second (family) becomes survivor → second, which the second merge drops as a self-loop.
             let earlier = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: .test)
-            var middle: [Party.ID: [String]] = [:]
-            for id in ids { middle[id] = try await Self.surroundings(rt, t, id) }
-            let exportMiddle = try await Self.export(rt, t)
+            let middle = try await Self.state(rt, t, ids)
             let later = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.second.id], dryRun: false, context: .test)
             #expect(later.conflicts.contains { $0.kind == .selfLoop })
             // The earlier merge can't be undone before the later one: the survivor changed since.
             await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: earlier.id!, context: .test) }) { $0.isConflict }
 
             _ = try await s.parties.undoMerge(tenant: t, id: later.id!, context: .test)
-            #expect(try await Self.export(rt, t) == exportMiddle)
-            for id in ids { #expect(try await Self.surroundings(rt, t, id) == middle[id], "party \(id)") }
+            #expect(try await Self.state(rt, t, ids) == middle)
             _ = try await s.parties.undoMerge(tenant: t, id: earlier.id!, context: .test)
-            #expect(try await Self.export(rt, t) == exportBefore)
-            for id in ids { #expect(try await Self.surroundings(rt, t, id) == before[id], "party \(id)") }
+            #expect(try await Self.state(rt, t, ids) == before)
             let family = try await s.relationships.list(tenant: t, partyID: seed.second.id, type: "family", role: nil, cursor: nil, limit: 10,
                                                         context: .test).items
             #expect(family.map { "\($0.parentID) \($0.childID)" } == ["\(seed.first.id) \(seed.second.id)"])
