@@ -226,8 +226,9 @@ public struct PartiesExport: AsyncSequence, Sendable {
     }
 
     /// RFC 4180 rows straight into bytes (a field with a comma, a quote or a line break is quoted, its quotes doubled;
-    /// so is one with white space at an end, which the import trims off unquoted fields), one `\n` after each. CSV.swift's writer, used at first, was 47% of an export's time in perf (a stream write per
-    /// character, a Foundation string search per field, the memory stream's bridging); CSV.swift still reads imports.
+    /// so is one with white space at an end, which the import trims off unquoted fields), one `\n` after each.
+    /// CSV.swift's writer, used at first, was 47% of an export's time in perf (a stream write per character, a
+    /// Foundation string search per field, the memory stream's bridging); CSV.swift still reads imports.
     func csv(_ rows: [[String]]) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(rows.count * 96)
