@@ -108,9 +108,12 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
 /// `ensureManagement`: make the management tenant if it is missing (`serve`, `migrate` and the commands that may create
 /// a database); the other commands leave it to them, so that a mistyped ROSTER_MANAGEMENT_TENANT makes no tenant
 /// (`tenants list` made one, and `track-existing` then tracked the real one inside it; found by a probe).
+/// `onMigrated` gets the versions of the migrations this call applied (none: the database was up to date).
 public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger, demo: Bool = false,
-                    ensureManagement: Bool = true, onBootstrapToken: (@Sendable (String) -> Void)? = nil) async throws {
-    try await runtime.database.migrate(logger: logger)
+                    ensureManagement: Bool = true, onBootstrapToken: (@Sendable (String) -> Void)? = nil,
+                    onMigrated: (@Sendable ([Int]) -> Void)? = nil) async throws {
+    let applied = try await runtime.database.migrate(logger: logger)
+    onMigrated?(applied)
     try await configuration.verifySecretKey(runtime)
     if ensureManagement {
         try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))

@@ -111,7 +111,8 @@ struct GlobalOptions: ParsableArguments {
     /// so that a mistyped path is told, not answered from a new empty database.
     func withRuntime<T: Sendable>(
         _ config: RosterConfiguration? = nil, creates: Bool = false, demo: Bool = false,
-        onBootstrapToken: (@Sendable (String) -> Void)? = nil, _ body: @Sendable (RosterRuntime) async throws -> T
+        onBootstrapToken: (@Sendable (String) -> Void)? = nil, onMigrated: (@Sendable ([Int]) -> Void)? = nil,
+        _ body: @Sendable (RosterRuntime) async throws -> T
     ) async throws -> T {
         let config = config ?? configuration()
         let logger = logger(config)
@@ -127,7 +128,7 @@ struct GlobalOptions: ParsableArguments {
                 let runtime = try RosterRuntime.make(database, configuration: config)
                 do {
                     try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, ensureManagement: creates,
-                                      onBootstrapToken: onBootstrapToken)
+                                      onBootstrapToken: onBootstrapToken, onMigrated: onMigrated)
                 } catch let error as ConfigurationError {
                     FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
                     throw ExitCode(2)

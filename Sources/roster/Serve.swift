@@ -10,6 +10,7 @@ import RosterCore
 import RosterAPI
 import RosterService
 import RosterSQL
+import Synchronization
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the REST API (migrates the database first).")
@@ -80,10 +81,15 @@ struct Migrate: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
+        let applied = Mutex<[Int]>([])
         try await global.withRuntime(creates: true, demo: demo, onBootstrapToken: { token in
             print("Generated bootstrap (platform) token, shown only this once: \(token)")
-        }) { _ in }
-        print("database is up to date")
+        }, onMigrated: { versions in applied.withLock { $0 = versions } }) { _ in }
+        // What was done (it said "up to date" after applying every migration too; found by a probe).
+        let versions = applied.withLock { $0 }
+        print(versions.isEmpty ? "database is up to date"
+              : "applied \(versions.count) migration\(versions.count == 1 ? "" : "s") (\(versions.map(String.init).joined(separator: ", "))); "
+                + "the database is up to date")
     }
 }
 

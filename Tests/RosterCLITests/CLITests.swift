@@ -174,10 +174,12 @@ struct CLITests {
         let first = try cli.run("migrate")
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out.contains("shown only this once: rst_"))
+        // What migrate did: the migrations it applied, then nothing.
+        #expect(first.out.contains("applied ") && first.out.contains(" migrations (1, 2, "), "\(first.out)")
         let second = try cli.run("migrate")
         #expect(second.status == 0)
         #expect(!second.out.contains("rst_"))
-        #expect(second.out.contains("up to date"))
+        #expect(second.out.contains("database is up to date") && !second.out.contains("applied"), "\(second.out)")
         #expect(try cli.run("tenants", "list").out.contains("management"))
     }
 
