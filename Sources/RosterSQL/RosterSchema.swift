@@ -472,6 +472,10 @@ public enum RosterSchema {
         // Auto-linking compared an email's domain as written with the organization's as written: an IDN in punycode on one
         // side and in Unicode on the other never met.
         SchemaMigration(23, "organizations' email domains keyed in ASCII (punycode), as email keys are", [], data: rekeyDomains),
+        // A party's export lists the parties merged into it, and its erasure erases them: each read the tenant's parties.
+        SchemaMigration(24, "the parties merged into a party, indexed", [
+            .index(Index("parties_merged_into", on: "parties", ["tenant_id", "merged_into"], where: "merged_into IS NOT NULL")),
+        ]),
     ]
 
     /// Migration 23: each claimed domain holding non-ASCII characters, in its ASCII form.

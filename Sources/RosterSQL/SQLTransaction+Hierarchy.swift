@@ -60,11 +60,11 @@ extension SQLTransaction {
     /// A transaction-scoped advisory lock of PostgreSQL, taken once per transaction (a no-op on SQLite, one writer).
     private func advisoryLock(_ name: String) async throws {
         guard dialect == .postgres else { return }
-        guard hierarchyLocks.insert(name) else { return }
+        guard advisoryLocks.insert(name) else { return }
         do {
             _ = try await conn.query("SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 7))) AS lock", [.text(name)])
         } catch {
-            hierarchyLocks.remove(name)
+            advisoryLocks.remove(name)
             throw error
         }
     }

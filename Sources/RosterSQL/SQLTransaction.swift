@@ -13,8 +13,8 @@ struct SQLTransaction: StoreTransaction {
     let audit = AuditQueue()
     /// The audit chains' heads as this store last wrote them (a hint, see `writeAudit`).
     let heads: AuditHeads
-    /// The hierarchy locks this transaction holds (PostgreSQL's are held to its end: taken once).
-    let hierarchyLocks = HeldLocks()
+    /// The advisory locks this transaction holds, hierarchies and imports (PostgreSQL holds them to its end: taken once).
+    let advisoryLocks = HeldLocks()
 
     /// `FOR UPDATE` where the database has row locks; SQLite has one writer, which serializes anyway.
     var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
@@ -24,7 +24,7 @@ extension SQLTransaction {
     func savepoint<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await conn.execute("SAVEPOINT roster_step")
         let queued = audit.count
-        let locks = hierarchyLocks.held
+        let locks = advisoryLocks.held
         do {
             let value = try await body()
             try await conn.execute("RELEASE SAVEPOINT roster_step")
@@ -32,7 +32,7 @@ extension SQLTransaction {
         } catch {
             audit.truncate(to: queued)
             // A lock taken after the savepoint is released with it.
-            hierarchyLocks.held = locks
+            advisoryLocks.held = locks
             try await conn.execute("ROLLBACK TO SAVEPOINT roster_step")
             try await conn.execute("RELEASE SAVEPOINT roster_step")
             switch error {

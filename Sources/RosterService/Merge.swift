@@ -226,6 +226,7 @@ extension PartyService {
         var record = MergeRecord(survivor: PartySnapshot(survivor), merged: merged.map(PartySnapshot.init), removedEdges: [],
                                  addedEdges: [], removedTags: [], addedTags: [], movedConsents: [], movedAccounts: [], movedUser: nil,
                                  moved: MergeCounts(), conflicts: [], digests: [:], digestFormat: 2)
+        record.added = []
 
         // Edges: every edge of a merged party is removed, and made again on the survivor unless a rule drops it.
         var edges: [Relationship] = []
@@ -271,7 +272,7 @@ extension PartyService {
                                      validFrom: edge.validFrom, validTo: edge.validTo, createdAt: now)
             try await tx.insertRelationship(moved)
             record.addedEdges.append(moved.id)
-            record.added = (record.added ?? []) + [moved]
+            record.added?.append(moved)
         }
         record.moved.relationships = record.addedEdges.count
 

@@ -134,7 +134,7 @@ public struct PartyImportService: Sendable {
                 ?? Self.prepare(row, tenant: tenant, now: now)
             guard let party = prepared.party else { return nil }
             // A person the tenant may link to an organization by its email's domain is written as POST .../parties writes it.
-            let linking = tenant.settings.autoLinkContacts && party.kind == .person && party.email != nil
+            let linking = PartyService.linksByDomain(party, in: tenant)
             return (party, prepared.tags ?? [], prepared.tags != nil && Self.blank(row.partnerID) && Self.blank(row.partnerEmail) && !linking)
         }
         let parties = made.compactMap { $0?.party }
@@ -255,7 +255,7 @@ public struct PartyImportService: Sendable {
             // Creating a party needs parties.write on the whole tenant, as POST .../parties does, and links a person to the
             // organization of its email's domain as it does (`autoLinkContacts`).
             try access.require("parties.write")
-            let linking = tenant.settings.autoLinkContacts && party.kind == .person && party.email != nil
+            let linking = PartyService.linksByDomain(party, in: tenant)
             if linking { try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment) }
             do {
                 try await PartyService.insertParty(party, tx: tx, context: context)

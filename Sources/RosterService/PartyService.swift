@@ -72,7 +72,7 @@ public struct PartyService: Sendable {
                 try access.require("parties.write")
                 let tenant = access.tenant
                 let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
-                if tenant.settings.autoLinkContacts, party.kind == .person, party.email != nil {
+                if Self.linksByDomain(party, in: tenant) {
                     // An edge may follow: its hierarchy lock comes before the audit chain's, as for every edge insert.
                     try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment)
                 }
@@ -101,6 +101,11 @@ public struct PartyService: Sendable {
                 return made
             }
         }
+    }
+
+    /// Whether the tenant links this party to an organization by its email's domain when it is made (`autoLinkContacts`).
+    static func linksByDomain(_ party: Party, in tenant: Tenant) -> Bool {
+        tenant.settings.autoLinkContacts && party.kind == .person && party.email != nil
     }
 
     /// Links a person just inserted to the one live organization claiming its email's domain (`autoLinkContacts`), in the
