@@ -476,6 +476,20 @@ public enum RosterSchema {
         SchemaMigration(24, "the parties merged into a party, indexed", [
             .index(Index("parties_merged_into", on: "parties", ["tenant_id", "merged_into"], where: "merged_into IS NOT NULL")),
         ]),
+        // Lists ordered (and paged) by text followed the database's collation on PostgreSQL: on one made with a
+        // linguistic locale (the usual default) tenants, tags, roles, consents and segments came in another order than on
+        // SQLite, and a tenant cursor paged by one order and compared by another (found by a probe). Their keys compare
+        // byte-wise now, as SQLite's BINARY does (Swift's order of their scalars); their indexes are rebuilt.
+        SchemaMigration(25, "keys of ordered lists compared byte-wise on PostgreSQL", [
+            .dialects(sqlite: [], postgres: [
+                #"ALTER TABLE tenants ALTER COLUMN slug TYPE text COLLATE "C""#,
+                #"ALTER TABLE tags ALTER COLUMN text_key TYPE text COLLATE "C""#,
+                #"ALTER TABLE roles ALTER COLUMN name_key TYPE text COLLATE "C""#,
+                #"ALTER TABLE consents ALTER COLUMN purpose TYPE text COLLATE "C""#,
+                #"ALTER TABLE consent_current ALTER COLUMN purpose TYPE text COLLATE "C""#,
+                #"ALTER TABLE segments ALTER COLUMN name TYPE text COLLATE "C""#,
+            ]),
+        ]),
     ]
 
     /// Migration 23: each claimed domain holding non-ASCII characters, in its ASCII form.

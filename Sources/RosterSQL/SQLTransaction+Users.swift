@@ -152,8 +152,9 @@ extension SQLTransaction {
     }
 
     func segments(tenant: Tenant.ID, after: String?, limit: Int) async throws -> [Segment] {
-        // Names in byte order on both stores (SQLite's BINARY, PostgreSQL's "C"), which is Swift's order of their scalars.
-        let name = dialect == .postgres ? "name COLLATE \"C\"" : "name"
+        // Names in byte order on both stores (SQLite's BINARY, the column's "C" on PostgreSQL: migration 25), which is
+        // Swift's order of their scalars.
+        let name = "name"
         var sql = "SELECT name, rules FROM segments WHERE tenant_id = $1"
         var binds: [SQLValue] = [.uuid(tenant.rawValue)]
         if let after {

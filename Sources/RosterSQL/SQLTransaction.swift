@@ -327,12 +327,14 @@ extension SQLTransaction {
     }
 
     static func likePrefix(_ text: String) -> String {
-        var escaped = ""
-        for char in text {
-            if char == "%" || char == "_" || char == "\\" { escaped.append("\\") }
-            escaped.append(char)
+        // By scalar, as SQL reads it: a `%` followed by a combining mark is one Swift Character that equals no "%", and
+        // went through unescaped, a wildcard (found by a probe, reading the code).
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "%" || scalar == "_" || scalar == "\\" { escaped.append("\\") }
+            escaped.append(scalar)
         }
-        return escaped + "%"
+        return String(escaped) + "%"
     }
 
     func appendStateChange(tenant: Tenant.ID, _ change: StateChange) async throws {

@@ -29,8 +29,8 @@ public struct AccessService: Sendable {
         let (name, policies, type) = Self.roleFields(name: name, policies: policies, relationshipType: relationshipType,
                                                      scoped: organizationID != nil, errors: &errors)
         try errors.throwIfAny()
-        do {
-            return try await store.write { tx in
+        return try await onceMoreOnDuplicate(RosterError.conflict("a role with this name exists")) {
+            try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 try access.requireSomewhere("roles.manage")
                 let tenant = access.tenant
@@ -51,8 +51,6 @@ public struct AccessService: Sendable {
                                                      targetID: role.id.description, fields: ["name", "policies", "organizationId", "relationshipType"])])
                 return role
             }
-        } catch StoreError.uniqueViolation {
-            throw RosterError.conflict("a role with this name exists")
         }
     }
 
@@ -179,8 +177,8 @@ public struct AccessService: Sendable {
             guard !roles.isEmpty else {
                 // A grant that would give it outside its window: said so, with the window.
                 if let idle = graph.grants(of: user.id).first(where: { $0.role.policies.contains(policy) }) {
-                    let from = idle.window.validFrom.map { " from \($0.formatted(.iso8601))" } ?? ""
-                    let to = idle.window.validTo.map { " until \($0.formatted(.iso8601))" } ?? ""
+                    let from = idle.window.validFrom.map { " from \(RFC3339.string($0))" } ?? ""
+                    let to = idle.window.validTo.map { " until \(RFC3339.string($0))" } ?? ""
                     return AccessDecision(allowed: false, reason: "role \(idle.role.name) grants \(policy), but the user's grant of it holds only\(from)\(to)")
                 }
                 return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)")

@@ -16,8 +16,15 @@ public struct AuditService: Sendable {
                      context: OperationContext) async throws -> Page<AuditEntry> {
         let limit = try pageSize(limit)
         var errors = ValidationErrors()
-        for (field, value) in [("action", filter.action), ("actor", filter.actor)] {
-            if let value, value.isEmpty || value.utf8.count > 200 { errors.add(field, "must be 1 to 200 characters") }
+        // As the spec bounds them (lengths in code points); a control character (a NUL was a 500 on PostgreSQL) is refused.
+        for (field, value, range) in [("action", filter.action, 1...200), ("actor", filter.actor, 1...200), ("targetId", filter.targetID, 0...100)] {
+            guard let value else { continue }
+            if !range.contains(value.unicodeScalars.count) {
+                errors.add(field, range.lowerBound == 0 ? "must be at most \(range.upperBound) characters"
+                                                        : "must be \(range.lowerBound) to \(range.upperBound) characters")
+            } else if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                errors.add(field, "must not contain control characters")
+            }
         }
         try errors.throwIfAny()
         var before: Int64?

@@ -40,8 +40,8 @@ public struct PartnerAccountService: Sendable {
         if input.secret.count > 4096 { errors.add("secret", "must be at most 4096 characters") }
         try errors.throwIfAny()
         let box = try secrets.require()
-        do {
-            return try await store.write { tx in
+        return try await onceMoreOnDuplicate(RosterError.conflict("the partner has an account for this customer")) {
+            try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 try await access.require("parties.write", on: [input.partnerID, input.customerID])
@@ -69,8 +69,6 @@ public struct PartnerAccountService: Sendable {
                                                      fields: ["partnerId", "customerId", "username", "secret", "active"])])
                 return account
             }
-        } catch StoreError.uniqueViolation {
-            throw RosterError.conflict("the partner has an account for this customer")
         }
     }
 

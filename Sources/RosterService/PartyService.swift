@@ -423,15 +423,7 @@ public struct PartyService: Sendable {
     /// A unique index that refused a concurrent duplicate: the operation runs once more, so that the loser of the
     /// race gets the same 409 (with `existingId` where it may read that party) as a sequential duplicate.
     func withDuplicateMapping<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch StoreError.uniqueViolation {
-            do {
-                return try await body()
-            } catch StoreError.uniqueViolation {
-                throw RosterError.conflict("a live party of this kind already has this email or phone")
-            }
-        }
+        try await onceMoreOnDuplicate(RosterError.conflict("a live party of this kind already has this email or phone"), body)
     }
 }
 

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterStore
 
 /// The services the API and the CLI call; built once by RosterApp.
 public final class Services: Sendable {
@@ -54,3 +55,19 @@ public final class Services: Sendable {
     }
 }
 
+
+/// A unique index that refused a concurrent duplicate: the operation runs once more, so that the loser of the race gets
+/// the same 409 (with `existingId` where it may read that record) as a sequential duplicate; if the index refuses it
+/// again, `conflict`. (Each service answered the race with its `conflict` at once, with no `existingId`, which a
+/// PostgreSQL probe found for users, roles, tags and partner accounts.)
+func onceMoreOnDuplicate<T>(_ conflict: @autoclosure () -> RosterError, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch StoreError.uniqueViolation {
+        do {
+            return try await body()
+        } catch StoreError.uniqueViolation {
+            throw conflict()
+        }
+    }
+}

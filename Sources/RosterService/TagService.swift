@@ -11,8 +11,8 @@ public struct TagService: Sendable {
 
     /// Creates a tag; the text is unique per tenant regardless of case. Without a colour one is derived from the text.
     public func create(tenant slug: String, text: String, color: String?, context: OperationContext) async throws -> Tag {
-        do {
-            return try await store.write { tx in
+        return try await onceMoreOnDuplicate(RosterError.conflict("a tag with this text exists")) {
+            try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 try access.require("parties.write")
                 let tenant = access.tenant
@@ -25,8 +25,6 @@ public struct TagService: Sendable {
                                                      targetID: tag.id.description, fields: ["text", "color"])])
                 return tag
             }
-        } catch StoreError.uniqueViolation {
-            throw RosterError.conflict("a tag with this text exists")
         }
     }
 

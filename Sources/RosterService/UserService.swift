@@ -252,11 +252,7 @@ public struct UserService: Sendable {
     }
 
     func mapUnique<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch StoreError.uniqueViolation {
-            throw RosterError.conflict("a user with this email, SSO subject or party exists")
-        }
+        try await onceMoreOnDuplicate(RosterError.conflict("a user with this email, SSO subject or party exists"), body)
     }
 }
 
