@@ -63,6 +63,8 @@ public struct RelationshipImportService: Sendable {
             try errors.throwIfAny()
             return .skipped
         }
+        // Checked before the ends are looked up by it (a NUL in it reached PostgreSQL, which refused the statement).
+        let label = errors.check { try Relationship.validateLabel(type, field: "type") }
         let child = errors.check { try Self.present(row.childID, row.childEmail, row.childPhone, side: "child") }
         let parent = errors.check { try Self.present(row.parentID, row.parentEmail, row.parentName, side: "parent") }
         try errors.throwIfAny()
@@ -70,7 +72,7 @@ public struct RelationshipImportService: Sendable {
         let parentID = try await Self.resolve(parent!, side: "parent", access: access, tx: tx)
         try await access.require("relationships.write", on: [parentID, childID])
         if let existing = try await tx.relationship(tenant: access.tenant.id, parent: parentID, child: childID,
-                                                    type: (try? Relationship.validateLabel(type, field: "type")) ?? type) {
+                                                    type: label!) {
             guard onDuplicate != .fail else {
                 throw RosterError.conflict("this relationship exists (\(existing.id))")
             }
@@ -135,7 +137,8 @@ public struct RelationshipImportService: Sendable {
             candidates = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: nil, phone: phone.digits)
         case .phoneOrName(let raw):
             field = "parentName"
-            let name = raw.trimmingWhitespace()
+            // As names are stored: composed, and refused with a control character (a NUL reached PostgreSQL).
+            let name = try Text.optional(raw, field: field, max: Text.nameMax) ?? ""
             candidates = try await tx.liveOrganizations(tenant: tenant.id, named: name)
         }
         let readable = try await access.readableAmong(candidates.map(\.id))

@@ -46,10 +46,14 @@ struct RelationshipImportTests {
                 Self.row(10) { $0.childID = gwen.description; $0.parentID = UUID().uuidString; $0.type = "structure" },
                 // A party as its own parent, named two other ways: the columns used are named (not childId).
                 Self.row(11) { $0.childEmail = "farm@example.com"; $0.parentName = "Hill Farm"; $0.type = "structure" },
+                // A NUL in the type or the parent's name: refused by the rules, named, on both stores (PostgreSQL refused
+                // the lookup's statement: "the database refused its values", no field).
+                Self.row(12) { $0.childID = gwen.description; $0.parentName = "North"; $0.type = "struc\u{0}ture" },
+                Self.row(13) { $0.childID = gwen.description; $0.parentName = "No\u{0}rth"; $0.type = "structure" },
             ]
             let report = try await rt.services.relationshipImports.run(tenant: t, digest: nil, onDuplicate: .skip, context: .test,
                                                                        next: Self.rows(table))
-            #expect(report.created == 2 && report.skipped == 1 && report.refused == 8, "\(report)")
+            #expect(report.created == 2 && report.skipped == 1 && report.refused == 10, "\(report)")
             let refused = Dictionary(grouping: report.errors, by: \.row)
             #expect(refused[3]?.first?.message.contains("cycle") == true)
             #expect(refused[4]?.first?.field == "parentName" && refused[4]?.first?.message.contains("ambiguous") == true)
@@ -59,6 +63,9 @@ struct RelationshipImportTests {
             #expect(refused[8]?.first?.field == "validFrom")
             #expect(refused[10]?.first?.field == "parentId" && refused[10]?.first?.message.hasPrefix("no party") == true, "\(refused[10] ?? [])")
             #expect(refused[9]?.first?.message.contains("names no live party") == true)
+            #expect(refused[12]?.map(\.field) == ["type"], "\(refused[12] ?? [])")
+            #expect(refused[13]?.map(\.field) == ["parentName"] && refused[13]?.first?.message.contains("control") == true,
+                    "\(refused[13] ?? [])")
             let below = try await rt.services.relationships.hierarchy(tenant: t, of: north, .descendants, type: "structure", includeInactive: true,
                                                                       cursor: nil, limit: 100, context: .test)
             #expect(Set(below.items.map(\.party.id)) == [farm, gwen])
