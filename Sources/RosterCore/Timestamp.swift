@@ -64,7 +64,11 @@ public enum RFC3339 {
         }
         let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
         // From the reference date, as Foundation keeps it (a smaller number: the fraction survives as written).
-        return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(micros) / 1_000_000)
+        let date = Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(micros) / 1_000_000)
+        // The last microsecond of 9999 is no Double of its own (they are 30 µs apart there): it became year 10000, which
+        // no RFC 3339 date-time can write (a probe's validTo came back as "10000-01-01T00:00:00.000Z").
+        guard date.timeIntervalSince1970 < 253_402_300_800 else { return nil }
+        return date
     }
 
     /// The instant in UTC to the millisecond, as Roster writes it: `2026-03-01T07:30:00.123Z`. The milliseconds are
@@ -85,7 +89,7 @@ public enum RFC3339 {
 
         public init?(_ date: Date) {
             let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-            guard micros.magnitude < 1e17 else { return nil }
+            guard micros.magnitude < 1e18 else { return nil }  // years 0 to 9999 are within ±2.6e17 µs
             let millis = Int(micros) >= 0 ? Int(micros) / 1000 : (Int(micros) - 999) / 1000
             var seconds = millis / 1000
             millisecond = millis - seconds * 1000

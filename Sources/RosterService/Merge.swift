@@ -418,7 +418,7 @@ extension PartyService {
                 // An undone merge keeps no record (it held the parties as they were): who may see the survivor learns it.
                 if let undone = stored.undoneAt {
                     try await access.require("parties.write", on: [stored.survivorID], what: "merge \(id)")
-                    throw RosterError.conflict("merge \(id) was undone at \(undone.formatted(.iso8601))")
+                    throw RosterError.conflict("merge \(id) was undone at \(RFC3339.string(undone))")
                 }
                 let record = try JSONDecoder().decode(MergeRecord.self, from: Data(stored.record.utf8))
                 // The merged parties hang below nothing now: the caller needs the policy on the survivor and on every

@@ -199,7 +199,7 @@ struct Parties: AsyncParsableCommand {
                 }
                 lines.append("  \(conflict.kind.rawValue): \(what) of party \(conflict.partyID)")
             }
-            if let undone = result.undoneAt { lines.append("undone at \(undone.formatted(.iso8601))") }
+            if let undone = result.undoneAt { lines.append("undone at \(RFC3339.string(undone))") }
             return lines.joined(separator: "\n")
         }
     }

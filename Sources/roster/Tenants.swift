@@ -120,7 +120,11 @@ struct Audit: AsyncParsableCommand {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
+        // `at` as the API writes it (`GET .../audit/head`): to the millisecond (it was whole seconds here; a probe).
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.string(date))
+        }
         return encoder
     }
 
@@ -171,7 +175,14 @@ struct Audit: AsyncParsableCommand {
                 }
                 guard let data = FileManager.default.contents(atPath: path) else { throw refuse("can't read \(path)") }
                 let decoder = JSONDecoder()
-                decoder.dateDecodingStrategy = .iso8601
+                // Any RFC 3339 date-time: the API's anchors (milliseconds) and the files written before (whole seconds).
+                decoder.dateDecodingStrategy = .custom { decoder in
+                    let text = try decoder.singleValueContainer().decode(String.self)
+                    guard let date = RFC3339.parse(text) else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 date-time"))
+                    }
+                    return date
+                }
                 guard let file = try? decoder.decode(AnchorFile.self, from: data) else {
                     throw refuse("\(path) is not an anchor written by `roster audit head`")
                 }

@@ -229,6 +229,8 @@ struct CLITests {
         // An anchor kept outside the database.
         let head = try cli.run("audit", "head", "--tenant", "acme")
         #expect(head.status == 0 && head.out.contains("\"count\" : 2") && head.out.contains("\"tenant\" : \"acme\""), "\(head.out)")
+        // `at` as GET .../audit/head writes it, to the millisecond (it was whole seconds).
+        #expect(head.out.contains(/"at" : "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/), "\(head.out)")
         let anchorFile = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-\(UUID().uuidString).json")
         try Data(head.out.utf8).write(to: anchorFile)
         defer { try? FileManager.default.removeItem(at: anchorFile) }
@@ -724,6 +726,9 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(atPath: existing) }
         let refused = try cli.run("export", "parties", "--tenant", "acme", "--output", existing)
         #expect(refused.status == 2 && refused.err.hasPrefix("roster: can't create \(existing): it exists already"), "\(refused.err)")
+        // A device is written to, not refused as existing: the export goes to standard output.
+        let device = try cli.run("export", "parties", "--tenant", "acme", "--output", "/dev/stdout")
+        #expect(device.status == 0 && device.out.contains("kind"), "\(device.status) \(device.err)")
     }
 
     /// Only `migrate`, `serve` and the commands that may make a database make the management tenant: a mistyped

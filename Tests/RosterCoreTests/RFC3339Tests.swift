@@ -49,6 +49,12 @@ struct RFC3339Tests {
         }
         // Microseconds are cut to the millisecond, never rounded up into the next one.
         #expect(RFC3339.string(try #require(RFC3339.parse("2026-03-01T09:30:00.999999Z"))) == "2026-03-01T09:30:00.999Z")
+        // The end of year 9999: written in four digits, and the instants no Double holds before year 10000 refused (the
+        // last microsecond came back as "10000-01-01T00:00:00.000Z"; found by a probe).
+        #expect(RFC3339.string(try #require(RFC3339.parse("9999-12-31T23:59:59Z"))) == "9999-12-31T23:59:59.000Z")
+        #expect(RFC3339.string(try #require(RFC3339.parse("9999-12-31T23:59:59.9Z"))).hasPrefix("9999-12-31T23:59:59."))
+        #expect(RFC3339.parse("9999-12-31T23:59:59.999999Z") == nil)
+        #expect(RFC3339.parse("9999-12-31T23:59:59.999999+00:00") == nil)
         // Whole seconds over every day of a year write what Foundation writes.
         let whole = Date.ISO8601FormatStyle()
         var day = try whole.parse("2024-01-01T00:00:00Z")
