@@ -38,10 +38,18 @@ enum Files {
 
     /// Creates `path` for writing, mode 0600, never over an existing file (O_EXCL: not one that appears meanwhile
     /// either): its descriptor, or an error saying why not.
+    /// A terminal, a pipe or another device (`/dev/stdout`, `/dev/stderr`, a FIFO) is written to as it is: nothing there
+    /// is overwritten (`--errors /dev/stdout` was refused as existing; found by a probe).
     static func create(_ path: String) throws -> Int32 {
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         guard descriptor < 0 else { return descriptor }
-        let code = errno
+        var code = errno
+        var info = stat()
+        if code == EEXIST, stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFCHR || (info.st_mode & S_IFMT) == S_IFIFO {
+            let device = open(path, O_WRONLY)
+            if device >= 0 { return device }
+            code = errno
+        }
         let reason = switch code {
         case EEXIST: "it exists already, and nothing is overwritten"
         case ENOENT: "its folder does not exist"

@@ -103,6 +103,8 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let config = global.configuration()
+        // Refused (2) before anything is opened, as restore refuses it (it was 1, after connecting; found by a probe).
+        guard RosterDatabase.sqlitePath(config.databaseURL) != nil else { throw CLIRefusal(DatabaseURLError.backupNeedsSQLite.description) }
         guard !FileManager.default.fileExists(atPath: file) else { throw CLIRefusal("\(file) exists; choose a new file") }
         try global.requireExistingDatabase(config)
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))

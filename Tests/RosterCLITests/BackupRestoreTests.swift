@@ -79,6 +79,10 @@ struct BackupRestoreTests {
         #expect(bogus.status == 2 && bogus.err.contains("not a SQLite database"), "\(bogus.err)")
         let postgres = try CLI(databaseURL: "postgres://x:y@127.0.0.1:1/z").run(["restore", backup], environment: env)
         #expect(postgres.status == 2 && postgres.err.contains("pg_restore"), "\(postgres.err)")
+        // Backup refuses PostgreSQL the same way, before connecting (the server named here does not exist).
+        let postgresBackup = try CLI(databaseURL: "postgres://x:y@127.0.0.1:1/z").run(["backup", dir.appendingPathComponent("pg.bak").path],
+                                                                                    environment: env)
+        #expect(postgresBackup.status == 2 && postgresBackup.err.contains("pg_dump"), "\(postgresBackup.err)")
     }
 
     /// The recipe of docs/compliance.md, run: pg_dump of a served database, pg_restore into a new one, served again.
