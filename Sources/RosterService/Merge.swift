@@ -370,7 +370,9 @@ extension PartyService {
                                                                        actor: context.principal.description,
                                                                        reason: "merged into \(survivorID)"))
         }
-        if survivor.properties != before.properties {
+        // Tags taken over change the survivor as attaching them does (`TagService.attach(touching:)`): its version moves
+        // on (a probe saw the merge's answer show the new tags with the version before).
+        if survivor.properties != before.properties || record.moved.tags > 0 {
             survivor.updatedAt = now
             survivor.version += 1
             guard try await tx.updateParty(survivor, expectedVersion: before.version) else {
@@ -449,7 +451,8 @@ extension PartyService {
                     let restored = snapshot.restore(onto: current, at: now)
                     // A party that took a merged party's email or phone since: the 409 names it (to a caller who may read it).
                     if snapshot.id != survivorID { try await access.rejectDuplicates(of: restored) }
-                    if snapshot.id != survivorID || PartySnapshot(current).properties != snapshot.properties {
+                    // The survivor changes when its properties or the tags it took over go back (as the merge moved its version on).
+                    if snapshot.id != survivorID || PartySnapshot(current).properties != snapshot.properties || !record.addedTags.isEmpty {
                         guard try await tx.updateParty(restored, expectedVersion: current.version) else {
                             throw RosterError.conflict("party \(snapshot.id) changed meanwhile; try again")
                         }

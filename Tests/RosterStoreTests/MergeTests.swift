@@ -205,6 +205,29 @@ struct MergeTests {
         }
     }
 
+    /// A merge that takes over only a tag changes the survivor as tagging it does: its version moves on (the answer
+    /// showed the new tag with the version before; found by a probe), and the undo puts both back.
+    @Test(arguments: StoreKind.allCases)
+    func takingOverATagMovesTheSurvivorsVersionOn(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            let survivor = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", email: "ann@example.com"),
+                                                      context: .test)
+            let twin = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", email: "ann.b@example.com"),
+                                                  context: .test)
+            _ = try await s.tags.attach(tenant: t, party: twin.id, text: "Tagged", context: .test)
+            let merge = try await s.parties.merge(tenant: t, into: survivor.id, from: [twin.id], dryRun: false, context: .test)
+            #expect(merge.moved.tags == 1 && merge.moved.properties == 0)
+            let read = try await s.parties.get(tenant: t, id: survivor.id, context: .test)
+            #expect(read.tags.map(\.text) == ["Tagged"] && read.version == survivor.version + 1, "\(read.version)")
+            #expect(merge.survivor.version == read.version && merge.survivor.tags.map(\.text) == ["Tagged"])
+            _ = try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test)
+            let undone = try await s.parties.get(tenant: t, id: survivor.id, context: .test)
+            #expect(undone.tags.isEmpty && undone.version > read.version)
+        }
+    }
+
     /// Two merges into one survivor, undone in reverse order: the later one's undo makes the edges it had removed again
     /// under new ids and moves the survivor's version on, which is no change to the earlier merge (its digests compare
     /// content); the earlier undo then finds its edge made again by its ends and type.
