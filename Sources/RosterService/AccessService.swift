@@ -41,6 +41,8 @@ public struct AccessService: Sendable {
                     }
                 }
                 if let existing = try await tx.roles(tenant: tenant.id).first(where: { $0.name.lowercased() == name!.lowercased() }) {
+                    // Named only to a caller who may know the role (a scoped caller read other roles' ids; a probe).
+                    guard try await access.mayKnow(existing) else { throw RosterError.conflict("a role with this name exists") }
                     throw RosterError.conflict("a role \(existing.name) exists", existingID: existing.id.description)
                 }
                 let role = AccessRole(id: .make(), tenantID: tenant.id, name: name!, policies: policies!, organizationID: organizationID,
@@ -71,7 +73,7 @@ public struct AccessService: Sendable {
             try access.requireSomewhere("roles.manage")
             let tenant = access.tenant
             guard let role = try await tx.role(tenant: tenant.id, id: id) else { throw RosterError.notFound("no role \(id)") }
-            try await access.requireMayGive(role)
+            try await access.requireGivable(role)
             guard try await tx.deleteRole(tenant: tenant.id, id: id) else { throw RosterError.notFound("no role \(id)") }
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.delete", targetType: "role",
                                                  targetID: id.description)])
@@ -88,7 +90,7 @@ public struct AccessService: Sendable {
             let tenant = access.tenant
             try await access.requireGrantee(user)
             guard let found = try await tx.role(tenant: tenant.id, id: role) else { throw RosterError.notFound("no role \(role)") }
-            try await access.requireMayGive(found)
+            try await access.requireGivable(found)
             if try await tx.grantRole(tenant: tenant.id, user: user, role: role, window: window) {
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.grant", targetType: "user",
                                                      targetID: user.description, fields: ["roles"])])
@@ -102,7 +104,7 @@ public struct AccessService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
             try await access.requireGrantee(user)
-            if let found = try await tx.role(tenant: tenant.id, id: role) { try await access.requireMayGive(found) }
+            if let found = try await tx.role(tenant: tenant.id, id: role) { try await access.requireGivable(found) }
             guard try await tx.revokeRole(tenant: tenant.id, user: user, role: role) else {
                 throw RosterError.notFound("the user has no role \(role)")
             }

@@ -246,7 +246,7 @@ extension PartyService {
             }
         }
         // Moving an edge makes one on its other end too: the caller needs relationships.write there, as to make it.
-        try await requireEnds(of: edges, besides: Set([survivorID] + from), access: access,
+        try await requireEnds(of: edges, besides: Set([survivorID] + from), survivor: survivorID, access: access,
                               refusal: "a party of this merge has relationships this caller may not change")
         for edge in edges { _ = try await tx.deleteRelationship(tenant: tenant, id: edge.id) }
         record.removedEdges = edges
@@ -543,14 +543,19 @@ extension PartyService {
 
     /// `relationships.write` on the ends of these edges beyond `besides`; a caller who lacks it anywhere is refused
     /// without naming the party (it may not see it).
-    static func requireEnds(of edges: [Relationship], besides: Set<Party.ID>, policy: String = "relationships.write", access: TenantAccess,
-                            refusal: String) async throws {
-        let ends = Set(edges.flatMap { [$0.parentID, $0.childID] }).subtracting(besides)
-        guard !ends.isEmpty else { return }
-        do {
-            try await access.require(policy, on: ends.sorted())
-        } catch RosterError.notFound, RosterError.forbidden {
-            throw RosterError.forbidden(refusal)
+    /// To move edges (`relationships.write`: a merge and its undo make them again on the survivor or the merged parties),
+    /// the policy for each edge's type, on its other end and on `survivor`, which gains it (as making the edge needs).
+    static func requireEnds(of edges: [Relationship], besides: Set<Party.ID>, policy: String = "relationships.write", survivor: Party.ID? = nil,
+                            access: TenantAccess, refusal: String) async throws {
+        let typed = policy == "relationships.write"
+        for (type, edges) in Dictionary(grouping: edges, by: { typed ? $0.type : "" }) {
+            let ends = Set(edges.flatMap { [$0.parentID, $0.childID] }).subtracting(besides)
+            guard !ends.isEmpty else { continue }
+            do {
+                try await access.require(policy, on: ends.sorted() + (survivor.map { [$0] } ?? []), edgeType: typed ? type : nil)
+            } catch RosterError.notFound, RosterError.forbidden {
+                throw RosterError.forbidden(refusal)
+            }
         }
     }
 

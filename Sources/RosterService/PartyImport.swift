@@ -320,7 +320,7 @@ public struct PartyImportService: Sendable {
         if tagged, outcome == .unchanged { try await tx.touchParty(tenant: tenant.id, id: target, at: Date.rosterNow) }
         if let partner = try await Self.partner(row, access: access, tx: tx) {
             if try await tx.relationship(tenant: tenant.id, parent: partner, child: target, type: Relationship.partnership) == nil {
-                try await access.require("relationships.write", on: [partner, target])
+                try await access.require("relationships.write", on: [partner, target], edgeType: Relationship.partnership)
                 try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.partnership)
                 let edge = try await RelationshipService.insert(
                     RelationshipInput(parentID: partner, childID: target, type: Relationship.partnership), tenant: tenant, access: access, tx: tx)

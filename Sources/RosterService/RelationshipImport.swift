@@ -70,7 +70,7 @@ public struct RelationshipImportService: Sendable {
         try errors.throwIfAny()
         let childID = try await Self.resolve(child!, side: "child", access: access, tx: tx)
         let parentID = try await Self.resolve(parent!, side: "parent", access: access, tx: tx)
-        try await access.require("relationships.write", on: [parentID, childID])
+        try await access.require("relationships.write", on: [parentID, childID], edgeType: label)
         if let existing = try await tx.relationship(tenant: access.tenant.id, parent: parentID, child: childID,
                                                     type: label!) {
             guard onDuplicate != .fail else {

@@ -36,7 +36,7 @@ public struct RelationshipService: Sendable {
         do {
             return try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
-                try await access.require("relationships.write", on: [input.parentID, input.childID])
+                try await access.require("relationships.write", on: [input.parentID, input.childID], edgeType: Self.label(input.type))
                 return try await Self.insertAudited(input, tenant: access.tenant, access: access, tx: tx, context: context)
             }
         } catch StoreError.uniqueViolation {
@@ -49,7 +49,9 @@ public struct RelationshipService: Sendable {
         do {
             return try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
-                try await access.require("relationships.write", on: Array(Set(inputs.flatMap { [$0.parentID, $0.childID] })))
+                for (type, edges) in Dictionary(grouping: inputs, by: { Self.label($0.type) }) {
+                    try await access.require("relationships.write", on: Array(Set(edges.flatMap { [$0.parentID, $0.childID] })), edgeType: type)
+                }
                 var made: [Relationship] = []
                 made.reserveCapacity(inputs.count)
                 for input in inputs { made.append(try await Self.insertAudited(input, tenant: access.tenant, access: access, tx: tx, context: context)) }
@@ -59,6 +61,9 @@ public struct RelationshipService: Sendable {
             throw RosterError.conflict("one of these relationships exists")
         }
     }
+
+    /// An edge's type as stored, for the decision on who may write it; nil when it is no type (the insert refuses it).
+    static func label(_ raw: String) -> String? { try? Relationship.validateLabel(raw, field: "type") }
 
     /// `insert` and its audit entry, in the caller's transaction.
     static func insertAudited(_ input: RelationshipInput, tenant: Tenant, fresh: [Party] = [], access: TenantAccess? = nil,

@@ -146,16 +146,25 @@ struct TenantAccess {
     }
 
     /// The policy on each of these parties. A party that does not exist, or that the caller may not read, is 404.
-    func require(_ policy: String, on ids: [Party.ID], what: String? = nil) async throws {
+    /// `edgeType`: the policy is to make or remove an edge of this type, which a role scoped to one relationship type
+    /// gives only for edges of its type (a role scoped to `structure` made a `sales` edge between two parties it reached,
+    /// and brought a `sales` subtree none of the caller's roles reached within the reach of its `sales` roles and
+    /// everyone's; found by a probe).
+    func require(_ policy: String, on ids: [Party.ID], edgeType: String? = nil, what: String? = nil) async throws {
         let scope = grants.scope(of: policy)
         if scope == .tenant { return }
         let granted: [Subtree]
         if case .subtrees(let subtrees) = scope { granted = subtrees } else { granted = [] }
-        let allowed = granted.isEmpty ? [] : try await inside(ids, granted)
+        let typed = edgeType.map { type in granted.filter { $0.relationshipType == nil || $0.relationshipType == type } } ?? granted
+        let allowed = typed.isEmpty ? [] : try await inside(ids, typed)
         guard ids.contains(where: { !allowed.contains($0) }) else { return }
         let seen = try await readableAmong(ids)
         for id in ids where !allowed.contains(id) {
             guard seen.contains(id) else { throw RosterError.notFound("no \(what ?? "party \(id)")") }
+            if let edgeType, typed.count < granted.count, try await inside([id], granted).contains(id) {
+                let types = Set(granted.compactMap(\.relationshipType)).sorted().joined(separator: ", ")
+                throw RosterError.forbidden("the \(policy) policy of this caller reaches party \(id) only for edges of type \(types), not \(edgeType)")
+            }
             throw RosterError.forbidden(scope == nil ? "this needs the \(policy) policy"
                                                      : "the \(policy) policy of this caller does not reach party \(id)")
         }
@@ -187,10 +196,12 @@ struct TenantAccess {
         try await require(policy, on: [id])
     }
 
-    /// An edge the caller may exercise `policy` on (on both its ends). 404 when missing or unreadable.
+    /// An edge the caller may exercise `policy` on (on both its ends; to change it, for its type). 404 when missing or
+    /// unreadable.
     func relationship(_ id: Relationship.ID, _ policy: String) async throws -> Relationship {
         guard let edge = try await tx.relationship(tenant: tenant.id, id: id) else { throw RosterError.notFound("no relationship \(id)") }
-        try await require(policy, on: [edge.parentID, edge.childID], what: "relationship \(id)")
+        try await require(policy, on: [edge.parentID, edge.childID], edgeType: policy == "relationships.write" ? edge.type : nil,
+                          what: "relationship \(id)")
         return edge
     }
 
@@ -381,6 +392,38 @@ struct TenantAccess {
             guard try await mayRead(user) else { throw RosterError.notFound("no user \(id)") }
             throw RosterError.forbidden(message)
         }
+    }
+
+    /// Whether this caller may know `role` exists: it lists the tenant's roles (`users.read` or `roles.manage` on the whole
+    /// tenant), holds the role, or the role is scoped inside the subtrees it manages roles or reads users in.
+    func mayKnow(_ role: AccessRole) async throws -> Bool {
+        if isPlatform || grants.everything || grants.scope(of: "users.read") == .tenant || grants.scope(of: "roles.manage") == .tenant {
+            return true
+        }
+        if roles.contains(where: { $0.id == role.id }) { return true }
+        guard let organization = role.organizationID else { return false }
+        let subtree = Subtree(organizationID: organization, relationshipType: role.relationshipType)
+        for policy in ["roles.manage", "users.read"] {
+            if case .subtrees(let own) = grants.scope(of: policy), try await inside(subtree, own) { return true }
+        }
+        return false
+    }
+
+    /// A role named by id to grant, revoke or delete: one the caller may hand out (`requireMayGive`); one it may not
+    /// know exists is 404 (the 403 named the role and one of its policies; found by a probe).
+    func requireGivable(_ role: AccessRole) async throws {
+        do {
+            try await requireMayGive(role)
+        } catch RosterError.forbidden(let message) {
+            guard try await mayKnow(role) else { throw RosterError.notFound("no role \(role.id)") }
+            throw RosterError.forbidden(message)
+        }
+    }
+
+    /// A 409 for a record that holds a unique key: naming the user that holds it (`existingId`) only to a caller who may
+    /// read that user (a scoped caller changing its own email read other users' ids; found by a probe).
+    func conflict(_ message: String, user: User) async throws -> RosterError {
+        try await mayRead(user) ? .conflict(message, existingID: user.id.description) : .conflict(message, existingID: nil)
     }
 
     /// An access role this caller may hand out (`roles.manage`): nothing in it beyond the caller's own grants.

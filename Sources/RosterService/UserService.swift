@@ -53,7 +53,7 @@ public struct UserService: Sendable {
                 var user = User(id: .make(), tenantID: tenant.id, email: nil, role: input.role ?? .user, isActive: input.isActive ?? true,
                                 createdAt: now, updatedAt: now)
                 try Self.apply(input, to: &user, requireEmail: true)
-                try await Self.checkUnique(user, tx: tx)
+                try await Self.checkUnique(user, access: access)
                 try await Self.checkParty(user, access: access)
                 try await Self.insert(user, tx: tx, context: context)
                 return user
@@ -91,7 +91,7 @@ public struct UserService: Sendable {
                     throw RosterError.forbidden("changing another user's \(identity.joined(separator: ", ")) needs ADMIN")
                 }
                 if changed.contains("email") || changed.contains("ssoSubject") || changed.contains("ssoIssuer") {
-                    try await Self.checkUnique(user, tx: tx)
+                    try await Self.checkUnique(user, access: access)
                 }
                 if changed.contains("partyId") { try await Self.checkParty(user, access: access) }
                 user.updatedAt = Date.rosterNow
@@ -229,13 +229,15 @@ public struct UserService: Sendable {
         }
     }
 
-    static func checkUnique(_ user: User, tx: any StoreTransaction) async throws {
+    /// The user's email and SSO subject are no other user's: a 409 naming that user to a caller who may read it.
+    static func checkUnique(_ user: User, access: TenantAccess) async throws {
+        let tx = access.tx
         if let email = user.email, let other = try await tx.user(tenant: user.tenantID, emailNormalized: email.normalized), other.id != user.id {
-            throw RosterError.conflict("a user with this email exists", existingID: other.id.description)
+            throw try await access.conflict("a user with this email exists", user: other)
         }
         if let issuer = user.ssoIssuer, let subject = user.ssoSubject,
            let other = try await tx.user(tenant: user.tenantID, issuer: issuer, subject: subject), other.id != user.id {
-            throw RosterError.conflict("a user with this SSO subject exists", existingID: other.id.description)
+            throw try await access.conflict("a user with this SSO subject exists", user: other)
         }
     }
 
@@ -247,7 +249,7 @@ public struct UserService: Sendable {
         let party = try await access.party(partyID)
         guard party.kind == .person, party.isLive else { throw RosterError.invalid("partyId", "must be a live person") }
         if let other = try await tx.user(tenant: user.tenantID, party: partyID), other.id != user.id {
-            throw RosterError.conflict("another user is linked to this party", existingID: other.id.description)
+            throw try await access.conflict("another user is linked to this party", user: other)
         }
     }
 

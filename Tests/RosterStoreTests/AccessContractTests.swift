@@ -189,9 +189,13 @@ struct AccessContractTests {
                 #expect(Set(readers) == Set(readableUsers.map(\.description)) && readers.count == readableUsers.count)
             }
             // A cycle it would close through parties it may not read is named without them (a probe saw their ids).
-            let writer = try await rt.services.access.createRole(tenant: t, name: "Mine writers", policies: ["parties.read", "relationships.write"],
+            // It reads over "org" edges only, and writes edges of any type below "Mine" (a role typed "org" writes "org" edges only).
+            let reader = try await rt.services.access.createRole(tenant: t, name: "Mine org readers", policies: ["parties.read"],
                                                                  organizationID: mine, relationshipType: "org", context: .test)
-            let writing = OperationContext(caller: Caller(principal: .apiKey("w"), tenantSlug: t, role: .user, roleIDs: [writer.id]), requestID: "w")
+            let writer = try await rt.services.access.createRole(tenant: t, name: "Mine writers", policies: ["relationships.write"],
+                                                                 organizationID: mine, relationshipType: nil, context: .test)
+            let writing = OperationContext(caller: Caller(principal: .apiKey("w"), tenantSlug: t, role: .user, roleIDs: [reader.id, writer.id]),
+                                           requestID: "w")
             let (a, b) = (inside[inside.count - 1], inside[inside.count - 2])
             // a → hidden → b, in a type of their own (which the writer's reach, over "org" edges, does not follow): b → a
             // would close it.

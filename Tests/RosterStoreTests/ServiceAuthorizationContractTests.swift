@@ -100,6 +100,93 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// A role scoped to one relationship type writes edges of that type only: a `structure` role made a `sales` edge
+    /// between two parties it reached, which brought a `sales` subtree none of its roles reached within the reach of
+    /// every `sales` role above (its own too; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func typedWritersWriteEdgesOfTheirTypeOnly(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let (parties, edges, access) = (rt.services.parties, rt.services.relationships, rt.services.access)
+            let farm = try await parties.create(tenant: t, PartyInput(kind: .organization, name: "Farm"), context: .test).id
+            _ = try await edges.create(tenant: t, RelationshipInput(parentID: w.north, childID: farm, type: "structure"), context: .test)
+            let secret = try await parties.create(tenant: t, PartyInput(kind: .person, firstName: "Secret", email: "secret@example.com"),
+                                                  context: .test).id
+            _ = try await edges.create(tenant: t, RelationshipInput(parentID: farm, childID: secret, type: "sales"), context: .test)
+            let inner = try await edges.create(tenant: t, RelationshipInput(parentID: farm, childID: w.northPerson, type: "sales"), context: .test)
+            let structure = try await access.createRole(tenant: t, name: "north structure", policies: AccessRole.rosterPolicies,
+                                                        organizationID: w.north, relationshipType: "structure", context: .test)
+            let sales = try await access.createRole(tenant: t, name: "north sales", policies: ["parties.read"], organizationID: w.north,
+                                                    relationshipType: "sales", context: .test)
+            let caller = OperationContext(caller: Caller(principal: .apiKey(UUID().uuidString), tenantSlug: t, role: .user,
+                                                         roleIDs: [structure.id, sales.id]), requestID: "typed")
+            await expectRosterError({ try await parties.get(tenant: t, id: secret, context: caller) }) { $0.isNotFound }
+            await expectRosterError({
+                try await edges.create(tenant: t, RelationshipInput(parentID: w.north, childID: farm, type: "Sales"), context: caller)
+            }) { error in
+                if case .forbidden(let message) = error { message.contains("only for edges of type structure, not sales") } else { false }
+            }
+            await expectRosterError({
+                try await edges.createBatch(tenant: t, [RelationshipInput(parentID: w.north, childID: farm, type: "sales")], context: caller)
+            }) { if case .forbidden = $0 { true } else { false } }
+            await expectRosterError({ try await edges.delete(tenant: t, id: inner.id, context: caller) }) {
+                if case .forbidden = $0 { true } else { false }
+            }
+            await expectRosterError({ try await parties.get(tenant: t, id: secret, context: caller) }) { $0.isNotFound }
+            // Edges of its own type it makes and removes.
+            let own = try await edges.create(tenant: t, RelationshipInput(parentID: farm, childID: w.northPerson, type: "structure"),
+                                             context: caller)
+            try await edges.delete(tenant: t, id: own.id, context: caller)
+        }
+    }
+
+    /// A scoped caller's refusals name no user or role it may not know exists: a 409 over a unique key leaves the other
+    /// user out (a scoped caller changing its own email read other users' ids), a role outside its reach is 404 to grant
+    /// or delete (a 403 named it and one of its policies), and a taken role name is not echoed (found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func refusalsNameOnlyUsersAndRolesTheCallerMayKnow(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let (users, access) = (rt.services.users, rt.services.access)
+            let southRole = try #require(try await access.roles(tenant: t, context: .test).first { $0.name == "south" })
+            let northRole = try #require(try await access.roles(tenant: t, context: .test).first { $0.name == "north" })
+            let southUser = try await users.create(tenant: t, UserInput(email: "south.user@example.com"), context: .test)
+            _ = try await access.grant(tenant: t, user: southUser.id, role: southRole.id, context: .test)
+            let northUser = try await users.create(tenant: t, UserInput(email: "north.user@example.com"), context: .test)
+            _ = try await access.grant(tenant: t, user: northUser.id, role: northRole.id, context: .test)
+
+            // The north user, signed in, changing its own email to the south user's.
+            let itself = OperationContext(caller: Caller(principal: .user(northUser.id.description), tenantSlug: t, role: .user),
+                                          requestID: "self")
+            var taken = UserInput()
+            taken.email = "SOUTH.user@example.com"
+            await expectRosterError({ try await users.update(tenant: t, id: northUser.id, taken, context: itself) }) {
+                $0.isConflict && $0.existingID == nil
+            }
+            await expectRosterError({ try await users.update(tenant: t, id: northUser.id, taken, context: .test) }) {
+                $0.existingID == southUser.id.description
+            }
+            await expectRosterError({
+                try await access.createRole(tenant: t, name: "SOUTH", policies: ["parties.read"], organizationID: w.north, relationshipType: nil,
+                                            context: w.inside)
+            }) { error in
+                guard case .conflict(let message, let existing) = error else { return false }
+                return existing == nil && !message.contains("SOUTH") && !message.contains("south")
+            }
+            await expectRosterError({ try await access.deleteRole(tenant: t, id: southRole.id, context: w.inside) }) { $0.isNotFound }
+            await expectRosterError({ try await access.grant(tenant: t, user: northUser.id, role: southRole.id, context: w.inside) }) {
+                $0.isNotFound
+            }
+            // Its own subtree's role it knows: named, and a 409 with its id.
+            await expectRosterError({
+                try await access.createRole(tenant: t, name: "NORTH", policies: ["parties.read"], organizationID: w.north, relationshipType: nil,
+                                            context: w.inside)
+            }) { $0.existingID == northRole.id.description }
+        }
+    }
+
     /// Concurrent creates of one email: one wins, and every loser gets the 409 naming the winner, as a sequential
     /// duplicate does (on PostgreSQL the unique index, not the pre-check, stops most of them).
     @Test(arguments: StoreKind.allCases)
