@@ -147,16 +147,20 @@ public struct AccessService: Sendable {
         }
     }
 
-    /// Decisions as `access`'s caller may see them: their paths hold only the parties the caller may read (a path runs
-    /// from the role's organization down, through organizations a caller that reads part of the tenant may not know of;
-    /// found by a probe). One read of readability for them all.
+    /// Decisions as `access`'s caller may see them: a path holds only parties the caller may read (it runs from the
+    /// role's organization down, through organizations a caller that reads part of the tenant may not know of; found by
+    /// a probe), and only real edges: its part from the last hidden party on, the reason saying that it goes on through
+    /// parties the caller may not read (dropping a hidden party from the middle joined two parties no edge joins; found
+    /// by another probe). One read of readability for them all.
     static func shown<Key>(_ decisions: [Key: AccessDecision], to access: TenantAccess) async throws -> [Key: AccessDecision] {
         let paths = Set(decisions.values.flatMap(\.path))
         guard !paths.isEmpty, access.readable != nil else { return decisions }
         let readable = try await access.readableAmong(Array(paths))
         return decisions.mapValues { decision in
+            guard let hidden = decision.path.lastIndex(where: { !readable.contains($0) }) else { return decision }
             var shown = decision
-            shown.path = decision.path.filter(readable.contains)
+            shown.path = Array(decision.path[(hidden + 1)...])
+            shown.reason += ", through parties this caller may not read"
             return shown
         }
     }

@@ -111,13 +111,24 @@ struct TenantAccess {
         switch grants.scope(of: policy) {
         case .tenant: return
         case .subtrees: throw RosterError.forbidden("this needs the \(policy) policy on the whole tenant, not only on part of it")
-        case nil: throw RosterError.forbidden("this needs the \(policy) policy")
+        case nil: throw RosterError.forbidden(needs(policy))
         }
     }
 
     /// The policy somewhere (lists, which then show only what the caller may read).
     func requireSomewhere(_ policy: String) throws {
-        guard grants.scope(of: policy) != nil else { throw RosterError.forbidden("this needs the \(policy) policy") }
+        guard grants.scope(of: policy) != nil else { throw RosterError.forbidden(needs(policy)) }
+    }
+
+    /// Why a caller that holds no `policy` is refused: and, for a user whose grant of it lies outside its window, that
+    /// window, as `access/check` says it of that user (the user itself was told only "this needs the policy"; a probe).
+    func needs(_ policy: String) -> String {
+        let message = "this needs the \(policy) policy"
+        guard case .user(let raw) = context.caller.principal, let user = User.ID(uuidString: raw), let graph,
+              let idle = graph.read({ $0.grants(of: user) }).first(where: { $0.role.policies.contains(policy) }) else { return message }
+        let from = idle.window.validFrom.map { " from \(RFC3339.string($0))" } ?? ""
+        let to = idle.window.validTo.map { " until \(RFC3339.string($0))" } ?? ""
+        return message + ": this user's grant of role \(idle.role.name) holds only\(from)\(to)"
     }
 
     /// The audit log, or (`target`) the entries about one record: `audit.read` on the whole tenant reads any; one that
@@ -165,8 +176,7 @@ struct TenantAccess {
                 let types = Set(granted.compactMap(\.relationshipType)).sorted().joined(separator: ", ")
                 throw RosterError.forbidden("the \(policy) policy of this caller reaches party \(id) only for edges of type \(types), not \(edgeType)")
             }
-            throw RosterError.forbidden(scope == nil ? "this needs the \(policy) policy"
-                                                     : "the \(policy) policy of this caller does not reach party \(id)")
+            throw RosterError.forbidden(scope == nil ? needs(policy) : "the \(policy) policy of this caller does not reach party \(id)")
         }
     }
 

@@ -274,6 +274,19 @@ struct AccessContractTests {
                                                              roleIDs: [farmReaders.id, userReaders.id]), requestID: "f")
             let partial = try await access.check(tenant: t, user: u.id, policy: "approve_tree", party: planter, context: farmCaller)
             #expect(partial.allowed && partial.roleID == northAdmin.id && partial.path == [farm, planter])
+            #expect(partial.reason.hasSuffix("through parties this caller may not read"), "\(partial.reason)")
+            // One that reads the organization and the planter but not the farm between them: the path is the planter
+            // alone (dropping the farm joined the organization and the planter, which no edge joins; found by a probe).
+            // (It reads over "elsewhere" edges from the organization, and one of those reaches the planter.)
+            let elsewhere = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: north, childID: planter,
+                                                                                                     type: "elsewhere"), context: .test)
+            let ends = try await access.createRole(tenant: t, name: "Ends readers", policies: ["parties.read"], organizationID: north,
+                                                   relationshipType: "elsewhere", context: .test)
+            let endsCaller = OperationContext(caller: Caller(principal: .apiKey("e"), tenantSlug: t, role: .user,
+                                                             roleIDs: [ends.id, userReaders.id]), requestID: "e")
+            let middle = try await access.check(tenant: t, user: u.id, policy: "approve_tree", party: planter, context: endsCaller)
+            #expect(middle.allowed && middle.path == [planter], "\(middle.path)")
+            try await rt.services.relationships.delete(tenant: t, id: elsewhere.id, context: .test)
             let listed = try await access.decidedParties(tenant: t, user: u.id, policy: "approve_tree", cursor: nil, limit: nil, context: farmCaller)
             #expect(Set(listed.page.items.map(\.id)) == [farm, planter] && listed.decisions[planter]?.path == [farm, planter])
             #expect(try await check("approve_tree", north).allowed)

@@ -187,6 +187,28 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// A tenant read by a caller that may not read its admin user leaves the admin's id out (a scoped caller read the id
+    /// of a user it is told does not exist; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func aTenantReadNamesItsAdminOnlyToThoseWhoMayReadIt(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let slug = "adm-" + UUID().uuidString.lowercased().prefix(8)
+            let request = ProvisioningRequest(slug: String(slug), name: "Admin read",
+                                              admin: Provisioning.Admin(firstName: "Ada", lastName: "Admin", email: "ada@\(slug).example"))
+            let (provisioned, _) = try await rt.services.provisioning.provision(request, context: .test)
+            let admin = try #require(provisioned.provisioning?.adminUserID)
+            let t = provisioned.tenant.slug
+            let north = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
+            let role = try await rt.services.access.createRole(tenant: t, name: "north", policies: AccessRole.rosterPolicies, organizationID: north,
+                                                               relationshipType: nil, context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey(UUID().uuidString), tenantSlug: t, role: .user, roleIDs: [role.id]),
+                                          requestID: "scoped")
+            #expect(try await rt.services.provisioning.tenant(slug: t, context: scoped).provisioning?.adminUserID == nil)
+            #expect(try await rt.services.provisioning.tenant(slug: t, context: .test).provisioning?.adminUserID == admin)
+            await expectRosterError({ try await rt.services.users.get(tenant: t, id: admin, context: scoped) }) { $0.isNotFound }
+        }
+    }
+
     /// Concurrent creates of one email: one wins, and every loser gets the 409 naming the winner, as a sequential
     /// duplicate does (on PostgreSQL the unique index, not the pre-check, stops most of them).
     @Test(arguments: StoreKind.allCases)

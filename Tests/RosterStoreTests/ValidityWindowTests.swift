@@ -56,6 +56,13 @@ struct ValidityWindowTests {
                 let seen = await sees(name)
                 #expect(seen == expected, "\(name)")
             }
+            // The user whose grant ended is told so, with the window, as access/check tells it of that user.
+            let pastUser = OperationContext(caller: Caller(principal: .user(users["past"]!.description), tenantSlug: t, role: .user, roleIDs: []),
+                                            requestID: "t")
+            await expectRosterError({ try await rt.services.parties.search(tenant: t, PartySearch(limit: 10), context: pastUser) }) { error in
+                guard case .forbidden(let message) = error else { return false }
+                return message.contains("grant of role North readers holds only until")
+            }
             // As of a later instant: the future grant holds then, the current one no longer.
             #expect(try await check("future", at: now + 2 * hour).allowed)
             #expect(try await !check("current", at: now + 2 * hour).allowed)
