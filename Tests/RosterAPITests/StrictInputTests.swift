@@ -286,6 +286,29 @@ struct StrictInputTests {
         }
     }
 
+    /// A member named twice in one object is refused, named with its path, and nothing happens (the decoder kept the
+    /// first value and ignored the second; found by a probe); the same name in two objects is no repetition.
+    @Test func membersNamedTwiceAreRefused() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let party = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":"A","kind":"organization"}"#)
+            #expect(party.status == .unprocessableContent && party.problem?.errors?.map(\.field) == ["kind"], "\(party.text)")
+            let rows = try await api.send(.post, "/v1/tenants/\(t)/users/import",
+                                          json: #"{"rows":[{"email":"a@example.com"},{"email":"b@example.com","em\u0061il":"c@example.com"}]}"#)
+            #expect(rows.problem?.errors?.map(\.field) == ["rows[1].email"], "\(rows.text)")
+            let settings = try await api.send(.post, "/v1/tenants", json: #"{"slug":"twice-x","name":"N","settings":{"a":{"b":1},"x":{"b":2}},"name":"M"}"#)
+            #expect(settings.problem?.errors?.map(\.field) == ["name"], "\(settings.text)")
+            #expect(try await api.send(.get, "/v1/tenants/twice-x").status == .notFound)
+            let check = try await api.send(.post, "/v1/tenants/\(t)/access/check",
+                                           json: #"{"userId":"\#(UUID())","policy":"parties.read","partyId":"\#(UUID())","policy":"audit.read"}"#)
+            #expect(check.problem?.errors?.map(\.field) == ["policy"], "\(check.text)")
+            // Names repeated only across objects, and a string value that looks like a name, are fine.
+            let fine = try await api.send(.post, "/v1/tenants/\(t)/users/import",
+                                          json: #"{"rows":[{"email":"d@example.com"},{"email":"e@example.com","displayName":"email"}]}"#)
+            #expect(fine.status == .ok, "\(fine.text)")
+        }
+    }
+
     @Test func unsupportedMethodsAre405WithAllow() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
