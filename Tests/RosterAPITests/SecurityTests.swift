@@ -115,7 +115,8 @@ struct SecurityTests {
         }
     }
 
-    /// Bodies that name a party twice, or under an escaped key: the party the service uses is the one decided on.
+    /// Bodies that name a party twice (refused: 422 naming the member), or under an escaped key: the party the service
+    /// uses is the one decided on.
     @Test func bodiesNamingPartiesDecideOnWhatIsUsed() async throws {
         try await withApp { api in
             let world = try await AuthorizationMatrixTests.makeWorld(api)
@@ -137,6 +138,8 @@ struct SecurityTests {
                     struct Edge: Codable { var parentId: String; var childId: String }
                     let edge = try response.decode(Edge.self)
                     #expect(edge.parentId == south && edge.childId == child, "an edge the caller may not make: \(response.text)")
+                } else if response.status == .unprocessableContent {
+                    #expect(response.problem?.errors?.map(\.field) == ["parentId"], "\(body): \(response.text)")
                 } else {
                     #expect(response.status == .notFound, "\(body): \(response.status.code) \(response.text)")
                 }
