@@ -288,12 +288,7 @@ struct TenantAccess {
     /// A user this caller is about to change: one it may manage; else 403 when it may read the user (`users.read` on
     /// the whole tenant, or on subtrees its roles lie in), and 404 when it may not (nothing confirms the user exists).
     func requireChangeable(_ user: User) async throws {
-        do {
-            try await requireManageable(user)
-        } catch RosterError.forbidden(let message) {
-            guard try await mayRead(user) else { throw RosterError.notFound("no user \(user.id)") }
-            throw RosterError.forbidden(message)
-        }
+        try await forbiddenOrMissing("no user \(user.id)", known: { try await mayRead(user) }) { try await requireManageable(user) }
     }
 
     /// A user this caller may manage (`users.manage`): it holds nothing the caller lacks, and for a caller whose
@@ -394,13 +389,10 @@ struct TenantAccess {
         try requireSomewhere("roles.manage")
         guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
         let roles = try await tx.roles(tenant: tenant.id, user: id)
-        do {
+        // A user this caller may not read is not there for it (the 403 named the user's policies; found by a probe).
+        try await forbiddenOrMissing("no user \(id)", known: { try await mayRead(user) }) {
             try await requireCovers(role: user.role, roles: roles, what: "user \(id)")
             try await requireInside(id, roles: roles, policy: "roles.manage")
-        } catch RosterError.forbidden(let message) {
-            // A user this caller may not read is not there for it (the 403 named the user's policies; found by a probe).
-            guard try await mayRead(user) else { throw RosterError.notFound("no user \(id)") }
-            throw RosterError.forbidden(message)
         }
     }
 
@@ -422,10 +414,15 @@ struct TenantAccess {
     /// A role named by id to grant, revoke or delete: one the caller may hand out (`requireMayGive`); one it may not
     /// know exists is 404 (the 403 named the role and one of its policies; found by a probe).
     func requireGivable(_ role: AccessRole) async throws {
+        try await forbiddenOrMissing("no role \(role.id)", known: { try await mayKnow(role) }) { try await requireMayGive(role) }
+    }
+
+    /// `decide`'s refusal (403), or 404 (`missing`) for a caller that may not know the record exists.
+    private func forbiddenOrMissing(_ missing: String, known: () async throws -> Bool, _ decide: () async throws -> Void) async throws {
         do {
-            try await requireMayGive(role)
+            try await decide()
         } catch RosterError.forbidden(let message) {
-            guard try await mayKnow(role) else { throw RosterError.notFound("no role \(role.id)") }
+            guard try await known() else { throw RosterError.notFound(missing) }
             throw RosterError.forbidden(message)
         }
     }
