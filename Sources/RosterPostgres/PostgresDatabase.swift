@@ -104,6 +104,19 @@ public struct PostgresDatabase: SQLDatabase, Service {
         try await leased(body)
     }
 
+    /// `SELECT 1` within 2 s: a connection the network left silent (no reset, no answer) held `/health/ready` for good,
+    /// while requests failed over to 503 (found by a probe with a proxy that dropped the traffic).
+    public func checkAnswers() async throws {
+        do {
+            _ = try await Deadline.run(within: .seconds(2)) { [self] in
+                try await leased { conn in try await conn.query("SELECT 1 AS ok", []) }
+            } late: { _ in }
+        } catch is Deadline.Passed {
+            health.markDown()
+            throw SQLError.unavailable("the database did not answer within 2 s")
+        }
+    }
+
     private func transaction<T: Sendable>(begin: String, _ body: (any SQLConnection) async throws -> T) async throws -> T {
         try await leased { conn in
             try await conn.execute(begin)

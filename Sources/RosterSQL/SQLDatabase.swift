@@ -152,4 +152,12 @@ public protocol SQLDatabase: Sendable {
     func withReadTransaction<T: Sendable>(_ body: (any SQLConnection) async throws -> T) async throws -> T
     /// Runs statements outside a transaction (migrations that manage their own).
     func withConnection<T: Sendable>(_ body: (any SQLConnection) async throws -> T) async throws -> T
+    /// Whether the database answers a statement now (`/health/ready`); throws when it does not.
+    func checkAnswers() async throws
+}
+
+extension SQLDatabase {
+    public func checkAnswers() async throws {
+        _ = try await withReadTransaction { conn in try await conn.query("SELECT 1 AS ok", []) }
+    }
 }

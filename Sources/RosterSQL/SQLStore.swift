@@ -104,7 +104,7 @@ public struct SQLStore: Store {
     }
 
     public func checkHealth() async throws {
-        _ = try await mapErrors { try await database.withReadTransaction { conn in try await conn.query("SELECT 1 AS ok", []) } }
+        try await mapErrors { try await database.checkAnswers() }
     }
 
     func instrument(_ conn: any SQLConnection) -> any SQLConnection {

@@ -58,11 +58,11 @@ extension SQLTransaction {
             """, try tenantBinds(tenant))
     }
 
-    func updateTenant(_ tenant: Tenant) async throws {
-        try await conn.execute("""
+    func updateTenant(_ tenant: Tenant) async throws -> Bool {
+        try await !conn.query("""
             UPDATE tenants SET slug = $2, name = $3, status = $4, settings = $5, created_at = $6, updated_at = $7, version = $8
-            WHERE id = $1
-            """, try tenantBinds(tenant))
+            WHERE id = $1 AND version = $9 RETURNING id
+            """, try tenantBinds(tenant) + [.int(Int64(tenant.version - 1))]).isEmpty
     }
 
     func tenant(slug: String) async throws -> Tenant? {

@@ -61,18 +61,22 @@ public struct DealerImport: Sendable {
         }
         for start in stride(from: 0, to: rows.count, by: batchSize) {
             let batch = Array(rows[start..<min(start + batchSize, rows.count)].enumerated().map { ($0.offset + start + 1, $0.element) })
-            let part = try await store.write { tx in
-                let access = try await TenantAccess.open(tx, slug, context, write: true)
-                try access.require("users.manage")
-                var part = ImportReport()
-                for (number, row) in batch {
-                    if let first = repeats[number] {
-                        part.errors.append(.init(row: number, field: "email", message: "is row \(first)'s email too: one row per user"))
-                        continue
+            // A batch that met a user another import made meanwhile (two servers, one file) runs again and finds it: the
+            // upsert is idempotent (the whole batch was refused with a 409; found by a probe).
+            let part = try await onceMoreOnDuplicate(RosterError.conflict("a concurrent import made the same users; run it again")) {
+                try await store.write { tx in
+                    let access = try await TenantAccess.open(tx, slug, context, write: true)
+                    try access.require("users.manage")
+                    var part = ImportReport()
+                    for (number, row) in batch {
+                        if let first = repeats[number] {
+                            part.errors.append(.init(row: number, field: "email", message: "is row \(first)'s email too: one row per user"))
+                            continue
+                        }
+                        try await Self.upsert(row, number: number, access: access, report: &part)
                     }
-                    try await Self.upsert(row, number: number, access: access, report: &part)
+                    return part
                 }
-                return part
             }
             report.created += part.created
             report.updated += part.updated

@@ -161,7 +161,7 @@ public struct PartyService: Sendable {
     public func update(tenant slug: String, id: Party.ID, _ patch: PartyPatch, ifMatch: Int?,
                        context: OperationContext) async throws -> Party {
         try await withDuplicateMapping {
-            try await store.write { tx in
+            try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 let current = try await access.party(id, "parties.write")
@@ -173,13 +173,11 @@ public struct PartyService: Sendable {
                 guard !changed.isEmpty else { return current }
                 if current.roles.contains("partner"), !party.roles.contains("partner") { try await Self.requireNoCustomers(of: current, tx: tx) }
                 if changed.contains("email") || changed.contains("phone") { try await access.rejectDuplicates(of: party) }
-                guard try await tx.updateParty(party, expectedVersion: current.version) else {
-                    throw RosterError.preconditionFailed("the party changed meanwhile; read it again")
-                }
+                guard try await tx.updateParty(party, expectedVersion: current.version) else { throw ChangedMeanwhile(what: "party") }
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.update",
                                                      targetType: "party", targetID: id.description, fields: changed)])
                 return party
-            }
+            } }
         }
     }
 
@@ -219,7 +217,7 @@ public struct PartyService: Sendable {
 
     private func transition(tenant slug: String, id: Party.ID, reason: String?, ifMatch: Int?, action: String,
                             context: OperationContext, next: @Sendable (Party) throws -> Party.State) async throws -> Party {
-        try await store.write { tx in
+        try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
             let current = try await access.party(id, "parties.write")
@@ -232,15 +230,13 @@ public struct PartyService: Sendable {
             party.updatedAt = Date.rosterNow
             party.version += 1
             if current.state == .deleted { try await access.rejectDuplicates(of: party) }
-            guard try await tx.updateParty(party, expectedVersion: current.version) else {
-                throw RosterError.preconditionFailed("the party changed meanwhile; read it again")
-            }
+            guard try await tx.updateParty(party, expectedVersion: current.version) else { throw ChangedMeanwhile(what: "party") }
             try await tx.appendStateChange(tenant: tenant.id, StateChange(
                 partyID: id, from: current.state, to: state, at: party.updatedAt, actor: context.principal.description, reason: reason))
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: action,
                                                  targetType: "party", targetID: id.description, fields: ["state"])])
             return party
-        }
+        } }
     }
 
     /// Finds a live customer by email or phone, or creates one of type `new`.

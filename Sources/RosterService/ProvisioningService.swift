@@ -143,7 +143,7 @@ public struct ProvisioningService: Sendable {
                                     managementTenant: options.managementTenant, tag: options.customerTag)
             let state = Provisioning(admin: request.admin, tracking: tracking, startedAt: now)
             let id: Tenant.ID
-            if var existing = try await tx.tenant(slug: request.slug) {
+            if let existing = try await tx.tenant(slug: request.slug) {
                 // A failed provisioning may be tried again; anything else with this slug is a conflict.
                 guard existing.status == .failed, let (_, version) = try await tx.provisioning(tenant: existing.id) else {
                     // Under READ COMMITTED a racing first request with the same key may have committed between the key
@@ -157,12 +157,11 @@ public struct ProvisioningService: Sendable {
                 guard try await tx.updateProvisioning(tenant: existing.id, state, expectedVersion: version, owner: nil, release: false) else {
                     throw RosterError.conflict("tenant \(request.slug) is being provisioned by another request")
                 }
-                existing.name = request.name
-                existing.settings = request.settings
-                existing.status = .provisioning
-                existing.updatedAt = now
-                existing.version += 1
-                try await tx.updateTenant(existing)
+                _ = try await Self.changeTenant(existing.id, tx: tx) { tenant in
+                    tenant.name = request.name
+                    tenant.settings = request.settings
+                    tenant.status = .provisioning
+                }
                 id = existing.id
                 try await tx.appendAudit([AuditEvent(tenantID: id, context: context, action: "tenant.retry", targetType: "tenant",
                                                      targetID: id.description, fields: ["name", "settings", "status"])])
@@ -194,7 +193,8 @@ public struct ProvisioningService: Sendable {
             throw RosterError.notFound("no request with this Idempotency-Key")
         }
         let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(options.lease)
+        // The first request's lease, and then time for this one's drive to finish what a first request that died left.
+        let deadline = clock.now + .seconds(2 * options.lease + 5)
         var nextDrive = clock.now
         while true {
             // Reads, mostly: a drive (a write, which also takes over a lapsed lease) now and then.
@@ -203,8 +203,19 @@ public struct ProvisioningService: Sendable {
                 nextDrive = clock.now + .seconds(1)
             }
             let current = try await tenant(id: found.tenantID)
-            if current.provisioning.map({ $0.phase == .active || $0.phase == .failed }) ?? true || clock.now > deadline { return current }
+            if current.provisioning.map(answered) ?? true || clock.now > deadline { return current }
             try await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
+    /// Whether a workflow stands where its first request answered: failed, or active and, when tracking runs within the
+    /// request, tracked or with an attempt made (a replay answered with the tenant active and its tracking not yet tried,
+    /// while the first request went on to answer it tracked; found by a probe).
+    func answered(_ state: Provisioning) -> Bool {
+        switch state.phase {
+        case .failed: true
+        case .admin, .activate: false
+        case .active: !options.trackInRequest || state.tracking.status != .pending || state.tracking.attempts > 0
         }
     }
 
@@ -561,11 +572,7 @@ public struct ProvisioningService: Sendable {
             if let admin = state.admin { try await createAdmin(admin, tenant: tenant, state: &next, tx: tx, context: context) }
             next.phase = .activate
         case .activate:
-            var active = tenant
-            active.status = .active
-            active.updatedAt = Date.rosterNow
-            active.version += 1
-            try await tx.updateTenant(active)
+            _ = try await Self.changeTenant(tenant.id, tx: tx) { $0.status = .active }
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.activate", targetType: "tenant",
                                                  targetID: tenant.id.description, fields: ["status"])])
             next.phase = .active
@@ -697,12 +704,7 @@ public struct ProvisioningService: Sendable {
             if step.isProvisioning {
                 if let user = state.adminUserID { try await tx.deleteUser(tenant: tenantID, id: user) }
                 if let party = state.adminPartyID { try await tx.deleteUnlinkedParty(tenant: tenantID, id: party) }
-                if var tenant = try await tx.tenant(id: tenantID) {
-                    tenant.status = .failed
-                    tenant.updatedAt = Date.rosterNow
-                    tenant.version += 1
-                    try await tx.updateTenant(tenant)
-                }
+                _ = try await Self.changeTenant(tenantID, tx: tx) { $0.status = .failed }
                 next.phase = .failed
                 next.lastError = "\(step.rawValue): \(reason)"
                 next.adminUserID = nil
@@ -732,6 +734,19 @@ public struct ProvisioningService: Sendable {
     }
 
     /// A failure's reason without personal data: Roster's own messages name fields and ids, not values.
+    /// The tenant `id` changed by `change` and written over whatever version it is at now, so that a concurrent PATCH of
+    /// its name or settings is kept (every write of a tenant names the version it read: `updateTenant`).
+    static func changeTenant(_ id: Tenant.ID, tx: any StoreTransaction, _ change: (inout Tenant) -> Void) async throws -> Tenant? {
+        for _ in 0..<5 {
+            guard var tenant = try await tx.tenant(id: id) else { return nil }
+            change(&tenant)
+            tenant.updatedAt = Date.rosterNow
+            tenant.version += 1
+            if try await tx.updateTenant(tenant) { return tenant }
+        }
+        throw StoreError.concurrentWrite
+    }
+
     static func describe(_ error: any Error) -> String {
         switch error {
         case let error as RosterError:

@@ -71,3 +71,27 @@ func onceMoreOnDuplicate<T>(_ conflict: @autoclosure () -> RosterError, _ body: 
         }
     }
 }
+
+/// A record an operation read changed before its own write (its version moved on: another transaction committed in
+/// between, which PostgreSQL's READ COMMITTED allows). `what` names the record's kind for the answer.
+struct ChangedMeanwhile: Error {
+    let what: String
+}
+
+/// Without `If-Match` the operation runs again on the record as it is now: the caller asked for no precondition, and
+/// got a 412 for a change it never saw (found by a probe of two servers); with one, 412: the version it named is no
+/// longer the record's. Each run loses only to a write that committed: n writers at once take at most n runs; past a
+/// few the runs wait a little, at random; a record that keeps changing under it is a 409 after 25.
+func againIfChanged<T>(ifMatch: Int?, _ body: () async throws -> T) async throws -> T {
+    var runs = 0
+    while true {
+        do {
+            return try await body()
+        } catch let changed as ChangedMeanwhile {
+            runs += 1
+            if ifMatch != nil { throw RosterError.preconditionFailed("the \(changed.what) changed meanwhile; read it again") }
+            if runs == 25 { throw RosterError.conflict("the \(changed.what) changed 25 times meanwhile; try again") }
+            if runs > 3 { try await Task.sleep(for: .microseconds(Int.random(in: 100...2_000))) }
+        }
+    }
+}

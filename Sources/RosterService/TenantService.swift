@@ -155,7 +155,9 @@ public struct TenantService: Sendable {
         try errors.throwIfAny()
         // Once committed, this process's callers of the tenant are under its new rate limit at once.
         defer { rateLimits.forget(slug) }
-        return try await store.write { tx in
+        // Written over the version it read (a concurrent PATCH of the settings undid a suspension on PostgreSQL; a probe),
+        // and run again on the tenant as it is now when another change came first.
+        return try await againIfChanged(ifMatch: nil) { try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             var tenant = access.tenant
             if !access.isPlatform {
@@ -211,7 +213,7 @@ public struct TenantService: Sendable {
             if !fields.isEmpty {
                 tenant.updatedAt = Date.rosterNow
                 tenant.version += 1
-                try await tx.updateTenant(tenant)
+                guard try await tx.updateTenant(tenant) else { throw ChangedMeanwhile(what: "tenant") }
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.update",
                                                      targetType: "tenant", targetID: tenant.id.description, fields: fields)])
             }
@@ -220,7 +222,7 @@ public struct TenantService: Sendable {
                 try await Self.renameTrackedCompany(tracking, from: before.name, to: tenant.name, tx: tx, context: context)
             }
             return ProvisionedTenant(tenant: tenant, provisioning: provisioning)
-        }
+        } }
     }
 
     /// The tenant's customer record in the management tenant carries the tenant's name (DESIGN.md §2): renamed with it,

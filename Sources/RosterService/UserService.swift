@@ -65,7 +65,7 @@ public struct UserService: Sendable {
     public func update(tenant slug: String, id: User.ID, _ input: UserInput, clearing: Set<String> = [], ifMatch: Int? = nil,
                        context: OperationContext) async throws -> User {
         try await mapUnique {
-            try await store.write { tx in
+            try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
@@ -96,13 +96,11 @@ public struct UserService: Sendable {
                 if changed.contains("partyId") { try await Self.checkParty(user, access: access) }
                 user.updatedAt = Date.rosterNow
                 user.version += 1
-                guard try await tx.updateUser(user, expectedVersion: current.version) else {
-                    throw RosterError.preconditionFailed("the user changed meanwhile; read it again")
-                }
+                guard try await tx.updateUser(user, expectedVersion: current.version) else { throw ChangedMeanwhile(what: "user") }
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.update", targetType: "user",
                                                      targetID: id.description, fields: changed)])
                 return try await Self.shown(user, to: access)
-            }
+            } }
         }
     }
 

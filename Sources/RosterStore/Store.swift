@@ -52,7 +52,10 @@ public enum StoreError: Error, Hashable, Sendable, RosterErrorConvertible {
 
 public protocol TenantRepository {
     func insertTenant(_ tenant: Tenant) async throws
-    func updateTenant(_ tenant: Tenant) async throws
+    /// Writes `tenant`, whose version the caller moved on by one, if the stored tenant is still at the version before;
+    /// false when another transaction changed it meanwhile (two PATCHes, or a PATCH and a suspension, on PostgreSQL:
+    /// the later write undid the other's change).
+    func updateTenant(_ tenant: Tenant) async throws -> Bool
     func tenant(slug: String) async throws -> Tenant?
     func tenant(id: Tenant.ID) async throws -> Tenant?
     /// Tenants ordered by slug, after `afterSlug`.
