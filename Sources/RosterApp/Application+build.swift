@@ -53,6 +53,7 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.addServices(database.service)
+    app.addServices(ImportJobsShutdown(jobs: runtime.services.importJobs))
     let started = StartGate()
     app.addServices(ProvisioningWorker(provisioning: runtime.services.provisioning,
                                        interval: .milliseconds(Int(configuration.workerIntervalSeconds * 1000)), logger: logger,

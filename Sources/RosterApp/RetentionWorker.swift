@@ -45,3 +45,14 @@ public struct RetentionWorker: Service {
         }
     }
 }
+
+/// Ends the import jobs running in this process when the server stops, before the database closes (services stop in
+/// the reverse of the order they were added): each is recorded as interrupted and its file removed.
+struct ImportJobsShutdown: Service {
+    let jobs: ImportJobService
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await jobs.stopAll()
+    }
+}

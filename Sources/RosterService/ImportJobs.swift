@@ -22,6 +22,8 @@ public struct ImportJobService: Sendable {
     let logger: Logger
     /// Jobs running in this process; more are refused (409) until one ends.
     let running: SharedCounter
+    /// Their tasks, so that a server stopping ends them first (`stopAll`).
+    let tasks: RunningJobs
     public static let staleAfter: TimeInterval = 300
     public static let maxRunning = 4
     /// Jobs that ended longer ago are removed, with their refused rows, when the tenant posts its next import.
@@ -37,6 +39,16 @@ public struct ImportJobService: Sendable {
         self.maxBytes = maxBytes
         self.logger = logger
         self.running = SharedCounter()
+        self.tasks = RunningJobs()
+    }
+
+    /// Ends the jobs running in this process, each recorded as interrupted with its file removed (SIGTERM left them
+    /// `running` for five minutes, their files in the spool; found by a probe): for a server that stops, before its
+    /// database closes. Posting the same file again goes on after each one's last committed batch.
+    public func stopAll() async {
+        let running = tasks.all()
+        for task in running { task.cancel() }
+        for task in running { await task.value }
     }
 
     /// Removes what processes that are gone left in the spool (their jobs were interrupted; their files hold personal
@@ -121,9 +133,10 @@ public struct ImportJobService: Sendable {
                                                      targetID: job.id.description, fields: [kind.rawValue, format.rawValue, onDuplicate.rawValue])])
             }
             let service = self
-            Task.detached {
+            tasks.add(job.id, Task.detached {
                 await service.run(job, slug: slug, path: path, digest: digest, restart: restart, onDuplicate: onDuplicate, context: context)
-            }
+                service.tasks.remove(job.id)
+            })
             return job
         } catch {
             running.withLock { $0 -= 1 }
@@ -206,11 +219,12 @@ public struct ImportJobService: Sendable {
             case .parties:
                 let reader = try PartyImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
                 report = try await imports.run(tenant: slug, digest: job.format + ":" + digest, fromStart: restart, onDuplicate: onDuplicate, context: context,
-                                               next: { try reader.next() }, onRefused: onRefused, inBatch: inBatch)
+                                               next: { try Task.checkCancellation(); return try reader.next() }, onRefused: onRefused, inBatch: inBatch)
             case .relationships:
                 let reader = try RelationshipImportReader(path: path, format: job.format == "jsonl" ? .jsonl : .csv)
                 report = try await relationshipImports.run(tenant: slug, digest: job.format + ":" + digest, fromStart: restart, onDuplicate: onDuplicate,
-                                                           context: context, next: { try reader.next() }, onRefused: onRefused,
+                                                           context: context, next: { try Task.checkCancellation(); return try reader.next() },
+                                                           onRefused: onRefused,
                                                            inBatch: inBatch)
             }
             job.take(report)
@@ -219,7 +233,9 @@ public struct ImportJobService: Sendable {
             // The counters its committed batches recorded (each batch's transaction wrote them; this copy has none).
             if let committed = try? await store.read({ tx in try await tx.importJob(tenant: tenantID, id: jobID) }) { job = committed }
             job.status = .failed
-            job.error = Self.describe(error).replacingOccurrences(of: path, with: "the body")
+            job.error = error is CancellationError
+                ? "interrupted: the server stopped; post the same file again to go on after its last committed batch"
+                : Self.describe(error).replacingOccurrences(of: path, with: "the body")
             logger.warning("import job failed", metadata: ["job": "\(job.id)", "error": "\(job.error ?? "")"])
         }
         job.finishedAt = Date.rosterNow
@@ -333,4 +349,13 @@ final class SharedCounter: Sendable {
     func withLock<T>(_ body: (inout Int) -> T) -> T {
         value.withLock { body(&$0) }
     }
+}
+
+/// The tasks of the jobs running in this process, by job.
+final class RunningJobs: Sendable {
+    private let tasks = Mutex<[ImportJob.ID: Task<Void, Never>]>([:])
+
+    func add(_ id: ImportJob.ID, _ task: Task<Void, Never>) { tasks.withLock { $0[id] = task } }
+    func remove(_ id: ImportJob.ID) { _ = tasks.withLock { $0.removeValue(forKey: id) } }
+    func all() -> [Task<Void, Never>] { tasks.withLock { Array($0.values) } }
 }

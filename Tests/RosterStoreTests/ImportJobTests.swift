@@ -70,6 +70,37 @@ struct ImportJobTests {
         }
     }
 
+    /// A server that stops ends its running jobs before its database closes: each recorded as interrupted, its file
+    /// removed (SIGTERM left the job `running` for five minutes and its file in the spool; found by a probe); the same
+    /// file posted again goes on after the last committed batch.
+    @Test(arguments: StoreKind.allCases)
+    func aStoppingServerRecordsItsJobsInterrupted(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: spool) }
+            let jobs = Self.service(rt, maxBytes: 1 << 24, spool: spool)
+            var csv = Array("firstName,email\n".utf8)
+            for i in 1...20_000 { csv += Array("P\(i),stop\(i)@example.com\n".utf8) }
+            let started = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                                body: AsyncStream { $0.yield(ArraySlice(csv)); $0.finish() }, context: .test)
+            // Once its first batch is in.
+            for _ in 0..<400 where try await jobs.job(tenant: t, id: started.id, context: .test).processed == 0 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            await jobs.stopAll()
+            let stopped = try await jobs.job(tenant: t, id: started.id, context: .test)
+            #expect(stopped.status == .failed && stopped.error?.hasPrefix("interrupted: the server stopped") == true, "\(stopped)")
+            #expect(stopped.processed < 20_000, "\(stopped)")
+            let left = (try? FileManager.default.subpathsOfDirectory(atPath: spool.path))?.filter { $0.hasSuffix(".csv") } ?? []
+            #expect(left.isEmpty, "\(left)")
+            let again = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                              body: AsyncStream { $0.yield(ArraySlice(csv)); $0.finish() }, context: .test)
+            let done = try await Self.finished(jobs, t, again.id)
+            #expect(done.status == .completed && done.created + stopped.created == 20_000, "\(done) after \(stopped)")
+        }
+    }
+
     static func finished(_ jobs: ImportJobService, _ tenant: String, _ id: ImportJob.ID) async throws -> ImportJob {
         for _ in 0..<400 {
             let job = try await jobs.job(tenant: tenant, id: id, context: .test)
