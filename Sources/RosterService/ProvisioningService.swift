@@ -157,7 +157,7 @@ public struct ProvisioningService: Sendable {
                 guard try await tx.updateProvisioning(tenant: existing.id, state, expectedVersion: version, owner: nil, release: false) else {
                     throw RosterError.conflict("tenant \(request.slug) is being provisioned by another request")
                 }
-                _ = try await Self.changeTenant(existing.id, tx: tx) { tenant in
+                _ = try await Self.changeTenant(existing.id, read: existing, tx: tx) { tenant in
                     tenant.name = request.name
                     tenant.settings = request.settings
                     tenant.status = .provisioning
@@ -572,7 +572,7 @@ public struct ProvisioningService: Sendable {
             if let admin = state.admin { try await createAdmin(admin, tenant: tenant, state: &next, tx: tx, context: context) }
             next.phase = .activate
         case .activate:
-            _ = try await Self.changeTenant(tenant.id, tx: tx) { $0.status = .active }
+            _ = try await Self.changeTenant(tenant.id, read: tenant, tx: tx) { $0.status = .active }
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "tenant.activate", targetType: "tenant",
                                                  targetID: tenant.id.description, fields: ["status"])])
             next.phase = .active
@@ -735,10 +735,15 @@ public struct ProvisioningService: Sendable {
 
     /// A failure's reason without personal data: Roster's own messages name fields and ids, not values.
     /// The tenant `id` changed by `change` and written over whatever version it is at now, so that a concurrent PATCH of
-    /// its name or settings is kept (every write of a tenant names the version it read: `updateTenant`).
-    static func changeTenant(_ id: Tenant.ID, tx: any StoreTransaction, _ change: (inout Tenant) -> Void) async throws -> Tenant? {
+    /// its name or settings is kept (every write of a tenant names the version it read: `updateTenant`). `read`: the
+    /// tenant as this transaction read it, tried first.
+    static func changeTenant(_ id: Tenant.ID, read: Tenant? = nil, tx: any StoreTransaction, _ change: (inout Tenant) -> Void) async throws -> Tenant? {
+        var known = read
         for _ in 0..<5 {
-            guard var tenant = try await tx.tenant(id: id) else { return nil }
+            let found: Tenant?
+            if let known { found = known } else { found = try await tx.tenant(id: id) }
+            known = nil
+            guard var tenant = found else { return nil }
             change(&tenant)
             tenant.updatedAt = Date.rosterNow
             tenant.version += 1
