@@ -10,6 +10,8 @@ struct Roster: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roster",
         abstract: "A multi-tenant registry of people, organizations, users and their relationships.",
+        // The API's version (openapi.yaml's info.version): `roster --version`.
+        version: "0.1.0",
         subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Export.self, Users.self, PlatformKeys.self, Audit.self, Retention.self,
                       Import.self, Backup.self, Restore.self, Bench.self])
 

@@ -151,6 +151,15 @@ func http(_ arguments: [String]) -> String? {
 
 @Suite("CLI")
 struct CLITests {
+    /// `roster --version` says the version of the API it serves (openapi.yaml's `info.version`), exit 0.
+    @Test func versionIsTheSpecs() throws {
+        let spec = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/RosterOpenAPI/openapi.yaml"), encoding: .utf8)
+        let version = try #require(spec.split(separator: "\n").first { $0.hasPrefix("  version: ") }).dropFirst("  version: ".count)
+        let run = try CLI().run("--version")
+        #expect(run.status == 0 && run.out == "\(version)\n", "\(run.status) \(run.out) \(run.err)")
+    }
+
     @Test func migrateIsIdempotentAndPrintsTheTokenOnce() throws {
         let cli = try CLI()
         // A command that reads what a database holds does not create one where there is none (a mistyped path is
