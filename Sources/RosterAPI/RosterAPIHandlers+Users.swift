@@ -58,7 +58,8 @@ extension RosterAPIHandlers {
             email: b.email, ssoIssuer: b.ssoIssuer, ssoSubject: b.ssoSubject, employeeID: b.employeeId, displayName: b.displayName,
             designation: b.designation, department: b.department, role: b.role?.domain, isActive: b.isActive,
             partyID: try b.partyId.map { Party.ID(try uuid($0, field: "partyId")) }), context: context)
-        return .created(.init(body: .json(.init(user))))
+        // Its version as an ETag, as a read or a change answers it (a user's version is its ETag).
+        return .created(.init(headers: .init(eTag: ETag.make(user.version)), body: .json(.init(user))))
     }
 
     package func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {

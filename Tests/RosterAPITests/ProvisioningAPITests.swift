@@ -48,6 +48,8 @@ struct ProvisioningAPITests {
             // Metrics: provisioning duration and tracking outcomes.
             let metrics = try await api.send(.get, "/metrics", token: nil).text
             #expect(metrics.contains("roster_provisioning_duration_seconds") && metrics.contains(#"roster_tracking_total{result="success"}"#))
+            // Rollbacks are listed before the first one (at 0 in a process that had none).
+            #expect(metrics.contains("roster_provisioning_rollbacks_total"), "\(metrics)")
         }
     }
 

@@ -313,7 +313,9 @@ struct UserAPITests {
     @Test func ifMatchGuardsAUserAgainstLostUpdates() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
-            let created = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"e@example.com"}"#).decode(TUser.self)
+            let creation = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"e@example.com"}"#)
+            #expect(creation.status == .created && creation.headers[.eTag] == "\"1\"", "\(creation.headers)")
+            let created = try creation.decode(TUser.self)
             let path = "/v1/tenants/\(t)/users/\(created.id)"
             let read = try await api.send(.get, path)
             #expect(read.status == .ok && read.headers[.eTag] == "\"1\"", "\(read.headers)")
