@@ -44,8 +44,9 @@ extension RosterConfiguration {
             }
         } catch SecretKeyProblem.missing {
             throw ConfigurationError(variable: secretKeyVariable, accepts: """
-                must give the key: this database holds secrets sealed with one, and none was found (no ROSTER_SECRET_KEY, no file \
-                \(secretKeyPath)); a new key would leave them unreadable
+                must give the key: this database was given one at its first start (it keeps a check value of it, and \
+                seals partner-account secrets with it), and none was found (no ROSTER_SECRET_KEY, no file \
+                \(secretKeyPath)); a new key would leave its secrets unreadable
                 """)
         } catch SecretKeyProblem.mismatch {
             throw ConfigurationError(variable: secretKeyVariable,

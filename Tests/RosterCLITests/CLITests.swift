@@ -661,7 +661,8 @@ struct CLITests {
         let saved = try String(contentsOfFile: keyFile, encoding: .utf8)
         try FileManager.default.removeItem(atPath: keyFile)
         let missing = try cli.run(["migrate"], timeLimit: 30)
-        #expect(missing.status == 2 && missing.err.contains("ROSTER_SECRET_KEY_FILE"), "\(missing.err)")
+        #expect(missing.status == 2 && missing.err.contains("ROSTER_SECRET_KEY_FILE") && missing.err.contains("at its first start"),
+                "\(missing.err)")
         #expect(!FileManager.default.fileExists(atPath: keyFile), "no new key is made for a database that has one")
         try saved.write(toFile: keyFile, atomically: true, encoding: .utf8)
         #expect(try cli.run("migrate").status == 0)
