@@ -30,7 +30,7 @@ struct ConcurrentWriteTests {
             let t = try await rt.makeTenant().slug
             let admin = OperationContext(caller: Caller(principal: .apiKey(UUID().uuidString), tenantSlug: t, role: .admin), requestID: "admin")
             let tenants = rt.services.tenants
-            for round in 0..<8 {
+            for round in 0..<6 {
                 var resume = TenantUpdate(status: .active)
                 resume.autoLinkContacts = false
                 _ = try await tenants.update(t, resume, context: .test)
