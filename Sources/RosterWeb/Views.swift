@@ -38,13 +38,14 @@ struct Navigation: Equatable {
     static let all = Navigation()
 
     /// Each flag is what its page's first service call requires: parties.read somewhere (the list is scoped), users.read
-    /// or users.manage somewhere, users.read on the whole tenant (the roles), an import's or export's policy somewhere,
+    /// or users.manage somewhere, users.read or roles.manage somewhere (the roles it may know), an import's or export's
+    /// policy somewhere,
     /// audit.read on the whole tenant (the log; a scoped reader reaches a party's entries from its page).
     init(_ grants: Grants) {
         func somewhere(_ policy: String) -> Bool { grants.scope(of: policy) != nil }
         parties = somewhere("parties.read")
         users = somewhere("users.read") || somewhere("users.manage")
-        access = grants.scope(of: "users.read") == .tenant
+        access = somewhere("users.read") || somewhere("roles.manage")
         imports = somewhere("parties.write") || somewhere("relationships.write") || somewhere("parties.read")
         audit = grants.scope(of: "audit.read") == .tenant
         manageRoles = somewhere("roles.manage")

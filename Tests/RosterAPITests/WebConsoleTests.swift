@@ -329,6 +329,18 @@ struct TBrowser {
             #expect(try await browser.get("/ui/t/\(other)/parties?partnerId=nonsense").status == .notFound)
             // A platform page sends it home.
             #expect(try await browser.get("/ui/tenants").location == "/ui/t/\(tenant)/parties")
+
+            // A manager of North's roles and users opens the access page (it listed every role, 403 to it; a probe),
+            // which lists the roles it may know: North's, not South's.
+            _ = try await api.send(.post, "\(base)/roles", json: #"{"name":"South admin","policies":["parties.read"],"organizationId":"\#(south.id)"}"#)
+            let manager = try await api.send(.post, "\(base)/roles", json: #"{"name":"North managers","policies":["users.read","roles.manage","parties.read"],"organizationId":"\#(north.id)"}"#).decode(ID.self)
+            let managerKey = try await api.send(.post, "\(base)/api-keys", json: #"{"name":"m","role":"USER","roleIds":["\#(manager.id)"]}"#).decode(Created.self).key
+            var managing = TBrowser(client: api.client)
+            _ = try await managing.signIn(token: managerKey)
+            let access = try await managing.get("/ui/t/\(tenant)/access")
+            #expect(access.status == .ok && access.html.contains("North admin") && access.html.contains("North managers"), "\(access.html)")
+            #expect(!access.html.contains("South admin"))
+            #expect(try await managing.get("/ui/t/\(tenant)/parties").html.contains("href=\"/ui/t/\(tenant)/access\""), "the page is offered")
         }
     }
 
