@@ -108,7 +108,7 @@ enum Templates {
             <div><label for="callingCode">Default calling code</label><input id="callingCode" name="callingCode" value="{{callingCode}}" inputmode="numeric"></div>
             <div><label for="admin-first">Admin first name</label><input id="admin-first" name="firstName" value="{{firstName}}"></div>
             <div><label for="admin-last">Admin last name</label><input id="admin-last" name="lastName" value="{{lastName}}"></div>
-            <div><label for="admin-email">Admin email</label><input id="admin-email" name="email" type="email" value="{{email}}"></div>
+            <div><label for="admin-email">Admin email</label><input id="admin-email" name="email" type="text" inputmode="email" autocomplete="email" value="{{email}}"></div>
             {{/form}}
             <div><button type="submit" id="create">Create tenant</button></div>
           </form>
@@ -176,7 +176,7 @@ enum Templates {
             {{^isPerson}}
             <label for="name">Name</label><input id="name" name="name" value="{{name}}">
             {{/isPerson}}
-            <label for="email">Email</label><input id="email" name="email" type="email" value="{{email}}">
+            <label for="email">Email</label><input id="email" name="email" type="text" inputmode="email" autocomplete="email" value="{{email}}">
             <label for="phone">Phone</label><input id="phone" name="phone" value="{{phone}}">
             <label for="website">Website</label><input id="website" name="website" value="{{website}}">
             <label for="customerType">Customer type</label>
@@ -407,11 +407,11 @@ enum Templates {
             <label for="grant-user">User (email or id)</label>
             <input id="grant-user" name="user" value="{{grantUser}}" required>
             <label for="grant-role">Role</label>
-            <select id="grant-role" name="role">{{#roleChoices}}<option value="{{value}}">{{label}}</option>{{/roleChoices}}</select>
+            <select id="grant-role" name="role" required><option value="">Choose a role</option>{{#roleChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/roleChoices}}</select>
             <label for="grant-from">Valid from (UTC, optional)</label>
-            <input id="grant-from" name="validFrom" type="datetime-local" step="1">
+            <input id="grant-from" name="validFrom" type="datetime-local" step="1" value="{{grantFrom}}">
             <label for="grant-to">Valid until (UTC, optional, exclusive)</label>
-            <input id="grant-to" name="validTo" type="datetime-local" step="1">
+            <input id="grant-to" name="validTo" type="datetime-local" step="1" value="{{grantTo}}">
             <button type="submit" name="action" value="grant" id="grant">Grant</button>
             <button type="submit" name="action" value="revoke" id="revoke" class="secondary">Revoke</button>
           </form>

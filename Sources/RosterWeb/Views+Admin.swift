@@ -106,6 +106,9 @@ struct AccessView {
     /// audited read).
     var user: String
     var grantUser = ""
+    /// The window a refused grant was typed with (the role it chose is `roleChoices`' selected one).
+    var grantFrom = ""
+    var grantTo = ""
     var policies: [Option]
     var party: String
     var at: String

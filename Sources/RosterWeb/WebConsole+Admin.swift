@@ -125,6 +125,10 @@ extension WebConsole {
                 var (view, _) = try await accessView(request, tenant: tenant, signedIn: signedIn)
                 view.grantErrors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
                 view.grantUser = fields["user"] ?? ""
+                // The role chosen and the window typed come back too: the list fell back to its first role, the most
+                // powerful one there, and one more press of Grant gave it (found by a probe).
+                view.roleChoices = view.roleChoices.map { Option(value: $0.value, label: $0.label, selected: $0.value == fields["role"]) }
+                (view.grantFrom, view.grantTo) = (fields["validFrom"] ?? "", fields["validTo"] ?? "")
                 return .page(title: "Access", template: "access", view: view, status: .unprocessableContent)
             }
         }

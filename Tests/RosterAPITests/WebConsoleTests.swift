@@ -91,6 +91,11 @@ struct TBrowser {
             // A GET form sends a space as "+" (the search box's "Grace Hopper" found nothing; found by a probe).
             let twoWords = try await browser.get("/ui/t/\(tenant)/parties?q=Grace+Hopper")
             #expect(twoWords.html.contains(">Grace Hopper</a>") && twoWords.html.contains("value=\"Grace Hopper\""), "\(twoWords.html)")
+            // The email field takes what the API takes (a browser's type="email" refused an IDN's Unicode, and rewrote a
+            // stored one to punycode on every save; found by a probe).
+            let partyPage = try await browser.get("/ui/t/\(tenant)/parties/\(party.id)")
+            #expect(partyPage.html.contains(#"name="email" type="text" inputmode="email""#) && !partyPage.html.contains(#"type="email""#),
+                    "\(partyPage.html)")
             // A form's address opened again goes to its page; an unknown address under /ui is the console's HTML 404.
             let reopened = try await browser.get("/ui/t/\(tenant)/parties/\(party.id)/edit")
             #expect(reopened.status == .seeOther && reopened.location == "/ui/t/\(tenant)/parties/\(party.id)")
@@ -814,6 +819,9 @@ extension WebConsoleTests {
             let badWindow = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id),
                                                                            ("validTo", "someday"), ("action", "grant")])
             #expect(badWindow.status == .unprocessableContent && badWindow.html.contains("validTo"), "\(badWindow.status)")
+            // It comes back with the role chosen and the window typed (the list fell back to its first role; a probe).
+            #expect(badWindow.html.contains(#"<option value="\#(role.id)" selected>"#) && badWindow.html.contains(#"value="someday""#),
+                    "\(badWindow.html)")
             let revoked = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "revoke")])
             #expect(revoked.location == "/ui/t/\(tenant)/access?done=revoked")
             #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.isEmpty)
