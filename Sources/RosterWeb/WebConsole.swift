@@ -340,8 +340,9 @@ extension WebConsole {
     static func describe(_ caller: Caller) -> String {
         switch caller.principal {
         case .platform: "platform operator"
-        case .apiKey(let id): "API key \(id.prefix(8))… of \(caller.tenantSlug ?? "")"
-        case .user(let id): "user \(id.prefix(8))… of \(caller.tenantSlug ?? "")"
+        // The end of the id: its start is a UUIDv7's time, the same for keys and users made about the same time (a probe).
+        case .apiKey(let id): "API key …\(id.suffix(8)) of \(caller.tenantSlug ?? "")"
+        case .user(let id): "user …\(id.suffix(8)) of \(caller.tenantSlug ?? "")"
         case .system: "system"
         }
     }

@@ -919,7 +919,7 @@ struct WebConsoleSSOTests {
                 let list = try await browser.get("/ui/t/\(t)/parties")
                 #expect(list.status == .ok)
                 #expect(list.html.contains(">North</a>") && list.html.contains(">North Farm</a>") && !list.html.contains(">South</a>"))
-                #expect(list.html.contains("Signed in as <strong>user \(ivy.id.prefix(8))"))
+                #expect(list.html.contains("Signed in as <strong>user …\(ivy.id.suffix(8)) of"), "\(list.html)")
                 #expect(try await browser.get("/ui/t/\(t)/parties/\(farm.id)").status == .ok)
                 let outside = try await browser.get("/ui/t/\(t)/parties/\(south.id)")
                 #expect(outside.status == .notFound && !outside.html.contains("South"))
