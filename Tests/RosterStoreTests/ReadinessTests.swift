@@ -11,7 +11,8 @@ struct ReadinessTests {
     /// with a proxy that dropped the traffic).
     @Test func aSilentServerFailsTheCheckWithinSeconds() async throws {
         try await SchemaFixture.withEmpty(.postgres) { database in
-            try await database.store.checkHealth()
+            // A pooled connection to stop (a statement outside the check's 2 s, which a loaded test run may need to connect).
+            _ = try await database.sql.withConnection { conn in try await conn.query("SELECT 1 AS ok", []) }
             let pids = try await database.sql.withConnection { conn in
                 try await conn.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database()", []).compactMap { $0.int("pid") }
             }
