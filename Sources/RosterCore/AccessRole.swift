@@ -179,6 +179,11 @@ public struct ValidityWindow: Hashable, Sendable, Codable {
         self.validTo = validTo
     }
 
+    /// " from <validFrom> until <validTo>", each part when set, as refusals and decisions say a grant's window.
+    public var described: String {
+        (validFrom.map { " from \(RFC3339.string($0))" } ?? "") + (validTo.map { " until \(RFC3339.string($0))" } ?? "")
+    }
+
     public func isInForce(at: Date) -> Bool {
         if let validFrom, validFrom > at { return false }
         if let validTo, validTo <= at { return false }

@@ -198,9 +198,8 @@ public struct AccessService: Sendable {
             guard !roles.isEmpty else {
                 // A grant that would give it outside its window: said so, with the window.
                 if let idle = graph.grants(of: user.id).first(where: { $0.role.policies.contains(policy) }) {
-                    let from = idle.window.validFrom.map { " from \(RFC3339.string($0))" } ?? ""
-                    let to = idle.window.validTo.map { " until \(RFC3339.string($0))" } ?? ""
-                    return AccessDecision(allowed: false, reason: "role \(idle.role.name) grants \(policy), but the user's grant of it holds only\(from)\(to)")
+                    return AccessDecision(allowed: false,
+                                          reason: "role \(idle.role.name) grants \(policy), but the user's grant of it holds only\(idle.window.described)")
                 }
                 return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)")
             }

@@ -329,19 +329,11 @@ public struct ProvisioningService: Sendable {
         return started
     }
 
-    /// The tenant with its workflow state, for the platform or the tenant's own callers.
-    /// The tenant and its provisioning; its admin user's id only to a caller who may read that user (a scoped caller
-    /// read the id of a user it is told does not exist; found by a probe).
+    /// The tenant with its workflow state, for the platform or the tenant's own callers (`TenantAccess.shown`).
     public func tenant(slug: String, context: OperationContext) async throws -> ProvisionedTenant {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            let tenant = access.tenant
-            var state = try await tx.provisioning(tenant: tenant.id)?.state
-            if let admin = state?.adminUserID, !access.isPlatform {
-                let readable = if let user = try await tx.user(tenant: tenant.id, id: admin) { try await access.mayRead(user) } else { false }
-                if !readable { state?.adminUserID = nil }
-            }
-            return ProvisionedTenant(tenant: tenant, provisioning: state)
+            return ProvisionedTenant(tenant: access.tenant, provisioning: try await access.shown(try await tx.provisioning(tenant: access.tenant.id)?.state))
         }
     }
 

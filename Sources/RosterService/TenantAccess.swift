@@ -126,9 +126,7 @@ struct TenantAccess {
         let message = "this needs the \(policy) policy"
         guard case .user(let raw) = context.caller.principal, let user = User.ID(uuidString: raw), let graph,
               let idle = graph.read({ $0.grants(of: user) }).first(where: { $0.role.policies.contains(policy) }) else { return message }
-        let from = idle.window.validFrom.map { " from \(RFC3339.string($0))" } ?? ""
-        let to = idle.window.validTo.map { " until \(RFC3339.string($0))" } ?? ""
-        return message + ": this user's grant of role \(idle.role.name) holds only\(from)\(to)"
+        return message + ": this user's grant of role \(idle.role.name) holds only\(idle.window.described)"
     }
 
     /// The audit log, or (`target`) the entries about one record: `audit.read` on the whole tenant reads any; one that
@@ -425,6 +423,16 @@ struct TenantAccess {
             guard try await known() else { throw RosterError.notFound(missing) }
             throw RosterError.forbidden(message)
         }
+    }
+
+    /// A tenant's workflow state as this caller may see it: the admin user's id only to a caller who may read that user
+    /// (a scoped caller read the id of a user it is told does not exist; found by a probe). A caller that reads users
+    /// tenant-wide reads it without a statement.
+    func shown(_ state: Provisioning?) async throws -> Provisioning? {
+        guard var state, let admin = state.adminUserID, !isPlatform, grants.scope(of: "users.read") != .tenant else { return state }
+        let readable = if let user = try await tx.user(tenant: tenant.id, id: admin) { try await mayRead(user) } else { false }
+        if !readable { state.adminUserID = nil }
+        return state
     }
 
     /// A 409 for a record that holds a unique key: naming the user that holds it (`existingId`) only to a caller who may

@@ -221,7 +221,7 @@ public struct TenantService: Sendable {
             if before.name != tenant.name, let tracking = provisioning?.tracking {
                 try await Self.renameTrackedCompany(tracking, from: before.name, to: tenant.name, tx: tx, context: context)
             }
-            return ProvisionedTenant(tenant: tenant, provisioning: provisioning)
+            return ProvisionedTenant(tenant: tenant, provisioning: try await access.shown(provisioning))
         } }
     }
 
