@@ -170,7 +170,10 @@ public struct PostgresDatabase: SQLDatabase, Service {
                     handoff.abandon()
                     connection = fresh
                     own = true
-                    health.markLagging()
+                    // Lagging is the pool's state after an outage; a pool merely slow to connect (a process starting on a
+                    // busy machine) is not in it, and keeps the full waits (it was marked lagging, and requests failed
+                    // after 0.8 s while its connections were being made: a flaky test on a loaded machine).
+                    if health.state == .down { health.markLagging() }
                 case .noSlot, .slow:
                     // The server answers (or is merely slow to): the pool is busy, or starting (wait for it longer),
                     // or still lagging after an outage (then a short wait, and unavailable: the client retries).
