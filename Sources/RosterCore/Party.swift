@@ -89,9 +89,10 @@ public struct Party: Hashable, Sendable, Identifiable {
                          : "the party is deleted; restore it first"
     }
 
-    /// Lower-cased keys that search matches by prefix.
+    /// Keys that search matches by prefix and the duplicate finder compares (`Text.searchKey`: lower-cased, accents
+    /// dropped).
     public var searchKeys: (first: String?, last: String?, name: String) {
-        (firstName?.lowercased(), lastName?.lowercased(), displayName.lowercased())
+        (firstName.map(Text.searchKey), lastName.map(Text.searchKey), Text.searchKey(displayName))
     }
 }
 

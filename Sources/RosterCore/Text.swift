@@ -28,6 +28,25 @@ public enum Text {
         text.utf8.allSatisfy({ $0 < 0x80 }) ? text : text.precomposedStringWithCanonicalMapping
     }
 
+    /// The form in which names are searched and compared as duplicates: lower-cased, with accents and other combining
+    /// marks dropped and the letters that carry no separable mark spelled as plain letters (`ß` → `ss`, `ø` → `o`), so
+    /// that "nunez" finds "Núñez" and "strasse" finds "Straße". Composed again at the end (a Hangul syllable stays one).
+    public static func searchKey(_ text: String) -> String {
+        let lower = text.lowercased()
+        if lower.utf8.allSatisfy({ $0 < 0x80 }) { return lower }
+        var folded = String.UnicodeScalarView()
+        for scalar in lower.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if let plain = plainLetters[scalar] { folded.append(contentsOf: plain.unicodeScalars) } else { folded.append(scalar) }
+        }
+        return String(folded).precomposedStringWithCanonicalMapping
+    }
+
+    /// Lower-case letters with no canonical decomposition that readers take for a plain letter with a mark.
+    private static let plainLetters: [Unicode.Scalar: String] = [
+        "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
+    ]
+
     public static func required(_ raw: String?, field: String, max: Int) throws -> String? {
         try optional(raw, field: field, max: max)
     }

@@ -114,10 +114,10 @@ extension SQLTransaction {
     }
 
     func liveOrganizations(tenant: Tenant.ID, named name: String) async throws -> [Party] {
-        // The name key (lower-cased in Swift) finds them by index; the exact name decides.
+        // The name key (`Text.searchKey`) finds them by index; the exact name decides.
         try await withTags(conn.query("""
             SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND name_key = $2 AND kind = 'organization' AND state NOT IN ('deleted', 'merged')
-            """, [.uuid(tenant.rawValue), .text(name.lowercased())]).map(makeParty)).filter { $0.name == name }
+            """, [.uuid(tenant.rawValue), .text(Text.searchKey(name))]).map(makeParty)).filter { $0.name == name }
     }
 
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {

@@ -307,9 +307,12 @@ extension SQLTransaction {
                 """
         }
         if let text = query.text?.lowercased(), !text.isEmpty {
+            // Names by their search keys (accents dropped); the email by its key, as written.
             let pattern = bind(.text(Self.likePrefix(text)))
-            var clauses = ["p.name_key LIKE \(pattern) ESCAPE '\\'", "p.first_key LIKE \(pattern) ESCAPE '\\'",
-                           "p.last_key LIKE \(pattern) ESCAPE '\\'", "p.email_key LIKE \(pattern) ESCAPE '\\'"]
+            let folded = Text.searchKey(text)
+            let namePattern = folded == text ? pattern : bind(.text(Self.likePrefix(folded)))
+            var clauses = ["p.name_key LIKE \(namePattern) ESCAPE '\\'", "p.first_key LIKE \(namePattern) ESCAPE '\\'",
+                           "p.last_key LIKE \(namePattern) ESCAPE '\\'", "p.email_key LIKE \(pattern) ESCAPE '\\'"]
             let digits = text.filter(\.isNumber)
             if digits.count >= 3, text.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
                 clauses.append("p.phone LIKE \(bind(.text(Self.likePrefix(digits)))) ESCAPE '\\'")

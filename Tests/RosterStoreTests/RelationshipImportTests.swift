@@ -26,6 +26,8 @@ struct RelationshipImportTests {
             let t = try await rt.makeTenant().slug
             let parties = rt.services.parties
             let north = try await parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test).id
+            // A name of the same search key (accents dropped): a parent named "North" is still North alone.
+            _ = try await parties.create(tenant: t, PartyInput(kind: .organization, name: "Nórth"), context: .test)
             let farm = try await parties.create(tenant: t, PartyInput(kind: .organization, name: "Hill Farm", email: "farm@example.com"),
                                                 context: .test).id
             _ = try await parties.create(tenant: t, PartyInput(kind: .organization, name: "Twin"), context: .test)

@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func aDatabaseMadeByThePreviousMigrationsMigratesOn(_ kind: StoreKind) async throws {
         try await SchemaFixture.withUpgraded(kind) { database in
-            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...25))
+            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...26))
             let rt = makeRuntime(database: database, secrets: nil)
             let acme = try await rt.services.tenants.get("acme", context: .test)
             #expect(acme.name == "Acme Farming Ltd")
@@ -110,6 +110,36 @@ import Testing
         }
     }
 
+    /// Migration 26: name keys stored lower-cased only before are folded (accents dropped), and found so.
+    @Test(arguments: StoreKind.allCases)
+    func nameKeysAreFoldedWithoutAccents(_ kind: StoreKind) async throws {
+        try await Self.withMigratedTenant(kind) { database, rt, tenant in
+            let zoe = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, firstName: "Zoë", lastName: "Núñez"),
+                                                           context: .test).id
+            let ada = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, firstName: "Ada", lastName: "King"),
+                                                           context: .test).id
+            // As migrations before 26 stored them: the names lower-cased.
+            try await database.sql.withTransaction { conn in
+                try await conn.execute("UPDATE parties SET first_key = $1, last_key = $2, name_key = $3 WHERE id = $4",
+                                       [.text("zoë"), .text("núñez"), .text("zoë núñez"), .uuid(zoe.rawValue)])
+                try await conn.execute("DELETE FROM schema_migrations WHERE version = 26")
+            }
+            func found(_ q: String) async throws -> [Party.ID] {
+                try await rt.services.parties.search(tenant: tenant.slug, PartySearch(q: q), context: .test).items.map(\.id)
+            }
+            #expect(try await found("nunez").isEmpty)
+            #expect(try await database.migrate(logger: TestDatabase.logger) == [26])
+            let keys = try await database.sql.withReadTransaction { conn in
+                try await conn.query("SELECT id, first_key, last_key, name_key FROM parties WHERE tenant_id = $1 ORDER BY id",
+                                     [.uuid(tenant.id.rawValue)]).map { [$0.string("first_key"), $0.string("last_key"), $0.string("name_key")] }
+            }
+            #expect(keys == [["zoe", "nunez", "zoe nunez"], ["ada", "king", "ada king"]])
+            #expect(try await found("nunez") == [zoe])
+            #expect(try await found("zoë") == [zoe])
+            #expect(try await found("ada k") == [ada])
+        }
+    }
+
     /// Migration 23: organizations' claimed domains stored in Unicode before are keyed in ASCII, and link contacts.
     @Test(arguments: StoreKind.allCases)
     func claimedDomainsAreKeyedInASCII(_ kind: StoreKind) async throws {
@@ -192,7 +222,7 @@ import Testing
     /// The text each dialect renders for one description.
     @Test func oneDescriptionRendersBothDialects() {
         let sqlite = RosterSchema.migrations(for: .sqlite), postgres = RosterSchema.migrations(for: .postgres)
-        #expect(sqlite.map(\.version) == Array(1...25))
+        #expect(sqlite.map(\.version) == Array(1...26))
         #expect(postgres.map(\.version) == sqlite.map(\.version))
         let parties = { (m: [Migration]) in m[0].statements.first { $0.hasPrefix("CREATE TABLE parties") }! }
         #expect(parties(sqlite).contains("tenant_id TEXT NOT NULL REFERENCES tenants(id)"))
