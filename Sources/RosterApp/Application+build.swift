@@ -147,7 +147,24 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     router.add(middleware: MetricsMiddleware())
     let routes = RouteTable()
     let rateLimits = RateLimits(installation: configuration.rateLimit, tenants: runtime.services.tenants)
-    router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes, rateLimits: rateLimits))
+    var consoleOptions = WebConsole.Options()
+    consoleOptions.idleTimeout = TimeInterval(configuration.uiIdleMinutes * 60)
+    consoleOptions.absoluteTimeout = TimeInterval(configuration.uiSessionHours * 3600)
+    consoleOptions.secureCookies = configuration.publicURL?.hasPrefix("https://") ?? false
+    consoleOptions.publicURL = configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    let keyring = runtime.keyring
+    let fallbackKey = SecretBox.generateKeyBase64()
+    let services = runtime.services
+    let console = try WebConsole(services: runtime.services, authenticator: runtime.authenticator, partyExport: { tenant, id, context in
+        // The same document as GET .../parties/{id}/export.
+        try PartyExportDocument.encode(try await services.compliance.export(tenant: tenant, id: id, context: context))
+    }, sessionKey: {
+        // Derived from the secret key (so that every process on the database opens every session); before start has
+        // loaded one (tests without secrets), a key of this process.
+        (keyring.current ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()
+    }, options: consoleOptions, logger: Logger(label: "roster.ui"))
+    router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes, rateLimits: rateLimits,
+                                                 console: console))
     router.add(middleware: BodyLimitMiddleware(maxBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
     router.add(middleware: ETagMiddleware())
     let handlers = RosterAPIHandlers(services: runtime.services, logger: logger)
@@ -173,22 +190,6 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
         ProblemMiddleware(logger: logger), StrictQueryMiddleware(), PreEncodedBodyMiddleware(configuration: openAPIConfiguration),
         StrictBodyMiddleware(maxBytes: configuration.maxBodyBytes),
     ])
-    var consoleOptions = WebConsole.Options()
-    consoleOptions.idleTimeout = TimeInterval(configuration.uiIdleMinutes * 60)
-    consoleOptions.absoluteTimeout = TimeInterval(configuration.uiSessionHours * 3600)
-    consoleOptions.secureCookies = configuration.publicURL?.hasPrefix("https://") ?? false
-    consoleOptions.publicURL = configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-    let keyring = runtime.keyring
-    let fallbackKey = SecretBox.generateKeyBase64()
-    let services = runtime.services
-    let console = try WebConsole(services: runtime.services, authenticator: runtime.authenticator, partyExport: { tenant, id, context in
-        // The same document as GET .../parties/{id}/export.
-        try PartyExportDocument.encode(try await services.compliance.export(tenant: tenant, id: id, context: context))
-    }, sessionKey: {
-        // Derived from the secret key (so that every process on the database opens every session); before start has
-        // loaded one (tests without secrets), a key of this process.
-        (keyring.current ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()
-    }, options: consoleOptions, logger: Logger(label: "roster.ui"))
     console.register(on: router)
     return router
 }

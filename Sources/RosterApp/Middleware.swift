@@ -17,6 +17,8 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
     let routes: RouteTable
     let rateLimits: RateLimits
+    /// The console's page for an error the router answers on its addresses (`WebConsole.routeError`).
+    let console: WebConsole?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Self.requestID(request.headers[.requestID])
@@ -56,6 +58,9 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
             do {
                 return try await next(request, context)
             } catch let error as any HTTPResponseError {
+                if let console, WebConsole.serves(request.uri.path) {
+                    return console.routeError(request, status: error.status)
+                }
                 // A known path asked with a method it does not serve: 405 naming those it does.
                 if error.status == .notFound, case let allowed = routes.methods(for: request.uri.path), !allowed.isEmpty {
                     var response = respond(Problem(status: 405, title: "Method not allowed",

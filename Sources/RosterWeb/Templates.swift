@@ -518,7 +518,7 @@ enum Templates {
             <input type="hidden" name="csrf" value="{{csrf}}">
             <div class="filters">
               <div><label for="type">What</label><select id="type" name="type">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></div>
-              <div><label for="onDuplicate">A row matching a party</label><select id="onDuplicate" name="onDuplicate">{{#policies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/policies}}</select></div>
+              <div><label for="onDuplicate">A row matching a party or an edge</label><select id="onDuplicate" name="onDuplicate">{{#policies}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/policies}}</select></div>
               <div><label for="format">Format</label><select id="format" name="format">{{#formats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/formats}}</select></div>
             </div>
             <div data-js-only hidden><label for="import-file">File</label>

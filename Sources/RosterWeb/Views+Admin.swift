@@ -192,10 +192,30 @@ struct ImportsView {
     /// The import form is shown, with the kinds this caller may import (`Navigation`).
     var canImport = true
     var kinds = Option.choices(ImportJob.Kind.allCases.map(\.rawValue), selected: "parties", any: "").dropFirst().map { $0 }
-    var policies = Option.choices(DuplicatePolicy.allCases.map(\.rawValue), selected: "skip", any: "").dropFirst().map { $0 }
+    /// Said as what happens to the row: `update` is for parties only (an edge has nothing to update; the job refuses it).
+    var policies = DuplicatePolicy.allCases.map { policy in
+        let label = switch policy {
+        case .skip: "skip it"
+        case .update: "update the party (parties only)"
+        case .fail: "refuse it"
+        }
+        return Option(value: policy.rawValue, label: label, selected: policy == .skip)
+    }
     var formats = Option.choices(BulkFormat.allCases.map(\.rawValue), selected: "csv", any: "").dropFirst().map { $0 }
     var text = ""
     var error: String?
+
+    /// The choices of a refused form, selected again as they were sent.
+    mutating func keep(type: String?, onDuplicate: String?, format: String?) {
+        func select(_ options: inout [Option], _ value: String?) {
+            guard let value, options.contains(where: { $0.value == value }) else { return }
+            for index in options.indices { options[index].selected = options[index].value == value }
+        }
+        select(&kinds, type)
+        select(&policies, onDuplicate)
+        select(&formats, format)
+    }
+
     /// The newest jobs the caller may follow, to find one again.
     var jobs: [JobRow] = [] { didSet { hasJobs = !jobs.isEmpty } }
     var hasJobs = false

@@ -86,6 +86,7 @@ extension WebConsole {
         await runForm(request, tenant: tenant) { signedIn, fields in
             var view = Self.importsView(tenant: tenant, signedIn: signedIn)
             view.text = fields["text"] ?? ""
+            view.keep(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
             do {
                 let choice = try ImportChoice(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
                 guard !view.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

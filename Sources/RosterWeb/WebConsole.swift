@@ -138,6 +138,22 @@ public struct WebConsole: Sendable {
     func notFound(_ request: Request) async -> Response {
         await run(request, tenant: nil) { _ in throw RosterError.notFound("no page here") }
     }
+
+    /// A console address the router answered with an error before any page ran (a POST to a page that is only opened,
+    /// a body over the limit): an HTML page with that status, as every other console error is (it was problem+json).
+    public func routeError(_ request: Request, status: HTTPResponse.Status) -> Response {
+        let error: any Error = switch status {
+        case .notFound, .methodNotAllowed: RosterError.notFound("no page here")
+        case .contentTooLarge: RosterError.tooLarge("the request is over the server's limit")
+        default: RosterError.badRequest(status.reasonPhrase)
+        }
+        return errorPage(error, signedIn: nil, back: Self.back(request))
+    }
+
+    /// Whether `path` is the console's (`/ui`, `/ui/...`).
+    public static func serves(_ path: String) -> Bool {
+        PathSegments.of(path, omittingEmpty: true, limit: 1).first == "ui"
+    }
 }
 
 // MARK: Sessions and pages
