@@ -156,6 +156,9 @@ enum Templates {
         <p class="meta">{{kind}} · version <span id="version">{{version}}</span> · created {{createdAt}} · updated {{updatedAt}}</p>
         {{#notice}}<p class="flash" role="status">{{notice}}</p>{{/notice}}
         {{#conflict}}<p class="error conflict" role="alert" id="conflict">{{conflict}}{{#conflictWith}} <a href="/ui/t/{{tenant}}/parties/{{conflictWith}}" id="conflict-with">Open it</a>{{/conflictWith}}</p>{{/conflict}}
+        {{#hasUnsaved}}
+        <div class="error" id="unsaved"><p>Your form, where it differs from the party as it is now (not saved):</p><ul>{{#unsaved}}<li><strong>{{field}}</strong>: {{message}}</li>{{/unsaved}}</ul></div>
+        {{/hasUnsaved}}
         {{#hasErrors}}
         <div class="error" role="alert"><p>Not saved:</p><ul>{{#errors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/errors}}</ul></div>
         {{/hasErrors}}

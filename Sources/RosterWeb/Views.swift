@@ -318,6 +318,10 @@ struct PartyView {
     var conflictWith: String?
     var errors: [FieldMessage] = [] { didSet { hasErrors = !errors.isEmpty } }
     var hasErrors = false
+    /// After a conflict of versions: the fields whose value in the refused form differs from the party as it is now,
+    /// with what the form held (nothing typed is lost; the form shows the party as it is now).
+    var unsaved: [FieldMessage] = [] { didSet { hasUnsaved = !unsaved.isEmpty } }
+    var hasUnsaved = false
 
     init(_ party: Party, tenant: String, csrf: String, history: [StateChange], trees: [Tree]) {
         self.tenant = tenant

@@ -781,6 +781,7 @@ extension WebConsole {
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
                 view.conflict = "Someone changed this party after you opened it (it is now at version \(view.version)); "
                     + "your changes were not saved. Here is the party as it is now: make them again."
+                view.unsaved = Self.unsaved(fields, against: current)
                 return .page(title: view.displayName, template: "party", view: view, status: .conflict)
             } catch RosterError.validation(let errors) {
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
@@ -795,6 +796,18 @@ extension WebConsole {
                 view.keepTyped(fields)
                 return .page(title: view.displayName, template: "party", view: view, status: .conflict)
             }
+        }
+    }
+
+    /// The fields of a refused form whose value differs from `party`'s, each with the value the form held.
+    static func unsaved(_ fields: [String: String], against party: Party) -> [PartyView.FieldMessage] {
+        let current: [(String, String?)] = (party.kind == .person ? [("firstName", party.firstName), ("lastName", party.lastName)]
+                                                                  : [("name", party.name)])
+            + [("email", party.email?.value), ("phone", party.phone?.digits), ("website", party.website), ("note", party.note),
+               ("customerType", party.customerType?.rawValue)]
+        return current.compactMap { name, value in
+            guard let sent = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), sent != (value ?? "") else { return nil }
+            return PartyView.FieldMessage(field: name, message: sent.isEmpty ? "(empty)" : sent)
         }
     }
 

@@ -151,6 +151,9 @@ struct TBrowser {
             #expect(stale.status == .conflict)
             #expect(stale.html.contains("Someone changed this party after you opened it"))
             #expect(stale.html.contains("value=\"New Name Ltd\""))
+            // What the stale form held is shown beside it, where it differs from the party as it is now.
+            #expect(stale.html.contains("<li><strong>name</strong>: Stale Name Ltd</li>") && !stale.html.contains("<strong>email</strong>"),
+                    "\(stale.html)")
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
 
             // The email of another organization: refused, the other changes kept in the form, the other party linked.
