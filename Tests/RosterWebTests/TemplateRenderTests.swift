@@ -296,7 +296,7 @@ import Testing
 
     @Test func imports() throws {
         let empty = try render(ImportsView(tenant: "acme", csrf: "tok"), "imports")
-        #expect(empty.contains("<option value=\"parties\" selected>parties</option>") && empty.contains("<option value=\"skip\" selected>skip</option>"))
+        #expect(empty.contains("<option value=\"parties\" selected>parties</option>") && empty.contains("<option value=\"skip\" selected>skip it</option>"))
         #expect(empty.contains("data-upload=\"import-file\"") && !empty.contains("role=\"alert\">"))
         // Without JavaScript a chosen file would not be sent: the file input is the script's to show.
         #expect(empty.contains(#"<div data-js-only hidden><label for="import-file">"#))
