@@ -23,7 +23,8 @@ public struct PostgresDatabase: SQLDatabase, Service {
     /// Where the server listens, for the reachability probe.
     let address: (host: String, port: Int)?
 
-    /// For a connection of its own when the pool has none to give (see `leased`); nil with TLS (then a TCP probe decides).
+    /// For a connection of its own when the pool has none to give (see `leased`); nil only when its TLS context could not
+    /// be made (then a TCP probe decides).
     let direct: PostgresConnection.Configuration?
     let directSlots = DirectSlots(limit: 8)
 
@@ -37,15 +38,22 @@ public struct PostgresDatabase: SQLDatabase, Service {
         self.busyTimeout = busyTimeout
     }
 
-    /// The same server as `configuration(url:)`, for single connections made outside the pool; nil unless `sslmode`
-    /// is `disable` (the default).
+    /// The same server, user and TLS as `configuration(url:)`, for single connections made outside the pool. With TLS
+    /// too: without one, a URL asking TLS of a server that has none waited 15 s for the pool and said only that no
+    /// connection came (found by a probe); its own connection names the refusal at once.
     public static func directConfiguration(url: String) -> PostgresConnection.Configuration? {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
-              (components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable") == "disable" else { return nil }
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return nil }
+        let tls: PostgresConnection.Configuration.TLS
+        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable" {
+        case "disable": tls = .disable
+        case let mode:
+            guard let context = try? NIOSSLContext(configuration: .makeClientConfiguration()) else { return nil }
+            tls = mode == "prefer" ? .prefer(context) : .require(context)
+        }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         var configuration = PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: components.user?.removingPercentEncoding ?? "postgres",
-            password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: .disable)
+            password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.connectTimeout = .milliseconds(400)
         return configuration
     }
@@ -246,7 +254,13 @@ public struct PostgresDatabase: SQLDatabase, Service {
     /// Why the server refused a connection, in words: the usual operator mistakes by name (all three read "does not take
     /// connections", though the server plainly did; found by a probe), anything else as before.
     static func refusal(_ error: any Error) -> String {
-        switch (error as? PSQLError)?.serverInfo?[.sqlState] {
+        if let error = error as? PSQLError, error.code == .sslUnsupported {
+            return "the server does not offer TLS, which sslmode in ROSTER_DATABASE_URL asks for (turn ssl on in the server, or use sslmode=disable)"
+        }
+        if error is NIOSSLError || error is BoringSSLError || (error as? PSQLError)?.underlying.map({ $0 is NIOSSLError || $0 is BoringSSLError }) == true {
+            return "the TLS handshake with the server failed (its certificate is not trusted, or does not name the host in ROSTER_DATABASE_URL)"
+        }
+        return switch (error as? PSQLError)?.serverInfo?[.sqlState] {
         case "28P01": "the server refused the password (check the user and password in ROSTER_DATABASE_URL)"
         case "28000": "the server refused this user or client (check the user in ROSTER_DATABASE_URL and pg_hba.conf)"
         case "3D000": "the database does not exist (create it, or check its name in ROSTER_DATABASE_URL)"
