@@ -65,7 +65,7 @@ extension RosterConfiguration {
         var config = RosterConfiguration()
         config.databaseURL = try values.string(
             "ROSTER_DATABASE_URL", default: config.databaseURL,
-            accepts: "a sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE URL (with ?sslmode=disable, prefer, require, verify-ca or verify-full)"
+            accepts: "a sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE URL (with ?sslmode=disable, prefer, require, verify-ca or verify-full, and &sslrootcert=FILE, a readable file)"
         ) { url in
             if url.hasPrefix("sqlite://") { return RosterDatabase.sqlitePath(url) != nil }
             return (url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) && (try? PostgresDatabase.configuration(url: url)) != nil

@@ -42,13 +42,14 @@ public struct PostgresDatabase: SQLDatabase, Service {
     /// too: without one, a URL asking TLS of a server that has none waited 15 s for the pool and said only that no
     /// connection came (found by a probe); its own connection names the refusal at once.
     public static func directConfiguration(url: String) -> PostgresConnection.Configuration? {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return nil }
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
+              let (mode, tlsConfiguration) = try? tls(components) else { return nil }
         let tls: PostgresConnection.Configuration.TLS
-        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable" {
-        case "disable": tls = .disable
-        case let mode:
-            guard let context = try? NIOSSLContext(configuration: .makeClientConfiguration()) else { return nil }
+        if let tlsConfiguration {
+            guard let context = try? NIOSSLContext(configuration: tlsConfiguration) else { return nil }
             tls = mode == "prefer" ? .prefer(context) : .require(context)
+        } else {
+            tls = .disable
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         var configuration = PostgresConnection.Configuration(
@@ -61,9 +62,10 @@ public struct PostgresDatabase: SQLDatabase, Service {
     /// The `sslmode` values a URL may give (`disable` when it gives none).
     public static let sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
 
-    /// Parses `postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-ca|verify-full`.
-    /// Strict: the database must be named (the server's default database is never chosen for it), and `sslmode` is the
-    /// only parameter, with one of its values (a misspelt mode connected without TLS).
+    /// Parses `postgres://user:password@host:port/database?sslmode=MODE&sslrootcert=PATH`.
+    /// Strict: the database must be named (the server's default database is never chosen for it), and `sslmode` and
+    /// `sslrootcert` are the only parameters, each at most once, `sslmode` one of its values (a misspelt mode connected
+    /// without TLS) and `sslrootcert` a readable file.
     public static func configuration(url: String) throws -> PostgresClient.Configuration {
         let invalid = PostgresURLError.invalid(url.replacingOccurrences(of: "://[^@]*@", with: "://***@", options: .regularExpression))
         guard let components = URLComponents(string: url), let scheme = components.scheme,
@@ -71,15 +73,11 @@ public struct PostgresDatabase: SQLDatabase, Service {
               (1...65_535).contains(components.port ?? 5432)
         else { throw invalid }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let items = components.queryItems ?? []
-        guard !database.isEmpty, !database.contains("/"), items.allSatisfy({ $0.name == "sslmode" }), items.count <= 1 else { throw invalid }
-        let sslmode = items.first?.value ?? "disable"
-        guard sslModes.contains(sslmode) else { throw invalid }
-        let tls: PostgresClient.Configuration.TLS
-        switch sslmode {
-        case "require", "verify-full", "verify-ca": tls = .require(.makeClientConfiguration())
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        default: tls = .disable
+        guard !database.isEmpty, !database.contains("/"), let (mode, tlsConfiguration) = try? Self.tls(components) else { throw invalid }
+        let tls: PostgresClient.Configuration.TLS = switch (mode, tlsConfiguration) {
+        case (_, nil): .disable
+        case ("prefer", let configuration?): .prefer(configuration)
+        case (_, let configuration?): .require(configuration)
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: components.user?.removingPercentEncoding ?? "postgres",
@@ -87,6 +85,31 @@ public struct PostgresDatabase: SQLDatabase, Service {
         configuration.options.maximumConnections = 20
         configuration.options.connectTimeout = .seconds(2)
         return configuration
+    }
+
+    /// The URL's `sslmode` and the TLS it asks for (nil: none), as libpq reads them: `prefer` and `require` encrypt
+    /// without checking the server's certificate (unless `sslrootcert` names the authorities to check it against, as
+    /// libpq does for `require`), `verify-ca` checks it was issued by a trusted authority, `verify-full` also that it
+    /// names the host. Trusted authorities: the file `sslrootcert` names, else the system's.
+    static func tls(_ components: URLComponents) throws -> (mode: String, configuration: TLSConfiguration?) {
+        struct Refused: Error {}
+        let items = components.queryItems ?? []
+        let names = items.map(\.name)
+        guard names.allSatisfy({ $0 == "sslmode" || $0 == "sslrootcert" }), Set(names).count == names.count else { throw Refused() }
+        let mode = items.first { $0.name == "sslmode" }?.value ?? "disable"
+        guard sslModes.contains(mode) else { throw Refused() }
+        let root = items.first { $0.name == "sslrootcert" }.map { $0.value ?? "" }
+        if let root { guard !root.isEmpty, FileManager.default.isReadableFile(atPath: root) else { throw Refused() } }
+        if mode == "disable" { return (mode, nil) }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case "verify-full": configuration.certificateVerification = .fullVerification
+        case "verify-ca": configuration.certificateVerification = .noHostnameVerification
+        case "require" where root != nil: configuration.certificateVerification = .noHostnameVerification
+        default: configuration.certificateVerification = .none
+        }
+        if let root { configuration.trustRoots = .file(root) }
+        return (mode, configuration)
     }
 
     /// Runs the pool until graceful shutdown; registered before the HTTP server so it stops after it.
@@ -258,7 +281,8 @@ public struct PostgresDatabase: SQLDatabase, Service {
             return "the server does not offer TLS, which sslmode in ROSTER_DATABASE_URL asks for (turn ssl on in the server, or use sslmode=disable)"
         }
         if error is NIOSSLError || error is BoringSSLError || (error as? PSQLError)?.underlying.map({ $0 is NIOSSLError || $0 is BoringSSLError }) == true {
-            return "the TLS handshake with the server failed (its certificate is not trusted, or does not name the host in ROSTER_DATABASE_URL)"
+            return "the TLS handshake with the server failed (its certificate was not issued by an authority trusted here (sslrootcert names one), "
+                + "or does not name the host in ROSTER_DATABASE_URL)"
         }
         return switch (error as? PSQLError)?.serverInfo?[.sqlState] {
         case "28P01": "the server refused the password (check the user and password in ROSTER_DATABASE_URL)"
