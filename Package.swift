@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "RosterAPITests",
             dependencies: [
-                "RosterCore", "RosterApp", "RosterAPI", "RosterOpenAPI",
+                "RosterCore", "RosterApp", "RosterAPI", "RosterOpenAPI", "RosterSQL",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -202,7 +202,7 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func verifyAudit(_ input: Operations.VerifyAudit.Input) async throws -> Operations.VerifyAudit.Output {
         let context = try RequestInfo.context()
-        let result = try await services.audit.verify(tenant: input.path.tenant, full: input.query.full ?? false, context: context)
+        let result = try await services.audit.verify(tenant: input.path.tenant, incremental: !(input.query.full ?? true), context: context)
         return .ok(.init(body: .json(.init(result))))
     }
 

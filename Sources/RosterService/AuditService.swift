@@ -57,13 +57,14 @@ public struct AuditService: Sendable {
 
     /// Checks the tenant's chain; names the first entry that does not match.
     ///
-    /// Incremental by default: the entries after the last verified checkpoint are rehashed, and the checkpoint's own
-    /// entry must still have the hash it had then; a valid run moves the checkpoint to the end. `full`, or an
-    /// `anchor`, rehashes from the first entry. With an anchor, the chain must also extend it: at least `count` entries
+    /// Rehashes every entry (DESIGN.md: verify recomputes the chain; a probe found an entry rewritten behind Roster's back
+    /// passed the incremental check that was the default). `incremental`: only the entries after the last verified
+    /// checkpoint are rehashed, and the checkpoint's own entry must still have the hash it had then (a change before it
+    /// that left its hash alone passes). Either way a valid run moves the checkpoint to the end. With an anchor, the chain must also extend it: at least `count` entries
     /// and the hash of entry `count` equal to the anchor's (a truncated or rewritten tail fails).
     /// `anchorTenant`: the tenant the anchor names, when it names one; another tenant's anchor is one this chain does
     /// not extend (a verification that fails, as the CLI's).
-    public func verify(tenant slug: String, anchor: AuditAnchor? = nil, anchorTenant: String? = nil, full: Bool = false,
+    public func verify(tenant slug: String, anchor: AuditAnchor? = nil, anchorTenant: String? = nil, incremental: Bool = false,
                        context: OperationContext) async throws -> AuditVerification {
         let tenant = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
@@ -73,10 +74,10 @@ public struct AuditService: Sendable {
         if let anchorTenant, anchorTenant != tenant.slug {
             return AuditVerification(valid: false, checked: 0, reason: "the anchor was taken of another tenant's chain")
         }
-        return try await verify(tenantID: tenant.id, anchor: anchor, full: full)
+        return try await verify(tenantID: tenant.id, anchor: anchor, incremental: incremental)
     }
 
-    func verify(tenantID: Tenant.ID, anchor: AuditAnchor? = nil, full: Bool = false) async throws -> AuditVerification {
+    func verify(tenantID: Tenant.ID, anchor: AuditAnchor? = nil, incremental: Bool = false) async throws -> AuditVerification {
         if let anchor {
             var errors = ValidationErrors()
             if anchor.count < 0 { errors.add("count", "must be at least 0") }
@@ -90,7 +91,7 @@ public struct AuditService: Sendable {
         var expectedSeq: Int64 = 1
         var checked: Int64 = 0
         var anchorHash: String? = anchor?.count == 0 ? AuditChain.genesis : nil
-        if !full, anchor == nil, let checkpoint = try await store.read({ tx in try await tx.auditCheckpoint(tenant: tenantID) }),
+        if incremental, anchor == nil, let checkpoint = try await store.read({ tx in try await tx.auditCheckpoint(tenant: tenantID) }),
            checkpoint.seq > 0 {
             let entry = try await store.read { tx in try await tx.auditChain(tenant: tenantID, afterSeq: checkpoint.seq - 1, limit: 1).first }
             guard let entry, entry.seq == checkpoint.seq, entry.hash == checkpoint.hash else {

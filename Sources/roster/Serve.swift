@@ -150,7 +150,7 @@ struct Restore: AsyncParsableCommand {
             let summary = try await global.withRuntime(config) { runtime in
                 let tenants = try await runtime.services.tenants.all(context: .cli)
                 let verified = try await tenants.asyncMap { tenant in
-                    try await runtime.services.audit.verify(tenant: tenant.slug, full: true, context: .cli).valid
+                    try await runtime.services.audit.verify(tenant: tenant.slug, context: .cli).valid
                 }
                 guard verified.allSatisfy({ $0 }) else { throw ValidationError("an audit chain of the backup does not verify") }
                 return "restored \(tenants.count) tenants into \(path); every audit chain verifies"

@@ -160,8 +160,11 @@ struct Audit: AsyncParsableCommand {
         @Option(help: "An anchor file written by `roster audit head`.")
         var anchor: String?
 
-        @Flag(help: "Rehash every entry, not only those after the last verified checkpoint.")
+        @Flag(help: "Rehash every entry (the default; kept for scripts that ask it).")
         var full = false
+
+        @Flag(help: "Rehash only the entries after the last verified checkpoint (a change before it that left its hash alone passes).")
+        var incremental = false
 
         func run() async throws {
             var tenant = self.tenant
@@ -193,13 +196,13 @@ struct Audit: AsyncParsableCommand {
                 tenant = slug
                 anchor = AuditAnchor(count: file.count, hash: file.hash, at: file.at ?? Date(timeIntervalSince1970: 0))
             }
-            let (only, full) = (tenant, self.full)
+            let (only, incremental) = (tenant, self.incremental && !self.full)
             let frozen = anchor
             let broken = try await global.withRuntime { runtime in
                 let slugs = if let only { [only] } else { try await runtime.services.tenants.all(context: .cli).map(\.slug) }
                 var broken = 0
                 for slug in slugs {
-                    let result = try await runtime.services.audit.verify(tenant: slug, anchor: frozen, full: full, context: .cli)
+                    let result = try await runtime.services.audit.verify(tenant: slug, anchor: frozen, incremental: incremental, context: .cli)
                     if result.valid {
                         let extends = frozen.map { ", extends the anchor at \($0.count)" } ?? ""
                         print("\(slug): ok, \(result.count ?? result.checked) entries (\(result.checked) rehashed)\(extends)")

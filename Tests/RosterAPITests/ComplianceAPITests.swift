@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
+import RosterApp
+import RosterSQL
 import Testing
 
 struct TConsent: Codable {
@@ -173,6 +176,29 @@ struct ComplianceAPITests {
             #expect(huge.status == .unprocessableContent && huge.problem?.errors?.map(\.field) == ["count"], "\(huge.text)")
             let full = try await api.send(.get, "/v1/tenants/\(t)/audit/verify?full=true")
             #expect(full.status == .ok && full.text.contains("\"valid\":true"))
+        }
+    }
+
+    /// GET .../audit/verify recomputes the whole chain (DESIGN.md): an entry rewritten behind Roster's back after a
+    /// verification is found; `full=false` is the incremental check, which trusts the prefix verified before.
+    @Test func verifyRecomputesTheWholeChain() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).sqlite").path
+        try await withApp(configure: { $0.databaseURL = "sqlite://" + path }) { api in
+            let t = try await api.makeTenant()
+            _ = try await api.createParty(t, #"{"kind":"person","firstName":"Vera","lastName":"Fy"}"#)
+            let first = try await api.send(.get, "/v1/tenants/\(t)/audit/verify")
+            #expect(first.status == .ok && first.text.contains("\"valid\":true"), "\(first.text)")
+            let database = try await RosterDatabase.open(url: "sqlite://" + path, logger: Logger(label: "tamper"))
+            try await database.withRunning { database in
+                try await database.sql.withTransaction { conn in
+                    try await conn.execute("UPDATE audit_entries SET actor = 'someone else' WHERE seq = 1 AND tenant_id = (SELECT id FROM tenants WHERE slug = $1)",
+                                           [.text(t)])
+                }
+            }
+            let incremental = try await api.send(.get, "/v1/tenants/\(t)/audit/verify?full=false")
+            #expect(incremental.status == .ok && incremental.text.contains("\"valid\":true"), "\(incremental.text)")
+            let again = try await api.send(.get, "/v1/tenants/\(t)/audit/verify")
+            #expect(again.status == .ok && again.text.contains("\"valid\":false") && again.text.contains("\"brokenAt\":1"), "\(again.text)")
         }
     }
 }

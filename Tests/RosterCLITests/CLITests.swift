@@ -245,7 +245,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: anchorFile) }
         let anchored = try cli.run("audit", "verify", "--anchor", anchorFile.path)
         #expect(anchored.status == 0 && anchored.out.contains("acme: ok, 2 entries (2 rehashed), extends the anchor at 2"), "\(anchored.out)")
-        let again = try cli.run("audit", "verify", "--tenant", "acme")
+        let again = try cli.run("audit", "verify", "--tenant", "acme", "--incremental")
         #expect(again.out.contains("acme: ok, 2 entries (0 rehashed)"), "\(again.out)")
         // An anchor it can't use is refused (2), unlike a broken chain (1): unreadable, not an anchor, another tenant's.
         let notAnchor = FileManager.default.temporaryDirectory.appendingPathComponent("not-anchor-\(UUID().uuidString).json")
@@ -268,12 +268,13 @@ struct CLITests {
         try sqlite.run()
         sqlite.waitUntilExit()
         #expect(sqlite.terminationStatus == 0)
-        // The incremental check trusts the prefix it verified before (its last entry's hash is unchanged); a full one, or one
-        // against the anchor, rehashes it.
-        #expect(try cli.run("audit", "verify", "--tenant", "acme").status == 0)
-        let broken = try cli.run("audit", "verify", "--tenant", "acme", "--full")
-        #expect(broken.status == 1)
-        #expect(broken.out.contains("acme: BROKEN at entry 1"))
+        // The incremental check trusts the prefix it verified before (its last entry's hash is unchanged); the full one (the
+        // default, `--full` said or not), or one against the anchor, rehashes it.
+        #expect(try cli.run("audit", "verify", "--tenant", "acme", "--incremental").status == 0)
+        for full in [[], ["--full"]] {
+            let broken = try cli.run(["audit", "verify", "--tenant", "acme"] + full)
+            #expect(broken.status == 1 && broken.out.contains("acme: BROKEN at entry 1"), "\(full): \(broken.out)")
+        }
         let brokenAnchor = try cli.run("audit", "verify", "--anchor", anchorFile.path)
         #expect(brokenAnchor.status == 1 && brokenAnchor.out.contains("acme: BROKEN at entry 1"), "\(brokenAnchor.out)")
     }

@@ -60,7 +60,7 @@ struct AuditAnchorTests {
                     try await Self.rewrite(rt, tenant.id, keeping: anchor.count + 3, changing: anchor.count - 1)
                 }
                 // The rewrite is consistent: without the anchor, the chain verifies.
-                #expect(try await audit.verify(tenant: tenant.slug, full: true, context: .test).valid)
+                #expect(try await audit.verify(tenant: tenant.slug, context: .test).valid)
                 let caught = try await audit.verify(tenant: tenant.slug, anchor: anchor, context: .test)
                 #expect(!caught.valid)
                 #expect(caught.reason?.contains(truncate ? "truncated" : "rewritten") == true, "\(caught)")
@@ -77,29 +77,29 @@ struct AuditAnchorTests {
                 _ = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "Org \(i)"), context: .test)
             }
             let total = Int64(try await Self.chain(rt, tenant.id).count)
-            let first = try await audit.verify(tenant: tenant.slug, context: .test)
+            let first = try await audit.verify(tenant: tenant.slug, incremental: true, context: .test)
             #expect(first.valid && first.checked == total && first.count == total)
             for i in 0..<3 {
                 _ = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "More \(i)"), context: .test)
             }
-            let second = try await audit.verify(tenant: tenant.slug, context: .test)
+            let second = try await audit.verify(tenant: tenant.slug, incremental: true, context: .test)
             #expect(second.valid && second.checked == 3 && second.count == total + 3)
-            let third = try await audit.verify(tenant: tenant.slug, context: .test)
+            let third = try await audit.verify(tenant: tenant.slug, incremental: true, context: .test)
             #expect(third.valid && third.checked == 0)
-            #expect(try await audit.verify(tenant: tenant.slug, full: true, context: .test).checked == total + 3)
+            #expect(try await audit.verify(tenant: tenant.slug, context: .test).checked == total + 3)
 
             // A change to the checkpoint's entry is seen at once; one before it only by a full verification.
             try await rt.database.sql.withTransaction { conn in
                 try await conn.execute("UPDATE audit_entries SET actor = 'someone else' WHERE tenant_id = $1 AND seq = 2", [.uuid(tenant.id.rawValue)])
             }
-            #expect(try await audit.verify(tenant: tenant.slug, context: .test).valid)
-            let full = try await audit.verify(tenant: tenant.slug, full: true, context: .test)
+            #expect(try await audit.verify(tenant: tenant.slug, incremental: true, context: .test).valid)
+            let full = try await audit.verify(tenant: tenant.slug, context: .test)
             #expect(!full.valid && full.brokenAt == 2)
             try await rt.database.sql.withTransaction { conn in
                 try await conn.execute("UPDATE audit_entries SET hash = $1 WHERE tenant_id = $2 AND seq = $3",
                                        [.text(String(repeating: "a", count: 64)), .uuid(tenant.id.rawValue), .int(total + 3)])
             }
-            let spotted = try await audit.verify(tenant: tenant.slug, context: .test)
+            let spotted = try await audit.verify(tenant: tenant.slug, incremental: true, context: .test)
             #expect(!spotted.valid && spotted.brokenAt == total + 3)
         }
     }

@@ -89,7 +89,7 @@ import Testing
             expected += 450
             others += 450
             for runtime in [first, second] {
-                let verification = try await runtime.services.audit.verify(tenant: tenant.slug, full: true, context: .test)
+                let verification = try await runtime.services.audit.verify(tenant: tenant.slug, context: .test)
                 #expect(verification.valid, "\(verification)")
                 #expect(verification.count == Int64(expected))
             }
@@ -118,7 +118,7 @@ import Testing
                 }
             }
             for tenant in tenants {
-                let result = try await rt.services.audit.verify(tenant: tenant.slug, full: true, context: .test)
+                let result = try await rt.services.audit.verify(tenant: tenant.slug, context: .test)
                 #expect(result.valid && result.count == 4, "\(tenant.slug): \(result)")
             }
         }

@@ -524,9 +524,10 @@ struct StoreContractTests {
                 try await conn.execute("UPDATE audit_entries SET action = 'party.nothing' WHERE tenant_id = $1 AND seq = 5",
                                        [.uuid(tenant.id.rawValue)])
             }
-            // The prefix verified above is trusted by the incremental check (its last hash is unchanged); a full one finds it.
-            #expect(try await rt.services.audit.verify(tenant: tenant.slug, context: .test).valid)
-            let broken = try await rt.services.audit.verify(tenant: tenant.slug, full: true, context: .test)
+            // The prefix verified above is trusted by the incremental check (its last hash is unchanged); the full one (the
+            // default) finds it.
+            #expect(try await rt.services.audit.verify(tenant: tenant.slug, incremental: true, context: .test).valid)
+            let broken = try await rt.services.audit.verify(tenant: tenant.slug, context: .test)
             #expect(!broken.valid)
             #expect(broken.brokenAt == 5)
 
