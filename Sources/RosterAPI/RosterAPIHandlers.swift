@@ -138,11 +138,11 @@ package struct RosterAPIHandlers: APIProtocol {
         let q = input.query
         if q.erase == true {
             if q.reason != nil { throw RosterError.invalid("reason", "an erasure keeps no reason (it would outlive the party)") }
-            try await services.compliance.erase(tenant: input.path.tenant, id: try partyID(input.path.id), eraseUsers: q.eraseUsers ?? false,
+            try await services.compliance.erase(tenant: input.path.tenant, id: try partyID(input.path.id), eraseUsers: q.eraseUsers ?? true,
                                                 ifMatch: try ETag.version(input.headers.ifMatch), context: context)
             return .noContent(.init())
         }
-        if q.eraseUsers == true { throw RosterError.invalid("eraseUsers", "applies only with erase=true") }
+        if q.eraseUsers != nil { throw RosterError.invalid("eraseUsers", "applies only with erase=true") }
         let party = try await services.parties.delete(tenant: input.path.tenant, id: try partyID(input.path.id),
                                                       reason: q.reason, ifMatch: try ETag.version(input.headers.ifMatch), context: context)
         return .ok(.init(headers: .init(eTag: ETag.make(party.version)), body: .json(.init(party))))

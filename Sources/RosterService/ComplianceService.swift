@@ -152,12 +152,14 @@ public struct ComplianceService: Sendable {
 
     /// Erases the party (`parties.erase` on it): its row and everything that holds its personal data or refers to it
     /// (state history, edges with the closure kept exact, their recorded history, tags, consents, partner accounts, the
-    /// `partyId` of its user or, with `eraseUsers`, the user, and the provisioning workflow's copy of an admin), in
+    /// user linked to it (its login, email and name: personal data of the same person; a caller must be allowed to
+    /// manage that user) or, with `eraseUsers: false`, only that user's `partyId`, and the provisioning workflow's copy
+    /// of an admin), in
     /// one transaction. The audit chain keeps one `party.erase` entry (who, when, which id; no value). On SQLite the
     /// write-ahead log is then checkpointed and emptied, so that nothing of the party is left in the files.
     /// A party named by a role's scope can't be erased (409 naming the roles).
     /// `ifMatch`: the version the caller saw (`If-Match`); another is 412 and nothing is erased.
-    public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = false, ifMatch: Int? = nil, context: OperationContext) async throws {
+    public func erase(tenant slug: String, id: Party.ID, eraseUsers: Bool = true, ifMatch: Int? = nil, context: OperationContext) async throws {
         try await eraseRetrying(tenant: slug, id: id, eraseUsers: eraseUsers, ifMatch: ifMatch, context: context)
         // The erasure is committed: a checkpoint that can't finish now (a long reader) is done by the next one.
         try? await store.checkpoint()
@@ -225,7 +227,12 @@ public struct ComplianceService: Sendable {
             if let user = try await tx.user(tenant: tenant, party: id) {
                 if eraseUsers {
                     // Deleting a login is managing a user: the caller must be allowed to manage this one.
-                    try await access.requireManageable(user)
+                    do {
+                        try await access.requireManageable(user)
+                    } catch RosterError.forbidden(let detail) {
+                        throw RosterError.forbidden("erasing party \(id) deletes its login too, and \(detail); erase with eraseUsers=false to keep "
+                                                    + "the login, unlinked")
+                    }
                     for role in try await tx.roles(tenant: tenant, user: user.id) {
                         _ = try await tx.revokeRole(tenant: tenant, user: user.id, role: role.id)
                     }
@@ -366,7 +373,7 @@ public struct ComplianceService: Sendable {
                 let cutoff = now.addingTimeInterval(-Double(tenant.settings.retentionDays ?? defaultDays ?? 0) * 86_400)
                 for id in due {
                     do {
-                        if try await eraseRetrying(tenant: tenant.slug, id: id, eraseUsers: false, deletedBy: cutoff, context: context) {
+                        if try await eraseRetrying(tenant: tenant.slug, id: id, eraseUsers: true, deletedBy: cutoff, context: context) {
                             report.erased += 1
                         } else {
                             report.restored += 1

@@ -325,8 +325,9 @@ enum Templates {
         {{#canErase}}
         <section class="card danger" id="erase">
           <h2>Erase</h2>
-          <p>Erasing removes this party's personal data for good (GDPR Art. 17): its record, history, tags, consents, accounts and
-          relationships; the audit keeps only that an erasure happened. It needs the <code>parties.erase</code> policy.</p>
+          <p>Erasing removes this party's personal data for good (GDPR Art. 17): its record, history, tags, consents, accounts,
+          relationships and the user linked to it (its login); the audit keeps only that an erasure happened. It needs the
+          <code>parties.erase</code> policy, and <code>users.manage</code> for a linked user.</p>
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/erase" id="erase-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="confirm-erase">Type ERASE to confirm</label>

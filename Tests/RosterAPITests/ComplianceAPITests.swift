@@ -106,9 +106,11 @@ struct ComplianceAPITests {
             let withReason = try await api.send(.delete, path + "?erase=true&reason=asked")
             #expect(withReason.status == .unprocessableContent)
             #expect(withReason.problem?.errors?.map(\.field) == ["reason"])
-            let usersAlone = try await api.send(.delete, path + "?eraseUsers=true")
-            #expect(usersAlone.status == .unprocessableContent)
-            #expect(usersAlone.problem?.errors?.map(\.field) == ["eraseUsers"])
+            for given in ["true", "false"] {
+                let usersAlone = try await api.send(.delete, path + "?eraseUsers=\(given)")
+                #expect(usersAlone.status == .unprocessableContent)
+                #expect(usersAlone.problem?.errors?.map(\.field) == ["eraseUsers"])
+            }
             // A soft delete first (as retention finds parties), then the erasure.
             #expect(try await api.send(.delete, path).status == .ok)
             let erased = try await api.send(.delete, path + "?erase=true")
@@ -122,6 +124,12 @@ struct ComplianceAPITests {
             #expect(audit.items.first?.action == "party.erase")
             let verify = try await api.send(.get, "/v1/tenants/\(t)/audit/verify")
             #expect(verify.status == .ok && verify.text.contains("\"valid\":true"), "\(verify.text)")
+            // A person with a login (POST .../identities makes both): the login goes with the erasure, its email and name
+            // being the same person's data (it stayed, with them; found by a probe).
+            struct Resolved: Codable { var userId: String; var partyId: String }
+            let resolved = try await api.send(.post, "/v1/tenants/\(t)/identities", json: #"{"identifier":"wipe@example.com"}"#).decode(Resolved.self)
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/parties/\(resolved.partyId)?erase=true").status == .noContent)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/users/\(resolved.userId)").status == .notFound)
         }
     }
 

@@ -20,7 +20,7 @@ struct ErasureTests {
         let kid: Party.ID
         /// Held by the party and what refers to it.
         let values: [String]
-        /// Held by the user linked to it (its own login), which stays unless `eraseUsers`.
+        /// Held by the user linked to it (its own login), which goes with it unless `eraseUsers: false`.
         let userValues: [String]
 
         static func make(_ rt: RosterRuntime) async throws -> Subject {
@@ -100,12 +100,10 @@ struct ErasureTests {
 
             await expectRosterError({ try await s.parties.get(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }
             let after = try await Self.everything(rt.database.sql)
-            for value in subject.values {
-                // Names also appear inside the user's display name, which stays: look for them outside it.
-                let rest = after.replacingOccurrences(of: subject.userValues[1], with: "").replacingOccurrences(of: subject.userValues[1].lowercased(), with: "")
-                if let line = Self.line(containing: value, in: rest) { Issue.record("\(value) is still stored: \(line)") }
+            // Nothing of the person is left, its login's email and name included (they stayed before: found by a probe).
+            for value in subject.values + subject.userValues {
+                if let line = Self.line(containing: value, in: after) { Issue.record("\(value) is still stored: \(line)") }
             }
-            for value in subject.userValues { #expect(after.contains(value), "the user's own \(value) went without eraseUsers") }
             // Hierarchies: the child is a root now; nothing lists the erased party.
             let kidUp = try await s.relationships.hierarchy(tenant: t, of: subject.kid, .ancestors, type: nil, cursor: nil, limit: 100,
                                                             context: .test)
@@ -114,9 +112,9 @@ struct ErasureTests {
                                                                 cursor: nil, limit: 100, context: .test)
             #expect(northDown.items.isEmpty)
             #expect(try await rt.database.store.read { tx in try await tx.closureRows(tenant: subject.tenant.id, type: "structure") }.isEmpty)
-            // Its user stays, without the link (eraseUsers was not given).
+            // Its user went with it.
             let users = try await s.users.list(tenant: t, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 100, context: .test).items
-            #expect(users.count == 1 && users[0].partyID == nil)
+            #expect(users.isEmpty)
             let matches = try await s.consents.matching(tenant: t, purpose: "newsletter", status: .granted, cursor: nil, limit: nil, context: .test)
             #expect(matches.items.isEmpty)
             // The chain verifies and records the erasure with field names only.
@@ -126,6 +124,21 @@ struct ErasureTests {
             #expect(entries.first?.fields.contains("relationships") == true)
             // A second erasure finds nothing.
             await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }
+        }
+    }
+
+    /// `eraseUsers: false` keeps the login, unlinked, with its own email and name (asked for; not the default).
+    @Test(arguments: StoreKind.allCases)
+    func keepingTheLoginIsAskedFor(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let subject = try await Subject.make(rt)
+            let t = subject.tenant.slug, s = rt.services
+            try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: false, context: .test)
+            await expectRosterError({ try await s.parties.get(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }
+            let users = try await s.users.list(tenant: t, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 100, context: .test).items
+            #expect(users.count == 1 && users[0].partyID == nil)
+            let after = try await Self.everything(rt.database.sql, tables: ["users"])
+            for value in subject.userValues { #expect(after.contains(value), "\(value)") }
         }
     }
 
@@ -147,10 +160,16 @@ struct ErasureTests {
                                                        organizationID: subject.north, relationshipType: "structure", context: .test)
             let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [eraser.id]),
                                           requestID: "t")
-            await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: true, context: scoped) }) {
-                if case .forbidden = $0 { true } else { false }
+            for eraseUsers in [true, nil] {
+                await expectRosterError({
+                    if let eraseUsers {
+                        try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: eraseUsers, context: scoped)
+                    } else {
+                        try await s.compliance.erase(tenant: t, id: subject.id, context: scoped)
+                    }
+                }) { if case .forbidden = $0 { true } else { false } }
             }
-            try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: true, context: .test)
+            try await s.compliance.erase(tenant: t, id: subject.id, context: .test)
             await expectRosterError({ try await s.users.get(tenant: t, id: user.id, context: .test) }) { $0.isNotFound }
             let decision = try? await s.access.check(tenant: t, user: user.id, policy: "parties.read", party: subject.north, context: .test)
             #expect(decision?.allowed != true)
@@ -183,7 +202,12 @@ struct ErasureTests {
             #expect(try await s.parties.get(tenant: t, id: subject.id, context: .test).id == subject.id)
             #expect(try await s.relationships.get(tenant: t, id: outside.id, context: .test).id == outside.id)
             try await s.relationships.delete(tenant: t, id: outside.id, context: .test)
-            try await s.compliance.erase(tenant: t, id: subject.id, context: scoped)
+            // Its login goes with it by default, which parties.erase alone does not reach: said so, and nothing erased.
+            await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, context: scoped) }) { error in
+                guard case .forbidden(let message) = error else { return false }
+                return message.contains("deletes its login too") && message.contains("eraseUsers=false")
+            }
+            try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: false, context: scoped)
             await expectRosterError({ try await s.parties.get(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }
         }
     }
