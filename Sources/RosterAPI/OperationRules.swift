@@ -82,7 +82,8 @@ package enum OperationRules {
         "revokeAPIKey": .policy("users.manage", .tenant),
         "getMe": .member,
         "createRole": .policy("roles.manage", .list),
-        "listRoles": .policy("users.read", .tenant),
+        // Scoped: the roles inside the caller's subtrees and its own (users.read or roles.manage somewhere).
+        "listRoles": .policy("users.read", .list),
         "deleteRole": .policy("roles.manage", .list),
         "grantRole": .policy("roles.manage", .list),
         "listUserRoles": .policy("users.read", .tenant),

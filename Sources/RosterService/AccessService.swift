@@ -58,8 +58,9 @@ public struct AccessService: Sendable {
 
     /// The roles this caller may know (`TenantAccess.mayKnow`): every role for one that lists them (`users.read` on the
     /// whole tenant), else the roles scoped inside the subtrees it reads users or manages roles in, and its own. For the
-    /// console's access page, which a scoped manager could not open (it listed every role; found by a probe).
-    public func knownRoles(tenant slug: String, context: OperationContext) async throws -> [AccessRole] {
+    /// API's list and the console's access page alike (the API refused a scoped caller the list the console showed it;
+    /// found by a probe).
+    public func roles(tenant slug: String, context: OperationContext) async throws -> [AccessRole] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             guard access.isPlatform || access.grants.scope(of: "users.read") != nil || access.grants.scope(of: "roles.manage") != nil else {
@@ -68,14 +69,6 @@ public struct AccessService: Sendable {
             var known: [AccessRole] = []
             for role in try await tx.roles(tenant: access.tenant.id) where try await access.mayKnow(role) { known.append(role) }
             return known
-        }
-    }
-
-    public func roles(tenant slug: String, context: OperationContext) async throws -> [AccessRole] {
-        try await store.read { tx in
-            let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("users.read")
-            return try await tx.roles(tenant: access.tenant.id)
         }
     }
 

@@ -49,7 +49,7 @@ extension WebConsole {
         func text(_ name: String) -> String? {
             query.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        let roles = try await services.access.knownRoles(tenant: tenant, context: context)
+        let roles = try await services.access.roles(tenant: tenant, context: context)
         var view = AccessView(tenant: tenant, roles: roles, user: text("user") ?? "", policy: text("policy"),
                               party: text("party") ?? "", at: text("at") ?? "")
         view.csrf = signedIn.session.csrf

@@ -18,6 +18,29 @@ struct TUser: Codable {
 
 @Suite("HTTP: users, segments, identities, API keys, access")
 struct UserAPITests {
+    /// A caller with users.read on one organization lists the roles inside it and its own, not the others (the API
+    /// refused it the list the console showed it; found by a probe).
+    @Test func aScopedCallerListsTheRolesItMayKnow() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South"}"#)
+            let farm = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships", json: #"{"parentId":"\#(north.id)","childId":"\#(farm.id)","type":"structure"}"#).status == .created)
+            for (name, org) in [("Farm hands", farm.id), ("South readers", south.id)] {
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"\#(name)","policies":["parties.read"],"organizationId":"\#(org)"}"#).status == .created)
+            }
+            let key = try await api.scopedKey(t, policies: ["users.read"], organization: north.id)
+            struct Role: Codable { var name: String }
+            let listed = try await api.send(.get, "/v1/tenants/\(t)/roles", token: key)
+            #expect(listed.status == .ok, "\(listed.text)")
+            let names = try listed.decode(TList<Role>.self).items.map(\.name)
+            #expect(names.contains("Farm hands") && !names.contains("South readers") && names.count == 2, "\(names)")
+            let all = try await api.send(.get, "/v1/tenants/\(t)/roles").decode(TList<Role>.self).items.map(\.name)
+            #expect(Set(all).isSuperset(of: names) && all.contains("South readers"))
+        }
+    }
+
     @Test func usersSegmentsImport() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
