@@ -29,22 +29,52 @@ public enum Text {
     }
 
     /// The form in which names are searched and compared as duplicates: lower-cased, with accents and other combining
-    /// marks dropped and the letters that carry no separable mark spelled as plain letters (`ß` → `ss`, `ø` → `o`), so
-    /// that "nunez" finds "Núñez" and "strasse" finds "Straße". Composed again at the end (a Hangul syllable stays one).
+    /// marks dropped and the letters that carry no separable mark spelled as plain letters (`ß` → `ss`, `ø` → `o`, a
+    /// final `ς` → `σ`), apostrophes dropped (`O’Brien` → `obrien`), other punctuation and runs of spaces one space, and
+    /// no space at either end: "nunez" finds "Núñez", "strasse" finds "Straße", "o'brien" finds "O’Brien", and "Acme
+    /// Ltd." and "ACME  Ltd" are one name to the duplicate finder. Composed again at the end (a Hangul syllable stays
+    /// one).
     public static func searchKey(_ text: String) -> String {
         let lower = text.lowercased()
-        if lower.utf8.allSatisfy({ $0 < 0x80 }) { return lower }
         var folded = String.UnicodeScalarView()
-        for scalar in lower.decomposedStringWithCanonicalMapping.unicodeScalars {
-            if scalar.properties.generalCategory == .nonspacingMark { continue }
-            if let plain = plainLetters[scalar] { folded.append(contentsOf: plain.unicodeScalars) } else { folded.append(scalar) }
+        var pendingSpace = false
+        func append(_ scalar: Unicode.Scalar) {
+            if pendingSpace, !folded.isEmpty { folded.append(" ") }
+            pendingSpace = false
+            folded.append(scalar)
         }
-        return String(folded).precomposedStringWithCanonicalMapping
+        let ascii = lower.utf8.allSatisfy { $0 < 0x80 }
+        for scalar in (ascii ? lower : lower.decomposedStringWithCanonicalMapping).unicodeScalars {
+            let category = scalar.properties.generalCategory
+            if category == .nonspacingMark || category == .format || apostrophes.contains(scalar) { continue }
+            if scalar.properties.isWhitespace || Self.isPunctuation(category) {
+                pendingSpace = true
+            } else if let plain = plainLetters[scalar] {
+                for letter in plain.unicodeScalars { append(letter) }
+            } else {
+                append(scalar)
+            }
+        }
+        let key = String(folded)
+        return ascii ? key : key.precomposedStringWithCanonicalMapping
     }
 
-    /// Lower-case letters with no canonical decomposition that readers take for a plain letter with a mark.
+    private static func isPunctuation(_ category: Unicode.GeneralCategory) -> Bool {
+        switch category {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation,
+             .otherPunctuation: true
+        default: false
+        }
+    }
+
+    /// Apostrophes, straight and typographic, and the modifier letter some keyboards give for one: dropped, not spaces.
+    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "`", "\u{00B4}"]
+
+    /// Lower-case letters with no canonical decomposition that readers take for a plain letter with a mark, and the final
+    /// sigma (the one sigma of a word's end).
     private static let plainLetters: [Unicode.Scalar: String] = [
         "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŧ": "t",
+        "ς": "σ",
     ]
 
     public static func required(_ raw: String?, field: String, max: Int) throws -> String? {

@@ -490,23 +490,21 @@ public enum RosterSchema {
                 #"ALTER TABLE segments ALTER COLUMN name TYPE text COLLATE "C""#,
             ]),
         ]),
-        // Search compared names lower-cased only: "nunez" did not find "Núñez" (found by a probe). Their keys drop accents
-        // now (`Text.searchKey`); keys of names written in ASCII stay as they were.
-        SchemaMigration(26, "party name keys without accents", [], data: refoldNameKeys),
+        // Search compared names lower-cased only: "nunez" did not find "Núñez", nor "o'brien" "O’Brien", and the duplicate
+        // finder kept "Acme Ltd." and "Acme Ltd" apart (found by probes). Their keys are folded now (`Text.searchKey`).
+        SchemaMigration(26, "party name keys folded (accents, punctuation, spaces)", [], data: refoldNameKeys),
     ]
 
-    /// Migration 26: each party's name keys holding non-ASCII characters, folded as `Text.searchKey` folds them (a key
-    /// is its name lower-cased, so folding the key folds the name).
+    /// Migration 26: each party's name keys folded as `Text.searchKey` folds them (a key was its name lower-cased, so
+    /// folding the key folds the name); a row is written only when one of its keys changes.
     @Sendable static func refoldNameKeys(_ conn: any SQLConnection, _ dialect: SQLDialect) async throws {
-        func nonASCII(_ column: String) -> String { dialect == .sqlite ? "\(column) GLOB '*[^ -~]*'" : "\(column) ~ '[^ -~]'" }
-        for row in try await conn.query("""
-            SELECT tenant_id, id, first_key, last_key, name_key FROM parties
-            WHERE \(nonASCII("name_key")) OR \(nonASCII("first_key")) OR \(nonASCII("last_key"))
-            """, []) {
-            func folded(_ column: String) -> SQLValue { row.string(column).map { .text(Text.searchKey($0)) } ?? .null }
+        for row in try await conn.query("SELECT tenant_id, id, first_key, last_key, name_key FROM parties", []) {
+            let old = [row.string("first_key"), row.string("last_key"), row.string("name_key")]
+            let new = old.map { $0.map(Text.searchKey) }
+            guard new != old else { continue }
             try await conn.execute("UPDATE parties SET first_key = $3, last_key = $4, name_key = $5 WHERE tenant_id = $1 AND id = $2",
-                                   [.uuid(try row.uuid("tenant_id")), .uuid(try row.uuid("id")), folded("first_key"), folded("last_key"),
-                                    folded("name_key")])
+                                   [.uuid(try row.uuid("tenant_id")), .uuid(try row.uuid("id"))]
+                                       + new.map { $0.map(SQLValue.text) ?? .null })
         }
     }
 

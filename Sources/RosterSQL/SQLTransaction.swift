@@ -309,10 +309,14 @@ extension SQLTransaction {
         if let text = query.text?.lowercased(), !text.isEmpty {
             // Names by their search keys (accents dropped); the email by its key, as written.
             let pattern = bind(.text(Self.likePrefix(text)))
+            var clauses = ["p.email_key LIKE \(pattern) ESCAPE '\\'"]
+            // A query of punctuation alone folds to nothing, which every name starts with: names are not searched then.
             let folded = Text.searchKey(text)
-            let namePattern = folded == text ? pattern : bind(.text(Self.likePrefix(folded)))
-            var clauses = ["p.name_key LIKE \(namePattern) ESCAPE '\\'", "p.first_key LIKE \(namePattern) ESCAPE '\\'",
-                           "p.last_key LIKE \(namePattern) ESCAPE '\\'", "p.email_key LIKE \(pattern) ESCAPE '\\'"]
+            if !folded.isEmpty {
+                let namePattern = folded == text ? pattern : bind(.text(Self.likePrefix(folded)))
+                clauses += ["p.name_key LIKE \(namePattern) ESCAPE '\\'", "p.first_key LIKE \(namePattern) ESCAPE '\\'",
+                            "p.last_key LIKE \(namePattern) ESCAPE '\\'"]
+            }
             let digits = text.filter(\.isNumber)
             if digits.count >= 3, text.allSatisfy({ $0.isNumber || " +-.()".contains($0) }) {
                 clauses.append("p.phone LIKE \(bind(.text(Self.likePrefix(digits)))) ESCAPE '\\'")

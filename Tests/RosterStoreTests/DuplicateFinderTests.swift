@@ -22,7 +22,7 @@ struct DuplicateFinderTests {
             let acme2 = try await make(PartyInput(kind: .organization, name: "ACME"))
             // Names alike but for accents and the letters read as a plain one with a mark.
             let muller = try await make(PartyInput(kind: .organization, name: "Müller Straße"))
-            let muller2 = try await make(PartyInput(kind: .organization, name: "Muller Strasse"))
+            let muller2 = try await make(PartyInput(kind: .organization, name: "Muller  Strasse."))
             let north = try await make(PartyInput(kind: .organization, name: "North"))
             let joe1 = try await make(PartyInput(kind: .person, firstName: "Joe", lastName: "Bloggs"))
             let joe2 = try await make(PartyInput(kind: .person, firstName: "joe", lastName: "BLOGGS"))

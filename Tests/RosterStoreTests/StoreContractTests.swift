@@ -431,6 +431,19 @@ struct StoreContractTests {
             }
             #expect(try await ids(PartySearch(q: "jose")) == [jose.id])
             #expect(try await ids(PartySearch(q: "nunes")) == [])
+            // Apostrophes count for nothing, other punctuation and runs of spaces as one space; Greek's final sigma is a sigma;
+            // invisible format characters count for nothing.
+            let obrien = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Seán", lastName: "O’Brien-Smith"),
+                                                  context: .test)
+            for typed in ["o'brien", "OBRIEN", "o’brien smith", "obrien-s", "sean  o"] {
+                #expect(try await ids(PartySearch(q: typed)) == [obrien.id], "\(typed)")
+            }
+            let sofia = try await parties.create(tenant: tenant.slug, .init(kind: .organization, name: "ΟΔΥΣΣΕΥΣ Ltd."), context: .test)
+            for typed in ["οδυσσευς", "Οδυσσεύς ltd", "ΟΔΥΣΣΕΥΣ LTD."] {
+                #expect(try await ids(PartySearch(q: typed)) == [sofia.id], "\(typed)")
+            }
+            #expect(try await ids(PartySearch(q: "'")) == [])
+            #expect(try await ids(PartySearch(q: "-")) == [])
         }
     }
 
