@@ -165,12 +165,19 @@ public struct PartyService: Sendable {
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 let current = try await access.party(id, "parties.write")
+                try await access.requireAnswerable(id)
                 if let ifMatch, ifMatch != current.version {
                     throw Self.staleVersion(ifMatch, current: current.version)
                 }
                 guard current.isLive else { throw RosterError.conflict(current.notLiveReason) }
                 let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
-                guard !changed.isEmpty else { return current }
+                guard !changed.isEmpty else {
+                    // Nothing changes and the answer is the party: a read of its data, audited as one (it went unrecorded;
+                    // found by a probe).
+                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.read",
+                                                         targetType: "party", targetID: id.description)])
+                    return current
+                }
                 if current.roles.contains("partner"), !party.roles.contains("partner") { try await Self.requireNoCustomers(of: current, tx: tx) }
                 if changed.contains("email") || changed.contains("phone") { try await access.rejectDuplicates(of: party) }
                 guard try await tx.updateParty(party, expectedVersion: current.version) else { throw ChangedMeanwhile(what: "party") }
@@ -221,6 +228,7 @@ public struct PartyService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
             let current = try await access.party(id, "parties.write")
+            try await access.requireAnswerable(id)
             if let ifMatch, ifMatch != current.version {
                 throw Self.staleVersion(ifMatch, current: current.version)
             }

@@ -187,6 +187,16 @@ struct TenantAccess {
         return party
     }
 
+    /// A change whose answer is the party (its data) needs `parties.read` on it as well as the change's own policy: a
+    /// caller that could change a party but not read it was answered the whole record (found by a probe). 403: the
+    /// caller reaches the party for the change, so its existence is no secret to it.
+    func requireAnswerable(_ id: Party.ID) async throws {
+        let scope = grants.scope(of: "parties.read")
+        if scope == .tenant { return }
+        if case .subtrees(let subtrees) = scope, try await inside([id], subtrees).contains(id) { return }
+        throw RosterError.forbidden("the answer is party \(id)'s data, which needs the parties.read policy on it too")
+    }
+
     /// The party an import row's `field` names: as `party(_:)`, its 404 a refusal of that field (a refused row names
     /// the column it comes from).
     func party(_ id: Party.ID, named field: String) async throws -> Party {

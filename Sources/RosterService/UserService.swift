@@ -84,7 +84,12 @@ public struct UserService: Sendable {
                     throw RosterError.invalid("email", "a user needs an email or an SSO subject")
                 }
                 let changed = user.changedFields(from: current)
-                guard !changed.isEmpty else { return try await Self.shown(current, to: access) }
+                guard !changed.isEmpty else {
+                    // Nothing changes and the answer is the user: a read of its data, audited as one (found by a probe).
+                    try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "user.read", targetType: "user",
+                                                         targetID: id.description)])
+                    return try await Self.shown(current, to: access)
+                }
                 // Whoever sets another user's email or SSO identity could sign in as that user.
                 let identity = changed.filter { ["email", "ssoIssuer", "ssoSubject"].contains($0) }
                 if !identity.isEmpty, !access.grants.everything, context.principal != .user(id.description) {

@@ -33,6 +33,44 @@ struct PartyAPITests {
         }
     }
 
+    /// A change answers the party's data: it is audited as a read when nothing changed, and refused to a caller that may
+    /// change the party but not read it (both answered the whole record unrecorded; found by a probe). Users likewise.
+    @Test func changesThatAnswerDataAreReadsToo() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com","note":"kept"}"#)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships", json: #"{"parentId":"\#(north.id)","childId":"\#(ann.id)","type":"structure"}"#).status == .created)
+            func entries(_ id: String) async throws -> [TAuditEntry] {
+                try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(id)").decode(TList<TAuditEntry>.self).items
+            }
+            let before = try await entries(ann.id).count
+            for body in ["{}", #"{"note":"kept"}"#] {
+                let same = try await api.send(.patch, "/v1/tenants/\(t)/parties/\(ann.id)", json: body)
+                #expect(same.status == .ok && same.text.contains("ann@example.com"))
+            }
+            let after = try await entries(ann.id)
+            #expect(after.count == before + 2 && after.prefix(2).allSatisfy { $0.action == "party.read" }, "\(after.map(\.action))")
+
+            let writer = try await api.scopedKey(t, policies: ["parties.write"], organization: north.id)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(ann.id)", token: writer).status == .notFound)
+            for (method, path, body) in [(HTTPRequest.Method.patch, "", "{}"), (.patch, "", #"{"note":"changed"}"#), (.post, "/state", #"{"state":"suspended"}"#),
+                                         (.delete, "", nil)] {
+                let refused = try await api.send(method, "/v1/tenants/\(t)/parties/\(ann.id)\(path)", json: body, token: writer)
+                #expect(refused.status == .forbidden && !refused.text.contains("ann@example.com") && refused.text.contains("parties.read"),
+                        "\(method) \(path): \(refused.status) \(refused.text)")
+            }
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(ann.id)").decode(TParty.self).note == "kept")
+
+            struct ID: Codable { var id: String }
+            let user = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"u@example.com"}"#).decode(ID.self)
+            let userBefore = try await entries(user.id).count
+            #expect(try await api.send(.patch, "/v1/tenants/\(t)/users/\(user.id)", json: "{}").status == .ok)
+            let userAfter = try await entries(user.id)
+            #expect(userAfter.count == userBefore + 1 && userAfter.first?.action == "user.read", "\(userAfter.map(\.action))")
+        }
+    }
+
     @Test func invalidInputListsEveryField() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
