@@ -155,6 +155,12 @@ public struct DealerImport: Sendable {
             throw RosterError.invalid("file", "the header names columns this import does not know: \(listed) "
                                       + "(it reads email, displayName or name, dealerCode or code or employeeId)")
         }
+        // One column per field: a second (`dealerCode,code`) would be read or ignored by no rule anyone wrote down.
+        for (field, aliases) in [("email", emails), ("displayName", names), ("dealerCode", codes)]
+        where header.filter({ aliases.contains($0) }).count > 1 {
+            throw RosterError.invalid("file", "the header names the \(field) column more than once ("
+                                      + given.filter { aliases.contains($0.lowercased()) }.joined(separator: ", ") + ")")
+        }
         guard let emailColumn = column(emails) else { throw RosterError.invalid("file", "the header needs an email column") }
         let nameColumn = column(names)
         let codeColumn = column(codes)
@@ -169,7 +175,9 @@ public struct DealerImport: Sendable {
     }
 }
 
-/// A small RFC 4180 reader: commas, quoted fields with doubled quotes, CRLF or LF.
+/// A small RFC 4180 reader: commas, quoted fields with doubled quotes, CRLF or LF. Kept rather than CSV.swift (which the
+/// party import reads with) for a dealer list's one lenience: text after a closing quote (`"a, b"@example.com`) stays
+/// in its field, where CSV.swift reads on to the next quote and makes two lines one row.
 enum CSV {
     static func parse(_ text: String) -> [[String]] {
         var records: [[String]] = []

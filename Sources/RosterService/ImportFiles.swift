@@ -93,12 +93,13 @@ public final class ImportFile {
             guard let stream = InputStream(fileAtPath: path) else { throw Unreadable(description: "can't read \(path)") }
             let reader: CSVReader
             do {
-                reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
+                reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true, delimiter: Self.delimiter(path))
             } catch {
                 throw Unreadable(description: "\(path) is not CSV with a header row: \(Self.describe(error))")
             }
+            // Column names as spreadsheets write them (`FirstName`, ` EMAIL `) are the columns they name.
             header = (reader.headerRow ?? []).enumerated().map { index, name in
-                index == 0 && name.hasPrefix("\u{FEFF}") ? String(name.dropFirst()) : name
+                Self.canonical(index == 0 && name.hasPrefix("\u{FEFF}") ? String(name.dropFirst()) : name, known: known, listed: describeKnown)
             }
             let unknown = header.indices.filter { !known(header[$0]) }
             guard unknown.isEmpty else {
@@ -114,6 +115,39 @@ public final class ImportFile {
         case .jsonl:
             lines = try LineReader(path: path)
         }
+    }
+
+    /// The separator of a CSV file: `;` (as spreadsheets write CSV where the comma is the decimal sign) or a tab when the
+    /// header line holds one of them and no comma, else `,`.
+    static func delimiter(_ path: String) -> Unicode.Scalar {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "," }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
+        let line = start.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        if line.contains(UInt8(ascii: ",")) { return "," }
+        if line.contains(UInt8(ascii: ";")) { return ";" }
+        if line.contains(UInt8(ascii: "\t")) { return "\t" }
+        return ","
+    }
+
+    /// A header's name as the column it names: trimmed, and matched without regard to case when it is no column as
+    /// written (`properties.` and the key's own case kept).
+    static func canonical(_ raw: String, known: (String) -> Bool, listed: [String]) -> String {
+        let name = raw.trimmingWhitespace()
+        if known(name) { return name }
+        let lower = name.lowercased()
+        if lower.hasPrefix("properties."), case let property = "properties." + name.dropFirst(11), known(property) { return property }
+        return listed.first { $0.lowercased() == lower && known($0) } ?? name
+    }
+
+    /// A JSON member's name as a refused row's field: as given when it reads as a field name, else not at all (a name
+    /// can be anything, a person's email too, and refused rows are kept).
+    static func shown(_ name: String) -> String? {
+        let ascii = name.utf8
+        guard (1...64).contains(ascii.count), let first = ascii.first, first == UInt8(ascii: "_") || (first | 0x20) >= 97 && (first | 0x20) <= 122,
+              ascii.allSatisfy({ $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+                  || ($0 >= 48 && $0 <= 57) || (($0 | 0x20) >= 97 && ($0 | 0x20) <= 122) }) else { return nil }
+        return name
     }
 
     /// CSV.swift's errors in words (its case names are no message).
@@ -133,8 +167,9 @@ public final class ImportFile {
         case .csv:
             guard let csv else { return nil }
             var next = csv.next()
-            // A blank line (one empty field) is not a row; it keeps its number, so that every run numbers rows alike.
-            while let values = next, values.count == 1, values[0].isEmpty, header.count > 1 {
+            // A blank line (one empty field, or only separators) is not a row; it keeps its number, so that every run numbers
+            // rows alike.
+            while let values = next, values.allSatisfy(\.isEmpty), header.count > 1 {
                 number += 1
                 next = csv.next()
             }
@@ -147,7 +182,11 @@ public final class ImportFile {
             number += 1
             var row = Row(number: number, values: [:], problems: [])
             if values.count != header.count {
-                row.problems.append(FieldError("", "has \(values.count) fields where the header has \(header.count)"))
+                // A quote out of place makes the reader run on to the next one: lines become one row. Said, so that the
+                // lines it took are looked for.
+                let runsOn = values.count < header.count && values.contains { $0.contains("\n") || $0.contains("\r") }
+                row.problems.append(FieldError("", "has \(values.count) fields where the header has \(header.count)"
+                                               + (runsOn ? " (a quoted field runs over several lines: a quote out of place makes lines one row)" : "")))
             }
             for (name, value) in zip(header, values) where !value.isEmpty { row.values[name] = .scalar(.string(value)) }
             return row
@@ -160,12 +199,24 @@ public final class ImportFile {
                     return row
                 }
                 if line.allSatisfy(\.isWhitespace) { continue }
-                guard let object = try? Self.decoder.decode([String: Value].self, from: Data(line.utf8)) else {
+                let bytes = Array(line.utf8)
+                guard let object = try? Self.decoder.decode([String: Value].self, from: Data(bytes)) else {
                     row.problems.append(FieldError("", "is not a JSON object"))
                     return row
                 }
+                // A member named twice: which value the decoder kept is nowhere written (as the API refuses it).
+                if let twice = JSONDuplicates.first(in: bytes) {
+                    row.problems.append(Self.shown(twice).map { FieldError($0, "is given twice in this row") }
+                                        ?? FieldError("", "names a member twice"))
+                    return row
+                }
                 for (key, value) in object where value != .null {
-                    if known(key) { row.values[key] = value } else { row.problems.append(FieldError(key, "is not a field of this import")) }
+                    if known(key) {
+                        row.values[key] = value
+                    } else {
+                        row.problems.append(Self.shown(key).map { FieldError($0, "is not a field of this import") }
+                                            ?? FieldError("", "has a member whose name is no field of this import (not repeated here: a name can be data)"))
+                    }
                 }
                 row.problems.sort { $0.field < $1.field }
                 return row

@@ -418,6 +418,43 @@ struct PartyImportTests {
         #expect(try lines.next() == nil)
     }
 
+    /// Files as spreadsheets and other systems write them (found by a probe): a header in another case or padded, `;` as
+    /// the separator, rows of separators only (skipped, numbered); a misplaced quote that makes lines one row is said;
+    /// a JSON member given twice is refused, and a member name that is no field name is not repeated (it can be data,
+    /// and refused rows are kept).
+    @Test func spreadsheetFilesAndUntrustedNames() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let semicolons = dir.appendingPathComponent("s.csv")
+        try Data("Kind; FirstName ;EMAIL;Properties.Crm\r\nperson;Ann;ann@example.com;c-1\r\n;;;\r\nperson;\"Bo; Jr\";bo@example.com;x\r\n".utf8)
+            .write(to: semicolons)
+        let reader = try PartyImportReader(path: semicolons.path, format: .csv)
+        let ann = try #require(try reader.next())
+        #expect(ann.number == 1 && ann.kind == "person" && ann.firstName == "Ann" && ann.email == "ann@example.com" && ann.problems.isEmpty)
+        #expect(ann.properties == ["Crm": .string("c-1")])
+        let bo = try #require(try reader.next())
+        #expect(bo.number == 3 && bo.firstName == "Bo; Jr" && bo.problems.isEmpty, "\(bo)")
+        #expect(try reader.next() == nil)
+
+        let runOn = dir.appendingPathComponent("r.csv")
+        try Data("email,firstName,lastName\n\"a, b\"@example.com,Broken,X\nfresh@example.com,\"Fresh, New\",Y\n".utf8).write(to: runOn)
+        let merged = try #require(try PartyImportReader(path: runOn.path, format: .csv).next())
+        #expect(merged.problems.first?.message.contains("runs over several lines") == true, "\(merged.problems)")
+
+        let jsonl = dir.appendingPathComponent("n.jsonl")
+        try Data("""
+            {"firstName":"A","Keyleak Smith <keyleak@example.com>":"x","shoeSize":9}
+            {"firstName":"J7","firstName":"J7dup"}
+            """.utf8).write(to: jsonl)
+        let lines = try PartyImportReader(path: jsonl.path, format: .jsonl)
+        let leak = try #require(try lines.next())
+        #expect(Set(leak.problems.map(\.field)) == ["", "shoeSize"], "\(leak.problems)")
+        #expect(!leak.problems.contains { $0.message.contains("keyleak") || $0.field.contains("keyleak") })
+        let twice = try #require(try lines.next())
+        #expect(twice.problems.map(\.field) == ["firstName"] && twice.problems.first?.message.contains("twice") == true, "\(twice.problems)")
+    }
+
     /// A JSON Lines line longer than 1 MiB is refused as its row and skipped to its end; the rows around it are read,
     /// numbered as the file numbers them, whether the long line ends in a newline, a CRLF or the file's end. Lines that
     /// cross the 64 KiB chunks are read whole.

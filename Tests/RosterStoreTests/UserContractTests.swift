@@ -208,6 +208,12 @@ struct UserContractTests {
             await expectRosterError({ try DealerImport.parseCSV("email,dealerCode*\nx@example.com,1\n") }) {
                 $0.invalidFields == ["file"] && "\($0)".contains("dealerCode*")
             }
+            // A field's column given twice (or under two of its names) is refused, named (one was silently read).
+            for header in ["email,displayName,dealerCode,dealerCode", "email,name,displayName", "Email,e-mail"] {
+                await expectRosterError({ try DealerImport.parseCSV("\(header)\nx@example.com,A,B,C\n") }) {
+                    $0.invalidFields == ["file"] && "\($0)".contains("more than once")
+                }
+            }
             #expect(rows[3].displayName == "Fresh, New")
             let first = try await rt.services.dealers.run(tenant: tenant.slug, rows: rows, batchSize: 2, context: .test)
             #expect(first.created == 1 && first.updated == 2 && first.unchanged == 0)
