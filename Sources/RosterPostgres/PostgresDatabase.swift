@@ -30,6 +30,11 @@ public struct PostgresDatabase: SQLDatabase, Service {
 
     public init(configuration: PostgresClient.Configuration, direct: PostgresConnection.Configuration? = nil, logger: Logger,
                 acquireTimeout: Duration = .milliseconds(500), busyTimeout: Duration = .seconds(15)) {
+        // The driver at trace level writes the server's error details, which quote the values a unique index refused
+        // (an email, a phone: found by a probe). Personal data goes into no log at any level: the driver logs at debug at
+        // most.
+        var logger = logger
+        if logger.logLevel < .debug { logger.logLevel = .debug }
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.address = configuration.host.map { ($0, configuration.port ?? 5432) }
         self.direct = direct

@@ -5,6 +5,46 @@ import Testing
 /// provision tenants concurrently; every workflow completes exactly once.
 @Suite("CLI: two servers on one PostgreSQL database")
 struct TwoServersTests {
+    /// At trace level the PostgreSQL driver wrote the server's error details, which quote the value a unique index
+    /// refused: racing creates of one email put it into the log (found by a probe). No log holds it at any level.
+    @Test func traceLogsHoldNoValues() async throws {
+        guard let shared = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], !shared.isEmpty,
+              let slash = shared.lastIndex(of: "/") else {
+            Issue.record("ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
+            return
+        }
+        let run = UUID().uuidString.lowercased().prefix(8)
+        let database = "trace_\(run)"
+        #expect(psql(shared, "CREATE DATABASE \(database)") == 0)
+        defer { _ = psql(shared, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+        let cli = CLI(databaseURL: String(shared[...slash]) + database)
+        let token = "trace-token-0123456789abcdefghijklmnop"
+        let env = ["ROSTER_BOOTSTRAP_TOKEN": token, "ROSTER_LOG_LEVEL": "trace"]
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(run).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let port = CLI.serverPort()
+        let stop = try cli.serve(port: port, environment: env, log: log)
+        for _ in 0..<100 where httpGet("http://127.0.0.1:\(port)/health/ready", token: token) == nil {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(httpPost("http://127.0.0.1:\(port)/v1/tenants", token: token, json: #"{"slug":"tr-\#(run)","name":"Trace"}"#)?.0 == 201)
+        let email = "racer.\(run)@example.com"
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    httpPost("http://127.0.0.1:\(port)/v1/tenants/tr-\(run)/parties", token: token,
+                             json: #"{"kind":"person","firstName":"Racer","email":"\#(email)"}"#)?.0 ?? 0
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        stop()
+        #expect(statuses.filter { $0 == 201 }.count == 1 && statuses.filter { $0 == 409 }.count == 11, "\(statuses)")
+        let written = try String(contentsOf: log, encoding: .utf8)
+        #expect(written.contains("trace"), "the server logged nothing at trace: the check proves nothing")
+        #expect(!written.contains(email) && !written.contains("racer.\(run)"), "the email is in the log")
+    }
+
     @Test func everyWorkflowCompletesExactlyOnce() async throws {
         guard let shared = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], !shared.isEmpty,
               let slash = shared.lastIndex(of: "/") else {
