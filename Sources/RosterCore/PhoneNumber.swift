@@ -8,6 +8,27 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// Calling codes whose national numbers keep their leading 0 (Italy, San Marino, Vatican).
     static let keepsTrunkZero: Set<String> = ["39", "378", "379"]
 
+    /// Calling codes of countries whose numbers are dialled at home with a trunk 0 that is no part of the number, so that
+    /// a 0 written after the code (`+44 020 7946 0958`, as CRM data often has it) is that trunk prefix, left out. Only
+    /// these: elsewhere a 0 after the code may be the number's own (Italy, Côte d'Ivoire, Gabon, Congo).
+    static let trunkZeroCodes: [String] = [
+        "20", "27", "31", "32", "33", "36", "41", "43", "44", "46", "49", "51", "54", "55", "58", "60", "61", "62", "63", "64",
+        "66", "81", "82", "84", "86", "90", "91", "92", "94", "234", "254", "353", "358", "359", "380", "381", "385", "386",
+        "966", "971", "972",
+    ]
+
+    /// An international number (digits from the country code on) without a trunk 0 written after its code.
+    static func droppingTrunkZero(_ international: String) -> String {
+        // Calling codes are a prefix code: at most one of them starts the number.
+        guard let code = trunkZeroCodes.first(where: { international.hasPrefix($0 + "0") }) else { return international }
+        return code + international.dropFirst(code.count + 1)
+    }
+
+    /// The international prefix dialled from a country of the North American plan (calling code 1): `011 44 20 ...`.
+    static func international(afterNorthAmericanPrefix digits: String, defaultCallingCode: String?) -> String? {
+        defaultCallingCode == "1" && digits.hasPrefix("011") ? String(digits.dropFirst(3)) : nil
+    }
+
     /// The start of a stored number (digits with the country code) that a search text typed as a phone stands for, as the
     /// number itself would be normalized: `+44 (0)7700 9`, `0044 7700 9` and, with the default calling code 44,
     /// `07700 9` are all `4477009`. Nil when the text is no phone (letters, too few digits) or its digits as typed are
@@ -18,9 +39,11 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         let digits = written.digits
         let prefix: String
         if written.hasPlus {
-            prefix = digits
+            prefix = droppingTrunkZero(digits)
         } else if digits.hasPrefix("00") {
-            prefix = String(digits.dropFirst(2))
+            prefix = droppingTrunkZero(String(digits.dropFirst(2)))
+        } else if let abroad = international(afterNorthAmericanPrefix: digits, defaultCallingCode: defaultCallingCode) {
+            prefix = droppingTrunkZero(abroad)
         } else if let code = defaultCallingCode, !code.isEmpty, digits.hasPrefix("0"), !keepsTrunkZero.contains(code) {
             prefix = code + digits.dropFirst()
         } else {
@@ -64,9 +87,12 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         let (digits, hasPlus) = (written.digits, written.hasPlus)
         var international: String
         if hasPlus {
-            international = digits
+            international = Self.droppingTrunkZero(digits)
         } else if digits.hasPrefix("00") {
-            international = String(digits.dropFirst(2))
+            international = Self.droppingTrunkZero(String(digits.dropFirst(2)))
+        } else if let abroad = Self.international(afterNorthAmericanPrefix: digits, defaultCallingCode: defaultCallingCode) {
+            // Dialled from the US or Canada: 011 is their international prefix (it was read as a national number, 1011...).
+            international = Self.droppingTrunkZero(abroad)
         } else if let code = defaultCallingCode, !code.isEmpty {
             if digits.hasPrefix(code), digits.count - code.count >= 8 {
                 // Already with its country code, without the +: how Roster itself stores numbers

@@ -51,6 +51,15 @@ struct ValidationTableTests {
         .init(input: "15551234567", defaultCode: "1", expected: "15551234567"),
         .init(input: "5551234567", defaultCode: "1", expected: "15551234567"),
         .init(input: "+123456789012345", defaultCode: nil, expected: "123456789012345"),
+        // A trunk 0 written after the country code (CRM data), and the North American plan's international prefix 011
+        // (both stored wrongly, and so missed as duplicates; found by a probe). Italy's 0 is its number's own.
+        .init(input: "+44 020 7946 0958", defaultCode: nil, expected: "442079460958"),
+        .init(input: "0044 020 7946 0958", defaultCode: "1", expected: "442079460958"),
+        .init(input: "+49 030 901820", defaultCode: nil, expected: "4930901820"),
+        .init(input: "011 44 20 7946 0958", defaultCode: "1", expected: "442079460958"),
+        .init(input: "011 44 020 7946 0958", defaultCode: "1", expected: "442079460958"),
+        .init(input: "+1 011 555 1234", defaultCode: nil, expected: "10115551234"),
+        .init(input: "+39 06 6982 1234", defaultCode: "1", expected: "390669821234"),
         // invalid
         .init(input: "020 7946 0958", defaultCode: nil, expected: nil),
         .init(input: "(555) 123-4567", defaultCode: nil, expected: nil),
@@ -115,7 +124,8 @@ struct ValidationTableTests {
     /// The stored digits a search text typed as a phone stands for (nil: search the digits as typed, or no phone at all).
     @Test(arguments: [("07700 900", "44", "447700900"), ("+44 (0)7700 9", "44", "4477009"), ("0044 7700", "44", "447700"),
                       ("0044 7700", nil, "447700"), ("447700", "44", nil), ("7700 900", "44", nil), ("07700", nil, nil),
-                      ("06 12 34", "39", nil), ("0612", "33", "33612"), ("ann", "44", nil), ("0 7", "44", nil), ("+1 555", "44", nil)]
+                      ("06 12 34", "39", nil), ("0612", "33", "33612"), ("ann", "44", nil), ("0 7", "44", nil), ("+1 555", "44", nil),
+                      ("+44 020 79", "1", "442079"), ("011 44 20", "1", "4420"), ("011 44 20", "44", "44114420")]
                   as [(String, String?, String?)])
     func phoneSearchPrefixes(_ typed: String, _ code: String?, _ expected: String?) {
         #expect(PhoneNumber.searchPrefix(typed, defaultCallingCode: code) == expected, "\(typed)")
