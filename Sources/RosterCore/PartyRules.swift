@@ -156,6 +156,10 @@ public enum PartyRules {
             } else {
                 errors.add("properties.website", "must be a website address")
             }
+        } else if let other = party.properties["website"], other != .null {
+            // A number or a boolean is no website: kept, it left the two out of step, and the party's own export
+            // could not be imported again (found by a probe).
+            errors.add("properties.website", "must be a website address (a string)")
         }
         if party.kind == .organization {
             party.emailDomains = party.website.flatMap(Website.emailDomain(of:)).map { [$0] } ?? []
@@ -253,6 +257,10 @@ public enum Website {
               let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = components.host, DomainName.normalize(host) != nil
         else { throw RosterError.invalid(field, "must be a website address such as https://example.com") }
+        // A password in a link is a credential, shown to every reader and left as it is by a masked export.
+        guard components.user == nil, components.password == nil else {
+            throw RosterError.invalid(field, "must not hold a user name or password")
+        }
         var normalized = components
         normalized.scheme = scheme
         normalized.host = host.lowercased()

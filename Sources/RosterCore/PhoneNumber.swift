@@ -11,17 +11,18 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     /// Calling codes of countries whose numbers are dialled at home with a trunk 0 that is no part of the number, so that
     /// a 0 written after the code (`+44 020 7946 0958`, as CRM data often has it) is that trunk prefix, left out. Only
     /// these: elsewhere a 0 after the code may be the number's own (Italy, Côte d'Ivoire, Gabon, Congo).
-    static let trunkZeroCodes: [String] = [
+    public static let trunkZeroCodes: [String] = [
         "20", "27", "31", "32", "33", "36", "41", "43", "44", "46", "49", "51", "54", "55", "58", "60", "61", "62", "63", "64",
         "66", "81", "82", "84", "86", "90", "91", "92", "94", "234", "254", "353", "358", "359", "380", "381", "385", "386",
         "966", "971", "972",
     ]
 
     /// An international number (digits from the country code on) without a trunk 0 written after its code.
-    static func droppingTrunkZero(_ international: String) -> String {
+    public static func droppingTrunkZero(_ international: String) -> String {
         // Calling codes are a prefix code: at most one of them starts the number.
         guard let code = trunkZeroCodes.first(where: { international.hasPrefix($0 + "0") }) else { return international }
-        return code + international.dropFirst(code.count + 1)
+        // Every 0 there (no number of these countries starts with one), so that the stored form reads as itself again.
+        return code + international.dropFirst(code.count).drop { $0 == "0" }
     }
 
     /// The international prefix dialled from a country of the North American plan (calling code 1): `011 44 20 ...`.

@@ -11,15 +11,35 @@ public enum Text {
     /// characters, counted as Unicode scalars (code points), as JSON Schema's `maxLength` counts them.
     public static func optional(_ raw: String?, field: String, max: Int) throws -> String? {
         guard let raw else { return nil }
-        let value = composed(raw.trimmingWhitespace())
+        let value = trimmingInvisible(composed(raw.trimmingWhitespace()))
         if value.isEmpty { return nil }
         guard value.unicodeScalars.count <= max else { throw RosterError.invalid(field, "must be at most \(max) characters") }
+        // Text that shows other than it reads (found by a probe): overrides and isolates reorder what follows them, and a
+        // mark with no letter to carry it is no text.
+        if value.unicodeScalars.contains(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
+            throw RosterError.invalid(field, "must not contain bidirectional override or isolate characters")
+        }
+        if let first = value.unicodeScalars.first, [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory) {
+            throw RosterError.invalid(field, "must not start with a combining mark")
+        }
         let allowsLineBreaks = max >= noteMax
         let hasControl = value.unicodeScalars.contains { s in
             s.properties.generalCategory == .control && !(allowsLineBreaks && (s == "\n" || s == "\r" || s == "\t"))
         }
         guard !hasControl else { throw RosterError.invalid(field, "must not contain control characters") }
         return value
+    }
+
+    /// Text without the invisible format characters (zero-width space, byte-order mark, direction marks, soft hyphen)
+    /// and spaces at its ends: a name of them alone was stored as a name (found by a probe). Inside text they stay (a
+    /// zero-width joiner is part of how some scripts and emoji are written).
+    static func trimmingInvisible(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        func invisible(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.generalCategory == .format || scalar.properties.isWhitespace }
+        guard let first = scalars.firstIndex(where: { !invisible($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !invisible($0) })!
+        if first == scalars.startIndex, last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
     }
 
     /// Text in Unicode's composed form (NFC): "José" typed as e + U+0301 (as macOS and some phone keyboards send it) is

@@ -135,6 +135,7 @@ struct ValidationTableTests {
     @Test func textIsComposed() throws {
         #expect(try Text.optional(" Jose\u{301} ", field: "f", max: 10)?.unicodeScalars.map(\.value) == Array("José".unicodeScalars.map(\.value)))
         #expect(try Text.optional("plain", field: "f", max: 10) == "plain")
+        #expect(try Text.optional("\u{200B} Ann\u{200D}a \u{FEFF}", field: "f", max: 10) == "Ann\u{200D}a")
         #expect(try EmailAddress("mari\u{301}a@example.com").value == "maría@example.com")
         #expect(try EmailAddress("mari\u{301}a@example.com").normalized == (try EmailAddress("maría@example.com")).normalized)
     }
@@ -216,6 +217,16 @@ struct ValidationTableTests {
         .init(name: "too many roles", input: .init(kind: .person, firstName: "A", roles: (0..<21).map { "r\($0)" }), invalidFields: ["roles"]),
         .init(name: "bad property key", input: .init(kind: .person, firstName: "A", properties: ["bad key": .int(1)]),
               invalidFields: ["properties"]),
+        // Names that are no names, or show other than they read (found by a probe).
+        .init(name: "a name of invisible characters only", input: .init(kind: .person, firstName: "\u{200B}\u{FEFF}"), invalidFields: ["firstName"]),
+        .init(name: "an organization named by a direction mark", input: .init(kind: .organization, name: "\u{200E}"), invalidFields: ["name"]),
+        .init(name: "a bidirectional override", input: .init(kind: .person, firstName: "Ev\u{202E}il"), invalidFields: ["firstName"]),
+        .init(name: "a lone combining mark", input: .init(kind: .person, firstName: "\u{0301}"), invalidFields: ["firstName"]),
+        .init(name: "a zero-width joiner inside stays", input: .init(kind: .person, firstName: "\u{200B}Ann\u{200D}a\u{200B}"), invalidFields: []),
+        .init(name: "website with credentials", input: .init(kind: .organization, name: "W", website: "https://user:pass@evil.example"),
+              invalidFields: ["website"]),
+        .init(name: "a website property that is no string", input: .init(kind: .organization, name: "W", properties: ["website": .int(123)]),
+              invalidFields: ["properties.website"]),
         .init(name: "property too long", input: .init(kind: .person, firstName: "A", properties: ["k": .string(String(repeating: "v", count: 2001))]),
               invalidFields: ["properties.k"]),
     ]
