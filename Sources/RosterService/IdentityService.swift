@@ -65,7 +65,10 @@ public struct IdentityService: Sendable {
                 party = try PartyRules.create(PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: email?.value,
                                                          phone: phone.map { "+" + $0.digits }),
                                               id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+                // Linked to the organization of its email's domain as POST .../parties links it (it was not; a probe).
+                if PartyService.linksByDomain(party, in: tenant) { try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment) }
                 try await PartyService.insertParty(party, tx: tx, context: context)
+                _ = try await PartyService.autoLink(party, tenant: tenant, tx: tx, context: context)
                 partyCreated = true
             }
             // The answer carries both records: what existed before is a read of personal data.

@@ -270,7 +270,10 @@ public struct PartyService: Sendable {
                 let input = PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: emailValue?.value,
                                        phone: phoneValue?.digits.withPlus, customerType: .new, roles: ["customer"])
                 let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+                // Linked to the organization of its email's domain as POST .../parties links it (it was not; a probe).
+                if Self.linksByDomain(party, in: tenant) { try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment) }
                 try await access.namingReadable { try await insert(party, tx: tx, context: context) }
+                _ = try await Self.autoLink(party, tenant: tenant, tx: tx, context: context)
                 return Identification(party: party, firstTime: true)
             }
         }

@@ -398,6 +398,15 @@ struct HierarchyContractTests {
                 #expect(linked == org.id, "\(email)")
             }
 
+            // A person made by identify (a checkout) or by resolving a login is linked as one made by POST .../parties
+            // (neither was; found by a probe).
+            let shop = try await parties.create(tenant: f.slug, PartyInput(kind: .organization, name: "Shop", website: "shop.example"), context: .test)
+            let walkIn = try await parties.identify(tenant: f.slug, email: "walkin@shop.example", phone: nil, context: .test)
+            let login = try await rt.services.identities.resolve(tenant: f.slug, identifier: "login@shop.example", context: .test)
+            let staff = try await rt.services.relationships.hierarchy(tenant: f.slug, of: shop.id, .children, type: "employment",
+                                                                      cursor: nil, limit: nil, context: .test)
+            #expect(Set(staff.items.map(\.party.id)) == [walkIn.party.id, login.partyID], "\(staff.items.map(\.party.id))")
+
             // Another tenant's organization is never a candidate, and without the setting nothing links.
             let other = try await rt.makeTenant()
             let carol = try await parties.createLinking(tenant: other.slug, PartyInput(kind: .person, email: "carol@acme.example"), context: .test)
