@@ -67,7 +67,8 @@ public enum ProvisioningStep: String, CaseIterable, Sendable {
 /// The tenant as a customer of the management tenant: an organization, a contact for its admin, a tag.
 public struct Tracking: Codable, Hashable, Sendable {
     public enum Status: String, Codable, Hashable, Sendable {
-        /// Tracking is turned off, or this is the management tenant itself.
+        /// Tracking is turned off, this is the management tenant itself, or the tenant failed to provision (a retry
+        /// of its provisioning starts tracking again).
         case off
         /// Steps remain; a worker runs them (at `nextAttemptAt` after a failure).
         case pending

@@ -702,6 +702,9 @@ public struct ProvisioningService: Sendable {
                 next.adminUserID = nil
                 next.adminPartyID = nil
                 next.admin = nil  // a retry brings its own
+                // Nothing to track for a tenant that failed (a retry starts tracking afresh): it read `pending` for good
+                // (found by a probe).
+                if next.tracking.status == .pending { next.tracking.status = .off }
                 try await tx.appendAudit([AuditEvent(tenantID: tenantID, context: context, action: "tenant.rollback", targetType: "tenant",
                                                      targetID: tenantID.description, fields: ["status"])])
             } else {

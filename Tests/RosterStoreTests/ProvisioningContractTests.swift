@@ -169,6 +169,8 @@ struct ProvisioningContractTests {
             let failed = try await faulty.tenant(slug: request.slug, context: .test)
             #expect(failed.tenant.status == .failed && failed.provisioning?.phase == .failed)
             #expect(failed.provisioning?.lastError?.contains("injected fault at \(step)") == true)
+            // Nothing will track it: not `pending` (it read so for good).
+            #expect(failed.provisioning?.tracking.status == .off)
             // Nothing of it remains, in either tenant.
             #expect(try await fixture.users(request.slug).isEmpty)
             #expect(try await fixture.parties(request.slug).isEmpty)
