@@ -267,13 +267,13 @@ package struct StrictQueryMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        try await next(Self.readableQuery(request), body, metadata)
+        try await next(Self.readableQuery(request, operationID: operationID), body, metadata)
     }
 
     /// The request with its query as the generated layer can read it: empty components (`?&a=1`, `a=1&&b=2`), which
     /// its parser took for malformed (a 500), are dropped; a name without `=` (`?includeInactive`), a name given twice
     /// and a value that is no percent-encoding are a 400 naming the parameter.
-    static func readableQuery(_ request: HTTPRequest) throws -> HTTPRequest {
+    static func readableQuery(_ request: HTTPRequest, operationID: String? = nil) throws -> HTTPRequest {
         // The API's own operations; the health checks take no parameter and ignore what a prober adds.
         // The mark looked for by byte: a search by `Character` went through every GET's path (1% of its time in perf).
         guard let path = request.path, PathSegments.isAPI(path), let mark = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return request }
@@ -289,6 +289,14 @@ package struct StrictQueryMiddleware: ServerMiddleware {
         var seen = Set<String>()
         for name in pairs.map({ $0[0].removingPercentEncoding ?? String($0[0]) }) where !seen.insert(name).inserted {
             throw RosterError.badRequest("the query parameter \(shown(name)) is given more than once; give it once")
+        }
+        // A parameter the operation does not take was ignored (`?bogus=1`, a misspelt filter answered unfiltered; found by a
+        // probe): refused, naming what it takes.
+        if let operationID, let taken = SpecQueryParameters.byOperation[operationID] {
+            for name in pairs.map({ $0[0].removingPercentEncoding ?? String($0[0]) }) where !taken.contains(name) {
+                let takes = taken.isEmpty ? "it takes none" : "it takes " + taken.sorted().joined(separator: ", ")
+                throw RosterError.badRequest("the query parameter \(shown(name)) is not one this operation takes (\(takes))")
+            }
         }
         // A value that is no percent-encoding (`q=%ZZ`) was read as absent: the filter was dropped, the whole tenant listed.
         for pair in pairs where pair.contains(where: { $0.contains("%") && $0.removingPercentEncoding == nil }) {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import RosterAPI
+import RosterOpenAPI
 import Testing
 
 /// Every JSON body field an operation does not define is refused with 422 naming each of them, and nothing
@@ -160,6 +161,26 @@ struct StrictInputTests {
             let update = try await api.send(.post, "/v1/tenants/\(t)/imports?type=relationships&onDuplicate=update",
                                             json: "childEmail,parentName,type\na@example.com,X,other\n", headers: csv)
             #expect(update.status == .unprocessableContent && update.problem?.errors?.map(\.field) == ["onDuplicate"], "\(update.text)")
+        }
+    }
+
+    /// A query parameter the operation does not take is refused, naming it and what the operation takes (`?bogus=1`
+    /// was ignored; found by a probe). The table is read from the spec, for every operation.
+    @Test func unknownQueryParametersAreRefused() async throws {
+        let table = SpecQueryParameters.byOperation
+        #expect(Set(table.keys) == Set(OperationRules.all.keys), "\(Set(OperationRules.all.keys).subtracting(table.keys))")
+        #expect(table["searchParties"]?.isSuperset(of: ["q", "kind", "role", "customerType", "state", "tag", "partnerId", "limit", "cursor"]) == true)
+        #expect(table["listChildren"]?.isSuperset(of: ["type", "includeInactive", "at", "limit", "cursor"]) == true, "\(table["listChildren"] ?? [])")
+        #expect(table["getMe"] == [])
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            for path in ["/v1/tenants/\(t)/tags?bogus=1", "/v1/tenants/\(t)/parties?qq=ann", "/v1/tenants/\(t)/me?x=1"] {
+                let refused = try await api.send(.get, path)
+                #expect(refused.status == .badRequest && refused.problem?.detail?.contains("is not one this operation takes") == true, "\(path): \(refused.text)")
+            }
+            let named = try await api.send(.get, "/v1/tenants/\(t)/parties?qq=ann")
+            #expect(named.problem?.detail?.contains("qq") == true && named.problem?.detail?.contains("q, ") == true, "\(named.text)")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties?q=ann&limit=5").status == .ok)
         }
     }
 
