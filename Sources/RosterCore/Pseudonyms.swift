@@ -78,12 +78,26 @@ public struct Pseudonyms: Sendable {
             let bytes = digest("phone", "\(tweak)\u{0}\(index)\u{0}\(right)")
             return bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } & mask
         }
+        // Cycle-walking keeps the pseudonym in the class the number is in: within the range, and stored as Roster stores
+        // numbers now (no trunk 0 after its country code: `+44 0...` reads as another, shorter number) or not (a number
+        // stored before); a permutation of each class, so two numbers never share one. The walk ends: the number's own
+        // cycle holds it. The class is read from the tail's first two digits (arithmetic: it runs for every masked phone).
+        let trunkAfterKept = PhoneNumber.trunkZeroCodes.contains(kept)
+        let thirdDigits = Set(PhoneNumber.trunkZeroCodes.filter { $0.count == 3 && $0.hasPrefix(kept) }.compactMap { $0.last?.wholeNumberValue })
+        var first: UInt64 = 1
+        for _ in 1..<tail.count { first *= 10 }
+        func isCanonical(_ x: UInt64) -> Bool {
+            if trunkAfterKept { return x / first != 0 }
+            guard first >= 10, thirdDigits.contains(Int(x / first)) else { return true }
+            return (x / (first / 10)) % 10 != 0
+        }
+        let canonical = isCanonical(number)
         var x = number
         repeat {
             var (left, right) = (x >> half, x & mask)
             for index in 0..<4 { (left, right) = (right, left ^ round(index, right)) }
             x = left << half | right
-        } while x >= range
+        } while x >= range || isCanonical(x) != canonical
         let text = String(x)
         return "+" + kept + String(repeating: "0", count: tail.count - text.count) + text
     }

@@ -12,7 +12,8 @@ struct PseudonymTests {
         let settings = TenantSettings(defaultCallingCode: "44")
         for index in 0..<500 {
             let digits = String((0..<Int.random(in: 7...13, using: &rng)).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) })
-            let phone = try PhoneNumber("+" + String(Int.random(in: 1...9, using: &rng)) + digits.dropFirst())
+            // (A number with a trunk 0 after its country code, too short without it, is no phone: not one to mask.)
+            guard let phone = try? PhoneNumber("+" + String(Int.random(in: 1...9, using: &rng)) + digits.dropFirst()) else { continue }
             let email = try EmailAddress("Person.\(index)@Domain\(index % 7).example.com")
             var party = Party(id: .make(), tenantID: .make(), kind: index % 3 == 0 ? .organization : .person, createdAt: Date(), updatedAt: Date())
             if party.kind == .person {
@@ -32,7 +33,7 @@ struct PseudonymTests {
                                    properties: masked.properties)
             let made = try PartyRules.create(input, id: .make(), tenantID: .make(), settings: settings, now: Date())
             #expect(made.email?.normalized == masked.email?.normalized && made.phone == masked.phone)
-            #expect(made.phone?.digits.count == phone.digits.count && made.phone?.digits.prefix(2) == phone.digits.prefix(2))
+            #expect(made.phone?.digits.count == phone.digits.count && made.phone?.digits.prefix(2) == phone.digits.prefix(2), "\(phone) \(masked.phone.map(\.digits) ?? "")")
             #expect(masked.email?.normalized.contains("person") == false && masked.email?.normalized.contains("domain") == false)
             #expect(masked.note?.hasPrefix("masked ") == true && masked.firstName?.contains("Ann") != true && masked.name?.contains("Farm") != true)
             #expect(masked.properties["n"] == .int(Int64(index)))
@@ -57,6 +58,8 @@ extension PseudonymTests {
             let digits = "44" + String(format: "%05d", n)
             let masked = key.phone(PhoneNumber(storedDigits: digits))
             #expect(masked.count == 8 && masked.hasPrefix("+44"))
+            // A number stored as Roster stores them masks to one (no trunk 0 after the code), and one stored before to one.
+            #expect((PhoneNumber.droppingTrunkZero(digits) == digits) == (PhoneNumber.droppingTrunkZero(String(masked.dropFirst())) == String(masked.dropFirst())))
             if let other = seen[masked] {
                 Issue.record("\(digits) and \(other) both mask to \(masked)")
                 return
