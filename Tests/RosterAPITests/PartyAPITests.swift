@@ -35,6 +35,18 @@ struct PartyAPITests {
 
     /// A change answers the party's data: it is audited as a read when nothing changed, and refused to a caller that may
     /// change the party but not read it (both answered the whole record unrecorded; found by a probe). Users likewise.
+    /// An integer beyond 64 bits in properties is refused, named (it was kept rounded; found by a probe); one within is kept
+    /// exactly.
+    @Test func integersBeyond64BitsAreRefused() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let big = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":"Pr","properties":{"int":12345678901234567890}}"#)
+            #expect(big.status == .unprocessableContent && big.problem?.errors?.map(\.field) == ["properties.int"], "\(big.text)")
+            let kept = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":"Pr","properties":{"int":9007199254740993}}"#)
+            #expect(kept.status == .created && kept.text.contains("9007199254740993"), "\(kept.text)")
+        }
+    }
+
     @Test func changesThatAnswerDataAreReadsToo() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()

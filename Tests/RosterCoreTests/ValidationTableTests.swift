@@ -227,6 +227,10 @@ struct ValidationTableTests {
               invalidFields: ["website"]),
         .init(name: "a website property that is no string", input: .init(kind: .organization, name: "W", properties: ["website": .int(123)]),
               invalidFields: ["properties.website"]),
+        .init(name: "an integer beyond 64 bits", input: .init(kind: .person, firstName: "A", properties: ["big": .double(12345678901234567890)]),
+              invalidFields: ["properties.big"]),
+        .init(name: "a large decimal number", input: .init(kind: .person, firstName: "A", properties: ["ratio": .double(0.5), "huge": .double(1.5e300.nextUp)]),
+              invalidFields: ["properties.huge"]),
         .init(name: "property too long", input: .init(kind: .person, firstName: "A", properties: ["k": .string(String(repeating: "v", count: 2001))]),
               invalidFields: ["properties.k"]),
     ]
