@@ -37,7 +37,9 @@ extension RosterAPIHandlers {
 
     package func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
         let context = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(items: try await services.access.roles(tenant: input.path.tenant, context: context).map(Components.Schemas.Role.init)))))
+        let roles = try await services.access.roles(tenant: input.path.tenant, context: context)
+        let page = try Page.of(roles, key: { $0.name.lowercased() }, cursor: input.query.cursor, limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Role.init), nextCursor: page.nextCursor))))
     }
 
     package func deleteRole(_ input: Operations.DeleteRole.Input) async throws -> Operations.DeleteRole.Output {

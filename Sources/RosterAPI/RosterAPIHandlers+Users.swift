@@ -156,7 +156,12 @@ extension RosterAPIHandlers {
     package func listAPIKeys(_ input: Operations.ListAPIKeys.Input) async throws -> Operations.ListAPIKeys.Output {
         let context = try RequestInfo.context()
         let keys = try await services.apiKeys.list(tenant: input.path.tenant, context: context)
-        return .ok(.init(body: .json(.init(items: keys.map(Components.Schemas.APIKey.init)))))
+        let cursor = try input.query.cursor.map { given in
+            guard let id = UUID(uuidString: given) else { throw RosterError.invalid("cursor", "is not a cursor from this API") }
+            return id.uuidString.lowercased()
+        }
+        let page = try Page.of(keys, key: { $0.id.rawValue.uuidString.lowercased() }, cursor: cursor, limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.APIKey.init), nextCursor: page.nextCursor))))
     }
 
     package func revokeAPIKey(_ input: Operations.RevokeAPIKey.Input) async throws -> Operations.RevokeAPIKey.Output {

@@ -291,7 +291,8 @@ package struct RosterAPIHandlers: APIProtocol {
     package func listTags(_ input: Operations.ListTags.Input) async throws -> Operations.ListTags.Output {
         let context = try RequestInfo.context()
         let tags = try await services.tags.list(tenant: input.path.tenant, context: context)
-        return .ok(.init(body: .json(.init(items: tags.map { Components.Schemas.Tag($0.tag, usage: $0.usage) }))))
+        let page = try Page.of(tags, key: { $0.tag.text.lowercased() }, cursor: input.query.cursor, limit: input.query.limit)
+        return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Tag($0.tag, usage: $0.usage) }, nextCursor: page.nextCursor))))
     }
 
     package func tagParty(_ input: Operations.TagParty.Input) async throws -> Operations.TagParty.Output {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import RosterCore
 import RosterStore
 
@@ -47,6 +47,24 @@ extension Page {
 /// most lists, its `seq` for the audit log, its slug for tenants. The next page starts after that key;
 /// a value that is not such a key is refused with 422. Any well-formed key is a position in the order,
 /// so a schema-valid cursor is always accepted (schemathesis checks that).
+extension Page {
+    /// A page of a list read whole (a tenant's tags, roles or API keys: tens to hundreds of rows), in the byte order of
+    /// each item's unique `key` (a tag's text folded, a role's name folded, a key's id), after the cursor (the key of the
+    /// last item of the page before): the keyset contract of every list.
+    public static func of(_ all: [Item], key: (Item) -> String, cursor: String?, limit: Int?) throws -> Page<Item> {
+        let limit = try pageSize(limit)
+        var after: [UInt8]?
+        if let cursor {
+            guard let key = Cursor.decode(cursor) else { throw RosterError.invalid("cursor", "is not a cursor from this API") }
+            after = Array(key.utf8)
+        }
+        let sorted = all.map { (Array(key($0).utf8), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        let rest = after.map { after in sorted.filter { after.lexicographicallyPrecedes($0.0) } } ?? sorted
+        let items = rest.prefix(limit)
+        return Page(items: items.map(\.1), nextCursor: rest.count > limit ? items.last.map { Cursor.encode(String(decoding: $0.0, as: UTF8.self)) } : nil)
+    }
+}
+
 public enum Cursor {
     public static func encode(_ key: String) -> String { key }
 

@@ -184,6 +184,39 @@ struct StrictInputTests {
         }
     }
 
+    /// Tags, roles and API keys are lists like the others: `limit` and `cursor`, `nextCursor` while more follow (they
+    /// answered everything, and ignored both; found by a probe). Tags and roles by text, keys oldest first.
+    @Test func tagsRolesAndKeysArePaged() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            for n in 0..<5 {
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/tags", json: #"{"text":"Tag \#(n)"}"#).status == .created)
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/roles", json: #"{"name":"Role \#(n)","policies":["parties.read"]}"#).status == .created)
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/api-keys", json: #"{"name":"Key \#(n)"}"#).status == .created)
+            }
+            struct Item: Codable { var id: String }
+            for list in ["tags", "roles", "api-keys"] {
+                var seen: [String] = []
+                var cursor: String?
+                var pages = 0
+                repeat {
+                    let page = try await api.send(.get, "/v1/tenants/\(t)/\(list)?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                        .decode(TList<Item>.self)
+                    #expect(page.items.count <= 2)
+                    seen += page.items.map(\.id)
+                    cursor = page.nextCursor
+                    pages += 1
+                } while cursor != nil && pages < 10
+                let all = try await api.send(.get, "/v1/tenants/\(t)/\(list)?limit=500").decode(TList<Item>.self)
+                #expect(seen == all.items.map(\.id) && Set(seen).count == seen.count && seen.count >= 5 && all.nextCursor == nil, "\(list)")
+                if list == "api-keys" {
+                    let bad = try await api.send(.get, "/v1/tenants/\(t)/\(list)?cursor=nope").status
+                    #expect(bad == .badRequest || bad == .unprocessableContent, "\(list): \(bad)")
+                }
+            }
+        }
+    }
+
     /// The table of required query parameters the problems name is the spec's.
     @Test func requiredQueryParametersAreTheSpecs() throws {
         let spec = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
