@@ -118,6 +118,7 @@ public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, 
     let applied = try await runtime.database.migrate(logger: logger)
     onMigrated?(applied)
     try await configuration.verifySecretKey(runtime)
+    if let loose = configuration.looseKeyFile() { logger.warning("\(loose)") }
     if ensureManagement {
         try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
     }

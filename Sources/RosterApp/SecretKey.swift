@@ -34,6 +34,16 @@ extension RosterConfiguration {
         }
     }
 
+    /// A warning when the key file (the key in use: no ROSTER_SECRET_KEY) may be read by others than its owner: it is
+    /// made 0600, and a copy or a volume mount loosened it (found by a probe). Start goes on: a container's secret mount
+    /// is often 0644 inside a container of one user.
+    func looseKeyFile() -> String? {
+        guard secretKey == nil, let attributes = try? FileManager.default.attributesOfItem(atPath: secretKeyPath),
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return nil }
+        return "the secret key file \(secretKeyPath) may be read by others than its owner (mode \(String(mode & 0o777, radix: 8))): "
+            + "chmod 600 it, or give the key in ROSTER_SECRET_KEY"
+    }
+
     /// Checks the key against the database (see `SecretKeyService.verify`); a key that can't be used stops start.
     func verifySecretKey(_ runtime: RosterRuntime) async throws {
         let configuration = self

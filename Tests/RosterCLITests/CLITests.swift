@@ -667,6 +667,13 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: keyFile), "no new key is made for a database that has one")
         try saved.write(toFile: keyFile, atomically: true, encoding: .utf8)
         #expect(try cli.run("migrate").status == 0)
+        // Put back readable by all (as a copy makes it): start says so, and goes on; made 0600 again, it says nothing.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile)
+        let loose = try cli.run(["migrate"], environment: ["ROSTER_LOG_LEVEL": "warning"], timeLimit: 30)
+        #expect(loose.status == 0 && loose.err.contains("may be read by others than its owner (mode 644)"), "\(loose.err)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        let tight = try cli.run(["migrate"], environment: ["ROSTER_LOG_LEVEL": "warning"], timeLimit: 30)
+        #expect(tight.status == 0 && !tight.err.contains("may be read by others"), "\(tight.err)")
     }
 
     /// A PostgreSQL server that does not answer: the command ends within the bounded wait (1.5 s, then a reachability
