@@ -450,7 +450,7 @@ enum Templates {
             {{#roles}}<tr><td>{{name}}</td><td>{{policies}}</td>
               <td>{{#organizationID}}<a href="/ui/t/{{tenant}}/parties/{{organizationID}}">{{organizationID}}</a>{{/organizationID}}{{^organizationID}}tenant-wide{{/organizationID}}</td>
               <td>{{relationshipType}}{{^relationshipType}}any{{/relationshipType}}</td>
-              {{#canManage}}<td><form method="post" action="/ui/t/{{tenant}}/roles/{{id}}/delete" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" class="danger" aria-label="Delete role {{name}}">Delete</button></form></td>{{/canManage}}</tr>{{/roles}}
+              {{#canManage}}<td><form method="post" action="/ui/t/{{tenant}}/roles/{{id}}/delete" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><label class="check"><input type="checkbox" name="confirm" value="yes" required aria-label="Every grant of {{name}} ends"> its grants end</label><button type="submit" class="danger small" aria-label="Delete role {{name}}">Delete</button></form></td>{{/canManage}}</tr>{{/roles}}
             </tbody>
           </table>
           {{/hasRoles}}

@@ -172,8 +172,12 @@ extension WebConsole {
 
     /// Deletes a role (the service decides whether this caller may), and its grants with it.
     func deleteRole(_ request: Request, tenant: String, role: String) async -> Response {
-        await runForm(request, tenant: tenant) { signedIn, _ in
+        await runForm(request, tenant: tenant) { signedIn, fields in
             guard let id = AccessRole.ID(uuidString: role) else { throw RosterError.notFound("no role \(role.prefix(40))") }
+            // One press deleted a role and ended every grant of it: the box says so first.
+            guard fields["confirm"] == "yes" else {
+                throw RosterError.invalid("confirm", "tick \"its grants end\" to delete the role: every grant of it ends at once")
+            }
             try await services.access.deleteRole(tenant: tenant, id: id, context: signedIn.context)
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=deleted")
         }

@@ -629,13 +629,17 @@ extension WebConsoleTests {
             let deleteURL = "/ui/t/\(tenant)/roles/\(role.id)/delete"
             #expect(empty.html.contains("action=\"\(deleteURL)\""), "\(empty.html)")
             #expect(try await browser.post(deleteURL, []).status == .forbidden)
-            let deleting = try await browser.post(deleteURL, [("csrf", try #require(empty.csrf))])
+            // Without the box ticked: refused, said why, nothing deleted.
+            let unconfirmed = try await browser.post(deleteURL, [("csrf", try #require(empty.csrf))])
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.html.contains("its grants end"), "\(unconfirmed.html)")
+            #expect(try await browser.get("/ui/t/\(tenant)/access").html.contains("<td>North approvers</td>"))
+            let deleting = try await browser.post(deleteURL, [("csrf", try #require(empty.csrf)), ("confirm", "yes")])
             #expect(deleting.status == .seeOther && deleting.headers[.location] == "/ui/t/\(tenant)/access?done=deleted", "\(deleting.status)")
             let deleted = try await browser.get("/ui/t/\(tenant)/access?done=deleted")
             #expect(deleted.html.contains("Role deleted") && !deleted.html.contains("<td>North approvers</td>"), "\(deleted.html)")
             let now = try await browser.get("/ui/t/\(tenant)/access?user=\(user.id)&policy=parties.write&party=\(farm.id)")
             #expect(now.html.contains("<strong>Denied.</strong>"))
-            #expect(try await browser.post(deleteURL, [("csrf", try #require(empty.csrf))]).status == .notFound)
+            #expect(try await browser.post(deleteURL, [("csrf", try #require(empty.csrf)), ("confirm", "yes")]).status == .notFound)
         }
     }
 
