@@ -46,6 +46,7 @@ enum Templates {
 
     static let signIn = """
         <h1>Sign in</h1>
+        {{#notice}}<p class="flash" role="status" id="ended">{{notice}}</p>{{/notice}}
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
         <section class="card">
           <h2>With a token</h2>

@@ -60,6 +60,8 @@ struct Navigation: Equatable {
 struct SignInView {
     var csrf: String
     var error: String?
+    /// Why the caller is here: its session ended (idle, too old, its credential revoked).
+    var notice: String?
 }
 
 struct SecretView {

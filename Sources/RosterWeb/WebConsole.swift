@@ -69,7 +69,9 @@ public struct WebConsole: Sendable {
         }
         ui.get("sign-in") { request, _ in
             // Signed in already: home, so that a link can't sign anyone out.
-            self.session(of: request)?.signedIn == true ? Self.redirect("/ui", cookie: nil) : self.signInPage(request)
+            self.session(of: request)?.signedIn == true ? Self.redirect("/ui", cookie: nil)
+                : self.signInPage(request, notice: FormQuery(request).get("ended") == "1"
+                    ? "Your session ended (unused for a while, signed in too long ago, or its key revoked): sign in again." : nil)
         }
         ui.post("sign-in") { request, _ in await self.signIn(request) }
         ui.get("sign-in/sso") { request, _ in await self.beginSSO(request) }
@@ -221,7 +223,11 @@ extension WebConsole {
         var signedIn: SignedIn
         do {
             guard let found = try await authenticate(request, tenant: tenant) else {
-                return Self.redirect("/ui/sign-in", cookie: cookie(nil))
+                // A session that was signed in and is no more (expired, or its credential revoked) is told so on the
+                // sign-in page; it was sent there without a word (found by a probe).
+                let cookie = request.cookies[SessionSealer.cookieName]
+                let ended = cookie.map { !$0.value.isEmpty && session(of: request)?.signedIn != false } ?? false
+                return Self.redirect(ended ? "/ui/sign-in?ended=1" : "/ui/sign-in", cookie: self.cookie(nil))
             }
             signedIn = found
         } catch {
@@ -419,10 +425,11 @@ extension WebConsole {
     }
 
     /// `fresh` starts a new anonymous session (dropping a spent single sign-on).
-    func signInPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok, fresh: Bool = false) -> Response {
+    func signInPage(_ request: Request, error: String? = nil, notice: String? = nil, status: HTTPResponse.Status = .ok,
+                    fresh: Bool = false) -> Response {
         let kept = fresh ? nil : session(of: request).flatMap { $0.signedIn || $0.pending != nil ? nil : $0 }
         let session = kept ?? WebSession.anonymous(now: now())
-        var response = render(title: "Sign in", template: "sign-in", view: SignInView(csrf: session.csrf, error: error),
+        var response = render(title: "Sign in", template: "sign-in", view: SignInView(csrf: session.csrf, error: error, notice: notice),
                               status: status, signedIn: nil)
         // The single sign-on form leads to the tenant's provider, which `form-action 'self'` would stop at its redirect.
         response.headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"

@@ -371,7 +371,7 @@ struct TBrowser {
 
             var copy = browser
             copy.cookie = String((browser.cookie ?? "").dropLast(2)) + "AA"
-            #expect(try await copy.get("/ui/t/\(tenant)/parties").location == "/ui/sign-in", "an altered cookie opens nothing")
+            #expect(try await copy.get("/ui/t/\(tenant)/parties").location == "/ui/sign-in?ended=1", "an altered cookie opens nothing")
 
             let signedOut = try await browser.post("/ui/sign-out", [("csrf", try #require(list.csrf))])
             #expect(signedOut.location == "/ui/sign-in")
@@ -382,7 +382,12 @@ struct TBrowser {
             #expect(try await browser.get("/ui/t/\(tenant)/parties").status == .ok)
             let revoked = try await api.send(.delete, "/v1/tenants/\(tenant)/api-keys/\(created.apiKey.id)")
             #expect(revoked.status == .noContent)
-            #expect(try await browser.get("/ui/t/\(tenant)/parties").location == "/ui/sign-in", "a revoked key is out at its next click")
+            // Out at its next click, and told that its session ended (it was sent to the sign-in page without a word).
+            let out = try await browser.get("/ui/t/\(tenant)/parties")
+            #expect(out.location == "/ui/sign-in?ended=1", "a revoked key is out at its next click")
+            let told = try await browser.get("/ui/sign-in?ended=1")
+            #expect(told.status == .ok && told.html.contains("id=\"ended\">Your session ended"), "\(told.html)")
+            #expect(!(try await browser.get("/ui/sign-in").html.contains("id=\"ended\"")))
         }
     }
 
@@ -948,7 +953,7 @@ struct WebConsoleSSOTests {
                 // A user made inactive is out at its next click.
                 let patched = try await api.send(.patch, "/v1/tenants/\(t)/users/\(ivy.id)", json: #"{"isActive":false}"#)
                 #expect(patched.status == .ok, "\(patched.text)")
-                #expect(try await browser.get("/ui/t/\(t)/parties").location == "/ui/sign-in")
+                #expect(try await browser.get("/ui/t/\(t)/parties").location == "/ui/sign-in?ended=1")
             }
         }
     }
