@@ -198,6 +198,9 @@ extension PartyService {
         let access = try await TenantAccess.open(tx, slug, context, write: true)
         let tenant = access.tenant.id
         try await access.require("parties.write", on: [survivorID] + from)
+        // The answer (a dry run's too) shows the survivor and what the others hold: parties.read on each, as a PATCH
+        // needs it (a writer that could not read them was answered their data; found by a probe).
+        for id in [survivorID] + from { try await access.requireAnswerable(id) }
         // Erasure's order: every hierarchy of the tenant, then the parties' rows (in id order), then what they hold.
         try await lockForMerge(tenant: tenant, parties: [survivorID] + from, tx: tx)
         // Decided above for all of them: read only.

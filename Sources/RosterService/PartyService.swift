@@ -247,35 +247,64 @@ public struct PartyService: Sendable {
         } }
     }
 
-    /// Finds a live customer by email or phone, or creates one of type `new`.
+    /// Finds a live customer by email or phone, or creates one of type `new`. A person found who is no customer yet
+    /// becomes one (role `customer`, type `new`): its first time as a customer (it was answered as a returning one, and
+    /// stayed no customer; found by a probe).
     public func identify(tenant slug: String, email: String?, phone: String?, firstName: String? = nil,
                          lastName: String? = nil, context: OperationContext) async throws -> Identification {
-        let result: Identification = try await withDuplicateMapping {
-            try await store.write { tx in
-                let access = try await TenantAccess.open(tx, slug, context, write: true)
-                try access.require("parties.write")
-                let tenant = access.tenant
-                let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
-                let found = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: emailValue?.normalized,
-                                                     phone: phoneValue?.digits)
-                if let existing = found.first {
-                    // The email names one person and the phone another: neither is "the" customer (answering one of
-                    // them would hide the other, and creating one would break the unique keys).
-                    guard found.count == 1 else {
-                        let ids = found.map(\.id.description).joined(separator: " and ")
-                        throw RosterError.conflict("the email and the phone belong to different persons (\(ids)): identify by one of them")
+        struct LostRace: Error {}
+        func once() async throws -> Identification {
+            try await withDuplicateMapping {
+                try await store.write { tx in
+                    let access = try await TenantAccess.open(tx, slug, context, write: true)
+                    try access.require("parties.write")
+                    let tenant = access.tenant
+                    let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
+                    let found = try await tx.liveParties(tenant: tenant.id, kind: .person, emailNormalized: emailValue?.normalized,
+                                                         phone: phoneValue?.digits)
+                    if let existing = found.first {
+                        // The email names one person and the phone another: neither is "the" customer (answering one of
+                        // them would hide the other, and creating one would break the unique keys).
+                        guard found.count == 1 else {
+                            let ids = found.map(\.id.description).joined(separator: " and ")
+                            throw RosterError.conflict("the email and the phone belong to different persons (\(ids)): identify by one of them")
+                        }
+                        // The answer is the party's data: parties.read on it, as a PATCH needs it (found by a probe).
+                        try await access.requireAnswerable(existing.id)
+                        guard !existing.roles.contains("customer") else { return Identification(party: existing, firstTime: false) }
+                        var customer = existing
+                        customer.roles = (existing.roles + ["customer"]).sorted()
+                        if customer.customerType == nil { customer.customerType = .new }
+                        customer.updatedAt = Date.rosterNow
+                        customer.version += 1
+                        guard try await tx.updateParty(customer, expectedVersion: existing.version) else { throw LostRace() }
+                        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.update", targetType: "party",
+                                                             targetID: existing.id.description,
+                                                             fields: existing.customerType == nil ? ["roles", "customerType"] : ["roles"])])
+                        return Identification(party: customer, firstTime: true)
                     }
-                    return Identification(party: existing, firstTime: false)
+                    let input = PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: emailValue?.value,
+                                           phone: phoneValue?.digits.withPlus, customerType: .new, roles: ["customer"])
+                    let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+                    // Linked to the organization of its email's domain as POST .../parties links it (it was not; a probe).
+                    if Self.linksByDomain(party, in: tenant) { try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment) }
+                    do {
+                        try await insert(party, tx: tx, context: context)
+                    } catch RosterError.conflict {
+                        // Another request made this customer after this one looked (PostgreSQL: a 409 answered a valid
+                        // identify; found by a probe): run again, and find it.
+                        throw LostRace()
+                    }
+                    _ = try await Self.autoLink(party, tenant: tenant, tx: tx, context: context)
+                    return Identification(party: party, firstTime: true)
                 }
-                let input = PartyInput(kind: .person, firstName: firstName, lastName: lastName, email: emailValue?.value,
-                                       phone: phoneValue?.digits.withPlus, customerType: .new, roles: ["customer"])
-                let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
-                // Linked to the organization of its email's domain as POST .../parties links it (it was not; a probe).
-                if Self.linksByDomain(party, in: tenant) { try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.employment) }
-                try await access.namingReadable { try await insert(party, tx: tx, context: context) }
-                _ = try await Self.autoLink(party, tenant: tenant, tx: tx, context: context)
-                return Identification(party: party, firstTime: true)
             }
+        }
+        let result: Identification
+        do {
+            result = try await once()
+        } catch is LostRace {
+            result = try await once()
         }
         if !result.firstTime { try await recordReads([result.party], action: "party.identify", context: context) }
         return result

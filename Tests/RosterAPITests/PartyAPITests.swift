@@ -73,6 +73,15 @@ struct PartyAPITests {
                         "\(method) \(path): \(refused.status) \(refused.text)")
             }
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(ann.id)").decode(TParty.self).note == "kept")
+            // Identify and merge answer party data too (a write-only key was answered it; found by a probe).
+            let identified = try await api.send(.post, "/v1/tenants/\(t)/customers/identify", json: #"{"email":"ann@example.com"}"#, token: writer)
+            #expect(identified.status == .forbidden && !identified.text.contains("Ann"), "\(identified.text)")
+            let twin = try await api.createParty(t, #"{"kind":"person","firstName":"Twin"}"#)
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships", json: #"{"parentId":"\#(north.id)","childId":"\#(twin.id)","type":"structure"}"#).status == .created)
+            for dryRun in [true, false] {
+                let merged = try await api.send(.post, "/v1/tenants/\(t)/parties/\(ann.id)/merge", json: #"{"from":["\#(twin.id)"],"dryRun":\#(dryRun)}"#, token: writer)
+                #expect(merged.status == .forbidden && !merged.text.contains("ann@example.com"), "\(merged.text)")
+            }
 
             struct ID: Codable { var id: String }
             let user = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"email":"u@example.com"}"#).decode(ID.self)

@@ -164,7 +164,7 @@ struct ResponseJSONTests {
             let person = try await api.createParty(t, #"""
                 {"kind":"person","firstName":"Zoë","lastName":"O'Brien \\ \"Q\"","email":"zoe@example.com","phone":"020 7946 0958",
                  "note":"line\nbreak\ttab </script>","customerType":"new","roles":["customer"],
-                 "properties":{"website":"https://example.com/a/b","score":1.5,"count":3,"flag":true,"none":null,"Big":1e21}}
+                 "properties":{"website":"https://example.com/a/b","score":1.5,"count":3,"flag":true,"none":null,"Tiny":1.5e-7}}
                 """#)
             let tagged = try await api.send(.post, "/v1/tenants/\(t)/parties/\(person.id)/tags", json: #"{"text":"VIP 😀 \"x\""}"#)
             #expect(tagged.status == .ok || tagged.status == .created, "\(tagged.text)")

@@ -418,6 +418,13 @@ struct StoreContractTests {
             let second = try await parties.identify(tenant: tenant.slug, email: "WALKIN@example.com", phone: nil, context: .test)
             #expect(!second.firstTime)
             #expect(second.party.id == first.party.id)
+            // A person known as no customer (a contact) becomes one at its first identify, as its first time.
+            let contact = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Con", email: "contact@example.com"),
+                                                   context: .test)
+            let met = try await parties.identify(tenant: tenant.slug, email: "contact@example.com", phone: nil, context: .test)
+            #expect(met.firstTime && met.party.id == contact.id && met.party.roles == ["customer"] && met.party.customerType == .new)
+            #expect(try await parties.get(tenant: tenant.slug, id: contact.id, context: .test).roles == ["customer"])
+            #expect(!(try await parties.identify(tenant: tenant.slug, email: "contact@example.com", phone: nil, context: .test).firstTime))
 
             // Accents, and letters read as a plain letter with a mark (ß, ø), count for nothing in names and queries alike.
             let maria = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "María", lastName: "Núñez"), context: .test)
