@@ -493,7 +493,27 @@ public enum RosterSchema {
         // Search compared names lower-cased only: "nunez" did not find "Núñez", nor "o'brien" "O’Brien", and the duplicate
         // finder kept "Acme Ltd." and "Acme Ltd" apart (found by probes). Their keys are folded now (`Text.searchKey`).
         SchemaMigration(26, "party name keys folded (accents, punctuation, spaces)", [], data: refoldNameKeys),
+        // A trunk 0 written after the country code (`+44 020 ...`) was kept, making another number: new ones lose it
+        // (`PhoneNumber.droppingTrunkZero`); the stored ones are normalized here (found by a probe).
+        SchemaMigration(27, "phones stored with a trunk 0 after the country code, without it", [], data: dropTrunkZeros),
     ]
+
+    /// Migration 27: each party's phone stored with a trunk 0 after its country code, without it, unless a live party of
+    /// its kind holds that number already (stored once in each form before: left as it was, not to stop every start).
+    @Sendable static func dropTrunkZeros(_ conn: any SQLConnection, _ dialect: SQLDialect) async throws {
+        let candidates = PhoneNumber.trunkZeroCodes.map { "phone LIKE '\($0)0%'" }.joined(separator: " OR ")
+        for row in try await conn.query("SELECT tenant_id, id, kind, phone, state FROM parties WHERE phone IS NOT NULL AND (\(candidates))", []) {
+            guard let phone = row.string("phone"), let kind = row.string("kind") else { continue }
+            let fixed = PhoneNumber.droppingTrunkZero(phone)
+            guard fixed != phone, fixed.count >= 7 else { continue }
+            let (tenant, id) = (SQLValue.uuid(try row.uuid("tenant_id")), SQLValue.uuid(try row.uuid("id")))
+            let live = !["deleted", "merged"].contains(row.string("state") ?? "")
+            if live, try await !conn.query("""
+                SELECT 1 AS taken FROM parties WHERE tenant_id = $1 AND kind = $2 AND phone = $3 AND state NOT IN ('deleted', 'merged')
+                """, [tenant, .text(kind), .text(fixed)]).isEmpty { continue }
+            try await conn.execute("UPDATE parties SET phone = $3 WHERE tenant_id = $1 AND id = $2", [tenant, id, .text(fixed)])
+        }
+    }
 
     /// Migration 26: each party's name keys folded as `Text.searchKey` folds them (a key was its name lower-cased, so
     /// folding the key folds the name); a row is written only when one of its keys changes.

@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func aDatabaseMadeByThePreviousMigrationsMigratesOn(_ kind: StoreKind) async throws {
         try await SchemaFixture.withUpgraded(kind) { database in
-            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...26))
+            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...27))
             let rt = makeRuntime(database: database, secrets: nil)
             let acme = try await rt.services.tenants.get("acme", context: .test)
             #expect(acme.name == "Acme Farming Ltd")
@@ -143,6 +143,35 @@ import Testing
         }
     }
 
+    /// Migration 27: phones stored with a trunk 0 after the country code lose it, and are found so; one whose fixed form
+    /// a live party of its kind holds already is left as it was.
+    @Test(arguments: StoreKind.allCases)
+    func phonesLoseTheirTrunkZero(_ kind: StoreKind) async throws {
+        try await Self.withMigratedTenant(kind) { database, rt, tenant in
+            func person(_ phone: String) async throws -> Party.ID {
+                try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .person, phone: phone), context: .test).id
+            }
+            let uk = try await person("+44 20 7946 0001")
+            let italy = try await person("+39 06 6982 1234")
+            let kept = try await person("+44 20 7946 0003")
+            let twin = try await person("+44 20 7946 0004")
+            // As migrations before 27 stored "+44 020 ...": with the 0. Twin's fixed form is the number Kept holds: left.
+            try await database.sql.withTransaction { conn in
+                try await conn.execute("UPDATE parties SET phone = $1 WHERE id = $2", [.text("4402079460001"), .uuid(uk.rawValue)])
+                try await conn.execute("UPDATE parties SET phone = $1 WHERE id = $2", [.text("4402079460003"), .uuid(twin.rawValue)])
+                try await conn.execute("DELETE FROM schema_migrations WHERE version = 27")
+            }
+            #expect(try await database.migrate(logger: TestDatabase.logger) == [27])
+            func phone(_ id: Party.ID) async throws -> String? { try await rt.services.parties.get(tenant: tenant.slug, id: id, context: .test).phone?.digits }
+            #expect(try await phone(uk) == "442079460001")
+            #expect(try await phone(italy) == "390669821234")
+            #expect(try await phone(kept) == "442079460003")
+            #expect(try await phone(twin) == "4402079460003")
+            let found = try await rt.services.parties.lookup(tenant: tenant.slug, email: nil, phone: "+44 20 7946 0001", context: .test)
+            #expect(found.id == uk)
+        }
+    }
+
     /// Migration 23: organizations' claimed domains stored in Unicode before are keyed in ASCII, and link contacts.
     @Test(arguments: StoreKind.allCases)
     func claimedDomainsAreKeyedInASCII(_ kind: StoreKind) async throws {
@@ -225,7 +254,7 @@ import Testing
     /// The text each dialect renders for one description.
     @Test func oneDescriptionRendersBothDialects() {
         let sqlite = RosterSchema.migrations(for: .sqlite), postgres = RosterSchema.migrations(for: .postgres)
-        #expect(sqlite.map(\.version) == Array(1...26))
+        #expect(sqlite.map(\.version) == Array(1...27))
         #expect(postgres.map(\.version) == sqlite.map(\.version))
         let parties = { (m: [Migration]) in m[0].statements.first { $0.hasPrefix("CREATE TABLE parties") }! }
         #expect(parties(sqlite).contains("tenant_id TEXT NOT NULL REFERENCES tenants(id)"))
