@@ -156,7 +156,7 @@ public enum PartyRules {
             } else {
                 errors.add("properties.website", "must be a website address")
             }
-        } else if let other = party.properties["website"], other != .null {
+        } else if let other = party.properties["website"], other != .null, !errors.contains("properties.website") {
             // A number or a boolean is no website: kept, it left the two out of step, and the party's own export
             // could not be imported again (found by a probe).
             errors.add("properties.website", "must be a website address (a string)")
@@ -208,6 +208,10 @@ public enum PartyRules {
             // Any character a text may hold, but NUL: PostgreSQL's text and jsonb can't hold it (both stores alike).
             if case .string(let s) = value, s.unicodeScalars.contains("\u{0}") {
                 errors.add("properties.\(key)", "must not contain the NUL character (U+0000)")
+            }
+            // As for names and notes (`Text.optional`): overrides and isolates make text show other than it reads.
+            if case .string(let s) = value, s.unicodeScalars.contains(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
+                errors.add("properties.\(key)", "must not contain bidirectional override or isolate characters")
             }
             if case .double(let d) = value, !d.isFinite { errors.add("properties.\(key)", "must be a finite number") }
             // An integer beyond 64 bits reaches here rounded to a double (12345678901234567890 was kept as

@@ -55,6 +55,9 @@ public struct ValidationErrors: Sendable {
         errors.append(FieldError(field, message))
     }
 
+    /// Whether an error names `field` already.
+    public func contains(_ field: String) -> Bool { errors.contains { $0.field == field } }
+
     /// Runs `body`, recording a thrown single-field validation error instead of propagating it.
     public mutating func check<T>(_ body: () throws -> T) -> T? {
         do {

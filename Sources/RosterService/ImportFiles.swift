@@ -181,12 +181,17 @@ public final class ImportFile {
             guard let values = next else { return nil }
             number += 1
             var row = Row(number: number, values: [:], problems: [])
+            // A quote out of place makes the reader run on to the next one (or to the end of the file): lines become one
+            // row. A line break in a column that holds none (all but notes and properties) says so, so that the lines it
+            // took are looked for; they were lost without a word (found by a probe).
+            let runsOn = zip(header, values).first { name, value in
+                (value.contains("\n") || value.contains("\r")) && name != "note" && !name.hasPrefix("properties.")
+            }?.0
+            let cause = " (a quoted field runs over several lines: a quote out of place makes lines one row)"
             if values.count != header.count {
-                // A quote out of place makes the reader run on to the next one: lines become one row. Said, so that the
-                // lines it took are looked for.
-                let runsOn = values.count < header.count && values.contains { $0.contains("\n") || $0.contains("\r") }
-                row.problems.append(FieldError("", "has \(values.count) fields where the header has \(header.count)"
-                                               + (runsOn ? " (a quoted field runs over several lines: a quote out of place makes lines one row)" : "")))
+                row.problems.append(FieldError("", "has \(values.count) fields where the header has \(header.count)" + (runsOn != nil ? cause : "")))
+            } else if let runsOn {
+                row.problems.append(FieldError(runsOn, "holds a line break" + cause))
             }
             for (name, value) in zip(header, values) where !value.isEmpty { row.values[name] = .scalar(.string(value)) }
             return row
@@ -253,7 +258,11 @@ public final class PartyImportReader {
             case ("tags", .scalar(.string(let text))) where file.isCSV: row.tags = Self.split(text)
             case ("properties", .object(let map, let notScalar)):
                 row.properties = map.filter { $0.value != .null }
-                for key in notScalar { row.problems.append(FieldError("properties.\(key)", "must be a string, number, boolean or null")) }
+                // The key named only when it is one (a key can be anything, an email too; refused rows are kept).
+                for key in notScalar {
+                    row.problems.append(PartyRules.isPropertyKey(key) ? FieldError("properties.\(key)", "must be a string, number, boolean or null")
+                                        : FieldError("properties", "has a value that is no string, number, boolean or null, under a key that is no property key"))
+                }
             case (_, .scalar(.string(let text))) where key.hasPrefix("properties."): row.properties[String(key.dropFirst(11))] = .string(text)
             case (_, .scalar(.string(let text))) where !["roles", "tags", "properties"].contains(key):
                 switch key {

@@ -166,6 +166,10 @@ struct Audit: AsyncParsableCommand {
         @Flag(help: "Rehash only the entries after the last verified checkpoint (a change before it that left its hash alone passes).")
         var incremental = false
 
+        func validate() throws {
+            if full && incremental { throw ValidationError("give --full or --incremental, not both") }
+        }
+
         func run() async throws {
             var tenant = self.tenant
             var anchor: AuditAnchor?

@@ -44,6 +44,10 @@ struct PartyAPITests {
             #expect(big.status == .unprocessableContent && big.problem?.errors?.map(\.field) == ["properties.int"], "\(big.text)")
             let kept = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":"Pr","properties":{"int":9007199254740993}}"#)
             #expect(kept.status == .created && kept.text.contains("9007199254740993"), "\(kept.text)")
+            // A website property that is no string is one error, once (it was named twice).
+            let org = try await api.createParty(t, #"{"kind":"organization","name":"W"}"#)
+            let site = try await api.send(.patch, "/v1/tenants/\(t)/parties/\(org.id)", json: #"{"properties":{"website":5}}"#)
+            #expect(site.status == .unprocessableContent && site.problem?.errors?.map(\.field) == ["properties.website"], "\(site.text)")
         }
     }
 

@@ -271,6 +271,8 @@ struct CLITests {
         // The incremental check trusts the prefix it verified before (its last entry's hash is unchanged); the full one (the
         // default, `--full` said or not), or one against the anchor, rehashes it.
         #expect(try cli.run("audit", "verify", "--tenant", "acme", "--incremental").status == 0)
+        let both = try cli.run("audit", "verify", "--full", "--incremental")
+        #expect(both.status == 64 && both.err.contains("not both"), "\(both.status) \(both.err)")
         for full in [[], ["--full"]] {
             let broken = try cli.run(["audit", "verify", "--tenant", "acme"] + full)
             #expect(broken.status == 1 && broken.out.contains("acme: BROKEN at entry 1"), "\(full): \(broken.out)")

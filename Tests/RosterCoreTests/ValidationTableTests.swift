@@ -231,6 +231,8 @@ struct ValidationTableTests {
               invalidFields: ["properties.big"]),
         .init(name: "a large decimal number", input: .init(kind: .person, firstName: "A", properties: ["ratio": .double(0.5), "huge": .double(1.5e300.nextUp)]),
               invalidFields: ["properties.huge"]),
+        .init(name: "a bidirectional override in a property", input: .init(kind: .person, firstName: "A", properties: ["k": .string("a\u{202E}b")]),
+              invalidFields: ["properties.k"]),
         .init(name: "property too long", input: .init(kind: .person, firstName: "A", properties: ["k": .string(String(repeating: "v", count: 2001))]),
               invalidFields: ["properties.k"]),
     ]

@@ -441,11 +441,18 @@ struct PartyImportTests {
         try Data("email,firstName,lastName\n\"a, b\"@example.com,Broken,X\nfresh@example.com,\"Fresh, New\",Y\n".utf8).write(to: runOn)
         let merged = try #require(try PartyImportReader(path: runOn.path, format: .csv).next())
         #expect(merged.problems.first?.message.contains("runs over several lines") == true, "\(merged.problems)")
+        // No quote after it: the rest of the file is one field of the right count of fields. Said too.
+        let toTheEnd = dir.appendingPathComponent("e.csv")
+        try Data("kind,firstName,lastName,email\nperson,Quo,Te,\"a, b@example.com\nperson,Next,Row,next@example.com\n".utf8).write(to: toTheEnd)
+        let swallowed = try #require(try PartyImportReader(path: toTheEnd.path, format: .csv).next())
+        #expect(swallowed.problems.map(\.field) == ["email"] && swallowed.problems.first?.message.contains("runs over several lines") == true,
+                "\(swallowed.problems)")
 
         let jsonl = dir.appendingPathComponent("n.jsonl")
         try Data("""
             {"firstName":"A","Keyleak Smith <keyleak@example.com>":"x","shoeSize":9}
             {"firstName":"J7","firstName":"J7dup"}
+            {"firstName":"P","properties":{"jane.doe@example.com":{"a":1}}}
             """.utf8).write(to: jsonl)
         let lines = try PartyImportReader(path: jsonl.path, format: .jsonl)
         let leak = try #require(try lines.next())
@@ -453,6 +460,8 @@ struct PartyImportTests {
         #expect(!leak.problems.contains { $0.message.contains("keyleak") || $0.field.contains("keyleak") })
         let twice = try #require(try lines.next())
         #expect(twice.problems.map(\.field) == ["firstName"] && twice.problems.first?.message.contains("twice") == true, "\(twice.problems)")
+        let keyed = try #require(try lines.next())
+        #expect(keyed.problems.map(\.field) == ["properties"] && !"\(keyed.problems)".contains("jane.doe"), "\(keyed.problems)")
     }
 
     /// A JSON Lines line longer than 1 MiB is refused as its row and skipped to its end; the rows around it are read,
