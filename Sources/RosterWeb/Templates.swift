@@ -331,6 +331,7 @@ enum Templates {
           <code>parties.erase</code> policy, and <code>users.manage</code> for a linked user.</p>
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/erase" id="erase-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
+            <label class="check"><input type="checkbox" name="keepLogin" value="yes" id="keep-login"> Keep its login, unlinked, with its email and name (not erased then; needs no <code>users.manage</code>)</label>
             <label for="confirm-erase">Type ERASE to confirm</label>
             <input id="confirm-erase" name="confirm" autocomplete="off" required pattern="ERASE">
             <button type="submit" class="danger" id="erase-button">Erase this party</button>

@@ -895,7 +895,7 @@ extension WebConsole {
                 view.errors = [PartyView.FieldMessage(field: "confirm", message: "type ERASE to confirm the erasure")]
                 return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
             }
-            try await services.compliance.erase(tenant: tenant, id: id, context: signedIn.context)
+            try await services.compliance.erase(tenant: tenant, id: id, eraseUsers: fields["keepLogin"] != "yes", context: signedIn.context)
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties?done=erased")
         }
     }

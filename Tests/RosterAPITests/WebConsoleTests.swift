@@ -447,6 +447,17 @@ extension WebConsoleTests {
             #expect(try await browser.get(erased.location ?? "").html.contains("The party was erased."))
             #expect(try await api.send(.get, "\(base)/parties/\(customer.id)").status == .notFound)
             #expect(try await browser.get("/ui/t/\(tenant)/parties/\(customer.id)").status == .notFound)
+
+            // A person with a login: erased with it, or, with the box ticked, the login kept (unlinked).
+            struct Resolved: Codable { var userId: String; var partyId: String }
+            for keep in [false, true] {
+                let resolved = try await api.send(.post, "\(base)/identities", json: #"{"identifier":"login-\#(keep)@example.com"}"#).decode(Resolved.self)
+                let withLogin = try await browser.get("/ui/t/\(tenant)/parties/\(resolved.partyId)")
+                #expect(withLogin.html.contains("name=\"keepLogin\""))
+                let fields = [("csrf", try #require(withLogin.csrf)), ("confirm", "ERASE")] + (keep ? [("keepLogin", "yes")] : [])
+                #expect(try await browser.post("/ui/t/\(tenant)/parties/\(resolved.partyId)/erase", fields).status == .seeOther)
+                #expect(try await api.send(.get, "\(base)/users/\(resolved.userId)").status == (keep ? .ok : .notFound), "keep: \(keep)")
+            }
         }
     }
 
