@@ -119,6 +119,12 @@ public enum PartyRules {
         case .clear: party.customerType = nil
         case .set(let type): party.customerType = type
         }
+        // Roles given without `customer` while a customer type stays: the type would put the role back, and the change
+        // answered 200 having changed nothing (found by a probe). Said instead.
+        let rolesGiven: Bool = if case .keep = patch.roles { false } else { true }
+        if rolesGiven, !party.roles.contains("customer"), party.customerType != nil, !errors.contains("roles") {
+            errors.add("roles", "leaves out customer while the party has a customerType, which makes it a customer: clear customerType too (null)")
+        }
         finish(&party, errors: &errors)
         try errors.throwIfAny()
         let changed = changedFields(from: current, to: party)

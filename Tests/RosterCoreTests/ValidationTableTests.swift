@@ -302,6 +302,16 @@ struct ValidationTableTests {
         let party = try PartyRules.create(.init(kind: .person, firstName: "A", customerType: .new),
                                           id: .make(), tenantID: .make(), settings: .init(), now: .now)
         #expect(party.roles == ["customer"])
+        // Roles given without customer while the type stays: refused, saying why (answered 200 having changed nothing);
+        // with the type cleared too, both go.
+        var drop = PartyPatch()
+        drop.roles = .set(["dealer"])
+        #expect { try PartyRules.update(party, with: drop, settings: .init(), now: .now) } throws: { error in
+            if case RosterError.validation(let fields) = error { fields.map(\.field) == ["roles"] } else { false }
+        }
+        drop.customerType = .clear
+        let (plain, changed) = try PartyRules.update(party, with: drop, settings: .init(), now: .now)
+        #expect(plain.roles == ["dealer"] && plain.customerType == nil && changed == ["customerType", "roles"])
     }
 
     @Test func updateListsChangedFieldNamesAndBumpsVersion() throws {
