@@ -8,16 +8,10 @@ struct TwoServersTests {
     /// At trace level the PostgreSQL driver wrote the server's error details, which quote the value a unique index
     /// refused: racing creates of one email put it into the log (found by a probe). No log holds it at any level.
     @Test func traceLogsHoldNoValues() async throws {
-        guard let shared = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], !shared.isEmpty,
-              let slash = shared.lastIndex(of: "/") else {
-            Issue.record("ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
-            return
-        }
-        let run = UUID().uuidString.lowercased().prefix(8)
-        let database = "trace_\(run)"
-        #expect(psql(shared, "CREATE DATABASE \(database)") == 0)
-        defer { _ = psql(shared, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
-        let cli = CLI(databaseURL: String(shared[...slash]) + database)
+        try await withOwnPostgresDatabase("trace") { url, run in try await Self.traceLogsHoldNoValues(CLI(databaseURL: url), run: run) }
+    }
+
+    static func traceLogsHoldNoValues(_ cli: CLI, run: String) async throws {
         let token = "trace-token-0123456789abcdefghijklmnop"
         let env = ["ROSTER_BOOTSTRAP_TOKEN": token, "ROSTER_LOG_LEVEL": "trace"]
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(run).log")
@@ -46,18 +40,11 @@ struct TwoServersTests {
     }
 
     @Test func everyWorkflowCompletesExactlyOnce() async throws {
-        guard let shared = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], !shared.isEmpty,
-              let slash = shared.lastIndex(of: "/") else {
-            Issue.record("ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
-            return
-        }
         // A database of its own: the two servers' workers take every due workflow of their database.
-        let run = UUID().uuidString.lowercased().prefix(8)
-        let database = "two_servers_\(run)"
-        let created = psql(shared, "CREATE DATABASE \(database)")
-        #expect(created == 0, "psql could not create a database")
-        defer { _ = psql(shared, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
-        let cli = CLI(databaseURL: String(shared[...slash]) + database)
+        try await withOwnPostgresDatabase("two_servers") { url, run in try await Self.everyWorkflowCompletesExactlyOnce(CLI(databaseURL: url), run: run) }
+    }
+
+    static func everyWorkflowCompletesExactlyOnce(_ cli: CLI, run: String) async throws {
         let token = "two-servers-token-0123456789abcdefghij"
         let management = "mgmt-\(run)"
         // Each process fails its first admin step (a rollback, then the client's retry) and its first two
@@ -121,6 +108,21 @@ struct TwoServersTests {
 }
 
 /// Runs one statement with psql; its exit status.
+/// A database of its own on the test PostgreSQL server, named `prefix_<run>`, dropped after `body` (which gets its URL and
+/// the run's mark); an issue is recorded when the tests run without the server.
+func withOwnPostgresDatabase(_ prefix: String, _ body: (_ url: String, _ run: String) async throws -> Void) async throws {
+    guard let shared = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"], !shared.isEmpty,
+          let slash = shared.lastIndex(of: "/") else {
+        Issue.record("ROSTER_TEST_POSTGRES_URL is not set: run the tests with scripts/test")
+        return
+    }
+    let run = String(UUID().uuidString.lowercased().prefix(8))
+    let database = "\(prefix)_\(run)"
+    #expect(psql(shared, "CREATE DATABASE \(database)") == 0, "psql could not create a database")
+    defer { _ = psql(shared, "DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+    try await body(String(shared[...slash]) + database, run)
+}
+
 func psql(_ url: String, _ statement: String) -> Int32? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
