@@ -154,8 +154,7 @@ public struct ComplianceService: Sendable {
     /// (state history, edges with the closure kept exact, their recorded history, tags, consents, partner accounts, the
     /// user linked to it (its login, email and name: personal data of the same person; a caller must be allowed to
     /// manage that user) or, with `eraseUsers: false`, only that user's `partyId`, and the provisioning workflow's copy
-    /// of an admin), in
-    /// one transaction. The audit chain keeps one `party.erase` entry (who, when, which id; no value). On SQLite the
+    /// of an admin), in one transaction. The audit chain keeps one `party.erase` entry (who, when, which id; no value). On SQLite the
     /// write-ahead log is then checkpointed and emptied, so that nothing of the party is left in the files.
     /// A party named by a role's scope can't be erased (409 naming the roles).
     /// `ifMatch`: the version the caller saw (`If-Match`); another is 412 and nothing is erased.

@@ -12,7 +12,7 @@ struct Retention: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One retention pass, as the worker of roster serve runs it once a minute.",
             discussion: "A tenant's settings.retentionDays decides, else ROSTER_RETENTION_DAYS (or --days); with neither, "
-                + "deleted parties are kept. Each erasure is audited as party.erase by the system.")
+                + "deleted parties are kept. A party is erased with the login linked to it; each erasure is audited as party.erase by the system.")
 
         @OptionGroup var global: GlobalOptions
 
