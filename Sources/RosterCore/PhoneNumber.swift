@@ -17,12 +17,16 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         "966", "971", "972",
     ]
 
-    /// An international number (digits from the country code on) without a trunk 0 written after its code.
-    public static func droppingTrunkZero(_ international: String) -> String {
+    /// An international number (digits from the country code on) without a trunk 0 written after its code, unless that
+    /// leaves fewer than 7 digits (no number then either way: kept as written, valid by the digits' count, as the spec's
+    /// pattern takes it).
+    /// `shortest`: the fewest digits left (a search's prefix may be any length).
+    public static func droppingTrunkZero(_ international: String, shortest: Int = 7) -> String {
         // Calling codes are a prefix code: at most one of them starts the number.
         guard let code = trunkZeroCodes.first(where: { international.hasPrefix($0 + "0") }) else { return international }
         // Every 0 there (no number of these countries starts with one), so that the stored form reads as itself again.
-        return code + international.dropFirst(code.count).drop { $0 == "0" }
+        let dropped = code + international.dropFirst(code.count).drop { $0 == "0" }
+        return dropped.count >= shortest ? dropped : international
     }
 
     /// The international prefix dialled from a country of the North American plan (calling code 1): `011 44 20 ...`.
@@ -40,11 +44,11 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         let digits = written.digits
         let prefix: String
         if written.hasPlus {
-            prefix = droppingTrunkZero(digits)
+            prefix = droppingTrunkZero(digits, shortest: 0)
         } else if digits.hasPrefix("00") {
-            prefix = droppingTrunkZero(String(digits.dropFirst(2)))
+            prefix = droppingTrunkZero(String(digits.dropFirst(2)), shortest: 0)
         } else if let abroad = international(afterNorthAmericanPrefix: digits, defaultCallingCode: defaultCallingCode) {
-            prefix = droppingTrunkZero(abroad)
+            prefix = droppingTrunkZero(abroad, shortest: 0)
         } else if let code = defaultCallingCode, !code.isEmpty, digits.hasPrefix("0"), !keepsTrunkZero.contains(code) {
             prefix = code + digits.dropFirst()
         } else {
