@@ -17,13 +17,28 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         "966", "971", "972",
     ]
 
+    static let trunkZeroCodeSet = Set(trunkZeroCodes)
+    /// For masking (`Pseudonyms.phone`): by a number's first two digits, the third digits that make a 3-digit trunk code.
+    static let trunkZeroThirdDigits: [String: Set<Int>] = Dictionary(grouping: trunkZeroCodes.filter { $0.count == 3 }) { String($0.prefix(2)) }
+        .mapValues { Set($0.compactMap { $0.last?.wholeNumberValue }) }
+
     /// An international number (digits from the country code on) without a trunk 0 written after its code, unless that
     /// leaves fewer than 7 digits (no number then either way: kept as written, valid by the digits' count, as the spec's
     /// pattern takes it).
     /// `shortest`: the fewest digits left (a search's prefix may be any length).
     public static func droppingTrunkZero(_ international: String, shortest: Int = 7) -> String {
-        // Calling codes are a prefix code: at most one of them starts the number.
-        guard let code = trunkZeroCodes.first(where: { international.hasPrefix($0 + "0") }) else { return international }
+        // Calling codes are a prefix code: at most one of them starts the number (looked up by its first 2 and 3 digits:
+        // every phone normalized and masked asks).
+        let digits = Array(international.utf8)
+        guard digits.count > 2 else { return international }
+        let code: String
+        if digits[2] == UInt8(ascii: "0"), trunkZeroCodeSet.contains(String(international.prefix(2))) {
+            code = String(international.prefix(2))
+        } else if digits.count > 3, digits[3] == UInt8(ascii: "0"), trunkZeroCodeSet.contains(String(international.prefix(3))) {
+            code = String(international.prefix(3))
+        } else {
+            return international
+        }
         // Every 0 there (no number of these countries starts with one), so that the stored form reads as itself again.
         let dropped = code + international.dropFirst(code.count).drop { $0 == "0" }
         return dropped.count >= shortest ? dropped : international

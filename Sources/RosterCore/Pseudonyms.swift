@@ -82,8 +82,8 @@ public struct Pseudonyms: Sendable {
         // numbers now (no trunk 0 after its country code: `+44 0...` reads as another, shorter number) or not (a number
         // stored before); a permutation of each class, so two numbers never share one. The walk ends: the number's own
         // cycle holds it. The class is read from the tail's first two digits (arithmetic: it runs for every masked phone).
-        let trunkAfterKept = PhoneNumber.trunkZeroCodes.contains(kept)
-        let thirdDigits = Set(PhoneNumber.trunkZeroCodes.filter { $0.count == 3 && $0.hasPrefix(kept) }.compactMap { $0.last?.wholeNumberValue })
+        let trunkAfterKept = PhoneNumber.trunkZeroCodeSet.contains(kept)
+        let thirdDigits = PhoneNumber.trunkZeroThirdDigits[kept] ?? []
         var first: UInt64 = 1
         for _ in 1..<tail.count { first *= 10 }
         func isCanonical(_ x: UInt64) -> Bool {
