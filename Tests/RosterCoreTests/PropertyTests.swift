@@ -31,6 +31,20 @@ struct PropertyTests {
         return out
     }
 
+    /// Search keys of ASCII text, made byte by byte, are the keys Unicode's classes make (for every printable ASCII
+    /// character and space, in random strings).
+    @Test func asciiSearchKeysAreTheUnicodeOnes() {
+        var rng = SeededGenerator(state: 99)
+        let alphabet = Array((0x20...0x7E).map { Character(Unicode.Scalar($0)!) }) + ["\t", "\n"]
+        for length in 0..<400 {
+            let text = String((0..<(length % 24)).map { _ in alphabet.randomElement(using: &rng)! })
+            #expect(Text.asciiSearchKey(text) == Text.unicodeSearchKey(text), "\(Array(text.utf8))")
+        }
+        for text in ["O'Brien-Smith", "Acme  Ltd.", " x ", "a$b", "^^", "A`B", "--", ""] {
+            #expect(Text.asciiSearchKey(text) == Text.unicodeSearchKey(text), "\(text)")
+        }
+    }
+
     @Test func phoneNormalizationIsIdempotentAndRevalidates() throws {
         var rng = SeededGenerator(state: 2026)
         for _ in 0..<2000 {
