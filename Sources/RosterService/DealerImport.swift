@@ -179,7 +179,10 @@ public struct DealerImport: Sendable {
 /// party import reads with) for a dealer list's one lenience: text after a closing quote (`"a, b"@example.com`) stays
 /// in its field, where CSV.swift reads on to the next quote and makes two lines one row.
 enum CSV {
+    /// `;` or a tab separates when the header line holds one and no comma (as the party import reads CSV).
     static func parse(_ text: String) -> [[String]] {
+        let header = text.prefix { $0 != "\n" && $0 != "\r" }
+        let separator: Character = header.contains(",") ? "," : header.contains(";") ? ";" : header.contains("\t") ? "\t" : ","
         var records: [[String]] = []
         var record: [String] = []
         var field = ""
@@ -200,7 +203,7 @@ enum CSV {
             }
             switch char {
             case "\"" where field.isEmpty: quoted = true
-            case ",": record.append(field); field = ""
+            case separator: record.append(field); field = ""
             case "\n", "\r\n", "\r":
                 record.append(field)
                 records.append(record)

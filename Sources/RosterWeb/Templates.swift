@@ -543,7 +543,7 @@ enum Templates {
           <form method="post" action="/ui/t/{{tenant}}/exports/parties" id="export-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <div class="filters">
-              <div><label for="export-format">Format</label><select id="export-format" name="format">{{#formats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/formats}}</select></div>
+              <div><label for="export-format">Format</label><select id="export-format" name="format">{{#exportFormats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/exportFormats}}</select></div>
               <div><label class="check"><input type="checkbox" name="mask" value="true"> A masked copy</label></div>
               <div><button type="submit" id="export-parties">Download</button></div>
             </div>

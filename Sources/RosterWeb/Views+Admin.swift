@@ -202,6 +202,8 @@ struct ImportsView {
         return Option(value: policy.rawValue, label: label, selected: policy == .skip)
     }
     var formats = Option.choices(BulkFormat.allCases.map(\.rawValue), selected: "csv", any: "").dropFirst().map { $0 }
+    /// The export form's own (a refused import's format is kept in the import form only; a probe saw it in both).
+    let exportFormats = Option.choices(BulkFormat.allCases.map(\.rawValue), selected: "csv", any: "").dropFirst().map { $0 }
     var text = ""
     var error: String?
 

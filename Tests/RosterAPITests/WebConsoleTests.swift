@@ -761,6 +761,7 @@ extension WebConsoleTests {
             #expect(edges.status == .unprocessableContent && edges.html.contains("an edge has nothing to update"))
             #expect(edges.html.contains("<option value=\"relationships\" selected>") && edges.html.contains("<option value=\"update\" selected>")
                     && edges.html.contains("<option value=\"jsonl\" selected>") && edges.html.contains(">{}</textarea>"), "\(edges.html)")
+            #expect(edges.html.components(separatedBy: "<option value=\"jsonl\" selected>").count == 2, "the export form keeps its own format")
 
             #expect(try await browser.get("/ui/t/\(tenant)/exports/parties?format=csv").status != .ok, "a link can't start an export")
             #expect(try await browser.post("/ui/t/\(tenant)/exports/parties", [("format", "csv")]).status == .forbidden)

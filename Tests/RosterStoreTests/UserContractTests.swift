@@ -208,6 +208,10 @@ struct UserContractTests {
             await expectRosterError({ try DealerImport.parseCSV("email,dealerCode*\nx@example.com,1\n") }) {
                 $0.invalidFields == ["file"] && "\($0)".contains("dealerCode*")
             }
+            // Separated by semicolons, as spreadsheets write CSV where the comma is the decimal sign: read alike.
+            let semicolons = try DealerImport.parseCSV("email;displayName;dealerCode\nsemi@example.com;\"Semi; Colon\";RE-9\n")
+            #expect(semicolons.map(\.email) == ["semi@example.com"] && semicolons.first?.displayName == "Semi; Colon"
+                    && semicolons.first?.dealerCode == "RE-9", "\(semicolons)")
             // A field's column given twice (or under two of its names) is refused, named (one was silently read).
             for header in ["email,displayName,dealerCode,dealerCode", "email,name,displayName", "Email,e-mail"] {
                 await expectRosterError({ try DealerImport.parseCSV("\(header)\nx@example.com,A,B,C\n") }) {
