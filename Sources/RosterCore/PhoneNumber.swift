@@ -51,8 +51,9 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// The start of a stored number (digits with the country code) that a search text typed as a phone stands for, as the
     /// number itself would be normalized: `+44 (0)7700 9`, `0044 7700 9` and, with the default calling code 44,
-    /// `07700 9` are all `4477009`. Nil when the text is no phone (letters, too few digits) or its digits as typed are
-    /// that start already.
+    /// `07700 9` are all `4477009`; with calling code 1, `212 555 0` is `12125550`. Nil when the text is no phone
+    /// (letters, too few digits) or its digits as typed are that start already. (Search also matches the digits as
+    /// typed: a prefix only adds what it finds.)
     public static func searchPrefix(_ text: String, defaultCallingCode: String?) -> String? {
         let written = scan(text)
         guard written.problem == nil, written.digits.count >= 3 else { return nil }
@@ -64,8 +65,17 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
             prefix = droppingTrunkZero(String(digits.dropFirst(2)), shortest: 0)
         } else if let abroad = international(afterNorthAmericanPrefix: digits, defaultCallingCode: defaultCallingCode) {
             prefix = droppingTrunkZero(abroad, shortest: 0)
-        } else if let code = defaultCallingCode, !code.isEmpty, digits.hasPrefix("0"), !keepsTrunkZero.contains(code) {
-            prefix = code + digits.dropFirst()
+        } else if let code = defaultCallingCode, !code.isEmpty {
+            if digits.hasPrefix("0") {
+                // A national number with its trunk 0 (the UK's 020 ...), or one whose 0 is its own (Italy's 06 ...).
+                prefix = keepsTrunkZero.contains(code) ? code + digits : code + digits.dropFirst()
+            } else if digits.hasPrefix(code) {
+                return nil  // typed with its country code already: the digits as typed
+            } else {
+                // A national number of a country that dials no trunk 0 (the US's 212 555 0100): it was not found by
+                // its national digits (found by two probes).
+                prefix = code + digits
+            }
         } else {
             return nil
         }
