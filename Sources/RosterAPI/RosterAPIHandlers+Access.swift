@@ -37,8 +37,8 @@ extension RosterAPIHandlers {
 
     package func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
         let context = try RequestInfo.context()
-        let roles = try await services.access.roles(tenant: input.path.tenant, context: context)
-        let page = try Page.of(roles, key: { $0.name.lowercased() }, cursor: input.query.cursor, limit: input.query.limit)
+        let page = try await services.access.rolesPage(tenant: input.path.tenant, cursor: input.query.cursor, limit: input.query.limit,
+                                                       context: context)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.Role.init), nextCursor: page.nextCursor))))
     }
 

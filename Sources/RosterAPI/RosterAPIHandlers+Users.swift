@@ -155,12 +155,7 @@ extension RosterAPIHandlers {
 
     package func listAPIKeys(_ input: Operations.ListAPIKeys.Input) async throws -> Operations.ListAPIKeys.Output {
         let context = try RequestInfo.context()
-        let keys = try await services.apiKeys.list(tenant: input.path.tenant, context: context)
-        let cursor = try input.query.cursor.map { given in
-            guard let id = UUID(uuidString: given) else { throw RosterError.invalid("cursor", "is not a cursor from this API") }
-            return id.uuidString.lowercased()
-        }
-        let page = try Page.of(keys, key: { $0.id.rawValue.uuidString.lowercased() }, cursor: cursor, limit: input.query.limit)
+        let page = try await services.apiKeys.page(tenant: input.path.tenant, cursor: input.query.cursor, limit: input.query.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.APIKey.init), nextCursor: page.nextCursor))))
     }
 

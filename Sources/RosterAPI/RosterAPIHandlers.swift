@@ -290,8 +290,7 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func listTags(_ input: Operations.ListTags.Input) async throws -> Operations.ListTags.Output {
         let context = try RequestInfo.context()
-        let tags = try await services.tags.list(tenant: input.path.tenant, context: context)
-        let page = try Page.of(tags, key: { $0.tag.text.lowercased() }, cursor: input.query.cursor, limit: input.query.limit)
+        let page = try await services.tags.page(tenant: input.path.tenant, cursor: input.query.cursor, limit: input.query.limit, context: context)
         return .ok(.init(body: .json(.init(items: page.items.map { Components.Schemas.Tag($0.tag, usage: $0.usage) }, nextCursor: page.nextCursor))))
     }
 

@@ -40,6 +40,13 @@ public struct APIKeyService: Sendable {
         }
     }
 
+    /// A page of `list`, oldest first (the API's list); the cursor is the last key's id.
+    public func page(tenant slug: String, cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<APIKey> {
+        let after: APIKey.ID? = try decodeCursor(cursor)
+        return try Page.of(try await list(tenant: slug, context: context), key: { $0.id.rawValue.uuidString.lowercased() },
+                           cursor: after?.rawValue.uuidString.lowercased(), limit: limit)
+    }
+
     public func list(tenant slug: String, context: OperationContext) async throws -> [APIKey] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)

@@ -60,6 +60,11 @@ public struct AccessService: Sendable {
     /// whole tenant), else the roles scoped inside the subtrees it reads users or manages roles in, and its own. For the
     /// API's list and the console's access page alike (the API refused a scoped caller the list the console showed it;
     /// found by a probe).
+    /// A page of `roles`, by name (the API's list).
+    public func rolesPage(tenant slug: String, cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<AccessRole> {
+        try Page.of(try await roles(tenant: slug, context: context), key: { $0.name.lowercased() }, cursor: cursor, limit: limit)
+    }
+
     public func roles(tenant slug: String, context: OperationContext) async throws -> [AccessRole] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)

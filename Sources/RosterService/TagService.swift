@@ -63,6 +63,11 @@ public struct TagService: Sendable {
         return tag
     }
 
+    /// A page of `list`, by text (the API's list).
+    public func page(tenant slug: String, cursor: String?, limit: Int?, context: OperationContext) async throws -> Page<TagUsage> {
+        try Page.of(try await list(tenant: slug, context: context), key: { $0.tag.text.lowercased() }, cursor: cursor, limit: limit)
+    }
+
     public func list(tenant slug: String, context: OperationContext) async throws -> [TagUsage] {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
