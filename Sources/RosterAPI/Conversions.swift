@@ -55,7 +55,7 @@ extension Components.Schemas.HierarchyEntry {
 extension Components.Schemas.PartnerAccount {
     init(_ a: PartnerAccount) {
         self.init(id: a.id.description, partnerId: a.partnerID.description, customerId: a.customerID.description,
-                  username: a.username, active: a.active, createdAt: a.createdAt, updatedAt: a.updatedAt)
+                  username: a.username, active: a.active, createdAt: a.createdAt, updatedAt: a.updatedAt, version: a.version)
     }
 }
 
@@ -196,6 +196,27 @@ enum MergePatch {
                 errors.add(key, "can't be changed with PATCH")
             default:
                 errors.add(key, "is not a field of a party")
+            }
+        }
+        try errors.throwIfAny()
+        return patch
+    }
+
+    /// An account's fields are never cleared: `null` is refused as any value of another type.
+    static func partnerAccount(_ object: OpenAPIObjectContainer) throws -> PartnerAccountPatch {
+        var patch = PartnerAccountPatch()
+        var errors = ValidationErrors()
+        for (key, value) in object.value.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "username", "secret":
+                guard let text = value as? String else { errors.add(key, "must be a string (it can't be cleared)"); continue }
+                if key == "username" { patch.username = text } else { patch.secret = text }
+            case "active":
+                if let flag = value as? Bool { patch.active = flag } else { errors.add(key, "must be true or false") }
+            case "id", "partnerId", "customerId", "createdAt", "updatedAt", "version":
+                errors.add(key, "can't be changed with PATCH")
+            default:
+                errors.add(key, "is not a field of a partner account")
             }
         }
         try errors.throwIfAny()

@@ -335,7 +335,33 @@ package struct RosterAPIHandlers: APIProtocol {
             tenant: input.path.tenant,
             PartnerAccountInput(partnerID: Party.ID(partner), customerID: Party.ID(customer), username: body.username,
                                 secret: body.secret, active: body.active ?? true), context: context)
-        return .created(.init(body: .json(.init(account))))
+        return .created(.init(headers: .init(eTag: ETag.make(account.version)), body: .json(.init(account))))
+    }
+
+    package func getPartnerAccount(_ input: Operations.GetPartnerAccount.Input) async throws -> Operations.GetPartnerAccount.Output {
+        let context = try RequestInfo.context()
+        let account = try await services.partnerAccounts.get(tenant: input.path.tenant, id: try accountID(input.path.accountId),
+                                                             context: context)
+        return .ok(.init(headers: .init(eTag: ETag.make(account.version)), body: .json(.init(account))))
+    }
+
+    package func updatePartnerAccount(_ input: Operations.UpdatePartnerAccount.Input) async throws -> Operations.UpdatePartnerAccount.Output {
+        let context = try RequestInfo.context()
+        let body: Components.Schemas.PartnerAccountPatch
+        switch input.body {
+        case .json(let b), .applicationMergePatchJson(let b): body = b
+        }
+        let account = try await services.partnerAccounts.update(
+            tenant: input.path.tenant, id: try accountID(input.path.accountId), try MergePatch.partnerAccount(body.additionalProperties),
+            ifMatch: try ETag.version(input.headers.ifMatch), context: context)
+        return .ok(.init(headers: .init(eTag: ETag.make(account.version)), body: .json(.init(account))))
+    }
+
+    package func deletePartnerAccount(_ input: Operations.DeletePartnerAccount.Input) async throws -> Operations.DeletePartnerAccount.Output {
+        let context = try RequestInfo.context()
+        try await services.partnerAccounts.delete(tenant: input.path.tenant, id: try accountID(input.path.accountId),
+                                                  ifMatch: try ETag.version(input.headers.ifMatch), context: context)
+        return .noContent(.init())
     }
 
     package func listPartnerAccounts(_ input: Operations.ListPartnerAccounts.Input) async throws -> Operations.ListPartnerAccounts.Output {
@@ -352,10 +378,8 @@ package struct RosterAPIHandlers: APIProtocol {
         _ input: Operations.RevealPartnerAccountSecret.Input
     ) async throws -> Operations.RevealPartnerAccountSecret.Output {
         let context = try RequestInfo.context()
-        guard let id = PartnerAccount.ID(uuidString: input.path.accountId) else {
-            throw RosterError.notFound("no partner account \(input.path.accountId.prefix(40))")
-        }
-        let (account, secret) = try await services.partnerAccounts.revealSecret(tenant: input.path.tenant, id: id, context: context)
+        let (account, secret) = try await services.partnerAccounts.revealSecret(tenant: input.path.tenant,
+                                                                                 id: try accountID(input.path.accountId), context: context)
         return .ok(.init(body: .json(.init(id: account.id.description, username: account.username, secret: secret))))
     }
 
@@ -367,6 +391,11 @@ package struct RosterAPIHandlers: APIProtocol {
         let unknown = names.subtracting(["partners", "tags"])
         guard unknown.isEmpty else { throw RosterError.invalid("expand", "may list partners and tags") }
         return names
+    }
+
+    func accountID(_ raw: String) throws -> PartnerAccount.ID {
+        guard let id = PartnerAccount.ID(uuidString: raw) else { throw RosterError.notFound("no partner account \(raw.prefix(40))") }
+        return id
     }
 
     func partyID(_ raw: String) throws -> Party.ID {

@@ -170,9 +170,12 @@ public struct PartnerAccount: Hashable, Sendable, Identifiable {
     public var active: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    /// Moves on with every change (the `ETag`; `If-Match` names it).
+    public var version: Int
 
     public init(id: ID, tenantID: Tenant.ID, partnerID: Party.ID, customerID: Party.ID, username: String, active: Bool,
-                createdAt: Date, updatedAt: Date) {
+                createdAt: Date, updatedAt: Date, version: Int = 1) {
+        self.version = version
         self.id = id
         self.tenantID = tenantID
         self.partnerID = partnerID

@@ -496,6 +496,10 @@ public enum RosterSchema {
         // A trunk 0 written after the country code (`+44 020 ...`) was kept, making another number: new ones lose it
         // (`PhoneNumber.droppingTrunkZero`); the stored ones are normalized here (found by a probe).
         SchemaMigration(27, "phones stored with a trunk 0 after the country code, without it", [], data: dropTrunkZeros),
+        // Partner accounts change (a rotated secret, a new username, deactivated): a version for If-Match, as other records.
+        SchemaMigration(28, "partner accounts with a version", [
+            .addColumn(table: "partner_accounts", Column("version", .int64, defaultValue: "1")),
+        ]),
     ]
 
     /// Migration 27: each party's phone stored with a trunk 0 after its country code, without it, unless a live party of

@@ -78,16 +78,32 @@ extension SQLTransaction {
 
     // MARK: Partner accounts
 
-    static let partnerAccountColumns = "tenant_id, id, partner_id, customer_id, username, secret, active, created_at, updated_at"
+    static let partnerAccountColumns = "tenant_id, id, partner_id, customer_id, username, secret, active, created_at, updated_at, version"
 
     func insertPartnerAccount(_ stored: StoredPartnerAccount) async throws {
         let a = stored.account
         try await lockReferencedParties(tenant: a.tenantID, [a.partnerID, a.customerID])
         try await conn.execute("""
-            INSERT INTO partner_accounts (tenant_id, id, partner_id, customer_id, username, secret, active, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO partner_accounts (tenant_id, id, partner_id, customer_id, username, secret, active, created_at, updated_at,
+                version)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """, [.uuid(a.tenantID.rawValue), .uuid(a.id.rawValue), .uuid(a.partnerID.rawValue), .uuid(a.customerID.rawValue),
-                  .text(a.username), .text(stored.sealedSecret), .bool(a.active), .date(a.createdAt), .date(a.updatedAt)])
+                  .text(a.username), .text(stored.sealedSecret), .bool(a.active), .date(a.createdAt), .date(a.updatedAt),
+                  .int(Int64(a.version))])
+    }
+
+    func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int) async throws -> Bool {
+        let a = stored.account
+        return try await !conn.query("""
+            UPDATE partner_accounts SET username = $3, secret = $4, active = $5, updated_at = $6, version = $7
+            WHERE tenant_id = $1 AND id = $2 AND version = $8 RETURNING id
+            """, [.uuid(a.tenantID.rawValue), .uuid(a.id.rawValue), .text(a.username), .text(stored.sealedSecret), .bool(a.active),
+                  .date(a.updatedAt), .int(Int64(a.version)), .int(Int64(expectedVersion))]).isEmpty
+    }
+
+    func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool {
+        try await !conn.query("DELETE FROM partner_accounts WHERE tenant_id = $1 AND id = $2 RETURNING id",
+                              [.uuid(tenant.rawValue), .uuid(id.rawValue)]).isEmpty
     }
 
     func updatePartnerAccountSecret(tenant: Tenant.ID, id: PartnerAccount.ID, sealedSecret: String) async throws {
@@ -151,6 +167,7 @@ extension SQLTransaction {
         PartnerAccount(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")),
                        partnerID: .init(try row.uuid("partner_id")), customerID: .init(try row.uuid("customer_id")),
                        username: try row.requiredString("username"), active: row.bool("active") ?? false,
-                       createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+                       createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+                       version: Int(row.int("version") ?? 1))
     }
 }

@@ -18,6 +18,20 @@ public struct PartnerAccountInput: Sendable {
     }
 }
 
+/// A change to a partner account: what is nil stays.
+public struct PartnerAccountPatch: Sendable, Equatable {
+    public var username: String?
+    /// A new secret (rotated): sealed anew, never compared with the old one.
+    public var secret: String?
+    public var active: Bool?
+
+    public init(username: String? = nil, secret: String? = nil, active: Bool? = nil) {
+        self.username = username
+        self.secret = secret
+        self.active = active
+    }
+}
+
 /// Partner accounts (seed 000): credentials in a partner's system for one customer, unique per
 /// (partner, customer), the secret sealed at rest and revealed only by an audited call.
 public struct PartnerAccountService: Sendable {
@@ -33,11 +47,9 @@ public struct PartnerAccountService: Sendable {
 
     public func create(tenant slug: String, _ input: PartnerAccountInput, context: OperationContext) async throws -> PartnerAccount {
         var errors = ValidationErrors()
-        let username = errors.check { try Text.optional(input.username, field: "username", max: 200) } ?? nil
-        if username == nil, !errors.errors.contains(where: { $0.field == "username" }) { errors.add("username", "must not be empty") }
-        if input.secret.isEmpty { errors.add("secret", "must not be empty") }
+        let username = Self.username(input.username, errors: &errors)
+        Self.checkSecret(input.secret, errors: &errors)
         if input.partnerID == input.customerID { errors.add("customerId", "a partner can't be its own customer") }
-        if input.secret.count > 4096 { errors.add("secret", "must be at most 4096 characters") }
         try errors.throwIfAny()
         let box = try secrets.require()
         return try await onceMoreOnDuplicate(RosterError.conflict("the partner has an account for this customer")) {
@@ -69,6 +81,110 @@ public struct PartnerAccountService: Sendable {
                                                      fields: ["partnerId", "customerId", "username", "secret", "active"])])
                 return account
             }
+        }
+    }
+
+    static func username(_ raw: String, errors: inout ValidationErrors) -> String? {
+        let username = errors.check { try Text.optional(raw, field: "username", max: 200) } ?? nil
+        if username == nil, !errors.errors.contains(where: { $0.field == "username" }) { errors.add("username", "must not be empty") }
+        return username
+    }
+
+    static func checkSecret(_ secret: String, errors: inout ValidationErrors) {
+        if secret.isEmpty { errors.add("secret", "must not be empty") }
+        if secret.count > 4096 { errors.add("secret", "must be at most 4096 characters") }
+    }
+
+    /// One account, without its secret; a read of its customer's data, audited as `list` audits it. 404 when it is
+    /// missing or the caller may not read both its partner and its customer.
+    public func get(tenant slug: String, id: PartnerAccount.ID, context: OperationContext) async throws -> PartnerAccount {
+        let account = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            guard let stored = try await tx.partnerAccount(tenant: access.tenant.id, id: id) else {
+                throw RosterError.notFound("no partner account \(id)")
+            }
+            try await access.require("parties.read", on: [stored.account.partnerID, stored.account.customerID],
+                                     what: "partner account \(id)")
+            return stored.account
+        }
+        try await audit.record([AuditEvent(tenantID: account.tenantID, context: context, action: "partner_account.read",
+                                           targetType: "party", targetID: account.customerID.description, fields: ["username"])])
+        return account
+    }
+
+    /// Changes the username, rotates the secret (sealed anew) or (de)activates; needs `parties.write` on the partner and
+    /// the customer, and `parties.read` on them as the answer shows the account. `ifMatch`: the version the change is
+    /// based on (412 when it moved on). A change that changes nothing is the read it answers, audited as one.
+    public func update(tenant slug: String, id: PartnerAccount.ID, _ patch: PartnerAccountPatch, ifMatch: Int? = nil,
+                       context: OperationContext) async throws -> PartnerAccount {
+        var errors = ValidationErrors()
+        let username = patch.username.flatMap { Self.username($0, errors: &errors) }
+        if let secret = patch.secret { Self.checkSecret(secret, errors: &errors) }
+        try errors.throwIfAny()
+        let box = try patch.secret.map { _ in try secrets.require() }
+        return try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant
+            guard var stored = try await tx.partnerAccount(tenant: tenant.id, id: id) else {
+                throw RosterError.notFound("no partner account \(id)")
+            }
+            let current = stored.account
+            try await access.require("parties.write", on: [current.partnerID, current.customerID], what: "partner account \(id)")
+            try await access.requireAnswerable(current.partnerID)
+            try await access.requireAnswerable(current.customerID)
+            if let ifMatch, ifMatch != current.version {
+                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this partner account (it is at \"\(current.version)\")"
+                                                                 : "the partner account is at version \(current.version), not \(ifMatch)")
+            }
+            var changed: [String] = []
+            if let username, username != current.username {
+                stored.account.username = username
+                changed.append("username")
+            }
+            if let secret = patch.secret, let box {
+                stored.sealedSecret = try box.seal(secret, tenant: tenant.id, account: id)
+                changed.append("secret")
+            }
+            if let active = patch.active, active != current.active {
+                stored.account.active = active
+                changed.append("active")
+            }
+            guard !changed.isEmpty else {
+                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.read",
+                                                     targetType: "party", targetID: current.customerID.description, fields: ["username"])])
+                return current
+            }
+            stored.account.updatedAt = Date.rosterNow
+            stored.account.version += 1
+            guard try await tx.updatePartnerAccount(stored, expectedVersion: current.version) else {
+                throw ChangedMeanwhile(what: "partner account")
+            }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.update",
+                                                 targetType: "partner_account", targetID: id.description, fields: changed)])
+            return stored.account
+        } }
+    }
+
+    /// Deletes the account and its sealed secret for good; needs `parties.write` on the partner and the customer.
+    /// `ifMatch` as for `update`.
+    public func delete(tenant slug: String, id: PartnerAccount.ID, ifMatch: Int? = nil, context: OperationContext) async throws {
+        try await store.write { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: true)
+            let tenant = access.tenant
+            guard let stored = try await tx.partnerAccount(tenant: tenant.id, id: id) else {
+                throw RosterError.notFound("no partner account \(id)")
+            }
+            try await access.require("parties.write", on: [stored.account.partnerID, stored.account.customerID],
+                                     what: "partner account \(id)")
+            if let ifMatch, ifMatch != stored.account.version {
+                throw RosterError.preconditionFailed("the partner account is at version \(stored.account.version), not \(ifMatch)")
+            }
+            guard try await tx.deletePartnerAccount(tenant: tenant.id, id: id) else {
+                throw RosterError.notFound("no partner account \(id)")
+            }
+            try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.delete",
+                                                 targetType: "partner_account", targetID: id.description,
+                                                 fields: ["partnerId", "customerId", "username", "secret", "active"])])
         }
     }
 

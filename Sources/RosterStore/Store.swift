@@ -326,6 +326,11 @@ public protocol PartnerAccountRepository {
     func partnerAccount(tenant: Tenant.ID, partner: Party.ID, customer: Party.ID) async throws -> PartnerAccount?
     func partnerAccounts(tenant: Tenant.ID, query: PartnerAccountQuery) async throws -> [PartnerAccount]
     func updatePartnerAccountSecret(tenant: Tenant.ID, id: PartnerAccount.ID, sealedSecret: String) async throws
+    /// Writes the account's username, secret, active flag, `updatedAt` and version where it is still at `expectedVersion`;
+    /// false when it is not (changed meanwhile) or gone.
+    func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int) async throws -> Bool
+    /// False when there was none.
+    func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool
     /// Maintenance across tenants (the secret key's check at start): up to `limit` sealed secrets, those not bound to
     /// their row first (`boundPrefix`), as (tenant, account, sealed).
     func sealedSecrets(notStartingWith boundPrefix: String, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)]

@@ -263,7 +263,7 @@ enum Templates {
           {{^refused}}{{^hasRows}}<p class="empty">No partner accounts.</p>{{/hasRows}}{{/refused}}
           {{#hasRows}}
           <table>
-            <thead><tr><th scope="col">Username</th><th scope="col">This party is</th><th scope="col">Other party</th><th scope="col">Secret</th></tr></thead>
+            <thead><tr><th scope="col">Username</th><th scope="col">This party is</th><th scope="col">Other party</th><th scope="col">Secret</th>{{#canWrite}}<th scope="col">Change</th>{{/canWrite}}</tr></thead>
             <tbody>
             {{#rows}}
             <tr>
@@ -280,12 +280,49 @@ enum Templates {
                 </form>
                 {{/canReveal}}
               </td>
+              {{#canWrite}}
+              <td>
+                <details class="account-change">
+                  <summary>Change</summary>
+                  <form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/accounts/{{id}}/edit" class="account-edit">
+                    <input type="hidden" name="csrf" value="{{csrf}}">
+                    <input type="hidden" name="version" value="{{version}}">
+                    <label for="account-{{id}}-username">Username</label>
+                    <input id="account-{{id}}-username" name="username" value="{{username}}" autocomplete="off">
+                    <label for="account-{{id}}-secret">New secret (leave empty to keep it)</label>
+                    <input id="account-{{id}}-secret" name="secret" type="password" autocomplete="new-password">
+                    <label class="check"><input type="checkbox" name="active" value="yes"{{#active}} checked{{/active}}> Active</label>
+                    <button type="submit">Save</button>
+                  </form>
+                  <form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/accounts/{{id}}/delete" class="account-delete">
+                    <input type="hidden" name="csrf" value="{{csrf}}">
+                    <input type="hidden" name="version" value="{{version}}">
+                    <label class="check"><input type="checkbox" name="confirm" value="yes" required> Delete it and its secret for good</label>
+                    <button type="submit" class="danger">Delete</button>
+                  </form>
+                </details>
+              </td>
+              {{/canWrite}}
             </tr>
             {{/rows}}
             </tbody>
           </table>
           {{/hasRows}}
           {{/accounts}}
+          {{#newAccount}}
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/accounts" id="add-account">
+            <h3>Add an account</h3>
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="account-other">{{otherLabel}}</label>
+            <input id="account-other" name="{{otherField}}" value="{{otherID}}" autocomplete="off">
+            <label for="account-username">Username</label>
+            <input id="account-username" name="username" value="{{username}}" autocomplete="off">
+            <label for="account-secret">Secret</label>
+            <input id="account-secret" name="secret" type="password" autocomplete="new-password">
+            <label class="check"><input type="checkbox" name="active" value="yes"{{#active}} checked{{/active}}> Active</label>
+            <button type="submit">Add</button>
+          </form>
+          {{/newAccount}}
         </section>
         <section class="card" id="consents">
           <h2>Consents</h2>

@@ -235,11 +235,22 @@ struct PartyView {
 
     struct Account {
         var tenant: String
+        var partyID: String
         var id: String
         var username: String
         var role: String
         var otherID: String
         var active: Bool
+        var version: Int
+    }
+
+    /// The add-account form: this party is the partner (the other id is the customer's) or the customer.
+    struct NewAccount {
+        var otherField: String
+        var otherLabel: String
+        var otherID = ""
+        var username = ""
+        var active = true
     }
 
     struct ConsentRow {
@@ -314,6 +325,8 @@ struct PartyView {
     var isLive: Bool
     var canErase: Bool
     var canReveal = false
+    /// Partner accounts can be made here (the caller writes this party, which is live).
+    var newAccount: NewAccount?
     var notice: String?
     var conflict: String?
     /// The party a refused change would have duplicated (its email or phone), to open it.

@@ -107,6 +107,17 @@ public struct WebConsole: Sendable {
         }
         registerAdmin(on: ui)
         registerImports(on: ui)
+        ui.post("t/:tenant/parties/:id/accounts") { request, context in
+            await self.addAccount(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
+        }
+        ui.post("t/:tenant/parties/:id/accounts/:account/edit") { request, context in
+            await self.changeAccount(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "",
+                                     account: context.parameters.get("account") ?? "", delete: false)
+        }
+        ui.post("t/:tenant/parties/:id/accounts/:account/delete") { request, context in
+            await self.changeAccount(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "",
+                                     account: context.parameters.get("account") ?? "", delete: true)
+        }
         ui.post("t/:tenant/accounts/:id/reveal") { request, context in
             await self.reveal(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
@@ -123,6 +134,9 @@ public struct WebConsole: Sendable {
             ui.get("t/:tenant/parties/:id/\(action)") { _, context in Self.redirect(party(context), cookie: nil) }
         }
         ui.get("t/:tenant/parties/:id/tags/:tag/remove") { _, context in Self.redirect(party(context), cookie: nil) }
+        for path in ["accounts", "accounts/:account/edit", "accounts/:account/delete"] {
+            ui.get("t/:tenant/parties/:id/\(path)") { _, context in Self.redirect(party(context), cookie: nil) }
+        }
         ui.get("t/:tenant") { _, context in Self.redirect("/ui/t/\(tenant(context))/parties", cookie: nil) }
         ui.get("t/:tenant/accounts/:id/reveal") { _, context in Self.redirect("/ui/t/\(tenant(context))/parties", cookie: nil) }
         for path in ["grants", "roles", "roles/:role/delete"] {
@@ -678,12 +692,17 @@ extension WebConsole {
             let asCustomer = try await services.partnerAccounts.list(tenant: tenant, partnerID: nil, customerID: id, active: nil, cursor: nil,
                                                                       limit: 50, context: context)
             return asPartner.items.map {
-                PartyView.Account(tenant: tenant, id: $0.id.description, username: $0.username, role: "the partner",
-                                  otherID: $0.customerID.description, active: $0.active)
+                PartyView.Account(tenant: tenant, partyID: id.description, id: $0.id.description, username: $0.username, role: "the partner",
+                                  otherID: $0.customerID.description, active: $0.active, version: $0.version)
             } + asCustomer.items.map {
-                PartyView.Account(tenant: tenant, id: $0.id.description, username: $0.username, role: "the customer",
-                                  otherID: $0.partnerID.description, active: $0.active)
+                PartyView.Account(tenant: tenant, partyID: id.description, id: $0.id.description, username: $0.username, role: "the customer",
+                                  otherID: $0.partnerID.description, active: $0.active, version: $0.version)
             }
+        }
+        if view.canEdit {
+            view.newAccount = party.roles.contains("partner")
+                ? PartyView.NewAccount(otherField: "customerId", otherLabel: "Customer id")
+                : PartyView.NewAccount(otherField: "partnerId", otherLabel: "Partner id")
         }
         view.consents = try await Self.section {
             try await services.consents.list(tenant: tenant, party: id, purpose: nil, current: true, cursor: nil, limit: 50, context: context)
@@ -935,6 +954,75 @@ extension WebConsole {
             guard let tag = Tag.ID(uuidString: tag) else { throw RosterError.notFound("no such tag") }
             try await services.tags.detach(tenant: tenant, party: id, tag: tag, context: signedIn.context)
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)")
+        }
+    }
+
+    /// Makes a partner account for this party (as the partner or as the customer, as its roles say); refused fields are
+    /// shown with the form as typed (the secret is never sent back).
+    func addAccount(_ request: Request, tenant: String, id: String) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let id = try Self.partyID(id)
+            let party = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)
+            let asPartner = party.roles.contains("partner")
+            let otherField = asPartner ? "customerId" : "partnerId"
+            let otherRaw = (fields[otherField] ?? "").trimmingCharacters(in: .whitespaces)
+            do {
+                guard let other = Party.ID(uuidString: otherRaw) else {
+                    throw RosterError.invalid(otherField, otherRaw.isEmpty ? "is needed" : "is not a party id")
+                }
+                _ = try await services.partnerAccounts.create(tenant: tenant, PartnerAccountInput(
+                    partnerID: asPartner ? id : other, customerID: asPartner ? other : id, username: fields["username"] ?? "",
+                    secret: fields["secret"] ?? "", active: fields["active"] == "yes"), context: signedIn.context)
+            } catch let error as RosterError {
+                let messages: [PartyView.FieldMessage]
+                switch error {
+                case .validation(let errors): messages = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                case .conflict(let message, _), .notFound(let message): messages = [.init(field: "account", message: message)]
+                default: throw error
+                }
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.errors = messages
+                view.newAccount?.otherID = otherRaw
+                view.newAccount?.username = fields["username"] ?? ""
+                view.newAccount?.active = fields["active"] == "yes"
+                return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
+            }
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)#accounts")
+        }
+    }
+
+    /// Changes (username, a new secret, active) or deletes a partner account shown on this party's page, based on the
+    /// version the page showed (a change made meanwhile is refused, saying so).
+    func changeAccount(_ request: Request, tenant: String, id: String, account: String, delete: Bool) async -> Response {
+        await runForm(request, tenant: tenant) { signedIn, fields in
+            let id = try Self.partyID(id)
+            guard let account = PartnerAccount.ID(uuidString: account) else { throw RosterError.notFound("no such account") }
+            let version = fields["version"].flatMap { Int($0) }
+            do {
+                if delete {
+                    guard fields["confirm"] == "yes" else {
+                        throw RosterError.invalid("confirm", "tick the box to confirm that the account and its secret go for good")
+                    }
+                    try await services.partnerAccounts.delete(tenant: tenant, id: account, ifMatch: version, context: signedIn.context)
+                } else {
+                    let secret = fields["secret"] ?? ""
+                    _ = try await services.partnerAccounts.update(
+                        tenant: tenant, id: account,
+                        PartnerAccountPatch(username: fields["username"], secret: secret.isEmpty ? nil : secret, active: fields["active"] == "yes"),
+                        ifMatch: version, context: signedIn.context)
+                }
+            } catch let error as RosterError {
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                switch error {
+                case .validation(let errors): view.errors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                case .preconditionFailed:
+                    view.conflict = "The account was changed meanwhile; it is shown as it is now. Make your change again."
+                default: throw error
+                }
+                return .page(title: view.displayName, template: "party", view: view,
+                             status: view.conflict == nil ? .unprocessableContent : .conflict)
+            }
+            return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)#accounts")
         }
     }
 

@@ -55,6 +55,13 @@ struct AuthorizationMatrixTests {
                 .decode(TImportJob.self).id
         }
 
+        /// A new account of the partner for a fresh person, made by the platform.
+        func freshAccount() async throws -> String {
+            struct ID: Codable { var id: String }
+            return try await api.send(.post, "\(base)/partner-accounts", json: #"{"partnerId":"\#(partner)","customerId":"\#(try await freshPerson())","username":"u","secret":"s"}"#)
+                .decode(ID.self).id
+        }
+
         func freshUser() async throws -> String {
             try await api.send(.post, "\(base)/users", json: #"{"email":"\#(UUID().uuidString.prefix(8))@example.com"}"#).decode(TUser.self).id
         }
@@ -163,6 +170,14 @@ struct AuthorizationMatrixTests {
         }, expect: [201, 201, 403, 201, 404]),
         Row(operation: "listPartnerAccounts", method: .get, request: { w in ("\(w.base)/partner-accounts", nil) },
             expect: [200, 200, 200, 200, 200]),
+        Row(operation: "getPartnerAccount", method: .get, request: { w in ("\(w.base)/partner-accounts/\(w.account)", nil) },
+            expect: [200, 200, 200, 200, 404]),
+        Row(operation: "updatePartnerAccount", method: .patch, request: { w in
+            ("\(w.base)/partner-accounts/\(try await w.freshAccount())", #"{"secret":"rotated","active":false}"#)
+        }, expect: [200, 200, 403, 200, 404]),
+        Row(operation: "deletePartnerAccount", method: .delete, request: { w in
+            ("\(w.base)/partner-accounts/\(try await w.freshAccount())", nil)
+        }, expect: [204, 204, 403, 204, 404]),
         Row(operation: "revealPartnerAccountSecret", method: .get, request: { w in ("\(w.base)/partner-accounts/\(w.account)/secret", nil) },
             expect: [200, 200, 403, 200, 404]),
         Row(operation: "createUser", method: .post, request: { w in ("\(w.base)/users", #"{"email":"\#(UUID().uuidString.prefix(8))@example.com"}"#) },

@@ -40,6 +40,7 @@ struct TPartnerAccount: Codable {
     var customerId: String
     var username: String
     var active: Bool
+    var version: Int?
 }
 
 @Suite("HTTP: relationships, tags, partner accounts")
@@ -299,6 +300,75 @@ struct HierarchyAPITests {
             #expect(try await api.send(.get, "\(accounts)/\(UUID().uuidString)/secret").status == .notFound)
             let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(account.id)").decode(TList<TAuditEntry>.self)
             #expect(audit.items.first?.action == "partner_account.reveal")
+        }
+    }
+
+    /// An account's life after it is made: read with its ETag, changed (username, a rotated secret, deactivated) under
+    /// If-Match, deleted; each step audited by field name, no secret in any answer or entry.
+    @Test func partnerAccountsChangeAndGo() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let partner = try await api.createParty(t, #"{"kind":"organization","name":"Agri Partner","roles":["partner"]}"#)
+            let customer = try await api.createParty(t, #"{"kind":"person","firstName":"Cy","roles":["customer"],"customerType":"new"}"#)
+            let accounts = "/v1/tenants/\(t)/partner-accounts"
+            let made = try await api.send(.post, accounts, json: #"{"partnerId":"\#(partner.id)","customerId":"\#(customer.id)","username":"cy","secret":"first-secret"}"#)
+            #expect(made.status == .created && made.headers[.eTag] == #""1""#, "\(made.text)")
+            let account = try made.decode(TPartnerAccount.self)
+            #expect(account.version == 1)
+
+            let read = try await api.send(.get, "\(accounts)/\(account.id)")
+            #expect(read.status == .ok && read.headers[.eTag] == #""1""#)
+            #expect(try read.decode(TPartnerAccount.self).username == "cy")
+
+            // A rotated secret and a new username, based on version 1.
+            let rotated = try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"username":"cy-2","secret":"second-secret"}"#,
+                                             headers: [.ifMatch: #""1""#])
+            #expect(rotated.status == .ok && rotated.headers[.eTag] == #""2""#, "\(rotated.text)")
+            #expect(!rotated.text.contains("second-secret"))
+            let changed = try rotated.decode(TPartnerAccount.self)
+            #expect(changed.username == "cy-2" && changed.version == 2 && changed.active)
+            let secret = try await api.send(.get, "\(accounts)/\(account.id)/secret")
+            #expect(secret.text.contains("second-secret") && !secret.text.contains("first-secret"), "\(secret.text)")
+
+            // The version it was based on moved on: 412; nothing changes.
+            let stale = try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"active":false}"#, headers: [.ifMatch: #""1""#])
+            #expect(stale.status == .preconditionFailed, "\(stale.text)")
+            // Refused: an empty username, an empty secret, null, a field of no account.
+            let empty = try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"username":"  ","secret":""}"#)
+            #expect(empty.status == .unprocessableContent && Set(empty.problem?.errors?.map(\.field) ?? []) == ["username", "secret"],
+                    "\(empty.text)")
+            let null = try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"active":null}"#)
+            #expect(null.status == .unprocessableContent, "\(null.text)")
+            let partnerMoved = try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"partnerId":"\#(customer.id)"}"#)
+            #expect(partnerMoved.status == .unprocessableContent && partnerMoved.problem?.errors?.map(\.field) == ["partnerId"])
+
+            // Deactivated: the list of active accounts no longer holds it.
+            let off = try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"active":false}"#, headers: [.contentType: "application/merge-patch+json"])
+            #expect(off.status == .ok && off.headers[.eTag] == #""3""#, "\(off.text)")
+            #expect(try await api.send(.get, "\(accounts)?active=true&partnerId=\(partner.id)").decode(TList<TPartnerAccount>.self).items.isEmpty)
+            // A change that changes nothing keeps the version.
+            let same = try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"active":false,"username":"cy-2"}"#)
+            #expect(same.status == .ok && same.headers[.eTag] == #""3""#)
+
+            let entries = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(account.id)").decode(TList<TAuditEntry>.self).items
+            #expect(entries.map(\.action).filter { $0 == "partner_account.update" }.count == 2, "\(entries.map(\.action))")
+            #expect(entries.first { $0.action == "partner_account.update" }?.fields == ["active"])
+            #expect(entries.last { $0.action == "partner_account.update" }?.fields == ["username", "secret"])
+
+            // Deleted, with If-Match: a stale version is refused, the right one deletes; gone after.
+            #expect(try await api.send(.delete, "\(accounts)/\(account.id)", headers: [.ifMatch: #""2""#]).status == .preconditionFailed)
+            #expect(try await api.send(.delete, "\(accounts)/\(account.id)", headers: [.ifMatch: #""3""#]).status == .noContent)
+            for path in ["\(accounts)/\(account.id)", "\(accounts)/\(account.id)/secret"] {
+                #expect(try await api.send(.get, path).status == .notFound)
+            }
+            #expect(try await api.send(.delete, "\(accounts)/\(account.id)").status == .notFound)
+            #expect(try await api.send(.patch, "\(accounts)/\(account.id)", json: #"{"active":true}"#).status == .notFound)
+            #expect(try await api.send(.get, "\(accounts)/not-an-id").status == .notFound)
+            let after = try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(account.id)").decode(TList<TAuditEntry>.self).items
+            #expect(after.first?.action == "partner_account.delete")
+            // The pair may have an account again.
+            let again = try await api.send(.post, accounts, json: #"{"partnerId":"\#(partner.id)","customerId":"\#(customer.id)","username":"cy","secret":"x"}"#)
+            #expect(again.status == .created, "\(again.text)")
         }
     }
 

@@ -42,6 +42,10 @@ struct SecurityTests {
         Probe(operation: "deleteRelationship", method: .delete, path: { w, id in "\(w.base)/relationships/\(id)" }, id: { $0.edge }),
         Probe(operation: "revealPartnerAccountSecret", method: .get, path: { w, id in "\(w.base)/partner-accounts/\(id)/secret" },
               id: { $0.account }),
+        Probe(operation: "getPartnerAccount", method: .get, path: { w, id in "\(w.base)/partner-accounts/\(id)" }, id: { $0.account }),
+        Probe(operation: "updatePartnerAccount", method: .patch, path: { w, id in "\(w.base)/partner-accounts/\(id)" }, id: { $0.account },
+              body: { _ in #"{"secret":"pwned","active":false}"# }),
+        Probe(operation: "deletePartnerAccount", method: .delete, path: { w, id in "\(w.base)/partner-accounts/\(id)" }, id: { $0.account }),
     ]
 
     static let userProbes: [Probe] = [
@@ -59,7 +63,8 @@ struct SecurityTests {
     static func snapshot(_ api: APIClient, _ w: World) async throws -> [String] {
         var seen: [String] = []
         for path in ["\(w.base)/parties/\(w.person)", "\(w.base)/parties/\(w.person)/history", "\(w.base)/relationships/\(w.edge)",
-                     "\(w.base)/users/\(w.user)", "\(w.base)/users/\(w.user)/roles", "\(w.base)/parties/\(w.north)/children"] {
+                     "\(w.base)/users/\(w.user)", "\(w.base)/users/\(w.user)/roles", "\(w.base)/parties/\(w.north)/children",
+                     "\(w.base)/partner-accounts/\(w.account)"] {
             let response = try await api.send(.get, path)
             #expect(response.status == .ok, "\(path): \(response.text)")
             seen.append(response.text)

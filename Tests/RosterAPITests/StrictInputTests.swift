@@ -30,6 +30,8 @@ struct StrictInputTests {
         Case(operation: "tagParty", method: .post, path: { "\($0.base)/parties/\($0.person)/tags" }, body: { _ in #"{"text":"Strict""# }),
         Case(operation: "createPartnerAccount", method: .post, path: { "\($0.base)/partner-accounts" },
              body: { #"{"partnerId":"\#($0.partner)","customerId":"\#($0.farm)","username":"u","secret":"s""# }),
+        Case(operation: "updatePartnerAccount", method: .patch, path: { "\($0.base)/partner-accounts/\($0.account)" },
+             body: { _ in #"{"username":"u2""# }),
         Case(operation: "createUser", method: .post, path: { "\($0.base)/users" }, body: { _ in #"{"email":"strict@example.com""# }),
         Case(operation: "updateUser", method: .patch, path: { "\($0.base)/users/\($0.user)" }, body: { _ in #"{"department":"X""# }),
         Case(operation: "importDealers", method: .post, path: { "\($0.base)/users/import" },

@@ -461,6 +461,58 @@ extension WebConsoleTests {
         }
     }
 
+    /// Partner accounts from a party's page: added (from the customer's page, naming the partner), a refused add keeping
+    /// what was typed but the secret, changed (a new secret, deactivated), a stale change refused saying so, deleted after
+    /// the box is ticked.
+    @Test func partnerAccountsAreManagedFromThePartyPage() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            let partner = try await api.createParty(tenant, #"{"kind":"organization","name":"Partner Co","roles":["partner"]}"#)
+            let customer = try await api.createParty(tenant, #"{"kind":"person","firstName":"Cus","email":"cus2@example.com"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let page = try await browser.get("/ui/t/\(tenant)/parties/\(customer.id)")
+            #expect(page.html.contains(#"id="add-account""#) && page.html.contains(#"name="partnerId""#))
+            let csrf = try #require(page.csrf)
+            let add = "/ui/t/\(tenant)/parties/\(customer.id)/accounts"
+
+            let refused = try await browser.post(add, [("csrf", csrf), ("partnerId", partner.id), ("username", "typed-name"),
+                                                       ("secret", ""), ("active", "yes")])
+            #expect(refused.status == .unprocessableContent && refused.html.contains("<strong>secret</strong>"), "\(refused.html.prefix(400))")
+            #expect(refused.html.contains(#"value="typed-name""#) && refused.html.contains(#"value="\#(partner.id)""#))
+            let notAnID = try await browser.post(add, [("csrf", csrf), ("partnerId", "nope"), ("username", "u"), ("secret", "s")])
+            #expect(notAnID.status == .unprocessableContent && notAnID.html.contains("is not a party id"))
+
+            let added = try await browser.post(add, [("csrf", csrf), ("partnerId", partner.id), ("username", "cus-login"),
+                                                     ("secret", "first-secret"), ("active", "yes")])
+            #expect(added.status == .seeOther, "\(added.html.prefix(400))")
+            let accounts = try await api.send(.get, "\(base)/partner-accounts?customerId=\(customer.id)").decode(TList<TPartnerAccount>.self).items
+            let account = try #require(accounts.first)
+            #expect(accounts.count == 1 && account.partnerId == partner.id && account.active)
+            let shown = try await browser.get("/ui/t/\(tenant)/parties/\(partner.id)")
+            #expect(shown.html.contains(#"name="customerId""#) && shown.html.contains("cus-login") && !shown.html.contains("first-secret"))
+
+            let edit = "/ui/t/\(tenant)/parties/\(customer.id)/accounts/\(account.id)/edit"
+            let changed = try await browser.post(edit, [("csrf", csrf), ("version", "1"), ("username", "cus-login-2"), ("secret", "second-secret")])
+            #expect(changed.status == .seeOther, "\(changed.html.prefix(400))")
+            let after = try await api.send(.get, "\(base)/partner-accounts/\(account.id)").decode(TPartnerAccount.self)
+            #expect(after.username == "cus-login-2" && !after.active && after.version == 2)
+            #expect(try await api.send(.get, "\(base)/partner-accounts/\(account.id)/secret").text.contains("second-secret"))
+            let stale = try await browser.post(edit, [("csrf", csrf), ("version", "1"), ("username", "late"), ("active", "yes")])
+            #expect(stale.status == .conflict && stale.html.contains("changed meanwhile"))
+
+            let delete = "/ui/t/\(tenant)/parties/\(customer.id)/accounts/\(account.id)/delete"
+            let unticked = try await browser.post(delete, [("csrf", csrf), ("version", "2")])
+            #expect(unticked.status == .unprocessableContent)
+            #expect(try await api.send(.get, "\(base)/partner-accounts/\(account.id)").status == .ok)
+            #expect(try await browser.post(delete, [("csrf", csrf), ("version", "2"), ("confirm", "yes")]).status == .seeOther)
+            #expect(try await api.send(.get, "\(base)/partner-accounts/\(account.id)").status == .notFound)
+            // Opened by its address (from the history): the party's page.
+            #expect(try await browser.get(delete).status == .seeOther)
+        }
+    }
+
     @Test func sectionsTheRolesDoNotCoverSaySoAndEraseNeedsItsPolicy() async throws {
         try await withApp { api in
             let tenant = try await api.makeTenant()

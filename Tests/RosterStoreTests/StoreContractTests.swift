@@ -320,6 +320,58 @@ struct StoreContractTests {
         }
     }
 
+    /// A partner account changes under its version: concurrent changes without If-Match all land, one after the other;
+    /// with the same If-Match exactly one wins and the others are 412; a rotated secret opens as the new one; a deleted
+    /// account is gone for every reader.
+    @Test(arguments: StoreKind.allCases)
+    func partnerAccountsChangeUnderTheirVersion(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            let partner = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Partner", roles: ["partner"]),
+                                                     context: .test)
+            let customer = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Customer"), context: .test)
+            let account = try await s.partnerAccounts.create(tenant: t, PartnerAccountInput(partnerID: partner.id, customerID: customer.id,
+                                                                                            username: "u0", secret: "s0"), context: .test)
+            #expect(account.version == 1)
+            let versions = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 1...6 {
+                    group.addTask {
+                        try await s.partnerAccounts.update(tenant: t, id: account.id, PartnerAccountPatch(username: "u\(n)"), context: .test).version
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(versions.sorted() == Array(2...7))
+            let raced = await withTaskGroup(of: Result<PartnerAccount, any Error>.self) { group in
+                for n in 1...6 {
+                    group.addTask {
+                        do {
+                            return .success(try await s.partnerAccounts.update(tenant: t, id: account.id, PartnerAccountPatch(secret: "s\(n)"),
+                                                                               ifMatch: 7, context: .test))
+                        } catch { return .failure(error) }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let winners = raced.compactMap { try? $0.get() }
+            #expect(winners.count == 1 && winners.first?.version == 8)
+            for case .failure(let error) in raced {
+                guard case .preconditionFailed = error as? RosterError else { Issue.record("\(error)"); continue }
+            }
+            let (read, secret) = try await s.partnerAccounts.revealSecret(tenant: t, id: account.id, context: .test)
+            #expect(read.version == 8 && secret != "s0" && secret.hasPrefix("s"))
+            #expect(try await s.partnerAccounts.get(tenant: t, id: account.id, context: .test) == read)
+            try await s.partnerAccounts.delete(tenant: t, id: account.id, context: .test)
+            await expectRosterError({ _ = try await s.partnerAccounts.get(tenant: t, id: account.id, context: .test) }) {
+                if case .notFound = $0 { true } else { false }
+            }
+            let left = try await s.partnerAccounts.list(tenant: t, partnerID: partner.id, customerID: nil, active: nil, cursor: nil,
+                                                        limit: nil, context: .test)
+            #expect(left.items.isEmpty)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func stateChangesAreRecordedInHistory(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in

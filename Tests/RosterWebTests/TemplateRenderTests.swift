@@ -162,8 +162,8 @@ import Testing
         var view = PartyView(party, tenant: "acme", csrf: Self.hostile, history: [change], trees: [tree(Self.hostile)])
         view.conflict = Self.hostile
         view.errors = [PartyView.FieldMessage(field: Self.hostile, message: Self.hostile)]
-        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", id: "1", username: Self.hostile, role: "the partner",
-                                                             otherID: "2", active: false)])
+        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", partyID: "p-1", id: "1", username: Self.hostile, role: "the partner",
+                                                             otherID: "2", active: false, version: 1)])
         view.consents = PartyView.Section([PartyView.ConsentRow(purpose: "newsletter", status: "granted", at: "now", source: Self.hostile)])
         view.audit = PartyView.Section([PartyView.AuditRow(seq: 1, at: "now", actor: Self.hostile, action: "party.read", fields: Self.hostile)])
         let html = try render(view, "party")
@@ -183,8 +183,8 @@ import Testing
     @Test func aReadOnlyCallerIsOfferedNoChange() throws {
         let tag = RosterCore.Tag(id: .make(), tenantID: .make(), text: "VIP", color: "#1e6b33", createdAt: Date())
         var view = PartyView(Self.party(tags: [tag]), tenant: "acme", csrf: "tok", history: [], trees: [])
-        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", id: "acc-1", username: "login", role: "the customer",
-                                                             otherID: "p-2", active: true)])
+        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", partyID: "p-1", id: "acc-1", username: "login", role: "the customer",
+                                                             otherID: "p-2", active: true, version: 1)])
         view.canErase = false
         let html = try render(view, "party")
         #expect(html.contains("id=\"read-only\"") && html.contains("<fieldset class=\"plain\" disabled>"))
@@ -205,8 +205,8 @@ import Testing
     @Test func partySectionsTypicalAndRefused() throws {
         var view = PartyView(Self.party(), tenant: "acme", csrf: "tok", history: [], trees: [])
         view.canReveal = true
-        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", id: "acc-1", username: "login", role: "the customer",
-                                                             otherID: "p-2", active: true)])
+        view.accounts = PartyView.Section([PartyView.Account(tenant: "acme", partyID: "p-1", id: "acc-1", username: "login", role: "the customer",
+                                                             otherID: "p-2", active: true, version: 1)])
         view.consents = PartyView.Section(refused: "Your roles don't cover this.")
         view.audit = PartyView.Section([])
         let html = try render(view, "party")
