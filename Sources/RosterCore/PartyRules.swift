@@ -216,9 +216,7 @@ public enum PartyRules {
                 errors.add("properties.\(key)", "must not contain the NUL character (U+0000)")
             }
             // As for names and notes (`Text.optional`): overrides and isolates make text show other than it reads.
-            if case .string(let s) = value, s.unicodeScalars.contains(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
-                errors.add("properties.\(key)", "must not contain bidirectional override or isolate characters")
-            }
+            if case .string(let s) = value, Text.reordersDisplay(s) { errors.add("properties.\(key)", Text.reorderingMessage) }
             if case .double(let d) = value, !d.isFinite { errors.add("properties.\(key)", "must be a finite number") }
             // An integer beyond 64 bits reaches here rounded to a double (12345678901234567890 was kept as
             // 12345678901234567000; found by a probe): refused, for an identifier that large is text.

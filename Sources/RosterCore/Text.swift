@@ -16,9 +16,7 @@ public enum Text {
         guard value.unicodeScalars.count <= max else { throw RosterError.invalid(field, "must be at most \(max) characters") }
         // Text that shows other than it reads (found by a probe): overrides and isolates reorder what follows them, and a
         // mark with no letter to carry it is no text.
-        if value.unicodeScalars.contains(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) {
-            throw RosterError.invalid(field, "must not contain bidirectional override or isolate characters")
-        }
+        if reordersDisplay(value) { throw RosterError.invalid(field, reorderingMessage) }
         if let first = value.unicodeScalars.first, [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory) {
             throw RosterError.invalid(field, "must not start with a combining mark")
         }
@@ -29,6 +27,14 @@ public enum Text {
         guard !hasControl else { throw RosterError.invalid(field, "must not contain control characters") }
         return value
     }
+
+    /// Holds a bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069), which reorders what follows it: the text
+    /// shows other than it reads. Refused in names, notes and property texts alike.
+    public static func reordersDisplay(_ text: String) -> Bool {
+        text.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }
+    }
+
+    public static let reorderingMessage = "must not contain bidirectional override or isolate characters"
 
     /// Text without the invisible format characters (zero-width space, byte-order mark, direction marks, soft hyphen)
     /// and spaces at its ends: a name of them alone was stored as a name (found by a probe). Inside text they stay (a
