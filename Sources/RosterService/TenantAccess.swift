@@ -386,7 +386,13 @@ struct TenantAccess {
     private func readableUser(checked: Bool, missing: String, _ find: () async throws -> User?) async throws -> User {
         if checked { try requireUserReader() }
         guard let user = try await find() else { throw RosterError.notFound(missing) }
-        if checked { try await requireReadable(user) }
+        // One answer for a user missing and one not readable: found by email, "no user <id>" named the id of a user the
+        // caller was told does not exist (found by a probe of the console's grant form).
+        do {
+            if checked { try await requireReadable(user) }
+        } catch RosterError.notFound {
+            throw RosterError.notFound(missing)
+        }
         return user
     }
 

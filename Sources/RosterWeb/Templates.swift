@@ -257,7 +257,7 @@ enum Templates {
         </section>
         <div class="columns">
         <section class="card" id="accounts">
-          <h2>Partner accounts</h2>
+          <h2 id="accounts-title">Partner accounts</h2>
           {{#accounts}}
           {{#refused}}<p class="empty">{{refused}}</p>{{/refused}}
           {{^refused}}{{^hasRows}}<p class="empty">No partner accounts.</p>{{/hasRows}}{{/refused}}
@@ -275,7 +275,7 @@ enum Templates {
                 {{#canReveal}}
                 <form method="post" action="/ui/t/{{tenant}}/accounts/{{id}}/reveal" class="reveal">
                   <input type="hidden" name="csrf" value="{{csrf}}">
-                  <label class="check"><input type="checkbox" name="confirm" value="yes" required> I need to see it (the reveal is audited)</label>
+                  <label class="check" id="reveal-{{id}}-label"><input type="checkbox" name="confirm" value="yes" required aria-labelledby="accounts-title reveal-{{id}}-label"> I need to see it (the reveal is audited)</label>
                   <button type="submit" class="reveal-button">Reveal</button>
                 </form>
                 {{/canReveal}}
@@ -291,13 +291,13 @@ enum Templates {
                     <input id="account-{{id}}-username" name="username" value="{{username}}" autocomplete="off">
                     <label for="account-{{id}}-secret">New secret (leave empty to keep it)</label>
                     <input id="account-{{id}}-secret" name="secret" type="password" autocomplete="new-password">
-                    <label class="check"><input type="checkbox" name="active" value="yes"{{#active}} checked{{/active}}> Active</label>
+                    <label class="check" id="account-{{id}}-active"><input type="checkbox" name="active" value="yes"{{#active}} checked{{/active}} aria-labelledby="accounts-title account-{{id}}-active"> Active</label>
                     <button type="submit">Save</button>
                   </form>
                   <form method="post" action="/ui/t/{{tenant}}/parties/{{partyID}}/accounts/{{id}}/delete" class="account-delete">
                     <input type="hidden" name="csrf" value="{{csrf}}">
                     <input type="hidden" name="version" value="{{version}}">
-                    <label class="check"><input type="checkbox" name="confirm" value="yes" required> Delete it and its secret for good</label>
+                    <label class="check" id="account-{{id}}-delete"><input type="checkbox" name="confirm" value="yes" required aria-labelledby="accounts-title account-{{id}}-delete"> Delete it and its secret for good</label>
                     <button type="submit" class="danger">Delete</button>
                   </form>
                 </details>
@@ -319,7 +319,7 @@ enum Templates {
             <input id="account-username" name="username" value="{{username}}" autocomplete="off">
             <label for="account-secret">Secret</label>
             <input id="account-secret" name="secret" type="password" autocomplete="new-password">
-            <label class="check"><input type="checkbox" name="active" value="yes"{{#active}} checked{{/active}}> Active</label>
+            <label class="check" id="account-new-active"><input type="checkbox" name="active" value="yes"{{#active}} checked{{/active}} aria-labelledby="accounts-title account-new-active"> Active</label>
             <button type="submit">Add</button>
           </form>
           {{/newAccount}}

@@ -513,6 +513,40 @@ extension WebConsoleTests {
         }
     }
 
+    /// A scoped manager of roles names a user by email on the grant form: a user outside its reach is answered as one that
+    /// does not exist (the answer named the hidden user's id, and differed from a missing user's; found by a probe).
+    @Test func aGrantFormDoesNotConfirmUsersOutsideTheCallersReach() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            let north = try await api.createParty(tenant, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(tenant, #"{"kind":"organization","name":"South"}"#)
+            struct ID: Codable { var id: String }
+            struct Created: Codable { var key: String }
+            let every = #"["parties.read","parties.write","users.read","users.manage","roles.manage"]"#
+            let northAdmin = try await api.send(.post, "\(base)/roles", json: #"{"name":"North admin","policies":\#(every),"organizationId":"\#(north.id)"}"#).decode(ID.self)
+            let southRole = try await api.send(.post, "\(base)/roles", json: #"{"name":"South readers","policies":["parties.read"],"organizationId":"\#(south.id)"}"#).decode(ID.self)
+            let sam = try await api.send(.post, "\(base)/users", json: #"{"email":"sam@example.com"}"#).decode(ID.self)
+            #expect(try await api.send(.post, "\(base)/users/\(sam.id)/roles", json: #"{"roleId":"\#(southRole.id)"}"#).status == .ok)
+            let key = try await api.send(.post, "\(base)/api-keys", json: #"{"name":"north","role":"USER","roleIds":["\#(northAdmin.id)"]}"#).decode(Created.self).key
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: key)
+            let csrf = try #require(try await browser.get("/ui/t/\(tenant)/access").csrf)
+            var answers: [String] = []
+            for email in ["sam@example.com", "nobody@example.com"] {
+                for action in ["grant", "revoke"] {
+                    let answer = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", email), ("role", northAdmin.id),
+                                                                                  ("action", action)])
+                    #expect(answer.status.code / 100 == 4 && !answer.html.contains(sam.id), "\(email) \(action): \(answer.html)")
+                    answers.append("\(action) \(answer.status.code) " + answer.html.replacingOccurrences(of: email, with: "EMAIL")
+                        .replacingOccurrences(of: #"name="csrf" value="[^"]*""#, with: "", options: .regularExpression))
+                }
+            }
+            #expect(answers[0] == answers[2] && answers[1] == answers[3], "a user outside is answered as a missing one")
+            #expect(try await api.send(.get, "\(base)/users/\(sam.id)/roles").decode(TList<ID>.self).items.map(\.id) == [southRole.id])
+        }
+    }
+
     @Test func sectionsTheRolesDoNotCoverSaySoAndEraseNeedsItsPolicy() async throws {
         try await withApp { api in
             let tenant = try await api.makeTenant()

@@ -217,6 +217,26 @@ def test_reveal_a_secret(ui):
     ui.go(f"/ui/t/acme/parties/{party_named('Hill Farm')['id']}")
 
 
+def test_change_a_partner_account(ui):
+    account = api("GET", "/v1/tenants/acme/partner-accounts?limit=1")["items"][0]
+    ui.go(f"/ui/t/acme/parties/{account['customerId']}")
+    row = f"form[action$='/accounts/{account['id']}/edit']"
+    ui.find("#accounts details.account-change summary").click()  # opens in place
+    assert ui.find(f"{row} input[name=username]").get_attribute("value") == account["username"]
+    violations = accessibility_violations(ui)
+    assert not violations, violations
+    ui.shot("party-account-change")
+    ui.find(f"#account-{account['id']}-secret").send_keys("rotated-in-the-browser")
+    ui.find(f"{row} input[name=active]").click()  # ticked: untick to deactivate
+    ui.click(f"{row} button")
+    changed = api("GET", f"/v1/tenants/acme/partner-accounts/{account['id']}")
+    assert changed["active"] is False and changed["version"] == account.get("version", 1) + 1, changed
+    secret = api("GET", f"/v1/tenants/acme/partner-accounts/{account['id']}/secret")["secret"]
+    assert secret == "rotated-in-the-browser", "the new secret is kept"
+    assert "inactive" in ui.find("#accounts").text
+    api("PATCH", f"/v1/tenants/acme/partner-accounts/{account['id']}", {"active": True})
+
+
 def test_access_check(ui):
     north = party_named("North Region")
     hill = party_named("Hill Farm")
@@ -400,7 +420,7 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     ui = Console()
     tests = [test_sign_in_with_a_token, test_create_a_tenant, test_search_and_open_a_party, test_relationship_tree, test_edit_and_stale_edit,
-             test_tags, test_state_change, test_reveal_a_secret, test_access_check,
+             test_tags, test_state_change, test_reveal_a_secret, test_change_a_partner_account, test_access_check,
              test_audit_log_and_chain_check, test_dealer_import_from_a_file, test_import_a_file, test_pages_meet_wcag_aa,
              test_form_without_csrf_is_refused, test_scoped_admin_sees_its_subtree_only, test_scoped_admin_signs_in_through_sso, test_sign_out]
     failed = 0
