@@ -151,9 +151,18 @@ public struct AuditFilter: Hashable, Sendable {
     /// Who did it, as entries name it (`user:<id>`, `apikey:<id>`, `platform:<name>`, `system`).
     public var actor: String?
 
-    public init(targetID: String? = nil, action: String? = nil, actor: String? = nil) {
+    /// Leaves out the routine reads (`routineReads`): what changed a record, and what disclosed it (a reveal, an export).
+    public var changesOnly: Bool
+
+    public init(targetID: String? = nil, action: String? = nil, actor: String? = nil, changesOnly: Bool = false) {
         self.targetID = targetID
         self.action = action
         self.actor = actor
+        self.changesOnly = changesOnly
     }
+
+    /// The actions of reads a party's page, a search or a list make as they are used: audited, and many. A secret's
+    /// reveal and an export are disclosures and no routine read.
+    public static let routineReads = ["consent.list", "consent.read", "partner_account.read", "party.duplicates", "party.history",
+                                      "party.list", "party.lookup", "party.merge.preview", "party.read", "user.list", "user.read"]
 }

@@ -559,6 +559,10 @@ extension SQLTransaction {
             binds.append(.text(value))
             conditions += " AND \(column) = $\(binds.count)"
         }
+        if filter.changesOnly {
+            // Constants of the code, no input: written into the statement (one statement text, prepared once).
+            conditions += " AND action NOT IN (" + AuditFilter.routineReads.map { "'\($0)'" }.joined(separator: ", ") + ")"
+        }
         return try await conn.query("""
             SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND seq < $2\(conditions) ORDER BY seq DESC LIMIT $3
             """, binds).map(makeAuditEntry)

@@ -350,7 +350,8 @@ enum Templates {
           </table>
           {{/hasRows}}
           {{/audit}}
-          {{#auditMore}}<p class="meta">The 20 newest entries are shown.</p>{{/auditMore}}
+          {{#auditMore}}<p class="meta">The 20 newest are shown.</p>{{/auditMore}}
+          <p class="meta">Changes and disclosures (reveals, exports); reads are left out here. <a href="/ui/t/{{tenant}}/audit?targetId={{id}}" id="audit-all">Every entry, reads included</a></p>
         </section>
         <section class="card" id="gdpr-export">
           <h2>The party's data</h2>

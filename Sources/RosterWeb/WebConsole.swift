@@ -710,7 +710,10 @@ extension WebConsole {
         }
         var auditMore = false
         view.audit = try await Self.section {
-            let page = try await services.audit.list(tenant: tenant, filter: AuditFilter(targetID: id.description), cursor: nil, limit: 20, context: context)
+            // Changes and disclosures: the page's own reads (several each time it is opened) pushed them out of the 20
+            // (found by a probe); every entry is a link away.
+            let page = try await services.audit.list(tenant: tenant, filter: AuditFilter(targetID: id.description, changesOnly: true),
+                                                     cursor: nil, limit: 20, context: context)
             auditMore = page.nextCursor != nil
             return page.items.map {
                 PartyView.AuditRow(seq: $0.seq, at: WebFormat.date($0.at), actor: $0.actor, action: $0.action,

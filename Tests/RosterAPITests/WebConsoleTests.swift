@@ -513,6 +513,26 @@ extension WebConsoleTests {
         }
     }
 
+    /// The party page's audit card shows changes and disclosures: opening the page many times (each opening audited)
+    /// leaves its creation and edits in view; every entry is a link away.
+    @Test func thePartyPagesAuditShowsChangesNotItsOwnReads() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let party = try await api.createParty(tenant, #"{"kind":"person","firstName":"Audited","email":"audited@example.com"}"#)
+            #expect(try await api.send(.patch, "/v1/tenants/\(tenant)/parties/\(party.id)", json: #"{"note":"edited"}"#).status == .ok)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            var page = try await browser.get("/ui/t/\(tenant)/parties/\(party.id)")
+            for _ in 0..<12 { page = try await browser.get("/ui/t/\(tenant)/parties/\(party.id)") }
+            let card = String(page.html[try #require(page.html.range(of: "<h2>Audit trail</h2>")).lowerBound...])
+            #expect(card.contains("<td>party.create</td>") && card.contains("<td>party.update</td>"), "\(card.prefix(2000))")
+            #expect(!card.contains("<td>party.read</td>") && !card.contains("<td>party.history</td>"))
+            #expect(card.contains(#"href="/ui/t/\#(tenant)/audit?targetId=\#(party.id)""#))
+            let all = try await browser.get("/ui/t/\(tenant)/audit?targetId=\(party.id)")
+            #expect(all.html.contains("party.read") && all.html.contains("party.create"))
+        }
+    }
+
     /// A scoped manager of roles names a user by email on the grant form: a user outside its reach is answered as one that
     /// does not exist (the answer named the hidden user's id, and differed from a missing user's; found by a probe).
     @Test func aGrantFormDoesNotConfirmUsersOutsideTheCallersReach() async throws {

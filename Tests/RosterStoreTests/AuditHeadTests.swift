@@ -40,6 +40,9 @@ import Testing
                                       cursor: adaReads.nextCursor)
             #expect(rest.items.count == 1 && rest.nextCursor == nil && rest.items[0].seq < adaReads.items[1].seq)
             #expect(try await list(AuditFilter(action: "party.read", actor: "platform:nobody")).items.isEmpty)
+            // Changes only (the console's party page): the reads are left out, the creation stays.
+            let changes = try await list(AuditFilter(targetID: ada.id.description, changesOnly: true))
+            #expect(changes.items.map(\.action) == ["party.create"], "\(changes.items.map(\.action))")
             await expectRosterError({ _ = try await list(AuditFilter(action: "")) }) { $0.invalidFields == ["action"] }
         }
     }
