@@ -248,9 +248,9 @@ enum Templates {
           {{#trees}}
           <h3>{{type}}</h3>
           <ul class="tree">
-            {{#ancestors}}<li class="ancestor" style="--depth: {{indent}}"><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a></li>{{/ancestors}}
-            <li class="self" style="--depth: {{selfIndent}}" aria-current="page"><strong>{{displayName}}</strong></li>
-            {{#descendants}}<li class="descendant" style="--depth: {{indent}}"><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a>{{#role}} <span class="role">({{role}})</span>{{/role}}{{#repeated}} <span class="meta">(also shown above)</span>{{/repeated}}</li>{{/descendants}}
+            {{#ancestors}}<li class="ancestor" style="--depth: {{indent}}"><span class="visually-hidden">level {{level}}: </span><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a></li>{{/ancestors}}
+            <li class="self" style="--depth: {{selfIndent}}" aria-current="page"><span class="visually-hidden">level {{selfLevel}}: </span><strong>{{displayName}}</strong></li>
+            {{#descendants}}<li class="descendant" style="--depth: {{indent}}"><span class="visually-hidden">level {{level}}: </span><a href="/ui/t/{{tenant}}/parties/{{id}}">{{displayName}}</a>{{#role}} <span class="role">({{role}})</span>{{/role}}{{#repeated}} <span class="meta">(also shown above)</span>{{/repeated}}</li>{{/descendants}}
           </ul>
           {{#more}}<p class="meta">Only the first {{shown}} parties below are shown.</p>{{/more}}
           {{/trees}}
@@ -672,7 +672,7 @@ enum Templates {
                 --error: #a4161a; --ok: #1e6b33; font-family: system-ui, sans-serif; color: var(--ink); background: var(--bg); }
         body { margin: 0; line-height: 1.45; }
         a { color: var(--accent); }
-        :focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
+        :focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
         .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
         header.top { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; padding: .6rem 1.5rem; background: #13233a; color: #fff; }
         header.top a { color: #fff; } header.top nav { display: flex; flex-wrap: wrap; gap: .3rem 1rem; flex: 1; } .brand { font-weight: 700; }
@@ -689,7 +689,7 @@ enum Templates {
         .filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .5rem 1rem; align-items: end; margin-bottom: 1rem; }
         table { border-collapse: collapse; width: 100%; background: var(--card); }
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: break-word; }
-        td { word-break: normal; } td a, td code { overflow-wrap: anywhere; }
+        td { word-break: normal; overflow-wrap: anywhere; }
         .badge { display: inline-block; font-size: .8rem; padding: .05rem .5rem; border-radius: 999px; background: #e3e7ed; color: var(--ink); }
         .badge-active { background: #d6f0dc; color: var(--ok); } .badge-deleted, .badge-failed { background: #f8d7d8; color: var(--error); }
         .badge-suspended, .badge-pending { background: #fde8c8; color: #7a4100; } .badge-tracked { background: #d6f0dc; color: var(--ok); }

@@ -216,6 +216,18 @@ struct PartyView {
         var role: String?
         /// Below another parent too, and shown under that one first (its own subtree there).
         var repeated = false
+        /// `indent` + 1, said to screen readers (the indentation alone showed the nesting only to the eye; a probe).
+        let level: Int
+
+        init(tenant: String, id: String, displayName: String, indent: Int, role: String?, repeated: Bool = false) {
+            self.tenant = tenant
+            self.id = id
+            self.displayName = displayName
+            self.indent = indent
+            self.role = role
+            self.repeated = repeated
+            self.level = indent + 1
+        }
     }
 
     struct Tree {
@@ -226,6 +238,18 @@ struct PartyView {
         var descendants: [TreeNode]
         var more: Bool
         var shown: Int
+        let selfLevel: Int
+
+        init(type: String, ancestors: [TreeNode], selfIndent: Int, displayName: String, descendants: [TreeNode], more: Bool, shown: Int) {
+            self.type = type
+            self.ancestors = ancestors
+            self.selfIndent = selfIndent
+            self.displayName = displayName
+            self.descendants = descendants
+            self.more = more
+            self.shown = shown
+            self.selfLevel = selfIndent + 1
+        }
     }
 
     struct FieldMessage {

@@ -477,8 +477,10 @@ extension WebConsole {
 
     func signOut(_ request: Request) async -> Response {
         var request = request
-        guard let fields = try? await Self.formFields(&request), let session = session(of: request),
-              let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf)
+        // A session that ended already (idle, or signed out in another tab): signed out is what was asked (it was the
+        // "form refused" page; found by a probe).
+        guard let session = session(of: request), session.signedIn else { return Self.redirect("/ui/sign-in?ended=1", cookie: cookie(nil)) }
+        guard let fields = try? await Self.formFields(&request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf)
         else {
             return errorPage(WebError.csrf, signedIn: nil, back: "/ui")
         }

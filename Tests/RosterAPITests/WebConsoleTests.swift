@@ -281,6 +281,9 @@ struct TBrowser {
             }
             #expect(rows == ["1 Alpha region", "2 Alpha Farm farm", "2 Shared farm", "1 Beta region", "2 Beta One farm", "3 Shared farm again",
                              "2 Beta Two farm", "3 Beta Two Field field"], "\(rows)")
+            // The nesting is said, not only drawn (a screen reader heard a flat list; found by a probe).
+            #expect(page.html.contains(#"<span class="visually-hidden">level 4: </span><a href="/ui/t/\#(tenant)/parties/\#(ids["Beta Two Field"]!)">"#))
+            #expect(page.html.contains(#"aria-current="page"><span class="visually-hidden">level 1: </span><strong>Root</strong>"#))
             // A page that is not there leads back to where the browser came from, or to the start; never to itself.
             let missing = "/ui/t/\(tenant)/parties/\(UUID().uuidString.lowercased())"
             let fromSearch = try await browser.send(.get, missing, body: nil, headers: [.referer: "http://localhost/ui/t/\(tenant)/parties?q=x"])
@@ -372,6 +375,11 @@ struct TBrowser {
             var copy = browser
             copy.cookie = String((browser.cookie ?? "").dropLast(2)) + "AA"
             #expect(try await copy.get("/ui/t/\(tenant)/parties").location == "/ui/sign-in?ended=1", "an altered cookie opens nothing")
+            // Signing out of a session that ended already is done, not a refused form.
+            var ended = browser
+            ended.cookie = String((browser.cookie ?? "").dropLast(2)) + "AA"
+            let outAgain = try await ended.post("/ui/sign-out", [("csrf", try #require(list.csrf))])
+            #expect(outAgain.status == .seeOther && outAgain.location == "/ui/sign-in?ended=1", "\(outAgain.status)")
 
             let signedOut = try await browser.post("/ui/sign-out", [("csrf", try #require(list.csrf))])
             #expect(signedOut.location == "/ui/sign-in")
