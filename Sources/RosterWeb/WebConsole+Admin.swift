@@ -153,9 +153,15 @@ extension WebConsole {
                                                  scoped: true, errors: &errors)
                     try errors.throwIfAny()
                 }
-                _ = try await services.access.createRole(tenant: tenant, name: text("name") ?? "", policies: policies,
-                                                         organizationID: organization, relationshipType: text("relationshipType"),
-                                                         context: signedIn.context)
+                do {
+                    _ = try await services.access.createRole(tenant: tenant, name: text("name") ?? "", policies: policies,
+                                                             organizationID: organization, relationshipType: text("relationshipType"),
+                                                             context: signedIn.context)
+                } catch RosterError.notFound where organization != nil {
+                    // The organization is missing or outside the caller's reads: said at its field, the form kept (it was a
+                    // page of its own that named no field; found by a probe). The same words for both.
+                    throw RosterError.invalid("organizationId", "names no organization you may see")
+                }
                 return .redirect("/ui/t/\(Self.pathSegment(tenant))/access?done=role")
             } catch RosterError.validation(let errors) {
                 var (view, _) = try await accessView(request, tenant: tenant, signedIn: signedIn)

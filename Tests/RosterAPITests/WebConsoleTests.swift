@@ -935,6 +935,10 @@ extension WebConsoleTests {
             // A refused role form comes back as typed.
             let typed = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Typed name"), ("policy.users.read", "on"),
                                                                        ("otherPolicies", "bad policy!"), ("organizationId", "not-an-id")])
+            let unknownOrg = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Typed name"), ("policy.users.read", "on"),
+                                                                           ("organizationId", UUID().uuidString.lowercased())])
+            #expect(unknownOrg.status == .unprocessableContent && unknownOrg.html.contains("names no organization you may see")
+                    && unknownOrg.html.contains("value=\"Typed name\""), "\(unknownOrg.status)")
             #expect(typed.status == .unprocessableContent && typed.html.contains("value=\"Typed name\"")
                     && typed.html.contains("name=\"policy.users.read\" value=\"on\" checked>") && typed.html.contains("value=\"not-an-id\""),
                     "\(typed.html)")
