@@ -569,6 +569,7 @@ enum Templates {
             <input id="import-file" type="file" accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson"></div>
             <label for="import-text">Rows (pasted here, or a file chosen above)</label>
             <textarea id="import-text" name="text" rows="6">{{text}}</textarea>
+            <label class="check"><input type="checkbox" name="restart" value="true" id="restart"{{#restart}} checked{{/restart}}> From the first row (a file imported before goes on after the last row it committed; tick this to read every row again)</label>
             <p class="error" role="alert" id="upload-error" hidden></p>
             <button type="submit" id="start-import">Start the import</button>
           </form>
@@ -607,6 +608,7 @@ enum Templates {
         <h1>Import of {{kind}} <span class="badge badge-{{status}}" id="job-status">{{status}}</span></h1>
         <p class="meta">{{format}}, a row matching a party: {{onDuplicate}}{{#running}}; this page reloads every two seconds{{/running}}.</p>
         {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#resumedAfter}}<p class="flash" role="status" id="resumed">This file was imported before: rows 1 to {{resumedAfter}} were not read again (the counts are of the rows after them). To read every row again, start it with "From the first row" ticked.</p>{{/resumedAfter}}
         <dl class="facts" id="counters">
           <dt>Processed</dt><dd id="processed">{{processed}}</dd>
           <dt>Created</dt><dd id="created">{{created}}</dd>
@@ -645,7 +647,8 @@ enum Templates {
             if (!file) return;
             event.preventDefault();
             var fields = new FormData(form);
-            var query = new URLSearchParams({type: fields.get("type"), onDuplicate: fields.get("onDuplicate"), format: fields.get("format")});
+            var query = new URLSearchParams({type: fields.get("type"), onDuplicate: fields.get("onDuplicate"), format: fields.get("format"),
+                                             restart: fields.get("restart") === "true" ? "true" : "false"});
             var shown = document.getElementById("upload-error");
             fetch(form.action + "/upload?" + query, {
               method: "POST", body: file, credentials: "same-origin",

@@ -205,6 +205,8 @@ struct ImportsView {
     /// The export form's own (a refused import's format is kept in the import form only; a probe saw it in both).
     let exportFormats = Option.choices(BulkFormat.allCases.map(\.rawValue), selected: "csv", any: "").dropFirst().map { $0 }
     var text = ""
+    /// "From the first row" was ticked (kept when the form is refused).
+    var restart = false
     var error: String?
 
     /// The choices of a refused form, selected again as they were sent.
@@ -265,6 +267,8 @@ struct ImportJobView {
     var skipped: Int
     var refused: Int
     var error: String?
+    /// The rows of a file imported before that were not read again (nil when none).
+    var resumedAfter: Int?
     var errors: [RowError] = []
     var hasErrors = false
     var nextURL: String?
@@ -284,5 +288,6 @@ struct ImportJobView {
         skipped = job.skipped
         refused = job.refused
         error = job.error
+        resumedAfter = job.resumedAfter > 0 ? job.resumedAfter : nil
     }
 }

@@ -87,6 +87,7 @@ extension WebConsole {
             var view = Self.importsView(tenant: tenant, signedIn: signedIn)
             view.text = fields["text"] ?? ""
             view.keep(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
+            view.restart = fields["restart"] == "true"
             do {
                 let choice = try ImportChoice(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
                 guard !view.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -98,7 +99,7 @@ extension WebConsole {
                     continuation.finish()
                 }
                 let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,
-                                                               format: choice.format, restart: false, body: body, context: signedIn.context)
+                                                               format: choice.format, restart: view.restart, body: body, context: signedIn.context)
                 return .redirect("/ui/t/\(Self.pathSegment(tenant))/imports/\(job.id)")
             } catch RosterError.validation(let errors) {
                 view.error = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
@@ -126,7 +127,8 @@ extension WebConsole {
             let choice = try ImportChoice(type: query.get("type"), onDuplicate: query.get("onDuplicate"), format: query.get("format"))
             let body = request.body.map { ArraySlice($0.readableBytesView) }
             let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,
-                                                           format: choice.format, restart: false, body: body, context: signedIn.context)
+                                                           format: choice.format, restart: query.get("restart") == "true", body: body,
+                                                           context: signedIn.context)
             var response = answer(.accepted, ["location": "/ui/t/\(Self.pathSegment(tenant))/imports/\(job.id)"])
             response.setCookie(cookie(signedIn.session))
             return response

@@ -839,6 +839,15 @@ extension WebConsoleTests {
             #expect(done.html.contains("<dd id=\"created\">2</dd>") && done.html.contains("<dd id=\"refused\">1</dd>"))
             #expect(done.html.contains("<td>3</td><td>email</td>"), "the refused row, named")
             #expect(!done.html.contains("http-equiv=\"refresh\""))
+            // The same rows again: passed over, and the page says so; "From the first row" reads them again.
+            let again = try await browser.post("/ui/t/\(tenant)/imports", [("csrf", csrf), ("type", "parties"), ("onDuplicate", "skip"),
+                                                                          ("format", "csv"), ("text", csv)])
+            let resumed = try await Self.finished(&browser, try #require(again.location))
+            #expect(resumed.html.contains("id=\"resumed\">This file was imported before: rows 1 to 3 were not read again"), "\(resumed.html)")
+            let restarted = try await browser.post("/ui/t/\(tenant)/imports", [("csrf", csrf), ("type", "parties"), ("onDuplicate", "skip"),
+                                                                              ("format", "csv"), ("text", csv), ("restart", "true")])
+            let reread = try await Self.finished(&browser, try #require(restarted.location))
+            #expect(!reread.html.contains("id=\"resumed\"") && reread.html.contains("<dd id=\"processed\">3</dd>"), "\(reread.html)")
 
             // A file larger than the body limit, sent by the page's script: streamed to the job.
             var big = "kind,name\n"
