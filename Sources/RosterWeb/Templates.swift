@@ -4,6 +4,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "sign-in": signIn, "tenants": tenants, "parties": parties, "party": party, "error": error,
         "secret": secret, "audit": audit, "access": access, "users": users, "imports": imports, "import-job": importJob,
+        "new-party": newParty,
     ]
 
     static let layout = """
@@ -116,9 +117,36 @@ enum Templates {
         </section>
         """
 
+    static let newParty = """
+        <p class="crumbs"><a href="/ui/t/{{tenant}}/parties">Parties</a> › New party</p>
+        <h1>New party</h1>
+        {{#conflict}}<p class="error conflict" role="alert" id="conflict">{{conflict}}{{#conflictWith}} <a href="/ui/t/{{tenant}}/parties/{{conflictWith}}" id="conflict-with">Open it</a>{{/conflictWith}}</p>{{/conflict}}
+        {{#hasErrors}}<div class="error" role="alert"><p>Not created:</p><ul>{{#errors}}<li><strong>{{field}}</strong>: {{message}}</li>{{/errors}}</ul></div>{{/hasErrors}}
+        <section class="card">
+          <form method="post" action="/ui/t/{{tenant}}/new-party" id="new-party">
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="new-kind">Kind</label>
+            <select id="new-kind" name="kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select>
+            <p class="meta">A person takes a first and last name, an organization a name.</p>
+            <label for="new-first">First name (person)</label><input id="new-first" name="firstName" value="{{firstName}}">
+            <label for="new-last">Last name (person)</label><input id="new-last" name="lastName" value="{{lastName}}">
+            <label for="new-name">Name (organization)</label><input id="new-name" name="name" value="{{name}}">
+            <label for="new-email">Email</label><input id="new-email" name="email" type="text" inputmode="email" autocomplete="off" value="{{email}}">
+            <label for="new-phone">Phone</label><input id="new-phone" name="phone" value="{{phone}}">
+            <label for="new-website">Website</label><input id="new-website" name="website" value="{{website}}">
+            <label for="new-type">Customer type</label>
+            <select id="new-type" name="customerType">{{#customerTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/customerTypes}}</select>
+            <label for="new-roles">Roles (separated by commas: customer, partner, dealer, ...)</label><input id="new-roles" name="roles" value="{{roles}}">
+            <label for="new-note">Note</label><textarea id="new-note" name="note" rows="3">{{note}}</textarea>
+            <button type="submit" id="create-party">Create</button>
+          </form>
+        </section>
+        """
+
     static let parties = """
         <h1>Parties of {{tenant}}</h1>
         {{#notice}}<p class="flash" role="status">{{notice}}</p>{{/notice}}
+        {{#canCreate}}<p><a href="/ui/t/{{tenant}}/new-party" id="new-party-link">New party</a></p>{{/canCreate}}
         <form method="get" action="/ui/t/{{tenant}}/parties" class="filters" role="search">
           <div><label for="q">Search</label><input id="q" name="q" value="{{q}}" placeholder="name, email or phone"></div>
           <div><label for="kind">Kind</label><select id="kind" name="kind">{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select></div>
@@ -254,6 +282,18 @@ enum Templates {
           </ul>
           {{#more}}<p class="meta">Only the first {{shown}} parties below are shown.</p>{{/more}}
           {{/trees}}
+          {{#relationForm}}
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/relationships" id="relate-form">
+            <h3>Add a relationship</h3>
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="relate-direction">This party is</label>
+            <select id="relate-direction" name="direction"><option value="below"{{#below}} selected{{/below}}>below the other party (its child)</option><option value="above"{{#above}} selected{{/above}}>above the other party (its parent)</option></select>
+            <label for="relate-other">The other party's id</label><input id="relate-other" name="otherId" value="{{otherID}}" autocomplete="off">
+            <label for="relate-type">Type (structure, partnership, employment, ...)</label><input id="relate-type" name="type" value="{{type}}">
+            <label for="relate-role">Role (optional: region, farm, contact, ...)</label><input id="relate-role" name="role" value="{{role}}">
+            <button type="submit" id="relate">Add</button>
+          </form>
+          {{/relationForm}}
         </section>
         <div class="columns">
         <section class="card" id="accounts">
@@ -336,6 +376,17 @@ enum Templates {
           </table>
           {{/hasRows}}
           {{/consents}}
+          {{#consentForm}}
+          <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/consents" id="consent-form">
+            <h3>Record a consent</h3>
+            <input type="hidden" name="csrf" value="{{csrf}}">
+            <label for="consent-purpose">Purpose</label><input id="consent-purpose" name="purpose" value="{{purpose}}">
+            <label for="consent-status">Status</label>
+            <select id="consent-status" name="status"><option value="granted"{{#granted}} selected{{/granted}}>granted</option><option value="withdrawn"{{#withdrawn}} selected{{/withdrawn}}>withdrawn</option></select>
+            <label for="consent-source">Source (where it was given: a form, a call, ...)</label><input id="consent-source" name="source" value="{{source}}">
+            <button type="submit" id="record-consent">Record</button>
+          </form>
+          {{/consentForm}}
         </section>
         </div>
         <section class="card" id="audit">

@@ -174,6 +174,8 @@ struct PartiesView {
     var hasItems = false
     var nextURL: String?
     var error: String?
+    /// The caller may create parties (`parties.write` on the whole tenant): the page links the form.
+    var canCreate = false
 
     init(tenant: String, q: String, role: String, tag: String, partnerId: String, kinds: [Option], customerTypes: [Option],
          states: [Option], items: [PartyRow], nextURL: String? = nil, error: String? = nil) {
@@ -268,6 +270,42 @@ struct PartyView {
         var version: Int
     }
 
+    /// The add-relationship form, as typed (kept when refused).
+    struct RelationForm {
+        var direction: String
+        var otherID: String
+        var type: String
+        var role: String
+        var below: Bool
+        var above: Bool
+
+        init(_ fields: [String: String] = [:]) {
+            direction = fields["direction"] == "above" ? "above" : "below"
+            otherID = (fields["otherId"] ?? "").trimmingCharacters(in: .whitespaces)
+            type = (fields["type"] ?? "").trimmingCharacters(in: .whitespaces)
+            role = (fields["role"] ?? "").trimmingCharacters(in: .whitespaces)
+            below = direction == "below"
+            above = !below
+        }
+    }
+
+    /// The record-a-consent form, as typed (kept when refused).
+    struct ConsentForm {
+        var purpose: String
+        var status: String
+        var source: String
+        var granted: Bool
+        var withdrawn: Bool
+
+        init(_ fields: [String: String] = [:]) {
+            purpose = (fields["purpose"] ?? "").trimmingCharacters(in: .whitespaces)
+            status = fields["status"] ?? "granted"
+            source = (fields["source"] ?? "").trimmingCharacters(in: .whitespaces)
+            granted = status == "granted"
+            withdrawn = status == "withdrawn"
+        }
+    }
+
     /// The add-account form: this party is the partner (the other id is the customer's) or the customer.
     struct NewAccount {
         var otherField: String
@@ -351,6 +389,10 @@ struct PartyView {
     var canReveal = false
     /// Partner accounts can be made here (the caller writes this party, which is live).
     var newAccount: NewAccount?
+    /// Edges can be made here (the caller holds relationships.write on this party, which is live).
+    var relationForm: RelationForm?
+    /// Consents can be recorded here (the caller writes this party, which is live).
+    var consentForm: ConsentForm?
     var notice: String?
     var conflict: String?
     /// The party a refused change would have duplicated (its email or phone), to open it.

@@ -106,6 +106,7 @@ public struct WebConsole: Sendable {
             await self.erase(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
         registerAdmin(on: ui)
+        registerRecords(on: ui)
         registerImports(on: ui)
         ui.post("t/:tenant/parties/:id/accounts") { request, context in
             await self.addAccount(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
@@ -637,6 +638,7 @@ extension WebConsole {
                 customerTypes: Option.choices(Party.CustomerType.allCases.map(\.rawValue), selected: customerType?.rawValue, any: "any"),
                 states: Option.choices(Party.State.allCases.map(\.rawValue), selected: state?.rawValue, any: "not deleted"),
                 items: [])
+            view.canCreate = signedIn.nav.importParties
             var partnerID: Party.ID?
             if let raw = text("partnerId") {
                 guard let id = Party.ID(uuidString: raw) else {
@@ -683,8 +685,8 @@ extension WebConsole {
         let history = try await services.parties.history(tenant: tenant, id: id, context: context)
         let trees = try await relationshipTrees(tenant: tenant, party: party, context: context)
         var view = PartyView(party, tenant: tenant, csrf: signedIn.session.csrf, history: history, trees: trees)
-        let allowed = try await services.parties.allowed(["parties.write", "parties.erase", "credentials.reveal"], tenant: tenant,
-                                                         on: id, context: context)
+        let allowed = try await services.parties.allowed(["parties.write", "parties.erase", "credentials.reveal", "relationships.write"],
+                                                         tenant: tenant, on: id, context: context)
         view.canWrite = allowed.contains("parties.write")
         view.canErase = view.canErase && allowed.contains("parties.erase")
         view.canReveal = allowed.contains("credentials.reveal")
@@ -701,6 +703,8 @@ extension WebConsole {
                                   otherID: $0.partnerID.description, active: $0.active, version: $0.version)
             }
         }
+        if view.isLive, allowed.contains("relationships.write") { view.relationForm = PartyView.RelationForm() }
+        if view.canEdit { view.consentForm = PartyView.ConsentForm() }
         if view.canEdit {
             view.newAccount = party.roles.contains("partner")
                 ? PartyView.NewAccount(otherField: "customerId", otherLabel: "Customer id")
@@ -785,6 +789,9 @@ extension WebConsole {
             switch FormQuery(request).get("done") {
             case "saved": view.notice = "Saved."
             case "state": view.notice = "State changed."
+            case "created": view.notice = "Party created."
+            case "related": view.notice = "Relationship made."
+            case "consent": view.notice = "Consent recorded."
             default: break
             }
             return .page(title: view.displayName, template: "party", view: view)

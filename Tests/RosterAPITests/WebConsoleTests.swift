@@ -521,6 +521,78 @@ extension WebConsoleTests {
         }
     }
 
+    /// A party made from its own page, then related to another and given a consent from its page: each form calls the
+    /// API's service (its rules, its 409s), a refused form keeps what was typed, and a scoped caller is offered only what
+    /// it may do.
+    @Test func partiesRelationshipsAndConsentsAreMadeFromTheConsole() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let base = "/v1/tenants/\(tenant)"
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let list = try await browser.get("/ui/t/\(tenant)/parties")
+            #expect(list.html.contains(#"href="/ui/t/\#(tenant)/new-party""#))
+            let form = try await browser.get("/ui/t/\(tenant)/new-party")
+            #expect(form.status == .ok && form.html.contains(#"id="new-party""#))
+            let csrf = try #require(form.csrf)
+
+            let refused = try await browser.post("/ui/t/\(tenant)/new-party", [("csrf", csrf), ("kind", "person"), ("firstName", "Typed"),
+                                                                              ("email", "not-an-email"), ("roles", "customer")])
+            #expect(refused.status == .unprocessableContent && refused.html.contains("<strong>email</strong>")
+                    && refused.html.contains(#"value="Typed""#) && refused.html.contains(#"value="not-an-email""#), "\(refused.html.prefix(600))")
+            let made = try await browser.post("/ui/t/\(tenant)/new-party", [("csrf", csrf), ("kind", "person"), ("firstName", "Nina"),
+                                                                           ("lastName", "New"), ("email", "nina@example.com"),
+                                                                           ("customerType", "new"), ("roles", "customer, planter")])
+            #expect(made.status == .seeOther, "\(made.html.components(separatedBy: "role=\"alert\"").dropFirst().first?.prefix(400) ?? "")")
+            let ninaID = try #require(made.location?.components(separatedBy: "/parties/").last?.components(separatedBy: "?").first)
+            let nina = try await api.send(.get, "\(base)/parties/\(ninaID)").decode(TParty.self)
+            #expect(nina.firstName == "Nina" && nina.email == "nina@example.com" && Set(nina.roles) == ["customer", "planter"])
+            #expect(try await browser.get(made.location ?? "").html.contains("Party created."))
+            let twin = try await browser.post("/ui/t/\(tenant)/new-party", [("csrf", csrf), ("kind", "person"), ("firstName", "Twin"),
+                                                                           ("email", "NINA@example.com")])
+            #expect(twin.status == .conflict && twin.html.contains(#"href="/ui/t/\#(tenant)/parties/\#(ninaID)" id="conflict-with""#))
+            let org = try await browser.post("/ui/t/\(tenant)/new-party", [("csrf", csrf), ("kind", "organization"), ("name", "Farm Co"),
+                                                                          ("firstName", "ignored")])
+            let orgID = try #require(org.location?.components(separatedBy: "/parties/").last?.components(separatedBy: "?").first)
+
+            // Nina below Farm Co, from Nina's page; the same edge again is a 409, its reverse a cycle.
+            let relate = "/ui/t/\(tenant)/parties/\(ninaID)/relationships"
+            let missing = try await browser.post(relate, [("csrf", csrf), ("direction", "below"), ("otherId", UUID().uuidString.lowercased()),
+                                                           ("type", "employment")])
+            #expect(missing.status == .unprocessableContent && missing.html.contains("names no party you may see"))
+            let related = try await browser.post(relate, [("csrf", csrf), ("direction", "below"), ("otherId", orgID), ("type", "employment"),
+                                                           ("role", "contact")])
+            #expect(related.status == .seeOther, "\(related.html.prefix(600))")
+            let parents = try await api.send(.get, "\(base)/parties/\(ninaID)/ancestors?type=employment").text
+            #expect(parents.contains(orgID))
+            let cycle = try await browser.post("/ui/t/\(tenant)/parties/\(ninaID)/relationships", [("csrf", csrf), ("direction", "above"),
+                                                                                                   ("otherId", orgID), ("type", "employment")])
+            #expect(cycle.status == .conflict && cycle.html.contains(#"value="employment""#), "\(cycle.status)")
+
+            let consent = "/ui/t/\(tenant)/parties/\(ninaID)/consents"
+            let noPurpose = try await browser.post(consent, [("csrf", csrf), ("purpose", ""), ("status", "granted"), ("source", "phone call")])
+            #expect(noPurpose.status == .unprocessableContent && noPurpose.html.contains(#"value="phone call""#))
+            #expect(try await browser.post(consent, [("csrf", csrf), ("purpose", "newsletter"), ("status", "granted"), ("source", "phone call")])
+                .status == .seeOther)
+            let page = try await browser.get("/ui/t/\(tenant)/parties/\(ninaID)")
+            #expect(page.html.contains("<td>newsletter</td><td>granted</td>"))
+
+            // A key that only reads is offered none of these forms.
+            struct ID: Codable { var id: String }
+            struct Created: Codable { var key: String }
+            let readers = try await api.send(.post, "\(base)/roles", json: #"{"name":"Readers","policies":["parties.read"],"organizationId":"\#(orgID)"}"#).decode(ID.self)
+            let readKey = try await api.send(.post, "\(base)/api-keys", json: #"{"name":"reader","role":"USER","roleIds":["\#(readers.id)"]}"#).decode(Created.self).key
+            var reader = TBrowser(client: api.client)
+            _ = try await reader.signIn(token: readKey)
+            let readOnly = try await reader.get("/ui/t/\(tenant)/parties/\(ninaID)")
+            #expect(readOnly.status == .ok && !readOnly.html.contains(#"id="relate-form""#) && !readOnly.html.contains(#"id="consent-form""#))
+            #expect(!(try await reader.get("/ui/t/\(tenant)/parties").html.contains("new-party")))
+            let forged = try await reader.post("/ui/t/\(tenant)/new-party", [("csrf", try #require(readOnly.csrf)), ("kind", "organization"),
+                                                                            ("name", "Sneaky")])
+            #expect(forged.status == .forbidden)
+        }
+    }
+
     /// The party page's audit card shows changes and disclosures: opening the page many times (each opening audited)
     /// leaves its creation and edits in view; every entry is a link away.
     @Test func thePartyPagesAuditShowsChangesNotItsOwnReads() async throws {
