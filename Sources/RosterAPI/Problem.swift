@@ -342,9 +342,11 @@ package struct StrictBodyMiddleware: ServerMiddleware {
             return try await next(request, body, metadata)
         }
         let bytes = try await [UInt8](collecting: body, upTo: maxBytes)
-        // A member named twice in one object: the decoder kept one of the values and ignored the other (a probe).
-        if request.headerFields[.contentType]?.contains("json") == true, let twice = JSONDuplicates.first(in: bytes) {
-            throw RosterError.validation([FieldError(twice, "is given more than once")])
+        // A member named twice in one object (the decoder kept one of the values and ignored the other), or a shape that
+        // costs a decoder more than its size (nested too deep, an object too wide): refused before any decoder reads it,
+        // whoever the caller (found by probes).
+        if request.headerFields[.contentType]?.contains("json") == true, let finding = JSONDuplicates.check(bytes) {
+            throw RosterError.validation([FieldError(finding.field, finding.message)])
         }
         do {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)

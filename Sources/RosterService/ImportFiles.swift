@@ -205,12 +205,20 @@ public final class ImportFile {
                 }
                 if line.allSatisfy(\.isWhitespace) { continue }
                 let bytes = Array(line.utf8)
+                // Looked at before any decoder reads it: a line nested too deep or too wide is refused as the API refuses
+                // such a body (it cost a decoder more than its size).
+                let finding = JSONDuplicates.check(bytes)
+                switch finding {
+                case .tooDeep?: row.problems.append(FieldError("", "is nested deeper than \(JSONDuplicates.maxDepth) levels")); return row
+                case .tooWide?: row.problems.append(FieldError("", "has an object of more than \(JSONDuplicates.maxMembers) members")); return row
+                case .duplicate?, nil: break
+                }
                 guard let object = try? Self.decoder.decode([String: Value].self, from: Data(bytes)) else {
                     row.problems.append(FieldError("", "is not a JSON object"))
                     return row
                 }
                 // A member named twice: which value the decoder kept is nowhere written (as the API refuses it).
-                if let twice = JSONDuplicates.first(in: bytes) {
+                if case .duplicate(let twice)? = finding {
                     row.problems.append(Self.shown(twice).map { FieldError($0, "is given twice in this row") }
                                         ?? FieldError("", "names a member twice"))
                     return row

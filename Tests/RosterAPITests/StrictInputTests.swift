@@ -365,6 +365,39 @@ struct StrictInputTests {
         }
     }
 
+    /// Bodies whose shape costs a decoder more than their size are refused before any decoder reads them, whoever sends
+    /// them: 100,000 nested arrays in 200 KB took gigabytes that stayed taken and once the process; 70,000 unknown
+    /// members seconds of CPU each (found by a probe). Nothing is made.
+    @Test func bodiesTooDeepOrTooWideAreRefusedFirst() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            struct Created: Codable { var key: String }
+            let weakest = try await api.send(.post, "/v1/tenants/\(t)/api-keys", json: #"{"name":"weak","role":"USER"}"#).decode(Created.self).key
+            let n = 100_000
+            let deep = #"{"kind":"person","firstName":"Deep","x":"# + String(repeating: "[", count: n) + String(repeating: "]", count: n) + "}"
+            var wide = #"{"kind":"person","firstName":"Wide""#
+            for i in 0..<70_000 { wide += #","f\#(i)":0"# }
+            wide += "}"
+            for token in [platformToken, weakest] {
+                let tooDeep = try await api.send(.post, "/v1/tenants/\(t)/parties", json: deep, token: token)
+                #expect(tooDeep.status == .unprocessableContent && tooDeep.problem?.errors?.first?.message == "is nested deeper than 32 levels",
+                        "\(tooDeep.text.prefix(300))")
+                #expect(tooDeep.problem?.errors?.first?.field.hasPrefix("x[0][0]") == true)
+                let tooWide = try await api.send(.post, "/v1/tenants/\(t)/parties", json: wide, token: token)
+                #expect(tooWide.status == .unprocessableContent && tooWide.problem?.errors?.map(\.field) == ["body"]
+                        && tooWide.problem?.errors?.first?.message == "has more than 1000 members", "\(tooWide.text.prefix(300))")
+            }
+            // Deep inside a property, and an import row of JSON Lines, alike.
+            let property = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"person","firstName":"P","properties":{"k":"# + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}}")
+            #expect(property.status == .unprocessableContent && property.problem?.errors?.first?.message == "is nested deeper than 32 levels")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties?q=Deep").decode(TList<TParty>.self).items.isEmpty)
+            // A body at the limits is read as usual.
+            var hundred = #"{"kind":"person","firstName":"Hundred","properties":{"#
+            hundred += (0..<100).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + "}}"
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/parties", json: hundred).status == .created)
+        }
+    }
+
     @Test func unsupportedMethodsAre405WithAllow() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()

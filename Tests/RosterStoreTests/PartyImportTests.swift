@@ -453,6 +453,7 @@ struct PartyImportTests {
             {"firstName":"A","Keyleak Smith <keyleak@example.com>":"x","shoeSize":9}
             {"firstName":"J7","firstName":"J7dup"}
             {"firstName":"P","properties":{"jane.doe@example.com":{"a":1}}}
+            \(#"{"firstName":"D","properties":{"k":"# + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + "}}")
             """.utf8).write(to: jsonl)
         let lines = try PartyImportReader(path: jsonl.path, format: .jsonl)
         let leak = try #require(try lines.next())
@@ -462,6 +463,9 @@ struct PartyImportTests {
         #expect(twice.problems.map(\.field) == ["firstName"] && twice.problems.first?.message.contains("twice") == true, "\(twice.problems)")
         let keyed = try #require(try lines.next())
         #expect(keyed.problems.map(\.field) == ["properties"] && !"\(keyed.problems)".contains("jane.doe"), "\(keyed.problems)")
+        // Nested too deep for any row: refused before a decoder reads it (it cost gigabytes; found by a probe).
+        let deep = try #require(try lines.next())
+        #expect(deep.problems.map(\.message) == ["is nested deeper than 32 levels"], "\(deep.problems)")
     }
 
     /// A JSON Lines line longer than 1 MiB is refused as its row and skipped to its end; the rows around it are read,
