@@ -329,12 +329,28 @@ enum MergePatch {
 enum ETag {
     static func make(_ version: Int) -> String { "\"\(version)\"" }
 
+    /// The version an `If-Match` names: nil for none or `*` (any version of a record that exists). Our tags are the
+    /// version's digits quoted; `W/"3"` is taken as `"3"` (a proxy that compresses weakens the tags it passes on) and a
+    /// bare `3` too. Tags compare as text: `"05"` or `"+5"` is no tag of ours and matches nothing (-1: the service answers
+    /// 412 once it found the record; they matched version 5; found by a probe). A list of tags is a 400: the spec takes
+    /// one (it was a 412 that said the tag named no version).
     static func version(_ header: String?) throws -> Int? {
         guard var text = header?.trimmingWhitespace(), !text.isEmpty, text != "*" else { return nil }
+        if Self.isList(text) { throw RosterError.badRequest("If-Match names one version (the ETag of a read), not a list") }
         if text.hasPrefix("W/") { text.removeFirst(2) }
-        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        // A tag that is no version of ours can't match: -1 makes the service answer 412 once it found the record.
-        return Int(text) ?? -1
+        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
+        guard text == "0" || (text.first.map { ("1"..."9").contains($0) } == true && text.allSatisfy({ $0.isASCII && $0.isNumber }) && text.count <= 18),
+              let version = Int(text) else { return -1 }
+        return version
+    }
+
+    /// Two or more entity tags, separated by a comma outside the quotes.
+    static func isList(_ text: String) -> Bool {
+        var quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle() } else if character == ",", !quoted { return true }
+        }
+        return false
     }
 }
 

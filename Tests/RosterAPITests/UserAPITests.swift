@@ -352,6 +352,13 @@ struct UserAPITests {
             }
             let garbage = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: "abc"])
             #expect(garbage.status == .preconditionFailed && garbage.problem?.detail?.contains("names no version") == true, "\(garbage.text)")
+            // Tags compare as text: "02" and "+2" are no tags of ours (they matched version 2; found by a probe); a list is a 400.
+            for tag in ["\"02\"", "\"+2\"", "2x"] {
+                let odd = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: tag])
+                #expect(odd.status == .preconditionFailed, "\(tag): \(odd.text)")
+            }
+            let list = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: "\"1\", \"2\""])
+            #expect(list.status == .badRequest && list.problem?.detail?.contains("not a list") == true, "\(list.text)")
             let weak = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: "W/\"2\""])
             #expect(weak.status == .ok && weak.headers[.eTag] == "\"3\"", "\(weak.text)")
             let after = try await api.send(.get, path).decode(TUser.self)
