@@ -63,7 +63,8 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func getTenant(_ input: Operations.GetTenant.Input) async throws -> Operations.GetTenant.Output {
         let context = try RequestInfo.context()
-        return .ok(.init(body: .json(.init(try await services.provisioning.tenant(slug: input.path.tenant, context: context)))))
+        let tenant = try await services.provisioning.tenant(slug: input.path.tenant, context: context)
+        return .ok(.init(headers: .init(eTag: ETag.make(tenant.tenant.version)), body: .json(.init(tenant))))
     }
 
     package func updateTenant(_ input: Operations.UpdateTenant.Input) async throws -> Operations.UpdateTenant.Output {
@@ -73,7 +74,9 @@ package struct RosterAPIHandlers: APIProtocol {
         case .json(let b), .applicationMergePatchJson(let b): body = b
         }
         let update = try MergePatch.tenant(body.additionalProperties)
-        return .ok(.init(body: .json(.init(try await services.tenants.update(input.path.tenant, update, context: context)))))
+        let tenant = try await services.tenants.update(input.path.tenant, update, ifMatch: try ETag.version(input.headers.ifMatch),
+                                                       context: context)
+        return .ok(.init(headers: .init(eTag: ETag.make(tenant.tenant.version)), body: .json(.init(tenant))))
     }
 
     // MARK: Parties

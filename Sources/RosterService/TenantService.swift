@@ -138,7 +138,8 @@ public struct TenantService: Sendable {
     }
 
     /// Changes a tenant; answers it with its provisioning workflow, read in the same transaction.
-    public func update(_ slug: String, _ update: TenantUpdate, context: OperationContext) async throws -> ProvisionedTenant {
+    /// `ifMatch`: the version the change is based on (`If-Match`); another is 412, as for a party.
+    public func update(_ slug: String, _ update: TenantUpdate, ifMatch: Int? = nil, context: OperationContext) async throws -> ProvisionedTenant {
         var errors = ValidationErrors()
         let name = update.name.flatMap { raw in errors.check { try Tenant.validateName(raw) } }
         var callingCode: PartyPatch.Change<String> = .keep
@@ -157,7 +158,7 @@ public struct TenantService: Sendable {
         defer { rateLimits.forget(slug) }
         // Written over the version it read (a concurrent PATCH of the settings undid a suspension on PostgreSQL; a probe),
         // and run again on the tenant as it is now when another change came first.
-        return try await againIfChanged(ifMatch: nil) { try await store.write { tx in
+        return try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             var tenant = access.tenant
             if !access.isPlatform {
@@ -171,6 +172,10 @@ public struct TenantService: Sendable {
                 if case .keep = update.sso {} else if !access.grants.everything {
                     throw RosterError.forbidden("changing settings.sso needs ADMIN")
                 }
+            }
+            if let ifMatch, ifMatch != tenant.version {
+                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this tenant (it is at \"\(tenant.version)\")"
+                                                                 : "the tenant is at version \(tenant.version), not \(ifMatch)")
             }
             let before = tenant
             // Suspension is the one change of status: a tenant still provisioning, or whose provisioning failed (no

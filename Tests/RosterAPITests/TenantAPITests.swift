@@ -194,6 +194,14 @@ struct TenantAPITests {
             #expect(tenant.settings.defaultCallingCode == "1")
             #expect(tenant.settings.autoLinkContacts)
             #expect(tenant.version == 3)  // created (1), activated by provisioning (2), patched (3)
+            #expect(changed.headers[.eTag] == #""3""#)
+            // A tenant changes under its version as parties do: a read gives the ETag, a stale If-Match is 412 and changes nothing.
+            #expect(try await api.send(.get, "/v1/tenants/\(slug)").headers[.eTag] == #""3""#)
+            let stale = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"name":"Lost update"}"#, headers: [.ifMatch: #""2""#])
+            #expect(stale.status == .preconditionFailed && stale.problem?.detail?.contains("version 3") == true, "\(stale.text)")
+            let guarded = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"name":"Renamed"}"#, headers: [.ifMatch: #""3""#])
+            #expect(guarded.status == .ok && guarded.headers[.eTag] == #""3""#, "a change of nothing keeps the version")
+            #expect(try await api.send(.get, "/v1/tenants/\(slug)").decode(TTenant.self).name == "Renamed")
 
             let cleared = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"settings":{"defaultCallingCode":null}}"#,
                                              headers: [.contentType: "application/merge-patch+json"])
