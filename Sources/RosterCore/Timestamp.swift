@@ -38,17 +38,20 @@ public enum RFC3339 {
               (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour <= 23, minute <= 59, second <= 59
         else { return nil }
         var index = 19
-        // The fraction to the microsecond (what both stores keep); digits past the sixth are cut.
+        // The fraction to the millisecond, the precision the API writes; digits past the third are cut. Kept to the
+        // microsecond, `.1234567` was written back `.123` while the instant was `.123456`: an edge whose `validTo` read
+        // `.123` still held at `.123`, and a grant's window written back was refused as empty (found by a probe).
         var micros = 0
         if bytes[index] == 0x2E {
             index += 1
             let start = index
             while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
-                if index - start < 6 { micros = micros * 10 + Int(bytes[index] - 0x30) }
+                if index - start < 3 { micros = micros * 10 + Int(bytes[index] - 0x30) }
                 index += 1
             }
             guard index > start else { return nil }
-            for _ in min(index - start, 6)..<6 { micros *= 10 }
+            for _ in min(index - start, 3)..<3 { micros *= 10 }
+            micros *= 1000
         }
         var offset = 0
         guard index < bytes.count else { return nil }
