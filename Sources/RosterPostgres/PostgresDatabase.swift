@@ -8,7 +8,15 @@ import NIOCore
 import NIOPosix
 
 /// PostgreSQL through a `PostgresClient` pool. The client must be running (a Service of the application).
-public struct PostgresDatabase: SQLDatabase, Service {
+/// Described without its configuration: ServiceLifecycle logs its services at debug, and the configuration holds the
+/// password (found by a probe).
+public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "PostgresDatabase(\(address.map { "\($0.host):\($0.port)" } ?? "a socket"))"
+    }
+
+    public var debugDescription: String { description }
+
     public let dialect = SQLDialect.postgres
     public let client: PostgresClient
     let logger: Logger
@@ -61,6 +69,7 @@ public struct PostgresDatabase: SQLDatabase, Service {
             host: host, port: components.port ?? 5432, username: components.user?.removingPercentEncoding ?? "postgres",
             password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.connectTimeout = .milliseconds(400)
+        configuration.options.additionalStartupParameters = sessionParameters
         return configuration
     }
 
@@ -89,8 +98,20 @@ public struct PostgresDatabase: SQLDatabase, Service {
             password: components.password?.removingPercentEncoding, database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.maximumConnections = 20
         configuration.options.connectTimeout = .seconds(2)
+        configuration.options.additionalStartupParameters = sessionParameters
         return configuration
     }
+
+    /// Limits every session of Roster's sets on the server. A process cut from the server in the middle of a transaction
+    /// held its locks (a tenant's audit head among them) until TCP noticed, two hours by default, and every process
+    /// waited on them with no end, ready all the while (found by a probe of a network partition): the server now ends a
+    /// session idle in a transaction after 15 s and checks a silent client's connection within 25 s, and a statement
+    /// waits at most 5 s for a lock (then the request is a 503 to try again). Migrations wait for their locks as long as
+    /// it takes (`SET LOCAL lock_timeout = 0`).
+    public static let sessionParameters: [(String, String)] = [
+        ("lock_timeout", "5s"), ("idle_in_transaction_session_timeout", "15s"),
+        ("tcp_keepalives_idle", "10"), ("tcp_keepalives_interval", "5"), ("tcp_keepalives_count", "3"),
+    ]
 
     /// The URL's `sslmode` and the TLS it asks for (nil: none), as libpq reads them: `prefer` and `require` encrypt
     /// without checking the server's certificate (unless `sslrootcert` names the authorities to check it against, as
@@ -406,6 +427,9 @@ struct PostgresSQLConnection: SQLConnection {
             throw SQLError.missingReference
         } catch let error as PSQLError where ["40P01", "40001"].contains(error.serverInfo?[.sqlState]) {
             throw SQLError.concurrentWrite
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {
+            // `lock_timeout`: another session holds the records (a process cut off in its transaction, or a long lock).
+            throw SQLError.unavailable("the records are locked by another transaction that did not end within 5 s; try again")
         }
     }
 

@@ -30,6 +30,8 @@ public enum Migrator {
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration], logger: Logger) async throws -> [Int] {
         try await database.withTransaction { conn in
             if database.dialect == .postgres {
+                // Migrations wait for their locks as long as it takes (sessions give up after 5 s otherwise).
+                try await conn.execute("SET LOCAL lock_timeout = 0")
                 try await conn.execute("SELECT pg_advisory_xact_lock(7263001)")
             }
             try await conn.execute("""
@@ -40,6 +42,11 @@ public enum Migrator {
                 )
                 """)
             let applied = Set(try await conn.query("SELECT version FROM schema_migrations", []).compactMap { $0.int("version") })
+            // A database a newer Roster migrated: this binary would write what the newer one reads otherwise (an older
+            // binary on a migrated database wrote parties no search found; found by a probe). Refused, before anything.
+            if let newest = applied.max(), let known = migrations.map(\.version).max(), newest > Int64(known) {
+                throw NewerSchema(found: Int(newest), known: known)
+            }
             var done: [Int] = []
             for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(Int64(migration.version)) {
                 for statement in migration.statements {
@@ -59,5 +66,16 @@ public enum Migrator {
             }
             return done
         }
+    }
+}
+
+/// The database holds migrations this binary does not know: a newer Roster migrated it.
+public struct NewerSchema: Error, CustomStringConvertible {
+    public let found: Int
+    public let known: Int
+
+    public var description: String {
+        "the database was migrated by a newer Roster (its schema is at migration \(found); this binary knows migrations up to \(known)): "
+            + "run the newer binary, or restore a backup made before the upgrade"
     }
 }

@@ -105,6 +105,19 @@ struct CLI {
         }
     }
 
+    /// Runs a statement on the SQLite file, committed.
+    func execute(_ statement: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            sqlite3.connect(sys.argv[1], isolation_level=None).execute(sys.argv[2])
+            """, String(databaseURL.dropFirst("sqlite://".count)), statement]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(statement)")
+    }
+
     /// Rows of a query on the SQLite file, one per line, columns joined by `|`.
     func sql(_ query: String) throws -> [String] {
         let process = Process()
@@ -190,6 +203,35 @@ struct CLITests {
         #expect(!second.out.contains("rst_"))
         #expect(second.out.contains("database is up to date") && !second.out.contains("applied"), "\(second.out)")
         #expect(try cli.run("tenants", "list").out.contains("management"))
+    }
+
+    /// Serving PostgreSQL at trace level writes no password: ServiceLifecycle logged its services' descriptions, the
+    /// pool's configuration with the password among them (found by a probe).
+    @Test func tracingLogsNoDatabasePassword() async throws {
+        try await withOwnPostgresDatabase("cli_trace") { url, _ in
+            guard let password = URLComponents(string: url)?.password else { return }
+            let cli = try CLI()
+            let served = try cli.run(["serve", "--port", String(CLI.serverPort())],
+                                     environment: ["ROSTER_DATABASE_URL": url, "ROSTER_LOG_LEVEL": "trace",
+                                                   "ROSTER_SECRET_KEY": Data(repeating: 7, count: 32).base64EncodedString()], timeLimit: 6)
+            #expect(served.err.contains("[ServiceLifecycle] Starting service"), "the services were described: \(served.err.suffix(400))")
+            #expect(!served.err.contains("password: Optional(") && !served.err.contains(":\(password)@") && !served.err.contains("\"\(password)\""),
+                    "\(served.err.count) bytes of log")
+        }
+    }
+
+    /// A database a newer Roster migrated is refused, by every command and by serve, naming the versions (exit 2): an
+    /// older binary served one and wrote what the newer one reads otherwise (found by a probe).
+    @Test func aDatabaseOfANewerRosterIsRefused() throws {
+        let cli = try CLI()
+        #expect(try cli.run("migrate").status == 0)
+        try cli.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)")
+        for arguments in [["migrate"], ["tenants", "list"], ["serve", "--port", String(CLI.serverPort())]] {
+            let refused = try cli.run(arguments, timeLimit: 20)
+            #expect(refused.status == 2 && !refused.signaled, "\(arguments): \(refused.status) \(refused.err)")
+            #expect(refused.err.contains("migrated by a newer Roster (its schema is at migration 999; this binary knows migrations up to"),
+                    "\(refused.err)")
+        }
     }
 
     /// The provisioning bench runs its kinds of rounds interleaved and compares their medians (figures aren't checked).
