@@ -26,7 +26,19 @@ extension RosterConfiguration {
                 throw SecretKeyError.cannotCreate(path)
             }
         }
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // Whatever is wrong with the file is a configuration error naming the variable (exit 2): a directory or a raw
+        // 32-byte key was Foundation's error text and exit 1 (found by a probe).
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: "must name a file holding a base64 AES-256 key (\(path) is a directory)")
+        }
+        guard let data = manager.contents(atPath: path) else {
+            throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: "must name a file this process can read (\(path) can't be read)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: "must name a file holding a base64 AES-256 key as text "
+                                     + "(\(path) holds bytes that are no text: a raw key? write it as base64)")
+        }
         do {
             return try SecretBox(base64Key: text)
         } catch {

@@ -720,6 +720,26 @@ struct CLITests {
         #expect(tight.status == 0 && !tight.err.contains("may be read by others"), "\(tight.err)")
     }
 
+    /// A key file that is a directory, holds raw bytes or can't be read: a configuration error naming the variable
+    /// (exit 2), not Foundation's error text with exit 1 (found by a probe).
+    @Test func unusableKeyFilesAreNamed() throws {
+        let cli = try CLI()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let raw = dir.appendingPathComponent("raw.key")
+        try Data((0..<32).map { UInt8(0x80 + $0) }).write(to: raw)
+        let unreadable = dir.appendingPathComponent("locked.key")
+        try Data("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".utf8).write(to: unreadable)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: unreadable.path)
+        var cases = [(dir.path, "is a directory"), (raw.path, "no text")]
+        if getuid() != 0 { cases.append((unreadable.path, "can't be read")) }  // root reads any file
+        for (path, words) in cases {
+            let refused = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY_FILE": path], timeLimit: 30)
+            #expect(refused.status == 2 && refused.err.contains("ROSTER_SECRET_KEY_FILE") && refused.err.contains(words), "\(path): \(refused.err)")
+        }
+    }
+
     /// A PostgreSQL server that does not answer: the command ends within the bounded wait (1.5 s, then a reachability
     /// probe) with a clear error, instead of queueing in the pool for 15 s (issue 9, item 7). Timed in its own process.
     @Test func anUnreachableDatabaseEndsTheCommandQuickly() throws {
