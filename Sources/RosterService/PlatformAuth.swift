@@ -34,6 +34,7 @@ public struct PlatformAuth: Sendable {
     /// and none is stored; `nil` otherwise.
     static let configuredName = "bootstrap (configured)"
     static let generatedName = "bootstrap (generated)"
+    static let generatedID = "bootstrap-generated"
     public static let minimumTokenLength = 32
 
     public func bootstrap(configuredToken: String?) async throws -> String? {
@@ -57,14 +58,19 @@ public struct PlatformAuth: Sendable {
             return nil
         }
         let token = Self.generateToken()
-        let created = try await store.write { tx -> Bool in
-            guard try await tx.platformTokenCount() == 0 else { return false }
-            let hash = Self.hash(token)
-            try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: Self.generatedName,
-                                                           tokenHash: hash, createdAt: Date.rosterNow))
-            return true
+        do {
+            let created = try await store.write { tx -> Bool in
+                guard try await tx.platformTokenCount() == 0 else { return false }
+                // One id for every generated token: of processes starting together on an empty database (each counted
+                // none), one inserts it and the others lose on the key; each printed a token of its own (a probe).
+                try await tx.insertPlatformToken(PlatformToken(id: Self.generatedID, name: Self.generatedName,
+                                                               tokenHash: Self.hash(token), createdAt: Date.rosterNow))
+                return true
+            }
+            return created ? token : nil
+        } catch StoreError.uniqueViolation {
+            return nil
         }
-        return created ? token : nil
     }
 
     /// A new platform key for an operator: acts on every tenant, like the bootstrap token. Shown once.

@@ -11,6 +11,28 @@ struct TwoServersTests {
         try await withOwnPostgresDatabase("trace") { url, run in try await Self.traceLogsHoldNoValues(CLI(databaseURL: url), run: run) }
     }
 
+    /// Processes starting together on an empty database generate one bootstrap token between them, printed once: each
+    /// counted none and printed a token of its own, each working (found by a probe).
+    @Test func processesStartingTogetherGenerateOneToken() async throws {
+        try await withOwnPostgresDatabase("boot") { url, _ in
+            let cli = CLI(databaseURL: url)
+            let key = Data(repeating: 9, count: 32).base64EncodedString()
+            let outputs = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let result = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": key, "ROSTER_BOOTSTRAP_TOKEN": ""], timeLimit: 60)
+                        #expect(result.status == 0, "\(result.err)")
+                        return result.out
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outputs.filter { $0.contains("shown only this once") }.count == 1, "\(outputs)")
+            let keys = try cli.run(["platform-keys", "list"], environment: ["ROSTER_SECRET_KEY": key, "ROSTER_BOOTSTRAP_TOKEN": ""])
+            #expect(keys.out.components(separatedBy: "bootstrap (generated)").count == 2, "\(keys.out)")
+        }
+    }
+
     static func traceLogsHoldNoValues(_ cli: CLI, run: String) async throws {
         let token = "trace-token-0123456789abcdefghijklmnop"
         let env = ["ROSTER_BOOTSTRAP_TOKEN": token, "ROSTER_LOG_LEVEL": "trace"]
