@@ -119,6 +119,13 @@ public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, 
     onMigrated?(applied)
     try await configuration.verifySecretKey(runtime)
     if let loose = configuration.looseKeyFile() { logger.warning("\(loose)") }
+    // One management tenant per database: a process configured with another is refused, naming the one there is.
+    let management = try await runtime.services.tenants.managementTenant(proposing: configuration.managementTenant)
+    guard management == configuration.managementTenant else {
+        throw ConfigurationError(variable: "ROSTER_MANAGEMENT_TENANT", accepts: management.map {
+            "must name this database's management tenant, \($0), where every tenant is tracked as a customer (another one would split the tracking)"
+        } ?? "must name this database's management tenant: it has tenants, none of them \(configuration.managementTenant)")
+    }
     if ensureManagement {
         try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
     }

@@ -100,6 +100,23 @@ public struct TenantService: Sendable {
         }
     }
 
+    /// The database's management tenant: the one recorded at its first start, else `slug`, recorded now when the
+    /// database has no tenant yet or has this one. nil: not recorded, and `slug` names no tenant of a database that has
+    /// some (a process configured with another management tenant than the others made a second one and split the
+    /// tracking; found by a probe).
+    public func managementTenant(proposing slug: String) async throws -> String? {
+        try await store.write { tx in
+            if let recorded = try await tx.installationSetting(Self.managementSetting) { return recorded }
+            let known = try await tx.tenant(slug: slug) != nil
+            let empty = try await tx.tenants(afterSlug: nil, limit: 1).isEmpty
+            guard known || empty else { return nil }
+            try await tx.saveInstallationSetting(Self.managementSetting, value: slug)
+            return slug
+        }
+    }
+
+    static let managementSetting = "managementTenant"
+
     /// Creates the tenant unless one with this slug exists (the management tenant at `migrate`).
     @discardableResult
     public func ensure(slug: String, name: String, context: OperationContext) async throws -> Tenant {
