@@ -28,7 +28,7 @@ public struct ProvisioningWorker: Service {
                     // A full batch means more may be due: go on at once.
                     while try await provisioning.runDue() == ProvisioningService.batch, !Task.isCancelled {}
                 } catch {
-                    logger.warning("provisioning worker pass failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+                    logger.warning("provisioning worker pass failed", metadata: ["error": "\(LoggedError.describe(error))"])
                 }
                 try? await Task.sleep(for: interval)
             }

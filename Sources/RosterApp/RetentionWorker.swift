@@ -38,7 +38,7 @@ public struct RetentionWorker: Service {
                             "parties": "\(report.failed.prefix(20).map(\.description).joined(separator: ","))", "count": "\(report.failed.count)"])
                     }
                 } catch {
-                    logger.warning("retention pass failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+                    logger.warning("retention pass failed", metadata: ["error": "\(LoggedError.describe(error))"])
                 }
                 try? await Task.sleep(for: interval)
             }

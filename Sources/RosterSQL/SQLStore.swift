@@ -142,7 +142,9 @@ struct InstrumentedConnection: SQLConnection {
             timers.timer(store: store, sql: sql).recordNanoseconds(elapsed.nanoseconds)
             if elapsed > slowThreshold {
                 logger.warning("slow statement", metadata: [
-                    "sql": "\(sql.prefix(200))", "ms": "\(elapsed.nanoseconds / 1_000_000)", "store": "\(store)",
+                    // One line: a statement's line breaks broke line-based log shippers (found by a probe).
+                    "sql": "\(sql.split(whereSeparator: \.isWhitespace).joined(separator: " ").prefix(200))",
+                    "ms": "\(elapsed.nanoseconds / 1_000_000)", "store": "\(store)",
                 ])
             }
         }
