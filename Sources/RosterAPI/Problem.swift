@@ -20,6 +20,30 @@ public struct Problem: Codable, Sendable, Equatable {
     public var existingId: String?
     public var errors: [Field]?
 
+    /// One title per status, whoever answers (a handler, the router, the generated layer): RFC 9457 wants a problem
+    /// type's title not to change between occurrences ("Not found" and "Not Found" were both answered; a probe).
+    public static func title(for status: Int) -> String {
+        switch status {
+        case 400: "Bad request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not found"
+        case 405: "Method not allowed"
+        case 406: "Not acceptable"
+        case 409: "Conflict"
+        case 412: "Precondition failed"
+        case 413: "Content too large"
+        case 415: "Unsupported media type"
+        case 422: "Invalid request"
+        case 428: "Precondition required"
+        case 429: "Too many requests"
+        case 500: "Internal server error"
+        case 501: "Not implemented"
+        case 503: "Service unavailable"
+        default: HTTPResponse.Status(code: status).reasonPhrase
+        }
+    }
+
     public init(status: Int, title: String, detail: String? = nil, existingId: String? = nil, errors: [Field]? = nil) {
         self.type = "https://roster.dev/problems/\(title.lowercased().replacingOccurrences(of: " ", with: "-"))"
         self.title = title
@@ -152,14 +176,14 @@ package struct ProblemMiddleware: ServerMiddleware {
         case let error as any HTTPResponseConvertible where error.httpStatus.code < 500:
             // The runtime names only the first media type of an operation that takes several.
             if error.httpStatus.code == 415, let accepted = Self.mediaTypes[operationID] {
-                return Problem(status: 415, title: error.httpStatus.reasonPhrase, detail: "the body must be \(accepted)")
+                return Problem(status: 415, title: Problem.title(for: 415), detail: "the body must be \(accepted)")
             }
             // The runtime's own words name the middleware that asked (an internal type), not the request's problem.
             if error.httpStatus.code == 406 {
-                return Problem(status: 406, title: error.httpStatus.reasonPhrase,
+                return Problem(status: 406, title: Problem.title(for: 406),
                                detail: "this operation answers application/json, which the Accept header does not allow")
             }
-            return Problem(status: error.httpStatus.code, title: error.httpStatus.reasonPhrase,
+            return Problem(status: error.httpStatus.code, title: Problem.title(for: error.httpStatus.code),
                            detail: cause ?? "the request could not be read")
         default:
             logger.error("unexpected error", metadata: [

@@ -71,7 +71,7 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
                 // Hummingbird's own errors (unknown route, body too large) as problem+json too.
                 let status = error.status
-                return respond(Problem(status: Int(status.code), title: status.reasonPhrase, detail: status.reasonPhrase.lowercased()),
+                return respond(Problem(status: Int(status.code), title: Problem.title(for: Int(status.code)), detail: status.reasonPhrase.lowercased()),
                                requestID: requestID)
             }
         }

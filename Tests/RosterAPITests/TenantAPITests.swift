@@ -132,6 +132,12 @@ struct TenantAPITests {
             let response = try await api.send(.get, "/v1/nothing-here")
             #expect(response.status == .notFound)
             #expect(response.headers[.contentType] == "application/problem+json")
+            // One title per status, whoever answers: the router and a handler alike (a probe saw "Not Found" beside "Not found").
+            let t = try await api.makeTenant()
+            let fromHandler = try await api.send(.get, "/v1/tenants/\(t)/parties/\(UUID().uuidString)")
+            #expect(response.problem?.title == "Not found" && fromHandler.problem?.title == "Not found", "\(response.text) \(fromHandler.text)")
+            let unacceptable = try await api.send(.get, "/v1/tenants/\(t)/parties", headers: [.accept: "text/html"])
+            #expect(unacceptable.status == .notAcceptable && unacceptable.problem?.title == "Not acceptable", "\(unacceptable.text)")
         }
     }
 
