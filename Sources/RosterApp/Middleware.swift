@@ -77,6 +77,11 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.requestID] = requestID
         rate?.apply(to: &response.headers)
+        // The API's answers hold personal data and secrets: no cache keeps them (a shared proxy, a browser's disk; a
+        // probe saw a revealed secret without it). An answer that says otherwise keeps its own.
+        if caller != nil, response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        // CSV says its charset (RFC 7111 makes US-ASCII the default, and the bytes are UTF-8).
+        if response.headers[.contentType] == "text/csv" { response.headers[.contentType] = "text/csv; charset=utf-8" }
         return response
     }
 

@@ -225,7 +225,10 @@ struct BulkExportAPITests {
                                        json: #"{"parentId":"\#(north.id)","childId":"\#(ann.id)","type":"sales"}"#).status == .created)
 
             let csv = try await api.send(.get, "/v1/tenants/\(t)/parties/export")
-            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true, "\(csv.text)")
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8", "\(csv.headers)")
+            // No cache keeps personal data: every authenticated answer says so (a probe found a revealed secret without it).
+            #expect(csv.headers[.cacheControl] == "no-store")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/\(ann.id)").headers[.cacheControl] == "no-store")
             let lines = csv.text.split(separator: "\n")
             #expect(lines.first == "kind,firstName,lastName,name,email,phone,website,note,customerType,roles,tags,properties.crm")
             #expect(lines.count == 4 && csv.text.contains("person,Ann,,,ann@example.com,+442079460958,,,,,,c-1"), "\(csv.text)")
