@@ -164,8 +164,22 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
 /// router's HEAD of a GET route, or a problem (404, 405, 401, 429) written by the middlewares.
 struct HeadMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // An export is made as it is read, and audited when it starts: a HEAD of it recorded an export that never
+        // happened and answered a Content-Length of 0 (found by a probe). Not served: GET it.
+        if request.method == .head, Self.isExport(request.uri.path) {
+            let problem = Problem(status: 405, title: Problem.title(for: 405),
+                                  detail: "HEAD is not served here: an export is made (and audited) only when it is read with GET")
+            var headers = problem.headerFields
+            headers[.allow] = "GET"
+            return Response(status: .methodNotAllowed, headers: headers)
+        }
         let response = try await next(request, context)
         return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    static func isExport(_ path: String) -> Bool {
+        let parts = PathSegments.of(path, omittingEmpty: true, limit: 6)
+        return parts.count == 5 && parts[0] == "v1" && parts[1] == "tenants" && parts[3] == "parties" && parts[4] == "export"
     }
 }
 

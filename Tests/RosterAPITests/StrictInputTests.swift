@@ -435,6 +435,11 @@ struct StrictInputTests {
             #expect(missing.status == .notFound && missing.body.isEmpty)
             let anonymous = try await api.send(.head, "/v1/tenants/\(t)/parties/\(party.id)", token: nil)
             #expect(anonymous.status == .unauthorized && anonymous.body.isEmpty)
+            // An export is made only when read: HEAD is refused, and no export is recorded (one was, with no party in it).
+            let export = try await api.send(.head, "/v1/tenants/\(t)/parties/export?format=csv")
+            #expect(export.status == .methodNotAllowed && export.headers[.allow] == "GET" && export.body.isEmpty, "\(export.headers)")
+            let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?action=parties.export").decode(TList<TAuditEntry>.self)
+            #expect(audit.items.isEmpty)
         }
     }
 }
