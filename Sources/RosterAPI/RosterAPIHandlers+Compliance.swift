@@ -128,7 +128,7 @@ extension RosterAPIHandlers {
         let job = try await services.importJobs.submit(tenant: input.path.tenant, kind: input.query._type == .relationships ? .relationships : .parties,
                                                        onDuplicate: policy, format: format, restart: input.query.restart ?? false,
                                                        body: body, context: context)
-        return .accepted(.init(body: .json(.init(job))))
+        return .accepted(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/imports/\(job.id)"), body: .json(.init(job))))
     }
 
     package func listImports(_ input: Operations.ListImports.Input) async throws -> Operations.ListImports.Output {

@@ -59,7 +59,8 @@ extension RosterAPIHandlers {
             designation: b.designation, department: b.department, role: b.role?.domain, isActive: b.isActive,
             partyID: try b.partyId.map { Party.ID(try uuid($0, field: "partyId")) }), context: context)
         // Its version as an ETag, as a read or a change answers it (a user's version is its ETag).
-        return .created(.init(headers: .init(eTag: ETag.make(user.version)), body: .json(.init(user))))
+        return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/users/\(user.id)", eTag: ETag.make(user.version)),
+                              body: .json(.init(user))))
     }
 
     package func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {

@@ -47,7 +47,7 @@ package struct RosterAPIHandlers: APIProtocol {
         let (result, _) = try await services.provisioning.provision(
             ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin),
             idempotencyKey: input.headers.idempotencyKey, context: context)
-        return .created(.init(body: .json(.init(result))))
+        return .created(.init(headers: .init(location: "/v1/tenants/\(result.tenant.slug)"), body: .json(.init(result))))
     }
 
     package func retryTracking(_ input: Operations.RetryTracking.Input) async throws -> Operations.RetryTracking.Output {
@@ -85,7 +85,8 @@ package struct RosterAPIHandlers: APIProtocol {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
         let created = try await services.parties.createLinking(tenant: input.path.tenant, try body.input(), context: context)
-        return .created(.init(headers: .init(eTag: ETag.make(created.party.version)),
+        return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/parties/\(created.party.id)",
+                                             eTag: ETag.make(created.party.version)),
                               body: .json(.init(created.party, autoLink: created.autoLink))))
     }
 
@@ -236,7 +237,8 @@ package struct RosterAPIHandlers: APIProtocol {
             tenant: input.path.tenant,
             RelationshipInput(parentID: Party.ID(parent), childID: Party.ID(child), type: body._type, role: body.role,
                               validFrom: body.validFrom, validTo: body.validTo), context: context)
-        return .created(.init(body: .json(.init(relationship))))
+        return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/relationships/\(relationship.id)"),
+                              body: .json(.init(relationship))))
     }
 
     package func listRelationships(_ input: Operations.ListRelationships.Input) async throws -> Operations.ListRelationships.Output {
@@ -341,7 +343,8 @@ package struct RosterAPIHandlers: APIProtocol {
             tenant: input.path.tenant,
             PartnerAccountInput(partnerID: Party.ID(partner), customerID: Party.ID(customer), username: body.username,
                                 secret: body.secret, active: body.active ?? true), context: context)
-        return .created(.init(headers: .init(eTag: ETag.make(account.version)), body: .json(.init(account))))
+        return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/partner-accounts/\(account.id)",
+                                             eTag: ETag.make(account.version)), body: .json(.init(account))))
     }
 
     package func getPartnerAccount(_ input: Operations.GetPartnerAccount.Input) async throws -> Operations.GetPartnerAccount.Output {

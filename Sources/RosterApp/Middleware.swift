@@ -184,12 +184,17 @@ struct HeadMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// The OpenAPI runtime percent-encodes header values (`"1"` becomes `%221%22`); an entity tag
-/// must go out as the quoted string RFC 9110 defines.
+/// must go out as the quoted string RFC 9110 defines, and a Location as the path it is.
 struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         if let etag = response.headers[.eTag], etag.utf8.contains(UInt8(ascii: "%")) {
             response.headers[.eTag] = etag.removingPercentEncoding ?? etag
+        }
+        // A created record's path, as the generated layer encoded it (`%2Fv1%2F...`); the console's own redirects are
+        // written as they go out.
+        if let location = response.headers[.location], location.hasPrefix("%2Fv1%2F") {
+            response.headers[.location] = location.removingPercentEncoding ?? location
         }
         return response
     }

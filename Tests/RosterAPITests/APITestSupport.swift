@@ -145,13 +145,17 @@ struct APIClient {
         let slug = "t-" + UUID().uuidString.lowercased().prefix(12)
         let response = try await send(.post, "/v1/tenants", json: #"{"slug":"\#(slug)","name":"Test","settings":{"defaultCallingCode":"\#(callingCode)"}}"#)
         #expect(response.status == .created, "\(response.text)")
+        #expect(response.headers[.location] == "/v1/tenants/\(slug)", "\(response.headers)")
         return String(slug)
     }
 
     func createParty(_ tenant: String, _ json: String) async throws -> TParty {
         let response = try await send(.post, "/v1/tenants/\(tenant)/parties", json: json)
         #expect(response.status == .created, "\(response.text)")
-        return try response.decode(TParty.self)
+        let party = try response.decode(TParty.self)
+        // Where it is read (RFC 9110 §15.3.2; a probe found no Location on any 201).
+        #expect(response.headers[.location] == "/v1/tenants/\(tenant)/parties/\(party.id)", "\(response.headers)")
+        return party
     }
 
     /// A USER API key whose one role holds `policies`, on `organization`'s subtree when given, else tenant-wide.

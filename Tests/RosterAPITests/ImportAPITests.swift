@@ -32,7 +32,12 @@ struct TImportError: Codable, Equatable {
 struct ImportAPITests {
     static func post(_ api: APIClient, _ tenant: String, _ query: String, _ body: String, type: String = "text/csv",
                      token: String? = platformToken) async throws -> TResponse {
-        try await api.send(.post, "/v1/tenants/\(tenant)/imports?\(query)", json: body, token: token, headers: [.contentType: type])
+        let response = try await api.send(.post, "/v1/tenants/\(tenant)/imports?\(query)", json: body, token: token, headers: [.contentType: type])
+        if response.status == .accepted {
+            let job = try response.decode(TImportJob.self)
+            #expect(response.headers[.location] == "/v1/tenants/\(tenant)/imports/\(job.id)", "the job's page: \(response.headers)")
+        }
+        return response
     }
 
     /// Polls the job until it is no longer running.
