@@ -30,7 +30,7 @@ public enum Migrator {
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration], logger: Logger) async throws -> [Int] {
         try await database.withTransaction { conn in
             if database.dialect == .postgres {
-                // Migrations wait for their locks as long as it takes (sessions give up after 5 s otherwise).
+                // Migrations wait for their locks as long as it takes, whatever an operator set for sessions.
                 try await conn.execute("SET LOCAL lock_timeout = 0")
                 try await conn.execute("SELECT pg_advisory_xact_lock(7263001)")
             }
