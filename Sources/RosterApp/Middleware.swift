@@ -193,7 +193,8 @@ struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         // A created record's path, as the generated layer encoded it (`%2Fv1%2F...`); the console's own redirects are
         // written as they go out.
-        if let location = response.headers[.location], location.hasPrefix("%2Fv1%2F") {
+        if response.status == .created || response.status == .accepted, let location = response.headers[.location],
+           location.hasPrefix("%2Fv1%2F") {
             response.headers[.location] = location.removingPercentEncoding ?? location
         }
         return response

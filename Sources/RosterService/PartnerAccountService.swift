@@ -84,6 +84,15 @@ public struct PartnerAccountService: Sendable {
         }
     }
 
+    /// The account, with `policy` on both its partner and its customer; 404 when it is missing or either is unreadable.
+    static func account(_ id: PartnerAccount.ID, _ policy: String, access: TenantAccess, tx: any StoreTransaction) async throws -> StoredPartnerAccount {
+        guard let stored = try await tx.partnerAccount(tenant: access.tenant.id, id: id) else {
+            throw RosterError.notFound("no partner account \(id)")
+        }
+        try await access.require(policy, on: [stored.account.partnerID, stored.account.customerID], what: "partner account \(id)")
+        return stored
+    }
+
     static func username(_ raw: String, errors: inout ValidationErrors) -> String? {
         let username = errors.check { try Text.optional(raw, field: "username", max: 200) } ?? nil
         if username == nil, !errors.errors.contains(where: { $0.field == "username" }) { errors.add("username", "must not be empty") }
@@ -100,12 +109,7 @@ public struct PartnerAccountService: Sendable {
     public func get(tenant slug: String, id: PartnerAccount.ID, context: OperationContext) async throws -> PartnerAccount {
         let account = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            guard let stored = try await tx.partnerAccount(tenant: access.tenant.id, id: id) else {
-                throw RosterError.notFound("no partner account \(id)")
-            }
-            try await access.require("parties.read", on: [stored.account.partnerID, stored.account.customerID],
-                                     what: "partner account \(id)")
-            return stored.account
+            return try await Self.account(id, "parties.read", access: access, tx: tx).account
         }
         try await audit.record([AuditEvent(tenantID: account.tenantID, context: context, action: "partner_account.read",
                                            targetType: "party", targetID: account.customerID.description, fields: ["username"])])
@@ -125,11 +129,8 @@ public struct PartnerAccountService: Sendable {
         return try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
-            guard var stored = try await tx.partnerAccount(tenant: tenant.id, id: id) else {
-                throw RosterError.notFound("no partner account \(id)")
-            }
+            var stored = try await Self.account(id, "parties.write", access: access, tx: tx)
             let current = stored.account
-            try await access.require("parties.write", on: [current.partnerID, current.customerID], what: "partner account \(id)")
             try await access.requireAnswerable(current.partnerID)
             try await access.requireAnswerable(current.customerID)
             if let ifMatch, ifMatch != current.version {
@@ -171,11 +172,7 @@ public struct PartnerAccountService: Sendable {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
-            guard let stored = try await tx.partnerAccount(tenant: tenant.id, id: id) else {
-                throw RosterError.notFound("no partner account \(id)")
-            }
-            try await access.require("parties.write", on: [stored.account.partnerID, stored.account.customerID],
-                                     what: "partner account \(id)")
+            let stored = try await Self.account(id, "parties.write", access: access, tx: tx)
             if let ifMatch, ifMatch != stored.account.version {
                 throw RosterError.preconditionFailed("the partner account is at version \(stored.account.version), not \(ifMatch)")
             }
@@ -217,11 +214,7 @@ public struct PartnerAccountService: Sendable {
         let stored = try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant
-            guard let stored = try await tx.partnerAccount(tenant: tenant.id, id: id) else {
-                throw RosterError.notFound("no partner account \(id)")
-            }
-            try await access.require("credentials.reveal", on: [stored.account.partnerID, stored.account.customerID],
-                                     what: "partner account \(id)")
+            let stored = try await Self.account(id, "credentials.reveal", access: access, tx: tx)
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.reveal",
                                                  targetType: "partner_account", targetID: id.description, fields: ["secret"])])
             return stored
