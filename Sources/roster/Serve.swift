@@ -55,6 +55,7 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await app.runService()
+            logger.info("stopped")
         } catch let error as ConfigurationError {
             // Exit at once: the server never started, and its database handles are not closed on this path.
             FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))

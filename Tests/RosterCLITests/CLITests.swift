@@ -220,6 +220,28 @@ struct CLITests {
         }
     }
 
+    /// At debug level each request is logged once answered (method, path without its query, status, time, request id),
+    /// and a stop says so (an operator had neither; found by a probe).
+    @Test func debugLogsEachRequestAndTheStop() async throws {
+        let cli = try CLI()
+        let token = "debug-log-token-0123456789abcdefghijkl"
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("debug-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let port = CLI.serverPort()
+        let stop = try cli.serve(port: port, environment: ["ROSTER_LOG_LEVEL": "debug", "ROSTER_BOOTSTRAP_TOKEN": token], log: log)
+        for _ in 0..<100 where httpGet("http://127.0.0.1:\(port)/health/ready", token: token) == nil {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        _ = httpGet("http://127.0.0.1:\(port)/v1/tenants/management/parties/lookup?email=hidden.person%40example.com", token: token)
+        stop()
+        let written = try String(contentsOf: log, encoding: .utf8)
+        let lines = written.split(separator: "\n").filter { $0.contains(" request ") || $0.hasSuffix(" request") || $0.contains("roster: request") }
+        #expect(lines.contains { $0.contains("path=/v1/tenants/management/parties/lookup") && $0.contains("status=404") && $0.contains("requestId=") },
+                "\(lines)")
+        #expect(!written.contains("hidden.person"), "the query is not logged")
+        #expect(written.contains("stopped"), "\(written.suffix(300))")
+    }
+
     /// A database a newer Roster migrated is refused, by every command and by serve, naming the versions (exit 2): an
     /// older binary served one and wrote what the newer one reads otherwise (found by a probe).
     @Test func aDatabaseOfANewerRosterIsRefused() throws {
