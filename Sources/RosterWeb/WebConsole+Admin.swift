@@ -277,6 +277,10 @@ extension WebConsole {
             let csv = fields["csv"] ?? ""
             let rows: [DealerRow]
             do {
+                // Nothing sent is said so (it answered "0 created, 0 updated, 0 unchanged"; found by a probe).
+                guard !csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw RosterError.invalid("csv", "choose a file or paste the rows")
+                }
                 rows = try DealerImport.parseCSV(csv)
             } catch RosterError.validation(let errors) {
                 let report = UsersView.Report(created: 0, updated: 0, unchanged: 0,
@@ -287,7 +291,8 @@ extension WebConsole {
             let report = UsersView.Report(created: result.created, updated: result.updated, unchanged: result.unchanged,
                                           errors: result.errors.map { PartyView.FieldMessage(field: "\($0.row) \($0.field)", message: $0.message) },
                                           hasErrors: !result.errors.isEmpty)
-            return try await usersPage(request, tenant: tenant, signedIn: signedIn, report: report)
+            // With refused rows the rows stay in the form, to be mended and sent again (they were emptied; a probe).
+            return try await usersPage(request, tenant: tenant, signedIn: signedIn, report: report, csv: result.errors.isEmpty ? "" : csv)
         }
     }
 }
