@@ -207,6 +207,14 @@ struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
         if let etag = response.headers[.eTag], etag.utf8.contains(UInt8(ascii: "%")) {
             response.headers[.eTag] = etag.removingPercentEncoding ?? etag
         }
+        // A conditional read (RFC 9110 §13.1.2): the tag the client holds is the record's still, so 304 and no body; the
+        // read was made and audited as any read (a probe got the whole body again).
+        if request.method == .get || request.method == .head, response.status == .ok, let held = request.headers[.ifNoneMatch],
+           let current = response.headers[.eTag], Self.matches(held, current) {
+            var headers = HTTPFields()
+            for name in [HTTPField.Name.eTag, .cacheControl] { if let value = response.headers[name] { headers[name] = value } }
+            return Response(status: .notModified, headers: headers)
+        }
         // A created record's path, as the generated layer encoded it (`%2Fv1%2F...`); the console's own redirects are
         // written as they go out.
         if response.status == .created || response.status == .accepted, let location = response.headers[.location],
@@ -214,6 +222,19 @@ struct ETagMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.location] = location.removingPercentEncoding ?? location
         }
         return response
+    }
+
+    /// `If-None-Match` against the current tag, by weak comparison (`W/"3"` matches `"3"`); `*` matches any.
+    static func matches(_ header: String, _ current: String) -> Bool {
+        func opaque(_ tag: Substring) -> Substring {
+            let trimmed = tag.drop(while: { $0 == " " || $0 == "\t" })
+            return trimmed.hasPrefix("W/") ? trimmed.dropFirst(2) : trimmed
+        }
+        let now = opaque(current[...])
+        return header.split(separator: ",").contains { tag in
+            let tag = opaque(tag).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()
+            return String(tag) == "*" || String(tag) == String(now)
+        }
     }
 }
 

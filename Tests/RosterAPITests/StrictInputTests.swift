@@ -435,6 +435,17 @@ struct StrictInputTests {
             #expect(missing.status == .notFound && missing.body.isEmpty)
             let anonymous = try await api.send(.head, "/v1/tenants/\(t)/parties/\(party.id)", token: nil)
             #expect(anonymous.status == .unauthorized && anonymous.body.isEmpty)
+            // A conditional read: the tag held is the record's, 304 without a body (RFC 9110 §13.1.2; a probe got the body).
+            let path = "/v1/tenants/\(t)/parties/\(party.id)"
+            let tag = try #require(try await api.send(.get, path).headers[.eTag])
+            for held in [tag, "W/" + tag, #""99", "# + tag, "*"] {
+                let notModified = try await api.send(.get, path, headers: [.ifNoneMatch: held])
+                #expect(notModified.status == .notModified && notModified.body.isEmpty && notModified.headers[.eTag] == tag, "\(held)")
+            }
+            let changed = try await api.send(.get, path, headers: [.ifNoneMatch: #""99""#])
+            #expect(changed.status == .ok && !changed.body.isEmpty)
+            let tenantTag = try #require(try await api.send(.get, "/v1/tenants/\(t)").headers[.eTag])
+            #expect(try await api.send(.get, "/v1/tenants/\(t)", headers: [.ifNoneMatch: tenantTag]).status == .notModified)
             // An export is made only when read: HEAD is refused, and no export is recorded (one was, with no party in it).
             let export = try await api.send(.head, "/v1/tenants/\(t)/parties/export?format=csv")
             #expect(export.status == .methodNotAllowed && export.headers[.allow] == "GET" && export.body.isEmpty, "\(export.headers)")
