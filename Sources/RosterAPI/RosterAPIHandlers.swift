@@ -306,14 +306,15 @@ package struct RosterAPIHandlers: APIProtocol {
         let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
         let tag = try await services.tags.attach(tenant: input.path.tenant, party: try partyID(input.path.id), text: body.text,
-                                                 color: body.color, context: context)
+                                                 color: body.color, ifMatch: try ETag.version(input.headers.ifMatch), context: context)
         return .ok(.init(body: .json(.init(tag))))
     }
 
     package func untagParty(_ input: Operations.UntagParty.Input) async throws -> Operations.UntagParty.Output {
         let context = try RequestInfo.context()
         guard let tag = Tag.ID(uuidString: input.path.tagId) else { throw RosterError.notFound("no tag \(input.path.tagId.prefix(40))") }
-        try await services.tags.detach(tenant: input.path.tenant, party: try partyID(input.path.id), tag: tag, context: context)
+        try await services.tags.detach(tenant: input.path.tenant, party: try partyID(input.path.id), tag: tag,
+                                       ifMatch: try ETag.version(input.headers.ifMatch), context: context)
         return .noContent(.init())
     }
 
@@ -324,11 +325,12 @@ package struct RosterAPIHandlers: APIProtocol {
         let (field, value) = try Self.namedOnce([("tagId", input.query.tagId), ("text", input.query.text), ("tagId", body?.tagId),
                                                  ("text", body?.text)], field: "tagId", what: "the tag by tagId or text")
         let party = try partyID(input.path.id)
+        let ifMatch = try ETag.version(input.headers.ifMatch)
         if field == "tagId" {
             try await services.tags.detach(tenant: input.path.tenant, party: party, tag: Tag.ID(try uuid(value, field: "tagId")),
-                                           context: context)
+                                           ifMatch: ifMatch, context: context)
         } else {
-            try await services.tags.detach(tenant: input.path.tenant, party: party, text: value, context: context)
+            try await services.tags.detach(tenant: input.path.tenant, party: party, text: value, ifMatch: ifMatch, context: context)
         }
         return .noContent(.init())
     }

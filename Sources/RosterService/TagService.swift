@@ -85,38 +85,47 @@ public struct TagService: Sendable {
     }
 
     /// Tags a party by text, creating the tag when missing. Idempotent.
-    public func attach(tenant slug: String, party id: Party.ID, text: String, color: String? = nil,
+    /// `ifMatch`: the party's version the change is based on (a tag changes the party's version, as its ETag shows).
+    public func attach(tenant slug: String, party id: Party.ID, text: String, color: String? = nil, ifMatch: Int? = nil,
                        context: OperationContext) async throws -> Tag {
         do {
             return try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 let party = try await access.party(id, "parties.write")
+                try Self.requireVersion(ifMatch, of: party)
                 guard party.isLive else { throw RosterError.conflict(party.notLiveReason) }
                 return try await Self.attach(text: text, color: color, to: id, tenant: tenant.id, tx: tx, context: context, touching: true)
             }
         } catch StoreError.uniqueViolation {
             // A concurrent request created the same tag: attach that one.
-            return try await attach(tenant: slug, party: id, text: text, color: color, context: context)
+            return try await attach(tenant: slug, party: id, text: text, color: color, ifMatch: ifMatch, context: context)
         }
     }
 
-    public func detach(tenant slug: String, party id: Party.ID, tag tagID: Tag.ID, context: OperationContext) async throws {
-        try await detach(slug, id, context, named: "\(tagID)") { _, _ in tagID }
+    public func detach(tenant slug: String, party id: Party.ID, tag tagID: Tag.ID, ifMatch: Int? = nil, context: OperationContext) async throws {
+        try await detach(slug, id, ifMatch, context, named: "\(tagID)") { _, _ in tagID }
     }
 
     /// Removes the tag with this text (as `POST .../tags` names it) from the party.
-    public func detach(tenant slug: String, party id: Party.ID, text: String, context: OperationContext) async throws {
+    public func detach(tenant slug: String, party id: Party.ID, text: String, ifMatch: Int? = nil, context: OperationContext) async throws {
         let text = try Tag.validateText(text)
-        try await detach(slug, id, context, named: text) { tx, tenant in try await tx.tag(tenant: tenant, text: text)?.id }
+        try await detach(slug, id, ifMatch, context, named: text) { tx, tenant in try await tx.tag(tenant: tenant, text: text)?.id }
     }
 
-    private func detach(_ slug: String, _ id: Party.ID, _ context: OperationContext, named: String,
+    static func requireVersion(_ ifMatch: Int?, of party: Party) throws {
+        if let ifMatch, ifMatch != party.version {
+            throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(party.version)\")"
+                                                             : "the party is at version \(party.version), not \(ifMatch)")
+        }
+    }
+
+    private func detach(_ slug: String, _ id: Party.ID, _ ifMatch: Int?, _ context: OperationContext, named: String,
                         tag: @Sendable (any StoreTransaction, Tenant.ID) async throws -> Tag.ID?) async throws {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
-            _ = try await access.party(id, "parties.write")
+            try Self.requireVersion(ifMatch, of: try await access.party(id, "parties.write"))
             guard let tagID = try await tag(tx, tenant.id), try await tx.detachTag(tenant: tenant.id, party: id, tag: tagID) else {
                 throw RosterError.notFound("the party has no tag \(named)")
             }

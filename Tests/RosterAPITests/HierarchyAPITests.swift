@@ -279,6 +279,16 @@ struct HierarchyAPITests {
             #expect(try await api.send(.delete, "/v1/tenants/\(t)/parties/\(customer.id)/tags/\(gold.id)").status == .noContent)
             #expect(try await api.send(.delete, "/v1/tenants/\(t)/parties/\(customer.id)/tags/\(gold.id)").status == .notFound)
             #expect(try await api.send(.delete, "/v1/tenants/\(t)/parties/\(customer.id)/tags/nope").status == .notFound)
+            // A tag changes the party's version: If-Match guards it as it guards a PATCH (it was ignored; found by a probe).
+            let tagsPath = "/v1/tenants/\(t)/parties/\(customer.id)/tags"
+            let version = try await api.send(.get, "/v1/tenants/\(t)/parties/\(customer.id)").decode(TParty.self).version
+            let stale = try await api.send(.post, tagsPath, json: #"{"text":"Guarded"}"#, headers: [.ifMatch: "\"\(version - 1)\""])
+            #expect(stale.status == .preconditionFailed, "\(stale.text)")
+            let guarded = try await api.send(.post, tagsPath, json: #"{"text":"Guarded"}"#, headers: [.ifMatch: "\"\(version)\""])
+            #expect(guarded.status == .ok, "\(guarded.text)")
+            let staleUntag = try await api.send(.delete, "\(tagsPath)?text=Guarded", headers: [.ifMatch: "\"\(version)\""])
+            #expect(staleUntag.status == .preconditionFailed, "\(staleUntag.text)")
+            #expect(try await api.send(.delete, "\(tagsPath)?text=Guarded", headers: [.ifMatch: "\"\(version + 1)\""]).status == .noContent)
 
             // Partner accounts
             let accounts = "/v1/tenants/\(t)/partner-accounts"
