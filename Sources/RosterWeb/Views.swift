@@ -254,9 +254,29 @@ struct PartyView {
         }
     }
 
+    /// A field's problem as the page says it: the field by its label on the form ("Default calling code"), not the
+    /// API's name (`settings.defaultCallingCode`; found by a probe). A name with no label stays as it is.
     struct FieldMessage {
         var field: String
         var message: String
+
+        init(field: String, message: String) {
+            self.field = Self.labels[field] ?? field
+            self.message = message
+        }
+
+        static let labels = [
+            "firstName": "First name", "lastName": "Last name", "name": "Name", "email": "Email", "phone": "Phone",
+            "website": "Website", "note": "Note", "customerType": "Customer type", "roles": "Roles", "kind": "Kind",
+            "slug": "Slug", "callingCode": "Default calling code", "settings.defaultCallingCode": "Default calling code",
+            "admin.email": "Admin email", "admin.firstName": "Admin first name", "admin.lastName": "Admin last name",
+            "username": "Username", "secret": "Secret", "active": "Active", "partnerId": "Partner id", "customerId": "Customer id",
+            "otherId": "The other party's id", "type": "Type", "role": "Role", "purpose": "Purpose", "status": "Status",
+            "source": "Source", "tag": "Tag", "user": "User", "organizationId": "Organization id", "policies": "Policies",
+            "otherPolicies": "Other policies", "relationshipType": "Relationship type", "validFrom": "Valid from",
+            "validTo": "Valid to", "confirm": "Confirmation", "csv": "Rows", "action": "Action", "reason": "Reason",
+            "party": "Party", "policy": "Policy",
+        ]
     }
 
     struct Account {

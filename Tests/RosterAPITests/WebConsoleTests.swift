@@ -152,7 +152,7 @@ struct TBrowser {
             #expect(stale.html.contains("Someone changed this party after you opened it"))
             #expect(stale.html.contains("value=\"New Name Ltd\""))
             // What the stale form held is shown beside it, where it differs from the party as it is now.
-            #expect(stale.html.contains("<li><strong>name</strong>: Stale Name Ltd</li>") && !stale.html.contains("<strong>email</strong>"),
+            #expect(stale.html.contains("<li><strong>Name</strong>: Stale Name Ltd</li>") && !stale.html.contains("<strong>Email</strong>"),
                     "\(stale.html)")
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
 
@@ -165,11 +165,11 @@ struct TBrowser {
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
 
             let unknownType = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("customerType", "vip")])
-            #expect(unknownType.status == .unprocessableContent && unknownType.html.contains("<strong>customerType</strong>"))
+            #expect(unknownType.status == .unprocessableContent && unknownType.html.contains("<strong>Customer type</strong>"))
             let invalid = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "2"), ("email", "not an email"),
                                                                ("name", "Typed Ltd"), ("note", "typed <note>")])
             #expect(invalid.status == .unprocessableContent)
-            #expect(invalid.html.contains("<strong>email</strong>"))
+            #expect(invalid.html.contains("<strong>Email</strong>"))
             // What was typed comes back in the form (escaped), the heading shows the party as stored.
             #expect(invalid.html.contains("value=\"not an email\"") && invalid.html.contains("value=\"Typed Ltd\"")
                     && invalid.html.contains(">typed &lt;note&gt;</textarea>") && invalid.html.contains("New Name Ltd <span"), "\(invalid.html)")
@@ -204,7 +204,7 @@ struct TBrowser {
             #expect(removed.status == .seeOther)
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).tags.isEmpty)
             let emptyTag = try await browser.post("\(path)/tags", [("csrf", csrf), ("text", " ")])
-            #expect(emptyTag.status == .unprocessableContent && emptyTag.html.contains("<strong>tag</strong>"))
+            #expect(emptyTag.status == .unprocessableContent && emptyTag.html.contains("<strong>Tag</strong>"))
             #expect(try await browser.post("\(path)/tags", [("text", "Forged")]).status == .forbidden)
 
             // Deleted (softly) from the same form, then restored; a stale page's delete is a conflict. (The tag added and
@@ -487,7 +487,7 @@ extension WebConsoleTests {
 
             let refused = try await browser.post(add, [("csrf", csrf), ("partnerId", partner.id), ("username", "typed-name"),
                                                        ("secret", ""), ("active", "yes")])
-            #expect(refused.status == .unprocessableContent && refused.html.contains("<strong>secret</strong>"), "\(refused.html.prefix(400))")
+            #expect(refused.status == .unprocessableContent && refused.html.contains("<strong>Secret</strong>"), "\(refused.html.prefix(400))")
             #expect(refused.html.contains(#"value="typed-name""#) && refused.html.contains(#"value="\#(partner.id)""#))
             let notAnID = try await browser.post(add, [("csrf", csrf), ("partnerId", "nope"), ("username", "u"), ("secret", "s")])
             #expect(notAnID.status == .unprocessableContent && notAnID.html.contains("is not a party id"))
@@ -538,7 +538,7 @@ extension WebConsoleTests {
 
             let refused = try await browser.post("/ui/t/\(tenant)/new-party", [("csrf", csrf), ("kind", "person"), ("firstName", "Typed"),
                                                                               ("email", "not-an-email"), ("roles", "customer")])
-            #expect(refused.status == .unprocessableContent && refused.html.contains("<strong>email</strong>")
+            #expect(refused.status == .unprocessableContent && refused.html.contains("<strong>Email</strong>")
                     && refused.html.contains(#"value="Typed""#) && refused.html.contains(#"value="not-an-email""#), "\(refused.html.prefix(600))")
             let made = try await browser.post("/ui/t/\(tenant)/new-party", [("csrf", csrf), ("kind", "person"), ("firstName", "Nina"),
                                                                            ("lastName", "New"), ("email", "nina@example.com"),
@@ -714,7 +714,7 @@ extension WebConsoleTests {
             let again = try await browser.post("/ui/tenants", fields)
             #expect(again.status == .conflict && again.html.contains("value=\"UI Made Ltd\""), "the form keeps what was typed")
             let invalid = try await browser.post("/ui/tenants", [("csrf", csrf), ("slug", "Not A Slug"), ("name", "")])
-            #expect(invalid.status == .unprocessableContent && invalid.html.contains("<strong>slug</strong>"))
+            #expect(invalid.status == .unprocessableContent && invalid.html.contains("<strong>Slug</strong>"))
             #expect(try await browser.post("/ui/tenants", [("slug", "forged"), ("name", "Forged")]).status == .forbidden)
             #expect(try await api.send(.get, "/v1/tenants/forged").status == .notFound)
         }
@@ -991,7 +991,7 @@ extension WebConsoleTests {
             #expect(page.html.contains("name=\"policy.parties.read\""))
 
             let none = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Empty")])
-            #expect(none.status == .unprocessableContent && none.html.contains("<strong>policies</strong>"), "\(none.html)")
+            #expect(none.status == .unprocessableContent && none.html.contains("<strong>Policies</strong>"), "\(none.html)")
             let created = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Org editors"), ("policy.parties.read", "on"),
                                                                           ("policy.parties.write", "on"), ("organizationId", org.id)])
             #expect(created.location == "/ui/t/\(tenant)/access?done=role")
@@ -1002,7 +1002,7 @@ extension WebConsoleTests {
             // Every problem of the form at once; and other apps' policies (seed 004's approve_tree), which the check offers.
             let several = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", " "), ("organizationId", "garbage"),
                                                                           ("relationshipType", "bad type!")])
-            #expect(several.status == .unprocessableContent && ["name", "policies", "organizationId", "relationshipType"].allSatisfy {
+            #expect(several.status == .unprocessableContent && ["Name", "Policies", "Organization id", "Relationship type"].allSatisfy {
                 several.html.contains("<strong>\($0)</strong>")
             }, "\(several.html)")
             let approvers = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Approvers"),
@@ -1036,11 +1036,11 @@ extension WebConsoleTests {
             // An action that is neither grant nor revoke does nothing (it granted); every field is named, the user kept.
             let exploded = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", "granted@example.com"), ("role", role.id),
                                                                            ("action", "explode")])
-            #expect(exploded.status == .unprocessableContent && exploded.html.contains("<strong>action</strong>")
+            #expect(exploded.status == .unprocessableContent && exploded.html.contains("<strong>Action</strong>")
                     && exploded.html.contains("value=\"granted@example.com\""), "\(exploded.html)")
             let badGrant = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", "nobody"), ("role", "x"),
                                                                            ("validFrom", "soon"), ("validTo", "later"), ("action", "grant")])
-            #expect(badGrant.status == .unprocessableContent && ["user", "role", "validFrom", "validTo"].allSatisfy {
+            #expect(badGrant.status == .unprocessableContent && ["User", "Role", "Valid from", "Valid to"].allSatisfy {
                 badGrant.html.contains("<strong>\($0)</strong>")
             }, "\(badGrant.html)")
             #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.isEmpty)
@@ -1068,11 +1068,11 @@ extension WebConsoleTests {
             #expect(try await api.send(.get, "\(base)/users/\(user.id)/roles").decode(TList<Role>.self).items.isEmpty)
             // A grant not held, or a user not found: said beside the form, which keeps what was typed.
             let notHeld = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", user.id), ("role", role.id), ("action", "revoke")])
-            #expect(notHeld.status == .unprocessableContent && notHeld.html.contains("<strong>role</strong>") && notHeld.html.contains("has no role"),
+            #expect(notHeld.status == .unprocessableContent && notHeld.html.contains("<strong>Role</strong>") && notHeld.html.contains("has no role"),
                     "\(notHeld.html)")
             let unknown = try await browser.post("/ui/t/\(tenant)/grants", [("csrf", csrf), ("user", "nobody@example.com"), ("role", role.id),
                                                                           ("action", "grant")])
-            #expect(unknown.status == .unprocessableContent && unknown.html.contains("<strong>user</strong>")
+            #expect(unknown.status == .unprocessableContent && unknown.html.contains("<strong>User</strong>")
                     && unknown.html.contains("value=\"nobody@example.com\""), "\(unknown.html)")
             #expect(try await browser.post("/ui/t/\(tenant)/grants", [("user", user.id), ("role", role.id)]).status == .forbidden)
 
