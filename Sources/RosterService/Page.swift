@@ -68,7 +68,13 @@ extension Page {
 public enum Cursor {
     public static func encode(_ key: String) -> String { key }
 
-    public static func decode(_ cursor: String) -> String? { cursor.isEmpty ? nil : cursor }
+    /// A text cursor is a key of the list: never empty, never holding a control character (no key does; one that held
+    /// some was answered a page, as if it were a cursor of ours; found by the fuzzer), at most 400 characters.
+    public static func decode(_ cursor: String) -> String? {
+        guard !cursor.isEmpty, cursor.unicodeScalars.count <= 400,
+              !cursor.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        return cursor
+    }
 }
 
 public enum Limits {
