@@ -70,6 +70,17 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                 return respond(Problem(error.rosterError), requestID: requestID)
             }
         }
+        // An export is made as it is read, and audited when it starts: a HEAD of it recorded an export that never
+        // happened and answered a Content-Length of 0 (found by a probe). Not served: GET it.
+        if request.method == .head, HeadMiddleware<Context>.isExport(request.uri.path) {
+            var response = respond(Problem(status: 405, title: Problem.title(for: 405),
+                                           detail: "HEAD is not served here: an export is made (and audited) only when it is read with GET"),
+                                   requestID: requestID)
+            response.headers[.allow] = "GET"
+            response.headers[.cacheControl] = "no-store"
+            rate?.apply(to: &response.headers)
+            return response
+        }
         var response = try await RequestInfo.$current.withValue(RequestInfo(requestID: requestID, caller: caller)) {
             do {
                 return try await next(request, context)
@@ -180,15 +191,6 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
 /// router's HEAD of a GET route, or a problem (404, 405, 401, 429) written by the middlewares.
 struct HeadMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // An export is made as it is read, and audited when it starts: a HEAD of it recorded an export that never
-        // happened and answered a Content-Length of 0 (found by a probe). Not served: GET it.
-        if request.method == .head, Self.isExport(request.uri.path) {
-            let problem = Problem(status: 405, title: Problem.title(for: 405),
-                                  detail: "HEAD is not served here: an export is made (and audited) only when it is read with GET")
-            var headers = problem.headerFields
-            headers[.allow] = "GET"
-            return Response(status: .methodNotAllowed, headers: headers)
-        }
         let response = try await next(request, context)
         return request.method == .head ? response.createHeadResponse() : response
     }

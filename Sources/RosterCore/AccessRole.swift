@@ -184,9 +184,13 @@ public struct ValidityWindow: Hashable, Sendable, Codable {
         (validFrom.map { " from \(RFC3339.string($0))" } ?? "") + (validTo.map { " until \(RFC3339.string($0))" } ?? "")
     }
 
+    /// Compared to the microsecond the stores keep: the instant an `at` names and the same instant read back from a store
+    /// are two doubles an ulp apart (`.555` parsed and `.555` read were not equal: a grant held at its own `validTo` and
+    /// not at its `validFrom`; found by a probe).
     public func isInForce(at: Date) -> Bool {
-        if let validFrom, validFrom > at { return false }
-        if let validTo, validTo <= at { return false }
+        let at = at.microsecondsSince1970
+        if let validFrom, validFrom.microsecondsSince1970 > at { return false }
+        if let validTo, validTo.microsecondsSince1970 <= at { return false }
         return true
     }
 

@@ -8,6 +8,9 @@ extension Date {
         Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000).toMicroseconds
     }
 
+    /// Microseconds since 1970, rounded: instants compared as both stores keep them.
+    public var microsecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
+
     /// This instant to the microsecond, the precision both stores keep.
     public var toMicroseconds: Date {
         Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)

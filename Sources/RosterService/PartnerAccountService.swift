@@ -174,7 +174,9 @@ public struct PartnerAccountService: Sendable {
             let tenant = access.tenant
             let stored = try await Self.account(id, "parties.write", access: access, tx: tx)
             if let ifMatch, ifMatch != stored.account.version {
-                throw RosterError.preconditionFailed("the partner account is at version \(stored.account.version), not \(ifMatch)")
+                let version = stored.account.version
+                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this partner account (it is at \"\(version)\")"
+                                                                 : "the partner account is at version \(version), not \(ifMatch)")
             }
             guard try await tx.deletePartnerAccount(tenant: tenant.id, id: id) else {
                 throw RosterError.notFound("no partner account \(id)")

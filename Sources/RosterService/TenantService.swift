@@ -107,6 +107,11 @@ public struct TenantService: Sendable {
     public func managementTenant(proposing slug: String) async throws -> String? {
         try await store.write { tx in
             if let recorded = try await tx.installationSetting(Self.managementSetting) { return recorded }
+            // A database older than the record: one that holds the default management tenant has that one (a command
+            // run with another, existing tenant named recorded that one; found by a probe), unless it is the one named.
+            if slug != Self.defaultManagementSlug, try await tx.tenant(slug: Self.defaultManagementSlug) != nil {
+                return Self.defaultManagementSlug
+            }
             let known = try await tx.tenant(slug: slug) != nil
             let empty = try await tx.tenants(afterSlug: nil, limit: 1).isEmpty
             guard known || empty else { return nil }
@@ -116,6 +121,8 @@ public struct TenantService: Sendable {
     }
 
     static let managementSetting = "managementTenant"
+    /// ROSTER_MANAGEMENT_TENANT's default.
+    static let defaultManagementSlug = "management"
 
     /// Creates the tenant unless one with this slug exists (the management tenant at `migrate`).
     @discardableResult

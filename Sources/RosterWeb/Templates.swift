@@ -576,8 +576,11 @@ enum Templates {
           keep their role and sign-in; a second import of the same file changes nothing.</p>
           {{#report}}
           <div role="status" id="import-report">
+            {{#refused}}<div class="error" role="alert"><p>Not imported:</p><ul>{{#errors}}<li>{{message}}</li>{{/errors}}</ul></div>{{/refused}}
+            {{^refused}}
             <p class="flash">{{created}} created, {{updated}} updated, {{unchanged}} unchanged.</p>
             {{#hasErrors}}<div class="error"><p>Refused rows:</p><ul>{{#errors}}<li>row {{field}}: {{message}}</li>{{/errors}}</ul></div>{{/hasErrors}}
+            {{/refused}}
           </div>
           {{/report}}
           <form method="post" action="/ui/t/{{tenant}}/users/import" id="dealer-form">

@@ -156,6 +156,8 @@ struct UsersView {
         var unchanged: Int
         var errors: [PartyView.FieldMessage]
         var hasErrors: Bool
+        /// The file itself was refused (nothing sent, no header, no row): no counts, only why.
+        var refused = false
     }
 
     var tenant: String

@@ -275,7 +275,7 @@ struct PartyView {
             "source": "Source", "tag": "Tag", "user": "User", "organizationId": "Organization id", "policies": "Policies",
             "otherPolicies": "Other policies", "relationshipType": "Relationship type", "validFrom": "Valid from",
             "validTo": "Valid to", "confirm": "Confirmation", "csv": "Rows", "action": "Action", "reason": "Reason",
-            "party": "Party", "policy": "Policy",
+            "party": "Party", "policy": "Policy", "direction": "This party is",
         ]
     }
 

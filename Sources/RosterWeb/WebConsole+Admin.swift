@@ -282,9 +282,11 @@ extension WebConsole {
                     throw RosterError.invalid("csv", "choose a file or paste the rows")
                 }
                 rows = try DealerImport.parseCSV(csv)
+                guard !rows.isEmpty else { throw RosterError.invalid("csv", "the file has a header row and no rows") }
             } catch RosterError.validation(let errors) {
                 let report = UsersView.Report(created: 0, updated: 0, unchanged: 0,
-                                              errors: errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }, hasErrors: true)
+                                              errors: errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }, hasErrors: true,
+                                              refused: true)
                 return try await usersPage(request, tenant: tenant, signedIn: signedIn, report: report, csv: csv, status: .unprocessableContent)
             }
             let result = try await services.dealers.run(tenant: tenant, rows: rows, context: signedIn.context)

@@ -83,6 +83,8 @@ extension WebConsole {
                     return other
                 }
                 if form.type.isEmpty { errors.add("type", "is needed") }
+                // Only the form's two choices (a value of neither was taken as "below"; found by a probe).
+                if let sent = fields["direction"], sent != "below", sent != "above" { errors.add("direction", "choose below or above") }
                 try errors.throwIfAny()
                 let below = form.direction == "below"
                 do {

@@ -371,6 +371,8 @@ struct HierarchyAPITests {
 
             // Deleted, with If-Match: a stale version is refused, the right one deletes; gone after.
             #expect(try await api.send(.delete, "\(accounts)/\(account.id)", headers: [.ifMatch: #""2""#]).status == .preconditionFailed)
+            let odd = try await api.send(.delete, "\(accounts)/\(account.id)", headers: [.ifMatch: #""03""#])
+            #expect(odd.status == .preconditionFailed && odd.problem?.detail?.contains("names no version") == true, "\(odd.text)")
             #expect(try await api.send(.delete, "\(accounts)/\(account.id)", headers: [.ifMatch: #""3""#]).status == .noContent)
             for path in ["\(accounts)/\(account.id)", "\(accounts)/\(account.id)/secret"] {
                 #expect(try await api.send(.get, path).status == .notFound)

@@ -136,6 +136,18 @@ struct StrictInputTests {
                 // Now the grant has ended; on 1 June 2020 it was not yet recorded (grants answer as of when they were made).
                 #expect(try check.decode(Decision.self).allowed == false, "\(check.text)")
             }
+            // At the exact millisecond of its ends, as shown: from (inclusive), until (exclusive). Instants that are no
+            // exact double (.999, .555) were decided otherwise (found by a probe).
+            let edgeUser = try await world.freshUser()
+            let windowed = try await api.send(.post, "\(world.base)/users/\(edgeUser)/roles",
+                                              json: #"{"roleId":"\#(world.role)","validFrom":"2028-01-01T00:00:00.999Z","validTo":"2029-07-01T00:00:00.555Z"}"#)
+            #expect(windowed.status == .ok, "\(windowed.text)")
+            for (at, allowed) in [("2028-01-01T00:00:00.998Z", false), ("2028-01-01T00:00:00.999Z", true),
+                                  ("2029-07-01T00:00:00.554Z", true), ("2029-07-01T00:00:00.555Z", false)] {
+                let check = try await api.send(.post, "\(world.base)/access/check",
+                                               json: #"{"userId":"\#(edgeUser)","policy":"parties.read","partyId":"\#(world.farm)","at":"\#(at)"}"#)
+                #expect(try check.decode(Decision.self).allowed == allowed, "\(at): \(check.text)")
+            }
             let bad = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)","validTo":"soon"}"#)
             #expect(bad.status == .unprocessableContent && bad.problem?.errors?.map(\.field) == ["validTo"], "\(bad.text)")
             let backwards = try await api.send(.post, path, json: #"{"roleId":"\#(world.role)","validFrom":"2022-01-01T00:00:00Z","validTo":"2021-01-01T00:00:00Z"}"#)
@@ -452,6 +464,7 @@ struct StrictInputTests {
             // An export is made only when read: HEAD is refused, and no export is recorded (one was, with no party in it).
             let export = try await api.send(.head, "/v1/tenants/\(t)/parties/export?format=csv")
             #expect(export.status == .methodNotAllowed && export.headers[.allow] == "GET" && export.body.isEmpty, "\(export.headers)")
+            #expect(export.headers[HTTPField.Name("X-Request-Id")!] != nil && export.headers[.cacheControl] == "no-store", "answered as any 405: \(export.headers)")
             let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?action=parties.export").decode(TList<TAuditEntry>.self)
             #expect(audit.items.isEmpty)
         }

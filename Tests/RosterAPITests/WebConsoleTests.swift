@@ -560,6 +560,8 @@ extension WebConsoleTests {
             let missing = try await browser.post(relate, [("csrf", csrf), ("direction", "below"), ("otherId", UUID().uuidString.lowercased()),
                                                            ("type", "employment")])
             #expect(missing.status == .unprocessableContent && missing.html.contains("names no party you may see"))
+            let sideways = try await browser.post(relate, [("csrf", csrf), ("direction", "sideways"), ("otherId", orgID), ("type", "employment")])
+            #expect(sideways.status == .unprocessableContent && sideways.html.contains("choose below or above"), "\(sideways.status)")
             let related = try await browser.post(relate, [("csrf", csrf), ("direction", "below"), ("otherId", orgID), ("type", "employment"),
                                                            ("role", "contact")])
             #expect(related.status == .seeOther, "\(related.html.prefix(600))")
@@ -863,6 +865,9 @@ extension WebConsoleTests {
             #expect(imported.html.contains("not-an-email,Bad,RE-2"), "\(imported.html)")
             let nothing = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "  ")])
             #expect(nothing.status == .unprocessableContent && nothing.html.contains("choose a file or paste the rows"), "\(nothing.html)")
+            #expect(!nothing.html.contains("0 created"), "no counts for a file refused whole")
+            let headerOnly = try await browser.post("/ui/t/\(tenant)/users/import", [("csrf", csrf), ("csv", "email,displayName,dealerCode\n")])
+            #expect(headerOnly.status == .unprocessableContent && headerOnly.html.contains("a header row and no rows"), "\(headerOnly.status)")
             #expect(try await browser.get("/ui/t/\(tenant)/users?segment=nosuch").status == .notFound)
             #expect(try await browser.get("/ui/t/\(tenant)/users?segment=bad!").status == .unprocessableContent)
             let dealers = try await browser.get("/ui/t/\(tenant)/users?segment=dealer")

@@ -845,6 +845,13 @@ struct CLITests {
     @Test func aMistypedManagementTenantMakesNoTenant() throws {
         let cli = try CLI()
         #expect(try cli.run("migrate").status == 0)
+        // A database older than the record (no management tenant recorded) holding the default one: another tenant named
+        // is refused too, not recorded in its place (found by a probe).
+        try cli.execute("DELETE FROM roster_settings WHERE name = 'managementTenant'")
+        #expect(try cli.run("tenants", "create", "--slug", "acmeco", "--name", "Acme Co").status == 0)
+        let upgraded = try cli.run(["tenants", "list"], environment: ["ROSTER_MANAGEMENT_TENANT": "acmeco"])
+        #expect(upgraded.status == 2 && upgraded.err.contains("management tenant, management,"), "\(upgraded.err)")
+        #expect(try cli.run("tenants", "list").status == 0)
         // Refused, naming the database's own (it was served from: a process so configured made a second management
         // tenant and tracked the tenants it provisioned there; found by a probe).
         for command in [["tenants", "list"], ["migrate"], ["serve", "--port", String(CLI.serverPort())]] {
