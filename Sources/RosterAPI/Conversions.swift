@@ -339,8 +339,7 @@ enum ETag {
         if Self.isList(text) { throw RosterError.badRequest("If-Match names one version (the ETag of a read), not a list") }
         if text.hasPrefix("W/") { text.removeFirst(2) }
         if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }
-        guard text == "0" || (text.first.map { ("1"..."9").contains($0) } == true && text.allSatisfy({ $0.isASCII && $0.isNumber }) && text.count <= 18),
-              let version = Int(text) else { return -1 }
+        guard let version = Int(text), version >= 0, String(version) == text else { return -1 }
         return version
     }
 

@@ -72,7 +72,7 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         // An export is made as it is read, and audited when it starts: a HEAD of it recorded an export that never
         // happened and answered a Content-Length of 0 (found by a probe). Not served: GET it.
-        if request.method == .head, HeadMiddleware<Context>.isExport(request.uri.path) {
+        if request.method == .head, Self.isExport(request.uri.path) {
             var response = respond(Problem(status: 405, title: Problem.title(for: 405),
                                            detail: "HEAD is not served here: an export is made (and audited) only when it is read with GET"),
                                    requestID: requestID)
@@ -110,6 +110,12 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         // CSV says its charset (RFC 7111 makes US-ASCII the default, and the bytes are UTF-8).
         if response.headers[.contentType] == "text/csv" { response.headers[.contentType] = "text/csv; charset=utf-8" }
         return response
+    }
+
+    /// `/v1/tenants/{tenant}/parties/export`, the streamed export.
+    static func isExport(_ path: String) -> Bool {
+        let parts = PathSegments.of(path, omittingEmpty: true, limit: 6)
+        return parts.count == 5 && parts[0] == "v1" && parts[1] == "tenants" && parts[3] == "parties" && parts[4] == "export"
     }
 
     func respond(_ problem: Problem, requestID: String) -> Response {
@@ -195,10 +201,6 @@ struct HeadMiddleware<Context: RequestContext>: RouterMiddleware {
         return request.method == .head ? response.createHeadResponse() : response
     }
 
-    static func isExport(_ path: String) -> Bool {
-        let parts = PathSegments.of(path, omittingEmpty: true, limit: 6)
-        return parts.count == 5 && parts[0] == "v1" && parts[1] == "tenants" && parts[3] == "parties" && parts[4] == "export"
-    }
 }
 
 /// The OpenAPI runtime percent-encodes header values (`"1"` becomes `%221%22`); an entity tag

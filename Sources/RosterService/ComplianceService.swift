@@ -188,7 +188,7 @@ public struct ComplianceService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant.id
             let party = try await access.party(id, "parties.erase")
-            if let ifMatch, ifMatch != party.version { throw PartyService.staleVersion(ifMatch, current: party.version) }
+            try requireVersion(ifMatch, is: party.version, of: "party")
             // Locks in the order edge writes take them: the hierarchies first (an edge insert holds its hierarchy's lock
             // while its foreign key waits for the party's row), then the party's row. Every hierarchy of the tenant, not
             // only the party's: an edge of another type may reach the party before its row is locked. From then on, a

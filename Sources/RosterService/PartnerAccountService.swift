@@ -93,6 +93,13 @@ public struct PartnerAccountService: Sendable {
         return stored
     }
 
+    /// An account holds its customer's login at the partner: a read of it is a read of that customer's data, audited on
+    /// the customer (so that its export shows it).
+    static func read(_ account: PartnerAccount, context: OperationContext) -> AuditEvent {
+        AuditEvent(tenantID: account.tenantID, context: context, action: "partner_account.read", targetType: "party",
+                   targetID: account.customerID.description, fields: ["username"])
+    }
+
     static func username(_ raw: String, errors: inout ValidationErrors) -> String? {
         let username = errors.check { try Text.optional(raw, field: "username", max: 200) } ?? nil
         if username == nil, !errors.errors.contains(where: { $0.field == "username" }) { errors.add("username", "must not be empty") }
@@ -111,8 +118,7 @@ public struct PartnerAccountService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             return try await Self.account(id, "parties.read", access: access, tx: tx).account
         }
-        try await audit.record([AuditEvent(tenantID: account.tenantID, context: context, action: "partner_account.read",
-                                           targetType: "party", targetID: account.customerID.description, fields: ["username"])])
+        try await audit.record([Self.read(account, context: context)])
         return account
     }
 
@@ -133,10 +139,7 @@ public struct PartnerAccountService: Sendable {
             let current = stored.account
             try await access.requireAnswerable(current.partnerID)
             try await access.requireAnswerable(current.customerID)
-            if let ifMatch, ifMatch != current.version {
-                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this partner account (it is at \"\(current.version)\")"
-                                                                 : "the partner account is at version \(current.version), not \(ifMatch)")
-            }
+            try requireVersion(ifMatch, is: current.version, of: "partner account")
             var changed: [String] = []
             if let username, username != current.username {
                 stored.account.username = username
@@ -151,8 +154,7 @@ public struct PartnerAccountService: Sendable {
                 changed.append("active")
             }
             guard !changed.isEmpty else {
-                try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.read",
-                                                     targetType: "party", targetID: current.customerID.description, fields: ["username"])])
+                try await tx.appendAudit([Self.read(current, context: context)])
                 return current
             }
             stored.account.updatedAt = Date.rosterNow
@@ -173,11 +175,7 @@ public struct PartnerAccountService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
             let stored = try await Self.account(id, "parties.write", access: access, tx: tx)
-            if let ifMatch, ifMatch != stored.account.version {
-                let version = stored.account.version
-                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this partner account (it is at \"\(version)\")"
-                                                                 : "the partner account is at version \(version), not \(ifMatch)")
-            }
+            try requireVersion(ifMatch, is: stored.account.version, of: "partner account")
             guard try await tx.deletePartnerAccount(tenant: tenant.id, id: id) else {
                 throw RosterError.notFound("no partner account \(id)")
             }
@@ -193,22 +191,17 @@ public struct PartnerAccountService: Sendable {
                      limit: Int?, context: OperationContext) async throws -> Page<PartnerAccount> {
         let limit = try pageSize(limit)
         let after: PartnerAccount.ID? = try decodeCursor(cursor)
-        let found = try await store.read { tx -> (page: Page<PartnerAccount>, tenant: Tenant.ID) in
+        let page = try await store.read { tx -> Page<PartnerAccount> in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
-            let page = try await Page.visible(limit: limit, after: after, fetch: { after, count in
+            return try await Page.visible(limit: limit, after: after, fetch: { after, count in
                 try await tx.partnerAccounts(tenant: access.tenant.id, query: PartnerAccountQuery(
                     partnerID: partnerID, customerID: customerID, active: active, after: after, limit: count))
             }, key: \.id, cursor: { $0.id.description }) { try await access.visible($0) { [$0.partnerID, $0.customerID] } }
-            return (page, access.tenant.id)
         }
-        // An account holds its customer's login at the partner: a read of that customer's data, audited as such (on the
-        // customer, so that its export shows it), durable before the answer as every audited read is.
-        try await audit.record(found.page.items.map { account in
-            AuditEvent(tenantID: found.tenant, context: context, action: "partner_account.read", targetType: "party",
-                       targetID: account.customerID.description, fields: ["username"])
-        })
-        return found.page
+        // Each account a read of its customer's data (`read`), durable before the answer as every audited read is.
+        try await audit.record(page.items.map { Self.read($0, context: context) })
+        return page
     }
 
     /// The plaintext secret; the reveal is audited (in the same transaction, so no unaudited reveal is possible).

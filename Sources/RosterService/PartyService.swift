@@ -152,12 +152,6 @@ public struct PartyService: Sendable {
         }
     }
 
-    /// The 412 of an `If-Match` that is not the party's version (-1: it named no version at all).
-    static func staleVersion(_ ifMatch: Int, current: Int) -> RosterError {
-        .preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(current)\")"
-                                        : "the party is at version \(current), not \(ifMatch)")
-    }
-
     public func update(tenant slug: String, id: Party.ID, _ patch: PartyPatch, ifMatch: Int?,
                        context: OperationContext) async throws -> Party {
         try await withDuplicateMapping {
@@ -166,9 +160,7 @@ public struct PartyService: Sendable {
                 let tenant = access.tenant
                 let current = try await access.party(id, "parties.write")
                 try await access.requireAnswerable(id)
-                if let ifMatch, ifMatch != current.version {
-                    throw Self.staleVersion(ifMatch, current: current.version)
-                }
+                try requireVersion(ifMatch, is: current.version, of: "party")
                 guard current.isLive else { throw RosterError.conflict(current.notLiveReason) }
                 let (party, changed) = try PartyRules.update(current, with: patch, settings: tenant.settings, now: Date.rosterNow)
                 guard !changed.isEmpty else {
@@ -229,9 +221,7 @@ public struct PartyService: Sendable {
             let tenant = access.tenant
             let current = try await access.party(id, "parties.write")
             try await access.requireAnswerable(id)
-            if let ifMatch, ifMatch != current.version {
-                throw Self.staleVersion(ifMatch, current: current.version)
-            }
+            try requireVersion(ifMatch, is: current.version, of: "party")
             let state = try next(current)
             var party = current
             party.state = state

@@ -74,6 +74,14 @@ func onceMoreOnDuplicate<T>(_ conflict: @autoclosure () -> RosterError, _ body: 
 
 /// A record an operation read changed before its own write (its version moved on: another transaction committed in
 /// between, which PostgreSQL's READ COMMITTED allows). `what` names the record's kind for the answer.
+/// A 412 unless `ifMatch` (the version an `If-Match` names; -1: it named no version at all) is the record's `current`
+/// version; nothing without one. `what` names the record in the answer ("party", "user", ...).
+func requireVersion(_ ifMatch: Int?, is current: Int, of what: String) throws {
+    guard let ifMatch, ifMatch != current else { return }
+    throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this \(what) (it is at \"\(current)\")"
+                                                     : "the \(what) is at version \(current), not \(ifMatch)")
+}
+
 struct ChangedMeanwhile: Error {
     let what: String
 }

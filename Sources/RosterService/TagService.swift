@@ -93,7 +93,7 @@ public struct TagService: Sendable {
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 let party = try await access.party(id, "parties.write")
-                try Self.requireVersion(ifMatch, of: party)
+                try requireVersion(ifMatch, is: party.version, of: "party")
                 guard party.isLive else { throw RosterError.conflict(party.notLiveReason) }
                 return try await Self.attach(text: text, color: color, to: id, tenant: tenant.id, tx: tx, context: context, touching: true)
             }
@@ -113,19 +113,12 @@ public struct TagService: Sendable {
         try await detach(slug, id, ifMatch, context, named: text) { tx, tenant in try await tx.tag(tenant: tenant, text: text)?.id }
     }
 
-    static func requireVersion(_ ifMatch: Int?, of party: Party) throws {
-        if let ifMatch, ifMatch != party.version {
-            throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this party (it is at \"\(party.version)\")"
-                                                             : "the party is at version \(party.version), not \(ifMatch)")
-        }
-    }
-
     private func detach(_ slug: String, _ id: Party.ID, _ ifMatch: Int?, _ context: OperationContext, named: String,
                         tag: @Sendable (any StoreTransaction, Tenant.ID) async throws -> Tag.ID?) async throws {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
-            try Self.requireVersion(ifMatch, of: try await access.party(id, "parties.write"))
+            try requireVersion(ifMatch, is: try await access.party(id, "parties.write").version, of: "party")
             guard let tagID = try await tag(tx, tenant.id), try await tx.detachTag(tenant: tenant.id, party: id, tag: tagID) else {
                 throw RosterError.notFound("the party has no tag \(named)")
             }

@@ -197,10 +197,7 @@ public struct TenantService: Sendable {
                     throw RosterError.forbidden("changing settings.sso needs ADMIN")
                 }
             }
-            if let ifMatch, ifMatch != tenant.version {
-                throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this tenant (it is at \"\(tenant.version)\")"
-                                                                 : "the tenant is at version \(tenant.version), not \(ifMatch)")
-            }
+            try requireVersion(ifMatch, is: tenant.version, of: "tenant")
             let before = tenant
             // Suspension is the one change of status: a tenant still provisioning, or whose provisioning failed (no
             // admin, no tracking), is not made active by hand.

@@ -71,10 +71,7 @@ public struct UserService: Sendable {
                 guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
                 // No one changes (or deactivates) a user who holds more than it does, nor gives a role above its own.
                 try await access.requireChangeable(current)
-                if let ifMatch, ifMatch != current.version {
-                    throw RosterError.preconditionFailed(ifMatch < 0 ? "If-Match names no version of this user (it is at \"\(current.version)\")"
-                                                                     : "the user is at version \(current.version), not \(ifMatch)")
-                }
+                try requireVersion(ifMatch, is: current.version, of: "user")
                 if let role = input.role, role != current.role {
                     try await access.requireCovers(role: role, roles: [], what: "the user's new role")
                 }

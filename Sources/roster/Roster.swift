@@ -44,14 +44,6 @@ struct Roster: AsyncParsableCommand {
         } catch let error as StandardOutput.Failure {
             FileHandle.standardError.write(Data("roster: \(error.message)\n".utf8))
             Foundation.exit(1)
-        } catch let error as ConfigurationError {
-            // A configuration value found unusable once the command runs (a key file that can't be read): as at start.
-            FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
-            Foundation.exit(2)
-        } catch let error as NewerSchema {
-            // Refused: this binary is older than the database (serve and every command alike).
-            FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
-            Foundation.exit(2)
         } catch {
             // What a command did not report itself (`runCLI`): one clear line, and the README's exit codes.
             if let code = reportCLIError(error) { Foundation.exit(code) }
