@@ -177,7 +177,14 @@ func withApp(maxBodyBytes: Int = 1 << 20, configure: (inout RosterConfiguration)
     var config = RosterConfiguration()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-api-tests", isDirectory: true)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    config.databaseURL = "sqlite://" + dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+    let path = dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+    // The file, its WAL, shared memory and key file go when the test ends (the tests left gigabytes in the temporary
+    // directory), unless the test named a database of its own.
+    defer {
+        let key = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
+        for file in [path, path + "-wal", path + "-shm", key] { try? FileManager.default.removeItem(atPath: file) }
+    }
+    config.databaseURL = "sqlite://" + path
     config.bootstrapToken = platformToken
     config.maxBodyBytes = maxBodyBytes
     configure(&config)

@@ -191,6 +191,10 @@ struct ComplianceAPITests {
     /// verification is found; `full=false` is the incremental check, which trusts the prefix verified before.
     @Test func verifyRecomputesTheWholeChain() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).sqlite").path
+        defer {
+            let key = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
+            for file in [path, path + "-wal", path + "-shm", key] { try? FileManager.default.removeItem(atPath: file) }
+        }
         try await withApp(configure: { $0.databaseURL = "sqlite://" + path }) { api in
             let t = try await api.makeTenant()
             _ = try await api.createParty(t, #"{"kind":"person","firstName":"Vera","lastName":"Fy"}"#)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Runs the built `roster` executable, as a person would.
-struct CLI {
+/// Runs the built `roster` executable, as a person would. A database it made itself (`init()`) is removed with its WAL,
+/// shared memory and key file once the last test holding it is done (the tests left gigabytes in the temporary directory).
+final class CLI: Sendable {
     static var binary: URL {
         // Tests run from .build/<triple>/debug/*.xctest; the executable sits beside it.
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -10,15 +11,25 @@ struct CLI {
     }
 
     let databaseURL: String
+    private let owned: String?
 
     init(databaseURL: String) {
         self.databaseURL = databaseURL
+        owned = nil
     }
 
     init() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-cli-tests", isDirectory: true)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        databaseURL = "sqlite://" + dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+        let path = dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
+        databaseURL = "sqlite://" + path
+        owned = path
+    }
+
+    deinit {
+        guard let owned else { return }
+        let key = URL(fileURLWithPath: owned).deletingPathExtension().appendingPathExtension("key").path
+        for file in [owned, owned + "-wal", owned + "-shm", key] { try? FileManager.default.removeItem(atPath: file) }
     }
 
     /// The id of the (first) party whose `column` holds `value`, read from the SQLite file.
@@ -186,6 +197,7 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: path))
         // backup too (it made the file, and said "backup written"); and an empty file is no database either.
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
+        defer { for file in [copy, copy + "-wal", copy + "-shm"] { try? FileManager.default.removeItem(atPath: file) } }
         let backup = try cli.run("backup", copy)
         #expect(backup.status == 3 && backup.err.contains("there is no database at \(path)"), "\(backup.err)")
         #expect(!FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: copy))
@@ -305,6 +317,7 @@ struct CLITests {
         // `at` as GET .../audit/head writes it, to the millisecond (it was whole seconds).
         #expect(head.out.contains(/"at" : "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/), "\(head.out)")
         let anchorFile = FileManager.default.temporaryDirectory.appendingPathComponent("anchor-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: anchorFile) }
         try Data(head.out.utf8).write(to: anchorFile)
         defer { try? FileManager.default.removeItem(at: anchorFile) }
         let anchored = try cli.run("audit", "verify", "--anchor", anchorFile.path)
@@ -313,6 +326,7 @@ struct CLITests {
         #expect(again.out.contains("acme: ok, 2 entries (0 rehashed)"), "\(again.out)")
         // An anchor it can't use is refused (2), unlike a broken chain (1): unreadable, not an anchor, another tenant's.
         let notAnchor = FileManager.default.temporaryDirectory.appendingPathComponent("not-anchor-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: notAnchor) }
         try Data("{}".utf8).write(to: notAnchor)
         defer { try? FileManager.default.removeItem(at: notAnchor) }
         for arguments in [["--anchor", "/nonexistent/anchor.json"], ["--anchor", notAnchor.path], ["--anchor", anchorFile.path, "--tenant", "management"]] {
@@ -349,6 +363,7 @@ struct CLITests {
         let cli = try CLI()
         try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString).sqlite").path
+        defer { for file in [target, target + "-wal", target + "-shm"] { try? FileManager.default.removeItem(atPath: file) } }
         let backup = try cli.run("backup", target)
         #expect(backup.status == 0, "\(backup.err)")
         // The copy holds no key: it opens with the original's key file, and not without it.
@@ -393,6 +408,7 @@ struct CLITests {
         #expect(again.out == tree.out)
         // An edge whose window has ended shows only with --include-inactive, marked as such.
         let season = FileManager.default.temporaryDirectory.appendingPathComponent("season-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: season) }
         let hill = try cli.partyID(where: "name", is: "Hill Farm")
         try "parentId,childId,type,role,validFrom,validTo\n\(root),\(hill),season,grower,2020-01-01T00:00:00Z,2021-01-01T00:00:00Z\n"
             .write(to: season, atomically: true, encoding: .utf8)
@@ -486,6 +502,7 @@ struct CLITests {
         let cli = try CLI()
         try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dealers-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
         var csv = "email,displayName,dealerCode\n"
         for i in 0..<250 { csv += "dealer\(i)@example.com,\"Dealer \(i), North\",RE-\(i)\n" }
         csv += "not-an-email,Broken,RE-X\n"
@@ -499,6 +516,7 @@ struct CLITests {
         #expect(second.out.contains("created 0, updated 0, unchanged 250, refused 1"))
         // An unknown column: one clear line naming it, exit 1 (not a dump of the error value).
         let extra = FileManager.default.temporaryDirectory.appendingPathComponent("dealers-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: extra) }
         try "email,displayName,dealerCode,extra\nx@example.com,X,RE-1,z\n".write(to: extra, atomically: true, encoding: .utf8)
         let unknown = try cli.run("users", "import", "--tenant", "acme", extra.path)
         #expect(unknown.status == 1 && unknown.err.contains("extra") && !unknown.err.contains("FieldError"), "\(unknown.err)")
@@ -524,10 +542,12 @@ struct CLITests {
                     "\(directory.err)")
         }
         let latin1 = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: latin1) }
         try Data([0x65, 0x6D, 0x61, 0x69, 0x6C, 0x0A, 0xE9, 0x0A]).write(to: latin1)
         let notUTF8 = try cli.run("users", "import", "--tenant", "acme", latin1.path)
         #expect(notUTF8.status == 1 && notUTF8.err.contains("is not UTF-8 text"), "\(notUTF8.err)")
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: empty) }
         try Data().write(to: empty)
         let nothing = try cli.run("users", "import", "--tenant", "acme", empty.path)
         #expect(nothing.status == 1 && nothing.err.contains("it is empty"), "\(nothing.err)")
@@ -793,6 +813,7 @@ struct CLITests {
             #expect(Date().timeIntervalSince(start) < 10, "\(candidate)")
         }
         let notADatabase = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-db-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: notADatabase) }
         try Data("email\nx@example.com\n".utf8).write(to: URL(fileURLWithPath: notADatabase))
         defer { try? FileManager.default.removeItem(atPath: notADatabase) }
         let result = try CLI(databaseURL: "sqlite://" + notADatabase).run("tenants", "list")
@@ -826,11 +847,13 @@ struct CLITests {
         let missing = try cli.run("import", "parties", "/nonexistent/people.csv", "--tenant", "acme")
         #expect(missing.status == 2 && missing.err == "roster: there is no file /nonexistent/people.csv\n", "\(missing.status) \(missing.err)")
         let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
         #expect(mkfifo(fifo, 0o600) == 0)
         defer { try? FileManager.default.removeItem(atPath: fifo) }
         let piped = try cli.run(["import", "parties", fifo, "--tenant", "acme"], timeLimit: 20)
         #expect(piped.status == 2 && !piped.signaled && piped.err.contains("is not a regular file"), "\(piped.status) \(piped.err)")
         let existing = FileManager.default.temporaryDirectory.appendingPathComponent("exists-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: existing) }
         try Data().write(to: URL(fileURLWithPath: existing))
         defer { try? FileManager.default.removeItem(atPath: existing) }
         let refused = try cli.run("export", "parties", "--tenant", "acme", "--output", existing)

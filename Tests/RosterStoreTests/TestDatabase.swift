@@ -39,7 +39,9 @@ enum TestDatabase {
 
     /// Opens a migrated database of `kind`, runs `body` with the runtime, and closes it.
     static func with<T: Sendable>(_ kind: StoreKind, _ body: @Sendable (RosterRuntime) async throws -> T) async throws -> T {
-        let database = try await RosterDatabase.open(url: try url(kind), logger: logger)
+        let url = try url(kind)
+        defer { removeSQLiteFiles(url) }
+        let database = try await RosterDatabase.open(url: url, logger: logger)
         return try await database.withRunning { database in
             try await database.migrate(logger: logger)
             return try await body(makeRuntime(database: database, secrets: try SecretBox(base64Key: SecretBox.generateKeyBase64())))
@@ -51,6 +53,7 @@ extension TestDatabase {
     /// Two runtimes on one database, each with its own connections and access graphs, as two processes have.
     static func withTwo<T: Sendable>(_ kind: StoreKind, _ body: @Sendable (RosterRuntime, RosterRuntime) async throws -> T) async throws -> T {
         let url = try url(kind)
+        defer { removeSQLiteFiles(url) }
         let secrets = try SecretBox(base64Key: SecretBox.generateKeyBase64())
         let first = try await RosterDatabase.open(url: url, logger: logger)
         return try await first.withRunning { first in
@@ -61,6 +64,15 @@ extension TestDatabase {
             }
         }
     }
+}
+
+/// Removes a test's SQLite file with its WAL, shared memory and key file (the tests left gigabytes in the temporary
+/// directory); a PostgreSQL URL is left alone.
+func removeSQLiteFiles(_ url: String) {
+    guard url.hasPrefix("sqlite://") else { return }
+    let path = String(url.dropFirst("sqlite://".count))
+    let key = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
+    for file in [path, path + "-wal", path + "-shm", path + "-journal", key] { try? FileManager.default.removeItem(atPath: file) }
 }
 
 extension RosterRuntime {
