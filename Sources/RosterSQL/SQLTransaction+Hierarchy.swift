@@ -190,7 +190,9 @@ extension SQLTransaction {
     // loop and looks edges up by index (3.54 otherwise scans every edge of the type per step).
 
     /// Bound on recursive walks, which also keeps walks over edges of any type finite when types
-    /// together form a cycle (each type alone can't).
+    /// together form a cycle (each type alone can't). Reads of the closure table keep to it too (a party 65 levels
+    /// down was listed by a typed hierarchy, a typed scope's search and `access/parties`, while the access graph's
+    /// decisions, bounded alike, refused it: found by a probe); cycle checks look at any depth.
     static let maxDepth = 64
 
     func children(tenant: Tenant.ID, of parent: Party.ID, type: String?, at: Date?, asOf: Date?, after: Party.ID?,
@@ -256,7 +258,7 @@ extension SQLTransaction {
             found = """
                 found AS MATERIALIZED (
                 SELECT c.\(to) AS id, MIN(c.depth) AS depth FROM party_closure c
-                WHERE c.tenant_id = $1 AND c.type = \(typeParam) AND c.\(from) = $2\(afterFilter)
+                WHERE c.tenant_id = $1 AND c.type = \(typeParam) AND c.\(from) = $2 AND c.depth <= \(Self.maxDepth)\(afterFilter)
                   AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = c.tenant_id AND q.id = c.\(to) AND q.state NOT IN ('deleted', 'merged'))
                 GROUP BY c.\(to) ORDER BY c.\(to) LIMIT $3)
                 """

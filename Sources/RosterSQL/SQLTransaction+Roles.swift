@@ -139,7 +139,8 @@ extension SQLTransaction {
             clauses.append("""
                 (NOT EXISTS (\(windowedEdges(type: typeParam)))
                  AND EXISTS (SELECT 1 FROM party_closure c WHERE c.tenant_id = $1 AND c.type = \(typeParam)
-                             AND c.descendant_id = \(party) AND c.ancestor_id IN (\(typeRoots.joined(separator: ", ")))))
+                             AND c.descendant_id = \(party) AND c.ancestor_id IN (\(typeRoots.joined(separator: ", ")))
+                             AND c.depth <= \(Self.maxDepth)))
                 OR (EXISTS (\(windowedEdges(type: typeParam))) AND \(walk(from: typeRoots, type: typeParam)))
                 """)
         }

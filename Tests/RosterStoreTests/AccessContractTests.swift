@@ -321,4 +321,74 @@ struct AccessContractTests {
             await expectRosterError({ try await access.check(tenant: other.slug, user: u.id, policy: "p", party: north, context: .test) }) { $0.isNotFound }
         }
     }
+
+    /// Below 64 levels nothing is reached, and every path agrees: a typed and an untyped hierarchy, a decision, the list of
+    /// parties a user may act on, a scoped caller's reads and its search (the closure table listed a party 69 levels down
+    /// that decisions refused: found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func everyPathStopsAtTheSameDepth(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            var chain: [Party.ID] = []
+            for level in 0..<70 {
+                chain.append(try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Level \(level)"), context: .test).id)
+                if level > 0 {
+                    _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: chain[level - 1], childID: chain[level],
+                                                                                      type: "structure"), context: .test)
+                }
+            }
+            let reachable = Set(chain[0...64])
+            for type in ["structure", nil] {
+                var below = Set<Party.ID>()
+                var cursor: String?
+                repeat {
+                    let page = try await s.relationships.hierarchy(tenant: t, of: chain[0], .descendants, type: type, cursor: cursor, limit: 50,
+                                                                   context: .test)
+                    below.formUnion(page.items.map(\.party.id))
+                    cursor = page.nextCursor
+                } while cursor != nil
+                let belowAsFar = below == reachable.subtracting([chain[0]])
+                #expect(belowAsFar, "\(type ?? "any type"): \(below.count) below")
+                let above = try await s.relationships.hierarchy(tenant: t, of: chain[69], .ancestors, type: type, cursor: nil, limit: 200,
+                                                                context: .test)
+                let aboveAsFar = Set(above.items.map(\.party.id)) == Set(chain[5...68])
+                #expect(aboveAsFar, "\(type ?? "any type"): \(above.items.count) above")
+            }
+            for type in ["structure", nil] {
+                let role = try await s.access.createRole(tenant: t, name: "Tree \(type ?? "any")", policies: ["parties.read", "approve_tree"],
+                                                         organizationID: chain[0], relationshipType: type, context: .test)
+                let user = try await s.users.create(tenant: t, UserInput(email: "\(type ?? "any")@example.com"), context: .test)
+                _ = try await s.access.grant(tenant: t, user: user.id, role: role.id, context: .test)
+                for depth in [63, 64, 65, 69] {
+                    let decision = try await s.access.check(tenant: t, user: user.id, policy: "approve_tree", party: chain[depth], context: .test)
+                    #expect(decision.allowed == (depth <= 64), "\(type ?? "any type") at depth \(depth)")
+                }
+                var listed = Set<Party.ID>()
+                var cursor: String?
+                repeat {
+                    let decided = try await s.access.decidedParties(tenant: t, user: user.id, policy: "approve_tree", cursor: cursor, limit: 50,
+                                                                    context: .test)
+                    listed.formUnion(decided.page.items.map(\.id))
+                    #expect(decided.page.items.allSatisfy { decided.decisions[$0.id]?.allowed ?? true }, "listed, and refused")
+                    cursor = decided.page.nextCursor
+                } while cursor != nil
+                let listedAsFar = listed == reachable
+                #expect(listedAsFar, "\(type ?? "any type"): \(listed.count) listed")
+                let scoped = OperationContext(caller: Caller(principal: .apiKey("k-\(type ?? "any")"), tenantSlug: t, role: .user, roleIDs: [role.id]),
+                                              requestID: "scoped")
+                _ = try await s.parties.get(tenant: t, id: chain[64], context: scoped)
+                await expectRosterError({ try await s.parties.get(tenant: t, id: chain[65], context: scoped) }) { $0.isNotFound }
+                var found = Set<Party.ID>()
+                cursor = nil
+                repeat {
+                    let page = try await s.parties.search(tenant: t, PartySearch(limit: 50, cursor: cursor), context: scoped)
+                    found.formUnion(page.items.map(\.id))
+                    cursor = page.nextCursor
+                } while cursor != nil
+                let foundAsFar = found == reachable
+                #expect(foundAsFar, "\(type ?? "any type"): \(found.count) found")
+            }
+        }
+    }
 }
