@@ -160,6 +160,11 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
     consoleOptions.absoluteTimeout = TimeInterval(configuration.uiSessionHours * 3600)
     consoleOptions.secureCookies = configuration.publicURL?.hasPrefix("https://") ?? false
     consoleOptions.publicURL = configuration.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    consoleOptions.rateLimit = { caller in
+        // The API's buckets: a key or user signed into the console shares its own.
+        guard let outcome = try await rateLimits.outcome(for: caller), !outcome.allowed else { return nil }
+        return outcome.retryAfter
+    }
     let keyring = runtime.keyring
     let fallbackKey = SecretBox.generateKeyBase64()
     let services = runtime.services

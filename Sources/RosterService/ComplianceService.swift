@@ -220,6 +220,12 @@ public struct ComplianceService: Sendable {
             }
             try await tx.deleteRelationshipHistory(tenant: tenant, party: id)
             if !edges.isEmpty { removed.append("relationships") }
+            // A partner account belongs to both its parties: one whose other party lies outside the caller's erasure is
+            // refused as an edge is (it was removed, unseen by the caller; found by a probe).
+            try await PartyService.requireEnds(of: try await PartyService.allAccounts(of: id, tenant: tenant, tx: tx), besides: id,
+                                               policy: "parties.erase", access: access,
+                                               refusal: "party \(id) has partner accounts with parties outside this caller's scope: "
+                                                   + "a caller whose parties.erase reaches them must erase it")
             if try await tx.deletePartnerAccounts(tenant: tenant, party: id) > 0 { removed.append("partnerAccounts") }
 
             var erasedUser: User.ID?
@@ -228,9 +234,11 @@ public struct ComplianceService: Sendable {
                     // Deleting a login is managing a user: the caller must be allowed to manage this one.
                     do {
                         try await access.requireManageable(user)
-                    } catch RosterError.forbidden(let detail) {
-                        throw RosterError.forbidden("erasing party \(id) deletes its login too, and \(detail); erase with eraseUsers=false to keep "
-                                                    + "the login, unlinked")
+                    } catch RosterError.forbidden {
+                        // Not the refusal's own words: they named the login's id, to a caller who may not read it (found
+                        // by a probe).
+                        throw RosterError.forbidden("erasing party \(id) deletes its login too, which this caller may not manage; erase with "
+                                                    + "eraseUsers=false to keep the login, unlinked")
                     }
                     for role in try await tx.roles(tenant: tenant, user: user.id) {
                         _ = try await tx.revokeRole(tenant: tenant, user: user.id, role: role.id)

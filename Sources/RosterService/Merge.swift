@@ -302,7 +302,9 @@ extension PartyService {
         }
         record.moved.consents = record.movedConsents.count
 
-        // Partner accounts.
+        // Partner accounts. One whose other party the caller may not change stays where it is, named without its id
+        // (the caller may not see it: the id was in the answer; found by a probe).
+        var conflicted = Set<PartnerAccount.ID>()
         for id in from {
             for account in try await allAccounts(of: id, tenant: tenant, tx: tx) {
                 let partner = mergedIDs.contains(account.partnerID) ? survivorID : account.partnerID
@@ -312,8 +314,8 @@ extension PartyService {
                 let reachable = try await mayChange(ends, access: access)
                 if partner == customer || (taken != nil && taken?.id != account.id) || !reachable
                     || (partner == survivorID && !survivor.roles.contains("partner")) {
-                    if !record.conflicts.contains(where: { $0.partnerAccountID == account.id }) {
-                        record.conflicts.append(MergeConflict(kind: .partnerAccount, partyID: id, partnerAccountID: account.id))
+                    if conflicted.insert(account.id).inserted {
+                        record.conflicts.append(MergeConflict(kind: .partnerAccount, partyID: id, partnerAccountID: reachable ? account.id : nil))
                     }
                     continue
                 }

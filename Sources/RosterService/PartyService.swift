@@ -195,10 +195,51 @@ public struct PartyService: Sendable {
                        context: OperationContext) async throws -> Party {
         let reason = try Text.optional(reason, field: "reason", max: Text.reasonMax)
         return try await transition(tenant: slug, id: id, reason: reason, ifMatch: ifMatch, action: "party.delete",
-                                    context: context) { current in
+                                    context: context, check: Self.requireDeletable) { current in
             guard current.state != .deleted else { throw RosterError.conflict("the party is already deleted") }
             guard current.state != .merged else { throw RosterError.conflict(current.notLiveReason) }
             return .deleted
+        }
+    }
+
+    /// A delete reaches beyond the party: it leaves the hierarchies of the parties at its edges' other ends and the
+    /// lists of its partner accounts' other ends, and the tenant's retention later erases it with those edges, accounts
+    /// and its login. So the caller needs `parties.write` on those other ends too (as an erasure needs `parties.erase`
+    /// there), and must hold everything the login holds (a scoped writer's delete had the retention worker erase a tenant
+    /// ADMIN's login and edges outside its scope; found by a probe). Refusals name no party outside the caller's reach.
+    static func requireDeletable(_ party: Party, access: TenantAccess, tx: any StoreTransaction) async throws {
+        guard !access.isPlatform else { return }
+        let tenant = access.tenant.id
+        let refusal = "party \(party.id) has %@ with parties outside this caller's scope: a caller whose parties.write reaches them must "
+            + "delete it (a deleted party leaves their hierarchies, and the tenant's retention erases it with them)"
+        if access.grants.scope(of: "parties.write") != .tenant {
+            let edges = try await allEdges(of: party.id, tenant: tenant, tx: tx)
+            try await requireEnds(of: edges, besides: [party.id], policy: "parties.write", access: access,
+                                  refusal: refusal.replacingOccurrences(of: "%@", with: "relationships"))
+            let accounts = try await allAccounts(of: party.id, tenant: tenant, tx: tx)
+            try await requireEnds(of: accounts, besides: party.id, policy: "parties.write", access: access,
+                                  refusal: refusal.replacingOccurrences(of: "%@", with: "partner accounts"))
+        }
+        if let user = try await tx.user(tenant: tenant, party: party.id) {
+            do {
+                try await access.requireCovers(role: user.role, roles: try await tx.roles(tenant: tenant, user: user.id), what: "its login")
+            } catch RosterError.forbidden {
+                throw RosterError.forbidden("party \(party.id) is linked to a login that holds more than this caller, and the tenant's "
+                                            + "retention erases a deleted party's login with it: a caller holding as much must delete it")
+            }
+        }
+    }
+
+    /// `policy` on the parties at the other end of these partner accounts from `party`; refused with `refusal` (naming
+    /// no party the caller may not see).
+    static func requireEnds(of accounts: [PartnerAccount], besides party: Party.ID, policy: String, access: TenantAccess,
+                            refusal: String) async throws {
+        let others = Set(accounts.flatMap { [$0.partnerID, $0.customerID] }).subtracting([party])
+        guard !others.isEmpty else { return }
+        do {
+            try await access.require(policy, on: others.sorted())
+        } catch RosterError.notFound, RosterError.forbidden {
+            throw RosterError.forbidden(refusal)
         }
     }
 
@@ -215,7 +256,9 @@ public struct PartyService: Sendable {
     }
 
     private func transition(tenant slug: String, id: Party.ID, reason: String?, ifMatch: Int?, action: String,
-                            context: OperationContext, next: @Sendable (Party) throws -> Party.State) async throws -> Party {
+                            context: OperationContext,
+                            check: (@Sendable (Party, TenantAccess, any StoreTransaction) async throws -> Void)? = nil,
+                            next: @Sendable (Party) throws -> Party.State) async throws -> Party {
         try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
@@ -223,6 +266,7 @@ public struct PartyService: Sendable {
             try await access.requireAnswerable(id)
             try requireVersion(ifMatch, is: current.version, of: "party")
             let state = try next(current)
+            try await check?(current, access, tx)
             var party = current
             party.state = state
             party.updatedAt = Date.rosterNow

@@ -306,7 +306,7 @@ struct TenantAccess {
         try requireSomewhere("users.manage")
         let roles = try await tx.roles(tenant: tenant.id, user: user.id)
         try await requireCovers(role: user.role, roles: roles, what: "user \(user.id)")
-        try await requireInside(user.id, roles: roles, policy: "users.manage")
+        try await requireInside(user, roles: roles, policy: "users.manage")
     }
 
     /// Every role the user was granted, in force or not, for a read: from the access graph the caller's own decisions use
@@ -318,15 +318,17 @@ struct TenantAccess {
     }
 
     /// A caller whose `policy` reaches only subtrees acts on a user only when every role the user holds is scoped inside
-    /// them (a user with no role lies in no subtree: only a tenant-wide holder reaches it).
-    private func requireInside(_ user: User.ID, roles: [AccessRole], policy: String) async throws {
+    /// them (a user with no role lies in no subtree: only a tenant-wide holder reaches it). An ADMIN or MANAGEMENT user
+    /// reaches the whole tenant, whatever its roles: it lies in no subtree either (a scoped reader of users read a tenant
+    /// ADMIN holding one grant inside its subtree; found by a probe).
+    private func requireInside(_ user: User, roles: [AccessRole], policy: String) async throws {
         guard case .subtrees(let scopes) = grants.scope(of: policy) else { return }
         let scoped = roles.compactMap { role in role.organizationID.map { Subtree(organizationID: $0, relationshipType: role.relationshipType) } }
-        guard !scoped.isEmpty, roles.allSatisfy({ $0.organizationID != nil }) else {
-            throw RosterError.forbidden("user \(user) lies outside the subtrees this caller manages")
+        guard user.role == .user, !scoped.isEmpty, roles.allSatisfy({ $0.organizationID != nil }) else {
+            throw RosterError.forbidden("user \(user.id) lies outside the subtrees this caller manages")
         }
         for subtree in scoped where try await !inside(subtree, scopes) {
-            throw RosterError.forbidden("user \(user) lies outside the subtrees this caller manages")
+            throw RosterError.forbidden("user \(user.id) lies outside the subtrees this caller manages")
         }
     }
 
@@ -345,7 +347,7 @@ struct TenantAccess {
         if case .subtrees = grants.scope(of: "users.read") {
             let roles = try await heldRoles(user.id)
             do {
-                try await requireInside(user.id, roles: roles, policy: "users.read")
+                try await requireInside(user, roles: roles, policy: "users.read")
                 return
             } catch RosterError.forbidden {}
         }
@@ -406,7 +408,7 @@ struct TenantAccess {
         // A user this caller may not read is not there for it (the 403 named the user's policies; found by a probe).
         try await forbiddenOrMissing("no user \(id)", known: { try await mayRead(user) }) {
             try await requireCovers(role: user.role, roles: roles, what: "user \(id)")
-            try await requireInside(id, roles: roles, policy: "roles.manage")
+            try await requireInside(user, roles: roles, policy: "roles.manage")
         }
     }
 

@@ -149,6 +149,10 @@ extension WebConsole {
             default: error.detail ?? "The import was not started."
             }
             return answer(status, ["detail": detail])
+        } catch WebError.tooManyRequests(let retryAfter) {
+            var response = answer(.tooManyRequests, ["detail": "You are over your rate limit; try again in \(retryAfter) s."])
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
         } catch {
             logger.error("console upload failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return answer(.internalServerError, ["detail": "The import was not started; the failure has been logged."])

@@ -20,6 +20,9 @@ public struct WebConsole: Sendable {
         /// The address browsers reach Roster at (`ROSTER_PUBLIC_URL`), for the single sign-on redirect; unset, the
         /// request's `Host` over http.
         public var publicURL: String?
+        /// The caller's rate limit, as the API applies it: nil when a request is taken, else the seconds until one is
+        /// (the console's pages, each an audited read, were never limited; found by a probe).
+        public var rateLimit: (@Sendable (Caller) async throws -> Int?)?
 
         public init() {}
     }
@@ -226,6 +229,7 @@ extension WebConsole {
             caller = nil
         }
         guard let caller else { return nil }
+        if let rateLimit = options.rateLimit, let retryAfter = try await rateLimit(caller) { throw WebError.tooManyRequests(retryAfter: retryAfter) }
         session.seenAt = now().timeIntervalSince1970
         return SignedIn(session: session, caller: caller, requestID: requestID)
     }
@@ -391,6 +395,13 @@ extension WebConsole {
             (status, heading, message) = (.forbidden, "Form refused", "This form was not sent from this session (its CSRF token is missing or wrong). Reload the page and try again.")
         case WebError.badForm:
             (status, heading, message) = (.badRequest, "Bad request", "The form could not be read.")
+        case WebError.tooManyRequests(let retryAfter):
+            var response = render(title: "Too many requests", template: "error",
+                                  view: ErrorView(heading: "Too many requests",
+                                                  message: "You are over your rate limit. Wait \(retryAfter) s, then reload the page.", back: back),
+                                  status: .tooManyRequests, signedIn: nil)
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
         case let error as RosterError:
             switch error {
             case .notFound: (status, heading, message) = (.notFound, "Not found", "There is nothing here, or nothing you may see.")
@@ -427,6 +438,8 @@ extension RosterError {
 enum WebError: Error {
     case csrf
     case badForm
+    /// Over the caller's rate limit: a request is taken again after this many seconds.
+    case tooManyRequests(retryAfter: Int)
 }
 
 // MARK: Sign-in

@@ -71,12 +71,13 @@ final class ProgressBar: Sendable {
             if let newTotal { total = newTotal }
             return total
         }
-        var percent = total == 0 ? 100 : min(100, max(0, done * 100 / total))
-        // Not on a terminal (a log, cron's mail): a line at each quarter, not one per percent (found by a probe).
-        if !isTerminal { percent -= percent % 25 }
+        let percent = total == 0 ? 100 : min(100, max(0, done * 100 / total))
+        // Not on a terminal (a log, cron's mail): a line at each quarter, not one per percent (found by a probe). The line
+        // says the real figure (it said 25% at 1/3).
+        let step = isTerminal ? percent : percent - percent % 25
         let changed = last.withLock { last -> Bool in
-            defer { last = percent }
-            return last != percent
+            defer { last = step }
+            return last != step
         }
         guard changed else { return }
         let width = 30

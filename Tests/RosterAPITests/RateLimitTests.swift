@@ -34,6 +34,28 @@ struct RateLimitTests {
         }
     }
 
+    /// The console is a caller's too: a key signed in there spends the same bucket as over the API, and a page over
+    /// the limit is a 429 page with Retry-After (each page is an audited read; the console was never limited: found by a
+    /// probe).
+    @Test func theConsoleSpendsTheCallersBucket() async throws {
+        try await withApp(configure: { $0.rateLimit = .limit(perSecond: 0.01, burst: 3) }) { api in
+            let t = try await api.makeTenant()
+            let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys", json: #"{"name":"console","role":"ADMIN"}"#).decode(Key.self).key
+            var browser = TBrowser(client: api.client)
+            let signedIn = try await browser.signIn(token: key)
+            #expect(signedIn.status == .seeOther, "\(signedIn.status)")
+            #expect(try await browser.get("/ui/t/\(t)/parties").status == .ok)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties", token: key).status == .ok)
+            #expect(try await browser.get("/ui/t/\(t)/parties").status == .ok)
+            let over = try await browser.get("/ui/t/\(t)/parties")
+            #expect(over.status == .tooManyRequests && over.html.contains("rate limit"), "\(over.status)")
+            #expect(over.headers[.retryAfter].flatMap { Int($0) }.map { $0 > 0 } == true)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties", token: key).status == .tooManyRequests, "one bucket")
+            // Another caller's bucket is its own.
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties").status == .ok)
+        }
+    }
+
     @Test func aTenantsOwnLimitAppliesToItsCallersAndOnlyPlatformTokensSetIt() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()

@@ -202,10 +202,21 @@ struct ErasureTests {
             #expect(try await s.parties.get(tenant: t, id: subject.id, context: .test).id == subject.id)
             #expect(try await s.relationships.get(tenant: t, id: outside.id, context: .test).id == outside.id)
             try await s.relationships.delete(tenant: t, id: outside.id, context: .test)
-            // Its login goes with it by default, which parties.erase alone does not reach: said so, and nothing erased.
+            // Its partner account belongs to a partner outside the scope too: refused, and nothing erased (it was removed
+            // unseen by the caller; found by a probe).
+            await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: false, context: scoped) }) { error in
+                guard case .forbidden(let message) = error else { return false }
+                return message.contains("partner accounts with parties outside this caller's scope")
+            }
+            let account = try #require(try await s.partnerAccounts.list(tenant: t, partnerID: nil, customerID: subject.id, active: nil, cursor: nil,
+                                                                         limit: nil, context: .test).items.first)
+            #expect(try await s.partnerAccounts.get(tenant: t, id: account.id, context: .test).id == account.id)
+            try await s.partnerAccounts.delete(tenant: t, id: account.id, context: .test)
+            // Its login goes with it by default, which parties.erase alone does not reach: said so (naming no user id), and
+            // nothing erased.
             await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, context: scoped) }) { error in
                 guard case .forbidden(let message) = error else { return false }
-                return message.contains("deletes its login too") && message.contains("eraseUsers=false")
+                return message.contains("deletes its login too") && message.contains("eraseUsers=false") && !message.contains("user 0")
             }
             try await s.compliance.erase(tenant: t, id: subject.id, eraseUsers: false, context: scoped)
             await expectRosterError({ try await s.parties.get(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }

@@ -381,6 +381,10 @@ struct MergeTests {
             // Everything of the first Ann lies below Farm Co (the second Ann too: below the first, in `family`).
             let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: scoped)
             #expect(merge.merged == [seed.first.id])
+            // The account with a partner outside the scope stays with the merged party, named without its id (the caller
+            // may not see it; found by a probe).
+            #expect(merge.conflicts.contains { $0.kind == .partnerAccount && $0.partnerAccountID == nil })
+            #expect(!merge.conflicts.contains { $0.partnerAccountID == seed.account.id })
             _ = try await s.parties.undoMerge(tenant: t, id: merge.id!, context: scoped)
             // A merge that brought in a party from outside can't be undone by this caller: it would join Mill Co again.
             let other = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [stranger.id], dryRun: false, context: .test)

@@ -187,6 +187,68 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// A delete reaches as far as the erasure the tenant's retention later makes of it: a scoped writer needs
+    /// parties.write on the other ends of the party's edges and partner accounts, and must hold everything its login
+    /// holds (a scoped writer's delete had the retention worker erase a tenant ADMIN's login and an edge outside its
+    /// scope; found by a probe). Refusals name nothing outside the caller's reach.
+    @Test(arguments: StoreKind.allCases)
+    func aScopedDeleteReachesNoFurtherThanItsErasure(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let s = rt.services
+            func refused(_ words: String) async throws {
+                await expectRosterError({ try await s.parties.delete(tenant: t, id: w.northPerson, context: w.inside) }) { error in
+                    guard case .forbidden(let message) = error else { return false }
+                    return message.contains(words) && !message.contains(w.south.description)
+                }
+                #expect(try await s.parties.get(tenant: t, id: w.northPerson, context: .test).state == .active)
+            }
+            let southEdge = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: w.northPerson, type: "sales"),
+                                                             context: .test)
+            try await refused("relationships with parties outside this caller's scope")
+            try await s.relationships.delete(tenant: t, id: southEdge.id, context: .test)
+            let southPartner = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "South Partner", roles: ["partner"]),
+                                                          context: .test).id
+            let account = try await s.partnerAccounts.create(tenant: t, PartnerAccountInput(partnerID: southPartner, customerID: w.northPerson,
+                                                                                            username: "n", secret: "s"), context: .test)
+            try await refused("partner accounts with parties outside this caller's scope")
+            try await s.partnerAccounts.delete(tenant: t, id: account.id, context: .test)
+            let login = try await s.users.create(tenant: t, UserInput(email: "login@example.com", role: .admin, partyID: w.northPerson),
+                                                 context: .test)
+            try await refused("linked to a login that holds more than this caller")
+            var plain = UserInput()
+            plain.role = .user
+            _ = try await s.users.update(tenant: t, id: login.id, plain, context: .test)
+            let deleted = try await s.parties.delete(tenant: t, id: w.northPerson, context: w.inside)
+            #expect(deleted.state == .deleted)
+        }
+    }
+
+    /// A user whose coarse role is ADMIN or MANAGEMENT reaches the whole tenant: it lies in no subtree, whatever its
+    /// grants, so a caller that reads users only in a subtree does not read it (one grant inside the subtree showed a
+    /// tenant ADMIN to a scoped reader; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func tenantWideUsersLieInNoSubtree(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let (users, access) = (rt.services.users, rt.services.access)
+            let narrow = try await access.createRole(tenant: t, name: "north narrow", policies: ["parties.read"], organizationID: w.north,
+                                                     relationshipType: nil, context: .test)
+            var seen: [User.Role: Bool] = [:]
+            for role in User.Role.allCases {
+                let user = try await users.create(tenant: t, UserInput(email: "\(role.rawValue.lowercased())@example.com", role: role), context: .test)
+                _ = try await access.grant(tenant: t, user: user.id, role: narrow.id, context: .test)
+                seen[role] = (try? await users.get(tenant: t, id: user.id, context: w.inside)) != nil
+                let listed = try await users.list(tenant: t, role: role, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 50,
+                                                  context: w.inside).items.map(\.id)
+                #expect(listed.contains(user.id) == (role == .user), "\(role) listed")
+            }
+            #expect(seen == [.user: true, .management: false, .admin: false])
+        }
+    }
+
     /// A tenant read by a caller that may not read its admin user leaves the admin's id out (a scoped caller read the id
     /// of a user it is told does not exist; found by a probe).
     @Test(arguments: StoreKind.allCases)
