@@ -335,7 +335,10 @@ enum ETag {
     /// 412 once it found the record; they matched version 5; found by a probe). A list of tags is a 400: the spec takes
     /// one (it was a 412 that said the tag named no version).
     static func version(_ header: String?) throws -> Int? {
-        guard var text = header?.trimmingWhitespace(), !text.isEmpty, text != "*" else { return nil }
+        guard var text = header?.trimmingWhitespace() else { return nil }
+        // An empty header is no condition anyone meant (it was read as none; found by the fuzzer).
+        if text.isEmpty { throw RosterError.badRequest("If-Match is empty: send the ETag of a read, or no If-Match") }
+        guard text != "*" else { return nil }
         if Self.isList(text) { throw RosterError.badRequest("If-Match names one version (the ETag of a read), not a list") }
         if text.hasPrefix("W/") { text.removeFirst(2) }
         if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()) }

@@ -359,6 +359,9 @@ struct UserAPITests {
             }
             let list = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: "\"1\", \"2\""])
             #expect(list.status == .badRequest && list.problem?.detail?.contains("not a list") == true, "\(list.text)")
+            // An empty If-Match is no condition anyone meant: 400 (it was read as none; found by the fuzzer).
+            let empty = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: ""])
+            #expect(empty.status == .badRequest && empty.problem?.detail?.contains("If-Match is empty") == true, "\(empty.text)")
             let weak = try await api.send(.patch, path, json: #"{"department":"Sales"}"#, headers: [.ifMatch: "W/\"2\""])
             #expect(weak.status == .ok && weak.headers[.eTag] == "\"3\"", "\(weak.text)")
             let after = try await api.send(.get, path).decode(TUser.self)
