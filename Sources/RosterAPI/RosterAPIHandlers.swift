@@ -26,6 +26,9 @@ package struct RosterAPIHandlers: APIProtocol {
         do {
             try await services.checkReady()
             return .ok(.init(body: .json(.init(status: "ok", database: "ok"))))
+        } catch RosterError.unavailable(let detail) where detail.hasPrefix("the audit log") {
+            logger.warning("readiness check failed: the audit log's commit is stalled")
+            throw RosterError.unavailable(detail)
         } catch {
             logger.warning("readiness check failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             throw RosterError.unavailable("the database does not answer")

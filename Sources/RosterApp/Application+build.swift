@@ -91,7 +91,10 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
                                      spoolDirectory: configuration.importDirectory.map { URL(fileURLWithPath: $0) }
                                          ?? FileManager.default.temporaryDirectory.appendingPathComponent("roster-imports"),
                                      maxBytes: configuration.maxImportBytes, logger: Logger(label: "roster.imports")),
-        checkReady: { try await store.checkHealth() })
+        checkReady: {
+            try await store.checkHealth()
+            try auditLog.requireFlowing(within: .seconds(5))
+        })
     let platformAuth = PlatformAuth(store: store)
     var options = OIDCVerifier.Options()
     options.clockSkew = TimeInterval(configuration.oidcClockSkewSeconds)

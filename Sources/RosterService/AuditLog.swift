@@ -25,6 +25,14 @@ public final class AuditLog: Sendable {
         }
     }
 
+    /// Throws when the batch being committed has waited longer than `limit` (readiness: every audited read waits behind
+    /// it, while a `SELECT 1` still answers; a probe saw a process partitioned from PostgreSQL hold its appender, ready
+    /// all the while).
+    public func requireFlowing(within limit: Duration) throws {
+        guard let busy = queue.busyFor, busy > limit else { return }
+        throw RosterError.unavailable("the audit log's commit has waited \(busy.components.seconds) s for the database")
+    }
+
     /// Records `events`; returns once they are committed.
     public func record(_ events: [AuditEvent]) async throws {
         guard !events.isEmpty else { return }

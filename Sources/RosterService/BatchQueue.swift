@@ -8,6 +8,8 @@ final class BatchQueue<Item: Sendable>: Sendable {
         var queue: [Item] = []
         var draining = false
         var batches = 0
+        /// When the batch being drained was taken (nil between batches).
+        var batchStarted: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -25,6 +27,10 @@ final class BatchQueue<Item: Sendable>: Sendable {
     /// Items waiting for the next batch, and batches taken so far (tests).
     var queued: Int { state.withLock { $0.queue.count } }
     var batches: Int { state.withLock { $0.batches } }
+    /// How long the batch being drained has taken so far; nil when none is.
+    var busyFor: Duration? {
+        state.withLock { $0.batchStarted }.map { ContinuousClock.now - $0 }
+    }
 
     func submit(_ item: Item) {
         let lead = state.withLock { state -> Bool in
@@ -52,10 +58,12 @@ final class BatchQueue<Item: Sendable>: Sendable {
                 let batch = Array(state.queue.prefix(taken))
                 state.queue.removeFirst(taken)
                 if batch.isEmpty { state.draining = false } else { state.batches += 1 }
+                state.batchStarted = batch.isEmpty ? nil : .now
                 return batch
             }
             if batch.isEmpty { return }
             await drain(batch)
+            state.withLock { $0.batchStarted = nil }
         }
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import RosterApp
+import RosterCore
+import RosterService
 import RosterSQL
+import RosterStore
 import Testing
 
 /// `/health/ready`'s check of the database (`SQLStore.checkHealth`).
@@ -30,6 +33,51 @@ struct ReadinessTests {
             }
             let took = clock.now - start
             #expect(failed && took < .seconds(5), "the check \(failed ? "failed" : "answered") after \(took)")
+        }
+    }
+
+    /// The audit log's commit waiting on the database (here a write transaction holding the tenant's audit head, as a
+    /// process cut off mid-transaction held it) fails readiness once it has waited longer than the limit, while the
+    /// database still answers a statement; when it commits, readiness is back.
+    @Test(arguments: StoreKind.allCases)
+    func aStalledAuditCommitFailsReadiness(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let audit = AuditLog(store: rt.database.store)
+            let holding = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            try await audit.record([AuditEvent(tenantID: tenant.id, context: .test, action: "test.first", targetType: "tenant",
+                                               targetID: tenant.id.description)])
+            // A writer holding the tenant's audit head: SQLite's one writer; on PostgreSQL the head's row lock.
+            let holder = Task {
+                if kind == .sqlite {
+                    try await rt.database.store.write { _ in
+                        holding.continuation.yield()
+                        for await _ in release.stream { break }
+                    }
+                } else {
+                    try await rt.database.sql.withConnection { conn in
+                        _ = try await conn.query("BEGIN", [])
+                        let locked = try await conn.query("SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE", [.uuid(tenant.id.rawValue)])
+                        #expect(locked.count == 1)
+                        holding.continuation.yield()
+                        for await _ in release.stream { break }
+                        _ = try await conn.query("COMMIT", [])
+                    }
+                }
+            }
+            for await _ in holding.stream { break }
+            let reader = Task {
+                try await audit.record([AuditEvent(tenantID: tenant.id, context: .test, action: "party.read", targetType: "party",
+                                                   targetID: UUID().uuidString)])
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(throws: RosterError.self) { try audit.requireFlowing(within: .milliseconds(200)) }
+            try audit.requireFlowing(within: .seconds(30))
+            release.continuation.yield()
+            try await holder.value
+            try await reader.value
+            try audit.requireFlowing(within: .milliseconds(1))
         }
     }
 }
