@@ -108,8 +108,11 @@ extension RosterAPIHandlers {
     package func exportParties(_ input: Operations.ExportParties.Input) async throws -> Operations.ExportParties.Output {
         let context = try RequestInfo.context()
         let format: BulkFormat = input.query.format == .jsonl ? .jsonl : .csv
+        let safe = input.query.spreadsheetSafe ?? false
+        if safe, format != .csv { throw RosterError.invalid("spreadsheetSafe", "applies to CSV only") }
         let export = try await services.exports.exportParties(tenant: input.path.tenant,
-                                                              PartiesExportOptions(format: format, mask: input.query.mask ?? false),
+                                                              PartiesExportOptions(format: format, mask: input.query.mask ?? false,
+                                                                                   spreadsheetSafe: safe),
                                                               context: context)
         let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
         return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))

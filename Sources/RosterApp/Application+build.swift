@@ -49,6 +49,10 @@ public func buildApplication(
     let router = try buildRouter(runtime: runtime, configuration: configuration, logger: logger, metricsRegistry: metricsRegistry)
     var app = Application(
         responder: DirectFirstResponder(router: router),
+        // Connections that hold a request part-way (or idle between requests) are closed after the idle timeout: a
+        // client sending headers it never finished held its connection for good, and 20,000 of them took every file
+        // descriptor (found by a probe).
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -47,6 +47,7 @@ extension RosterConfiguration {
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
         "ROSTER_TRACKING_IN_REQUEST", "ROSTER_FAULTS", "ROSTER_RATE_LIMIT", "ROSTER_RETENTION_DAYS", "ROSTER_MAX_IMPORT_BYTES",
         "ROSTER_IMPORT_DIR", "ROSTER_PUBLIC_URL", "ROSTER_OIDC_CLIENT_SECRET", "ROSTER_UI_IDLE_MINUTES", "ROSTER_UI_SESSION_HOURS",
+        "ROSTER_IDLE_TIMEOUT_SECONDS",
     ]
 
     /// Reads every setting once: `overrides` (command-line options, by the variable they stand for) first, then the
@@ -89,6 +90,7 @@ extension RosterConfiguration {
         }
         config.uiIdleMinutes = try values.int("ROSTER_UI_IDLE_MINUTES", default: config.uiIdleMinutes, in: 1...(24 * 60))
         config.uiSessionHours = try values.int("ROSTER_UI_SESSION_HOURS", default: config.uiSessionHours, in: 1...(24 * 30))
+        config.idleTimeoutSeconds = try values.int("ROSTER_IDLE_TIMEOUT_SECONDS", default: config.idleTimeoutSeconds, in: 1...3600)
         config.logLevel = try values.parsed("ROSTER_LOG_LEVEL", default: config.logLevel, accepts: "one of trace, debug, info, notice, warning, error, critical") {
             Logger.Level(rawValue: $0.lowercased())
         }

@@ -27,6 +27,9 @@ public struct RosterConfiguration: Sendable {
     public var uiIdleMinutes = 30
     /// …and this many hours after sign-in in any case.
     public var uiSessionHours = 12
+    /// A connection that sends nothing for this long (a request's headers or body part-way, or no next request) is
+    /// closed; an answer being written is never cut.
+    public var idleTimeoutSeconds = 60
     /// Statements slower than this are logged (without their values).
     public var slowStatementMilliseconds = 200
     /// AES-256 key for secrets at rest, base64. When unset, a key file is used (created on first start).

@@ -18,12 +18,39 @@ public struct PartiesExportOptions: Sendable {
     public var maskPassphrase: String?
     /// Parties per read transaction (and per chunk of output).
     public var pageSize: Int
+    /// CSV: a field a spreadsheet would run as a formula starts with an apostrophe (`SpreadsheetGuard`).
+    public var spreadsheetSafe: Bool
 
-    public init(format: BulkFormat, mask: Bool = false, maskPassphrase: String? = nil, pageSize: Int = 1000) {
+    public init(format: BulkFormat, mask: Bool = false, maskPassphrase: String? = nil, pageSize: Int = 1000, spreadsheetSafe: Bool = false) {
         self.format = format
         self.mask = mask
         self.maskPassphrase = maskPassphrase
         self.pageSize = pageSize
+        self.spreadsheetSafe = spreadsheetSafe
+    }
+}
+
+/// Formula injection (CWE-1236): a CSV field that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a
+/// formula by spreadsheets (a party named `=HYPERLINK(...)` became a link in the console's download; found by a probe).
+/// A spreadsheet-safe export starts such a field with an apostrophe, which spreadsheets show as text and do not run; the
+/// CSV import takes one off a field that begins with an apostrophe and one of those characters, so that the file
+/// imports as exported.
+public enum SpreadsheetGuard {
+    static func triggers(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@") || byte == 0x09 || byte == 0x0D
+    }
+
+    /// The field as a spreadsheet-safe export writes it.
+    public static func guarded(_ field: String) -> String {
+        guard let first = field.utf8.first, triggers(first) else { return field }
+        return "'" + field
+    }
+
+    /// The field as the import reads it: the apostrophe of a guarded field taken off.
+    public static func unguarded(_ field: String) -> String {
+        var bytes = field.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "'"), let second = bytes.next(), triggers(second) else { return field }
+        return String(field.dropFirst())
     }
 }
 
@@ -206,7 +233,8 @@ public struct PartiesExport: AsyncSequence, Sendable {
 
     func emit(_ parties: [Party]) throws -> [UInt8] {
         let rows = parties.map { pseudonyms?.mask($0) ?? $0 }
-        return try options.format == .csv ? csv(rows.map(csvRow)) : jsonLines(rows)
+        guard options.format == .csv else { return try jsonLines(rows) }
+        return try csv(options.spreadsheetSafe ? rows.map { csvRow($0).map(SpreadsheetGuard.guarded) } : rows.map(csvRow))
     }
 
     func csvRow(_ party: Party) -> [String] {

@@ -193,7 +193,9 @@ public final class ImportFile {
             } else if let runsOn {
                 row.problems.append(FieldError(runsOn, "holds a line break" + cause))
             }
-            for (name, value) in zip(header, values) where !value.isEmpty { row.values[name] = .scalar(.string(value)) }
+            for (name, value) in zip(header, values) where !value.isEmpty {
+                row.values[name] = .scalar(.string(SpreadsheetGuard.unguarded(value)))
+            }
             return row
         case .jsonl:
             while let read = try lines?.next() {

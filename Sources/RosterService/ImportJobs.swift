@@ -20,17 +20,26 @@ public struct ImportJobService: Sendable {
     let spoolDirectory: URL
     let maxBytes: Int
     let logger: Logger
-    /// Jobs running in this process; more are refused (409) until one ends.
-    let running: SharedCounter
+    /// Jobs running (or being posted) in this process, by tenant; more are refused (409) until one ends.
+    let running: ImportSlots
     /// Their tasks, so that a server stopping ends them first (`stopAll`).
     let tasks: RunningJobs
     public static let staleAfter: TimeInterval = 300
     public static let maxRunning = 4
+    /// Of which one tenant may hold: the others keep slots of their own (four slow uploads to one tenant held every
+    /// tenant's imports; found by a probe).
+    public static let maxRunningPerTenant = 2
+    /// An upload that has brought less than `minimumRate` bytes a second on average once `rateWindow` has passed is
+    /// ended: a body trickled in a byte at a time held its slot for as long as its sender liked (found by a probe).
+    public static let minimumRate = 4096.0
     /// Jobs that ended longer ago are removed, with their refused rows, when the tenant posts its next import.
     public static let keptFor: TimeInterval = 30 * 86_400
 
+    let rateWindow: Duration
+
     public init(store: any Store, imports: PartyImportService, relationshipImports: RelationshipImportService, spoolDirectory: URL,
-                maxBytes: Int, logger: Logger) {
+                maxBytes: Int, logger: Logger, rateWindow: Duration = .seconds(60)) {
+        self.rateWindow = rateWindow
         self.store = store
         self.imports = imports
         self.relationshipImports = relationshipImports
@@ -38,7 +47,7 @@ public struct ImportJobService: Sendable {
         self.spoolDirectory = spoolDirectory.appendingPathComponent("\(getpid())")
         self.maxBytes = maxBytes
         self.logger = logger
-        self.running = SharedCounter()
+        self.running = ImportSlots()
         self.tasks = RunningJobs()
     }
 
@@ -109,18 +118,14 @@ public struct ImportJobService: Sendable {
             try Self.check(kind, access)
             return access.tenant
         }
-        guard running.withLock({ count -> Bool in
-            guard count < Self.maxRunning else { return false }
-            count += 1
-            return true
-        }) else {
-            throw RosterError.conflict("\(Self.maxRunning) imports are running in this server; post again when one has ended")
+        if let refusal = running.take(tenant.id, total: Self.maxRunning, perTenant: Self.maxRunningPerTenant) {
+            throw RosterError.conflict(refusal + "; post again when one has ended")
         }
         let path: String, digest: String
         do {
             (path, digest) = try await spool(body, format: format)
         } catch {
-            running.withLock { $0 -= 1 }
+            running.release(tenant.id)
             throw error
         }
         do {
@@ -139,7 +144,7 @@ public struct ImportJobService: Sendable {
             })
             return job
         } catch {
-            running.withLock { $0 -= 1 }
+            running.release(tenant.id)
             try? FileManager.default.removeItem(atPath: path)
             throw error
         }
@@ -148,9 +153,14 @@ public struct ImportJobService: Sendable {
     /// Writes the body to a new 0600 file, hashing it (the digest names the file for resuming) and counting its bytes.
     func spool<Body: AsyncSequence>(_ body: Body, format: BulkFormat) async throws -> (String, String) where Body.Element == ArraySlice<UInt8> {
         do {
-            try FileManager.default.createDirectory(at: spoolDirectory, withIntermediateDirectories: true,
+            try FileManager.default.createDirectory(at: spoolDirectory.deletingLastPathComponent(), withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
+            throw RosterError.unavailable("the import can't be stored: the spool directory can't be created (ROSTER_IMPORT_DIR)")
+        }
+        // Made 0700 in one step: FileManager creates, then sets the mode, and a concurrent first upload saw the directory
+        // between the two, open to others, and was refused (found by a probe).
+        guard mkdir(spoolDirectory.path, 0o700) == 0 || errno == EEXIST else {
             throw RosterError.unavailable("the import can't be stored: the spool directory can't be created (ROSTER_IMPORT_DIR)")
         }
         // Only a directory of this user's, closed to others, takes personal data.
@@ -165,9 +175,14 @@ public struct ImportJobService: Sendable {
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         var hasher = SHA256()
         var count = 0
+        let started = ContinuousClock.now
         do {
             for try await chunk in body {
                 count += chunk.count
+                let elapsed = ContinuousClock.now - started
+                if elapsed > rateWindow, Double(count) / (Double(elapsed.components.seconds) + 1e-18 * Double(elapsed.components.attoseconds)) < Self.minimumRate {
+                    throw RosterError.badRequest("the body came slower than \(Int(Self.minimumRate) / 1024) KiB a second: post it again over a faster link")
+                }
                 guard count <= maxBytes else {
                     throw RosterError.tooLarge("an import may have at most \(maxBytes) bytes (ROSTER_MAX_IMPORT_BYTES)")
                 }
@@ -192,7 +207,7 @@ public struct ImportJobService: Sendable {
     func run(_ start: ImportJob, slug: String, path: String, digest: String, restart: Bool, onDuplicate: DuplicatePolicy,
              context: OperationContext) async {
         defer { try? FileManager.default.removeItem(atPath: path) }
-        defer { running.withLock { $0 -= 1 } }
+        defer { running.release(start.tenantID) }
         var job = start
         var seq = 0
         let jobID = job.id, tenantID = job.tenantID
@@ -343,11 +358,25 @@ extension BulkFormat {
 }
 
 /// A count shared by the copies of a service.
-final class SharedCounter: Sendable {
-    private let value = Mutex(0)
+/// The jobs running in this process, by tenant.
+final class ImportSlots: Sendable {
+    private let byTenant = Mutex<[Tenant.ID: Int]>([:])
 
-    func withLock<T>(_ body: (inout Int) -> T) -> T {
-        value.withLock { body(&$0) }
+    /// Takes a slot for `tenant`; the refusal when the process or the tenant has none left.
+    func take(_ tenant: Tenant.ID, total: Int, perTenant: Int) -> String? {
+        byTenant.withLock { counts in
+            if counts.values.reduce(0, +) >= total { return "\(total) imports are running in this server" }
+            if counts[tenant, default: 0] >= perTenant { return "\(perTenant) imports of this tenant are running in this server" }
+            counts[tenant, default: 0] += 1
+            return nil
+        }
+    }
+
+    func release(_ tenant: Tenant.ID) {
+        byTenant.withLock { counts in
+            counts[tenant, default: 1] -= 1
+            if counts[tenant] == 0 { counts[tenant] = nil }
+        }
     }
 }
 

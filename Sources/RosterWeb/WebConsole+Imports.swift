@@ -179,7 +179,9 @@ extension WebConsole {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let format: BulkFormat = try ImportChoice.pick(fields["format"] ?? "csv", "format")
             let mask = fields["mask"] == "true"
-            let export = try await services.exports.exportParties(tenant: tenant, PartiesExportOptions(format: format, mask: mask),
+            // A download is opened in a spreadsheet: its CSV fields are spreadsheet-safe (`SpreadsheetGuard`).
+            let export = try await services.exports.exportParties(tenant: tenant, PartiesExportOptions(format: format, mask: mask,
+                                                                                                      spreadsheetSafe: format == .csv),
                                                                   context: signedIn.context)
             let name = "\(tenant)-parties\(mask ? "-masked" : "").\(format.rawValue)"
             return .response(Response(

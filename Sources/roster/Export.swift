@@ -38,6 +38,9 @@ struct ExportParties: AsyncParsableCommand {
     @Option(help: "With --mask: a passphrase that keys the pseudonyms, so that several exports agree (random when omitted).")
     var maskKey: String?
 
+    @Flag(help: "CSV: start each field a spreadsheet would run as a formula (=, +, -, @) with an apostrophe; the import takes it off.")
+    var spreadsheetSafe = false
+
     func validate() throws {
         if maskKey != nil, !mask { throw ValidationError("--mask-key goes with --mask") }
         if let maskKey, maskKey.isEmpty { throw ValidationError("--mask-key must not be empty (omit it for a random key)") }
@@ -55,7 +58,8 @@ struct ExportParties: AsyncParsableCommand {
         } else {
             handle = FileHandle.standardOutput
         }
-        let options = PartiesExportOptions(format: format, mask: mask, maskPassphrase: maskKey)
+        if spreadsheetSafe, format != .csv { throw ValidationError("--spreadsheet-safe goes with CSV") }
+        let options = PartiesExportOptions(format: format, mask: mask, maskPassphrase: maskKey, spreadsheetSafe: spreadsheetSafe)
         let (tenant, output) = (self.tenant, self.output)
         do {
             let count = try await global.withRuntime { runtime in

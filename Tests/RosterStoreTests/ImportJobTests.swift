@@ -19,9 +19,56 @@ struct ImportJobTests {
         }
     }
 
-    static func service(_ rt: RosterRuntime, maxBytes: Int, spool: URL) -> ImportJobService {
+    static func service(_ rt: RosterRuntime, maxBytes: Int, spool: URL, rateWindow: Duration = .seconds(60)) -> ImportJobService {
         ImportJobService(store: rt.database.store, imports: rt.services.imports, relationshipImports: rt.services.relationshipImports,
-                         spoolDirectory: spool, maxBytes: maxBytes, logger: Logger(label: "test"))
+                         spoolDirectory: spool, maxBytes: maxBytes, logger: Logger(label: "test"), rateWindow: rateWindow)
+    }
+
+    /// One tenant holds at most two of the process's four slots, counted from the moment its body starts (four slow
+    /// uploads to one tenant held every tenant's imports; found by a probe); a body that comes slower than the minimum
+    /// rate once its window has passed is ended, and its slot with it.
+    @Test(arguments: StoreKind.allCases)
+    func slowUploadsHoldNoMoreThanTheirShare(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug, other = try await rt.makeTenant().slug
+            let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: spool) }
+            let jobs = Self.service(rt, maxBytes: 1 << 20, spool: spool, rateWindow: .milliseconds(300))
+            // Two uploads that have sent their header and wait.
+            var open: [AsyncStream<ArraySlice<UInt8>>.Continuation] = []
+            var posts: [Task<ImportJob, any Error>] = []
+            for _ in 0..<2 {
+                let (stream, continuation) = AsyncStream<ArraySlice<UInt8>>.makeStream()
+                continuation.yield(Array("firstName\n".utf8)[...])
+                open.append(continuation)
+                posts.append(Task { try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                                          body: stream, context: .test) })
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            await expectRosterError({
+                try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                      body: Self.body("firstName\nAnn\n"), context: .test)
+            }) { error in
+                guard case .conflict(let message, _) = error else { return false }
+                return message.contains("imports of this tenant")
+            }
+            let elsewhere = try await jobs.submit(tenant: other, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                                  body: Self.body("firstName\nAnn\n"), context: .test)
+            #expect(elsewhere.status == .running)
+            // The window passes with nothing more sent: the next chunk ends the upload (400), and frees its slot.
+            try await Task.sleep(for: .milliseconds(400))
+            open[0].yield(Array("Ann\n".utf8)[...])
+            await expectRosterError({ try await posts[0].value }) { error in
+                guard case .badRequest(let message) = error else { return false }
+                return message.contains("slower than")
+            }
+            open[1].yield(Array("Bob\n".utf8)[...])
+            open[1].finish()
+            _ = try? await posts[1].value
+            let again = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                              body: Self.body("firstName\nCy\n"), context: .test)
+            #expect(again.status == .running)
+        }
     }
 
     /// A tenant and an import job service (bodies up to 4 KiB in memory) spooling into a folder of its own (given too),

@@ -107,6 +107,39 @@ struct SQLiteStatementReuseTests {
             #expect(db.timesPreparedAgain("INSERT INTO p VALUES ($1, $2, $3, $4)") == 0)
         }
     }
+    /// A reader holding its snapshot lets the WAL grow past any checkpoint; once it lets go, the log starts over and its
+    /// file is cut back to 64 MiB (it kept 1.3 GB until the server stopped; found by a probe).
+    @Test func theWALFileShrinksOnceReadersLetGo() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let database = try await SQLiteDatabase.open(path: path, checkpointPages: 64, logger: TestDatabase.logger)
+        _ = try await database.withTransaction { conn in try await conn.query("CREATE TABLE t (i INTEGER, b BLOB)", []) }
+        let reader = try SQLiteHandle(path: path)
+        _ = try reader.query("BEGIN", [])
+        _ = try reader.query("SELECT count(*) AS n FROM t", [])
+        func write(_ transactions: Int) async throws {
+            for k in 0..<transactions {
+                _ = try await database.withTransaction { conn in
+                    try await conn.query("INSERT INTO t VALUES ($1, zeroblob(1000000))", [.int(Int64(k))])
+                }
+            }
+        }
+        func walSize() -> Int64 { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size]) as? Int64) ?? 0 }
+        try await write(80)
+        #expect(walSize() > 67_108_864, "the reader's snapshot kept the WAL: \(walSize()) bytes")
+        _ = try reader.query("COMMIT", [])
+        reader.close()
+        // Checkpointed off the writer, then started over by a later write.
+        var size = walSize()
+        for _ in 0..<50 where size > 67_108_864 {
+            try await Task.sleep(for: .milliseconds(100))
+            try await write(1)
+            size = walSize()
+        }
+        #expect(size <= 67_108_864, "the WAL file kept \(size) bytes")
+        await database.close()
+    }
+
     /// Checkpoints run off the writer: the WAL stays a few checkpoints long however much is written, and every
     /// committed row is in the database once it is closed (it ended with a checkpoint of its own).
     @Test(arguments: [8, 10_000])
