@@ -14,12 +14,21 @@ extension SQLTransaction {
     /// gone (404). Left to the foreign key, the check would run after the insert, and the erasure's own check of the
     /// referring table would wait for that uncommitted row while it waits for the erasure: a deadlock.
     func lockReferencedParties(tenant: Tenant.ID, _ ids: [Party.ID]) async throws {
-        guard dialect == .postgres, !ids.isEmpty else { return }
+        guard let found = try await lockParties(tenant: tenant, ids) else { return }
+        guard found == Set(ids).count else { throw SQLError.missingReference }
+    }
+
+    func lockPartiesForReference(tenant: Tenant.ID, _ ids: [Party.ID]) async throws {
+        _ = try await lockParties(tenant: tenant, ids)
+    }
+
+    /// The key-share locks; how many of the parties exist (nil on SQLite, which takes none).
+    private func lockParties(tenant: Tenant.ID, _ ids: [Party.ID]) async throws -> Int? {
+        guard dialect == .postgres, !ids.isEmpty else { return nil }
         let unique = Array(Set(ids)).sorted()
         let placeholders = unique.indices.map { "$\($0 + 2)" }.joined(separator: ", ")
-        let found = try await conn.query("SELECT id FROM parties WHERE tenant_id = $1 AND id IN (\(placeholders)) ORDER BY id FOR KEY SHARE",
-                                         [.uuid(tenant.rawValue)] + unique.map { .uuid($0.rawValue) })
-        guard found.count == unique.count else { throw SQLError.missingReference }
+        return try await conn.query("SELECT id FROM parties WHERE tenant_id = $1 AND id IN (\(placeholders)) ORDER BY id FOR KEY SHARE",
+                                    [.uuid(tenant.rawValue)] + unique.map { .uuid($0.rawValue) }).count
     }
 
     func deleteErasedParty(tenant: Tenant.ID, id: Party.ID) async throws {

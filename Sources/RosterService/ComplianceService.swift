@@ -221,11 +221,25 @@ public struct ComplianceService: Sendable {
             try await tx.deleteRelationshipHistory(tenant: tenant, party: id)
             if !edges.isEmpty { removed.append("relationships") }
             // A partner account belongs to both its parties: one whose other party lies outside the caller's erasure is
-            // refused as an edge is (it was removed, unseen by the caller; found by a probe).
-            try await PartyService.requireEnds(of: try await PartyService.allAccounts(of: id, tenant: tenant, tx: tx), besides: id,
-                                               policy: "parties.erase", access: access,
-                                               refusal: "party \(id) has partner accounts with parties outside this caller's scope: "
-                                                   + "a caller whose parties.erase reaches them must erase it")
+            // refused as an edge is (it was removed, unseen by the caller; found by a probe). The parties merged into
+            // this one are erased with it, with what a merge left on them: their accounts alike, and their logins (which
+            // are unlinked) must be ones the caller manages (a merge then an erasure reached both; found by a probe).
+            let chain = try await PartyService.mergedChain(id, tenant: tenant, tx: tx)
+            for party in [id] + chain {
+                try await PartyService.requireEnds(of: try await PartyService.allAccounts(of: party, tenant: tenant, tx: tx), besides: party,
+                                                   policy: "parties.erase", access: access,
+                                                   refusal: "party \(id) has partner accounts with parties outside this caller's scope: "
+                                                       + "a caller whose parties.erase reaches them must erase it")
+            }
+            for party in chain {
+                guard let user = try await tx.user(tenant: tenant, party: party) else { continue }
+                do {
+                    try await access.requireManageable(user)
+                } catch RosterError.forbidden {
+                    throw RosterError.forbidden("party \(id) has a merged record linked to a login this caller may not manage; a caller "
+                                                + "that manages it must erase the party")
+                }
+            }
             if try await tx.deletePartnerAccounts(tenant: tenant, party: id) > 0 { removed.append("partnerAccounts") }
 
             var erasedUser: User.ID?

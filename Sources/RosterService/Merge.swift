@@ -338,7 +338,8 @@ extension PartyService {
                 manageable = false
             }
             if linked || !manageable {
-                record.conflicts.append(MergeConflict(kind: .user, partyID: id, userID: user.id))
+                // Named to a caller who may read the login only (a scoped caller read a tenant ADMIN's id; found by a probe).
+                record.conflicts.append(MergeConflict(kind: .user, partyID: id, userID: try await access.mayRead(user) ? user.id : nil))
                 continue
             }
             try await UserService.link(&user, to: survivorID, tx: tx, context: context)

@@ -57,6 +57,8 @@ public struct PartnerAccountService: Sendable {
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 try await access.require("parties.write", on: [input.partnerID, input.customerID])
+                // Before their states are read: a concurrent delete then either waits for this account or is seen by it.
+                try await tx.lockPartiesForReference(tenant: tenant.id, [input.partnerID, input.customerID])
                 guard let partner = try await tx.party(tenant: tenant.id, id: input.partnerID) else {
                     throw RosterError.notFound("no party \(input.partnerID)")
                 }

@@ -207,27 +207,50 @@ public struct PartyService: Sendable {
     /// and its login. So the caller needs `parties.write` on those other ends too (as an erasure needs `parties.erase`
     /// there), and must hold everything the login holds (a scoped writer's delete had the retention worker erase a tenant
     /// ADMIN's login and edges outside its scope; found by a probe). Refusals name no party outside the caller's reach.
+    ///
+    /// The parties merged into it (and into those) go with it, and a merge leaves on them what it could not move (a
+    /// login, an account with a party outside the merging caller's reach): they are checked alike (a merge then a delete
+    /// reached what a delete alone was refused; found by a probe). On PostgreSQL the party's row is locked first, and the
+    /// writers that add an edge, a partner account or a login to a party lock it for share before they look at its
+    /// state: whichever commits second sees the other (a delete and a concurrent new edge both succeeded).
     static func requireDeletable(_ party: Party, access: TenantAccess, tx: any StoreTransaction) async throws {
         guard !access.isPlatform else { return }
         let tenant = access.tenant.id
+        _ = try await tx.lockPartyForErasure(tenant: tenant, id: party.id)
         let refusal = "party \(party.id) has %@ with parties outside this caller's scope: a caller whose parties.write reaches them must "
             + "delete it (a deleted party leaves their hierarchies, and the tenant's retention erases it with them)"
+        let chain = try await mergedChain(party.id, tenant: tenant, tx: tx)
         if access.grants.scope(of: "parties.write") != .tenant {
             let edges = try await allEdges(of: party.id, tenant: tenant, tx: tx)
             try await requireEnds(of: edges, besides: [party.id], policy: "parties.write", access: access,
                                   refusal: refusal.replacingOccurrences(of: "%@", with: "relationships"))
-            let accounts = try await allAccounts(of: party.id, tenant: tenant, tx: tx)
-            try await requireEnds(of: accounts, besides: party.id, policy: "parties.write", access: access,
-                                  refusal: refusal.replacingOccurrences(of: "%@", with: "partner accounts"))
+            for id in [party.id] + chain {
+                try await requireEnds(of: try await allAccounts(of: id, tenant: tenant, tx: tx), besides: id, policy: "parties.write",
+                                      access: access, refusal: refusal.replacingOccurrences(of: "%@", with: "partner accounts"))
+            }
         }
-        if let user = try await tx.user(tenant: tenant, party: party.id) {
+        for id in [party.id] + chain {
+            guard let user = try await tx.user(tenant: tenant, party: id) else { continue }
             do {
                 try await access.requireCovers(role: user.role, roles: try await tx.roles(tenant: tenant, user: user.id), what: "its login")
             } catch RosterError.forbidden {
-                throw RosterError.forbidden("party \(party.id) is linked to a login that holds more than this caller, and the tenant's "
-                                            + "retention erases a deleted party's login with it: a caller holding as much must delete it")
+                throw RosterError.forbidden("party \(party.id) \(id == party.id ? "is" : "has a merged record") linked to a login that holds "
+                                            + "more than this caller, and the tenant's retention erases a deleted party's records with it: a "
+                                            + "caller holding as much must delete it")
             }
         }
+    }
+
+    /// The parties merged into `id`, and into those, merge after merge.
+    static func mergedChain(_ id: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Party.ID] {
+        var chain: [Party.ID] = []
+        var next = [id]
+        while let current = next.popLast() {
+            let merged = try await tx.partiesMerged(into: current, tenant: tenant).map(\.id)
+            chain += merged
+            next += merged
+        }
+        return chain
     }
 
     /// `policy` on the parties at the other end of these partner accounts from `party`; refused with `refusal` (naming

@@ -92,6 +92,9 @@ public struct RelationshipService: Sendable {
         _ = errors.check { try ValidityWindow.validated(validFrom: input.validFrom, validTo: input.validTo) }
         try errors.throwIfAny()
         try await tx.lockHierarchy(tenant: tenant.id, type: type!)
+        // Before their states are read: a concurrent delete then either waits for this edge or is seen by it (both
+        // succeeded on PostgreSQL; found by a probe).
+        try await tx.lockPartiesForReference(tenant: tenant.id, [input.parentID, input.childID].filter { id in !fresh.contains { $0.id == id } })
         func party(_ id: Party.ID) async throws -> (party: Party, fresh: Bool) {
             if let made = fresh.first(where: { $0.id == id && $0.tenantID == tenant.id }) { return (made, true) }
             guard let found = try await tx.party(tenant: tenant.id, id: id) else { throw RosterError.notFound("no party \(id)") }

@@ -246,6 +246,8 @@ public struct UserService: Sendable {
     static func checkParty(_ user: User, access: TenantAccess) async throws {
         guard let partyID = user.partyID else { return }
         let tx = access.tx
+        // Before its state is read: a concurrent delete then either waits for this link or is seen by it.
+        try await tx.lockPartiesForReference(tenant: user.tenantID, [partyID])
         let party = try await access.party(partyID)
         guard party.kind == .person, party.isLive else { throw RosterError.invalid("partyId", "must be a live person") }
         if let other = try await tx.user(tenant: user.tenantID, party: partyID), other.id != user.id {

@@ -509,6 +509,10 @@ public protocol ErasureRepository {
     /// Locks the party's row until the transaction ends (PostgreSQL), so that a write that refers to it waits and
     /// then finds it gone; returns false when it does not exist.
     func lockPartyForErasure(tenant: Tenant.ID, id: Party.ID) async throws -> Bool
+    /// PostgreSQL: a key-share lock on these parties' rows (those that exist) until the transaction ends, for a writer
+    /// about to refer to them: it waits for a delete or an erasure holding one, and what it reads of them afterwards is
+    /// what that left. SQLite (one writer): nothing.
+    func lockPartiesForReference(tenant: Tenant.ID, _ ids: [Party.ID]) async throws
     /// Removes the party's row; its roles, tags, state history, consents and domains go with it.
     func deleteErasedParty(tenant: Tenant.ID, id: Party.ID) async throws
     /// Removes the partner accounts the party is in (as partner or customer); returns how many.

@@ -480,6 +480,13 @@ extension WebConsole {
             else {
                 return signInPage(request, error: "That token is not valid.", status: .unauthorized)
             }
+            // A sign-in is the key's request too: over its rate limit, refused as its pages are.
+            if let rateLimit = options.rateLimit, let retryAfter = try await rateLimit(caller) {
+                var response = signInPage(request, error: "This key is over its rate limit. Wait \(retryAfter) s, then sign in again.",
+                                          status: .tooManyRequests)
+                response.headers[.retryAfter] = String(retryAfter)
+                return response
+            }
             let signedIn = WebSession.signedIn(now: now(), token: token)
             logger.info("console sign-in", metadata: ["principal": "\(caller.principal)"])
             let home = caller.tenantSlug.map { "/ui/t/\(Self.pathSegment($0))/parties" } ?? "/ui/tenants"

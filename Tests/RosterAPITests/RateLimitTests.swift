@@ -38,7 +38,7 @@ struct RateLimitTests {
     /// the limit is a 429 page with Retry-After (each page is an audited read; the console was never limited: found by a
     /// probe).
     @Test func theConsoleSpendsTheCallersBucket() async throws {
-        try await withApp(configure: { $0.rateLimit = .limit(perSecond: 0.01, burst: 3) }) { api in
+        try await withApp(configure: { $0.rateLimit = .limit(perSecond: 0.01, burst: 4) }) { api in
             let t = try await api.makeTenant()
             let key = try await api.send(.post, "/v1/tenants/\(t)/api-keys", json: #"{"name":"console","role":"ADMIN"}"#).decode(Key.self).key
             var browser = TBrowser(client: api.client)
@@ -51,6 +51,9 @@ struct RateLimitTests {
             #expect(over.status == .tooManyRequests && over.html.contains("rate limit"), "\(over.status)")
             #expect(over.headers[.retryAfter].flatMap { Int($0) }.map { $0 > 0 } == true)
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties", token: key).status == .tooManyRequests, "one bucket")
+            var again = TBrowser(client: api.client)
+            let refused = try await again.signIn(token: key)
+            #expect(refused.status == .tooManyRequests && refused.headers[.retryAfter] != nil, "a sign-in spends it too: \(refused.status)")
             // Another caller's bucket is its own.
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties").status == .ok)
         }

@@ -225,6 +225,75 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// What a merge leaves on the merged parties (a login it can't move, an account with a party outside the caller's
+    /// reach) is erased with the survivor: a scoped caller's erasure or delete of the survivor is refused as the merged
+    /// party's own would be (a merge then an erasure unlinked a tenant ADMIN's login, erased its person record and an
+    /// account of another region; found by a probe). The merge names neither the login nor the account to it.
+    @Test(arguments: StoreKind.allCases)
+    func aMergeOpensNoWayAroundDeleteAndErasure(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let s = rt.services
+            func person(_ name: String) async throws -> Party.ID {
+                let id = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: name), context: .test).id
+                _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.north, childID: id, type: "structure"), context: .test)
+                return id
+            }
+            let survivor = try await person("Sam"), adminsOwn = try await person("Ann"), customer = try await person("Pat")
+            let admin = try await s.users.create(tenant: t, UserInput(email: "ann.admin@example.com", role: .admin, partyID: adminsOwn),
+                                                 context: .test)
+            let partner = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "South Partner", roles: ["partner"]),
+                                                     context: .test).id
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: partner, type: "structure"), context: .test)
+            let account = try await s.partnerAccounts.create(tenant: t, PartnerAccountInput(partnerID: partner, customerID: customer,
+                                                                                            username: "pat", secret: "s"), context: .test)
+            let merge = try await s.parties.merge(tenant: t, into: survivor, from: [adminsOwn, customer], dryRun: false, context: w.inside)
+            #expect(merge.conflicts.contains { $0.kind == .user && $0.userID == nil } && !merge.conflicts.contains { $0.userID == admin.id })
+            #expect(merge.conflicts.contains { $0.kind == .partnerAccount && $0.partnerAccountID == nil })
+            await expectRosterError({ try await s.compliance.erase(tenant: t, id: survivor, eraseUsers: false, context: w.inside) }) { error in
+                if case .forbidden(let message) = error { !message.contains(admin.id.description) } else { false }
+            }
+            await expectRosterError({ try await s.parties.delete(tenant: t, id: survivor, context: w.inside) }) { error in
+                if case .forbidden = error { true } else { false }
+            }
+            #expect(try await s.users.get(tenant: t, id: admin.id, context: .test).partyID == adminsOwn)
+            #expect(try await s.partnerAccounts.get(tenant: t, id: account.id, context: .test).customerID == customer)
+            // Undone, the survivor is the caller's to delete.
+            _ = try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test)
+            #expect(try await s.parties.delete(tenant: t, id: survivor, context: w.inside).state == .deleted)
+        }
+    }
+
+    /// A delete and a concurrent write that adds an edge or links a login to the party: never both (on PostgreSQL
+    /// both succeeded, and the retention that followed erased a tenant ADMIN's login; found by a probe). Whichever
+    /// commits second sees the other.
+    @Test(arguments: StoreKind.allCases)
+    func aDeleteAndAConcurrentLinkNeverBothSucceed(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let s = rt.services
+            var both = 0
+            for round in 0..<12 {
+                let id = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "R\(round)"), context: .test).id
+                _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.north, childID: id, type: "structure"), context: .test)
+                async let deleted: Bool = { (try? await s.parties.delete(tenant: t, id: id, context: w.inside)) != nil }()
+                async let linked: Bool = {
+                    if round % 2 == 0 {
+                        return (try? await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: id, type: "supply"),
+                                                                  context: .test)) != nil
+                    }
+                    return (try? await s.users.create(tenant: t, UserInput(email: "r\(round)@example.com", role: .admin, partyID: id),
+                                                      context: .test)) != nil
+                }()
+                let (d, l) = await (deleted, linked)
+                if d && l { both += 1 }
+            }
+            #expect(both == 0, "\(both) rounds had the delete and the link both succeed")
+        }
+    }
+
     /// A user whose coarse role is ADMIN or MANAGEMENT reaches the whole tenant: it lies in no subtree, whatever its
     /// grants, so a caller that reads users only in a subtree does not read it (one grant inside the subtree showed a
     /// tenant ADMIN to a scoped reader; found by a probe).
