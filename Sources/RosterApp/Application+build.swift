@@ -58,6 +58,7 @@ public func buildApplication(
         logger: logger)
     app.addServices(database.service)
     app.addServices(ImportJobsShutdown(jobs: runtime.services.importJobs))
+    app.addServices(MemoryTrim())
     // Listed from the start, at 0 (it appeared at the first rollback only; found by a probe of the README).
     Counter(label: "roster_provisioning_rollbacks_total").increment(by: 0)
     let started = StartGate()

@@ -158,3 +158,11 @@ struct ServiceTests {
         }
     }
 }
+
+/// `serve` hands the allocator's free pages back every 30 s (`MemoryTrim`): the glibc function is found and called. Its
+/// effect is measured in Benchmarks/results.md (3,000 connections opened and closed: 210 MB resident, then 88 MB).
+@Test func theAllocatorCanBeTrimmed() {
+    #if os(Linux)
+    #expect(MemoryTrim.trim())
+    #endif
+}
