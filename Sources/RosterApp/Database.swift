@@ -33,7 +33,8 @@ public struct RosterDatabase: Sendable {
                                   migrations: RosterSchema.migrations(for: .postgres), service: database, sqlite: nil)
         }
         guard let path = sqlitePath(url) else { throw DatabaseURLError.unsupported(url) }
-        let database = try await SQLiteDatabase.open(path: path, checkpointPages: bulk ? 10_000 : 1_000, logger: logger)
+        let database = try await SQLiteDatabase.open(path: path, checkpointPages: bulk ? 10_000 : 1_000, walSizeLimit: bulk ? nil : 67_108_864,
+                                                     logger: logger)
         return RosterDatabase(store: SQLStore(database: database, logger: logger, slowThreshold: slow),
                               migrations: RosterSchema.migrations(for: .sqlite), service: database, sqlite: database)
     }

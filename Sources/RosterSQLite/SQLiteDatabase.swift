@@ -37,7 +37,10 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// while the writer goes on (SQLite's automatic checkpoint runs in the writer's commit, holding the write lock: 12%
     /// of a bulk import's time in perf, on the one core the import keeps busy). Should the log reach four times that
     /// (the writer never pausing long enough for a checkpoint to catch up), the writer waits for one of its own.
-    public static func open(path: String, readers readerCount: Int = 4, checkpointPages: Int = 1_000,
+    /// `walSizeLimit`: the size the WAL file is cut back to when the log starts over (a server's), nil to keep it (a bulk
+    /// command's, whose WAL runs to some 200 MB between checkpoints: cutting it back and growing it again cost an import
+    /// of 200,000 rows 5-8%).
+    public static func open(path: String, readers readerCount: Int = 4, checkpointPages: Int = 1_000, walSizeLimit: Int? = 67_108_864,
                             logger: Logger) async throws -> SQLiteDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -63,10 +66,10 @@ public final class SQLiteDatabase: SQLDatabase, Service {
             // 11.0 s. A server keeps 1,000 pages: 10,000 tripled a GET's p99 (8 → 26-29 ms, a read waits for its
             // audit entry's commit, and so, while checkpoints ran in the commit, for the checkpoint that followed it)
             // for no more GETs a second; not measured again since checkpoints moved off the writer.
-            // The WAL file is cut back to 64 MiB when the log starts over: a reader that held a snapshot for a minute let it
-            // grow to 1.3 GB, which it kept until the server stopped (found by a probe).
+            // The WAL file is cut back to `walSizeLimit` when the log starts over: a reader that held a snapshot for a minute
+            // let a server's grow to 1.3 GB, which it kept until the server stopped (found by a probe).
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA secure_delete=ON",
-                           "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY", "PRAGMA journal_size_limit=67108864"] {
+                           "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] + (walSizeLimit.map { ["PRAGMA journal_size_limit=\($0)"] } ?? []) {
                 _ = try writer.query(pragma, [])
             }
             writer.trackWAL()
