@@ -237,9 +237,16 @@ struct BulkExportAPITests {
             #expect(lines.first == "kind,firstName,lastName,name,email,phone,website,note,customerType,roles,tags,properties.crm")
             #expect(lines.count == 4 && csv.text.contains("person,Ann,,,ann@example.com,+442079460958,,,,,,c-1"), "\(csv.text)")
 
+            // Spreadsheet-safe on request: a field that would run as a formula starts with an apostrophe; CSV only.
+            _ = try await api.createParty(t, #"{"kind":"organization","name":"=1+1"}"#)
+            let safe = try await api.send(.get, "/v1/tenants/\(t)/parties/export?spreadsheetSafe=true")
+            #expect(safe.status == .ok && safe.text.contains("organization,,,'=1+1,") && !safe.text.contains(",=1+1"), "\(safe.text)")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/export").text.contains(",=1+1,"))
+            let notCSV = try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=jsonl&spreadsheetSafe=true")
+            #expect(notCSV.status == .unprocessableContent && notCSV.problem?.errors?.map(\.field) == ["spreadsheetSafe"], "\(notCSV.text)")
             let masked = try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=jsonl&mask=true")
             #expect(masked.status == .ok && masked.headers[.contentType] == "application/x-ndjson")
-            #expect(masked.text.split(separator: "\n").count == 3)
+            #expect(masked.text.split(separator: "\n").count == 4)
             #expect(!masked.text.contains("Ann") && !masked.text.contains("example.com") && !masked.text.contains("c-1"), "\(masked.text)")
 
             // A key whose role reads below North gets North's subtree (Ann), not Bob.

@@ -25,6 +25,11 @@ struct ExportCLITests {
         #expect(plain.status == 0 && plain.out.split(separator: "\n").count == 4, "\(plain.out) \(plain.err)")
         #expect(plain.out.contains("person,Ann,Archer,,ann@example.com,+442079460958,,,regular,customer,Gold,c-1"), "\(plain.out)")
 
+        // Spreadsheet-safe: a phone's "+" would start a formula (and lose its digits to a number); CSV only.
+        let safe = try cli.run("export", "parties", "--tenant", "src", "--spreadsheet-safe")
+        #expect(safe.status == 0 && safe.out == plain.out.replacingOccurrences(of: ",+44", with: ",'+44"), "\(safe.out)")
+        let jsonSafe = try cli.run("export", "parties", "--tenant", "src", "--format", "jsonl", "--spreadsheet-safe")
+        #expect(jsonSafe.status != 0 && jsonSafe.err.contains("--spreadsheet-safe goes with CSV"), "\(jsonSafe.err)")
         let masked = dir.appendingPathComponent("masked.jsonl").path
         let run = try cli.run("export", "parties", "--tenant", "src", "--mask", "--output", masked)
         #expect(run.status == 0 && run.err.contains("exported 3 parties"), "\(run.err)")
