@@ -40,17 +40,22 @@ public enum SpreadsheetGuard {
         byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@") || byte == 0x09 || byte == 0x0D
     }
 
+    /// Apostrophes, then one of those characters (`'*[=+\-@\t\r]`): a field a spreadsheet-safe export guards. A field of
+    /// its own that begins with apostrophes and one of them is guarded too, so that the import gives it back whole (it
+    /// came back one apostrophe short; found by a probe).
+    static func formulaLike(_ field: String) -> Bool {
+        for byte in field.utf8 where byte != UInt8(ascii: "'") { return triggers(byte) }
+        return false
+    }
+
     /// The field as a spreadsheet-safe export writes it.
     public static func guarded(_ field: String) -> String {
-        guard let first = field.utf8.first, triggers(first) else { return field }
-        return "'" + field
+        formulaLike(field) ? "'" + field : field
     }
 
     /// The field as the import reads it: the apostrophe of a guarded field taken off.
     public static func unguarded(_ field: String) -> String {
-        var bytes = field.utf8.makeIterator()
-        guard bytes.next() == UInt8(ascii: "'"), let second = bytes.next(), triggers(second) else { return field }
-        return String(field.dropFirst())
+        field.utf8.first == UInt8(ascii: "'") && formulaLike(field) ? String(field.dropFirst()) : field
     }
 }
 

@@ -197,7 +197,10 @@ public struct ImportJobService: Sendable {
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: path)
-            throw error
+            // The body's own failure (the connection closed part-way, or timed out idle) is the client's: a 400, not an
+            // error logged as unexpected (found by a probe).
+            if error is RosterError || error is CancellationError { throw error }
+            throw RosterError.badRequest("the body could not be read to its end (the connection closed part-way)")
         }
         return (path, hasher.finalize().hexString)
     }

