@@ -26,9 +26,10 @@ package struct RosterAPIHandlers: APIProtocol {
         do {
             try await services.checkReady()
             return .ok(.init(body: .json(.init(status: "ok", database: "ok"))))
-        } catch RosterError.unavailable(let detail) where detail.hasPrefix("the audit log") {
-            logger.warning("readiness check failed: the audit log's commit is stalled")
-            throw RosterError.unavailable(detail)
+        } catch let error as RosterError {
+            // The check's own finding (the audit log's commit stalled), in its words.
+            logger.warning("readiness check failed", metadata: ["detail": "\(error.detail ?? "")"])
+            throw error
         } catch {
             logger.warning("readiness check failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             throw RosterError.unavailable("the database does not answer")

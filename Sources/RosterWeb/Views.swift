@@ -301,9 +301,9 @@ struct PartyView {
 
         init(_ fields: [String: String] = [:]) {
             direction = fields["direction"] == "above" ? "above" : "below"
-            otherID = (fields["otherId"] ?? "").trimmingCharacters(in: .whitespaces)
-            type = (fields["type"] ?? "").trimmingCharacters(in: .whitespaces)
-            role = (fields["role"] ?? "").trimmingCharacters(in: .whitespaces)
+            otherID = fields.trimmed("otherId")
+            type = fields.trimmed("type")
+            role = fields.trimmed("role")
             below = direction == "below"
             above = !below
         }
@@ -318,9 +318,9 @@ struct PartyView {
         var withdrawn: Bool
 
         init(_ fields: [String: String] = [:]) {
-            purpose = (fields["purpose"] ?? "").trimmingCharacters(in: .whitespaces)
+            purpose = fields.trimmed("purpose")
             status = fields["status"] ?? "granted"
-            source = (fields["source"] ?? "").trimmingCharacters(in: .whitespaces)
+            source = fields.trimmed("source")
             granted = status == "granted"
             withdrawn = status == "withdrawn"
         }
@@ -496,5 +496,12 @@ enum WebFormat {
         case .bool(let flag): flag ? "true" : "false"
         case .null: ""
         }
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// A form field as typed, without the spaces at its ends; empty when the form did not send it.
+    func trimmed(_ name: String) -> String {
+        (self[name] ?? "").trimmingCharacters(in: .whitespaces)
     }
 }

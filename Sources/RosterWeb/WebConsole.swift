@@ -997,7 +997,7 @@ extension WebConsole {
             let party = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)
             let asPartner = party.roles.contains("partner")
             let otherField = asPartner ? "customerId" : "partnerId"
-            let otherRaw = (fields[otherField] ?? "").trimmingCharacters(in: .whitespaces)
+            let otherRaw = fields.trimmed(otherField)
             do {
                 guard let other = Party.ID(uuidString: otherRaw) else {
                     throw RosterError.invalid(otherField, otherRaw.isEmpty ? "is needed" : "is not a party id")
