@@ -101,9 +101,10 @@ public struct AccessService: Sendable {
         return try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
-            try await access.requireGrantee(user)
+            let grantee = try await access.requireGrantee(user)
             guard let found = try await tx.role(tenant: tenant.id, id: role) else { throw RosterError.notFound("no role \(role)") }
             try await access.requireGivable(found)
+            try await UserService.requireLinkedPartyLive(grantee, tx: tx, giving: "a role")
             if try await tx.grantRole(tenant: tenant.id, user: user, role: role, window: window) {
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "role.grant", targetType: "user",
                                                      targetID: user.description, fields: ["roles"])])

@@ -401,7 +401,8 @@ struct TenantAccess {
     /// A user this caller may grant roles to or revoke them from (`roles.manage`): one that holds nothing the caller
     /// lacks and, for a caller whose `roles.manage` reaches only subtrees, one whose roles all lie inside them (else a
     /// grant would bring any role-less user of the tenant into the caller's reach).
-    func requireGrantee(_ id: User.ID) async throws {
+    @discardableResult
+    func requireGrantee(_ id: User.ID) async throws -> User {
         try requireSomewhere("roles.manage")
         guard let user = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
         let roles = try await tx.roles(tenant: tenant.id, user: id)
@@ -410,6 +411,7 @@ struct TenantAccess {
             try await requireCovers(role: user.role, roles: roles, what: "user \(id)")
             try await requireInside(user, roles: roles, policy: "roles.manage")
         }
+        return user
     }
 
     /// Whether this caller may know `role` exists: it lists the tenant's roles (`users.read` or `roles.manage` on the whole

@@ -96,6 +96,9 @@ public struct UserService: Sendable {
                     try await Self.checkUnique(user, access: access)
                 }
                 if changed.contains("partyId") { try await Self.checkParty(user, access: access) }
+                if user.role != current.role || (user.isActive && !current.isActive) {
+                    try await Self.requireLinkedPartyLive(user, tx: tx, giving: user.role != current.role ? "a new role" : "its access back")
+                }
                 user.updatedAt = Date.rosterNow
                 user.version += 1
                 guard try await tx.updateUser(user, expectedVersion: current.version) else { throw ChangedMeanwhile(what: "user") }
@@ -253,6 +256,18 @@ public struct UserService: Sendable {
         if let other = try await tx.user(tenant: user.tenantID, party: partyID), other.id != user.id {
             throw try await access.conflict("another user is linked to this party", user: other)
         }
+    }
+
+    /// A login linked to a deleted party is erased with it by the tenant's retention: meanwhile it gains nothing (a
+    /// login made ADMIN after its person's delete was erased by the system a minute later; found by a probe). Restoring
+    /// the party, or unlinking the login, comes first. The party's row is locked for share before its state is read, so
+    /// an erasure running beside it either waits for this change or is seen by it.
+    static func requireLinkedPartyLive(_ user: User, tx: any StoreTransaction, giving what: String) async throws {
+        guard let partyID = user.partyID else { return }
+        try await tx.lockPartiesForReference(tenant: user.tenantID, [partyID])
+        guard let party = try await tx.party(tenant: user.tenantID, id: partyID), party.state == .deleted else { return }
+        throw RosterError.conflict("user \(user.id) is linked to party \(partyID), which is deleted: the tenant's retention erases the "
+                                   + "login with it. Restore the party, or unlink the login (partyId: null), before giving it \(what)")
     }
 
     func mapUnique<T>(_ body: () async throws -> T) async throws -> T {

@@ -225,6 +225,51 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// A deleted party's login is erased with it by the tenant's retention, so it gains nothing meanwhile: no role, no
+    /// new coarse role, no reactivation (a login made ADMIN after its person's delete was erased by the retention
+    /// worker; found by a probe). Unlinked, or with its party restored, it may be given them again.
+    @Test(arguments: StoreKind.allCases)
+    func aDeletedPartysLoginGainsNothingBeforeItsErasure(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let s = rt.services
+            let login = try await s.users.create(tenant: t, UserInput(email: "login@example.com", role: .user, partyID: w.northPerson),
+                                                 context: .test)
+            let role = try await s.access.createRole(tenant: t, name: "readers", policies: ["parties.read"], organizationID: nil,
+                                                     relationshipType: nil, context: .test)
+            var inactive = UserInput()
+            inactive.isActive = false
+            _ = try await s.users.update(tenant: t, id: login.id, inactive, context: .test)
+            _ = try await s.parties.delete(tenant: t, id: w.northPerson, context: .test)
+            func refusedAsDeleted(_ body: () async throws -> Void) async {
+                await expectRosterError(body) { error in
+                    guard case .conflict(let message, _) = error else { return false }
+                    return message.contains("is deleted") && message.contains("Restore the party, or unlink the login")
+                }
+            }
+            await refusedAsDeleted { _ = try await s.access.grant(tenant: t, user: login.id, role: role.id, context: .test) }
+            var admin = UserInput()
+            admin.role = .admin
+            await refusedAsDeleted { _ = try await s.users.update(tenant: t, id: login.id, admin, context: .test) }
+            var active = UserInput()
+            active.isActive = true
+            await refusedAsDeleted { _ = try await s.users.update(tenant: t, id: login.id, active, context: .test) }
+            let unchanged = try await s.users.get(tenant: t, id: login.id, context: .test)
+            #expect(unchanged.role == .user && !unchanged.isActive)
+            #expect(try await s.access.roles(tenant: t, user: login.id, context: .test).isEmpty)
+
+            // Restored, the party's login may be given a role again; unlinked, a login is no longer the party's.
+            _ = try await s.parties.restore(tenant: t, id: w.northPerson, context: .test)
+            #expect(try await s.access.grant(tenant: t, user: login.id, role: role.id, context: .test).count == 1)
+            _ = try await s.parties.delete(tenant: t, id: w.northPerson, context: .test)
+            await refusedAsDeleted { _ = try await s.users.update(tenant: t, id: login.id, admin, context: .test) }
+            let unlinked = try await s.users.update(tenant: t, id: login.id, UserInput(), clearing: ["partyId"], context: .test)
+            #expect(unlinked.partyID == nil)
+            #expect(try await s.users.update(tenant: t, id: login.id, admin, context: .test).role == .admin)
+        }
+    }
+
     /// What a merge leaves on the merged parties (a login it can't move, an account with a party outside the caller's
     /// reach) is erased with the survivor: a scoped caller's erasure or delete of the survivor is refused as the merged
     /// party's own would be (a merge then an erasure unlinked a tenant ADMIN's login, erased its person record and an
