@@ -51,8 +51,10 @@ public func buildApplication(
         responder: DirectFirstResponder(router: router),
         // Connections that hold a request part-way (or idle between requests) are closed after the idle timeout: a
         // client sending headers it never finished held its connection for good, and 20,000 of them took every file
-        // descriptor (found by a probe).
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+        // descriptor (found by a probe). A body trickled in is ended too, once the idle timeout has passed (SlowBodyHandler).
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [SlowBodyHandler(window: .seconds(Int64(configuration.idleTimeoutSeconds)), logger: logger)],
+            idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
