@@ -144,6 +144,25 @@ public struct AccessGraph: Sendable {
         return nil
     }
 
+    /// Whether the walk up from `party` (over edges of `type`, or of any type) stops at `maxDepth` with parties above
+    /// still unread: a decision that found no path says so (a party 65 levels down was refused with a reason that named
+    /// no limit; found by a probe).
+    public func goesDeeperThanWalks(_ party: Party.ID, type: String?, at: Date?) -> Bool {
+        var seen: Set<Party.ID> = [party]
+        var frontier = [party]
+        for _ in 0..<Self.maxDepth {
+            var next: [Party.ID] = []
+            for node in frontier {
+                for edge in up[node] ?? [] where edge.isInForce(at: at) && (type == nil || edge.type == type) && seen.insert(edge.parent).inserted {
+                    next.append(edge.parent)
+                }
+            }
+            if next.isEmpty { return false }
+            frontier = next
+        }
+        return true
+    }
+
     /// Whether `party` lies in one of `subtrees` at `at`.
     public func isInside(_ party: Party.ID, _ subtrees: [Subtree], at: Date?) -> Bool {
         subtrees.contains { path(to: party, within: $0, at: at) != nil }

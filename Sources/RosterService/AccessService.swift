@@ -194,11 +194,22 @@ public struct AccessService: Sendable {
         }
         do {
             let roles = graph.roles(of: user.id, at: at).filter { $0.policies.contains(policy) }
+            func reaches(_ role: AccessRole) -> Bool {
+                guard let organization = role.organizationID else { return true }
+                return graph.path(to: party, within: Subtree(organizationID: organization, relationshipType: role.relationshipType), at: at) != nil
+            }
             guard !roles.isEmpty else {
-                // A grant that would give it outside its window: said so, with the window.
-                if let idle = graph.grants(of: user.id).first(where: { $0.role.policies.contains(policy) }) {
+                let idle = graph.grants(of: user.id).filter { $0.role.policies.contains(policy) }
+                // A grant outside its window is the reason only when its role reaches the party: said so, with the window.
+                // One scoped elsewhere is not (the window was blamed, as though access would come with it; found by a
+                // probe).
+                if let reaching = idle.first(where: { reaches($0.role) }) {
                     return AccessDecision(allowed: false,
-                                          reason: "role \(idle.role.name) grants \(policy), but the user's grant of it holds only\(idle.window.described)")
+                                          reason: "role \(reaching.role.name) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
+                }
+                if !idle.isEmpty {
+                    return AccessDecision(allowed: false, reason: Self.elsewhere(idle.map(\.role), policy: policy, party: party, at: at, graph: graph)
+                                              + (idle.count == 1 ? ", and the user's grant of it is not in force" : ", and the user's grants of them are not in force"))
                 }
                 return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)")
             }
@@ -218,10 +229,21 @@ public struct AccessService: Sendable {
                 }
                 return AccessDecision(allowed: true, reason: reason, roleID: role.id, path: path)
             }
-            let names = roles.map(\.name).joined(separator: ", ")
-            let verb = roles.count == 1 ? "grants" : "grant"
-            return AccessDecision(allowed: false, reason: "\(names) \(verb) \(policy) only on other parts of the organization tree")
+            return AccessDecision(allowed: false, reason: Self.elsewhere(roles, policy: policy, party: party, at: at, graph: graph))
         }
+    }
+
+    /// Why `roles`, scoped to organizations the party does not lie below, do not grant `policy` on it: the tree's other
+    /// parts, or the walk's bound when the party lies deeper than hierarchies are read.
+    static func elsewhere(_ roles: [AccessRole], policy: String, party: Party.ID, at: Date, graph: AccessGraph) -> String {
+        let names = roles.map(\.name).joined(separator: ", ")
+        let verb = roles.count == 1 ? "grants" : "grant"
+        let types = Set(roles.map(\.relationshipType))
+        if types.contains(where: { graph.goesDeeperThanWalks(party, type: $0, at: at) }) {
+            return "\(names) \(verb) \(policy) only on other parts of the organization tree as far as it is read: this party lies more than "
+                + "\(AccessGraph.maxDepth) levels below some of its ancestors, and hierarchies are read \(AccessGraph.maxDepth) levels up and down"
+        }
+        return "\(names) \(verb) \(policy) only on other parts of the organization tree"
     }
 
     /// A decider on the tenant's access graph as it stands now, for many questions at once (`roster bench access`

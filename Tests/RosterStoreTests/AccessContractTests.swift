@@ -363,6 +363,8 @@ struct AccessContractTests {
                 for depth in [63, 64, 65, 69] {
                     let decision = try await s.access.check(tenant: t, user: user.id, policy: "approve_tree", party: chain[depth], context: .test)
                     #expect(decision.allowed == (depth <= 64), "\(type ?? "any type") at depth \(depth)")
+                    // Refused below the bound, the reason names it (it said only "other parts of the tree"; found by a probe).
+                    #expect(decision.allowed || decision.reason.contains("more than 64 levels below"), "\(decision.reason)")
                 }
                 var listed = Set<Party.ID>()
                 var cursor: String?

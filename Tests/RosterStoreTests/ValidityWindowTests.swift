@@ -51,7 +51,18 @@ struct ValidityWindowTests {
             }
             let past = try await check("past")
             #expect(!past.allowed && past.reason.contains("North readers") && past.reason.contains("until"), "\(past.reason)")
-            #expect(try await !check("future").allowed)
+            let future = try await check("future")
+            #expect(!future.allowed && future.reason.contains("holds only from"), "\(future.reason)")
+            // On a party the role does not reach, the window is not the reason (it was blamed, as though access would
+            // come with it; found by a probe).
+            let elsewhere = try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "Elsewhere"), context: .test).id
+            for name in ["future", "past"] {
+                let decision = try await access.check(tenant: t, user: users[name]!, policy: "approve_tree", party: elsewhere, context: .test)
+                #expect(!decision.allowed && decision.reason == "North readers grants approve_tree only on other parts of the organization tree, "
+                        + "and the user's grant of it is not in force", "\(decision.reason)")
+            }
+            let openElsewhere = try await access.check(tenant: t, user: users["open"]!, policy: "approve_tree", party: elsewhere, context: .test)
+            #expect(openElsewhere.reason == "North readers grants approve_tree only on other parts of the organization tree", "\(openElsewhere.reason)")
             for (name, expected) in [("open", true), ("current", true), ("past", false), ("future", false)] {
                 let seen = await sees(name)
                 #expect(seen == expected, "\(name)")
