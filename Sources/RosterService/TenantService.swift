@@ -39,8 +39,12 @@ public struct TenantService: Sendable {
     /// or no such tenant. Asked by the HTTP layer for callers it has authenticated; tells nothing else of the tenant.
     public func rateLimit(of slug: String) async throws -> RateLimitRule? {
         if let cached = rateLimits.rule(of: slug) { return cached.rule }
+        // Kept from the instant the read began, not the one it ended: its snapshot holds every change committed before
+        // then, so a change made by another process is seen within the lifetime of its commit (it took 5.02 s; found by
+        // a probe).
+        let began = ContinuousClock.now
         let rule = try await store.read { tx in try await tx.tenant(slug: slug)?.settings.rateLimit }
-        rateLimits.remember(rule, of: slug)
+        rateLimits.remember(rule, of: slug, readAt: began)
         return rule
     }
 
@@ -299,11 +303,10 @@ final class RateLimitCache: Sendable {
         }
     }
 
-    func remember(_ rule: RateLimitRule?, of slug: String) {
-        let now = ContinuousClock.now
+    func remember(_ rule: RateLimitRule?, of slug: String, readAt: ContinuousClock.Instant) {
         entries.withLock { entries in
             if entries.count >= 10_000 { entries.removeAll() }
-            entries[slug] = (rule, now)
+            entries[slug] = (rule, readAt)
         }
     }
 
