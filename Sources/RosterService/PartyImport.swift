@@ -275,9 +275,12 @@ public struct PartyImportService: Sendable {
                 return .skipped
             case .fail:
                 // Refused, naming the column that matched (a refused row's field; it was empty).
-                let named = readable.first.map { " (\($0))" } ?? ""
-                let byEmail = party.email.map { email in matches.contains { $0.email?.normalized == email.normalized } } ?? false
-                let field = byEmail ? "email" : "phone"
+                // The party that matched on that column: with the email of one and the phone of another, the email's
+                // message named the phone's party (found by a probe).
+                let byEmail = party.email.flatMap { email in matches.first { $0.email?.normalized == email.normalized } }
+                let match = byEmail ?? matches.first { $0.phone?.digits == party.phone?.digits } ?? matches[0]
+                let field = byEmail != nil ? "email" : "phone"
+                let named = readable.contains(match.id) ? " (\(match.id))" : ""
                 throw RosterError.invalid(field, "a live \(party.kind.rawValue) with this \(field) exists\(named)")
             case .update:
                 guard ids.count == 1, let current = matches.first else {

@@ -156,6 +156,16 @@ struct PartyImportTests {
             #expect(fail.refused == 2 && fail.created == 0, "\(fail)")
             #expect(fail.errors.map(\.field) == ["email", "email"] && fail.errors.allSatisfy { $0.message.contains("with this email exists") },
                     "\(fail.errors)")
+            // The email of one party and the phone of another: each column's message names its own party (the email's
+            // named the phone's; found by a probe).
+            let bob = try await rt.services.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Bob", email: "bob@example.com",
+                                                                                 phone: "+44 7700 900222"), context: .test)
+            let crossed = [Self.row(1) { $0.firstName = "X"; $0.phone = "+447700900222"; $0.email = "ann@example.com" },
+                           Self.row(2) { $0.firstName = "Y"; $0.phone = "+447700900222" }]
+            let named = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .fail, context: .test, next: Self.rows(crossed))
+            #expect(named.errors.map(\.field) == ["email", "phone"], "\(named.errors)")
+            #expect(named.errors.first?.message.hasSuffix("(\(existing.id))") == true && named.errors.last?.message.hasSuffix("(\(bob.id))") == true,
+                    "\(named.errors)")
             let update = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .update, context: .test, next: Self.rows(rows))
             #expect(update.updated == 1 && update.unchanged == 1, "\(update)")
             let merged = try await rt.services.parties.get(tenant: t, id: existing.id, context: .test)
