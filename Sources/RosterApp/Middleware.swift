@@ -63,6 +63,15 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                     rate.apply(to: &response.headers)
                     return response
                 }
+                // Bodies are read as UTF-8 (JSON, CSV, JSON Lines): one declared in another charset is refused rather than
+                // misread (a Latin-1 CSV was accepted, then its job failed on its first row; found by a probe).
+                if let type = request.headers[.contentType], let charset = Self.charset(of: type), !["utf-8", "utf8", "us-ascii"].contains(charset) {
+                    var response = respond(Problem(status: 415, title: Problem.title(for: 415),
+                                                   detail: "the body must be UTF-8 text; Content-Type says charset=\(charset)"),
+                                           requestID: requestID)
+                    rate?.apply(to: &response.headers)
+                    return response
+                }
             } catch let error as RosterError {
                 return respond(Problem(error), requestID: requestID)
             } catch let error as any RosterErrorConvertible {
@@ -110,6 +119,17 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         // CSV says its charset (RFC 7111 makes US-ASCII the default, and the bytes are UTF-8).
         if response.headers[.contentType] == "text/csv" { response.headers[.contentType] = "text/csv; charset=utf-8" }
         return response
+    }
+
+    /// The `charset` parameter of a media type, lowercased and unquoted; nil when there is none.
+    static func charset(of contentType: String) -> String? {
+        guard contentType.utf8.contains(UInt8(ascii: ";")) else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
+            return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
+        }
+        return nil
     }
 
     /// `/v1/tenants/{tenant}/parties/export`, the streamed export.

@@ -123,6 +123,16 @@ struct ImportAPITests {
             let wrongType = try await Self.post(api, t, "type=parties", "{}", type: "application/json")
             #expect(wrongType.status == .unsupportedMediaType && wrongType.problem?.detail == "the body must be text/csv or application/x-ndjson",
                     "\(wrongType.text)")
+            // A body declared in another charset than UTF-8 is refused, not misread (a Latin-1 CSV was taken, then its job
+            // failed on its first row; found by a probe); UTF-8 said in any case and quoted is what it reads.
+            let latin1 = try await Self.post(api, t, "type=parties", "firstName\nZo\u{EB}\n", type: "text/csv; charset=iso-8859-1")
+            #expect(latin1.status == .unsupportedMediaType && latin1.problem?.detail == "the body must be UTF-8 text; Content-Type says charset=iso-8859-1",
+                    "\(latin1.text)")
+            let json = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"organization","name":"Charset"}"#,
+                                          headers: [.contentType: "application/json; charset=windows-1252"])
+            #expect(json.status == .unsupportedMediaType, "\(json.text)")
+            let utf8 = try await Self.post(api, t, "type=parties", "firstName\nZo\u{EB}\n", type: "text/csv; Charset=\"UTF-8\"")
+            #expect(utf8.status == .accepted, "\(utf8.text)")
             // Without a Content-Type it is neither (it was taken for CSV).
             let untyped = try await api.client.execute(uri: "/v1/tenants/\(t)/imports?type=parties", method: .post,
                                                        headers: [.authorization: "Bearer \(platformToken)"], body: ByteBuffer(string: "firstName\nAnn\n"))
