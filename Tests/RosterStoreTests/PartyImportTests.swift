@@ -458,6 +458,19 @@ struct PartyImportTests {
         #expect(swallowed.problems.map(\.field) == ["email"] && swallowed.problems.first?.message.contains("runs over several lines") == true,
                 "\(swallowed.problems)")
 
+        // A quote never closed, then more than 1 MiB of lines: the reader held the rest of the file as one field (a 54 MB
+        // upload took 370 MB; found by a probe). The file stops at that row, after the rows before it; a quoted note with
+        // doubled quotes and line breaks below the bound is one field as before.
+        let unclosed = dir.appendingPathComponent("u.csv")
+        var text = "firstName,note\nAnn,\"said \"\"hi\"\"\nthen left\"\nBo,\"never closed\n"
+        text += String(repeating: "padding row without quotes,\n", count: 60_000)
+        try Data(text.utf8).write(to: unclosed)
+        let bounded = try PartyImportReader(path: unclosed.path, format: .csv)
+        let quotedNote = try #require(try bounded.next())
+        #expect(quotedNote.firstName == "Ann" && quotedNote.note == "said \"hi\"\nthen left" && quotedNote.problems.isEmpty, "\(quotedNote)")
+        let stopped = #expect(throws: ImportFile.Unreadable.self) { _ = try bounded.next() }
+        #expect(stopped?.description.contains("at row 2: it runs past 1 MiB") == true, "\(String(describing: stopped))")
+
         let jsonl = dir.appendingPathComponent("n.jsonl")
         try Data("""
             {"firstName":"A","Keyleak Smith <keyleak@example.com>":"x","shoeSize":9}
