@@ -338,6 +338,10 @@ public struct PartyImportService: Sendable {
 
     /// The partner a row names, which must be a live party with the role partner the caller may read.
     static func partner(_ row: PartyImportRow, access: TenantAccess, tx: any StoreTransaction) async throws -> Party.ID? {
+        // One way of naming it, as a relationship's side (with both, the email was left unread; found by a probe).
+        if !blank(row.partnerID), !blank(row.partnerEmail) {
+            throw RosterError.invalid("partnerId, partnerEmail", "give the partner one way only")
+        }
         if let raw = row.partnerID?.trimmingWhitespace(), !raw.isEmpty {
             guard let id = Party.ID(uuidString: raw) else { throw RosterError.invalid("partnerId", "must be a party id") }
             let party = try await access.party(id, named: "partnerId")

@@ -106,7 +106,10 @@ public struct RelationshipImportService: Sendable {
         let given = [(id, "Id"), (email, "Email"), (third, side == "child" ? "Phone" : "Name")]
             .compactMap { value, suffix in value.flatMap { $0.trimmingWhitespace().isEmpty ? nil : (value!, suffix) } }
         guard given.count == 1, let (value, suffix) = given.first else {
-            throw RosterError.invalid("\(side)Id", given.isEmpty ? "give the \(side) by \(side)Id, \(side)Email or "
+            // The columns the row filled, when more than one (it named parentId, a column the file did not have; found by
+            // a probe).
+            let field = given.isEmpty ? "\(side)Id" : given.map { side + $0.1 }.joined(separator: ", ")
+            throw RosterError.invalid(field, given.isEmpty ? "give the \(side) by \(side)Id, \(side)Email or "
                                       + (side == "child" ? "childPhone" : "parentName") : "give the \(side) one way only")
         }
         switch suffix {

@@ -156,6 +156,12 @@ struct PartyImportTests {
             #expect(fail.refused == 2 && fail.created == 0, "\(fail)")
             #expect(fail.errors.map(\.field) == ["email", "email"] && fail.errors.allSatisfy { $0.message.contains("with this email exists") },
                     "\(fail.errors)")
+            // A partner named two ways is refused, naming both columns (the email was left unread; found by a probe).
+            let twoWays = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .skip, context: .test, next: Self.rows([
+                Self.row(1) { $0.firstName = "Cy"; $0.email = "cy@example.com"; $0.partnerID = UUID().uuidString; $0.partnerEmail = "p@example.com" },
+            ]))
+            #expect(twoWays.errors.map(\.field) == ["partnerId, partnerEmail"] && twoWays.errors.first?.message == "give the partner one way only",
+                    "\(twoWays.errors)")
             // The email of one party and the phone of another: each column's message names its own party (the email's
             // named the phone's; found by a probe).
             let bob = try await rt.services.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Bob", email: "bob@example.com",
