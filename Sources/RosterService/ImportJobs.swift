@@ -51,6 +51,9 @@ public struct ImportJobService: Sendable {
         self.tasks = RunningJobs()
     }
 
+    /// Imports running in this process, those whose body is still coming included.
+    public var runningCount: Int { running.count }
+
     /// Ends the jobs running in this process, each recorded as interrupted with its file removed (SIGTERM left them
     /// `running` for five minutes, their files in the spool; found by a probe): for a server that stops, before its
     /// database closes. Posting the same file again goes on after each one's last committed batch.
@@ -374,6 +377,8 @@ final class ImportSlots: Sendable {
             return nil
         }
     }
+
+    var count: Int { byTenant.withLock { $0.values.reduce(0, +) } }
 
     func release(_ tenant: Tenant.ID) {
         byTenant.withLock { counts in

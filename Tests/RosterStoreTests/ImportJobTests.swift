@@ -44,7 +44,9 @@ struct ImportJobTests {
                 posts.append(Task { try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
                                                           body: stream, context: .test) })
             }
-            try await Task.sleep(for: .milliseconds(100))
+            // Until both hold their slot (a fixed 100 ms was too short on a loaded machine).
+            for _ in 0..<200 where jobs.runningCount < 2 { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(jobs.runningCount == 2)
             await expectRosterError({
                 try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
                                       body: Self.body("firstName\nAnn\n"), context: .test)
