@@ -20,7 +20,8 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The console's page for an error the router answers on its addresses (`WebConsole.routeError`).
     let console: WebConsole?
 
-    /// At debug level every request is logged once answered: method, path (never the query, which may hold an email),
+    /// At debug level every request is logged once answered: method, the route it took (its template, never the path
+    /// itself nor the query: a path can hold an email, `/parties/jane@example.com` was logged as sent; found by a probe),
     /// status, time and request id (an operator had no request log at any level; found by a probe). At info and above
     /// the check is all it costs.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -29,7 +30,7 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         let response = try await answer(request, context: context, next: next)
         let elapsed = ContinuousClock.now - started
         logger.debug("request", metadata: [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+            "method": "\(request.method)", "route": "\(context.endpointPath ?? "(none)")", "status": "\(response.status.code)",
             "ms": "\(String(format: "%.1f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
             "requestId": "\(response.headers[.requestID] ?? "")",
         ])
