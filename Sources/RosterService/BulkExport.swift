@@ -87,9 +87,13 @@ public struct BulkExportService: Sendable {
             return (access.tenant, keys, try await tx.partyCount(tenant: access.tenant.id, within: access.readable))
         }
         let columns = PartiesExport.baseColumns + keys.map { "properties." + $0 }
+        // The properties' keys are the parties' own words (a key can be a name or a number): "properties" alone, as a
+        // change of them is recorded (they were listed one by one, and stayed in the chain after an erasure; found by a
+        // probe).
         try await audit.record([AuditEvent(tenantID: tenant.id, context: context, action: "parties.export", targetType: "tenant",
                                            targetID: tenant.id.description,
-                                           fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + columns)])
+                                           fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + PartiesExport.baseColumns
+                                               + (keys.isEmpty ? [] : ["properties"]))])
         let pseudonyms = options.mask ? options.maskPassphrase.map(Pseudonyms.init(passphrase:)) ?? Pseudonyms() : nil
         return PartiesExport(service: self, slug: slug, context: context, options: options, columns: columns, propertyKeys: keys,
                              pseudonyms: pseudonyms, total: total)

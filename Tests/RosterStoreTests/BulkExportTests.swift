@@ -111,6 +111,8 @@ struct BulkExportTests {
             #expect(Set(reads) == Set(made.map(\.id.description)) && reads.count == 4)
             let whole = try #require(entries.first { $0.action == "parties.export" })
             #expect(whole.fields.contains("csv") && whole.fields.contains("email") && !whole.fields.contains("mask"))
+            // Property keys are the parties' own words: "properties" alone (found by a probe).
+            #expect(whole.fields.contains("properties") && !whole.fields.contains { $0.hasPrefix("properties.") }, "\(whole.fields)")
 
             _ = try await Self.bytes(rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, mask: true), context: .test))
             entries = try await rt.services.audit.list(tenant: t, cursor: nil, limit: 20, context: .test).items
