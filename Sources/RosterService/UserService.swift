@@ -136,6 +136,18 @@ public struct UserService: Sendable {
         return user
     }
 
+    /// A page of users as `shown` gives one: the party of each only to a caller that may read it (the list named the
+    /// party of a user outside the caller's parties, which a read of that user left out; found by a probe).
+    static func shown(_ users: [User], to access: TenantAccess) async throws -> [User] {
+        guard access.readable != nil else { return users }
+        let visible = try await access.readableAmong(users.compactMap(\.partyID))
+        return users.map { user in
+            var user = user
+            if let party = user.partyID, !visible.contains(party) { user.partyID = nil }
+            return user
+        }
+    }
+
     private func recordReads(_ users: [User], action: String, context: OperationContext) async throws {
         try await audit.record(users.map { user in
             AuditEvent(tenantID: user.tenantID, context: context, action: action, targetType: "user", targetID: user.id.description)
@@ -162,10 +174,11 @@ public struct UserService: Sendable {
                 try await tx.users(tenant: tenant.id, query: UserQuery(role: role, isActive: isActive, text: text, segment: resolved,
                                                                        after: after, limit: count))
             }, key: \.id, cursor: { $0.id.description }) { users in
-                guard !everyone else { return users }
                 var readable: [User] = []
-                for user in users where try await access.mayRead(user) { readable.append(user) }
-                return readable
+                for user in users {
+                    if everyone { readable.append(user) } else if try await access.mayRead(user) { readable.append(user) }
+                }
+                return try await Self.shown(readable, to: access)
             }
         }
         try await recordReads(page.items, action: "user.list", context: context)

@@ -270,6 +270,31 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// A user the caller may read, linked to a party it may not: the party's id is left out of the list as of the read
+    /// (the list named it; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func aUsersPartyOutsideTheScopeIsNotNamed(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let s = rt.services
+            let southPerson = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "S", email: "s@example.com"), context: .test).id
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: southPerson, type: "structure"),
+                                                 context: .test)
+            let northRole = try #require(try await s.access.roles(tenant: t, context: .test).first { $0.name == "north" })
+            let user = try await s.users.create(tenant: t, UserInput(email: "linked@example.com", partyID: southPerson), context: .test)
+            _ = try await s.access.grant(tenant: t, user: user.id, role: northRole.id, context: .test)
+            let read = try await s.users.get(tenant: t, id: user.id, context: w.inside)
+            #expect(read.partyID == nil)
+            let listed = try await s.users.list(tenant: t, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 50, context: w.inside)
+            let entry = try #require(listed.items.first { $0.id == user.id })
+            #expect(entry.partyID == nil)
+            // Its own party a caller that reads everything is shown.
+            #expect(try await s.users.list(tenant: t, role: nil, isActive: nil, q: nil, segment: nil, cursor: nil, limit: 50, context: .test)
+                .items.first { $0.id == user.id }?.partyID == southPerson)
+        }
+    }
+
     /// What a merge leaves on the merged parties (a login it can't move, an account with a party outside the caller's
     /// reach) is erased with the survivor: a scoped caller's erasure or delete of the survivor is refused as the merged
     /// party's own would be (a merge then an erasure unlinked a tenant ADMIN's login, erased its person record and an
