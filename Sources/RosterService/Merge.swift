@@ -374,7 +374,7 @@ extension PartyService {
             }
             try await tx.appendStateChange(tenant: tenant, StateChange(partyID: party.id, from: party.state, to: .merged, at: now,
                                                                        actor: context.principal.description,
-                                                                       reason: "merged into \(survivorID)"))
+                                                                       reason: PartyService.mergedIntoPrefix + survivorID.description))
         }
         // Tags taken over change the survivor as attaching them does (`TagService.attach(touching:)`): its version moves
         // on (a probe saw the merge's answer show the new tags with the version before).

@@ -379,7 +379,7 @@ public struct PartyService: Sendable {
                             context: OperationContext) async throws -> (party: Party, partners: [Party]?) {
         let (party, found) = try await store.read { tx -> (Party, [Party]?) in
             let access = try await TenantAccess.open(tx, slug, context, write: false, reading: id)
-            let party = try await access.party(id)
+            let party = try await access.shown(try await access.party(id))
             guard partners else { return (party, nil) }
             let partners = try await tx.parents(tenant: access.tenant.id, of: id, type: Relationship.partnership)
             return (party, try await access.visible(partners) { [$0.id] })
@@ -408,11 +408,22 @@ public struct PartyService: Sendable {
     }
 
     /// A party's state history: who changed its state, when and why (a read of it, audited as one).
+    /// How a merge's entry in the merged party's history begins (`Merge`), the survivor's id after it.
+    static let mergedIntoPrefix = "merged into "
+
     public func history(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> [StateChange] {
         let (party, history) = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let party = try await access.party(id)
-            return (party, try await tx.stateHistory(tenant: access.tenant.id, party: id))
+            // A merge's entry names the party it went into: only to a caller that may read it (found by a probe).
+            var history = try await tx.stateHistory(tenant: access.tenant.id, party: id)
+            for index in history.indices {
+                guard let reason = history[index].reason, reason.hasPrefix(Self.mergedIntoPrefix),
+                      let survivor = Party.ID(uuidString: String(reason.dropFirst(Self.mergedIntoPrefix.count))),
+                      try await !access.mayRead(survivor) else { continue }
+                history[index].reason = "merged into a party this caller may not read"
+            }
+            return (party, history)
         }
         try await recordReads([party], action: "party.history", context: context)
         return history

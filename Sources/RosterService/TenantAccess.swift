@@ -234,6 +234,15 @@ struct TenantAccess {
     }
 
     /// Whether the caller may read this existing party.
+    /// A party as this caller is shown it: the party it was merged into is named only to a caller that may read that
+    /// one (its id confirmed a party outside the caller's reach; found by a probe).
+    func shown(_ party: Party) async throws -> Party {
+        guard let survivor = party.mergedInto, try await !mayRead(survivor) else { return party }
+        var party = party
+        party.mergedInto = nil
+        return party
+    }
+
     func mayRead(_ id: Party.ID) async throws -> Bool {
         guard let subtrees = readable else { return true }
         guard !subtrees.isEmpty else { return false }

@@ -295,6 +295,28 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// A party merged into one outside the caller's reach, and the merge undone: the party is back in the caller's
+    /// subtree, and its history does not name the survivor (its id confirmed a party the caller gets 404 for; found by a
+    /// probe). A caller that reads both sees the id.
+    @Test(arguments: StoreKind.allCases)
+    func aMergeIntoAPartyOutsideTheScopeNamesNoSurvivor(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let w = try await Self.world(rt)
+            let t = w.tenant.slug
+            let s = rt.services
+            let survivor = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "South", lastName: "Survivor"), context: .test).id
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: survivor, type: "structure"), context: .test)
+            let merge = try await s.parties.merge(tenant: t, into: survivor, from: [w.northPerson], dryRun: false, context: .test)
+            _ = try await s.parties.undoMerge(tenant: t, id: try #require(merge.id), context: .test)
+            let read = try await s.parties.get(tenant: t, id: w.northPerson, context: w.inside)
+            #expect(read.state == .active && read.mergedInto == nil)
+            let history = try await s.parties.history(tenant: t, id: w.northPerson, context: w.inside)
+            #expect(history.contains { $0.reason == "merged into a party this caller may not read" }, "\(history.map(\.reason))")
+            #expect(!history.contains { $0.reason?.contains(survivor.description) == true })
+            #expect(try await s.parties.history(tenant: t, id: w.northPerson, context: .test).contains { $0.reason == "merged into \(survivor)" })
+        }
+    }
+
     /// What a merge leaves on the merged parties (a login it can't move, an account with a party outside the caller's
     /// reach) is erased with the survivor: a scoped caller's erasure or delete of the survivor is refused as the merged
     /// party's own would be (a merge then an erasure unlinked a tenant ADMIN's login, erased its person record and an
