@@ -277,10 +277,21 @@ public struct UserService: Sendable {
     /// an erasure running beside it either waits for this change or is seen by it.
     static func requireLinkedPartyLive(_ user: User, tx: any StoreTransaction, giving what: String) async throws {
         guard let partyID = user.partyID else { return }
-        try await tx.lockPartiesForReference(tenant: user.tenantID, [partyID])
-        guard let party = try await tx.party(tenant: user.tenantID, id: partyID), party.state == .deleted else { return }
-        throw RosterError.conflict("user \(user.id) is linked to party \(partyID), which is deleted: the tenant's retention erases the "
-                                   + "login with it. Restore the party, or unlink the login (partyId: null), before giving it \(what)")
+        // A party merged into another goes with it: the login of a merged party whose survivor was deleted too (it was
+        // made ADMIN after the delete, and kept its email after the erasure; found by a probe).
+        var next: Party.ID? = partyID
+        var hops = 0
+        while let id = next, hops <= AccessGraph.maxDepth {
+            try await tx.lockPartiesForReference(tenant: user.tenantID, [id])
+            guard let party = try await tx.party(tenant: user.tenantID, id: id) else { return }
+            if party.state == .deleted {
+                throw RosterError.conflict("user \(user.id) is linked to party \(partyID), which is deleted\(id == partyID ? "" : " (the party it was merged into is)"): "
+                                           + "the tenant's retention erases the login with it. Restore the party, or unlink the login (partyId: null), "
+                                           + "before giving it \(what)")
+            }
+            next = party.state == .merged ? party.mergedInto : nil
+            hops += 1
+        }
     }
 
     func mapUnique<T>(_ body: () async throws -> T) async throws -> T {

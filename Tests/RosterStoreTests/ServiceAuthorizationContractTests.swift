@@ -270,6 +270,42 @@ struct ServiceAuthorizationContractTests {
         }
     }
 
+    /// The login of a party merged into a deleted one goes with it too: it gains nothing meanwhile, and an erasure of the
+    /// survivor erases it (it was made ADMIN after the delete, and kept the erased person's email; found by a probe).
+    /// With eraseUsers=false it stays, unlinked.
+    @Test(arguments: StoreKind.allCases)
+    func aMergedPartysLoginGoesWithTheSurvivor(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            var logins: [User.ID] = []
+            for keep in [false, true] {
+                let survivor = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Sam", email: "sam\(keep)@example.com"),
+                                                          context: .test).id
+                let merged = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Max", email: "max\(keep)@example.com"),
+                                                        context: .test).id
+                _ = try await s.users.create(tenant: t, UserInput(email: "sam.login\(keep)@example.com", partyID: survivor), context: .test)
+                let login = try await s.users.create(tenant: t, UserInput(email: "max.login\(keep)@example.com", partyID: merged), context: .test)
+                logins.append(login.id)
+                let merge = try await s.parties.merge(tenant: t, into: survivor, from: [merged], dryRun: false, context: .test)
+                #expect(merge.conflicts.contains { $0.kind == .user })
+                #expect(try await s.users.get(tenant: t, id: login.id, context: .test).partyID == merged)
+                _ = try await s.parties.delete(tenant: t, id: survivor, context: .test)
+                var admin = UserInput()
+                admin.role = .admin
+                await expectRosterError({ _ = try await s.users.update(tenant: t, id: login.id, admin, context: .test) }) { error in
+                    if case .conflict(let message, _) = error { message.contains("the party it was merged into is") } else { false }
+                }
+                try await s.compliance.erase(tenant: t, id: survivor, eraseUsers: !keep, context: .test)
+                if keep {
+                    #expect(try await s.users.get(tenant: t, id: login.id, context: .test).partyID == nil)
+                } else {
+                    await expectRosterError({ _ = try await s.users.get(tenant: t, id: login.id, context: .test) }) { $0.isNotFound }
+                }
+            }
+        }
+    }
+
     /// A user the caller may read, linked to a party it may not: the party's id is left out of the list as of the read
     /// (the list named it; found by a probe).
     @Test(arguments: StoreKind.allCases)
