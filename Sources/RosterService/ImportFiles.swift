@@ -182,7 +182,7 @@ public final class ImportFile {
             // stops here.
             if bound?.exceeded == true {
                 throw Unreadable(description: "the CSV can't be read at row \(number + 1): it runs past \(LineReader.maxLine / (1 << 20)) MiB "
-                                 + "(a quote out of place makes the reader run on to the next one); the rows before it were read")
+                                 + "(a quote out of place makes the reader run on to the next one)")
             }
             // CSV.swift reports the end of the stream as `cannotReadFile`; anything else (bytes that are not UTF-8) is a
             // real failure, and the row it cut short is not imported.

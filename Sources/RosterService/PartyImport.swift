@@ -500,9 +500,18 @@ enum ImportRunner {
             if report.errors.count > keptErrors { report.errors.removeLast(report.errors.count - keptErrors) }
             try await progress(report)
         }
+        // A file unreadable part-way ends it there: the rows read before are written first, as at its end (the batch
+        // under way was dropped, so rows before a quote never closed were lost; found by a probe).
+        var unreadable: ImportFile.Unreadable?
         do {
             while true {
-                let row = try next()
+                let row: Row?
+                do {
+                    row = try next()
+                } catch let error as ImportFile.Unreadable {
+                    unreadable = error
+                    row = nil
+                }
                 if let row {
                     position = row.number
                     if position <= done {
@@ -573,6 +582,7 @@ enum ImportRunner {
                 if row == nil { break }
             }
             try await settle()
+            if let unreadable { throw unreadable }
         } catch {
             // A file that fails to read, or a batch refused: the batch under way ends first (committed or rolled back).
             var through = committed.rows
