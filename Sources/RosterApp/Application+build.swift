@@ -53,7 +53,7 @@ public func buildApplication(
         // client sending headers it never finished held its connection for good, and 20,000 of them took every file
         // descriptor (found by a probe). A body trickled in is ended too, once the idle timeout has passed (SlowBodyHandler).
         server: .http1(configuration: .init(
-            additionalChannelHandlers: [SlowBodyHandler(window: .seconds(Int64(configuration.idleTimeoutSeconds)), logger: logger)],
+            additionalChannelHandlers: [SlowBodyHandler(window: .seconds(configuration.idleTimeoutSeconds), logger: logger)],
             idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

@@ -29,7 +29,7 @@ public struct ImportJobService: Sendable {
     /// Of which one tenant may hold: the others keep slots of their own (four slow uploads to one tenant held every
     /// tenant's imports; found by a probe).
     public static let maxRunningPerTenant = 2
-    /// An upload that has brought less than `minimumRate` bytes a second on average once `rateWindow` has passed is
+    /// An upload that brings less than `minimumRate` bytes a second on average over a `rateWindow` (`MinimumRate`) is
     /// ended: a body trickled in a byte at a time held its slot for as long as its sender liked (found by a probe).
     public static let minimumRate = 4096.0
     /// Jobs that ended longer ago are removed, with their refused rows, when the tenant posts its next import.
@@ -178,12 +178,11 @@ public struct ImportJobService: Sendable {
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         var hasher = SHA256()
         var count = 0
-        let started = ContinuousClock.now
+        var rate = MinimumRate(perSecond: Self.minimumRate, window: rateWindow)
         do {
             for try await chunk in body {
                 count += chunk.count
-                let elapsed = ContinuousClock.now - started
-                if elapsed > rateWindow, Double(count) / (Double(elapsed.components.seconds) + 1e-18 * Double(elapsed.components.attoseconds)) < Self.minimumRate {
+                if !rate.admit(chunk.count) {
                     throw RosterError.badRequest("the body came slower than \(Int(Self.minimumRate) / 1024) KiB a second: post it again over a faster link")
                 }
                 guard count <= maxBytes else {
