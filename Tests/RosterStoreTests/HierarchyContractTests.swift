@@ -50,6 +50,39 @@ struct HierarchyContractTests {
 
     /// The edges up from a set of parties, within a type: what the console draws a tree with; a scoped caller sees only
     /// the edges whose both ends it may read.
+    /// A ladder two parties wide doubles the paths at every level: the edge that would take a count of paths past 2^62
+    /// is refused, naming parentId, the same on both stores (PostgreSQL answered 500 past 2^63, SQLite went on with
+    /// inexact counts; found by a probe), and the hierarchy stays as it was.
+    @Test(arguments: StoreKind.allCases)
+    func pathsPastTheirCountAreRefused(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            func org(_ name: String) async throws -> Party.ID {
+                try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: name), context: .test).id
+            }
+            var level = [try await org("L0a"), try await org("L0b")]
+            var refusedAt: Int?
+            outer: for depth in 1...70 {
+                let next = [try await org("L\(depth)a"), try await org("L\(depth)b")]
+                for parent in level {
+                    for child in next {
+                        do {
+                            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: child, type: "structure"),
+                                                                 context: .test)
+                        } catch let error as RosterError {
+                            #expect(error.invalidFields == ["parentId"], "\(error)")
+                            refusedAt = depth
+                            break outer
+                        }
+                    }
+                }
+                level = next
+            }
+            #expect(refusedAt.map { (55...64).contains($0) } == true, "refused at \(String(describing: refusedAt))")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func edgesUpFromParties(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
