@@ -66,7 +66,7 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
                 // Bodies are read as UTF-8 (JSON, CSV, JSON Lines): one declared in another charset is refused rather than
                 // misread (a Latin-1 CSV was accepted, then its job failed on its first row; found by a probe).
-                if let type = request.headers[.contentType], let charset = Self.charset(of: type), !["utf-8", "utf8", "us-ascii"].contains(charset) {
+                if let type = request.headers[.contentType], let charset = Self.charsets(of: type).first(where: { !["utf-8", "utf8", "us-ascii"].contains($0) }) {
                     var response = respond(Problem(status: 415, title: Problem.title(for: 415),
                                                    detail: "the body must be UTF-8 text; Content-Type says charset=\(charset)"),
                                            requestID: requestID)
@@ -122,15 +122,16 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    /// The `charset` parameter of a media type, lowercased and unquoted; nil when there is none.
-    static func charset(of contentType: String) -> String? {
-        guard contentType.utf8.contains(UInt8(ascii: ";")) else { return nil }
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { continue }
-            return pair[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
+    /// The `charset` parameters of a media type, lowercased and unquoted (an empty one as ""): every one is looked at, so
+    /// that a second one, or an empty one, is not passed over (found by a probe).
+    static func charsets(of contentType: String) -> [String] {
+        guard contentType.utf8.contains(UInt8(ascii: ";")) else { return [] }
+        return contentType.split(separator: ";", omittingEmptySubsequences: false).dropFirst().compactMap { parameter in
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { return nil }
+            let value = pair.count == 2 ? pair[1] : ""
+            return value.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
         }
-        return nil
     }
 
     /// `/v1/tenants/{tenant}/parties/export`, the streamed export.

@@ -229,6 +229,13 @@ public struct AccessService: Sendable {
                 }
                 return AccessDecision(allowed: true, reason: reason, roleID: role.id, path: path)
             }
+            // A grant outside its window whose role reaches the party is the reason, rather than the roles in force that
+            // lie elsewhere (they were named alone; found by a probe).
+            let held = Set(roles.map(\.id))
+            if let reaching = graph.grants(of: user.id).first(where: { !held.contains($0.role.id) && $0.role.policies.contains(policy) && reaches($0.role) }) {
+                return AccessDecision(allowed: false,
+                                      reason: "role \(reaching.role.name) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
+            }
             return AccessDecision(allowed: false, reason: Self.elsewhere(roles, policy: policy, party: party, at: at, graph: graph))
         }
     }
@@ -236,7 +243,8 @@ public struct AccessService: Sendable {
     /// Why `roles`, scoped to organizations the party does not lie below, do not grant `policy` on it: the tree's other
     /// parts, or the walk's bound when the party lies deeper than hierarchies are read.
     static func elsewhere(_ roles: [AccessRole], policy: String, party: Party.ID, at: Date, graph: AccessGraph) -> String {
-        let names = roles.map(\.name).joined(separator: ", ")
+        // A typed role is named with its type: it reaches only over edges of it.
+        let names = roles.map { role in role.relationshipType.map { "\(role.name) (in \($0))" } ?? role.name }.joined(separator: ", ")
         let verb = roles.count == 1 ? "grants" : "grant"
         let types = Set(roles.map(\.relationshipType))
         if types.contains(where: { graph.goesDeeperThanWalks(party, type: $0, at: at) }) {

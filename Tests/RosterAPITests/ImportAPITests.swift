@@ -131,6 +131,11 @@ struct ImportAPITests {
             let json = try await api.send(.post, "/v1/tenants/\(t)/parties", json: #"{"kind":"organization","name":"Charset"}"#,
                                           headers: [.contentType: "application/json; charset=windows-1252"])
             #expect(json.status == .unsupportedMediaType, "\(json.text)")
+            // A second charset, or an empty one, is looked at too.
+            for type in ["text/csv; charset=utf-8; charset=latin1", "text/csv; charset=", "text/csv;charset"] {
+                let refused = try await Self.post(api, t, "type=parties", "firstName\nZo\n", type: type)
+                #expect(refused.status == .unsupportedMediaType, "\(type): \(refused.text)")
+            }
             let utf8 = try await Self.post(api, t, "type=parties", "firstName\nZo\u{EB}\n", type: "text/csv; Charset=\"UTF-8\"")
             #expect(utf8.status == .accepted, "\(utf8.text)")
             // Without a Content-Type it is neither (it was taken for CSV).

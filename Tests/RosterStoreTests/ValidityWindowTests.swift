@@ -63,6 +63,21 @@ struct ValidityWindowTests {
             }
             let openElsewhere = try await access.check(tenant: t, user: users["open"]!, policy: "approve_tree", party: elsewhere, context: .test)
             #expect(openElsewhere.reason == "North readers grants approve_tree only on other parts of the organization tree", "\(openElsewhere.reason)")
+            // A role in force elsewhere, and the grant that reaches the party ended: the ended grant is the reason (the
+            // role elsewhere was named alone; found by a probe). A typed role is named with its type.
+            let mixed = try await rt.services.users.create(tenant: t, UserInput(email: "mixed@example.com"), context: .test).id
+            _ = try await access.grant(tenant: t, user: mixed, role: role.id, window: ValidityWindow(validTo: now - hour), context: .test)
+            let typed = try await access.createRole(tenant: t, name: "Elsewhere sales", policies: ["approve_tree"], organizationID: elsewhere,
+                                                    relationshipType: "sales", context: .test)
+            _ = try await access.grant(tenant: t, user: mixed, role: typed.id, context: .test)
+            let ended = try await access.check(tenant: t, user: mixed, policy: "approve_tree", party: farm, context: .test)
+            #expect(!ended.allowed && ended.reason.hasPrefix("role North readers grants approve_tree, but the user's grant of it holds only until"),
+                    "\(ended.reason)")
+            let stranger = try await rt.services.users.create(tenant: t, UserInput(email: "stranger@example.com"), context: .test).id
+            _ = try await access.grant(tenant: t, user: stranger, role: typed.id, context: .test)
+            let typedElsewhere = try await access.check(tenant: t, user: stranger, policy: "approve_tree", party: farm, context: .test)
+            #expect(typedElsewhere.reason == "Elsewhere sales (in sales) grants approve_tree only on other parts of the organization tree",
+                    "\(typedElsewhere.reason)")
             for (name, expected) in [("open", true), ("current", true), ("past", false), ("future", false)] {
                 let seen = await sees(name)
                 #expect(seen == expected, "\(name)")
