@@ -128,7 +128,8 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         guard contentType.utf8.contains(UInt8(ascii: ";")) else { return [] }
         return contentType.split(separator: ";", omittingEmptySubsequences: false).dropFirst().compactMap { parameter in
             let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else { return nil }
+            // `charset*` is the same parameter in RFC 2231's extended form (`charset*=iso-8859-1''`).
+            guard ["charset", "charset*"].contains(pair[0].trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
             let value = pair.count == 2 ? pair[1] : ""
             return value.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
         }

@@ -205,7 +205,7 @@ public struct AccessService: Sendable {
                 // probe).
                 if let reaching = idle.first(where: { reaches($0.role) }) {
                     return AccessDecision(allowed: false,
-                                          reason: "role \(reaching.role.name) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
+                                          reason: "role \(Self.named(reaching.role)) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
                 }
                 if !idle.isEmpty {
                     return AccessDecision(allowed: false, reason: Self.elsewhere(idle.map(\.role), policy: policy, party: party, at: at, graph: graph)
@@ -234,17 +234,21 @@ public struct AccessService: Sendable {
             let held = Set(roles.map(\.id))
             if let reaching = graph.grants(of: user.id).first(where: { !held.contains($0.role.id) && $0.role.policies.contains(policy) && reaches($0.role) }) {
                 return AccessDecision(allowed: false,
-                                      reason: "role \(reaching.role.name) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
+                                      reason: "role \(Self.named(reaching.role)) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
             }
             return AccessDecision(allowed: false, reason: Self.elsewhere(roles, policy: policy, party: party, at: at, graph: graph))
         }
     }
 
+    /// A role as a reason names it: a typed role with its type, over whose edges alone it reaches.
+    static func named(_ role: AccessRole) -> String {
+        role.relationshipType.map { "\(role.name) (in \($0))" } ?? role.name
+    }
+
     /// Why `roles`, scoped to organizations the party does not lie below, do not grant `policy` on it: the tree's other
     /// parts, or the walk's bound when the party lies deeper than hierarchies are read.
     static func elsewhere(_ roles: [AccessRole], policy: String, party: Party.ID, at: Date, graph: AccessGraph) -> String {
-        // A typed role is named with its type: it reaches only over edges of it.
-        let names = roles.map { role in role.relationshipType.map { "\(role.name) (in \($0))" } ?? role.name }.joined(separator: ", ")
+        let names = roles.map(named).joined(separator: ", ")
         let verb = roles.count == 1 ? "grants" : "grant"
         let types = Set(roles.map(\.relationshipType))
         if types.contains(where: { graph.goesDeeperThanWalks(party, type: $0, at: at) }) {

@@ -93,7 +93,7 @@ public struct BulkExportService: Sendable {
         try await audit.record([AuditEvent(tenantID: tenant.id, context: context, action: "parties.export", targetType: "tenant",
                                            targetID: tenant.id.description,
                                            fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + PartiesExport.baseColumns
-                                               + (keys.isEmpty ? [] : ["properties"]))])
+                                               + (keys.isEmpty && options.format == .csv ? [] : ["properties"]))])
         let pseudonyms = options.mask ? options.maskPassphrase.map(Pseudonyms.init(passphrase:)) ?? Pseudonyms() : nil
         return PartiesExport(service: self, slug: slug, context: context, options: options, columns: columns, propertyKeys: keys,
                              pseudonyms: pseudonyms, total: total)

@@ -93,7 +93,7 @@ public struct ComplianceService: Sendable {
             var survivors = [id]
             while let survivor = survivors.popLast() {
                 for record in try await tx.partiesMerged(into: survivor, tenant: tenant) where !merged.contains(where: { $0.party.id == record.id }) {
-                    merged.append((record, try await tx.stateHistory(tenant: tenant, party: record.id)))
+                    merged.append((record, try await PartyService.shown(try await tx.stateHistory(tenant: tenant, party: record.id), to: access)))
                     survivors.append(record.id)
                 }
             }
@@ -125,7 +125,7 @@ public struct ComplianceService: Sendable {
             }
 
             return PartyExport(
-                exportedAt: Date.rosterNow, party: party, history: try await tx.stateHistory(tenant: tenant, party: id),
+                exportedAt: Date.rosterNow, party: party, history: try await PartyService.shown(try await tx.stateHistory(tenant: tenant, party: id), to: access),
                 relationships: exported, users: users,
                 partnerAccounts: visibleAccounts.sorted { $0.id < $1.id }, consents: consents, audit: entries.reversed(),
                 mergedParties: merged.sorted { $0.party.id < $1.party.id }, complete: complete)

@@ -411,19 +411,24 @@ public struct PartyService: Sendable {
     /// How a merge's entry in the merged party's history begins (`Merge`), the survivor's id after it.
     static let mergedIntoPrefix = "merged into "
 
+    /// A party's state history as this caller is shown it: a merge's entry names the party it went into only to a caller
+    /// that may read it (after an undo the party is back in a scoped caller's subtree; found by a probe).
+    static func shown(_ history: [StateChange], to access: TenantAccess) async throws -> [StateChange] {
+        var history = history
+        for index in history.indices {
+            guard let reason = history[index].reason, reason.hasPrefix(mergedIntoPrefix),
+                  let survivor = Party.ID(uuidString: String(reason.dropFirst(mergedIntoPrefix.count))),
+                  try await !access.mayRead(survivor) else { continue }
+            history[index].reason = "merged into a party this caller may not read"
+        }
+        return history
+    }
+
     public func history(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> [StateChange] {
         let (party, history) = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let party = try await access.party(id)
-            // A merge's entry names the party it went into: only to a caller that may read it (found by a probe).
-            var history = try await tx.stateHistory(tenant: access.tenant.id, party: id)
-            for index in history.indices {
-                guard let reason = history[index].reason, reason.hasPrefix(Self.mergedIntoPrefix),
-                      let survivor = Party.ID(uuidString: String(reason.dropFirst(Self.mergedIntoPrefix.count))),
-                      try await !access.mayRead(survivor) else { continue }
-                history[index].reason = "merged into a party this caller may not read"
-            }
-            return (party, history)
+            return (party, try await Self.shown(try await tx.stateHistory(tenant: access.tenant.id, party: id), to: access))
         }
         try await recordReads([party], action: "party.history", context: context)
         return history

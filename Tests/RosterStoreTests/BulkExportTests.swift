@@ -117,6 +117,8 @@ struct BulkExportTests {
             _ = try await Self.bytes(rt.services.exports.exportParties(tenant: t, PartiesExportOptions(format: .jsonl, mask: true), context: .test))
             entries = try await rt.services.audit.list(tenant: t, cursor: nil, limit: 20, context: .test).items
             #expect(entries.first?.action == "parties.export" && entries.first?.fields.contains("mask") == true)
+            // JSON Lines carries the properties too: said (it was left out; found by a re-test).
+            #expect(entries.first?.fields.contains("properties") == true, "\(entries.first?.fields ?? [])")
             #expect(entries.filter { $0.action == "party.export" }.count == 4)
             // No value in any entry: field names only.
             for entry in entries { #expect(!entry.fields.contains { $0.contains("farm.example") }) }

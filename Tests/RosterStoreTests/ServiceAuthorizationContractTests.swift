@@ -349,6 +349,10 @@ struct ServiceAuthorizationContractTests {
             let history = try await s.parties.history(tenant: t, id: w.northPerson, context: w.inside)
             #expect(history.contains { $0.reason == "merged into a party this caller may not read" }, "\(history.map(\.reason))")
             #expect(!history.contains { $0.reason?.contains(survivor.description) == true })
+            // The party's GDPR export alike (it named the survivor; found by a re-test).
+            let exported = try await s.compliance.export(tenant: t, id: w.northPerson, context: w.inside)
+            #expect(exported.history.contains { $0.reason == "merged into a party this caller may not read" }
+                    && !exported.history.contains { $0.reason?.contains(survivor.description) == true }, "\(exported.history.map(\.reason))")
             #expect(try await s.parties.history(tenant: t, id: w.northPerson, context: .test).contains { $0.reason == "merged into \(survivor)" })
         }
     }

@@ -73,6 +73,13 @@ struct ValidityWindowTests {
             let ended = try await access.check(tenant: t, user: mixed, policy: "approve_tree", party: farm, context: .test)
             #expect(!ended.allowed && ended.reason.hasPrefix("role North readers grants approve_tree, but the user's grant of it holds only until"),
                     "\(ended.reason)")
+            let structure = try await access.createRole(tenant: t, name: "North structure", policies: ["approve_tree"], organizationID: north,
+                                                        relationshipType: "structure", context: .test)
+            let typedEnded = try await rt.services.users.create(tenant: t, UserInput(email: "typed.ended@example.com"), context: .test).id
+            _ = try await access.grant(tenant: t, user: typedEnded, role: structure.id, window: ValidityWindow(validTo: now - hour), context: .test)
+            let typedEndedReason = try await access.check(tenant: t, user: typedEnded, policy: "approve_tree", party: farm, context: .test).reason
+            #expect(typedEndedReason.hasPrefix("role North structure (in structure) grants approve_tree, but the user's grant of it holds only until"),
+                    "\(typedEndedReason)")
             let stranger = try await rt.services.users.create(tenant: t, UserInput(email: "stranger@example.com"), context: .test).id
             _ = try await access.grant(tenant: t, user: stranger, role: typed.id, context: .test)
             let typedElsewhere = try await access.check(tenant: t, user: stranger, policy: "approve_tree", party: farm, context: .test)
