@@ -246,7 +246,14 @@ public struct PartyImportService: Sendable {
         let tenant = access.tenant
         let input = try Self.input(row)
         // The rules of POST .../parties, and its normalization, decide what the row is.
-        let party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+        let party: Party
+        do {
+            party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+        } catch RosterError.validation(let fields) {
+            // What is wrong with the partner's reference is said with the rules' refusals, as the API lists every field
+            // (it was said only once the rules passed; found by a probe).
+            throw RosterError.validation(fields + Self.partnerReferenceErrors(row))
+        }
         let matches = try await tx.liveParties(tenant: tenant.id, kind: party.kind, emailNormalized: party.email?.normalized,
                                                phone: party.phone?.digits)
         let target: Party.ID
@@ -334,6 +341,24 @@ public struct PartyImportService: Sendable {
             }
         }
         return outcome == .unchanged && changedMore ? .updated : outcome
+    }
+
+    /// What is wrong with the way a row names its partner, before any party is looked for.
+    static func partnerReferenceErrors(_ row: PartyImportRow) -> [FieldError] {
+        if !blank(row.partnerID), !blank(row.partnerEmail) { return [FieldError("partnerId, partnerEmail", "give the partner one way only")] }
+        if let raw = row.partnerID?.trimmingWhitespace(), !raw.isEmpty, Party.ID(uuidString: raw) == nil {
+            return [FieldError("partnerId", "must be a party id")]
+        }
+        if let raw = row.partnerEmail?.trimmingWhitespace(), !raw.isEmpty {
+            do {
+                _ = try EmailAddress(raw, field: "partnerEmail")
+            } catch RosterError.validation(let fields) {
+                return fields
+            } catch {
+                return [FieldError("partnerEmail", "must be an email address")]
+            }
+        }
+        return []
     }
 
     /// The partner a row names, which must be a live party with the role partner the caller may read.

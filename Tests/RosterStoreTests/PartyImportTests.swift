@@ -162,6 +162,11 @@ struct PartyImportTests {
             ]))
             #expect(twoWays.errors.map(\.field) == ["partnerId, partnerEmail"] && twoWays.errors.first?.message == "give the partner one way only",
                     "\(twoWays.errors)")
+            // A row the rules refuse says what is wrong with its partner too, as the API lists every field (found by a probe).
+            let both = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .skip, context: .test, next: Self.rows([
+                Self.row(1) { $0.firstName = "Di"; $0.email = "not-an-email"; $0.partnerID = "not-a-uuid" },
+            ]))
+            #expect(both.errors.map(\.field) == ["email", "partnerId"], "\(both.errors)")
             // The email of one party and the phone of another: each column's message names its own party (the email's
             // named the phone's; found by a probe).
             let bob = try await rt.services.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Bob", email: "bob@example.com",
