@@ -198,21 +198,12 @@ public struct AccessService: Sendable {
                 guard let organization = role.organizationID else { return true }
                 return graph.path(to: party, within: Subtree(organizationID: organization, relationshipType: role.relationshipType), at: at) != nil
             }
-            guard !roles.isEmpty else {
-                let idle = graph.grants(of: user.id).filter { $0.role.policies.contains(policy) }
-                // A grant outside its window is the reason only when its role reaches the party: said so, with the window.
-                // One scoped elsewhere is not (the window was blamed, as though access would come with it; found by a
-                // probe).
-                if let reaching = idle.first(where: { reaches($0.role) }) {
-                    return AccessDecision(allowed: false,
-                                          reason: "role \(Self.named(reaching.role)) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
-                }
-                if !idle.isEmpty {
-                    return AccessDecision(allowed: false, reason: Self.elsewhere(idle.map(\.role), policy: policy, party: party, at: at, graph: graph)
-                                              + (idle.count == 1 ? ", and the user's grant of it is not in force" : ", and the user's grants of them are not in force"))
-                }
-                return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)")
+            // Grants of the policy the user holds outside their window (ended, or not begun): read on a refusal only, the
+            // decisions that allow stay as short as they were.
+            func idleGrants() -> [(role: AccessRole, window: ValidityWindow)] {
+                graph.grants(of: user.id).filter { grant in grant.role.policies.contains(policy) && !roles.contains { $0.id == grant.role.id } }
             }
+            if roles.isEmpty, idleGrants().isEmpty { return AccessDecision(allowed: false, reason: "no role of the user grants \(policy)") }
             if let wide = roles.first(where: { $0.organizationID == nil }) {
                 return AccessDecision(allowed: true, reason: "role \(wide.name) grants \(policy) tenant-wide", roleID: wide.id)
             }
@@ -229,12 +220,17 @@ public struct AccessService: Sendable {
                 }
                 return AccessDecision(allowed: true, reason: reason, roleID: role.id, path: path)
             }
-            // A grant outside its window whose role reaches the party is the reason, rather than the roles in force that
-            // lie elsewhere (they were named alone; found by a probe).
-            let held = Set(roles.map(\.id))
-            if let reaching = graph.grants(of: user.id).first(where: { !held.contains($0.role.id) && $0.role.policies.contains(policy) && reaches($0.role) }) {
+            // Refused. A grant outside its window is the reason only when its role reaches the party, and then ahead of
+            // roles in force that lie elsewhere (the window was blamed for a role scoped elsewhere, as though access would
+            // come with it, and an ended grant that reached the party went unnamed beside a role elsewhere; found by probes).
+            let idle = idleGrants()
+            if let reaching = idle.first(where: { reaches($0.role) }) {
                 return AccessDecision(allowed: false,
                                       reason: "role \(Self.named(reaching.role)) grants \(policy), but the user's grant of it holds only\(reaching.window.described)")
+            }
+            if roles.isEmpty {
+                return AccessDecision(allowed: false, reason: Self.elsewhere(idle.map(\.role), policy: policy, party: party, at: at, graph: graph)
+                                          + (idle.count == 1 ? ", and the user's grant of it is not in force" : ", and the user's grants of them are not in force"))
             }
             return AccessDecision(allowed: false, reason: Self.elsewhere(roles, policy: policy, party: party, at: at, graph: graph))
         }

@@ -254,10 +254,7 @@ public struct ComplianceService: Sendable {
                         throw RosterError.forbidden("erasing party \(id) deletes its login too, which this caller may not manage; erase with "
                                                     + "eraseUsers=false to keep the login, unlinked")
                     }
-                    for role in try await tx.roles(tenant: tenant, user: user.id) {
-                        _ = try await tx.revokeRole(tenant: tenant, user: user.id, role: role.id)
-                    }
-                    try await tx.deleteErasedUser(tenant: tenant, id: user.id)
+                    try await Self.eraseLogin(user, tx: tx)
                     erasedUser = user.id
                     removed.append("user")
                 } else {
@@ -303,10 +300,7 @@ public struct ComplianceService: Sendable {
                 // the erased person's email; found by a probe). The caller was checked to manage it above.
                 if var user = try await tx.user(tenant: tenant, party: orphan) {
                     if eraseUsers {
-                        for role in try await tx.roles(tenant: tenant, user: user.id) {
-                            _ = try await tx.revokeRole(tenant: tenant, user: user.id, role: role.id)
-                        }
-                        try await tx.deleteErasedUser(tenant: tenant, id: user.id)
+                        try await Self.eraseLogin(user, tx: tx)
                         erasedUsers.insert(orphan)
                     } else {
                         let version = user.version
@@ -332,6 +326,14 @@ public struct ComplianceService: Sendable {
                                      })
             return true
         }
+    }
+
+    /// Deletes a login with an erased party: its grants first (their history goes with the user).
+    static func eraseLogin(_ user: User, tx: any StoreTransaction) async throws {
+        for role in try await tx.roles(tenant: user.tenantID, user: user.id) {
+            _ = try await tx.revokeRole(tenant: user.tenantID, user: user.id, role: role.id)
+        }
+        try await tx.deleteErasedUser(tenant: user.tenantID, id: user.id)
     }
 
     /// Every edge of the party, both directions.

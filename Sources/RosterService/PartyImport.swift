@@ -363,12 +363,11 @@ public struct PartyImportService: Sendable {
 
     /// The partner a row names, which must be a live party with the role partner the caller may read.
     static func partner(_ row: PartyImportRow, access: TenantAccess, tx: any StoreTransaction) async throws -> Party.ID? {
-        // One way of naming it, as a relationship's side (with both, the email was left unread; found by a probe).
-        if !blank(row.partnerID), !blank(row.partnerEmail) {
-            throw RosterError.invalid("partnerId, partnerEmail", "give the partner one way only")
-        }
-        if let raw = row.partnerID?.trimmingWhitespace(), !raw.isEmpty {
-            guard let id = Party.ID(uuidString: raw) else { throw RosterError.invalid("partnerId", "must be a party id") }
+        // One way of naming it, as a relationship's side (with both, the email was left unread; found by a probe), and a
+        // well-formed one.
+        let malformed = partnerReferenceErrors(row)
+        guard malformed.isEmpty else { throw RosterError.validation(malformed) }
+        if let raw = row.partnerID?.trimmingWhitespace(), !raw.isEmpty, let id = Party.ID(uuidString: raw) {
             let party = try await access.party(id, named: "partnerId")
             guard party.isLive, party.roles.contains("partner") else { throw RosterError.invalid("partnerId", "is not a live partner") }
             return id

@@ -131,9 +131,7 @@ public struct UserService: Sendable {
     /// The user as this caller is shown it: a party the caller may not read is not named (its id would confirm it
     /// exists).
     static func shown(_ user: User, to access: TenantAccess) async throws -> User {
-        var user = user
-        if let party = user.partyID, try await !access.mayRead(party) { user.partyID = nil }
-        return user
+        try await shown([user], to: access)[0]
     }
 
     /// A page of users as `shown` gives one: the party of each only to a caller that may read it (the list named the
