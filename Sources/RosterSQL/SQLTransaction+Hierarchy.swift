@@ -275,48 +275,94 @@ extension SQLTransaction {
             return "$\(binds.count)"
         }
         let (from, to) = down ? ("ancestor_id", "descendant_id") : ("descendant_id", "ancestor_id")
-        let found: String
-        if let type, strategy == .closure, asOf == nil, try await closureAnswers(tenant: tenant, type: type, at: at) {
-            let typeParam = bind(.text(type))
-            let afterFilter = after.map { " AND c.\(to) > \(bind(.uuid($0.rawValue)))" } ?? ""
-            found = """
-                found AS MATERIALIZED (
+        guard let type, strategy == .closure, asOf == nil, try await closureAnswers(tenant: tenant, type: type, at: at) else {
+            return try await walkedHierarchy(tenant: tenant, of: party, type: type, at: at, asOf: asOf, down: down, after: after,
+                                             limit: limit)
+        }
+        let typeParam = bind(.text(type))
+        let afterFilter = after.map { " AND c.\(to) > \(bind(.uuid($0.rawValue)))" } ?? ""
+        // The found ids are materialized first and drive the join (CROSS JOIN fixes the order in SQLite, which
+        // otherwise may scan every party of the tenant and probe the found ids).
+        let rows = try await conn.query("""
+            WITH found AS MATERIALIZED (
                 SELECT c.\(to) AS id, MIN(c.depth) AS depth FROM party_closure c
                 WHERE c.tenant_id = $1 AND c.type = \(typeParam) AND c.\(from) = $2 AND c.depth <= \(Self.maxDepth)\(afterFilter)
                   AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = c.tenant_id AND q.id = c.\(to) AND q.state NOT IN ('deleted', 'merged'))
                 GROUP BY c.\(to) ORDER BY c.\(to) LIMIT $3)
-                """
-        } else {
-            let (edgeFrom, edgeTo) = down ? ("parent_id", "child_id") : ("child_id", "parent_id")
-            var typeFilter = type.map { " AND r.type = \(bind(.text($0)))" } ?? ""
-            if let at { typeFilter += " AND " + Self.inForce("r", at: bind(.date(at))) }
-            let source = Self.edges("r", asOf: asOf.map { bind(.date($0)) })
-            typeFilter += source.recorded
-            let afterFilter = after.map { " AND w.id > \(bind(.uuid($0.rawValue)))" } ?? ""
-            found = """
-                walk(id, depth) AS (
-                    SELECT r.\(edgeTo), 1 FROM \(source.table) r WHERE r.tenant_id = $1 AND r.\(edgeFrom) = $2\(typeFilter)
-                    UNION
-                    SELECT r.\(edgeTo), w.depth + 1 FROM walk w CROSS JOIN \(source.table) r
-                    WHERE r.\(edgeFrom) = w.id AND r.tenant_id = $1\(typeFilter) AND w.depth < \(Self.maxDepth)
-                ),
-                found AS MATERIALIZED (
-                SELECT w.id AS id, MIN(w.depth) AS depth FROM walk w
-                WHERE w.id <> $2\(afterFilter)
-                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = $1 AND q.id = w.id AND q.state NOT IN ('deleted', 'merged'))
-                GROUP BY w.id ORDER BY w.id LIMIT $3)
-                """
-        }
-        // The found ids are materialized first and drive the join (CROSS JOIN fixes the order in SQLite, which
-        // otherwise may scan every party of the tenant and probe the found ids).
-        let rows = try await conn.query("""
-            WITH RECURSIVE \(found)
             SELECT \(Self.prefixedPartyColumns), x.depth AS hierarchy_depth FROM found x
             CROSS JOIN parties p WHERE p.tenant_id = $1 AND p.id = x.id
             ORDER BY p.id
             """, binds)
         let parties = try await withTags(rows.map(makeParty))
         return zip(parties, rows).map { party, row in HierarchyEntry(party: party, depth: Int(row.int("hierarchy_depth") ?? 0)) }
+    }
+
+    /// A hierarchy the closure table can't answer (edges of any type, in force at an instant, or as recorded at one),
+    /// walked over its edges. The database reads each party below (or above) once and returns the edges out of them;
+    /// the depths, the shortest within `maxDepth`, are counted here. A walk that carried its depth in SQL read a party
+    /// once for each length of path to it: on graphs of many parents, up to `maxDepth` times.
+    private func walkedHierarchy(tenant: Tenant.ID, of party: Party.ID, type: String?, at: Date?, asOf: Date?,
+                                 down: Bool, after: Party.ID?, limit: Int) async throws -> [HierarchyEntry] {
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(party.rawValue)]
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        let (edgeFrom, edgeTo) = down ? ("parent_id", "child_id") : ("child_id", "parent_id")
+        var filter = type.map { " AND r.type = \(bind(.text($0)))" } ?? ""
+        if let at { filter += " AND " + Self.inForce("r", at: bind(.date(at))) }
+        let source = Self.edges("r", asOf: asOf.map { bind(.date($0)) })
+        filter += source.recorded
+        let edgeRows = try await conn.query("""
+            WITH RECURSIVE walk(id) AS (
+                SELECT $2
+                UNION
+                SELECT r.\(edgeTo) FROM walk w CROSS JOIN \(source.table) r WHERE r.\(edgeFrom) = w.id AND r.tenant_id = $1\(filter)
+            )
+            SELECT r.\(edgeFrom) AS from_id, r.\(edgeTo) AS to_id FROM walk w CROSS JOIN \(source.table) r
+            WHERE r.\(edgeFrom) = w.id AND r.tenant_id = $1\(filter)
+            """, binds)
+        var next: [UUID: [UUID]] = [:]
+        for row in edgeRows { next[try row.uuid("from_id"), default: []].append(try row.uuid("to_id")) }
+        // Breadth first: a party's depth is the level it is first met at.
+        var depths: [UUID: Int] = [party.rawValue: 0]
+        var level = [party.rawValue]
+        var depth = 0
+        while !level.isEmpty, depth < Self.maxDepth {
+            depth += 1
+            var found: [UUID] = []
+            for id in level {
+                for to in next[id] ?? [] where depths[to] == nil {
+                    depths[to] = depth
+                    found.append(to)
+                }
+            }
+            level = found
+        }
+        depths[party.rawValue] = nil
+        var candidates = Array(depths.keys)
+        if let after { candidates.removeAll { !(Party.ID($0) > after) } }
+        candidates.sort { Party.ID($0) < Party.ID($1) }
+        // The live ones among them, in id order, a chunk at a time until the page is full.
+        var entries: [HierarchyEntry] = []
+        var start = 0
+        let chunk = max(limit, 200)
+        while entries.count < limit, start < candidates.count {
+            let ids = candidates[start..<min(start + chunk, candidates.count)]
+            start += ids.count
+            var partyBinds: [SQLValue] = [.uuid(tenant.rawValue)]
+            let list = ids.map { id -> String in
+                partyBinds.append(.uuid(id))
+                return "$\(partyBinds.count)"
+            }.joined(separator: ", ")
+            let rows = try await conn.query("""
+                SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id IN (\(list))
+                  AND state NOT IN ('deleted', 'merged') ORDER BY id
+                """, partyBinds)
+            let parties = try await withTags(rows.prefix(limit - entries.count).map(makeParty))
+            entries += parties.map { HierarchyEntry(party: $0, depth: depths[$0.id.rawValue] ?? 0) }
+        }
+        return entries
     }
 
     func closureRows(tenant: Tenant.ID, type: String) async throws -> [ClosureRow] {
