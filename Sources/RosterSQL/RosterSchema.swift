@@ -500,6 +500,12 @@ public enum RosterSchema {
         SchemaMigration(28, "partner accounts with a version", [
             .addColumn(table: "partner_accounts", Column("version", .int64, defaultValue: "1")),
         ]),
+        // The duplicate finder groups organizations by name: their names alone, not every person's (a person's
+        // name key is its full name, in `parties_name` too). Partial, so a person's write doesn't touch it.
+        SchemaMigration(29, "organizations by name", [
+            .index(Index("parties_organization_name", on: "parties", ["tenant_id", "name_key"],
+                         where: "kind = 'organization' AND name_key IS NOT NULL AND state NOT IN ('deleted', 'merged')")),
+        ]),
     ]
 
     /// Migration 27: each party's phone stored with a trunk 0 after its country code, without it, unless a live party of

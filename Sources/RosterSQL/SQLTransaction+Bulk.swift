@@ -196,18 +196,30 @@ extension SQLTransaction {
 // The duplicate finder.
 extension SQLTransaction {
     func duplicateCandidates(tenant: Tenant.ID) async throws -> [DuplicateCandidate] {
-        let live = "tenant_id = $1 AND state NOT IN ('deleted', 'merged')"
-        func shared(_ reason: DuplicateReason, _ column: String, extra: String = "") async throws -> [DuplicateCandidate] {
+        let live = "state NOT IN ('deleted', 'merged')"
+        // Within a kind the unique indexes forbid a shared email or phone, so a shared one is an organization's that a
+        // person has too: the organizations' keys are read from the live parties' unique index and each is looked up
+        // among the persons' (not every key of the tenant grouped, which took a second for 300,000 persons).
+        func shared(_ reason: DuplicateReason, _ column: String) async throws -> [DuplicateCandidate] {
             try await conn.query("""
-                SELECT \(column) AS k, id FROM parties WHERE \(live) \(extra) AND \(column) IN
-                (SELECT \(column) FROM parties WHERE \(live) \(extra) AND \(column) IS NOT NULL GROUP BY \(column) HAVING count(*) > 1)
+                SELECT p.\(column) AS k, p.id AS id FROM parties p WHERE p.tenant_id = $1 AND p.\(live) AND p.\(column) IN (
+                    SELECT o.\(column) FROM parties o WHERE o.tenant_id = $1 AND o.kind = 'organization' AND o.\(column) IS NOT NULL AND o.\(live)
+                      AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = $1 AND q.kind = 'person' AND q.\(column) = o.\(column)
+                                  AND q.\(column) IS NOT NULL AND q.\(live)))
                 """, [.uuid(tenant.rawValue)]).map { row in
                 DuplicateCandidate(reason: reason, key: row.string("k") ?? "", id: Party.ID(try row.uuid("id")))
             }
         }
         var found = try await shared(.email, "email_key")
         found += try await shared(.phone, "phone")
-        found += try await shared(.name, "name_key", extra: "AND kind = 'organization'")
+        // Organizations of one name, from their own index.
+        let organizations = "tenant_id = $1 AND kind = 'organization' AND name_key IS NOT NULL AND \(live)"
+        found += try await conn.query("""
+            SELECT name_key AS k, id FROM parties WHERE \(organizations) AND name_key IN
+            (SELECT name_key FROM parties WHERE \(organizations) GROUP BY name_key HAVING count(*) > 1)
+            """, [.uuid(tenant.rawValue)]).map { row in
+            DuplicateCandidate(reason: .name, key: row.string("k") ?? "", id: Party.ID(try row.uuid("id")))
+        }
         // Persons of one name below one organization (an edge of any type in force now).
         let people = try await conn.query("""
             WITH pairs AS (

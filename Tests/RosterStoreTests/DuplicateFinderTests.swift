@@ -37,6 +37,13 @@ struct DuplicateFinderTests {
             // Deleted parties are not candidates.
             let gone = try await make(PartyInput(kind: .organization, name: "Acme"))
             _ = try await s.parties.delete(tenant: t, id: gone.id, context: .test)
+            // Nor is a deleted person sharing a live organization's email (or a live person a deleted one's).
+            _ = try await make(PartyInput(kind: .organization, name: "Desk", email: "desk@north.example"))
+            let gonePerson = try await make(PartyInput(kind: .person, firstName: "Dee", email: "desk@north.example"))
+            _ = try await s.parties.delete(tenant: t, id: gonePerson.id, context: .test)
+            let goneDesk = try await make(PartyInput(kind: .organization, name: "Gone Desk", phone: "+44 20 7946 0999"))
+            _ = try await s.parties.delete(tenant: t, id: goneDesk.id, context: .test)
+            _ = try await make(PartyInput(kind: .person, firstName: "Phil", phone: "+44 20 7946 0999"))
 
             var groups: [DuplicateGroup] = []
             var cursor: String?
