@@ -98,8 +98,7 @@ extension RosterAPIHandlers {
             guard b.rows.count <= 10_000 else { throw RosterError.invalid("rows", "at most 10000 rows; send more as CSV, or in several requests") }
             rows = b.rows.map { DealerRow(email: $0.email, displayName: $0.displayName, dealerCode: $0.dealerCode) }
         case .csv(let body):
-            let text = try await String(collecting: body, upTo: 8 << 20)
-            rows = try DealerImport.parseCSV(text)
+            rows = try DealerImport.parseCSV(DealerImport.text(try await [UInt8](collecting: body, upTo: 8 << 20)))
         }
         let report = try await services.dealers.run(tenant: input.path.tenant, rows: rows, context: context)
         return .ok(.init(body: .json(.init(created: report.created, updated: report.updated, unchanged: report.unchanged,

@@ -17,7 +17,7 @@ public enum Text {
         // Text that shows other than it reads (found by a probe): overrides and isolates reorder what follows them, and a
         // mark with no letter to carry it is no text.
         if reordersDisplay(value) { throw RosterError.invalid(field, reorderingMessage) }
-        if let first = value.unicodeScalars.first, [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory) {
+        if let first = value.unicodeScalars.first, isCombiningMark(first) {
             throw RosterError.invalid(field, "must not start with a combining mark")
         }
         let allowsLineBreaks = max >= noteMax
@@ -26,6 +26,11 @@ public enum Text {
         }
         guard !hasControl else { throw RosterError.invalid(field, "must not contain control characters") }
         return value
+    }
+
+    /// A mark that combines with the character before it.
+    public static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        [.nonspacingMark, .spacingMark, .enclosingMark].contains(scalar.properties.generalCategory)
     }
 
     /// Holds a bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069), which reorders what follows it: the text
@@ -39,7 +44,7 @@ public enum Text {
     /// Text without the invisible format characters (zero-width space, byte-order mark, direction marks, soft hyphen)
     /// and spaces at its ends: a name of them alone was stored as a name (found by a probe). Inside text they stay (a
     /// zero-width joiner is part of how some scripts and emoji are written).
-    static func trimmingInvisible(_ text: String) -> String {
+    public static func trimmingInvisible(_ text: String) -> String {
         // ASCII holds no format character, and its spaces at the ends are trimmed already (`trimmingWhitespace`).
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         let scalars = text.unicodeScalars

@@ -114,6 +114,19 @@ public struct Segment: Hashable, Sendable {
 
         /// The rule's value as compared: composed, and folded unless the rule is case-sensitive.
         public var comparedValue: String { caseSensitive ? Text.composed(value) : Segment.fold(value) }
+
+        /// Whether a user's field holding `raw` matches: folded texts compared byte for byte, as the database compares them
+        /// (Swift's own `==` and `contains` would also equate other canonically equivalent forms, and see no `dealer` in
+        /// `Deale` + `r` with a combining mark, which SQL does).
+        public func matches(_ raw: String) -> Bool {
+            let value = Array((caseSensitive ? raw : Segment.fold(raw)).utf8)  // as stored (composed on the way in), as SQL compares it
+            let wanted = Array(comparedValue.utf8)
+            switch op {
+            case .prefix: return value.starts(with: wanted)
+            case .contains: return wanted.isEmpty || value.windows(ofCount: wanted.count).contains { $0.elementsEqual(wanted) }
+            case .equals: return value == wanted
+            }
+        }
     }
 
     public var name: String
@@ -143,16 +156,7 @@ public struct Segment: Hashable, Sendable {
     /// canonically equivalent forms, which SQL does not).
     public func contains(_ user: User) -> Bool {
         guard user.isActive else { return false }
-        return rules.contains { rule in
-            guard let raw = user.value(of: rule.field) else { return false }
-            let value = Array((rule.caseSensitive ? raw : Self.fold(raw)).utf8)  // as stored (composed on the way in), as SQL compares it
-            let wanted = Array(rule.comparedValue.utf8)
-            switch rule.op {
-            case .prefix: return value.starts(with: wanted)
-            case .contains: return wanted.isEmpty || value.windows(ofCount: wanted.count).contains { $0.elementsEqual(wanted) }
-            case .equals: return value == wanted
-            }
-        }
+        return rules.contains { rule in user.value(of: rule.field).map(rule.matches) ?? false }
     }
 
     public static func validateName(_ raw: String, field: String = "name") throws -> String {
@@ -171,6 +175,13 @@ public struct Segment: Hashable, Sendable {
                 errors.add("rules[\(index)].value", "must not be only white space")
             } else if rule.value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 errors.add("rules[\(index)].value", "must not contain control characters")
+            } else if Text.reordersDisplay(rule.value) {
+                // Values no user field can hold (fields are refused them), so the rule could match nothing (found by a probe).
+                errors.add("rules[\(index)].value", Text.reorderingMessage)
+            } else if Text.trimmingInvisible(rule.value).isEmpty {
+                errors.add("rules[\(index)].value", "must not be only invisible characters")
+            } else if let first = rule.value.unicodeScalars.first, Text.isCombiningMark(first) {
+                errors.add("rules[\(index)].value", "must not start with a combining mark")
             }
         }
         try errors.throwIfAny()

@@ -7,11 +7,21 @@ public struct DealerRow: Sendable, Hashable {
     public var email: String
     public var displayName: String?
     public var dealerCode: String?
+    /// Its number in the file (data rows from 1, the header not counted, blank lines counted); nil: its place in the list.
+    public var number: Int?
+    /// Why the reader refuses the row, if it does: more fields than the header names, or lines a stray quote made one.
+    public var refusal: Refusal?
 
-    public init(email: String, displayName: String? = nil, dealerCode: String? = nil) {
+    public struct Refusal: Sendable, Hashable {
+        public var field: String
+        public var message: String
+    }
+
+    public init(email: String, displayName: String? = nil, dealerCode: String? = nil, number: Int? = nil) {
         self.email = email
         self.displayName = displayName
         self.dealerCode = dealerCode
+        self.number = number
     }
 }
 
@@ -52,15 +62,16 @@ public struct DealerImport: Sendable {
         // back and forth on every run, and the import was not idempotent (found by a probe).
         var firstRow: [String: Int] = [:]
         var repeats: [Int: Int] = [:]
-        for (index, row) in rows.enumerated() {
+        for (index, row) in rows.enumerated() where row.refusal == nil {
             guard let email = try? EmailAddress(row.email) else { continue }
-            if let first = firstRow[email.normalized] { repeats[index + 1] = first } else { firstRow[email.normalized] = index + 1 }
+            let number = row.number ?? index + 1
+            if let first = firstRow[email.normalized] { repeats[number] = first } else { firstRow[email.normalized] = number }
         }
         if rows.isEmpty {
             _ = try await store.read { tx in try await TenantAccess.open(tx, slug, context, write: false).require("users.manage") }
         }
         for start in stride(from: 0, to: rows.count, by: batchSize) {
-            let batch = Array(rows[start..<min(start + batchSize, rows.count)].enumerated().map { ($0.offset + start + 1, $0.element) })
+            let batch = Array(rows[start..<min(start + batchSize, rows.count)].enumerated().map { ($0.element.number ?? $0.offset + start + 1, $0.element) })
             // A batch that met a user another import made meanwhile (two servers, one file) runs again and finds it: the
             // upsert is idempotent (the whole batch was refused with a 409; found by a probe).
             let part = try await onceMoreOnDuplicate(RosterError.conflict("a concurrent import made the same users; run it again")) {
@@ -69,6 +80,10 @@ public struct DealerImport: Sendable {
                     try access.require("users.manage")
                     var part = ImportReport()
                     for (number, row) in batch {
+                        if let refusal = row.refusal {
+                            part.errors.append(.init(row: number, field: refusal.field, message: refusal.message))
+                            continue
+                        }
                         if let first = repeats[number] {
                             part.errors.append(.init(row: number, field: "email", message: "is row \(first)'s email too: one row per user"))
                             continue
@@ -115,8 +130,10 @@ public struct DealerImport: Sendable {
             }
             let before = user
             if let code { user.employeeID = code }
-            if !(user.designation.map { Segment.fold($0).contains("dealer") } ?? false) { user.designation = designation }
-            if !(user.department.map { Segment.fold($0).contains("dealer") } ?? false) { user.department = department }
+            // "Already mentions dealers" as the dealer segment reads it (Swift's `contains` saw no `dealer` in `Deale` + `r`
+            // with a combining mark, which the segment lists; found by a probe).
+            if !(user.designation.map(Self.mentionsDealers.matches) ?? false) { user.designation = designation }
+            if !(user.department.map(Self.mentionsDealers.matches) ?? false) { user.department = department }
             if user.displayName == nil, let name { user.displayName = name }
             let changed = user.changedFields(from: before)
             guard !changed.isEmpty else {
@@ -139,9 +156,25 @@ public struct DealerImport: Sendable {
         }
     }
 
+    static let mentionsDealers = Segment.Rule(field: .designation, op: .contains, value: "dealer")
+
+    /// The text of a CSV sent as bytes: UTF-8, or refused (a Latin-1 file's bytes were replaced by U+FFFD and stored over
+    /// HTTP, where the CLI refused the file; found by a probe).
+    public static func text(_ bytes: [UInt8]) throws -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw RosterError.invalid("file", "is not UTF-8 text (save the CSV as UTF-8)")
+        }
+        return text
+    }
+
     /// Reads the dealer CSV: a header naming `email`, `displayName` (or `name`) and `dealerCode` (or `code`,
-    /// `employeeId`), in any order; RFC 4180 quoting.
+    /// `employeeId`), in any order; RFC 4180 quoting; a UTF-8 byte-order mark. Rows keep their numbers in the file
+    /// (blank ones and those of separators only are skipped); a row with more fields than the header, or whose field
+    /// holds a line break (a stray quote made lines one row), is refused saying so, as the party import does.
     public static func parseCSV(_ text: String) throws -> [DealerRow] {
+        // Spreadsheets' "CSV UTF-8" begins with a byte-order mark, which is no part of the first column's name (the API
+        // refused such a file, naming "\u{FEFF}email"; found by a probe).
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         let records = CSV.parse(text)
         guard let header = records.first?.map({ $0.trimmingWhitespace().lowercased() }) else { return [] }
         func column(_ names: [String]) -> Int? { header.firstIndex { names.contains($0) } }
@@ -164,14 +197,28 @@ public struct DealerImport: Sendable {
         guard let emailColumn = column(emails) else { throw RosterError.invalid("file", "the header needs an email column") }
         let nameColumn = column(names)
         let codeColumn = column(codes)
-        return records.dropFirst().filter { !($0.count == 1 && $0[0].trimmingWhitespace().isEmpty) }.map { record in
+        var rows: [DealerRow] = []
+        for (index, record) in records.dropFirst().enumerated() where !record.allSatisfy({ $0.trimmingWhitespace().isEmpty }) {
             func value(_ index: Int?) -> String? {
                 guard let index, index < record.count else { return nil }
                 let v = record[index].trimmingWhitespace()
                 return v.isEmpty ? nil : v
             }
-            return DealerRow(email: value(emailColumn) ?? "", displayName: value(nameColumn), dealerCode: value(codeColumn))
+            var row = DealerRow(email: value(emailColumn) ?? "", displayName: value(nameColumn), dealerCode: value(codeColumn),
+                                number: index + 1)
+            let cause = " (a quoted field runs over several lines: a quote out of place makes lines one row)"
+            let runsOn = record.firstIndex { $0.contains("\n") || $0.contains("\r") }
+            if record.count > header.count {
+                // Fields past the header's were dropped without a word (found by a probe).
+                row.refusal = .init(field: "", message: "has \(record.count) fields where the header has \(header.count)"
+                                    + (runsOn != nil ? cause : ""))
+            } else if let runsOn {
+                let field = runsOn == emailColumn ? "email" : runsOn == nameColumn ? "displayName" : runsOn == codeColumn ? "dealerCode" : ""
+                row.refusal = .init(field: field, message: "holds a line break" + cause)
+            }
+            rows.append(row)
         }
+        return rows
     }
 }
 

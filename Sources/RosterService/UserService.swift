@@ -68,6 +68,9 @@ public struct UserService: Sendable {
             try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
+                // A caller that may manage no user is told so before the user is looked for, as a read is (it had a 404 for
+                // a user there and a 403 for a read of it; found by a probe).
+                if !access.isPlatform { try access.requireSomewhere("users.manage") }
                 guard let current = try await tx.user(tenant: tenant.id, id: id) else { throw RosterError.notFound("no user \(id)") }
                 // No one changes (or deactivates) a user who holds more than it does, nor gives a role above its own.
                 try await access.requireChangeable(current)
@@ -344,7 +347,9 @@ public struct SegmentService: Sendable {
     public func get(tenant slug: String, name: String, context: OperationContext) async throws -> Segment {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("users.read")
+            // Whoever may list users by a segment may read its rules (a scoped reader filtered by one it could not read;
+            // found by a probe).
+            try access.requireUserReader()
             return try await Self.resolve(name, tenant: access.tenant.id, tx: tx)
         }
     }
@@ -369,7 +374,9 @@ public struct SegmentService: Sendable {
         let after = try cursor.flatMap(Cursor.decode).map { try Segment.validateName($0, field: "cursor") }
         return try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
-            try access.require("users.read")
+            // Whoever may list users by a segment may read its rules (a scoped reader filtered by one it could not read;
+            // found by a probe).
+            try access.requireUserReader()
             let tenant = access.tenant.id
             var found = try await tx.segments(tenant: tenant, after: after, limit: limit + 1)
             // The built-in ones after the cursor that the tenant does not redefine (further on, perhaps), in name order with

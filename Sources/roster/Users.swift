@@ -24,7 +24,7 @@ struct Users: AsyncParsableCommand {
         func run() async throws {
             try Files.requireReadable(file)
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIRefusal("can't read \(file)") }
-            guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(file) is not UTF-8 text") }
+            guard let text = String(validating: data, as: UTF8.self) else { throw ValidationError("\(file) is not UTF-8 text") }
             // An empty file has no header row, which the command needs (as `import parties` does).
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 throw ValidationError("\(file) is not CSV with a header row: it is empty")

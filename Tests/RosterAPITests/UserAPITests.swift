@@ -127,6 +127,49 @@ struct UserAPITests {
         }
     }
 
+    /// The dealer CSV as spreadsheets and people write it (found by a probe): a byte-order mark, bytes that are not
+    /// UTF-8, a stray quote, blank lines, fields past the header; and "already mentions dealers" as the segment reads it.
+    @Test func theDealerCSVReadsAsTheSegmentAndTheCLIDo() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let base = "/v1/tenants/\(t)/users"
+            struct RowError: Codable { var row: Int; var field: String; var message: String }
+            struct Report: Codable { var created: Int; var updated: Int; var unchanged: Int; var errors: [RowError] }
+            func csv(_ bytes: [UInt8]) async throws -> (HTTPResponse.Status, String) {
+                let response = try await api.client.execute(uri: "\(base)/import", method: .post,
+                                                            headers: [.authorization: "Bearer \(platformToken)", .contentType: "text/csv"],
+                                                            body: ByteBuffer(bytes: bytes))
+                return (response.status, String(decoding: response.body.readableBytesView, as: UTF8.self))
+            }
+            let bom = try await csv([0xEF, 0xBB, 0xBF] + Array("email,dealerCode\nbom@example.com,RE-1\n".utf8))
+            #expect(bom.0 == .ok && bom.1.contains(#""created":1"#), "\(bom.1)")
+            let latin1 = try await csv(Array("email,displayName\nlat@example.com,M".utf8) + [0xFC] + Array("ller\n".utf8))
+            #expect(latin1.0 == .unprocessableContent && latin1.1.contains("UTF-8"), "\(latin1.1)")
+            #expect(try await api.send(.get, "\(base)?q=lat%40").decode(TList<TUser>.self).items.isEmpty)
+            // Blank lines keep their numbers; a row past the header's fields and lines a stray quote made one are refused.
+            let odd = try await csv(Array("email,dealerCode\n\nb1@example.com,RE-9\n\nbad-email,RE-10\nx1@example.com,RE-11,extra\n\"q1@example.com,RE-12\nq2@example.com,RE-13\n".utf8))
+            #expect(odd.0 == .ok, "\(odd.1)")
+            let report = try JSONDecoder().decode(Report.self, from: Data(odd.1.utf8))
+            #expect(report.created == 1 && report.errors.map(\.row) == [4, 5, 6], "\(odd.1)")
+            #expect(report.errors.map(\.field) == ["email", "", "email"] && report.errors[1].message.contains("3 fields")
+                    && report.errors[2].message.contains("line break"), "\(odd.1)")
+            // A designation the dealer segment reads as mentioning dealers stays (r + a combining mark, no composed form).
+            let marked = "Dealer\u{0334}"
+            let user = try await api.send(.post, base, json: #"{"email":"mark@example.com","designation":"\#(marked)"}"#)
+            #expect(user.status == .created, "\(user.text)")
+            #expect(try await api.send(.get, "\(base)?segment=dealer").decode(TList<TUser>.self).items.compactMap(\.email).contains("mark@example.com"))
+            let kept = try await api.send(.post, "\(base)/import", json: #"{"rows":[{"email":"mark@example.com","dealerCode":"RE-7"}]}"#)
+            #expect(kept.text.contains(#""updated":1"#), "\(kept.text)")
+            let after = try await api.send(.get, "\(base)/\(try user.decode(TUser.self).id)").decode(TUser.self)
+            #expect(after.designation == "Dealer\u{0334}" && after.employeeId == "RE-7", "\(String(describing: after.designation?.unicodeScalars.map(\.value)))")
+            // Rule values no user field can hold are refused, named.
+            for value in [#"a\u202eb"#, #"\u200b"#, #"\u0301a"#] {
+                let put = try await api.send(.put, "/v1/tenants/\(t)/segments/odd", json: #"{"rules":[{"field":"designation","operator":"contains","value":"\#(value)"}]}"#)
+                #expect(put.status == .unprocessableContent && put.problem?.errors?.map(\.field) == ["rules[0].value"], "\(value) \(put.text)")
+            }
+        }
+    }
+
     @Test func identities() async throws {
         try await withApp { api in
             let t = try await api.makeTenant()
