@@ -69,7 +69,8 @@ extension SQLTransaction {
             // Every edge recorded then on the way up, whatever its type and window: the parties above, each once (UNION
             // keeps each once; the in-memory walk bounds the depth), then the edges below them. A walk that carried its
             // depth kept a party once for each length of path to it: on a graph of many parents, 2,340 edges took 3.5 s
-            // (found by a probe); this one is as long as the edges above.
+            // (found by a probe); this one is as long as the edges above. The edges are read by their child, one index
+            // range each (an OR of the starts and the parties above read every edge of the tenant's history on SQLite).
             edges = try await conn.query("""
                 WITH RECURSIVE up(party) AS (
                     SELECT r.parent_id FROM \(source.table) r WHERE r.tenant_id = $1 AND r.child_id IN (\(starts))\(source.recorded)
@@ -78,7 +79,7 @@ extension SQLTransaction {
                     WHERE r.tenant_id = $1 AND r.child_id = u.party\(source.recorded)
                 )
                 SELECT \(Self.relationshipColumns) FROM \(source.table) r
-                WHERE r.tenant_id = $1 AND (r.child_id IN (\(starts)) OR r.child_id IN (SELECT party FROM up))\(source.recorded)
+                WHERE r.tenant_id = $1 AND r.child_id IN (SELECT party FROM up UNION SELECT \(starts.replacingOccurrences(of: ", ", with: " UNION SELECT ")))\(source.recorded)
                 """, binds).map(makeRelationship)
         }
         let roles = try await conn.query("""

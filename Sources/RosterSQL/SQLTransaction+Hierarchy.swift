@@ -138,7 +138,11 @@ extension SQLTransaction {
         }
         if let party = query.partyID {
             let p = bind(.uuid(party.rawValue))
-            sql += " AND (parent_id = \(p) OR child_id = \(p))"
+            // Two index ranges, one for each end (an OR of the two was read from every edge of the tenant on SQLite).
+            sql += """
+                 AND id IN (SELECT id FROM relationships WHERE tenant_id = $1 AND parent_id = \(p)
+                 UNION ALL SELECT id FROM relationships WHERE tenant_id = $1 AND child_id = \(p))
+                """
         }
         if let parent = query.parentID { sql += " AND parent_id = \(bind(.uuid(parent.rawValue)))" }
         if let children = query.childIDs {

@@ -568,6 +568,24 @@ extension SQLTransaction {
             """, binds).map(makeAuditEntry)
     }
 
+    func auditEntries(tenant: Tenant.ID, targets: Set<String>) async throws -> [AuditEntry] {
+        // A few hundred targets a statement (a party's export named each edge and account in a statement of its own: 4,500
+        // round trips for a partner with 3,000 edges, 1.1 s on PostgreSQL; found by a probe).
+        let targets = targets.sorted()
+        var entries: [AuditEntry] = []
+        for start in stride(from: 0, to: targets.count, by: 500) {
+            let chunk = targets[start..<min(start + 500, targets.count)]
+            var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+            let list = chunk.map { target -> String in
+                binds.append(.text(target))
+                return "$\(binds.count)"
+            }.joined(separator: ", ")
+            entries += try await conn.query("SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND target_id IN (\(list))",
+                                            binds).map(makeAuditEntry)
+        }
+        return entries
+    }
+
     func auditChain(tenant: Tenant.ID, afterSeq: Int64, limit: Int) async throws -> [AuditEntry] {
         try await conn.query("""
             SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3

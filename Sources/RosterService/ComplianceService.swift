@@ -111,13 +111,8 @@ public struct ComplianceService: Sendable {
                 let targets = [id.description] + exported.map(\.relationship.id.description) + visibleAccounts.map(\.id.description)
                     + users.map(\.id.description) + merged.map(\.party.id.description)
                 var seen = Set<Int64>()
-                for target in Set(targets) {
-                    var before: Int64?
-                    repeat {
-                        let page = try await tx.auditEntries(tenant: tenant, filter: AuditFilter(targetID: target), beforeSeq: before, limit: 500)
-                        for entry in page where seen.insert(entry.seq).inserted { entries.append(entry) }
-                        before = page.count == 500 ? page.last?.seq : nil
-                    } while before != nil
+                for entry in try await tx.auditEntries(tenant: tenant, targets: Set(targets)) where seen.insert(entry.seq).inserted {
+                    entries.append(entry)
                 }
                 entries.sort { $0.seq > $1.seq }
             } else {

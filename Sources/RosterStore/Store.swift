@@ -161,6 +161,8 @@ public protocol AuditRepository {
     func appendAudit(_ events: [AuditEvent]) async throws
     /// Entries newest first, before `beforeSeq`, those `filter` admits.
     func auditEntries(tenant: Tenant.ID, filter: AuditFilter, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry]
+    /// Every entry whose target is one of `targets`, in no particular order.
+    func auditEntries(tenant: Tenant.ID, targets: Set<String>) async throws -> [AuditEntry]
     /// Entries oldest first after `afterSeq`, for verification.
     func auditChain(tenant: Tenant.ID, afterSeq: Int64, limit: Int) async throws -> [AuditEntry]
     /// The chain head as recorded when the last entry was appended.

@@ -20,6 +20,9 @@ struct Roster: AsyncParsableCommand {
     /// not parse keeps the parser's usage error.
     static func main() async {
         AllocatorTuning.apply(arguments: CommandLine.arguments)
+        // A closed pipe is a failed write (exit 1 with its reason, as README says), not a silent death by SIGPIPE
+        // (`roster export parties | head -1` exited 141 with no word; found by a probe).
+        signal(SIGPIPE, SIG_IGN)
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()

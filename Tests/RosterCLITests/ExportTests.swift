@@ -47,4 +47,36 @@ struct ExportCLITests {
         let imported = try cli.run("import", "parties", masked, "--tenant", "copy", "--on-duplicate", "fail")
         #expect(imported.status == 0 && imported.out.contains("created 3,") && imported.out.contains("refused 0"), "\(imported.out) \(imported.err)")
     }
+
+    /// A reader that stops early (`| head -1`) is a failed write: exit 1 with its reason, not death by SIGPIPE (exit 141
+    /// without a word; found by a probe). The export runs from Python with SIGPIPE at its default, as a shell runs it.
+    @Test func aClosedPipeIsAFailedWrite() throws {
+        let cli = try CLI()
+        #expect(try cli.run("tenants", "create", "--slug", "src", "--name", "Source").status == 0)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: file) }
+        // More than a pipe holds (64 KiB), so that the export is still writing when its reader goes.
+        try Data(("firstName,lastName,note\n" + (0..<3000).map { "P\($0),Q,\(String(repeating: "n", count: 60))\n" }.joined()).utf8).write(to: file)
+        #expect(try cli.run("import", "parties", file.path, "--tenant", "src").status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import subprocess, sys
+            p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, restore_signals=True)
+            p.stdout.read(100); p.stdout.close()
+            err = p.stderr.read().decode(); p.wait()
+            print(p.returncode); print(err)
+            """, CLI.binary.path, "export", "parties", "--tenant", "src"]
+        var env = ProcessInfo.processInfo.environment
+        env["ROSTER_DATABASE_URL"] = cli.databaseURL
+        env["ROSTER_LOG_LEVEL"] = "error"
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let lines = text.split(separator: "\n", maxSplits: 1).map(String.init)
+        #expect(lines.first == "1" && text.contains("Broken pipe"), "\(text)")
+    }
 }
