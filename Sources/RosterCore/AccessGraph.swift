@@ -32,6 +32,8 @@ public struct AccessGraph: Sendable {
     public private(set) var version: Int64
     /// The edges above each party.
     private var up: [Party.ID: [Edge]] = [:]
+    /// The edges below each party (`members(of:at:max:)`: a scoped list reads its subtree from here).
+    private var down: [Party.ID: [Edge]] = [:]
     /// Each edge's child, to find it when it goes.
     private var childOf: [Relationship.ID: Party.ID] = [:]
     public private(set) var roles: [AccessRole.ID: AccessRole] = [:]
@@ -42,6 +44,7 @@ public struct AccessGraph: Sendable {
                 grants: [(user: User.ID, role: AccessRole.ID, window: ValidityWindow)]) {
         self.version = version
         up.reserveCapacity(edges.count)
+        down.reserveCapacity(edges.count / 4)
         childOf.reserveCapacity(edges.count)
         for edge in edges { add(Edge(edge)) }
         for role in roles { self.roles[role.id] = role }
@@ -78,13 +81,17 @@ public struct AccessGraph: Sendable {
     private mutating func add(_ edge: Edge) {
         if childOf[edge.id] != nil { remove(edge.id) }
         up[edge.child, default: []].append(edge)
+        down[edge.parent, default: []].append(edge)
         childOf[edge.id] = edge.child
     }
 
     private mutating func remove(_ id: Relationship.ID) {
         guard let child = childOf.removeValue(forKey: id) else { return }
+        guard let edge = up[child]?.first(where: { $0.id == id }) else { return }
         up[child]?.removeAll { $0.id == id }
         if up[child]?.isEmpty == true { up[child] = nil }
+        down[edge.parent]?.removeAll { $0.id == id }
+        if down[edge.parent]?.isEmpty == true { down[edge.parent] = nil }
     }
 
     // MARK: Questions
@@ -173,6 +180,34 @@ public struct AccessGraph: Sendable {
         guard !subtrees.isEmpty else { return [] }
         var found = Set<Party.ID>()
         for id in ids where !found.contains(id) && isInside(id, subtrees, at: at) { found.insert(id) }
+        return found
+    }
+
+    /// Every party in one of `subtrees` at `at`: each subtree's organization and the parties below it within `maxDepth`
+    /// levels over edges in force then (of the subtree's type, or of any type), as `isInside` decides one party; nil
+    /// once they are more than `max` (the caller then asks party by party).
+    public func members(of subtrees: [Subtree], at: Date?, max: Int) -> Set<Party.ID>? {
+        var found = Set<Party.ID>()
+        for subtree in subtrees {
+            // Breadth first from the organization, so that a party is met first at its shortest depth, as walks up find it.
+            var seen: Set<Party.ID> = [subtree.organizationID]
+            var frontier = [subtree.organizationID]
+            var depth = 0
+            while !frontier.isEmpty, depth < Self.maxDepth {
+                depth += 1
+                var next: [Party.ID] = []
+                for node in frontier {
+                    for edge in down[node] ?? [] where edge.isInForce(at: at)
+                        && (subtree.relationshipType == nil || edge.type == subtree.relationshipType) && seen.insert(edge.child).inserted {
+                        next.append(edge.child)
+                    }
+                }
+                frontier = next
+                if seen.count > max { return nil }
+            }
+            found.formUnion(seen)
+            if found.count > max { return nil }
+        }
         return found
     }
 

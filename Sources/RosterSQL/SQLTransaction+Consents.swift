@@ -67,6 +67,7 @@ extension SQLTransaction {
         if let within = query.within {
             sql += " AND " + Self.scopeCondition(within, party: "cc.party_id", at: Date.rosterNow, asOf: nil, bind: bind)
         }
+        if let members = query.members { sql += " AND " + memberCondition(members, party: "cc.party_id", bind: bind) }
         if let after = query.after { sql += " AND cc.party_id > \(bind(.uuid(after.rawValue)))" }
         sql += " ORDER BY cc.party_id LIMIT \(bind(.int(Int64(query.limit))))"
         let rows = try await conn.query(sql, binds)

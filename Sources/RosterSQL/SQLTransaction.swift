@@ -277,7 +277,17 @@ extension SQLTransaction {
     }
 
     func searchParties(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party] {
-        var sql = "SELECT \(Self.prefixedPartyColumns) FROM parties p WHERE p.tenant_id = $1"
+        let (sql, binds) = searchStatement(tenant: tenant, query: query, columns: Self.prefixedPartyColumns)
+        return try await withTags(conn.query(sql, binds).map(makeParty))
+    }
+
+    func searchPartyIDs(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party.ID] {
+        let (sql, binds) = searchStatement(tenant: tenant, query: query, columns: "p.id")
+        return try await conn.query(sql, binds).map { Party.ID(try $0.uuid("id")) }
+    }
+
+    private func searchStatement(tenant: Tenant.ID, query: PartyQuery, columns: String) -> (String, [SQLValue]) {
+        var sql = "SELECT \(columns) FROM parties p WHERE p.tenant_id = $1"
         var binds: [SQLValue] = [.uuid(tenant.rawValue)]
         func bind(_ value: SQLValue) -> String {
             binds.append(value)
@@ -328,9 +338,27 @@ extension SQLTransaction {
         }
         if let within = query.within { sql += " AND " + Self.scopeCondition(within, party: "p.id", at: query.scopeAt ?? Date.rosterNow,
                                                                           asOf: query.scopeAsOf, bind: bind) }
+        if let members = query.members { sql += " AND " + memberCondition(members, party: "p.id", bind: bind) }
         if let after = query.after { sql += " AND p.id > \(bind(.uuid(after.rawValue)))" }
         sql += " ORDER BY p.id LIMIT \(bind(.int(Int64(query.limit))))"
-        return try await withTags(conn.query(sql, binds).map(makeParty))
+        return (sql, binds)
+    }
+
+    /// `party` is one of `members`: one bound parameter, a JSON array (one statement text whatever their number, so that
+    /// PostgreSQL prepares it once).
+    func memberCondition(_ members: [Party.ID], party: String, bind: (SQLValue) -> String) -> String {
+        var json = "["
+        json.reserveCapacity(members.count * 39 + 2)
+        for (index, id) in members.enumerated() {
+            if index > 0 { json += "," }
+            json += "\"" + id.rawValue.lowercasedText + "\""
+        }
+        json += "]"
+        let list = bind(.text(json))
+        switch dialect {
+        case .sqlite: return "\(party) IN (SELECT value FROM json_each(\(list)))"
+        case .postgres: return "\(party) IN (SELECT jsonb_array_elements_text(\(list)::jsonb)::uuid)"
+        }
     }
 
     static func likePrefix(_ text: String) -> String {

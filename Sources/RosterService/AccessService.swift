@@ -335,7 +335,7 @@ public struct AccessService: Sendable {
                 var batch = query
                 batch.after = after
                 batch.limit = count
-                return try await tx.searchParties(tenant: tenant.id, query: batch)
+                return try await access.searchParties(batch)
             }, key: \.id, cursor: { $0.id.description }) { try await access.visible($0) { [$0.id] } }
             var decisions: [Party.ID: AccessDecision] = [:]
             if let at {

@@ -116,7 +116,7 @@ public struct BulkExportService: Sendable {
             try access.requireSomewhere("parties.read")
             var query = PartyQuery(after: after, limit: limit)
             query.within = access.readable
-            return try await tx.searchParties(tenant: access.tenant.id, query: query)
+            return try await access.searchParties(query)
         }
     }
 }

@@ -71,8 +71,8 @@ public struct ConsentService: Sendable {
         let rows = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
-            return try await tx.consentMatches(tenant: access.tenant.id, query: ConsentMatchQuery(
-                purpose: purpose!, status: status, within: access.readable, after: after, limit: limit + 1))
+            return try await access.consentMatches(ConsentMatchQuery(purpose: purpose!, status: status, within: access.readable, after: after,
+                                                                     limit: limit + 1))
         }
         let page = Page(rows: rows, limit: limit) { $0.party.id.description }
         try await audit.record(page.items.map { item in

@@ -470,7 +470,7 @@ public struct PartyService: Sendable {
             query.phonePrefix = query.text.flatMap { PhoneNumber.searchPrefix($0, defaultCallingCode: access.tenant.settings.defaultCallingCode) }
             // Filtering by a partner the caller may not read would tell which of its customers that partner has.
             if let partner = query.partnerID, try await !access.mayRead(partner) { return [Party]() }
-            return try await tx.searchParties(tenant: access.tenant.id, query: query)
+            return try await access.searchParties(query)
         }
         let page = Page(rows: rows, limit: limit) { $0.id.description }
         try await recordReads(page.items, action: "party.list", context: context)

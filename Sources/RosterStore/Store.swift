@@ -80,6 +80,8 @@ public struct PartyQuery: Sendable, Hashable {
     public var scopeAt: Date?
     /// `within` over the edges as recorded at this instant (their history); as they stand when nil.
     public var scopeAsOf: Date?
+    /// Only these parties (a scope's members, read from the access graph); every one when nil.
+    public var members: [Party.ID]?
     public var after: Party.ID?
     public var limit: Int
     /// With `text` typed as a phone, the stored digits it stands for (`PhoneNumber.searchPrefix`): also searched.
@@ -119,6 +121,8 @@ public protocol PartyRepository {
     /// Live parties whose normalized email or phone matches; `kind` narrows when given.
     func liveParties(tenant: Tenant.ID, kind: Party.Kind?, emailNormalized: String?, phone: String?) async throws -> [Party]
     func searchParties(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party]
+    /// The ids `searchParties` would answer, without reading the parties.
+    func searchPartyIDs(tenant: Tenant.ID, query: PartyQuery) async throws -> [Party.ID]
     /// The property keys of the parties that are not deleted (in these subtrees, when given), sorted: the columns of a
     /// CSV export.
     func propertyKeys(tenant: Tenant.ID, within: [Subtree]?) async throws -> [String]
@@ -481,6 +485,8 @@ public struct ConsentMatchQuery: Sendable, Hashable {
     public var status: Consent.Status
     /// Only parties in these subtrees; `nil` for the whole tenant.
     public var within: [Subtree]?
+    /// Only these parties (a scope's members, read from the access graph); every one when nil.
+    public var members: [Party.ID]?
     public var after: Party.ID?
     public var limit: Int
 

@@ -1,7 +1,7 @@
 import Foundation
 import RosterApp
 import RosterCore
-import RosterService
+@testable import RosterService
 import RosterSQL
 import RosterStore
 import Testing
@@ -173,6 +173,23 @@ private struct World {
                 try await tx.visibleParties(tenant: tenant.id, among: organizations, within: subtrees, at: now)
             }
             #expect(bySQL == expected.intersection(organizations), "SQL scope, user \(users.firstIndex(of: user)!), after \(what)")
+            // A scoped search, a page of two at a time, each way: the subtrees' members from the graph as a list, or the
+            // parties read a few at a time and kept by the graph (and typed-only scopes in SQL).
+            for (inline, batch) in [(1_000, nil), (0, 3)] as [(Int, Int?)] {
+                var listed: [Party.ID] = []
+                var query = PartyQuery(kind: .organization, limit: 2)
+                query.within = subtrees
+                repeat {
+                    let page = try await store.read { tx in
+                        try await TenantAccess.open(tx, tenant.slug, .test, write: false).searchParties(query, inlineMembers: inline, batch: batch)
+                    }
+                    listed += page.map(\.id)
+                    query.after = page.count == 2 ? page.last?.id : nil
+                } while query.after != nil
+                #expect(listed == listed.sorted() && Set(listed).count == listed.count, "in id order, once each")
+                #expect(Set(listed).intersection(organizations) == expected.intersection(organizations),
+                        "scoped search (members inline up to \(inline)), user \(users.firstIndex(of: user)!), after \(what)")
+            }
             for (index, rt) in runtimes.enumerated() {
                 for organization in organizations {
                     let decision = try await rt.services.access.check(tenant: tenant.slug, user: user, policy: Self.policy,

@@ -1,7 +1,8 @@
 import Foundation
 import RosterApp
 import RosterCore
-import RosterService
+@testable import RosterService
+import RosterSQL
 import RosterStore
 import Testing
 
@@ -157,6 +158,21 @@ struct ConsentTests {
                                           requestID: "t")
             let seen = try await consents.matching(tenant: t, purpose: "newsletter", status: .granted, cursor: nil, limit: nil, context: scoped)
             #expect(seen.items.map(\.party.id) == [ann])
+            // A role over every type reads its members from the access graph: as a list, or row by row for a large scope.
+            let any = try await rt.services.access.createRole(tenant: t, name: "North any", policies: ["parties.read"],
+                                                              organizationID: north, relationshipType: nil, context: .test)
+            let scopedAny = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [any.id]),
+                                             requestID: "t")
+            #expect(try await consents.matching(tenant: t, purpose: "newsletter", status: .granted, cursor: nil, limit: nil,
+                                                context: scopedAny).items.map(\.party.id) == [ann])
+            for (inline, batch) in [(1_000, nil), (0, 1)] as [(Int, Int?)] {
+                let rows = try await rt.database.store.read { tx in
+                    try await TenantAccess.open(tx, t, .test, write: false).consentMatches(
+                        ConsentMatchQuery(purpose: "newsletter", status: .granted, within: [Subtree(organizationID: north, relationshipType: nil)],
+                                          limit: 5), inlineMembers: inline, batch: batch)
+                }
+                #expect(rows.map(\.party.id) == [ann], "members inline up to \(inline)")
+            }
             await expectRosterError({
                 try await consents.record(tenant: t, party: bob, ConsentInput(purpose: "sms", status: .granted, source: "web"), context: scoped)
             }) { $0.isNotFound }
