@@ -4,10 +4,11 @@ import RosterStore
 
 /// Lists limited to subtrees, read the cheap way. An untyped subtree (a role over every type) has no closure table: in
 /// SQL it is a walk of the whole subtree for every page, 1.1 s a page for a role at the root of 300,000 parties (found
-/// by a probe). Its members come from the access graph instead, which decisions already hold: a subtree of up to
-/// `inlineMembers` parties goes to the statement as a list; a larger one is a large part of the tenant, whose rows are
-/// read in party id order and kept when the graph puts them inside (as a read of each would decide). Typed subtrees
-/// (the closure table), and scopes as recorded at an earlier instant (edge history), stay in SQL.
+/// by a probe); a typed one is a closure lookup for every party the page passes over (150 ms a page when its members
+/// are few among many). Their members come from the access graph instead, which decisions already hold: subtrees of up
+/// to `inlineMembers` parties go to the statement as a list; larger ones are a large part of the tenant, whose rows are
+/// read in party id order and kept when the graph puts them inside (as a read of each would decide). Scopes as recorded
+/// at an earlier instant (edge history) stay in SQL.
 extension TenantAccess {
     static let inlineMembers = 20_000
 
@@ -22,7 +23,7 @@ extension TenantAccess {
     }
 
     func scopeRead(_ within: [Subtree]?, at: Date?, asOf: Date? = nil, after: Party.ID?, inlineMembers: Int) async throws -> ScopeRead {
-        guard let within, !within.isEmpty, asOf == nil, within.contains(where: { $0.relationshipType == nil }) else { return .sql }
+        guard let within, !within.isEmpty, asOf == nil else { return .sql }
         let graph: AccessIndex.TenantGraph
         if let held = self.graph { graph = held } else { graph = try await tx.accessGraph(for: tenant) }
         let at = at ?? Date.rosterNow
