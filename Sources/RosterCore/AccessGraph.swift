@@ -211,6 +211,29 @@ public struct AccessGraph: Sendable {
         return found
     }
 
+    /// The parties below `party` (or above it) over edges in force at `at` (every edge when nil) of `type` (or of any
+    /// type), each with its depth: the length of a shortest path, at most `maxDepth`, as the stores' walks count it.
+    public func depths(from party: Party.ID, down: Bool, type: String?, at: Date?) -> [Party.ID: Int] {
+        var depths: [Party.ID: Int] = [party: 0]
+        var frontier = [party]
+        var depth = 0
+        while !frontier.isEmpty, depth < Self.maxDepth {
+            depth += 1
+            var next: [Party.ID] = []
+            for node in frontier {
+                for edge in (down ? self.down[node] : up[node]) ?? [] where edge.isInForce(at: at) && (type == nil || edge.type == type) {
+                    let reached = down ? edge.child : edge.parent
+                    guard depths[reached] == nil else { continue }
+                    depths[reached] = depth
+                    next.append(reached)
+                }
+            }
+            frontier = next
+        }
+        depths[party] = nil
+        return depths
+    }
+
     /// Bound on walks, as in the stores' recursive queries.
     public static let maxDepth = 64
 }

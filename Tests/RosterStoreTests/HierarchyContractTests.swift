@@ -203,6 +203,10 @@ struct HierarchyContractTests {
                     let probe = nodes.randomElement(using: &rng)!
                     #expect(try await f.descendants(probe) == f.descendants(probe, strategy: .recursive))
                     #expect(try await f.ancestors(probe) == f.ancestors(probe, strategy: .recursive))
+                    // Over every type: the access graph's walk against the stores' recursive query.
+                    #expect(try await f.descendants(probe, nil) == f.descendants(probe, nil, strategy: .recursive))
+                    #expect(try await f.ancestors(probe, nil) == f.ancestors(probe, nil, strategy: .recursive))
+                    #expect(try await f.descendants(probe, nil) == f.descendants(probe))
                 }
             }
             #expect(inserts > 50 && deletes > 30 && refused > 10, "inserts \(inserts), deletes \(deletes), refused \(refused)")
