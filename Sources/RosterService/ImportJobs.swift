@@ -36,9 +36,14 @@ public struct ImportJobService: Sendable {
     public static let keptFor: TimeInterval = 30 * 86_400
 
     let rateWindow: Duration
+    public static let defaultRateWindow = Duration.seconds(60)
+    /// The answer to an upload slower than `minimumRate` (here, or by the server's connection handler, which then closes
+    /// the connection once it is out).
+    public static let slowUpload = RosterError.badRequest(
+        "the body came slower than \(Int(minimumRate) / 1024) KiB a second: post it again over a faster link")
 
     public init(store: any Store, imports: PartyImportService, relationshipImports: RelationshipImportService, spoolDirectory: URL,
-                maxBytes: Int, logger: Logger, rateWindow: Duration = .seconds(60)) {
+                maxBytes: Int, logger: Logger, rateWindow: Duration = ImportJobService.defaultRateWindow) {
         self.rateWindow = rateWindow
         self.store = store
         self.imports = imports
@@ -182,9 +187,7 @@ public struct ImportJobService: Sendable {
         do {
             for try await chunk in body {
                 count += chunk.count
-                if !rate.admit(chunk.count) {
-                    throw RosterError.badRequest("the body came slower than \(Int(Self.minimumRate) / 1024) KiB a second: post it again over a faster link")
-                }
+                if !rate.admit(chunk.count) { throw Self.slowUpload }
                 guard count <= maxBytes else {
                     throw RosterError.tooLarge("an import may have at most \(maxBytes) bytes (ROSTER_MAX_IMPORT_BYTES)")
                 }
