@@ -287,11 +287,31 @@ extension SQLTransaction {
     }
 
     private func searchStatement(tenant: Tenant.ID, query: PartyQuery, columns: String) -> (String, [SQLValue]) {
-        var sql = "SELECT \(columns) FROM parties p WHERE p.tenant_id = $1"
         var binds: [SQLValue] = [.uuid(tenant.rawValue)]
         func bind(_ value: SQLValue) -> String {
             binds.append(value)
             return "$\(binds.count)"
+        }
+        // A role or a tag asked for drives the read from its index, in party id order, so that a rare one reads its own
+        // parties rather than every party of the tenant in id order, each tested (134 ms for a role no one holds at 300,000
+        // parties; found by a probe); a common one stops as soon, at the page's end.
+        var sql: String
+        var order = "p.id"
+        if let role = query.role {
+            sql = """
+                SELECT \(columns) FROM party_roles dr CROSS JOIN parties p WHERE dr.tenant_id = $1 AND dr.role = \(bind(.text(role)))
+                 AND p.tenant_id = dr.tenant_id AND p.id = dr.party_id
+                """
+            order = "dr.party_id"
+        } else if let tag = query.tag {
+            sql = """
+                SELECT \(columns) FROM tags dt CROSS JOIN party_tags dpt CROSS JOIN parties p
+                WHERE dt.tenant_id = $1 AND dt.text_key = \(bind(.text(tag.lowercased())))
+                 AND dpt.tenant_id = dt.tenant_id AND dpt.tag_id = dt.id AND p.tenant_id = dpt.tenant_id AND p.id = dpt.party_id
+                """
+            order = "dpt.party_id"
+        } else {
+            sql = "SELECT \(columns) FROM parties p WHERE p.tenant_id = $1"
         }
         if let state = query.state {
             sql += " AND p.state = \(bind(.text(state.rawValue)))"
@@ -300,10 +320,7 @@ extension SQLTransaction {
         }
         if let kind = query.kind { sql += " AND p.kind = \(bind(.text(kind.rawValue)))" }
         if let type = query.customerType { sql += " AND p.customer_type = \(bind(.text(type.rawValue)))" }
-        if let role = query.role {
-            sql += " AND EXISTS (SELECT 1 FROM party_roles r WHERE r.tenant_id = p.tenant_id AND r.party_id = p.id AND r.role = \(bind(.text(role))))"
-        }
-        if let tag = query.tag {
+        if let tag = query.tag, query.role != nil {
             sql += """
                  AND EXISTS (SELECT 1 FROM party_tags pt JOIN tags t ON t.tenant_id = pt.tenant_id AND t.id = pt.tag_id
                  WHERE pt.tenant_id = p.tenant_id AND pt.party_id = p.id AND t.text_key = \(bind(.text(tag.lowercased()))))
@@ -339,8 +356,8 @@ extension SQLTransaction {
         if let within = query.within { sql += " AND " + Self.scopeCondition(within, party: "p.id", at: query.scopeAt ?? Date.rosterNow,
                                                                           asOf: query.scopeAsOf, bind: bind) }
         if let members = query.members { sql += " AND " + memberCondition(members, party: "p.id", bind: bind) }
-        if let after = query.after { sql += " AND p.id > \(bind(.uuid(after.rawValue)))" }
-        sql += " ORDER BY p.id LIMIT \(bind(.int(Int64(query.limit))))"
+        if let after = query.after { sql += " AND \(order) > \(bind(.uuid(after.rawValue)))" }
+        sql += " ORDER BY \(order) LIMIT \(bind(.int(Int64(query.limit))))"
         return (sql, binds)
     }
 

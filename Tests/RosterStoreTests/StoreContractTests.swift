@@ -443,6 +443,31 @@ struct StoreContractTests {
             #expect(try await ids(PartySearch(customerType: .new)) == [bob.id])
             #expect(try await ids(PartySearch(state: .deleted)) == [gone.id])
             #expect(try await ids(PartySearch()) == [acme.id, jane.id, bob.id, jose.id])
+            // A role or a tag drives the read from its own index: paged, with the other filters, live parties only.
+            var members: [Party.ID] = []
+            for index in 0..<7 {
+                let member = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Member\(index)", roles: ["member"]),
+                                                      context: .test)
+                if index.isMultiple(of: 2) { _ = try await rt.services.tags.attach(tenant: tenant.slug, party: member.id, text: "Gold", context: .test) }
+                members.append(member.id)
+            }
+            _ = try await parties.delete(tenant: tenant.slug, id: members[6], context: .test)
+            func paged(_ search: PartySearch) async throws -> [Party.ID] {
+                var search = search, found: [Party.ID] = []
+                search.limit = 2
+                repeat {
+                    let page = try await parties.search(tenant: tenant.slug, search, context: .test)
+                    found += page.items.map(\.id)
+                    search.cursor = page.nextCursor
+                } while search.cursor != nil
+                return found
+            }
+            #expect(try await paged(PartySearch(role: "member")) == Array(members.prefix(6)))
+            #expect(try await paged(PartySearch(tag: "gold")) == [0, 2, 4].map { members[$0] })
+            #expect(try await paged(PartySearch(role: "member", tag: "GOLD")) == [0, 2, 4].map { members[$0] })
+            #expect(try await paged(PartySearch(q: "member1", role: "member")) == [members[1]])
+            #expect(try await paged(PartySearch(role: "member", state: .deleted)) == [members[6]])
+            #expect(try await paged(PartySearch(role: "member", tag: "silver")) == [])
 
             let stats = try await parties.customerStats(tenant: tenant.slug, context: .test)
             #expect(stats == [.regular: 1, .new: 1])
