@@ -189,31 +189,18 @@ public struct AccessGraph: Sendable {
     public func members(of subtrees: [Subtree], at: Date?, max: Int) -> Set<Party.ID>? {
         var found = Set<Party.ID>()
         for subtree in subtrees {
-            // Breadth first from the organization, so that a party is met first at its shortest depth, as walks up find it.
-            var seen: Set<Party.ID> = [subtree.organizationID]
-            var frontier = [subtree.organizationID]
-            var depth = 0
-            while !frontier.isEmpty, depth < Self.maxDepth {
-                depth += 1
-                var next: [Party.ID] = []
-                for node in frontier {
-                    for edge in down[node] ?? [] where edge.isInForce(at: at)
-                        && (subtree.relationshipType == nil || edge.type == subtree.relationshipType) && seen.insert(edge.child).inserted {
-                        next.append(edge.child)
-                    }
-                }
-                frontier = next
-                if seen.count > max { return nil }
-            }
-            found.formUnion(seen)
+            guard let below = depths(from: subtree.organizationID, down: true, type: subtree.relationshipType, at: at, max: max) else { return nil }
+            found.insert(subtree.organizationID)
+            found.formUnion(below.keys)
             if found.count > max { return nil }
         }
         return found
     }
 
     /// The parties below `party` (or above it) over edges in force at `at` (every edge when nil) of `type` (or of any
-    /// type), each with its depth: the length of a shortest path, at most `maxDepth`, as the stores' walks count it.
-    public func depths(from party: Party.ID, down: Bool, type: String?, at: Date?) -> [Party.ID: Int] {
+    /// type), each with its depth: the length of a shortest path (breadth first), at most `maxDepth`, as the stores'
+    /// walks count it and as walks up find it; nil once they are more than `max`.
+    public func depths(from party: Party.ID, down: Bool, type: String?, at: Date?, max: Int = .max) -> [Party.ID: Int]? {
         var depths: [Party.ID: Int] = [party: 0]
         var frontier = [party]
         var depth = 0
@@ -229,6 +216,7 @@ public struct AccessGraph: Sendable {
                 }
             }
             frontier = next
+            if depths.count > max { return nil }
         }
         depths[party] = nil
         return depths

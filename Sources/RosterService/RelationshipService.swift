@@ -235,7 +235,7 @@ public struct RelationshipService: Sendable {
             var walked: [Date?: [Party.ID: Int]] = [:]
             func entries(at: Date?, after: Party.ID?, count: Int) async throws -> [HierarchyEntry] {
                 if let graph {
-                    let depths = walked[at] ?? graph.read { $0.depths(from: id, down: direction == .descendants, type: nil, at: at) }
+                    let depths = walked[at] ?? graph.read { $0.depths(from: id, down: direction == .descendants, type: nil, at: at) ?? [:] }
                     walked[at] = depths
                     var candidates = Array(depths.keys)
                     if let after { candidates.removeAll { !($0 > after) } }

@@ -46,17 +46,30 @@ extension TenantAccess {
             return try await tx.searchParties(tenant: tenant.id, query: unscoped)
         case .filter(let inside):
             // Ids first, the parties kept after: rows passed over are not read whole.
-            var kept: [Party.ID] = []
             unscoped.limit = batch ?? max(query.limit * 4, 500)
-            while kept.count < query.limit {
-                let ids = try await tx.searchPartyIDs(tenant: tenant.id, query: unscoped)
-                let found = inside(ids)
-                kept += ids.lazy.filter { found.contains($0) }.prefix(query.limit - kept.count)
-                guard ids.count == unscoped.limit, let last = ids.last else { break }
-                unscoped.after = last
+            let kept = try await Self.kept(query.limit, batch: unscoped.limit, after: query.after, party: { $0 }, inside: inside) { after in
+                var step = unscoped
+                step.after = after
+                return try await tx.searchPartyIDs(tenant: tenant.id, query: step)
             }
             return try await tx.parties(tenant: tenant.id, ids: kept)
         }
+    }
+
+    /// The first `limit` rows inside the scope, read in party id order `batch` at a time (`read(after)`: the next batch,
+    /// short only at the rows' end).
+    static func kept<Row>(_ limit: Int, batch: Int, after: Party.ID?, party: (Row) -> Party.ID, inside: ([Party.ID]) -> Set<Party.ID>,
+                          read: (Party.ID?) async throws -> [Row]) async throws -> [Row] {
+        var kept: [Row] = []
+        var after = after
+        while kept.count < limit {
+            let rows = try await read(after)
+            let found = inside(rows.map(party))
+            kept += rows.filter { found.contains(party($0)) }.prefix(limit - kept.count)
+            guard rows.count == batch, let last = rows.last else { break }
+            after = party(last)
+        }
+        return kept
     }
 
     func consentMatches(_ query: ConsentMatchQuery, inlineMembers: Int = TenantAccess.inlineMembers, batch: Int? = nil) async throws -> [ConsentMatch] {
@@ -69,16 +82,12 @@ extension TenantAccess {
             unscoped.members = members
             return try await tx.consentMatches(tenant: tenant.id, query: unscoped)
         case .filter(let inside):
-            var kept: [ConsentMatch] = []
             unscoped.limit = batch ?? max(query.limit * 4, 500)
-            while kept.count < query.limit {
-                let rows = try await tx.consentMatches(tenant: tenant.id, query: unscoped)
-                let found = inside(rows.map(\.party.id))
-                kept += rows.lazy.filter { found.contains($0.party.id) }.prefix(query.limit - kept.count)
-                guard rows.count == unscoped.limit, let last = rows.last else { break }
-                unscoped.after = last.party.id
+            return try await Self.kept(query.limit, batch: unscoped.limit, after: query.after, party: \.party.id, inside: inside) { after in
+                var step = unscoped
+                step.after = after
+                return try await tx.consentMatches(tenant: tenant.id, query: step)
             }
-            return kept
         }
     }
 }
