@@ -74,7 +74,14 @@ final class CLI: Sendable {
         process.environment = env
         let out = Pipe()
         let err = Pipe()
-        process.standardOutput = path.flatMap { FileHandle(forWritingAtPath: $0) } ?? out
+        if let path {
+            // A path that can't be opened is the test's failure, not a pipe in its place (a machine without /dev/full made
+            // a full disk's test read a pipe's success).
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            process.standardOutput = handle
+        } else {
+            process.standardOutput = out
+        }
         process.standardError = err
         try process.run()
         if let timeLimit {
