@@ -212,11 +212,14 @@ extension SQLTransaction {
         }
         var found = try await shared(.email, "email_key")
         found += try await shared(.phone, "phone")
-        // Organizations of one name, from their own index.
+        // Organizations of one name, from their own index. SQLite 3.54 (the one linked in) grouped every party's name in
+        // the index of all names, 350-500 ms at 300,000 persons (found by a probe), where the shell's 3.40 took the
+        // partial index; it is named.
         let organizations = "tenant_id = $1 AND kind = 'organization' AND name_key IS NOT NULL AND \(live)"
+        let organizationNames = dialect == .sqlite ? "parties INDEXED BY parties_organization_name" : "parties"
         found += try await conn.query("""
-            SELECT name_key AS k, id FROM parties WHERE \(organizations) AND name_key IN
-            (SELECT name_key FROM parties WHERE \(organizations) GROUP BY name_key HAVING count(*) > 1)
+            SELECT name_key AS k, id FROM \(organizationNames) WHERE \(organizations) AND name_key IN
+            (SELECT name_key FROM \(organizationNames) WHERE \(organizations) GROUP BY name_key HAVING count(*) > 1)
             """, [.uuid(tenant.rawValue)]).map { row in
             DuplicateCandidate(reason: .name, key: row.string("k") ?? "", id: Party.ID(try row.uuid("id")))
         }

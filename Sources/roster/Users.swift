@@ -41,7 +41,7 @@ struct Users: AsyncParsableCommand {
             print("created \(report.created), updated \(report.updated), unchanged \(report.unchanged), refused \(report.errors.count)")
             // Refused rows on standard error, as `roster import parties` writes them.
             var refused = ""
-            for error in report.errors.prefix(50) { refused += "row \(error.row): \(error.field): \(error.message)\n" }
+            for error in report.errors.prefix(50) { refused += "row \(error.row): \(error.field.isEmpty ? "" : error.field + ": ")\(error.message)\n" }
             if report.errors.count > 50 { refused += "... and \(report.errors.count - 50) more\n" }
             FileHandle.standardError.write(Data(refused.utf8))
             if !report.errors.isEmpty { throw ExitCode(1) }
