@@ -34,59 +34,62 @@ extension TenantAccess {
         return .filter { ids in graph.read { $0.inside(ids, within, at: at) } }
     }
 
+    /// A list of `query` limited to its `within` the cheapest way: `read` answers it as given (the stores' scope
+    /// condition) or with `members`; `filtered` reads rows `batch` at a time without the scope and keeps those `inside`.
     /// `batch`: how many rows a step of the filtering way reads (tests make it small).
-    func searchParties(_ query: PartyQuery, inlineMembers: Int = TenantAccess.inlineMembers, batch: Int? = nil) async throws -> [Party] {
+    func scoped<Query: ScopedListQuery, Row>(_ query: Query, at: Date?, asOf: Date? = nil, inlineMembers: Int, batch: Int?,
+                                             read: (Query) async throws -> [Row],
+                                             filtered: (_ unscoped: Query, _ inside: @Sendable ([Party.ID]) -> Set<Party.ID>) async throws -> [Row])
+        async throws -> [Row] {
         var unscoped = query
         unscoped.within = nil
-        switch try await scopeRead(query.within, at: query.scopeAt, asOf: query.scopeAsOf, after: query.after, inlineMembers: inlineMembers) {
+        switch try await scopeRead(query.within, at: at, asOf: asOf, after: query.after, inlineMembers: inlineMembers) {
         case .sql:
-            return try await tx.searchParties(tenant: tenant.id, query: query)
+            return try await read(query)
         case .members(let members):
             unscoped.members = members
-            return try await tx.searchParties(tenant: tenant.id, query: unscoped)
+            return try await read(unscoped)
         case .filter(let inside):
-            // Ids first, the parties kept after: rows passed over are not read whole.
             unscoped.limit = batch ?? max(query.limit * 4, 500)
-            let kept = try await Self.kept(query.limit, batch: unscoped.limit, after: query.after, party: { $0 }, inside: inside) { after in
-                var step = unscoped
-                step.after = after
-                return try await tx.searchPartyIDs(tenant: tenant.id, query: step)
+            return try await filtered(unscoped, inside)
+        }
+    }
+
+    func searchParties(_ query: PartyQuery, inlineMembers: Int = TenantAccess.inlineMembers, batch: Int? = nil) async throws -> [Party] {
+        try await scoped(query, at: query.scopeAt, asOf: query.scopeAsOf, inlineMembers: inlineMembers, batch: batch) { query in
+            try await tx.searchParties(tenant: tenant.id, query: query)
+        } filtered: { unscoped, inside in
+            // Ids first, the parties kept after: rows passed over are not read whole.
+            let kept = try await Self.kept(query.limit, of: unscoped, party: { $0 }, inside: inside) { step in
+                try await tx.searchPartyIDs(tenant: tenant.id, query: step)
             }
             return try await tx.parties(tenant: tenant.id, ids: kept)
         }
     }
 
-    /// The first `limit` rows inside the scope, read in party id order `batch` at a time (`read(after)`: the next batch,
-    /// short only at the rows' end).
-    static func kept<Row>(_ limit: Int, batch: Int, after: Party.ID?, party: (Row) -> Party.ID, inside: ([Party.ID]) -> Set<Party.ID>,
-                          read: (Party.ID?) async throws -> [Row]) async throws -> [Row] {
+    /// The first `limit` rows inside the scope, read in party id order a batch (`unscoped.limit`) at a time from the
+    /// cursor of `unscoped` (`read`: the next batch, short only at the rows' end).
+    static func kept<Query: ScopedListQuery, Row>(_ limit: Int, of unscoped: Query, party: (Row) -> Party.ID,
+                                                  inside: ([Party.ID]) -> Set<Party.ID>,
+                                                  read: (Query) async throws -> [Row]) async throws -> [Row] {
         var kept: [Row] = []
-        var after = after
+        var step = unscoped
         while kept.count < limit {
-            let rows = try await read(after)
+            let rows = try await read(step)
             let found = inside(rows.map(party))
             kept += rows.filter { found.contains(party($0)) }.prefix(limit - kept.count)
-            guard rows.count == batch, let last = rows.last else { break }
-            after = party(last)
+            guard rows.count == unscoped.limit, let last = rows.last else { break }
+            step.after = party(last)
         }
         return kept
     }
 
     func consentMatches(_ query: ConsentMatchQuery, inlineMembers: Int = TenantAccess.inlineMembers, batch: Int? = nil) async throws -> [ConsentMatch] {
-        var unscoped = query
-        unscoped.within = nil
-        switch try await scopeRead(query.within, at: nil, after: query.after, inlineMembers: inlineMembers) {
-        case .sql:
-            return try await tx.consentMatches(tenant: tenant.id, query: query)
-        case .members(let members):
-            unscoped.members = members
-            return try await tx.consentMatches(tenant: tenant.id, query: unscoped)
-        case .filter(let inside):
-            unscoped.limit = batch ?? max(query.limit * 4, 500)
-            return try await Self.kept(query.limit, batch: unscoped.limit, after: query.after, party: \.party.id, inside: inside) { after in
-                var step = unscoped
-                step.after = after
-                return try await tx.consentMatches(tenant: tenant.id, query: step)
+        try await scoped(query, at: nil, inlineMembers: inlineMembers, batch: batch) { query in
+            try await tx.consentMatches(tenant: tenant.id, query: query)
+        } filtered: { unscoped, inside in
+            try await Self.kept(query.limit, of: unscoped, party: \.party.id, inside: inside) { step in
+                try await tx.consentMatches(tenant: tenant.id, query: step)
             }
         }
     }

@@ -63,7 +63,15 @@ public protocol TenantRepository {
 }
 
 /// Search criteria for parties; `after` is the keyset cursor (ids are time-ordered).
-public struct PartyQuery: Sendable, Hashable {
+/// A list that may be limited to subtrees (`within`) or to given parties (`members`), in party id order after a cursor.
+public protocol ScopedListQuery: Sendable {
+    var within: [Subtree]? { get set }
+    var members: [Party.ID]? { get set }
+    var after: Party.ID? { get set }
+    var limit: Int { get set }
+}
+
+public struct PartyQuery: ScopedListQuery, Hashable {
     public var text: String?
     public var kind: Party.Kind?
     public var role: String?
@@ -480,7 +488,7 @@ extension RelationshipRepository {
 }
 
 /// Parties whose current consent for a purpose has a status.
-public struct ConsentMatchQuery: Sendable, Hashable {
+public struct ConsentMatchQuery: ScopedListQuery, Hashable {
     public var purpose: String
     public var status: Consent.Status
     /// Only parties in these subtrees; `nil` for the whole tenant.

@@ -19,6 +19,13 @@ struct ServiceAuthorizationContractTests {
         let outside: OperationContext
     }
 
+    /// A new party below `parent` (a structure edge), made by the platform.
+    static func party(_ input: PartyInput, below parent: Party.ID, _ rt: RosterRuntime, _ t: String) async throws -> Party.ID {
+        let id = try await rt.services.parties.create(tenant: t, input, context: .test).id
+        _ = try await rt.services.relationships.create(tenant: t, RelationshipInput(parentID: parent, childID: id, type: "structure"), context: .test)
+        return id
+    }
+
     static func note(_ text: String) -> PartyPatch {
         var patch = PartyPatch()
         patch.note = .set(text)
@@ -314,9 +321,7 @@ struct ServiceAuthorizationContractTests {
             let w = try await Self.world(rt)
             let t = w.tenant.slug
             let s = rt.services
-            let southPerson = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "S", email: "s@example.com"), context: .test).id
-            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: southPerson, type: "structure"),
-                                                 context: .test)
+            let southPerson = try await Self.party(PartyInput(kind: .person, firstName: "S", email: "s@example.com"), below: w.south, rt, t)
             let northRole = try #require(try await s.access.roles(tenant: t, context: .test).first { $0.name == "north" })
             let user = try await s.users.create(tenant: t, UserInput(email: "linked@example.com", partyID: southPerson), context: .test)
             _ = try await s.access.grant(tenant: t, user: user.id, role: northRole.id, context: .test)
@@ -340,8 +345,7 @@ struct ServiceAuthorizationContractTests {
             let w = try await Self.world(rt)
             let t = w.tenant.slug
             let s = rt.services
-            let survivor = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "South", lastName: "Survivor"), context: .test).id
-            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: survivor, type: "structure"), context: .test)
+            let survivor = try await Self.party(PartyInput(kind: .person, firstName: "South", lastName: "Survivor"), below: w.south, rt, t)
             let merge = try await s.parties.merge(tenant: t, into: survivor, from: [w.northPerson], dryRun: false, context: .test)
             _ = try await s.parties.undoMerge(tenant: t, id: try #require(merge.id), context: .test)
             let read = try await s.parties.get(tenant: t, id: w.northPerson, context: w.inside)
@@ -368,16 +372,12 @@ struct ServiceAuthorizationContractTests {
             let t = w.tenant.slug
             let s = rt.services
             func person(_ name: String) async throws -> Party.ID {
-                let id = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: name), context: .test).id
-                _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.north, childID: id, type: "structure"), context: .test)
-                return id
+                try await Self.party(PartyInput(kind: .person, firstName: name), below: w.north, rt, t)
             }
             let survivor = try await person("Sam"), adminsOwn = try await person("Ann"), customer = try await person("Pat")
             let admin = try await s.users.create(tenant: t, UserInput(email: "ann.admin@example.com", role: .admin, partyID: adminsOwn),
                                                  context: .test)
-            let partner = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "South Partner", roles: ["partner"]),
-                                                     context: .test).id
-            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.south, childID: partner, type: "structure"), context: .test)
+            let partner = try await Self.party(PartyInput(kind: .organization, name: "South Partner", roles: ["partner"]), below: w.south, rt, t)
             let account = try await s.partnerAccounts.create(tenant: t, PartnerAccountInput(partnerID: partner, customerID: customer,
                                                                                             username: "pat", secret: "s"), context: .test)
             let merge = try await s.parties.merge(tenant: t, into: survivor, from: [adminsOwn, customer], dryRun: false, context: w.inside)
@@ -410,8 +410,7 @@ struct ServiceAuthorizationContractTests {
             let s = rt.services
             var scopedBoth = 0, linkedAfterDelete = 0
             for round in 0..<16 {
-                let id = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "R\(round)"), context: .test).id
-                _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: w.north, childID: id, type: "structure"), context: .test)
+                let id = try await Self.party(PartyInput(kind: .person, firstName: "R\(round)"), below: w.north, rt, t)
                 let platform = round % 4 >= 2
                 let deleter = platform ? OperationContext.test : w.inside
                 async let deleted: Bool = { (try? await s.parties.delete(tenant: t, id: id, context: deleter)) != nil }()
