@@ -23,6 +23,19 @@ extension SQLTransaction {
                                [.uuid(tenant.rawValue), .int(version), .text(try AccessChangeCoding.encode(change)), .date(Date.rosterNow)])
     }
 
+    /// Several changes in order, with consecutive versions: one version update and one multi-row insert.
+    func recordAccessChanges(tenant: Tenant.ID, _ changes: [AccessChange]) async throws {
+        guard !changes.isEmpty else { return }
+        let rows = try await conn.query("UPDATE tenants SET access_version = access_version + $2 WHERE id = $1 RETURNING access_version",
+                                        [.uuid(tenant.rawValue), .int(Int64(changes.count))])
+        guard let last = rows.first?.int("access_version") else { throw SQLError.unavailable("no tenant \(tenant) to version") }
+        let first = last - Int64(changes.count) + 1
+        let now = SQLValue.date(Date.rosterNow)
+        try await insertRows("access_changes", "tenant_id, version, change, at", width: 4, try changes.enumerated().map { offset, change in
+            [.uuid(tenant.rawValue), .int(first + Int64(offset)), .text(try AccessChangeCoding.encode(change)), now]
+        })
+    }
+
     /// The changes after `version`, in order; nil when some are no longer kept.
     func accessChanges(tenant: Tenant.ID, after version: Int64) async throws -> [(version: Int64, change: AccessChange)]? {
         let rows = try await conn.query("""

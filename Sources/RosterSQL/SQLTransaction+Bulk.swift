@@ -51,7 +51,7 @@ extension SQLTransaction {
     }
 
     /// `rows` (each `width` values for `columns`) in statements of 64, 32, ..., 1 rows.
-    private func insertRows(_ table: String, _ columns: String, width: Int, _ rows: [[SQLValue]]) async throws {
+    func insertRows(_ table: String, _ columns: String, width: Int, _ rows: [[SQLValue]]) async throws {
         var start = 0
         var size = Self.rowsPerInsert
         while start < rows.count {
@@ -75,20 +75,25 @@ extension SQLTransaction {
     }
 
     func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey> {
-        var found = Set<LiveKey>()
+        Set(try await liveHolders(tenant: tenant, emailKeys: emailKeys, phones: phones).map(\.key))
+    }
+
+    func liveHolders(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> [(id: Party.ID, key: LiveKey)] {
+        var found: [(id: Party.ID, key: LiveKey)] = []
         // A fixed number of values a statement (the rest NULL, which matches nothing): one statement text a column.
         let list = (2...Self.rowsPerInsert + 1).map { "$\($0)" }.joined(separator: ", ")
         for (column, values) in [("email_key", emailKeys), ("phone", phones)] {
+            let values = Array(Set(values))
             for start in stride(from: 0, to: values.count, by: Self.rowsPerInsert) {
                 let chunk = values[start..<min(start + Self.rowsPerInsert, values.count)]
                 let binds = [SQLValue.uuid(tenant.rawValue)] + chunk.map(SQLValue.text)
                     + Array(repeating: .null, count: Self.rowsPerInsert - chunk.count)
                 for row in try await conn.query("""
-                    SELECT kind, \(column) AS k FROM parties
+                    SELECT id, kind, \(column) AS k FROM parties
                     WHERE tenant_id = $1 AND \(column) IN (\(list)) AND state NOT IN ('deleted', 'merged')
                     """, binds) {
                     guard let kind = row.string("kind").flatMap(Party.Kind.init(rawValue:)), let key = row.string("k") else { continue }
-                    found.insert(column == "phone" ? .phone(kind, key) : .email(kind, key))
+                    found.append((Party.ID(try row.uuid("id")), column == "phone" ? .phone(kind, key) : .email(kind, key)))
                 }
             }
         }

@@ -26,24 +26,7 @@ extension SQLTransaction {
 
     func insertRelationship(_ r: Relationship) async throws {
         try await lockReferencedParties(tenant: r.tenantID, [r.parentID, r.childID])
-        // The closure table counts the paths between two parties in 64 bits: an edge that would make more paths than that
-        // is refused (a ladder of 62 levels two parties wide took PostgreSQL past 2^63, a 500, while SQLite went on with
-        // counts made inexact; found by a probe). Summed as floating point, which does not overflow.
-        let sums = try await conn.query("""
-            SELECT (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
-                    WHERE tenant_id = $1 AND type = $2 AND descendant_id = $3) AS above,
-                   (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
-                    WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4) AS below
-            """, closureBinds(r)).first
-        func number(_ column: String) -> Double {
-            switch sums?[column] {
-            case .double(let value): value
-            case .int(let value): Double(value)
-            case .text(let text): Double(text) ?? 0
-            default: 0
-            }
-        }
-        if (number("above") + 1) * (number("below") + 1) > Self.maxPaths {
+        if try await closureCheck(r).overflows {
             throw RosterError.invalid("parentId", "this edge would join more than 2^62 paths in \(r.type): the hierarchy has too many ways "
                                       + "between its parties")
         }
@@ -65,6 +48,58 @@ extension SQLTransaction {
             ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
             """, closureBinds(r))
         try await recordAccessChange(tenant: r.tenantID, .edgeAdded(r))
+    }
+
+    func insertRelationships(_ relationships: [Relationship]) async throws -> Int {
+        guard let tenant = relationships.first?.tenantID else { return 0 }
+        try await lockReferencedParties(tenant: tenant, relationships.flatMap { [$0.parentID, $0.childID] })
+        var inserted = 0
+        // Edge by edge: each one's check and closure rows see the edges before it (two rows of a batch may close a cycle).
+        for r in relationships {
+            let check = try await closureCheck(r)
+            if check.overflows || check.closesCycle { break }
+            try await conn.execute("""
+                WITH \(Self.closureProducts)
+                INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
+                SELECT $1, $2, ancestor_id, descendant_id, depth, paths FROM delta WHERE true
+                ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
+                """, closureBinds(r))
+            inserted += 1
+        }
+        let done = relationships[..<inserted]
+        let rows = done.map { r -> [SQLValue] in
+            [.uuid(r.id.rawValue), .uuid(r.tenantID.rawValue), .uuid(r.parentID.rawValue), .uuid(r.childID.rawValue), .text(r.type),
+             r.role.map(SQLValue.text) ?? .null, r.validFrom.map(SQLValue.date) ?? .null, r.validTo.map(SQLValue.date) ?? .null,
+             .date(r.createdAt)]
+        }
+        try await insertRows("relationships", Self.relationshipColumns, width: 9, rows)
+        try await insertRows("relationship_history", Self.relationshipColumns, width: 9, rows)
+        try await recordAccessChanges(tenant: tenant, done.map { .edgeAdded($0) })
+        return inserted
+    }
+
+    /// What the closure table says of a new edge before it is inserted: whether it would join more paths than the table
+    /// counts in 64 bits (a ladder of 62 levels two parties wide took PostgreSQL past 2^63, a 500, while SQLite went on
+    /// with counts made inexact; found by a probe; summed as floating point, which does not overflow), and whether its
+    /// child is already above its parent (it would close a cycle).
+    private func closureCheck(_ r: Relationship) async throws -> (overflows: Bool, closesCycle: Bool) {
+        let sums = try await conn.query("""
+            SELECT (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
+                    WHERE tenant_id = $1 AND type = $2 AND descendant_id = $3) AS above,
+                   (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
+                    WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4) AS below,
+                   (SELECT count(*) FROM party_closure
+                    WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4 AND descendant_id = $3) AS cycles
+            """, closureBinds(r)).first
+        func number(_ column: String) -> Double {
+            switch sums?[column] {
+            case .double(let value): value
+            case .int(let value): Double(value)
+            case .text(let text): Double(text) ?? 0
+            default: 0
+            }
+        }
+        return ((number("above") + 1) * (number("below") + 1) > Self.maxPaths, number("cycles") > 0)
     }
 
     /// PostgreSQL: a transaction-scoped advisory lock on the (tenant, type) pair (READ COMMITTED gives each later
@@ -127,6 +162,19 @@ extension SQLTransaction {
         try await conn.query("""
             SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1 AND parent_id = $2 AND child_id = $3 AND type = $4
             """, [.uuid(tenant.rawValue), .uuid(parent.rawValue), .uuid(child.rawValue), .text(type)]).first.map(makeRelationship)
+    }
+
+    func relationships(tenant: Tenant.ID, type: String, children: [Party.ID]) async throws -> [Relationship] {
+        let unique = Array(Set(children)).sorted()
+        var found: [Relationship] = []
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = unique[start..<min(start + 500, unique.count)]
+            let list = chunk.indices.map { "$\($0 - start + 3)" }.joined(separator: ", ")
+            found += try await conn.query("""
+                SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1 AND type = $2 AND child_id IN (\(list))
+                """, [.uuid(tenant.rawValue), .text(type)] + chunk.map { .uuid($0.rawValue) }).map(makeRelationship)
+        }
+        return found
     }
 
     func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship] {

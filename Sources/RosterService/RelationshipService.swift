@@ -69,10 +69,25 @@ public struct RelationshipService: Sendable {
     static func insertAudited(_ input: RelationshipInput, tenant: Tenant, fresh: [Party] = [], access: TenantAccess? = nil,
                               tx: any StoreTransaction, context: OperationContext) async throws -> Relationship {
         let relationship = try await insert(input, tenant: tenant, fresh: fresh, access: access, tx: tx)
-        try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
-                                             targetType: "relationship", targetID: relationship.id.description,
-                                             fields: ["parentId", "childId", "type", "role"])])
+        try await tx.appendAudit([createdEvent(relationship, context: context)])
         return relationship
+    }
+
+    /// The audit entry of a new edge.
+    static func createdEvent(_ relationship: Relationship, context: OperationContext) -> AuditEvent {
+        AuditEvent(tenantID: relationship.tenantID, context: context, action: "relationship.create", targetType: "relationship",
+                   targetID: relationship.id.description, fields: ["parentId", "childId", "type", "role"])
+    }
+
+    /// An edge's type and role as stored, when the input's labels and window pass the rules (what needs no database).
+    static func validated(_ input: RelationshipInput) throws -> (type: String, role: String?) {
+        var errors = ValidationErrors()
+        let type = errors.check { try Relationship.validateLabel(input.type, field: "type") }
+        let role = input.role.flatMap { raw in raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Relationship.validateLabel(raw, field: "role") } }
+        if input.parentID == input.childID { errors.add("childId", "a party can't be its own parent") }
+        _ = errors.check { try ValidityWindow.validated(validFrom: input.validFrom, validTo: input.validTo) }
+        try errors.throwIfAny()
+        return (type!, role)
     }
 
     /// Validates and inserts an edge in the caller's transaction (shared with auto-linking and provisioning).
@@ -85,13 +100,9 @@ public struct RelationshipService: Sendable {
     /// the parties it may read (a probe saw the ids of parties outside its scope in the 409).
     static func insert(_ input: RelationshipInput, tenant: Tenant, fresh: [Party] = [], access: TenantAccess? = nil,
                        tx: any StoreTransaction) async throws -> Relationship {
+        let (type, role) = try Self.validated(input)
         var errors = ValidationErrors()
-        let type = errors.check { try Relationship.validateLabel(input.type, field: "type") }
-        let role = input.role.flatMap { raw in raw.trimmingWhitespace().isEmpty ? nil : errors.check { try Relationship.validateLabel(raw, field: "role") } }
-        if input.parentID == input.childID { errors.add("childId", "a party can't be its own parent") }
-        _ = errors.check { try ValidityWindow.validated(validFrom: input.validFrom, validTo: input.validTo) }
-        try errors.throwIfAny()
-        try await tx.lockHierarchy(tenant: tenant.id, type: type!)
+        try await tx.lockHierarchy(tenant: tenant.id, type: type)
         // Before their states are read: a concurrent delete then either waits for this edge or is seen by it (both
         // succeeded on PostgreSQL; found by a probe).
         try await tx.lockPartiesForReference(tenant: tenant.id, [input.parentID, input.childID].filter { id in !fresh.contains { $0.id == id } })
@@ -109,19 +120,19 @@ public struct RelationshipService: Sendable {
             errors.add("parentId", "a partnership needs a parent with the role partner")
         }
         try errors.throwIfAny()
-        if !edgeless, let existing = try await tx.relationship(tenant: tenant.id, parent: parent.id, child: child.id, type: type!) {
+        if !edgeless, let existing = try await tx.relationship(tenant: tenant.id, parent: parent.id, child: child.id, type: type) {
             throw RosterError.conflict("this relationship exists", existingID: existing.id.description)
         }
         // Every edge counts here, in force or not: a window may open later, and a type never holds a cycle.
-        if !edgeless, try await tx.isDescendant(tenant: tenant.id, parent.id, of: child.id, type: type!, strategy: .closure, at: nil) {
-            let cycle = try await Self.path(from: child.id, to: parent.id, type: type!, tenant: tenant.id, tx: tx) + [child.id]
+        if !edgeless, try await tx.isDescendant(tenant: tenant.id, parent.id, of: child.id, type: type, strategy: .closure, at: nil) {
+            let cycle = try await Self.path(from: child.id, to: parent.id, type: type, tenant: tenant.id, tx: tx) + [child.id]
             var readable: Set<Party.ID>?
             if let access, access.readable != nil { readable = try await access.readableAmong(cycle) }
             let named = cycle.map { readable?.contains($0) ?? true ? $0.description : "…" }
-            throw RosterError.conflict("the edge would close a cycle in \(type!): " + named.joined(separator: " → ")
+            throw RosterError.conflict("the edge would close a cycle in \(type): " + named.joined(separator: " → ")
                                        + (named.contains("…") ? " (… a party outside this caller's reads)" : ""))
         }
-        let relationship = Relationship(id: .make(), tenantID: tenant.id, parentID: parent.id, childID: child.id, type: type!,
+        let relationship = Relationship(id: .make(), tenantID: tenant.id, parentID: parent.id, childID: child.id, type: type,
                                         role: role, validFrom: input.validFrom, validTo: input.validTo, createdAt: Date.rosterNow)
         try await tx.insertRelationship(relationship)
         return relationship

@@ -154,6 +154,9 @@ public protocol PartyRepository {
     func refreshPartyStatistics() async throws
     /// Which of these keys (normalized emails, phone digits) a live party of the tenant holds, with its kind.
     func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey>
+    /// The live parties of the tenant holding these keys, each with the key it holds (a party may come twice, by its
+    /// email and by its phone): how a relationship import's batch finds the parties its rows name.
+    func liveHolders(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> [(id: Party.ID, key: LiveKey)]
     func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange]
     /// Live customers counted by customer type.
     func customerCounts(tenant: Tenant.ID) async throws -> [Party.CustomerType: Int]
@@ -261,10 +264,17 @@ public protocol RelationshipRepository {
     func lockHierarchy(tenant: Tenant.ID, type: String) async throws
     /// Inserts the edge and updates the closure table of its type in the same transaction.
     func insertRelationship(_ relationship: Relationship) async throws
+    /// Inserts edges in order, each as `insertRelationship` does (the closure table grows edge by edge, so that each sees
+    /// those before it; the edges, their history and their access changes then go in a few multi-row statements), and
+    /// stops before the first edge that would close a cycle of its type or join more paths than the closure counts:
+    /// how many were inserted. The caller holds the lock of every type and has checked the parties (a bulk import).
+    func insertRelationships(_ relationships: [Relationship]) async throws -> Int
     /// Deletes the edge and removes exactly the paths that went through it.
     func deleteRelationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship?
     func relationship(tenant: Tenant.ID, id: Relationship.ID) async throws -> Relationship?
     func relationship(tenant: Tenant.ID, parent: Party.ID, child: Party.ID, type: String) async throws -> Relationship?
+    /// The edges of `type` up from these children, whatever their parents and windows.
+    func relationships(tenant: Tenant.ID, type: String, children: [Party.ID]) async throws -> [Relationship]
     func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship]
     /// Whether `descendant` is reachable from `ancestor` over edges of `type`.
     /// `at`: over the edges in force at that instant (see `Relationship.isInForce`); nil: over every edge, whatever
