@@ -137,6 +137,22 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .text(Text.searchKey(name))]).map(makeParty)).filter { $0.name == name }
     }
 
+    func liveOrganizations(tenant: Tenant.ID, named names: Set<String>) async throws -> [Party] {
+        let keys = Array(Set(names.map(Text.searchKey)))
+        var found: [Party] = []
+        // A fixed number of keys a statement (the rest NULL, which matches nothing): one statement text.
+        let size = Self.rowsPerInsert
+        let list = (2...size + 1).map { "$\($0)" }.joined(separator: ", ")
+        for start in stride(from: 0, to: keys.count, by: size) {
+            let chunk = keys[start..<min(start + size, keys.count)]
+            found += try await conn.query("""
+                SELECT \(Self.partyColumns) FROM parties
+                WHERE tenant_id = $1 AND name_key IN (\(list)) AND kind = 'organization' AND state NOT IN ('deleted', 'merged')
+                """, [.uuid(tenant.rawValue)] + chunk.map(SQLValue.text) + Array(repeating: .null, count: size - chunk.count)).map(makeParty)
+        }
+        return try await withTags(found.filter { $0.name.map(names.contains) ?? false })
+    }
+
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {
         try await conn.query("SELECT DISTINCT type FROM relationships WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).compactMap { $0.string("type") }
     }

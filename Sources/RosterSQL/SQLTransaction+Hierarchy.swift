@@ -56,14 +56,29 @@ extension SQLTransaction {
         var inserted = 0
         // Edge by edge: each one's check and closure rows see the edges before it (two rows of a batch may close a cycle).
         for r in relationships {
-            let check = try await closureCheck(r)
-            if check.overflows || check.closesCycle { break }
-            try await conn.execute("""
-                WITH \(Self.closureProducts)
-                INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
-                SELECT $1, $2, ancestor_id, descendant_id, depth, paths FROM delta WHERE true
-                ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
-                """, closureBinds(r))
+            if dialect == .postgres {
+                // The check and the closure rows in one statement (one round trip, not two): its parts see the table as
+                // it was before it, and the rows go in only when the check passes.
+                let row = try await conn.query("""
+                    WITH \(Self.closureProducts), \(Self.closureSums("verdict")),
+                    added AS (INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
+                              SELECT $1, $2, ancestor_id, descendant_id, depth, paths FROM delta
+                              WHERE (SELECT cycles FROM verdict) = 0 AND ((SELECT above FROM verdict) + 1) * ((SELECT below FROM verdict) + 1) <= $5
+                              ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths)
+                    SELECT above, below, cycles FROM verdict
+                    """, closureBinds(r) + [.double(Self.maxPaths)]).first
+                let verdict = Self.closureVerdict(row)
+                if verdict.overflows || verdict.closesCycle { break }
+            } else {
+                let check = try await closureCheck(r)
+                if check.overflows || check.closesCycle { break }
+                try await conn.execute("""
+                    WITH \(Self.closureProducts)
+                    INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
+                    SELECT $1, $2, ancestor_id, descendant_id, depth, paths FROM delta WHERE true
+                    ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
+                    """, closureBinds(r))
+            }
             inserted += 1
         }
         let done = relationships[..<inserted]
@@ -83,14 +98,23 @@ extension SQLTransaction {
     /// with counts made inexact; found by a probe; summed as floating point, which does not overflow), and whether its
     /// child is already above its parent (it would close a cycle).
     private func closureCheck(_ r: Relationship) async throws -> (overflows: Bool, closesCycle: Bool) {
-        let sums = try await conn.query("""
-            SELECT (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
-                    WHERE tenant_id = $1 AND type = $2 AND descendant_id = $3) AS above,
-                   (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
-                    WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4) AS below,
-                   (SELECT count(*) FROM party_closure
-                    WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4 AND descendant_id = $3) AS cycles
-            """, closureBinds(r)).first
+        Self.closureVerdict(try await conn.query("WITH \(Self.closureSums("verdict")) SELECT above, below, cycles FROM verdict", closureBinds(r)).first)
+    }
+
+    /// A common table expression `name` of one row: the paths above $3 and below $4 of type $2, and how many closure
+    /// rows put $4 above $3 (binds as `closureBinds`).
+    private static func closureSums(_ name: String) -> String {
+        """
+        \(name) AS (SELECT (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
+                            WHERE tenant_id = $1 AND type = $2 AND descendant_id = $3) AS above,
+                           (SELECT COALESCE(SUM(CAST(paths AS DOUBLE PRECISION)), 0) FROM party_closure
+                            WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4) AS below,
+                           (SELECT count(*) FROM party_closure
+                            WHERE tenant_id = $1 AND type = $2 AND ancestor_id = $4 AND descendant_id = $3) AS cycles)
+        """
+    }
+
+    private static func closureVerdict(_ sums: SQLRow?) -> (overflows: Bool, closesCycle: Bool) {
         func number(_ column: String) -> Double {
             switch sums?[column] {
             case .double(let value): value

@@ -103,8 +103,8 @@ public struct RelationshipImportService: Sendable {
             case .phone(_, let digits): holders[.phone(digits), default: []].append(id)
             }
         }
-        for name in names.sorted() {
-            holders[.name(name)] = try await tx.liveOrganizations(tenant: tenant.id, named: name).map(\.id)
+        for organization in try await tx.liveOrganizations(tenant: tenant.id, named: names) {
+            holders[.name(organization.name ?? ""), default: []].append(organization.id)
         }
         let candidates = Set(holders.values.joined()).union(ids)
         // Locked before their states are read, as `RelationshipService.insert` does; then read once.

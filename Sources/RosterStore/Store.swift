@@ -164,6 +164,8 @@ public protocol PartyRepository {
     func organizations(tenant: Tenant.ID, claimingDomain domain: String) async throws -> [Party.ID]
     /// Live organizations whose name is exactly `name`.
     func liveOrganizations(tenant: Tenant.ID, named name: String) async throws -> [Party]
+    /// Live organizations whose name is exactly one of these, with their tags.
+    func liveOrganizations(tenant: Tenant.ID, named names: Set<String>) async throws -> [Party]
     /// Parents over edges of `type` (live ones), e.g. the partners of a customer.
     func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party]
 }

@@ -239,5 +239,52 @@ struct RelationshipImportTests {
             #expect(fast.below == slow.below)
         }
     }
+
+    /// A ladder two parties wide: past about 60 levels an edge would join more paths than the closure table counts, and
+    /// is refused (422 on parentId) the batch way as row by row, on both stores (PostgreSQL checks and writes the
+    /// closure rows in one statement).
+    @Test(arguments: StoreKind.allCases)
+    func edgesPastThePathCountAreRefusedAlike(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            var outcomes: [(report: PartyImportReport, edges: Int)] = []
+            for rowByRow in [true, false] {
+                let t = try await rt.makeTenant().slug
+                var levels: [[Party.ID]] = []
+                for depth in 0...66 {
+                    var level: [Party.ID] = []
+                    for side in ["a", "b"] {
+                        level.append(try await rt.services.parties.create(tenant: t, PartyInput(kind: .organization, name: "L\(depth)\(side)"),
+                                                                          context: .test).id)
+                    }
+                    levels.append(level)
+                }
+                var rows: [RelationshipImportRow] = []
+                for depth in 1...66 {
+                    for parent in levels[depth - 1] {
+                        for child in levels[depth] {
+                            rows.append(Self.row(rows.count + 2) {
+                                $0.parentID = parent.description
+                                $0.childID = child.description
+                                $0.type = "structure"
+                            })
+                        }
+                    }
+                }
+                let report = try await rt.services.relationshipImports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: 100,
+                                                                           rowByRow: rowByRow, context: .test, next: Self.rows(rows))
+                let tenant = try await rt.services.tenants.get(t, context: .test)
+                let edges = try await rt.database.store.read { tx in
+                    try await tx.relationships(tenant: tenant.id, query: RelationshipQuery(limit: 10_000)).count
+                }
+                outcomes.append((report, edges))
+            }
+            let (slow, fast) = (outcomes[0], outcomes[1])
+            #expect(slow.report.refused > 0 && slow.report.errors.allSatisfy { $0.field == "parentId" && $0.message.contains("2^62") },
+                    "\(slow.report)")
+            #expect(slow.report.created == slow.edges && slow.report.created > 200)
+            #expect(fast.report == slow.report)
+            #expect(fast.edges == slow.edges)
+        }
+    }
 }
 
