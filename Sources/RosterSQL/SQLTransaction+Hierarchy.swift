@@ -53,9 +53,31 @@ extension SQLTransaction {
     func insertRelationships(_ relationships: [Relationship]) async throws -> Int {
         guard let tenant = relationships.first?.tenantID else { return 0 }
         try await lockReferencedParties(tenant: tenant, relationships.flatMap { [$0.parentID, $0.childID] })
+        // An edge whose child has nothing below it in its type, and gets nothing below it in the batch (it is no edge's
+        // parent there), closes no cycle and adds paths to its child alone: a run of such edges in a row (a file of
+        // persons below organizations is mostly that) is checked and written together, each edge's paths counted from
+        // the closure as the run finds it, which the run's own edges do not change above their parents.
+        var parents: [String: Set<Party.ID>] = [:]
+        for r in relationships { parents[r.type, default: []].insert(r.parentID) }
+        var above: [String: Set<Party.ID>] = [:]
+        for (type, group) in Dictionary(grouping: relationships, by: \.type) {
+            above[type] = try await closureAncestors(tenant: tenant, type: type, among: group.map(\.childID))
+        }
         var inserted = 0
-        // Edge by edge: each one's check and closure rows see the edges before it (two rows of a batch may close a cycle).
+        var run: [Relationship] = []
+        var stopped = false
         for r in relationships {
+            if parents[r.type]?.contains(r.childID) == false, above[r.type]?.contains(r.childID) == false {
+                run.append(r)
+                continue
+            }
+            if !run.isEmpty {
+                let written = try await insertLeafClosures(run)
+                inserted += written
+                defer { run.removeAll() }
+                if written < run.count { stopped = true; break }
+            }
+            // Edge by edge: each one's check and closure rows see the edges before it (two rows of a batch may close a cycle).
             if dialect == .postgres {
                 // The check and the closure rows in one statement (one round trip, not two): its parts see the table as
                 // it was before it, and the rows go in only when the check passes.
@@ -68,10 +90,10 @@ extension SQLTransaction {
                     SELECT above, below, cycles FROM verdict
                     """, closureBinds(r) + [.double(Self.maxPaths)]).first
                 let verdict = Self.closureVerdict(row)
-                if verdict.overflows || verdict.closesCycle { break }
+                if verdict.overflows || verdict.closesCycle { stopped = true; break }
             } else {
                 let check = try await closureCheck(r)
-                if check.overflows || check.closesCycle { break }
+                if check.overflows || check.closesCycle { stopped = true; break }
                 try await conn.execute("""
                     WITH \(Self.closureProducts)
                     INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
@@ -81,6 +103,7 @@ extension SQLTransaction {
             }
             inserted += 1
         }
+        if !stopped, !run.isEmpty { inserted += try await insertLeafClosures(run) }
         let done = relationships[..<inserted]
         let rows = done.map { r -> [SQLValue] in
             [.uuid(r.id.rawValue), .uuid(r.tenantID.rawValue), .uuid(r.parentID.rawValue), .uuid(r.childID.rawValue), .text(r.type),
@@ -91,6 +114,75 @@ extension SQLTransaction {
         try await insertRows("relationship_history", Self.relationshipColumns, width: 9, rows)
         try await recordAccessChanges(tenant: tenant, done.map { .edgeAdded($0) })
         return inserted
+    }
+
+    /// Which of these parties have something below them over edges of `type`.
+    private func closureAncestors(tenant: Tenant.ID, type: String, among ids: [Party.ID]) async throws -> Set<Party.ID> {
+        var found = Set<Party.ID>()
+        let unique = Array(Set(ids))
+        let size = Self.rowsPerInsert
+        let list = (3...size + 2).map { "$\($0)" }.joined(separator: ", ")
+        for start in stride(from: 0, to: unique.count, by: size) {
+            let chunk = unique[start..<min(start + size, unique.count)]
+            for row in try await conn.query("""
+                SELECT DISTINCT ancestor_id FROM party_closure WHERE tenant_id = $1 AND type = $2 AND ancestor_id IN (\(list))
+                """, [.uuid(tenant.rawValue), .text(type)] + chunk.map { .uuid($0.rawValue) } + Array(repeating: .null, count: size - chunk.count)) {
+                found.insert(Party.ID(try row.uuid("ancestor_id")))
+            }
+        }
+        return found
+    }
+
+    /// The closure rows of edges whose children have nothing below them (see `insertRelationships`), up to the first
+    /// that would join more paths than the closure counts: how many were written. Each edge adds, for every ancestor of
+    /// its parent (and the parent itself), the paths to its child one level further down.
+    private func insertLeafClosures(_ edges: [Relationship]) async throws -> Int {
+        guard let tenant = edges.first?.tenantID else { return 0 }
+        var sums: [String: [Party.ID: Double]] = [:]
+        let size = Self.rowsPerInsert
+        let list = (3...size + 2).map { "$\($0)" }.joined(separator: ", ")
+        for (type, group) in Dictionary(grouping: edges, by: \.type) {
+            let parents = Array(Set(group.map(\.parentID)))
+            for start in stride(from: 0, to: parents.count, by: size) {
+                let chunk = parents[start..<min(start + size, parents.count)]
+                for row in try await conn.query("""
+                    SELECT descendant_id, SUM(CAST(paths AS DOUBLE PRECISION)) AS above FROM party_closure
+                    WHERE tenant_id = $1 AND type = $2 AND descendant_id IN (\(list)) GROUP BY descendant_id
+                    """, [.uuid(tenant.rawValue), .text(type)] + chunk.map { .uuid($0.rawValue) } + Array(repeating: .null, count: size - chunk.count)) {
+                    let value: Double = switch row["above"] {
+                    case .double(let value): value
+                    case .int(let value): Double(value)
+                    case .text(let text): Double(text) ?? 0
+                    default: 0
+                    }
+                    sums[type, default: [:]][Party.ID(try row.uuid("descendant_id"))] = value
+                }
+            }
+        }
+        // As `closureCheck` counts (nothing below the child): the paths above the parent, and the edge itself.
+        let fits = edges.prefix { (sums[$0.type]?[$0.parentID] ?? 0) + 1 <= Self.maxPaths }
+        var start = 0
+        var chunk = size
+        while start < fits.count {
+            while chunk > fits.count - start { chunk /= 2 }
+            let values = (0..<chunk).map { "($\($0 * 3 + 2), $\($0 * 3 + 3), $\($0 * 3 + 4))" }.joined(separator: ", ")
+            var binds: [SQLValue] = [.uuid(tenant.rawValue)]
+            for edge in fits[start..<start + chunk] {
+                binds += [.uuid(edge.parentID.rawValue), .uuid(edge.childID.rawValue), .text(edge.type)]
+            }
+            try await conn.execute("""
+                WITH e(parent_id, child_id, type) AS (VALUES \(values))
+                INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
+                SELECT $1, type, ancestor_id, child_id, depth, SUM(paths) FROM (
+                    SELECT e.type AS type, c.ancestor_id AS ancestor_id, e.child_id AS child_id, c.depth + 1 AS depth, c.paths AS paths
+                    FROM e JOIN party_closure c ON c.tenant_id = $1 AND c.type = e.type AND c.descendant_id = e.parent_id
+                    UNION ALL SELECT e.type, e.parent_id, e.child_id, 1, 1 FROM e) AS x
+                WHERE true GROUP BY type, ancestor_id, child_id, depth
+                ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
+                """, binds)
+            start += chunk
+        }
+        return fits.count
     }
 
     /// What the closure table says of a new edge before it is inserted: whether it would join more paths than the table

@@ -247,7 +247,8 @@ struct RelationshipImportTests {
     func edgesPastThePathCountAreRefusedAlike(_ kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { rt in
             var outcomes: [(report: PartyImportReport, edges: Int)] = []
-            for rowByRow in [true, false] {
+            // Batches of one level (every edge's child then has nothing below it: written in runs) and of 25 levels.
+            for (rowByRow, batchSize) in [(true, 100), (false, 100), (false, 4)] {
                 let t = try await rt.makeTenant().slug
                 var levels: [[Party.ID]] = []
                 for depth in 0...66 {
@@ -270,7 +271,7 @@ struct RelationshipImportTests {
                         }
                     }
                 }
-                let report = try await rt.services.relationshipImports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: 100,
+                let report = try await rt.services.relationshipImports.run(tenant: t, digest: nil, onDuplicate: .skip, batchSize: batchSize,
                                                                            rowByRow: rowByRow, context: .test, next: Self.rows(rows))
                 let tenant = try await rt.services.tenants.get(t, context: .test)
                 let edges = try await rt.database.store.read { tx in
@@ -278,12 +279,14 @@ struct RelationshipImportTests {
                 }
                 outcomes.append((report, edges))
             }
-            let (slow, fast) = (outcomes[0], outcomes[1])
+            let slow = outcomes[0]
             #expect(slow.report.refused > 0 && slow.report.errors.allSatisfy { $0.field == "parentId" && $0.message.contains("2^62") },
                     "\(slow.report)")
             #expect(slow.report.created == slow.edges && slow.report.created > 200)
-            #expect(fast.report == slow.report)
-            #expect(fast.edges == slow.edges)
+            for fast in outcomes.dropFirst() {
+                #expect(fast.report == slow.report)
+                #expect(fast.edges == slow.edges)
+            }
         }
     }
 }
