@@ -170,12 +170,13 @@ extension SQLTransaction {
             for edge in fits[start..<start + chunk] {
                 binds += [.uuid(edge.parentID.rawValue), .uuid(edge.childID.rawValue), .text(edge.type)]
             }
+            // `e CROSS JOIN party_closure`: SQLite keeps the edges as the outer loop and looks their parents up by index.
             try await conn.execute("""
                 WITH e(parent_id, child_id, type) AS (VALUES \(values))
                 INSERT INTO party_closure (tenant_id, type, ancestor_id, descendant_id, depth, paths)
                 SELECT $1, type, ancestor_id, child_id, depth, SUM(paths) FROM (
                     SELECT e.type AS type, c.ancestor_id AS ancestor_id, e.child_id AS child_id, c.depth + 1 AS depth, c.paths AS paths
-                    FROM e JOIN party_closure c ON c.tenant_id = $1 AND c.type = e.type AND c.descendant_id = e.parent_id
+                    FROM e CROSS JOIN party_closure c WHERE c.tenant_id = $1 AND c.type = e.type AND c.descendant_id = e.parent_id
                     UNION ALL SELECT e.type, e.parent_id, e.child_id, 1, 1 FROM e) AS x
                 WHERE true GROUP BY type, ancestor_id, child_id, depth
                 ON CONFLICT (tenant_id, type, ancestor_id, descendant_id, depth) DO UPDATE SET paths = party_closure.paths + excluded.paths
