@@ -44,6 +44,7 @@ package enum OperationRules {
         "listConsentMatches": .policy("parties.read", .list),
         "exportParty": .policy("parties.read", .pathParty),
         "exportParties": .policy("parties.read", .list),
+        "exportRelationships": .policy("parties.read", .list),
         "listDuplicates": .policy("parties.read", .list),
         "mergeParties": .policy("parties.write", .pathParty),
         "undoMerge": .policy("parties.write", .list),

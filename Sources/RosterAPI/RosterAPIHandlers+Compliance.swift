@@ -117,6 +117,19 @@ extension RosterAPIHandlers {
         let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
         return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
+
+    package func exportRelationships(_ input: Operations.ExportRelationships.Input) async throws -> Operations.ExportRelationships.Output {
+        let context = try RequestInfo.context()
+        let format: BulkFormat = input.query.format == .jsonl ? .jsonl : .csv
+        let safe = input.query.spreadsheetSafe ?? false
+        if safe, format != .csv { throw RosterError.invalid("spreadsheetSafe", "applies to CSV only") }
+        let export = try await services.exports.exportRelationships(tenant: input.path.tenant,
+                                                                    PartiesExportOptions(format: format, mask: input.query.mask ?? false,
+                                                                                         spreadsheetSafe: safe),
+                                                                    context: context)
+        let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
+        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
+    }
 }
 
 // Bulk imports posted over HTTP (issue 12, item 3).

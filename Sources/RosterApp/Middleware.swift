@@ -135,10 +135,11 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    /// `/v1/tenants/{tenant}/parties/export`, the streamed export.
+    /// `/v1/tenants/{tenant}/parties/export` and `.../relationships/export`, the streamed exports.
     static func isExport(_ path: String) -> Bool {
         let parts = PathSegments.of(path, omittingEmpty: true, limit: 6)
-        return parts.count == 5 && parts[0] == "v1" && parts[1] == "tenants" && parts[3] == "parties" && parts[4] == "export"
+        return parts.count == 5 && parts[0] == "v1" && parts[1] == "tenants" && (parts[3] == "parties" || parts[3] == "relationships")
+            && parts[4] == "export"
     }
 
     func respond(_ problem: Problem, requestID: String) -> Response {

@@ -267,6 +267,12 @@ public struct PartiesExport: AsyncSequence, Sendable {
     /// CSV.swift's writer, used at first, was 47% of an export's time in perf (a stream write per character, a
     /// Foundation string search per field, the memory stream's bridging); CSV.swift still reads imports.
     func csv(_ rows: [[String]]) throws -> [UInt8] {
+        try Self.csvBytes(rows, spreadsheetSafe: false)
+    }
+
+    /// `csv`, with every field guarded when `spreadsheetSafe` (`SpreadsheetGuard`).
+    static func csvBytes(_ rows: [[String]], spreadsheetSafe: Bool) throws -> [UInt8] {
+        let rows = spreadsheetSafe ? rows.map { $0.map(SpreadsheetGuard.guarded) } : rows
         var bytes: [UInt8] = []
         bytes.reserveCapacity(rows.count * 96)
         for row in rows {
@@ -324,6 +330,187 @@ public struct PartiesExport: AsyncSequence, Sendable {
                             note: party.note, customerType: party.customerType?.rawValue, roles: party.roles,
                             tags: party.tags.map(\.text), properties: party.properties.isEmpty ? nil : party.properties)
             bytes += try encoder.encode(line)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+}
+
+/// Streamed exports of a tenant's edges, in the columns of `roster import relationships`, so that a tenant's hierarchy
+/// follows its parties into another tenant (a masked copy for tests, with the same `maskPassphrase` as its parties'
+/// export). Every edge whose two ends are live and readable by the caller, in id order, a page per read transaction.
+///
+/// Each end is named as the import finds it in a tenant of its own: by the email only it holds among the live parties,
+/// else (a child) by its phone or (a parent organization) by the name only it holds, else by its id, which only the
+/// same tenant resolves. Masked, emails, phones and names are the pseudonyms the parties' export gives with the same key.
+///
+/// Audit: one `relationships.export` entry first; unmasked, a `party.export` entry for every end whose email, phone or
+/// name a page names, recorded before the page goes out. A masked export records only the first entry.
+extension BulkExportService {
+    public func exportRelationships(tenant slug: String, _ options: PartiesExportOptions, context: OperationContext) async throws -> RelationshipsExport {
+        guard (1...10_000).contains(options.pageSize) else { throw RosterError.invalid("pageSize", "must be between 1 and 10000") }
+        let tenant = try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            try access.requireSomewhere("parties.read")
+            return access.tenant
+        }
+        try await audit.record([AuditEvent(tenantID: tenant.id, context: context, action: "relationships.export", targetType: "tenant",
+                                           targetID: tenant.id.description,
+                                           fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + RelationshipsExport.columns)])
+        let pseudonyms = options.mask ? options.maskPassphrase.map(Pseudonyms.init(passphrase:)) ?? Pseudonyms() : nil
+        return RelationshipsExport(service: self, slug: slug, context: context, options: options, pseudonyms: pseudonyms)
+    }
+
+    /// The page of rows after the edge `after`, as the caller may read now: the rows, the last edge read (nil at the end)
+    /// and the parties whose personal values the rows name.
+    func relationshipPage(_ slug: String, after: Relationship.ID?, limit: Int, pseudonyms: Pseudonyms?,
+                          context: OperationContext) async throws -> (rows: [RelationshipsExport.Row], last: Relationship.ID?, named: [Party]) {
+        try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false, current: true)
+            try access.requireSomewhere("parties.read")
+            let tenant = access.tenant.id
+            let edges = try await tx.relationships(tenant: tenant, query: RelationshipQuery(after: after, limit: limit))
+            let last = edges.count == limit ? edges.last?.id : nil
+            let visible = try await access.visible(edges) { [$0.parentID, $0.childID] }
+            var parties: [Party.ID: Party] = [:]
+            for party in try await tx.parties(tenant: tenant, ids: visible.flatMap { [$0.parentID, $0.childID] }) where party.isLive {
+                parties[party.id] = party
+            }
+            // Which emails, phones and names name one live party only (the import refuses a key two parties hold).
+            let holders = try await tx.liveHolders(tenant: tenant, emailKeys: parties.values.compactMap { $0.email?.normalized },
+                                                   phones: parties.values.compactMap { $0.phone?.digits })
+            var holding: [LiveKey: Int] = [:]
+            var emailHolders: [String: Set<Party.ID>] = [:], phoneHolders: [String: Set<Party.ID>] = [:]
+            for (id, key) in holders {
+                holding[key, default: 0] += 1
+                switch key {
+                case .email(_, let email): emailHolders[email, default: []].insert(id)
+                case .phone(_, let digits): phoneHolders[digits, default: []].insert(id)
+                }
+            }
+            let names = Set(parties.values.filter { $0.kind == .organization }.compactMap(\.name))
+            var named: [String: Int] = [:]
+            for organization in try await tx.liveOrganizations(tenant: tenant, named: names) { named[organization.name ?? "", default: 0] += 1 }
+            var mentioned: [Party.ID: Party] = [:]
+            func reference(_ party: Party, child: Bool) -> (column: String, value: String) {
+                let shown = pseudonyms?.mask(party) ?? party
+                if let email = party.email, emailHolders[email.normalized] == [party.id], let value = shown.email?.value {
+                    mentioned[party.id] = party
+                    return (child ? "childEmail" : "parentEmail", value)
+                }
+                if child, let phone = party.phone, phoneHolders[phone.digits] == [party.id], let digits = shown.phone?.digits {
+                    mentioned[party.id] = party
+                    return ("childPhone", "+" + digits)
+                }
+                if !child, party.kind == .organization, let name = party.name, named[name] == 1, let value = shown.name {
+                    mentioned[party.id] = party
+                    return ("parentName", value)
+                }
+                return (child ? "childId" : "parentId", party.id.description)
+            }
+            var rows: [RelationshipsExport.Row] = []
+            for edge in visible {
+                guard let parent = parties[edge.parentID], let child = parties[edge.childID] else { continue }
+                rows.append(RelationshipsExport.Row(child: reference(child, child: true), parent: reference(parent, child: false),
+                                                    type: edge.type, role: edge.role, validFrom: edge.validFrom.map(RFC3339.string),
+                                                    validTo: edge.validTo.map(RFC3339.string)))
+            }
+            return (rows, last, pseudonyms == nil ? mentioned.values.sorted { $0.id < $1.id } : [])
+        }
+    }
+}
+
+/// The bytes of one relationships export, a chunk per page: the CSV header first. Iterate it once.
+public struct RelationshipsExport: AsyncSequence, Sendable {
+    public typealias Element = ArraySlice<UInt8>
+
+    /// The columns of `roster import relationships`, in this order.
+    public static let columns = ["childId", "childEmail", "childPhone", "parentId", "parentEmail", "parentName", "type", "role",
+                                 "validFrom", "validTo"]
+
+    struct Row: Sendable {
+        var child: (column: String, value: String)
+        var parent: (column: String, value: String)
+        var type: String
+        var role: String?
+        var validFrom: String?
+        var validTo: String?
+
+        var fields: [String: String] {
+            var fields = [child.column: child.value, parent.column: parent.value, "type": type]
+            if let role { fields["role"] = role }
+            if let validFrom { fields["validFrom"] = validFrom }
+            if let validTo { fields["validTo"] = validTo }
+            return fields
+        }
+    }
+
+    let service: BulkExportService
+    let slug: String
+    let context: OperationContext
+    let options: PartiesExportOptions
+    let pseudonyms: Pseudonyms?
+
+    public var format: BulkFormat { options.format }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(export: self)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let export: RelationshipsExport
+        var started = false
+        var finished = false
+        var after: Relationship.ID?
+        /// Edges written so far.
+        public private(set) var count = 0
+
+        /// The next page's bytes, once the audit entries of the parties it names are durable. The caller is read again
+        /// for every page: a key revoked or a user deactivated since ends the export.
+        public mutating func next() async throws -> ArraySlice<UInt8>? {
+            while !finished {
+                if !started {
+                    started = true
+                    if export.options.format == .csv {
+                        return try PartiesExport.csvBytes([RelationshipsExport.columns], spreadsheetSafe: false)[...]
+                    }
+                }
+                let page: (rows: [Row], last: Relationship.ID?, named: [Party])
+                do {
+                    page = try await export.service.relationshipPage(export.slug, after: after, limit: export.options.pageSize,
+                                                                     pseudonyms: export.pseudonyms, context: export.context)
+                } catch {
+                    finished = true
+                    throw error
+                }
+                after = page.last
+                if page.last == nil { finished = true }
+                guard !page.rows.isEmpty else { continue }
+                if !page.named.isEmpty {
+                    try await export.service.audit.record(page.named.map { party in
+                        AuditEvent(tenantID: party.tenantID, context: export.context, action: "party.export", targetType: "party",
+                                   targetID: party.id.description)
+                    })
+                }
+                count += page.rows.count
+                return try export.emit(page.rows)[...]
+            }
+            return nil
+        }
+    }
+
+    func emit(_ rows: [Row]) throws -> [UInt8] {
+        if options.format == .csv {
+            return try PartiesExport.csvBytes(rows.map { row in
+                let fields = row.fields
+                return Self.columns.map { fields[$0] ?? "" }
+            }, spreadsheetSafe: options.spreadsheetSafe)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var bytes: [UInt8] = []
+        for row in rows {
+            bytes += try encoder.encode(row.fields)
             bytes.append(UInt8(ascii: "\n"))
         }
         return bytes

@@ -5,7 +5,7 @@ import RosterCore
 import RosterService
 
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bulk exports.", subcommands: [ExportParties.self])
+    static let configuration = CommandConfiguration(abstract: "Bulk exports.", subcommands: [ExportParties.self, ExportRelationships.self])
 }
 
 struct ExportParties: AsyncParsableCommand {
@@ -48,8 +48,28 @@ struct ExportParties: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let format = format.flatMap(BulkFormat.init(rawValue:))
+        let format = Self.format(format, output: output)
+        if spreadsheetSafe, format != .csv { throw ValidationError("--spreadsheet-safe goes with CSV") }
+        let options = PartiesExportOptions(format: format, mask: mask, maskPassphrase: maskKey, spreadsheetSafe: spreadsheetSafe)
+        let tenant = self.tenant
+        try await Self.write(to: output, global: global, what: "parties") { runtime in
+            let export = try await runtime.services.exports.exportParties(tenant: tenant, options, context: .cli)
+            var iterator = export.makeAsyncIterator()
+            return (export.total, { try await iterator.next() }, { iterator.count })
+        }
+    }
+
+    /// `--format`, else by `--output`'s extension, else CSV.
+    static func format(_ format: String?, output: String?) -> BulkFormat {
+        format.flatMap(BulkFormat.init(rawValue:))
             ?? output.flatMap { ImportFile.Format.of(path: $0) }.flatMap { BulkFormat(rawValue: $0.rawValue) } ?? .csv
+    }
+
+    /// Writes an export's chunks to a new file (mode 0600, never overwriting one; removed again if the export fails) or to
+    /// standard output, with a progress bar when writing to a file and the total is known.
+    static func write(to output: String?, global: GlobalOptions, what: String,
+                      _ start: @escaping @Sendable (RosterRuntime) async throws -> (total: Int?, next: () async throws -> ArraySlice<UInt8>?,
+                                                                                    count: () -> Int)) async throws {
         let handle: FileHandle
         if let output {
             // O_EXCL: an existing file (or one that appears meanwhile) is never overwritten.
@@ -58,16 +78,12 @@ struct ExportParties: AsyncParsableCommand {
         } else {
             handle = FileHandle.standardOutput
         }
-        if spreadsheetSafe, format != .csv { throw ValidationError("--spreadsheet-safe goes with CSV") }
-        let options = PartiesExportOptions(format: format, mask: mask, maskPassphrase: maskKey, spreadsheetSafe: spreadsheetSafe)
-        let (tenant, output) = (self.tenant, self.output)
         do {
             let count = try await global.withRuntime { runtime in
-                let export = try await runtime.services.exports.exportParties(tenant: tenant, options, context: .cli)
+                let (total, next, count) = try await start(runtime)
                 // Progress only when the rows go to a file: on standard output the bar would mix with them on a terminal.
-                let bar = output == nil ? nil : ProgressBar(total: export.total, label: "exporting", showsRate: true)
-                var iterator = export.makeAsyncIterator()
-                while let chunk = try await iterator.next() {
+                let bar = output == nil ? nil : total.map { ProgressBar(total: $0, label: "exporting", showsRate: true) }
+                while let chunk = try await next() {
                     do {
                         try handle.write(contentsOf: chunk)
                     } catch {
@@ -76,19 +92,61 @@ struct ExportParties: AsyncParsableCommand {
                         if let output { failure = .init(message: failure.message.replacingOccurrences(of: "standard output", with: output)) }
                         throw failure
                     }
-                    bar?.update(iterator.count, total: max(export.total, iterator.count))
+                    if let total { bar?.update(count(), total: max(total, count())) }
                 }
                 bar?.finish()
-                return iterator.count
+                return count()
             }
             if let output {
                 try handle.close()
-                FileHandle.standardError.write(Data("exported \(count) parties to \(output)\n".utf8))
+                FileHandle.standardError.write(Data("exported \(count) \(what) to \(output)\n".utf8))
             }
         } catch {
             // A partial file would pass for a whole export.
             if let output { try? FileManager.default.removeItem(atPath: output) }
             throw error
+        }
+    }
+}
+
+struct ExportRelationships: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relationships",
+        abstract: "Export a tenant's edges as CSV or JSON Lines, in the columns of `roster import relationships`.",
+        discussion: """
+            The same rows as GET /v1/tenants/{tenant}/relationships/export: every edge between two live parties, each end             named as the import finds it in a tenant of its own (the email only it holds, else a child's phone or a parent             organization's name only it holds, else its id, which only this tenant resolves). With --mask and the same             --mask-key as `roster export parties --mask`, the emails, phones and names are the pseudonyms of that export,             so that both files import into a test tenant: parties first, then edges. Audited: one relationships.export             entry, and unmasked a party.export entry per party a row names by its email, phone or name. With --output the             file is created with mode 0600 and an existing file is never overwritten.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Tenant slug.")
+    var tenant: String
+
+    @Option(help: "csv or jsonl; by --output's extension when omitted, else csv.")
+    var format: String?
+
+    @Option(help: "Write to this new file instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Name the ends by the pseudonyms of a masked parties export.")
+    var mask = false
+
+    @Option(help: "With --mask: the passphrase given to `roster export parties --mask-key` (random when omitted).")
+    var maskKey: String?
+
+    func validate() throws {
+        if maskKey != nil, !mask { throw ValidationError("--mask-key goes with --mask") }
+        if let maskKey, maskKey.isEmpty { throw ValidationError("--mask-key must not be empty (omit it for a random key)") }
+        if let format, BulkFormat(rawValue: format) == nil { throw ValidationError("--format must be csv or jsonl") }
+    }
+
+    func run() async throws {
+        let options = PartiesExportOptions(format: ExportParties.format(format, output: output), mask: mask, maskPassphrase: maskKey)
+        let tenant = self.tenant
+        try await ExportParties.write(to: output, global: global, what: "relationships") { runtime in
+            let export = try await runtime.services.exports.exportRelationships(tenant: tenant, options, context: .cli)
+            var iterator = export.makeAsyncIterator()
+            return (nil, { try await iterator.next() }, { iterator.count })
         }
     }
 }

@@ -116,6 +116,8 @@ struct AuthorizationMatrixTests {
             expect: [200, 200, 200, 200, 404]),
         Row(operation: "exportParties", method: .get, request: { w in ("\(w.base)/parties/export?format=jsonl", nil) },
             expect: [200, 200, 200, 200, 200]),
+        Row(operation: "exportRelationships", method: .get, request: { w in ("\(w.base)/relationships/export?format=jsonl", nil) },
+            expect: [200, 200, 200, 200, 200]),
         Row(operation: "createImport", method: .post, request: { w in ("\(w.base)/imports?type=parties", "firstName\nMatrix\n") },
             expect: [202, 202, 403, 403, 403]),
         Row(operation: "listImports", method: .get, request: { w in ("\(w.base)/imports", nil) }, expect: [200, 200, 403, 200, 200]),

@@ -261,6 +261,44 @@ struct BulkExportAPITests {
             #expect(try await api.send(.get, "/v1/tenants/\(t)/parties/export?format=xml").status == .badRequest)
         }
     }
+
+    /// GET .../relationships/export streams the edges in the import's columns, each end by its email, phone or name
+    /// (masked on request), scoped to the caller (an edge with an end outside is left out), 404 across tenants, and no
+    /// HEAD (an export is audited when it is read).
+    @Test func relationshipsExportOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South","email":"south@example.com"}"#)
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
+            let bob = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","phone":"020 7946 0958"}"#)
+            for (parent, child) in [(north, ann), (north, south), (south, bob)] {
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                           json: #"{"parentId":"\#(parent.id)","childId":"\#(child.id)","type":"sales"}"#).status == .created)
+            }
+            let csv = try await api.send(.get, "/v1/tenants/\(t)/relationships/export")
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8", "\(csv.headers)")
+            let lines = csv.text.split(separator: "\n").map(String.init)
+            #expect(lines.first == "childId,childEmail,childPhone,parentId,parentEmail,parentName,type,role,validFrom,validTo")
+            #expect(Set(lines.dropFirst()) == [",ann@example.com,,,,North,sales,,,", ",south@example.com,,,,North,sales,,,",
+                                               ",,+442079460958,,south@example.com,,sales,,,"], "\(csv.text)")
+            let masked = try await api.send(.get, "/v1/tenants/\(t)/relationships/export?format=jsonl&mask=true")
+            #expect(masked.status == .ok && masked.headers[.contentType] == "application/x-ndjson")
+            #expect(masked.text.split(separator: "\n").count == 3)
+            #expect(!masked.text.contains("North") && !masked.text.contains("example.com") && !masked.text.contains("7946"), "\(masked.text)")
+
+            // Below South only: the edge from South to Bob, not those from North.
+            let key = try await api.scopedKey(t, policies: ["parties.read"], organization: south.id)
+            let scoped = try await api.send(.get, "/v1/tenants/\(t)/relationships/export", token: key)
+            #expect(scoped.status == .ok && scoped.text.split(separator: "\n").count == 2 && scoped.text.contains("+442079460958")
+                    && !scoped.text.contains("ann@"), "\(scoped.text)")
+            #expect(try await api.send(.head, "/v1/tenants/\(t)/relationships/export").status == .methodNotAllowed)
+            let other = try await api.makeTenant()
+            struct Key: Codable { var key: String }
+            let theirs = try await api.send(.post, "/v1/tenants/\(other)/api-keys", json: #"{"name":"a","role":"ADMIN"}"#).decode(Key.self).key
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/relationships/export", token: theirs).status == .notFound)
+        }
+    }
 }
 
 @Suite("HTTP: duplicate finder")

@@ -48,6 +48,63 @@ struct ExportCLITests {
         #expect(imported.status == 0 && imported.out.contains("created 3,") && imported.out.contains("refused 0"), "\(imported.out) \(imported.err)")
     }
 
+    /// A masked copy of a tenant with its hierarchy: `roster export parties --mask` and `roster export relationships
+    /// --mask` with one --mask-key, imported in that order into another tenant, give the same edges between the same
+    /// pseudonyms.
+    @Test func exportAMaskedCopyWithItsRelationships() throws {
+        let cli = try CLI()
+        #expect(try cli.run("tenants", "create", "--slug", "src", "--name", "Source").status == 0)
+        #expect(try cli.run("tenants", "create", "--slug", "copy", "--name", "Copy").status == 0)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("exp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let people = dir.appendingPathComponent("people.csv")
+        try Data("""
+            kind,firstName,lastName,name,email,phone
+            organization,,,Archer Farms,,
+            organization,,,North,north@example.com,
+            person,Ann,Archer,,ann@example.com,
+            person,Bob,Archer,,,+44 20 7946 0958
+            """.utf8).write(to: people)
+        #expect(try cli.run("import", "parties", people.path, "--tenant", "src").status == 0)
+        let edges = dir.appendingPathComponent("edges.csv")
+        try Data("""
+            childEmail,childPhone,parentName,parentEmail,type,role,validFrom
+            ann@example.com,,Archer Farms,,employment,owner,2026-01-01T00:00:00Z
+            ,+44 20 7946 0958,Archer Farms,,employment,,
+            north@example.com,,Archer Farms,,structure,,
+            """.utf8).write(to: edges)
+        #expect(try cli.run("import", "relationships", edges.path, "--tenant", "src").status == 0)
+        let jsonl = try cli.run("export", "relationships", "--tenant", "src", "--format", "jsonl")
+        #expect(jsonl.status == 0 && jsonl.out.split(separator: "\n").count == 3, "\(jsonl.out) \(jsonl.err)")
+        #expect(jsonl.out.contains(#"{"childEmail":"ann@example.com","parentName":"Archer Farms","role":"owner","type":"employment","validFrom":"2026-01-01T00:00:00.000Z"}"#),
+                "\(jsonl.out)")
+
+        let plain = try cli.run("export", "relationships", "--tenant", "src")
+        let lines = plain.out.split(separator: "\n").map(String.init)
+        #expect(plain.status == 0 && lines.first == "childId,childEmail,childPhone,parentId,parentEmail,parentName,type,role,validFrom,validTo",
+                "\(plain.out) \(plain.err)")
+        #expect(lines.contains(",ann@example.com,,,,Archer Farms,employment,owner,2026-01-01T00:00:00.000Z,"), "\(lines)")
+        #expect(lines.contains(",,+442079460958,,,Archer Farms,employment,,,"), "\(lines)")
+        #expect(lines.contains(",north@example.com,,,,Archer Farms,structure,,,"), "\(lines)")
+
+        let maskedParties = dir.appendingPathComponent("parties.csv").path
+        let maskedEdges = dir.appendingPathComponent("edges.jsonl").path
+        #expect(try cli.run("export", "parties", "--tenant", "src", "--mask", "--mask-key", "copy-1", "--output", maskedParties).status == 0)
+        let run = try cli.run("export", "relationships", "--tenant", "src", "--mask", "--mask-key", "copy-1", "--output", maskedEdges)
+        #expect(run.status == 0 && run.err.contains("exported 3 relationships"), "\(run.err)")
+        let text = try String(contentsOfFile: maskedEdges, encoding: .utf8)
+        #expect(!text.contains("Archer") && !text.contains("example.com") && !text.contains("7946"), "\(text)")
+        #expect(try cli.run("import", "parties", maskedParties, "--tenant", "copy").status == 0)
+        let imported = try cli.run("import", "relationships", maskedEdges, "--tenant", "copy")
+        #expect(imported.status == 0 && imported.out.contains("created 3,") && imported.out.contains("refused 0"), "\(imported.out) \(imported.err)")
+        // The copy holds the pseudonyms: its edges, exported plainly, are the source's exported masked with the same key.
+        let copy = try cli.run("export", "relationships", "--tenant", "copy").out.split(separator: "\n").map(String.init)
+        let masked = try cli.run("export", "relationships", "--tenant", "src", "--mask", "--mask-key", "copy-1").out.split(separator: "\n")
+            .map(String.init)
+        #expect(Set(copy) == Set(masked), "\(copy) \(masked)")
+    }
+
     /// A reader that stops early (`| head -1`) is a failed write: exit 1 with its reason, not death by SIGPIPE (exit 141
     /// without a word; found by a probe). The export runs from Python with SIGPIPE at its default, as a shell runs it.
     @Test func aClosedPipeIsAFailedWrite() throws {
