@@ -106,29 +106,25 @@ package enum PartyExportDocument {
 
 extension RosterAPIHandlers {
     package func exportParties(_ input: Operations.ExportParties.Input) async throws -> Operations.ExportParties.Output {
-        let context = try RequestInfo.context()
-        let format: BulkFormat = input.query.format == .jsonl ? .jsonl : .csv
-        let safe = input.query.spreadsheetSafe ?? false
-        if safe, format != .csv { throw RosterError.invalid("spreadsheetSafe", "applies to CSV only") }
-        let export = try await services.exports.exportParties(tenant: input.path.tenant,
-                                                              PartiesExportOptions(format: format, mask: input.query.mask ?? false,
-                                                                                   spreadsheetSafe: safe),
-                                                              context: context)
+        let options = try Self.exportOptions(jsonl: input.query.format == .jsonl, mask: input.query.mask, spreadsheetSafe: input.query.spreadsheetSafe)
+        let export = try await services.exports.exportParties(tenant: input.path.tenant, options, context: try RequestInfo.context())
         let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
-        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
+        return .ok(.init(body: options.format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
 
     package func exportRelationships(_ input: Operations.ExportRelationships.Input) async throws -> Operations.ExportRelationships.Output {
-        let context = try RequestInfo.context()
-        let format: BulkFormat = input.query.format == .jsonl ? .jsonl : .csv
-        let safe = input.query.spreadsheetSafe ?? false
-        if safe, format != .csv { throw RosterError.invalid("spreadsheetSafe", "applies to CSV only") }
-        let export = try await services.exports.exportRelationships(tenant: input.path.tenant,
-                                                                    PartiesExportOptions(format: format, mask: input.query.mask ?? false,
-                                                                                         spreadsheetSafe: safe),
-                                                                    context: context)
+        let options = try Self.exportOptions(jsonl: input.query.format == .jsonl, mask: input.query.mask, spreadsheetSafe: input.query.spreadsheetSafe)
+        let export = try await services.exports.exportRelationships(tenant: input.path.tenant, options, context: try RequestInfo.context())
         let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
-        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
+        return .ok(.init(body: options.format == .csv ? .csv(body) : .applicationXNdjson(body)))
+    }
+
+    /// A bulk export's query: CSV unless JSON Lines is asked for; spreadsheet-safe applies to CSV only.
+    static func exportOptions(jsonl: Bool, mask: Bool?, spreadsheetSafe: Bool?) throws -> PartiesExportOptions {
+        let format: BulkFormat = jsonl ? .jsonl : .csv
+        let safe = spreadsheetSafe ?? false
+        if safe, format != .csv { throw RosterError.invalid("spreadsheetSafe", "applies to CSV only") }
+        return PartiesExportOptions(format: format, mask: mask ?? false, spreadsheetSafe: safe)
     }
 }
 

@@ -22,47 +22,19 @@ struct ExportParties: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-
-    @Option(help: "Tenant slug.")
-    var tenant: String
-
-    @Option(help: "csv or jsonl; by --output's extension when omitted, else csv.")
-    var format: String?
-
-    @Option(help: "Write to this new file instead of standard output.")
-    var output: String?
-
-    @Flag(help: "Replace personal values with consistent, valid pseudonyms.")
-    var mask = false
-
-    @Option(help: "With --mask: a passphrase that keys the pseudonyms, so that several exports agree (random when omitted).")
-    var maskKey: String?
+    @OptionGroup var export: ExportOptions
 
     @Flag(help: "CSV: start each field a spreadsheet would run as a formula (=, +, -, @) with an apostrophe; the import takes it off.")
     var spreadsheetSafe = false
 
-    func validate() throws {
-        if maskKey != nil, !mask { throw ValidationError("--mask-key goes with --mask") }
-        if let maskKey, maskKey.isEmpty { throw ValidationError("--mask-key must not be empty (omit it for a random key)") }
-        if let format, BulkFormat(rawValue: format) == nil { throw ValidationError("--format must be csv or jsonl") }
-    }
-
     func run() async throws {
-        let format = Self.format(format, output: output)
-        if spreadsheetSafe, format != .csv { throw ValidationError("--spreadsheet-safe goes with CSV") }
-        let options = PartiesExportOptions(format: format, mask: mask, maskPassphrase: maskKey, spreadsheetSafe: spreadsheetSafe)
-        let tenant = self.tenant
-        try await Self.write(to: output, global: global, what: "parties") { runtime in
+        let options = try export.options(spreadsheetSafe: spreadsheetSafe)
+        let tenant = export.tenant
+        try await Self.write(to: export.output, global: global, what: "parties") { runtime in
             let export = try await runtime.services.exports.exportParties(tenant: tenant, options, context: .cli)
             var iterator = export.makeAsyncIterator()
             return (export.total, { try await iterator.next() }, { iterator.count })
         }
-    }
-
-    /// `--format`, else by `--output`'s extension, else CSV.
-    static func format(_ format: String?, output: String?) -> BulkFormat {
-        format.flatMap(BulkFormat.init(rawValue:))
-            ?? output.flatMap { ImportFile.Format.of(path: $0) }.flatMap { BulkFormat(rawValue: $0.rawValue) } ?? .csv
     }
 
     /// Writes an export's chunks to a new file (mode 0600, never overwriting one; removed again if the export fails) or to
@@ -114,11 +86,31 @@ struct ExportRelationships: AsyncParsableCommand {
         commandName: "relationships",
         abstract: "Export a tenant's edges as CSV or JSON Lines, in the columns of `roster import relationships`.",
         discussion: """
-            The same rows as GET /v1/tenants/{tenant}/relationships/export: every edge between two live parties, each end             named as the import finds it in a tenant of its own (the email only it holds, else a child's phone or a parent             organization's name only it holds, else its id, which only this tenant resolves). With --mask and the same             --mask-key as `roster export parties --mask`, the emails, phones and names are the pseudonyms of that export,             so that both files import into a test tenant: parties first, then edges. Audited: one relationships.export             entry, and unmasked a party.export entry per party a row names by its email, phone or name. With --output the             file is created with mode 0600 and an existing file is never overwritten.
+            The same rows as GET /v1/tenants/{tenant}/relationships/export: every edge between two live parties, each end \
+            named as the import finds it in a tenant of its own (the email only it holds, else a child's phone or a parent \
+            organization's name only it holds, else its id, which only this tenant resolves). With --mask and the same \
+            --mask-key as `roster export parties --mask`, the emails, phones and names are the pseudonyms of that export, \
+            so that both files import into a test tenant: parties first, then edges. Audited: one relationships.export \
+            entry, and unmasked a party.export entry per party a row names by its email, phone or name. With --output the \
+            file is created with mode 0600 and an existing file is never overwritten.
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var export: ExportOptions
 
+    func run() async throws {
+        let options = try export.options(spreadsheetSafe: false)
+        let tenant = export.tenant
+        try await ExportParties.write(to: export.output, global: global, what: "relationships") { runtime in
+            let export = try await runtime.services.exports.exportRelationships(tenant: tenant, options, context: .cli)
+            var iterator = export.makeAsyncIterator()
+            return (nil, { try await iterator.next() }, { iterator.count })
+        }
+    }
+}
+
+/// What every bulk export takes: the tenant, the format, the file, and masking.
+struct ExportOptions: ParsableArguments {
     @Option(help: "Tenant slug.")
     var tenant: String
 
@@ -128,10 +120,10 @@ struct ExportRelationships: AsyncParsableCommand {
     @Option(help: "Write to this new file instead of standard output.")
     var output: String?
 
-    @Flag(help: "Name the ends by the pseudonyms of a masked parties export.")
+    @Flag(help: "Replace personal values with consistent, valid pseudonyms.")
     var mask = false
 
-    @Option(help: "With --mask: the passphrase given to `roster export parties --mask-key` (random when omitted).")
+    @Option(help: "With --mask: a passphrase that keys the pseudonyms, so that several exports agree (random when omitted).")
     var maskKey: String?
 
     func validate() throws {
@@ -140,13 +132,11 @@ struct ExportRelationships: AsyncParsableCommand {
         if let format, BulkFormat(rawValue: format) == nil { throw ValidationError("--format must be csv or jsonl") }
     }
 
-    func run() async throws {
-        let options = PartiesExportOptions(format: ExportParties.format(format, output: output), mask: mask, maskPassphrase: maskKey)
-        let tenant = self.tenant
-        try await ExportParties.write(to: output, global: global, what: "relationships") { runtime in
-            let export = try await runtime.services.exports.exportRelationships(tenant: tenant, options, context: .cli)
-            var iterator = export.makeAsyncIterator()
-            return (nil, { try await iterator.next() }, { iterator.count })
-        }
+    /// The service's options: `--format`, else by `--output`'s extension, else CSV.
+    func options(spreadsheetSafe: Bool) throws -> PartiesExportOptions {
+        let format = format.flatMap(BulkFormat.init(rawValue:))
+            ?? output.flatMap { ImportFile.Format.of(path: $0) }.flatMap { BulkFormat(rawValue: $0.rawValue) } ?? .csv
+        if spreadsheetSafe, format != .csv { throw ValidationError("--spreadsheet-safe goes with CSV") }
+        return PartiesExportOptions(format: format, mask: mask, maskPassphrase: maskKey, spreadsheetSafe: spreadsheetSafe)
     }
 }
