@@ -150,7 +150,7 @@ extension SQLTransaction {
                 WHERE tenant_id = $1 AND name_key IN (\(list)) AND kind = 'organization' AND state NOT IN ('deleted', 'merged')
                 """, [.uuid(tenant.rawValue)] + chunk.map(SQLValue.text) + Array(repeating: .null, count: size - chunk.count)).map(makeParty)
         }
-        return try await withTags(found.filter { $0.name.map(names.contains) ?? false })
+        return try await withTags(found)
     }
 
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {

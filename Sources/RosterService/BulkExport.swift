@@ -388,9 +388,15 @@ extension BulkExportService {
                 case .phone(_, let digits): phoneHolders[digits, default: []].insert(id)
                 }
             }
+            // How many live organizations go by each name as the file writes it: masked, by pseudonym, which is the same
+            // for names that differ in case only ("Case Org" and "CASE ORG" both became one name, which the copy's import
+            // found ambiguous; found by a probe). Organizations of the same search key are the only ones that may agree.
             let names = Set(parties.values.filter { $0.kind == .organization }.compactMap(\.name))
             var named: [String: Int] = [:]
-            for organization in try await tx.liveOrganizations(tenant: tenant, named: names) { named[organization.name ?? "", default: 0] += 1 }
+            for organization in try await tx.liveOrganizations(tenant: tenant, named: names) {
+                guard let name = (pseudonyms?.mask(organization) ?? organization).name else { continue }
+                named[name, default: 0] += 1
+            }
             var mentioned: [Party.ID: Party] = [:]
             func reference(_ party: Party, child: Bool) -> (column: String, value: String) {
                 let shown = pseudonyms?.mask(party) ?? party
@@ -402,7 +408,7 @@ extension BulkExportService {
                     mentioned[party.id] = party
                     return ("childPhone", "+" + digits)
                 }
-                if !child, party.kind == .organization, let name = party.name, named[name] == 1, let value = shown.name {
+                if !child, party.kind == .organization, let value = shown.name, named[value] == 1 {
                     mentioned[party.id] = party
                     return ("parentName", value)
                 }

@@ -103,6 +103,7 @@ public struct RelationshipImportService: Sendable {
             case .phone(_, let digits): holders[.phone(digits), default: []].append(id)
             }
         }
+        // Those of the same search key come too (another case or accent): each is filed under its own exact name.
         for organization in try await tx.liveOrganizations(tenant: tenant.id, named: names) {
             holders[.name(organization.name ?? ""), default: []].append(organization.id)
         }
@@ -148,14 +149,7 @@ public struct RelationshipImportService: Sendable {
         var pending: [(row: RelationshipImportRow, edge: Relationship)] = []
         func flush() async throws {
             while !pending.isEmpty {
-                let inserted: Int
-                do {
-                    inserted = try await tx.insertRelationships(pending.map(\.edge))
-                } catch {
-                    if error is CancellationError { throw error }
-                    if case StoreError.unavailable = error { throw error }
-                    throw ImportRunner.Retry()
-                }
+                let inserted = try await Self.insert(pending.map(\.edge), tx: tx)
                 try await tx.appendAudit(pending[..<inserted].map { RelationshipService.createdEvent($0.edge, context: context) })
                 report.processed += inserted
                 report.created += inserted
@@ -195,6 +189,18 @@ public struct RelationshipImportService: Sendable {
         }
         try await flush()
         return report
+    }
+
+    /// `insertRelationships`, whose failure (other than a lost database or a cancelled run) sends the batch back to be
+    /// done row by row, where the row at fault is refused alone.
+    private static func insert(_ edges: [Relationship], tx: any StoreTransaction) async throws -> Int {
+        do {
+            return try await tx.insertRelationships(edges)
+        } catch {
+            if error is CancellationError { throw error }
+            if case StoreError.unavailable = error { throw error }
+            throw ImportRunner.Retry()
+        }
     }
 
     /// The row's edge as far as the rules decide without the database, or nil when they refuse it (then `apply`

@@ -164,7 +164,8 @@ public protocol PartyRepository {
     func organizations(tenant: Tenant.ID, claimingDomain domain: String) async throws -> [Party.ID]
     /// Live organizations whose name is exactly `name`.
     func liveOrganizations(tenant: Tenant.ID, named name: String) async throws -> [Party]
-    /// Live organizations whose name is exactly one of these, with their tags.
+    /// Live organizations whose name has the search key (`Text.searchKey`: case and accents aside) of one of these, with
+    /// their tags: the caller compares the names as it needs (exactly, as a reference; as a pseudonym, in a masked export).
     func liveOrganizations(tenant: Tenant.ID, named names: Set<String>) async throws -> [Party]
     /// Parents over edges of `type` (live ones), e.g. the partners of a customer.
     func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party]

@@ -262,8 +262,12 @@ struct BulkExportTests {
             let ann = try await party(PartyInput(kind: .person, firstName: "Ann", email: "ann@example.com"))
             let cy = try await party(PartyInput(kind: .person, firstName: "Cy"))
             let gone = try await party(PartyInput(kind: .person, firstName: "Gone", email: "gone@example.com"))
+            // Names that differ in case only: each is the only one of its exact name, but masked they are one pseudonym.
+            let caseOrg = try await party(PartyInput(kind: .organization, name: "Case Org"))
+            _ = try await party(PartyInput(kind: .organization, name: "CASE ORG"))
+            let dee = try await party(PartyInput(kind: .person, firstName: "Dee", email: "dee@example.com"))
             for (parent, child, type) in [(north, ann, "sales"), (twin, shared, "sales"), (north, cy, "sales"), (north, gone, "sales"),
-                                          (north, twin, "structure")] {
+                                          (north, twin, "structure"), (caseOrg, dee, "sales")] {
                 _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent.id, childID: child.id, type: type,
                                                                                  role: type == "structure" ? "branch" : nil), context: .test)
             }
@@ -276,10 +280,11 @@ struct BulkExportTests {
             let lines = try await text(PartiesExportOptions(format: .csv, pageSize: 2)).split(separator: "\n").map(String.init)
             // North's email is also Desk's (another kind): by name. Twin's name is another's too: by id. Desk: by phone.
             #expect(Set(lines.dropFirst()) == [",ann@example.com,,,,North,sales,,,", "\(cy.id),,,,,North,sales,,,",
-                                               ",,+442079460958,\(twin.id),,,sales,,,", "\(twin.id),,,,,North,structure,branch,,"],
+                                               ",,+442079460958,\(twin.id),,,sales,,,", "\(twin.id),,,,,North,structure,branch,,",
+                                               ",dee@example.com,,,,Case Org,sales,,,"],
                     "\(lines)")
             let exported = try await s.audit.list(tenant: t, filter: AuditFilter(action: "party.export"), cursor: nil, limit: 100, context: .test)
-            #expect(Set(exported.items.compactMap(\.targetID)) == [north.id.description, ann.id.description, shared.id.description])
+            #expect(Set(exported.items.compactMap(\.targetID)) == Set([north, ann, shared, caseOrg, dee].map(\.id.description)))
             // A party named on several pages (North) has an entry for each.
             #expect(exported.items.count >= 3)
             #expect(try await s.audit.list(tenant: t, filter: AuditFilter(action: "relationships.export"), cursor: nil, limit: 100,
@@ -290,6 +295,7 @@ struct BulkExportTests {
             let masked = try await text(key)
             #expect(!masked.contains("example.com") && !masked.contains("north.example") && !masked.contains("North")
                     && !masked.contains("7946"), "\(masked)")
+            #expect(masked.contains(#""parentId":"\#(caseOrg.id)""#), "\(masked)")
             #expect(try await s.audit.list(tenant: t, filter: AuditFilter(action: "party.export"), cursor: nil, limit: 100,
                                            context: .test).items.count == exported.items.count)
             var partyBytes: [UInt8] = []
@@ -297,14 +303,14 @@ struct BulkExportTests {
             let copy = try await rt.makeTenant().slug
             let imported = try await s.imports.run(tenant: copy, digest: nil, onDuplicate: .fail, context: .test,
                                                    next: Self.rows(try Self.importRows(partyBytes, format: .jsonl)))
-            #expect(imported.created == 6 && imported.refused == 0, "\(imported)")
+            #expect(imported.created == 9 && imported.refused == 0, "\(imported)")
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("edges-\(UUID()).jsonl").path
             try Data(masked.utf8).write(to: URL(fileURLWithPath: path))
             defer { try? FileManager.default.removeItem(atPath: path) }
             let reader = try RelationshipImportReader(path: path, format: .jsonl)
             let edges = try await s.relationshipImports.run(tenant: copy, digest: nil, onDuplicate: .fail, context: .test) { try reader.next() }
-            // Ann's edge (by email, below North by name) arrives; those naming Cy or Twin by id only resolve at home.
-            #expect(edges.created == 1 && edges.refused == 3 && edges.errors.allSatisfy { ["childId", "parentId"].contains($0.field) },
+            // Ann's edge (by email, below North by name) arrives; those naming Cy, Twin or Case Org by id only resolve at home.
+            #expect(edges.created == 1 && edges.refused == 4 && edges.errors.allSatisfy { ["childId", "parentId"].contains($0.field) },
                     "\(edges)")
         }
     }
