@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Relationship import (issue 12, item 2): edges a second, on SQLite and (with a URL) PostgreSQL.
+# Relationship import (issue 12, item 2) and export: edges a second, on SQLite and (with a URL) PostgreSQL.
 # N persons each below one of N/20 organizations named by name (childEmail, parentName), and the organizations in a
 # hierarchy of their own named by email (parentName), so every row is looked up by key, as a file from another system is.
 # Usage: Benchmarks/edges.sh [N] [POSTGRES_URL]     (N default 100000; PostgreSQL skipped without a URL)
@@ -41,6 +41,12 @@ measure() {
   read -r SECS KB < <(tail -1 "$DIR/time")
   printf '%-40s %8.1f s  %8.0f edges/s  %5d MB peak RSS  (%s)\n' "roster import relationships ($1)" "$SECS" \
     "$(python3 -c "print($EDGES / max($SECS, 0.01))")" $((KB / 1024)) "$(grep '^created' "$DIR/out")"
+  rm -f "$DIR/export.csv"
+  sync
+  /usr/bin/time -f "%e %M" -o "$DIR/time" "$BIN" export relationships --tenant bench --output "$DIR/export.csv" 2>/dev/null || true
+  read -r SECS KB < <(tail -1 "$DIR/time")
+  printf '%-40s %8.1f s  %8.0f edges/s  %5d MB peak RSS\n' "roster export relationships ($1)" "$SECS" \
+    "$(python3 -c "print($(($(wc -l < "$DIR/export.csv") - 1)) / max($SECS, 0.01))")" $((KB / 1024))
 }
 ROSTER_DATABASE_URL="sqlite://$DIR/roster.sqlite" measure SQLite
 if [ -n "$PG" ]; then

@@ -71,7 +71,7 @@ extension SQLTransaction {
 
     func refreshPartyStatistics() async throws {
         guard dialect == .postgres else { return }
-        try await conn.execute("ANALYZE parties, party_roles, party_state_history, party_tags, organization_domains, relationships")
+        try await conn.execute("ANALYZE parties, party_roles, party_state_history, party_tags, organization_domains, relationships, party_closure")
     }
 
     func liveKeys(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> Set<LiveKey> {
