@@ -632,13 +632,15 @@ enum Templates {
         <section class="card" id="export">
           <h2>Export</h2>
           <p>Every party you may read, in the import's columns; each party's export is audited. A masked copy replaces personal
-          values with consistent pseudonyms, for test tenants.</p>
+          values with consistent pseudonyms, for test tenants. The relationships between them come in the relationship import's
+          columns (for a masked copy with its hierarchy, use the command line's <code>--mask-key</code>, which makes both files agree).</p>
           <form method="post" action="/ui/t/{{tenant}}/exports/parties" id="export-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <div class="filters">
               <div><label for="export-format">Format</label><select id="export-format" name="format">{{#exportFormats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/exportFormats}}</select></div>
               <div><label class="check"><input type="checkbox" name="mask" value="true"> A masked copy</label></div>
-              <div><button type="submit" id="export-parties">Download</button></div>
+              <div><button type="submit" id="export-parties">Download parties</button>
+                <button type="submit" id="export-relationships" formaction="/ui/t/{{tenant}}/exports/relationships">Download relationships</button></div>
             </div>
           </form>
         </section>

@@ -20,7 +20,10 @@ extension WebConsole {
             await self.importJob(request, tenant: context.parameters.get("tenant") ?? "", id: context.parameters.get("id") ?? "")
         }
         ui.post("t/:tenant/exports/parties") { request, context in
-            await self.exportParties(request, tenant: context.parameters.get("tenant") ?? "")
+            await self.export(request, tenant: context.parameters.get("tenant") ?? "", of: "parties")
+        }
+        ui.post("t/:tenant/exports/relationships") { request, context in
+            await self.export(request, tenant: context.parameters.get("tenant") ?? "", of: "relationships")
         }
     }
 
@@ -173,22 +176,25 @@ extension WebConsole {
         }
     }
 
-    /// The parties export, streamed as a download (audited per party by the service, as the API's); a form with the
-    /// CSRF token, so that no other site can start one in the caller's name.
-    func exportParties(_ request: Request, tenant: String) async -> Response {
+    /// The parties or relationships export, streamed as a download (audited by the service, as the API's); a form with
+    /// the CSRF token, so that no other site can start one in the caller's name.
+    func export(_ request: Request, tenant: String, of what: String) async -> Response {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let format: BulkFormat = try ImportChoice.pick(fields["format"] ?? "csv", "format")
             let mask = fields["mask"] == "true"
             // A download is opened in a spreadsheet: its CSV fields are spreadsheet-safe (`SpreadsheetGuard`).
-            let export = try await services.exports.exportParties(tenant: tenant, PartiesExportOptions(format: format, mask: mask,
-                                                                                                      spreadsheetSafe: format == .csv),
-                                                                  context: signedIn.context)
-            let name = "\(tenant)-parties\(mask ? "-masked" : "").\(format.rawValue)"
+            let options = PartiesExportOptions(format: format, mask: mask, spreadsheetSafe: format == .csv)
+            let body = what == "relationships"
+                ? ResponseBody(asyncSequence: try await services.exports.exportRelationships(tenant: tenant, options, context: signedIn.context)
+                    .map { ByteBuffer(bytes: $0) })
+                : ResponseBody(asyncSequence: try await services.exports.exportParties(tenant: tenant, options, context: signedIn.context)
+                    .map { ByteBuffer(bytes: $0) })
+            let name = "\(tenant)-\(what)\(mask ? "-masked" : "").\(format.rawValue)"
             return .response(Response(
                 status: .ok,
                 headers: [.contentType: format.contentType, .cacheControl: "no-store",
                           .contentDisposition: "attachment; filename=\"\(name)\""],
-                body: ResponseBody(asyncSequence: export.map { ByteBuffer(bytes: $0) })))
+                body: body))
         }
     }
 }

@@ -149,6 +149,7 @@ public struct WebConsole: Sendable {
         ui.get("t/:tenant/users/import") { _, context in Self.redirect("/ui/t/\(tenant(context))/users", cookie: nil) }
         ui.get("t/:tenant/imports/upload") { _, context in Self.redirect("/ui/t/\(tenant(context))/imports", cookie: nil) }
         ui.get("t/:tenant/exports/parties") { _, context in Self.redirect("/ui/t/\(tenant(context))/imports", cookie: nil) }
+        ui.get("t/:tenant/exports/relationships") { _, context in Self.redirect("/ui/t/\(tenant(context))/imports", cookie: nil) }
         ui.get("tenants/:tenant/tracking/retry") { _, _ in Self.redirect("/ui/tenants", cookie: nil) }
         ui.get("sign-out") { _, _ in Self.redirect("/ui", cookie: nil) }
         ui.get("**") { request, _ in await self.notFound(request) }

@@ -976,6 +976,16 @@ extension WebConsoleTests {
                     && export.html.contains("Uploaded Org 399"))
             let masked = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true")])
             #expect(masked.status == .ok && !masked.html.contains("pat@example.com"))
+            // The relationships, from the same form's second button: the import's columns, CSRF-checked as the parties'.
+            #expect(page.html.contains("formaction=\"/ui/t/\(tenant)/exports/relationships\""))
+            #expect(try await browser.post("/ui/t/\(tenant)/exports/relationships", [("format", "csv")]).status == .forbidden)
+            #expect(try await browser.get("/ui/t/\(tenant)/exports/relationships").status != .ok, "a link can't start an export")
+            let edgeLines = try await browser.post("/ui/t/\(tenant)/exports/relationships", [("csrf", csrf), ("format", "jsonl")])
+            #expect(edgeLines.status == .ok && edgeLines.headers[.contentType] == "application/x-ndjson")
+            #expect(edgeLines.headers[.contentDisposition] == "attachment; filename=\"\(tenant)-relationships.jsonl\"")
+            let edgesCSV = try await browser.post("/ui/t/\(tenant)/exports/relationships", [("csrf", csrf), ("format", "csv")])
+            #expect(edgesCSV.status == .ok && edgesCSV.html.hasPrefix("childId,childEmail,childPhone,parentId,parentEmail,parentName,type"),
+                    "\(edgesCSV.html)")
         }
     }
 }
