@@ -74,8 +74,9 @@ extension SQLTransaction {
             if !run.isEmpty {
                 let written = try await insertLeafClosures(run)
                 inserted += written
-                defer { run.removeAll() }
-                if written < run.count { stopped = true; break }
+                let whole = written == run.count
+                run.removeAll()
+                if !whole { stopped = true; break }
             }
             // Edge by edge: each one's check and closure rows see the edges before it (two rows of a batch may close a cycle).
             if dialect == .postgres {
@@ -149,13 +150,7 @@ extension SQLTransaction {
                     SELECT descendant_id, SUM(CAST(paths AS DOUBLE PRECISION)) AS above FROM party_closure
                     WHERE tenant_id = $1 AND type = $2 AND descendant_id IN (\(list)) GROUP BY descendant_id
                     """, [.uuid(tenant.rawValue), .text(type)] + chunk.map { .uuid($0.rawValue) } + Array(repeating: .null, count: size - chunk.count)) {
-                    let value: Double = switch row["above"] {
-                    case .double(let value): value
-                    case .int(let value): Double(value)
-                    case .text(let text): Double(text) ?? 0
-                    default: 0
-                    }
-                    sums[type, default: [:]][Party.ID(try row.uuid("descendant_id"))] = value
+                    sums[type, default: [:]][Party.ID(try row.uuid("descendant_id"))] = Self.number(row["above"])
                 }
             }
         }
@@ -208,15 +203,18 @@ extension SQLTransaction {
     }
 
     private static func closureVerdict(_ sums: SQLRow?) -> (overflows: Bool, closesCycle: Bool) {
-        func number(_ column: String) -> Double {
-            switch sums?[column] {
-            case .double(let value): value
-            case .int(let value): Double(value)
-            case .text(let text): Double(text) ?? 0
-            default: 0
-            }
+        let (above, below) = (number(sums?["above"]), number(sums?["below"]))
+        return ((above + 1) * (below + 1) > Self.maxPaths, number(sums?["cycles"]) > 0)
+    }
+
+    /// A sum or count as the driver gives it (a double, an integer, or PostgreSQL's numeric as text); 0 when absent.
+    private static func number(_ value: SQLValue?) -> Double {
+        switch value {
+        case .double(let value): value
+        case .int(let value): Double(value)
+        case .text(let text): Double(text) ?? 0
+        default: 0
         }
-        return ((number("above") + 1) * (number("below") + 1) > Self.maxPaths, number("cycles") > 0)
     }
 
     /// PostgreSQL: a transaction-scoped advisory lock on the (tenant, type) pair (READ COMMITTED gives each later

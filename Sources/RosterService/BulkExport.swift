@@ -243,7 +243,7 @@ public struct PartiesExport: AsyncSequence, Sendable {
     func emit(_ parties: [Party]) throws -> [UInt8] {
         let rows = parties.map { pseudonyms?.mask($0) ?? $0 }
         guard options.format == .csv else { return try jsonLines(rows) }
-        return try csv(options.spreadsheetSafe ? rows.map { csvRow($0).map(SpreadsheetGuard.guarded) } : rows.map(csvRow))
+        return try Self.csvBytes(rows.map(csvRow), spreadsheetSafe: options.spreadsheetSafe)
     }
 
     func csvRow(_ party: Party) -> [String] {

@@ -67,8 +67,8 @@ public struct RelationshipImportService: Sendable {
 
     /// A batch the fast way (on PostgreSQL each statement is a round trip: about twenty a row took an edge 5 ms). The
     /// rows' labels, windows and references are checked in memory; the parties they name are looked up for the whole
-    /// batch (the live holders of the emails and phones in one statement, organizations once a name, the ends locked
-    /// and read once), the edges that exist already once a type; the new edges are inserted by one call that adds
+    /// batch (the live holders of its emails and phones, and its organizations by name, a statement per 64 keys; the
+    /// ends locked and read once), the edges that exist already once a type; the new edges are inserted by one call that adds
     /// them to the closure table one after another and writes the rest in multi-row statements. What `apply` would
     /// refuse, or find already made, goes through `apply` in its own savepoint, in file order, after the edges before
     /// it are written: refusals are then worded as the row-by-row way words them. An edge the closure finds would close
@@ -167,9 +167,9 @@ public struct RelationshipImportService: Sendable {
         for (index, row) in rows.enumerated() {
             guard let edge = edges[index] else {
                 // After the edges before it, so that it sees them and the report keeps the file's order (an edge
-                // pending may yet be refused, for a cycle).
+                // pending may yet be refused, for a cycle). A row refused in memory needs no savepoint: `apply` fails
+                // the same way before it reads or writes anything.
                 try await flush()
-                // Refused in memory: `apply` fails the same way before it reads or writes anything.
                 try await slow(row, savepoint: planned[index] != nil)
                 continue
             }
