@@ -153,6 +153,15 @@ extension SQLTransaction {
         return try await withTags(found)
     }
 
+    func liveOrganizationNames(tenant: Tenant.ID) async throws -> [(id: Party.ID, name: String)] {
+        // From the organizations' partial index (SQLite 3.54 is told, as for the duplicate finder).
+        let table = dialect == .sqlite ? "parties INDEXED BY parties_organization_name" : "parties"
+        return try await conn.query("""
+            SELECT id, name FROM \(table) WHERE tenant_id = $1 AND kind = 'organization' AND state NOT IN ('deleted', 'merged')
+            AND name IS NOT NULL
+            """, [.uuid(tenant.rawValue)]).map { row in (Party.ID(try row.uuid("id")), row.string("name") ?? "") }
+    }
+
     func relationshipTypes(tenant: Tenant.ID) async throws -> [String] {
         try await conn.query("SELECT DISTINCT type FROM relationships WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).compactMap { $0.string("type") }
     }

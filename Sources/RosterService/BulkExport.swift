@@ -349,21 +349,35 @@ public struct PartiesExport: AsyncSequence, Sendable {
 extension BulkExportService {
     public func exportRelationships(tenant slug: String, _ options: PartiesExportOptions, context: OperationContext) async throws -> RelationshipsExport {
         guard (1...10_000).contains(options.pageSize) else { throw RosterError.invalid("pageSize", "must be between 1 and 10000") }
-        let tenant = try await store.read { tx in
+        let pseudonyms = options.mask ? options.maskPassphrase.map(Pseudonyms.init(passphrase:)) ?? Pseudonyms() : nil
+        let (tenant, maskedNames) = try await store.read { tx -> (Tenant, [String: Int]?) in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             try access.requireSomewhere("parties.read")
-            return access.tenant
+            // Masked, a parent organization is named by its pseudonym only when no other organization the caller reads has
+            // the same one: pseudonyms of different names may collide (short names often do), so every organization's
+            // is counted once, here (per page, a collision between pages went unseen; found by a probe).
+            guard let pseudonyms else { return (access.tenant, nil) }
+            let organizations = try await tx.liveOrganizationNames(tenant: access.tenant.id)
+            let readable = try await Self.readable(organizations.map(\.id), access)
+            var counts: [String: Int] = [:]
+            for (id, name) in organizations where readable.contains(id) { counts[pseudonyms.name(name), default: 0] += 1 }
+            return (access.tenant, counts)
         }
         try await audit.record([AuditEvent(tenantID: tenant.id, context: context, action: "relationships.export", targetType: "tenant",
                                            targetID: tenant.id.description,
                                            fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + RelationshipsExport.columns)])
-        let pseudonyms = options.mask ? options.maskPassphrase.map(Pseudonyms.init(passphrase:)) ?? Pseudonyms() : nil
-        return RelationshipsExport(service: self, slug: slug, context: context, options: options, pseudonyms: pseudonyms)
+        return RelationshipsExport(service: self, slug: slug, context: context, options: options, pseudonyms: pseudonyms,
+                                   maskedNames: maskedNames ?? [:])
+    }
+
+    /// Which of these existing parties the caller may read (all of them for a caller that reads the whole tenant).
+    static func readable(_ ids: [Party.ID], _ access: TenantAccess) async throws -> Set<Party.ID> {
+        access.readable == nil ? Set(ids) : try await access.readableAmong(ids)
     }
 
     /// The page of rows after the edge `after`, as the caller may read now: the rows, the last edge read (nil at the end)
     /// and the parties whose personal values the rows name.
-    func relationshipPage(_ slug: String, after: Relationship.ID?, limit: Int, pseudonyms: Pseudonyms?,
+    func relationshipPage(_ slug: String, after: Relationship.ID?, limit: Int, pseudonyms: Pseudonyms?, maskedNames: [String: Int],
                           context: OperationContext) async throws -> (rows: [RelationshipsExport.Row], last: Relationship.ID?, named: [Party]) {
         try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false, current: true)
@@ -376,26 +390,27 @@ extension BulkExportService {
             for party in try await tx.parties(tenant: tenant, ids: visible.flatMap { [$0.parentID, $0.childID] }) where party.isLive {
                 parties[party.id] = party
             }
-            // Which emails, phones and names name one live party only (the import refuses a key two parties hold).
+            // Which emails, phones and names name one live party only among those the caller reads, as its import
+            // resolves them (a key two parties hold is refused); parties it can't read are not counted, so the choice
+            // tells nothing of them.
             let holders = try await tx.liveHolders(tenant: tenant, emailKeys: parties.values.compactMap { $0.email?.normalized },
                                                    phones: parties.values.compactMap { $0.phone?.digits })
-            var holding: [LiveKey: Int] = [:]
+            // Unmasked, organizations are named by their exact names; masked, by pseudonyms, counted over the tenant when
+            // the export began (names that differ in case only have one pseudonym, and others may collide).
+            let organizations = pseudonyms == nil
+                ? try await tx.liveOrganizations(tenant: tenant, named: Set(parties.values.filter { $0.kind == .organization }.compactMap(\.name)))
+                : []
+            let seen = try await Self.readable(holders.map(\.id) + organizations.map(\.id), access)
             var emailHolders: [String: Set<Party.ID>] = [:], phoneHolders: [String: Set<Party.ID>] = [:]
-            for (id, key) in holders {
-                holding[key, default: 0] += 1
+            for (id, key) in holders where seen.contains(id) {
                 switch key {
                 case .email(_, let email): emailHolders[email, default: []].insert(id)
                 case .phone(_, let digits): phoneHolders[digits, default: []].insert(id)
                 }
             }
-            // How many live organizations go by each name as the file writes it: masked, by pseudonym, which is the same
-            // for names that differ in case only ("Case Org" and "CASE ORG" both became one name, which the copy's import
-            // found ambiguous; found by a probe). Organizations of the same search key are the only ones that may agree.
-            let names = Set(parties.values.filter { $0.kind == .organization }.compactMap(\.name))
-            var named: [String: Int] = [:]
-            for organization in try await tx.liveOrganizations(tenant: tenant, named: names) {
-                guard let name = (pseudonyms?.mask(organization) ?? organization).name else { continue }
-                named[name, default: 0] += 1
+            var named = maskedNames
+            for organization in organizations where seen.contains(organization.id) {
+                if let name = organization.name { named[name, default: 0] += 1 }
             }
             var mentioned: [Party.ID: Party] = [:]
             func reference(_ party: Party, child: Bool) -> (column: String, value: String) {
@@ -456,6 +471,8 @@ public struct RelationshipsExport: AsyncSequence, Sendable {
     let context: OperationContext
     let options: PartiesExportOptions
     let pseudonyms: Pseudonyms?
+    /// Masked: how many organizations the caller reads go by each pseudonym.
+    let maskedNames: [String: Int]
 
     public var format: BulkFormat { options.format }
 
@@ -484,7 +501,8 @@ public struct RelationshipsExport: AsyncSequence, Sendable {
                 let page: (rows: [Row], last: Relationship.ID?, named: [Party])
                 do {
                     page = try await export.service.relationshipPage(export.slug, after: after, limit: export.options.pageSize,
-                                                                     pseudonyms: export.pseudonyms, context: export.context)
+                                                                     pseudonyms: export.pseudonyms, maskedNames: export.maskedNames,
+                                                                     context: export.context)
                 } catch {
                     finished = true
                     throw error

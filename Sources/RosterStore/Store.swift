@@ -164,6 +164,8 @@ public protocol PartyRepository {
     func organizations(tenant: Tenant.ID, claimingDomain domain: String) async throws -> [Party.ID]
     /// Live organizations whose name is exactly `name`.
     func liveOrganizations(tenant: Tenant.ID, named name: String) async throws -> [Party]
+    /// Every live organization of the tenant with a name: its id and name.
+    func liveOrganizationNames(tenant: Tenant.ID) async throws -> [(id: Party.ID, name: String)]
     /// Live organizations whose name has the search key (`Text.searchKey`: case and accents aside) of one of these, with
     /// their tags: the caller compares the names as it needs (exactly, as a reference; as a pseudonym, in a masked export).
     func liveOrganizations(tenant: Tenant.ID, named names: Set<String>) async throws -> [Party]

@@ -314,4 +314,44 @@ struct BulkExportTests {
                     "\(edges)")
         }
     }
+
+    /// Pseudonyms of different names may collide ("Johl" and "Mgme" under the key "K", found by a probe): masked, a
+    /// parent organization whose pseudonym another organization shares is named by its id, wherever the other's edges
+    /// are (or if it has none); for a caller that can't read the other, by its pseudonym, so that the choice tells
+    /// nothing of parties outside its reach.
+    @Test(arguments: StoreKind.allCases)
+    func collidingPseudonymsAreNamedById(_ kind: StoreKind) async throws {
+        let key = Pseudonyms(passphrase: "K")
+        try #require(key.name("Johl") == key.name("Mgme"), "the names no longer collide under this key: pick two that do")
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            func party(_ input: PartyInput) async throws -> Party { try await s.parties.create(tenant: t, input, context: .test) }
+            let region = try await party(PartyInput(kind: .organization, name: "Region"))
+            let johl = try await party(PartyInput(kind: .organization, name: "Johl"))
+            _ = try await party(PartyInput(kind: .organization, name: "Mgme"))
+            let ann = try await party(PartyInput(kind: .person, firstName: "Ann", email: "ann@example.com"))
+            for (parent, child) in [(region, johl), (johl, ann)] {
+                _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent.id, childID: child.id, type: "sales"),
+                                                     context: .test)
+            }
+            func masked(_ context: OperationContext) async throws -> String {
+                var bytes: [UInt8] = []
+                let options = PartiesExportOptions(format: .csv, mask: true, maskPassphrase: "K")
+                for try await chunk in try await s.exports.exportRelationships(tenant: t, options, context: context) { bytes += chunk }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            let platform = try await masked(.test)
+            #expect(platform.contains(",\(johl.id),,,sales,") && !platform.contains(key.name("Johl")), "\(platform)")
+            // Below Region: Mgme is out of reach, so Johl's pseudonym is its own as far as this caller can tell.
+            let role = try await s.access.createRole(tenant: t, name: "Region", policies: ["parties.read"], organizationID: region.id,
+                                                     relationshipType: nil, context: .test)
+            let (apiKey, _) = try await s.apiKeys.create(tenant: t, name: "region", role: .user, roleIDs: [role.id], context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey(apiKey.id.description), tenantSlug: t, role: .user, roleIDs: [role.id]),
+                                          requestID: "t")
+            let inside = try await masked(scoped)
+            #expect(inside.contains(",,,\(key.name("Johl")),sales,") && !inside.contains(",\(johl.id),,,sales,"), "\(inside)")
+        }
+    }
 }
+
