@@ -123,32 +123,22 @@ public struct AccessGraph: Sendable {
         if party == root { return [party] }
         // Walk up, remembering the step each party was reached from.
         var cameFrom: [Party.ID: Party.ID] = [:]
-        var frontier = [party]
-        var depth = 0
-        while !frontier.isEmpty, depth < Self.maxDepth {
-            depth += 1
-            var next: [Party.ID] = []
-            for node in frontier {
-                for edge in up[node] ?? [] where edge.isInForce(at: at)
-                    && (subtree.relationshipType == nil || edge.type == subtree.relationshipType) {
-                    guard cameFrom[edge.parent] == nil, edge.parent != party else { continue }
-                    cameFrom[edge.parent] = node
-                    if edge.parent == root {
-                        var path = [root]
-                        var step = node
-                        while step != party, let below = cameFrom[step] {
-                            path.append(step)
-                            step = below
-                        }
-                        path.append(party)
-                        return path
-                    }
-                    next.append(edge.parent)
-                }
+        var path: [Party.ID]?
+        _ = breadthFirst(from: party, down: false, type: subtree.relationshipType, at: at) { reached, node, _ in
+            guard cameFrom[reached] == nil, reached != party else { return .seen }
+            cameFrom[reached] = node
+            guard reached == root else { return .next }
+            var steps = [root]
+            var step = node
+            while step != party, let below = cameFrom[step] {
+                steps.append(step)
+                step = below
             }
-            frontier = next
+            steps.append(party)
+            path = steps
+            return .stop
         }
-        return nil
+        return path
     }
 
     /// Whether the walk up from `party` (over edges of `type`, or of any type) stops at `maxDepth` with parties above
@@ -156,18 +146,7 @@ public struct AccessGraph: Sendable {
     /// no limit; found by a probe).
     public func goesDeeperThanWalks(_ party: Party.ID, type: String?, at: Date?) -> Bool {
         var seen: Set<Party.ID> = [party]
-        var frontier = [party]
-        for _ in 0..<Self.maxDepth {
-            var next: [Party.ID] = []
-            for node in frontier {
-                for edge in up[node] ?? [] where edge.isInForce(at: at) && (type == nil || edge.type == type) && seen.insert(edge.parent).inserted {
-                    next.append(edge.parent)
-                }
-            }
-            if next.isEmpty { return false }
-            frontier = next
-        }
-        return true
+        return breadthFirst(from: party, down: false, type: type, at: at) { reached, _, _ in seen.insert(reached).inserted ? .next : .seen }
     }
 
     /// Whether `party` lies in one of `subtrees` at `at`.
@@ -202,7 +181,30 @@ public struct AccessGraph: Sendable {
     /// walks count it and as walks up find it; nil once they are more than `max`.
     public func depths(from party: Party.ID, down: Bool, type: String?, at: Date?, max: Int = .max) -> [Party.ID: Int]? {
         var depths: [Party.ID: Int] = [party: 0]
-        var frontier = [party]
+        var over = false
+        _ = breadthFirst(from: party, down: down, type: type, at: at) { reached, _, depth in
+            guard depths[reached] == nil else { return .seen }
+            depths[reached] = depth
+            // Counted party by party: one level may hold most of a tenant (a scope of 255,000 read them all to learn it
+            // was over 20,000: 60 ms a page; found by a probe).
+            over = depths.count > max
+            return over ? .stop : .next
+        }
+        if over { return nil }
+        depths[party] = nil
+        return depths
+    }
+
+    /// What a walk does with a party an edge reached: nothing (reached before), walk on from it, or stop.
+    private enum Step { case seen, next, stop }
+
+    /// The walks' one loop: breadth first from `start`, up or down over edges in force at `at` (every edge when nil) of
+    /// `type` (or of any type), at most `maxDepth` levels; `visit(reached, from, depth)` for each edge's far end says
+    /// what to do (it keeps what it has seen). Whether parties were left unread at `maxDepth`.
+    @inline(__always)
+    private func breadthFirst(from start: Party.ID, down: Bool, type: String?, at: Date?,
+                              _ visit: (_ reached: Party.ID, _ from: Party.ID, _ depth: Int) -> Step) -> Bool {
+        var frontier = [start]
         var depth = 0
         while !frontier.isEmpty, depth < Self.maxDepth {
             depth += 1
@@ -210,18 +212,16 @@ public struct AccessGraph: Sendable {
             for node in frontier {
                 for edge in (down ? self.down[node] : up[node]) ?? [] where edge.isInForce(at: at) && (type == nil || edge.type == type) {
                     let reached = down ? edge.child : edge.parent
-                    guard depths[reached] == nil else { continue }
-                    depths[reached] = depth
-                    // Counted party by party: one level may hold most of a tenant (a scope of 255,000 read them all to
-                    // learn it was over 20,000: 60 ms a page; found by a probe).
-                    if depths.count > max { return nil }
-                    next.append(reached)
+                    switch visit(reached, node, depth) {
+                    case .seen: continue
+                    case .next: next.append(reached)
+                    case .stop: return false
+                    }
                 }
             }
             frontier = next
         }
-        depths[party] = nil
-        return depths
+        return !frontier.isEmpty
     }
 
     /// Bound on walks, as in the stores' recursive queries.

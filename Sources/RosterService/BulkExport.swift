@@ -358,7 +358,7 @@ extension BulkExportService {
             // is counted once, here (per page, a collision between pages went unseen; found by a probe).
             guard let pseudonyms else { return (access.tenant, nil) }
             let organizations = try await tx.liveOrganizationNames(tenant: access.tenant.id)
-            let readable = try await Self.readable(organizations.map(\.id), access)
+            let readable = try await access.readableAmongExisting(organizations.map(\.id))
             var counts: [String: Int] = [:]
             for (id, name) in organizations where readable.contains(id) { counts[pseudonyms.name(name), default: 0] += 1 }
             return (access.tenant, counts)
@@ -370,10 +370,6 @@ extension BulkExportService {
                                    maskedNames: maskedNames ?? [:])
     }
 
-    /// Which of these existing parties the caller may read (all of them for a caller that reads the whole tenant).
-    static func readable(_ ids: [Party.ID], _ access: TenantAccess) async throws -> Set<Party.ID> {
-        access.readable == nil ? Set(ids) : try await access.readableAmong(ids)
-    }
 
     /// The page of rows after the edge `after`, as the caller may read now: the rows, the last edge read (nil at the end)
     /// and the parties whose personal values the rows name.
@@ -400,7 +396,7 @@ extension BulkExportService {
             let organizations = pseudonyms == nil
                 ? try await tx.liveOrganizations(tenant: tenant, named: Set(parties.values.filter { $0.kind == .organization }.compactMap(\.name)))
                 : []
-            let seen = try await Self.readable(holders.map(\.id) + organizations.map(\.id), access)
+            let seen = try await access.readableAmongExisting(holders.map(\.id) + organizations.map(\.id))
             var emailHolders: [String: Set<Party.ID>] = [:], phoneHolders: [String: Set<Party.ID>] = [:]
             for (id, key) in holders where seen.contains(id) {
                 switch key {

@@ -112,7 +112,7 @@ public struct RelationshipImportService: Sendable {
         for type in Set(planned.compactMap { $0?.type }).sorted() { try await tx.lockHierarchy(tenant: tenant.id, type: type) }
         try await tx.lockPartiesForReference(tenant: tenant.id, Array(candidates))
         let parties = Dictionary(uniqueKeysWithValues: try await tx.parties(tenant: tenant.id, ids: Array(candidates)).map { ($0.id, $0) })
-        let readable = access.readable == nil ? Set(parties.keys) : try await access.readableAmong(Array(parties.keys))
+        let readable = try await access.readableAmongExisting(Array(parties.keys))
         func resolved(_ key: Key) -> Party? {
             let found: [Party.ID]
             if case .id(let id) = key { found = [id] } else { found = holders[key] ?? [] }

@@ -233,6 +233,12 @@ struct TenantAccess {
         return subtrees.isEmpty ? [] : try await inside(Array(Set(ids)), subtrees)
     }
 
+    /// Which of these parties, known to exist (just read), the caller may read: all of them without a read of each
+    /// when its reads cover the tenant.
+    func readableAmongExisting(_ ids: [Party.ID]) async throws -> Set<Party.ID> {
+        readable == nil ? Set(ids) : try await readableAmong(ids)
+    }
+
     /// Whether the caller may read this existing party.
     /// A party as this caller is shown it: the party it was merged into is named only to a caller that may read that
     /// one (its id confirmed a party outside the caller's reach; found by a probe).
