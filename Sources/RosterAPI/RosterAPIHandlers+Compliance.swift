@@ -106,25 +106,33 @@ package enum PartyExportDocument {
 
 extension RosterAPIHandlers {
     package func exportParties(_ input: Operations.ExportParties.Input) async throws -> Operations.ExportParties.Output {
-        let options = try Self.exportOptions(jsonl: input.query.format == .jsonl, mask: input.query.mask, spreadsheetSafe: input.query.spreadsheetSafe)
+        let options = try Self.exportOptions(jsonl: input.query.format == .jsonl, mask: input.query.mask, maskKey: input.headers.rosterMaskKey,
+                                             spreadsheetSafe: input.query.spreadsheetSafe)
         let export = try await services.exports.exportParties(tenant: input.path.tenant, options, context: try RequestInfo.context())
         let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
         return .ok(.init(body: options.format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
 
     package func exportRelationships(_ input: Operations.ExportRelationships.Input) async throws -> Operations.ExportRelationships.Output {
-        let options = try Self.exportOptions(jsonl: input.query.format == .jsonl, mask: input.query.mask, spreadsheetSafe: input.query.spreadsheetSafe)
+        let options = try Self.exportOptions(jsonl: input.query.format == .jsonl, mask: input.query.mask, maskKey: input.headers.rosterMaskKey,
+                                             spreadsheetSafe: input.query.spreadsheetSafe)
         let export = try await services.exports.exportRelationships(tenant: input.path.tenant, options, context: try RequestInfo.context())
         let body = HTTPBody(export, length: .unknown, iterationBehavior: .single)
         return .ok(.init(body: options.format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
 
-    /// A bulk export's query: CSV unless JSON Lines is asked for; spreadsheet-safe applies to CSV only.
-    static func exportOptions(jsonl: Bool, mask: Bool?, spreadsheetSafe: Bool?) throws -> PartiesExportOptions {
+    /// A bulk export's query and its mask key: CSV unless JSON Lines is asked for; spreadsheet-safe applies to CSV only;
+    /// the mask key (the `Roster-Mask-Key` header) is printable ASCII, as a header value travels.
+    static func exportOptions(jsonl: Bool, mask: Bool?, maskKey: String?, spreadsheetSafe: Bool?) throws -> PartiesExportOptions {
         let format: BulkFormat = jsonl ? .jsonl : .csv
         let safe = spreadsheetSafe ?? false
         if safe, format != .csv { throw RosterError.invalid("spreadsheetSafe", "applies to CSV only") }
-        return PartiesExportOptions(format: format, mask: mask ?? false, spreadsheetSafe: safe)
+        let mask = mask ?? false
+        let key = try PartiesExportOptions.maskKey(maskKey, mask: mask, field: "Roster-Mask-Key")
+        if let key, !key.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) {
+            throw RosterError.invalid("Roster-Mask-Key", "must be printable ASCII")
+        }
+        return PartiesExportOptions(format: format, mask: mask, maskPassphrase: key, spreadsheetSafe: safe)
     }
 }
 

@@ -28,6 +28,29 @@ public struct PartiesExportOptions: Sendable {
         self.pageSize = pageSize
         self.spreadsheetSafe = spreadsheetSafe
     }
+
+    /// The longest mask key taken, in characters.
+    public static let maskKeyMax = 256
+
+    /// A mask key as a caller gives it (the `Roster-Mask-Key` header, the console's field), named `field` in a refusal:
+    /// nil when none is given; refused without masking (it would be ignored), and when longer than `maskKeyMax` or
+    /// holding a control character.
+    public static func maskKey(_ value: String?, mask: Bool, field: String) throws -> String? {
+        guard let value else { return nil }
+        guard mask else { throw RosterError.invalid(field, "goes with a masked export (mask=true)") }
+        guard !value.isEmpty else { throw RosterError.invalid(field, "must not be empty (leave it out for a random key)") }
+        guard value.count <= maskKeyMax else { throw RosterError.invalid(field, "must be at most \(maskKeyMax) characters") }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw RosterError.invalid(field, "must not hold control characters")
+        }
+        return value
+    }
+
+    /// The export's audit fields besides its columns: `mask` when masked, `maskKey` when under a key of the caller's (such
+    /// exports agree with each other), and the format.
+    var auditFields: [String] {
+        (mask ? ["mask"] : []) + (mask && maskPassphrase != nil ? ["maskKey"] : []) + [format.rawValue]
+    }
 }
 
 /// Formula injection (CWE-1236): a CSV field that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a
@@ -92,7 +115,7 @@ public struct BulkExportService: Sendable {
         // probe).
         try await audit.record([AuditEvent(tenantID: tenant.id, context: context, action: "parties.export", targetType: "tenant",
                                            targetID: tenant.id.description,
-                                           fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + PartiesExport.baseColumns
+                                           fields: options.auditFields + PartiesExport.baseColumns
                                                + (keys.isEmpty && options.format == .csv ? [] : ["properties"]))])
         let pseudonyms = options.mask ? options.maskPassphrase.map(Pseudonyms.init(passphrase:)) ?? Pseudonyms() : nil
         return PartiesExport(service: self, slug: slug, context: context, options: options, columns: columns, propertyKeys: keys,
@@ -365,7 +388,7 @@ extension BulkExportService {
         }
         try await audit.record([AuditEvent(tenantID: tenant.id, context: context, action: "relationships.export", targetType: "tenant",
                                            targetID: tenant.id.description,
-                                           fields: (options.mask ? ["mask"] : []) + [options.format.rawValue] + RelationshipsExport.columns)])
+                                           fields: options.auditFields + RelationshipsExport.columns)])
         return RelationshipsExport(service: self, slug: slug, context: context, options: options, pseudonyms: pseudonyms,
                                    maskedNames: maskedNames ?? [:])
     }

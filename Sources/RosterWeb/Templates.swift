@@ -633,12 +633,14 @@ enum Templates {
           <h2>Export</h2>
           <p>Every party you may read, in the import's columns; each party's export is audited. A masked copy replaces personal
           values with consistent pseudonyms, for test tenants. The relationships between them come in the relationship import's
-          columns (for a masked copy with its hierarchy, use the command line's <code>--mask-key</code>, which makes both files agree).</p>
+          columns: for a masked copy with its hierarchy, give both downloads the same mask key (the command line's
+          <code>--mask-key</code> gives the same pseudonyms).</p>
           <form method="post" action="/ui/t/{{tenant}}/exports/parties" id="export-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <div class="filters">
               <div><label for="export-format">Format</label><select id="export-format" name="format">{{#exportFormats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/exportFormats}}</select></div>
               <div><label class="check"><input type="checkbox" name="mask" value="true"> A masked copy</label></div>
+              <div><label for="export-mask-key">Mask key (optional)</label><input type="password" id="export-mask-key" name="maskKey" maxlength="256" autocomplete="off"></div>
               <div><button type="submit" id="export-parties">Download parties</button>
                 <button type="submit" id="export-relationships" formaction="/ui/t/{{tenant}}/exports/relationships">Download relationships</button></div>
             </div>

@@ -182,8 +182,10 @@ extension WebConsole {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let format: BulkFormat = try ImportChoice.pick(fields["format"] ?? "csv", "format")
             let mask = fields["mask"] == "true"
+            // An empty field is no key (the form always sends it).
+            let key = try PartiesExportOptions.maskKey(fields["maskKey"].flatMap { $0.isEmpty ? nil : $0 }, mask: mask, field: "maskKey")
             // A download is opened in a spreadsheet: its CSV fields are spreadsheet-safe (`SpreadsheetGuard`).
-            let options = PartiesExportOptions(format: format, mask: mask, spreadsheetSafe: format == .csv)
+            let options = PartiesExportOptions(format: format, mask: mask, maskPassphrase: key, spreadsheetSafe: format == .csv)
             let body = what == "relationships"
                 ? ResponseBody(asyncSequence: try await services.exports.exportRelationships(tenant: tenant, options, context: signedIn.context)
                     .map { ByteBuffer(bytes: $0) })

@@ -301,6 +301,59 @@ struct BulkExportAPITests {
     }
 }
 
+extension BulkExportAPITests {
+    /// Masked exports given one `Roster-Mask-Key` agree: the parties' file and the edges' file, imported over HTTP into
+    /// another tenant, give it the same edges between the same pseudonyms (the copy's unmasked edges are the source's
+    /// masked ones). Without the key each export has its own; the key goes with `mask=true` only; the audit names it.
+    @Test func maskedCopyWithItsHierarchyOverHTTP() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+            let south = try await api.createParty(t, #"{"kind":"organization","name":"South","email":"south@example.com"}"#)
+            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
+            let bob = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","phone":"020 7946 0958"}"#)
+            for (parent, child) in [(north, ann), (north, south), (south, bob)] {
+                #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                           json: #"{"parentId":"\#(parent.id)","childId":"\#(child.id)","type":"sales"}"#).status == .created)
+            }
+            let key: HTTPFields = [HTTPField.Name("Roster-Mask-Key")!: "test copy 1"]
+            let parties = try await api.send(.get, "/v1/tenants/\(t)/parties/export?mask=true", headers: key)
+            let edges = try await api.send(.get, "/v1/tenants/\(t)/relationships/export?mask=true", headers: key)
+            #expect(parties.status == .ok && edges.status == .ok, "\(parties.text) \(edges.text)")
+            #expect(!edges.text.contains("example.com") && !edges.text.contains("North") && edges.text.split(separator: "\n").count == 4,
+                    "\(edges.text)")
+            // The same key, the same pseudonyms; another export without it has others.
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/relationships/export?mask=true", headers: key).text == edges.text)
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/relationships/export?mask=true").text != edges.text)
+
+            let copy = try await api.makeTenant()
+            for (type, body) in [("parties", parties.text), ("relationships", edges.text)] {
+                let started = try await ImportAPITests.post(api, copy, "type=\(type)", body)
+                #expect(started.status == .accepted, "\(started.text)")
+                let job = try await ImportAPITests.finished(api, copy, try started.decode(TImportJob.self).id)
+                #expect(job.status == "completed" && job.refused == 0 && job.created == (type == "parties" ? 4 : 3), "\(type): \(job)")
+            }
+            let copied = try await api.send(.get, "/v1/tenants/\(copy)/relationships/export")
+            #expect(Set(copied.text.split(separator: "\n")) == Set(edges.text.split(separator: "\n")), "\(copied.text) against \(edges.text)")
+
+            // The key goes with a masked export, and is at most 256 characters.
+            for (query, value) in [("", "test copy 1"), ("?mask=false", "test copy 1"), ("?mask=true", String(repeating: "k", count: 257))] {
+                for what in ["parties", "relationships"] {
+                    let refused = try await api.send(.get, "/v1/tenants/\(t)/\(what)/export\(query)",
+                                                     headers: [HTTPField.Name("Roster-Mask-Key")!: value])
+                    #expect(refused.status == .unprocessableContent && refused.problem?.errors?.map(\.field) == ["Roster-Mask-Key"],
+                            "\(what)\(query): \(refused.text)")
+                }
+            }
+            // The audit says which exports were made under a key of the caller's (never the key).
+            struct Entry: Codable { var action: String; var fields: [String]? }
+            let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?limit=200").decode(TList<Entry>.self).items
+            let keyed = audit.filter { ["parties.export", "relationships.export"].contains($0.action) && $0.fields?.contains("maskKey") == true }
+            #expect(keyed.count == 3 && !audit.contains { $0.fields?.contains("test copy 1") == true }, "\(audit)")
+        }
+    }
+}
+
 @Suite("HTTP: duplicate finder")
 struct DuplicatesAPITests {
     struct Group: Codable { var reason: String; var parties: [TParty] }

@@ -976,6 +976,19 @@ extension WebConsoleTests {
                     && export.html.contains("Uploaded Org 399"))
             let masked = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true")])
             #expect(masked.status == .ok && !masked.html.contains("pat@example.com"))
+            // A mask key of the caller's gives the pseudonyms of the API's export under the same key (the form's field is
+            // a password field); a key without masking is refused; an empty field is no key.
+            #expect(page.html.contains("<input type=\"password\" id=\"export-mask-key\" name=\"maskKey\""), "\(page.html)")
+            let keyed = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true"),
+                                                                                 ("maskKey", "console copy")])
+            let viaAPI = try await api.send(.get, "/v1/tenants/\(tenant)/parties/export?mask=true&spreadsheetSafe=true",
+                                            headers: [HTTPField.Name("Roster-Mask-Key")!: "console copy"])
+            #expect(keyed.status == .ok && viaAPI.status == .ok && keyed.html == viaAPI.text && keyed.html != masked.html)
+            let unmaskedKey = try await browser.post("/ui/t/\(tenant)/exports/relationships", [("csrf", csrf), ("format", "csv"),
+                                                                                             ("maskKey", "console copy")])
+            #expect(unmaskedKey.status == .unprocessableContent && unmaskedKey.html.contains("goes with a masked export"), "\(unmaskedKey.html)")
+            #expect(try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true"),
+                                                                               ("maskKey", "")]).status == .ok)
             // The relationships, from the same form's second button: the import's columns, CSRF-checked as the parties'.
             #expect(page.html.contains("formaction=\"/ui/t/\(tenant)/exports/relationships\""))
             #expect(try await browser.post("/ui/t/\(tenant)/exports/relationships", [("format", "csv")]).status == .forbidden)

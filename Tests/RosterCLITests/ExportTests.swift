@@ -43,6 +43,9 @@ struct ExportCLITests {
         #expect(try cli.run("export", "parties", "--tenant", "src", "--mask-key", "k").status != 0)
         let emptyKey = try cli.run("export", "parties", "--tenant", "src", "--mask", "--mask-key", "")
         #expect(emptyKey.status == 64 && emptyKey.err.contains("--mask-key must not be empty"), "\(emptyKey.err)")
+        // The rules of the API's Roster-Mask-Key header: at most 256 characters, no control characters.
+        let longKey = try cli.run("export", "parties", "--tenant", "src", "--mask", "--mask-key", String(repeating: "k", count: 257))
+        #expect(longKey.status == 64 && longKey.err.contains("--mask-key must be at most 256 characters"), "\(longKey.err)")
 
         let imported = try cli.run("import", "parties", masked, "--tenant", "copy", "--on-duplicate", "fail")
         #expect(imported.status == 0 && imported.out.contains("created 3,") && imported.out.contains("refused 0"), "\(imported.out) \(imported.err)")
