@@ -372,6 +372,7 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         if request.headerFields[.contentType]?.contains("json") == true, let finding = JSONDuplicates.check(bytes) {
             throw RosterError.validation([FieldError(finding.field, finding.message)])
         }
+        if let members = Self.nullsRefused[operationID] { try Self.refuseNulls(members, in: bytes) }
         do {
             return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
         } catch {
@@ -382,6 +383,19 @@ package struct StrictBodyMiddleware: ServerMiddleware {
                 _ = try await next(request, HTTPBody(probe), metadata)
             }) else { throw error }
             throw RosterError.validation(fields)
+        }
+    }
+
+    /// Members the generated decoders read as absent when they are `null`, where absent means something the client may not
+    /// have meant: a merge's `dryRun` (not nullable in the spec) given as `null` ran the real merge (found by a probe).
+    static let nullsRefused: [String: [String]] = ["mergeParties": ["dryRun"]]
+
+    /// A 422 naming each of `members` that the body's top-level object holds as `null`.
+    static func refuseNulls(_ members: [String], in bytes: [UInt8]) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return }
+        let nulls = members.filter { object[$0] is NSNull }
+        guard nulls.isEmpty else {
+            throw RosterError.validation(nulls.map { FieldError($0, "must not be null (leave it out for its default)") })
         }
     }
 

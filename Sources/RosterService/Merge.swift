@@ -228,7 +228,7 @@ extension PartyService {
         let mergedIDs = Set(from)
         var record = MergeRecord(survivor: PartySnapshot(survivor), merged: merged.map(PartySnapshot.init), removedEdges: [],
                                  addedEdges: [], removedTags: [], addedTags: [], movedConsents: [], movedAccounts: [], movedUser: nil,
-                                 moved: MergeCounts(), conflicts: [], digests: [:], digestFormat: 2)
+                                 moved: MergeCounts(), conflicts: [], digests: [:], digestFormat: 3)
         record.added = []
 
         // Edges: every edge of a merged party is removed, and made again on the survivor unless a rule drops it.
@@ -348,11 +348,12 @@ extension PartyService {
         }
         record.moved.users = record.movedUser == nil ? 0 : 1
 
-        // Properties the survivor lacks, the first merged party's first (an organization's website follows its field).
+        // Properties the survivor lacks, the first merged party's first. Not `website`, which mirrors the field of that name
+        // (the survivor's own fields are kept; a person survivor took the property without the field: found by a probe).
         let before = survivor
         for party in merged {
             for (key, value) in party.properties.sorted(by: { $0.key < $1.key }) {
-                if survivor.kind == .organization, key == "website" { continue }
+                if key == "website" { continue }
                 if let own = survivor.properties[key] {
                     if own != value { record.conflicts.append(MergeConflict(kind: .property, partyID: party.id, field: key)) }
                 } else {
@@ -435,6 +436,21 @@ extension PartyService {
                 try await access.require("parties.write", on: [stored.survivorID], what: "merge \(id)")
                 try await Self.requireEnds(of: record.removedEdges, besides: mergedIDs.union([stored.survivorID]), access: access,
                                            refusal: "merge \(id) would make relationships this caller may not change")
+                // Moving the accounts and the user back needs what moving them needed (a scoped caller undid an admin's
+                // merge, re-linking a user it may not manage; found by a probe): refused before anything is compared.
+                for account in record.movedAccounts {
+                    let ends = [account.partner, account.customer].filter { !mergedIDs.contains($0) && $0 != stored.survivorID }
+                    guard try await Self.mayChange(ends, access: access) else {
+                        throw RosterError.forbidden("merge \(id) would move partner accounts this caller may not change")
+                    }
+                }
+                if let move = record.movedUser, let user = try await tx.user(tenant: tenant, id: move.id) {
+                    do {
+                        try await access.requireManageable(user)
+                    } catch RosterError.forbidden, RosterError.notFound {
+                        throw RosterError.forbidden("merge \(id) would move a user this caller may not manage")
+                    }
+                }
                 try await Self.lockForMerge(tenant: tenant, parties: [stored.survivorID] + record.merged.map(\.id), tx: tx)
                 let survivorID = stored.survivorID
                 let from = record.merged.map(\.id)
@@ -480,7 +496,9 @@ extension PartyService {
                 for edge in record.removedEdges {
                     for end in [edge.parentID, edge.childID] where !mergedIDs.contains(end) {
                         guard let party = try await tx.party(tenant: tenant, id: end), party.isLive else {
-                            throw RosterError.conflict("party \(end), joined to a merged party before the merge, is gone or not live; "
+                            // Named to a caller who may read it only (its id and its end were told to a scoped caller).
+                            let named = try await access.mayRead(end) ? "party \(end)" : "a party"
+                            throw RosterError.conflict("\(named), joined to a merged party before the merge, is gone or not live; "
                                                        + "the merge can't be undone")
                         }
                         if edge.type == Relationship.partnership, end == edge.parentID, !party.roles.contains("partner") {
@@ -609,12 +627,22 @@ extension PartyService {
         return accounts.filter { seen.insert($0.id).inserted }
     }
 
+    /// A user's fields but the party it is linked to (which merges move) and its version.
+    static func content(_ user: User) -> String {
+        [user.email?.description ?? "", user.ssoIssuer ?? "", user.ssoSubject ?? "", user.employeeID ?? "", user.displayName ?? "",
+         user.designation ?? "", user.department ?? "", user.role.rawValue, "\(user.isActive)"].map { " " + $0 }.joined()
+    }
+
     /// A digest per aspect of a party's state (its row, edges, tags, consents, partner accounts, linked user): what undo
     /// compares with the merge's.
     static func digest(of party: Party.ID, tenant: Tenant.ID, format: Int?, tx: any StoreTransaction) async throws -> [String: String] {
         func hash(_ lines: [String]) -> String { SHA256.hash(data: Data(lines.sorted().joined(separator: "\n").utf8)).hexString }
         guard let row = try await tx.party(tenant: tenant, id: party) else { return ["party": "gone"] }
-        let byContent = format == 2
+        let byContent = (format ?? 0) >= 2
+        // Format 3 (2026-12-07): an account's version and the linked user's fields too, so that an edit of either since the
+        // merge counts (undo put back an account with another username, a user with another role; found by a probe). The
+        // user by content, not version: linking it (a later merge and its undo) moves the version on and changes nothing.
+        let versions = (format ?? 0) >= 3
         let edges = try await allEdges(of: party, tenant: tenant, tx: tx).map { edge in
             [byContent ? "" : edge.id.description, edge.parentID.description, edge.childID.description, edge.type, edge.role ?? "",
              edge.validFrom.map { "\($0.timeIntervalSince1970)" } ?? "", edge.validTo.map { "\($0.timeIntervalSince1970)" } ?? ""]
@@ -622,7 +650,9 @@ extension PartyService {
         }
         let tags = (try await tx.tags(tenant: tenant, parties: [party])[party] ?? []).map(\.id.description)
         let consents = try await allConsents(of: party, tenant: tenant, tx: tx).map(\.description)
-        let accounts = try await allAccounts(of: party, tenant: tenant, tx: tx).map { "\($0.id) \($0.partnerID) \($0.customerID)" }
+        let accounts = try await allAccounts(of: party, tenant: tenant, tx: tx).map {
+            "\($0.id) \($0.partnerID) \($0.customerID)" + (versions ? " \($0.version)" : "")
+        }
         let user = try await tx.user(tenant: tenant, party: party)
         return [
             "record": byContent ? hash([String(decoding: try Self.snapshotEncoder.encode(PartySnapshot(row)), as: UTF8.self)])
@@ -631,7 +661,7 @@ extension PartyService {
             "tags": hash(tags),
             "consents": hash(consents),
             "partner accounts": hash(accounts),
-            "linked user": hash([user?.id.description ?? ""]),
+            "linked user": hash([(user?.id.description ?? "") + (versions ? user.map(Self.content) ?? "" : "")]),
         ]
     }
 }

@@ -405,6 +405,10 @@ struct MergeAPITests {
             #expect(preview.dryRun && preview.id == nil && preview.moved.relationships == 1 && preview.moved.properties == 1)
             #expect(preview.conflicts.map(\.kind) == ["property"] && preview.conflicts.first?.field == "crop")
             #expect(try await api.send(.get, "\(base)/parties/\(dup.id)").decode(TParty.self).state == "active")
+            // A null dryRun is refused, not read as false: it ran the real merge (found by a probe).
+            let null = try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: #"{"from":["\#(dup.id)"],"dryRun":null}"#)
+            #expect(null.status == .unprocessableContent && null.problem?.errors?.map(\.field) == ["dryRun"], "\(null.text)")
+            #expect(try await api.send(.get, "\(base)/parties/\(dup.id)").decode(TParty.self).state == "active")
 
             let done = try await api.send(.post, "\(base)/parties/\(ann.id)/merge", json: #"{"from":["\#(dup.id)"]}"#)
             #expect(done.status == .ok, "\(done.text)")

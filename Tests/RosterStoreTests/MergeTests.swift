@@ -412,6 +412,98 @@ struct MergeTests {
         }
     }
 
+    /// Undo needs what the merge needed to move the account and the user back (a scoped caller undid an admin's merge,
+    /// re-linking a user it may not manage), and sees an edit of a moved account or of the linked user since the merge
+    /// (found by a probe). A party outside the caller's reach that is gone since is not named to it.
+    @Test(arguments: StoreKind.allCases)
+    func undoNeedsTheMergesRightsAndSeesEditsOfAccountsAndUsers(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let seed = try await Self.seed(rt)
+            let (s, t) = (rt.services, seed.t)
+            let role = try await s.access.createRole(tenant: t, name: "Farm", policies: ["parties.read", "parties.write", "relationships.write"],
+                                                     organizationID: seed.employer.id, relationshipType: nil, context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [role.id]), requestID: "t")
+            // The admin's merge moves the first Ann's account (its partner, Seeds Ltd, is outside Farm Co) and user.
+            let user = try await s.users.create(tenant: t, UserInput(email: "ann.archer@farm.example", partyID: seed.first.id), context: .test)
+            let merge = try await s.parties.merge(tenant: t, into: seed.survivor.id, from: [seed.first.id], dryRun: false, context: .test)
+            #expect(merge.moved.partnerAccounts == 1 && merge.moved.users == 1, "\(merge.moved)")
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: merge.id!, context: scoped) }) { error in
+                if case .forbidden(let message) = error { message.contains("partner accounts") && !message.contains(seed.partner.id.description) } else { false }
+            }
+            #expect(try await s.parties.get(tenant: t, id: seed.first.id, context: .test).state == .merged)
+            #expect(try await s.users.get(tenant: t, id: user.id, context: .test).partyID == seed.survivor.id)
+            // With the account's partner in reach, the user still needs users.manage.
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: seed.employer.id, childID: seed.partner.id, type: "supply"),
+                                                 context: .test)
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: merge.id!, context: scoped) }) { error in
+                if case .forbidden(let message) = error { message.contains("user") } else { false }
+            }
+            #expect(try await s.users.get(tenant: t, id: user.id, context: .test).partyID == seed.survivor.id)
+
+            // Edits of the moved account and of the linked user since the merge: undo names both.
+            _ = try await s.partnerAccounts.update(tenant: t, id: seed.account.id, PartnerAccountPatch(username: "changed"), context: .test)
+            _ = try await s.users.update(tenant: t, id: user.id, UserInput(role: .management), context: .test)
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test) }) { error in
+                guard case .conflict(let message, _) = error else { return false }
+                return message.contains(seed.survivor.id.description) && message.contains("partner accounts") && message.contains("linked user")
+            }
+            #expect(try await s.parties.get(tenant: t, id: seed.first.id, context: .test).state == .merged)
+        }
+    }
+
+    /// A party joined to a merged party, gone since, is named to a caller who reads it only (a scoped caller's undo told it
+    /// the id and the end of a party it may not read; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func undoDoesNotNameAGonePartyTheCallerMayNotRead(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let s = rt.services
+            let t = try await rt.makeTenant().slug
+            func make(_ input: PartyInput) async throws -> Party { try await s.parties.create(tenant: t, input, context: .test) }
+            let inside = try await make(PartyInput(kind: .organization, name: "In"))
+            let outside = try await make(PartyInput(kind: .organization, name: "Out"))
+            let a = try await make(PartyInput(kind: .person, firstName: "A"))
+            let b = try await make(PartyInput(kind: .person, firstName: "B"))
+            let x = try await make(PartyInput(kind: .person, firstName: "X"))
+            for (parent, child, type) in [(inside, a, "employment"), (inside, b, "employment"), (outside, x, "employment"), (x, b, "family")] {
+                _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent.id, childID: child.id, type: type), context: .test)
+            }
+            // Reads and writes below In; makes edges below Out too, without reading there.
+            let own = try await s.access.createRole(tenant: t, name: "In", policies: ["parties.read", "parties.write", "relationships.write"],
+                                                    organizationID: inside.id, relationshipType: nil, context: .test)
+            let edges = try await s.access.createRole(tenant: t, name: "Out edges", policies: ["relationships.write"],
+                                                      organizationID: outside.id, relationshipType: nil, context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [own.id, edges.id]),
+                                          requestID: "t")
+            let merge = try await s.parties.merge(tenant: t, into: a.id, from: [b.id], dryRun: false, context: .test)
+            _ = try await s.parties.delete(tenant: t, id: x.id, context: .test)
+            do {
+                _ = try await s.parties.undoMerge(tenant: t, id: merge.id!, context: scoped)
+                Issue.record("the undo went through with a party of its edges deleted")
+            } catch {
+                #expect(!String(describing: error).contains(x.id.description), "\(error)")
+            }
+            await expectRosterError({ try await s.parties.undoMerge(tenant: t, id: merge.id!, context: .test) }) { error in
+                if case .conflict(let message, _) = error { message.contains(x.id.description) } else { false }
+            }
+        }
+    }
+
+    /// A person survivor takes no `properties.website` without its field: the property mirrors the field, which stays the
+    /// survivor's own (a probe saw the property move alone).
+    @Test(arguments: StoreKind.allCases)
+    func theWebsitePropertyStaysWithItsField(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let s = rt.services
+            let t = try await rt.makeTenant().slug
+            let survivor = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "W1"), context: .test)
+            let other = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "W2", website: "https://p.example"),
+                                                   context: .test)
+            #expect(other.properties["website"] != nil)
+            let merge = try await s.parties.merge(tenant: t, into: survivor.id, from: [other.id], dryRun: false, context: .test)
+            #expect(merge.survivor.website == nil && merge.survivor.properties["website"] == nil && merge.moved.properties == 0, "\(merge.survivor)")
+        }
+    }
+
     /// A merge's record holds the parties as they were: erasing any of them removes it (and undo with it).
     @Test(arguments: StoreKind.allCases)
     func erasureRemovesTheMergesOfAParty(_ kind: StoreKind) async throws {
