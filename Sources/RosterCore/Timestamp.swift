@@ -8,12 +8,22 @@ extension Date {
         Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded(.down) / 1000).toMicroseconds
     }
 
-    /// Microseconds since 1970, rounded: instants compared as both stores keep them.
-    public var microsecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// Microseconds since 1970, rounded: instants compared as both stores keep them. Past about 2106 (and before 1834) a
+    /// Double holds no microsecond exactly (they are up to 60 µs apart by 9999): there the instant is rounded to the
+    /// millisecond, the precision the API reads and writes (`.998` in 9999 became the Double nearest, 30 µs before, and
+    /// was stored and written back as `.997`; found by a probe).
+    public var microsecondsSince1970: Int64 { Int64(roundedMicroseconds) }
+
+    /// `microsecondsSince1970` before it is made an integer (which traps out of range).
+    var roundedMicroseconds: Double {
+        let seconds = timeIntervalSince1970
+        let micros = (seconds * 1_000_000).rounded()
+        return seconds.ulp * 1_000_000 < 1 ? micros : (micros / 1000).rounded() * 1000
+    }
 
     /// This instant to the microsecond, the precision both stores keep.
     public var toMicroseconds: Date {
-        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+        Date(timeIntervalSince1970: roundedMicroseconds / 1_000_000)
     }
 }
 
@@ -94,7 +104,7 @@ public enum RFC3339 {
         public var year, month, day, hour, minute, second, millisecond: Int
 
         public init?(_ date: Date) {
-            let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+            let micros = date.roundedMicroseconds
             guard micros.magnitude < 1e18 else { return nil }  // years 0 to 9999 are within ±2.6e17 µs
             let millis = Int(micros) >= 0 ? Int(micros) / 1000 : (Int(micros) - 999) / 1000
             var seconds = millis / 1000

@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 public import Logging
 import Synchronization
 public import PostgresNIO
@@ -484,7 +485,7 @@ struct Timestamp: PostgresNonThrowingEncodable {
     static var psqlFormat: PostgresFormat { .binary }
 
     func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
-        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) - Self.epochOffsetMicros
+        let micros = date.microsecondsSince1970 - Self.epochOffsetMicros
         byteBuffer.writeInteger(micros)
     }
 

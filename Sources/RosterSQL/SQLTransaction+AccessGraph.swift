@@ -120,7 +120,7 @@ enum AccessChangeCoding {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+            try container.encode(date.microsecondsSince1970)
         }
         return encoder
     }()

@@ -405,12 +405,17 @@ extension SQLTransaction {
             binds.append(.uuid(after.rawValue))
             filter += " AND r.child_id > $\(binds.count)"
         }
+        // One entry per child, with the type and role of one of its edges (the first by type: a child holds one edge of a
+        // type), never a type of one edge with the role of another (MIN of each apart did that; found by a probe).
         let rows = try await conn.query("""
             WITH x AS MATERIALIZED (
-                SELECT r.child_id, MIN(r.role) AS role, MIN(r.type) AS type FROM \(source.table) r
-                WHERE r.tenant_id = $1 AND r.parent_id = $2\(filter)
-                  AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = r.tenant_id AND q.id = r.child_id AND q.state NOT IN ('deleted', 'merged'))
-                GROUP BY r.child_id ORDER BY r.child_id LIMIT $3
+                SELECT e.child_id, e.role, e.type FROM (
+                    SELECT r.child_id, r.role, r.type, ROW_NUMBER() OVER (PARTITION BY r.child_id ORDER BY r.type, r.role) AS n
+                    FROM \(source.table) r
+                    WHERE r.tenant_id = $1 AND r.parent_id = $2\(filter)
+                      AND EXISTS (SELECT 1 FROM parties q WHERE q.tenant_id = r.tenant_id AND q.id = r.child_id AND q.state NOT IN ('deleted', 'merged'))
+                ) e
+                WHERE e.n = 1 ORDER BY e.child_id LIMIT $3
             )
             SELECT \(Self.prefixedPartyColumns), x.role AS edge_role, x.type AS edge_type
             FROM x CROSS JOIN parties p WHERE p.tenant_id = $1 AND p.id = x.child_id

@@ -164,12 +164,12 @@ extension SQLTransaction {
             """, [.uuid(tenant.rawValue), .text(Punycode.asciiDomain(domain))]).map { Party.ID(try $0.uuid("party_id")) }
     }
 
-    func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party] {
+    func parents(tenant: Tenant.ID, of child: Party.ID, type: String, at: Date) async throws -> [Party] {
         try await withTags(conn.query("""
             SELECT \(Self.prefixedPartyColumns) FROM relationships r CROSS JOIN parties p
-            WHERE r.tenant_id = $1 AND r.child_id = $2 AND r.type = $3 AND p.tenant_id = r.tenant_id AND p.id = r.parent_id
-              AND p.state NOT IN ('deleted', 'merged') ORDER BY p.id
-            """, [.uuid(tenant.rawValue), .uuid(child.rawValue), .text(type)]).map(makeParty))
+            WHERE r.tenant_id = $1 AND r.child_id = $2 AND r.type = $3 AND \(Self.inForce("r", at: "$4"))
+              AND p.tenant_id = r.tenant_id AND p.id = r.parent_id AND p.state NOT IN ('deleted', 'merged') ORDER BY p.id
+            """, [.uuid(tenant.rawValue), .uuid(child.rawValue), .text(type), .date(at)]).map(makeParty))
     }
 
     private func replaceRoles(_ party: Party, fresh: Bool = false) async throws {

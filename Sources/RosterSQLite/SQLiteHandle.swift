@@ -98,7 +98,7 @@ final class SQLiteHandle: @unchecked Sendable {
             case .text(let text), .json(let text): Self.bind(text, at: position, to: pointer)
             case .bool(let b): sqlite_nio_sqlite3_bind_int64(pointer, position, b ? 1 : 0)
             case .uuid(let u): Self.bind(u.lowercasedText, at: position, to: pointer)
-            case .date(let d): sqlite_nio_sqlite3_bind_int64(pointer, position, Int64((d.timeIntervalSince1970 * 1_000_000).rounded()))
+            case .date(let d): sqlite_nio_sqlite3_bind_int64(pointer, position, d.microsecondsSince1970)
             }
             guard code == SQLITE_OK else { throw failure(code, db: db) }
         }

@@ -374,14 +374,16 @@ public struct PartyService: Sendable {
         try await getExpanded(tenant: slug, id: id, partners: false, context: context).party
     }
 
-    /// A party and, when asked, its partners (parents over `partnership` edges).
+    /// A party and, when asked, its partners (parents over `partnership` edges in force).
     public func getExpanded(tenant slug: String, id: Party.ID, partners: Bool,
                             context: OperationContext) async throws -> (party: Party, partners: [Party]?) {
         let (party, found) = try await store.read { tx -> (Party, [Party]?) in
             let access = try await TenantAccess.open(tx, slug, context, write: false, reading: id)
             let party = try await access.shown(try await access.party(id))
             guard partners else { return (party, nil) }
-            let partners = try await tx.parents(tenant: access.tenant.id, of: id, type: Relationship.partnership)
+            // Over the partnership edges in force, as `?partnerId=` lists a partner's customers (an ended partnership named
+            // its partner here; found by a probe).
+            let partners = try await tx.parents(tenant: access.tenant.id, of: id, type: Relationship.partnership, at: Date.rosterNow)
             return (party, try await access.visible(partners) { [$0.id] })
         }
         try await recordReads([party] + (found ?? []), action: "party.read", context: context)

@@ -277,8 +277,18 @@ public struct RelationshipService: Sendable {
                 if includeInactive, !rows.isEmpty {
                     // Each entry marked by whether the answer without includeInactive has it. That answer is a subset, read
                     // from the same cursor and as far: every party of it up to this batch's last is among its first rows.
-                    let active = Set(try await entries(at: asOf ?? Date.rosterNow, after: after, count: count).map(\.party.id))
-                    for index in rows.indices { rows[index].active = active.contains(rows[index].party.id) }
+                    // An entry in it shows that answer's depth and edge (the in-force ones): a party reached over an
+                    // ended edge too showed that edge's shorter depth, or its type, beside `active: true` (found by a probe).
+                    let current = try await entries(at: asOf ?? Date.rosterNow, after: after, count: count)
+                    let inForce = Dictionary(current.map { ($0.party.id, $0) }, uniquingKeysWith: { first, _ in first })
+                    for index in rows.indices {
+                        guard let entry = inForce[rows[index].party.id] else {
+                            rows[index].active = false
+                            continue
+                        }
+                        rows[index].active = true
+                        (rows[index].depth, rows[index].role, rows[index].type) = (entry.depth, entry.role, entry.type)
+                    }
                 }
                 return rows
             }, key: \.party.id, cursor: { $0.party.id.description }) { try await access.visible($0) { [$0.party.id] } }

@@ -169,8 +169,8 @@ public protocol PartyRepository {
     /// Live organizations whose name has the search key (`Text.searchKey`: case and accents aside) of one of these, with
     /// their tags: the caller compares the names as it needs (exactly, as a reference; as a pseudonym, in a masked export).
     func liveOrganizations(tenant: Tenant.ID, named names: Set<String>) async throws -> [Party]
-    /// Parents over edges of `type` (live ones), e.g. the partners of a customer.
-    func parents(tenant: Tenant.ID, of child: Party.ID, type: String) async throws -> [Party]
+    /// Parents over edges of `type` in force at `at` (live parents), e.g. the partners of a customer.
+    func parents(tenant: Tenant.ID, of child: Party.ID, type: String, at: Date) async throws -> [Party]
 }
 
 public protocol AuditRepository {
