@@ -21,6 +21,12 @@ extension SQLTransaction {
                              [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeRole)
     }
 
+    func lockedRole(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole? {
+        try await conn.query("""
+            SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.id = $2 AND r.deleted_at IS NULL\(dialect == .postgres ? " FOR SHARE" : "")
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeRole)
+    }
+
     func roles(tenant: Tenant.ID) async throws -> [AccessRole] {
         try await conn.query("SELECT \(Self.roleColumns) FROM roles r WHERE r.tenant_id = $1 AND r.deleted_at IS NULL ORDER BY r.name_key",
                              [.uuid(tenant.rawValue)]).map(makeRole)

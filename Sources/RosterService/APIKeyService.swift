@@ -24,7 +24,7 @@ public struct APIKeyService: Sendable {
             let tenant = access.tenant
             var roles: [AccessRole] = []
             for (index, id) in roleIDs.enumerated() {
-                guard let role = try await tx.role(tenant: tenant.id, id: id) else {
+                guard let role = try await tx.lockedRole(tenant: tenant.id, id: id) else {
                     throw RosterError.notFound("no role \(id) in this tenant (roleIds[\(index)])")
                 }
                 roles.append(role)
@@ -52,7 +52,13 @@ public struct APIKeyService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             // A list of keys holds no secret (names, prefixes, roles): a read, which MANAGEMENT may make (DESIGN.md §2).
             try access.require("users.read")
-            return try await tx.apiKeys(tenant: access.tenant.id)
+            // The roles a key holds that still exist: a deleted role grants nothing and was listed on (found by a probe).
+            let live = Set(try await tx.roles(tenant: access.tenant.id).map(\.id))
+            return try await tx.apiKeys(tenant: access.tenant.id).map { key in
+                var key = key
+                key.roleIDs.removeAll { !live.contains($0) }
+                return key
+            }
         }
     }
 

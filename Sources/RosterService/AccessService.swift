@@ -102,7 +102,7 @@ public struct AccessService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
             let grantee = try await access.requireGrantee(user)
-            guard let found = try await tx.role(tenant: tenant.id, id: role) else { throw RosterError.notFound("no role \(role)") }
+            guard let found = try await tx.lockedRole(tenant: tenant.id, id: role) else { throw RosterError.notFound("no role \(role)") }
             try await access.requireGivable(found)
             try await UserService.requireLinkedPartyLive(grantee, tx: tx, giving: "a role")
             if try await tx.grantRole(tenant: tenant.id, user: user, role: role, window: window) {

@@ -425,6 +425,10 @@ public protocol AccessRoleRepository {
     /// Throws `StoreError.uniqueViolation` for a taken name.
     func insertRole(_ role: AccessRole) async throws
     func role(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole?
+    /// The live role, held against its deletion until the transaction ends (PostgreSQL: a share lock on its row; SQLite's
+    /// one writer serializes already): a grant or a key that names it commits before a concurrent delete removes what
+    /// holds it, or finds it gone (a grant raced a delete and outlived the role; found by a probe).
+    func lockedRole(tenant: Tenant.ID, id: AccessRole.ID) async throws -> AccessRole?
     func roles(tenant: Tenant.ID) async throws -> [AccessRole]
     /// Deletes a live role and ends every grant of it (its history keeps both, for "as of" answers); false when there is none.
     func deleteRole(tenant: Tenant.ID, id: AccessRole.ID) async throws -> Bool
