@@ -640,7 +640,7 @@ enum Templates {
             <div class="filters">
               <div><label for="export-format">Format</label><select id="export-format" name="format">{{#exportFormats}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/exportFormats}}</select></div>
               <div><label class="check"><input type="checkbox" name="mask" value="true"> A masked copy</label></div>
-              <div><label for="export-mask-key">Mask key (optional)</label><input type="password" id="export-mask-key" name="maskKey" maxlength="256" autocomplete="off"></div>
+              <div><label for="export-mask-key">Mask key (optional)</label><input type="password" id="export-mask-key" name="maskKey" maxlength="256" autocomplete="new-password"></div>
               <div><button type="submit" id="export-parties">Download parties</button>
                 <button type="submit" id="export-relationships" formaction="/ui/t/{{tenant}}/exports/relationships">Download relationships</button></div>
             </div>
