@@ -91,6 +91,13 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
             rate?.apply(to: &response.headers)
             return response
         }
+        // The id the answer carries, also where the console's pages read it (a header the caller sent is replaced by it).
+        var request = request
+        if WebConsole.serves(request.uri.path), request.headers[.requestID] != requestID {
+            var head = request.head
+            head.headerFields[.requestID] = requestID
+            request = Request(head: head, body: request.body)
+        }
         var response = try await RequestInfo.$current.withValue(RequestInfo(requestID: requestID, caller: caller)) {
             do {
                 return try await next(request, context)

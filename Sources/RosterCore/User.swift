@@ -159,8 +159,11 @@ public struct Segment: Hashable, Sendable {
         return rules.contains { rule in user.value(of: rule.field).map(rule.matches) ?? false }
     }
 
+    /// A label (letters, digits, spaces, - and _; case does not count), given as it is: white space around a name in a
+    /// path was trimmed, and `PUT .../segments/tabx%09` rewrote the segment `tabx` (found by a probe).
     public static func validateName(_ raw: String, field: String = "name") throws -> String {
-        try Relationship.validateLabel(raw, field: field)
+        guard raw == raw.trimmingWhitespace() else { throw RosterError.invalid(field, "must not begin or end with white space") }
+        return try Relationship.validateLabel(raw, field: field)
     }
 
     public static func validateRules(_ rules: [Rule]) throws -> [Rule] {

@@ -336,7 +336,10 @@ extension SQLTransaction {
         if let text = query.text?.lowercased(), !text.isEmpty {
             // Names by their search keys (accents dropped); the email by its key, as written.
             let pattern = bind(.text(Self.likePrefix(text)))
-            var clauses = ["p.email_key LIKE \(pattern) ESCAPE '\\'"]
+            // An address typed with its Unicode domain, as answers show it, is searched by its key's punycode domain
+            // (`ann@bücher.example` found nothing; found by a probe).
+            let emailKey = EmailAddress.key(text)
+            var clauses = ["p.email_key LIKE \(emailKey == text ? pattern : bind(.text(Self.likePrefix(emailKey)))) ESCAPE '\\'"]
             // A query of punctuation alone folds to nothing, which every name starts with: names are not searched then.
             let folded = Text.searchKey(text)
             if !folded.isEmpty {

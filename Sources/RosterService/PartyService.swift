@@ -488,16 +488,20 @@ public struct PartyService: Sendable {
             try access.requireSomewhere("parties.read")
             let tenant = access.tenant
             let (emailValue, phoneValue) = try Self.identifiers(email: email, phone: phone, settings: tenant.settings)
+            // The number as the duplicate rule reads it: without an international prefix, in the tenant's default
+            // calling code (digits alone were tried as international too, and named a party that POST .../parties and
+            // identify held no duplicate of; found by a probe).
             var found = try await tx.liveParties(tenant: tenant.id, kind: kind, emailNormalized: emailValue?.normalized,
                                                  phone: phoneValue?.digits)
-            // Digits alone may be a stored number of another country: try them as international too.
-            if found.isEmpty, emailValue == nil, let raw = phone?.trimmingWhitespace(), raw.allSatisfy(\.isNumber),
-               let international = try? PhoneNumber("+" + raw), international != phoneValue {
-                found = try await tx.liveParties(tenant: tenant.id, kind: kind, emailNormalized: nil, phone: international.digits)
-            }
             found = try await access.visible(found) { [$0.id] }
-            guard let party = found.first(where: { $0.kind == .person }) ?? found.first else {
+            // A person first, unless a kind is asked for; an email and a phone of two of them name no one party (409, as
+            // identify answers; one of them was answered, by the order of the rows).
+            let preferred = found.contains { $0.kind == .person } ? found.filter { $0.kind == .person } : found
+            guard let party = preferred.first else {
                 throw RosterError.notFound("no party with this \(email != nil ? "email" : "phone")")
+            }
+            if preferred.count > 1 {
+                throw RosterError.conflict("the email and the phone belong to different parties (\(preferred.map(\.id.description).sorted().joined(separator: ", ")))")
             }
             return party
         }

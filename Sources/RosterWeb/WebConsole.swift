@@ -215,12 +215,18 @@ extension WebConsole {
                       secure: options.secureCookies, httpOnly: true, sameSite: .lax)
     }
 
-    static func requestID() -> String { UUIDv7.next().uuidString.lowercased() }
+    /// The request's id, as the server's middleware gave it (and answers it in `X-Request-Id`), so that what a page
+    /// records in the audit names the request the page answered (the console made one of its own; found by a probe).
+    static func requestID(of request: Request) -> String {
+        request.headers[requestIDField] ?? UUIDv7.next().uuidString.lowercased()
+    }
+
+    static let requestIDField = HTTPField.Name("X-Request-Id")!
 
     /// Authenticates the session's credential again (a revoked key is out at once); `nil` when there is none.
     func authenticate(_ request: Request, tenant: String?) async throws -> SignedIn? {
         guard var session = session(of: request), session.signedIn else { return nil }
-        let requestID = Self.requestID()
+        let requestID = Self.requestID(of: request)
         let caller: Caller?
         if let token = session.token {
             caller = try await authenticator.authenticate(bearer: token, tenant: tenant, requestID: requestID)
@@ -477,7 +483,7 @@ extension WebConsole {
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         do {
             guard !token.isEmpty,
-                  let caller = try await authenticator.authenticate(bearer: token, tenant: nil, requestID: Self.requestID())
+                  let caller = try await authenticator.authenticate(bearer: token, tenant: nil, requestID: Self.requestID(of: request))
             else {
                 return signInPage(request, error: "That token is not valid.", status: .unauthorized)
             }
@@ -541,7 +547,7 @@ extension WebConsole {
         }
         do {
             let user = try await signIn.finish(code: query.get("code") ?? "", state: query.get("state") ?? "", pending: pending,
-                                               requestID: Self.requestID())
+                                               requestID: Self.requestID(of: request))
             logger.info("console sign-in", metadata: ["principal": "user:\(user.id)", "via": "oidc"])
             let session = WebSession.signedIn(now: now(), userID: user.id.description, tenant: pending.tenant)
             return Self.redirect("/ui/t/\(Self.pathSegment(pending.tenant))/parties", cookie: cookie(session))

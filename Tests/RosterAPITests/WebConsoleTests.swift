@@ -84,6 +84,11 @@ struct TBrowser {
             let search = try await browser.get("/ui/t/\(tenant)/parties?q=Grace&kind=person")
             #expect(search.status == .ok)
             #expect(search.html.contains("href=\"/ui/t/\(tenant)/parties/\(party.id)\">Grace Hopper</a>"))
+            // The page's reads are audited under the id the page was answered with (the console made one of its own).
+            let pageID = try #require(search.headers[HTTPField.Name("X-Request-Id")!])
+            struct Entry: Codable { var action: String; var requestId: String?; var targetId: String? }
+            let entries = try await api.send(.get, "/v1/tenants/\(tenant)/audit?limit=200").decode(TList<Entry>.self).items
+            #expect(entries.contains { $0.action == "party.list" && $0.targetId == party.id && $0.requestId == pageID }, "\(pageID): \(entries)")
             let alien = try await browser.get("/ui/t/\(tenant)/parties?kind=alien&state=bogus")
             #expect(alien.status == .unprocessableContent && alien.html.contains("kind:") && alien.html.contains("state:"), "\(alien.html)")
             let none = try await browser.get("/ui/t/\(tenant)/parties?q=Nobody")

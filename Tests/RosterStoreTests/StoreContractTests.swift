@@ -476,6 +476,20 @@ struct StoreContractTests {
             #expect(found.id == jane.id)
             let byPhone = try await parties.lookup(tenant: tenant.slug, email: nil, phone: "+44 (20) 7946-0958", context: .test)
             #expect(byPhone.id == jane.id)
+            // Digits without an international prefix are read in the tenant's calling code, as the duplicate rule reads
+            // them: never as another country's number (a probe's lookup named a party that create held no duplicate of).
+            let ivan = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Ivan", phone: "+7 911 123 45 67"), context: .test)
+            await expectRosterError({ try await parties.lookup(tenant: tenant.slug, email: nil, phone: "79111234567", context: .test) }) { $0.isNotFound }
+            #expect(try await parties.lookup(tenant: tenant.slug, email: nil, phone: "+79111234567", context: .test).id == ivan.id)
+            // An email and a phone of two persons name no one party: 409, as identify answers.
+            await expectRosterError({
+                try await parties.lookup(tenant: tenant.slug, email: "jane.doe@example.com", phone: "+7 911 123 45 67", context: .test)
+            }) { if case .conflict(let message, _) = $0 { message.contains(ivan.id.description) && message.contains(jane.id.description) } else { false } }
+            // An address typed with its Unicode domain, as answers show it, is found by search.
+            let idn = try await parties.create(tenant: tenant.slug, .init(kind: .person, firstName: "Ann", email: "Ann@Bücher.example"), context: .test)
+            for q in ["ann@bücher.example", "Ann@Bücher", "ann@xn--bcher-kva.example"] {
+                #expect(try await parties.search(tenant: tenant.slug, PartySearch(q: q), context: .test).items.map(\.id) == [idn.id], "\(q)")
+            }
             // An organization sharing Jane's email: the person first, or the kind asked for.
             let office = try await parties.create(tenant: tenant.slug, .init(kind: .organization, name: "Jane's Office", email: "jane.doe@example.com"),
                                                   context: .test)

@@ -83,6 +83,12 @@ struct UserContractTests {
             }
             let all = ["a b", "a-b", "a_b", "de", "dealer", "dealers", "e", "zeta"]
             #expect(try await names(limit: 500).flatMap { $0 } == all)
+            // White space around a name is refused, not trimmed (`zeta\t` rewrote `zeta`; found by a probe).
+            for name in ["zeta\t", "\u{0B}\u{0C}zeta", " zeta", "zeta "] {
+                await expectRosterError({ try await segments.put(tenant: tenant.slug, name: name, rules: [], context: .test) }) {
+                    $0.invalidFields == ["name"]
+                }
+            }
             for limit in 1...4 {
                 let pages = try await names(limit: limit)
                 #expect(pages.flatMap { $0 } == all && pages.allSatisfy { (1...limit).contains($0.count) }, "\(limit): \(pages)")
