@@ -230,18 +230,16 @@ public struct ProvisioningService: Sendable {
             guard let (state, version) = try await tx.provisioning(tenant: tenant.id), state.phase == .active else {
                 throw RosterError.conflict("tenant \(slug) has no active provisioning to track; run roster tenants track-existing")
             }
-            var next = state
-            switch state.tracking.status {
-            case .tracked:
-                guard let repaired = try await Self.repairedTracking(state, tenant: tenant, defaultManagement: options.managementTenant, tx: tx) else {
-                    return tenant.id
-                }
-                next = repaired
-            case .off: throw RosterError.conflict("customer tracking is off for tenant \(slug)")
-            case .failed: next.tracking.attempts = 0
-            case .pending: break
-            }
-            next.tracking.status = .pending
+            guard state.tracking.status != .off else { throw RosterError.conflict("customer tracking is off for tenant \(slug)") }
+            // What is missing in the management tenant, whatever the status: nil when all of it is there.
+            let repaired = try await Self.repairedTracking(state, tenant: tenant, defaultManagement: options.managementTenant, tx: tx)
+            if state.tracking.status == .tracked, repaired == nil { return tenant.id }
+            var next = repaired ?? state
+            next.tracking.attempts = 0
+            // Nothing left to make (a contact that can't be made again, its admin party gone, is left out) is tracked:
+            // such a tenant stayed `pending` with no step due, for good (found by a probe).
+            next.tracking.status = next.tracking.nextStep == nil ? .tracked : .pending
+            if next.tracking.status == .tracked { next.tracking.lastError = nil }
             next.tracking.nextAttemptAt = nil
             guard try await tx.updateProvisioning(tenant: tenant.id, next, expectedVersion: version, owner: nil, release: false) else {
                 throw RosterError.conflict("the workflow changed meanwhile; try again")

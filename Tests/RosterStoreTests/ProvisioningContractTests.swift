@@ -225,6 +225,17 @@ struct ProvisioningContractTests {
             #expect(last.status == .tracked && last.companyID == tracking.companyID && last.contactID != tracking.contactID)
             let contact = try await rt.services.parties.get(tenant: m, id: try #require(last.contactID), context: .test)
             #expect(contact.isLive && contact.email?.value == request.admin?.email && contact.firstName == "Ada", "\(contact)")
+
+            // The admin party erased in the tenant and the contact deleted: no contact can be made again, the rest is
+            // there, so the tenant is tracked without one (it stayed pending with no step due, for good; found by a probe).
+            let admin = try #require(recontacted.provisioning?.adminPartyID)
+            try await rt.services.compliance.erase(tenant: request.slug, id: admin, context: .test)
+            try await rt.services.parties.delete(tenant: m, id: try #require(last.contactID), context: .test)
+            let without = try await service.retryTracking(tenant: request.slug, context: .test)
+            let final = try #require(without.provisioning?.tracking)
+            #expect(final.status == .tracked && final.contactID == nil && !final.withContact && final.companyID == last.companyID
+                    && final.lastError == nil, "\(final)")
+            #expect(try await service.retryTracking(tenant: request.slug, context: .test).provisioning?.tracking == final)
         }
     }
 
