@@ -358,6 +358,11 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
+        // A header that holds one value, sent more than once: the runtime joins the values with ", " into one (a mask key
+        // keyed an export with "abc, abc"; found by a probe).
+        for name in Self.singleHeaders where request.headerFields[values: name].count > 1 {
+            throw RosterError.invalid(name.rawName, "is given more than once; give it once")
+        }
         guard let body, request.method != .get else { return try await next(request, nil, metadata) }
         // An import's body streams on to a file (BodyLimitMiddleware bounds it by ROSTER_MAX_IMPORT_BYTES). It must say
         // what it is: the generated layer took a body without a Content-Type for its first media type, CSV (a probe).
@@ -385,6 +390,9 @@ package struct StrictBodyMiddleware: ServerMiddleware {
             throw RosterError.validation(fields)
         }
     }
+
+    /// The headers of Roster's operations that hold a single value.
+    static let singleHeaders = [HTTPField.Name("Roster-Mask-Key")!, HTTPField.Name("Idempotency-Key")!]
 
     /// Members the generated decoders read as absent when they are `null`, where absent means something the client may not
     /// have meant: a merge's `dryRun` (not nullable in the spec) given as `null` ran the real merge (found by a probe).

@@ -121,17 +121,14 @@ extension RosterAPIHandlers {
         return .ok(.init(body: options.format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
 
-    /// A bulk export's query and its mask key: CSV unless JSON Lines is asked for; spreadsheet-safe applies to CSV only;
-    /// the mask key (the `Roster-Mask-Key` header) is printable ASCII, as a header value travels.
+    /// A bulk export's query and its mask key (the `Roster-Mask-Key` header): CSV unless JSON Lines is asked for;
+    /// spreadsheet-safe applies to CSV only.
     static func exportOptions(jsonl: Bool, mask: Bool?, maskKey: String?, spreadsheetSafe: Bool?) throws -> PartiesExportOptions {
         let format: BulkFormat = jsonl ? .jsonl : .csv
         let safe = spreadsheetSafe ?? false
         if safe, format != .csv { throw RosterError.invalid("spreadsheetSafe", "applies to CSV only") }
         let mask = mask ?? false
         let key = try PartiesExportOptions.maskKey(maskKey, mask: mask, field: "Roster-Mask-Key")
-        if let key, !key.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) {
-            throw RosterError.invalid("Roster-Mask-Key", "must be printable ASCII")
-        }
         return PartiesExportOptions(format: format, mask: mask, maskPassphrase: key, spreadsheetSafe: safe)
     }
 }

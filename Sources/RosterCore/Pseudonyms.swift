@@ -5,8 +5,8 @@ import Foundation
 /// the same pseudonym under one key (so duplicates and joins survive), and each pseudonym passes Roster's own
 /// validation (an email is an email, a phone number a phone number), so that a masked export can be imported.
 ///
-/// A pseudonym is derived with HMAC-SHA256 of the value's normalized form (lower-cased names and emails, a phone's
-/// digits) under the key; without the key it can't be linked back to the value except by guessing values.
+/// A pseudonym is derived with HMAC-SHA256 of the value's normalized form (a name's search key, an email's comparison
+/// form, a phone's digits) under the key; without the key it can't be linked back to the value except by guessing values.
 public struct Pseudonyms: Sendable {
     /// The key's bytes (`SymmetricKey` is not `Sendable`).
     private let key: [UInt8]
@@ -40,20 +40,41 @@ public struct Pseudonyms: Sendable {
         return text
     }
 
-    /// A person's first or last name, or an organization's name: one or two words.
+    /// Accented forms of each vowel, which search keys fold back to it.
+    private static let accented: [Character: [Character]] = [
+        "a": ["á", "à", "â", "ä"], "e": ["é", "è", "ê", "ë"], "i": ["í", "ì", "î", "ï"], "o": ["ó", "ò", "ô", "ö"], "u": ["ú", "ù", "û", "ü"],
+    ]
+
+    /// A person's first or last name, or an organization's name: one or two words. Spellings that Roster's search keys
+    /// hold equal (case, accents, punctuation: `Müller GmbH`, `MULLER GMBH`) get the same word, so that the duplicate
+    /// finder groups the copies as it groups the originals (lower-casing alone split them; found by a probe); each
+    /// spelling then accents about half the word's vowels in a pattern of its own, so that the copies stay as many
+    /// different names as the originals were (a parent organization is named by its exact name).
     public func name(_ value: String) -> String {
-        let bytes = digest("name", value.trimmingWhitespace().lowercased())
+        let spelling = value.trimmingWhitespace()
+        let bytes = digest("name", Text.searchKey(spelling))
         let words = value.split(whereSeparator: \.isWhitespace).count
-        let first = Self.word(bytes[0...], syllables: 3 + Int(bytes[30] % 2))
-        guard words > 1 else { return first }
-        return first + " " + Self.word(bytes[4...], syllables: 3 + Int(bytes[31] % 2))
+        var base = Self.word(bytes[0...], syllables: 3 + Int(bytes[30] % 2))
+        if words > 1 { base += " " + Self.word(bytes[4...], syllables: 3 + Int(bytes[31] % 2)) }
+        let pattern = digest("spelling", spelling)
+        var vowel = 0
+        return String(base.map { character -> Character in
+            guard let forms = Self.accented[character] else { return character }
+            defer { vowel += 1 }
+            let bits = pattern[vowel % pattern.count] >> UInt8((vowel / pattern.count) % 3 * 2)
+            return bits & 1 == 0 ? character : forms[Int(bits >> 1 & 3) % forms.count]
+        })
     }
 
     /// An address at a pseudonymous domain under `.example` (reserved, RFC 2606): the same domain gives the same
     /// pseudonymous domain, so that addresses of one organization stay together.
     public func email(_ value: EmailAddress) -> String {
         let local = digest("email", value.normalized).prefix(6).hexString
-        let domain = digest("domain", value.domain).prefix(4).hexString
+        // The domain of the comparison form (punycode): `müller-bau.de` and `xn--mller-bau-q9a.de` are one domain, as
+        // they are one address to the duplicate rule (they got two; found by a probe).
+        let normalized = value.normalized
+        let ascii = normalized.utf8.lastIndex(of: UInt8(ascii: "@")).map { String(normalized[normalized.utf8.index(after: $0)...]) } ?? value.domain
+        let domain = digest("domain", ascii).prefix(4).hexString
         return "m\(local)@d\(domain).example"
     }
 

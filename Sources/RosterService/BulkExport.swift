@@ -32,17 +32,20 @@ public struct PartiesExportOptions: Sendable {
     /// The longest mask key taken, in characters.
     public static let maskKeyMax = 256
 
-    /// A mask key as a caller gives it (the `Roster-Mask-Key` header, the console's field), named `field` in a refusal:
-    /// nil when none is given; refused without masking (it would be ignored), and when longer than `maskKeyMax` or
-    /// holding a control character.
+    /// A mask key as a caller gives it (`--mask-key`, the `Roster-Mask-Key` header, the console's field), named `field` in
+    /// a refusal: nil when none is given. One rule on every path, so that a passphrase one takes gives on all of them the
+    /// same pseudonyms: printable ASCII (what a header carries as it is), no space at either end (which a header loses),
+    /// 1 to `maskKeyMax` characters; and refused without masking, where it would be ignored. (A probe made copies in the
+    /// console and the CLI, with a trailing space or an accent, that no API export could match.)
     public static func maskKey(_ value: String?, mask: Bool, field: String) throws -> String? {
         guard let value else { return nil }
         guard mask else { throw RosterError.invalid(field, "goes with a masked export (mask=true)") }
         guard !value.isEmpty else { throw RosterError.invalid(field, "must not be empty (leave it out for a random key)") }
-        guard value.count <= maskKeyMax else { throw RosterError.invalid(field, "must be at most \(maskKeyMax) characters") }
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw RosterError.invalid(field, "must not hold control characters")
+        guard value.utf8.count <= maskKeyMax else { throw RosterError.invalid(field, "must be at most \(maskKeyMax) characters") }
+        guard value.utf8.allSatisfy({ (0x20...0x7e).contains($0) }) else {
+            throw RosterError.invalid(field, "must be printable ASCII (letters, digits, punctuation and spaces), as a header carries it")
         }
+        guard value.first != " ", value.last != " " else { throw RosterError.invalid(field, "must not begin or end with a space") }
         return value
     }
 

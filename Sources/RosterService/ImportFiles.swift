@@ -278,7 +278,9 @@ public final class PartyImportReader {
             case ("roles", .scalar(.string(let text))) where file.isCSV: row.roles = Self.split(text)
             case ("tags", .scalar(.string(let text))) where file.isCSV: row.tags = Self.split(text)
             case ("properties", .object(let map, let notScalar)):
-                row.properties = map.filter { $0.value != .null }
+                // A null is a value, as POST .../parties keeps it (dropped here, a JSON Lines copy lost it; found by a
+                // probe); an update never writes one over a value (`patch`).
+                row.properties = map
                 // The key named only when it is one (a key can be anything, an email too; refused rows are kept).
                 for key in notScalar {
                     row.problems.append(PartyRules.isPropertyKey(key) ? FieldError("properties.\(key)", "must be a string, number, boolean or null")

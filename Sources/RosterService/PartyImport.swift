@@ -429,7 +429,7 @@ public struct PartyImportService: Sendable {
         if let v = input.note { patch.note = .set(v) }
         if let v = input.customerType { patch.customerType = .set(v) }
         if let v = input.roles { patch.roles = .set(current.roles + v.filter { !current.roles.contains($0) }) }
-        if let v = input.properties { patch.properties = .set(current.properties.merging(v) { $1 }) }
+        if let v = input.properties?.filter({ $0.value != .null }), !v.isEmpty { patch.properties = .set(current.properties.merging(v) { $1 }) }
         return patch
     }
 }

@@ -183,7 +183,7 @@ extension WebConsole {
             let format: BulkFormat = try ImportChoice.pick(fields["format"] ?? "csv", "format")
             let mask = fields["mask"] == "true"
             // An empty field is no key (the form always sends it).
-            let key = try PartiesExportOptions.maskKey(fields["maskKey"].flatMap { $0.isEmpty ? nil : $0 }, mask: mask, field: "maskKey")
+            let key = try PartiesExportOptions.maskKey(fields["maskKey"].flatMap { $0.isEmpty ? nil : $0 }, mask: mask, field: "Mask key")
             // A download is opened in a spreadsheet: its CSV fields are spreadsheet-safe (`SpreadsheetGuard`).
             let options = PartiesExportOptions(format: format, mask: mask, maskPassphrase: key, spreadsheetSafe: format == .csv)
             let body = what == "relationships"

@@ -24,11 +24,8 @@ struct ExportParties: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var export: ExportOptions
 
-    @Flag(help: "CSV: start each field a spreadsheet would run as a formula (=, +, -, @) with an apostrophe; the import takes it off.")
-    var spreadsheetSafe = false
-
     func run() async throws {
-        let options = try export.options(spreadsheetSafe: spreadsheetSafe)
+        let options = try export.options()
         let tenant = export.tenant
         try await Self.write(to: export.output, global: global, what: "parties") { runtime in
             let export = try await runtime.services.exports.exportParties(tenant: tenant, options, context: .cli)
@@ -99,7 +96,7 @@ struct ExportRelationships: AsyncParsableCommand {
     @OptionGroup var export: ExportOptions
 
     func run() async throws {
-        let options = try export.options(spreadsheetSafe: false)
+        let options = try export.options()
         let tenant = export.tenant
         try await ExportParties.write(to: export.output, global: global, what: "relationships") { runtime in
             let export = try await runtime.services.exports.exportRelationships(tenant: tenant, options, context: .cli)
@@ -126,6 +123,9 @@ struct ExportOptions: ParsableArguments {
     @Option(help: "With --mask: a passphrase that keys the pseudonyms, so that several exports agree (random when omitted).")
     var maskKey: String?
 
+    @Flag(help: "CSV: start each field a spreadsheet would run as a formula (=, +, -, @) with an apostrophe; the import takes it off.")
+    var spreadsheetSafe = false
+
     func validate() throws {
         if maskKey != nil, !mask { throw ValidationError("--mask-key goes with --mask") }
         if let maskKey, maskKey.isEmpty { throw ValidationError("--mask-key must not be empty (omit it for a random key)") }
@@ -137,7 +137,7 @@ struct ExportOptions: ParsableArguments {
     }
 
     /// The service's options: `--format`, else by `--output`'s extension, else CSV.
-    func options(spreadsheetSafe: Bool) throws -> PartiesExportOptions {
+    func options() throws -> PartiesExportOptions {
         let format = format.flatMap(BulkFormat.init(rawValue:))
             ?? output.flatMap { ImportFile.Format.of(path: $0) }.flatMap { BulkFormat(rawValue: $0.rawValue) } ?? .csv
         if spreadsheetSafe, format != .csv { throw ValidationError("--spreadsheet-safe goes with CSV") }

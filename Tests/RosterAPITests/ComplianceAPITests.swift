@@ -345,6 +345,12 @@ extension BulkExportAPITests {
                             "\(what)\(query): \(refused.text)")
                 }
             }
+            // Given twice (even the same value), it is refused: the runtime joined the values into another passphrase.
+            var twice = HTTPFields()
+            twice.append(HTTPField(name: HTTPField.Name("Roster-Mask-Key")!, value: "test copy 1"))
+            twice.append(HTTPField(name: HTTPField.Name("Roster-Mask-Key")!, value: "test copy 1"))
+            let repeated = try await api.send(.get, "/v1/tenants/\(t)/parties/export?mask=true", headers: twice)
+            #expect(repeated.status == .unprocessableContent && repeated.problem?.errors?.map(\.field) == ["Roster-Mask-Key"], "\(repeated.text)")
             // The audit says which exports were made under a key of the caller's (never the key).
             struct Entry: Codable { var action: String; var fields: [String]? }
             let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?limit=200").decode(TList<Entry>.self).items

@@ -992,6 +992,13 @@ extension WebConsoleTests {
             let unmaskedKey = try await browser.post("/ui/t/\(tenant)/exports/relationships", [("csrf", csrf), ("format", "csv"),
                                                                                              ("maskKey", "console copy")])
             #expect(unmaskedKey.status == .unprocessableContent && unmaskedKey.html.contains("goes with a masked export"), "\(unmaskedKey.html)")
+            // The rules of the header on every path: a space at either end (which a header loses) or a letter beyond ASCII
+            // is refused, and the key is never shown back.
+            for refused in [" console copy", "console copy ", "pässwort"] {
+                let page = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true"),
+                                                                                    ("maskKey", refused)])
+                #expect(page.status == .unprocessableContent && page.html.contains("Mask key") && !page.html.contains(refused), "\(page.html)")
+            }
             #expect(try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true"),
                                                                                ("maskKey", "")]).status == .ok)
             // The relationships, from the same form's second button: the import's columns, CSRF-checked as the parties'.

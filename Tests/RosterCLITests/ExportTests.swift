@@ -46,6 +46,10 @@ struct ExportCLITests {
         // The rules of the API's Roster-Mask-Key header: at most 256 characters, no control characters.
         let longKey = try cli.run("export", "parties", "--tenant", "src", "--mask", "--mask-key", String(repeating: "k", count: 257))
         #expect(longKey.status == 64 && longKey.err.contains("--mask-key must be at most 256 characters"), "\(longKey.err)")
+        for key in ["pässwort", " padded"] {
+            let refused = try cli.run("export", "parties", "--tenant", "src", "--mask", "--mask-key", key)
+            #expect(refused.status == 64 && refused.err.contains("--mask-key must"), "\(refused.err)")
+        }
 
         let imported = try cli.run("import", "parties", masked, "--tenant", "copy", "--on-duplicate", "fail")
         #expect(imported.status == 0 && imported.out.contains("created 3,") && imported.out.contains("refused 0"), "\(imported.out) \(imported.err)")
@@ -90,6 +94,9 @@ struct ExportCLITests {
         #expect(lines.contains(",ann@example.com,,,,Archer Farms,employment,owner,2026-01-01T00:00:00.000Z,"), "\(lines)")
         #expect(lines.contains(",,+442079460958,,,Archer Farms,employment,,,"), "\(lines)")
         #expect(lines.contains(",north@example.com,,,,Archer Farms,structure,,,"), "\(lines)")
+        // Spreadsheet-safe, as the API's and the console's downloads: the phone's + starts with an apostrophe.
+        let safe = try cli.run("export", "relationships", "--tenant", "src", "--spreadsheet-safe")
+        #expect(safe.status == 0 && safe.out.contains(",,'+442079460958,,,Archer Farms,employment,,,"), "\(safe.out) \(safe.err)")
 
         let maskedParties = dir.appendingPathComponent("parties.csv").path
         let maskedEdges = dir.appendingPathComponent("edges.jsonl").path

@@ -262,7 +262,8 @@ struct BulkExportTests {
             let ann = try await party(PartyInput(kind: .person, firstName: "Ann", email: "ann@example.com"))
             let cy = try await party(PartyInput(kind: .person, firstName: "Cy"))
             let gone = try await party(PartyInput(kind: .person, firstName: "Gone", email: "gone@example.com"))
-            // Names that differ in case only: each is the only one of its exact name, but masked they are one pseudonym.
+            // Names that differ in case only: each is the only one of its exact name, and masked each keeps a pseudonym
+            // of its own (accented its own way), which the duplicate finder still holds one name.
             let caseOrg = try await party(PartyInput(kind: .organization, name: "Case Org"))
             _ = try await party(PartyInput(kind: .organization, name: "CASE ORG"))
             let dee = try await party(PartyInput(kind: .person, firstName: "Dee", email: "dee@example.com"))
@@ -295,7 +296,7 @@ struct BulkExportTests {
             let masked = try await text(key)
             #expect(!masked.contains("example.com") && !masked.contains("north.example") && !masked.contains("North")
                     && !masked.contains("7946"), "\(masked)")
-            #expect(masked.contains(#""parentId":"\#(caseOrg.id)""#), "\(masked)")
+            #expect(!masked.contains(#""parentId":"\#(caseOrg.id)""#), "\(masked)")
             #expect(try await s.audit.list(tenant: t, filter: AuditFilter(action: "party.export"), cursor: nil, limit: 100,
                                            context: .test).items.count == exported.items.count)
             var partyBytes: [UInt8] = []
@@ -309,27 +310,29 @@ struct BulkExportTests {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let reader = try RelationshipImportReader(path: path, format: .jsonl)
             let edges = try await s.relationshipImports.run(tenant: copy, digest: nil, onDuplicate: .fail, context: .test) { try reader.next() }
-            // Ann's edge (by email, below North by name) arrives; those naming Cy, Twin or Case Org by id only resolve at home.
-            #expect(edges.created == 1 && edges.refused == 4 && edges.errors.allSatisfy { ["childId", "parentId"].contains($0.field) },
+            // Ann's edge (by email, below North by name) and Dee's (below Case Org's own pseudonym) arrive; those naming Cy
+            // or Twin by id only resolve at home.
+            #expect(edges.created == 2 && edges.refused == 3 && edges.errors.allSatisfy { ["childId", "parentId"].contains($0.field) },
                     "\(edges)")
         }
     }
 
-    /// Pseudonyms of different names may collide ("Johl" and "Mgme" under the key "K", found by a probe): masked, a
+    /// Pseudonyms of different names may collide ("Johl" and "Mgme" under the key "K", found by a probe; since spellings
+    /// accent their pseudonyms, "Aaen" and "Avyi", found by searching four-letter names): masked, a
     /// parent organization whose pseudonym another organization shares is named by its id, wherever the other's edges
     /// are (or if it has none); for a caller that can't read the other, by its pseudonym, so that the choice tells
     /// nothing of parties outside its reach.
     @Test(arguments: StoreKind.allCases)
     func collidingPseudonymsAreNamedById(_ kind: StoreKind) async throws {
         let key = Pseudonyms(passphrase: "K")
-        try #require(key.name("Johl") == key.name("Mgme"), "the names no longer collide under this key: pick two that do")
+        try #require(key.name("Aaen") == key.name("Avyi"), "the names no longer collide under this key: pick two that do")
         try await TestDatabase.with(kind) { rt in
             let t = try await rt.makeTenant().slug
             let s = rt.services
             func party(_ input: PartyInput) async throws -> Party { try await s.parties.create(tenant: t, input, context: .test) }
             let region = try await party(PartyInput(kind: .organization, name: "Region"))
-            let johl = try await party(PartyInput(kind: .organization, name: "Johl"))
-            _ = try await party(PartyInput(kind: .organization, name: "Mgme"))
+            let johl = try await party(PartyInput(kind: .organization, name: "Aaen"))
+            _ = try await party(PartyInput(kind: .organization, name: "Avyi"))
             let ann = try await party(PartyInput(kind: .person, firstName: "Ann", email: "ann@example.com"))
             for (parent, child) in [(region, johl), (johl, ann)] {
                 _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: parent.id, childID: child.id, type: "sales"),
@@ -342,15 +345,15 @@ struct BulkExportTests {
                 return String(decoding: bytes, as: UTF8.self)
             }
             let platform = try await masked(.test)
-            #expect(platform.contains(",\(johl.id),,,sales,") && !platform.contains(key.name("Johl")), "\(platform)")
-            // Below Region: Mgme is out of reach, so Johl's pseudonym is its own as far as this caller can tell.
+            #expect(platform.contains(",\(johl.id),,,sales,") && !platform.contains(key.name("Aaen")), "\(platform)")
+            // Below Region: Avyi is out of reach, so Aaen's pseudonym is its own as far as this caller can tell.
             let role = try await s.access.createRole(tenant: t, name: "Region", policies: ["parties.read"], organizationID: region.id,
                                                      relationshipType: nil, context: .test)
             let (apiKey, _) = try await s.apiKeys.create(tenant: t, name: "region", role: .user, roleIDs: [role.id], context: .test)
             let scoped = OperationContext(caller: Caller(principal: .apiKey(apiKey.id.description), tenantSlug: t, role: .user, roleIDs: [role.id]),
                                           requestID: "t")
             let inside = try await masked(scoped)
-            #expect(inside.contains(",,,\(key.name("Johl")),sales,") && !inside.contains(",\(johl.id),,,sales,"), "\(inside)")
+            #expect(inside.contains(",,,\(key.name("Aaen")),sales,") && !inside.contains(",\(johl.id),,,sales,"), "\(inside)")
         }
     }
 }

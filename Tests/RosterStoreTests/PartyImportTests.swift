@@ -199,6 +199,16 @@ struct PartyImportTests {
             #expect(tagging.updated == 1, "\(tagging)")
             let silver = try await rt.services.parties.get(tenant: t, id: existing.id, context: .test)
             #expect(silver.version == merged.version + 1 && Set(silver.tags.map(\.text)) == ["Gold", "Silver"])
+            // A null property is a value a new party keeps, as POST .../parties keeps it (a JSON Lines copy lost it; found by
+            // a probe); an update never writes one over a value.
+            let nulls = [Self.row(1) { $0.email = "ann@example.com"; $0.properties = ["a": .null, "c": .string("3")] },
+                         Self.row(2) { $0.firstName = "Nell"; $0.properties = ["z": .null, "y": .int(1)] }]
+            let withNulls = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .update, context: .test, next: Self.rows(nulls))
+            #expect(withNulls.updated == 1 && withNulls.created == 1, "\(withNulls)")
+            #expect(try await rt.services.parties.get(tenant: t, id: existing.id, context: .test).properties
+                    == ["a": .string("1"), "b": .string("2"), "c": .string("3")])
+            let nell = try await rt.services.parties.search(tenant: t, PartySearch(q: "Nell"), context: .test).items
+            #expect(nell.map(\.properties) == [["z": .null, "y": .int(1)]], "\(nell)")
         }
     }
 
