@@ -447,6 +447,25 @@ package struct StrictBodyMiddleware: ServerMiddleware {
                     namedWell = true
                 } else if case .dataCorrupted(let context) = decoding, context.codingPath.isEmpty {
                     refused = outOfRange(in: json).map { ($0, "is a number out of range", 0) }
+                    // A number with a fraction where the schema takes an integer: the decoder names no path for it either
+                    // (a tenant's `retentionDays: 1.5` was a 400 "not valid JSON"; found by a probe). Each such number is
+                    // tried whole: the first that gets a probe past this error is the one.
+                    if refused.isEmpty {
+                        for (at, value) in fractional(in: json) {
+                            let whole = Int(value.rounded(.towardZero))
+                            guard let data = try? JSONSerialization.data(withJSONObject: CodingKeyPath.setting(at, to: whole, in: json),
+                                                                         options: [.fragmentsAllowed]) else { continue }
+                            budget -= data.count
+                            guard budget >= 0 else { break }
+                            do {
+                                try await RequestInfo.$probing.withValue(true) { try await decode([UInt8](data)) }
+                            } catch let probe {
+                                if case .dataCorrupted(let again) = underlying(probe) as? DecodingError, again.codingPath.isEmpty { continue }
+                            }
+                            refused = [(at, "must be a whole number", whole)]
+                            break
+                        }
+                    }
                 } else if let context = context(of: decoding), !context.codingPath.isEmpty {
                     refused = [(path(context), ProblemMiddleware.describe(decoding), nil)]
                     namedWell = true
@@ -510,6 +529,23 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         @unknown default:
             nil
         }
+    }
+
+    /// The paths (at most 20) of a parsed JSON body's numbers with a fraction, and the numbers.
+    static func fractional(in json: Any) -> [([CodingKeyPath], Double)] {
+        var found: [([CodingKeyPath], Double)] = []
+        func walk(_ value: Any, _ path: [CodingKeyPath]) {
+            if let object = value as? [String: Any] {
+                for key in object.keys.sorted() { walk(object[key]!, path + [.key(key)]) }
+            } else if let array = value as? [Any] {
+                for (index, item) in array.enumerated() { walk(item, path + [.index(index)]) }
+            } else if !path.isEmpty, found.count < 20, let number = value as? NSNumber, !(value is Bool) {
+                let double = number.doubleValue
+                if double.isFinite, abs(double) < 9.2e18, double != double.rounded(.towardZero) { found.append((path, double)) }
+            }
+        }
+        walk(json, [])
+        return found
     }
 
     /// The paths of a parsed JSON body holding a number no 64-bit integer holds: the decoder reports one without its

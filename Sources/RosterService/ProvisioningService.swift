@@ -228,6 +228,11 @@ public struct ProvisioningService: Sendable {
             try access.requirePlatform()
             let tenant = access.tenant
             guard let (state, version) = try await tx.provisioning(tenant: tenant.id), state.phase == .active else {
+                // A failed tenant is provisioned again by its create request, which tracks it; track-existing skips it
+                // (its message sent a probe there).
+                if tenant.status == .failed {
+                    throw RosterError.conflict("tenant \(slug) failed to provision; send its create request again, which tracks it")
+                }
                 throw RosterError.conflict("tenant \(slug) has no active provisioning to track; run roster tenants track-existing")
             }
             guard state.tracking.status != .off else { throw RosterError.conflict("customer tracking is off for tenant \(slug)") }
@@ -692,8 +697,20 @@ public struct ProvisioningService: Sendable {
             guard let (state, version) = try await tx.provisioning(tenant: tenantID) else { return }
             var next = state
             if step.isProvisioning {
-                if let user = state.adminUserID { try await tx.deleteUser(tenant: tenantID, id: user) }
-                if let party = state.adminPartyID { try await tx.deleteUnlinkedParty(tenant: tenantID, id: party) }
+                // What the rollback removes is audited as removed, as the audit recorded it made (a probe read a
+                // `party.create` and a `user.create` of records that no longer existed, and nothing of their removal).
+                var removed: [AuditEvent] = []
+                if let user = state.adminUserID {
+                    try await tx.deleteUser(tenant: tenantID, id: user)
+                    removed.append(AuditEvent(tenantID: tenantID, context: context, action: "user.delete", targetType: "user",
+                                              targetID: user.description, fields: ["rollback"]))
+                }
+                if let party = state.adminPartyID {
+                    try await tx.deleteUnlinkedParty(tenant: tenantID, id: party)
+                    removed.append(AuditEvent(tenantID: tenantID, context: context, action: "party.remove", targetType: "party",
+                                              targetID: party.description, fields: ["rollback"]))
+                }
+                try await tx.appendAudit(removed)
                 _ = try await Self.changeTenant(tenantID, tx: tx) { $0.status = .failed }
                 next.phase = .failed
                 next.lastError = "\(step.rawValue): \(reason)"

@@ -203,6 +203,12 @@ public struct TenantService: Sendable {
             }
             try requireVersion(ifMatch, is: tenant.version, of: "tenant")
             let before = tenant
+            // A tenant still provisioning, or whose provisioning failed, takes no change, as it takes no write (a name
+            // changed there was let through, then reset by the create request that provisioned it again; found by a probe).
+            if tenant.status == .provisioning || tenant.status == .failed {
+                throw RosterError.conflict("tenant \(slug) is \(tenant.status.rawValue); it accepts no changes"
+                                           + (tenant.status == .failed ? " (send its create request again to provision it)" : ""))
+            }
             // Suspension is the one change of status: a tenant still provisioning, or whose provisioning failed (no
             // admin, no tracking), is not made active by hand.
             if let status = update.status, status != tenant.status, tenant.status != .active, tenant.status != .suspended {

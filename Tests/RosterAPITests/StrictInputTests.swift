@@ -283,6 +283,12 @@ struct StrictInputTests {
                  #"{"rules":[{"field":"email","operator":"prefix","value":"a"},{"field":"mood","op":"prefix","value":"x"}]}"#,
                  ["rules[1].field", "rules[1].op", "rules[1].operator"]),
                 ("\(world.base)/users", .post, #"{"email":"new@example.com","role":"BOSS","isActive":"yes"}"#, ["role", "isActive"]),
+                // A fraction where an integer goes: the decoder named no path, and the body was "not valid JSON" (a 400;
+                // found by a probe). A number with a fraction where a number goes is no error.
+                ("/v1/tenants", .post, #"{"slug":"frac-t","name":"F","settings":{"retentionDays":1.5,"defaultCallingCode":"44"}}"#,
+                 ["settings.retentionDays"]),
+                ("/v1/tenants", .post, #"{"slug":"frac-u","name":"F","settings":{"retentionDays":-0.5},"zz":2.5}"#,
+                 ["settings.retentionDays", "zz"]),
             ] {
                 let response = try await api.send(method, path, json: body)
                 let fields = Set(response.problem?.errors?.map(\.field) ?? [])

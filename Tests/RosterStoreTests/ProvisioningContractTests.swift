@@ -175,11 +175,24 @@ struct ProvisioningContractTests {
             #expect(try await fixture.users(request.slug).isEmpty)
             #expect(try await fixture.parties(request.slug).isEmpty)
             #expect(try await fixture.companies(of: failed.tenant.id).isEmpty)
+            // What the rollback removed is audited as removed (the audit held their creation only; found by a probe).
+            let audit = try await rt.services.audit.list(tenant: request.slug, filter: AuditFilter(), cursor: nil, limit: 100, context: .test).items
+            let made = audit.filter { ["party.create", "user.create"].contains($0.action) }.compactMap(\.targetID)
+            let removed = audit.filter { ["party.remove", "user.delete"].contains($0.action) && $0.fields == ["rollback"] }.compactMap(\.targetID)
+            #expect(Set(removed) == Set(made) && (step == "provision.admin" ? made.isEmpty : made.count == 2), "\(audit.map(\.action))")
             // A failed tenant is not made active by hand (it has no admin and no tracking): 409, nothing changes.
             var activate = TenantUpdate()
             activate.status = .active
             await expectRosterError({ try await rt.services.tenants.update(request.slug, activate, context: .test) }) { $0.isConflict }
             #expect(try await faulty.tenant(slug: request.slug, context: .test).tenant.status == .failed)
+            // Nor renamed (the create request that provisions it again set the name back), and a tracking retry says how
+            // it is provisioned again (track-existing, which its message named, skips it).
+            var rename = TenantUpdate()
+            rename.name = "Renamed"
+            await expectRosterError({ try await rt.services.tenants.update(request.slug, rename, context: .test) }) { $0.isConflict }
+            await expectRosterError({ try await faulty.retryTracking(tenant: request.slug, context: .test) }) {
+                if case .conflict(let message, _) = $0 { message.contains("create request") } else { false }
+            }
 
             // The same request again: the fault is spent, provisioning completes, everything exactly once.
             let (result, _) = try await faulty.provision(request, context: .test)
