@@ -262,20 +262,27 @@ struct BulkExportAPITests {
         }
     }
 
+    /// A tenant where North sells through Ann (by email) and South (an organization with an email), South through Bob
+    /// (by phone): its slug and South.
+    static func salesTree(_ api: APIClient) async throws -> (String, TParty) {
+        let t = try await api.makeTenant()
+        let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
+        let south = try await api.createParty(t, #"{"kind":"organization","name":"South","email":"south@example.com"}"#)
+        let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
+        let bob = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","phone":"020 7946 0958"}"#)
+        for (parent, child) in [(north, ann), (north, south), (south, bob)] {
+            #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                       json: #"{"parentId":"\#(parent.id)","childId":"\#(child.id)","type":"sales"}"#).status == .created)
+        }
+        return (t, south)
+    }
+
     /// GET .../relationships/export streams the edges in the import's columns, each end by its email, phone or name
     /// (masked on request), scoped to the caller (an edge with an end outside is left out), 404 across tenants, and no
     /// HEAD (an export is audited when it is read).
     @Test func relationshipsExportOverHTTP() async throws {
         try await withApp { api in
-            let t = try await api.makeTenant()
-            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
-            let south = try await api.createParty(t, #"{"kind":"organization","name":"South","email":"south@example.com"}"#)
-            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
-            let bob = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","phone":"020 7946 0958"}"#)
-            for (parent, child) in [(north, ann), (north, south), (south, bob)] {
-                #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
-                                           json: #"{"parentId":"\#(parent.id)","childId":"\#(child.id)","type":"sales"}"#).status == .created)
-            }
+            let (t, south) = try await Self.salesTree(api)
             let csv = try await api.send(.get, "/v1/tenants/\(t)/relationships/export")
             #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8", "\(csv.headers)")
             let lines = csv.text.split(separator: "\n").map(String.init)
@@ -307,15 +314,7 @@ extension BulkExportAPITests {
     /// masked ones). Without the key each export has its own; the key goes with `mask=true` only; the audit names it.
     @Test func maskedCopyWithItsHierarchyOverHTTP() async throws {
         try await withApp { api in
-            let t = try await api.makeTenant()
-            let north = try await api.createParty(t, #"{"kind":"organization","name":"North"}"#)
-            let south = try await api.createParty(t, #"{"kind":"organization","name":"South","email":"south@example.com"}"#)
-            let ann = try await api.createParty(t, #"{"kind":"person","firstName":"Ann","email":"ann@example.com"}"#)
-            let bob = try await api.createParty(t, #"{"kind":"person","firstName":"Bob","phone":"020 7946 0958"}"#)
-            for (parent, child) in [(north, ann), (north, south), (south, bob)] {
-                #expect(try await api.send(.post, "/v1/tenants/\(t)/relationships",
-                                           json: #"{"parentId":"\#(parent.id)","childId":"\#(child.id)","type":"sales"}"#).status == .created)
-            }
+            let (t, _) = try await Self.salesTree(api)
             let key: HTTPFields = [HTTPField.Name("Roster-Mask-Key")!: "test copy 1"]
             let parties = try await api.send(.get, "/v1/tenants/\(t)/parties/export?mask=true", headers: key)
             let edges = try await api.send(.get, "/v1/tenants/\(t)/relationships/export?mask=true", headers: key)
