@@ -323,12 +323,19 @@ public struct PartyService: Sendable {
                     if let existing = found.first {
                         // The email names one person and the phone another: neither is "the" customer (answering one of
                         // them would hide the other, and creating one would break the unique keys).
+                        // Ids are named to a caller who may read them, as a duplicate's 409 names it: a 403 here handed a
+                        // writer the id of a person it may not read, found by its email (found by a probe).
+                        let readable = try await access.readableAmongExisting(found.map(\.id))
                         guard found.count == 1 else {
-                            let ids = found.map(\.id.description).joined(separator: " and ")
-                            throw RosterError.conflict("the email and the phone belong to different persons (\(ids)): identify by one of them")
+                            let ids = found.filter { readable.contains($0.id) }.map(\.id.description).joined(separator: " and ")
+                            throw RosterError.conflict("the email and the phone belong to different persons" + (ids.isEmpty ? "" : " (\(ids))")
+                                                       + ": identify by one of them")
                         }
-                        // The answer is the party's data: parties.read on it, as a PATCH needs it (found by a probe).
-                        try await access.requireAnswerable(existing.id)
+                        // The answer is the party's data: parties.read on it, as a PATCH needs it (found by a probe). A
+                        // person the caller may not read is the duplicate POST .../parties would meet: the same 409.
+                        guard readable.contains(existing.id) else {
+                            throw RosterError.conflict("a live party of this kind already has this email or phone")
+                        }
                         guard !existing.roles.contains("customer") else { return Identification(party: existing, firstTime: false) }
                         var customer = existing
                         customer.roles = (existing.roles + ["customer"]).sorted()
