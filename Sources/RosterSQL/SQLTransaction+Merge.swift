@@ -65,6 +65,11 @@ extension SQLTransaction {
         try await conn.execute("""
             DELETE FROM merges WHERE tenant_id = $1 AND id IN (SELECT merge_id FROM merge_parties WHERE tenant_id = $1 AND party_id = $2)
             """, binds)
+        // Also the merges whose record names the party otherwise: at an end of an edge it moved, or of a partner account
+        // (the record kept an erased party's edges, their roles and times; found by a probe). Merges are few; their
+        // records hold ids as JSON writes a UUID.
+        try await conn.execute("DELETE FROM merges WHERE tenant_id = $1 AND CAST(record AS TEXT) LIKE $2",
+                               [.uuid(tenant.rawValue), .text("%" + party.rawValue.uuidString + "%")])
         return try await conn.query("""
             UPDATE parties SET state = 'deleted', merged_into = NULL, version = version + 1, updated_at = $3
             WHERE tenant_id = $1 AND merged_into = $2 RETURNING id

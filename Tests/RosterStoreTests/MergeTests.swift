@@ -534,6 +534,21 @@ struct MergeTests {
             #expect(!stored.contains("older@farm.example") && !stored.contains("Older"))
             #expect(try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: second.id!) } == nil)
             #expect(try await s.audit.verify(tenant: t, context: .test).valid)
+
+            // A party at the other end of edges a merge moved (here the partner of the first Ann's account and of its
+            // partnership, merged into another partner) takes the merge's record with it too: it held the party's edges,
+            // their roles and times (found by a probe).
+            let partner2 = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Seeds Two", roles: ["partner"]),
+                                                      context: .test)
+            let client = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Vqxm"), context: .test)
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: partner2.id, childID: client.id,
+                                                                              type: Relationship.partnership, role: "vqxm-edge-role"),
+                                                 context: .test)
+            let partners = try await s.parties.merge(tenant: t, into: seed.partner.id, from: [partner2.id], dryRun: false, context: .test)
+            #expect(partners.moved.relationships == 1)
+            try await s.compliance.erase(tenant: t, id: client.id, context: .test)
+            #expect(try await rt.database.store.read { tx in try await tx.merge(tenant: tenant.id, id: partners.id!) } == nil)
+            #expect(!(try await ErasureTests.everything(rt.database.sql)).contains("vqxm-edge-role"))
         }
     }
 }
