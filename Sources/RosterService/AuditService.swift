@@ -117,6 +117,13 @@ public struct AuditService: Sendable {
                 guard AuditChain.recompute(entry, prev: prev) == entry.hash else {
                     return AuditVerification(valid: false, checked: checked, brokenAt: entry.seq, reason: "content does not match its hash")
                 }
+                // The hash joins the field names with commas, which no field name holds (they are names Roster writes:
+                // property keys have none): names split or joined otherwise hash alike, so such an entry was rewritten
+                // (["a,b"] passed for ["a", "b"]; found by a probe).
+                guard !entry.fields.contains(where: { $0.contains(",") || $0.isEmpty }) else {
+                    return AuditVerification(valid: false, checked: checked, brokenAt: entry.seq,
+                                             reason: "its field names were rewritten (a name holds a comma, or is empty)")
+                }
                 if entry.seq == anchor?.count { anchorHash = entry.hash }
                 prev = entry.hash
                 expectedSeq += 1

@@ -663,6 +663,21 @@ struct StoreContractTests {
             let gap = try await rt.services.audit.verify(tenant: other.slug, context: .test)
             #expect(!gap.valid)
             #expect(gap.brokenAt == 2)
+
+            // Field names joined otherwise hash alike (the hash joins them with commas): a rewrite that makes two one is
+            // detected (it passed; found by a probe).
+            let third = try await rt.makeTenant()
+            _ = try await parties.create(tenant: third.slug, Self.person, context: .test)
+            let created = try #require(try await rt.services.audit.list(tenant: third.slug, filter: AuditFilter(action: "party.create"),
+                                                                        cursor: nil, limit: 1, context: .test).items.first)
+            #expect(created.fields.count > 1)
+            let joined = String(decoding: try JSONEncoder().encode([created.fields.joined(separator: ",")]), as: UTF8.self)
+            _ = try await rt.database.sql.withTransaction { conn in
+                try await conn.execute("UPDATE audit_entries SET fields = $3 WHERE tenant_id = $1 AND seq = $2",
+                                       [.uuid(third.id.rawValue), .int(created.seq), .json(joined)])
+            }
+            let rewritten = try await rt.services.audit.verify(tenant: third.slug, context: .test)
+            #expect(!rewritten.valid && rewritten.brokenAt == created.seq, "\(rewritten)")
         }
     }
 
