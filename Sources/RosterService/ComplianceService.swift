@@ -136,6 +136,10 @@ public struct ComplianceService: Sendable {
                                    AuditEvent(tenantID: user.tenantID, context: context, action: "user.read", targetType: "user",
                                               targetID: user.id.description)
                                }
+                               // An account names its customer's login at the partner: a read of that customer's data, as
+                               // GET .../partner-accounts records it (a partner's export showed its customers' usernames
+                               // unrecorded; found by a probe). The party's own accounts as a customer are its own export.
+                               + export.partnerAccounts.filter { $0.customerID != id }.map { PartnerAccountService.read($0, context: context) }
                                // The parties at the other ends of its edges are named: a read of their names, as a
                                // hierarchy's list is (found by a probe: their own trails did not show it).
                                + Set(export.relationships.map(\.otherPartyID)).sorted().map { other in

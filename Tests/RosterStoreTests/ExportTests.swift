@@ -85,6 +85,13 @@ struct ExportTests {
                                                    limit: 5, context: .test).items
                 #expect(named.first?.fields == ["displayName"], "\(other)")
             }
+            // The partner's export shows Ann's login at it: a read of her data, in her trail (it went unrecorded; a probe).
+            let reads = { try await s.audit.list(tenant: t, filter: AuditFilter(targetID: ann.id.description, action: "partner_account.read"),
+                                                 cursor: nil, limit: 50, context: .test).items.count }
+            let before = try await reads()
+            let partnerExport = try await s.compliance.export(tenant: t, id: partner.id, context: .test)
+            #expect(partnerExport.partnerAccounts.map(\.id) == [account.id])
+            #expect(try await reads() == before + 1)
 
             // A caller who reads below North only: the edge to South and the account with the partner are left out.
             let role = try await s.access.createRole(tenant: t, name: "North", policies: ["parties.read"], organizationID: north.id,
