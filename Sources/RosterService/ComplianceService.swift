@@ -364,6 +364,8 @@ public struct ComplianceService: Sendable {
         public var restored: Int = 0
         /// Due parties whose erasure was refused (a role scoped to the organization, ...), by id: the pass went on.
         public var failed: [Party.ID] = []
+        /// The parties due, by tenant slug: what a dry run names for review.
+        public var dueParties: [String: [Party.ID]] = [:]
     }
 
     /// Erases, as the system, the parties deleted for longer than their tenant's `settings.retentionDays` (or
@@ -371,7 +373,8 @@ public struct ComplianceService: Sendable {
     /// `dryRun` counts them only. `now` is the clock (tests move it). `progress(done, due)` follows the work.
     public func runRetention(tenant only: String? = nil, defaultDays: Int?, now: Date = Date.rosterNow, dryRun: Bool = false,
                              batch: Int = 200, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> RetentionReport {
-        let context = OperationContext.system("retention")
+        // A pass of its own in the audit (every pass wrote "retention"; found by a probe).
+        let context = OperationContext.system("retention-" + UUIDv7.next().uuidString.lowercased())
         var tenants = try await store.read { tx in try await TenantService.all(tx) }
         if let only {
             tenants = tenants.filter { $0.slug == only }
@@ -396,7 +399,10 @@ public struct ComplianceService: Sendable {
                 due += page
                 after = page.count == batch ? page.last : nil
             } while after != nil
-            if !due.isEmpty { work.append((tenant, due)) }
+            if !due.isEmpty {
+                work.append((tenant, due))
+                report.dueParties[tenant.slug] = due
+            }
             report.due += due.count
         }
         guard !dryRun else { return report }

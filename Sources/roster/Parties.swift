@@ -50,7 +50,7 @@ struct Parties: AsyncParsableCommand {
 
         static func render(_ root: Party.ID, runtime: RosterRuntime, tenant: String, type: String?, maxDepth: Int,
                            includeInactive: Bool = false, at: Date? = nil) async throws -> [String] {
-            let context = OperationContext(principal: .platform("cli"), requestID: "cli-tree")
+            let context = OperationContext.cli
             let top = try await runtime.services.parties.get(tenant: tenant, id: root, context: context)
             var lines = [label(top, role: nil)]
             var seen: Set<Party.ID> = [root]
@@ -122,7 +122,7 @@ struct Parties: AsyncParsableCommand {
             let tenant = self.tenant
             let export = try await global.withRuntime { runtime in
                 try await runtime.services.compliance.export(
-                    tenant: tenant, id: partyID, context: OperationContext(principal: .platform("cli"), requestID: "cli-export"))
+                    tenant: tenant, id: partyID, context: .cli)
             }
             let data = try PartyExportDocument.encode(export)
             guard let output else {
@@ -169,7 +169,7 @@ struct Parties: AsyncParsableCommand {
             let result = try await runCLI {
                 try await global.withRuntime { runtime in
                     try await runtime.services.parties.merge(tenant: tenant, into: survivorID, from: ids, dryRun: dryRun,
-                                                             context: OperationContext(principal: .platform("cli"), requestID: "cli-merge"))
+                                                             context: .cli)
                 }
             }
             print(Self.describe(result))
@@ -222,7 +222,7 @@ struct Parties: AsyncParsableCommand {
             let result = try await runCLI {
                 try await global.withRuntime { runtime in
                     try await runtime.services.parties.undoMerge(tenant: tenant, id: mergeID,
-                                                                 context: OperationContext(principal: .platform("cli"), requestID: "cli-undo-merge"))
+                                                                 context: .cli)
                 }
             }
             print(Merge.describe(result))

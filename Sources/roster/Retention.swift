@@ -22,7 +22,7 @@ struct Retention: AsyncParsableCommand {
         @Option(help: "The default retention in days, instead of ROSTER_RETENTION_DAYS.")
         var days: Int?
 
-        @Flag(help: "Count the parties due; erase nothing.")
+        @Flag(help: "Count and name the parties due (a line `due: TENANT ID` each); erase nothing.")
         var dryRun = false
 
         func run() async throws {
@@ -37,6 +37,12 @@ struct Retention: AsyncParsableCommand {
             }
             if !dryRun, report.due > 0 { bar.finish() }
             var lines = ["tenants with a retention: \(report.tenants)", "parties due: \(report.due)"]
+            // A dry run names them, for review before the pass that erases them (it counted them only; found by a probe).
+            if dryRun {
+                for slug in report.dueParties.keys.sorted() {
+                    lines += report.dueParties[slug, default: []].map { "due: \(slug) \($0)" }
+                }
+            }
             if !dryRun {
                 lines += ["erased: \(report.erased)"] + (report.gone > 0 ? ["already gone: \(report.gone)"] : [])
                     + (report.restored > 0 ? ["restored meanwhile, kept: \(report.restored)"] : [])

@@ -159,6 +159,7 @@ extension RosterConfiguration {
 }
 
 extension OperationContext {
-    /// The CLI acts as the operator who holds the database: a platform caller, named `cli` in the audit.
-    static let cli = OperationContext(principal: .platform("cli"), requestID: "cli")
+    /// The CLI acts as the operator who holds the database: a platform caller, named `cli` in the audit, under a request
+    /// id of this run's own, so that the audit tells runs apart (every run of a command wrote the same; found by a probe).
+    static let cli = OperationContext(principal: .platform("cli"), requestID: "cli-" + UUIDv7.next().uuidString.lowercased())
 }

@@ -50,7 +50,7 @@ struct Tenants: AsyncParsableCommand {
                     "slug": "--slug", "name": "--name", "settings.defaultCallingCode": "--default-calling-code",
                     "admin.email": "--admin-email", "admin.firstName": "--admin-first-name", "admin.lastName": "--admin-last-name",
                 ]) {
-                    try await runtime.services.provisioning.provision(request, context: OperationContext(principal: .platform("cli"), requestID: "cli")).result
+                    try await runtime.services.provisioning.provision(request, context: .cli).result
                 }
             }
             print("created tenant \(result.tenant.slug) (\(result.tenant.id)) status \(result.tenant.status.rawValue)")
@@ -90,7 +90,7 @@ struct Tenants: AsyncParsableCommand {
             let started = try await global.withRuntime { runtime in
                 let bar = ProgressBar(total: 0, label: "tracking")
                 let count = try await runtime.services.provisioning.trackExisting(
-                    context: OperationContext(principal: .platform("cli"), requestID: "cli"), progress: { done, total in bar.update(done, total: total) })
+                    context: .cli, progress: { done, total in bar.update(done, total: total) })
                 bar.finish()
                 return count
             }

@@ -34,7 +34,7 @@ struct Users: AsyncParsableCommand {
             let bar = ProgressBar(total: rows.count, label: "importing")
             let report = try await global.withRuntime { runtime in
                 try await runtime.services.dealers.run(tenant: tenant, rows: rows, batchSize: 100,
-                                                       context: OperationContext(principal: .platform("cli"), requestID: "cli-import"),
+                                                       context: .cli,
                                                        progress: { bar.update($0) })
             }
             bar.finish()

@@ -501,11 +501,15 @@ struct CLITests {
         #expect(kept.status == 0 && kept.out.contains("parties due: 0"), "\(kept.out) \(kept.err)")
         let dry = try cli.run("retention", "run", "--days", "30", "--dry-run")
         #expect(dry.status == 0 && dry.out.contains("parties due: 1") && !dry.out.contains("erased"), "\(dry.out)")
+        // The dry run names what it would erase (it counted only; found by a probe).
+        #expect(dry.out.split(separator: "\n").contains { $0.hasPrefix("due: ") && $0.hasSuffix(" \(carol)") }, "\(dry.out)")
         #expect(try sql("SELECT COUNT(*) FROM parties WHERE id = '\(carol)'") == "[(1,)]")
         let run = try cli.run("retention", "run", "--days", "30", environment: ["ROSTER_RETENTION_DAYS": "3650"])
         #expect(run.status == 0 && run.out.contains("erased: 1"), "\(run.out) \(run.err)")
         #expect(try sql("SELECT COUNT(*) FROM parties WHERE id = '\(carol)'") == "[(0,)]")
         #expect(try sql("SELECT action, actor FROM audit_entries WHERE target_id = '\(carol)' ORDER BY seq DESC LIMIT 1") == "[('party.erase', 'system')]")
+        // Each pass, and each run of the CLI, has a request id of its own (every one wrote the same; found by a probe).
+        #expect(try sql("SELECT request_id FROM audit_entries WHERE target_id = '\(carol)' ORDER BY seq DESC LIMIT 1").hasPrefix("[('retention-"))
         let unknown = try cli.run("retention", "run", "--tenant", "nope", "--days", "1")
         #expect(unknown.status != 0 && unknown.err.contains("no tenant"))
     }
