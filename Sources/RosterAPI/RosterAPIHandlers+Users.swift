@@ -20,7 +20,8 @@ extension Components.Schemas.UserRole {
 extension Components.Schemas.APIKey {
     init(_ k: APIKey) {
         self.init(id: k.id.description, name: k.name, prefix: k.prefix, role: Components.Schemas.UserRole(rawValue: k.role.rawValue)!,
-                  roleIds: k.roleIDs.isEmpty ? nil : k.roleIDs.map(\.description), createdAt: k.createdAt, revokedAt: k.revokedAt)
+                  roleIds: k.roleIDs.isEmpty ? nil : k.roleIDs.map(\.description), createdAt: k.createdAt, revokedAt: k.revokedAt,
+                  createdBy: k.createdBy?.description)
     }
 }
 

@@ -205,9 +205,12 @@ public struct APIKey: Hashable, Sendable, Identifiable {
     public var roleIDs: [AccessRole.ID]
     public var createdAt: Date
     public var revokedAt: Date?
+    /// The user the key was made for (by that user, or by a key made for it): the key counts while that user is active.
+    public var createdBy: User.ID?
 
     public init(id: ID, tenantID: Tenant.ID, name: String, prefix: String, role: User.Role, roleIDs: [AccessRole.ID] = [],
-                createdAt: Date, revokedAt: Date? = nil) {
+                createdAt: Date, revokedAt: Date? = nil, createdBy: User.ID? = nil) {
+        self.createdBy = createdBy
         self.id = id
         self.tenantID = tenantID
         self.name = name

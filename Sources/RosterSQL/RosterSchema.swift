@@ -506,6 +506,11 @@ public enum RosterSchema {
         SchemaMigration(29, "organizations by name", [
             .index(Index("parties_organization_name", on: "parties", ["tenant_id", "name_key"], where: "kind = 'organization'")),
         ]),
+        // A key a user made ends with the user (a deactivated user's key went on working, and could reactivate it; found
+        // by a probe): the user it was made for.
+        SchemaMigration(30, "API keys with the user they were made for", [
+            .addColumn(table: "api_keys", Column("created_by", .id, nullable: true)),
+        ]),
     ]
 
     /// Migration 27: each party's phone stored with a trunk 0 after its country code, without it, unless a live party of

@@ -177,29 +177,32 @@ extension SQLTransaction {
 
     func insertAPIKey(_ key: APIKey, hash: String) async throws {
         try await conn.execute("""
-            INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, role, role_ids, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO api_keys (tenant_id, id, name, prefix, key_hash, role, role_ids, created_at, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """, [.uuid(key.tenantID.rawValue), .uuid(key.id.rawValue), .text(key.name), .text(key.prefix), .text(hash),
-                  .text(key.role.rawValue), .json(try JSONText.encode(key.roleIDs.map(\.description))), .date(key.createdAt)])
+                  .text(key.role.rawValue), .json(try JSONText.encode(key.roleIDs.map(\.description))), .date(key.createdAt),
+                  key.createdBy.map { .uuid($0.rawValue) } ?? .null])
     }
 
     func apiKey(hash: String) async throws -> (key: APIKey, tenantSlug: String)? {
         guard let row = try await conn.query("""
-            SELECT k.tenant_id, k.id, k.name, k.prefix, k.role, k.role_ids, k.created_at, k.revoked_at, t.slug
-            FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE k.key_hash = $1 AND k.revoked_at IS NULL
+            SELECT k.tenant_id, k.id, k.name, k.prefix, k.role, k.role_ids, k.created_at, k.revoked_at, k.created_by, t.slug
+            FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+            LEFT JOIN users u ON u.tenant_id = k.tenant_id AND u.id = k.created_by
+            WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.created_by IS NULL OR u.is_active = \(dialect == .postgres ? "TRUE" : "1"))
             """, [.text(hash)]).first else { return nil }
         return (try makeAPIKey(row), try row.requiredString("slug"))
     }
 
     func apiKeys(tenant: Tenant.ID) async throws -> [APIKey] {
         try await conn.query("""
-            SELECT tenant_id, id, name, prefix, role, role_ids, created_at, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id
+            SELECT tenant_id, id, name, prefix, role, role_ids, created_at, revoked_at, created_by FROM api_keys WHERE tenant_id = $1 ORDER BY id
             """, [.uuid(tenant.rawValue)]).map(makeAPIKey)
     }
 
     func apiKey(tenant: Tenant.ID, id: APIKey.ID) async throws -> APIKey? {
         try await conn.query("""
-            SELECT tenant_id, id, name, prefix, role, role_ids, created_at, revoked_at FROM api_keys WHERE tenant_id = $1 AND id = $2
+            SELECT tenant_id, id, name, prefix, role, role_ids, created_at, revoked_at, created_by FROM api_keys WHERE tenant_id = $1 AND id = $2
             """, [.uuid(tenant.rawValue), .uuid(id.rawValue)]).first.map(makeAPIKey)
     }
 
@@ -213,6 +216,7 @@ extension SQLTransaction {
         APIKey(id: .init(try row.uuid("id")), tenantID: .init(try row.uuid("tenant_id")), name: try row.requiredString("name"),
                prefix: try row.requiredString("prefix"), role: User.Role(rawValue: try row.requiredString("role")) ?? .user,
                roleIDs: (try JSONText.decode([String].self, row.string("role_ids")) ?? []).compactMap(AccessRole.ID.init(uuidString:)),
-               createdAt: try row.date("created_at"), revokedAt: try row.optionalDate("revoked_at"))
+               createdAt: try row.date("created_at"), revokedAt: try row.optionalDate("revoked_at"),
+               createdBy: try row.optionalUUID("created_by").map(User.ID.init))
     }
 }

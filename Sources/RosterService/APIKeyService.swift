@@ -31,8 +31,18 @@ public struct APIKeyService: Sendable {
             }
             // A key holds nothing its maker lacks: its role, and every policy of its access roles as widely.
             try await access.requireCovers(role: role, roles: roles, what: "the new key")
+            // Made by a user, or by a key made for one: made for that user, and it ends with it (a deactivated user's key
+            // went on working; found by a probe). A platform token's key, or one of a key made by it, stands alone.
+            var owner: User.ID?
+            switch context.principal {
+            case .user(let id): owner = User.ID(uuidString: id)
+            case .apiKey(let id):
+                if let id = APIKey.ID(uuidString: id) { owner = try await tx.apiKey(tenant: tenant.id, id: id)?.createdBy }
+            default: owner = nil
+            }
             let key = APIKey(id: .make(), tenantID: tenant.id, name: name, prefix: prefix, role: role,
-                             roleIDs: roleIDs.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }, createdAt: Date.rosterNow)
+                             roleIDs: roleIDs.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }, createdAt: Date.rosterNow,
+                             createdBy: owner)
             try await tx.insertAPIKey(key, hash: PlatformAuth.hash(secret))
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "api_key.create", targetType: "api_key",
                                                  targetID: key.id.description, fields: roleIDs.isEmpty ? ["name", "role"] : ["name", "role", "roleIds"])])

@@ -174,6 +174,14 @@ struct OIDCTests {
                 // The token counts only on its tenant: elsewhere it is not valid (401), not a way to probe.
                 let other = try await api.makeTenant()
                 #expect(try await api.send(.get, "/v1/tenants/\(other)/me", token: token).status == .unauthorized)
+                // A suspended tenant's known users sign in (reads); a first sign-in, which writes a user and a person, is
+                // refused as any write there (it made both; found by a probe).
+                #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"status":"suspended"}"#).status == .ok)
+                #expect(try await api.send(.get, "/v1/tenants/\(t)/me", token: try provider.idToken(sub: "alice")).status == .ok)
+                try provider.setUser("gnew", claims: #"{"email":"gnew@example.com","email_verified":true}"#)
+                let frozen = try await api.send(.get, "/v1/tenants/\(t)/me", token: try provider.idToken(sub: "gnew"))
+                #expect(frozen.status == .forbidden && frozen.problem?.detail?.contains("suspended") == true, "\(frozen.text)")
+                #expect(try await api.send(.get, "/v1/tenants/\(t)/users").decode(TList<TUserFull>.self).items.count == 1)
             }
         }
     }

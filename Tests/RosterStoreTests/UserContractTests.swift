@@ -330,5 +330,39 @@ struct UserContractTests {
             #expect(entries.first?.action == "user.read" && entries.first?.actor == asBob.principal.description)
         }
     }
-}
 
+    /// A key a user made ends with the user, as does a key made by that key: a deactivated user's key went on working,
+    /// and could make the user active again (found by a probe). A platform token's key stands alone.
+    @Test(arguments: StoreKind.allCases)
+    func aKeyMadeByAUserEndsWithIt(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant()
+            let s = rt.services
+            let role = try await s.access.createRole(tenant: t.slug, name: "Managers", policies: ["users.manage", "users.read"],
+                                                     organizationID: nil, relationshipType: nil, context: .test)
+            let alice = try await s.users.create(tenant: t.slug, UserInput(email: "alice@example.com"), context: .test)
+            _ = try await s.access.grant(tenant: t.slug, user: alice.id, role: role.id, context: .test)
+            let asAlice = OperationContext(caller: Caller(principal: .user(alice.id.description), tenantSlug: t.slug, role: .user), requestID: "t")
+            let (key, secret) = try await s.apiKeys.create(tenant: t.slug, name: "alice-key", role: .user, roleIDs: [role.id], context: asAlice)
+            #expect(key.createdBy == alice.id)
+            let asKey = OperationContext(caller: Caller(principal: .apiKey(key.id.description), tenantSlug: t.slug, role: .user,
+                                                        roleIDs: [role.id]), requestID: "t")
+            let (child, childSecret) = try await s.apiKeys.create(tenant: t.slug, name: "child", role: .user, roleIDs: [role.id], context: asKey)
+            #expect(child.createdBy == alice.id)
+            let (ops, opsSecret) = try await s.apiKeys.create(tenant: t.slug, name: "ops", role: .user, context: .test)
+            #expect(ops.createdBy == nil)
+            func counts(_ secret: String) async throws -> Bool {
+                try await rt.authenticator.authenticate(bearer: secret, tenant: t.slug, requestID: "t") != nil
+            }
+            var (own, made, platform) = (try await counts(secret), try await counts(childSecret), try await counts(opsSecret))
+            #expect(own && made && platform)
+            _ = try await s.users.update(tenant: t.slug, id: alice.id, UserInput(isActive: false), context: .test)
+            (own, made, platform) = (try await counts(secret), try await counts(childSecret), try await counts(opsSecret))
+            #expect(!own && !made && platform)
+            #expect(try await s.apiKeys.list(tenant: t.slug, context: .test).first { $0.id == key.id }?.createdBy == alice.id)
+            _ = try await s.users.update(tenant: t.slug, id: alice.id, UserInput(isActive: true), context: .test)
+            (own, made) = (try await counts(secret), try await counts(childSecret))
+            #expect(own && made)
+        }
+    }
+}

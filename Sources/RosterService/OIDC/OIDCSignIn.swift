@@ -100,6 +100,12 @@ private struct FirstSignIn: Sendable {
 
     func run(_ tx: any StoreTransaction) async throws -> User {
         if let user = try await tx.user(tenant: tenant.id, issuer: issuer, subject: subject) { return user }
+        // A first sign-in writes (a user, its identity, its person): a tenant that is not active takes none of it, as it
+        // takes no other write (a suspended tenant got a user and a party; found by a probe). Its known users sign in.
+        guard tenant.status == .active else {
+            throw RosterError.forbidden("tenant \(tenant.slug) is \(tenant.status.rawValue): it accepts reads only, and a first sign-in "
+                                        + "writes; its users already known sign in")
+        }
         let now = Date.rosterNow
         var user: User
         var context: OperationContext
