@@ -396,7 +396,10 @@ package struct StrictBodyMiddleware: ServerMiddleware {
 
     /// Members the generated decoders read as absent when they are `null`, where absent means something the client may not
     /// have meant: a merge's `dryRun` (not nullable in the spec) given as `null` ran the real merge (found by a probe).
-    static let nullsRefused: [String: [String]] = ["mergeParties": ["dryRun"]]
+    /// Likewise a key's name, role and roles, and a user's role, which the spec does not let be null (a key was made
+    /// with `"role": null`; found by a probe).
+    static let nullsRefused: [String: [String]] = ["mergeParties": ["dryRun"], "createAPIKey": ["name", "role", "roleIds"],
+                                                   "createUser": ["role"]]
 
     /// A 422 naming each of `members` that the body's top-level object holds as `null`.
     static func refuseNulls(_ members: [String], in bytes: [UInt8]) throws {

@@ -16,6 +16,8 @@ public struct APIKeyService: Sendable {
                        context: OperationContext) async throws -> (APIKey, String) {
         guard let name = try Text.optional(name, field: "name", max: 100) else { throw RosterError.invalid("name", "must not be empty") }
         guard roleIDs.count <= 100 else { throw RosterError.invalid("roleIds", "at most 100 roles") }
+        // Each role once, as the spec says (`uniqueItems`): a repeated one was taken silently (found by a probe).
+        guard Set(roleIDs).count == roleIDs.count else { throw RosterError.invalid("roleIds", "names a role more than once") }
         let prefix = String(PlatformAuth.generateToken().dropFirst(4).prefix(8))
         let secret = "rk_\(prefix)_" + PlatformAuth.generateToken().dropFirst(4)
         return try await store.write { tx in

@@ -182,6 +182,13 @@ struct OIDCTests {
                 let frozen = try await api.send(.get, "/v1/tenants/\(t)/me", token: try provider.idToken(sub: "gnew"))
                 #expect(frozen.status == .forbidden && frozen.problem?.detail?.contains("suspended") == true, "\(frozen.text)")
                 #expect(try await api.send(.get, "/v1/tenants/\(t)/users").decode(TList<TUserFull>.self).items.count == 1)
+                // A token with a full name only names the new person by it (it had no name; found by a probe).
+                #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"status":"active"}"#).status == .ok)
+                try provider.setUser("carol", claims: #"{"email":"carol@example.com","email_verified":true,"name":"Carol Ann Clark"}"#)
+                let carol = try await api.send(.get, "/v1/tenants/\(t)/me", token: try provider.idToken(sub: "carol")).decode(Me.self)
+                let carolUser = try await api.send(.get, "/v1/tenants/\(t)/users/\(carol.id)").decode(TUserFull.self)
+                let carolParty = try await api.send(.get, "/v1/tenants/\(t)/parties/\(try #require(carolUser.partyId))").decode(TParty.self)
+                #expect(carolParty.firstName == "Carol Ann" && carolParty.lastName == "Clark", "\(carolParty)")
             }
         }
     }

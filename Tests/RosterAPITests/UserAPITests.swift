@@ -357,6 +357,18 @@ struct UserAPITests {
             #expect(try await api.send(.delete, "/v1/tenants/\(mine)/api-keys/\(admin.apiKey.id)").status == .noContent)
             #expect(try await api.send(.get, "/v1/tenants/\(mine)/parties", token: admin.key).status == .unauthorized)
             #expect(try await api.send(.delete, "/v1/tenants/\(mine)/api-keys/\(admin.apiKey.id)").status == .notFound)
+
+            // Null where the spec has no null, and a role named twice, are refused (both were taken; found by a probe).
+            struct Role: Codable { var id: String }
+            let role = try await api.send(.post, "/v1/tenants/\(mine)/roles", json: #"{"name":"Readers","policies":["parties.read"]}"#)
+                .decode(Role.self)
+            for (body, field) in [(#"{"name":"n","role":null}"#, "role"), (#"{"name":"n","roleIds":null}"#, "roleIds"),
+                                  (#"{"name":"n","roleIds":["\#(role.id)","\#(role.id)"]}"#, "roleIds")] {
+                let refused = try await api.send(.post, "/v1/tenants/\(mine)/api-keys", json: body)
+                #expect(refused.status == .unprocessableContent && refused.problem?.errors?.map(\.field) == [field], "\(body): \(refused.text)")
+            }
+            let nullRole = try await api.send(.post, "/v1/tenants/\(mine)/users", json: #"{"email":"nr@example.com","role":null}"#)
+            #expect(nullRole.status == .unprocessableContent && nullRole.problem?.errors?.map(\.field) == ["role"], "\(nullRole.text)")
         }
     }
 

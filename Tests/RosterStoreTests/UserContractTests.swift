@@ -295,8 +295,12 @@ struct UserContractTests {
             let role = try await rt.services.access.createRole(tenant: tenant.slug, name: "readers", policies: ["parties.read"],
                                                                organizationID: nil, relationshipType: nil, context: .test)
             let (withRoles, roleSecret) = try await rt.services.apiKeys.create(tenant: tenant.slug, name: "app", role: .user,
-                                                                              roleIDs: [role.id, role.id], context: .test)
+                                                                              roleIDs: [role.id], context: .test)
             #expect(withRoles.roleIDs == [role.id])
+            // Each role once, as the spec says: a repeated one was taken silently (found by a probe).
+            await expectRosterError({
+                try await rt.services.apiKeys.create(tenant: tenant.slug, name: "twice", role: .user, roleIDs: [role.id, role.id], context: .test)
+            }) { $0.invalidFields == ["roleIds"] }
             let roleCaller = try await rt.authenticator.authenticate(bearer: roleSecret, tenant: nil, requestID: "t")
             #expect(roleCaller?.roleIDs == [role.id] && roleCaller?.role == .user)
             let grants = try await rt.services.access.me(tenant: tenant.slug, context: OperationContext(caller: roleCaller!, requestID: "t")).grants

@@ -158,7 +158,12 @@ private struct FirstSignIn: Sendable {
         }
         if party == nil {
             guard email != nil || phone != nil else { return }
-            let input = PartyInput(kind: .person, firstName: claims.givenName, lastName: claims.familyName, email: email?.value,
+            // The names the token gives: given and family names, else its full name (a probe's new person had none).
+            var (first, last) = (claims.givenName, claims.familyName)
+            if first == nil, last == nil, let words = claims.name?.split(whereSeparator: \.isWhitespace), !words.isEmpty {
+                (first, last) = words.count > 1 ? (words.dropLast().joined(separator: " "), String(words.last!)) : (String(words[0]), nil)
+            }
+            let input = PartyInput(kind: .person, firstName: first, lastName: last, email: email?.value,
                                    phone: phone.map { "+" + $0.digits })
             guard let created = try? PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
             else { return }
