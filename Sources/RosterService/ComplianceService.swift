@@ -399,12 +399,10 @@ public struct ComplianceService: Sendable {
                 due += page
                 after = page.count == batch ? page.last : nil
             } while after != nil
-            if !due.isEmpty {
-                work.append((tenant, due))
-                report.dueParties[tenant.slug] = due
-            }
+            if !due.isEmpty { work.append((tenant, due)) }
             report.due += due.count
         }
+        report.dueParties = Dictionary(work.map { ($0.0.slug, $0.1) }, uniquingKeysWith: { first, _ in first })
         guard !dryRun else { return report }
         progress(0, report.due)
         var done = 0

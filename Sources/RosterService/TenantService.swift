@@ -209,12 +209,6 @@ public struct TenantService: Sendable {
                 throw RosterError.conflict("tenant \(slug) is \(tenant.status.rawValue); it accepts no changes"
                                            + (tenant.status == .failed ? " (send its create request again to provision it)" : ""))
             }
-            // Suspension is the one change of status: a tenant still provisioning, or whose provisioning failed (no
-            // admin, no tracking), is not made active by hand.
-            if let status = update.status, status != tenant.status, tenant.status != .active, tenant.status != .suspended {
-                throw RosterError.conflict("tenant \(slug) is \(tenant.status.rawValue): only an active tenant is suspended, and only a "
-                                           + "suspended one made active again")
-            }
             if update.status == .suspended, tenant.status != .suspended, tenant.slug == managementTenant {
                 throw RosterError.conflict("tenant \(slug) is the management tenant: every tenant's customer record is kept there, "
                                            + "so it is not suspended")

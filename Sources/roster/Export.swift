@@ -128,7 +128,6 @@ struct ExportOptions: ParsableArguments {
 
     func validate() throws {
         if maskKey != nil, !mask { throw ValidationError("--mask-key goes with --mask") }
-        if let maskKey, maskKey.isEmpty { throw ValidationError("--mask-key must not be empty (omit it for a random key)") }
         // The rules of the API's header and the console's field, so that a key works on every path.
         do { _ = try PartiesExportOptions.maskKey(maskKey, mask: mask, field: "--mask-key") } catch let RosterError.validation(errors) {
             throw ValidationError(errors.map { "\($0.field) \($0.message)" }.joined(separator: "; "))
