@@ -173,6 +173,12 @@ package struct ProblemMiddleware: ServerMiddleware {
                 return Problem(status: 400, title: "Bad request", detail: Self.describe(error))
             }
             return Problem(.validation([FieldError(field, Self.describe(error))]))
+        case let error as NotAcceptable:
+            return Problem(status: 406, title: Problem.title(for: 406),
+                           detail: "this operation answers \(error.answers), which the Accept header does not allow")
+        case is UnreadableContentType:
+            return Problem(status: 415, title: Problem.title(for: 415),
+                           detail: "the Content-Type is no media type; the body must be \(Self.mediaTypes[operationID] ?? "application/json")")
         case let error as any HTTPResponseConvertible where error.httpStatus.code < 500:
             // The runtime names only the first media type of an operation that takes several.
             if error.httpStatus.code == 415, let accepted = Self.mediaTypes[operationID] {
@@ -318,6 +324,7 @@ package struct StrictQueryMiddleware: ServerMiddleware {
         // probe): refused, naming what it takes.
         if let operationID, let taken = SpecQueryParameters.byOperation[operationID] {
             for name in pairs.map({ $0[0].removingPercentEncoding ?? String($0[0]) }) where !taken.contains(name) {
+            guard !name.isEmpty else { throw RosterError.badRequest("a query parameter has no name (`=value`)") }
                 let takes = taken.isEmpty ? "it takes none" : "it takes " + taken.sorted().joined(separator: ", ")
                 throw RosterError.badRequest("the query parameter \(shown(name)) is not one this operation takes (\(takes))")
             }
@@ -347,6 +354,17 @@ struct MissingContentType: Error, HTTPResponseConvertible {
     var httpStatus: HTTPResponse.Status { .unsupportedMediaType }
 }
 
+/// A `Content-Type` that is no media type: 415.
+struct UnreadableContentType: Error, HTTPResponseConvertible {
+    var httpStatus: HTTPResponse.Status { .unsupportedMediaType }
+}
+
+/// An `Accept` that allows none of what the operation answers with: 406, naming it.
+struct NotAcceptable: Error, HTTPResponseConvertible {
+    let answers: String
+    var httpStatus: HTTPResponse.Status { .notAcceptable }
+}
+
 package struct StrictBodyMiddleware: ServerMiddleware {
     let maxBytes: Int
 
@@ -363,18 +381,43 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         for name in Self.singleHeaders where request.headerFields[values: name].count > 1 {
             throw RosterError.invalid(name.rawName, "is given more than once; give it once")
         }
+        // An answer the caller does not accept is refused before the operation runs: the generated layer refused it only
+        // once the answer was made, after a write had been committed (a key created, its secret never shown; a PATCH
+        // that a retry then found 412; found by a probe).
+        if let answers = Self.answers(operationID, request), !Self.accepts(request.headerFields[values: .accept], answers) {
+            throw NotAcceptable(answers: answers)
+        }
         guard let body, request.method != .get else { return try await next(request, nil, metadata) }
+        // A Content-Type that is no media type (`garbage`, empty) was read as if none were given, as JSON.
+        let unreadableType = request.headerFields[.contentType].map { !Self.isMediaType($0) } ?? false
         // An import's body streams on to a file (BodyLimitMiddleware bounds it by ROSTER_MAX_IMPORT_BYTES). It must say
         // what it is: the generated layer took a body without a Content-Type for its first media type, CSV (a probe).
         if operationID == "createImport" {
             guard request.headerFields[.contentType] != nil else { throw MissingContentType() }
+            guard !unreadableType else { throw UnreadableContentType() }
             return try await next(request, body, metadata)
         }
         let bytes = try await [UInt8](collecting: body, upTo: maxBytes)
+        if unreadableType, !bytes.isEmpty { throw UnreadableContentType() }
+        // An operation that takes no body ignored one (`DELETE .../parties/{id}` with `{"erase":true}` answered a soft
+        // delete; found by a probe): refused as unknown fields are.
+        if Self.bodyless.contains(operationID) {
+            guard bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+                let members = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?.keys.sorted() ?? []
+                let message = "is not a field of this operation, which takes no body"
+                throw RosterError.validation(members.isEmpty ? [FieldError("body", "must be empty: this operation takes no body")]
+                                                             : members.map { FieldError($0, message) })
+            }
+            return try await next(request, nil, metadata)
+        }
         // A member named twice in one object (the decoder kept one of the values and ignored the other), or a shape that
         // costs a decoder more than its size (nested too deep, an object too wide): refused before any decoder reads it,
         // whoever the caller (found by probes).
-        if request.headerFields[.contentType]?.contains("json") == true, let finding = JSONDuplicates.check(bytes) {
+        // (A body without a Content-Type is read as JSON by the generated layer, so it is looked at too.)
+        if request.headerFields[.contentType]?.contains("json") ?? true, let finding = JSONDuplicates.check(bytes) {
+            if case .trailingComma = finding {
+                throw RosterError.badRequest("the body is not valid JSON: \(finding.field) \(finding.message)")
+            }
             throw RosterError.validation([FieldError(finding.field, finding.message)])
         }
         if let members = Self.nullsRefused[operationID] { try Self.refuseNulls(members, in: bytes) }
@@ -389,6 +432,50 @@ package struct StrictBodyMiddleware: ServerMiddleware {
             }) else { throw error }
             throw RosterError.validation(fields)
         }
+    }
+
+    /// The operations the spec gives no request body (a test holds this to openapi.yaml).
+    package static let bodyless: Set<String> = [
+        "deleteParty", "deleteRelationship", "untagParty", "deletePartnerAccount", "deleteSegment", "revokeAPIKey", "deleteRole",
+        "revokeRole",
+    ]
+
+    /// The operations whose answers have no body (204 only; a test holds this to openapi.yaml).
+    package static let answerless: Set<String> = [
+        "deleteRelationship", "untagPartyByReference", "untagParty", "deletePartnerAccount", "deleteSegment", "revokeAPIKey",
+        "deleteRole", "revokeRoleByReference", "revokeRole",
+    ]
+
+    /// The media type `operationID` answers this request with, if it answers with a body: an export's is its format's.
+    static func answers(_ operationID: String, _ request: HTTPRequest) -> String? {
+        if answerless.contains(operationID) { return nil }
+        if operationID == "exportParties" || operationID == "exportRelationships" {
+            return ProblemMiddleware.queryValues(of: request, named: "format").first == "jsonl" ? "application/x-ndjson" : "text/csv"
+        }
+        return "application/json"
+    }
+
+    /// Whether `Accept` fields allow `type`: none (or only empty ones) allow anything; a range with `q=0` allows nothing
+    /// (RFC 9110 §12.5.1); `*/*`, `type/*` and the type itself match, case-insensitively.
+    package static func accepts(_ fields: [String], _ type: String) -> Bool {
+        let ranges = fields.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !ranges.isEmpty else { return true }
+        let type = type.lowercased()
+        for range in ranges {
+            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let weight = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            guard weight > 0, let media = parts.first else { continue }
+            if media == "*/*" || media == type || media.hasSuffix("/*") && type.hasPrefix(media.dropLast()) { return true }
+        }
+        return false
+    }
+
+    /// Whether a Content-Type is a media type, `type/subtype` with optional parameters (RFC 9110 §8.3).
+    static func isMediaType(_ value: String) -> Bool {
+        let media = value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0].trimmingCharacters(in: .whitespaces)
+        let halves = media.split(separator: "/", omittingEmptySubsequences: false)
+        let token = CharacterSet(charactersIn: "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return halves.count == 2 && halves.allSatisfy { !$0.isEmpty && $0.unicodeScalars.allSatisfy(token.contains) }
     }
 
     /// The headers of Roster's operations that hold a single value.

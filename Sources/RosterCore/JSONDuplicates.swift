@@ -17,10 +17,13 @@ public enum JSONDuplicates {
         case tooDeep(String)
         /// An object with more than `maxMembers` members, at this path (`body` for the body itself).
         case tooWide(String)
+        /// A comma before the `}` or `]` that closes the object or array at this path: no JSON (RFC 8259), which
+        /// Foundation's decoders took as if the comma were not there (found by a probe).
+        case trailingComma(String)
 
         public var field: String {
             switch self {
-            case .duplicate(let path), .tooDeep(let path), .tooWide(let path): path.isEmpty ? "body" : path
+            case .duplicate(let path), .tooDeep(let path), .tooWide(let path), .trailingComma(let path): path.isEmpty ? "body" : path
             }
         }
 
@@ -29,6 +32,7 @@ public enum JSONDuplicates {
             case .duplicate: "is given more than once"
             case .tooDeep: "is nested deeper than \(JSONDuplicates.maxDepth) levels"
             case .tooWide: "has more than \(JSONDuplicates.maxMembers) members"
+            case .trailingComma: "ends with a comma before its closing bracket, which JSON does not allow"
             }
         }
     }
@@ -50,6 +54,8 @@ public enum JSONDuplicates {
         var expectingKey: [Bool] = []
         var position: [Int] = []
         var index = 0
+        /// Whether the last byte outside strings and white space was a comma.
+        var afterComma = false
         /// Where a value that starts now sits.
         func childPath() -> String {
             guard let top = paths.indices.last else { return "" }
@@ -71,7 +77,13 @@ public enum JSONDuplicates {
             return nil
         }
         while index < bytes.count {
-            switch bytes[index] {
+            let byte = bytes[index]
+            let blank = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+            if afterComma, byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                return .trailingComma(paths.last ?? "")
+            }
+            if !blank { afterComma = byte == UInt8(ascii: ",") }
+            switch byte {
             case UInt8(ascii: "{"):
                 if let finding = open(object: true) { return finding }
             case UInt8(ascii: "["):

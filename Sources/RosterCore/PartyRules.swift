@@ -221,7 +221,7 @@ public enum PartyRules {
             // An integer beyond 64 bits reaches here rounded to a double (12345678901234567890 was kept as
             // 12345678901234567000; found by a probe): refused, for an identifier that large is text.
             if case .double(let d) = value, d.isFinite, d == d.rounded(), abs(d) >= 9.223372036854775807e18 {
-                errors.add("properties.\(key)", "is an integer too large to keep exactly (beyond 64 bits): send it as a string")
+                errors.add("properties.\(key)", "is a whole number too large to keep exactly (beyond 64 bits, as 1e20 is): send it as a string")
             }
         }
         try errors.throwIfAny()

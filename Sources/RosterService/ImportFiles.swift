@@ -224,6 +224,7 @@ public final class ImportFile {
                 switch finding {
                 case .tooDeep?: row.problems.append(FieldError("", "is nested deeper than \(JSONDuplicates.maxDepth) levels")); return row
                 case .tooWide?: row.problems.append(FieldError("", "has an object of more than \(JSONDuplicates.maxMembers) members")); return row
+                case .trailingComma?: row.problems.append(FieldError("", "is not valid JSON (a comma before a closing bracket)")); return row
                 case .duplicate?, nil: break
                 }
                 guard let object = try? Self.decoder.decode([String: Value].self, from: Data(bytes)) else {

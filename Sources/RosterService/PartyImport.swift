@@ -245,15 +245,31 @@ public struct PartyImportService: Sendable {
                          context: OperationContext) async throws -> ImportOutcome {
         let tenant = access.tenant
         let input = try Self.input(row)
-        // The rules of POST .../parties, and its normalization, decide what the row is.
-        let party: Party
+        // The rules of POST .../parties, and its normalization, decide what the row is. Everything wrong with the row is
+        // said at once, as the API lists every field: its party's fields, each of its tags and its partner, looked up
+        // before anything is written (the tags and the partner were said only once the party's fields passed, and of
+        // the tags only the first; found by probes).
+        var refused: [FieldError] = []
+        var made: Party?
         do {
-            party = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
+            made = try PartyRules.create(input, id: .make(), tenantID: tenant.id, settings: tenant.settings, now: Date.rosterNow)
         } catch RosterError.validation(let fields) {
-            // What is wrong with the partner's reference is said with the rules' refusals, as the API lists every field
-            // (it was said only once the rules passed; found by a probe).
-            throw RosterError.validation(fields + Self.partnerReferenceErrors(row))
+            refused += fields
         }
+        for (index, text) in row.tags.enumerated() {
+            do {
+                _ = try TagService.validated(text: text, color: nil, tenant: tenant.id)
+            } catch RosterError.validation(let fields) {
+                refused += fields.map { FieldError($0.field == "text" ? "tags[\(index)]" : $0.field, $0.message) }
+            }
+        }
+        var partner: Party.ID?
+        do {
+            partner = try await Self.partner(row, access: access, tx: tx)
+        } catch RosterError.validation(let fields) {
+            refused += fields
+        }
+        guard refused.isEmpty, let party = made else { throw RosterError.validation(refused) }
         let matches = try await tx.liveParties(tenant: tenant.id, kind: party.kind, emailNormalized: party.email?.normalized,
                                                phone: party.phone?.digits)
         let target: Party.ID
@@ -328,7 +344,7 @@ public struct PartyImportService: Sendable {
         }
         // New tags are a change of a party the row left as it was otherwise (one version for the row, as a PATCH).
         if tagged, outcome == .unchanged { try await tx.touchParty(tenant: tenant.id, id: target, at: Date.rosterNow) }
-        if let partner = try await Self.partner(row, access: access, tx: tx) {
+        if let partner {
             if try await tx.relationship(tenant: tenant.id, parent: partner, child: target, type: Relationship.partnership) == nil {
                 try await access.require("relationships.write", on: [partner, target], edgeType: Relationship.partnership)
                 try await tx.lockHierarchy(tenant: tenant.id, type: Relationship.partnership)

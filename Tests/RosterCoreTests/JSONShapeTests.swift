@@ -33,4 +33,12 @@ import Testing
         let many = "{" + (0..<200_000).map { #""m\#($0)":0"# }.joined(separator: ",") + "}"
         #expect(check(many) == .tooWide(""))
     }
+
+    @Test func trailingCommasAreFoundWithTheirPath() {
+        #expect(check(#"{"a":1,}"#) == .trailingComma(""))
+        #expect(check(#"{"a":[1, 2 ,\#n ]}"#) == .trailingComma("a"))
+        #expect(check(#"{"s":{"x":{"y":1,}}}"#) == .trailingComma("s.x"))
+        #expect(check(#"{"a":",]","b":"\",}"}"#) == nil)
+        #expect(check(#"{"a":[1,2],"b":{}}"#) == nil)
+    }
 }

@@ -167,6 +167,16 @@ struct PartyImportTests {
                 Self.row(1) { $0.firstName = "Di"; $0.email = "not-an-email"; $0.partnerID = "not-a-uuid" },
             ]))
             #expect(both.errors.map(\.field) == ["email", "partnerId"], "\(both.errors)")
+            // Every bad tag of a row, beside its other refusals, and a partner no party is, with fields the rules refuse
+            // (the tags and the partner were said only once the fields passed, of the tags only the first; a probe).
+            let all = try await rt.services.imports.run(tenant: t, digest: nil, onDuplicate: .skip, context: .test, next: Self.rows([
+                Self.row(1) { $0.firstName = "Ed"; $0.tags = ["ok", "a;b", "c\u{1}"] },
+                Self.row(2) { $0.firstName = "Flo"; $0.email = "bad"; $0.tags = ["", "x;y"]; $0.partnerEmail = "nobody@example.com" },
+            ]))
+            #expect(all.refused == 2 && all.created == 0, "\(all)")
+            #expect(all.errors.map { "\($0.row) \($0.field)" } == ["1 tags[1]", "1 tags[2]", "2 email", "2 tags[0]", "2 tags[1]", "2 partnerEmail"],
+                    "\(all.errors)")
+            #expect(all.errors.last?.message == "no live partner has this email")
             // The email of one party and the phone of another: each column's message names its own party (the email's
             // named the phone's; found by a probe).
             let bob = try await rt.services.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Bob", email: "bob@example.com",
