@@ -387,6 +387,12 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         if let answers = Self.answers(operationID, request), !Self.accepts(request.headerFields[values: .accept], answers) {
             throw NotAcceptable(answers: answers)
         }
+        // A write of a record that has no version (no ETag) did what it was asked whatever `If-Match` said (`"999"` deleted an
+        // edge; found by a probe): no tag matches a record that has none (RFC 9110 §13.1.1), unless it is `*`.
+        if request.method != .get, request.method != .head, !Self.versioned.contains(operationID),
+           let condition = request.headerFields[.ifMatch], condition.trimmingCharacters(in: .whitespaces) != "*" {
+            throw RosterError.preconditionFailed("this operation's record has no version (no ETag), so no If-Match but * matches it; send none")
+        }
         guard let body, request.method != .get else { return try await next(request, nil, metadata) }
         // A Content-Type that is no media type (`garbage`, empty) was read as if none were given, as JSON.
         let unreadableType = request.headerFields[.contentType].map { !Self.isMediaType($0) } ?? false
@@ -438,6 +444,12 @@ package struct StrictBodyMiddleware: ServerMiddleware {
     package static let bodyless: Set<String> = [
         "deleteParty", "deleteRelationship", "untagParty", "deletePartnerAccount", "deleteSegment", "revokeAPIKey", "deleteRole",
         "revokeRole",
+    ]
+
+    /// The operations that take `If-Match`, on records with a version (a test holds this to openapi.yaml).
+    package static let versioned: Set<String> = [
+        "updateTenant", "updateParty", "deleteParty", "restoreParty", "changePartyState", "tagParty", "untagPartyByReference", "untagParty",
+        "updatePartnerAccount", "deletePartnerAccount", "updateUser",
     ]
 
     /// The operations whose answers have no body (204 only; a test holds this to openapi.yaml).

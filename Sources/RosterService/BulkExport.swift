@@ -445,9 +445,9 @@ extension BulkExportService {
                     mentioned[party.id] = party
                     return ("childPhone", "+" + digits)
                 }
-                if !child, party.kind == .organization, let value = shown.name, named[value] == 1 {
+                if party.kind == .organization, let value = shown.name, named[value] == 1 {
                     mentioned[party.id] = party
-                    return ("parentName", value)
+                    return (child ? "childName" : "parentName", value)
                 }
                 return (child ? "childId" : "parentId", party.id.description)
             }
@@ -468,7 +468,7 @@ public struct RelationshipsExport: AsyncSequence, Sendable {
     public typealias Element = ArraySlice<UInt8>
 
     /// The columns of `roster import relationships`, in this order.
-    public static let columns = ["childId", "childEmail", "childPhone", "parentId", "parentEmail", "parentName", "type", "role",
+    public static let columns = ["childId", "childEmail", "childPhone", "childName", "parentId", "parentEmail", "parentName", "type", "role",
                                  "validFrom", "validTo"]
 
     struct Row: Sendable {

@@ -317,7 +317,7 @@ public final class PartyImportReader {
 }
 
 /// The rows of a relationship import file (`roster import relationships`): the child by `childId`, `childEmail` or
-/// `childPhone`, the parent by `parentId`, `parentEmail` or `parentName` (an organization's exact name), and `type`,
+/// `childPhone` or `childName`, the parent by `parentId`, `parentEmail` or `parentName` (an organization's exact name), and `type`,
 /// `role`, `validFrom`, `validTo` (RFC 3339).
 public final class RelationshipImportReader {
     public typealias Format = ImportFile.Format
@@ -341,11 +341,12 @@ public final class RelationshipImportReader {
             case "childId": row.childID = text
             case "childEmail": row.childEmail = text
             case "childPhone": row.childPhone = text
+            case "childName": row.childName = text
             case "parentId": row.parentID = text
             case "parentEmail": row.parentEmail = text
             case "parentName": row.parentName = text
             case "type": row.type = text
-            case "role": row.role = text
+            case "role": row.role = file.isCSV && text.trimmingWhitespace().isEmpty ? nil : text
             case "validFrom": row.validFrom = text
             case "validTo": row.validTo = text
             default: break

@@ -352,7 +352,7 @@ public struct PartyImportService: Sendable {
                     RelationshipInput(parentID: partner, childID: target, type: Relationship.partnership), tenant: tenant, access: access, tx: tx)
                 try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
                                                      targetType: "relationship", targetID: edge.id.description,
-                                                     fields: ["parentId", "childId", "type"])])
+                                                     fields: RelationshipService.fields(of: edge))])
                 changedMore = true
             }
         }

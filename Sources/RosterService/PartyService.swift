@@ -122,7 +122,7 @@ public struct PartyService: Sendable {
             fresh: [party], tx: tx)
         try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "relationship.create",
                                              targetType: "relationship", targetID: edge.id.description,
-                                             fields: ["parentId", "childId", "type", "role"])])
+                                             fields: RelationshipService.fields(of: edge))])
         return .linked(organization: organization, relationship: edge.id)
     }
 

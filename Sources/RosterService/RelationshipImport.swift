@@ -2,13 +2,16 @@ public import Foundation
 public import RosterCore
 public import RosterStore
 
-/// One row of a relationship import: the child by id, email or phone; the parent by id, email or an organization's
-/// exact name; the edge's type, role and validity window.
+/// One row of a relationship import: the child by id, email, phone or an organization's exact name; the parent by id,
+/// email or an organization's exact name; the edge's type, role and validity window.
 public struct RelationshipImportRow: ImportRow, Hashable {
     public var number: Int
     public var childID: String?
     public var childEmail: String?
     public var childPhone: String?
+    /// An organization's exact name, as `parentName` (an exported organization child with neither email nor phone was
+    /// named by its id, which no other tenant resolves: a masked copy lost its organization tree; found by a probe).
+    public var childName: String?
     public var parentID: String?
     public var parentEmail: String?
     public var parentName: String?
@@ -21,7 +24,7 @@ public struct RelationshipImportRow: ImportRow, Hashable {
 
     public init(number: Int) { self.number = number }
 
-    public static let columns: Set<String> = ["childId", "childEmail", "childPhone", "parentId", "parentEmail", "parentName",
+    public static let columns: Set<String> = ["childId", "childEmail", "childPhone", "childName", "parentId", "parentEmail", "parentName",
                                               "type", "role", "validFrom", "validTo"]
 }
 
@@ -213,8 +216,8 @@ public struct RelationshipImportService: Sendable {
         }
         guard let validFrom = instant(row.validFrom), let validTo = instant(row.validTo),
               let type = row.type?.trimmingWhitespace(), !type.isEmpty,
-              let child = try? Self.present(row.childID, row.childEmail, row.childPhone, side: "child"),
-              let parent = try? Self.present(row.parentID, row.parentEmail, row.parentName, side: "parent"),
+              let child = try? Self.present(row.childID, row.childEmail, row.childPhone, row.childName, side: "child"),
+              let parent = try? Self.present(row.parentID, row.parentEmail, nil, row.parentName, side: "parent"),
               let childKey = try? Self.key(child, side: "child", tenant: tenant),
               let parentKey = try? Self.key(parent, side: "parent", tenant: tenant)
         else { return nil }
@@ -233,11 +236,11 @@ public struct RelationshipImportService: Sendable {
             return .id(id)
         case .email(let raw):
             return .email(try EmailAddress(raw, field: "\(side)Email").normalized)
-        case .phoneOrName(let raw) where side == "child":
-            return .phone(try PhoneNumber(raw, defaultCallingCode: tenant.settings.defaultCallingCode, field: "childPhone").digits)
-        case .phoneOrName(let raw):
+        case .phone(let raw):
+            return .phone(try PhoneNumber(raw, defaultCallingCode: tenant.settings.defaultCallingCode, field: "\(side)Phone").digits)
+        case .name(let raw):
             // As names are stored: composed, and refused with a control character (a NUL reached PostgreSQL).
-            return .name(try Text.optional(raw, field: "parentName", max: Text.nameMax) ?? "")
+            return .name(try Text.optional(raw, field: "\(side)Name", max: Text.nameMax) ?? "")
         }
     }
 
@@ -260,8 +263,8 @@ public struct RelationshipImportService: Sendable {
         }
         // Checked before the ends are looked up by it (a NUL in it reached PostgreSQL, which refused the statement).
         let label = errors.check { try Relationship.validateLabel(type, field: "type") }
-        let child = errors.check { try Self.present(row.childID, row.childEmail, row.childPhone, side: "child") }
-        let parent = errors.check { try Self.present(row.parentID, row.parentEmail, row.parentName, side: "parent") }
+        let child = errors.check { try Self.present(row.childID, row.childEmail, row.childPhone, row.childName, side: "child") }
+        let parent = errors.check { try Self.present(row.parentID, row.parentEmail, nil, row.parentName, side: "parent") }
         try errors.throwIfAny()
         let childID = try await Self.resolve(child!, side: "child", access: access, tx: tx)
         let parentID = try await Self.resolve(parent!, side: "parent", access: access, tx: tx)
@@ -284,33 +287,35 @@ public struct RelationshipImportService: Sendable {
     }
 
     enum Reference {
-        case id(String), email(String), phoneOrName(String)
+        case id(String), email(String), phone(String), name(String)
 
         /// The column of a row that names a side this way.
         func column(side: String) -> String {
             switch self {
             case .id: "\(side)Id"
             case .email: "\(side)Email"
-            case .phoneOrName: side == "child" ? "childPhone" : "parentName"
+            case .phone: "\(side)Phone"
+            case .name: "\(side)Name"
             }
         }
     }
 
-    /// Exactly one way of naming a side.
-    static func present(_ id: String?, _ email: String?, _ third: String?, side: String) throws -> Reference {
-        let given = [(id, "Id"), (email, "Email"), (third, side == "child" ? "Phone" : "Name")]
+    /// Exactly one way of naming a side (a parent has no phone column: `phone` is nil for it).
+    static func present(_ id: String?, _ email: String?, _ phone: String?, _ name: String?, side: String) throws -> Reference {
+        let given = [(id, "Id"), (email, "Email"), (phone, "Phone"), (name, "Name")]
             .compactMap { value, suffix in value.flatMap { $0.trimmingWhitespace().isEmpty ? nil : (value!, suffix) } }
         guard given.count == 1, let (value, suffix) = given.first else {
             // The columns the row filled, when more than one (it named parentId, a column the file did not have; found by
             // a probe).
             let field = given.isEmpty ? "\(side)Id" : given.map { side + $0.1 }.joined(separator: ", ")
-            throw RosterError.invalid(field, given.isEmpty ? "give the \(side) by \(side)Id, \(side)Email or "
-                                      + (side == "child" ? "childPhone" : "parentName") : "give the \(side) one way only")
+            throw RosterError.invalid(field, given.isEmpty ? "give the \(side) by \(side)Id, \(side)Email, "
+                                      + (side == "child" ? "childPhone or childName" : "or parentName") : "give the \(side) one way only")
         }
         switch suffix {
         case "Id": return .id(value)
         case "Email": return .email(value)
-        default: return .phoneOrName(value)
+        case "Phone": return .phone(value)
+        default: return .name(value)
         }
     }
 
@@ -328,10 +333,10 @@ public struct RelationshipImportService: Sendable {
             field = "\(side)Email"
             candidates = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: email, phone: nil)
         case .phone(let digits):
-            field = "childPhone"
+            field = "\(side)Phone"
             candidates = try await tx.liveParties(tenant: tenant.id, kind: nil, emailNormalized: nil, phone: digits)
         case .name(let name):
-            field = "parentName"
+            field = "\(side)Name"
             candidates = try await tx.liveOrganizations(tenant: tenant.id, named: name)
         }
         let readable = try await access.readableAmong(candidates.map(\.id))

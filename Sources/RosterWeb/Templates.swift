@@ -607,8 +607,8 @@ enum Templates {
             <p>Parties: <code>kind</code> (person or organization), <code>firstName</code>, <code>lastName</code>, <code>name</code>,
             <code>email</code>, <code>phone</code>, <code>website</code>, <code>note</code>, <code>customerType</code>, <code>roles</code> and
             <code>tags</code> (separated by <code>;</code>), <code>properties.KEY</code>, <code>partnerId</code> or <code>partnerEmail</code>.</p>
-            <p>Relationships: the child by <code>childId</code>, <code>childEmail</code> or <code>childPhone</code>; the parent by
-            <code>parentId</code>, <code>parentEmail</code> or <code>parentName</code> (an organization's exact name); <code>type</code>,
+            <p>Relationships: the child by <code>childId</code>, <code>childEmail</code>, <code>childPhone</code> or <code>childName</code>;
+            the parent by <code>parentId</code>, <code>parentEmail</code> or <code>parentName</code> (names: an organization's exact name); <code>type</code>,
             <code>role</code>, <code>validFrom</code>, <code>validTo</code>.</p>
           </details>
           {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}

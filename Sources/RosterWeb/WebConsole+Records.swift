@@ -89,7 +89,7 @@ extension WebConsole {
                 let below = form.direction == "below"
                 do {
                     _ = try await services.relationships.create(tenant: tenant, RelationshipInput(
-                        parentID: below ? other! : id, childID: below ? id : other!, type: form.type, role: form.role.isEmpty ? nil : form.role),
+                        parentID: below ? other! : id, childID: below ? id : other!, type: form.type, role: form.role.trimmingWhitespace().isEmpty ? nil : form.role),
                         context: signedIn.context)
                 } catch RosterError.notFound {
                     // This party was read for its page; the other one is missing or out of sight (the same words for both).

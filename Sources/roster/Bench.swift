@@ -28,6 +28,12 @@ struct PartyCreates: AsyncParsableCommand {
     @Option(help: "Concurrent creators.")
     var concurrency = 8
 
+    /// Sizes a run can take (0 crashed, a negative count ran the default; found by a probe): a usage error otherwise.
+    func validate() throws {
+        try BenchSize.require(count, "--count", atLeast: 1)
+        try BenchSize.require(concurrency, "--concurrency", atLeast: 1)
+    }
+
     func run() async throws {
         var config = global.configuration()
         config.logLevel = .warning
@@ -125,6 +131,14 @@ struct Hierarchy: AsyncParsableCommand {
 
     @Option(help: "Repetitions of the ancestry check.")
     var checkRuns = 500
+
+    /// Sizes a run can take (0 crashed, a negative count ran the default; found by a probe): a usage error otherwise.
+    func validate() throws {
+        try BenchSize.require(size, "--size", atLeast: 10)
+        try BenchSize.require(branching, "--branching", atLeast: 1)
+        try BenchSize.require(descendantRuns, "--descendant-runs", atLeast: 1)
+        try BenchSize.require(checkRuns, "--check-runs", atLeast: 1)
+    }
 
     func run() async throws {
         var config = global.configuration()
@@ -232,6 +246,14 @@ struct Access: AsyncParsableCommand {
     @Option(help: "Decisions to measure.")
     var checks = 5000
 
+    /// Sizes a run can take (0 crashed, a negative count ran the default; found by a probe): a usage error otherwise.
+    func validate() throws {
+        try BenchSize.require(size, "--size", atLeast: 10)
+        try BenchSize.require(branching, "--branching", atLeast: 1)
+        try BenchSize.require(users, "--users", atLeast: 1)
+        try BenchSize.require(checks, "--checks", atLeast: 1)
+    }
+
     func run() async throws {
         var config = global.configuration()
         config.logLevel = .warning
@@ -330,6 +352,13 @@ struct ProvisioningBench: AsyncParsableCommand {
     @Option(help: "Concurrent requests.")
     var concurrency = 8
 
+    /// Sizes a run can take (0 crashed, a negative count ran the default; found by a probe): a usage error otherwise.
+    func validate() throws {
+        try BenchSize.require(count, "--count", atLeast: 1)
+        try BenchSize.require(rounds, "--rounds", atLeast: 1)
+        try BenchSize.require(concurrency, "--concurrency", atLeast: 1)
+    }
+
     func run() async throws {
         var config = global.configuration()
         if global.logLevel == nil { config.logLevel = .warning }
@@ -397,6 +426,12 @@ struct MergeBench: AsyncParsableCommand {
     @Option(help: "Edges of those parties in all.")
     var edges = 10_000
 
+    /// Sizes a run can take (0 crashed, a negative count ran the default; found by a probe): a usage error otherwise.
+    func validate() throws {
+        try BenchSize.require(parties, "--parties", atLeast: 2)
+        try BenchSize.require(edges, "--edges", atLeast: 0)
+    }
+
     func run() async throws {
         var config = global.configuration()
         config.logLevel = .warning
@@ -448,5 +483,12 @@ struct MergeBench: AsyncParsableCommand {
                   + "\(merge.conflicts.count) conflicts; the dry run said \(dry.moved.relationships) and \(dry.conflicts.count)); "
                   + "undo: \(Measure.ms(undoTime))")
         }
+    }
+}
+
+/// The least value each size of a benchmark takes.
+enum BenchSize {
+    static func require(_ value: Int, _ option: String, atLeast least: Int) throws {
+        guard value >= least else { throw ValidationError("\(option) must be at least \(least)") }
     }
 }

@@ -39,14 +39,9 @@ struct ExportParties: AsyncParsableCommand {
     static func write(to output: String?, global: GlobalOptions, what: String,
                       _ start: @escaping @Sendable (RosterRuntime) async throws -> (total: Int?, next: () async throws -> ArraySlice<UInt8>?,
                                                                                     count: () -> Int)) async throws {
-        let handle: FileHandle
-        if let output {
-            // O_EXCL: an existing file (or one that appears meanwhile) is never overwritten.
-            let descriptor = try Files.create(output)
-            handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        } else {
-            handle = FileHandle.standardOutput
-        }
+        // O_EXCL: an existing file (or one that appears meanwhile) is never overwritten.
+        let made = try output.map(Files.create)
+        let handle = made.map { FileHandle(fileDescriptor: $0.descriptor, closeOnDealloc: true) } ?? FileHandle.standardOutput
         do {
             let count = try await global.withRuntime { runtime in
                 let (total, next, count) = try await start(runtime)
@@ -57,9 +52,7 @@ struct ExportParties: AsyncParsableCommand {
                         try handle.write(contentsOf: chunk)
                     } catch {
                         // One line, not Foundation's error dump (a full disk, a closed pipe).
-                        var failure = StandardOutput.failure(error)
-                        if let output { failure = .init(message: failure.message.replacingOccurrences(of: "standard output", with: output)) }
-                        throw failure
+                        throw made?.failure(error) ?? StandardOutput.failure(error)
                     }
                     if let total { bar?.update(count(), total: max(total, count())) }
                 }
@@ -72,7 +65,7 @@ struct ExportParties: AsyncParsableCommand {
             }
         } catch {
             // A partial file would pass for a whole export.
-            if let output { try? FileManager.default.removeItem(atPath: output) }
+            made?.removeIfCreated()
             throw error
         }
     }

@@ -39,15 +39,16 @@ enum Files {
     /// Creates `path` for writing, mode 0600, never over an existing file (O_EXCL: not one that appears meanwhile
     /// either): its descriptor, or an error saying why not.
     /// A terminal, a pipe or another device (`/dev/stdout`, `/dev/stderr`, a FIFO) is written to as it is: nothing there
-    /// is overwritten (`--errors /dev/stdout` was refused as existing; found by a probe).
-    static func create(_ path: String) throws -> Int32 {
+    /// is overwritten (`--errors /dev/stdout` was refused as existing; found by a probe). Only a file this made may be
+    /// removed again (`created`): an export that failed on `/dev/full` removed the device; found by a probe.
+    static func create(_ path: String) throws -> Output {
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard descriptor < 0 else { return descriptor }
+        guard descriptor < 0 else { return Output(path: path, descriptor: descriptor, created: true) }
         var code = errno
         var info = stat()
         if code == EEXIST, stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFCHR || (info.st_mode & S_IFMT) == S_IFIFO {
             let device = open(path, O_WRONLY)
-            if device >= 0 { return device }
+            if device >= 0 { return Output(path: path, descriptor: device, created: false) }
             code = errno
         }
         let reason = switch code {
@@ -58,6 +59,23 @@ enum Files {
         default: String(cString: strerror(code))
         }
         throw CLIRefusal("can't create \(path): \(reason)")
+    }
+}
+
+/// An output of a command: a file it made (`created`), or a device or pipe that was there.
+struct Output {
+    let path: String
+    let descriptor: Int32
+    let created: Bool
+
+    /// Removes the file, if this command made it (a partial export would pass for a whole one); never a device.
+    func removeIfCreated() {
+        if created { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// One line naming the output and why a write failed (a full disk, a closed pipe), not Foundation's error dump.
+    func failure(_ error: any Error) -> StandardOutput.Failure {
+        StandardOutput.Failure(message: StandardOutput.failure(error).message.replacingOccurrences(of: "standard output", with: path))
     }
 }
 

@@ -49,8 +49,8 @@ struct ImportRelationships: AsyncParsableCommand {
         commandName: "relationships",
         abstract: "Import edges from CSV (header row) or JSON Lines, through the checks of POST .../relationships.",
         discussion: """
-            Columns: the child by childId, childEmail or childPhone; the parent by parentId, parentEmail or parentName (an \
-            organization's exact name; a name two organizations share is refused); type, role, validFrom, validTo (RFC 3339). \
+            Columns: the child by childId, childEmail, childPhone or childName, the parent by parentId, parentEmail or parentName \
+            (childName and parentName: an organization's exact name; a name two organizations share is refused); type, role, validFrom, validTo (RFC 3339). \
             Self-loops, cycles and partnerships below a party without the role partner are refused with the reason. An edge \
             that exists is skipped (--on-duplicate fail: refused). Batched, resumable and reported as parties are.
             """)
@@ -194,30 +194,40 @@ enum ImportCommand {
 /// The refused rows as CSV lines `row,field,message`, written as the import goes, into a new file.
 final class ErrorLog: @unchecked Sendable {
     private let handle: FileHandle
-    private let path: String
+    private let output: Output
     private let lock = NSLock()
     private var written = false
 
     init(path: String) throws {
-        self.path = path
-        let descriptor = try Files.create(path)
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        try handle.write(contentsOf: Data("row,field,message\n".utf8))
+        output = try Files.create(path)
+        handle = FileHandle(fileDescriptor: output.descriptor, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: Data("row,field,message\n".utf8))
+        } catch {
+            // One line naming the file (a full disk was Foundation's error dump; found by a probe).
+            try? handle.close()
+            output.removeIfCreated()
+            throw output.failure(error)
+        }
     }
 
     func write(_ rows: [PartyImportReport.RefusedRow]) throws {
         let text = rows.map { [String($0.row), $0.field, $0.message].map(Self.quoted).joined(separator: ",") + "\n" }.joined()
         try lock.withLock {
             written = written || !rows.isEmpty
-            try handle.write(contentsOf: Data(text.utf8))
+            do {
+                try handle.write(contentsOf: Data(text.utf8))
+            } catch {
+                throw output.failure(error)
+            }
         }
     }
 
-    /// Closes and removes the file when no refused row went into it.
+    /// Closes and removes the file when no refused row went into it (a file it made only).
     func removeIfEmpty() {
         lock.withLock {
             try? handle.close()
-            if !written { try? FileManager.default.removeItem(atPath: path) }
+            if !written { output.removeIfCreated() }
         }
     }
 

@@ -130,10 +130,15 @@ struct Parties: AsyncParsableCommand {
                 return
             }
             // O_EXCL: a file that appeared since the check above is not overwritten either.
-            let descriptor = try Files.create(output)
-            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-            try handle.write(contentsOf: data + Data("\n".utf8))
-            try handle.close()
+            let made = try Files.create(output)
+            let handle = FileHandle(fileDescriptor: made.descriptor, closeOnDealloc: true)
+            do {
+                try handle.write(contentsOf: data + Data("\n".utf8))
+                try handle.close()
+            } catch {
+                made.removeIfCreated()
+                throw made.failure(error)
+            }
             FileHandle.standardError.write(Data("wrote the export of party \(partyID) to \(output)\n".utf8))
         }
     }

@@ -35,27 +35,31 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         logger.info("starting", metadata: ["database": "\(config.redactedDatabaseURL)", "address": "\(config.host):\(config.port)"])
-        let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: registry, demo: demo,
-                                                  onServerRunning: { port in
-            let base = config.publicURL ?? "http://\(config.host.contains(":") ? "[\(config.host)]" : config.host):\(port)"
-            FileHandle.standardOutput.write(Data("""
-                Roster is listening: the API at \(base)/v1 (spec at \(base)/openapi.yaml),
-                the admin console at \(base)/ui: sign in there with the bootstrap token (or a tenant API key, rk_...).
-
-                """.utf8))
-        }) { token in
-            FileHandle.standardOutput.write(Data("""
-                ------------------------------------------------------------------
-                Generated bootstrap (platform) token, shown only this once:
-                  \(token)
-                Use it as: Authorization: Bearer \(token)
-                ------------------------------------------------------------------
-
-                """.utf8))
-        }
         do {
+            let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: registry, demo: demo,
+                                                      onServerRunning: { port in
+                let base = config.publicURL ?? "http://\(config.host.contains(":") ? "[\(config.host)]" : config.host):\(port)"
+                FileHandle.standardOutput.write(Data("""
+                    Roster is listening: the API at \(base)/v1 (spec at \(base)/openapi.yaml),
+                    the admin console at \(base)/ui: sign in there with the bootstrap token (or a tenant API key, rk_...).
+
+                    """.utf8))
+            }) { token in
+                FileHandle.standardOutput.write(Data("""
+                    ------------------------------------------------------------------
+                    Generated bootstrap (platform) token, shown only this once:
+                      \(token)
+                    Use it as: Authorization: Bearer \(token)
+                    ------------------------------------------------------------------
+
+                    """.utf8))
+            }
             try await app.runService()
             logger.info("stopped")
+        } catch SQLError.unavailable(let detail) {
+            // One line naming the database, its password hidden, as every other command says it (found by a probe).
+            FileHandle.standardError.write(Data("roster: the database at \(config.redactedDatabaseURL) is unavailable: \(detail)\n".utf8))
+            Foundation.exit(3)
         } catch let error as ConfigurationError {
             // Exit at once: the server never started, and its database handles are not closed on this path.
             FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
@@ -112,7 +116,8 @@ struct Backup: AsyncParsableCommand {
         do {
             try await database.withRunning { database in try await database.backup(to: file) }
         } catch let error as BackupFileError {
-            throw ValidationError(String(describing: error))
+            // Refused (2), as an output file that can't be created is everywhere (it was 1; found by a probe).
+            throw CLIRefusal(String(describing: error))
         }
         print("backup written to \(file)")
     }
@@ -144,9 +149,15 @@ struct Restore: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            // Every page checked before anything (migrations) writes to the copy.
-            let copy = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
-            let problems = try await copy.withRunning { database in try await database.integrityProblems() }
+            // Every page checked before anything (migrations) writes to the copy. A file cut short is no database SQLite
+            // opens, which the runtime reports as an unavailable database (exit 3): it is the backup's fault (exit 1).
+            let problems: [String]
+            do {
+                let copy = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
+                problems = try await copy.withRunning { database in try await database.integrityProblems() }
+            } catch {
+                throw ValidationError("the backup is damaged: \(error)")
+            }
             guard problems.isEmpty else { throw ValidationError("the backup is damaged: \(problems.prefix(5).joined(separator: "; "))") }
             let summary = try await global.withRuntime(config) { runtime in
                 let tenants = try await runtime.services.tenants.all(context: .cli)

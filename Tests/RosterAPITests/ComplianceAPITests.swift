@@ -286,9 +286,9 @@ struct BulkExportAPITests {
             let csv = try await api.send(.get, "/v1/tenants/\(t)/relationships/export")
             #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8", "\(csv.headers)")
             let lines = csv.text.split(separator: "\n").map(String.init)
-            #expect(lines.first == "childId,childEmail,childPhone,parentId,parentEmail,parentName,type,role,validFrom,validTo")
-            #expect(Set(lines.dropFirst()) == [",ann@example.com,,,,North,sales,,,", ",south@example.com,,,,North,sales,,,",
-                                               ",,+442079460958,,south@example.com,,sales,,,"], "\(csv.text)")
+            #expect(lines.first == "childId,childEmail,childPhone,childName,parentId,parentEmail,parentName,type,role,validFrom,validTo")
+            #expect(Set(lines.dropFirst()) == [",ann@example.com,,,,,North,sales,,,", ",south@example.com,,,,,North,sales,,,",
+                                               ",,+442079460958,,,south@example.com,,sales,,,"], "\(csv.text)")
             let masked = try await api.send(.get, "/v1/tenants/\(t)/relationships/export?format=jsonl&mask=true")
             #expect(masked.status == .ok && masked.headers[.contentType] == "application/x-ndjson")
             #expect(masked.text.split(separator: "\n").count == 3)

@@ -45,6 +45,34 @@ struct TPartnerAccount: Codable {
 
 @Suite("HTTP: relationships, tags, partner accounts")
 struct HierarchyAPITests {
+    /// A blank role is refused as a blank type is (it was taken as none), and an edge's audit entry names the fields it
+    /// was given: its role and window only when it has them (every entry named the role and none the window; a probe).
+    @Test func blankRolesAreRefusedAndEntriesNameTheFieldsGiven() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let org = try await api.createParty(t, #"{"kind":"organization","name":"Org"}"#)
+            let a = try await api.createParty(t, #"{"kind":"person","firstName":"A"}"#)
+            let b = try await api.createParty(t, #"{"kind":"person","firstName":"B"}"#)
+            for role in ["", "   "] {
+                let blank = try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                               json: #"{"parentId":"\#(org.id)","childId":"\#(a.id)","type":"staff","role":"\#(role)"}"#)
+                #expect(blank.status == .unprocessableContent && blank.problem?.errors?.map(\.field) == ["role"], "\(blank.text)")
+            }
+            let windowed = try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                              json: #"{"parentId":"\#(org.id)","childId":"\#(a.id)","type":"staff","validFrom":"2020-01-01T00:00:00Z"}"#)
+                .decode(TRelationship.self)
+            let roled = try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                           json: #"{"parentId":"\#(org.id)","childId":"\#(b.id)","type":"staff","role":"lead","validTo":"2099-01-01T00:00:00Z"}"#)
+                .decode(TRelationship.self)
+            func fields(_ id: String) async throws -> [String]? {
+                try await api.send(.get, "/v1/tenants/\(t)/audit?targetId=\(id)").decode(TList<TAuditEntry>.self).items
+                    .first { $0.action == "relationship.create" }?.fields
+            }
+            #expect(try await fields(windowed.id) == ["parentId", "childId", "type", "validFrom"])
+            #expect(try await fields(roled.id) == ["parentId", "childId", "type", "role", "validTo"])
+        }
+    }
+
     /// `at=` over HTTP: a hierarchy, a decision (the instant in the query or in the body) and `access/parties` answer as
     /// of an instant before an edge was removed; a value that is not an RFC 3339 date-time is a 400 naming `at`.
     /// `includeInactive=true` marks each entry by whether it is reached over edges in force (`active`); other answers

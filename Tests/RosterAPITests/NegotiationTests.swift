@@ -131,6 +131,8 @@ struct NegotiationTests {
             return !successes.isEmpty && successes.allSatisfy { $0.hasPrefix("        '204'") }
         }.keys)
         #expect(answerless == StrictBodyMiddleware.answerless, "\(answerless.symmetricDifference(StrictBodyMiddleware.answerless))")
+        let versioned = Set(operations.filter { _, lines in lines.contains { $0.contains("{name: If-Match, in: header") } }.keys)
+        #expect(versioned == StrictBodyMiddleware.versioned, "\(versioned.symmetricDifference(StrictBodyMiddleware.versioned))")
     }
 
     /// The method of `operation`: the line before its `operationId` is `get:`, `post:`, ...
@@ -138,6 +140,25 @@ struct NegotiationTests {
         let lines = spec.split(separator: "\n").map(String.init)
         guard let at = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "operationId: \(operation)" }) else { return nil }
         return lines[..<at].last { $0.hasPrefix("    ") && !$0.hasPrefix("      ") }?.trimmingCharacters(in: .whitespaces).dropLast().description
+    }
+
+    /// A write of a record without a version took any `If-Match` (`"999"` deleted an edge): none but `*` matches it.
+    @Test func ifMatchOnARecordWithoutAVersionMatchesOnlyAnyVersion() async throws {
+        try await withApp { api in
+            let t = try await api.makeTenant()
+            let org = try await api.createParty(t, #"{"kind":"organization","name":"Farm"}"#)
+            let person = try await api.createParty(t, #"{"kind":"person","firstName":"Ann"}"#)
+            let edge = try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                          json: #"{"parentId":"\#(org.id)","childId":"\#(person.id)","type":"other"}"#).decode(ID.self)
+            let stale = try await api.send(.delete, "/v1/tenants/\(t)/relationships/\(edge.id)", headers: [.ifMatch: "\"999\""])
+            #expect(stale.status == .preconditionFailed && stale.problem?.detail?.contains("no version") == true, "\(stale.text)")
+            #expect(try await api.send(.get, "/v1/tenants/\(t)/relationships/\(edge.id)").status == .ok, "still there")
+            #expect(try await api.send(.delete, "/v1/tenants/\(t)/relationships/\(edge.id)", headers: [.ifMatch: "*"]).status == .noContent)
+            // A versioned record takes its own tag, as before.
+            let patched = try await api.send(.patch, "/v1/tenants/\(t)/parties/\(person.id)", json: #"{"note":"x"}"#,
+                                             headers: [.ifMatch: "\"\(person.version)\""])
+            #expect(patched.status == .ok, "\(patched.text)")
+        }
     }
 
     /// An audit cursor is a `seq`: digits only (`-1` was answered an empty page).

@@ -1009,7 +1009,7 @@ extension WebConsoleTests {
             #expect(edgeLines.status == .ok && edgeLines.headers[.contentType] == "application/x-ndjson")
             #expect(edgeLines.headers[.contentDisposition] == "attachment; filename=\"\(tenant)-relationships.jsonl\"")
             let edgesCSV = try await browser.post("/ui/t/\(tenant)/exports/relationships", [("csrf", csrf), ("format", "csv")])
-            #expect(edgesCSV.status == .ok && edgesCSV.html.hasPrefix("childId,childEmail,childPhone,parentId,parentEmail,parentName,type"),
+            #expect(edgesCSV.status == .ok && edgesCSV.html.hasPrefix("childId,childEmail,childPhone,childName,parentId,parentEmail,parentName,type"),
                     "\(edgesCSV.html)")
         }
     }

@@ -77,6 +77,14 @@ struct BackupRestoreTests {
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notABackup))
         let bogus = try CLI(databaseURL: "sqlite://" + dir.appendingPathComponent("other.sqlite").path).run(["restore", notABackup], environment: env)
         #expect(bogus.status == 2 && bogus.err.contains("not a SQLite database"), "\(bogus.err)")
+        // A backup cut short is a damaged input (1), not an unavailable database (3; found by a probe), and leaves nothing.
+        let cut = dir.appendingPathComponent("cut.backup").path
+        let whole = try Data(contentsOf: URL(fileURLWithPath: backup))
+        try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: cut))
+        let cutTarget = dir.appendingPathComponent("cut.sqlite").path
+        let truncated = try CLI(databaseURL: "sqlite://" + cutTarget).run(["restore", cut], environment: env)
+        #expect(truncated.status == 1 && truncated.err.contains("damaged"), "\(truncated.status) \(truncated.err)")
+        #expect(!FileManager.default.fileExists(atPath: cutTarget))
         let postgres = try CLI(databaseURL: "postgres://x:y@127.0.0.1:1/z").run(["restore", backup], environment: env)
         #expect(postgres.status == 2 && postgres.err.contains("pg_restore"), "\(postgres.err)")
         // Backup refuses PostgreSQL the same way, before connecting (the server named here does not exist).

@@ -537,7 +537,7 @@ struct CLITests {
         let unknown = try cli.run("users", "import", "--tenant", "acme", extra.path)
         #expect(unknown.status == 1 && unknown.err.contains("extra") && !unknown.err.contains("FieldError"), "\(unknown.err)")
         let backup = try cli.run("backup", "/nonexistent/dir/x.sqlite")
-        #expect(backup.status == 1 && !backup.err.contains("unavailable") && backup.err.contains("/nonexistent/dir/x.sqlite"), "\(backup.err)")
+        #expect(backup.status == 2 && !backup.err.contains("unavailable") && backup.err.contains("/nonexistent/dir/x.sqlite"), "\(backup.err)")
         let missing = try cli.run("users", "import", "--tenant", "nope", file.path)
         #expect(missing.status == 2)
         #expect(missing.err.contains("no tenant"))

@@ -89,14 +89,14 @@ struct ExportCLITests {
 
         let plain = try cli.run("export", "relationships", "--tenant", "src")
         let lines = plain.out.split(separator: "\n").map(String.init)
-        #expect(plain.status == 0 && lines.first == "childId,childEmail,childPhone,parentId,parentEmail,parentName,type,role,validFrom,validTo",
+        #expect(plain.status == 0 && lines.first == "childId,childEmail,childPhone,childName,parentId,parentEmail,parentName,type,role,validFrom,validTo",
                 "\(plain.out) \(plain.err)")
-        #expect(lines.contains(",ann@example.com,,,,Archer Farms,employment,owner,2026-01-01T00:00:00.000Z,"), "\(lines)")
-        #expect(lines.contains(",,+442079460958,,,Archer Farms,employment,,,"), "\(lines)")
-        #expect(lines.contains(",north@example.com,,,,Archer Farms,structure,,,"), "\(lines)")
+        #expect(lines.contains(",ann@example.com,,,,,Archer Farms,employment,owner,2026-01-01T00:00:00.000Z,"), "\(lines)")
+        #expect(lines.contains(",,+442079460958,,,,Archer Farms,employment,,,"), "\(lines)")
+        #expect(lines.contains(",north@example.com,,,,,Archer Farms,structure,,,"), "\(lines)")
         // Spreadsheet-safe, as the API's and the console's downloads: the phone's + starts with an apostrophe.
         let safe = try cli.run("export", "relationships", "--tenant", "src", "--spreadsheet-safe")
-        #expect(safe.status == 0 && safe.out.contains(",,'+442079460958,,,Archer Farms,employment,,,"), "\(safe.out) \(safe.err)")
+        #expect(safe.status == 0 && safe.out.contains(",,'+442079460958,,,,Archer Farms,employment,,,"), "\(safe.out) \(safe.err)")
 
         let maskedParties = dir.appendingPathComponent("parties.csv").path
         let maskedEdges = dir.appendingPathComponent("edges.jsonl").path
@@ -145,5 +145,39 @@ struct ExportCLITests {
         process.waitUntilExit()
         let lines = text.split(separator: "\n", maxSplits: 1).map(String.init)
         #expect(lines.first == "1" && text.contains("Broken pipe"), "\(text)")
+    }
+
+    /// An export whose output was a device that was there (a link to /dev/full) fails with one line naming it, and leaves
+    /// it where it was: only a file the command made is removed (an export on /dev/full removed the device; found by a
+    /// probe). So does an import's errors file.
+    @Test func aFailedExportRemovesOnlyWhatItMade() throws {
+        let cli = try CLI()
+        #expect(try cli.run("tenants", "create", "--slug", "dev", "--name", "Dev").status == 0)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let full = dir.appendingPathComponent("full").path
+        try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: "/dev/full")
+        let people = dir.appendingPathComponent("people.csv")
+        try Data("firstName,email\nAnn,ann@example.com\nBad,not-an-email\n".utf8).write(to: people)
+        let imported = try cli.run("import", "parties", people.path, "--tenant", "dev", "--errors", full)
+        #expect(imported.status == 1 && imported.err.contains("can't write \(full)") && !imported.err.contains("NSCocoaErrorDomain"),
+                "\(imported.err)")
+        for what in ["parties", "relationships"] {
+            let run = try cli.run("export", what, "--tenant", "dev", "--output", full)
+            #expect(run.status == 1 && run.err.contains("can't write \(full)"), "\(run.err)")
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: full)) == "/dev/full", "the link is where it was")
+        }
+        #expect(FileManager.default.fileExists(atPath: "/dev/full"))
+    }
+
+    /// A benchmark's sizes below what it can run are a usage error (0 crashed the process; found by a probe).
+    @Test func benchmarkSizesAreChecked() throws {
+        let cli = try CLI()
+        for args in [["parties", "--count", "0"], ["provisioning", "--rounds", "0"], ["access", "--users", "0"],
+                     ["hierarchy", "--branching", "0"], ["merge", "--parties", "1"]] {
+            let run = try cli.run(["bench"] + args)
+            #expect(run.status == 64 && run.err.contains("must be at least"), "\(args): \(run.status) \(run.err)")
+        }
     }
 }
