@@ -52,9 +52,14 @@ extension SQLTransaction {
                               [.uuid(tenant.rawValue), .uuid(party.rawValue), .uuid(tag.rawValue)]).isEmpty
     }
 
-    func touchParty(tenant: Tenant.ID, id: Party.ID, at: Date) async throws {
-        try await conn.execute("UPDATE parties SET version = version + 1, updated_at = $3 WHERE tenant_id = $1 AND id = $2",
-                               [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(at)])
+    func touchParty(tenant: Tenant.ID, id: Party.ID, at: Date, expectedVersion: Int?) async throws -> Bool {
+        var sql = "UPDATE parties SET version = version + 1, updated_at = $3 WHERE tenant_id = $1 AND id = $2"
+        var binds: [SQLValue] = [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(at)]
+        if let expectedVersion {
+            sql += " AND version = $4"
+            binds.append(.int(Int64(expectedVersion)))
+        }
+        return try await !conn.query(sql + " RETURNING version", binds).isEmpty
     }
 
     func tags(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Party.ID: [Tag]] {

@@ -52,11 +52,14 @@ public struct TagService: Sendable {
     /// Tags a party by text (the tag made when missing) and audits it, in the caller's transaction. Idempotent.
     /// `touching`: a tag newly attached is a change of the party (its version and `updatedAt`), as for a caller tagging
     /// a party that exists; a party being written in the same transaction (created, imported) counts its own change.
+    /// `ifMatch`: the version the caller's change is based on, held to the party's in the statement that changes it.
     static func attach(text: String, color: String? = nil, to party: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction,
-                       context: OperationContext, touching: Bool = false) async throws -> Tag {
+                       context: OperationContext, touching: Bool = false, ifMatch: Int? = nil) async throws -> Tag {
         let tag = try await findOrCreate(text: text, color: color, tenant: tenant, tx: tx, context: context)
         if try await tx.attachTag(tenant: tenant, party: party, tag: tag.id) {
-            if touching { try await tx.touchParty(tenant: tenant, id: party, at: Date.rosterNow) }
+            if touching, try await !tx.touchParty(tenant: tenant, id: party, at: Date.rosterNow, expectedVersion: ifMatch) {
+                throw RosterError.preconditionFailed("the party changed meanwhile: it is no longer at version \(ifMatch ?? 0)")
+            }
             try await tx.appendAudit([AuditEvent(tenantID: tenant, context: context, action: "party.tag", targetType: "party",
                                                  targetID: party.description, fields: ["tags"])])
         }
@@ -95,7 +98,8 @@ public struct TagService: Sendable {
                 let party = try await access.party(id, "parties.write")
                 try requireVersion(ifMatch, is: party.version, of: "party")
                 guard party.isLive else { throw RosterError.conflict(party.notLiveReason) }
-                return try await Self.attach(text: text, color: color, to: id, tenant: tenant.id, tx: tx, context: context, touching: true)
+                return try await Self.attach(text: text, color: color, to: id, tenant: tenant.id, tx: tx, context: context, touching: true,
+                                             ifMatch: ifMatch)
             }
         } catch StoreError.uniqueViolation {
             // A concurrent request created the same tag: attach that one.
@@ -122,7 +126,9 @@ public struct TagService: Sendable {
             guard let tagID = try await tag(tx, tenant.id), try await tx.detachTag(tenant: tenant.id, party: id, tag: tagID) else {
                 throw RosterError.notFound("the party has no tag \(named)")
             }
-            try await tx.touchParty(tenant: tenant.id, id: id, at: Date.rosterNow)
+            guard try await tx.touchParty(tenant: tenant.id, id: id, at: Date.rosterNow, expectedVersion: ifMatch) else {
+                throw RosterError.preconditionFailed("the party changed meanwhile: it is no longer at version \(ifMatch ?? 0)")
+            }
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "party.untag", targetType: "party",
                                                  targetID: id.description, fields: ["tags"])])
         }

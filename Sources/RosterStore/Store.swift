@@ -315,9 +315,18 @@ public protocol TagRepository {
     /// Returns false when the party did not have the tag.
     func detachTag(tenant: Tenant.ID, party: Party.ID, tag: Tag.ID) async throws -> Bool
     /// A change to the party that its row does not hold (its tags): `version` + 1 and `updatedAt`, so that its ETag and
-    /// an `If-Match` see it.
-    func touchParty(tenant: Tenant.ID, id: Party.ID, at: Date) async throws
+    /// an `If-Match` see it. `expectedVersion`: only if the party is at that version, decided in the same statement
+    /// (an `If-Match` read before a concurrent change let both changes through on PostgreSQL; found by a probe); false
+    /// when it is not.
+    func touchParty(tenant: Tenant.ID, id: Party.ID, at: Date, expectedVersion: Int?) async throws -> Bool
     func tags(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Party.ID: [Tag]]
+}
+
+extension TagRepository {
+    /// `touchParty` whatever the party's version.
+    public func touchParty(tenant: Tenant.ID, id: Party.ID, at: Date) async throws {
+        _ = try await touchParty(tenant: tenant, id: id, at: at, expectedVersion: nil)
+    }
 }
 
 /// A partner account as stored: the secret sealed with AES-GCM (nonce, ciphertext and tag, base64).

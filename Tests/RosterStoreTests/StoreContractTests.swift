@@ -190,6 +190,59 @@ struct StoreContractTests {
         }
     }
 
+    /// Changes of a party's tags racing with one `If-Match`, and with a PATCH based on the same version: exactly one goes
+    /// through, the others are 412 and change nothing (on PostgreSQL each compared the version before the others
+    /// committed, and all went through; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func tagChangesHoldIfMatchAgainstEachOther(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            let party = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Racy"), context: .test)
+            let version = party.version
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<8 {
+                    group.addTask {
+                        do {
+                            if i == 0 {
+                                var patch = PartyPatch()
+                                patch.note = .set("patched")
+                                _ = try await s.parties.update(tenant: t, id: party.id, patch, ifMatch: version, context: .test)
+                            } else {
+                                _ = try await s.tags.attach(tenant: t, party: party.id, text: "T\(i)", ifMatch: version, context: .test)
+                            }
+                            return true
+                        } catch RosterError.preconditionFailed {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1, "\(outcomes)")
+            let after = try await s.parties.get(tenant: t, id: party.id, context: .test)
+            #expect(after.version == version + 1 && after.tags.count + (after.note == nil ? 0 : 1) == 1, "\(after)")
+            // Detaching, likewise.
+            for text in ["A", "B", "C"] { _ = try await s.tags.attach(tenant: t, party: party.id, text: text, context: .test) }
+            let now = try await s.parties.get(tenant: t, id: party.id, context: .test)
+            let detached = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for text in ["A", "B", "C"] {
+                    group.addTask {
+                        do {
+                            try await s.tags.detach(tenant: t, party: party.id, text: text, ifMatch: now.version, context: .test)
+                            return true
+                        } catch RosterError.preconditionFailed {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(detached.filter { $0 }.count == 1, "\(detached)")
+            #expect(try await s.parties.get(tenant: t, id: party.id, context: .test).version == now.version + 1)
+        }
+    }
+
     /// Lists ordered by text come in byte order on both stores, whatever the PostgreSQL database's collation
     /// (scripts/pg makes the test database with ICU's en-US, which orders `_u -d 10 9 a a-b ab` where bytes order
     /// `-d 10 9 _u a a-b ab`); a probe found tenants, tags, roles and consents in the database's order there.
