@@ -106,7 +106,10 @@ struct RequestInfoMiddleware<Context: RequestContext>: RouterMiddleware {
                     return console.routeError(request, status: error.status)
                 }
                 // A known path asked with a method it does not serve: 405 naming those it does.
-                if error.status == .notFound, case let allowed = routes.methods(for: request.uri.path), !allowed.isEmpty {
+                // An export serves no HEAD (above): not named either (a probe saw `Allow: GET, HEAD` on a 405 there).
+                if error.status == .notFound,
+                   case let allowed = routes.methods(for: request.uri.path).filter({ $0 != .head || !Self.isExport(request.uri.path) }),
+                   !allowed.isEmpty {
                     var response = respond(Problem(status: 405, title: "Method not allowed",
                                                    detail: "\(request.method) is not served here; use \(allowed.map(\.rawValue).joined(separator: ", "))"),
                                            requestID: requestID)

@@ -471,6 +471,11 @@ struct StrictInputTests {
             let export = try await api.send(.head, "/v1/tenants/\(t)/parties/export?format=csv")
             #expect(export.status == .methodNotAllowed && export.headers[.allow] == "GET" && export.body.isEmpty, "\(export.headers)")
             #expect(export.headers[HTTPField.Name("X-Request-Id")!] != nil && export.headers[.cacheControl] == "no-store", "answered as any 405: \(export.headers)")
+            // Another method refused there names GET alone too (it named HEAD; found by a probe).
+            for method in [HTTPRequest.Method.post, .delete] {
+                let refused = try await api.send(method, "/v1/tenants/\(t)/parties/export")
+                #expect(refused.status == .methodNotAllowed && refused.headers[.allow] == "GET", "\(method): \(refused.headers)")
+            }
             let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?action=parties.export").decode(TList<TAuditEntry>.self)
             #expect(audit.items.isEmpty)
         }
