@@ -70,14 +70,12 @@ package struct PartyReadRoute: Sendable {
 /// `ProblemMiddleware` maps the error.
 enum DirectAnswer {
     static let json = "application/json; charset=utf-8"
-    /// For its `Accept` check only (which no setting changes).
-    static let converter = Converter(configuration: Configuration())
-
-    /// Whether the request's `Accept` (if any) allows JSON, by the generated layer's own check; a request it refuses
-    /// goes to that layer, which answers the 406.
+    /// Whether the request's `Accept` (if any) allows JSON, by the rule every operation is held to
+    /// (`StrictBodyMiddleware.accepts`: `q=0` allows nothing); a request it refuses goes to the generated layer, which
+    /// answers the 406.
     static func acceptsJSON(_ request: HTTPRequest) -> Bool {
         guard request.headerFields[.accept] != nil else { return true }
-        return (try? converter.validateAcceptIfPresent("application/json", in: request.headerFields)) != nil
+        return StrictBodyMiddleware.accepts(request.headerFields[values: .accept], "application/json")
     }
 
     /// The segments of a path as a direct route takes it: no query, no escape to decode, no empty segment (at most

@@ -324,7 +324,7 @@ package struct StrictQueryMiddleware: ServerMiddleware {
         // probe): refused, naming what it takes.
         if let operationID, let taken = SpecQueryParameters.byOperation[operationID] {
             for name in pairs.map({ $0[0].removingPercentEncoding ?? String($0[0]) }) where !taken.contains(name) {
-            guard !name.isEmpty else { throw RosterError.badRequest("a query parameter has no name (`=value`)") }
+                guard !name.isEmpty else { throw RosterError.badRequest("a query parameter has no name (`=value`)") }
                 let takes = taken.isEmpty ? "it takes none" : "it takes " + taken.sorted().joined(separator: ", ")
                 throw RosterError.badRequest("the query parameter \(shown(name)) is not one this operation takes (\(takes))")
             }

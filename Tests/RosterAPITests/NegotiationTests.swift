@@ -32,6 +32,9 @@ struct NegotiationTests {
             let read = try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)").decode(TParty.self)
             #expect(read.version == party.version && read.state == party.state, "nothing changed")
 
+            // The plainest read (answered before the router) holds to the same rule.
+            let zero = try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)", headers: [.accept: "application/json;q=0"])
+            #expect(zero.status == .notAcceptable, "\(zero.status)")
             // What allows JSON: none, */*, application/*, JSON among others, any case.
             for accept in ["*/*", "application/*", "text/html, application/json;q=0.1", "APPLICATION/JSON"] {
                 let ok = try await api.send(.get, "/v1/tenants/\(t)/parties/\(party.id)", headers: [.accept: accept])
