@@ -174,19 +174,36 @@ extension RosterConfiguration {
 
         mutating func int(_ variable: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
             try parsed(variable, default: value, accepts: "an integer from \(range.lowerBound) to \(range.upperBound)") { text in
-                Int(text).flatMap { range.contains($0) ? $0 : nil }
+                Self.integer(text).flatMap { range.contains($0) ? $0 : nil }
             }
+        }
+
+        /// Decimal digits, with a minus sign before them at most: `Int("+80")` is 80, and a sign nobody writes in a
+        /// port or a size is more likely a slip than meant (found by a probe).
+        static func integer(_ text: String) -> Int? {
+            let digits = text.hasPrefix("-") ? text.utf8.dropFirst() : text.utf8[...]
+            guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+            return Int(text)
+        }
+
+        /// Digits with a decimal point among them at most (`0.5`, `2`): not `Double`'s `1e3`, `0x10`, `+5` or `inf`.
+        static func decimal(_ text: String) -> Double? {
+            let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count <= 2, !parts[0].isEmpty || parts.count == 2,
+                  parts.allSatisfy({ part in part.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }),
+                  parts.contains(where: { !$0.isEmpty }) else { return nil }
+            return Double(text)
         }
 
         mutating func optionalInt(_ variable: String, in range: ClosedRange<Int>, accepts: String) throws -> Int? {
             guard let given = raw(variable) else { return nil }
-            guard let value = Int(given.trimmingCharacters(in: .whitespaces)), range.contains(value) else { throw fail(variable, accepts, given) }
+            guard let value = Self.integer(given.trimmingCharacters(in: .whitespaces)), range.contains(value) else { throw fail(variable, accepts, given) }
             return value
         }
 
         mutating func double(_ variable: String, default value: Double, in range: ClosedRange<Double>) throws -> Double {
             try parsed(variable, default: value, accepts: "a number from \(range.lowerBound) to \(range.upperBound)") { text in
-                Double(text).flatMap { $0.isFinite && range.contains($0) ? $0 : nil }
+                Self.decimal(text).flatMap { range.contains($0) ? $0 : nil }
             }
         }
 

@@ -25,7 +25,11 @@ public final class ImportFile {
         public var positions: [Int] = []
         public var known: [String]
         public var description: String {
-            "the file has columns this import does not know: \(columns.joined(separator: ", ")) (known: \(known.joined(separator: ", ")))"
+            // A column with no name said as such, with its place (the message listed an empty name: "know:  (known").
+            let named = zip(columns, positions + Array(repeating: 0, count: max(0, columns.count - positions.count))).map { name, position in
+                name.isEmpty ? "a column with no name (column \(position))" : name
+            }
+            return "the file has columns this import does not know: \(named.joined(separator: ", ")) (known: \(known.joined(separator: ", ")))"
         }
     }
 
@@ -104,6 +108,11 @@ public final class ImportFile {
             // Column names as spreadsheets write them (`FirstName`, ` EMAIL `) are the columns they name.
             header = (reader.headerRow ?? []).enumerated().map { index, name in
                 Self.canonical(index == 0 && name.hasPrefix("\u{FEFF}") ? String(name.dropFirst()) : name, known: known, listed: describeKnown)
+            }
+            // A blank first line is no header: the columns' names are on a line after it (the message named a column
+            // with no name).
+            guard header.contains(where: { !$0.isEmpty }) else {
+                throw Unreadable(description: "the first line is blank: a CSV import starts with its header row, the columns' names")
             }
             let unknown = header.indices.filter { !known(header[$0]) }
             guard unknown.isEmpty else {

@@ -75,7 +75,7 @@ struct Output {
 
     /// One line naming the output and why a write failed (a full disk, a closed pipe), not Foundation's error dump.
     func failure(_ error: any Error) -> StandardOutput.Failure {
-        StandardOutput.Failure(message: StandardOutput.failure(error).message.replacingOccurrences(of: "standard output", with: path))
+        StandardOutput.failure(error, writing: path)
     }
 }
 
@@ -101,9 +101,10 @@ enum StandardOutput {
         }
     }
 
-    static func failure(_ error: any Error) -> Failure {
+    /// One line naming what was being written (`name`: standard output, or a file's path) and why the write failed.
+    static func failure(_ error: any Error, writing name: String = "standard output") -> Failure {
         let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
         let reason = posix.map { String(cString: strerror(Int32($0.code))) } ?? (error as NSError).localizedDescription
-        return Failure(message: "can't write standard output: \(reason)")
+        return Failure(message: "can't write \(name): \(reason)")
     }
 }

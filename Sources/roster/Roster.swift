@@ -23,6 +23,7 @@ struct Roster: AsyncParsableCommand {
         // A closed pipe is a failed write (exit 1 with its reason, as README says), not a silent death by SIGPIPE
         // (`roster export parties | head -1` exited 141 with no word; found by a probe).
         signal(SIGPIPE, SIG_IGN)
+        refuseHelpOnUnknownCommands(Array(CommandLine.arguments.dropFirst()))
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -52,6 +53,21 @@ struct Roster: AsyncParsableCommand {
             if let code = reportCLIError(error) { Foundation.exit(code) }
             exit(withError: error)
         }
+    }
+}
+
+/// `roster help NAME…` for a command there is not: the parser showed the top level's help and exited 0, as if the
+/// help asked for were there. It is a command line that does not parse, as `roster NAME` is (exit 64).
+private func refuseHelpOnUnknownCommands(_ arguments: [String]) {
+    guard arguments.first == "help" else { return }
+    var command: any ParsableCommand.Type = Roster.self
+    for name in arguments.dropFirst() where !name.hasPrefix("-") {
+        guard let next = command.configuration.subcommands.first(where: { $0._commandName == name || $0.configuration.aliases.contains(name) }) else {
+            let path = ([Roster.configuration.commandName ?? "roster"] + arguments.dropFirst().prefix { $0 != name }).joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(path) has no command '\(name)'\n  See '\(path) --help' for its commands.\n".utf8))
+            Foundation.exit(64)
+        }
+        command = next
     }
 }
 

@@ -580,6 +580,12 @@ struct CLITests {
         }
         let unparsed = try cli.run("import", "parties", "--tenant")
         #expect(unparsed.status == 64, "a command line that does not parse keeps the parser's usage error")
+        // Help for a command there is not is a usage error too (it showed the top level's help and exited 0), naming
+        // the command; help for one there is still shows it.
+        let nosuch = try cli.run("help", "tenants", "nosuch")
+        #expect(nosuch.status == 64 && nosuch.err.contains("roster tenants has no command 'nosuch'"), "\(nosuch.status) \(nosuch.err)")
+        let help = try cli.run("help", "import", "parties")
+        #expect(help.status == 0 && help.out.contains("--on-duplicate"), "\(help.status) \(help.err)")
     }
 
     @Test func platformKeysAreShownOnceListedAndRevoked() throws {
@@ -625,15 +631,15 @@ struct CLITests {
     /// A malformed or out-of-range value stops start with exit code 2, naming the variable and what it accepts;
     /// nothing falls back to a default (issue 9, item 4).
     @Test(arguments: [
-        ("ROSTER_PORT", "abc"), ("ROSTER_PORT", "70000"), ("ROSTER_PORT", "-1"), ("ROSTER_HOST", "local host"), ("ROSTER_HOST", "999.1.1.1"), ("ROSTER_HOST", "-x.example"),
+        ("ROSTER_PORT", "abc"), ("ROSTER_PORT", "70000"), ("ROSTER_PORT", "-1"), ("ROSTER_PORT", "+80"), ("ROSTER_HOST", "local host"), ("ROSTER_HOST", "999.1.1.1"), ("ROSTER_HOST", "-x.example"),
         ("ROSTER_DATABASE_URL", "mysql://x"), ("ROSTER_BOOTSTRAP_TOKEN", "short"), ("ROSTER_MANAGEMENT_TENANT", "Not A Slug"),
         ("ROSTER_CUSTOMER_TRACKING", "maybe"), ("ROSTER_MAX_BODY_BYTES", "12"), ("ROSTER_LOG_LEVEL", "loud"),
         ("ROSTER_SLOW_STATEMENT_MS", "0"), ("ROSTER_SECRET_KEY", "bm90IGEga2V5"), ("ROSTER_OIDC_ISSUER", "ftp://x"),
         ("ROSTER_OIDC_CLOCK_SKEW", "1h"), ("ROSTER_OIDC_KEY_REFETCH_SECONDS", "-5"), ("ROSTER_OIDC_ALLOW_LOOPBACK", "maybe"), ("ROSTER_IDEMPOTENCY_KEY_HOURS", "0"),
-        ("ROSTER_TRACKING_MAX_ATTEMPTS", "1000"), ("ROSTER_TRACKING_BACKOFF_SECONDS", "nan"), ("ROSTER_WORKER_INTERVAL_SECONDS", "0"),
+        ("ROSTER_TRACKING_MAX_ATTEMPTS", "1000"), ("ROSTER_TRACKING_BACKOFF_SECONDS", "nan"), ("ROSTER_WORKER_INTERVAL_SECONDS", "0"), ("ROSTER_WORKER_INTERVAL_SECONDS", "1e1"),
         ("ROSTER_PROVISIONING_LEASE_SECONDS", "soon"), ("ROSTER_TRACKING_IN_REQUEST", "2"), ("ROSTER_FAULTS", "nowhere:explode"),
         ("ROSTER_CUSTOMER_TAG", String(repeating: "x", count: 120)), ("ROSTER_RATE_LIMIT", "50"), ("ROSTER_RATE_LIMIT", "0/10"),
-        ("ROSTER_RETENTION_DAYS", "thirty"), ("ROSTER_RETENTION_DAYS", "-1"),
+        ("ROSTER_RETENTION_DAYS", "thirty"), ("ROSTER_RETENTION_DAYS", "-1"), ("ROSTER_RETENTION_DAYS", "+30"),
         // A database URL that names no database, or a mode of TLS that is none (it connected in plain text), or a port
         // that is no number or none TCP has (it was tried, exit 3); an issuer the tenants' own setting would refuse.
         ("ROSTER_DATABASE_URL", "sqlite://"), ("ROSTER_DATABASE_URL", "postgres://roster:roster@127.0.0.1:55432/"),

@@ -430,6 +430,18 @@ struct PartyImportTests {
         let unknown = dir.appendingPathComponent("u.csv")
         try Data("firstName,shoeSize\nAnn,7\n".utf8).write(to: unknown)
         #expect(throws: ImportFile.UnknownColumns.self) { try PartyImportReader(path: unknown.path, format: .csv) }
+        // A column with no name is said as one, with its place; a blank first line is no header (both messages named an
+        // empty column: "does not know:  (known").
+        let nameless = dir.appendingPathComponent("n.csv")
+        try Data("firstName,,email\nAnn,x,ann@example.com\n".utf8).write(to: nameless)
+        #expect { try PartyImportReader(path: nameless.path, format: .csv) } throws: { error in
+            "\(error)".contains("does not know: a column with no name (column 2) (known:")
+        }
+        let blankFirst = dir.appendingPathComponent("b.csv")
+        try Data("\nfirstName,email\nAnn,ann@example.com\n".utf8).write(to: blankFirst)
+        #expect { try PartyImportReader(path: blankFirst.path, format: .csv) } throws: { error in
+            (error as? ImportFile.Unreadable)?.description == "the first line is blank: a CSV import starts with its header row, the columns' names"
+        }
         let twice = dir.appendingPathComponent("t.csv")
         try Data("kind,firstName,firstName\nperson,A,B\n".utf8).write(to: twice)
         #expect { try PartyImportReader(path: twice.path, format: .csv) } throws: { error in
