@@ -205,7 +205,11 @@ public struct ComplianceService: Sendable {
                 throw RosterError.conflict("\(access.describe(scoping)) \(scoping.count == 1 ? "is" : "are") scoped to this organization: "
                                            + "delete \(scoping.count == 1 ? "it" : "them") (DELETE .../roles/{id}) before erasing it")
             }
-            var removed: [String] = ["party", "history", "tags", "consents"]
+            // The kinds of record removed (docs/compliance.md): tags and consents only when it had some (they were named
+            // on every erasure; found by a probe).
+            var removed: [String] = ["party", "history"]
+            if try await tx.tags(tenant: tenant, parties: [id])[id]?.isEmpty == false { removed.append("tags") }
+            if try await !tx.consents(tenant: tenant, party: id, purpose: nil, after: nil, limit: 1).isEmpty { removed.append("consents") }
 
             // Again under the locks: an edge of a type not locked yet was committed meanwhile (its lock is taken now).
             let edges = try await Self.edges(of: id, tenant: tenant, tx: tx)

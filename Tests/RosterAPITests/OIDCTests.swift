@@ -346,11 +346,17 @@ struct OIDCTests {
             let token = try provider.idToken(sub: "kim")
             try await withKeyServer(keySet: keySet) { base in
                 try await withApp(configure: Self.configure) { api in
-                    for (issuer, reason) in [("direct", "another issuer"), ("moved", "could not be read"), ("big", "could not be read")] {
+                    // A token the keys refuse is a 401; keys that could not be read say nothing of the token: a 503.
+                    for (issuer, status, reason) in [("direct", HTTPResponse.Status.unauthorized, "another issuer"),
+                                                     ("moved", .serviceUnavailable, "could not be read"), ("big", .serviceUnavailable, "could not be read")] {
                         let t = try await ssoTenant(api, issuer: base + "/" + issuer)
                         let response = try await api.send(.get, "/v1/tenants/\(t)/me", token: token)
-                        #expect(response.status == .unauthorized && response.problem?.detail?.contains(reason) == true, "\(issuer): \(response.text)")
+                        #expect(response.status == status && response.problem?.detail?.contains(reason) == true, "\(issuer): \(response.text)")
                     }
+                    // A provider that is not there at all.
+                    let gone = try await ssoTenant(api, issuer: "http://127.0.0.1:\(OIDCProvider.freePort())")
+                    let response = try await api.send(.get, "/v1/tenants/\(gone)/me", token: token)
+                    #expect(response.status == .serviceUnavailable && response.problem?.detail?.contains("could not be reached") == true, "\(response.text)")
                 }
             }
         }

@@ -122,8 +122,15 @@ struct ErasureTests {
             let entries = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: subject.id.description), cursor: nil, limit: 5, context: .test).items
             #expect(entries.first?.action == "party.erase")
             #expect(entries.first?.fields.contains("relationships") == true)
+            #expect(entries.first.map { Set(["party", "history", "tags", "consents"]).isSubset(of: $0.fields) } == true, "\(entries)")
             // A second erasure finds nothing.
             await expectRosterError({ try await s.compliance.erase(tenant: t, id: subject.id, context: .test) }) { $0.isNotFound }
+            // A party with nothing else: the entry names what it had, not tags and consents it never had (a probe).
+            let bare = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Bare"), context: .test)
+            try await s.compliance.erase(tenant: t, id: bare.id, context: .test)
+            let bareEntry = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: bare.id.description), cursor: nil, limit: 1,
+                                                   context: .test).items.first
+            #expect(bareEntry?.action == "party.erase" && bareEntry?.fields == ["party", "history"], "\(String(describing: bareEntry))")
         }
     }
 

@@ -48,6 +48,12 @@ public struct OIDCSignIn: Sendable {
         let claims: JSONWebToken.Claims
         do {
             claims = try await verifier.verify(token, issuer: issuer, audience: audience)
+        } catch .discoveryFailed {
+            // Nothing is known of the token yet: the provider's keys could not be had (it is down, or serves them in a
+            // way that is refused). A 401 told the caller its token was bad, and to sign in again, which can't help; the
+            // console's sign-in says 503 for the same.
+            throw RosterError.unavailable("the tenant's identity provider could not be reached or its keys could not be read, "
+                                          + "so the token could not be checked; try again later")
         } catch {
             throw RosterError.unauthorized(error.description)
         }
