@@ -166,7 +166,12 @@ extension SQLTransaction {
         try await conn.query("SELECT DISTINCT type FROM relationships WHERE tenant_id = $1", [.uuid(tenant.rawValue)]).compactMap { $0.string("type") }
     }
 
-    func deleteIdempotencyKeys(tenant: Tenant.ID) async throws {
-        try await conn.execute("DELETE FROM idempotency_keys WHERE tenant_id = $1", [.uuid(tenant.rawValue)])
+    func deleteIdempotencyKeys(tenant: Tenant.ID, keeping requestHash: String?) async throws {
+        if let requestHash {
+            try await conn.execute("DELETE FROM idempotency_keys WHERE tenant_id = $1 AND request_hash <> $2",
+                                   [.uuid(tenant.rawValue), .text(requestHash)])
+        } else {
+            try await conn.execute("DELETE FROM idempotency_keys WHERE tenant_id = $1", [.uuid(tenant.rawValue)])
+        }
     }
 }

@@ -283,7 +283,7 @@ public struct ComplianceService: Sendable {
                     throw RosterError.conflict("the tenant's provisioning is running; try again")
                 }
                 // The keys replay the tenant's creation, whose request named the admin.
-                try await tx.deleteIdempotencyKeys(tenant: tenant)
+                try await tx.deleteIdempotencyKeys(tenant: tenant, keeping: nil)
                 removed.append("provisioning.admin")
             }
 

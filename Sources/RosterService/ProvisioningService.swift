@@ -163,6 +163,11 @@ public struct ProvisioningService: Sendable {
                     tenant.status = .provisioning
                 }
                 id = existing.id
+                // A request with another body may take over a failed slug, but then the keys of the requests that failed
+                // are not answered by it: a repeat of one of them replayed this request's tenant as its own, with a name,
+                // settings and admin it never asked for (found by a probe). Without its key such a repeat is a new request,
+                // refused (409) once this one holds the slug.
+                try await tx.deleteIdempotencyKeys(tenant: id, keeping: hash)
                 try await tx.appendAudit([AuditEvent(tenantID: id, context: context, action: "tenant.retry", targetType: "tenant",
                                                      targetID: id.description, fields: ["name", "settings", "status"])])
             } else {

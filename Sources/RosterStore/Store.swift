@@ -567,7 +567,8 @@ public protocol ErasureRepository {
     func deleteErasedUser(tenant: Tenant.ID, id: User.ID) async throws
     /// The roles scoped to this organization.
     func roles(tenant: Tenant.ID, scopedTo organization: Party.ID) async throws -> [AccessRole]
-    func deleteIdempotencyKeys(tenant: Tenant.ID) async throws
+    /// Removes the tenant's idempotency keys; with `keeping`, not those of that request hash.
+    func deleteIdempotencyKeys(tenant: Tenant.ID, keeping requestHash: String?) async throws
     /// How far earlier runs of the import file `digest` got.
     func importProgress(tenant: Tenant.ID, digest: String) async throws -> ImportProgress?
     /// Moves the progress from `from` to `to` if it still is `from` (another run of the file moved it: false). `reset`

@@ -203,6 +203,33 @@ struct ProvisioningContractTests {
         }
     }
 
+    /// Another request may provision a failed slug, but a repeat of the request that failed, with its key, is then not
+    /// answered by the other's tenant (it got a 201 with a name, settings and admin it never asked for; found by a probe):
+    /// it is a new request for a slug that is taken, 409. The key of the same body as the one that succeeded still replays.
+    @Test(arguments: StoreKind.allCases)
+    func aFailedSlugTakenByAnotherRequestDoesNotAnswerTheFirstOnesKey(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let fixture = try await Fixture(rt)
+            let first = Fixture.request()
+            let faulty = try fixture.service(faults: "provision.activate:fail:1")
+            let firstKey = "first-\(UUID().uuidString)"
+            await expectRosterError({ try await faulty.provision(first, idempotencyKey: firstKey, context: .test) }) {
+                if case .unavailable = $0 { true } else { false }
+            }
+            var other = ProvisioningRequest(slug: first.slug, name: "Someone Else")
+            other.settings.defaultCallingCode = "1"
+            let otherKey = "other-\(UUID().uuidString)"
+            let (taken, replayed) = try await faulty.provision(other, idempotencyKey: otherKey, context: .test)
+            #expect(!replayed && taken.tenant.status == .active && taken.tenant.name == "Someone Else")
+            await expectRosterError({ try await faulty.provision(first, idempotencyKey: firstKey, context: .test) }) { $0.isConflict }
+            let now = try await faulty.tenant(slug: first.slug, context: .test)
+            #expect(now.tenant.name == "Someone Else" && now.tenant.settings.defaultCallingCode == "1")
+            #expect(try await fixture.users(first.slug).isEmpty, "the first request's admin was never made")
+            let (again, replayedAgain) = try await faulty.provision(other, idempotencyKey: otherKey, context: .test)
+            #expect(replayedAgain && again.tenant.id == taken.tenant.id)
+        }
+    }
+
     /// A tracked tenant whose records in the management tenant were removed there: a retry makes again what is missing
     /// (and nothing when all is there).
     @Test(arguments: StoreKind.allCases)
