@@ -87,9 +87,12 @@ public struct PartnerAccountService: Sendable {
     }
 
     /// The account, with `policy` on both its partner and its customer; 404 when it is missing or either is unreadable.
-    static func account(_ id: PartnerAccount.ID, _ policy: String, access: TenantAccess, tx: any StoreTransaction) async throws -> StoredPartnerAccount {
-        guard let stored = try await tx.partnerAccount(tenant: access.tenant.id, id: id) else {
-            throw RosterError.notFound("no partner account \(id)")
+    /// `party`: the party the caller reached it from (the console's path), which must be one of its ends.
+    static func account(_ id: PartnerAccount.ID, _ policy: String, of party: Party.ID? = nil, access: TenantAccess,
+                        tx: any StoreTransaction) async throws -> StoredPartnerAccount {
+        guard let stored = try await tx.partnerAccount(tenant: access.tenant.id, id: id),
+              party.map({ [stored.account.partnerID, stored.account.customerID].contains($0) }) ?? true else {
+            throw RosterError.notFound("no partner account \(id)" + (party.map { " of party \($0)" } ?? ""))
         }
         try await access.require(policy, on: [stored.account.partnerID, stored.account.customerID], what: "partner account \(id)")
         return stored
@@ -127,8 +130,9 @@ public struct PartnerAccountService: Sendable {
     /// Changes the username, rotates the secret (sealed anew) or (de)activates; needs `parties.write` on the partner and
     /// the customer, and `parties.read` on them as the answer shows the account. `ifMatch`: the version the change is
     /// based on (412 when it moved on). A change that changes nothing is the read it answers, audited as one.
-    public func update(tenant slug: String, id: PartnerAccount.ID, _ patch: PartnerAccountPatch, ifMatch: Int? = nil,
-                       context: OperationContext) async throws -> PartnerAccount {
+    /// `party`: when given (the console names the party it shows), the account must be one of its (else 404).
+    public func update(tenant slug: String, id: PartnerAccount.ID, of party: Party.ID? = nil, _ patch: PartnerAccountPatch,
+                       ifMatch: Int? = nil, context: OperationContext) async throws -> PartnerAccount {
         var errors = ValidationErrors()
         let username = patch.username.flatMap { Self.username($0, errors: &errors) }
         if let secret = patch.secret { Self.checkSecret(secret, errors: &errors) }
@@ -137,7 +141,7 @@ public struct PartnerAccountService: Sendable {
         return try await againIfChanged(ifMatch: ifMatch) { try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
-            var stored = try await Self.account(id, "parties.write", access: access, tx: tx)
+            var stored = try await Self.account(id, "parties.write", of: party, access: access, tx: tx)
             let current = stored.account
             try await access.requireAnswerable(current.partnerID)
             try await access.requireAnswerable(current.customerID)
@@ -172,11 +176,12 @@ public struct PartnerAccountService: Sendable {
 
     /// Deletes the account and its sealed secret for good; needs `parties.write` on the partner and the customer.
     /// `ifMatch` as for `update`.
-    public func delete(tenant slug: String, id: PartnerAccount.ID, ifMatch: Int? = nil, context: OperationContext) async throws {
+    public func delete(tenant slug: String, id: PartnerAccount.ID, of party: Party.ID? = nil, ifMatch: Int? = nil,
+                       context: OperationContext) async throws {
         try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             let tenant = access.tenant
-            let stored = try await Self.account(id, "parties.write", access: access, tx: tx)
+            let stored = try await Self.account(id, "parties.write", of: party, access: access, tx: tx)
             try requireVersion(ifMatch, is: stored.account.version, of: "partner account")
             guard try await tx.deletePartnerAccount(tenant: tenant.id, id: id) else {
                 throw RosterError.notFound("no partner account \(id)")

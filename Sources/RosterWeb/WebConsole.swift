@@ -538,6 +538,9 @@ extension WebConsole {
     /// The provider sends the browser back here: the answer must be this browser's sign-in (`state`), then the code is
     /// traded for an ID token whose `nonce` must match.
     func finishSSO(_ request: Request) async -> Response {
+        // A signed-in browser started no sign-in (beginSSO sends it home): a link here must not sign it out, as the sign-in
+        // page's must not (its answer set a new, anonymous session; found by a probe).
+        if session(of: request)?.signedIn == true { return Self.redirect("/ui", cookie: nil) }
         guard let signIn = authenticator.signIn, let pending = session(of: request)?.pending else {
             return signInPage(request, error: "This sign-in has expired or was not started here; sign in again.", status: .unauthorized)
         }
@@ -1036,17 +1039,23 @@ extension WebConsole {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let id = try Self.partyID(id)
             guard let account = PartnerAccount.ID(uuidString: account) else { throw RosterError.notFound("no such account") }
-            let version = fields["version"].flatMap { Int($0) }
             do {
+                // The version the form showed, as a party's edit form must send it: without it a change went through
+                // unchecked (found by a probe).
+                guard let version = fields["version"].flatMap({ Int($0) }) else {
+                    throw RosterError.invalid("version", "the form must send the version of the account it showed; open the party again")
+                }
+                // The account must be one of the party's in the path (a delete through another party's path went through;
+                // found by a probe): the service checks it with the rest.
                 if delete {
                     guard fields["confirm"] == "yes" else {
                         throw RosterError.invalid("confirm", "tick the box to confirm that the account and its secret go for good")
                     }
-                    try await services.partnerAccounts.delete(tenant: tenant, id: account, ifMatch: version, context: signedIn.context)
+                    try await services.partnerAccounts.delete(tenant: tenant, id: account, of: id, ifMatch: version, context: signedIn.context)
                 } else {
                     let secret = fields["secret"] ?? ""
                     _ = try await services.partnerAccounts.update(
-                        tenant: tenant, id: account,
+                        tenant: tenant, id: account, of: id,
                         PartnerAccountPatch(username: fields["username"], secret: secret.isEmpty ? nil : secret, active: fields["active"] == "yes"),
                         ifMatch: version, context: signedIn.context)
                 }

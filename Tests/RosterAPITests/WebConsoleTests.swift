@@ -507,6 +507,19 @@ extension WebConsoleTests {
             #expect(shown.html.contains(#"name="customerId""#) && shown.html.contains("cus-login") && !shown.html.contains("first-secret"))
 
             let edit = "/ui/t/\(tenant)/parties/\(customer.id)/accounts/\(account.id)/edit"
+            // Without the version it showed, or through a party that is neither end of the account, nothing changes (both
+            // went through; found by a probe).
+            for version in [nil, "", "zz", "99999999999999999999999"] as [String?] {
+                let unversioned = try await browser.post(edit, [("csrf", csrf), ("username", "sneaky"), ("active", "yes")]
+                                                            + (version.map { [("version", $0)] } ?? []))
+                #expect(unversioned.status == .unprocessableContent && unversioned.html.contains("the version of the account"), "\(String(describing: version))")
+            }
+            let bystander = try await api.createParty(tenant, #"{"kind":"organization","name":"Bystander"}"#)
+            let elsewhere = "/ui/t/\(tenant)/parties/\(bystander.id)/accounts/\(account.id)"
+            #expect(try await browser.post(elsewhere + "/edit", [("csrf", csrf), ("version", "1"), ("username", "sneaky")]).status == .notFound)
+            #expect(try await browser.post(elsewhere + "/delete", [("csrf", csrf), ("version", "1"), ("confirm", "yes")]).status == .notFound)
+            let untouched = try await api.send(.get, "\(base)/partner-accounts/\(account.id)").decode(TPartnerAccount.self)
+            #expect(untouched.username == "cus-login" && untouched.version == 1)
             let changed = try await browser.post(edit, [("csrf", csrf), ("version", "1"), ("username", "cus-login-2"), ("secret", "second-secret")])
             #expect(changed.status == .seeOther, "\(changed.html.prefix(400))")
             let after = try await api.send(.get, "\(base)/partner-accounts/\(account.id)").decode(TPartnerAccount.self)
@@ -1179,6 +1192,12 @@ struct WebConsoleSSOTests {
                 let signedIn = try await browser.get(callback)
                 #expect(signedIn.status == .seeOther && signedIn.location == "/ui/t/\(t)/parties", "\(signedIn.html)")
                 #expect(try await browser.get("/ui/sign-in").location == "/ui", "a signed-in browser is sent home, not signed out")
+                // So is one that follows a link to the callback (it was signed out: a new, anonymous session; a probe).
+                let linked = try await browser.get("/ui/sso/callback?state=x&code=y")
+                #expect(linked.status == .seeOther && linked.location == "/ui", "\(linked.status)")
+                let still = try await browser.get("/ui/t/\(t)/parties")
+                // (Ivy holds no role yet: the list is a 403, not the redirect to the sign-in page a signed-out browser gets.)
+                #expect(still.status == .forbidden && still.location == nil, "still signed in: \(still.status) \(String(describing: still.location))")
                 // The same answer again: in another browser there is no sign-in under way; with a copy of the cookie
                 // from before the callback, the provider refuses the code, which it took once.
                 var stranger = TBrowser(client: api.client)
