@@ -238,6 +238,12 @@ public struct ProvisioningService: Sendable {
                 if tenant.status == .failed {
                     throw RosterError.conflict("tenant \(slug) failed to provision; send its create request again, which tracks it")
                 }
+                // The management tenant holds the others' customer records and is none itself (track-existing skips it: the
+                // message below sent a probe there for nothing).
+                if tenant.slug == options.managementTenant {
+                    throw RosterError.conflict("tenant \(slug) is the management tenant: it keeps the other tenants' customer records and "
+                                               + "is not tracked as a customer itself")
+                }
                 throw RosterError.conflict("tenant \(slug) has no active provisioning to track; run roster tenants track-existing")
             }
             guard state.tracking.status != .off else { throw RosterError.conflict("customer tracking is off for tenant \(slug)") }

@@ -76,7 +76,11 @@ public struct TenantService: Sendable {
     /// A new tenant's slug, name and settings, normalized; invalid fields go into `errors`.
     static func validated(slug rawSlug: String, name rawName: String, settings: TenantSettings,
                           into errors: inout ValidationErrors) -> (slug: String, name: String, settings: TenantSettings) {
-        let slug = errors.check { try Tenant.validateSlug(rawSlug) } ?? rawSlug
+        // A slug is an identifier, its pattern holds no space: `" cd "` was taken as `cd` (found by a probe).
+        let slug = errors.check {
+            guard rawSlug == rawSlug.trimmingWhitespace() else { throw RosterError.invalid("slug", "must be 2 to 63 characters of a-z, 0-9 and -, with no spaces around them") }
+            return try Tenant.validateSlug(rawSlug)
+        } ?? rawSlug
         let name = errors.check { try Tenant.validateName(rawName) } ?? rawName
         var settings = settings
         if let sso = settings.sso { settings.sso = errors.check { try sso.validated() } }
@@ -199,6 +203,12 @@ public struct TenantService: Sendable {
                 try access.require("tenants.manage")
                 if case .keep = update.sso {} else if !access.grants.everything {
                     throw RosterError.forbidden("changing settings.sso needs ADMIN")
+                }
+                // The retention decides when deleted parties are erased for good: an erasure power. `tenants.manage` alone
+                // set it to 0 and had every deleted party erased (found by a probe).
+                if case .keep = update.retentionDays {} else if access.grants.scope(of: "parties.erase") != .tenant {
+                    throw RosterError.forbidden("changing settings.retentionDays decides when deleted parties are erased: it needs "
+                                                + "parties.erase on the whole tenant")
                 }
             }
             try requireVersion(ifMatch, is: tenant.version, of: "tenant")

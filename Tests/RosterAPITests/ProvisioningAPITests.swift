@@ -123,6 +123,9 @@ struct ProvisioningAPITests {
             let done = try forced.decode(TProvisioned.self)
             #expect(done.tracking?.status == "tracked" && done.tracking?.companyId == tenant.tracking?.companyId)
             #expect(try await api.send(.post, "/v1/tenants/no-such/tracking/retry").status == .notFound)
+            // The management tenant is not tracked; its refusal says so (it sent operators to track-existing, which skips it).
+            let management = try await api.send(.post, "/v1/tenants/management/tracking/retry")
+            #expect(management.status == .conflict && management.problem?.detail?.contains("is the management tenant") == true, "\(management.text)")
             let metrics = try await api.send(.get, "/metrics", token: nil).text
             #expect(metrics.contains("roster_provisioning_rollbacks_total") && metrics.contains(#"roster_tracking_total{result="failure"}"#)
                     && metrics.contains(#"roster_tracking_total{result="retry"}"#))

@@ -338,6 +338,15 @@ struct EscalationTests {
             #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: sso, token: manager).status == .forbidden)
             #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"name":"Renamed"}"#, token: manager).status == .ok)
             #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: sso, token: admin).status == .ok)
+            // The retention decides when deleted parties are erased: tenants.manage alone set it to 0 (a probe). It needs
+            // parties.erase on the whole tenant too.
+            let retention = #"{"settings":{"retentionDays":0}}"#
+            let refused = try await api.send(.patch, "/v1/tenants/\(t)", json: retention, token: manager)
+            #expect(refused.status == .forbidden && refused.problem?.detail?.contains("parties.erase") == true, "\(refused.text)")
+            let erasers = try await Self.role(api, t, "erasing tenant managers", ["tenants.manage", "parties.erase"])
+            let eraser = try await Self.key(api, t, roles: [erasers])
+            #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: retention, token: eraser).status == .ok)
+            #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"settings":{"retentionDays":null}}"#, token: admin).status == .ok)
 
             #expect(try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"status":"suspended"}"#).status == .ok)
             let lift = try await api.send(.patch, "/v1/tenants/\(t)", json: #"{"status":"active"}"#, token: admin)

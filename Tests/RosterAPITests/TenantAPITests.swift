@@ -157,6 +157,13 @@ struct TenantAPITests {
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.problem?.errors?.map(\.field) == ["slug", "name", "settings.defaultCallingCode"])
 
+            // A slug with spaces around it is refused, not trimmed (it made `spaced`; found by a probe).
+            for spaced in [#"" spaced ""#, #""spaced\t""#] {
+                let refused = try await api.send(.post, "/v1/tenants", json: #"{"slug":\#(spaced),"name":"Spaced"}"#)
+                #expect(refused.status == .unprocessableContent && refused.problem?.errors?.map(\.field) == ["slug"], "\(refused.text)")
+            }
+            #expect(try await api.send(.get, "/v1/tenants/spaced").status == .notFound)
+
             let missing = try await api.send(.post, "/v1/tenants", json: #"{"name":"No slug"}"#)
             #expect(missing.status == .unprocessableContent)
             #expect(missing.problem?.errors?.first?.field == "slug")
