@@ -634,6 +634,26 @@ extension SQLTransaction {
         return entries
     }
 
+    func recentChanges(tenant: Tenant.ID, targets: Set<String>, limit: Int) async throws -> [AuditEntry] {
+        // Each chunk's newest (through the target index), then the newest of all of them.
+        let targets = targets.sorted()
+        let routine = AuditFilter.routineReads.map { "'\($0)'" }.joined(separator: ", ")
+        var entries: [AuditEntry] = []
+        for start in stride(from: 0, to: targets.count, by: 500) {
+            let chunk = targets[start..<min(start + 500, targets.count)]
+            var binds: [SQLValue] = [.uuid(tenant.rawValue), .int(Int64(limit))]
+            let list = chunk.map { target -> String in
+                binds.append(.text(target))
+                return "$\(binds.count)"
+            }.joined(separator: ", ")
+            entries += try await conn.query("""
+                SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND target_id IN (\(list)) AND action NOT IN (\(routine))
+                ORDER BY seq DESC LIMIT $2
+                """, binds).map(makeAuditEntry)
+        }
+        return Array(entries.sorted { $0.seq > $1.seq }.prefix(limit))
+    }
+
     func auditChain(tenant: Tenant.ID, afterSeq: Int64, limit: Int) async throws -> [AuditEntry] {
         try await conn.query("""
             SELECT \(Self.auditColumns) FROM audit_entries WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3

@@ -340,6 +340,36 @@ public struct ComplianceService: Sendable {
     }
 
     /// Every edge of the party, both directions.
+    /// The party's audit trail as its page shows it: the `limit` newest changes and disclosures (routine reads left out)
+    /// of the party and of its own records the caller may see (its edges, partner accounts, login, merged records), as
+    /// its GDPR export gathers them. A reveal of its partner secret, an edge made: they target those records, and the
+    /// console's trail, which looked for the party's id alone, left them out (found by a probe). Needs `audit.read`
+    /// reaching the party. `more`: older ones are there.
+    public func trail(tenant slug: String, id: Party.ID, limit: Int, context: OperationContext) async throws
+        -> (entries: [AuditEntry], more: Bool) {
+        try await store.read { tx in
+            let access = try await TenantAccess.open(tx, slug, context, write: false)
+            let tenant = access.tenant.id
+            _ = try await access.party(id)
+            try await access.requireAuditReader(of: id.description)
+            let edges = try await Self.edges(of: id, tenant: tenant, tx: tx)
+            let readable = Set(try await access.readableAmong(Array(Set(edges.map { $0.parentID == id ? $0.childID : $0.parentID }))))
+            var accounts: [PartnerAccount] = []
+            for query in [PartnerAccountQuery(partnerID: id, limit: 100_000), PartnerAccountQuery(customerID: id, limit: 100_000)] {
+                accounts += try await tx.partnerAccounts(tenant: tenant, query: query)
+            }
+            var targets: Set<String> = [id.description]
+            targets.formUnion(edges.filter { readable.contains($0.parentID == id ? $0.childID : $0.parentID) }.map(\.id.description))
+            targets.formUnion(try await access.visible(accounts) { [$0.partnerID, $0.customerID] }.map(\.id.description))
+            if (try? access.require("users.read")) != nil, let user = try await tx.user(tenant: tenant, party: id) {
+                targets.insert(user.id.description)
+            }
+            targets.formUnion(try await PartyService.mergedChain(id, tenant: tenant, tx: tx).map(\.description))
+            let entries = try await tx.recentChanges(tenant: tenant, targets: targets, limit: limit + 1)
+            return (Array(entries.prefix(limit)), entries.count > limit)
+        }
+    }
+
     static func edges(of id: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Relationship] {
         var edges: [Relationship] = []
         var after: Relationship.ID?

@@ -183,6 +183,8 @@ public protocol AuditRepository {
     func auditEntries(tenant: Tenant.ID, filter: AuditFilter, beforeSeq: Int64?, limit: Int) async throws -> [AuditEntry]
     /// Every entry whose target is one of `targets`, in no particular order.
     func auditEntries(tenant: Tenant.ID, targets: Set<String>) async throws -> [AuditEntry]
+    /// The `limit` newest entries whose target is one of `targets` and that are no routine read, newest first.
+    func recentChanges(tenant: Tenant.ID, targets: Set<String>, limit: Int) async throws -> [AuditEntry]
     /// Entries oldest first after `afterSeq`, for verification.
     func auditChain(tenant: Tenant.ID, afterSeq: Int64, limit: Int) async throws -> [AuditEntry]
     /// The chain head as recorded when the last entry was appended.

@@ -402,7 +402,7 @@ enum Templates {
           {{/hasRows}}
           {{/audit}}
           {{#auditMore}}<p class="meta">The 20 newest are shown.</p>{{/auditMore}}
-          <p class="meta">Changes and disclosures (reveals, exports); reads are left out here. <a href="/ui/t/{{tenant}}/audit?targetId={{id}}" id="audit-all">Every entry, reads included</a></p>
+          <p class="meta">Changes and disclosures (reveals, exports) of the party and of its relationships, partner accounts and login; reads are left out here. <a href="/ui/t/{{tenant}}/audit?targetId={{id}}" id="audit-all">Every entry about the party itself, reads included</a></p>
         </section>
         <section class="card" id="gdpr-export">
           <h2>The party's data</h2>

@@ -747,11 +747,11 @@ extension WebConsole {
         var auditMore = false
         view.audit = try await Self.section {
             // Changes and disclosures: the page's own reads (several each time it is opened) pushed them out of the 20
-            // (found by a probe); every entry is a link away.
-            let page = try await services.audit.list(tenant: tenant, filter: AuditFilter(targetID: id.description, changesOnly: true),
-                                                     cursor: nil, limit: 20, context: context)
-            auditMore = page.nextCursor != nil
-            return page.items.map {
+            // (found by a probe); every entry is a link away. Those of its edges, accounts and login too (a reveal of its
+            // partner secret was not shown; found by a probe).
+            let trail = try await services.compliance.trail(tenant: tenant, id: id, limit: 20, context: context)
+            auditMore = trail.more
+            return trail.entries.map {
                 PartyView.AuditRow(seq: $0.seq, at: WebFormat.date($0.at), actor: $0.actor, action: $0.action,
                                    fields: $0.fields.joined(separator: ", "))
             }

@@ -451,6 +451,12 @@ extension WebConsoleTests {
             #expect(revealed.headers[.cacheControl] == "no-store")
             let audit = try await api.send(.get, "\(base)/audit?targetId=\(account.id)").decode(TList<TAuditEntry>.self)
             #expect(audit.items.filter { $0.action == "partner_account.reveal" }.count == 1, "one audited reveal, the confirmed one")
+            // The party's page lists the reveal and the account's creation in its trail, at both ends of the account
+            // (they target the account: the trail, which looked for the party's id alone, left them out; a probe).
+            for end in [customer.id, partner.id] {
+                let trail = try await browser.get("/ui/t/\(tenant)/parties/\(end)").html
+                #expect(trail.contains("<td>partner_account.reveal</td>") && trail.contains("<td>partner_account.create</td>"), "\(end)")
+            }
 
             let wrong = try await browser.post("/ui/t/\(tenant)/parties/\(customer.id)/erase", [("csrf", csrf), ("confirm", "erase")])
             #expect(wrong.status == .unprocessableContent && wrong.html.contains("type ERASE to confirm"))
