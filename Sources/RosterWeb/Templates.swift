@@ -231,8 +231,8 @@ enum Templates {
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="version" value="{{version}}">
             <label for="to">New state</label>
-            <select id="to" name="state">{{#stateChoices}}<option value="{{.}}">{{.}}</option>{{/stateChoices}}</select>
-            <label for="reason">Reason</label><input id="reason" name="reason">
+            <select id="to" name="state">{{#stateChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stateChoices}}</select>
+            <label for="reason">Reason</label><input id="reason" name="reason" maxlength="500" value="{{stateReason}}">
             <button type="submit" id="change-state">Change state</button>
           </form>
           {{/hasStateChoices}}{{/canWrite}}
@@ -242,7 +242,7 @@ enum Templates {
             <input type="hidden" name="csrf" value="{{csrf}}">
             <input type="hidden" name="version" value="{{version}}">
             <input type="hidden" name="state" value="active">
-            <label for="restore-reason">Reason</label><input id="restore-reason" name="reason">
+            <label for="restore-reason">Reason</label><input id="restore-reason" name="reason" maxlength="500" value="{{stateReason}}">
             <button type="submit" id="restore">Restore</button>
           </form>
           {{/canRestore}}{{/canWrite}}
@@ -264,7 +264,7 @@ enum Templates {
           <form method="post" action="/ui/t/{{tenant}}/parties/{{id}}/tags" id="tag-form" class="inline-form">
             <input type="hidden" name="csrf" value="{{csrf}}">
             <label for="tag-text">Add a tag</label>
-            <input id="tag-text" name="text" required maxlength="100">
+            <input id="tag-text" name="text" required maxlength="100" value="{{tagText}}">
             <button type="submit" id="add-tag">Add</button>
           </form>
           {{/canEdit}}

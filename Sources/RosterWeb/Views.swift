@@ -389,8 +389,11 @@ struct PartyView {
     var roles: String?
     var emailDomains: String?
     var properties: [Property]
-    var stateChoices: [String]
+    var stateChoices: [Option]
     var hasStateChoices: Bool
+    /// What a refused state form or tag form held, shown again (they came back empty; found by a probe).
+    var stateReason: String?
+    var tagText: String?
     var canRestore: Bool
     var history: [HistoryRow]
     var tags: [TagView]
@@ -448,7 +451,8 @@ struct PartyView {
         properties = party.properties.keys.sorted().map { Property(key: $0, value: WebFormat.scalar(party.properties[$0]!)) }
         // Live parties may go to another state, or be deleted (softly: restorable); a deleted one may be restored.
         stateChoices = party.isLive
-            ? [Party.State.active, .suspended, .archived, .deleted].filter { $0 != party.state }.map(\.rawValue) : []
+            ? [Party.State.active, .suspended, .archived, .deleted].filter { $0 != party.state }
+                .map { Option(value: $0.rawValue, label: $0.rawValue, selected: false) } : []
         canRestore = party.state == .deleted
         isLive = party.isLive
         hasStateChoices = !stateChoices.isEmpty

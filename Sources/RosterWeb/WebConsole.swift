@@ -913,12 +913,12 @@ extension WebConsole {
     func changeState(_ request: Request, tenant: String, id: String) async -> Response {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let id = try Self.partyID(id)
-            guard let state = fields["state"].flatMap(Party.State.init(rawValue:)), state != .merged else {
-                throw RosterError.invalid("state", "choose one of active, suspended, archived, deleted")
-            }
             let reason = fields["reason"].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
             let version = try Self.formVersion(fields)
             do {
+                guard let state = fields["state"].flatMap(Party.State.init(rawValue:)), state != .merged else {
+                    throw RosterError.invalid("state", "choose one of active, suspended, archived, deleted")
+                }
                 // The API's three operations: DELETE (soft), restore, and state changes between the live states.
                 let current = try await services.parties.get(tenant: tenant, id: id, context: signedIn.context)
                 if state == .deleted {
@@ -938,6 +938,13 @@ extension WebConsole {
                 view.conflict = "Someone changed this party after you opened it (it is now at version \(view.version)); "
                     + "the state was not changed."
                 return .page(title: view.displayName, template: "party", view: view, status: .conflict)
+            } catch RosterError.validation(let errors) {
+                // On the party's page, with the form as it was sent (a generic page lost the reason typed; a probe).
+                var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
+                view.errors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                view.stateReason = fields["reason"]
+                for index in view.stateChoices.indices { view.stateChoices[index].selected = view.stateChoices[index].value == fields["state"] }
+                return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
             }
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)?done=state")
         }
@@ -984,6 +991,7 @@ extension WebConsole {
             } catch RosterError.validation(let errors) {
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
                 view.errors = errors.map { PartyView.FieldMessage(field: $0.field == "text" ? "tag" : $0.field, message: $0.message) }
+                view.tagText = fields["text"]
                 return .page(title: view.displayName, template: "party", view: view, status: .unprocessableContent)
             }
             return .redirect("/ui/t/\(Self.pathSegment(tenant))/parties/\(id)")

@@ -189,6 +189,14 @@ struct TBrowser {
             }
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "New Name Ltd")
 
+            // A reason the rules refuse, or no state the form offers: the party's page again, naming the field, with the
+            // form as it was sent (a generic page lost the reason; found by a probe). Nothing changes.
+            let longReason = String(repeating: "r", count: 501)
+            let tooLong = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "archived"), ("reason", longReason)])
+            #expect(tooLong.status == .unprocessableContent && tooLong.html.contains("<strong>Reason</strong>"), "\(tooLong.html.prefix(3000))")
+            #expect(tooLong.html.contains(#"value="\#(longReason)""#) && tooLong.html.contains(#"<option value="archived" selected>"#))
+            let noState = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "gone"), ("reason", "kept")])
+            #expect(noState.status == .unprocessableContent && noState.html.contains(#"value="kept""#) && noState.html.contains("id=\"state-form\""))
             let changed = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "2"), ("state", "suspended"),
                                                                    ("reason", "unpaid invoices")])
             #expect(changed.status == .seeOther)
@@ -210,6 +218,9 @@ struct TBrowser {
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).tags.isEmpty)
             let emptyTag = try await browser.post("\(path)/tags", [("csrf", csrf), ("text", " ")])
             #expect(emptyTag.status == .unprocessableContent && emptyTag.html.contains("<strong>Tag</strong>"))
+            let longTag = String(repeating: "t", count: 101)
+            let tooLongTag = try await browser.post("\(path)/tags", [("csrf", csrf), ("text", longTag)])
+            #expect(tooLongTag.status == .unprocessableContent && tooLongTag.html.contains(#"value="\#(longTag)""#), "the tag typed is kept")
             #expect(try await browser.post("\(path)/tags", [("text", "Forged")]).status == .forbidden)
 
             // Deleted (softly) from the same form, then restored; a stale page's delete is a conflict. (The tag added and
