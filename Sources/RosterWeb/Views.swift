@@ -261,8 +261,19 @@ struct PartyView {
         var message: String
 
         init(field: String, message: String) {
-            self.field = Self.labels[field] ?? field
+            self.field = Self.label(field)
             self.message = message
+        }
+
+        /// The form's label for an API field; an item of a list (`roles[1]`) by its list's label and its place, counted
+        /// from 1 (the API's index was shown; found by a probe).
+        static func label(_ field: String) -> String {
+            if let label = labels[field] { return label }
+            if field.hasSuffix("]"), let open = field.lastIndex(of: "["), let index = Int(field[field.index(after: open)..<field.index(before: field.endIndex)]),
+               let label = labels[String(field[..<open])] {
+                return "\(label), item \(index + 1)"
+            }
+            return field
         }
 
         static let labels = [

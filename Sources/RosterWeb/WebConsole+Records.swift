@@ -100,7 +100,12 @@ extension WebConsole {
                 var view = try await partyView(tenant: tenant, id: id, signedIn: signedIn)
                 view.relationForm = form
                 switch error {
-                case .validation(let errors): view.errors = errors.map { PartyView.FieldMessage(field: $0.field, message: $0.message) }
+                case .validation(let errors):
+                    // The edge's ends are this party and the one the form names: what the rules say of either end (a party
+                    // its own parent, one deleted) is said of the form's field (it named `childId`; found by a probe).
+                    view.errors = errors.map {
+                        PartyView.FieldMessage(field: ["parentId", "childId"].contains($0.field) ? "otherId" : $0.field, message: $0.message)
+                    }
                 case .conflict(let message, _): view.conflict = message
                 default: throw error
                 }

@@ -597,6 +597,10 @@ extension WebConsoleTests {
             #expect(missing.status == .unprocessableContent && missing.html.contains("names no party you may see"))
             let sideways = try await browser.post(relate, [("csrf", csrf), ("direction", "sideways"), ("otherId", orgID), ("type", "employment")])
             #expect(sideways.status == .unprocessableContent && sideways.html.contains("choose below or above"), "\(sideways.status)")
+            // What the rules say of an end is said of the form's field, not the API's `childId` (found by a probe).
+            let itself = try await browser.post(relate, [("csrf", csrf), ("direction", "below"), ("otherId", ninaID), ("type", "employment")])
+            #expect(itself.status == .unprocessableContent && itself.html.contains("<strong>The other party&#39;s id</strong>")
+                    && !itself.html.contains("childId"), "\(itself.html.prefix(3000))")
             let related = try await browser.post(relate, [("csrf", csrf), ("direction", "below"), ("otherId", orgID), ("type", "employment"),
                                                            ("role", "contact")])
             #expect(related.status == .seeOther, "\(related.html.prefix(600))")
