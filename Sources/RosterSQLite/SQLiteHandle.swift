@@ -208,6 +208,13 @@ final class SQLiteHandle: @unchecked Sendable {
         }
         // SQLITE_CONSTRAINT_FOREIGNKEY.
         if code == SQLITE_CONSTRAINT | (3 << 8) { return SQLError.missingReference }
+        // SQLITE_BUSY and its extended codes: another process (a second import of the same file, a `roster` command beside
+        // `serve`) held the write lock past the busy timeout. The database is there but not to be had now: a 503 and exit
+        // 3, not SQLite's words and exit 1, which the CLI keeps for refused input (found by a probe).
+        if code & 0xFF == SQLITE_BUSY {
+            return SQLError.unavailable("the database is busy: another process held its write lock for more than 5 s (another import "
+                                        + "or command?); try again when it is done")
+        }
         return SQLiteFailure(code: code, message: message)
     }
 }

@@ -116,7 +116,8 @@ struct ExportOptions: ParsableArguments {
     @Option(help: "With --mask: a passphrase that keys the pseudonyms, so that several exports agree (random when omitted).")
     var maskKey: String?
 
-    @Flag(help: "CSV: start each field a spreadsheet would run as a formula (=, +, -, @) with an apostrophe; the import takes it off.")
+    @Flag(help: ArgumentHelp("CSV: start each field a spreadsheet would run as a formula (beginning with =, +, -, @, a tab or a "
+                             + "carriage return, or with an apostrophe and one of those) with an apostrophe; the import takes it off."))
     var spreadsheetSafe = false
 
     func validate() throws {

@@ -149,7 +149,7 @@ struct Audit: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the audit hash chain of one tenant, or of every tenant; exits 1 when a chain is broken.",
-            discussion: "Incremental: entries after the last verified checkpoint are rehashed (--full: all of them). "
+            discussion: "Every entry is rehashed (--incremental: only those after the last verified checkpoint). "
                 + "With --anchor FILE (from `roster audit head`), the whole chain is rehashed and must still extend the anchor.")
 
         @OptionGroup var global: GlobalOptions

@@ -16,6 +16,27 @@ struct SQLiteHandleTests {
         try body(handle)
     }
 
+    /// A write lock another connection holds past the busy timeout is the database unavailable (503, exit 3), not
+    /// SQLite's "database is locked" (a second import of one file got that and exit 1; found by a probe).
+    @Test func aWriteLockHeldElsewhereIsTheDatabaseUnavailable() throws {
+        try Self.withHandle { db in
+            _ = try db.query("CREATE TABLE t (i INTEGER)", [])
+            let path = try #require(db.query("PRAGMA database_list", []).first?.string("file"))
+            let other = try SQLiteHandle(path: path)
+            defer { other.close() }
+            _ = try other.query("PRAGMA busy_timeout = 50", [])
+            _ = try db.query("BEGIN IMMEDIATE", [])
+            #expect {
+                try other.query("INSERT INTO t VALUES (1)", [])
+            } throws: { error in
+                if case SQLError.unavailable(let detail) = error { return detail.contains("the database is busy") }
+                return false
+            }
+            _ = try db.query("COMMIT", [])
+            _ = try other.query("INSERT INTO t VALUES (1)", [])
+        }
+    }
+
     @Test func valuesRoundTrip() throws {
         try Self.withHandle { db in
             _ = try db.query("CREATE TABLE t (i INTEGER, d REAL, s TEXT, n TEXT, b INTEGER, u TEXT, at INTEGER)", [])
