@@ -123,7 +123,8 @@ extension WebConsole {
             guard let signedIn = try await authenticate(request, tenant: tenant) else {
                 return answer(.unauthorized, ["detail": "You are signed out; sign in again."])
             }
-            guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], Self.constantTimeEqual(sent, signedIn.session.csrf) else {
+            guard let sent = request.headers[HTTPField.Name("X-CSRF-Token")!], Self.constantTimeEqual(sent, signedIn.session.csrf),
+                  !Self.crossSite(request) else {
                 return answer(.forbidden, ["detail": "This form was not sent from this session; reload the page."])
             }
             let query = FormQuery(request)

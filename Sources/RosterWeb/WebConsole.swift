@@ -297,7 +297,7 @@ extension WebConsole {
             return errorPage(RosterError.badRequest("the form could not be read"), signedIn: nil, back: Self.back(request))
         }
         return await run(request, tenant: tenant, back: Self.back(request)) { signedIn in
-            guard let sent = fields["csrf"], Self.constantTimeEqual(sent, signedIn.session.csrf) else {
+            guard let sent = fields["csrf"], Self.constantTimeEqual(sent, signedIn.session.csrf), !Self.crossSite(request) else {
                 throw WebError.csrf
             }
             return try await body(signedIn, fields)
@@ -477,7 +477,7 @@ extension WebConsole {
         guard let fields = try? await Self.formFields(&request) else {
             return signInPage(request, error: "The form could not be read.", status: .badRequest)
         }
-        guard let session = session(of: request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf) else {
+        guard let session = session(of: request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf), !Self.crossSite(request) else {
             return signInPage(request, error: "This form has expired; sign in again.", status: .forbidden)
         }
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -503,12 +503,22 @@ extension WebConsole {
         }
     }
 
+    /// A form another site's page sent (the browser says so: `Sec-Fetch-Site: cross-site`), refused as a missing CSRF
+    /// token is, though it carries one: the token is the defence, this a second one (asked for by a probe). Requests
+    /// without the header (older browsers, scripts) are judged by the token alone.
+    static func crossSite(_ request: Request) -> Bool {
+        request.headers[secFetchSite]?.lowercased() == "cross-site"
+    }
+
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+
     func signOut(_ request: Request) async -> Response {
         var request = request
         // A session that ended already (idle, or signed out in another tab): signed out is what was asked (it was the
         // "form refused" page; found by a probe).
         guard let session = session(of: request), session.signedIn else { return Self.redirect("/ui/sign-in?ended=1", cookie: cookie(nil)) }
-        guard let fields = try? await Self.formFields(&request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf)
+        guard let fields = try? await Self.formFields(&request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf),
+              !Self.crossSite(request)
         else {
             return errorPage(WebError.csrf, signedIn: nil, back: "/ui")
         }

@@ -258,6 +258,12 @@ struct TBrowser {
             }
             let state = try await browser.post("\(path)/state", [("state", "archived")])
             #expect(state.status == .forbidden)
+            // With its token, but sent by another site's page (the browser says so): refused too (asked for by a probe).
+            let csrf = try #require(try await browser.get(path).csrf)
+            var crossSite = HTTPFields()
+            crossSite[HTTPField.Name("Sec-Fetch-Site")!] = "cross-site"
+            let fromElsewhere = try await browser.send(.post, "\(path)/edit", body: "csrf=\(csrf)&version=1&name=Forged+Ltd", headers: crossSite)
+            #expect(fromElsewhere.status == .forbidden && fromElsewhere.html.contains("Form refused"))
             let now = try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self)
             #expect(now.name == "Guarded Ltd" && now.state == "active" && now.version == 1)
             // Sign-in and sign-out forms too.
