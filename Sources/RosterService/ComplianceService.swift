@@ -339,7 +339,6 @@ public struct ComplianceService: Sendable {
         try await tx.deleteErasedUser(tenant: user.tenantID, id: user.id)
     }
 
-    /// Every edge of the party, both directions.
     /// The party's audit trail as its page shows it: the `limit` newest changes and disclosures (routine reads left out)
     /// of the party and of its own records the caller may see (its edges, partner accounts, login, merged records), as
     /// its GDPR export gathers them. A reveal of its partner secret, an edge made: they target those records, and the
@@ -370,6 +369,7 @@ public struct ComplianceService: Sendable {
         }
     }
 
+    /// Every edge of the party, both directions.
     static func edges(of id: Party.ID, tenant: Tenant.ID, tx: any StoreTransaction) async throws -> [Relationship] {
         var edges: [Relationship] = []
         var after: Relationship.ID?

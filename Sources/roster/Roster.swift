@@ -61,7 +61,8 @@ struct Roster: AsyncParsableCommand {
 private func refuseHelpOnUnknownCommands(_ arguments: [String]) {
     guard arguments.first == "help" else { return }
     var command: any ParsableCommand.Type = Roster.self
-    for name in arguments.dropFirst() where !name.hasPrefix("-") {
+    // The names up to the first option (an option's value is no command's name).
+    for name in arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }) {
         guard let next = command.configuration.subcommands.first(where: { $0._commandName == name || $0.configuration.aliases.contains(name) }) else {
             let path = ([Roster.configuration.commandName ?? "roster"] + arguments.dropFirst().prefix { $0 != name }).joined(separator: " ")
             FileHandle.standardError.write(Data("Error: \(path) has no command '\(name)'\n  See '\(path) --help' for its commands.\n".utf8))
