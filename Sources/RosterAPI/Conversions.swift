@@ -273,6 +273,9 @@ enum MergePatch {
                 errors.add(key, "is not a field of a tenant")
             }
         }
+        // And what the rules of the fields read say of them, so that every invalid field is named at once (the service
+        // checks them again, for every caller).
+        if !errors.errors.isEmpty { _ = update.validated(into: &errors) }
         try errors.throwIfAny()
         return update
     }

@@ -18,6 +18,25 @@ public struct TenantUpdate: Sendable {
         self.name = name
         self.status = status
     }
+
+    /// The change by the rules of a tenant's fields, normalized; what they refuse goes into `errors` (each field once:
+    /// one already named there is left to that message). The API's merge patch adds these to the refusals of its own
+    /// reading, so that a PATCH names every invalid field at once (an empty name went unnamed beside a bad status; a
+    /// probe).
+    public func validated(into errors: inout ValidationErrors) -> TenantUpdate {
+        var checked = self
+        if let raw = name, !errors.contains("name") { checked.name = errors.check { try Tenant.validateName(raw) } }
+        if case .set(let code) = defaultCallingCode, !errors.contains("settings.defaultCallingCode") {
+            checked.defaultCallingCode = errors.check({ try PhoneNumber.validateCallingCode(code) }).map { .set($0) } ?? .keep
+        }
+        if case .set(let given) = sso, !errors.contains("settings.sso") {
+            checked.sso = errors.check({ try given.validated() }).map { .set($0) } ?? .keep
+        }
+        if let status, status == .provisioning || status == .failed, !errors.contains("status") {
+            errors.add("status", "may be set to active or suspended only")
+        }
+        return checked
+    }
 }
 
 public struct TenantService: Sendable {
@@ -173,19 +192,9 @@ public struct TenantService: Sendable {
     /// `ifMatch`: the version the change is based on (`If-Match`); another is 412, as for a party.
     public func update(_ slug: String, _ update: TenantUpdate, ifMatch: Int? = nil, context: OperationContext) async throws -> ProvisionedTenant {
         var errors = ValidationErrors()
-        let name = update.name.flatMap { raw in errors.check { try Tenant.validateName(raw) } }
-        var callingCode: PartyPatch.Change<String> = .keep
-        switch update.defaultCallingCode {
-        case .set(let code): if let valid = errors.check({ try PhoneNumber.validateCallingCode(code) }) { callingCode = .set(valid) }
-        case .clear: callingCode = .clear
-        case .keep: break
-        }
-        var sso = update.sso
-        if case .set(let given) = sso, let valid = errors.check({ try given.validated() }) { sso = .set(valid) }
-        if let status = update.status, status == .provisioning || status == .failed {
-            errors.add("status", "may be set to active or suspended only")
-        }
+        let checked = update.validated(into: &errors)
         try errors.throwIfAny()
+        let name = checked.name, callingCode = checked.defaultCallingCode, sso = checked.sso
         // Once committed, this process's callers of the tenant are under its new rate limit at once.
         defer { rateLimits.forget(slug) }
         // Written over the version it read (a concurrent PATCH of the settings undid a suspension on PostgreSQL; a probe),

@@ -233,6 +233,13 @@ struct TenantAPITests {
             let invalid = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"status":"failed","slug":"x","colour":1}"#)
             #expect(invalid.status == .unprocessableContent)
             #expect(Set(invalid.problem?.errors?.map(\.field) ?? []) == ["status", "slug", "colour"])
+            // Every invalid field at once: what the patch's reading refuses and what the rules refuse (an empty name and
+            // a calling code of 0 went unnamed beside a bad status; found by a probe).
+            let mixed = try await api.send(.patch, "/v1/tenants/\(slug)",
+                                           json: #"{"name":"","status":"nope","settings":{"defaultCallingCode":"0","retentionDays":36501,"bogus":1}}"#)
+            #expect(mixed.status == .unprocessableContent)
+            #expect(Set(mixed.problem?.errors?.map(\.field) ?? [])
+                    == ["name", "status", "settings.defaultCallingCode", "settings.retentionDays", "settings.bogus"], "\(mixed.text)")
 
             let suspended = try await api.send(.patch, "/v1/tenants/\(slug)", json: #"{"status":"suspended"}"#)
             #expect(try suspended.decode(TTenant.self).status == "suspended")
