@@ -538,6 +538,13 @@ package struct StrictBodyMiddleware: ServerMiddleware {
             // `namedWell`: the generated layer's own problem names it well, were it the only one (an invalid or missing member).
             var refused: [(path: [CodingKeyPath], message: String, mend: Any?)] = []
             var namedWell = false
+            // The body decoded, and the operation's rules refused fields of it (`checkRulesWhenProbing`): named too,
+            // each once.
+            if case .validation(let fields)? = underlying(error) as? RosterError {
+                let given = Set(found.map(\.field))
+                found += fields.filter { !given.contains($0.field) }
+                break
+            }
             switch underlying(error) {
             case let date as InvalidDateTime:
                 refused = paths(in: json, holding: date.text).map { ($0, InvalidDateTime.rule, "2000-01-01T00:00:00Z") }

@@ -20,6 +20,15 @@ public struct RequestInfo: Sendable {
     /// Ends a probe once the body decoded.
     struct ProbeDecoded: Error {}
 
+    /// In a probe, runs an operation's rules on the body as mended (a pure check: `check` must not touch the database)
+    /// and ends the probe, so that what the rules refuse is named beside what the decoder refused (an empty name went
+    /// unnamed beside an unknown member; found by a probe). Outside a probe it does nothing: the service checks.
+    static func checkRulesWhenProbing(_ check: () throws -> Void) throws {
+        guard probing else { return }
+        try check()
+        throw ProbeDecoded()
+    }
+
     /// The operation context for a service call; 401 when the request is not authenticated.
     static func context() throws -> OperationContext {
         if probing { throw ProbeDecoded() }

@@ -39,18 +39,24 @@ package struct RosterAPIHandlers: APIProtocol {
     // MARK: Tenants
 
     package func createTenant(_ input: Operations.CreateTenant.Input) async throws -> Operations.CreateTenant.Output {
-        let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        var errors = ValidationErrors()
         var settings = TenantSettings()
         settings.defaultCallingCode = body.settings?.defaultCallingCode
         settings.autoLinkContacts = body.settings?.autoLinkContacts ?? false
         settings.sso = body.settings?.sso?.domain
-        settings.rateLimit = try body.settings?.rateLimit.map { try RateLimitRule.parse($0, field: "settings.rateLimit") }
+        settings.rateLimit = errors.check { try body.settings?.rateLimit.map { try RateLimitRule.parse($0, field: "settings.rateLimit") } } ?? nil
         settings.retentionDays = body.settings?.retentionDays
         let admin = body.admin.map { Provisioning.Admin(firstName: $0.firstName, lastName: $0.lastName, email: $0.email) }
-        let (result, _) = try await services.provisioning.provision(
-            ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin),
-            idempotencyKey: input.headers.idempotencyKey, context: context)
+        let request = ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin)
+        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
+        try RequestInfo.checkRulesWhenProbing {
+            errors.check { _ = try ProvisioningService.validated(request) }
+            try errors.throwIfAny()
+        }
+        let context = try RequestInfo.context()
+        try errors.throwIfAny()
+        let (result, _) = try await services.provisioning.provision(request, idempotencyKey: input.headers.idempotencyKey, context: context)
         return .created(.init(headers: .init(location: "/v1/tenants/\(result.tenant.slug)"), body: .json(.init(result))))
     }
 

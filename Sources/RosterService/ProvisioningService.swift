@@ -788,7 +788,7 @@ public struct ProvisioningService: Sendable {
 
     // MARK: Validation
 
-    static func validated(_ request: ProvisioningRequest) throws -> ProvisioningRequest {
+    public static func validated(_ request: ProvisioningRequest) throws -> ProvisioningRequest {
         var errors = ValidationErrors()
         var result = request
         (result.slug, result.name, result.settings) = TenantService.validated(slug: request.slug, name: request.name, settings: request.settings,
