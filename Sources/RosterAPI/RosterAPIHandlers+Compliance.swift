@@ -8,12 +8,14 @@ package import RosterService
 // The consent ledger and the export of a party (DESIGN.md §2 Compliance).
 extension RosterAPIHandlers {
     package func recordConsent(_ input: Operations.RecordConsent.Input) async throws -> Operations.RecordConsent.Output {
-        let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
-        let consent = try await services.consents.record(
-            tenant: input.path.tenant, party: try partyID(input.path.id),
-            ConsentInput(purpose: body.purpose, status: Consent.Status(body.status), source: body.source, at: body.at, note: body.note),
-            context: context)
+        let entry = ConsentInput(purpose: body.purpose, status: Consent.Status(body.status), source: body.source, at: body.at, note: body.note)
+        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
+        try RequestInfo.checkRulesWhenProbing {
+            _ = try entry.validated(tenant: .make(), party: .make(), now: Date.rosterNow, recordedBy: "probe")
+        }
+        let context = try RequestInfo.context()
+        let consent = try await services.consents.record(tenant: input.path.tenant, party: try partyID(input.path.id), entry, context: context)
         return .created(.init(body: .json(.init(consent))))
     }
 

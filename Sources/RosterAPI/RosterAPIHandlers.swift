@@ -240,8 +240,19 @@ package struct RosterAPIHandlers: APIProtocol {
     // MARK: Relationships and hierarchies
 
     package func createRelationship(_ input: Operations.CreateRelationship.Input) async throws -> Operations.CreateRelationship.Output {
-        let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
+        try RequestInfo.checkRulesWhenProbing {
+            var errors = ValidationErrors()
+            let ends = errors.check { try uuids((body.parentId, "parentId"), (body.childId, "childId")) }
+            _ = errors.check {
+                try RelationshipService.validated(RelationshipInput(
+                    parentID: ends.map { Party.ID($0.0) } ?? .make(), childID: ends.map { Party.ID($0.1) } ?? .make(), type: body._type,
+                    role: body.role, validFrom: body.validFrom, validTo: body.validTo))
+            }
+            try errors.throwIfAny()
+        }
+        let context = try RequestInfo.context()
         let (parent, child) = try uuids((body.parentId, "parentId"), (body.childId, "childId"))
         let relationship = try await services.relationships.create(
             tenant: input.path.tenant,

@@ -87,7 +87,7 @@ public struct RelationshipService: Sendable {
     }
 
     /// An edge's type and role as stored, when the input's labels and window pass the rules (what needs no database).
-    static func validated(_ input: RelationshipInput) throws -> (type: String, role: String?) {
+    public static func validated(_ input: RelationshipInput) throws -> (type: String, role: String?) {
         var errors = ValidationErrors()
         let type = errors.check { try Relationship.validateLabel(input.type, field: "type") }
         // A blank role was taken as none (`"role": "  "` answered 201 without one; found by a probe): refused as a blank

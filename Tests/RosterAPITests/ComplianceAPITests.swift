@@ -62,6 +62,15 @@ struct ComplianceAPITests {
             let unknown = try await api.send(.post, path, json: #"{"purpose":"newsletter","status":"granted","source":"x","channel":"web"}"#)
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.problem?.errors?.map(\.field) == ["channel"])
+            // An unknown member beside values the rules refuse: all of them named at once (only the member was; a probe).
+            let mixed = try await api.send(.post, path, json: #"{"purpose":"News Letter","status":"granted","source":" ","channel":"web"}"#)
+            #expect(mixed.status == .unprocessableContent && Set(mixed.problem?.errors?.map(\.field) ?? []) == ["channel", "purpose", "source"],
+                    "\(mixed.text)")
+            // The same for an edge: an unknown member, a party its own parent, a blank role.
+            let edge = try await api.send(.post, "/v1/tenants/\(t)/relationships",
+                                          json: #"{"parentId":"\#(ann.id)","childId":"\#(ann.id)","type":"structure","role":" ","weight":1}"#)
+            #expect(edge.status == .unprocessableContent && Set(edge.problem?.errors?.map(\.field) ?? []) == ["weight", "childId", "role"],
+                    "\(edge.text)")
             let bad = try await api.send(.post, path, json: #"{"purpose":"News Letter","status":"granted","source":"x"}"#)
             #expect(bad.status.code == 422 || bad.status.code == 400, "\(bad.text)")
             let future = try await api.send(.post, path, json: #"{"purpose":"newsletter","status":"granted","source":"x","at":"2999-01-01T00:00:00Z"}"#)
