@@ -20,13 +20,31 @@ extension Components.Schemas.Role {
 
 extension RosterAPIHandlers {
     package func createRole(_ input: Operations.CreateRole.Input) async throws -> Operations.CreateRole.Output {
-        let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
-        let role = try await services.access.createRole(
-            tenant: input.path.tenant, name: b.name, policies: b.policies,
-            organizationID: try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) },
-            relationshipType: try Self.roleType(b._type, alias: b.relationshipType), context: context)
-        return .created(.init(body: .json(.init(role))))
+        // The edge type's refusals name the member the body gave (`type` was named `relationshipType`; found by a probe).
+        let typeField = b._type != nil ? "type" : "relationshipType"
+        func named(_ fields: [FieldError]) -> [FieldError] {
+            fields.map { $0.field == "relationshipType" ? FieldError(typeField, $0.message) : $0 }
+        }
+        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
+        try RequestInfo.checkRulesWhenProbing {
+            var errors = ValidationErrors()
+            _ = errors.check { try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) } }
+            let type = errors.check { try Self.roleType(b._type, alias: b.relationshipType) }
+            _ = AccessService.roleFields(name: b.name, policies: b.policies, relationshipType: type ?? nil,
+                                         scoped: b.organizationId != nil, errors: &errors)
+            if !errors.errors.isEmpty { throw RosterError.validation(named(errors.errors)) }
+        }
+        let context = try RequestInfo.context()
+        do {
+            let role = try await services.access.createRole(
+                tenant: input.path.tenant, name: b.name, policies: b.policies,
+                organizationID: try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) },
+                relationshipType: try Self.roleType(b._type, alias: b.relationshipType), context: context)
+            return .created(.init(body: .json(.init(role))))
+        } catch RosterError.validation(let fields) {
+            throw RosterError.validation(named(fields))
+        }
     }
 
     /// `type`, or its alias `relationshipType`; both given must agree.

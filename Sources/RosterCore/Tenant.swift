@@ -101,17 +101,24 @@ public struct SSOSettings: Hashable, Sendable, Codable {
 extension SSOSettings {
     /// Issuer: an absolute https URL (http only for this machine: a provider in tests); audience: 1 to 255
     /// characters; email domains: lower-cased, at most 100. Names every invalid field under `field`.
+    /// An OpenID Connect issuer as Roster accepts one: an https URL (http on a loopback host, for a provider on this
+    /// machine), at most 500 characters, without query or fragment. A tenant's `settings.sso.issuer` and a user's
+    /// `ssoIssuer` alike (the user's was not checked; found by a probe).
+    public static func isIssuer(_ issuer: String) -> Bool {
+        let url = URLComponents(string: issuer)
+        let loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url?.host ?? "")
+        return issuer.count <= 500 && url?.host?.isEmpty == false && (url?.scheme == "https" || (url?.scheme == "http" && loopback))
+            && url?.query == nil && url?.fragment == nil
+    }
+
+    public static let issuerRule = "must be an https URL without query or fragment"
+
     public func validated(field: String = "settings.sso") throws -> SSOSettings {
         var errors = ValidationErrors()
         var result = self
         if let raw = issuer {
             let issuer = raw.trimmingWhitespace()
-            let url = URLComponents(string: issuer)
-            let loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url?.host ?? "")
-            if issuer.count > 500 || url?.host?.isEmpty != false || !(url?.scheme == "https" || (url?.scheme == "http" && loopback))
-                || url?.query != nil || url?.fragment != nil {
-                errors.add("\(field).issuer", "must be an https URL without query or fragment")
-            }
+            if !Self.isIssuer(issuer) { errors.add("\(field).issuer", Self.issuerRule) }
             result.issuer = issuer
         }
         if let raw = audience {
@@ -122,7 +129,7 @@ extension SSOSettings {
             }
         }
         if let domains = emailDomains {
-            if domains.count > 100 { errors.add("\(field).emailDomains", "at most 100 domains") }
+            if domains.count > 50 { errors.add("\(field).emailDomains", "at most 50 domains") }
             var clean: [String] = []
             for (index, raw) in domains.enumerated() {
                 if let address = try? EmailAddress("x@" + raw.trimmingWhitespace(), field: "domain") {

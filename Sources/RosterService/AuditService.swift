@@ -71,22 +71,26 @@ public struct AuditService: Sendable {
             try access.require("audit.read")
             return access.tenant
         }
+        // A malformed anchor is refused whoever's chain it names (another tenant's answered `valid: false` to one; a probe).
+        if let anchor { try Self.check(anchor) }
         if let anchorTenant, anchorTenant != tenant.slug {
             return AuditVerification(valid: false, checked: 0, reason: "the anchor was taken of another tenant's chain")
         }
         return try await verify(tenantID: tenant.id, anchor: anchor, incremental: incremental)
     }
 
-    func verify(tenantID: Tenant.ID, anchor: AuditAnchor? = nil, incremental: Bool = false) async throws -> AuditVerification {
-        if let anchor {
-            var errors = ValidationErrors()
-            if anchor.count < 0 { errors.add("count", "must be at least 0") }
-            if anchor.hash.utf8.count != 64
-                || !anchor.hash.utf8.allSatisfy({ (48...57).contains($0) || (65...70).contains($0) || (97...102).contains($0) }) {
-                errors.add("hash", "must be a 64-digit hex hash")
-            }
-            try errors.throwIfAny()
+    static func check(_ anchor: AuditAnchor) throws {
+        var errors = ValidationErrors()
+        if anchor.count < 0 { errors.add("count", "must be at least 0") }
+        if anchor.hash.utf8.count != 64
+            || !anchor.hash.utf8.allSatisfy({ (48...57).contains($0) || (65...70).contains($0) || (97...102).contains($0) }) {
+            errors.add("hash", "must be a 64-digit hex hash")
         }
+        try errors.throwIfAny()
+    }
+
+    func verify(tenantID: Tenant.ID, anchor: AuditAnchor? = nil, incremental: Bool = false) async throws -> AuditVerification {
+        if let anchor { try Self.check(anchor) }
         var prev = AuditChain.genesis
         var expectedSeq: Int64 = 1
         var checked: Int64 = 0

@@ -217,7 +217,10 @@ public struct UserService: Sendable {
         if let v = text(input.displayName, "displayName", max: Text.nameMax) { user.displayName = v }
         if let v = text(input.designation, "designation", max: 100) { user.designation = v }
         if let v = text(input.department, "department", max: 100) { user.department = v }
-        if let v = text(input.ssoIssuer, "ssoIssuer", max: 500) { user.ssoIssuer = v }
+        if let v = text(input.ssoIssuer, "ssoIssuer", max: 500) {
+            if let issuer = v, !SSOSettings.isIssuer(issuer) { errors.add("ssoIssuer", SSOSettings.issuerRule) }
+            user.ssoIssuer = v
+        }
         if let v = text(input.ssoSubject, "ssoSubject", max: 255) { user.ssoSubject = v }
         if let role = input.role { user.role = role }
         if let active = input.isActive { user.isActive = active }

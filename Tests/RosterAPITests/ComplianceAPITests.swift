@@ -189,6 +189,10 @@ struct ComplianceAPITests {
             #expect(negative.status == .unprocessableContent && negative.problem?.errors?.map(\.field) == ["count"], "\(negative.text)")
             let both = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":-1,"hash":"xyz"}"#)
             #expect(both.status == .unprocessableContent && Set(both.problem?.errors?.map(\.field) ?? []) == ["count", "hash"], "\(both.text)")
+            // Refused as well when it names another tenant (it answered `valid: false`; found by a probe).
+            let foreignAndBad = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":-1,"hash":"zz","tenant":"x"}"#)
+            #expect(foreignAndBad.status == .unprocessableContent && Set(foreignAndBad.problem?.errors?.map(\.field) ?? []) == ["count", "hash"],
+                    "\(foreignAndBad.text)")
             let huge = try await api.send(.post, "/v1/tenants/\(t)/audit/verify", json: #"{"count":100000000000000000000,"hash":"\#(other)"}"#)
             #expect(huge.status == .unprocessableContent && huge.problem?.errors?.map(\.field) == ["count"], "\(huge.text)")
             let full = try await api.send(.get, "/v1/tenants/\(t)/audit/verify?full=true")

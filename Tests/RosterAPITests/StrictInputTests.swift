@@ -283,6 +283,10 @@ struct StrictInputTests {
                  #"{"rules":[{"field":"email","operator":"prefix","value":"a"},{"field":"mood","op":"prefix","value":"x"}]}"#,
                  ["rules[1].field", "rules[1].op", "rules[1].operator"]),
                 ("\(world.base)/users", .post, #"{"email":"new@example.com","role":"BOSS","isActive":"yes"}"#, ["role", "isActive"]),
+                // Beside what the decoder refuses, what the rules refuse (only the decoder's was named; found by a probe),
+                // and the edge type by the member given (`type` was named `relationshipType`).
+                ("\(world.base)/roles", .post, #"{"name":"","policies":["bad policy!"],"type":"bad type!","perm":1}"#,
+                 ["name", "policies[0]", "type", "perm"]),
                 // A fraction where an integer goes: the decoder named no path, and the body was "not valid JSON" (a 400;
                 // found by a probe). A number with a fraction where a number goes is no error.
                 ("/v1/tenants", .post, #"{"slug":"frac-t","name":"F","settings":{"retentionDays":1.5,"defaultCallingCode":"44"}}"#,

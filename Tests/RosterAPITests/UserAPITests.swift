@@ -378,6 +378,13 @@ struct UserAPITests {
             struct U: Codable { var id: String; var ssoIssuer: String?; var ssoSubject: String? }
             let user = try await api.send(.post, "/v1/tenants/\(t)/users",
                                           json: #"{"email":"s@example.com","ssoIssuer":"https://idp.example.com","ssoSubject":"s1"}"#).decode(U.self)
+            // An issuer is an https URL, as a tenant's is (any text was taken; found by a probe).
+            for issuer in ["http://idp.example.com", "ftp://idp.example.com", "not a url at all", "https://idp.example.com/?q=1"] {
+                let refused = try await api.send(.patch, "/v1/tenants/\(t)/users/\(user.id)", json: #"{"ssoIssuer":"\#(issuer)"}"#)
+                #expect(refused.status == .unprocessableContent && refused.problem?.errors?.map(\.field) == ["ssoIssuer"], "\(issuer): \(refused.text)")
+                let made = try await api.send(.post, "/v1/tenants/\(t)/users", json: #"{"ssoIssuer":"\#(issuer)","ssoSubject":"x"}"#)
+                #expect(made.status == .unprocessableContent, "\(issuer): \(made.text)")
+            }
             let half = try await api.send(.patch, "/v1/tenants/\(t)/users/\(user.id)", json: #"{"ssoSubject":null}"#)
             #expect(half.status == .unprocessableContent && half.problem?.errors?.map(\.field) == ["ssoSubject"], "\(half.text)")
             let both = try await api.send(.patch, "/v1/tenants/\(t)/users/\(user.id)", json: #"{"ssoIssuer":null,"ssoSubject":null}"#)
