@@ -99,8 +99,6 @@ public struct SSOSettings: Hashable, Sendable, Codable {
 }
 
 extension SSOSettings {
-    /// Issuer: an absolute https URL (http only for this machine: a provider in tests); audience: 1 to 255
-    /// characters; email domains: lower-cased, at most 100. Names every invalid field under `field`.
     /// An OpenID Connect issuer as Roster accepts one: an https URL (http on a loopback host, for a provider on this
     /// machine), at most 500 characters, without query or fragment. A tenant's `settings.sso.issuer` and a user's
     /// `ssoIssuer` alike (the user's was not checked; found by a probe).
@@ -113,6 +111,8 @@ extension SSOSettings {
 
     public static let issuerRule = "must be an https URL without query or fragment"
 
+    /// Issuer: an absolute https URL (http only for this machine: a provider in tests); audience: 1 to 255
+    /// characters; email domains: lower-cased, at most 50. Names every invalid field under `field`.
     public func validated(field: String = "settings.sso") throws -> SSOSettings {
         var errors = ValidationErrors()
         var result = self
