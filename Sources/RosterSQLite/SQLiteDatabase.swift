@@ -97,19 +97,41 @@ public final class SQLiteDatabase: SQLDatabase, Service {
 
     public func withTransaction<T: Sendable>(_ body: (any SQLConnection) async throws -> T) async throws -> T {
         try await writerLock.withLock {
-            defer { checkpointIfDue() }
-            return try await Self.transaction(on: writer, begin: "BEGIN IMMEDIATE", body)
+            do {
+                try await beginWriting()
+                let result = try await Self.run(body, on: writer)
+                await checkpointIfDue()
+                return result
+            } catch {
+                await checkpointIfDue()
+                throw error
+            }
+        }
+    }
+
+    /// Takes SQLite's write lock, waiting while another connection on the file holds it (another process, or another
+    /// `SQLiteDatabase` in this one) for up to the busy timeout, suspended between tries rather than in SQLite's busy
+    /// wait: that sleeps on the caller's thread, and as many waiters as the concurrency pool has threads (two on a
+    /// two-core machine) left nothing to run the transactions they waited for (`SQLiteHandleTests`).
+    private func beginWriting() async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int(SQLiteHandle.busyMilliseconds))
+        var pause = Duration.milliseconds(1)
+        while try !writer.beginImmediateUnlessBusy() {
+            guard clock.now < deadline else { throw SQLiteHandle.busy }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(50))
         }
     }
 
     /// After a commit, under the write lock: a checkpoint on the checkpointer's thread once the WAL holds
-    /// `checkpointPages`; at four times that, one that the writer waits for (after any under way), so that the log is
-    /// all copied and the next write starts it over.
-    private func checkpointIfDue() {
+    /// `checkpointPages`; at four times that, one that the writer waits for (after any under way, suspended rather than
+    /// holding a thread), so that the log is all copied and the next write starts it over.
+    private func checkpointIfDue() async {
         let pages = writer.walPages
         guard pages >= checkpointPages, !closed.load(ordering: .relaxed) else { return }
         if pages >= 4 * checkpointPages {
-            checkpointQueue.sync { runCheckpoint() }
+            await onCheckpointQueue { [self] in runCheckpoint() }
             return
         }
         guard !checkpointing.exchange(true, ordering: .acquiringAndReleasing) else { return }
@@ -127,26 +149,36 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         }
     }
 
+    /// Runs `work` on the checkpointer's serial queue, after any checkpoint under way; suspends meanwhile.
+    private func onCheckpointQueue(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            checkpointQueue.async {
+                work()
+                done.resume()
+            }
+        }
+    }
+
     public func withReadTransaction<T: Sendable>(_ body: (any SQLConnection) async throws -> T) async throws -> T {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue % readers.count
         let reader = readers[index]
         return try await reader.lock.withLock {
-            try await Self.transaction(on: reader.connection, begin: "BEGIN", body)
+            _ = try reader.connection.query("BEGIN", [])
+            return try await Self.run(body, on: reader.connection)
         }
     }
 
     /// The writer outside a transaction (a `TRUNCATE` checkpoint), once no checkpoint of the checkpointer is under way.
     public func withConnection<T: Sendable>(_ body: (any SQLConnection) async throws -> T) async throws -> T {
         try await writerLock.withLock {
-            checkpointQueue.sync {}
+            await onCheckpointQueue {}
             return try await body(SQLiteSQLConnection(connection: writer))
         }
     }
 
-    private static func transaction<T>(on connection: SQLiteHandle, begin: String,
-                                       _ body: (any SQLConnection) async throws -> T) async throws -> T {
+    /// Runs `body` in the transaction just begun on `connection`; commits, or rolls back what it threw.
+    private static func run<T>(_ body: (any SQLConnection) async throws -> T, on connection: SQLiteHandle) async throws -> T {
         let conn = SQLiteSQLConnection(connection: connection)
-        _ = try connection.query(begin, [])
         do {
             let result = try await body(conn)
             _ = try connection.query("COMMIT", [])
@@ -165,12 +197,7 @@ public final class SQLiteDatabase: SQLDatabase, Service {
             await reader.lock.withLock { reader.connection.close() }
         }
         // After any checkpoint under way (the queue is serial).
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            checkpointQueue.async { [checkpointer] in
-                checkpointer.close()
-                done.resume()
-            }
-        }
+        await onCheckpointQueue { [checkpointer] in checkpointer.close() }
     }
 
     public func run() async throws {

@@ -38,7 +38,7 @@ final class SQLiteHandle: @unchecked Sendable {
         }
         db = handle
         sqlite_nio_sqlite3_extended_result_codes(handle, 1)
-        sqlite_nio_sqlite3_busy_timeout(handle, 5000)
+        sqlite_nio_sqlite3_busy_timeout(handle, Self.busyMilliseconds)
         // Without it SQLite prepared cached statements again on every call (10% of a GET in perf): see the C target.
         let qpsg = roster_sqlite_enable_qpsg(UnsafeMutableRawPointer(handle))
         guard qpsg == SQLITE_OK else {
@@ -79,6 +79,28 @@ final class SQLiteHandle: @unchecked Sendable {
         guard code == SQLITE_OK else { throw SQLiteFailure(code: code, message: String(cString: sqlite_nio_sqlite3_errmsg(db))) }
         return true
     }
+
+    /// `BEGIN IMMEDIATE` without SQLite's busy wait, which sleeps on the calling thread: false at once when another
+    /// connection holds the write lock, for the caller to wait without holding a thread (`SQLiteDatabase`).
+    func beginImmediateUnlessBusy() throws -> Bool {
+        guard let db else { throw SQLError.unavailable("the SQLite connection is closed") }
+        sqlite_nio_sqlite3_busy_timeout(db, 0)
+        defer { sqlite_nio_sqlite3_busy_timeout(db, Self.busyMilliseconds) }
+        let pointer = try prepared("BEGIN IMMEDIATE", db: db).pointer
+        let code = sqlite_nio_sqlite3_step(pointer)
+        sqlite_nio_sqlite3_reset(pointer)
+        if code & 0xFF == SQLITE_BUSY { return false }
+        guard code == SQLITE_DONE else { throw failure(code, db: db) }
+        return true
+    }
+
+    /// Another connection held the lock a statement or transaction needed for longer than the busy timeout.
+    static let busy = SQLError.unavailable("the database is busy: another process held its write lock for more than 5 s (another "
+                                           + "import or command?); try again when it is done")
+
+    /// How long a statement waits for a lock another connection holds (SQLite's busy timeout), and a writer's
+    /// transaction for the write lock.
+    static let busyMilliseconds: Int32 = 5000
 
     /// Runs one statement (`$n` or `?n` parameters) and returns its rows.
     func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
@@ -211,10 +233,7 @@ final class SQLiteHandle: @unchecked Sendable {
         // SQLITE_BUSY and its extended codes: another process (a second import of the same file, a `roster` command beside
         // `serve`) held the write lock past the busy timeout. The database is there but not to be had now: a 503 and exit
         // 3, not SQLite's words and exit 1, which the CLI keeps for refused input (found by a probe).
-        if code & 0xFF == SQLITE_BUSY {
-            return SQLError.unavailable("the database is busy: another process held its write lock for more than 5 s (another import "
-                                        + "or command?); try again when it is done")
-        }
+        if code & 0xFF == SQLITE_BUSY { return Self.busy }
         return SQLiteFailure(code: code, message: message)
     }
 }

@@ -189,4 +189,53 @@ struct SQLiteStatementReuseTests {
         defer { reopened.close() }
         #expect(try reopened.query("SELECT count(*) AS n FROM t", []).first?.int("n") == 1_200)
     }
+
+    /// A writer waiting for another connection's write lock (a second `SQLiteDatabase` on the file: another process, an
+    /// import beside `serve`) waits without holding a thread. SQLite's own busy wait sleeps on the caller's thread: with
+    /// as many waiters as Swift's concurrency pool has threads (two on a two-core machine), nothing was left to run the
+    /// transactions they waited for, which ended only when the waits failed after 5 s ("the database is busy"). A
+    /// suspected cause of a test process that stopped for tens of seconds in CI.
+    @Test func aWriterWaitingForTheWriteLockHoldsNoThread() async throws {
+        let pairs = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        var databases: [(holder: SQLiteDatabase, waiter: SQLiteDatabase, path: String)] = []
+        for _ in 0..<pairs {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("busy-\(UUID().uuidString).sqlite").path
+            let holder = try await SQLiteDatabase.open(path: path, logger: TestDatabase.logger)
+            _ = try await holder.withTransaction { conn in try await conn.query("CREATE TABLE t (i INTEGER)", []) }
+            databases.append((holder, try await SQLiteDatabase.open(path: path, logger: TestDatabase.logger), path))
+        }
+        defer {
+            for (_, _, path) in databases { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        }
+        let holding = Holding()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (holder, waiter, _) in databases {
+                group.addTask {
+                    try await holder.withTransaction { conn in
+                        _ = try await conn.query("INSERT INTO t VALUES (1)", [])
+                        await holding.add()
+                        // Holds the write lock across a suspension, as a transaction awaiting anything does.
+                        try await Task.sleep(for: .milliseconds(300))
+                    }
+                }
+                group.addTask {
+                    // Every holder holds its lock before any waiter asks for one.
+                    while await holding.count < pairs { try await Task.sleep(for: .milliseconds(5)) }
+                    try await waiter.withTransaction { conn in _ = try await conn.query("INSERT INTO t VALUES (2)", []) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for (holder, waiter, _) in databases {
+            let rows = try await holder.withReadTransaction { conn in try await conn.query("SELECT i FROM t ORDER BY i", []) }
+            #expect(rows.compactMap { $0.int("i") } == [1, 2])
+            await holder.close()
+            await waiter.close()
+        }
+    }
+
+    private actor Holding {
+        var count = 0
+        func add() { count += 1 }
+    }
 }
