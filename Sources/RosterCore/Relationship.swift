@@ -27,6 +27,9 @@ public struct Relationship: Hashable, Sendable, Identifiable, Codable {
         self.createdAt = createdAt
     }
 
+    /// The party at the other end of the edge from `party`: the parent of a child, the child of a parent.
+    public func otherEnd(from party: Party.ID) -> Party.ID { parentID == party ? childID : parentID }
+
     /// The hierarchy of partners and their customers (seed 000): the parent must have the role `partner`.
     public static let partnership = "partnership"
     /// Persons working for an organization; used by auto-linking and tenant tracking.

@@ -256,12 +256,9 @@ extension SQLTransaction {
     func parties(tenant: Tenant.ID, ids: [Party.ID]) async throws -> [Party] {
         let unique = Array(Set(ids)).sorted()
         guard !unique.isEmpty else { return [] }
-        var found: [Party] = []
-        for chunk in stride(from: 0, to: unique.count, by: 500).map({ unique[$0..<min($0 + 500, unique.count)] }) {
-            let placeholders = chunk.indices.map { "$\($0 - chunk.startIndex + 2)" }.joined(separator: ", ")
-            found += try await conn.query("SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id IN (\(placeholders)) ORDER BY id",
-                                          [.uuid(tenant.rawValue)] + chunk.map { .uuid($0.rawValue) }).map(makeParty)
-        }
+        let found = try await inChunks(of: unique, after: [.uuid(tenant.rawValue)], bind: { .uuid($0.rawValue) }) { list in
+            "SELECT \(Self.partyColumns) FROM parties WHERE tenant_id = $1 AND id IN (\(list)) ORDER BY id"
+        }.map(makeParty)
         return try await withTags(found)
     }
 

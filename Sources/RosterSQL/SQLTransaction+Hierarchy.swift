@@ -281,15 +281,9 @@ extension SQLTransaction {
 
     func relationships(tenant: Tenant.ID, type: String, children: [Party.ID]) async throws -> [Relationship] {
         let unique = Array(Set(children)).sorted()
-        var found: [Relationship] = []
-        for start in stride(from: 0, to: unique.count, by: 500) {
-            let chunk = unique[start..<min(start + 500, unique.count)]
-            let list = chunk.indices.map { "$\($0 - start + 3)" }.joined(separator: ", ")
-            found += try await conn.query("""
-                SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1 AND type = $2 AND child_id IN (\(list))
-                """, [.uuid(tenant.rawValue), .text(type)] + chunk.map { .uuid($0.rawValue) }).map(makeRelationship)
-        }
-        return found
+        return try await inChunks(of: unique, after: [.uuid(tenant.rawValue), .text(type)], bind: { .uuid($0.rawValue) }) { list in
+            "SELECT \(Self.relationshipColumns) FROM relationships WHERE tenant_id = $1 AND type = $2 AND child_id IN (\(list))"
+        }.map(makeRelationship)
     }
 
     func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship] {

@@ -54,31 +54,20 @@ public struct ComplianceService: Sendable {
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant.id
             let party = try await access.party(id)
-            var complete = true
-
-            let edges = try await Self.edges(of: id, tenant: tenant, tx: tx)
-            let others = Set(edges.map { $0.parentID == id ? $0.childID : $0.parentID })
-            let readable = try await access.readableAmong(Array(others))
+            let own = try await OwnRecords.gather(of: id, access: access, tx: tx)
+            var complete = own.complete
             var names: [Party.ID: String] = [:]
-            for other in readable { names[other] = try await tx.party(tenant: tenant, id: other)?.displayName }
+            for other in Set(own.edges.map { $0.otherEnd(from: id) }) { names[other] = try await tx.party(tenant: tenant, id: other)?.displayName }
             var exported: [PartyExport.Edge] = []
-            for edge in edges {
-                let isParent = edge.childID == id
-                let other = isParent ? edge.parentID : edge.childID
+            for edge in own.edges {
+                let other = edge.otherEnd(from: id)
                 guard let name = names[other] else {
                     complete = false
                     continue
                 }
-                exported.append(PartyExport.Edge(relationship: edge, direction: isParent ? .parent : .child, otherPartyID: other,
+                exported.append(PartyExport.Edge(relationship: edge, direction: edge.childID == id ? .parent : .child, otherPartyID: other,
                                                   otherPartyName: name))
             }
-
-            var accounts: [PartnerAccount] = []
-            for query in [PartnerAccountQuery(partnerID: id, limit: 100_000), PartnerAccountQuery(customerID: id, limit: 100_000)] {
-                accounts += try await tx.partnerAccounts(tenant: tenant, query: query)
-            }
-            let visibleAccounts = try await access.visible(accounts) { [$0.partnerID, $0.customerID] }
-            if visibleAccounts.count < accounts.count { complete = false }
 
             var consents: [Consent] = []
             var afterConsent: Consent.ID?
@@ -90,39 +79,24 @@ public struct ComplianceService: Sendable {
 
             // The parties merged into it (and into those): the same person's older records, with their state history.
             var merged: [(party: Party, history: [StateChange])] = []
-            var survivors = [id]
-            while let survivor = survivors.popLast() {
-                for record in try await tx.partiesMerged(into: survivor, tenant: tenant) where !merged.contains(where: { $0.party.id == record.id }) {
-                    merged.append((record, try await PartyService.shown(try await tx.stateHistory(tenant: tenant, party: record.id), to: access)))
-                    survivors.append(record.id)
-                }
-            }
-
-            // The user row needs users.read on the whole tenant, as anywhere else.
-            var users: [User] = []
-            if let user = try await tx.user(tenant: tenant, party: id) {
-                if (try? access.require("users.read")) != nil { users = [user] } else { complete = false }
+            for record in own.merged {
+                merged.append((record, try await PartyService.shown(try await tx.stateHistory(tenant: tenant, party: record.id), to: access)))
             }
             // The audit entries about it and its own records (its edges, partner accounts, user, merged records: only its
             // own id was looked for; a reveal of its partner secret was left out; found by a probe), with audit.read
             // reaching the party (as `GET .../audit?targetId=` does).
             var entries: [AuditEntry] = []
             if (try? await access.requireAuditReader(of: id.description)) != nil {
-                let targets = [id.description] + exported.map(\.relationship.id.description) + visibleAccounts.map(\.id.description)
-                    + users.map(\.id.description) + merged.map(\.party.id.description)
-                var seen = Set<Int64>()
-                for entry in try await tx.auditEntries(tenant: tenant, targets: Set(targets)) where seen.insert(entry.seq).inserted {
-                    entries.append(entry)
-                }
-                entries.sort { $0.seq > $1.seq }
+                entries = try await tx.auditEntries(tenant: tenant, targets: own.auditTargets(besides: id)).sorted { $0.seq < $1.seq }
             } else {
                 complete = false
             }
+            let users = own.user.map { [$0] } ?? []
 
             return PartyExport(
                 exportedAt: Date.rosterNow, party: party, history: try await PartyService.shown(try await tx.stateHistory(tenant: tenant, party: id), to: access),
                 relationships: exported, users: users,
-                partnerAccounts: visibleAccounts.sorted { $0.id < $1.id }, consents: consents, audit: entries.reversed(),
+                partnerAccounts: own.accounts.sorted { $0.id < $1.id }, consents: consents, audit: entries,
                 mergedParties: merged.sorted { $0.party.id < $1.party.id }, complete: complete)
         }
         try await audit.record([AuditEvent(tenantID: export.party.tenantID, context: context, action: "party.export",
@@ -351,21 +325,52 @@ public struct ComplianceService: Sendable {
             let tenant = access.tenant.id
             _ = try await access.party(id)
             try await access.requireAuditReader(of: id.description)
-            let edges = try await Self.edges(of: id, tenant: tenant, tx: tx)
-            let readable = Set(try await access.readableAmong(Array(Set(edges.map { $0.parentID == id ? $0.childID : $0.parentID }))))
+            let own = try await OwnRecords.gather(of: id, access: access, tx: tx)
+            let entries = try await tx.recentChanges(tenant: tenant, targets: own.auditTargets(besides: id), limit: limit + 1)
+            return (Array(entries.prefix(limit)), entries.count > limit)
+        }
+    }
+
+    /// A party's own records as the caller may see them, which its GDPR export shows and its audit trail follows: its
+    /// edges whose other end the caller may read, its partner accounts (as partner or customer) the caller may see, its
+    /// login with `users.read` on the tenant, the parties merged into it and into those. `complete`: nothing of the
+    /// kinds above was left out for the caller's scope or policies.
+    struct OwnRecords {
+        var edges: [Relationship] = []
+        var accounts: [PartnerAccount] = []
+        var user: User?
+        var merged: [Party] = []
+        var complete = true
+
+        static func gather(of id: Party.ID, access: TenantAccess, tx: any StoreTransaction) async throws -> OwnRecords {
+            let tenant = access.tenant.id
+            var own = OwnRecords()
+            let edges = try await ComplianceService.edges(of: id, tenant: tenant, tx: tx)
+            let readable = Set(try await access.readableAmong(Array(Set(edges.map { $0.otherEnd(from: id) }))))
+            own.edges = edges.filter { readable.contains($0.otherEnd(from: id)) }
             var accounts: [PartnerAccount] = []
             for query in [PartnerAccountQuery(partnerID: id, limit: 100_000), PartnerAccountQuery(customerID: id, limit: 100_000)] {
                 accounts += try await tx.partnerAccounts(tenant: tenant, query: query)
             }
-            var targets: Set<String> = [id.description]
-            targets.formUnion(edges.filter { readable.contains($0.parentID == id ? $0.childID : $0.parentID) }.map(\.id.description))
-            targets.formUnion(try await access.visible(accounts) { [$0.partnerID, $0.customerID] }.map(\.id.description))
-            if (try? access.require("users.read")) != nil, let user = try await tx.user(tenant: tenant, party: id) {
-                targets.insert(user.id.description)
+            own.accounts = try await access.visible(accounts) { [$0.partnerID, $0.customerID] }
+            own.complete = own.edges.count == edges.count && own.accounts.count == accounts.count
+            if let user = try await tx.user(tenant: tenant, party: id) {
+                if (try? access.require("users.read")) != nil { own.user = user } else { own.complete = false }
             }
-            targets.formUnion(try await PartyService.mergedChain(id, tenant: tenant, tx: tx).map(\.description))
-            let entries = try await tx.recentChanges(tenant: tenant, targets: targets, limit: limit + 1)
-            return (Array(entries.prefix(limit)), entries.count > limit)
+            var survivors = [id]
+            while let survivor = survivors.popLast() {
+                for record in try await tx.partiesMerged(into: survivor, tenant: tenant) where !own.merged.contains(where: { $0.id == record.id }) {
+                    own.merged.append(record)
+                    survivors.append(record.id)
+                }
+            }
+            return own
+        }
+
+        /// The audit targets of the party `id` and of these records.
+        func auditTargets(besides id: Party.ID) -> Set<String> {
+            Set([id.description] + edges.map(\.id.description) + accounts.map(\.id.description) + (user.map { [$0.id.description] } ?? [])
+                + merged.map(\.id.description))
         }
     }
 
