@@ -26,21 +26,22 @@ extension RosterAPIHandlers {
         func named(_ fields: [FieldError]) -> [FieldError] {
             fields.map { $0.field == "relationshipType" ? FieldError(typeField, $0.message) : $0 }
         }
-        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
-        try RequestInfo.checkRulesWhenProbing {
-            var errors = ValidationErrors()
-            _ = errors.check { try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) } }
-            let type = errors.check { try Self.roleType(b._type, alias: b.relationshipType) }
-            _ = AccessService.roleFields(name: b.name, policies: b.policies, relationshipType: type ?? nil,
-                                         scoped: b.organizationId != nil, errors: &errors)
+        var errors = ValidationErrors()
+        let organization = errors.check { try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) } } ?? nil
+        let type = errors.check { try Self.roleType(b._type, alias: b.relationshipType) } ?? nil
+        // Refused ids and the rules' refusals of the rest are named together, also beside what the decoder refused.
+        func throwIfRefused() throws {
+            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
+            _ = AccessService.roleFields(name: b.name, policies: b.policies, relationshipType: type, scoped: b.organizationId != nil,
+                                         errors: &errors)
             if !errors.errors.isEmpty { throw RosterError.validation(named(errors.errors)) }
         }
+        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
         let context = try RequestInfo.context()
+        try throwIfRefused()
         do {
-            let role = try await services.access.createRole(
-                tenant: input.path.tenant, name: b.name, policies: b.policies,
-                organizationID: try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) },
-                relationshipType: try Self.roleType(b._type, alias: b.relationshipType), context: context)
+            let role = try await services.access.createRole(tenant: input.path.tenant, name: b.name, policies: b.policies,
+                                                            organizationID: organization, relationshipType: type, context: context)
             return .created(.init(body: .json(.init(role))))
         } catch RosterError.validation(let fields) {
             throw RosterError.validation(named(fields))

@@ -49,13 +49,15 @@ package struct RosterAPIHandlers: APIProtocol {
         settings.retentionDays = body.settings?.retentionDays
         let admin = body.admin.map { Provisioning.Admin(firstName: $0.firstName, lastName: $0.lastName, email: $0.email) }
         let request = ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin)
-        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
-        try RequestInfo.checkRulesWhenProbing {
+        // A refused rate limit and the rules' refusals of the rest are named together, also beside what the decoder refused.
+        func throwIfRefused() throws {
+            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
             errors.check { _ = try ProvisioningService.validated(request) }
             try errors.throwIfAny()
         }
+        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
         let context = try RequestInfo.context()
-        try errors.throwIfAny()
+        try throwIfRefused()
         let (result, _) = try await services.provisioning.provision(request, idempotencyKey: input.headers.idempotencyKey, context: context)
         return .created(.init(headers: .init(location: "/v1/tenants/\(result.tenant.slug)"), body: .json(.init(result))))
     }
@@ -241,23 +243,20 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func createRelationship(_ input: Operations.CreateRelationship.Input) async throws -> Operations.CreateRelationship.Output {
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
-        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
-        try RequestInfo.checkRulesWhenProbing {
-            var errors = ValidationErrors()
-            let ends = errors.check { try uuids((body.parentId, "parentId"), (body.childId, "childId")) }
-            _ = errors.check {
-                try RelationshipService.validated(RelationshipInput(
-                    parentID: ends.map { Party.ID($0.0) } ?? .make(), childID: ends.map { Party.ID($0.1) } ?? .make(), type: body._type,
-                    role: body.role, validFrom: body.validFrom, validTo: body.validTo))
-            }
+        var errors = ValidationErrors()
+        let ends = errors.check { try uuids((body.parentId, "parentId"), (body.childId, "childId")) }
+        let edge = RelationshipInput(parentID: ends.map { Party.ID($0.0) } ?? .make(), childID: ends.map { Party.ID($0.1) } ?? .make(),
+                                     type: body._type, role: body.role, validFrom: body.validFrom, validTo: body.validTo)
+        // Refused ids and the rules' refusals of the rest are named together, also beside what the decoder refused.
+        func throwIfRefused() throws {
+            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
+            _ = errors.check { try RelationshipService.validated(edge) }
             try errors.throwIfAny()
         }
+        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
         let context = try RequestInfo.context()
-        let (parent, child) = try uuids((body.parentId, "parentId"), (body.childId, "childId"))
-        let relationship = try await services.relationships.create(
-            tenant: input.path.tenant,
-            RelationshipInput(parentID: Party.ID(parent), childID: Party.ID(child), type: body._type, role: body.role,
-                              validFrom: body.validFrom, validTo: body.validTo), context: context)
+        try throwIfRefused()
+        let relationship = try await services.relationships.create(tenant: input.path.tenant, edge, context: context)
         return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/relationships/\(relationship.id)"),
                               body: .json(.init(relationship))))
     }

@@ -293,6 +293,14 @@ struct StrictInputTests {
                  ["settings.retentionDays"]),
                 ("/v1/tenants", .post, #"{"slug":"frac-u","name":"F","settings":{"retentionDays":-0.5},"zz":2.5}"#,
                  ["settings.retentionDays", "zz"]),
+                // The handler's own refusals (an id that is no UUID, a rate limit) beside the rules' refusals of the
+                // rest, with nothing for the decoder to refuse (the first was named alone).
+                ("\(world.base)/relationships", .post, #"{"parentId":"north","childId":"\#(world.person)","type":"bad type!"}"#,
+                 ["parentId", "type"]),
+                ("\(world.base)/roles", .post, #"{"name":"","policies":["parties.read"],"organizationId":"north"}"#,
+                 ["name", "organizationId"]),
+                ("/v1/tenants", .post, #"{"slug":"Bad Slug","name":"F","settings":{"rateLimit":"fast"}}"#,
+                 ["slug", "settings.rateLimit"]),
             ] {
                 let response = try await api.send(method, path, json: body)
                 let fields = Set(response.problem?.errors?.map(\.field) ?? [])
