@@ -98,7 +98,7 @@ public struct RosterDatabase: Sendable {
 
     /// Removes a restored copy that did not pass its checks.
     public static func discardRestore(at path: String) {
-        for file in [path, path + "-wal", path + "-shm", path + "-journal"] { try? FileManager.default.removeItem(atPath: file) }
+        for file in [path, path + "-wal", path + "-shm", path + "-journal", path + "-writers"] { try? FileManager.default.removeItem(atPath: file) }
     }
 
     /// SQLite's own check of every page and index; the problems it lists, none when the file is sound.

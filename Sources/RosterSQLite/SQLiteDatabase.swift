@@ -21,10 +21,12 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     private let checkpointQueue = DispatchQueue(label: "roster.sqlite.checkpoint")
     private let checkpointing = Atomic<Bool>(false)
     private let checkpointPages: Int
+    private let turns: WriterTurns?
 
     private init(path: String, writer: SQLiteHandle, readers: [SQLiteHandle], checkpointer: SQLiteHandle, checkpointPages: Int,
                  logger: Logger) {
         self.path = path
+        self.turns = WriterTurns(databasePath: path)
         self.writer = writer
         self.readers = readers.map { ($0, AsyncLock()) }
         self.checkpointer = checkpointer
@@ -112,15 +114,26 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// Takes SQLite's write lock, waiting while another connection on the file holds it (another process, or another
     /// `SQLiteDatabase` in this one) for up to the busy timeout, suspended between tries rather than in SQLite's busy
     /// wait: that sleeps on the caller's thread, and as many waiters as the concurrency pool has threads (two on a
-    /// two-core machine) left nothing to run the transactions they waited for (`SQLiteHandleTests`).
+    /// two-core machine) left nothing to run the transactions they waited for (`SQLiteHandleTests`). Writers that
+    /// wait go first (`WriterTurns`), so that a writer committing and beginning again at once can't keep the lock.
     private func beginWriting() async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int(SQLiteHandle.busyMilliseconds))
         var pause = Duration.milliseconds(1)
+        if let turns {
+            while !turns.noneWaiting(), clock.now < deadline {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(8))
+            }
+        }
+        pause = .milliseconds(1)
+        var waiting = false
+        defer { if waiting { turns?.stopWaiting() } }
         while try !writer.beginImmediateUnlessBusy() {
             guard clock.now < deadline else { throw SQLiteHandle.busy }
+            if !waiting, let turns { waiting = turns.startWaiting() }
             try await Task.sleep(for: pause)
-            pause = min(pause * 2, .milliseconds(50))
+            pause = min(pause * 2, .milliseconds(8))
         }
     }
 

@@ -182,7 +182,7 @@ func withApp(maxBodyBytes: Int = 1 << 20, configure: (inout RosterConfiguration)
     // directory), unless the test named a database of its own.
     defer {
         let key = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
-        for file in [path, path + "-wal", path + "-shm", key] { try? FileManager.default.removeItem(atPath: file) }
+        for file in [path, path + "-wal", path + "-shm", path + "-writers", key] { try? FileManager.default.removeItem(atPath: file) }
     }
     config.databaseURL = "sqlite://" + path
     config.bootstrapToken = platformToken

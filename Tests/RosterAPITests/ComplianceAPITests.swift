@@ -206,7 +206,7 @@ struct ComplianceAPITests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("verify-\(UUID().uuidString).sqlite").path
         defer {
             let key = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
-            for file in [path, path + "-wal", path + "-shm", key] { try? FileManager.default.removeItem(atPath: file) }
+            for file in [path, path + "-wal", path + "-shm", path + "-writers", key] { try? FileManager.default.removeItem(atPath: file) }
         }
         try await withApp(configure: { $0.databaseURL = "sqlite://" + path }) { api in
             let t = try await api.makeTenant()

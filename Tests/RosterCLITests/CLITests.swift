@@ -29,7 +29,7 @@ final class CLI: Sendable {
     deinit {
         guard let owned else { return }
         let key = URL(fileURLWithPath: owned).deletingPathExtension().appendingPathExtension("key").path
-        for file in [owned, owned + "-wal", owned + "-shm", key] { try? FileManager.default.removeItem(atPath: file) }
+        for file in [owned, owned + "-wal", owned + "-shm", owned + "-writers", key] { try? FileManager.default.removeItem(atPath: file) }
     }
 
     /// The id of the (first) party whose `column` holds `value`, read from the SQLite file.
@@ -204,7 +204,7 @@ struct CLITests {
         #expect(!FileManager.default.fileExists(atPath: path))
         // backup too (it made the file, and said "backup written"); and an empty file is no database either.
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("copy-\(UUID().uuidString).sqlite").path
-        defer { for file in [copy, copy + "-wal", copy + "-shm"] { try? FileManager.default.removeItem(atPath: file) } }
+        defer { for file in [copy, copy + "-wal", copy + "-shm", copy + "-writers"] { try? FileManager.default.removeItem(atPath: file) } }
         let backup = try cli.run("backup", copy)
         #expect(backup.status == 3 && backup.err.contains("there is no database at \(path)"), "\(backup.err)")
         #expect(!FileManager.default.fileExists(atPath: path) && !FileManager.default.fileExists(atPath: copy))
@@ -375,7 +375,7 @@ struct CLITests {
         let cli = try CLI()
         try cli.run("tenants", "create", "--slug", "acme", "--name", "Acme")
         let target = FileManager.default.temporaryDirectory.appendingPathComponent("backup-\(UUID().uuidString).sqlite").path
-        defer { for file in [target, target + "-wal", target + "-shm"] { try? FileManager.default.removeItem(atPath: file) } }
+        defer { for file in [target, target + "-wal", target + "-shm", target + "-writers"] { try? FileManager.default.removeItem(atPath: file) } }
         let backup = try cli.run("backup", target)
         #expect(backup.status == 0, "\(backup.err)")
         // The copy holds no key: it opens with the original's key file, and not without it.

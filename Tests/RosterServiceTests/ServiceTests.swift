@@ -17,7 +17,7 @@ func withSQLiteRuntime<T: Sendable>(_ body: @Sendable (RosterRuntime) async thro
     }()
     let path = dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
     // The file, its WAL and shared memory go when the test ends (the tests left gigabytes in the temporary directory).
-    defer { for file in [path, path + "-wal", path + "-shm"] { try? FileManager.default.removeItem(atPath: file) } }
+    defer { for file in [path, path + "-wal", path + "-shm", path + "-writers"] { try? FileManager.default.removeItem(atPath: file) } }
     let database = try await RosterDatabase.open(url: "sqlite://" + path, logger: logger)
     return try await database.withRunning { database in
         try await database.migrate(logger: logger)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import RosterSQL
 @testable import RosterSQLite
+import Synchronization
 import Testing
 
 /// Roster's own SQLite connection (statements prepared once and kept): values round-trip, the statement cache
@@ -10,7 +11,7 @@ import Testing
 struct SQLiteHandleTests {
     static func withHandle(_ body: (SQLiteHandle) throws -> Void) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("handle-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", "-writers"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let handle = try SQLiteHandle(path: path)
         defer { handle.close() }
         try body(handle)
@@ -132,7 +133,7 @@ struct SQLiteStatementReuseTests {
     /// file is cut back to 64 MiB (it kept 1.3 GB until the server stopped; found by a probe).
     @Test func theWALFileShrinksOnceReadersLetGo() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", "-writers"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let database = try await SQLiteDatabase.open(path: path, checkpointPages: 64, logger: TestDatabase.logger)
         _ = try await database.withTransaction { conn in try await conn.query("CREATE TABLE t (i INTEGER, b BLOB)", []) }
         let reader = try SQLiteHandle(path: path)
@@ -166,7 +167,7 @@ struct SQLiteStatementReuseTests {
     @Test(arguments: [8, 10_000])
     func theWALIsCheckpointedOffTheWriter(checkpointPages: Int) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", "-writers"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let database = try await SQLiteDatabase.open(path: path, checkpointPages: checkpointPages, logger: TestDatabase.logger)
         _ = try await database.withTransaction { conn in try await conn.query("CREATE TABLE t (i INTEGER, b BLOB)", []) }
         var largest: Int64 = 0
@@ -205,7 +206,7 @@ struct SQLiteStatementReuseTests {
             databases.append((holder, try await SQLiteDatabase.open(path: path, logger: TestDatabase.logger), path))
         }
         defer {
-            for (_, _, path) in databases { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            for (_, _, path) in databases { for suffix in ["", "-wal", "-shm", "-writers"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         }
         let holding = Holding()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -232,6 +233,40 @@ struct SQLiteStatementReuseTests {
             await holder.close()
             await waiter.close()
         }
+    }
+
+    /// A writer that commits and begins again at once (an import's batches) lets a writer of another connection that
+    /// waits go first. It kept the lock until it stopped: a server's writes, and so its audited reads, waited out a
+    /// whole `roster import` beside it, and failed busy after 5 s (found by a probe).
+    @Test func aWaitingWriterGoesBeforeOneThatBeginsAgain() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("turns-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm", "-writers"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let importer = try await SQLiteDatabase.open(path: path, logger: TestDatabase.logger)
+        _ = try await importer.withTransaction { conn in try await conn.query("CREATE TABLE t (i INTEGER)", []) }
+        let server = try await SQLiteDatabase.open(path: path, logger: TestDatabase.logger)
+        let through = Atomic<Bool>(false)
+        let batches = Task {
+            // Batches back to back, each holding the lock across a suspension, until the other writer is through (or
+            // for 8 s: more than its wait of 5 s).
+            let start = ContinuousClock.now
+            var count = 0
+            while !through.load(ordering: .acquiring), ContinuousClock.now - start < .seconds(8) {
+                try await importer.withTransaction { conn in
+                    _ = try await conn.query("INSERT INTO t VALUES (1)", [])
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                count += 1
+            }
+            return count
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await server.withTransaction { conn in try await conn.query("INSERT INTO t VALUES (2)", []) }
+        through.store(true, ordering: .releasing)
+        let count = try await batches.value
+        let rows = try await server.withReadTransaction { conn in try await conn.query("SELECT count(*) AS n FROM t WHERE i = 1", []) }
+        #expect(rows.first?.int("n") == Int64(count))
+        await importer.close()
+        await server.close()
     }
 
     private actor Holding {

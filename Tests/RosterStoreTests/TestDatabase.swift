@@ -72,7 +72,7 @@ func removeSQLiteFiles(_ url: String) {
     guard url.hasPrefix("sqlite://") else { return }
     let path = String(url.dropFirst("sqlite://".count))
     let key = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
-    for file in [path, path + "-wal", path + "-shm", path + "-journal", key] { try? FileManager.default.removeItem(atPath: file) }
+    for file in [path, path + "-wal", path + "-shm", path + "-journal", path + "-writers", key] { try? FileManager.default.removeItem(atPath: file) }
 }
 
 extension RosterRuntime {
