@@ -333,10 +333,13 @@ public struct ComplianceService: Sendable {
 
     /// A party's own records as the caller may see them, which its GDPR export shows and its audit trail follows: its
     /// edges whose other end the caller may read, its partner accounts (as partner or customer) the caller may see, its
-    /// login with `users.read` on the tenant, the parties merged into it and into those. `complete`: nothing of the
-    /// kinds above was left out for the caller's scope or policies.
+    /// login when the caller may read that user (as `GET .../users/{id}` decides: `users.read` on the tenant, or on
+    /// subtrees its roles lie in), the parties merged into it and into those, and the edges it and they were in that
+    /// were removed since (a merge moves edges under new ids; their entries are its history). `complete`: nothing of
+    /// the kinds above was left out for the caller's scope or policies.
     struct OwnRecords {
         var edges: [Relationship] = []
+        var removedEdges: [Relationship] = []
         var accounts: [PartnerAccount] = []
         var user: User?
         var merged: [Party] = []
@@ -345,18 +348,6 @@ public struct ComplianceService: Sendable {
         static func gather(of id: Party.ID, access: TenantAccess, tx: any StoreTransaction) async throws -> OwnRecords {
             let tenant = access.tenant.id
             var own = OwnRecords()
-            let edges = try await ComplianceService.edges(of: id, tenant: tenant, tx: tx)
-            let readable = Set(try await access.readableAmong(Array(Set(edges.map { $0.otherEnd(from: id) }))))
-            own.edges = edges.filter { readable.contains($0.otherEnd(from: id)) }
-            var accounts: [PartnerAccount] = []
-            for query in [PartnerAccountQuery(partnerID: id, limit: 100_000), PartnerAccountQuery(customerID: id, limit: 100_000)] {
-                accounts += try await tx.partnerAccounts(tenant: tenant, query: query)
-            }
-            own.accounts = try await access.visible(accounts) { [$0.partnerID, $0.customerID] }
-            own.complete = own.edges.count == edges.count && own.accounts.count == accounts.count
-            if let user = try await tx.user(tenant: tenant, party: id) {
-                if (try? access.require("users.read")) != nil { own.user = user } else { own.complete = false }
-            }
             var survivors = [id]
             while let survivor = survivors.popLast() {
                 for record in try await tx.partiesMerged(into: survivor, tenant: tenant) where !own.merged.contains(where: { $0.id == record.id }) {
@@ -364,13 +355,30 @@ public struct ComplianceService: Sendable {
                     survivors.append(record.id)
                 }
             }
+            let records = Set([id] + own.merged.map(\.id))
+            let edges = try await ComplianceService.edges(of: id, tenant: tenant, tx: tx)
+            let removed = try await tx.removedRelationships(tenant: tenant, parties: Array(records))
+            // The other ends, of edges between two of its records none.
+            func others(_ edge: Relationship) -> [Party.ID] { [edge.parentID, edge.childID].filter { !records.contains($0) } }
+            let readable = Set(try await access.readableAmong(Array(Set((edges + removed).flatMap(others)))))
+            own.edges = edges.filter { others($0).allSatisfy(readable.contains) }
+            own.removedEdges = removed.filter { others($0).allSatisfy(readable.contains) }
+            var accounts: [PartnerAccount] = []
+            for query in [PartnerAccountQuery(partnerID: id, limit: 100_000), PartnerAccountQuery(customerID: id, limit: 100_000)] {
+                accounts += try await tx.partnerAccounts(tenant: tenant, query: query)
+            }
+            own.accounts = try await access.visible(accounts) { [$0.partnerID, $0.customerID] }
+            own.complete = own.edges.count == edges.count && own.removedEdges.count == removed.count && own.accounts.count == accounts.count
+            if let user = try await tx.user(tenant: tenant, party: id) {
+                if try await access.mayRead(user) { own.user = user } else { own.complete = false }
+            }
             return own
         }
 
         /// The audit targets of the party `id` and of these records.
         func auditTargets(besides id: Party.ID) -> Set<String> {
-            Set([id.description] + edges.map(\.id.description) + accounts.map(\.id.description) + (user.map { [$0.id.description] } ?? [])
-                + merged.map(\.id.description))
+            Set([id.description] + (edges + removedEdges).map(\.id.description) + accounts.map(\.id.description)
+                + (user.map { [$0.id.description] } ?? []) + merged.map(\.id.description))
         }
     }
 

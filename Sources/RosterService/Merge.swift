@@ -399,7 +399,10 @@ extension PartyService {
                                  + from.map { id in
                                      AuditEvent(tenantID: tenant, context: context, action: "party.merged", targetType: "party",
                                                 targetID: id.description, fields: ["state", "mergedInto"])
-                                 })
+                                 }
+                                 // The edges removed and made in their place are deleted and created as any are (the
+                                 // moved ones had no entry, the removed no delete; found by a probe).
+                                 + Self.edgeEvents(tenant: tenant, removed: record.removedEdges.map(\.id), made: record.added ?? [], context: context))
 
         let mergeID = StoredMerge.ID.make()
         if !dryRun {
@@ -486,11 +489,16 @@ extension PartyService {
                     }
                 }
                 let added = Dictionary((record.added ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-                for id in record.addedEdges where try await tx.deleteRelationship(tenant: tenant, id: id) == nil {
-                    // Removed and made again by the undo of a later merge (the digests saw the same edge, by content).
-                    if let edge = added[id], let again = try await tx.relationship(tenant: tenant, parent: edge.parentID, child: edge.childID,
-                                                                                  type: edge.type) {
+                var removedEdges: [Relationship.ID] = []
+                var madeEdges: [Relationship] = []
+                for id in record.addedEdges {
+                    if try await tx.deleteRelationship(tenant: tenant, id: id) != nil {
+                        removedEdges.append(id)
+                    } else if let edge = added[id], let again = try await tx.relationship(tenant: tenant, parent: edge.parentID,
+                                                                                         child: edge.childID, type: edge.type) {
+                        // Removed and made again by the undo of a later merge (the digests saw the same edge, by content).
                         _ = try await tx.deleteRelationship(tenant: tenant, id: again.id)
+                        removedEdges.append(again.id)
                     }
                 }
                 for edge in record.removedEdges {
@@ -513,6 +521,7 @@ extension PartyService {
                     again.id = .make()
                     again.createdAt = now
                     try await tx.insertRelationship(again)
+                    madeEdges.append(again)
                 }
                 for tag in record.addedTags { _ = try await tx.detachTag(tenant: tenant, party: survivorID, tag: tag) }
                 for link in record.removedTags { _ = try await tx.attachTag(tenant: tenant, party: link.party, tag: link.tag) }
@@ -537,13 +546,21 @@ extension PartyService {
                                          + from.map { party in
                                              AuditEvent(tenantID: tenant, context: context, action: "party.unmerged", targetType: "party",
                                                         targetID: party.description, fields: ["state", "mergedInto"])
-                                         })
+                                         }
+                                         + Self.edgeEvents(tenant: tenant, removed: removedEdges, made: madeEdges, context: context))
                 guard var survivor = try await tx.party(tenant: tenant, id: survivorID) else { throw RosterError.notFound("no party \(survivorID)") }
                 survivor.tags = try await tx.tags(tenant: tenant, parties: [survivorID])[survivorID] ?? []
                 return MergeResult(id: id, dryRun: false, survivor: survivor, merged: from, moved: record.moved,
                                    conflicts: record.conflicts, createdAt: stored.createdAt, undoneAt: now)
             }
         }
+    }
+
+    /// The audit entries of the edges a merge or its undo removed, and of those it made in their place.
+    static func edgeEvents(tenant: Tenant.ID, removed: [Relationship.ID], made: [Relationship], context: OperationContext) -> [AuditEvent] {
+        removed.map { id in
+            AuditEvent(tenantID: tenant, context: context, action: "relationship.delete", targetType: "relationship", targetID: id.description)
+        } + made.map { RelationshipService.createdEvent($0, context: context) }
     }
 
     /// Every hierarchy of the tenant, then the parties' rows in id order: the order erasure and edge writes lock in.

@@ -283,6 +283,8 @@ public protocol RelationshipRepository {
     /// The edges of `type` up from these children, whatever their parents and windows.
     func relationships(tenant: Tenant.ID, type: String, children: [Party.ID]) async throws -> [Relationship]
     func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship]
+    /// The edges these parties were in (as parent or child) that were removed since, from the recorded history.
+    func removedRelationships(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Relationship]
     /// Whether `descendant` is reachable from `ancestor` over edges of `type`.
     /// `at`: over the edges in force at that instant (see `Relationship.isInForce`); nil: over every edge, whatever
     /// its window (the cycle check, and `includeInactive=true`).

@@ -128,4 +128,66 @@ struct ExportTests {
             }
         }
     }
+
+    /// What an export gathers beyond the records that are there now (found by a probe): the entries of an edge removed
+    /// since; those of a merged record's edge, which the merge deletes and makes again on the survivor under a new id
+    /// (each with its own entry now); and the linked user, for a caller whose `users.read` reaches the subtree that
+    /// user's roles lie in (only a tenant-wide `users.read` got it).
+    @Test(arguments: StoreKind.allCases)
+    func removedAndMovedEdgesAndAScopedReaderOfUsers(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let t = try await rt.makeTenant().slug
+            let s = rt.services
+            let north = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "North"), context: .test)
+            let elsewhere = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Elsewhere"), context: .test)
+            let ann = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", email: "ann.r@example.com"), context: .test)
+            _ = try await s.relationships.create(tenant: t, RelationshipInput(parentID: north.id, childID: ann.id, type: "structure"), context: .test)
+            let gone = try await s.relationships.create(tenant: t, RelationshipInput(parentID: elsewhere.id, childID: ann.id, type: "supply"),
+                                                        context: .test)
+            try await s.relationships.delete(tenant: t, id: gone.id, context: .test)
+            let older = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", email: "ann.r.old@example.com"),
+                                                   context: .test)
+            let olderEdge = try await s.relationships.create(tenant: t, RelationshipInput(parentID: north.id, childID: older.id, type: "membership"),
+                                                             context: .test)
+            let merge = try await s.parties.merge(tenant: t, into: ann.id, from: [older.id], dryRun: false, context: .test)
+
+            func actions(_ export: PartyExport, _ target: Relationship.ID) -> [String] {
+                export.audit.filter { $0.targetID == target.description }.map(\.action)
+            }
+            let export = try await s.compliance.export(tenant: t, id: ann.id, context: .test)
+            #expect(export.complete)
+            #expect(actions(export, gone.id) == ["relationship.create", "relationship.delete"])
+            #expect(actions(export, olderEdge.id) == ["relationship.create", "relationship.delete"])
+            let moved = try #require(export.relationships.first { $0.relationship.type == "membership" }).relationship
+            #expect(moved.id != olderEdge.id && actions(export, moved.id) == ["relationship.create"])
+
+            // The undo deletes the edge made in the merged record's place and makes that record's edge again.
+            _ = try await s.parties.undoMerge(tenant: t, id: try #require(merge.id), context: .test)
+            let afterUndo = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: moved.id.description), cursor: nil, limit: 5,
+                                                   context: .test).items
+            #expect(afterUndo.first?.action == "relationship.delete")
+            let again = try await s.compliance.export(tenant: t, id: older.id, context: .test)
+            let remade = try #require(again.relationships.first { $0.relationship.type == "membership" }).relationship
+            #expect(actions(again, remade.id) == ["relationship.create"])
+            _ = try await s.parties.merge(tenant: t, into: ann.id, from: [older.id], dryRun: false, context: .test)
+
+            // A reader of parties, users and audit below North: Ann's login, whose role lies below North, is in; the
+            // removed edge to a party outside North is not, and the export says something was left out.
+            let user = try await s.users.create(tenant: t, UserInput(email: "ann.login.r@example.com", partyID: ann.id), context: .test)
+            let inside = try await s.access.createRole(tenant: t, name: "North member", policies: ["parties.read"], organizationID: north.id,
+                                                       relationshipType: "structure", context: .test)
+            _ = try await s.access.grant(tenant: t, user: user.id, role: inside.id, context: .test)
+            let reader = try await s.access.createRole(tenant: t, name: "North reader", policies: ["parties.read", "users.read", "audit.read"],
+                                                       organizationID: north.id, relationshipType: "structure", context: .test)
+            let scoped = OperationContext(caller: Caller(principal: .apiKey("k"), tenantSlug: t, role: .user, roleIDs: [reader.id]),
+                                          requestID: "t")
+            #expect(try await s.users.get(tenant: t, id: user.id, context: scoped).id == user.id)
+            let partial = try await s.compliance.export(tenant: t, id: ann.id, context: scoped)
+            #expect(partial.users.map(\.id) == [user.id])
+            #expect(partial.audit.contains { $0.targetID == user.id.description && $0.action == "user.create" })
+            #expect(actions(partial, gone.id).isEmpty && actions(partial, olderEdge.id) == ["relationship.create", "relationship.delete"])
+            #expect(!partial.complete)
+
+        }
+    }
 }
