@@ -53,15 +53,25 @@ extension Components.Schemas.Segment {
 
 extension RosterAPIHandlers {
     package func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
-        let context = try RequestInfo.context()
         guard case .json(let b) = input.body else { throw RosterError.badRequest("expected JSON") }
-        let user = try await services.users.create(tenant: input.path.tenant, UserInput(
-            email: b.email, ssoIssuer: b.ssoIssuer, ssoSubject: b.ssoSubject, employeeID: b.employeeId, displayName: b.displayName,
-            designation: b.designation, department: b.department, role: b.role?.domain, isActive: b.isActive,
-            partyID: try b.partyId.map { Party.ID(try uuid($0, field: "partyId")) }), context: context)
+        var errors = ValidationErrors()
+        let party = errors.check { try b.partyId.map { Party.ID(try uuid($0, field: "partyId")) } } ?? nil
+        let user = UserInput(email: b.email, ssoIssuer: b.ssoIssuer, ssoSubject: b.ssoSubject, employeeID: b.employeeId,
+                             displayName: b.displayName, designation: b.designation, department: b.department, role: b.role?.domain,
+                             isActive: b.isActive, partyID: party)
+        // A refused party id and the rules' refusals of the rest are named together, also beside what the decoder refused.
+        func throwIfRefused() throws {
+            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
+            errors.check { try UserService.checkNew(user) }
+            try errors.throwIfAny()
+        }
+        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
+        let context = try RequestInfo.context()
+        try throwIfRefused()
+        let created = try await services.users.create(tenant: input.path.tenant, user, context: context)
         // Its version as an ETag, as a read or a change answers it (a user's version is its ETag).
-        return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/users/\(user.id)", eTag: ETag.make(user.version)),
-                              body: .json(.init(user))))
+        return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/users/\(created.id)", eTag: ETag.make(created.version)),
+                              body: .json(.init(created))))
     }
 
     package func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {

@@ -94,8 +94,10 @@ package struct RosterAPIHandlers: APIProtocol {
     // MARK: Parties
 
     package func createParty(_ input: Operations.CreateParty.Input) async throws -> Operations.CreateParty.Output {
-        let context = try RequestInfo.context()
         guard case .json(let body) = input.body else { throw RosterError.badRequest("expected JSON") }
+        // A body the decoder refused in part: the rules' refusals of the rest are named with it.
+        try RequestInfo.checkRulesWhenProbing { try PartyService.checkNew(try body.input()) }
+        let context = try RequestInfo.context()
         let created = try await services.parties.createLinking(tenant: input.path.tenant, try body.input(), context: context)
         return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/parties/\(created.party.id)",
                                              eTag: ETag.make(created.party.version)),

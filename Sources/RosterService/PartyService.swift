@@ -65,6 +65,15 @@ public struct PartyService: Sendable {
 
     /// Creates a party and, with the tenant's `autoLinkContacts`, links a new person to the organization owning
     /// its email domain, in the same transaction.
+    /// A new party's rules, checked without the database or its tenant: a phone written without its country code is
+    /// left to the create, which knows the tenant's default calling code. The HTTP layer names what they refuse beside
+    /// what the decoder refused.
+    public static func checkNew(_ input: PartyInput) throws {
+        var input = input
+        if let phone = input.phone, PhoneNumber.needsCallingCode(phone) { input.phone = nil }
+        _ = try PartyRules.create(input, id: .make(), tenantID: .make(), settings: TenantSettings(), now: Date.rosterNow)
+    }
+
     public func createLinking(tenant slug: String, _ input: PartyInput, context: OperationContext) async throws -> CreatedParty {
         try await withDuplicateMapping {
             try await store.write { tx in

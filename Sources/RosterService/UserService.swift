@@ -61,6 +61,14 @@ public struct UserService: Sendable {
         }
     }
 
+    /// A new user's rules, checked without the database: the HTTP layer names what they refuse beside what the decoder
+    /// refused.
+    public static func checkNew(_ input: UserInput) throws {
+        let now = Date.rosterNow
+        var user = User(id: .make(), tenantID: .make(), email: nil, role: input.role ?? .user, isActive: true, createdAt: now, updatedAt: now)
+        try apply(input, to: &user, requireEmail: true)
+    }
+
     /// `ifMatch`: the version the change is based on (`If-Match`); another is 412, as for a party.
     public func update(tenant slug: String, id: User.ID, _ input: UserInput, clearing: Set<String> = [], ifMatch: Int? = nil,
                        context: OperationContext) async throws -> User {
