@@ -189,3 +189,16 @@ public struct PartnerAccount: Hashable, Sendable, Identifiable {
         self.updatedAt = updatedAt
     }
 }
+
+/// What is kept of a deleted partner account: the parties it joined, so that its audit entries stay in their exports.
+public struct RemovedPartnerAccount: Hashable, Sendable {
+    public var id: PartnerAccount.ID
+    public var partnerID: Party.ID
+    public var customerID: Party.ID
+
+    public init(id: PartnerAccount.ID, partnerID: Party.ID, customerID: Party.ID) {
+        self.id = id
+        self.partnerID = partnerID
+        self.customerID = customerID
+    }
+}

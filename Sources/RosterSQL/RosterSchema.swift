@@ -511,6 +511,19 @@ public enum RosterSchema {
         SchemaMigration(30, "API keys with the user they were made for", [
             .addColumn(table: "api_keys", Column("created_by", .id, nullable: true)),
         ]),
+        // A deleted partner account's audit entries (its reveals among them) belong in its parties' GDPR exports: which
+        // parties it joined, kept when it goes (ids only; an erasure removes the erased party's). Found by a probe.
+        SchemaMigration(31, "deleted partner accounts' parties", [
+            .table(Table("partner_account_history", [
+                .tenant,
+                Column("id", .id),
+                Column("partner_id", .id),
+                Column("customer_id", .id),
+                Column("removed_at", .time),
+            ], primaryKey: ["tenant_id", "id"])),
+            .index(Index("partner_account_history_partner", on: "partner_account_history", ["tenant_id", "partner_id"])),
+            .index(Index("partner_account_history_customer", on: "partner_account_history", ["tenant_id", "customer_id"])),
+        ]),
     ]
 
     /// Migration 27: each party's phone stored with a trunk 0 after its country code, without it, unless a live party of

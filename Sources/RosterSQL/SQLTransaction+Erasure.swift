@@ -57,8 +57,10 @@ extension SQLTransaction {
     }
 
     func deletePartnerAccounts(tenant: Tenant.ID, party: Party.ID) async throws -> Int {
-        try await conn.query("DELETE FROM partner_accounts WHERE tenant_id = $1 AND (partner_id = $2 OR customer_id = $2) RETURNING id",
-                             [.uuid(tenant.rawValue), .uuid(party.rawValue)]).count
+        try await conn.execute("DELETE FROM partner_account_history WHERE tenant_id = $1 AND (partner_id = $2 OR customer_id = $2)",
+                               [.uuid(tenant.rawValue), .uuid(party.rawValue)])
+        return try await conn.query("DELETE FROM partner_accounts WHERE tenant_id = $1 AND (partner_id = $2 OR customer_id = $2) RETURNING id",
+                                    [.uuid(tenant.rawValue), .uuid(party.rawValue)]).count
     }
 
     func deleteRelationshipHistory(tenant: Tenant.ID, party: Party.ID) async throws {

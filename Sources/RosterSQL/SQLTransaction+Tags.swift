@@ -112,8 +112,26 @@ extension SQLTransaction {
     }
 
     func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool {
-        try await !conn.query("DELETE FROM partner_accounts WHERE tenant_id = $1 AND id = $2 RETURNING id",
-                              [.uuid(tenant.rawValue), .uuid(id.rawValue)]).isEmpty
+        try await conn.execute("""
+            INSERT INTO partner_account_history (tenant_id, id, partner_id, customer_id, removed_at)
+            SELECT tenant_id, id, partner_id, customer_id, $3 FROM partner_accounts WHERE tenant_id = $1 AND id = $2
+            """, [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(Date.rosterNow)])
+        return try await !conn.query("DELETE FROM partner_accounts WHERE tenant_id = $1 AND id = $2 RETURNING id",
+                                     [.uuid(tenant.rawValue), .uuid(id.rawValue)]).isEmpty
+    }
+
+    func removedPartnerAccounts(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [RemovedPartnerAccount] {
+        let rows = try await inChunks(of: Array(Set(parties)).sorted(), after: [.uuid(tenant.rawValue)], bind: { .uuid($0.rawValue) }) { list in
+            """
+            SELECT id, partner_id, customer_id FROM partner_account_history WHERE tenant_id = $1 AND partner_id IN (\(list))
+            UNION SELECT id, partner_id, customer_id FROM partner_account_history WHERE tenant_id = $1 AND customer_id IN (\(list))
+            """
+        }
+        var seen = Set<PartnerAccount.ID>()
+        return try rows.map {
+            RemovedPartnerAccount(id: PartnerAccount.ID(try $0.uuid("id")), partnerID: Party.ID(try $0.uuid("partner_id")),
+                                  customerID: Party.ID(try $0.uuid("customer_id")))
+        }.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
     }
 
     func updatePartnerAccountSecret(tenant: Tenant.ID, id: PartnerAccount.ID, sealedSecret: String) async throws {

@@ -334,13 +334,15 @@ public struct ComplianceService: Sendable {
     /// A party's own records as the caller may see them, which its GDPR export shows and its audit trail follows: its
     /// edges whose other end the caller may read, its partner accounts (as partner or customer) the caller may see, its
     /// login when the caller may read that user (as `GET .../users/{id}` decides: `users.read` on the tenant, or on
-    /// subtrees its roles lie in), the parties merged into it and into those, and the edges it and they were in that
-    /// were removed since (a merge moves edges under new ids; their entries are its history). `complete`: nothing of
-    /// the kinds above was left out for the caller's scope or policies.
+    /// subtrees its roles lie in), the parties merged into it and into those, and the edges and partner accounts it and
+    /// they were in that were removed since (a merge moves edges under new ids; their entries are its history: a reveal
+    /// of a deleted account's secret). `complete`: nothing of the kinds above was left out for the caller's scope or
+    /// policies.
     struct OwnRecords {
         var edges: [Relationship] = []
         var removedEdges: [Relationship] = []
         var accounts: [PartnerAccount] = []
+        var removedAccounts: [RemovedPartnerAccount] = []
         var user: User?
         var merged: [Party] = []
         var complete = true
@@ -368,7 +370,12 @@ public struct ComplianceService: Sendable {
                 accounts += try await tx.partnerAccounts(tenant: tenant, query: query)
             }
             own.accounts = try await access.visible(accounts) { [$0.partnerID, $0.customerID] }
+            let removedAccounts = try await tx.removedPartnerAccounts(tenant: tenant, parties: Array(records))
+            let ends = Set(removedAccounts.flatMap { [$0.partnerID, $0.customerID] }).subtracting(records)
+            let readableEnds = Set(try await access.readableAmong(Array(ends)))
+            own.removedAccounts = removedAccounts.filter { [$0.partnerID, $0.customerID].allSatisfy { records.contains($0) || readableEnds.contains($0) } }
             own.complete = own.edges.count == edges.count && own.removedEdges.count == removed.count && own.accounts.count == accounts.count
+                && own.removedAccounts.count == removedAccounts.count
             if let user = try await tx.user(tenant: tenant, party: id) {
                 if try await access.mayRead(user) { own.user = user } else { own.complete = false }
             }
@@ -378,6 +385,7 @@ public struct ComplianceService: Sendable {
         /// The audit targets of the party `id` and of these records.
         func auditTargets(besides id: Party.ID) -> Set<String> {
             Set([id.description] + (edges + removedEdges).map(\.id.description) + accounts.map(\.id.description)
+                + removedAccounts.map(\.id.description)
                 + (user.map { [$0.id.description] } ?? []) + merged.map(\.id.description))
         }
     }

@@ -372,7 +372,10 @@ public protocol PartnerAccountRepository {
     /// false when it is not (changed meanwhile) or gone.
     func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int) async throws -> Bool
     /// False when there was none.
+    /// Deletes the account, keeping which parties it joined (`removedPartnerAccounts`).
     func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool
+    /// The deleted accounts these parties were in, as partner or customer (ids only).
+    func removedPartnerAccounts(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [RemovedPartnerAccount]
     /// Maintenance across tenants (the secret key's check at start): up to `limit` sealed secrets, those not bound to
     /// their row first (`boundPrefix`), as (tenant, account, sealed).
     func sealedSecrets(notStartingWith boundPrefix: String, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)]
@@ -563,7 +566,8 @@ public protocol ErasureRepository {
     func lockPartiesForReference(tenant: Tenant.ID, _ ids: [Party.ID]) async throws
     /// Removes the party's row; its roles, tags, state history, consents and domains go with it.
     func deleteErasedParty(tenant: Tenant.ID, id: Party.ID) async throws
-    /// Removes the partner accounts the party is in (as partner or customer); returns how many.
+    /// Removes the partner accounts the party is in (as partner or customer), and what is kept of those deleted before;
+    /// returns how many.
     func deletePartnerAccounts(tenant: Tenant.ID, party: Party.ID) async throws -> Int
     /// Removes the recorded history of the party's edges (answers "as of" a past instant then leave it out).
     func deleteRelationshipHistory(tenant: Tenant.ID, party: Party.ID) async throws

@@ -145,6 +145,13 @@ struct ExportTests {
             let gone = try await s.relationships.create(tenant: t, RelationshipInput(parentID: elsewhere.id, childID: ann.id, type: "supply"),
                                                         context: .test)
             try await s.relationships.delete(tenant: t, id: gone.id, context: .test)
+            // A partner account whose secret was revealed, then deleted: who saw her credential stays in her export.
+            let partner = try await s.parties.create(tenant: t, PartyInput(kind: .organization, name: "Partner R", roles: ["partner"]),
+                                                     context: .test)
+            let account = try await s.partnerAccounts.create(tenant: t, PartnerAccountInput(partnerID: partner.id, customerID: ann.id,
+                                                                                            username: "ann-r", secret: "pw-r"), context: .test)
+            _ = try await s.partnerAccounts.revealSecret(tenant: t, id: account.id, context: .test)
+            try await s.partnerAccounts.delete(tenant: t, id: account.id, context: .test)
             let older = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Ann", email: "ann.r.old@example.com"),
                                                    context: .test)
             let olderEdge = try await s.relationships.create(tenant: t, RelationshipInput(parentID: north.id, childID: older.id, type: "membership"),
@@ -157,6 +164,8 @@ struct ExportTests {
             let export = try await s.compliance.export(tenant: t, id: ann.id, context: .test)
             #expect(export.complete)
             #expect(actions(export, gone.id) == ["relationship.create", "relationship.delete"])
+            #expect(export.audit.filter { $0.targetID == account.id.description }.map(\.action)
+                    == ["partner_account.create", "partner_account.reveal", "partner_account.delete"])
             #expect(actions(export, olderEdge.id) == ["relationship.create", "relationship.delete"])
             let moved = try #require(export.relationships.first { $0.relationship.type == "membership" }).relationship
             #expect(moved.id != olderEdge.id && actions(export, moved.id) == ["relationship.create"])
@@ -186,6 +195,7 @@ struct ExportTests {
             #expect(partial.users.map(\.id) == [user.id])
             #expect(partial.audit.contains { $0.targetID == user.id.description && $0.action == "user.create" })
             #expect(actions(partial, gone.id).isEmpty && actions(partial, olderEdge.id) == ["relationship.create", "relationship.delete"])
+            #expect(!partial.audit.contains { $0.targetID == account.id.description })
             #expect(!partial.complete)
 
         }

@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func aDatabaseMadeByThePreviousMigrationsMigratesOn(_ kind: StoreKind) async throws {
         try await SchemaFixture.withUpgraded(kind) { database in
-            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...30))
+            #expect(try await database.migrate(logger: TestDatabase.logger) == Array(11...31))
             let rt = makeRuntime(database: database, secrets: nil)
             let acme = try await rt.services.tenants.get("acme", context: .test)
             #expect(acme.name == "Acme Farming Ltd")
@@ -254,7 +254,7 @@ import Testing
     /// The text each dialect renders for one description.
     @Test func oneDescriptionRendersBothDialects() {
         let sqlite = RosterSchema.migrations(for: .sqlite), postgres = RosterSchema.migrations(for: .postgres)
-        #expect(sqlite.map(\.version) == Array(1...30))
+        #expect(sqlite.map(\.version) == Array(1...31))
         #expect(postgres.map(\.version) == sqlite.map(\.version))
         let parties = { (m: [Migration]) in m[0].statements.first { $0.hasPrefix("CREATE TABLE parties") }! }
         #expect(parties(sqlite).contains("tenant_id TEXT NOT NULL REFERENCES tenants(id)"))
