@@ -106,8 +106,6 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         return (trimmed, digits, hasPlus, nil)
     }
 
-    /// Parses international formats (`+44 20 7946 0958`, `0044 ...`, `(555) 123-4567`, dots, dashes,
-    /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
     /// Whether `raw` is written without its country code (no `+`, no `00`): what it stands for depends on the tenant's
     /// default calling code.
     public static func needsCallingCode(_ raw: String) -> Bool {
@@ -115,6 +113,8 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         return !written.hasPlus && !written.digits.hasPrefix("00")
     }
 
+    /// Parses international formats (`+44 20 7946 0958`, `0044 ...`, `(555) 123-4567`, dots, dashes,
+    /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
     public init(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws {
         func fail(_ message: String) -> RosterError { .invalid(field, message) }
         let written = Self.scan(raw)

@@ -112,9 +112,12 @@ extension SQLTransaction {
     }
 
     func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool {
+        // Kept before the row goes; a concurrent delete of the same account (PostgreSQL: both read the row) keeps it
+        // once, and its DELETE then finds nothing (404), as before there was a history.
         try await conn.execute("""
             INSERT INTO partner_account_history (tenant_id, id, partner_id, customer_id, removed_at)
             SELECT tenant_id, id, partner_id, customer_id, $3 FROM partner_accounts WHERE tenant_id = $1 AND id = $2
+            ON CONFLICT (tenant_id, id) DO NOTHING
             """, [.uuid(tenant.rawValue), .uuid(id.rawValue), .date(Date.rosterNow)])
         return try await !conn.query("DELETE FROM partner_accounts WHERE tenant_id = $1 AND id = $2 RETURNING id",
                                      [.uuid(tenant.rawValue), .uuid(id.rawValue)]).isEmpty

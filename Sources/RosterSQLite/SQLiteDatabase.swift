@@ -24,9 +24,9 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     private let turns: WriterTurns?
 
     private init(path: String, writer: SQLiteHandle, readers: [SQLiteHandle], checkpointer: SQLiteHandle, checkpointPages: Int,
-                 logger: Logger) {
+                 turns: WriterTurns?, logger: Logger) {
         self.path = path
-        self.turns = WriterTurns(databasePath: path)
+        self.turns = turns
         self.writer = writer
         self.readers = readers.map { ($0, AsyncLock()) }
         self.checkpointer = checkpointer
@@ -87,8 +87,13 @@ public final class SQLiteDatabase: SQLDatabase, Service {
                     _ = try reader.query(pragma, [])
                 }
             }
+            let turns = WriterTurns.open(databasePath: path)
+            if turns == nil {
+                logger.warning("can't open the file writers take turns by; writes of other processes to the database may wait long",
+                               metadata: ["file": "\(path)-writers"])
+            }
             return SQLiteDatabase(path: path, writer: writer, readers: readers, checkpointer: own, checkpointPages: max(1, checkpointPages),
-                                  logger: logger)
+                                  turns: turns, logger: logger)
         } catch {
             writer.close()
             for reader in readers { reader.close() }
@@ -119,10 +124,13 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     private func beginWriting() async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int(SQLiteHandle.busyMilliseconds))
+        // Waiters go first, for a moment: one that polls takes the lock within its pause; one that makes no progress
+        // (a process stopped with Ctrl-Z) must not hold every other writer for the whole busy timeout.
         var pause = Duration.milliseconds(1)
         if let turns {
-            while !turns.noneWaiting(), clock.now < deadline {
-                try await Task.sleep(for: pause)
+            let politeUntil = clock.now + .milliseconds(100)
+            while !turns.noneWaiting(), clock.now < politeUntil {
+                await Self.pause(pause)
                 pause = min(pause * 2, .milliseconds(8))
             }
         }
@@ -132,8 +140,24 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         while try !writer.beginImmediateUnlessBusy() {
             guard clock.now < deadline else { throw SQLiteHandle.busy }
             if !waiting, let turns { waiting = turns.startWaiting() }
-            try await Task.sleep(for: pause)
+            await Self.pause(pause)
             pause = min(pause * 2, .milliseconds(8))
+        }
+    }
+
+    /// A pause between tries that a cancelled task sits out too, as SQLite's busy wait did: a write under way is not
+    /// given up for it (a cancelled request's audit, a worker's step at shutdown).
+    private static func pause(_ duration: Duration) async {
+        do {
+            try await Task.sleep(for: duration)
+        } catch {
+            // Cancelled: `Task.sleep` returns at once, so the rest of the pause is slept where cancellation can't reach.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let (seconds, attoseconds) = duration.components
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))) {
+                    done.resume()
+                }
+            }
         }
     }
 
@@ -205,7 +229,10 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// Closes every connection; safe to call twice.
     public func close() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        await writerLock.withLock { writer.close() }
+        await writerLock.withLock {
+            writer.close()
+            turns?.close()
+        }
         for reader in readers {
             await reader.lock.withLock { reader.connection.close() }
         }

@@ -63,8 +63,6 @@ public struct PartyService: Sendable {
         try await createLinking(tenant: slug, input, context: context).party
     }
 
-    /// Creates a party and, with the tenant's `autoLinkContacts`, links a new person to the organization owning
-    /// its email domain, in the same transaction.
     /// A new party's rules, checked without the database or its tenant: a phone written without its country code is
     /// left to the create, which knows the tenant's default calling code. The HTTP layer names what they refuse beside
     /// what the decoder refused.
@@ -74,6 +72,8 @@ public struct PartyService: Sendable {
         _ = try PartyRules.create(input, id: .make(), tenantID: .make(), settings: TenantSettings(), now: Date.rosterNow)
     }
 
+    /// Creates a party and, with the tenant's `autoLinkContacts`, links a new person to the organization owning
+    /// its email domain, in the same transaction.
     public func createLinking(tenant slug: String, _ input: PartyInput, context: OperationContext) async throws -> CreatedParty {
         try await withDuplicateMapping {
             try await store.write { tx in

@@ -371,8 +371,7 @@ public protocol PartnerAccountRepository {
     /// Writes the account's username, secret, active flag, `updatedAt` and version where it is still at `expectedVersion`;
     /// false when it is not (changed meanwhile) or gone.
     func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int) async throws -> Bool
-    /// False when there was none.
-    /// Deletes the account, keeping which parties it joined (`removedPartnerAccounts`).
+    /// Deletes the account, keeping which parties it joined (`removedPartnerAccounts`); false when there was none.
     func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool
     /// The deleted accounts these parties were in, as partner or customer (ids only).
     func removedPartnerAccounts(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [RemovedPartnerAccount]

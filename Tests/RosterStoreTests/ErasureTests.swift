@@ -83,7 +83,7 @@ struct ErasureTests {
                     text = "t::text"
                 }
                 let holds = values.indices.map { sqlite ? "instr(\(text), $\($0 + 1)) > 0" : "strpos(\(text), $\($0 + 1)) > 0" }
-                let rows = try await conn.query("SELECT \(text) AS row FROM \"\(table)\" t WHERE \(holds.joined(separator: " OR ")) LIMIT 100",
+                let rows = try await conn.query("SELECT \(text) AS row FROM \"\(table)\" t WHERE \(holds.joined(separator: " OR ")) LIMIT 10000",
                                                 values.map { .text($0) })
                 for row in rows.compactMap({ $0.string("row") }) {
                     for value in values where found[value] == nil && row.contains(value) { found[value] = "\(table): \(row.prefix(300))" }

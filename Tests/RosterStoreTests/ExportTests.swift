@@ -198,6 +198,14 @@ struct ExportTests {
             #expect(!partial.audit.contains { $0.targetID == account.id.description })
             #expect(!partial.complete)
 
+            // Her erasure takes what is kept of her removed edges and deleted accounts with it (ids only, but hers).
+            let keptBefore = try await ErasureTests.stored([ann.id.description], rt.database.sql,
+                                                           tables: ["relationship_history", "partner_account_history"])
+            #expect(keptBefore[ann.id.description] != nil, "nothing kept of her: the check proves nothing")
+            try await s.compliance.erase(tenant: t, id: ann.id, context: .test)
+            let kept = try await ErasureTests.stored([ann.id.description], rt.database.sql,
+                                                     tables: ["relationship_history", "partner_account_history"])
+            #expect(kept.isEmpty, "\(kept)")
         }
     }
 }
