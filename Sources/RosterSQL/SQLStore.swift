@@ -88,14 +88,22 @@ public struct SQLStore: Store {
         try await mapErrors { try await Self.truncateLog(database, waitingMilliseconds: waitingMilliseconds) }
     }
 
+    /// The wait is in short tries, suspended between them: SQLite's own busy wait sleeps on the calling thread, one of
+    /// the two of Swift's pool on this machine, for as long as a reader holds the log (up to a second an erasure).
     static func truncateLog(_ database: any SQLDatabase, waitingMilliseconds: Int) async throws -> Bool {
         try await database.withConnection { conn in
-            _ = try await conn.query("PRAGMA busy_timeout = \(max(0, waitingMilliseconds))", [])
+            let deadline = ContinuousClock.now + .milliseconds(max(0, waitingMilliseconds))
+            _ = try await conn.query("PRAGMA busy_timeout = 10", [])
             do {
-                // "busy" = 1 when a reader held it off.
-                let busy = try await conn.query("PRAGMA wal_checkpoint(TRUNCATE)", []).first?.int("busy") ?? 0
-                _ = try await conn.query("PRAGMA busy_timeout = 5000", [])
-                return busy == 0
+                while true {
+                    // "busy" = 1 when a reader held it off.
+                    let busy = try await conn.query("PRAGMA wal_checkpoint(TRUNCATE)", []).first?.int("busy") ?? 0
+                    if busy == 0 || ContinuousClock.now >= deadline {
+                        _ = try await conn.query("PRAGMA busy_timeout = 5000", [])
+                        return busy == 0
+                    }
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
             } catch {
                 _ = try? await conn.query("PRAGMA busy_timeout = 5000", [])
                 throw error
