@@ -36,4 +36,18 @@ public struct RequestInfo: Sendable {
         return OperationContext(caller: caller, requestID: current.requestID)
     }
 
+    /// The operation context, for a handler that refused parts of the body itself (`errors`: ids it could not parse):
+    /// then, or in a probe, the operation's `rules` run on the rest and every refusal is named in one 422, also beside
+    /// what the decoder refused. `rules` must be a pure check, as in `checkRulesWhenProbing`. Unauthenticated: 401 first.
+    static func context(refusingTogether errors: inout ValidationErrors, rules: (inout ValidationErrors) -> Void) throws -> OperationContext {
+        func refuse() throws {
+            guard probing || !errors.errors.isEmpty else { return }
+            rules(&errors)
+            try errors.throwIfAny()
+        }
+        try checkRulesWhenProbing(refuse)
+        let context = try context()
+        try refuse()
+        return context
+    }
 }

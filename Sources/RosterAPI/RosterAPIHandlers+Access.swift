@@ -29,16 +29,15 @@ extension RosterAPIHandlers {
         var errors = ValidationErrors()
         let organization = errors.check { try b.organizationId.map { Party.ID(try uuid($0, field: "organizationId")) } } ?? nil
         let type = errors.check { try Self.roleType(b._type, alias: b.relationshipType) } ?? nil
-        // Refused ids and the rules' refusals of the rest are named together, also beside what the decoder refused.
-        func throwIfRefused() throws {
-            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
-            _ = AccessService.roleFields(name: b.name, policies: b.policies, relationshipType: type, scoped: b.organizationId != nil,
-                                         errors: &errors)
-            if !errors.errors.isEmpty { throw RosterError.validation(named(errors.errors)) }
+        let context: OperationContext
+        do {
+            context = try RequestInfo.context(refusingTogether: &errors) { errors in
+                _ = AccessService.roleFields(name: b.name, policies: b.policies, relationshipType: type, scoped: b.organizationId != nil,
+                                             errors: &errors)
+            }
+        } catch RosterError.validation(let fields) {
+            throw RosterError.validation(named(fields))
         }
-        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
-        let context = try RequestInfo.context()
-        try throwIfRefused()
         do {
             let role = try await services.access.createRole(tenant: input.path.tenant, name: b.name, policies: b.policies,
                                                             organizationID: organization, relationshipType: type, context: context)

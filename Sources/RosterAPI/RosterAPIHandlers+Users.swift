@@ -59,15 +59,7 @@ extension RosterAPIHandlers {
         let user = UserInput(email: b.email, ssoIssuer: b.ssoIssuer, ssoSubject: b.ssoSubject, employeeID: b.employeeId,
                              displayName: b.displayName, designation: b.designation, department: b.department, role: b.role?.domain,
                              isActive: b.isActive, partyID: party)
-        // A refused party id and the rules' refusals of the rest are named together, also beside what the decoder refused.
-        func throwIfRefused() throws {
-            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
-            errors.check { try UserService.checkNew(user) }
-            try errors.throwIfAny()
-        }
-        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
-        let context = try RequestInfo.context()
-        try throwIfRefused()
+        let context = try RequestInfo.context(refusingTogether: &errors) { errors in errors.check { try UserService.checkNew(user) } }
         let created = try await services.users.create(tenant: input.path.tenant, user, context: context)
         // Its version as an ETag, as a read or a change answers it (a user's version is its ETag).
         return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/users/\(created.id)", eTag: ETag.make(created.version)),

@@ -49,15 +49,7 @@ package struct RosterAPIHandlers: APIProtocol {
         settings.retentionDays = body.settings?.retentionDays
         let admin = body.admin.map { Provisioning.Admin(firstName: $0.firstName, lastName: $0.lastName, email: $0.email) }
         let request = ProvisioningRequest(slug: body.slug, name: body.name, settings: settings, admin: admin)
-        // A refused rate limit and the rules' refusals of the rest are named together, also beside what the decoder refused.
-        func throwIfRefused() throws {
-            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
-            errors.check { _ = try ProvisioningService.validated(request) }
-            try errors.throwIfAny()
-        }
-        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
-        let context = try RequestInfo.context()
-        try throwIfRefused()
+        let context = try RequestInfo.context(refusingTogether: &errors) { errors in errors.check { _ = try ProvisioningService.validated(request) } }
         let (result, _) = try await services.provisioning.provision(request, idempotencyKey: input.headers.idempotencyKey, context: context)
         return .created(.init(headers: .init(location: "/v1/tenants/\(result.tenant.slug)"), body: .json(.init(result))))
     }
@@ -249,15 +241,7 @@ package struct RosterAPIHandlers: APIProtocol {
         let ends = errors.check { try uuids((body.parentId, "parentId"), (body.childId, "childId")) }
         let edge = RelationshipInput(parentID: ends.map { Party.ID($0.0) } ?? .make(), childID: ends.map { Party.ID($0.1) } ?? .make(),
                                      type: body._type, role: body.role, validFrom: body.validFrom, validTo: body.validTo)
-        // Refused ids and the rules' refusals of the rest are named together, also beside what the decoder refused.
-        func throwIfRefused() throws {
-            guard RequestInfo.probing || !errors.errors.isEmpty else { return }
-            _ = errors.check { try RelationshipService.validated(edge) }
-            try errors.throwIfAny()
-        }
-        try RequestInfo.checkRulesWhenProbing(throwIfRefused)
-        let context = try RequestInfo.context()
-        try throwIfRefused()
+        let context = try RequestInfo.context(refusingTogether: &errors) { errors in _ = errors.check { try RelationshipService.validated(edge) } }
         let relationship = try await services.relationships.create(tenant: input.path.tenant, edge, context: context)
         return .created(.init(headers: .init(location: "/v1/tenants/\(input.path.tenant)/relationships/\(relationship.id)"),
                               body: .json(.init(relationship))))

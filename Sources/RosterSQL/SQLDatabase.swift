@@ -17,6 +17,10 @@ public enum SQLValue: Sendable, Hashable {
 
 public enum SQLDialect: Sendable {
     case sqlite, postgres
+
+    /// How long a SQLite statement waits for a lock another connection holds (SQLite's busy timeout), and a writer's
+    /// transaction for the write lock.
+    public static let sqliteBusyMilliseconds = 5000
 }
 
 /// Driver failures in the two cases callers act on; anything else passes through.

@@ -99,13 +99,13 @@ public struct SQLStore: Store {
                     // "busy" = 1 when a reader held it off.
                     let busy = try await conn.query("PRAGMA wal_checkpoint(TRUNCATE)", []).first?.int("busy") ?? 0
                     if busy == 0 || ContinuousClock.now >= deadline {
-                        _ = try await conn.query("PRAGMA busy_timeout = 5000", [])
+                        _ = try await conn.query("PRAGMA busy_timeout = \(SQLDialect.sqliteBusyMilliseconds)", [])
                         return busy == 0
                     }
                     try? await Task.sleep(for: .milliseconds(20))
                 }
             } catch {
-                _ = try? await conn.query("PRAGMA busy_timeout = 5000", [])
+                _ = try? await conn.query("PRAGMA busy_timeout = \(SQLDialect.sqliteBusyMilliseconds)", [])
                 throw error
             }
         }

@@ -288,14 +288,10 @@ extension SQLTransaction {
 
     func removedRelationships(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [Relationship] {
         // Each end through its own index (the history's `_up` and `_down`).
-        let rows = try await inChunks(of: Array(Set(parties)).sorted(), after: [.uuid(tenant.rawValue)], bind: { .uuid($0.rawValue) }) { list in
-            """
-            SELECT \(Self.relationshipColumns) FROM relationship_history WHERE tenant_id = $1 AND child_id IN (\(list)) AND removed_at IS NOT NULL
-            UNION SELECT \(Self.relationshipColumns) FROM relationship_history WHERE tenant_id = $1 AND parent_id IN (\(list)) AND removed_at IS NOT NULL
-            """
-        }
+        let found = try await rows(Self.relationshipColumns, of: "relationship_history", ends: ("child_id", "parent_id"), among: parties,
+                                   tenant: tenant, condition: "removed_at IS NOT NULL")
         var seen = Set<Relationship.ID>()
-        return try rows.map(makeRelationship).filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
+        return try found.map(makeRelationship).filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }
     }
 
     func relationships(tenant: Tenant.ID, query: RelationshipQuery) async throws -> [Relationship] {

@@ -124,14 +124,10 @@ extension SQLTransaction {
     }
 
     func removedPartnerAccounts(tenant: Tenant.ID, parties: [Party.ID]) async throws -> [RemovedPartnerAccount] {
-        let rows = try await inChunks(of: Array(Set(parties)).sorted(), after: [.uuid(tenant.rawValue)], bind: { .uuid($0.rawValue) }) { list in
-            """
-            SELECT id, partner_id, customer_id FROM partner_account_history WHERE tenant_id = $1 AND partner_id IN (\(list))
-            UNION SELECT id, partner_id, customer_id FROM partner_account_history WHERE tenant_id = $1 AND customer_id IN (\(list))
-            """
-        }
+        let found = try await rows("id, partner_id, customer_id", of: "partner_account_history", ends: ("partner_id", "customer_id"),
+                                   among: parties, tenant: tenant)
         var seen = Set<PartnerAccount.ID>()
-        return try rows.map {
+        return try found.map {
             RemovedPartnerAccount(id: PartnerAccount.ID(try $0.uuid("id")), partnerID: Party.ID(try $0.uuid("partner_id")),
                                   customerID: Party.ID(try $0.uuid("customer_id")))
         }.filter { seen.insert($0.id).inserted }.sorted { $0.id < $1.id }

@@ -60,6 +60,19 @@ extension SQLTransaction {
         }
         return rows
     }
+
+    /// The rows of `table` of the tenant with either end, the `ends` columns, among `parties` (and meeting `condition`,
+    /// if any), each end through its own index.
+    func rows(_ columns: String, of table: String, ends: (String, String), among parties: [Party.ID], tenant: Tenant.ID,
+              condition: String = "") async throws -> [SQLRow] {
+        try await inChunks(of: Array(Set(parties)).sorted(), after: [.uuid(tenant.rawValue)], bind: { .uuid($0.rawValue) }) { list in
+            let rest = condition.isEmpty ? "" : " AND " + condition
+            return """
+                SELECT \(columns) FROM \(table) WHERE tenant_id = $1 AND \(ends.0) IN (\(list))\(rest)
+                UNION SELECT \(columns) FROM \(table) WHERE tenant_id = $1 AND \(ends.1) IN (\(list))\(rest)
+                """
+        }
+    }
 }
 
 // MARK: - Tenants

@@ -122,40 +122,45 @@ public final class SQLiteDatabase: SQLDatabase, Service {
     /// two-core machine) left nothing to run the transactions they waited for (`SQLiteHandleTests`). Writers that
     /// wait go first (`WriterTurns`), so that a writer committing and beginning again at once can't keep the lock.
     private func beginWriting() async throws {
+        // Closed (the writer and the turns file close together, under the writer's lock): the turns file's descriptor
+        // may be another file's by now. A write queued before `close` took the lock still runs.
+        guard writer.isOpen else { throw SQLError.unavailable("the SQLite connection is closed") }
         let clock = ContinuousClock()
         let deadline = clock.now + .milliseconds(Int(SQLiteHandle.busyMilliseconds))
         // Waiters go first, for a moment: one that polls takes the lock within its pause; one that makes no progress
         // (a process stopped with Ctrl-Z) must not hold every other writer for the whole busy timeout.
-        var pause = Duration.milliseconds(1)
         if let turns {
             let politeUntil = clock.now + .milliseconds(100)
-            while !turns.noneWaiting(), clock.now < politeUntil {
-                await Self.pause(pause)
-                pause = min(pause * 2, .milliseconds(8))
-            }
+            var pauses = Pauses()
+            while !turns.noneWaiting(), clock.now < politeUntil { await pauses.next() }
         }
-        pause = .milliseconds(1)
+        var pauses = Pauses()
         var waiting = false
         defer { if waiting { turns?.stopWaiting() } }
         while try !writer.beginImmediateUnlessBusy() {
             guard clock.now < deadline else { throw SQLiteHandle.busy }
             if !waiting, let turns { waiting = turns.startWaiting() }
-            await Self.pause(pause)
-            pause = min(pause * 2, .milliseconds(8))
+            await pauses.next()
         }
     }
 
-    /// A pause between tries that a cancelled task sits out too, as SQLite's busy wait did: a write under way is not
-    /// given up for it (a cancelled request's audit, a worker's step at shutdown).
-    private static func pause(_ duration: Duration) async {
-        do {
-            try await Task.sleep(for: duration)
-        } catch {
-            // Cancelled: `Task.sleep` returns at once, so the rest of the pause is slept where cancellation can't reach.
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let (seconds, attoseconds) = duration.components
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))) {
-                    done.resume()
+    /// Pauses between tries, 1 ms doubling to 8 ms, that a cancelled task sits out too, as SQLite's busy wait did: a
+    /// write under way is not given up for it (a cancelled request's audit, a worker's step at shutdown).
+    private struct Pauses {
+        private var duration = Duration.milliseconds(1)
+
+        mutating func next() async {
+            let duration = self.duration
+            self.duration = min(duration * 2, .milliseconds(8))
+            do {
+                try await Task.sleep(for: duration)
+            } catch {
+                // Cancelled: `Task.sleep` returns at once, so the rest of the pause is slept where cancellation can't reach.
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    let (seconds, attoseconds) = duration.components
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))) {
+                        done.resume()
+                    }
                 }
             }
         }

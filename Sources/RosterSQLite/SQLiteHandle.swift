@@ -98,9 +98,7 @@ final class SQLiteHandle: @unchecked Sendable {
     static let busy = SQLError.unavailable("the database is busy: another process held its write lock for more than 5 s (another "
                                            + "import or command?); try again when it is done")
 
-    /// How long a statement waits for a lock another connection holds (SQLite's busy timeout), and a writer's
-    /// transaction for the write lock.
-    static let busyMilliseconds: Int32 = 5000
+    static let busyMilliseconds = Int32(SQLDialect.sqliteBusyMilliseconds)
 
     /// Runs one statement (`$n` or `?n` parameters) and returns its rows.
     func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
@@ -158,6 +156,8 @@ final class SQLiteHandle: @unchecked Sendable {
     func timesPreparedAgain(_ sql: String) -> Int32? {
         statements[sql].map { sqlite_nio_sqlite3_stmt_status($0.pointer, SQLITE_STMTSTATUS_REPREPARE, 0) }
     }
+
+    var isOpen: Bool { db != nil }
 
     /// Finalizes every statement and closes the connection; safe to call twice.
     func close() {
