@@ -198,6 +198,10 @@ enum MergePatch {
                 errors.add(key, "is not a field of a party")
             }
         }
+        // Refused in part: the values given are checked too, as far as they can be without the party.
+        if !errors.errors.isEmpty {
+            for error in PartyRules.valueErrors(of: patch) where !errors.contains(error.field) { errors.add(error.field, error.message) }
+        }
         try errors.throwIfAny()
         return patch
     }

@@ -192,10 +192,13 @@ package struct ProblemMiddleware: ServerMiddleware {
             return Problem(status: error.httpStatus.code, title: Problem.title(for: error.httpStatus.code),
                            detail: cause ?? "the request could not be read")
         default:
-            logger.error("unexpected error", metadata: [
+            var metadata: Logger.Metadata = [
                 "operation": "\(operationID)", "error": "\(String(reflecting: type(of: underlying)))",
                 "request.id": "\(RequestInfo.current.requestID)",
-            ])
+            ]
+            // The database's words where they hold no value (a table missing), so that an operator can tell what is wrong.
+            if let described = underlying as? any DescribedWithoutValues { metadata["cause"] = "\(described.describedWithoutValues)" }
+            logger.error("unexpected error", metadata: metadata)
             return Problem(status: 500, title: "Internal server error", detail: "the error was logged with the request id")
         }
     }

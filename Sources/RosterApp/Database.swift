@@ -48,7 +48,7 @@ public struct RosterDatabase: Sendable {
     /// Applies pending migrations; idempotent.
     @discardableResult
     public func migrate(logger: Logger) async throws -> [Int] {
-        try await Migrator.migrate(sql, migrations: migrations, logger: logger)
+        try await Migrator.migrate(sql, migrations: migrations, expecting: SchemaObjects(migrations), logger: logger)
     }
 
     /// Runs `body` with the database's service running (the PostgreSQL pool), for one-shot CLI commands.

@@ -13,6 +13,7 @@ enum LoggedError {
             "unique constraint \(constraint ?? "(unnamed)")"
         case SQLError.concurrentWrite, StoreError.concurrentWrite: "a concurrent write won (deadlock or serialization)"
         case RosterError.unavailable(let detail): "unavailable: \(detail)"
+        case let error as any DescribedWithoutValues: "\(type(of: error)): \(error.describedWithoutValues)"
         default: String(describing: type(of: error))
         }
     }

@@ -43,6 +43,21 @@ public enum PartyRules {
         return party
     }
 
+    /// What refuses a patch's values whatever party it changes: its texts, email and website, and a number's characters
+    /// (what a number without its country code stands for is the tenant's to say). The API names them beside the
+    /// members of a body it refuses (an unknown one), so that one 422 names them all (found by a probe).
+    public static func valueErrors(of patch: PartyPatch) -> [FieldError] {
+        var errors = ValidationErrors()
+        for (change, field, max) in [(patch.firstName, "firstName", Text.nameMax), (patch.lastName, "lastName", Text.nameMax),
+                                     (patch.name, "name", Text.nameMax), (patch.note, "note", Text.noteMax)] {
+            if case .set(let raw) = change { _ = errors.check { try Text.optional(raw, field: field, max: max) } }
+        }
+        if case .set(let raw) = patch.email, !raw.trimmingWhitespace().isEmpty { _ = errors.check { try EmailAddress(raw) } }
+        if case .set(let raw) = patch.phone, !raw.trimmingWhitespace().isEmpty { errors.check { try PhoneNumber.checkWritten(raw) } }
+        if case .set(let raw) = patch.website, !raw.trimmingWhitespace().isEmpty { _ = errors.check { try Website.normalize(raw) } }
+        return errors.errors
+    }
+
     /// Applies a PATCH; returns the new party and the names of the fields that changed (never their values).
     public static func update(_ current: Party, with patch: PartyPatch, settings: TenantSettings,
                               now: Date) throws -> (party: Party, changed: [String]) {

@@ -113,6 +113,18 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
         return !written.hasPlus && !written.digits.hasPrefix("00")
     }
 
+    /// Refuses what refuses a number whatever the tenant's default calling code: as written, its characters and length;
+    /// written with its country code, every rule.
+    public static func checkWritten(_ raw: String, field: String = "phone") throws {
+        guard needsCallingCode(raw) else {
+            _ = try PhoneNumber(raw, field: field)
+            return
+        }
+        let written = scan(raw)
+        guard written.trimmed.unicodeScalars.count <= 40 else { throw RosterError.invalid(field, "is too long") }
+        if let problem = written.problem { throw RosterError.invalid(field, problem) }
+    }
+
     /// Parses international formats (`+44 20 7946 0958`, `0044 ...`, `(555) 123-4567`, dots, dashes,
     /// spaces). A number without an international prefix takes `defaultCallingCode`, when given.
     public init(_ raw: String, defaultCallingCode: String? = nil, field: String = "phone") throws {

@@ -82,6 +82,12 @@ public protocol RosterErrorConvertible: Error {
     var rosterError: RosterError { get }
 }
 
+/// An error whose words hold no stored value (only names of tables, columns and constraints), so that a log line or
+/// a CLI message may show them: a 500's log line said only `SQLiteFailure` of a table missing (found by a probe).
+public protocol DescribedWithoutValues: Error {
+    var describedWithoutValues: String { get }
+}
+
 extension RosterError {
     /// Runs `body`; the fields of a validation error it throws are named as `names` says, the others as they were: as
     /// the caller's input names them (a CLI option for `settings.defaultCallingCode`, an import row's column for an

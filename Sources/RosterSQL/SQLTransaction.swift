@@ -506,9 +506,22 @@ extension SQLTransaction {
     /// and updating it took three (a round trip each on PostgreSQL, in every write and every group commit of reads).
     /// The head is only a hint: written by another process, or by a transaction that then rolled back, it no longer
     /// matches, nothing is written, and the entries are chained again onto the head read under its row lock.
+    ///
+    /// A chain whose head lies behind its entries (a head deleted or set back by hand) refuses every append: an entry
+    /// of the next seq exists. That is `DamagedAuditChain` (a 500 whose log says so), not the unique violation a
+    /// service would answer as a duplicate record (409 "a live party already has this email" for a new one; found by a
+    /// probe).
     func writeAudit() async throws {
         let events = audit.take()
         guard !events.isEmpty else { return }
+        do {
+            try await writeAudit(events)
+        } catch SQLError.uniqueViolation {
+            throw DamagedAuditChain(tenants: Array(Set(events.map(\.tenantID))))
+        }
+    }
+
+    private func writeAudit(_ events: [AuditEvent]) async throws {
         let tenant = events[0].tenantID
         if events.allSatisfy({ $0.tenantID == tenant }), let known = heads.head(of: tenant) {
             let entries = Self.chain(events, onto: known)
@@ -538,6 +551,15 @@ extension SQLTransaction {
             try await conn.execute("UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
                                    [.uuid(tenant.rawValue), .int(last.seq), .text(last.hash)])
             heads.remember(last)
+        }
+    }
+
+    /// An audit chain holds entries beyond its head.
+    struct DamagedAuditChain: DescribedWithoutValues {
+        var tenants: [Tenant.ID]
+        var describedWithoutValues: String {
+            "the audit chain of tenant \(tenants.map(\.description).sorted().joined(separator: ", ")) holds entries beyond its head "
+                + "(audit_heads was changed by hand or damaged): `roster audit verify` names where"
         }
     }
 

@@ -239,9 +239,12 @@ final class SQLiteHandle: @unchecked Sendable {
 }
 
 /// An error SQLite reported, with its (extended) result code.
-struct SQLiteFailure: Error, CustomStringConvertible {
+struct SQLiteFailure: Error, CustomStringConvertible, DescribedWithoutValues {
     let code: Int32
     let message: String
 
     var description: String { "SQLite error \(code): \(message)" }
+
+    /// SQLite's messages name tables, columns and constraints; statements' values are bound, never in their text.
+    var describedWithoutValues: String { description }
 }

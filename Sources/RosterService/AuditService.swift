@@ -140,6 +140,20 @@ public struct AuditService: Sendable {
             return AuditVerification(valid: false, checked: checked, brokenAt: end + 1,
                                      reason: "the chain ends at \(end) but its head says \(head.seq)")
         }
+        // Entries beyond the head read first are appends since, unless the head (read with them, in one snapshot) is
+        // behind them: a head deleted or set back, which every later append then collides with. Verify passed such a
+        // chain, checking it only up to its head (found by a probe).
+        let (headNow, beyond) = try await store.read { tx in
+            (try await tx.auditHead(tenant: tenantID), try await tx.auditChain(tenant: tenantID, afterSeq: end, limit: 1).first)
+        }
+        if headNow == nil, end > 0 {
+            return AuditVerification(valid: false, checked: checked, brokenAt: end,
+                                     reason: "the chain has \(end) entries but no head")
+        }
+        if let beyond, (headNow?.seq ?? 0) < beyond.seq {
+            return AuditVerification(valid: false, checked: checked, brokenAt: beyond.seq,
+                                     reason: "entry \(beyond.seq) lies beyond the chain's head at \(headNow?.seq ?? 0)")
+        }
         if let anchor {
             guard anchor.count <= end else {
                 return AuditVerification(valid: false, checked: checked, brokenAt: end + 1,

@@ -163,6 +163,15 @@ public struct PartnerAccountService: Sendable {
                 try await tx.appendAudit([Self.read(current, context: context)])
                 return current
             }
+            // A change is a write on both parties, refused while either is deleted as every other write on a deleted
+            // party is (a username changed and a secret rotated for a deleted customer; found by a probe). Its reads, the
+            // reveal and the delete stay: they are how its credentials are handed over or removed before an erasure.
+            try await tx.lockPartiesForReference(tenant: tenant.id, [current.partnerID, current.customerID])
+            for (role, id) in [("partner", current.partnerID), ("customer", current.customerID)] {
+                if let held = try await tx.party(tenant: tenant.id, id: id), !held.isLive {
+                    throw RosterError.conflict("the account's \(role): \(held.notLiveReason)")
+                }
+            }
             stored.account.updatedAt = Date.rosterNow
             stored.account.version += 1
             guard try await tx.updatePartnerAccount(stored, expectedVersion: current.version) else {

@@ -63,13 +63,18 @@ public struct PartyService: Sendable {
         try await createLinking(tenant: slug, input, context: context).party
     }
 
-    /// A new party's rules, checked without the database or its tenant: a phone written without its country code is
-    /// left to the create, which knows the tenant's default calling code. The HTTP layer names what they refuse beside
+    /// A new party's rules, checked without the database or its tenant: of a phone written without its country code only
+    /// its characters (the create knows the tenant's default calling code). The HTTP layer names what they refuse beside
     /// what the decoder refused.
     public static func checkNew(_ input: PartyInput) throws {
         var input = input
-        if let phone = input.phone, PhoneNumber.needsCallingCode(phone) { input.phone = nil }
-        _ = try PartyRules.create(input, id: .make(), tenantID: .make(), settings: TenantSettings(), now: Date.rosterNow)
+        var errors = ValidationErrors()
+        if let phone = input.phone, PhoneNumber.needsCallingCode(phone) {
+            errors.check { try PhoneNumber.checkWritten(phone) }
+            input.phone = nil
+        }
+        _ = errors.check { try PartyRules.create(input, id: .make(), tenantID: .make(), settings: TenantSettings(), now: Date.rosterNow) }
+        try errors.throwIfAny()
     }
 
     /// Creates a party and, with the tenant's `autoLinkContacts`, links a new person to the organization owning

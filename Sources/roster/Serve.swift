@@ -161,10 +161,14 @@ struct Restore: AsyncParsableCommand {
             guard problems.isEmpty else { throw ValidationError("the backup is damaged: \(problems.prefix(5).joined(separator: "; "))") }
             let summary = try await global.withRuntime(config) { runtime in
                 let tenants = try await runtime.services.tenants.all(context: .cli)
-                let verified = try await tenants.asyncMap { tenant in
-                    try await runtime.services.audit.verify(tenant: tenant.slug, context: .cli).valid
+                // Each broken chain named as `roster audit verify` names it (the restore said only that one was).
+                let broken = try await tenants.asyncMap { tenant in
+                    let result = try await runtime.services.audit.verify(tenant: tenant.slug, context: .cli)
+                    return result.valid ? nil : "\(tenant.slug): broken at entry \(result.brokenAt ?? 0): \(result.reason ?? "")"
+                }.compactMap { $0 }
+                guard broken.isEmpty else {
+                    throw ValidationError("an audit chain of the backup does not verify: " + broken.joined(separator: "; "))
                 }
-                guard verified.allSatisfy({ $0 }) else { throw ValidationError("an audit chain of the backup does not verify") }
                 return "restored \(tenants.count) tenants into \(path); every audit chain verifies"
             }
             print(summary)

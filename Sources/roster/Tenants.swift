@@ -235,13 +235,14 @@ func runCLI<T>(_ body: () async throws -> T) async throws -> T {
 /// Writes a domain or database error as the CLI shows it (one line a field, on standard error) and answers its exit
 /// status: 1 invalid input, 2 refused, 3 the database unavailable; `nil` for other errors.
 func reportCLIError(_ error: any Error) -> Int32? {
-    // A configuration value found unusable once the command runs (a key file that can't be read), and a database a newer
-    // Roster migrated: refused (serve and every command alike).
+    // A configuration value found unusable once the command runs (a key file that can't be read), and a database whose
+    // schema this binary can't work with (a newer Roster migrated it; it was changed by hand): refused (serve and every
+    // command alike).
     if let error = error as? ConfigurationError {
         FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
         return 2
     }
-    if let error = error as? NewerSchema {
+    if let error = error as? any SchemaRefusal {
         FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
         return 2
     }

@@ -301,11 +301,17 @@ struct StrictInputTests {
                  ["name", "organizationId"]),
                 ("/v1/tenants", .post, #"{"slug":"Bad Slug","name":"F","settings":{"rateLimit":"fast"}}"#,
                  ["slug", "settings.rateLimit"]),
-                // A party's and a user's rules too; a phone without its country code is left to the create (it needs
-                // the tenant's default calling code).
+                // A party's and a user's rules too; of a phone without its country code only its characters (what it
+                // stands for needs the tenant's default calling code).
                 ("\(world.base)/parties", .post, #"{"kind":"person","lastName":"Doe","email":"not-an-email","roles":["ok","bad role!"],"bogus":1}"#,
                  ["email", "roles[1]", "bogus"]),
                 ("\(world.base)/parties", .post, #"{"kind":"person","lastName":"Doe","phone":"020 7946 0000","bogus":1}"#, ["bogus"]),
+                ("\(world.base)/parties", .post, #"{"kind":"person","lastName":"Doe","email":"nope","phone":"abc","bogus":1}"#,
+                 ["email", "phone", "bogus"]),
+                // A PATCH names the values it can check without the party beside the members it does not know.
+                ("\(world.base)/parties/\(world.person)", .patch, #"{"email":"nope","phone":"abc","firstName":"\tTab","zzz":1}"#,
+                 ["email", "phone", "firstName", "zzz"]),
+                ("\(world.base)/parties/\(world.person)", .patch, #"{"phone":"020 7946 0000","note":"fine","zzz":1}"#, ["zzz"]),
                 ("\(world.base)/parties", .post, #"{"kind":"person","lastName":"Doe","phone":"+44 12","bogus":1}"#, ["phone", "bogus"]),
                 ("\(world.base)/users", .post, #"{"email":"not-an-email","role":"BOSS","partyId":"nope"}"#, ["email", "role", "partyId"]),
                 ("\(world.base)/users", .post, #"{"email":"not-an-email","partyId":"nope"}"#, ["email", "partyId"]),

@@ -55,6 +55,35 @@ import Testing
         }
     }
 
+    /// A database that lacks a table or an index its migrations made (dropped by hand) is refused at start, naming what
+    /// it lacks, and so is one whose record of migrations lost an entry, naming the migration (a probe served such a
+    /// database: `migrate` said it was up to date, `/health/ready` 200, then every consent and erasure a 500).
+    @Test(arguments: StoreKind.allCases)
+    func aDamagedSchemaIsRefusedNamingWhatItLacks(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            #expect(try await database.migrate(logger: TestDatabase.logger) == [])
+            try await database.sql.withTransaction { conn in
+                try await conn.execute("DROP TABLE consents")
+                try await conn.execute("DROP INDEX audit_entries_target")
+            }
+            await #expect(throws: DamagedSchema.missing(["index audit_entries_target", "index consents_party", "table consents"])) {
+                try await database.migrate(logger: TestDatabase.logger)
+            }
+            try await database.sql.withTransaction { conn in
+                try await conn.execute("DELETE FROM schema_migrations WHERE version = 31")
+            }
+            do {
+                try await database.migrate(logger: TestDatabase.logger)
+                Issue.record("a schema that does not match its record of migrations was migrated")
+            } catch DamagedSchema.failed(let version, _, let applied, let cause) {
+                #expect(version == 31)
+                #expect(applied == 30)
+                #expect(cause.contains("partner_account_history"), "the database's words name the table: \(cause)")
+            }
+        }
+    }
+
     /// An empty database migrated to the end, with a runtime and one tenant, for a data migration's test to take back.
     static func withMigratedTenant(_ kind: StoreKind, _ body: @Sendable (RosterDatabase, RosterRuntime, Tenant) async throws -> Void) async throws {
         try await SchemaFixture.withEmpty(kind) { database in

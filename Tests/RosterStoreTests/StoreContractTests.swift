@@ -412,6 +412,12 @@ struct StoreContractTests {
             for case .failure(let error) in raced {
                 guard case .preconditionFailed = error as? RosterError else { Issue.record("\(error)"); continue }
             }
+            // While the customer is deleted the account is not changed (a write on it, as on every deleted party), but
+            // read, revealed and deleted.
+            _ = try await s.parties.delete(tenant: t, id: customer.id, reason: nil, ifMatch: nil, context: .test)
+            await expectRosterError({
+                _ = try await s.partnerAccounts.update(tenant: t, id: account.id, PartnerAccountPatch(username: "u9"), context: .test)
+            }) { $0 == .conflict("the account's customer: the party is deleted; restore it first") }
             let (read, secret) = try await s.partnerAccounts.revealSecret(tenant: t, id: account.id, context: .test)
             #expect(read.version == 8 && secret != "s0" && secret.hasPrefix("s"))
             #expect(try await s.partnerAccounts.get(tenant: t, id: account.id, context: .test) == read)
@@ -731,6 +737,45 @@ struct StoreContractTests {
             }
             let rewritten = try await rt.services.audit.verify(tenant: third.slug, context: .test)
             #expect(!rewritten.valid && rewritten.brokenAt == created.seq, "\(rewritten)")
+        }
+    }
+
+    /// A head set back or deleted by hand: verify finds it (it checked the chain up to its head only, and passed), and
+    /// an append fails as a damaged chain, not as the unique violation a service answers as a duplicate record (409 "a
+    /// live party already has this email" for a new party; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func anAuditHeadBehindItsEntriesIsFound(_ kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { rt in
+            let tenant = try await rt.makeTenant()
+            let parties = rt.services.parties
+            let party = try await parties.create(tenant: tenant.slug, Self.person, context: .test)
+            for _ in 0..<3 { _ = try await parties.get(tenant: tenant.slug, id: party.id, context: .test) }
+            let entries = try await rt.services.audit.list(tenant: tenant.slug, filter: AuditFilter(), cursor: nil, limit: 10, context: .test).items
+            #expect(entries.map(\.seq).sorted() == [1, 2, 3, 4, 5])
+            let second = try #require(entries.first { $0.seq == 2 })
+            #expect(try await rt.services.audit.verify(tenant: tenant.slug, context: .test).valid)
+            _ = try await rt.database.sql.withTransaction { conn in
+                try await conn.execute("UPDATE audit_heads SET seq = 2, hash = $2 WHERE tenant_id = $1",
+                                       [.uuid(tenant.id.rawValue), .text(second.hash)])
+            }
+            let behind = try await rt.services.audit.verify(tenant: tenant.slug, context: .test)
+            #expect(!behind.valid && behind.brokenAt == 3, "\(behind)")
+            #expect(behind.reason == "entry 3 lies beyond the chain's head at 2")
+            let another = PartyInput(kind: .person, firstName: "Ann", lastName: "Other", email: "ann.other@example.com")
+            do {
+                _ = try await parties.create(tenant: tenant.slug, another, context: .test)
+                Issue.record("a party was created onto a damaged chain")
+            } catch let error as RosterError {
+                Issue.record("answered as a client's error: \(error)")
+            } catch {
+                #expect("\(type(of: error))" == "DamagedAuditChain")
+            }
+            _ = try await rt.database.sql.withTransaction { conn in
+                try await conn.execute("DELETE FROM audit_heads WHERE tenant_id = $1", [.uuid(tenant.id.rawValue)])
+            }
+            let headless = try await rt.services.audit.verify(tenant: tenant.slug, context: .test)
+            #expect(!headless.valid && headless.reason == "the chain has 5 entries but no head", "\(headless)")
+            await #expect(throws: (any Error).self) { _ = try await parties.create(tenant: tenant.slug, another, context: .test) }
         }
     }
 
