@@ -25,6 +25,14 @@ extension RosterConfiguration {
         return isDirectory.boolValue && manager.isWritableFile(atPath: path)
     }
 
+    /// Not writable by others, or sticky (as `/tmp` is): in a directory everyone may write to, another user could rename
+    /// the server's own spool directory away and put one of theirs in its place (found by a probe: 0777 was accepted).
+    static func isClosedOrSticky(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0
+    }
+
     /// An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens): `999.1.1.1` is none of them,
     /// and would stop the server only once it tried to listen.
     static func isHost(_ text: String) -> Bool {
@@ -81,8 +89,9 @@ extension RosterConfiguration {
         config.customerTag = try values.string("ROSTER_CUSTOMER_TAG", default: config.customerTag, accepts: "a tag text of 1 to 100 characters") { (try? Tag.validateText($0)) != nil }
         config.maxBodyBytes = try values.int("ROSTER_MAX_BODY_BYTES", default: config.maxBodyBytes, in: 1024...(1 << 30))
         config.maxImportBytes = try values.int("ROSTER_MAX_IMPORT_BYTES", default: config.maxImportBytes, in: 1024...(1 << 40))
-        config.importDirectory = try values.optionalString("ROSTER_IMPORT_DIR", accepts: "an absolute path of a directory this process can write (or create)") {
-            $0.hasPrefix("/") && Self.isWritableDirectory($0)
+        config.importDirectory = try values.optionalString("ROSTER_IMPORT_DIR", accepts: "an absolute path of a directory this process can write "
+                                                                  + "(or create) and others can't (unless it is sticky, as /tmp is)") {
+            $0.hasPrefix("/") && Self.isWritableDirectory($0) && Self.isClosedOrSticky($0)
         }
         config.publicURL = try values.optionalString("ROSTER_PUBLIC_URL", accepts: "the address browsers reach Roster at, such as https://roster.example.com") {
             guard let url = URL(string: $0), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else { return false }

@@ -662,6 +662,20 @@ struct CLITests {
         }
     }
 
+    /// A spool directory others may write to is refused unless it is sticky (as /tmp is).
+    @Test func anImportDirectoryOpenToOthersStopsStart() throws {
+        let cli = try CLI()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roster-open-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        for (mode, refused) in [(0o777, true), (0o775, true), (0o1777, false), (0o755, false)] {
+            #expect(chmod(directory, mode_t(mode)) == 0)
+            let result = try cli.run(["migrate"], environment: ["ROSTER_IMPORT_DIR": directory], timeLimit: 30)
+            #expect(result.status == (refused ? 2 : 0), "mode \(String(mode, radix: 8)): \(result.status) \(result.err)")
+            #expect(result.err.contains("ROSTER_IMPORT_DIR") == refused, "\(result.err)")
+        }
+    }
+
     /// The workers start once `serve` has migrated a new database: no failed first pass in its log.
     @Test func workersWaitForTheStart() async throws {
         let cli = try CLI()
