@@ -28,9 +28,8 @@ extension RosterConfiguration {
     /// Not writable by others, or sticky (as `/tmp` is): in a directory everyone may write to, another user could rename
     /// the server's own spool directory away and put one of theirs in its place (found by a probe: 0777 was accepted).
     static func isClosedOrSticky(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return false }
-        return info.st_mode & 0o022 == 0 || info.st_mode & S_ISVTX != 0
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int else { return false }
+        return mode & 0o022 == 0 || mode & 0o1000 != 0
     }
 
     /// An IPv4 or IPv6 address, or a host name (labels of letters, digits and hyphens): `999.1.1.1` is none of them,

@@ -30,7 +30,7 @@ struct TenantAccess {
     /// from it; the decision is made there as for any other).
     static func open(_ tx: any StoreTransaction, _ slug: String, _ context: OperationContext, write: Bool,
                      current: Bool = false, reading: Party.ID? = nil) async throws -> TenantAccess {
-        if let home = context.caller.tenantSlug, home != slug { throw RosterError.notFound("no tenant \(slug.prefix(63))") }
+        try context.requireHomeTenant(slug)
         let tenant: Tenant
         var prefetched: (id: Party.ID, party: Party?)?
         if let reading {
@@ -489,5 +489,13 @@ struct TenantAccess {
                 throw RosterError.forbidden("role \(role.name) lies outside the subtrees this caller manages roles in")
             }
         }
+    }
+}
+
+extension OperationContext {
+    /// A caller of one tenant (an API key, a user) sees no other: 404, as for a tenant that does not exist. Callers that
+    /// check a form before any service call (the console) ask it first, so that its refusal is not a form's 422.
+    public func requireHomeTenant(_ slug: String) throws {
+        if let home = caller.tenantSlug, home != slug { throw RosterError.notFound("no tenant \(slug.prefix(63))") }
     }
 }

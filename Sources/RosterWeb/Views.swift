@@ -519,4 +519,12 @@ extension Dictionary where Key == String, Value == String {
     func trimmed(_ name: String) -> String {
         (self[name] ?? "").trimmingCharacters(in: .whitespaces)
     }
+
+    /// A checkbox: ticked when the form sent its own `value`, unticked when it sent nothing; any other value is refused
+    /// (422), not read as unticked: `mask=yes` gave an unmasked export (found by a probe).
+    func ticked(_ name: String, value: String) throws -> Bool {
+        guard let sent = self[name] else { return false }
+        guard sent == value else { throw RosterError.invalid(name, "must be \(value) when ticked, or not sent") }
+        return true
+    }
 }

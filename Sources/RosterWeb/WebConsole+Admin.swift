@@ -140,7 +140,7 @@ extension WebConsole {
                 fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
             let other = (fields["otherPolicies"] ?? "").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
-            let policies = AccessRole.rosterPolicies.filter { fields["policy.\($0)"] == "on" } + other
+            let policies = try AccessRole.rosterPolicies.filter { try fields.ticked("policy.\($0)", value: "on") } + other
             do {
                 // Every field's problem at once: the form's own (an id that is none) with the role's rules.
                 var errors = ValidationErrors()

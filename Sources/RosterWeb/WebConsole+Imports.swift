@@ -92,6 +92,7 @@ extension WebConsole {
             view.keep(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
             view.restart = fields["restart"] == "true"
             do {
+                _ = try fields.ticked("restart", value: "true")
                 let choice = try ImportChoice(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
                 guard !view.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw RosterError.invalid("text", "choose a file or paste the rows")
@@ -182,7 +183,7 @@ extension WebConsole {
     func export(_ request: Request, tenant: String, of what: String) async -> Response {
         await runForm(request, tenant: tenant) { signedIn, fields in
             let format: BulkFormat = try ImportChoice.pick(fields["format"] ?? "csv", "format")
-            let mask = fields["mask"] == "true"
+            let mask = try fields.ticked("mask", value: "true")
             // An empty field is no key (the form always sends it).
             let key = try PartiesExportOptions.maskKey(fields["maskKey"].flatMap { $0.isEmpty ? nil : $0 }, mask: mask, field: "Mask key")
             // A download is opened in a spreadsheet: its CSV fields are spreadsheet-safe (`SpreadsheetGuard`).

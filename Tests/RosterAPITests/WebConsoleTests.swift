@@ -362,8 +362,12 @@ struct TBrowser {
             let write = try await browser.post("/ui/t/\(tenant)/parties/\(barn.id)/edit", [("csrf", csrf), ("version", "1"), ("name", "Mine")])
             #expect(write.status == .notFound)
             #expect(try await api.send(.get, "\(base)/parties/\(barn.id)").decode(TParty.self).name == "South Barn")
-            // Another tenant's pages don't exist for it either.
+            // Another tenant's pages don't exist for it either, nor its forms, whatever they hold (three answered 422
+            // for the form before the tenant; found by a probe).
             let other = try await api.makeTenant()
+            for form in ["new-party", "imports", "parties/\(barn.id)/state"] {
+                #expect(try await browser.post("/ui/t/\(other)/\(form)", [("csrf", csrf), ("junk", "1")]).status == .notFound, "\(form)")
+            }
             #expect(try await browser.get("/ui/t/\(other)/parties").status == .notFound)
             #expect(try await browser.get("/ui/t/\(other)/imports").status == .notFound)
             #expect(try await browser.get("/ui/t/\(other)/parties?partnerId=nonsense").status == .notFound)
@@ -1021,6 +1025,12 @@ extension WebConsoleTests {
                     && export.html.contains("Uploaded Org 399"))
             let masked = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", "true")])
             #expect(masked.status == .ok && !masked.html.contains("pat@example.com"))
+            // A tick box sends its own value or nothing: another is refused, not read as unticked (`mask=yes` gave the
+            // real data; found by a probe).
+            for value in ["yes", "1", ""] {
+                let refused = try await browser.post("/ui/t/\(tenant)/exports/parties", [("csrf", csrf), ("format", "csv"), ("mask", value)])
+                #expect(refused.status == .unprocessableContent && !refused.html.contains("pat@example.com"), "mask=\(value): \(refused.status)")
+            }
             // A mask key of the caller's gives the pseudonyms of the API's export under the same key (the form's field is
             // a password field); a key without masking is refused; an empty field is no key.
             #expect(page.html.contains("<input type=\"password\" id=\"export-mask-key\" name=\"maskKey\""), "\(page.html)")
