@@ -212,7 +212,7 @@ package struct ProblemMiddleware: ServerMiddleware {
     /// The choices of an operation's enumerated query parameters, as openapi.yaml gives them (docs/import.md promises a
     /// 400 naming the parameter; the runtime's error names none).
     static let queryChoices: [String: [(String, [String])]] = [
-        "createImport": [("type", ["parties", "relationships"]), ("onDuplicate", ["skip", "update", "fail"])],
+        "createImport": [("type", ["parties", "relationships"]), ("onDuplicate", ["skip", "update", "fail"]), ("restart", ["true", "false"])],
     ]
 
     /// The query's items in order, names and values percent-decoded (a `+` in a value is a space).

@@ -29,7 +29,7 @@ public struct AuditService: Sendable {
         try errors.throwIfAny()
         var before: Int64?
         if let cursor {
-            guard let key = Cursor.decode(cursor), key.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let seq = Int64(key) else {
+            guard let seq = Cursor.sequence(cursor) else {
                 throw RosterError.invalid("cursor", "is not a cursor from this API")
             }
             before = seq

@@ -56,6 +56,8 @@ public struct ImportJobService: Sendable {
         self.tasks = RunningJobs()
     }
 
+    static let stopping = RosterError.unavailable("the server is stopping: post the same body again once it is back")
+
     /// Imports running in this process, those whose body is still coming included.
     public var runningCount: Int { running.count }
 
@@ -63,7 +65,7 @@ public struct ImportJobService: Sendable {
     /// `running` for five minutes, their files in the spool; found by a probe): for a server that stops, before its
     /// database closes. Posting the same file again goes on after each one's last committed batch.
     public func stopAll() async {
-        let running = tasks.all()
+        let running = tasks.stop()
         for task in running { task.cancel() }
         for task in running { await task.value }
     }
@@ -121,6 +123,7 @@ public struct ImportJobService: Sendable {
         if kind == .relationships, onDuplicate == .update {
             throw RosterError.invalid("onDuplicate", "an edge has nothing to update: skip or fail")
         }
+        if tasks.stopping { throw Self.stopping }
         let tenant = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: true)
             try Self.check(kind, access)
@@ -137,6 +140,9 @@ public struct ImportJobService: Sendable {
             throw error
         }
         do {
+            // A body that came in while the server began to stop: no job it can't run (it was answered 202 and failed at
+            // once; found by a probe).
+            if tasks.stopping { throw Self.stopping }
             let job = ImportJob(id: .make(), tenantID: tenant.id, kind: kind, format: format.rawValue, onDuplicate: onDuplicate.rawValue,
                                 status: .running, actor: context.principal.description, createdAt: Date.rosterNow)
             try await store.write { tx in
@@ -146,10 +152,12 @@ public struct ImportJobService: Sendable {
                                                      targetID: job.id.description, fields: [kind.rawValue, format.rawValue, onDuplicate.rawValue])])
             }
             let service = self
-            tasks.add(job.id, Task.detached {
+            let task = Task.detached {
                 await service.run(job, slug: slug, path: path, digest: digest, restart: restart, onDuplicate: onDuplicate, context: context)
                 service.tasks.remove(job.id)
-            })
+            }
+            // Stopping since the check above: the job ends at once, interrupted, as the jobs `stopAll` ended.
+            if !tasks.add(job.id, task) { task.cancel() }
             return job
         } catch {
             running.release(tenant.id)
@@ -186,6 +194,7 @@ public struct ImportJobService: Sendable {
         var rate = MinimumRate(perSecond: Self.minimumRate, window: rateWindow)
         do {
             for try await chunk in body {
+                if tasks.stopping { throw Self.stopping }
                 count += chunk.count
                 if !rate.admit(chunk.count) { throw Self.slowUpload }
                 guard count <= maxBytes else {
@@ -332,7 +341,7 @@ public struct ImportJobService: Sendable {
         let limit = try pageSize(limit)
         var after: Int?
         if let cursor {
-            guard let key = Cursor.decode(cursor), let seq = Int(key), seq >= 0 else {
+            guard let seq = Cursor.sequence(cursor).map(Int.init) else {
                 throw RosterError.invalid("cursor", "is not a cursor from this API")
             }
             after = seq
@@ -392,9 +401,26 @@ final class ImportSlots: Sendable {
 
 /// The tasks of the jobs running in this process, by job.
 final class RunningJobs: Sendable {
-    private let tasks = Mutex<[ImportJob.ID: Task<Void, Never>]>([:])
+    private let state = Mutex<(tasks: [ImportJob.ID: Task<Void, Never>], stopping: Bool)>(([:], false))
 
-    func add(_ id: ImportJob.ID, _ task: Task<Void, Never>) { tasks.withLock { $0[id] = task } }
-    func remove(_ id: ImportJob.ID) { _ = tasks.withLock { $0.removeValue(forKey: id) } }
-    func all() -> [Task<Void, Never>] { tasks.withLock { Array($0.values) } }
+    /// False once the server is stopping: the task is not kept (the caller cancels it).
+    func add(_ id: ImportJob.ID, _ task: Task<Void, Never>) -> Bool {
+        state.withLock {
+            guard !$0.stopping else { return false }
+            $0.tasks[id] = task
+            return true
+        }
+    }
+
+    func remove(_ id: ImportJob.ID) { _ = state.withLock { $0.tasks.removeValue(forKey: id) } }
+
+    /// The jobs running now; no job starts after.
+    func stop() -> [Task<Void, Never>] {
+        state.withLock {
+            $0.stopping = true
+            return Array($0.tasks.values)
+        }
+    }
+
+    var stopping: Bool { state.withLock { $0.stopping } }
 }

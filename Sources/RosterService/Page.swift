@@ -75,6 +75,13 @@ public enum Cursor {
               !cursor.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
         return cursor
     }
+
+    /// A cursor that is a sequence number: 1 to 18 ASCII digits, as the spec's pattern says (`+5`, 26 digits and
+    /// 19-digit numbers were taken as long as they parsed; found by a probe).
+    public static func sequence(_ cursor: String) -> Int64? {
+        guard (1...18).contains(cursor.utf8.count), cursor.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(cursor)
+    }
 }
 
 public enum Limits {

@@ -74,6 +74,13 @@ struct ImportAPITests {
             let cursor = try #require(first.nextCursor)
             let rest = try await api.send(.get, "/v1/tenants/\(t)/imports/\(job.id)/errors?limit=10&cursor=\(cursor)").decode(TList<TImportError>.self)
             #expect(rest.items.map(\.row) == [62] && rest.items.first?.field == "phone" && rest.nextCursor == nil)
+            // A cursor is what the spec's pattern says, 1 to 18 digits: others are refused, not read as numbers.
+            for bad in ["%2B1", "0000000000000000001", "9223372036854775807", "abc", "-1"] {
+                let refused = try await api.send(.get, "/v1/tenants/\(t)/imports/\(job.id)/errors?cursor=\(bad)")
+                #expect(refused.status == .unprocessableContent && refused.problem?.errors?.map(\.field) == ["cursor"], "\(bad): \(refused.text)")
+                let audit = try await api.send(.get, "/v1/tenants/\(t)/audit?cursor=\(bad)")
+                #expect(audit.status == .unprocessableContent || audit.status == .badRequest, "\(bad): \(audit.text)")
+            }
 
             // JSON Lines, merging into the match.
             let jsonl = #"{"email":"p2@example.com","note":"from JSONL"}"# + "\n" + #"{"firstName":"New","email":"new@example.com"}"# + "\n"
@@ -120,6 +127,9 @@ struct ImportAPITests {
             let merge = try await Self.post(api, t, "type=parties&onDuplicate=merge", "firstName\nAnn\n")
             #expect(merge.status == .badRequest && merge.problem?.detail == "the query parameter onDuplicate must be skip, update, fail",
                     "\(merge.text)")
+            let restart = try await Self.post(api, t, "type=parties&onDuplicate=skip&restart=yes", "firstName\nAnn\n")
+            #expect(restart.status == .badRequest && restart.problem?.detail == "the query parameter restart must be true, false",
+                    "\(restart.text)")
             let wrongType = try await Self.post(api, t, "type=parties", "{}", type: "application/json")
             #expect(wrongType.status == .unsupportedMediaType && wrongType.problem?.detail == "the body must be text/csv or application/x-ndjson",
                     "\(wrongType.text)")

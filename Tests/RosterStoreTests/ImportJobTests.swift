@@ -139,9 +139,33 @@ struct ImportJobTests {
             #expect(stopped.processed < 6_000, "\(stopped)")
             let left = (try? FileManager.default.subpathsOfDirectory(atPath: spool.path))?.filter { $0.hasSuffix(".csv") } ?? []
             #expect(left.isEmpty, "\(left)")
-            let again = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
-                                              body: AsyncStream { $0.yield(ArraySlice(csv)); $0.finish() }, context: .test)
-            let done = try await Self.finished(jobs, t, again.id)
+            // A stopping server starts no job: a body posted now is a 503 (it was a 202 whose job failed at once, found
+            // by a probe), and so is one that was still coming when it began to stop.
+            func isStopping(_ error: any Error) -> Bool {
+                if case .unavailable(let message)? = error as? RosterError { message.hasPrefix("the server is stopping") } else { false }
+            }
+            await #expect(performing: {
+                try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                      body: AsyncStream { $0.yield(ArraySlice(csv)); $0.finish() }, context: .test)
+            }, throws: isStopping)
+            let coming = Self.service(rt, maxBytes: 1 << 24, spool: spool)
+            let (body, continuation) = AsyncStream<ArraySlice<UInt8>>.makeStream()
+            let upload = Task {
+                try await coming.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false, body: body, context: .test)
+            }
+            continuation.yield(ArraySlice(csv.prefix(100)))
+            try await Task.sleep(for: .milliseconds(100))
+            await coming.stopAll()
+            continuation.yield(ArraySlice(csv.dropFirst(100)))
+            continuation.finish()
+            await #expect(performing: { try await upload.value }, throws: isStopping)
+            let jobsNow = try await coming.jobs(tenant: t, cursor: nil, limit: nil, context: .test).items
+            #expect(jobsNow.map(\.id) == [started.id], "no job for the refused bodies")
+            // The next process: the same file posted again goes on.
+            let restarted = Self.service(rt, maxBytes: 1 << 24, spool: spool)
+            let again = try await restarted.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                                   body: AsyncStream { $0.yield(ArraySlice(csv)); $0.finish() }, context: .test)
+            let done = try await Self.finished(restarted, t, again.id)
             #expect(done.status == .completed && done.created + stopped.created == 6_000, "\(done) after \(stopped)")
         }
     }
