@@ -137,7 +137,15 @@ struct TenantAccess {
         guard let target, let party = Party.ID(uuidString: target) else {
             throw RosterError.forbidden("audit.read on part of the tenant reads the entries of one party inside it at a time (targetId)")
         }
-        try await require("audit.read", on: [party])
+        do {
+            try await require("audit.read", on: [party])
+        } catch RosterError.notFound(let message) {
+            // A login's entries, as its person's export shows them (they answered 404 here): the user linked to a party
+            // whose entries the caller reads, and that it may read.
+            guard let user = try await tx.user(tenant: tenant.id, id: User.ID(party.rawValue)), let linked = user.partyID,
+                  try await mayRead(user) else { throw RosterError.notFound(message) }
+            try await require("audit.read", on: [linked])
+        }
     }
 
     /// Roles named in a refusal: by name to a caller who may list the tenant's roles (`users.read` on the whole tenant),

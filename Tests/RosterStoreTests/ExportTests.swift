@@ -197,6 +197,16 @@ struct ExportTests {
             #expect(actions(partial, gone.id).isEmpty && actions(partial, olderEdge.id) == ["relationship.create", "relationship.delete"])
             #expect(!partial.audit.contains { $0.targetID == account.id.description })
             #expect(!partial.complete)
+            // The audit log answers it the login's entries the export showed (they were 404 there), and still nothing of
+            // a user it may not read.
+            let loginEntries = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: user.id.description), cursor: nil, limit: 50,
+                                                      context: scoped).items
+            #expect(Set(loginEntries.map(\.action)).isSuperset(of: ["user.create"]), "\(loginEntries.map(\.action))")
+            let bob = try await s.parties.create(tenant: t, PartyInput(kind: .person, firstName: "Bob", email: "bob.r@example.com"), context: .test)
+            let outsider = try await s.users.create(tenant: t, UserInput(email: "outsider.r@example.com", partyID: bob.id), context: .test)
+            await expectRosterError({
+                _ = try await s.audit.list(tenant: t, filter: AuditFilter(targetID: outsider.id.description), cursor: nil, limit: 5, context: scoped)
+            }) { if case .notFound = $0 { true } else { false } }
 
             // Her erasure takes what is kept of her removed edges and deleted accounts with it (ids only, but hers).
             let keptBefore = try await ErasureTests.stored([ann.id.description], rt.database.sql,
