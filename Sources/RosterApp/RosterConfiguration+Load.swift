@@ -28,7 +28,9 @@ extension RosterConfiguration {
     /// Not writable by others, or sticky (as `/tmp` is): in a directory everyone may write to, another user could rename
     /// the server's own spool directory away and put one of theirs in its place (found by a probe: 0777 was accepted).
     static func isClosedOrSticky(_ path: String) -> Bool {
-        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int else { return false }
+        // The directory itself: a symbolic link to it has mode 0777 of its own.
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.posixPermissions] as? Int else { return false }
         return mode & 0o022 == 0 || mode & 0o1000 != 0
     }
 

@@ -86,6 +86,13 @@ public protocol RosterErrorConvertible: Error {
 /// a CLI message may show them: a 500's log line said only `SQLiteFailure` of a table missing (found by a probe).
 public protocol DescribedWithoutValues: Error {
     var describedWithoutValues: String { get }
+    /// The database refused a statement for a table, column or index that exists already or is missing: the schema is
+    /// not what the statement expects.
+    var isSchemaMismatch: Bool { get }
+}
+
+extension DescribedWithoutValues {
+    public var isSchemaMismatch: Bool { false }
 }
 
 extension RosterError {

@@ -10,4 +10,9 @@ extension PSQLError: DescribedWithoutValues {
         if state.hasPrefix("42"), let message = serverInfo?[.message] { return "PostgreSQL error \(state): \(message)" }
         return "PostgreSQL error \(state)"
     }
+
+    /// Duplicate or undefined table, column, index or object (42P07, 42701, 42P01, 42703, 42704, 42710).
+    public var isSchemaMismatch: Bool {
+        ["42P07", "42701", "42P01", "42703", "42704", "42710"].contains(serverInfo?[.sqlState] ?? "")
+    }
 }

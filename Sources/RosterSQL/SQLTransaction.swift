@@ -514,18 +514,10 @@ extension SQLTransaction {
     func writeAudit() async throws {
         let events = audit.take()
         guard !events.isEmpty else { return }
-        do {
-            try await writeAudit(events)
-        } catch SQLError.uniqueViolation {
-            throw DamagedAuditChain(tenants: Array(Set(events.map(\.tenantID))))
-        }
-    }
-
-    private func writeAudit(_ events: [AuditEvent]) async throws {
         let tenant = events[0].tenantID
         if events.allSatisfy({ $0.tenantID == tenant }), let known = heads.head(of: tenant) {
             let entries = Self.chain(events, onto: known)
-            if try await writeAudit(entries, replacing: known) {
+            if try await damagedIfDuplicate(tenant, { try await writeAudit(entries, replacing: known) }) {
                 heads.remember(entries[entries.count - 1])
                 return
             }
@@ -547,7 +539,7 @@ extension SQLTransaction {
                 """, [.uuid(tenant.rawValue), .text(AuditChain.genesis)]).first
             let entries = Self.chain(byTenant[tenant]!, onto: (row?.int("seq") ?? 0, row?.string("hash") ?? AuditChain.genesis))
             let last = entries[entries.count - 1]
-            try await insertAudit(entries[...])
+            try await damagedIfDuplicate(tenant) { try await insertAudit(entries[...]) }
             try await conn.execute("UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant_id = $1",
                                    [.uuid(tenant.rawValue), .int(last.seq), .text(last.hash)])
             heads.remember(last)
@@ -556,10 +548,19 @@ extension SQLTransaction {
 
     /// An audit chain holds entries beyond its head.
     struct DamagedAuditChain: DescribedWithoutValues {
-        var tenants: [Tenant.ID]
+        var tenant: Tenant.ID
         var describedWithoutValues: String {
-            "the audit chain of tenant \(tenants.map(\.description).sorted().joined(separator: ", ")) holds entries beyond its head "
-                + "(audit_heads was changed by hand or damaged): `roster audit verify` names where"
+            "the audit chain of tenant \(tenant) holds entries beyond its head (audit_heads was changed by hand or damaged): "
+                + "`roster audit verify` names where"
+        }
+    }
+
+    /// `write`'s outcome; its unique violation (an entry of that seq exists) as the tenant's damaged chain.
+    private func damagedIfDuplicate<T>(_ tenant: Tenant.ID, _ write: () async throws -> T) async throws -> T {
+        do {
+            return try await write()
+        } catch SQLError.uniqueViolation {
+            throw DamagedAuditChain(tenant: tenant)
         }
     }
 

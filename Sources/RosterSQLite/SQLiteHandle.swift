@@ -247,4 +247,9 @@ struct SQLiteFailure: Error, CustomStringConvertible, DescribedWithoutValues {
 
     /// SQLite's messages name tables, columns and constraints; statements' values are bound, never in their text.
     var describedWithoutValues: String { description }
+
+    var isSchemaMismatch: Bool {
+        code == SQLITE_ERROR && ["already exists", "no such table", "no such index", "no such column", "duplicate column name"]
+            .contains { message.contains($0) }
+    }
 }

@@ -140,12 +140,12 @@ public struct AuditService: Sendable {
             return AuditVerification(valid: false, checked: checked, brokenAt: end + 1,
                                      reason: "the chain ends at \(end) but its head says \(head.seq)")
         }
-        // Entries beyond the head read first are appends since, unless the head (read with them, in one snapshot) is
-        // behind them: a head deleted or set back, which every later append then collides with. Verify passed such a
-        // chain, checking it only up to its head (found by a probe).
-        let (headNow, beyond) = try await store.read { tx in
-            (try await tx.auditHead(tenant: tenantID), try await tx.auditChain(tenant: tenantID, afterSeq: end, limit: 1).first)
-        }
+        // Entries beyond the head read first are appends since, unless the head, read after them, is behind them: a
+        // head deleted or set back, which every later append then collides with. Verify passed such a chain, checking it
+        // only up to its head (found by a probe). The entry first: a head moves in the commit of its entries and only
+        // forward, so a head read after an entry is at or past it (on PostgreSQL each read has a snapshot of its own).
+        let beyond = try await store.read { tx in try await tx.auditChain(tenant: tenantID, afterSeq: end, limit: 1).first }
+        let headNow = try await store.read { tx in try await tx.auditHead(tenant: tenantID) }
         if headNow == nil, end > 0 {
             return AuditVerification(valid: false, checked: checked, brokenAt: end,
                                      reason: "the chain has \(end) entries but no head")

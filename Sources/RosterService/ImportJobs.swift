@@ -65,7 +65,7 @@ public struct ImportJobService: Sendable {
     /// `running` for five minutes, their files in the spool; found by a probe): for a server that stops, before its
     /// database closes. Posting the same file again goes on after each one's last committed batch.
     public func stopAll() async {
-        let running = tasks.stop()
+        let running = await tasks.stop()
         for task in running { task.cancel() }
         for task in running { await task.value }
     }
@@ -139,12 +139,16 @@ public struct ImportJobService: Sendable {
             running.release(tenant.id)
             throw error
         }
+        let job = ImportJob(id: .make(), tenantID: tenant.id, kind: kind, format: format.rawValue, onDuplicate: onDuplicate.rawValue,
+                            status: .running, actor: context.principal.description, createdAt: Date.rosterNow)
+        // A body that came in while the server began to stop: no job it can't run (it was answered 202 and failed at
+        // once; found by a probe). Once reserved, a stop waits for the job to start, and then interrupts it.
+        guard tasks.reserve(job.id) else {
+            running.release(tenant.id)
+            try? FileManager.default.removeItem(atPath: path)
+            throw Self.stopping
+        }
         do {
-            // A body that came in while the server began to stop: no job it can't run (it was answered 202 and failed at
-            // once; found by a probe).
-            if tasks.stopping { throw Self.stopping }
-            let job = ImportJob(id: .make(), tenantID: tenant.id, kind: kind, format: format.rawValue, onDuplicate: onDuplicate.rawValue,
-                                status: .running, actor: context.principal.description, createdAt: Date.rosterNow)
             try await store.write { tx in
                 _ = try await tx.pruneImportJobs(tenant: tenant.id, endedBefore: job.createdAt.addingTimeInterval(-Self.keptFor))
                 try await tx.insertImportJob(job)
@@ -156,10 +160,10 @@ public struct ImportJobService: Sendable {
                 await service.run(job, slug: slug, path: path, digest: digest, restart: restart, onDuplicate: onDuplicate, context: context)
                 service.tasks.remove(job.id)
             }
-            // Stopping since the check above: the job ends at once, interrupted, as the jobs `stopAll` ended.
-            if !tasks.add(job.id, task) { task.cancel() }
+            tasks.add(job.id, task)
             return job
         } catch {
+            tasks.unreserve(job.id)
             running.release(tenant.id)
             try? FileManager.default.removeItem(atPath: path)
             throw error
@@ -401,25 +405,36 @@ final class ImportSlots: Sendable {
 
 /// The tasks of the jobs running in this process, by job.
 final class RunningJobs: Sendable {
-    private let state = Mutex<(tasks: [ImportJob.ID: Task<Void, Never>], stopping: Bool)>(([:], false))
+    private let state = Mutex<(tasks: [ImportJob.ID: Task<Void, Never>], reserved: Set<ImportJob.ID>, stopping: Bool)>(([:], [], false))
 
-    /// False once the server is stopping: the task is not kept (the caller cancels it).
-    func add(_ id: ImportJob.ID, _ task: Task<Void, Never>) -> Bool {
+    /// Before the job is recorded: false once the server is stopping (no job then).
+    func reserve(_ id: ImportJob.ID) -> Bool {
         state.withLock {
             guard !$0.stopping else { return false }
-            $0.tasks[id] = task
+            $0.reserved.insert(id)
             return true
+        }
+    }
+
+    /// A reserved job that was not recorded after all.
+    func unreserve(_ id: ImportJob.ID) { _ = state.withLock { $0.reserved.remove(id) } }
+
+    /// A reserved job's task: kept, even while stopping (`stop` waits for reserved jobs to get theirs).
+    func add(_ id: ImportJob.ID, _ task: Task<Void, Never>) {
+        state.withLock {
+            $0.reserved.remove(id)
+            $0.tasks[id] = task
         }
     }
 
     func remove(_ id: ImportJob.ID) { _ = state.withLock { $0.tasks.removeValue(forKey: id) } }
 
-    /// The jobs running now; no job starts after.
-    func stop() -> [Task<Void, Never>] {
-        state.withLock {
-            $0.stopping = true
-            return Array($0.tasks.values)
-        }
+    /// Starts no job from now on; the jobs running once every reserved one has its task (a moment: the job's row is
+    /// being written).
+    func stop() async -> [Task<Void, Never>] {
+        state.withLock { $0.stopping = true }
+        while state.withLock({ !$0.reserved.isEmpty }) { try? await Task.sleep(for: .milliseconds(5)) }
+        return state.withLock { Array($0.tasks.values) }
     }
 
     var stopping: Bool { state.withLock { $0.stopping } }

@@ -140,10 +140,12 @@ extension WebConsole {
                 fields[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
             }
             let other = (fields["otherPolicies"] ?? "").split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
-            let policies = try AccessRole.rosterPolicies.filter { try fields.ticked("policy.\($0)", value: "on") } + other
             do {
-                // Every field's problem at once: the form's own (an id that is none) with the role's rules.
+                // Every field's problem at once: the form's own (an id that is none, a tick box's value) with the role's rules.
                 var errors = ValidationErrors()
+                let policies = AccessRole.rosterPolicies.filter { policy in
+                    errors.check { try fields.ticked("policy.\(policy)", value: "on") } ?? false
+                } + other
                 let organization = text("organizationId").flatMap { raw -> Party.ID? in
                     guard let id = Party.ID(uuidString: raw) else { errors.add("organizationId", "is not a party id"); return nil }
                     return id

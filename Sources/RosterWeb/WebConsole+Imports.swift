@@ -63,6 +63,15 @@ extension WebConsole {
         }
     }
 
+    /// The upload's `restart` (its script sends `true` or `false`), as the API reads it: another value is refused.
+    static func restart(_ raw: String?) throws -> Bool {
+        switch raw {
+        case nil, "false": return false
+        case "true": return true
+        default: throw RosterError.invalid("restart", "must be true or false")
+        }
+    }
+
     struct ImportChoice {
         var kind: ImportJob.Kind
         var onDuplicate: DuplicatePolicy
@@ -92,7 +101,7 @@ extension WebConsole {
             view.keep(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
             view.restart = fields["restart"] == "true"
             do {
-                _ = try fields.ticked("restart", value: "true")
+                let restart = try fields.ticked("restart", value: "true")
                 let choice = try ImportChoice(type: fields["type"], onDuplicate: fields["onDuplicate"], format: fields["format"])
                 guard !view.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                     throw RosterError.invalid("text", "choose a file or paste the rows")
@@ -103,7 +112,7 @@ extension WebConsole {
                     continuation.finish()
                 }
                 let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,
-                                                               format: choice.format, restart: view.restart, body: body, context: signedIn.context)
+                                                               format: choice.format, restart: restart, body: body, context: signedIn.context)
                 return .redirect("/ui/t/\(Self.pathSegment(tenant))/imports/\(job.id)")
             } catch RosterError.validation(let errors) {
                 view.error = errors.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
@@ -132,7 +141,8 @@ extension WebConsole {
             let choice = try ImportChoice(type: query.get("type"), onDuplicate: query.get("onDuplicate"), format: query.get("format"))
             let body = request.body.map { ArraySlice($0.readableBytesView) }
             let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,
-                                                           format: choice.format, restart: query.get("restart") == "true", body: body,
+                                                           format: choice.format, restart: try Self.restart(query.get("restart")),
+                                                           body: body,
                                                            context: signedIn.context)
             var response = answer(.accepted, ["location": "/ui/t/\(Self.pathSegment(tenant))/imports/\(job.id)"])
             response.setCookie(cookie(signedIn.session))

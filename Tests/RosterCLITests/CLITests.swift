@@ -674,6 +674,12 @@ struct CLITests {
             #expect(result.status == (refused ? 2 : 0), "mode \(String(mode, radix: 8)): \(result.status) \(result.err)")
             #expect(result.err.contains("ROSTER_IMPORT_DIR") == refused, "\(result.err)")
         }
+        // A link to a closed directory is that directory (a link's own mode is 0777).
+        let link = directory + "-link"
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory)
+        let linked = try cli.run(["migrate"], environment: ["ROSTER_IMPORT_DIR": link], timeLimit: 30)
+        #expect(linked.status == 0, "\(linked.err)")
     }
 
     /// The workers start once `serve` has migrated a new database: no failed first pass in its log.

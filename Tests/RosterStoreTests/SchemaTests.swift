@@ -84,6 +84,16 @@ import Testing
         }
     }
 
+    /// Every statement of the migrations that makes, drops or alters a table or index is one `SchemaObjects` reads, on
+    /// both dialects (one it misread would refuse every start, or expect nothing of what it made).
+    @Test(arguments: [SQLDialect.sqlite, .postgres])
+    func theSchemasObjectsAreReadFromEveryMigration(_ dialect: SQLDialect) {
+        let objects = SchemaObjects(RosterSchema.migrations(for: dialect))
+        #expect(objects.unread.isEmpty, "\(objects.unread)")
+        #expect(objects.tables.contains("partner_account_history") && objects.indexes["audit_entries_target"] == "audit_entries")
+        #expect(!objects.tables.contains { $0.hasSuffix("_next") }, "a rebuilt table is known by its own name")
+    }
+
     /// An empty database migrated to the end, with a runtime and one tenant, for a data migration's test to take back.
     static func withMigratedTenant(_ kind: StoreKind, _ body: @Sendable (RosterDatabase, RosterRuntime, Tenant) async throws -> Void) async throws {
         try await SchemaFixture.withEmpty(kind) { database in

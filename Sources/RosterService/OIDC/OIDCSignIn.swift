@@ -145,7 +145,10 @@ private struct FirstSignIn: Sendable {
             }
             let name = claims.name ?? [claims.givenName, claims.familyName].compactMap { $0 }.joined(separator: " ")
             user = User(id: .make(), tenantID: tenant.id, email: email, ssoIssuer: issuer, ssoSubject: subject,
-                        displayName: try? Text.optional(name, field: "displayName", max: Text.nameMax),
+                        // Another system's text: trimmed of the whitespace a provider may leave at its ends (a line
+                        // break there is refused in a name given to Roster directly).
+                        displayName: try? Text.optional(name.trimmingCharacters(in: .whitespacesAndNewlines), field: "displayName",
+                                                        max: Text.nameMax),
                         role: .user, isActive: true, createdAt: now, updatedAt: now)
             context = OperationContext(principal: .user(user.id.description), requestID: requestID)
             try await UserService.insert(user, tx: tx, context: context)
