@@ -31,7 +31,11 @@ package struct RosterAPIHandlers: APIProtocol {
             logger.warning("readiness check failed", metadata: ["detail": "\(error.detail ?? "")"])
             throw error
         } catch {
-            logger.warning("readiness check failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            // The store's words of an outage are Roster's own (no value): said, as the 503 would not say them to a client.
+            var detail = ""
+            if case .unavailable(let words)? = (error as? any RosterErrorConvertible)?.rosterError { detail = words }
+            if let described = error as? any DescribedWithoutValues { detail = described.describedWithoutValues }
+            logger.warning("readiness check failed", metadata: ["error": "\(String(reflecting: type(of: error)))", "detail": "\(detail)"])
             throw RosterError.unavailable("the database does not answer")
         }
     }

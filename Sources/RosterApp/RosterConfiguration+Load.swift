@@ -94,10 +94,13 @@ extension RosterConfiguration {
                                                                   + "(or create) and others can't (unless it is sticky, as /tmp is)") {
             $0.hasPrefix("/") && Self.isWritableDirectory($0) && Self.isClosedOrSticky($0)
         }
-        config.publicURL = try values.optionalString("ROSTER_PUBLIC_URL", accepts: "the address browsers reach Roster at, such as https://roster.example.com") {
+        config.publicURL = try values.optionalString("ROSTER_PUBLIC_URL", accepts: "the address browsers reach Roster at, such as "
+                                                      + "https://roster.example.com (no user or password in it)") {
             guard let url = URL(string: $0), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else { return false }
-            return url.query == nil && url.fragment == nil
+            return url.query == nil && url.fragment == nil && url.user == nil && url.password == nil
         }
+        // Its paths are appended to it: a slash at its end made `//ui/sso/callback` (found by a probe).
+        while config.publicURL?.hasSuffix("/") == true { config.publicURL?.removeLast() }
         config.uiIdleMinutes = try values.int("ROSTER_UI_IDLE_MINUTES", default: config.uiIdleMinutes, in: 1...(24 * 60))
         config.uiSessionHours = try values.int("ROSTER_UI_SESSION_HOURS", default: config.uiSessionHours, in: 1...(24 * 30))
         config.idleTimeoutSeconds = try values.int("ROSTER_IDLE_TIMEOUT_SECONDS", default: config.idleTimeoutSeconds, in: 1...3600)

@@ -36,6 +36,10 @@ public struct PlatformAuth: Sendable {
     static let generatedName = "bootstrap (generated)"
     static let generatedID = "bootstrap-generated"
     public static let minimumTokenLength = 32
+    /// `roster_settings` names of bootstrap tokens revoked or replaced: by hash, never configured again.
+    static let retiredPrefix = "retired-bootstrap-token:"
+    public static let retired = RosterError.invalid("ROSTER_BOOTSTRAP_TOKEN", "must be the current bootstrap token: this one was revoked, or "
+                                             + "replaced by a newer one (every process must carry the same value); set the current one, or none")
 
     public func bootstrap(configuredToken: String?) async throws -> String? {
         if let configuredToken, !configuredToken.isEmpty {
@@ -44,11 +48,16 @@ public struct PlatformAuth: Sendable {
             }
             let hash = Self.hash(configuredToken)
             try await store.write { tx in
+                // A token revoked, or replaced by a newer one, stays so: a process started with it again brought it back
+                // (a revoked token worked again after a restart; during a rolling restart the last process to start made
+                // its own the one that works; found by a probe).
+                if try await tx.installationSetting(Self.retiredPrefix + hash) != nil { throw Self.retired }
                 // A new configured token replaces the earlier one, and the one generated before any was configured:
                 // they stop working now.
                 for old in try await tx.platformTokens()
                 where (old.name == Self.configuredName || old.name == Self.generatedName) && old.tokenHash != hash {
                     _ = try await tx.deletePlatformToken(id: old.id)
+                    try await tx.saveInstallationSetting(Self.retiredPrefix + old.tokenHash, value: Date.rosterNow.ISO8601Format())
                 }
                 if try await tx.platformToken(hash: hash) == nil {
                     try await tx.insertPlatformToken(PlatformToken(id: "bootstrap-" + hash.prefix(8), name: Self.configuredName,
@@ -96,6 +105,9 @@ public struct PlatformAuth: Sendable {
                 throw RosterError.conflict("the last platform token can't be removed; create another first")
             }
             _ = try await tx.deletePlatformToken(id: id)
+            if let token = tokens.first(where: { $0.id == id }), [Self.configuredName, Self.generatedName].contains(token.name) {
+                try await tx.saveInstallationSetting(Self.retiredPrefix + token.tokenHash, value: Date.rosterNow.ISO8601Format())
+            }
         }
         cache.removeAll()
     }

@@ -108,6 +108,13 @@ extension String {
 
 @Suite("HTTP: OpenID Connect sign-in against a real provider", .serialized)
 struct OIDCTests {
+    /// The public URL's paths are appended to it: a slash at its end is dropped (it made `//ui/sso/callback`, the
+    /// redirect a provider had not registered; found by a probe).
+    @Test func aPublicURLsSlashAtItsEndIsDropped() throws {
+        let config = try RosterConfiguration.load(environment: ["ROSTER_PUBLIC_URL": "https://roster.example.com/base//"])
+        #expect(config.publicURL == "https://roster.example.com/base")
+    }
+
     struct Me: Codable { var kind: String; var id: String; var role: String?; var user: TUser? }
     struct TUserFull: Codable { var id: String; var email: String?; var ssoIssuer: String?; var ssoSubject: String?; var partyId: String?; var isActive: Bool }
 

@@ -650,6 +650,7 @@ struct CLITests {
         ("ROSTER_OIDC_ISSUER", "http://login.example.com"), ("ROSTER_OIDC_ISSUER", "https://login.example.com/?q=1"),
         ("ROSTER_IMPORT_DIR", "/proc/nonexistent/dir"), ("ROSTER_IMPORT_DIR", "/etc/hostname/spool"), ("ROSTER_RATE_LIMIT", "OFF"),
         ("ROSTER_IDLE_TIMEOUT_SECONDS", "0"), ("ROSTER_IDLE_TIMEOUT_SECONDS", "1m"),
+        ("ROSTER_PUBLIC_URL", "https://user:pw@roster.example.com"),
     ])
     func misconfigurationStopsStart(variable: String, value: String) throws {
         let cli = try CLI()

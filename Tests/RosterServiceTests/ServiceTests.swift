@@ -59,6 +59,14 @@ struct ServiceTests {
             _ = try await rt.platformAuth.bootstrap(configuredToken: new)
             #expect(try await rt.platformAuth.authenticate(bearer: secret) == .platform(key.id), "operators' keys stay")
             await #expect(throws: RosterError.self) { try await rt.platformAuth.bootstrap(configuredToken: "short") }
+            // The replaced token stays retired: a process started with it again is refused (it made it the one that
+            // works again; found by a probe), and so is the revoked one.
+            await #expect(throws: PlatformAuth.retired) { try await rt.platformAuth.bootstrap(configuredToken: old) }
+            #expect(try await rt.platformAuth.authenticate(bearer: new)?.isPlatform == true)
+            let configured = try #require(try await rt.platformAuth.keys().first { $0.name == "bootstrap (configured)" })
+            try await rt.platformAuth.revoke(id: configured.id)
+            await #expect(throws: PlatformAuth.retired) { try await rt.platformAuth.bootstrap(configuredToken: new) }
+            #expect(try await rt.platformAuth.authenticate(bearer: new) == nil)
         }
     }
 
