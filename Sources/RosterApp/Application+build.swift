@@ -140,9 +140,15 @@ public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, 
         try await runtime.services.tenants.ensure(slug: configuration.managementTenant, name: "Management", context: .system("migrate"))
     }
     runtime.services.importJobs.sweep()
-    if onBootstrapToken != nil || configuration.bootstrapToken != nil,
-       let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
-        onBootstrapToken?(token)
+    do {
+        if onBootstrapToken != nil || configuration.bootstrapToken != nil,
+           let token = try await runtime.platformAuth.bootstrap(configuredToken: configuration.bootstrapToken) {
+            onBootstrapToken?(token)
+        }
+    } catch let error as RosterError where error == PlatformAuth.retired {
+        // A configuration value refused: exit 2, naming the variable, as any other.
+        throw ConfigurationError(variable: "ROSTER_BOOTSTRAP_TOKEN", accepts: "must be the current bootstrap token: this one was revoked, "
+                                 + "or replaced by a newer one (every process must carry the same value); set the current one, or none")
     }
     if demo { try await DemoData.seed(runtime.services, logger: logger) }
 }

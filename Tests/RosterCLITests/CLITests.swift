@@ -619,6 +619,11 @@ struct CLITests {
         #expect(try cli.run(["migrate"], environment: configured).status == 0)
         let after = try cli.run("platform-keys", "list").out
         #expect(!after.contains(bootstrap) && after.contains("bootstrap (configured)") && !after.contains("bootstrap (generated)"), "\(after)")
+        // Replaced, it stays retired: a process started with it again stops, naming the variable (exit 2).
+        let newer = ["ROSTER_BOOTSTRAP_TOKEN": "newer-" + String(repeating: "y", count: 40)]
+        #expect(try cli.run(["migrate"], environment: newer).status == 0)
+        let back = try cli.run(["migrate"], environment: configured)
+        #expect(back.status == 2 && back.err.contains("ROSTER_BOOTSTRAP_TOKEN must be the current bootstrap token"), "\(back.err)")
     }
 
     @Test func badDatabaseURLIsAClearError() throws {
