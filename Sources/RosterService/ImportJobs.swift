@@ -433,7 +433,12 @@ final class RunningJobs: Sendable {
     /// being written).
     func stop() async -> [Task<Void, Never>] {
         state.withLock { $0.stopping = true }
-        while state.withLock({ !$0.reserved.isEmpty }) { try? await Task.sleep(for: .milliseconds(5)) }
+        while state.withLock({ !$0.reserved.isEmpty }) {
+            // Slept out even when the stopping task is cancelled (`Task.sleep` would return at once, a busy wait).
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(5)) { done.resume() }
+            }
+        }
         return state.withLock { Array($0.tasks.values) }
     }
 
