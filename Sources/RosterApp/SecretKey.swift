@@ -3,7 +3,7 @@ import RosterService
 
 extension RosterConfiguration {
     /// Where the key file lives: `ROSTER_SECRET_KEY_FILE`, else beside the SQLite database, else `roster.key`.
-    var secretKeyPath: String {
+    public var secretKeyPath: String {
         secretKeyFile ?? RosterDatabase.sqlitePath(databaseURL).map {
             URL(fileURLWithPath: $0).deletingPathExtension().appendingPathExtension("key").path
         } ?? "roster.key"
@@ -71,6 +71,15 @@ extension RosterConfiguration {
                 \(secretKeyPath)); a new key would leave its secrets unreadable
                 """)
         } catch SecretKeyProblem.mismatch {
+            let pending = secretKeyPath + ".new"
+            if secretKey == nil, let data = FileManager.default.contents(atPath: pending),
+               let box = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)),
+               (try? await runtime.services.secretKeys.verify(candidate: box) { box }) != nil {
+                throw ConfigurationError(variable: secretKeyVariable, accepts: """
+                    must give the key this database's secrets were sealed with: \(pending) holds it (a rotation, roster \
+                    secret-key rotate, stopped before it replaced \(secretKeyPath)); move \(pending) to \(secretKeyPath)
+                    """)
+            }
             throw ConfigurationError(variable: secretKeyVariable,
                                      accepts: "must give the key this database's secrets were sealed with; the key given is another")
         }

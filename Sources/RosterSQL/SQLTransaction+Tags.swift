@@ -146,6 +146,20 @@ extension SQLTransaction {
         }
     }
 
+    func sealedSecrets(after: (Tenant.ID, PartnerAccount.ID)?, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)] {
+        let rows = if let (tenant, account) = after {
+            try await conn.query("""
+                SELECT tenant_id, id, secret FROM partner_accounts WHERE tenant_id > $1 OR (tenant_id = $1 AND id > $2)
+                ORDER BY tenant_id, id LIMIT $3
+                """, [.uuid(tenant.rawValue), .uuid(account.rawValue), .int(Int64(limit))])
+        } else {
+            try await conn.query("SELECT tenant_id, id, secret FROM partner_accounts ORDER BY tenant_id, id LIMIT $1", [.int(Int64(limit))])
+        }
+        return try rows.map { row in
+            (Tenant.ID(try row.uuid("tenant_id")), PartnerAccount.ID(try row.uuid("id")), try row.requiredString("secret"))
+        }
+    }
+
     func anySealedSecret() async throws -> (Tenant.ID, PartnerAccount.ID, String)? {
         try await conn.query("SELECT tenant_id, id, secret FROM partner_accounts LIMIT 1", []).first.map { row in
             (Tenant.ID(try row.uuid("tenant_id")), PartnerAccount.ID(try row.uuid("id")), try row.requiredString("secret"))

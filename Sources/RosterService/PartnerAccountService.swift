@@ -57,6 +57,7 @@ public struct PartnerAccountService: Sendable {
                 let access = try await TenantAccess.open(tx, slug, context, write: true)
                 let tenant = access.tenant
                 try await access.require("parties.write", on: [input.partnerID, input.customerID])
+                try await SecretKeyService.requireCurrent(box, tx)
                 // Before their states are read: a concurrent delete then either waits for this account or is seen by it.
                 try await tx.lockPartiesForReference(tenant: tenant.id, [input.partnerID, input.customerID])
                 guard let partner = try await tx.party(tenant: tenant.id, id: input.partnerID) else {
@@ -143,6 +144,7 @@ public struct PartnerAccountService: Sendable {
             let tenant = access.tenant
             var stored = try await Self.account(id, "parties.write", of: party, access: access, tx: tx)
             let current = stored.account
+            if let box { try await SecretKeyService.requireCurrent(box, tx) }
             try await access.requireAnswerable(current.partnerID)
             try await access.requireAnswerable(current.customerID)
             try requireVersion(ifMatch, is: current.version, of: "partner account")
@@ -222,16 +224,18 @@ public struct PartnerAccountService: Sendable {
 
     /// The plaintext secret; the reveal is audited (in the same transaction, so no unaudited reveal is possible).
     public func revealSecret(tenant slug: String, id: PartnerAccount.ID, context: OperationContext) async throws -> (PartnerAccount, String) {
+        let box = try secrets.require()
         let stored = try await store.write { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let tenant = access.tenant
             let stored = try await Self.account(id, "credentials.reveal", access: access, tx: tx)
+            try await SecretKeyService.requireCurrent(box, tx)
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.reveal",
                                                  targetType: "partner_account", targetID: id.description, fields: ["secret"])])
             return stored
         }
         do {
-            return (stored.account, try secrets.require().open(stored.sealedSecret, tenant: stored.account.tenantID, account: stored.account.id))
+            return (stored.account, try box.open(stored.sealedSecret, tenant: stored.account.tenantID, account: stored.account.id))
         } catch let error as RosterError {
             throw error
         } catch {

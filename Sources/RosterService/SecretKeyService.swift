@@ -48,6 +48,68 @@ public struct SecretKeyService: Sendable {
         try await bindSecretsToRows(box)
     }
 
+    /// Reseals every partner-account secret under `newKey` and makes it the database's key (its check value), in one
+    /// transaction: either every secret opens with the new key afterwards, or nothing changed. The key in use must open
+    /// every secret; one that does not (a value copied onto another row, or altered) stops the rotation, named, as it
+    /// would otherwise be lost. Afterwards this process uses the new key; other processes still holding the old one refuse
+    /// to seal or reveal (`requireCurrent`) and are not ready until restarted with it. Returns how many were resealed.
+    public func rotate(to newKey: SecretBox) async throws -> Int {
+        let old = try keyring.require()
+        guard newKey.checkValue != old.checkValue else {
+            throw RosterError.invalid("newKey", "is the key in use: a rotation needs another key")
+        }
+        let count = try await store.write { tx -> Int in
+            if let check = try await tx.installationSetting(Self.checkSetting), check != old.checkValue {
+                throw RosterError.conflict("the database's secret key was changed by another process meanwhile; nothing was resealed")
+            }
+            var after: (Tenant.ID, PartnerAccount.ID)?
+            var count = 0
+            var unreadable: [String] = []
+            while true {
+                let batch = try await tx.sealedSecrets(after: after, limit: 500)
+                for (tenant, account, sealed) in batch {
+                    guard let plain = try? old.open(sealed, tenant: tenant, account: account) else {
+                        unreadable.append("partner account \(account) of tenant \(tenant)")
+                        continue
+                    }
+                    try await tx.updatePartnerAccountSecret(tenant: tenant, id: account,
+                                                            sealedSecret: try newKey.seal(plain, tenant: tenant, account: account))
+                    count += 1
+                }
+                guard let last = batch.last, batch.count == 500 else { break }
+                after = (last.0, last.1)
+            }
+            if !unreadable.isEmpty {
+                let named = unreadable.prefix(10).joined(separator: ", ") + (unreadable.count > 10 ? " and \(unreadable.count - 10) more" : "")
+                throw RosterError.conflict("""
+                    \(unreadable.count) stored secret(s) do not open with the key in use (\(named)): they were not sealed for their \
+                    account; set a new secret on each (PATCH .../partner-accounts/{id}) or delete it, then rotate; nothing was resealed
+                    """)
+            }
+            try await tx.saveInstallationSetting(Self.checkSetting, value: newKey.checkValue)
+            return count
+        }
+        keyring.set(newKey)
+        return count
+    }
+
+    /// Inside a transaction that seals or opens a secret: the key this process holds must still be the database's. A
+    /// rotation by another process makes it stale: sealing with it would leave a secret no current key opens.
+    static func requireCurrent(_ box: SecretBox, _ tx: any StoreTransaction) async throws {
+        if let check = try await tx.installationSetting(checkSetting), check != box.checkValue {
+            throw RosterError.unavailable(Self.staleKey)
+        }
+    }
+
+    static let staleKey = "the secret key was rotated (roster secret-key rotate) after this server started: restart it with the new key"
+
+    /// For readiness: a server whose key is no longer the database's is not ready (it can't seal or reveal secrets, and
+    /// its console sessions are sealed under the old key).
+    public func requireCurrent() async throws {
+        guard let box = keyring.current else { return }
+        try await store.read { tx in try await Self.requireCurrent(box, tx) }
+    }
+
     /// Reseals secrets sealed before rows were bound (no associated data) with their tenant and account. Idempotent.
     func bindSecretsToRows(_ box: SecretBox) async throws {
         while true {

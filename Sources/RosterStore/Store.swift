@@ -379,6 +379,9 @@ public protocol PartnerAccountRepository {
     /// their row first (`boundPrefix`), as (tenant, account, sealed).
     func sealedSecrets(notStartingWith boundPrefix: String, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)]
     func anySealedSecret() async throws -> (Tenant.ID, PartnerAccount.ID, String)?
+    /// Maintenance across tenants (the secret key's rotation): up to `limit` sealed secrets in the order of (tenant,
+    /// account), those after `after` (from the first when `nil`), as (tenant, account, sealed).
+    func sealedSecrets(after: (Tenant.ID, PartnerAccount.ID)?, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)]
     /// Settings of the installation, not of a tenant (the secret key's check value).
     func installationSetting(_ name: String) async throws -> String?
     func saveInstallationSetting(_ name: String, value: String) async throws

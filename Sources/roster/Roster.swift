@@ -12,7 +12,7 @@ struct Roster: AsyncParsableCommand {
         abstract: "A multi-tenant registry of people, organizations, users and their relationships.",
         // The API's version (openapi.yaml's info.version): `roster --version`.
         version: "0.1.0",
-        subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Export.self, Users.self, PlatformKeys.self, Audit.self, Retention.self,
+        subcommands: [Serve.self, Migrate.self, Tenants.self, Parties.self, Export.self, Users.self, PlatformKeys.self, SecretKeyCommand.self, Audit.self, Retention.self,
                       Import.self, Backup.self, Restore.self, Bench.self])
 
     /// As `AsyncParsableCommand.main`, except that a command that refuses its input while it runs (a file it can't

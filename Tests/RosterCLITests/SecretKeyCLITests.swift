@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// `roster secret-key rotate`, run as an operator would: beside a running server, with the key file or with
+/// ROSTER_SECRET_KEY, and after a rotation cut short.
+@Suite("CLI: secret key rotation")
+struct SecretKeyCLITests {
+    static let token = "secret-key-rotation-token-0123456789abcdef"
+
+    /// The status of a GET and its body.
+    static func get(_ url: String) -> (Int, String) {
+        guard let out = http(["-s", "-m", "10", "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(token)", url]),
+              let last = out.split(separator: "\n").last, let code = Int(last) else { return (0, "") }
+        return (code, String(out.dropLast(last.count + 1)))
+    }
+
+    /// A demo partner account's id and its revealed secret (status, secret).
+    static func reveal(port: Int, account: String? = nil) throws -> (account: String, status: Int, secret: String?) {
+        let base = "http://127.0.0.1:\(port)/v1/tenants/acme"
+        let id: String
+        if let account {
+            id = account
+        } else {
+            let list = try JSONSerialization.jsonObject(with: Data(get("\(base)/partner-accounts").1.utf8)) as? [String: Any]
+            let ids = ((list?["items"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }.sorted()
+            id = try #require(ids.first)
+        }
+        let (status, body) = get("\(base)/partner-accounts/\(id)/secret")
+        let secret = (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["secret"] as? String
+        return (id, status, secret)
+    }
+
+    static func waitReady(port: Int) async throws -> Bool {
+        for _ in 0..<600 {
+            if get("http://127.0.0.1:\(port)/health/ready").0 == 200 { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    @Test func rotationReplacesTheKeyFileBesideARunningServer() async throws {
+        let cli = try CLI()
+        let env = ["ROSTER_BOOTSTRAP_TOKEN": Self.token]
+        #expect(try cli.run(["migrate", "--demo"], environment: env).status == 0)
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        let keyFile = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
+        let oldKey = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let port = CLI.serverPort()
+        var stop = try cli.serve(port: port, environment: env)
+        defer { stop() }
+        #expect(try await Self.waitReady(port: port), "the server did not start within a minute")
+        let before = try Self.reveal(port: port)
+        #expect(before.status == 200 && before.secret != nil)
+
+        // Rotated while the server runs.
+        let rotated = try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60)
+        #expect(rotated.status == 0 && rotated.out.contains("resealed") && rotated.out.contains("\(keyFile) holds it now"),
+                "\(rotated.status) \(rotated.out) \(rotated.err)")
+        let newKey = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(newKey != oldKey && Data(base64Encoded: newKey)?.count == 32)
+        #expect((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: keyFile + ".new"))
+
+        // The running server holds the old key: not ready, and it reveals nothing (503 naming the rotation).
+        #expect(Self.get("http://127.0.0.1:\(port)/health/ready").0 == 503)
+        let stale = Self.get("http://127.0.0.1:\(port)/v1/tenants/acme/partner-accounts/\(before.account)/secret")
+        #expect(stale.0 == 503 && stale.1.contains("rotated"), "\(stale)")
+        stop()
+
+        // Restarted, it reads the new key file and reveals the same secret.
+        let port2 = CLI.serverPort()
+        stop = try cli.serve(port: port2, environment: env)
+        #expect(try await Self.waitReady(port: port2), "the server did not start again within a minute")
+        let after = try Self.reveal(port: port2, account: before.account)
+        #expect(after.status == 200 && after.secret == before.secret, "\(after)")
+        stop()
+
+        // The old key is refused from now on.
+        let old = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": oldKey], timeLimit: 60)
+        #expect(old.status == 2 && old.err.contains("ROSTER_SECRET_KEY"), "\(old.err)")
+    }
+
+    @Test func aKeyFromTheEnvironmentRotatesIntoANewKeyFile() throws {
+        let cli = try CLI()
+        let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+        #expect(try cli.run(["migrate", "--demo"], environment: ["ROSTER_SECRET_KEY": key]).status == 0)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rotate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        // Without --new-key-file there is nowhere to put the new key.
+        let nowhere = try cli.run(["secret-key", "rotate"], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
+        #expect(nowhere.status == 1 && nowhere.err.contains("--new-key-file"), "\(nowhere.err)")
+        // A file that holds no key is refused before anything changes.
+        let junk = dir.appendingPathComponent("junk.key").path
+        try Data("not a key\n".utf8).write(to: URL(fileURLWithPath: junk))
+        let refused = try cli.run(["secret-key", "rotate", "--new-key-file", junk], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
+        #expect(refused.status == 2 && refused.err.contains("does not hold a base64 AES-256 key"), "\(refused.err)")
+        #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60).status == 0)
+
+        // A path where no file is: the new key is made there, 0600; the database takes it and no longer the old one.
+        let newFile = dir.appendingPathComponent("new.key").path
+        let rotated = try cli.run(["secret-key", "rotate", "--new-key-file", newFile], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
+        #expect(rotated.status == 0 && rotated.out.contains("it is in \(newFile)"), "\(rotated.status) \(rotated.out) \(rotated.err)")
+        #expect((try FileManager.default.attributesOfItem(atPath: newFile)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let newKey = try String(contentsOfFile: newFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let old = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
+        #expect(old.status == 2 && old.err.contains("ROSTER_SECRET_KEY"), "\(old.err)")
+        #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": newKey], timeLimit: 60).status == 0)
+        #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY_FILE": newFile], timeLimit: 60).status == 0)
+
+        // A rotation cut short after its commit leaves the new key in KEYFILE.new: start says to move it into place.
+        let keyFile = dir.appendingPathComponent("roster.key").path
+        try Data((key + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
+        try FileManager.default.copyItem(atPath: newFile, toPath: keyFile + ".new")
+        let cut = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY_FILE": keyFile], timeLimit: 60)
+        #expect(cut.status == 2 && cut.err.contains("\(keyFile).new holds it") && cut.err.contains("move"), "\(cut.err)")
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import RosterApp
+import RosterCore
+@testable import RosterService
+import RosterSQL
+import RosterStore
+import Testing
+
+/// The secret key's rotation (`roster secret-key rotate`): every partner-account secret is resealed under the new key
+/// in one transaction, the database takes only the new key afterwards, a process still holding the old one refuses to
+/// seal or reveal and is not ready, and a secret the key in use can't open stops the rotation with nothing changed.
+/// Each case has a database of its own: a rotation reaches every tenant's secrets.
+@Suite("Secret key rotation")
+struct SecretKeyRotationTests {
+    @Test(arguments: StoreKind.allCases)
+    func everySecretIsResealedUnderTheNewKey(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            let old = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            let new = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            // Two processes on one database, each with its own keyring: `rt` rotates, `other` started before.
+            let rt = makeRuntime(database: database, secrets: nil)
+            let other = makeRuntime(database: database, secrets: nil)
+            for runtime in [rt, other] { try await runtime.services.secretKeys.verify(candidate: old) { old } }
+
+            var accounts: [(String, PartnerAccount.ID, String)] = []
+            for tenantIndex in 0..<2 {
+                let tenant = try await rt.makeTenant().slug
+                let partner = try await rt.services.parties.create(
+                    tenant: tenant, PartyInput(kind: .organization, name: "Partner \(tenantIndex)", roles: ["partner"]), context: .test)
+                for index in 0..<3 {
+                    let customer = try await rt.services.parties.create(
+                        tenant: tenant, PartyInput(kind: .organization, name: "Customer \(tenantIndex)-\(index)"), context: .test)
+                    let secret = "s3cret-\(tenantIndex)-\(index)"
+                    let account = try await rt.services.partnerAccounts.create(
+                        tenant: tenant, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: "u\(index)", secret: secret),
+                        context: .test)
+                    accounts.append((tenant, account.id, secret))
+                }
+            }
+            await #expect(throws: RosterError.invalid("newKey", "is the key in use: a rotation needs another key")) {
+                try await rt.services.secretKeys.rotate(to: old)
+            }
+            #expect(try await rt.services.secretKeys.rotate(to: new) == accounts.count)
+
+            // This process reveals every secret as it was, sealed under the new key now.
+            for (tenant, id, secret) in accounts {
+                #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant, id: id, context: .test).1 == secret)
+                let (tenantID, sealed) = try await database.store.read { tx in
+                    let tenantID = try #require(try await tx.tenant(slug: tenant)).id
+                    return (tenantID, try #require(try await tx.partnerAccount(tenant: tenantID, id: id)).sealedSecret)
+                }
+                #expect(throws: (any Error).self) { try old.open(sealed, tenant: tenantID, account: id) }
+                #expect(try new.open(sealed, tenant: tenantID, account: id) == secret)
+            }
+            // The database takes only the new key: a start with the old one is refused.
+            let restarted = makeRuntime(database: database, secrets: nil)
+            await #expect(throws: SecretKeyProblem.mismatch) { try await restarted.services.secretKeys.verify(candidate: old) { old } }
+            try await restarted.services.secretKeys.verify(candidate: new) { new }
+
+            // The process that still holds the old key: not ready, and it neither reveals nor seals.
+            let (tenant, id, _) = accounts[0]
+            await #expect(throws: RosterError.unavailable(SecretKeyService.staleKey)) {
+                try await other.services.partnerAccounts.revealSecret(tenant: tenant, id: id, context: .test)
+            }
+            await #expect(throws: RosterError.unavailable(SecretKeyService.staleKey)) {
+                try await other.services.partnerAccounts.update(tenant: tenant, id: id, PartnerAccountPatch(secret: "n3w"), context: .test)
+            }
+            await #expect(throws: RosterError.unavailable(SecretKeyService.staleKey)) { try await other.services.checkReady() }
+            try await rt.services.checkReady()
+            // Changes without a secret still work there.
+            _ = try await other.services.partnerAccounts.update(tenant: tenant, id: id, PartnerAccountPatch(active: false), context: .test)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aSecretTheKeyCannotOpenStopsTheRotation(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            let old = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            let new = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            let rt = makeRuntime(database: database, secrets: nil)
+            try await rt.services.secretKeys.verify(candidate: old) { old }
+            let tenant = try await rt.makeTenant()
+            let partner = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "P", roles: ["partner"]),
+                                                               context: .test)
+            var ids: [PartnerAccount.ID] = []
+            for name in ["A", "B"] {
+                let customer = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: name), context: .test)
+                ids.append(try await rt.services.partnerAccounts.create(
+                    tenant: tenant.slug, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: name, secret: "s-\(name)"),
+                    context: .test).id)
+            }
+            // A's sealed value copied onto B's row: it does not open there, with any key.
+            try await database.store.write { tx in
+                let sealed = try #require(try await tx.partnerAccount(tenant: tenant.id, id: ids[0])).sealedSecret
+                try await tx.updatePartnerAccountSecret(tenant: tenant.id, id: ids[1], sealedSecret: sealed)
+            }
+            do {
+                _ = try await rt.services.secretKeys.rotate(to: new)
+                Issue.record("the rotation went on past a secret it could not open")
+            } catch RosterError.conflict(let message, _) {
+                #expect(message.contains("partner account \(ids[1]) of tenant \(tenant.id)") && message.contains("nothing was resealed"), "\(message)")
+            }
+            // Nothing changed: the old key is still the database's and opens A.
+            #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: ids[0], context: .test).1 == "s-A")
+            let restarted = makeRuntime(database: database, secrets: nil)
+            try await restarted.services.secretKeys.verify(candidate: old) { old }
+            // A new secret on B mends it; then the rotation goes through.
+            _ = try await rt.services.partnerAccounts.update(tenant: tenant.slug, id: ids[1], PartnerAccountPatch(secret: "s-B2"), context: .test)
+            #expect(try await rt.services.secretKeys.rotate(to: new) == 2)
+            #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: ids[1], context: .test).1 == "s-B2")
+        }
+    }
+}
