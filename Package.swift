@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "RosterAPITests",
             dependencies: [
-                "RosterCore", "RosterApp", "RosterAPI", "RosterOpenAPI", "RosterSQL",
+                "RosterCore", "RosterApp", "RosterAPI", "RosterOpenAPI", "RosterSQL", "RosterWeb",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -291,9 +291,9 @@ extension WebConsole {
     /// Runs a form's action: the CSRF token must match the session's, else 403 and nothing is done.
     func runForm(_ request: Request, tenant: String?, _ body: (SignedIn, [String: String]) async throws -> WebResult) async -> Response {
         var request = request
-        let fields: [String: String]
+        let fields: [String: String], names: [String]
         do {
-            fields = try await Self.formFields(&request)
+            (fields, names) = try await Self.formSubmission(&request)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             return errorPage(RosterError.tooLarge("the form is over 1 MiB; send large imports as a file"), signedIn: nil, back: Self.back(request))
         } catch {
@@ -303,28 +303,41 @@ extension WebConsole {
             guard let sent = fields["csrf"], Self.constantTimeEqual(sent, signedIn.session.csrf), !Self.crossSite(request) else {
                 throw WebError.csrf
             }
+            // After the tenant and the CSRF token: another tenant's form is a 404, a forged one a 403, before its fields.
+            let errors = ConsoleForms.errors(names: names, route: ConsoleForms.route(of: request.uri.path))
+            guard errors.isEmpty else { throw RosterError.validation(errors) }
             return try await body(signedIn, fields)
         }
     }
 
     static func formFields(_ request: inout Request) async throws -> [String: String] {
+        try await formSubmission(&request).fields
+    }
+
+    /// A posted form's fields, and their names in the order sent (a name sent twice is there twice).
+    static func formSubmission(_ request: inout Request) async throws -> (fields: [String: String], names: [String]) {
         let buffer = try await request.collectBody(upTo: 1 << 20)
-        guard let fields = formDecoded(String(buffer: buffer)) else { throw WebError.badForm }
-        return fields
+        guard let pairs = formPairs(String(buffer: buffer)) else { throw WebError.badForm }
+        return (Dictionary(pairs, uniquingKeysWith: { _, last in last }), pairs.map(\.0))
     }
 
     /// `application/x-www-form-urlencoded` pairs (`+` is a space), the last of a name winning; nil for a broken escape.
     static func formDecoded(_ text: String) -> [String: String]? {
-        var fields: [String: String] = [:]
+        formPairs(text).map { Dictionary($0, uniquingKeysWith: { _, last in last }) }
+    }
+
+    /// `application/x-www-form-urlencoded` pairs (`+` is a space) in their order; nil for a broken escape.
+    static func formPairs(_ text: String) -> [(String, String)]? {
+        var pairs: [(String, String)] = []
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ part: Substring) -> String? { part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
             guard let name = decode(parts[0]) else { return nil }
             let value = parts.count > 1 ? decode(parts[1]) : ""
             guard let value else { return nil }
-            fields[name] = value
+            pairs.append((name, value))
         }
-        return fields
+        return pairs
     }
 
     /// A GET form's query, decoded as the browser encoded it (`+` is a space: Hummingbird's `queryParameters` kept it, and

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import RosterApp
+@testable import RosterWeb
 import Testing
 
 /// A browser as far as the console cares: it keeps the session cookie and sends forms.
@@ -274,6 +275,76 @@ struct TBrowser {
             #expect(signOut.status == .forbidden)
             #expect(try await browser.get("/ui/tenants").status == .ok, "still signed in")
         }
+    }
+
+    /// A form sends its own fields, once each: another field (a typed name, or another form's) or one sent twice is
+    /// refused, 422 naming it, and nothing is done; as the API refuses unknown and repeated members (found by a probe).
+    @Test func aFormsFieldsAreItsOwnOnceEach() async throws {
+        try await withApp { api in
+            let tenant = try await api.makeTenant()
+            let party = try await api.createParty(tenant, #"{"kind":"organization","name":"Guarded Ltd"}"#)
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            let path = "/ui/t/\(tenant)/parties/\(party.id)"
+            let csrf = try #require(try await browser.get(path).csrf)
+            let typo = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "1"), ("name", "Renamed Ltd"), ("nmae", "Typo Ltd")])
+            #expect(typo.status == .unprocessableContent && typo.html.contains("nmae: is not a field of this form"), "\(typo.status) \(typo.html)")
+            let twice = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "1"), ("name", "A Ltd"), ("name", "B Ltd")])
+            #expect(twice.status == .unprocessableContent && twice.html.contains("name: was sent more than once"), "\(twice.html)")
+            let otherForms = try await browser.post("\(path)/state", [("csrf", csrf), ("version", "1"), ("state", "archived"), ("name", "X Ltd")])
+            #expect(otherForms.status == .unprocessableContent && otherForms.html.contains("name: is not a field of this form"))
+            let tag = try await browser.post("\(path)/tags", [("csrf", csrf), ("text", "vip"), ("text", "gold")])
+            #expect(tag.status == .unprocessableContent)
+            let now = try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self)
+            #expect(now.name == "Guarded Ltd" && now.state == "active" && now.version == 1 && now.tags.isEmpty, "\(now)")
+            // Its own fields, once each: done.
+            let edit = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "1"), ("name", "Renamed Ltd")])
+            #expect(edit.status == .seeOther, "\(edit.status) \(edit.html)")
+            #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "Renamed Ltd")
+        }
+    }
+
+    /// Every form of the templates posts only fields its route takes (`ConsoleForms`), so that no field the console's
+    /// own pages send is refused; and every route there is a form's.
+    @Test func everyFormOfTheTemplatesSendsFieldsItsRouteTakes() throws {
+        let form = try NSRegularExpression(pattern: #"<form\b([^>]*)>(.*?)</form>"#, options: [.dotMatchesLineSeparators])
+        let attribute = { (name: String) in try NSRegularExpression(pattern: name + #"="([^"]*)""#) }
+        let action = try attribute("action"), formAction = try attribute("formaction"), method = try attribute("method"), field = try attribute("name")
+        func all(_ expression: NSRegularExpression, in text: String) -> [String] {
+            expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } }
+        }
+        /// `/ui/t/{{tenant}}/parties/{{id}}/state` → `t/*/parties/*/state`, as `t/:tenant/parties/:id/state` is.
+        func shape(_ route: String) -> String {
+            route.split(separator: "/").map { $0.hasPrefix(":") || $0.hasPrefix("{{") ? "*" : String($0) }.joined(separator: "/")
+        }
+        let routes = Dictionary(uniqueKeysWithValues: ConsoleForms.fields.map { (shape($0.key), $0.key) })
+        var used = Set<String>(), checked = 0
+        for (name, template) in Templates.all {
+            for match in form.matches(in: template, range: NSRange(template.startIndex..., in: template)) {
+                guard let attributes = Range(match.range(at: 1), in: template).map({ String(template[$0]) }),
+                      let body = Range(match.range(at: 2), in: template).map({ String(template[$0]) }),
+                      all(method, in: attributes).first == "post" else { continue }
+                // Each name once: a form's submit buttons or radio buttons share a name, and the browser sends the one chosen.
+                let names = Set(all(field, in: body)).sorted().map { $0 == "{{otherField}}" ? "partnerId" : $0 }.map {
+                    $0.hasSuffix("{{value}}") ? String($0.dropLast("{{value}}".count)) + "approve_tree" : $0
+                }
+                for target in all(action, in: attributes) + all(formAction, in: body) where target.hasPrefix("/ui/") {
+                    let route = routes[shape(String(target.dropFirst("/ui/".count)))]
+                    if target == "/ui/sign-in" { continue }  // sign-in reads its token itself, before a session exists
+                    #expect(route != nil, "\(name): the form posting to \(target) has no entry in ConsoleForms")
+                    guard let route else { continue }
+                    used.insert(route)
+                    #expect(ConsoleForms.errors(names: names, route: route).isEmpty, "\(name): \(target) sends \(names)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 20)
+        #expect(Set(ConsoleForms.fields.keys).subtracting(used).isEmpty, "routes of no form: \(Set(ConsoleForms.fields.keys).subtracting(used))")
+        // The account form's other party is either end.
+        #expect(ConsoleForms.errors(names: ["csrf", "customerId"], route: "t/:tenant/parties/:id/accounts").isEmpty)
+        #expect(ConsoleForms.route(of: "/ui/t/acme/parties/0190/state") == "t/:tenant/parties/:id/state")
+        #expect(ConsoleForms.route(of: "/ui/t/acme/parties/0190/state/x") == nil)
     }
 
     /// The party page draws the hierarchy below a party as a tree: each party under its own parent (not grouped by depth),

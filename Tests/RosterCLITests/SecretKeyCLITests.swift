@@ -30,6 +30,21 @@ struct SecretKeyCLITests {
         return (id, status, secret)
     }
 
+    /// The sealed values of partner-account secrets, read from the SQLite file.
+    static func sealedSecrets(_ cli: CLI) throws -> [String] {
+        let query = Process()
+        let out = Pipe()
+        query.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        query.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            for (secret,) in sqlite3.connect(sys.argv[1]).execute("SELECT secret FROM partner_accounts"): print(secret)
+            """, String(cli.databaseURL.dropFirst("sqlite://".count))]
+        query.standardOutput = out
+        try query.run()
+        query.waitUntilExit()
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
     static func waitReady(port: Int) async throws -> Bool {
         for _ in 0..<600 {
             if get("http://127.0.0.1:\(port)/health/ready").0 == 200 { return true }
@@ -100,9 +115,20 @@ struct SecretKeyCLITests {
         #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60).status == 0)
 
         // A path where no file is: the new key is made there, 0600; the database takes it and no longer the old one.
+        let sealedBefore = try Self.sealedSecrets(cli)
+        #expect(!sealedBefore.isEmpty)
         let newFile = dir.appendingPathComponent("new.key").path
         let rotated = try cli.run(["secret-key", "rotate", "--new-key-file", newFile], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
         #expect(rotated.status == 0 && rotated.out.contains("it is in \(newFile)"), "\(rotated.status) \(rotated.out) \(rotated.err)")
+        // The values sealed under the old key are gone from the database's files, not just replaced in its rows.
+        let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+        for file in [path, path + "-wal"] {
+            guard let bytes = FileManager.default.contents(atPath: file) else { continue }
+            for sealed in sealedBefore {
+                let body = Data(sealed.dropFirst("v2:".count).prefix(24).utf8)
+                #expect(bytes.range(of: body) == nil, "\(file) still holds a value sealed under the old key")
+            }
+        }
         #expect((try FileManager.default.attributesOfItem(atPath: newFile)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let newKey = try String(contentsOfFile: newFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let old = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
