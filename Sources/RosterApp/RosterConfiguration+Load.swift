@@ -50,7 +50,7 @@ extension RosterConfiguration {
     /// Every `ROSTER_*` variable Roster reads. Others with the prefix are reported at start (a typo is not a setting).
     public static let variables: Set<String> = [
         "ROSTER_DATABASE_URL", "ROSTER_HOST", "ROSTER_PORT", "ROSTER_BOOTSTRAP_TOKEN", "ROSTER_MANAGEMENT_TENANT",
-        "ROSTER_CUSTOMER_TRACKING", "ROSTER_CUSTOMER_TAG", "ROSTER_MAX_BODY_BYTES", "ROSTER_LOG_LEVEL", "ROSTER_SLOW_STATEMENT_MS",
+        "ROSTER_CUSTOMER_TRACKING", "ROSTER_CUSTOMER_TAG", "ROSTER_MAX_BODY_BYTES", "ROSTER_LOG_LEVEL", "ROSTER_LOG_FORMAT", "ROSTER_SLOW_STATEMENT_MS",
         "ROSTER_SECRET_KEY", "ROSTER_SECRET_KEY_FILE", "ROSTER_OIDC_ISSUER", "ROSTER_OIDC_AUDIENCE", "ROSTER_OIDC_CLOCK_SKEW",
         "ROSTER_OIDC_KEY_REFETCH_SECONDS", "ROSTER_OIDC_ALLOW_LOOPBACK", "ROSTER_IDEMPOTENCY_KEY_HOURS", "ROSTER_TRACKING_MAX_ATTEMPTS",
         "ROSTER_TRACKING_BACKOFF_SECONDS", "ROSTER_WORKER_INTERVAL_SECONDS", "ROSTER_PROVISIONING_LEASE_SECONDS",
@@ -106,6 +106,9 @@ extension RosterConfiguration {
         config.idleTimeoutSeconds = try values.int("ROSTER_IDLE_TIMEOUT_SECONDS", default: config.idleTimeoutSeconds, in: 1...3600)
         config.logLevel = try values.parsed("ROSTER_LOG_LEVEL", default: config.logLevel, accepts: "one of trace, debug, info, notice, warning, error, critical") {
             Logger.Level(rawValue: $0.lowercased())
+        }
+        config.logFormat = try values.parsed("ROSTER_LOG_FORMAT", default: config.logFormat, accepts: "one of text, json") {
+            LogFormat(rawValue: $0.lowercased())
         }
         config.slowStatementMilliseconds = try values.int("ROSTER_SLOW_STATEMENT_MS", default: config.slowStatementMilliseconds, in: 1...3_600_000)
         config.secretKey = try values.optionalString("ROSTER_SECRET_KEY", accepts: "a base64 AES-256 key (32 bytes)") { Data(base64Encoded: $0)?.count == 32 }

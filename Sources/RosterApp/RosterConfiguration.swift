@@ -21,6 +21,8 @@ public struct RosterConfiguration: Sendable {
     /// Where posted imports wait for their job (created 0700; each file 0600, removed when its job ends).
     public var importDirectory: String?
     public var logLevel = Logger.Level.info
+    /// `ROSTER_LOG_FORMAT`: text lines (default) or JSON lines.
+    public var logFormat = LogFormat.text
     /// The address browsers reach Roster at (`ROSTER_PUBLIC_URL`); an https address makes the console's cookies `Secure`.
     public var publicURL: String?
     /// The console signs a session out after this many minutes without a request…

@@ -121,7 +121,8 @@ struct GlobalOptions: ParsableArguments {
     static let optionNames = ["ROSTER_RETENTION_DAYS": "--days"]
 
     func logger(_ config: RosterConfiguration) -> Logger {
-        var logger = Logger(label: "roster", factory: RosterLogHandler.init(label:))
+        RosterLogHandler.bootstrap(format: config.logFormat, level: config.logLevel)
+        var logger = Logger(label: "roster")
         logger.logLevel = config.logLevel
         return logger
     }

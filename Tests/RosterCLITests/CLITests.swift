@@ -266,6 +266,44 @@ struct CLITests {
         #expect(written.contains("stopped"), "\(written.suffix(300))")
     }
 
+    /// With ROSTER_LOG_FORMAT=json every log line is one JSON object (time, level, logger, message, source, metadata),
+    /// from the server's own logger and from the services' (their loggers follow the configured level and format too;
+    /// they wrote text at info level to standard output whatever was configured).
+    @Test func jsonLogsAreOneObjectALine() async throws {
+        let cli = try CLI()
+        let token = "json-log-token-0123456789abcdefghijklmn"
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("json-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let port = CLI.serverPort()
+        let stop = try cli.serve(port: port, environment: ["ROSTER_LOG_LEVEL": "debug", "ROSTER_LOG_FORMAT": "json",
+                                                          "ROSTER_BOOTSTRAP_TOKEN": token], log: log)
+        for _ in 0..<100 where httpGet("http://127.0.0.1:\(port)/health/ready", token: token) == nil {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        _ = httpGet("http://127.0.0.1:\(port)/v1/tenants/management/parties/lookup?email=hidden.person%40example.com", token: token)
+        _ = httpGet("http://127.0.0.1:\(port)/ui/t/management/parties/console.person@example.com", token: token)
+        stop()
+        let written = try String(contentsOf: log, encoding: .utf8)
+        var objects: [[String: Any]] = []
+        for line in written.split(separator: "\n") where !line.hasPrefix("roster: warning:") {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object != nil, "not a JSON object: \(line)")
+            if let object { objects.append(object) }
+        }
+        for object in objects {
+            #expect(object["time"] is String && object["level"] is String && object["logger"] is String && object["message"] is String
+                    && object["source"] is String, "\(object)")
+        }
+        #expect(objects.contains { ($0["message"] as? String) == "applied migration" && (($0["metadata"] as? [String: Any])?["version"] as? String) == "1" })
+        let requests = objects.filter { ($0["message"] as? String) == "request" }.compactMap { $0["metadata"] as? [String: Any] }
+        #expect(requests.contains { ($0["route"] as? String) == "/v1/tenants/{tenant}/parties/lookup" && ($0["status"] as? String) == "404" },
+                "\(requests)")
+        #expect(objects.contains { ($0["message"] as? String) == "stopped" })
+        #expect(!written.contains("hidden.person") && !written.contains(".person@"), "neither the query nor the path is logged")
+        let time = try #require(objects.first?["time"] as? String)
+        #expect(time.hasSuffix("Z") && time.count == "2026-12-07T17:38:49.780Z".count, "\(time)")
+    }
+
     /// A database a newer Roster migrated is refused, by every command and by serve, naming the versions (exit 2): an
     /// older binary served one and wrote what the newer one reads otherwise (found by a probe).
     @Test func aDatabaseOfANewerRosterIsRefused() throws {
@@ -638,7 +676,7 @@ struct CLITests {
     @Test(arguments: [
         ("ROSTER_PORT", "abc"), ("ROSTER_PORT", "70000"), ("ROSTER_PORT", "-1"), ("ROSTER_PORT", "+80"), ("ROSTER_HOST", "local host"), ("ROSTER_HOST", "999.1.1.1"), ("ROSTER_HOST", "-x.example"),
         ("ROSTER_DATABASE_URL", "mysql://x"), ("ROSTER_BOOTSTRAP_TOKEN", "short"), ("ROSTER_MANAGEMENT_TENANT", "Not A Slug"),
-        ("ROSTER_CUSTOMER_TRACKING", "maybe"), ("ROSTER_MAX_BODY_BYTES", "12"), ("ROSTER_LOG_LEVEL", "loud"),
+        ("ROSTER_CUSTOMER_TRACKING", "maybe"), ("ROSTER_MAX_BODY_BYTES", "12"), ("ROSTER_LOG_LEVEL", "loud"), ("ROSTER_LOG_FORMAT", "xml"),
         ("ROSTER_SLOW_STATEMENT_MS", "0"), ("ROSTER_SECRET_KEY", "bm90IGEga2V5"), ("ROSTER_OIDC_ISSUER", "ftp://x"),
         ("ROSTER_OIDC_CLOCK_SKEW", "1h"), ("ROSTER_OIDC_KEY_REFETCH_SECONDS", "-5"), ("ROSTER_OIDC_ALLOW_LOOPBACK", "maybe"), ("ROSTER_IDEMPOTENCY_KEY_HOURS", "0"),
         ("ROSTER_TRACKING_MAX_ATTEMPTS", "1000"), ("ROSTER_TRACKING_BACKOFF_SECONDS", "nan"), ("ROSTER_WORKER_INTERVAL_SECONDS", "0"), ("ROSTER_WORKER_INTERVAL_SECONDS", "1e1"),
