@@ -83,7 +83,6 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
     let store = database.store
     let auditLog = AuditLog(store: store)
     let keyring = SecretKeyring(secrets)
-    let secretKeys = SecretKeyService(store: store, keyring: keyring)
     let services = Services(
         tenants: TenantService(store: store, managementTenant: configuration.managementTenant), parties: PartyService(store: store, audit: auditLog),
         audit: AuditService(store: store), relationships: RelationshipService(store: store, audit: auditLog),
@@ -91,7 +90,7 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
         users: UserService(store: store, audit: auditLog), segments: SegmentService(store: store), dealers: DealerImport(store: store),
         identities: IdentityService(store: store), apiKeys: APIKeyService(store: store), access: AccessService(store: store, audit: auditLog),
         provisioning: ProvisioningService(store: store, options: configuration.provisioningOptions, stepHook: configuration.faults.hook),
-        secretKeys: secretKeys, consents: ConsentService(store: store, audit: auditLog),
+        secretKeys: SecretKeyService(store: store, keyring: keyring), consents: ConsentService(store: store, audit: auditLog),
         compliance: ComplianceService(store: store, audit: auditLog), imports: PartyImportService(store: store),
         relationshipImports: RelationshipImportService(store: store), exports: BulkExportService(store: store, audit: auditLog),
         importJobs: ImportJobService(store: store, imports: PartyImportService(store: store),
@@ -102,7 +101,6 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
         checkReady: {
             try await store.checkHealth()
             try auditLog.requireFlowing(within: .seconds(5))
-            try await secretKeys.requireCurrent()
         })
     let platformAuth = PlatformAuth(store: store)
     var options = OIDCVerifier.Options()

@@ -48,6 +48,7 @@ public struct RosterLogHandler: LogHandler {
     }
 
     private static let bootstrapped = Mutex(false)
+    private static let writing = Mutex(())
 
     public var logLevel: Logger.Level {
         get { stream.logLevel }
@@ -74,8 +75,11 @@ public struct RosterLogHandler: LogHandler {
             var merged = metadata
             if let provided = stream.metadataProvider?.get() { merged.merge(provided) { _, new in new } }
             if let own = event.metadata { merged.merge(own) { _, new in new } }
-            FileHandle.standardError.write(Self.jsonLine(time: Date(), level: event.level, label: label, message: "\(event.message)",
-                                                         source: event.source, metadata: merged))
+            let line = Self.jsonLine(time: Date(), level: event.level, label: label, message: "\(event.message)", source: event.source,
+                                     metadata: merged)
+            // One writer at a time (a long line is more than one write to a pipe), and a failed write is not a crash: a
+            // log collector that restarts or a full disk must not stop the server (`write(_:)` traps on an error).
+            Self.writing.withLock { _ in try? FileHandle.standardError.write(contentsOf: line) }
         }
     }
 

@@ -71,14 +71,19 @@ extension RosterConfiguration {
                 \(secretKeyPath)); a new key would leave its secrets unreadable
                 """)
         } catch SecretKeyProblem.mismatch {
-            let pending = secretKeyPath + ".new"
-            if secretKey == nil, let data = FileManager.default.contents(atPath: pending),
-               let box = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)),
-               (try? await runtime.services.secretKeys.verify(candidate: box) { box }) != nil {
-                throw ConfigurationError(variable: secretKeyVariable, accepts: """
-                    must give the key this database's secrets were sealed with: \(pending) holds it (a rotation, roster \
-                    secret-key rotate, stopped before it replaced \(secretKeyPath)); move \(pending) to \(secretKeyPath)
-                    """)
+            // A rotation's files: its new key not yet in place (cut short after its commit), or the key before it (the
+            // database restored from before the rotation, or its commit lost).
+            let stored = try? await runtime.services.secretKeys.storedCheckValue()
+            for (file, why) in [(".new", "a rotation (roster secret-key rotate) stopped before it replaced \(secretKeyPath)"),
+                                (".old", "the database takes the key from before the last rotation (restored from a backup made before it?)")] {
+                let path = secretKeyPath + file
+                if secretKey == nil, let stored, let data = FileManager.default.contents(atPath: path),
+                   let box = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)), box.checkValue == stored {
+                    throw ConfigurationError(variable: secretKeyVariable, accepts: """
+                        must give the key this database's secrets were sealed with: \(path) holds it (\(why)); move \(path) to \
+                        \(secretKeyPath)
+                        """)
+                }
             }
             throw ConfigurationError(variable: secretKeyVariable,
                                      accepts: "must give the key this database's secrets were sealed with; the key given is another")

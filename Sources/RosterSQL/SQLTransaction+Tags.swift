@@ -102,13 +102,14 @@ extension SQLTransaction {
                   .int(Int64(a.version))])
     }
 
-    func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int) async throws -> Bool {
+    func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int, secretChanged: Bool) async throws -> Bool {
         let a = stored.account
         return try await !conn.query("""
-            UPDATE partner_accounts SET username = $3, secret = $4, active = $5, updated_at = $6, version = $7
+            UPDATE partner_accounts SET username = $3, secret = CASE WHEN $9 THEN $4 ELSE secret END, active = $5, updated_at = $6,
+            version = $7
             WHERE tenant_id = $1 AND id = $2 AND version = $8 RETURNING id
             """, [.uuid(a.tenantID.rawValue), .uuid(a.id.rawValue), .text(a.username), .text(stored.sealedSecret), .bool(a.active),
-                  .date(a.updatedAt), .int(Int64(a.version)), .int(Int64(expectedVersion))]).isEmpty
+                  .date(a.updatedAt), .int(Int64(a.version)), .int(Int64(expectedVersion)), .bool(secretChanged)]).isEmpty
     }
 
     func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool {
@@ -149,7 +150,7 @@ extension SQLTransaction {
     func sealedSecrets(after: (Tenant.ID, PartnerAccount.ID)?, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)] {
         let rows = if let (tenant, account) = after {
             try await conn.query("""
-                SELECT tenant_id, id, secret FROM partner_accounts WHERE tenant_id > $1 OR (tenant_id = $1 AND id > $2)
+                SELECT tenant_id, id, secret FROM partner_accounts WHERE (tenant_id, id) > ($1, $2)
                 ORDER BY tenant_id, id LIMIT $3
                 """, [.uuid(tenant.rawValue), .uuid(account.rawValue), .int(Int64(limit))])
         } else {
@@ -168,6 +169,11 @@ extension SQLTransaction {
 
     func installationSetting(_ name: String) async throws -> String? {
         try await conn.query("SELECT value FROM roster_settings WHERE name = $1", [.text(name)]).first?.string("value")
+    }
+
+    func lockedInstallationSetting(_ name: String, exclusive: Bool) async throws -> String? {
+        let lock = dialect == .postgres ? (exclusive ? " FOR UPDATE" : " FOR SHARE") : ""
+        return try await conn.query("SELECT value FROM roster_settings WHERE name = $1" + lock, [.text(name)]).first?.string("value")
     }
 
     func saveInstallationSetting(_ name: String, value: String) async throws {

@@ -176,7 +176,7 @@ public struct PartnerAccountService: Sendable {
             }
             stored.account.updatedAt = Date.rosterNow
             stored.account.version += 1
-            guard try await tx.updatePartnerAccount(stored, expectedVersion: current.version) else {
+            guard try await tx.updatePartnerAccount(stored, expectedVersion: current.version, secretChanged: changed.contains("secret")) else {
                 throw ChangedMeanwhile(what: "partner account")
             }
             try await tx.appendAudit([AuditEvent(tenantID: tenant.id, context: context, action: "partner_account.update",

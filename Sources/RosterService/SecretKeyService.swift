@@ -52,22 +52,25 @@ public struct SecretKeyService: Sendable {
     /// transaction: either every secret opens with the new key afterwards, or nothing changed. The key in use must open
     /// every secret; one that does not (a value copied onto another row, or altered) stops the rotation, named, as it
     /// would otherwise be lost. Afterwards this process uses the new key; other processes still holding the old one refuse
-    /// to seal or reveal (`requireCurrent`) and are not ready until restarted with it. Returns how many were resealed.
-    public func rotate(to newKey: SecretBox) async throws -> Int {
+    /// to seal or reveal (`requireCurrent`) until restarted with it. The check value's row is locked for the rotation
+    /// (PostgreSQL): a transaction sealing a secret under the old key either commits before the rotation reads the
+    /// secrets (and is resealed with them) or waits for it and then refuses. Returns how many were resealed.
+    /// `batch`: secrets read at a time.
+    public func rotate(to newKey: SecretBox, batch: Int = 500) async throws -> Int {
         let old = try keyring.require()
         guard newKey.checkValue != old.checkValue else {
             throw RosterError.invalid("newKey", "is the key in use: a rotation needs another key")
         }
         let count = try await store.write { tx -> Int in
-            if let check = try await tx.installationSetting(Self.checkSetting), check != old.checkValue {
+            if let check = try await tx.lockedInstallationSetting(Self.checkSetting, exclusive: true), check != old.checkValue {
                 throw RosterError.conflict("the database's secret key was changed by another process meanwhile; nothing was resealed")
             }
             var after: (Tenant.ID, PartnerAccount.ID)?
             var count = 0
             var unreadable: [String] = []
             while true {
-                let batch = try await tx.sealedSecrets(after: after, limit: 500)
-                for (tenant, account, sealed) in batch {
+                let found = try await tx.sealedSecrets(after: after, limit: batch)
+                for (tenant, account, sealed) in found {
                     guard let plain = try? old.open(sealed, tenant: tenant, account: account) else {
                         unreadable.append("partner account \(account) of tenant \(tenant)")
                         continue
@@ -76,7 +79,7 @@ public struct SecretKeyService: Sendable {
                                                             sealedSecret: try newKey.seal(plain, tenant: tenant, account: account))
                     count += 1
                 }
-                guard let last = batch.last, batch.count == 500 else { break }
+                guard let last = found.last, found.count == batch else { break }
                 after = (last.0, last.1)
             }
             if !unreadable.isEmpty {
@@ -90,24 +93,26 @@ public struct SecretKeyService: Sendable {
             return count
         }
         keyring.set(newKey)
+        // SQLite: the commit on disk (the checkpoint syncs it) before a key file says it happened, and the values sealed
+        // under the old key overwritten in the file (`secure_delete`), not only in the log.
+        try? await store.checkpoint()
         return count
     }
 
     /// Inside a transaction that seals or opens a secret: the key this process holds must still be the database's. A
-    /// rotation by another process makes it stale: sealing with it would leave a secret no current key opens.
+    /// rotation by another process makes it stale: sealing with it would leave a secret no current key opens. The row
+    /// stays locked (shared) until the transaction ends, so that a rotation can't commit in between.
     static func requireCurrent(_ box: SecretBox, _ tx: any StoreTransaction) async throws {
-        if let check = try await tx.installationSetting(checkSetting), check != box.checkValue {
+        if let check = try await tx.lockedInstallationSetting(checkSetting, exclusive: false), check != box.checkValue {
             throw RosterError.unavailable(Self.staleKey)
         }
     }
 
     static let staleKey = "the secret key was rotated (roster secret-key rotate) after this server started: restart it with the new key"
 
-    /// For readiness: a server whose key is no longer the database's is not ready (it can't seal or reveal secrets, and
-    /// its console sessions are sealed under the old key).
-    public func requireCurrent() async throws {
-        guard let box = keyring.current else { return }
-        try await store.read { tx in try await Self.requireCurrent(box, tx) }
+    /// The check value of the key the database takes now (`nil`: none recorded yet).
+    public func storedCheckValue() async throws -> String? {
+        try await store.read { tx in try await tx.installationSetting(Self.checkSetting) }
     }
 
     /// Reseals secrets sealed before rows were bound (no associated data) with their tenant and account. Idempotent.

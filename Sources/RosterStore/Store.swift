@@ -370,7 +370,9 @@ public protocol PartnerAccountRepository {
     func updatePartnerAccountSecret(tenant: Tenant.ID, id: PartnerAccount.ID, sealedSecret: String) async throws
     /// Writes the account's username, secret, active flag, `updatedAt` and version where it is still at `expectedVersion`;
     /// false when it is not (changed meanwhile) or gone.
-    func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int) async throws -> Bool
+    /// `secretChanged`: the sealed secret is written too; else the stored one stays (a rotation may have resealed it
+    /// since it was read).
+    func updatePartnerAccount(_ stored: StoredPartnerAccount, expectedVersion: Int, secretChanged: Bool) async throws -> Bool
     /// Deletes the account, keeping which parties it joined (`removedPartnerAccounts`); false when there was none.
     func deletePartnerAccount(tenant: Tenant.ID, id: PartnerAccount.ID) async throws -> Bool
     /// The deleted accounts these parties were in, as partner or customer (ids only).
@@ -384,6 +386,10 @@ public protocol PartnerAccountRepository {
     func sealedSecrets(after: (Tenant.ID, PartnerAccount.ID)?, limit: Int) async throws -> [(Tenant.ID, PartnerAccount.ID, String)]
     /// Settings of the installation, not of a tenant (the secret key's check value).
     func installationSetting(_ name: String) async throws -> String?
+    /// The setting, its row locked until the transaction ends (PostgreSQL; SQLite's one writer serializes anyway):
+    /// `exclusive` against every other lock of it, else shared with other shared locks (the secret key's check value:
+    /// a rotation takes it exclusively, a transaction that seals or opens a secret shared).
+    func lockedInstallationSetting(_ name: String, exclusive: Bool) async throws -> String?
     func saveInstallationSetting(_ name: String, value: String) async throws
 }
 

@@ -2,11 +2,12 @@ import RosterCore
 
 /// The fields each form of the console posts, by the route it posts to (besides `csrf`). A form that sends another
 /// field, or a field twice, is refused (422 naming it), as the API refuses unknown and repeated members: a typed name
-/// (`emial=`) is never silently ignored, and which value counts is never a guess. A name ending in `.` stands for every
-/// name it begins (`policy.` for the role form's tick box of each policy). A test holds this to the forms of the
-/// templates, so that a field added to a form can't be refused.
+/// (`emial=`) is never silently ignored, and which value counts is never a guess. The role form's tick boxes are one
+/// field a policy (`policy.parties.read`). A test holds this to the forms of the templates, so that a field added to a
+/// form can't be refused.
 enum ConsoleForms {
     static let fields: [String: Set<String>] = [
+        "sign-in": ["token"],
         "sign-out": [],
         "tenants": ["slug", "name", "callingCode", "firstName", "lastName", "email"],
         "tenants/:tenant/tracking/retry": [],
@@ -24,7 +25,7 @@ enum ConsoleForms {
         "t/:tenant/parties/:id/accounts/:account/delete": ["version", "confirm"],
         "t/:tenant/accounts/:id/reveal": ["confirm"],
         "t/:tenant/grants": ["user", "role", "action", "validFrom", "validTo"],
-        "t/:tenant/roles": ["name", "policy.", "otherPolicies", "organizationId", "relationshipType"],
+        "t/:tenant/roles": Set(["name", "otherPolicies", "organizationId", "relationshipType"] + AccessRole.rosterPolicies.map { "policy." + $0 }),
         "t/:tenant/roles/:role/delete": ["confirm"],
         "t/:tenant/users/import": ["csv"],
         "t/:tenant/imports": ["type", "format", "onDuplicate", "restart", "text"],
@@ -32,6 +33,9 @@ enum ConsoleForms {
         // The parties export form's second button posts the same fields here.
         "t/:tenant/exports/relationships": ["format", "mask", "maskKey"],
     ]
+
+    /// The query of the import form's upload (its script sends the file as the body, the form's choices in the query).
+    static let uploadQuery: Set<String> = ["type", "onDuplicate", "format", "restart"]
 
     /// The route of a form's path (`/ui/t/acme/parties/1/state` → `t/:tenant/parties/:id/state`), or nil.
     static func route(of path: String) -> String? {
@@ -46,7 +50,10 @@ enum ConsoleForms {
 
     /// The errors of a form's fields: each name the form does not have, and each name sent more than once.
     static func errors(names: [String], route: String?) -> [FieldError] {
-        let accepted = route.flatMap { fields[$0] } ?? []
+        errors(names: names, accepted: route.flatMap { fields[$0] } ?? [])
+    }
+
+    static func errors(names: [String], accepted: Set<String>) -> [FieldError] {
         var seen = Set<String>(), errors: [FieldError] = []
         for name in names {
             guard seen.insert(name).inserted else {
@@ -54,7 +61,6 @@ enum ConsoleForms {
                 continue
             }
             let known = name == "csrf" || accepted.contains(name)
-                || accepted.contains { $0.hasSuffix(".") && name.hasPrefix($0) && name.count > $0.count }
             if !known { errors.append(FieldError(name, "is not a field of this form")) }
         }
         return errors

@@ -138,6 +138,8 @@ extension WebConsole {
                 return answer(.forbidden, ["detail": "This form was not sent from this session; reload the page."])
             }
             let query = FormQuery(request)
+            let errors = ConsoleForms.errors(names: request.uri.query.flatMap(Self.formPairs)?.map(\.0) ?? [], accepted: ConsoleForms.uploadQuery)
+            guard errors.isEmpty else { throw try await refusal(errors, tenant: tenant, signedIn) }
             let choice = try ImportChoice(type: query.get("type"), onDuplicate: query.get("onDuplicate"), format: query.get("format"))
             let body = request.body.map { ArraySlice($0.readableBytesView) }
             let job = try await services.importJobs.submit(tenant: tenant, kind: choice.kind, onDuplicate: choice.onDuplicate,

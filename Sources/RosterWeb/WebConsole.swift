@@ -305,9 +305,16 @@ extension WebConsole {
             }
             // After the tenant and the CSRF token: another tenant's form is a 404, a forged one a 403, before its fields.
             let errors = ConsoleForms.errors(names: names, route: ConsoleForms.route(of: request.uri.path))
-            guard errors.isEmpty else { throw RosterError.validation(errors) }
+            guard errors.isEmpty else { throw try await refusal(errors, tenant: tenant, signedIn) }
             return try await body(signedIn, fields)
         }
+    }
+
+    /// The 422 of a form's fields, or the 404 of a tenant there is not (a platform caller's session opens any tenant's
+    /// path: the tenant is read only by the action the form asks for).
+    func refusal(_ errors: [FieldError], tenant: String?, _ signedIn: SignedIn) async throws -> RosterError {
+        if let tenant { _ = try await services.tenants.get(tenant, context: signedIn.context) }
+        return RosterError.validation(errors)
     }
 
     static func formFields(_ request: inout Request) async throws -> [String: String] {
@@ -490,11 +497,15 @@ extension WebConsole {
 
     func signIn(_ request: Request) async -> Response {
         var request = request
-        guard let fields = try? await Self.formFields(&request) else {
+        guard let (fields, names) = try? await Self.formSubmission(&request) else {
             return signInPage(request, error: "The form could not be read.", status: .badRequest)
         }
         guard let session = session(of: request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf), !Self.crossSite(request) else {
             return signInPage(request, error: "This form has expired; sign in again.", status: .forbidden)
+        }
+        let errors = ConsoleForms.errors(names: names, route: "sign-in")
+        guard errors.isEmpty else {
+            return signInPage(request, error: errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), status: .unprocessableContent)
         }
         let token = (fields["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         do {
@@ -533,11 +544,13 @@ extension WebConsole {
         // A session that ended already (idle, or signed out in another tab): signed out is what was asked (it was the
         // "form refused" page; found by a probe).
         guard let session = session(of: request), session.signedIn else { return Self.redirect("/ui/sign-in?ended=1", cookie: cookie(nil)) }
-        guard let fields = try? await Self.formFields(&request), let sent = fields["csrf"], Self.constantTimeEqual(sent, session.csrf),
-              !Self.crossSite(request)
+        guard let (fields, names) = try? await Self.formSubmission(&request), let sent = fields["csrf"],
+              Self.constantTimeEqual(sent, session.csrf), !Self.crossSite(request)
         else {
             return errorPage(WebError.csrf, signedIn: nil, back: "/ui")
         }
+        let errors = ConsoleForms.errors(names: names, route: "sign-out")
+        guard errors.isEmpty else { return errorPage(RosterError.validation(errors), signedIn: nil, back: "/ui") }
         return Self.redirect("/ui/sign-in", cookie: cookie(nil))
     }
 

@@ -11,12 +11,12 @@ struct SecretKeyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Reseal every partner-account secret under a new key, in one transaction.",
             discussion: """
-                With the key in a key file (no ROSTER_SECRET_KEY), a new key is made and replaces the file's once every \
-                secret is resealed. With --new-key-file FILE, the new key is FILE's (made there, mode 0600, when FILE does \
-                not exist) and the configured key is left as it is: give the new key to every server \
-                (ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE). Restart every server of the database afterwards: until \
-                then they refuse to seal or reveal secrets and are not ready. Console sessions end. Backups made before \
-                hold secrets sealed under the old key.
+                With the key in a key file (no ROSTER_SECRET_KEY), a new key is made in KEYFILE.new and takes the file's \
+                place once every secret is resealed; the key before is kept as KEYFILE.old. With --new-key-file FILE, \
+                the new key is FILE's (made there, mode 0600, when FILE does not exist) and the configured key is left \
+                as it is: give the new key to every server (ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE). Restart every \
+                server of the database afterwards: until then they refuse to seal or reveal secrets. Console sessions \
+                end. Backups made before hold secrets sealed under the old key.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -26,45 +26,39 @@ struct SecretKeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = global.configuration()
-            let (newKey, pending) = try prepareKey(config)
-            let count: Int
-            do {
-                count = try await global.withRuntime(config) { runtime in try await runtime.services.secretKeys.rotate(to: newKey) }
-            } catch {
-                // Nothing was resealed: the key made for this rotation is of no use.
-                if let pending { try? FileManager.default.removeItem(atPath: pending) }
-                throw error
-            }
-            let resealed = "resealed \(count) partner-account secret\(count == 1 ? "" : "s") under the new key"
-            let restart = "restart every server of this database now: until then they refuse to seal or reveal secrets and are not ready; "
+            let target = try self.target(config)
+            let count = try await global.withRuntime(config) { runtime in try await Self.rotate(runtime, target: target) }
+            let resealed = count.map { "resealed \($0) partner-account secret\($0 == 1 ? "" : "s") under the new key" }
+                ?? "resealed every partner-account secret under the new key"
+            let restart = "Restart every server of this database now: until then they refuse to seal or reveal secrets; "
                 + "console sessions end. Backups made before hold secrets sealed under the old key."
-            if let pending {
-                let path = config.secretKeyPath
-                guard rename(pending, path) == 0 else {
-                    throw CLIRefusal("""
-                        \(resealed), but \(pending) could not replace \(path) (\(String(cString: strerror(errno)))): move it there \
-                        yourself; the database takes only the new key now
-                        """)
-                }
-                print("\(resealed); \(path) holds it now.\n\(restart)")
-            } else {
-                print("\(resealed); it is in \(newKeyFile ?? ""). Give it to every server (ROSTER_SECRET_KEY, or ROSTER_SECRET_KEY_FILE).\n\(restart)")
+            switch target {
+            case .inPlace(let path, _):
+                print("\(resealed); \(path) holds it now (the key before is in \(path).old: delete it once every server runs "
+                      + "with the new key, or keep it with the backups made before).\n\(restart)")
+            case .file(let path, _):
+                print("\(resealed); it is in \(path). Give it to every server (ROSTER_SECRET_KEY, or ROSTER_SECRET_KEY_FILE).\n\(restart)")
             }
         }
 
-        /// The new key, and the file it waits in until it replaces the key file (`nil` with --new-key-file).
-        func prepareKey(_ config: RosterConfiguration) throws -> (SecretBox, String?) {
-            let manager = FileManager.default
+        /// Where the new key goes: into `pending`, then in the key file's place; or a file of the operator's (`made`: by
+        /// this command).
+        enum Target: Sendable {
+            case inPlace(path: String, pending: String)
+            case file(path: String, made: Bool)
+        }
+
+        func target(_ config: RosterConfiguration) throws -> Target {
             if let newKeyFile {
-                if manager.fileExists(atPath: newKeyFile) {
-                    if let reason = Files.unreadable(newKeyFile) { throw CLIRefusal(reason) }
-                    guard let data = manager.contents(atPath: newKeyFile), let text = String(data: data, encoding: .utf8),
-                          let key = try? SecretBox(base64Key: text) else {
-                        throw CLIRefusal("\(newKeyFile) does not hold a base64 AES-256 key (32 bytes, e.g. openssl rand -base64 32)")
-                    }
-                    return (key, nil)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: newKeyFile, isDirectory: &isDirectory) else {
+                    return .file(path: newKeyFile, made: true)
                 }
-                return (try Self.makeKeyFile(at: newKeyFile), nil)
+                if let reason = Files.unreadable(newKeyFile) { throw CLIRefusal(reason) }
+                if let mode = KeyFiles.looseMode(newKeyFile) {
+                    FileHandle.standardError.write(Data("roster: warning: \(newKeyFile) may be read by others than its owner (mode \(String(mode, radix: 8))): chmod 600 it\n".utf8))
+                }
+                return .file(path: newKeyFile, made: false)
             }
             guard config.secretKey == nil else {
                 throw ValidationError("""
@@ -72,23 +66,84 @@ struct SecretKeyCommand: AsyncParsableCommand {
                     does not exist), then set ROSTER_SECRET_KEY to it on every server
                     """)
             }
-            let pending = config.secretKeyPath + ".new"
-            // Left by a rotation that failed before it resealed anything (one that resealed moved it into place).
-            try? manager.removeItem(atPath: pending)
-            return (try Self.makeKeyFile(at: pending), pending)
+            let path = config.secretKeyPath
+            if KeyFiles.isSymbolicLink(path) {
+                throw CLIRefusal("\(path) is a symbolic link: rotate with --new-key-file FILE and point the link at FILE afterwards")
+            }
+            return .inPlace(path: path, pending: path + ".new")
         }
 
-        /// A new key in a new file, mode 0600 from the start.
-        static func makeKeyFile(at path: String) throws -> SecretBox {
-            let text = SecretBox.generateKeyBase64()
-            guard FileManager.default.createFile(atPath: path, contents: Data((text + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw CLIRefusal("could not create the key file \(path)")
+        /// Runs once the database took the configured key: makes or reads the new key, reseals, and puts the key file in
+        /// place. A key file made here is removed only when the database is known to take the key before.
+        /// How many secrets were resealed; nil when the commit's answer was lost but the database took the new key.
+        static func rotate(_ runtime: RosterRuntime, target: Target) async throws -> Int? {
+            let newKey: SecretBox
+            let made: String?
+            switch target {
+            case .inPlace(let path, let pending):
+                if FileManager.default.fileExists(atPath: pending) {
+                    // Start checked that the key file holds the database's key (one in KEYFILE.new stops start, named), so
+                    // this one's is not the database's: another rotation's, running now, or one's that stopped before its
+                    // commit. The operator's to remove.
+                    throw CLIRefusal("""
+                        \(pending) exists: another rotation is running, or one stopped before it changed the database (the \
+                        database takes \(path)); remove \(pending) and rotate again
+                        """)
+                }
+                newKey = try make(pending)
+                made = pending
+            case .file(let path, true):
+                newKey = try make(path)
+                made = path
+            case .file(let path, false):
+                guard let data = FileManager.default.contents(atPath: path),
+                      let key = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)) else {
+                    throw ValidationError("\(path) does not hold a base64 AES-256 key (32 bytes, e.g. openssl rand -base64 32)")
+                }
+                newKey = key
+                made = nil
             }
-            // On disk before the database takes the key: a key lost to a crash would leave every secret unreadable.
-            guard let handle = FileHandle(forUpdatingAtPath: path) else { throw CLIRefusal("could not write the key file \(path)") }
-            try handle.synchronize()
-            try handle.close()
-            return try SecretBox(base64Key: text)
+            let old = runtime.keyring.current
+            if newKey.checkValue == old?.checkValue {
+                throw ValidationError("--new-key-file holds the key in use: a rotation needs another key")
+            }
+            let count: Int?
+            do {
+                count = try await runtime.services.secretKeys.rotate(to: newKey)
+            } catch {
+                // Committed or not: the database says.
+                let stored = try? await runtime.services.secretKeys.storedCheckValue()
+                if let stored, stored == newKey.checkValue {
+                    count = nil
+                } else {
+                    if let made {
+                        guard let stored, stored == old?.checkValue else {
+                            throw CLIRefusal("""
+                                the rotation failed (\(error)) and whether the database took the new key is not known: keep \
+                                \(made); start says which key the database takes
+                                """)
+                        }
+                        try? FileManager.default.removeItem(atPath: made)
+                    }
+                    throw error
+                }
+            }
+            if case .inPlace(let path, let pending) = target {
+                do {
+                    try KeyFiles.install(pending, as: path)
+                } catch {
+                    throw CLIRefusal("the database takes the new key now, but \(error): move \(pending) to \(path) yourself")
+                }
+            }
+            return count
+        }
+
+        static func make(_ path: String) throws -> SecretBox {
+            do {
+                return try KeyFiles.create(path)
+            } catch let failure as KeyFiles.Failure {
+                throw CLIRefusal(failure.description)
+            }
         }
     }
 }

@@ -301,6 +301,33 @@ struct TBrowser {
             let edit = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "1"), ("name", "Renamed Ltd")])
             #expect(edit.status == .seeOther, "\(edit.status) \(edit.html)")
             #expect(try await api.send(.get, "/v1/tenants/\(tenant)/parties/\(party.id)").decode(TParty.self).name == "Renamed Ltd")
+            // A tick box of no policy on the role form is a field it does not have.
+            let role = try await browser.post("/ui/t/\(tenant)/roles", [("csrf", csrf), ("name", "Readers"), ("policy.parties.read", "on"),
+                                                                       ("policy.parties.raed", "on")])
+            #expect(role.status == .unprocessableContent && role.html.contains("policy.parties.raed: is not a field of this form"), "\(role.html)")
+            // The upload's query is the import form's choices: another name, or one twice, is refused before a job starts.
+            var upload = HTTPFields()
+            upload[HTTPField.Name("X-CSRF-Token")!] = csrf
+            upload[.contentType] = "text/csv"
+            for query in ["type=parties&onDuplicate=skip&format=csv&bogus=1", "type=parties&type=relationships&format=csv"] {
+                let page = try await browser.send(.post, "/ui/t/\(tenant)/imports/upload?\(query)", body: "kind,name\norganization,Up Ltd\n",
+                                                  headers: upload)
+                #expect(page.status == .unprocessableContent, "\(query): \(page.status) \(page.html)")
+            }
+            // A tenant there is not: 404 before the fields, for a platform session too.
+            let nowhere = try await browser.post("/ui/t/no-such-tenant/parties/\(party.id)/tags", [("csrf", csrf), ("text", "x"), ("bogus", "1")])
+            #expect(nowhere.status == .notFound, "\(nowhere.status)")
+            let jobs = try await api.send(.get, "/v1/tenants/\(tenant)/imports")
+            #expect(jobs.status == .ok && !jobs.text.contains("\"id\""), "no import job started: \(jobs.text)")
+            // Sign-in and sign-out take their own fields only.
+            var stranger = TBrowser(client: api.client)
+            let signInPage = try await stranger.get("/ui/sign-in")
+            let signInToken = try #require(signInPage.csrf)
+            let extra = try await stranger.post("/ui/sign-in", [("csrf", signInToken), ("token", platformToken), ("bogus", "1")])
+            #expect(extra.status == .unprocessableContent && extra.html.contains("bogus: is not a field of this form"), "\(extra.status)")
+            let signOut = try await browser.post("/ui/sign-out", [("csrf", csrf), ("csrf", csrf)])
+            #expect(signOut.status == .unprocessableContent)
+            #expect(try await browser.get("/ui/tenants").status == .ok, "still signed in")
         }
     }
 
@@ -326,11 +353,10 @@ struct TBrowser {
                       all(method, in: attributes).first == "post" else { continue }
                 // Each name once: a form's submit buttons or radio buttons share a name, and the browser sends the one chosen.
                 let names = Set(all(field, in: body)).sorted().map { $0 == "{{otherField}}" ? "partnerId" : $0 }.map {
-                    $0.hasSuffix("{{value}}") ? String($0.dropLast("{{value}}".count)) + "approve_tree" : $0
+                    $0.hasSuffix("{{value}}") ? String($0.dropLast("{{value}}".count)) + "parties.read" : $0
                 }
                 for target in all(action, in: attributes) + all(formAction, in: body) where target.hasPrefix("/ui/") {
                     let route = routes[shape(String(target.dropFirst("/ui/".count)))]
-                    if target == "/ui/sign-in" { continue }  // sign-in reads its token itself, before a session exists
                     #expect(route != nil, "\(name): the form posting to \(target) has no entry in ConsoleForms")
                     guard let route else { continue }
                     used.insert(route)

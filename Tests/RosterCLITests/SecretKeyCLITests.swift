@@ -45,6 +45,11 @@ struct SecretKeyCLITests {
         return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
+    static func removeDatabase(_ path: String) {
+        let key = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
+        for file in [path, path + "-wal", path + "-shm", path + "-writers", key] { try? FileManager.default.removeItem(atPath: file) }
+    }
+
     static func waitReady(port: Int) async throws -> Bool {
         for _ in 0..<600 {
             if get("http://127.0.0.1:\(port)/health/ready").0 == 200 { return true }
@@ -61,6 +66,11 @@ struct SecretKeyCLITests {
         let keyFile = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
         let oldKey = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
 
+        // A backup from before the rotation: restored, it takes the key from before, which the rotation kept as KEYFILE.old.
+        let backup = path + ".before-rotation.backup"
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        #expect(try cli.run(["backup", backup], environment: env).status == 0)
+
         let port = CLI.serverPort()
         var stop = try cli.serve(port: port, environment: env)
         defer { stop() }
@@ -76,9 +86,12 @@ struct SecretKeyCLITests {
         #expect(newKey != oldKey && Data(base64Encoded: newKey)?.count == 32)
         #expect((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         #expect(!FileManager.default.fileExists(atPath: keyFile + ".new"))
+        let kept = try String(contentsOfFile: keyFile + ".old", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(kept == oldKey)
+        defer { try? FileManager.default.removeItem(atPath: keyFile + ".old") }
 
-        // The running server holds the old key: not ready, and it reveals nothing (503 naming the rotation).
-        #expect(Self.get("http://127.0.0.1:\(port)/health/ready").0 == 503)
+        // The running server holds the old key: it reveals nothing (503 naming the rotation), and serves the rest.
+        #expect(Self.get("http://127.0.0.1:\(port)/health/ready").0 == 200)
         let stale = Self.get("http://127.0.0.1:\(port)/v1/tenants/acme/partner-accounts/\(before.account)/secret")
         #expect(stale.0 == 503 && stale.1.contains("rotated"), "\(stale)")
         stop()
@@ -94,6 +107,31 @@ struct SecretKeyCLITests {
         // The old key is refused from now on.
         let old = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": oldKey], timeLimit: 60)
         #expect(old.status == 2 && old.err.contains("ROSTER_SECRET_KEY"), "\(old.err)")
+
+        // The backup from before, restored beside it with the key file: start names KEYFILE.old as the key it takes.
+        let restoredPath = path + ".restored.sqlite"
+        defer { Self.removeDatabase(restoredPath) }
+        let restored = try CLI(databaseURL: "sqlite://" + restoredPath).run(["restore", backup], environment: ["ROSTER_SECRET_KEY_FILE": keyFile])
+        #expect(restored.status == 2 && restored.err.contains("\(keyFile).old holds it"), "\(restored.status) \(restored.err)")
+
+        // A rotation cut short after its commit leaves the new key in KEYFILE.new and the old in the key file: start
+        // says to move it into place, and so does another rotation, which leaves the file where it is.
+        try FileManager.default.moveItem(atPath: keyFile, toPath: keyFile + ".new")
+        try Data((oldKey + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
+        for command in [["migrate"], ["secret-key", "rotate"]] {
+            let cut = try cli.run(command, environment: env, timeLimit: 60)
+            #expect(cut.status == 2 && cut.err.contains("\(keyFile).new holds it") && cut.err.contains("move"), "\(command): \(cut.err)")
+            #expect(try String(contentsOfFile: keyFile + ".new", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == newKey)
+        }
+        // Moved into place: a KEYFILE.new another rotation left before its commit is refused, not overwritten.
+        try FileManager.default.removeItem(atPath: keyFile)
+        try FileManager.default.moveItem(atPath: keyFile + ".new", toPath: keyFile)
+        try Data("stale\n".utf8).write(to: URL(fileURLWithPath: keyFile + ".new"))
+        let staleNew = try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60)
+        #expect(staleNew.status == 2 && staleNew.err.contains("remove \(keyFile).new"), "\(staleNew.err)")
+        #expect(try String(contentsOfFile: keyFile + ".new", encoding: .utf8) == "stale\n")
+        try FileManager.default.removeItem(atPath: keyFile + ".new")
+        #expect(try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60).status == 0)
     }
 
     @Test func aKeyFromTheEnvironmentRotatesIntoANewKeyFile() throws {
@@ -111,7 +149,17 @@ struct SecretKeyCLITests {
         let junk = dir.appendingPathComponent("junk.key").path
         try Data("not a key\n".utf8).write(to: URL(fileURLWithPath: junk))
         let refused = try cli.run(["secret-key", "rotate", "--new-key-file", junk], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
-        #expect(refused.status == 2 && refused.err.contains("does not hold a base64 AES-256 key"), "\(refused.err)")
+        #expect(refused.status == 1 && refused.err.contains("does not hold a base64 AES-256 key"), "\(refused.err)")
+        // The key in use, given as the new one.
+        let same = dir.appendingPathComponent("same.key").path
+        try Data((key + "\n").utf8).write(to: URL(fileURLWithPath: same))
+        let inUse = try cli.run(["secret-key", "rotate", "--new-key-file", same], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60)
+        #expect(inUse.status == 1 && inUse.err.contains("--new-key-file holds the key in use"), "\(inUse.err)")
+        // A rotation the database refuses (another key given) makes no key file.
+        let unmade = dir.appendingPathComponent("unmade.key").path
+        let wrong = try cli.run(["secret-key", "rotate", "--new-key-file", unmade],
+                                environment: ["ROSTER_SECRET_KEY": "HxwdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA="], timeLimit: 60)
+        #expect(wrong.status == 2 && !FileManager.default.fileExists(atPath: unmade), "\(wrong.err)")
         #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": key], timeLimit: 60).status == 0)
 
         // A path where no file is: the new key is made there, 0600; the database takes it and no longer the old one.
@@ -136,11 +184,5 @@ struct SecretKeyCLITests {
         #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": newKey], timeLimit: 60).status == 0)
         #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY_FILE": newFile], timeLimit: 60).status == 0)
 
-        // A rotation cut short after its commit leaves the new key in KEYFILE.new: start says to move it into place.
-        let keyFile = dir.appendingPathComponent("roster.key").path
-        try Data((key + "\n").utf8).write(to: URL(fileURLWithPath: keyFile))
-        try FileManager.default.copyItem(atPath: newFile, toPath: keyFile + ".new")
-        let cut = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY_FILE": keyFile], timeLimit: 60)
-        #expect(cut.status == 2 && cut.err.contains("\(keyFile).new holds it") && cut.err.contains("move"), "\(cut.err)")
     }
 }
