@@ -277,7 +277,8 @@ struct CLITests {
         let port = CLI.serverPort()
         let stop = try cli.serve(port: port, environment: ["ROSTER_LOG_LEVEL": "debug", "ROSTER_LOG_FORMAT": "json",
                                                           "ROSTER_BOOTSTRAP_TOKEN": token], log: log)
-        for _ in 0..<100 where httpGet("http://127.0.0.1:\(port)/health/ready", token: token) == nil {
+        for _ in 0..<100 {
+            if httpGet("http://127.0.0.1:\(port)/health/ready", token: token) != nil { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         _ = httpGet("http://127.0.0.1:\(port)/v1/tenants/management/parties/lookup?email=hidden.person%40example.com", token: token)
