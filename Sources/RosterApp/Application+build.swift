@@ -61,6 +61,7 @@ public func buildApplication(
     app.addServices(database.service)
     app.addServices(ImportJobsShutdown(jobs: runtime.services.importJobs))
     app.addServices(MemoryTrim())
+    app.addServices(SecretKeyWatch(secretKeys: runtime.services.secretKeys, interval: .seconds(2), logger: logger))
     // Listed from the start, at 0 (it appeared at the first rollback only; found by a probe of the README).
     Counter(label: "roster_provisioning_rollbacks_total").increment(by: 0)
     let started = StartGate()
@@ -189,8 +190,10 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
         try PartyExportDocument.encode(try await services.compliance.export(tenant: tenant, id: id, context: context))
     }, sessionKey: {
         // Derived from the secret key (so that every process on the database opens every session); before start has
-        // loaded one (tests without secrets), a key of this process.
-        (keyring.current ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()
+        // loaded one (tests without secrets), a key of this process. A key another process rotated away opens nothing
+        // (an empty key seals and opens no session: every session ends, and a sign-in keeps none).
+        if keyring.isRetired { return Data() }
+        return (keyring.current ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()
     }, options: consoleOptions, logger: Logger(label: "roster.ui"))
     router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes, rateLimits: rateLimits,
                                                  console: console))

@@ -13,32 +13,96 @@ public enum KeyFiles {
 
     /// Creates `path` holding a new key; fails when anything is there already.
     public static func create(_ path: String) throws -> SecretBox {
-        let text = SecretBox.generateKeyBase64()
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Failure(description: "could not create the key file \(path): \(lastError())") }
-        let bytes = Array((text + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let key = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+        try write(key, to: path)
+        return key
+    }
+
+    /// Creates `path` holding a new key and holds a lock on it until `release` is called (a rotation's KEYFILE.new:
+    /// another rotation tells a running one's file from one left by a rotation that stopped).
+    public static func createLocked(_ path: String) throws -> (key: SecretBox, release: @Sendable () -> Void) {
+        let key = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+        let descriptor = try write(key, to: path, keepOpen: true)
+        return (key, { close(descriptor) })
+    }
+
+    /// Whether a process holds the lock of `path` (a running rotation's KEYFILE.new); when none does, `body` runs
+    /// holding it.
+    public static func unlessLocked<T>(_ path: String, _ body: () async throws -> T) async throws -> T? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return try await body() }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return nil }
+        return try await body()
+    }
+
+    /// Writes `key` into a new file at `path` (nothing may be there), 0600, synced with its directory; with `keepOpen`,
+    /// locked and left open (its descriptor is answered), else closed (-1).
+    @discardableResult
+    static func write(_ key: SecretBox, to path: String, keepOpen: Bool = false) throws -> Int32 {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw Failure(description: errno == EEXIST ? "\(path) exists: another rotation is running, or one stopped before its commit"
+                                                       : "could not create the key file \(path): \(lastError())")
+        }
+        if keepOpen { _ = flock(descriptor, LOCK_EX) }
+        let bytes = Array((key.base64Key + "\n").utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor) == 0
-        close(descriptor)
         guard written == bytes.count, synced else {
             let reason = lastError()
+            close(descriptor)
             unlink(path)
             throw Failure(description: "could not write the key file \(path): \(reason)")
         }
         syncDirectory(of: path)
-        return try SecretBox(base64Key: text)
+        if keepOpen { return descriptor }
+        close(descriptor)
+        return -1
     }
 
-    /// Puts `pending` in the place of `path`, and keeps what `path` held as `path.old` (replacing an older one), so that
-    /// the key the database took until now stays at hand until every server runs with the new one.
-    public static func install(_ pending: String, as path: String) throws {
-        let old = path + ".old"
-        unlink(old)
-        guard link(path, old) == 0 || errno == ENOENT else {
-            throw Failure(description: "could not keep \(path) as \(old): \(lastError())")
+    /// Puts `key` in the place of `path` once the database took it, from the key's own bytes (not from `pending`, which
+    /// an operator may have moved meanwhile), and keeps what `path` held as `path.old` (`path.old.2`, … when taken: an
+    /// older key is never replaced, backups made before need it). `pending` is removed last. Answers where the key
+    /// before went.
+    @discardableResult
+    public static func install(_ key: SecretBox, pending: String, as path: String) throws -> String? {
+        let staged = path + ".staged-\(getpid())"
+        unlink(staged)
+        try write(key, to: staged)
+        var kept: String?
+        if FileManager.default.fileExists(atPath: path) {
+            var number = 1
+            var old = path + ".old"
+            while FileManager.default.fileExists(atPath: old) || KeyFiles.isSymbolicLink(old) {
+                number += 1
+                old = path + ".old.\(number)"
+            }
+            guard link(path, old) == 0 else {
+                unlink(staged)
+                throw Failure(description: "could not keep \(path) as \(old): \(lastError())")
+            }
+            kept = old
         }
-        guard rename(pending, path) == 0 else { throw Failure(description: "could not move \(pending) to \(path): \(lastError())") }
+        guard rename(staged, path) == 0 else {
+            let reason = lastError()
+            unlink(staged)
+            throw Failure(description: "could not move the new key to \(path): \(reason)")
+        }
         syncDirectory(of: path)
+        unlink(pending)
+        return kept
+    }
+
+    /// The key files a rotation leaves beside `path`: `path.new` and every `path.old…`, newest first as far as the
+    /// names tell.
+    public static func leftovers(of path: String) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let name = url.lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)) ?? []
+        let olds = names.filter { $0 == name + ".old" || $0.hasPrefix(name + ".old.") }
+            .sorted { (Int($0.split(separator: ".").last ?? "") ?? 1) > (Int($1.split(separator: ".").last ?? "") ?? 1) }
+        return [path + ".new"] + olds.map { url.deletingLastPathComponent().appendingPathComponent($0).path }
     }
 
     /// Whether `path` is a symbolic link (a rotation in place would replace the link, not the file it names).

@@ -50,7 +50,9 @@ extension RosterConfiguration {
     /// made 0600, and a copy or a volume mount loosened it (found by a probe). Start goes on: a container's secret mount
     /// is often 0644 inside a container of one user.
     func looseKeyFile() -> String? {
-        guard secretKey == nil, let attributes = try? FileManager.default.attributesOfItem(atPath: secretKeyPath),
+        // The file a link names (a link's own mode is 777).
+        let file = URL(fileURLWithPath: secretKeyPath).resolvingSymlinksInPath().path
+        guard secretKey == nil, let attributes = try? FileManager.default.attributesOfItem(atPath: file),
               let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return nil }
         return "the secret key file \(secretKeyPath) may be read by others than its owner (mode \(String(mode & 0o777, radix: 8))): "
             + "chmod 600 it, or give the key in ROSTER_SECRET_KEY"
@@ -71,19 +73,18 @@ extension RosterConfiguration {
                 \(secretKeyPath)); a new key would leave its secrets unreadable
                 """)
         } catch SecretKeyProblem.mismatch {
-            // A rotation's files: its new key not yet in place (cut short after its commit), or the key before it (the
+            // A rotation's files: its new key not yet in place (cut short after its commit), or a key from before it (the
             // database restored from before the rotation, or its commit lost).
             let stored = try? await runtime.services.secretKeys.storedCheckValue()
-            for (file, why) in [(".new", "a rotation (roster secret-key rotate) stopped before it replaced \(secretKeyPath)"),
-                                (".old", "the database takes the key from before the last rotation (restored from a backup made before it?)")] {
-                let path = secretKeyPath + file
-                if secretKey == nil, let stored, let data = FileManager.default.contents(atPath: path),
-                   let box = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)), box.checkValue == stored {
-                    throw ConfigurationError(variable: secretKeyVariable, accepts: """
-                        must give the key this database's secrets were sealed with: \(path) holds it (\(why)); move \(path) to \
-                        \(secretKeyPath)
-                        """)
-                }
+            for path in KeyFiles.leftovers(of: secretKeyPath) where secretKey == nil {
+                guard let stored, let data = FileManager.default.contents(atPath: path),
+                      let box = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)), box.checkValue == stored else { continue }
+                let why = path.hasSuffix(".new") ? "a rotation (roster secret-key rotate) stopped before it replaced \(secretKeyPath)"
+                    : "the database takes a key from before a rotation: restored from a backup made before it?"
+                throw ConfigurationError(variable: secretKeyVariable, accepts: """
+                    must give the key this database's secrets were sealed with: \(path) holds it (\(why)); keep \(secretKeyPath) \
+                    (rename it, e.g. to \(secretKeyPath).kept: other databases or backups may need it), then move \(path) to \(secretKeyPath)
+                    """)
             }
             throw ConfigurationError(variable: secretKeyVariable,
                                      accepts: "must give the key this database's secrets were sealed with; the key given is another")

@@ -23,6 +23,9 @@ public struct SecretBox: Sendable {
         self.keyBytes = data
     }
 
+    /// The key as `ROSTER_SECRET_KEY` and key files hold it (for writing a key file; never shown or logged).
+    public var base64Key: String { keyBytes.base64EncodedString() }
+
     public static func generateKeyBase64() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
     }
@@ -75,6 +78,16 @@ public final class SecretKeyring: Sendable {
     }
 
     public var current: SecretBox? { box.withLock { $0 } }
+
+    /// Set once the database took another key (a rotation by another process): the key held here seals nothing more,
+    /// and the console's sessions, sealed under a key derived from it, stop opening.
+    private let retiredFlag = Mutex(false)
+
+    public var isRetired: Bool { retiredFlag.withLock { $0 } }
+
+    public func retire() {
+        retiredFlag.withLock { $0 = true }
+    }
 
     func require() throws -> SecretBox {
         guard let box = current else { throw RosterError.unavailable("no secret key is loaded") }

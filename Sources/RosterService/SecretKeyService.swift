@@ -110,6 +110,15 @@ public struct SecretKeyService: Sendable {
 
     static let staleKey = "the secret key was rotated (roster secret-key rotate) after this server started: restart it with the new key"
 
+    /// Whether the database took another key than this process holds (a rotation by another process); then the keyring
+    /// is retired. A database that can't be read now answers `false` (the next look tells).
+    public func retireIfRotated() async -> Bool {
+        guard let held = keyring.current, !keyring.isRetired,
+              let stored = try? await storedCheckValue(), stored != held.checkValue else { return keyring.isRetired }
+        keyring.retire()
+        return true
+    }
+
     /// The check value of the key the database takes now (`nil`: none recorded yet).
     public func storedCheckValue() async throws -> String? {
         try await store.read { tx in try await tx.installationSetting(Self.checkSetting) }

@@ -27,15 +27,15 @@ struct SecretKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let config = global.configuration()
             let target = try self.target(config)
-            let count = try await global.withRuntime(config) { runtime in try await Self.rotate(runtime, target: target) }
+            let (count, kept) = try await global.withRuntime(config) { runtime in try await Self.rotate(runtime, target: target) }
             let resealed = count.map { "resealed \($0) partner-account secret\($0 == 1 ? "" : "s") under the new key" }
                 ?? "resealed every partner-account secret under the new key"
             let restart = "Restart every server of this database now: until then they refuse to seal or reveal secrets; "
                 + "console sessions end. Backups made before hold secrets sealed under the old key."
             switch target {
             case .inPlace(let path, _):
-                print("\(resealed); \(path) holds it now (the key before is in \(path).old: delete it once every server runs "
-                      + "with the new key, or keep it with the backups made before).\n\(restart)")
+                print("\(resealed); \(path) holds it now (the key before is in \(kept ?? "no file"): delete it once every server "
+                      + "runs with the new key, or keep it with the backups made before).\n\(restart)")
             case .file(let path, _):
                 print("\(resealed); it is in \(path). Give it to every server (ROSTER_SECRET_KEY, or ROSTER_SECRET_KEY_FILE).\n\(restart)")
             }
@@ -75,22 +75,21 @@ struct SecretKeyCommand: AsyncParsableCommand {
 
         /// Runs once the database took the configured key: makes or reads the new key, reseals, and puts the key file in
         /// place. A key file made here is removed only when the database is known to take the key before.
-        /// How many secrets were resealed; nil when the commit's answer was lost but the database took the new key.
-        static func rotate(_ runtime: RosterRuntime, target: Target) async throws -> Int? {
+        /// How many secrets were resealed (nil when the commit's answer was lost but the database took the new key), and
+        /// where the key before was kept.
+        static func rotate(_ runtime: RosterRuntime, target: Target) async throws -> (count: Int?, kept: String?) {
             let newKey: SecretBox
             let made: String?
+            var release: (@Sendable () -> Void)?
+            defer { release?() }
             switch target {
             case .inPlace(let path, let pending):
-                if FileManager.default.fileExists(atPath: pending) {
-                    // Start checked that the key file holds the database's key (one in KEYFILE.new stops start, named), so
-                    // this one's is not the database's: another rotation's, running now, or one's that stopped before its
-                    // commit. The operator's to remove.
-                    throw CLIRefusal("""
-                        \(pending) exists: another rotation is running, or one stopped before it changed the database (the \
-                        database takes \(path)); remove \(pending) and rotate again
-                        """)
+                try await clearLeftover(pending, keyFile: path, runtime: runtime)
+                do {
+                    (newKey, release) = try KeyFiles.createLocked(pending)
+                } catch let failure as KeyFiles.Failure {
+                    throw CLIRefusal(failure.description)
                 }
-                newKey = try make(pending)
                 made = pending
             case .file(let path, true):
                 newKey = try make(path)
@@ -128,14 +127,38 @@ struct SecretKeyCommand: AsyncParsableCommand {
                     throw error
                 }
             }
-            if case .inPlace(let path, let pending) = target {
-                do {
-                    try KeyFiles.install(pending, as: path)
-                } catch {
-                    throw CLIRefusal("the database takes the new key now, but \(error): move \(pending) to \(path) yourself")
-                }
+            guard case .inPlace(let path, let pending) = target else { return (count, nil) }
+            do {
+                // From the key held here: KEYFILE.new may have been moved meanwhile.
+                return (count, try KeyFiles.install(newKey, pending: pending, as: path))
+            } catch {
+                throw CLIRefusal("the database takes the new key now, but \(error); \(pending) holds it: move it to \(path) yourself")
             }
-            return count
+        }
+
+        /// A KEYFILE.new from before: a running rotation's (it holds its lock: refused), the database's key (a rotation
+        /// cut short after its commit: start names it; checked again here, as that rotation may have committed since this
+        /// command started), or a key the database never took (removed).
+        static func clearLeftover(_ pending: String, keyFile: String, runtime: RosterRuntime) async throws {
+            guard FileManager.default.fileExists(atPath: pending) || KeyFiles.isSymbolicLink(pending) else { return }
+            let cleared: Bool? = try await KeyFiles.unlessLocked(pending) {
+                let stored = try await runtime.services.secretKeys.storedCheckValue()
+                if let data = FileManager.default.contents(atPath: pending),
+                   let key = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)), key.checkValue == stored {
+                    throw CLIRefusal("""
+                        \(pending) holds the database's key (a rotation stopped before it replaced \(keyFile)): rename \(keyFile) \
+                        to \(keyFile).old first if backups need it, then move \(pending) to \(keyFile)
+                        """)
+                }
+                guard stored == runtime.keyring.current?.checkValue else {
+                    throw CLIRefusal("the database's key changed while this rotation started: run it again")
+                }
+                try FileManager.default.removeItem(atPath: pending)
+                return true
+            }
+            guard cleared != nil else {
+                throw CLIRefusal("another rotation is running (it holds \(pending)): wait for it to end")
+            }
         }
 
         static func make(_ path: String) throws -> SecretBox {

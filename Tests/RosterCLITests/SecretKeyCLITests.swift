@@ -77,6 +77,18 @@ struct SecretKeyCLITests {
         #expect(try await Self.waitReady(port: port), "the server did not start within a minute")
         let before = try Self.reveal(port: port)
         #expect(before.status == 200 && before.secret != nil)
+        // Signed in to the console there, with a session cookie sealed under a key derived from the old key.
+        let jar = path + ".cookies"
+        defer { try? FileManager.default.removeItem(atPath: jar) }
+        let console = "http://127.0.0.1:\(port)/ui"
+        let signInPage = http(["-s", "-c", jar, "-b", jar, "\(console)/sign-in"]) ?? ""
+        let csrf = try #require(signInPage.range(of: #"name="csrf" value="[^"]*""#, options: .regularExpression).map {
+            String(signInPage[$0].dropFirst(#"name="csrf" value=""#.count).dropLast())
+        })
+        _ = http(["-s", "-c", jar, "-b", jar, "-o", "/dev/null", "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "token=\(Self.token)",
+                  "\(console)/sign-in"])
+        func consoleStatus() -> String { http(["-s", "-b", jar, "-o", "/dev/null", "-w", "%{http_code}", "\(console)/tenants"]) ?? "" }
+        #expect(consoleStatus() == "200")
 
         // Rotated while the server runs.
         let rotated = try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60)
@@ -88,12 +100,21 @@ struct SecretKeyCLITests {
         #expect(!FileManager.default.fileExists(atPath: keyFile + ".new"))
         let kept = try String(contentsOfFile: keyFile + ".old", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(kept == oldKey)
-        defer { try? FileManager.default.removeItem(atPath: keyFile + ".old") }
+        defer { for suffix in [".old", ".old.2", ".old.3"] { try? FileManager.default.removeItem(atPath: keyFile + suffix) } }
 
         // The running server holds the old key: it reveals nothing (503 naming the rotation), and serves the rest.
         #expect(Self.get("http://127.0.0.1:\(port)/health/ready").0 == 200)
         let stale = Self.get("http://127.0.0.1:\(port)/v1/tenants/acme/partner-accounts/\(before.account)/secret")
         #expect(stale.0 == 503 && stale.1.contains("rotated"), "\(stale)")
+        // Within its watch's interval (2 s), the console session sealed under the old key's derived key ends there.
+        var ended = false
+        for _ in 0..<60 where !ended {
+            ended = consoleStatus() == "303"
+            if !ended { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ended, "the console session still opens on the server holding the old key")
+        try await Task.sleep(for: .seconds(2))
+        #expect(Self.get("http://127.0.0.1:\(port)/health/ready").0 == 200, "the server serves on with its key retired")
         stop()
 
         // Restarted, it reads the new key file and reveals the same secret.
@@ -123,15 +144,24 @@ struct SecretKeyCLITests {
             #expect(cut.status == 2 && cut.err.contains("\(keyFile).new holds it") && cut.err.contains("move"), "\(command): \(cut.err)")
             #expect(try String(contentsOfFile: keyFile + ".new", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == newKey)
         }
-        // Moved into place: a KEYFILE.new another rotation left before its commit is refused, not overwritten.
+        // Moved into place. A KEYFILE.new a running rotation holds (its lock) is refused and left alone.
         try FileManager.default.removeItem(atPath: keyFile)
         try FileManager.default.moveItem(atPath: keyFile + ".new", toPath: keyFile)
         try Data("stale\n".utf8).write(to: URL(fileURLWithPath: keyFile + ".new"))
-        let staleNew = try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60)
-        #expect(staleNew.status == 2 && staleNew.err.contains("remove \(keyFile).new"), "\(staleNew.err)")
+        let held = open(keyFile + ".new", O_RDONLY)
+        #expect(held >= 0 && flock(held, LOCK_EX) == 0)
+        let running = try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60)
+        #expect(running.status == 2 && running.err.contains("another rotation is running"), "\(running.err)")
         #expect(try String(contentsOfFile: keyFile + ".new", encoding: .utf8) == "stale\n")
-        try FileManager.default.removeItem(atPath: keyFile + ".new")
-        #expect(try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60).status == 0)
+        close(held)
+        // One no rotation holds, whose key the database never took, is cleared; the key before is kept beside the older
+        // one (backups from before each rotation need theirs), never over it.
+        let cleared = try cli.run(["secret-key", "rotate"], environment: env, timeLimit: 60)
+        #expect(cleared.status == 0 && cleared.out.contains("\(keyFile).old.2"), "\(cleared.out) \(cleared.err)")
+        #expect(!FileManager.default.fileExists(atPath: keyFile + ".new"))
+        #expect(try String(contentsOfFile: keyFile + ".old", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == oldKey)
+        #expect(try String(contentsOfFile: keyFile + ".old.2", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == newKey)
+        #expect((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
     @Test func aKeyFromTheEnvironmentRotatesIntoANewKeyFile() throws {

@@ -68,6 +68,10 @@ struct SecretKeyRotationTests {
                 try await other.services.partnerAccounts.update(tenant: tenant, id: id, PartnerAccountPatch(secret: "n3w"), context: .test)
             }
             try await other.services.checkReady()
+            // Its watch sees the rotation and retires its key (the console's sessions end there); this process's is current.
+            #expect(!other.keyring.isRetired)
+            #expect(await other.services.secretKeys.retireIfRotated() && other.keyring.isRetired)
+            #expect(await rt.services.secretKeys.retireIfRotated() == false && !rt.keyring.isRetired)
             // Changes without a secret still work there.
             _ = try await other.services.partnerAccounts.update(tenant: tenant, id: id, PartnerAccountPatch(username: "renamed"),
                                                                 context: .test)
