@@ -85,8 +85,9 @@ public struct SecretKeyService: Sendable {
             if !unreadable.isEmpty {
                 let named = unreadable.prefix(10).joined(separator: ", ") + (unreadable.count > 10 ? " and \(unreadable.count - 10) more" : "")
                 throw RosterError.conflict("""
-                    \(unreadable.count) stored secret(s) do not open with the key in use (\(named)): they were not sealed for their \
-                    account; set a new secret on each (PATCH .../partner-accounts/{id}) or delete it, then rotate; nothing was resealed
+                    \(unreadable.count) stored secret(s) do not open with the key in use (\(named)): sealed under another key, or \
+                    copied from another account, or altered; set a new secret on each (PATCH .../partner-accounts/{id}) or delete \
+                    it, then rotate; nothing was resealed
                     """)
             }
             try await tx.saveInstallationSetting(Self.checkSetting, value: newKey.checkValue)
