@@ -4,6 +4,7 @@ import RosterCore
 @testable import RosterService
 import RosterSQL
 import RosterStore
+import Synchronization
 import Testing
 
 /// The secret key's rotation (`roster secret-key rotate`): every partner-account secret is resealed under the new key
@@ -89,6 +90,51 @@ struct SecretKeyRotationTests {
                 try await tx.updatePartnerAccount(before, expectedVersion: before.account.version - 1, secretChanged: false)
             })
             #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant1, id: id1, context: .test).1 == secret1)
+        }
+    }
+
+    /// A secret sealed under the old key by a transaction that holds the check value's lock (as a PATCH does) while a
+    /// rotation starts: the rotation waits for its commit and reseals it with the others. Without the lock, PostgreSQL's
+    /// rotation read the value committed before and wrote it back over the new secret (found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func aSecretSealedWhileARotationStartsIsResealedWithTheOthers(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.migrate(logger: TestDatabase.logger)
+            let old = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            let new = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+            let rt = makeRuntime(database: database, secrets: nil)
+            try await rt.services.secretKeys.verify(candidate: old) { old }
+            let tenant = try await rt.makeTenant()
+            let partner = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "P", roles: ["partner"]),
+                                                               context: .test)
+            let customer = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "C"), context: .test)
+            let account = try await rt.services.partnerAccounts.create(
+                tenant: tenant.slug, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: "u", secret: "s-1"),
+                context: .test).id
+            let (sealedIt, sealed) = AsyncStream<Void>.makeStream()
+            let (releaseIt, release) = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await database.store.write { tx in
+                    _ = try await tx.lockedInstallationSetting(SecretKeyService.checkSetting, exclusive: false)
+                    try await tx.updatePartnerAccountSecret(tenant: tenant.id, id: account,
+                                                            sealedSecret: try old.seal("s-2", tenant: tenant.id, account: account))
+                    sealed.yield()
+                    for await _ in releaseIt { break }
+                }
+            }
+            for await _ in sealedIt { break }
+            let finished = Mutex(false)
+            let rotation = Task {
+                let count = try await rt.services.secretKeys.rotate(to: new)
+                finished.withLock { $0 = true }
+                return count
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(!finished.withLock { $0 }, "the rotation waited for the transaction holding the lock")
+            release.yield()
+            try await holder.value
+            #expect(try await rotation.value == 1)
+            #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: account, context: .test).1 == "s-2")
         }
     }
 
