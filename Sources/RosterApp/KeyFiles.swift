@@ -9,21 +9,23 @@ import Glibc
 public enum KeyFiles {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        /// Something was at the path already.
+        public var exists = false
     }
 
-    /// Creates `path` holding a new key; fails when anything is there already.
-    public static func create(_ path: String) throws -> SecretBox {
+    /// Creates `path` holding a new key; fails when anything is there already (`Failure.exists`). With `locked`, the
+    /// file's lock is held until `release` is called (a rotation's KEYFILE.new: another rotation tells a running one's
+    /// file from one left by a rotation that stopped); else `release` does nothing.
+    public static func create(_ path: String, locked: Bool = false) throws -> (key: SecretBox, release: @Sendable () -> Void) {
         let key = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-        try write(key, to: path)
-        return key
+        let descriptor = try write(key, to: path, keepOpen: locked)
+        return (key, { if descriptor >= 0 { close(descriptor) } })
     }
 
-    /// Creates `path` holding a new key and holds a lock on it until `release` is called (a rotation's KEYFILE.new:
-    /// another rotation tells a running one's file from one left by a rotation that stopped).
-    public static func createLocked(_ path: String) throws -> (key: SecretBox, release: @Sendable () -> Void) {
-        let key = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-        let descriptor = try write(key, to: path, keepOpen: true)
-        return (key, { close(descriptor) })
+    /// The key `path` holds, or nil when it holds none (no file, not readable, not a base64 AES-256 key).
+    public static func read(_ path: String) -> SecretBox? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? SecretBox(base64Key: String(decoding: data, as: UTF8.self))
     }
 
     /// Whether a process holds the lock of `path` (a running rotation's KEYFILE.new); when none does, `body` runs
@@ -42,8 +44,8 @@ public enum KeyFiles {
     static func write(_ key: SecretBox, to path: String, keepOpen: Bool = false) throws -> Int32 {
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw Failure(description: errno == EEXIST ? "\(path) exists: another rotation is running, or one stopped before its commit"
-                                                       : "could not create the key file \(path): \(lastError())")
+            let exists = errno == EEXIST
+            throw Failure(description: exists ? "\(path) exists" : "could not create the key file \(path): \(lastError())", exists: exists)
         }
         if keepOpen { _ = flock(descriptor, LOCK_EX) }
         let bytes = Array((key.base64Key + "\n").utf8)
@@ -110,9 +112,10 @@ public enum KeyFiles {
         (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeSymbolicLink
     }
 
-    /// The mode bits of a file others than its owner may use, or nil.
+    /// The mode bits of a file others than its owner may use, or nil; of the file a link names (a link's own mode is 777).
     public static func looseMode(_ path: String) -> Int? {
-        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue,
+        let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue,
               mode & 0o077 != 0 else { return nil }
         return mode & 0o777
     }

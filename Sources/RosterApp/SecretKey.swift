@@ -21,8 +21,11 @@ extension RosterConfiguration {
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
             guard create else { return nil }
-            let key = SecretBox.generateKeyBase64()
-            guard manager.createFile(atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            do {
+                return try KeyFiles.create(path).key
+            } catch let failure as KeyFiles.Failure where failure.exists {
+                // Another process made it meanwhile: its key is read below.
+            } catch {
                 throw SecretKeyError.cannotCreate(path)
             }
         }
@@ -50,11 +53,8 @@ extension RosterConfiguration {
     /// made 0600, and a copy or a volume mount loosened it (found by a probe). Start goes on: a container's secret mount
     /// is often 0644 inside a container of one user.
     func looseKeyFile() -> String? {
-        // The file a link names (a link's own mode is 777).
-        let file = URL(fileURLWithPath: secretKeyPath).resolvingSymlinksInPath().path
-        guard secretKey == nil, let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 else { return nil }
-        return "the secret key file \(secretKeyPath) may be read by others than its owner (mode \(String(mode & 0o777, radix: 8))): "
+        guard secretKey == nil, let mode = KeyFiles.looseMode(secretKeyPath) else { return nil }
+        return "the secret key file \(secretKeyPath) may be read by others than its owner (mode \(String(mode, radix: 8))): "
             + "chmod 600 it, or give the key in ROSTER_SECRET_KEY"
     }
 
@@ -77,8 +77,7 @@ extension RosterConfiguration {
             // database restored from before the rotation, or its commit lost).
             let stored = try? await runtime.services.secretKeys.storedCheckValue()
             for path in KeyFiles.leftovers(of: secretKeyPath) where secretKey == nil {
-                guard let stored, let data = FileManager.default.contents(atPath: path),
-                      let box = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)), box.checkValue == stored else { continue }
+                guard let stored, KeyFiles.read(path)?.checkValue == stored else { continue }
                 let why = path.hasSuffix(".new") ? "a rotation (roster secret-key rotate) stopped before it replaced \(secretKeyPath)"
                     : "the database takes a key from before a rotation: restored from a backup made before it?"
                 throw ConfigurationError(variable: secretKeyVariable, accepts: """

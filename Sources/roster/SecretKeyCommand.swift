@@ -27,7 +27,14 @@ struct SecretKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let config = global.configuration()
             let target = try self.target(config)
-            let (count, kept) = try await global.withRuntime(config) { runtime in try await Self.rotate(runtime, target: target) }
+            let (count, kept) = try await global.withRuntime(config) { runtime in
+                do {
+                    return try await SecretKeyRotation.rotate(runtime, target: target)
+                } catch let refusal as SecretKeyRotation.Refusal {
+                    if refusal.unusable { throw ValidationError(refusal.description) }
+                    throw CLIRefusal(refusal.description)
+                }
+            }
             let resealed = count.map { "resealed \($0) partner-account secret\($0 == 1 ? "" : "s") under the new key" }
                 ?? "resealed every partner-account secret under the new key"
             let restart = "Restart every server of this database now: until then they refuse to seal or reveal secrets; "
@@ -41,14 +48,7 @@ struct SecretKeyCommand: AsyncParsableCommand {
             }
         }
 
-        /// Where the new key goes: into `pending`, then in the key file's place; or a file of the operator's (`made`: by
-        /// this command).
-        enum Target: Sendable {
-            case inPlace(path: String, pending: String)
-            case file(path: String, made: Bool)
-        }
-
-        func target(_ config: RosterConfiguration) throws -> Target {
+        func target(_ config: RosterConfiguration) throws -> SecretKeyRotation.Target {
             if let newKeyFile {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: newKeyFile, isDirectory: &isDirectory) else {
@@ -71,102 +71,6 @@ struct SecretKeyCommand: AsyncParsableCommand {
                 throw CLIRefusal("\(path) is a symbolic link: rotate with --new-key-file FILE and point the link at FILE afterwards")
             }
             return .inPlace(path: path, pending: path + ".new")
-        }
-
-        /// Runs once the database took the configured key: makes or reads the new key, reseals, and puts the key file in
-        /// place. A key file made here is removed only when the database is known to take the key before.
-        /// How many secrets were resealed (nil when the commit's answer was lost but the database took the new key), and
-        /// where the key before was kept.
-        static func rotate(_ runtime: RosterRuntime, target: Target) async throws -> (count: Int?, kept: String?) {
-            let newKey: SecretBox
-            let made: String?
-            var release: (@Sendable () -> Void)?
-            defer { release?() }
-            switch target {
-            case .inPlace(let path, let pending):
-                try await clearLeftover(pending, keyFile: path, runtime: runtime)
-                do {
-                    (newKey, release) = try KeyFiles.createLocked(pending)
-                } catch let failure as KeyFiles.Failure {
-                    throw CLIRefusal(failure.description)
-                }
-                made = pending
-            case .file(let path, true):
-                newKey = try make(path)
-                made = path
-            case .file(let path, false):
-                guard let data = FileManager.default.contents(atPath: path),
-                      let key = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)) else {
-                    throw ValidationError("\(path) does not hold a base64 AES-256 key (32 bytes, e.g. openssl rand -base64 32)")
-                }
-                newKey = key
-                made = nil
-            }
-            let old = runtime.keyring.current
-            if newKey.checkValue == old?.checkValue {
-                throw ValidationError("--new-key-file holds the key in use: a rotation needs another key")
-            }
-            let count: Int?
-            do {
-                count = try await runtime.services.secretKeys.rotate(to: newKey)
-            } catch {
-                // Committed or not: the database says.
-                let stored = try? await runtime.services.secretKeys.storedCheckValue()
-                if let stored, stored == newKey.checkValue {
-                    count = nil
-                } else {
-                    if let made {
-                        guard let stored, stored == old?.checkValue else {
-                            throw CLIRefusal("""
-                                the rotation failed (\(error)) and whether the database took the new key is not known: keep \
-                                \(made); start says which key the database takes
-                                """)
-                        }
-                        try? FileManager.default.removeItem(atPath: made)
-                    }
-                    throw error
-                }
-            }
-            guard case .inPlace(let path, let pending) = target else { return (count, nil) }
-            do {
-                // From the key held here: KEYFILE.new may have been moved meanwhile.
-                return (count, try KeyFiles.install(newKey, pending: pending, as: path))
-            } catch {
-                throw CLIRefusal("the database takes the new key now, but \(error); \(pending) holds it: move it to \(path) yourself")
-            }
-        }
-
-        /// A KEYFILE.new from before: a running rotation's (it holds its lock: refused), the database's key (a rotation
-        /// cut short after its commit: start names it; checked again here, as that rotation may have committed since this
-        /// command started), or a key the database never took (removed).
-        static func clearLeftover(_ pending: String, keyFile: String, runtime: RosterRuntime) async throws {
-            guard FileManager.default.fileExists(atPath: pending) || KeyFiles.isSymbolicLink(pending) else { return }
-            let cleared: Bool? = try await KeyFiles.unlessLocked(pending) {
-                let stored = try await runtime.services.secretKeys.storedCheckValue()
-                if let data = FileManager.default.contents(atPath: pending),
-                   let key = try? SecretBox(base64Key: String(decoding: data, as: UTF8.self)), key.checkValue == stored {
-                    throw CLIRefusal("""
-                        \(pending) holds the database's key (a rotation stopped before it replaced \(keyFile)): rename \(keyFile) \
-                        to \(keyFile).old first if backups need it, then move \(pending) to \(keyFile)
-                        """)
-                }
-                guard stored == runtime.keyring.current?.checkValue else {
-                    throw CLIRefusal("the database's key changed while this rotation started: run it again")
-                }
-                try FileManager.default.removeItem(atPath: pending)
-                return true
-            }
-            guard cleared != nil else {
-                throw CLIRefusal("another rotation is running (it holds \(pending)): wait for it to end")
-            }
-        }
-
-        static func make(_ path: String) throws -> SecretBox {
-            do {
-                return try KeyFiles.create(path)
-            } catch let failure as KeyFiles.Failure {
-                throw CLIRefusal(failure.description)
-            }
         }
     }
 }
