@@ -61,7 +61,11 @@ public func buildApplication(
     app.addServices(database.service)
     app.addServices(ImportJobsShutdown(jobs: runtime.services.importJobs))
     app.addServices(MemoryTrim())
-    app.addServices(SecretKeyWatch(secretKeys: runtime.services.secretKeys, interval: .seconds(2), logger: logger))
+    let keyPath = configuration.secretKeyPath
+    var reloadKey: (@Sendable () -> SecretBox?)?
+    if configuration.secretKey == nil { reloadKey = { KeyFiles.read(keyPath) } }
+    app.addServices(SecretKeyWatch(secretKeys: runtime.services.secretKeys, reload: reloadKey,
+                                   source: reloadKey == nil ? "ROSTER_SECRET_KEY" : keyPath, interval: .seconds(2), logger: logger))
     // Listed from the start, at 0 (it appeared at the first rollback only; found by a probe of the README).
     Counter(label: "roster_provisioning_rollbacks_total").increment(by: 0)
     let started = StartGate()

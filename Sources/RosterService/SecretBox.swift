@@ -89,6 +89,12 @@ public final class SecretKeyring: Sendable {
         retiredFlag.withLock { $0 = true }
     }
 
+    /// The database's key now (after a rotation by another process): it seals and opens from now on.
+    public func adopt(_ box: SecretBox) {
+        set(box)
+        retiredFlag.withLock { $0 = false }
+    }
+
     func require() throws -> SecretBox {
         guard let box = current else { throw RosterError.unavailable("no secret key is loaded") }
         return box

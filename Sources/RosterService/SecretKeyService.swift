@@ -109,15 +109,40 @@ public struct SecretKeyService: Sendable {
         }
     }
 
-    static let staleKey = "the secret key was rotated (roster secret-key rotate) after this server started: restart it with the new key"
+    static let staleKey = """
+        the secret key was rotated (roster secret-key rotate) after this server started: put the new key in its key file, \
+        or restart it with the new key
+        """
 
-    /// Whether the database took another key than this process holds (a rotation by another process); then the keyring
-    /// is retired. A database that can't be read now answers `false` (the next look tells).
-    public func retireIfRotated() async -> Bool {
-        guard let held = keyring.current, !keyring.isRetired,
-              let stored = try? await storedCheckValue(), stored != held.checkValue else { return keyring.isRetired }
+    /// What `follow` found.
+    public enum Following: Sendable, Equatable {
+        /// The key held here is the database's (or the database can't be read now: the next look tells).
+        case unchanged
+        /// The database took another key, and `reload` gave it: this process uses it from now on.
+        case adopted
+        /// The database took another key, and this process has none that matches: its key is retired.
+        case retired
+    }
+
+    /// Follows a rotation by another process. When the database takes another key than this process holds, `reload`
+    /// (the key file read again, `nil` for a key from the environment) is asked for it: a key whose check value is the
+    /// database's is taken (from `roster secret-key rotate`'s own key file, or one the operator moved into place), else
+    /// the key held here is retired and stays so until a key matches. Either way, the console's sessions sealed under a
+    /// key derived from the old one stop opening. A key taken back by the database (rotated back) is current again.
+    public func follow(reload: (@Sendable () -> SecretBox?)?) async -> Following {
+        guard let held = keyring.current, let stored = try? await storedCheckValue() else { return .unchanged }
+        if stored == held.checkValue {
+            guard keyring.isRetired else { return .unchanged }
+            keyring.adopt(held)
+            return .adopted
+        }
+        if let key = reload?(), key.checkValue == stored {
+            keyring.adopt(key)
+            return .adopted
+        }
+        if keyring.isRetired { return .unchanged }
         keyring.retire()
-        return true
+        return .retired
     }
 
     /// The check value of the key the database takes now (`nil`: none recorded yet).
