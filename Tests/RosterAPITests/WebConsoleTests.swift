@@ -245,13 +245,20 @@ struct TBrowser {
         }
     }
 
+    /// A tenant with the organization "Guarded Ltd", a browser signed in to the console with the platform token, and
+    /// the organization's page.
+    static func guardedParty(_ api: APIClient) async throws -> (tenant: String, party: TParty, browser: TBrowser, path: String) {
+        let tenant = try await api.makeTenant()
+        let party = try await api.createParty(tenant, #"{"kind":"organization","name":"Guarded Ltd"}"#)
+        var browser = TBrowser(client: api.client)
+        _ = try await browser.signIn(token: platformToken)
+        return (tenant, party, browser, "/ui/t/\(tenant)/parties/\(party.id)")
+    }
+
     @Test func aFormWithoutItsCSRFTokenIsRefused() async throws {
         try await withApp { api in
-            let tenant = try await api.makeTenant()
-            let party = try await api.createParty(tenant, #"{"kind":"organization","name":"Guarded Ltd"}"#)
-            var browser = TBrowser(client: api.client)
-            _ = try await browser.signIn(token: platformToken)
-            let path = "/ui/t/\(tenant)/parties/\(party.id)"
+            let (tenant, party, signedIn, path) = try await Self.guardedParty(api)
+            var browser = signedIn
             for fields in [[("version", "1"), ("name", "Forged Ltd")], [("csrf", "0123"), ("version", "1"), ("name", "Forged Ltd")]] {
                 let forged = try await browser.post("\(path)/edit", fields)
                 #expect(forged.status == .forbidden)
@@ -281,11 +288,8 @@ struct TBrowser {
     /// refused, 422 naming it, and nothing is done; as the API refuses unknown and repeated members (found by a probe).
     @Test func aFormsFieldsAreItsOwnOnceEach() async throws {
         try await withApp { api in
-            let tenant = try await api.makeTenant()
-            let party = try await api.createParty(tenant, #"{"kind":"organization","name":"Guarded Ltd"}"#)
-            var browser = TBrowser(client: api.client)
-            _ = try await browser.signIn(token: platformToken)
-            let path = "/ui/t/\(tenant)/parties/\(party.id)"
+            let (tenant, party, signedIn, path) = try await Self.guardedParty(api)
+            var browser = signedIn
             let csrf = try #require(try await browser.get(path).csrf)
             let typo = try await browser.post("\(path)/edit", [("csrf", csrf), ("version", "1"), ("name", "Renamed Ltd"), ("nmae", "Typo Ltd")])
             #expect(typo.status == .unprocessableContent && typo.html.contains("nmae: is not a field of this form"), "\(typo.status) \(typo.html)")

@@ -13,31 +13,45 @@ import Testing
 /// Each case has a database of its own: a rotation reaches every tenant's secrets.
 @Suite("Secret key rotation")
 struct SecretKeyRotationTests {
+    /// The database migrated; a runtime on it holding `old`, and a key `new` to rotate to.
+    static func setUp(_ database: RosterDatabase) async throws -> (rt: RosterRuntime, old: SecretBox, new: SecretBox) {
+        try await database.migrate(logger: TestDatabase.logger)
+        let old = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+        let new = try SecretBox(base64Key: SecretBox.generateKeyBase64())
+        let rt = makeRuntime(database: database, secrets: nil)
+        try await rt.services.secretKeys.verify(candidate: old) { old }
+        return (rt, old, new)
+    }
+
+    /// A new tenant with a partner, and one partner account for each name: its customer has the name, its secret is
+    /// "s-NAME".
+    static func partnerAccounts(_ rt: RosterRuntime, names: [String]) async throws -> (tenant: Tenant, ids: [PartnerAccount.ID]) {
+        let tenant = try await rt.makeTenant()
+        let partner = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "P", roles: ["partner"]),
+                                                           context: .test)
+        var ids: [PartnerAccount.ID] = []
+        for name in names {
+            let customer = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: name), context: .test)
+            ids.append(try await rt.services.partnerAccounts.create(
+                tenant: tenant.slug, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: name, secret: "s-\(name)"),
+                context: .test).id)
+        }
+        return (tenant, ids)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func everySecretIsResealedUnderTheNewKey(_ kind: StoreKind) async throws {
         try await SchemaFixture.withEmpty(kind) { database in
-            try await database.migrate(logger: TestDatabase.logger)
-            let old = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-            let new = try SecretBox(base64Key: SecretBox.generateKeyBase64())
             // Two processes on one database, each with its own keyring: `rt` rotates, `other` started before.
-            let rt = makeRuntime(database: database, secrets: nil)
+            let (rt, old, new) = try await Self.setUp(database)
             let other = makeRuntime(database: database, secrets: nil)
-            for runtime in [rt, other] { try await runtime.services.secretKeys.verify(candidate: old) { old } }
+            try await other.services.secretKeys.verify(candidate: old) { old }
 
             var accounts: [(String, PartnerAccount.ID, String)] = []
             for tenantIndex in 0..<2 {
-                let tenant = try await rt.makeTenant().slug
-                let partner = try await rt.services.parties.create(
-                    tenant: tenant, PartyInput(kind: .organization, name: "Partner \(tenantIndex)", roles: ["partner"]), context: .test)
-                for index in 0..<3 {
-                    let customer = try await rt.services.parties.create(
-                        tenant: tenant, PartyInput(kind: .organization, name: "Customer \(tenantIndex)-\(index)"), context: .test)
-                    let secret = "s3cret-\(tenantIndex)-\(index)"
-                    let account = try await rt.services.partnerAccounts.create(
-                        tenant: tenant, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: "u\(index)", secret: secret),
-                        context: .test)
-                    accounts.append((tenant, account.id, secret))
-                }
+                let names = (0..<3).map { "\(tenantIndex)-\($0)" }
+                let (tenant, ids) = try await Self.partnerAccounts(rt, names: names)
+                accounts += zip(ids, names).map { (tenant.slug, $0, "s-\($1)") }
             }
             await #expect(throws: RosterError.invalid("newKey", "is the key in use: a rotation needs another key")) {
                 try await rt.services.secretKeys.rotate(to: old)
@@ -108,18 +122,9 @@ struct SecretKeyRotationTests {
     @Test(arguments: StoreKind.allCases)
     func aSecretSealedWhileARotationStartsIsResealedWithTheOthers(_ kind: StoreKind) async throws {
         try await SchemaFixture.withEmpty(kind) { database in
-            try await database.migrate(logger: TestDatabase.logger)
-            let old = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-            let new = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-            let rt = makeRuntime(database: database, secrets: nil)
-            try await rt.services.secretKeys.verify(candidate: old) { old }
-            let tenant = try await rt.makeTenant()
-            let partner = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "P", roles: ["partner"]),
-                                                               context: .test)
-            let customer = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "C"), context: .test)
-            let account = try await rt.services.partnerAccounts.create(
-                tenant: tenant.slug, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: "u", secret: "s-1"),
-                context: .test).id
+            let (rt, old, new) = try await Self.setUp(database)
+            let (tenant, ids) = try await Self.partnerAccounts(rt, names: ["1"])
+            let account = ids[0]
             let (sealedIt, sealed) = AsyncStream<Void>.makeStream()
             let (releaseIt, release) = AsyncStream<Void>.makeStream()
             let holder = Task {
@@ -150,21 +155,8 @@ struct SecretKeyRotationTests {
     @Test(arguments: StoreKind.allCases)
     func aSecretTheKeyCannotOpenStopsTheRotation(_ kind: StoreKind) async throws {
         try await SchemaFixture.withEmpty(kind) { database in
-            try await database.migrate(logger: TestDatabase.logger)
-            let old = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-            let new = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-            let rt = makeRuntime(database: database, secrets: nil)
-            try await rt.services.secretKeys.verify(candidate: old) { old }
-            let tenant = try await rt.makeTenant()
-            let partner = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "P", roles: ["partner"]),
-                                                               context: .test)
-            var ids: [PartnerAccount.ID] = []
-            for name in ["A", "B"] {
-                let customer = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: name), context: .test)
-                ids.append(try await rt.services.partnerAccounts.create(
-                    tenant: tenant.slug, PartnerAccountInput(partnerID: partner.id, customerID: customer.id, username: name, secret: "s-\(name)"),
-                    context: .test).id)
-            }
+            let (rt, old, new) = try await Self.setUp(database)
+            let (tenant, ids) = try await Self.partnerAccounts(rt, names: ["A", "B"])
             // A's sealed value copied onto B's row: it does not open there, with any key.
             try await database.store.write { tx in
                 let sealed = try #require(try await tx.partnerAccount(tenant: tenant.id, id: ids[0])).sealedSecret
