@@ -1,4 +1,5 @@
 import Foundation
+public import RosterCore
 public import RosterService
 
 /// `roster secret-key rotate` once its arguments are read: makes or reads the new key, reseals every secret under it
@@ -26,7 +27,7 @@ public enum SecretKeyRotation {
     /// Runs once the database took the configured key. A key file made here is removed only when the database is known
     /// to take the key before. How many secrets were resealed (nil when the commit's answer was lost but the database
     /// took the new key), and where the key before was kept.
-    public static func rotate(_ runtime: RosterRuntime, target: Target) async throws -> (count: Int?, kept: String?) {
+    public static func rotate(_ runtime: RosterRuntime, target: Target, context: OperationContext) async throws -> (count: Int?, kept: String?) {
         let newKey: SecretBox
         let made: String?
         var release: (@Sendable () -> Void)?
@@ -52,7 +53,7 @@ public enum SecretKeyRotation {
         }
         let count: Int?
         do {
-            count = try await runtime.services.secretKeys.rotate(to: newKey)
+            count = try await runtime.services.secretKeys.rotate(to: newKey, context: context)
         } catch {
             // Committed or not: the database says.
             let stored = try? await runtime.services.secretKeys.storedCheckValue()

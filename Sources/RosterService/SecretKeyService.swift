@@ -54,9 +54,10 @@ public struct SecretKeyService: Sendable {
     /// would otherwise be lost. Afterwards this process uses the new key; other processes still holding the old one refuse
     /// to seal or reveal (`requireCurrent`) until restarted with it. The check value's row is locked for the rotation
     /// (PostgreSQL): a transaction sealing a secret under the old key either commits before the rotation reads the
-    /// secrets (and is resealed with them) or waits for it and then refuses. Returns how many were resealed.
-    /// `batch`: secrets read at a time.
-    public func rotate(to newKey: SecretBox, batch: Int = 500) async throws -> Int {
+    /// secrets (and is resealed with them) or waits for it and then refuses. Each resealed account gets an entry in its
+    /// tenant's audit chain (`partner_account.reseal`, field `secret`, by the caller), in the same transaction. Returns
+    /// how many were resealed. `batch`: secrets read at a time.
+    public func rotate(to newKey: SecretBox, batch: Int = 500, context: OperationContext) async throws -> Int {
         let old = try keyring.require()
         guard newKey.checkValue != old.checkValue else {
             throw RosterError.invalid("newKey", "is the key in use: a rotation needs another key")
@@ -70,6 +71,7 @@ public struct SecretKeyService: Sendable {
             var unreadable: [String] = []
             while true {
                 let found = try await tx.sealedSecrets(after: after, limit: batch)
+                var events: [AuditEvent] = []
                 for (tenant, account, sealed) in found {
                     guard let plain = try? old.open(sealed, tenant: tenant, account: account) else {
                         unreadable.append("partner account \(account) of tenant \(tenant)")
@@ -77,8 +79,11 @@ public struct SecretKeyService: Sendable {
                     }
                     try await tx.updatePartnerAccountSecret(tenant: tenant, id: account,
                                                             sealedSecret: try newKey.seal(plain, tenant: tenant, account: account))
+                    events.append(AuditEvent(tenantID: tenant, context: context, action: "partner_account.reseal",
+                                             targetType: "partner_account", targetID: account.description, fields: ["secret"]))
                     count += 1
                 }
+                try await tx.appendAudit(events)
                 guard let last = found.last, found.count == batch else { break }
                 after = (last.0, last.1)
             }

@@ -30,7 +30,7 @@ struct SecretKeyCommand: AsyncParsableCommand {
             let target = try self.target(config)
             let (count, kept) = try await global.withRuntime(config) { runtime in
                 do {
-                    return try await SecretKeyRotation.rotate(runtime, target: target)
+                    return try await SecretKeyRotation.rotate(runtime, target: target, context: .cli)
                 } catch let refusal as SecretKeyRotation.Refusal {
                     if refusal.unusable { throw ValidationError(refusal.description) }
                     throw CLIRefusal(refusal.description)

@@ -54,10 +54,10 @@ struct SecretKeyRotationTests {
                 accounts += zip(ids, names).map { (tenant.slug, $0, "s-\($1)") }
             }
             await #expect(throws: RosterError.invalid("newKey", "is the key in use: a rotation needs another key")) {
-                try await rt.services.secretKeys.rotate(to: old)
+                try await rt.services.secretKeys.rotate(to: old, context: .test)
             }
             // Two at a time: the walk goes on across pages and tenants.
-            #expect(try await rt.services.secretKeys.rotate(to: new, batch: 2) == accounts.count)
+            #expect(try await rt.services.secretKeys.rotate(to: new, batch: 2, context: .test) == accounts.count)
 
             // This process reveals every secret as it was, sealed under the new key now.
             for (tenant, id, secret) in accounts {
@@ -68,6 +68,15 @@ struct SecretKeyRotationTests {
                 }
                 #expect(throws: (any Error).self) { try old.open(sealed, tenant: tenantID, account: id) }
                 #expect(try new.open(sealed, tenant: tenantID, account: id) == secret)
+            }
+            // Each resealed account has its entry in its tenant's audit chain (the field's name, no value), and the
+            // chains verify.
+            for tenant in Set(accounts.map(\.0)) {
+                let entries = try await rt.services.audit.list(tenant: tenant, filter: AuditFilter(action: "partner_account.reseal"),
+                                                               cursor: nil, limit: 20, context: .test).items
+                #expect(Set(entries.compactMap(\.targetID)) == Set(accounts.filter { $0.0 == tenant }.map(\.1.description)))
+                #expect(entries.count == 3 && entries.allSatisfy { $0.fields == ["secret"] && $0.actor == "platform:test" }, "\(entries)")
+                #expect(try await rt.services.audit.verify(tenant: tenant, context: .test).valid)
             }
             // The database takes only the new key: a start with the old one is refused.
             let restarted = makeRuntime(database: database, secrets: nil)
@@ -106,7 +115,7 @@ struct SecretKeyRotationTests {
             let tenantID = try #require(try await database.store.read { tx in try await tx.tenant(slug: tenant1) }).id
             var before = try #require(try await database.store.read { tx in try await tx.partnerAccount(tenant: tenantID, id: id1) })
             let newer = try SecretBox(base64Key: SecretBox.generateKeyBase64())
-            _ = try await rt.services.secretKeys.rotate(to: newer)
+            _ = try await rt.services.secretKeys.rotate(to: newer, context: .test)
             before.account.username = "late"
             before.account.version += 1
             #expect(try await database.store.write { tx in
@@ -139,7 +148,7 @@ struct SecretKeyRotationTests {
             for await _ in sealedIt { break }
             let finished = Mutex(false)
             let rotation = Task {
-                let count = try await rt.services.secretKeys.rotate(to: new)
+                let count = try await rt.services.secretKeys.rotate(to: new, context: .test)
                 finished.withLock { $0 = true }
                 return count
             }
@@ -163,18 +172,20 @@ struct SecretKeyRotationTests {
                 try await tx.updatePartnerAccountSecret(tenant: tenant.id, id: ids[1], sealedSecret: sealed)
             }
             do {
-                _ = try await rt.services.secretKeys.rotate(to: new)
+                _ = try await rt.services.secretKeys.rotate(to: new, context: .test)
                 Issue.record("the rotation went on past a secret it could not open")
             } catch RosterError.conflict(let message, _) {
                 #expect(message.contains("partner account \(ids[1]) of tenant \(tenant.id)") && message.contains("nothing was resealed"), "\(message)")
             }
-            // Nothing changed: the old key is still the database's and opens A.
+            // Nothing changed: the old key is still the database's and opens A, and no reseal was audited.
+            #expect(try await rt.services.audit.list(tenant: tenant.slug, filter: AuditFilter(action: "partner_account.reseal"),
+                                                     cursor: nil, limit: 20, context: .test).items.isEmpty)
             #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: ids[0], context: .test).1 == "s-A")
             let restarted = makeRuntime(database: database, secrets: nil)
             try await restarted.services.secretKeys.verify(candidate: old) { old }
             // A new secret on B mends it; then the rotation goes through.
             _ = try await rt.services.partnerAccounts.update(tenant: tenant.slug, id: ids[1], PartnerAccountPatch(secret: "s-B2"), context: .test)
-            #expect(try await rt.services.secretKeys.rotate(to: new) == 2)
+            #expect(try await rt.services.secretKeys.rotate(to: new, context: .test) == 2)
             #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: ids[1], context: .test).1 == "s-B2")
         }
     }
