@@ -5,6 +5,7 @@
 #   Benchmarks/http.sh postgres://roster:roster@127.0.0.1:55432/roster
 #   CALLER=scoped Benchmarks/http.sh                              # through a key scoped to an organization
 #   READ=search Benchmarks/http.sh                                # a search page (limit=50) instead of one party
+#   READ=reveal Benchmarks/http.sh                                # a partner account's secret revealed (audited, in a write)
 # Needs wrk (apt-get install -y wrk) and a built roster (swift build -c release, or debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +55,17 @@ if [ "${READ:-party}" = search ]; then
   done
   TARGET="http://127.0.0.1:$PORT/v1/tenants/$SLUG/parties?limit=50"
   LABEL="search page"
+fi
+# READ=reveal: the timed request reveals a partner account's secret: a write transaction that reads the secret key's
+# check value (under a shared row lock on PostgreSQL, against a rotation) and appends its audit entry.
+if [ "${READ:-party}" = reveal ]; then
+  post() { curl -sf -H "$H" -H 'content-type: application/json' "http://127.0.0.1:$PORT/v1/tenants/$SLUG/$1" -d "$2"; }
+  field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+  PARTNER=$(post parties '{"kind":"organization","name":"Partner","roles":["partner"]}' | field '["id"]')
+  CUSTOMER=$(post parties '{"kind":"organization","name":"Customer"}' | field '["id"]')
+  ACCOUNT=$(post partner-accounts "{\"partnerId\":\"$PARTNER\",\"customerId\":\"$CUSTOMER\",\"username\":\"u\",\"secret\":\"s3cret\"}" | field '["id"]')
+  TARGET="http://127.0.0.1:$PORT/v1/tenants/$SLUG/partner-accounts/$ACCOUNT/secret"
+  LABEL="secret reveal"
 fi
 
 # The server's CPU time (user and system, in clock ticks) so far, from /proc (Linux).

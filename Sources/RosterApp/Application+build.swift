@@ -196,8 +196,9 @@ func buildRouter(runtime: RosterRuntime, configuration: RosterConfiguration, log
         // Derived from the secret key (so that every process on the database opens every session); before start has
         // loaded one (tests without secrets), a key of this process. A key another process rotated away opens nothing
         // (an empty key seals and opens no session: every session ends, and a sign-in keeps none).
-        if keyring.isRetired { return Data() }
-        return (keyring.current ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()
+        let (box, retired) = keyring.snapshot
+        if retired { return Data() }
+        return (box ?? (try? SecretBox(base64Key: fallbackKey)))?.derivedKey(purpose: "roster console sessions") ?? Data()
     }, options: consoleOptions, logger: Logger(label: "roster.ui"))
     router.add(middleware: RequestInfoMiddleware(auth: runtime.authenticator, logger: logger, routes: routes, rateLimits: rateLimits,
                                                  console: console))

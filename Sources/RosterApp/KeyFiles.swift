@@ -39,23 +39,29 @@ public enum KeyFiles {
     }
 
     /// Writes `key` into a new file at `path` (nothing may be there), 0600, synced with its directory; with `keepOpen`,
-    /// locked and left open (its descriptor is answered), else closed (-1).
+    /// locked and left open (its descriptor is answered), else closed (-1). The key is written whole to a file of this
+    /// call's own first, which is then linked to `path`: a process starting meanwhile finds no file or the whole key,
+    /// never an empty one (two processes starting at once on a new database; found by a review).
     @discardableResult
     static func write(_ key: SecretBox, to path: String, keepOpen: Bool = false) throws -> Int32 {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            let exists = errno == EEXIST
-            throw Failure(description: exists ? "\(path) exists" : "could not create the key file \(path): \(lastError())", exists: exists)
-        }
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let descriptor = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure(description: "could not create the key file \(path): \(lastError())") }
+        defer { unlink(temporary) }
         if keepOpen { _ = flock(descriptor, LOCK_EX) }
         let bytes = Array((key.base64Key + "\n").utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        guard written == bytes.count, synced else {
+        guard written == bytes.count, fsync(descriptor) == 0 else {
             let reason = lastError()
             close(descriptor)
-            unlink(path)
             throw Failure(description: "could not write the key file \(path): \(reason)")
+        }
+        // `link` never replaces what is there (a file, or a link, dangling or not).
+        guard link(temporary, path) == 0 else {
+            let exists = errno == EEXIST
+            let reason = lastError()
+            close(descriptor)
+            throw Failure(description: exists ? "\(path) exists" : "could not create the key file \(path): \(reason)", exists: exists)
         }
         syncDirectory(of: path)
         if keepOpen { return descriptor }

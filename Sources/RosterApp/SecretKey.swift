@@ -20,13 +20,19 @@ extension RosterConfiguration {
         let path = secretKeyPath
         let manager = FileManager.default
         if !manager.fileExists(atPath: path) {
+            // A link to nothing (a secret mount not there yet) is neither replaced nor taken for another process's file.
+            if KeyFiles.isSymbolicLink(path) {
+                throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: """
+                    must name a file holding a base64 AES-256 key (\(path) is a symbolic link to a file that does not exist)
+                    """)
+            }
             guard create else { return nil }
             do {
                 return try KeyFiles.create(path).key
             } catch let failure as KeyFiles.Failure where failure.exists {
                 // Another process made it meanwhile: its key is read below.
-            } catch {
-                throw SecretKeyError.cannotCreate(path)
+            } catch let failure as KeyFiles.Failure {
+                throw SecretKeyError.cannotCreate(path, reason: failure.description)
             }
         }
         // Whatever is wrong with the file is a configuration error naming the variable (exit 2): a directory or a raw
@@ -61,10 +67,18 @@ extension RosterConfiguration {
     /// Checks the key against the database (see `SecretKeyService.verify`); a key that can't be used stops start.
     func verifySecretKey(_ runtime: RosterRuntime) async throws {
         let configuration = self
-        do {
+        func verify() async throws {
             try await runtime.services.secretKeys.verify(candidate: try loadSecretBox()) {
                 guard let box = try configuration.loadSecretBox(create: true) else { throw SecretKeyError.cannotCreate(configuration.secretKeyPath) }
                 return box
+            }
+        }
+        do {
+            do {
+                try await verify()
+            } catch SecretKeyProblem.missing where secretKey == nil && FileManager.default.fileExists(atPath: secretKeyPath) {
+                // Made by a process starting at the same time, after this one looked, whose transaction went first.
+                try await verify()
             }
         } catch SecretKeyProblem.missing {
             throw ConfigurationError(variable: secretKeyVariable, accepts: """
@@ -92,11 +106,12 @@ extension RosterConfiguration {
 }
 
 enum SecretKeyError: Error, CustomStringConvertible {
-    case cannotCreate(String)
+    case cannotCreate(String, reason: String? = nil)
 
     var description: String {
         switch self {
-        case .cannotCreate(let path): "could not create the secret key file \(path); set ROSTER_SECRET_KEY instead"
+        case .cannotCreate(let path, let reason):
+            (reason ?? "could not create the secret key file \(path)") + "; set ROSTER_SECRET_KEY instead"
         }
     }
 }

@@ -16,28 +16,49 @@ struct SecretKeyWatch: Service {
     let source: String
     let interval: Duration
     let logger: Logger
+    /// Looks after a retirement before it is logged as an error, when a key file may yet bring the new key: a rotation in
+    /// place writes the file only after its commit (and, on SQLite, a checkpoint), so a look in between retires the key
+    /// for a moment in every routine rotation.
+    var patience = 3
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            // Looks since the key was retired, while the error is not yet logged.
+            var retiredFor: Int?
             // It runs until the server stops: a service that returns stops the server.
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 switch await secretKeys.follow(reload: reload) {
                 case .unchanged:
-                    break
+                    guard let looks = retiredFor else { break }
+                    retiredFor = looks + 1 < patience ? looks + 1 : nil
+                    if retiredFor == nil { logRetired() }
                 case .adopted:
+                    retiredFor = nil
                     logger.notice("""
                         the secret key was rotated (roster secret-key rotate): this server took the new key from \(source); \
                         console sessions signed in before end
                         """)
+                case .reinstated:
+                    retiredFor = nil
+                    logger.notice("the database takes this server's secret key again (rotated back): secrets are served again")
                 case .retired:
-                    logger.error("""
-                        the secret key was rotated (roster secret-key rotate) and \(source) holds another key: console sessions \
-                        end and secrets are refused until \(reload == nil ? "this server is restarted with the new key"
-                                                                           : "it holds the new key, or this server is restarted with it")
-                        """)
+                    if reload == nil {
+                        logRetired()
+                    } else {
+                        retiredFor = 1
+                        logger.notice("the secret key was rotated (roster secret-key rotate): looking for the new key in \(source)")
+                    }
                 }
             }
         }
+    }
+
+    func logRetired() {
+        logger.error("""
+            the secret key was rotated (roster secret-key rotate) and \(source) does not hold the database's key (or can't be \
+            read): console sessions end and secrets are refused until \(reload == nil ? "this server is restarted with the new key"
+                                                                                     : "it holds the new key, or this server is restarted with it")
+            """)
     }
 }

@@ -65,34 +65,33 @@ public struct SecretBox: Sendable {
     }
 }
 
-/// The key in use, set once at start after it was checked against the database (`SecretKeyService.verify`).
+/// The key in use: set at start once it was checked against the database (`SecretKeyService.verify`), and again by a
+/// rotation (`rotate`) or when this process takes the key another process rotated to (`SecretKeyService.follow`).
+/// Retired while the database takes another key and this process has none that matches. The key and the flag change
+/// together, under one lock.
 public final class SecretKeyring: Sendable {
-    private let box: Mutex<SecretBox?>
+    private let state: Mutex<(box: SecretBox?, retired: Bool)>
 
     public init(_ box: SecretBox? = nil) {
-        self.box = Mutex(box)
+        self.state = Mutex((box, false))
     }
 
+    /// The database's key from now on (it seals and opens); a retired keyring is in use again.
     public func set(_ box: SecretBox) {
-        self.box.withLock { $0 = box }
+        state.withLock { $0 = (box, false) }
     }
 
-    public var current: SecretBox? { box.withLock { $0 } }
+    public var current: SecretBox? { state.withLock { $0.box } }
+
+    /// The key, and whether it is retired, read together.
+    public var snapshot: (box: SecretBox?, retired: Bool) { state.withLock { $0 } }
 
     /// Set once the database took another key (a rotation by another process): the key held here seals nothing more,
     /// and the console's sessions, sealed under a key derived from it, stop opening.
-    private let retiredFlag = Mutex(false)
-
-    public var isRetired: Bool { retiredFlag.withLock { $0 } }
+    public var isRetired: Bool { state.withLock { $0.retired } }
 
     public func retire() {
-        retiredFlag.withLock { $0 = true }
-    }
-
-    /// The database's key now (after a rotation by another process): it seals and opens from now on.
-    public func adopt(_ box: SecretBox) {
-        set(box)
-        retiredFlag.withLock { $0 = false }
+        state.withLock { $0.retired = true }
     }
 
     func require() throws -> SecretBox {

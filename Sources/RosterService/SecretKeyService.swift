@@ -52,7 +52,8 @@ public struct SecretKeyService: Sendable {
     /// transaction: either every secret opens with the new key afterwards, or nothing changed. The key in use must open
     /// every secret; one that does not (a value copied onto another row, or altered) stops the rotation, named, as it
     /// would otherwise be lost. Afterwards this process uses the new key; other processes still holding the old one refuse
-    /// to seal or reveal (`requireCurrent`) until restarted with it. The check value's row is locked for the rotation
+    /// to seal or reveal (`requireCurrent`) until they take the new key (`follow`, from their key file) or are restarted
+    /// with it. The check value's row is locked for the rotation
     /// (PostgreSQL): a transaction sealing a secret under the old key either commits before the rotation reads the
     /// secrets (and is resealed with them) or waits for it and then refuses. Each resealed account gets an entry in its
     /// tenant's audit chain (`partner_account.reseal`, field `secret`, by the caller), in the same transaction. Returns
@@ -121,10 +122,13 @@ public struct SecretKeyService: Sendable {
 
     /// What `follow` found.
     public enum Following: Sendable, Equatable {
-        /// The key held here is the database's (or the database can't be read now: the next look tells).
+        /// Nothing changed: the key held here is the database's, or still retired (or the database can't be read now:
+        /// the next look tells).
         case unchanged
         /// The database took another key, and `reload` gave it: this process uses it from now on.
         case adopted
+        /// The key held here, retired, is the database's again (a rotation back to it): in use again.
+        case reinstated
         /// The database took another key, and this process has none that matches: its key is retired.
         case retired
     }
@@ -133,19 +137,20 @@ public struct SecretKeyService: Sendable {
     /// (the key file read again, `nil` for a key from the environment) is asked for it: a key whose check value is the
     /// database's is taken (from `roster secret-key rotate`'s own key file, or one the operator moved into place), else
     /// the key held here is retired and stays so until a key matches. Either way, the console's sessions sealed under a
-    /// key derived from the old one stop opening. A key taken back by the database (rotated back) is current again.
+    /// key derived from the old one stop opening.
     public func follow(reload: (@Sendable () -> SecretBox?)?) async -> Following {
-        guard let held = keyring.current, let stored = try? await storedCheckValue() else { return .unchanged }
+        let (held, retired) = keyring.snapshot
+        guard let held, let stored = try? await storedCheckValue() else { return .unchanged }
         if stored == held.checkValue {
-            guard keyring.isRetired else { return .unchanged }
-            keyring.adopt(held)
-            return .adopted
+            guard retired else { return .unchanged }
+            keyring.set(held)
+            return .reinstated
         }
         if let key = reload?(), key.checkValue == stored {
-            keyring.adopt(key)
+            keyring.set(key)
             return .adopted
         }
-        if keyring.isRetired { return .unchanged }
+        if retired { return .unchanged }
         keyring.retire()
         return .retired
     }

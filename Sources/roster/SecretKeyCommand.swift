@@ -15,9 +15,10 @@ struct SecretKeyCommand: AsyncParsableCommand {
                 place once every secret is resealed; the key before is kept as KEYFILE.old. With --new-key-file FILE, \
                 the new key is FILE's (made there, mode 0600, when FILE does not exist) and the configured key is left \
                 as it is: give the new key to every server (ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE). A running \
-                server whose key file holds the new key takes it within 2 s; one given ROSTER_SECRET_KEY must be \
-                restarted with it, and until then refuses to seal or reveal secrets. Console sessions signed in before \
-                end. Backups made before hold secrets sealed under the old key.
+                server takes the new key within 2 s of its key file holding it (servers on other hosts read their own \
+                copy); one given ROSTER_SECRET_KEY must be restarted with it. Until then a server refuses to seal or \
+                reveal secrets. Console sessions signed in before end. Backups made before hold secrets sealed under \
+                the old key.
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -38,9 +39,9 @@ struct SecretKeyCommand: AsyncParsableCommand {
             }
             let resealed = count.map { "resealed \($0) partner-account secret\($0 == 1 ? "" : "s") under the new key" }
                 ?? "resealed every partner-account secret under the new key"
-            let restart = "A running server whose key file holds the new key takes it within 2 s; restart any given ROSTER_SECRET_KEY "
-                + "with the new key: until then it refuses to seal or reveal secrets. Console sessions signed in before end. "
-                + "Backups made before hold secrets sealed under the old key."
+            let restart = "A running server takes the new key within 2 s of its key file holding it (copy it to servers on other hosts); "
+                + "restart those given ROSTER_SECRET_KEY with it. Until then a server refuses to seal or reveal secrets. "
+                + "Console sessions signed in before end. Backups made before hold secrets sealed under the old key."
             switch target {
             case .inPlace(let path, _):
                 print("\(resealed); \(path) holds it now (the key before is in \(kept ?? "no file"): delete it once every server "

@@ -174,6 +174,12 @@ struct APIClient {
 /// Builds the real application on a fresh SQLite file and runs `body` against it through the router.
 func withApp(maxBodyBytes: Int = 1 << 20, configure: (inout RosterConfiguration) -> Void = { _ in },
              _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+    try await withAppRuntime(maxBodyBytes: maxBodyBytes, configure: configure) { api, _ in try await body(api) }
+}
+
+/// `withApp`, with the runtime behind the application (its services and keyring).
+func withAppRuntime(maxBodyBytes: Int = 1 << 20, configure: (inout RosterConfiguration) -> Void = { _ in },
+                    _ body: @escaping @Sendable (APIClient, RosterRuntime) async throws -> Void) async throws {
     var config = RosterConfiguration()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roster-api-tests", isDirectory: true)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -190,8 +196,8 @@ func withApp(maxBodyBytes: Int = 1 << 20, configure: (inout RosterConfiguration)
     configure(&config)
     var logger = Logger(label: "api-test")
     logger.logLevel = .error
-    let (app, _) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: TestMetrics.registry) { _ in }
+    let (app, runtime) = try await buildApplication(configuration: config, logger: logger, metricsRegistry: TestMetrics.registry) { _ in }
     try await app.test(.router) { client in
-        try await body(APIClient(client: client))
+        try await body(APIClient(client: client), runtime)
     }
 }

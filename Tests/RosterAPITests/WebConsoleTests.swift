@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import RosterApp
 @testable import RosterWeb
+import RosterService
 import Testing
 
 /// A browser as far as the console cares: it keeps the session cookie and sends forms.
@@ -57,6 +58,23 @@ struct TBrowser {
 }
 
 @Suite struct WebConsoleTests {
+    /// A server whose secret key another process rotated away (its key retired by `SecretKeyWatch`) opens no console
+    /// session: the one signed in before ends, and a sign-in keeps none. Once it takes the new key, a sign-in holds.
+    @Test func aRetiredSecretKeyEndsConsoleSessions() async throws {
+        try await withAppRuntime { api, runtime in
+            var browser = TBrowser(client: api.client)
+            _ = try await browser.signIn(token: platformToken)
+            #expect(try await browser.get("/ui/tenants").status == .ok)
+            runtime.keyring.retire()
+            #expect(try await browser.get("/ui/tenants").status == .seeOther, "the session signed in before still opens")
+            _ = try? await browser.signIn(token: platformToken)
+            #expect(try await browser.get("/ui/tenants").status == .seeOther, "a sign-in kept a session")
+            runtime.keyring.set(try SecretBox(base64Key: SecretBox.generateKeyBase64()))
+            _ = try await browser.signIn(token: platformToken)
+            #expect(try await browser.get("/ui/tenants").status == .ok)
+        }
+    }
+
     @Test func signInWithATokenSearchAndOpenAParty() async throws {
         try await withApp { api in
             let tenant = try await api.makeTenant()

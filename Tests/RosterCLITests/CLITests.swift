@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the built `roster` executable, as a person would. A database it made itself (`init()`) is removed with its WAL,
@@ -891,6 +892,11 @@ struct CLITests {
         let path = String(cli.databaseURL.dropFirst("sqlite://".count))
         let keyFile = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
         #expect(FileManager.default.fileExists(atPath: keyFile))
+        #expect((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let directory = URL(fileURLWithPath: keyFile).deletingLastPathComponent().path
+        let name = URL(fileURLWithPath: keyFile).lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(name + ".") }.isEmpty,
+                "the key file is made whole, with nothing left beside it")
         let other = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
         for command in [["migrate"], ["serve"]] {
             let wrong = try cli.run(command, environment: ["ROSTER_SECRET_KEY": other], timeLimit: 30)
@@ -927,9 +933,33 @@ struct CLITests {
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: unreadable.path)
         var cases = [(dir.path, "is a directory"), (raw.path, "no text")]
         if getuid() != 0 { cases.append((unreadable.path, "can't be read")) }  // root reads any file
+        // A link to nothing (a secret mount not there yet): named, neither replaced nor followed into a new file.
+        let dangling = dir.appendingPathComponent("mounted.key")
+        try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: dir.appendingPathComponent("absent.key").path)
+        cases.append((dangling.path, "symbolic link to a file that does not exist"))
         for (path, words) in cases {
             let refused = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY_FILE": path], timeLimit: 30)
             #expect(refused.status == 2 && refused.err.contains("ROSTER_SECRET_KEY_FILE") && refused.err.contains(words), "\(path): \(refused.err)")
+        }
+        #expect((try FileManager.default.attributesOfItem(atPath: dangling.path)[.type] as? FileAttributeType) == .typeSymbolicLink)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("absent.key").path))
+    }
+
+    /// Processes starting at once on a new database (no key file yet): one makes the key file, whole, and every one takes
+    /// its key (one read an empty file, or found the database's check value before the file; found by a review).
+    @Test func processesStartingAtOnceShareTheKeyTheyMake() throws {
+        for _ in 0..<3 {
+            let cli = try CLI()
+            let results = Mutex<[CLI.Result]>([])
+            DispatchQueue.concurrentPerform(iterations: 3) { _ in
+                if let result = try? cli.run(["migrate"], timeLimit: 60) { results.withLock { $0.append(result) } }
+            }
+            let all = results.withLock { $0 }
+            #expect(all.count == 3 && all.allSatisfy { $0.status == 0 }, "\(all.map { "\($0.status) \($0.err)" })")
+            let path = String(cli.databaseURL.dropFirst("sqlite://".count))
+            let keyFile = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("key").path
+            #expect(try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY": try String(contentsOfFile: keyFile, encoding: .utf8)
+                                    .trimmingCharacters(in: .whitespacesAndNewlines)], timeLimit: 60).status == 0)
         }
     }
 

@@ -9,7 +9,8 @@ import Testing
 
 /// The secret key's rotation (`roster secret-key rotate`): every partner-account secret is resealed under the new key
 /// in one transaction, the database takes only the new key afterwards, a process still holding the old one refuses to
-/// seal or reveal and is not ready, and a secret the key in use can't open stops the rotation with nothing changed.
+/// seal or reveal (and stays ready) until it takes the new key, and a secret the key in use can't open stops the
+/// rotation with nothing changed.
 /// Each case has a database of its own: a rotation reaches every tenant's secrets.
 @Suite("Secret key rotation")
 struct SecretKeyRotationTests {
@@ -122,6 +123,12 @@ struct SecretKeyRotationTests {
                 try await tx.updatePartnerAccount(before, expectedVersion: before.account.version - 1, secretChanged: false)
             })
             #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant1, id: id1, context: .test).1 == secret1)
+
+            // Rotated back to the key `other` holds while it is retired: its key is in use again, with no key file.
+            #expect(await other.services.secretKeys.follow(reload: nil) == .retired && other.keyring.isRetired)
+            _ = try await rt.services.secretKeys.rotate(to: new, context: .test)
+            #expect(await other.services.secretKeys.follow(reload: nil) == .reinstated && !other.keyring.isRetired)
+            #expect(try await other.services.partnerAccounts.revealSecret(tenant: tenant1, id: id1, context: .test).1 == secret1)
         }
     }
 
