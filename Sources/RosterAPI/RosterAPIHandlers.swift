@@ -185,8 +185,9 @@ package struct RosterAPIHandlers: APIProtocol {
 
     package func getPartyHistory(_ input: Operations.GetPartyHistory.Input) async throws -> Operations.GetPartyHistory.Output {
         let context = try RequestInfo.context()
-        let history = try await services.parties.history(tenant: input.path.tenant, id: try partyID(input.path.id), context: context)
-        return .ok(.init(body: .json(.init(items: history.map(Components.Schemas.StateHistoryEntry.init)))))
+        let page = try await services.parties.history(tenant: input.path.tenant, id: try partyID(input.path.id), limit: input.query.limit,
+                                                      cursor: input.query.cursor, context: context)
+        return .ok(.init(body: .json(.init(items: page.items.map(Components.Schemas.StateHistoryEntry.init), nextCursor: page.nextCursor))))
     }
 
     // MARK: Customers

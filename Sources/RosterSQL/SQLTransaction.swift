@@ -434,11 +434,12 @@ extension SQLTransaction {
          .text(change.to.rawValue), .date(change.at), .text(change.actor), change.reason.map(SQLValue.text) ?? .null]
     }
 
-    func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange] {
+    func stateHistory(tenant: Tenant.ID, party: Party.ID, after: StateChange.ID?, limit: Int?) async throws -> [StateChange] {
         try await conn.query("""
             SELECT id, party_id, from_state, to_state, at, actor, reason FROM party_state_history
-            WHERE tenant_id = $1 AND party_id = $2 ORDER BY id
-            """, [.uuid(tenant.rawValue), .uuid(party.rawValue)]).map { row in
+            WHERE tenant_id = $1 AND party_id = $2 AND id > $3 ORDER BY id LIMIT $4
+            """, [.uuid(tenant.rawValue), .uuid(party.rawValue), .uuid(after?.rawValue ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))),
+                  .int(Int64(limit ?? Int(Int32.max)))]).map { row in
             StateChange(id: .init(try row.uuid("id")), partyID: .init(try row.uuid("party_id")),
                         from: row.string("from_state").flatMap(Party.State.init(rawValue:)),
                         to: Party.State(rawValue: try row.requiredString("to_state")) ?? .active,

@@ -447,11 +447,26 @@ public struct PartyService: Sendable {
         return history
     }
 
+    /// Every state change of the party, oldest first (the console's page, which shows them all).
     public func history(tenant slug: String, id: Party.ID, context: OperationContext) async throws -> [StateChange] {
+        try await history(tenant: slug, id: id, after: nil, limit: nil, context: context)
+    }
+
+    /// A page of the party's state changes, oldest first, as every list pages (`limit`, `cursor`: the id of the last
+    /// change of the page before).
+    public func history(tenant slug: String, id: Party.ID, limit: Int?, cursor: String?, context: OperationContext) async throws -> Page<StateChange> {
+        let limit = try pageSize(limit)
+        let rows = try await history(tenant: slug, id: id, after: try decodeCursor(cursor), limit: limit + 1, context: context)
+        return Page(rows: rows, limit: limit) { $0.id.description }
+    }
+
+    private func history(tenant slug: String, id: Party.ID, after: StateChange.ID?, limit: Int?,
+                         context: OperationContext) async throws -> [StateChange] {
         let (party, history) = try await store.read { tx in
             let access = try await TenantAccess.open(tx, slug, context, write: false)
             let party = try await access.party(id)
-            return (party, try await Self.shown(try await tx.stateHistory(tenant: access.tenant.id, party: id), to: access))
+            return (party, try await Self.shown(try await tx.stateHistory(tenant: access.tenant.id, party: id, after: after, limit: limit),
+                                                to: access))
         }
         try await recordReads([party], action: "party.history", context: context)
         return history

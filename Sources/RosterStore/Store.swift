@@ -157,7 +157,8 @@ public protocol PartyRepository {
     /// The live parties of the tenant holding these keys, each with the key it holds (a party may come twice, by its
     /// email and by its phone): how a relationship import's batch finds the parties its rows name.
     func liveHolders(tenant: Tenant.ID, emailKeys: [String], phones: [String]) async throws -> [(id: Party.ID, key: LiveKey)]
-    func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange]
+    /// The party's state changes, oldest first: after the change `after` (a page's cursor), at most `limit` of them.
+    func stateHistory(tenant: Tenant.ID, party: Party.ID, after: StateChange.ID?, limit: Int?) async throws -> [StateChange]
     /// Live customers counted by customer type.
     func customerCounts(tenant: Tenant.ID) async throws -> [Party.CustomerType: Int]
     /// Live organizations whose email domains include `domain`.
@@ -752,4 +753,11 @@ public protocol MergeRepository {
     /// Erasure: removes every merge that involved the party (their records hold its data); the parties merged into it
     /// become deleted (no survivor, no undo left), version moved on. Returns those parties.
     func deleteMerges(tenant: Tenant.ID, party: Party.ID, at: Date) async throws -> [Party.ID]
+}
+
+extension StoreTransaction {
+    /// Every state change of the party, oldest first.
+    public func stateHistory(tenant: Tenant.ID, party: Party.ID) async throws -> [StateChange] {
+        try await stateHistory(tenant: tenant, party: party, after: nil, limit: nil)
+    }
 }

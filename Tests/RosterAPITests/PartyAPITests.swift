@@ -311,6 +311,13 @@ struct PartyAPITests {
             #expect(entries.map(\.to) == ["active", "suspended", "deleted", "active"])
             #expect(entries.map(\.reason) == ["created", "unpaid", "closed", "reopened"])
             #expect(entries.allSatisfy { $0.actor.hasPrefix("platform:") })
+            // Paged as every list (`limit`, `cursor`, `nextCursor`): it took neither (found by a probe of DESIGN.md §4.2).
+            let first = try await api.send(.get, "\(path)/history?limit=3").decode(TList<THistoryEntry>.self)
+            #expect(first.items.map(\.reason) == ["created", "unpaid", "closed"])
+            let next = try #require(first.nextCursor)
+            let second = try await api.send(.get, "\(path)/history?limit=3&cursor=\(next)").decode(TList<THistoryEntry>.self)
+            #expect(second.items.map(\.reason) == ["reopened"] && second.nextCursor == nil)
+            #expect(try await api.send(.get, "\(path)/history?limit=0").status == .unprocessableContent)
 
             let noHistory = try await api.send(.get, "/v1/tenants/\(t)/parties/not-a-uuid/history")
             #expect(noHistory.status == .notFound)

@@ -461,6 +461,22 @@ struct StoreContractTests {
             #expect(history[1].reason == "unpaid")
             #expect(history[3].reason == "closed")
             #expect(history.allSatisfy { $0.actor == "platform:test" })
+
+            // A page at a time, as every list: two, two, one, then no cursor; a cursor this API did not make is a 422.
+            var pages: [[StateChange]] = []
+            var cursor: String?
+            repeat {
+                let page = try await parties.history(tenant: tenant.slug, id: party.id, limit: 2, cursor: cursor, context: .test)
+                pages.append(page.items)
+                cursor = page.nextCursor
+            } while cursor != nil && pages.count < 5
+            #expect(pages.map(\.count) == [2, 2, 1] && pages.flatMap { $0 } == history)
+            await expectRosterError({ try await parties.history(tenant: tenant.slug, id: party.id, limit: 2, cursor: "junk", context: .test) }) {
+                $0.invalidFields == ["cursor"]
+            }
+            await expectRosterError({ try await parties.history(tenant: tenant.slug, id: party.id, limit: 0, cursor: nil, context: .test) }) {
+                $0.invalidFields == ["limit"]
+            }
         }
     }
 
