@@ -38,6 +38,21 @@ public enum KeyFiles {
         return try await body()
     }
 
+    /// Waits while a process holds the lock of `path` (a running rotation's KEYFILE.new), at most `limit`; whether it
+    /// is free (or gone) now.
+    public static func waitWhileLocked(_ path: String, limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { return true }
+            let free = flock(descriptor, LOCK_SH | LOCK_NB) == 0
+            close(descriptor)
+            if free { return true }
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Writes `key` into a new file at `path` (nothing may be there), 0600, synced with its directory; with `keepOpen`,
     /// locked and left open (its descriptor is answered), else closed (-1). The key is written whole to a file of this
     /// call's own first, which is then linked to `path`: a process starting meanwhile finds no file or the whole key,

@@ -79,6 +79,17 @@ extension RosterConfiguration {
             } catch SecretKeyProblem.missing where secretKey == nil && FileManager.default.fileExists(atPath: secretKeyPath) {
                 // Made by a process starting at the same time, after this one looked, whose transaction went first.
                 try await verify()
+            } catch SecretKeyProblem.mismatch where secretKey == nil {
+                // A rotation running beside this start (it holds KEYFILE.new until its key is in place), or one that ended
+                // after this process read the key file: the file is read again once it is done (a start during a rotation
+                // was told to move KEYFILE.new into place itself; found by a probe).
+                guard await KeyFiles.waitWhileLocked(secretKeyPath + ".new", limit: .seconds(10)) else {
+                    throw ConfigurationError(variable: secretKeyVariable, accepts: """
+                        must give the key this database's secrets were sealed with: a rotation (roster secret-key rotate) is \
+                        running and holds \(secretKeyPath).new; start again once it ended
+                        """)
+                }
+                try await verify()
             }
         } catch SecretKeyProblem.missing {
             throw ConfigurationError(variable: secretKeyVariable, accepts: """

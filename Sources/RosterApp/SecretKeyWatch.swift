@@ -39,6 +39,13 @@ struct SecretKeyWatch: Service {
                         the secret key was rotated (roster secret-key rotate): this server took the new key from \(source); \
                         console sessions signed in before end
                         """)
+                    // As start warns of it (a probe saw a loosened replacement taken without a word).
+                    if let mode = KeyFiles.looseMode(source) {
+                        logger.warning("""
+                            the secret key file \(source) may be read by others than its owner (mode \(String(mode, radix: 8))): \
+                            chmod 600 it
+                            """)
+                    }
                 case .reinstated:
                     retiredFor = nil
                     logger.notice("the database takes this server's secret key again (rotated back): secrets are served again")

@@ -13,6 +13,9 @@ public enum SecretKeyProblem: Error, Equatable {
 /// Checks the secret key against the database at start, and binds older sealed secrets to their rows.
 public struct SecretKeyService: Sendable {
     static let checkSetting = "secret_key_check"
+    /// The check values of the keys rotations replaced, one a line: a rotation never goes back to one (a replaced key may
+    /// have leaked, and the console's sessions sealed under it would open again; found by a probe).
+    static let formerSetting = "secret_key_former"
 
     let store: any Store
     let keyring: SecretKeyring
@@ -67,6 +70,13 @@ public struct SecretKeyService: Sendable {
             if let check = try await tx.lockedInstallationSetting(Self.checkSetting, exclusive: true), check != old.checkValue {
                 throw RosterError.conflict("the database's secret key was changed by another process meanwhile; nothing was resealed")
             }
+            let former = (try await tx.installationSetting(Self.formerSetting))?.split(separator: "\n").map(String.init) ?? []
+            if former.contains(newKey.checkValue) {
+                throw RosterError.invalid("newKey", """
+                    is a key this database took before, which a rotation replaced: a rotation needs a key never used (a replaced \
+                    key may have leaked); nothing was resealed
+                    """)
+            }
             var after: (Tenant.ID, PartnerAccount.ID)?
             var count = 0
             var unreadable: [String] = []
@@ -97,6 +107,7 @@ public struct SecretKeyService: Sendable {
                     """)
             }
             try await tx.saveInstallationSetting(Self.checkSetting, value: newKey.checkValue)
+            try await tx.saveInstallationSetting(Self.formerSetting, value: (former + [old.checkValue]).joined(separator: "\n"))
             return count
         }
         keyring.set(newKey)
@@ -116,8 +127,8 @@ public struct SecretKeyService: Sendable {
     }
 
     static let staleKey = """
-        the secret key was rotated (roster secret-key rotate) after this server started: put the new key in its key file, \
-        or restart it with the new key
+        the secret key was rotated (roster secret-key rotate) after this server started: give it the new key (in its key \
+        file, taken within 2 s; or in ROSTER_SECRET_KEY, with a restart)
         """
 
     /// What `follow` found.

@@ -73,6 +73,7 @@ public struct WebConsole: Sendable {
         ui.get("sign-in") { request, _ in
             // Signed in already: home, so that a link can't sign anyone out.
             self.session(of: request)?.signedIn == true ? Self.redirect("/ui", cookie: nil)
+                : self.sessionKey().isEmpty ? self.signInPage(request, error: Self.keyRotatedAway, status: .serviceUnavailable)
                 : self.signInPage(request, notice: FormQuery(request).get("ended") == "1"
                     ? "Your session ended (unused for a while, signed in too long ago, or its key revoked): sign in again." : nil)
         }
@@ -495,8 +496,16 @@ extension WebConsole {
         return response
     }
 
+    /// Said instead of signing in while the session key is empty: the secret key it derives from was rotated away and
+    /// this server does not hold the new one (a sign-in answered "This form has expired" again and again; found by a probe).
+    static let keyRotatedAway = """
+        This server's secret key was rotated (roster secret-key rotate): it signs no one in until it holds the new key \
+        (in its key file, taken within 2 s; or in ROSTER_SECRET_KEY, with a restart).
+        """
+
     func signIn(_ request: Request) async -> Response {
         var request = request
+        if sessionKey().isEmpty { return signInPage(request, error: Self.keyRotatedAway, status: .serviceUnavailable) }
         guard let (fields, names) = try? await Self.formSubmission(&request) else {
             return signInPage(request, error: "The form could not be read.", status: .badRequest)
         }

@@ -167,6 +167,10 @@ struct SecretKeyCLITests {
         #expect(try String(contentsOfFile: keyFile + ".old", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == oldKey)
         #expect(try String(contentsOfFile: keyFile + ".old.2", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == newKey)
         #expect((try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        // Never back to a key a rotation replaced (it may have leaked; the sessions sealed under it would open again).
+        let back = try cli.run(["secret-key", "rotate", "--new-key-file", keyFile + ".old"], environment: env, timeLimit: 60)
+        #expect(back.status == 1 && back.err.contains("took before"), "\(back.status) \(back.err)")
+        #expect(try cli.run(["migrate"], environment: env, timeLimit: 60).status == 0, "the database still takes the key file's key")
     }
 
     @Test func aKeyFromTheEnvironmentRotatesIntoANewKeyFile() throws {

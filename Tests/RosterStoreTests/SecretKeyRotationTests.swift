@@ -124,11 +124,17 @@ struct SecretKeyRotationTests {
             })
             #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant1, id: id1, context: .test).1 == secret1)
 
-            // Rotated back to the key `other` holds while it is retired: its key is in use again, with no key file.
+            // A rotation never goes back to a key it replaced (it may have leaked): refused, nothing changed.
+            for former in [old, new] {
+                await #expect(throws: RosterError.self) { try await rt.services.secretKeys.rotate(to: former, context: .test) }
+            }
+            #expect(try await rt.services.secretKeys.storedCheckValue() == newer.checkValue)
+            #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant1, id: id1, context: .test).1 == secret1)
+            // The database back at the key `other` holds while it is retired (a restored copy of its settings): its key is
+            // in use again, with no key file.
             #expect(await other.services.secretKeys.follow(reload: nil) == .retired && other.keyring.isRetired)
-            _ = try await rt.services.secretKeys.rotate(to: new, context: .test)
+            try await database.store.write { tx in try await tx.saveInstallationSetting(SecretKeyService.checkSetting, value: new.checkValue) }
             #expect(await other.services.secretKeys.follow(reload: nil) == .reinstated && !other.keyring.isRetired)
-            #expect(try await other.services.partnerAccounts.revealSecret(tenant: tenant1, id: id1, context: .test).1 == secret1)
         }
     }
 
