@@ -49,39 +49,63 @@ public enum KeyFiles {
             close(descriptor)
             if free { return true }
             guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(50))
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return false }
         }
     }
 
     /// Writes `key` into a new file at `path` (nothing may be there), 0600, synced with its directory; with `keepOpen`,
     /// locked and left open (its descriptor is answered), else closed (-1). The key is written whole to a file of this
     /// call's own first, which is then linked to `path`: a process starting meanwhile finds no file or the whole key,
-    /// never an empty one (two processes starting at once on a new database; found by a review).
+    /// never an empty one (two processes starting at once on a new database; found by a review). On a file system
+    /// without hard links (vfat, some FUSE and SMB mounts) the file is made in place, as before (readers wait out an
+    /// empty one: `SecretKey.swift`).
     @discardableResult
     static func write(_ key: SecretBox, to path: String, keepOpen: Bool = false) throws -> Int32 {
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Failure(description: "could not create the key file \(path): \(lastError())") }
-        defer { unlink(temporary) }
-        if keepOpen { _ = flock(descriptor, LOCK_EX) }
-        let bytes = Array((key.base64Key + "\n").utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(descriptor) == 0 else {
-            let reason = lastError()
-            close(descriptor)
-            throw Failure(description: "could not write the key file \(path): \(reason)")
-        }
+        let descriptor = try fill(temporary, with: key, naming: path, locked: keepOpen)
         // `link` never replaces what is there (a file, or a link, dangling or not).
-        guard link(temporary, path) == 0 else {
-            let exists = errno == EEXIST
-            let reason = lastError()
+        let linked = link(temporary, path) == 0
+        let linkError = errno
+        unlink(temporary)
+        guard linked else {
             close(descriptor)
-            throw Failure(description: exists ? "\(path) exists" : "could not create the key file \(path): \(reason)", exists: exists)
+            switch linkError {
+            case EEXIST:
+                throw Failure(description: "\(path) exists", exists: true)
+            case EPERM, EOPNOTSUPP, ENOSYS, EXDEV:
+                let direct = try fill(path, with: key, naming: path, locked: keepOpen)
+                syncDirectory(of: path)
+                if keepOpen { return direct }
+                close(direct)
+                return -1
+            default:
+                throw Failure(description: "could not create the key file \(path): \(String(cString: strerror(linkError)))")
+            }
         }
         syncDirectory(of: path)
         if keepOpen { return descriptor }
         close(descriptor)
         return -1
+    }
+
+    /// Creates `file` (nothing may be there: `Failure.exists`), 0600, holding `key`, synced; locked with `locked`. Its
+    /// descriptor, open. `path`: the key file it is for, named in errors.
+    private static func fill(_ file: String, with key: SecretBox, naming path: String, locked: Bool) throws -> Int32 {
+        let descriptor = open(file, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let exists = errno == EEXIST
+            throw Failure(description: exists ? "\(path) exists" : "could not create the key file \(path): \(lastError())", exists: exists)
+        }
+        if locked { _ = flock(descriptor, LOCK_EX) }
+        let bytes = Array((key.base64Key + "\n").utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            let reason = lastError()
+            close(descriptor)
+            unlink(file)
+            throw Failure(description: "could not write the key file \(path): \(reason)")
+        }
+        return descriptor
     }
 
     /// Puts `key` in the place of `path` once the database took it, from the key's own bytes (not from `pending`, which

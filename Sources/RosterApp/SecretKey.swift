@@ -32,7 +32,11 @@ extension RosterConfiguration {
             } catch let failure as KeyFiles.Failure where failure.exists {
                 // Another process made it meanwhile: its key is read below.
             } catch let failure as KeyFiles.Failure {
-                throw SecretKeyError.cannotCreate(path, reason: failure.description)
+                // A configuration error naming the variable (exit 2), as any other problem of the key file.
+                throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: """
+                    must name a file this process can make, to keep the key it makes at its first start in (\(failure.description)); \
+                    or give the key in ROSTER_SECRET_KEY
+                    """)
             }
         }
         // Whatever is wrong with the file is a configuration error naming the variable (exit 2): a directory or a raw
@@ -41,8 +45,14 @@ extension RosterConfiguration {
         if manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: "must name a file holding a base64 AES-256 key (\(path) is a directory)")
         }
-        guard let data = manager.contents(atPath: path) else {
+        guard var data = manager.contents(atPath: path) else {
             throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: "must name a file this process can read (\(path) can't be read)")
+        }
+        // Being written by a process starting at the same time, on a file system where keys can't be linked into place
+        // whole (`KeyFiles.write`): read again for up to a second.
+        for _ in 0..<20 where data.isEmpty {
+            usleep(50_000)
+            data = manager.contents(atPath: path) ?? data
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: "must name a file holding a base64 AES-256 key as text "
@@ -117,12 +127,11 @@ extension RosterConfiguration {
 }
 
 enum SecretKeyError: Error, CustomStringConvertible {
-    case cannotCreate(String, reason: String? = nil)
+    case cannotCreate(String)
 
     var description: String {
         switch self {
-        case .cannotCreate(let path, let reason):
-            (reason ?? "could not create the secret key file \(path)") + "; set ROSTER_SECRET_KEY instead"
+        case .cannotCreate(let path): "could not create the secret key file \(path); set ROSTER_SECRET_KEY instead"
         }
     }
 }

@@ -35,10 +35,10 @@ public enum SecretKeyRotation {
         switch target {
         case .inPlace(let path, let pending):
             try await clearLeftover(pending, keyFile: path, runtime: runtime)
-            (newKey, release) = try create(pending, locked: true)
+            (newKey, release) = try await create(pending, locked: true)
             made = pending
         case .file(let path, true):
-            (newKey, _) = try create(path, locked: false)
+            (newKey, _) = try await create(path, locked: false)
             made = path
         case .file(let path, false):
             guard let key = KeyFiles.read(path) else {
@@ -61,13 +61,18 @@ public enum SecretKeyRotation {
                 count = nil
             } else {
                 if let made {
-                    guard let stored, stored == old?.checkValue else {
+                    // The database takes another key than the new one (the key before, or another rotation's): the new
+                    // key is nobody's. Unknown only when the database can't say.
+                    guard stored != nil else {
                         throw Refusal("""
                             the rotation failed (\(error)) and whether the database took the new key is not known: keep \
                             \(made); start says which key the database takes
                             """)
                     }
                     try? FileManager.default.removeItem(atPath: made)
+                }
+                if let stored, stored != old?.checkValue {
+                    throw Refusal("another rotation changed the database's key while this one started; nothing was resealed: run it again")
                 }
                 throw error
             }
@@ -105,12 +110,17 @@ public enum SecretKeyRotation {
         }
     }
 
-    static func create(_ path: String, locked: Bool) throws -> (SecretBox, @Sendable () -> Void) {
+    static func create(_ path: String, locked: Bool) async throws -> (SecretBox, @Sendable () -> Void) {
         do {
             return try KeyFiles.create(path, locked: locked)
+        } catch let failure as KeyFiles.Failure where failure.exists && locked {
+            // Made by another rotation since this one looked.
+            if await !KeyFiles.waitWhileLocked(path, limit: .zero) {
+                throw Refusal("another rotation is running (it holds \(path)): wait for it to end")
+            }
+            throw Refusal("\(path) appeared while this rotation started (another rotation's, ended or stopped): run it again")
         } catch let failure as KeyFiles.Failure {
-            throw Refusal(failure.exists && locked ? "\(path) exists: another rotation is running, or one stopped before its commit"
-                                                   : failure.description)
+            throw Refusal(failure.description)
         }
     }
 }

@@ -48,7 +48,10 @@ struct SecretKeyWatch: Service {
                     }
                 case .reinstated:
                     retiredFor = nil
-                    logger.notice("the database takes this server's secret key again (rotated back): secrets are served again")
+                    logger.notice("""
+                        the database takes this server's secret key again (restored from a backup, or its check value set \
+                        back): secrets are served again
+                        """)
                 case .retired:
                     if reload == nil {
                         logRetired()

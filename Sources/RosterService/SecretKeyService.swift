@@ -138,7 +138,8 @@ public struct SecretKeyService: Sendable {
         case unchanged
         /// The database took another key, and `reload` gave it: this process uses it from now on.
         case adopted
-        /// The key held here, retired, is the database's again (a rotation back to it): in use again.
+        /// The key held here, retired, is the database's again (restored from a backup made before the rotation, or
+        /// its check value set back; a rotation never goes back to a key it replaced): in use again.
         case reinstated
         /// The database took another key, and this process has none that matches: its key is retired.
         case retired

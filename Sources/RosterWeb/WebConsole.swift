@@ -566,6 +566,7 @@ extension WebConsole {
     /// Sends the browser to the tenant's identity provider (authorization code with PKCE, `state` and `nonce`).
     func beginSSO(_ request: Request) async -> Response {
         if session(of: request)?.signedIn == true { return Self.redirect("/ui", cookie: nil) }
+        if sessionKey().isEmpty { return signInPage(request, error: Self.keyRotatedAway, status: .serviceUnavailable) }
         let tenant = (FormQuery(request).get("tenant") ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard let signIn = authenticator.signIn, !tenant.isEmpty else {
             return signInPage(request, error: "Name the tenant to sign in to.", status: .unprocessableContent)
@@ -589,6 +590,7 @@ extension WebConsole {
         // A signed-in browser started no sign-in (beginSSO sends it home): a link here must not sign it out, as the sign-in
         // page's must not (its answer set a new, anonymous session; found by a probe).
         if session(of: request)?.signedIn == true { return Self.redirect("/ui", cookie: nil) }
+        if sessionKey().isEmpty { return signInPage(request, error: Self.keyRotatedAway, status: .serviceUnavailable) }
         guard let signIn = authenticator.signIn, let pending = session(of: request)?.pending else {
             return signInPage(request, error: "This sign-in has expired or was not started here; sign in again.", status: .unauthorized)
         }

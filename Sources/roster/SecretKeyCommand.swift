@@ -53,6 +53,11 @@ struct SecretKeyCommand: AsyncParsableCommand {
 
         func target(_ config: RosterConfiguration) throws -> SecretKeyRotation.Target {
             if let newKeyFile {
+                // Where a rotation in place keeps its new key: a key there reads as a rotation cut short (a probe).
+                let reserved = config.secretKey == nil ? [config.secretKeyPath + ".new"] : []
+                if reserved.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL == URL(fileURLWithPath: newKeyFile).standardizedFileURL }) {
+                    throw CLIRefusal("\(newKeyFile) is where a rotation in place keeps its new key: give another path")
+                }
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: newKeyFile, isDirectory: &isDirectory) else {
                     return .file(path: newKeyFile, made: true)

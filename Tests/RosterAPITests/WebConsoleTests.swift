@@ -80,6 +80,10 @@ struct TBrowser {
             #expect(page.status == .serviceUnavailable && page.html.contains("secret key was rotated"), "\(page.status)")
             let refused = try await browser.post("/ui/sign-in", [("csrf", page.csrf ?? ""), ("token", platformToken)])
             #expect(refused.status == .serviceUnavailable && refused.html.contains("secret key was rotated"), "\(refused.status)")
+            for path in ["/ui/sign-in/sso?tenant=acme", "/ui/sso/callback?state=x&code=y"] {
+                let sso = try await browser.get(path)
+                #expect(sso.status == .serviceUnavailable && sso.html.contains("secret key was rotated"), "\(path): \(sso.status)")
+            }
             #expect(try await browser.get("/ui/tenants").status == .seeOther, "a sign-in kept a session")
             // Given the new key (as its watch takes it from the key file).
             runtime.keyring.set(new)

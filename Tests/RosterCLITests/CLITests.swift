@@ -937,6 +937,8 @@ struct CLITests {
         let dangling = dir.appendingPathComponent("mounted.key")
         try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: dir.appendingPathComponent("absent.key").path)
         cases.append((dangling.path, "symbolic link to a file that does not exist"))
+        // In a directory that does not exist: named as the others (it was exit 1 and "Error: could not create"; a probe).
+        cases.append((dir.appendingPathComponent("absent/r.key").path, "must name a file this process can make"))
         for (path, words) in cases {
             let refused = try cli.run(["migrate"], environment: ["ROSTER_SECRET_KEY_FILE": path], timeLimit: 30)
             #expect(refused.status == 2 && refused.err.contains("ROSTER_SECRET_KEY_FILE") && refused.err.contains(words), "\(path): \(refused.err)")

@@ -171,6 +171,10 @@ struct SecretKeyCLITests {
         let back = try cli.run(["secret-key", "rotate", "--new-key-file", keyFile + ".old"], environment: env, timeLimit: 60)
         #expect(back.status == 1 && back.err.contains("took before"), "\(back.status) \(back.err)")
         #expect(try cli.run(["migrate"], environment: env, timeLimit: 60).status == 0, "the database still takes the key file's key")
+        // KEYFILE.new is a rotation in place's own: a key put there would read as a rotation cut short.
+        let reserved = try cli.run(["secret-key", "rotate", "--new-key-file", keyFile + ".new"], environment: env, timeLimit: 60)
+        #expect(reserved.status == 2 && reserved.err.contains("keeps its new key") && !FileManager.default.fileExists(atPath: keyFile + ".new"),
+                "\(reserved.status) \(reserved.err)")
     }
 
     @Test func aKeyFromTheEnvironmentRotatesIntoANewKeyFile() throws {

@@ -174,6 +174,30 @@ struct SecretKeyRotationTests {
         }
     }
 
+    /// A rotation whose process read the key before another rotation committed (two started at once): refused as such,
+    /// nothing resealed, and the key file it made removed (it said the outcome was unknown and kept it; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func aRotationOvertakenByAnotherSaysSoAndKeepsNoKeyFile(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            let (rt, old, new) = try await Self.setUp(database)
+            let (tenant, ids) = try await Self.partnerAccounts(rt, names: ["A"])
+            let late = makeRuntime(database: database, secrets: nil)
+            try await late.services.secretKeys.verify(candidate: old) { old }
+            _ = try await rt.services.secretKeys.rotate(to: new, context: .test)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("overtaken-\(UUID().uuidString).key").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            do {
+                _ = try await SecretKeyRotation.rotate(late, target: .file(path: file, made: true), context: .test)
+                Issue.record("the overtaken rotation went through")
+            } catch let refusal as SecretKeyRotation.Refusal {
+                #expect(refusal.description.contains("another rotation changed the database's key") && !refusal.unusable, "\(refusal)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: file))
+            #expect(try await rt.services.secretKeys.storedCheckValue() == new.checkValue)
+            #expect(try await rt.services.partnerAccounts.revealSecret(tenant: tenant.slug, id: ids[0], context: .test).1 == "s-A")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aSecretTheKeyCannotOpenStopsTheRotation(_ kind: StoreKind) async throws {
         try await SchemaFixture.withEmpty(kind) { database in
