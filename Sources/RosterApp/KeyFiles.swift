@@ -141,6 +141,36 @@ public enum KeyFiles {
         return kept
     }
 
+    /// Removes the files a process killed while it made a key file beside `path` left: `….tmp-PID-N` and
+    /// `path.staged-PID` of a process that is gone. They hold keys no database took (the link into place, or the rename,
+    /// never happened), and nothing else removes them. Answers their names.
+    @discardableResult
+    public static func clearAbandoned(beside path: String) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        let name = url.lastPathComponent
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var cleared: [String] = []
+        for entry in names where entry.hasPrefix(name + ".") {
+            let parts = entry.dropFirst(name.count).split(separator: ".", omittingEmptySubsequences: false)
+            // `.tmp-PID-N` after the name or after `.new`/`.staged-PID`; `.staged-PID` alone.
+            guard let last = parts.last, let pid = Self.maker(of: last) else { continue }
+            guard pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if unlink(directory.appendingPathComponent(entry).path) == 0 { cleared.append(entry) }
+        }
+        return cleared
+    }
+
+    /// The process id in a temporary key file's last name part (`tmp-PID-N`, `staged-PID`).
+    static func maker(of part: Substring) -> pid_t? {
+        let pieces = part.split(separator: "-")
+        switch (pieces.first, pieces.count) {
+        case ("tmp", 3): return pid_t(pieces[1])
+        case ("staged", 2): return pid_t(pieces[1])
+        default: return nil
+        }
+    }
+
     /// The key files a rotation leaves beside `path`: `path.new` and every `path.old…`, newest first as far as the
     /// names tell.
     public static func leftovers(of path: String) -> [String] {

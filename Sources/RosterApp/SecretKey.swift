@@ -77,6 +77,7 @@ extension RosterConfiguration {
     /// Checks the key against the database (see `SecretKeyService.verify`); a key that can't be used stops start.
     func verifySecretKey(_ runtime: RosterRuntime) async throws {
         let configuration = self
+        if secretKey == nil { KeyFiles.clearAbandoned(beside: secretKeyPath) }
         func verify() async throws {
             try await runtime.services.secretKeys.verify(candidate: try loadSecretBox()) {
                 guard let box = try configuration.loadSecretBox(create: true) else { throw SecretKeyError.cannotCreate(configuration.secretKeyPath) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import RosterApp
 import RosterAPI
 import RosterService
@@ -87,14 +88,22 @@ struct Tenants: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
+            let seen = Atomic<Int>(0)
             let started = try await global.withRuntime { runtime in
                 let bar = ProgressBar(total: 0, label: "tracking")
                 let count = try await runtime.services.provisioning.trackExisting(
-                    context: .cli, progress: { done, total in bar.update(done, total: total) })
+                    context: .cli, progress: { done, total in
+                        bar.update(done, total: total)
+                        seen.store(total, ordering: .relaxed)
+                    })
                 bar.finish()
                 return count
             }
-            print("started tracking for \(started) tenant\(started == 1 ? "" : "s")")
+            // The bar counts every tenant looked at; the line says what became of them (a second run's bar read 2/2 beside
+            // "0 tenants"; found by a probe).
+            let others = max(0, seen.load(ordering: .relaxed) - started)
+            print("started tracking for \(started) tenant\(started == 1 ? "" : "s")"
+                  + (others > 0 ? "; \(others) other\(others == 1 ? "" : "s") (the management tenant, tenants tracked already or not active) need none" : ""))
         }
     }
 

@@ -897,6 +897,13 @@ struct CLITests {
         let name = URL(fileURLWithPath: keyFile).lastPathComponent
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix(name + ".") }.isEmpty,
                 "the key file is made whole, with nothing left beside it")
+        // What a process killed while it made a key file left (its pid gone) is removed at start; a kept key is not.
+        let abandoned = [".tmp-999999-7", ".new.tmp-999999-8", ".staged-999999", ".staged-999999.tmp-999999-9"]
+        for suffix in abandoned + [".old.2"] { try Data("k\n".utf8).write(to: URL(fileURLWithPath: keyFile + suffix)) }
+        #expect(try cli.run("migrate").status == 0)
+        #expect(abandoned.allSatisfy { !FileManager.default.fileExists(atPath: keyFile + $0) })
+        #expect(FileManager.default.fileExists(atPath: keyFile + ".old.2"))
+        try FileManager.default.removeItem(atPath: keyFile + ".old.2")
         let other = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
         for command in [["migrate"], ["serve"]] {
             let wrong = try cli.run(command, environment: ["ROSTER_SECRET_KEY": other], timeLimit: 30)
