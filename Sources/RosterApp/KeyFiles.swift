@@ -38,19 +38,23 @@ public enum KeyFiles {
         return try await body()
     }
 
+    /// Whether a process holds the lock of `path` (a running rotation's KEYFILE.new); false when nothing is there.
+    public static func isLocked(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_SH | LOCK_NB) != 0
+    }
+
     /// Waits while a process holds the lock of `path` (a running rotation's KEYFILE.new), at most `limit`; whether it
     /// is free (or gone) now.
     public static func waitWhileLocked(_ path: String, limit: Duration) async -> Bool {
         let deadline = ContinuousClock.now + limit
-        while true {
-            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-            guard descriptor >= 0 else { return true }
-            let free = flock(descriptor, LOCK_SH | LOCK_NB) == 0
-            close(descriptor)
-            if free { return true }
+        while isLocked(path) {
             guard ContinuousClock.now < deadline else { return false }
             do { try await Task.sleep(for: .milliseconds(50)) } catch { return false }
         }
+        return true
     }
 
     /// Writes `key` into a new file at `path` (nothing may be there), 0600, synced with its directory; with `keepOpen`,

@@ -12,23 +12,20 @@ extension RosterConfiguration {
     /// The variable a key problem is about.
     var secretKeyVariable: String { secretKey != nil ? "ROSTER_SECRET_KEY" : "ROSTER_SECRET_KEY_FILE" }
 
-    /// The key for secrets at rest: `ROSTER_SECRET_KEY`, else the key file; `nil` when neither exists. With `create`,
-    /// a missing key file is created (mode 0600 from the start, never replaced). Whether a database may take a new key
-    /// is `SecretKeyService.verify`'s decision.
-    func loadSecretBox(create: Bool = false) throws -> SecretBox? {
+    /// The key for secrets at rest: `ROSTER_SECRET_KEY`, else the key file; `nil` when neither exists. Whether a
+    /// database may take a new key is `SecretKeyService.verify`'s decision.
+    func loadSecretBox() throws -> SecretBox? {
         if let secretKey { return try SecretBox(base64Key: secretKey) }
-        let path = secretKeyPath
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: path) {
-            // A link to nothing (a secret mount not there yet) is neither replaced nor taken for another process's file.
-            if KeyFiles.isSymbolicLink(path) {
-                throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: """
-                    must name a file holding a base64 AES-256 key (\(path) is a symbolic link to a file that does not exist)
-                    """)
-            }
-            guard create else { return nil }
+        return try keyFileIsMissing() ? nil : readKeyFile()
+    }
+
+    /// The key as `loadSecretBox` finds it; when there is none, a new one kept in a new key file (mode 0600 from the
+    /// start, never replacing a file), or the one a process starting at the same time made there first.
+    func makeSecretBox() throws -> SecretBox {
+        if let secretKey { return try SecretBox(base64Key: secretKey) }
+        if try keyFileIsMissing() {
             do {
-                return try KeyFiles.create(path).key
+                return try KeyFiles.create(secretKeyPath).key
             } catch let failure as KeyFiles.Failure where failure.exists {
                 // Another process made it meanwhile: its key is read below.
             } catch let failure as KeyFiles.Failure {
@@ -39,6 +36,26 @@ extension RosterConfiguration {
                     """)
             }
         }
+        return try readKeyFile()
+    }
+
+    /// Whether no key file is there; a link to nothing (a secret mount not there yet) is neither replaced nor taken for
+    /// another process's file: a configuration error.
+    private func keyFileIsMissing() throws -> Bool {
+        let path = secretKeyPath
+        guard !FileManager.default.fileExists(atPath: path) else { return false }
+        if KeyFiles.isSymbolicLink(path) {
+            throw ConfigurationError(variable: "ROSTER_SECRET_KEY_FILE", accepts: """
+                must name a file holding a base64 AES-256 key (\(path) is a symbolic link to a file that does not exist)
+                """)
+        }
+        return true
+    }
+
+    /// The key in the key file, which is there.
+    private func readKeyFile() throws -> SecretBox {
+        let path = secretKeyPath
+        let manager = FileManager.default
         // Whatever is wrong with the file is a configuration error naming the variable (exit 2): a directory or a raw
         // 32-byte key was Foundation's error text and exit 1 (found by a probe).
         var isDirectory: ObjCBool = false
@@ -79,10 +96,7 @@ extension RosterConfiguration {
         let configuration = self
         if secretKey == nil { KeyFiles.clearAbandoned(beside: secretKeyPath) }
         func verify() async throws {
-            try await runtime.services.secretKeys.verify(candidate: try loadSecretBox()) {
-                guard let box = try configuration.loadSecretBox(create: true) else { throw SecretKeyError.cannotCreate(configuration.secretKeyPath) }
-                return box
-            }
+            try await runtime.services.secretKeys.verify(candidate: try loadSecretBox()) { try configuration.makeSecretBox() }
         }
         do {
             do {
@@ -123,16 +137,6 @@ extension RosterConfiguration {
             }
             throw ConfigurationError(variable: secretKeyVariable,
                                      accepts: "must give the key this database's secrets were sealed with; the key given is another")
-        }
-    }
-}
-
-enum SecretKeyError: Error, CustomStringConvertible {
-    case cannotCreate(String)
-
-    var description: String {
-        switch self {
-        case .cannotCreate(let path): "could not create the secret key file \(path); set ROSTER_SECRET_KEY instead"
         }
     }
 }

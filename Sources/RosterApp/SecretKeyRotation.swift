@@ -22,6 +22,9 @@ public enum SecretKeyRotation {
             self.description = description
             self.unusable = unusable
         }
+
+        /// The database took another rotation's key after this process read the key.
+        static let overtaken = Refusal("another rotation changed the database's key while this one started; nothing was resealed: run it again")
     }
 
     /// Runs once the database took the configured key. A key file made here is removed only when the database is known
@@ -72,7 +75,7 @@ public enum SecretKeyRotation {
                     try? FileManager.default.removeItem(atPath: made)
                 }
                 if let stored, stored != old?.checkValue {
-                    throw Refusal("another rotation changed the database's key while this one started; nothing was resealed: run it again")
+                    throw Refusal.overtaken
                 }
                 throw error
             }
@@ -100,7 +103,7 @@ public enum SecretKeyRotation {
                     """)
             }
             guard stored == runtime.keyring.current?.checkValue else {
-                throw Refusal("the database's key changed while this rotation started: run it again")
+                throw Refusal.overtaken
             }
             try FileManager.default.removeItem(atPath: pending)
             return true
@@ -115,7 +118,7 @@ public enum SecretKeyRotation {
             return try KeyFiles.create(path, locked: locked)
         } catch let failure as KeyFiles.Failure where failure.exists && locked {
             // Made by another rotation since this one looked.
-            if await !KeyFiles.waitWhileLocked(path, limit: .zero) {
+            if KeyFiles.isLocked(path) {
                 throw Refusal("another rotation is running (it holds \(path)): wait for it to end")
             }
             throw Refusal("\(path) appeared while this rotation started (another rotation's, ended or stopped): run it again")
