@@ -406,9 +406,11 @@ struct AccessContractTests {
                                                    context: .test)
             let user = try await rt.services.users.create(tenant: t.slug, UserInput(email: "racy@example.com"), context: .test)
             let (started, starting) = AsyncStream<Void>.makeStream()
+            let (lockedStream, locked) = AsyncStream<Void>.makeStream()
             let granting = Task {
                 try await rt.database.store.write { tx in
                     guard try await tx.lockedRole(tenant: t.id, id: role.id) != nil else { return false }
+                    locked.yield()
                     // The delete starts meanwhile, and (on PostgreSQL) waits for this transaction.
                     var signals = started.makeAsyncIterator()
                     _ = await signals.next()
@@ -417,6 +419,8 @@ struct AccessContractTests {
                 }
             }
             let deleting = Task {
+                // Once the grant holds the role: a loaded machine could otherwise run the whole delete first.
+                for await _ in lockedStream { break }
                 starting.yield()
                 try await access.deleteRole(tenant: t.slug, id: role.id, context: .test)
             }

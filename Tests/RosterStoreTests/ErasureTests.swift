@@ -383,17 +383,26 @@ struct ErasureTests {
                 _ = try await rt.services.parties.create(tenant: subject.tenant.slug, PartyInput(kind: .organization, name: "Filler \(i)"),
                                                          context: .test)
             }
+            // The reader holds its snapshot until the erasure returned (or a minute went by: an erasure waiting for it).
+            // A fixed hold of 4 s was once too short for the erasure of a loaded CI machine.
             let readerDone = ManagedAtomicFlag()
+            let (readingStream, reading) = AsyncStream<Void>.makeStream()
+            let (releaseStream, release) = AsyncStream<Void>.makeStream()
             let reader = Task {
                 try await other.database.sql.withReadTransaction { conn in
                     _ = try await conn.query("SELECT count(*) AS n FROM parties", [])
-                    try await Task.sleep(for: .seconds(4))
+                    reading.yield()
+                    let released = Task { for await _ in releaseStream { break } }
+                    let deadline = Task { try? await Task.sleep(for: .seconds(60)); released.cancel() }
+                    await released.value
+                    deadline.cancel()
                 }
                 readerDone.set()
             }
-            try await Task.sleep(for: .milliseconds(300))
+            for await _ in readingStream { break }
             try await rt.services.compliance.erase(tenant: subject.tenant.slug, id: subject.id, eraseUsers: true, context: .test)
             #expect(!readerDone.isSet, "the erasure waited for the reader")
+            release.yield()
             try await reader.value
             var clean = false
             for _ in 0..<40 where !clean {

@@ -45,7 +45,8 @@ struct ImportJobTests {
                                                           body: stream, context: .test) })
             }
             // Until both hold their slot (a fixed 100 ms was too short on a loaded machine).
-            for _ in 0..<200 where jobs.runningCount < 2 { try await Task.sleep(for: .milliseconds(50)) }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while jobs.runningCount < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
             #expect(jobs.runningCount == 2)
             await expectRosterError({
                 try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
@@ -292,10 +293,7 @@ struct ImportJobTests {
             await expectRosterError({ try await jobs.errors(tenant: t, id: done.id, cursor: nil, limit: nil, context: scoped) }) { $0.isNotFound }
             let own = try await jobs.submit(tenant: t, kind: .relationships, onDuplicate: .skip, format: .csv, restart: false,
                                             body: Self.body("childId,parentId,type\n"), context: scoped)
-            for _ in 0..<400 {
-                if try await jobs.job(tenant: t, id: own.id, context: scoped).status != .running { break }
-                try await Task.sleep(for: .milliseconds(25))
-            }
+            _ = try await Self.finished(jobs, t, own.id)
             #expect(try await jobs.job(tenant: t, id: own.id, context: scoped).status == .completed)
             #expect(try await jobs.errors(tenant: t, id: own.id, cursor: nil, limit: nil, context: scoped).items.isEmpty)
             // The tenant-wide caller follows both.

@@ -17,18 +17,23 @@ import Testing
                 try await conn.query("SELECT current_setting('idle_in_transaction_session_timeout') AS i, current_setting('tcp_keepalives_idle') AS k", [])
             }
             #expect(settings.first?.string("i") == "15s" && settings.first?.string("k") == "10")
-            let held = AsyncStream<Void>.makeStream()
+            // When the holder's lock was taken, by the holder: the server's idle timer starts about then (measured from
+            // the test's own task, a loaded machine's delay in resuming it was counted out of the wait).
+            let held = AsyncStream<ContinuousClock.Instant>.makeStream()
             let holder = Task {
                 try await rt.database.sql.withTransaction { conn in
                     _ = try await conn.query("SELECT seq FROM audit_heads WHERE tenant_id = $1 FOR UPDATE", [.uuid(tenant.id.rawValue)])
-                    held.continuation.yield()
+                    held.continuation.yield(.now)
                     // Idle in its transaction, as a process cut off from the server is.
                     try await Task.sleep(for: .seconds(40))
                     _ = try await conn.query("SELECT 1", [])
                 }
             }
-            for await _ in held.stream { break }
-            let started = ContinuousClock.now
+            var started = ContinuousClock.now
+            for await instant in held.stream {
+                started = instant
+                break
+            }
             _ = try await rt.services.parties.create(tenant: tenant.slug, PartyInput(kind: .organization, name: "Waited Ltd"), context: .test)
             let waited = ContinuousClock.now - started
             #expect(waited > .seconds(10) && waited < .seconds(35), "\(waited)")

