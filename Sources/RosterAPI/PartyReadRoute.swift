@@ -31,7 +31,7 @@ package struct PartyReadRoute: Sendable {
     /// Read as bytes in one pass (asked twice a request, by `DirectFirstResponder` and the middleware): exactly
     /// `/v1/tenants/{tenant}/parties/{36 bytes}`, no empty segment, no query, no escape.
     package static func target(of request: HTTPRequest) -> (tenant: String, id: String)? {
-        guard request.method == .get, var path = request.path else { return nil }
+        guard request.method == .get, var path = request.path, !DirectAnswer.declaresBody(request) else { return nil }
         let ranges = path.withUTF8 { bytes -> (tenant: Range<Int>, id: Range<Int>)? in
             let head = "/v1/tenants/".utf8, middle = "/parties/".utf8
             guard bytes.count > head.count + middle.count + 36, bytes.starts(with: head) else { return nil }
@@ -76,6 +76,14 @@ enum DirectAnswer {
     static func acceptsJSON(_ request: HTTPRequest) -> Bool {
         guard request.headerFields[.accept] != nil else { return true }
         return StrictBodyMiddleware.accepts(request.headerFields[values: .accept], "application/json")
+    }
+
+    /// Whether a request says a body follows (a length above 0, or a transfer coding): a GET with one goes to the
+    /// generated layer, where `StrictBodyMiddleware` refuses it.
+    static func declaresBody(_ request: HTTPRequest) -> Bool {
+        if request.headerFields[.transferEncoding] != nil { return true }
+        guard let length = request.headerFields[.contentLength] else { return false }
+        return length != "0"
     }
 
     /// The segments of a path as a direct route takes it: no query, no escape to decode, no empty segment (at most

@@ -396,7 +396,14 @@ package struct StrictBodyMiddleware: ServerMiddleware {
            let condition = request.headerFields[.ifMatch], condition.trimmingCharacters(in: .whitespaces) != "*" {
             throw RosterError.preconditionFailed("this operation's record has no version (no ETag), so no If-Match but * matches it; send none")
         }
-        guard let body, request.method != .get else { return try await next(request, nil, metadata) }
+        if request.method == .get || request.method == .head {
+            // A body sent with a read is refused as one sent to an operation that takes none (it was ignored; found by a
+            // probe): DESIGN.md §4.2 refuses every field an operation does not define.
+            guard let body, DirectAnswer.declaresBody(request) else { return try await next(request, nil, metadata) }
+            try Self.refuseBody(try await [UInt8](collecting: body, upTo: maxBytes))
+            return try await next(request, nil, metadata)
+        }
+        guard let body else { return try await next(request, nil, metadata) }
         // A Content-Type that is no media type (`garbage`, empty) was read as if none were given, as JSON.
         let unreadableType = request.headerFields[.contentType].map { !Self.isMediaType($0) } ?? false
         // An import's body streams on to a file (BodyLimitMiddleware bounds it by ROSTER_MAX_IMPORT_BYTES). It must say
@@ -411,12 +418,7 @@ package struct StrictBodyMiddleware: ServerMiddleware {
         // An operation that takes no body ignored one (`DELETE .../parties/{id}` with `{"erase":true}` answered a soft
         // delete; found by a probe): refused as unknown fields are.
         if Self.bodyless.contains(operationID) {
-            guard bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-                let members = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?.keys.sorted() ?? []
-                let message = "is not a field of this operation, which takes no body"
-                throw RosterError.validation(members.isEmpty ? [FieldError("body", "must be empty: this operation takes no body")]
-                                                             : members.map { FieldError($0, message) })
-            }
+            try Self.refuseBody(bytes)
             return try await next(request, nil, metadata)
         }
         // A member named twice in one object (the decoder kept one of the values and ignored the other), or a shape that
@@ -441,6 +443,15 @@ package struct StrictBodyMiddleware: ServerMiddleware {
             }) else { throw error }
             throw RosterError.validation(fields)
         }
+    }
+
+    /// Refuses a body (anything but white space) sent to an operation that takes none, naming its members.
+    static func refuseBody(_ bytes: [UInt8]) throws {
+        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return }
+        let members = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?.keys.sorted() ?? []
+        let message = "is not a field of this operation, which takes no body"
+        throw RosterError.validation(members.isEmpty ? [FieldError("body", "must be empty: this operation takes no body")]
+                                                     : members.map { FieldError($0, message) })
     }
 
     /// The operations the spec gives no request body (a test holds this to openapi.yaml).
