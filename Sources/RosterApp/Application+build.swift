@@ -128,9 +128,9 @@ public func makeRuntime(database: RosterDatabase, secrets: SecretBox?, configura
 /// (`tenants list` made one, and `track-existing` then tracked the real one inside it; found by a probe).
 /// `onMigrated` gets the versions of the migrations this call applied (none: the database was up to date).
 public func prepare(runtime: RosterRuntime, configuration: RosterConfiguration, logger: Logger, demo: Bool = false,
-                    ensureManagement: Bool = true, onBootstrapToken: (@Sendable (String) -> Void)? = nil,
+                    createsSchema: Bool = true, ensureManagement: Bool = true, onBootstrapToken: (@Sendable (String) -> Void)? = nil,
                     onMigrated: (@Sendable ([Int]) -> Void)? = nil) async throws {
-    let applied = try await runtime.database.migrate(logger: logger)
+    let applied = try await runtime.database.migrate(creating: createsSchema, logger: logger)
     onMigrated?(applied)
     try await configuration.verifySecretKey(runtime)
     if let loose = configuration.looseKeyFile() { logger.warning("\(loose)") }

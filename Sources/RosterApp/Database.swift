@@ -47,8 +47,8 @@ public struct RosterDatabase: Sendable {
 
     /// Applies pending migrations; idempotent.
     @discardableResult
-    public func migrate(logger: Logger) async throws -> [Int] {
-        try await Migrator.migrate(sql, migrations: migrations, expecting: SchemaObjects(migrations), logger: logger)
+    public func migrate(creating: Bool = true, logger: Logger) async throws -> [Int] {
+        try await Migrator.migrate(sql, migrations: migrations, expecting: SchemaObjects(migrations), creating: creating, logger: logger)
     }
 
     /// Runs `body` with the database's service running (the PostgreSQL pool), for one-shot CLI commands.
@@ -71,10 +71,10 @@ public struct RosterDatabase: Sendable {
         }
     }
 
-    /// Copies the SQLite backup `source` to `path` (created with mode 0600), which must not exist or be an empty file:
-    /// a restore never writes over data. The copy is then opened and checked (`restore` in the CLI), and removed with
-    /// `discardRestore` if it does not pass.
-    public static func restoreSQLite(from source: String, to path: String) throws {
+    /// Checks that `source` is a SQLite file and that `path` does not exist or is an empty file (removed then): a restore
+    /// never writes over data. `copyForRestore` then copies it; the copy is opened and checked (`restore` in the CLI),
+    /// and removed with `discardRestore` if it does not pass.
+    public static func prepareRestore(from source: String, to path: String) throws {
         let manager = FileManager.default
         guard let handle = FileHandle(forReadingAtPath: source) else { throw RestoreError.unreadable(source) }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
@@ -85,6 +85,11 @@ public struct RosterDatabase: Sendable {
             guard size == 0 else { throw RestoreError.occupied(occupied) }
             try manager.removeItem(atPath: occupied)
         }
+    }
+
+    /// Copies the backup checked by `prepareRestore` to `path`, mode 0600; removes what it made when that fails.
+    public static func copyForRestore(from source: String, to path: String) throws {
+        let manager = FileManager.default
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !directory.isEmpty { try? manager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         do {
@@ -98,7 +103,12 @@ public struct RosterDatabase: Sendable {
 
     /// Removes a restored copy that did not pass its checks.
     public static func discardRestore(at path: String) {
-        for file in [path, path + "-wal", path + "-shm", path + "-journal", path + "-writers"] { try? FileManager.default.removeItem(atPath: file) }
+        for file in restoreFiles(at: path) { try? FileManager.default.removeItem(atPath: file) }
+    }
+
+    /// The files a restore makes at `path`: the database and those SQLite and Roster keep beside it.
+    public static func restoreFiles(at path: String) -> [String] {
+        [path, path + "-wal", path + "-shm", path + "-journal", path + "-writers"]
     }
 
     /// SQLite's own check of every page and index; the problems it lists, none when the file is sound.

@@ -14,13 +14,24 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 }
 
 extension RosterConfiguration {
-    /// A directory that is there and writable, or can be made (it is made, 0700, as the first import would make it):
-    /// checked at start, not at the first import.
+    /// A directory that is there and writable, or can be made: checked at start, not at the first import. One that is
+    /// not there is made and removed again (every command, `tenants list` too, left it made; found by a probe): the
+    /// first import makes it.
     static func isWritableDirectory(_ path: String) -> Bool {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return (try? manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
+            // The directories missing, deepest first.
+            var missing: [String] = []
+            var current = URL(fileURLWithPath: path).standardizedFileURL.path
+            while current != "/", !manager.fileExists(atPath: current) {
+                missing.append(current)
+                current = (current as NSString).deletingLastPathComponent
+            }
+            guard (try? manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
+            else { return false }
+            for directory in missing { rmdir(directory) }
+            return true
         }
         return isDirectory.boolValue && manager.isWritableFile(atPath: path)
     }
@@ -92,7 +103,8 @@ extension RosterConfiguration {
         config.maxImportBytes = try values.int("ROSTER_MAX_IMPORT_BYTES", default: config.maxImportBytes, in: 1024...(1 << 40))
         config.importDirectory = try values.optionalString("ROSTER_IMPORT_DIR", accepts: "an absolute path of a directory this process can write "
                                                                   + "(or create) and others can't (unless it is sticky, as /tmp is)") {
-            $0.hasPrefix("/") && Self.isWritableDirectory($0) && Self.isClosedOrSticky($0)
+            // One still to be made is made 0700.
+            $0.hasPrefix("/") && Self.isWritableDirectory($0) && (!FileManager.default.fileExists(atPath: $0) || Self.isClosedOrSticky($0))
         }
         config.publicURL = try values.optionalString("ROSTER_PUBLIC_URL", accepts: "the address browsers reach Roster at, such as "
                                                       + "https://roster.example.com (no user or password in it)") {

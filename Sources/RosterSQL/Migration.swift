@@ -30,8 +30,10 @@ public enum Migrator {
     /// `expecting`: the tables and indexes the migrations leave (`SchemaObjects`); when the database lacks one once
     /// migrated, nothing is kept and `DamagedSchema` names them.
     @discardableResult
+    /// `creating`: a database with no migration applied (a new one) is given the schema; else it is refused
+    /// (`NoRosterSchema`), for the commands that only read or change what a database holds.
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration], expecting objects: SchemaObjects? = nil,
-                               logger: Logger) async throws -> [Int] {
+                               creating: Bool = true, logger: Logger) async throws -> [Int] {
         try await database.withTransaction { conn in
             if database.dialect == .postgres {
                 // Migrations wait for their locks as long as it takes, whatever an operator set for sessions.
@@ -51,6 +53,10 @@ public enum Migrator {
             if let newest = applied.max(), let known = migrations.map(\.version).max(), newest > Int64(known) {
                 throw NewerSchema(found: Int(newest), known: known)
             }
+            // Refused before anything is written (the transaction takes back the table made above): every command made
+            // Roster's tables in whatever database it was given, another application's SQLite file or an empty PostgreSQL
+            // database, and went on (found by a probe).
+            if applied.isEmpty, !creating { throw NoRosterSchema() }
             var done: [Int] = []
             for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(Int64(migration.version)) {
                 do {
@@ -87,6 +93,17 @@ public enum Migrator {
 public protocol SchemaRefusal: Error, CustomStringConvertible {}
 
 extension NewerSchema: SchemaRefusal {}
+
+/// A database that holds no Roster schema (no migration was ever applied to it), given to a command that does not make
+/// one.
+public struct NoRosterSchema: SchemaRefusal, Equatable {
+    public init() {}
+
+    public var description: String {
+        "the database holds no Roster schema (no migration was ever applied to it: is it another application's?); "
+            + "`roster migrate` makes one, in a new database"
+    }
+}
 
 /// The database is not what its record of applied migrations (`schema_migrations`) says: changed by hand or damaged.
 /// Serving it answered 500s to every write of the missing table (found by a probe).

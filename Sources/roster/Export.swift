@@ -18,7 +18,8 @@ struct ExportParties: AsyncParsableCommand {
             that are valid and consistent (the same value gives the same pseudonym within one \
             export, or across exports with the same --mask-key), so that the file imports into a test tenant with its \
             duplicates intact. Audited: one parties.export entry, and unmasked a party.export entry per party. With \
-            --output the file is created with mode 0600 and an existing file is never overwritten.
+            --output the file is created with mode 0600, an existing file is never overwritten, and a file the export could \
+            not finish (it failed, or was interrupted) is removed.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -43,21 +44,23 @@ struct ExportParties: AsyncParsableCommand {
         let made = try output.map(Files.create)
         let handle = made.map { FileHandle(fileDescriptor: $0.descriptor, closeOnDealloc: true) } ?? FileHandle.standardOutput
         do {
-            let count = try await global.withRuntime { runtime in
-                let (total, next, count) = try await start(runtime)
-                // Progress only when the rows go to a file: on standard output the bar would mix with them on a terminal.
-                let bar = output == nil ? nil : total.map { ProgressBar(total: $0, label: "exporting", showsRate: true) }
-                while let chunk = try await next() {
-                    do {
-                        try handle.write(contentsOf: chunk)
-                    } catch {
-                        // One line, not Foundation's error dump (a full disk, a closed pipe).
-                        throw made?.failure(error) ?? StandardOutput.failure(error)
+            let count = try await Interruption.removing(made.flatMap { $0.created ? [$0.path] : nil } ?? []) {
+                try await global.withRuntime { runtime in
+                    let (total, next, count) = try await start(runtime)
+                    // Progress only when the rows go to a file: on standard output the bar would mix with them on a terminal.
+                    let bar = output == nil ? nil : total.map { ProgressBar(total: $0, label: "exporting", showsRate: true) }
+                    while let chunk = try await next() {
+                        do {
+                            try handle.write(contentsOf: chunk)
+                        } catch {
+                            // One line, not Foundation's error dump (a full disk, a closed pipe).
+                            throw made?.failure(error) ?? StandardOutput.failure(error)
+                        }
+                        if let total { bar?.update(count(), total: max(total, count())) }
                     }
-                    if let total { bar?.update(count(), total: max(total, count())) }
+                    bar?.finish()
+                    return count()
                 }
-                bar?.finish()
-                return count()
             }
             if let output {
                 try handle.close()
@@ -82,7 +85,8 @@ struct ExportRelationships: AsyncParsableCommand {
             --mask-key as `roster export parties --mask`, the emails, phones and names are the pseudonyms of that export, \
             so that both files import into a test tenant: parties first, then edges. Audited: one relationships.export \
             entry, and unmasked a party.export entry per party a row names by its email, phone or name. With --output the \
-            file is created with mode 0600 and an existing file is never overwritten.
+            file is created with mode 0600, an existing file is never overwritten, and a file the export could not finish \
+            (it failed, or was interrupted) is removed.
             """)
 
     @OptionGroup var global: GlobalOptions

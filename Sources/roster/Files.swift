@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// A command refused what it was given to work on: an input file that is not there or can't be read, an output file
 /// that exists. One line, `roster: ` and the reason, and exit 2 ("refused: not found, conflict", README), as `restore`
@@ -106,5 +107,46 @@ enum StandardOutput {
         let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
         let reason = posix.map { String(cString: strerror(Int32($0.code))) } ?? (error as NSError).localizedDescription
         return Failure(message: "can't write \(name): \(reason)")
+    }
+}
+
+/// Files a command is making that an interruption (SIGINT, SIGTERM) must not leave behind: an export cut short ends on a
+/// whole row and passed for a whole one, a restore cut short left an unchecked database that every command then used
+/// (found by a probe). While any are registered, the signal removes them and then ends the process as it would have
+/// (by the signal: a shell still sees 130 or 143).
+enum Interruption {
+    private struct State {
+        var next = 0
+        var registered: [Int: [String]] = [:]
+        var sources: [any DispatchSourceSignal] = []
+    }
+
+    private static let state = Mutex(State())
+
+    /// Runs `body`; the files at `paths` are removed if the process is interrupted meanwhile.
+    static func removing<T>(_ paths: [String], _ body: () async throws -> T) async rethrows -> T {
+        let token = state.withLock { state in
+            if state.sources.isEmpty {
+                state.sources = [SIGINT, SIGTERM].map { number in
+                    signal(number, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                    source.setEventHandler { interrupted(by: number) }
+                    source.resume()
+                    return source
+                }
+            }
+            state.next += 1
+            state.registered[state.next] = paths
+            return state.next
+        }
+        defer { _ = state.withLock { $0.registered.removeValue(forKey: token) } }
+        return try await body()
+    }
+
+    private static func interrupted(by number: Int32) {
+        let paths = state.withLock { $0.registered.values.flatMap { $0 } }
+        for path in paths { unlink(path) }
+        signal(number, SIG_DFL)
+        kill(getpid(), number)
     }
 }

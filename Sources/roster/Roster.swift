@@ -131,7 +131,8 @@ struct GlobalOptions: ParsableArguments {
     /// what every one-shot command does. Domain errors become a one-line message and an exit status.
     /// `creates`: the command may create a SQLite file that is not there (`migrate`, `tenants create`, `platform-keys
     /// create`, the benchmarks); the others, which read or change what a database holds, refuse a missing one (exit 3),
-    /// so that a mistyped path is told, not answered from a new empty database.
+    /// so that a mistyped path is told, not answered from a new empty database, and one that holds no Roster schema (exit
+    /// 2: another application's file, an empty PostgreSQL database).
     func withRuntime<T: Sendable>(
         _ config: RosterConfiguration? = nil, creates: Bool = false, demo: Bool = false,
         onBootstrapToken: (@Sendable (String) -> Void)? = nil, onMigrated: (@Sendable ([Int]) -> Void)? = nil,
@@ -150,8 +151,8 @@ struct GlobalOptions: ParsableArguments {
             return try await database.withRunning { database in
                 let runtime = try RosterRuntime.make(database, configuration: config)
                 do {
-                    try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, ensureManagement: creates,
-                                      onBootstrapToken: onBootstrapToken, onMigrated: onMigrated)
+                    try await prepare(runtime: runtime, configuration: config, logger: logger, demo: demo, createsSchema: creates,
+                                      ensureManagement: creates, onBootstrapToken: onBootstrapToken, onMigrated: onMigrated)
                 } catch let error as ConfigurationError {
                     FileHandle.standardError.write(Data("roster: configuration: \(error)\n".utf8))
                     throw ExitCode(2)

@@ -114,7 +114,11 @@ struct Backup: AsyncParsableCommand {
         try global.requireExistingDatabase(config)
         let database = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
         do {
-            try await database.withRunning { database in try await database.backup(to: file) }
+            // A backup cut short by an interruption is removed, as one that failed is (an empty file and its journal
+            // were left; found by a probe).
+            try await Interruption.removing([file, file + "-journal"]) {
+                try await database.withRunning { database in try await database.backup(to: file) }
+            }
         } catch let error as BackupFileError {
             // Refused (2), as an output file that can't be created is everywhere (it was 1; found by a probe).
             throw CLIRefusal(String(describing: error))
@@ -128,7 +132,8 @@ struct Restore: AsyncParsableCommand {
         abstract: "Restore a `roster backup` file into a new SQLite database (--database-url sqlite://NEW).",
         discussion: "NEW must not exist (or be an empty file). The copy is created with mode 0600, checked page by page, "
             + "migrated and opened with the configured secret key (ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE): the key the "
-            + "backup's secrets were sealed with. If any of it fails, the copy is removed and the command exits non-zero. "
+            + "backup's secrets were sealed with. If any of it fails, or the command is interrupted, the copy is removed and the "
+            + "command exits non-zero. "
             + "For PostgreSQL, use pg_dump and pg_restore (docs/compliance.md).")
 
     @OptionGroup var global: GlobalOptions
@@ -143,11 +148,24 @@ struct Restore: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            try RosterDatabase.restoreSQLite(from: file, to: path)
+            try RosterDatabase.prepareRestore(from: file, to: path)
         } catch let error as RestoreError {
             FileHandle.standardError.write(Data("roster: \(error)\n".utf8))
+            // A file whose contents can't be used is invalid input (1), as a damaged backup is (README).
+            if case .notSQLite = error { throw ExitCode(1) }
             throw ExitCode(2)
         }
+        // A restore cut short by an interruption removes its copy, as a failed one does: an unchecked copy was left for
+        // every command to use (found by a probe).
+        try await Interruption.removing(RosterDatabase.restoreFiles(at: path)) {
+            try RosterDatabase.copyForRestore(from: file, to: path)
+            try await check(copyAt: path, config: config)
+        }
+    }
+
+    /// Checks the copy at `path` (its pages, its migrations, the key, its audit chains) and says what was restored; the
+    /// copy is removed when any of it fails.
+    private func check(copyAt path: String, config: RosterConfiguration) async throws {
         do {
             // Every page checked before anything (migrations) writes to the copy. A file cut short is no database SQLite
             // opens, which the runtime reports as an unavailable database (exit 3): it is the backup's fault (exit 1).
@@ -156,25 +174,47 @@ struct Restore: AsyncParsableCommand {
                 let copy = try await RosterDatabase.open(url: config.databaseURL, logger: global.logger(config))
                 problems = try await copy.withRunning { database in try await database.integrityProblems() }
             } catch {
-                throw ValidationError("the backup is damaged: \(error)")
-            }
-            guard problems.isEmpty else { throw ValidationError("the backup is damaged: \(problems.prefix(5).joined(separator: "; "))") }
-            let summary = try await global.withRuntime(config) { runtime in
-                let tenants = try await runtime.services.tenants.all(context: .cli)
-                // Each broken chain named as `roster audit verify` names it (the restore said only that one was).
-                let broken = try await tenants.asyncMap { tenant in
-                    let result = try await runtime.services.audit.verify(tenant: tenant.slug, context: .cli)
-                    return result.valid ? nil : "\(tenant.slug): broken at entry \(result.brokenAt ?? 0): \(result.reason ?? "")"
-                }.compactMap { $0 }
-                guard broken.isEmpty else {
-                    throw ValidationError("an audit chain of the backup does not verify: " + broken.joined(separator: "; "))
+                // Roster's own words, not the error's case (`unavailable("…")`; found by a probe).
+                let detail: String = switch error {
+                case SQLError.unavailable(let detail): detail
+                case let error as RosterError: error.detail ?? String(describing: error)
+                default: String(describing: error)
                 }
-                return "restored \(tenants.count) tenants into \(path); every audit chain verifies"
+                throw ValidationError("the backup is damaged: \(detail)")
+            }
+            // SQLite's check may list a hundred problems, in one row: the first five are enough to say it.
+            let lines = problems.flatMap { $0.split(separator: "\n").map(String.init) }
+            guard lines.isEmpty else {
+                let more = lines.count > 5 ? "; and \(lines.count - 5) more" : ""
+                throw ValidationError("the backup is damaged: \(lines.prefix(5).joined(separator: "; "))\(more)")
+            }
+            let summary: String
+            do {
+                summary = try await restoredSummary(path: path, config: config)
+            } catch is NoRosterSchema {
+                // Another application's SQLite file: said so, not "roster migrate makes one".
+                throw ValidationError("\(file) is not a Roster backup: it holds no Roster schema")
             }
             print(summary)
         } catch {
             RosterDatabase.discardRestore(at: path)
             throw error
+        }
+    }
+
+    /// What the restored copy holds, once its audit chains verify.
+    private func restoredSummary(path: String, config: RosterConfiguration) async throws -> String {
+        try await global.withRuntime(config) { runtime in
+            let tenants = try await runtime.services.tenants.all(context: .cli)
+            // Each broken chain named as `roster audit verify` names it (the restore said only that one was).
+            let broken = try await tenants.asyncMap { tenant in
+                let result = try await runtime.services.audit.verify(tenant: tenant.slug, context: .cli)
+                return result.valid ? nil : "\(tenant.slug): broken at entry \(result.brokenAt ?? 0): \(result.reason ?? "")"
+            }.compactMap { $0 }
+            guard broken.isEmpty else {
+                throw ValidationError("an audit chain of the backup does not verify: " + broken.joined(separator: "; "))
+            }
+            return "restored \(tenants.count) tenants into \(path); every audit chain verifies"
         }
     }
 }

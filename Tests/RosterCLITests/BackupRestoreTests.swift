@@ -76,14 +76,22 @@ struct BackupRestoreTests {
         let notABackup = dir.appendingPathComponent("notes.txt").path
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notABackup))
         let bogus = try CLI(databaseURL: "sqlite://" + dir.appendingPathComponent("other.sqlite").path).run(["restore", notABackup], environment: env)
-        #expect(bogus.status == 2 && bogus.err.contains("not a SQLite database"), "\(bogus.err)")
+        #expect(bogus.status == 1 && bogus.err.contains("not a SQLite database"), "\(bogus.err)")
+        // Another application's SQLite file: not a backup (it said "restored 0 tenants" and kept it; found by a probe).
+        let foreign = dir.appendingPathComponent("foreign.sqlite").path
+        try CLI(databaseURL: "sqlite://" + foreign).execute("CREATE TABLE foo (x TEXT)")
+        let foreignTarget = dir.appendingPathComponent("foreign-restored.sqlite").path
+        let notRoster = try CLI(databaseURL: "sqlite://" + foreignTarget).run(["restore", foreign], environment: env)
+        #expect(notRoster.status == 1 && notRoster.err.contains("is not a Roster backup"), "\(notRoster.status) \(notRoster.err)")
+        #expect(!FileManager.default.fileExists(atPath: foreignTarget))
         // A backup cut short is a damaged input (1), not an unavailable database (3; found by a probe), and leaves nothing.
         let cut = dir.appendingPathComponent("cut.backup").path
         let whole = try Data(contentsOf: URL(fileURLWithPath: backup))
         try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: cut))
         let cutTarget = dir.appendingPathComponent("cut.sqlite").path
         let truncated = try CLI(databaseURL: "sqlite://" + cutTarget).run(["restore", cut], environment: env)
-        #expect(truncated.status == 1 && truncated.err.contains("damaged"), "\(truncated.status) \(truncated.err)")
+        #expect(truncated.status == 1 && truncated.err.contains("damaged") && !truncated.err.contains("unavailable("),
+                "\(truncated.status) \(truncated.err)")
         #expect(!FileManager.default.fileExists(atPath: cutTarget))
         let postgres = try CLI(databaseURL: "postgres://x:y@127.0.0.1:1/z").run(["restore", backup], environment: env)
         #expect(postgres.status == 2 && postgres.err.contains("pg_restore"), "\(postgres.err)")

@@ -726,6 +726,13 @@ struct CLITests {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory)
         let linked = try cli.run(["migrate"], environment: ["ROSTER_IMPORT_DIR": link], timeLimit: 30)
         #expect(linked.status == 0, "\(linked.err)")
+        // One still to be made is taken, and left to the first import to make (every command, `tenants list` too, made
+        // it; found by a probe).
+        let later = directory + "-later"
+        defer { try? FileManager.default.removeItem(atPath: later) }
+        let listed = try cli.run(["tenants", "list"], environment: ["ROSTER_IMPORT_DIR": later + "/spool"], timeLimit: 30)
+        #expect(listed.status == 0, "\(listed.err)")
+        #expect(!FileManager.default.fileExists(atPath: later))
     }
 
     /// The workers start once `serve` has migrated a new database: no failed first pass in its log.
@@ -1009,6 +1016,19 @@ struct CLITests {
         let result = try CLI(databaseURL: "sqlite://" + notADatabase).run("tenants", "list")
         #expect(result.status == 3 && result.err.contains(notADatabase) && result.err.contains("can't be opened as a SQLite database"),
                 "\(result.err)")
+        // Another application's SQLite database: refused by every command that does not make one, which writes nothing in
+        // it (Roster's tables and a key file were made in it, and `tenants list` answered; found by a probe).
+        let foreign = CLI(databaseURL: "sqlite://" + FileManager.default.temporaryDirectory.appendingPathComponent("foreign-\(UUID().uuidString).sqlite").path)
+        let foreignPath = String(foreign.databaseURL.dropFirst("sqlite://".count))
+        let foreignKey = URL(fileURLWithPath: foreignPath).deletingPathExtension().appendingPathExtension("key").path
+        defer { for file in [foreignPath, foreignPath + "-wal", foreignPath + "-shm", foreignPath + "-writers", foreignKey] { try? FileManager.default.removeItem(atPath: file) } }
+        try foreign.execute("CREATE TABLE foo (x TEXT)")
+        for command in [["tenants", "list"], ["audit", "verify"]] {
+            let refused = try foreign.run(command, timeLimit: 30)
+            #expect(refused.status == 2 && refused.err.contains("holds no Roster schema"), "\(command): \(refused.status) \(refused.err)")
+        }
+        #expect(try foreign.sql("SELECT name FROM sqlite_master WHERE type = 'table'") == ["foo"])
+        #expect(!FileManager.default.fileExists(atPath: foreignKey))
     }
 
     /// A password holding `@` is hidden whole (the first `@` ended the mask, and the rest was printed).

@@ -171,6 +171,70 @@ struct ExportCLITests {
         #expect(FileManager.default.fileExists(atPath: "/dev/full"))
     }
 
+    /// An export interrupted (Ctrl-C, SIGTERM) part-way removes its file: it ended on a whole row and passed for a whole
+    /// export, and a second run was refused as the file existed (found by a probe). The process still ends by the signal.
+    @Test func anInterruptedExportLeavesNoFile() throws {
+        let cli = try CLI()
+        #expect(try cli.run("tenants", "create", "--slug", "cut", "--name", "Cut").status == 0)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let people = dir.appendingPathComponent("people.csv")
+        try Data((["firstName,lastName"] + (1...20_000).map { "Row\($0),Cut" }).joined(separator: "\n").utf8).write(to: people)
+        #expect(try cli.run(["import", "parties", people.path, "--tenant", "cut"], timeLimit: 300).status == 0)
+        for signal in [SIGINT, SIGTERM] {
+            let output = dir.appendingPathComponent("export-\(signal).csv").path
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["export", "parties", "--tenant", "cut", "--output", output]
+            var env = ProcessInfo.processInfo.environment
+            env["ROSTER_DATABASE_URL"] = cli.databaseURL
+            env["ROSTER_LOG_LEVEL"] = "error"
+            process.environment = env
+            process.standardOutput = FileHandle.nullDevice
+            let progress = Pipe()
+            process.standardError = progress
+            try process.run()
+            // The progress bar (a line at each quarter off a terminal) says the file holds rows: interrupted a quarter in.
+            var seen = ""
+            while !seen.contains("] 25%"), process.isRunning {
+                let chunk = progress.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            let midway = FileManager.default.fileExists(atPath: output) && !seen.contains("exported ")
+            kill(process.processIdentifier, signal)
+            process.waitUntilExit()
+            #expect(midway, "the export must be under way when it is interrupted: \(seen)")
+            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal,
+                    "\(process.terminationReason) \(process.terminationStatus)")
+            #expect(!FileManager.default.fileExists(atPath: output), "the export cut short by \(signal) is left")
+            let again = try cli.run(["export", "parties", "--tenant", "cut", "--output", output], timeLimit: 300)
+            #expect(again.status == 0, "\(again.err)")
+        }
+        // A restore interrupted once its copy is there removes the copy: an unchecked database was left, which every
+        // command then used (found by a probe).
+        let backup = dir.appendingPathComponent("cut.backup").path
+        #expect(try cli.run(["backup", backup], timeLimit: 120).status == 0)
+        let copy = dir.appendingPathComponent("restored.sqlite").path
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["restore", backup, "--database-url", "sqlite://" + copy]
+        var env = ProcessInfo.processInfo.environment
+        env["ROSTER_LOG_LEVEL"] = "error"
+        env["ROSTER_SECRET_KEY_FILE"] = URL(fileURLWithPath: String(cli.databaseURL.dropFirst("sqlite://".count)))
+            .deletingPathExtension().appendingPathExtension("key").path
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while !FileManager.default.fileExists(atPath: copy), process.isRunning { usleep(1000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "the restore ended before it was interrupted (\(process.terminationStatus))")
+        #expect(!FileManager.default.fileExists(atPath: copy), "the copy of a restore cut short is left")
+    }
+
     /// A benchmark's sizes below what it can run are a usage error (0 crashed the process; found by a probe).
     @Test func benchmarkSizesAreChecked() throws {
         let cli = try CLI()

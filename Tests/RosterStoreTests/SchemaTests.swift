@@ -84,6 +84,24 @@ import Testing
         }
     }
 
+    /// A database with no migration applied (a new one, or another application's) is given the schema only by a caller
+    /// that makes one (`migrate`, `serve`); the commands that only read or change data refuse it and write nothing (they
+    /// made Roster's tables in whatever database they were given; found by a probe).
+    @Test(arguments: StoreKind.allCases)
+    func onlyACallerThatMakesASchemaGivesOne(_ kind: StoreKind) async throws {
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.sql.withTransaction { conn in try await conn.execute("CREATE TABLE foreign_things (x TEXT)") }
+            await #expect(throws: NoRosterSchema()) { try await database.migrate(creating: false, logger: TestDatabase.logger) }
+            let tables = try await database.sql.withTransaction { conn in
+                try await conn.query(kind == .sqlite ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                     : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()", [])
+            }.compactMap { $0.string("name") }
+            #expect(tables == ["foreign_things"], "nothing written: \(tables)")
+            #expect(try await database.migrate(logger: TestDatabase.logger).count == database.migrations.count)
+            #expect(try await database.migrate(creating: false, logger: TestDatabase.logger) == [])
+        }
+    }
+
     /// Every statement of the migrations that makes, drops or alters a table or index is one `SchemaObjects` reads, on
     /// both dialects (one it misread would refuse every start, or expect nothing of what it made).
     @Test(arguments: [SQLDialect.sqlite, .postgres])
