@@ -311,6 +311,11 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
             return "the TLS handshake with the server failed (its certificate was not issued by an authority trusted here (sslrootcert names one), "
                 + "or does not name the host in ROSTER_DATABASE_URL)"
         }
+        // A host name that does not resolve (a typo, a name only another network knows): no server was reached at all.
+        if let failure = ((error as? PSQLError)?.underlying ?? error) as? NIOConnectionError, failure.connectionErrors.isEmpty,
+           failure.dnsAError != nil || failure.dnsAAAAError != nil {
+            return "the host name \(failure.host) does not resolve (check the host in ROSTER_DATABASE_URL)"
+        }
         return switch (error as? PSQLError)?.serverInfo?[.sqlState] {
         case "28P01": "the server refused the password (check the user and password in ROSTER_DATABASE_URL)"
         case "28000": "the server refused this user or client (check the user in ROSTER_DATABASE_URL and pg_hba.conf)"

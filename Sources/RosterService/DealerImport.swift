@@ -109,7 +109,9 @@ public struct DealerImport: Sendable {
         do {
             email = try EmailAddress(row.email)
         } catch {
-            report.errors.append(.init(row: number, field: "email", message: "is not a valid email"))
+            // An empty one is missing, not malformed (a probe read "is not a valid email" for a row without one).
+            let message = row.email.trimmingWhitespace().isEmpty ? "is required" : "is not a valid email"
+            report.errors.append(.init(row: number, field: "email", message: message))
             return
         }
         // A code or a name that can't be kept refuses the row, named (it was dropped, and the row counted as created).

@@ -562,14 +562,16 @@ struct CLITests {
         var csv = "email,displayName,dealerCode\n"
         for i in 0..<250 { csv += "dealer\(i)@example.com,\"Dealer \(i), North\",RE-\(i)\n" }
         csv += "not-an-email,Broken,RE-X\n"
+        csv += ",No Email,RE-Y\n"
         try csv.write(to: file, atomically: true, encoding: .utf8)
         let first = try cli.run("users", "import", "--tenant", "acme", file.path)
         #expect(first.status == 1, "one row was refused")
-        #expect(first.out.contains("created 250, updated 0, unchanged 0, refused 1"))
-        #expect(first.err.contains("row 251: email") && !first.out.contains("row 251"), "refused rows on standard error")
-        #expect(first.err.contains("100% 251/251"), "a progress bar on standard error")
+        #expect(first.out.contains("created 250, updated 0, unchanged 0, refused 2"))
+        #expect(first.err.contains("row 251: email: is not a valid email") && !first.out.contains("row 251"), "refused rows on standard error")
+        #expect(first.err.contains("row 252: email: is required"), "a missing email is said as missing: \(first.err)")
+        #expect(first.err.contains("100% 252/252"), "a progress bar on standard error")
         let second = try cli.run("users", "import", "--tenant", "acme", file.path)
-        #expect(second.out.contains("created 0, updated 0, unchanged 250, refused 1"))
+        #expect(second.out.contains("created 0, updated 0, unchanged 250, refused 2"))
         // An unknown column: one clear line naming it, exit 1 (not a dump of the error value).
         let extra = FileManager.default.temporaryDirectory.appendingPathComponent("dealers-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: extra) }
@@ -1003,7 +1005,8 @@ struct CLITests {
         // A certificate not trusted (the test server's is its own): said at once (with TLS, no connection was made outside
         // the pool, and it waited 15 s for one and said no connection came).
         for (candidate, reason) in [(wrongPassword, "refused the password"), (base + "/no_such_database", "the database does not exist"),
-                                    (url + "?sslmode=verify-full", "the TLS handshake with the server failed")] {
+                                    (url + "?sslmode=verify-full", "the TLS handshake with the server failed"),
+                                    ("postgres://roster:roster@nosuchhost.invalid:5432/roster", "the host name nosuchhost.invalid does not resolve")] {
             let start = Date()
             let result = try CLI(databaseURL: String(candidate)).run(["tenants", "list"], timeLimit: 30)
             #expect(result.status == 3 && result.err.contains(reason) && !result.err.contains("not-the-password"), "\(result.err)")
