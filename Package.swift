@@ -171,7 +171,7 @@ let package = Package(
             name: "RosterStoreTests",
             dependencies: [
                 "RosterCore", "RosterStore", "RosterSQL", "RosterSQLite", "RosterPostgres", "RosterService", "RosterApp",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -56,7 +56,7 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
     /// too: without one, a URL asking TLS of a server that has none waited 15 s for the pool and said only that no
     /// connection came (found by a probe); its own connection names the refusal at once.
     public static func directConfiguration(url: String) -> PostgresConnection.Configuration? {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
+        guard let components = URLComponents(string: url), let host = hostName(components),
               let (mode, tlsConfiguration) = try? tls(components) else { return nil }
         let tls: PostgresConnection.Configuration.TLS
         if let tlsConfiguration {
@@ -74,6 +74,14 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
         return configuration
     }
 
+    /// The URL's host as a connection names it: an IPv6 address without the brackets the URL writes it in (`[::1]` was
+    /// looked up as a name, and did not resolve; found by a probe); nil when there is none.
+    static func hostName(_ components: URLComponents) -> String? {
+        guard let host = components.host, !host.isEmpty else { return nil }
+        guard host.hasPrefix("["), host.hasSuffix("]"), host.count > 2 else { return host }
+        return String(host.dropFirst().dropLast())
+    }
+
     /// The `sslmode` values a URL may give (`disable` when it gives none).
     public static let sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
 
@@ -84,7 +92,7 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
     public static func configuration(url: String) throws -> PostgresClient.Configuration {
         let invalid = PostgresURLError.invalid(url.replacingOccurrences(of: "://[^@]*@", with: "://***@", options: .regularExpression))
         guard let components = URLComponents(string: url), let scheme = components.scheme,
-              scheme == "postgres" || scheme == "postgresql", let host = components.host, !host.isEmpty,
+              scheme == "postgres" || scheme == "postgresql", let host = hostName(components),
               (1...65_535).contains(components.port ?? 5432)
         else { throw invalid }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
@@ -279,7 +287,7 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
     /// (TLS), a TCP probe decides between that and `.slow`.
     private func ownConnection() async throws -> OwnConnection {
         guard let direct else {
-            guard await reachable() else { throw SQLError.unavailable("the database server does not answer") }
+            if let reason = await unreachable() { throw SQLError.unavailable(reason) }
             return .slow
         }
         guard directSlots.take() else { return .noSlot }
@@ -293,7 +301,7 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
             return .connected(connection)
         } catch is Deadline.Passed {
             directSlots.give()
-            guard await reachable() else { throw SQLError.unavailable("the database server does not answer") }
+            if let reason = await unreachable() { throw SQLError.unavailable(reason) }
             return .slow
         } catch {
             directSlots.give()
@@ -311,11 +319,7 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
             return "the TLS handshake with the server failed (its certificate was not issued by an authority trusted here (sslrootcert names one), "
                 + "or does not name the host in ROSTER_DATABASE_URL)"
         }
-        // A host name that does not resolve (a typo, a name only another network knows): no server was reached at all.
-        if let failure = ((error as? PSQLError)?.underlying ?? error) as? NIOConnectionError, failure.connectionErrors.isEmpty,
-           failure.dnsAError != nil || failure.dnsAAAAError != nil {
-            return "the host name \(failure.host) does not resolve (check the host in ROSTER_DATABASE_URL)"
-        }
+        if let unresolved = unresolved(error) { return unresolved }
         return switch (error as? PSQLError)?.serverInfo?[.sqlState] {
         case "28P01": "the server refused the password (check the user and password in ROSTER_DATABASE_URL)"
         case "28000": "the server refused this user or client (check the user in ROSTER_DATABASE_URL and pg_hba.conf)"
@@ -331,18 +335,27 @@ public struct PostgresDatabase: SQLDatabase, Service, CustomStringConvertible, C
         directSlots.give()
     }
 
-    /// Whether the server accepts a TCP connection within a second.
-    private func reachable() async -> Bool {
-        guard let address else { return true }
+    /// Why the server does not accept a TCP connection within a second; nil when it does.
+    private func unreachable() async -> String? {
+        guard let address else { return nil }
         do {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.seconds(1))
                 .connect(host: address.host, port: address.port).get()
             try? await channel.close()
-            return true
+            return nil
         } catch {
-            return false
+            return Self.unresolved(error) ?? "the database server does not answer"
         }
+    }
+
+    /// A host name that resolves to no address (a typo, a name only another network knows): no server was reached at
+    /// all. Whether its lookup fails within the direct connection's 0.4 s or after.
+    static func unresolved(_ error: any Error) -> String? {
+        guard let failure = ((error as? PSQLError)?.underlying ?? error) as? NIOConnectionError, failure.connectionErrors.isEmpty else {
+            return nil
+        }
+        return "the host name \(failure.host) does not resolve (check the host in ROSTER_DATABASE_URL)"
     }
 
     /// Connection refused, lost or closed, and the server's own "shutting down" and "can't connect now" answers.

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import PostgresNIO
 import RosterApp
 import RosterPostgres
 import RosterSQL
@@ -42,6 +43,16 @@ import Testing
         let other = SchemaFixture.fixtures.appendingPathComponent("other-ca.crt")
         let wrong = try await Self.refusal(url + "?sslmode=require&sslrootcert=\(other.path)")
         #expect(wrong?.contains("TLS handshake") == true, "\(wrong ?? "answered")")
+    }
+
+    /// An IPv6 address in a URL (in brackets, as URLs write it) is connected to as the address: it was looked up as a
+    /// name with its brackets, and "did not resolve" (found by a probe).
+    @Test func anIPv6AddressIsAnAddress() throws {
+        let url = "postgres://roster:roster@[::1]:5433/roster"
+        let configuration = try PostgresDatabase.configuration(url: url)
+        #expect(configuration.host == "::1" && configuration.port == 5433)
+        #expect(PostgresDatabase.directConfiguration(url: url)?.host == "::1")
+        #expect(try PostgresDatabase.configuration(url: "postgres://roster:roster@db.example.com/roster").host == "db.example.com")
     }
 
     /// A URL naming an authority file that is not there, or a parameter twice, is no URL Roster takes.
