@@ -21,16 +21,25 @@ extension RosterConfiguration {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            // The directories missing, deepest first.
+            // `.` and `..` would make what the path names differ from the directories made below (a review).
+            guard !path.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) else { return false }
+            // The directories missing, made one by one from the top, and only those this made removed again (one another
+            // process made meanwhile, a server's first import, is left).
             var missing: [String] = []
-            var current = URL(fileURLWithPath: path).standardizedFileURL.path
-            while current != "/", !manager.fileExists(atPath: current) {
+            var current = path
+            while current != "/", !current.isEmpty, !manager.fileExists(atPath: current) {
                 missing.append(current)
                 current = (current as NSString).deletingLastPathComponent
             }
-            guard (try? manager.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
-            else { return false }
-            for directory in missing { rmdir(directory) }
+            var made: [String] = []
+            defer { for directory in made.reversed() { rmdir(directory) } }
+            for directory in missing.reversed() {
+                if mkdir(directory, 0o700) == 0 {
+                    made.append(directory)
+                } else if errno != EEXIST {
+                    return false
+                }
+            }
             return true
         }
         return isDirectory.boolValue && manager.isWritableFile(atPath: path)

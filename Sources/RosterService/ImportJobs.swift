@@ -178,6 +178,14 @@ public struct ImportJobService: Sendable {
         } catch {
             throw RosterError.unavailable("the import can't be stored: the spool directory can't be created (ROSTER_IMPORT_DIR)")
         }
+        // The directory the spool is made in: another user's, or one others may write to (unless sticky, as /tmp is),
+        // could have this server's directory renamed away and replaced. Start checks one that is there; one made since
+        // (by anyone) is checked here (found by a review).
+        var base = stat()
+        guard stat(spoolDirectory.deletingLastPathComponent().path, &base) == 0, (base.st_mode & S_IFMT) == S_IFDIR,
+              base.st_uid == geteuid() || base.st_uid == 0, base.st_mode & 0o022 == 0 || base.st_mode & S_ISVTX != 0 else {
+            throw RosterError.unavailable("the import can't be stored: others may write to the spool directory (ROSTER_IMPORT_DIR)")
+        }
         // Made 0700 in one step: FileManager creates, then sets the mode, and a concurrent first upload saw the directory
         // between the two, open to others, and was refused (found by a probe).
         guard mkdir(spoolDirectory.path, 0o700) == 0 || errno == EEXIST else {

@@ -24,6 +24,31 @@ struct ImportJobTests {
                          spoolDirectory: spool, maxBytes: maxBytes, logger: Logger(label: "test"), rateWindow: rateWindow)
     }
 
+    /// A spool directory others may write to (made by anyone since start, or loosened since) takes no import: another
+    /// user could rename the server's own directory in it away and put one of theirs in its place (found by a review: a
+    /// directory not there at start was never checked). Sticky, as /tmp is, it does.
+    @Test func aSpoolDirectoryOthersMayWriteToTakesNoImport() async throws {
+        try await TestDatabase.with(.sqlite) { rt in
+            let t = try await rt.makeTenant().slug
+            let base = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: base) }
+            try FileManager.default.createDirectory(at: base, withIntermediateDirectories: false)
+            let jobs = Self.service(rt, maxBytes: 1 << 20, spool: base)
+            #expect(chmod(base.path, 0o777) == 0)
+            await expectRosterError({
+                try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                      body: Self.body("firstName\nAnn\n"), context: .test)
+            }) { error in
+                guard case .unavailable(let message) = error else { return false }
+                return message.contains("others may write to the spool directory")
+            }
+            #expect(chmod(base.path, 0o1777) == 0)
+            let job = try await jobs.submit(tenant: t, kind: .parties, onDuplicate: .skip, format: .csv, restart: false,
+                                            body: Self.body("firstName\nAnn\n"), context: .test)
+            #expect(try await Self.finished(jobs, t, job.id).created == 1)
+        }
+    }
+
     /// One tenant holds at most two of the process's four slots, counted from the moment its body starts (four slow
     /// uploads to one tenant held every tenant's imports; found by a probe); a body that comes slower than the minimum
     /// rate once its window has passed is ended, and its slot with it.
