@@ -101,6 +101,12 @@ public struct RosterDatabase: Sendable {
         }
     }
 
+    /// Whether the SQLite database at `path` holds a Roster schema, read without changing the file; nil when it can't
+    /// be read as a database.
+    public static func sqliteHoldsSchema(at path: String) -> Bool? {
+        SQLiteDatabase.holdsMigrations(at: path)
+    }
+
     /// Removes a restored copy that did not pass its checks.
     public static func discardRestore(at path: String) {
         for file in restoreFiles(at: path) { try? FileManager.default.removeItem(atPath: file) }

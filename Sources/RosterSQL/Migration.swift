@@ -28,10 +28,10 @@ public enum Migrator {
     /// Applies every migration not yet recorded in `schema_migrations`; running it twice changes nothing.
     /// On PostgreSQL an advisory lock keeps two starting processes from migrating at once.
     /// `expecting`: the tables and indexes the migrations leave (`SchemaObjects`); when the database lacks one once
-    /// migrated, nothing is kept and `DamagedSchema` names them.
+    /// migrated, nothing is kept and `DamagedSchema` names them. `creating`: a database with no migration applied (a
+    /// new one) is given the schema; else it is refused (`NoRosterSchema`), for the commands that only read or change
+    /// what a database holds.
     @discardableResult
-    /// `creating`: a database with no migration applied (a new one) is given the schema; else it is refused
-    /// (`NoRosterSchema`), for the commands that only read or change what a database holds.
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration], expecting objects: SchemaObjects? = nil,
                                creating: Bool = true, logger: Logger) async throws -> [Int] {
         try await database.withTransaction { conn in
@@ -47,6 +47,13 @@ public enum Migrator {
                     applied_at BIGINT NOT NULL
                 )
                 """)
+            // Another tool's record of migrations under the same name (Rails', golang-migrate's: no `name` column) is no
+            // Roster schema (it read as one a newer Roster migrated; found by a probe).
+            do {
+                _ = try await conn.query("SELECT version, name, applied_at FROM schema_migrations WHERE 1 = 0", [])
+            } catch let error as any DescribedWithoutValues where error.isSchemaMismatch {
+                throw NoRosterSchema()
+            }
             let applied = Set(try await conn.query("SELECT version FROM schema_migrations", []).compactMap { $0.int("version") })
             // A database a newer Roster migrated: this binary would write what the newer one reads otherwise (an older
             // binary on a migrated database wrote parties no search found; found by a probe). Refused, before anything.

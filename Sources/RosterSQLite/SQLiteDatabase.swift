@@ -34,6 +34,25 @@ public final class SQLiteDatabase: SQLDatabase, Service {
         self.logger = logger
     }
 
+    /// Whether the SQLite file at `path` holds Roster's record of migrations (`schema_migrations` as Roster makes it), read
+    /// through a read-only connection that changes nothing (`open` switches a file to WAL and makes files beside it:
+    /// another application's file was changed by a command that then refused it; found by a probe); nil when it can't
+    /// be read as a database (`open` says why).
+    public static func holdsMigrations(at path: String) -> Bool? {
+        var handle: OpaquePointer?
+        defer { sqlite_nio_sqlite3_close_v2(handle) }
+        guard sqlite_nio_sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let handle else {
+            return nil
+        }
+        var statement: OpaquePointer?
+        defer { sqlite_nio_sqlite3_finalize(statement) }
+        // Its columns, not only its name: other tools keep a `schema_migrations` of their own (Rails, golang-migrate).
+        let sql = "SELECT count(*) FROM pragma_table_info('schema_migrations') WHERE name IN ('version', 'name', 'applied_at')"
+        guard sqlite_nio_sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement,
+              sqlite_nio_sqlite3_step(statement) == SQLITE_ROW else { return nil }
+        return sqlite_nio_sqlite3_column_int64(statement, 0) == 3
+    }
+
     /// Opens (creating when missing) the database file at `path`. The WAL is checkpointed into the file when it holds
     /// `checkpointPages` pages (SQLite's default 1,000, about 4 MB), by a connection of its own on a thread of its own
     /// while the writer goes on (SQLite's automatic checkpoint runs in the writer's commit, holding the write lock: 12%

@@ -110,7 +110,12 @@ struct GlobalOptions: ParsableArguments {
     func requireExistingDatabase(_ config: RosterConfiguration) throws {
         guard let path = RosterDatabase.sqlitePath(config.databaseURL) else { return }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        guard size == nil || size == 0 else { return }
+        guard size == nil || size == 0 else {
+            // Another application's database: refused before it is opened, which would change it (WAL mode, files
+            // beside it). A PostgreSQL database is refused by the migration's transaction, which writes nothing.
+            if RosterDatabase.sqliteHoldsSchema(at: path) == false { throw NoRosterSchema() }
+            return
+        }
         let what = size == nil ? "there is no database at \(path)" : "\(path) is an empty file, not a database"
         FileHandle.standardError.write(Data(
             "roster: \(what) (\(config.redactedDatabaseURL)): check --database-url or ROSTER_DATABASE_URL; `roster migrate` creates one\n".utf8))

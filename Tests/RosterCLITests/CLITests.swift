@@ -1026,12 +1026,24 @@ struct CLITests {
         let foreignKey = URL(fileURLWithPath: foreignPath).deletingPathExtension().appendingPathExtension("key").path
         defer { for file in [foreignPath, foreignPath + "-wal", foreignPath + "-shm", foreignPath + "-writers", foreignKey] { try? FileManager.default.removeItem(atPath: file) } }
         try foreign.execute("CREATE TABLE foo (x TEXT)")
-        for command in [["tenants", "list"], ["audit", "verify"]] {
+        let copy = foreignPath + ".bak"
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: foreignPath))
+        for command in [["tenants", "list"], ["audit", "verify"], ["backup", copy]] {
             let refused = try foreign.run(command, timeLimit: 30)
             #expect(refused.status == 2 && refused.err.contains("holds no Roster schema"), "\(command): \(refused.status) \(refused.err)")
         }
-        #expect(try foreign.sql("SELECT name FROM sqlite_master WHERE type = 'table'") == ["foo"])
-        #expect(!FileManager.default.fileExists(atPath: foreignKey))
+        // Not opened as Roster opens a database either: no WAL mode switched on, no file beside it (a probe).
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreignPath)) == before, "the file is as it was")
+        for suffix in ["-wal", "-shm", "-writers"] { #expect(!FileManager.default.fileExists(atPath: foreignPath + suffix), "\(suffix)") }
+        #expect(!FileManager.default.fileExists(atPath: foreignKey) && !FileManager.default.fileExists(atPath: copy))
+        // Another tool's record of migrations by the same name (Rails'): no Roster schema, not "a newer Roster's".
+        try foreign.execute("CREATE TABLE schema_migrations (version VARCHAR PRIMARY KEY)")
+        try foreign.execute("INSERT INTO schema_migrations VALUES ('20240202000000')")
+        let rails = try foreign.run(["tenants", "list"], timeLimit: 30)
+        #expect(rails.status == 2 && rails.err.contains("holds no Roster schema"), "\(rails.status) \(rails.err)")
+        #expect(try foreign.sql("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") == ["foo", "schema_migrations"])
+        #expect(!FileManager.default.fileExists(atPath: foreignPath + "-writers"))
     }
 
     /// A password holding `@` is hidden whole (the first `@` ended the mask, and the rest was printed).

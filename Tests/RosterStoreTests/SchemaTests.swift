@@ -100,6 +100,17 @@ import Testing
             #expect(try await database.migrate(logger: TestDatabase.logger).count == database.migrations.count)
             #expect(try await database.migrate(creating: false, logger: TestDatabase.logger) == [])
         }
+        // Another tool's record of migrations by the same name (Rails') is none of Roster's, for every caller: it read as
+        // a schema a newer Roster migrated (found by a probe).
+        try await SchemaFixture.withEmpty(kind) { database in
+            try await database.sql.withTransaction { conn in
+                try await conn.execute("CREATE TABLE schema_migrations (version VARCHAR(32) PRIMARY KEY)")
+                try await conn.execute("INSERT INTO schema_migrations (version) VALUES ('20240202000000')")
+            }
+            for creating in [false, true] {
+                await #expect(throws: NoRosterSchema()) { try await database.migrate(creating: creating, logger: TestDatabase.logger) }
+            }
+        }
     }
 
     /// Every statement of the migrations that makes, drops or alters a table or index is one `SchemaObjects` reads, on
