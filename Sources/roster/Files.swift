@@ -110,43 +110,50 @@ enum StandardOutput {
     }
 }
 
-/// Files a command is making that an interruption (SIGINT, SIGTERM) must not leave behind: an export cut short ends on a
-/// whole row and passed for a whole one, a restore cut short left an unchecked database that every command then used
-/// (found by a probe). While any are registered, the signal removes them and then ends the process as it would have
-/// (by the signal: a shell still sees 130 or 143).
+/// Files a command is making that an interruption (SIGINT, SIGTERM, SIGHUP) must not leave behind: an export cut short
+/// ends on a whole row and passed for a whole one, a restore cut short left an unchecked database that every command
+/// then used (found by a probe). While any are registered, the signal removes them and then ends the process as it would
+/// have (by the signal: a shell still sees 130 or 143).
+///
+/// The handler is installed with `signal(2)` (in place at once: a source of libdispatch's is installed later, on its
+/// manager thread, and a signal in between was lost; found by a review) and does only what a signal handler may:
+/// `unlink`, `signal`, `raise` on paths kept as C strings in fixed slots.
 enum Interruption {
-    private struct State {
-        var next = 0
-        var registered: [Int: [String]] = [:]
-        var sources: [any DispatchSourceSignal] = []
-    }
+    fileprivate static let capacity = 8
+    fileprivate nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let slots = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        slots.initialize(repeating: nil, count: capacity)
+        return slots
+    }()
+    private static let lock = Mutex(())
+    private static let installed: Void = {
+        for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, removeInterrupted) }
+    }()
 
-    private static let state = Mutex(State())
-
-    /// Runs `body`; the files at `paths` are removed if the process is interrupted meanwhile.
+    /// Runs `body`; the files at `paths` are removed if the process is interrupted meanwhile. (A path's C string is
+    /// never freed: the handler may be reading it, and a command is one process.)
     static func removing<T>(_ paths: [String], _ body: () async throws -> T) async rethrows -> T {
-        let token = state.withLock { state in
-            if state.sources.isEmpty {
-                state.sources = [SIGINT, SIGTERM].map { number in
-                    signal(number, SIG_IGN)
-                    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                    source.setEventHandler { interrupted(by: number) }
-                    source.resume()
-                    return source
-                }
+        _ = slots
+        let taken = lock.withLock { _ -> [Int] in
+            var taken: [Int] = []
+            for path in paths {
+                guard let slot = (0..<capacity).first(where: { slots[$0] == nil && !taken.contains($0) }) else { break }
+                slots[slot] = strdup(path)
+                taken.append(slot)
             }
-            state.next += 1
-            state.registered[state.next] = paths
-            return state.next
+            return taken
         }
-        defer { _ = state.withLock { $0.registered.removeValue(forKey: token) } }
+        _ = installed
+        defer { lock.withLock { _ in for slot in taken { slots[slot] = nil } } }
         return try await body()
     }
+}
 
-    private static func interrupted(by number: Int32) {
-        let paths = state.withLock { $0.registered.values.flatMap { $0 } }
-        for path in paths { unlink(path) }
-        signal(number, SIG_DFL)
-        kill(getpid(), number)
+/// The signal handler of `Interruption`.
+private func removeInterrupted(_ number: Int32) {
+    for slot in 0..<Interruption.capacity {
+        if let path = Interruption.slots[slot] { unlink(path) }
     }
+    signal(number, SIG_DFL)
+    raise(number)
 }

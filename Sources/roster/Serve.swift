@@ -147,6 +147,8 @@ struct Restore: AsyncParsableCommand {
             FileHandle.standardError.write(Data("roster: \(RestoreError.needsSQLite)\n".utf8))
             throw ExitCode(2)
         }
+        // A directory, or a file not there: refused (2), as every command's input file is.
+        try Files.requireReadable(file)
         do {
             try RosterDatabase.prepareRestore(from: file, to: path)
         } catch let error as RestoreError {
@@ -158,7 +160,12 @@ struct Restore: AsyncParsableCommand {
         // A restore cut short by an interruption removes its copy, as a failed one does: an unchecked copy was left for
         // every command to use (found by a probe).
         try await Interruption.removing(RosterDatabase.restoreFiles(at: path)) {
-            try RosterDatabase.copyForRestore(from: file, to: path)
+            do {
+                try RosterDatabase.copyForRestore(from: file, to: path)
+            } catch {
+                // An output that can't be created is refused (2, README), in words (it was Foundation's text, exit 1).
+                throw CLIRefusal("can't copy the backup to \(path): \((error as NSError).localizedDescription)")
+            }
             try await check(copyAt: path, config: config)
         }
     }
@@ -182,10 +189,11 @@ struct Restore: AsyncParsableCommand {
                 }
                 throw ValidationError("the backup is damaged: \(detail)")
             }
-            // SQLite's check may list a hundred problems, in one row: the first five are enough to say it.
-            let lines = problems.flatMap { $0.split(separator: "\n").map(String.init) }
+            // SQLite's check may list a hundred problems (its limit), in one row, under a heading: the first five are
+            // enough to say it.
+            let lines = problems.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("*** ") }
             guard lines.isEmpty else {
-                let more = lines.count > 5 ? "; and \(lines.count - 5) more" : ""
+                let more = lines.count > 5 ? "; and \(lines.count >= 99 ? "at least " : "")\(lines.count - 5) more" : ""
                 throw ValidationError("the backup is damaged: \(lines.prefix(5).joined(separator: "; "))\(more)")
             }
             let summary: String

@@ -171,7 +171,7 @@ struct ExportCLITests {
         #expect(FileManager.default.fileExists(atPath: "/dev/full"))
     }
 
-    /// An export interrupted (Ctrl-C, SIGTERM) part-way removes its file: it ended on a whole row and passed for a whole
+    /// An export interrupted (Ctrl-C, SIGTERM, a hang-up) part-way removes its file: it ended on a whole row and passed for a whole
     /// export, and a second run was refused as the file existed (found by a probe). The process still ends by the signal.
     @Test func anInterruptedExportLeavesNoFile() throws {
         let cli = try CLI()
@@ -182,7 +182,7 @@ struct ExportCLITests {
         let people = dir.appendingPathComponent("people.csv")
         try Data((["firstName,lastName"] + (1...20_000).map { "Row\($0),Cut" }).joined(separator: "\n").utf8).write(to: people)
         #expect(try cli.run(["import", "parties", people.path, "--tenant", "cut"], timeLimit: 300).status == 0)
-        for signal in [SIGINT, SIGTERM] {
+        for signal in [SIGINT, SIGTERM, SIGHUP] {
             let output = dir.appendingPathComponent("export-\(signal).csv").path
             let process = Process()
             process.executableURL = CLI.binary

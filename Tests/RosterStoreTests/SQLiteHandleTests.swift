@@ -248,9 +248,9 @@ struct SQLiteStatementReuseTests {
         let committed = Atomic<Int>(0)
         let batches = Task {
             // Batches back to back, each holding the lock across a suspension, until the other writer is through (or
-            // for 20 s: more than its three tries' waits of 5 s).
+            // for 30 s: more than its three tries' waits of 5 s).
             let start = ContinuousClock.now
-            while !through.load(ordering: .acquiring), ContinuousClock.now - start < .seconds(20) {
+            while !through.load(ordering: .acquiring), ContinuousClock.now - start < .seconds(30) {
                 try await importer.withTransaction { conn in
                     _ = try await conn.query("INSERT INTO t VALUES (1)", [])
                     try await Task.sleep(for: .milliseconds(20))
@@ -263,18 +263,26 @@ struct SQLiteStatementReuseTests {
         // waits once its first try fails). Without turns it got in only where a poll met the gap between two batches,
         // by chance, or never (busy after 5 s). The count starts before the writer asks: on a loaded machine the time
         // between may let batches by (a CI run of every suite at once), so the best of three tries counts.
+        // A try that failed busy (its polls not run for longer than the importer's politeness, 100 ms, again and again,
+        // on a machine running every suite at once) counts as one that let every batch by.
         var fewest = Int.max
+        var outcomes: [String] = []
         for _ in 0..<3 where fewest > 2 {
             try await Task.sleep(for: .milliseconds(100))
             let before = committed.load(ordering: .acquiring)
-            let passed = try await server.withTransaction { conn in
-                _ = try await conn.query("INSERT INTO t VALUES (2)", [])
-                return committed.load(ordering: .acquiring) - before
+            do {
+                let passed = try await server.withTransaction { conn in
+                    _ = try await conn.query("INSERT INTO t VALUES (2)", [])
+                    return committed.load(ordering: .acquiring) - before
+                }
+                fewest = min(fewest, passed)
+                outcomes.append("\(passed) batches went first")
+            } catch SQLError.unavailable(let reason) {
+                outcomes.append(reason)
             }
-            fewest = min(fewest, passed)
         }
         through.store(true, ordering: .releasing)
-        #expect(fewest <= 2, "\(fewest) batches went first (the fewest of three tries)")
+        #expect(fewest <= 2, "the fewest of three tries: \(outcomes)")
         let count = try await batches.value
         let rows = try await server.withReadTransaction { conn in try await conn.query("SELECT count(*) AS n FROM t WHERE i = 1", []) }
         #expect(rows.first?.int("n") == Int64(count))
